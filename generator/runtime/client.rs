@@ -1,0 +1,150 @@
+//! Client support: URL building, parameter encoding, sending and decoding.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// What can go wrong when calling the API.
+#[derive(Debug)]
+pub enum ClientError {
+    /// The request could not be sent or the response not read.
+    Transport(reqwest::Error),
+    /// The server answered a status the spec does not document for this operation.
+    UnexpectedStatus {
+        /// HTTP status.
+        status: u16,
+        /// The body, as text.
+        body: String,
+    },
+    /// The body of a documented response does not match its schema.
+    Decode {
+        /// HTTP status.
+        status: u16,
+        /// The body, as text.
+        body: String,
+        /// Why it could not be decoded.
+        message: String,
+    },
+    /// A parameter could not be encoded.
+    Encode(String),
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientError::Transport(e) => write!(f, "request failed: {e}"),
+            ClientError::UnexpectedStatus { status, body } => write!(f, "undocumented status {status}: {body}"),
+            ClientError::Decode { status, message, .. } => write!(f, "cannot decode the {status} response: {message}"),
+            ClientError::Encode(m) => write!(f, "cannot encode the request: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<reqwest::Error> for ClientError {
+    fn from(e: reqwest::Error) -> Self {
+        ClientError::Transport(e)
+    }
+}
+
+/// Appends one percent-encoded path segment.
+pub fn push_segment(url: &mut String, segment: &str) {
+    url.push('/');
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// A parameter value as text (strings as they are, other scalars as JSON).
+pub fn param_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ClientError> {
+    match serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))? {
+        Value::String(s) => Ok(s),
+        Value::Array(items) => Ok(items.iter().map(scalar_text).collect::<Vec<_>>().join(",")),
+        other => Ok(scalar_text(&other)),
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Adds a query parameter: arrays repeat the name when `explode`, else join with commas;
+/// objects become `name[key]=value` pairs.
+pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T, explode: bool) -> Result<(), ClientError> {
+    match serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))? {
+        Value::Array(items) if explode => {
+            for item in &items {
+                query.push((name.to_owned(), scalar_text(item)));
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in &map {
+                query.push((format!("{name}[{k}]"), scalar_text(v)));
+            }
+        }
+        Value::Array(items) => query.push((name.to_owned(), items.iter().map(scalar_text).collect::<Vec<_>>().join(","))),
+        other => query.push((name.to_owned(), scalar_text(&other))),
+    }
+    Ok(())
+}
+
+/// A received response, read whole.
+pub struct Received {
+    /// HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    /// Reads a response.
+    pub async fn read(response: reqwest::Response) -> Result<Self, ClientError> {
+        let status = response.status().as_u16();
+        let body = response.bytes().await?.to_vec();
+        Ok(Received { status, body })
+    }
+
+    /// Decodes the JSON body.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ClientError> {
+        serde_json::from_slice(&self.body).map_err(|e| ClientError::Decode {
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> Result<String, ClientError> {
+        String::from_utf8(self.body.clone()).map_err(|e| ClientError::Decode {
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The body as bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>, ClientError> {
+        Ok(self.body.clone())
+    }
+
+    /// The error for a status the operation does not document.
+    pub fn unexpected(self) -> ClientError {
+        ClientError::UnexpectedStatus { status: self.status, body: String::from_utf8_lossy(&self.body).into_owned() }
+    }
+}

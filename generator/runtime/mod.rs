@@ -1,0 +1,39 @@
+//! Support code shared by the generated modules (written out verbatim by the generator).
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+#[cfg(feature = "server")]
+pub mod validate;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The error body Rocket.Chat sends: `{"success": false, "error": "...", "errorType": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Always `false`.
+    pub success: bool,
+    /// What went wrong (for Meteor errors: the reason followed by ` [errorType]`).
+    pub error: String,
+    /// A stable error code such as `invalid-params`.
+    #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+}
+
+impl ErrorBody {
+    /// A Meteor-style error: `error` is `"{reason} [{error_type}]"`.
+    pub fn meteor(reason: &str, error_type: &str) -> Self {
+        ErrorBody { success: false, error: format!("{reason} [{error_type}]"), error_type: Some(error_type.to_owned()) }
+    }
+}
+
+/// Deserializes a present field of an optional nullable property: `null` becomes `Some(None)`,
+/// so an absent field (`None`) and an explicit `null` stay distinct.
+pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,266 @@
+//! Server support: request extraction with Rocket.Chat-style validation errors, and responses.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, RawPathParams, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::validate::{self, Options, Schema, Type};
+use super::ErrorBody;
+
+/// Settings of a generated router.
+#[derive(Debug, Clone)]
+pub struct RouterConfig {
+    /// Largest request body accepted, in bytes; larger ones get 413 (default 2 MiB).
+    pub body_limit: usize,
+    /// Coerce scalar types the way Rocket.Chat's validator does (`"true"` → `true`; default on).
+    pub coerce_types: bool,
+}
+
+impl Default for RouterConfig {
+    fn default() -> Self {
+        RouterConfig { body_limit: 2 * 1024 * 1024, coerce_types: true }
+    }
+}
+
+/// Router state: the implementation and the settings.
+pub struct Shared<A> {
+    /// The user's implementation of the API trait.
+    pub api: A,
+    /// Settings.
+    pub config: RouterConfig,
+}
+
+/// State type of generated routers.
+pub type State<A> = axum::extract::State<Arc<Shared<A>>>;
+
+/// An error answer: a status and a JSON body. Handlers return it for responses the spec does
+/// not document (the explicit escape hatch); the router returns it for bad requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// JSON body.
+    pub body: Value,
+}
+
+impl ApiError {
+    /// Any status with any JSON body.
+    pub fn with_body(status: StatusCode, body: Value) -> Self {
+        ApiError { status, body }
+    }
+
+    /// A Rocket.Chat-shaped error: `{"success": false, "error": "{reason} [{error_type}]", "errorType": ...}`.
+    pub fn meteor(status: StatusCode, reason: &str, error_type: &str) -> Self {
+        let body = serde_json::to_value(ErrorBody::meteor(reason, error_type)).unwrap_or(Value::Null);
+        ApiError { status, body }
+    }
+
+    /// 400 `invalid-params`, as Rocket.Chat reports a request that fails validation.
+    pub fn invalid_params(message: &str) -> Self {
+        Self::meteor(StatusCode::BAD_REQUEST, message, "invalid-params")
+    }
+
+    /// 501 for an operation the implementation does not provide.
+    pub fn not_implemented(operation: &str) -> Self {
+        Self::meteor(StatusCode::NOT_IMPLEMENTED, &format!("{operation} is not implemented"), "not-implemented")
+    }
+
+    /// 401 with a documented body (JSON text).
+    pub fn unauthorized(body: &str) -> Self {
+        let body = serde_json::from_str(body).unwrap_or(Value::Null);
+        ApiError { status: StatusCode::UNAUTHORIZED, body }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json(self.status.as_u16(), &self.body)
+    }
+}
+
+/// A JSON response.
+pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(e) => ApiError::meteor(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), "serialization-failed").into_response(),
+    }
+}
+
+/// A response with a raw body of the given content type.
+pub fn raw(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// A response without a body.
+pub fn empty(status: u16) -> Response {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+}
+
+/// Answer for unknown routes: 404 with a JSON body.
+pub async fn not_found() -> Response {
+    ApiError::meteor(StatusCode::NOT_FOUND, "API endpoint not found", "not-found").into_response()
+}
+
+/// Answer for a known route called with another method: 405 with a JSON body.
+pub async fn method_not_allowed() -> Response {
+    ApiError::meteor(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this endpoint", "method-not-allowed").into_response()
+}
+
+/// Everything a generated handler reads from a request.
+pub struct RequestParts {
+    path: Vec<String>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+    options: Options,
+}
+
+impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for RequestParts {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let path = <RawPathParams as axum::extract::FromRequestParts<Arc<Shared<A>>>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &e.body_text(), "invalid-path"))?
+            .iter()
+            .map(|(_, v)| v.to_owned())
+            .collect();
+        let query = match parts.uri.query() {
+            Some(q) => serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed query string: {e}"), "invalid-query"))?,
+            None => Vec::new(),
+        };
+        let req = Request::from_parts(parts, body);
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state).await.map_err(|e| {
+            let status = e.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::meteor(status, "request body is too large", "payload-too-large")
+            } else {
+                ApiError::meteor(status, &e.body_text(), "invalid-body")
+            }
+        })?;
+        Ok(RequestParts { path, query, headers, body, options: Options { coerce_types: state.config.coerce_types } })
+    }
+}
+
+fn decode<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|e| ApiError::invalid_params(&e.to_string()))
+}
+
+fn is_array(schema: &Schema) -> bool {
+    schema.types.contains(&Type::Array)
+}
+
+impl RequestParts {
+    /// The path parameter at `index` (in template order), parsed and validated.
+    pub fn path<T: DeserializeOwned>(&self, index: usize, schema: &Schema) -> Result<T, ApiError> {
+        let raw = self.path.get(index).map(String::as_str).unwrap_or("");
+        let value = validate::parse_param(schema, raw, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
+        decode(value)
+    }
+
+    /// A query parameter: every `name=` (and `name[]=`) value, parsed and validated.
+    pub fn query<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, explode: bool) -> Result<Option<T>, ApiError> {
+        let bracketed = format!("{name}[]");
+        let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name || *k == bracketed).map(|(_, v)| v.as_str()).collect();
+        self.param(name, values, schema, required, explode)
+    }
+
+    /// A header parameter, parsed and validated.
+    pub fn header<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
+        let mut values = Vec::new();
+        for v in self.headers.get_all(name) {
+            match v.to_str() {
+                Ok(s) => values.push(s),
+                Err(_) => return Err(ApiError::invalid_params(&format!("header '{name}' is not visible ASCII"))),
+            }
+        }
+        self.param(name, values, schema, required, false)
+    }
+
+    fn param<T: DeserializeOwned>(&self, name: &str, values: Vec<&str>, schema: &Schema, required: bool, explode: bool) -> Result<Option<T>, ApiError> {
+        if values.is_empty() {
+            return if required { Err(ApiError::invalid_params(&format!("must have required property '{name}'"))) } else { Ok(None) };
+        }
+        let value = if is_array(schema) && (explode || values.len() > 1) {
+            let mut items = Value::Array(values.iter().map(|v| Value::String((*v).to_owned())).collect());
+            validate::validate(schema, &mut items, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
+            items
+        } else {
+            validate::parse_param(schema, values[0], self.options).map_err(|e| ApiError::invalid_params(&e.message))?
+        };
+        decode(value).map(Some)
+    }
+
+    /// Credential headers, all present or the documented 401.
+    pub fn credentials(&self, names: &[&str], unauthorized: &str) -> Result<Vec<String>, ApiError> {
+        self.optional_credentials(names)?.ok_or_else(|| ApiError::unauthorized(unauthorized))
+    }
+
+    /// Credential headers when all are present and non-empty, `None` when none is.
+    pub fn optional_credentials(&self, names: &[&str]) -> Result<Option<Vec<String>>, ApiError> {
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            match self.headers.get(*name).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty()) {
+                Some(v) => out.push(v.to_owned()),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// The JSON body, validated against `schema` and decoded. An empty body counts as `{}`,
+    /// as in Rocket.Chat, so a missing body reports the first missing required property.
+    pub fn json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
+        let mut value = if self.body.iter().all(u8::is_ascii_whitespace) {
+            if !required && !schema.types.contains(&Type::Object) {
+                return Ok(None);
+            }
+            Value::Object(Default::default())
+        } else {
+            if let Some(ct) = self.headers.get(header::CONTENT_TYPE) {
+                let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+                let essence = ct.split(';').next().unwrap_or("").trim();
+                if !(essence == "application/json" || essence.ends_with("+json")) {
+                    return Err(ApiError::meteor(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        &format!("content type `{essence}` is not supported; send application/json"),
+                        "unsupported-media-type",
+                    ));
+                }
+            }
+            serde_json::from_slice(&self.body)
+                .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed JSON body: {e}"), "invalid-json"))?
+        };
+        validate::validate(schema, &mut value, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
+        decode(value).map(Some)
+    }
+
+    /// The body as text.
+    pub fn text_body(&self, required: bool) -> Result<Option<String>, ApiError> {
+        if self.body.is_empty() && !required {
+            return Ok(None);
+        }
+        String::from_utf8(self.body.to_vec())
+            .map(Some)
+            .map_err(|_| ApiError::meteor(StatusCode::BAD_REQUEST, "body is not UTF-8 text", "invalid-body"))
+    }
+
+    /// The body as bytes.
+    pub fn bytes_body(&self, required: bool) -> Result<Option<Vec<u8>>, ApiError> {
+        if self.body.is_empty() && !required {
+            return Ok(None);
+        }
+        Ok(Some(self.body.to_vec()))
+    }
+}

@@ -1,0 +1,805 @@
+//! Typed documents → the intermediate model ([`crate::ir::Api`]): operations, parameters,
+//! bodies, per-status responses, and the types they use.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use serde_json::Value;
+
+use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
+use crate::ir::*;
+use crate::load::Document;
+use crate::names::{operation_names, pascal_ident, snake_ident, Namespace};
+use crate::resolve::Resolver;
+use crate::types::{box_recursive_fields, Mapped, SchemaMapper, TypeRegistry};
+
+/// A response as listed: fixed status, status range digit, key in the spec, definition.
+type StatusEntry<'a> = (Option<u16>, Option<u8>, String, &'a ReferenceOr<openapiv3::Response>);
+
+/// Options that change how an API is modelled.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Header parameters that carry credentials (case-insensitive). Apart from these, headers
+    /// named by `apiKey` security schemes count too.
+    pub auth_headers: Vec<String>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            auth_headers: vec!["X-User-Id".into(), "X-Auth-Token".into()],
+        }
+    }
+}
+
+/// An operation before naming: where it is, and its raw parts.
+struct Pending {
+    doc: usize,
+    path: String,
+    method: Method,
+    pointer: String,
+    op: openapiv3::Operation,
+    path_params: Vec<ReferenceOr<Parameter>>,
+}
+
+const METHODS: [(&str, Method); 8] = [
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("options", Method::Options),
+    ("head", Method::Head),
+    ("patch", Method::Patch),
+    ("trace", Method::Trace),
+];
+
+/// Builds one API from documents (merged; the same path and method in two documents must be
+/// defined identically).
+pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
+    let mut api = Api::default();
+    if let Some(first) = docs.first() {
+        api.title = first.openapi.info.title.clone();
+        api.version = first.openapi.info.version.clone();
+        api.description = first.openapi.info.description.clone();
+    }
+    api.sources = docs.iter().map(|d| d.file.clone()).collect();
+    for d in docs {
+        api.warnings.extend(d.warnings.iter().cloned());
+    }
+
+    // 1. Collect operations; the same path+method twice must be the same definition.
+    let mut pending: BTreeMap<(String, Method), Pending> = BTreeMap::new();
+    for (di, doc) in docs.iter().enumerate() {
+        let res = Resolver::new(doc);
+        for (path, item) in doc.openapi.paths.iter() {
+            let item_ptr = push_pointer("/paths", path);
+            let (item, _) = res.item(item, &item_ptr)?;
+            for (name, method) in METHODS {
+                let op = match name {
+                    "get" => &item.get,
+                    "put" => &item.put,
+                    "post" => &item.post,
+                    "delete" => &item.delete,
+                    "options" => &item.options,
+                    "head" => &item.head,
+                    "patch" => &item.patch,
+                    _ => &item.trace,
+                };
+                let Some(op) = op else { continue };
+                let pointer = push_pointer(&item_ptr, name);
+                let key = (path.clone(), method);
+                if let Some(prev) = pending.get(&key) {
+                    let a = docs[prev.doc].value.pointer(&prev.pointer);
+                    let b = doc.value.pointer(&pointer);
+                    if a != b {
+                        return Err(Error::Conflict {
+                            method: method.as_upper().into(),
+                            path: path.clone(),
+                            first: docs[prev.doc].file.clone(),
+                            second: doc.file.clone(),
+                        });
+                    }
+                    continue;
+                }
+                pending.insert(
+                    key,
+                    Pending {
+                        doc: di,
+                        path: path.clone(),
+                        method,
+                        pointer,
+                        op: op.clone(),
+                        path_params: item.parameters.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    // 2. Names: operation names first, then component types, then inline types.
+    let raw_names: Vec<(String, Option<String>, String)> = pending
+        .values()
+        .map(|p| {
+            (
+                p.method.as_upper().to_ascii_lowercase(),
+                p.op.operation_id.clone(),
+                p.path.clone(),
+            )
+        })
+        .collect();
+    let names = operation_names(&raw_names);
+    let mut reg = TypeRegistry::default();
+    let mut auth_names: Vec<String> = options
+        .auth_headers
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    for doc in docs {
+        if let Some(c) = &doc.openapi.components {
+            for (_, scheme) in &c.security_schemes {
+                if let ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                    location: openapiv3::APIKeyLocation::Header,
+                    name,
+                    ..
+                }) = scheme
+                {
+                    if !auth_names.contains(&name.to_ascii_lowercase()) {
+                        auth_names.push(name.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    // Every component schema gets its type, named after the component.
+    for (di, doc) in docs.iter().enumerate() {
+        let Some(components) = &doc.openapi.components else {
+            continue;
+        };
+        let mut mapper = SchemaMapper {
+            reg: &mut reg,
+            res: Resolver::new(doc),
+            doc_index: di,
+        };
+        for (name, _) in &components.schemas {
+            let ptr = push_pointer("/components/schemas", name);
+            mapper.map_ref(&format!("#{ptr}"), "/components/schemas")?;
+        }
+    }
+
+    // Operation type names come before inline type names.
+    let io_names: Vec<(String, String)> = names
+        .iter()
+        .map(|n| {
+            let prefix = pascal_ident(n, "Operation");
+            (
+                reg.reserve_name(&format!("{prefix}Input")),
+                reg.reserve_name(&format!("{prefix}Response")),
+            )
+        })
+        .collect();
+    let mut ops = Vec::new();
+    for ((p, name), (input_type, output_type)) in pending.into_values().zip(names).zip(io_names) {
+        let doc = &docs[p.doc];
+        let mut mapper = SchemaMapper {
+            reg: &mut reg,
+            res: Resolver::new(doc),
+            doc_index: p.doc,
+        };
+        let mut op = build_operation(&mut mapper, &p, name, &auth_names, &mut api.warnings)?;
+        op.input_type = input_type;
+        op.output_type = output_type;
+        ops.push(op);
+    }
+    let mut warnings = std::mem::take(&mut reg.warnings);
+    api.warnings.append(&mut warnings);
+    let mut types = reg.types;
+    box_recursive_fields(&mut types);
+    api.types = types;
+    mark_route_conflicts(&mut ops, &mut api.warnings);
+    api.operations = ops;
+    let mut seen = Vec::new();
+    for wire in auth_names {
+        let canonical = options
+            .auth_headers
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(&wire))
+            .cloned()
+            .unwrap_or(wire);
+        if !seen
+            .iter()
+            .any(|h: &AuthHeader| h.wire.eq_ignore_ascii_case(&canonical))
+        {
+            let field = snake_ident(
+                canonical.trim_start_matches("X-").trim_start_matches("x-"),
+                "credential",
+            );
+            seen.push(AuthHeader {
+                wire: canonical,
+                field,
+            });
+        }
+    }
+    api.auth_headers = seen;
+    api.warnings.sort();
+    api.warnings.dedup();
+    Ok(api)
+}
+
+fn param_data(p: &Parameter) -> (&openapiv3::ParameterData, ParamIn) {
+    match p {
+        Parameter::Query { parameter_data, .. } => (parameter_data, ParamIn::Query),
+        Parameter::Header { parameter_data, .. } => (parameter_data, ParamIn::Header),
+        Parameter::Path { parameter_data, .. } => (parameter_data, ParamIn::Path),
+        Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamIn::Cookie),
+    }
+}
+
+fn build_operation(
+    m: &mut SchemaMapper<'_, '_>,
+    p: &Pending,
+    name: String,
+    auth_names: &[String],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Operation> {
+    let prefix = pascal_ident(&name, "Operation");
+    let op = &p.op;
+    let origin = m.res.loc(&p.pointer);
+
+    // Parameters: path-level first, overridden by operation-level ones with the same name+location.
+    let mut params_raw: Vec<(openapiv3::Parameter, String)> = Vec::new();
+    let item_ptr = p
+        .pointer
+        .rsplit_once('/')
+        .map(|(a, _)| a.to_owned())
+        .unwrap_or_default();
+    for (i, r) in p.path_params.iter().enumerate() {
+        let at = push_pointer(&push_pointer(&item_ptr, "parameters"), &i.to_string());
+        params_raw.push(m.res.item(r, &at)?);
+    }
+    for (i, r) in op.parameters.iter().enumerate() {
+        let at = push_pointer(&push_pointer(&p.pointer, "parameters"), &i.to_string());
+        let (param, ptr) = m.res.item(r, &at)?;
+        let (data, loc) = param_data(&param);
+        if let Some(pos) = params_raw.iter().position(|(q, _)| {
+            let (d, l) = param_data(q);
+            l == loc && d.name == data.name
+        }) {
+            params_raw.remove(pos);
+        }
+        params_raw.push((param, ptr));
+    }
+
+    let mut auth_required = None::<bool>;
+    let mut params: Vec<Param> = Vec::new();
+    let mut ns = Namespace::with_reserved(["body", "credentials"]);
+    let mut seen_wire: Vec<(ParamIn, String)> = Vec::new();
+    for (param, ptr) in &params_raw {
+        let (data, location) = param_data(param);
+        if location == ParamIn::Header && auth_names.contains(&data.name.to_ascii_lowercase()) {
+            auth_required = Some(auth_required.unwrap_or(true) && data.required);
+            continue;
+        }
+        let key = (
+            location,
+            if location == ParamIn::Header {
+                data.name.to_ascii_lowercase()
+            } else {
+                data.name.clone()
+            },
+        );
+        if seen_wire.contains(&key) {
+            warnings.push(Diagnostic::warning(
+                m.res.loc(ptr),
+                "duplicate-parameter",
+                format!(
+                    "parameter `{}` is declared twice; the first is used",
+                    data.name
+                ),
+            ));
+            continue;
+        }
+        seen_wire.push(key);
+        let hint = format!("{prefix}{}", pascal_ident(&data.name, "Param"));
+        let mapped = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => m.map(s, &push_pointer(ptr, "schema"), &hint)?,
+            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((media, mt)) => match &mt.schema {
+                    Some(s) => m.map(
+                        s,
+                        &push_pointer(
+                            &push_pointer(&push_pointer(ptr, "content"), media),
+                            "schema",
+                        ),
+                        &hint,
+                    )?,
+                    None => Mapped {
+                        ty: TypeRef::String,
+                        nullable: false,
+                        v: VRef::any(),
+                    },
+                },
+                None => Mapped {
+                    ty: TypeRef::String,
+                    nullable: false,
+                    v: VRef::any(),
+                },
+            },
+        };
+        let explode = data.explode.unwrap_or(matches!(
+            param,
+            Parameter::Query { .. } | Parameter::Cookie { .. }
+        ));
+        params.push(Param {
+            rust: ns.claim(&snake_ident(&data.name, "param")),
+            wire: data.name.clone(),
+            location,
+            required: data.required || location == ParamIn::Path,
+            ty: if mapped.nullable {
+                TypeRef::Nullable(Box::new(mapped.ty))
+            } else {
+                mapped.ty
+            },
+            schema: mapped.v,
+            docs: Docs {
+                summary: None,
+                description: data.description.clone(),
+            },
+            deprecated: data.deprecated.unwrap_or(false),
+            explode,
+        });
+    }
+
+    // Path template → segments; undeclared template parameters become string parameters.
+    let (segments, unroutable) = split_path(&p.path, &mut params, &mut ns, &origin, warnings);
+    params.sort_by_key(|p| p.location);
+    // Re-point segments after sorting.
+    let segments = segments
+        .into_iter()
+        .map(|s| match s {
+            RawSegment::Literal(l) => Segment::Literal(l),
+            RawSegment::Param(wire) => Segment::Param(
+                params
+                    .iter()
+                    .position(|q| q.location == ParamIn::Path && q.wire == wire)
+                    .unwrap_or(0),
+            ),
+        })
+        .collect();
+    for q in &params {
+        if q.location == ParamIn::Path && !path_names(&p.path).contains(&q.wire) {
+            warnings.push(Diagnostic::warning(
+                origin.clone(),
+                "path-param-not-in-template",
+                format!(
+                    "path parameter `{}` does not appear in the path template",
+                    q.wire
+                ),
+            ));
+        }
+    }
+
+    // Request body.
+    let mut request_examples = Vec::new();
+    let body = match &op.request_body {
+        None => None,
+        Some(r) => {
+            let at = push_pointer(&p.pointer, "requestBody");
+            let (rb, rb_ptr) = m.res.item(r, &at)?;
+            let content_ptr = push_pointer(&rb_ptr, "content");
+            match pick_media(&rb.content) {
+                None => None,
+                Some((ct, media, mt)) => {
+                    if rb.content.len() > 1 {
+                        warnings.push(Diagnostic::warning(
+                            m.res.loc(&content_ptr),
+                            "several-media-types",
+                            format!("several request media types; the generated code uses `{ct}`"),
+                        ));
+                    }
+                    let mt_ptr = push_pointer(&content_ptr, ct);
+                    let mapped = match (&mt.schema, media) {
+                        (Some(s), Media::Json) => m.map(
+                            s,
+                            &push_pointer(&mt_ptr, "schema"),
+                            &format!("{prefix}Body"),
+                        )?,
+                        (None, Media::Json) => Mapped {
+                            ty: TypeRef::Any,
+                            nullable: false,
+                            v: VRef::any(),
+                        },
+                        (_, Media::Text) => Mapped {
+                            ty: TypeRef::String,
+                            nullable: false,
+                            v: VRef::any(),
+                        },
+                        (_, Media::Binary) => Mapped {
+                            ty: TypeRef::Bytes,
+                            nullable: false,
+                            v: VRef::any(),
+                        },
+                    };
+                    if media == Media::Json {
+                        request_examples = collect_examples(m, mt, &mt_ptr)?;
+                    }
+                    Some(Body {
+                        media,
+                        content_type: ct.to_owned(),
+                        required: rb.required,
+                        ty: if mapped.nullable {
+                            TypeRef::Nullable(Box::new(mapped.ty))
+                        } else {
+                            mapped.ty
+                        },
+                        schema: mapped.v,
+                        docs: Docs {
+                            summary: None,
+                            description: rb.description.clone(),
+                        },
+                    })
+                }
+            }
+        }
+    };
+
+    // Responses, by status.
+    let mut responses = Vec::new();
+    let resp_ptr = push_pointer(&p.pointer, "responses");
+    let mut variant_ns = Namespace::new();
+    let mut entries: Vec<StatusEntry<'_>> = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| match code {
+            StatusCode::Code(c) => (Some(*c), None, c.to_string(), r),
+            StatusCode::Range(d) => (None, Some(*d as u8), format!("{d}XX"), r),
+        })
+        .collect();
+    if let Some(d) = &op.responses.default {
+        entries.push((None, None, "default".into(), d));
+    }
+    for (status, range, key, r) in entries {
+        let at = push_pointer(&resp_ptr, &key);
+        let (resp, rptr) = m.res.item(r, &at)?;
+        let variant = variant_ns.claim(&status_variant(status, range));
+        let hint = match r {
+            ReferenceOr::Reference { reference } => pascal_ident(
+                &crate::resolve::last_token(reference.trim_start_matches('#')),
+                "Response",
+            ),
+            ReferenceOr::Item(_) => format!("{prefix}{variant}"),
+        };
+        let content_ptr = push_pointer(&rptr, "content");
+        let (body, examples) = match pick_media(&resp.content) {
+            None => (None, vec![]),
+            Some((ct, media, mt)) => {
+                let mt_ptr = push_pointer(&content_ptr, ct);
+                let ty = match (&mt.schema, media) {
+                    (Some(s), Media::Json) => {
+                        let mapped = m.map(s, &push_pointer(&mt_ptr, "schema"), &hint)?;
+                        if mapped.nullable {
+                            TypeRef::Nullable(Box::new(mapped.ty))
+                        } else {
+                            mapped.ty
+                        }
+                    }
+                    (None, Media::Json) => TypeRef::Any,
+                    (_, Media::Text) => TypeRef::String,
+                    (_, Media::Binary) => TypeRef::Bytes,
+                };
+                let examples = if media == Media::Json {
+                    collect_examples(m, mt, &mt_ptr)?
+                } else {
+                    vec![]
+                };
+                (
+                    Some(ResponseBody {
+                        media,
+                        content_type: ct.to_owned(),
+                        ty,
+                    }),
+                    examples,
+                )
+            }
+        };
+        responses.push(Response {
+            status,
+            range,
+            variant,
+            docs: Docs {
+                summary: Some(resp.description.clone()).filter(|s| !s.trim().is_empty()),
+                description: None,
+            },
+            body,
+            examples,
+        });
+    }
+
+    let auth = match auth_required {
+        None => AuthUse::None,
+        Some(true) => AuthUse::Required,
+        Some(false) => AuthUse::Optional,
+    };
+    Ok(Operation {
+        name,
+        type_prefix: prefix,
+        input_type: String::new(),
+        output_type: String::new(),
+        operation_id: op.operation_id.clone(),
+        method: p.method,
+        path: p.path.clone(),
+        segments,
+        unroutable,
+        tag: op.tags.first().cloned(),
+        docs: Docs {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+        },
+        deprecated: op.deprecated,
+        params,
+        auth,
+        body,
+        responses,
+        origin,
+        request_examples,
+    })
+}
+
+/// The media type to use among `content`: JSON first, then text, then anything.
+fn pick_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, Media, &openapiv3::MediaType)> {
+    let kind = |ct: &str| {
+        let ct = ct.to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or("").trim().to_owned();
+        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+            Media::Json
+        } else if essence.starts_with("text/") {
+            Media::Text
+        } else {
+            Media::Binary
+        }
+    };
+    let all: Vec<(&str, Media, &openapiv3::MediaType)> = content
+        .iter()
+        .map(|(k, v)| (k.as_str(), kind(k), v))
+        .collect();
+    all.iter()
+        .find(|c| c.1 == Media::Json)
+        .or_else(|| all.iter().find(|c| c.1 == Media::Text))
+        .or(all.first())
+        .copied()
+}
+
+fn collect_examples(
+    m: &mut SchemaMapper<'_, '_>,
+    mt: &openapiv3::MediaType,
+    mt_ptr: &str,
+) -> Result<Vec<(Location, Value)>> {
+    let mut out = Vec::new();
+    if let Some(v) = &mt.example {
+        out.push((m.res.loc(&push_pointer(mt_ptr, "example")), v.clone()));
+    }
+    let ex_ptr = push_pointer(mt_ptr, "examples");
+    for (name, ex) in &mt.examples {
+        let at = push_pointer(&ex_ptr, name);
+        let (ex, ptr) = m.res.item(ex, &at)?;
+        if let Some(v) = ex.value {
+            out.push((m.res.loc(&push_pointer(&ptr, "value")), v));
+        }
+    }
+    Ok(out)
+}
+
+/// Variant name for a status: the reason phrase in UpperCamelCase.
+fn status_variant(status: Option<u16>, range: Option<u8>) -> String {
+    match (status, range) {
+        (Some(code), _) => match reason_phrase(code) {
+            Some(reason) => crate::names::variant_ident(reason, "Status"),
+            None => format!("Status{code}"),
+        },
+        (None, Some(d)) => format!("Status{d}xx"),
+        (None, None) => "Default".into(),
+    }
+}
+
+/// The standard reason phrase of an HTTP status code.
+pub fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-Authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+enum RawSegment {
+    Literal(String),
+    Param(String),
+}
+
+/// Names of the parameters in a template: `{name}` anywhere and Express-style `:name` segments.
+pub fn path_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for seg in path.split('/') {
+        if let Some(name) = seg.strip_prefix(':').filter(|n| !n.is_empty()) {
+            out.push(name.to_owned());
+            continue;
+        }
+        let mut rest = seg;
+        while let Some(start) = rest.find('{') {
+            match rest[start..].find('}') {
+                Some(end) => {
+                    out.push(rest[start + 1..start + end].to_owned());
+                    rest = &rest[start + end + 1..];
+                }
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+fn split_path(
+    path: &str,
+    params: &mut Vec<Param>,
+    ns: &mut Namespace,
+    origin: &Location,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Vec<RawSegment>, Option<String>) {
+    let mut segments = Vec::new();
+    let mut unroutable = None;
+    if !path.starts_with('/') {
+        unroutable = Some(format!("path `{path}` does not start with `/`"));
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        unroutable = Some(format!(
+            "path key `{path}` contains white space, so no request URL can match it"
+        ));
+    }
+    for seg in path.split('/').skip(1) {
+        let whole = if let Some(n) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(n)
+        } else {
+            seg.strip_prefix(':').filter(|n| {
+                !n.is_empty()
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+        };
+        match whole {
+            Some(name) if !name.is_empty() && !name.contains(['{', '}']) => {
+                if !params
+                    .iter()
+                    .any(|p| p.location == ParamIn::Path && p.wire == name)
+                {
+                    warnings.push(Diagnostic::warning(
+                        origin.clone(),
+                        "undeclared-path-param",
+                        format!("path template parameter `{name}` is not declared; it is taken as a required string"),
+                    ));
+                    params.push(Param {
+                        rust: ns.claim(&snake_ident(name, "param")),
+                        wire: name.to_owned(),
+                        location: ParamIn::Path,
+                        required: true,
+                        ty: TypeRef::String,
+                        schema: VRef::Inline(Box::new(VSchema {
+                            types: vec![JsonType::String],
+                            ..VSchema::default()
+                        })),
+                        docs: Docs::default(),
+                        deprecated: false,
+                        explode: false,
+                    });
+                }
+                segments.push(RawSegment::Param(name.to_owned()));
+            }
+            _ => {
+                if seg.contains(['{', '}']) && unroutable.is_none() {
+                    unroutable = Some(format!("segment `{seg}` mixes text and a parameter; the router serves whole-segment parameters only"));
+                    for name in path_names(seg) {
+                        if !params
+                            .iter()
+                            .any(|p| p.location == ParamIn::Path && p.wire == name)
+                        {
+                            params.push(Param {
+                                rust: ns.claim(&snake_ident(&name, "param")),
+                                wire: name,
+                                location: ParamIn::Path,
+                                required: true,
+                                ty: TypeRef::String,
+                                schema: VRef::any(),
+                                docs: Docs::default(),
+                                deprecated: false,
+                                explode: false,
+                            });
+                        }
+                    }
+                }
+                segments.push(RawSegment::Literal(seg.to_owned()));
+            }
+        }
+    }
+    (segments, unroutable)
+}
+
+/// Marks operations whose route would collide with an earlier one (same shape and method).
+fn mark_route_conflicts(ops: &mut [Operation], warnings: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(String, Method), String> = BTreeMap::new();
+    for op in ops.iter_mut() {
+        if op.unroutable.is_some() {
+            warnings.push(Diagnostic::warning(
+                op.origin.clone(),
+                "unroutable-path",
+                format!(
+                    "{}; the operation is not mounted in the router",
+                    op.unroutable.as_deref().unwrap_or("")
+                ),
+            ));
+            continue;
+        }
+        let shape: String = op
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => format!("/{l}"),
+                Segment::Param(_) => "/{}".into(),
+            })
+            .collect();
+        match seen.get(&(shape.clone(), op.method)) {
+            Some(other) => {
+                let why = format!(
+                    "route {} {} is already served by `{other}`",
+                    op.method.as_upper(),
+                    op.path
+                );
+                warnings.push(Diagnostic::warning(
+                    op.origin.clone(),
+                    "route-conflict",
+                    format!("{why}; the operation is not mounted in the router"),
+                ));
+                op.unroutable = Some(why);
+            }
+            None => {
+                seen.insert((shape, op.method), op.name.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Strict JSON-schema checks of example values against the model (no type coercion), used to
+//! decide which examples become round-trip tests and to report examples that contradict schemas.
+
+use serde_json::Value;
+
+use crate::ir::*;
+
+/// Checks `value` against `v`; `Err` has the JSON pointer inside the value and the reason.
+/// Properties the schema does not declare are reported too (they would not survive a
+/// round trip through the generated types).
+pub fn check(api: &Api, v: &VRef, value: &Value) -> Result<(), Mismatch> {
+    check_at(api, v, value, String::new(), 0, true).map_err(|(pointer, message)| {
+        let undeclared = message.ends_with(UNDECLARED);
+        Mismatch {
+            pointer,
+            message,
+            undeclared,
+        }
+    })
+}
+
+/// Why a value does not conform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// JSON pointer inside the value.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// Only a property the schema does not declare (allowed by JSON Schema, lost by the types).
+    pub undeclared: bool,
+}
+
+const UNDECLARED: &str = "is not declared by the schema";
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn matches_type(t: JsonType, value: &Value) -> bool {
+    match (t, value) {
+        (JsonType::Null, Value::Null) => true,
+        (JsonType::Boolean, Value::Bool(_)) => true,
+        (JsonType::Integer, Value::Number(n)) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        (JsonType::Number, Value::Number(_)) => true,
+        (JsonType::String, Value::String(_)) => true,
+        (JsonType::Array, Value::Array(_)) => true,
+        (JsonType::Object, Value::Object(_)) => true,
+        _ => false,
+    }
+}
+
+fn json_type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Null => "null",
+        JsonType::Boolean => "boolean",
+        JsonType::Integer => "integer",
+        JsonType::Number => "number",
+        JsonType::String => "string",
+        JsonType::Array => "array",
+        JsonType::Object => "object",
+    }
+}
+
+fn check_at(
+    api: &Api,
+    v: &VRef,
+    value: &Value,
+    at: String,
+    depth: usize,
+    strict: bool,
+) -> Result<(), (String, String)> {
+    if depth > 200 {
+        return Ok(());
+    }
+    let s = match v {
+        VRef::Inline(s) => s.as_ref(),
+        VRef::Named(id) => &api.types[id.0].schema,
+    };
+    if value.is_null() && s.nullable {
+        return Ok(());
+    }
+    if !s.types.is_empty() && !s.types.iter().any(|t| matches_type(*t, value)) {
+        let want: Vec<&str> = s.types.iter().map(|t| json_type_name(*t)).collect();
+        return Err((
+            at,
+            format!(
+                "is {} {}, the schema says {}",
+                article(type_name(value)),
+                display(value),
+                want.join(" or ")
+            ),
+        ));
+    }
+    if !s.enumeration.is_empty() && !s.enumeration.iter().any(|e| numeric_eq(e, value)) {
+        return Err((
+            at,
+            format!("{} is not one of the allowed values", display(value)),
+        ));
+    }
+    for sub in &s.all_of {
+        check_at(api, sub, value, at.clone(), depth + 1, strict)?;
+    }
+    if !s.any_of.is_empty() {
+        match s
+            .any_of
+            .iter()
+            .find(|sub| check_at(api, sub, value, at.clone(), depth + 1, false).is_ok())
+        {
+            None => return Err((at, "matches none of the anyOf alternatives".into())),
+            Some(sub) if strict => check_at(api, sub, value, at.clone(), depth + 1, true)?,
+            Some(_) => {}
+        }
+    }
+    if !s.one_of.is_empty() {
+        let matching: Vec<&VRef> = s
+            .one_of
+            .iter()
+            .filter(|sub| check_at(api, sub, value, at.clone(), depth + 1, false).is_ok())
+            .collect();
+        if matching.len() != 1 {
+            return Err((
+                at,
+                format!(
+                    "matches {} of the oneOf alternatives instead of exactly one",
+                    matching.len()
+                ),
+            ));
+        }
+        if strict {
+            check_at(api, matching[0], value, at.clone(), depth + 1, true)?;
+        }
+    }
+    match value {
+        Value::Array(items) => {
+            if let Some(item_schema) = &s.items {
+                for (i, item) in items.iter().enumerate() {
+                    check_at(
+                        api,
+                        item_schema,
+                        item,
+                        format!("{at}/{i}"),
+                        depth + 1,
+                        strict,
+                    )?;
+                }
+            }
+        }
+        Value::Object(map) => {
+            for r in &s.required {
+                if !map.contains_key(r) {
+                    return Err((at, format!("lacks the required property `{r}`")));
+                }
+            }
+            let declares_props = !s.properties.is_empty()
+                || s.types.contains(&JsonType::Object) && s.all_of.is_empty();
+            for (k, val) in map {
+                let child = crate::diagnostics::push_pointer(&at, k);
+                match s.properties.iter().find(|(name, _)| name == k) {
+                    Some((_, ps)) => check_at(api, ps, val, child, depth + 1, strict)?,
+                    None => match &s.additional {
+                        VAdditional::Schema(a) => check_at(api, a, val, child, depth + 1, strict)?,
+                        VAdditional::Forbidden => {
+                            return Err((child, format!("`{k}` is not allowed by the schema")))
+                        }
+                        VAdditional::Allowed
+                            if strict && declares_props && !s.properties.is_empty() =>
+                        {
+                            return Err((child, format!("`{k}` {UNDECLARED}")))
+                        }
+                        VAdditional::Allowed => {}
+                    },
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn article(t: &str) -> &'static str {
+    match t {
+        "integer" | "array" | "object" => "an",
+        _ => "a",
+    }
+}
+
+fn display(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn numeric_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}

@@ -1,0 +1,113 @@
+//! `Cargo.toml` and `src/lib.rs` of a generated crate.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::EmitOptions;
+use crate::ir::Api;
+
+/// Versions of the crates generated code depends on (all from crates.io).
+pub const DEPENDENCIES: &str = r#"[dependencies]
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+axum = { version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }
+tokio = { version = "1", optional = true, features = ["net", "rt"] }
+serde_urlencoded = { version = "0.7", optional = true }
+reqwest = { version = "0.12", optional = true, default-features = false, features = ["json", "rustls-tls"] }
+
+[dev-dependencies]
+tokio = { version = "1", features = ["macros", "net", "rt-multi-thread"] }
+"#;
+
+/// The crate's manifest (without its header comment).
+pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
+    let description = format!(
+        "Typed models, server trait and client for the {} API (generated).",
+        api.title
+    )
+    .replace('\\', "")
+    .replace('"', "'")
+    .replace(|c: char| c.is_control(), " ");
+    let workspace = if options.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+description = "{description}"
+publish = false
+
+[lib]
+doctest = false
+
+[features]
+default = []
+# The `Api` trait and an axum router that validates requests.
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded"]
+# A typed reqwest client.
+client = ["dep:reqwest"]
+
+{DEPENDENCIES}{workspace}"#,
+        name = options.crate_name,
+    )
+}
+
+/// `src/lib.rs`.
+pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let title = format!(
+        "{} {}",
+        docs::sanitize(&api.title),
+        docs::sanitize(&api.version)
+    );
+    let sources = format!(
+        "Generated from {}.",
+        options
+            .source_names
+            .iter()
+            .map(|s| format!("`{}`", s.replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let description = api
+        .description
+        .as_deref()
+        .map(docs::sanitize)
+        .unwrap_or_default();
+    let text = format!(
+        "{title}\n\n{sources}\n\n{description}\n\n\
+         - [`models`]: the API's data types (always built; only serde and serde_json).\n\
+         - [`operations`]: per operation an input struct and an output enum with one variant per documented status.\n\
+         - `server` (feature `server`): the `Api` trait and an axum router that validates requests.\n\
+         - `client` (feature `client`): a typed reqwest client."
+    );
+    let doc = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! {
+        #( #![doc = #doc] )*
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
+        pub mod models;
+        pub mod operations;
+        #[doc(hidden)]
+        pub mod rt;
+        #[cfg(feature = "server")]
+        pub mod schemas;
+        #[cfg(feature = "server")]
+        pub mod server;
+        #[cfg(feature = "client")]
+        pub mod client;
+
+        pub use operations::{Credentials, OperationInfo, OPERATIONS};
+    }
+}

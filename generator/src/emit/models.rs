@@ -1,0 +1,210 @@
+//! `src/models.rs`: one Rust type per named schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::docs;
+use super::{ident, type_tokens};
+use crate::ir::*;
+
+/// All model types.
+pub fn emit(api: &Api) -> TokenStream {
+    let items = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| emit_type(api, TypeId(i), t));
+    quote! {
+        //! Models: one type per schema of the API, named after its component or its place.
+        #![allow(deprecated)]
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn deprecated(flag: bool) -> TokenStream {
+    if flag {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    }
+}
+
+/// True when an alias refers to itself through other aliases (which Rust forbids).
+fn alias_is_recursive(api: &Api, id: TypeId) -> bool {
+    fn mentions(api: &Api, ty: &TypeRef, target: TypeId, depth: usize) -> bool {
+        if depth > 64 {
+            return true;
+        }
+        match ty {
+            TypeRef::Named(n) if *n == target => true,
+            TypeRef::Named(n) => match &api.types[n.0].kind {
+                TypeKind::Alias(inner) => mentions(api, inner, target, depth + 1),
+                _ => false,
+            },
+            TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+                mentions(api, t, target, depth + 1)
+            }
+            _ => false,
+        }
+    }
+    match &api.types[id.0].kind {
+        TypeKind::Alias(ty) => mentions(api, ty, id, 0),
+        _ => false,
+    }
+}
+
+fn default_note(default: &Option<Value>) -> Vec<String> {
+    match default {
+        Some(v) => vec![format!("Default: `{}`.", v.to_string().replace('`', "'"))],
+        None => vec![],
+    }
+}
+
+fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
+    let name = ident(&t.name);
+    let docs = docs::attrs(&t.docs, &[]);
+    let dep = deprecated(t.deprecated);
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
+            let derive_default = if all_optional {
+                quote!(Default,)
+            } else {
+                quote!()
+            };
+            let fields = s.fields.iter().map(|f| {
+                let rust = ident(&f.rust);
+                let wire = &f.wire;
+                let ty = type_tokens(api, &f.ty);
+                let mut extra = default_note(&f.default);
+                if let Some(a) = f.access {
+                    extra.push(format!("This property is {a}."));
+                }
+                let fdocs = docs::attrs(&f.docs, &extra);
+                let fdep = deprecated(f.deprecated);
+                let rename = if f.rust != f.wire { quote!(rename = #wire,) } else { quote!() };
+                match (f.required, f.nullable) {
+                    (true, false) => {
+                        let attr = if f.rust != f.wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
+                        quote! { #fdocs #fdep #attr pub #rust: #ty, }
+                    }
+                    (true, true) => quote! {
+                        #fdocs #fdep #[serde(#rename)] pub #rust: Option<#ty>,
+                    },
+                    (false, false) => quote! {
+                        #fdocs #fdep #[serde(#rename default, skip_serializing_if = "Option::is_none")] pub #rust: Option<#ty>,
+                    },
+                    (false, true) => quote! {
+                        #fdocs
+                        #[doc = " `None`: absent; `Some(None)`: `null`."]
+                        #fdep
+                        #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rt::deserialize_some")]
+                        pub #rust: Option<Option<#ty>>,
+                    },
+                }
+            });
+            let additional = s.additional.as_ref().map(|a| {
+                let ty = type_tokens(api, a);
+                quote! {
+                    /// Properties not declared by the schema.
+                    #[serde(flatten)]
+                    pub additional_properties: std::collections::BTreeMap<String, #ty>,
+                }
+            });
+            quote! {
+                #docs #dep
+                #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+                pub struct #name { #(#fields)* #additional }
+            }
+        }
+        TypeKind::Enum(variants) => {
+            let vs = variants.iter().map(|v| {
+                let rust = ident(&v.rust);
+                let wire = &v.wire;
+                let doc = format!(" `{}`", wire.replace('`', "'"));
+                quote! { #[doc = #doc] #[serde(rename = #wire)] #rust, }
+            });
+            let arms = variants.iter().map(|v| {
+                let rust = ident(&v.rust);
+                let wire = &v.wire;
+                quote! { Self::#rust => #wire, }
+            });
+            quote! {
+                #docs #dep
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this version of the API does not know (kept, for forward compatibility).
+                    #[serde(untagged)]
+                    Unknown(String),
+                }
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self { #(#arms)* Self::Unknown(s) => s, }
+                    }
+                }
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Union(u) => {
+            let vs = u.variants.iter().map(|v| {
+                let rust = ident(&v.rust);
+                let ty = type_tokens(api, &v.ty);
+                quote! { #rust(#ty), }
+            });
+            match &u.discriminator {
+                None => quote! {
+                    #docs #dep
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name { #(#vs)* }
+                },
+                Some(prop) => {
+                    let arms = u.variants.iter().map(|v| {
+                        let rust = ident(&v.rust);
+                        let tags = &v.tags;
+                        quote! { Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#rust).map_err(D::Error::custom), }
+                    });
+                    let missing = format!("missing discriminator `{prop}`");
+                    quote! {
+                        #docs #dep
+                        #[derive(Debug, Clone, PartialEq, Serialize)]
+                        #[serde(untagged)]
+                        pub enum #name { #(#vs)* }
+                        impl<'de> Deserialize<'de> for #name {
+                            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                                use serde::de::Error as _;
+                                let value = serde_json::Value::deserialize(deserializer)?;
+                                match value.get(#prop).and_then(serde_json::Value::as_str) {
+                                    #(#arms)*
+                                    Some(other) => Err(D::Error::custom(format_args!("unknown `{}` value `{}`", #prop, other))),
+                                    None => Err(D::Error::custom(#missing)),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let target = type_tokens(api, ty);
+            if alias_is_recursive(api, id) {
+                quote! {
+                    #docs #dep
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #name(pub #target);
+                }
+            } else {
+                quote! { #docs #dep pub type #name = #target; }
+            }
+        }
+    }
+}

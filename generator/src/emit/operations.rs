@@ -1,0 +1,177 @@
+//! `src/operations.rs`: per operation an input struct and an output enum (one variant per
+//! documented status), the credentials type, and a table describing every operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::{ident, type_tokens};
+use crate::ir::*;
+
+/// Documentation lines shared by the trait method and the client method of an operation.
+pub fn operation_docs(op: &Operation) -> TokenStream {
+    let mut extra = vec![format!(
+        "`{} {}`",
+        op.method.as_upper(),
+        op.path.replace('`', "'")
+    )];
+    if let Some(tag) = &op.tag {
+        extra.push(format!("Tag: {}.", docs::sanitize(tag)));
+    }
+    docs::attrs(&op.docs, &extra)
+}
+
+/// The type of a response variant's payload, if it has one.
+pub fn response_payload(api: &Api, r: &Response) -> Option<TokenStream> {
+    r.body.as_ref().map(|b| type_tokens(api, &b.ty))
+}
+
+/// True when a response's status is not fixed (a range or `default`).
+pub fn has_status_field(r: &Response) -> bool {
+    r.status.is_none()
+}
+
+/// All operation types.
+pub fn emit(api: &Api) -> TokenStream {
+    let cred_fields = api.auth_headers.iter().map(|h| {
+        let f = ident(&h.field);
+        let doc = format!(" Sent as the `{}` header.", h.wire);
+        quote! { #[doc = #doc] pub #f: String, }
+    });
+    let infos = api.operations.iter().map(|op| {
+        let name = &op.name;
+        let method = op.method.as_upper();
+        let path = &op.path;
+        let id = match &op.operation_id {
+            Some(i) => quote!(Some(#i)),
+            None => quote!(None),
+        };
+        let tag = match &op.tag {
+            Some(t) => quote!(Some(#t)),
+            None => quote!(None),
+        };
+        let summary = match &op.docs.summary {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let routed = op.unroutable.is_none();
+        quote! { OperationInfo { name: #name, method: #method, path: #path, operation_id: #id, tag: #tag, summary: #summary, routed: #routed }, }
+    });
+    let ops = api.operations.iter().map(|op| emit_operation(api, op));
+    quote! {
+        //! Operations: inputs, per-status outputs, and a table describing each operation.
+        #![allow(deprecated)]
+        #[allow(unused_imports)]
+        use crate::models::*;
+
+        /// Credentials for operations that require authentication.
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct Credentials { #(#cred_fields)* }
+
+        /// Facts about one operation of the API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct OperationInfo {
+            /// Rust method name on the server trait and the client.
+            pub name: &'static str,
+            /// HTTP method.
+            pub method: &'static str,
+            /// Path template as in the spec.
+            pub path: &'static str,
+            /// The spec's operationId.
+            pub operation_id: Option<&'static str>,
+            /// First tag.
+            pub tag: Option<&'static str>,
+            /// Summary.
+            pub summary: Option<&'static str>,
+            /// Whether the generated router serves it (false for path keys no URL can match).
+            pub routed: bool,
+        }
+
+        /// Every operation of the API, sorted by path and method.
+        pub const OPERATIONS: &[OperationInfo] = &[ #(#infos)* ];
+
+        #(#ops)*
+    }
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let input = ident(&op.input_type);
+    let output = ident(&op.output_type);
+    let input_doc = format!(
+        " Input of [`{}`](crate::OPERATIONS): `{} {}`.",
+        op.name,
+        op.method.as_upper(),
+        op.path.replace('`', "'")
+    );
+    let mut all_optional = true;
+    let fields = op.params.iter().map(|p| {
+        let rust = ident(&p.rust);
+        let ty = type_tokens(api, &p.ty);
+        let place = match p.location {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Header => "header",
+            ParamIn::Cookie => "cookie",
+        };
+        let pdocs = docs::attrs(
+            &p.docs,
+            &[format!("`{}` in the {place}.", p.wire.replace('`', "'"))],
+        );
+        let dep = if p.deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        };
+        if p.required {
+            all_optional = false;
+            quote! { #pdocs #dep pub #rust: #ty, }
+        } else {
+            quote! { #pdocs #dep pub #rust: Option<#ty>, }
+        }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let body = op.body.as_ref().map(|b| {
+        let ty = type_tokens(api, &b.ty);
+        let bdocs = docs::attrs(&b.docs, &[format!("Request body (`{}`).", b.content_type)]);
+        if b.required {
+            all_optional = false;
+            quote! { #bdocs pub body: #ty, }
+        } else {
+            quote! { #bdocs pub body: Option<#ty>, }
+        }
+    });
+    let derive_default = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let variants = op.responses.iter().map(|r| {
+        let v = ident(&r.variant);
+        let status = match (r.status, r.range) {
+            (Some(s), _) => format!("{s}"),
+            (None, Some(d)) => format!("{d}XX"),
+            _ => "Any other status".into(),
+        };
+        let rdocs = docs::attrs(&r.docs, &[format!("Status {status}.")]);
+        match (response_payload(api, r), has_status_field(r)) {
+            (Some(t), false) => quote! { #rdocs #v(#t), },
+            (None, false) => quote! { #rdocs #v, },
+            (Some(t), true) => quote! { #rdocs #v(u16, #t), },
+            (None, true) => quote! { #rdocs #v(u16), },
+        }
+    });
+    let output_doc = format!(
+        " Documented responses of `{} {}`.",
+        op.method.as_upper(),
+        op.path.replace('`', "'")
+    );
+    quote! {
+        #[doc = #input_doc]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #input { #(#fields)* #body }
+
+        #[doc = #output_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #output { #(#variants)* }
+    }
+}

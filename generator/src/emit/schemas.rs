@@ -1,0 +1,278 @@
+//! `src/schemas.rs`: the validation rules of every request parameter and body, as statics the
+//! router checks before a handler runs.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::ident;
+use crate::ir::*;
+use crate::names::{screaming_ident, Namespace};
+
+/// Names of the statics: per type (when a request uses it), per operation parameter and body.
+pub struct SchemaNames {
+    /// Static of each named type, when requests use it.
+    pub types: Vec<Option<String>>,
+    /// Static of each parameter, per operation.
+    pub params: Vec<Vec<String>>,
+    /// Static of each body, per operation.
+    pub bodies: Vec<Option<String>>,
+}
+
+fn collect(api: &Api, v: &VRef, used: &mut Vec<bool>) {
+    match v {
+        VRef::Named(id) => {
+            if !std::mem::replace(&mut used[id.0], true) {
+                collect_schema(api, &api.types[id.0].schema, used);
+            }
+        }
+        VRef::Inline(s) => collect_schema(api, s, used),
+    }
+}
+
+fn collect_schema(api: &Api, s: &VSchema, used: &mut Vec<bool>) {
+    let mut refs: Vec<&VRef> = Vec::new();
+    refs.extend(s.items.as_deref());
+    refs.extend(s.properties.iter().map(|(_, v)| v));
+    if let VAdditional::Schema(v) = &s.additional {
+        refs.push(v);
+    }
+    refs.extend(s.all_of.iter());
+    refs.extend(s.any_of.iter());
+    refs.extend(s.one_of.iter());
+    refs.extend(s.not.as_deref());
+    for r in refs {
+        collect(api, r, used);
+    }
+}
+
+impl SchemaNames {
+    /// Decides every name, deterministically.
+    pub fn new(api: &Api) -> Self {
+        let mut used = vec![false; api.types.len()];
+        for op in &api.operations {
+            for p in &op.params {
+                collect(api, &p.schema, &mut used);
+            }
+            if let Some(b) = &op.body {
+                collect(api, &b.schema, &mut used);
+            }
+        }
+        let mut ns = Namespace::new();
+        let types = api
+            .types
+            .iter()
+            .zip(&used)
+            .map(|(t, u)| u.then(|| ns.claim(&screaming_ident(&t.name))))
+            .collect();
+        let mut params = Vec::new();
+        let mut bodies = Vec::new();
+        for op in &api.operations {
+            let base = op.name.to_ascii_uppercase();
+            params.push(
+                op.params
+                    .iter()
+                    .map(|p| {
+                        ns.claim(&format!(
+                            "{base}_{}",
+                            p.rust.trim_end_matches('_').to_ascii_uppercase()
+                        ))
+                    })
+                    .collect(),
+            );
+            bodies.push(op.body.as_ref().map(|_| ns.claim(&format!("{base}_BODY"))));
+        }
+        SchemaNames {
+            types,
+            params,
+            bodies,
+        }
+    }
+}
+
+/// The schemas module.
+pub fn emit(api: &Api) -> TokenStream {
+    let names = SchemaNames::new(api);
+    let mut items = Vec::new();
+    for (i, name) in names.types.iter().enumerate() {
+        if let Some(name) = name {
+            let n = ident(name);
+            let doc = format!(
+                " Rules of [`{}`](crate::models::{}).",
+                api.types[i].name, api.types[i].name
+            );
+            let body = schema_expr(api, &names, &api.types[i].schema);
+            items.push(quote! { #[doc = #doc] pub static #n: Schema = #body; });
+        }
+    }
+    for (oi, op) in api.operations.iter().enumerate() {
+        for (pi, p) in op.params.iter().enumerate() {
+            let n = ident(&names.params[oi][pi]);
+            let doc = format!(
+                " Parameter `{}` of `{}`.",
+                p.wire.replace('`', "'"),
+                op.name
+            );
+            let body = vref_value(api, &names, &p.schema);
+            items.push(quote! { #[doc = #doc] pub static #n: Schema = #body; });
+        }
+        if let (Some(b), Some(name)) = (&op.body, &names.bodies[oi]) {
+            let n = ident(name);
+            let doc = format!(" Body of `{}`.", op.name);
+            let body = vref_value(api, &names, &b.schema);
+            items.push(quote! { #[doc = #doc] pub static #n: Schema = #body; });
+        }
+    }
+    quote! {
+        //! Validation rules of request parameters and bodies, checked by the router.
+        #[allow(unused_imports)]
+        use crate::rt::validate::{Additional, Lit, Schema, Type};
+        #(#items)*
+    }
+}
+
+/// A `Schema` value expression for a reference (a named type is referenced through `all_of`).
+fn vref_value(api: &Api, names: &SchemaNames, v: &VRef) -> TokenStream {
+    match v {
+        VRef::Inline(s) => schema_expr(api, names, s),
+        VRef::Named(_) => {
+            let r = vref_ref(api, names, v);
+            quote!(Schema { all_of: &[#r], ..Schema::ANY })
+        }
+    }
+}
+
+/// A `&Schema` expression for a reference.
+fn vref_ref(api: &Api, names: &SchemaNames, v: &VRef) -> TokenStream {
+    match v {
+        VRef::Inline(s) => {
+            let e = schema_expr(api, names, s);
+            quote!(&#e)
+        }
+        VRef::Named(id) => match &names.types[id.0] {
+            Some(n) => {
+                let n = ident(n);
+                quote!(&#n)
+            }
+            None => quote!(&Schema::ANY),
+        },
+    }
+}
+
+fn lit(v: &Value) -> Option<TokenStream> {
+    Some(match v {
+        Value::Null => quote!(Lit::Null),
+        Value::Bool(b) => quote!(Lit::Bool(#b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => quote!(Lit::Int(#i)),
+            None => {
+                let f = Literal::f64_unsuffixed(n.as_f64()?);
+                quote!(Lit::Float(#f))
+            }
+        },
+        Value::String(s) => quote!(Lit::Str(#s)),
+        _ => return None,
+    })
+}
+
+fn float(f: f64) -> TokenStream {
+    let l = Literal::f64_unsuffixed(f);
+    quote!(#l)
+}
+
+/// A `Schema { .. }` struct expression; only non-default members are written.
+fn schema_expr(api: &Api, names: &SchemaNames, s: &VSchema) -> TokenStream {
+    let mut members: Vec<TokenStream> = Vec::new();
+    if !s.types.is_empty() {
+        let ts = s.types.iter().map(|t| match t {
+            JsonType::Null => quote!(Type::Null),
+            JsonType::Boolean => quote!(Type::Boolean),
+            JsonType::Integer => quote!(Type::Integer),
+            JsonType::Number => quote!(Type::Number),
+            JsonType::String => quote!(Type::String),
+            JsonType::Array => quote!(Type::Array),
+            JsonType::Object => quote!(Type::Object),
+        });
+        members.push(quote!(types: &[#(#ts),*]));
+    }
+    if s.nullable {
+        members.push(quote!(nullable: true));
+    }
+    let lits: Option<Vec<TokenStream>> = s.enumeration.iter().map(lit).collect();
+    if let Some(lits) = lits.filter(|l| !l.is_empty()) {
+        members.push(quote!(enumeration: &[#(#lits),*]));
+    }
+    let opt_f = |name: &str, v: Option<f64>| {
+        v.map(|v| {
+            let n = ident(name);
+            let f = float(v);
+            quote!(#n: Some(#f))
+        })
+    };
+    let opt_u = |name: &str, v: Option<u64>| {
+        v.map(|v| {
+            let n = ident(name);
+            quote!(#n: Some(#v))
+        })
+    };
+    members.extend(opt_f("minimum", s.minimum));
+    members.extend(opt_f("maximum", s.maximum));
+    if s.exclusive_minimum {
+        members.push(quote!(exclusive_minimum: true));
+    }
+    if s.exclusive_maximum {
+        members.push(quote!(exclusive_maximum: true));
+    }
+    members.extend(opt_f("multiple_of", s.multiple_of));
+    members.extend(opt_u("min_length", s.min_length));
+    members.extend(opt_u("max_length", s.max_length));
+    if let Some(p) = &s.pattern {
+        members.push(quote!(pattern: Some(#p)));
+    }
+    if let Some(items) = &s.items {
+        let r = vref_ref(api, names, items);
+        members.push(quote!(items: Some(#r)));
+    }
+    members.extend(opt_u("min_items", s.min_items));
+    members.extend(opt_u("max_items", s.max_items));
+    if s.unique_items {
+        members.push(quote!(unique_items: true));
+    }
+    if !s.properties.is_empty() {
+        let ps = s.properties.iter().map(|(k, v)| {
+            let r = vref_ref(api, names, v);
+            quote!((#k, #r))
+        });
+        members.push(quote!(properties: &[#(#ps),*]));
+    }
+    if !s.required.is_empty() {
+        let rs = &s.required;
+        members.push(quote!(required: &[#(#rs),*]));
+    }
+    match &s.additional {
+        VAdditional::Allowed => {}
+        VAdditional::Forbidden => members.push(quote!(additional: Additional::Forbidden)),
+        VAdditional::Schema(v) => {
+            let r = vref_ref(api, names, v);
+            members.push(quote!(additional: Additional::Schema(#r)));
+        }
+    }
+    members.extend(opt_u("min_properties", s.min_properties));
+    members.extend(opt_u("max_properties", s.max_properties));
+    for (name, list) in [
+        ("all_of", &s.all_of),
+        ("any_of", &s.any_of),
+        ("one_of", &s.one_of),
+    ] {
+        if !list.is_empty() {
+            let n = ident(name);
+            let rs = list.iter().map(|v| vref_ref(api, names, v));
+            members.push(quote!(#n: &[#(#rs),*]));
+        }
+    }
+    if let Some(not) = &s.not {
+        let r = vref_ref(api, names, not);
+        members.push(quote!(not: Some(#r)));
+    }
+    quote!(Schema { #(#members,)* ..Schema::ANY })
+}

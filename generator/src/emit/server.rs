@@ -1,0 +1,307 @@
+//! `src/server.rs`: the `Api` trait (one async method per operation, 501 by default), the
+//! axum router with request validation, and `IntoResponse` for every output enum.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::{has_status_field, operation_docs};
+use super::schemas::SchemaNames;
+use super::{ident, type_tokens};
+use crate::ir::*;
+
+/// Rocket.Chat's answer to a request without credentials, used when the spec gives no example.
+const DEFAULT_UNAUTHORIZED: &str =
+    r#"{"status":"error","message":"You must be logged in to do this."}"#;
+
+/// The credential parameters a trait method takes.
+fn credential_param(op: &Operation) -> TokenStream {
+    match op.auth {
+        AuthUse::None => quote!(),
+        AuthUse::Required => quote!(credentials: Credentials,),
+        AuthUse::Optional => quote!(credentials: Option<Credentials>,),
+    }
+}
+
+/// The server module.
+pub fn emit(api: &Api) -> TokenStream {
+    let names = SchemaNames::new(api);
+    let methods = api.operations.iter().map(|op| {
+        let name = ident(&op.name);
+        let input = ident(&op.input_type);
+        let output = ident(&op.output_type);
+        let docs = operation_docs(op);
+        let cred = credential_param(op);
+        let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+        let unused = if op.auth == AuthUse::None { quote!(input) } else { quote!((credentials, input)) };
+        let label = &op.name;
+        quote! {
+            #docs
+            #dep
+            fn #name(&self, #cred input: #input) -> impl Future<Output = Result<#output, ApiError>> + Send {
+                let _ = #unused;
+                async { Err(ApiError::not_implemented(#label)) }
+            }
+        }
+    });
+
+    let handlers = api
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.unroutable.is_none())
+        .map(|(oi, op)| handler(api, &names, oi, op));
+
+    // Group routes by their axum path (same shape, different methods share one route).
+    let mut routes: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    for op in api.operations.iter().filter(|op| op.unroutable.is_none()) {
+        let mut path = String::new();
+        let mut n = 0;
+        for s in &op.segments {
+            path.push('/');
+            match s {
+                Segment::Literal(l) => path.push_str(l),
+                Segment::Param(_) => {
+                    path.push_str(&format!("{{p{n}}}"));
+                    n += 1;
+                }
+            }
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
+        let method = ident(&op.method.as_upper().to_ascii_lowercase());
+        let handler = ident(&format!("handle_{}", op.name));
+        routes
+            .entry(path)
+            .or_default()
+            .push(quote!(#method(#handler::<A>)));
+    }
+    let routes = routes.into_iter().map(|(path, ms)| {
+        let first = &ms[0];
+        let rest = &ms[1..];
+        quote! { .route(#path, axum::routing::#first #(.#rest)*) }
+    });
+
+    let into_responses = api.operations.iter().map(|op| into_response(api, op));
+    let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
+    let cred_wires: Vec<_> = api.auth_headers.iter().map(|h| h.wire.as_str()).collect();
+    let cred_idx = 0..cred_fields.len();
+    let cred_idx2 = 0..cred_fields.len();
+    let cred_fields2 = cred_fields.clone();
+
+    quote! {
+        //! Server side: implement [`Api`] for your type and serve [`router`] with axum.
+        #![allow(deprecated)]
+        #![allow(unused_imports)]
+        use std::future::Future;
+        use std::sync::Arc;
+
+        use axum::response::{IntoResponse, Response};
+        use axum::Router;
+
+        use crate::models::*;
+        use crate::operations::*;
+        use crate::rt::server::{RequestParts, Shared, State};
+        pub use crate::rt::server::{ApiError, RouterConfig};
+
+        /// The API as a server implements it: one method per operation. Every method has a
+        /// default that answers 501 Not Implemented, so an implementation writes only the
+        /// operations it serves. Futures must be `Send` (usable from a multi-threaded runtime).
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// A router for every operation of the API with the default settings.
+        pub fn router<A: Api>(api: A) -> Router {
+            router_with_config(api, RouterConfig::default())
+        }
+
+        /// A router for every operation of the API. Requests are validated against the spec
+        /// before a handler runs; bad requests get Rocket.Chat-shaped 4xx answers.
+        pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
+            let limit = config.body_limit;
+            Router::new()
+                #(#routes)*
+                .fallback(crate::rt::server::not_found)
+                .method_not_allowed_fallback(crate::rt::server::method_not_allowed)
+                .layer(axum::extract::DefaultBodyLimit::max(limit))
+                .with_state(Arc::new(Shared { api, config }))
+        }
+
+        #[allow(dead_code)]
+        fn credentials(req: &RequestParts, unauthorized: &str) -> Result<Credentials, ApiError> {
+            let values = req.credentials(&[#(#cred_wires),*], unauthorized)?;
+            Ok(Credentials { #(#cred_fields: values[#cred_idx].clone(),)* })
+        }
+
+        #[allow(dead_code)]
+        fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
+            Ok(req.optional_credentials(&[#(#cred_wires),*])?.map(|values| Credentials { #(#cred_fields2: values[#cred_idx2].clone(),)* }))
+        }
+
+        #[allow(dead_code)]
+        fn required<T>(value: Option<T>) -> Result<T, ApiError> {
+            value.ok_or_else(|| ApiError::invalid_params("request body is required"))
+        }
+
+        #(#handlers)*
+        #(#into_responses)*
+    }
+}
+
+fn unauthorized_body(op: &Operation) -> String {
+    op.responses
+        .iter()
+        .find(|r| r.status == Some(401))
+        .and_then(|r| r.examples.first())
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| DEFAULT_UNAUTHORIZED.to_owned())
+}
+
+fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenStream {
+    let handler = ident(&format!("handle_{}", op.name));
+    let method = ident(&op.name);
+    let input = ident(&op.input_type);
+    let mut path_index = 0usize;
+    let mut path_order: Vec<usize> = Vec::new();
+    for s in &op.segments {
+        if let Segment::Param(i) = s {
+            path_order.push(*i);
+        }
+    }
+    let fields = op.params.iter().enumerate().map(|(pi, p)| {
+        let rust = ident(&p.rust);
+        let schema = ident(&names.params[oi][pi]);
+        let wire = &p.wire;
+        let required = p.required;
+        let explode = p.explode;
+        let get = match p.location {
+            ParamIn::Path => {
+                let idx = path_order.iter().position(|&x| x == pi).unwrap_or_else(|| {
+                    path_index += 1;
+                    path_index - 1
+                });
+                quote!(Some(req.path(#idx, &crate::schemas::#schema)?))
+            }
+            ParamIn::Query | ParamIn::Cookie => {
+                quote!(req.query(#wire, &crate::schemas::#schema, #required, #explode)?)
+            }
+            ParamIn::Header => quote!(req.header(#wire, &crate::schemas::#schema, #required)?),
+        };
+        if required {
+            quote!(#rust: required_param(#get, #wire)?,)
+        } else {
+            quote!(#rust: #get,)
+        }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let body = op.body.as_ref().map(|b| {
+        let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
+        let required = b.required;
+        let get = match b.media {
+            Media::Json => quote!(req.json_body(&crate::schemas::#schema, #required)?),
+            Media::Text => quote!(req.text_body(#required)?),
+            Media::Binary => quote!(req.bytes_body(#required)?),
+        };
+        if required {
+            quote!(body: required(#get)?,)
+        } else {
+            quote!(body: #get,)
+        }
+    });
+    let (cred_get, cred_arg, args) = match op.auth {
+        AuthUse::None => (quote!(), quote!(), quote!(input)),
+        AuthUse::Required => {
+            let body = unauthorized_body(op);
+            (
+                quote!(let credentials = credentials(&req, #body)?;),
+                quote!(credentials,),
+                quote!((credentials, input)),
+            )
+        }
+        AuthUse::Optional => (
+            quote!(let credentials = optional_credentials(&req)?;),
+            quote!(credentials,),
+            quote!((credentials, input)),
+        ),
+    };
+    let needs_required_param = op.params.iter().any(|p| p.required);
+    let required_param = if needs_required_param {
+        quote! {
+            fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
+                value.ok_or_else(|| ApiError::invalid_params(&format!("must have required property '{name}'")))
+            }
+        }
+    } else {
+        quote!()
+    };
+    let _ = api;
+    quote! {
+        async fn #handler<A: Api>(state: State<A>, req: RequestParts) -> Response {
+            #required_param
+            let parsed = (|| -> Result<_, ApiError> {
+                #cred_get
+                let input = #input { #(#fields)* #body };
+                Ok(#args)
+            })();
+            match parsed {
+                Ok(#args) => match state.0.api.#method(#cred_arg input).await {
+                    Ok(output) => output.into_response(),
+                    Err(error) => error.into_response(),
+                },
+                Err(error) => error.into_response(),
+            }
+        }
+    }
+}
+
+fn into_response(api: &Api, op: &Operation) -> TokenStream {
+    let output = ident(&op.output_type);
+    let arms = op.responses.iter().map(|r| {
+        let v = ident(&r.variant);
+        let fixed = r.status.unwrap_or(500);
+        let write = |status: TokenStream| match &r.body {
+            None => quote!(crate::rt::server::empty(#status)),
+            Some(b) => match b.media {
+                Media::Json => quote!(crate::rt::server::json(#status, &body)),
+                Media::Text => {
+                    let ct = &b.content_type;
+                    quote!(crate::rt::server::raw(#status, #ct, body.into_bytes()))
+                }
+                Media::Binary => {
+                    let ct = &b.content_type;
+                    quote!(crate::rt::server::raw(#status, #ct, body))
+                }
+            },
+        };
+        match (r.body.is_some(), has_status_field(r)) {
+            (true, false) => {
+                let w = write(quote!(#fixed));
+                quote!(Self::#v(body) => #w,)
+            }
+            (false, false) => {
+                let w = write(quote!(#fixed));
+                quote!(Self::#v => #w,)
+            }
+            (true, true) => {
+                let w = write(quote!(status));
+                quote!(Self::#v(status, body) => #w,)
+            }
+            (false, true) => {
+                let w = write(quote!(status));
+                quote!(Self::#v(status) => #w,)
+            }
+        }
+    });
+    let _ = type_tokens;
+    let _ = api;
+    quote! {
+        impl IntoResponse for #output {
+            fn into_response(self) -> Response {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The generated crate's own tests: example round-trips through the models, and every
+//! operation driven through the client against the router on 127.0.0.1.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::{ident, type_tokens};
+use crate::conform;
+use crate::ir::*;
+
+/// Conforming examples of a body: `(type, json text, origin)`.
+fn conforming<'a>(
+    api: &'a Api,
+    ty: &'a TypeRef,
+    v: &'a VRef,
+    examples: &'a [(crate::diagnostics::Location, Value)],
+) -> impl Iterator<Item = (TokenStream, String, String)> + 'a {
+    examples
+        .iter()
+        .filter(move |(_, value)| conform::check(api, v, value).is_ok())
+        .map(move |(loc, value)| {
+            (
+                type_tokens(api, ty),
+                value.to_string(),
+                format!("{}#{}", loc.file, loc.pointer),
+            )
+        })
+}
+
+/// The validation node of a response body type (responses keep no node of their own).
+fn response_vref(ty: &TypeRef) -> Option<VRef> {
+    match ty {
+        TypeRef::Named(id) => Some(VRef::Named(*id)),
+        _ => None,
+    }
+}
+
+/// `tests/examples.rs`.
+pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
+    let krate = ident(crate_ident);
+    let mut tests = Vec::new();
+    for op in &api.operations {
+        let mut calls = Vec::new();
+        if let Some(b) = op.body.as_ref().filter(|b| b.media == Media::Json) {
+            for (ty, json, origin) in conforming(api, &b.ty, &b.schema, &op.request_examples) {
+                calls.push(quote!(roundtrip::<#ty>(#json, #origin);));
+            }
+        }
+        for r in &op.responses {
+            let Some(b) = r.body.as_ref().filter(|b| b.media == Media::Json) else {
+                continue;
+            };
+            let Some(v) = response_vref(&b.ty) else {
+                continue;
+            };
+            for (ty, json, origin) in conforming(api, &b.ty, &v, &r.examples) {
+                calls.push(quote!(roundtrip::<#ty>(#json, #origin);));
+            }
+        }
+        if !calls.is_empty() {
+            let name = ident(&op.name);
+            tests.push(quote! {
+                #[test]
+                fn #name() { #(#calls)* }
+            });
+        }
+    }
+    quote! {
+        //! Every example of the spec that conforms to its schema survives a round trip through
+        //! the generated types: deserialize, serialize, compare.
+        #![allow(deprecated, unused_imports)]
+        use #krate::models::*;
+
+        /// Equal JSON values, comparing numbers by value (`1` equals `1.0`).
+        fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+            use serde_json::Value::*;
+            match (a, b) {
+                (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+                (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+                (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+                _ => a == b,
+            }
+        }
+
+        #[allow(dead_code)]
+        fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str, origin: &str) {
+            let original: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
+            let typed: T = serde_json::from_value(original.clone()).unwrap_or_else(|e| panic!("{origin}: {e}"));
+            let back = serde_json::to_value(&typed).expect("serializes");
+            assert!(same(&original, &back), "{origin}: round trip changed the example\n  before: {original}\n  after:  {back}");
+        }
+
+        #(#tests)*
+    }
+}
+
+/// A sample JSON value for a parameter: its example if it conforms, else a value of its type.
+fn sample(api: &Api, ty: &TypeRef, v: &VRef, example: Option<&Value>) -> Option<Value> {
+    if let Some(e) = example.filter(|e| conform::check(api, v, e).is_ok()) {
+        return Some(e.clone());
+    }
+    let value = match ty {
+        TypeRef::String | TypeRef::Any => Value::from("sample"),
+        TypeRef::Bool => Value::from(true),
+        TypeRef::I32 | TypeRef::I64 => Value::from(1),
+        TypeRef::F32 | TypeRef::F64 => Value::from(1.5),
+        TypeRef::Vec(_) => Value::Array(vec![]),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => return sample(api, inner, v, None),
+        TypeRef::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Enum(vs) => Value::from(vs.first()?.wire.clone()),
+            TypeKind::Alias(inner) => return sample(api, inner, v, None),
+            _ => return None,
+        },
+        TypeRef::Object | TypeRef::Map(_) | TypeRef::Bytes => return None,
+    };
+    conform::check(api, v, &value).is_ok().then_some(value)
+}
+
+/// `tests/server_client.rs`: the router with a handler that answers each operation's example
+/// response, driven by the client with each operation's example request.
+pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
+    let krate = ident(crate_ident);
+    let mut impls = Vec::new();
+    let mut calls = Vec::new();
+    for op in api.operations.iter().filter(|op| op.unroutable.is_none()) {
+        let name = ident(&op.name);
+        let input_ty = ident(&op.input_type);
+        let output_ty = ident(&op.output_type);
+        // The input: every required parameter and the body need a value.
+        let mut fields = Vec::new();
+        let mut ok = true;
+        for p in &op.params {
+            let rust = ident(&p.rust);
+            if !p.required {
+                fields.push(quote!(#rust: None,));
+                continue;
+            }
+            match sample(api, &p.ty, &p.schema, None) {
+                Some(v)
+                    if p.location != ParamIn::Path || !v.as_str().is_some_and(str::is_empty) =>
+                {
+                    let json = v.to_string();
+                    fields.push(quote!(#rust: serde_json::from_str(#json).unwrap(),));
+                }
+                _ => ok = false,
+            }
+        }
+        if let Some(b) = &op.body {
+            match b.media {
+                Media::Json => match op
+                    .request_examples
+                    .iter()
+                    .find(|(_, e)| conform::check(api, &b.schema, e).is_ok())
+                {
+                    Some((_, e)) => {
+                        let json = e.to_string();
+                        if b.required {
+                            fields.push(quote!(body: serde_json::from_str(#json).unwrap(),));
+                        } else {
+                            fields.push(quote!(body: Some(serde_json::from_str(#json).unwrap()),));
+                        }
+                    }
+                    None if !b.required => fields.push(quote!(body: None,)),
+                    None => ok = false,
+                },
+                Media::Text => fields.push(if b.required {
+                    quote!(body: "sample".to_owned(),)
+                } else {
+                    quote!(body: None,)
+                }),
+                Media::Binary => fields.push(if b.required {
+                    quote!(body: b"sample".to_vec(),)
+                } else {
+                    quote!(body: None,)
+                }),
+            }
+        }
+        if !ok {
+            continue;
+        }
+        // The answer: the first success response with a conforming example.
+        let answer = op
+            .responses
+            .iter()
+            .filter(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+            .find_map(|r| {
+                let v = ident(&r.variant);
+                match &r.body {
+                    None => Some((quote!(#output_ty::#v), r.status.unwrap_or(200))),
+                    Some(b) if b.media == Media::Json => {
+                        let vref = response_vref(&b.ty)?;
+                        let (_, e) = r
+                            .examples
+                            .iter()
+                            .find(|(_, e)| conform::check(api, &vref, e).is_ok())?;
+                        let json = e.to_string();
+                        Some((
+                            quote!(#output_ty::#v(serde_json::from_str(#json).unwrap())),
+                            0,
+                        ))
+                    }
+                    Some(b) if b.media == Media::Text => {
+                        Some((quote!(#output_ty::#v("sample".to_owned())), 0))
+                    }
+                    _ => None,
+                }
+            });
+        let cred = match op.auth {
+            AuthUse::None => quote!(),
+            AuthUse::Required => quote!(_credentials: Credentials,),
+            AuthUse::Optional => quote!(_credentials: Option<Credentials>,),
+        };
+        let label = &op.name;
+        match answer {
+            Some((value, _)) => {
+                impls.push(quote! {
+                    async fn #name(&self, #cred input: #input_ty) -> Result<#output_ty, ApiError> {
+                        let expected = #input_ty { #(#fields)* };
+                        if input != expected {
+                            return Err(ApiError::with_body(StatusCode::IM_A_TEAPOT, serde_json::json!({"mismatch": format!("{input:?}")})));
+                        }
+                        Ok(#value)
+                    }
+                });
+                calls.push(quote! {
+                    let input = #input_ty { #(#fields)* };
+                    let expected: #output_ty = #value;
+                    match client.#name(&input).await {
+                        Ok(output) => assert_eq!(output, expected, "{}", #label),
+                        Err(e) => panic!("{}: {e}", #label),
+                    }
+                    served += 1;
+                });
+            }
+            None => {
+                calls.push(quote! {
+                    let input = #input_ty { #(#fields)* };
+                    match client.#name(&input).await {
+                        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
+                        Ok(_) => {}
+                        Err(e) => panic!("{}: expected 501 Not Implemented, got {e}", #label),
+                    }
+                    unimplemented += 1;
+                });
+            }
+        }
+    }
+    let routed = api
+        .operations
+        .iter()
+        .filter(|op| op.unroutable.is_none())
+        .count();
+    let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
+    quote! {
+        //! The router serves every operation, and each operation's example request and response
+        //! pass through the client and the router unchanged.
+        #![cfg(all(feature = "server", feature = "client"))]
+        #![allow(deprecated, unused_imports, unused_mut, clippy::redundant_clone)]
+        use axum::http::StatusCode;
+        use #krate::client::{Client, ClientError};
+        use #krate::models::*;
+        use #krate::operations::*;
+        use #krate::server::{router_with_config, Api, ApiError, RouterConfig};
+
+        struct Examples;
+
+        impl Api for Examples {
+            #(#impls)*
+        }
+
+        async fn start() -> String {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+            let addr = listener.local_addr().expect("address");
+            // Examples are checked strictly at generation time; without coercion, a value that
+            // fits two `oneOf` branches only after coercion (0 and "0") stays unambiguous.
+            let config = RouterConfig { coerce_types: false, ..RouterConfig::default() };
+            tokio::spawn(async move { axum::serve(listener, router_with_config(Examples, config)).await.expect("serve") });
+            format!("http://{addr}")
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn every_operation_round_trips() {
+            let base = start().await;
+            let client = Client::new(&base).with_credentials(Credentials { #(#cred_fields: "test".to_owned(),)* });
+            let mut served = 0usize;
+            let mut unimplemented = 0usize;
+            #(#calls)*
+            assert!(served + unimplemented <= #routed);
+        }
+
+        #[tokio::test]
+        async fn unknown_route_is_a_json_404() {
+            let base = start().await;
+            let response = reqwest::get(format!("{base}/no/such/route")).await.expect("request");
+            assert_eq!(response.status().as_u16(), 404);
+            let body: serde_json::Value = response.json().await.expect("JSON body");
+            assert_eq!(body["success"], serde_json::json!(false));
+        }
+
+    }
+}

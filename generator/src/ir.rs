@@ -1,0 +1,467 @@
+//! The intermediate model: an API as operations and named Rust types, with everything resolved.
+//!
+//! Built by [`crate::build`] from typed documents; read by [`crate::emit`]. No `$ref`s, no raw
+//! YAML, no spec quirks remain here: names are final Rust identifiers.
+
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Location};
+
+/// A whole API, possibly merged from several documents.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// `info.title` of the first document.
+    pub title: String,
+    /// `info.version` of the first document.
+    pub version: String,
+    /// `info.description`, if any.
+    pub description: Option<String>,
+    /// The documents this API was built from, as named by the user.
+    pub sources: Vec<String>,
+    /// Operations, sorted by path then method.
+    pub operations: Vec<Operation>,
+    /// Named types; [`TypeId`] indexes this list.
+    pub types: Vec<TypeDef>,
+    /// Header names that carry credentials (their parameters become [`Operation::auth`]).
+    pub auth_headers: Vec<AuthHeader>,
+    /// Problems found while building (never fatal).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One credential header, such as `X-Auth-Token`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthHeader {
+    /// The header name as on the wire.
+    pub wire: String,
+    /// The field name in the generated `Credentials` struct.
+    pub field: String,
+}
+
+/// Index of a named type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A Rust type as used in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// `bool`
+    Bool,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `String`
+    String,
+    /// Any JSON value (`serde_json::Value`).
+    Any,
+    /// A JSON object with any members (`serde_json::Map<String, Value>`).
+    Object,
+    /// Raw bytes of a non-JSON body (`Vec<u8>`).
+    Bytes,
+    /// A named type.
+    Named(TypeId),
+    /// `Vec<T>`
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`
+    Map(Box<TypeRef>),
+    /// `Option<T>` (a nullable value).
+    Nullable(Box<TypeRef>),
+    /// `Box<T>` (breaks a recursive type).
+    Boxed(Box<TypeRef>),
+}
+
+/// Documentation carried from the spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// Title or summary: the first line.
+    pub summary: Option<String>,
+    /// Longer text.
+    pub description: Option<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: TypeKind,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// The JSON-schema rules a value of this type must follow (for request validation).
+    pub schema: VSchema,
+    /// Where the type was defined.
+    pub origin: Location,
+    /// Example values found in the spec for this type, with their location.
+    pub examples: Vec<(Location, Value)>,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct from an object schema.
+    Struct(StructDef),
+    /// A string enum; unknown values deserialize into a catch-all `Unknown(String)` variant.
+    Enum(Vec<EnumVariant>),
+    /// `oneOf`/`anyOf`: an untagged enum, or a tagged one when there is a discriminator.
+    Union(UnionDef),
+    /// A name for another type (`pub type X = Y;`).
+    Alias(TypeRef),
+}
+
+/// Fields of a struct.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StructDef {
+    /// Declared properties, in name order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` kept in a flattened map of this value type.
+    pub additional: Option<TypeRef>,
+}
+
+/// One struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name.
+    pub rust: String,
+    /// JSON name.
+    pub wire: String,
+    /// Type of the value when present and not null.
+    pub ty: TypeRef,
+    /// Listed in `required` (and not read-only/write-only).
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `readOnly` / `writeOnly` note for the docs.
+    pub access: Option<&'static str>,
+    /// `default` value, documented.
+    pub default: Option<Value>,
+}
+
+/// A variant of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub rust: String,
+    /// The string on the wire.
+    pub wire: String,
+}
+
+/// A `oneOf`/`anyOf` type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// Variants in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// Discriminator property, when the spec gives one.
+    pub discriminator: Option<String>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant.
+    pub tags: Vec<String>,
+}
+
+/// JSON types, as in JSON Schema `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    /// null
+    Null,
+    /// true / false
+    Boolean,
+    /// an integral number
+    Integer,
+    /// any number
+    Number,
+    /// a string
+    String,
+    /// an array
+    Array,
+    /// an object
+    Object,
+}
+
+/// A JSON-schema node for request validation (the subset OpenAPI 3.0 defines).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VSchema {
+    /// Allowed types; empty means any.
+    pub types: Vec<JsonType>,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `enum` values.
+    pub enumeration: Vec<Value>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `items`.
+    pub items: Option<Box<VRef>>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// `properties`, in name order.
+    pub properties: Vec<(String, VRef)>,
+    /// `required`, in spec order.
+    pub required: Vec<String>,
+    /// `additionalProperties`.
+    pub additional: VAdditional,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// `allOf`.
+    pub all_of: Vec<VRef>,
+    /// `anyOf`.
+    pub any_of: Vec<VRef>,
+    /// `oneOf`.
+    pub one_of: Vec<VRef>,
+    /// `not`.
+    pub not: Option<Box<VRef>>,
+}
+
+/// `additionalProperties` for validation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum VAdditional {
+    /// Anything allowed (the default).
+    #[default]
+    Allowed,
+    /// `additionalProperties: false`.
+    Forbidden,
+    /// `additionalProperties: {schema}`.
+    Schema(Box<VRef>),
+}
+
+/// A validation node: inline, or the schema of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VRef {
+    /// An inline node.
+    Inline(Box<VSchema>),
+    /// The schema of a named type.
+    Named(TypeId),
+}
+
+impl VRef {
+    /// A node that accepts anything.
+    pub fn any() -> VRef {
+        VRef::Inline(Box::default())
+    }
+}
+
+/// HTTP methods OpenAPI 3.0 knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name (`GET`).
+    pub fn as_upper(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Rust method name (`post_livechat_custom_fields`).
+    pub name: String,
+    /// Prefix of this operation's type names (`PostLivechatCustomFields`).
+    pub type_prefix: String,
+    /// Name of the input struct (`PostLivechatCustomFieldsInput`).
+    pub input_type: String,
+    /// Name of the output enum (`PostLivechatCustomFieldsResponse`).
+    pub output_type: String,
+    /// The operationId as written, if any.
+    pub operation_id: Option<String>,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as written in the spec.
+    pub path: String,
+    /// The path split for routing and URL building; `None` when it cannot be served (see `unroutable`).
+    pub segments: Vec<Segment>,
+    /// Why the path cannot be routed, if it cannot.
+    pub unroutable: Option<String>,
+    /// First tag.
+    pub tag: Option<String>,
+    /// Summary and description.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters other than credentials, in location then spec order.
+    pub params: Vec<Param>,
+    /// Credentials this operation takes.
+    pub auth: AuthUse,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Documented responses, by status.
+    pub responses: Vec<Response>,
+    /// Where the operation was defined.
+    pub origin: Location,
+    /// Request examples that can be replayed (JSON bodies), with their location.
+    pub request_examples: Vec<(Location, Value)>,
+}
+
+/// How an operation uses credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthUse {
+    /// No credential headers.
+    None,
+    /// Credentials are required.
+    Required,
+    /// Credentials may be sent.
+    Optional,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text between slashes.
+    Literal(String),
+    /// A whole-segment parameter: index into [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamIn {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire: String,
+    /// Field name in the input struct.
+    pub rust: String,
+    /// Location.
+    pub location: ParamIn,
+    /// Required (always true for path parameters).
+    pub required: bool,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Validation rules.
+    pub schema: VRef,
+    /// Documentation.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `explode` for arrays in the query (`a=1&a=2` when true, `a=1,2` when false).
+    pub explode: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Media type served.
+    pub media: Media,
+    /// The content type string.
+    pub content_type: String,
+    /// Required.
+    pub required: bool,
+    /// Type of the body (JSON) — `Vec<u8>` wrapper for raw media.
+    pub ty: TypeRef,
+    /// Validation rules (JSON only).
+    pub schema: VRef,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// JSON (`application/json`, `*+json`).
+    Json,
+    /// Text (`text/*`).
+    Text,
+    /// Anything else, passed as bytes.
+    Binary,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Status code; `None` for `default`.
+    pub status: Option<u16>,
+    /// For ranges like `4XX`: the first digit.
+    pub range: Option<u8>,
+    /// Variant name in the output enum (`Ok`, `BadRequest`).
+    pub variant: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// Body, if the response has content.
+    pub body: Option<ResponseBody>,
+    /// Example bodies, with their location.
+    pub examples: Vec<(Location, Value)>,
+}
+
+/// A response body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    /// Media type.
+    pub media: Media,
+    /// Content type string.
+    pub content_type: String,
+    /// Rust type.
+    pub ty: TypeRef,
+}

@@ -1,0 +1,70 @@
+//! An OpenAPI 3.0 → Rust code generator: typed models, an axum server trait and router that
+//! validate requests the way Rocket.Chat does, and a reqwest client.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (files → typed documents) → [`build`] with [`resolve`] and [`types`]
+//! (documents → [`ir::Api`]) → [`emit`] (model → Rust tokens → formatted files).
+//! [`import`] canonicalizes published documents for `specs/`; [`lint`] reports document problems.
+
+pub mod build;
+pub mod conform;
+pub mod diagnostics;
+pub mod emit;
+pub mod import;
+pub mod ir;
+pub mod lint;
+pub mod load;
+pub mod names;
+pub mod resolve;
+pub mod types;
+
+use std::path::Path;
+
+pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};
+pub use emit::Files;
+
+/// How to generate a crate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Cargo package name of the crate.
+    pub crate_name: String,
+    /// The command that regenerates the crate, written in every file header.
+    pub regenerate_with: String,
+    /// Give the crate its own `[workspace]` so it builds anywhere.
+    pub standalone: bool,
+    /// Modelling options.
+    pub build: build::BuildOptions,
+}
+
+/// A generated crate and what was noticed on the way.
+#[derive(Debug)]
+pub struct Generated {
+    /// Files by path relative to the crate root.
+    pub files: Files,
+    /// The model the files were made from.
+    pub api: ir::Api,
+}
+
+/// Loads and parses documents.
+pub fn load_all<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<load::Document>> {
+    paths.iter().map(|p| load::load_file(p.as_ref())).collect()
+}
+
+/// Generates a crate from documents on disk (several documents are merged into one API).
+pub fn generate<P: AsRef<Path>>(paths: &[P], options: &Options) -> Result<Generated> {
+    let docs = load_all(paths)?;
+    generate_from(&docs, options)
+}
+
+/// Generates a crate from loaded documents.
+pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Generated> {
+    let api = build::build(docs, &options.build)?;
+    let emit_options = emit::EmitOptions {
+        crate_name: options.crate_name.clone(),
+        source_names: docs.iter().map(|d| d.file.clone()).collect(),
+        regenerate_with: options.regenerate_with.clone(),
+        standalone: options.standalone,
+    };
+    let files = emit::emit(&api, &emit_options)?;
+    Ok(Generated { files, api })
+}

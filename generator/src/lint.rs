@@ -1,0 +1,163 @@
+//! `lint`: everything wrong or suspicious in documents, each with file, JSON pointer and a
+//! one-line explanation.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::build::{build, BuildOptions};
+use crate::conform;
+use crate::diagnostics::{push_pointer, Diagnostic, Error, Location};
+use crate::ir::*;
+use crate::load;
+
+/// Lints documents together (as `generate` would merge them). Fatal problems come back as a
+/// single error diagnostic.
+pub fn lint<P: AsRef<Path>>(paths: &[P], options: &BuildOptions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut docs = Vec::new();
+    for p in paths {
+        match load::load_file(p.as_ref()) {
+            Ok(d) => docs.push(d),
+            Err(e) => out.push(error_to_diagnostic(e)),
+        }
+    }
+    if docs.is_empty() {
+        return out;
+    }
+    out.extend(duplicate_operation_ids(&docs));
+    match build(&docs, options) {
+        Ok(api) => {
+            out.extend(api.warnings.iter().cloned().map(promote));
+            out.extend(examples(&api));
+        }
+        Err(e) => out.push(error_to_diagnostic(e)),
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Some build warnings are errors for a linter: the document breaks the OpenAPI rules.
+fn promote(mut d: Diagnostic) -> Diagnostic {
+    if matches!(
+        d.code,
+        "undeclared-path-param" | "path-param-not-in-template" | "duplicate-parameter"
+    ) {
+        d.severity = crate::diagnostics::Severity::Error;
+    }
+    d
+}
+
+/// A fatal error as a diagnostic.
+pub fn error_to_diagnostic(e: Error) -> Diagnostic {
+    match e {
+        Error::Spec(d) => *d,
+        Error::Io { path, source } => {
+            Diagnostic::error(Location::new(path, ""), "io", source.to_string())
+        }
+        Error::Conflict {
+            method,
+            path,
+            first,
+            second,
+        } => Diagnostic::error(
+            Location::new(&second, push_pointer("/paths", &path)),
+            "conflict",
+            format!("{method} {path} is defined differently in {first} and {second}"),
+        ),
+        Error::Internal { file, message } => {
+            Diagnostic::error(Location::new(file, ""), "internal", message)
+        }
+    }
+}
+
+fn duplicate_operation_ids(docs: &[load::Document]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+    let mut out = Vec::new();
+    for d in docs {
+        let Some(paths) = d.value.get("paths").and_then(Value::as_object) else {
+            continue;
+        };
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for (method, op) in item {
+                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                    continue;
+                };
+                let loc = Location::new(
+                    &d.file,
+                    push_pointer(
+                        &push_pointer(&push_pointer("/paths", path), method),
+                        "operationId",
+                    ),
+                );
+                match seen.get(id) {
+                    Some(first) if first != &loc => out.push(Diagnostic::error(
+                        loc,
+                        "duplicate-operation-id",
+                        format!("operationId `{id}` is also used at {first}"),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(id.to_owned(), loc);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_example(api: &Api, v: &VRef, loc: &Location, value: &Value, out: &mut Vec<Diagnostic>) {
+    if let Err(m) = conform::check(api, v, value) {
+        let mut at = loc.clone();
+        at.pointer.push_str(&m.pointer);
+        let (code, what) = if m.undeclared {
+            (
+                "example-undeclared-property",
+                "example has a property its schema does not declare",
+            )
+        } else {
+            ("example-mismatch", "example contradicts its schema")
+        };
+        let d = if m.undeclared {
+            Diagnostic::warning(at, code, format!("{what}: {}", m.message))
+        } else {
+            let path = if m.pointer.is_empty() {
+                "the value".to_owned()
+            } else {
+                format!("`{}`", m.pointer)
+            };
+            Diagnostic::error(at, code, format!("{what}: {path} {}", m.message))
+        };
+        out.push(d);
+    }
+}
+
+fn examples(api: &Api) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for op in &api.operations {
+        if let Some(b) = op.body.as_ref().filter(|b| b.media == Media::Json) {
+            for (loc, value) in &op.request_examples {
+                check_example(api, &b.schema, loc, value, &mut out);
+            }
+        }
+        for r in &op.responses {
+            let Some(b) = r.body.as_ref().filter(|b| b.media == Media::Json) else {
+                continue;
+            };
+            let v = match &b.ty {
+                TypeRef::Named(id) => VRef::Named(*id),
+                _ => continue,
+            };
+            for (loc, value) in &r.examples {
+                check_example(api, &v, loc, value, &mut out);
+            }
+        }
+    }
+    out
+}

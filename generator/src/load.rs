@@ -1,0 +1,428 @@
+//! Loading: bytes on disk → a JSON value → a typed `openapiv3::OpenAPI`.
+//!
+//! Reads OpenAPI 3.0.x in YAML or JSON, and Rocket.Chat API reference pages (markdown with the
+//! document in a fenced `json` block). Nothing after this module sees YAML or markdown.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
+
+/// Largest input accepted, in bytes (a larger file is refused before it is parsed).
+pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
+
+/// The format of an input document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// YAML (which also reads JSON).
+    Yaml,
+    /// JSON.
+    Json,
+    /// A markdown page with the document in a fenced `json` or `yaml` block.
+    Markdown,
+}
+
+impl Format {
+    /// The format implied by a file name's extension (YAML when unknown).
+    pub fn from_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("json") => Format::Json,
+            Some("md" | "markdown" | "mdx") => Format::Markdown,
+            _ => Format::Yaml,
+        }
+    }
+}
+
+/// A document read from disk as a JSON value, before it is typed.
+#[derive(Debug, Clone)]
+pub struct RawDocument {
+    /// The file as the user named it.
+    pub file: String,
+    /// The document.
+    pub value: Value,
+}
+
+/// A document parsed into the `openapiv3` model.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file as the user named it.
+    pub file: String,
+    /// The raw value (kept for example checks and import).
+    pub value: Value,
+    /// The typed document.
+    pub openapi: openapiv3::OpenAPI,
+    /// Problems repaired while loading (for example `null` where a map belongs).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and parses one document from disk.
+pub fn load_file(path: &Path) -> Result<Document> {
+    let raw = read_file(path)?;
+    parse_document(raw)
+}
+
+/// Reads one file into a JSON value, in the format its extension implies.
+pub fn read_file(path: &Path) -> Result<RawDocument> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: file.clone(),
+        source,
+    })?;
+    if meta.len() > MAX_INPUT_BYTES as u64 {
+        return Err(Error::spec(
+            Location::new(&file, ""),
+            "too-large",
+            format!(
+                "the file is {} bytes; the limit is {MAX_INPUT_BYTES}",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: file.clone(),
+        source,
+    })?;
+    read_bytes(&file, &bytes, Format::from_path(path))
+}
+
+/// Parses bytes of the given format into a JSON value.
+pub fn read_bytes(file: &str, bytes: &[u8], format: Format) -> Result<RawDocument> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let (line, col) = line_col_of_offset(bytes, offset);
+        Error::spec(
+            Location {
+                file: file.to_owned(),
+                pointer: String::new(),
+                line_col: Some((line, col)),
+            },
+            "not-utf8",
+            format!("the file is not UTF-8 (invalid byte at offset {offset})"),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value = match format {
+        Format::Json => parse_json(file, text, 0)?,
+        Format::Yaml => parse_yaml(file, text, 0)?,
+        Format::Markdown => parse_markdown(file, text)?,
+    };
+    Ok(RawDocument {
+        file: file.to_owned(),
+        value,
+    })
+}
+
+fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+fn parse_json(file: &str, text: &str, line_offset: usize) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::spec(
+            Location {
+                file: file.to_owned(),
+                pointer: String::new(),
+                line_col: Some((e.line() + line_offset, e.column())),
+            },
+            "invalid-json",
+            format!("invalid JSON: {}", strip_position(&e.to_string())),
+        )
+    })
+}
+
+fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let line_col = e.location().map(|l| (l.line() + line_offset, l.column()));
+        Error::spec(
+            Location {
+                file: file.to_owned(),
+                pointer: String::new(),
+                line_col,
+            },
+            "invalid-yaml",
+            format!("invalid YAML: {}", strip_position(&e.to_string())),
+        )
+    })?;
+    yaml.apply_merge().map_err(|e| {
+        Error::spec(
+            Location::new(file, ""),
+            "invalid-yaml",
+            format!("invalid YAML merge key: {e}"),
+        )
+    })?;
+    yaml_to_json(file, yaml, String::new())
+}
+
+/// Removes the " at line X column Y" suffix parsers add, since the location is reported apart.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn yaml_to_json(file: &str, yaml: serde_yaml::Value, pointer: String) -> Result<Value> {
+    use serde_yaml::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                match serde_json::Number::from_f64(f) {
+                    Some(n) => Value::Number(n),
+                    None => {
+                        return Err(Error::spec(
+                            Location::new(file, pointer),
+                            "invalid-number",
+                            format!("the number {n} has no JSON representation"),
+                        ))
+                    }
+                }
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                out.push(yaml_to_json(
+                    file,
+                    item,
+                    push_pointer(&pointer, &i.to_string()),
+                )?);
+            }
+            Value::Array(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_owned(),
+                    _ => {
+                        return Err(Error::spec(
+                            Location::new(file, pointer),
+                            "invalid-key",
+                            "a mapping key must be a string, number or boolean",
+                        ))
+                    }
+                };
+                let child = push_pointer(&pointer, &key);
+                let value = yaml_to_json(file, value, child)?;
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(file, tagged.value, pointer)?,
+    })
+}
+
+/// Extracts the OpenAPI document from a markdown page: the first fenced block (``` or ~~~, any
+/// length) tagged `json` or `yaml` whose content is a mapping with an `openapi` or `swagger` key.
+fn parse_markdown(file: &str, text: &str) -> Result<Value> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    let mut first_error = None;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        let fence_char = line.chars().next().filter(|c| *c == '`' || *c == '~');
+        let Some(fence_char) = fence_char else {
+            i += 1;
+            continue;
+        };
+        let fence_len = line.chars().take_while(|c| *c == fence_char).count();
+        if fence_len < 3 {
+            i += 1;
+            continue;
+        }
+        let info = line[fence_len..].trim().to_ascii_lowercase();
+        let lang = info.split_whitespace().next().unwrap_or("").to_owned();
+        let start = i + 1;
+        let mut end = start;
+        while end < lines.len() {
+            let l = lines[end].trim_start();
+            if l.chars().take_while(|c| *c == fence_char).count() >= fence_len
+                && l.trim_start_matches(fence_char).trim().is_empty()
+            {
+                break;
+            }
+            end += 1;
+        }
+        let body = lines[start..end.min(lines.len())].join("\n");
+        i = end + 1;
+        let parsed = match lang.as_str() {
+            "json" => parse_json(file, &body, start),
+            "yaml" | "yml" => parse_yaml(file, &body, start),
+            _ => continue,
+        };
+        match parsed {
+            Ok(v) if v.get("openapi").is_some() || v.get("swagger").is_some() => return Ok(v),
+            Ok(_) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| {
+        Error::spec(
+            Location::new(file, ""),
+            "no-openapi-block",
+            "the page has no fenced json or yaml block holding an OpenAPI document",
+        )
+    }))
+}
+
+/// Checks the version, repairs `null`s where maps belong, and types the document.
+pub fn parse_document(raw: RawDocument) -> Result<Document> {
+    let RawDocument { file, mut value } = raw;
+    check_version(&file, &value)?;
+    let mut warnings = Vec::new();
+    // `null` in place of a map or list (`components: {schemas: null}`) is read as absent; each
+    // repair is reported. Bounded so a hostile document cannot make this loop long.
+    for _ in 0..10_000 {
+        let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&value);
+        match result {
+            Ok(openapi) => {
+                return Ok(Document {
+                    file,
+                    value,
+                    openapi,
+                    warnings,
+                })
+            }
+            Err(err) => {
+                let pointer = path_to_pointer(err.path());
+                if remove_null_at(&mut value, &pointer) {
+                    warnings.push(Diagnostic::warning(
+                        Location::new(&file, pointer),
+                        "null-value",
+                        "null is not allowed here; read as absent",
+                    ));
+                    continue;
+                }
+                let message = err.inner().to_string();
+                let message = message.replace(
+                    "data did not match any variant of untagged enum ReferenceOr",
+                    "expected a `$ref` object or an inline definition, and this is neither",
+                );
+                return Err(Error::spec(
+                    Location::new(&file, pointer),
+                    "invalid-document",
+                    message,
+                ));
+            }
+        }
+    }
+    Err(Error::spec(
+        Location::new(&file, ""),
+        "invalid-document",
+        "too many null values to repair",
+    ))
+}
+
+fn check_version(file: &str, value: &Value) -> Result<()> {
+    let loc = |p: &str| Location::new(file, p);
+    if !value.is_object() {
+        return Err(Error::spec(
+            loc(""),
+            "not-openapi",
+            "the document is not a mapping",
+        ));
+    }
+    if let Some(v) = value.get("swagger") {
+        return Err(Error::spec(
+            loc("/swagger"),
+            "unsupported-version",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first)",
+                display_scalar(v)
+            ),
+        ));
+    }
+    match value.get("openapi") {
+        None => Err(Error::spec(
+            loc(""),
+            "not-openapi",
+            "no `openapi` version field: this is not an OpenAPI 3.0 document",
+        )),
+        Some(Value::String(v)) if v.starts_with("3.0") => Ok(()),
+        Some(Value::String(v)) if v.starts_with("3.") => Err(Error::spec(
+            loc("/openapi"),
+            "unsupported-version",
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+        )),
+        Some(v) => Err(Error::spec(
+            loc("/openapi"),
+            "unsupported-version",
+            format!(
+                "unsupported `openapi` version {}; expected 3.0.x",
+                display_scalar(v)
+            ),
+        )),
+    }
+}
+
+fn display_scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Converts a serde path into a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = push_pointer(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = push_pointer(&pointer, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Removes the member at `pointer` when it is `null`; true when it did.
+fn remove_null_at(value: &mut Value, pointer: &str) -> bool {
+    let tokens = crate::diagnostics::pointer_tokens(pointer);
+    let Some((last, parents)) = tokens.split_last() else {
+        return false;
+    };
+    let mut current = value;
+    for t in parents {
+        current = match current {
+            Value::Object(m) => match m.get_mut(t) {
+                Some(v) => v,
+                None => return false,
+            },
+            Value::Array(a) => match t.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match current {
+        Value::Object(m) if matches!(m.get(last), Some(Value::Null)) => {
+            m.remove(last);
+            true
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,174 @@
+//! Resolution of local `$ref`s inside one document, with cycle and dangling-reference errors.
+
+use std::collections::HashMap;
+
+use openapiv3::{ReferenceOr, Schema};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diagnostics::{pointer_tokens, push_pointer, Error, Location, Result};
+use crate::load::Document;
+
+/// The longest chain of references followed before giving up (a chain this long is a cycle
+/// or an abuse).
+const MAX_REF_HOPS: usize = 64;
+
+/// Looks up `$ref` targets in one document.
+pub struct Resolver<'a> {
+    /// The document.
+    pub doc: &'a Document,
+    schema_cache: HashMap<String, Schema>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for `doc`.
+    pub fn new(doc: &'a Document) -> Self {
+        Resolver {
+            doc,
+            schema_cache: HashMap::new(),
+        }
+    }
+
+    /// A location in this document.
+    pub fn loc(&self, pointer: &str) -> Location {
+        Location::new(&self.doc.file, pointer)
+    }
+
+    /// The raw JSON at `pointer`, if any.
+    pub fn raw(&self, pointer: &str) -> Option<&'a Value> {
+        self.doc.value.pointer(pointer)
+    }
+
+    /// Turns a `$ref` string into a JSON pointer into this document.
+    pub fn ref_pointer(&self, reference: &str, at: &str) -> Result<String> {
+        match reference.strip_prefix('#') {
+            Some(p) if p.is_empty() || p.starts_with('/') => Ok(percent_decode(p)),
+            _ => Err(Error::spec(
+                self.loc(at),
+                "external-ref",
+                format!("`$ref: {reference}` points outside this document; only local references (`#/...`) are supported"),
+            )),
+        }
+    }
+
+    /// Follows a chain of references to an item of type `T`, returning it with the pointer
+    /// where it was found. `at` is the pointer of the `ReferenceOr`.
+    pub fn item<T: DeserializeOwned + Clone>(
+        &self,
+        r: &'a ReferenceOr<T>,
+        at: &str,
+    ) -> Result<(T, String)> {
+        let mut pointer = at.to_owned();
+        let mut reference = match r {
+            ReferenceOr::Item(t) => return Ok((t.clone(), pointer)),
+            ReferenceOr::Reference { reference } => reference.clone(),
+        };
+        let mut seen = vec![];
+        for _ in 0..MAX_REF_HOPS {
+            let target = self.ref_pointer(&reference, &pointer)?;
+            if seen.contains(&target) {
+                return Err(Error::spec(
+                    self.loc(at),
+                    "ref-cycle",
+                    format!("`$ref` chain loops back to #{target} without reaching a definition"),
+                ));
+            }
+            seen.push(target.clone());
+            let raw = self.raw(&target).ok_or_else(|| {
+                Error::spec(
+                    self.loc(&push_pointer(&pointer, "$ref")),
+                    "unknown-ref",
+                    format!("`$ref: {reference}` points to nothing"),
+                )
+            })?;
+            if let Some(next) = raw.get("$ref").and_then(Value::as_str) {
+                pointer = target;
+                reference = next.to_owned();
+                continue;
+            }
+            let item: T = serde_path_to_error::deserialize(raw).map_err(|e| {
+                Error::spec(self.loc(&target), "invalid-document", e.inner().to_string())
+            })?;
+            return Ok((item, target));
+        }
+        Err(Error::spec(
+            self.loc(at),
+            "ref-cycle",
+            "`$ref` chain is too long (a cycle?)",
+        ))
+    }
+
+    /// The schema a reference points to (following alias chains), with its pointer.
+    pub fn schema_target(&mut self, reference: &str, at: &str) -> Result<(Schema, String)> {
+        let mut reference = reference.to_owned();
+        let mut pointer = at.to_owned();
+        let mut seen: Vec<String> = vec![];
+        for _ in 0..MAX_REF_HOPS {
+            let target = self.ref_pointer(&reference, &pointer)?;
+            if seen.contains(&target) {
+                return Err(Error::spec(
+                    self.loc(at),
+                    "ref-cycle",
+                    format!("`$ref` chain loops back to #{target} without reaching a schema"),
+                ));
+            }
+            seen.push(target.clone());
+            if let Some(s) = self.schema_cache.get(&target) {
+                return Ok((s.clone(), target));
+            }
+            let raw = self.raw(&target).ok_or_else(|| {
+                Error::spec(
+                    self.loc(&push_pointer(&pointer, "$ref")),
+                    "unknown-ref",
+                    format!("`$ref: {reference}` points to nothing"),
+                )
+            })?;
+            if let Some(next) = raw.get("$ref").and_then(Value::as_str) {
+                pointer = target;
+                reference = next.to_owned();
+                continue;
+            }
+            let schema: Schema = serde_path_to_error::deserialize(raw).map_err(|e| {
+                let mut p = target.clone();
+                for seg in e.path().iter() {
+                    if let serde_path_to_error::Segment::Map { key } = seg {
+                        p = push_pointer(&p, key);
+                    }
+                }
+                Error::spec(self.loc(&p), "invalid-schema", e.inner().to_string())
+            })?;
+            self.schema_cache.insert(target.clone(), schema.clone());
+            return Ok((schema, target));
+        }
+        Err(Error::spec(
+            self.loc(at),
+            "ref-cycle",
+            "`$ref` chain is too long (a cycle?)",
+        ))
+    }
+}
+
+/// The last reference token of a pointer (the component name for `#/components/schemas/X`).
+pub fn last_token(pointer: &str) -> String {
+    pointer_tokens(pointer).pop().unwrap_or_default()
+}
+
+/// Decodes `%XX` escapes in a URI fragment.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}

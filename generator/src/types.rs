@@ -1,0 +1,881 @@
+//! Schemas → named Rust types: the type registry, naming from hints, and validation rules.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::diagnostics::{push_pointer, Diagnostic, Location, Result};
+use crate::ir::*;
+use crate::names::{pascal_ident, snake_ident, Namespace};
+use crate::resolve::{last_token, Resolver};
+
+/// A schema mapped to Rust: its type, whether `null` is allowed, and its validation node.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    /// The Rust type of a non-null value.
+    pub ty: TypeRef,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Validation rules.
+    pub v: VRef,
+}
+
+/// Holds every named type and hands out names.
+#[derive(Default)]
+pub struct TypeRegistry {
+    /// The types, indexed by [`TypeId`].
+    pub types: Vec<TypeDef>,
+    names: Namespace,
+    /// `(document index, pointer)` of a referenced schema → its type.
+    by_pointer: HashMap<(usize, String), TypeId>,
+    /// Structural key of an inline type → the first type with that shape.
+    by_shape: HashMap<String, TypeId>,
+    /// Problems found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl TypeRegistry {
+    /// Reserves a name for a component so inline types never take it.
+    pub fn reserve_name(&mut self, name: &str) -> String {
+        self.names.claim(name)
+    }
+
+    fn push(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(def);
+        TypeId(self.types.len() - 1)
+    }
+
+    fn placeholder(name: String, origin: Location) -> TypeDef {
+        TypeDef {
+            name,
+            docs: Docs::default(),
+            kind: TypeKind::Alias(TypeRef::Any),
+            deprecated: false,
+            schema: VSchema::default(),
+            origin,
+            examples: vec![],
+        }
+    }
+
+    /// Registers a new named type, reusing an identical earlier one through an alias.
+    fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
+        if let Some(id) = target {
+            let name = std::mem::take(&mut self.types[id.0].name);
+            def.name = name;
+            self.types[id.0] = def;
+            return id;
+        }
+        let shape = format!("{:?}|{:?}", def.kind, def.schema);
+        let name = self.names.claim(&pascal_ident(hint, "Type"));
+        if let Some(&existing) = self.by_shape.get(&shape) {
+            def.name = name;
+            def.kind = TypeKind::Alias(TypeRef::Named(existing));
+            def.schema = VSchema {
+                all_of: vec![VRef::Named(existing)],
+                ..VSchema::default()
+            };
+            return self.push(def);
+        }
+        def.name = name;
+        let id = self.push(def);
+        self.by_shape.insert(shape, id);
+        id
+    }
+}
+
+/// Maps the schemas of one document into the shared registry.
+pub struct SchemaMapper<'r, 'a> {
+    /// The registry.
+    pub reg: &'r mut TypeRegistry,
+    /// The document's resolver.
+    pub res: Resolver<'a>,
+    /// Index of the document (keys the reference memo).
+    pub doc_index: usize,
+}
+
+fn docs_of(data: &openapiv3::SchemaData) -> Docs {
+    Docs {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+    }
+}
+
+fn f(v: Option<usize>) -> Option<u64> {
+    v.map(|n| n as u64)
+}
+
+impl<'r, 'a> SchemaMapper<'r, 'a> {
+    fn loc(&self, pointer: &str) -> Location {
+        self.res.loc(pointer)
+    }
+
+    fn warn(&mut self, pointer: &str, code: &'static str, message: impl Into<String>) {
+        let d = Diagnostic::warning(self.loc(pointer), code, message);
+        self.reg.warnings.push(d);
+    }
+
+    /// Maps a schema or reference found at `ptr`; `hint` names any type it needs.
+    pub fn map(&mut self, s: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Result<Mapped> {
+        match s {
+            ReferenceOr::Reference { reference } => self.map_ref(reference, ptr),
+            ReferenceOr::Item(schema) => self.map_schema(schema, ptr, hint, None),
+        }
+    }
+
+    /// Like [`Self::map`] for boxed schemas (properties, items).
+    pub fn map_boxed(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        ptr: &str,
+        hint: &str,
+    ) -> Result<Mapped> {
+        match s {
+            ReferenceOr::Reference { reference } => self.map_ref(reference, ptr),
+            ReferenceOr::Item(schema) => self.map_schema(schema, ptr, hint, None),
+        }
+    }
+
+    /// The type of a referenced schema, mapped once and shared by every reference.
+    pub fn map_ref(&mut self, reference: &str, ptr: &str) -> Result<Mapped> {
+        let (schema, target) = self.res.schema_target(reference, ptr)?;
+        let nullable = schema.schema_data.nullable;
+        let key = (self.doc_index, target.clone());
+        if let Some(&id) = self.reg.by_pointer.get(&key) {
+            return Ok(Mapped {
+                ty: TypeRef::Named(id),
+                nullable,
+                v: VRef::Named(id),
+            });
+        }
+        let name = pascal_ident(&last_token(&target), "Schema");
+        let name = self.reg.reserve_name(&name);
+        let id = self
+            .reg
+            .push(TypeRegistry::placeholder(name.clone(), self.loc(&target)));
+        self.reg.by_pointer.insert(key, id);
+        let mapped = self.map_schema(&schema, &target, &name, Some(id))?;
+        if mapped.ty != TypeRef::Named(id) {
+            // A primitive, array or map: the component becomes an alias.
+            let def = &mut self.reg.types[id.0];
+            def.kind = TypeKind::Alias(mapped.ty.clone());
+            def.docs = docs_of(&schema.schema_data);
+            def.deprecated = schema.schema_data.deprecated;
+            def.schema = match mapped.v {
+                VRef::Inline(v) => *v,
+                named @ VRef::Named(_) => VSchema {
+                    all_of: vec![named],
+                    ..VSchema::default()
+                },
+            };
+        }
+        Ok(Mapped {
+            ty: TypeRef::Named(id),
+            nullable,
+            v: VRef::Named(id),
+        })
+    }
+
+    /// Maps an inline schema; `target` is a reserved id when it is a component.
+    pub fn map_schema(
+        &mut self,
+        schema: &Schema,
+        ptr: &str,
+        hint: &str,
+        target: Option<TypeId>,
+    ) -> Result<Mapped> {
+        let data = &schema.schema_data;
+        let nullable = data.nullable;
+        let raw_enum: Vec<Value> = self
+            .res
+            .raw(ptr)
+            .and_then(|v| v.get("enum"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut v = VSchema {
+            nullable,
+            ..VSchema::default()
+        };
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                v.types = vec![JsonType::String];
+                v.min_length = f(st.min_length);
+                v.max_length = f(st.max_length);
+                v.pattern = st.pattern.clone();
+                if let VariantOrUnknownOrEmpty::Unknown(fmt) = &st.format {
+                    if !KNOWN_STRING_FORMATS.contains(&fmt.as_str()) {
+                        self.warn(
+                            &push_pointer(ptr, "format"),
+                            "unknown-format",
+                            format!("unknown string format `{fmt}`; treated as a plain string"),
+                        );
+                    }
+                }
+                let _ = matches!(
+                    st.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                );
+                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                if !values.is_empty() {
+                    v.enumeration = raw_enum;
+                    return Ok(self.string_enum(values, data, v, ptr, hint, target));
+                }
+                TypeRef::String
+            }
+            SchemaKind::Type(Type::Integer(it)) => {
+                v.types = vec![JsonType::Integer];
+                v.minimum = it.minimum.map(|n| n as f64);
+                v.maximum = it.maximum.map(|n| n as f64);
+                v.exclusive_minimum = it.exclusive_minimum;
+                v.exclusive_maximum = it.exclusive_maximum;
+                v.multiple_of = it.multiple_of.map(|n| n as f64);
+                v.enumeration = raw_enum;
+                match &it.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    VariantOrUnknownOrEmpty::Unknown(fmt) => {
+                        self.warn(
+                            &push_pointer(ptr, "format"),
+                            "unknown-format",
+                            format!("unknown integer format `{fmt}`; mapped to i64"),
+                        );
+                        TypeRef::I64
+                    }
+                    _ => TypeRef::I64,
+                }
+            }
+            SchemaKind::Type(Type::Number(nt)) => {
+                v.types = vec![JsonType::Number];
+                v.minimum = nt.minimum;
+                v.maximum = nt.maximum;
+                v.exclusive_minimum = nt.exclusive_minimum;
+                v.exclusive_maximum = nt.exclusive_maximum;
+                v.multiple_of = nt.multiple_of;
+                v.enumeration = raw_enum;
+                match &nt.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                    VariantOrUnknownOrEmpty::Unknown(fmt)
+                        if !matches!(fmt.as_str(), "int32" | "int64" | "decimal") =>
+                    {
+                        self.warn(
+                            &push_pointer(ptr, "format"),
+                            "unknown-format",
+                            format!("unknown number format `{fmt}`; mapped to f64"),
+                        );
+                        TypeRef::F64
+                    }
+                    _ => TypeRef::F64,
+                }
+            }
+            SchemaKind::Type(Type::Boolean(_)) => {
+                v.types = vec![JsonType::Boolean];
+                v.enumeration = raw_enum;
+                TypeRef::Bool
+            }
+            SchemaKind::Type(Type::Array(at)) => {
+                v.types = vec![JsonType::Array];
+                v.min_items = f(at.min_items);
+                v.max_items = f(at.max_items);
+                v.unique_items = at.unique_items;
+                self.array(at.items.as_ref(), &mut v, ptr, hint)?
+            }
+            SchemaKind::Type(Type::Object(ot)) => {
+                v.types = vec![JsonType::Object];
+                v.min_properties = f(ot.min_properties);
+                v.max_properties = f(ot.max_properties);
+                return self.object(
+                    &ot.properties,
+                    &ot.required,
+                    ot.additional_properties.as_ref(),
+                    data,
+                    v,
+                    ptr,
+                    hint,
+                    target,
+                );
+            }
+            SchemaKind::OneOf { one_of } => {
+                return self.union(one_of, "oneOf", data, v, ptr, hint, target)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                return self.union(any_of, "anyOf", data, v, ptr, hint, target)
+            }
+            SchemaKind::AllOf { all_of } => return self.all_of(all_of, data, v, ptr, hint, target),
+            SchemaKind::Not { not } => {
+                let inner = self.map(not, &push_pointer(ptr, "not"), &format!("{hint}Not"))?;
+                v.not = Some(Box::new(inner.v));
+                TypeRef::Any
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty()
+                    || any.additional_properties.is_some()
+                    || any.typ.as_deref() == Some("object")
+                {
+                    v.types = vec![JsonType::Object];
+                    return self.object(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        data,
+                        v,
+                        ptr,
+                        hint,
+                        target,
+                    );
+                }
+                if any.items.is_some() || any.typ.as_deref() == Some("array") {
+                    v.types = vec![JsonType::Array];
+                    self.array(any.items.as_ref(), &mut v, ptr, hint)?
+                } else if !any.one_of.is_empty() {
+                    return self.union(&any.one_of, "oneOf", data, v, ptr, hint, target);
+                } else if !any.any_of.is_empty() {
+                    return self.union(&any.any_of, "anyOf", data, v, ptr, hint, target);
+                } else if !any.all_of.is_empty() {
+                    return self.all_of(&any.all_of, data, v, ptr, hint, target);
+                } else if !raw_enum.is_empty()
+                    && raw_enum.iter().all(|e| e.is_string() || e.is_null())
+                {
+                    let values = raw_enum
+                        .iter()
+                        .filter_map(|e| e.as_str().map(str::to_owned))
+                        .collect();
+                    v.enumeration = raw_enum;
+                    return Ok(self.string_enum(values, data, v, ptr, hint, target));
+                } else {
+                    if let Some(t) = &any.typ {
+                        self.warn(
+                            &push_pointer(ptr, "type"),
+                            "unknown-type",
+                            format!("unknown type `{t}`; any JSON value is accepted"),
+                        );
+                    } else if let Some(fmt) = &any.format {
+                        self.warn(ptr, "typeless-schema", format!("schema has `format: {fmt}` but no `type`; any JSON value is accepted"));
+                    }
+                    v.enumeration = raw_enum;
+                    TypeRef::Any
+                }
+            }
+        };
+        Ok(Mapped {
+            ty,
+            nullable,
+            v: VRef::Inline(Box::new(v)),
+        })
+    }
+
+    fn array(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        v: &mut VSchema,
+        ptr: &str,
+        hint: &str,
+    ) -> Result<TypeRef> {
+        Ok(match items {
+            Some(items) => {
+                let m =
+                    self.map_boxed(items, &push_pointer(ptr, "items"), &format!("{hint}Item"))?;
+                v.items = Some(Box::new(m.v));
+                TypeRef::Vec(Box::new(if m.nullable {
+                    TypeRef::Nullable(Box::new(m.ty))
+                } else {
+                    m.ty
+                }))
+            }
+            None => TypeRef::Vec(Box::new(TypeRef::Any)),
+        })
+    }
+
+    fn string_enum(
+        &mut self,
+        values: Vec<String>,
+        data: &openapiv3::SchemaData,
+        v: VSchema,
+        ptr: &str,
+        hint: &str,
+        target: Option<TypeId>,
+    ) -> Mapped {
+        let mut ns = Namespace::with_reserved(["Unknown"]);
+        let mut seen = std::collections::HashSet::new();
+        let variants = values
+            .into_iter()
+            .filter(|w| seen.insert(w.clone()))
+            .map(|wire| EnumVariant {
+                rust: ns.claim(&crate::names::variant_ident(&wire, "Empty")),
+                wire,
+            })
+            .collect();
+        let def = TypeDef {
+            name: String::new(),
+            docs: docs_of(data),
+            kind: TypeKind::Enum(variants),
+            deprecated: data.deprecated,
+            schema: v,
+            origin: self.loc(ptr),
+            examples: vec![],
+        };
+        let id = self.reg.register(target, hint, def);
+        Mapped {
+            ty: TypeRef::Named(id),
+            nullable: data.nullable,
+            v: VRef::Named(id),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn object(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        data: &openapiv3::SchemaData,
+        mut v: VSchema,
+        ptr: &str,
+        hint: &str,
+        target: Option<TypeId>,
+    ) -> Result<Mapped> {
+        v.required = required.to_vec();
+        let additional_ty = match additional {
+            None | Some(AdditionalProperties::Any(true)) => None,
+            Some(AdditionalProperties::Any(false)) => {
+                v.additional = VAdditional::Forbidden;
+                None
+            }
+            Some(AdditionalProperties::Schema(s)) => {
+                let m = self.map(
+                    s,
+                    &push_pointer(ptr, "additionalProperties"),
+                    &format!("{hint}Value"),
+                )?;
+                v.additional = VAdditional::Schema(Box::new(m.v));
+                Some(if m.nullable {
+                    TypeRef::Nullable(Box::new(m.ty))
+                } else {
+                    m.ty
+                })
+            }
+        };
+        if properties.is_empty() && target.is_none() {
+            let ty = match additional_ty {
+                Some(t) => TypeRef::Map(Box::new(t)),
+                None => TypeRef::Object,
+            };
+            return Ok(Mapped {
+                ty,
+                nullable: data.nullable,
+                v: VRef::Inline(Box::new(v)),
+            });
+        }
+        let mut ns = Namespace::with_reserved(if additional_ty.is_some() {
+            vec!["additional_properties"]
+        } else {
+            vec![]
+        });
+        let mut fields = Vec::with_capacity(properties.len());
+        let props_ptr = push_pointer(ptr, "properties");
+        for (wire, prop) in properties {
+            let prop_ptr = push_pointer(&props_ptr, wire);
+            let m = self.map_boxed(
+                prop,
+                &prop_ptr,
+                &format!("{hint}{}", pascal_ident(wire, "Field")),
+            )?;
+            let (pdata, pdocs) = match prop {
+                ReferenceOr::Item(s) => (Some(&s.schema_data), docs_of(&s.schema_data)),
+                ReferenceOr::Reference { .. } => (None, Docs::default()),
+            };
+            let read_only = pdata.is_some_and(|d| d.read_only);
+            let write_only = pdata.is_some_and(|d| d.write_only);
+            v.properties.push((wire.clone(), m.v));
+            fields.push(Field {
+                rust: ns.claim(&snake_ident(wire, "field")),
+                wire: wire.clone(),
+                ty: m.ty,
+                required: required.contains(wire) && !read_only && !write_only,
+                nullable: m.nullable,
+                docs: pdocs,
+                deprecated: pdata.is_some_and(|d| d.deprecated),
+                access: if read_only {
+                    Some("read-only")
+                } else if write_only {
+                    Some("write-only")
+                } else {
+                    None
+                },
+                default: pdata.and_then(|d| d.default.clone()),
+            });
+        }
+        for r in required {
+            if !properties.contains_key(r) && additional_ty.is_none() {
+                self.warn(
+                    &push_pointer(ptr, "required"),
+                    "required-not-declared",
+                    format!("`{r}` is required but not among the properties"),
+                );
+            }
+        }
+        let def = TypeDef {
+            name: String::new(),
+            docs: docs_of(data),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                additional: additional_ty,
+            }),
+            deprecated: data.deprecated,
+            schema: v,
+            origin: self.loc(ptr),
+            examples: vec![],
+        };
+        let id = self.reg.register(target, hint, def);
+        Ok(Mapped {
+            ty: TypeRef::Named(id),
+            nullable: data.nullable,
+            v: VRef::Named(id),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn union(
+        &mut self,
+        list: &[ReferenceOr<Schema>],
+        keyword: &str,
+        data: &openapiv3::SchemaData,
+        mut v: VSchema,
+        ptr: &str,
+        hint: &str,
+        target: Option<TypeId>,
+    ) -> Result<Mapped> {
+        let list_ptr = push_pointer(ptr, keyword);
+        let mut nullable = data.nullable;
+        let mut mapped = Vec::new();
+        for (i, s) in list.iter().enumerate() {
+            let item_ptr = push_pointer(&list_ptr, &i.to_string());
+            if is_null_schema(&self.res, s, &item_ptr) {
+                nullable = true;
+                continue;
+            }
+            let label = self.variant_label(s, &item_ptr, i);
+            let m = self.map(s, &item_ptr, &format!("{hint}{label}"))?;
+            let reference = match s {
+                ReferenceOr::Reference { reference } => Some(reference.clone()),
+                _ => None,
+            };
+            mapped.push((label, m, reference));
+        }
+        let vrefs: Vec<VRef> = mapped.iter().map(|(_, m, _)| m.v.clone()).collect();
+        if keyword == "oneOf" {
+            v.one_of = vrefs;
+        } else {
+            v.any_of = vrefs;
+        }
+        v.nullable = nullable;
+        if mapped.len() == 1 && target.is_none() {
+            let (_, m, _) = mapped.remove(0);
+            return Ok(Mapped {
+                ty: m.ty,
+                nullable: nullable || m.nullable,
+                v: VRef::Inline(Box::new(v)),
+            });
+        }
+        if mapped.is_empty() {
+            return Ok(Mapped {
+                ty: TypeRef::Any,
+                nullable,
+                v: VRef::Inline(Box::new(v)),
+            });
+        }
+        let discriminator = data.discriminator.as_ref();
+        let mut ns = Namespace::new();
+        let mut variants: Vec<UnionVariant> = mapped
+            .into_iter()
+            .map(|(label, m, reference)| {
+                let mut tags = vec![];
+                if let (Some(d), Some(r)) = (discriminator, &reference) {
+                    tags = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == r)
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(last_token(r.trim_start_matches('#')));
+                    }
+                }
+                let ty = if m.nullable {
+                    TypeRef::Nullable(Box::new(m.ty))
+                } else {
+                    m.ty
+                };
+                UnionVariant {
+                    rust: ns.claim(&label),
+                    ty,
+                    tags,
+                }
+            })
+            .collect();
+        // Untagged enums try variants in order: the catch-alls go last.
+        variants.sort_by_key(|u| matches!(u.ty, TypeRef::Any | TypeRef::Object) as u8);
+        let discriminator = discriminator.map(|d| d.property_name.clone());
+        if discriminator.is_some() && variants.iter().any(|u| u.tags.is_empty()) {
+            self.warn(ptr, "discriminator-inline", "a discriminator needs every alternative to be a `$ref`; the enum is untagged instead");
+        }
+        let discriminator = discriminator.filter(|_| variants.iter().all(|u| !u.tags.is_empty()));
+        let def = TypeDef {
+            name: String::new(),
+            docs: docs_of(data),
+            kind: TypeKind::Union(UnionDef {
+                variants,
+                discriminator,
+            }),
+            deprecated: data.deprecated,
+            schema: v,
+            origin: self.loc(ptr),
+            examples: vec![],
+        };
+        let id = self.reg.register(target, hint, def);
+        Ok(Mapped {
+            ty: TypeRef::Named(id),
+            nullable,
+            v: VRef::Named(id),
+        })
+    }
+
+    fn variant_label(&mut self, s: &ReferenceOr<Schema>, ptr: &str, i: usize) -> String {
+        match s {
+            ReferenceOr::Reference { reference } => crate::names::variant_ident(
+                &last_token(reference.trim_start_matches('#')),
+                "Variant",
+            ),
+            ReferenceOr::Item(schema) => {
+                if let Some(t) = &schema.schema_data.title {
+                    return crate::names::variant_ident(t, "Variant");
+                }
+                let _ = ptr;
+                match &schema.schema_kind {
+                    SchemaKind::Type(Type::String(_)) => "String".into(),
+                    SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+                    SchemaKind::Type(Type::Number(_)) => "Number".into(),
+                    SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
+                    SchemaKind::Type(Type::Array(_)) => "Array".into(),
+                    SchemaKind::Type(Type::Object(_)) => "Object".into(),
+                    _ => format!("Variant{}", i + 1),
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn all_of(
+        &mut self,
+        list: &[ReferenceOr<Schema>],
+        data: &openapiv3::SchemaData,
+        mut v: VSchema,
+        ptr: &str,
+        hint: &str,
+        target: Option<TypeId>,
+    ) -> Result<Mapped> {
+        let list_ptr = push_pointer(ptr, "allOf");
+        // Collect the members, flattening nested allOfs, as (schema, pointer).
+        let mut members: Vec<(Schema, String)> = Vec::new();
+        let mut stack: Vec<(ReferenceOr<Schema>, String)> = list
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, s)| (s.clone(), push_pointer(&list_ptr, &i.to_string())))
+            .collect();
+        let mut guard = 0;
+        while let Some((s, p)) = stack.pop() {
+            guard += 1;
+            if guard > 256 {
+                break;
+            }
+            let (schema, sp) = match s {
+                ReferenceOr::Reference { reference } => self.res.schema_target(&reference, &p)?,
+                ReferenceOr::Item(schema) => (schema, p),
+            };
+            match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => {
+                    let lp = push_pointer(&sp, "allOf");
+                    for (i, s) in all_of.iter().enumerate().rev() {
+                        stack.push((s.clone(), push_pointer(&lp, &i.to_string())));
+                    }
+                }
+                _ => members.push((schema, sp)),
+            }
+        }
+        let object_like = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => true,
+            SchemaKind::Any(a) => a.typ.is_none() || a.typ.as_deref() == Some("object"),
+            _ => false,
+        };
+        if members.len() == 1 {
+            let (schema, sp) = members.remove(0);
+            let mut m = self.map_schema(&schema, &sp, hint, target)?;
+            m.nullable |= data.nullable;
+            return Ok(m);
+        }
+        if !members.is_empty() && members.iter().all(|(s, _)| object_like(s)) {
+            let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+            let mut required: Vec<String> = Vec::new();
+            let mut additional = None;
+            // Properties keep the pointer of the member that defines them via a re-based map.
+            let mut prop_ptrs: HashMap<String, String> = HashMap::new();
+            for (s, sp) in &members {
+                let (props, req, add) = match &s.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) => {
+                        (&o.properties, &o.required, o.additional_properties.as_ref())
+                    }
+                    SchemaKind::Any(a) => {
+                        (&a.properties, &a.required, a.additional_properties.as_ref())
+                    }
+                    _ => continue,
+                };
+                for (k, p) in props {
+                    if properties.contains_key(k) {
+                        continue;
+                    }
+                    prop_ptrs.insert(k.clone(), push_pointer(&push_pointer(sp, "properties"), k));
+                    properties.insert(k.clone(), p.clone());
+                }
+                for r in req {
+                    if !required.contains(r) {
+                        required.push(r.clone());
+                    }
+                }
+                if additional.is_none() {
+                    additional = add.cloned();
+                }
+            }
+            v.types = vec![JsonType::Object];
+            let _ = prop_ptrs;
+            return self.object(
+                &properties,
+                &required,
+                additional.as_ref(),
+                data,
+                v,
+                ptr,
+                hint,
+                target,
+            );
+        }
+        self.warn(ptr, "allof-mixed", "allOf mixes non-object schemas; any JSON value is accepted and the parts are validated");
+        for (i, (schema, sp)) in members.iter().enumerate() {
+            let m = self.map_schema(schema, sp, &format!("{hint}Part{}", i + 1), None)?;
+            v.all_of.push(m.v);
+        }
+        Ok(Mapped {
+            ty: TypeRef::Any,
+            nullable: data.nullable,
+            v: VRef::Inline(Box::new(v)),
+        })
+    }
+}
+
+/// String formats this generator knows (all map to `String`).
+const KNOWN_STRING_FORMATS: &[&str] = &[
+    "date",
+    "date-time",
+    "password",
+    "byte",
+    "binary",
+    "email",
+    "uuid",
+    "uri",
+    "url",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "time",
+    "duration",
+    "uri-reference",
+    "regex",
+    "json-pointer",
+    "idn-email",
+    "idn-hostname",
+    "iri",
+    "objectId",
+];
+
+fn is_null_schema(res: &Resolver<'_>, s: &ReferenceOr<Schema>, ptr: &str) -> bool {
+    match s {
+        ReferenceOr::Item(schema) => {
+            matches!(&schema.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null"))
+                || res
+                    .raw(ptr)
+                    .and_then(|v| v.get("type"))
+                    .and_then(Value::as_str)
+                    == Some("null")
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Wraps directly recursive fields in `Box` so every type has a finite size.
+pub fn box_recursive_fields(types: &mut [TypeDef]) {
+    fn direct(ty: &TypeRef, out: &mut Vec<TypeId>) {
+        match ty {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Nullable(inner) => direct(inner, out),
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|t| {
+            let mut out = vec![];
+            match &t.kind {
+                TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct(&f.ty, &mut out)),
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| direct(&v.ty, &mut out)),
+                TypeKind::Alias(ty) => direct(ty, &mut out),
+                TypeKind::Enum(_) => {}
+            }
+            out
+        })
+        .collect();
+    let reaches = |from: TypeId, to: TypeId| -> bool {
+        let mut seen = vec![false; edges.len()];
+        let mut stack = vec![from];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if std::mem::replace(&mut seen[n.0], true) {
+                continue;
+            }
+            stack.extend(edges[n.0].iter().copied());
+        }
+        false
+    };
+    let mut to_box: Vec<(usize, usize)> = vec![];
+    for (i, t) in types.iter().enumerate() {
+        let fields: Vec<&TypeRef> = match &t.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            _ => vec![],
+        };
+        for (j, ty) in fields.into_iter().enumerate() {
+            let mut d = vec![];
+            direct(ty, &mut d);
+            if d.iter().any(|&target| reaches(target, TypeId(i))) {
+                to_box.push((i, j));
+            }
+        }
+    }
+    for (i, j) in to_box {
+        match &mut types[i].kind {
+            TypeKind::Struct(s) => {
+                let f = &mut s.fields[j];
+                f.ty = TypeRef::Boxed(Box::new(std::mem::replace(&mut f.ty, TypeRef::Any)));
+            }
+            TypeKind::Union(u) => {
+                let v = &mut u.variants[j];
+                v.ty = TypeRef::Boxed(Box::new(std::mem::replace(&mut v.ty, TypeRef::Any)));
+            }
+            _ => {}
+        }
+    }
+}

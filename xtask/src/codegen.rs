@@ -1,0 +1,280 @@
+//! The code-generation commands: files on disk, drift check with unified diffs, spec import.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::{Error, Files, Options};
+
+/// The workspace root (this crate's parent directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The spec files in `specs/`, sorted.
+fn spec_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
+    let dir = root.join("specs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(io(&dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The files `cargo xtask codegen` writes under `generated/`.
+pub fn workspace_files(root: &Path) -> Result<Files, Error> {
+    let specs = spec_files(root)?;
+    // Headers name the specs relative to the workspace, so output is the same on every machine.
+    let docs = specs
+        .iter()
+        .map(|p| {
+            let mut raw = generator::load::read_file(p)?;
+            raw.file = p.strip_prefix(root).unwrap_or(p).display().to_string();
+            generator::load::parse_document(raw)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = Options {
+        crate_name: "rocketchat-omnichannel".into(),
+        regenerate_with: "cargo xtask codegen".into(),
+        standalone: false,
+        build: Default::default(),
+    };
+    Ok(generator::generate_from(&docs, &options)?.files)
+}
+
+/// Files under `dir` (relative, `/`-separated), skipping `target/`.
+fn existing_files(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "target") {
+                    stack.push(p);
+                }
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.insert(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
+}
+
+/// `cargo xtask codegen [--check]`.
+pub fn codegen(check: bool) -> Result<ExitCode, Error> {
+    let root = workspace_root();
+    let out_dir = root.join("generated");
+    let files = workspace_files(&root)?;
+    if check {
+        let stale = drift(&out_dir, &files);
+        if stale.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        for s in &stale {
+            print!("{s}");
+        }
+        eprintln!("generated/ is out of date with specs/; run `cargo xtask codegen` and commit the result");
+        return Ok(ExitCode::from(1));
+    }
+    write_files(&out_dir, &files, true)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Differences between `files` and what is in `dir`: one unified diff per changed file, and
+/// the missing and unexpected files.
+pub fn drift(dir: &Path, files: &Files) -> Vec<String> {
+    let mut out = Vec::new();
+    let on_disk = existing_files(dir);
+    for (rel, want) in files {
+        let path = dir.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(have) if &have == want => {}
+            Ok(have) => {
+                let name = format!("generated/{rel}");
+                let diff = similar::TextDiff::from_lines(have.as_str(), want.as_str());
+                out.push(format!(
+                    "{}",
+                    diff.unified_diff().context_radius(3).header(
+                        &format!("{name} (committed)"),
+                        &format!("{name} (expected)")
+                    )
+                ));
+            }
+            Err(_) => out.push(format!("missing file: generated/{rel}\n")),
+        }
+    }
+    for rel in on_disk {
+        if !files.contains_key(&rel) && rel != "Cargo.lock" {
+            out.push(format!("unexpected file: generated/{rel}\n"));
+        }
+    }
+    out
+}
+
+/// Writes `files` under `dir`, only touching files whose content changes; with `prune`,
+/// removes files the generator no longer produces.
+pub fn write_files(dir: &Path, files: &Files, prune: bool) -> Result<(), Error> {
+    for (rel, content) in files {
+        let path = dir.join(rel);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(content.as_str()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, content).map_err(io(&path))?;
+    }
+    if prune {
+        for rel in existing_files(dir) {
+            if !files.contains_key(&rel) && rel != "Cargo.lock" {
+                let path = dir.join(&rel);
+                std::fs::remove_file(&path).map_err(io(&path))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE]`.
+pub fn generate(specs: &[PathBuf], out: &Path, name: Option<&str>) -> Result<ExitCode, Error> {
+    let docs = generator::load_all(specs)?;
+    let name = match name {
+        Some(n) => n.to_owned(),
+        None => {
+            let title = docs
+                .first()
+                .map(|d| d.openapi.info.title.clone())
+                .unwrap_or_default();
+            let n = generator::names::snake_ident(&title, "api").replace('_', "-");
+            if n.ends_with("-api") || n == "api" {
+                n
+            } else {
+                format!("{n}-api")
+            }
+        }
+    };
+    if !is_package_name(&name) {
+        return Err(Error::Io {
+            path: name,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a valid Cargo package name",
+            ),
+        });
+    }
+    let options = Options {
+        crate_name: name,
+        regenerate_with: format!(
+            "cargo xtask generate {} --out {}",
+            specs
+                .iter()
+                .map(|s| format!("--spec {}", s.display()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            out.display()
+        ),
+        standalone: true,
+        build: Default::default(),
+    };
+    let generated = generator::generate_from(&docs, &options)?;
+    for w in &generated.api.warnings {
+        eprintln!("{w}");
+    }
+    write_files(out, &generated.files, false)?;
+    eprintln!(
+        "wrote {} ({} operations, {} types) to {}",
+        options.crate_name,
+        generated.api.operations.len(),
+        generated.api.types.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_package_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `cargo xtask import-spec DOC... [--into FILE]`.
+pub fn import_spec(docs: &[PathBuf], into: Option<&Path>) -> Result<ExitCode, Error> {
+    let root = workspace_root();
+    let raws = docs
+        .iter()
+        .map(|p| generator::load::read_file(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Parse each as OpenAPI too, so an invalid document is refused before anything is written.
+    for raw in &raws {
+        generator::load::parse_document(raw.clone())?;
+    }
+    let pages_only = docs
+        .iter()
+        .all(|p| generator::load::Format::from_path(p) == generator::load::Format::Markdown);
+    let merged = generator::import::merge(&raws)?;
+    let canonical = generator::import::canonicalize(&merged);
+    let target = match into {
+        Some(p) => p.to_path_buf(),
+        None => root.join("specs").join(format!(
+            "{}.yaml",
+            generator::import::spec_file_stem(&canonical)
+        )),
+    };
+    // A reference page describes a few operations: it updates the spec of its API in place.
+    let result = if pages_only && target.exists() {
+        let existing = generator::load::read_file(&target)?;
+        generator::import::canonicalize(&generator::import::update(&existing.value, &canonical))
+    } else {
+        canonical
+    };
+    let yaml = generator::import::to_yaml(&result);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    std::fs::write(&target, yaml).map_err(io(&target))?;
+    let ops = count_operations(&result);
+    eprintln!(
+        "imported {} document(s) into {} ({ops} operations)",
+        docs.len(),
+        target.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn count_operations(doc: &serde_json::Value) -> usize {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    doc.get("paths")
+        .and_then(|p| p.as_object())
+        .map(|paths| {
+            paths
+                .values()
+                .filter_map(|i| i.as_object())
+                .map(|i| i.keys().filter(|k| METHODS.contains(&k.as_str())).count())
+                .sum()
+        })
+        .unwrap_or(0)
+}

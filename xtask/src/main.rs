@@ -1,0 +1,101 @@
+//! Project tasks. Run as `cargo xtask <command>`:
+//!
+//! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is up to date);
+//! - `import-spec DOC...`: refresh `specs/` from published documents;
+//! - `generate --spec FILE... --out DIR [--name CRATE]`: write a standalone crate;
+//! - `lint --spec FILE...`: report problems in documents.
+//!
+//! Exit codes: 0 success; 1 stale generated code (`--check`) or lint errors; 2 bad input
+//! (a spec error, with file and JSON pointer) or I/O failure.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use generator::{Diagnostic, Severity};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Code generation tasks for this workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/` from `specs/`.
+    Codegen {
+        /// Do not write: fail with a diff when the committed files are stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Import published documents (OpenAPI YAML/JSON or reference pages) into `specs/`.
+    ImportSpec {
+        /// Documents to import; several are merged into one spec.
+        #[arg(required = true)]
+        docs: Vec<PathBuf>,
+        /// Write to this file instead of `specs/<title>.yaml`.
+        #[arg(long)]
+        into: Option<PathBuf>,
+    },
+    /// Write a standalone crate for any OpenAPI 3.0 document(s).
+    Generate {
+        /// Input documents (merged into one API).
+        #[arg(long = "spec", required = true)]
+        specs: Vec<PathBuf>,
+        /// Output directory (created if needed; generated files are overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Package name (default: from the API title).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Report problems in documents; exits 1 when there are errors.
+    Lint {
+        /// Documents to check (checked together, as `generate` would merge them).
+        #[arg(long = "spec", required = true)]
+        specs: Vec<PathBuf>,
+        /// Also print warnings.
+        #[arg(long, default_value_t = true)]
+        warnings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check } => codegen::codegen(check),
+        Command::ImportSpec { docs, into } => codegen::import_spec(&docs, into.as_deref()),
+        Command::Generate { specs, out, name } => codegen::generate(&specs, &out, name.as_deref()),
+        Command::Lint { specs, warnings } => lint(&specs, warnings),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn lint(specs: &[PathBuf], warnings: bool) -> Result<ExitCode, generator::Error> {
+    let diags: Vec<Diagnostic> = generator::lint::lint(specs, &Default::default());
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warns = diags.len() - errors;
+    for d in &diags {
+        if warnings || d.severity == Severity::Error {
+            println!("{d}");
+        }
+    }
+    println!("{errors} errors, {warns} warnings");
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
