@@ -3296,78 +3296,67 @@ fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiEr
     )
 }
 #[allow(dead_code)]
+fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
+    value
+        .ok_or_else(|| ApiError::invalid_params(
+            &format!("must have required property '{name}'"),
+        ))
+}
+#[allow(dead_code)]
 fn required<T>(value: Option<T>) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::invalid_params("request body is required"))
+}
+fn parse_get_canned_responses(
+    req: &RequestParts,
+) -> Result<(Credentials, GetCannedResponsesInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetCannedResponsesInput {
+        shortcut: req
+            .query(
+                "shortcut",
+                &crate::schemas::GET_CANNED_RESPONSES_SHORTCUT,
+                false,
+                true,
+            )?,
+        text: req
+            .query("text", &crate::schemas::GET_CANNED_RESPONSES_TEXT, false, true)?,
+        scope: req
+            .query("scope", &crate::schemas::GET_CANNED_RESPONSES_SCOPE, false, true)?,
+        tags: req
+            .query("tags", &crate::schemas::GET_CANNED_RESPONSES_TAGS, false, true)?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_CANNED_RESPONSES_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+        offset: req
+            .query("offset", &crate::schemas::GET_CANNED_RESPONSES_OFFSET, false, true)?,
+        count: req
+            .query("count", &crate::schemas::GET_CANNED_RESPONSES_COUNT, false, true)?,
+        sort: req
+            .query("sort", &crate::schemas::GET_CANNED_RESPONSES_SORT, false, true)?,
+        fields: req
+            .query("fields", &crate::schemas::GET_CANNED_RESPONSES_FIELDS, false, true)?,
+        created_by: req
+            .query(
+                "createdBy",
+                &crate::schemas::GET_CANNED_RESPONSES_CREATED_BY,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
 }
 async fn handle_get_canned_responses<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetCannedResponsesInput {
-            shortcut: req
-                .query(
-                    "shortcut",
-                    &crate::schemas::GET_CANNED_RESPONSES_SHORTCUT,
-                    false,
-                    true,
-                )?,
-            text: req
-                .query("text", &crate::schemas::GET_CANNED_RESPONSES_TEXT, false, true)?,
-            scope: req
-                .query(
-                    "scope",
-                    &crate::schemas::GET_CANNED_RESPONSES_SCOPE,
-                    false,
-                    true,
-                )?,
-            tags: req
-                .query("tags", &crate::schemas::GET_CANNED_RESPONSES_TAGS, false, true)?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_CANNED_RESPONSES_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_CANNED_RESPONSES_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_CANNED_RESPONSES_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query("sort", &crate::schemas::GET_CANNED_RESPONSES_SORT, false, true)?,
-            fields: req
-                .query(
-                    "fields",
-                    &crate::schemas::GET_CANNED_RESPONSES_FIELDS,
-                    false,
-                    true,
-                )?,
-            created_by: req
-                .query(
-                    "createdBy",
-                    &crate::schemas::GET_CANNED_RESPONSES_CREATED_BY,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_canned_responses(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_canned_responses(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3377,21 +3366,23 @@ async fn handle_get_canned_responses<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_canned_responses(
+    req: &RequestParts,
+) -> Result<(Credentials, PostCannedResponsesInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostCannedResponsesInput {
+        body: req.json_body(&crate::schemas::POST_CANNED_RESPONSES_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_canned_responses<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostCannedResponsesInput {
-            body: req.json_body(&crate::schemas::POST_CANNED_RESPONSES_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_canned_responses(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_canned_responses(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3401,19 +3392,21 @@ async fn handle_post_canned_responses<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_canned_responses_get(
+    req: &RequestParts,
+) -> Result<(Credentials, GetCannedResponsesGetInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetCannedResponsesGetInput {};
+    Ok((credentials, input))
+}
 async fn handle_get_canned_responses_get<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetCannedResponsesGetInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_canned_responses_get(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_canned_responses_get(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3423,30 +3416,26 @@ async fn handle_get_canned_responses_get<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_canned_responses_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetCannedResponsesIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetCannedResponsesIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_CANNED_RESPONSES_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_canned_responses_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetCannedResponsesIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_CANNED_RESPONSES_ID_ID)?),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_canned_responses_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_canned_responses_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3456,30 +3445,26 @@ async fn handle_get_canned_responses_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_canned_responses_id(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteCannedResponsesIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteCannedResponsesIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_canned_responses_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteCannedResponsesIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID)?),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_canned_responses_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_canned_responses_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3489,30 +3474,26 @@ async fn handle_delete_canned_responses_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_agent(
+    req: &RequestParts,
+) -> Result<GetLivechatAgentInput, ApiError> {
+    let input = GetLivechatAgentInput {
+        rid: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_AGENT_RID)?),
+            "rid",
+        )?,
+        token: required_param(
+            Some(req.path(1usize, &crate::schemas::GET_LIVECHAT_AGENT_TOKEN)?),
+            "token",
+        )?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_agent<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatAgentInput {
-            rid: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_AGENT_RID)?),
-                "rid",
-            )?,
-            token: required_param(
-                Some(req.path(1usize, &crate::schemas::GET_LIVECHAT_AGENT_TOKEN)?),
-                "token",
-            )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_agent(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_agent(input).await {
                 Ok(output) => output.into_response(),
@@ -3522,26 +3503,22 @@ async fn handle_get_livechat_agent<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_agent_next(
+    req: &RequestParts,
+) -> Result<GetLivechatAgentNextInput, ApiError> {
+    let input = GetLivechatAgentNextInput {
+        token: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN)?),
+            "token",
+        )?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_agent_next<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatAgentNextInput {
-            token: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN)?),
-                "token",
-            )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_agent_next(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_agent_next(input).await {
                 Ok(output) => output.into_response(),
@@ -3551,22 +3528,23 @@ async fn handle_get_livechat_agent_next<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_agent_status(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatAgentStatusInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatAgentStatusInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_AGENT_STATUS_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_agent_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatAgentStatusInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_AGENT_STATUS_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_agent_status(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_agent_status(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3576,25 +3554,24 @@ async fn handle_post_livechat_agent_status<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_agents_save_info(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatAgentsSaveInfoInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatAgentsSaveInfoInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_agents_save_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatAgentsSaveInfoInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_agents_save_info(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_agents_save_info(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -3604,36 +3581,32 @@ async fn handle_post_livechat_agents_save_info<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_agents_agent_id_departments(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAgentsAgentIdDepartmentsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAgentsAgentIdDepartmentsInput {
+        agent_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
+                    )?,
+            ),
+            "agentId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAgentsAgentIdDepartmentsInput {
-            agent_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
-                        )?,
-                ),
-                "agentId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_agents_agent_id_departments(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -3648,63 +3621,59 @@ async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_agent_overview(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsAgentOverviewInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsAgentOverviewInput {
+        name: required_param(
+            req
+                .query(
+                    "name",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME,
+                    true,
+                    true,
+                )?,
+            "name",
+        )?,
+        from: required_param(
+            req
+                .query(
+                    "from",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM,
+                    true,
+                    true,
+                )?,
+            "from",
+        )?,
+        to: required_param(
+            req
+                .query(
+                    "to",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO,
+                    true,
+                    true,
+                )?,
+            "to",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_agent_overview<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsAgentOverviewInput {
-            name: required_param(
-                req
-                    .query(
-                        "name",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME,
-                        true,
-                        true,
-                    )?,
-                "name",
-            )?,
-            from: required_param(
-                req
-                    .query(
-                        "from",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM,
-                        true,
-                        true,
-                    )?,
-                "from",
-            )?,
-            to: required_param(
-                req
-                    .query(
-                        "to",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO,
-                        true,
-                        true,
-                    )?,
-                "to",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_agent_overview(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -3719,67 +3688,66 @@ async fn handle_get_livechat_analytics_agent_overview<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_agents_available_for_service_history(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        full_report: req
+            .query(
+                "fullReport",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_agents_available_for_service_history<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            full_report: req
-                .query(
-                    "fullReport",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_agents_available_for_service_history(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -3797,60 +3765,56 @@ async fn handle_get_livechat_analytics_agents_available_for_service_history<A: A
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_agents_average_service_time(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsAgentsAverageServiceTimeInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_agents_average_service_time(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -3865,60 +3829,56 @@ async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_agents_total_service_time(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsAgentsTotalServiceTimeInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_agents_total_service_time(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -3933,53 +3893,52 @@ async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -3997,27 +3956,32 @@ async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_charts_agents_status(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsChartsAgentsStatusInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_charts_agents_status(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4035,53 +3999,49 @@ async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_charts_chats(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsDashboardsChartsChatsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_charts_chats(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4096,53 +4056,52 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_charts_chats_per_agent(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4160,53 +4119,52 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_charts_chats_per_department(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4224,53 +4182,49 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A:
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_charts_timings(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsDashboardsChartsTimingsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_charts_timings(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4285,53 +4239,52 @@ async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_chats_totalizers(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsChatsTotalizersInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_chats_totalizers(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4346,53 +4299,52 @@ async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsConversationTotalizersInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_conversation_totalizers(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4410,46 +4362,45 @@ async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsConversationsByAgentInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_conversations_by_agent(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4467,53 +4418,52 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_conversations_by_department(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsConversationsByDepartmentInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_conversations_by_department(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4531,46 +4481,45 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A:
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_conversations_by_source(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsConversationsBySourceInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_conversations_by_source(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4588,46 +4537,45 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_conversations_by_status(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsConversationsByStatusInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_conversations_by_status(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4645,46 +4593,45 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsConversationsByTagsInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_conversations_by_tags(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4702,53 +4649,52 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDashboardsProductivityTotalizersInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_dashboards_productivity_totalizers(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4766,74 +4712,70 @@ async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_amount_of_chats(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsDepartmentsAmountOfChatsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
+                false,
+                true,
+            )?,
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        answered: req
+            .query(
+                "answered",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
-                    false,
-                    true,
-                )?,
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            answered: req
-                .query(
-                    "answered",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_amount_of_chats(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4848,67 +4790,66 @@ async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_average_chat_duration_time(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_average_chat_duration_time(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -4926,67 +4867,66 @@ async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A:
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_average_service_time(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsAverageServiceTimeInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_average_service_time(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5004,67 +4944,66 @@ async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_average_waiting_time(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_average_waiting_time(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5082,67 +5021,66 @@ async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_percentage_abandoned_chats(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5160,67 +5098,66 @@ async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A:
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_total_abandoned_chats(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_total_abandoned_chats(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5238,67 +5175,66 @@ async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_total_service_time(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsTotalServiceTimeInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_total_service_time(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5316,67 +5252,66 @@ async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_departments_total_transferred_chats(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
+                false,
+                true,
+            )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_departments_total_transferred_chats(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5394,63 +5329,59 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_analytics_overview(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAnalyticsOverviewInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAnalyticsOverviewInput {
+        name: required_param(
+            req
+                .query(
+                    "name",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME,
+                    true,
+                    true,
+                )?,
+            "name",
+        )?,
+        from: required_param(
+            req
+                .query(
+                    "from",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM,
+                    true,
+                    true,
+                )?,
+            "from",
+        )?,
+        to: required_param(
+            req
+                .query(
+                    "to",
+                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO,
+                    true,
+                    true,
+                )?,
+            "to",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_analytics_overview<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAnalyticsOverviewInput {
-            name: required_param(
-                req
-                    .query(
-                        "name",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME,
-                        true,
-                        true,
-                    )?,
-                "name",
-            )?,
-            from: required_param(
-                req
-                    .query(
-                        "from",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM,
-                        true,
-                        true,
-                    )?,
-                "from",
-            )?,
-            to: required_param(
-                req
-                    .query(
-                        "to",
-                        &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO,
-                        true,
-                        true,
-                    )?,
-                "to",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_analytics_overview(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_analytics_overview(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5460,19 +5391,21 @@ async fn handle_get_livechat_analytics_overview<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_appearance(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatAppearanceInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatAppearanceInput {};
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_appearance<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatAppearanceInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_appearance(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_appearance(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5482,21 +5415,23 @@ async fn handle_get_livechat_appearance<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_appearance(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatAppearanceInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatAppearanceInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_APPEARANCE_BODY, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_appearance<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatAppearanceInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_APPEARANCE_BODY, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_appearance(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_appearance(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5506,19 +5441,21 @@ async fn handle_post_livechat_appearance<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_business_hour(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatBusinessHourInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatBusinessHourInput {};
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_business_hour<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatBusinessHourInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_business_hour(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_business_hour(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5528,48 +5465,50 @@ async fn handle_get_livechat_business_hour<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_business_hours(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatBusinessHoursInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatBusinessHoursInput {
+        name: req
+            .query(
+                "name",
+                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_NAME,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_business_hours<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatBusinessHoursInput {
-            name: req
-                .query(
-                    "name",
-                    &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_NAME,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_business_hours(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_business_hours(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5579,25 +5518,27 @@ async fn handle_get_livechat_business_hours<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_business_hours_remove(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatBusinessHoursRemoveInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatBusinessHoursRemoveInput {
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_business_hours_remove<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatBusinessHoursRemoveInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_business_hours_remove(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5612,25 +5553,24 @@ async fn handle_post_livechat_business_hours_remove<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_business_hours_save(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatBusinessHoursSaveInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatBusinessHoursSaveInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_business_hours_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatBusinessHoursSaveInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_business_hours_save(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_business_hours_save(credentials, input).await
             {
@@ -5641,30 +5581,27 @@ async fn handle_post_livechat_business_hours_save<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_config(
+    req: &RequestParts,
+) -> Result<GetLivechatConfigInput, ApiError> {
+    let input = GetLivechatConfigInput {
+        token: req
+            .query("token", &crate::schemas::GET_LIVECHAT_CONFIG_TOKEN, false, true)?,
+        department: req
+            .query(
+                "department",
+                &crate::schemas::GET_LIVECHAT_CONFIG_DEPARTMENT,
+                false,
+                true,
+            )?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_config<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatConfigInput {
-            token: req
-                .query(
-                    "token",
-                    &crate::schemas::GET_LIVECHAT_CONFIG_TOKEN,
-                    false,
-                    true,
-                )?,
-            department: req
-                .query(
-                    "department",
-                    &crate::schemas::GET_LIVECHAT_CONFIG_DEPARTMENT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_config(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_config(input).await {
                 Ok(output) => output.into_response(),
@@ -5674,19 +5611,21 @@ async fn handle_get_livechat_config<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_config_routing(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatConfigRoutingInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatConfigRoutingInput {};
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_config_routing<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatConfigRoutingInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_config_routing(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_config_routing(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5696,48 +5635,50 @@ async fn handle_get_livechat_config_routing<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_custom_fields(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatCustomFieldsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatCustomFieldsInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_SORT,
+                false,
+                true,
+            )?,
+        text: req
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_TEXT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_custom_fields<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatCustomFieldsInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_SORT,
-                    false,
-                    true,
-                )?,
-            text: req
-                .query(
-                    "text",
-                    &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_TEXT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_custom_fields(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_custom_fields(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5747,25 +5688,27 @@ async fn handle_get_livechat_custom_fields<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_custom_fields_delete(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatCustomFieldsDeleteInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatCustomFieldsDeleteInput {
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_custom_fields_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatCustomFieldsDeleteInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_custom_fields_delete(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -5780,25 +5723,24 @@ async fn handle_post_livechat_custom_fields_delete<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_custom_fields_save(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatCustomFieldsSaveInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatCustomFieldsSaveInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_custom_fields_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatCustomFieldsSaveInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_custom_fields_save(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_custom_fields_save(credentials, input).await
             {
@@ -5809,32 +5751,26 @@ async fn handle_post_livechat_custom_fields_save<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_custom_fields_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatCustomFieldsIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatCustomFieldsIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_custom_fields_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatCustomFieldsIdInput {
-            id: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?,
-                ),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_custom_fields_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_custom_fields_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5844,18 +5780,19 @@ async fn handle_get_livechat_custom_fields_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_custom_field(
+    req: &RequestParts,
+) -> Result<PostLivechatCustomFieldInput, ApiError> {
+    let input = PostLivechatCustomFieldInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELD_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_custom_field<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatCustomFieldInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELD_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_custom_field(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_custom_field(input).await {
                 Ok(output) => output.into_response(),
@@ -5865,18 +5802,19 @@ async fn handle_post_livechat_custom_field<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_custom_fields(
+    req: &RequestParts,
+) -> Result<PostLivechatCustomFieldsInput, ApiError> {
+    let input = PostLivechatCustomFieldsInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_custom_fields<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatCustomFieldsInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_custom_fields(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_custom_fields(input).await {
                 Ok(output) => output.into_response(),
@@ -5886,76 +5824,68 @@ async fn handle_post_livechat_custom_fields<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_department(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatDepartmentInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentInput {
+        text: req
+            .query("text", &crate::schemas::GET_LIVECHAT_DEPARTMENT_TEXT, false, true)?,
+        enabled: req
+            .query(
+                "enabled",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ENABLED,
+                false,
+                true,
+            )?,
+        show_archived: req
+            .query(
+                "showArchived",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED,
+                false,
+                true,
+            )?,
+        only_my_departments: req
+            .query(
+                "onlyMyDepartments",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS,
+                false,
+                true,
+            )?,
+        exclude_department_id: req
+            .query(
+                "excludeDepartmentId",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query("sort", &crate::schemas::GET_LIVECHAT_DEPARTMENT_SORT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentInput {
-            text: req
-                .query(
-                    "text",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_TEXT,
-                    false,
-                    true,
-                )?,
-            enabled: req
-                .query(
-                    "enabled",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_ENABLED,
-                    false,
-                    true,
-                )?,
-            show_archived: req
-                .query(
-                    "showArchived",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED,
-                    false,
-                    true,
-                )?,
-            only_my_departments: req
-                .query(
-                    "onlyMyDepartments",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS,
-                    false,
-                    true,
-                )?,
-            exclude_department_id: req
-                .query(
-                    "excludeDepartmentId",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_department(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_department(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5965,21 +5895,23 @@ async fn handle_get_livechat_department<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_department(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatDepartmentInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatDepartmentInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_DEPARTMENT_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatDepartmentInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_DEPARTMENT_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_department(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_department(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -5989,50 +5921,46 @@ async fn handle_post_livechat_department<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_department_autocomplete(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatDepartmentAutocompleteInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentAutocompleteInput {
+        selector: required_param(
+            req
+                .query(
+                    "selector",
+                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR,
+                    true,
+                    true,
+                )?,
+            "selector",
+        )?,
+        only_my_departments: req
+            .query(
+                "onlyMyDepartments",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
+                false,
+                true,
+            )?,
+        show_archived: req
+            .query(
+                "showArchived",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_department_autocomplete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentAutocompleteInput {
-            selector: required_param(
-                req
-                    .query(
-                        "selector",
-                        &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR,
-                        true,
-                        true,
-                    )?,
-                "selector",
-            )?,
-            only_my_departments: req
-                .query(
-                    "onlyMyDepartments",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
-                    false,
-                    true,
-                )?,
-            show_archived: req
-                .query(
-                    "showArchived",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_department_autocomplete(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6047,36 +5975,32 @@ async fn handle_get_livechat_department_autocomplete<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_department_list_by_ids(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatDepartmentListByIdsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentListByIdsInput {
+        ids: required_param(
+            req
+                .query(
+                    "ids",
+                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS,
+                    true,
+                    true,
+                )?,
+            "ids",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_department_list_by_ids<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentListByIdsInput {
-            ids: required_param(
-                req
-                    .query(
-                        "ids",
-                        &crate::schemas::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS,
-                        true,
-                        true,
-                    )?,
-                "ids",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_department_list_by_ids(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6091,36 +6015,32 @@ async fn handle_get_livechat_department_list_by_ids<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_department_archive_id(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatDepartmentArchiveIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatDepartmentArchiveIdInput {
+        id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
+                    )?,
+            ),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_department_archive_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatDepartmentArchiveIdInput {
-            id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
-                        )?,
-                ),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_department_archive_id(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6135,20 +6055,25 @@ async fn handle_post_livechat_department_archive_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_department_is_department_creation_available(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatDepartmentIsDepartmentCreationAvailableInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_department_is_department_creation_available<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_department_is_department_creation_available(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6166,36 +6091,32 @@ async fn handle_get_livechat_department_is_department_creation_available<A: Api>
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_department_unarchive_id(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatDepartmentUnarchiveIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+    )?;
+    let input = PostLivechatDepartmentUnarchiveIdInput {
+        id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
+                    )?,
+            ),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_department_unarchive_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )?;
-        let input = PostLivechatDepartmentUnarchiveIdInput {
-            id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
-                        )?,
-                ),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_department_unarchive_id(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6210,37 +6131,33 @@ async fn handle_post_livechat_department_unarchive_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_department_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatDepartmentIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID)?),
+            "_id",
+        )?,
+        include_agents: req
+            .query(
+                "includeAgents",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID)?),
-                "_id",
-            )?,
-            include_agents: req
-                .query(
-                    "includeAgents",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_department_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_department_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6250,32 +6167,27 @@ async fn handle_get_livechat_department_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_put_livechat_department_id(
+    req: &RequestParts,
+) -> Result<(Credentials, PutLivechatDepartmentIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PutLivechatDepartmentIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID)?),
+            "_id",
+        )?,
+        body: req.json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_put_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PutLivechatDepartmentIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID)?),
-                "_id",
-            )?,
-            body: req
-                .json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_put_livechat_department_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.put_livechat_department_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6285,32 +6197,26 @@ async fn handle_put_livechat_department_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_department_id(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatDepartmentIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatDepartmentIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatDepartmentIdInput {
-            id: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?,
-                ),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_department_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_department_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6320,57 +6226,49 @@ async fn handle_delete_livechat_department_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_department_id_agents(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatDepartmentIdAgentsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentIdAgentsInput {
+        id: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+            ),
+            "_id",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_department_id_agents<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentIdAgentsInput {
-            id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
-                        )?,
-                ),
-                "_id",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_department_id_agents(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_department_id_agents(credentials, input).await
             {
@@ -6381,41 +6279,33 @@ async fn handle_get_livechat_department_id_agents<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_department_id_agents(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatDepartmentIdAgentsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatDepartmentIdAgentsInput {
+        id: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+            ),
+            "_id",
+        )?,
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_department_id_agents<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatDepartmentIdAgentsInput {
-            id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
-                        )?,
-                ),
-                "_id",
-            )?,
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_department_id_agents(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6430,20 +6320,22 @@ async fn handle_post_livechat_department_id_agents<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_departments_archived(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatDepartmentsArchivedInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatDepartmentsArchivedInput {
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_departments_archived<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatDepartmentsArchivedInput {
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_departments_archived(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_departments_archived(credentials, input).await
             {
@@ -6454,36 +6346,32 @@ async fn handle_get_livechat_departments_archived<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_inquiries_get_one(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatInquiriesGetOneInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatInquiriesGetOneInput {
+        room_id: required_param(
+            req
+                .query(
+                    "roomId",
+                    &crate::schemas::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID,
+                    true,
+                    true,
+                )?,
+            "roomId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_inquiries_get_one<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatInquiriesGetOneInput {
-            room_id: required_param(
-                req
-                    .query(
-                        "roomId",
-                        &crate::schemas::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID,
-                        true,
-                        true,
-                    )?,
-                "roomId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_inquiries_get_one(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_inquiries_get_one(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6493,48 +6381,50 @@ async fn handle_get_livechat_inquiries_get_one<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_inquiries_list(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatInquiriesListInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatInquiriesListInput {
+        department: req
+            .query(
+                "department",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_inquiries_list<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatInquiriesListInput {
-            department: req
-                .query(
-                    "department",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_inquiries_list(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_inquiries_list(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6544,48 +6434,50 @@ async fn handle_get_livechat_inquiries_list<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_inquiries_queued_for_user(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatInquiriesQueuedForUserInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatInquiriesQueuedForUserInput {
+        department: req
+            .query(
+                "department",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatInquiriesQueuedForUserInput {
-            department: req
-                .query(
-                    "department",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_inquiries_queued_for_user(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6600,25 +6492,27 @@ async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_inquiries_return_as_inquiry(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatInquiriesReturnAsInquiryInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatInquiriesReturnAsInquiryInput {
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatInquiriesReturnAsInquiryInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_inquiries_return_as_inquiry(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6633,22 +6527,23 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_inquiries_take(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatInquiriesTakeInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatInquiriesTakeInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_INQUIRIES_TAKE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_inquiries_take<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatInquiriesTakeInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_INQUIRIES_TAKE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_inquiries_take(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_inquiries_take(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6658,22 +6553,23 @@ async fn handle_post_livechat_inquiries_take<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_put_livechat_inquiry_set_sla(
+    req: &RequestParts,
+) -> Result<(Credentials, PutLivechatInquirySetSlaInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PutLivechatInquirySetSlaInput {
+        body: req.json_body(&crate::schemas::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_put_livechat_inquiry_set_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PutLivechatInquirySetSlaInput {
-            body: req
-                .json_body(&crate::schemas::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_put_livechat_inquiry_set_sla(&req) {
         Ok((credentials, input)) => {
             match state.0.api.put_livechat_inquiry_set_sla(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6683,20 +6579,22 @@ async fn handle_put_livechat_inquiry_set_sla<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_integrations_settings(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatIntegrationsSettingsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatIntegrationsSettingsInput {
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_integrations_settings<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatIntegrationsSettingsInput {
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_integrations_settings(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6711,63 +6609,62 @@ async fn handle_get_livechat_integrations_settings<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatLivechatAnalyticsDashboardsChartsDataInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
+        start: required_param(
+            req
+                .query(
+                    "start",
+                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
+                    true,
+                    true,
+                )?,
+            "start",
+        )?,
+        end: required_param(
+            req
+                .query(
+                    "end",
+                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
+                    true,
+                    true,
+                )?,
+            "end",
+        )?,
+        chart_name: required_param(
+            req
+                .query(
+                    "chartName",
+                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
+                    true,
+                    true,
+                )?,
+            "chartName",
+        )?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
-            start: required_param(
-                req
-                    .query(
-                        "start",
-                        &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
-                        true,
-                        true,
-                    )?,
-                "start",
-            )?,
-            end: required_param(
-                req
-                    .query(
-                        "end",
-                        &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
-                        true,
-                        true,
-                    )?,
-                "end",
-            )?,
-            chart_name: required_param(
-                req
-                    .query(
-                        "chartName",
-                        &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
-                        true,
-                        true,
-                    )?,
-                "chartName",
-            )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_livechat_analytics_dashboards_charts_data(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -6785,17 +6682,19 @@ async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_message(
+    req: &RequestParts,
+) -> Result<PostLivechatMessageInput, ApiError> {
+    let input = PostLivechatMessageInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGE_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_message<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatMessageInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGE_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_message(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_message(input).await {
                 Ok(output) => output.into_response(),
@@ -6805,46 +6704,36 @@ async fn handle_post_livechat_message<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_message_id(
+    req: &RequestParts,
+) -> Result<GetLivechatMessageIdInput, ApiError> {
+    let input = GetLivechatMessageIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID)?),
+            "_id",
+        )?,
+        token: required_param(
+            req
+                .query(
+                    "token",
+                    &crate::schemas::GET_LIVECHAT_MESSAGE_ID_TOKEN,
+                    true,
+                    true,
+                )?,
+            "token",
+        )?,
+        rid: required_param(
+            req.query("rid", &crate::schemas::GET_LIVECHAT_MESSAGE_ID_RID, true, true)?,
+            "rid",
+        )?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_message_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatMessageIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID)?),
-                "_id",
-            )?,
-            token: required_param(
-                req
-                    .query(
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_MESSAGE_ID_TOKEN,
-                        true,
-                        true,
-                    )?,
-                "token",
-            )?,
-            rid: required_param(
-                req
-                    .query(
-                        "rid",
-                        &crate::schemas::GET_LIVECHAT_MESSAGE_ID_RID,
-                        true,
-                        true,
-                    )?,
-                "rid",
-            )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_message_id(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_message_id(input).await {
                 Ok(output) => output.into_response(),
@@ -6854,27 +6743,23 @@ async fn handle_get_livechat_message_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_put_livechat_message_id(
+    req: &RequestParts,
+) -> Result<PutLivechatMessageIdInput, ApiError> {
+    let input = PutLivechatMessageIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID)?),
+            "_id",
+        )?,
+        body: req.json_body(&crate::schemas::PUT_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_put_livechat_message_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PutLivechatMessageIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID)?),
-                "_id",
-            )?,
-            body: req.json_body(&crate::schemas::PUT_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_put_livechat_message_id(&req) {
         Ok(input) => {
             match state.0.api.put_livechat_message_id(input).await {
                 Ok(output) => output.into_response(),
@@ -6884,28 +6769,23 @@ async fn handle_put_livechat_message_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_message_id(
+    req: &RequestParts,
+) -> Result<DeleteLivechatMessageIdInput, ApiError> {
+    let input = DeleteLivechatMessageIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID)?),
+            "_id",
+        )?,
+        body: req.json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_delete_livechat_message_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = DeleteLivechatMessageIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID)?),
-                "_id",
-            )?,
-            body: req
-                .json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_delete_livechat_message_id(&req) {
         Ok(input) => {
             match state.0.api.delete_livechat_message_id(input).await {
                 Ok(output) => output.into_response(),
@@ -6915,21 +6795,23 @@ async fn handle_delete_livechat_message_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_messages(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatMessagesInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatMessagesInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGES_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_messages<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatMessagesInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGES_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_messages(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_messages(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -6939,63 +6821,55 @@ async fn handle_post_livechat_messages<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_messages_history_rid(
+    req: &RequestParts,
+) -> Result<GetLivechatMessagesHistoryRidInput, ApiError> {
+    let input = GetLivechatMessagesHistoryRidInput {
+        rid: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID)?,
+            ),
+            "rid",
+        )?,
+        token: required_param(
+            req
+                .query(
+                    "token",
+                    &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN,
+                    true,
+                    true,
+                )?,
+            "token",
+        )?,
+        ls: req
+            .query(
+                "ls",
+                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS,
+                false,
+                true,
+            )?,
+        end: req
+            .query(
+                "end",
+                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_END,
+                false,
+                true,
+            )?,
+        limit: req
+            .query(
+                "limit",
+                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT,
+                false,
+                true,
+            )?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_messages_history_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatMessagesHistoryRidInput {
-            rid: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID,
-                        )?,
-                ),
-                "rid",
-            )?,
-            token: required_param(
-                req
-                    .query(
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN,
-                        true,
-                        true,
-                    )?,
-                "token",
-            )?,
-            ls: req
-                .query(
-                    "ls",
-                    &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS,
-                    false,
-                    true,
-                )?,
-            end: req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_END,
-                    false,
-                    true,
-                )?,
-            limit: req
-                .query(
-                    "limit",
-                    &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_messages_history_rid(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_messages_history_rid(input).await {
                 Ok(output) => output.into_response(),
@@ -7005,58 +6879,54 @@ async fn handle_get_livechat_messages_history_rid<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_rid_messages(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatRidMessagesInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatRidMessagesInput {
+        rid: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID)?),
+            "rid",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SORT,
+                false,
+                true,
+            )?,
+        search_term: req
+            .query(
+                "searchTerm",
+                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_rid_messages<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatRidMessagesInput {
-            rid: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID)?),
-                "rid",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_RID_MESSAGES_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_RID_MESSAGES_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SORT,
-                    false,
-                    true,
-                )?,
-            search_term: req
-                .query(
-                    "searchTerm",
-                    &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_rid_messages(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_rid_messages(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7066,43 +6936,35 @@ async fn handle_get_livechat_rid_messages<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_monitors(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatMonitorsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatMonitorsInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_MONITORS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query("count", &crate::schemas::GET_LIVECHAT_MONITORS_COUNT, false, true)?,
+        sort: req
+            .query("sort", &crate::schemas::GET_LIVECHAT_MONITORS_SORT, false, true)?,
+        text: req
+            .query("text", &crate::schemas::GET_LIVECHAT_MONITORS_TEXT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_monitors<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatMonitorsInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_MONITORS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_MONITORS_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_MONITORS_SORT,
-                    false,
-                    true,
-                )?,
-            text: req
-                .query("text", &crate::schemas::GET_LIVECHAT_MONITORS_TEXT, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_monitors(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_monitors(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7112,22 +6974,24 @@ async fn handle_get_livechat_monitors<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_monitors_create(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatMonitorsCreateInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatMonitorsCreateInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_MONITORS_CREATE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_monitors_create<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatMonitorsCreateInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_MONITORS_CREATE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_monitors_create(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_monitors_create(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7137,22 +7001,24 @@ async fn handle_post_livechat_monitors_create<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_monitors_delete(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatMonitorsDeleteInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatMonitorsDeleteInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_MONITORS_DELETE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_monitors_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatMonitorsDeleteInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_MONITORS_DELETE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_monitors_delete(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_monitors_delete(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7162,36 +7028,32 @@ async fn handle_post_livechat_monitors_delete<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_monitors_username(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatMonitorsUsernameInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatMonitorsUsernameInput {
+        username: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
+                    )?,
+            ),
+            "username",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_monitors_username<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatMonitorsUsernameInput {
-            username: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
-                        )?,
-                ),
-                "username",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_monitors_username(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_monitors_username(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7201,18 +7063,20 @@ async fn handle_get_livechat_monitors_username<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_offline_message(
+    req: &RequestParts,
+) -> Result<PostLivechatOfflineMessageInput, ApiError> {
+    let input = PostLivechatOfflineMessageInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_OFFLINE_MESSAGE_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_offline_message<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatOfflineMessageInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_OFFLINE_MESSAGE_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_offline_message(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_offline_message(input).await {
                 Ok(output) => output.into_response(),
@@ -7222,18 +7086,19 @@ async fn handle_post_livechat_offline_message<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_page_visited(
+    req: &RequestParts,
+) -> Result<PostLivechatPageVisitedInput, ApiError> {
+    let input = PostLivechatPageVisitedInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_PAGE_VISITED_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_page_visited<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatPageVisitedInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_PAGE_VISITED_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_page_visited(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_page_visited(input).await {
                 Ok(output) => output.into_response(),
@@ -7243,48 +7108,40 @@ async fn handle_post_livechat_page_visited<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_priorities(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatPrioritiesInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatPrioritiesInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_PRIORITIES_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_PRIORITIES_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query("sort", &crate::schemas::GET_LIVECHAT_PRIORITIES_SORT, false, true)?,
+        text: req
+            .query("text", &crate::schemas::GET_LIVECHAT_PRIORITIES_TEXT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_priorities<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatPrioritiesInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_PRIORITIES_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_PRIORITIES_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_PRIORITIES_SORT,
-                    false,
-                    true,
-                )?,
-            text: req
-                .query(
-                    "text",
-                    &crate::schemas::GET_LIVECHAT_PRIORITIES_TEXT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_priorities(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_priorities(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7294,19 +7151,21 @@ async fn handle_get_livechat_priorities<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_priorities_reset(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatPrioritiesResetInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatPrioritiesResetInput {};
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_priorities_reset<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatPrioritiesResetInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_priorities_reset(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_priorities_reset(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7316,20 +7175,22 @@ async fn handle_get_livechat_priorities_reset<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_priorities_reset(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatPrioritiesResetInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatPrioritiesResetInput {
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_priorities_reset<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatPrioritiesResetInput {
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_priorities_reset(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_priorities_reset(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7339,36 +7200,32 @@ async fn handle_post_livechat_priorities_reset<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_priorities_priority_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatPrioritiesPriorityIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatPrioritiesPriorityIdInput {
+        priority_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
+                    )?,
+            ),
+            "priorityId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_priorities_priority_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatPrioritiesPriorityIdInput {
-            priority_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
-                        )?,
-                ),
-                "priorityId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_priorities_priority_id(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -7383,41 +7240,37 @@ async fn handle_get_livechat_priorities_priority_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_put_livechat_priorities_priority_id(
+    req: &RequestParts,
+) -> Result<(Credentials, PutLivechatPrioritiesPriorityIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PutLivechatPrioritiesPriorityIdInput {
+        priority_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
+                    )?,
+            ),
+            "priorityId",
+        )?,
+        body: req
+            .json_body(
+                &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_put_livechat_priorities_priority_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PutLivechatPrioritiesPriorityIdInput {
-            priority_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
-                        )?,
-                ),
-                "priorityId",
-            )?,
-            body: req
-                .json_body(
-                    &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_put_livechat_priorities_priority_id(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -7432,52 +7285,48 @@ async fn handle_put_livechat_priorities_priority_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_queue(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatQueueInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatQueueInput {
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_QUEUE_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+        agent_id: req
+            .query(
+                "agentId",
+                &crate::schemas::GET_LIVECHAT_QUEUE_AGENT_ID,
+                false,
+                true,
+            )?,
+        include_offline_agents: req
+            .query(
+                "includeOfflineAgents",
+                &crate::schemas::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS,
+                false,
+                true,
+            )?,
+        offset: req
+            .query("offset", &crate::schemas::GET_LIVECHAT_QUEUE_OFFSET, false, true)?,
+        count: req
+            .query("count", &crate::schemas::GET_LIVECHAT_QUEUE_COUNT, false, true)?,
+        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_QUEUE_SORT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_queue<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatQueueInput {
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_QUEUE_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-            agent_id: req
-                .query(
-                    "agentId",
-                    &crate::schemas::GET_LIVECHAT_QUEUE_AGENT_ID,
-                    false,
-                    true,
-                )?,
-            include_offline_agents: req
-                .query(
-                    "includeOfflineAgents",
-                    &crate::schemas::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_QUEUE_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query("count", &crate::schemas::GET_LIVECHAT_QUEUE_COUNT, false, true)?,
-            sort: req
-                .query("sort", &crate::schemas::GET_LIVECHAT_QUEUE_SORT, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_queue(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_queue(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7487,40 +7336,25 @@ async fn handle_get_livechat_queue<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_room(
+    req: &RequestParts,
+) -> Result<GetLivechatRoomInput, ApiError> {
+    let input = GetLivechatRoomInput {
+        token: required_param(
+            req.query("token", &crate::schemas::GET_LIVECHAT_ROOM_TOKEN, true, true)?,
+            "token",
+        )?,
+        rid: req.query("rid", &crate::schemas::GET_LIVECHAT_ROOM_RID, false, true)?,
+        agent_id: req
+            .query("agentId", &crate::schemas::GET_LIVECHAT_ROOM_AGENT_ID, false, true)?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_room<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatRoomInput {
-            token: required_param(
-                req
-                    .query(
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_ROOM_TOKEN,
-                        true,
-                        true,
-                    )?,
-                "token",
-            )?,
-            rid: req.query("rid", &crate::schemas::GET_LIVECHAT_ROOM_RID, false, true)?,
-            agent_id: req
-                .query(
-                    "agentId",
-                    &crate::schemas::GET_LIVECHAT_ROOM_AGENT_ID,
-                    false,
-                    true,
-                )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_room(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_room(input).await {
                 Ok(output) => output.into_response(),
@@ -7530,17 +7364,19 @@ async fn handle_get_livechat_room<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_close(
+    req: &RequestParts,
+) -> Result<PostLivechatRoomCloseInput, ApiError> {
+    let input = PostLivechatRoomCloseInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_room_close<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatRoomCloseInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_room_close(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_room_close(input).await {
                 Ok(output) => output.into_response(),
@@ -7550,25 +7386,24 @@ async fn handle_post_livechat_room_close<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_close_by_user(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomCloseByUserInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomCloseByUserInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_room_close_by_user<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomCloseByUserInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_room_close_by_user(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_room_close_by_user(credentials, input).await
             {
@@ -7579,22 +7414,23 @@ async fn handle_post_livechat_room_close_by_user<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_forward(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomForwardInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomForwardInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_FORWARD_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_room_forward<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomForwardInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_ROOM_FORWARD_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_room_forward(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_room_forward(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7604,36 +7440,32 @@ async fn handle_post_livechat_room_forward<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_room_join(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatRoomJoinInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatRoomJoinInput {
+        room_id: required_param(
+            req
+                .query(
+                    "roomId",
+                    &crate::schemas::GET_LIVECHAT_ROOM_JOIN_ROOM_ID,
+                    true,
+                    true,
+                )?,
+            "roomId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_room_join<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatRoomJoinInput {
-            room_id: required_param(
-                req
-                    .query(
-                        "roomId",
-                        &crate::schemas::GET_LIVECHAT_ROOM_JOIN_ROOM_ID,
-                        true,
-                        true,
-                    )?,
-                "roomId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_room_join(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_room_join(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7643,22 +7475,23 @@ async fn handle_get_livechat_room_join<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_on_hold(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomOnHoldInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomOnHoldInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_ON_HOLD_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_room_on_hold<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomOnHoldInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_ROOM_ON_HOLD_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_room_on_hold(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_room_on_hold(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7668,25 +7501,24 @@ async fn handle_post_livechat_room_on_hold<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_resume_on_hold(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomResumeOnHoldInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomResumeOnHoldInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_room_resume_on_hold<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomResumeOnHoldInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_room_resume_on_hold(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_room_resume_on_hold(credentials, input).await
             {
@@ -7697,22 +7529,23 @@ async fn handle_post_livechat_room_resume_on_hold<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_save_info(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomSaveInfoInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomSaveInfoInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SAVE_INFO_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_room_save_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomSaveInfoInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_ROOM_SAVE_INFO_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_room_save_info(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_room_save_info(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7722,18 +7555,19 @@ async fn handle_post_livechat_room_save_info<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_survey(
+    req: &RequestParts,
+) -> Result<PostLivechatRoomSurveyInput, ApiError> {
+    let input = PostLivechatRoomSurveyInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SURVEY_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_room_survey<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatRoomSurveyInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_ROOM_SURVEY_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_room_survey(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_room_survey(input).await {
                 Ok(output) => output.into_response(),
@@ -7743,41 +7577,30 @@ async fn handle_post_livechat_room_survey<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_room_rid_priority(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomRidPriorityInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomRidPriorityInput {
+        rid: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+            ),
+            "rid",
+        )?,
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_room_rid_priority<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomRidPriorityInput {
-            rid: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID,
-                        )?,
-                ),
-                "rid",
-            )?,
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_room_rid_priority(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_room_rid_priority(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7787,36 +7610,28 @@ async fn handle_post_livechat_room_rid_priority<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_room_rid_priority(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatRoomRidPriorityInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatRoomRidPriorityInput {
+        rid: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+            ),
+            "rid",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_room_rid_priority<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatRoomRidPriorityInput {
-            rid: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID,
-                        )?,
-                ),
-                "rid",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_room_rid_priority(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_room_rid_priority(credentials, input).await
             {
@@ -7827,102 +7642,76 @@ async fn handle_delete_livechat_room_rid_priority<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_rooms(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatRoomsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatRoomsInput {
+        agents: req
+            .query("agents", &crate::schemas::GET_LIVECHAT_ROOMS_AGENTS, false, true)?,
+        department_id: req
+            .query(
+                "departmentId",
+                &crate::schemas::GET_LIVECHAT_ROOMS_DEPARTMENT_ID,
+                false,
+                true,
+            )?,
+        open: req.query("open", &crate::schemas::GET_LIVECHAT_ROOMS_OPEN, false, true)?,
+        created_at: req
+            .query(
+                "createdAt",
+                &crate::schemas::GET_LIVECHAT_ROOMS_CREATED_AT,
+                false,
+                true,
+            )?,
+        closed_at: req
+            .query(
+                "closedAt",
+                &crate::schemas::GET_LIVECHAT_ROOMS_CLOSED_AT,
+                false,
+                true,
+            )?,
+        tags: req.query("tags", &crate::schemas::GET_LIVECHAT_ROOMS_TAGS, false, true)?,
+        custom_fields: req
+            .query(
+                "customFields",
+                &crate::schemas::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS,
+                false,
+                true,
+            )?,
+        room_name: req
+            .query(
+                "roomName",
+                &crate::schemas::GET_LIVECHAT_ROOMS_ROOM_NAME,
+                false,
+                true,
+            )?,
+        onhold: req
+            .query("onhold", &crate::schemas::GET_LIVECHAT_ROOMS_ONHOLD, false, true)?,
+        queued: req
+            .query("queued", &crate::schemas::GET_LIVECHAT_ROOMS_QUEUED, false, true)?,
+        units: req
+            .query("units", &crate::schemas::GET_LIVECHAT_ROOMS_UNITS, false, true)?,
+        offset: req
+            .query("offset", &crate::schemas::GET_LIVECHAT_ROOMS_OFFSET, false, true)?,
+        count: req
+            .query("count", &crate::schemas::GET_LIVECHAT_ROOMS_COUNT, false, true)?,
+        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_ROOMS_SORT, false, true)?,
+        fields: req
+            .query("fields", &crate::schemas::GET_LIVECHAT_ROOMS_FIELDS, false, true)?,
+        query: req
+            .query("query", &crate::schemas::GET_LIVECHAT_ROOMS_QUERY, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_rooms<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatRoomsInput {
-            agents: req
-                .query(
-                    "agents",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_AGENTS,
-                    false,
-                    true,
-                )?,
-            department_id: req
-                .query(
-                    "departmentId",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_DEPARTMENT_ID,
-                    false,
-                    true,
-                )?,
-            open: req
-                .query("open", &crate::schemas::GET_LIVECHAT_ROOMS_OPEN, false, true)?,
-            created_at: req
-                .query(
-                    "createdAt",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_CREATED_AT,
-                    false,
-                    true,
-                )?,
-            closed_at: req
-                .query(
-                    "closedAt",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_CLOSED_AT,
-                    false,
-                    true,
-                )?,
-            tags: req
-                .query("tags", &crate::schemas::GET_LIVECHAT_ROOMS_TAGS, false, true)?,
-            custom_fields: req
-                .query(
-                    "customFields",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS,
-                    false,
-                    true,
-                )?,
-            room_name: req
-                .query(
-                    "roomName",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_ROOM_NAME,
-                    false,
-                    true,
-                )?,
-            onhold: req
-                .query(
-                    "onhold",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_ONHOLD,
-                    false,
-                    true,
-                )?,
-            queued: req
-                .query(
-                    "queued",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_QUEUED,
-                    false,
-                    true,
-                )?,
-            units: req
-                .query("units", &crate::schemas::GET_LIVECHAT_ROOMS_UNITS, false, true)?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query("count", &crate::schemas::GET_LIVECHAT_ROOMS_COUNT, false, true)?,
-            sort: req
-                .query("sort", &crate::schemas::GET_LIVECHAT_ROOMS_SORT, false, true)?,
-            fields: req
-                .query(
-                    "fields",
-                    &crate::schemas::GET_LIVECHAT_ROOMS_FIELDS,
-                    false,
-                    true,
-                )?,
-            query: req
-                .query("query", &crate::schemas::GET_LIVECHAT_ROOMS_QUERY, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_rooms(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_rooms(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7932,22 +7721,23 @@ async fn handle_get_livechat_rooms<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_rooms_delete(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomsDeleteInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomsDeleteInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOMS_DELETE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_rooms_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomsDeleteInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_ROOMS_DELETE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_rooms_delete(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_rooms_delete(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -7957,20 +7747,22 @@ async fn handle_post_livechat_rooms_delete<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_rooms_remove_all_closed_rooms(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatRoomsRemoveAllClosedRoomsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_rooms_remove_all_closed_rooms(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -7985,19 +7777,21 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_rooms_filters(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatRoomsFiltersInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatRoomsFiltersInput {};
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_rooms_filters<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatRoomsFiltersInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_rooms_filters(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_rooms_filters(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8007,28 +7801,27 @@ async fn handle_get_livechat_rooms_filters<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_sla(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatSlaInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatSlaInput {
+        text: req.query("text", &crate::schemas::GET_LIVECHAT_SLA_TEXT, false, true)?,
+        count: req.query("count", &crate::schemas::GET_LIVECHAT_SLA_COUNT, false, true)?,
+        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_SLA_SORT, false, true)?,
+        offset: req
+            .query("offset", &crate::schemas::GET_LIVECHAT_SLA_OFFSET, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatSlaInput {
-            text: req
-                .query("text", &crate::schemas::GET_LIVECHAT_SLA_TEXT, false, true)?,
-            count: req
-                .query("count", &crate::schemas::GET_LIVECHAT_SLA_COUNT, false, true)?,
-            sort: req
-                .query("sort", &crate::schemas::GET_LIVECHAT_SLA_SORT, false, true)?,
-            offset: req
-                .query("offset", &crate::schemas::GET_LIVECHAT_SLA_OFFSET, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_sla(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_sla(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8038,21 +7831,23 @@ async fn handle_get_livechat_sla<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_sla(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatSlaInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatSlaInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_SLA_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatSlaInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_SLA_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_sla(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_sla(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8062,30 +7857,26 @@ async fn handle_post_livechat_sla<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_sla_sla_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatSlaSlaIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatSlaSlaIdInput {
+        sla_id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
+            "slaId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatSlaSlaIdInput {
-            sla_id: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
-                "slaId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_sla_sla_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_sla_sla_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8095,30 +7886,26 @@ async fn handle_get_livechat_sla_sla_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_put_livechat_sla_sla_id(
+    req: &RequestParts,
+) -> Result<(Credentials, PutLivechatSlaSlaIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PutLivechatSlaSlaIdInput {
+        sla_id: required_param(
+            Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
+            "slaId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_put_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PutLivechatSlaSlaIdInput {
-            sla_id: required_param(
-                Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
-                "slaId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_put_livechat_sla_sla_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.put_livechat_sla_sla_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8128,32 +7915,26 @@ async fn handle_put_livechat_sla_sla_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_sla_sla_id(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatSlaSlaIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatSlaSlaIdInput {
+        sla_id: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
+            "slaId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatSlaSlaIdInput {
-            sla_id: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
-                ),
-                "slaId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_sla_sla_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_sla_sla_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8163,37 +7944,33 @@ async fn handle_delete_livechat_sla_sla_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_sms_incoming_service(
+    req: &RequestParts,
+) -> Result<PostLivechatSmsIncomingServiceInput, ApiError> {
+    let input = PostLivechatSmsIncomingServiceInput {
+        service: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE,
+                    )?,
+            ),
+            "service",
+        )?,
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY_2,
+                false,
+            )?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_sms_incoming_service<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatSmsIncomingServiceInput {
-            service: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE,
-                        )?,
-                ),
-                "service",
-            )?,
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY_2,
-                    false,
-                )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_sms_incoming_service(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_sms_incoming_service(input).await {
                 Ok(output) => output.into_response(),
@@ -8203,47 +7980,37 @@ async fn handle_post_livechat_sms_incoming_service<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_tags(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatTagsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatTagsInput {
+        offset: req
+            .query("offset", &crate::schemas::GET_LIVECHAT_TAGS_OFFSET, false, true)?,
+        count: req
+            .query("count", &crate::schemas::GET_LIVECHAT_TAGS_COUNT, false, true)?,
+        text: req.query("text", &crate::schemas::GET_LIVECHAT_TAGS_TEXT, false, true)?,
+        department: req
+            .query(
+                "department",
+                &crate::schemas::GET_LIVECHAT_TAGS_DEPARTMENT,
+                false,
+                true,
+            )?,
+        view_all: req
+            .query("viewAll", &crate::schemas::GET_LIVECHAT_TAGS_VIEW_ALL, false, true)?,
+        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_TAGS_SORT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_tags<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatTagsInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_TAGS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query("count", &crate::schemas::GET_LIVECHAT_TAGS_COUNT, false, true)?,
-            text: req
-                .query("text", &crate::schemas::GET_LIVECHAT_TAGS_TEXT, false, true)?,
-            department: req
-                .query(
-                    "department",
-                    &crate::schemas::GET_LIVECHAT_TAGS_DEPARTMENT,
-                    false,
-                    true,
-                )?,
-            view_all: req
-                .query(
-                    "viewAll",
-                    &crate::schemas::GET_LIVECHAT_TAGS_VIEW_ALL,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query("sort", &crate::schemas::GET_LIVECHAT_TAGS_SORT, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_tags(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_tags(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8253,22 +8020,23 @@ async fn handle_get_livechat_tags<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_tags_delete(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatTagsDeleteInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatTagsDeleteInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_DELETE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_tags_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatTagsDeleteInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_TAGS_DELETE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_tags_delete(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_tags_delete(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8278,21 +8046,23 @@ async fn handle_post_livechat_tags_delete<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_tags_save(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatTagsSaveInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatTagsSaveInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_SAVE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_tags_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatTagsSaveInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_SAVE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_tags_save(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_tags_save(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8302,32 +8072,26 @@ async fn handle_post_livechat_tags_save<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_tags_tag_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatTagsTagIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatTagsTagIdInput {
+        tag_id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?),
+            "tagId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_tags_tag_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatTagsTagIdInput {
-            tag_id: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?,
-                ),
-                "tagId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_tags_tag_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_tags_tag_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8337,17 +8101,19 @@ async fn handle_get_livechat_tags_tag_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_transcript(
+    req: &RequestParts,
+) -> Result<PostLivechatTranscriptInput, ApiError> {
+    let input = PostLivechatTranscriptInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_transcript<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatTranscriptInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_transcript(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_transcript(input).await {
                 Ok(output) => output.into_response(),
@@ -8357,34 +8123,27 @@ async fn handle_post_livechat_transcript<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_transcript_rid(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatTranscriptRidInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatTranscriptRidInput {
+        rid: required_param(
+            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID)?),
+            "rid",
+        )?,
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_transcript_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatTranscriptRidInput {
-            rid: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
-                ),
-                "rid",
-            )?,
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_transcript_rid(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_transcript_rid(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8394,36 +8153,26 @@ async fn handle_post_livechat_transcript_rid<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_transcript_rid(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatTranscriptRidInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatTranscriptRidInput {
+        rid: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?),
+            "rid",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_transcript_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatTranscriptRidInput {
-            rid: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID,
-                        )?,
-                ),
-                "rid",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_transcript_rid(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_transcript_rid(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8433,57 +8182,49 @@ async fn handle_delete_livechat_transcript_rid<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_transfer_history_rid(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatTransferHistoryRidInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatTransferHistoryRidInput {
+        rid: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
+            ),
+            "rid",
+        )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT,
+                false,
+                true,
+            )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_transfer_history_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatTransferHistoryRidInput {
-            rid: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID,
-                        )?,
-                ),
-                "rid",
-            )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT,
-                    false,
-                    true,
-                )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_transfer_history_rid(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_transfer_history_rid(credentials, input).await
             {
@@ -8494,36 +8235,33 @@ async fn handle_get_livechat_transfer_history_rid<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_triggers(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatTriggersInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatTriggersInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_TRIGGERS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query("count", &crate::schemas::GET_LIVECHAT_TRIGGERS_COUNT, false, true)?,
+        sort: req
+            .query("sort", &crate::schemas::GET_LIVECHAT_TRIGGERS_SORT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_triggers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatTriggersInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_TRIGGERS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_TRIGGERS_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query("sort", &crate::schemas::GET_LIVECHAT_TRIGGERS_SORT, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_triggers(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_triggers(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8533,21 +8271,23 @@ async fn handle_get_livechat_triggers<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_triggers(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatTriggersInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatTriggersInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_TRIGGERS_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_triggers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatTriggersInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_TRIGGERS_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_triggers(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_triggers(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8557,25 +8297,27 @@ async fn handle_post_livechat_triggers<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_triggers_external_service_test(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatTriggersExternalServiceTestInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatTriggersExternalServiceTestInput {
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_triggers_external_service_test<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatTriggersExternalServiceTestInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_triggers_external_service_test(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -8590,30 +8332,26 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_triggers_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatTriggersIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatTriggersIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_triggers_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatTriggersIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID)?),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_triggers_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_triggers_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8623,30 +8361,26 @@ async fn handle_get_livechat_triggers_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_triggers_id(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatTriggersIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatTriggersIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_triggers_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatTriggersIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID)?),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_triggers_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_triggers_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8656,33 +8390,28 @@ async fn handle_delete_livechat_triggers_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_units(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUnitsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUnitsInput {
+        text: req.query("text", &crate::schemas::GET_LIVECHAT_UNITS_TEXT, false, true)?,
+        offset: req
+            .query("offset", &crate::schemas::GET_LIVECHAT_UNITS_OFFSET, false, true)?,
+        count: req
+            .query("count", &crate::schemas::GET_LIVECHAT_UNITS_COUNT, false, true)?,
+        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_UNITS_SORT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_units<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUnitsInput {
-            text: req
-                .query("text", &crate::schemas::GET_LIVECHAT_UNITS_TEXT, false, true)?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_UNITS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query("count", &crate::schemas::GET_LIVECHAT_UNITS_COUNT, false, true)?,
-            sort: req
-                .query("sort", &crate::schemas::GET_LIVECHAT_UNITS_SORT, false, true)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_units(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_units(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8692,21 +8421,23 @@ async fn handle_get_livechat_units<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_units(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatUnitsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatUnitsInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_units<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatUnitsInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_units(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_units(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8716,30 +8447,26 @@ async fn handle_post_livechat_units<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_units_unit_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUnitsUnitIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUnitsUnitIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID)?),
+            "id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_units_unit_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUnitsUnitIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID)?),
-                "id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_units_unit_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_units_unit_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8749,31 +8476,27 @@ async fn handle_get_livechat_units_unit_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_units_id(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatUnitsIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatUnitsIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_UNITS_ID_ID)?),
+            "id",
+        )?,
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_units_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatUnitsIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_UNITS_ID_ID)?),
-                "id",
-            )?,
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_units_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_units_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8783,30 +8506,26 @@ async fn handle_post_livechat_units_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_units_id(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatUnitsIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatUnitsIdInput {
+        id: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID)?),
+            "id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_units_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatUnitsIdInput {
-            id: required_param(
-                Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID)?),
-                "id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_units_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_units_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -8816,50 +8535,46 @@ async fn handle_delete_livechat_units_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_units_unit_id_departments(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUnitsUnitIdDepartmentsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUnitsUnitIdDepartmentsInput {
+        unit_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID,
+                    )?,
+            ),
+            "unitId",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_units_unit_id_departments<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUnitsUnitIdDepartmentsInput {
-            unit_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID,
-                        )?,
-                ),
-                "unitId",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_units_unit_id_departments(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -8874,64 +8589,60 @@ async fn handle_get_livechat_units_unit_id_departments<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_units_unit_id_departments_available(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUnitsUnitIdDepartmentsAvailableInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
+        unit_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
+                    )?,
+            ),
+            "unitId",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT,
+                false,
+                true,
+            )?,
+        text: req
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT,
+                false,
+                true,
+            )?,
+        only_my_departments: req
+            .query(
+                "onlyMyDepartments",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
-            unit_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
-                        )?,
-                ),
-                "unitId",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT,
-                    false,
-                    true,
-                )?,
-            text: req
-                .query(
-                    "text",
-                    &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT,
-                    false,
-                    true,
-                )?,
-            only_my_departments: req
-                .query(
-                    "onlyMyDepartments",
-                    &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_units_unit_id_departments_available(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -8946,36 +8657,32 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_units_unit_id_monitors(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUnitsUnitIdMonitorsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUnitsUnitIdMonitorsInput {
+        unit_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
+                    )?,
+            ),
+            "unitId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_units_unit_id_monitors<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUnitsUnitIdMonitorsInput {
-            unit_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
-                        )?,
-                ),
-                "unitId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_units_unit_id_monitors(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -8990,36 +8697,32 @@ async fn handle_get_livechat_units_unit_id_monitors<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_upload(
+    req: &RequestParts,
+) -> Result<PostLivechatUploadInput, ApiError> {
+    let input = PostLivechatUploadInput {
+        rid: required_param(
+            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_UPLOAD_RID)?),
+            "rid",
+        )?,
+        x_visitor_token: required_param(
+            req
+                .header(
+                    "x-visitor-token",
+                    &crate::schemas::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN,
+                    true,
+                )?,
+            "x-visitor-token",
+        )?,
+        body: req.bytes_body(false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_upload<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatUploadInput {
-            rid: required_param(
-                Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_UPLOAD_RID)?),
-                "rid",
-            )?,
-            x_visitor_token: required_param(
-                req
-                    .header(
-                        "x-visitor-token",
-                        &crate::schemas::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN,
-                        true,
-                    )?,
-                "x-visitor-token",
-            )?,
-            body: req.bytes_body(false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_upload(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_upload(input).await {
                 Ok(output) => output.into_response(),
@@ -9029,79 +8732,65 @@ async fn handle_post_livechat_upload<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_users_type(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUsersTypeInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUsersTypeInput {
+        type_: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE)?),
+            "type",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query("sort", &crate::schemas::GET_LIVECHAT_USERS_TYPE_SORT, false, true)?,
+        only_available: req
+            .query(
+                "onlyAvailable",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE,
+                false,
+                true,
+            )?,
+        show_idle_agents: req
+            .query(
+                "showIdleAgents",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS,
+                false,
+                true,
+            )?,
+        exclude_id: req
+            .query(
+                "excludeId",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID,
+                false,
+                true,
+            )?,
+        text: req
+            .query("text", &crate::schemas::GET_LIVECHAT_USERS_TYPE_TEXT, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_users_type<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUsersTypeInput {
-            type_: required_param(
-                Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE)?),
-                "type",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_SORT,
-                    false,
-                    true,
-                )?,
-            only_available: req
-                .query(
-                    "onlyAvailable",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE,
-                    false,
-                    true,
-                )?,
-            show_idle_agents: req
-                .query(
-                    "showIdleAgents",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS,
-                    false,
-                    true,
-                )?,
-            exclude_id: req
-                .query(
-                    "excludeId",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID,
-                    false,
-                    true,
-                )?,
-            text: req
-                .query(
-                    "text",
-                    &crate::schemas::GET_LIVECHAT_USERS_TYPE_TEXT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_users_type(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_users_type(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9111,31 +8800,27 @@ async fn handle_get_livechat_users_type<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_users_type(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatUsersTypeInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostLivechatUsersTypeInput {
+        type_: required_param(
+            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE)?),
+            "type",
+        )?,
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_users_type<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostLivechatUsersTypeInput {
-            type_: required_param(
-                Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE)?),
-                "type",
-            )?,
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_users_type(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_users_type(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9145,36 +8830,30 @@ async fn handle_post_livechat_users_type<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_users_type_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatUsersTypeIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatUsersTypeIdInput {
+        type_: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?),
+            "type",
+        )?,
+        id: required_param(
+            Some(req.path(1usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_users_type_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatUsersTypeIdInput {
-            type_: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?,
-                ),
-                "type",
-            )?,
-            id: required_param(
-                Some(req.path(1usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID)?),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_users_type_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_users_type_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9184,42 +8863,30 @@ async fn handle_get_livechat_users_type_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_users_type_id(
+    req: &RequestParts,
+) -> Result<(Credentials, DeleteLivechatUsersTypeIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = DeleteLivechatUsersTypeIdInput {
+        type_: required_param(
+            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?),
+            "type",
+        )?,
+        id: required_param(
+            Some(req.path(1usize, &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?),
+            "_id",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_delete_livechat_users_type_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = DeleteLivechatUsersTypeIdInput {
-            type_: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE,
-                        )?,
-                ),
-                "type",
-            )?,
-            id: required_param(
-                Some(
-                    req.path(1usize, &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?,
-                ),
-                "_id",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_delete_livechat_users_type_id(&req) {
         Ok((credentials, input)) => {
             match state.0.api.delete_livechat_users_type_id(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9229,17 +8896,19 @@ async fn handle_delete_livechat_users_type_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_visitor(
+    req: &RequestParts,
+) -> Result<PostLivechatVisitorInput, ApiError> {
+    let input = PostLivechatVisitorInput {
+        body: req.json_body(&crate::schemas::POST_LIVECHAT_VISITOR_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_visitor<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatVisitorInput {
-            body: req.json_body(&crate::schemas::POST_LIVECHAT_VISITOR_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_visitor(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_visitor(input).await {
                 Ok(output) => output.into_response(),
@@ -9249,21 +8918,23 @@ async fn handle_post_livechat_visitor<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_visitor_department_transfer(
+    req: &RequestParts,
+) -> Result<PostLivechatVisitorDepartmentTransferInput, ApiError> {
+    let input = PostLivechatVisitorDepartmentTransferInput {
+        body: req
+            .json_body(
+                &crate::schemas::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY_2,
+                false,
+            )?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_visitor_department_transfer<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatVisitorDepartmentTransferInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY_2,
-                    false,
-                )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_visitor_department_transfer(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_visitor_department_transfer(input).await {
                 Ok(output) => output.into_response(),
@@ -9273,28 +8944,22 @@ async fn handle_post_livechat_visitor_department_transfer<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitor_token(
+    req: &RequestParts,
+) -> Result<GetLivechatVisitorTokenInput, ApiError> {
+    let input = GetLivechatVisitorTokenInput {
+        token: required_param(
+            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN)?),
+            "token",
+        )?,
+    };
+    Ok(input)
+}
 async fn handle_get_livechat_visitor_token<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = GetLivechatVisitorTokenInput {
-            token: required_param(
-                Some(
-                    req.path(0usize, &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
-                ),
-                "token",
-            )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_get_livechat_visitor_token(&req) {
         Ok(input) => {
             match state.0.api.get_livechat_visitor_token(input).await {
                 Ok(output) => output.into_response(),
@@ -9304,32 +8969,24 @@ async fn handle_get_livechat_visitor_token<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_delete_livechat_visitor_token(
+    req: &RequestParts,
+) -> Result<DeleteLivechatVisitorTokenInput, ApiError> {
+    let input = DeleteLivechatVisitorTokenInput {
+        token: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
+            ),
+            "token",
+        )?,
+    };
+    Ok(input)
+}
 async fn handle_delete_livechat_visitor_token<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = DeleteLivechatVisitorTokenInput {
-            token: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN,
-                        )?,
-                ),
-                "token",
-            )?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_delete_livechat_visitor_token(&req) {
         Ok(input) => {
             match state.0.api.delete_livechat_visitor_token(input).await {
                 Ok(output) => output.into_response(),
@@ -9339,36 +8996,28 @@ async fn handle_delete_livechat_visitor_token<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitor_token_room(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatVisitorTokenRoomInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorTokenRoomInput {
+        token: required_param(
+            Some(
+                req.path(0usize, &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
+            ),
+            "token",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitor_token_room<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorTokenRoomInput {
-            token: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN,
-                        )?,
-                ),
-                "token",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitor_token_room(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_visitor_token_room(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9378,36 +9027,32 @@ async fn handle_get_livechat_visitor_token_room<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitors_autocomplete(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatVisitorsAutocompleteInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorsAutocompleteInput {
+        selector: required_param(
+            req
+                .query(
+                    "selector",
+                    &crate::schemas::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR,
+                    true,
+                    true,
+                )?,
+            "selector",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitors_autocomplete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorsAutocompleteInput {
-            selector: required_param(
-                req
-                    .query(
-                        "selector",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR,
-                        true,
-                        true,
-                    )?,
-                "selector",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitors_autocomplete(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -9422,66 +9067,67 @@ async fn handle_get_livechat_visitors_autocomplete<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
+        room_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                    )?,
+            ),
+            "roomId",
+        )?,
+        visitor_id: required_param(
+            Some(
+                req
+                    .path(
+                        1usize,
+                        &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                    )?,
+            ),
+            "visitorId",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id<
     A: Api,
 >(state: State<A>, req: RequestParts) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
-            room_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                        )?,
-                ),
-                "roomId",
-            )?,
-            visitor_id: required_param(
-                Some(
-                    req
-                        .path(
-                            1usize,
-                            &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                        )?,
-                ),
-                "visitorId",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+        &req,
+    ) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -9499,36 +9145,32 @@ async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitor_info(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatVisitorInfoInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorInfoInput {
+        visitor_id: required_param(
+            req
+                .query(
+                    "visitorId",
+                    &crate::schemas::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID,
+                    true,
+                    true,
+                )?,
+            "visitorId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitor_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorInfoInput {
-            visitor_id: required_param(
-                req
-                    .query(
-                        "visitorId",
-                        &crate::schemas::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID,
-                        true,
-                        true,
-                    )?,
-                "visitorId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitor_info(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_visitor_info(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9538,36 +9180,32 @@ async fn handle_get_livechat_visitor_info<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitors_pages_visited_room_id(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatVisitorsPagesVisitedRoomIdInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
+        room_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
+                    )?,
+            ),
+            "roomId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
-            room_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
-                        )?,
-                ),
-                "roomId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitors_pages_visited_room_id(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -9582,57 +9220,53 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitors_search(
+    req: &RequestParts,
+) -> Result<(Credentials, GetLivechatVisitorsSearchInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorsSearchInput {
+        term: required_param(
+            req
+                .query(
+                    "term",
+                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_TERM,
+                    true,
+                    true,
+                )?,
+            "term",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_SORT,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitors_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorsSearchInput {
-            term: required_param(
-                req
-                    .query(
-                        "term",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_TERM,
-                        true,
-                        true,
-                    )?,
-                "term",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_SORT,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitors_search(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_livechat_visitors_search(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9642,94 +9276,95 @@ async fn handle_get_livechat_visitors_search<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+    req: &RequestParts,
+) -> Result<
+    (Credentials, GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput),
+    ApiError,
+> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
+        room_id: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                    )?,
+            ),
+            "roomId",
+        )?,
+        visitor_id: required_param(
+            Some(
+                req
+                    .path(
+                        1usize,
+                        &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                    )?,
+            ),
+            "visitorId",
+        )?,
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
+                false,
+                true,
+            )?,
+        search_text: req
+            .query(
+                "searchText",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
+                false,
+                true,
+            )?,
+        closed_chats_only: req
+            .query(
+                "closedChatsOnly",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
+                false,
+                true,
+            )?,
+        served_chats_only: req
+            .query(
+                "servedChatsOnly",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
+                false,
+                true,
+            )?,
+        source: req
+            .query(
+                "source",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id<
     A: Api,
 >(state: State<A>, req: RequestParts) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
-            room_id: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                        )?,
-                ),
-                "roomId",
-            )?,
-            visitor_id: required_param(
-                Some(
-                    req
-                        .path(
-                            1usize,
-                            &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                        )?,
-                ),
-                "visitorId",
-            )?,
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
-                    false,
-                    true,
-                )?,
-            search_text: req
-                .query(
-                    "searchText",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
-                    false,
-                    true,
-                )?,
-            closed_chats_only: req
-                .query(
-                    "closedChatsOnly",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
-                    false,
-                    true,
-                )?,
-            served_chats_only: req
-                .query(
-                    "servedChatsOnly",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
-                    false,
-                    true,
-                )?,
-            source: req
-                .query(
-                    "source",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+        &req,
+    ) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -9747,18 +9382,20 @@ async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_visitors_status(
+    req: &RequestParts,
+) -> Result<PostLivechatVisitorsStatusInput, ApiError> {
+    let input = PostLivechatVisitorsStatusInput {
+        body: req
+            .json_body(&crate::schemas::POST_LIVECHAT_VISITORS_STATUS_BODY_2, false)?,
+    };
+    Ok(input)
+}
 async fn handle_post_livechat_visitors_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let input = PostLivechatVisitorsStatusInput {
-            body: req
-                .json_body(&crate::schemas::POST_LIVECHAT_VISITORS_STATUS_BODY_2, false)?,
-        };
-        Ok(input)
-    })();
-    match parsed {
+    match parse_post_livechat_visitors_status(&req) {
         Ok(input) => {
             match state.0.api.post_livechat_visitors_status(input).await {
                 Ok(output) => output.into_response(),
@@ -9768,19 +9405,21 @@ async fn handle_post_livechat_visitors_status<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_livechat_webhook_test(
+    req: &RequestParts,
+) -> Result<(Credentials, PostLivechatWebhookTestInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+    )?;
+    let input = PostLivechatWebhookTestInput {};
+    Ok((credentials, input))
+}
 async fn handle_post_livechat_webhook_test<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )?;
-        let input = PostLivechatWebhookTestInput {};
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_livechat_webhook_test(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_livechat_webhook_test(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9790,21 +9429,23 @@ async fn handle_post_livechat_webhook_test<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_contact(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelContactInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelContactInput {
+        body: req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACT_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_contact<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelContactInput {
-            body: req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACT_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_contact(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_omnichannel_contact(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9814,31 +9455,28 @@ async fn handle_post_omnichannel_contact<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_contact_search(
+    req: &RequestParts,
+) -> Result<(Credentials, GetContactSearchInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetContactSearchInput {
+        email: req
+            .query("email", &crate::schemas::GET_CONTACT_SEARCH_EMAIL, false, true)?,
+        phone: req
+            .query("phone", &crate::schemas::GET_CONTACT_SEARCH_PHONE, false, true)?,
+        custom: req
+            .query("custom", &crate::schemas::GET_CONTACT_SEARCH_CUSTOM, false, true)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_contact_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetContactSearchInput {
-            email: req
-                .query("email", &crate::schemas::GET_CONTACT_SEARCH_EMAIL, false, true)?,
-            phone: req
-                .query("phone", &crate::schemas::GET_CONTACT_SEARCH_PHONE, false, true)?,
-            custom: req
-                .query(
-                    "custom",
-                    &crate::schemas::GET_CONTACT_SEARCH_CUSTOM,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_contact_search(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_contact_search(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9848,22 +9486,23 @@ async fn handle_get_contact_search<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_contacts(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelContactsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelContactsInput {
+        body: req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_contacts<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelContactsInput {
-            body: req
-                .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_contacts(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_omnichannel_contacts(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9873,25 +9512,24 @@ async fn handle_post_omnichannel_contacts<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_contacts_block(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelContactsBlockInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelContactsBlockInput {
+        body: req
+            .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_contacts_block<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelContactsBlockInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_contacts_block(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_omnichannel_contacts_block(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -9901,36 +9539,32 @@ async fn handle_post_omnichannel_contacts_block<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_omnichannel_contacts_channels(
+    req: &RequestParts,
+) -> Result<(Credentials, GetOmnichannelContactsChannelsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetOmnichannelContactsChannelsInput {
+        contact_id: required_param(
+            req
+                .query(
+                    "contactId",
+                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID,
+                    true,
+                    true,
+                )?,
+            "contactId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_omnichannel_contacts_channels<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetOmnichannelContactsChannelsInput {
-            contact_id: required_param(
-                req
-                    .query(
-                        "contactId",
-                        &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID,
-                        true,
-                        true,
-                    )?,
-                "contactId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_omnichannel_contacts_channels(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_omnichannel_contacts_channels(credentials, input).await
             {
@@ -9941,41 +9575,43 @@ async fn handle_get_omnichannel_contacts_channels<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_omnichannel_contacts_check_existence(
+    req: &RequestParts,
+) -> Result<(Credentials, GetOmnichannelContactsCheckExistenceInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+    )?;
+    let input = GetOmnichannelContactsCheckExistenceInput {
+        contact_id: req
+            .query(
+                "contactId",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID,
+                false,
+                true,
+            )?,
+        email: req
+            .query(
+                "email",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL,
+                false,
+                true,
+            )?,
+        phone: req
+            .query(
+                "phone",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )?;
-        let input = GetOmnichannelContactsCheckExistenceInput {
-            contact_id: req
-                .query(
-                    "contactId",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID,
-                    false,
-                    true,
-                )?,
-            email: req
-                .query(
-                    "email",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL,
-                    false,
-                    true,
-                )?,
-            phone: req
-                .query(
-                    "phone",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_omnichannel_contacts_check_existence(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -9990,25 +9626,27 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_contacts_conflicts(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelContactsConflictsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelContactsConflictsInput {
+        body: req
+            .json_body(
+                &crate::schemas::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_2,
+                false,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_contacts_conflicts<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelContactsConflictsInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_contacts_conflicts(&req) {
         Ok((credentials, input)) => {
             match state
                 .0
@@ -10023,36 +9661,32 @@ async fn handle_post_omnichannel_contacts_conflicts<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_omnichannel_contacts_get(
+    req: &RequestParts,
+) -> Result<(Credentials, GetOmnichannelContactsGetInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetOmnichannelContactsGetInput {
+        contact_id: required_param(
+            req
+                .query(
+                    "contactId",
+                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID,
+                    true,
+                    true,
+                )?,
+            "contactId",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_omnichannel_contacts_get<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetOmnichannelContactsGetInput {
-            contact_id: required_param(
-                req
-                    .query(
-                        "contactId",
-                        &crate::schemas::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID,
-                        true,
-                        true,
-                    )?,
-                "contactId",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_omnichannel_contacts_get(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_omnichannel_contacts_get(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -10062,64 +9696,60 @@ async fn handle_get_omnichannel_contacts_get<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_omnichannel_contacts_history(
+    req: &RequestParts,
+) -> Result<(Credentials, GetOmnichannelContactsHistoryInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetOmnichannelContactsHistoryInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT,
+                false,
+                true,
+            )?,
+        contact_id: required_param(
+            req
+                .query(
+                    "contactId",
+                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID,
+                    true,
+                    true,
+                )?,
+            "contactId",
+        )?,
+        source: req
+            .query(
+                "source",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_omnichannel_contacts_history<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetOmnichannelContactsHistoryInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT,
-                    false,
-                    true,
-                )?,
-            contact_id: required_param(
-                req
-                    .query(
-                        "contactId",
-                        &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID,
-                        true,
-                        true,
-                    )?,
-                "contactId",
-            )?,
-            source: req
-                .query(
-                    "source",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_omnichannel_contacts_history(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_omnichannel_contacts_history(credentials, input).await
             {
@@ -10130,55 +9760,57 @@ async fn handle_get_omnichannel_contacts_history<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_get_omnichannel_contacts_search(
+    req: &RequestParts,
+) -> Result<(Credentials, GetOmnichannelContactsSearchInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = GetOmnichannelContactsSearchInput {
+        offset: req
+            .query(
+                "offset",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET,
+                false,
+                true,
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT,
+                false,
+                true,
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT,
+                false,
+                true,
+            )?,
+        search_text: req
+            .query(
+                "searchText",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT,
+                false,
+                true,
+            )?,
+        unknown: req
+            .query(
+                "unknown",
+                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN,
+                false,
+                true,
+            )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_get_omnichannel_contacts_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = GetOmnichannelContactsSearchInput {
-            offset: req
-                .query(
-                    "offset",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET,
-                    false,
-                    true,
-                )?,
-            count: req
-                .query(
-                    "count",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT,
-                    false,
-                    true,
-                )?,
-            sort: req
-                .query(
-                    "sort",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT,
-                    false,
-                    true,
-                )?,
-            search_text: req
-                .query(
-                    "searchText",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT,
-                    false,
-                    true,
-                )?,
-            unknown: req
-                .query(
-                    "unknown",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN,
-                    false,
-                    true,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_get_omnichannel_contacts_search(&req) {
         Ok((credentials, input)) => {
             match state.0.api.get_omnichannel_contacts_search(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -10188,25 +9820,24 @@ async fn handle_get_omnichannel_contacts_search<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_contacts_unblock(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelContactsUnblockInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelContactsUnblockInput {
+        body: req
+            .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_contacts_unblock<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelContactsUnblockInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_2,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_contacts_unblock(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_omnichannel_contacts_unblock(credentials, input).await
             {
@@ -10217,25 +9848,24 @@ async fn handle_post_omnichannel_contacts_unblock<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_contacts_update(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelContactsUpdateInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelContactsUpdateInput {
+        body: req
+            .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_contacts_update<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelContactsUpdateInput {
-            body: req
-                .json_body(
-                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY,
-                    false,
-                )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_contacts_update(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_omnichannel_contacts_update(credentials, input).await
             {
@@ -10246,22 +9876,24 @@ async fn handle_post_omnichannel_contacts_update<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_integrations(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelIntegrationsInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+    )?;
+    let input = PostOmnichannelIntegrationsInput {
+        body: req
+            .json_body(&crate::schemas::POST_OMNICHANNEL_INTEGRATIONS_BODY_2, false)?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_integrations<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )?;
-        let input = PostOmnichannelIntegrationsInput {
-            body: req
-                .json_body(&crate::schemas::POST_OMNICHANNEL_INTEGRATIONS_BODY_2, false)?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_integrations(&req) {
         Ok((credentials, input)) => {
             match state.0.api.post_omnichannel_integrations(credentials, input).await {
                 Ok(output) => output.into_response(),
@@ -10271,36 +9903,32 @@ async fn handle_post_omnichannel_integrations<A: Api>(
         Err(error) => error.into_response(),
     }
 }
+fn parse_post_omnichannel_rid_request_transcript(
+    req: &RequestParts,
+) -> Result<(Credentials, PostOmnichannelRidRequestTranscriptInput), ApiError> {
+    let credentials = credentials(
+        req,
+        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+    )?;
+    let input = PostOmnichannelRidRequestTranscriptInput {
+        rid: required_param(
+            Some(
+                req
+                    .path(
+                        0usize,
+                        &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
+                    )?,
+            ),
+            "rid",
+        )?,
+    };
+    Ok((credentials, input))
+}
 async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-        value
-            .ok_or_else(|| ApiError::invalid_params(
-                &format!("must have required property '{name}'"),
-            ))
-    }
-    let parsed = (|| -> Result<_, ApiError> {
-        let credentials = credentials(
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )?;
-        let input = PostOmnichannelRidRequestTranscriptInput {
-            rid: required_param(
-                Some(
-                    req
-                        .path(
-                            0usize,
-                            &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
-                        )?,
-                ),
-                "rid",
-            )?,
-        };
-        Ok((credentials, input))
-    })();
-    match parsed {
+    match parse_post_omnichannel_rid_request_transcript(&req) {
         Ok((credentials, input)) => {
             match state
                 .0

@@ -14,7 +14,12 @@ use crate::resolve::Resolver;
 use crate::types::{box_recursive_fields, Mapped, SchemaMapper, TypeRegistry};
 
 /// A response as listed: fixed status, status range digit, key in the spec, definition.
-type StatusEntry<'a> = (Option<u16>, Option<u8>, String, &'a ReferenceOr<openapiv3::Response>);
+type StatusEntry<'a> = (
+    Option<u16>,
+    Option<u8>,
+    String,
+    &'a ReferenceOr<openapiv3::Response>,
+);
 
 /// Options that change how an API is modelled.
 #[derive(Debug, Clone)]

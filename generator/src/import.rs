@@ -935,7 +935,7 @@ fn render(shape: Shape, value: &Value) -> serde_yaml::Value {
 }
 
 /// The keys of an object in output order.
-fn sorted_keys<'a>(shape: Shape, map: &'a Map<String, Value>) -> Vec<&'a String> {
+fn sorted_keys(shape: Shape, map: &Map<String, Value>) -> Vec<&String> {
     let mut keys: Vec<&String> = map.keys().collect();
     match shape {
         Shape::Object(Kind::Responses) => keys.sort_by_key(|k| status_rank(k)),

@@ -80,6 +80,12 @@ pub fn sanitize(text: &str) -> String {
             }
             None => {
                 let indent = line.len() - trimmed.len();
+                // A paragraph line right after a list item would be a lazy continuation
+                // (clippy's doc_lazy_continuation): end the list first.
+                let after_item = out.last().is_some_and(|l| is_list_item(l));
+                if after_item && !trimmed.is_empty() && !is_list_item(trimmed) && indent < 2 {
+                    out.push(String::new());
+                }
                 let kept = " ".repeat(indent.min(2));
                 out.push(format!("{kept}{}", inline(trimmed)));
             }
@@ -92,6 +98,16 @@ pub fn sanitize(text: &str) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+/// True when a line starts a markdown list item.
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") {
+        return true;
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
 }
 
 /// Escapes one line of markdown outside code blocks.

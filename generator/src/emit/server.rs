@@ -142,6 +142,11 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         #[allow(dead_code)]
+        fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
+            value.ok_or_else(|| ApiError::invalid_params(&format!("must have required property '{name}'")))
+        }
+
+        #[allow(dead_code)]
         fn required<T>(value: Option<T>) -> Result<T, ApiError> {
             value.ok_or_else(|| ApiError::invalid_params("request body is required"))
         }
@@ -211,43 +216,41 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
             quote!(body: #get,)
         }
     });
-    let (cred_get, cred_arg, args) = match op.auth {
-        AuthUse::None => (quote!(), quote!(), quote!(input)),
+    let input_ty = ident(&op.input_type);
+    let (cred_get, args, args_ty) = match op.auth {
+        AuthUse::None => (quote!(), quote!(input), quote!(#input_ty)),
         AuthUse::Required => {
             let body = unauthorized_body(op);
             (
-                quote!(let credentials = credentials(&req, #body)?;),
-                quote!(credentials,),
+                quote!(let credentials = credentials(req, #body)?;),
                 quote!((credentials, input)),
+                quote!((Credentials, #input_ty)),
             )
         }
         AuthUse::Optional => (
-            quote!(let credentials = optional_credentials(&req)?;),
-            quote!(credentials,),
+            quote!(let credentials = optional_credentials(req)?;),
             quote!((credentials, input)),
+            quote!((Option<Credentials>, #input_ty)),
         ),
     };
-    let needs_required_param = op.params.iter().any(|p| p.required);
-    let required_param = if needs_required_param {
-        quote! {
-            fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-                value.ok_or_else(|| ApiError::invalid_params(&format!("must have required property '{name}'")))
-            }
-        }
-    } else {
-        quote!()
+    let call_args = match op.auth {
+        AuthUse::None => quote!(input),
+        _ => quote!(credentials, input),
     };
+    let parse = ident(&format!("parse_{}", op.name));
+    let uses_req = !op.params.is_empty() || op.body.is_some() || op.auth != AuthUse::None;
+    let req_name = if uses_req { quote!(req) } else { quote!(_req) };
     let _ = api;
     quote! {
+        fn #parse(#req_name: &RequestParts) -> Result<#args_ty, ApiError> {
+            #cred_get
+            let input = #input { #(#fields)* #body };
+            Ok(#args)
+        }
+
         async fn #handler<A: Api>(state: State<A>, req: RequestParts) -> Response {
-            #required_param
-            let parsed = (|| -> Result<_, ApiError> {
-                #cred_get
-                let input = #input { #(#fields)* #body };
-                Ok(#args)
-            })();
-            match parsed {
-                Ok(#args) => match state.0.api.#method(#cred_arg input).await {
+            match #parse(&req) {
+                Ok(#args) => match state.0.api.#method(#call_args).await {
                     Ok(output) => output.into_response(),
                     Err(error) => error.into_response(),
                 },
