@@ -4,6 +4,7 @@
 //! Models: one type per schema of the API, named after its component or its place.
 #![allow(deprecated)]
 use serde::{Deserialize, Serialize};
+/// `createdBy` in Item of `cannedResponses` in the 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesOkCannedResponsesItemCreatedBy {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -11,6 +12,7 @@ pub struct GetCannedResponsesOkCannedResponsesItemCreatedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// Item of `cannedResponses` in the 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesOkCannedResponsesItem {
     #[serde(rename = "_createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -30,6 +32,7 @@ pub struct GetCannedResponsesOkCannedResponsesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+/// The 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesOk {
     #[serde(
@@ -47,6 +50,7 @@ pub struct GetCannedResponsesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthorizationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,6 +58,7 @@ pub struct AuthorizationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+/// The `permissionError` response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PermissionError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +66,7 @@ pub struct PermissionError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The request body of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostCannedResponsesBody {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -73,11 +79,13 @@ pub struct PostCannedResponsesBody {
     pub tags: Option<Vec<String>>,
     pub text: String,
 }
+/// The `trueSuccess` response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TrueSuccess {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostCannedResponsesBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,9 +95,13 @@ pub struct PostCannedResponsesBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError2 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError2 = PermissionError;
+/// `createdBy` in Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
 pub type GetCannedResponsesGetOkResponsesItemCreatedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+/// Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesGetOkResponsesItem {
     #[serde(rename = "_createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +121,7 @@ pub struct GetCannedResponsesGetOkResponsesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+/// The 200 response of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,9 +129,13 @@ pub struct GetCannedResponsesGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError3 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError3 = PermissionError;
+/// `createdBy` in `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
 pub type GetCannedResponsesIdOkCannedResponseCreatedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+/// `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesIdOkCannedResponse {
     #[serde(rename = "_createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +155,7 @@ pub struct GetCannedResponsesIdOkCannedResponse {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// The 200 response of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesIdOk {
     #[serde(rename = "cannedResponse", default, skip_serializing_if = "Option::is_none")]
@@ -145,10 +163,15 @@ pub struct GetCannedResponsesIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError4 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError4 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess2 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError5 = AuthorizationError;
+/// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgentEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,6 +179,7 @@ pub struct GetLivechatAgentOkAgentEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+/// `livechat` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgentLivechat {
     #[serde(
@@ -165,6 +189,7 @@ pub struct GetLivechatAgentOkAgentLivechat {
     )]
     pub max_number_simultaneous_chat: Option<String>,
 }
+/// `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgent {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +205,7 @@ pub struct GetLivechatAgentOkAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +213,9 @@ pub struct GetLivechatAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 pub type GetLivechatAgentNextOkAgentEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+/// `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentNextOkAgent {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +227,7 @@ pub struct GetLivechatAgentNextOkAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentNextOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,11 +235,13 @@ pub struct GetLivechatAgentNextOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The request body of `POST /api/v1/livechat/agent.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatAgentStatusBody {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/agent.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatAgentStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,7 +249,9 @@ pub struct PostLivechatAgentStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError6 = AuthorizationError;
+/// The request body of `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatAgentsSaveInfoBody {
     #[serde(rename = "agentData")]
@@ -228,8 +261,11 @@ pub struct PostLivechatAgentsSaveInfoBody {
     #[serde(rename = "agentId")]
     pub agent_id: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess3 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError7 = AuthorizationError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -253,6 +289,7 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentsAgentIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -260,7 +297,9 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError8 = AuthorizationError;
+/// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,11 +307,13 @@ pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+/// Item of `head` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOkHeadItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -282,9 +323,13 @@ pub struct GetLivechatAnalyticsAgentOverviewOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/livechat/analytics/agent-overview`.
 pub type GetLivechatAnalyticsAgentOverviewBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError9 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError5 = PermissionError;
+/// Item of `serviceHistory` in Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItemServiceHistoryItem {
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
@@ -292,6 +337,7 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItemServi
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<String>,
 }
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItem {
     #[serde(
@@ -309,6 +355,7 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,9 +371,13 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError10 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError6 = PermissionError;
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -340,6 +391,7 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -353,9 +405,13 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError2 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError11 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError7 = PermissionError;
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -371,6 +427,7 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -384,9 +441,13 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError3 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError12 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError8 = PermissionError;
+/// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -394,6 +455,7 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizer
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,9 +465,13 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem>,
     >,
 }
+/// The `startendError` response.
 pub type StartendError4 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError13 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError9 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -421,8 +487,11 @@ pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError14 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError10 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -436,9 +505,13 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `startendError` response.
 pub type StartendError5 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError15 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError11 = PermissionError;
+/// `test.cat` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -446,6 +519,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,12 +527,19 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
     #[serde(rename = "test.cat", default, skip_serializing_if = "Option::is_none")]
     pub test_cat: Option<GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat>,
 }
+/// The `startendError` response.
 pub type StartendError6 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError16 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError12 = PermissionError;
+/// `Finance` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
+/// `Sales` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkSales = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
+/// `Test` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
     #[serde(rename = "Finance", default, skip_serializing_if = "Option::is_none")]
@@ -470,9 +551,13 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `startendError` response.
 pub type StartendError7 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError17 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError13 = PermissionError;
+/// `chatDuration` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,8 +565,11 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
 }
+/// `reaction` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 pub type GetLivechatAnalyticsDashboardsChartsTimingsOkReaction = GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration;
+/// `response` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 pub type GetLivechatAnalyticsDashboardsChartsTimingsOkResponse = GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
     #[serde(rename = "chatDuration", default, skip_serializing_if = "Option::is_none")]
@@ -493,12 +581,19 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `startendError` response.
 pub type StartendError8 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError18 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError14 = PermissionError;
+/// The `startendError` response.
 pub type StartendError9 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError19 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError15 = PermissionError;
+/// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -506,6 +601,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem 
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,9 +611,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem>,
     >,
 }
+/// The `startendError` response.
 pub type StartendError10 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError20 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError16 = PermissionError;
+/// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -525,6 +625,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -536,10 +637,15 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError11 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError21 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError17 = PermissionError;
+/// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 pub type GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -553,10 +659,15 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError12 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError22 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError18 = PermissionError;
+/// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 pub type GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -566,9 +677,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError13 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError23 = AuthorizationError;
+/// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 pub type GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -578,10 +693,15 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError14 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError24 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError19 = PermissionError;
+/// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 pub type GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -593,10 +713,15 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError15 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError25 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError20 = PermissionError;
+/// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 pub type GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem;
+/// The 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,9 +731,13 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem>,
     >,
 }
+/// The `startendError` response.
 pub type StartendError16 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError26 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError21 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -616,6 +745,7 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooms: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -631,9 +761,13 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError17 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError27 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError22 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -645,6 +779,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsIt
     )]
     pub average_chat_duration_time_in_seconds: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -660,9 +795,13 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError18 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError28 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError23 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -674,6 +813,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem {
     )]
     pub average_service_time_in_seconds: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -689,9 +829,13 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError19 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError29 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError24 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -703,6 +847,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem {
     )]
     pub average_waiting_time_in_seconds: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -718,9 +863,13 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError20 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError30 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError25 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -732,6 +881,7 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsI
     )]
     pub percentage_of_abandoned_chats: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -747,9 +897,13 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError21 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError31 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError26 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -757,6 +911,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem {
     #[serde(rename = "abandonedRooms", default, skip_serializing_if = "Option::is_none")]
     pub abandoned_rooms: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -772,9 +927,13 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError22 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError32 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError27 = PermissionError;
+/// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -788,6 +947,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartme
     )]
     pub service_time_duration: Option<i64>,
 }
+/// The 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -803,9 +963,13 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError23 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError33 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError28 = PermissionError;
+/// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -817,6 +981,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDep
     )]
     pub number_of_transferred_rooms: Option<i64>,
 }
+/// The 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -834,15 +999,20 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `startendError` response.
 pub type StartendError24 = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError34 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError29 = PermissionError;
+/// `value` in Item of the 200 response of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum GetLivechatAnalyticsOverviewOkItemValue {
     String(String),
     Integer(i64),
 }
+/// Item of the 200 response of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsOverviewOkItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -850,9 +1020,13 @@ pub struct GetLivechatAnalyticsOverviewOkItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetLivechatAnalyticsOverviewOkItemValue>,
 }
+/// The 400 response of `GET /api/v1/livechat/analytics/overview`.
 pub type GetLivechatAnalyticsOverviewBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError35 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError30 = PermissionError;
+/// Item of `appearance` in the 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAppearanceOkAppearanceItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -912,6 +1086,7 @@ pub struct GetLivechatAppearanceOkAppearanceItem {
     #[serde(rename = "valueSource", default, skip_serializing_if = "Option::is_none")]
     pub value_source: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAppearanceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -919,18 +1094,26 @@ pub struct GetLivechatAppearanceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError36 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError31 = PermissionError;
+/// Item of the request body of `POST /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatAppearanceBodyItem {
     #[serde(rename = "_id")]
     pub id: String,
     pub value: bool,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess4 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/appearance`.
 pub type PostLivechatAppearanceBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError37 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError32 = PermissionError;
+/// `timezone` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourTimezone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -938,6 +1121,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourTimezone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<String>,
 }
+/// `cron` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron {
     #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
@@ -945,7 +1129,9 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+/// `utc` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -955,8 +1141,11 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc>,
 }
+/// `cron` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `utc` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -966,6 +1155,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc>,
 }
+/// Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -979,6 +1169,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart>,
 }
+/// `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHour {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -998,6 +1189,7 @@ pub struct GetLivechatBusinessHourOkBusinessHour {
     #[serde(rename = "workHours", default, skip_serializing_if = "Option::is_none")]
     pub work_hours: Option<Vec<GetLivechatBusinessHourOkBusinessHourWorkHoursItem>>,
 }
+/// The 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOk {
     #[serde(rename = "businessHour", default, skip_serializing_if = "Option::is_none")]
@@ -1005,11 +1197,17 @@ pub struct GetLivechatBusinessHourOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError38 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError33 = PermissionError;
+/// `timezone` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemTimezone = GetLivechatBusinessHourOkBusinessHourTimezone;
+/// `cron` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `utc` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1019,8 +1217,11 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc>,
 }
+/// `cron` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `utc` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+/// `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1030,6 +1231,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc>,
 }
+/// Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1041,6 +1243,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart>,
 }
+/// Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1068,6 +1271,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItem {
         Vec<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem>,
     >,
 }
+/// The 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOk {
     #[serde(rename = "businessHours", default, skip_serializing_if = "Option::is_none")]
@@ -1081,8 +1285,11 @@ pub struct GetLivechatBusinessHoursOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError39 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError34 = PermissionError;
+/// The request body of `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursRemoveBody {
     #[serde(rename = "_id")]
@@ -1090,9 +1297,13 @@ pub struct PostLivechatBusinessHoursRemoveBody {
     #[serde(rename = "type")]
     pub type_: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess5 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/business-hours.remove`.
 pub type PostLivechatBusinessHoursRemoveBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError40 = AuthorizationError;
+/// Item of `workHours` in the request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursSaveBodyWorkHoursItem {
     pub day: String,
@@ -1101,6 +1312,7 @@ pub struct PostLivechatBusinessHoursSaveBodyWorkHoursItem {
     pub open: bool,
     pub start: String,
 }
+/// The request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursSaveBody {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1118,10 +1330,15 @@ pub struct PostLivechatBusinessHoursSaveBody {
     #[serde(rename = "workHours")]
     pub work_hours: Vec<PostLivechatBusinessHoursSaveBodyWorkHoursItem>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess6 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/business-hours.save`.
 pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError41 = AuthorizationError;
+/// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 pub type GetLivechatConfigOkConfigAgentEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+/// `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigAgent {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1133,6 +1350,7 @@ pub struct GetLivechatConfigOkConfigAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// Item of `departments` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1158,6 +1376,7 @@ pub struct GetLivechatConfigOkConfigDepartmentsItem {
     )]
     pub show_on_registration: Option<bool>,
 }
+/// `guest` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigGuest {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1169,6 +1388,7 @@ pub struct GetLivechatConfigOkConfigGuest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// `messages` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigMessages {
     #[serde(
@@ -1198,7 +1418,9 @@ pub struct GetLivechatConfigOkConfigMessages {
     )]
     pub transcript_message: Option<String>,
 }
+/// `servedBy` in `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 pub type GetLivechatConfigOkConfigRoomServedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+/// `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigRoom {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1208,6 +1430,7 @@ pub struct GetLivechatConfigOkConfigRoom {
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
     pub served_by: Option<GetLivechatConfigOkConfigRoomServedBy>,
 }
+/// `settings` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigSettings {
     #[serde(
@@ -1281,6 +1504,7 @@ pub struct GetLivechatConfigOkConfigSettings {
     #[serde(rename = "videoCall", default, skip_serializing_if = "Option::is_none")]
     pub video_call: Option<bool>,
 }
+/// `survey` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigSurvey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1288,6 +1512,7 @@ pub struct GetLivechatConfigOkConfigSurvey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
+/// Item of `actionLinks` in `theme` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigThemeActionLinksItem {
     #[serde(rename = "i18nLabel", default, skip_serializing_if = "Option::is_none")]
@@ -1299,6 +1524,7 @@ pub struct GetLivechatConfigOkConfigThemeActionLinksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
 }
+/// `theme` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigTheme {
     #[serde(rename = "actionLinks", default, skip_serializing_if = "Option::is_none")]
@@ -1312,6 +1538,7 @@ pub struct GetLivechatConfigOkConfigTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+/// `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1335,6 +1562,7 @@ pub struct GetLivechatConfigOkConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<GetLivechatConfigOkConfigTheme>,
 }
+/// The 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1342,6 +1570,7 @@ pub struct GetLivechatConfigOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// `config` in the 200 response of `GET /api/v1/livechat/config/routing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigRoutingOkConfig {
     #[serde(
@@ -1367,6 +1596,7 @@ pub struct GetLivechatConfigRoutingOkConfig {
     #[serde(rename = "showQueueLink", default, skip_serializing_if = "Option::is_none")]
     pub show_queue_link: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/config/routing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigRoutingOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1374,7 +1604,9 @@ pub struct GetLivechatConfigRoutingOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError42 = AuthorizationError;
+/// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1404,6 +1636,7 @@ pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1417,17 +1650,25 @@ pub struct GetLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError43 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError35 = PermissionError;
+/// The request body of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsDeleteBody {
     #[serde(rename = "customFieldId")]
     pub custom_field_id: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess7 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
 pub type PostLivechatCustomFieldsDeleteBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError44 = AuthorizationError;
+/// The 403 response of `POST /api/v1/livechat/custom-fields.delete`.
 pub type PostLivechatCustomFieldsDeleteForbidden = PermissionError;
+/// `customFieldData` in the request body of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveBodyCustomFieldData {
     #[serde(rename = "defaultValue", default, skip_serializing_if = "Option::is_none")]
@@ -1453,6 +1694,7 @@ pub struct PostLivechatCustomFieldsSaveBodyCustomFieldData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveBody {
     #[serde(rename = "customFieldData")]
@@ -1460,6 +1702,7 @@ pub struct PostLivechatCustomFieldsSaveBody {
     #[serde(rename = "customFieldId", default, skip_serializing_if = "Option::is_none")]
     pub custom_field_id: Option<String>,
 }
+/// `customField` in the 200 response of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveOkCustomField {
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -1485,6 +1728,7 @@ pub struct PostLivechatCustomFieldsSaveOkCustomField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveOk {
     #[serde(rename = "customField", default, skip_serializing_if = "Option::is_none")]
@@ -1492,9 +1736,13 @@ pub struct PostLivechatCustomFieldsSaveOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError45 = AuthorizationError;
+/// The 403 response of `POST /api/v1/livechat/custom-fields.save`.
 pub type PostLivechatCustomFieldsSaveForbidden = PermissionError;
+/// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 pub type GetLivechatCustomFieldsIdOkCustomField = GetLivechatCustomFieldsOkCustomFieldsItem;
+/// The 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsIdOk {
     #[serde(rename = "customField", default, skip_serializing_if = "Option::is_none")]
@@ -1502,8 +1750,11 @@ pub struct GetLivechatCustomFieldsIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError46 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError36 = PermissionError;
+/// The request body of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldBody {
     pub key: String,
@@ -1511,6 +1762,7 @@ pub struct PostLivechatCustomFieldBody {
     pub token: String,
     pub value: String,
 }
+/// `field` in the 200 response of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldOkField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1520,6 +1772,7 @@ pub struct PostLivechatCustomFieldOkField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1527,19 +1780,23 @@ pub struct PostLivechatCustomFieldOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/custom.field`.
 pub type PostLivechatCustomFieldBadRequest = PostCannedResponsesBadRequest;
+/// Item of `customFields` in the request body of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsBodyCustomFieldsItem {
     pub key: String,
     pub overwrite: bool,
     pub value: String,
 }
+/// The request body of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsBody {
     #[serde(rename = "customFields")]
     pub custom_fields: Vec<PostLivechatCustomFieldsBodyCustomFieldsItem>,
     pub token: String,
 }
+/// Item of `fields` in the 200 response of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsOkFieldsItem {
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1549,6 +1806,7 @@ pub struct PostLivechatCustomFieldsOkFieldsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1556,7 +1814,9 @@ pub struct PostLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/custom.fields`.
 pub type PostLivechatCustomFieldsBadRequest = PostCannedResponsesBadRequest;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1634,6 +1894,7 @@ pub struct GetLivechatDepartmentOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1647,8 +1908,11 @@ pub struct GetLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError47 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError37 = PermissionError;
+/// Item of `agents` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyAgentsItem {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
@@ -1656,6 +1920,7 @@ pub struct PostLivechatDepartmentBodyAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
+/// `department` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyDepartment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1668,11 +1933,13 @@ pub struct PostLivechatDepartmentBodyDepartment {
     #[serde(rename = "showOnRegistration")]
     pub show_on_registration: bool,
 }
+/// `departmentUnit` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyDepartmentUnit {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1681,6 +1948,7 @@ pub struct PostLivechatDepartmentBody {
     #[serde(rename = "departmentUnit", default, skip_serializing_if = "Option::is_none")]
     pub department_unit: Option<PostLivechatDepartmentBodyDepartmentUnit>,
 }
+/// Item of `agents` in the 200 response of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentOkAgentsItem {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
@@ -1690,6 +1958,7 @@ pub struct PostLivechatDepartmentOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
+/// `department` in the 200 response of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentOkDepartment {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1709,6 +1978,7 @@ pub struct PostLivechatDepartmentOkDepartment {
     )]
     pub show_on_registration: Option<bool>,
 }
+/// The 200 response of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1718,11 +1988,17 @@ pub struct PostLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/department`.
 pub type PostLivechatDepartmentBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError48 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError38 = PermissionError;
+/// The 400 response of `GET /api/v1/livechat/department.autocomplete`.
 pub type GetLivechatDepartmentAutocompleteBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError49 = AuthorizationError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1806,6 +2082,7 @@ pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1813,11 +2090,17 @@ pub struct GetLivechatDepartmentListByIdsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/livechat/department.listByIds`.
 pub type GetLivechatDepartmentListByIdsBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError50 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError39 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess8 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError51 = AuthorizationError;
+/// The 200 response of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     #[serde(
@@ -1829,9 +2112,13 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError52 = AuthorizationError;
+/// The `trueSuccess` response.
 pub type TrueSuccess9 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError53 = AuthorizationError;
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOkAgentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1849,6 +2136,7 @@ pub struct GetLivechatDepartmentIdOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// `department` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOkDepartment {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -1870,6 +2158,7 @@ pub struct GetLivechatDepartmentIdOkDepartment {
     )]
     pub show_on_registration: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1879,8 +2168,11 @@ pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError54 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError40 = PermissionError;
+/// Item of `agents` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBodyAgentsItem {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
@@ -1890,8 +2182,11 @@ pub struct PutLivechatDepartmentIdBodyAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
+/// `department` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBodyDepartment = PostLivechatDepartmentBodyDepartment;
+/// `departmentUnit` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBodyDepartmentUnit = PostLivechatDepartmentBodyDepartmentUnit;
+/// The request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1900,8 +2195,11 @@ pub struct PutLivechatDepartmentIdBody {
     #[serde(rename = "departmentUnit", default, skip_serializing_if = "Option::is_none")]
     pub department_unit: Option<PutLivechatDepartmentIdBodyDepartmentUnit>,
 }
+/// Item of `agents` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkAgentsItem = GetLivechatDepartmentIdOkAgentsItem;
+/// `department` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartment;
+/// The 200 response of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1911,13 +2209,21 @@ pub struct PutLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError55 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError41 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess10 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError56 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError42 = PermissionError;
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 pub type GetLivechatDepartmentIdAgentsOkAgentsItem = GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem;
+/// The 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdAgentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1931,22 +2237,30 @@ pub struct GetLivechatDepartmentIdAgentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError57 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError43 = PermissionError;
+/// Item of `upsert` in the request body of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentIdAgentsBodyUpsertItem {
     #[serde(rename = "agentId")]
     pub agent_id: String,
     pub username: String,
 }
+/// The request body of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentIdAgentsBody {
     pub remove: Vec<serde_json::Map<String, serde_json::Value>>,
     pub upsert: Vec<PostLivechatDepartmentIdAgentsBodyUpsertItem>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess11 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError58 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError44 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentsArchivedOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2034,6 +2348,7 @@ pub struct GetLivechatDepartmentsArchivedOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentsArchivedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2047,7 +2362,9 @@ pub struct GetLivechatDepartmentsArchivedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError59 = AuthorizationError;
+/// Item of `value` in Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2055,6 +2372,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+/// Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2064,6 +2382,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
         Vec<GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem>,
     >,
 }
+/// `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageU {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2073,6 +2392,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageU {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2096,11 +2416,13 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// `source` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquirySource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// `v` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryV {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2114,6 +2436,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiry {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2149,6 +2472,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatInquiriesGetOneOkInquiryV>,
 }
+/// The 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2156,9 +2480,13 @@ pub struct GetLivechatInquiriesGetOneOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/livechat/inquiries.getOne`.
 pub type GetLivechatInquiriesGetOneBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError60 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError45 = PermissionError;
+/// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesListOkInquiriesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2172,6 +2500,7 @@ pub struct GetLivechatInquiriesListOkInquiriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesListOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2185,8 +2514,11 @@ pub struct GetLivechatInquiriesListOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError61 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError46 = PermissionError;
+/// `v` in Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItemV {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2198,6 +2530,7 @@ pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItemV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2235,6 +2568,7 @@ pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatInquiriesQueuedForUserOkInquiriesItemV>,
 }
+/// The 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2248,8 +2582,11 @@ pub struct GetLivechatInquiriesQueuedForUserOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError62 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError47 = PermissionError;
+/// The request body of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesReturnAsInquiryBody {
     #[serde(rename = "departmentId", default, skip_serializing_if = "Option::is_none")]
@@ -2257,6 +2594,7 @@ pub struct PostLivechatInquiriesReturnAsInquiryBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
+/// The 200 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesReturnAsInquiryOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2264,8 +2602,11 @@ pub struct PostLivechatInquiriesReturnAsInquiryOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 pub type PostLivechatInquiriesReturnAsInquiryBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError63 = AuthorizationError;
+/// The request body of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesTakeBody {
     #[serde(rename = "inquiryId")]
@@ -2273,20 +2614,30 @@ pub struct PostLivechatInquiriesTakeBody {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess12 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/inquiries.take`.
 pub type PostLivechatInquiriesTakeBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError64 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError48 = PermissionError;
+/// The request body of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatInquirySetSlaBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
     pub sla: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess13 = TrueSuccess;
+/// The 400 response of `PUT /api/v1/livechat/inquiry.setSLA`.
 pub type PutLivechatInquirySetSlaBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError65 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError49 = PermissionError;
+/// Item of `settings` in the 200 response of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2334,6 +2685,7 @@ pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
     #[serde(rename = "valueSource", default, skip_serializing_if = "Option::is_none")]
     pub value_source: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatIntegrationsSettingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2341,8 +2693,11 @@ pub struct GetLivechatIntegrationsSettingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError66 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError50 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
     #[serde(rename = "chartLabel", default, skip_serializing_if = "Option::is_none")]
@@ -2354,8 +2709,11 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError67 = AuthorizationError;
+/// The 403 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 pub type GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden = PermissionError;
+/// `agent` in the request body of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageBodyAgent {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
@@ -2363,6 +2721,7 @@ pub struct PostLivechatMessageBodyAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMessageBody {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2373,7 +2732,9 @@ pub struct PostLivechatMessageBody {
     pub rid: String,
     pub token: String,
 }
+/// Item of `value` in Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageOkMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+/// Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOkMessageMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2381,7 +2742,9 @@ pub struct PostLivechatMessageOkMessageMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<PostLivechatMessageOkMessageMdItemValueItem>>,
 }
+/// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOkMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2409,6 +2772,7 @@ pub struct PostLivechatMessageOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// The 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2416,8 +2780,11 @@ pub struct PostLivechatMessageOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageBadRequest = PostCannedResponsesBadRequest;
+/// Item of `value` in Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdOkMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+/// Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOkMessageMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2425,7 +2792,9 @@ pub struct GetLivechatMessageIdOkMessageMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatMessageIdOkMessageMdItemValueItem>>,
 }
+/// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOkMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2455,6 +2824,7 @@ pub struct GetLivechatMessageIdOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// The 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2462,7 +2832,9 @@ pub struct GetLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+/// The request body of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatMessageIdBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2472,7 +2844,9 @@ pub struct PutLivechatMessageIdBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+/// `u` in `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
 pub type PutLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatMessageIdOkMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2484,6 +2858,7 @@ pub struct PutLivechatMessageIdOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<PutLivechatMessageIdOkMessageU>,
 }
+/// The 200 response of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2491,11 +2866,13 @@ pub struct PutLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The request body of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeleteLivechatMessageIdBody {
     pub rid: String,
     pub token: String,
 }
+/// `message` in the 200 response of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatMessageIdOkMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2503,6 +2880,7 @@ pub struct DeleteLivechatMessageIdOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ls: Option<String>,
 }
+/// The 200 response of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2510,22 +2888,27 @@ pub struct DeleteLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `DELETE /api/v1/livechat/message/{_id}`.
 pub type DeleteLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+/// Item of `messages` in the request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesBodyMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
+/// `visitor` in the request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesBodyVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMessagesBody {
     pub messages: Vec<PostLivechatMessagesBodyMessagesItem>,
     pub visitor: PostLivechatMessagesBodyVisitor,
 }
+/// Item of `messages` in the 200 response of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2535,6 +2918,7 @@ pub struct PostLivechatMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2542,10 +2926,15 @@ pub struct PostLivechatMessagesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/messages`.
 pub type PostLivechatMessagesBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError68 = AuthorizationError;
+/// `editedBy` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidOkMessagesItemEditedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+/// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessagesHistoryRidOkMessagesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2575,6 +2964,7 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// The 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessagesHistoryRidOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2588,7 +2978,9 @@ pub struct GetLivechatMessagesHistoryRidOk {
     )]
     pub unread_not_loaded: Option<i64>,
 }
+/// The 400 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidBadRequest = PostCannedResponsesBadRequest;
+/// `image_dimensions` in Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2596,6 +2988,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2621,6 +3014,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemFile {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2634,8 +3028,11 @@ pub struct GetLivechatRidMessagesOkMessagesItemFile {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemFilesItem = GetLivechatRidMessagesOkMessagesItemFile;
+/// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+/// Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2643,7 +3040,9 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatRidMessagesOkMessagesItemMdItemValueItem>>,
 }
+/// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2679,6 +3078,7 @@ pub struct GetLivechatRidMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// The 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2692,9 +3092,13 @@ pub struct GetLivechatRidMessagesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The 400 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError69 = AuthorizationError;
+/// Item of `emails` in Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
 pub type GetLivechatMonitorsOkMonitorsItemEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+/// Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsOkMonitorsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2710,6 +3114,7 @@ pub struct GetLivechatMonitorsOkMonitorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2723,12 +3128,16 @@ pub struct GetLivechatMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError70 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError51 = PermissionError;
+/// The request body of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsCreateBody {
     pub username: String,
 }
+/// The 200 response of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsCreateOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2740,14 +3149,23 @@ pub struct PostLivechatMonitorsCreateOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 400 response of `POST /api/v1/livechat/monitors.create`.
 pub type PostLivechatMonitorsCreateBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError71 = AuthorizationError;
+/// The request body of `POST /api/v1/livechat/monitors.delete`.
 pub type PostLivechatMonitorsDeleteBody = PostLivechatMonitorsCreateBody;
+/// The `trueSuccess` response.
 pub type TrueSuccess14 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/monitors.delete`.
 pub type PostLivechatMonitorsDeleteBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError72 = AuthorizationError;
+/// Item of `emails` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 pub type GetLivechatMonitorsUsernameOkEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+/// `livechat` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 pub type GetLivechatMonitorsUsernameOkLivechat = GetLivechatAgentOkAgentLivechat;
+/// The 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsUsernameOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2767,8 +3185,11 @@ pub struct GetLivechatMonitorsUsernameOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError73 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError52 = PermissionError;
+/// The request body of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatOfflineMessageBody {
     pub department: String,
@@ -2777,6 +3198,7 @@ pub struct PostLivechatOfflineMessageBody {
     pub message: String,
     pub name: String,
 }
+/// The 200 response of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatOfflineMessageOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2784,17 +3206,21 @@ pub struct PostLivechatOfflineMessageOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/offline.message`.
 pub type PostLivechatOfflineMessageBadRequest = PostCannedResponsesBadRequest;
+/// `location` in `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBodyPageInfoLocation {
     pub href: String,
 }
+/// `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBodyPageInfo {
     pub change: String,
     pub location: PostLivechatPageVisitedBodyPageInfoLocation,
     pub title: String,
 }
+/// The request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBody {
     #[serde(rename = "pageInfo")]
@@ -2803,11 +3229,13 @@ pub struct PostLivechatPageVisitedBody {
     pub rid: Option<String>,
     pub token: String,
 }
+/// `location` in `page` in `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPageNavigationPageLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+/// `page` in `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPageNavigationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2817,6 +3245,7 @@ pub struct PostLivechatPageVisitedOkPageNavigationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+/// `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPageNavigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2824,6 +3253,7 @@ pub struct PostLivechatPageVisitedOkPageNavigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+/// `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2831,6 +3261,7 @@ pub struct PostLivechatPageVisitedOkPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation: Option<PostLivechatPageVisitedOkPageNavigation>,
 }
+/// The 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2838,7 +3269,9 @@ pub struct PostLivechatPageVisitedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/page.visited`.
 pub type PostLivechatPageVisitedBadRequest = PostCannedResponsesBadRequest;
+/// Item of `priorities` in the 200 response of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesOkPrioritiesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2850,6 +3283,7 @@ pub struct GetLivechatPrioritiesOkPrioritiesItem {
     #[serde(rename = "sortItem", default, skip_serializing_if = "Option::is_none")]
     pub sort_item: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2863,8 +3297,11 @@ pub struct GetLivechatPrioritiesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError74 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError53 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesResetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2872,10 +3309,15 @@ pub struct GetLivechatPrioritiesResetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError75 = AuthorizationError;
+/// The `trueSuccess` response.
 pub type TrueSuccess15 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError76 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError54 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesPriorityIdOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2889,16 +3331,24 @@ pub struct GetLivechatPrioritiesPriorityIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError77 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError55 = PermissionError;
+/// The request body of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatPrioritiesPriorityIdBody {
     pub name: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess16 = TrueSuccess;
+/// The 400 response of `PUT /api/v1/livechat/priorities/{priorityId}`.
 pub type PutLivechatPrioritiesPriorityIdBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError78 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError56 = PermissionError;
+/// `department` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItemDepartment {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2906,6 +3356,7 @@ pub struct GetLivechatQueueOkQueueItemDepartment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// `user` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItemUser {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2915,6 +3366,7 @@ pub struct GetLivechatQueueOkQueueItemUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2924,6 +3376,7 @@ pub struct GetLivechatQueueOkQueueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatQueueOkQueueItemUser>,
 }
+/// The 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2937,8 +3390,11 @@ pub struct GetLivechatQueueOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError79 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError57 = PermissionError;
+/// `customFields` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomCustomFields {
     #[serde(
@@ -2948,7 +3404,9 @@ pub struct GetLivechatRoomOkRoomCustomFields {
     )]
     pub salesforce_crm_contact_id: Option<String>,
 }
+/// Item of `value` in Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+/// Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomLastMessageMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2956,7 +3414,9 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatRoomOkRoomLastMessageMdItemValueItem>>,
 }
+/// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomLastMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2988,6 +3448,7 @@ pub struct GetLivechatRoomOkRoomLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsReaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2997,6 +3458,7 @@ pub struct GetLivechatRoomOkRoomMetricsReaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tt: Option<f64>,
 }
+/// `response` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3010,16 +3472,19 @@ pub struct GetLivechatRoomOkRoomMetricsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tt: Option<f64>,
 }
+/// `servedBy` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsServedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lr: Option<String>,
 }
+/// `v` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
 }
+/// `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3031,6 +3496,7 @@ pub struct GetLivechatRoomOkRoomMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatRoomOkRoomMetricsV>,
 }
+/// `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomServedBy {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3040,6 +3506,7 @@ pub struct GetLivechatRoomOkRoomServedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// `v` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomV {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3053,6 +3520,7 @@ pub struct GetLivechatRoomOkRoomV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoom {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3106,6 +3574,7 @@ pub struct GetLivechatRoomOkRoom {
     )]
     pub waiting_response: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOk {
     #[serde(rename = "newRoom", default, skip_serializing_if = "Option::is_none")]
@@ -3115,12 +3584,15 @@ pub struct GetLivechatRoomOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomBadRequest = PermissionError;
+/// The request body of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseBody {
     pub rid: String,
     pub token: String,
 }
+/// The 200 response of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3130,7 +3602,9 @@ pub struct PostLivechatRoomCloseOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/room.close`.
 pub type PostLivechatRoomCloseBadRequest = PostCannedResponsesBadRequest;
+/// `requestData` in `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3138,6 +3612,7 @@ pub struct PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
+/// `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseByUserBodyTranscriptEmail {
     #[serde(rename = "requestData", default, skip_serializing_if = "Option::is_none")]
@@ -3145,6 +3620,7 @@ pub struct PostLivechatRoomCloseByUserBodyTranscriptEmail {
     #[serde(rename = "sendToVisitor", default, skip_serializing_if = "Option::is_none")]
     pub send_to_visitor: Option<bool>,
 }
+/// The request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseByUserBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3167,9 +3643,13 @@ pub struct PostLivechatRoomCloseByUserBody {
     )]
     pub transcript_email: Option<PostLivechatRoomCloseByUserBodyTranscriptEmail>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess17 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/room.closeByUser`.
 pub type PostLivechatRoomCloseByUserBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError80 = AuthorizationError;
+/// The request body of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomForwardBody {
     #[serde(rename = "departmentId", default, skip_serializing_if = "Option::is_none")]
@@ -3179,25 +3659,41 @@ pub struct PostLivechatRoomForwardBody {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess18 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/room.forward`.
 pub type PostLivechatRoomForwardBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError81 = AuthorizationError;
+/// The `trueSuccess` response.
 pub type TrueSuccess19 = TrueSuccess;
+/// The 400 response of `GET /api/v1/livechat/room.join`.
 pub type GetLivechatRoomJoinBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError82 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError58 = PermissionError;
+/// The request body of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomOnHoldBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess20 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/room.onHold`.
 pub type PostLivechatRoomOnHoldBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError83 = AuthorizationError;
+/// The request body of `POST /api/v1/livechat/room.resumeOnHold`.
 pub type PostLivechatRoomResumeOnHoldBody = PostLivechatRoomOnHoldBody;
+/// The `trueSuccess` response.
 pub type TrueSuccess21 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
 pub type PostLivechatRoomResumeOnHoldBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError84 = AuthorizationError;
+/// `guestData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBodyGuestData {
     #[serde(rename = "_id")]
@@ -3211,6 +3707,7 @@ pub struct PostLivechatRoomSaveInfoBodyGuestData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+/// `roomData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBodyRoomData {
     #[serde(rename = "_id")]
@@ -3226,6 +3723,7 @@ pub struct PostLivechatRoomSaveInfoBodyRoomData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBody {
     #[serde(rename = "guestData", default, skip_serializing_if = "Option::is_none")]
@@ -3233,17 +3731,24 @@ pub struct PostLivechatRoomSaveInfoBody {
     #[serde(rename = "roomData", default, skip_serializing_if = "Option::is_none")]
     pub room_data: Option<PostLivechatRoomSaveInfoBodyRoomData>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess22 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
 pub type PostLivechatRoomSaveInfoBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError85 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError59 = PermissionError;
+/// Item of `data` in the request body of `POST /api/v1/livechat/room.survey`.
 pub type PostLivechatRoomSurveyBodyDataItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
+/// The request body of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyBody {
     pub data: Vec<PostLivechatRoomSurveyBodyDataItem>,
     pub rid: String,
     pub token: String,
 }
+/// `data` in the 200 response of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyOkData {
     #[serde(
@@ -3253,6 +3758,7 @@ pub struct PostLivechatRoomSurveyOkData {
     )]
     pub additional_feedback: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3262,20 +3768,31 @@ pub struct PostLivechatRoomSurveyOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/room.survey`.
 pub type PostLivechatRoomSurveyBadRequest = PostCannedResponsesBadRequest;
+/// The request body of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomRidPriorityBody {
     #[serde(rename = "priorityId")]
     pub priority_id: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess23 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/room/{rid}/priority`.
 pub type PostLivechatRoomRidPriorityBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError86 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError60 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess24 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError87 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError61 = PermissionError;
+/// `u` in `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemLastMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3303,19 +3820,25 @@ pub struct GetLivechatRoomsOkRoomsItemLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<GetLivechatRoomsOkRoomsItemLastMessageU>,
 }
+/// `livechatData` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemLivechatData {
     #[serde(rename = "docId", default, skip_serializing_if = "Option::is_none")]
     pub doc_id: Option<String>,
 }
+/// `v` in `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemMetricsV = GetLivechatRoomOkRoomMetricsV;
+/// `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatRoomsOkRoomsItemMetricsV>,
 }
+/// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+/// `v` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemV = GetLivechatInquiriesQueuedForUserOkInquiriesItemV;
+/// Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3361,6 +3884,7 @@ pub struct GetLivechatRoomsOkRoomsItem {
     )]
     pub waiting_response: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3374,12 +3898,19 @@ pub struct GetLivechatRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError88 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError62 = PermissionError;
+/// The request body of `POST /api/v1/livechat/rooms.delete`.
 pub type PostLivechatRoomsDeleteBody = PostLivechatRoomOnHoldBody;
+/// The `trueSuccess` response.
 pub type TrueSuccess25 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/rooms.delete`.
 pub type PostLivechatRoomsDeleteBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError89 = AuthorizationError;
+/// The 200 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
     #[serde(rename = "removedRooms", default, skip_serializing_if = "Option::is_none")]
@@ -3387,8 +3918,11 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError90 = AuthorizationError;
+/// The 403 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 pub type PostLivechatRoomsRemoveAllClosedRoomsForbidden = PermissionError;
+/// Item of `filters` in the 200 response of `GET /api/v1/livechat/rooms/filters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsFiltersOkFiltersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3402,6 +3936,7 @@ pub struct GetLivechatRoomsFiltersOkFiltersItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/rooms/filters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsFiltersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3409,7 +3944,9 @@ pub struct GetLivechatRoomsFiltersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError91 = AuthorizationError;
+/// Item of `sla` in the 200 response of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaOkSlaItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3427,6 +3964,7 @@ pub struct GetLivechatSlaOkSlaItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3440,8 +3978,11 @@ pub struct GetLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError92 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError63 = PermissionError;
+/// The request body of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatSlaBody {
     pub description: String,
@@ -3449,6 +3990,7 @@ pub struct PostLivechatSlaBody {
     pub due_time_in_minutes: i64,
     pub name: String,
 }
+/// `sla` in the 200 response of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSlaOkSla {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3464,6 +4006,7 @@ pub struct PostLivechatSlaOkSla {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// The 200 response of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3471,9 +4014,13 @@ pub struct PostLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/sla`.
 pub type PostLivechatSlaBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError93 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError64 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaSlaIdOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3493,9 +4040,13 @@ pub struct GetLivechatSlaSlaIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError94 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError65 = PermissionError;
+/// `sla` in the 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 pub type PutLivechatSlaSlaIdOkSla = GetLivechatSlaOkSlaItem;
+/// The 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatSlaSlaIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3503,12 +4054,19 @@ pub struct PutLivechatSlaSlaIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `PUT /api/v1/livechat/sla/{slaId}`.
 pub type PutLivechatSlaSlaIdBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError95 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError66 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess26 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError96 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError67 = PermissionError;
+/// The request body of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSmsIncomingServiceBody {
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
@@ -3534,6 +4092,7 @@ pub struct PostLivechatSmsIncomingServiceBody {
     #[serde(rename = "ToZip", default, skip_serializing_if = "Option::is_none")]
     pub to_zip: Option<String>,
 }
+/// Item of `tags` in the 200 response of `GET /api/v1/livechat/tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsOkTagsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3549,6 +4108,7 @@ pub struct GetLivechatTagsOkTagsItem {
     #[serde(rename = "numDepartments", default, skip_serializing_if = "Option::is_none")]
     pub num_departments: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3562,15 +4122,22 @@ pub struct GetLivechatTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError97 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError68 = PermissionError;
+/// The request body of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTagsDeleteBody {
     pub id: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess27 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/tags.delete`.
 pub type PostLivechatTagsDeleteBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError98 = AuthorizationError;
+/// `tagData` in the request body of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveBodyTagData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3578,6 +4145,7 @@ pub struct PostLivechatTagsSaveBodyTagData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveBody {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3587,6 +4155,7 @@ pub struct PostLivechatTagsSaveBody {
     #[serde(rename = "tagDepartments", default, skip_serializing_if = "Option::is_none")]
     pub tag_departments: Option<Vec<String>>,
 }
+/// The 200 response of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3602,8 +4171,11 @@ pub struct PostLivechatTagsSaveOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/livechat/tags.save`.
 pub type PostLivechatTagsSaveBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError99 = AuthorizationError;
+/// The 200 response of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsTagIdOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3621,30 +4193,46 @@ pub struct GetLivechatTagsTagIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError100 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError69 = PermissionError;
+/// The 404 response of `GET /api/v1/livechat/tags/{tagId}`.
 pub type GetLivechatTagsTagIdNotFound = PermissionError;
+/// The request body of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTranscriptBody {
     pub email: String,
     pub rid: String,
     pub token: String,
 }
+/// The 200 response of `POST /api/v1/livechat/transcript`.
 pub type PostLivechatTranscriptOk = PostLivechatOfflineMessageOk;
+/// The 400 response of `POST /api/v1/livechat/transcript`.
 pub type PostLivechatTranscriptBadRequest = PostCannedResponsesBadRequest;
+/// The request body of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTranscriptRidBody {
     pub email: String,
     pub subject: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess28 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
 pub type PostLivechatTranscriptRidBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError101 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError70 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess29 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError102 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError71 = PermissionError;
+/// `nextDepartment` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 pub type GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment = GetLivechatQueueOkQueueItemDepartment;
+/// `transferredBy` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkDataHistoryItemTransferredBy {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3656,6 +4244,7 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItemTransferredBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkDataHistoryItem {
     #[serde(rename = "nextDepartment", default, skip_serializing_if = "Option::is_none")]
@@ -3677,6 +4266,7 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+/// `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3690,6 +4280,7 @@ pub struct GetLivechatTransferHistoryRidOkData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3705,8 +4296,11 @@ pub struct GetLivechatTransferHistoryRidOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError103 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError72 = PermissionError;
+/// `params` in Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItemActionsItemParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3714,6 +4308,7 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItemParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
 }
+/// Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItemActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3721,7 +4316,9 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GetLivechatTriggersOkTriggersItemActionsItemParams>,
 }
+/// Item of `conditions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 pub type GetLivechatTriggersOkTriggersItemConditionsItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
+/// Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3741,6 +4338,7 @@ pub struct GetLivechatTriggersOkTriggersItem {
     #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
     pub run_once: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3754,8 +4352,11 @@ pub struct GetLivechatTriggersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<GetLivechatTriggersOkTriggersItem>>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError104 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError73 = PermissionError;
+/// `params` in Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyActionsItemParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3775,6 +4376,7 @@ pub struct PostLivechatTriggersBodyActionsItemParams {
     #[serde(rename = "serviceUrl", default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
 }
+/// Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3782,12 +4384,14 @@ pub struct PostLivechatTriggersBodyActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<PostLivechatTriggersBodyActionsItemParams>,
 }
+/// `value` in Item of `conditions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PostLivechatTriggersBodyConditionsItemValue {
     Number(f64),
     String(String),
 }
+/// Item of `conditions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyConditionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3795,6 +4399,7 @@ pub struct PostLivechatTriggersBodyConditionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PostLivechatTriggersBodyConditionsItemValue>,
 }
+/// The request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBody {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3809,10 +4414,15 @@ pub struct PostLivechatTriggersBody {
     #[serde(rename = "runOnce")]
     pub run_once: bool,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess30 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/triggers`.
 pub type PostLivechatTriggersBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError105 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError74 = PermissionError;
+/// The request body of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestBody {
     /// Default: `"Request timeout"`.
@@ -3822,6 +4432,7 @@ pub struct PostLivechatTriggersExternalServiceTestBody {
     #[serde(rename = "webhookUrl")]
     pub webhook_url: String,
 }
+/// Item of `contents` in `response` in the 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestOkResponseContentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3829,6 +4440,7 @@ pub struct PostLivechatTriggersExternalServiceTestOkResponseContentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
+/// `response` in the 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestOkResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3838,6 +4450,7 @@ pub struct PostLivechatTriggersExternalServiceTestOkResponse {
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
 }
+/// The 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3847,9 +4460,13 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
     #[serde(rename = "triggerId", default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
 }
+/// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
 pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError106 = AuthorizationError;
+/// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 pub type GetLivechatTriggersIdOkTriggerActionsItemParams = GetLivechatTriggersOkTriggersItemActionsItemParams;
+/// Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOkTriggerActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3857,7 +4474,9 @@ pub struct GetLivechatTriggersIdOkTriggerActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GetLivechatTriggersIdOkTriggerActionsItemParams>,
 }
+/// Item of `conditions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 pub type GetLivechatTriggersIdOkTriggerConditionsItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
+/// `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOkTrigger {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3877,6 +4496,7 @@ pub struct GetLivechatTriggersIdOkTrigger {
     #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
     pub run_once: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3884,11 +4504,17 @@ pub struct GetLivechatTriggersIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<GetLivechatTriggersIdOkTrigger>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError107 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError75 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess31 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError108 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError76 = PermissionError;
+/// Item of `units` in the 200 response of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsOkUnitsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3906,6 +4532,7 @@ pub struct GetLivechatUnitsOkUnitsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3919,24 +4546,30 @@ pub struct GetLivechatUnitsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<Vec<GetLivechatUnitsOkUnitsItem>>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError109 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError77 = PermissionError;
+/// `unitData` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitData {
     pub name: String,
     pub visibility: String,
 }
+/// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitDepartmentsItem {
     #[serde(rename = "departmentId")]
     pub department_id: String,
 }
+/// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitMonitorsItem {
     #[serde(rename = "monitorId")]
     pub monitor_id: String,
     pub username: String,
 }
+/// The request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBody {
     #[serde(rename = "unitData")]
@@ -3946,6 +4579,7 @@ pub struct PostLivechatUnitsBody {
     #[serde(rename = "unitMonitors")]
     pub unit_monitors: Vec<PostLivechatUnitsBodyUnitMonitorsItem>,
 }
+/// The 200 response of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUnitsOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3965,15 +4599,25 @@ pub struct PostLivechatUnitsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+/// The 400 response of `POST /api/v1/livechat/units`.
 pub type PostLivechatUnitsBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError110 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError78 = PermissionError;
+/// The 200 response of `GET /api/v1/livechat/units/{id}`.
 pub type GetLivechatUnitsUnitIdOk = PostLivechatUnitsOk;
+/// The `authorizationError` response.
 pub type AuthorizationError111 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError79 = PermissionError;
+/// `unitData` in the request body of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdBodyUnitData = PostLivechatUnitsBodyUnitData;
+/// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdBodyUnitDepartmentsItem = PostLivechatUnitsBodyUnitDepartmentsItem;
+/// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdBodyUnitMonitorsItem = PostLivechatUnitsBodyUnitMonitorsItem;
+/// The request body of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsIdBody {
     #[serde(rename = "unitData")]
@@ -3983,12 +4627,19 @@ pub struct PostLivechatUnitsIdBody {
     #[serde(rename = "unitMonitors")]
     pub unit_monitors: Vec<PostLivechatUnitsIdBodyUnitMonitorsItem>,
 }
+/// The 200 response of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdOk = PostLivechatUnitsOk;
+/// The `authorizationError` response.
 pub type AuthorizationError112 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError80 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess32 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError113 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError81 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4076,6 +4727,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4089,8 +4741,11 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError114 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError82 = PermissionError;
+/// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4170,6 +4825,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4185,8 +4841,11 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError115 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError83 = PermissionError;
+/// Item of `monitors` in the 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdMonitorsOkMonitorsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4200,6 +4859,7 @@ pub struct GetLivechatUnitsUnitIdMonitorsOkMonitorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4207,9 +4867,13 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError116 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError84 = PermissionError;
+/// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+/// Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -4219,7 +4883,9 @@ pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
         Vec<PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem>,
     >,
 }
+/// `image_dimensions` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkAttachmentsItemImageDimensions = GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions;
+/// Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4249,6 +4915,7 @@ pub struct PostLivechatUploadOkAttachmentsItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// `file` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkFile {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4258,7 +4925,9 @@ pub struct PostLivechatUploadOkFile {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// `u` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// The 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOk {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4294,8 +4963,11 @@ pub struct PostLivechatUploadOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// The 403 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadForbidden = PermissionError;
+/// Item of `emails` in Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
 pub type GetLivechatUsersTypeOkUsersItemEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+/// Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeOkUsersItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4315,15 +4987,21 @@ pub struct GetLivechatUsersTypeOkUsersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<GetLivechatUsersTypeOkUsersItem>>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError117 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError85 = PermissionError;
+/// The request body of `POST /api/v1/livechat/users/{type}`.
 pub type PostLivechatUsersTypeBody = PostLivechatMonitorsCreateBody;
+/// `user` in the 200 response of `POST /api/v1/livechat/users/{type}`.
 pub type PostLivechatUsersTypeOkUser = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+/// The 200 response of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4331,9 +5009,13 @@ pub struct PostLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<PostLivechatUsersTypeOkUser>,
 }
+/// The 400 response of `POST /api/v1/livechat/users/{type}`.
 pub type PostLivechatUsersTypeBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError118 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError86 = PermissionError;
+/// Item of `emails` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4341,7 +5023,9 @@ pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<String>,
 }
+/// `livechat` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 pub type GetLivechatUsersTypeIdOkUserLivechat = GetLivechatAgentOkAgentLivechat;
+/// `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUser {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4359,6 +5043,7 @@ pub struct GetLivechatUsersTypeIdOkUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4366,12 +5051,19 @@ pub struct GetLivechatUsersTypeIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatUsersTypeIdOkUser>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError119 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError87 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess33 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError120 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError88 = PermissionError;
+/// Item of `customFields` in `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 pub type PostLivechatVisitorBodyVisitorCustomFieldsItem = PostLivechatCustomFieldOkField;
+/// `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorBodyVisitor {
     #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
@@ -4388,10 +5080,12 @@ pub struct PostLivechatVisitorBodyVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorBody {
     pub visitor: PostLivechatVisitorBodyVisitor,
 }
+/// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitorExternalIdsItem {
     #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
@@ -4401,16 +5095,19 @@ pub struct PostLivechatVisitorOkVisitorExternalIdsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+/// Item of `phone` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+/// Item of `visitorEmails` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+/// `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitor {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4436,6 +5133,7 @@ pub struct PostLivechatVisitorOkVisitor {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<PostLivechatVisitorOkVisitorVisitorEmailsItem>>,
 }
+/// The 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4443,19 +5141,28 @@ pub struct PostLivechatVisitorOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostLivechatVisitorOkVisitor>,
 }
+/// The 400 response of `POST /api/v1/livechat/visitor`.
 pub type PostLivechatVisitorBadRequest = PermissionError;
+/// The request body of `POST /api/v1/livechat/visitor/department.transfer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorDepartmentTransferBody {
     pub department: String,
     pub rid: String,
     pub token: String,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess34 = TrueSuccess;
+/// The 400 response of `POST /api/v1/livechat/visitor/department.transfer`.
 pub type PostLivechatVisitorDepartmentTransferBadRequest = PostCannedResponsesBadRequest;
+/// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+/// `livechatData` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 pub type GetLivechatVisitorTokenOkVisitorLivechatData = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 pub type GetLivechatVisitorTokenOkVisitorPhoneItem = PostLivechatVisitorOkVisitorPhoneItem;
+/// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 pub type GetLivechatVisitorTokenOkVisitorVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOkVisitor {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4477,6 +5184,7 @@ pub struct GetLivechatVisitorTokenOkVisitor {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetLivechatVisitorTokenOkVisitorVisitorEmailsItem>>,
 }
+/// The 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4484,6 +5192,7 @@ pub struct GetLivechatVisitorTokenOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetLivechatVisitorTokenOkVisitor>,
 }
+/// `visitor` in the 200 response of `DELETE /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatVisitorTokenOkVisitor {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4491,6 +5200,7 @@ pub struct DeleteLivechatVisitorTokenOkVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+/// The 200 response of `DELETE /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatVisitorTokenOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4498,7 +5208,9 @@ pub struct DeleteLivechatVisitorTokenOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<DeleteLivechatVisitorTokenOkVisitor>,
 }
+/// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 pub type GetLivechatVisitorTokenRoomOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+/// Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenRoomOkRoomsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4510,6 +5222,7 @@ pub struct GetLivechatVisitorTokenRoomOkRoomsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenRoomOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4517,7 +5230,9 @@ pub struct GetLivechatVisitorTokenRoomOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError121 = AuthorizationError;
+/// Item of `items` in the 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsAutocompleteOkItemsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4529,6 +5244,7 @@ pub struct GetLivechatVisitorsAutocompleteOkItemsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsAutocompleteOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4536,9 +5252,13 @@ pub struct GetLivechatVisitorsAutocompleteOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
 pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError122 = AuthorizationError;
+/// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+/// Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -4550,7 +5270,9 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
         >,
     >,
 }
+/// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4590,9 +5312,13 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+/// `reaction` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsReaction = GetLivechatRoomOkRoomMetricsReaction;
+/// `response` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsResponse = GetLivechatRoomOkRoomMetricsResponse;
+/// `v` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV = GetLivechatRoomOkRoomMetricsV;
+/// `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4608,7 +5334,9 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV,
     >,
 }
+/// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
+/// Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4658,6 +5386,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     )]
     pub waiting_response: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4673,10 +5402,15 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError123 = AuthorizationError;
+/// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+/// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoOkVisitorPhoneItem = PostLivechatVisitorOkVisitorPhoneItem;
+/// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoOkVisitorVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOkVisitor {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4700,6 +5434,7 @@ pub struct GetLivechatVisitorInfoOkVisitor {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetLivechatVisitorInfoOkVisitorVisitorEmailsItem>>,
 }
+/// The 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4707,10 +5442,15 @@ pub struct GetLivechatVisitorInfoOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetLivechatVisitorInfoOkVisitor>,
 }
+/// The 400 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError124 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError89 = PermissionError;
+/// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation = PostLivechatPageVisitedOkPageNavigationPageLocation;
+/// `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4722,6 +5462,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+/// `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4729,7 +5470,9 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+/// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4753,6 +5496,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU>,
 }
+/// The 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4766,9 +5510,13 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError125 = AuthorizationError;
+/// `lastChat` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 pub type GetLivechatVisitorsSearchOkVisitorsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// Item of `visitorEmails` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 pub type GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOkVisitorsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4784,6 +5532,7 @@ pub struct GetLivechatVisitorsSearchOkVisitorsItem {
         Vec<GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem>,
     >,
 }
+/// The 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4797,9 +5546,13 @@ pub struct GetLivechatVisitorsSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitors: Option<Vec<GetLivechatVisitorsSearchOkVisitorsItem>>,
 }
+/// The 400 response of `GET /api/v1/livechat/visitors.search`.
 pub type GetLivechatVisitorsSearchBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError126 = AuthorizationError;
+/// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
+/// Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4815,6 +5568,7 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItem
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV,
     >,
 }
+/// The 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4830,12 +5584,15 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The `authorizationError` response.
 pub type AuthorizationError127 = AuthorizationError;
+/// The request body of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorsStatusBody {
     pub status: String,
     pub token: String,
 }
+/// The 200 response of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorsStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4845,13 +5602,17 @@ pub struct PostLivechatVisitorsStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+/// The 400 response of `POST /api/v1/livechat/visitors.status`.
 pub type PostLivechatVisitorsStatusBadRequest = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess35 = TrueSuccess;
+/// `contactManager` in the request body of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBodyContactManager {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+/// The request body of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBody {
     #[serde(rename = "contactManager", default, skip_serializing_if = "Option::is_none")]
@@ -4863,6 +5624,7 @@ pub struct PostOmnichannelContactBody {
     pub phone: Option<String>,
     pub token: String,
 }
+/// The 200 response of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4870,16 +5632,23 @@ pub struct PostOmnichannelContactOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/omnichannel/contact`.
 pub type PostOmnichannelContactBadRequest = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError128 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError90 = PermissionError;
+/// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 pub type GetContactSearchOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `livechatData` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContactLivechatData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hobby: Option<String>,
 }
+/// Item of `visitorEmails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 pub type GetContactSearchOkContactVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContact {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -4905,6 +5674,7 @@ pub struct GetContactSearchOkContact {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetContactSearchOkContactVisitorEmailsItem>>,
 }
+/// The 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4912,8 +5682,11 @@ pub struct GetContactSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The `permissionError` response.
 pub type PermissionError91 = PermissionError;
+/// The `authorizationError` response.
 pub type AuthorizationError129 = AuthorizationError;
+/// The request body of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBody {
     #[serde(rename = "contactManager", default, skip_serializing_if = "Option::is_none")]
@@ -4924,6 +5697,7 @@ pub struct PostOmnichannelContactsBody {
     pub name: String,
     pub phones: Vec<String>,
 }
+/// The 200 response of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsOk {
     #[serde(rename = "contactId", default, skip_serializing_if = "Option::is_none")]
@@ -4931,27 +5705,37 @@ pub struct PostOmnichannelContactsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/omnichannel/contacts`.
 pub type PostOmnichannelContactsBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError130 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError92 = PermissionError;
+/// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBodyVisitorSource {
     #[serde(rename = "type")]
     pub type_: String,
 }
+/// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBodyVisitor {
     pub source: PostOmnichannelContactsBlockBodyVisitorSource,
     #[serde(rename = "visitorId")]
     pub visitor_id: String,
 }
+/// The request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBody {
     pub visitor: PostOmnichannelContactsBlockBodyVisitor,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess36 = TrueSuccess;
+/// The 400 response of `POST /api/v1/omnichannel/contacts.block`.
 pub type PostOmnichannelContactsBlockBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError131 = AuthorizationError;
+/// `details` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4959,8 +5743,11 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// `lastChat` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 pub type GetOmnichannelContactsChannelsOkChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `source` in `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 pub type GetOmnichannelContactsChannelsOkChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+/// `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4968,6 +5755,7 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+/// Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4989,6 +5777,7 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsChannelsOkChannelsItemVisitor>,
 }
+/// The 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4996,8 +5785,11 @@ pub struct GetOmnichannelContactsChannelsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/omnichannel/contacts.channels`.
 pub type GetOmnichannelContactsChannelsBadRequest = PostCannedResponsesBadRequest;
+/// The 401 response of `GET /api/v1/omnichannel/contacts.channels`.
 pub type GetOmnichannelContactsChannelsUnauthorized = AuthorizationError;
+/// The 200 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsCheckExistenceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5005,7 +5797,9 @@ pub struct GetOmnichannelContactsCheckExistenceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
 pub type GetOmnichannelContactsCheckExistenceBadRequest = PostCannedResponsesBadRequest;
+/// `customFields` in the request body of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsBodyCustomFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5013,6 +5807,7 @@ pub struct PostOmnichannelContactsConflictsBodyCustomFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field2: Option<String>,
 }
+/// The request body of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsBody {
     #[serde(rename = "contactId")]
@@ -5026,9 +5821,13 @@ pub struct PostOmnichannelContactsConflictsBody {
     #[serde(rename = "wipeConflicts", default, skip_serializing_if = "Option::is_none")]
     pub wipe_conflicts: Option<bool>,
 }
+/// `details` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+/// `lastChat` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `source` in `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+/// `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5038,6 +5837,7 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+/// Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5059,9 +5859,13 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostOmnichannelContactsConflictsOkResultChannelsItemVisitor>,
 }
+/// `customFields` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultCustomFields = PostOmnichannelContactsConflictsBodyCustomFields;
+/// Item of `emails` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `lastChat` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResult {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -5099,6 +5903,7 @@ pub struct PostOmnichannelContactsConflictsOkResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+/// The 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5106,12 +5911,19 @@ pub struct PostOmnichannelContactsConflictsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError132 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError93 = PermissionError;
+/// `details` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+/// `lastChat` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+/// `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5119,6 +5931,7 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+/// Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5140,6 +5953,7 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitor>,
 }
+/// `customFields` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactCustomFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5149,8 +5963,11 @@ pub struct GetOmnichannelContactsGetOkContactCustomFields {
     #[serde(rename = "zip-code", default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
+/// Item of `emails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContact {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -5182,6 +5999,7 @@ pub struct GetOmnichannelContactsGetOkContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5189,16 +6007,27 @@ pub struct GetOmnichannelContactsGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError133 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError94 = PermissionError;
+/// The `trueSuccess` response.
 pub type TrueSuccess37 = TrueSuccess;
+/// The 400 response of `GET /api/v1/omnichannel/contacts.history`.
 pub type GetOmnichannelContactsHistoryBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError134 = AuthorizationError;
+/// The 403 response of `GET /api/v1/omnichannel/contacts.history`.
 pub type GetOmnichannelContactsHistoryForbidden = PermissionError;
+/// `details` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+/// `lastChat` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `source` in `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+/// `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5208,6 +6037,7 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+/// Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5225,14 +6055,19 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor>,
 }
+/// `contactManager` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemContactManager = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+/// `customFields` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemCustomFields {
     #[serde(rename = "social-number", default, skip_serializing_if = "Option::is_none")]
     pub social_number: Option<String>,
 }
+/// Item of `emails` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `lastChat` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -5266,6 +6101,7 @@ pub struct GetOmnichannelContactsSearchOkContactsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+/// The 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5279,26 +6115,39 @@ pub struct GetOmnichannelContactsSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+/// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError135 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError95 = PermissionError;
+/// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBodyVisitorSource = PostOmnichannelContactsBlockBodyVisitorSource;
+/// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUnblockBodyVisitor {
     pub source: PostOmnichannelContactsUnblockBodyVisitorSource,
     #[serde(rename = "visitorId")]
     pub visitor_id: String,
 }
+/// The request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUnblockBody {
     pub visitor: PostOmnichannelContactsUnblockBodyVisitor,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess38 = TrueSuccess;
+/// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError136 = AuthorizationError;
+/// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+/// `lastChat` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+/// `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5306,6 +6155,7 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+/// Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5321,9 +6171,13 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitor>,
 }
+/// Item of `emails` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+/// `lastChat` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
+/// Item of `phones` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactPhonesItem = PostLivechatVisitorOkVisitorPhoneItem;
+/// `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContact {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -5361,6 +6215,7 @@ pub struct PostOmnichannelContactsUpdateOkContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+/// The 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5368,9 +6223,13 @@ pub struct PostOmnichannelContactsUpdateOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+/// The 400 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateBadRequest = PostCannedResponsesBadRequest;
+/// The `authorizationError` response.
 pub type AuthorizationError137 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError96 = PermissionError;
+/// The request body of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelIntegrationsBody {
     #[serde(
@@ -5440,7 +6299,11 @@ pub struct PostOmnichannelIntegrationsBody {
     )]
     pub livechat_webhook_url: Option<String>,
 }
+/// The `trueSuccess` response.
 pub type TrueSuccess39 = TrueSuccess;
+/// The `trueSuccess` response.
 pub type TrueSuccess40 = TrueSuccess;
+/// The `authorizationError` response.
 pub type AuthorizationError138 = AuthorizationError;
+/// The `permissionError` response.
 pub type PermissionError97 = PermissionError;

@@ -51,9 +51,13 @@ impl TypeRegistry {
     }
 
     fn placeholder(name: String, origin: Location) -> TypeDef {
+        let origin_docs = Docs {
+            summary: Some(describe_pointer(&origin.pointer)),
+            description: None,
+        };
         TypeDef {
             name,
-            docs: Docs::default(),
+            docs: origin_docs,
             kind: TypeKind::Alias(TypeRef::Any),
             deprecated: false,
             schema: VSchema::default(),
@@ -64,6 +68,9 @@ impl TypeRegistry {
 
     /// Registers a new named type, reusing an identical earlier one through an alias.
     fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
+        if def.docs.summary.is_none() && def.docs.description.is_none() {
+            def.docs.summary = Some(describe_pointer(&def.origin.pointer));
+        }
         if let Some(id) = target {
             let name = std::mem::take(&mut self.types[id.0].name);
             def.name = name;
@@ -163,7 +170,10 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             // A primitive, array or map: the component becomes an alias.
             let def = &mut self.reg.types[id.0];
             def.kind = TypeKind::Alias(mapped.ty.clone());
-            def.docs = docs_of(&schema.schema_data);
+            let docs = docs_of(&schema.schema_data);
+            if docs.summary.is_some() || docs.description.is_some() {
+                def.docs = docs;
+            }
             def.deprecated = schema.schema_data.deprecated;
             def.schema = match mapped.v {
                 VRef::Inline(v) => *v,
@@ -775,6 +785,89 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
     }
 }
 
+/// Says in words where a schema sits in a document, for the doc comment of a type the spec
+/// leaves undocumented: "Item of `customFields` in the request body of `POST /a/b`."
+pub fn describe_pointer(pointer: &str) -> String {
+    let tokens = crate::diagnostics::pointer_tokens(pointer);
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = tokens.len();
+    // Walk schema keywords from the end, back to the owning object.
+    while i >= 2 {
+        match tokens[i - 2].as_str() {
+            "properties" => parts.push(format!("`{}`", tokens[i - 1].replace('`', "'"))),
+            "oneOf" | "anyOf" | "allOf" => parts.push(format!(
+                "alternative {} of",
+                tokens[i - 1].parse::<usize>().map(|n| n + 1).unwrap_or(0)
+            )),
+            _ => match tokens[i - 1].as_str() {
+                "items" => {
+                    parts.push("Item of".into());
+                    i -= 1;
+                    continue;
+                }
+                "additionalProperties" => {
+                    parts.push("Value of".into());
+                    i -= 1;
+                    continue;
+                }
+                "not" => {
+                    parts.push("Negation of".into());
+                    i -= 1;
+                    continue;
+                }
+                _ => break,
+            },
+        }
+        i -= 2;
+    }
+    let owner = &tokens[..i];
+    let place = match owner {
+        [c, kind, name, ..] if c == "components" => format!(
+            "the `{}` {}",
+            name.replace('`', "'"),
+            kind.trim_end_matches('s')
+        ),
+        [p, path, method, rest @ ..] if p == "paths" => {
+            let op = format!(
+                "`{} {}`",
+                method.to_ascii_uppercase(),
+                path.replace('`', "'")
+            );
+            match rest {
+                [r, ..] if r == "requestBody" => format!("the request body of {op}"),
+                [r, status, ..] if r == "responses" => format!("the {status} response of {op}"),
+                [r, ..] if r == "parameters" => format!("a parameter of {op}"),
+                _ => op,
+            }
+        }
+        _ => format!("`#{pointer}`"),
+    };
+    // parts are innermost first: "Item of", "`customFields`" → "Item of `customFields` in …".
+    let mut text = String::new();
+    for part in &parts {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(part);
+        if part.starts_with('`') {
+            text.push_str(" in");
+        }
+    }
+    if text.is_empty() {
+        capitalize(&format!("{place}."))
+    } else {
+        capitalize(&format!("{text} {place}."))
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// String formats this generator knows (all map to `String`).
 const KNOWN_STRING_FORMATS: &[&str] = &[
     "date",
@@ -877,5 +970,26 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_pointer;
+
+    #[test]
+    fn pointers_in_words() {
+        assert_eq!(
+            describe_pointer("/paths/~1a~1b/post/requestBody/content/application~1json/schema/properties/customFields/items"),
+            "Item of `customFields` in the request body of `POST /a/b`."
+        );
+        assert_eq!(
+            describe_pointer("/paths/~1a/get/responses/200/content/application~1json/schema"),
+            "The 200 response of `GET /a`."
+        );
+        assert_eq!(
+            describe_pointer("/components/schemas/Pet/properties/owner"),
+            "`owner` in the `Pet` schema."
+        );
     }
 }
