@@ -9,14 +9,57 @@ use crate::ir::*;
 /// Properties the schema does not declare are reported too (they would not survive a
 /// round trip through the generated types).
 pub fn check(api: &Api, v: &VRef, value: &Value) -> Result<(), Mismatch> {
-    check_at(api, v, value, String::new(), 0, true).map_err(|(pointer, message)| {
-        let undeclared = message.ends_with(UNDECLARED);
-        Mismatch {
-            pointer,
-            message,
-            undeclared,
-        }
-    })
+    match check_all(api, v, value, 1).into_iter().next() {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
+}
+
+/// Every mismatch of `value` (up to `limit`), in document order.
+pub fn check_all(api: &Api, v: &VRef, value: &Value, limit: usize) -> Vec<Mismatch> {
+    let mut sink = Sink {
+        errors: Vec::new(),
+        limit: limit.max(1),
+    };
+    check_at(api, v, value, String::new(), 0, true, &mut sink);
+    sink.errors
+        .into_iter()
+        .map(|(pointer, message)| {
+            let undeclared = message.ends_with(UNDECLARED);
+            Mismatch {
+                pointer,
+                message,
+                undeclared,
+            }
+        })
+        .collect()
+}
+
+/// Collects mismatches up to a limit.
+struct Sink {
+    errors: Vec<(String, String)>,
+    limit: usize,
+}
+
+impl Sink {
+    fn push(&mut self, at: String, message: String) -> bool {
+        self.errors.push((at, message));
+        self.full()
+    }
+
+    fn full(&self) -> bool {
+        self.errors.len() >= self.limit
+    }
+}
+
+/// True when `value` passes `v` (lenient or strict), without collecting anything.
+fn passes(api: &Api, v: &VRef, value: &Value, at: &str, depth: usize, strict: bool) -> bool {
+    let mut sink = Sink {
+        errors: Vec::new(),
+        limit: 1,
+    };
+    check_at(api, v, value, at.to_owned(), depth, strict, &mut sink);
+    sink.errors.is_empty()
 }
 
 /// Why a value does not conform.
@@ -71,6 +114,7 @@ fn json_type_name(t: JsonType) -> &'static str {
     }
 }
 
+/// Checks one value; pushes mismatches into `sink` and stops early once it is full.
 fn check_at(
     api: &Api,
     v: &VRef,
@@ -78,46 +122,51 @@ fn check_at(
     at: String,
     depth: usize,
     strict: bool,
-) -> Result<(), (String, String)> {
-    if depth > 200 {
-        return Ok(());
+    sink: &mut Sink,
+) {
+    if depth > 200 || sink.full() {
+        return;
     }
     let s = match v {
         VRef::Inline(s) => s.as_ref(),
         VRef::Named(id) => &api.types[id.0].schema,
     };
     if value.is_null() && s.nullable {
-        return Ok(());
+        return;
     }
     if !s.types.is_empty() && !s.types.iter().any(|t| matches_type(*t, value)) {
         let want: Vec<&str> = s.types.iter().map(|t| json_type_name(*t)).collect();
-        return Err((
+        sink.push(
             at,
             format!(
-                "is {} {}, the schema says {}",
-                article(type_name(value)),
+                "is the {} {}, the schema says {}",
+                type_name(value),
                 display(value),
                 want.join(" or ")
             ),
-        ));
+        );
+        return;
     }
     if !s.enumeration.is_empty() && !s.enumeration.iter().any(|e| numeric_eq(e, value)) {
-        return Err((
+        sink.push(
             at,
             format!("{} is not one of the allowed values", display(value)),
-        ));
+        );
+        return;
     }
     for sub in &s.all_of {
-        check_at(api, sub, value, at.clone(), depth + 1, strict)?;
+        check_at(api, sub, value, at.clone(), depth + 1, strict, sink);
     }
     if !s.any_of.is_empty() {
         match s
             .any_of
             .iter()
-            .find(|sub| check_at(api, sub, value, at.clone(), depth + 1, false).is_ok())
+            .find(|sub| passes(api, sub, value, &at, depth + 1, false))
         {
-            None => return Err((at, "matches none of the anyOf alternatives".into())),
-            Some(sub) if strict => check_at(api, sub, value, at.clone(), depth + 1, true)?,
+            None => {
+                sink.push(at.clone(), "matches none of the anyOf alternatives".into());
+            }
+            Some(sub) if strict => check_at(api, sub, value, at.clone(), depth + 1, true, sink),
             Some(_) => {}
         }
     }
@@ -125,19 +174,18 @@ fn check_at(
         let matching: Vec<&VRef> = s
             .one_of
             .iter()
-            .filter(|sub| check_at(api, sub, value, at.clone(), depth + 1, false).is_ok())
+            .filter(|sub| passes(api, sub, value, &at, depth + 1, false))
             .collect();
         if matching.len() != 1 {
-            return Err((
-                at,
+            sink.push(
+                at.clone(),
                 format!(
                     "matches {} of the oneOf alternatives instead of exactly one",
                     matching.len()
                 ),
-            ));
-        }
-        if strict {
-            check_at(api, matching[0], value, at.clone(), depth + 1, true)?;
+            );
+        } else if strict {
+            check_at(api, matching[0], value, at.clone(), depth + 1, true, sink);
         }
     }
     match value {
@@ -151,31 +199,30 @@ fn check_at(
                         format!("{at}/{i}"),
                         depth + 1,
                         strict,
-                    )?;
+                        sink,
+                    );
                 }
             }
         }
         Value::Object(map) => {
             for r in &s.required {
                 if !map.contains_key(r) {
-                    return Err((at, format!("lacks the required property `{r}`")));
+                    sink.push(at.clone(), format!("lacks the required property `{r}`"));
                 }
             }
-            let declares_props = !s.properties.is_empty()
-                || s.types.contains(&JsonType::Object) && s.all_of.is_empty();
             for (k, val) in map {
                 let child = crate::diagnostics::push_pointer(&at, k);
                 match s.properties.iter().find(|(name, _)| name == k) {
-                    Some((_, ps)) => check_at(api, ps, val, child, depth + 1, strict)?,
+                    Some((_, ps)) => check_at(api, ps, val, child, depth + 1, strict, sink),
                     None => match &s.additional {
-                        VAdditional::Schema(a) => check_at(api, a, val, child, depth + 1, strict)?,
-                        VAdditional::Forbidden => {
-                            return Err((child, format!("`{k}` is not allowed by the schema")))
+                        VAdditional::Schema(a) => {
+                            check_at(api, a, val, child, depth + 1, strict, sink)
                         }
-                        VAdditional::Allowed
-                            if strict && declares_props && !s.properties.is_empty() =>
-                        {
-                            return Err((child, format!("`{k}` {UNDECLARED}")))
+                        VAdditional::Forbidden => {
+                            sink.push(child, format!("`{k}` is not allowed by the schema"));
+                        }
+                        VAdditional::Allowed if strict && !s.properties.is_empty() => {
+                            sink.push(child, format!("`{k}` {UNDECLARED}"));
                         }
                         VAdditional::Allowed => {}
                     },
@@ -183,14 +230,6 @@ fn check_at(
             }
         }
         _ => {}
-    }
-    Ok(())
-}
-
-fn article(t: &str) -> &'static str {
-    match t {
-        "integer" | "array" | "object" => "an",
-        _ => "a",
     }
 }
 

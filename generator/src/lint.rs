@@ -113,26 +113,29 @@ fn duplicate_operation_ids(docs: &[load::Document]) -> Vec<Diagnostic> {
 }
 
 fn check_example(api: &Api, v: &VRef, loc: &Location, value: &Value, out: &mut Vec<Diagnostic>) {
-    if let Err(m) = conform::check(api, v, value) {
+    for m in conform::check_all(api, v, value, 50) {
         let mut at = loc.clone();
         at.pointer.push_str(&m.pointer);
-        let (code, what) = if m.undeclared {
-            (
+        let d = if m.undeclared {
+            Diagnostic::warning(
+                at,
                 "example-undeclared-property",
-                "example has a property its schema does not declare",
+                format!(
+                    "example has a property its schema does not declare: {}",
+                    m.message
+                ),
             )
         } else {
-            ("example-mismatch", "example contradicts its schema")
-        };
-        let d = if m.undeclared {
-            Diagnostic::warning(at, code, format!("{what}: {}", m.message))
-        } else {
-            let path = if m.pointer.is_empty() {
-                "the value".to_owned()
+            let what = if m.pointer.is_empty() {
+                "the example".to_owned()
             } else {
                 format!("`{}`", m.pointer)
             };
-            Diagnostic::error(at, code, format!("{what}: {path} {}", m.message))
+            Diagnostic::error(
+                at,
+                "example-mismatch",
+                format!("example contradicts its schema: {what} {}", m.message),
+            )
         };
         out.push(d);
     }

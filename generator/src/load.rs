@@ -315,7 +315,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                     ));
                     continue;
                 }
-                let message = err.inner().to_string();
+                let (pointer, message) = refine(&value, pointer, err.inner().to_string());
                 let message = message.replace(
                     "data did not match any variant of untagged enum ReferenceOr",
                     "expected a `$ref` object or an inline definition, and this is neither",
@@ -382,6 +382,92 @@ fn display_scalar(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+type Check = fn(&Value) -> Option<(String, String)>;
+
+/// Deserializes `v` as `T`; on failure, the JSON pointer inside `v` and the message.
+fn check_as<T: serde::de::DeserializeOwned>(v: &Value) -> Option<(String, String)> {
+    serde_path_to_error::deserialize::<_, T>(v)
+        .err()
+        .map(|e| (path_to_pointer(e.path()), e.inner().to_string()))
+}
+
+/// The OpenAPI object expected at a pointer, as a check function (where the pointer is one
+/// whose type is known).
+fn expected_at(tokens: &[String]) -> Option<Check> {
+    use openapiv3 as o;
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    Some(match t.as_slice() {
+        ["paths", _] => check_as::<o::ReferenceOr<o::PathItem>>,
+        ["paths", _, m] if METHODS.contains(m) => check_as::<o::Operation>,
+        ["paths", _, "parameters", _] | ["paths", _, _, "parameters", _] => {
+            check_as::<o::ReferenceOr<o::Parameter>>
+        }
+        ["paths", _, _, "requestBody"] => check_as::<o::ReferenceOr<o::RequestBody>>,
+        ["paths", _, _, "responses"] => check_as::<o::Responses>,
+        ["paths", _, _, "responses", _] => check_as::<o::ReferenceOr<o::Response>>,
+        [.., "content", _] => check_as::<o::MediaType>,
+        [.., "schema"]
+        | [.., "items"]
+        | [.., "properties", _]
+        | [.., "additionalProperties"]
+        | [.., "not"] => check_as::<o::ReferenceOr<o::Schema>>,
+        [.., "oneOf" | "anyOf" | "allOf", _] => check_as::<o::ReferenceOr<o::Schema>>,
+        ["components"] => check_as::<o::Components>,
+        ["components", "schemas", _] => check_as::<o::ReferenceOr<o::Schema>>,
+        ["components", "responses", _] => check_as::<o::ReferenceOr<o::Response>>,
+        ["components", "parameters", _] => check_as::<o::ReferenceOr<o::Parameter>>,
+        ["components", "requestBodies", _] => check_as::<o::ReferenceOr<o::RequestBody>>,
+        ["components", "examples", _] => check_as::<o::ReferenceOr<o::Example>>,
+        ["components", "headers", _] => check_as::<o::ReferenceOr<o::Header>>,
+        ["components", "securitySchemes", _] => check_as::<o::ReferenceOr<o::SecurityScheme>>,
+        ["info"] => check_as::<o::Info>,
+        _ => return None,
+    })
+}
+
+/// Narrows an error that serde reports at a container (untagged enums and flattened maps lose
+/// the path) down to the innermost member that fails on its own.
+fn refine(doc: &Value, mut pointer: String, mut message: String) -> (String, String) {
+    for _ in 0..256 {
+        let Some(here) = doc.pointer(&pointer) else {
+            break;
+        };
+        let children: Vec<(String, &Value)> = match here {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (push_pointer(&pointer, k), v))
+                .collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (push_pointer(&pointer, &i.to_string()), v))
+                .collect(),
+            _ => break,
+        };
+        let mut deeper = None;
+        for (child, v) in children {
+            let Some(check) = expected_at(&crate::diagnostics::pointer_tokens(&child)) else {
+                continue;
+            };
+            if let Some((inner, msg)) = check(v) {
+                deeper = Some((format!("{child}{inner}"), msg));
+                break;
+            }
+        }
+        match deeper {
+            Some((p, m)) if p != pointer => {
+                pointer = p;
+                message = m;
+            }
+            _ => break,
+        }
+    }
+    (pointer, message)
 }
 
 /// Converts a serde path into a JSON pointer.

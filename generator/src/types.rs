@@ -9,7 +9,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diagnostics::{push_pointer, Diagnostic, Location, Result};
+use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 use crate::ir::*;
 use crate::names::{pascal_ident, snake_ident, Namespace};
 use crate::resolve::{last_token, Resolver};
@@ -37,7 +37,13 @@ pub struct TypeRegistry {
     by_shape: HashMap<String, TypeId>,
     /// Problems found.
     pub warnings: Vec<Diagnostic>,
+    /// How many schemas are being mapped inside each other right now.
+    depth: usize,
 }
+
+/// The deepest nesting of schemas (through properties, items, combinators and `$ref`s) that is
+/// mapped; deeper documents get an error instead of exhausting the stack.
+pub const MAX_SCHEMA_DEPTH: usize = 12;
 
 impl TypeRegistry {
     /// Reserves a name for a component so inline types never take it.
@@ -192,6 +198,26 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
 
     /// Maps an inline schema; `target` is a reserved id when it is a component.
     pub fn map_schema(
+        &mut self,
+        schema: &Schema,
+        ptr: &str,
+        hint: &str,
+        target: Option<TypeId>,
+    ) -> Result<Mapped> {
+        if self.reg.depth >= MAX_SCHEMA_DEPTH {
+            return Err(Error::spec(
+                self.loc(ptr),
+                "too-deep",
+                format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (through properties, items and `$ref`s)"),
+            ));
+        }
+        self.reg.depth += 1;
+        let mapped = self.map_schema_nested(schema, ptr, hint, target);
+        self.reg.depth -= 1;
+        mapped
+    }
+
+    fn map_schema_nested(
         &mut self,
         schema: &Schema,
         ptr: &str,

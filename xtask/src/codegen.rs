@@ -278,3 +278,54 @@ fn count_operations(doc: &serde_json::Value) -> usize {
         })
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_names_the_file_and_shows_the_changed_line() {
+        let files = workspace_files(&workspace_root()).expect("specs/ generate");
+        let dir = std::env::temp_dir().join(format!("drift-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        write_files(&dir, &files, true).unwrap();
+        assert!(drift(&dir, &files).is_empty(), "fresh output is in sync");
+
+        let models = dir.join("src/models.rs");
+        let text = std::fs::read_to_string(&models).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains("pub struct"))
+            .unwrap()
+            .to_owned();
+        std::fs::write(&models, text.replacen(&line, "pub struct Edited {}", 1)).unwrap();
+        std::fs::write(dir.join("src/extra.rs"), "").unwrap();
+        std::fs::remove_file(dir.join("src/client.rs")).unwrap();
+
+        let report = drift(&dir, &files).concat();
+        assert!(report.contains("generated/src/models.rs"), "{report}");
+        assert!(report.contains("-pub struct Edited {}"), "{report}");
+        assert!(report.contains(&format!("+{line}")), "{report}");
+        assert!(
+            report.contains("unexpected file: generated/src/extra.rs"),
+            "{report}"
+        );
+        assert!(
+            report.contains("missing file: generated/src/client.rs"),
+            "{report}"
+        );
+
+        write_files(&dir, &files, true).unwrap();
+        assert!(drift(&dir, &files).is_empty(), "codegen repairs everything");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let root = workspace_root();
+        assert_eq!(
+            workspace_files(&root).unwrap(),
+            workspace_files(&root).unwrap()
+        );
+    }
+}

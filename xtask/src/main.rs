@@ -57,9 +57,9 @@ enum Command {
         /// Documents to check (checked together, as `generate` would merge them).
         #[arg(long = "spec", required = true)]
         specs: Vec<PathBuf>,
-        /// Also print warnings.
-        #[arg(long, default_value_t = true)]
-        warnings: bool,
+        /// Print errors only (warnings are still counted).
+        #[arg(long)]
+        errors_only: bool,
     },
 }
 
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
         Command::Codegen { check } => codegen::codegen(check),
         Command::ImportSpec { docs, into } => codegen::import_spec(&docs, into.as_deref()),
         Command::Generate { specs, out, name } => codegen::generate(&specs, &out, name.as_deref()),
-        Command::Lint { specs, warnings } => lint(&specs, warnings),
+        Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
     };
     match result {
         Ok(code) => code,
@@ -87,12 +87,17 @@ fn lint(specs: &[PathBuf], warnings: bool) -> Result<ExitCode, generator::Error>
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warns = diags.len() - errors;
+    // Written with `writeln!` so a closed pipe (`| head`) ends the listing instead of panicking.
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
     for d in &diags {
         if warnings || d.severity == Severity::Error {
-            println!("{d}");
+            if writeln!(out, "{d}").is_err() {
+                break;
+            }
         }
     }
-    println!("{errors} errors, {warns} warnings");
+    let _ = writeln!(out, "{errors} errors, {warns} warnings");
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {
