@@ -43,7 +43,7 @@ pub struct TypeRegistry {
 
 /// The deepest nesting of schemas (through properties, items, combinators and `$ref`s) that is
 /// mapped; deeper documents get an error instead of exhausting the stack.
-pub const MAX_SCHEMA_DEPTH: usize = 12;
+pub const MAX_SCHEMA_DEPTH: usize = 16;
 
 impl TypeRegistry {
     /// Reserves a name for a component so inline types never take it.
