@@ -31,8 +31,8 @@ pub struct TypeRegistry {
     /// The types, indexed by [`TypeId`].
     pub types: Vec<TypeDef>,
     names: Namespace,
-    /// `(document index, pointer)` of a referenced schema → its type.
-    by_pointer: HashMap<(usize, String), TypeId>,
+    /// `(document index, pointer)` of a referenced schema → its type and whether it admits `null`.
+    by_pointer: HashMap<(usize, String), (TypeId, bool)>,
     /// Structural key of an inline type → the first type with that shape.
     by_shape: HashMap<String, TypeId>,
     /// Problems found.
@@ -43,7 +43,7 @@ pub struct TypeRegistry {
 
 /// The deepest nesting of schemas (through properties, items, combinators and `$ref`s) that is
 /// mapped; deeper documents get an error instead of exhausting the stack.
-pub const MAX_SCHEMA_DEPTH: usize = 16;
+pub const MAX_SCHEMA_DEPTH: usize = 64;
 
 impl TypeRegistry {
     /// Reserves a name for a component so inline types never take it.
@@ -156,9 +156,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
     /// The type of a referenced schema, mapped once and shared by every reference.
     pub fn map_ref(&mut self, reference: &str, ptr: &str) -> Result<Mapped> {
         let (schema, target) = self.res.schema_target(reference, ptr)?;
-        let nullable = schema.schema_data.nullable;
         let key = (self.doc_index, target.clone());
-        if let Some(&id) = self.reg.by_pointer.get(&key) {
+        if let Some(&(id, nullable)) = self.reg.by_pointer.get(&key) {
             return Ok(Mapped {
                 ty: TypeRef::Named(id),
                 nullable,
@@ -170,8 +169,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         let id = self
             .reg
             .push(TypeRegistry::placeholder(name.clone(), self.loc(&target)));
-        self.reg.by_pointer.insert(key, id);
+        // Recursive references met while mapping take the schema's own `nullable`.
+        self.reg
+            .by_pointer
+            .insert(key.clone(), (id, schema.schema_data.nullable));
         let mapped = self.map_schema(&schema, &target, &name, Some(id))?;
+        let nullable = mapped.nullable;
+        self.reg.by_pointer.insert(key, (id, nullable));
         if mapped.ty != TypeRef::Named(id) {
             // A primitive, array or map: the component becomes an alias.
             let def = &mut self.reg.types[id.0];
@@ -608,7 +612,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             v.any_of = vrefs;
         }
         v.nullable = nullable;
-        if mapped.len() == 1 && target.is_none() {
+        if mapped.len() == 1 {
+            // One alternative besides `null`: that type, nullable.
             let (_, m, _) = mapped.remove(0);
             return Ok(Mapped {
                 ty: m.ty,

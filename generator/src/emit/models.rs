@@ -123,7 +123,12 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
             let vs = variants.iter().map(|v| {
                 let rust = ident(&v.rust);
                 let wire = &v.wire;
-                let doc = format!(" `{}`", wire.replace('`', "'"));
+                let doc = format!(
+                    " `{}`",
+                    serde_json::Value::from(wire.as_str())
+                        .to_string()
+                        .replace('`', "'")
+                );
                 quote! { #[doc = #doc] #[serde(rename = #wire)] #rust, }
             });
             let arms = variants.iter().map(|v| {
