@@ -960,20 +960,10 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
             out
         })
         .collect();
-    let reaches = |from: TypeId, to: TypeId| -> bool {
-        let mut seen = vec![false; edges.len()];
-        let mut stack = vec![from];
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if std::mem::replace(&mut seen[n.0], true) {
-                continue;
-            }
-            stack.extend(edges[n.0].iter().copied());
-        }
-        false
-    };
+    // A field's target reaches its own type exactly when both are in one strongly connected
+    // component (linear time, so thousands of types stay fast).
+    let component = strongly_connected(&edges);
+    let reaches = |from: TypeId, to: TypeId| -> bool { component[from.0] == component[to.0] };
     let mut to_box: Vec<(usize, usize)> = vec![];
     for (i, t) in types.iter().enumerate() {
         let fields: Vec<&TypeRef> = match &t.kind {
@@ -1023,4 +1013,63 @@ mod tests {
             "`owner` in the `Pet` schema."
         );
     }
+}
+
+/// The strongly connected component of every node (Tarjan's algorithm, without recursion).
+fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![UNSEEN; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next_index = 0;
+    let mut components = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, position of the next edge to follow)
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut edge)) = work.last_mut() {
+            if let Some(&TypeId(w)) = edges[v].get(*edge) {
+                *edge += 1;
+                if w >= n {
+                    continue;
+                }
+                if index[w] == UNSEEN {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    component
 }

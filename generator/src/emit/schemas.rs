@@ -19,30 +19,35 @@ pub struct SchemaNames {
     pub bodies: Vec<Option<String>>,
 }
 
-fn collect(api: &Api, v: &VRef, used: &mut Vec<bool>) {
-    match v {
-        VRef::Named(id) => {
-            if !std::mem::replace(&mut used[id.0], true) {
-                collect_schema(api, &api.types[id.0].schema, used);
+/// Marks every named type `v` uses, directly or through other types. Iterative: a chain of
+/// thousands of types must not exhaust the stack.
+fn collect<'a>(api: &'a Api, v: &'a VRef, used: &mut [bool]) {
+    fn visit<'a>(api: &'a Api, v: &'a VRef, used: &mut [bool], stack: &mut Vec<&'a VSchema>) {
+        match v {
+            VRef::Named(id) => {
+                if !std::mem::replace(&mut used[id.0], true) {
+                    stack.push(&api.types[id.0].schema);
+                }
             }
+            VRef::Inline(s) => stack.push(s),
         }
-        VRef::Inline(s) => collect_schema(api, s, used),
     }
-}
-
-fn collect_schema(api: &Api, s: &VSchema, used: &mut Vec<bool>) {
-    let mut refs: Vec<&VRef> = Vec::new();
-    refs.extend(s.items.as_deref());
-    refs.extend(s.properties.iter().map(|(_, v)| v));
-    if let VAdditional::Schema(v) = &s.additional {
-        refs.push(v);
-    }
-    refs.extend(s.all_of.iter());
-    refs.extend(s.any_of.iter());
-    refs.extend(s.one_of.iter());
-    refs.extend(s.not.as_deref());
-    for r in refs {
-        collect(api, r, used);
+    let mut stack: Vec<&'a VSchema> = Vec::new();
+    visit(api, v, used, &mut stack);
+    while let Some(s) = stack.pop() {
+        let mut refs: Vec<&'a VRef> = Vec::new();
+        refs.extend(s.items.as_deref());
+        refs.extend(s.properties.iter().map(|(_, v)| v));
+        if let VAdditional::Schema(v) = &s.additional {
+            refs.push(v);
+        }
+        refs.extend(s.all_of.iter());
+        refs.extend(s.any_of.iter());
+        refs.extend(s.one_of.iter());
+        refs.extend(s.not.as_deref());
+        for r in refs {
+            visit(api, r, used, &mut stack);
+        }
     }
 }
 
