@@ -1,0 +1,223 @@
+//! The generated [`Api`] trait, implemented for visitors and custom fields. Every other
+//! operation keeps the generated default (501); the generated router does all the routing and
+//! request validation.
+
+pub mod auth;
+pub mod render;
+
+use rocketchat_omnichannel::models::*;
+use rocketchat_omnichannel::operations::*;
+use rocketchat_omnichannel::server::{Api, ApiError};
+use rusqlite::Connection;
+
+use crate::livechat::{custom_fields, visitors, Error};
+use crate::storage::Store;
+pub use auth::Admin;
+
+/// The operations this server implements (names from [`OPERATIONS`]); every other one answers
+/// 501 through the generated defaults.
+pub const IMPLEMENTED: &[&str] = &[
+    "post_livechat_visitor",
+    "get_livechat_visitor_token",
+    "post_livechat_custom_fields_save",
+    "post_livechat_custom_field",
+    "post_livechat_custom_fields",
+    "get_livechat_custom_fields",
+    "get_livechat_custom_fields_id",
+    "post_livechat_custom_fields_delete",
+];
+
+/// The Livechat server: storage plus the admin allowed to manage custom fields.
+#[derive(Clone)]
+pub struct Livechat {
+    store: Store,
+    admin: Admin,
+}
+
+impl Livechat {
+    /// A server over `store`, accepting `admin` for authenticated operations.
+    pub fn new(store: Store, admin: Admin) -> Self {
+        Livechat { store, admin }
+    }
+
+    /// Runs one request's rules in one transaction and turns a broken rule into its answer.
+    async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.store
+            .transaction(move |tx| f(tx))
+            .await
+            .map_err(render::error)
+    }
+}
+
+/// The body of a request, which the router has already validated. A missing body only reaches a
+/// handler when the spec's schema requires nothing, so this reports the first required property.
+fn body<T>(body: Option<T>, first_required: &str) -> Result<T, ApiError> {
+    body.ok_or_else(|| {
+        ApiError::invalid_params(&format!("must have required property '{first_required}'"))
+    })
+}
+
+impl Api for Livechat {
+    async fn post_livechat_visitor(
+        &self,
+        input: PostLivechatVisitorInput,
+    ) -> Result<PostLivechatVisitorResponse, ApiError> {
+        let visitor = body(input.body, "visitor")?.visitor;
+        let stored = self.run(move |c| visitors::register(c, &visitor)).await?;
+        Err(render::ok_json(
+            serde_json::json!({ "visitor": render::visitor(&stored), "success": true }),
+        ))
+    }
+
+    async fn get_livechat_visitor_token(
+        &self,
+        input: GetLivechatVisitorTokenInput,
+    ) -> Result<GetLivechatVisitorTokenResponse, ApiError> {
+        let token = input.token;
+        let stored = self.run(move |c| visitors::by_token(c, &token)).await?;
+        Err(render::ok_json(
+            serde_json::json!({ "visitor": render::visitor(&stored), "success": true }),
+        ))
+    }
+
+    async fn post_livechat_custom_field(
+        &self,
+        input: PostLivechatCustomFieldInput,
+    ) -> Result<PostLivechatCustomFieldResponse, ApiError> {
+        let b = body(input.body, "token")?;
+        let field = custom_fields::FieldValue {
+            key: b.key,
+            value: b.value,
+            overwrite: b.overwrite,
+        };
+        let answer = PostLivechatCustomFieldOkField {
+            key: Some(field.key.clone()),
+            overwrite: Some(field.overwrite),
+            value: Some(field.value.clone()),
+        };
+        let token = b.token;
+        self.run(move |c| custom_fields::set_one(c, &token, &field))
+            .await?;
+        Ok(PostLivechatCustomFieldResponse::Ok(
+            PostLivechatCustomFieldOk {
+                field: Some(answer),
+                success: Some(true),
+            },
+        ))
+    }
+
+    async fn post_livechat_custom_fields(
+        &self,
+        input: PostLivechatCustomFieldsInput,
+    ) -> Result<PostLivechatCustomFieldsResponse, ApiError> {
+        let b = body(input.body, "token")?;
+        let fields: Vec<_> = b
+            .custom_fields
+            .into_iter()
+            .map(|f| custom_fields::FieldValue {
+                key: f.key,
+                value: f.value,
+                overwrite: f.overwrite,
+            })
+            .collect();
+        let token = b.token;
+        let applied = self
+            .run(move |c| custom_fields::set_many(c, &token, &fields))
+            .await?;
+        let fields = applied
+            .into_iter()
+            .map(|f| PostLivechatCustomFieldsOkFieldsItem {
+                key: Some(f.key),
+                overwrite: Some(f.overwrite),
+                value: Some(f.value),
+            })
+            .collect();
+        Ok(PostLivechatCustomFieldsResponse::Ok(
+            PostLivechatCustomFieldsOk {
+                fields: Some(fields),
+                success: Some(true),
+            },
+        ))
+    }
+
+    async fn get_livechat_custom_fields(
+        &self,
+        credentials: Credentials,
+        input: GetLivechatCustomFieldsInput,
+    ) -> Result<GetLivechatCustomFieldsResponse, ApiError> {
+        self.admin.check(&credentials)?;
+        let query = custom_fields::ListQuery {
+            text: input.text,
+            offset: input.offset,
+            count: input.count,
+            sort: input.sort.map(|s| match s {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            }),
+        };
+        let page = self.run(move |c| custom_fields::list(c, &query)).await?;
+        let items: Vec<_> = page.items.into_iter().map(render::custom_field).collect();
+        Ok(GetLivechatCustomFieldsResponse::Ok(
+            GetLivechatCustomFieldsOk {
+                count: Some(items.len() as i64),
+                custom_fields: Some(items),
+                offset: Some(page.offset),
+                success: Some(true),
+                total: Some(page.total),
+            },
+        ))
+    }
+
+    async fn get_livechat_custom_fields_id(
+        &self,
+        credentials: Credentials,
+        input: GetLivechatCustomFieldsIdInput,
+    ) -> Result<GetLivechatCustomFieldsIdResponse, ApiError> {
+        self.admin.check(&credentials)?;
+        let id = input.id;
+        match self.run(move |c| custom_fields::get(c, &id)).await? {
+            Some(field) => Ok(GetLivechatCustomFieldsIdResponse::Ok(
+                GetLivechatCustomFieldsIdOk {
+                    custom_field: Some(render::custom_field(field)),
+                    success: Some(true),
+                },
+            )),
+            // Rocket.Chat answers an unknown id with `customField: null`, which the model
+            // (an optional, non-nullable property) cannot express.
+            None => Err(render::ok_json(
+                serde_json::json!({ "customField": null, "success": true }),
+            )),
+        }
+    }
+
+    async fn post_livechat_custom_fields_save(
+        &self,
+        credentials: Credentials,
+        input: PostLivechatCustomFieldsSaveInput,
+    ) -> Result<PostLivechatCustomFieldsSaveResponse, ApiError> {
+        self.admin.check(&credentials)?;
+        let b = body(input.body, "customFieldData")?;
+        let saved = self.run(move |c| custom_fields::save(c, &b)).await?;
+        let field = render::saved_custom_field(&saved.record, saved.created);
+        Err(render::ok_json(
+            serde_json::json!({ "customField": field, "success": true }),
+        ))
+    }
+
+    async fn post_livechat_custom_fields_delete(
+        &self,
+        credentials: Credentials,
+        input: PostLivechatCustomFieldsDeleteInput,
+    ) -> Result<PostLivechatCustomFieldsDeleteResponse, ApiError> {
+        self.admin.check(&credentials)?;
+        let id = body(input.body, "customFieldId")?.custom_field_id;
+        self.run(move |c| custom_fields::delete(c, &id)).await?;
+        Ok(PostLivechatCustomFieldsDeleteResponse::Ok(TrueSuccess {
+            success: Some(true),
+        }))
+    }
+}
