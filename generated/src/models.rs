@@ -95,10 +95,6 @@ pub struct PostCannedResponsesBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError2 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError2 = PermissionError;
 /// `createdBy` in Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
 pub type GetCannedResponsesGetOkResponsesItemCreatedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
 /// Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
@@ -129,10 +125,6 @@ pub struct GetCannedResponsesGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError3 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError3 = PermissionError;
 /// `createdBy` in `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
 pub type GetCannedResponsesIdOkCannedResponseCreatedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
 /// `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
@@ -163,14 +155,6 @@ pub struct GetCannedResponsesIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError4 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError4 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess2 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError5 = AuthorizationError;
 /// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgentEmailsItem {
@@ -249,8 +233,6 @@ pub struct PostLivechatAgentStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError6 = AuthorizationError;
 /// The request body of `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatAgentsSaveInfoBody {
@@ -261,10 +243,6 @@ pub struct PostLivechatAgentsSaveInfoBody {
     #[serde(rename = "agentId")]
     pub agent_id: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess3 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError7 = AuthorizationError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem {
@@ -297,8 +275,6 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError8 = AuthorizationError;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
@@ -325,10 +301,6 @@ pub struct GetLivechatAnalyticsAgentOverviewOk {
 }
 /// The 400 response of `GET /api/v1/livechat/analytics/agent-overview`.
 pub type GetLivechatAnalyticsAgentOverviewBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError9 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError5 = PermissionError;
 /// Item of `serviceHistory` in Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItemServiceHistoryItem {
@@ -373,10 +345,6 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
 }
 /// The `startendError` response.
 pub type StartendError = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError10 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError6 = PermissionError;
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem {
@@ -405,12 +373,6 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError2 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError11 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError7 = PermissionError;
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem {
@@ -441,12 +403,6 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError3 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError12 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError8 = PermissionError;
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem {
@@ -465,12 +421,6 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem>,
     >,
 }
-/// The `startendError` response.
-pub type StartendError4 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError13 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError9 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
@@ -487,10 +437,6 @@ pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError14 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError10 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
@@ -505,12 +451,6 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `startendError` response.
-pub type StartendError5 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError15 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError11 = PermissionError;
 /// `test.cat` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat {
@@ -527,12 +467,6 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
     #[serde(rename = "test.cat", default, skip_serializing_if = "Option::is_none")]
     pub test_cat: Option<GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat>,
 }
-/// The `startendError` response.
-pub type StartendError6 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError16 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError12 = PermissionError;
 /// `Finance` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
 /// `Sales` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
@@ -551,12 +485,6 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `startendError` response.
-pub type StartendError7 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError17 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError13 = PermissionError;
 /// `chatDuration` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
@@ -581,18 +509,6 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `startendError` response.
-pub type StartendError8 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError18 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError14 = PermissionError;
-/// The `startendError` response.
-pub type StartendError9 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError19 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError15 = PermissionError;
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem {
@@ -611,12 +527,6 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem>,
     >,
 }
-/// The `startendError` response.
-pub type StartendError10 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError20 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError16 = PermissionError;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem {
@@ -637,12 +547,6 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError11 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError21 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError17 = PermissionError;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 pub type GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
@@ -659,12 +563,6 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError12 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError22 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError18 = PermissionError;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 pub type GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
@@ -677,10 +575,6 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError13 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError23 = AuthorizationError;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 pub type GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
@@ -693,12 +587,6 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError14 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError24 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError19 = PermissionError;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 pub type GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
@@ -713,12 +601,6 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError15 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError25 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError20 = PermissionError;
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 pub type GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
@@ -731,12 +613,6 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem>,
     >,
 }
-/// The `startendError` response.
-pub type StartendError16 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError26 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError21 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
@@ -761,12 +637,6 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError17 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError27 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError22 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsItem {
@@ -795,12 +665,6 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError18 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError28 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError23 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem {
@@ -829,12 +693,6 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError19 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError29 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError24 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem {
@@ -863,12 +721,6 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError20 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError30 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError25 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsItem {
@@ -897,12 +749,6 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError21 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError31 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError26 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem {
@@ -927,12 +773,6 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError22 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError32 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError27 = PermissionError;
 /// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartmentsItem {
@@ -963,12 +803,6 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError23 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError33 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError28 = PermissionError;
 /// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDepartmentsItem {
@@ -999,12 +833,6 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `startendError` response.
-pub type StartendError24 = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError34 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError29 = PermissionError;
 /// `value` in Item of the 200 response of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1022,10 +850,6 @@ pub struct GetLivechatAnalyticsOverviewOkItem {
 }
 /// The 400 response of `GET /api/v1/livechat/analytics/overview`.
 pub type GetLivechatAnalyticsOverviewBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError35 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError30 = PermissionError;
 /// Item of `appearance` in the 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAppearanceOkAppearanceItem {
@@ -1094,10 +918,6 @@ pub struct GetLivechatAppearanceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError36 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError31 = PermissionError;
 /// Item of the request body of `POST /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatAppearanceBodyItem {
@@ -1105,14 +925,8 @@ pub struct PostLivechatAppearanceBodyItem {
     pub id: String,
     pub value: bool,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess4 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/appearance`.
 pub type PostLivechatAppearanceBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError37 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError32 = PermissionError;
 /// `timezone` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourTimezone {
@@ -1197,10 +1011,6 @@ pub struct GetLivechatBusinessHourOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError38 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError33 = PermissionError;
 /// `timezone` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemTimezone = GetLivechatBusinessHourOkBusinessHourTimezone;
 /// `cron` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1285,10 +1095,6 @@ pub struct GetLivechatBusinessHoursOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError39 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError34 = PermissionError;
 /// The request body of `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursRemoveBody {
@@ -1297,12 +1103,8 @@ pub struct PostLivechatBusinessHoursRemoveBody {
     #[serde(rename = "type")]
     pub type_: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess5 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/business-hours.remove`.
 pub type PostLivechatBusinessHoursRemoveBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError40 = AuthorizationError;
 /// Item of `workHours` in the request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursSaveBodyWorkHoursItem {
@@ -1330,12 +1132,8 @@ pub struct PostLivechatBusinessHoursSaveBody {
     #[serde(rename = "workHours")]
     pub work_hours: Vec<PostLivechatBusinessHoursSaveBodyWorkHoursItem>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess6 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/business-hours.save`.
 pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError41 = AuthorizationError;
 /// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 pub type GetLivechatConfigOkConfigAgentEmailsItem = GetLivechatAgentOkAgentEmailsItem;
 /// `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1604,8 +1402,6 @@ pub struct GetLivechatConfigRoutingOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError42 = AuthorizationError;
 /// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
@@ -1650,22 +1446,14 @@ pub struct GetLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError43 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError35 = PermissionError;
 /// The request body of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsDeleteBody {
     #[serde(rename = "customFieldId")]
     pub custom_field_id: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess7 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
 pub type PostLivechatCustomFieldsDeleteBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError44 = AuthorizationError;
 /// The 403 response of `POST /api/v1/livechat/custom-fields.delete`.
 pub type PostLivechatCustomFieldsDeleteForbidden = PermissionError;
 /// `customFieldData` in the request body of `POST /api/v1/livechat/custom-fields.save`.
@@ -1736,8 +1524,6 @@ pub struct PostLivechatCustomFieldsSaveOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError45 = AuthorizationError;
 /// The 403 response of `POST /api/v1/livechat/custom-fields.save`.
 pub type PostLivechatCustomFieldsSaveForbidden = PermissionError;
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
@@ -1750,10 +1536,6 @@ pub struct GetLivechatCustomFieldsIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError46 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError36 = PermissionError;
 /// The request body of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldBody {
@@ -1908,10 +1690,6 @@ pub struct GetLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError47 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError37 = PermissionError;
 /// Item of `agents` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyAgentsItem {
@@ -1990,14 +1768,8 @@ pub struct PostLivechatDepartmentOk {
 }
 /// The 400 response of `POST /api/v1/livechat/department`.
 pub type PostLivechatDepartmentBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError48 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError38 = PermissionError;
 /// The 400 response of `GET /api/v1/livechat/department.autocomplete`.
 pub type GetLivechatDepartmentAutocompleteBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError49 = AuthorizationError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
@@ -2092,14 +1864,6 @@ pub struct GetLivechatDepartmentListByIdsOk {
 }
 /// The 400 response of `GET /api/v1/livechat/department.listByIds`.
 pub type GetLivechatDepartmentListByIdsBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError50 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError39 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess8 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError51 = AuthorizationError;
 /// The 200 response of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
@@ -2112,12 +1876,6 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError52 = AuthorizationError;
-/// The `trueSuccess` response.
-pub type TrueSuccess9 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError53 = AuthorizationError;
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOkAgentsItem {
@@ -2168,10 +1926,6 @@ pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError54 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError40 = PermissionError;
 /// Item of `agents` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBodyAgentsItem {
@@ -2211,16 +1965,6 @@ pub struct PutLivechatDepartmentIdOk {
 }
 /// The 400 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError55 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError41 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess10 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError56 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError42 = PermissionError;
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 pub type GetLivechatDepartmentIdAgentsOkAgentsItem = GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem;
 /// The 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
@@ -2237,10 +1981,6 @@ pub struct GetLivechatDepartmentIdAgentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError57 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError43 = PermissionError;
 /// Item of `upsert` in the request body of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentIdAgentsBodyUpsertItem {
@@ -2254,12 +1994,6 @@ pub struct PostLivechatDepartmentIdAgentsBody {
     pub remove: Vec<serde_json::Map<String, serde_json::Value>>,
     pub upsert: Vec<PostLivechatDepartmentIdAgentsBodyUpsertItem>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess11 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError58 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError44 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentsArchivedOkDepartmentsItem {
@@ -2362,8 +2096,6 @@ pub struct GetLivechatDepartmentsArchivedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError59 = AuthorizationError;
 /// Item of `value` in Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem {
@@ -2482,10 +2214,6 @@ pub struct GetLivechatInquiriesGetOneOk {
 }
 /// The 400 response of `GET /api/v1/livechat/inquiries.getOne`.
 pub type GetLivechatInquiriesGetOneBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError60 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError45 = PermissionError;
 /// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesListOkInquiriesItem {
@@ -2514,10 +2242,6 @@ pub struct GetLivechatInquiriesListOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError61 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError46 = PermissionError;
 /// `v` in Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItemV {
@@ -2582,10 +2306,6 @@ pub struct GetLivechatInquiriesQueuedForUserOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError62 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError47 = PermissionError;
 /// The request body of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesReturnAsInquiryBody {
@@ -2604,8 +2324,6 @@ pub struct PostLivechatInquiriesReturnAsInquiryOk {
 }
 /// The 400 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 pub type PostLivechatInquiriesReturnAsInquiryBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError63 = AuthorizationError;
 /// The request body of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesTakeBody {
@@ -2614,14 +2332,8 @@ pub struct PostLivechatInquiriesTakeBody {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess12 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/inquiries.take`.
 pub type PostLivechatInquiriesTakeBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError64 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError48 = PermissionError;
 /// The request body of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatInquirySetSlaBody {
@@ -2629,14 +2341,8 @@ pub struct PutLivechatInquirySetSlaBody {
     pub room_id: String,
     pub sla: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess13 = TrueSuccess;
 /// The 400 response of `PUT /api/v1/livechat/inquiry.setSLA`.
 pub type PutLivechatInquirySetSlaBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError65 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError49 = PermissionError;
 /// Item of `settings` in the 200 response of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
@@ -2693,10 +2399,6 @@ pub struct GetLivechatIntegrationsSettingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError66 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError50 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
@@ -2709,8 +2411,6 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError67 = AuthorizationError;
 /// The 403 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 pub type GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden = PermissionError;
 /// `agent` in the request body of `POST /api/v1/livechat/message`.
@@ -2928,8 +2628,6 @@ pub struct PostLivechatMessagesOk {
 }
 /// The 400 response of `POST /api/v1/livechat/messages`.
 pub type PostLivechatMessagesBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError68 = AuthorizationError;
 /// `editedBy` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidOkMessagesItemEditedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
@@ -3094,8 +2792,6 @@ pub struct GetLivechatRidMessagesOk {
 }
 /// The 400 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError69 = AuthorizationError;
 /// Item of `emails` in Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
 pub type GetLivechatMonitorsOkMonitorsItemEmailsItem = GetLivechatAgentOkAgentEmailsItem;
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
@@ -3128,10 +2824,6 @@ pub struct GetLivechatMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError70 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError51 = PermissionError;
 /// The request body of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsCreateBody {
@@ -3151,16 +2843,10 @@ pub struct PostLivechatMonitorsCreateOk {
 }
 /// The 400 response of `POST /api/v1/livechat/monitors.create`.
 pub type PostLivechatMonitorsCreateBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError71 = AuthorizationError;
 /// The request body of `POST /api/v1/livechat/monitors.delete`.
 pub type PostLivechatMonitorsDeleteBody = PostLivechatMonitorsCreateBody;
-/// The `trueSuccess` response.
-pub type TrueSuccess14 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/monitors.delete`.
 pub type PostLivechatMonitorsDeleteBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError72 = AuthorizationError;
 /// Item of `emails` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 pub type GetLivechatMonitorsUsernameOkEmailsItem = GetLivechatAgentOkAgentEmailsItem;
 /// `livechat` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
@@ -3185,10 +2871,6 @@ pub struct GetLivechatMonitorsUsernameOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError73 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError52 = PermissionError;
 /// The request body of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatOfflineMessageBody {
@@ -3297,10 +2979,6 @@ pub struct GetLivechatPrioritiesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError74 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError53 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesResetOk {
@@ -3309,14 +2987,6 @@ pub struct GetLivechatPrioritiesResetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError75 = AuthorizationError;
-/// The `trueSuccess` response.
-pub type TrueSuccess15 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError76 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError54 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesPriorityIdOk {
@@ -3331,23 +3001,13 @@ pub struct GetLivechatPrioritiesPriorityIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError77 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError55 = PermissionError;
 /// The request body of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatPrioritiesPriorityIdBody {
     pub name: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess16 = TrueSuccess;
 /// The 400 response of `PUT /api/v1/livechat/priorities/{priorityId}`.
 pub type PutLivechatPrioritiesPriorityIdBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError78 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError56 = PermissionError;
 /// `department` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItemDepartment {
@@ -3390,10 +3050,6 @@ pub struct GetLivechatQueueOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError79 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError57 = PermissionError;
 /// `customFields` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomCustomFields {
@@ -3643,12 +3299,8 @@ pub struct PostLivechatRoomCloseByUserBody {
     )]
     pub transcript_email: Option<PostLivechatRoomCloseByUserBodyTranscriptEmail>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess17 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/room.closeByUser`.
 pub type PostLivechatRoomCloseByUserBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError80 = AuthorizationError;
 /// The request body of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomForwardBody {
@@ -3659,40 +3311,22 @@ pub struct PostLivechatRoomForwardBody {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess18 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/room.forward`.
 pub type PostLivechatRoomForwardBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError81 = AuthorizationError;
-/// The `trueSuccess` response.
-pub type TrueSuccess19 = TrueSuccess;
 /// The 400 response of `GET /api/v1/livechat/room.join`.
 pub type GetLivechatRoomJoinBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError82 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError58 = PermissionError;
 /// The request body of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomOnHoldBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess20 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/room.onHold`.
 pub type PostLivechatRoomOnHoldBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError83 = AuthorizationError;
 /// The request body of `POST /api/v1/livechat/room.resumeOnHold`.
 pub type PostLivechatRoomResumeOnHoldBody = PostLivechatRoomOnHoldBody;
-/// The `trueSuccess` response.
-pub type TrueSuccess21 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
 pub type PostLivechatRoomResumeOnHoldBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError84 = AuthorizationError;
 /// `guestData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBodyGuestData {
@@ -3731,14 +3365,8 @@ pub struct PostLivechatRoomSaveInfoBody {
     #[serde(rename = "roomData", default, skip_serializing_if = "Option::is_none")]
     pub room_data: Option<PostLivechatRoomSaveInfoBodyRoomData>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess22 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
 pub type PostLivechatRoomSaveInfoBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError85 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError59 = PermissionError;
 /// Item of `data` in the request body of `POST /api/v1/livechat/room.survey`.
 pub type PostLivechatRoomSurveyBodyDataItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
 /// The request body of `POST /api/v1/livechat/room.survey`.
@@ -3776,20 +3404,8 @@ pub struct PostLivechatRoomRidPriorityBody {
     #[serde(rename = "priorityId")]
     pub priority_id: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess23 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/room/{rid}/priority`.
 pub type PostLivechatRoomRidPriorityBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError86 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError60 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess24 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError87 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError61 = PermissionError;
 /// `u` in `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
@@ -3898,18 +3514,10 @@ pub struct GetLivechatRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError88 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError62 = PermissionError;
 /// The request body of `POST /api/v1/livechat/rooms.delete`.
 pub type PostLivechatRoomsDeleteBody = PostLivechatRoomOnHoldBody;
-/// The `trueSuccess` response.
-pub type TrueSuccess25 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/rooms.delete`.
 pub type PostLivechatRoomsDeleteBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError89 = AuthorizationError;
 /// The 200 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
@@ -3918,8 +3526,6 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError90 = AuthorizationError;
 /// The 403 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 pub type PostLivechatRoomsRemoveAllClosedRoomsForbidden = PermissionError;
 /// Item of `filters` in the 200 response of `GET /api/v1/livechat/rooms/filters`.
@@ -3944,8 +3550,6 @@ pub struct GetLivechatRoomsFiltersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError91 = AuthorizationError;
 /// Item of `sla` in the 200 response of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaOkSlaItem {
@@ -3978,10 +3582,6 @@ pub struct GetLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError92 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError63 = PermissionError;
 /// The request body of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatSlaBody {
@@ -4016,10 +3616,6 @@ pub struct PostLivechatSlaOk {
 }
 /// The 400 response of `POST /api/v1/livechat/sla`.
 pub type PostLivechatSlaBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError93 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError64 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaSlaIdOk {
@@ -4040,10 +3636,6 @@ pub struct GetLivechatSlaSlaIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError94 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError65 = PermissionError;
 /// `sla` in the 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 pub type PutLivechatSlaSlaIdOkSla = GetLivechatSlaOkSlaItem;
 /// The 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
@@ -4056,16 +3648,6 @@ pub struct PutLivechatSlaSlaIdOk {
 }
 /// The 400 response of `PUT /api/v1/livechat/sla/{slaId}`.
 pub type PutLivechatSlaSlaIdBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError95 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError66 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess26 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError96 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError67 = PermissionError;
 /// The request body of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSmsIncomingServiceBody {
@@ -4122,21 +3704,13 @@ pub struct GetLivechatTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError97 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError68 = PermissionError;
 /// The request body of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTagsDeleteBody {
     pub id: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess27 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/tags.delete`.
 pub type PostLivechatTagsDeleteBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError98 = AuthorizationError;
 /// `tagData` in the request body of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveBodyTagData {
@@ -4173,8 +3747,6 @@ pub struct PostLivechatTagsSaveOk {
 }
 /// The 400 response of `POST /api/v1/livechat/tags.save`.
 pub type PostLivechatTagsSaveBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError99 = AuthorizationError;
 /// The 200 response of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsTagIdOk {
@@ -4193,10 +3765,6 @@ pub struct GetLivechatTagsTagIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError100 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError69 = PermissionError;
 /// The 404 response of `GET /api/v1/livechat/tags/{tagId}`.
 pub type GetLivechatTagsTagIdNotFound = PermissionError;
 /// The request body of `POST /api/v1/livechat/transcript`.
@@ -4216,20 +3784,8 @@ pub struct PostLivechatTranscriptRidBody {
     pub email: String,
     pub subject: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess28 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
 pub type PostLivechatTranscriptRidBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError101 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError70 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess29 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError102 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError71 = PermissionError;
 /// `nextDepartment` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 pub type GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment = GetLivechatQueueOkQueueItemDepartment;
 /// `transferredBy` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
@@ -4296,10 +3852,6 @@ pub struct GetLivechatTransferHistoryRidOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError103 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError72 = PermissionError;
 /// `params` in Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItemActionsItemParams {
@@ -4352,10 +3904,6 @@ pub struct GetLivechatTriggersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<GetLivechatTriggersOkTriggersItem>>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError104 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError73 = PermissionError;
 /// `params` in Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyActionsItemParams {
@@ -4414,14 +3962,8 @@ pub struct PostLivechatTriggersBody {
     #[serde(rename = "runOnce")]
     pub run_once: bool,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess30 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/triggers`.
 pub type PostLivechatTriggersBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError105 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError74 = PermissionError;
 /// The request body of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestBody {
@@ -4462,8 +4004,6 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
 }
 /// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
 pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError106 = AuthorizationError;
 /// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 pub type GetLivechatTriggersIdOkTriggerActionsItemParams = GetLivechatTriggersOkTriggersItemActionsItemParams;
 /// Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
@@ -4504,16 +4044,6 @@ pub struct GetLivechatTriggersIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<GetLivechatTriggersIdOkTrigger>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError107 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError75 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess31 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError108 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError76 = PermissionError;
 /// Item of `units` in the 200 response of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsOkUnitsItem {
@@ -4546,10 +4076,6 @@ pub struct GetLivechatUnitsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<Vec<GetLivechatUnitsOkUnitsItem>>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError109 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError77 = PermissionError;
 /// `unitData` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitData {
@@ -4601,16 +4127,8 @@ pub struct PostLivechatUnitsOk {
 }
 /// The 400 response of `POST /api/v1/livechat/units`.
 pub type PostLivechatUnitsBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError110 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError78 = PermissionError;
 /// The 200 response of `GET /api/v1/livechat/units/{id}`.
 pub type GetLivechatUnitsUnitIdOk = PostLivechatUnitsOk;
-/// The `authorizationError` response.
-pub type AuthorizationError111 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError79 = PermissionError;
 /// `unitData` in the request body of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdBodyUnitData = PostLivechatUnitsBodyUnitData;
 /// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units/{id}`.
@@ -4629,16 +4147,6 @@ pub struct PostLivechatUnitsIdBody {
 }
 /// The 200 response of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdOk = PostLivechatUnitsOk;
-/// The `authorizationError` response.
-pub type AuthorizationError112 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError80 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess32 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError113 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError81 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem {
@@ -4741,10 +4249,6 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError114 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError82 = PermissionError;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem {
@@ -4841,10 +4345,6 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError115 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError83 = PermissionError;
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdMonitorsOkMonitorsItem {
@@ -4867,10 +4367,6 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError116 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError84 = PermissionError;
 /// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -4993,10 +4489,6 @@ pub struct GetLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<GetLivechatUsersTypeOkUsersItem>>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError117 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError85 = PermissionError;
 /// The request body of `POST /api/v1/livechat/users/{type}`.
 pub type PostLivechatUsersTypeBody = PostLivechatMonitorsCreateBody;
 /// `user` in the 200 response of `POST /api/v1/livechat/users/{type}`.
@@ -5011,10 +4503,6 @@ pub struct PostLivechatUsersTypeOk {
 }
 /// The 400 response of `POST /api/v1/livechat/users/{type}`.
 pub type PostLivechatUsersTypeBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError118 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError86 = PermissionError;
 /// Item of `emails` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
@@ -5051,16 +4539,6 @@ pub struct GetLivechatUsersTypeIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatUsersTypeIdOkUser>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError119 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError87 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess33 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError120 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError88 = PermissionError;
 /// Item of `customFields` in `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 pub type PostLivechatVisitorBodyVisitorCustomFieldsItem = PostLivechatCustomFieldOkField;
 /// `visitor` in the request body of `POST /api/v1/livechat/visitor`.
@@ -5150,8 +4628,6 @@ pub struct PostLivechatVisitorDepartmentTransferBody {
     pub rid: String,
     pub token: String,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess34 = TrueSuccess;
 /// The 400 response of `POST /api/v1/livechat/visitor/department.transfer`.
 pub type PostLivechatVisitorDepartmentTransferBadRequest = PostCannedResponsesBadRequest;
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
@@ -5230,8 +4706,6 @@ pub struct GetLivechatVisitorTokenRoomOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError121 = AuthorizationError;
 /// Item of `items` in the 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsAutocompleteOkItemsItem {
@@ -5254,8 +4728,6 @@ pub struct GetLivechatVisitorsAutocompleteOk {
 }
 /// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
 pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError122 = AuthorizationError;
 /// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5402,8 +4874,6 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError123 = AuthorizationError;
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
@@ -5444,10 +4914,6 @@ pub struct GetLivechatVisitorInfoOk {
 }
 /// The 400 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError124 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError89 = PermissionError;
 /// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation = PostLivechatPageVisitedOkPageNavigationPageLocation;
 /// `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5510,8 +4976,6 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError125 = AuthorizationError;
 /// `lastChat` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 pub type GetLivechatVisitorsSearchOkVisitorsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
 /// Item of `visitorEmails` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
@@ -5548,8 +5012,6 @@ pub struct GetLivechatVisitorsSearchOk {
 }
 /// The 400 response of `GET /api/v1/livechat/visitors.search`.
 pub type GetLivechatVisitorsSearchBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError126 = AuthorizationError;
 /// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
 /// Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
@@ -5584,8 +5046,6 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-/// The `authorizationError` response.
-pub type AuthorizationError127 = AuthorizationError;
 /// The request body of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorsStatusBody {
@@ -5604,8 +5064,6 @@ pub struct PostLivechatVisitorsStatusOk {
 }
 /// The 400 response of `POST /api/v1/livechat/visitors.status`.
 pub type PostLivechatVisitorsStatusBadRequest = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess35 = TrueSuccess;
 /// `contactManager` in the request body of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBodyContactManager {
@@ -5634,10 +5092,6 @@ pub struct PostOmnichannelContactOk {
 }
 /// The 400 response of `POST /api/v1/omnichannel/contact`.
 pub type PostOmnichannelContactBadRequest = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError128 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError90 = PermissionError;
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 pub type GetContactSearchOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
 /// `livechatData` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
@@ -5682,10 +5136,6 @@ pub struct GetContactSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
-/// The `permissionError` response.
-pub type PermissionError91 = PermissionError;
-/// The `authorizationError` response.
-pub type AuthorizationError129 = AuthorizationError;
 /// The request body of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBody {
@@ -5707,10 +5157,6 @@ pub struct PostOmnichannelContactsOk {
 }
 /// The 400 response of `POST /api/v1/omnichannel/contacts`.
 pub type PostOmnichannelContactsBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError130 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError92 = PermissionError;
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBodyVisitorSource {
@@ -5729,12 +5175,8 @@ pub struct PostOmnichannelContactsBlockBodyVisitor {
 pub struct PostOmnichannelContactsBlockBody {
     pub visitor: PostOmnichannelContactsBlockBodyVisitor,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess36 = TrueSuccess;
 /// The 400 response of `POST /api/v1/omnichannel/contacts.block`.
 pub type PostOmnichannelContactsBlockBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError131 = AuthorizationError;
 /// `details` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
@@ -5913,10 +5355,6 @@ pub struct PostOmnichannelContactsConflictsOk {
 }
 /// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError132 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError93 = PermissionError;
 /// `details` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6009,16 +5447,8 @@ pub struct GetOmnichannelContactsGetOk {
 }
 /// The 400 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError133 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError94 = PermissionError;
-/// The `trueSuccess` response.
-pub type TrueSuccess37 = TrueSuccess;
 /// The 400 response of `GET /api/v1/omnichannel/contacts.history`.
 pub type GetOmnichannelContactsHistoryBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError134 = AuthorizationError;
 /// The 403 response of `GET /api/v1/omnichannel/contacts.history`.
 pub type GetOmnichannelContactsHistoryForbidden = PermissionError;
 /// `details` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6117,10 +5547,6 @@ pub struct GetOmnichannelContactsSearchOk {
 }
 /// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError135 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError95 = PermissionError;
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBodyVisitorSource = PostOmnichannelContactsBlockBodyVisitorSource;
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
@@ -6135,12 +5561,8 @@ pub struct PostOmnichannelContactsUnblockBodyVisitor {
 pub struct PostOmnichannelContactsUnblockBody {
     pub visitor: PostOmnichannelContactsUnblockBodyVisitor,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess38 = TrueSuccess;
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError136 = AuthorizationError;
 /// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6225,10 +5647,6 @@ pub struct PostOmnichannelContactsUpdateOk {
 }
 /// The 400 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateBadRequest = PostCannedResponsesBadRequest;
-/// The `authorizationError` response.
-pub type AuthorizationError137 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError96 = PermissionError;
 /// The request body of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelIntegrationsBody {
@@ -6299,11 +5717,3 @@ pub struct PostOmnichannelIntegrationsBody {
     )]
     pub livechat_webhook_url: Option<String>,
 }
-/// The `trueSuccess` response.
-pub type TrueSuccess39 = TrueSuccess;
-/// The `trueSuccess` response.
-pub type TrueSuccess40 = TrueSuccess;
-/// The `authorizationError` response.
-pub type AuthorizationError138 = AuthorizationError;
-/// The `permissionError` response.
-pub type PermissionError97 = PermissionError;

@@ -1625,11 +1625,11 @@ pub enum PostCannedResponsesResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError2),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError2),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_canned_responses_get`](crate::OPERATIONS): `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1644,11 +1644,11 @@ pub enum GetCannedResponsesGetResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError3),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError3),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_canned_responses_id`](crate::OPERATIONS): `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1666,11 +1666,11 @@ pub enum GetCannedResponsesIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError4),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError4),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_canned_responses_id`](crate::OPERATIONS): `DELETE /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1684,11 +1684,11 @@ pub enum DeleteCannedResponsesIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess2),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError5),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_agent`](crate::OPERATIONS): `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1736,7 +1736,7 @@ pub enum PostLivechatAgentStatusResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError6),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_agents_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1750,11 +1750,11 @@ pub enum PostLivechatAgentsSaveInfoResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess3),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError7),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_agents_agent_id_departments`](crate::OPERATIONS): `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1772,7 +1772,7 @@ pub enum GetLivechatAgentsAgentIdDepartmentsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError8),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_analytics_agent_overview`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1800,11 +1800,11 @@ pub enum GetLivechatAnalyticsAgentOverviewResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError9),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError5),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_agents_available_for_service_history`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1834,11 +1834,11 @@ pub enum GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError10),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError6),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_agents_average_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1862,15 +1862,15 @@ pub enum GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError2),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError11),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError7),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_agents_total_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1894,15 +1894,15 @@ pub enum GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError3),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError12),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError8),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_agents_productivity_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1924,15 +1924,15 @@ pub enum GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError4),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError13),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError9),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_agents_status`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1950,11 +1950,11 @@ pub enum GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError14),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError10),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1976,15 +1976,15 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError5),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError15),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError11),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_chats_per_agent`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2006,15 +2006,15 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError6),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError16),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError12),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_chats_per_department`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2036,15 +2036,15 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError7),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError17),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError13),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_timings`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2066,15 +2066,15 @@ pub enum GetLivechatAnalyticsDashboardsChartsTimingsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError8),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError18),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError14),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_chats_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2096,15 +2096,15 @@ pub enum GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError9),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError19),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError15),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversation_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2126,15 +2126,15 @@ pub enum GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError10),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError20),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError16),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_agent`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2154,15 +2154,15 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError11),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError21),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError17),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_department`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2184,15 +2184,15 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError12),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError22),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError18),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_source`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2212,11 +2212,11 @@ pub enum GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError13),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError23),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_status`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2236,15 +2236,15 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError14),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError24),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError19),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_tags`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2264,15 +2264,15 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError15),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError25),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError20),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_productivity_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2294,15 +2294,15 @@ pub enum GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError16),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError26),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError21),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_amount_of_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2330,15 +2330,15 @@ pub enum GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError17),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError27),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError22),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_average_chat_duration_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2364,15 +2364,15 @@ pub enum GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError18),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError28),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError23),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_average_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2398,15 +2398,15 @@ pub enum GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError19),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError29),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError24),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_average_waiting_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2432,15 +2432,15 @@ pub enum GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError20),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError30),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError25),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_percentage_abandoned_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2466,15 +2466,15 @@ pub enum GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError21),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError31),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError26),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_total_abandoned_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2500,15 +2500,15 @@ pub enum GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError22),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError32),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError27),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_total_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2534,15 +2534,15 @@ pub enum GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError23),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError33),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError28),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_total_transferred_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2568,15 +2568,15 @@ pub enum GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
     /// Bad Request
     ///
     /// Status 400.
-    BadRequest(StartendError24),
+    BadRequest(StartendError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError34),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError29),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_overview`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2604,11 +2604,11 @@ pub enum GetLivechatAnalyticsOverviewResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError35),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError30),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_appearance`](crate::OPERATIONS): `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2623,11 +2623,11 @@ pub enum GetLivechatAppearanceResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError36),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError31),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_appearance`](crate::OPERATIONS): `POST /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2641,7 +2641,7 @@ pub enum PostLivechatAppearanceResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess4),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -2649,11 +2649,11 @@ pub enum PostLivechatAppearanceResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError37),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError32),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_business_hour`](crate::OPERATIONS): `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2668,11 +2668,11 @@ pub enum GetLivechatBusinessHourResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError38),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError33),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_business_hours`](crate::OPERATIONS): `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2696,11 +2696,11 @@ pub enum GetLivechatBusinessHoursResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError39),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError34),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_business_hours_remove`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2714,7 +2714,7 @@ pub enum PostLivechatBusinessHoursRemoveResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess5),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -2722,7 +2722,7 @@ pub enum PostLivechatBusinessHoursRemoveResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError40),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_business_hours_save`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2736,7 +2736,7 @@ pub enum PostLivechatBusinessHoursSaveResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess6),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -2744,7 +2744,7 @@ pub enum PostLivechatBusinessHoursSaveResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError41),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_config`](crate::OPERATIONS): `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2775,7 +2775,7 @@ pub enum GetLivechatConfigRoutingResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError42),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_custom_fields`](crate::OPERATIONS): `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2799,11 +2799,11 @@ pub enum GetLivechatCustomFieldsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError43),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError35),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_custom_fields_delete`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2817,7 +2817,7 @@ pub enum PostLivechatCustomFieldsDeleteResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess7),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -2825,7 +2825,7 @@ pub enum PostLivechatCustomFieldsDeleteResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError44),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
@@ -2847,7 +2847,7 @@ pub enum PostLivechatCustomFieldsSaveResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError45),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
@@ -2869,11 +2869,11 @@ pub enum GetLivechatCustomFieldsIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError46),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError36),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_custom_field`](crate::OPERATIONS): `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2941,11 +2941,11 @@ pub enum GetLivechatDepartmentResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError47),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError37),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department`](crate::OPERATIONS): `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2967,11 +2967,11 @@ pub enum PostLivechatDepartmentResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError48),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError38),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_department_autocomplete`](crate::OPERATIONS): `GET /api/v1/livechat/department.autocomplete`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2997,7 +2997,7 @@ pub enum GetLivechatDepartmentAutocompleteResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError49),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_department_list_by_ids`](crate::OPERATIONS): `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3019,11 +3019,11 @@ pub enum GetLivechatDepartmentListByIdsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError50),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError39),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department_archive_id`](crate::OPERATIONS): `POST /api/v1/livechat/department/archive/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3037,11 +3037,11 @@ pub enum PostLivechatDepartmentArchiveIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess8),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError51),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_department_is_department_creation_available`](crate::OPERATIONS): `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3056,7 +3056,7 @@ pub enum GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError52),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_department_unarchive_id`](crate::OPERATIONS): `POST /api/v1/livechat/department/unarchive/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3070,11 +3070,11 @@ pub enum PostLivechatDepartmentUnarchiveIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess9),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 400.
-    BadRequest(AuthorizationError53),
+    BadRequest(AuthorizationError),
 }
 /// Input of [`get_livechat_department_id`](crate::OPERATIONS): `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3094,11 +3094,11 @@ pub enum GetLivechatDepartmentIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError54),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError40),
+    Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_department_id`](crate::OPERATIONS): `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3122,11 +3122,11 @@ pub enum PutLivechatDepartmentIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError55),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError41),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_department_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3140,15 +3140,15 @@ pub enum DeleteLivechatDepartmentIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess10),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError56),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError42),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_department_id_agents`](crate::OPERATIONS): `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3172,11 +3172,11 @@ pub enum GetLivechatDepartmentIdAgentsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError57),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError43),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department_id_agents`](crate::OPERATIONS): `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3192,15 +3192,15 @@ pub enum PostLivechatDepartmentIdAgentsResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess11),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError58),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError44),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_departments_archived`](crate::OPERATIONS): `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3215,7 +3215,7 @@ pub enum GetLivechatDepartmentsArchivedResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError59),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_inquiries_get_one`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3237,11 +3237,11 @@ pub enum GetLivechatInquiriesGetOneResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError60),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError45),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_inquiries_list`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3265,11 +3265,11 @@ pub enum GetLivechatInquiriesListResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError61),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError46),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_inquiries_queued_for_user`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3293,11 +3293,11 @@ pub enum GetLivechatInquiriesQueuedForUserResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError62),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError47),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_inquiries_return_as_inquiry`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3319,7 +3319,7 @@ pub enum PostLivechatInquiriesReturnAsInquiryResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError63),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_inquiries_take`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3333,7 +3333,7 @@ pub enum PostLivechatInquiriesTakeResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess12),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3341,11 +3341,11 @@ pub enum PostLivechatInquiriesTakeResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError64),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError48),
+    Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_inquiry_set_sla`](crate::OPERATIONS): `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3359,7 +3359,7 @@ pub enum PutLivechatInquirySetSlaResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess13),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3367,11 +3367,11 @@ pub enum PutLivechatInquirySetSlaResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError65),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError49),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_integrations_settings`](crate::OPERATIONS): `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3386,11 +3386,11 @@ pub enum GetLivechatIntegrationsSettingsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError66),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError50),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_livechat_analytics_dashboards_charts_data`](crate::OPERATIONS): `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3414,7 +3414,7 @@ pub enum GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError67),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
@@ -3516,7 +3516,7 @@ pub enum PostLivechatMessagesResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError68),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_messages_history_rid`](crate::OPERATIONS): `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3572,7 +3572,7 @@ pub enum GetLivechatRidMessagesResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError69),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_monitors`](crate::OPERATIONS): `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3596,11 +3596,11 @@ pub enum GetLivechatMonitorsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError70),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError51),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_monitors_create`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3622,7 +3622,7 @@ pub enum PostLivechatMonitorsCreateResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError71),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_monitors_delete`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3636,7 +3636,7 @@ pub enum PostLivechatMonitorsDeleteResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess14),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3644,7 +3644,7 @@ pub enum PostLivechatMonitorsDeleteResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError72),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_monitors_username`](crate::OPERATIONS): `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3662,11 +3662,11 @@ pub enum GetLivechatMonitorsUsernameResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError73),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError52),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_offline_message`](crate::OPERATIONS): `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3726,11 +3726,11 @@ pub enum GetLivechatPrioritiesResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError74),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError53),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_priorities_reset`](crate::OPERATIONS): `GET /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3745,7 +3745,7 @@ pub enum GetLivechatPrioritiesResetResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError75),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_priorities_reset`](crate::OPERATIONS): `POST /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3756,15 +3756,15 @@ pub enum PostLivechatPrioritiesResetResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess15),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError76),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError54),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_priorities_priority_id`](crate::OPERATIONS): `GET /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3782,11 +3782,11 @@ pub enum GetLivechatPrioritiesPriorityIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError77),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError55),
+    Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_priorities_priority_id`](crate::OPERATIONS): `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3802,7 +3802,7 @@ pub enum PutLivechatPrioritiesPriorityIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess16),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3810,11 +3810,11 @@ pub enum PutLivechatPrioritiesPriorityIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError78),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError56),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_queue`](crate::OPERATIONS): `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3842,11 +3842,11 @@ pub enum GetLivechatQueueResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError79),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError57),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_room`](crate::OPERATIONS): `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3900,7 +3900,7 @@ pub enum PostLivechatRoomCloseByUserResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess17),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3908,7 +3908,7 @@ pub enum PostLivechatRoomCloseByUserResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError80),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_forward`](crate::OPERATIONS): `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3922,7 +3922,7 @@ pub enum PostLivechatRoomForwardResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess18),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3930,7 +3930,7 @@ pub enum PostLivechatRoomForwardResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError81),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_room_join`](crate::OPERATIONS): `GET /api/v1/livechat/room.join`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3944,7 +3944,7 @@ pub enum GetLivechatRoomJoinResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess19),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3952,11 +3952,11 @@ pub enum GetLivechatRoomJoinResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError82),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError58),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_room_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3970,7 +3970,7 @@ pub enum PostLivechatRoomOnHoldResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess20),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -3978,7 +3978,7 @@ pub enum PostLivechatRoomOnHoldResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError83),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_resume_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3992,7 +3992,7 @@ pub enum PostLivechatRoomResumeOnHoldResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess21),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4000,7 +4000,7 @@ pub enum PostLivechatRoomResumeOnHoldResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError84),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4014,7 +4014,7 @@ pub enum PostLivechatRoomSaveInfoResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess22),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4022,11 +4022,11 @@ pub enum PostLivechatRoomSaveInfoResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError85),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError59),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_room_survey`](crate::OPERATIONS): `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4060,7 +4060,7 @@ pub enum PostLivechatRoomRidPriorityResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess23),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4068,11 +4068,11 @@ pub enum PostLivechatRoomRidPriorityResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError86),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError60),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_room_rid_priority`](crate::OPERATIONS): `DELETE /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4086,15 +4086,15 @@ pub enum DeleteLivechatRoomRidPriorityResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess24),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError87),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError61),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_rooms`](crate::OPERATIONS): `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4142,11 +4142,11 @@ pub enum GetLivechatRoomsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError88),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError62),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_rooms_delete`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.delete`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4160,7 +4160,7 @@ pub enum PostLivechatRoomsDeleteResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess25),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4168,7 +4168,7 @@ pub enum PostLivechatRoomsDeleteResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError89),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_rooms_remove_all_closed_rooms`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4183,7 +4183,7 @@ pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError90),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
@@ -4202,7 +4202,7 @@ pub enum GetLivechatRoomsFiltersResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError91),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_sla`](crate::OPERATIONS): `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4226,11 +4226,11 @@ pub enum GetLivechatSlaResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError92),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError63),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_sla`](crate::OPERATIONS): `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4252,11 +4252,11 @@ pub enum PostLivechatSlaResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError93),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError64),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_sla_sla_id`](crate::OPERATIONS): `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4274,11 +4274,11 @@ pub enum GetLivechatSlaSlaIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError94),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError65),
+    Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_sla_sla_id`](crate::OPERATIONS): `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4300,11 +4300,11 @@ pub enum PutLivechatSlaSlaIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError95),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError66),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_sla_sla_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4318,15 +4318,15 @@ pub enum DeleteLivechatSlaSlaIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess26),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError96),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError67),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_sms_incoming_service`](crate::OPERATIONS): `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4370,11 +4370,11 @@ pub enum GetLivechatTagsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError97),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError68),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_tags_delete`](crate::OPERATIONS): `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4388,7 +4388,7 @@ pub enum PostLivechatTagsDeleteResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess27),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4396,7 +4396,7 @@ pub enum PostLivechatTagsDeleteResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError98),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_tags_save`](crate::OPERATIONS): `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4418,7 +4418,7 @@ pub enum PostLivechatTagsSaveResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError99),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_tags_tag_id`](crate::OPERATIONS): `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4436,11 +4436,11 @@ pub enum GetLivechatTagsTagIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError100),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError69),
+    Forbidden(PermissionError),
     /// Not Found
     ///
     /// Status 404.
@@ -4478,7 +4478,7 @@ pub enum PostLivechatTranscriptRidResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess28),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4486,11 +4486,11 @@ pub enum PostLivechatTranscriptRidResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError101),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError70),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_transcript_rid`](crate::OPERATIONS): `DELETE /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4504,15 +4504,15 @@ pub enum DeleteLivechatTranscriptRidResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess29),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError102),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError71),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_transfer_history_rid`](crate::OPERATIONS): `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4536,11 +4536,11 @@ pub enum GetLivechatTransferHistoryRidResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError103),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError72),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_triggers`](crate::OPERATIONS): `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4562,11 +4562,11 @@ pub enum GetLivechatTriggersResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError104),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError73),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_triggers`](crate::OPERATIONS): `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4580,7 +4580,7 @@ pub enum PostLivechatTriggersResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess30),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -4588,11 +4588,11 @@ pub enum PostLivechatTriggersResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError105),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError74),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_triggers_external_service_test`](crate::OPERATIONS): `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4614,7 +4614,7 @@ pub enum PostLivechatTriggersExternalServiceTestResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError106),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_triggers_id`](crate::OPERATIONS): `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4632,11 +4632,11 @@ pub enum GetLivechatTriggersIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError107),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError75),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_triggers_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4650,15 +4650,15 @@ pub enum DeleteLivechatTriggersIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess31),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError108),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError76),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units`](crate::OPERATIONS): `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4682,11 +4682,11 @@ pub enum GetLivechatUnitsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError109),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError77),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_units`](crate::OPERATIONS): `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4708,11 +4708,11 @@ pub enum PostLivechatUnitsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError110),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError78),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id`](crate::OPERATIONS): `GET /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4730,11 +4730,11 @@ pub enum GetLivechatUnitsUnitIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError111),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError79),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_units_id`](crate::OPERATIONS): `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4754,11 +4754,11 @@ pub enum PostLivechatUnitsIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError112),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError80),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_units_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4772,15 +4772,15 @@ pub enum DeleteLivechatUnitsIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess32),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError113),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError81),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id_departments`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4802,11 +4802,11 @@ pub enum GetLivechatUnitsUnitIdDepartmentsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError114),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError82),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id_departments_available`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4832,11 +4832,11 @@ pub enum GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError115),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError83),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id_monitors`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4854,11 +4854,11 @@ pub enum GetLivechatUnitsUnitIdMonitorsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError116),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError84),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_upload`](crate::OPERATIONS): `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4912,11 +4912,11 @@ pub enum GetLivechatUsersTypeResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError117),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError85),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_users_type`](crate::OPERATIONS): `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4940,11 +4940,11 @@ pub enum PostLivechatUsersTypeResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError118),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError86),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_users_type_id`](crate::OPERATIONS): `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4964,11 +4964,11 @@ pub enum GetLivechatUsersTypeIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError119),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError87),
+    Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_users_type_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4984,15 +4984,15 @@ pub enum DeleteLivechatUsersTypeIdResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess33),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError120),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError88),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_visitor`](crate::OPERATIONS): `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5024,7 +5024,7 @@ pub enum PostLivechatVisitorDepartmentTransferResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess34),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -5074,7 +5074,7 @@ pub enum GetLivechatVisitorTokenRoomResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError121),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_autocomplete`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5096,7 +5096,7 @@ pub enum GetLivechatVisitorsAutocompleteResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError122),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5122,7 +5122,7 @@ pub enum GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError123),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitor_info`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5144,11 +5144,11 @@ pub enum GetLivechatVisitorInfoResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError124),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError89),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_visitors_pages_visited_room_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5166,7 +5166,7 @@ pub enum GetLivechatVisitorsPagesVisitedRoomIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError125),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_search`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5194,7 +5194,7 @@ pub enum GetLivechatVisitorsSearchResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError126),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5228,7 +5228,7 @@ pub enum GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError127),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_visitors_status`](crate::OPERATIONS): `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5257,7 +5257,7 @@ pub enum PostLivechatWebhookTestResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess35),
+    Ok(TrueSuccess),
 }
 /// Input of [`post_omnichannel_contact`](crate::OPERATIONS): `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5279,11 +5279,11 @@ pub enum PostOmnichannelContactResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError128),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError90),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_contact_search`](crate::OPERATIONS): `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5305,11 +5305,11 @@ pub enum GetContactSearchResponse {
     /// Forbidden
     ///
     /// Status 400.
-    BadRequest(PermissionError91),
+    BadRequest(PermissionError),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError129),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_omnichannel_contacts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5331,11 +5331,11 @@ pub enum PostOmnichannelContactsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError130),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError92),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_contacts_block`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5349,7 +5349,7 @@ pub enum PostOmnichannelContactsBlockResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess36),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -5357,7 +5357,7 @@ pub enum PostOmnichannelContactsBlockResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError131),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`get_omnichannel_contacts_channels`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5423,11 +5423,11 @@ pub enum PostOmnichannelContactsConflictsResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError132),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError93),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_omnichannel_contacts_get`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5449,11 +5449,11 @@ pub enum GetOmnichannelContactsGetResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError133),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError94),
+    Forbidden(PermissionError),
 }
 /// Input of [`get_omnichannel_contacts_history`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.history`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5475,7 +5475,7 @@ pub enum GetOmnichannelContactsHistoryResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess37),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -5483,7 +5483,7 @@ pub enum GetOmnichannelContactsHistoryResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError134),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
@@ -5517,11 +5517,11 @@ pub enum GetOmnichannelContactsSearchResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError135),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError95),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_contacts_unblock`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5535,7 +5535,7 @@ pub enum PostOmnichannelContactsUnblockResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess38),
+    Ok(TrueSuccess),
     /// Bad Request
     ///
     /// Status 400.
@@ -5543,7 +5543,7 @@ pub enum PostOmnichannelContactsUnblockResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError136),
+    Unauthorized(AuthorizationError),
 }
 /// Input of [`post_omnichannel_contacts_update`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5565,11 +5565,11 @@ pub enum PostOmnichannelContactsUpdateResponse {
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError137),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError96),
+    Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_integrations`](crate::OPERATIONS): `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5583,7 +5583,7 @@ pub enum PostOmnichannelIntegrationsResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess39),
+    Ok(TrueSuccess),
 }
 /// Input of [`post_omnichannel_rid_request_transcript`](crate::OPERATIONS): `POST /api/v1/omnichannel/{rid}/request-transcript`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5597,13 +5597,13 @@ pub enum PostOmnichannelRidRequestTranscriptResponse {
     /// OK
     ///
     /// Status 200.
-    Ok(TrueSuccess40),
+    Ok(TrueSuccess),
     /// Unauthorized
     ///
     /// Status 401.
-    Unauthorized(AuthorizationError138),
+    Unauthorized(AuthorizationError),
     /// Forbidden
     ///
     /// Status 403.
-    Forbidden(PermissionError97),
+    Forbidden(PermissionError),
 }

@@ -89,19 +89,19 @@ fn post_canned_responses() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError2,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError2,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError2,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -116,19 +116,19 @@ fn get_canned_responses_get() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses.get/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError3,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError3,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError3,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -143,19 +143,19 @@ fn get_canned_responses_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError4,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError4,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError4,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -164,13 +164,13 @@ fn get_canned_responses_id() {
 #[test]
 fn delete_canned_responses_id() {
     roundtrip::<
-        TrueSuccess2,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError5,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -209,7 +209,7 @@ fn post_livechat_agent_status() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agent.status/post/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError6,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -224,13 +224,13 @@ fn post_livechat_agents_save_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agents.saveInfo/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess3,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError7,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -245,7 +245,7 @@ fn get_livechat_agents_agent_id_departments() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agents~1{agentId}~1departments/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError8,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -278,19 +278,19 @@ fn get_livechat_analytics_agent_overview() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1agent-overview/get/responses/400/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        AuthorizationError9,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError5,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError5,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -329,19 +329,19 @@ fn get_livechat_analytics_agents_available_for_service_history() {
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError10,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError6,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError6,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -356,43 +356,43 @@ fn get_livechat_analytics_agents_average_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1agents~1average-service-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError2,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError2,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError2,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError2,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError11,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError7,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError7,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -407,43 +407,43 @@ fn get_livechat_analytics_agents_total_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1agents~1total-service-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError3,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError3,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError3,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError3,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError12,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError8,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError8,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -458,43 +458,43 @@ fn get_livechat_analytics_dashboards_agents_productivity_totalizers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1agents-productivity-totalizers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError4,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError4,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError4,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError4,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError13,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError9,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError9,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -503,19 +503,19 @@ fn get_livechat_analytics_dashboards_agents_productivity_totalizers() {
 #[test]
 fn get_livechat_analytics_dashboards_charts_agents_status() {
     roundtrip::<
-        AuthorizationError14,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError10,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError10,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -530,43 +530,43 @@ fn get_livechat_analytics_dashboards_charts_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1charts~1chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError5,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError5,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError5,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError5,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError15,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError11,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError11,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -575,43 +575,43 @@ fn get_livechat_analytics_dashboards_charts_chats() {
 #[test]
 fn get_livechat_analytics_dashboards_charts_chats_per_agent() {
     roundtrip::<
-        StartendError6,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError6,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError6,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError6,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError16,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError12,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError12,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -626,43 +626,43 @@ fn get_livechat_analytics_dashboards_charts_chats_per_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1charts~1chats-per-department/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError7,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError7,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError7,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError7,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError17,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError13,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError13,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -677,43 +677,43 @@ fn get_livechat_analytics_dashboards_charts_timings() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1charts~1timings/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError8,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError8,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError8,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError8,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError18,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError14,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError14,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -722,43 +722,43 @@ fn get_livechat_analytics_dashboards_charts_timings() {
 #[test]
 fn get_livechat_analytics_dashboards_chats_totalizers() {
     roundtrip::<
-        StartendError9,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError9,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError9,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError9,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError19,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError15,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError15,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -773,43 +773,43 @@ fn get_livechat_analytics_dashboards_conversation_totalizers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversation-totalizers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError10,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError10,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError10,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError10,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError20,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError16,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError16,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -824,43 +824,43 @@ fn get_livechat_analytics_dashboards_conversations_by_agent() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-agent/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError11,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError11,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError11,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError11,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError21,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError17,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError17,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -875,43 +875,43 @@ fn get_livechat_analytics_dashboards_conversations_by_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-department/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError12,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError12,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError12,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError12,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError22,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError18,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError18,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -926,31 +926,31 @@ fn get_livechat_analytics_dashboards_conversations_by_source() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-source/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError13,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError13,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError13,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError13,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError23,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -965,43 +965,43 @@ fn get_livechat_analytics_dashboards_conversations_by_status() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-status/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError14,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError14,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError14,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError14,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError24,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError19,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError19,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1016,43 +1016,43 @@ fn get_livechat_analytics_dashboards_conversations_by_tags() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-tags/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError15,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError15,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError15,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError15,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError25,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError20,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError20,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1067,43 +1067,43 @@ fn get_livechat_analytics_dashboards_productivity_totalizers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1productivity-totalizers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError16,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError16,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError16,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError16,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError26,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError21,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError21,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1118,43 +1118,43 @@ fn get_livechat_analytics_departments_amount_of_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1amount-of-chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError17,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError17,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError17,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError17,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError27,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError22,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError22,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1169,43 +1169,43 @@ fn get_livechat_analytics_departments_average_chat_duration_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1average-chat-duration-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError18,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError18,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError18,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError18,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError28,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError23,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError23,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1220,43 +1220,43 @@ fn get_livechat_analytics_departments_average_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1average-service-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError19,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError19,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError19,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError19,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError29,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError24,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError24,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1271,43 +1271,43 @@ fn get_livechat_analytics_departments_average_waiting_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1average-waiting-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError20,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError20,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError20,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError20,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError30,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError25,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError25,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1322,43 +1322,43 @@ fn get_livechat_analytics_departments_percentage_abandoned_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1percentage-abandoned-chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError21,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError21,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError21,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError21,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError31,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError26,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError26,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1373,43 +1373,43 @@ fn get_livechat_analytics_departments_total_abandoned_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1total-abandoned-chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError22,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError22,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError22,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError22,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError32,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError27,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError27,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1424,43 +1424,43 @@ fn get_livechat_analytics_departments_total_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1total-service-time/get/responses/206/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError23,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError23,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError23,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError23,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError33,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError28,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError28,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1475,43 +1475,43 @@ fn get_livechat_analytics_departments_total_transferred_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1total-transferred-chats/get/responses/206/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        StartendError24,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'start' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        StartendError24,
+        StartendError,
     >(
         "{\"error\":\"The \\\"start\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        StartendError24,
+        StartendError,
     >(
         "{\"error\":\"must have required property 'end' [invalid-params]\",\"errorType\":\"invalid-params\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        StartendError24,
+        StartendError,
     >(
         "{\"error\":\"The \\\"end\\\" query parameter must be a valid date.\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
     roundtrip::<
-        AuthorizationError34,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError29,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError29,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1538,19 +1538,19 @@ fn get_livechat_analytics_overview() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1overview/get/responses/400/content/application~1json/examples/Example 3/value",
     );
     roundtrip::<
-        AuthorizationError35,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError30,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError30,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1559,19 +1559,19 @@ fn get_livechat_analytics_overview() {
 #[test]
 fn get_livechat_appearance() {
     roundtrip::<
-        AuthorizationError36,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError31,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError31,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1580,7 +1580,7 @@ fn get_livechat_appearance() {
 #[test]
 fn post_livechat_appearance() {
     roundtrip::<
-        TrueSuccess4,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -1598,19 +1598,19 @@ fn post_livechat_appearance() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1appearance/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError37,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError32,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError32,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1625,19 +1625,19 @@ fn get_livechat_business_hour() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hour/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError38,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError33,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError33,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1652,19 +1652,19 @@ fn get_livechat_business_hours() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError39,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError34,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError34,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1679,7 +1679,7 @@ fn post_livechat_business_hours_remove() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours.remove/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess5,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -1691,7 +1691,7 @@ fn post_livechat_business_hours_remove() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours.remove/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError40,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -1706,7 +1706,7 @@ fn post_livechat_business_hours_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours.save/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess6,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -1718,7 +1718,7 @@ fn post_livechat_business_hours_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours.save/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError41,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -1742,7 +1742,7 @@ fn get_livechat_config_routing() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1config~1routing/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError42,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -1757,19 +1757,19 @@ fn get_livechat_custom_fields() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError43,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError35,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError35,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1784,7 +1784,7 @@ fn post_livechat_custom_fields_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields.delete/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess7,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -1796,7 +1796,7 @@ fn post_livechat_custom_fields_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError44,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -1817,7 +1817,7 @@ fn post_livechat_custom_fields_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields.save/post/responses/200/content/application~1json/examples/Example/value",
     );
     roundtrip::<
-        AuthorizationError45,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -1838,19 +1838,19 @@ fn get_livechat_custom_fields_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError46,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError36,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError36,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1919,19 +1919,19 @@ fn get_livechat_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError47,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError37,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError37,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1964,19 +1964,19 @@ fn post_livechat_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError48,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError38,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError38,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -1991,7 +1991,7 @@ fn get_livechat_department_autocomplete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department.autocomplete/get/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError49,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2018,19 +2018,19 @@ fn get_livechat_department_list_by_ids() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department.listByIds/get/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError50,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError39,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError39,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2039,13 +2039,13 @@ fn get_livechat_department_list_by_ids() {
 #[test]
 fn post_livechat_department_archive_id() {
     roundtrip::<
-        TrueSuccess8,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError51,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2066,7 +2066,7 @@ fn get_livechat_department_is_department_creation_available() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1isDepartmentCreationAvailable/get/responses/200/content/application~1json/examples/If a department already exists in Community workspaces/value",
     );
     roundtrip::<
-        AuthorizationError52,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2075,13 +2075,13 @@ fn get_livechat_department_is_department_creation_available() {
 #[test]
 fn post_livechat_department_unarchive_id() {
     roundtrip::<
-        TrueSuccess9,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError53,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2096,19 +2096,19 @@ fn get_livechat_department_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError54,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError40,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError40,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2135,19 +2135,19 @@ fn put_livechat_department_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}/put/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError55,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError41,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError41,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2156,25 +2156,25 @@ fn put_livechat_department_id() {
 #[test]
 fn delete_livechat_department_id() {
     roundtrip::<
-        TrueSuccess10,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError56,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError42,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError42,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2189,19 +2189,19 @@ fn get_livechat_department_id_agents() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}~1agents/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError57,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError43,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError43,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2216,25 +2216,25 @@ fn post_livechat_department_id_agents() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}~1agents/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess11,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError58,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError44,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError44,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2249,7 +2249,7 @@ fn get_livechat_departments_archived() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1departments~1archived/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError59,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2270,19 +2270,19 @@ fn get_livechat_inquiries_get_one() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.getOne/get/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError60,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError45,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError45,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2297,19 +2297,19 @@ fn get_livechat_inquiries_list() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.list/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError61,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError46,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError46,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2324,19 +2324,19 @@ fn get_livechat_inquiries_queued_for_user() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.queuedForUser/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError62,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError47,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError47,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2369,7 +2369,7 @@ fn post_livechat_inquiries_return_as_inquiry() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.returnAsInquiry/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError63,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2384,7 +2384,7 @@ fn post_livechat_inquiries_take() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.take/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess12,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -2396,19 +2396,19 @@ fn post_livechat_inquiries_take() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.take/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError64,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError48,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError48,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2423,7 +2423,7 @@ fn put_livechat_inquiry_set_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiry.setSLA/put/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess13,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -2441,19 +2441,19 @@ fn put_livechat_inquiry_set_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiry.setSLA/put/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError65,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError49,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError49,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2468,19 +2468,19 @@ fn get_livechat_integrations_settings() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1integrations.settings/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError66,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError50,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError50,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2495,7 +2495,7 @@ fn get_livechat_livechat_analytics_dashboards_charts_data() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1livechat~1analytics~1dashboards~1charts-data/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError67,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2606,7 +2606,7 @@ fn post_livechat_messages() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1messages/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError68,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2642,7 +2642,7 @@ fn get_livechat_rid_messages() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1messages~1{rid}/get/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError69,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2657,19 +2657,19 @@ fn get_livechat_monitors() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError70,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError51,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError51,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2696,7 +2696,7 @@ fn post_livechat_monitors_create() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors.create/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError71,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2711,7 +2711,7 @@ fn post_livechat_monitors_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors.delete/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess14,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -2723,7 +2723,7 @@ fn post_livechat_monitors_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError72,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2738,19 +2738,19 @@ fn get_livechat_monitors_username() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors~1{username}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError73,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError52,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError52,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2813,19 +2813,19 @@ fn get_livechat_priorities() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError74,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError53,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError53,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2840,7 +2840,7 @@ fn get_livechat_priorities_reset() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities.reset/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError75,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -2849,25 +2849,25 @@ fn get_livechat_priorities_reset() {
 #[test]
 fn post_livechat_priorities_reset() {
     roundtrip::<
-        TrueSuccess15,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError76,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError54,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError54,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2882,19 +2882,19 @@ fn get_livechat_priorities_priority_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities~1{priorityId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError77,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError55,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError55,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2909,7 +2909,7 @@ fn put_livechat_priorities_priority_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities~1{priorityId}/put/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess16,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -2921,19 +2921,19 @@ fn put_livechat_priorities_priority_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities~1{priorityId}/put/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError78,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError56,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError56,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -2948,19 +2948,19 @@ fn get_livechat_queue() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1queue/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError79,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError57,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError57,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3017,7 +3017,7 @@ fn post_livechat_room_close_by_user() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.closeByUser/post/requestBody/content/application~1json/examples/Example/value",
     );
     roundtrip::<
-        TrueSuccess17,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3035,7 +3035,7 @@ fn post_livechat_room_close_by_user() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.closeByUser/post/responses/400/content/application~1json/examples/Room already closed/value",
     );
     roundtrip::<
-        AuthorizationError80,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3050,7 +3050,7 @@ fn post_livechat_room_forward() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.forward/post/requestBody/content/application~1json/examples/Example/value",
     );
     roundtrip::<
-        TrueSuccess18,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3062,7 +3062,7 @@ fn post_livechat_room_forward() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.forward/post/responses/400/content/application~1json/examples/Example/value",
     );
     roundtrip::<
-        AuthorizationError81,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3071,7 +3071,7 @@ fn post_livechat_room_forward() {
 #[test]
 fn get_livechat_room_join() {
     roundtrip::<
-        TrueSuccess19,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3089,19 +3089,19 @@ fn get_livechat_room_join() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.join/get/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError82,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError58,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError58,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3116,7 +3116,7 @@ fn post_livechat_room_on_hold() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.onHold/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess20,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3128,7 +3128,7 @@ fn post_livechat_room_on_hold() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.onHold/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError83,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3143,7 +3143,7 @@ fn post_livechat_room_resume_on_hold() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.resumeOnHold/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess21,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3155,7 +3155,7 @@ fn post_livechat_room_resume_on_hold() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.resumeOnHold/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError84,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3170,7 +3170,7 @@ fn post_livechat_room_save_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.saveInfo/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess22,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3188,19 +3188,19 @@ fn post_livechat_room_save_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.saveInfo/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError85,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError59,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError59,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3236,7 +3236,7 @@ fn post_livechat_room_rid_priority() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room~1{rid}~1priority/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess23,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3248,19 +3248,19 @@ fn post_livechat_room_rid_priority() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room~1{rid}~1priority/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError86,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError60,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError60,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3269,25 +3269,25 @@ fn post_livechat_room_rid_priority() {
 #[test]
 fn delete_livechat_room_rid_priority() {
     roundtrip::<
-        TrueSuccess24,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError87,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError61,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError61,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3302,19 +3302,19 @@ fn get_livechat_rooms() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError88,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError62,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError62,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3329,7 +3329,7 @@ fn post_livechat_rooms_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms.delete/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess25,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3341,7 +3341,7 @@ fn post_livechat_rooms_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError89,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3356,7 +3356,7 @@ fn post_livechat_rooms_remove_all_closed_rooms() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms.removeAllClosedRooms/post/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError90,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3377,7 +3377,7 @@ fn get_livechat_rooms_filters() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms~1filters/get/responses/200/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError91,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3392,19 +3392,19 @@ fn get_livechat_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError92,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError63,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError63,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3437,19 +3437,19 @@ fn post_livechat_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError93,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError64,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError64,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3464,19 +3464,19 @@ fn get_livechat_sla_sla_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla~1{slaId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError94,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError65,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError65,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3503,19 +3503,19 @@ fn put_livechat_sla_sla_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla~1{slaId}/put/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError95,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError66,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError66,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3524,25 +3524,25 @@ fn put_livechat_sla_sla_id() {
 #[test]
 fn delete_livechat_sla_sla_id() {
     roundtrip::<
-        TrueSuccess26,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError96,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError67,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError67,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3566,19 +3566,19 @@ fn get_livechat_tags() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError97,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError68,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError68,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3593,7 +3593,7 @@ fn post_livechat_tags_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags.delete/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess27,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3605,7 +3605,7 @@ fn post_livechat_tags_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError98,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3632,7 +3632,7 @@ fn post_livechat_tags_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags.save/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError99,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3647,19 +3647,19 @@ fn get_livechat_tags_tag_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags~1{tagId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError100,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError69,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError69,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3707,7 +3707,7 @@ fn post_livechat_transcript_rid() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1transcript~1{rid}/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess28,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3725,19 +3725,19 @@ fn post_livechat_transcript_rid() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1transcript~1{rid}/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError101,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError70,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError70,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3746,25 +3746,25 @@ fn post_livechat_transcript_rid() {
 #[test]
 fn delete_livechat_transcript_rid() {
     roundtrip::<
-        TrueSuccess29,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError102,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError71,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError71,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3779,19 +3779,19 @@ fn get_livechat_transfer_history_rid() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1transfer.history~1{rid}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError103,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError72,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError72,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3806,19 +3806,19 @@ fn get_livechat_triggers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError104,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError73,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError73,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3833,7 +3833,7 @@ fn post_livechat_triggers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess30,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -3851,19 +3851,19 @@ fn post_livechat_triggers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError105,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError74,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError74,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3890,7 +3890,7 @@ fn post_livechat_triggers_external_service_test() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers~1external-service~1test/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError106,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -3905,19 +3905,19 @@ fn get_livechat_triggers_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError107,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError75,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError75,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3926,25 +3926,25 @@ fn get_livechat_triggers_id() {
 #[test]
 fn delete_livechat_triggers_id() {
     roundtrip::<
-        TrueSuccess31,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError108,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError76,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError76,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3959,19 +3959,19 @@ fn get_livechat_units() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError109,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError77,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError77,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -3998,19 +3998,19 @@ fn post_livechat_units() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError110,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError78,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError78,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4025,19 +4025,19 @@ fn get_livechat_units_unit_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError111,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError79,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError79,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4058,19 +4058,19 @@ fn post_livechat_units_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{id}/post/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError112,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError80,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError80,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4079,25 +4079,25 @@ fn post_livechat_units_id() {
 #[test]
 fn delete_livechat_units_id() {
     roundtrip::<
-        TrueSuccess32,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError113,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError81,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError81,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4112,19 +4112,19 @@ fn get_livechat_units_unit_id_departments() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{unitId}~1departments/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError114,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError82,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError82,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4139,19 +4139,19 @@ fn get_livechat_units_unit_id_departments_available() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{unitId}~1departments~1available/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError115,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError83,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError83,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4166,19 +4166,19 @@ fn get_livechat_units_unit_id_monitors() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{unitId}~1monitors/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError116,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError84,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError84,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4202,19 +4202,19 @@ fn post_livechat_upload() {
 #[test]
 fn get_livechat_users_type() {
     roundtrip::<
-        AuthorizationError117,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError85,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError85,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4241,19 +4241,19 @@ fn post_livechat_users_type() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1users~1{type}/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError118,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError86,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError86,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4268,19 +4268,19 @@ fn get_livechat_users_type_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1users~1{type}~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError119,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError87,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError87,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4289,25 +4289,25 @@ fn get_livechat_users_type_id() {
 #[test]
 fn delete_livechat_users_type_id() {
     roundtrip::<
-        TrueSuccess33,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError120,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError88,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError88,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4349,7 +4349,7 @@ fn post_livechat_visitor_department_transfer() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor~1department.transfer/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess34,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -4388,7 +4388,7 @@ fn get_livechat_visitor_token_room() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor~1{token}~1room/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError121,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4409,7 +4409,7 @@ fn get_livechat_visitors_autocomplete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.autocomplete/get/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError122,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4424,7 +4424,7 @@ fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.chatHistory~1room~1{roomId}~1visitor~1{visitorId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError123,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4451,19 +4451,19 @@ fn get_livechat_visitor_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.info/get/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError124,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError89,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError89,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4478,7 +4478,7 @@ fn get_livechat_visitors_pages_visited_room_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.pagesVisited~1{roomId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError125,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4499,7 +4499,7 @@ fn get_livechat_visitors_search() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.search/get/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError126,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4514,7 +4514,7 @@ fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.searchChats~1room~1{roomId}~1visitor~1{visitorId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        AuthorizationError127,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4550,7 +4550,7 @@ fn post_livechat_visitors_status() {
 #[test]
 fn post_livechat_webhook_test() {
     roundtrip::<
-        TrueSuccess35,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -4577,19 +4577,19 @@ fn post_omnichannel_contact() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contact/post/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError128,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError90,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError90,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4604,19 +4604,19 @@ fn get_contact_search() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contact.search/get/responses/200/content/application~1json/examples/Success Example/value",
     );
     roundtrip::<
-        PermissionError91,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError91,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
     );
     roundtrip::<
-        AuthorizationError129,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4649,19 +4649,19 @@ fn post_omnichannel_contacts() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError130,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError92,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError92,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4676,7 +4676,7 @@ fn post_omnichannel_contacts_block() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.block/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess36,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -4694,7 +4694,7 @@ fn post_omnichannel_contacts_block() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.block/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError131,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4769,19 +4769,19 @@ fn post_omnichannel_contacts_conflicts() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.conflicts/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError132,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError93,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError93,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4808,19 +4808,19 @@ fn get_omnichannel_contacts_get() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.get/get/responses/400/content/application~1json/examples/Required Parameter/value",
     );
     roundtrip::<
-        AuthorizationError133,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError94,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError94,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4829,7 +4829,7 @@ fn get_omnichannel_contacts_get() {
 #[test]
 fn get_omnichannel_contacts_history() {
     roundtrip::<
-        TrueSuccess37,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -4841,7 +4841,7 @@ fn get_omnichannel_contacts_history() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.history/get/responses/400/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        AuthorizationError134,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4874,19 +4874,19 @@ fn get_omnichannel_contacts_search() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.search/get/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError135,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError95,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError95,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4901,7 +4901,7 @@ fn post_omnichannel_contacts_unblock() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.unblock/post/requestBody/content/application~1json/examples/Example 1/value",
     );
     roundtrip::<
-        TrueSuccess38,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -4919,7 +4919,7 @@ fn post_omnichannel_contacts_unblock() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.unblock/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError136,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
@@ -4952,19 +4952,19 @@ fn post_omnichannel_contacts_update() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.update/post/responses/400/content/application~1json/examples/Example 2/value",
     );
     roundtrip::<
-        AuthorizationError137,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError96,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError96,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
@@ -4979,7 +4979,7 @@ fn post_omnichannel_integrations() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1integrations/post/requestBody/content/application~1json/examples/WebhookData/value",
     );
     roundtrip::<
-        TrueSuccess39,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
@@ -4988,25 +4988,25 @@ fn post_omnichannel_integrations() {
 #[test]
 fn post_omnichannel_rid_request_transcript() {
     roundtrip::<
-        TrueSuccess40,
+        TrueSuccess,
     >(
         "{\"success\":true}",
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
     roundtrip::<
-        AuthorizationError138,
+        AuthorizationError,
     >(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
         "specs/omnichannel.yaml#/components/responses/authorizationError/content/application~1json/examples/Authorization Error/value",
     );
     roundtrip::<
-        PermissionError97,
+        PermissionError,
     >(
         "{\"error\":\"User does not have the permissions required for this action [error-unauthorized]\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Permission Error/value",
     );
     roundtrip::<
-        PermissionError97,
+        PermissionError,
     >(
         "{\"error\":\"unauthorized\",\"success\":false}",
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",

@@ -35,6 +35,8 @@ pub struct TypeRegistry {
     by_pointer: HashMap<(usize, String), (TypeId, bool)>,
     /// Structural key of an inline type → the first type with that shape.
     by_shape: HashMap<String, TypeId>,
+    /// `(document index, pointer)` of an inline schema in a component → how it was mapped.
+    by_location: HashMap<(usize, String), Mapped>,
     /// Problems found.
     pub warnings: Vec<Diagnostic>,
     /// How many schemas are being mapped inside each other right now.
@@ -136,7 +138,19 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
     pub fn map(&mut self, s: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Result<Mapped> {
         match s {
             ReferenceOr::Reference { reference } => self.map_ref(reference, ptr),
-            ReferenceOr::Item(schema) => self.map_schema(schema, ptr, hint, None),
+            ReferenceOr::Item(schema) => {
+                // A schema inside a shared component (a response or request body that many
+                // operations reference) is mapped once, under the component's name.
+                let key = (self.doc_index, ptr.to_owned());
+                if let Some(m) = self.reg.by_location.get(&key) {
+                    return Ok(m.clone());
+                }
+                let m = self.map_schema(schema, ptr, hint, None)?;
+                if ptr.starts_with("/components/") {
+                    self.reg.by_location.insert(key, m.clone());
+                }
+                Ok(m)
+            }
         }
     }
 
