@@ -157,6 +157,11 @@ fn decode<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|e| ApiError::invalid_params(&e.to_string()))
 }
 
+/// True when `schema` (directly or through `allOf`) describes an object.
+fn is_object_schema(schema: &Schema, depth: usize) -> bool {
+    depth < 16 && (schema.types.contains(&Type::Object) || schema.all_of.iter().any(|s| is_object_schema(s, depth + 1)))
+}
+
 fn is_array(schema: &Schema) -> bool {
     schema.types.contains(&Type::Array)
 }
@@ -223,7 +228,7 @@ impl RequestParts {
     /// as in Rocket.Chat, so a missing body reports the first missing required property.
     pub fn json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
         let mut value = if self.body.iter().all(u8::is_ascii_whitespace) {
-            if !required && !schema.types.contains(&Type::Object) {
+            if !required && !is_object_schema(schema, 0) {
                 return Ok(None);
             }
             Value::Object(Default::default())

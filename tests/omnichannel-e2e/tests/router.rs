@@ -1,0 +1,148 @@
+//! The generated router's answers to requests that never reach a handler.
+
+use omnichannel_e2e::serve;
+use rocketchat_omnichannel::client::Client;
+use rocketchat_omnichannel::operations::*;
+use rocketchat_omnichannel::server::{router, router_with_config, Api, RouterConfig};
+use serde_json::{json, Value};
+
+/// Expected status, method, path, and an optional body with its content type.
+type Case<'a> = (u16, reqwest::Method, &'a str, Option<(&'a str, Vec<u8>)>);
+
+struct Nothing;
+impl Api for Nothing {}
+
+async fn call(
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
+    if let Some((content_type, bytes)) = body {
+        request = request.header("content-type", content_type).body(bytes);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let body = response.json().await.expect("every answer is JSON");
+    (status, body)
+}
+
+fn rocket_chat_shaped(body: &Value) -> bool {
+    body["success"] == json!(false) && body["error"].is_string() && body["errorType"].is_string()
+}
+
+#[tokio::test]
+async fn client_mistakes_get_json_4xx_answers() {
+    let base = serve(router_with_config(
+        Nothing,
+        RouterConfig {
+            body_limit: 1024,
+            ..RouterConfig::default()
+        },
+    ))
+    .await;
+    let post = reqwest::Method::POST;
+    let cases: Vec<Case> = vec![
+        (404, reqwest::Method::GET, "/no/such/route", None),
+        (
+            405,
+            reqwest::Method::DELETE,
+            "/api/v1/livechat/custom.fields",
+            None,
+        ),
+        (
+            400,
+            post.clone(),
+            "/api/v1/livechat/custom.fields",
+            Some(("application/json", b"{not json".to_vec())),
+        ),
+        (
+            415,
+            post.clone(),
+            "/api/v1/livechat/custom.fields",
+            Some(("text/plain", b"token=x".to_vec())),
+        ),
+        (
+            413,
+            post.clone(),
+            "/api/v1/livechat/custom.fields",
+            Some(("application/json", vec![b' '; 4096])),
+        ),
+        (
+            400,
+            post.clone(),
+            "/api/v1/livechat/custom.fields",
+            Some(("application/json", b"[]".to_vec())),
+        ),
+    ];
+    for (status, method, path, body) in cases {
+        let (got, answer) = call(&base, method.clone(), path, body).await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+        assert!(rocket_chat_shaped(&answer), "{method} {path}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn missing_credentials_get_the_documented_401() {
+    let base = serve(router(Nothing)).await;
+    let (status, body) = call(
+        &base,
+        reqwest::Method::GET,
+        "/api/v1/livechat/department",
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        body,
+        json!({"status": "error", "message": "You must be logged in to do this."})
+    );
+    // The typed client reports it as the documented variant.
+    match Client::new(&base)
+        .get_livechat_department(&GetLivechatDepartmentInput::default())
+        .await
+        .unwrap()
+    {
+        GetLivechatDepartmentResponse::Unauthorized(_) => {}
+        other => panic!("expected 401, got {other:?}"),
+    }
+    // With credentials, the default implementation answers 501.
+    let client = Client::new(&base).with_credentials(Credentials {
+        user_id: "u".into(),
+        auth_token: "t".into(),
+    });
+    match client
+        .get_livechat_department(&GetLivechatDepartmentInput::default())
+        .await
+    {
+        Err(rocketchat_omnichannel::client::ClientError::UnexpectedStatus {
+            status: 501,
+            body,
+        }) => {
+            let body: Value = serde_json::from_str(&body).unwrap();
+            assert!(rocket_chat_shaped(&body), "{body}");
+        }
+        other => panic!("expected 501, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_query_parameters_are_invalid_params() {
+    let base = serve(router(Nothing)).await;
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("{base}/api/v1/livechat/department?count=many"))
+        .header("X-User-Id", "u")
+        .header("X-Auth-Token", "t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errorType"], json!("invalid-params"));
+    assert!(
+        body["error"].as_str().unwrap().starts_with("must be"),
+        "{body}"
+    );
+}
