@@ -1,5 +1,7 @@
 //! `livechat-server`: starts the reference Livechat server.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use livechat_server::api::{Admin, Livechat};
 use livechat_server::config::Config;
@@ -10,6 +12,7 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
@@ -31,14 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
 
+    let shutdown = server::shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    server::serve(
-        listener,
-        server::app(Livechat::new(store, admin)),
-        server::shutdown_signal(),
-    )
-    .await?;
+    server::serve(listener, server::app(Livechat::new(store, admin)), shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }
