@@ -37,33 +37,38 @@ pub struct EmitOptions {
 /// The files of a generated crate, by path relative to the crate root.
 pub type Files = BTreeMap<String, String>;
 
+/// Makes the tokens of one Rust file (run on any worker thread: token streams are not `Send`).
+type RustFile<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
+
 /// Emits every file of the crate.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let mut files = Files::new();
     let header = header(options, "//");
-    let rust = |name: &str, tokens: TokenStream| -> Result<(String, String)> {
-        Ok((
-            name.to_owned(),
-            format!("{header}\n{}", format_tokens(name, tokens)?),
-        ))
-    };
+    let krate = options.crate_name.replace('-', "_");
+    let rust: Vec<RustFile> = vec![
+        ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
+        ("src/models.rs", Box::new(|| models::emit(api))),
+        ("src/operations.rs", Box::new(|| operations::emit(api))),
+        ("src/server.rs", Box::new(|| server::emit(api))),
+        ("src/schemas.rs", Box::new(|| schemas::emit(api))),
+        ("src/client.rs", Box::new(|| client::emit(api))),
+        (
+            "tests/examples.rs",
+            Box::new(|| tests::examples(api, &krate)),
+        ),
+        (
+            "tests/server_client.rs",
+            Box::new(|| tests::server_client(api, &krate)),
+        ),
+    ];
+    for (name, text) in rust.iter().map(|f| f.0).zip(format_files(&rust)) {
+        files.insert(name.to_owned(), format!("{header}\n{}", text?));
+    }
     let mut add = |r: Result<(String, String)>| -> Result<()> {
         let (k, v) = r?;
         files.insert(k, v);
         Ok(())
     };
-    add(rust("src/lib.rs", manifest::lib_rs(api, options)))?;
-    add(rust("src/models.rs", models::emit(api)))?;
-    add(rust("src/operations.rs", operations::emit(api)))?;
-    add(rust("src/server.rs", server::emit(api)))?;
-    add(rust("src/schemas.rs", schemas::emit(api)))?;
-    add(rust("src/client.rs", client::emit(api)))?;
-    let krate = options.crate_name.replace('-', "_");
-    add(rust("tests/examples.rs", tests::examples(api, &krate)))?;
-    add(rust(
-        "tests/server_client.rs",
-        tests::server_client(api, &krate),
-    ))?;
     for (name, text) in RUNTIME {
         add(Ok((format!("src/rt/{name}"), format!("{header}\n{text}"))))?;
     }
@@ -76,6 +81,45 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ),
     )))?;
     Ok(files)
+}
+
+/// Makes and formats each file, in order. Formatting (syn + prettyplease) is most of the
+/// generator's time and the files are independent, so they are shared out over the cores.
+fn format_files(files: &[RustFile]) -> Vec<Result<String>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let one = |(name, make): &RustFile| format_tokens(name, make());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if workers <= 1 {
+        return files.iter().map(one).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<Result<String>>>> = Mutex::new(files.iter().map(|_| None).collect());
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(file) = files.get(i) else { break };
+        let out = one(file);
+        done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(out);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            // As deep a stack as the main thread's: syn and prettyplease recurse on nesting.
+            let spawned = std::thread::Builder::new()
+                .stack_size(16 << 20)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
+        }
+        work();
+    });
+    done.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| unreachable!("every file is formatted")))
+        .collect()
 }
 
 /// Static support modules copied into every crate.
