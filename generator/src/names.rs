@@ -178,6 +178,19 @@ pub fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Methods the generated `Client` has besides the operations (its own, `Clone`'s and `Debug`'s).
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "with_http_client",
+    "with_credentials",
+    "set_credentials",
+    "base_url",
+    "authenticate",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -212,7 +225,8 @@ pub fn operation_names(raw: &[(String, Option<String>, String)]) -> Vec<String> 
         })
         .collect();
     let noise = common_noise(&split.iter().map(|(_, w)| w.as_slice()).collect::<Vec<_>>());
-    let mut ns = Namespace::new();
+    // Operations become methods of the generated `Client` next to its own methods.
+    let mut ns = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
     split
         .into_iter()
         .map(|(method, ws)| {
