@@ -6,7 +6,7 @@
 #![allow(unused_imports)]
 use crate::models::*;
 use crate::operations::*;
-use crate::rt::client::{param_text, push_query, push_segment, Received};
+use crate::rt::client::{param_text, push_path_param, push_query, Received};
 pub use crate::rt::client::ClientError;
 /// A client for the API.
 #[derive(Debug, Clone)]
@@ -69,34 +69,104 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.shortcut {
-            push_query(&mut query, "shortcut", v, true)?;
+            push_query(
+                &mut query,
+                "shortcut",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.scope {
-            push_query(&mut query, "scope", v, true)?;
+            push_query(
+                &mut query,
+                "scope",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.tags {
-            push_query(&mut query, "tags", v, true)?;
+            push_query(
+                &mut query,
+                "tags",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.fields {
-            push_query(&mut query, "fields", v, true)?;
+            push_query(
+                &mut query,
+                "fields",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.created_by {
-            push_query(&mut query, "createdBy", v, true)?;
+            push_query(
+                &mut query,
+                "createdBy",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -177,7 +247,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/canned-responses");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -203,7 +273,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/canned-responses");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -228,8 +298,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/agent.info");
-        push_segment(&mut url, &param_text(&input.rid)?);
-        push_segment(&mut url, &param_text(&input.token)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
+        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let received = Received::read(request.send().await?).await?;
@@ -252,7 +322,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/agent.next");
-        push_segment(&mut url, &param_text(&input.token)?);
+        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let received = Received::read(request.send().await?).await?;
@@ -329,7 +399,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/agents");
-        push_segment(&mut url, &param_text(&input.agent_id)?);
+        push_path_param(&mut url, "agentId", &input.agent_id, crate::rt::Style::Simple)?;
         url.push_str("/departments");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -362,11 +432,39 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "name", &input.name, true)?;
-        push_query(&mut query, "from", &input.from, true)?;
-        push_query(&mut query, "to", &input.to, true)?;
+        push_query(
+            &mut query,
+            "name",
+            &input.name,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "from",
+            &input.from,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "to",
+            &input.to,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -405,16 +503,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.full_report {
-            push_query(&mut query, "fullReport", v, true)?;
+            push_query(
+                &mut query,
+                "fullReport",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -460,13 +593,41 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -512,13 +673,41 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -567,10 +756,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -617,7 +827,14 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -658,10 +875,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -705,10 +943,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -759,10 +1018,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -808,10 +1088,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -855,10 +1156,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -907,10 +1229,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -959,8 +1302,22 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -1010,10 +1367,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1062,8 +1440,22 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -1106,8 +1498,22 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -1152,8 +1558,22 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -1201,10 +1621,31 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1251,18 +1692,60 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.answered {
-            push_query(&mut query, "answered", v, true)?;
+            push_query(
+                &mut query,
+                "answered",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1313,16 +1796,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1368,16 +1886,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1423,16 +1976,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1483,16 +2071,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1541,16 +2164,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1596,16 +2254,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1654,16 +2347,51 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1709,11 +2437,39 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "name", &input.name, true)?;
-        push_query(&mut query, "from", &input.from, true)?;
-        push_query(&mut query, "to", &input.to, true)?;
+        push_query(
+            &mut query,
+            "name",
+            &input.name,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "from",
+            &input.from,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "to",
+            &input.to,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1827,16 +2583,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.name {
-            push_query(&mut query, "name", v, true)?;
+            push_query(
+                &mut query,
+                "name",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -1928,10 +2712,24 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.token {
-            push_query(&mut query, "token", v, true)?;
+            push_query(
+                &mut query,
+                "token",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department {
-            push_query(&mut query, "department", v, true)?;
+            push_query(
+                &mut query,
+                "department",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         let received = Received::read(request.send().await?).await?;
@@ -1983,16 +2781,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2081,7 +2907,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/custom-fields");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -2163,28 +2989,84 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.enabled {
-            push_query(&mut query, "enabled", v, true)?;
+            push_query(
+                &mut query,
+                "enabled",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.show_archived {
-            push_query(&mut query, "showArchived", v, true)?;
+            push_query(
+                &mut query,
+                "showArchived",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.only_my_departments {
-            push_query(&mut query, "onlyMyDepartments", v, true)?;
+            push_query(
+                &mut query,
+                "onlyMyDepartments",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.exclude_department_id {
-            push_query(&mut query, "excludeDepartmentId", v, true)?;
+            push_query(
+                &mut query,
+                "excludeDepartmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2242,12 +3124,33 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "selector", &input.selector, true)?;
+        push_query(
+            &mut query,
+            "selector",
+            &input.selector,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.only_my_departments {
-            push_query(&mut query, "onlyMyDepartments", v, true)?;
+            push_query(
+                &mut query,
+                "onlyMyDepartments",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.show_archived {
-            push_query(&mut query, "showArchived", v, true)?;
+            push_query(
+                &mut query,
+                "showArchived",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2280,7 +3183,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "ids", &input.ids, true)?;
+        push_query(
+            &mut query,
+            "ids",
+            &input.ids,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -2310,7 +3220,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department/archive");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
@@ -2373,7 +3283,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department/unarchive");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
@@ -2400,12 +3310,19 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.include_agents {
-            push_query(&mut query, "includeAgents", v, true)?;
+            push_query(
+                &mut query,
+                "includeAgents",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2431,7 +3348,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = self.authenticate(request);
@@ -2461,7 +3378,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -2487,19 +3404,40 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         url.push_str("/agents");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2527,7 +3465,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/department");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         url.push_str("/agents");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -2589,7 +3527,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "roomId", &input.room_id, true)?;
+        push_query(
+            &mut query,
+            "roomId",
+            &input.room_id,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -2619,16 +3564,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.department {
-            push_query(&mut query, "department", v, true)?;
+            push_query(
+                &mut query,
+                "department",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2658,16 +3631,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.department {
-            push_query(&mut query, "department", v, true)?;
+            push_query(
+                &mut query,
+                "department",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2824,11 +3825,39 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "start", &input.start, true)?;
-        push_query(&mut query, "end", &input.end, true)?;
-        push_query(&mut query, "chartName", &input.chart_name, true)?;
+        push_query(
+            &mut query,
+            "start",
+            &input.start,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "end",
+            &input.end,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "chartName",
+            &input.chart_name,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2892,12 +3921,26 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/message");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "token", &input.token, true)?;
-        push_query(&mut query, "rid", &input.rid, true)?;
+        push_query(
+            &mut query,
+            "token",
+            &input.token,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
+        push_query(
+            &mut query,
+            "rid",
+            &input.rid,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         let received = Received::read(request.send().await?).await?;
         #[allow(unreachable_patterns)]
@@ -2920,7 +3963,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/message");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         if let Some(body) = &input.body {
@@ -2946,7 +3989,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/message");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         if let Some(body) = &input.body {
@@ -3001,19 +4044,47 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/messages.history");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "token", &input.token, true)?;
+        push_query(
+            &mut query,
+            "token",
+            &input.token,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.ls {
-            push_query(&mut query, "ls", v, true)?;
+            push_query(
+                &mut query,
+                "ls",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.end {
-            push_query(&mut query, "end", v, true)?;
+            push_query(
+                &mut query,
+                "end",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.limit {
-            push_query(&mut query, "limit", v, true)?;
+            push_query(
+                &mut query,
+                "limit",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         let received = Received::read(request.send().await?).await?;
@@ -3037,21 +4108,49 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/messages");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.search_term {
-            push_query(&mut query, "searchTerm", v, true)?;
+            push_query(
+                &mut query,
+                "searchTerm",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3081,16 +4180,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3172,7 +4299,12 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/monitors");
-        push_segment(&mut url, &param_text(&input.username)?);
+        push_path_param(
+            &mut url,
+            "username",
+            &input.username,
+            crate::rt::Style::Simple,
+        )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -3254,16 +4386,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3340,7 +4500,12 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/priorities");
-        push_segment(&mut url, &param_text(&input.priority_id)?);
+        push_path_param(
+            &mut url,
+            "priorityId",
+            &input.priority_id,
+            crate::rt::Style::Simple,
+        )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -3370,7 +4535,12 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/priorities");
-        push_segment(&mut url, &param_text(&input.priority_id)?);
+        push_path_param(
+            &mut url,
+            "priorityId",
+            &input.priority_id,
+            crate::rt::Style::Simple,
+        )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = self.authenticate(request);
@@ -3410,22 +4580,64 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.agent_id {
-            push_query(&mut query, "agentId", v, true)?;
+            push_query(
+                &mut query,
+                "agentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.include_offline_agents {
-            push_query(&mut query, "includeOfflineAgents", v, true)?;
+            push_query(
+                &mut query,
+                "includeOfflineAgents",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3454,12 +4666,33 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "token", &input.token, true)?;
+        push_query(
+            &mut query,
+            "token",
+            &input.token,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.rid {
-            push_query(&mut query, "rid", v, true)?;
+            push_query(
+                &mut query,
+                "rid",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.agent_id {
-            push_query(&mut query, "agentId", v, true)?;
+            push_query(
+                &mut query,
+                "agentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         let received = Received::read(request.send().await?).await?;
@@ -3568,7 +4801,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "roomId", &input.room_id, true)?;
+        push_query(
+            &mut query,
+            "roomId",
+            &input.room_id,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -3707,7 +4947,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/room");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         url.push_str("/priority");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
@@ -3738,7 +4978,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/room");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         url.push_str("/priority");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
@@ -3771,52 +5011,164 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.agents {
-            push_query(&mut query, "agents", v, true)?;
+            push_query(
+                &mut query,
+                "agents",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department_id {
-            push_query(&mut query, "departmentId", v, true)?;
+            push_query(
+                &mut query,
+                "departmentId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.open {
-            push_query(&mut query, "open", v, true)?;
+            push_query(
+                &mut query,
+                "open",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.created_at {
-            push_query(&mut query, "createdAt", v, true)?;
+            push_query(
+                &mut query,
+                "createdAt",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.closed_at {
-            push_query(&mut query, "closedAt", v, true)?;
+            push_query(
+                &mut query,
+                "closedAt",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.tags {
-            push_query(&mut query, "tags", v, true)?;
+            push_query(
+                &mut query,
+                "tags",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.custom_fields {
-            push_query(&mut query, "customFields", v, true)?;
+            push_query(
+                &mut query,
+                "customFields",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.room_name {
-            push_query(&mut query, "roomName", v, true)?;
+            push_query(
+                &mut query,
+                "roomName",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.onhold {
-            push_query(&mut query, "onhold", v, true)?;
+            push_query(
+                &mut query,
+                "onhold",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.queued {
-            push_query(&mut query, "queued", v, true)?;
+            push_query(
+                &mut query,
+                "queued",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.units {
-            push_query(&mut query, "units", v, true)?;
+            push_query(
+                &mut query,
+                "units",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.fields {
-            push_query(&mut query, "fields", v, true)?;
+            push_query(
+                &mut query,
+                "fields",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.query {
-            push_query(&mut query, "query", v, true)?;
+            push_query(
+                &mut query,
+                "query",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3933,16 +5285,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3997,7 +5377,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/sla");
-        push_segment(&mut url, &param_text(&input.sla_id)?);
+        push_path_param(&mut url, "slaId", &input.sla_id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -4023,7 +5403,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/sla");
-        push_segment(&mut url, &param_text(&input.sla_id)?);
+        push_path_param(&mut url, "slaId", &input.sla_id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = self.authenticate(request);
@@ -4050,7 +5430,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/sla");
-        push_segment(&mut url, &param_text(&input.sla_id)?);
+        push_path_param(&mut url, "slaId", &input.sla_id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -4076,7 +5456,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/sms-incoming");
-        push_segment(&mut url, &param_text(&input.service)?);
+        push_path_param(&mut url, "service", &input.service, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         if let Some(body) = &input.body {
@@ -4106,22 +5486,64 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.department {
-            push_query(&mut query, "department", v, true)?;
+            push_query(
+                &mut query,
+                "department",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.view_all {
-            push_query(&mut query, "viewAll", v, true)?;
+            push_query(
+                &mut query,
+                "viewAll",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4203,7 +5625,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/tags");
-        push_segment(&mut url, &param_text(&input.tag_id)?);
+        push_path_param(&mut url, "tagId", &input.tag_id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -4256,7 +5678,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/transcript");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
@@ -4286,7 +5708,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/transcript");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -4312,18 +5734,39 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/transfer.history");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4355,13 +5798,34 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4454,7 +5918,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/triggers");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -4480,7 +5944,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/triggers");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -4510,16 +5974,44 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4574,7 +6066,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/units");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -4600,7 +6092,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/units");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
@@ -4629,7 +6121,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/units");
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -4655,16 +6147,30 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/units");
-        push_segment(&mut url, &param_text(&input.unit_id)?);
+        push_path_param(&mut url, "unitId", &input.unit_id, crate::rt::Style::Simple)?;
         url.push_str("/departments");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4694,22 +6200,50 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/units");
-        push_segment(&mut url, &param_text(&input.unit_id)?);
+        push_path_param(&mut url, "unitId", &input.unit_id, crate::rt::Style::Simple)?;
         url.push_str("/departments/available");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.only_my_departments {
-            push_query(&mut query, "onlyMyDepartments", v, true)?;
+            push_query(
+                &mut query,
+                "onlyMyDepartments",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4745,7 +6279,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/units");
-        push_segment(&mut url, &param_text(&input.unit_id)?);
+        push_path_param(&mut url, "unitId", &input.unit_id, crate::rt::Style::Simple)?;
         url.push_str("/monitors");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -4774,12 +6308,13 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/upload");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         {
             let v = &input.x_visitor_token;
-            request = request.header("x-visitor-token", param_text(v)?);
+            request = request
+                .header("x-visitor-token", param_text(v, crate::rt::Style::Simple)?);
         }
         if let Some(body) = &input.body {
             request = request
@@ -4807,30 +6342,79 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/users");
-        push_segment(&mut url, &param_text(&input.type_)?);
+        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.only_available {
-            push_query(&mut query, "onlyAvailable", v, true)?;
+            push_query(
+                &mut query,
+                "onlyAvailable",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.show_idle_agents {
-            push_query(&mut query, "showIdleAgents", v, true)?;
+            push_query(
+                &mut query,
+                "showIdleAgents",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.exclude_id {
-            push_query(&mut query, "excludeId", v, true)?;
+            push_query(
+                &mut query,
+                "excludeId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.text {
-            push_query(&mut query, "text", v, true)?;
+            push_query(
+                &mut query,
+                "text",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4856,7 +6440,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/users");
-        push_segment(&mut url, &param_text(&input.type_)?);
+        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
@@ -4886,8 +6470,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/users");
-        push_segment(&mut url, &param_text(&input.type_)?);
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -4913,8 +6497,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/users");
-        push_segment(&mut url, &param_text(&input.type_)?);
-        push_segment(&mut url, &param_text(&input.id)?);
+        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
+        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         request = self.authenticate(request);
@@ -4996,7 +6580,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/visitor");
-        push_segment(&mut url, &param_text(&input.token)?);
+        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let received = Received::read(request.send().await?).await?;
@@ -5019,7 +6603,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/visitor");
-        push_segment(&mut url, &param_text(&input.token)?);
+        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
         let received = Received::read(request.send().await?).await?;
@@ -5042,7 +6626,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/visitor");
-        push_segment(&mut url, &param_text(&input.token)?);
+        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
         url.push_str("/room");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
@@ -5071,7 +6655,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "selector", &input.selector, true)?;
+        push_query(
+            &mut query,
+            "selector",
+            &input.selector,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -5103,20 +6694,46 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/visitors.chatHistory/room");
-        push_segment(&mut url, &param_text(&input.room_id)?);
+        push_path_param(&mut url, "roomId", &input.room_id, crate::rt::Style::Simple)?;
         url.push_str("/visitor");
-        push_segment(&mut url, &param_text(&input.visitor_id)?);
+        push_path_param(
+            &mut url,
+            "visitorId",
+            &input.visitor_id,
+            crate::rt::Style::Simple,
+        )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5152,7 +6769,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "visitorId", &input.visitor_id, true)?;
+        push_query(
+            &mut query,
+            "visitorId",
+            &input.visitor_id,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -5178,7 +6802,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/visitors.pagesVisited");
-        push_segment(&mut url, &param_text(&input.room_id)?);
+        push_path_param(&mut url, "roomId", &input.room_id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         request = self.authenticate(request);
@@ -5210,15 +6834,43 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "term", &input.term, true)?;
+        push_query(
+            &mut query,
+            "term",
+            &input.term,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5247,32 +6899,86 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/livechat/visitors.searchChats/room");
-        push_segment(&mut url, &param_text(&input.room_id)?);
+        push_path_param(&mut url, "roomId", &input.room_id, crate::rt::Style::Simple)?;
         url.push_str("/visitor");
-        push_segment(&mut url, &param_text(&input.visitor_id)?);
+        push_path_param(
+            &mut url,
+            "visitorId",
+            &input.visitor_id,
+            crate::rt::Style::Simple,
+        )?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.search_text {
-            push_query(&mut query, "searchText", v, true)?;
+            push_query(
+                &mut query,
+                "searchText",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.closed_chats_only {
-            push_query(&mut query, "closedChatsOnly", v, true)?;
+            push_query(
+                &mut query,
+                "closedChatsOnly",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.served_chats_only {
-            push_query(&mut query, "servedChatsOnly", v, true)?;
+            push_query(
+                &mut query,
+                "servedChatsOnly",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.source {
-            push_query(&mut query, "source", v, true)?;
+            push_query(
+                &mut query,
+                "source",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5388,13 +7094,34 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.email {
-            push_query(&mut query, "email", v, true)?;
+            push_query(
+                &mut query,
+                "email",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.phone {
-            push_query(&mut query, "phone", v, true)?;
+            push_query(
+                &mut query,
+                "phone",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.custom {
-            push_query(&mut query, "custom", v, true)?;
+            push_query(
+                &mut query,
+                "custom",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5482,7 +7209,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "contactId", &input.contact_id, true)?;
+        push_query(
+            &mut query,
+            "contactId",
+            &input.contact_id,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -5515,13 +7249,34 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.contact_id {
-            push_query(&mut query, "contactId", v, true)?;
+            push_query(
+                &mut query,
+                "contactId",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.email {
-            push_query(&mut query, "email", v, true)?;
+            push_query(
+                &mut query,
+                "email",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.phone {
-            push_query(&mut query, "phone", v, true)?;
+            push_query(
+                &mut query,
+                "phone",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5588,7 +7343,14 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "contactId", &input.contact_id, true)?;
+        push_query(
+            &mut query,
+            "contactId",
+            &input.contact_id,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -5618,17 +7380,52 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
-        push_query(&mut query, "contactId", &input.contact_id, true)?;
+        push_query(
+            &mut query,
+            "contactId",
+            &input.contact_id,
+            crate::rt::Style::Form {
+                explode: true,
+            },
+        )?;
         if let Some(v) = &input.source {
-            push_query(&mut query, "source", v, true)?;
+            push_query(
+                &mut query,
+                "source",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5661,19 +7458,54 @@ impl Client {
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(v) = &input.offset {
-            push_query(&mut query, "offset", v, true)?;
+            push_query(
+                &mut query,
+                "offset",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.count {
-            push_query(&mut query, "count", v, true)?;
+            push_query(
+                &mut query,
+                "count",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, true)?;
+            push_query(
+                &mut query,
+                "sort",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.search_text {
-            push_query(&mut query, "searchText", v, true)?;
+            push_query(
+                &mut query,
+                "searchText",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         if let Some(v) = &input.unknown {
-            push_query(&mut query, "unknown", v, true)?;
+            push_query(
+                &mut query,
+                "unknown",
+                v,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5791,7 +7623,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut url = self.base_url.clone();
         url.push_str("/api/v1/omnichannel");
-        push_segment(&mut url, &param_text(&input.rid)?);
+        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
         url.push_str("/request-transcript");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);

@@ -3319,35 +3319,90 @@ fn parse_get_canned_responses(
                 "shortcut",
                 &crate::schemas::GET_CANNED_RESPONSES_SHORTCUT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         text: req
-            .query("text", &crate::schemas::GET_CANNED_RESPONSES_TEXT, false, true)?,
+            .query(
+                "text",
+                &crate::schemas::GET_CANNED_RESPONSES_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         scope: req
-            .query("scope", &crate::schemas::GET_CANNED_RESPONSES_SCOPE, false, true)?,
+            .query(
+                "scope",
+                &crate::schemas::GET_CANNED_RESPONSES_SCOPE,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         tags: req
-            .query("tags", &crate::schemas::GET_CANNED_RESPONSES_TAGS, false, true)?,
+            .query(
+                "tags",
+                &crate::schemas::GET_CANNED_RESPONSES_TAGS,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_CANNED_RESPONSES_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
-            .query("offset", &crate::schemas::GET_CANNED_RESPONSES_OFFSET, false, true)?,
+            .query(
+                "offset",
+                &crate::schemas::GET_CANNED_RESPONSES_OFFSET,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         count: req
-            .query("count", &crate::schemas::GET_CANNED_RESPONSES_COUNT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_CANNED_RESPONSES_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         sort: req
-            .query("sort", &crate::schemas::GET_CANNED_RESPONSES_SORT, false, true)?,
+            .query(
+                "sort",
+                &crate::schemas::GET_CANNED_RESPONSES_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         fields: req
-            .query("fields", &crate::schemas::GET_CANNED_RESPONSES_FIELDS, false, true)?,
+            .query(
+                "fields",
+                &crate::schemas::GET_CANNED_RESPONSES_FIELDS,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         created_by: req
             .query(
                 "createdBy",
                 &crate::schemas::GET_CANNED_RESPONSES_CREATED_BY,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -3425,7 +3480,15 @@ fn parse_get_canned_responses_id(
     )?;
     let input = GetCannedResponsesIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_CANNED_RESPONSES_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::GET_CANNED_RESPONSES_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -3454,7 +3517,15 @@ fn parse_delete_canned_responses_id(
     )?;
     let input = DeleteCannedResponsesIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -3479,11 +3550,27 @@ fn parse_get_livechat_agent(
 ) -> Result<GetLivechatAgentInput, ApiError> {
     let input = GetLivechatAgentInput {
         rid: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_AGENT_RID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::GET_LIVECHAT_AGENT_RID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "rid",
         )?,
         token: required_param(
-            Some(req.path(1usize, &crate::schemas::GET_LIVECHAT_AGENT_TOKEN)?),
+            Some(
+                req
+                    .path(
+                        1usize,
+                        "token",
+                        &crate::schemas::GET_LIVECHAT_AGENT_TOKEN,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "token",
         )?,
     };
@@ -3508,7 +3595,15 @@ fn parse_get_livechat_agent_next(
 ) -> Result<GetLivechatAgentNextInput, ApiError> {
     let input = GetLivechatAgentNextInput {
         token: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "token",
+                        &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "token",
         )?,
     };
@@ -3594,7 +3689,9 @@ fn parse_get_livechat_agents_agent_id_departments(
                 req
                     .path(
                         0usize,
+                        "agentId",
                         &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "agentId",
@@ -3635,7 +3732,9 @@ fn parse_get_livechat_analytics_agent_overview(
                     "name",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "name",
         )?,
@@ -3645,7 +3744,9 @@ fn parse_get_livechat_analytics_agent_overview(
                     "from",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "from",
         )?,
@@ -3655,7 +3756,9 @@ fn parse_get_livechat_analytics_agent_overview(
                     "to",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "to",
         )?,
@@ -3664,7 +3767,9 @@ fn parse_get_livechat_analytics_agent_overview(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -3705,7 +3810,9 @@ fn parse_get_livechat_analytics_agents_available_for_service_history(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -3715,7 +3822,9 @@ fn parse_get_livechat_analytics_agents_available_for_service_history(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -3724,21 +3833,27 @@ fn parse_get_livechat_analytics_agents_available_for_service_history(
                 "fullReport",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -3779,7 +3894,9 @@ fn parse_get_livechat_analytics_agents_average_service_time(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -3789,7 +3906,9 @@ fn parse_get_livechat_analytics_agents_average_service_time(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -3798,14 +3917,18 @@ fn parse_get_livechat_analytics_agents_average_service_time(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -3843,7 +3966,9 @@ fn parse_get_livechat_analytics_agents_total_service_time(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -3853,7 +3978,9 @@ fn parse_get_livechat_analytics_agents_total_service_time(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -3862,14 +3989,18 @@ fn parse_get_livechat_analytics_agents_total_service_time(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -3910,7 +4041,9 @@ fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -3920,7 +4053,9 @@ fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -3929,7 +4064,9 @@ fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -3972,7 +4109,9 @@ fn parse_get_livechat_analytics_dashboards_charts_agents_status(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4013,7 +4152,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4023,7 +4164,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4032,7 +4175,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4073,7 +4218,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4083,7 +4230,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4092,7 +4241,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4136,7 +4287,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4146,7 +4299,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4155,7 +4310,9 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4196,7 +4353,9 @@ fn parse_get_livechat_analytics_dashboards_charts_timings(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4206,7 +4365,9 @@ fn parse_get_livechat_analytics_dashboards_charts_timings(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4215,7 +4376,9 @@ fn parse_get_livechat_analytics_dashboards_charts_timings(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4256,7 +4419,9 @@ fn parse_get_livechat_analytics_dashboards_chats_totalizers(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4266,7 +4431,9 @@ fn parse_get_livechat_analytics_dashboards_chats_totalizers(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4275,7 +4442,9 @@ fn parse_get_livechat_analytics_dashboards_chats_totalizers(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4316,7 +4485,9 @@ fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4326,7 +4497,9 @@ fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4335,7 +4508,9 @@ fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4379,7 +4554,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4389,7 +4566,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4435,7 +4614,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_department(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4445,7 +4626,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_department(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4454,7 +4637,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_department(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4498,7 +4683,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_source(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4508,7 +4695,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_source(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4554,7 +4743,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_status(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4564,7 +4755,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_status(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4610,7 +4803,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4620,7 +4815,9 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4666,7 +4863,9 @@ fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4676,7 +4875,9 @@ fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4685,7 +4886,9 @@ fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4725,14 +4928,18 @@ fn parse_get_livechat_analytics_departments_amount_of_chats(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         start: required_param(
             req
@@ -4740,7 +4947,9 @@ fn parse_get_livechat_analytics_departments_amount_of_chats(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4750,7 +4959,9 @@ fn parse_get_livechat_analytics_departments_amount_of_chats(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4759,14 +4970,18 @@ fn parse_get_livechat_analytics_departments_amount_of_chats(
                 "answered",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4807,7 +5022,9 @@ fn parse_get_livechat_analytics_departments_average_chat_duration_time(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4817,7 +5034,9 @@ fn parse_get_livechat_analytics_departments_average_chat_duration_time(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4826,21 +5045,27 @@ fn parse_get_livechat_analytics_departments_average_chat_duration_time(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4884,7 +5109,9 @@ fn parse_get_livechat_analytics_departments_average_service_time(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4894,7 +5121,9 @@ fn parse_get_livechat_analytics_departments_average_service_time(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4903,21 +5132,27 @@ fn parse_get_livechat_analytics_departments_average_service_time(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -4961,7 +5196,9 @@ fn parse_get_livechat_analytics_departments_average_waiting_time(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -4971,7 +5208,9 @@ fn parse_get_livechat_analytics_departments_average_waiting_time(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -4980,21 +5219,27 @@ fn parse_get_livechat_analytics_departments_average_waiting_time(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5038,7 +5283,9 @@ fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -5048,7 +5295,9 @@ fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -5057,21 +5306,27 @@ fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5115,7 +5370,9 @@ fn parse_get_livechat_analytics_departments_total_abandoned_chats(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -5125,7 +5382,9 @@ fn parse_get_livechat_analytics_departments_total_abandoned_chats(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -5134,21 +5393,27 @@ fn parse_get_livechat_analytics_departments_total_abandoned_chats(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5192,7 +5457,9 @@ fn parse_get_livechat_analytics_departments_total_service_time(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -5202,7 +5469,9 @@ fn parse_get_livechat_analytics_departments_total_service_time(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -5211,21 +5480,27 @@ fn parse_get_livechat_analytics_departments_total_service_time(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5269,7 +5544,9 @@ fn parse_get_livechat_analytics_departments_total_transferred_chats(
                     "start",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -5279,7 +5556,9 @@ fn parse_get_livechat_analytics_departments_total_transferred_chats(
                     "end",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -5288,21 +5567,27 @@ fn parse_get_livechat_analytics_departments_total_transferred_chats(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5343,7 +5628,9 @@ fn parse_get_livechat_analytics_overview(
                     "name",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "name",
         )?,
@@ -5353,7 +5640,9 @@ fn parse_get_livechat_analytics_overview(
                     "from",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "from",
         )?,
@@ -5363,7 +5652,9 @@ fn parse_get_livechat_analytics_overview(
                     "to",
                     &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "to",
         )?,
@@ -5372,7 +5663,9 @@ fn parse_get_livechat_analytics_overview(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5478,28 +5771,36 @@ fn parse_get_livechat_business_hours(
                 "name",
                 &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_NAME,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5586,13 +5887,22 @@ fn parse_get_livechat_config(
 ) -> Result<GetLivechatConfigInput, ApiError> {
     let input = GetLivechatConfigInput {
         token: req
-            .query("token", &crate::schemas::GET_LIVECHAT_CONFIG_TOKEN, false, true)?,
+            .query(
+                "token",
+                &crate::schemas::GET_LIVECHAT_CONFIG_TOKEN,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         department: req
             .query(
                 "department",
                 &crate::schemas::GET_LIVECHAT_CONFIG_DEPARTMENT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok(input)
@@ -5648,28 +5958,36 @@ fn parse_get_livechat_custom_fields(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         text: req
             .query(
                 "text",
                 &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_TEXT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5760,7 +6078,15 @@ fn parse_get_livechat_custom_fields_id(
     )?;
     let input = GetLivechatCustomFieldsIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -5833,51 +6159,77 @@ fn parse_get_livechat_department(
     )?;
     let input = GetLivechatDepartmentInput {
         text: req
-            .query("text", &crate::schemas::GET_LIVECHAT_DEPARTMENT_TEXT, false, true)?,
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         enabled: req
             .query(
                 "enabled",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ENABLED,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         show_archived: req
             .query(
                 "showArchived",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         only_my_departments: req
             .query(
                 "onlyMyDepartments",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         exclude_department_id: req
             .query(
                 "excludeDepartmentId",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
-            .query("sort", &crate::schemas::GET_LIVECHAT_DEPARTMENT_SORT, false, true)?,
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -5935,7 +6287,9 @@ fn parse_get_livechat_department_autocomplete(
                     "selector",
                     &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "selector",
         )?,
@@ -5944,14 +6298,18 @@ fn parse_get_livechat_department_autocomplete(
                 "onlyMyDepartments",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         show_archived: req
             .query(
                 "showArchived",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -5989,7 +6347,9 @@ fn parse_get_livechat_department_list_by_ids(
                     "ids",
                     &crate::schemas::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "ids",
         )?,
@@ -6028,7 +6388,9 @@ fn parse_post_livechat_department_archive_id(
                 req
                     .path(
                         0usize,
+                        "_id",
                         &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "_id",
@@ -6104,7 +6466,9 @@ fn parse_post_livechat_department_unarchive_id(
                 req
                     .path(
                         0usize,
+                        "_id",
                         &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "_id",
@@ -6140,7 +6504,15 @@ fn parse_get_livechat_department_id(
     )?;
     let input = GetLivechatDepartmentIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
         include_agents: req
@@ -6148,7 +6520,9 @@ fn parse_get_livechat_department_id(
                 "includeAgents",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -6176,7 +6550,15 @@ fn parse_put_livechat_department_id(
     )?;
     let input = PutLivechatDepartmentIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
         body: req.json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, false)?,
@@ -6206,7 +6588,15 @@ fn parse_delete_livechat_department_id(
     )?;
     let input = DeleteLivechatDepartmentIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -6236,7 +6626,13 @@ fn parse_get_livechat_department_id_agents(
     let input = GetLivechatDepartmentIdAgentsInput {
         id: required_param(
             Some(
-                req.path(0usize, &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "_id",
         )?,
@@ -6245,21 +6641,27 @@ fn parse_get_livechat_department_id_agents(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -6289,7 +6691,13 @@ fn parse_post_livechat_department_id_agents(
     let input = PostLivechatDepartmentIdAgentsInput {
         id: required_param(
             Some(
-                req.path(0usize, &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "_id",
         )?,
@@ -6360,7 +6768,9 @@ fn parse_get_livechat_inquiries_get_one(
                     "roomId",
                     &crate::schemas::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "roomId",
         )?,
@@ -6394,28 +6804,36 @@ fn parse_get_livechat_inquiries_list(
                 "department",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -6447,28 +6865,36 @@ fn parse_get_livechat_inquiries_queued_for_user(
                 "department",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -6626,7 +7052,9 @@ fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
                     "start",
                     &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "start",
         )?,
@@ -6636,7 +7064,9 @@ fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
                     "end",
                     &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "end",
         )?,
@@ -6646,7 +7076,9 @@ fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
                     "chartName",
                     &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "chartName",
         )?,
@@ -6655,7 +7087,9 @@ fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -6709,7 +7143,15 @@ fn parse_get_livechat_message_id(
 ) -> Result<GetLivechatMessageIdInput, ApiError> {
     let input = GetLivechatMessageIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
         token: required_param(
@@ -6718,12 +7160,22 @@ fn parse_get_livechat_message_id(
                     "token",
                     &crate::schemas::GET_LIVECHAT_MESSAGE_ID_TOKEN,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "token",
         )?,
         rid: required_param(
-            req.query("rid", &crate::schemas::GET_LIVECHAT_MESSAGE_ID_RID, true, true)?,
+            req
+                .query(
+                    "rid",
+                    &crate::schemas::GET_LIVECHAT_MESSAGE_ID_RID,
+                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
+                )?,
             "rid",
         )?,
     };
@@ -6748,7 +7200,15 @@ fn parse_put_livechat_message_id(
 ) -> Result<PutLivechatMessageIdInput, ApiError> {
     let input = PutLivechatMessageIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
         body: req.json_body(&crate::schemas::PUT_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
@@ -6774,7 +7234,15 @@ fn parse_delete_livechat_message_id(
 ) -> Result<DeleteLivechatMessageIdInput, ApiError> {
     let input = DeleteLivechatMessageIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
         body: req.json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
@@ -6827,7 +7295,13 @@ fn parse_get_livechat_messages_history_rid(
     let input = GetLivechatMessagesHistoryRidInput {
         rid: required_param(
             Some(
-                req.path(0usize, &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID)?,
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "rid",
         )?,
@@ -6837,7 +7311,9 @@ fn parse_get_livechat_messages_history_rid(
                     "token",
                     &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "token",
         )?,
@@ -6846,21 +7322,27 @@ fn parse_get_livechat_messages_history_rid(
                 "ls",
                 &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         end: req
             .query(
                 "end",
                 &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_END,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         limit: req
             .query(
                 "limit",
                 &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok(input)
@@ -6888,7 +7370,15 @@ fn parse_get_livechat_rid_messages(
     )?;
     let input = GetLivechatRidMessagesInput {
         rid: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "rid",
         )?,
         offset: req
@@ -6896,28 +7386,36 @@ fn parse_get_livechat_rid_messages(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_RID_MESSAGES_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_RID_MESSAGES_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         search_term: req
             .query(
                 "searchTerm",
                 &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -6949,14 +7447,37 @@ fn parse_get_livechat_monitors(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_MONITORS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
-            .query("count", &crate::schemas::GET_LIVECHAT_MONITORS_COUNT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_MONITORS_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         sort: req
-            .query("sort", &crate::schemas::GET_LIVECHAT_MONITORS_SORT, false, true)?,
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_MONITORS_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         text: req
-            .query("text", &crate::schemas::GET_LIVECHAT_MONITORS_TEXT, false, true)?,
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_MONITORS_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7041,7 +7562,9 @@ fn parse_get_livechat_monitors_username(
                 req
                     .path(
                         0usize,
+                        "username",
                         &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "username",
@@ -7121,19 +7644,37 @@ fn parse_get_livechat_priorities(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_PRIORITIES_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_PRIORITIES_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
-            .query("sort", &crate::schemas::GET_LIVECHAT_PRIORITIES_SORT, false, true)?,
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_PRIORITIES_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         text: req
-            .query("text", &crate::schemas::GET_LIVECHAT_PRIORITIES_TEXT, false, true)?,
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_PRIORITIES_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7213,7 +7754,9 @@ fn parse_get_livechat_priorities_priority_id(
                 req
                     .path(
                         0usize,
+                        "priorityId",
                         &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "priorityId",
@@ -7253,7 +7796,9 @@ fn parse_put_livechat_priorities_priority_id(
                 req
                     .path(
                         0usize,
+                        "priorityId",
                         &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "priorityId",
@@ -7298,27 +7843,55 @@ fn parse_get_livechat_queue(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_QUEUE_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         agent_id: req
             .query(
                 "agentId",
                 &crate::schemas::GET_LIVECHAT_QUEUE_AGENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         include_offline_agents: req
             .query(
                 "includeOfflineAgents",
                 &crate::schemas::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
-            .query("offset", &crate::schemas::GET_LIVECHAT_QUEUE_OFFSET, false, true)?,
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_QUEUE_OFFSET,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         count: req
-            .query("count", &crate::schemas::GET_LIVECHAT_QUEUE_COUNT, false, true)?,
-        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_QUEUE_SORT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_QUEUE_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_QUEUE_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7341,12 +7914,35 @@ fn parse_get_livechat_room(
 ) -> Result<GetLivechatRoomInput, ApiError> {
     let input = GetLivechatRoomInput {
         token: required_param(
-            req.query("token", &crate::schemas::GET_LIVECHAT_ROOM_TOKEN, true, true)?,
+            req
+                .query(
+                    "token",
+                    &crate::schemas::GET_LIVECHAT_ROOM_TOKEN,
+                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
+                )?,
             "token",
         )?,
-        rid: req.query("rid", &crate::schemas::GET_LIVECHAT_ROOM_RID, false, true)?,
+        rid: req
+            .query(
+                "rid",
+                &crate::schemas::GET_LIVECHAT_ROOM_RID,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         agent_id: req
-            .query("agentId", &crate::schemas::GET_LIVECHAT_ROOM_AGENT_ID, false, true)?,
+            .query(
+                "agentId",
+                &crate::schemas::GET_LIVECHAT_ROOM_AGENT_ID,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok(input)
 }
@@ -7454,7 +8050,9 @@ fn parse_get_livechat_room_join(
                     "roomId",
                     &crate::schemas::GET_LIVECHAT_ROOM_JOIN_ROOM_ID,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "roomId",
         )?,
@@ -7587,7 +8185,13 @@ fn parse_post_livechat_room_rid_priority(
     let input = PostLivechatRoomRidPriorityInput {
         rid: required_param(
             Some(
-                req.path(0usize, &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "rid",
         )?,
@@ -7620,7 +8224,13 @@ fn parse_delete_livechat_room_rid_priority(
     let input = DeleteLivechatRoomRidPriorityInput {
         rid: required_param(
             Some(
-                req.path(0usize, &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "rid",
         )?,
@@ -7651,59 +8261,149 @@ fn parse_get_livechat_rooms(
     )?;
     let input = GetLivechatRoomsInput {
         agents: req
-            .query("agents", &crate::schemas::GET_LIVECHAT_ROOMS_AGENTS, false, true)?,
+            .query(
+                "agents",
+                &crate::schemas::GET_LIVECHAT_ROOMS_AGENTS,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         department_id: req
             .query(
                 "departmentId",
                 &crate::schemas::GET_LIVECHAT_ROOMS_DEPARTMENT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
-        open: req.query("open", &crate::schemas::GET_LIVECHAT_ROOMS_OPEN, false, true)?,
+        open: req
+            .query(
+                "open",
+                &crate::schemas::GET_LIVECHAT_ROOMS_OPEN,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         created_at: req
             .query(
                 "createdAt",
                 &crate::schemas::GET_LIVECHAT_ROOMS_CREATED_AT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         closed_at: req
             .query(
                 "closedAt",
                 &crate::schemas::GET_LIVECHAT_ROOMS_CLOSED_AT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
-        tags: req.query("tags", &crate::schemas::GET_LIVECHAT_ROOMS_TAGS, false, true)?,
+        tags: req
+            .query(
+                "tags",
+                &crate::schemas::GET_LIVECHAT_ROOMS_TAGS,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         custom_fields: req
             .query(
                 "customFields",
                 &crate::schemas::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         room_name: req
             .query(
                 "roomName",
                 &crate::schemas::GET_LIVECHAT_ROOMS_ROOM_NAME,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         onhold: req
-            .query("onhold", &crate::schemas::GET_LIVECHAT_ROOMS_ONHOLD, false, true)?,
+            .query(
+                "onhold",
+                &crate::schemas::GET_LIVECHAT_ROOMS_ONHOLD,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         queued: req
-            .query("queued", &crate::schemas::GET_LIVECHAT_ROOMS_QUEUED, false, true)?,
+            .query(
+                "queued",
+                &crate::schemas::GET_LIVECHAT_ROOMS_QUEUED,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         units: req
-            .query("units", &crate::schemas::GET_LIVECHAT_ROOMS_UNITS, false, true)?,
+            .query(
+                "units",
+                &crate::schemas::GET_LIVECHAT_ROOMS_UNITS,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         offset: req
-            .query("offset", &crate::schemas::GET_LIVECHAT_ROOMS_OFFSET, false, true)?,
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_ROOMS_OFFSET,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         count: req
-            .query("count", &crate::schemas::GET_LIVECHAT_ROOMS_COUNT, false, true)?,
-        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_ROOMS_SORT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_ROOMS_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_ROOMS_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         fields: req
-            .query("fields", &crate::schemas::GET_LIVECHAT_ROOMS_FIELDS, false, true)?,
+            .query(
+                "fields",
+                &crate::schemas::GET_LIVECHAT_ROOMS_FIELDS,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         query: req
-            .query("query", &crate::schemas::GET_LIVECHAT_ROOMS_QUERY, false, true)?,
+            .query(
+                "query",
+                &crate::schemas::GET_LIVECHAT_ROOMS_QUERY,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7809,11 +8509,42 @@ fn parse_get_livechat_sla(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatSlaInput {
-        text: req.query("text", &crate::schemas::GET_LIVECHAT_SLA_TEXT, false, true)?,
-        count: req.query("count", &crate::schemas::GET_LIVECHAT_SLA_COUNT, false, true)?,
-        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_SLA_SORT, false, true)?,
+        text: req
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_SLA_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        count: req
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_SLA_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_SLA_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         offset: req
-            .query("offset", &crate::schemas::GET_LIVECHAT_SLA_OFFSET, false, true)?,
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_SLA_OFFSET,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7866,7 +8597,15 @@ fn parse_get_livechat_sla_sla_id(
     )?;
     let input = GetLivechatSlaSlaIdInput {
         sla_id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "slaId",
+                        &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "slaId",
         )?,
     };
@@ -7895,7 +8634,15 @@ fn parse_put_livechat_sla_sla_id(
     )?;
     let input = PutLivechatSlaSlaIdInput {
         sla_id: required_param(
-            Some(req.path(0usize, &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "slaId",
+                        &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "slaId",
         )?,
     };
@@ -7924,7 +8671,15 @@ fn parse_delete_livechat_sla_sla_id(
     )?;
     let input = DeleteLivechatSlaSlaIdInput {
         sla_id: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "slaId",
+                        &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "slaId",
         )?,
     };
@@ -7953,7 +8708,9 @@ fn parse_post_livechat_sms_incoming_service(
                 req
                     .path(
                         0usize,
+                        "service",
                         &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "service",
@@ -7989,20 +8746,59 @@ fn parse_get_livechat_tags(
     )?;
     let input = GetLivechatTagsInput {
         offset: req
-            .query("offset", &crate::schemas::GET_LIVECHAT_TAGS_OFFSET, false, true)?,
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_TAGS_OFFSET,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         count: req
-            .query("count", &crate::schemas::GET_LIVECHAT_TAGS_COUNT, false, true)?,
-        text: req.query("text", &crate::schemas::GET_LIVECHAT_TAGS_TEXT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_TAGS_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        text: req
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_TAGS_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         department: req
             .query(
                 "department",
                 &crate::schemas::GET_LIVECHAT_TAGS_DEPARTMENT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         view_all: req
-            .query("viewAll", &crate::schemas::GET_LIVECHAT_TAGS_VIEW_ALL, false, true)?,
-        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_TAGS_SORT, false, true)?,
+            .query(
+                "viewAll",
+                &crate::schemas::GET_LIVECHAT_TAGS_VIEW_ALL,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_TAGS_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8081,7 +8877,15 @@ fn parse_get_livechat_tags_tag_id(
     )?;
     let input = GetLivechatTagsTagIdInput {
         tag_id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "tagId",
+                        &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "tagId",
         )?,
     };
@@ -8132,7 +8936,15 @@ fn parse_post_livechat_transcript_rid(
     )?;
     let input = PostLivechatTranscriptRidInput {
         rid: required_param(
-            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "rid",
         )?,
         body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, false)?,
@@ -8162,7 +8974,15 @@ fn parse_delete_livechat_transcript_rid(
     )?;
     let input = DeleteLivechatTranscriptRidInput {
         rid: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "rid",
         )?,
     };
@@ -8192,7 +9012,13 @@ fn parse_get_livechat_transfer_history_rid(
     let input = GetLivechatTransferHistoryRidInput {
         rid: required_param(
             Some(
-                req.path(0usize, &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "rid",
         )?,
@@ -8201,21 +9027,27 @@ fn parse_get_livechat_transfer_history_rid(
                 "count",
                 &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         offset: req
             .query(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -8248,12 +9080,28 @@ fn parse_get_livechat_triggers(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_TRIGGERS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
-            .query("count", &crate::schemas::GET_LIVECHAT_TRIGGERS_COUNT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_TRIGGERS_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         sort: req
-            .query("sort", &crate::schemas::GET_LIVECHAT_TRIGGERS_SORT, false, true)?,
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_TRIGGERS_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8341,7 +9189,15 @@ fn parse_get_livechat_triggers_id(
     )?;
     let input = GetLivechatTriggersIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -8370,7 +9226,15 @@ fn parse_delete_livechat_triggers_id(
     )?;
     let input = DeleteLivechatTriggersIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "_id",
+                        &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -8398,12 +9262,42 @@ fn parse_get_livechat_units(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUnitsInput {
-        text: req.query("text", &crate::schemas::GET_LIVECHAT_UNITS_TEXT, false, true)?,
+        text: req
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_UNITS_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         offset: req
-            .query("offset", &crate::schemas::GET_LIVECHAT_UNITS_OFFSET, false, true)?,
+            .query(
+                "offset",
+                &crate::schemas::GET_LIVECHAT_UNITS_OFFSET,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         count: req
-            .query("count", &crate::schemas::GET_LIVECHAT_UNITS_COUNT, false, true)?,
-        sort: req.query("sort", &crate::schemas::GET_LIVECHAT_UNITS_SORT, false, true)?,
+            .query(
+                "count",
+                &crate::schemas::GET_LIVECHAT_UNITS_COUNT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
+        sort: req
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_UNITS_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8456,7 +9350,15 @@ fn parse_get_livechat_units_unit_id(
     )?;
     let input = GetLivechatUnitsUnitIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "id",
+                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "id",
         )?,
     };
@@ -8485,7 +9387,15 @@ fn parse_post_livechat_units_id(
     )?;
     let input = PostLivechatUnitsIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_UNITS_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "id",
+                        &crate::schemas::POST_LIVECHAT_UNITS_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "id",
         )?,
         body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, false)?,
@@ -8515,7 +9425,15 @@ fn parse_delete_livechat_units_id(
     )?;
     let input = DeleteLivechatUnitsIdInput {
         id: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "id",
+                        &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "id",
         )?,
     };
@@ -8548,7 +9466,9 @@ fn parse_get_livechat_units_unit_id_departments(
                 req
                     .path(
                         0usize,
+                        "unitId",
                         &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "unitId",
@@ -8558,14 +9478,18 @@ fn parse_get_livechat_units_unit_id_departments(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -8602,7 +9526,9 @@ fn parse_get_livechat_units_unit_id_departments_available(
                 req
                     .path(
                         0usize,
+                        "unitId",
                         &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "unitId",
@@ -8612,28 +9538,36 @@ fn parse_get_livechat_units_unit_id_departments_available(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         text: req
             .query(
                 "text",
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         only_my_departments: req
             .query(
                 "onlyMyDepartments",
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -8670,7 +9604,9 @@ fn parse_get_livechat_units_unit_id_monitors(
                 req
                     .path(
                         0usize,
+                        "unitId",
                         &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "unitId",
@@ -8702,7 +9638,15 @@ fn parse_post_livechat_upload(
 ) -> Result<PostLivechatUploadInput, ApiError> {
     let input = PostLivechatUploadInput {
         rid: required_param(
-            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_UPLOAD_RID)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "rid",
+                        &crate::schemas::POST_LIVECHAT_UPLOAD_RID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "rid",
         )?,
         x_visitor_token: required_param(
@@ -8711,6 +9655,7 @@ fn parse_post_livechat_upload(
                     "x-visitor-token",
                     &crate::schemas::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN,
                     true,
+                    crate::rt::Style::Simple,
                 )?,
             "x-visitor-token",
         )?,
@@ -8741,7 +9686,15 @@ fn parse_get_livechat_users_type(
     )?;
     let input = GetLivechatUsersTypeInput {
         type_: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "type",
+                        &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "type",
         )?,
         offset: req
@@ -8749,40 +9702,64 @@ fn parse_get_livechat_users_type(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
-            .query("sort", &crate::schemas::GET_LIVECHAT_USERS_TYPE_SORT, false, true)?,
+            .query(
+                "sort",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_SORT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         only_available: req
             .query(
                 "onlyAvailable",
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         show_idle_agents: req
             .query(
                 "showIdleAgents",
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         exclude_id: req
             .query(
                 "excludeId",
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         text: req
-            .query("text", &crate::schemas::GET_LIVECHAT_USERS_TYPE_TEXT, false, true)?,
+            .query(
+                "text",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_TEXT,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8809,7 +9786,15 @@ fn parse_post_livechat_users_type(
     )?;
     let input = PostLivechatUsersTypeInput {
         type_: required_param(
-            Some(req.path(0usize, &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "type",
+                        &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "type",
         )?,
         body: req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, false)?,
@@ -8839,11 +9824,27 @@ fn parse_get_livechat_users_type_id(
     )?;
     let input = GetLivechatUsersTypeIdInput {
         type_: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "type",
+                        &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "type",
         )?,
         id: required_param(
-            Some(req.path(1usize, &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        1usize,
+                        "_id",
+                        &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -8872,11 +9873,27 @@ fn parse_delete_livechat_users_type_id(
     )?;
     let input = DeleteLivechatUsersTypeIdInput {
         type_: required_param(
-            Some(req.path(0usize, &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "type",
+                        &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "type",
         )?,
         id: required_param(
-            Some(req.path(1usize, &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?),
+            Some(
+                req
+                    .path(
+                        1usize,
+                        "_id",
+                        &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "_id",
         )?,
     };
@@ -8949,7 +9966,15 @@ fn parse_get_livechat_visitor_token(
 ) -> Result<GetLivechatVisitorTokenInput, ApiError> {
     let input = GetLivechatVisitorTokenInput {
         token: required_param(
-            Some(req.path(0usize, &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN)?),
+            Some(
+                req
+                    .path(
+                        0usize,
+                        "token",
+                        &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN,
+                        crate::rt::Style::Simple,
+                    )?,
+            ),
             "token",
         )?,
     };
@@ -8975,7 +10000,13 @@ fn parse_delete_livechat_visitor_token(
     let input = DeleteLivechatVisitorTokenInput {
         token: required_param(
             Some(
-                req.path(0usize, &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
+                req
+                    .path(
+                        0usize,
+                        "token",
+                        &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "token",
         )?,
@@ -9006,7 +10037,13 @@ fn parse_get_livechat_visitor_token_room(
     let input = GetLivechatVisitorTokenRoomInput {
         token: required_param(
             Some(
-                req.path(0usize, &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
+                req
+                    .path(
+                        0usize,
+                        "token",
+                        &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN,
+                        crate::rt::Style::Simple,
+                    )?,
             ),
             "token",
         )?,
@@ -9041,7 +10078,9 @@ fn parse_get_livechat_visitors_autocomplete(
                     "selector",
                     &crate::schemas::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "selector",
         )?,
@@ -9083,7 +10122,9 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
                 req
                     .path(
                         0usize,
+                        "roomId",
                         &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "roomId",
@@ -9093,7 +10134,9 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
                 req
                     .path(
                         1usize,
+                        "visitorId",
                         &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "visitorId",
@@ -9103,21 +10146,27 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -9159,7 +10208,9 @@ fn parse_get_livechat_visitor_info(
                     "visitorId",
                     &crate::schemas::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "visitorId",
         )?,
@@ -9193,7 +10244,9 @@ fn parse_get_livechat_visitors_pages_visited_room_id(
                 req
                     .path(
                         0usize,
+                        "roomId",
                         &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "roomId",
@@ -9234,7 +10287,9 @@ fn parse_get_livechat_visitors_search(
                     "term",
                     &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_TERM,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "term",
         )?,
@@ -9243,21 +10298,27 @@ fn parse_get_livechat_visitors_search(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -9292,7 +10353,9 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
                 req
                     .path(
                         0usize,
+                        "roomId",
                         &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "roomId",
@@ -9302,7 +10365,9 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
                 req
                     .path(
                         1usize,
+                        "visitorId",
                         &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "visitorId",
@@ -9312,49 +10377,63 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
                 "offset",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         search_text: req
             .query(
                 "searchText",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         closed_chats_only: req
             .query(
                 "closedChatsOnly",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         served_chats_only: req
             .query(
                 "servedChatsOnly",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         source: req
             .query(
                 "source",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -9464,11 +10543,32 @@ fn parse_get_contact_search(
     )?;
     let input = GetContactSearchInput {
         email: req
-            .query("email", &crate::schemas::GET_CONTACT_SEARCH_EMAIL, false, true)?,
+            .query(
+                "email",
+                &crate::schemas::GET_CONTACT_SEARCH_EMAIL,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         phone: req
-            .query("phone", &crate::schemas::GET_CONTACT_SEARCH_PHONE, false, true)?,
+            .query(
+                "phone",
+                &crate::schemas::GET_CONTACT_SEARCH_PHONE,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
         custom: req
-            .query("custom", &crate::schemas::GET_CONTACT_SEARCH_CUSTOM, false, true)?,
+            .query(
+                "custom",
+                &crate::schemas::GET_CONTACT_SEARCH_CUSTOM,
+                false,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9553,7 +10653,9 @@ fn parse_get_omnichannel_contacts_channels(
                     "contactId",
                     &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "contactId",
         )?,
@@ -9588,21 +10690,27 @@ fn parse_get_omnichannel_contacts_check_existence(
                 "contactId",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         email: req
             .query(
                 "email",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         phone: req
             .query(
                 "phone",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -9675,7 +10783,9 @@ fn parse_get_omnichannel_contacts_get(
                     "contactId",
                     &crate::schemas::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "contactId",
         )?,
@@ -9709,21 +10819,27 @@ fn parse_get_omnichannel_contacts_history(
                 "offset",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         contact_id: required_param(
             req
@@ -9731,7 +10847,9 @@ fn parse_get_omnichannel_contacts_history(
                     "contactId",
                     &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID,
                     true,
-                    true,
+                    crate::rt::Style::Form {
+                        explode: true,
+                    },
                 )?,
             "contactId",
         )?,
@@ -9740,7 +10858,9 @@ fn parse_get_omnichannel_contacts_history(
                 "source",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -9773,35 +10893,45 @@ fn parse_get_omnichannel_contacts_search(
                 "offset",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         count: req
             .query(
                 "count",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         sort: req
             .query(
                 "sort",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         search_text: req
             .query(
                 "searchText",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
         unknown: req
             .query(
                 "unknown",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN,
                 false,
-                true,
+                crate::rt::Style::Form {
+                    explode: true,
+                },
             )?,
     };
     Ok((credentials, input))
@@ -9916,7 +11046,9 @@ fn parse_post_omnichannel_rid_request_transcript(
                 req
                     .path(
                         0usize,
+                        "rid",
                         &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
+                        crate::rt::Style::Simple,
                     )?,
             ),
             "rid",

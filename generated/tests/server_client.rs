@@ -929,7 +929,9 @@ impl Api for Examples {
         input: PostLivechatAppearanceInput,
     ) -> Result<PostLivechatAppearanceResponse, ApiError> {
         let expected = PostLivechatAppearanceInput {
-            body: Some(serde_json::from_str("[]").unwrap()),
+            body: Some(
+                serde_json::from_str("[{\"_id\":\"sample\",\"value\":true}]").unwrap(),
+            ),
         };
         if input != expected {
             return Err(
@@ -5057,7 +5059,9 @@ async fn every_operation_round_trips() {
     }
     unimplemented += 1;
     let input = PostLivechatAppearanceInput {
-        body: Some(serde_json::from_str("[]").unwrap()),
+        body: Some(
+            serde_json::from_str("[{\"_id\":\"sample\",\"value\":true}]").unwrap(),
+        ),
     };
     let expected: PostLivechatAppearanceResponse = PostLivechatAppearanceResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),

@@ -4,6 +4,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::Style;
+
 /// What can go wrong when calling the API.
 #[derive(Debug)]
 pub enum ClientError {
@@ -58,6 +60,11 @@ impl From<reqwest::Error> for ClientError {
 /// Appends one percent-encoded path segment.
 pub fn push_segment(url: &mut String, segment: &str) {
     url.push('/');
+    // `.` and `..` would be removed from the path as dot segments.
+    if segment == "." || segment == ".." {
+        url.push_str(&"%2E".repeat(segment.len()));
+        return;
+    }
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             url.push(b as char);
@@ -67,13 +74,8 @@ pub fn push_segment(url: &mut String, segment: &str) {
     }
 }
 
-/// A parameter value as text (strings as they are, other scalars as JSON).
-pub fn param_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ClientError> {
-    match serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))? {
-        Value::String(s) => Ok(s),
-        Value::Array(items) => Ok(items.iter().map(scalar_text).collect::<Vec<_>>().join(",")),
-        other => Ok(scalar_text(&other)),
-    }
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Value, ClientError> {
+    serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -84,22 +86,61 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
-/// Adds a query parameter: arrays repeat the name when `explode`, else join with commas;
-/// objects become `name[key]=value` pairs.
-pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T, explode: bool) -> Result<(), ClientError> {
-    match serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))? {
-        Value::Array(items) if explode => {
-            for item in &items {
+/// The pieces of a value: array items, or an object's keys and values in turn, or the value.
+fn pieces(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().map(scalar_text).collect(),
+        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
+        other => vec![scalar_text(other)],
+    }
+}
+
+/// A header or cookie value as text, in the parameter's style.
+pub fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, ClientError> {
+    let v = to_json(value)?;
+    Ok(match style {
+        Style::Json => v.to_string(),
+        _ => pieces(&v).join(","),
+    })
+}
+
+/// Appends a path parameter (percent-encoded) in its style.
+pub fn push_path_param<T: Serialize + ?Sized>(url: &mut String, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
+    let v = to_json(value)?;
+    let text = match style {
+        Style::Json => v.to_string(),
+        Style::Label { explode } => format!(".{}", pieces(&v).join(if explode { "." } else { "," })),
+        Style::Matrix { explode: true } if v.is_array() => pieces(&v).iter().map(|p| format!(";{name}={p}")).collect(),
+        Style::Matrix { .. } => format!(";{name}={}", pieces(&v).join(",")),
+        _ => pieces(&v).join(","),
+    };
+    push_segment(url, &text);
+    Ok(())
+}
+
+/// Adds a query parameter in its style.
+pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
+    let v = to_json(value)?;
+    match (style, &v) {
+        (Style::Json, _) => query.push((name.to_owned(), v.to_string())),
+        (Style::DeepObject, Value::Object(map)) => {
+            for (k, item) in map {
+                query.push((format!("{name}[{k}]"), scalar_text(item)));
+            }
+        }
+        (Style::Form { explode: true }, Value::Array(items)) => {
+            for item in items {
                 query.push((name.to_owned(), scalar_text(item)));
             }
         }
-        Value::Object(map) => {
-            for (k, v) in &map {
-                query.push((format!("{name}[{k}]"), scalar_text(v)));
+        (Style::Form { explode: true }, Value::Object(map)) => {
+            for (k, item) in map {
+                query.push((k.clone(), scalar_text(item)));
             }
         }
-        Value::Array(items) => query.push((name.to_owned(), items.iter().map(scalar_text).collect::<Vec<_>>().join(","))),
-        other => query.push((name.to_owned(), scalar_text(&other))),
+        (Style::SpaceDelimited, _) => query.push((name.to_owned(), pieces(&v).join(" "))),
+        (Style::PipeDelimited, _) => query.push((name.to_owned(), pieces(&v).join("|"))),
+        _ => query.push((name.to_owned(), pieces(&v).join(","))),
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::validate::{self, Options, Schema, Type};
-use super::ErrorBody;
+use super::{ErrorBody, Style};
 
 /// Settings of a generated router.
 #[derive(Debug, Clone)]
@@ -162,27 +162,102 @@ fn is_object_schema(schema: &Schema, depth: usize) -> bool {
     depth < 16 && (schema.types.contains(&Type::Object) || schema.all_of.iter().any(|s| is_object_schema(s, depth + 1)))
 }
 
-fn is_array(schema: &Schema) -> bool {
-    schema.types.contains(&Type::Array)
+/// The JSON shape a parameter's schema asks for (looking through `allOf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Array,
+    Object,
+    Scalar,
+}
+
+fn shape(schema: &Schema) -> Shape {
+    let mut s = schema;
+    for _ in 0..16 {
+        if s.types.contains(&Type::Array) && !s.types.contains(&Type::String) {
+            return Shape::Array;
+        }
+        if s.types.contains(&Type::Object) {
+            return Shape::Object;
+        }
+        match s.all_of.first() {
+            Some(next) if s.types.is_empty() => s = next,
+            _ => break,
+        }
+    }
+    Shape::Scalar
+}
+
+/// The declared properties of an object schema (looking through `allOf`).
+fn object_properties(schema: &Schema) -> Vec<(&'static str, &'static Schema)> {
+    fn collect(schema: &Schema, depth: usize, out: &mut Vec<(&'static str, &'static Schema)>) {
+        if depth < 16 {
+            out.extend_from_slice(schema.properties);
+            for s in schema.all_of {
+                collect(s, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    collect(schema, 0, &mut out);
+    out
 }
 
 impl RequestParts {
     /// The path parameter at `index` (in template order), parsed and validated.
-    pub fn path<T: DeserializeOwned>(&self, index: usize, schema: &Schema) -> Result<T, ApiError> {
+    pub fn path<T: DeserializeOwned>(&self, index: usize, name: &str, schema: &Schema, style: Style) -> Result<T, ApiError> {
         let raw = self.path.get(index).map(String::as_str).unwrap_or("");
-        let value = validate::parse_param(schema, raw, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
-        decode(value)
+        let raw = match style {
+            Style::Label { .. } => raw.strip_prefix('.').unwrap_or(raw),
+            Style::Matrix { .. } => raw.strip_prefix(&format!(";{name}=")).unwrap_or(raw),
+            _ => raw,
+        };
+        let (delimiter, repeated) = match style {
+            Style::Label { explode: true } => (".".to_owned(), true),
+            Style::Matrix { explode: true } => (format!(";{name}="), true),
+            _ => (",".to_owned(), false),
+        };
+        let values: Vec<&str> = if repeated && shape(schema) == Shape::Array { raw.split(delimiter.as_str()).collect() } else { vec![raw] };
+        let style = if repeated { Style::Form { explode: true } } else { Style::Simple };
+        decode(self.param_value(name, values, schema, style)?)
     }
 
-    /// A query parameter: every `name=` (and `name[]=`) value, parsed and validated.
-    pub fn query<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, explode: bool) -> Result<Option<T>, ApiError> {
-        let bracketed = format!("{name}[]");
-        let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name || *k == bracketed).map(|(_, v)| v.as_str()).collect();
-        self.param(name, values, schema, required, explode)
+    /// A query parameter, parsed by its style and validated.
+    pub fn query<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+        let value = match (style, shape(schema)) {
+            (Style::DeepObject, _) => {
+                let prefix = format!("{name}[");
+                let mut object = serde_json::Map::new();
+                for (k, v) in &self.query {
+                    if let Some(key) = k.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(']')) {
+                        object.insert(key.to_owned(), Value::String(v.clone()));
+                    }
+                }
+                (!object.is_empty()).then_some(Value::Object(object))
+            }
+            (Style::Form { explode: true }, Shape::Object) => {
+                let mut object = serde_json::Map::new();
+                for (key, _) in object_properties(schema) {
+                    if let Some((_, v)) = self.query.iter().find(|(k, _)| k == key) {
+                        object.insert((*key).to_owned(), Value::String(v.clone()));
+                    }
+                }
+                (!object.is_empty()).then_some(Value::Object(object))
+            }
+            _ => {
+                let bracketed = format!("{name}[]");
+                let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name || *k == bracketed).map(|(_, v)| v.as_str()).collect();
+                if values.is_empty() {
+                    None
+                } else {
+                    Some(self.param_value(name, values, schema, style)?)
+                }
+            }
+        };
+        self.finish(name, value, schema, required)
     }
 
     /// A header parameter, parsed and validated.
-    pub fn header<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
+    pub fn header<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let mut values = Vec::new();
         for v in self.headers.get_all(name) {
             match v.to_str() {
@@ -190,21 +265,64 @@ impl RequestParts {
                 Err(_) => return Err(ApiError::invalid_params(&format!("header '{name}' is not visible ASCII"))),
             }
         }
-        self.param(name, values, schema, required, false)
+        let value = if values.is_empty() { None } else { Some(self.param_value(name, vec![values[0]], schema, style)?) };
+        self.finish(name, value, schema, required)
     }
 
-    fn param<T: DeserializeOwned>(&self, name: &str, values: Vec<&str>, schema: &Schema, required: bool, explode: bool) -> Result<Option<T>, ApiError> {
-        if values.is_empty() {
-            return if required { Err(ApiError::invalid_params(&format!("must have required property '{name}'"))) } else { Ok(None) };
+    /// A cookie parameter, parsed and validated.
+    pub fn cookie<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+        let mut found = None;
+        for header in self.headers.get_all(header::COOKIE) {
+            let Ok(text) = header.to_str() else { continue };
+            for pair in text.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    if k == name && found.is_none() {
+                        found = Some(v.to_owned());
+                    }
+                }
+            }
         }
-        let value = if is_array(schema) && (explode || values.len() > 1) {
-            let mut items = Value::Array(values.iter().map(|v| Value::String((*v).to_owned())).collect());
-            validate::validate(schema, &mut items, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
-            items
-        } else {
-            validate::parse_param(schema, values[0], self.options).map_err(|e| ApiError::invalid_params(&e.message))?
+        let value = match &found {
+            Some(v) => Some(self.param_value(name, vec![v.as_str()], schema, style)?),
+            None => None,
         };
-        decode(value).map(Some)
+        self.finish(name, value, schema, required)
+    }
+
+    /// Builds the JSON value of a parameter from its text (parameters are always text, so
+    /// scalars are coerced to the schema's type whatever the router's setting).
+    fn param_value(&self, name: &str, values: Vec<&str>, schema: &Schema, style: Style) -> Result<Value, ApiError> {
+        let first = values.first().copied().unwrap_or("");
+        let delimiter = match style {
+            Style::SpaceDelimited => ' ',
+            Style::PipeDelimited => '|',
+            _ => ',',
+        };
+        let value = match (style, shape(schema)) {
+            (Style::Json, _) => serde_json::from_str(first).map_err(|_| ApiError::invalid_params(&format!("'{name}' must be JSON")))?,
+            (Style::Form { explode: true }, Shape::Array) => Value::Array(values.iter().map(|v| Value::String((*v).to_owned())).collect()),
+            (_, Shape::Array) if first.is_empty() => Value::Array(Vec::new()),
+            (_, Shape::Array) => Value::Array(first.split(delimiter).map(|v| Value::String(v.to_owned())).collect()),
+            (_, Shape::Object) => {
+                let parts: Vec<&str> = first.split(delimiter).collect();
+                Value::Object(parts.chunks(2).filter_map(|kv| match kv {
+                    [k, v] => Some(((*k).to_owned(), Value::String((*v).to_owned()))),
+                    _ => None,
+                }).collect())
+            }
+            _ => Value::String(first.to_owned()),
+        };
+        let mut value = value;
+        validate::validate(schema, &mut value, Options { coerce_types: true }).map_err(|e| ApiError::invalid_params(&e.message))?;
+        Ok(value)
+    }
+
+    fn finish<T: DeserializeOwned>(&self, name: &str, value: Option<Value>, _schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
+        match value {
+            Some(v) => decode(v).map(Some),
+            None if required => Err(ApiError::invalid_params(&format!("must have required property '{name}'"))),
+            None => Ok(None),
+        }
     }
 
     /// Credential headers, all present or the documented 401.

@@ -330,10 +330,7 @@ fn build_operation(
                 },
             },
         };
-        let explode = data.explode.unwrap_or(matches!(
-            param,
-            Parameter::Query { .. } | Parameter::Cookie { .. }
-        ));
+        let style = param_style(param, &data.format);
         params.push(Param {
             rust: ns.claim(&snake_ident(&data.name, "param")),
             wire: data.name.clone(),
@@ -350,7 +347,7 @@ fn build_operation(
                 description: data.description.clone(),
             },
             deprecated: data.deprecated.unwrap_or(false),
-            explode,
+            style,
         });
     }
 
@@ -550,6 +547,42 @@ fn build_operation(
     })
 }
 
+/// The serialization of a parameter, from its `style`, `explode` (whose default depends on the
+/// style) and whether it is given as `content` (JSON text).
+fn param_style(param: &Parameter, format: &ParameterSchemaOrContent) -> ParamStyle {
+    use openapiv3::{CookieStyle, PathStyle, QueryStyle};
+    if matches!(format, ParameterSchemaOrContent::Content(_)) {
+        return ParamStyle::Json;
+    }
+    let explode = |default: bool| param_data(param).0.explode.unwrap_or(default);
+    match param {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => ParamStyle::Form {
+                explode: explode(true),
+            },
+            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParamStyle::DeepObject,
+        },
+        Parameter::Cookie {
+            style: CookieStyle::Form,
+            ..
+        } => ParamStyle::Form {
+            explode: explode(true),
+        },
+        Parameter::Path { style, .. } => match style {
+            PathStyle::Simple => ParamStyle::Simple,
+            PathStyle::Label => ParamStyle::Label {
+                explode: explode(false),
+            },
+            PathStyle::Matrix => ParamStyle::Matrix {
+                explode: explode(false),
+            },
+        },
+        Parameter::Header { .. } => ParamStyle::Simple,
+    }
+}
+
 /// The media type to use among `content`: JSON first, then text, then anything.
 fn pick_media(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
@@ -731,7 +764,7 @@ fn split_path(
                         })),
                         docs: Docs::default(),
                         deprecated: false,
-                        explode: false,
+                        style: ParamStyle::Simple,
                     });
                 }
                 segments.push(RawSegment::Param(name.to_owned()));
@@ -753,7 +786,7 @@ fn split_path(
                                 schema: VRef::any(),
                                 docs: Docs::default(),
                                 deprecated: false,
-                                explode: false,
+                                style: ParamStyle::Simple,
                             });
                         }
                     }

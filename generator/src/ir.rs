@@ -406,8 +406,38 @@ pub struct Param {
     pub docs: Docs,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// `explode` for arrays in the query (`a=1&a=2` when true, `a=1,2` when false).
-    pub explode: bool,
+    /// How the value is written (OpenAPI `style`, `explode`, or `content` for JSON text).
+    pub style: ParamStyle,
+}
+
+/// How a parameter value is serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form` (query, cookie): `a=1&a=2` exploded, `a=1,2` otherwise.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `simple` (path, header): `1,2`.
+    Simple,
+    /// `label` (path): `.1.2` exploded, `.1,2` otherwise.
+    Label {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `matrix` (path): `;a=1;a=2` exploded, `;a=1,2` otherwise.
+    Matrix {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited` (query): `a=1%202`.
+    SpaceDelimited,
+    /// `pipeDelimited` (query): `a=1|2`.
+    PipeDelimited,
+    /// `deepObject` (query): `a[x]=1&a[y]=2`.
+    DeepObject,
+    /// `content: {application/json: ...}`: the value is JSON text.
+    Json,
 }
 
 /// A request body.

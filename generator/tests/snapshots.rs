@@ -56,3 +56,11 @@ fn polymorphism() {
 fn names() {
     snapshot("names.yaml", &["src/models.rs", "src/operations.rs"]);
 }
+
+#[test]
+fn parameters() {
+    snapshot(
+        "params.yaml",
+        &["src/operations.rs", "src/server.rs", "src/client.rs"],
+    );
+}

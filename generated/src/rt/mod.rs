@@ -12,6 +12,37 @@ pub mod validate;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+/// How a parameter value is written in a URL, header or cookie (OpenAPI `style` and
+/// `explode`; `Json` for parameters given as `content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `form`: `a=1&a=2` exploded, `a=1,2` otherwise.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `simple`: `1,2`.
+    Simple,
+    /// `label`: `.1.2` exploded, `.1,2` otherwise.
+    Label {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `matrix`: `;a=1;a=2` exploded, `;a=1,2` otherwise.
+    Matrix {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited`: `1 2`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `1|2`.
+    PipeDelimited,
+    /// `deepObject`: `a[x]=1&a[y]=2`.
+    DeepObject,
+    /// JSON text.
+    Json,
+}
+
 /// The error body Rocket.Chat sends: `{"success": false, "error": "...", "errorType": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::operations::{has_status_field, operation_docs};
+use super::operations::{has_status_field, operation_docs, style_tokens};
 use crate::ir::*;
 
 /// Characters kept as they are in a literal path segment (RFC 3986 `pchar` minus `%`).
@@ -31,7 +31,7 @@ pub fn emit(api: &Api) -> TokenStream {
         #![allow(unused_imports)]
         use crate::models::*;
         use crate::operations::*;
-        use crate::rt::client::{param_text, push_query, push_segment, Received};
+        use crate::rt::client::{param_text, push_path_param, push_query, Received};
         pub use crate::rt::client::ClientError;
 
         /// A client for the API.
@@ -106,8 +106,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                     url_parts.push(quote!(url.push_str(#literal);));
                     literal.clear();
                 }
-                let f = ident(&op.params[*i].rust);
-                url_parts.push(quote!(push_segment(&mut url, &param_text(&input.#f)?);));
+                let p = &op.params[*i];
+                let f = ident(&p.rust);
+                let wire = &p.wire;
+                let style = style_tokens(p.style);
+                url_parts.push(quote!(push_path_param(&mut url, #wire, &input.#f, #style)?;));
             }
         }
     }
@@ -121,11 +124,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         .map(|p| {
             let f = ident(&p.rust);
             let wire = &p.wire;
-            let explode = p.explode;
+            let style = style_tokens(p.style);
             if p.required {
-                quote!(push_query(&mut query, #wire, &input.#f, #explode)?;)
+                quote!(push_query(&mut query, #wire, &input.#f, #style)?;)
             } else {
-                quote!(if let Some(v) = &input.#f { push_query(&mut query, #wire, v, #explode)?; })
+                quote!(if let Some(v) = &input.#f { push_query(&mut query, #wire, v, #style)?; })
             }
         });
     let headers = op
@@ -135,10 +138,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         .map(|p| {
             let f = ident(&p.rust);
             let wire = &p.wire;
+            let style = style_tokens(p.style);
             let value = if p.location == ParamIn::Cookie {
-                quote!(format!("{}={}", #wire, param_text(v)?))
+                quote!(format!("{}={}", #wire, param_text(v, #style)?))
             } else {
-                quote!(param_text(v)?)
+                quote!(param_text(v, #style)?)
             };
             let header = if p.location == ParamIn::Cookie {
                 "Cookie"

@@ -31,6 +31,20 @@ pub fn has_status_field(r: &Response) -> bool {
     r.status.is_none()
 }
 
+/// The runtime `Style` value for a parameter style.
+pub fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form { explode } => quote!(crate::rt::Style::Form { explode: #explode }),
+        ParamStyle::Simple => quote!(crate::rt::Style::Simple),
+        ParamStyle::Label { explode } => quote!(crate::rt::Style::Label { explode: #explode }),
+        ParamStyle::Matrix { explode } => quote!(crate::rt::Style::Matrix { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(crate::rt::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(crate::rt::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(crate::rt::Style::DeepObject),
+        ParamStyle::Json => quote!(crate::rt::Style::Json),
+    }
+}
+
 /// All operation types.
 pub fn emit(api: &Api) -> TokenStream {
     let cred_fields = api.auth_headers.iter().map(|h| {

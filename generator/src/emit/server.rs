@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{has_status_field, operation_docs};
+use super::operations::{has_status_field, operation_docs, style_tokens};
 use super::schemas::SchemaNames;
 use super::{ident, type_tokens};
 use crate::ir::*;
@@ -181,19 +181,24 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
         let schema = ident(&names.params[oi][pi]);
         let wire = &p.wire;
         let required = p.required;
-        let explode = p.explode;
+        let style = style_tokens(p.style);
         let get = match p.location {
             ParamIn::Path => {
                 let idx = path_order.iter().position(|&x| x == pi).unwrap_or_else(|| {
                     path_index += 1;
                     path_index - 1
                 });
-                quote!(Some(req.path(#idx, &crate::schemas::#schema)?))
+                quote!(Some(req.path(#idx, #wire, &crate::schemas::#schema, #style)?))
             }
-            ParamIn::Query | ParamIn::Cookie => {
-                quote!(req.query(#wire, &crate::schemas::#schema, #required, #explode)?)
+            ParamIn::Query => {
+                quote!(req.query(#wire, &crate::schemas::#schema, #required, #style)?)
             }
-            ParamIn::Header => quote!(req.header(#wire, &crate::schemas::#schema, #required)?),
+            ParamIn::Cookie => {
+                quote!(req.cookie(#wire, &crate::schemas::#schema, #required, #style)?)
+            }
+            ParamIn::Header => {
+                quote!(req.header(#wire, &crate::schemas::#schema, #required, #style)?)
+            }
         };
         if required {
             quote!(#rust: required_param(#get, #wire)?,)

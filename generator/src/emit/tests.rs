@@ -154,7 +154,8 @@ fn synthesize(api: &Api, v: &VRef, depth: usize) -> Option<Value> {
         Some(JsonType::Integer) => number(true),
         Some(JsonType::Number) => number(false),
         Some(JsonType::Array) => {
-            let n = s.min_items.unwrap_or(0) as usize;
+            // One item at least (an empty label-style array would be a `.` path segment).
+            let n = (s.min_items.unwrap_or(0) as usize).max(usize::from(s.max_items != Some(0)));
             let mut items = Vec::with_capacity(n);
             for _ in 0..n {
                 items.push(synthesize(api, s.items.as_deref()?, depth + 1)?);
