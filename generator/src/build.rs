@@ -175,7 +175,10 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     let io_names: Vec<(String, String)> = names
         .iter()
         .map(|n| {
-            let prefix = pascal_ident(n, "Operation");
+            // `Router_` (a reserved name escaped) must give `RouterInput`, not `Router_Input`.
+            let prefix = pascal_ident(n, "Operation")
+                .trim_end_matches('_')
+                .to_owned();
             (
                 reg.reserve_name(&format!("{prefix}Input")),
                 reg.reserve_name(&format!("{prefix}Response")),
@@ -246,7 +249,9 @@ fn build_operation(
     auth_names: &[String],
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Operation> {
-    let prefix = pascal_ident(&name, "Operation");
+    let prefix = pascal_ident(&name, "Operation")
+        .trim_end_matches('_')
+        .to_owned();
     let op = &p.op;
     let origin = m.res.loc(&p.pointer);
 

@@ -153,10 +153,12 @@ impl Namespace {
         if self.used.insert(base.to_owned()) {
             return base.to_owned();
         }
-        let camel = base.starts_with(|c: char| c.is_ascii_uppercase()) && !base.contains('_');
+        // `Self_` (a keyword escaped) continues as `Self2`: `Self_2` is not UpperCamelCase.
+        let stem = base.trim_end_matches('_');
+        let camel = base.starts_with(|c: char| c.is_ascii_uppercase()) && !stem.contains('_');
         for n in 2.. {
             let candidate = if camel {
-                format!("{base}{n}")
+                format!("{stem}{n}")
             } else {
                 format!("{base}_{n}")
             };
