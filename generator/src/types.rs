@@ -1008,26 +1008,6 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::describe_pointer;
-
-    #[test]
-    fn pointers_in_words() {
-        assert_eq!(
-            describe_pointer("/paths/~1a~1b/post/requestBody/content/application~1json/schema/properties/customFields/items"),
-            "Item of `customFields` in the request body of `POST /a/b`."
-        );
-        assert_eq!(
-            describe_pointer("/paths/~1a/get/responses/200/content/application~1json/schema"),
-            "The 200 response of `GET /a`."
-        );
-        assert_eq!(
-            describe_pointer("/components/schemas/Pet/properties/owner"),
-            "`owner` in the `Pet` schema."
-        );
-    }
-}
 
 /// The strongly connected component of every node (Tarjan's algorithm, without recursion).
 fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
@@ -1086,4 +1066,25 @@ fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
         }
     }
     component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_pointer;
+
+    #[test]
+    fn pointers_in_words() {
+        assert_eq!(
+            describe_pointer("/paths/~1a~1b/post/requestBody/content/application~1json/schema/properties/customFields/items"),
+            "Item of `customFields` in the request body of `POST /a/b`."
+        );
+        assert_eq!(
+            describe_pointer("/paths/~1a/get/responses/200/content/application~1json/schema"),
+            "The 200 response of `GET /a`."
+        );
+        assert_eq!(
+            describe_pointer("/components/schemas/Pet/properties/owner"),
+            "`owner` in the `Pet` schema."
+        );
+    }
 }
