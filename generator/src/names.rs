@@ -153,14 +153,15 @@ impl Namespace {
         if self.used.insert(base.to_owned()) {
             return base.to_owned();
         }
-        // `Self_` (a keyword escaped) continues as `Self2`: `Self_2` is not UpperCamelCase.
+        // `Self_` (a keyword escaped) continues as `Self2`: `Self_2` is not UpperCamelCase;
+        // `self_` as `self_2`: `self__2` is not snake_case.
         let stem = base.trim_end_matches('_');
         let camel = base.starts_with(|c: char| c.is_ascii_uppercase()) && !stem.contains('_');
         for n in 2.. {
             let candidate = if camel {
                 format!("{stem}{n}")
             } else {
-                format!("{base}_{n}")
+                format!("{stem}_{n}")
             };
             if self.used.insert(candidate.clone()) {
                 return candidate;
