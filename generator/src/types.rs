@@ -1008,7 +1008,6 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
     }
 }
 
-
 /// The strongly connected component of every node (Tarjan's algorithm, without recursion).
 fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
     const UNSEEN: usize = usize::MAX;

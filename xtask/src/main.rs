@@ -90,7 +90,10 @@ fn lint(specs: &[PathBuf], warnings: bool) -> Result<ExitCode, generator::Error>
     // Written with `writeln!` so a closed pipe (`| head`) ends the listing instead of panicking.
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    for d in diags.iter().filter(|d| warnings || d.severity == Severity::Error) {
+    for d in diags
+        .iter()
+        .filter(|d| warnings || d.severity == Severity::Error)
+    {
         if writeln!(out, "{d}").is_err() {
             break;
         }
