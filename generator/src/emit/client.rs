@@ -8,7 +8,7 @@ use super::operations::{has_status_field, operation_docs, style_tokens};
 use crate::ir::*;
 
 /// Characters kept as they are in a literal path segment (RFC 3986 `pchar` minus `%`).
-fn encode_literal(seg: &str) -> String {
+pub(crate) fn encode_literal(seg: &str) -> String {
     let mut out = String::new();
     for b in seg.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {

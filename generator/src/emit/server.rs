@@ -61,7 +61,8 @@ pub fn emit(api: &Api) -> TokenStream {
         for s in &op.segments {
             path.push('/');
             match s {
-                Segment::Literal(l) => path.push_str(l),
+                // As the client sends it: axum matches the path before percent-decoding.
+                Segment::Literal(l) => path.push_str(&super::client::encode_literal(l)),
                 Segment::Param(_) => {
                     path.push_str(&format!("{{p{n}}}"));
                     n += 1;
@@ -122,7 +123,9 @@ pub fn emit(api: &Api) -> TokenStream {
         /// before a handler runs; bad requests get Rocket.Chat-shaped 4xx answers.
         pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
             let limit = config.body_limit;
+            // Literal segments may start with `:` or `*` (no capture syntax in axum 0.8).
             Router::new()
+                .without_v07_checks()
                 #(#routes)*
                 .fallback(crate::rt::server::not_found)
                 .method_not_allowed_fallback(crate::rt::server::method_not_allowed)
