@@ -2618,6 +2618,7 @@ pub fn router<A: Api>(api: A) -> Router {
 pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
     let limit = config.body_limit;
     Router::new()
+        .without_v07_checks()
         .route(
             "/api/v1/canned-responses",
             axum::routing::get(handle_get_canned_responses::<A>)
