@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use crate::models::*;
 use crate::operations::*;
-use crate::rt::server::{RequestParts, Shared, State};
+use crate::rt::server::{respond, RequestParts, Shared, State};
 pub use crate::rt::server::{ApiError, RouterConfig};
 /// The API as a server implements it: one method per operation. Every method has a
 /// default that answers 501 Not Implemented, so an implementation writes only the
@@ -3413,15 +3413,11 @@ async fn handle_get_canned_responses<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_canned_responses(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_canned_responses(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_canned_responses(&req),
+            |(credentials, input)| state.0.api.get_canned_responses(credentials, input),
+        )
+        .await
 }
 fn parse_post_canned_responses(
     req: &RequestParts,
@@ -3439,15 +3435,11 @@ async fn handle_post_canned_responses<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_canned_responses(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_canned_responses(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_canned_responses(&req),
+            |(credentials, input)| state.0.api.post_canned_responses(credentials, input),
+        )
+        .await
 }
 fn parse_get_canned_responses_get(
     req: &RequestParts,
@@ -3463,15 +3455,13 @@ async fn handle_get_canned_responses_get<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_canned_responses_get(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_canned_responses_get(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_canned_responses_get(&req),
+            |(credentials, input)| {
+                state.0.api.get_canned_responses_get(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_canned_responses_id(
     req: &RequestParts,
@@ -3481,18 +3471,13 @@ fn parse_get_canned_responses_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetCannedResponsesIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::GET_CANNED_RESPONSES_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::GET_CANNED_RESPONSES_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -3500,15 +3485,13 @@ async fn handle_get_canned_responses_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_canned_responses_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_canned_responses_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_canned_responses_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_canned_responses_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_canned_responses_id(
     req: &RequestParts,
@@ -3518,18 +3501,13 @@ fn parse_delete_canned_responses_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteCannedResponsesIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -3537,44 +3515,32 @@ async fn handle_delete_canned_responses_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_canned_responses_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_canned_responses_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_canned_responses_id(&req),
+            |(credentials, input)| {
+                state.0.api.delete_canned_responses_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_agent(
     req: &RequestParts,
 ) -> Result<GetLivechatAgentInput, ApiError> {
     let input = GetLivechatAgentInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::GET_LIVECHAT_AGENT_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
-        token: required_param(
-            Some(
-                req
-                    .path(
-                        1usize,
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_AGENT_TOKEN,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "token",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::GET_LIVECHAT_AGENT_RID,
+                crate::rt::Style::Simple,
+            )?,
+        token: req
+            .path(
+                1usize,
+                "token",
+                &crate::schemas::GET_LIVECHAT_AGENT_TOKEN,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok(input)
 }
@@ -3582,32 +3548,23 @@ async fn handle_get_livechat_agent<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_agent(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_agent(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_agent(&req),
+            |input| state.0.api.get_livechat_agent(input),
+        )
+        .await
 }
 fn parse_get_livechat_agent_next(
     req: &RequestParts,
 ) -> Result<GetLivechatAgentNextInput, ApiError> {
     let input = GetLivechatAgentNextInput {
-        token: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "token",
-        )?,
+        token: req
+            .path(
+                0usize,
+                "token",
+                &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok(input)
 }
@@ -3615,15 +3572,11 @@ async fn handle_get_livechat_agent_next<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_agent_next(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_agent_next(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_agent_next(&req),
+            |input| state.0.api.get_livechat_agent_next(input),
+        )
+        .await
 }
 fn parse_post_livechat_agent_status(
     req: &RequestParts,
@@ -3641,15 +3594,13 @@ async fn handle_post_livechat_agent_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_agent_status(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_agent_status(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_agent_status(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_agent_status(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_agents_save_info(
     req: &RequestParts,
@@ -3668,15 +3619,13 @@ async fn handle_post_livechat_agents_save_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_agents_save_info(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_agents_save_info(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_agents_save_info(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_agents_save_info(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_agents_agent_id_departments(
     req: &RequestParts,
@@ -3686,18 +3635,13 @@ fn parse_get_livechat_agents_agent_id_departments(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatAgentsAgentIdDepartmentsInput {
-        agent_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "agentId",
-                        &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "agentId",
-        )?,
+        agent_id: req
+            .path(
+                0usize,
+                "agentId",
+                &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -3705,20 +3649,13 @@ async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_agents_agent_id_departments(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_agents_agent_id_departments(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_agents_agent_id_departments(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_agents_agent_id_departments(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_agent_overview(
     req: &RequestParts,
@@ -3780,20 +3717,13 @@ async fn handle_get_livechat_analytics_agent_overview<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_agent_overview(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_agent_overview(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_agent_overview(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_analytics_agent_overview(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_agents_available_for_service_history(
     req: &RequestParts,
@@ -3864,23 +3794,19 @@ async fn handle_get_livechat_analytics_agents_available_for_service_history<A: A
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_agents_available_for_service_history(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_agents_available_for_service_history(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_agents_available_for_service_history(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_agents_available_for_service_history(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_agents_average_service_time(
     req: &RequestParts,
@@ -3939,20 +3865,19 @@ async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_agents_average_service_time(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_agents_average_service_time(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_agents_average_service_time(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_agents_average_service_time(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_agents_total_service_time(
     req: &RequestParts,
@@ -4011,20 +3936,16 @@ async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_agents_total_service_time(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_agents_total_service_time(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_agents_total_service_time(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_agents_total_service_time(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
     req: &RequestParts,
@@ -4077,23 +3998,19 @@ async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_agents_productivity_totalizers(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_agents_productivity_totalizers(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_charts_agents_status(
     req: &RequestParts,
@@ -4122,23 +4039,19 @@ async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_charts_agents_status(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_charts_agents_status(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_charts_agents_status(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_charts_agents_status(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_charts_chats(
     req: &RequestParts,
@@ -4188,20 +4101,16 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_charts_chats(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_charts_chats(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_charts_chats(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_charts_chats(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
     req: &RequestParts,
@@ -4254,23 +4163,19 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_charts_chats_per_agent(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_charts_chats_per_agent(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_charts_chats_per_agent(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_charts_chats_per_agent(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
     req: &RequestParts,
@@ -4323,23 +4228,19 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A:
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_charts_chats_per_department(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_charts_chats_per_department(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_charts_chats_per_department(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_charts_chats_per_department(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_charts_timings(
     req: &RequestParts,
@@ -4389,20 +4290,16 @@ async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_charts_timings(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_charts_timings(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_charts_timings(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_charts_timings(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_chats_totalizers(
     req: &RequestParts,
@@ -4455,20 +4352,19 @@ async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_chats_totalizers(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_chats_totalizers(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_chats_totalizers(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_chats_totalizers(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
     req: &RequestParts,
@@ -4521,23 +4417,19 @@ async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_conversation_totalizers(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_conversation_totalizers(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_conversation_totalizers(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_conversation_totalizers(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
     req: &RequestParts,
@@ -4581,23 +4473,19 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_conversations_by_agent(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_conversations_by_agent(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_conversations_by_agent(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_conversations_by_agent(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_department(
     req: &RequestParts,
@@ -4650,23 +4538,19 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A:
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_conversations_by_department(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_conversations_by_department(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_conversations_by_department(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_conversations_by_department(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_source(
     req: &RequestParts,
@@ -4710,23 +4594,19 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_conversations_by_source(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_conversations_by_source(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_conversations_by_source(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_conversations_by_source(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_status(
     req: &RequestParts,
@@ -4770,23 +4650,19 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_conversations_by_status(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_conversations_by_status(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_conversations_by_status(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_conversations_by_status(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
     req: &RequestParts,
@@ -4830,23 +4706,19 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_conversations_by_tags(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_conversations_by_tags(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_conversations_by_tags(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_conversations_by_tags(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
     req: &RequestParts,
@@ -4899,23 +4771,19 @@ async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_dashboards_productivity_totalizers(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_dashboards_productivity_totalizers(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_dashboards_productivity_totalizers(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_dashboards_productivity_totalizers(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_amount_of_chats(
     req: &RequestParts,
@@ -4992,20 +4860,19 @@ async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_amount_of_chats(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_amount_of_chats(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_amount_of_chats(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_amount_of_chats(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_average_chat_duration_time(
     req: &RequestParts,
@@ -5076,23 +4943,19 @@ async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A:
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_average_chat_duration_time(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_average_chat_duration_time(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_average_chat_duration_time(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_average_chat_duration_time(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_average_service_time(
     req: &RequestParts,
@@ -5163,23 +5026,19 @@ async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_average_service_time(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_average_service_time(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_average_service_time(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_average_service_time(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_average_waiting_time(
     req: &RequestParts,
@@ -5250,23 +5109,19 @@ async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_average_waiting_time(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_average_waiting_time(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_average_waiting_time(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_average_waiting_time(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
     req: &RequestParts,
@@ -5337,23 +5192,19 @@ async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A:
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_percentage_abandoned_chats(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_percentage_abandoned_chats(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_percentage_abandoned_chats(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_percentage_abandoned_chats(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_total_abandoned_chats(
     req: &RequestParts,
@@ -5424,23 +5275,19 @@ async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_total_abandoned_chats(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_total_abandoned_chats(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_total_abandoned_chats(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_total_abandoned_chats(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_total_service_time(
     req: &RequestParts,
@@ -5511,23 +5358,19 @@ async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_total_service_time(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_total_service_time(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_total_service_time(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_total_service_time(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_departments_total_transferred_chats(
     req: &RequestParts,
@@ -5598,23 +5441,19 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_departments_total_transferred_chats(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_analytics_departments_total_transferred_chats(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_departments_total_transferred_chats(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_analytics_departments_total_transferred_chats(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_analytics_overview(
     req: &RequestParts,
@@ -5676,15 +5515,13 @@ async fn handle_get_livechat_analytics_overview<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_analytics_overview(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_analytics_overview(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_analytics_overview(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_analytics_overview(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_appearance(
     req: &RequestParts,
@@ -5700,15 +5537,13 @@ async fn handle_get_livechat_appearance<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_appearance(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_appearance(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_appearance(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_appearance(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_appearance(
     req: &RequestParts,
@@ -5726,15 +5561,13 @@ async fn handle_post_livechat_appearance<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_appearance(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_appearance(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_appearance(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_appearance(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_business_hour(
     req: &RequestParts,
@@ -5750,15 +5583,13 @@ async fn handle_get_livechat_business_hour<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_business_hour(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_business_hour(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_business_hour(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_business_hour(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_business_hours(
     req: &RequestParts,
@@ -5811,15 +5642,13 @@ async fn handle_get_livechat_business_hours<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_business_hours(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_business_hours(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_business_hours(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_business_hours(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_business_hours_remove(
     req: &RequestParts,
@@ -5841,20 +5670,13 @@ async fn handle_post_livechat_business_hours_remove<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_business_hours_remove(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_business_hours_remove(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_business_hours_remove(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_business_hours_remove(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_business_hours_save(
     req: &RequestParts,
@@ -5873,16 +5695,13 @@ async fn handle_post_livechat_business_hours_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_business_hours_save(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_business_hours_save(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_business_hours_save(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_business_hours_save(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_config(
     req: &RequestParts,
@@ -5913,15 +5732,11 @@ async fn handle_get_livechat_config<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_config(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_config(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_config(&req),
+            |input| state.0.api.get_livechat_config(input),
+        )
+        .await
 }
 fn parse_get_livechat_config_routing(
     req: &RequestParts,
@@ -5937,15 +5752,13 @@ async fn handle_get_livechat_config_routing<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_config_routing(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_config_routing(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_config_routing(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_config_routing(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_custom_fields(
     req: &RequestParts,
@@ -5998,15 +5811,13 @@ async fn handle_get_livechat_custom_fields<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_custom_fields(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_custom_fields(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_custom_fields(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_custom_fields(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_custom_fields_delete(
     req: &RequestParts,
@@ -6028,20 +5839,13 @@ async fn handle_post_livechat_custom_fields_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_custom_fields_delete(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_custom_fields_delete(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_custom_fields_delete(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_custom_fields_delete(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_custom_fields_save(
     req: &RequestParts,
@@ -6060,16 +5864,13 @@ async fn handle_post_livechat_custom_fields_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_custom_fields_save(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_custom_fields_save(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_custom_fields_save(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_custom_fields_save(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_custom_fields_id(
     req: &RequestParts,
@@ -6079,18 +5880,13 @@ fn parse_get_livechat_custom_fields_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatCustomFieldsIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -6098,15 +5894,13 @@ async fn handle_get_livechat_custom_fields_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_custom_fields_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_custom_fields_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_custom_fields_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_custom_fields_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_custom_field(
     req: &RequestParts,
@@ -6120,15 +5914,11 @@ async fn handle_post_livechat_custom_field<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_custom_field(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_custom_field(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_custom_field(&req),
+            |input| state.0.api.post_livechat_custom_field(input),
+        )
+        .await
 }
 fn parse_post_livechat_custom_fields(
     req: &RequestParts,
@@ -6142,15 +5932,11 @@ async fn handle_post_livechat_custom_fields<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_custom_fields(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_custom_fields(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_custom_fields(&req),
+            |input| state.0.api.post_livechat_custom_fields(input),
+        )
+        .await
 }
 fn parse_get_livechat_department(
     req: &RequestParts,
@@ -6239,15 +6025,13 @@ async fn handle_get_livechat_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_department(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_department(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_department(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_department(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_department(
     req: &RequestParts,
@@ -6265,15 +6049,13 @@ async fn handle_post_livechat_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_department(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_department(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_department(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_department(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_department_autocomplete(
     req: &RequestParts,
@@ -6320,20 +6102,13 @@ async fn handle_get_livechat_department_autocomplete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_department_autocomplete(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_department_autocomplete(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_department_autocomplete(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_department_autocomplete(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_department_list_by_ids(
     req: &RequestParts,
@@ -6362,20 +6137,13 @@ async fn handle_get_livechat_department_list_by_ids<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_department_list_by_ids(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_department_list_by_ids(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_department_list_by_ids(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_department_list_by_ids(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_department_archive_id(
     req: &RequestParts,
@@ -6385,18 +6153,13 @@ fn parse_post_livechat_department_archive_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostLivechatDepartmentArchiveIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -6404,20 +6167,13 @@ async fn handle_post_livechat_department_archive_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_department_archive_id(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_department_archive_id(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_department_archive_id(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_department_archive_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_department_is_department_creation_available(
     req: &RequestParts,
@@ -6437,23 +6193,19 @@ async fn handle_get_livechat_department_is_department_creation_available<A: Api>
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_department_is_department_creation_available(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_department_is_department_creation_available(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_department_is_department_creation_available(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_department_is_department_creation_available(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_post_livechat_department_unarchive_id(
     req: &RequestParts,
@@ -6463,18 +6215,13 @@ fn parse_post_livechat_department_unarchive_id(
         "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
     )?;
     let input = PostLivechatDepartmentUnarchiveIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -6482,20 +6229,13 @@ async fn handle_post_livechat_department_unarchive_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_department_unarchive_id(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_department_unarchive_id(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_department_unarchive_id(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_department_unarchive_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_department_id(
     req: &RequestParts,
@@ -6505,18 +6245,13 @@ fn parse_get_livechat_department_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatDepartmentIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
         include_agents: req
             .query(
                 "includeAgents",
@@ -6533,15 +6268,13 @@ async fn handle_get_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_department_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_department_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_department_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_department_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_put_livechat_department_id(
     req: &RequestParts,
@@ -6551,18 +6284,13 @@ fn parse_put_livechat_department_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PutLivechatDepartmentIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
         body: req.json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, false)?,
     };
     Ok((credentials, input))
@@ -6571,15 +6299,13 @@ async fn handle_put_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_put_livechat_department_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.put_livechat_department_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_put_livechat_department_id(&req),
+            |(credentials, input)| {
+                state.0.api.put_livechat_department_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_livechat_department_id(
     req: &RequestParts,
@@ -6589,18 +6315,13 @@ fn parse_delete_livechat_department_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatDepartmentIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -6608,15 +6329,13 @@ async fn handle_delete_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_department_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_department_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_department_id(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_department_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_department_id_agents(
     req: &RequestParts,
@@ -6626,18 +6345,13 @@ fn parse_get_livechat_department_id_agents(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatDepartmentIdAgentsInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -6672,16 +6386,13 @@ async fn handle_get_livechat_department_id_agents<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_department_id_agents(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_department_id_agents(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_department_id_agents(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_department_id_agents(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_department_id_agents(
     req: &RequestParts,
@@ -6691,18 +6402,13 @@ fn parse_post_livechat_department_id_agents(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostLivechatDepartmentIdAgentsInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
+                crate::rt::Style::Simple,
+            )?,
         body: req
             .json_body(
                 &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2,
@@ -6715,20 +6421,13 @@ async fn handle_post_livechat_department_id_agents<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_department_id_agents(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_department_id_agents(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_department_id_agents(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_department_id_agents(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_departments_archived(
     req: &RequestParts,
@@ -6745,16 +6444,13 @@ async fn handle_get_livechat_departments_archived<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_departments_archived(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_departments_archived(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_departments_archived(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_departments_archived(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_inquiries_get_one(
     req: &RequestParts,
@@ -6783,15 +6479,13 @@ async fn handle_get_livechat_inquiries_get_one<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_inquiries_get_one(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_inquiries_get_one(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_inquiries_get_one(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_inquiries_get_one(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_inquiries_list(
     req: &RequestParts,
@@ -6844,15 +6538,13 @@ async fn handle_get_livechat_inquiries_list<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_inquiries_list(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_inquiries_list(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_inquiries_list(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_inquiries_list(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_inquiries_queued_for_user(
     req: &RequestParts,
@@ -6905,20 +6597,13 @@ async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_inquiries_queued_for_user(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_inquiries_queued_for_user(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_inquiries_queued_for_user(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_inquiries_queued_for_user(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_inquiries_return_as_inquiry(
     req: &RequestParts,
@@ -6940,20 +6625,13 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_inquiries_return_as_inquiry(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_inquiries_return_as_inquiry(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_inquiries_return_as_inquiry(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_inquiries_return_as_inquiry(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_inquiries_take(
     req: &RequestParts,
@@ -6971,15 +6649,13 @@ async fn handle_post_livechat_inquiries_take<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_inquiries_take(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_inquiries_take(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_inquiries_take(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_inquiries_take(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_put_livechat_inquiry_set_sla(
     req: &RequestParts,
@@ -6997,15 +6673,13 @@ async fn handle_put_livechat_inquiry_set_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_put_livechat_inquiry_set_sla(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.put_livechat_inquiry_set_sla(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_put_livechat_inquiry_set_sla(&req),
+            |(credentials, input)| {
+                state.0.api.put_livechat_inquiry_set_sla(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_integrations_settings(
     req: &RequestParts,
@@ -7022,20 +6696,13 @@ async fn handle_get_livechat_integrations_settings<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_integrations_settings(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_integrations_settings(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_integrations_settings(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_integrations_settings(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
     req: &RequestParts,
@@ -7100,23 +6767,19 @@ async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_livechat_analytics_dashboards_charts_data(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_livechat_analytics_dashboards_charts_data(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_livechat_analytics_dashboards_charts_data(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_livechat_analytics_dashboards_charts_data(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_post_livechat_message(
     req: &RequestParts,
@@ -7130,32 +6793,23 @@ async fn handle_post_livechat_message<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_message(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_message(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_message(&req),
+            |input| state.0.api.post_livechat_message(input),
+        )
+        .await
 }
 fn parse_get_livechat_message_id(
     req: &RequestParts,
 ) -> Result<GetLivechatMessageIdInput, ApiError> {
     let input = GetLivechatMessageIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
         token: required_param(
             req
                 .query(
@@ -7187,32 +6841,23 @@ async fn handle_get_livechat_message_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_message_id(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_message_id(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_message_id(&req),
+            |input| state.0.api.get_livechat_message_id(input),
+        )
+        .await
 }
 fn parse_put_livechat_message_id(
     req: &RequestParts,
 ) -> Result<PutLivechatMessageIdInput, ApiError> {
     let input = PutLivechatMessageIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
         body: req.json_body(&crate::schemas::PUT_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
     };
     Ok(input)
@@ -7221,32 +6866,23 @@ async fn handle_put_livechat_message_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_put_livechat_message_id(&req) {
-        Ok(input) => {
-            match state.0.api.put_livechat_message_id(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_put_livechat_message_id(&req),
+            |input| state.0.api.put_livechat_message_id(input),
+        )
+        .await
 }
 fn parse_delete_livechat_message_id(
     req: &RequestParts,
 ) -> Result<DeleteLivechatMessageIdInput, ApiError> {
     let input = DeleteLivechatMessageIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
         body: req.json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
     };
     Ok(input)
@@ -7255,15 +6891,11 @@ async fn handle_delete_livechat_message_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_message_id(&req) {
-        Ok(input) => {
-            match state.0.api.delete_livechat_message_id(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_message_id(&req),
+            |input| state.0.api.delete_livechat_message_id(input),
+        )
+        .await
 }
 fn parse_post_livechat_messages(
     req: &RequestParts,
@@ -7281,32 +6913,23 @@ async fn handle_post_livechat_messages<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_messages(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_messages(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_messages(&req),
+            |(credentials, input)| state.0.api.post_livechat_messages(credentials, input),
+        )
+        .await
 }
 fn parse_get_livechat_messages_history_rid(
     req: &RequestParts,
 ) -> Result<GetLivechatMessagesHistoryRidInput, ApiError> {
     let input = GetLivechatMessagesHistoryRidInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID,
+                crate::rt::Style::Simple,
+            )?,
         token: required_param(
             req
                 .query(
@@ -7353,15 +6976,11 @@ async fn handle_get_livechat_messages_history_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_messages_history_rid(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_messages_history_rid(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_messages_history_rid(&req),
+            |input| state.0.api.get_livechat_messages_history_rid(input),
+        )
+        .await
 }
 fn parse_get_livechat_rid_messages(
     req: &RequestParts,
@@ -7371,18 +6990,13 @@ fn parse_get_livechat_rid_messages(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatRidMessagesInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -7426,15 +7040,13 @@ async fn handle_get_livechat_rid_messages<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_rid_messages(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_rid_messages(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_rid_messages(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_rid_messages(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_monitors(
     req: &RequestParts,
@@ -7487,15 +7099,11 @@ async fn handle_get_livechat_monitors<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_monitors(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_monitors(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_monitors(&req),
+            |(credentials, input)| state.0.api.get_livechat_monitors(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_monitors_create(
     req: &RequestParts,
@@ -7514,15 +7122,13 @@ async fn handle_post_livechat_monitors_create<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_monitors_create(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_monitors_create(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_monitors_create(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_monitors_create(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_monitors_delete(
     req: &RequestParts,
@@ -7541,15 +7147,13 @@ async fn handle_post_livechat_monitors_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_monitors_delete(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_monitors_delete(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_monitors_delete(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_monitors_delete(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_monitors_username(
     req: &RequestParts,
@@ -7559,18 +7163,13 @@ fn parse_get_livechat_monitors_username(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatMonitorsUsernameInput {
-        username: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "username",
-                        &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "username",
-        )?,
+        username: req
+            .path(
+                0usize,
+                "username",
+                &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7578,15 +7177,13 @@ async fn handle_get_livechat_monitors_username<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_monitors_username(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_monitors_username(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_monitors_username(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_monitors_username(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_offline_message(
     req: &RequestParts,
@@ -7601,15 +7198,11 @@ async fn handle_post_livechat_offline_message<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_offline_message(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_offline_message(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_offline_message(&req),
+            |input| state.0.api.post_livechat_offline_message(input),
+        )
+        .await
 }
 fn parse_post_livechat_page_visited(
     req: &RequestParts,
@@ -7623,15 +7216,11 @@ async fn handle_post_livechat_page_visited<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_page_visited(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_page_visited(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_page_visited(&req),
+            |input| state.0.api.post_livechat_page_visited(input),
+        )
+        .await
 }
 fn parse_get_livechat_priorities(
     req: &RequestParts,
@@ -7684,15 +7273,13 @@ async fn handle_get_livechat_priorities<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_priorities(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_priorities(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_priorities(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_priorities(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_priorities_reset(
     req: &RequestParts,
@@ -7708,15 +7295,13 @@ async fn handle_get_livechat_priorities_reset<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_priorities_reset(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_priorities_reset(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_priorities_reset(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_priorities_reset(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_priorities_reset(
     req: &RequestParts,
@@ -7733,15 +7318,13 @@ async fn handle_post_livechat_priorities_reset<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_priorities_reset(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_priorities_reset(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_priorities_reset(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_priorities_reset(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_priorities_priority_id(
     req: &RequestParts,
@@ -7751,18 +7334,13 @@ fn parse_get_livechat_priorities_priority_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatPrioritiesPriorityIdInput {
-        priority_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "priorityId",
-                        &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "priorityId",
-        )?,
+        priority_id: req
+            .path(
+                0usize,
+                "priorityId",
+                &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -7770,20 +7348,13 @@ async fn handle_get_livechat_priorities_priority_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_priorities_priority_id(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_priorities_priority_id(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_priorities_priority_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_priorities_priority_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_put_livechat_priorities_priority_id(
     req: &RequestParts,
@@ -7793,18 +7364,13 @@ fn parse_put_livechat_priorities_priority_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PutLivechatPrioritiesPriorityIdInput {
-        priority_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "priorityId",
-                        &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "priorityId",
-        )?,
+        priority_id: req
+            .path(
+                0usize,
+                "priorityId",
+                &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
+                crate::rt::Style::Simple,
+            )?,
         body: req
             .json_body(
                 &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2,
@@ -7817,20 +7383,13 @@ async fn handle_put_livechat_priorities_priority_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_put_livechat_priorities_priority_id(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .put_livechat_priorities_priority_id(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_put_livechat_priorities_priority_id(&req),
+            |(credentials, input)| {
+                state.0.api.put_livechat_priorities_priority_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_queue(
     req: &RequestParts,
@@ -7901,15 +7460,11 @@ async fn handle_get_livechat_queue<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_queue(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_queue(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_queue(&req),
+            |(credentials, input)| state.0.api.get_livechat_queue(credentials, input),
+        )
+        .await
 }
 fn parse_get_livechat_room(
     req: &RequestParts,
@@ -7952,15 +7507,8 @@ async fn handle_get_livechat_room<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_room(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_room(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(parse_get_livechat_room(&req), |input| state.0.api.get_livechat_room(input))
+        .await
 }
 fn parse_post_livechat_room_close(
     req: &RequestParts,
@@ -7974,15 +7522,11 @@ async fn handle_post_livechat_room_close<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_close(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_room_close(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_close(&req),
+            |input| state.0.api.post_livechat_room_close(input),
+        )
+        .await
 }
 fn parse_post_livechat_room_close_by_user(
     req: &RequestParts,
@@ -8001,16 +7545,13 @@ async fn handle_post_livechat_room_close_by_user<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_close_by_user(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_room_close_by_user(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_close_by_user(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_room_close_by_user(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_room_forward(
     req: &RequestParts,
@@ -8028,15 +7569,13 @@ async fn handle_post_livechat_room_forward<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_forward(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_room_forward(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_forward(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_room_forward(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_room_join(
     req: &RequestParts,
@@ -8065,15 +7604,11 @@ async fn handle_get_livechat_room_join<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_room_join(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_room_join(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_room_join(&req),
+            |(credentials, input)| state.0.api.get_livechat_room_join(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_room_on_hold(
     req: &RequestParts,
@@ -8091,15 +7626,13 @@ async fn handle_post_livechat_room_on_hold<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_on_hold(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_room_on_hold(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_on_hold(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_room_on_hold(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_room_resume_on_hold(
     req: &RequestParts,
@@ -8118,16 +7651,13 @@ async fn handle_post_livechat_room_resume_on_hold<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_resume_on_hold(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_room_resume_on_hold(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_resume_on_hold(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_room_resume_on_hold(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_room_save_info(
     req: &RequestParts,
@@ -8145,15 +7675,13 @@ async fn handle_post_livechat_room_save_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_save_info(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_room_save_info(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_save_info(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_room_save_info(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_room_survey(
     req: &RequestParts,
@@ -8167,15 +7695,11 @@ async fn handle_post_livechat_room_survey<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_survey(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_room_survey(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_survey(&req),
+            |input| state.0.api.post_livechat_room_survey(input),
+        )
+        .await
 }
 fn parse_post_livechat_room_rid_priority(
     req: &RequestParts,
@@ -8185,18 +7709,13 @@ fn parse_post_livechat_room_rid_priority(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostLivechatRoomRidPriorityInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID,
+                crate::rt::Style::Simple,
+            )?,
         body: req
             .json_body(&crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2, false)?,
     };
@@ -8206,15 +7725,13 @@ async fn handle_post_livechat_room_rid_priority<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_room_rid_priority(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_room_rid_priority(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_room_rid_priority(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_room_rid_priority(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_livechat_room_rid_priority(
     req: &RequestParts,
@@ -8224,18 +7741,13 @@ fn parse_delete_livechat_room_rid_priority(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatRoomRidPriorityInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8243,16 +7755,13 @@ async fn handle_delete_livechat_room_rid_priority<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_room_rid_priority(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_room_rid_priority(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_room_rid_priority(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_room_rid_priority(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_rooms(
     req: &RequestParts,
@@ -8413,15 +7922,11 @@ async fn handle_get_livechat_rooms<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_rooms(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_rooms(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_rooms(&req),
+            |(credentials, input)| state.0.api.get_livechat_rooms(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_rooms_delete(
     req: &RequestParts,
@@ -8439,15 +7944,13 @@ async fn handle_post_livechat_rooms_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_rooms_delete(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_rooms_delete(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_rooms_delete(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_rooms_delete(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_rooms_remove_all_closed_rooms(
     req: &RequestParts,
@@ -8464,20 +7967,16 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_rooms_remove_all_closed_rooms(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_rooms_remove_all_closed_rooms(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_rooms_remove_all_closed_rooms(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .post_livechat_rooms_remove_all_closed_rooms(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_rooms_filters(
     req: &RequestParts,
@@ -8493,15 +7992,13 @@ async fn handle_get_livechat_rooms_filters<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_rooms_filters(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_rooms_filters(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_rooms_filters(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_rooms_filters(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_sla(
     req: &RequestParts,
@@ -8554,15 +8051,11 @@ async fn handle_get_livechat_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_sla(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_sla(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_sla(&req),
+            |(credentials, input)| state.0.api.get_livechat_sla(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_sla(
     req: &RequestParts,
@@ -8580,15 +8073,11 @@ async fn handle_post_livechat_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_sla(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_sla(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_sla(&req),
+            |(credentials, input)| state.0.api.post_livechat_sla(credentials, input),
+        )
+        .await
 }
 fn parse_get_livechat_sla_sla_id(
     req: &RequestParts,
@@ -8598,18 +8087,13 @@ fn parse_get_livechat_sla_sla_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatSlaSlaIdInput {
-        sla_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "slaId",
-                        &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "slaId",
-        )?,
+        sla_id: req
+            .path(
+                0usize,
+                "slaId",
+                &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8617,15 +8101,13 @@ async fn handle_get_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_sla_sla_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_sla_sla_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_sla_sla_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_sla_sla_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_put_livechat_sla_sla_id(
     req: &RequestParts,
@@ -8635,18 +8117,13 @@ fn parse_put_livechat_sla_sla_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PutLivechatSlaSlaIdInput {
-        sla_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "slaId",
-                        &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "slaId",
-        )?,
+        sla_id: req
+            .path(
+                0usize,
+                "slaId",
+                &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8654,15 +8131,13 @@ async fn handle_put_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_put_livechat_sla_sla_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.put_livechat_sla_sla_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_put_livechat_sla_sla_id(&req),
+            |(credentials, input)| {
+                state.0.api.put_livechat_sla_sla_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_livechat_sla_sla_id(
     req: &RequestParts,
@@ -8672,18 +8147,13 @@ fn parse_delete_livechat_sla_sla_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatSlaSlaIdInput {
-        sla_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "slaId",
-                        &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "slaId",
-        )?,
+        sla_id: req
+            .path(
+                0usize,
+                "slaId",
+                &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8691,32 +8161,25 @@ async fn handle_delete_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_sla_sla_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_sla_sla_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_sla_sla_id(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_sla_sla_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_sms_incoming_service(
     req: &RequestParts,
 ) -> Result<PostLivechatSmsIncomingServiceInput, ApiError> {
     let input = PostLivechatSmsIncomingServiceInput {
-        service: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "service",
-                        &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "service",
-        )?,
+        service: req
+            .path(
+                0usize,
+                "service",
+                &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE,
+                crate::rt::Style::Simple,
+            )?,
         body: req
             .json_body(
                 &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY_2,
@@ -8729,15 +8192,11 @@ async fn handle_post_livechat_sms_incoming_service<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_sms_incoming_service(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_sms_incoming_service(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_sms_incoming_service(&req),
+            |input| state.0.api.post_livechat_sms_incoming_service(input),
+        )
+        .await
 }
 fn parse_get_livechat_tags(
     req: &RequestParts,
@@ -8808,15 +8267,11 @@ async fn handle_get_livechat_tags<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_tags(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_tags(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_tags(&req),
+            |(credentials, input)| state.0.api.get_livechat_tags(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_tags_delete(
     req: &RequestParts,
@@ -8834,15 +8289,13 @@ async fn handle_post_livechat_tags_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_tags_delete(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_tags_delete(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_tags_delete(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_tags_delete(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_tags_save(
     req: &RequestParts,
@@ -8860,15 +8313,13 @@ async fn handle_post_livechat_tags_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_tags_save(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_tags_save(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_tags_save(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_tags_save(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_tags_tag_id(
     req: &RequestParts,
@@ -8878,18 +8329,13 @@ fn parse_get_livechat_tags_tag_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatTagsTagIdInput {
-        tag_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "tagId",
-                        &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "tagId",
-        )?,
+        tag_id: req
+            .path(
+                0usize,
+                "tagId",
+                &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8897,15 +8343,13 @@ async fn handle_get_livechat_tags_tag_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_tags_tag_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_tags_tag_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_tags_tag_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_tags_tag_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_transcript(
     req: &RequestParts,
@@ -8919,15 +8363,11 @@ async fn handle_post_livechat_transcript<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_transcript(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_transcript(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_transcript(&req),
+            |input| state.0.api.post_livechat_transcript(input),
+        )
+        .await
 }
 fn parse_post_livechat_transcript_rid(
     req: &RequestParts,
@@ -8937,18 +8377,13 @@ fn parse_post_livechat_transcript_rid(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostLivechatTranscriptRidInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID,
+                crate::rt::Style::Simple,
+            )?,
         body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, false)?,
     };
     Ok((credentials, input))
@@ -8957,15 +8392,13 @@ async fn handle_post_livechat_transcript_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_transcript_rid(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_transcript_rid(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_transcript_rid(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_transcript_rid(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_livechat_transcript_rid(
     req: &RequestParts,
@@ -8975,18 +8408,13 @@ fn parse_delete_livechat_transcript_rid(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatTranscriptRidInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -8994,15 +8422,13 @@ async fn handle_delete_livechat_transcript_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_transcript_rid(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_transcript_rid(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_transcript_rid(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_transcript_rid(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_transfer_history_rid(
     req: &RequestParts,
@@ -9012,18 +8438,13 @@ fn parse_get_livechat_transfer_history_rid(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatTransferHistoryRidInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID,
+                crate::rt::Style::Simple,
+            )?,
         count: req
             .query(
                 "count",
@@ -9058,16 +8479,13 @@ async fn handle_get_livechat_transfer_history_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_transfer_history_rid(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_transfer_history_rid(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_transfer_history_rid(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_transfer_history_rid(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_triggers(
     req: &RequestParts,
@@ -9111,15 +8529,11 @@ async fn handle_get_livechat_triggers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_triggers(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_triggers(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_triggers(&req),
+            |(credentials, input)| state.0.api.get_livechat_triggers(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_triggers(
     req: &RequestParts,
@@ -9137,15 +8551,11 @@ async fn handle_post_livechat_triggers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_triggers(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_triggers(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_triggers(&req),
+            |(credentials, input)| state.0.api.post_livechat_triggers(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_triggers_external_service_test(
     req: &RequestParts,
@@ -9167,20 +8577,16 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_triggers_external_service_test(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_livechat_triggers_external_service_test(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_triggers_external_service_test(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .post_livechat_triggers_external_service_test(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_triggers_id(
     req: &RequestParts,
@@ -9190,18 +8596,13 @@ fn parse_get_livechat_triggers_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatTriggersIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9209,15 +8610,13 @@ async fn handle_get_livechat_triggers_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_triggers_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_triggers_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_triggers_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_triggers_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_livechat_triggers_id(
     req: &RequestParts,
@@ -9227,18 +8626,13 @@ fn parse_delete_livechat_triggers_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatTriggersIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "_id",
-                        &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "_id",
+                &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9246,15 +8640,13 @@ async fn handle_delete_livechat_triggers_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_triggers_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_triggers_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_triggers_id(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_triggers_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_units(
     req: &RequestParts,
@@ -9307,15 +8699,11 @@ async fn handle_get_livechat_units<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_units(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_units(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_units(&req),
+            |(credentials, input)| state.0.api.get_livechat_units(credentials, input),
+        )
+        .await
 }
 fn parse_post_livechat_units(
     req: &RequestParts,
@@ -9333,15 +8721,11 @@ async fn handle_post_livechat_units<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_units(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_units(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_units(&req),
+            |(credentials, input)| state.0.api.post_livechat_units(credentials, input),
+        )
+        .await
 }
 fn parse_get_livechat_units_unit_id(
     req: &RequestParts,
@@ -9351,18 +8735,13 @@ fn parse_get_livechat_units_unit_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUnitsUnitIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "id",
-                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "id",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9370,15 +8749,13 @@ async fn handle_get_livechat_units_unit_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_units_unit_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_units_unit_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_units_unit_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_units_unit_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_units_id(
     req: &RequestParts,
@@ -9388,18 +8765,13 @@ fn parse_post_livechat_units_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostLivechatUnitsIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "id",
-                        &crate::schemas::POST_LIVECHAT_UNITS_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "id",
+                &crate::schemas::POST_LIVECHAT_UNITS_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
         body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, false)?,
     };
     Ok((credentials, input))
@@ -9408,15 +8780,11 @@ async fn handle_post_livechat_units_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_units_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_units_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_units_id(&req),
+            |(credentials, input)| state.0.api.post_livechat_units_id(credentials, input),
+        )
+        .await
 }
 fn parse_delete_livechat_units_id(
     req: &RequestParts,
@@ -9426,18 +8794,13 @@ fn parse_delete_livechat_units_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatUnitsIdInput {
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "id",
-                        &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "id",
-        )?,
+        id: req
+            .path(
+                0usize,
+                "id",
+                &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9445,15 +8808,13 @@ async fn handle_delete_livechat_units_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_units_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_units_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_units_id(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_units_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_units_unit_id_departments(
     req: &RequestParts,
@@ -9463,18 +8824,13 @@ fn parse_get_livechat_units_unit_id_departments(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUnitsUnitIdDepartmentsInput {
-        unit_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "unitId",
-                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "unitId",
-        )?,
+        unit_id: req
+            .path(
+                0usize,
+                "unitId",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -9500,20 +8856,13 @@ async fn handle_get_livechat_units_unit_id_departments<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_units_unit_id_departments(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_units_unit_id_departments(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_units_unit_id_departments(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_units_unit_id_departments(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_units_unit_id_departments_available(
     req: &RequestParts,
@@ -9523,18 +8872,13 @@ fn parse_get_livechat_units_unit_id_departments_available(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
-        unit_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "unitId",
-                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "unitId",
-        )?,
+        unit_id: req
+            .path(
+                0usize,
+                "unitId",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -9578,20 +8922,16 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_units_unit_id_departments_available(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_units_unit_id_departments_available(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_units_unit_id_departments_available(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_units_unit_id_departments_available(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_units_unit_id_monitors(
     req: &RequestParts,
@@ -9601,18 +8941,13 @@ fn parse_get_livechat_units_unit_id_monitors(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUnitsUnitIdMonitorsInput {
-        unit_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "unitId",
-                        &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "unitId",
-        )?,
+        unit_id: req
+            .path(
+                0usize,
+                "unitId",
+                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9620,37 +8955,25 @@ async fn handle_get_livechat_units_unit_id_monitors<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_units_unit_id_monitors(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_units_unit_id_monitors(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_units_unit_id_monitors(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_units_unit_id_monitors(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_upload(
     req: &RequestParts,
 ) -> Result<PostLivechatUploadInput, ApiError> {
     let input = PostLivechatUploadInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::POST_LIVECHAT_UPLOAD_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::POST_LIVECHAT_UPLOAD_RID,
+                crate::rt::Style::Simple,
+            )?,
         x_visitor_token: required_param(
             req
                 .header(
@@ -9669,15 +8992,11 @@ async fn handle_post_livechat_upload<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_upload(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_upload(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_upload(&req),
+            |input| state.0.api.post_livechat_upload(input),
+        )
+        .await
 }
 fn parse_get_livechat_users_type(
     req: &RequestParts,
@@ -9687,18 +9006,13 @@ fn parse_get_livechat_users_type(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUsersTypeInput {
-        type_: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "type",
-                        &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "type",
-        )?,
+        type_: req
+            .path(
+                0usize,
+                "type",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -9769,15 +9083,13 @@ async fn handle_get_livechat_users_type<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_users_type(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_users_type(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_users_type(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_users_type(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_users_type(
     req: &RequestParts,
@@ -9787,18 +9099,13 @@ fn parse_post_livechat_users_type(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostLivechatUsersTypeInput {
-        type_: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "type",
-                        &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "type",
-        )?,
+        type_: req
+            .path(
+                0usize,
+                "type",
+                &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE,
+                crate::rt::Style::Simple,
+            )?,
         body: req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, false)?,
     };
     Ok((credentials, input))
@@ -9807,15 +9114,13 @@ async fn handle_post_livechat_users_type<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_users_type(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_users_type(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_users_type(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_users_type(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_users_type_id(
     req: &RequestParts,
@@ -9825,30 +9130,20 @@ fn parse_get_livechat_users_type_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatUsersTypeIdInput {
-        type_: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "type",
-                        &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "type",
-        )?,
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        1usize,
-                        "_id",
-                        &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        type_: req
+            .path(
+                0usize,
+                "type",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE,
+                crate::rt::Style::Simple,
+            )?,
+        id: req
+            .path(
+                1usize,
+                "_id",
+                &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9856,15 +9151,13 @@ async fn handle_get_livechat_users_type_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_users_type_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_users_type_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_users_type_id(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_users_type_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_delete_livechat_users_type_id(
     req: &RequestParts,
@@ -9874,30 +9167,20 @@ fn parse_delete_livechat_users_type_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = DeleteLivechatUsersTypeIdInput {
-        type_: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "type",
-                        &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "type",
-        )?,
-        id: required_param(
-            Some(
-                req
-                    .path(
-                        1usize,
-                        "_id",
-                        &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "_id",
-        )?,
+        type_: req
+            .path(
+                0usize,
+                "type",
+                &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE,
+                crate::rt::Style::Simple,
+            )?,
+        id: req
+            .path(
+                1usize,
+                "_id",
+                &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -9905,15 +9188,13 @@ async fn handle_delete_livechat_users_type_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_users_type_id(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.delete_livechat_users_type_id(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_users_type_id(&req),
+            |(credentials, input)| {
+                state.0.api.delete_livechat_users_type_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_livechat_visitor(
     req: &RequestParts,
@@ -9927,15 +9208,11 @@ async fn handle_post_livechat_visitor<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_visitor(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_visitor(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_visitor(&req),
+            |input| state.0.api.post_livechat_visitor(input),
+        )
+        .await
 }
 fn parse_post_livechat_visitor_department_transfer(
     req: &RequestParts,
@@ -9953,32 +9230,23 @@ async fn handle_post_livechat_visitor_department_transfer<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_visitor_department_transfer(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_visitor_department_transfer(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_visitor_department_transfer(&req),
+            |input| state.0.api.post_livechat_visitor_department_transfer(input),
+        )
+        .await
 }
 fn parse_get_livechat_visitor_token(
     req: &RequestParts,
 ) -> Result<GetLivechatVisitorTokenInput, ApiError> {
     let input = GetLivechatVisitorTokenInput {
-        token: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "token",
-        )?,
+        token: req
+            .path(
+                0usize,
+                "token",
+                &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok(input)
 }
@@ -9986,32 +9254,23 @@ async fn handle_get_livechat_visitor_token<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_visitor_token(&req) {
-        Ok(input) => {
-            match state.0.api.get_livechat_visitor_token(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitor_token(&req),
+            |input| state.0.api.get_livechat_visitor_token(input),
+        )
+        .await
 }
 fn parse_delete_livechat_visitor_token(
     req: &RequestParts,
 ) -> Result<DeleteLivechatVisitorTokenInput, ApiError> {
     let input = DeleteLivechatVisitorTokenInput {
-        token: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "token",
-                        &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "token",
-        )?,
+        token: req
+            .path(
+                0usize,
+                "token",
+                &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok(input)
 }
@@ -10019,15 +9278,11 @@ async fn handle_delete_livechat_visitor_token<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_delete_livechat_visitor_token(&req) {
-        Ok(input) => {
-            match state.0.api.delete_livechat_visitor_token(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_delete_livechat_visitor_token(&req),
+            |input| state.0.api.delete_livechat_visitor_token(input),
+        )
+        .await
 }
 fn parse_get_livechat_visitor_token_room(
     req: &RequestParts,
@@ -10037,18 +9292,13 @@ fn parse_get_livechat_visitor_token_room(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatVisitorTokenRoomInput {
-        token: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "token",
-                        &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "token",
-        )?,
+        token: req
+            .path(
+                0usize,
+                "token",
+                &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -10056,15 +9306,13 @@ async fn handle_get_livechat_visitor_token_room<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_visitor_token_room(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_visitor_token_room(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitor_token_room(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_visitor_token_room(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_visitors_autocomplete(
     req: &RequestParts,
@@ -10093,20 +9341,13 @@ async fn handle_get_livechat_visitors_autocomplete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_visitors_autocomplete(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_visitors_autocomplete(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitors_autocomplete(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_visitors_autocomplete(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
     req: &RequestParts,
@@ -10119,30 +9360,20 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
-        room_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "roomId",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "roomId",
-        )?,
-        visitor_id: required_param(
-            Some(
-                req
-                    .path(
-                        1usize,
-                        "visitorId",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "visitorId",
-        )?,
+        room_id: req
+            .path(
+                0usize,
+                "roomId",
+                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                crate::rt::Style::Simple,
+            )?,
+        visitor_id: req
+            .path(
+                1usize,
+                "visitorId",
+                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -10176,25 +9407,21 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
 async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id<
     A: Api,
 >(state: State<A>, req: RequestParts) -> Response {
-    match parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
-        &req,
-    ) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+                &req,
+            ),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_get_livechat_visitor_info(
     req: &RequestParts,
@@ -10223,15 +9450,13 @@ async fn handle_get_livechat_visitor_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_visitor_info(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_visitor_info(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitor_info(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_visitor_info(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_visitors_pages_visited_room_id(
     req: &RequestParts,
@@ -10241,18 +9466,13 @@ fn parse_get_livechat_visitors_pages_visited_room_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
-        room_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "roomId",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "roomId",
-        )?,
+        room_id: req
+            .path(
+                0usize,
+                "roomId",
+                &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -10260,20 +9480,16 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_visitors_pages_visited_room_id(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_visitors_pages_visited_room_id(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitors_pages_visited_room_id(&req),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_visitors_pages_visited_room_id(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_visitors_search(
     req: &RequestParts,
@@ -10329,15 +9545,13 @@ async fn handle_get_livechat_visitors_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_livechat_visitors_search(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_livechat_visitors_search(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitors_search(&req),
+            |(credentials, input)| {
+                state.0.api.get_livechat_visitors_search(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
     req: &RequestParts,
@@ -10350,30 +9564,20 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
-        room_id: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "roomId",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "roomId",
-        )?,
-        visitor_id: required_param(
-            Some(
-                req
-                    .path(
-                        1usize,
-                        "visitorId",
-                        &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "visitorId",
-        )?,
+        room_id: req
+            .path(
+                0usize,
+                "roomId",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                crate::rt::Style::Simple,
+            )?,
+        visitor_id: req
+            .path(
+                1usize,
+                "visitorId",
+                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                crate::rt::Style::Simple,
+            )?,
         offset: req
             .query(
                 "offset",
@@ -10443,25 +9647,21 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
 async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id<
     A: Api,
 >(state: State<A>, req: RequestParts) -> Response {
-    match parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
-        &req,
-    ) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
-                    credentials,
-                    input,
-                )
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+                &req,
+            ),
+            |(credentials, input)| {
+                state
+                    .0
+                    .api
+                    .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+                        credentials,
+                        input,
+                    )
+            },
+        )
+        .await
 }
 fn parse_post_livechat_visitors_status(
     req: &RequestParts,
@@ -10476,15 +9676,11 @@ async fn handle_post_livechat_visitors_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_visitors_status(&req) {
-        Ok(input) => {
-            match state.0.api.post_livechat_visitors_status(input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_visitors_status(&req),
+            |input| state.0.api.post_livechat_visitors_status(input),
+        )
+        .await
 }
 fn parse_post_livechat_webhook_test(
     req: &RequestParts,
@@ -10500,15 +9696,13 @@ async fn handle_post_livechat_webhook_test<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_livechat_webhook_test(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_livechat_webhook_test(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_livechat_webhook_test(&req),
+            |(credentials, input)| {
+                state.0.api.post_livechat_webhook_test(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_contact(
     req: &RequestParts,
@@ -10526,15 +9720,13 @@ async fn handle_post_omnichannel_contact<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_contact(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_omnichannel_contact(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_contact(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_contact(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_contact_search(
     req: &RequestParts,
@@ -10578,15 +9770,11 @@ async fn handle_get_contact_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_contact_search(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_contact_search(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_contact_search(&req),
+            |(credentials, input)| state.0.api.get_contact_search(credentials, input),
+        )
+        .await
 }
 fn parse_post_omnichannel_contacts(
     req: &RequestParts,
@@ -10604,15 +9792,13 @@ async fn handle_post_omnichannel_contacts<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_contacts(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_omnichannel_contacts(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_contacts(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_contacts(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_contacts_block(
     req: &RequestParts,
@@ -10631,15 +9817,13 @@ async fn handle_post_omnichannel_contacts_block<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_contacts_block(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_omnichannel_contacts_block(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_contacts_block(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_contacts_block(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_omnichannel_contacts_channels(
     req: &RequestParts,
@@ -10668,16 +9852,13 @@ async fn handle_get_omnichannel_contacts_channels<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_omnichannel_contacts_channels(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_omnichannel_contacts_channels(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_omnichannel_contacts_channels(&req),
+            |(credentials, input)| {
+                state.0.api.get_omnichannel_contacts_channels(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_omnichannel_contacts_check_existence(
     req: &RequestParts,
@@ -10721,20 +9902,13 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_omnichannel_contacts_check_existence(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .get_omnichannel_contacts_check_existence(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_omnichannel_contacts_check_existence(&req),
+            |(credentials, input)| {
+                state.0.api.get_omnichannel_contacts_check_existence(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_contacts_conflicts(
     req: &RequestParts,
@@ -10756,20 +9930,13 @@ async fn handle_post_omnichannel_contacts_conflicts<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_contacts_conflicts(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_omnichannel_contacts_conflicts(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_contacts_conflicts(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_contacts_conflicts(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_omnichannel_contacts_get(
     req: &RequestParts,
@@ -10798,15 +9965,13 @@ async fn handle_get_omnichannel_contacts_get<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_omnichannel_contacts_get(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_omnichannel_contacts_get(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_omnichannel_contacts_get(&req),
+            |(credentials, input)| {
+                state.0.api.get_omnichannel_contacts_get(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_omnichannel_contacts_history(
     req: &RequestParts,
@@ -10871,16 +10036,13 @@ async fn handle_get_omnichannel_contacts_history<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_omnichannel_contacts_history(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_omnichannel_contacts_history(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_omnichannel_contacts_history(&req),
+            |(credentials, input)| {
+                state.0.api.get_omnichannel_contacts_history(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_get_omnichannel_contacts_search(
     req: &RequestParts,
@@ -10942,15 +10104,13 @@ async fn handle_get_omnichannel_contacts_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_get_omnichannel_contacts_search(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.get_omnichannel_contacts_search(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_get_omnichannel_contacts_search(&req),
+            |(credentials, input)| {
+                state.0.api.get_omnichannel_contacts_search(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_contacts_unblock(
     req: &RequestParts,
@@ -10969,16 +10129,13 @@ async fn handle_post_omnichannel_contacts_unblock<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_contacts_unblock(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_omnichannel_contacts_unblock(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_contacts_unblock(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_contacts_unblock(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_contacts_update(
     req: &RequestParts,
@@ -10997,16 +10154,13 @@ async fn handle_post_omnichannel_contacts_update<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_contacts_update(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_omnichannel_contacts_update(credentials, input).await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_contacts_update(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_contacts_update(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_integrations(
     req: &RequestParts,
@@ -11025,15 +10179,13 @@ async fn handle_post_omnichannel_integrations<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_integrations(&req) {
-        Ok((credentials, input)) => {
-            match state.0.api.post_omnichannel_integrations(credentials, input).await {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_integrations(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_integrations(credentials, input)
+            },
+        )
+        .await
 }
 fn parse_post_omnichannel_rid_request_transcript(
     req: &RequestParts,
@@ -11043,18 +10195,13 @@ fn parse_post_omnichannel_rid_request_transcript(
         "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
     )?;
     let input = PostOmnichannelRidRequestTranscriptInput {
-        rid: required_param(
-            Some(
-                req
-                    .path(
-                        0usize,
-                        "rid",
-                        &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
-                        crate::rt::Style::Simple,
-                    )?,
-            ),
-            "rid",
-        )?,
+        rid: req
+            .path(
+                0usize,
+                "rid",
+                &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
+                crate::rt::Style::Simple,
+            )?,
     };
     Ok((credentials, input))
 }
@@ -11062,20 +10209,13 @@ async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
-    match parse_post_omnichannel_rid_request_transcript(&req) {
-        Ok((credentials, input)) => {
-            match state
-                .0
-                .api
-                .post_omnichannel_rid_request_transcript(credentials, input)
-                .await
-            {
-                Ok(output) => output.into_response(),
-                Err(error) => error.into_response(),
-            }
-        }
-        Err(error) => error.into_response(),
-    }
+    respond(
+            parse_post_omnichannel_rid_request_transcript(&req),
+            |(credentials, input)| {
+                state.0.api.post_omnichannel_rid_request_transcript(credentials, input)
+            },
+        )
+        .await
 }
 impl IntoResponse for GetCannedResponsesResponse {
     fn into_response(self) -> Response {

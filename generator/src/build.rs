@@ -372,14 +372,19 @@ fn build_operation(
             ),
         })
         .collect();
+    // A path parameter no URL can carry: the router would read another segment for it.
     for q in &params {
         if q.location == ParamIn::Path && !path_names(&p.path).contains(&q.wire) {
-            warnings.push(Diagnostic::warning(
-                origin.clone(),
+            let at = params_raw
+                .iter()
+                .find(|(r, _)| matches!(param_data(r), (d, ParamIn::Path) if d.name == q.wire))
+                .map_or(p.pointer.as_str(), |(_, ptr)| ptr.as_str());
+            return Err(Error::spec(
+                m.res.loc(at),
                 "path-param-not-in-template",
                 format!(
-                    "path parameter `{}` does not appear in the path template",
-                    q.wire
+                    "path parameter `{}` does not appear in the path template `{}`",
+                    q.wire, p.path
                 ),
             ));
         }

@@ -33,6 +33,9 @@ pub struct TypeRegistry {
     names: Namespace,
     /// `(document index, pointer)` of a referenced schema → its type and whether it admits `null`.
     by_pointer: HashMap<(usize, String), (TypeId, bool)>,
+    /// `(document index, $ref string)` → the pointer it resolves to (so a reference met again
+    /// skips resolving, and cloning, the schema).
+    ref_targets: HashMap<(usize, String), String>,
     /// Structural key of an inline type → the first type with that shape.
     by_shape: HashMap<String, TypeId>,
     /// `(document index, pointer)` of an inline schema in a component → how it was mapped.
@@ -169,7 +172,21 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
 
     /// The type of a referenced schema, mapped once and shared by every reference.
     pub fn map_ref(&mut self, reference: &str, ptr: &str) -> Result<Mapped> {
+        let ref_key = (self.doc_index, reference.to_owned());
+        if let Some(&(id, nullable)) = self
+            .reg
+            .ref_targets
+            .get(&ref_key)
+            .and_then(|target| self.reg.by_pointer.get(&(self.doc_index, target.clone())))
+        {
+            return Ok(Mapped {
+                ty: TypeRef::Named(id),
+                nullable,
+                v: VRef::Named(id),
+            });
+        }
         let (schema, target) = self.res.schema_target(reference, ptr)?;
+        self.reg.ref_targets.insert(ref_key, target.clone());
         let key = (self.doc_index, target.clone());
         if let Some(&(id, nullable)) = self.reg.by_pointer.get(&key) {
             return Ok(Mapped {

@@ -88,6 +88,21 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Runs a handler on parsed input and turns its outcome (or the parse error) into a response.
+pub async fn respond<I, O, F>(parsed: Result<I, ApiError>, handler: impl FnOnce(I) -> F) -> Response
+where
+    O: IntoResponse,
+    F: std::future::Future<Output = Result<O, ApiError>>,
+{
+    match parsed {
+        Ok(input) => match handler(input).await {
+            Ok(output) => output.into_response(),
+            Err(error) => error.into_response(),
+        },
+        Err(error) => error.into_response(),
+    }
+}
+
 /// A JSON response.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -104,7 +104,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use crate::models::*;
         use crate::operations::*;
-        use crate::rt::server::{RequestParts, Shared, State};
+        use crate::rt::server::{respond, RequestParts, Shared, State};
         pub use crate::rt::server::{ApiError, RouterConfig};
 
         /// The API as a server implements it: one method per operation. Every method has a
@@ -191,7 +191,7 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
                     path_index += 1;
                     path_index - 1
                 });
-                quote!(Some(req.path(#idx, #wire, &crate::schemas::#schema, #style)?))
+                quote!(req.path(#idx, #wire, &crate::schemas::#schema, #style)?)
             }
             ParamIn::Query => {
                 quote!(req.query(#wire, &crate::schemas::#schema, #required, #style)?)
@@ -203,7 +203,7 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
                 quote!(req.header(#wire, &crate::schemas::#schema, #required, #style)?)
             }
         };
-        if required {
+        if required && p.location != ParamIn::Path {
             quote!(#rust: required_param(#get, #wire)?,)
         } else {
             quote!(#rust: #get,)
@@ -257,13 +257,7 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
         }
 
         async fn #handler<A: Api>(state: State<A>, req: RequestParts) -> Response {
-            match #parse(&req) {
-                Ok(#args) => match state.0.api.#method(#call_args).await {
-                    Ok(output) => output.into_response(),
-                    Err(error) => error.into_response(),
-                },
-                Err(error) => error.into_response(),
-            }
+            respond(#parse(&req), |#args| state.0.api.#method(#call_args)).await
         }
     }
 }
