@@ -18,6 +18,9 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
     if let Some(tag) = &op.tag {
         extra.push(format!("Tag: {}.", docs::sanitize(tag)));
     }
+    if let Some(why) = &op.unroutable {
+        extra.push(format!("Not served by the generated router: {}.", docs::sanitize(why)));
+    }
     docs::attrs(&op.docs, &extra)
 }
 
