@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
@@ -295,6 +296,16 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
     // `null` in place of a map or list (`components: {schemas: null}`) is read as absent; each
     // repair is reported. Bounded so a hostile document cannot make this loop long.
     for _ in 0..10_000 {
+        // Typing without tracking the path is much cheaper; the tracked pass below runs only
+        // when there is a problem to locate.
+        if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&value) {
+            return Ok(Document {
+                file,
+                value,
+                openapi,
+                warnings,
+            });
+        }
         let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&value);
         match result {
             Ok(openapi) => {

@@ -1,6 +1,6 @@
 //! Rust identifiers from names found in a spec: valid, keyword-safe, ASCII, collision-free.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -128,6 +128,9 @@ pub fn screaming_ident(name: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     used: BTreeSet<String>,
+    /// For a base found taken: where its next probe starts (names are never released, so
+    /// every suffix below it is still taken; without this, n claims of one base cost n²).
+    next: HashMap<String, u64>,
 }
 
 impl Namespace {
@@ -140,6 +143,7 @@ impl Namespace {
     pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
         Namespace {
             used: names.into_iter().map(str::to_owned).collect(),
+            next: HashMap::new(),
         }
     }
 
@@ -157,13 +161,15 @@ impl Namespace {
         // `self_` as `self_2`: `self__2` is not snake_case.
         let stem = base.trim_end_matches('_');
         let camel = base.starts_with(|c: char| c.is_ascii_uppercase()) && !stem.contains('_');
-        for n in 2.. {
+        let start = self.next.get(base).copied().unwrap_or(2);
+        for n in start.. {
             let candidate = if camel {
                 format!("{stem}{n}")
             } else {
                 format!("{stem}_{n}")
             };
             if self.used.insert(candidate.clone()) {
+                self.next.insert(base.to_owned(), n + 1);
                 return candidate;
             }
         }
