@@ -239,6 +239,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         hint: &str,
         target: Option<TypeId>,
     ) -> Result<Mapped> {
+        if self.reg.types.len() > crate::build::MAX_ITEMS {
+            return Err(Error::spec(
+                self.loc(ptr),
+                "too-large",
+                format!("more than {} types; the generator's limit is {}", crate::build::MAX_ITEMS, crate::build::MAX_ITEMS),
+            ));
+        }
         if self.reg.depth >= MAX_SCHEMA_DEPTH {
             return Err(Error::spec(
                 self.loc(ptr),
@@ -932,6 +939,12 @@ fn capitalize(s: &str) -> String {
 
 /// String formats this generator knows (all map to `String`).
 const KNOWN_STRING_FORMATS: &[&str] = &[
+    "uri-template",
+    "iri-reference",
+    "relative-json-pointer",
+    "int32",
+    "int64",
+    "decimal",
     "date",
     "date-time",
     "password",
