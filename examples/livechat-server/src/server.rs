@@ -23,11 +23,11 @@ async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
     if status >= 500 {
-        tracing::warn!(%method, %path, status, elapsed_ms, "request");
+        tracing::warn!(%method, %path, status, ?elapsed, "request");
     } else {
-        tracing::info!(%method, %path, status, elapsed_ms, "request");
+        tracing::info!(%method, %path, status, ?elapsed, "request");
     }
     response
 }
