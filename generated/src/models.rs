@@ -551,19 +551,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 pub type GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<
-        Vec<GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unspecified: Option<i64>,
-}
+pub type GetLivechatAnalyticsDashboardsConversationsByDepartmentOk = GetLivechatAnalyticsDashboardsConversationsByAgentOk;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 pub type GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
@@ -579,41 +567,15 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 pub type GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-}
+pub type GetLivechatAnalyticsDashboardsConversationsByStatusOk = GetLivechatAnalyticsDashboardsConversationsBySourceOk;
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 pub type GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unspecified: Option<i64>,
-}
+pub type GetLivechatAnalyticsDashboardsConversationsByTagsOk = GetLivechatAnalyticsDashboardsConversationsByAgentOk;
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 pub type GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem;
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totalizers: Option<
-        Vec<GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem>,
-    >,
-}
+pub type GetLivechatAnalyticsDashboardsProductivityTotalizersOk = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
@@ -961,15 +923,7 @@ pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron = GetLivech
 /// `utc` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
 /// `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cron: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc>,
-}
+pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish;
 /// Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
@@ -1019,29 +973,13 @@ pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron = Ge
 /// `utc` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
 /// `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cron: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc>,
-}
+pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish;
 /// `cron` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
 /// `utc` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
 /// `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cron: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc>,
-}
+pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish;
 /// Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
@@ -1138,17 +1076,7 @@ pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest
 /// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 pub type GetLivechatConfigOkConfigAgentEmailsItem = GetLivechatAgentOkAgentEmailsItem;
 /// `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatConfigOkConfigAgent {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emails: Option<Vec<GetLivechatConfigOkConfigAgentEmailsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
+pub type GetLivechatConfigOkConfigAgent = GetLivechatAgentNextOkAgent;
 /// Item of `departments` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigDepartmentsItem {
@@ -1955,15 +1883,7 @@ pub type PutLivechatDepartmentIdOkAgentsItem = GetLivechatDepartmentIdOkAgentsIt
 /// `department` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartment;
 /// The 200 response of `PUT /api/v1/livechat/department/{_id}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PutLivechatDepartmentIdOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agents: Option<Vec<PutLivechatDepartmentIdOkAgentsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<PutLivechatDepartmentIdOkDepartment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-}
+pub type PutLivechatDepartmentIdOk = GetLivechatDepartmentIdOk;
 /// The 400 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBadRequest = PostCannedResponsesBadRequest;
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
@@ -2436,13 +2356,7 @@ pub struct PostLivechatMessageBody {
 /// Item of `value` in Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageOkMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostLivechatMessageOkMessageMdItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Vec<PostLivechatMessageOkMessageMdItemValueItem>>,
-}
+pub type PostLivechatMessageOkMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
 /// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `message` in the 200 response of `POST /api/v1/livechat/message`.
@@ -2486,13 +2400,7 @@ pub type PostLivechatMessageBadRequest = PostCannedResponsesBadRequest;
 /// Item of `value` in Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdOkMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatMessageIdOkMessageMdItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Vec<GetLivechatMessageIdOkMessageMdItemValueItem>>,
-}
+pub type GetLivechatMessageIdOkMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
 /// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
@@ -2732,13 +2640,7 @@ pub type GetLivechatRidMessagesOkMessagesItemFilesItem = GetLivechatRidMessagesO
 /// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Vec<GetLivechatRidMessagesOkMessagesItemMdItemValueItem>>,
-}
+pub type GetLivechatRidMessagesOkMessagesItemMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3064,13 +2966,7 @@ pub struct GetLivechatRoomOkRoomCustomFields {
 /// Item of `value` in Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRoomOkRoomLastMessageMdItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Vec<GetLivechatRoomOkRoomLastMessageMdItemValueItem>>,
-}
+pub type GetLivechatRoomOkRoomLastMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
 /// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -4008,35 +3904,11 @@ pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponses
 /// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 pub type GetLivechatTriggersIdOkTriggerActionsItemParams = GetLivechatTriggersOkTriggersItemActionsItemParams;
 /// Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatTriggersIdOkTriggerActionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<GetLivechatTriggersIdOkTriggerActionsItemParams>,
-}
+pub type GetLivechatTriggersIdOkTriggerActionsItem = GetLivechatTriggersOkTriggersItemActionsItem;
 /// Item of `conditions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 pub type GetLivechatTriggersIdOkTriggerConditionsItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
 /// `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatTriggersIdOkTrigger {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<GetLivechatTriggersIdOkTriggerActionsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<Vec<GetLivechatTriggersIdOkTriggerConditionsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
-    pub run_once: Option<bool>,
-}
+pub type GetLivechatTriggersIdOkTrigger = GetLivechatTriggersOkTriggersItem;
 /// The 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOk {
@@ -4137,15 +4009,7 @@ pub type PostLivechatUnitsIdBodyUnitDepartmentsItem = PostLivechatUnitsBodyUnitD
 /// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdBodyUnitMonitorsItem = PostLivechatUnitsBodyUnitMonitorsItem;
 /// The request body of `POST /api/v1/livechat/units/{id}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PostLivechatUnitsIdBody {
-    #[serde(rename = "unitData")]
-    pub unit_data: PostLivechatUnitsIdBodyUnitData,
-    #[serde(rename = "unitDepartments")]
-    pub unit_departments: Vec<PostLivechatUnitsIdBodyUnitDepartmentsItem>,
-    #[serde(rename = "unitMonitors")]
-    pub unit_monitors: Vec<PostLivechatUnitsIdBodyUnitMonitorsItem>,
-}
+pub type PostLivechatUnitsIdBody = PostLivechatUnitsBody;
 /// The 200 response of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdOk = PostLivechatUnitsOk;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
@@ -4371,15 +4235,7 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
 /// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<
-        Vec<PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem>,
-    >,
-}
+pub type PostLivechatUploadOkAttachmentsItemDescriptionMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
 /// `image_dimensions` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkAttachmentsItemImageDimensions = GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions;
 /// Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -4732,17 +4588,7 @@ pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadReque
 /// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
 /// Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<
-        Vec<
-            GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem,
-        >,
-    >,
-}
+pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
 /// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -4918,25 +4764,9 @@ pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
 /// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation = PostLivechatPageVisitedOkPageNavigationPageLocation;
 /// `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<
-        GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-}
+pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage = PostLivechatPageVisitedOkPageNavigationPage;
 /// `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-}
+pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation = PostLivechatPageVisitedOkPageNavigation;
 /// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5271,37 +5101,9 @@ pub type PostOmnichannelContactsConflictsOkResultChannelsItemLastChat = DeleteLi
 /// `source` in `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
 /// `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<
-        PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource,
-    >,
-    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
-}
+pub type PostOmnichannelContactsConflictsOkResultChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
 /// Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<PostOmnichannelContactsConflictsOkResultChannelsItemDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    #[serde(rename = "lastChat", default, skip_serializing_if = "Option::is_none")]
-    pub last_chat: Option<PostOmnichannelContactsConflictsOkResultChannelsItemLastChat>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-    #[serde(rename = "verifiedAt", default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visitor: Option<PostOmnichannelContactsConflictsOkResultChannelsItemVisitor>,
-}
+pub type PostOmnichannelContactsConflictsOkResultChannelsItem = GetOmnichannelContactsChannelsOkChannelsItem;
 /// `customFields` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsOkResultCustomFields = PostOmnichannelContactsConflictsBodyCustomFields;
 /// Item of `emails` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -5363,35 +5165,9 @@ pub type GetOmnichannelContactsGetOkContactChannelsItemLastChat = DeleteLivechat
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetOkContactChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitorSource>,
-    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
-}
+pub type GetOmnichannelContactsGetOkContactChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
 /// Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetOmnichannelContactsGetOkContactChannelsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<GetOmnichannelContactsGetOkContactChannelsItemDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    #[serde(rename = "lastChat", default, skip_serializing_if = "Option::is_none")]
-    pub last_chat: Option<GetOmnichannelContactsGetOkContactChannelsItemLastChat>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-    #[serde(rename = "verifiedAt", default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visitor: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitor>,
-}
+pub type GetOmnichannelContactsGetOkContactChannelsItem = GetOmnichannelContactsChannelsOkChannelsItem;
 /// `customFields` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactCustomFields {
@@ -5459,15 +5235,7 @@ pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat = Delete
 /// `source` in `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
 /// `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<
-        GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource,
-    >,
-    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
-}
+pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
 /// Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
@@ -5551,17 +5319,9 @@ pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBodyVisitorSource = PostOmnichannelContactsBlockBodyVisitorSource;
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PostOmnichannelContactsUnblockBodyVisitor {
-    pub source: PostOmnichannelContactsUnblockBodyVisitorSource,
-    #[serde(rename = "visitorId")]
-    pub visitor_id: String,
-}
+pub type PostOmnichannelContactsUnblockBodyVisitor = PostOmnichannelContactsBlockBodyVisitor;
 /// The request body of `POST /api/v1/omnichannel/contacts.unblock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PostOmnichannelContactsUnblockBody {
-    pub visitor: PostOmnichannelContactsUnblockBodyVisitor,
-}
+pub type PostOmnichannelContactsUnblockBody = PostOmnichannelContactsBlockBody;
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
 /// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -5571,29 +5331,9 @@ pub type PostOmnichannelContactsUpdateOkContactChannelsItemLastChat = DeleteLive
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource>,
-    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
-}
+pub type PostOmnichannelContactsUpdateOkContactChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
 /// Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<PostOmnichannelContactsUpdateOkContactChannelsItemDetails>,
-    #[serde(rename = "lastChat", default, skip_serializing_if = "Option::is_none")]
-    pub last_chat: Option<PostOmnichannelContactsUpdateOkContactChannelsItemLastChat>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visitor: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitor>,
-}
+pub type PostOmnichannelContactsUpdateOkContactChannelsItem = GetOmnichannelContactsSearchOkContactsItemChannelsItem;
 /// Item of `emails` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateOkContactEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
 /// `lastChat` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.

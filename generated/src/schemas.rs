@@ -1906,44 +1906,9 @@ pub static POST_LIVECHAT_UNITS_BODY: Schema = Schema {
     required: &["unitData", "unitMonitors", "unitDepartments"],
     ..Schema::ANY
 };
-/// Rules of [`PostLivechatUnitsIdBodyUnitData`](crate::models::PostLivechatUnitsIdBodyUnitData).
-pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_UNITS_BODY_UNIT_DATA],
-    ..Schema::ANY
-};
-/// Rules of [`PostLivechatUnitsIdBodyUnitDepartmentsItem`](crate::models::PostLivechatUnitsIdBodyUnitDepartmentsItem).
-pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_UNITS_BODY_UNIT_DEPARTMENTS_ITEM],
-    ..Schema::ANY
-};
-/// Rules of [`PostLivechatUnitsIdBodyUnitMonitorsItem`](crate::models::PostLivechatUnitsIdBodyUnitMonitorsItem).
-pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_UNITS_BODY_UNIT_MONITORS_ITEM],
-    ..Schema::ANY
-};
 /// Rules of [`PostLivechatUnitsIdBody`](crate::models::PostLivechatUnitsIdBody).
 pub static POST_LIVECHAT_UNITS_ID_BODY: Schema = Schema {
-    types: &[Type::Object],
-    properties: &[
-        ("unitData", &POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA),
-        (
-            "unitDepartments",
-            &Schema {
-                types: &[Type::Array],
-                items: Some(&POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM),
-                ..Schema::ANY
-            },
-        ),
-        (
-            "unitMonitors",
-            &Schema {
-                types: &[Type::Array],
-                items: Some(&POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM),
-                ..Schema::ANY
-            },
-        ),
-    ],
-    required: &["unitData", "unitMonitors", "unitDepartments"],
+    all_of: &[&POST_LIVECHAT_UNITS_BODY],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatUsersTypeBody`](crate::models::PostLivechatUsersTypeBody).
@@ -2274,32 +2239,9 @@ pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY: Schema = Schema {
     required: &["contactId"],
     ..Schema::ANY
 };
-/// Rules of [`PostOmnichannelContactsUnblockBodyVisitorSource`](crate::models::PostOmnichannelContactsUnblockBodyVisitorSource).
-pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR_SOURCE],
-    ..Schema::ANY
-};
-/// Rules of [`PostOmnichannelContactsUnblockBodyVisitor`](crate::models::PostOmnichannelContactsUnblockBodyVisitor).
-pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR: Schema = Schema {
-    types: &[Type::Object],
-    properties: &[
-        ("source", &POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE),
-        (
-            "visitorId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
-    required: &["visitorId", "source"],
-    ..Schema::ANY
-};
 /// Rules of [`PostOmnichannelContactsUnblockBody`](crate::models::PostOmnichannelContactsUnblockBody).
 pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY: Schema = Schema {
-    types: &[Type::Object],
-    properties: &[("visitor", &POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR)],
-    required: &["visitor"],
+    all_of: &[&POST_OMNICHANNEL_CONTACTS_BLOCK_BODY],
     ..Schema::ANY
 };
 /// Rules of [`PostOmnichannelIntegrationsBody`](crate::models::PostOmnichannelIntegrationsBody).

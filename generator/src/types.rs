@@ -38,6 +38,8 @@ pub struct TypeRegistry {
     ref_targets: HashMap<(usize, String), String>,
     /// Structural key of an inline type → the first type with that shape.
     by_shape: HashMap<String, TypeId>,
+    /// Deduplicated aliases → the type they stand for.
+    same_as: HashMap<TypeId, TypeId>,
     /// `(document index, pointer)` of an inline schema in a component → how it was mapped.
     by_location: HashMap<(usize, String), Mapped>,
     /// Problems found.
@@ -78,6 +80,75 @@ impl TypeRegistry {
     }
 
     /// Registers a new named type, reusing an identical earlier one through an alias.
+    /// The structural key of a type: its shape with every reference to a deduplicated alias
+    /// replaced by the type it stands for, so that parents of identical types match too.
+    fn shape_key(&self, def: &TypeDef) -> String {
+        let mut kind = def.kind.clone();
+        let mut schema = def.schema.clone();
+        match &mut kind {
+            TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    self.canonical_ty(&mut f.ty);
+                }
+                if let Some(a) = &mut s.additional {
+                    self.canonical_ty(a);
+                }
+            }
+            TypeKind::Union(u) => u
+                .variants
+                .iter_mut()
+                .for_each(|v| self.canonical_ty(&mut v.ty)),
+            TypeKind::Alias(t) => self.canonical_ty(t),
+            TypeKind::Enum(_) => {}
+        }
+        self.canonical_schema(&mut schema);
+        format!("{kind:?}|{schema:?}")
+    }
+
+    fn canonical_id(&self, id: TypeId) -> TypeId {
+        self.same_as.get(&id).copied().unwrap_or(id)
+    }
+
+    fn canonical_ty(&self, ty: &mut TypeRef) {
+        match ty {
+            TypeRef::Named(id) => *id = self.canonical_id(*id),
+            TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+                self.canonical_ty(t)
+            }
+            _ => {}
+        }
+    }
+
+    fn canonical_vref(&self, v: &mut VRef) {
+        match v {
+            VRef::Named(id) => *id = self.canonical_id(*id),
+            VRef::Inline(s) => self.canonical_schema(s),
+        }
+    }
+
+    fn canonical_schema(&self, s: &mut VSchema) {
+        if let Some(i) = &mut s.items {
+            self.canonical_vref(i);
+        }
+        for (_, p) in &mut s.properties {
+            self.canonical_vref(p);
+        }
+        if let VAdditional::Schema(a) = &mut s.additional {
+            self.canonical_vref(a);
+        }
+        for v in s
+            .all_of
+            .iter_mut()
+            .chain(s.any_of.iter_mut())
+            .chain(s.one_of.iter_mut())
+        {
+            self.canonical_vref(v);
+        }
+        if let Some(n) = &mut s.not {
+            self.canonical_vref(n);
+        }
+    }
+
     fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
         if def.docs.summary.is_none() && def.docs.description.is_none() {
             def.docs.summary = Some(describe_pointer(&def.origin.pointer));
@@ -88,7 +159,7 @@ impl TypeRegistry {
             self.types[id.0] = def;
             return id;
         }
-        let shape = format!("{:?}|{:?}", def.kind, def.schema);
+        let shape = self.shape_key(&def);
         let name = self.names.claim(&pascal_ident(hint, "Type"));
         if let Some(&existing) = self.by_shape.get(&shape) {
             def.name = name;
@@ -97,7 +168,9 @@ impl TypeRegistry {
                 all_of: vec![VRef::Named(existing)],
                 ..VSchema::default()
             };
-            return self.push(def);
+            let id = self.push(def);
+            self.same_as.insert(id, existing);
+            return id;
         }
         def.name = name;
         let id = self.push(def);
@@ -239,11 +312,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         hint: &str,
         target: Option<TypeId>,
     ) -> Result<Mapped> {
-        if self.reg.types.len() > crate::build::MAX_ITEMS {
+        let limit = crate::build::MAX_ITEMS;
+        if self.reg.types.len() > limit {
             return Err(Error::spec(
                 self.loc(ptr),
                 "too-large",
-                format!("more than {} types; the generator's limit is {}", crate::build::MAX_ITEMS, crate::build::MAX_ITEMS),
+                format!("more than {limit} types; the generator's limit is {limit}"),
             ));
         }
         if self.reg.depth >= MAX_SCHEMA_DEPTH {
