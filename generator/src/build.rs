@@ -106,6 +106,13 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
                     }
                     continue;
                 }
+                if pending.len() >= MAX_OPERATIONS {
+                    return Err(Error::spec(
+                        res.loc(&pointer),
+                        "too-large",
+                        format!("more than {MAX_OPERATIONS} operations; the generator's limit is {MAX_OPERATIONS}"),
+                    ));
+                }
                 pending.insert(
                     key,
                     Pending {
@@ -230,7 +237,45 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     api.auth_headers = seen;
     api.warnings.sort();
     api.warnings.dedup();
+    let items = size(&api);
+    if items > MAX_ITEMS {
+        return Err(Error::spec(
+            Location::new(api.sources.first().cloned().unwrap_or_default(), ""),
+            "too-large",
+            format!("the API has {items} operations, parameters, responses, types, fields and variants; the generator's limit is {MAX_ITEMS}"),
+        ));
+    }
     Ok(api)
+}
+
+/// Most operations an API may have (the twelve Rocket.Chat documents together have about 600).
+pub const MAX_OPERATIONS: usize = 5_000;
+
+/// Most items (operations, parameters, responses, types, fields and variants) an API may have:
+/// the generated code grows with them, and formatting it takes memory (all twelve Rocket.Chat
+/// documents together have about 20,000).
+pub const MAX_ITEMS: usize = 100_000;
+
+/// The number of items of an API, as limited by [`MAX_ITEMS`].
+fn size(api: &Api) -> usize {
+    let ops: usize = api
+        .operations
+        .iter()
+        .map(|op| 1 + op.params.len() + op.responses.len())
+        .sum();
+    let types: usize = api
+        .types
+        .iter()
+        .map(|t| {
+            1 + match &t.kind {
+                TypeKind::Struct(s) => s.fields.len(),
+                TypeKind::Enum(v) => v.len(),
+                TypeKind::Union(u) => u.variants.len(),
+                TypeKind::Alias(_) => 0,
+            }
+        })
+        .sum();
+    ops + types
 }
 
 fn param_data(p: &Parameter) -> (&openapiv3::ParameterData, ParamIn) {
