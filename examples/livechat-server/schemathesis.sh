@@ -25,8 +25,16 @@ echo "== schemathesis $schemathesis_version in $venv"
 mkdir -p "$work"
 if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
     rm -rf "$venv"
-    "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+    if "$python" -m venv "$venv" >"$work/venv.log" 2>&1; then
+        pip=("$venv/bin/python" -m pip)
+    else
+        # Debian and Ubuntu ship venv without ensurepip unless python3-venv is installed: make
+        # the venv bare and install into it with the system's pip.
+        rm -rf "$venv"
+        "$python" -m venv --without-pip "$venv"
+        pip=("$python" -m pip --python "$venv/bin/python")
+    fi
+    "${pip[@]}" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
 echo "== building livechat-server"
@@ -37,6 +45,7 @@ if ! cargo test --workspace --all-features --no-run >"$work/build.log" 2>&1; the
     cat "$work/build.log" >&2
     exit 1
 fi
+echo "   built in $((SECONDS - started))s"
 "$target/debug/restricted-spec" specs/omnichannel.yaml >"$work/spec.json"
 
 tmp="$(mktemp -d)"

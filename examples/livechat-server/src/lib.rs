@@ -8,6 +8,8 @@
 //! - [`server`]: the generated router, request logs and graceful shutdown;
 //! - [`spec`]: the OpenAPI document restricted to what is implemented (for Schemathesis).
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod clock;
 pub mod config;
