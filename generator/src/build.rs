@@ -251,6 +251,9 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
 /// Most operations an API may have (the twelve Rocket.Chat documents together have about 600).
 pub const MAX_OPERATIONS: usize = 5_000;
 
+/// Most parameters, and most path segments, one operation may have.
+pub const MAX_PARAMETERS: usize = 1_000;
+
 /// Most items (operations, parameters, responses, types, fields and variants) an API may have:
 /// the generated code grows with them, and formatting it takes memory (all twelve Rocket.Chat
 /// documents together have about 20,000).
@@ -299,6 +302,16 @@ fn build_operation(
         .to_owned();
     let op = &p.op;
     let origin = m.res.loc(&p.pointer);
+    // Parameters are matched by name in nested loops below: bounded, so none is quadratic.
+    let declared = p.path_params.len() + op.parameters.len();
+    let segments = p.path.matches('/').count();
+    if declared > MAX_PARAMETERS || segments > MAX_PARAMETERS {
+        return Err(Error::spec(
+            origin,
+            "too-large",
+            format!("{declared} parameters and {segments} path segments; the generator's limit is {MAX_PARAMETERS} of each"),
+        ));
+    }
 
     // Parameters: path-level first, overridden by operation-level ones with the same name+location.
     let mut params_raw: Vec<(openapiv3::Parameter, String)> = Vec::new();
