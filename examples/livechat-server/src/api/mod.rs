@@ -10,6 +10,7 @@ use rocketchat_omnichannel::operations::*;
 use rocketchat_omnichannel::server::{Api, ApiError};
 use rusqlite::Connection;
 
+use crate::livechat::field_values::{self, FieldValue};
 use crate::livechat::{custom_fields, visitors, Error};
 use crate::storage::Store;
 pub use auth::Admin;
@@ -89,7 +90,7 @@ impl Api for Livechat {
         input: PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ApiError> {
         let b = body(input.body, "token")?;
-        let field = custom_fields::FieldValue {
+        let field = FieldValue {
             key: b.key,
             value: b.value,
             overwrite: b.overwrite,
@@ -100,7 +101,7 @@ impl Api for Livechat {
             value: Some(field.value.clone()),
         };
         let token = b.token;
-        self.run(move |c| custom_fields::set_one(c, &token, &field))
+        self.run(move |c| field_values::set_one(c, &token, &field))
             .await?;
         Ok(PostLivechatCustomFieldResponse::Ok(
             PostLivechatCustomFieldOk {
@@ -118,7 +119,7 @@ impl Api for Livechat {
         let fields: Vec<_> = b
             .custom_fields
             .into_iter()
-            .map(|f| custom_fields::FieldValue {
+            .map(|f| FieldValue {
                 key: f.key,
                 value: f.value,
                 overwrite: f.overwrite,
@@ -126,7 +127,7 @@ impl Api for Livechat {
             .collect();
         let token = b.token;
         let applied = self
-            .run(move |c| custom_fields::set_many(c, &token, &fields))
+            .run(move |c| field_values::set_many(c, &token, &fields))
             .await?;
         let fields = applied
             .into_iter()

@@ -3,6 +3,7 @@
 //! Rocket.Chat error a rule raises, and the API layer turns it into a response.
 
 pub mod custom_fields;
+pub mod field_values;
 pub mod regexp;
 pub mod visitors;
 

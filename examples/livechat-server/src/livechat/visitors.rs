@@ -16,21 +16,11 @@
 use rocketchat_omnichannel::models::PostLivechatVisitorBodyVisitor;
 use rusqlite::Connection;
 
+use super::field_values::FieldValue;
 use super::Error;
 use crate::storage::custom_fields;
 use crate::storage::visitors::{self as store, Visitor, VisitorChanges};
 use crate::{clock, ids};
-
-/// One custom field value sent with a registration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldValue {
-    /// The custom field `_id`.
-    pub key: String,
-    /// The value.
-    pub value: String,
-    /// Whether it replaces an existing value.
-    pub overwrite: bool,
-}
 
 /// Checks the `customFields` items the way Rocket.Chat's `check()` does (every item needs a
 /// string `key` and `value` and a boolean `overwrite`), before anything is written.
