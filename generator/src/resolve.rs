@@ -53,58 +53,18 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Follows a chain of references to an item of type `T`, returning it with the pointer
-    /// where it was found. `at` is the pointer of the `ReferenceOr`.
-    pub fn item<T: DeserializeOwned + Clone + 'static>(
+    /// Follows a `$ref` chain from `reference` (written at `at`) to the first target that is
+    /// not itself a reference, and reads it with `last`; `hit` may answer earlier for a target
+    /// (a cached or already typed definition). Dangling references, cycles and overlong chains
+    /// are errors; `what` names what the chain should reach.
+    fn follow<R>(
         &self,
-        r: &'a ReferenceOr<T>,
+        reference: &str,
         at: &str,
-    ) -> Result<(T, String)> {
-        let mut pointer = at.to_owned();
-        let mut reference = match r {
-            ReferenceOr::Item(t) => return Ok((t.clone(), pointer)),
-            ReferenceOr::Reference { reference } => reference.clone(),
-        };
-        let mut seen = vec![];
-        for _ in 0..MAX_REF_HOPS {
-            let target = self.ref_pointer(&reference, &pointer)?;
-            if seen.contains(&target) {
-                return Err(Error::spec(
-                    self.loc(at),
-                    "ref-cycle",
-                    format!("`$ref` chain loops back to #{target} without reaching a definition"),
-                ));
-            }
-            seen.push(target.clone());
-            if let Some(item) = self.component::<T>(&target) {
-                return Ok((item.clone(), target));
-            }
-            let raw = self.raw(&target).ok_or_else(|| {
-                Error::spec(
-                    self.loc(&push_pointer(&pointer, "$ref")),
-                    "unknown-ref",
-                    format!("`$ref: {reference}` points to nothing"),
-                )
-            })?;
-            if let Some(next) = raw.get("$ref").and_then(Value::as_str) {
-                pointer = target;
-                reference = next.to_owned();
-                continue;
-            }
-            let item: T = serde_path_to_error::deserialize(raw).map_err(|e| {
-                Error::spec(self.loc(&target), "invalid-document", e.inner().to_string())
-            })?;
-            return Ok((item, target));
-        }
-        Err(Error::spec(
-            self.loc(at),
-            "ref-cycle",
-            "`$ref` chain is too long (a cycle?)",
-        ))
-    }
-
-    /// The schema a reference points to (following alias chains), with its pointer.
-    pub fn schema_target(&mut self, reference: &str, at: &str) -> Result<(Schema, String)> {
+        what: &str,
+        mut hit: impl FnMut(&str) -> Option<R>,
+        last: impl FnOnce(&'a Value, &str) -> Result<R>,
+    ) -> Result<R> {
         let mut reference = reference.to_owned();
         let mut pointer = at.to_owned();
         let mut seen: Vec<String> = vec![];
@@ -114,15 +74,12 @@ impl<'a> Resolver<'a> {
                 return Err(Error::spec(
                     self.loc(at),
                     "ref-cycle",
-                    format!("`$ref` chain loops back to #{target} without reaching a schema"),
+                    format!("`$ref` chain loops back to #{target} without reaching {what}"),
                 ));
             }
             seen.push(target.clone());
-            if let Some(s) = self.schema_cache.get(&target) {
-                return Ok((s.clone(), target));
-            }
-            if let Some(s) = self.component::<Schema>(&target) {
-                return Ok((s.clone(), target));
+            if let Some(found) = hit(&target) {
+                return Ok(found);
             }
             let raw = self.raw(&target).ok_or_else(|| {
                 Error::spec(
@@ -136,23 +93,72 @@ impl<'a> Resolver<'a> {
                 reference = next.to_owned();
                 continue;
             }
-            let schema: Schema = serde_path_to_error::deserialize(raw).map_err(|e| {
-                let mut p = target.clone();
-                for seg in e.path().iter() {
-                    if let serde_path_to_error::Segment::Map { key } = seg {
-                        p = push_pointer(&p, key);
-                    }
-                }
-                Error::spec(self.loc(&p), "invalid-schema", e.inner().to_string())
-            })?;
-            self.schema_cache.insert(target.clone(), schema.clone());
-            return Ok((schema, target));
+            return last(raw, &target);
         }
         Err(Error::spec(
             self.loc(at),
             "ref-cycle",
             "`$ref` chain is too long (a cycle?)",
         ))
+    }
+
+    /// Follows a chain of references to an item of type `T`, returning it with the pointer
+    /// where it was found. `at` is the pointer of the `ReferenceOr`.
+    pub fn item<T: DeserializeOwned + Clone + 'static>(
+        &self,
+        r: &'a ReferenceOr<T>,
+        at: &str,
+    ) -> Result<(T, String)> {
+        let reference = match r {
+            ReferenceOr::Item(t) => return Ok((t.clone(), at.to_owned())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        self.follow(
+            reference,
+            at,
+            "a definition",
+            |target| {
+                self.component::<T>(target)
+                    .map(|item| (item.clone(), target.to_owned()))
+            },
+            |raw, target| {
+                let item: T = serde_path_to_error::deserialize(raw).map_err(|e| {
+                    Error::spec(self.loc(target), "invalid-document", e.inner().to_string())
+                })?;
+                Ok((item, target.to_owned()))
+            },
+        )
+    }
+
+    /// The schema a reference points to (following alias chains), with its pointer.
+    pub fn schema_target(&mut self, reference: &str, at: &str) -> Result<(Schema, String)> {
+        let (schema, target, fresh) = self.follow(
+            reference,
+            at,
+            "a schema",
+            |target| {
+                self.schema_cache
+                    .get(target)
+                    .or_else(|| self.component::<Schema>(target))
+                    .map(|s| (s.clone(), target.to_owned(), false))
+            },
+            |raw, target| {
+                let schema: Schema = serde_path_to_error::deserialize(raw).map_err(|e| {
+                    let mut p = target.to_owned();
+                    for seg in e.path().iter() {
+                        if let serde_path_to_error::Segment::Map { key } = seg {
+                            p = push_pointer(&p, key);
+                        }
+                    }
+                    Error::spec(self.loc(&p), "invalid-schema", e.inner().to_string())
+                })?;
+                Ok((schema, target.to_owned(), true))
+            },
+        )?;
+        if fresh {
+            self.schema_cache.insert(target.clone(), schema.clone());
+        }
+        Ok((schema, target))
     }
 
     /// The definition at `target` when it is a component (`/components/<kind>/<name>`)
