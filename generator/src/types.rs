@@ -628,6 +628,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         });
         let mut fields = Vec::with_capacity(properties.len());
         let props_ptr = push_pointer(ptr, "properties");
+        let required_set: std::collections::HashSet<&str> =
+            required.iter().map(String::as_str).collect();
         for (wire, prop) in properties {
             let prop_ptr = push_pointer(&props_ptr, wire);
             let m = self.map_boxed(
@@ -646,7 +648,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 rust: ns.claim(&snake_ident(wire, "field")),
                 wire: wire.clone(),
                 ty: m.ty,
-                required: required.contains(wire) && !read_only && !write_only,
+                required: required_set.contains(wire.as_str()) && !read_only && !write_only,
                 nullable: m.nullable,
                 docs: pdocs,
                 deprecated: pdata.is_some_and(|d| d.deprecated),
@@ -741,18 +743,18 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             });
         }
         let discriminator = data.discriminator.as_ref();
+        // Discriminator values by target, so thousands of variants stay linear.
+        let mut tags_of: HashMap<&str, Vec<String>> = HashMap::new();
+        for (tag, target) in discriminator.iter().flat_map(|d| &d.mapping) {
+            tags_of.entry(target).or_default().push(tag.clone());
+        }
         let mut ns = Namespace::new();
         let mut variants: Vec<UnionVariant> = mapped
             .into_iter()
             .map(|(label, m, reference)| {
                 let mut tags = vec![];
-                if let (Some(d), Some(r)) = (discriminator, &reference) {
-                    tags = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| *target == r)
-                        .map(|(k, _)| k.clone())
-                        .collect();
+                if let (Some(_), Some(r)) = (discriminator, &reference) {
+                    tags = tags_of.get(r.as_str()).cloned().unwrap_or_default();
                     if tags.is_empty() {
                         tags.push(last_token(r.trim_start_matches('#')));
                     }
@@ -873,6 +875,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         if !members.is_empty() && members.iter().all(|(s, _)| object_like(s)) {
             let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
             let mut required: Vec<String> = Vec::new();
+            let mut required_seen = std::collections::HashSet::new();
             let mut additional = None;
             // Properties keep the pointer of the member that defines them via a re-based map.
             let mut prop_ptrs: HashMap<String, String> = HashMap::new();
@@ -894,7 +897,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     properties.insert(k.clone(), p.clone());
                 }
                 for r in req {
-                    if !required.contains(r) {
+                    if required_seen.insert(r.as_str()) {
                         required.push(r.clone());
                     }
                 }
