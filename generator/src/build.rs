@@ -174,7 +174,7 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
         };
         for (name, _) in &components.schemas {
             let ptr = push_pointer("/components/schemas", name);
-            mapper.map_ref(&format!("#{ptr}"), "/components/schemas")?;
+            mapper.map_ref(&format!("#{ptr}"), &ptr)?;
         }
     }
 
