@@ -83,6 +83,18 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
+/// The first `{name}` naming a path parameter inside a literal segment: the text before it,
+/// the parameter's index, and the text after it.
+fn embedded_param<'a>(op: &Operation, segment: &'a str) -> Option<(&'a str, usize, &'a str)> {
+    let (before, rest) = segment.split_once('{')?;
+    let (name, after) = rest.split_once('}')?;
+    let i = op
+        .params
+        .iter()
+        .position(|p| p.location == ParamIn::Path && p.wire == name)?;
+    Some((before, i, after))
+}
+
 fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let input = ident(&op.input_type);
@@ -95,13 +107,34 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     };
     let mut url_parts = Vec::new();
     let mut literal = String::new();
+    let mut uses_input = op.body.is_some() || op.params.iter().any(|p| p.location != ParamIn::Path);
     for s in &op.segments {
         match s {
             Segment::Literal(l) => {
                 literal.push('/');
-                literal.push_str(&encode_literal(l));
+                // `{name}` inside a segment (`a{id}b`): the router cannot serve such a path, but
+                // the client calls it with the value in place (not with `%7Bid%7D`).
+                let mut rest = l.as_str();
+                while let Some((before, i, after)) = embedded_param(op, rest) {
+                    literal.push_str(&encode_literal(before));
+                    url_parts.push(quote!(url.push_str(#literal);));
+                    literal.clear();
+                    let p = &op.params[i];
+                    let f = ident(&p.rust);
+                    let wire = &p.wire;
+                    let style = style_tokens(p.style);
+                    url_parts.push(quote! {{
+                        let mut piece = String::new();
+                        push_path_param(&mut piece, #wire, &input.#f, #style)?;
+                        url.push_str(piece.strip_prefix('/').unwrap_or(&piece));
+                    }});
+                    uses_input = true;
+                    rest = after;
+                }
+                literal.push_str(&encode_literal(rest));
             }
             Segment::Param(i) => {
+                uses_input = true;
                 if !literal.is_empty() {
                     url_parts.push(quote!(url.push_str(#literal);));
                     literal.clear();
@@ -225,7 +258,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    let input_unused = if op.params.is_empty() && op.body.is_none() {
+    let input_unused = if !uses_input {
         quote!(let _ = input;)
     } else {
         quote!()
