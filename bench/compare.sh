@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Generation speed, memory and output build cost: this generator against openapi-generator.
+#
+#   bash bench/compare.sh [--runs N] [--spec FILE] [--skip-oag] [--skip-check] [--skip-large]
+#
+# In one run, on the same spec (default ../shared/specs/rocketchat/omnichannel.yaml):
+#   1. whole-process generation time (hyperfine, N runs of ours, fewer of openapi-generator's
+#      rust-axum, which takes seconds) and peak memory (/usr/bin/time), with the ratio; the
+#      floor (parsing the spec into openapiv3::OpenAPI, nothing else) for reference;
+#   2. the generated crate's build cost: `cargo check` of the crate alone (dependencies built
+#      first), types-only and --all-features, and its line count, beside rust-axum's output;
+#   3. `cargo xtask codegen --check` on the built workspace;
+#   4. a large spec: a synthetic ~13 MB, ~1,200-operation document (bench/make-large-spec.py,
+#      shaped like GitHub's REST API description, which cannot be downloaded here).
+#
+# Installs what it needs: openapi-generator-cli (PyPI, pinned) into bench/.venv, hyperfine and a
+# Java runtime from Debian when missing (needs root; without hyperfine a loop of /usr/bin/time
+# is used). Everything it writes goes under target/bench/ (git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+RUNS=10
+SPEC=../shared/specs/rocketchat/omnichannel.yaml
+OAG_VERSION=7.26.0
+SKIP_OAG=0 SKIP_CHECK=0 SKIP_LARGE=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) RUNS=$2; shift 2 ;;
+        --spec) SPEC=$2; shift 2 ;;
+        --skip-oag) SKIP_OAG=1; shift ;;
+        --skip-check) SKIP_CHECK=1; shift ;;
+        --skip-large) SKIP_LARGE=1; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+OAG_RUNS=$(( RUNS < 3 ? RUNS : 3 ))
+OUT=$ROOT/target/bench
+mkdir -p "$OUT"
+export CARGO_TERM_COLOR=never
+
+say() { printf '\n== %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+    if [ "$(id -u)" = 0 ] && have apt-get; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; } || true
+    fi
+}
+
+# --- tools -------------------------------------------------------------------------------
+say "setup"
+have hyperfine || apt_install hyperfine
+[ -x /usr/bin/time ] || apt_install time
+if [ "$SKIP_OAG" = 0 ]; then
+    have java || apt_install default-jre-headless
+    if [ ! -x bench/.venv/bin/openapi-generator-cli ]; then
+        python3 -m venv bench/.venv
+        bench/.venv/bin/pip install -q "openapi-generator-cli==$OAG_VERSION"
+    fi
+    OAG=$ROOT/bench/.venv/bin/openapi-generator-cli
+fi
+cargo build --release -q -p xtask
+cargo build --release -q -p generator --example parse_floor
+XTASK=$ROOT/target/release/xtask
+FLOOR=$ROOT/target/release/examples/parse_floor
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)   date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "hyperfine: $(have hyperfine && hyperfine --version || echo 'missing: /usr/bin/time loop')"
+
+# --- helpers -----------------------------------------------------------------------------
+# time_cmd NAME RUNS WARMUP CMD...: mean and min wall seconds into $MEAN $MIN.
+time_cmd() {
+    local name=$1 runs=$2 warmup=$3; shift 3
+    local json="$OUT/$name.json"
+    if have hyperfine; then
+        hyperfine -N -i --style basic --runs "$runs" --warmup "$warmup" --export-json "$json" \
+            -n "$name" "$(printf '%q ' "$@")" >"$OUT/$name.hyperfine.txt" 2>&1 ||
+            hyperfine -i --style basic --runs "$runs" --warmup "$warmup" --export-json "$json" \
+                -n "$name" "$(printf '%q ' "$@")" >"$OUT/$name.hyperfine.txt" 2>&1
+        read -r MEAN MIN < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(r["mean"], r["min"])' "$json")
+    else
+        local t all=()
+        for _ in $(seq "$warmup"); do "$@" >/dev/null 2>&1; done
+        for _ in $(seq "$runs"); do
+            /usr/bin/time -f '%e' -o "$OUT/time.txt" "$@" >/dev/null 2>&1 || true
+            all+=("$(tail -1 "$OUT/time.txt")")
+        done
+        read -r MEAN MIN < <(printf '%s\n' "${all[@]}" | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(sum(v)/len(v), min(v))')
+    fi
+}
+# peak_mem CMD...: peak resident memory in MB (largest process of the tree) into $PEAK.
+peak_mem() {
+    /usr/bin/time -f '%M' -o "$OUT/mem.txt" "$@" >/dev/null 2>&1 || true
+    PEAK=$(( $(tail -1 "$OUT/mem.txt") / 1024 ))
+}
+ms() { python3 -c "print(f'{float(\"$1\")*1000:.0f} ms')"; }
+lines() { find "$@" -name '*.rs' -print0 2>/dev/null | xargs -0 cat 2>/dev/null | wc -l; }
+
+# --- 1. generation -----------------------------------------------------------------------
+say "1. generation: $SPEC -> formatted crate on disk"
+OURS_DIR=$OUT/ours
+time_cmd floor "$RUNS" 2 "$FLOOR" "$SPEC"
+FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
+time_cmd ours "$RUNS" 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
+OURS_MEAN=$MEAN OURS_MIN=$MIN
+peak_mem "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
+OURS_PEAK=$PEAK
+printf '%-34s %10s %10s %10s\n' "" "mean" "min" "peak RSS"
+printf '%-34s %10s %10s %10s\n' "parse only (openapiv3, the floor)" "$(ms "$FLOOR_MEAN")" "$(ms "$FLOOR_MIN")" "-"
+printf '%-34s %10s %10s %7s MB\n' "this generator (xtask generate)" "$(ms "$OURS_MEAN")" "$(ms "$OURS_MIN")" "$OURS_PEAK"
+if [ "$SKIP_OAG" = 0 ]; then
+    OAG_DIR=$OUT/oag-rust-axum
+    time_cmd oag "$OAG_RUNS" 0 "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
+    OAG_MEAN=$MEAN OAG_MIN=$MIN
+    peak_mem "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
+    OAG_PEAK=$PEAK
+    printf '%-34s %10s %10s %7s MB\n' "openapi-generator $OAG_VERSION rust-axum" "$(ms "$OAG_MEAN")" "$(ms "$OAG_MIN")" "$OAG_PEAK"
+    python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: this generator is {t/o:.0f}x faster (mean), {float(sys.argv[3])/float(sys.argv[4]):.0f}x (min)')" "$OURS_MEAN" "$OAG_MEAN" "$OAG_MIN" "$OURS_MIN"
+fi
+python3 -c "import sys; print(f'pipeline / floor: {float(sys.argv[1])/float(sys.argv[2]):.1f}x (mean), {float(sys.argv[3])/float(sys.argv[4]):.1f}x (min)')" "$OURS_MEAN" "$FLOOR_MEAN" "$OURS_MIN" "$FLOOR_MIN"
+
+# --- 2. build cost of the generated code -------------------------------------------------
+if [ "$SKIP_CHECK" = 0 ]; then
+    say "2. cargo check of the generated crate alone (dependencies built first)"
+    # check_crate DIR ARGS...: seconds and peak MB of checking only the crate itself.
+    check_crate() {
+        local dir=$1; shift
+        (cd "$dir" && CARGO_TARGET_DIR=$OUT/check-target cargo check -q "$@" >/dev/null 2>&1) || true
+        touch "$dir/src/lib.rs"
+        local t0 t1
+        t0=$(date +%s.%N)
+        (cd "$dir" && CARGO_TARGET_DIR=$OUT/check-target /usr/bin/time -f '%M' -o "$OUT/mem.txt" \
+            cargo check -q "$@" >/dev/null 2>"$OUT/check.err") ||
+            { echo "cargo check failed in $dir:"; tail -5 "$OUT/check.err"; }
+        t1=$(date +%s.%N)
+        CHECK=$(python3 -c "print(f'{$t1-$t0:.1f} s')")
+        PEAK=$(( $(tail -1 "$OUT/mem.txt") / 1024 ))
+    }
+    printf '%-40s %10s %10s %12s %12s\n' "" "lines" "(src/)" "types-only" "all features"
+    check_crate "$OURS_DIR"; A="$CHECK, ${PEAK} MB"
+    check_crate "$OURS_DIR" --all-features; B="$CHECK, ${PEAK} MB"
+    printf '%-40s %10s %10s %12s %12s\n' "this generator" "$(lines "$OURS_DIR/src" "$OURS_DIR/tests")" "$(lines "$OURS_DIR/src")" "$A" "$B"
+    if [ "$SKIP_OAG" = 0 ]; then
+        check_crate "$OAG_DIR" --no-default-features; A="$CHECK, ${PEAK} MB"
+        check_crate "$OAG_DIR" --all-features; B="$CHECK, ${PEAK} MB"
+        printf '%-40s %10s %10s %12s %12s\n' "openapi-generator rust-axum" "$(lines "$OAG_DIR")" "$(lines "$OAG_DIR/src")" "$A" "$B"
+    fi
+fi
+
+# --- 3. drift check ----------------------------------------------------------------------
+say "3. cargo xtask codegen --check (built workspace)"
+cargo build -q -p xtask
+time_cmd codegen-check "$RUNS" 1 cargo xtask codegen --check
+echo "cargo xtask codegen --check (dev profile): $(ms "$MEAN") mean, $(ms "$MIN") min"
+time_cmd codegen-check-release "$RUNS" 1 "$XTASK" codegen --check
+echo "target/release/xtask codegen --check:     $(ms "$MEAN") mean, $(ms "$MIN") min"
+
+# --- 4. large spec -----------------------------------------------------------------------
+if [ "$SKIP_LARGE" = 0 ]; then
+    say "4. large spec (synthetic, GitHub-sized)"
+    LARGE=$OUT/large-spec.json
+    [ -f "$LARGE" ] || python3 bench/make-large-spec.py "$LARGE"
+    echo "$(du -m "$LARGE" | cut -f1) MB, $("$FLOOR" "$LARGE")"
+    time_cmd large-floor 3 1 "$FLOOR" "$LARGE"
+    echo "parse only (the floor): $(ms "$MEAN") mean"
+    time_cmd large 3 1 "$XTASK" generate --spec "$LARGE" --out "$OUT/large" --name large-api
+    peak_mem "$XTASK" generate --spec "$LARGE" --out "$OUT/large" --name large-api
+    echo "this generator:         $(ms "$MEAN") mean, $(ms "$MIN") min, peak ${PEAK} MB, $(lines "$OUT/large/src" "$OUT/large/tests") lines written"
+fi
+echo
+echo "raw results: $OUT/*.json"
