@@ -306,6 +306,7 @@ pub fn validate_all(
         errors: Vec::new(),
         path: String::new(),
         active: Vec::new(),
+        spare: Vec::new(),
     };
     if checker.apply(schema, value) {
         Ok(())
@@ -384,18 +385,20 @@ fn text_to_scalar(schema: &Schema, raw: &str) -> Value {
         return text;
     }
     effective_types(target)
-        .into_iter()
-        .find_map(|t| coerce(&text, t))
+        .iter()
+        .find_map(|t| coerce(&text, *t))
         .unwrap_or(text)
 }
 
 /// The allowed types: `types`, plus `null` when `nullable` (Ajv `getSchemaTypes`).
-fn effective_types(schema: &Schema) -> Vec<Type> {
-    let mut types = schema.types.to_vec();
+fn effective_types(schema: &Schema) -> std::borrow::Cow<'static, [Type]> {
+    let types = schema.types;
     if schema.nullable && !types.is_empty() && !types.contains(&Type::Null) {
-        types.push(Type::Null);
+        let mut with_null = types.to_vec();
+        with_null.push(Type::Null);
+        return with_null.into();
     }
-    types
+    types.into()
 }
 
 fn has_number_rules(s: &Schema) -> bool {
@@ -622,11 +625,11 @@ fn array_index(key: &str) -> Option<u32> {
 }
 
 /// Orders named entries like JavaScript orders object keys.
-fn js_key_order<T>(entries: impl Iterator<Item = (String, T)>) -> Vec<(String, T)> {
-    let mut indexed: Vec<(u32, (String, T))> = Vec::new();
-    let mut rest: Vec<(String, T)> = Vec::new();
+fn js_key_order<N: AsRef<str>, T>(entries: impl Iterator<Item = (N, T)>) -> Vec<(N, T)> {
+    let mut indexed: Vec<(u32, (N, T))> = Vec::new();
+    let mut rest: Vec<(N, T)> = Vec::new();
     for (name, item) in entries {
-        match array_index(&name) {
+        match array_index(name.as_ref()) {
             Some(n) => indexed.push((n, (name, item))),
             None => rest.push((name, item)),
         }
@@ -653,6 +656,8 @@ struct Checker {
     path: String,
     /// Schemas currently being applied to the current value (cycle guard).
     active: Vec<*const Schema>,
+    /// Emptied `active` lists of finished descents, reused (no allocation per value).
+    spare: Vec<Vec<*const Schema>>,
 }
 
 impl Checker {
@@ -688,12 +693,20 @@ impl Checker {
         let len = self.path.len();
         self.path.push('/');
         match segment {
-            Segment::Index(i) => self.path.push_str(&i.to_string()),
-            Segment::Key(k) => self.path.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(i) => {
+                let _ = fmt::Write::write_fmt(&mut self.path, format_args!("{i}"));
+            }
+            Segment::Key(k) if k.contains(['~', '/']) => {
+                self.path.push_str(&k.replace('~', "~0").replace('/', "~1"))
+            }
+            Segment::Key(k) => self.path.push_str(k),
         }
-        let outer = std::mem::take(&mut self.active);
+        let fresh = self.spare.pop().unwrap_or_default();
+        let outer = std::mem::replace(&mut self.active, fresh);
         let ok = self.apply(schema, value);
-        self.active = outer;
+        let mut inner = std::mem::replace(&mut self.active, outer);
+        inner.clear();
+        self.spare.push(inner);
         self.path.truncate(len);
         ok
     }
@@ -704,7 +717,7 @@ impl Checker {
         // checked in that group instead, after the type-independent keywords.
         let types = effective_types(s);
         let can_coerce = self.coerce && types.iter().any(|t| t.is_coercible());
-        let deferred = match types.as_slice() {
+        let deferred = match &*types {
             [only] if !can_coerce && has_rules_for_type(s, *only) => Some(*only),
             _ => None,
         };
@@ -934,15 +947,24 @@ impl Checker {
             }
             Additional::Schema(_) => {}
         }
-        let properties = js_key_order(
+        // JavaScript visits integer-like keys first: reorder only when there is one.
+        let reordered;
+        let properties = if s
+            .properties
+            .iter()
+            .any(|(name, _)| array_index(name).is_some())
+        {
+            reordered = js_key_order(s.properties.iter().copied());
+            &reordered[..]
+        } else {
             s.properties
-                .iter()
-                .filter(|(name, sub)| *name != "__proto__" && !always_valid(sub))
-                .map(|(name, sub)| ((*name).to_owned(), *sub)),
-        );
-        for (name, sub) in properties {
-            let ok = match map.get_mut(&name) {
-                Some(child) => self.descend(Segment::Key(&name), sub, child),
+        };
+        for &(name, sub) in properties {
+            if name == "__proto__" || always_valid(sub) {
+                continue;
+            }
+            let ok = match map.get_mut(name) {
+                Some(child) => self.descend(Segment::Key(name), sub, child),
                 None => true,
             };
             if !ok {
