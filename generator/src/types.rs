@@ -50,7 +50,7 @@ pub struct TypeRegistry {
 
 /// The deepest nesting of schemas (through properties, items, combinators and `$ref`s) that is
 /// mapped; deeper documents get an error instead of exhausting the stack.
-pub const MAX_SCHEMA_DEPTH: usize = 64;
+pub const MAX_SCHEMA_DEPTH: usize = 2_000;
 
 impl TypeRegistry {
     /// Reserves a name for a component so inline types never take it.
@@ -448,6 +448,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     ptr,
                     hint,
                     target,
+                    None,
                 );
             }
             SchemaKind::OneOf { one_of } => {
@@ -477,6 +478,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         ptr,
                         hint,
                         target,
+                        None,
                     );
                 }
                 if any.items.is_some() || any.typ.as_deref() == Some("array") {
@@ -588,6 +590,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         ptr: &str,
         hint: &str,
         target: Option<TypeId>,
+        prop_ptrs: Option<&HashMap<String, String>>,
     ) -> Result<Mapped> {
         v.required = required.to_vec();
         let additional_ty = match additional {
@@ -631,7 +634,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         let required_set: std::collections::HashSet<&str> =
             required.iter().map(String::as_str).collect();
         for (wire, prop) in properties {
-            let prop_ptr = push_pointer(&props_ptr, wire);
+            // Properties merged from an `allOf` member are mapped where they are written, so
+            // a component's inline schemas are shared (and recursion through them ends).
+            let prop_ptr = prop_ptrs
+                .and_then(|m| m.get(wire))
+                .cloned()
+                .unwrap_or_else(|| push_pointer(&props_ptr, wire));
             let m = self.map_boxed(
                 prop,
                 &prop_ptr,
@@ -834,7 +842,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
     ) -> Result<Mapped> {
         let list_ptr = push_pointer(ptr, "allOf");
         // Collect the members, flattening nested allOfs, as (schema, pointer).
-        let mut members: Vec<(Schema, String)> = Vec::new();
+        let mut members: Vec<(Schema, String, Option<String>)> = Vec::new();
         let mut stack: Vec<(ReferenceOr<Schema>, String)> = list
             .iter()
             .enumerate()
@@ -847,9 +855,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             if guard > 256 {
                 break;
             }
-            let (schema, sp) = match s {
-                ReferenceOr::Reference { reference } => self.res.schema_target(&reference, &p)?,
-                ReferenceOr::Item(schema) => (schema, p),
+            let (schema, sp, reference) = match s {
+                ReferenceOr::Reference { reference } => {
+                    let (schema, sp) = self.res.schema_target(&reference, &p)?;
+                    (schema, sp, Some(reference))
+                }
+                ReferenceOr::Item(schema) => (schema, p, None),
             };
             match &schema.schema_kind {
                 SchemaKind::AllOf { all_of } => {
@@ -858,7 +869,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         stack.push((s.clone(), push_pointer(&lp, &i.to_string())));
                     }
                 }
-                _ => members.push((schema, sp)),
+                // A member that only annotates (`{description: ...}`, `{nullable: true}`) adds
+                // no constraint to merge.
+                SchemaKind::Any(a)
+                    if is_empty_any(a)
+                        && self.res.raw(&sp).and_then(|v| v.get("enum")).is_none() => {}
+                _ => members.push((schema, sp, reference)),
             }
         }
         let object_like = |s: &Schema| match &s.schema_kind {
@@ -867,19 +883,24 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             _ => false,
         };
         if members.len() == 1 {
-            let (schema, sp) = members.remove(0);
-            let mut m = self.map_schema(&schema, &sp, hint, target)?;
+            let (schema, sp, reference) = members.remove(0);
+            // One `$ref` with annotations: that component's type itself (which also ends
+            // recursion through it).
+            let mut m = match (reference, target) {
+                (Some(reference), None) => self.map_ref(&reference, &list_ptr)?,
+                _ => self.map_schema(&schema, &sp, hint, target)?,
+            };
             m.nullable |= data.nullable;
             return Ok(m);
         }
-        if !members.is_empty() && members.iter().all(|(s, _)| object_like(s)) {
+        if !members.is_empty() && members.iter().all(|(s, _, _)| object_like(s)) {
             let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
             let mut required: Vec<String> = Vec::new();
             let mut required_seen = std::collections::HashSet::new();
             let mut additional = None;
             // Properties keep the pointer of the member that defines them via a re-based map.
             let mut prop_ptrs: HashMap<String, String> = HashMap::new();
-            for (s, sp) in &members {
+            for (s, sp, _) in &members {
                 let (props, req, add) = match &s.schema_kind {
                     SchemaKind::Type(Type::Object(o)) => {
                         (&o.properties, &o.required, o.additional_properties.as_ref())
@@ -906,7 +927,6 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 }
             }
             v.types = vec![JsonType::Object];
-            let _ = prop_ptrs;
             return self.object(
                 &properties,
                 &required,
@@ -916,11 +936,15 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 ptr,
                 hint,
                 target,
+                Some(&prop_ptrs),
             );
         }
         self.warn(ptr, "allof-mixed", "allOf mixes non-object schemas; any JSON value is accepted and the parts are validated");
-        for (i, (schema, sp)) in members.iter().enumerate() {
-            let m = self.map_schema(schema, sp, &format!("{hint}Part{}", i + 1), None)?;
+        for (i, (schema, sp, reference)) in members.iter().enumerate() {
+            let m = match reference {
+                Some(reference) => self.map_ref(reference, &list_ptr)?,
+                None => self.map_schema(schema, sp, &format!("{hint}Part{}", i + 1), None)?,
+            };
             v.all_of.push(m.v);
         }
         Ok(Mapped {
@@ -941,8 +965,13 @@ pub fn describe_pointer(pointer: &str) -> String {
     while i >= 2 {
         match tokens[i - 2].as_str() {
             "properties" => parts.push(format!("`{}`", tokens[i - 1].replace('`', "'"))),
-            "oneOf" | "anyOf" | "allOf" => parts.push(format!(
-                "alternative {} of",
+            kind @ ("oneOf" | "anyOf" | "allOf") => parts.push(format!(
+                "{} {} of",
+                if kind == "allOf" {
+                    "part"
+                } else {
+                    "alternative"
+                },
                 tokens[i - 1].parse::<usize>().map(|n| n + 1).unwrap_or(0)
             )),
             _ => match tokens[i - 1].as_str() {
@@ -1012,6 +1041,33 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
+}
+
+/// True when a type-less schema carries no constraint at all (only annotations).
+fn is_empty_any(a: &openapiv3::AnySchema) -> bool {
+    a.typ.is_none()
+        && a.pattern.is_none()
+        && a.multiple_of.is_none()
+        && a.exclusive_minimum.is_none()
+        && a.exclusive_maximum.is_none()
+        && a.minimum.is_none()
+        && a.maximum.is_none()
+        && a.properties.is_empty()
+        && a.required.is_empty()
+        && a.additional_properties.is_none()
+        && a.min_properties.is_none()
+        && a.max_properties.is_none()
+        && a.items.is_none()
+        && a.min_items.is_none()
+        && a.max_items.is_none()
+        && a.unique_items.is_none()
+        && a.format.is_none()
+        && a.min_length.is_none()
+        && a.max_length.is_none()
+        && a.one_of.is_empty()
+        && a.all_of.is_empty()
+        && a.any_of.is_empty()
+        && a.not.is_none()
 }
 
 /// String formats this generator knows (all map to `String`).
