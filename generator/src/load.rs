@@ -294,10 +294,13 @@ fn parse_markdown(file: &str, text: &str) -> Result<Value> {
 pub fn parse_document(raw: RawDocument) -> Result<Document> {
     let RawDocument { file, mut value } = raw;
     check_version(&file, &value)?;
+    check_schemas(&file, &value)?;
     let mut warnings = Vec::new();
     // `null` in place of a map or list (`components: {schemas: null}`) is read as absent; each
-    // repair is reported. Bounded so a hostile document cannot make this loop long.
-    for _ in 0..10_000 {
+    // repair is reported. Each repair types the whole document again: bounded to about 64 MB
+    // of JSON in all, so a document full of repairable nulls cannot make this quadratic.
+    let max_repairs = ((64usize << 20) / json_size(&value).max(1)).clamp(16, 10_000);
+    for _ in 0..=max_repairs {
         // Typing without tracking the path is much cheaper; the tracked pass below runs only
         // when there is a problem to locate.
         if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&value) {
@@ -495,6 +498,283 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     pointer
+}
+
+/// About how many bytes `value` takes as JSON text.
+fn json_size(value: &Value) -> usize {
+    let mut size = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        size += match v {
+            Value::String(s) => s.len() + 2,
+            Value::Array(a) => {
+                stack.extend(a);
+                2 + a.len()
+            }
+            Value::Object(m) => {
+                for (k, v) in m {
+                    size += k.len() + 4;
+                    stack.push(v);
+                }
+                2
+            }
+            _ => 4,
+        };
+    }
+    size
+}
+/// What a JSON object in a document is, as far as [`check_schemas`] needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Components,
+    PathItem,
+    Operation,
+    Parameter,
+    Header,
+    RequestBody,
+    Response,
+    MediaType,
+    Schema,
+}
+
+/// Types every schema of the document on its own, with its subschemas replaced by `{}`, before
+/// the whole document is typed. `openapiv3` reads schemas through untagged enums that try each
+/// alternative in turn, so an error under nested schemas is met again for every alternative of
+/// every level above it: time exponential in the depth (18 levels of `not` took 2 s, 30 would
+/// take hours). One node at a time the check is linear, and the error names its schema.
+/// Targets of local `$ref`s are checked as what refers to them (they may lie outside
+/// `components`, where the typed document never looks but the resolver does).
+fn check_schemas(file: &str, doc: &Value) -> Result<()> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut stack: Vec<(String, &Value, Kind)> = Vec::new();
+    let mut seen: std::collections::HashSet<(String, u8)> = std::collections::HashSet::new();
+    // Members of `value` at `key`: one (`One`), every value of a map (`Map`), every item of a
+    // list (`List`).
+    enum At {
+        One,
+        Map,
+        List,
+    }
+    fn push<'v>(
+        stack: &mut Vec<(String, &'v Value, Kind)>,
+        pointer: &str,
+        value: &'v Value,
+        key: &str,
+        at: At,
+        kind: Kind,
+    ) {
+        let Some(member) = value.get(key) else {
+            return;
+        };
+        let base = push_pointer(pointer, key);
+        match (at, member) {
+            (At::One, v) => stack.push((base, v, kind)),
+            (At::Map, Value::Object(m)) => {
+                for (k, v) in m {
+                    stack.push((push_pointer(&base, k), v, kind));
+                }
+            }
+            (At::List, Value::Array(a)) => {
+                for (i, v) in a.iter().enumerate() {
+                    stack.push((push_pointer(&base, &i.to_string()), v, kind));
+                }
+            }
+            _ => {}
+        }
+    }
+    push(&mut stack, "", doc, "components", At::One, Kind::Components);
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
+            stack.push((push_pointer("/paths", path), item, Kind::PathItem));
+        }
+    }
+    while let Some((pointer, value, kind)) = stack.pop() {
+        if !value.is_object() || !seen.insert((pointer.clone(), kind as u8)) {
+            continue;
+        }
+        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+            // Checked where it points, as the kind of thing this place holds.
+            if let Some(target) = reference
+                .strip_prefix('#')
+                .filter(|p| p.is_empty() || p.starts_with('/'))
+            {
+                let target = crate::resolve::percent_decode(target);
+                if let Some(v) = doc.pointer(&target) {
+                    stack.push((target, v, kind));
+                }
+            }
+            continue;
+        }
+        let p = pointer.as_str();
+        match kind {
+            Kind::Components => {
+                push(&mut stack, p, value, "schemas", At::Map, Kind::Schema);
+                push(&mut stack, p, value, "parameters", At::Map, Kind::Parameter);
+                push(
+                    &mut stack,
+                    p,
+                    value,
+                    "requestBodies",
+                    At::Map,
+                    Kind::RequestBody,
+                );
+                push(&mut stack, p, value, "responses", At::Map, Kind::Response);
+                push(&mut stack, p, value, "headers", At::Map, Kind::Header);
+            }
+            Kind::PathItem => {
+                push(
+                    &mut stack,
+                    p,
+                    value,
+                    "parameters",
+                    At::List,
+                    Kind::Parameter,
+                );
+                for m in METHODS {
+                    push(&mut stack, p, value, m, At::One, Kind::Operation);
+                }
+            }
+            Kind::Operation => {
+                push(
+                    &mut stack,
+                    p,
+                    value,
+                    "parameters",
+                    At::List,
+                    Kind::Parameter,
+                );
+                push(
+                    &mut stack,
+                    p,
+                    value,
+                    "requestBody",
+                    At::One,
+                    Kind::RequestBody,
+                );
+                if let Some(Value::Object(responses)) = value.get("responses") {
+                    let base = push_pointer(p, "responses");
+                    for (code, response) in responses.iter().filter(|(k, _)| !k.starts_with("x-")) {
+                        stack.push((push_pointer(&base, code), response, Kind::Response));
+                    }
+                }
+                if let Some(Value::Object(callbacks)) = value.get("callbacks") {
+                    let base = push_pointer(p, "callbacks");
+                    for (name, callback) in callbacks {
+                        let base = push_pointer(&base, name);
+                        for (expression, item) in callback.as_object().into_iter().flatten() {
+                            stack.push((push_pointer(&base, expression), item, Kind::PathItem));
+                        }
+                    }
+                }
+            }
+            Kind::Parameter | Kind::Header => {
+                // Read as a schema or as content, whichever comes first.
+                let first = value
+                    .as_object()
+                    .and_then(|m| m.keys().find(|k| *k == "schema" || *k == "content"));
+                match first.map(String::as_str) {
+                    Some("schema") => push(&mut stack, p, value, "schema", At::One, Kind::Schema),
+                    _ => push(&mut stack, p, value, "content", At::Map, Kind::MediaType),
+                }
+            }
+            Kind::RequestBody => {
+                push(&mut stack, p, value, "content", At::Map, Kind::MediaType);
+            }
+            Kind::Response => {
+                push(&mut stack, p, value, "content", At::Map, Kind::MediaType);
+                push(&mut stack, p, value, "headers", At::Map, Kind::Header);
+            }
+            Kind::MediaType => {
+                push(&mut stack, p, value, "schema", At::One, Kind::Schema);
+            }
+            Kind::Schema => {
+                for key in check_schema_node(file, p, value)? {
+                    let at = match *key {
+                        "properties" => At::Map,
+                        "allOf" | "anyOf" | "oneOf" => At::List,
+                        _ => At::One,
+                    };
+                    push(&mut stack, p, value, key, at, Kind::Schema);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Types one schema object with its subschemas (objects) replaced by `{}`; on success, the
+/// members holding the subschemas that `openapiv3` reads for it (it ignores `items` next to
+/// `type: object`, for example, so they are not checked either).
+fn check_schema_node(file: &str, pointer: &str, schema: &Value) -> Result<&'static [&'static str]> {
+    use openapiv3 as o;
+    let Value::Object(members) = schema else {
+        return Ok(&[]);
+    };
+    let empty = || Value::Object(serde_json::Map::new());
+    let shallow: serde_json::Map<String, Value> = members
+        .iter()
+        .map(|(k, v)| {
+            let v = match (k.as_str(), v) {
+                ("items" | "additionalProperties" | "not", Value::Object(_)) => empty(),
+                ("properties", Value::Object(m)) => Value::Object(
+                    m.iter()
+                        .map(|(name, s)| {
+                            let s = if s.is_object() { empty() } else { s.clone() };
+                            (name.clone(), s)
+                        })
+                        .collect(),
+                ),
+                ("allOf" | "anyOf" | "oneOf", Value::Array(a)) => Value::Array(
+                    a.iter()
+                        .map(|s| if s.is_object() { empty() } else { s.clone() })
+                        .collect(),
+                ),
+                _ => v.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let shallow = Value::Object(shallow);
+    match o::ReferenceOr::<o::Schema>::deserialize(&shallow) {
+        Ok(o::ReferenceOr::Reference { .. }) => Ok(&[]),
+        Ok(o::ReferenceOr::Item(s)) => Ok(match s.schema_kind {
+            o::SchemaKind::Type(o::Type::Object(_)) => &["properties", "additionalProperties"],
+            o::SchemaKind::Type(o::Type::Array(_)) => &["items"],
+            o::SchemaKind::Type(_) => &[],
+            o::SchemaKind::OneOf { .. } => &["oneOf"],
+            o::SchemaKind::AllOf { .. } => &["allOf"],
+            o::SchemaKind::AnyOf { .. } => &["anyOf"],
+            o::SchemaKind::Not { .. } => &["not"],
+            o::SchemaKind::Any(_) => &[
+                "properties",
+                "additionalProperties",
+                "items",
+                "oneOf",
+                "allOf",
+                "anyOf",
+                "not",
+            ],
+        }),
+        Err(e) => {
+            // The untagged enums lose the path; the parts that are plain structs keep it.
+            let inner = [
+                check_as::<o::SchemaData>(&shallow),
+                check_as::<o::AnySchema>(&shallow),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|(p, _)| p)
+            .find(|p| !p.is_empty())
+            .unwrap_or_default();
+            Err(Error::spec(
+                Location::new(file, format!("{pointer}{inner}")),
+                "invalid-document",
+                e.to_string(),
+            ))
+        }
+    }
 }
 
 /// Removes the member at `pointer` when it is `null`; true when it did.

@@ -197,7 +197,7 @@ pub fn last_token(pointer: &str) -> String {
 }
 
 /// Decodes `%XX` escapes in a URI fragment.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
