@@ -196,7 +196,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -376,7 +377,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -2650,7 +2652,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -2682,7 +2685,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -2848,7 +2852,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -2881,7 +2886,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -2936,7 +2942,8 @@ impl Client {
         url.push_str("/api/v1/livechat/custom.field");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -2962,7 +2969,8 @@ impl Client {
         url.push_str("/api/v1/livechat/custom.fields");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3096,7 +3104,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3353,7 +3362,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3471,7 +3481,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3702,7 +3713,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3738,7 +3750,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3767,7 +3780,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3898,7 +3912,8 @@ impl Client {
         url.push_str("/api/v1/livechat/message");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -3993,7 +4008,8 @@ impl Client {
         push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::DELETE, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4020,7 +4036,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4247,7 +4264,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4275,7 +4293,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4333,7 +4352,8 @@ impl Client {
         url.push_str("/api/v1/livechat/offline.message");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4359,7 +4379,8 @@ impl Client {
         url.push_str("/api/v1/livechat/page.visited");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4545,7 +4566,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::PUT, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4719,7 +4741,8 @@ impl Client {
         url.push_str("/api/v1/livechat/room.close");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4746,7 +4769,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4774,7 +4798,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4838,7 +4863,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4866,7 +4892,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4924,7 +4951,8 @@ impl Client {
         url.push_str("/api/v1/livechat/room.survey");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -4953,7 +4981,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5198,7 +5227,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5352,7 +5382,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5573,7 +5604,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5601,7 +5633,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5655,7 +5688,8 @@ impl Client {
         url.push_str("/api/v1/livechat/transcript");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5683,7 +5717,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5855,7 +5890,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -5884,7 +5920,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -6041,7 +6078,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -6097,7 +6135,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -6445,7 +6484,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -6527,7 +6567,8 @@ impl Client {
         url.push_str("/api/v1/livechat/visitor");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -6553,7 +6594,8 @@ impl Client {
         url.push_str("/api/v1/livechat/visitor/department.transfer");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -7014,7 +7056,8 @@ impl Client {
         url.push_str("/api/v1/livechat/visitors.status");
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -7065,7 +7108,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -7151,7 +7195,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -7180,7 +7225,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -7309,7 +7355,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;
@@ -7538,7 +7585,8 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::POST, url);
         request = self.authenticate(request);
-        if let Some(body) = &input.body {
+        {
+            let body = &input.body;
             request = request.json(body);
         }
         let received = Received::read(request.send().await?).await?;

@@ -1607,10 +1607,10 @@ pub enum GetCannedResponsesResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_canned_responses`](crate::OPERATIONS): `POST /api/v1/canned-responses`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostCannedResponsesInput {
     /// Request body (`application/json`).
-    pub body: Option<PostCannedResponsesBody>,
+    pub body: PostCannedResponsesBody,
 }
 /// Documented responses of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1740,10 +1740,10 @@ pub enum PostLivechatAgentStatusResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_agents_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/agents.saveInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatAgentsSaveInfoInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatAgentsSaveInfoBody>,
+    pub body: PostLivechatAgentsSaveInfoBody,
 }
 /// Documented responses of `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2704,10 +2704,10 @@ pub enum GetLivechatBusinessHoursResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_business_hours_remove`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.remove`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatBusinessHoursRemoveInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatBusinessHoursRemoveBody>,
+    pub body: PostLivechatBusinessHoursRemoveBody,
 }
 /// Documented responses of `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2726,10 +2726,10 @@ pub enum PostLivechatBusinessHoursRemoveResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_business_hours_save`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.save`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatBusinessHoursSaveInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatBusinessHoursSaveBody>,
+    pub body: PostLivechatBusinessHoursSaveBody,
 }
 /// Documented responses of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2807,10 +2807,10 @@ pub enum GetLivechatCustomFieldsResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_custom_fields_delete`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.delete`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsDeleteInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatCustomFieldsDeleteBody>,
+    pub body: PostLivechatCustomFieldsDeleteBody,
 }
 /// Documented responses of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2833,10 +2833,10 @@ pub enum PostLivechatCustomFieldsDeleteResponse {
     Forbidden(PostLivechatCustomFieldsDeleteForbidden),
 }
 /// Input of [`post_livechat_custom_fields_save`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.save`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsSaveInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatCustomFieldsSaveBody>,
+    pub body: PostLivechatCustomFieldsSaveBody,
 }
 /// Documented responses of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2877,10 +2877,10 @@ pub enum GetLivechatCustomFieldsIdResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_custom_field`](crate::OPERATIONS): `POST /api/v1/livechat/custom.field`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatCustomFieldBody>,
+    pub body: PostLivechatCustomFieldBody,
 }
 /// Documented responses of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2895,10 +2895,10 @@ pub enum PostLivechatCustomFieldResponse {
     BadRequest(PostLivechatCustomFieldBadRequest),
 }
 /// Input of [`post_livechat_custom_fields`](crate::OPERATIONS): `POST /api/v1/livechat/custom.fields`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatCustomFieldsBody>,
+    pub body: PostLivechatCustomFieldsBody,
 }
 /// Documented responses of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2949,10 +2949,10 @@ pub enum GetLivechatDepartmentResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department`](crate::OPERATIONS): `POST /api/v1/livechat/department`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatDepartmentBody>,
+    pub body: PostLivechatDepartmentBody,
 }
 /// Documented responses of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3107,7 +3107,7 @@ pub struct PutLivechatDepartmentIdInput {
     /// `_id` in the path.
     pub id: String,
     /// Request body (`application/json`).
-    pub body: Option<PutLivechatDepartmentIdBody>,
+    pub body: PutLivechatDepartmentIdBody,
 }
 /// Documented responses of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3185,7 +3185,7 @@ pub struct PostLivechatDepartmentIdAgentsInput {
     /// `_id` in the path.
     pub id: String,
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatDepartmentIdAgentsBody>,
+    pub body: PostLivechatDepartmentIdAgentsBody,
 }
 /// Documented responses of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3301,10 +3301,10 @@ pub enum GetLivechatInquiriesQueuedForUserResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_inquiries_return_as_inquiry`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.returnAsInquiry`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatInquiriesReturnAsInquiryInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatInquiriesReturnAsInquiryBody>,
+    pub body: PostLivechatInquiriesReturnAsInquiryBody,
 }
 /// Documented responses of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3323,10 +3323,10 @@ pub enum PostLivechatInquiriesReturnAsInquiryResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_inquiries_take`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.take`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatInquiriesTakeInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatInquiriesTakeBody>,
+    pub body: PostLivechatInquiriesTakeBody,
 }
 /// Documented responses of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3349,10 +3349,10 @@ pub enum PostLivechatInquiriesTakeResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_inquiry_set_sla`](crate::OPERATIONS): `PUT /api/v1/livechat/inquiry.setSLA`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatInquirySetSlaInput {
     /// Request body (`application/json`).
-    pub body: Option<PutLivechatInquirySetSlaBody>,
+    pub body: PutLivechatInquirySetSlaBody,
 }
 /// Documented responses of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3422,10 +3422,10 @@ pub enum GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     Forbidden(GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden),
 }
 /// Input of [`post_livechat_message`](crate::OPERATIONS): `POST /api/v1/livechat/message`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMessageInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatMessageBody>,
+    pub body: PostLivechatMessageBody,
 }
 /// Documented responses of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3483,7 +3483,7 @@ pub struct DeleteLivechatMessageIdInput {
     /// `_id` in the path.
     pub id: String,
     /// Request body (`application/json`).
-    pub body: Option<DeleteLivechatMessageIdBody>,
+    pub body: DeleteLivechatMessageIdBody,
 }
 /// Documented responses of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3498,10 +3498,10 @@ pub enum DeleteLivechatMessageIdResponse {
     BadRequest(DeleteLivechatMessageIdBadRequest),
 }
 /// Input of [`post_livechat_messages`](crate::OPERATIONS): `POST /api/v1/livechat/messages`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMessagesInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatMessagesBody>,
+    pub body: PostLivechatMessagesBody,
 }
 /// Documented responses of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3604,10 +3604,10 @@ pub enum GetLivechatMonitorsResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_monitors_create`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.create`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMonitorsCreateInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatMonitorsCreateBody>,
+    pub body: PostLivechatMonitorsCreateBody,
 }
 /// Documented responses of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3626,10 +3626,10 @@ pub enum PostLivechatMonitorsCreateResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_monitors_delete`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.delete`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMonitorsDeleteInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatMonitorsDeleteBody>,
+    pub body: PostLivechatMonitorsDeleteBody,
 }
 /// Documented responses of `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3670,10 +3670,10 @@ pub enum GetLivechatMonitorsUsernameResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_offline_message`](crate::OPERATIONS): `POST /api/v1/livechat/offline.message`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatOfflineMessageInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatOfflineMessageBody>,
+    pub body: PostLivechatOfflineMessageBody,
 }
 /// Documented responses of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3688,10 +3688,10 @@ pub enum PostLivechatOfflineMessageResponse {
     BadRequest(PostLivechatOfflineMessageBadRequest),
 }
 /// Input of [`post_livechat_page_visited`](crate::OPERATIONS): `POST /api/v1/livechat/page.visited`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatPageVisitedInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatPageVisitedBody>,
+    pub body: PostLivechatPageVisitedBody,
 }
 /// Documented responses of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3795,7 +3795,7 @@ pub struct PutLivechatPrioritiesPriorityIdInput {
     /// `priorityId` in the path.
     pub priority_id: String,
     /// Request body (`application/json`).
-    pub body: Option<PutLivechatPrioritiesPriorityIdBody>,
+    pub body: PutLivechatPrioritiesPriorityIdBody,
 }
 /// Documented responses of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3872,10 +3872,10 @@ pub enum GetLivechatRoomResponse {
     BadRequest(GetLivechatRoomBadRequest),
 }
 /// Input of [`post_livechat_room_close`](crate::OPERATIONS): `POST /api/v1/livechat/room.close`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomCloseInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomCloseBody>,
+    pub body: PostLivechatRoomCloseBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3890,10 +3890,10 @@ pub enum PostLivechatRoomCloseResponse {
     BadRequest(PostLivechatRoomCloseBadRequest),
 }
 /// Input of [`post_livechat_room_close_by_user`](crate::OPERATIONS): `POST /api/v1/livechat/room.closeByUser`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomCloseByUserInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomCloseByUserBody>,
+    pub body: PostLivechatRoomCloseByUserBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3912,10 +3912,10 @@ pub enum PostLivechatRoomCloseByUserResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_forward`](crate::OPERATIONS): `POST /api/v1/livechat/room.forward`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomForwardInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomForwardBody>,
+    pub body: PostLivechatRoomForwardBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3960,10 +3960,10 @@ pub enum GetLivechatRoomJoinResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_room_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.onHold`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomOnHoldInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomOnHoldBody>,
+    pub body: PostLivechatRoomOnHoldBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3982,10 +3982,10 @@ pub enum PostLivechatRoomOnHoldResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_resume_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.resumeOnHold`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomResumeOnHoldInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomResumeOnHoldBody>,
+    pub body: PostLivechatRoomResumeOnHoldBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4030,10 +4030,10 @@ pub enum PostLivechatRoomSaveInfoResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_room_survey`](crate::OPERATIONS): `POST /api/v1/livechat/room.survey`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomSurveyInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomSurveyBody>,
+    pub body: PostLivechatRoomSurveyBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4053,7 +4053,7 @@ pub struct PostLivechatRoomRidPriorityInput {
     /// `rid` in the path.
     pub rid: String,
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomRidPriorityBody>,
+    pub body: PostLivechatRoomRidPriorityBody,
 }
 /// Documented responses of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4150,10 +4150,10 @@ pub enum GetLivechatRoomsResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_rooms_delete`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.delete`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomsDeleteInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatRoomsDeleteBody>,
+    pub body: PostLivechatRoomsDeleteBody,
 }
 /// Documented responses of `POST /api/v1/livechat/rooms.delete`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4234,10 +4234,10 @@ pub enum GetLivechatSlaResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_sla`](crate::OPERATIONS): `POST /api/v1/livechat/sla`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatSlaInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatSlaBody>,
+    pub body: PostLivechatSlaBody,
 }
 /// Documented responses of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4378,10 +4378,10 @@ pub enum GetLivechatTagsResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_tags_delete`](crate::OPERATIONS): `POST /api/v1/livechat/tags.delete`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTagsDeleteInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatTagsDeleteBody>,
+    pub body: PostLivechatTagsDeleteBody,
 }
 /// Documented responses of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4400,10 +4400,10 @@ pub enum PostLivechatTagsDeleteResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_tags_save`](crate::OPERATIONS): `POST /api/v1/livechat/tags.save`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTagsSaveInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatTagsSaveBody>,
+    pub body: PostLivechatTagsSaveBody,
 }
 /// Documented responses of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4448,10 +4448,10 @@ pub enum GetLivechatTagsTagIdResponse {
     NotFound(GetLivechatTagsTagIdNotFound),
 }
 /// Input of [`post_livechat_transcript`](crate::OPERATIONS): `POST /api/v1/livechat/transcript`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTranscriptInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatTranscriptBody>,
+    pub body: PostLivechatTranscriptBody,
 }
 /// Documented responses of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4471,7 +4471,7 @@ pub struct PostLivechatTranscriptRidInput {
     /// `rid` in the path.
     pub rid: String,
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatTranscriptRidBody>,
+    pub body: PostLivechatTranscriptRidBody,
 }
 /// Documented responses of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4570,10 +4570,10 @@ pub enum GetLivechatTriggersResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_triggers`](crate::OPERATIONS): `POST /api/v1/livechat/triggers`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTriggersInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatTriggersBody>,
+    pub body: PostLivechatTriggersBody,
 }
 /// Documented responses of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4596,10 +4596,10 @@ pub enum PostLivechatTriggersResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_triggers_external_service_test`](crate::OPERATIONS): `POST /api/v1/livechat/triggers/external-service/test`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTriggersExternalServiceTestInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatTriggersExternalServiceTestBody>,
+    pub body: PostLivechatTriggersExternalServiceTestBody,
 }
 /// Documented responses of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4690,10 +4690,10 @@ pub enum GetLivechatUnitsResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_units`](crate::OPERATIONS): `POST /api/v1/livechat/units`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUnitsInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatUnitsBody>,
+    pub body: PostLivechatUnitsBody,
 }
 /// Documented responses of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4743,7 +4743,7 @@ pub struct PostLivechatUnitsIdInput {
     /// `id` in the path.
     pub id: String,
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatUnitsIdBody>,
+    pub body: PostLivechatUnitsIdBody,
 }
 /// Documented responses of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4925,7 +4925,7 @@ pub struct PostLivechatUsersTypeInput {
     /// `type` in the path.
     pub type_: String,
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatUsersTypeBody>,
+    pub body: PostLivechatUsersTypeBody,
 }
 /// Documented responses of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4996,10 +4996,10 @@ pub enum DeleteLivechatUsersTypeIdResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_visitor`](crate::OPERATIONS): `POST /api/v1/livechat/visitor`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatVisitorBody>,
+    pub body: PostLivechatVisitorBody,
 }
 /// Documented responses of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5014,10 +5014,10 @@ pub enum PostLivechatVisitorResponse {
     BadRequest(PostLivechatVisitorBadRequest),
 }
 /// Input of [`post_livechat_visitor_department_transfer`](crate::OPERATIONS): `POST /api/v1/livechat/visitor/department.transfer`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorDepartmentTransferInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatVisitorDepartmentTransferBody>,
+    pub body: PostLivechatVisitorDepartmentTransferBody,
 }
 /// Documented responses of `POST /api/v1/livechat/visitor/department.transfer`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5232,10 +5232,10 @@ pub enum GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_visitors_status`](crate::OPERATIONS): `POST /api/v1/livechat/visitors.status`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorsStatusInput {
     /// Request body (`application/json`).
-    pub body: Option<PostLivechatVisitorsStatusBody>,
+    pub body: PostLivechatVisitorsStatusBody,
 }
 /// Documented responses of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5261,10 +5261,10 @@ pub enum PostLivechatWebhookTestResponse {
     Ok(TrueSuccess),
 }
 /// Input of [`post_omnichannel_contact`](crate::OPERATIONS): `POST /api/v1/omnichannel/contact`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactInput {
     /// Request body (`application/json`).
-    pub body: Option<PostOmnichannelContactBody>,
+    pub body: PostOmnichannelContactBody,
 }
 /// Documented responses of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5313,10 +5313,10 @@ pub enum GetContactSearchResponse {
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_omnichannel_contacts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsInput {
     /// Request body (`application/json`).
-    pub body: Option<PostOmnichannelContactsBody>,
+    pub body: PostOmnichannelContactsBody,
 }
 /// Documented responses of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5339,10 +5339,10 @@ pub enum PostOmnichannelContactsResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_contacts_block`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.block`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsBlockInput {
     /// Request body (`application/json`).
-    pub body: Option<PostOmnichannelContactsBlockBody>,
+    pub body: PostOmnichannelContactsBlockBody,
 }
 /// Documented responses of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5405,10 +5405,10 @@ pub enum GetOmnichannelContactsCheckExistenceResponse {
     BadRequest(GetOmnichannelContactsCheckExistenceBadRequest),
 }
 /// Input of [`post_omnichannel_contacts_conflicts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.conflicts`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsConflictsInput {
     /// Request body (`application/json`).
-    pub body: Option<PostOmnichannelContactsConflictsBody>,
+    pub body: PostOmnichannelContactsConflictsBody,
 }
 /// Documented responses of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5525,10 +5525,10 @@ pub enum GetOmnichannelContactsSearchResponse {
     Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_contacts_unblock`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.unblock`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsUnblockInput {
     /// Request body (`application/json`).
-    pub body: Option<PostOmnichannelContactsUnblockBody>,
+    pub body: PostOmnichannelContactsUnblockBody,
 }
 /// Documented responses of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq)]

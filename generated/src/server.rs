@@ -17,6 +17,16 @@ pub use crate::rt::server::{ApiError, RouterConfig};
 /// default that answers 501 Not Implemented, so an implementation writes only the
 /// operations it serves. Futures must be `Send` (usable from a multi-threaded runtime).
 pub trait Api: Send + Sync + 'static {
+    /// Checks the credentials of every operation that takes them, before its request is
+    /// validated (as Rocket.Chat does). The default accepts them; return an
+    /// [`ApiError`] (usually 401) to refuse.
+    fn authenticate(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send {
+        let _ = credentials;
+        async { Ok(()) }
+    }
     /// List All Canned Responses
     ///
     /// `GET /api/v1/canned-responses`
@@ -3297,6 +3307,29 @@ fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiEr
             }),
     )
 }
+/// Credentials present (else the documented 401) and accepted by [`Api::authenticate`].
+#[allow(dead_code)]
+async fn authenticated<A: Api>(
+    api: &A,
+    req: &RequestParts,
+    unauthorized: &str,
+) -> Result<Credentials, ApiError> {
+    let credentials = credentials(req, unauthorized)?;
+    api.authenticate(&credentials).await?;
+    Ok(credentials)
+}
+/// Credentials when sent (and then accepted by [`Api::authenticate`]).
+#[allow(dead_code)]
+async fn optionally_authenticated<A: Api>(
+    api: &A,
+    req: &RequestParts,
+) -> Result<Option<Credentials>, ApiError> {
+    let credentials = optional_credentials(req)?;
+    if let Some(credentials) = &credentials {
+        api.authenticate(credentials).await?;
+    }
+    Ok(credentials)
+}
 #[allow(dead_code)]
 fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
     value
@@ -3310,12 +3343,8 @@ fn required<T>(value: Option<T>) -> Result<T, ApiError> {
 }
 fn parse_get_canned_responses(
     req: &RequestParts,
-) -> Result<(Credentials, GetCannedResponsesInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetCannedResponsesInput {
+) -> Result<GetCannedResponsesInput, ApiError> {
+    Ok(GetCannedResponsesInput {
         shortcut: req
             .query(
                 "shortcut",
@@ -3406,71 +3435,86 @@ fn parse_get_canned_responses(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_canned_responses<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_canned_responses(&req),
-            |(credentials, input)| state.0.api.get_canned_responses(credentials, input),
+            |input| state.0.api.get_canned_responses(credentials, input),
         )
         .await
 }
 fn parse_post_canned_responses(
     req: &RequestParts,
-) -> Result<(Credentials, PostCannedResponsesInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostCannedResponsesInput {
-        body: req.json_body(&crate::schemas::POST_CANNED_RESPONSES_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostCannedResponsesInput, ApiError> {
+    Ok(PostCannedResponsesInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_CANNED_RESPONSES_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_canned_responses<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_canned_responses(&req),
-            |(credentials, input)| state.0.api.post_canned_responses(credentials, input),
+            |input| state.0.api.post_canned_responses(credentials, input),
         )
         .await
 }
 fn parse_get_canned_responses_get(
-    req: &RequestParts,
-) -> Result<(Credentials, GetCannedResponsesGetInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetCannedResponsesGetInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetCannedResponsesGetInput, ApiError> {
+    Ok(GetCannedResponsesGetInput {})
 }
 async fn handle_get_canned_responses_get<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_canned_responses_get(&req),
-            |(credentials, input)| {
-                state.0.api.get_canned_responses_get(credentials, input)
-            },
+            |input| state.0.api.get_canned_responses_get(credentials, input),
         )
         .await
 }
 fn parse_get_canned_responses_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetCannedResponsesIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetCannedResponsesIdInput {
+) -> Result<GetCannedResponsesIdInput, ApiError> {
+    Ok(GetCannedResponsesIdInput {
         id: req
             .path(
                 0usize,
@@ -3478,29 +3522,32 @@ fn parse_get_canned_responses_id(
                 &crate::schemas::GET_CANNED_RESPONSES_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_canned_responses_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_canned_responses_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_canned_responses_id(credentials, input)
-            },
+            |input| state.0.api.get_canned_responses_id(credentials, input),
         )
         .await
 }
 fn parse_delete_canned_responses_id(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteCannedResponsesIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteCannedResponsesIdInput {
+) -> Result<DeleteCannedResponsesIdInput, ApiError> {
+    Ok(DeleteCannedResponsesIdInput {
         id: req
             .path(
                 0usize,
@@ -3508,25 +3555,32 @@ fn parse_delete_canned_responses_id(
                 &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_canned_responses_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_canned_responses_id(&req),
-            |(credentials, input)| {
-                state.0.api.delete_canned_responses_id(credentials, input)
-            },
+            |input| state.0.api.delete_canned_responses_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_agent(
     req: &RequestParts,
 ) -> Result<GetLivechatAgentInput, ApiError> {
-    let input = GetLivechatAgentInput {
+    Ok(GetLivechatAgentInput {
         rid: req
             .path(
                 0usize,
@@ -3541,8 +3595,7 @@ fn parse_get_livechat_agent(
                 &crate::schemas::GET_LIVECHAT_AGENT_TOKEN,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_agent<A: Api>(
     state: State<A>,
@@ -3557,7 +3610,7 @@ async fn handle_get_livechat_agent<A: Api>(
 fn parse_get_livechat_agent_next(
     req: &RequestParts,
 ) -> Result<GetLivechatAgentNextInput, ApiError> {
-    let input = GetLivechatAgentNextInput {
+    Ok(GetLivechatAgentNextInput {
         token: req
             .path(
                 0usize,
@@ -3565,8 +3618,7 @@ fn parse_get_livechat_agent_next(
                 &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_agent_next<A: Api>(
     state: State<A>,
@@ -3580,61 +3632,64 @@ async fn handle_get_livechat_agent_next<A: Api>(
 }
 fn parse_post_livechat_agent_status(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatAgentStatusInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatAgentStatusInput {
+) -> Result<PostLivechatAgentStatusInput, ApiError> {
+    Ok(PostLivechatAgentStatusInput {
         body: req.json_body(&crate::schemas::POST_LIVECHAT_AGENT_STATUS_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_livechat_agent_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_agent_status(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_agent_status(credentials, input)
-            },
+            |input| state.0.api.post_livechat_agent_status(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_agents_save_info(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatAgentsSaveInfoInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatAgentsSaveInfoInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatAgentsSaveInfoInput, ApiError> {
+    Ok(PostLivechatAgentsSaveInfoInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_agents_save_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_agents_save_info(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_agents_save_info(credentials, input)
-            },
+            |input| state.0.api.post_livechat_agents_save_info(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_agents_agent_id_departments(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAgentsAgentIdDepartmentsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAgentsAgentIdDepartmentsInput {
+) -> Result<GetLivechatAgentsAgentIdDepartmentsInput, ApiError> {
+    Ok(GetLivechatAgentsAgentIdDepartmentsInput {
         agent_id: req
             .path(
                 0usize,
@@ -3642,16 +3697,25 @@ fn parse_get_livechat_agents_agent_id_departments(
                 &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_agents_agent_id_departments(&req),
-            |(credentials, input)| {
+            |input| {
                 state.0.api.get_livechat_agents_agent_id_departments(credentials, input)
             },
         )
@@ -3659,12 +3723,8 @@ async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
 }
 fn parse_get_livechat_analytics_agent_overview(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsAgentOverviewInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsAgentOverviewInput {
+) -> Result<GetLivechatAnalyticsAgentOverviewInput, ApiError> {
+    Ok(GetLivechatAnalyticsAgentOverviewInput {
         name: required_param(
             req
                 .query(
@@ -3710,32 +3770,32 @@ fn parse_get_livechat_analytics_agent_overview(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_agent_overview<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_agent_overview(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_analytics_agent_overview(credentials, input)
-            },
+            |input| state.0.api.get_livechat_analytics_agent_overview(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_analytics_agents_available_for_service_history(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
+) -> Result<GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput, ApiError> {
+    Ok(GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
         start: required_param(
             req
                 .query(
@@ -3787,16 +3847,25 @@ fn parse_get_livechat_analytics_agents_available_for_service_history(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_agents_available_for_service_history<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_agents_available_for_service_history(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -3810,12 +3879,8 @@ async fn handle_get_livechat_analytics_agents_available_for_service_history<A: A
 }
 fn parse_get_livechat_analytics_agents_average_service_time(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsAgentsAverageServiceTimeInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
+) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeInput, ApiError> {
+    Ok(GetLivechatAnalyticsAgentsAverageServiceTimeInput {
         start: required_param(
             req
                 .query(
@@ -3858,16 +3923,25 @@ fn parse_get_livechat_analytics_agents_average_service_time(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_agents_average_service_time(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -3881,12 +3955,8 @@ async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
 }
 fn parse_get_livechat_analytics_agents_total_service_time(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsAgentsTotalServiceTimeInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
+) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeInput, ApiError> {
+    Ok(GetLivechatAnalyticsAgentsTotalServiceTimeInput {
         start: required_param(
             req
                 .query(
@@ -3929,16 +3999,25 @@ fn parse_get_livechat_analytics_agents_total_service_time(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_agents_total_service_time(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -3949,15 +4028,8 @@ async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
 }
 fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
+) -> Result<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
         start: required_param(
             req
                 .query(
@@ -3991,16 +4063,25 @@ fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4014,15 +4095,8 @@ async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers
 }
 fn parse_get_livechat_analytics_dashboards_charts_agents_status(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsChartsAgentsStatusInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
+) -> Result<GetLivechatAnalyticsDashboardsChartsAgentsStatusInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
         department_id: req
             .query(
                 "departmentId",
@@ -4032,16 +4106,25 @@ fn parse_get_livechat_analytics_dashboards_charts_agents_status(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_charts_agents_status(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4055,12 +4138,8 @@ async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
 }
 fn parse_get_livechat_analytics_dashboards_charts_chats(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsDashboardsChartsChatsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
+) -> Result<GetLivechatAnalyticsDashboardsChartsChatsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsChartsChatsInput {
         start: required_param(
             req
                 .query(
@@ -4094,16 +4173,25 @@ fn parse_get_livechat_analytics_dashboards_charts_chats(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_charts_chats(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4114,15 +4202,8 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
 }
 fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
+) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
         start: required_param(
             req
                 .query(
@@ -4156,16 +4237,25 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_charts_chats_per_agent(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4179,15 +4269,8 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>
 }
 fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
+) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
         start: required_param(
             req
                 .query(
@@ -4221,16 +4304,25 @@ fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_charts_chats_per_department(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4244,12 +4336,8 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A:
 }
 fn parse_get_livechat_analytics_dashboards_charts_timings(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsDashboardsChartsTimingsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
+) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsChartsTimingsInput {
         start: required_param(
             req
                 .query(
@@ -4283,16 +4371,25 @@ fn parse_get_livechat_analytics_dashboards_charts_timings(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_charts_timings(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4303,15 +4400,8 @@ async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
 }
 fn parse_get_livechat_analytics_dashboards_chats_totalizers(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsChatsTotalizersInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
+) -> Result<GetLivechatAnalyticsDashboardsChatsTotalizersInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsChatsTotalizersInput {
         start: required_param(
             req
                 .query(
@@ -4345,16 +4435,25 @@ fn parse_get_livechat_analytics_dashboards_chats_totalizers(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_chats_totalizers(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4368,15 +4467,8 @@ async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
 }
 fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsConversationTotalizersInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
+) -> Result<GetLivechatAnalyticsDashboardsConversationTotalizersInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsConversationTotalizersInput {
         start: required_param(
             req
                 .query(
@@ -4410,16 +4502,25 @@ fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_conversation_totalizers(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4433,15 +4534,8 @@ async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsConversationsByAgentInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
+) -> Result<GetLivechatAnalyticsDashboardsConversationsByAgentInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsConversationsByAgentInput {
         start: required_param(
             req
                 .query(
@@ -4466,16 +4560,25 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
                 )?,
             "end",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_conversations_by_agent(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4489,15 +4592,8 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_department(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsConversationsByDepartmentInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
+) -> Result<GetLivechatAnalyticsDashboardsConversationsByDepartmentInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
         start: required_param(
             req
                 .query(
@@ -4531,16 +4627,25 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_department(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_conversations_by_department(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4554,15 +4659,8 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A:
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_source(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsConversationsBySourceInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
+) -> Result<GetLivechatAnalyticsDashboardsConversationsBySourceInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsConversationsBySourceInput {
         start: required_param(
             req
                 .query(
@@ -4587,16 +4685,25 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_source(
                 )?,
             "end",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_conversations_by_source(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4610,15 +4717,8 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_status(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsConversationsByStatusInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
+) -> Result<GetLivechatAnalyticsDashboardsConversationsByStatusInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsConversationsByStatusInput {
         start: required_param(
             req
                 .query(
@@ -4643,16 +4743,25 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_status(
                 )?,
             "end",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_conversations_by_status(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4666,15 +4775,8 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api
 }
 fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsConversationsByTagsInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
+) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsConversationsByTagsInput {
         start: required_param(
             req
                 .query(
@@ -4699,16 +4801,25 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
                 )?,
             "end",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_conversations_by_tags(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4722,15 +4833,8 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
 }
 fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDashboardsProductivityTotalizersInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
+) -> Result<GetLivechatAnalyticsDashboardsProductivityTotalizersInput, ApiError> {
+    Ok(GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
         start: required_param(
             req
                 .query(
@@ -4764,16 +4868,25 @@ fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_dashboards_productivity_totalizers(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4787,12 +4900,8 @@ async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api
 }
 fn parse_get_livechat_analytics_departments_amount_of_chats(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsDepartmentsAmountOfChatsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
+) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
         offset: req
             .query(
                 "offset",
@@ -4853,16 +4962,25 @@ fn parse_get_livechat_analytics_departments_amount_of_chats(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_amount_of_chats(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4876,15 +4994,8 @@ async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
 }
 fn parse_get_livechat_analytics_departments_average_chat_duration_time(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
+) -> Result<GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
         start: required_param(
             req
                 .query(
@@ -4936,16 +5047,25 @@ fn parse_get_livechat_analytics_departments_average_chat_duration_time(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_average_chat_duration_time(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -4959,15 +5079,8 @@ async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A:
 }
 fn parse_get_livechat_analytics_departments_average_service_time(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsAverageServiceTimeInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
+) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
         start: required_param(
             req
                 .query(
@@ -5019,16 +5132,25 @@ fn parse_get_livechat_analytics_departments_average_service_time(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_average_service_time(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -5042,15 +5164,8 @@ async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
 }
 fn parse_get_livechat_analytics_departments_average_waiting_time(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
+) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
         start: required_param(
             req
                 .query(
@@ -5102,16 +5217,25 @@ fn parse_get_livechat_analytics_departments_average_waiting_time(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_average_waiting_time(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -5125,15 +5249,8 @@ async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
 }
 fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
+) -> Result<GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
         start: required_param(
             req
                 .query(
@@ -5185,16 +5302,25 @@ fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_percentage_abandoned_chats(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -5208,15 +5334,8 @@ async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A:
 }
 fn parse_get_livechat_analytics_departments_total_abandoned_chats(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
+) -> Result<GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
         start: required_param(
             req
                 .query(
@@ -5268,16 +5387,25 @@ fn parse_get_livechat_analytics_departments_total_abandoned_chats(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_total_abandoned_chats(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -5291,15 +5419,8 @@ async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>
 }
 fn parse_get_livechat_analytics_departments_total_service_time(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsTotalServiceTimeInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
+) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
         start: required_param(
             req
                 .query(
@@ -5351,16 +5472,25 @@ fn parse_get_livechat_analytics_departments_total_service_time(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_total_service_time(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -5374,15 +5504,8 @@ async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
 }
 fn parse_get_livechat_analytics_departments_total_transferred_chats(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
+) -> Result<GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput, ApiError> {
+    Ok(GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
         start: required_param(
             req
                 .query(
@@ -5434,16 +5557,25 @@ fn parse_get_livechat_analytics_departments_total_transferred_chats(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_departments_total_transferred_chats(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -5457,12 +5589,8 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
 }
 fn parse_get_livechat_analytics_overview(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAnalyticsOverviewInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAnalyticsOverviewInput {
+) -> Result<GetLivechatAnalyticsOverviewInput, ApiError> {
+    Ok(GetLivechatAnalyticsOverviewInput {
         name: required_param(
             req
                 .query(
@@ -5508,97 +5636,109 @@ fn parse_get_livechat_analytics_overview(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_analytics_overview<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_analytics_overview(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_analytics_overview(credentials, input)
-            },
+            |input| state.0.api.get_livechat_analytics_overview(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_appearance(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatAppearanceInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatAppearanceInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatAppearanceInput, ApiError> {
+    Ok(GetLivechatAppearanceInput {})
 }
 async fn handle_get_livechat_appearance<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_appearance(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_appearance(credentials, input)
-            },
+            |input| state.0.api.get_livechat_appearance(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_appearance(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatAppearanceInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatAppearanceInput {
+) -> Result<PostLivechatAppearanceInput, ApiError> {
+    Ok(PostLivechatAppearanceInput {
         body: req.json_body(&crate::schemas::POST_LIVECHAT_APPEARANCE_BODY, false)?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_livechat_appearance<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_appearance(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_appearance(credentials, input)
-            },
+            |input| state.0.api.post_livechat_appearance(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_business_hour(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatBusinessHourInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatBusinessHourInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatBusinessHourInput, ApiError> {
+    Ok(GetLivechatBusinessHourInput {})
 }
 async fn handle_get_livechat_business_hour<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_business_hour(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_business_hour(credentials, input)
-            },
+            |input| state.0.api.get_livechat_business_hour(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_business_hours(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatBusinessHoursInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatBusinessHoursInput {
+) -> Result<GetLivechatBusinessHoursInput, ApiError> {
+    Ok(GetLivechatBusinessHoursInput {
         name: req
             .query(
                 "name",
@@ -5635,78 +5775,98 @@ fn parse_get_livechat_business_hours(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_business_hours<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_business_hours(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_business_hours(credentials, input)
-            },
+            |input| state.0.api.get_livechat_business_hours(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_business_hours_remove(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatBusinessHoursRemoveInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatBusinessHoursRemoveInput {
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatBusinessHoursRemoveInput, ApiError> {
+    Ok(PostLivechatBusinessHoursRemoveInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_business_hours_remove<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_business_hours_remove(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_business_hours_remove(credentials, input)
-            },
+            |input| state.0.api.post_livechat_business_hours_remove(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_business_hours_save(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatBusinessHoursSaveInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatBusinessHoursSaveInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatBusinessHoursSaveInput, ApiError> {
+    Ok(PostLivechatBusinessHoursSaveInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_business_hours_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_business_hours_save(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_business_hours_save(credentials, input)
-            },
+            |input| state.0.api.post_livechat_business_hours_save(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_config(
     req: &RequestParts,
 ) -> Result<GetLivechatConfigInput, ApiError> {
-    let input = GetLivechatConfigInput {
+    Ok(GetLivechatConfigInput {
         token: req
             .query(
                 "token",
@@ -5725,8 +5885,7 @@ fn parse_get_livechat_config(
                     explode: true,
                 },
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_config<A: Api>(
     state: State<A>,
@@ -5739,35 +5898,34 @@ async fn handle_get_livechat_config<A: Api>(
         .await
 }
 fn parse_get_livechat_config_routing(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatConfigRoutingInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatConfigRoutingInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatConfigRoutingInput, ApiError> {
+    Ok(GetLivechatConfigRoutingInput {})
 }
 async fn handle_get_livechat_config_routing<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_config_routing(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_config_routing(credentials, input)
-            },
+            |input| state.0.api.get_livechat_config_routing(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_custom_fields(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatCustomFieldsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatCustomFieldsInput {
+) -> Result<GetLivechatCustomFieldsInput, ApiError> {
+    Ok(GetLivechatCustomFieldsInput {
         offset: req
             .query(
                 "offset",
@@ -5804,82 +5962,98 @@ fn parse_get_livechat_custom_fields(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_custom_fields<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_custom_fields(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_custom_fields(credentials, input)
-            },
+            |input| state.0.api.get_livechat_custom_fields(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_custom_fields_delete(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatCustomFieldsDeleteInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatCustomFieldsDeleteInput {
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatCustomFieldsDeleteInput, ApiError> {
+    Ok(PostLivechatCustomFieldsDeleteInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_custom_fields_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_custom_fields_delete(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_custom_fields_delete(credentials, input)
-            },
+            |input| state.0.api.post_livechat_custom_fields_delete(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_custom_fields_save(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatCustomFieldsSaveInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatCustomFieldsSaveInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatCustomFieldsSaveInput, ApiError> {
+    Ok(PostLivechatCustomFieldsSaveInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_custom_fields_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_custom_fields_save(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_custom_fields_save(credentials, input)
-            },
+            |input| state.0.api.post_livechat_custom_fields_save(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_custom_fields_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatCustomFieldsIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatCustomFieldsIdInput {
+) -> Result<GetLivechatCustomFieldsIdInput, ApiError> {
+    Ok(GetLivechatCustomFieldsIdInput {
         id: req
             .path(
                 0usize,
@@ -5887,28 +6061,36 @@ fn parse_get_livechat_custom_fields_id(
                 &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_custom_fields_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_custom_fields_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_custom_fields_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_custom_fields_id(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_custom_field(
     req: &RequestParts,
 ) -> Result<PostLivechatCustomFieldInput, ApiError> {
-    let input = PostLivechatCustomFieldInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELD_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatCustomFieldInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELD_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_custom_field<A: Api>(
     state: State<A>,
@@ -5923,10 +6105,11 @@ async fn handle_post_livechat_custom_field<A: Api>(
 fn parse_post_livechat_custom_fields(
     req: &RequestParts,
 ) -> Result<PostLivechatCustomFieldsInput, ApiError> {
-    let input = PostLivechatCustomFieldsInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatCustomFieldsInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_custom_fields<A: Api>(
     state: State<A>,
@@ -5940,12 +6123,8 @@ async fn handle_post_livechat_custom_fields<A: Api>(
 }
 fn parse_get_livechat_department(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatDepartmentInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentInput {
+) -> Result<GetLivechatDepartmentInput, ApiError> {
+    Ok(GetLivechatDepartmentInput {
         text: req
             .query(
                 "text",
@@ -6018,53 +6197,61 @@ fn parse_get_livechat_department(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_department(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_department(credentials, input)
-            },
+            |input| state.0.api.get_livechat_department(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_department(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatDepartmentInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatDepartmentInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_DEPARTMENT_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatDepartmentInput, ApiError> {
+    Ok(PostLivechatDepartmentInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_DEPARTMENT_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_department<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_department(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_department(credentials, input)
-            },
+            |input| state.0.api.post_livechat_department(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_department_autocomplete(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatDepartmentAutocompleteInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentAutocompleteInput {
+) -> Result<GetLivechatDepartmentAutocompleteInput, ApiError> {
+    Ok(GetLivechatDepartmentAutocompleteInput {
         selector: required_param(
             req
                 .query(
@@ -6095,29 +6282,32 @@ fn parse_get_livechat_department_autocomplete(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_department_autocomplete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_department_autocomplete(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_department_autocomplete(credentials, input)
-            },
+            |input| state.0.api.get_livechat_department_autocomplete(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_department_list_by_ids(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatDepartmentListByIdsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentListByIdsInput {
+) -> Result<GetLivechatDepartmentListByIdsInput, ApiError> {
+    Ok(GetLivechatDepartmentListByIdsInput {
         ids: required_param(
             req
                 .query(
@@ -6130,29 +6320,32 @@ fn parse_get_livechat_department_list_by_ids(
                 )?,
             "ids",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_department_list_by_ids<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_department_list_by_ids(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_department_list_by_ids(credentials, input)
-            },
+            |input| state.0.api.get_livechat_department_list_by_ids(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_department_archive_id(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatDepartmentArchiveIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatDepartmentArchiveIdInput {
+) -> Result<PostLivechatDepartmentArchiveIdInput, ApiError> {
+    Ok(PostLivechatDepartmentArchiveIdInput {
         id: req
             .path(
                 0usize,
@@ -6160,42 +6353,51 @@ fn parse_post_livechat_department_archive_id(
                 &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_livechat_department_archive_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_department_archive_id(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_department_archive_id(credentials, input)
-            },
+            |input| state.0.api.post_livechat_department_archive_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_department_is_department_creation_available(
-    req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatDepartmentIsDepartmentCreationAvailableInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-    };
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatDepartmentIsDepartmentCreationAvailableInput, ApiError> {
+    Ok(GetLivechatDepartmentIsDepartmentCreationAvailableInput {
+    })
 }
 async fn handle_get_livechat_department_is_department_creation_available<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_department_is_department_creation_available(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -6209,12 +6411,8 @@ async fn handle_get_livechat_department_is_department_creation_available<A: Api>
 }
 fn parse_post_livechat_department_unarchive_id(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatDepartmentUnarchiveIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-    )?;
-    let input = PostLivechatDepartmentUnarchiveIdInput {
+) -> Result<PostLivechatDepartmentUnarchiveIdInput, ApiError> {
+    Ok(PostLivechatDepartmentUnarchiveIdInput {
         id: req
             .path(
                 0usize,
@@ -6222,29 +6420,32 @@ fn parse_post_livechat_department_unarchive_id(
                 &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_livechat_department_unarchive_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_department_unarchive_id(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_department_unarchive_id(credentials, input)
-            },
+            |input| state.0.api.post_livechat_department_unarchive_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_department_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatDepartmentIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentIdInput {
+) -> Result<GetLivechatDepartmentIdInput, ApiError> {
+    Ok(GetLivechatDepartmentIdInput {
         id: req
             .path(
                 0usize,
@@ -6261,29 +6462,32 @@ fn parse_get_livechat_department_id(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_department_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_department_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_department_id(credentials, input),
         )
         .await
 }
 fn parse_put_livechat_department_id(
     req: &RequestParts,
-) -> Result<(Credentials, PutLivechatDepartmentIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PutLivechatDepartmentIdInput {
+) -> Result<PutLivechatDepartmentIdInput, ApiError> {
+    Ok(PutLivechatDepartmentIdInput {
         id: req
             .path(
                 0usize,
@@ -6291,30 +6495,35 @@ fn parse_put_livechat_department_id(
                 &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-        body: req.json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req.json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_put_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_put_livechat_department_id(&req),
-            |(credentials, input)| {
-                state.0.api.put_livechat_department_id(credentials, input)
-            },
+            |input| state.0.api.put_livechat_department_id(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_department_id(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatDepartmentIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatDepartmentIdInput {
+) -> Result<DeleteLivechatDepartmentIdInput, ApiError> {
+    Ok(DeleteLivechatDepartmentIdInput {
         id: req
             .path(
                 0usize,
@@ -6322,29 +6531,32 @@ fn parse_delete_livechat_department_id(
                 &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_department_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_department_id(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_department_id(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_department_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_department_id_agents(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatDepartmentIdAgentsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentIdAgentsInput {
+) -> Result<GetLivechatDepartmentIdAgentsInput, ApiError> {
+    Ok(GetLivechatDepartmentIdAgentsInput {
         id: req
             .path(
                 0usize,
@@ -6379,29 +6591,32 @@ fn parse_get_livechat_department_id_agents(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_department_id_agents<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_department_id_agents(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_department_id_agents(credentials, input)
-            },
+            |input| state.0.api.get_livechat_department_id_agents(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_department_id_agents(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatDepartmentIdAgentsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatDepartmentIdAgentsInput {
+) -> Result<PostLivechatDepartmentIdAgentsInput, ApiError> {
+    Ok(PostLivechatDepartmentIdAgentsInput {
         id: req
             .path(
                 0usize,
@@ -6409,57 +6624,65 @@ fn parse_post_livechat_department_id_agents(
                 &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
                 crate::rt::Style::Simple,
             )?,
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_department_id_agents<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_department_id_agents(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_department_id_agents(credentials, input)
-            },
+            |input| state.0.api.post_livechat_department_id_agents(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_departments_archived(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatDepartmentsArchivedInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatDepartmentsArchivedInput {
-    };
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatDepartmentsArchivedInput, ApiError> {
+    Ok(GetLivechatDepartmentsArchivedInput {
+    })
 }
 async fn handle_get_livechat_departments_archived<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_departments_archived(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_departments_archived(credentials, input)
-            },
+            |input| state.0.api.get_livechat_departments_archived(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_inquiries_get_one(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatInquiriesGetOneInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatInquiriesGetOneInput {
+) -> Result<GetLivechatInquiriesGetOneInput, ApiError> {
+    Ok(GetLivechatInquiriesGetOneInput {
         room_id: required_param(
             req
                 .query(
@@ -6472,29 +6695,32 @@ fn parse_get_livechat_inquiries_get_one(
                 )?,
             "roomId",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_inquiries_get_one<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_inquiries_get_one(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_inquiries_get_one(credentials, input)
-            },
+            |input| state.0.api.get_livechat_inquiries_get_one(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_inquiries_list(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatInquiriesListInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatInquiriesListInput {
+) -> Result<GetLivechatInquiriesListInput, ApiError> {
+    Ok(GetLivechatInquiriesListInput {
         department: req
             .query(
                 "department",
@@ -6531,29 +6757,32 @@ fn parse_get_livechat_inquiries_list(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_inquiries_list<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_inquiries_list(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_inquiries_list(credentials, input)
-            },
+            |input| state.0.api.get_livechat_inquiries_list(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_inquiries_queued_for_user(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatInquiriesQueuedForUserInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatInquiriesQueuedForUserInput {
+) -> Result<GetLivechatInquiriesQueuedForUserInput, ApiError> {
+    Ok(GetLivechatInquiriesQueuedForUserInput {
         department: req
             .query(
                 "department",
@@ -6590,16 +6819,25 @@ fn parse_get_livechat_inquiries_queued_for_user(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_inquiries_queued_for_user(&req),
-            |(credentials, input)| {
+            |input| {
                 state.0.api.get_livechat_inquiries_queued_for_user(credentials, input)
             },
         )
@@ -6607,27 +6845,34 @@ async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
 }
 fn parse_post_livechat_inquiries_return_as_inquiry(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatInquiriesReturnAsInquiryInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatInquiriesReturnAsInquiryInput {
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatInquiriesReturnAsInquiryInput, ApiError> {
+    Ok(PostLivechatInquiriesReturnAsInquiryInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_inquiries_return_as_inquiry(&req),
-            |(credentials, input)| {
+            |input| {
                 state.0.api.post_livechat_inquiries_return_as_inquiry(credentials, input)
             },
         )
@@ -6635,86 +6880,92 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
 }
 fn parse_post_livechat_inquiries_take(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatInquiriesTakeInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatInquiriesTakeInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_INQUIRIES_TAKE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatInquiriesTakeInput, ApiError> {
+    Ok(PostLivechatInquiriesTakeInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_INQUIRIES_TAKE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_inquiries_take<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_inquiries_take(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_inquiries_take(credentials, input)
-            },
+            |input| state.0.api.post_livechat_inquiries_take(credentials, input),
         )
         .await
 }
 fn parse_put_livechat_inquiry_set_sla(
     req: &RequestParts,
-) -> Result<(Credentials, PutLivechatInquirySetSlaInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PutLivechatInquirySetSlaInput {
-        body: req.json_body(&crate::schemas::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PutLivechatInquirySetSlaInput, ApiError> {
+    Ok(PutLivechatInquirySetSlaInput {
+        body: required(
+            req.json_body(&crate::schemas::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_put_livechat_inquiry_set_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_put_livechat_inquiry_set_sla(&req),
-            |(credentials, input)| {
-                state.0.api.put_livechat_inquiry_set_sla(credentials, input)
-            },
+            |input| state.0.api.put_livechat_inquiry_set_sla(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_integrations_settings(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatIntegrationsSettingsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatIntegrationsSettingsInput {
-    };
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatIntegrationsSettingsInput, ApiError> {
+    Ok(GetLivechatIntegrationsSettingsInput {
+    })
 }
 async fn handle_get_livechat_integrations_settings<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_integrations_settings(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_integrations_settings(credentials, input)
-            },
+            |input| state.0.api.get_livechat_integrations_settings(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatLivechatAnalyticsDashboardsChartsDataInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
+) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataInput, ApiError> {
+    Ok(GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
         start: required_param(
             req
                 .query(
@@ -6760,16 +7011,25 @@ fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_livechat_analytics_dashboards_charts_data(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -6784,10 +7044,11 @@ async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
 fn parse_post_livechat_message(
     req: &RequestParts,
 ) -> Result<PostLivechatMessageInput, ApiError> {
-    let input = PostLivechatMessageInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGE_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatMessageInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_message<A: Api>(
     state: State<A>,
@@ -6802,7 +7063,7 @@ async fn handle_post_livechat_message<A: Api>(
 fn parse_get_livechat_message_id(
     req: &RequestParts,
 ) -> Result<GetLivechatMessageIdInput, ApiError> {
-    let input = GetLivechatMessageIdInput {
+    Ok(GetLivechatMessageIdInput {
         id: req
             .path(
                 0usize,
@@ -6834,8 +7095,7 @@ fn parse_get_livechat_message_id(
                 )?,
             "rid",
         )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_message_id<A: Api>(
     state: State<A>,
@@ -6850,7 +7110,7 @@ async fn handle_get_livechat_message_id<A: Api>(
 fn parse_put_livechat_message_id(
     req: &RequestParts,
 ) -> Result<PutLivechatMessageIdInput, ApiError> {
-    let input = PutLivechatMessageIdInput {
+    Ok(PutLivechatMessageIdInput {
         id: req
             .path(
                 0usize,
@@ -6859,8 +7119,7 @@ fn parse_put_livechat_message_id(
                 crate::rt::Style::Simple,
             )?,
         body: req.json_body(&crate::schemas::PUT_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_put_livechat_message_id<A: Api>(
     state: State<A>,
@@ -6875,7 +7134,7 @@ async fn handle_put_livechat_message_id<A: Api>(
 fn parse_delete_livechat_message_id(
     req: &RequestParts,
 ) -> Result<DeleteLivechatMessageIdInput, ApiError> {
-    let input = DeleteLivechatMessageIdInput {
+    Ok(DeleteLivechatMessageIdInput {
         id: req
             .path(
                 0usize,
@@ -6883,9 +7142,10 @@ fn parse_delete_livechat_message_id(
                 &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-        body: req.json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
-    };
-    Ok(input)
+        body: required(
+            req.json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_delete_livechat_message_id<A: Api>(
     state: State<A>,
@@ -6899,30 +7159,37 @@ async fn handle_delete_livechat_message_id<A: Api>(
 }
 fn parse_post_livechat_messages(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatMessagesInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatMessagesInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGES_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatMessagesInput, ApiError> {
+    Ok(PostLivechatMessagesInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGES_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_messages<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_messages(&req),
-            |(credentials, input)| state.0.api.post_livechat_messages(credentials, input),
+            |input| state.0.api.post_livechat_messages(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_messages_history_rid(
     req: &RequestParts,
 ) -> Result<GetLivechatMessagesHistoryRidInput, ApiError> {
-    let input = GetLivechatMessagesHistoryRidInput {
+    Ok(GetLivechatMessagesHistoryRidInput {
         rid: req
             .path(
                 0usize,
@@ -6969,8 +7236,7 @@ fn parse_get_livechat_messages_history_rid(
                     explode: true,
                 },
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_messages_history_rid<A: Api>(
     state: State<A>,
@@ -6984,12 +7250,8 @@ async fn handle_get_livechat_messages_history_rid<A: Api>(
 }
 fn parse_get_livechat_rid_messages(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatRidMessagesInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatRidMessagesInput {
+) -> Result<GetLivechatRidMessagesInput, ApiError> {
+    Ok(GetLivechatRidMessagesInput {
         rid: req
             .path(
                 0usize,
@@ -7033,29 +7295,32 @@ fn parse_get_livechat_rid_messages(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_rid_messages<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_rid_messages(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_rid_messages(credentials, input)
-            },
+            |input| state.0.api.get_livechat_rid_messages(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_monitors(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatMonitorsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatMonitorsInput {
+) -> Result<GetLivechatMonitorsInput, ApiError> {
+    Ok(GetLivechatMonitorsInput {
         offset: req
             .query(
                 "offset",
@@ -7092,77 +7357,90 @@ fn parse_get_livechat_monitors(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_monitors<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_monitors(&req),
-            |(credentials, input)| state.0.api.get_livechat_monitors(credentials, input),
+            |input| state.0.api.get_livechat_monitors(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_monitors_create(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatMonitorsCreateInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatMonitorsCreateInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_MONITORS_CREATE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatMonitorsCreateInput, ApiError> {
+    Ok(PostLivechatMonitorsCreateInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_MONITORS_CREATE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_monitors_create<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_monitors_create(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_monitors_create(credentials, input)
-            },
+            |input| state.0.api.post_livechat_monitors_create(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_monitors_delete(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatMonitorsDeleteInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatMonitorsDeleteInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_MONITORS_DELETE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatMonitorsDeleteInput, ApiError> {
+    Ok(PostLivechatMonitorsDeleteInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_MONITORS_DELETE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_monitors_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_monitors_delete(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_monitors_delete(credentials, input)
-            },
+            |input| state.0.api.post_livechat_monitors_delete(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_monitors_username(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatMonitorsUsernameInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatMonitorsUsernameInput {
+) -> Result<GetLivechatMonitorsUsernameInput, ApiError> {
+    Ok(GetLivechatMonitorsUsernameInput {
         username: req
             .path(
                 0usize,
@@ -7170,29 +7448,36 @@ fn parse_get_livechat_monitors_username(
                 &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_monitors_username<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_monitors_username(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_monitors_username(credentials, input)
-            },
+            |input| state.0.api.get_livechat_monitors_username(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_offline_message(
     req: &RequestParts,
 ) -> Result<PostLivechatOfflineMessageInput, ApiError> {
-    let input = PostLivechatOfflineMessageInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_OFFLINE_MESSAGE_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatOfflineMessageInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_OFFLINE_MESSAGE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_offline_message<A: Api>(
     state: State<A>,
@@ -7207,10 +7492,11 @@ async fn handle_post_livechat_offline_message<A: Api>(
 fn parse_post_livechat_page_visited(
     req: &RequestParts,
 ) -> Result<PostLivechatPageVisitedInput, ApiError> {
-    let input = PostLivechatPageVisitedInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_PAGE_VISITED_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatPageVisitedInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_PAGE_VISITED_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_page_visited<A: Api>(
     state: State<A>,
@@ -7224,12 +7510,8 @@ async fn handle_post_livechat_page_visited<A: Api>(
 }
 fn parse_get_livechat_priorities(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatPrioritiesInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatPrioritiesInput {
+) -> Result<GetLivechatPrioritiesInput, ApiError> {
+    Ok(GetLivechatPrioritiesInput {
         offset: req
             .query(
                 "offset",
@@ -7266,74 +7548,83 @@ fn parse_get_livechat_priorities(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_priorities<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_priorities(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_priorities(credentials, input)
-            },
+            |input| state.0.api.get_livechat_priorities(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_priorities_reset(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatPrioritiesResetInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatPrioritiesResetInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatPrioritiesResetInput, ApiError> {
+    Ok(GetLivechatPrioritiesResetInput {})
 }
 async fn handle_get_livechat_priorities_reset<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_priorities_reset(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_priorities_reset(credentials, input)
-            },
+            |input| state.0.api.get_livechat_priorities_reset(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_priorities_reset(
-    req: &RequestParts,
-) -> Result<(Credentials, PostLivechatPrioritiesResetInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatPrioritiesResetInput {
-    };
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<PostLivechatPrioritiesResetInput, ApiError> {
+    Ok(PostLivechatPrioritiesResetInput {
+    })
 }
 async fn handle_post_livechat_priorities_reset<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_priorities_reset(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_priorities_reset(credentials, input)
-            },
+            |input| state.0.api.post_livechat_priorities_reset(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_priorities_priority_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatPrioritiesPriorityIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatPrioritiesPriorityIdInput {
+) -> Result<GetLivechatPrioritiesPriorityIdInput, ApiError> {
+    Ok(GetLivechatPrioritiesPriorityIdInput {
         priority_id: req
             .path(
                 0usize,
@@ -7341,29 +7632,32 @@ fn parse_get_livechat_priorities_priority_id(
                 &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_priorities_priority_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_priorities_priority_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_priorities_priority_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_priorities_priority_id(credentials, input),
         )
         .await
 }
 fn parse_put_livechat_priorities_priority_id(
     req: &RequestParts,
-) -> Result<(Credentials, PutLivechatPrioritiesPriorityIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PutLivechatPrioritiesPriorityIdInput {
+) -> Result<PutLivechatPrioritiesPriorityIdInput, ApiError> {
+    Ok(PutLivechatPrioritiesPriorityIdInput {
         priority_id: req
             .path(
                 0usize,
@@ -7371,34 +7665,39 @@ fn parse_put_livechat_priorities_priority_id(
                 &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
                 crate::rt::Style::Simple,
             )?,
-        body: req
-            .json_body(
-                &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_put_livechat_priorities_priority_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_put_livechat_priorities_priority_id(&req),
-            |(credentials, input)| {
-                state.0.api.put_livechat_priorities_priority_id(credentials, input)
-            },
+            |input| state.0.api.put_livechat_priorities_priority_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_queue(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatQueueInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatQueueInput {
+) -> Result<GetLivechatQueueInput, ApiError> {
+    Ok(GetLivechatQueueInput {
         department_id: req
             .query(
                 "departmentId",
@@ -7453,23 +7752,32 @@ fn parse_get_livechat_queue(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_queue<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_queue(&req),
-            |(credentials, input)| state.0.api.get_livechat_queue(credentials, input),
+            |input| state.0.api.get_livechat_queue(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_room(
     req: &RequestParts,
 ) -> Result<GetLivechatRoomInput, ApiError> {
-    let input = GetLivechatRoomInput {
+    Ok(GetLivechatRoomInput {
         token: required_param(
             req
                 .query(
@@ -7500,8 +7808,7 @@ fn parse_get_livechat_room(
                     explode: true,
                 },
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_room<A: Api>(
     state: State<A>,
@@ -7513,10 +7820,11 @@ async fn handle_get_livechat_room<A: Api>(
 fn parse_post_livechat_room_close(
     req: &RequestParts,
 ) -> Result<PostLivechatRoomCloseInput, ApiError> {
-    let input = PostLivechatRoomCloseInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatRoomCloseInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_close<A: Api>(
     state: State<A>,
@@ -7530,61 +7838,70 @@ async fn handle_post_livechat_room_close<A: Api>(
 }
 fn parse_post_livechat_room_close_by_user(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomCloseByUserInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomCloseByUserInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatRoomCloseByUserInput, ApiError> {
+    Ok(PostLivechatRoomCloseByUserInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_close_by_user<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_room_close_by_user(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_room_close_by_user(credentials, input)
-            },
+            |input| state.0.api.post_livechat_room_close_by_user(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_room_forward(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomForwardInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomForwardInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_FORWARD_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatRoomForwardInput, ApiError> {
+    Ok(PostLivechatRoomForwardInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_FORWARD_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_forward<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_room_forward(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_room_forward(credentials, input)
-            },
+            |input| state.0.api.post_livechat_room_forward(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_room_join(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatRoomJoinInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatRoomJoinInput {
+) -> Result<GetLivechatRoomJoinInput, ApiError> {
+    Ok(GetLivechatRoomJoinInput {
         room_id: required_param(
             req
                 .query(
@@ -7597,99 +7914,125 @@ fn parse_get_livechat_room_join(
                 )?,
             "roomId",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_room_join<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_room_join(&req),
-            |(credentials, input)| state.0.api.get_livechat_room_join(credentials, input),
+            |input| state.0.api.get_livechat_room_join(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_room_on_hold(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomOnHoldInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomOnHoldInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_ON_HOLD_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatRoomOnHoldInput, ApiError> {
+    Ok(PostLivechatRoomOnHoldInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_ON_HOLD_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_on_hold<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_room_on_hold(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_room_on_hold(credentials, input)
-            },
+            |input| state.0.api.post_livechat_room_on_hold(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_room_resume_on_hold(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomResumeOnHoldInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomResumeOnHoldInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatRoomResumeOnHoldInput, ApiError> {
+    Ok(PostLivechatRoomResumeOnHoldInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_resume_on_hold<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_room_resume_on_hold(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_room_resume_on_hold(credentials, input)
-            },
+            |input| state.0.api.post_livechat_room_resume_on_hold(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_room_save_info(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomSaveInfoInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomSaveInfoInput {
+) -> Result<PostLivechatRoomSaveInfoInput, ApiError> {
+    Ok(PostLivechatRoomSaveInfoInput {
         body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SAVE_INFO_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_livechat_room_save_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_room_save_info(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_room_save_info(credentials, input)
-            },
+            |input| state.0.api.post_livechat_room_save_info(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_room_survey(
     req: &RequestParts,
 ) -> Result<PostLivechatRoomSurveyInput, ApiError> {
-    let input = PostLivechatRoomSurveyInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SURVEY_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatRoomSurveyInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SURVEY_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_survey<A: Api>(
     state: State<A>,
@@ -7703,12 +8046,8 @@ async fn handle_post_livechat_room_survey<A: Api>(
 }
 fn parse_post_livechat_room_rid_priority(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomRidPriorityInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomRidPriorityInput {
+) -> Result<PostLivechatRoomRidPriorityInput, ApiError> {
+    Ok(PostLivechatRoomRidPriorityInput {
         rid: req
             .path(
                 0usize,
@@ -7716,31 +8055,35 @@ fn parse_post_livechat_room_rid_priority(
                 &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID,
                 crate::rt::Style::Simple,
             )?,
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_room_rid_priority<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_room_rid_priority(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_room_rid_priority(credentials, input)
-            },
+            |input| state.0.api.post_livechat_room_rid_priority(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_room_rid_priority(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatRoomRidPriorityInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatRoomRidPriorityInput {
+) -> Result<DeleteLivechatRoomRidPriorityInput, ApiError> {
+    Ok(DeleteLivechatRoomRidPriorityInput {
         rid: req
             .path(
                 0usize,
@@ -7748,29 +8091,32 @@ fn parse_delete_livechat_room_rid_priority(
                 &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_room_rid_priority<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_room_rid_priority(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_room_rid_priority(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_room_rid_priority(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_rooms(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatRoomsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatRoomsInput {
+) -> Result<GetLivechatRoomsInput, ApiError> {
+    Ok(GetLivechatRoomsInput {
         agents: req
             .query(
                 "agents",
@@ -7915,61 +8261,80 @@ fn parse_get_livechat_rooms(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_rooms<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_rooms(&req),
-            |(credentials, input)| state.0.api.get_livechat_rooms(credentials, input),
+            |input| state.0.api.get_livechat_rooms(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_rooms_delete(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomsDeleteInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomsDeleteInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOMS_DELETE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatRoomsDeleteInput, ApiError> {
+    Ok(PostLivechatRoomsDeleteInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_ROOMS_DELETE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_rooms_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_rooms_delete(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_rooms_delete(credentials, input)
-            },
+            |input| state.0.api.post_livechat_rooms_delete(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_rooms_remove_all_closed_rooms(
-    req: &RequestParts,
-) -> Result<(Credentials, PostLivechatRoomsRemoveAllClosedRoomsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
-    };
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<PostLivechatRoomsRemoveAllClosedRoomsInput, ApiError> {
+    Ok(PostLivechatRoomsRemoveAllClosedRoomsInput {
+    })
 }
 async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_rooms_remove_all_closed_rooms(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -7979,35 +8344,32 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
         .await
 }
 fn parse_get_livechat_rooms_filters(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatRoomsFiltersInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatRoomsFiltersInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<GetLivechatRoomsFiltersInput, ApiError> {
+    Ok(GetLivechatRoomsFiltersInput {})
 }
 async fn handle_get_livechat_rooms_filters<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_rooms_filters(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_rooms_filters(credentials, input)
-            },
+            |input| state.0.api.get_livechat_rooms_filters(credentials, input),
         )
         .await
 }
-fn parse_get_livechat_sla(
-    req: &RequestParts,
-) -> Result<(Credentials, GetLivechatSlaInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatSlaInput {
+fn parse_get_livechat_sla(req: &RequestParts) -> Result<GetLivechatSlaInput, ApiError> {
+    Ok(GetLivechatSlaInput {
         text: req
             .query(
                 "text",
@@ -8044,49 +8406,59 @@ fn parse_get_livechat_sla(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_sla(&req),
-            |(credentials, input)| state.0.api.get_livechat_sla(credentials, input),
+            |input| state.0.api.get_livechat_sla(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_sla(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatSlaInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatSlaInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_SLA_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatSlaInput, ApiError> {
+    Ok(PostLivechatSlaInput {
+        body: required(req.json_body(&crate::schemas::POST_LIVECHAT_SLA_BODY_2, true)?)?,
+    })
 }
 async fn handle_post_livechat_sla<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_sla(&req),
-            |(credentials, input)| state.0.api.post_livechat_sla(credentials, input),
+            |input| state.0.api.post_livechat_sla(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_sla_sla_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatSlaSlaIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatSlaSlaIdInput {
+) -> Result<GetLivechatSlaSlaIdInput, ApiError> {
+    Ok(GetLivechatSlaSlaIdInput {
         sla_id: req
             .path(
                 0usize,
@@ -8094,29 +8466,32 @@ fn parse_get_livechat_sla_sla_id(
                 &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_sla_sla_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_sla_sla_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_sla_sla_id(credentials, input),
         )
         .await
 }
 fn parse_put_livechat_sla_sla_id(
     req: &RequestParts,
-) -> Result<(Credentials, PutLivechatSlaSlaIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PutLivechatSlaSlaIdInput {
+) -> Result<PutLivechatSlaSlaIdInput, ApiError> {
+    Ok(PutLivechatSlaSlaIdInput {
         sla_id: req
             .path(
                 0usize,
@@ -8124,29 +8499,32 @@ fn parse_put_livechat_sla_sla_id(
                 &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_put_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_put_livechat_sla_sla_id(&req),
-            |(credentials, input)| {
-                state.0.api.put_livechat_sla_sla_id(credentials, input)
-            },
+            |input| state.0.api.put_livechat_sla_sla_id(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_sla_sla_id(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatSlaSlaIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatSlaSlaIdInput {
+) -> Result<DeleteLivechatSlaSlaIdInput, ApiError> {
+    Ok(DeleteLivechatSlaSlaIdInput {
         sla_id: req
             .path(
                 0usize,
@@ -8154,25 +8532,32 @@ fn parse_delete_livechat_sla_sla_id(
                 &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_sla_sla_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_sla_sla_id(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_sla_sla_id(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_sla_sla_id(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_sms_incoming_service(
     req: &RequestParts,
 ) -> Result<PostLivechatSmsIncomingServiceInput, ApiError> {
-    let input = PostLivechatSmsIncomingServiceInput {
+    Ok(PostLivechatSmsIncomingServiceInput {
         service: req
             .path(
                 0usize,
@@ -8185,8 +8570,7 @@ fn parse_post_livechat_sms_incoming_service(
                 &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY_2,
                 false,
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_post_livechat_sms_incoming_service<A: Api>(
     state: State<A>,
@@ -8200,12 +8584,8 @@ async fn handle_post_livechat_sms_incoming_service<A: Api>(
 }
 fn parse_get_livechat_tags(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatTagsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatTagsInput {
+) -> Result<GetLivechatTagsInput, ApiError> {
+    Ok(GetLivechatTagsInput {
         offset: req
             .query(
                 "offset",
@@ -8260,75 +8640,90 @@ fn parse_get_livechat_tags(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_tags<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_tags(&req),
-            |(credentials, input)| state.0.api.get_livechat_tags(credentials, input),
+            |input| state.0.api.get_livechat_tags(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_tags_delete(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatTagsDeleteInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatTagsDeleteInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_DELETE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatTagsDeleteInput, ApiError> {
+    Ok(PostLivechatTagsDeleteInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_DELETE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_tags_delete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_tags_delete(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_tags_delete(credentials, input)
-            },
+            |input| state.0.api.post_livechat_tags_delete(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_tags_save(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatTagsSaveInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatTagsSaveInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_SAVE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatTagsSaveInput, ApiError> {
+    Ok(PostLivechatTagsSaveInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_SAVE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_tags_save<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_tags_save(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_tags_save(credentials, input)
-            },
+            |input| state.0.api.post_livechat_tags_save(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_tags_tag_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatTagsTagIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatTagsTagIdInput {
+) -> Result<GetLivechatTagsTagIdInput, ApiError> {
+    Ok(GetLivechatTagsTagIdInput {
         tag_id: req
             .path(
                 0usize,
@@ -8336,28 +8731,36 @@ fn parse_get_livechat_tags_tag_id(
                 &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_tags_tag_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_tags_tag_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_tags_tag_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_tags_tag_id(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_transcript(
     req: &RequestParts,
 ) -> Result<PostLivechatTranscriptInput, ApiError> {
-    let input = PostLivechatTranscriptInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatTranscriptInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_transcript<A: Api>(
     state: State<A>,
@@ -8371,12 +8774,8 @@ async fn handle_post_livechat_transcript<A: Api>(
 }
 fn parse_post_livechat_transcript_rid(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatTranscriptRidInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatTranscriptRidInput {
+) -> Result<PostLivechatTranscriptRidInput, ApiError> {
+    Ok(PostLivechatTranscriptRidInput {
         rid: req
             .path(
                 0usize,
@@ -8384,30 +8783,35 @@ fn parse_post_livechat_transcript_rid(
                 &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID,
                 crate::rt::Style::Simple,
             )?,
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_transcript_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_transcript_rid(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_transcript_rid(credentials, input)
-            },
+            |input| state.0.api.post_livechat_transcript_rid(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_transcript_rid(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatTranscriptRidInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatTranscriptRidInput {
+) -> Result<DeleteLivechatTranscriptRidInput, ApiError> {
+    Ok(DeleteLivechatTranscriptRidInput {
         rid: req
             .path(
                 0usize,
@@ -8415,29 +8819,32 @@ fn parse_delete_livechat_transcript_rid(
                 &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_transcript_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_transcript_rid(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_transcript_rid(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_transcript_rid(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_transfer_history_rid(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatTransferHistoryRidInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatTransferHistoryRidInput {
+) -> Result<GetLivechatTransferHistoryRidInput, ApiError> {
+    Ok(GetLivechatTransferHistoryRidInput {
         rid: req
             .path(
                 0usize,
@@ -8472,29 +8879,32 @@ fn parse_get_livechat_transfer_history_rid(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_transfer_history_rid<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_transfer_history_rid(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_transfer_history_rid(credentials, input)
-            },
+            |input| state.0.api.get_livechat_transfer_history_rid(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_triggers(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatTriggersInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatTriggersInput {
+) -> Result<GetLivechatTriggersInput, ApiError> {
+    Ok(GetLivechatTriggersInput {
         offset: req
             .query(
                 "offset",
@@ -8522,64 +8932,87 @@ fn parse_get_livechat_triggers(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_triggers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_triggers(&req),
-            |(credentials, input)| state.0.api.get_livechat_triggers(credentials, input),
+            |input| state.0.api.get_livechat_triggers(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_triggers(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatTriggersInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatTriggersInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_TRIGGERS_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatTriggersInput, ApiError> {
+    Ok(PostLivechatTriggersInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_TRIGGERS_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_triggers<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_triggers(&req),
-            |(credentials, input)| state.0.api.post_livechat_triggers(credentials, input),
+            |input| state.0.api.post_livechat_triggers(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_triggers_external_service_test(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatTriggersExternalServiceTestInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatTriggersExternalServiceTestInput {
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatTriggersExternalServiceTestInput, ApiError> {
+    Ok(PostLivechatTriggersExternalServiceTestInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_triggers_external_service_test<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_triggers_external_service_test(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -8590,12 +9023,8 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
 }
 fn parse_get_livechat_triggers_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatTriggersIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatTriggersIdInput {
+) -> Result<GetLivechatTriggersIdInput, ApiError> {
+    Ok(GetLivechatTriggersIdInput {
         id: req
             .path(
                 0usize,
@@ -8603,29 +9032,32 @@ fn parse_get_livechat_triggers_id(
                 &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_triggers_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_triggers_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_triggers_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_triggers_id(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_triggers_id(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatTriggersIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatTriggersIdInput {
+) -> Result<DeleteLivechatTriggersIdInput, ApiError> {
+    Ok(DeleteLivechatTriggersIdInput {
         id: req
             .path(
                 0usize,
@@ -8633,29 +9065,32 @@ fn parse_delete_livechat_triggers_id(
                 &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_triggers_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_triggers_id(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_triggers_id(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_triggers_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_units(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUnitsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUnitsInput {
+) -> Result<GetLivechatUnitsInput, ApiError> {
+    Ok(GetLivechatUnitsInput {
         text: req
             .query(
                 "text",
@@ -8692,49 +9127,61 @@ fn parse_get_livechat_units(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_units<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_units(&req),
-            |(credentials, input)| state.0.api.get_livechat_units(credentials, input),
+            |input| state.0.api.get_livechat_units(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_units(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatUnitsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatUnitsInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostLivechatUnitsInput, ApiError> {
+    Ok(PostLivechatUnitsInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_units<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_units(&req),
-            |(credentials, input)| state.0.api.post_livechat_units(credentials, input),
+            |input| state.0.api.post_livechat_units(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_units_unit_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUnitsUnitIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUnitsUnitIdInput {
+) -> Result<GetLivechatUnitsUnitIdInput, ApiError> {
+    Ok(GetLivechatUnitsUnitIdInput {
         id: req
             .path(
                 0usize,
@@ -8742,29 +9189,32 @@ fn parse_get_livechat_units_unit_id(
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_units_unit_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_units_unit_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_units_unit_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_units_unit_id(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_units_id(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatUnitsIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatUnitsIdInput {
+) -> Result<PostLivechatUnitsIdInput, ApiError> {
+    Ok(PostLivechatUnitsIdInput {
         id: req
             .path(
                 0usize,
@@ -8772,28 +9222,35 @@ fn parse_post_livechat_units_id(
                 &crate::schemas::POST_LIVECHAT_UNITS_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_units_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_units_id(&req),
-            |(credentials, input)| state.0.api.post_livechat_units_id(credentials, input),
+            |input| state.0.api.post_livechat_units_id(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_units_id(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatUnitsIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatUnitsIdInput {
+) -> Result<DeleteLivechatUnitsIdInput, ApiError> {
+    Ok(DeleteLivechatUnitsIdInput {
         id: req
             .path(
                 0usize,
@@ -8801,29 +9258,32 @@ fn parse_delete_livechat_units_id(
                 &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_units_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_units_id(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_units_id(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_units_id(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_units_unit_id_departments(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUnitsUnitIdDepartmentsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUnitsUnitIdDepartmentsInput {
+) -> Result<GetLivechatUnitsUnitIdDepartmentsInput, ApiError> {
+    Ok(GetLivechatUnitsUnitIdDepartmentsInput {
         unit_id: req
             .path(
                 0usize,
@@ -8849,16 +9309,25 @@ fn parse_get_livechat_units_unit_id_departments(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_units_unit_id_departments<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_units_unit_id_departments(&req),
-            |(credentials, input)| {
+            |input| {
                 state.0.api.get_livechat_units_unit_id_departments(credentials, input)
             },
         )
@@ -8866,12 +9335,8 @@ async fn handle_get_livechat_units_unit_id_departments<A: Api>(
 }
 fn parse_get_livechat_units_unit_id_departments_available(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUnitsUnitIdDepartmentsAvailableInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
+) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableInput, ApiError> {
+    Ok(GetLivechatUnitsUnitIdDepartmentsAvailableInput {
         unit_id: req
             .path(
                 0usize,
@@ -8915,16 +9380,25 @@ fn parse_get_livechat_units_unit_id_departments_available(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_units_unit_id_departments_available(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -8935,12 +9409,8 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
 }
 fn parse_get_livechat_units_unit_id_monitors(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUnitsUnitIdMonitorsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUnitsUnitIdMonitorsInput {
+) -> Result<GetLivechatUnitsUnitIdMonitorsInput, ApiError> {
+    Ok(GetLivechatUnitsUnitIdMonitorsInput {
         unit_id: req
             .path(
                 0usize,
@@ -8948,25 +9418,32 @@ fn parse_get_livechat_units_unit_id_monitors(
                 &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_units_unit_id_monitors<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_units_unit_id_monitors(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_units_unit_id_monitors(credentials, input)
-            },
+            |input| state.0.api.get_livechat_units_unit_id_monitors(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_upload(
     req: &RequestParts,
 ) -> Result<PostLivechatUploadInput, ApiError> {
-    let input = PostLivechatUploadInput {
+    Ok(PostLivechatUploadInput {
         rid: req
             .path(
                 0usize,
@@ -8985,8 +9462,7 @@ fn parse_post_livechat_upload(
             "x-visitor-token",
         )?,
         body: req.bytes_body(false)?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_post_livechat_upload<A: Api>(
     state: State<A>,
@@ -9000,12 +9476,8 @@ async fn handle_post_livechat_upload<A: Api>(
 }
 fn parse_get_livechat_users_type(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUsersTypeInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUsersTypeInput {
+) -> Result<GetLivechatUsersTypeInput, ApiError> {
+    Ok(GetLivechatUsersTypeInput {
         type_: req
             .path(
                 0usize,
@@ -9076,29 +9548,32 @@ fn parse_get_livechat_users_type(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_users_type<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_users_type(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_users_type(credentials, input)
-            },
+            |input| state.0.api.get_livechat_users_type(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_users_type(
     req: &RequestParts,
-) -> Result<(Credentials, PostLivechatUsersTypeInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostLivechatUsersTypeInput {
+) -> Result<PostLivechatUsersTypeInput, ApiError> {
+    Ok(PostLivechatUsersTypeInput {
         type_: req
             .path(
                 0usize,
@@ -9106,30 +9581,35 @@ fn parse_post_livechat_users_type(
                 &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE,
                 crate::rt::Style::Simple,
             )?,
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_users_type<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_users_type(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_users_type(credentials, input)
-            },
+            |input| state.0.api.post_livechat_users_type(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_users_type_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatUsersTypeIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatUsersTypeIdInput {
+) -> Result<GetLivechatUsersTypeIdInput, ApiError> {
+    Ok(GetLivechatUsersTypeIdInput {
         type_: req
             .path(
                 0usize,
@@ -9144,29 +9624,32 @@ fn parse_get_livechat_users_type_id(
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_users_type_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_users_type_id(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_users_type_id(credentials, input)
-            },
+            |input| state.0.api.get_livechat_users_type_id(credentials, input),
         )
         .await
 }
 fn parse_delete_livechat_users_type_id(
     req: &RequestParts,
-) -> Result<(Credentials, DeleteLivechatUsersTypeIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = DeleteLivechatUsersTypeIdInput {
+) -> Result<DeleteLivechatUsersTypeIdInput, ApiError> {
+    Ok(DeleteLivechatUsersTypeIdInput {
         type_: req
             .path(
                 0usize,
@@ -9181,28 +9664,36 @@ fn parse_delete_livechat_users_type_id(
                 &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_delete_livechat_users_type_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_delete_livechat_users_type_id(&req),
-            |(credentials, input)| {
-                state.0.api.delete_livechat_users_type_id(credentials, input)
-            },
+            |input| state.0.api.delete_livechat_users_type_id(credentials, input),
         )
         .await
 }
 fn parse_post_livechat_visitor(
     req: &RequestParts,
 ) -> Result<PostLivechatVisitorInput, ApiError> {
-    let input = PostLivechatVisitorInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_VISITOR_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatVisitorInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_VISITOR_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_visitor<A: Api>(
     state: State<A>,
@@ -9217,14 +9708,15 @@ async fn handle_post_livechat_visitor<A: Api>(
 fn parse_post_livechat_visitor_department_transfer(
     req: &RequestParts,
 ) -> Result<PostLivechatVisitorDepartmentTransferInput, ApiError> {
-    let input = PostLivechatVisitorDepartmentTransferInput {
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY_2,
-                false,
-            )?,
-    };
-    Ok(input)
+    Ok(PostLivechatVisitorDepartmentTransferInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_livechat_visitor_department_transfer<A: Api>(
     state: State<A>,
@@ -9239,7 +9731,7 @@ async fn handle_post_livechat_visitor_department_transfer<A: Api>(
 fn parse_get_livechat_visitor_token(
     req: &RequestParts,
 ) -> Result<GetLivechatVisitorTokenInput, ApiError> {
-    let input = GetLivechatVisitorTokenInput {
+    Ok(GetLivechatVisitorTokenInput {
         token: req
             .path(
                 0usize,
@@ -9247,8 +9739,7 @@ fn parse_get_livechat_visitor_token(
                 &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_get_livechat_visitor_token<A: Api>(
     state: State<A>,
@@ -9263,7 +9754,7 @@ async fn handle_get_livechat_visitor_token<A: Api>(
 fn parse_delete_livechat_visitor_token(
     req: &RequestParts,
 ) -> Result<DeleteLivechatVisitorTokenInput, ApiError> {
-    let input = DeleteLivechatVisitorTokenInput {
+    Ok(DeleteLivechatVisitorTokenInput {
         token: req
             .path(
                 0usize,
@@ -9271,8 +9762,7 @@ fn parse_delete_livechat_visitor_token(
                 &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok(input)
+    })
 }
 async fn handle_delete_livechat_visitor_token<A: Api>(
     state: State<A>,
@@ -9286,12 +9776,8 @@ async fn handle_delete_livechat_visitor_token<A: Api>(
 }
 fn parse_get_livechat_visitor_token_room(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatVisitorTokenRoomInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorTokenRoomInput {
+) -> Result<GetLivechatVisitorTokenRoomInput, ApiError> {
+    Ok(GetLivechatVisitorTokenRoomInput {
         token: req
             .path(
                 0usize,
@@ -9299,29 +9785,32 @@ fn parse_get_livechat_visitor_token_room(
                 &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitor_token_room<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitor_token_room(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_visitor_token_room(credentials, input)
-            },
+            |input| state.0.api.get_livechat_visitor_token_room(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_visitors_autocomplete(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatVisitorsAutocompleteInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorsAutocompleteInput {
+) -> Result<GetLivechatVisitorsAutocompleteInput, ApiError> {
+    Ok(GetLivechatVisitorsAutocompleteInput {
         selector: required_param(
             req
                 .query(
@@ -9334,32 +9823,32 @@ fn parse_get_livechat_visitors_autocomplete(
                 )?,
             "selector",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitors_autocomplete<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitors_autocomplete(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_visitors_autocomplete(credentials, input)
-            },
+            |input| state.0.api.get_livechat_visitors_autocomplete(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
+) -> Result<GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput, ApiError> {
+    Ok(GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
         room_id: req
             .path(
                 0usize,
@@ -9401,17 +9890,26 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id<
     A: Api,
 >(state: State<A>, req: RequestParts) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
                 &req,
             ),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -9425,12 +9923,8 @@ async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_
 }
 fn parse_get_livechat_visitor_info(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatVisitorInfoInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorInfoInput {
+) -> Result<GetLivechatVisitorInfoInput, ApiError> {
+    Ok(GetLivechatVisitorInfoInput {
         visitor_id: required_param(
             req
                 .query(
@@ -9443,29 +9937,32 @@ fn parse_get_livechat_visitor_info(
                 )?,
             "visitorId",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitor_info<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitor_info(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_visitor_info(credentials, input)
-            },
+            |input| state.0.api.get_livechat_visitor_info(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_visitors_pages_visited_room_id(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatVisitorsPagesVisitedRoomIdInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
+) -> Result<GetLivechatVisitorsPagesVisitedRoomIdInput, ApiError> {
+    Ok(GetLivechatVisitorsPagesVisitedRoomIdInput {
         room_id: req
             .path(
                 0usize,
@@ -9473,16 +9970,25 @@ fn parse_get_livechat_visitors_pages_visited_room_id(
                 &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitors_pages_visited_room_id(&req),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -9493,12 +9999,8 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
 }
 fn parse_get_livechat_visitors_search(
     req: &RequestParts,
-) -> Result<(Credentials, GetLivechatVisitorsSearchInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorsSearchInput {
+) -> Result<GetLivechatVisitorsSearchInput, ApiError> {
+    Ok(GetLivechatVisitorsSearchInput {
         term: required_param(
             req
                 .query(
@@ -9538,32 +10040,32 @@ fn parse_get_livechat_visitors_search(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitors_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitors_search(&req),
-            |(credentials, input)| {
-                state.0.api.get_livechat_visitors_search(credentials, input)
-            },
+            |input| state.0.api.get_livechat_visitors_search(credentials, input),
         )
         .await
 }
 fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
     req: &RequestParts,
-) -> Result<
-    (Credentials, GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput),
-    ApiError,
-> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
+) -> Result<GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput, ApiError> {
+    Ok(GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
         room_id: req
             .path(
                 0usize,
@@ -9641,17 +10143,26 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id<
     A: Api,
 >(state: State<A>, req: RequestParts) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
                 &req,
             ),
-            |(credentials, input)| {
+            |input| {
                 state
                     .0
                     .api
@@ -9666,11 +10177,11 @@ async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_
 fn parse_post_livechat_visitors_status(
     req: &RequestParts,
 ) -> Result<PostLivechatVisitorsStatusInput, ApiError> {
-    let input = PostLivechatVisitorsStatusInput {
-        body: req
-            .json_body(&crate::schemas::POST_LIVECHAT_VISITORS_STATUS_BODY_2, false)?,
-    };
-    Ok(input)
+    Ok(PostLivechatVisitorsStatusInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_LIVECHAT_VISITORS_STATUS_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_livechat_visitors_status<A: Api>(
     state: State<A>,
@@ -9683,59 +10194,63 @@ async fn handle_post_livechat_visitors_status<A: Api>(
         .await
 }
 fn parse_post_livechat_webhook_test(
-    req: &RequestParts,
-) -> Result<(Credentials, PostLivechatWebhookTestInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-    )?;
-    let input = PostLivechatWebhookTestInput {};
-    Ok((credentials, input))
+    _req: &RequestParts,
+) -> Result<PostLivechatWebhookTestInput, ApiError> {
+    Ok(PostLivechatWebhookTestInput {})
 }
 async fn handle_post_livechat_webhook_test<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_livechat_webhook_test(&req),
-            |(credentials, input)| {
-                state.0.api.post_livechat_webhook_test(credentials, input)
-            },
+            |input| state.0.api.post_livechat_webhook_test(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_contact(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelContactInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelContactInput {
-        body: req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACT_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostOmnichannelContactInput, ApiError> {
+    Ok(PostOmnichannelContactInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACT_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_omnichannel_contact<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_contact(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_contact(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_contact(credentials, input),
         )
         .await
 }
 fn parse_get_contact_search(
     req: &RequestParts,
-) -> Result<(Credentials, GetContactSearchInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetContactSearchInput {
+) -> Result<GetContactSearchInput, ApiError> {
+    Ok(GetContactSearchInput {
         email: req
             .query(
                 "email",
@@ -9763,76 +10278,90 @@ fn parse_get_contact_search(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_contact_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_contact_search(&req),
-            |(credentials, input)| state.0.api.get_contact_search(credentials, input),
+            |input| state.0.api.get_contact_search(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_contacts(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelContactsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelContactsInput {
-        body: req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostOmnichannelContactsInput, ApiError> {
+    Ok(PostOmnichannelContactsInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_omnichannel_contacts<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_contacts(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_contacts(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_contacts(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_contacts_block(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelContactsBlockInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelContactsBlockInput {
-        body: req
-            .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostOmnichannelContactsBlockInput, ApiError> {
+    Ok(PostOmnichannelContactsBlockInput {
+        body: required(
+            req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_2, true)?,
+        )?,
+    })
 }
 async fn handle_post_omnichannel_contacts_block<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_contacts_block(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_contacts_block(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_contacts_block(credentials, input),
         )
         .await
 }
 fn parse_get_omnichannel_contacts_channels(
     req: &RequestParts,
-) -> Result<(Credentials, GetOmnichannelContactsChannelsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetOmnichannelContactsChannelsInput {
+) -> Result<GetOmnichannelContactsChannelsInput, ApiError> {
+    Ok(GetOmnichannelContactsChannelsInput {
         contact_id: required_param(
             req
                 .query(
@@ -9845,29 +10374,32 @@ fn parse_get_omnichannel_contacts_channels(
                 )?,
             "contactId",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_omnichannel_contacts_channels<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_omnichannel_contacts_channels(&req),
-            |(credentials, input)| {
-                state.0.api.get_omnichannel_contacts_channels(credentials, input)
-            },
+            |input| state.0.api.get_omnichannel_contacts_channels(credentials, input),
         )
         .await
 }
 fn parse_get_omnichannel_contacts_check_existence(
     req: &RequestParts,
-) -> Result<(Credentials, GetOmnichannelContactsCheckExistenceInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-    )?;
-    let input = GetOmnichannelContactsCheckExistenceInput {
+) -> Result<GetOmnichannelContactsCheckExistenceInput, ApiError> {
+    Ok(GetOmnichannelContactsCheckExistenceInput {
         contact_id: req
             .query(
                 "contactId",
@@ -9895,16 +10427,25 @@ fn parse_get_omnichannel_contacts_check_existence(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_omnichannel_contacts_check_existence(&req),
-            |(credentials, input)| {
+            |input| {
                 state.0.api.get_omnichannel_contacts_check_existence(credentials, input)
             },
         )
@@ -9912,40 +10453,41 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
 }
 fn parse_post_omnichannel_contacts_conflicts(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelContactsConflictsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelContactsConflictsInput {
-        body: req
-            .json_body(
-                &crate::schemas::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_2,
-                false,
-            )?,
-    };
-    Ok((credentials, input))
+) -> Result<PostOmnichannelContactsConflictsInput, ApiError> {
+    Ok(PostOmnichannelContactsConflictsInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_omnichannel_contacts_conflicts<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_contacts_conflicts(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_contacts_conflicts(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_contacts_conflicts(credentials, input),
         )
         .await
 }
 fn parse_get_omnichannel_contacts_get(
     req: &RequestParts,
-) -> Result<(Credentials, GetOmnichannelContactsGetInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetOmnichannelContactsGetInput {
+) -> Result<GetOmnichannelContactsGetInput, ApiError> {
+    Ok(GetOmnichannelContactsGetInput {
         contact_id: required_param(
             req
                 .query(
@@ -9958,29 +10500,32 @@ fn parse_get_omnichannel_contacts_get(
                 )?,
             "contactId",
         )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_omnichannel_contacts_get<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_omnichannel_contacts_get(&req),
-            |(credentials, input)| {
-                state.0.api.get_omnichannel_contacts_get(credentials, input)
-            },
+            |input| state.0.api.get_omnichannel_contacts_get(credentials, input),
         )
         .await
 }
 fn parse_get_omnichannel_contacts_history(
     req: &RequestParts,
-) -> Result<(Credentials, GetOmnichannelContactsHistoryInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetOmnichannelContactsHistoryInput {
+) -> Result<GetOmnichannelContactsHistoryInput, ApiError> {
+    Ok(GetOmnichannelContactsHistoryInput {
         offset: req
             .query(
                 "offset",
@@ -10029,29 +10574,32 @@ fn parse_get_omnichannel_contacts_history(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_omnichannel_contacts_history<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_omnichannel_contacts_history(&req),
-            |(credentials, input)| {
-                state.0.api.get_omnichannel_contacts_history(credentials, input)
-            },
+            |input| state.0.api.get_omnichannel_contacts_history(credentials, input),
         )
         .await
 }
 fn parse_get_omnichannel_contacts_search(
     req: &RequestParts,
-) -> Result<(Credentials, GetOmnichannelContactsSearchInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = GetOmnichannelContactsSearchInput {
+) -> Result<GetOmnichannelContactsSearchInput, ApiError> {
+    Ok(GetOmnichannelContactsSearchInput {
         offset: req
             .query(
                 "offset",
@@ -10097,104 +10645,121 @@ fn parse_get_omnichannel_contacts_search(
                     explode: true,
                 },
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_get_omnichannel_contacts_search<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_get_omnichannel_contacts_search(&req),
-            |(credentials, input)| {
-                state.0.api.get_omnichannel_contacts_search(credentials, input)
-            },
+            |input| state.0.api.get_omnichannel_contacts_search(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_contacts_unblock(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelContactsUnblockInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelContactsUnblockInput {
-        body: req
-            .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+) -> Result<PostOmnichannelContactsUnblockInput, ApiError> {
+    Ok(PostOmnichannelContactsUnblockInput {
+        body: required(
+            req
+                .json_body(
+                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_2,
+                    true,
+                )?,
+        )?,
+    })
 }
 async fn handle_post_omnichannel_contacts_unblock<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_contacts_unblock(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_contacts_unblock(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_contacts_unblock(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_contacts_update(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelContactsUpdateInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelContactsUpdateInput {
+) -> Result<PostOmnichannelContactsUpdateInput, ApiError> {
+    Ok(PostOmnichannelContactsUpdateInput {
         body: req
             .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_omnichannel_contacts_update<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_contacts_update(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_contacts_update(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_contacts_update(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_integrations(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelIntegrationsInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-    )?;
-    let input = PostOmnichannelIntegrationsInput {
+) -> Result<PostOmnichannelIntegrationsInput, ApiError> {
+    Ok(PostOmnichannelIntegrationsInput {
         body: req
             .json_body(&crate::schemas::POST_OMNICHANNEL_INTEGRATIONS_BODY_2, false)?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_omnichannel_integrations<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_integrations(&req),
-            |(credentials, input)| {
-                state.0.api.post_omnichannel_integrations(credentials, input)
-            },
+            |input| state.0.api.post_omnichannel_integrations(credentials, input),
         )
         .await
 }
 fn parse_post_omnichannel_rid_request_transcript(
     req: &RequestParts,
-) -> Result<(Credentials, PostOmnichannelRidRequestTranscriptInput), ApiError> {
-    let credentials = credentials(
-        req,
-        "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-    )?;
-    let input = PostOmnichannelRidRequestTranscriptInput {
+) -> Result<PostOmnichannelRidRequestTranscriptInput, ApiError> {
+    Ok(PostOmnichannelRidRequestTranscriptInput {
         rid: req
             .path(
                 0usize,
@@ -10202,16 +10767,25 @@ fn parse_post_omnichannel_rid_request_transcript(
                 &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
                 crate::rt::Style::Simple,
             )?,
-    };
-    Ok((credentials, input))
+    })
 }
 async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
     state: State<A>,
     req: RequestParts,
 ) -> Response {
+    let credentials = match authenticated(
+            &state.0.api,
+            &req,
+            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+        )
+        .await
+    {
+        Ok(credentials) => credentials,
+        Err(error) => return error.into_response(),
+    };
     respond(
             parse_post_omnichannel_rid_request_transcript(&req),
-            |(credentials, input)| {
+            |input| {
                 state.0.api.post_omnichannel_rid_request_transcript(credentials, input)
             },
         )

@@ -53,12 +53,10 @@ impl Api for Examples {
         input: PostCannedResponsesInput,
     ) -> Result<PostCannedResponsesResponse, ApiError> {
         let expected = PostCannedResponsesInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -224,12 +222,10 @@ impl Api for Examples {
         input: PostLivechatAgentsSaveInfoInput,
     ) -> Result<PostLivechatAgentsSaveInfoResponse, ApiError> {
         let expected = PostLivechatAgentsSaveInfoInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1005,12 +1001,10 @@ impl Api for Examples {
         input: PostLivechatBusinessHoursRemoveInput,
     ) -> Result<PostLivechatBusinessHoursRemoveResponse, ApiError> {
         let expected = PostLivechatBusinessHoursRemoveInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1032,12 +1026,10 @@ impl Api for Examples {
         input: PostLivechatBusinessHoursSaveInput,
     ) -> Result<PostLivechatBusinessHoursSaveResponse, ApiError> {
         let expected = PostLivechatBusinessHoursSaveInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1135,7 +1127,7 @@ impl Api for Examples {
         input: PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ApiError> {
         let expected = PostLivechatCustomFieldsDeleteInput {
-            body: Some(serde_json::from_str("{\"customFieldId\":\"class\"}").unwrap()),
+            body: serde_json::from_str("{\"customFieldId\":\"class\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -1157,7 +1149,7 @@ impl Api for Examples {
         input: PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ApiError> {
         let expected = PostLivechatCustomFieldsSaveInput {
-            body: Some(serde_json::from_str("{\"customFieldData\":{}}").unwrap()),
+            body: serde_json::from_str("{\"customFieldData\":{}}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -1206,12 +1198,10 @@ impl Api for Examples {
         input: PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ApiError> {
         let expected = PostLivechatCustomFieldInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1235,12 +1225,10 @@ impl Api for Examples {
         input: PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ApiError> {
         let expected = PostLivechatCustomFieldsInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1297,12 +1285,10 @@ impl Api for Examples {
         input: PostLivechatDepartmentInput,
     ) -> Result<PostLivechatDepartmentResponse, ApiError> {
         let expected = PostLivechatDepartmentInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1447,12 +1433,10 @@ impl Api for Examples {
     ) -> Result<PutLivechatDepartmentIdResponse, ApiError> {
         let expected = PutLivechatDepartmentIdInput {
             id: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1528,12 +1512,10 @@ impl Api for Examples {
     ) -> Result<PostLivechatDepartmentIdAgentsResponse, ApiError> {
         let expected = PostLivechatDepartmentIdAgentsInput {
             id: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1660,12 +1642,10 @@ impl Api for Examples {
         input: PostLivechatInquiriesReturnAsInquiryInput,
     ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ApiError> {
         let expected = PostLivechatInquiriesReturnAsInquiryInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1687,9 +1667,7 @@ impl Api for Examples {
         input: PostLivechatInquiriesTakeInput,
     ) -> Result<PostLivechatInquiriesTakeResponse, ApiError> {
         let expected = PostLivechatInquiriesTakeInput {
-            body: Some(
-                serde_json::from_str("{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}").unwrap(),
-            ),
+            body: serde_json::from_str("{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -1711,12 +1689,10 @@ impl Api for Examples {
         input: PutLivechatInquirySetSlaInput,
     ) -> Result<PutLivechatInquirySetSlaResponse, ApiError> {
         let expected = PutLivechatInquirySetSlaInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1789,12 +1765,10 @@ impl Api for Examples {
         input: PostLivechatMessageInput,
     ) -> Result<PostLivechatMessageResponse, ApiError> {
         let expected = PostLivechatMessageInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1875,12 +1849,10 @@ impl Api for Examples {
     ) -> Result<DeleteLivechatMessageIdResponse, ApiError> {
         let expected = DeleteLivechatMessageIdInput {
             id: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -1905,12 +1877,10 @@ impl Api for Examples {
         input: PostLivechatMessagesInput,
     ) -> Result<PostLivechatMessagesResponse, ApiError> {
         let expected = PostLivechatMessagesInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2020,7 +1990,7 @@ impl Api for Examples {
         input: PostLivechatMonitorsCreateInput,
     ) -> Result<PostLivechatMonitorsCreateResponse, ApiError> {
         let expected = PostLivechatMonitorsCreateInput {
-            body: Some(serde_json::from_str("{\"username\":\"cat.kat\"}").unwrap()),
+            body: serde_json::from_str("{\"username\":\"cat.kat\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2045,7 +2015,7 @@ impl Api for Examples {
         input: PostLivechatMonitorsDeleteInput,
     ) -> Result<PostLivechatMonitorsDeleteResponse, ApiError> {
         let expected = PostLivechatMonitorsDeleteInput {
-            body: Some(serde_json::from_str("{\"username\":\"test.user\"}").unwrap()),
+            body: serde_json::from_str("{\"username\":\"test.user\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2091,12 +2061,10 @@ impl Api for Examples {
         input: PostLivechatOfflineMessageInput,
     ) -> Result<PostLivechatOfflineMessageResponse, ApiError> {
         let expected = PostLivechatOfflineMessageInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2120,12 +2088,10 @@ impl Api for Examples {
         input: PostLivechatPageVisitedInput,
     ) -> Result<PostLivechatPageVisitedResponse, ApiError> {
         let expected = PostLivechatPageVisitedInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2245,7 +2211,7 @@ impl Api for Examples {
     ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ApiError> {
         let expected = PutLivechatPrioritiesPriorityIdInput {
             priority_id: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(serde_json::from_str("{\"name\":\"Very low\"}").unwrap()),
+            body: serde_json::from_str("{\"name\":\"Very low\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2322,12 +2288,10 @@ impl Api for Examples {
         input: PostLivechatRoomCloseInput,
     ) -> Result<PostLivechatRoomCloseResponse, ApiError> {
         let expected = PostLivechatRoomCloseInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2352,12 +2316,10 @@ impl Api for Examples {
         input: PostLivechatRoomCloseByUserInput,
     ) -> Result<PostLivechatRoomCloseByUserResponse, ApiError> {
         let expected = PostLivechatRoomCloseByUserInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2379,12 +2341,10 @@ impl Api for Examples {
         input: PostLivechatRoomForwardInput,
     ) -> Result<PostLivechatRoomForwardResponse, ApiError> {
         let expected = PostLivechatRoomForwardInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2428,9 +2388,7 @@ impl Api for Examples {
         input: PostLivechatRoomOnHoldInput,
     ) -> Result<PostLivechatRoomOnHoldResponse, ApiError> {
         let expected = PostLivechatRoomOnHoldInput {
-            body: Some(
-                serde_json::from_str("{\"roomId\":\"Z7223PfNPwH7ihQPh\"}").unwrap(),
-            ),
+            body: serde_json::from_str("{\"roomId\":\"Z7223PfNPwH7ihQPh\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2452,9 +2410,7 @@ impl Api for Examples {
         input: PostLivechatRoomResumeOnHoldInput,
     ) -> Result<PostLivechatRoomResumeOnHoldResponse, ApiError> {
         let expected = PostLivechatRoomResumeOnHoldInput {
-            body: Some(
-                serde_json::from_str("{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}").unwrap(),
-            ),
+            body: serde_json::from_str("{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2502,12 +2458,10 @@ impl Api for Examples {
         input: PostLivechatRoomSurveyInput,
     ) -> Result<PostLivechatRoomSurveyResponse, ApiError> {
         let expected = PostLivechatRoomSurveyInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2533,10 +2487,8 @@ impl Api for Examples {
     ) -> Result<PostLivechatRoomRidPriorityResponse, ApiError> {
         let expected = PostLivechatRoomRidPriorityInput {
             rid: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str("{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}")
-                    .unwrap(),
-            ),
+            body: serde_json::from_str("{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}")
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2620,9 +2572,7 @@ impl Api for Examples {
         input: PostLivechatRoomsDeleteInput,
     ) -> Result<PostLivechatRoomsDeleteResponse, ApiError> {
         let expected = PostLivechatRoomsDeleteInput {
-            body: Some(
-                serde_json::from_str("{\"roomId\":\"nXHYnNu38qKRRtZDi\"}").unwrap(),
-            ),
+            body: serde_json::from_str("{\"roomId\":\"nXHYnNu38qKRRtZDi\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2716,12 +2666,10 @@ impl Api for Examples {
         input: PostLivechatSlaInput,
     ) -> Result<PostLivechatSlaResponse, ApiError> {
         let expected = PostLivechatSlaInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2871,9 +2819,7 @@ impl Api for Examples {
         input: PostLivechatTagsDeleteInput,
     ) -> Result<PostLivechatTagsDeleteResponse, ApiError> {
         let expected = PostLivechatTagsDeleteInput {
-            body: Some(
-                serde_json::from_str("{\"id\":\"682223ba30c9c71254e46012\"}").unwrap(),
-            ),
+            body: serde_json::from_str("{\"id\":\"682223ba30c9c71254e46012\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -2895,12 +2841,10 @@ impl Api for Examples {
         input: PostLivechatTagsSaveInput,
     ) -> Result<PostLivechatTagsSaveResponse, ApiError> {
         let expected = PostLivechatTagsSaveInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2949,12 +2893,10 @@ impl Api for Examples {
         input: PostLivechatTranscriptInput,
     ) -> Result<PostLivechatTranscriptResponse, ApiError> {
         let expected = PostLivechatTranscriptInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -2980,12 +2922,10 @@ impl Api for Examples {
     ) -> Result<PostLivechatTranscriptRidResponse, ApiError> {
         let expected = PostLivechatTranscriptRidInput {
             rid: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3084,12 +3024,10 @@ impl Api for Examples {
         input: PostLivechatTriggersInput,
     ) -> Result<PostLivechatTriggersResponse, ApiError> {
         let expected = PostLivechatTriggersInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3111,12 +3049,10 @@ impl Api for Examples {
         input: PostLivechatTriggersExternalServiceTestInput,
     ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ApiError> {
         let expected = PostLivechatTriggersExternalServiceTestInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3216,12 +3152,10 @@ impl Api for Examples {
         input: PostLivechatUnitsInput,
     ) -> Result<PostLivechatUnitsResponse, ApiError> {
         let expected = PostLivechatUnitsInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3272,12 +3206,10 @@ impl Api for Examples {
     ) -> Result<PostLivechatUnitsIdResponse, ApiError> {
         let expected = PostLivechatUnitsIdInput {
             id: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3432,7 +3364,7 @@ impl Api for Examples {
     ) -> Result<PostLivechatUsersTypeResponse, ApiError> {
         let expected = PostLivechatUsersTypeInput {
             type_: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(serde_json::from_str("{\"username\":\"john.doe\"}").unwrap()),
+            body: serde_json::from_str("{\"username\":\"john.doe\"}").unwrap(),
         };
         if input != expected {
             return Err(
@@ -3505,12 +3437,10 @@ impl Api for Examples {
         input: PostLivechatVisitorInput,
     ) -> Result<PostLivechatVisitorResponse, ApiError> {
         let expected = PostLivechatVisitorInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3534,12 +3464,10 @@ impl Api for Examples {
         input: PostLivechatVisitorDepartmentTransferInput,
     ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ApiError> {
         let expected = PostLivechatVisitorDepartmentTransferInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3804,12 +3732,10 @@ impl Api for Examples {
         input: PostLivechatVisitorsStatusInput,
     ) -> Result<PostLivechatVisitorsStatusResponse, ApiError> {
         let expected = PostLivechatVisitorsStatusInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3854,12 +3780,10 @@ impl Api for Examples {
         input: PostOmnichannelContactInput,
     ) -> Result<PostOmnichannelContactResponse, ApiError> {
         let expected = PostOmnichannelContactInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3911,12 +3835,10 @@ impl Api for Examples {
         input: PostOmnichannelContactsInput,
     ) -> Result<PostOmnichannelContactsResponse, ApiError> {
         let expected = PostOmnichannelContactsInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -3941,12 +3863,10 @@ impl Api for Examples {
         input: PostOmnichannelContactsBlockInput,
     ) -> Result<PostOmnichannelContactsBlockResponse, ApiError> {
         let expected = PostOmnichannelContactsBlockInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -4017,12 +3937,10 @@ impl Api for Examples {
         input: PostOmnichannelContactsConflictsInput,
     ) -> Result<PostOmnichannelContactsConflictsResponse, ApiError> {
         let expected = PostOmnichannelContactsConflictsInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -4127,12 +4045,10 @@ impl Api for Examples {
         input: PostOmnichannelContactsUnblockInput,
     ) -> Result<PostOmnichannelContactsUnblockResponse, ApiError> {
         let expected = PostOmnichannelContactsUnblockInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-                    )
-                    .unwrap(),
-            ),
+            body: serde_json::from_str(
+                    "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
+                )
+                .unwrap(),
         };
         if input != expected {
             return Err(
@@ -4276,12 +4192,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostCannedResponsesInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}",
+            )
+            .unwrap(),
     };
     let expected: PostCannedResponsesResponse = PostCannedResponsesResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -4369,12 +4283,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatAgentsSaveInfoInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatAgentsSaveInfoResponse = PostLivechatAgentsSaveInfoResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5102,12 +5014,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatBusinessHoursRemoveInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatBusinessHoursRemoveResponse = PostLivechatBusinessHoursRemoveResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5120,12 +5030,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatBusinessHoursSaveInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatBusinessHoursSaveResponse = PostLivechatBusinessHoursSaveResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5182,7 +5090,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatCustomFieldsDeleteInput {
-        body: Some(serde_json::from_str("{\"customFieldId\":\"class\"}").unwrap()),
+        body: serde_json::from_str("{\"customFieldId\":\"class\"}").unwrap(),
     };
     let expected: PostLivechatCustomFieldsDeleteResponse = PostLivechatCustomFieldsDeleteResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5195,7 +5103,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatCustomFieldsSaveInput {
-        body: Some(serde_json::from_str("{\"customFieldData\":{}}").unwrap()),
+        body: serde_json::from_str("{\"customFieldData\":{}}").unwrap(),
     };
     let expected: PostLivechatCustomFieldsSaveResponse = PostLivechatCustomFieldsSaveResponse::Ok(
         serde_json::from_str(
@@ -5225,12 +5133,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatCustomFieldInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatCustomFieldResponse = PostLivechatCustomFieldResponse::Ok(
         serde_json::from_str(
@@ -5244,12 +5150,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatCustomFieldsInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatCustomFieldsResponse = PostLivechatCustomFieldsResponse::Ok(
         serde_json::from_str(
@@ -5284,12 +5188,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatDepartmentInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatDepartmentResponse = PostLivechatDepartmentResponse::Ok(
         serde_json::from_str(
@@ -5395,12 +5297,10 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = PutLivechatDepartmentIdInput {
         id: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}",
+            )
+            .unwrap(),
     };
     let expected: PutLivechatDepartmentIdResponse = PutLivechatDepartmentIdResponse::Ok(
         serde_json::from_str(
@@ -5445,12 +5345,10 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = PostLivechatDepartmentIdAgentsInput {
         id: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatDepartmentIdAgentsResponse = PostLivechatDepartmentIdAgentsResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5530,12 +5428,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatInquiriesReturnAsInquiryInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatInquiriesReturnAsInquiryResponse = PostLivechatInquiriesReturnAsInquiryResponse::Ok(
         serde_json::from_str("{\"result\":true,\"success\":true}").unwrap(),
@@ -5550,9 +5446,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatInquiriesTakeInput {
-        body: Some(
-            serde_json::from_str("{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}").unwrap(),
-        ),
+        body: serde_json::from_str("{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}").unwrap(),
     };
     let expected: PostLivechatInquiriesTakeResponse = PostLivechatInquiriesTakeResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5563,12 +5457,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PutLivechatInquirySetSlaInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}",
+            )
+            .unwrap(),
     };
     let expected: PutLivechatInquirySetSlaResponse = PutLivechatInquirySetSlaResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5618,12 +5510,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatMessageInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatMessageResponse = PostLivechatMessageResponse::Ok(
         serde_json::from_str(
@@ -5674,12 +5564,10 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = DeleteLivechatMessageIdInput {
         id: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}",
+            )
+            .unwrap(),
     };
     let expected: DeleteLivechatMessageIdResponse = DeleteLivechatMessageIdResponse::Ok(
         serde_json::from_str(
@@ -5693,12 +5581,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatMessagesInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatMessagesResponse = PostLivechatMessagesResponse::Ok(
         serde_json::from_str(
@@ -5767,7 +5653,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatMonitorsCreateInput {
-        body: Some(serde_json::from_str("{\"username\":\"cat.kat\"}").unwrap()),
+        body: serde_json::from_str("{\"username\":\"cat.kat\"}").unwrap(),
     };
     let expected: PostLivechatMonitorsCreateResponse = PostLivechatMonitorsCreateResponse::Ok(
         serde_json::from_str(
@@ -5781,7 +5667,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatMonitorsDeleteInput {
-        body: Some(serde_json::from_str("{\"username\":\"test.user\"}").unwrap()),
+        body: serde_json::from_str("{\"username\":\"test.user\"}").unwrap(),
     };
     let expected: PostLivechatMonitorsDeleteResponse = PostLivechatMonitorsDeleteResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5808,12 +5694,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatOfflineMessageInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatOfflineMessageResponse = PostLivechatOfflineMessageResponse::Ok(
         serde_json::from_str(
@@ -5827,12 +5711,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatPageVisitedInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatPageVisitedResponse = PostLivechatPageVisitedResponse::Ok(
         serde_json::from_str(
@@ -5901,7 +5783,7 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = PutLivechatPrioritiesPriorityIdInput {
         priority_id: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(serde_json::from_str("{\"name\":\"Very low\"}").unwrap()),
+        body: serde_json::from_str("{\"name\":\"Very low\"}").unwrap(),
     };
     let expected: PutLivechatPrioritiesPriorityIdResponse = PutLivechatPrioritiesPriorityIdResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5949,12 +5831,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomCloseInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatRoomCloseResponse = PostLivechatRoomCloseResponse::Ok(
         serde_json::from_str(
@@ -5968,12 +5848,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomCloseByUserInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatRoomCloseByUserResponse = PostLivechatRoomCloseByUserResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -5986,12 +5864,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomForwardInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatRoomForwardResponse = PostLivechatRoomForwardResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6013,7 +5889,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomOnHoldInput {
-        body: Some(serde_json::from_str("{\"roomId\":\"Z7223PfNPwH7ihQPh\"}").unwrap()),
+        body: serde_json::from_str("{\"roomId\":\"Z7223PfNPwH7ihQPh\"}").unwrap(),
     };
     let expected: PostLivechatRoomOnHoldResponse = PostLivechatRoomOnHoldResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6024,7 +5900,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomResumeOnHoldInput {
-        body: Some(serde_json::from_str("{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}").unwrap()),
+        body: serde_json::from_str("{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}").unwrap(),
     };
     let expected: PostLivechatRoomResumeOnHoldResponse = PostLivechatRoomResumeOnHoldResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6053,12 +5929,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomSurveyInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatRoomSurveyResponse = PostLivechatRoomSurveyResponse::Ok(
         serde_json::from_str(
@@ -6073,10 +5947,8 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = PostLivechatRoomRidPriorityInput {
         rid: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str("{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}")
-                .unwrap(),
-        ),
+        body: serde_json::from_str("{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}")
+            .unwrap(),
     };
     let expected: PostLivechatRoomRidPriorityResponse = PostLivechatRoomRidPriorityResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6131,7 +6003,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatRoomsDeleteInput {
-        body: Some(serde_json::from_str("{\"roomId\":\"nXHYnNu38qKRRtZDi\"}").unwrap()),
+        body: serde_json::from_str("{\"roomId\":\"nXHYnNu38qKRRtZDi\"}").unwrap(),
     };
     let expected: PostLivechatRoomsDeleteResponse = PostLivechatRoomsDeleteResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6185,12 +6057,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatSlaInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatSlaResponse = PostLivechatSlaResponse::Ok(
         serde_json::from_str(
@@ -6281,9 +6151,7 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatTagsDeleteInput {
-        body: Some(
-            serde_json::from_str("{\"id\":\"682223ba30c9c71254e46012\"}").unwrap(),
-        ),
+        body: serde_json::from_str("{\"id\":\"682223ba30c9c71254e46012\"}").unwrap(),
     };
     let expected: PostLivechatTagsDeleteResponse = PostLivechatTagsDeleteResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6294,12 +6162,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatTagsSaveInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatTagsSaveResponse = PostLivechatTagsSaveResponse::Ok(
         serde_json::from_str(
@@ -6327,12 +6193,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatTranscriptInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatTranscriptResponse = PostLivechatTranscriptResponse::Ok(
         serde_json::from_str(
@@ -6347,12 +6211,10 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = PostLivechatTranscriptRidInput {
         rid: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatTranscriptRidResponse = PostLivechatTranscriptRidResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6411,12 +6273,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatTriggersInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatTriggersResponse = PostLivechatTriggersResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6427,12 +6287,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatTriggersExternalServiceTestInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatTriggersExternalServiceTestResponse = PostLivechatTriggersExternalServiceTestResponse::Ok(
         serde_json::from_str(
@@ -6492,12 +6350,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatUnitsInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatUnitsResponse = PostLivechatUnitsResponse::Ok(
         serde_json::from_str(
@@ -6526,12 +6382,10 @@ async fn every_operation_round_trips() {
     served += 1;
     let input = PostLivechatUnitsIdInput {
         id: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatUnitsIdResponse = PostLivechatUnitsIdResponse::Ok(
         serde_json::from_str(
@@ -6650,7 +6504,7 @@ async fn every_operation_round_trips() {
     unimplemented += 1;
     let input = PostLivechatUsersTypeInput {
         type_: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(serde_json::from_str("{\"username\":\"john.doe\"}").unwrap()),
+        body: serde_json::from_str("{\"username\":\"john.doe\"}").unwrap(),
     };
     let expected: PostLivechatUsersTypeResponse = PostLivechatUsersTypeResponse::Ok(
         serde_json::from_str(
@@ -6691,12 +6545,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatVisitorInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatVisitorResponse = PostLivechatVisitorResponse::Ok(
         serde_json::from_str(
@@ -6710,12 +6562,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatVisitorDepartmentTransferInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatVisitorDepartmentTransferResponse = PostLivechatVisitorDepartmentTransferResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -6905,12 +6755,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostLivechatVisitorsStatusInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}",
+            )
+            .unwrap(),
     };
     let expected: PostLivechatVisitorsStatusResponse = PostLivechatVisitorsStatusResponse::Ok(
         serde_json::from_str(
@@ -6933,12 +6781,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostOmnichannelContactInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}",
+            )
+            .unwrap(),
     };
     let expected: PostOmnichannelContactResponse = PostOmnichannelContactResponse::Ok(
         serde_json::from_str("{\"contact\":\"7ipCD6NDtkkRDCiNM\",\"success\":true}")
@@ -6966,12 +6812,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostOmnichannelContactsInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}",
+            )
+            .unwrap(),
     };
     let expected: PostOmnichannelContactsResponse = PostOmnichannelContactsResponse::Ok(
         serde_json::from_str(
@@ -6985,12 +6829,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostOmnichannelContactsBlockInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
+            )
+            .unwrap(),
     };
     let expected: PostOmnichannelContactsBlockResponse = PostOmnichannelContactsBlockResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),
@@ -7036,12 +6878,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostOmnichannelContactsConflictsInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}",
+            )
+            .unwrap(),
     };
     let expected: PostOmnichannelContactsConflictsResponse = PostOmnichannelContactsConflictsResponse::Ok(
         serde_json::from_str(
@@ -7108,12 +6948,10 @@ async fn every_operation_round_trips() {
     }
     served += 1;
     let input = PostOmnichannelContactsUnblockInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-                )
-                .unwrap(),
-        ),
+        body: serde_json::from_str(
+                "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
+            )
+            .unwrap(),
     };
     let expected: PostOmnichannelContactsUnblockResponse = PostOmnichannelContactsUnblockResponse::Ok(
         serde_json::from_str("{\"success\":true}").unwrap(),

@@ -61,6 +61,12 @@ impl ApiError {
         ApiError { status, body }
     }
 
+    /// Rocket.Chat's plain failure: `{"success": false, "error": "{error}"}` (as for
+    /// `invalid-token`).
+    pub fn failure(status: StatusCode, error: &str) -> Self {
+        ApiError { status, body: serde_json::json!({ "success": false, "error": error }) }
+    }
+
     /// 400 `invalid-params`, as Rocket.Chat reports a request that fails validation.
     pub fn invalid_params(message: &str) -> Self {
         Self::meteor(StatusCode::BAD_REQUEST, message, "invalid-params")

@@ -522,7 +522,12 @@ fn build_operation(
                     Some(Body {
                         media,
                         content_type: ct.to_owned(),
-                        required: rb.required,
+                        // The router reads an absent JSON body as `{}`, which fails an object
+                        // schema with required properties: such a body is always there.
+                        required: rb.required
+                            || (media == Media::Json
+                                && !mapped.nullable
+                                && m.reg.requires_properties(&mapped.v, 0)),
                         ty: if mapped.nullable {
                             TypeRef::Nullable(Box::new(mapped.ty))
                         } else {

@@ -80,6 +80,20 @@ impl TypeRegistry {
     }
 
     /// Registers a new named type, reusing an identical earlier one through an alias.
+    /// True when every value of `v` is an object that must have some property.
+    pub fn requires_properties(&self, v: &VRef, depth: usize) -> bool {
+        let s = match v {
+            VRef::Named(id) => &self.types[id.0].schema,
+            VRef::Inline(s) => s,
+        };
+        depth < 16
+            && !s.nullable
+            && (!s.required.is_empty()
+                || s.all_of
+                    .iter()
+                    .any(|v| self.requires_properties(v, depth + 1)))
+    }
+
     /// The structural key of a type: its shape with every reference to a deduplicated alias
     /// replaced by the type it stands for, so that parents of identical types match too.
     fn shape_key(&self, def: &TypeDef) -> String {

@@ -102,7 +102,7 @@ async fn env_configuration_ctrl_c_and_restart() {
     });
     let client = admin_client(&running.base);
     let save = PostLivechatCustomFieldsSaveInput {
-        body: Some(PostLivechatCustomFieldsSaveBody {
+        body: PostLivechatCustomFieldsSaveBody {
             custom_field_data: PostLivechatCustomFieldsSaveBodyCustomFieldData {
                 field: Some("address".into()),
                 label: Some("Address".into()),
@@ -111,7 +111,7 @@ async fn env_configuration_ctrl_c_and_restart() {
                 ..Default::default()
             },
             custom_field_id: None,
-        }),
+        },
     };
     let r = client
         .post_livechat_custom_fields_save(&save)

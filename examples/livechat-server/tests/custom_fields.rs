@@ -74,12 +74,12 @@ async fn an_unknown_token_is_invalid_token() {
 
     let single = client
         .post_livechat_custom_field(&PostLivechatCustomFieldInput {
-            body: Some(PostLivechatCustomFieldBody {
+            body: PostLivechatCustomFieldBody {
                 key: "address".into(),
                 overwrite: true,
                 token: "nobody".into(),
                 value: "x".into(),
-            }),
+            },
         })
         .await
         .unwrap();
@@ -177,12 +177,12 @@ async fn values_must_match_the_field_regexp() {
     // The single-value endpoint applies the same rule.
     let single = client
         .post_livechat_custom_field(&PostLivechatCustomFieldInput {
-            body: Some(PostLivechatCustomFieldBody {
+            body: PostLivechatCustomFieldBody {
                 key: "zip".into(),
                 overwrite: true,
                 token: "tok".into(),
                 value: "x".into(),
-            }),
+            },
         })
         .await
         .unwrap();
@@ -323,12 +323,12 @@ async fn overwrite_false_never_replaces_a_value() {
     // The same rule on the single-value endpoint, which echoes the field.
     let single = client
         .post_livechat_custom_field(&PostLivechatCustomFieldInput {
-            body: Some(PostLivechatCustomFieldBody {
+            body: PostLivechatCustomFieldBody {
                 key: "address".into(),
                 overwrite: false,
                 token: "tok".into(),
                 value: "Fourth".into(),
-            }),
+            },
         })
         .await
         .unwrap();
@@ -559,9 +559,9 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
     let delete = |id: &str| {
         let client = client.clone();
         let input = PostLivechatCustomFieldsDeleteInput {
-            body: Some(PostLivechatCustomFieldsDeleteBody {
+            body: PostLivechatCustomFieldsDeleteBody {
                 custom_field_id: id.into(),
-            }),
+            },
         };
         async move { client.post_livechat_custom_fields_delete(&input).await }
     };

@@ -31,12 +31,12 @@ async fn concurrent_updates_of_one_visitor_are_not_lost() {
                     );
                 } else {
                     let input = PostLivechatCustomFieldInput {
-                        body: Some(PostLivechatCustomFieldBody {
+                        body: PostLivechatCustomFieldBody {
                             key,
                             overwrite: true,
                             token: "tok".into(),
                             value,
-                        }),
+                        },
                     };
                     let r = client.post_livechat_custom_field(&input).await.unwrap();
                     assert!(matches!(r, PostLivechatCustomFieldResponse::Ok(_)), "{r:?}");

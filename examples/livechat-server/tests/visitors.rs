@@ -227,10 +227,10 @@ async fn authenticated_operations_accept_only_the_admin() {
     );
     let r = stranger
         .post_livechat_custom_fields_save(&PostLivechatCustomFieldsSaveInput {
-            body: Some(PostLivechatCustomFieldsSaveBody {
+            body: PostLivechatCustomFieldsSaveBody {
                 custom_field_data: field_data("x", "visitor"),
                 custom_field_id: None,
-            }),
+            },
         })
         .await
         .unwrap();
@@ -240,9 +240,9 @@ async fn authenticated_operations_accept_only_the_admin() {
     );
     let r = stranger
         .post_livechat_custom_fields_delete(&PostLivechatCustomFieldsDeleteInput {
-            body: Some(PostLivechatCustomFieldsDeleteBody {
+            body: PostLivechatCustomFieldsDeleteBody {
                 custom_field_id: "x".into(),
-            }),
+            },
         })
         .await
         .unwrap();

@@ -59,7 +59,8 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// A Meteor-style error: `error` is `"{reason} [{error_type}]"`.
     pub fn meteor(reason: &str, error_type: &str) -> Self {
-        ErrorBody { success: false, error: format!("{reason} [{error_type}]"), error_type: Some(error_type.to_owned()) }
+        let error = if reason.is_empty() { format!("[{error_type}]") } else { format!("{reason} [{error_type}]") };
+        ErrorBody { success: false, error, error_type: Some(error_type.to_owned()) }
     }
 }
 

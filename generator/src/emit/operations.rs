@@ -19,7 +19,10 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
         extra.push(format!("Tag: {}.", docs::sanitize(tag)));
     }
     if let Some(why) = &op.unroutable {
-        extra.push(format!("Not served by the generated router: {}.", docs::sanitize(why)));
+        extra.push(format!(
+            "Not served by the generated router: {}.",
+            docs::sanitize(why)
+        ));
     }
     docs::attrs(&op.docs, &extra)
 }

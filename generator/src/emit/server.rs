@@ -111,6 +111,14 @@ pub fn emit(api: &Api) -> TokenStream {
         /// default that answers 501 Not Implemented, so an implementation writes only the
         /// operations it serves. Futures must be `Send` (usable from a multi-threaded runtime).
         pub trait Api: Send + Sync + 'static {
+            /// Checks the credentials of every operation that takes them, before its request is
+            /// validated (as Rocket.Chat does). The default accepts them; return an
+            /// [`ApiError`] (usually 401) to refuse.
+            fn authenticate(&self, credentials: &Credentials) -> impl Future<Output = Result<(), ApiError>> + Send {
+                let _ = credentials;
+                async { Ok(()) }
+            }
+
             #(#methods)*
         }
 
@@ -142,6 +150,24 @@ pub fn emit(api: &Api) -> TokenStream {
         #[allow(dead_code)]
         fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
             Ok(req.optional_credentials(&[#(#cred_wires),*])?.map(|values| Credentials { #(#cred_fields2: values[#cred_idx2].clone(),)* }))
+        }
+
+        /// Credentials present (else the documented 401) and accepted by [`Api::authenticate`].
+        #[allow(dead_code)]
+        async fn authenticated<A: Api>(api: &A, req: &RequestParts, unauthorized: &str) -> Result<Credentials, ApiError> {
+            let credentials = credentials(req, unauthorized)?;
+            api.authenticate(&credentials).await?;
+            Ok(credentials)
+        }
+
+        /// Credentials when sent (and then accepted by [`Api::authenticate`]).
+        #[allow(dead_code)]
+        async fn optionally_authenticated<A: Api>(api: &A, req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
+            let credentials = optional_credentials(req)?;
+            if let Some(credentials) = &credentials {
+                api.authenticate(credentials).await?;
+            }
+            Ok(credentials)
         }
 
         #[allow(dead_code)]
@@ -225,39 +251,40 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
         }
     });
     let input_ty = ident(&op.input_type);
-    let (cred_get, args, args_ty) = match op.auth {
-        AuthUse::None => (quote!(), quote!(input), quote!(#input_ty)),
+    let authenticate = match op.auth {
+        AuthUse::None => quote!(),
         AuthUse::Required => {
             let body = unauthorized_body(op);
-            (
-                quote!(let credentials = credentials(req, #body)?;),
-                quote!((credentials, input)),
-                quote!((Credentials, #input_ty)),
-            )
+            quote! {
+                let credentials = match authenticated(&state.0.api, &req, #body).await {
+                    Ok(credentials) => credentials,
+                    Err(error) => return error.into_response(),
+                };
+            }
         }
-        AuthUse::Optional => (
-            quote!(let credentials = optional_credentials(req)?;),
-            quote!((credentials, input)),
-            quote!((Option<Credentials>, #input_ty)),
-        ),
+        AuthUse::Optional => quote! {
+            let credentials = match optionally_authenticated(&state.0.api, &req).await {
+                Ok(credentials) => credentials,
+                Err(error) => return error.into_response(),
+            };
+        },
     };
     let call_args = match op.auth {
         AuthUse::None => quote!(input),
         _ => quote!(credentials, input),
     };
     let parse = ident(&format!("parse_{}", op.name));
-    let uses_req = !op.params.is_empty() || op.body.is_some() || op.auth != AuthUse::None;
+    let uses_req = !op.params.is_empty() || op.body.is_some();
     let req_name = if uses_req { quote!(req) } else { quote!(_req) };
     let _ = api;
     quote! {
-        fn #parse(#req_name: &RequestParts) -> Result<#args_ty, ApiError> {
-            #cred_get
-            let input = #input { #(#fields)* #body };
-            Ok(#args)
+        fn #parse(#req_name: &RequestParts) -> Result<#input_ty, ApiError> {
+            Ok(#input { #(#fields)* #body })
         }
 
         async fn #handler<A: Api>(state: State<A>, req: RequestParts) -> Response {
-            respond(#parse(&req), |#args| state.0.api.#method(#call_args)).await
+            #authenticate
+            respond(#parse(&req), |input| state.0.api.#method(#call_args)).await
         }
     }
 }

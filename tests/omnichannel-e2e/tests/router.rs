@@ -146,3 +146,51 @@ async fn bad_query_parameters_are_invalid_params() {
         "{body}"
     );
 }
+
+/// Accepts only the token `good`.
+struct Guarded;
+impl Api for Guarded {
+    async fn authenticate(
+        &self,
+        credentials: &Credentials,
+    ) -> Result<(), rocketchat_omnichannel::server::ApiError> {
+        if credentials.auth_token == "good" {
+            Ok(())
+        } else {
+            Err(rocketchat_omnichannel::server::ApiError::with_body(
+                axum::http::StatusCode::UNAUTHORIZED,
+                json!({"status": "error", "message": "You must be logged in to do this."}),
+            ))
+        }
+    }
+}
+
+#[tokio::test]
+async fn credentials_are_checked_before_the_request_is_validated() {
+    let base = serve(router(Guarded)).await;
+    let send = |token: &'static str| {
+        let base = base.clone();
+        async move {
+            let response = reqwest::Client::new()
+                .post(format!("{base}/api/v1/livechat/custom-fields.save"))
+                .header("X-User-Id", "u")
+                .header("X-Auth-Token", token)
+                .json(&json!([]))
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
+        }
+    };
+    // Bad credentials and a bad body: 401, as Rocket.Chat answers.
+    let (status, body) = send("bad").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["message"], json!("You must be logged in to do this."));
+    // Good credentials and the same bad body: the validation error.
+    let (status, body) = send("good").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errorType"], json!("invalid-params"));
+}

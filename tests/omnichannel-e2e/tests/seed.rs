@@ -16,9 +16,8 @@ impl Api for Seed {
         &self,
         input: PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ApiError> {
-        let body = input
-            .body
-            .expect("the router turns an empty body into a validation error");
+        // The body type is not optional: an absent body fails validation before the handler.
+        let body = input.body;
         let fields = body
             .custom_fields
             .into_iter()
@@ -57,14 +56,14 @@ async fn seed_request_gets_a_typed_answer() {
     let base = serve(router(Seed)).await;
     let client = Client::new(&base);
     let input = PostLivechatCustomFieldsInput {
-        body: Some(PostLivechatCustomFieldsBody {
+        body: PostLivechatCustomFieldsBody {
             token: "iNKE8a6k6cjbqWhWd".into(),
             custom_fields: vec![PostLivechatCustomFieldsBodyCustomFieldsItem {
                 key: "address".into(),
                 value: "Rocket.Chat Avenue".into(),
                 overwrite: true,
             }],
-        }),
+        },
     };
     match client
         .post_livechat_custom_fields(&input)

@@ -107,10 +107,10 @@ pub fn field_data(field: &str, scope: &str) -> PostLivechatCustomFieldsSaveBodyC
 /// Defines a custom field through the API; panics unless it is created.
 pub async fn define(client: &Client, data: PostLivechatCustomFieldsSaveBodyCustomFieldData) {
     let input = PostLivechatCustomFieldsSaveInput {
-        body: Some(PostLivechatCustomFieldsSaveBody {
+        body: PostLivechatCustomFieldsSaveBody {
             custom_field_data: data,
             custom_field_id: None,
-        }),
+        },
     };
     match client
         .post_livechat_custom_fields_save(&input)
@@ -142,7 +142,7 @@ pub async fn register(client: &Client, token: &str) -> PostLivechatVisitorOkVisi
 /// The input of `POST /livechat/visitor`.
 pub fn visitor_input(visitor: PostLivechatVisitorBodyVisitor) -> PostLivechatVisitorInput {
     PostLivechatVisitorInput {
-        body: Some(PostLivechatVisitorBody { visitor }),
+        body: PostLivechatVisitorBody { visitor },
     }
 }
 
@@ -166,10 +166,10 @@ pub async fn send_fields(
     items: Vec<PostLivechatCustomFieldsBodyCustomFieldsItem>,
 ) -> PostLivechatCustomFieldsResponse {
     let input = PostLivechatCustomFieldsInput {
-        body: Some(PostLivechatCustomFieldsBody {
+        body: PostLivechatCustomFieldsBody {
             custom_fields: items,
             token: token.into(),
-        }),
+        },
     };
     client.post_livechat_custom_fields(&input).await.unwrap()
 }
