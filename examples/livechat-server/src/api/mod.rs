@@ -55,6 +55,11 @@ impl Livechat {
 }
 
 impl Api for Livechat {
+    /// Only the admin's credentials are accepted, before any request is validated.
+    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+        self.admin.check(credentials)
+    }
+
     async fn post_livechat_visitor(
         &self,
         input: PostLivechatVisitorInput,
@@ -139,10 +144,9 @@ impl Api for Livechat {
 
     async fn get_livechat_custom_fields(
         &self,
-        credentials: Credentials,
+        _credentials: Credentials, // checked by `authenticate`
         input: GetLivechatCustomFieldsInput,
     ) -> Result<GetLivechatCustomFieldsResponse, ApiError> {
-        self.admin.check(&credentials)?;
         let query = custom_fields::ListQuery {
             text: input.text,
             offset: input.offset,
@@ -167,10 +171,9 @@ impl Api for Livechat {
 
     async fn get_livechat_custom_fields_id(
         &self,
-        credentials: Credentials,
+        _credentials: Credentials, // checked by `authenticate`
         input: GetLivechatCustomFieldsIdInput,
     ) -> Result<GetLivechatCustomFieldsIdResponse, ApiError> {
-        self.admin.check(&credentials)?;
         let id = input.id;
         match self.run(move |c| custom_fields::get(c, &id)).await? {
             Some(field) => Ok(GetLivechatCustomFieldsIdResponse::Ok(
@@ -189,10 +192,9 @@ impl Api for Livechat {
 
     async fn post_livechat_custom_fields_save(
         &self,
-        credentials: Credentials,
+        _credentials: Credentials, // checked by `authenticate`
         input: PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ApiError> {
-        self.admin.check(&credentials)?;
         let b = input.body;
         let saved = self.run(move |c| custom_fields::save(c, &b)).await?;
         let field = render::saved_custom_field(&saved.record, saved.created);
@@ -203,10 +205,9 @@ impl Api for Livechat {
 
     async fn post_livechat_custom_fields_delete(
         &self,
-        credentials: Credentials,
+        _credentials: Credentials, // checked by `authenticate`
         input: PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ApiError> {
-        self.admin.check(&credentials)?;
         let id = input.body.custom_field_id;
         self.run(move |c| custom_fields::delete(c, &id)).await?;
         Ok(PostLivechatCustomFieldsDeleteResponse::Ok(TrueSuccess {
