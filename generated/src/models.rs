@@ -97,7 +97,13 @@ pub struct PostCannedResponsesBadRequest {
     pub success: Option<bool>,
 }
 /// `createdBy` in Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
-pub type GetCannedResponsesGetOkResponsesItemCreatedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetCannedResponsesGetOkResponsesItemCreatedBy {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 /// Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesGetOkResponsesItem {
@@ -127,7 +133,13 @@ pub struct GetCannedResponsesGetOk {
     pub success: Option<bool>,
 }
 /// `createdBy` in `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
-pub type GetCannedResponsesIdOkCannedResponseCreatedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetCannedResponsesIdOkCannedResponseCreatedBy {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 /// `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesIdOkCannedResponse {
@@ -199,7 +211,13 @@ pub struct GetLivechatAgentOk {
     pub success: Option<bool>,
 }
 /// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
-pub type GetLivechatAgentNextOkAgentEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAgentNextOkAgentEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
 /// `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentNextOkAgent {
@@ -469,11 +487,29 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
     pub test_cat: Option<GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat>,
 }
 /// `Finance` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
-pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<i64>,
+}
 /// `Sales` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
-pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkSales = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkSales {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<i64>,
+}
 /// `Test` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
-pub type GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest = GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<i64>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
@@ -495,9 +531,21 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
     pub longest: Option<i64>,
 }
 /// `reaction` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
-pub type GetLivechatAnalyticsDashboardsChartsTimingsOkReaction = GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkReaction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest: Option<i64>,
+}
 /// `response` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
-pub type GetLivechatAnalyticsDashboardsChartsTimingsOkResponse = GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest: Option<i64>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
@@ -549,11 +597,35 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
     pub unspecified: Option<i64>,
 }
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
-pub type GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
-pub type GetLivechatAnalyticsDashboardsConversationsByDepartmentOk = GetLivechatAnalyticsDashboardsConversationsByAgentOk;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<
+        Vec<GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unspecified: Option<i64>,
+}
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
-pub type GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
@@ -565,17 +637,61 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
     pub total: Option<i64>,
 }
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
-pub type GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
-pub type GetLivechatAnalyticsDashboardsConversationsByStatusOk = GetLivechatAnalyticsDashboardsConversationsBySourceOk;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
-pub type GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem = GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
-pub type GetLivechatAnalyticsDashboardsConversationsByTagsOk = GetLivechatAnalyticsDashboardsConversationsByAgentOk;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unspecified: Option<i64>,
+}
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
-pub type GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
-pub type GetLivechatAnalyticsDashboardsProductivityTotalizersOk = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totalizers: Option<
+        Vec<GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem>,
+    >,
+}
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
@@ -907,7 +1023,13 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron {
     pub time: Option<String>,
 }
 /// `utc` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
-pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
@@ -919,11 +1041,31 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc>,
 }
 /// `cron` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
-pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `utc` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
-pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
-pub type GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cron: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc>,
+}
 /// Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
@@ -967,19 +1109,65 @@ pub struct GetLivechatBusinessHourOk {
     pub success: Option<bool>,
 }
 /// `timezone` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemTimezone = GetLivechatBusinessHourOkBusinessHourTimezone;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemTimezone {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc: Option<String>,
+}
 /// `cron` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `utc` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cron: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc>,
+}
 /// `cron` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `utc` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc {
+    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
 /// `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
-pub type GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart = GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cron: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc>,
+}
 /// Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
@@ -1074,9 +1262,25 @@ pub struct PostLivechatBusinessHoursSaveBody {
 /// The 400 response of `POST /api/v1/livechat/business-hours.save`.
 pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest;
 /// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
-pub type GetLivechatConfigOkConfigAgentEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatConfigOkConfigAgentEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
 /// `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
-pub type GetLivechatConfigOkConfigAgent = GetLivechatAgentNextOkAgent;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatConfigOkConfigAgent {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<GetLivechatConfigOkConfigAgentEmailsItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 /// Item of `departments` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigDepartmentsItem {
@@ -1146,7 +1350,13 @@ pub struct GetLivechatConfigOkConfigMessages {
     pub transcript_message: Option<String>,
 }
 /// `servedBy` in `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
-pub type GetLivechatConfigOkConfigRoomServedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatConfigOkConfigRoomServedBy {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 /// `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigRoom {
@@ -1384,7 +1594,13 @@ pub struct PostLivechatCustomFieldsDeleteBody {
 /// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
 pub type PostLivechatCustomFieldsDeleteBadRequest = PostCannedResponsesBadRequest;
 /// The 403 response of `POST /api/v1/livechat/custom-fields.delete`.
-pub type PostLivechatCustomFieldsDeleteForbidden = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatCustomFieldsDeleteForbidden {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `customFieldData` in the request body of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveBodyCustomFieldData {
@@ -1454,7 +1670,13 @@ pub struct PostLivechatCustomFieldsSaveOk {
     pub success: Option<bool>,
 }
 /// The 403 response of `POST /api/v1/livechat/custom-fields.save`.
-pub type PostLivechatCustomFieldsSaveForbidden = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatCustomFieldsSaveForbidden {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 pub type GetLivechatCustomFieldsIdOkCustomField = GetLivechatCustomFieldsOkCustomFieldsItem;
 /// The 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
@@ -1698,7 +1920,13 @@ pub struct PostLivechatDepartmentOk {
 /// The 400 response of `POST /api/v1/livechat/department`.
 pub type PostLivechatDepartmentBadRequest = PostCannedResponsesBadRequest;
 /// The 400 response of `GET /api/v1/livechat/department.autocomplete`.
-pub type GetLivechatDepartmentAutocompleteBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatDepartmentAutocompleteBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
@@ -1792,7 +2020,13 @@ pub struct GetLivechatDepartmentListByIdsOk {
     pub success: Option<bool>,
 }
 /// The 400 response of `GET /api/v1/livechat/department.listByIds`.
-pub type GetLivechatDepartmentListByIdsBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatDepartmentListByIdsBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The 200 response of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
@@ -1868,7 +2102,11 @@ pub struct PutLivechatDepartmentIdBodyAgentsItem {
 /// `department` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBodyDepartment = PostLivechatDepartmentBodyDepartment;
 /// `departmentUnit` in the request body of `PUT /api/v1/livechat/department/{_id}`.
-pub type PutLivechatDepartmentIdBodyDepartmentUnit = PostLivechatDepartmentBodyDepartmentUnit;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PutLivechatDepartmentIdBodyDepartmentUnit {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
 /// The request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBody {
@@ -2244,7 +2482,13 @@ pub struct PostLivechatInquiriesReturnAsInquiryOk {
     pub success: Option<bool>,
 }
 /// The 400 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
-pub type PostLivechatInquiriesReturnAsInquiryBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatInquiriesReturnAsInquiryBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The request body of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesTakeBody {
@@ -2263,7 +2507,13 @@ pub struct PutLivechatInquirySetSlaBody {
     pub sla: String,
 }
 /// The 400 response of `PUT /api/v1/livechat/inquiry.setSLA`.
-pub type PutLivechatInquirySetSlaBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PutLivechatInquirySetSlaBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// Item of `settings` in the 200 response of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
@@ -2333,7 +2583,13 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
     pub success: Option<bool>,
 }
 /// The 403 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
-pub type GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `agent` in the request body of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageBodyAgent {
@@ -2354,9 +2610,21 @@ pub struct PostLivechatMessageBody {
     pub token: String,
 }
 /// Item of `value` in Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
-pub type PostLivechatMessageOkMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatMessageOkMessageMdItemValueItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
-pub type PostLivechatMessageOkMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatMessageOkMessageMdItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<PostLivechatMessageOkMessageMdItemValueItem>>,
+}
 /// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `message` in the 200 response of `POST /api/v1/livechat/message`.
@@ -2398,9 +2666,21 @@ pub struct PostLivechatMessageOk {
 /// The 400 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageBadRequest = PostCannedResponsesBadRequest;
 /// Item of `value` in Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
-pub type GetLivechatMessageIdOkMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatMessageIdOkMessageMdItemValueItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
-pub type GetLivechatMessageIdOkMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatMessageIdOkMessageMdItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<GetLivechatMessageIdOkMessageMdItemValueItem>>,
+}
 /// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
@@ -2538,7 +2818,13 @@ pub struct PostLivechatMessagesOk {
 /// The 400 response of `POST /api/v1/livechat/messages`.
 pub type PostLivechatMessagesBadRequest = PostCannedResponsesBadRequest;
 /// `editedBy` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
-pub type GetLivechatMessagesHistoryRidOkMessagesItemEditedBy = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatMessagesHistoryRidOkMessagesItemEditedBy {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
@@ -2638,9 +2924,21 @@ pub struct GetLivechatRidMessagesOkMessagesItemFile {
 /// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemFilesItem = GetLivechatRidMessagesOkMessagesItemFile;
 /// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesOkMessagesItemMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRidMessagesOkMessagesItemMdItemValueItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesOkMessagesItemMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<GetLivechatRidMessagesOkMessagesItemMdItemValueItem>>,
+}
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -2694,9 +2992,21 @@ pub struct GetLivechatRidMessagesOk {
     pub total: Option<i64>,
 }
 /// The 400 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRidMessagesBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// Item of `emails` in Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
-pub type GetLivechatMonitorsOkMonitorsItemEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatMonitorsOkMonitorsItemEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsOkMonitorsItem {
@@ -2747,13 +3057,30 @@ pub struct PostLivechatMonitorsCreateOk {
 /// The 400 response of `POST /api/v1/livechat/monitors.create`.
 pub type PostLivechatMonitorsCreateBadRequest = PostCannedResponsesBadRequest;
 /// The request body of `POST /api/v1/livechat/monitors.delete`.
-pub type PostLivechatMonitorsDeleteBody = PostLivechatMonitorsCreateBody;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatMonitorsDeleteBody {
+    pub username: String,
+}
 /// The 400 response of `POST /api/v1/livechat/monitors.delete`.
 pub type PostLivechatMonitorsDeleteBadRequest = PostCannedResponsesBadRequest;
 /// Item of `emails` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
-pub type GetLivechatMonitorsUsernameOkEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatMonitorsUsernameOkEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
 /// `livechat` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
-pub type GetLivechatMonitorsUsernameOkLivechat = GetLivechatAgentOkAgentLivechat;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatMonitorsUsernameOkLivechat {
+    #[serde(
+        rename = "maxNumberSimultaneousChat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_number_simultaneous_chat: Option<String>,
+}
 /// The 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsUsernameOk {
@@ -2964,9 +3291,21 @@ pub struct GetLivechatRoomOkRoomCustomFields {
     pub salesforce_crm_contact_id: Option<String>,
 }
 /// Item of `value` in Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
-pub type GetLivechatRoomOkRoomLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRoomOkRoomLastMessageMdItemValueItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
-pub type GetLivechatRoomOkRoomLastMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRoomOkRoomLastMessageMdItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<GetLivechatRoomOkRoomLastMessageMdItemValueItem>>,
+}
 /// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3138,7 +3477,13 @@ pub struct GetLivechatRoomOk {
     pub success: Option<bool>,
 }
 /// The 400 response of `GET /api/v1/livechat/room`.
-pub type GetLivechatRoomBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRoomBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The request body of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseBody {
@@ -3221,7 +3566,11 @@ pub struct PostLivechatRoomOnHoldBody {
 /// The 400 response of `POST /api/v1/livechat/room.onHold`.
 pub type PostLivechatRoomOnHoldBadRequest = PostCannedResponsesBadRequest;
 /// The request body of `POST /api/v1/livechat/room.resumeOnHold`.
-pub type PostLivechatRoomResumeOnHoldBody = PostLivechatRoomOnHoldBody;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatRoomResumeOnHoldBody {
+    #[serde(rename = "roomId")]
+    pub room_id: String,
+}
 /// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
 pub type PostLivechatRoomResumeOnHoldBadRequest = PostCannedResponsesBadRequest;
 /// `guestData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
@@ -3265,7 +3614,13 @@ pub struct PostLivechatRoomSaveInfoBody {
 /// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
 pub type PostLivechatRoomSaveInfoBadRequest = PostCannedResponsesBadRequest;
 /// Item of `data` in the request body of `POST /api/v1/livechat/room.survey`.
-pub type PostLivechatRoomSurveyBodyDataItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatRoomSurveyBodyDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// The request body of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyBody {
@@ -3340,7 +3695,11 @@ pub struct GetLivechatRoomsOkRoomsItemLivechatData {
     pub doc_id: Option<String>,
 }
 /// `v` in `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
-pub type GetLivechatRoomsOkRoomsItemMetricsV = GetLivechatRoomOkRoomMetricsV;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRoomsOkRoomsItemMetricsV {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lq: Option<String>,
+}
 /// `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemMetrics {
@@ -3412,7 +3771,11 @@ pub struct GetLivechatRoomsOk {
     pub total: Option<i64>,
 }
 /// The request body of `POST /api/v1/livechat/rooms.delete`.
-pub type PostLivechatRoomsDeleteBody = PostLivechatRoomOnHoldBody;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatRoomsDeleteBody {
+    #[serde(rename = "roomId")]
+    pub room_id: String,
+}
 /// The 400 response of `POST /api/v1/livechat/rooms.delete`.
 pub type PostLivechatRoomsDeleteBadRequest = PostCannedResponsesBadRequest;
 /// The 200 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
@@ -3424,7 +3787,13 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
     pub success: Option<bool>,
 }
 /// The 403 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
-pub type PostLivechatRoomsRemoveAllClosedRoomsForbidden = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatRoomsRemoveAllClosedRoomsForbidden {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// Item of `filters` in the 200 response of `GET /api/v1/livechat/rooms/filters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsFiltersOkFiltersItem {
@@ -3607,7 +3976,13 @@ pub struct PostLivechatTagsDeleteBody {
     pub id: String,
 }
 /// The 400 response of `POST /api/v1/livechat/tags.delete`.
-pub type PostLivechatTagsDeleteBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatTagsDeleteBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `tagData` in the request body of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveBodyTagData {
@@ -3663,7 +4038,13 @@ pub struct GetLivechatTagsTagIdOk {
     pub success: Option<bool>,
 }
 /// The 404 response of `GET /api/v1/livechat/tags/{tagId}`.
-pub type GetLivechatTagsTagIdNotFound = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTagsTagIdNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The request body of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTranscriptBody {
@@ -3672,7 +4053,13 @@ pub struct PostLivechatTranscriptBody {
     pub token: String,
 }
 /// The 200 response of `POST /api/v1/livechat/transcript`.
-pub type PostLivechatTranscriptOk = PostLivechatOfflineMessageOk;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatTranscriptOk {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The 400 response of `POST /api/v1/livechat/transcript`.
 pub type PostLivechatTranscriptBadRequest = PostCannedResponsesBadRequest;
 /// The request body of `POST /api/v1/livechat/transcript/{rid}`.
@@ -3684,7 +4071,13 @@ pub struct PostLivechatTranscriptRidBody {
 /// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
 pub type PostLivechatTranscriptRidBadRequest = PostCannedResponsesBadRequest;
 /// `nextDepartment` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
-pub type GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment = GetLivechatQueueOkQueueItemDepartment;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 /// `transferredBy` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkDataHistoryItemTransferredBy {
@@ -3766,7 +4159,13 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItem {
     pub params: Option<GetLivechatTriggersOkTriggersItemActionsItemParams>,
 }
 /// Item of `conditions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
-pub type GetLivechatTriggersOkTriggersItemConditionsItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTriggersOkTriggersItemConditionsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItem {
@@ -3902,13 +4301,49 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
 /// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
 pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponsesBadRequest;
 /// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
-pub type GetLivechatTriggersIdOkTriggerActionsItemParams = GetLivechatTriggersOkTriggersItemActionsItemParams;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTriggersIdOkTriggerActionsItemParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+}
 /// Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
-pub type GetLivechatTriggersIdOkTriggerActionsItem = GetLivechatTriggersOkTriggersItemActionsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTriggersIdOkTriggerActionsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<GetLivechatTriggersIdOkTriggerActionsItemParams>,
+}
 /// Item of `conditions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
-pub type GetLivechatTriggersIdOkTriggerConditionsItem = GetLivechatAnalyticsAgentOverviewOkDataItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTriggersIdOkTriggerConditionsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
-pub type GetLivechatTriggersIdOkTrigger = GetLivechatTriggersOkTriggersItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatTriggersIdOkTrigger {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<GetLivechatTriggersIdOkTriggerActionsItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<GetLivechatTriggersIdOkTriggerConditionsItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
+    pub run_once: Option<bool>,
+}
 /// The 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOk {
@@ -3999,17 +4434,44 @@ pub struct PostLivechatUnitsOk {
     pub visibility: Option<String>,
 }
 /// The 400 response of `POST /api/v1/livechat/units`.
-pub type PostLivechatUnitsBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatUnitsBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The 200 response of `GET /api/v1/livechat/units/{id}`.
 pub type GetLivechatUnitsUnitIdOk = PostLivechatUnitsOk;
 /// `unitData` in the request body of `POST /api/v1/livechat/units/{id}`.
-pub type PostLivechatUnitsIdBodyUnitData = PostLivechatUnitsBodyUnitData;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUnitsIdBodyUnitData {
+    pub name: String,
+    pub visibility: String,
+}
 /// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units/{id}`.
-pub type PostLivechatUnitsIdBodyUnitDepartmentsItem = PostLivechatUnitsBodyUnitDepartmentsItem;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUnitsIdBodyUnitDepartmentsItem {
+    #[serde(rename = "departmentId")]
+    pub department_id: String,
+}
 /// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units/{id}`.
-pub type PostLivechatUnitsIdBodyUnitMonitorsItem = PostLivechatUnitsBodyUnitMonitorsItem;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUnitsIdBodyUnitMonitorsItem {
+    #[serde(rename = "monitorId")]
+    pub monitor_id: String,
+    pub username: String,
+}
 /// The request body of `POST /api/v1/livechat/units/{id}`.
-pub type PostLivechatUnitsIdBody = PostLivechatUnitsBody;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUnitsIdBody {
+    #[serde(rename = "unitData")]
+    pub unit_data: PostLivechatUnitsIdBodyUnitData,
+    #[serde(rename = "unitDepartments")]
+    pub unit_departments: Vec<PostLivechatUnitsIdBodyUnitDepartmentsItem>,
+    #[serde(rename = "unitMonitors")]
+    pub unit_monitors: Vec<PostLivechatUnitsIdBodyUnitMonitorsItem>,
+}
 /// The 200 response of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdOk = PostLivechatUnitsOk;
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
@@ -4233,11 +4695,31 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     pub success: Option<bool>,
 }
 /// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
-pub type PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
-pub type PostLivechatUploadOkAttachmentsItemDescriptionMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<
+        Vec<PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem>,
+    >,
+}
 /// `image_dimensions` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
-pub type PostLivechatUploadOkAttachmentsItemImageDimensions = GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatUploadOkAttachmentsItemImageDimensions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+}
 /// Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItem {
@@ -4317,9 +4799,21 @@ pub struct PostLivechatUploadOk {
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 /// The 403 response of `POST /api/v1/livechat/upload/{rid}`.
-pub type PostLivechatUploadForbidden = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatUploadForbidden {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// Item of `emails` in Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
-pub type GetLivechatUsersTypeOkUsersItemEmailsItem = GetLivechatAgentOkAgentEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatUsersTypeOkUsersItemEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
 /// Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeOkUsersItem {
@@ -4347,9 +4841,18 @@ pub struct GetLivechatUsersTypeOk {
     pub users: Option<Vec<GetLivechatUsersTypeOkUsersItem>>,
 }
 /// The request body of `POST /api/v1/livechat/users/{type}`.
-pub type PostLivechatUsersTypeBody = PostLivechatMonitorsCreateBody;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUsersTypeBody {
+    pub username: String,
+}
 /// `user` in the 200 response of `POST /api/v1/livechat/users/{type}`.
-pub type PostLivechatUsersTypeOkUser = GetCannedResponsesOkCannedResponsesItemCreatedBy;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatUsersTypeOkUser {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 /// The 200 response of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUsersTypeOk {
@@ -4369,7 +4872,15 @@ pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
     pub verified: Option<String>,
 }
 /// `livechat` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
-pub type GetLivechatUsersTypeIdOkUserLivechat = GetLivechatAgentOkAgentLivechat;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatUsersTypeIdOkUserLivechat {
+    #[serde(
+        rename = "maxNumberSimultaneousChat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_number_simultaneous_chat: Option<String>,
+}
 /// `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUser {
@@ -4477,7 +4988,13 @@ pub struct PostLivechatVisitorOk {
     pub visitor: Option<PostLivechatVisitorOkVisitor>,
 }
 /// The 400 response of `POST /api/v1/livechat/visitor`.
-pub type PostLivechatVisitorBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatVisitorBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// The request body of `POST /api/v1/livechat/visitor/department.transfer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorDepartmentTransferBody {
@@ -4490,11 +5007,23 @@ pub type PostLivechatVisitorDepartmentTransferBadRequest = PostCannedResponsesBa
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
 /// `livechatData` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
-pub type GetLivechatVisitorTokenOkVisitorLivechatData = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorTokenOkVisitorLivechatData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
-pub type GetLivechatVisitorTokenOkVisitorPhoneItem = PostLivechatVisitorOkVisitorPhoneItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorTokenOkVisitorPhoneItem {
+    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+}
 /// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
-pub type GetLivechatVisitorTokenOkVisitorVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorTokenOkVisitorVisitorEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOkVisitor {
@@ -4586,9 +5115,25 @@ pub struct GetLivechatVisitorsAutocompleteOk {
 /// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
 pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadRequest;
 /// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 /// Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItem = GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<
+        Vec<
+            GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem,
+        >,
+    >,
+}
 /// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -4636,7 +5181,11 @@ pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMe
 /// `response` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsResponse = GetLivechatRoomOkRoomMetricsResponse;
 /// `v` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV = GetLivechatRoomOkRoomMetricsV;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lq: Option<String>,
+}
 /// `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetrics {
@@ -4724,9 +5273,17 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoOkVisitorPhoneItem = PostLivechatVisitorOkVisitorPhoneItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorInfoOkVisitorPhoneItem {
+    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+}
 /// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoOkVisitorVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorInfoOkVisitorVisitorEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOkVisitor {
@@ -4762,11 +5319,31 @@ pub struct GetLivechatVisitorInfoOk {
 /// The 400 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
 /// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation = PostLivechatPageVisitedOkPageNavigationPageLocation;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
 /// `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage = PostLivechatPageVisitedOkPageNavigationPage;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<
+        GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
 /// `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation = PostLivechatPageVisitedOkPageNavigation;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
 /// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
 /// Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -4808,9 +5385,19 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
     pub total: Option<i64>,
 }
 /// `lastChat` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
-pub type GetLivechatVisitorsSearchOkVisitorsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsSearchOkVisitorsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// Item of `visitorEmails` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
-pub type GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOkVisitorsItem {
@@ -4894,7 +5481,13 @@ pub struct PostLivechatVisitorsStatusOk {
     pub token: Option<String>,
 }
 /// The 400 response of `POST /api/v1/livechat/visitors.status`.
-pub type PostLivechatVisitorsStatusBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatVisitorsStatusBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `contactManager` in the request body of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBodyContactManager {
@@ -4922,9 +5515,21 @@ pub struct PostOmnichannelContactOk {
     pub success: Option<bool>,
 }
 /// The 400 response of `POST /api/v1/omnichannel/contact`.
-pub type PostOmnichannelContactBadRequest = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
-pub type GetContactSearchOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetContactSearchOkContactLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `livechatData` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContactLivechatData {
@@ -4932,7 +5537,11 @@ pub struct GetContactSearchOkContactLivechatData {
     pub hobby: Option<String>,
 }
 /// Item of `visitorEmails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
-pub type GetContactSearchOkContactVisitorEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetContactSearchOkContactVisitorEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContact {
@@ -5017,9 +5626,19 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
     pub type_: Option<String>,
 }
 /// `lastChat` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
-pub type GetOmnichannelContactsChannelsOkChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsChannelsOkChannelsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `source` in `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
-pub type GetOmnichannelContactsChannelsOkChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitorSource {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitor {
@@ -5061,7 +5680,13 @@ pub struct GetOmnichannelContactsChannelsOk {
 /// The 400 response of `GET /api/v1/omnichannel/contacts.channels`.
 pub type GetOmnichannelContactsChannelsBadRequest = PostCannedResponsesBadRequest;
 /// The 401 response of `GET /api/v1/omnichannel/contacts.channels`.
-pub type GetOmnichannelContactsChannelsUnauthorized = AuthorizationError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsChannelsUnauthorized {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
 /// The 200 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsCheckExistenceOk {
@@ -5095,21 +5720,81 @@ pub struct PostOmnichannelContactsConflictsBody {
     pub wipe_conflicts: Option<bool>,
 }
 /// `details` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultChannelsItemDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `lastChat` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultChannelsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `source` in `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<
+        PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource,
+    >,
+    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+}
 /// Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultChannelsItem = GetOmnichannelContactsChannelsOkChannelsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<PostOmnichannelContactsConflictsOkResultChannelsItemDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(rename = "lastChat", default, skip_serializing_if = "Option::is_none")]
+    pub last_chat: Option<PostOmnichannelContactsConflictsOkResultChannelsItemLastChat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    #[serde(rename = "verifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<PostOmnichannelContactsConflictsOkResultChannelsItemVisitor>,
+}
 /// `customFields` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultCustomFields = PostOmnichannelContactsConflictsBodyCustomFields;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultCustomFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field2: Option<String>,
+}
 /// Item of `emails` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `lastChat` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsOkResultLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsConflictsOkResultLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResult {
@@ -5159,15 +5844,57 @@ pub struct PostOmnichannelContactsConflictsOk {
 /// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsBadRequest = PostCannedResponsesBadRequest;
 /// `details` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactChannelsItemDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactChannelsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitorSource {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitorSource>,
+    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+}
 /// Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactChannelsItem = GetOmnichannelContactsChannelsOkChannelsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactChannelsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<GetOmnichannelContactsGetOkContactChannelsItemDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(rename = "lastChat", default, skip_serializing_if = "Option::is_none")]
+    pub last_chat: Option<GetOmnichannelContactsGetOkContactChannelsItemLastChat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    #[serde(rename = "verifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitor>,
+}
 /// `customFields` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactCustomFields {
@@ -5179,9 +5906,19 @@ pub struct GetOmnichannelContactsGetOkContactCustomFields {
     pub zip_code: Option<String>,
 }
 /// Item of `emails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsGetOkContactLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContact {
@@ -5227,15 +5964,45 @@ pub type GetOmnichannelContactsGetBadRequest = PostCannedResponsesBadRequest;
 /// The 400 response of `GET /api/v1/omnichannel/contacts.history`.
 pub type GetOmnichannelContactsHistoryBadRequest = PostCannedResponsesBadRequest;
 /// The 403 response of `GET /api/v1/omnichannel/contacts.history`.
-pub type GetOmnichannelContactsHistoryForbidden = PermissionError;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsHistoryForbidden {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 /// `details` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `lastChat` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `source` in `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<
+        GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource,
+    >,
+    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+}
 /// Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
@@ -5263,9 +6030,19 @@ pub struct GetOmnichannelContactsSearchOkContactsItemCustomFields {
     pub social_number: Option<String>,
 }
 /// Item of `emails` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `lastChat` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItem {
@@ -5317,29 +6094,91 @@ pub struct GetOmnichannelContactsSearchOk {
 /// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
-pub type PostOmnichannelContactsUnblockBodyVisitorSource = PostOmnichannelContactsBlockBodyVisitorSource;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUnblockBodyVisitorSource {
+    #[serde(rename = "type")]
+    pub type_: String,
+}
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
-pub type PostOmnichannelContactsUnblockBodyVisitor = PostOmnichannelContactsBlockBodyVisitor;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUnblockBodyVisitor {
+    pub source: PostOmnichannelContactsUnblockBodyVisitorSource,
+    #[serde(rename = "visitorId")]
+    pub visitor_id: String,
+}
 /// The request body of `POST /api/v1/omnichannel/contacts.unblock`.
-pub type PostOmnichannelContactsUnblockBody = PostOmnichannelContactsBlockBody;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUnblockBody {
+    pub visitor: PostOmnichannelContactsUnblockBodyVisitor,
+}
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
 /// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactChannelsItemDetails = GetOmnichannelContactsChannelsOkChannelsItemDetails;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactChannelsItemDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactChannelsItemLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactChannelsItemLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource = GetLivechatInquiriesGetOneOkInquirySource;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactChannelsItemVisitor = GetOmnichannelContactsChannelsOkChannelsItemVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource>,
+    #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+}
 /// Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactChannelsItem = GetOmnichannelContactsSearchOkContactsItemChannelsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<PostOmnichannelContactsUpdateOkContactChannelsItemDetails>,
+    #[serde(rename = "lastChat", default, skip_serializing_if = "Option::is_none")]
+    pub last_chat: Option<PostOmnichannelContactsUpdateOkContactChannelsItemLastChat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitor>,
+}
 /// Item of `emails` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactEmailsItem = PostLivechatVisitorOkVisitorVisitorEmailsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactEmailsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
 /// `lastChat` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactLastChat = DeleteLivechatVisitorTokenOkVisitor;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactLastChat {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
 /// Item of `phones` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateOkContactPhonesItem = PostLivechatVisitorOkVisitorPhoneItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostOmnichannelContactsUpdateOkContactPhonesItem {
+    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+}
 /// `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContact {

@@ -110,27 +110,6 @@ pub static POST_LIVECHAT_AGENTS_SAVE_INFO_BODY: Schema = Schema {
     required: &["agentId", "agentData", "agentDepartments"],
     ..Schema::ANY
 };
-/// Rules of [`GetLivechatAnalyticsAgentOverviewOkDataItem`](crate::models::GetLivechatAnalyticsAgentOverviewOkDataItem).
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_OK_DATA_ITEM: Schema = Schema {
-    types: &[Type::Object],
-    properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "value",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
-    ..Schema::ANY
-};
 /// Rules of [`PostLivechatAppearanceBodyItem`](crate::models::PostLivechatAppearanceBodyItem).
 pub static POST_LIVECHAT_APPEARANCE_BODY_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -659,7 +638,16 @@ pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_DEPARTMENT: Schema = Schema {
 };
 /// Rules of [`PutLivechatDepartmentIdBodyDepartmentUnit`](crate::models::PutLivechatDepartmentIdBodyDepartmentUnit).
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_DEPARTMENT_UNIT: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT_UNIT],
+    types: &[Type::Object],
+    properties: &[
+        (
+            "_id",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
     ..Schema::ANY
 };
 /// Rules of [`PutLivechatDepartmentIdBody`](crate::models::PutLivechatDepartmentIdBody).
@@ -967,7 +955,17 @@ pub static POST_LIVECHAT_MONITORS_CREATE_BODY: Schema = Schema {
 };
 /// Rules of [`PostLivechatMonitorsDeleteBody`](crate::models::PostLivechatMonitorsDeleteBody).
 pub static POST_LIVECHAT_MONITORS_DELETE_BODY: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_MONITORS_CREATE_BODY],
+    types: &[Type::Object],
+    properties: &[
+        (
+            "username",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["username"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatOfflineMessageBody`](crate::models::PostLivechatOfflineMessageBody).
@@ -1246,7 +1244,17 @@ pub static POST_LIVECHAT_ROOM_ON_HOLD_BODY: Schema = Schema {
 };
 /// Rules of [`PostLivechatRoomResumeOnHoldBody`](crate::models::PostLivechatRoomResumeOnHoldBody).
 pub static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_ON_HOLD_BODY],
+    types: &[Type::Object],
+    properties: &[
+        (
+            "roomId",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["roomId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomSaveInfoBodyGuestData`](crate::models::PostLivechatRoomSaveInfoBodyGuestData).
@@ -1359,7 +1367,23 @@ pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY: Schema = Schema {
 };
 /// Rules of [`PostLivechatRoomSurveyBodyDataItem`](crate::models::PostLivechatRoomSurveyBodyDataItem).
 pub static POST_LIVECHAT_ROOM_SURVEY_BODY_DATA_ITEM: Schema = Schema {
-    all_of: &[&GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_OK_DATA_ITEM],
+    types: &[Type::Object],
+    properties: &[
+        (
+            "name",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+        (
+            "value",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomSurveyBody`](crate::models::PostLivechatRoomSurveyBody).
@@ -1409,7 +1433,17 @@ pub static POST_LIVECHAT_ROOM_RID_PRIORITY_BODY: Schema = Schema {
 };
 /// Rules of [`PostLivechatRoomsDeleteBody`](crate::models::PostLivechatRoomsDeleteBody).
 pub static POST_LIVECHAT_ROOMS_DELETE_BODY: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_ON_HOLD_BODY],
+    types: &[Type::Object],
+    properties: &[
+        (
+            "roomId",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["roomId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatSlaBody`](crate::models::PostLivechatSlaBody).
@@ -1906,14 +1940,103 @@ pub static POST_LIVECHAT_UNITS_BODY: Schema = Schema {
     required: &["unitData", "unitMonitors", "unitDepartments"],
     ..Schema::ANY
 };
+/// Rules of [`PostLivechatUnitsIdBodyUnitData`](crate::models::PostLivechatUnitsIdBodyUnitData).
+pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA: Schema = Schema {
+    types: &[Type::Object],
+    properties: &[
+        (
+            "name",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+        (
+            "visibility",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["name", "visibility"],
+    ..Schema::ANY
+};
+/// Rules of [`PostLivechatUnitsIdBodyUnitDepartmentsItem`](crate::models::PostLivechatUnitsIdBodyUnitDepartmentsItem).
+pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
+    types: &[Type::Object],
+    properties: &[
+        (
+            "departmentId",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["departmentId"],
+    ..Schema::ANY
+};
+/// Rules of [`PostLivechatUnitsIdBodyUnitMonitorsItem`](crate::models::PostLivechatUnitsIdBodyUnitMonitorsItem).
+pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
+    types: &[Type::Object],
+    properties: &[
+        (
+            "monitorId",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+        (
+            "username",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["monitorId", "username"],
+    ..Schema::ANY
+};
 /// Rules of [`PostLivechatUnitsIdBody`](crate::models::PostLivechatUnitsIdBody).
 pub static POST_LIVECHAT_UNITS_ID_BODY: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_UNITS_BODY],
+    types: &[Type::Object],
+    properties: &[
+        ("unitData", &POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA),
+        (
+            "unitDepartments",
+            &Schema {
+                types: &[Type::Array],
+                items: Some(&POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM),
+                ..Schema::ANY
+            },
+        ),
+        (
+            "unitMonitors",
+            &Schema {
+                types: &[Type::Array],
+                items: Some(&POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM),
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["unitData", "unitMonitors", "unitDepartments"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatUsersTypeBody`](crate::models::PostLivechatUsersTypeBody).
 pub static POST_LIVECHAT_USERS_TYPE_BODY: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_MONITORS_CREATE_BODY],
+    types: &[Type::Object],
+    properties: &[
+        (
+            "username",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["username"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatVisitorBodyVisitorCustomFieldsItem`](crate::models::PostLivechatVisitorBodyVisitorCustomFieldsItem).
@@ -2239,9 +2362,42 @@ pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY: Schema = Schema {
     required: &["contactId"],
     ..Schema::ANY
 };
+/// Rules of [`PostOmnichannelContactsUnblockBodyVisitorSource`](crate::models::PostOmnichannelContactsUnblockBodyVisitorSource).
+pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE: Schema = Schema {
+    types: &[Type::Object],
+    properties: &[
+        (
+            "type",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["type"],
+    ..Schema::ANY
+};
+/// Rules of [`PostOmnichannelContactsUnblockBodyVisitor`](crate::models::PostOmnichannelContactsUnblockBodyVisitor).
+pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR: Schema = Schema {
+    types: &[Type::Object],
+    properties: &[
+        ("source", &POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE),
+        (
+            "visitorId",
+            &Schema {
+                types: &[Type::String],
+                ..Schema::ANY
+            },
+        ),
+    ],
+    required: &["visitorId", "source"],
+    ..Schema::ANY
+};
 /// Rules of [`PostOmnichannelContactsUnblockBody`](crate::models::PostOmnichannelContactsUnblockBody).
 pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACTS_BLOCK_BODY],
+    types: &[Type::Object],
+    properties: &[("visitor", &POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR)],
+    required: &["visitor"],
     ..Schema::ANY
 };
 /// Rules of [`PostOmnichannelIntegrationsBody`](crate::models::PostOmnichannelIntegrationsBody).

@@ -48,6 +48,9 @@ pub struct TypeRegistry {
     depth: usize,
 }
 
+/// Fewest fields a struct needs before an identical one elsewhere reuses it.
+const MIN_SHARED_FIELDS: usize = 3;
+
 /// The deepest nesting of schemas (through properties, items, combinators and `$ref`s) that is
 /// mapped; deeper documents get an error instead of exhausting the stack.
 pub const MAX_SCHEMA_DEPTH: usize = 2_000;
@@ -175,7 +178,12 @@ impl TypeRegistry {
         }
         let shape = self.shape_key(&def);
         let name = self.names.claim(&pascal_ident(hint, "Type"));
-        if let Some(&existing) = self.by_shape.get(&shape) {
+        // Small structs (`{address}`) alike by chance are kept apart: sharing them would give a
+        // field a type named after something unrelated. Larger identical shapes (error bodies,
+        // list pages) are one type.
+        let shareable =
+            !matches!(&def.kind, TypeKind::Struct(s) if s.fields.len() < MIN_SHARED_FIELDS);
+        if let Some(&existing) = self.by_shape.get(&shape).filter(|_| shareable) {
             def.name = name;
             def.kind = TypeKind::Alias(TypeRef::Named(existing));
             def.schema = VSchema {
