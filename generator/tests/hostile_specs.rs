@@ -90,9 +90,17 @@ fn spec_error(path: &Path) -> Diagnostic {
     }
 }
 
-/// Broken documents among the fixtures: (file, code, pointer, line and column, words the
-/// message must contain).
-const BROKEN: &[(&str, &str, &str, Option<(usize, usize)>, &str)] = &[
+/// A broken fixture: file, code, pointer, line and column, words the message must contain.
+type Broken = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(usize, usize)>,
+    &'static str,
+);
+
+/// Broken documents among the fixtures.
+const BROKEN: &[Broken] = &[
     (
         "invalid-yaml.yaml",
         "invalid-yaml",
@@ -569,4 +577,144 @@ fn documents_near_the_input_limit() {
             Err(e) => panic!("{e}"),
         }
     }
+}
+
+/// Every identifier in Rust source (doc comments and string literals are literals, not
+/// identifiers).
+fn identifiers(source: &str) -> Vec<String> {
+    use proc_macro2::{TokenStream, TokenTree};
+    fn walk(tokens: TokenStream, out: &mut Vec<String>) {
+        for t in tokens {
+            match t {
+                TokenTree::Ident(i) => out.push(i.to_string()),
+                TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let tokens: TokenStream = source.parse().expect("generated code lexes");
+    let mut out = Vec::new();
+    walk(tokens, &mut out);
+    out
+}
+
+fn assert_distinct_idents<'a>(what: &str, names: impl IntoIterator<Item = &'a str>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        assert!(
+            syn::parse_str::<syn::Ident>(name).is_ok(),
+            "{what}: `{name}` is not a plain identifier"
+        );
+        assert!(seen.insert(name), "{what}: `{name}` twice");
+    }
+}
+
+/// The injection document: names with quotes, braces, `::`, newlines, emoji, leading digits,
+/// empty strings, Rust keywords, prelude and runtime names, colliding case variants; texts
+/// with `*/`, code fences and HTML. The crate it gives must have distinct valid identifiers,
+/// no identifier taken from a text, and must build and pass its own tests (every operation
+/// through the client and the router) with all features and no warning.
+#[test]
+fn injection_names_and_texts_never_become_code() {
+    let path = fixture("injection.yaml");
+    let generated =
+        generate(&path, Duration::from_secs(60)).expect("the injection document generates");
+    let api = &generated.api;
+
+    assert_distinct_idents("operations", api.operations.iter().map(|o| o.name.as_str()));
+    assert_distinct_idents(
+        "types",
+        api.types.iter().map(|t| t.name.as_str()).chain(
+            api.operations
+                .iter()
+                .flat_map(|o| [o.input_type.as_str(), o.output_type.as_str()]),
+        ),
+    );
+    for op in &api.operations {
+        assert_distinct_idents(&op.name, op.params.iter().map(|p| p.rust.as_str()));
+        assert_distinct_idents(&op.name, op.responses.iter().map(|r| r.variant.as_str()));
+    }
+    for t in &api.types {
+        match &t.kind {
+            generator::ir::TypeKind::Struct(s) => {
+                assert_distinct_idents(&t.name, s.fields.iter().map(|f| f.rust.as_str()))
+            }
+            generator::ir::TypeKind::Enum(v) => {
+                assert_distinct_idents(&t.name, v.iter().map(|v| v.rust.as_str()))
+            }
+            generator::ir::TypeKind::Union(u) => {
+                assert_distinct_idents(&t.name, u.variants.iter().map(|v| v.rust.as_str()))
+            }
+            generator::ir::TypeKind::Alias(_) => {}
+        }
+    }
+    // Client methods besides the operations are never shadowed.
+    for reserved in [
+        "new",
+        "base_url",
+        "with_credentials",
+        "authenticate",
+        "clone",
+    ] {
+        assert!(
+            api.operations.iter().all(|o| o.name != reserved),
+            "{reserved}"
+        );
+    }
+
+    // Texts stay text: no identifier of the generated code comes from a description, a
+    // title, a summary or a default value.
+    for (file, text) in &generated.files {
+        if !file.ends_with(".rs") {
+            continue;
+        }
+        let idents = identifiers(text);
+        for planted in ["injected", "Evil", "boom", "alert", "onerror"] {
+            assert!(
+                !idents.iter().any(|i| i == planted),
+                "{file}: `{planted}` became code"
+            );
+        }
+    }
+    let lib = &generated.files["src/lib.rs"];
+    assert!(lib.contains("```text"), "fences become text blocks:\n{lib}");
+    assert!(!lib.contains("```rust"), "{lib}");
+    assert!(
+        lib.contains("&lt;script&gt;") && !lib.contains("<script>"),
+        "{lib}"
+    );
+
+    // Build and test the crate. One work tree per run; one target directory for every run,
+    // so the dependencies are built once.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let base = root.join("target/hostile-check");
+    let work = base.join(format!("run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    for (rel, text) in &generated.files {
+        let file = work.join(rel);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    // Warnings in the generated code are errors; dependencies stay as they are.
+    let manifest = work.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str("\n[lints.rust]\nwarnings = \"deny\"\n");
+    std::fs::write(&manifest, toml).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--all-features", "--quiet"])
+        .current_dir(&work)
+        .env("CARGO_TARGET_DIR", base.join("target"))
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "the injection crate does not build or pass its tests:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&work);
 }
