@@ -140,24 +140,10 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.fields {
-            push_query(
-                &mut query,
-                "fields",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "fields", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.created_by {
             push_query(
@@ -1387,14 +1373,7 @@ impl Client {
             },
         )?;
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2616,14 +2595,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -2806,14 +2778,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.text {
             push_query(
@@ -3068,14 +3033,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3441,14 +3399,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3606,14 +3557,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -3673,14 +3617,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -4075,24 +4012,10 @@ impl Client {
             },
         )?;
         if let Some(v) = &input.ls {
-            push_query(
-                &mut query,
-                "ls",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "ls", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.end {
-            push_query(
-                &mut query,
-                "end",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "end", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.limit {
             push_query(
@@ -4151,14 +4074,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.search_term {
             push_query(
@@ -4218,14 +4134,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.text {
             push_query(
@@ -4428,14 +4337,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.text {
             push_query(
@@ -4653,14 +4555,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5171,34 +5066,13 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.fields {
-            push_query(
-                &mut query,
-                "fields",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "fields", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.query {
-            push_query(
-                &mut query,
-                "query",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "query", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5336,14 +5210,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.offset {
             push_query(
@@ -5568,14 +5435,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5795,14 +5655,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -5854,14 +5707,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -6042,14 +5888,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -6407,14 +6246,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.only_available {
             push_query(
@@ -6698,14 +6530,7 @@ impl Client {
         #[allow(unused_mut)]
         let mut request = self.http.request(reqwest::Method::GET, url);
         let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "selector",
-            &input.selector,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
+        push_query(&mut query, "selector", &input.selector, crate::rt::Style::Loose)?;
         request = request.query(&query);
         request = self.authenticate(request);
         let received = Received::read(request.send().await?).await?;
@@ -6769,14 +6594,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -6906,14 +6724,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         request = request.query(&query);
         request = self.authenticate(request);
@@ -6974,14 +6785,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.search_text {
             push_query(
@@ -7448,14 +7252,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         push_query(
             &mut query,
@@ -7526,14 +7323,7 @@ impl Client {
             )?;
         }
         if let Some(v) = &input.sort {
-            push_query(
-                &mut query,
-                "sort",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
+            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
         }
         if let Some(v) = &input.search_text {
             push_query(

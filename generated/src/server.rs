@@ -3413,18 +3413,14 @@ fn parse_get_canned_responses(
                 "sort",
                 &crate::schemas::GET_CANNED_RESPONSES_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         fields: req
             .query(
                 "fields",
                 &crate::schemas::GET_CANNED_RESPONSES_FIELDS,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         created_by: req
             .query(
@@ -4623,9 +4619,7 @@ fn parse_get_livechat_analytics_dashboards_conversations_by_department(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -5771,9 +5765,7 @@ fn parse_get_livechat_business_hours(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -5949,9 +5941,7 @@ fn parse_get_livechat_custom_fields(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         text: req
             .query(
@@ -6193,9 +6183,7 @@ fn parse_get_livechat_department(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -6587,9 +6575,7 @@ fn parse_get_livechat_department_id_agents(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -6753,9 +6739,7 @@ fn parse_get_livechat_inquiries_list(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -6815,9 +6799,7 @@ fn parse_get_livechat_inquiries_queued_for_user(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -7214,18 +7196,14 @@ fn parse_get_livechat_messages_history_rid(
                 "ls",
                 &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         end: req
             .query(
                 "end",
                 &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_END,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         limit: req
             .query(
@@ -7282,9 +7260,7 @@ fn parse_get_livechat_rid_messages(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         search_term: req
             .query(
@@ -7344,9 +7320,7 @@ fn parse_get_livechat_monitors(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_MONITORS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         text: req
             .query(
@@ -7535,9 +7509,7 @@ fn parse_get_livechat_priorities(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_PRIORITIES_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         text: req
             .query(
@@ -7748,9 +7720,7 @@ fn parse_get_livechat_queue(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_QUEUE_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -8239,27 +8209,21 @@ fn parse_get_livechat_rooms(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_ROOMS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         fields: req
             .query(
                 "fields",
                 &crate::schemas::GET_LIVECHAT_ROOMS_FIELDS,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         query: req
             .query(
                 "query",
                 &crate::schemas::GET_LIVECHAT_ROOMS_QUERY,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -8393,9 +8357,7 @@ fn parse_get_livechat_sla(req: &RequestParts) -> Result<GetLivechatSlaInput, Api
                 "sort",
                 &crate::schemas::GET_LIVECHAT_SLA_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         offset: req
             .query(
@@ -8636,9 +8598,7 @@ fn parse_get_livechat_tags(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_TAGS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -8875,9 +8835,7 @@ fn parse_get_livechat_transfer_history_rid(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -8928,9 +8886,7 @@ fn parse_get_livechat_triggers(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_TRIGGERS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -9123,9 +9079,7 @@ fn parse_get_livechat_units(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_UNITS_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -9508,9 +9462,7 @@ fn parse_get_livechat_users_type(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_USERS_TYPE_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         only_available: req
             .query(
@@ -9817,9 +9769,7 @@ fn parse_get_livechat_visitors_autocomplete(
                     "selector",
                     &crate::schemas::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR,
                     true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+                    crate::rt::Style::Loose,
                 )?,
             "selector",
         )?,
@@ -9886,9 +9836,7 @@ fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -10036,9 +9984,7 @@ fn parse_get_livechat_visitors_search(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
     })
 }
@@ -10103,9 +10049,7 @@ fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
                 "sort",
                 &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         search_text: req
             .query(
@@ -10549,9 +10493,7 @@ fn parse_get_omnichannel_contacts_history(
                 "sort",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         contact_id: required_param(
             req
@@ -10623,9 +10565,7 @@ fn parse_get_omnichannel_contacts_search(
                 "sort",
                 &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT,
                 false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
+                crate::rt::Style::Loose,
             )?,
         search_text: req
             .query(

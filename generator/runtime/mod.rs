@@ -38,6 +38,8 @@ pub enum Style {
     DeepObject,
     /// JSON text.
     Json,
+    /// A type-less value: strings as they are, anything else as JSON text.
+    Loose,
 }
 
 /// The error body Rocket.Chat sends: `{"success": false, "error": "...", "errorType": "..."}`.

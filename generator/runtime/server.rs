@@ -321,6 +321,10 @@ impl RequestParts {
         };
         let value = match (style, shape(schema)) {
             (Style::Json, _) => serde_json::from_str(first).map_err(|_| ApiError::invalid_params(&format!("'{name}' must be JSON")))?,
+            (Style::Loose, _) => match serde_json::from_str::<Value>(first) {
+                Ok(v @ (Value::Array(_) | Value::Object(_))) => v,
+                _ => Value::String(first.to_owned()),
+            },
             (Style::Form { explode: true }, Shape::Array) => Value::Array(values.iter().map(|v| Value::String((*v).to_owned())).collect()),
             (_, Shape::Array) if first.is_empty() => Value::Array(Vec::new()),
             (_, Shape::Array) => Value::Array(first.split(delimiter).map(|v| Value::String(v.to_owned())).collect()),

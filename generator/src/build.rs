@@ -420,7 +420,11 @@ fn build_operation(
                 },
             },
         };
-        let style = param_style(param, &data.format);
+        let mut style = param_style(param, &data.format);
+        if mapped.ty == TypeRef::Any && style != ParamStyle::Json {
+            // No type: a string goes as it is, anything else as JSON text (Rocket.Chat's `sort`).
+            style = ParamStyle::Loose;
+        }
         params.push(Param {
             rust: ns.claim(&snake_ident(&data.name, "param")),
             wire: data.name.clone(),

@@ -438,6 +438,8 @@ pub enum ParamStyle {
     DeepObject,
     /// `content: {application/json: ...}`: the value is JSON text.
     Json,
+    /// A type-less value: strings as they are, anything else as JSON text.
+    Loose,
 }
 
 /// A request body.

@@ -102,8 +102,8 @@ fn pieces(v: &Value) -> Vec<String> {
 /// A header or cookie value as text, in the parameter's style.
 pub fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, ClientError> {
     let v = to_json(value)?;
-    Ok(match style {
-        Style::Json => v.to_string(),
+    Ok(match (style, &v) {
+        (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
         _ => pieces(&v).join(","),
     })
 }
@@ -113,6 +113,7 @@ pub fn push_path_param<T: Serialize + ?Sized>(url: &mut String, name: &str, valu
     let v = to_json(value)?;
     let text = match style {
         Style::Json => v.to_string(),
+        Style::Loose if v.is_array() || v.is_object() => v.to_string(),
         Style::Label { explode } => format!(".{}", pieces(&v).join(if explode { "." } else { "," })),
         Style::Matrix { explode: true } if v.is_array() => pieces(&v).iter().map(|p| format!(";{name}={p}")).collect(),
         Style::Matrix { .. } => format!(";{name}={}", pieces(&v).join(",")),
@@ -126,7 +127,9 @@ pub fn push_path_param<T: Serialize + ?Sized>(url: &mut String, name: &str, valu
 pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
     let v = to_json(value)?;
     match (style, &v) {
-        (Style::Json, _) => query.push((name.to_owned(), v.to_string())),
+        (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => {
+            query.push((name.to_owned(), v.to_string()))
+        }
         (Style::DeepObject, Value::Object(map)) => {
             for (k, item) in map {
                 query.push((format!("{name}[{k}]"), scalar_text(item)));

@@ -48,6 +48,7 @@ pub fn style_tokens(style: ParamStyle) -> TokenStream {
         ParamStyle::PipeDelimited => quote!(crate::rt::Style::PipeDelimited),
         ParamStyle::DeepObject => quote!(crate::rt::Style::DeepObject),
         ParamStyle::Json => quote!(crate::rt::Style::Json),
+        ParamStyle::Loose => quote!(crate::rt::Style::Loose),
     }
 }
 

@@ -194,3 +194,52 @@ async fn credentials_are_checked_before_the_request_is_validated() {
     assert_eq!(status, 400);
     assert_eq!(body["errorType"], json!("invalid-params"));
 }
+
+/// Records the `sort` it receives.
+struct Sorts(std::sync::Mutex<Vec<Option<Value>>>);
+impl Api for Sorts {
+    async fn get_livechat_custom_fields(
+        &self,
+        _credentials: Credentials,
+        input: GetLivechatCustomFieldsInput,
+    ) -> Result<GetLivechatCustomFieldsResponse, rocketchat_omnichannel::server::ApiError> {
+        self.0.lock().unwrap().push(input.sort);
+        Ok(GetLivechatCustomFieldsResponse::Ok(Default::default()))
+    }
+}
+
+#[tokio::test]
+async fn a_typeless_query_parameter_travels_as_json_text() {
+    // Rocket.Chat's `sort` has no type; it is sent as `sort={"label":1}`.
+    let sorts = std::sync::Arc::new(Sorts(Default::default()));
+    struct Shared(std::sync::Arc<Sorts>);
+    impl Api for Shared {
+        async fn get_livechat_custom_fields(
+            &self,
+            credentials: Credentials,
+            input: GetLivechatCustomFieldsInput,
+        ) -> Result<GetLivechatCustomFieldsResponse, rocketchat_omnichannel::server::ApiError>
+        {
+            self.0.get_livechat_custom_fields(credentials, input).await
+        }
+    }
+    let base = serve(router(Shared(sorts.clone()))).await;
+    let client = Client::new(&base).with_credentials(Credentials {
+        user_id: "u".into(),
+        auth_token: "t".into(),
+    });
+    for sort in [Some(json!({"label": 1})), Some(json!("label")), None] {
+        let input = GetLivechatCustomFieldsInput {
+            sort: sort.clone(),
+            ..Default::default()
+        };
+        client
+            .get_livechat_custom_fields(&input)
+            .await
+            .expect("answered");
+    }
+    assert_eq!(
+        *sorts.0.lock().unwrap(),
+        vec![Some(json!({"label": 1})), Some(json!("label")), None]
+    );
+}
