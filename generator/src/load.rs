@@ -331,6 +331,21 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                     ));
                     continue;
                 }
+                // Callbacks are not generated; the typed model cannot read `$ref`s in them, so a
+                // callback it cannot read is dropped with a warning instead of failing the file.
+                let (refined, _) = refine(&value, pointer.clone(), String::new());
+                if let Some(end) = refined.find("/callbacks") {
+                    let owner = refined[..end].to_owned();
+                    if let Some(Value::Object(op)) = value.pointer_mut(&owner) {
+                        op.remove("callbacks");
+                        warnings.push(Diagnostic::warning(
+                            Location::new(&file, format!("{owner}/callbacks")),
+                            "callbacks-skipped",
+                            "callbacks are not generated, and this one cannot be read; skipped",
+                        ));
+                        continue;
+                    }
+                }
                 let (pointer, message) = refine(&value, pointer, err.inner().to_string());
                 let message = message.replace(
                     "data did not match any variant of untagged enum ReferenceOr",

@@ -112,3 +112,22 @@ fn conflicting_documents_name_both_files() {
         other => panic!("expected a conflict, got {:?}", other.map(|_| ())),
     }
 }
+
+#[test]
+fn unreadable_callbacks_are_skipped_with_a_warning() {
+    let path = write(
+        "callbacks.yaml",
+        &format!("{HEAD}paths:\n  /a:\n    get:\n      callbacks:\n        hook: {{$ref: '#/components/callbacks/Hook'}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  callbacks:\n    Hook:\n      '{{$request.body#/url}}':\n        post:\n          responses: {{'200': {{description: ok}}}}\n"),
+    );
+    let generated =
+        generator::generate(&[&path], &options()).expect("generates without the callback");
+    assert_eq!(generated.api.operations.len(), 1);
+    assert!(
+        generated
+            .api
+            .warnings
+            .iter()
+            .any(|w| w.code == "callbacks-skipped"
+                && w.location.pointer == "/paths/~1a/get/callbacks")
+    );
+}
