@@ -153,6 +153,12 @@ impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for RequestParts {
 
     async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, ApiError> {
         let (mut parts, body) = req.into_parts();
+        // A declared length over the limit is refused before any of the body is read: a client
+        // announcing a gigabyte and sending a little must not hold the connection open.
+        let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > state.config.body_limit as u64) {
+            return Err(ApiError::meteor(StatusCode::PAYLOAD_TOO_LARGE, "request body is too large", "payload-too-large"));
+        }
         let path = <RawPathParams as axum::extract::FromRequestParts<Arc<Shared<A>>>>::from_request_parts(&mut parts, state)
             .await
             .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &e.body_text(), "invalid-path"))?
