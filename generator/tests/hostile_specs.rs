@@ -549,6 +549,62 @@ fn large_documents_end_quickly_with_a_result_or_an_error() {
 }
 
 #[test]
+fn texts_and_examples_that_used_to_take_minutes_end_quickly() {
+    let dir = Scratch::new("slow");
+    // Markdown escaping was quadratic in the length of a line.
+    for (name, text) in [
+        ("brackets", "[".repeat(200_000)),
+        ("links", "[a](".repeat(100_000)),
+        ("far link", format!("{}](x)", "[a b ".repeat(50_000))),
+        (
+            "backticks",
+            (1..600).map(|n| "`".repeat(n) + " ").collect::<String>(),
+        ),
+    ] {
+        let json = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1", "description": text},
+            "paths": {}
+        });
+        let path = dir.write(&format!("{name}.json"), json.to_string());
+        generate(&path, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    // Checking an example against nested anyOf/oneOf was exponential in its depth.
+    let mut example = serde_json::json!(1);
+    for _ in 0..60 {
+        example = serde_json::json!([example]);
+    }
+    let json = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/a": {"post": {
+            "requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/S"}, "example": example}}},
+            "responses": {"200": {"description": "ok"}}
+        }}},
+        "components": {"schemas": {"S": {"oneOf": [
+            {"type": "array", "items": {"$ref": "#/components/schemas/S"}},
+            {"type": "array", "items": {"$ref": "#/components/schemas/S"}},
+            {"type": "integer"}
+        ]}}}
+    });
+    let path = dir.write("oneof.json", json.to_string());
+    generate(&path, Duration::from_secs(30)).expect("generates");
+    let start = Instant::now();
+    let diags = generator::lint::lint(&[&path], &Default::default());
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "lint took {:?}",
+        start.elapsed()
+    );
+    // Two alternatives match every array: the example contradicts `oneOf`.
+    assert!(
+        diags.iter().any(|d| d.code == "example-mismatch"),
+        "{diags:?}"
+    );
+}
+
+#[test]
 #[ignore = "31 MB documents: a few seconds each in a release build (see the module docs)"]
 fn documents_near_the_input_limit() {
     let dir = Scratch::new("limit");
