@@ -229,10 +229,22 @@ fn check_at(
                     sink.push(at.clone(), format!("lacks the required property `{r}`"));
                 }
             }
+            // Many members against many properties: names are looked up in a map (not n²).
+            let index: Option<std::collections::HashMap<&str, &VRef>> = (map.len() > 16
+                && s.properties.len() > 16)
+                .then(|| s.properties.iter().map(|(n, v)| (n.as_str(), v)).collect());
             for (k, val) in map {
                 let child = crate::diagnostics::push_pointer(&at, k);
-                match s.properties.iter().find(|(name, _)| name == k) {
-                    Some((_, ps)) => check_at(api, ps, val, child, depth + 1, strict, sink),
+                let property = match &index {
+                    Some(index) => index.get(k.as_str()).copied(),
+                    None => s
+                        .properties
+                        .iter()
+                        .find(|(name, _)| name == k)
+                        .map(|(_, v)| v),
+                };
+                match property {
+                    Some(ps) => check_at(api, ps, val, child, depth + 1, strict, sink),
                     None => match &s.additional {
                         VAdditional::Schema(a) => {
                             check_at(api, a, val, child, depth + 1, strict, sink)
