@@ -162,7 +162,7 @@ fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
             format!("invalid YAML merge key: {e}"),
         )
     })?;
-    yaml_to_json(file, yaml, String::new())
+    yaml_to_json(file, yaml, &mut String::new())
 }
 
 /// Removes the " at line X column Y" suffix parsers add, since the location is reported apart.
@@ -173,7 +173,9 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn yaml_to_json(file: &str, yaml: serde_yaml::Value, pointer: String) -> Result<Value> {
+/// Converts a YAML value; `pointer` locates it (one buffer, extended and cut back per child,
+/// since it is read only for an error).
+fn yaml_to_json(file: &str, yaml: serde_yaml::Value, pointer: &mut String) -> Result<Value> {
     use serde_yaml::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,
@@ -189,7 +191,7 @@ fn yaml_to_json(file: &str, yaml: serde_yaml::Value, pointer: String) -> Result<
                     Some(n) => Value::Number(n),
                     None => {
                         return Err(Error::spec(
-                            Location::new(file, pointer),
+                            Location::new(file, pointer.as_str()),
                             "invalid-number",
                             format!("the number {n} has no JSON representation"),
                         ))
@@ -201,11 +203,11 @@ fn yaml_to_json(file: &str, yaml: serde_yaml::Value, pointer: String) -> Result<
         Y::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
-                out.push(yaml_to_json(
-                    file,
-                    item,
-                    push_pointer(&pointer, &i.to_string()),
-                )?);
+                let len = pointer.len();
+                push_token(pointer, &i.to_string());
+                let value = yaml_to_json(file, item, pointer);
+                pointer.truncate(len);
+                out.push(value?);
             }
             Value::Array(out)
         }
@@ -219,20 +221,34 @@ fn yaml_to_json(file: &str, yaml: serde_yaml::Value, pointer: String) -> Result<
                     Y::Null => "null".to_owned(),
                     _ => {
                         return Err(Error::spec(
-                            Location::new(file, pointer),
+                            Location::new(file, pointer.as_str()),
                             "invalid-key",
                             "a mapping key must be a string, number or boolean",
                         ))
                     }
                 };
-                let child = push_pointer(&pointer, &key);
-                let value = yaml_to_json(file, value, child)?;
-                out.insert(key, value);
+                let len = pointer.len();
+                push_token(pointer, &key);
+                let value = yaml_to_json(file, value, pointer);
+                pointer.truncate(len);
+                out.insert(key, value?);
             }
             Value::Object(out)
         }
         Y::Tagged(tagged) => yaml_to_json(file, tagged.value, pointer)?,
     })
+}
+
+/// Appends one reference token to `pointer` in place, escaped as [`push_pointer`] does.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }
 
 /// Extracts the OpenAPI document from a markdown page: the first fenced block (``` or ~~~, any
