@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generation speed, memory and output build cost: this generator against openapi-generator.
 #
-#   bash bench/compare.sh [--runs N] [--spec FILE] [--skip-oag] [--skip-check] [--skip-large]
+#   bash bench/compare.sh [--runs N] [--spec FILE] [--skip-oag] [--skip-gen] [--skip-check]
+#                         [--skip-codegen] [--skip-large]
 #
 # In one run, on the same spec (default ../shared/specs/rocketchat/omnichannel.yaml):
 #   1. whole-process generation time (hyperfine, N runs of ours, fewer of openapi-generator's
@@ -23,13 +24,15 @@ ROOT=$PWD
 RUNS=10
 SPEC=../shared/specs/rocketchat/omnichannel.yaml
 OAG_VERSION=7.26.0
-SKIP_OAG=0 SKIP_CHECK=0 SKIP_LARGE=0
+SKIP_OAG=0 SKIP_GEN=0 SKIP_CHECK=0 SKIP_CODEGEN=0 SKIP_LARGE=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
         --spec) SPEC=$2; shift 2 ;;
         --skip-oag) SKIP_OAG=1; shift ;;
+        --skip-gen) SKIP_GEN=1; shift ;;
         --skip-check) SKIP_CHECK=1; shift ;;
+        --skip-codegen) SKIP_CODEGEN=1; shift ;;
         --skip-large) SKIP_LARGE=1; shift ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -99,8 +102,10 @@ ms() { python3 -c "print(f'{float(\"$1\")*1000:.0f} ms')"; }
 lines() { find "$@" -name '*.rs' -print0 2>/dev/null | xargs -0 cat 2>/dev/null | wc -l; }
 
 # --- 1. generation -----------------------------------------------------------------------
-say "1. generation: $SPEC -> formatted crate on disk"
 OURS_DIR=$OUT/ours
+OAG_DIR=$OUT/oag-rust-axum
+if [ "$SKIP_GEN" = 0 ]; then
+say "1. generation: $SPEC -> formatted crate on disk"
 time_cmd floor "$RUNS" 2 "$FLOOR" "$SPEC"
 FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
 time_cmd ours "$RUNS" 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
@@ -111,7 +116,6 @@ printf '%-34s %10s %10s %10s\n' "" "mean" "min" "peak RSS"
 printf '%-34s %10s %10s %10s\n' "parse only (openapiv3, the floor)" "$(ms "$FLOOR_MEAN")" "$(ms "$FLOOR_MIN")" "-"
 printf '%-34s %10s %10s %7s MB\n' "this generator (xtask generate)" "$(ms "$OURS_MEAN")" "$(ms "$OURS_MIN")" "$OURS_PEAK"
 if [ "$SKIP_OAG" = 0 ]; then
-    OAG_DIR=$OUT/oag-rust-axum
     time_cmd oag "$OAG_RUNS" 0 "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
     OAG_MEAN=$MEAN OAG_MIN=$MIN
     peak_mem "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
@@ -120,6 +124,7 @@ if [ "$SKIP_OAG" = 0 ]; then
     python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: this generator is {t/o:.0f}x faster (mean), {float(sys.argv[3])/float(sys.argv[4]):.0f}x (min)')" "$OURS_MEAN" "$OAG_MEAN" "$OAG_MIN" "$OURS_MIN"
 fi
 python3 -c "import sys; print(f'pipeline / floor: {float(sys.argv[1])/float(sys.argv[2]):.1f}x (mean), {float(sys.argv[3])/float(sys.argv[4]):.1f}x (min)')" "$OURS_MEAN" "$FLOOR_MEAN" "$OURS_MIN" "$FLOOR_MIN"
+fi
 
 # --- 2. build cost of the generated code -------------------------------------------------
 if [ "$SKIP_CHECK" = 0 ]; then
@@ -127,6 +132,8 @@ if [ "$SKIP_CHECK" = 0 ]; then
     # check_crate DIR ARGS...: seconds and peak MB of checking only the crate itself.
     check_crate() {
         local dir=$1; shift
+        # Outside any workspace (target/bench/ is inside this one).
+        grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >>"$dir/Cargo.toml"
         (cd "$dir" && CARGO_TARGET_DIR=$OUT/check-target cargo check -q "$@" >/dev/null 2>&1) || true
         touch "$dir/src/lib.rs"
         local t0 t1
@@ -139,10 +146,12 @@ if [ "$SKIP_CHECK" = 0 ]; then
         PEAK=$(( $(tail -1 "$OUT/mem.txt") / 1024 ))
     }
     printf '%-40s %10s %10s %12s %12s\n' "" "lines" "(src/)" "types-only" "all features"
+    [ -f "$OURS_DIR/Cargo.toml" ] || "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api 2>/dev/null
     check_crate "$OURS_DIR"; A="$CHECK, ${PEAK} MB"
     check_crate "$OURS_DIR" --all-features; B="$CHECK, ${PEAK} MB"
     printf '%-40s %10s %10s %12s %12s\n' "this generator" "$(lines "$OURS_DIR/src" "$OURS_DIR/tests")" "$(lines "$OURS_DIR/src")" "$A" "$B"
     if [ "$SKIP_OAG" = 0 ]; then
+        [ -f "$OAG_DIR/Cargo.toml" ] || "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR" >/dev/null 2>&1
         check_crate "$OAG_DIR" --no-default-features; A="$CHECK, ${PEAK} MB"
         check_crate "$OAG_DIR" --all-features; B="$CHECK, ${PEAK} MB"
         printf '%-40s %10s %10s %12s %12s\n' "openapi-generator rust-axum" "$(lines "$OAG_DIR")" "$(lines "$OAG_DIR/src")" "$A" "$B"
@@ -150,12 +159,14 @@ if [ "$SKIP_CHECK" = 0 ]; then
 fi
 
 # --- 3. drift check ----------------------------------------------------------------------
+if [ "$SKIP_CODEGEN" = 0 ]; then
 say "3. cargo xtask codegen --check (built workspace)"
 cargo build -q -p xtask
 time_cmd codegen-check "$RUNS" 1 cargo xtask codegen --check
 echo "cargo xtask codegen --check (dev profile): $(ms "$MEAN") mean, $(ms "$MIN") min"
 time_cmd codegen-check-release "$RUNS" 1 "$XTASK" codegen --check
 echo "target/release/xtask codegen --check:     $(ms "$MEAN") mean, $(ms "$MIN") min"
+fi
 
 # --- 4. large spec -----------------------------------------------------------------------
 if [ "$SKIP_LARGE" = 0 ]; then
