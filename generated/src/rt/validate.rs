@@ -307,8 +307,17 @@ pub fn validate_all(
         path: String::new(),
         active: Vec::new(),
         spare: Vec::new(),
+        steps: 0,
+        max_steps: MAX_BASE_STEPS.saturating_add(STEPS_PER_VALUE.saturating_mul(node_count(value))),
     };
-    if checker.apply(schema, value) {
+    let ok = checker.apply(schema, value);
+    if checker.steps > checker.max_steps {
+        return Err(vec![ValidationError {
+            message: "is too complex to validate (nested anyOf/oneOf)".to_owned(),
+            instance_path: String::new(),
+        }]);
+    }
+    if ok {
         Ok(())
     } else {
         if checker.errors.is_empty() {
@@ -598,15 +607,62 @@ fn duplicate_items(items: Option<&Schema>, arr: &[Value]) -> Option<(usize, usiz
         }
         None
     } else {
-        // Ajv `loopN2`: deep equality, scanning from the end.
-        for (i, a) in arr.iter().enumerate().rev() {
-            for (j, b) in arr.iter().enumerate().take(i).rev() {
-                if deep_equal(a, b) {
-                    return Some((j, i));
-                }
+        // Ajv `loopN2` compares every pair from the end (quadratic: a body of 200,000 small
+        // arrays would take minutes). The same answer, the last `i` equal to an earlier item and
+        // the last such `j`, comes from one pass over keys that are equal exactly when the
+        // items are `deep_equal`.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut found = None;
+        for (i, item) in arr.iter().enumerate() {
+            let mut key = String::new();
+            equality_key(item, &mut key);
+            if let Some(j) = seen.insert(key, i) {
+                found = Some((j, i));
             }
         }
-        None
+        found
+    }
+}
+
+/// Appends a text that is the same for two values exactly when [`deep_equal`] holds: numbers
+/// as doubles (`-0` as `0`), object members in name order.
+fn equality_key(v: &Value, out: &mut String) {
+    use fmt::Write as _;
+    match v {
+        Value::Null => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Value::Number(n) => {
+            let x = num_f64(n);
+            if x.is_nan() {
+                // Never equal, not even to itself.
+                let _ = write!(out, "NaN{:p};", n);
+            } else {
+                let x = if x == 0.0 { 0.0 } else { x };
+                let _ = write!(out, "d{:x};", x.to_bits());
+            }
+        }
+        Value::String(s) => {
+            let _ = write!(out, "s{}:", s.len());
+            out.push_str(s);
+        }
+        Value::Array(items) => {
+            let _ = write!(out, "a{}[", items.len());
+            for item in items {
+                equality_key(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            let _ = write!(out, "o{}{{", members.len());
+            for (k, item) in members {
+                let _ = write!(out, "{}:", k.len());
+                out.push_str(k);
+                equality_key(item, out);
+            }
+            out.push('}');
+        }
     }
 }
 
@@ -658,14 +714,45 @@ struct Checker {
     active: Vec<*const Schema>,
     /// Emptied `active` lists of finished descents, reused (no allocation per value).
     spare: Vec<Vec<*const Schema>>,
+    /// Schema applications so far, and the most allowed (see [`MAX_BASE_STEPS`]).
+    steps: usize,
+    max_steps: usize,
+}
+
+/// Schema applications allowed per validation: this plus [`STEPS_PER_VALUE`] for every value
+/// in the data. Far above what any schema needs (a few per value), far below what `anyOf` and
+/// `oneOf` nested in a recursive schema take when every level retries every branch (time and
+/// kept errors exponential in the depth: a 100-level request would never finish, in Ajv
+/// either). Past it the value is refused.
+const MAX_BASE_STEPS: usize = 100_000;
+/// See [`MAX_BASE_STEPS`].
+const STEPS_PER_VALUE: usize = 64;
+/// Errors kept per validation (Ajv keeps those of failed `anyOf`/`oneOf` branches).
+const MAX_ERRORS: usize = 1_000;
+
+/// The number of values in `v`, itself included.
+fn node_count(v: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 impl Checker {
     fn fail(&mut self, message: String) -> bool {
-        self.errors.push(ValidationError {
-            message,
-            instance_path: self.path.clone(),
-        });
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(ValidationError {
+                message,
+                instance_path: self.path.clone(),
+            });
+        }
         false
     }
 
@@ -676,6 +763,10 @@ impl Checker {
 
     /// Applies `schema` to `value` (same instance location).
     fn apply(&mut self, schema: &Schema, value: &mut Value) -> bool {
+        self.steps += 1;
+        if self.steps > self.max_steps {
+            return false;
+        }
         let id: *const Schema = schema;
         if self.active.len() >= MAX_SAME_VALUE_DEPTH
             || self.active.iter().any(|p| std::ptr::eq(*p, id))
