@@ -617,6 +617,7 @@ fn duplicate_items(items: Option<&Schema>, arr: &[Value]) -> Option<(usize, usiz
             let mut key = String::new();
             equality_key(item, &mut key);
             if let Some(j) = seen.insert(key, i) {
+                debug_assert!(deep_equal(&arr[j], item));
                 found = Some((j, i));
             }
         }
