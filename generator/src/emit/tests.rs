@@ -101,17 +101,25 @@ fn sample(api: &Api, v: &VRef, examples: &[&Value]) -> Option<Value> {
     if let Some(e) = examples.iter().find(|e| conform::check(api, v, e).is_ok()) {
         return Some((*e).clone());
     }
-    let value = synthesize(api, v, 0)?;
+    let mut budget = SYNTHESIZED_VALUES;
+    let value = synthesize(api, v, 0, &mut budget)?;
     conform::check(api, v, &value).is_ok().then_some(value)
 }
+
+/// Most values one synthesized input may hold (`minItems` nested in `minItems` multiply).
+const SYNTHESIZED_VALUES: usize = 10_000;
+
+/// Longest synthesized string (`minLength` can ask for gigabytes).
+const MAX_SYNTHESIZED_STRING: usize = 4_096;
 
 /// Builds a small value that satisfies a schema: the first enum value, the lowest allowed
 /// number, a string of the minimum length, arrays of the minimum size, objects with their
 /// required properties.
-fn synthesize(api: &Api, v: &VRef, depth: usize) -> Option<Value> {
-    if depth > 24 {
+fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<Value> {
+    if depth > 24 || *budget == 0 {
         return None;
     }
+    *budget -= 1;
     let s = match v {
         VRef::Inline(s) => s.as_ref(),
         VRef::Named(id) => &api.types[id.0].schema,
@@ -121,7 +129,7 @@ fn synthesize(api: &Api, v: &VRef, depth: usize) -> Option<Value> {
     }
     if let Some(first) = s.all_of.first().or(s.one_of.first()).or(s.any_of.first()) {
         if s.types.is_empty() && s.properties.is_empty() {
-            return synthesize(api, first, depth + 1);
+            return synthesize(api, first, depth + 1, budget);
         }
     }
     let number = |integer: bool| {
@@ -147,6 +155,9 @@ fn synthesize(api: &Api, v: &VRef, depth: usize) -> Option<Value> {
                 .unwrap_or(0)
                 .max(6)
                 .min(s.max_length.unwrap_or(u64::MAX)) as usize;
+            if len > MAX_SYNTHESIZED_STRING {
+                return None;
+            }
             Value::from("sample".chars().cycle().take(len).collect::<String>())
         }
         Some(JsonType::Null) => Value::Null,
@@ -156,9 +167,12 @@ fn synthesize(api: &Api, v: &VRef, depth: usize) -> Option<Value> {
         Some(JsonType::Array) => {
             // One item at least (an empty label-style array would be a `.` path segment).
             let n = (s.min_items.unwrap_or(0) as usize).max(usize::from(s.max_items != Some(0)));
+            if n > *budget {
+                return None;
+            }
             let mut items = Vec::with_capacity(n);
             for _ in 0..n {
-                items.push(synthesize(api, s.items.as_deref()?, depth + 1)?);
+                items.push(synthesize(api, s.items.as_deref()?, depth + 1, budget)?);
             }
             Value::Array(items)
         }
@@ -166,7 +180,7 @@ fn synthesize(api: &Api, v: &VRef, depth: usize) -> Option<Value> {
             let mut map = serde_json::Map::new();
             for r in &s.required {
                 let value = match s.properties.iter().find(|(k, _)| k == r) {
-                    Some((_, pv)) => synthesize(api, pv, depth + 1)?,
+                    Some((_, pv)) => synthesize(api, pv, depth + 1, budget)?,
                     None => Value::from("sample"),
                 };
                 map.insert(r.clone(), value);
