@@ -18,6 +18,7 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! Models: one type per schema of the API, named after its component or its place.
         #![allow(deprecated)]
+        #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
         #(#items)*
     }
