@@ -247,6 +247,21 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let fallback = default.unwrap_or_else(|| quote!(_ => return Err(received.unexpected()),));
+    // No documented response at all: every answer is unexpected (a `match` with only the
+    // fallback would make `Ok(output)` unreachable code).
+    let finish = if op.responses.is_empty() {
+        quote!(Err(received.unexpected()))
+    } else {
+        quote! {
+            #[allow(unreachable_patterns)]
+            let output = match received.status {
+                #(#fixed)*
+                #(#ranges)*
+                #fallback
+            };
+            Ok(output)
+        }
+    };
     let _ = api;
     let uses_query = op.params.iter().any(|p| p.location == ParamIn::Query);
     let query_setup = if uses_query {
@@ -278,13 +293,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             #(#headers)*
             #body
             let received = Received::read(request.send().await?).await?;
-            #[allow(unreachable_patterns)]
-            let output = match received.status {
-                #(#fixed)*
-                #(#ranges)*
-                #fallback
-            };
-            Ok(output)
+            #finish
         }
     }
 }
