@@ -232,6 +232,22 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         self.reg.warnings.push(d);
     }
 
+    /// `multipleOf`, when it is greater than 0 (JSON Schema's rule; `0` would refuse every
+    /// number, a negative or non-finite one is meaningless): otherwise ignored, with a warning.
+    fn positive_multiple(&mut self, m: Option<f64>, ptr: &str) -> Option<f64> {
+        match m {
+            Some(m) if !(m > 0.0 && m.is_finite()) => {
+                self.warn(
+                    &push_pointer(ptr, "multipleOf"),
+                    "invalid-multiple-of",
+                    format!("multipleOf must be greater than 0, not {m}; ignored"),
+                );
+                None
+            }
+            m => m,
+        }
+    }
+
     /// Maps a schema or reference found at `ptr`; `hint` names any type it needs.
     pub fn map(&mut self, s: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Result<Mapped> {
         match s {
@@ -407,7 +423,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v.maximum = it.maximum.map(|n| n as f64);
                 v.exclusive_minimum = it.exclusive_minimum;
                 v.exclusive_maximum = it.exclusive_maximum;
-                v.multiple_of = it.multiple_of.map(|n| n as f64);
+                v.multiple_of = self.positive_multiple(it.multiple_of.map(|n| n as f64), ptr);
                 v.enumeration = raw_enum;
                 match &it.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
@@ -428,7 +444,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v.maximum = nt.maximum;
                 v.exclusive_minimum = nt.exclusive_minimum;
                 v.exclusive_maximum = nt.exclusive_maximum;
-                v.multiple_of = nt.multiple_of;
+                v.multiple_of = self.positive_multiple(nt.multiple_of, ptr);
                 v.enumeration = raw_enum;
                 match &nt.format {
                     VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
