@@ -4,6 +4,7 @@
 
 //! Models: one type per schema of the API, named after its component or its place.
 #![allow(deprecated)]
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// `createdBy` in Item of `cannedResponses` in the 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
