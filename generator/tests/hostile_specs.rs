@@ -605,6 +605,70 @@ fn texts_and_examples_that_used_to_take_minutes_end_quickly() {
 }
 
 #[test]
+fn absurd_sizes_and_numbers_in_schemas_generate() {
+    let dir = Scratch::new("absurd");
+    let body = |schema: serde_json::Value| {
+        serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/a": {"post": {
+                "requestBody": {"required": true, "content": {"application/json": {"schema": schema}}},
+                "responses": {"200": {"description": "ok"}}
+            }}}
+        })
+        .to_string()
+    };
+    // The generated tests synthesize a request body from the schema: these aborted (allocation
+    // failure), panicked (capacity overflow) and took 23 GB.
+    for (name, schema) in [
+        (
+            "min-length",
+            serde_json::json!({"type": "string", "minLength": 100_000_000_000u64}),
+        ),
+        (
+            "min-items",
+            serde_json::json!({"type": "array", "minItems": u64::MAX, "items": {"type": "integer"}}),
+        ),
+        (
+            "nested-min-items",
+            serde_json::json!({"type": "array", "minItems": 10_000, "items": {"type": "array", "minItems": 10_000,
+                "items": {"type": "array", "minItems": 10_000, "items": {"type": "integer"}}}}),
+        ),
+        (
+            "numbers",
+            serde_json::json!({"type": "object", "properties": {
+                "n": {"type": "number", "multipleOf": 0, "minimum": 1e308},
+                "m": {"type": "integer", "minimum": i64::MAX, "maximum": i64::MIN},
+                "s": {"type": "string", "maxLength": 0, "minLength": 5, "pattern": "(a+)+$"}}}),
+        ),
+    ] {
+        let path = dir.write(&format!("{name}.json"), body(schema));
+        generate(&path, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    // Status keys outside 100..=599, and none valid at all.
+    for codes in [
+        &[
+            "0", "99", "600", "999", "65535", "1XX", "6XX", "0XX", "default",
+        ][..],
+        &["65536", "-1", "1e2"][..],
+    ] {
+        let responses: serde_json::Map<String, serde_json::Value> = codes
+            .iter()
+            .map(|c| (c.to_string(), serde_json::json!({"description": "x"})))
+            .collect();
+        let json = serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/a": {"get": {"responses": responses}}}
+        });
+        let path = dir.write("status.json", json.to_string());
+        match generate(&path, Duration::from_secs(30)) {
+            Ok(_) | Err(Error::Spec(_)) => {}
+            Err(e) => panic!("{codes:?}: {e}"),
+        }
+    }
+}
+
+#[test]
 #[ignore = "31 MB documents: a few seconds each in a release build (see the module docs)"]
 fn documents_near_the_input_limit() {
     let dir = Scratch::new("limit");
