@@ -7,7 +7,8 @@
 #![allow(unused_imports)]
 use crate::models::*;
 use crate::operations::*;
-use crate::rt::client::{param_text, push_path_param, push_query, Received};
+use crate::rt::client::{Call, Received};
+use crate::rt::Style;
 pub use crate::rt::client::ClientError;
 /// A client for the API.
 #[derive(Debug, Clone)]
@@ -43,122 +44,43 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
-    #[allow(dead_code)]
-    fn authenticate(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.credentials {
-            Some(c) => {
-                request
-                    .header("X-User-Id", c.user_id.as_str())
-                    .header("X-Auth-Token", c.auth_token.as_str())
-            }
-            None => request,
+    /// A call to an operation's path on this client's server.
+    fn call(&self, method: &str, path: &str) -> Call {
+        Call::new(method, &self.base_url, path)
+    }
+    /// Sends a call (with the credentials, when `authenticated` and set) and reads the answer.
+    async fn send(
+        &self,
+        call: Call,
+        authenticated: bool,
+    ) -> Result<Received, ClientError> {
+        let mut request = call.build(&self.http);
+        if let (true, Some(c)) = (authenticated, &self.credentials) {
+            request = request
+                .header("X-User-Id", c.user_id.as_str())
+                .header("X-Auth-Token", c.auth_token.as_str());
         }
+        Received::read(request.send().await?).await
     }
     /// List All Canned Responses
     ///
-    /// `GET /api/v1/canned-responses`
-    ///
-    /// Tag: Canned Responses.
+    /// `GET /api/v1/canned-responses` (tag: Canned Responses).
     pub async fn get_canned_responses(
         &self,
         input: &GetCannedResponsesInput,
     ) -> Result<GetCannedResponsesResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/canned-responses");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.shortcut {
-            push_query(
-                &mut query,
-                "shortcut",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.scope {
-            push_query(
-                &mut query,
-                "scope",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.tags {
-            push_query(
-                &mut query,
-                "tags",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.fields {
-            push_query(&mut query, "fields", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.created_by {
-            push_query(
-                &mut query,
-                "createdBy",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/canned-responses");
+        call.query("shortcut", input.shortcut.as_ref())?;
+        call.query("text", input.text.as_ref())?;
+        call.query("scope", input.scope.as_ref())?;
+        call.query("tags", input.tags.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query_with("fields", input.fields.as_ref(), Style::Loose)?;
+        call.query("createdBy", input.created_by.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetCannedResponsesResponse::Ok(received.json()?),
             401u16 => GetCannedResponsesResponse::Unauthorized(received.json()?),
@@ -169,25 +91,14 @@ impl Client {
     }
     /// Create or Update a Canned Response
     ///
-    /// `POST /api/v1/canned-responses`
-    ///
-    /// Tag: Canned Responses.
+    /// `POST /api/v1/canned-responses` (tag: Canned Responses).
     pub async fn post_canned_responses(
         &self,
         input: &PostCannedResponsesInput,
     ) -> Result<PostCannedResponsesResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/canned-responses");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/canned-responses");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostCannedResponsesResponse::Ok(received.json()?),
             400u16 => PostCannedResponsesResponse::BadRequest(received.json()?),
@@ -199,22 +110,14 @@ impl Client {
     }
     /// Get User Canned Responses
     ///
-    /// `GET /api/v1/canned-responses.get`
-    ///
-    /// Tag: Canned Responses.
+    /// `GET /api/v1/canned-responses.get` (tag: Canned Responses).
     pub async fn get_canned_responses_get(
         &self,
         input: &GetCannedResponsesGetInput,
     ) -> Result<GetCannedResponsesGetResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/canned-responses.get");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/canned-responses.get");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetCannedResponsesGetResponse::Ok(received.json()?),
             401u16 => GetCannedResponsesGetResponse::Unauthorized(received.json()?),
@@ -225,22 +128,14 @@ impl Client {
     }
     /// Get a Canned Response
     ///
-    /// `GET /api/v1/canned-responses/{_id}`
-    ///
-    /// Tag: Canned Responses.
+    /// `GET /api/v1/canned-responses/{_id}` (tag: Canned Responses).
     pub async fn get_canned_responses_id(
         &self,
         input: &GetCannedResponsesIdInput,
     ) -> Result<GetCannedResponsesIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/canned-responses");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/canned-responses");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetCannedResponsesIdResponse::Ok(received.json()?),
             401u16 => GetCannedResponsesIdResponse::Unauthorized(received.json()?),
@@ -251,22 +146,14 @@ impl Client {
     }
     /// Delete a Canned Response
     ///
-    /// `DELETE /api/v1/canned-responses/{_id}`
-    ///
-    /// Tag: Canned Responses.
+    /// `DELETE /api/v1/canned-responses/{_id}` (tag: Canned Responses).
     pub async fn delete_canned_responses_id(
         &self,
         input: &DeleteCannedResponsesIdInput,
     ) -> Result<DeleteCannedResponsesIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/canned-responses");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/canned-responses");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteCannedResponsesIdResponse::Ok(received.json()?),
             401u16 => DeleteCannedResponsesIdResponse::Unauthorized(received.json()?),
@@ -276,22 +163,15 @@ impl Client {
     }
     /// Get Agent Information
     ///
-    /// `GET /api/v1/livechat/agent.info/{rid}/{token}`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `GET /api/v1/livechat/agent.info/{rid}/{token}` (tag: Omnichannel Agents).
     pub async fn get_livechat_agent(
         &self,
         input: &GetLivechatAgentInput,
     ) -> Result<GetLivechatAgentResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/agent.info");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/agent.info");
+        call.path("rid", &input.rid)?;
+        call.path("token", &input.token)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatAgentResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -300,21 +180,14 @@ impl Client {
     }
     /// Get Next Agent Information
     ///
-    /// `GET /api/v1/livechat/agent.next/{token}`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `GET /api/v1/livechat/agent.next/{token}` (tag: Omnichannel Agents).
     pub async fn get_livechat_agent_next(
         &self,
         input: &GetLivechatAgentNextInput,
     ) -> Result<GetLivechatAgentNextResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/agent.next");
-        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/agent.next");
+        call.path("token", &input.token)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatAgentNextResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -323,24 +196,14 @@ impl Client {
     }
     /// Update Agent Status
     ///
-    /// `POST /api/v1/livechat/agent.status`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `POST /api/v1/livechat/agent.status` (tag: Omnichannel Agents).
     pub async fn post_livechat_agent_status(
         &self,
         input: &PostLivechatAgentStatusInput,
     ) -> Result<PostLivechatAgentStatusResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/agent.status");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/agent.status");
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatAgentStatusResponse::Ok(received.json()?),
             401u16 => PostLivechatAgentStatusResponse::Unauthorized(received.json()?),
@@ -350,25 +213,14 @@ impl Client {
     }
     /// Update Agent Info
     ///
-    /// `POST /api/v1/livechat/agents.saveInfo`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `POST /api/v1/livechat/agents.saveInfo` (tag: Omnichannel Agents).
     pub async fn post_livechat_agents_save_info(
         &self,
         input: &PostLivechatAgentsSaveInfoInput,
     ) -> Result<PostLivechatAgentsSaveInfoResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/agents.saveInfo");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/agents.saveInfo");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
             401u16 => PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json()?),
@@ -378,23 +230,15 @@ impl Client {
     }
     /// Get Agent Departments
     ///
-    /// `GET /api/v1/livechat/agents/{agentId}/departments`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/agents/{agentId}/departments` (tag: Omnichannel Agent Stats).
     pub async fn get_livechat_agents_agent_id_departments(
         &self,
         input: &GetLivechatAgentsAgentIdDepartmentsInput,
     ) -> Result<GetLivechatAgentsAgentIdDepartmentsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/agents");
-        push_path_param(&mut url, "agentId", &input.agent_id, crate::rt::Style::Simple)?;
-        url.push_str("/departments");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/agents");
+        call.path("agentId", &input.agent_id)?;
+        call.literal("/departments");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatAgentsAgentIdDepartmentsResponse::Ok(received.json()?),
             401u16 => {
@@ -408,57 +252,17 @@ impl Client {
     }
     /// Get Agent Analytics Overview
     ///
-    /// `GET /api/v1/livechat/analytics/agent-overview`
-    ///
-    /// Tag: Omnichannel Statistics.
+    /// `GET /api/v1/livechat/analytics/agent-overview` (tag: Omnichannel Statistics).
     pub async fn get_livechat_analytics_agent_overview(
         &self,
         input: &GetLivechatAnalyticsAgentOverviewInput,
     ) -> Result<GetLivechatAnalyticsAgentOverviewResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/agent-overview");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "name",
-            &input.name,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "from",
-            &input.from,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "to",
-            &input.to,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/analytics/agent-overview");
+        call.query("name", &input.name)?;
+        call.query("from", &input.from)?;
+        call.query("to", &input.to)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatAnalyticsAgentOverviewResponse::Ok(received.json()?),
             400u16 => {
@@ -476,9 +280,7 @@ impl Client {
     }
     /// Get History of Agents Available for Service
     ///
-    /// `GET /api/v1/livechat/analytics/agents/available-for-service-history`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/analytics/agents/available-for-service-history` (tag: Omnichannel Agent Stats).
     pub async fn get_livechat_analytics_agents_available_for_service_history(
         &self,
         input: &GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput,
@@ -486,62 +288,17 @@ impl Client {
         GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/agents/available-for-service-history");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.full_report {
-            push_query(
-                &mut query,
-                "fullReport",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/agents/available-for-service-history",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("fullReport", input.full_report.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
@@ -569,59 +326,18 @@ impl Client {
     }
     /// Get Agent Average Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/agents/average-service-time`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/analytics/agents/average-service-time` (tag: Omnichannel Agent Stats).
     pub async fn get_livechat_analytics_agents_average_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsAverageServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/agents/average-service-time");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/agents/average-service-time");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("count", input.count.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
@@ -649,59 +365,18 @@ impl Client {
     }
     /// Get Agent Total Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/agents/total-service-time`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/analytics/agents/total-service-time` (tag: Omnichannel Agent Stats).
     pub async fn get_livechat_analytics_agents_total_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsTotalServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/agents/total-service-time");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/agents/total-service-time");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(received.json()?)
@@ -727,9 +402,7 @@ impl Client {
     }
     /// Get Agent Service Time Metrics
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput,
@@ -737,44 +410,15 @@ impl Client {
         GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str(
-            "/api/v1/livechat/analytics/dashboards/agents-productivity-totalizers",
-        );
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/agents-productivity-totalizers",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
@@ -802,33 +446,15 @@ impl Client {
     }
     /// Get Status of Agents
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/agents-status` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_charts_agents_status(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsAgentsStatusInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/charts/agents-status");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/charts/agents-status");
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Ok(
@@ -851,49 +477,17 @@ impl Client {
     }
     /// Get Chats Status
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_charts_chats(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/charts/chats");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(received.json()?)
@@ -919,49 +513,17 @@ impl Client {
     }
     /// Get Chat Status of Agents
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_agent(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/charts/chats-per-agent");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Ok(
@@ -989,9 +551,7 @@ impl Client {
     }
     /// Get Chats Status for Departments
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_department(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput,
@@ -999,44 +559,15 @@ impl Client {
         GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str(
-            "/api/v1/livechat/analytics/dashboards/charts/chats-per-department",
-        );
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/charts/chats-per-department",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
@@ -1064,49 +595,17 @@ impl Client {
     }
     /// Get Chat Times
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/timings`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/timings` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_charts_timings(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsTimingsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/charts/timings");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/charts/timings");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(received.json()?)
@@ -1132,49 +631,17 @@ impl Client {
     }
     /// Get Chat Metrics
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/chats-totalizers` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_chats_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsChatsTotalizersInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChatsTotalizersResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/chats-totalizers");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/chats-totalizers");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Ok(
@@ -1202,9 +669,7 @@ impl Client {
     }
     /// Get Conversation Metrics
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_conversation_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationTotalizersInput,
@@ -1212,42 +677,15 @@ impl Client {
         GetLivechatAnalyticsDashboardsConversationTotalizersResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/conversation-totalizers");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/conversation-totalizers",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
@@ -1275,9 +713,7 @@ impl Client {
     }
     /// Get Conversation by Agents
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent` (tag: Reports).
     pub async fn get_livechat_analytics_dashboards_conversations_by_agent(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByAgentInput,
@@ -1285,32 +721,11 @@ impl Client {
         GetLivechatAnalyticsDashboardsConversationsByAgentResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/conversations-by-agent");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-agent");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
@@ -1338,9 +753,7 @@ impl Client {
     }
     /// Get Conversations by Departments
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-department` (tag: Reports).
     pub async fn get_livechat_analytics_dashboards_conversations_by_department(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByDepartmentInput,
@@ -1348,37 +761,15 @@ impl Client {
         GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str(
-            "/api/v1/livechat/analytics/dashboards/conversations-by-department",
-        );
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/conversations-by-department",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
@@ -1406,9 +797,7 @@ impl Client {
     }
     /// Get Conversations By Source
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-source` (tag: Reports).
     pub async fn get_livechat_analytics_dashboards_conversations_by_source(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsBySourceInput,
@@ -1416,32 +805,14 @@ impl Client {
         GetLivechatAnalyticsDashboardsConversationsBySourceResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/conversations-by-source");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/conversations-by-source",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
@@ -1464,9 +835,7 @@ impl Client {
     }
     /// Get Conversations by Status
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-status` (tag: Reports).
     pub async fn get_livechat_analytics_dashboards_conversations_by_status(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByStatusInput,
@@ -1474,32 +843,14 @@ impl Client {
         GetLivechatAnalyticsDashboardsConversationsByStatusResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/conversations-by-status");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/conversations-by-status",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
@@ -1527,39 +878,16 @@ impl Client {
     }
     /// Get Conversations by Tags
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags` (tag: Reports).
     pub async fn get_livechat_analytics_dashboards_conversations_by_tags(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByTagsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/conversations-by-tags");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-tags");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
@@ -1587,9 +915,7 @@ impl Client {
     }
     /// Get Chat Metrics by Time
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_analytics_dashboards_productivity_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsProductivityTotalizersInput,
@@ -1597,42 +923,15 @@ impl Client {
         GetLivechatAnalyticsDashboardsProductivityTotalizersResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/dashboards/productivity-totalizers");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/dashboards/productivity-totalizers",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
@@ -1660,79 +959,20 @@ impl Client {
     }
     /// Get Number of Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/amount-of-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/amount-of-chats` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_amount_of_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/departments/amount-of-chats");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.answered {
-            push_query(
-                &mut query,
-                "answered",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/departments/amount-of-chats");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("answered", input.answered.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
@@ -1760,9 +1000,7 @@ impl Client {
     }
     /// Get Average Chat Duration
     ///
-    /// `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/average-chat-duration-time` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_average_chat_duration_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput,
@@ -1770,64 +1008,17 @@ impl Client {
         GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str(
-            "/api/v1/livechat/analytics/departments/average-chat-duration-time",
-        );
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/departments/average-chat-duration-time",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
@@ -1855,69 +1046,19 @@ impl Client {
     }
     /// Get Average Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/departments/average-service-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/average-service-time` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_average_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/departments/average-service-time");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/departments/average-service-time");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
@@ -1945,69 +1086,19 @@ impl Client {
     }
     /// Get Average Waiting Time
     ///
-    /// `GET /api/v1/livechat/analytics/departments/average-waiting-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/average-waiting-time` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_average_waiting_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/departments/average-waiting-time");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/departments/average-waiting-time");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
@@ -2035,9 +1126,7 @@ impl Client {
     }
     /// Get Percentage of Abandoned Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_percentage_abandoned_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput,
@@ -2045,64 +1134,17 @@ impl Client {
         GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str(
-            "/api/v1/livechat/analytics/departments/percentage-abandoned-chats",
-        );
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/departments/percentage-abandoned-chats",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
@@ -2130,9 +1172,7 @@ impl Client {
     }
     /// Get Total Abandoned Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/total-abandoned-chats` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_total_abandoned_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput,
@@ -2140,62 +1180,14 @@ impl Client {
         GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/departments/total-abandoned-chats");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/departments/total-abandoned-chats");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
@@ -2223,69 +1215,19 @@ impl Client {
     }
     /// Get Total Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/departments/total-service-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/total-service-time` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_total_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/departments/total-service-time");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/analytics/departments/total-service-time");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             206u16 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
@@ -2313,9 +1255,7 @@ impl Client {
     }
     /// Get Total Transferred Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/total-transferred-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/total-transferred-chats` (tag: Omnichannel Departments).
     pub async fn get_livechat_analytics_departments_total_transferred_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput,
@@ -2323,62 +1263,17 @@ impl Client {
         GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/departments/total-transferred-chats");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call(
+                "GET",
+                "/api/v1/livechat/analytics/departments/total-transferred-chats",
+            );
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             206u16 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
@@ -2406,57 +1301,17 @@ impl Client {
     }
     /// Get Analytics Overview
     ///
-    /// `GET /api/v1/livechat/analytics/overview`
-    ///
-    /// Tag: Omnichannel Statistics.
+    /// `GET /api/v1/livechat/analytics/overview` (tag: Omnichannel Statistics).
     pub async fn get_livechat_analytics_overview(
         &self,
         input: &GetLivechatAnalyticsOverviewInput,
     ) -> Result<GetLivechatAnalyticsOverviewResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/analytics/overview");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "name",
-            &input.name,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "from",
-            &input.from,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "to",
-            &input.to,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/analytics/overview");
+        call.query("name", &input.name)?;
+        call.query("from", &input.from)?;
+        call.query("to", &input.to)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatAnalyticsOverviewResponse::Ok(received.json()?),
             400u16 => GetLivechatAnalyticsOverviewResponse::BadRequest(received.json()?),
@@ -2470,22 +1325,14 @@ impl Client {
     }
     /// Get Livechat Appearance
     ///
-    /// `GET /api/v1/livechat/appearance`
-    ///
-    /// Tag: Livechat Appearance.
+    /// `GET /api/v1/livechat/appearance` (tag: Livechat Appearance).
     pub async fn get_livechat_appearance(
         &self,
         input: &GetLivechatAppearanceInput,
     ) -> Result<GetLivechatAppearanceResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/appearance");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/appearance");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatAppearanceResponse::Ok(received.json()?),
             401u16 => GetLivechatAppearanceResponse::Unauthorized(received.json()?),
@@ -2496,24 +1343,14 @@ impl Client {
     }
     /// Set Livechat Appearance
     ///
-    /// `POST /api/v1/livechat/appearance`
-    ///
-    /// Tag: Livechat Appearance.
+    /// `POST /api/v1/livechat/appearance` (tag: Livechat Appearance).
     pub async fn post_livechat_appearance(
         &self,
         input: &PostLivechatAppearanceInput,
     ) -> Result<PostLivechatAppearanceResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/appearance");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/appearance");
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatAppearanceResponse::Ok(received.json()?),
             400u16 => PostLivechatAppearanceResponse::BadRequest(received.json()?),
@@ -2525,22 +1362,14 @@ impl Client {
     }
     /// Get Default Business Hour
     ///
-    /// `GET /api/v1/livechat/business-hour`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `GET /api/v1/livechat/business-hour` (tag: Omnichannel Business Hours).
     pub async fn get_livechat_business_hour(
         &self,
         input: &GetLivechatBusinessHourInput,
     ) -> Result<GetLivechatBusinessHourResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/business-hour");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/business-hour");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatBusinessHourResponse::Ok(received.json()?),
             401u16 => GetLivechatBusinessHourResponse::Unauthorized(received.json()?),
@@ -2551,56 +1380,17 @@ impl Client {
     }
     /// Get Business Hours
     ///
-    /// `GET /api/v1/livechat/business-hours`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `GET /api/v1/livechat/business-hours` (tag: Omnichannel Business Hours).
     pub async fn get_livechat_business_hours(
         &self,
         input: &GetLivechatBusinessHoursInput,
     ) -> Result<GetLivechatBusinessHoursResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/business-hours");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.name {
-            push_query(
-                &mut query,
-                "name",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/business-hours");
+        call.query("name", input.name.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatBusinessHoursResponse::Ok(received.json()?),
             401u16 => GetLivechatBusinessHoursResponse::Unauthorized(received.json()?),
@@ -2611,25 +1401,14 @@ impl Client {
     }
     /// Remove Business Hour
     ///
-    /// `POST /api/v1/livechat/business-hours.remove`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `POST /api/v1/livechat/business-hours.remove` (tag: Omnichannel Business Hours).
     pub async fn post_livechat_business_hours_remove(
         &self,
         input: &PostLivechatBusinessHoursRemoveInput,
     ) -> Result<PostLivechatBusinessHoursRemoveResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/business-hours.remove");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/business-hours.remove");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
             400u16 => {
@@ -2644,25 +1423,14 @@ impl Client {
     }
     /// Create a Business Hour
     ///
-    /// `POST /api/v1/livechat/business-hours.save`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `POST /api/v1/livechat/business-hours.save` (tag: Omnichannel Business Hours).
     pub async fn post_livechat_business_hours_save(
         &self,
         input: &PostLivechatBusinessHoursSaveInput,
     ) -> Result<PostLivechatBusinessHoursSaveResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/business-hours.save");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/business-hours.save");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
             400u16 => PostLivechatBusinessHoursSaveResponse::BadRequest(received.json()?),
@@ -2675,42 +1443,15 @@ impl Client {
     }
     /// Get Livechat Configurations
     ///
-    /// `GET /api/v1/livechat/config`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/config` (tag: Livechat).
     pub async fn get_livechat_config(
         &self,
         input: &GetLivechatConfigInput,
     ) -> Result<GetLivechatConfigResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/config");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.token {
-            push_query(
-                &mut query,
-                "token",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department {
-            push_query(
-                &mut query,
-                "department",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/config");
+        call.query("token", input.token.as_ref())?;
+        call.query("department", input.department.as_ref())?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatConfigResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -2719,22 +1460,14 @@ impl Client {
     }
     /// Get Livechat Routing Configuration
     ///
-    /// `GET /api/v1/livechat/config/routing`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/config/routing` (tag: Livechat).
     pub async fn get_livechat_config_routing(
         &self,
         input: &GetLivechatConfigRoutingInput,
     ) -> Result<GetLivechatConfigRoutingResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/config/routing");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/config/routing");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatConfigRoutingResponse::Ok(received.json()?),
             401u16 => GetLivechatConfigRoutingResponse::Unauthorized(received.json()?),
@@ -2744,56 +1477,17 @@ impl Client {
     }
     /// Get Omnichannel Custom Fields
     ///
-    /// `GET /api/v1/livechat/custom-fields`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `GET /api/v1/livechat/custom-fields` (tag: Omnichannel Custom Fields).
     pub async fn get_livechat_custom_fields(
         &self,
         input: &GetLivechatCustomFieldsInput,
     ) -> Result<GetLivechatCustomFieldsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/custom-fields");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/custom-fields");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("text", input.text.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatCustomFieldsResponse::Ok(received.json()?),
             401u16 => GetLivechatCustomFieldsResponse::Unauthorized(received.json()?),
@@ -2804,25 +1498,14 @@ impl Client {
     }
     /// Delete Omnichannel Custom Field
     ///
-    /// `POST /api/v1/livechat/custom-fields.delete`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom-fields.delete` (tag: Omnichannel Custom Fields).
     pub async fn post_livechat_custom_fields_delete(
         &self,
         input: &PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/custom-fields.delete");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/custom-fields.delete");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
             400u16 => {
@@ -2838,25 +1521,14 @@ impl Client {
     }
     /// Create Omnichannel Custom Field
     ///
-    /// `POST /api/v1/livechat/custom-fields.save`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom-fields.save` (tag: Omnichannel Custom Fields).
     pub async fn post_livechat_custom_fields_save(
         &self,
         input: &PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/custom-fields.save");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/custom-fields.save");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
             401u16 => {
@@ -2869,22 +1541,14 @@ impl Client {
     }
     /// Get Custom Field Information
     ///
-    /// `GET /api/v1/livechat/custom-fields/{_id}`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `GET /api/v1/livechat/custom-fields/{_id}` (tag: Omnichannel Custom Fields).
     pub async fn get_livechat_custom_fields_id(
         &self,
         input: &GetLivechatCustomFieldsIdInput,
     ) -> Result<GetLivechatCustomFieldsIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/custom-fields");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/custom-fields");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatCustomFieldsIdResponse::Ok(received.json()?),
             401u16 => GetLivechatCustomFieldsIdResponse::Unauthorized(received.json()?),
@@ -2895,24 +1559,14 @@ impl Client {
     }
     /// Send Custom Field Value
     ///
-    /// `POST /api/v1/livechat/custom.field`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom.field` (tag: Omnichannel Custom Fields).
     pub async fn post_livechat_custom_field(
         &self,
         input: &PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/custom.field");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/custom.field");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatCustomFieldResponse::Ok(received.json()?),
             400u16 => PostLivechatCustomFieldResponse::BadRequest(received.json()?),
@@ -2922,24 +1576,14 @@ impl Client {
     }
     /// Send Array of Custom Field Values
     ///
-    /// `POST /api/v1/livechat/custom.fields`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom.fields` (tag: Omnichannel Custom Fields).
     pub async fn post_livechat_custom_fields(
         &self,
         input: &PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/custom.fields");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/custom.fields");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
             400u16 => PostLivechatCustomFieldsResponse::BadRequest(received.json()?),
@@ -2949,96 +1593,21 @@ impl Client {
     }
     /// Get List of Departments
     ///
-    /// `GET /api/v1/livechat/department`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department` (tag: Omnichannel Departments).
     pub async fn get_livechat_department(
         &self,
         input: &GetLivechatDepartmentInput,
     ) -> Result<GetLivechatDepartmentResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.enabled {
-            push_query(
-                &mut query,
-                "enabled",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.show_archived {
-            push_query(
-                &mut query,
-                "showArchived",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.only_my_departments {
-            push_query(
-                &mut query,
-                "onlyMyDepartments",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.exclude_department_id {
-            push_query(
-                &mut query,
-                "excludeDepartmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/department");
+        call.query("text", input.text.as_ref())?;
+        call.query("enabled", input.enabled.as_ref())?;
+        call.query("showArchived", input.show_archived.as_ref())?;
+        call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
+        call.query("excludeDepartmentId", input.exclude_department_id.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatDepartmentResponse::Ok(received.json()?),
             401u16 => GetLivechatDepartmentResponse::Unauthorized(received.json()?),
@@ -3049,25 +1618,14 @@ impl Client {
     }
     /// Register New Department
     ///
-    /// `POST /api/v1/livechat/department`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department` (tag: Omnichannel Departments).
     pub async fn post_livechat_department(
         &self,
         input: &PostLivechatDepartmentInput,
     ) -> Result<PostLivechatDepartmentResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/department");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatDepartmentResponse::Ok(received.json()?),
             400u16 => PostLivechatDepartmentResponse::BadRequest(received.json()?),
@@ -3079,51 +1637,16 @@ impl Client {
     }
     /// Autocomplete Department
     ///
-    /// `GET /api/v1/livechat/department.autocomplete`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department.autocomplete` (tag: Omnichannel Departments).
     pub async fn get_livechat_department_autocomplete(
         &self,
         input: &GetLivechatDepartmentAutocompleteInput,
     ) -> Result<GetLivechatDepartmentAutocompleteResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department.autocomplete");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "selector",
-            &input.selector,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.only_my_departments {
-            push_query(
-                &mut query,
-                "onlyMyDepartments",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.show_archived {
-            push_query(
-                &mut query,
-                "showArchived",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/department.autocomplete");
+        call.query("selector", &input.selector)?;
+        call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
+        call.query("showArchived", input.show_archived.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatDepartmentAutocompleteResponse::Ok(received.json()?),
             400u16 => {
@@ -3138,31 +1661,14 @@ impl Client {
     }
     /// Get Departments by ID
     ///
-    /// `GET /api/v1/livechat/department.listByIds`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department.listByIds` (tag: Omnichannel Departments).
     pub async fn get_livechat_department_list_by_ids(
         &self,
         input: &GetLivechatDepartmentListByIdsInput,
     ) -> Result<GetLivechatDepartmentListByIdsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department.listByIds");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "ids",
-            &input.ids,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/department.listByIds");
+        call.query("ids", &input.ids)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatDepartmentListByIdsResponse::Ok(received.json()?),
             400u16 => {
@@ -3178,22 +1684,14 @@ impl Client {
     }
     /// Archive a Department
     ///
-    /// `POST /api/v1/livechat/department/archive/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department/archive/{_id}` (tag: Omnichannel Departments).
     pub async fn post_livechat_department_archive_id(
         &self,
         input: &PostLivechatDepartmentArchiveIdInput,
     ) -> Result<PostLivechatDepartmentArchiveIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department/archive");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/department/archive");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatDepartmentArchiveIdResponse::Ok(received.json()?),
             401u16 => {
@@ -3205,9 +1703,7 @@ impl Client {
     }
     /// Check Department Creation
     ///
-    /// `GET /api/v1/livechat/department/isDepartmentCreationAvailable`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department/isDepartmentCreationAvailable` (tag: Omnichannel Departments).
     pub async fn get_livechat_department_is_department_creation_available(
         &self,
         input: &GetLivechatDepartmentIsDepartmentCreationAvailableInput,
@@ -3216,14 +1712,9 @@ impl Client {
         ClientError,
     > {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department/isDepartmentCreationAvailable");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self
+            .call("GET", "/api/v1/livechat/department/isDepartmentCreationAvailable");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
@@ -3241,22 +1732,14 @@ impl Client {
     }
     /// Unarchive a Department
     ///
-    /// `POST /api/v1/livechat/department/unarchive/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department/unarchive/{_id}` (tag: Omnichannel Departments).
     pub async fn post_livechat_department_unarchive_id(
         &self,
         input: &PostLivechatDepartmentUnarchiveIdInput,
     ) -> Result<PostLivechatDepartmentUnarchiveIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department/unarchive");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/department/unarchive");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatDepartmentUnarchiveIdResponse::Ok(received.json()?),
             400u16 => {
@@ -3268,34 +1751,15 @@ impl Client {
     }
     /// Get Department Information
     ///
-    /// `GET /api/v1/livechat/department/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
     pub async fn get_livechat_department_id(
         &self,
         input: &GetLivechatDepartmentIdInput,
     ) -> Result<GetLivechatDepartmentIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.include_agents {
-            push_query(
-                &mut query,
-                "includeAgents",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/department");
+        call.path("_id", &input.id)?;
+        call.query("includeAgents", input.include_agents.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatDepartmentIdResponse::Ok(received.json()?),
             401u16 => GetLivechatDepartmentIdResponse::Unauthorized(received.json()?),
@@ -3306,26 +1770,15 @@ impl Client {
     }
     /// Update Department
     ///
-    /// `PUT /api/v1/livechat/department/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `PUT /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
     pub async fn put_livechat_department_id(
         &self,
         input: &PutLivechatDepartmentIdInput,
     ) -> Result<PutLivechatDepartmentIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("PUT", "/api/v1/livechat/department");
+        call.path("_id", &input.id)?;
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
             400u16 => PutLivechatDepartmentIdResponse::BadRequest(received.json()?),
@@ -3337,22 +1790,14 @@ impl Client {
     }
     /// Remove Department
     ///
-    /// `DELETE /api/v1/livechat/department/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `DELETE /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
     pub async fn delete_livechat_department_id(
         &self,
         input: &DeleteLivechatDepartmentIdInput,
     ) -> Result<DeleteLivechatDepartmentIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/department");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatDepartmentIdResponse::Ok(received.json()?),
             401u16 => DeleteLivechatDepartmentIdResponse::Unauthorized(received.json()?),
@@ -3363,48 +1808,18 @@ impl Client {
     }
     /// Get Agents of Department
     ///
-    /// `GET /api/v1/livechat/department/{_id}/agents`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
     pub async fn get_livechat_department_id_agents(
         &self,
         input: &GetLivechatDepartmentIdAgentsInput,
     ) -> Result<GetLivechatDepartmentIdAgentsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        url.push_str("/agents");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/department");
+        call.path("_id", &input.id)?;
+        call.literal("/agents");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
             401u16 => {
@@ -3417,27 +1832,16 @@ impl Client {
     }
     /// Update Agents of Department
     ///
-    /// `POST /api/v1/livechat/department/{_id}/agents`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
     pub async fn post_livechat_department_id_agents(
         &self,
         input: &PostLivechatDepartmentIdAgentsInput,
     ) -> Result<PostLivechatDepartmentIdAgentsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/department");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        url.push_str("/agents");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/department");
+        call.path("_id", &input.id)?;
+        call.literal("/agents");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
             401u16 => {
@@ -3450,22 +1854,14 @@ impl Client {
     }
     /// Get Archived Departments
     ///
-    /// `GET /api/v1/livechat/departments/archived`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/departments/archived` (tag: Omnichannel Departments).
     pub async fn get_livechat_departments_archived(
         &self,
         input: &GetLivechatDepartmentsArchivedInput,
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/departments/archived");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/departments/archived");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatDepartmentsArchivedResponse::Ok(received.json()?),
             401u16 => {
@@ -3477,31 +1873,14 @@ impl Client {
     }
     /// Get Inquiry by Room
     ///
-    /// `GET /api/v1/livechat/inquiries.getOne`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `GET /api/v1/livechat/inquiries.getOne` (tag: Omnichannel Inquiries).
     pub async fn get_livechat_inquiries_get_one(
         &self,
         input: &GetLivechatInquiriesGetOneInput,
     ) -> Result<GetLivechatInquiriesGetOneResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/inquiries.getOne");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "roomId",
-            &input.room_id,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/inquiries.getOne");
+        call.query("roomId", &input.room_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatInquiriesGetOneResponse::Ok(received.json()?),
             400u16 => GetLivechatInquiriesGetOneResponse::BadRequest(received.json()?),
@@ -3513,56 +1892,17 @@ impl Client {
     }
     /// Get Inquiries List
     ///
-    /// `GET /api/v1/livechat/inquiries.list`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `GET /api/v1/livechat/inquiries.list` (tag: Omnichannel Inquiries).
     pub async fn get_livechat_inquiries_list(
         &self,
         input: &GetLivechatInquiriesListInput,
     ) -> Result<GetLivechatInquiriesListResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/inquiries.list");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.department {
-            push_query(
-                &mut query,
-                "department",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/inquiries.list");
+        call.query("department", input.department.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatInquiriesListResponse::Ok(received.json()?),
             401u16 => GetLivechatInquiriesListResponse::Unauthorized(received.json()?),
@@ -3573,56 +1913,17 @@ impl Client {
     }
     /// List Queued User Inquiries
     ///
-    /// `GET /api/v1/livechat/inquiries.queuedForUser`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `GET /api/v1/livechat/inquiries.queuedForUser` (tag: Omnichannel Inquiries).
     pub async fn get_livechat_inquiries_queued_for_user(
         &self,
         input: &GetLivechatInquiriesQueuedForUserInput,
     ) -> Result<GetLivechatInquiriesQueuedForUserResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/inquiries.queuedForUser");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.department {
-            push_query(
-                &mut query,
-                "department",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/inquiries.queuedForUser");
+        call.query("department", input.department.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatInquiriesQueuedForUserResponse::Ok(received.json()?),
             401u16 => {
@@ -3637,25 +1938,14 @@ impl Client {
     }
     /// Move Chat to Inquiry
     ///
-    /// `POST /api/v1/livechat/inquiries.returnAsInquiry`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `POST /api/v1/livechat/inquiries.returnAsInquiry` (tag: Omnichannel Inquiries).
     pub async fn post_livechat_inquiries_return_as_inquiry(
         &self,
         input: &PostLivechatInquiriesReturnAsInquiryInput,
     ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/inquiries.returnAsInquiry");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
             400u16 => {
@@ -3674,25 +1964,14 @@ impl Client {
     }
     /// Take Inquiry
     ///
-    /// `POST /api/v1/livechat/inquiries.take`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `POST /api/v1/livechat/inquiries.take` (tag: Omnichannel Inquiries).
     pub async fn post_livechat_inquiries_take(
         &self,
         input: &PostLivechatInquiriesTakeInput,
     ) -> Result<PostLivechatInquiriesTakeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/inquiries.take");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/inquiries.take");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
             400u16 => PostLivechatInquiriesTakeResponse::BadRequest(received.json()?),
@@ -3704,25 +1983,14 @@ impl Client {
     }
     /// Set SLA Policy to Inquiry
     ///
-    /// `PUT /api/v1/livechat/inquiry.setSLA`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `PUT /api/v1/livechat/inquiry.setSLA` (tag: Omnichannel Inquiries).
     pub async fn put_livechat_inquiry_set_sla(
         &self,
         input: &PutLivechatInquirySetSlaInput,
     ) -> Result<PutLivechatInquirySetSlaResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/inquiry.setSLA");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("PUT", "/api/v1/livechat/inquiry.setSLA");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
             400u16 => PutLivechatInquirySetSlaResponse::BadRequest(received.json()?),
@@ -3734,22 +2002,14 @@ impl Client {
     }
     /// Get Livechat Integrations
     ///
-    /// `GET /api/v1/livechat/integrations.settings`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/integrations.settings` (tag: Livechat).
     pub async fn get_livechat_integrations_settings(
         &self,
         input: &GetLivechatIntegrationsSettingsInput,
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/integrations.settings");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/integrations.settings");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatIntegrationsSettingsResponse::Ok(received.json()?),
             401u16 => {
@@ -3764,57 +2024,18 @@ impl Client {
     }
     /// Get Analytics Chart Data
     ///
-    /// `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data` (tag: Omnichannel Dashboards).
     pub async fn get_livechat_livechat_analytics_dashboards_charts_data(
         &self,
         input: &GetLivechatLivechatAnalyticsDashboardsChartsDataInput,
     ) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/livechat/analytics/dashboards/charts-data");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "start",
-            &input.start,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "end",
-            &input.end,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "chartName",
-            &input.chart_name,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("GET", "/api/v1/livechat/livechat/analytics/dashboards/charts-data");
+        call.query("start", &input.start)?;
+        call.query("end", &input.end)?;
+        call.query("chartName", &input.chart_name)?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
@@ -3837,24 +2058,14 @@ impl Client {
     }
     /// Send New Livechat Message
     ///
-    /// `POST /api/v1/livechat/message`
-    ///
-    /// Tag: Livechat Messages.
+    /// `POST /api/v1/livechat/message` (tag: Livechat Messages).
     pub async fn post_livechat_message(
         &self,
         input: &PostLivechatMessageInput,
     ) -> Result<PostLivechatMessageResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/message");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/message");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatMessageResponse::Ok(received.json()?),
             400u16 => PostLivechatMessageResponse::BadRequest(received.json()?),
@@ -3864,39 +2075,16 @@ impl Client {
     }
     /// Get a Livechat Message
     ///
-    /// `GET /api/v1/livechat/message/{_id}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `GET /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
     pub async fn get_livechat_message_id(
         &self,
         input: &GetLivechatMessageIdInput,
     ) -> Result<GetLivechatMessageIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/message");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "token",
-            &input.token,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        push_query(
-            &mut query,
-            "rid",
-            &input.rid,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/message");
+        call.path("_id", &input.id)?;
+        call.query("token", &input.token)?;
+        call.query("rid", &input.rid)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatMessageIdResponse::Ok(received.json()?),
             400u16 => GetLivechatMessageIdResponse::BadRequest(received.json()?),
@@ -3906,24 +2094,15 @@ impl Client {
     }
     /// Update Livechat Message
     ///
-    /// `PUT /api/v1/livechat/message/{_id}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `PUT /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
     pub async fn put_livechat_message_id(
         &self,
         input: &PutLivechatMessageIdInput,
     ) -> Result<PutLivechatMessageIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/message");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("PUT", "/api/v1/livechat/message");
+        call.path("_id", &input.id)?;
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PutLivechatMessageIdResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -3932,25 +2111,15 @@ impl Client {
     }
     /// Delete Livechat Message
     ///
-    /// `DELETE /api/v1/livechat/message/{_id}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `DELETE /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
     pub async fn delete_livechat_message_id(
         &self,
         input: &DeleteLivechatMessageIdInput,
     ) -> Result<DeleteLivechatMessageIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/message");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/message");
+        call.path("_id", &input.id)?;
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
             400u16 => DeleteLivechatMessageIdResponse::BadRequest(received.json()?),
@@ -3960,25 +2129,14 @@ impl Client {
     }
     /// Send Array of Messages
     ///
-    /// `POST /api/v1/livechat/messages`
-    ///
-    /// Tag: Livechat Messages.
+    /// `POST /api/v1/livechat/messages` (tag: Livechat Messages).
     pub async fn post_livechat_messages(
         &self,
         input: &PostLivechatMessagesInput,
     ) -> Result<PostLivechatMessagesResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/messages");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/messages");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatMessagesResponse::Ok(received.json()?),
             400u16 => PostLivechatMessagesResponse::BadRequest(received.json()?),
@@ -3989,47 +2147,18 @@ impl Client {
     }
     /// Get Livechat Message History
     ///
-    /// `GET /api/v1/livechat/messages.history/{rid}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `GET /api/v1/livechat/messages.history/{rid}` (tag: Livechat Messages).
     pub async fn get_livechat_messages_history_rid(
         &self,
         input: &GetLivechatMessagesHistoryRidInput,
     ) -> Result<GetLivechatMessagesHistoryRidResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/messages.history");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "token",
-            &input.token,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.ls {
-            push_query(&mut query, "ls", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.end {
-            push_query(&mut query, "end", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.limit {
-            push_query(
-                &mut query,
-                "limit",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/messages.history");
+        call.path("rid", &input.rid)?;
+        call.query("token", &input.token)?;
+        call.query_with("ls", input.ls.as_ref(), Style::Loose)?;
+        call.query_with("end", input.end.as_ref(), Style::Loose)?;
+        call.query("limit", input.limit.as_ref())?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatMessagesHistoryRidResponse::Ok(received.json()?),
             400u16 => GetLivechatMessagesHistoryRidResponse::BadRequest(received.json()?),
@@ -4039,57 +2168,18 @@ impl Client {
     }
     /// Get Livechat Messages
     ///
-    /// `GET /api/v1/livechat/messages/{rid}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `GET /api/v1/livechat/messages/{rid}` (tag: Livechat Messages).
     pub async fn get_livechat_rid_messages(
         &self,
         input: &GetLivechatRidMessagesInput,
     ) -> Result<GetLivechatRidMessagesResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/messages");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.search_term {
-            push_query(
-                &mut query,
-                "searchTerm",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/messages");
+        call.path("rid", &input.rid)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("searchTerm", input.search_term.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatRidMessagesResponse::Ok(received.json()?),
             400u16 => GetLivechatRidMessagesResponse::BadRequest(received.json()?),
@@ -4100,56 +2190,17 @@ impl Client {
     }
     /// Get List of Monitors
     ///
-    /// `GET /api/v1/livechat/monitors`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `GET /api/v1/livechat/monitors` (tag: Omnichannel Monitors).
     pub async fn get_livechat_monitors(
         &self,
         input: &GetLivechatMonitorsInput,
     ) -> Result<GetLivechatMonitorsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/monitors");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/monitors");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("text", input.text.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatMonitorsResponse::Ok(received.json()?),
             401u16 => GetLivechatMonitorsResponse::Unauthorized(received.json()?),
@@ -4160,25 +2211,14 @@ impl Client {
     }
     /// Create a Monitor
     ///
-    /// `POST /api/v1/livechat/monitors.create`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `POST /api/v1/livechat/monitors.create` (tag: Omnichannel Monitors).
     pub async fn post_livechat_monitors_create(
         &self,
         input: &PostLivechatMonitorsCreateInput,
     ) -> Result<PostLivechatMonitorsCreateResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/monitors.create");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/monitors.create");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
             400u16 => PostLivechatMonitorsCreateResponse::BadRequest(received.json()?),
@@ -4189,25 +2229,14 @@ impl Client {
     }
     /// Delete a Monitor
     ///
-    /// `POST /api/v1/livechat/monitors.delete`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `POST /api/v1/livechat/monitors.delete` (tag: Omnichannel Monitors).
     pub async fn post_livechat_monitors_delete(
         &self,
         input: &PostLivechatMonitorsDeleteInput,
     ) -> Result<PostLivechatMonitorsDeleteResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/monitors.delete");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/monitors.delete");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
             400u16 => PostLivechatMonitorsDeleteResponse::BadRequest(received.json()?),
@@ -4218,27 +2247,14 @@ impl Client {
     }
     /// Get a Monitor
     ///
-    /// `GET /api/v1/livechat/monitors/{username}`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `GET /api/v1/livechat/monitors/{username}` (tag: Omnichannel Monitors).
     pub async fn get_livechat_monitors_username(
         &self,
         input: &GetLivechatMonitorsUsernameInput,
     ) -> Result<GetLivechatMonitorsUsernameResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/monitors");
-        push_path_param(
-            &mut url,
-            "username",
-            &input.username,
-            crate::rt::Style::Simple,
-        )?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/monitors");
+        call.path("username", &input.username)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatMonitorsUsernameResponse::Ok(received.json()?),
             401u16 => GetLivechatMonitorsUsernameResponse::Unauthorized(received.json()?),
@@ -4249,24 +2265,14 @@ impl Client {
     }
     /// Send Offline Livechat Message
     ///
-    /// `POST /api/v1/livechat/offline.message`
-    ///
-    /// Tag: Livechat Messages.
+    /// `POST /api/v1/livechat/offline.message` (tag: Livechat Messages).
     pub async fn post_livechat_offline_message(
         &self,
         input: &PostLivechatOfflineMessageInput,
     ) -> Result<PostLivechatOfflineMessageResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/offline.message");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/offline.message");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
             400u16 => PostLivechatOfflineMessageResponse::BadRequest(received.json()?),
@@ -4276,24 +2282,14 @@ impl Client {
     }
     /// Send Visitor Navigation History
     ///
-    /// `POST /api/v1/livechat/page.visited`
-    ///
-    /// Tag: Livechat Page Visited.
+    /// `POST /api/v1/livechat/page.visited` (tag: Livechat Page Visited).
     pub async fn post_livechat_page_visited(
         &self,
         input: &PostLivechatPageVisitedInput,
     ) -> Result<PostLivechatPageVisitedResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/page.visited");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/page.visited");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatPageVisitedResponse::Ok(received.json()?),
             400u16 => PostLivechatPageVisitedResponse::BadRequest(received.json()?),
@@ -4303,56 +2299,17 @@ impl Client {
     }
     /// Get List of Priorities
     ///
-    /// `GET /api/v1/livechat/priorities`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `GET /api/v1/livechat/priorities` (tag: Omnichannel Priorities).
     pub async fn get_livechat_priorities(
         &self,
         input: &GetLivechatPrioritiesInput,
     ) -> Result<GetLivechatPrioritiesResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/priorities");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/priorities");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("text", input.text.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatPrioritiesResponse::Ok(received.json()?),
             401u16 => GetLivechatPrioritiesResponse::Unauthorized(received.json()?),
@@ -4363,22 +2320,14 @@ impl Client {
     }
     /// Check Priority Reset
     ///
-    /// `GET /api/v1/livechat/priorities.reset`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `GET /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
     pub async fn get_livechat_priorities_reset(
         &self,
         input: &GetLivechatPrioritiesResetInput,
     ) -> Result<GetLivechatPrioritiesResetResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/priorities.reset");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/priorities.reset");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatPrioritiesResetResponse::Ok(received.json()?),
             401u16 => GetLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
@@ -4388,22 +2337,14 @@ impl Client {
     }
     /// Reset Priorities
     ///
-    /// `POST /api/v1/livechat/priorities.reset`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `POST /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
     pub async fn post_livechat_priorities_reset(
         &self,
         input: &PostLivechatPrioritiesResetInput,
     ) -> Result<PostLivechatPrioritiesResetResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/priorities.reset");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("POST", "/api/v1/livechat/priorities.reset");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatPrioritiesResetResponse::Ok(received.json()?),
             401u16 => PostLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
@@ -4414,27 +2355,14 @@ impl Client {
     }
     /// Get a Priority
     ///
-    /// `GET /api/v1/livechat/priorities/{priorityId}`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `GET /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
     pub async fn get_livechat_priorities_priority_id(
         &self,
         input: &GetLivechatPrioritiesPriorityIdInput,
     ) -> Result<GetLivechatPrioritiesPriorityIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/priorities");
-        push_path_param(
-            &mut url,
-            "priorityId",
-            &input.priority_id,
-            crate::rt::Style::Simple,
-        )?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/priorities");
+        call.path("priorityId", &input.priority_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
             401u16 => {
@@ -4449,31 +2377,15 @@ impl Client {
     }
     /// Update Priority
     ///
-    /// `PUT /api/v1/livechat/priorities/{priorityId}`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `PUT /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
     pub async fn put_livechat_priorities_priority_id(
         &self,
         input: &PutLivechatPrioritiesPriorityIdInput,
     ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/priorities");
-        push_path_param(
-            &mut url,
-            "priorityId",
-            &input.priority_id,
-            crate::rt::Style::Simple,
-        )?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("PUT", "/api/v1/livechat/priorities");
+        call.path("priorityId", &input.priority_id)?;
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
             400u16 => {
@@ -4491,76 +2403,19 @@ impl Client {
     }
     /// Get Livechat Queue
     ///
-    /// `GET /api/v1/livechat/queue`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/queue` (tag: Livechat).
     pub async fn get_livechat_queue(
         &self,
         input: &GetLivechatQueueInput,
     ) -> Result<GetLivechatQueueResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/queue");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.agent_id {
-            push_query(
-                &mut query,
-                "agentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.include_offline_agents {
-            push_query(
-                &mut query,
-                "includeOfflineAgents",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/queue");
+        call.query("departmentId", input.department_id.as_ref())?;
+        call.query("agentId", input.agent_id.as_ref())?;
+        call.query("includeOfflineAgents", input.include_offline_agents.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatQueueResponse::Ok(received.json()?),
             401u16 => GetLivechatQueueResponse::Unauthorized(received.json()?),
@@ -4571,50 +2426,16 @@ impl Client {
     }
     /// Get or Create Omnichannel Rooms
     ///
-    /// `GET /api/v1/livechat/room`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/room` (tag: Omnichannel Rooms).
     pub async fn get_livechat_room(
         &self,
         input: &GetLivechatRoomInput,
     ) -> Result<GetLivechatRoomResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "token",
-            &input.token,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.rid {
-            push_query(
-                &mut query,
-                "rid",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.agent_id {
-            push_query(
-                &mut query,
-                "agentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/room");
+        call.query("token", &input.token)?;
+        call.query("rid", input.rid.as_ref())?;
+        call.query("agentId", input.agent_id.as_ref())?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatRoomResponse::Ok(received.json()?),
             400u16 => GetLivechatRoomResponse::BadRequest(received.json()?),
@@ -4624,24 +2445,14 @@ impl Client {
     }
     /// Close Omnichannel Room by Visitor
     ///
-    /// `POST /api/v1/livechat/room.close`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.close` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_close(
         &self,
         input: &PostLivechatRoomCloseInput,
     ) -> Result<PostLivechatRoomCloseResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.close");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.close");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomCloseResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomCloseResponse::BadRequest(received.json()?),
@@ -4651,25 +2462,14 @@ impl Client {
     }
     /// Close Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.closeByUser`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.closeByUser` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_close_by_user(
         &self,
         input: &PostLivechatRoomCloseByUserInput,
     ) -> Result<PostLivechatRoomCloseByUserResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.closeByUser");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.closeByUser");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomCloseByUserResponse::BadRequest(received.json()?),
@@ -4680,25 +2480,14 @@ impl Client {
     }
     /// Forward Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.forward`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.forward` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_forward(
         &self,
         input: &PostLivechatRoomForwardInput,
     ) -> Result<PostLivechatRoomForwardResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.forward");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.forward");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomForwardResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomForwardResponse::BadRequest(received.json()?),
@@ -4709,31 +2498,14 @@ impl Client {
     }
     /// Join Omnichannel Room
     ///
-    /// `GET /api/v1/livechat/room.join`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/room.join` (tag: Omnichannel Rooms).
     pub async fn get_livechat_room_join(
         &self,
         input: &GetLivechatRoomJoinInput,
     ) -> Result<GetLivechatRoomJoinResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.join");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "roomId",
-            &input.room_id,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/room.join");
+        call.query("roomId", &input.room_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatRoomJoinResponse::Ok(received.json()?),
             400u16 => GetLivechatRoomJoinResponse::BadRequest(received.json()?),
@@ -4745,25 +2517,14 @@ impl Client {
     }
     /// Put Omnichannel Room on Hold
     ///
-    /// `POST /api/v1/livechat/room.onHold`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.onHold` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_on_hold(
         &self,
         input: &PostLivechatRoomOnHoldInput,
     ) -> Result<PostLivechatRoomOnHoldResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.onHold");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.onHold");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomOnHoldResponse::BadRequest(received.json()?),
@@ -4774,25 +2535,14 @@ impl Client {
     }
     /// Resume Room On-Hold
     ///
-    /// `POST /api/v1/livechat/room.resumeOnHold`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.resumeOnHold` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_resume_on_hold(
         &self,
         input: &PostLivechatRoomResumeOnHoldInput,
     ) -> Result<PostLivechatRoomResumeOnHoldResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.resumeOnHold");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.resumeOnHold");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomResumeOnHoldResponse::BadRequest(received.json()?),
@@ -4805,24 +2555,14 @@ impl Client {
     }
     /// Update Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.saveInfo`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.saveInfo` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_save_info(
         &self,
         input: &PostLivechatRoomSaveInfoInput,
     ) -> Result<PostLivechatRoomSaveInfoResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.saveInfo");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.saveInfo");
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomSaveInfoResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomSaveInfoResponse::BadRequest(received.json()?),
@@ -4834,24 +2574,14 @@ impl Client {
     }
     /// Survey Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.survey`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.survey` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_survey(
         &self,
         input: &PostLivechatRoomSurveyInput,
     ) -> Result<PostLivechatRoomSurveyResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room.survey");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room.survey");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomSurveyResponse::BadRequest(received.json()?),
@@ -4861,27 +2591,16 @@ impl Client {
     }
     /// Set Omnichannel Room Priority
     ///
-    /// `POST /api/v1/livechat/room/{rid}/priority`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
     pub async fn post_livechat_room_rid_priority(
         &self,
         input: &PostLivechatRoomRidPriorityInput,
     ) -> Result<PostLivechatRoomRidPriorityResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        url.push_str("/priority");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/room");
+        call.path("rid", &input.rid)?;
+        call.literal("/priority");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomRidPriorityResponse::BadRequest(received.json()?),
@@ -4893,23 +2612,15 @@ impl Client {
     }
     /// Remove Omnichannel Room Priority
     ///
-    /// `DELETE /api/v1/livechat/room/{rid}/priority`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `DELETE /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
     pub async fn delete_livechat_room_rid_priority(
         &self,
         input: &DeleteLivechatRoomRidPriorityInput,
     ) -> Result<DeleteLivechatRoomRidPriorityResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/room");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        url.push_str("/priority");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/room");
+        call.path("rid", &input.rid)?;
+        call.literal("/priority");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatRoomRidPriorityResponse::Ok(received.json()?),
             401u16 => {
@@ -4922,162 +2633,29 @@ impl Client {
     }
     /// Get List of Omnichannel Rooms
     ///
-    /// `GET /api/v1/livechat/rooms`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/rooms` (tag: Omnichannel Rooms).
     pub async fn get_livechat_rooms(
         &self,
         input: &GetLivechatRoomsInput,
     ) -> Result<GetLivechatRoomsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/rooms");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.agents {
-            push_query(
-                &mut query,
-                "agents",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department_id {
-            push_query(
-                &mut query,
-                "departmentId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.open {
-            push_query(
-                &mut query,
-                "open",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.created_at {
-            push_query(
-                &mut query,
-                "createdAt",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.closed_at {
-            push_query(
-                &mut query,
-                "closedAt",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.tags {
-            push_query(
-                &mut query,
-                "tags",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.custom_fields {
-            push_query(
-                &mut query,
-                "customFields",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.room_name {
-            push_query(
-                &mut query,
-                "roomName",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.onhold {
-            push_query(
-                &mut query,
-                "onhold",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.queued {
-            push_query(
-                &mut query,
-                "queued",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.units {
-            push_query(
-                &mut query,
-                "units",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.fields {
-            push_query(&mut query, "fields", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.query {
-            push_query(&mut query, "query", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/rooms");
+        call.query("agents", input.agents.as_ref())?;
+        call.query("departmentId", input.department_id.as_ref())?;
+        call.query("open", input.open.as_ref())?;
+        call.query("createdAt", input.created_at.as_ref())?;
+        call.query("closedAt", input.closed_at.as_ref())?;
+        call.query("tags", input.tags.as_ref())?;
+        call.query("customFields", input.custom_fields.as_ref())?;
+        call.query("roomName", input.room_name.as_ref())?;
+        call.query("onhold", input.onhold.as_ref())?;
+        call.query("queued", input.queued.as_ref())?;
+        call.query("units", input.units.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query_with("fields", input.fields.as_ref(), Style::Loose)?;
+        call.query_with("query", input.query.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatRoomsResponse::Ok(received.json()?),
             401u16 => GetLivechatRoomsResponse::Unauthorized(received.json()?),
@@ -5088,25 +2666,14 @@ impl Client {
     }
     /// Remove a Closed Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/rooms.delete`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/rooms.delete` (tag: Omnichannel Rooms).
     pub async fn post_livechat_rooms_delete(
         &self,
         input: &PostLivechatRoomsDeleteInput,
     ) -> Result<PostLivechatRoomsDeleteResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/rooms.delete");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/rooms.delete");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
             400u16 => PostLivechatRoomsDeleteResponse::BadRequest(received.json()?),
@@ -5117,22 +2684,14 @@ impl Client {
     }
     /// Remove Closed Omnichannel Rooms
     ///
-    /// `POST /api/v1/livechat/rooms.removeAllClosedRooms`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/rooms.removeAllClosedRooms` (tag: Omnichannel Rooms).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         input: &PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/rooms.removeAllClosedRooms");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(received.json()?),
             401u16 => {
@@ -5151,22 +2710,14 @@ impl Client {
     }
     /// View Omnichannel Room Sources
     ///
-    /// `GET /api/v1/livechat/rooms/filters`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/rooms/filters` (tag: Omnichannel Rooms).
     pub async fn get_livechat_rooms_filters(
         &self,
         input: &GetLivechatRoomsFiltersInput,
     ) -> Result<GetLivechatRoomsFiltersResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/rooms/filters");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("GET", "/api/v1/livechat/rooms/filters");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatRoomsFiltersResponse::Ok(received.json()?),
             401u16 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json()?),
@@ -5176,56 +2727,17 @@ impl Client {
     }
     /// Get List of SLA Policies
     ///
-    /// `GET /api/v1/livechat/sla`
-    ///
-    /// Tag: SLA Policies.
+    /// `GET /api/v1/livechat/sla` (tag: SLA Policies).
     pub async fn get_livechat_sla(
         &self,
         input: &GetLivechatSlaInput,
     ) -> Result<GetLivechatSlaResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/sla");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/sla");
+        call.query("text", input.text.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("offset", input.offset.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatSlaResponse::Ok(received.json()?),
             401u16 => GetLivechatSlaResponse::Unauthorized(received.json()?),
@@ -5236,25 +2748,14 @@ impl Client {
     }
     /// Create SLA Policy
     ///
-    /// `POST /api/v1/livechat/sla`
-    ///
-    /// Tag: SLA Policies.
+    /// `POST /api/v1/livechat/sla` (tag: SLA Policies).
     pub async fn post_livechat_sla(
         &self,
         input: &PostLivechatSlaInput,
     ) -> Result<PostLivechatSlaResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/sla");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/sla");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatSlaResponse::Ok(received.json()?),
             400u16 => PostLivechatSlaResponse::BadRequest(received.json()?),
@@ -5266,22 +2767,14 @@ impl Client {
     }
     /// Get an SLA
     ///
-    /// `GET /api/v1/livechat/sla/{slaId}`
-    ///
-    /// Tag: SLA Policies.
+    /// `GET /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
     pub async fn get_livechat_sla_sla_id(
         &self,
         input: &GetLivechatSlaSlaIdInput,
     ) -> Result<GetLivechatSlaSlaIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/sla");
-        push_path_param(&mut url, "slaId", &input.sla_id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/sla");
+        call.path("slaId", &input.sla_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatSlaSlaIdResponse::Ok(received.json()?),
             401u16 => GetLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
@@ -5292,22 +2785,14 @@ impl Client {
     }
     /// Update an SLA
     ///
-    /// `PUT /api/v1/livechat/sla/{slaId}`
-    ///
-    /// Tag: SLA Policies.
+    /// `PUT /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
     pub async fn put_livechat_sla_sla_id(
         &self,
         input: &PutLivechatSlaSlaIdInput,
     ) -> Result<PutLivechatSlaSlaIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/sla");
-        push_path_param(&mut url, "slaId", &input.sla_id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("PUT", "/api/v1/livechat/sla");
+        call.path("slaId", &input.sla_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PutLivechatSlaSlaIdResponse::Ok(received.json()?),
             400u16 => PutLivechatSlaSlaIdResponse::BadRequest(received.json()?),
@@ -5319,22 +2804,14 @@ impl Client {
     }
     /// Delete an SLA
     ///
-    /// `DELETE /api/v1/livechat/sla/{slaId}`
-    ///
-    /// Tag: SLA Policies.
+    /// `DELETE /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
     pub async fn delete_livechat_sla_sla_id(
         &self,
         input: &DeleteLivechatSlaSlaIdInput,
     ) -> Result<DeleteLivechatSlaSlaIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/sla");
-        push_path_param(&mut url, "slaId", &input.sla_id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/sla");
+        call.path("slaId", &input.sla_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatSlaSlaIdResponse::Ok(received.json()?),
             401u16 => DeleteLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
@@ -5345,24 +2822,15 @@ impl Client {
     }
     /// Livechat SMS Incoming (Twilio)
     ///
-    /// `POST /api/v1/livechat/sms-incoming/{service}`
-    ///
-    /// Tag: Livechat.
+    /// `POST /api/v1/livechat/sms-incoming/{service}` (tag: Livechat).
     pub async fn post_livechat_sms_incoming_service(
         &self,
         input: &PostLivechatSmsIncomingServiceInput,
     ) -> Result<PostLivechatSmsIncomingServiceResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/sms-incoming");
-        push_path_param(&mut url, "service", &input.service, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/sms-incoming");
+        call.path("service", &input.service)?;
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatSmsIncomingServiceResponse::Ok(received.text()?),
             _ => return Err(received.unexpected()),
@@ -5371,76 +2839,19 @@ impl Client {
     }
     /// Get List of Tags
     ///
-    /// `GET /api/v1/livechat/tags`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `GET /api/v1/livechat/tags` (tag: Omnichannel Tags).
     pub async fn get_livechat_tags(
         &self,
         input: &GetLivechatTagsInput,
     ) -> Result<GetLivechatTagsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/tags");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.department {
-            push_query(
-                &mut query,
-                "department",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.view_all {
-            push_query(
-                &mut query,
-                "viewAll",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/tags");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("text", input.text.as_ref())?;
+        call.query("department", input.department.as_ref())?;
+        call.query("viewAll", input.view_all.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatTagsResponse::Ok(received.json()?),
             401u16 => GetLivechatTagsResponse::Unauthorized(received.json()?),
@@ -5451,25 +2862,14 @@ impl Client {
     }
     /// Delete a tag
     ///
-    /// `POST /api/v1/livechat/tags.delete`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `POST /api/v1/livechat/tags.delete` (tag: Omnichannel Tags).
     pub async fn post_livechat_tags_delete(
         &self,
         input: &PostLivechatTagsDeleteInput,
     ) -> Result<PostLivechatTagsDeleteResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/tags.delete");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/tags.delete");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
             400u16 => PostLivechatTagsDeleteResponse::BadRequest(received.json()?),
@@ -5480,25 +2880,14 @@ impl Client {
     }
     /// Create a Tag
     ///
-    /// `POST /api/v1/livechat/tags.save`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `POST /api/v1/livechat/tags.save` (tag: Omnichannel Tags).
     pub async fn post_livechat_tags_save(
         &self,
         input: &PostLivechatTagsSaveInput,
     ) -> Result<PostLivechatTagsSaveResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/tags.save");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/tags.save");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatTagsSaveResponse::Ok(received.json()?),
             400u16 => PostLivechatTagsSaveResponse::BadRequest(received.json()?),
@@ -5509,22 +2898,14 @@ impl Client {
     }
     /// Get a Tag
     ///
-    /// `GET /api/v1/livechat/tags/{tagId}`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `GET /api/v1/livechat/tags/{tagId}` (tag: Omnichannel Tags).
     pub async fn get_livechat_tags_tag_id(
         &self,
         input: &GetLivechatTagsTagIdInput,
     ) -> Result<GetLivechatTagsTagIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/tags");
-        push_path_param(&mut url, "tagId", &input.tag_id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/tags");
+        call.path("tagId", &input.tag_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatTagsTagIdResponse::Ok(received.json()?),
             401u16 => GetLivechatTagsTagIdResponse::Unauthorized(received.json()?),
@@ -5536,24 +2917,14 @@ impl Client {
     }
     /// Request Omnichannel Transcript
     ///
-    /// `POST /api/v1/livechat/transcript`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `POST /api/v1/livechat/transcript` (tag: Omnichannel Transcript).
     pub async fn post_livechat_transcript(
         &self,
         input: &PostLivechatTranscriptInput,
     ) -> Result<PostLivechatTranscriptResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/transcript");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/transcript");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatTranscriptResponse::Ok(received.json()?),
             400u16 => PostLivechatTranscriptResponse::BadRequest(received.json()?),
@@ -5563,26 +2934,15 @@ impl Client {
     }
     /// Send Omnichannel Transcript
     ///
-    /// `POST /api/v1/livechat/transcript/{rid}`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `POST /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
     pub async fn post_livechat_transcript_rid(
         &self,
         input: &PostLivechatTranscriptRidInput,
     ) -> Result<PostLivechatTranscriptRidResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/transcript");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/transcript");
+        call.path("rid", &input.rid)?;
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
             400u16 => PostLivechatTranscriptRidResponse::BadRequest(received.json()?),
@@ -5594,22 +2954,14 @@ impl Client {
     }
     /// Delete Omnichannel Transcript
     ///
-    /// `DELETE /api/v1/livechat/transcript/{rid}`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `DELETE /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
     pub async fn delete_livechat_transcript_rid(
         &self,
         input: &DeleteLivechatTranscriptRidInput,
     ) -> Result<DeleteLivechatTranscriptRidResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/transcript");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/transcript");
+        call.path("rid", &input.rid)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatTranscriptRidResponse::Ok(received.json()?),
             401u16 => DeleteLivechatTranscriptRidResponse::Unauthorized(received.json()?),
@@ -5620,47 +2972,17 @@ impl Client {
     }
     /// Get Department Transfer History
     ///
-    /// `GET /api/v1/livechat/transfer.history/{rid}`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/transfer.history/{rid}` (tag: Omnichannel Rooms).
     pub async fn get_livechat_transfer_history_rid(
         &self,
         input: &GetLivechatTransferHistoryRidInput,
     ) -> Result<GetLivechatTransferHistoryRidResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/transfer.history");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/transfer.history");
+        call.path("rid", &input.rid)?;
+        call.query("count", input.count.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatTransferHistoryRidResponse::Ok(received.json()?),
             401u16 => {
@@ -5673,46 +2995,16 @@ impl Client {
     }
     /// Get List of Livechat Triggers
     ///
-    /// `GET /api/v1/livechat/triggers`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `GET /api/v1/livechat/triggers` (tag: Livechat Triggers).
     pub async fn get_livechat_triggers(
         &self,
         input: &GetLivechatTriggersInput,
     ) -> Result<GetLivechatTriggersResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/triggers");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/triggers");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatTriggersResponse::Ok(received.json()?),
             401u16 => GetLivechatTriggersResponse::Unauthorized(received.json()?),
@@ -5723,25 +3015,14 @@ impl Client {
     }
     /// Create or Update Livechat Triggers
     ///
-    /// `POST /api/v1/livechat/triggers`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `POST /api/v1/livechat/triggers` (tag: Livechat Triggers).
     pub async fn post_livechat_triggers(
         &self,
         input: &PostLivechatTriggersInput,
     ) -> Result<PostLivechatTriggersResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/triggers");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/triggers");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatTriggersResponse::Ok(received.json()?),
             400u16 => PostLivechatTriggersResponse::BadRequest(received.json()?),
@@ -5753,25 +3034,15 @@ impl Client {
     }
     /// Test Trigger with External Service
     ///
-    /// `POST /api/v1/livechat/triggers/external-service/test`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `POST /api/v1/livechat/triggers/external-service/test` (tag: Livechat Triggers).
     pub async fn post_livechat_triggers_external_service_test(
         &self,
         input: &PostLivechatTriggersExternalServiceTestInput,
     ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/triggers/external-service/test");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self
+            .call("POST", "/api/v1/livechat/triggers/external-service/test");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?)
@@ -5792,22 +3063,14 @@ impl Client {
     }
     /// Get Livechat Trigger
     ///
-    /// `GET /api/v1/livechat/triggers/{_id}`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `GET /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
     pub async fn get_livechat_triggers_id(
         &self,
         input: &GetLivechatTriggersIdInput,
     ) -> Result<GetLivechatTriggersIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/triggers");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/triggers");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatTriggersIdResponse::Ok(received.json()?),
             401u16 => GetLivechatTriggersIdResponse::Unauthorized(received.json()?),
@@ -5818,22 +3081,14 @@ impl Client {
     }
     /// Delete a trigger
     ///
-    /// `DELETE /api/v1/livechat/triggers/{_id}`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `DELETE /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
     pub async fn delete_livechat_triggers_id(
         &self,
         input: &DeleteLivechatTriggersIdInput,
     ) -> Result<DeleteLivechatTriggersIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/triggers");
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/triggers");
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatTriggersIdResponse::Ok(received.json()?),
             401u16 => DeleteLivechatTriggersIdResponse::Unauthorized(received.json()?),
@@ -5844,56 +3099,17 @@ impl Client {
     }
     /// Get List of Units
     ///
-    /// `GET /api/v1/livechat/units`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units` (tag: Omnichannel Units).
     pub async fn get_livechat_units(
         &self,
         input: &GetLivechatUnitsInput,
     ) -> Result<GetLivechatUnitsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/units");
+        call.query("text", input.text.as_ref())?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatUnitsResponse::Ok(received.json()?),
             401u16 => GetLivechatUnitsResponse::Unauthorized(received.json()?),
@@ -5904,25 +3120,14 @@ impl Client {
     }
     /// Create Unit
     ///
-    /// `POST /api/v1/livechat/units`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `POST /api/v1/livechat/units` (tag: Omnichannel Units).
     pub async fn post_livechat_units(
         &self,
         input: &PostLivechatUnitsInput,
     ) -> Result<PostLivechatUnitsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/units");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatUnitsResponse::Ok(received.json()?),
             400u16 => PostLivechatUnitsResponse::BadRequest(received.json()?),
@@ -5934,22 +3139,14 @@ impl Client {
     }
     /// Get a Unit
     ///
-    /// `GET /api/v1/livechat/units/{id}`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
     pub async fn get_livechat_units_unit_id(
         &self,
         input: &GetLivechatUnitsUnitIdInput,
     ) -> Result<GetLivechatUnitsUnitIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        push_path_param(&mut url, "id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/units");
+        call.path("id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatUnitsUnitIdResponse::Ok(received.json()?),
             401u16 => GetLivechatUnitsUnitIdResponse::Unauthorized(received.json()?),
@@ -5960,26 +3157,15 @@ impl Client {
     }
     /// Update Unit
     ///
-    /// `POST /api/v1/livechat/units/{id}`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `POST /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
     pub async fn post_livechat_units_id(
         &self,
         input: &PostLivechatUnitsIdInput,
     ) -> Result<PostLivechatUnitsIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        push_path_param(&mut url, "id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/units");
+        call.path("id", &input.id)?;
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatUnitsIdResponse::Ok(received.json()?),
             401u16 => PostLivechatUnitsIdResponse::Unauthorized(received.json()?),
@@ -5990,22 +3176,14 @@ impl Client {
     }
     /// Delete a Unit
     ///
-    /// `DELETE /api/v1/livechat/units/{id}`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `DELETE /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
     pub async fn delete_livechat_units_id(
         &self,
         input: &DeleteLivechatUnitsIdInput,
     ) -> Result<DeleteLivechatUnitsIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        push_path_param(&mut url, "id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/units");
+        call.path("id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatUnitsIdResponse::Ok(received.json()?),
             401u16 => DeleteLivechatUnitsIdResponse::Unauthorized(received.json()?),
@@ -6016,45 +3194,17 @@ impl Client {
     }
     /// Get Departments by Unit ID
     ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{unitId}/departments` (tag: Omnichannel Units).
     pub async fn get_livechat_units_unit_id_departments(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsInput,
     ) -> Result<GetLivechatUnitsUnitIdDepartmentsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        push_path_param(&mut url, "unitId", &input.unit_id, crate::rt::Style::Simple)?;
-        url.push_str("/departments");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/units");
+        call.path("unitId", &input.unit_id)?;
+        call.literal("/departments");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatUnitsUnitIdDepartmentsResponse::Ok(received.json()?),
             401u16 => {
@@ -6069,65 +3219,19 @@ impl Client {
     }
     /// Get Available Departments by Unit Id
     ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments/available`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{unitId}/departments/available` (tag: Omnichannel Units).
     pub async fn get_livechat_units_unit_id_departments_available(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsAvailableInput,
     ) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        push_path_param(&mut url, "unitId", &input.unit_id, crate::rt::Style::Simple)?;
-        url.push_str("/departments/available");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.only_my_departments {
-            push_query(
-                &mut query,
-                "onlyMyDepartments",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/units");
+        call.path("unitId", &input.unit_id)?;
+        call.literal("/departments/available");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query("text", input.text.as_ref())?;
+        call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(received.json()?)
@@ -6148,23 +3252,15 @@ impl Client {
     }
     /// Get List of Unit Monitors
     ///
-    /// `GET /api/v1/livechat/units/{unitId}/monitors`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{unitId}/monitors` (tag: Omnichannel Units).
     pub async fn get_livechat_units_unit_id_monitors(
         &self,
         input: &GetLivechatUnitsUnitIdMonitorsInput,
     ) -> Result<GetLivechatUnitsUnitIdMonitorsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/units");
-        push_path_param(&mut url, "unitId", &input.unit_id, crate::rt::Style::Simple)?;
-        url.push_str("/monitors");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/units");
+        call.path("unitId", &input.unit_id)?;
+        call.literal("/monitors");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatUnitsUnitIdMonitorsResponse::Ok(received.json()?),
             401u16 => {
@@ -6177,31 +3273,16 @@ impl Client {
     }
     /// Upload Files to Room
     ///
-    /// `POST /api/v1/livechat/upload/{rid}`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/upload/{rid}` (tag: Omnichannel Rooms).
     pub async fn post_livechat_upload(
         &self,
         input: &PostLivechatUploadInput,
     ) -> Result<PostLivechatUploadResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/upload");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let v = &input.x_visitor_token;
-            request = request
-                .header("x-visitor-token", param_text(v, crate::rt::Style::Simple)?);
-        }
-        if let Some(body) = &input.body {
-            request = request
-                .header("content-type", "multipart/form-data")
-                .body(body.clone());
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/upload");
+        call.path("rid", &input.rid)?;
+        call.header("x-visitor-token", &input.x_visitor_token)?;
+        call.raw("multipart/form-data", input.body.as_ref());
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatUploadResponse::Ok(received.json()?),
             403u16 => PostLivechatUploadResponse::Forbidden(received.json()?),
@@ -6211,87 +3292,21 @@ impl Client {
     }
     /// Get List of Agents or Managers
     ///
-    /// `GET /api/v1/livechat/users/{type}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `GET /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
     pub async fn get_livechat_users_type(
         &self,
         input: &GetLivechatUsersTypeInput,
     ) -> Result<GetLivechatUsersTypeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/users");
-        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.only_available {
-            push_query(
-                &mut query,
-                "onlyAvailable",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.show_idle_agents {
-            push_query(
-                &mut query,
-                "showIdleAgents",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.exclude_id {
-            push_query(
-                &mut query,
-                "excludeId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.text {
-            push_query(
-                &mut query,
-                "text",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/users");
+        call.path("type", &input.type_)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("onlyAvailable", input.only_available.as_ref())?;
+        call.query("showIdleAgents", input.show_idle_agents.as_ref())?;
+        call.query("excludeId", input.exclude_id.as_ref())?;
+        call.query("text", input.text.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatUsersTypeResponse::Ok(received.json()?),
             401u16 => GetLivechatUsersTypeResponse::Unauthorized(received.json()?),
@@ -6302,26 +3317,15 @@ impl Client {
     }
     /// Register New Agent or Manager
     ///
-    /// `POST /api/v1/livechat/users/{type}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `POST /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
     pub async fn post_livechat_users_type(
         &self,
         input: &PostLivechatUsersTypeInput,
     ) -> Result<PostLivechatUsersTypeResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/users");
-        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/users");
+        call.path("type", &input.type_)?;
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatUsersTypeResponse::Ok(received.json()?),
             400u16 => PostLivechatUsersTypeResponse::BadRequest(received.json()?),
@@ -6333,23 +3337,15 @@ impl Client {
     }
     /// Get Agent or Manager Information
     ///
-    /// `GET /api/v1/livechat/users/{type}/{_id}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `GET /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
     pub async fn get_livechat_users_type_id(
         &self,
         input: &GetLivechatUsersTypeIdInput,
     ) -> Result<GetLivechatUsersTypeIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/users");
-        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/users");
+        call.path("type", &input.type_)?;
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatUsersTypeIdResponse::Ok(received.json()?),
             401u16 => GetLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
@@ -6360,23 +3356,15 @@ impl Client {
     }
     /// Remove Agent or Manager
     ///
-    /// `DELETE /api/v1/livechat/users/{type}/{_id}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `DELETE /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
     pub async fn delete_livechat_users_type_id(
         &self,
         input: &DeleteLivechatUsersTypeIdInput,
     ) -> Result<DeleteLivechatUsersTypeIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/users");
-        push_path_param(&mut url, "type", &input.type_, crate::rt::Style::Simple)?;
-        push_path_param(&mut url, "_id", &input.id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/users");
+        call.path("type", &input.type_)?;
+        call.path("_id", &input.id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => DeleteLivechatUsersTypeIdResponse::Ok(received.json()?),
             401u16 => DeleteLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
@@ -6387,24 +3375,14 @@ impl Client {
     }
     /// Register Livechat Visitor
     ///
-    /// `POST /api/v1/livechat/visitor`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `POST /api/v1/livechat/visitor` (tag: Omnichannel Visitors).
     pub async fn post_livechat_visitor(
         &self,
         input: &PostLivechatVisitorInput,
     ) -> Result<PostLivechatVisitorResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitor");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/visitor");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatVisitorResponse::Ok(received.json()?),
             400u16 => PostLivechatVisitorResponse::BadRequest(received.json()?),
@@ -6414,24 +3392,14 @@ impl Client {
     }
     /// Visitor Transfer Room
     ///
-    /// `POST /api/v1/livechat/visitor/department.transfer`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/visitor/department.transfer` (tag: Omnichannel Rooms).
     pub async fn post_livechat_visitor_department_transfer(
         &self,
         input: &PostLivechatVisitorDepartmentTransferInput,
     ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitor/department.transfer");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/visitor/department.transfer");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
             400u16 => {
@@ -6445,21 +3413,14 @@ impl Client {
     }
     /// Get Visitor Information
     ///
-    /// `GET /api/v1/livechat/visitor/{token}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitor_token(
         &self,
         input: &GetLivechatVisitorTokenInput,
     ) -> Result<GetLivechatVisitorTokenResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitor");
-        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitor");
+        call.path("token", &input.token)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => GetLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -6468,21 +3429,14 @@ impl Client {
     }
     /// Delete Visitor
     ///
-    /// `DELETE /api/v1/livechat/visitor/{token}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `DELETE /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
     pub async fn delete_livechat_visitor_token(
         &self,
         input: &DeleteLivechatVisitorTokenInput,
     ) -> Result<DeleteLivechatVisitorTokenResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitor");
-        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("DELETE", "/api/v1/livechat/visitor");
+        call.path("token", &input.token)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => DeleteLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -6491,23 +3445,15 @@ impl Client {
     }
     /// Get Open Conversation of a Visitor
     ///
-    /// `GET /api/v1/livechat/visitor/{token}/room`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitor/{token}/room` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitor_token_room(
         &self,
         input: &GetLivechatVisitorTokenRoomInput,
     ) -> Result<GetLivechatVisitorTokenRoomResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitor");
-        push_path_param(&mut url, "token", &input.token, crate::rt::Style::Simple)?;
-        url.push_str("/room");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitor");
+        call.path("token", &input.token)?;
+        call.literal("/room");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatVisitorTokenRoomResponse::Ok(received.json()?),
             401u16 => GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json()?),
@@ -6517,24 +3463,14 @@ impl Client {
     }
     /// Autocomplete Visitors
     ///
-    /// `GET /api/v1/livechat/visitors.autocomplete`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.autocomplete` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitors_autocomplete(
         &self,
         input: &GetLivechatVisitorsAutocompleteInput,
     ) -> Result<GetLivechatVisitorsAutocompleteResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.autocomplete");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(&mut query, "selector", &input.selector, crate::rt::Style::Loose)?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitors.autocomplete");
+        call.query_with("selector", &input.selector, Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatVisitorsAutocompleteResponse::Ok(received.json()?),
             400u16 => {
@@ -6549,9 +3485,7 @@ impl Client {
     }
     /// Get Livechat Visitor Chat History
     ///
-    /// `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
         &self,
         input: &GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput,
@@ -6559,47 +3493,14 @@ impl Client {
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.chatHistory/room");
-        push_path_param(&mut url, "roomId", &input.room_id, crate::rt::Style::Simple)?;
-        url.push_str("/visitor");
-        push_path_param(
-            &mut url,
-            "visitorId",
-            &input.visitor_id,
-            crate::rt::Style::Simple,
-        )?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitors.chatHistory/room");
+        call.path("roomId", &input.room_id)?;
+        call.literal("/visitor");
+        call.path("visitorId", &input.visitor_id)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
@@ -6617,31 +3518,14 @@ impl Client {
     }
     /// Get Visitor Information by ID
     ///
-    /// `GET /api/v1/livechat/visitors.info`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.info` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitor_info(
         &self,
         input: &GetLivechatVisitorInfoInput,
     ) -> Result<GetLivechatVisitorInfoResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.info");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "visitorId",
-            &input.visitor_id,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitors.info");
+        call.query("visitorId", &input.visitor_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatVisitorInfoResponse::Ok(received.json()?),
             400u16 => GetLivechatVisitorInfoResponse::BadRequest(received.json()?),
@@ -6653,22 +3537,14 @@ impl Client {
     }
     /// Get Pages Visited by Livechat Visitor
     ///
-    /// `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.pagesVisited/{roomId}` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitors_pages_visited_room_id(
         &self,
         input: &GetLivechatVisitorsPagesVisitedRoomIdInput,
     ) -> Result<GetLivechatVisitorsPagesVisitedRoomIdResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.pagesVisited");
-        push_path_param(&mut url, "roomId", &input.room_id, crate::rt::Style::Simple)?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitors.pagesVisited");
+        call.path("roomId", &input.room_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(received.json()?),
             401u16 => {
@@ -6682,54 +3558,17 @@ impl Client {
     }
     /// Search Visitors by Term
     ///
-    /// `GET /api/v1/livechat/visitors.search`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.search` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitors_search(
         &self,
         input: &GetLivechatVisitorsSearchInput,
     ) -> Result<GetLivechatVisitorsSearchResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.search");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "term",
-            &input.term,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitors.search");
+        call.query("term", &input.term)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetLivechatVisitorsSearchResponse::Ok(received.json()?),
             400u16 => GetLivechatVisitorsSearchResponse::BadRequest(received.json()?),
@@ -6740,9 +3579,7 @@ impl Client {
     }
     /// Search Visitor Chat
     ///
-    /// `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
     pub async fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
         &self,
         input: &GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput,
@@ -6750,87 +3587,18 @@ impl Client {
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse,
         ClientError,
     > {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.searchChats/room");
-        push_path_param(&mut url, "roomId", &input.room_id, crate::rt::Style::Simple)?;
-        url.push_str("/visitor");
-        push_path_param(
-            &mut url,
-            "visitorId",
-            &input.visitor_id,
-            crate::rt::Style::Simple,
-        )?;
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.search_text {
-            push_query(
-                &mut query,
-                "searchText",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.closed_chats_only {
-            push_query(
-                &mut query,
-                "closedChatsOnly",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.served_chats_only {
-            push_query(
-                &mut query,
-                "servedChatsOnly",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.source {
-            push_query(
-                &mut query,
-                "source",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/livechat/visitors.searchChats/room");
+        call.path("roomId", &input.room_id)?;
+        call.literal("/visitor");
+        call.path("visitorId", &input.visitor_id)?;
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("searchText", input.search_text.as_ref())?;
+        call.query("closedChatsOnly", input.closed_chats_only.as_ref())?;
+        call.query("servedChatsOnly", input.served_chats_only.as_ref())?;
+        call.query("source", input.source.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => {
                 GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
@@ -6848,24 +3616,14 @@ impl Client {
     }
     /// Set Visitor's Status
     ///
-    /// `POST /api/v1/livechat/visitors.status`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `POST /api/v1/livechat/visitors.status` (tag: Omnichannel Visitors).
     pub async fn post_livechat_visitors_status(
         &self,
         input: &PostLivechatVisitorsStatusInput,
     ) -> Result<PostLivechatVisitorsStatusResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/visitors.status");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/livechat/visitors.status");
+        call.json(&input.body)?;
+        let received = self.send(call, false).await?;
         let output = match received.status {
             200u16 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
             400u16 => PostLivechatVisitorsStatusResponse::BadRequest(received.json()?),
@@ -6875,22 +3633,14 @@ impl Client {
     }
     /// Test the Webhook Integration
     ///
-    /// `POST /api/v1/livechat/webhook.test`
-    ///
-    /// Tag: Omnichannel Webhooks.
+    /// `POST /api/v1/livechat/webhook.test` (tag: Omnichannel Webhooks).
     pub async fn post_livechat_webhook_test(
         &self,
         input: &PostLivechatWebhookTestInput,
     ) -> Result<PostLivechatWebhookTestResponse, ClientError> {
         let _ = input;
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/livechat/webhook.test");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let call = self.call("POST", "/api/v1/livechat/webhook.test");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostLivechatWebhookTestResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -6899,25 +3649,14 @@ impl Client {
     }
     /// Register or Update Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contact`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contact` (tag: Omnichannel Contacts).
     pub async fn post_omnichannel_contact(
         &self,
         input: &PostOmnichannelContactInput,
     ) -> Result<PostOmnichannelContactResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contact");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/contact");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelContactResponse::Ok(received.json()?),
             400u16 => PostOmnichannelContactResponse::BadRequest(received.json()?),
@@ -6929,53 +3668,16 @@ impl Client {
     }
     /// Search Contacts
     ///
-    /// `GET /api/v1/omnichannel/contact.search`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contact.search` (tag: Omnichannel Contacts).
     pub async fn get_contact_search(
         &self,
         input: &GetContactSearchInput,
     ) -> Result<GetContactSearchResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contact.search");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.email {
-            push_query(
-                &mut query,
-                "email",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.phone {
-            push_query(
-                &mut query,
-                "phone",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.custom {
-            push_query(
-                &mut query,
-                "custom",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/omnichannel/contact.search");
+        call.query("email", input.email.as_ref())?;
+        call.query("phone", input.phone.as_ref())?;
+        call.query("custom", input.custom.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetContactSearchResponse::Ok(received.json()?),
             400u16 => GetContactSearchResponse::BadRequest(received.json()?),
@@ -6986,25 +3688,14 @@ impl Client {
     }
     /// Register Omnichannel Contacts
     ///
-    /// `POST /api/v1/omnichannel/contacts`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts` (tag: Omnichannel Contacts).
     pub async fn post_omnichannel_contacts(
         &self,
         input: &PostOmnichannelContactsInput,
     ) -> Result<PostOmnichannelContactsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/contacts");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelContactsResponse::Ok(received.json()?),
             400u16 => PostOmnichannelContactsResponse::BadRequest(received.json()?),
@@ -7016,25 +3707,14 @@ impl Client {
     }
     /// Block Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contacts.block`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.block` (tag: Omnichannel Contacts).
     pub async fn post_omnichannel_contacts_block(
         &self,
         input: &PostOmnichannelContactsBlockInput,
     ) -> Result<PostOmnichannelContactsBlockResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.block");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.block");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
             400u16 => PostOmnichannelContactsBlockResponse::BadRequest(received.json()?),
@@ -7047,31 +3727,14 @@ impl Client {
     }
     /// Get channels grouped by contact name
     ///
-    /// `GET /api/v1/omnichannel/contacts.channels`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.channels` (tag: Omnichannel Contacts).
     pub async fn get_omnichannel_contacts_channels(
         &self,
         input: &GetOmnichannelContactsChannelsInput,
     ) -> Result<GetOmnichannelContactsChannelsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.channels");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "contactId",
-            &input.contact_id,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.channels");
+        call.query("contactId", &input.contact_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetOmnichannelContactsChannelsResponse::Ok(received.json()?),
             400u16 => {
@@ -7086,53 +3749,16 @@ impl Client {
     }
     /// Check Contacts Existence
     ///
-    /// `GET /api/v1/omnichannel/contacts.checkExistence`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.checkExistence` (tag: Omnichannel Contacts).
     pub async fn get_omnichannel_contacts_check_existence(
         &self,
         input: &GetOmnichannelContactsCheckExistenceInput,
     ) -> Result<GetOmnichannelContactsCheckExistenceResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.checkExistence");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.contact_id {
-            push_query(
-                &mut query,
-                "contactId",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.email {
-            push_query(
-                &mut query,
-                "email",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.phone {
-            push_query(
-                &mut query,
-                "phone",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.checkExistence");
+        call.query("contactId", input.contact_id.as_ref())?;
+        call.query("email", input.email.as_ref())?;
+        call.query("phone", input.phone.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetOmnichannelContactsCheckExistenceResponse::Ok(received.json()?),
             400u16 => {
@@ -7146,25 +3772,14 @@ impl Client {
     }
     /// Resolve Contact Conflicts
     ///
-    /// `POST /api/v1/omnichannel/contacts.conflicts`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.conflicts` (tag: Omnichannel Contacts).
     pub async fn post_omnichannel_contacts_conflicts(
         &self,
         input: &PostOmnichannelContactsConflictsInput,
     ) -> Result<PostOmnichannelContactsConflictsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.conflicts");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.conflicts");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
             400u16 => {
@@ -7182,31 +3797,14 @@ impl Client {
     }
     /// Get Omnichannel Contact
     ///
-    /// `GET /api/v1/omnichannel/contacts.get`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.get` (tag: Omnichannel Contacts).
     pub async fn get_omnichannel_contacts_get(
         &self,
         input: &GetOmnichannelContactsGetInput,
     ) -> Result<GetOmnichannelContactsGetResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.get");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        push_query(
-            &mut query,
-            "contactId",
-            &input.contact_id,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.get");
+        call.query("contactId", &input.contact_id)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetOmnichannelContactsGetResponse::Ok(received.json()?),
             400u16 => GetOmnichannelContactsGetResponse::BadRequest(received.json()?),
@@ -7218,64 +3816,18 @@ impl Client {
     }
     /// Get Contact History
     ///
-    /// `GET /api/v1/omnichannel/contacts.history`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.history` (tag: Omnichannel Contacts).
     pub async fn get_omnichannel_contacts_history(
         &self,
         input: &GetOmnichannelContactsHistoryInput,
     ) -> Result<GetOmnichannelContactsHistoryResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.history");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        push_query(
-            &mut query,
-            "contactId",
-            &input.contact_id,
-            crate::rt::Style::Form {
-                explode: true,
-            },
-        )?;
-        if let Some(v) = &input.source {
-            push_query(
-                &mut query,
-                "source",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.history");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("contactId", &input.contact_id)?;
+        call.query("source", input.source.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetOmnichannelContactsHistoryResponse::Ok(received.json()?),
             400u16 => GetOmnichannelContactsHistoryResponse::BadRequest(received.json()?),
@@ -7289,66 +3841,18 @@ impl Client {
     }
     /// Search Omnichannel Contacts
     ///
-    /// `GET /api/v1/omnichannel/contacts.search`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.search` (tag: Omnichannel Contacts).
     pub async fn get_omnichannel_contacts_search(
         &self,
         input: &GetOmnichannelContactsSearchInput,
     ) -> Result<GetOmnichannelContactsSearchResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.search");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        let mut query: Vec<(String, String)> = Vec::new();
-        if let Some(v) = &input.offset {
-            push_query(
-                &mut query,
-                "offset",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.count {
-            push_query(
-                &mut query,
-                "count",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.sort {
-            push_query(&mut query, "sort", v, crate::rt::Style::Loose)?;
-        }
-        if let Some(v) = &input.search_text {
-            push_query(
-                &mut query,
-                "searchText",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        if let Some(v) = &input.unknown {
-            push_query(
-                &mut query,
-                "unknown",
-                v,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?;
-        }
-        request = request.query(&query);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.search");
+        call.query("offset", input.offset.as_ref())?;
+        call.query("count", input.count.as_ref())?;
+        call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
+        call.query("searchText", input.search_text.as_ref())?;
+        call.query("unknown", input.unknown.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => GetOmnichannelContactsSearchResponse::Ok(received.json()?),
             400u16 => GetOmnichannelContactsSearchResponse::BadRequest(received.json()?),
@@ -7362,25 +3866,14 @@ impl Client {
     }
     /// Unblock Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contacts.unblock`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.unblock` (tag: Omnichannel Contacts).
     pub async fn post_omnichannel_contacts_unblock(
         &self,
         input: &PostOmnichannelContactsUnblockInput,
     ) -> Result<PostOmnichannelContactsUnblockResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.unblock");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        {
-            let body = &input.body;
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.unblock");
+        call.json(&input.body)?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),
             400u16 => {
@@ -7395,24 +3888,14 @@ impl Client {
     }
     /// Update Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contacts.update`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.update` (tag: Omnichannel Contacts).
     pub async fn post_omnichannel_contacts_update(
         &self,
         input: &PostOmnichannelContactsUpdateInput,
     ) -> Result<PostOmnichannelContactsUpdateResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/contacts.update");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.update");
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelContactsUpdateResponse::Ok(received.json()?),
             400u16 => PostOmnichannelContactsUpdateResponse::BadRequest(received.json()?),
@@ -7426,24 +3909,14 @@ impl Client {
     }
     /// Set up Omnichannel webhook
     ///
-    /// `POST /api/v1/omnichannel/integrations`
-    ///
-    /// Tag: Omnichannel Webhooks.
+    /// `POST /api/v1/omnichannel/integrations` (tag: Omnichannel Webhooks).
     pub async fn post_omnichannel_integrations(
         &self,
         input: &PostOmnichannelIntegrationsInput,
     ) -> Result<PostOmnichannelIntegrationsResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel/integrations");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        if let Some(body) = &input.body {
-            request = request.json(body);
-        }
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel/integrations");
+        call.json(input.body.as_ref())?;
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelIntegrationsResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -7452,23 +3925,15 @@ impl Client {
     }
     /// Request PDF Transcript
     ///
-    /// `POST /api/v1/omnichannel/{rid}/request-transcript`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `POST /api/v1/omnichannel/{rid}/request-transcript` (tag: Omnichannel Transcript).
     pub async fn post_omnichannel_rid_request_transcript(
         &self,
         input: &PostOmnichannelRidRequestTranscriptInput,
     ) -> Result<PostOmnichannelRidRequestTranscriptResponse, ClientError> {
-        #[allow(unused_mut)]
-        let mut url = self.base_url.clone();
-        url.push_str("/api/v1/omnichannel");
-        push_path_param(&mut url, "rid", &input.rid, crate::rt::Style::Simple)?;
-        url.push_str("/request-transcript");
-        #[allow(unused_mut)]
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        request = self.authenticate(request);
-        let received = Received::read(request.send().await?).await?;
-        #[allow(unreachable_patterns)]
+        let mut call = self.call("POST", "/api/v1/omnichannel");
+        call.path("rid", &input.rid)?;
+        call.literal("/request-transcript");
+        let received = self.send(call, true).await?;
         let output = match received.status {
             200u16 => PostOmnichannelRidRequestTranscriptResponse::Ok(received.json()?),
             401u16 => {

@@ -32,1539 +32,1248 @@ pub struct OperationInfo {
     /// Whether the generated router serves it (false for path keys no URL can match).
     pub routed: bool,
 }
+impl OperationInfo {
+    /// A routed operation without operationId, tag or summary.
+    pub const fn new(
+        name: &'static str,
+        method: &'static str,
+        path: &'static str,
+    ) -> Self {
+        OperationInfo {
+            name,
+            method,
+            path,
+            operation_id: None,
+            tag: None,
+            summary: None,
+            routed: true,
+        }
+    }
+    /// The same, with an operationId.
+    pub const fn operation_id(mut self, id: &'static str) -> Self {
+        self.operation_id = Some(id);
+        self
+    }
+    /// The same, with a tag.
+    pub const fn tag(mut self, tag: &'static str) -> Self {
+        self.tag = Some(tag);
+        self
+    }
+    /// The same, with a summary.
+    pub const fn summary(mut self, summary: &'static str) -> Self {
+        self.summary = Some(summary);
+        self
+    }
+    /// The same, not served by the generated router.
+    pub const fn unrouted(mut self) -> Self {
+        self.routed = false;
+        self
+    }
+}
 /// Every operation of the API, sorted by path and method.
 pub const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo {
-        name: "get_canned_responses",
-        method: "GET",
-        path: "/api/v1/canned-responses",
-        operation_id: Some("get-api-v1-canned-responses"),
-        tag: Some("Canned Responses"),
-        summary: Some("List All Canned Responses"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_canned_responses",
-        method: "POST",
-        path: "/api/v1/canned-responses",
-        operation_id: Some("post-api-v1-canned-responses"),
-        tag: Some("Canned Responses"),
-        summary: Some("Create or Update a Canned Response"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_canned_responses_get",
-        method: "GET",
-        path: "/api/v1/canned-responses.get",
-        operation_id: Some("get-api-v1-canned-responses.get"),
-        tag: Some("Canned Responses"),
-        summary: Some("Get User Canned Responses"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_canned_responses_id",
-        method: "GET",
-        path: "/api/v1/canned-responses/{_id}",
-        operation_id: Some("get-api-v1-canned-responses-_id"),
-        tag: Some("Canned Responses"),
-        summary: Some("Get a Canned Response"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_canned_responses_id",
-        method: "DELETE",
-        path: "/api/v1/canned-responses/{_id}",
-        operation_id: Some("delete-api-v1-canned-responses-_id"),
-        tag: Some("Canned Responses"),
-        summary: Some("Delete a Canned Response"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_agent",
-        method: "GET",
-        path: "/api/v1/livechat/agent.info/{rid}/{token}",
-        operation_id: Some("get-api-v1-livechat-agent"),
-        tag: Some("Omnichannel Agents"),
-        summary: Some("Get Agent Information"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_agent_next",
-        method: "GET",
-        path: "/api/v1/livechat/agent.next/{token}",
-        operation_id: Some("get-api-v1-livechat-agent.next"),
-        tag: Some("Omnichannel Agents"),
-        summary: Some("Get Next Agent Information"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_agent_status",
-        method: "POST",
-        path: "/api/v1/livechat/agent.status",
-        operation_id: Some("post-api-v1-livechat-agent.status"),
-        tag: Some("Omnichannel Agents"),
-        summary: Some("Update Agent Status"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_agents_save_info",
-        method: "POST",
-        path: "/api/v1/livechat/agents.saveInfo",
-        operation_id: Some("post-api-v1-livechat-agents.saveInfo"),
-        tag: Some("Omnichannel Agents"),
-        summary: Some("Update Agent Info"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_agents_agent_id_departments",
-        method: "GET",
-        path: "/api/v1/livechat/agents/{agentId}/departments",
-        operation_id: Some("get-api-v1-livechat-agents-agentId-departments"),
-        tag: Some("Omnichannel Agent Stats"),
-        summary: Some("Get Agent Departments"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_agent_overview",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/agent-overview",
-        operation_id: Some("get-api-v1-livechat-analytics-agent-overview"),
-        tag: Some("Omnichannel Statistics"),
-        summary: Some("Get Agent Analytics Overview"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_agents_available_for_service_history",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/agents/available-for-service-history",
-        operation_id: Some(
+    OperationInfo::new("get_canned_responses", "GET", "/api/v1/canned-responses")
+        .operation_id("get-api-v1-canned-responses")
+        .tag("Canned Responses")
+        .summary("List All Canned Responses"),
+    OperationInfo::new("post_canned_responses", "POST", "/api/v1/canned-responses")
+        .operation_id("post-api-v1-canned-responses")
+        .tag("Canned Responses")
+        .summary("Create or Update a Canned Response"),
+    OperationInfo::new("get_canned_responses_get", "GET", "/api/v1/canned-responses.get")
+        .operation_id("get-api-v1-canned-responses.get")
+        .tag("Canned Responses")
+        .summary("Get User Canned Responses"),
+    OperationInfo::new(
+            "get_canned_responses_id",
+            "GET",
+            "/api/v1/canned-responses/{_id}",
+        )
+        .operation_id("get-api-v1-canned-responses-_id")
+        .tag("Canned Responses")
+        .summary("Get a Canned Response"),
+    OperationInfo::new(
+            "delete_canned_responses_id",
+            "DELETE",
+            "/api/v1/canned-responses/{_id}",
+        )
+        .operation_id("delete-api-v1-canned-responses-_id")
+        .tag("Canned Responses")
+        .summary("Delete a Canned Response"),
+    OperationInfo::new(
+            "get_livechat_agent",
+            "GET",
+            "/api/v1/livechat/agent.info/{rid}/{token}",
+        )
+        .operation_id("get-api-v1-livechat-agent")
+        .tag("Omnichannel Agents")
+        .summary("Get Agent Information"),
+    OperationInfo::new(
+            "get_livechat_agent_next",
+            "GET",
+            "/api/v1/livechat/agent.next/{token}",
+        )
+        .operation_id("get-api-v1-livechat-agent.next")
+        .tag("Omnichannel Agents")
+        .summary("Get Next Agent Information"),
+    OperationInfo::new(
+            "post_livechat_agent_status",
+            "POST",
+            "/api/v1/livechat/agent.status",
+        )
+        .operation_id("post-api-v1-livechat-agent.status")
+        .tag("Omnichannel Agents")
+        .summary("Update Agent Status"),
+    OperationInfo::new(
+            "post_livechat_agents_save_info",
+            "POST",
+            "/api/v1/livechat/agents.saveInfo",
+        )
+        .operation_id("post-api-v1-livechat-agents.saveInfo")
+        .tag("Omnichannel Agents")
+        .summary("Update Agent Info"),
+    OperationInfo::new(
+            "get_livechat_agents_agent_id_departments",
+            "GET",
+            "/api/v1/livechat/agents/{agentId}/departments",
+        )
+        .operation_id("get-api-v1-livechat-agents-agentId-departments")
+        .tag("Omnichannel Agent Stats")
+        .summary("Get Agent Departments"),
+    OperationInfo::new(
+            "get_livechat_analytics_agent_overview",
+            "GET",
+            "/api/v1/livechat/analytics/agent-overview",
+        )
+        .operation_id("get-api-v1-livechat-analytics-agent-overview")
+        .tag("Omnichannel Statistics")
+        .summary("Get Agent Analytics Overview"),
+    OperationInfo::new(
+            "get_livechat_analytics_agents_available_for_service_history",
+            "GET",
+            "/api/v1/livechat/analytics/agents/available-for-service-history",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-agents-available-for-service-history",
-        ),
-        tag: Some("Omnichannel Agent Stats"),
-        summary: Some("Get History of Agents Available for Service"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_agents_average_service_time",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/agents/average-service-time",
-        operation_id: Some("get-api-v1-livechat-analytics-agents-average-service-time"),
-        tag: Some("Omnichannel Agent Stats"),
-        summary: Some("Get Agent Average Service Time"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_agents_total_service_time",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/agents/total-service-time",
-        operation_id: Some("get-api-v1-livechat-analytics-agents-total-service-time"),
-        tag: Some("Omnichannel Agent Stats"),
-        summary: Some("Get Agent Total Service Time"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_agents_productivity_totalizers",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/agents-productivity-totalizers",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Agent Stats")
+        .summary("Get History of Agents Available for Service"),
+    OperationInfo::new(
+            "get_livechat_analytics_agents_average_service_time",
+            "GET",
+            "/api/v1/livechat/analytics/agents/average-service-time",
+        )
+        .operation_id("get-api-v1-livechat-analytics-agents-average-service-time")
+        .tag("Omnichannel Agent Stats")
+        .summary("Get Agent Average Service Time"),
+    OperationInfo::new(
+            "get_livechat_analytics_agents_total_service_time",
+            "GET",
+            "/api/v1/livechat/analytics/agents/total-service-time",
+        )
+        .operation_id("get-api-v1-livechat-analytics-agents-total-service-time")
+        .tag("Omnichannel Agent Stats")
+        .summary("Get Agent Total Service Time"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_agents_productivity_totalizers",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/agents-productivity-totalizers",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-dashboards-agents-productivity-totalizers",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Agent Service Time Metrics"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_charts_agents_status",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/charts/agents-status",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-charts-agents-status",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Status of Agents"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_charts_chats",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/charts/chats",
-        operation_id: Some("get-api-v1-livechat-analytics-dashboards-charts-chats"),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Chats Status"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_charts_chats_per_agent",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-charts-chats-per-agent",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Chat Status of Agents"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_charts_chats_per_department",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/charts/chats-per-department",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Dashboards")
+        .summary("Get Agent Service Time Metrics"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_charts_agents_status",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/charts/agents-status",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-charts-agents-status")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Status of Agents"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_charts_chats",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/charts/chats",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-charts-chats")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Chats Status"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_charts_chats_per_agent",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-charts-chats-per-agent")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Chat Status of Agents"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_charts_chats_per_department",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/charts/chats-per-department",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-dashboards-charts-chats-per-department",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Chats Status for Departments"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_charts_timings",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/charts/timings",
-        operation_id: Some("get-api-v1-livechat-analytics-dashboards-charts-timings"),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Chat Times"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_chats_totalizers",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/chats-totalizers",
-        operation_id: Some("get-api-v1-livechat-analytics-dashboards-chats-totalizers"),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Chat Metrics"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_conversation_totalizers",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/conversation-totalizers",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-conversation-totalizers",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Conversation Metrics"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_conversations_by_agent",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/conversations-by-agent",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-conversations-by-agent",
-        ),
-        tag: Some("Reports"),
-        summary: Some("Get Conversation by Agents"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_conversations_by_department",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/conversations-by-department",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Dashboards")
+        .summary("Get Chats Status for Departments"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_charts_timings",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/charts/timings",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-charts-timings")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Chat Times"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_chats_totalizers",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/chats-totalizers",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-chats-totalizers")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Chat Metrics"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_conversation_totalizers",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/conversation-totalizers",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-conversation-totalizers")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Conversation Metrics"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_conversations_by_agent",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/conversations-by-agent",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-conversations-by-agent")
+        .tag("Reports")
+        .summary("Get Conversation by Agents"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_conversations_by_department",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/conversations-by-department",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-dashboards-conversations-by-department",
-        ),
-        tag: Some("Reports"),
-        summary: Some("Get Conversations by Departments"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_conversations_by_source",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/conversations-by-source",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-conversations-by-source",
-        ),
-        tag: Some("Reports"),
-        summary: Some("Get Conversations By Source"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_conversations_by_status",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/conversations-by-status",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-conversations-by-status",
-        ),
-        tag: Some("Reports"),
-        summary: Some("Get Conversations by Status"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_conversations_by_tags",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/conversations-by-tags",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-conversations-by-tags",
-        ),
-        tag: Some("Reports"),
-        summary: Some("Get Conversations by Tags"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_dashboards_productivity_totalizers",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/dashboards/productivity-totalizers",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-dashboards-productivity-totalizers",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Chat Metrics by Time"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_amount_of_chats",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/amount-of-chats",
-        operation_id: Some("get-api-v1-livechat-analytics-departments-amount-of-chats"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Number of Chats"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_average_chat_duration_time",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/average-chat-duration-time",
-        operation_id: Some(
+        )
+        .tag("Reports")
+        .summary("Get Conversations by Departments"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_conversations_by_source",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/conversations-by-source",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-conversations-by-source")
+        .tag("Reports")
+        .summary("Get Conversations By Source"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_conversations_by_status",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/conversations-by-status",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-conversations-by-status")
+        .tag("Reports")
+        .summary("Get Conversations by Status"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_conversations_by_tags",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/conversations-by-tags",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-conversations-by-tags")
+        .tag("Reports")
+        .summary("Get Conversations by Tags"),
+    OperationInfo::new(
+            "get_livechat_analytics_dashboards_productivity_totalizers",
+            "GET",
+            "/api/v1/livechat/analytics/dashboards/productivity-totalizers",
+        )
+        .operation_id("get-api-v1-livechat-analytics-dashboards-productivity-totalizers")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Chat Metrics by Time"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_amount_of_chats",
+            "GET",
+            "/api/v1/livechat/analytics/departments/amount-of-chats",
+        )
+        .operation_id("get-api-v1-livechat-analytics-departments-amount-of-chats")
+        .tag("Omnichannel Departments")
+        .summary("Get Number of Chats"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_average_chat_duration_time",
+            "GET",
+            "/api/v1/livechat/analytics/departments/average-chat-duration-time",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-departments-average-chat-duration-time",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Average Chat Duration"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_average_service_time",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/average-service-time",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-departments-average-service-time",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Average Service Time"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_average_waiting_time",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/average-waiting-time",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-departments-average-waiting-time",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Average Waiting Time"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_percentage_abandoned_chats",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/percentage-abandoned-chats",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Departments")
+        .summary("Get Average Chat Duration"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_average_service_time",
+            "GET",
+            "/api/v1/livechat/analytics/departments/average-service-time",
+        )
+        .operation_id("get-api-v1-livechat-analytics-departments-average-service-time")
+        .tag("Omnichannel Departments")
+        .summary("Get Average Service Time"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_average_waiting_time",
+            "GET",
+            "/api/v1/livechat/analytics/departments/average-waiting-time",
+        )
+        .operation_id("get-api-v1-livechat-analytics-departments-average-waiting-time")
+        .tag("Omnichannel Departments")
+        .summary("Get Average Waiting Time"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_percentage_abandoned_chats",
+            "GET",
+            "/api/v1/livechat/analytics/departments/percentage-abandoned-chats",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-departments-percentage-abandoned-chats",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Percentage of Abandoned Chats"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_total_abandoned_chats",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/total-abandoned-chats",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-departments-total-abandoned-chats",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Total Abandoned Chats"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_total_service_time",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/total-service-time",
-        operation_id: Some(
-            "get-api-v1-livechat-analytics-departments-total-service-time",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Total Service Time"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_departments_total_transferred_chats",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/departments/total-transferred-chats",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Departments")
+        .summary("Get Percentage of Abandoned Chats"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_total_abandoned_chats",
+            "GET",
+            "/api/v1/livechat/analytics/departments/total-abandoned-chats",
+        )
+        .operation_id("get-api-v1-livechat-analytics-departments-total-abandoned-chats")
+        .tag("Omnichannel Departments")
+        .summary("Get Total Abandoned Chats"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_total_service_time",
+            "GET",
+            "/api/v1/livechat/analytics/departments/total-service-time",
+        )
+        .operation_id("get-api-v1-livechat-analytics-departments-total-service-time")
+        .tag("Omnichannel Departments")
+        .summary("Get Total Service Time"),
+    OperationInfo::new(
+            "get_livechat_analytics_departments_total_transferred_chats",
+            "GET",
+            "/api/v1/livechat/analytics/departments/total-transferred-chats",
+        )
+        .operation_id(
             "get-api-v1-livechat-analytics-departments-total-transferred-chats",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Total Transferred Chats"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_analytics_overview",
-        method: "GET",
-        path: "/api/v1/livechat/analytics/overview",
-        operation_id: Some("get-api-v1-livechat-analytics-overview"),
-        tag: Some("Omnichannel Statistics"),
-        summary: Some("Get Analytics Overview"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_appearance",
-        method: "GET",
-        path: "/api/v1/livechat/appearance",
-        operation_id: Some("get-api-v1-livechat-appearance"),
-        tag: Some("Livechat Appearance"),
-        summary: Some("Get Livechat Appearance"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_appearance",
-        method: "POST",
-        path: "/api/v1/livechat/appearance",
-        operation_id: Some("post-api-v1-livechat-appearance"),
-        tag: Some("Livechat Appearance"),
-        summary: Some("Set Livechat Appearance"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_business_hour",
-        method: "GET",
-        path: "/api/v1/livechat/business-hour",
-        operation_id: Some("get-api-v1-livechat-business-hour"),
-        tag: Some("Omnichannel Business Hours"),
-        summary: Some("Get Default Business Hour"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_business_hours",
-        method: "GET",
-        path: "/api/v1/livechat/business-hours",
-        operation_id: Some("get-api-v1-livechat-business-hours"),
-        tag: Some("Omnichannel Business Hours"),
-        summary: Some("Get Business Hours"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_business_hours_remove",
-        method: "POST",
-        path: "/api/v1/livechat/business-hours.remove",
-        operation_id: Some("post-api-v1-livechat-business-hours.remove"),
-        tag: Some("Omnichannel Business Hours"),
-        summary: Some("Remove Business Hour"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_business_hours_save",
-        method: "POST",
-        path: "/api/v1/livechat/business-hours.save",
-        operation_id: Some("post-api-v1-livechat-business-hours.save"),
-        tag: Some("Omnichannel Business Hours"),
-        summary: Some("Create a Business Hour"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_config",
-        method: "GET",
-        path: "/api/v1/livechat/config",
-        operation_id: Some("get-api-v1-livechat-config"),
-        tag: Some("Livechat"),
-        summary: Some("Get Livechat Configurations"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_config_routing",
-        method: "GET",
-        path: "/api/v1/livechat/config/routing",
-        operation_id: Some("get-api-v1-livechat-config-routing"),
-        tag: Some("Livechat"),
-        summary: Some("Get Livechat Routing Configuration"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_custom_fields",
-        method: "GET",
-        path: "/api/v1/livechat/custom-fields",
-        operation_id: Some("get-api-v1-livechat-custom-fields"),
-        tag: Some("Omnichannel Custom Fields"),
-        summary: Some("Get Omnichannel Custom Fields"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_custom_fields_delete",
-        method: "POST",
-        path: "/api/v1/livechat/custom-fields.delete",
-        operation_id: Some("post-api-v1-livechat-custom-fields.delete"),
-        tag: Some("Omnichannel Custom Fields"),
-        summary: Some("Delete Omnichannel Custom Field"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_custom_fields_save",
-        method: "POST",
-        path: "/api/v1/livechat/custom-fields.save",
-        operation_id: Some("post-api-v1-livechat-custom-fields.save"),
-        tag: Some("Omnichannel Custom Fields"),
-        summary: Some("Create Omnichannel Custom Field"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_custom_fields_id",
-        method: "GET",
-        path: "/api/v1/livechat/custom-fields/{_id}",
-        operation_id: Some("get-api-v1-livechat-custom-fields-_id"),
-        tag: Some("Omnichannel Custom Fields"),
-        summary: Some("Get Custom Field Information"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_custom_field",
-        method: "POST",
-        path: "/api/v1/livechat/custom.field",
-        operation_id: Some("post-api-v1-livechat-custom.field"),
-        tag: Some("Omnichannel Custom Fields"),
-        summary: Some("Send Custom Field Value"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_custom_fields",
-        method: "POST",
-        path: "/api/v1/livechat/custom.fields",
-        operation_id: Some("post-api-v1-livechat-custom.fields"),
-        tag: Some("Omnichannel Custom Fields"),
-        summary: Some("Send Array of Custom Field Values"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_department",
-        method: "GET",
-        path: "/api/v1/livechat/department",
-        operation_id: Some("get-api-v1-livechat-department"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get List of Departments"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_department",
-        method: "POST",
-        path: "/api/v1/livechat/department",
-        operation_id: Some("post-api-v1-livechat-department"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Register New Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_department_autocomplete",
-        method: "GET",
-        path: "/api/v1/livechat/department.autocomplete",
-        operation_id: Some("get-api-v1-livechat-department.autocomplete"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Autocomplete Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_department_list_by_ids",
-        method: "GET",
-        path: "/api/v1/livechat/department.listByIds",
-        operation_id: Some("get-api-v1-livechat-department.listByIds"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Departments by ID"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_department_archive_id",
-        method: "POST",
-        path: "/api/v1/livechat/department/archive/{_id}",
-        operation_id: Some("post-api-v1-livechat-department-archive-_id"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Archive a Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_department_is_department_creation_available",
-        method: "GET",
-        path: "/api/v1/livechat/department/isDepartmentCreationAvailable",
-        operation_id: Some(
-            "get-api-v1-livechat-department-isDepartmentCreationAvailable",
-        ),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Check Department Creation"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_department_unarchive_id",
-        method: "POST",
-        path: "/api/v1/livechat/department/unarchive/{_id}",
-        operation_id: Some("post-api-v1-livechat-department-unarchive-_id"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Unarchive a Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_department_id",
-        method: "GET",
-        path: "/api/v1/livechat/department/{_id}",
-        operation_id: Some("get-api-v1-livechat-department-:_id"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Department Information"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "put_livechat_department_id",
-        method: "PUT",
-        path: "/api/v1/livechat/department/{_id}",
-        operation_id: Some("put-api-v1-livechat-department-_id"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Update Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_department_id",
-        method: "DELETE",
-        path: "/api/v1/livechat/department/{_id}",
-        operation_id: Some("delete-api-v1-livechat-department-_id"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Remove Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_department_id_agents",
-        method: "GET",
-        path: "/api/v1/livechat/department/{_id}/agents",
-        operation_id: Some("get-api-v1-livechat-department-:_id-agents"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Agents of Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_department_id_agents",
-        method: "POST",
-        path: "/api/v1/livechat/department/{_id}/agents",
-        operation_id: Some("post-api-v1-livechat-department-_id-agents"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Update Agents of Department"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_departments_archived",
-        method: "GET",
-        path: "/api/v1/livechat/departments/archived",
-        operation_id: Some("get-api-v1-livechat-departments-archived"),
-        tag: Some("Omnichannel Departments"),
-        summary: Some("Get Archived Departments"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_inquiries_get_one",
-        method: "GET",
-        path: "/api/v1/livechat/inquiries.getOne",
-        operation_id: Some("get-api-v1-livechat-inquiries.getOne"),
-        tag: Some("Omnichannel Inquiries"),
-        summary: Some("Get Inquiry by Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_inquiries_list",
-        method: "GET",
-        path: "/api/v1/livechat/inquiries.list",
-        operation_id: Some("get-api-v1-livechat-inquiries.list"),
-        tag: Some("Omnichannel Inquiries"),
-        summary: Some("Get Inquiries List"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_inquiries_queued_for_user",
-        method: "GET",
-        path: "/api/v1/livechat/inquiries.queuedForUser",
-        operation_id: Some("get-api-v1-livechat-inquiries.queuedForUser"),
-        tag: Some("Omnichannel Inquiries"),
-        summary: Some("List Queued User Inquiries"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_inquiries_return_as_inquiry",
-        method: "POST",
-        path: "/api/v1/livechat/inquiries.returnAsInquiry",
-        operation_id: Some("post-api-v1-livechat-inquiries.returnAsInquiry"),
-        tag: Some("Omnichannel Inquiries"),
-        summary: Some("Move Chat to Inquiry"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_inquiries_take",
-        method: "POST",
-        path: "/api/v1/livechat/inquiries.take",
-        operation_id: Some("post-api-v1-livechat-inquiries.take"),
-        tag: Some("Omnichannel Inquiries"),
-        summary: Some("Take Inquiry"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "put_livechat_inquiry_set_sla",
-        method: "PUT",
-        path: "/api/v1/livechat/inquiry.setSLA",
-        operation_id: Some("put-api-v1-livechat-inquiry.setSLA"),
-        tag: Some("Omnichannel Inquiries"),
-        summary: Some("Set SLA Policy to Inquiry"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_integrations_settings",
-        method: "GET",
-        path: "/api/v1/livechat/integrations.settings",
-        operation_id: Some("get-api-v1-livechat-integrations.settings"),
-        tag: Some("Livechat"),
-        summary: Some("Get Livechat Integrations"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_livechat_analytics_dashboards_charts_data",
-        method: "GET",
-        path: "/api/v1/livechat/livechat/analytics/dashboards/charts-data",
-        operation_id: Some(
-            "get-api-v1-livechat-livechat-analytics-dashboards-charts-data",
-        ),
-        tag: Some("Omnichannel Dashboards"),
-        summary: Some("Get Analytics Chart Data"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_message",
-        method: "POST",
-        path: "/api/v1/livechat/message",
-        operation_id: Some("post-api-v1-livechat-message"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Send New Livechat Message"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_message_id",
-        method: "GET",
-        path: "/api/v1/livechat/message/{_id}",
-        operation_id: Some("get-api-v1-livechat-message-_id"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Get a Livechat Message"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "put_livechat_message_id",
-        method: "PUT",
-        path: "/api/v1/livechat/message/{_id}",
-        operation_id: Some("put-api-v1-livechat-message-_id"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Update Livechat Message"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_message_id",
-        method: "DELETE",
-        path: "/api/v1/livechat/message/{_id}",
-        operation_id: Some("delete-api-v1-livechat-message-_id"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Delete Livechat Message"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_messages",
-        method: "POST",
-        path: "/api/v1/livechat/messages",
-        operation_id: Some("post-api-v1-livechat-messages"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Send Array of Messages"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_messages_history_rid",
-        method: "GET",
-        path: "/api/v1/livechat/messages.history/{rid}",
-        operation_id: Some("get-api-v1-livechat-messages.history-rid"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Get Livechat Message History"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_rid_messages",
-        method: "GET",
-        path: "/api/v1/livechat/messages/{rid}",
-        operation_id: Some("get-api-v1-livechat-:rid-messages"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Get Livechat Messages"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_monitors",
-        method: "GET",
-        path: "/api/v1/livechat/monitors",
-        operation_id: Some("get-api-v1-livechat-monitors"),
-        tag: Some("Omnichannel Monitors"),
-        summary: Some("Get List of Monitors"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_monitors_create",
-        method: "POST",
-        path: "/api/v1/livechat/monitors.create",
-        operation_id: Some("post-api-v1-livechat-monitors.create"),
-        tag: Some("Omnichannel Monitors"),
-        summary: Some("Create a Monitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_monitors_delete",
-        method: "POST",
-        path: "/api/v1/livechat/monitors.delete",
-        operation_id: Some("post-api-v1-livechat-monitors.delete"),
-        tag: Some("Omnichannel Monitors"),
-        summary: Some("Delete a Monitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_monitors_username",
-        method: "GET",
-        path: "/api/v1/livechat/monitors/{username}",
-        operation_id: Some("get-api-v1-livechat-monitors-username"),
-        tag: Some("Omnichannel Monitors"),
-        summary: Some("Get a Monitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_offline_message",
-        method: "POST",
-        path: "/api/v1/livechat/offline.message",
-        operation_id: Some("post-api-v1-livechat-offline.message"),
-        tag: Some("Livechat Messages"),
-        summary: Some("Send Offline Livechat Message"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_page_visited",
-        method: "POST",
-        path: "/api/v1/livechat/page.visited",
-        operation_id: Some("post-api-v1-livechat-page.visited"),
-        tag: Some("Livechat Page Visited"),
-        summary: Some("Send Visitor Navigation History"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_priorities",
-        method: "GET",
-        path: "/api/v1/livechat/priorities",
-        operation_id: Some("get-api-v1-livechat-priorities"),
-        tag: Some("Omnichannel Priorities"),
-        summary: Some("Get List of Priorities"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_priorities_reset",
-        method: "GET",
-        path: "/api/v1/livechat/priorities.reset",
-        operation_id: Some("get-api-v1-livechat-priorities.reset"),
-        tag: Some("Omnichannel Priorities"),
-        summary: Some("Check Priority Reset"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_priorities_reset",
-        method: "POST",
-        path: "/api/v1/livechat/priorities.reset",
-        operation_id: Some("post-livechat-priorities.reset"),
-        tag: Some("Omnichannel Priorities"),
-        summary: Some("Reset Priorities"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_priorities_priority_id",
-        method: "GET",
-        path: "/api/v1/livechat/priorities/{priorityId}",
-        operation_id: Some("get-api-v1-livechat-priorities-priorityId"),
-        tag: Some("Omnichannel Priorities"),
-        summary: Some("Get a Priority"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "put_livechat_priorities_priority_id",
-        method: "PUT",
-        path: "/api/v1/livechat/priorities/{priorityId}",
-        operation_id: Some("put-api-v1-livechat-priorities-priorityId"),
-        tag: Some("Omnichannel Priorities"),
-        summary: Some("Update Priority"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_queue",
-        method: "GET",
-        path: "/api/v1/livechat/queue",
-        operation_id: Some("get-api-v1-livechat-queue"),
-        tag: Some("Livechat"),
-        summary: Some("Get Livechat Queue"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_room",
-        method: "GET",
-        path: "/api/v1/livechat/room",
-        operation_id: Some("get-api-v1-livechat-room"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Get or Create Omnichannel Rooms"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_close",
-        method: "POST",
-        path: "/api/v1/livechat/room.close",
-        operation_id: Some("post-api-v1-livechat-room.close"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Close Omnichannel Room by Visitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_close_by_user",
-        method: "POST",
-        path: "/api/v1/livechat/room.closeByUser",
-        operation_id: Some("post-api-v1-livechat-room.closeByUser"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Close Omnichannel Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_forward",
-        method: "POST",
-        path: "/api/v1/livechat/room.forward",
-        operation_id: Some("post-api-v1-livechat-room.forward"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Forward Omnichannel Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_room_join",
-        method: "GET",
-        path: "/api/v1/livechat/room.join",
-        operation_id: Some("get-api-v1-livechat-room.join"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Join Omnichannel Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_on_hold",
-        method: "POST",
-        path: "/api/v1/livechat/room.onHold",
-        operation_id: Some("post-api-v1-livechat-room.onHold"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Put Omnichannel Room on Hold"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_resume_on_hold",
-        method: "POST",
-        path: "/api/v1/livechat/room.resumeOnHold",
-        operation_id: Some("post-api-v1-livechat-room.resumeOnHold"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Resume Room On-Hold"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_save_info",
-        method: "POST",
-        path: "/api/v1/livechat/room.saveInfo",
-        operation_id: Some("post-api-v1-livechat-room.saveInfo"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Update Omnichannel Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_survey",
-        method: "POST",
-        path: "/api/v1/livechat/room.survey",
-        operation_id: Some("post-api-v1-livechat-room.survey"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Survey Omnichannel Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_room_rid_priority",
-        method: "POST",
-        path: "/api/v1/livechat/room/{rid}/priority",
-        operation_id: Some("post-api-v1-livechat-room-rid-priority"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Set Omnichannel Room Priority"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_room_rid_priority",
-        method: "DELETE",
-        path: "/api/v1/livechat/room/{rid}/priority",
-        operation_id: Some("delete-api-v1-livechat-room-rid-priority"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Remove Omnichannel Room Priority"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_rooms",
-        method: "GET",
-        path: "/api/v1/livechat/rooms",
-        operation_id: Some("get-api-v1-livechat-rooms"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Get List of Omnichannel Rooms"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_rooms_delete",
-        method: "POST",
-        path: "/api/v1/livechat/rooms.delete",
-        operation_id: Some("post-api-v1-livechat-rooms.delete"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Remove a Closed Omnichannel Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_rooms_remove_all_closed_rooms",
-        method: "POST",
-        path: "/api/v1/livechat/rooms.removeAllClosedRooms",
-        operation_id: Some("post-api-v1-livechat-rooms.removeAllClosedRooms"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Remove Closed Omnichannel Rooms"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_rooms_filters",
-        method: "GET",
-        path: "/api/v1/livechat/rooms/filters",
-        operation_id: Some("get-api-v1-livechat-rooms-filters"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("View Omnichannel Room Sources"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_sla",
-        method: "GET",
-        path: "/api/v1/livechat/sla",
-        operation_id: Some("get-api-v1-livechat-sla"),
-        tag: Some("SLA Policies"),
-        summary: Some("Get List of SLA Policies"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_sla",
-        method: "POST",
-        path: "/api/v1/livechat/sla",
-        operation_id: Some("post-api-v1-livechat-sla"),
-        tag: Some("SLA Policies"),
-        summary: Some("Create SLA Policy"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_sla_sla_id",
-        method: "GET",
-        path: "/api/v1/livechat/sla/{slaId}",
-        operation_id: Some("get-api-v1-livechat-sla-slaId"),
-        tag: Some("SLA Policies"),
-        summary: Some("Get an SLA"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "put_livechat_sla_sla_id",
-        method: "PUT",
-        path: "/api/v1/livechat/sla/{slaId}",
-        operation_id: Some("put-api-v1-livechat-sla-slaId"),
-        tag: Some("SLA Policies"),
-        summary: Some("Update an SLA"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_sla_sla_id",
-        method: "DELETE",
-        path: "/api/v1/livechat/sla/{slaId}",
-        operation_id: Some("delete-api-v1-livechat-sla-slaId"),
-        tag: Some("SLA Policies"),
-        summary: Some("Delete an SLA"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_sms_incoming_service",
-        method: "POST",
-        path: "/api/v1/livechat/sms-incoming/{service}",
-        operation_id: Some("post-api-v1-livechat-sms-incoming-service"),
-        tag: Some("Livechat"),
-        summary: Some("Livechat SMS Incoming (Twilio)"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_tags",
-        method: "GET",
-        path: "/api/v1/livechat/tags",
-        operation_id: Some("get-api-v1-livechat-tags"),
-        tag: Some("Omnichannel Tags"),
-        summary: Some("Get List of Tags"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_tags_delete",
-        method: "POST",
-        path: "/api/v1/livechat/tags.delete",
-        operation_id: Some("post-api-v1-livechat-tags.delete"),
-        tag: Some("Omnichannel Tags"),
-        summary: Some("Delete a tag"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_tags_save",
-        method: "POST",
-        path: "/api/v1/livechat/tags.save",
-        operation_id: Some("post-api-v1-livechat-tags.save"),
-        tag: Some("Omnichannel Tags"),
-        summary: Some("Create a Tag"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_tags_tag_id",
-        method: "GET",
-        path: "/api/v1/livechat/tags/{tagId}",
-        operation_id: Some("get-api-v1-livechat-tags-tagId"),
-        tag: Some("Omnichannel Tags"),
-        summary: Some("Get a Tag"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_transcript",
-        method: "POST",
-        path: "/api/v1/livechat/transcript",
-        operation_id: Some("post-api-v1-livechat-transcript"),
-        tag: Some("Omnichannel Transcript"),
-        summary: Some("Request Omnichannel Transcript"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_transcript_rid",
-        method: "POST",
-        path: "/api/v1/livechat/transcript/{rid}",
-        operation_id: Some("post-api-v1-livechat-transcript-:rid"),
-        tag: Some("Omnichannel Transcript"),
-        summary: Some("Send Omnichannel Transcript"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_transcript_rid",
-        method: "DELETE",
-        path: "/api/v1/livechat/transcript/{rid}",
-        operation_id: Some("delete-api-v1-livechat-transcript-rid"),
-        tag: Some("Omnichannel Transcript"),
-        summary: Some("Delete Omnichannel Transcript"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_transfer_history_rid",
-        method: "GET",
-        path: "/api/v1/livechat/transfer.history/{rid}",
-        operation_id: Some("get-api-v1-livechat-transfer.history-:rid"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Get Department Transfer History"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_triggers",
-        method: "GET",
-        path: "/api/v1/livechat/triggers",
-        operation_id: Some("get-api-v1-livechat-triggers"),
-        tag: Some("Livechat Triggers"),
-        summary: Some("Get List of Livechat Triggers"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_triggers",
-        method: "POST",
-        path: "/api/v1/livechat/triggers",
-        operation_id: Some("post-api-v1-livechat-triggers"),
-        tag: Some("Livechat Triggers"),
-        summary: Some("Create or Update Livechat Triggers"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_triggers_external_service_test",
-        method: "POST",
-        path: "/api/v1/livechat/triggers/external-service/test",
-        operation_id: Some("post-api-v1-livechat-triggers-external-service-test"),
-        tag: Some("Livechat Triggers"),
-        summary: Some("Test Trigger with External Service"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_triggers_id",
-        method: "GET",
-        path: "/api/v1/livechat/triggers/{_id}",
-        operation_id: Some("get-api-v1-livechat-triggers-_id"),
-        tag: Some("Livechat Triggers"),
-        summary: Some("Get Livechat Trigger"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_triggers_id",
-        method: "DELETE",
-        path: "/api/v1/livechat/triggers/{_id}",
-        operation_id: Some("delete-api-v1-livechat-triggers-_id"),
-        tag: Some("Livechat Triggers"),
-        summary: Some("Delete a trigger"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_units",
-        method: "GET",
-        path: "/api/v1/livechat/units",
-        operation_id: Some("get-api-v1-livechat-units"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Get List of Units"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_units",
-        method: "POST",
-        path: "/api/v1/livechat/units",
-        operation_id: Some("post-api-v1-livechat-units"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Create Unit"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_units_unit_id",
-        method: "GET",
-        path: "/api/v1/livechat/units/{id}",
-        operation_id: Some("get-api-v1-livechat-units-unitId"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Get a Unit"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_units_id",
-        method: "POST",
-        path: "/api/v1/livechat/units/{id}",
-        operation_id: Some("post-api-v1-livechat-units-id"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Update Unit"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_units_id",
-        method: "DELETE",
-        path: "/api/v1/livechat/units/{id}",
-        operation_id: Some("delete-api-v1-livechat-units-id"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Delete a Unit"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_units_unit_id_departments",
-        method: "GET",
-        path: "/api/v1/livechat/units/{unitId}/departments",
-        operation_id: Some("get-api-v1-livechat-units-unitId-departments"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Get Departments by Unit ID"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_units_unit_id_departments_available",
-        method: "GET",
-        path: "/api/v1/livechat/units/{unitId}/departments/available",
-        operation_id: Some("get-api-v1-livechat-units-unitId-departments-available"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Get Available Departments by Unit Id"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_units_unit_id_monitors",
-        method: "GET",
-        path: "/api/v1/livechat/units/{unitId}/monitors",
-        operation_id: Some("get-api-v1-livechat-units-unitId-monitors"),
-        tag: Some("Omnichannel Units"),
-        summary: Some("Get List of Unit Monitors"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_upload",
-        method: "POST",
-        path: "/api/v1/livechat/upload/{rid}",
-        operation_id: Some("post-api-v1-livechat-upload"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Upload Files to Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_users_type",
-        method: "GET",
-        path: "/api/v1/livechat/users/{type}",
-        operation_id: Some("get-api-v1-livechat-users-type"),
-        tag: Some("Omnichannel Users"),
-        summary: Some("Get List of Agents or Managers"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_users_type",
-        method: "POST",
-        path: "/api/v1/livechat/users/{type}",
-        operation_id: Some("post-api-v1-livechat-users-:type"),
-        tag: Some("Omnichannel Users"),
-        summary: Some("Register New Agent or Manager"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_users_type_id",
-        method: "GET",
-        path: "/api/v1/livechat/users/{type}/{_id}",
-        operation_id: Some("get-api-v1-livechat-users-type-_id"),
-        tag: Some("Omnichannel Users"),
-        summary: Some("Get Agent or Manager Information"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_users_type_id",
-        method: "DELETE",
-        path: "/api/v1/livechat/users/{type}/{_id}",
-        operation_id: Some("delete-api-v1-livechat-users-type-_id"),
-        tag: Some("Omnichannel Users"),
-        summary: Some("Remove Agent or Manager"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_visitor",
-        method: "POST",
-        path: "/api/v1/livechat/visitor",
-        operation_id: Some("post-api-v1-livechat-visitor"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Register Livechat Visitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_visitor_department_transfer",
-        method: "POST",
-        path: "/api/v1/livechat/visitor/department.transfer",
-        operation_id: Some("post-api-v1-livechat-visitor-department.transfer"),
-        tag: Some("Omnichannel Rooms"),
-        summary: Some("Visitor Transfer Room"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitor_token",
-        method: "GET",
-        path: "/api/v1/livechat/visitor/{token}",
-        operation_id: Some("get-api-v1-livechat-visitor-token"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Get Visitor Information"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "delete_livechat_visitor_token",
-        method: "DELETE",
-        path: "/api/v1/livechat/visitor/{token}",
-        operation_id: Some("delete-api-v1-livechat-visitor-token"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Delete Visitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitor_token_room",
-        method: "GET",
-        path: "/api/v1/livechat/visitor/{token}/room",
-        operation_id: Some("get-api-v1-livechat-visitor-token-room"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Get Open Conversation of a Visitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitors_autocomplete",
-        method: "GET",
-        path: "/api/v1/livechat/visitors.autocomplete",
-        operation_id: Some("get-api-v1-livechat-visitors.autocomplete"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Autocomplete Visitors"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id",
-        method: "GET",
-        path: "/api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Departments")
+        .summary("Get Total Transferred Chats"),
+    OperationInfo::new(
+            "get_livechat_analytics_overview",
+            "GET",
+            "/api/v1/livechat/analytics/overview",
+        )
+        .operation_id("get-api-v1-livechat-analytics-overview")
+        .tag("Omnichannel Statistics")
+        .summary("Get Analytics Overview"),
+    OperationInfo::new("get_livechat_appearance", "GET", "/api/v1/livechat/appearance")
+        .operation_id("get-api-v1-livechat-appearance")
+        .tag("Livechat Appearance")
+        .summary("Get Livechat Appearance"),
+    OperationInfo::new("post_livechat_appearance", "POST", "/api/v1/livechat/appearance")
+        .operation_id("post-api-v1-livechat-appearance")
+        .tag("Livechat Appearance")
+        .summary("Set Livechat Appearance"),
+    OperationInfo::new(
+            "get_livechat_business_hour",
+            "GET",
+            "/api/v1/livechat/business-hour",
+        )
+        .operation_id("get-api-v1-livechat-business-hour")
+        .tag("Omnichannel Business Hours")
+        .summary("Get Default Business Hour"),
+    OperationInfo::new(
+            "get_livechat_business_hours",
+            "GET",
+            "/api/v1/livechat/business-hours",
+        )
+        .operation_id("get-api-v1-livechat-business-hours")
+        .tag("Omnichannel Business Hours")
+        .summary("Get Business Hours"),
+    OperationInfo::new(
+            "post_livechat_business_hours_remove",
+            "POST",
+            "/api/v1/livechat/business-hours.remove",
+        )
+        .operation_id("post-api-v1-livechat-business-hours.remove")
+        .tag("Omnichannel Business Hours")
+        .summary("Remove Business Hour"),
+    OperationInfo::new(
+            "post_livechat_business_hours_save",
+            "POST",
+            "/api/v1/livechat/business-hours.save",
+        )
+        .operation_id("post-api-v1-livechat-business-hours.save")
+        .tag("Omnichannel Business Hours")
+        .summary("Create a Business Hour"),
+    OperationInfo::new("get_livechat_config", "GET", "/api/v1/livechat/config")
+        .operation_id("get-api-v1-livechat-config")
+        .tag("Livechat")
+        .summary("Get Livechat Configurations"),
+    OperationInfo::new(
+            "get_livechat_config_routing",
+            "GET",
+            "/api/v1/livechat/config/routing",
+        )
+        .operation_id("get-api-v1-livechat-config-routing")
+        .tag("Livechat")
+        .summary("Get Livechat Routing Configuration"),
+    OperationInfo::new(
+            "get_livechat_custom_fields",
+            "GET",
+            "/api/v1/livechat/custom-fields",
+        )
+        .operation_id("get-api-v1-livechat-custom-fields")
+        .tag("Omnichannel Custom Fields")
+        .summary("Get Omnichannel Custom Fields"),
+    OperationInfo::new(
+            "post_livechat_custom_fields_delete",
+            "POST",
+            "/api/v1/livechat/custom-fields.delete",
+        )
+        .operation_id("post-api-v1-livechat-custom-fields.delete")
+        .tag("Omnichannel Custom Fields")
+        .summary("Delete Omnichannel Custom Field"),
+    OperationInfo::new(
+            "post_livechat_custom_fields_save",
+            "POST",
+            "/api/v1/livechat/custom-fields.save",
+        )
+        .operation_id("post-api-v1-livechat-custom-fields.save")
+        .tag("Omnichannel Custom Fields")
+        .summary("Create Omnichannel Custom Field"),
+    OperationInfo::new(
+            "get_livechat_custom_fields_id",
+            "GET",
+            "/api/v1/livechat/custom-fields/{_id}",
+        )
+        .operation_id("get-api-v1-livechat-custom-fields-_id")
+        .tag("Omnichannel Custom Fields")
+        .summary("Get Custom Field Information"),
+    OperationInfo::new(
+            "post_livechat_custom_field",
+            "POST",
+            "/api/v1/livechat/custom.field",
+        )
+        .operation_id("post-api-v1-livechat-custom.field")
+        .tag("Omnichannel Custom Fields")
+        .summary("Send Custom Field Value"),
+    OperationInfo::new(
+            "post_livechat_custom_fields",
+            "POST",
+            "/api/v1/livechat/custom.fields",
+        )
+        .operation_id("post-api-v1-livechat-custom.fields")
+        .tag("Omnichannel Custom Fields")
+        .summary("Send Array of Custom Field Values"),
+    OperationInfo::new("get_livechat_department", "GET", "/api/v1/livechat/department")
+        .operation_id("get-api-v1-livechat-department")
+        .tag("Omnichannel Departments")
+        .summary("Get List of Departments"),
+    OperationInfo::new("post_livechat_department", "POST", "/api/v1/livechat/department")
+        .operation_id("post-api-v1-livechat-department")
+        .tag("Omnichannel Departments")
+        .summary("Register New Department"),
+    OperationInfo::new(
+            "get_livechat_department_autocomplete",
+            "GET",
+            "/api/v1/livechat/department.autocomplete",
+        )
+        .operation_id("get-api-v1-livechat-department.autocomplete")
+        .tag("Omnichannel Departments")
+        .summary("Autocomplete Department"),
+    OperationInfo::new(
+            "get_livechat_department_list_by_ids",
+            "GET",
+            "/api/v1/livechat/department.listByIds",
+        )
+        .operation_id("get-api-v1-livechat-department.listByIds")
+        .tag("Omnichannel Departments")
+        .summary("Get Departments by ID"),
+    OperationInfo::new(
+            "post_livechat_department_archive_id",
+            "POST",
+            "/api/v1/livechat/department/archive/{_id}",
+        )
+        .operation_id("post-api-v1-livechat-department-archive-_id")
+        .tag("Omnichannel Departments")
+        .summary("Archive a Department"),
+    OperationInfo::new(
+            "get_livechat_department_is_department_creation_available",
+            "GET",
+            "/api/v1/livechat/department/isDepartmentCreationAvailable",
+        )
+        .operation_id("get-api-v1-livechat-department-isDepartmentCreationAvailable")
+        .tag("Omnichannel Departments")
+        .summary("Check Department Creation"),
+    OperationInfo::new(
+            "post_livechat_department_unarchive_id",
+            "POST",
+            "/api/v1/livechat/department/unarchive/{_id}",
+        )
+        .operation_id("post-api-v1-livechat-department-unarchive-_id")
+        .tag("Omnichannel Departments")
+        .summary("Unarchive a Department"),
+    OperationInfo::new(
+            "get_livechat_department_id",
+            "GET",
+            "/api/v1/livechat/department/{_id}",
+        )
+        .operation_id("get-api-v1-livechat-department-:_id")
+        .tag("Omnichannel Departments")
+        .summary("Get Department Information"),
+    OperationInfo::new(
+            "put_livechat_department_id",
+            "PUT",
+            "/api/v1/livechat/department/{_id}",
+        )
+        .operation_id("put-api-v1-livechat-department-_id")
+        .tag("Omnichannel Departments")
+        .summary("Update Department"),
+    OperationInfo::new(
+            "delete_livechat_department_id",
+            "DELETE",
+            "/api/v1/livechat/department/{_id}",
+        )
+        .operation_id("delete-api-v1-livechat-department-_id")
+        .tag("Omnichannel Departments")
+        .summary("Remove Department"),
+    OperationInfo::new(
+            "get_livechat_department_id_agents",
+            "GET",
+            "/api/v1/livechat/department/{_id}/agents",
+        )
+        .operation_id("get-api-v1-livechat-department-:_id-agents")
+        .tag("Omnichannel Departments")
+        .summary("Get Agents of Department"),
+    OperationInfo::new(
+            "post_livechat_department_id_agents",
+            "POST",
+            "/api/v1/livechat/department/{_id}/agents",
+        )
+        .operation_id("post-api-v1-livechat-department-_id-agents")
+        .tag("Omnichannel Departments")
+        .summary("Update Agents of Department"),
+    OperationInfo::new(
+            "get_livechat_departments_archived",
+            "GET",
+            "/api/v1/livechat/departments/archived",
+        )
+        .operation_id("get-api-v1-livechat-departments-archived")
+        .tag("Omnichannel Departments")
+        .summary("Get Archived Departments"),
+    OperationInfo::new(
+            "get_livechat_inquiries_get_one",
+            "GET",
+            "/api/v1/livechat/inquiries.getOne",
+        )
+        .operation_id("get-api-v1-livechat-inquiries.getOne")
+        .tag("Omnichannel Inquiries")
+        .summary("Get Inquiry by Room"),
+    OperationInfo::new(
+            "get_livechat_inquiries_list",
+            "GET",
+            "/api/v1/livechat/inquiries.list",
+        )
+        .operation_id("get-api-v1-livechat-inquiries.list")
+        .tag("Omnichannel Inquiries")
+        .summary("Get Inquiries List"),
+    OperationInfo::new(
+            "get_livechat_inquiries_queued_for_user",
+            "GET",
+            "/api/v1/livechat/inquiries.queuedForUser",
+        )
+        .operation_id("get-api-v1-livechat-inquiries.queuedForUser")
+        .tag("Omnichannel Inquiries")
+        .summary("List Queued User Inquiries"),
+    OperationInfo::new(
+            "post_livechat_inquiries_return_as_inquiry",
+            "POST",
+            "/api/v1/livechat/inquiries.returnAsInquiry",
+        )
+        .operation_id("post-api-v1-livechat-inquiries.returnAsInquiry")
+        .tag("Omnichannel Inquiries")
+        .summary("Move Chat to Inquiry"),
+    OperationInfo::new(
+            "post_livechat_inquiries_take",
+            "POST",
+            "/api/v1/livechat/inquiries.take",
+        )
+        .operation_id("post-api-v1-livechat-inquiries.take")
+        .tag("Omnichannel Inquiries")
+        .summary("Take Inquiry"),
+    OperationInfo::new(
+            "put_livechat_inquiry_set_sla",
+            "PUT",
+            "/api/v1/livechat/inquiry.setSLA",
+        )
+        .operation_id("put-api-v1-livechat-inquiry.setSLA")
+        .tag("Omnichannel Inquiries")
+        .summary("Set SLA Policy to Inquiry"),
+    OperationInfo::new(
+            "get_livechat_integrations_settings",
+            "GET",
+            "/api/v1/livechat/integrations.settings",
+        )
+        .operation_id("get-api-v1-livechat-integrations.settings")
+        .tag("Livechat")
+        .summary("Get Livechat Integrations"),
+    OperationInfo::new(
+            "get_livechat_livechat_analytics_dashboards_charts_data",
+            "GET",
+            "/api/v1/livechat/livechat/analytics/dashboards/charts-data",
+        )
+        .operation_id("get-api-v1-livechat-livechat-analytics-dashboards-charts-data")
+        .tag("Omnichannel Dashboards")
+        .summary("Get Analytics Chart Data"),
+    OperationInfo::new("post_livechat_message", "POST", "/api/v1/livechat/message")
+        .operation_id("post-api-v1-livechat-message")
+        .tag("Livechat Messages")
+        .summary("Send New Livechat Message"),
+    OperationInfo::new(
+            "get_livechat_message_id",
+            "GET",
+            "/api/v1/livechat/message/{_id}",
+        )
+        .operation_id("get-api-v1-livechat-message-_id")
+        .tag("Livechat Messages")
+        .summary("Get a Livechat Message"),
+    OperationInfo::new(
+            "put_livechat_message_id",
+            "PUT",
+            "/api/v1/livechat/message/{_id}",
+        )
+        .operation_id("put-api-v1-livechat-message-_id")
+        .tag("Livechat Messages")
+        .summary("Update Livechat Message"),
+    OperationInfo::new(
+            "delete_livechat_message_id",
+            "DELETE",
+            "/api/v1/livechat/message/{_id}",
+        )
+        .operation_id("delete-api-v1-livechat-message-_id")
+        .tag("Livechat Messages")
+        .summary("Delete Livechat Message"),
+    OperationInfo::new("post_livechat_messages", "POST", "/api/v1/livechat/messages")
+        .operation_id("post-api-v1-livechat-messages")
+        .tag("Livechat Messages")
+        .summary("Send Array of Messages"),
+    OperationInfo::new(
+            "get_livechat_messages_history_rid",
+            "GET",
+            "/api/v1/livechat/messages.history/{rid}",
+        )
+        .operation_id("get-api-v1-livechat-messages.history-rid")
+        .tag("Livechat Messages")
+        .summary("Get Livechat Message History"),
+    OperationInfo::new(
+            "get_livechat_rid_messages",
+            "GET",
+            "/api/v1/livechat/messages/{rid}",
+        )
+        .operation_id("get-api-v1-livechat-:rid-messages")
+        .tag("Livechat Messages")
+        .summary("Get Livechat Messages"),
+    OperationInfo::new("get_livechat_monitors", "GET", "/api/v1/livechat/monitors")
+        .operation_id("get-api-v1-livechat-monitors")
+        .tag("Omnichannel Monitors")
+        .summary("Get List of Monitors"),
+    OperationInfo::new(
+            "post_livechat_monitors_create",
+            "POST",
+            "/api/v1/livechat/monitors.create",
+        )
+        .operation_id("post-api-v1-livechat-monitors.create")
+        .tag("Omnichannel Monitors")
+        .summary("Create a Monitor"),
+    OperationInfo::new(
+            "post_livechat_monitors_delete",
+            "POST",
+            "/api/v1/livechat/monitors.delete",
+        )
+        .operation_id("post-api-v1-livechat-monitors.delete")
+        .tag("Omnichannel Monitors")
+        .summary("Delete a Monitor"),
+    OperationInfo::new(
+            "get_livechat_monitors_username",
+            "GET",
+            "/api/v1/livechat/monitors/{username}",
+        )
+        .operation_id("get-api-v1-livechat-monitors-username")
+        .tag("Omnichannel Monitors")
+        .summary("Get a Monitor"),
+    OperationInfo::new(
+            "post_livechat_offline_message",
+            "POST",
+            "/api/v1/livechat/offline.message",
+        )
+        .operation_id("post-api-v1-livechat-offline.message")
+        .tag("Livechat Messages")
+        .summary("Send Offline Livechat Message"),
+    OperationInfo::new(
+            "post_livechat_page_visited",
+            "POST",
+            "/api/v1/livechat/page.visited",
+        )
+        .operation_id("post-api-v1-livechat-page.visited")
+        .tag("Livechat Page Visited")
+        .summary("Send Visitor Navigation History"),
+    OperationInfo::new("get_livechat_priorities", "GET", "/api/v1/livechat/priorities")
+        .operation_id("get-api-v1-livechat-priorities")
+        .tag("Omnichannel Priorities")
+        .summary("Get List of Priorities"),
+    OperationInfo::new(
+            "get_livechat_priorities_reset",
+            "GET",
+            "/api/v1/livechat/priorities.reset",
+        )
+        .operation_id("get-api-v1-livechat-priorities.reset")
+        .tag("Omnichannel Priorities")
+        .summary("Check Priority Reset"),
+    OperationInfo::new(
+            "post_livechat_priorities_reset",
+            "POST",
+            "/api/v1/livechat/priorities.reset",
+        )
+        .operation_id("post-livechat-priorities.reset")
+        .tag("Omnichannel Priorities")
+        .summary("Reset Priorities"),
+    OperationInfo::new(
+            "get_livechat_priorities_priority_id",
+            "GET",
+            "/api/v1/livechat/priorities/{priorityId}",
+        )
+        .operation_id("get-api-v1-livechat-priorities-priorityId")
+        .tag("Omnichannel Priorities")
+        .summary("Get a Priority"),
+    OperationInfo::new(
+            "put_livechat_priorities_priority_id",
+            "PUT",
+            "/api/v1/livechat/priorities/{priorityId}",
+        )
+        .operation_id("put-api-v1-livechat-priorities-priorityId")
+        .tag("Omnichannel Priorities")
+        .summary("Update Priority"),
+    OperationInfo::new("get_livechat_queue", "GET", "/api/v1/livechat/queue")
+        .operation_id("get-api-v1-livechat-queue")
+        .tag("Livechat")
+        .summary("Get Livechat Queue"),
+    OperationInfo::new("get_livechat_room", "GET", "/api/v1/livechat/room")
+        .operation_id("get-api-v1-livechat-room")
+        .tag("Omnichannel Rooms")
+        .summary("Get or Create Omnichannel Rooms"),
+    OperationInfo::new("post_livechat_room_close", "POST", "/api/v1/livechat/room.close")
+        .operation_id("post-api-v1-livechat-room.close")
+        .tag("Omnichannel Rooms")
+        .summary("Close Omnichannel Room by Visitor"),
+    OperationInfo::new(
+            "post_livechat_room_close_by_user",
+            "POST",
+            "/api/v1/livechat/room.closeByUser",
+        )
+        .operation_id("post-api-v1-livechat-room.closeByUser")
+        .tag("Omnichannel Rooms")
+        .summary("Close Omnichannel Room"),
+    OperationInfo::new(
+            "post_livechat_room_forward",
+            "POST",
+            "/api/v1/livechat/room.forward",
+        )
+        .operation_id("post-api-v1-livechat-room.forward")
+        .tag("Omnichannel Rooms")
+        .summary("Forward Omnichannel Room"),
+    OperationInfo::new("get_livechat_room_join", "GET", "/api/v1/livechat/room.join")
+        .operation_id("get-api-v1-livechat-room.join")
+        .tag("Omnichannel Rooms")
+        .summary("Join Omnichannel Room"),
+    OperationInfo::new(
+            "post_livechat_room_on_hold",
+            "POST",
+            "/api/v1/livechat/room.onHold",
+        )
+        .operation_id("post-api-v1-livechat-room.onHold")
+        .tag("Omnichannel Rooms")
+        .summary("Put Omnichannel Room on Hold"),
+    OperationInfo::new(
+            "post_livechat_room_resume_on_hold",
+            "POST",
+            "/api/v1/livechat/room.resumeOnHold",
+        )
+        .operation_id("post-api-v1-livechat-room.resumeOnHold")
+        .tag("Omnichannel Rooms")
+        .summary("Resume Room On-Hold"),
+    OperationInfo::new(
+            "post_livechat_room_save_info",
+            "POST",
+            "/api/v1/livechat/room.saveInfo",
+        )
+        .operation_id("post-api-v1-livechat-room.saveInfo")
+        .tag("Omnichannel Rooms")
+        .summary("Update Omnichannel Room"),
+    OperationInfo::new(
+            "post_livechat_room_survey",
+            "POST",
+            "/api/v1/livechat/room.survey",
+        )
+        .operation_id("post-api-v1-livechat-room.survey")
+        .tag("Omnichannel Rooms")
+        .summary("Survey Omnichannel Room"),
+    OperationInfo::new(
+            "post_livechat_room_rid_priority",
+            "POST",
+            "/api/v1/livechat/room/{rid}/priority",
+        )
+        .operation_id("post-api-v1-livechat-room-rid-priority")
+        .tag("Omnichannel Rooms")
+        .summary("Set Omnichannel Room Priority"),
+    OperationInfo::new(
+            "delete_livechat_room_rid_priority",
+            "DELETE",
+            "/api/v1/livechat/room/{rid}/priority",
+        )
+        .operation_id("delete-api-v1-livechat-room-rid-priority")
+        .tag("Omnichannel Rooms")
+        .summary("Remove Omnichannel Room Priority"),
+    OperationInfo::new("get_livechat_rooms", "GET", "/api/v1/livechat/rooms")
+        .operation_id("get-api-v1-livechat-rooms")
+        .tag("Omnichannel Rooms")
+        .summary("Get List of Omnichannel Rooms"),
+    OperationInfo::new(
+            "post_livechat_rooms_delete",
+            "POST",
+            "/api/v1/livechat/rooms.delete",
+        )
+        .operation_id("post-api-v1-livechat-rooms.delete")
+        .tag("Omnichannel Rooms")
+        .summary("Remove a Closed Omnichannel Room"),
+    OperationInfo::new(
+            "post_livechat_rooms_remove_all_closed_rooms",
+            "POST",
+            "/api/v1/livechat/rooms.removeAllClosedRooms",
+        )
+        .operation_id("post-api-v1-livechat-rooms.removeAllClosedRooms")
+        .tag("Omnichannel Rooms")
+        .summary("Remove Closed Omnichannel Rooms"),
+    OperationInfo::new(
+            "get_livechat_rooms_filters",
+            "GET",
+            "/api/v1/livechat/rooms/filters",
+        )
+        .operation_id("get-api-v1-livechat-rooms-filters")
+        .tag("Omnichannel Rooms")
+        .summary("View Omnichannel Room Sources"),
+    OperationInfo::new("get_livechat_sla", "GET", "/api/v1/livechat/sla")
+        .operation_id("get-api-v1-livechat-sla")
+        .tag("SLA Policies")
+        .summary("Get List of SLA Policies"),
+    OperationInfo::new("post_livechat_sla", "POST", "/api/v1/livechat/sla")
+        .operation_id("post-api-v1-livechat-sla")
+        .tag("SLA Policies")
+        .summary("Create SLA Policy"),
+    OperationInfo::new("get_livechat_sla_sla_id", "GET", "/api/v1/livechat/sla/{slaId}")
+        .operation_id("get-api-v1-livechat-sla-slaId")
+        .tag("SLA Policies")
+        .summary("Get an SLA"),
+    OperationInfo::new("put_livechat_sla_sla_id", "PUT", "/api/v1/livechat/sla/{slaId}")
+        .operation_id("put-api-v1-livechat-sla-slaId")
+        .tag("SLA Policies")
+        .summary("Update an SLA"),
+    OperationInfo::new(
+            "delete_livechat_sla_sla_id",
+            "DELETE",
+            "/api/v1/livechat/sla/{slaId}",
+        )
+        .operation_id("delete-api-v1-livechat-sla-slaId")
+        .tag("SLA Policies")
+        .summary("Delete an SLA"),
+    OperationInfo::new(
+            "post_livechat_sms_incoming_service",
+            "POST",
+            "/api/v1/livechat/sms-incoming/{service}",
+        )
+        .operation_id("post-api-v1-livechat-sms-incoming-service")
+        .tag("Livechat")
+        .summary("Livechat SMS Incoming (Twilio)"),
+    OperationInfo::new("get_livechat_tags", "GET", "/api/v1/livechat/tags")
+        .operation_id("get-api-v1-livechat-tags")
+        .tag("Omnichannel Tags")
+        .summary("Get List of Tags"),
+    OperationInfo::new(
+            "post_livechat_tags_delete",
+            "POST",
+            "/api/v1/livechat/tags.delete",
+        )
+        .operation_id("post-api-v1-livechat-tags.delete")
+        .tag("Omnichannel Tags")
+        .summary("Delete a tag"),
+    OperationInfo::new("post_livechat_tags_save", "POST", "/api/v1/livechat/tags.save")
+        .operation_id("post-api-v1-livechat-tags.save")
+        .tag("Omnichannel Tags")
+        .summary("Create a Tag"),
+    OperationInfo::new(
+            "get_livechat_tags_tag_id",
+            "GET",
+            "/api/v1/livechat/tags/{tagId}",
+        )
+        .operation_id("get-api-v1-livechat-tags-tagId")
+        .tag("Omnichannel Tags")
+        .summary("Get a Tag"),
+    OperationInfo::new("post_livechat_transcript", "POST", "/api/v1/livechat/transcript")
+        .operation_id("post-api-v1-livechat-transcript")
+        .tag("Omnichannel Transcript")
+        .summary("Request Omnichannel Transcript"),
+    OperationInfo::new(
+            "post_livechat_transcript_rid",
+            "POST",
+            "/api/v1/livechat/transcript/{rid}",
+        )
+        .operation_id("post-api-v1-livechat-transcript-:rid")
+        .tag("Omnichannel Transcript")
+        .summary("Send Omnichannel Transcript"),
+    OperationInfo::new(
+            "delete_livechat_transcript_rid",
+            "DELETE",
+            "/api/v1/livechat/transcript/{rid}",
+        )
+        .operation_id("delete-api-v1-livechat-transcript-rid")
+        .tag("Omnichannel Transcript")
+        .summary("Delete Omnichannel Transcript"),
+    OperationInfo::new(
+            "get_livechat_transfer_history_rid",
+            "GET",
+            "/api/v1/livechat/transfer.history/{rid}",
+        )
+        .operation_id("get-api-v1-livechat-transfer.history-:rid")
+        .tag("Omnichannel Rooms")
+        .summary("Get Department Transfer History"),
+    OperationInfo::new("get_livechat_triggers", "GET", "/api/v1/livechat/triggers")
+        .operation_id("get-api-v1-livechat-triggers")
+        .tag("Livechat Triggers")
+        .summary("Get List of Livechat Triggers"),
+    OperationInfo::new("post_livechat_triggers", "POST", "/api/v1/livechat/triggers")
+        .operation_id("post-api-v1-livechat-triggers")
+        .tag("Livechat Triggers")
+        .summary("Create or Update Livechat Triggers"),
+    OperationInfo::new(
+            "post_livechat_triggers_external_service_test",
+            "POST",
+            "/api/v1/livechat/triggers/external-service/test",
+        )
+        .operation_id("post-api-v1-livechat-triggers-external-service-test")
+        .tag("Livechat Triggers")
+        .summary("Test Trigger with External Service"),
+    OperationInfo::new(
+            "get_livechat_triggers_id",
+            "GET",
+            "/api/v1/livechat/triggers/{_id}",
+        )
+        .operation_id("get-api-v1-livechat-triggers-_id")
+        .tag("Livechat Triggers")
+        .summary("Get Livechat Trigger"),
+    OperationInfo::new(
+            "delete_livechat_triggers_id",
+            "DELETE",
+            "/api/v1/livechat/triggers/{_id}",
+        )
+        .operation_id("delete-api-v1-livechat-triggers-_id")
+        .tag("Livechat Triggers")
+        .summary("Delete a trigger"),
+    OperationInfo::new("get_livechat_units", "GET", "/api/v1/livechat/units")
+        .operation_id("get-api-v1-livechat-units")
+        .tag("Omnichannel Units")
+        .summary("Get List of Units"),
+    OperationInfo::new("post_livechat_units", "POST", "/api/v1/livechat/units")
+        .operation_id("post-api-v1-livechat-units")
+        .tag("Omnichannel Units")
+        .summary("Create Unit"),
+    OperationInfo::new(
+            "get_livechat_units_unit_id",
+            "GET",
+            "/api/v1/livechat/units/{id}",
+        )
+        .operation_id("get-api-v1-livechat-units-unitId")
+        .tag("Omnichannel Units")
+        .summary("Get a Unit"),
+    OperationInfo::new("post_livechat_units_id", "POST", "/api/v1/livechat/units/{id}")
+        .operation_id("post-api-v1-livechat-units-id")
+        .tag("Omnichannel Units")
+        .summary("Update Unit"),
+    OperationInfo::new(
+            "delete_livechat_units_id",
+            "DELETE",
+            "/api/v1/livechat/units/{id}",
+        )
+        .operation_id("delete-api-v1-livechat-units-id")
+        .tag("Omnichannel Units")
+        .summary("Delete a Unit"),
+    OperationInfo::new(
+            "get_livechat_units_unit_id_departments",
+            "GET",
+            "/api/v1/livechat/units/{unitId}/departments",
+        )
+        .operation_id("get-api-v1-livechat-units-unitId-departments")
+        .tag("Omnichannel Units")
+        .summary("Get Departments by Unit ID"),
+    OperationInfo::new(
+            "get_livechat_units_unit_id_departments_available",
+            "GET",
+            "/api/v1/livechat/units/{unitId}/departments/available",
+        )
+        .operation_id("get-api-v1-livechat-units-unitId-departments-available")
+        .tag("Omnichannel Units")
+        .summary("Get Available Departments by Unit Id"),
+    OperationInfo::new(
+            "get_livechat_units_unit_id_monitors",
+            "GET",
+            "/api/v1/livechat/units/{unitId}/monitors",
+        )
+        .operation_id("get-api-v1-livechat-units-unitId-monitors")
+        .tag("Omnichannel Units")
+        .summary("Get List of Unit Monitors"),
+    OperationInfo::new("post_livechat_upload", "POST", "/api/v1/livechat/upload/{rid}")
+        .operation_id("post-api-v1-livechat-upload")
+        .tag("Omnichannel Rooms")
+        .summary("Upload Files to Room"),
+    OperationInfo::new("get_livechat_users_type", "GET", "/api/v1/livechat/users/{type}")
+        .operation_id("get-api-v1-livechat-users-type")
+        .tag("Omnichannel Users")
+        .summary("Get List of Agents or Managers"),
+    OperationInfo::new(
+            "post_livechat_users_type",
+            "POST",
+            "/api/v1/livechat/users/{type}",
+        )
+        .operation_id("post-api-v1-livechat-users-:type")
+        .tag("Omnichannel Users")
+        .summary("Register New Agent or Manager"),
+    OperationInfo::new(
+            "get_livechat_users_type_id",
+            "GET",
+            "/api/v1/livechat/users/{type}/{_id}",
+        )
+        .operation_id("get-api-v1-livechat-users-type-_id")
+        .tag("Omnichannel Users")
+        .summary("Get Agent or Manager Information"),
+    OperationInfo::new(
+            "delete_livechat_users_type_id",
+            "DELETE",
+            "/api/v1/livechat/users/{type}/{_id}",
+        )
+        .operation_id("delete-api-v1-livechat-users-type-_id")
+        .tag("Omnichannel Users")
+        .summary("Remove Agent or Manager"),
+    OperationInfo::new("post_livechat_visitor", "POST", "/api/v1/livechat/visitor")
+        .operation_id("post-api-v1-livechat-visitor")
+        .tag("Omnichannel Visitors")
+        .summary("Register Livechat Visitor"),
+    OperationInfo::new(
+            "post_livechat_visitor_department_transfer",
+            "POST",
+            "/api/v1/livechat/visitor/department.transfer",
+        )
+        .operation_id("post-api-v1-livechat-visitor-department.transfer")
+        .tag("Omnichannel Rooms")
+        .summary("Visitor Transfer Room"),
+    OperationInfo::new(
+            "get_livechat_visitor_token",
+            "GET",
+            "/api/v1/livechat/visitor/{token}",
+        )
+        .operation_id("get-api-v1-livechat-visitor-token")
+        .tag("Omnichannel Visitors")
+        .summary("Get Visitor Information"),
+    OperationInfo::new(
+            "delete_livechat_visitor_token",
+            "DELETE",
+            "/api/v1/livechat/visitor/{token}",
+        )
+        .operation_id("delete-api-v1-livechat-visitor-token")
+        .tag("Omnichannel Visitors")
+        .summary("Delete Visitor"),
+    OperationInfo::new(
+            "get_livechat_visitor_token_room",
+            "GET",
+            "/api/v1/livechat/visitor/{token}/room",
+        )
+        .operation_id("get-api-v1-livechat-visitor-token-room")
+        .tag("Omnichannel Visitors")
+        .summary("Get Open Conversation of a Visitor"),
+    OperationInfo::new(
+            "get_livechat_visitors_autocomplete",
+            "GET",
+            "/api/v1/livechat/visitors.autocomplete",
+        )
+        .operation_id("get-api-v1-livechat-visitors.autocomplete")
+        .tag("Omnichannel Visitors")
+        .summary("Autocomplete Visitors"),
+    OperationInfo::new(
+            "get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id",
+            "GET",
+            "/api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}",
+        )
+        .operation_id(
             "get-api-v1-livechat-visitors.chatHistory-room-roomId-visitor-visitorId",
-        ),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Get Livechat Visitor Chat History"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitor_info",
-        method: "GET",
-        path: "/api/v1/livechat/visitors.info",
-        operation_id: Some("get-api-v1-livechat-visitor.info"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Get Visitor Information by ID"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitors_pages_visited_room_id",
-        method: "GET",
-        path: "/api/v1/livechat/visitors.pagesVisited/{roomId}",
-        operation_id: Some("get-api-v1-livechat-visitors.pagesVisited-roomId"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Get Pages Visited by Livechat Visitor"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitors_search",
-        method: "GET",
-        path: "/api/v1/livechat/visitors.search",
-        operation_id: Some("get-api-v1-livechat-visitors-search"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Search Visitors by Term"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id",
-        method: "GET",
-        path: "/api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}",
-        operation_id: Some(
+        )
+        .tag("Omnichannel Visitors")
+        .summary("Get Livechat Visitor Chat History"),
+    OperationInfo::new(
+            "get_livechat_visitor_info",
+            "GET",
+            "/api/v1/livechat/visitors.info",
+        )
+        .operation_id("get-api-v1-livechat-visitor.info")
+        .tag("Omnichannel Visitors")
+        .summary("Get Visitor Information by ID"),
+    OperationInfo::new(
+            "get_livechat_visitors_pages_visited_room_id",
+            "GET",
+            "/api/v1/livechat/visitors.pagesVisited/{roomId}",
+        )
+        .operation_id("get-api-v1-livechat-visitors.pagesVisited-roomId")
+        .tag("Omnichannel Visitors")
+        .summary("Get Pages Visited by Livechat Visitor"),
+    OperationInfo::new(
+            "get_livechat_visitors_search",
+            "GET",
+            "/api/v1/livechat/visitors.search",
+        )
+        .operation_id("get-api-v1-livechat-visitors-search")
+        .tag("Omnichannel Visitors")
+        .summary("Search Visitors by Term"),
+    OperationInfo::new(
+            "get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id",
+            "GET",
+            "/api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}",
+        )
+        .operation_id(
             "get-api-v1-livechat-visitors.searchChats-room-roomId-visitor-visitorId",
-        ),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Search Visitor Chat"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_visitors_status",
-        method: "POST",
-        path: "/api/v1/livechat/visitors.status",
-        operation_id: Some("post-api-v1-livechat-visitors.status"),
-        tag: Some("Omnichannel Visitors"),
-        summary: Some("Set Visitor's Status"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_livechat_webhook_test",
-        method: "POST",
-        path: "/api/v1/livechat/webhook.test",
-        operation_id: Some("post-api-v1-livechat-webhook.test"),
-        tag: Some("Omnichannel Webhooks"),
-        summary: Some("Test the Webhook Integration"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_contact",
-        method: "POST",
-        path: "/api/v1/omnichannel/contact",
-        operation_id: Some("post-api-v1-omnichannel-contact"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Register or Update Omnichannel Contact"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_contact_search",
-        method: "GET",
-        path: "/api/v1/omnichannel/contact.search",
-        operation_id: Some("get-api-v1-contact.search"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Search Contacts"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_contacts",
-        method: "POST",
-        path: "/api/v1/omnichannel/contacts",
-        operation_id: Some("post-api-v1-omnichannel-contacts"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Register Omnichannel Contacts"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_contacts_block",
-        method: "POST",
-        path: "/api/v1/omnichannel/contacts.block",
-        operation_id: Some("post-api-v1-omnichannel-contacts.block"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Block Omnichannel Contact"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_omnichannel_contacts_channels",
-        method: "GET",
-        path: "/api/v1/omnichannel/contacts.channels",
-        operation_id: Some("get-api-v1-omnichannel-contacts.channels"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Get channels grouped by contact name"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_omnichannel_contacts_check_existence",
-        method: "GET",
-        path: "/api/v1/omnichannel/contacts.checkExistence",
-        operation_id: Some("get-api-v1-omnichannel-contacts.checkExistence"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Check Contacts Existence"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_contacts_conflicts",
-        method: "POST",
-        path: "/api/v1/omnichannel/contacts.conflicts",
-        operation_id: Some("post-api-v1-omnichannel-contacts.conflicts"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Resolve Contact Conflicts"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_omnichannel_contacts_get",
-        method: "GET",
-        path: "/api/v1/omnichannel/contacts.get",
-        operation_id: Some("get-api-v1-omnichannel-contacts.get"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Get Omnichannel Contact"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_omnichannel_contacts_history",
-        method: "GET",
-        path: "/api/v1/omnichannel/contacts.history",
-        operation_id: Some("get-api-v1-omnichannel-contacts.history"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Get Contact History"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "get_omnichannel_contacts_search",
-        method: "GET",
-        path: "/api/v1/omnichannel/contacts.search",
-        operation_id: Some("get-api-v1-omnichannel-contacts.search"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Search Omnichannel Contacts"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_contacts_unblock",
-        method: "POST",
-        path: "/api/v1/omnichannel/contacts.unblock",
-        operation_id: Some("post-api-v1-omnichannel-contacts.unblock"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Unblock Omnichannel Contact"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_contacts_update",
-        method: "POST",
-        path: "/api/v1/omnichannel/contacts.update",
-        operation_id: Some("post-api-v1-omnichannel-contacts.update"),
-        tag: Some("Omnichannel Contacts"),
-        summary: Some("Update Omnichannel Contact"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_integrations",
-        method: "POST",
-        path: "/api/v1/omnichannel/integrations",
-        operation_id: Some("post-api-v1-omnichannel-integrations"),
-        tag: Some("Omnichannel Webhooks"),
-        summary: Some("Set up Omnichannel webhook"),
-        routed: true,
-    },
-    OperationInfo {
-        name: "post_omnichannel_rid_request_transcript",
-        method: "POST",
-        path: "/api/v1/omnichannel/{rid}/request-transcript",
-        operation_id: Some("post-api-v1-omnichannel-rid-request-transcript"),
-        tag: Some("Omnichannel Transcript"),
-        summary: Some("Request PDF Transcript"),
-        routed: true,
-    },
+        )
+        .tag("Omnichannel Visitors")
+        .summary("Search Visitor Chat"),
+    OperationInfo::new(
+            "post_livechat_visitors_status",
+            "POST",
+            "/api/v1/livechat/visitors.status",
+        )
+        .operation_id("post-api-v1-livechat-visitors.status")
+        .tag("Omnichannel Visitors")
+        .summary("Set Visitor's Status"),
+    OperationInfo::new(
+            "post_livechat_webhook_test",
+            "POST",
+            "/api/v1/livechat/webhook.test",
+        )
+        .operation_id("post-api-v1-livechat-webhook.test")
+        .tag("Omnichannel Webhooks")
+        .summary("Test the Webhook Integration"),
+    OperationInfo::new("post_omnichannel_contact", "POST", "/api/v1/omnichannel/contact")
+        .operation_id("post-api-v1-omnichannel-contact")
+        .tag("Omnichannel Contacts")
+        .summary("Register or Update Omnichannel Contact"),
+    OperationInfo::new("get_contact_search", "GET", "/api/v1/omnichannel/contact.search")
+        .operation_id("get-api-v1-contact.search")
+        .tag("Omnichannel Contacts")
+        .summary("Search Contacts"),
+    OperationInfo::new(
+            "post_omnichannel_contacts",
+            "POST",
+            "/api/v1/omnichannel/contacts",
+        )
+        .operation_id("post-api-v1-omnichannel-contacts")
+        .tag("Omnichannel Contacts")
+        .summary("Register Omnichannel Contacts"),
+    OperationInfo::new(
+            "post_omnichannel_contacts_block",
+            "POST",
+            "/api/v1/omnichannel/contacts.block",
+        )
+        .operation_id("post-api-v1-omnichannel-contacts.block")
+        .tag("Omnichannel Contacts")
+        .summary("Block Omnichannel Contact"),
+    OperationInfo::new(
+            "get_omnichannel_contacts_channels",
+            "GET",
+            "/api/v1/omnichannel/contacts.channels",
+        )
+        .operation_id("get-api-v1-omnichannel-contacts.channels")
+        .tag("Omnichannel Contacts")
+        .summary("Get channels grouped by contact name"),
+    OperationInfo::new(
+            "get_omnichannel_contacts_check_existence",
+            "GET",
+            "/api/v1/omnichannel/contacts.checkExistence",
+        )
+        .operation_id("get-api-v1-omnichannel-contacts.checkExistence")
+        .tag("Omnichannel Contacts")
+        .summary("Check Contacts Existence"),
+    OperationInfo::new(
+            "post_omnichannel_contacts_conflicts",
+            "POST",
+            "/api/v1/omnichannel/contacts.conflicts",
+        )
+        .operation_id("post-api-v1-omnichannel-contacts.conflicts")
+        .tag("Omnichannel Contacts")
+        .summary("Resolve Contact Conflicts"),
+    OperationInfo::new(
+            "get_omnichannel_contacts_get",
+            "GET",
+            "/api/v1/omnichannel/contacts.get",
+        )
+        .operation_id("get-api-v1-omnichannel-contacts.get")
+        .tag("Omnichannel Contacts")
+        .summary("Get Omnichannel Contact"),
+    OperationInfo::new(
+            "get_omnichannel_contacts_history",
+            "GET",
+            "/api/v1/omnichannel/contacts.history",
+        )
+        .operation_id("get-api-v1-omnichannel-contacts.history")
+        .tag("Omnichannel Contacts")
+        .summary("Get Contact History"),
+    OperationInfo::new(
+            "get_omnichannel_contacts_search",
+            "GET",
+            "/api/v1/omnichannel/contacts.search",
+        )
+        .operation_id("get-api-v1-omnichannel-contacts.search")
+        .tag("Omnichannel Contacts")
+        .summary("Search Omnichannel Contacts"),
+    OperationInfo::new(
+            "post_omnichannel_contacts_unblock",
+            "POST",
+            "/api/v1/omnichannel/contacts.unblock",
+        )
+        .operation_id("post-api-v1-omnichannel-contacts.unblock")
+        .tag("Omnichannel Contacts")
+        .summary("Unblock Omnichannel Contact"),
+    OperationInfo::new(
+            "post_omnichannel_contacts_update",
+            "POST",
+            "/api/v1/omnichannel/contacts.update",
+        )
+        .operation_id("post-api-v1-omnichannel-contacts.update")
+        .tag("Omnichannel Contacts")
+        .summary("Update Omnichannel Contact"),
+    OperationInfo::new(
+            "post_omnichannel_integrations",
+            "POST",
+            "/api/v1/omnichannel/integrations",
+        )
+        .operation_id("post-api-v1-omnichannel-integrations")
+        .tag("Omnichannel Webhooks")
+        .summary("Set up Omnichannel webhook"),
+    OperationInfo::new(
+            "post_omnichannel_rid_request_transcript",
+            "POST",
+            "/api/v1/omnichannel/{rid}/request-transcript",
+        )
+        .operation_id("post-api-v1-omnichannel-rid-request-transcript")
+        .tag("Omnichannel Transcript")
+        .summary("Request PDF Transcript"),
 ];
 /// Input of [`get_canned_responses`](crate::OPERATIONS): `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1593,17 +1302,11 @@ pub struct GetCannedResponsesInput {
 /// Documented responses of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetCannedResponsesOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_canned_responses`](crate::OPERATIONS): `POST /api/v1/canned-responses`.
@@ -1615,21 +1318,13 @@ pub struct PostCannedResponsesInput {
 /// Documented responses of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostCannedResponsesResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostCannedResponsesBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_canned_responses_get`](crate::OPERATIONS): `GET /api/v1/canned-responses.get`.
@@ -1638,17 +1333,11 @@ pub struct GetCannedResponsesGetInput {}
 /// Documented responses of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesGetResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetCannedResponsesGetOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_canned_responses_id`](crate::OPERATIONS): `GET /api/v1/canned-responses/{_id}`.
@@ -1660,17 +1349,11 @@ pub struct GetCannedResponsesIdInput {
 /// Documented responses of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetCannedResponsesIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_canned_responses_id`](crate::OPERATIONS): `DELETE /api/v1/canned-responses/{_id}`.
@@ -1682,13 +1365,9 @@ pub struct DeleteCannedResponsesIdInput {
 /// Documented responses of `DELETE /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteCannedResponsesIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_agent`](crate::OPERATIONS): `GET /api/v1/livechat/agent.info/{rid}/{token}`.
@@ -1702,9 +1381,7 @@ pub struct GetLivechatAgentInput {
 /// Documented responses of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAgentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAgentOk),
 }
 /// Input of [`get_livechat_agent_next`](crate::OPERATIONS): `GET /api/v1/livechat/agent.next/{token}`.
@@ -1716,9 +1393,7 @@ pub struct GetLivechatAgentNextInput {
 /// Documented responses of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAgentNextResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAgentNextOk),
 }
 /// Input of [`post_livechat_agent_status`](crate::OPERATIONS): `POST /api/v1/livechat/agent.status`.
@@ -1730,13 +1405,9 @@ pub struct PostLivechatAgentStatusInput {
 /// Documented responses of `POST /api/v1/livechat/agent.status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatAgentStatusResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatAgentStatusOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_agents_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/agents.saveInfo`.
@@ -1748,13 +1419,9 @@ pub struct PostLivechatAgentsSaveInfoInput {
 /// Documented responses of `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatAgentsSaveInfoResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_agents_agent_id_departments`](crate::OPERATIONS): `GET /api/v1/livechat/agents/{agentId}/departments`.
@@ -1766,13 +1433,9 @@ pub struct GetLivechatAgentsAgentIdDepartmentsInput {
 /// Documented responses of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAgentsAgentIdDepartmentsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAgentsAgentIdDepartmentsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_analytics_agent_overview`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agent-overview`.
@@ -1790,21 +1453,13 @@ pub struct GetLivechatAnalyticsAgentOverviewInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentOverviewResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsAgentOverviewOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatAnalyticsAgentOverviewBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_agents_available_for_service_history`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
@@ -1824,21 +1479,13 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_agents_average_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/average-service-time`.
@@ -1856,21 +1503,13 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsAgentsAverageServiceTimeOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_agents_total_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/total-service-time`.
@@ -1888,21 +1527,13 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsAgentsTotalServiceTimeOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_agents_productivity_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
@@ -1918,21 +1549,13 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_agents_status`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
@@ -1944,17 +1567,11 @@ pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsChartsAgentsStatusOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
@@ -1970,21 +1587,13 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsChatsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsChartsChatsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_chats_per_agent`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
@@ -2000,21 +1609,13 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_chats_per_department`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
@@ -2030,21 +1631,13 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_charts_timings`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
@@ -2060,21 +1653,13 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsTimingsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsChartsTimingsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_chats_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`.
@@ -2090,21 +1675,13 @@ pub struct GetLivechatAnalyticsDashboardsChatsTotalizersInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(serde_json::Map<String, serde_json::Value>),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversation_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
@@ -2120,21 +1697,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsConversationTotalizersOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_agent`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
@@ -2148,21 +1717,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsConversationsByAgentOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_department`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
@@ -2178,21 +1739,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsConversationsByDepartmentOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_source`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
@@ -2206,17 +1759,11 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsConversationsBySourceOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_status`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
@@ -2230,21 +1777,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsConversationsByStatusOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_conversations_by_tags`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
@@ -2258,21 +1797,13 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsConversationsByTagsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_dashboards_productivity_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
@@ -2288,21 +1819,13 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDashboardsProductivityTotalizersOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_amount_of_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
@@ -2324,21 +1847,13 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDepartmentsAmountOfChatsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_average_chat_duration_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
@@ -2358,21 +1873,13 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_average_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-service-time`.
@@ -2392,21 +1899,13 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDepartmentsAverageServiceTimeOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_average_waiting_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
@@ -2426,21 +1925,13 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_percentage_abandoned_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
@@ -2460,21 +1951,13 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_total_abandoned_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
@@ -2494,21 +1977,13 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_total_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-service-time`.
@@ -2528,21 +2003,13 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
-    /// Partial Content
-    ///
-    /// Status 206.
+    /// Status 206: Partial Content
     PartialContent(GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_departments_total_transferred_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
@@ -2562,21 +2029,13 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
-    /// Partial Content
-    ///
-    /// Status 206.
+    /// Status 206: Partial Content
     PartialContent(GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(StartendError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_analytics_overview`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/overview`.
@@ -2594,21 +2053,13 @@ pub struct GetLivechatAnalyticsOverviewInput {
 /// Documented responses of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsOverviewResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(Vec<GetLivechatAnalyticsOverviewOkItem>),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatAnalyticsOverviewBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_appearance`](crate::OPERATIONS): `GET /api/v1/livechat/appearance`.
@@ -2617,17 +2068,11 @@ pub struct GetLivechatAppearanceInput {}
 /// Documented responses of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAppearanceResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatAppearanceOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_appearance`](crate::OPERATIONS): `POST /api/v1/livechat/appearance`.
@@ -2639,21 +2084,13 @@ pub struct PostLivechatAppearanceInput {
 /// Documented responses of `POST /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatAppearanceResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatAppearanceBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_business_hour`](crate::OPERATIONS): `GET /api/v1/livechat/business-hour`.
@@ -2662,17 +2099,11 @@ pub struct GetLivechatBusinessHourInput {}
 /// Documented responses of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatBusinessHourResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatBusinessHourOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_business_hours`](crate::OPERATIONS): `GET /api/v1/livechat/business-hours`.
@@ -2690,17 +2121,11 @@ pub struct GetLivechatBusinessHoursInput {
 /// Documented responses of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatBusinessHoursResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatBusinessHoursOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_business_hours_remove`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.remove`.
@@ -2712,17 +2137,11 @@ pub struct PostLivechatBusinessHoursRemoveInput {
 /// Documented responses of `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatBusinessHoursRemoveResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatBusinessHoursRemoveBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_business_hours_save`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.save`.
@@ -2734,17 +2153,11 @@ pub struct PostLivechatBusinessHoursSaveInput {
 /// Documented responses of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatBusinessHoursSaveResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatBusinessHoursSaveBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_config`](crate::OPERATIONS): `GET /api/v1/livechat/config`.
@@ -2758,9 +2171,7 @@ pub struct GetLivechatConfigInput {
 /// Documented responses of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatConfigResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatConfigOk),
 }
 /// Input of [`get_livechat_config_routing`](crate::OPERATIONS): `GET /api/v1/livechat/config/routing`.
@@ -2769,13 +2180,9 @@ pub struct GetLivechatConfigRoutingInput {}
 /// Documented responses of `GET /api/v1/livechat/config/routing`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatConfigRoutingResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatConfigRoutingOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_custom_fields`](crate::OPERATIONS): `GET /api/v1/livechat/custom-fields`.
@@ -2793,17 +2200,11 @@ pub struct GetLivechatCustomFieldsInput {
 /// Documented responses of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatCustomFieldsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatCustomFieldsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_custom_fields_delete`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.delete`.
@@ -2815,21 +2216,13 @@ pub struct PostLivechatCustomFieldsDeleteInput {
 /// Documented responses of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldsDeleteResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldsDeleteBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PostLivechatCustomFieldsDeleteForbidden),
 }
 /// Input of [`post_livechat_custom_fields_save`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.save`.
@@ -2841,17 +2234,11 @@ pub struct PostLivechatCustomFieldsSaveInput {
 /// Documented responses of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldsSaveResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatCustomFieldsSaveOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PostLivechatCustomFieldsSaveForbidden),
 }
 /// Input of [`get_livechat_custom_fields_id`](crate::OPERATIONS): `GET /api/v1/livechat/custom-fields/{_id}`.
@@ -2863,17 +2250,11 @@ pub struct GetLivechatCustomFieldsIdInput {
 /// Documented responses of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatCustomFieldsIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatCustomFieldsIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_custom_field`](crate::OPERATIONS): `POST /api/v1/livechat/custom.field`.
@@ -2885,13 +2266,9 @@ pub struct PostLivechatCustomFieldInput {
 /// Documented responses of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatCustomFieldOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldBadRequest),
 }
 /// Input of [`post_livechat_custom_fields`](crate::OPERATIONS): `POST /api/v1/livechat/custom.fields`.
@@ -2903,13 +2280,9 @@ pub struct PostLivechatCustomFieldsInput {
 /// Documented responses of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatCustomFieldsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldsBadRequest),
 }
 /// Input of [`get_livechat_department`](crate::OPERATIONS): `GET /api/v1/livechat/department`.
@@ -2935,17 +2308,11 @@ pub struct GetLivechatDepartmentInput {
 /// Documented responses of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatDepartmentOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department`](crate::OPERATIONS): `POST /api/v1/livechat/department`.
@@ -2957,21 +2324,13 @@ pub struct PostLivechatDepartmentInput {
 /// Documented responses of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatDepartmentOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatDepartmentBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_department_autocomplete`](crate::OPERATIONS): `GET /api/v1/livechat/department.autocomplete`.
@@ -2987,17 +2346,11 @@ pub struct GetLivechatDepartmentAutocompleteInput {
 /// Documented responses of `GET /api/v1/livechat/department.autocomplete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentAutocompleteResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(serde_json::Map<String, serde_json::Value>),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatDepartmentAutocompleteBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_department_list_by_ids`](crate::OPERATIONS): `GET /api/v1/livechat/department.listByIds`.
@@ -3009,21 +2362,13 @@ pub struct GetLivechatDepartmentListByIdsInput {
 /// Documented responses of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentListByIdsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatDepartmentListByIdsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatDepartmentListByIdsBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department_archive_id`](crate::OPERATIONS): `POST /api/v1/livechat/department/archive/{_id}`.
@@ -3035,13 +2380,9 @@ pub struct PostLivechatDepartmentArchiveIdInput {
 /// Documented responses of `POST /api/v1/livechat/department/archive/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentArchiveIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_department_is_department_creation_available`](crate::OPERATIONS): `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
@@ -3050,13 +2391,9 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableInput {}
 /// Documented responses of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatDepartmentIsDepartmentCreationAvailableOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_department_unarchive_id`](crate::OPERATIONS): `POST /api/v1/livechat/department/unarchive/{_id}`.
@@ -3068,13 +2405,9 @@ pub struct PostLivechatDepartmentUnarchiveIdInput {
 /// Documented responses of `POST /api/v1/livechat/department/unarchive/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentUnarchiveIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 400.
+    /// Status 400: Unauthorized
     BadRequest(AuthorizationError),
 }
 /// Input of [`get_livechat_department_id`](crate::OPERATIONS): `GET /api/v1/livechat/department/{_id}`.
@@ -3088,17 +2421,11 @@ pub struct GetLivechatDepartmentIdInput {
 /// Documented responses of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatDepartmentIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_department_id`](crate::OPERATIONS): `PUT /api/v1/livechat/department/{_id}`.
@@ -3112,21 +2439,13 @@ pub struct PutLivechatDepartmentIdInput {
 /// Documented responses of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatDepartmentIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PutLivechatDepartmentIdOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PutLivechatDepartmentIdBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_department_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/department/{_id}`.
@@ -3138,17 +2457,11 @@ pub struct DeleteLivechatDepartmentIdInput {
 /// Documented responses of `DELETE /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatDepartmentIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_department_id_agents`](crate::OPERATIONS): `GET /api/v1/livechat/department/{_id}/agents`.
@@ -3166,17 +2479,11 @@ pub struct GetLivechatDepartmentIdAgentsInput {
 /// Documented responses of `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIdAgentsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatDepartmentIdAgentsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_department_id_agents`](crate::OPERATIONS): `POST /api/v1/livechat/department/{_id}/agents`.
@@ -3190,17 +2497,11 @@ pub struct PostLivechatDepartmentIdAgentsInput {
 /// Documented responses of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentIdAgentsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_departments_archived`](crate::OPERATIONS): `GET /api/v1/livechat/departments/archived`.
@@ -3209,13 +2510,9 @@ pub struct GetLivechatDepartmentsArchivedInput {}
 /// Documented responses of `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentsArchivedResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatDepartmentsArchivedOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_inquiries_get_one`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.getOne`.
@@ -3227,21 +2524,13 @@ pub struct GetLivechatInquiriesGetOneInput {
 /// Documented responses of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatInquiriesGetOneResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatInquiriesGetOneOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatInquiriesGetOneBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_inquiries_list`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.list`.
@@ -3259,17 +2548,11 @@ pub struct GetLivechatInquiriesListInput {
 /// Documented responses of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatInquiriesListResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatInquiriesListOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_inquiries_queued_for_user`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.queuedForUser`.
@@ -3287,17 +2570,11 @@ pub struct GetLivechatInquiriesQueuedForUserInput {
 /// Documented responses of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatInquiriesQueuedForUserResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatInquiriesQueuedForUserOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_inquiries_return_as_inquiry`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.returnAsInquiry`.
@@ -3309,17 +2586,11 @@ pub struct PostLivechatInquiriesReturnAsInquiryInput {
 /// Documented responses of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatInquiriesReturnAsInquiryResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatInquiriesReturnAsInquiryOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatInquiriesReturnAsInquiryBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_inquiries_take`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.take`.
@@ -3331,21 +2602,13 @@ pub struct PostLivechatInquiriesTakeInput {
 /// Documented responses of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatInquiriesTakeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatInquiriesTakeBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_inquiry_set_sla`](crate::OPERATIONS): `PUT /api/v1/livechat/inquiry.setSLA`.
@@ -3357,21 +2620,13 @@ pub struct PutLivechatInquirySetSlaInput {
 /// Documented responses of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatInquirySetSlaResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PutLivechatInquirySetSlaBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_integrations_settings`](crate::OPERATIONS): `GET /api/v1/livechat/integrations.settings`.
@@ -3380,17 +2635,11 @@ pub struct GetLivechatIntegrationsSettingsInput {}
 /// Documented responses of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatIntegrationsSettingsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatIntegrationsSettingsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_livechat_analytics_dashboards_charts_data`](crate::OPERATIONS): `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
@@ -3408,17 +2657,11 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
 /// Documented responses of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatLivechatAnalyticsDashboardsChartsDataOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden),
 }
 /// Input of [`post_livechat_message`](crate::OPERATIONS): `POST /api/v1/livechat/message`.
@@ -3430,13 +2673,9 @@ pub struct PostLivechatMessageInput {
 /// Documented responses of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMessageResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatMessageOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatMessageBadRequest),
 }
 /// Input of [`get_livechat_message_id`](crate::OPERATIONS): `GET /api/v1/livechat/message/{_id}`.
@@ -3452,13 +2691,9 @@ pub struct GetLivechatMessageIdInput {
 /// Documented responses of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMessageIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatMessageIdOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatMessageIdBadRequest),
 }
 /// Input of [`put_livechat_message_id`](crate::OPERATIONS): `PUT /api/v1/livechat/message/{_id}`.
@@ -3472,9 +2707,7 @@ pub struct PutLivechatMessageIdInput {
 /// Documented responses of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatMessageIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PutLivechatMessageIdOk),
 }
 /// Input of [`delete_livechat_message_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/message/{_id}`.
@@ -3488,13 +2721,9 @@ pub struct DeleteLivechatMessageIdInput {
 /// Documented responses of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatMessageIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(DeleteLivechatMessageIdOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(DeleteLivechatMessageIdBadRequest),
 }
 /// Input of [`post_livechat_messages`](crate::OPERATIONS): `POST /api/v1/livechat/messages`.
@@ -3506,17 +2735,11 @@ pub struct PostLivechatMessagesInput {
 /// Documented responses of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMessagesResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatMessagesOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatMessagesBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_messages_history_rid`](crate::OPERATIONS): `GET /api/v1/livechat/messages.history/{rid}`.
@@ -3536,13 +2759,9 @@ pub struct GetLivechatMessagesHistoryRidInput {
 /// Documented responses of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMessagesHistoryRidResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatMessagesHistoryRidOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatMessagesHistoryRidBadRequest),
 }
 /// Input of [`get_livechat_rid_messages`](crate::OPERATIONS): `GET /api/v1/livechat/messages/{rid}`.
@@ -3562,17 +2781,11 @@ pub struct GetLivechatRidMessagesInput {
 /// Documented responses of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRidMessagesResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatRidMessagesOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatRidMessagesBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_monitors`](crate::OPERATIONS): `GET /api/v1/livechat/monitors`.
@@ -3590,17 +2803,11 @@ pub struct GetLivechatMonitorsInput {
 /// Documented responses of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMonitorsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatMonitorsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_monitors_create`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.create`.
@@ -3612,17 +2819,11 @@ pub struct PostLivechatMonitorsCreateInput {
 /// Documented responses of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMonitorsCreateResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatMonitorsCreateOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatMonitorsCreateBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_monitors_delete`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.delete`.
@@ -3634,17 +2835,11 @@ pub struct PostLivechatMonitorsDeleteInput {
 /// Documented responses of `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMonitorsDeleteResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatMonitorsDeleteBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_monitors_username`](crate::OPERATIONS): `GET /api/v1/livechat/monitors/{username}`.
@@ -3656,17 +2851,11 @@ pub struct GetLivechatMonitorsUsernameInput {
 /// Documented responses of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMonitorsUsernameResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatMonitorsUsernameOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_offline_message`](crate::OPERATIONS): `POST /api/v1/livechat/offline.message`.
@@ -3678,13 +2867,9 @@ pub struct PostLivechatOfflineMessageInput {
 /// Documented responses of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatOfflineMessageResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatOfflineMessageOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatOfflineMessageBadRequest),
 }
 /// Input of [`post_livechat_page_visited`](crate::OPERATIONS): `POST /api/v1/livechat/page.visited`.
@@ -3696,13 +2881,9 @@ pub struct PostLivechatPageVisitedInput {
 /// Documented responses of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatPageVisitedResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatPageVisitedOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatPageVisitedBadRequest),
 }
 /// Input of [`get_livechat_priorities`](crate::OPERATIONS): `GET /api/v1/livechat/priorities`.
@@ -3720,17 +2901,11 @@ pub struct GetLivechatPrioritiesInput {
 /// Documented responses of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatPrioritiesOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_priorities_reset`](crate::OPERATIONS): `GET /api/v1/livechat/priorities.reset`.
@@ -3739,13 +2914,9 @@ pub struct GetLivechatPrioritiesResetInput {}
 /// Documented responses of `GET /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesResetResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatPrioritiesResetOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_priorities_reset`](crate::OPERATIONS): `POST /api/v1/livechat/priorities.reset`.
@@ -3754,17 +2925,11 @@ pub struct PostLivechatPrioritiesResetInput {}
 /// Documented responses of `POST /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatPrioritiesResetResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_priorities_priority_id`](crate::OPERATIONS): `GET /api/v1/livechat/priorities/{priorityId}`.
@@ -3776,17 +2941,11 @@ pub struct GetLivechatPrioritiesPriorityIdInput {
 /// Documented responses of `GET /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesPriorityIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatPrioritiesPriorityIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_priorities_priority_id`](crate::OPERATIONS): `PUT /api/v1/livechat/priorities/{priorityId}`.
@@ -3800,21 +2959,13 @@ pub struct PutLivechatPrioritiesPriorityIdInput {
 /// Documented responses of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatPrioritiesPriorityIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PutLivechatPrioritiesPriorityIdBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_queue`](crate::OPERATIONS): `GET /api/v1/livechat/queue`.
@@ -3836,17 +2987,11 @@ pub struct GetLivechatQueueInput {
 /// Documented responses of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatQueueResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatQueueOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_room`](crate::OPERATIONS): `GET /api/v1/livechat/room`.
@@ -3862,13 +3007,9 @@ pub struct GetLivechatRoomInput {
 /// Documented responses of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatRoomOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatRoomBadRequest),
 }
 /// Input of [`post_livechat_room_close`](crate::OPERATIONS): `POST /api/v1/livechat/room.close`.
@@ -3880,13 +3021,9 @@ pub struct PostLivechatRoomCloseInput {
 /// Documented responses of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomCloseResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatRoomCloseOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomCloseBadRequest),
 }
 /// Input of [`post_livechat_room_close_by_user`](crate::OPERATIONS): `POST /api/v1/livechat/room.closeByUser`.
@@ -3898,17 +3035,11 @@ pub struct PostLivechatRoomCloseByUserInput {
 /// Documented responses of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomCloseByUserResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomCloseByUserBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_forward`](crate::OPERATIONS): `POST /api/v1/livechat/room.forward`.
@@ -3920,17 +3051,11 @@ pub struct PostLivechatRoomForwardInput {
 /// Documented responses of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomForwardResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomForwardBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_room_join`](crate::OPERATIONS): `GET /api/v1/livechat/room.join`.
@@ -3942,21 +3067,13 @@ pub struct GetLivechatRoomJoinInput {
 /// Documented responses of `GET /api/v1/livechat/room.join`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomJoinResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatRoomJoinBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_room_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.onHold`.
@@ -3968,17 +3085,11 @@ pub struct PostLivechatRoomOnHoldInput {
 /// Documented responses of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomOnHoldResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomOnHoldBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_resume_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.resumeOnHold`.
@@ -3990,17 +3101,11 @@ pub struct PostLivechatRoomResumeOnHoldInput {
 /// Documented responses of `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomResumeOnHoldResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomResumeOnHoldBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_room_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/room.saveInfo`.
@@ -4012,21 +3117,13 @@ pub struct PostLivechatRoomSaveInfoInput {
 /// Documented responses of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomSaveInfoResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomSaveInfoBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_room_survey`](crate::OPERATIONS): `POST /api/v1/livechat/room.survey`.
@@ -4038,13 +3135,9 @@ pub struct PostLivechatRoomSurveyInput {
 /// Documented responses of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomSurveyResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatRoomSurveyOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomSurveyBadRequest),
 }
 /// Input of [`post_livechat_room_rid_priority`](crate::OPERATIONS): `POST /api/v1/livechat/room/{rid}/priority`.
@@ -4058,21 +3151,13 @@ pub struct PostLivechatRoomRidPriorityInput {
 /// Documented responses of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomRidPriorityResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomRidPriorityBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_room_rid_priority`](crate::OPERATIONS): `DELETE /api/v1/livechat/room/{rid}/priority`.
@@ -4084,17 +3169,11 @@ pub struct DeleteLivechatRoomRidPriorityInput {
 /// Documented responses of `DELETE /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatRoomRidPriorityResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_rooms`](crate::OPERATIONS): `GET /api/v1/livechat/rooms`.
@@ -4136,17 +3215,11 @@ pub struct GetLivechatRoomsInput {
 /// Documented responses of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatRoomsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_rooms_delete`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.delete`.
@@ -4158,17 +3231,11 @@ pub struct PostLivechatRoomsDeleteInput {
 /// Documented responses of `POST /api/v1/livechat/rooms.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomsDeleteResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatRoomsDeleteBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_rooms_remove_all_closed_rooms`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
@@ -4177,17 +3244,11 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsInput {}
 /// Documented responses of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatRoomsRemoveAllClosedRoomsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PostLivechatRoomsRemoveAllClosedRoomsForbidden),
 }
 /// Input of [`get_livechat_rooms_filters`](crate::OPERATIONS): `GET /api/v1/livechat/rooms/filters`.
@@ -4196,13 +3257,9 @@ pub struct GetLivechatRoomsFiltersInput {}
 /// Documented responses of `GET /api/v1/livechat/rooms/filters`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomsFiltersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatRoomsFiltersOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_sla`](crate::OPERATIONS): `GET /api/v1/livechat/sla`.
@@ -4220,17 +3277,11 @@ pub struct GetLivechatSlaInput {
 /// Documented responses of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatSlaResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatSlaOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_sla`](crate::OPERATIONS): `POST /api/v1/livechat/sla`.
@@ -4242,21 +3293,13 @@ pub struct PostLivechatSlaInput {
 /// Documented responses of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatSlaResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatSlaOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatSlaBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_sla_sla_id`](crate::OPERATIONS): `GET /api/v1/livechat/sla/{slaId}`.
@@ -4268,17 +3311,11 @@ pub struct GetLivechatSlaSlaIdInput {
 /// Documented responses of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatSlaSlaIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatSlaSlaIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`put_livechat_sla_sla_id`](crate::OPERATIONS): `PUT /api/v1/livechat/sla/{slaId}`.
@@ -4290,21 +3327,13 @@ pub struct PutLivechatSlaSlaIdInput {
 /// Documented responses of `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatSlaSlaIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PutLivechatSlaSlaIdOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PutLivechatSlaSlaIdBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_sla_sla_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/sla/{slaId}`.
@@ -4316,17 +3345,11 @@ pub struct DeleteLivechatSlaSlaIdInput {
 /// Documented responses of `DELETE /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatSlaSlaIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_sms_incoming_service`](crate::OPERATIONS): `POST /api/v1/livechat/sms-incoming/{service}`.
@@ -4340,9 +3363,7 @@ pub struct PostLivechatSmsIncomingServiceInput {
 /// Documented responses of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatSmsIncomingServiceResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(String),
 }
 /// Input of [`get_livechat_tags`](crate::OPERATIONS): `GET /api/v1/livechat/tags`.
@@ -4364,17 +3385,11 @@ pub struct GetLivechatTagsInput {
 /// Documented responses of `GET /api/v1/livechat/tags`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTagsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatTagsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_tags_delete`](crate::OPERATIONS): `POST /api/v1/livechat/tags.delete`.
@@ -4386,17 +3401,11 @@ pub struct PostLivechatTagsDeleteInput {
 /// Documented responses of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTagsDeleteResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatTagsDeleteBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_tags_save`](crate::OPERATIONS): `POST /api/v1/livechat/tags.save`.
@@ -4408,17 +3417,11 @@ pub struct PostLivechatTagsSaveInput {
 /// Documented responses of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTagsSaveResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatTagsSaveOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatTagsSaveBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_tags_tag_id`](crate::OPERATIONS): `GET /api/v1/livechat/tags/{tagId}`.
@@ -4430,21 +3433,13 @@ pub struct GetLivechatTagsTagIdInput {
 /// Documented responses of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTagsTagIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatTagsTagIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
-    /// Not Found
-    ///
-    /// Status 404.
+    /// Status 404: Not Found
     NotFound(GetLivechatTagsTagIdNotFound),
 }
 /// Input of [`post_livechat_transcript`](crate::OPERATIONS): `POST /api/v1/livechat/transcript`.
@@ -4456,13 +3451,9 @@ pub struct PostLivechatTranscriptInput {
 /// Documented responses of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTranscriptResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatTranscriptOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatTranscriptBadRequest),
 }
 /// Input of [`post_livechat_transcript_rid`](crate::OPERATIONS): `POST /api/v1/livechat/transcript/{rid}`.
@@ -4476,21 +3467,13 @@ pub struct PostLivechatTranscriptRidInput {
 /// Documented responses of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTranscriptRidResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatTranscriptRidBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_transcript_rid`](crate::OPERATIONS): `DELETE /api/v1/livechat/transcript/{rid}`.
@@ -4502,17 +3485,11 @@ pub struct DeleteLivechatTranscriptRidInput {
 /// Documented responses of `DELETE /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatTranscriptRidResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_transfer_history_rid`](crate::OPERATIONS): `GET /api/v1/livechat/transfer.history/{rid}`.
@@ -4530,17 +3507,11 @@ pub struct GetLivechatTransferHistoryRidInput {
 /// Documented responses of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTransferHistoryRidResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatTransferHistoryRidOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_triggers`](crate::OPERATIONS): `GET /api/v1/livechat/triggers`.
@@ -4556,17 +3527,11 @@ pub struct GetLivechatTriggersInput {
 /// Documented responses of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTriggersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatTriggersOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_triggers`](crate::OPERATIONS): `POST /api/v1/livechat/triggers`.
@@ -4578,21 +3543,13 @@ pub struct PostLivechatTriggersInput {
 /// Documented responses of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTriggersResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatTriggersBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_triggers_external_service_test`](crate::OPERATIONS): `POST /api/v1/livechat/triggers/external-service/test`.
@@ -4604,17 +3561,11 @@ pub struct PostLivechatTriggersExternalServiceTestInput {
 /// Documented responses of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTriggersExternalServiceTestResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatTriggersExternalServiceTestOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatTriggersExternalServiceTestBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_triggers_id`](crate::OPERATIONS): `GET /api/v1/livechat/triggers/{_id}`.
@@ -4626,17 +3577,11 @@ pub struct GetLivechatTriggersIdInput {
 /// Documented responses of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTriggersIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatTriggersIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_triggers_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/triggers/{_id}`.
@@ -4648,17 +3593,11 @@ pub struct DeleteLivechatTriggersIdInput {
 /// Documented responses of `DELETE /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatTriggersIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units`](crate::OPERATIONS): `GET /api/v1/livechat/units`.
@@ -4676,17 +3615,11 @@ pub struct GetLivechatUnitsInput {
 /// Documented responses of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUnitsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_units`](crate::OPERATIONS): `POST /api/v1/livechat/units`.
@@ -4698,21 +3631,13 @@ pub struct PostLivechatUnitsInput {
 /// Documented responses of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUnitsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatUnitsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatUnitsBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id`](crate::OPERATIONS): `GET /api/v1/livechat/units/{id}`.
@@ -4724,17 +3649,11 @@ pub struct GetLivechatUnitsUnitIdInput {
 /// Documented responses of `GET /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUnitsUnitIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_units_id`](crate::OPERATIONS): `POST /api/v1/livechat/units/{id}`.
@@ -4748,17 +3667,11 @@ pub struct PostLivechatUnitsIdInput {
 /// Documented responses of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUnitsIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatUnitsIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_units_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/units/{id}`.
@@ -4770,17 +3683,11 @@ pub struct DeleteLivechatUnitsIdInput {
 /// Documented responses of `DELETE /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatUnitsIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id_departments`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/departments`.
@@ -4796,17 +3703,11 @@ pub struct GetLivechatUnitsUnitIdDepartmentsInput {
 /// Documented responses of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdDepartmentsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUnitsUnitIdDepartmentsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id_departments_available`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/departments/available`.
@@ -4826,17 +3727,11 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableInput {
 /// Documented responses of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUnitsUnitIdDepartmentsAvailableOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_units_unit_id_monitors`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/monitors`.
@@ -4848,17 +3743,11 @@ pub struct GetLivechatUnitsUnitIdMonitorsInput {
 /// Documented responses of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdMonitorsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUnitsUnitIdMonitorsOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_upload`](crate::OPERATIONS): `POST /api/v1/livechat/upload/{rid}`.
@@ -4874,13 +3763,9 @@ pub struct PostLivechatUploadInput {
 /// Documented responses of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUploadResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatUploadOk),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PostLivechatUploadForbidden),
 }
 /// Input of [`get_livechat_users_type`](crate::OPERATIONS): `GET /api/v1/livechat/users/{type}`.
@@ -4906,17 +3791,11 @@ pub struct GetLivechatUsersTypeInput {
 /// Documented responses of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUsersTypeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUsersTypeOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_users_type`](crate::OPERATIONS): `POST /api/v1/livechat/users/{type}`.
@@ -4930,21 +3809,13 @@ pub struct PostLivechatUsersTypeInput {
 /// Documented responses of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUsersTypeResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatUsersTypeOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatUsersTypeBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_users_type_id`](crate::OPERATIONS): `GET /api/v1/livechat/users/{type}/{_id}`.
@@ -4958,17 +3829,11 @@ pub struct GetLivechatUsersTypeIdInput {
 /// Documented responses of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUsersTypeIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatUsersTypeIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`delete_livechat_users_type_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/users/{type}/{_id}`.
@@ -4982,17 +3847,11 @@ pub struct DeleteLivechatUsersTypeIdInput {
 /// Documented responses of `DELETE /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatUsersTypeIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_livechat_visitor`](crate::OPERATIONS): `POST /api/v1/livechat/visitor`.
@@ -5004,13 +3863,9 @@ pub struct PostLivechatVisitorInput {
 /// Documented responses of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatVisitorResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatVisitorOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorBadRequest),
 }
 /// Input of [`post_livechat_visitor_department_transfer`](crate::OPERATIONS): `POST /api/v1/livechat/visitor/department.transfer`.
@@ -5022,13 +3877,9 @@ pub struct PostLivechatVisitorDepartmentTransferInput {
 /// Documented responses of `POST /api/v1/livechat/visitor/department.transfer`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatVisitorDepartmentTransferResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorDepartmentTransferBadRequest),
 }
 /// Input of [`get_livechat_visitor_token`](crate::OPERATIONS): `GET /api/v1/livechat/visitor/{token}`.
@@ -5040,9 +3891,7 @@ pub struct GetLivechatVisitorTokenInput {
 /// Documented responses of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorTokenResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorTokenOk),
 }
 /// Input of [`delete_livechat_visitor_token`](crate::OPERATIONS): `DELETE /api/v1/livechat/visitor/{token}`.
@@ -5054,9 +3903,7 @@ pub struct DeleteLivechatVisitorTokenInput {
 /// Documented responses of `DELETE /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatVisitorTokenResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(DeleteLivechatVisitorTokenOk),
 }
 /// Input of [`get_livechat_visitor_token_room`](crate::OPERATIONS): `GET /api/v1/livechat/visitor/{token}/room`.
@@ -5068,13 +3915,9 @@ pub struct GetLivechatVisitorTokenRoomInput {
 /// Documented responses of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorTokenRoomResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorTokenRoomOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_autocomplete`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.autocomplete`.
@@ -5086,17 +3929,11 @@ pub struct GetLivechatVisitorsAutocompleteInput {
 /// Documented responses of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsAutocompleteResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorsAutocompleteOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatVisitorsAutocompleteBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5116,13 +3953,9 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
 /// Documented responses of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitor_info`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.info`.
@@ -5134,21 +3967,13 @@ pub struct GetLivechatVisitorInfoInput {
 /// Documented responses of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorInfoResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorInfoOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatVisitorInfoBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_livechat_visitors_pages_visited_room_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5160,13 +3985,9 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdInput {
 /// Documented responses of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsPagesVisitedRoomIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorsPagesVisitedRoomIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_search`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.search`.
@@ -5184,17 +4005,11 @@ pub struct GetLivechatVisitorsSearchInput {
 /// Documented responses of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsSearchResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorsSearchOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetLivechatVisitorsSearchBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
@@ -5222,13 +4037,9 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
 /// Documented responses of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_livechat_visitors_status`](crate::OPERATIONS): `POST /api/v1/livechat/visitors.status`.
@@ -5240,13 +4051,9 @@ pub struct PostLivechatVisitorsStatusInput {
 /// Documented responses of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatVisitorsStatusResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostLivechatVisitorsStatusOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorsStatusBadRequest),
 }
 /// Input of [`post_livechat_webhook_test`](crate::OPERATIONS): `POST /api/v1/livechat/webhook.test`.
@@ -5255,9 +4062,7 @@ pub struct PostLivechatWebhookTestInput {}
 /// Documented responses of `POST /api/v1/livechat/webhook.test`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatWebhookTestResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
 }
 /// Input of [`post_omnichannel_contact`](crate::OPERATIONS): `POST /api/v1/omnichannel/contact`.
@@ -5269,21 +4074,13 @@ pub struct PostOmnichannelContactInput {
 /// Documented responses of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostOmnichannelContactOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostOmnichannelContactBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_contact_search`](crate::OPERATIONS): `GET /api/v1/omnichannel/contact.search`.
@@ -5299,17 +4096,11 @@ pub struct GetContactSearchInput {
 /// Documented responses of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetContactSearchResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetContactSearchOk),
-    /// Forbidden
-    ///
-    /// Status 400.
+    /// Status 400: Forbidden
     BadRequest(PermissionError),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_omnichannel_contacts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts`.
@@ -5321,21 +4112,13 @@ pub struct PostOmnichannelContactsInput {
 /// Documented responses of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostOmnichannelContactsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostOmnichannelContactsBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_contacts_block`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.block`.
@@ -5347,17 +4130,11 @@ pub struct PostOmnichannelContactsBlockInput {
 /// Documented responses of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsBlockResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostOmnichannelContactsBlockBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`get_omnichannel_contacts_channels`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.channels`.
@@ -5369,17 +4146,11 @@ pub struct GetOmnichannelContactsChannelsInput {
 /// Documented responses of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsChannelsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetOmnichannelContactsChannelsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsChannelsBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(GetOmnichannelContactsChannelsUnauthorized),
 }
 /// Input of [`get_omnichannel_contacts_check_existence`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.checkExistence`.
@@ -5395,13 +4166,9 @@ pub struct GetOmnichannelContactsCheckExistenceInput {
 /// Documented responses of `GET /api/v1/omnichannel/contacts.checkExistence`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsCheckExistenceResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetOmnichannelContactsCheckExistenceOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsCheckExistenceBadRequest),
 }
 /// Input of [`post_omnichannel_contacts_conflicts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -5413,21 +4180,13 @@ pub struct PostOmnichannelContactsConflictsInput {
 /// Documented responses of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsConflictsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostOmnichannelContactsConflictsOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostOmnichannelContactsConflictsBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_omnichannel_contacts_get`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.get`.
@@ -5439,21 +4198,13 @@ pub struct GetOmnichannelContactsGetInput {
 /// Documented responses of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsGetResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetOmnichannelContactsGetOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsGetBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`get_omnichannel_contacts_history`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.history`.
@@ -5473,21 +4224,13 @@ pub struct GetOmnichannelContactsHistoryInput {
 /// Documented responses of `GET /api/v1/omnichannel/contacts.history`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsHistoryResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsHistoryBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(GetOmnichannelContactsHistoryForbidden),
 }
 /// Input of [`get_omnichannel_contacts_search`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.search`.
@@ -5507,21 +4250,13 @@ pub struct GetOmnichannelContactsSearchInput {
 /// Documented responses of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsSearchResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(GetOmnichannelContactsSearchOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsSearchBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_contacts_unblock`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.unblock`.
@@ -5533,17 +4268,11 @@ pub struct PostOmnichannelContactsUnblockInput {
 /// Documented responses of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsUnblockResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostOmnichannelContactsUnblockBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
 /// Input of [`post_omnichannel_contacts_update`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.update`.
@@ -5555,21 +4284,13 @@ pub struct PostOmnichannelContactsUpdateInput {
 /// Documented responses of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsUpdateResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(PostOmnichannelContactsUpdateOk),
-    /// Bad Request
-    ///
-    /// Status 400.
+    /// Status 400: Bad Request
     BadRequest(PostOmnichannelContactsUpdateBadRequest),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
 /// Input of [`post_omnichannel_integrations`](crate::OPERATIONS): `POST /api/v1/omnichannel/integrations`.
@@ -5581,9 +4302,7 @@ pub struct PostOmnichannelIntegrationsInput {
 /// Documented responses of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelIntegrationsResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
 }
 /// Input of [`post_omnichannel_rid_request_transcript`](crate::OPERATIONS): `POST /api/v1/omnichannel/{rid}/request-transcript`.
@@ -5595,16 +4314,10 @@ pub struct PostOmnichannelRidRequestTranscriptInput {
 /// Documented responses of `POST /api/v1/omnichannel/{rid}/request-transcript`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelRidRequestTranscriptResponse {
-    /// OK
-    ///
-    /// Status 200.
+    /// Status 200: OK
     Ok(TrueSuccess),
-    /// Unauthorized
-    ///
-    /// Status 401.
+    /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
-    /// Forbidden
-    ///
-    /// Status 403.
+    /// Status 403: Forbidden
     Forbidden(PermissionError),
 }

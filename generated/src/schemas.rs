@@ -4,59 +4,28 @@
 
 //! Validation rules of request parameters and bodies, checked by the router.
 #[allow(unused_imports)]
+use crate::rt::server::Param;
+#[allow(unused_imports)]
 use crate::rt::validate::{Additional, Lit, Schema, Type};
+#[allow(unused_imports)]
+use crate::rt::Style;
 /// Rules of [`PostCannedResponsesBody`](crate::models::PostCannedResponsesBody).
 pub static POST_CANNED_RESPONSES_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "departmentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "scope",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "shortcut",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
+        ("departmentId", &Schema::STRING),
+        ("scope", &Schema::STRING),
+        ("shortcut", &Schema::STRING),
         (
             "tags",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
-        (
-            "text",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("text", &Schema::STRING),
     ],
     required: &["shortcut", "text", "scope"],
     ..Schema::ANY
@@ -64,48 +33,23 @@ pub static POST_CANNED_RESPONSES_BODY: Schema = Schema {
 /// Rules of [`PostLivechatAgentStatusBody`](crate::models::PostLivechatAgentStatusBody).
 pub static POST_LIVECHAT_AGENT_STATUS_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "agentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("agentId", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatAgentsSaveInfoBody`](crate::models::PostLivechatAgentsSaveInfoBody).
 pub static POST_LIVECHAT_AGENTS_SAVE_INFO_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "agentData",
-            &Schema {
-                types: &[Type::Object],
-                ..Schema::ANY
-            },
-        ),
+        ("agentData", &Schema::OBJECT),
         (
             "agentDepartments",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
-        (
-            "agentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("agentId", &Schema::STRING),
     ],
     required: &["agentId", "agentData", "agentDepartments"],
     ..Schema::ANY
@@ -113,44 +57,14 @@ pub static POST_LIVECHAT_AGENTS_SAVE_INFO_BODY: Schema = Schema {
 /// Rules of [`PostLivechatAppearanceBodyItem`](crate::models::PostLivechatAppearanceBodyItem).
 pub static POST_LIVECHAT_APPEARANCE_BODY_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "value",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("_id", &Schema::STRING), ("value", &Schema::BOOLEAN)],
     required: &["_id", "value"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatBusinessHoursRemoveBody`](crate::models::PostLivechatBusinessHoursRemoveBody).
 pub static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "type",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("_id", &Schema::STRING), ("type", &Schema::STRING)],
     required: &["_id", "type"],
     ..Schema::ANY
 };
@@ -158,34 +72,10 @@ pub static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY: Schema = Schema {
 pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_WORK_HOURS_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "day",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "finish",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "open",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "start",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("day", &Schema::STRING),
+        ("finish", &Schema::STRING),
+        ("open", &Schema::BOOLEAN),
+        ("start", &Schema::STRING),
     ],
     required: &["day", "start", "finish", "open"],
     ..Schema::ANY
@@ -194,61 +84,20 @@ pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_WORK_HOURS_ITEM: Schema = Sche
 pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "active",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
+        ("active", &Schema::BOOLEAN),
         (
             "daysOpen",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
-        (
-            "departmentsToApplyBusinessHour",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "timezoneName",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "type",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("departmentsToApplyBusinessHour", &Schema::STRING),
+        ("name", &Schema::STRING),
+        ("timezoneName", &Schema::STRING),
+        ("type", &Schema::STRING),
         (
             "workHours",
             &Schema {
@@ -272,15 +121,7 @@ pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY: Schema = Schema {
 /// Rules of [`PostLivechatCustomFieldsDeleteBody`](crate::models::PostLivechatCustomFieldsDeleteBody).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "customFieldId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("customFieldId", &Schema::STRING)],
     required: &["customFieldId"],
     ..Schema::ANY
 };
@@ -288,83 +129,17 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY: Schema = Schema {
 pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_CUSTOM_FIELD_DATA: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "defaultValue",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "field",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "label",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "options",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "public",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "regexp",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "required",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "scope",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "searchable",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "type",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "visibility",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("defaultValue", &Schema::STRING),
+        ("field", &Schema::STRING),
+        ("label", &Schema::STRING),
+        ("options", &Schema::STRING),
+        ("public", &Schema::BOOLEAN),
+        ("regexp", &Schema::STRING),
+        ("required", &Schema::BOOLEAN),
+        ("scope", &Schema::STRING),
+        ("searchable", &Schema::BOOLEAN),
+        ("type", &Schema::STRING),
+        ("visibility", &Schema::STRING),
     ],
     ..Schema::ANY
 };
@@ -373,13 +148,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
         ("customFieldData", &POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_CUSTOM_FIELD_DATA),
-        (
-            "customFieldId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("customFieldId", &Schema::STRING),
     ],
     required: &["customFieldData"],
     ..Schema::ANY
@@ -388,34 +157,10 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY: Schema = Schema {
 pub static POST_LIVECHAT_CUSTOM_FIELD_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "key",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "overwrite",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "value",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("key", &Schema::STRING),
+        ("overwrite", &Schema::BOOLEAN),
+        ("token", &Schema::STRING),
+        ("value", &Schema::STRING),
     ],
     required: &["token", "key", "value", "overwrite"],
     ..Schema::ANY
@@ -424,27 +169,9 @@ pub static POST_LIVECHAT_CUSTOM_FIELD_BODY: Schema = Schema {
 pub static POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "key",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "overwrite",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "value",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("key", &Schema::STRING),
+        ("overwrite", &Schema::BOOLEAN),
+        ("value", &Schema::STRING),
     ],
     ..Schema::ANY
 };
@@ -452,27 +179,9 @@ pub static POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD: Schema = Schema {
 pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY_CUSTOM_FIELDS_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "key",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "overwrite",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "value",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("key", &Schema::STRING),
+        ("overwrite", &Schema::BOOLEAN),
+        ("value", &Schema::STRING),
     ],
     required: &["key", "value", "overwrite"],
     ..Schema::ANY
@@ -489,13 +198,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY: Schema = Schema {
                 ..Schema::ANY
             },
         ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("token", &Schema::STRING),
     ],
     required: &["token", "customFields"],
     ..Schema::ANY
@@ -503,70 +206,19 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY: Schema = Schema {
 /// Rules of [`PostLivechatDepartmentBodyAgentsItem`](crate::models::PostLivechatDepartmentBodyAgentsItem).
 pub static POST_LIVECHAT_DEPARTMENT_BODY_AGENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "agentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "order",
-            &Schema {
-                types: &[Type::Integer],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("agentId", &Schema::STRING), ("order", &Schema::INTEGER)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatDepartmentBodyDepartment`](crate::models::PostLivechatDepartmentBodyDepartment).
 pub static POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "description",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "enabled",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "showOnOfflineForm",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "showOnRegistration",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
+        ("description", &Schema::STRING),
+        ("email", &Schema::STRING),
+        ("enabled", &Schema::BOOLEAN),
+        ("name", &Schema::STRING),
+        ("showOnOfflineForm", &Schema::BOOLEAN),
+        ("showOnRegistration", &Schema::BOOLEAN),
     ],
     required: &["enabled", "showOnRegistration", "name", "email", "showOnOfflineForm"],
     ..Schema::ANY
@@ -574,15 +226,7 @@ pub static POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT: Schema = Schema {
 /// Rules of [`PostLivechatDepartmentBodyDepartmentUnit`](crate::models::PostLivechatDepartmentBodyDepartmentUnit).
 pub static POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT_UNIT: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("_id", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatDepartmentBody`](crate::models::PostLivechatDepartmentBody).
@@ -607,27 +251,9 @@ pub static POST_LIVECHAT_DEPARTMENT_BODY: Schema = Schema {
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_AGENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "agentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "count",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "order",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("agentId", &Schema::STRING),
+        ("count", &Schema::STRING),
+        ("order", &Schema::STRING),
     ],
     ..Schema::ANY
 };
@@ -639,15 +265,7 @@ pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_DEPARTMENT: Schema = Schema {
 /// Rules of [`PutLivechatDepartmentIdBodyDepartmentUnit`](crate::models::PutLivechatDepartmentIdBodyDepartmentUnit).
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_DEPARTMENT_UNIT: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("_id", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PutLivechatDepartmentIdBody`](crate::models::PutLivechatDepartmentIdBody).
@@ -671,22 +289,7 @@ pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY: Schema = Schema {
 /// Rules of [`PostLivechatDepartmentIdAgentsBodyUpsertItem`](crate::models::PostLivechatDepartmentIdAgentsBodyUpsertItem).
 pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_UPSERT_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "agentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("agentId", &Schema::STRING), ("username", &Schema::STRING)],
     required: &["agentId", "username"],
     ..Schema::ANY
 };
@@ -698,12 +301,7 @@ pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY: Schema = Schema {
             "remove",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::Object],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::OBJECT),
                 ..Schema::ANY
             },
         ),
@@ -722,123 +320,39 @@ pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY: Schema = Schema {
 /// Rules of [`PostLivechatInquiriesReturnAsInquiryBody`](crate::models::PostLivechatInquiriesReturnAsInquiryBody).
 pub static POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "departmentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "roomId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("departmentId", &Schema::STRING), ("roomId", &Schema::STRING)],
     required: &["roomId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatInquiriesTakeBody`](crate::models::PostLivechatInquiriesTakeBody).
 pub static POST_LIVECHAT_INQUIRIES_TAKE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "inquiryId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "userId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("inquiryId", &Schema::STRING), ("userId", &Schema::STRING)],
     required: &["inquiryId"],
     ..Schema::ANY
 };
 /// Rules of [`PutLivechatInquirySetSlaBody`](crate::models::PutLivechatInquirySetSlaBody).
 pub static PUT_LIVECHAT_INQUIRY_SET_SLA_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "roomId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "sla",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("roomId", &Schema::STRING), ("sla", &Schema::STRING)],
     required: &["roomId", "sla"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatMessageBodyAgent`](crate::models::PostLivechatMessageBodyAgent).
 pub static POST_LIVECHAT_MESSAGE_BODY_AGENT: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "agentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("agentId", &Schema::STRING), ("username", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatMessageBody`](crate::models::PostLivechatMessageBody).
 pub static POST_LIVECHAT_MESSAGE_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
         ("agent", &POST_LIVECHAT_MESSAGE_BODY_AGENT),
-        (
-            "msg",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("msg", &Schema::STRING),
+        ("rid", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     required: &["token", "rid", "msg"],
     ..Schema::ANY
@@ -847,78 +361,29 @@ pub static POST_LIVECHAT_MESSAGE_BODY: Schema = Schema {
 pub static PUT_LIVECHAT_MESSAGE_ID_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "msg",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("msg", &Schema::STRING),
+        ("rid", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     ..Schema::ANY
 };
 /// Rules of [`DeleteLivechatMessageIdBody`](crate::models::DeleteLivechatMessageIdBody).
 pub static DELETE_LIVECHAT_MESSAGE_ID_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("rid", &Schema::STRING), ("token", &Schema::STRING)],
     required: &["token", "rid"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatMessagesBodyMessagesItem`](crate::models::PostLivechatMessagesBodyMessagesItem).
 pub static POST_LIVECHAT_MESSAGES_BODY_MESSAGES_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "msg",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("msg", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatMessagesBodyVisitor`](crate::models::PostLivechatMessagesBodyVisitor).
 pub static POST_LIVECHAT_MESSAGES_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("token", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatMessagesBody`](crate::models::PostLivechatMessagesBody).
@@ -941,30 +406,14 @@ pub static POST_LIVECHAT_MESSAGES_BODY: Schema = Schema {
 /// Rules of [`PostLivechatMonitorsCreateBody`](crate::models::PostLivechatMonitorsCreateBody).
 pub static POST_LIVECHAT_MONITORS_CREATE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("username", &Schema::STRING)],
     required: &["username"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatMonitorsDeleteBody`](crate::models::PostLivechatMonitorsDeleteBody).
 pub static POST_LIVECHAT_MONITORS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("username", &Schema::STRING)],
     required: &["username"],
     ..Schema::ANY
 };
@@ -972,41 +421,11 @@ pub static POST_LIVECHAT_MONITORS_DELETE_BODY: Schema = Schema {
 pub static POST_LIVECHAT_OFFLINE_MESSAGE_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "department",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "host",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "message",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("department", &Schema::STRING),
+        ("email", &Schema::STRING),
+        ("host", &Schema::STRING),
+        ("message", &Schema::STRING),
+        ("name", &Schema::STRING),
     ],
     required: &["name", "email", "message", "department", "host"],
     ..Schema::ANY
@@ -1014,15 +433,7 @@ pub static POST_LIVECHAT_OFFLINE_MESSAGE_BODY: Schema = Schema {
 /// Rules of [`PostLivechatPageVisitedBodyPageInfoLocation`](crate::models::PostLivechatPageVisitedBodyPageInfoLocation).
 pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO_LOCATION: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "href",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("href", &Schema::STRING)],
     required: &["href"],
     ..Schema::ANY
 };
@@ -1030,21 +441,9 @@ pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO_LOCATION: Schema = Schema {
 pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "change",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("change", &Schema::STRING),
         ("location", &POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO_LOCATION),
-        (
-            "title",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("title", &Schema::STRING),
     ],
     required: &["change", "title", "location"],
     ..Schema::ANY
@@ -1054,20 +453,8 @@ pub static POST_LIVECHAT_PAGE_VISITED_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
         ("pageInfo", &POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("rid", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     required: &["token", "pageInfo"],
     ..Schema::ANY
@@ -1075,59 +462,21 @@ pub static POST_LIVECHAT_PAGE_VISITED_BODY: Schema = Schema {
 /// Rules of [`PutLivechatPrioritiesPriorityIdBody`](crate::models::PutLivechatPrioritiesPriorityIdBody).
 pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("name", &Schema::STRING)],
     required: &["name"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomCloseBody`](crate::models::PostLivechatRoomCloseBody).
 pub static POST_LIVECHAT_ROOM_CLOSE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("rid", &Schema::STRING), ("token", &Schema::STRING)],
     required: &["rid", "token"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData`](crate::models::PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData).
 pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL_REQUEST_DATA: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "subject",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("email", &Schema::STRING), ("subject", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomCloseByUserBodyTranscriptEmail`](crate::models::PostLivechatRoomCloseByUserBodyTranscriptEmail).
@@ -1138,13 +487,7 @@ pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL: Schema = Sche
             "requestData",
             &POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL_REQUEST_DATA,
         ),
-        (
-            "sendToVisitor",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
+        ("sendToVisitor", &Schema::BOOLEAN),
     ],
     ..Schema::ANY
 };
@@ -1152,44 +495,15 @@ pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL: Schema = Sche
 pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "comment",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "forceClose",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "generateTranscriptPdf",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("comment", &Schema::STRING),
+        ("forceClose", &Schema::BOOLEAN),
+        ("generateTranscriptPdf", &Schema::BOOLEAN),
+        ("rid", &Schema::STRING),
         (
             "tags",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
@@ -1202,27 +516,9 @@ pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY: Schema = Schema {
 pub static POST_LIVECHAT_ROOM_FORWARD_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "departmentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "roomId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "userId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("departmentId", &Schema::STRING),
+        ("roomId", &Schema::STRING),
+        ("userId", &Schema::STRING),
     ],
     required: &["roomId"],
     ..Schema::ANY
@@ -1230,30 +526,14 @@ pub static POST_LIVECHAT_ROOM_FORWARD_BODY: Schema = Schema {
 /// Rules of [`PostLivechatRoomOnHoldBody`](crate::models::PostLivechatRoomOnHoldBody).
 pub static POST_LIVECHAT_ROOM_ON_HOLD_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "roomId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("roomId", &Schema::STRING)],
     required: &["roomId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomResumeOnHoldBody`](crate::models::PostLivechatRoomResumeOnHoldBody).
 pub static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "roomId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("roomId", &Schema::STRING)],
     required: &["roomId"],
     ..Schema::ANY
 };
@@ -1261,41 +541,11 @@ pub static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY: Schema = Schema {
 pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_GUEST_DATA: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "livechatData",
-            &Schema {
-                types: &[Type::Object],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "phone",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
+        ("email", &Schema::STRING),
+        ("livechatData", &Schema::OBJECT),
+        ("name", &Schema::STRING),
+        ("phone", &Schema::STRING),
     ],
     required: &["_id"],
     ..Schema::ANY
@@ -1304,54 +554,19 @@ pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_GUEST_DATA: Schema = Schema {
 pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_ROOM_DATA: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "livechatData",
-            &Schema {
-                types: &[Type::Object],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "priorityId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "slaId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
+        ("livechatData", &Schema::OBJECT),
+        ("priorityId", &Schema::STRING),
+        ("slaId", &Schema::STRING),
         (
             "tags",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
-        (
-            "topic",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("topic", &Schema::STRING),
     ],
     required: &["_id"],
     ..Schema::ANY
@@ -1368,22 +583,7 @@ pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY: Schema = Schema {
 /// Rules of [`PostLivechatRoomSurveyBodyDataItem`](crate::models::PostLivechatRoomSurveyBodyDataItem).
 pub static POST_LIVECHAT_ROOM_SURVEY_BODY_DATA_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "value",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("name", &Schema::STRING), ("value", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomSurveyBody`](crate::models::PostLivechatRoomSurveyBody).
@@ -1398,20 +598,8 @@ pub static POST_LIVECHAT_ROOM_SURVEY_BODY: Schema = Schema {
                 ..Schema::ANY
             },
         ),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("rid", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     required: &["rid", "token", "data"],
     ..Schema::ANY
@@ -1419,30 +607,14 @@ pub static POST_LIVECHAT_ROOM_SURVEY_BODY: Schema = Schema {
 /// Rules of [`PostLivechatRoomRidPriorityBody`](crate::models::PostLivechatRoomRidPriorityBody).
 pub static POST_LIVECHAT_ROOM_RID_PRIORITY_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "priorityId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("priorityId", &Schema::STRING)],
     required: &["priorityId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatRoomsDeleteBody`](crate::models::PostLivechatRoomsDeleteBody).
 pub static POST_LIVECHAT_ROOMS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "roomId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("roomId", &Schema::STRING)],
     required: &["roomId"],
     ..Schema::ANY
 };
@@ -1450,27 +622,9 @@ pub static POST_LIVECHAT_ROOMS_DELETE_BODY: Schema = Schema {
 pub static POST_LIVECHAT_SLA_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "description",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "dueTimeInMinutes",
-            &Schema {
-                types: &[Type::Integer],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("description", &Schema::STRING),
+        ("dueTimeInMinutes", &Schema::INTEGER),
+        ("name", &Schema::STRING),
     ],
     required: &["name", "description", "dueTimeInMinutes"],
     ..Schema::ANY
@@ -1479,144 +633,44 @@ pub static POST_LIVECHAT_SLA_BODY: Schema = Schema {
 pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "Body",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "From",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "FromCity",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "FromCountry",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "FromState",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "FromZip",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "To",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "ToCity",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "ToCountry",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "ToState",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "ToZip",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("Body", &Schema::STRING),
+        ("From", &Schema::STRING),
+        ("FromCity", &Schema::STRING),
+        ("FromCountry", &Schema::STRING),
+        ("FromState", &Schema::STRING),
+        ("FromZip", &Schema::STRING),
+        ("To", &Schema::STRING),
+        ("ToCity", &Schema::STRING),
+        ("ToCountry", &Schema::STRING),
+        ("ToState", &Schema::STRING),
+        ("ToZip", &Schema::STRING),
     ],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatTagsDeleteBody`](crate::models::PostLivechatTagsDeleteBody).
 pub static POST_LIVECHAT_TAGS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("id", &Schema::STRING)],
     required: &["id"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatTagsSaveBodyTagData`](crate::models::PostLivechatTagsSaveBodyTagData).
 pub static POST_LIVECHAT_TAGS_SAVE_BODY_TAG_DATA: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "description",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("description", &Schema::STRING), ("name", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatTagsSaveBody`](crate::models::PostLivechatTagsSaveBody).
 pub static POST_LIVECHAT_TAGS_SAVE_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
         ("tagData", &POST_LIVECHAT_TAGS_SAVE_BODY_TAG_DATA),
         (
             "tagDepartments",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
@@ -1628,27 +682,9 @@ pub static POST_LIVECHAT_TAGS_SAVE_BODY: Schema = Schema {
 pub static POST_LIVECHAT_TRANSCRIPT_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("email", &Schema::STRING),
+        ("rid", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     required: &["rid", "token", "email"],
     ..Schema::ANY
@@ -1656,22 +692,7 @@ pub static POST_LIVECHAT_TRANSCRIPT_BODY: Schema = Schema {
 /// Rules of [`PostLivechatTranscriptRidBody`](crate::models::PostLivechatTranscriptRidBody).
 pub static POST_LIVECHAT_TRANSCRIPT_RID_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "subject",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("email", &Schema::STRING), ("subject", &Schema::STRING)],
     required: &["email", "subject"],
     ..Schema::ANY
 };
@@ -1679,48 +700,12 @@ pub static POST_LIVECHAT_TRANSCRIPT_RID_BODY: Schema = Schema {
 pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM_PARAMS: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "msg",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "sender",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "serviceFallbackMessage",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "serviceTimeout",
-            &Schema {
-                types: &[Type::Number],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "serviceUrl",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("msg", &Schema::STRING),
+        ("name", &Schema::STRING),
+        ("sender", &Schema::STRING),
+        ("serviceFallbackMessage", &Schema::STRING),
+        ("serviceTimeout", &Schema::NUMBER),
+        ("serviceUrl", &Schema::STRING),
     ],
     ..Schema::ANY
 };
@@ -1728,42 +713,21 @@ pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM_PARAMS: Schema = Schema {
 pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("name", &Schema::STRING),
         ("params", &POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM_PARAMS),
     ],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatTriggersBodyConditionsItemValue`](crate::models::PostLivechatTriggersBodyConditionsItemValue).
 pub static POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM_VALUE: Schema = Schema {
-    one_of: &[
-        &Schema {
-            types: &[Type::Number],
-            ..Schema::ANY
-        },
-        &Schema {
-            types: &[Type::String],
-            ..Schema::ANY
-        },
-    ],
+    one_of: &[&Schema::NUMBER, &Schema::STRING],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatTriggersBodyConditionsItem`](crate::models::PostLivechatTriggersBodyConditionsItem).
 pub static POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("name", &Schema::STRING),
         ("value", &POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM_VALUE),
     ],
     ..Schema::ANY
@@ -1772,13 +736,7 @@ pub static POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM: Schema = Schema {
 pub static POST_LIVECHAT_TRIGGERS_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "_id",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("_id", &Schema::STRING),
         (
             "actions",
             &Schema {
@@ -1795,34 +753,10 @@ pub static POST_LIVECHAT_TRIGGERS_BODY: Schema = Schema {
                 ..Schema::ANY
             },
         ),
-        (
-            "description",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "enabled",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "runOnce",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
+        ("description", &Schema::STRING),
+        ("enabled", &Schema::BOOLEAN),
+        ("name", &Schema::STRING),
+        ("runOnce", &Schema::BOOLEAN),
     ],
     required: &["name", "description", "enabled", "runOnce", "conditions", "actions"],
     ..Schema::ANY
@@ -1831,27 +765,9 @@ pub static POST_LIVECHAT_TRIGGERS_BODY: Schema = Schema {
 pub static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "fallbackMessage",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "timeout",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "webhookUrl",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("fallbackMessage", &Schema::STRING),
+        ("timeout", &Schema::STRING),
+        ("webhookUrl", &Schema::STRING),
     ],
     required: &["webhookUrl", "timeout", "fallbackMessage"],
     ..Schema::ANY
@@ -1859,59 +775,21 @@ pub static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY: Schema = Schema {
 /// Rules of [`PostLivechatUnitsBodyUnitData`](crate::models::PostLivechatUnitsBodyUnitData).
 pub static POST_LIVECHAT_UNITS_BODY_UNIT_DATA: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "visibility",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("name", &Schema::STRING), ("visibility", &Schema::STRING)],
     required: &["name", "visibility"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatUnitsBodyUnitDepartmentsItem`](crate::models::PostLivechatUnitsBodyUnitDepartmentsItem).
 pub static POST_LIVECHAT_UNITS_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "departmentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("departmentId", &Schema::STRING)],
     required: &["departmentId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatUnitsBodyUnitMonitorsItem`](crate::models::PostLivechatUnitsBodyUnitMonitorsItem).
 pub static POST_LIVECHAT_UNITS_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "monitorId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("monitorId", &Schema::STRING), ("username", &Schema::STRING)],
     required: &["monitorId", "username"],
     ..Schema::ANY
 };
@@ -1943,59 +821,21 @@ pub static POST_LIVECHAT_UNITS_BODY: Schema = Schema {
 /// Rules of [`PostLivechatUnitsIdBodyUnitData`](crate::models::PostLivechatUnitsIdBodyUnitData).
 pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "visibility",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("name", &Schema::STRING), ("visibility", &Schema::STRING)],
     required: &["name", "visibility"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatUnitsIdBodyUnitDepartmentsItem`](crate::models::PostLivechatUnitsIdBodyUnitDepartmentsItem).
 pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "departmentId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("departmentId", &Schema::STRING)],
     required: &["departmentId"],
     ..Schema::ANY
 };
 /// Rules of [`PostLivechatUnitsIdBodyUnitMonitorsItem`](crate::models::PostLivechatUnitsIdBodyUnitMonitorsItem).
 pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "monitorId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("monitorId", &Schema::STRING), ("username", &Schema::STRING)],
     required: &["monitorId", "username"],
     ..Schema::ANY
 };
@@ -2027,15 +867,7 @@ pub static POST_LIVECHAT_UNITS_ID_BODY: Schema = Schema {
 /// Rules of [`PostLivechatUsersTypeBody`](crate::models::PostLivechatUsersTypeBody).
 pub static POST_LIVECHAT_USERS_TYPE_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("username", &Schema::STRING)],
     required: &["username"],
     ..Schema::ANY
 };
@@ -2056,48 +888,12 @@ pub static POST_LIVECHAT_VISITOR_BODY_VISITOR: Schema = Schema {
                 ..Schema::ANY
             },
         ),
-        (
-            "department",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "phone",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("department", &Schema::STRING),
+        ("email", &Schema::STRING),
+        ("name", &Schema::STRING),
+        ("phone", &Schema::STRING),
+        ("token", &Schema::STRING),
+        ("username", &Schema::STRING),
     ],
     required: &["token"],
     ..Schema::ANY
@@ -2113,27 +909,9 @@ pub static POST_LIVECHAT_VISITOR_BODY: Schema = Schema {
 pub static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "department",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "rid",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("department", &Schema::STRING),
+        ("rid", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     required: &["token", "rid", "department"],
     ..Schema::ANY
@@ -2141,37 +919,14 @@ pub static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY: Schema = Schema {
 /// Rules of [`PostLivechatVisitorsStatusBody`](crate::models::PostLivechatVisitorsStatusBody).
 pub static POST_LIVECHAT_VISITORS_STATUS_BODY: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "status",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("status", &Schema::STRING), ("token", &Schema::STRING)],
     required: &["token", "status"],
     ..Schema::ANY
 };
 /// Rules of [`PostOmnichannelContactBodyContactManager`](crate::models::PostOmnichannelContactBodyContactManager).
 pub static POST_OMNICHANNEL_CONTACT_BODY_CONTACT_MANAGER: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "username",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("username", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostOmnichannelContactBody`](crate::models::PostOmnichannelContactBody).
@@ -2179,34 +934,10 @@ pub static POST_OMNICHANNEL_CONTACT_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
         ("contactManager", &POST_OMNICHANNEL_CONTACT_BODY_CONTACT_MANAGER),
-        (
-            "email",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "phone",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "token",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("email", &Schema::STRING),
+        ("name", &Schema::STRING),
+        ("phone", &Schema::STRING),
+        ("token", &Schema::STRING),
     ],
     required: &["token", "name"],
     ..Schema::ANY
@@ -2215,50 +946,22 @@ pub static POST_OMNICHANNEL_CONTACT_BODY: Schema = Schema {
 pub static POST_OMNICHANNEL_CONTACTS_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "contactManager",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "customFields",
-            &Schema {
-                types: &[Type::Object],
-                ..Schema::ANY
-            },
-        ),
+        ("contactManager", &Schema::STRING),
+        ("customFields", &Schema::OBJECT),
         (
             "emails",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("name", &Schema::STRING),
         (
             "phones",
             &Schema {
                 types: &[Type::Array],
-                items: Some(
-                    &Schema {
-                        types: &[Type::String],
-                        ..Schema::ANY
-                    },
-                ),
+                items: Some(&Schema::STRING),
                 ..Schema::ANY
             },
         ),
@@ -2269,15 +972,7 @@ pub static POST_OMNICHANNEL_CONTACTS_BODY: Schema = Schema {
 /// Rules of [`PostOmnichannelContactsBlockBodyVisitorSource`](crate::models::PostOmnichannelContactsBlockBodyVisitorSource).
 pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR_SOURCE: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "type",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("type", &Schema::STRING)],
     required: &["type"],
     ..Schema::ANY
 };
@@ -2286,13 +981,7 @@ pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
     properties: &[
         ("source", &POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR_SOURCE),
-        (
-            "visitorId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("visitorId", &Schema::STRING),
     ],
     required: &["visitorId", "source"],
     ..Schema::ANY
@@ -2307,57 +996,18 @@ pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY: Schema = Schema {
 /// Rules of [`PostOmnichannelContactsConflictsBodyCustomFields`](crate::models::PostOmnichannelContactsConflictsBodyCustomFields).
 pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_CUSTOM_FIELDS: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "field1",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "field2",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("field1", &Schema::STRING), ("field2", &Schema::STRING)],
     ..Schema::ANY
 };
 /// Rules of [`PostOmnichannelContactsConflictsBody`](crate::models::PostOmnichannelContactsConflictsBody).
 pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "contactId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "contactManager",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("contactId", &Schema::STRING),
+        ("contactManager", &Schema::STRING),
         ("customFields", &POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_CUSTOM_FIELDS),
-        (
-            "name",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "wipeConflicts",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
+        ("name", &Schema::STRING),
+        ("wipeConflicts", &Schema::BOOLEAN),
     ],
     required: &["contactId"],
     ..Schema::ANY
@@ -2365,15 +1015,7 @@ pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY: Schema = Schema {
 /// Rules of [`PostOmnichannelContactsUnblockBodyVisitorSource`](crate::models::PostOmnichannelContactsUnblockBodyVisitorSource).
 pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE: Schema = Schema {
     types: &[Type::Object],
-    properties: &[
-        (
-            "type",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-    ],
+    properties: &[("type", &Schema::STRING)],
     required: &["type"],
     ..Schema::ANY
 };
@@ -2382,13 +1024,7 @@ pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
     properties: &[
         ("source", &POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE),
-        (
-            "visitorId",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("visitorId", &Schema::STRING),
     ],
     required: &["visitorId", "source"],
     ..Schema::ANY
@@ -2404,664 +1040,628 @@ pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY: Schema = Schema {
 pub static POST_OMNICHANNEL_INTEGRATIONS_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[
-        (
-            "LivechatHttpTimeout",
-            &Schema {
-                types: &[Type::Integer],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatSecretToken",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnAgentMessage",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnChatQueued",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnChatTaken",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnClose",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnForward",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnOfflineMsg",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnStart",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookOnVisitorMessage",
-            &Schema {
-                types: &[Type::Boolean],
-                ..Schema::ANY
-            },
-        ),
-        (
-            "LivechatWebhookUrl",
-            &Schema {
-                types: &[Type::String],
-                ..Schema::ANY
-            },
-        ),
+        ("LivechatHttpTimeout", &Schema::INTEGER),
+        ("LivechatSecretToken", &Schema::STRING),
+        ("LivechatWebhookOnAgentMessage", &Schema::BOOLEAN),
+        ("LivechatWebhookOnChatQueued", &Schema::BOOLEAN),
+        ("LivechatWebhookOnChatTaken", &Schema::BOOLEAN),
+        ("LivechatWebhookOnClose", &Schema::BOOLEAN),
+        ("LivechatWebhookOnForward", &Schema::BOOLEAN),
+        ("LivechatWebhookOnOfflineMsg", &Schema::BOOLEAN),
+        ("LivechatWebhookOnStart", &Schema::BOOLEAN),
+        ("LivechatWebhookOnVisitorMessage", &Schema::BOOLEAN),
+        ("LivechatWebhookUrl", &Schema::STRING),
     ],
     ..Schema::ANY
 };
 /// Parameter `shortcut` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_SHORTCUT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_SHORTCUT: Param = Param::query(
+    "shortcut",
+    &Schema::STRING,
+);
 /// Parameter `text` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `scope` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_SCOPE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_SCOPE: Param = Param::query("scope", &Schema::STRING);
 /// Parameter `tags` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_TAGS: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_TAGS: Param = Param::query("tags", &Schema::STRING);
 /// Parameter `departmentId` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_CANNED_RESPONSES_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `fields` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_FIELDS: Schema = Schema { ..Schema::ANY };
+pub static GET_CANNED_RESPONSES_FIELDS: Param = Param::query("fields", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `createdBy` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_CREATED_BY: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_canned_responses`.
-pub static POST_CANNED_RESPONSES_BODY_2: Schema = Schema {
-    all_of: &[&POST_CANNED_RESPONSES_BODY],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_CREATED_BY: Param = Param::query(
+    "createdBy",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `get_canned_responses_id`.
-pub static GET_CANNED_RESPONSES_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CANNED_RESPONSES_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `delete_canned_responses_id`.
-pub static DELETE_CANNED_RESPONSES_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_CANNED_RESPONSES_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `get_livechat_agent`.
-pub static GET_LIVECHAT_AGENT_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_AGENT_RID: Param = Param::path(0usize, "rid", &Schema::STRING);
 /// Parameter `token` of `get_livechat_agent`.
-pub static GET_LIVECHAT_AGENT_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_AGENT_TOKEN: Param = Param::path(
+    1usize,
+    "token",
+    &Schema::STRING,
+);
 /// Parameter `token` of `get_livechat_agent_next`.
-pub static GET_LIVECHAT_AGENT_NEXT_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_agent_status`.
-pub static POST_LIVECHAT_AGENT_STATUS_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_AGENT_STATUS_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_agents_save_info`.
-pub static POST_LIVECHAT_AGENTS_SAVE_INFO_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_AGENTS_SAVE_INFO_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_AGENT_NEXT_TOKEN: Param = Param::path(
+    0usize,
+    "token",
+    &Schema::STRING,
+);
 /// Parameter `agentId` of `get_livechat_agents_agent_id_departments`.
-pub static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID: Param = Param::path(
+    0usize,
+    "agentId",
+    &Schema::STRING,
+);
 /// Parameter `name` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME: Param = Param::query(
+        "name",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `from` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM: Param = Param::query(
+        "from",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `to` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO: Param = Param::query(
+        "to",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `fullReport` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT: Param = Param::query(
+    "fullReport",
+    &Schema::BOOLEAN,
+);
 /// Parameter `offset` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `start` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `count` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `offset` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `start` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_agents_status`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_timings`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_timings`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_timings`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_chats_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_chats_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_chats_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversation_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversation_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_conversation_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `sort` of `get_livechat_analytics_dashboards_conversations_by_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT: Schema = Schema {
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_source`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_source`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_status`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_status`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_tags`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_tags`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `answered` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED: Param = Param::query(
+    "answered",
+    &Schema::BOOLEAN,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `start` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `name` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME: Param = Param::query(
+        "name",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `from` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM: Param = Param::query(
+        "from",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `to` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_TO: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_TO: Param = Param::query(
+        "to",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Body of `post_livechat_appearance`.
 pub static POST_LIVECHAT_APPEARANCE_BODY: Schema = Schema {
     types: &[Type::Array],
@@ -3069,1203 +1669,950 @@ pub static POST_LIVECHAT_APPEARANCE_BODY: Schema = Schema {
     ..Schema::ANY
 };
 /// Parameter `name` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_NAME: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_BUSINESS_HOURS_NAME: Param = Param::query(
+    "name",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_BUSINESS_HOURS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_BUSINESS_HOURS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_SORT: Schema = Schema { ..Schema::ANY };
-/// Body of `post_livechat_business_hours_remove`.
-pub static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_business_hours_save`.
-pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_BUSINESS_HOURS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `token` of `get_livechat_config`.
-pub static GET_LIVECHAT_CONFIG_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_CONFIG_TOKEN: Param = Param::query("token", &Schema::STRING);
 /// Parameter `department` of `get_livechat_config`.
-pub static GET_LIVECHAT_CONFIG_DEPARTMENT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_CONFIG_DEPARTMENT: Param = Param::query(
+    "department",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_CUSTOM_FIELDS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_CUSTOM_FIELDS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_CUSTOM_FIELDS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `text` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_custom_fields_delete`.
-pub static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_custom_fields_save`.
-pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_CUSTOM_FIELDS_TEXT: Param = Param::query(
+    "text",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `get_livechat_custom_fields_id`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_custom_field`.
-pub static POST_LIVECHAT_CUSTOM_FIELD_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_CUSTOM_FIELD_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_custom_fields`.
-pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_CUSTOM_FIELDS_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_CUSTOM_FIELDS_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `text` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `enabled` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_ENABLED: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ENABLED: Param = Param::query(
+    "enabled",
+    &Schema::BOOLEAN,
+);
 /// Parameter `showArchived` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED: Param = Param::query(
+    "showArchived",
+    &Schema::BOOLEAN,
+);
 /// Parameter `onlyMyDepartments` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS: Param = Param::query(
+    "onlyMyDepartments",
+    &Schema::BOOLEAN,
+);
 /// Parameter `excludeDepartmentId` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID: Param = Param::query(
+    "excludeDepartmentId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_SORT: Schema = Schema { ..Schema::ANY };
-/// Body of `post_livechat_department`.
-pub static POST_LIVECHAT_DEPARTMENT_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_DEPARTMENT_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `selector` of `get_livechat_department_autocomplete`.
-pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR: Param = Param::query(
+        "selector",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `onlyMyDepartments` of `get_livechat_department_autocomplete`.
-pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS: Param = Param::query(
+    "onlyMyDepartments",
+    &Schema::BOOLEAN,
+);
 /// Parameter `showArchived` of `get_livechat_department_autocomplete`.
-pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED: Param = Param::query(
+    "showArchived",
+    &Schema::BOOLEAN,
+);
 /// Parameter `ids` of `get_livechat_department_list_by_ids`.
-pub static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS: Param = Param::query(
+        "ids",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `_id` of `post_livechat_department_archive_id`.
-pub static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `post_livechat_department_unarchive_id`.
-pub static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `get_livechat_department_id`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `includeAgents` of `get_livechat_department_id`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS: Param = Param::query(
+    "includeAgents",
+    &Schema::BOOLEAN,
+);
 /// Parameter `_id` of `put_livechat_department_id`.
-pub static PUT_LIVECHAT_DEPARTMENT_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `put_livechat_department_id`.
-pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_2: Schema = Schema {
-    all_of: &[&PUT_LIVECHAT_DEPARTMENT_ID_BODY],
-    ..Schema::ANY
-};
+pub static PUT_LIVECHAT_DEPARTMENT_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `delete_livechat_department_id`.
-pub static DELETE_LIVECHAT_DEPARTMENT_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_DEPARTMENT_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `_id` of `post_livechat_department_id_agents`.
-pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_department_id_agents`.
-pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `roomId` of `get_livechat_inquiries_get_one`.
-pub static GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID: Param = Param::query(
+        "roomId",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `department` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT: Param = Param::query(
+    "department",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_LIST_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_LIST_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_INQUIRIES_LIST_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `department` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT: Param = Param::query(
+    "department",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT: Schema = Schema {
-    ..Schema::ANY
-};
-/// Body of `post_livechat_inquiries_return_as_inquiry`.
-pub static POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_inquiries_take`.
-pub static POST_LIVECHAT_INQUIRIES_TAKE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_INQUIRIES_TAKE_BODY],
-    ..Schema::ANY
-};
-/// Body of `put_livechat_inquiry_set_sla`.
-pub static PUT_LIVECHAT_INQUIRY_SET_SLA_BODY_2: Schema = Schema {
-    all_of: &[&PUT_LIVECHAT_INQUIRY_SET_SLA_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `start` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START: Param = Param::query(
+        "start",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `end` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END: Param = Param::query(
+        "end",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `chartName` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME: Param = Param::query(
+        "chartName",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `departmentId` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_message`.
-pub static POST_LIVECHAT_MESSAGE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_MESSAGE_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `get_livechat_message_id`.
-pub static GET_LIVECHAT_MESSAGE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MESSAGE_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `token` of `get_livechat_message_id`.
-pub static GET_LIVECHAT_MESSAGE_ID_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MESSAGE_ID_TOKEN: Param = Param::query("token", &Schema::STRING)
+    .required();
 /// Parameter `rid` of `get_livechat_message_id`.
-pub static GET_LIVECHAT_MESSAGE_ID_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MESSAGE_ID_RID: Param = Param::query("rid", &Schema::STRING)
+    .required();
 /// Parameter `_id` of `put_livechat_message_id`.
-pub static PUT_LIVECHAT_MESSAGE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `put_livechat_message_id`.
-pub static PUT_LIVECHAT_MESSAGE_ID_BODY_2: Schema = Schema {
-    all_of: &[&PUT_LIVECHAT_MESSAGE_ID_BODY],
-    ..Schema::ANY
-};
+pub static PUT_LIVECHAT_MESSAGE_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `delete_livechat_message_id`.
-pub static DELETE_LIVECHAT_MESSAGE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `delete_livechat_message_id`.
-pub static DELETE_LIVECHAT_MESSAGE_ID_BODY_2: Schema = Schema {
-    all_of: &[&DELETE_LIVECHAT_MESSAGE_ID_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_messages`.
-pub static POST_LIVECHAT_MESSAGES_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_MESSAGES_BODY],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_MESSAGE_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `token` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN: Param = Param::query(
+        "token",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `ls` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LS: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LS: Param = Param::query("ls", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `end` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_END: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_END: Param = Param::query(
+        "end",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `limit` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT: Schema = Schema {
-    types: &[Type::Number],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT: Param = Param::query(
+    "limit",
+    &Schema::NUMBER,
+);
 /// Parameter `rid` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_RID_MESSAGES_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_RID_MESSAGES_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_RID_MESSAGES_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_RID_MESSAGES_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `searchTerm` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM: Param = Param::query(
+    "searchTerm",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MONITORS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MONITORS_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_MONITORS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `text` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_monitors_create`.
-pub static POST_LIVECHAT_MONITORS_CREATE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_MONITORS_CREATE_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_monitors_delete`.
-pub static POST_LIVECHAT_MONITORS_DELETE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_MONITORS_DELETE_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MONITORS_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `username` of `get_livechat_monitors_username`.
-pub static GET_LIVECHAT_MONITORS_USERNAME_USERNAME: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_offline_message`.
-pub static POST_LIVECHAT_OFFLINE_MESSAGE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_OFFLINE_MESSAGE_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_page_visited`.
-pub static POST_LIVECHAT_PAGE_VISITED_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_PAGE_VISITED_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_MONITORS_USERNAME_USERNAME: Param = Param::path(
+    0usize,
+    "username",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_PRIORITIES_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_PRIORITIES_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_PRIORITIES_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `text` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_PRIORITIES_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `priorityId` of `get_livechat_priorities_priority_id`.
-pub static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = Param::path(
+    0usize,
+    "priorityId",
+    &Schema::STRING,
+);
 /// Parameter `priorityId` of `put_livechat_priorities_priority_id`.
-pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `put_livechat_priorities_priority_id`.
-pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2: Schema = Schema {
-    all_of: &[&PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY],
-    ..Schema::ANY
-};
+pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = Param::path(
+    0usize,
+    "priorityId",
+    &Schema::STRING,
+);
 /// Parameter `departmentId` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_QUEUE_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `agentId` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_AGENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_QUEUE_AGENT_ID: Param = Param::query("agentId", &Schema::STRING);
 /// Parameter `includeOfflineAgents` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS: Param = Param::query(
+    "includeOfflineAgents",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_QUEUE_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_QUEUE_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_QUEUE_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `token` of `get_livechat_room`.
-pub static GET_LIVECHAT_ROOM_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOM_TOKEN: Param = Param::query("token", &Schema::STRING)
+    .required();
 /// Parameter `rid` of `get_livechat_room`.
-pub static GET_LIVECHAT_ROOM_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOM_RID: Param = Param::query("rid", &Schema::STRING);
 /// Parameter `agentId` of `get_livechat_room`.
-pub static GET_LIVECHAT_ROOM_AGENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_close`.
-pub static POST_LIVECHAT_ROOM_CLOSE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_CLOSE_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_close_by_user`.
-pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_forward`.
-pub static POST_LIVECHAT_ROOM_FORWARD_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_FORWARD_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOM_AGENT_ID: Param = Param::query("agentId", &Schema::STRING);
 /// Parameter `roomId` of `get_livechat_room_join`.
-pub static GET_LIVECHAT_ROOM_JOIN_ROOM_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_on_hold`.
-pub static POST_LIVECHAT_ROOM_ON_HOLD_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_ON_HOLD_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_resume_on_hold`.
-pub static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_save_info`.
-pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_SAVE_INFO_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_survey`.
-pub static POST_LIVECHAT_ROOM_SURVEY_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_SURVEY_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOM_JOIN_ROOM_ID: Param = Param::query(
+        "roomId",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `rid` of `post_livechat_room_rid_priority`.
-pub static POST_LIVECHAT_ROOM_RID_PRIORITY_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_room_rid_priority`.
-pub static POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOM_RID_PRIORITY_BODY],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `delete_livechat_room_rid_priority`.
-pub static DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `agents` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_AGENTS: Schema = Schema {
-    types: &[Type::Array],
-    items: Some(
-        &Schema {
-            types: &[Type::String],
-            ..Schema::ANY
-        },
-    ),
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_AGENTS: Param = Param::query(
+    "agents",
+    &Schema {
+        types: &[Type::Array],
+        items: Some(&Schema::STRING),
+        ..Schema::ANY
+    },
+);
 /// Parameter `departmentId` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_DEPARTMENT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_DEPARTMENT_ID: Param = Param::query(
+    "departmentId",
+    &Schema::STRING,
+);
 /// Parameter `open` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_OPEN: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_OPEN: Param = Param::query("open", &Schema::BOOLEAN);
 /// Parameter `createdAt` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_CREATED_AT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_CREATED_AT: Param = Param::query(
+    "createdAt",
+    &Schema::STRING,
+);
 /// Parameter `closedAt` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_CLOSED_AT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_CLOSED_AT: Param = Param::query(
+    "closedAt",
+    &Schema::STRING,
+);
 /// Parameter `tags` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_TAGS: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_TAGS: Param = Param::query("tags", &Schema::STRING);
 /// Parameter `customFields` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_CUSTOM_FIELDS: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_CUSTOM_FIELDS: Param = Param::query(
+    "customFields",
+    &Schema::STRING,
+);
 /// Parameter `roomName` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_ROOM_NAME: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_ROOM_NAME: Param = Param::query(
+    "roomName",
+    &Schema::STRING,
+);
 /// Parameter `onhold` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_ONHOLD: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_ONHOLD: Param = Param::query("onhold", &Schema::BOOLEAN);
 /// Parameter `queued` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_QUEUED: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_QUEUED: Param = Param::query("queued", &Schema::STRING);
 /// Parameter `units` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_UNITS: Schema = Schema {
-    types: &[Type::Array],
-    items: Some(
-        &Schema {
-            types: &[Type::String],
-            ..Schema::ANY
-        },
-    ),
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_UNITS: Param = Param::query(
+    "units",
+    &Schema {
+        types: &[Type::Array],
+        items: Some(&Schema::STRING),
+        ..Schema::ANY
+    },
+);
 /// Parameter `offset` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_ROOMS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `fields` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_FIELDS: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_ROOMS_FIELDS: Param = Param::query("fields", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `query` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_QUERY: Schema = Schema { ..Schema::ANY };
-/// Body of `post_livechat_rooms_delete`.
-pub static POST_LIVECHAT_ROOMS_DELETE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_ROOMS_DELETE_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_ROOMS_QUERY: Param = Param::query("query", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `text` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_SLA_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `count` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_SLA_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_SLA_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `offset` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_sla`.
-pub static POST_LIVECHAT_SLA_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_SLA_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_SLA_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
 /// Parameter `slaId` of `get_livechat_sla_sla_id`.
-pub static GET_LIVECHAT_SLA_SLA_ID_SLA_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = Param::path(
+    0usize,
+    "slaId",
+    &Schema::STRING,
+);
 /// Parameter `slaId` of `put_livechat_sla_sla_id`.
-pub static PUT_LIVECHAT_SLA_SLA_ID_SLA_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static PUT_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = Param::path(
+    0usize,
+    "slaId",
+    &Schema::STRING,
+);
 /// Parameter `slaId` of `delete_livechat_sla_sla_id`.
-pub static DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = Param::path(
+    0usize,
+    "slaId",
+    &Schema::STRING,
+);
 /// Parameter `service` of `post_livechat_sms_incoming_service`.
-pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_sms_incoming_service`.
-pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE: Param = Param::path(
+    0usize,
+    "service",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `text` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `department` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_DEPARTMENT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_DEPARTMENT: Param = Param::query(
+    "department",
+    &Schema::STRING,
+);
 /// Parameter `viewAll` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_VIEW_ALL: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_VIEW_ALL: Param = Param::query("viewAll", &Schema::BOOLEAN);
 /// Parameter `sort` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_SORT: Schema = Schema { ..Schema::ANY };
-/// Body of `post_livechat_tags_delete`.
-pub static POST_LIVECHAT_TAGS_DELETE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_TAGS_DELETE_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_tags_save`.
-pub static POST_LIVECHAT_TAGS_SAVE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_TAGS_SAVE_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `tagId` of `get_livechat_tags_tag_id`.
-pub static GET_LIVECHAT_TAGS_TAG_ID_TAG_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_transcript`.
-pub static POST_LIVECHAT_TRANSCRIPT_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_TRANSCRIPT_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TAGS_TAG_ID_TAG_ID: Param = Param::path(
+    0usize,
+    "tagId",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `post_livechat_transcript_rid`.
-pub static POST_LIVECHAT_TRANSCRIPT_RID_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_transcript_rid`.
-pub static POST_LIVECHAT_TRANSCRIPT_RID_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_TRANSCRIPT_RID_BODY],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_TRANSCRIPT_RID_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `delete_livechat_transcript_rid`.
-pub static DELETE_LIVECHAT_TRANSCRIPT_RID_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_TRANSCRIPT_RID_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);
 /// Parameter `count` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `offset` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `offset` of `get_livechat_triggers`.
-pub static GET_LIVECHAT_TRIGGERS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRIGGERS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_triggers`.
-pub static GET_LIVECHAT_TRIGGERS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRIGGERS_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_triggers`.
-pub static GET_LIVECHAT_TRIGGERS_SORT: Schema = Schema { ..Schema::ANY };
-/// Body of `post_livechat_triggers`.
-pub static POST_LIVECHAT_TRIGGERS_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_TRIGGERS_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_triggers_external_service_test`.
-pub static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRIGGERS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `_id` of `get_livechat_triggers_id`.
-pub static GET_LIVECHAT_TRIGGERS_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_TRIGGERS_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `delete_livechat_triggers_id`.
-pub static DELETE_LIVECHAT_TRIGGERS_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_TRIGGERS_ID_ID: Param = Param::path(
+    0usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `text` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `offset` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_COUNT: Param = Param::query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_SORT: Schema = Schema { ..Schema::ANY };
-/// Body of `post_livechat_units`.
-pub static POST_LIVECHAT_UNITS_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_UNITS_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `id` of `get_livechat_units_unit_id`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_ID: Param = Param::path(
+    0usize,
+    "id",
+    &Schema::STRING,
+);
 /// Parameter `id` of `post_livechat_units_id`.
-pub static POST_LIVECHAT_UNITS_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_units_id`.
-pub static POST_LIVECHAT_UNITS_ID_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_UNITS_ID_BODY],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_UNITS_ID_ID: Param = Param::path(0usize, "id", &Schema::STRING);
 /// Parameter `id` of `delete_livechat_units_id`.
-pub static DELETE_LIVECHAT_UNITS_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_UNITS_ID_ID: Param = Param::path(
+    0usize,
+    "id",
+    &Schema::STRING,
+);
 /// Parameter `unitId` of `get_livechat_units_unit_id_departments`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID: Param = Param::path(
+    0usize,
+    "unitId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_units_unit_id_departments`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_units_unit_id_departments`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `unitId` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID: Param = Param::path(
+    0usize,
+    "unitId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `text` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT: Param = Param::query(
+    "text",
+    &Schema::STRING,
+);
 /// Parameter `onlyMyDepartments` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS: Param = Param::query(
+    "onlyMyDepartments",
+    &Schema::BOOLEAN,
+);
 /// Parameter `unitId` of `get_livechat_units_unit_id_monitors`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID: Param = Param::path(
+    0usize,
+    "unitId",
+    &Schema::STRING,
+);
 /// Parameter `rid` of `post_livechat_upload`.
-pub static POST_LIVECHAT_UPLOAD_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_UPLOAD_RID: Param = Param::path(0usize, "rid", &Schema::STRING);
 /// Parameter `x-visitor-token` of `post_livechat_upload`.
-pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Param = Param::header(
+        "x-visitor-token",
+        &Schema::STRING,
+    )
+    .required();
 /// Body of `post_livechat_upload`.
-pub static POST_LIVECHAT_UPLOAD_BODY: Schema = Schema { ..Schema::ANY };
+pub static POST_LIVECHAT_UPLOAD_BODY: Schema = Schema::ANY;
 /// Parameter `type` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_TYPE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_TYPE: Param = Param::path(
+    0usize,
+    "type",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_USERS_TYPE_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `onlyAvailable` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE: Param = Param::query(
+    "onlyAvailable",
+    &Schema::BOOLEAN,
+);
 /// Parameter `showIdleAgents` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS: Param = Param::query(
+    "showIdleAgents",
+    &Schema::BOOLEAN,
+);
 /// Parameter `excludeId` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID: Param = Param::query(
+    "excludeId",
+    &Schema::STRING,
+);
 /// Parameter `text` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_TEXT: Param = Param::query("text", &Schema::STRING);
 /// Parameter `type` of `post_livechat_users_type`.
-pub static POST_LIVECHAT_USERS_TYPE_TYPE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_users_type`.
-pub static POST_LIVECHAT_USERS_TYPE_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_USERS_TYPE_BODY],
-    ..Schema::ANY
-};
+pub static POST_LIVECHAT_USERS_TYPE_TYPE: Param = Param::path(
+    0usize,
+    "type",
+    &Schema::STRING,
+);
 /// Parameter `type` of `get_livechat_users_type_id`.
-pub static GET_LIVECHAT_USERS_TYPE_ID_TYPE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_ID_TYPE: Param = Param::path(
+    0usize,
+    "type",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `get_livechat_users_type_id`.
-pub static GET_LIVECHAT_USERS_TYPE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_USERS_TYPE_ID_ID: Param = Param::path(
+    1usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `type` of `delete_livechat_users_type_id`.
-pub static DELETE_LIVECHAT_USERS_TYPE_ID_TYPE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_USERS_TYPE_ID_TYPE: Param = Param::path(
+    0usize,
+    "type",
+    &Schema::STRING,
+);
 /// Parameter `_id` of `delete_livechat_users_type_id`.
-pub static DELETE_LIVECHAT_USERS_TYPE_ID_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_visitor`.
-pub static POST_LIVECHAT_VISITOR_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_VISITOR_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_visitor_department_transfer`.
-pub static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_USERS_TYPE_ID_ID: Param = Param::path(
+    1usize,
+    "_id",
+    &Schema::STRING,
+);
 /// Parameter `token` of `get_livechat_visitor_token`.
-pub static GET_LIVECHAT_VISITOR_TOKEN_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = Param::path(
+    0usize,
+    "token",
+    &Schema::STRING,
+);
 /// Parameter `token` of `delete_livechat_visitor_token`.
-pub static DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = Param::path(
+    0usize,
+    "token",
+    &Schema::STRING,
+);
 /// Parameter `token` of `get_livechat_visitor_token_room`.
-pub static GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN: Param = Param::path(
+    0usize,
+    "token",
+    &Schema::STRING,
+);
 /// Parameter `selector` of `get_livechat_visitors_autocomplete`.
-pub static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR: Schema = Schema {
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR: Param = Param::query(
+        "selector",
+        &Schema::ANY,
+    )
+    .required()
+    .style(Style::Loose);
 /// Parameter `roomId` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = Param::path(
+    0usize,
+    "roomId",
+    &Schema::STRING,
+);
 /// Parameter `visitorId` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = Param::path(
+    1usize,
+    "visitorId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Schema = Schema {
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `visitorId` of `get_livechat_visitor_info`.
-pub static GET_LIVECHAT_VISITOR_INFO_VISITOR_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITOR_INFO_VISITOR_ID: Param = Param::query(
+        "visitorId",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `roomId` of `get_livechat_visitors_pages_visited_room_id`.
-pub static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID: Param = Param::path(
+    0usize,
+    "roomId",
+    &Schema::STRING,
+);
 /// Parameter `term` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_TERM: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_TERM: Param = Param::query(
+        "term",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_LIVECHAT_VISITORS_SEARCH_SORT: Param = Param::query("sort", &Schema::ANY)
+    .style(Style::Loose);
 /// Parameter `roomId` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = Param::path(
+    0usize,
+    "roomId",
+    &Schema::STRING,
+);
 /// Parameter `visitorId` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = Param::path(
+    1usize,
+    "visitorId",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Schema = Schema {
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `searchText` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT: Param = Param::query(
+    "searchText",
+    &Schema::STRING,
+);
 /// Parameter `closedChatsOnly` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY: Param = Param::query(
+    "closedChatsOnly",
+    &Schema::STRING,
+);
 /// Parameter `servedChatsOnly` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY: Param = Param::query(
+    "servedChatsOnly",
+    &Schema::STRING,
+);
 /// Parameter `source` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_livechat_visitors_status`.
-pub static POST_LIVECHAT_VISITORS_STATUS_BODY_2: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_VISITORS_STATUS_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_omnichannel_contact`.
-pub static POST_OMNICHANNEL_CONTACT_BODY_2: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACT_BODY],
-    ..Schema::ANY
-};
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE: Param = Param::query(
+    "source",
+    &Schema::STRING,
+);
 /// Parameter `email` of `get_contact_search`.
-pub static GET_CONTACT_SEARCH_EMAIL: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CONTACT_SEARCH_EMAIL: Param = Param::query("email", &Schema::STRING);
 /// Parameter `phone` of `get_contact_search`.
-pub static GET_CONTACT_SEARCH_PHONE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_CONTACT_SEARCH_PHONE: Param = Param::query("phone", &Schema::STRING);
 /// Parameter `custom` of `get_contact_search`.
-pub static GET_CONTACT_SEARCH_CUSTOM: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_omnichannel_contacts`.
-pub static POST_OMNICHANNEL_CONTACTS_BODY_2: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACTS_BODY],
-    ..Schema::ANY
-};
-/// Body of `post_omnichannel_contacts_block`.
-pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_2: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACTS_BLOCK_BODY],
-    ..Schema::ANY
-};
+pub static GET_CONTACT_SEARCH_CUSTOM: Param = Param::query("custom", &Schema::STRING);
 /// Parameter `contactId` of `get_omnichannel_contacts_channels`.
-pub static GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID: Param = Param::query(
+        "contactId",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `contactId` of `get_omnichannel_contacts_check_existence`.
-pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID: Param = Param::query(
+    "contactId",
+    &Schema::STRING,
+);
 /// Parameter `email` of `get_omnichannel_contacts_check_existence`.
-pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL: Param = Param::query(
+    "email",
+    &Schema::STRING,
+);
 /// Parameter `phone` of `get_omnichannel_contacts_check_existence`.
-pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
-/// Body of `post_omnichannel_contacts_conflicts`.
-pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_2: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE: Param = Param::query(
+    "phone",
+    &Schema::STRING,
+);
 /// Parameter `contactId` of `get_omnichannel_contacts_get`.
-pub static GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID: Param = Param::query(
+        "contactId",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `offset` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `contactId` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID: Param = Param::query(
+        "contactId",
+        &Schema::STRING,
+    )
+    .required();
 /// Parameter `source` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE: Param = Param::query(
+    "source",
+    &Schema::STRING,
+);
 /// Parameter `offset` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET: Param = Param::query(
+    "offset",
+    &Schema::INTEGER,
+);
 /// Parameter `count` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT: Schema = Schema {
-    types: &[Type::Integer],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT: Param = Param::query(
+    "count",
+    &Schema::INTEGER,
+);
 /// Parameter `sort` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SORT: Schema = Schema { ..Schema::ANY };
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SORT: Param = Param::query(
+        "sort",
+        &Schema::ANY,
+    )
+    .style(Style::Loose);
 /// Parameter `searchText` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT: Param = Param::query(
+    "searchText",
+    &Schema::STRING,
+);
 /// Parameter `unknown` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN: Schema = Schema {
-    types: &[Type::Boolean],
-    ..Schema::ANY
-};
-/// Body of `post_omnichannel_contacts_unblock`.
-pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_2: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY],
-    ..Schema::ANY
-};
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN: Param = Param::query(
+    "unknown",
+    &Schema::BOOLEAN,
+);
 /// Body of `post_omnichannel_contacts_update`.
-pub static POST_OMNICHANNEL_CONTACTS_UPDATE_BODY: Schema = Schema {
-    types: &[Type::Object],
-    ..Schema::ANY
-};
-/// Body of `post_omnichannel_integrations`.
-pub static POST_OMNICHANNEL_INTEGRATIONS_BODY_2: Schema = Schema {
-    all_of: &[&POST_OMNICHANNEL_INTEGRATIONS_BODY],
-    ..Schema::ANY
-};
+pub static POST_OMNICHANNEL_CONTACTS_UPDATE_BODY: Schema = Schema::OBJECT;
 /// Parameter `rid` of `post_omnichannel_rid_request_transcript`.
-pub static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID: Schema = Schema {
-    types: &[Type::String],
-    ..Schema::ANY
-};
+pub static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID: Param = Param::path(
+    0usize,
+    "rid",
+    &Schema::STRING,
+);

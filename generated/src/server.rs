@@ -11,11 +11,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use crate::models::*;
 use crate::operations::*;
-use crate::rt::server::{respond, RequestParts, Shared, State};
+use axum::routing::{get, post, put};
+use crate::rt::server::{empty, json, raw, respond, Incoming, RequestParts, Shared};
+use crate::schemas as s;
 pub use crate::rt::server::{ApiError, RouterConfig};
 /// The API as a server implements it: one method per operation. Every method has a
 /// default that answers 501 Not Implemented, so an implementation writes only the
 /// operations it serves. Futures must be `Send` (usable from a multi-threaded runtime).
+#[allow(unused_variables)]
 pub trait Api: Send + Sync + 'static {
     /// Checks the credentials of every operation that takes them, before its request is
     /// validated (as Rocket.Chat does). The default accepts them; return an
@@ -24,116 +27,89 @@ pub trait Api: Send + Sync + 'static {
         &self,
         credentials: &Credentials,
     ) -> impl Future<Output = Result<(), ApiError>> + Send {
-        let _ = credentials;
         async { Ok(()) }
     }
     /// List All Canned Responses
     ///
-    /// `GET /api/v1/canned-responses`
-    ///
-    /// Tag: Canned Responses.
+    /// `GET /api/v1/canned-responses` (tag: Canned Responses).
     fn get_canned_responses(
         &self,
         credentials: Credentials,
         input: GetCannedResponsesInput,
     ) -> impl Future<Output = Result<GetCannedResponsesResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_canned_responses")) }
     }
     /// Create or Update a Canned Response
     ///
-    /// `POST /api/v1/canned-responses`
-    ///
-    /// Tag: Canned Responses.
+    /// `POST /api/v1/canned-responses` (tag: Canned Responses).
     fn post_canned_responses(
         &self,
         credentials: Credentials,
         input: PostCannedResponsesInput,
     ) -> impl Future<Output = Result<PostCannedResponsesResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_canned_responses")) }
     }
     /// Get User Canned Responses
     ///
-    /// `GET /api/v1/canned-responses.get`
-    ///
-    /// Tag: Canned Responses.
+    /// `GET /api/v1/canned-responses.get` (tag: Canned Responses).
     fn get_canned_responses_get(
         &self,
         credentials: Credentials,
         input: GetCannedResponsesGetInput,
     ) -> impl Future<Output = Result<GetCannedResponsesGetResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_canned_responses_get")) }
     }
     /// Get a Canned Response
     ///
-    /// `GET /api/v1/canned-responses/{_id}`
-    ///
-    /// Tag: Canned Responses.
+    /// `GET /api/v1/canned-responses/{_id}` (tag: Canned Responses).
     fn get_canned_responses_id(
         &self,
         credentials: Credentials,
         input: GetCannedResponsesIdInput,
     ) -> impl Future<Output = Result<GetCannedResponsesIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_canned_responses_id")) }
     }
     /// Delete a Canned Response
     ///
-    /// `DELETE /api/v1/canned-responses/{_id}`
-    ///
-    /// Tag: Canned Responses.
+    /// `DELETE /api/v1/canned-responses/{_id}` (tag: Canned Responses).
     fn delete_canned_responses_id(
         &self,
         credentials: Credentials,
         input: DeleteCannedResponsesIdInput,
     ) -> impl Future<Output = Result<DeleteCannedResponsesIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_canned_responses_id")) }
     }
     /// Get Agent Information
     ///
-    /// `GET /api/v1/livechat/agent.info/{rid}/{token}`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `GET /api/v1/livechat/agent.info/{rid}/{token}` (tag: Omnichannel Agents).
     fn get_livechat_agent(
         &self,
         input: GetLivechatAgentInput,
     ) -> impl Future<Output = Result<GetLivechatAgentResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_agent")) }
     }
     /// Get Next Agent Information
     ///
-    /// `GET /api/v1/livechat/agent.next/{token}`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `GET /api/v1/livechat/agent.next/{token}` (tag: Omnichannel Agents).
     fn get_livechat_agent_next(
         &self,
         input: GetLivechatAgentNextInput,
     ) -> impl Future<Output = Result<GetLivechatAgentNextResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_agent_next")) }
     }
     /// Update Agent Status
     ///
-    /// `POST /api/v1/livechat/agent.status`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `POST /api/v1/livechat/agent.status` (tag: Omnichannel Agents).
     fn post_livechat_agent_status(
         &self,
         credentials: Credentials,
         input: PostLivechatAgentStatusInput,
     ) -> impl Future<Output = Result<PostLivechatAgentStatusResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_agent_status")) }
     }
     /// Update Agent Info
     ///
-    /// `POST /api/v1/livechat/agents.saveInfo`
-    ///
-    /// Tag: Omnichannel Agents.
+    /// `POST /api/v1/livechat/agents.saveInfo` (tag: Omnichannel Agents).
     fn post_livechat_agents_save_info(
         &self,
         credentials: Credentials,
@@ -141,14 +117,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatAgentsSaveInfoResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_agents_save_info")) }
     }
     /// Get Agent Departments
     ///
-    /// `GET /api/v1/livechat/agents/{agentId}/departments`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/agents/{agentId}/departments` (tag: Omnichannel Agent Stats).
     fn get_livechat_agents_agent_id_departments(
         &self,
         credentials: Credentials,
@@ -156,16 +129,13 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAgentsAgentIdDepartmentsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("get_livechat_agents_agent_id_departments"))
         }
     }
     /// Get Agent Analytics Overview
     ///
-    /// `GET /api/v1/livechat/analytics/agent-overview`
-    ///
-    /// Tag: Omnichannel Statistics.
+    /// `GET /api/v1/livechat/analytics/agent-overview` (tag: Omnichannel Statistics).
     fn get_livechat_analytics_agent_overview(
         &self,
         credentials: Credentials,
@@ -173,14 +143,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsAgentOverviewResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_analytics_agent_overview")) }
     }
     /// Get History of Agents Available for Service
     ///
-    /// `GET /api/v1/livechat/analytics/agents/available-for-service-history`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/analytics/agents/available-for-service-history` (tag: Omnichannel Agent Stats).
     fn get_livechat_analytics_agents_available_for_service_history(
         &self,
         credentials: Credentials,
@@ -191,7 +158,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -202,9 +168,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Agent Average Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/agents/average-service-time`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/analytics/agents/average-service-time` (tag: Omnichannel Agent Stats).
     fn get_livechat_analytics_agents_average_service_time(
         &self,
         credentials: Credentials,
@@ -212,7 +176,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsAgentsAverageServiceTimeResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -223,9 +186,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Agent Total Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/agents/total-service-time`
-    ///
-    /// Tag: Omnichannel Agent Stats.
+    /// `GET /api/v1/livechat/analytics/agents/total-service-time` (tag: Omnichannel Agent Stats).
     fn get_livechat_analytics_agents_total_service_time(
         &self,
         credentials: Credentials,
@@ -233,7 +194,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsAgentsTotalServiceTimeResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -244,9 +204,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Agent Service Time Metrics
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
         &self,
         credentials: Credentials,
@@ -257,7 +215,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -268,9 +225,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Status of Agents
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/agents-status` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_charts_agents_status(
         &self,
         credentials: Credentials,
@@ -281,7 +236,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -292,9 +246,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Chats Status
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_charts_chats(
         &self,
         credentials: Credentials,
@@ -302,7 +254,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsDashboardsChartsChatsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -313,9 +264,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Chat Status of Agents
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_charts_chats_per_agent(
         &self,
         credentials: Credentials,
@@ -326,7 +275,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -337,9 +285,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Chats Status for Departments
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_charts_chats_per_department(
         &self,
         credentials: Credentials,
@@ -350,7 +296,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -361,9 +306,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Chat Times
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/timings`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/charts/timings` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_charts_timings(
         &self,
         credentials: Credentials,
@@ -371,7 +314,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsDashboardsChartsTimingsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -382,9 +324,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Chat Metrics
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/chats-totalizers` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_chats_totalizers(
         &self,
         credentials: Credentials,
@@ -392,7 +332,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsDashboardsChatsTotalizersResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -403,9 +342,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Conversation Metrics
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_conversation_totalizers(
         &self,
         credentials: Credentials,
@@ -416,7 +353,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -427,9 +363,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Conversation by Agents
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent` (tag: Reports).
     fn get_livechat_analytics_dashboards_conversations_by_agent(
         &self,
         credentials: Credentials,
@@ -440,7 +374,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -451,9 +384,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Conversations by Departments
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-department` (tag: Reports).
     fn get_livechat_analytics_dashboards_conversations_by_department(
         &self,
         credentials: Credentials,
@@ -464,7 +395,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -475,9 +405,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Conversations By Source
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-source` (tag: Reports).
     fn get_livechat_analytics_dashboards_conversations_by_source(
         &self,
         credentials: Credentials,
@@ -488,7 +416,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -499,9 +426,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Conversations by Status
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-status` (tag: Reports).
     fn get_livechat_analytics_dashboards_conversations_by_status(
         &self,
         credentials: Credentials,
@@ -512,7 +437,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -523,9 +447,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Conversations by Tags
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`
-    ///
-    /// Tag: Reports.
+    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags` (tag: Reports).
     fn get_livechat_analytics_dashboards_conversations_by_tags(
         &self,
         credentials: Credentials,
@@ -536,7 +458,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -547,9 +468,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Chat Metrics by Time
     ///
-    /// `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers` (tag: Omnichannel Dashboards).
     fn get_livechat_analytics_dashboards_productivity_totalizers(
         &self,
         credentials: Credentials,
@@ -560,7 +479,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -571,9 +489,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Number of Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/amount-of-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/amount-of-chats` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_amount_of_chats(
         &self,
         credentials: Credentials,
@@ -581,7 +497,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -592,9 +507,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Average Chat Duration
     ///
-    /// `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/average-chat-duration-time` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_average_chat_duration_time(
         &self,
         credentials: Credentials,
@@ -605,7 +518,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -616,9 +528,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Average Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/departments/average-service-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/average-service-time` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_average_service_time(
         &self,
         credentials: Credentials,
@@ -629,7 +539,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -640,9 +549,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Average Waiting Time
     ///
-    /// `GET /api/v1/livechat/analytics/departments/average-waiting-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/average-waiting-time` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_average_waiting_time(
         &self,
         credentials: Credentials,
@@ -653,7 +560,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -664,9 +570,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Percentage of Abandoned Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_percentage_abandoned_chats(
         &self,
         credentials: Credentials,
@@ -677,7 +581,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -688,9 +591,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Total Abandoned Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/total-abandoned-chats` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_total_abandoned_chats(
         &self,
         credentials: Credentials,
@@ -701,7 +602,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -712,9 +612,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Total Service Time
     ///
-    /// `GET /api/v1/livechat/analytics/departments/total-service-time`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/total-service-time` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_total_service_time(
         &self,
         credentials: Credentials,
@@ -725,7 +623,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -736,9 +633,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Total Transferred Chats
     ///
-    /// `GET /api/v1/livechat/analytics/departments/total-transferred-chats`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/analytics/departments/total-transferred-chats` (tag: Omnichannel Departments).
     fn get_livechat_analytics_departments_total_transferred_chats(
         &self,
         credentials: Credentials,
@@ -749,7 +644,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -760,9 +654,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Analytics Overview
     ///
-    /// `GET /api/v1/livechat/analytics/overview`
-    ///
-    /// Tag: Omnichannel Statistics.
+    /// `GET /api/v1/livechat/analytics/overview` (tag: Omnichannel Statistics).
     fn get_livechat_analytics_overview(
         &self,
         credentials: Credentials,
@@ -770,53 +662,41 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatAnalyticsOverviewResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_analytics_overview")) }
     }
     /// Get Livechat Appearance
     ///
-    /// `GET /api/v1/livechat/appearance`
-    ///
-    /// Tag: Livechat Appearance.
+    /// `GET /api/v1/livechat/appearance` (tag: Livechat Appearance).
     fn get_livechat_appearance(
         &self,
         credentials: Credentials,
         input: GetLivechatAppearanceInput,
     ) -> impl Future<Output = Result<GetLivechatAppearanceResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_appearance")) }
     }
     /// Set Livechat Appearance
     ///
-    /// `POST /api/v1/livechat/appearance`
-    ///
-    /// Tag: Livechat Appearance.
+    /// `POST /api/v1/livechat/appearance` (tag: Livechat Appearance).
     fn post_livechat_appearance(
         &self,
         credentials: Credentials,
         input: PostLivechatAppearanceInput,
     ) -> impl Future<Output = Result<PostLivechatAppearanceResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_appearance")) }
     }
     /// Get Default Business Hour
     ///
-    /// `GET /api/v1/livechat/business-hour`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `GET /api/v1/livechat/business-hour` (tag: Omnichannel Business Hours).
     fn get_livechat_business_hour(
         &self,
         credentials: Credentials,
         input: GetLivechatBusinessHourInput,
     ) -> impl Future<Output = Result<GetLivechatBusinessHourResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_business_hour")) }
     }
     /// Get Business Hours
     ///
-    /// `GET /api/v1/livechat/business-hours`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `GET /api/v1/livechat/business-hours` (tag: Omnichannel Business Hours).
     fn get_livechat_business_hours(
         &self,
         credentials: Credentials,
@@ -824,14 +704,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatBusinessHoursResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_business_hours")) }
     }
     /// Remove Business Hour
     ///
-    /// `POST /api/v1/livechat/business-hours.remove`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `POST /api/v1/livechat/business-hours.remove` (tag: Omnichannel Business Hours).
     fn post_livechat_business_hours_remove(
         &self,
         credentials: Credentials,
@@ -839,14 +716,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatBusinessHoursRemoveResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_business_hours_remove")) }
     }
     /// Create a Business Hour
     ///
-    /// `POST /api/v1/livechat/business-hours.save`
-    ///
-    /// Tag: Omnichannel Business Hours.
+    /// `POST /api/v1/livechat/business-hours.save` (tag: Omnichannel Business Hours).
     fn post_livechat_business_hours_save(
         &self,
         credentials: Credentials,
@@ -854,26 +728,20 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatBusinessHoursSaveResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_business_hours_save")) }
     }
     /// Get Livechat Configurations
     ///
-    /// `GET /api/v1/livechat/config`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/config` (tag: Livechat).
     fn get_livechat_config(
         &self,
         input: GetLivechatConfigInput,
     ) -> impl Future<Output = Result<GetLivechatConfigResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_config")) }
     }
     /// Get Livechat Routing Configuration
     ///
-    /// `GET /api/v1/livechat/config/routing`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/config/routing` (tag: Livechat).
     fn get_livechat_config_routing(
         &self,
         credentials: Credentials,
@@ -881,27 +749,21 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatConfigRoutingResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_config_routing")) }
     }
     /// Get Omnichannel Custom Fields
     ///
-    /// `GET /api/v1/livechat/custom-fields`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `GET /api/v1/livechat/custom-fields` (tag: Omnichannel Custom Fields).
     fn get_livechat_custom_fields(
         &self,
         credentials: Credentials,
         input: GetLivechatCustomFieldsInput,
     ) -> impl Future<Output = Result<GetLivechatCustomFieldsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_custom_fields")) }
     }
     /// Delete Omnichannel Custom Field
     ///
-    /// `POST /api/v1/livechat/custom-fields.delete`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom-fields.delete` (tag: Omnichannel Custom Fields).
     fn post_livechat_custom_fields_delete(
         &self,
         credentials: Credentials,
@@ -909,14 +771,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatCustomFieldsDeleteResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_custom_fields_delete")) }
     }
     /// Create Omnichannel Custom Field
     ///
-    /// `POST /api/v1/livechat/custom-fields.save`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom-fields.save` (tag: Omnichannel Custom Fields).
     fn post_livechat_custom_fields_save(
         &self,
         credentials: Credentials,
@@ -924,14 +783,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatCustomFieldsSaveResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_custom_fields_save")) }
     }
     /// Get Custom Field Information
     ///
-    /// `GET /api/v1/livechat/custom-fields/{_id}`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `GET /api/v1/livechat/custom-fields/{_id}` (tag: Omnichannel Custom Fields).
     fn get_livechat_custom_fields_id(
         &self,
         credentials: Credentials,
@@ -939,66 +795,51 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatCustomFieldsIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_custom_fields_id")) }
     }
     /// Send Custom Field Value
     ///
-    /// `POST /api/v1/livechat/custom.field`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom.field` (tag: Omnichannel Custom Fields).
     fn post_livechat_custom_field(
         &self,
         input: PostLivechatCustomFieldInput,
     ) -> impl Future<Output = Result<PostLivechatCustomFieldResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_custom_field")) }
     }
     /// Send Array of Custom Field Values
     ///
-    /// `POST /api/v1/livechat/custom.fields`
-    ///
-    /// Tag: Omnichannel Custom Fields.
+    /// `POST /api/v1/livechat/custom.fields` (tag: Omnichannel Custom Fields).
     fn post_livechat_custom_fields(
         &self,
         input: PostLivechatCustomFieldsInput,
     ) -> impl Future<
         Output = Result<PostLivechatCustomFieldsResponse, ApiError>,
     > + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_custom_fields")) }
     }
     /// Get List of Departments
     ///
-    /// `GET /api/v1/livechat/department`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department` (tag: Omnichannel Departments).
     fn get_livechat_department(
         &self,
         credentials: Credentials,
         input: GetLivechatDepartmentInput,
     ) -> impl Future<Output = Result<GetLivechatDepartmentResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_department")) }
     }
     /// Register New Department
     ///
-    /// `POST /api/v1/livechat/department`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department` (tag: Omnichannel Departments).
     fn post_livechat_department(
         &self,
         credentials: Credentials,
         input: PostLivechatDepartmentInput,
     ) -> impl Future<Output = Result<PostLivechatDepartmentResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_department")) }
     }
     /// Autocomplete Department
     ///
-    /// `GET /api/v1/livechat/department.autocomplete`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department.autocomplete` (tag: Omnichannel Departments).
     fn get_livechat_department_autocomplete(
         &self,
         credentials: Credentials,
@@ -1006,14 +847,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatDepartmentAutocompleteResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_department_autocomplete")) }
     }
     /// Get Departments by ID
     ///
-    /// `GET /api/v1/livechat/department.listByIds`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department.listByIds` (tag: Omnichannel Departments).
     fn get_livechat_department_list_by_ids(
         &self,
         credentials: Credentials,
@@ -1021,14 +859,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatDepartmentListByIdsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_department_list_by_ids")) }
     }
     /// Archive a Department
     ///
-    /// `POST /api/v1/livechat/department/archive/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department/archive/{_id}` (tag: Omnichannel Departments).
     fn post_livechat_department_archive_id(
         &self,
         credentials: Credentials,
@@ -1036,14 +871,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatDepartmentArchiveIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_department_archive_id")) }
     }
     /// Check Department Creation
     ///
-    /// `GET /api/v1/livechat/department/isDepartmentCreationAvailable`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department/isDepartmentCreationAvailable` (tag: Omnichannel Departments).
     fn get_livechat_department_is_department_creation_available(
         &self,
         credentials: Credentials,
@@ -1054,7 +886,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -1065,9 +896,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Unarchive a Department
     ///
-    /// `POST /api/v1/livechat/department/unarchive/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department/unarchive/{_id}` (tag: Omnichannel Departments).
     fn post_livechat_department_unarchive_id(
         &self,
         credentials: Credentials,
@@ -1075,40 +904,31 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatDepartmentUnarchiveIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_department_unarchive_id")) }
     }
     /// Get Department Information
     ///
-    /// `GET /api/v1/livechat/department/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
     fn get_livechat_department_id(
         &self,
         credentials: Credentials,
         input: GetLivechatDepartmentIdInput,
     ) -> impl Future<Output = Result<GetLivechatDepartmentIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_department_id")) }
     }
     /// Update Department
     ///
-    /// `PUT /api/v1/livechat/department/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `PUT /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
     fn put_livechat_department_id(
         &self,
         credentials: Credentials,
         input: PutLivechatDepartmentIdInput,
     ) -> impl Future<Output = Result<PutLivechatDepartmentIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("put_livechat_department_id")) }
     }
     /// Remove Department
     ///
-    /// `DELETE /api/v1/livechat/department/{_id}`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `DELETE /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
     fn delete_livechat_department_id(
         &self,
         credentials: Credentials,
@@ -1116,14 +936,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteLivechatDepartmentIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_department_id")) }
     }
     /// Get Agents of Department
     ///
-    /// `GET /api/v1/livechat/department/{_id}/agents`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
     fn get_livechat_department_id_agents(
         &self,
         credentials: Credentials,
@@ -1131,14 +948,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatDepartmentIdAgentsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_department_id_agents")) }
     }
     /// Update Agents of Department
     ///
-    /// `POST /api/v1/livechat/department/{_id}/agents`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `POST /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
     fn post_livechat_department_id_agents(
         &self,
         credentials: Credentials,
@@ -1146,14 +960,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatDepartmentIdAgentsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_department_id_agents")) }
     }
     /// Get Archived Departments
     ///
-    /// `GET /api/v1/livechat/departments/archived`
-    ///
-    /// Tag: Omnichannel Departments.
+    /// `GET /api/v1/livechat/departments/archived` (tag: Omnichannel Departments).
     fn get_livechat_departments_archived(
         &self,
         credentials: Credentials,
@@ -1161,14 +972,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatDepartmentsArchivedResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_departments_archived")) }
     }
     /// Get Inquiry by Room
     ///
-    /// `GET /api/v1/livechat/inquiries.getOne`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `GET /api/v1/livechat/inquiries.getOne` (tag: Omnichannel Inquiries).
     fn get_livechat_inquiries_get_one(
         &self,
         credentials: Credentials,
@@ -1176,14 +984,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatInquiriesGetOneResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_inquiries_get_one")) }
     }
     /// Get Inquiries List
     ///
-    /// `GET /api/v1/livechat/inquiries.list`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `GET /api/v1/livechat/inquiries.list` (tag: Omnichannel Inquiries).
     fn get_livechat_inquiries_list(
         &self,
         credentials: Credentials,
@@ -1191,14 +996,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatInquiriesListResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_inquiries_list")) }
     }
     /// List Queued User Inquiries
     ///
-    /// `GET /api/v1/livechat/inquiries.queuedForUser`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `GET /api/v1/livechat/inquiries.queuedForUser` (tag: Omnichannel Inquiries).
     fn get_livechat_inquiries_queued_for_user(
         &self,
         credentials: Credentials,
@@ -1206,16 +1008,13 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatInquiriesQueuedForUserResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("get_livechat_inquiries_queued_for_user"))
         }
     }
     /// Move Chat to Inquiry
     ///
-    /// `POST /api/v1/livechat/inquiries.returnAsInquiry`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `POST /api/v1/livechat/inquiries.returnAsInquiry` (tag: Omnichannel Inquiries).
     fn post_livechat_inquiries_return_as_inquiry(
         &self,
         credentials: Credentials,
@@ -1223,16 +1022,13 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatInquiriesReturnAsInquiryResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("post_livechat_inquiries_return_as_inquiry"))
         }
     }
     /// Take Inquiry
     ///
-    /// `POST /api/v1/livechat/inquiries.take`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `POST /api/v1/livechat/inquiries.take` (tag: Omnichannel Inquiries).
     fn post_livechat_inquiries_take(
         &self,
         credentials: Credentials,
@@ -1240,14 +1036,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatInquiriesTakeResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_inquiries_take")) }
     }
     /// Set SLA Policy to Inquiry
     ///
-    /// `PUT /api/v1/livechat/inquiry.setSLA`
-    ///
-    /// Tag: Omnichannel Inquiries.
+    /// `PUT /api/v1/livechat/inquiry.setSLA` (tag: Omnichannel Inquiries).
     fn put_livechat_inquiry_set_sla(
         &self,
         credentials: Credentials,
@@ -1255,14 +1048,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PutLivechatInquirySetSlaResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("put_livechat_inquiry_set_sla")) }
     }
     /// Get Livechat Integrations
     ///
-    /// `GET /api/v1/livechat/integrations.settings`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/integrations.settings` (tag: Livechat).
     fn get_livechat_integrations_settings(
         &self,
         credentials: Credentials,
@@ -1270,14 +1060,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatIntegrationsSettingsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_integrations_settings")) }
     }
     /// Get Analytics Chart Data
     ///
-    /// `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`
-    ///
-    /// Tag: Omnichannel Dashboards.
+    /// `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data` (tag: Omnichannel Dashboards).
     fn get_livechat_livechat_analytics_dashboards_charts_data(
         &self,
         credentials: Credentials,
@@ -1288,7 +1075,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -1299,110 +1085,84 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Send New Livechat Message
     ///
-    /// `POST /api/v1/livechat/message`
-    ///
-    /// Tag: Livechat Messages.
+    /// `POST /api/v1/livechat/message` (tag: Livechat Messages).
     fn post_livechat_message(
         &self,
         input: PostLivechatMessageInput,
     ) -> impl Future<Output = Result<PostLivechatMessageResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_message")) }
     }
     /// Get a Livechat Message
     ///
-    /// `GET /api/v1/livechat/message/{_id}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `GET /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
     fn get_livechat_message_id(
         &self,
         input: GetLivechatMessageIdInput,
     ) -> impl Future<Output = Result<GetLivechatMessageIdResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_message_id")) }
     }
     /// Update Livechat Message
     ///
-    /// `PUT /api/v1/livechat/message/{_id}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `PUT /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
     fn put_livechat_message_id(
         &self,
         input: PutLivechatMessageIdInput,
     ) -> impl Future<Output = Result<PutLivechatMessageIdResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("put_livechat_message_id")) }
     }
     /// Delete Livechat Message
     ///
-    /// `DELETE /api/v1/livechat/message/{_id}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `DELETE /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
     fn delete_livechat_message_id(
         &self,
         input: DeleteLivechatMessageIdInput,
     ) -> impl Future<Output = Result<DeleteLivechatMessageIdResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("delete_livechat_message_id")) }
     }
     /// Send Array of Messages
     ///
-    /// `POST /api/v1/livechat/messages`
-    ///
-    /// Tag: Livechat Messages.
+    /// `POST /api/v1/livechat/messages` (tag: Livechat Messages).
     fn post_livechat_messages(
         &self,
         credentials: Credentials,
         input: PostLivechatMessagesInput,
     ) -> impl Future<Output = Result<PostLivechatMessagesResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_messages")) }
     }
     /// Get Livechat Message History
     ///
-    /// `GET /api/v1/livechat/messages.history/{rid}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `GET /api/v1/livechat/messages.history/{rid}` (tag: Livechat Messages).
     fn get_livechat_messages_history_rid(
         &self,
         input: GetLivechatMessagesHistoryRidInput,
     ) -> impl Future<
         Output = Result<GetLivechatMessagesHistoryRidResponse, ApiError>,
     > + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_messages_history_rid")) }
     }
     /// Get Livechat Messages
     ///
-    /// `GET /api/v1/livechat/messages/{rid}`
-    ///
-    /// Tag: Livechat Messages.
+    /// `GET /api/v1/livechat/messages/{rid}` (tag: Livechat Messages).
     fn get_livechat_rid_messages(
         &self,
         credentials: Credentials,
         input: GetLivechatRidMessagesInput,
     ) -> impl Future<Output = Result<GetLivechatRidMessagesResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_rid_messages")) }
     }
     /// Get List of Monitors
     ///
-    /// `GET /api/v1/livechat/monitors`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `GET /api/v1/livechat/monitors` (tag: Omnichannel Monitors).
     fn get_livechat_monitors(
         &self,
         credentials: Credentials,
         input: GetLivechatMonitorsInput,
     ) -> impl Future<Output = Result<GetLivechatMonitorsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_monitors")) }
     }
     /// Create a Monitor
     ///
-    /// `POST /api/v1/livechat/monitors.create`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `POST /api/v1/livechat/monitors.create` (tag: Omnichannel Monitors).
     fn post_livechat_monitors_create(
         &self,
         credentials: Credentials,
@@ -1410,14 +1170,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatMonitorsCreateResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_monitors_create")) }
     }
     /// Delete a Monitor
     ///
-    /// `POST /api/v1/livechat/monitors.delete`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `POST /api/v1/livechat/monitors.delete` (tag: Omnichannel Monitors).
     fn post_livechat_monitors_delete(
         &self,
         credentials: Credentials,
@@ -1425,14 +1182,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatMonitorsDeleteResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_monitors_delete")) }
     }
     /// Get a Monitor
     ///
-    /// `GET /api/v1/livechat/monitors/{username}`
-    ///
-    /// Tag: Omnichannel Monitors.
+    /// `GET /api/v1/livechat/monitors/{username}` (tag: Omnichannel Monitors).
     fn get_livechat_monitors_username(
         &self,
         credentials: Credentials,
@@ -1440,53 +1194,41 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatMonitorsUsernameResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_monitors_username")) }
     }
     /// Send Offline Livechat Message
     ///
-    /// `POST /api/v1/livechat/offline.message`
-    ///
-    /// Tag: Livechat Messages.
+    /// `POST /api/v1/livechat/offline.message` (tag: Livechat Messages).
     fn post_livechat_offline_message(
         &self,
         input: PostLivechatOfflineMessageInput,
     ) -> impl Future<
         Output = Result<PostLivechatOfflineMessageResponse, ApiError>,
     > + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_offline_message")) }
     }
     /// Send Visitor Navigation History
     ///
-    /// `POST /api/v1/livechat/page.visited`
-    ///
-    /// Tag: Livechat Page Visited.
+    /// `POST /api/v1/livechat/page.visited` (tag: Livechat Page Visited).
     fn post_livechat_page_visited(
         &self,
         input: PostLivechatPageVisitedInput,
     ) -> impl Future<Output = Result<PostLivechatPageVisitedResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_page_visited")) }
     }
     /// Get List of Priorities
     ///
-    /// `GET /api/v1/livechat/priorities`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `GET /api/v1/livechat/priorities` (tag: Omnichannel Priorities).
     fn get_livechat_priorities(
         &self,
         credentials: Credentials,
         input: GetLivechatPrioritiesInput,
     ) -> impl Future<Output = Result<GetLivechatPrioritiesResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_priorities")) }
     }
     /// Check Priority Reset
     ///
-    /// `GET /api/v1/livechat/priorities.reset`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `GET /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
     fn get_livechat_priorities_reset(
         &self,
         credentials: Credentials,
@@ -1494,14 +1236,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatPrioritiesResetResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_priorities_reset")) }
     }
     /// Reset Priorities
     ///
-    /// `POST /api/v1/livechat/priorities.reset`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `POST /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
     fn post_livechat_priorities_reset(
         &self,
         credentials: Credentials,
@@ -1509,14 +1248,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatPrioritiesResetResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_priorities_reset")) }
     }
     /// Get a Priority
     ///
-    /// `GET /api/v1/livechat/priorities/{priorityId}`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `GET /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
     fn get_livechat_priorities_priority_id(
         &self,
         credentials: Credentials,
@@ -1524,14 +1260,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatPrioritiesPriorityIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_priorities_priority_id")) }
     }
     /// Update Priority
     ///
-    /// `PUT /api/v1/livechat/priorities/{priorityId}`
-    ///
-    /// Tag: Omnichannel Priorities.
+    /// `PUT /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
     fn put_livechat_priorities_priority_id(
         &self,
         credentials: Credentials,
@@ -1539,51 +1272,39 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PutLivechatPrioritiesPriorityIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("put_livechat_priorities_priority_id")) }
     }
     /// Get Livechat Queue
     ///
-    /// `GET /api/v1/livechat/queue`
-    ///
-    /// Tag: Livechat.
+    /// `GET /api/v1/livechat/queue` (tag: Livechat).
     fn get_livechat_queue(
         &self,
         credentials: Credentials,
         input: GetLivechatQueueInput,
     ) -> impl Future<Output = Result<GetLivechatQueueResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_queue")) }
     }
     /// Get or Create Omnichannel Rooms
     ///
-    /// `GET /api/v1/livechat/room`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/room` (tag: Omnichannel Rooms).
     fn get_livechat_room(
         &self,
         input: GetLivechatRoomInput,
     ) -> impl Future<Output = Result<GetLivechatRoomResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_room")) }
     }
     /// Close Omnichannel Room by Visitor
     ///
-    /// `POST /api/v1/livechat/room.close`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.close` (tag: Omnichannel Rooms).
     fn post_livechat_room_close(
         &self,
         input: PostLivechatRoomCloseInput,
     ) -> impl Future<Output = Result<PostLivechatRoomCloseResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_room_close")) }
     }
     /// Close Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.closeByUser`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.closeByUser` (tag: Omnichannel Rooms).
     fn post_livechat_room_close_by_user(
         &self,
         credentials: Credentials,
@@ -1591,53 +1312,41 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatRoomCloseByUserResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_room_close_by_user")) }
     }
     /// Forward Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.forward`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.forward` (tag: Omnichannel Rooms).
     fn post_livechat_room_forward(
         &self,
         credentials: Credentials,
         input: PostLivechatRoomForwardInput,
     ) -> impl Future<Output = Result<PostLivechatRoomForwardResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_room_forward")) }
     }
     /// Join Omnichannel Room
     ///
-    /// `GET /api/v1/livechat/room.join`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/room.join` (tag: Omnichannel Rooms).
     fn get_livechat_room_join(
         &self,
         credentials: Credentials,
         input: GetLivechatRoomJoinInput,
     ) -> impl Future<Output = Result<GetLivechatRoomJoinResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_room_join")) }
     }
     /// Put Omnichannel Room on Hold
     ///
-    /// `POST /api/v1/livechat/room.onHold`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.onHold` (tag: Omnichannel Rooms).
     fn post_livechat_room_on_hold(
         &self,
         credentials: Credentials,
         input: PostLivechatRoomOnHoldInput,
     ) -> impl Future<Output = Result<PostLivechatRoomOnHoldResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_room_on_hold")) }
     }
     /// Resume Room On-Hold
     ///
-    /// `POST /api/v1/livechat/room.resumeOnHold`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.resumeOnHold` (tag: Omnichannel Rooms).
     fn post_livechat_room_resume_on_hold(
         &self,
         credentials: Credentials,
@@ -1645,14 +1354,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatRoomResumeOnHoldResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_room_resume_on_hold")) }
     }
     /// Update Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.saveInfo`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.saveInfo` (tag: Omnichannel Rooms).
     fn post_livechat_room_save_info(
         &self,
         credentials: Credentials,
@@ -1660,26 +1366,20 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatRoomSaveInfoResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_room_save_info")) }
     }
     /// Survey Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/room.survey`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room.survey` (tag: Omnichannel Rooms).
     fn post_livechat_room_survey(
         &self,
         input: PostLivechatRoomSurveyInput,
     ) -> impl Future<Output = Result<PostLivechatRoomSurveyResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_room_survey")) }
     }
     /// Set Omnichannel Room Priority
     ///
-    /// `POST /api/v1/livechat/room/{rid}/priority`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
     fn post_livechat_room_rid_priority(
         &self,
         credentials: Credentials,
@@ -1687,14 +1387,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatRoomRidPriorityResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_room_rid_priority")) }
     }
     /// Remove Omnichannel Room Priority
     ///
-    /// `DELETE /api/v1/livechat/room/{rid}/priority`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `DELETE /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
     fn delete_livechat_room_rid_priority(
         &self,
         credentials: Credentials,
@@ -1702,40 +1399,31 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteLivechatRoomRidPriorityResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_room_rid_priority")) }
     }
     /// Get List of Omnichannel Rooms
     ///
-    /// `GET /api/v1/livechat/rooms`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/rooms` (tag: Omnichannel Rooms).
     fn get_livechat_rooms(
         &self,
         credentials: Credentials,
         input: GetLivechatRoomsInput,
     ) -> impl Future<Output = Result<GetLivechatRoomsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_rooms")) }
     }
     /// Remove a Closed Omnichannel Room
     ///
-    /// `POST /api/v1/livechat/rooms.delete`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/rooms.delete` (tag: Omnichannel Rooms).
     fn post_livechat_rooms_delete(
         &self,
         credentials: Credentials,
         input: PostLivechatRoomsDeleteInput,
     ) -> impl Future<Output = Result<PostLivechatRoomsDeleteResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_rooms_delete")) }
     }
     /// Remove Closed Omnichannel Rooms
     ///
-    /// `POST /api/v1/livechat/rooms.removeAllClosedRooms`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/rooms.removeAllClosedRooms` (tag: Omnichannel Rooms).
     fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         credentials: Credentials,
@@ -1743,172 +1431,133 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("post_livechat_rooms_remove_all_closed_rooms"))
         }
     }
     /// View Omnichannel Room Sources
     ///
-    /// `GET /api/v1/livechat/rooms/filters`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/rooms/filters` (tag: Omnichannel Rooms).
     fn get_livechat_rooms_filters(
         &self,
         credentials: Credentials,
         input: GetLivechatRoomsFiltersInput,
     ) -> impl Future<Output = Result<GetLivechatRoomsFiltersResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_rooms_filters")) }
     }
     /// Get List of SLA Policies
     ///
-    /// `GET /api/v1/livechat/sla`
-    ///
-    /// Tag: SLA Policies.
+    /// `GET /api/v1/livechat/sla` (tag: SLA Policies).
     fn get_livechat_sla(
         &self,
         credentials: Credentials,
         input: GetLivechatSlaInput,
     ) -> impl Future<Output = Result<GetLivechatSlaResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_sla")) }
     }
     /// Create SLA Policy
     ///
-    /// `POST /api/v1/livechat/sla`
-    ///
-    /// Tag: SLA Policies.
+    /// `POST /api/v1/livechat/sla` (tag: SLA Policies).
     fn post_livechat_sla(
         &self,
         credentials: Credentials,
         input: PostLivechatSlaInput,
     ) -> impl Future<Output = Result<PostLivechatSlaResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_sla")) }
     }
     /// Get an SLA
     ///
-    /// `GET /api/v1/livechat/sla/{slaId}`
-    ///
-    /// Tag: SLA Policies.
+    /// `GET /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
     fn get_livechat_sla_sla_id(
         &self,
         credentials: Credentials,
         input: GetLivechatSlaSlaIdInput,
     ) -> impl Future<Output = Result<GetLivechatSlaSlaIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_sla_sla_id")) }
     }
     /// Update an SLA
     ///
-    /// `PUT /api/v1/livechat/sla/{slaId}`
-    ///
-    /// Tag: SLA Policies.
+    /// `PUT /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
     fn put_livechat_sla_sla_id(
         &self,
         credentials: Credentials,
         input: PutLivechatSlaSlaIdInput,
     ) -> impl Future<Output = Result<PutLivechatSlaSlaIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("put_livechat_sla_sla_id")) }
     }
     /// Delete an SLA
     ///
-    /// `DELETE /api/v1/livechat/sla/{slaId}`
-    ///
-    /// Tag: SLA Policies.
+    /// `DELETE /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
     fn delete_livechat_sla_sla_id(
         &self,
         credentials: Credentials,
         input: DeleteLivechatSlaSlaIdInput,
     ) -> impl Future<Output = Result<DeleteLivechatSlaSlaIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_sla_sla_id")) }
     }
     /// Livechat SMS Incoming (Twilio)
     ///
-    /// `POST /api/v1/livechat/sms-incoming/{service}`
-    ///
-    /// Tag: Livechat.
+    /// `POST /api/v1/livechat/sms-incoming/{service}` (tag: Livechat).
     fn post_livechat_sms_incoming_service(
         &self,
         input: PostLivechatSmsIncomingServiceInput,
     ) -> impl Future<
         Output = Result<PostLivechatSmsIncomingServiceResponse, ApiError>,
     > + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_sms_incoming_service")) }
     }
     /// Get List of Tags
     ///
-    /// `GET /api/v1/livechat/tags`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `GET /api/v1/livechat/tags` (tag: Omnichannel Tags).
     fn get_livechat_tags(
         &self,
         credentials: Credentials,
         input: GetLivechatTagsInput,
     ) -> impl Future<Output = Result<GetLivechatTagsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_tags")) }
     }
     /// Delete a tag
     ///
-    /// `POST /api/v1/livechat/tags.delete`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `POST /api/v1/livechat/tags.delete` (tag: Omnichannel Tags).
     fn post_livechat_tags_delete(
         &self,
         credentials: Credentials,
         input: PostLivechatTagsDeleteInput,
     ) -> impl Future<Output = Result<PostLivechatTagsDeleteResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_tags_delete")) }
     }
     /// Create a Tag
     ///
-    /// `POST /api/v1/livechat/tags.save`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `POST /api/v1/livechat/tags.save` (tag: Omnichannel Tags).
     fn post_livechat_tags_save(
         &self,
         credentials: Credentials,
         input: PostLivechatTagsSaveInput,
     ) -> impl Future<Output = Result<PostLivechatTagsSaveResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_tags_save")) }
     }
     /// Get a Tag
     ///
-    /// `GET /api/v1/livechat/tags/{tagId}`
-    ///
-    /// Tag: Omnichannel Tags.
+    /// `GET /api/v1/livechat/tags/{tagId}` (tag: Omnichannel Tags).
     fn get_livechat_tags_tag_id(
         &self,
         credentials: Credentials,
         input: GetLivechatTagsTagIdInput,
     ) -> impl Future<Output = Result<GetLivechatTagsTagIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_tags_tag_id")) }
     }
     /// Request Omnichannel Transcript
     ///
-    /// `POST /api/v1/livechat/transcript`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `POST /api/v1/livechat/transcript` (tag: Omnichannel Transcript).
     fn post_livechat_transcript(
         &self,
         input: PostLivechatTranscriptInput,
     ) -> impl Future<Output = Result<PostLivechatTranscriptResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_transcript")) }
     }
     /// Send Omnichannel Transcript
     ///
-    /// `POST /api/v1/livechat/transcript/{rid}`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `POST /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
     fn post_livechat_transcript_rid(
         &self,
         credentials: Credentials,
@@ -1916,14 +1565,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatTranscriptRidResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_transcript_rid")) }
     }
     /// Delete Omnichannel Transcript
     ///
-    /// `DELETE /api/v1/livechat/transcript/{rid}`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `DELETE /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
     fn delete_livechat_transcript_rid(
         &self,
         credentials: Credentials,
@@ -1931,14 +1577,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteLivechatTranscriptRidResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_transcript_rid")) }
     }
     /// Get Department Transfer History
     ///
-    /// `GET /api/v1/livechat/transfer.history/{rid}`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `GET /api/v1/livechat/transfer.history/{rid}` (tag: Omnichannel Rooms).
     fn get_livechat_transfer_history_rid(
         &self,
         credentials: Credentials,
@@ -1946,40 +1589,31 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatTransferHistoryRidResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_transfer_history_rid")) }
     }
     /// Get List of Livechat Triggers
     ///
-    /// `GET /api/v1/livechat/triggers`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `GET /api/v1/livechat/triggers` (tag: Livechat Triggers).
     fn get_livechat_triggers(
         &self,
         credentials: Credentials,
         input: GetLivechatTriggersInput,
     ) -> impl Future<Output = Result<GetLivechatTriggersResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_triggers")) }
     }
     /// Create or Update Livechat Triggers
     ///
-    /// `POST /api/v1/livechat/triggers`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `POST /api/v1/livechat/triggers` (tag: Livechat Triggers).
     fn post_livechat_triggers(
         &self,
         credentials: Credentials,
         input: PostLivechatTriggersInput,
     ) -> impl Future<Output = Result<PostLivechatTriggersResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_triggers")) }
     }
     /// Test Trigger with External Service
     ///
-    /// `POST /api/v1/livechat/triggers/external-service/test`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `POST /api/v1/livechat/triggers/external-service/test` (tag: Livechat Triggers).
     fn post_livechat_triggers_external_service_test(
         &self,
         credentials: Credentials,
@@ -1987,7 +1621,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostLivechatTriggersExternalServiceTestResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented("post_livechat_triggers_external_service_test"),
@@ -1996,22 +1629,17 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Livechat Trigger
     ///
-    /// `GET /api/v1/livechat/triggers/{_id}`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `GET /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
     fn get_livechat_triggers_id(
         &self,
         credentials: Credentials,
         input: GetLivechatTriggersIdInput,
     ) -> impl Future<Output = Result<GetLivechatTriggersIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_triggers_id")) }
     }
     /// Delete a trigger
     ///
-    /// `DELETE /api/v1/livechat/triggers/{_id}`
-    ///
-    /// Tag: Livechat Triggers.
+    /// `DELETE /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
     fn delete_livechat_triggers_id(
         &self,
         credentials: Credentials,
@@ -2019,79 +1647,61 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteLivechatTriggersIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_triggers_id")) }
     }
     /// Get List of Units
     ///
-    /// `GET /api/v1/livechat/units`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units` (tag: Omnichannel Units).
     fn get_livechat_units(
         &self,
         credentials: Credentials,
         input: GetLivechatUnitsInput,
     ) -> impl Future<Output = Result<GetLivechatUnitsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_units")) }
     }
     /// Create Unit
     ///
-    /// `POST /api/v1/livechat/units`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `POST /api/v1/livechat/units` (tag: Omnichannel Units).
     fn post_livechat_units(
         &self,
         credentials: Credentials,
         input: PostLivechatUnitsInput,
     ) -> impl Future<Output = Result<PostLivechatUnitsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_units")) }
     }
     /// Get a Unit
     ///
-    /// `GET /api/v1/livechat/units/{id}`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
     fn get_livechat_units_unit_id(
         &self,
         credentials: Credentials,
         input: GetLivechatUnitsUnitIdInput,
     ) -> impl Future<Output = Result<GetLivechatUnitsUnitIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_units_unit_id")) }
     }
     /// Update Unit
     ///
-    /// `POST /api/v1/livechat/units/{id}`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `POST /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
     fn post_livechat_units_id(
         &self,
         credentials: Credentials,
         input: PostLivechatUnitsIdInput,
     ) -> impl Future<Output = Result<PostLivechatUnitsIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_units_id")) }
     }
     /// Delete a Unit
     ///
-    /// `DELETE /api/v1/livechat/units/{id}`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `DELETE /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
     fn delete_livechat_units_id(
         &self,
         credentials: Credentials,
         input: DeleteLivechatUnitsIdInput,
     ) -> impl Future<Output = Result<DeleteLivechatUnitsIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_units_id")) }
     }
     /// Get Departments by Unit ID
     ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{unitId}/departments` (tag: Omnichannel Units).
     fn get_livechat_units_unit_id_departments(
         &self,
         credentials: Credentials,
@@ -2099,16 +1709,13 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatUnitsUnitIdDepartmentsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("get_livechat_units_unit_id_departments"))
         }
     }
     /// Get Available Departments by Unit Id
     ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments/available`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{unitId}/departments/available` (tag: Omnichannel Units).
     fn get_livechat_units_unit_id_departments_available(
         &self,
         credentials: Credentials,
@@ -2116,7 +1723,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatUnitsUnitIdDepartmentsAvailableResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -2127,9 +1733,7 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get List of Unit Monitors
     ///
-    /// `GET /api/v1/livechat/units/{unitId}/monitors`
-    ///
-    /// Tag: Omnichannel Units.
+    /// `GET /api/v1/livechat/units/{unitId}/monitors` (tag: Omnichannel Units).
     fn get_livechat_units_unit_id_monitors(
         &self,
         credentials: Credentials,
@@ -2137,65 +1741,50 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatUnitsUnitIdMonitorsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_units_unit_id_monitors")) }
     }
     /// Upload Files to Room
     ///
-    /// `POST /api/v1/livechat/upload/{rid}`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/upload/{rid}` (tag: Omnichannel Rooms).
     fn post_livechat_upload(
         &self,
         input: PostLivechatUploadInput,
     ) -> impl Future<Output = Result<PostLivechatUploadResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_upload")) }
     }
     /// Get List of Agents or Managers
     ///
-    /// `GET /api/v1/livechat/users/{type}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `GET /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
     fn get_livechat_users_type(
         &self,
         credentials: Credentials,
         input: GetLivechatUsersTypeInput,
     ) -> impl Future<Output = Result<GetLivechatUsersTypeResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_users_type")) }
     }
     /// Register New Agent or Manager
     ///
-    /// `POST /api/v1/livechat/users/{type}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `POST /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
     fn post_livechat_users_type(
         &self,
         credentials: Credentials,
         input: PostLivechatUsersTypeInput,
     ) -> impl Future<Output = Result<PostLivechatUsersTypeResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_users_type")) }
     }
     /// Get Agent or Manager Information
     ///
-    /// `GET /api/v1/livechat/users/{type}/{_id}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `GET /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
     fn get_livechat_users_type_id(
         &self,
         credentials: Credentials,
         input: GetLivechatUsersTypeIdInput,
     ) -> impl Future<Output = Result<GetLivechatUsersTypeIdResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_users_type_id")) }
     }
     /// Remove Agent or Manager
     ///
-    /// `DELETE /api/v1/livechat/users/{type}/{_id}`
-    ///
-    /// Tag: Omnichannel Users.
+    /// `DELETE /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
     fn delete_livechat_users_type_id(
         &self,
         credentials: Credentials,
@@ -2203,68 +1792,53 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteLivechatUsersTypeIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("delete_livechat_users_type_id")) }
     }
     /// Register Livechat Visitor
     ///
-    /// `POST /api/v1/livechat/visitor`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `POST /api/v1/livechat/visitor` (tag: Omnichannel Visitors).
     fn post_livechat_visitor(
         &self,
         input: PostLivechatVisitorInput,
     ) -> impl Future<Output = Result<PostLivechatVisitorResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_visitor")) }
     }
     /// Visitor Transfer Room
     ///
-    /// `POST /api/v1/livechat/visitor/department.transfer`
-    ///
-    /// Tag: Omnichannel Rooms.
+    /// `POST /api/v1/livechat/visitor/department.transfer` (tag: Omnichannel Rooms).
     fn post_livechat_visitor_department_transfer(
         &self,
         input: PostLivechatVisitorDepartmentTransferInput,
     ) -> impl Future<
         Output = Result<PostLivechatVisitorDepartmentTransferResponse, ApiError>,
     > + Send {
-        let _ = input;
         async {
             Err(ApiError::not_implemented("post_livechat_visitor_department_transfer"))
         }
     }
     /// Get Visitor Information
     ///
-    /// `GET /api/v1/livechat/visitor/{token}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
     fn get_livechat_visitor_token(
         &self,
         input: GetLivechatVisitorTokenInput,
     ) -> impl Future<Output = Result<GetLivechatVisitorTokenResponse, ApiError>> + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("get_livechat_visitor_token")) }
     }
     /// Delete Visitor
     ///
-    /// `DELETE /api/v1/livechat/visitor/{token}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `DELETE /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
     fn delete_livechat_visitor_token(
         &self,
         input: DeleteLivechatVisitorTokenInput,
     ) -> impl Future<
         Output = Result<DeleteLivechatVisitorTokenResponse, ApiError>,
     > + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("delete_livechat_visitor_token")) }
     }
     /// Get Open Conversation of a Visitor
     ///
-    /// `GET /api/v1/livechat/visitor/{token}/room`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitor/{token}/room` (tag: Omnichannel Visitors).
     fn get_livechat_visitor_token_room(
         &self,
         credentials: Credentials,
@@ -2272,14 +1846,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatVisitorTokenRoomResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_visitor_token_room")) }
     }
     /// Autocomplete Visitors
     ///
-    /// `GET /api/v1/livechat/visitors.autocomplete`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.autocomplete` (tag: Omnichannel Visitors).
     fn get_livechat_visitors_autocomplete(
         &self,
         credentials: Credentials,
@@ -2287,14 +1858,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatVisitorsAutocompleteResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_visitors_autocomplete")) }
     }
     /// Get Livechat Visitor Chat History
     ///
-    /// `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
     fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
         &self,
         credentials: Credentials,
@@ -2305,7 +1873,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -2316,22 +1883,17 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Get Visitor Information by ID
     ///
-    /// `GET /api/v1/livechat/visitors.info`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.info` (tag: Omnichannel Visitors).
     fn get_livechat_visitor_info(
         &self,
         credentials: Credentials,
         input: GetLivechatVisitorInfoInput,
     ) -> impl Future<Output = Result<GetLivechatVisitorInfoResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_visitor_info")) }
     }
     /// Get Pages Visited by Livechat Visitor
     ///
-    /// `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.pagesVisited/{roomId}` (tag: Omnichannel Visitors).
     fn get_livechat_visitors_pages_visited_room_id(
         &self,
         credentials: Credentials,
@@ -2339,16 +1901,13 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatVisitorsPagesVisitedRoomIdResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("get_livechat_visitors_pages_visited_room_id"))
         }
     }
     /// Search Visitors by Term
     ///
-    /// `GET /api/v1/livechat/visitors.search`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.search` (tag: Omnichannel Visitors).
     fn get_livechat_visitors_search(
         &self,
         credentials: Credentials,
@@ -2356,14 +1915,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetLivechatVisitorsSearchResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_livechat_visitors_search")) }
     }
     /// Search Visitor Chat
     ///
-    /// `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
     fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
         &self,
         credentials: Credentials,
@@ -2374,7 +1930,6 @@ pub trait Api: Send + Sync + 'static {
             ApiError,
         >,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(
                 ApiError::not_implemented(
@@ -2385,75 +1940,58 @@ pub trait Api: Send + Sync + 'static {
     }
     /// Set Visitor's Status
     ///
-    /// `POST /api/v1/livechat/visitors.status`
-    ///
-    /// Tag: Omnichannel Visitors.
+    /// `POST /api/v1/livechat/visitors.status` (tag: Omnichannel Visitors).
     fn post_livechat_visitors_status(
         &self,
         input: PostLivechatVisitorsStatusInput,
     ) -> impl Future<
         Output = Result<PostLivechatVisitorsStatusResponse, ApiError>,
     > + Send {
-        let _ = input;
         async { Err(ApiError::not_implemented("post_livechat_visitors_status")) }
     }
     /// Test the Webhook Integration
     ///
-    /// `POST /api/v1/livechat/webhook.test`
-    ///
-    /// Tag: Omnichannel Webhooks.
+    /// `POST /api/v1/livechat/webhook.test` (tag: Omnichannel Webhooks).
     fn post_livechat_webhook_test(
         &self,
         credentials: Credentials,
         input: PostLivechatWebhookTestInput,
     ) -> impl Future<Output = Result<PostLivechatWebhookTestResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_livechat_webhook_test")) }
     }
     /// Register or Update Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contact`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contact` (tag: Omnichannel Contacts).
     fn post_omnichannel_contact(
         &self,
         credentials: Credentials,
         input: PostOmnichannelContactInput,
     ) -> impl Future<Output = Result<PostOmnichannelContactResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_contact")) }
     }
     /// Search Contacts
     ///
-    /// `GET /api/v1/omnichannel/contact.search`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contact.search` (tag: Omnichannel Contacts).
     fn get_contact_search(
         &self,
         credentials: Credentials,
         input: GetContactSearchInput,
     ) -> impl Future<Output = Result<GetContactSearchResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_contact_search")) }
     }
     /// Register Omnichannel Contacts
     ///
-    /// `POST /api/v1/omnichannel/contacts`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts` (tag: Omnichannel Contacts).
     fn post_omnichannel_contacts(
         &self,
         credentials: Credentials,
         input: PostOmnichannelContactsInput,
     ) -> impl Future<Output = Result<PostOmnichannelContactsResponse, ApiError>> + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_contacts")) }
     }
     /// Block Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contacts.block`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.block` (tag: Omnichannel Contacts).
     fn post_omnichannel_contacts_block(
         &self,
         credentials: Credentials,
@@ -2461,14 +1999,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostOmnichannelContactsBlockResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_block")) }
     }
     /// Get channels grouped by contact name
     ///
-    /// `GET /api/v1/omnichannel/contacts.channels`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.channels` (tag: Omnichannel Contacts).
     fn get_omnichannel_contacts_channels(
         &self,
         credentials: Credentials,
@@ -2476,14 +2011,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetOmnichannelContactsChannelsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_channels")) }
     }
     /// Check Contacts Existence
     ///
-    /// `GET /api/v1/omnichannel/contacts.checkExistence`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.checkExistence` (tag: Omnichannel Contacts).
     fn get_omnichannel_contacts_check_existence(
         &self,
         credentials: Credentials,
@@ -2491,16 +2023,13 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetOmnichannelContactsCheckExistenceResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("get_omnichannel_contacts_check_existence"))
         }
     }
     /// Resolve Contact Conflicts
     ///
-    /// `POST /api/v1/omnichannel/contacts.conflicts`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.conflicts` (tag: Omnichannel Contacts).
     fn post_omnichannel_contacts_conflicts(
         &self,
         credentials: Credentials,
@@ -2508,14 +2037,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostOmnichannelContactsConflictsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_conflicts")) }
     }
     /// Get Omnichannel Contact
     ///
-    /// `GET /api/v1/omnichannel/contacts.get`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.get` (tag: Omnichannel Contacts).
     fn get_omnichannel_contacts_get(
         &self,
         credentials: Credentials,
@@ -2523,14 +2049,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetOmnichannelContactsGetResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_get")) }
     }
     /// Get Contact History
     ///
-    /// `GET /api/v1/omnichannel/contacts.history`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.history` (tag: Omnichannel Contacts).
     fn get_omnichannel_contacts_history(
         &self,
         credentials: Credentials,
@@ -2538,14 +2061,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetOmnichannelContactsHistoryResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_history")) }
     }
     /// Search Omnichannel Contacts
     ///
-    /// `GET /api/v1/omnichannel/contacts.search`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `GET /api/v1/omnichannel/contacts.search` (tag: Omnichannel Contacts).
     fn get_omnichannel_contacts_search(
         &self,
         credentials: Credentials,
@@ -2553,14 +2073,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetOmnichannelContactsSearchResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_search")) }
     }
     /// Unblock Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contacts.unblock`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.unblock` (tag: Omnichannel Contacts).
     fn post_omnichannel_contacts_unblock(
         &self,
         credentials: Credentials,
@@ -2568,14 +2085,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostOmnichannelContactsUnblockResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_unblock")) }
     }
     /// Update Omnichannel Contact
     ///
-    /// `POST /api/v1/omnichannel/contacts.update`
-    ///
-    /// Tag: Omnichannel Contacts.
+    /// `POST /api/v1/omnichannel/contacts.update` (tag: Omnichannel Contacts).
     fn post_omnichannel_contacts_update(
         &self,
         credentials: Credentials,
@@ -2583,14 +2097,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostOmnichannelContactsUpdateResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_update")) }
     }
     /// Set up Omnichannel webhook
     ///
-    /// `POST /api/v1/omnichannel/integrations`
-    ///
-    /// Tag: Omnichannel Webhooks.
+    /// `POST /api/v1/omnichannel/integrations` (tag: Omnichannel Webhooks).
     fn post_omnichannel_integrations(
         &self,
         credentials: Credentials,
@@ -2598,14 +2109,11 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostOmnichannelIntegrationsResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async { Err(ApiError::not_implemented("post_omnichannel_integrations")) }
     }
     /// Request PDF Transcript
     ///
-    /// `POST /api/v1/omnichannel/{rid}/request-transcript`
-    ///
-    /// Tag: Omnichannel Transcript.
+    /// `POST /api/v1/omnichannel/{rid}/request-transcript` (tag: Omnichannel Transcript).
     fn post_omnichannel_rid_request_transcript(
         &self,
         credentials: Credentials,
@@ -2613,7 +2121,6 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<PostOmnichannelRidRequestTranscriptResponse, ApiError>,
     > + Send {
-        let _ = (credentials, input);
         async {
             Err(ApiError::not_implemented("post_omnichannel_rid_request_transcript"))
         }
@@ -2631,63 +2138,53 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         .without_v07_checks()
         .route(
             "/api/v1/canned-responses",
-            axum::routing::get(handle_get_canned_responses::<A>)
-                .post(handle_post_canned_responses::<A>),
+            get(handle_get_canned_responses::<A>).post(handle_post_canned_responses::<A>),
         )
-        .route(
-            "/api/v1/canned-responses.get",
-            axum::routing::get(handle_get_canned_responses_get::<A>),
-        )
+        .route("/api/v1/canned-responses.get", get(handle_get_canned_responses_get::<A>))
         .route(
             "/api/v1/canned-responses/{p0}",
-            axum::routing::get(handle_get_canned_responses_id::<A>)
+            get(handle_get_canned_responses_id::<A>)
                 .delete(handle_delete_canned_responses_id::<A>),
         )
         .route(
             "/api/v1/livechat/agent.info/{p0}/{p1}",
-            axum::routing::get(handle_get_livechat_agent::<A>),
+            get(handle_get_livechat_agent::<A>),
         )
         .route(
             "/api/v1/livechat/agent.next/{p0}",
-            axum::routing::get(handle_get_livechat_agent_next::<A>),
+            get(handle_get_livechat_agent_next::<A>),
         )
         .route(
             "/api/v1/livechat/agent.status",
-            axum::routing::post(handle_post_livechat_agent_status::<A>),
+            post(handle_post_livechat_agent_status::<A>),
         )
         .route(
             "/api/v1/livechat/agents.saveInfo",
-            axum::routing::post(handle_post_livechat_agents_save_info::<A>),
+            post(handle_post_livechat_agents_save_info::<A>),
         )
         .route(
             "/api/v1/livechat/agents/{p0}/departments",
-            axum::routing::get(handle_get_livechat_agents_agent_id_departments::<A>),
+            get(handle_get_livechat_agents_agent_id_departments::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/agent-overview",
-            axum::routing::get(handle_get_livechat_analytics_agent_overview::<A>),
+            get(handle_get_livechat_analytics_agent_overview::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/agents/available-for-service-history",
-            axum::routing::get(
-                handle_get_livechat_analytics_agents_available_for_service_history::<A>,
-            ),
+            get(handle_get_livechat_analytics_agents_available_for_service_history::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/agents/average-service-time",
-            axum::routing::get(
-                handle_get_livechat_analytics_agents_average_service_time::<A>,
-            ),
+            get(handle_get_livechat_analytics_agents_average_service_time::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/agents/total-service-time",
-            axum::routing::get(
-                handle_get_livechat_analytics_agents_total_service_time::<A>,
-            ),
+            get(handle_get_livechat_analytics_agents_total_service_time::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/agents-productivity-totalizers",
-            axum::routing::get(
+            get(
                 handle_get_livechat_analytics_dashboards_agents_productivity_totalizers::<
                     A,
                 >,
@@ -2695,505 +2192,415 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/charts/agents-status",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_charts_agents_status::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_charts_agents_status::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/charts/chats",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_charts_chats::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_charts_chats::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_charts_chats_per_agent::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_charts_chats_per_agent::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/charts/chats-per-department",
-            axum::routing::get(
+            get(
                 handle_get_livechat_analytics_dashboards_charts_chats_per_department::<A>,
             ),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/charts/timings",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_charts_timings::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_charts_timings::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/chats-totalizers",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_chats_totalizers::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_chats_totalizers::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/conversation-totalizers",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_conversation_totalizers::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_conversation_totalizers::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/conversations-by-agent",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_conversations_by_agent::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_conversations_by_agent::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/conversations-by-department",
-            axum::routing::get(
+            get(
                 handle_get_livechat_analytics_dashboards_conversations_by_department::<A>,
             ),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/conversations-by-source",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_conversations_by_source::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_conversations_by_source::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/conversations-by-status",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_conversations_by_status::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_conversations_by_status::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/conversations-by-tags",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_conversations_by_tags::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_conversations_by_tags::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/dashboards/productivity-totalizers",
-            axum::routing::get(
-                handle_get_livechat_analytics_dashboards_productivity_totalizers::<A>,
-            ),
+            get(handle_get_livechat_analytics_dashboards_productivity_totalizers::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/departments/amount-of-chats",
-            axum::routing::get(
-                handle_get_livechat_analytics_departments_amount_of_chats::<A>,
-            ),
+            get(handle_get_livechat_analytics_departments_amount_of_chats::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/departments/average-chat-duration-time",
-            axum::routing::get(
+            get(
                 handle_get_livechat_analytics_departments_average_chat_duration_time::<A>,
             ),
         )
         .route(
             "/api/v1/livechat/analytics/departments/average-service-time",
-            axum::routing::get(
-                handle_get_livechat_analytics_departments_average_service_time::<A>,
-            ),
+            get(handle_get_livechat_analytics_departments_average_service_time::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/departments/average-waiting-time",
-            axum::routing::get(
-                handle_get_livechat_analytics_departments_average_waiting_time::<A>,
-            ),
+            get(handle_get_livechat_analytics_departments_average_waiting_time::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/departments/percentage-abandoned-chats",
-            axum::routing::get(
+            get(
                 handle_get_livechat_analytics_departments_percentage_abandoned_chats::<A>,
             ),
         )
         .route(
             "/api/v1/livechat/analytics/departments/total-abandoned-chats",
-            axum::routing::get(
-                handle_get_livechat_analytics_departments_total_abandoned_chats::<A>,
-            ),
+            get(handle_get_livechat_analytics_departments_total_abandoned_chats::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/departments/total-service-time",
-            axum::routing::get(
-                handle_get_livechat_analytics_departments_total_service_time::<A>,
-            ),
+            get(handle_get_livechat_analytics_departments_total_service_time::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/departments/total-transferred-chats",
-            axum::routing::get(
-                handle_get_livechat_analytics_departments_total_transferred_chats::<A>,
-            ),
+            get(handle_get_livechat_analytics_departments_total_transferred_chats::<A>),
         )
         .route(
             "/api/v1/livechat/analytics/overview",
-            axum::routing::get(handle_get_livechat_analytics_overview::<A>),
+            get(handle_get_livechat_analytics_overview::<A>),
         )
         .route(
             "/api/v1/livechat/appearance",
-            axum::routing::get(handle_get_livechat_appearance::<A>)
+            get(handle_get_livechat_appearance::<A>)
                 .post(handle_post_livechat_appearance::<A>),
         )
         .route(
             "/api/v1/livechat/business-hour",
-            axum::routing::get(handle_get_livechat_business_hour::<A>),
+            get(handle_get_livechat_business_hour::<A>),
         )
         .route(
             "/api/v1/livechat/business-hours",
-            axum::routing::get(handle_get_livechat_business_hours::<A>),
+            get(handle_get_livechat_business_hours::<A>),
         )
         .route(
             "/api/v1/livechat/business-hours.remove",
-            axum::routing::post(handle_post_livechat_business_hours_remove::<A>),
+            post(handle_post_livechat_business_hours_remove::<A>),
         )
         .route(
             "/api/v1/livechat/business-hours.save",
-            axum::routing::post(handle_post_livechat_business_hours_save::<A>),
+            post(handle_post_livechat_business_hours_save::<A>),
         )
-        .route(
-            "/api/v1/livechat/config",
-            axum::routing::get(handle_get_livechat_config::<A>),
-        )
+        .route("/api/v1/livechat/config", get(handle_get_livechat_config::<A>))
         .route(
             "/api/v1/livechat/config/routing",
-            axum::routing::get(handle_get_livechat_config_routing::<A>),
+            get(handle_get_livechat_config_routing::<A>),
         )
         .route(
             "/api/v1/livechat/custom-fields",
-            axum::routing::get(handle_get_livechat_custom_fields::<A>),
+            get(handle_get_livechat_custom_fields::<A>),
         )
         .route(
             "/api/v1/livechat/custom-fields.delete",
-            axum::routing::post(handle_post_livechat_custom_fields_delete::<A>),
+            post(handle_post_livechat_custom_fields_delete::<A>),
         )
         .route(
             "/api/v1/livechat/custom-fields.save",
-            axum::routing::post(handle_post_livechat_custom_fields_save::<A>),
+            post(handle_post_livechat_custom_fields_save::<A>),
         )
         .route(
             "/api/v1/livechat/custom-fields/{p0}",
-            axum::routing::get(handle_get_livechat_custom_fields_id::<A>),
+            get(handle_get_livechat_custom_fields_id::<A>),
         )
         .route(
             "/api/v1/livechat/custom.field",
-            axum::routing::post(handle_post_livechat_custom_field::<A>),
+            post(handle_post_livechat_custom_field::<A>),
         )
         .route(
             "/api/v1/livechat/custom.fields",
-            axum::routing::post(handle_post_livechat_custom_fields::<A>),
+            post(handle_post_livechat_custom_fields::<A>),
         )
         .route(
             "/api/v1/livechat/department",
-            axum::routing::get(handle_get_livechat_department::<A>)
+            get(handle_get_livechat_department::<A>)
                 .post(handle_post_livechat_department::<A>),
         )
         .route(
             "/api/v1/livechat/department.autocomplete",
-            axum::routing::get(handle_get_livechat_department_autocomplete::<A>),
+            get(handle_get_livechat_department_autocomplete::<A>),
         )
         .route(
             "/api/v1/livechat/department.listByIds",
-            axum::routing::get(handle_get_livechat_department_list_by_ids::<A>),
+            get(handle_get_livechat_department_list_by_ids::<A>),
         )
         .route(
             "/api/v1/livechat/department/archive/{p0}",
-            axum::routing::post(handle_post_livechat_department_archive_id::<A>),
+            post(handle_post_livechat_department_archive_id::<A>),
         )
         .route(
             "/api/v1/livechat/department/isDepartmentCreationAvailable",
-            axum::routing::get(
-                handle_get_livechat_department_is_department_creation_available::<A>,
-            ),
+            get(handle_get_livechat_department_is_department_creation_available::<A>),
         )
         .route(
             "/api/v1/livechat/department/unarchive/{p0}",
-            axum::routing::post(handle_post_livechat_department_unarchive_id::<A>),
+            post(handle_post_livechat_department_unarchive_id::<A>),
         )
         .route(
             "/api/v1/livechat/department/{p0}",
-            axum::routing::get(handle_get_livechat_department_id::<A>)
+            get(handle_get_livechat_department_id::<A>)
                 .put(handle_put_livechat_department_id::<A>)
                 .delete(handle_delete_livechat_department_id::<A>),
         )
         .route(
             "/api/v1/livechat/department/{p0}/agents",
-            axum::routing::get(handle_get_livechat_department_id_agents::<A>)
+            get(handle_get_livechat_department_id_agents::<A>)
                 .post(handle_post_livechat_department_id_agents::<A>),
         )
         .route(
             "/api/v1/livechat/departments/archived",
-            axum::routing::get(handle_get_livechat_departments_archived::<A>),
+            get(handle_get_livechat_departments_archived::<A>),
         )
         .route(
             "/api/v1/livechat/inquiries.getOne",
-            axum::routing::get(handle_get_livechat_inquiries_get_one::<A>),
+            get(handle_get_livechat_inquiries_get_one::<A>),
         )
         .route(
             "/api/v1/livechat/inquiries.list",
-            axum::routing::get(handle_get_livechat_inquiries_list::<A>),
+            get(handle_get_livechat_inquiries_list::<A>),
         )
         .route(
             "/api/v1/livechat/inquiries.queuedForUser",
-            axum::routing::get(handle_get_livechat_inquiries_queued_for_user::<A>),
+            get(handle_get_livechat_inquiries_queued_for_user::<A>),
         )
         .route(
             "/api/v1/livechat/inquiries.returnAsInquiry",
-            axum::routing::post(handle_post_livechat_inquiries_return_as_inquiry::<A>),
+            post(handle_post_livechat_inquiries_return_as_inquiry::<A>),
         )
         .route(
             "/api/v1/livechat/inquiries.take",
-            axum::routing::post(handle_post_livechat_inquiries_take::<A>),
+            post(handle_post_livechat_inquiries_take::<A>),
         )
         .route(
             "/api/v1/livechat/inquiry.setSLA",
-            axum::routing::put(handle_put_livechat_inquiry_set_sla::<A>),
+            put(handle_put_livechat_inquiry_set_sla::<A>),
         )
         .route(
             "/api/v1/livechat/integrations.settings",
-            axum::routing::get(handle_get_livechat_integrations_settings::<A>),
+            get(handle_get_livechat_integrations_settings::<A>),
         )
         .route(
             "/api/v1/livechat/livechat/analytics/dashboards/charts-data",
-            axum::routing::get(
-                handle_get_livechat_livechat_analytics_dashboards_charts_data::<A>,
-            ),
+            get(handle_get_livechat_livechat_analytics_dashboards_charts_data::<A>),
         )
-        .route(
-            "/api/v1/livechat/message",
-            axum::routing::post(handle_post_livechat_message::<A>),
-        )
+        .route("/api/v1/livechat/message", post(handle_post_livechat_message::<A>))
         .route(
             "/api/v1/livechat/message/{p0}",
-            axum::routing::get(handle_get_livechat_message_id::<A>)
+            get(handle_get_livechat_message_id::<A>)
                 .put(handle_put_livechat_message_id::<A>)
                 .delete(handle_delete_livechat_message_id::<A>),
         )
-        .route(
-            "/api/v1/livechat/messages",
-            axum::routing::post(handle_post_livechat_messages::<A>),
-        )
+        .route("/api/v1/livechat/messages", post(handle_post_livechat_messages::<A>))
         .route(
             "/api/v1/livechat/messages.history/{p0}",
-            axum::routing::get(handle_get_livechat_messages_history_rid::<A>),
+            get(handle_get_livechat_messages_history_rid::<A>),
         )
         .route(
             "/api/v1/livechat/messages/{p0}",
-            axum::routing::get(handle_get_livechat_rid_messages::<A>),
+            get(handle_get_livechat_rid_messages::<A>),
         )
-        .route(
-            "/api/v1/livechat/monitors",
-            axum::routing::get(handle_get_livechat_monitors::<A>),
-        )
+        .route("/api/v1/livechat/monitors", get(handle_get_livechat_monitors::<A>))
         .route(
             "/api/v1/livechat/monitors.create",
-            axum::routing::post(handle_post_livechat_monitors_create::<A>),
+            post(handle_post_livechat_monitors_create::<A>),
         )
         .route(
             "/api/v1/livechat/monitors.delete",
-            axum::routing::post(handle_post_livechat_monitors_delete::<A>),
+            post(handle_post_livechat_monitors_delete::<A>),
         )
         .route(
             "/api/v1/livechat/monitors/{p0}",
-            axum::routing::get(handle_get_livechat_monitors_username::<A>),
+            get(handle_get_livechat_monitors_username::<A>),
         )
         .route(
             "/api/v1/livechat/offline.message",
-            axum::routing::post(handle_post_livechat_offline_message::<A>),
+            post(handle_post_livechat_offline_message::<A>),
         )
         .route(
             "/api/v1/livechat/page.visited",
-            axum::routing::post(handle_post_livechat_page_visited::<A>),
+            post(handle_post_livechat_page_visited::<A>),
         )
-        .route(
-            "/api/v1/livechat/priorities",
-            axum::routing::get(handle_get_livechat_priorities::<A>),
-        )
+        .route("/api/v1/livechat/priorities", get(handle_get_livechat_priorities::<A>))
         .route(
             "/api/v1/livechat/priorities.reset",
-            axum::routing::get(handle_get_livechat_priorities_reset::<A>)
+            get(handle_get_livechat_priorities_reset::<A>)
                 .post(handle_post_livechat_priorities_reset::<A>),
         )
         .route(
             "/api/v1/livechat/priorities/{p0}",
-            axum::routing::get(handle_get_livechat_priorities_priority_id::<A>)
+            get(handle_get_livechat_priorities_priority_id::<A>)
                 .put(handle_put_livechat_priorities_priority_id::<A>),
         )
-        .route(
-            "/api/v1/livechat/queue",
-            axum::routing::get(handle_get_livechat_queue::<A>),
-        )
-        .route(
-            "/api/v1/livechat/room",
-            axum::routing::get(handle_get_livechat_room::<A>),
-        )
-        .route(
-            "/api/v1/livechat/room.close",
-            axum::routing::post(handle_post_livechat_room_close::<A>),
-        )
+        .route("/api/v1/livechat/queue", get(handle_get_livechat_queue::<A>))
+        .route("/api/v1/livechat/room", get(handle_get_livechat_room::<A>))
+        .route("/api/v1/livechat/room.close", post(handle_post_livechat_room_close::<A>))
         .route(
             "/api/v1/livechat/room.closeByUser",
-            axum::routing::post(handle_post_livechat_room_close_by_user::<A>),
+            post(handle_post_livechat_room_close_by_user::<A>),
         )
         .route(
             "/api/v1/livechat/room.forward",
-            axum::routing::post(handle_post_livechat_room_forward::<A>),
+            post(handle_post_livechat_room_forward::<A>),
         )
-        .route(
-            "/api/v1/livechat/room.join",
-            axum::routing::get(handle_get_livechat_room_join::<A>),
-        )
+        .route("/api/v1/livechat/room.join", get(handle_get_livechat_room_join::<A>))
         .route(
             "/api/v1/livechat/room.onHold",
-            axum::routing::post(handle_post_livechat_room_on_hold::<A>),
+            post(handle_post_livechat_room_on_hold::<A>),
         )
         .route(
             "/api/v1/livechat/room.resumeOnHold",
-            axum::routing::post(handle_post_livechat_room_resume_on_hold::<A>),
+            post(handle_post_livechat_room_resume_on_hold::<A>),
         )
         .route(
             "/api/v1/livechat/room.saveInfo",
-            axum::routing::post(handle_post_livechat_room_save_info::<A>),
+            post(handle_post_livechat_room_save_info::<A>),
         )
         .route(
             "/api/v1/livechat/room.survey",
-            axum::routing::post(handle_post_livechat_room_survey::<A>),
+            post(handle_post_livechat_room_survey::<A>),
         )
         .route(
             "/api/v1/livechat/room/{p0}/priority",
-            axum::routing::post(handle_post_livechat_room_rid_priority::<A>)
+            post(handle_post_livechat_room_rid_priority::<A>)
                 .delete(handle_delete_livechat_room_rid_priority::<A>),
         )
-        .route(
-            "/api/v1/livechat/rooms",
-            axum::routing::get(handle_get_livechat_rooms::<A>),
-        )
+        .route("/api/v1/livechat/rooms", get(handle_get_livechat_rooms::<A>))
         .route(
             "/api/v1/livechat/rooms.delete",
-            axum::routing::post(handle_post_livechat_rooms_delete::<A>),
+            post(handle_post_livechat_rooms_delete::<A>),
         )
         .route(
             "/api/v1/livechat/rooms.removeAllClosedRooms",
-            axum::routing::post(handle_post_livechat_rooms_remove_all_closed_rooms::<A>),
+            post(handle_post_livechat_rooms_remove_all_closed_rooms::<A>),
         )
         .route(
             "/api/v1/livechat/rooms/filters",
-            axum::routing::get(handle_get_livechat_rooms_filters::<A>),
+            get(handle_get_livechat_rooms_filters::<A>),
         )
         .route(
             "/api/v1/livechat/sla",
-            axum::routing::get(handle_get_livechat_sla::<A>)
-                .post(handle_post_livechat_sla::<A>),
+            get(handle_get_livechat_sla::<A>).post(handle_post_livechat_sla::<A>),
         )
         .route(
             "/api/v1/livechat/sla/{p0}",
-            axum::routing::get(handle_get_livechat_sla_sla_id::<A>)
+            get(handle_get_livechat_sla_sla_id::<A>)
                 .put(handle_put_livechat_sla_sla_id::<A>)
                 .delete(handle_delete_livechat_sla_sla_id::<A>),
         )
         .route(
             "/api/v1/livechat/sms-incoming/{p0}",
-            axum::routing::post(handle_post_livechat_sms_incoming_service::<A>),
+            post(handle_post_livechat_sms_incoming_service::<A>),
         )
-        .route(
-            "/api/v1/livechat/tags",
-            axum::routing::get(handle_get_livechat_tags::<A>),
-        )
+        .route("/api/v1/livechat/tags", get(handle_get_livechat_tags::<A>))
         .route(
             "/api/v1/livechat/tags.delete",
-            axum::routing::post(handle_post_livechat_tags_delete::<A>),
+            post(handle_post_livechat_tags_delete::<A>),
         )
-        .route(
-            "/api/v1/livechat/tags.save",
-            axum::routing::post(handle_post_livechat_tags_save::<A>),
-        )
-        .route(
-            "/api/v1/livechat/tags/{p0}",
-            axum::routing::get(handle_get_livechat_tags_tag_id::<A>),
-        )
-        .route(
-            "/api/v1/livechat/transcript",
-            axum::routing::post(handle_post_livechat_transcript::<A>),
-        )
+        .route("/api/v1/livechat/tags.save", post(handle_post_livechat_tags_save::<A>))
+        .route("/api/v1/livechat/tags/{p0}", get(handle_get_livechat_tags_tag_id::<A>))
+        .route("/api/v1/livechat/transcript", post(handle_post_livechat_transcript::<A>))
         .route(
             "/api/v1/livechat/transcript/{p0}",
-            axum::routing::post(handle_post_livechat_transcript_rid::<A>)
+            post(handle_post_livechat_transcript_rid::<A>)
                 .delete(handle_delete_livechat_transcript_rid::<A>),
         )
         .route(
             "/api/v1/livechat/transfer.history/{p0}",
-            axum::routing::get(handle_get_livechat_transfer_history_rid::<A>),
+            get(handle_get_livechat_transfer_history_rid::<A>),
         )
         .route(
             "/api/v1/livechat/triggers",
-            axum::routing::get(handle_get_livechat_triggers::<A>)
+            get(handle_get_livechat_triggers::<A>)
                 .post(handle_post_livechat_triggers::<A>),
         )
         .route(
             "/api/v1/livechat/triggers/external-service/test",
-            axum::routing::post(handle_post_livechat_triggers_external_service_test::<A>),
+            post(handle_post_livechat_triggers_external_service_test::<A>),
         )
         .route(
             "/api/v1/livechat/triggers/{p0}",
-            axum::routing::get(handle_get_livechat_triggers_id::<A>)
+            get(handle_get_livechat_triggers_id::<A>)
                 .delete(handle_delete_livechat_triggers_id::<A>),
         )
         .route(
             "/api/v1/livechat/units",
-            axum::routing::get(handle_get_livechat_units::<A>)
-                .post(handle_post_livechat_units::<A>),
+            get(handle_get_livechat_units::<A>).post(handle_post_livechat_units::<A>),
         )
         .route(
             "/api/v1/livechat/units/{p0}",
-            axum::routing::get(handle_get_livechat_units_unit_id::<A>)
+            get(handle_get_livechat_units_unit_id::<A>)
                 .post(handle_post_livechat_units_id::<A>)
                 .delete(handle_delete_livechat_units_id::<A>),
         )
         .route(
             "/api/v1/livechat/units/{p0}/departments",
-            axum::routing::get(handle_get_livechat_units_unit_id_departments::<A>),
+            get(handle_get_livechat_units_unit_id_departments::<A>),
         )
         .route(
             "/api/v1/livechat/units/{p0}/departments/available",
-            axum::routing::get(
-                handle_get_livechat_units_unit_id_departments_available::<A>,
-            ),
+            get(handle_get_livechat_units_unit_id_departments_available::<A>),
         )
         .route(
             "/api/v1/livechat/units/{p0}/monitors",
-            axum::routing::get(handle_get_livechat_units_unit_id_monitors::<A>),
+            get(handle_get_livechat_units_unit_id_monitors::<A>),
         )
-        .route(
-            "/api/v1/livechat/upload/{p0}",
-            axum::routing::post(handle_post_livechat_upload::<A>),
-        )
+        .route("/api/v1/livechat/upload/{p0}", post(handle_post_livechat_upload::<A>))
         .route(
             "/api/v1/livechat/users/{p0}",
-            axum::routing::get(handle_get_livechat_users_type::<A>)
+            get(handle_get_livechat_users_type::<A>)
                 .post(handle_post_livechat_users_type::<A>),
         )
         .route(
             "/api/v1/livechat/users/{p0}/{p1}",
-            axum::routing::get(handle_get_livechat_users_type_id::<A>)
+            get(handle_get_livechat_users_type_id::<A>)
                 .delete(handle_delete_livechat_users_type_id::<A>),
         )
-        .route(
-            "/api/v1/livechat/visitor",
-            axum::routing::post(handle_post_livechat_visitor::<A>),
-        )
+        .route("/api/v1/livechat/visitor", post(handle_post_livechat_visitor::<A>))
         .route(
             "/api/v1/livechat/visitor/department.transfer",
-            axum::routing::post(handle_post_livechat_visitor_department_transfer::<A>),
+            post(handle_post_livechat_visitor_department_transfer::<A>),
         )
         .route(
             "/api/v1/livechat/visitor/{p0}",
-            axum::routing::get(handle_get_livechat_visitor_token::<A>)
+            get(handle_get_livechat_visitor_token::<A>)
                 .delete(handle_delete_livechat_visitor_token::<A>),
         )
         .route(
             "/api/v1/livechat/visitor/{p0}/room",
-            axum::routing::get(handle_get_livechat_visitor_token_room::<A>),
+            get(handle_get_livechat_visitor_token_room::<A>),
         )
         .route(
             "/api/v1/livechat/visitors.autocomplete",
-            axum::routing::get(handle_get_livechat_visitors_autocomplete::<A>),
+            get(handle_get_livechat_visitors_autocomplete::<A>),
         )
         .route(
             "/api/v1/livechat/visitors.chatHistory/room/{p0}/visitor/{p1}",
-            axum::routing::get(
+            get(
                 handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id::<
                     A,
                 >,
@@ -3201,19 +2608,19 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         )
         .route(
             "/api/v1/livechat/visitors.info",
-            axum::routing::get(handle_get_livechat_visitor_info::<A>),
+            get(handle_get_livechat_visitor_info::<A>),
         )
         .route(
             "/api/v1/livechat/visitors.pagesVisited/{p0}",
-            axum::routing::get(handle_get_livechat_visitors_pages_visited_room_id::<A>),
+            get(handle_get_livechat_visitors_pages_visited_room_id::<A>),
         )
         .route(
             "/api/v1/livechat/visitors.search",
-            axum::routing::get(handle_get_livechat_visitors_search::<A>),
+            get(handle_get_livechat_visitors_search::<A>),
         )
         .route(
             "/api/v1/livechat/visitors.searchChats/room/{p0}/visitor/{p1}",
-            axum::routing::get(
+            get(
                 handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id::<
                     A,
                 >,
@@ -3221,67 +2628,61 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         )
         .route(
             "/api/v1/livechat/visitors.status",
-            axum::routing::post(handle_post_livechat_visitors_status::<A>),
+            post(handle_post_livechat_visitors_status::<A>),
         )
         .route(
             "/api/v1/livechat/webhook.test",
-            axum::routing::post(handle_post_livechat_webhook_test::<A>),
+            post(handle_post_livechat_webhook_test::<A>),
         )
-        .route(
-            "/api/v1/omnichannel/contact",
-            axum::routing::post(handle_post_omnichannel_contact::<A>),
-        )
-        .route(
-            "/api/v1/omnichannel/contact.search",
-            axum::routing::get(handle_get_contact_search::<A>),
-        )
+        .route("/api/v1/omnichannel/contact", post(handle_post_omnichannel_contact::<A>))
+        .route("/api/v1/omnichannel/contact.search", get(handle_get_contact_search::<A>))
         .route(
             "/api/v1/omnichannel/contacts",
-            axum::routing::post(handle_post_omnichannel_contacts::<A>),
+            post(handle_post_omnichannel_contacts::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.block",
-            axum::routing::post(handle_post_omnichannel_contacts_block::<A>),
+            post(handle_post_omnichannel_contacts_block::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.channels",
-            axum::routing::get(handle_get_omnichannel_contacts_channels::<A>),
+            get(handle_get_omnichannel_contacts_channels::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.checkExistence",
-            axum::routing::get(handle_get_omnichannel_contacts_check_existence::<A>),
+            get(handle_get_omnichannel_contacts_check_existence::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.conflicts",
-            axum::routing::post(handle_post_omnichannel_contacts_conflicts::<A>),
+            post(handle_post_omnichannel_contacts_conflicts::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.get",
-            axum::routing::get(handle_get_omnichannel_contacts_get::<A>),
+            get(handle_get_omnichannel_contacts_get::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.history",
-            axum::routing::get(handle_get_omnichannel_contacts_history::<A>),
+            get(handle_get_omnichannel_contacts_history::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.search",
-            axum::routing::get(handle_get_omnichannel_contacts_search::<A>),
+            get(handle_get_omnichannel_contacts_search::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.unblock",
-            axum::routing::post(handle_post_omnichannel_contacts_unblock::<A>),
+            post(handle_post_omnichannel_contacts_unblock::<A>),
         )
         .route(
             "/api/v1/omnichannel/contacts.update",
-            axum::routing::post(handle_post_omnichannel_contacts_update::<A>),
+            post(handle_post_omnichannel_contacts_update::<A>),
         )
         .route(
             "/api/v1/omnichannel/integrations",
-            axum::routing::post(handle_post_omnichannel_integrations::<A>),
+            post(handle_post_omnichannel_integrations::<A>),
         )
         .route(
             "/api/v1/omnichannel/{p0}/request-transcript",
-            axum::routing::post(handle_post_omnichannel_rid_request_transcript::<A>),
+            post(handle_post_omnichannel_rid_request_transcript::<A>),
         )
         .fallback(crate::rt::server::not_found)
         .method_not_allowed_fallback(crate::rt::server::method_not_allowed)
@@ -3331,7526 +2732,2720 @@ async fn optionally_authenticated<A: Api>(
     Ok(credentials)
 }
 #[allow(dead_code)]
-fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-    value
-        .ok_or_else(|| ApiError::invalid_params(
-            &format!("must have required property '{name}'"),
-        ))
-}
-#[allow(dead_code)]
 fn required<T>(value: Option<T>) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::invalid_params("request body is required"))
 }
-fn parse_get_canned_responses(
-    req: &RequestParts,
-) -> Result<GetCannedResponsesInput, ApiError> {
-    Ok(GetCannedResponsesInput {
-        shortcut: req
-            .query(
-                "shortcut",
-                &crate::schemas::GET_CANNED_RESPONSES_SHORTCUT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_CANNED_RESPONSES_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        scope: req
-            .query(
-                "scope",
-                &crate::schemas::GET_CANNED_RESPONSES_SCOPE,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        tags: req
-            .query(
-                "tags",
-                &crate::schemas::GET_CANNED_RESPONSES_TAGS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_CANNED_RESPONSES_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_CANNED_RESPONSES_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_CANNED_RESPONSES_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_CANNED_RESPONSES_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        fields: req
-            .query(
-                "fields",
-                &crate::schemas::GET_CANNED_RESPONSES_FIELDS,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        created_by: req
-            .query(
-                "createdBy",
-                &crate::schemas::GET_CANNED_RESPONSES_CREATED_BY,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_canned_responses<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_canned_responses(&req),
-            |input| state.0.api.get_canned_responses(credentials, input),
-        )
+/// A documented 401 body.
+const UNAUTHORIZED_0: &str = "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}";
+/// A documented 401 body.
+const UNAUTHORIZED_1: &str = "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
+async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetCannedResponsesInput {
+                shortcut: req.param(&s::GET_CANNED_RESPONSES_SHORTCUT)?,
+                text: req.param(&s::GET_CANNED_RESPONSES_TEXT)?,
+                scope: req.param(&s::GET_CANNED_RESPONSES_SCOPE)?,
+                tags: req.param(&s::GET_CANNED_RESPONSES_TAGS)?,
+                department_id: req.param(&s::GET_CANNED_RESPONSES_DEPARTMENT_ID)?,
+                offset: req.param(&s::GET_CANNED_RESPONSES_OFFSET)?,
+                count: req.param(&s::GET_CANNED_RESPONSES_COUNT)?,
+                sort: req.param(&s::GET_CANNED_RESPONSES_SORT)?,
+                fields: req.param(&s::GET_CANNED_RESPONSES_FIELDS)?,
+                created_by: req.param(&s::GET_CANNED_RESPONSES_CREATED_BY)?,
+            };
+            api.get_canned_responses(credentials, input).await
+        })
         .await
 }
-fn parse_post_canned_responses(
-    req: &RequestParts,
-) -> Result<PostCannedResponsesInput, ApiError> {
-    Ok(PostCannedResponsesInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_CANNED_RESPONSES_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_canned_responses<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_canned_responses(&req),
-            |input| state.0.api.post_canned_responses(credentials, input),
-        )
+async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostCannedResponsesInput {
+                body: required(req.json_body(&s::POST_CANNED_RESPONSES_BODY, true)?)?,
+            };
+            api.post_canned_responses(credentials, input).await
+        })
         .await
 }
-fn parse_get_canned_responses_get(
-    _req: &RequestParts,
-) -> Result<GetCannedResponsesGetInput, ApiError> {
-    Ok(GetCannedResponsesGetInput {})
-}
-async fn handle_get_canned_responses_get<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_canned_responses_get(&req),
-            |input| state.0.api.get_canned_responses_get(credentials, input),
-        )
+async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetCannedResponsesGetInput {};
+            api.get_canned_responses_get(credentials, input).await
+        })
         .await
 }
-fn parse_get_canned_responses_id(
-    req: &RequestParts,
-) -> Result<GetCannedResponsesIdInput, ApiError> {
-    Ok(GetCannedResponsesIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::GET_CANNED_RESPONSES_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_canned_responses_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_canned_responses_id(&req),
-            |input| state.0.api.get_canned_responses_id(credentials, input),
-        )
+async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetCannedResponsesIdInput {
+                id: req.required(&s::GET_CANNED_RESPONSES_ID_ID)?,
+            };
+            api.get_canned_responses_id(credentials, input).await
+        })
         .await
 }
-fn parse_delete_canned_responses_id(
-    req: &RequestParts,
-) -> Result<DeleteCannedResponsesIdInput, ApiError> {
-    Ok(DeleteCannedResponsesIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::DELETE_CANNED_RESPONSES_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_canned_responses_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_canned_responses_id(&req),
-            |input| state.0.api.delete_canned_responses_id(credentials, input),
-        )
+async fn handle_delete_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteCannedResponsesIdInput {
+                id: req.required(&s::DELETE_CANNED_RESPONSES_ID_ID)?,
+            };
+            api.delete_canned_responses_id(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_agent(
-    req: &RequestParts,
-) -> Result<GetLivechatAgentInput, ApiError> {
-    Ok(GetLivechatAgentInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::GET_LIVECHAT_AGENT_RID,
-                crate::rt::Style::Simple,
-            )?,
-        token: req
-            .path(
-                1usize,
-                "token",
-                &crate::schemas::GET_LIVECHAT_AGENT_TOKEN,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_agent<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_get_livechat_agent(&req),
-            |input| state.0.api.get_livechat_agent(input),
-        )
+async fn handle_get_livechat_agent<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatAgentInput {
+                rid: req.required(&s::GET_LIVECHAT_AGENT_RID)?,
+                token: req.required(&s::GET_LIVECHAT_AGENT_TOKEN)?,
+            };
+            api.get_livechat_agent(input).await
+        })
         .await
 }
-fn parse_get_livechat_agent_next(
-    req: &RequestParts,
-) -> Result<GetLivechatAgentNextInput, ApiError> {
-    Ok(GetLivechatAgentNextInput {
-        token: req
-            .path(
-                0usize,
-                "token",
-                &crate::schemas::GET_LIVECHAT_AGENT_NEXT_TOKEN,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_agent_next<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_get_livechat_agent_next(&req),
-            |input| state.0.api.get_livechat_agent_next(input),
-        )
+async fn handle_get_livechat_agent_next<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatAgentNextInput {
+                token: req.required(&s::GET_LIVECHAT_AGENT_NEXT_TOKEN)?,
+            };
+            api.get_livechat_agent_next(input).await
+        })
         .await
 }
-fn parse_post_livechat_agent_status(
-    req: &RequestParts,
-) -> Result<PostLivechatAgentStatusInput, ApiError> {
-    Ok(PostLivechatAgentStatusInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_AGENT_STATUS_BODY_2, false)?,
-    })
-}
-async fn handle_post_livechat_agent_status<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_agent_status(&req),
-            |input| state.0.api.post_livechat_agent_status(credentials, input),
-        )
+async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatAgentStatusInput {
+                body: req.json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
+            };
+            api.post_livechat_agent_status(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_agents_save_info(
-    req: &RequestParts,
-) -> Result<PostLivechatAgentsSaveInfoInput, ApiError> {
-    Ok(PostLivechatAgentsSaveInfoInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_agents_save_info<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatAgentsSaveInfoInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY, true)?,
+                )?,
+            };
+            api.post_livechat_agents_save_info(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_agents_save_info(&req),
-            |input| state.0.api.post_livechat_agents_save_info(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_agents_agent_id_departments(
-    req: &RequestParts,
-) -> Result<GetLivechatAgentsAgentIdDepartmentsInput, ApiError> {
-    Ok(GetLivechatAgentsAgentIdDepartmentsInput {
-        agent_id: req
-            .path(
-                0usize,
-                "agentId",
-                &crate::schemas::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
 }
 async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAgentsAgentIdDepartmentsInput {
+                agent_id: req
+                    .required(&s::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID)?,
+            };
+            api.get_livechat_agents_agent_id_departments(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_agents_agent_id_departments(&req),
-            |input| {
-                state.0.api.get_livechat_agents_agent_id_departments(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_agent_overview(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsAgentOverviewInput, ApiError> {
-    Ok(GetLivechatAnalyticsAgentOverviewInput {
-        name: required_param(
-            req
-                .query(
-                    "name",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "name",
-        )?,
-        from: required_param(
-            req
-                .query(
-                    "from",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "from",
-        )?,
-        to: required_param(
-            req
-                .query(
-                    "to",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "to",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_agent_overview<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsAgentOverviewInput {
+                name: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME)?,
+                from: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM)?,
+                to: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO)?,
+                department_id: req
+                    .param(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID)?,
+            };
+            api.get_livechat_analytics_agent_overview(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_agent_overview(&req),
-            |input| state.0.api.get_livechat_analytics_agent_overview(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_analytics_agents_available_for_service_history(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput, ApiError> {
-    Ok(GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        full_report: req
-            .query(
-                "fullReport",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_agents_available_for_service_history<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
+                    )?,
+                full_report: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
+                    )?,
+            };
+            api.get_livechat_analytics_agents_available_for_service_history(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_agents_available_for_service_history(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_agents_available_for_service_history(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_agents_average_service_time(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeInput, ApiError> {
-    Ok(GetLivechatAnalyticsAgentsAverageServiceTimeInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
+                    )?,
+            };
+            api.get_livechat_analytics_agents_average_service_time(credentials, input)
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_agents_average_service_time(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_agents_average_service_time(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_agents_total_service_time(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeInput, ApiError> {
-    Ok(GetLivechatAnalyticsAgentsTotalServiceTimeInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
+                    )?,
+                end: req
+                    .required(&s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END)?,
+                offset: req
+                    .param(&s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET)?,
+                count: req
+                    .param(&s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT)?,
+            };
+            api.get_livechat_analytics_agents_total_service_time(credentials, input)
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_agents_total_service_time(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_agents_total_service_time(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_agents_productivity_totalizers(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_agents_productivity_totalizers(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_agents_productivity_totalizers(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_charts_agents_status(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsChartsAgentsStatusInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_charts_agents_status(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_charts_agents_status(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_charts_agents_status(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_charts_chats(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsChartsChatsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsChartsChatsInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
+                start: req
+                    .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START)?,
+                end: req
+                    .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END)?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_charts_chats(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_charts_chats(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_charts_chats(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_charts_chats_per_agent(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_charts_chats_per_agent(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_charts_chats_per_agent(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_charts_chats_per_agent(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_charts_chats_per_department(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_charts_chats_per_department(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_charts_chats_per_department(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_charts_chats_per_department(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_charts_timings(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsChartsTimingsInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
+                    )?,
+                end: req
+                    .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END)?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_charts_timings(credentials, input)
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_charts_timings(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_charts_timings(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_chats_totalizers(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsChatsTotalizersInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsChatsTotalizersInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_chats_totalizers(credentials, input)
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_chats_totalizers(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_chats_totalizers(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_conversation_totalizers(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsConversationTotalizersInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsConversationTotalizersInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_conversation_totalizers(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_conversation_totalizers(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_conversation_totalizers(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_conversations_by_agent(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsConversationsByAgentInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsConversationsByAgentInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_conversations_by_agent(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_conversations_by_agent(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_conversations_by_agent(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_conversations_by_department(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsConversationsByDepartmentInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
+                    )?,
+                sort: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_conversations_by_department(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_conversations_by_department(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_conversations_by_department(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_conversations_by_source(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsConversationsBySourceInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsConversationsBySourceInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_conversations_by_source(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_conversations_by_source(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_conversations_by_source(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_conversations_by_status(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsConversationsByStatusInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsConversationsByStatusInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_conversations_by_status(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_conversations_by_status(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_conversations_by_status(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_conversations_by_tags(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsConversationsByTagsInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_conversations_by_tags(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_conversations_by_tags(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_conversations_by_tags(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_dashboards_productivity_totalizers(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDashboardsProductivityTotalizersInput, ApiError> {
-    Ok(GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_dashboards_productivity_totalizers(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_dashboards_productivity_totalizers(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_dashboards_productivity_totalizers(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_amount_of_chats(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        answered: req
-            .query(
-                "answered",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
+                    )?,
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
+                    )?,
+                answered: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_amount_of_chats(credentials, input)
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_amount_of_chats(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_amount_of_chats(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_average_chat_duration_time(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_average_chat_duration_time(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_average_chat_duration_time(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_average_chat_duration_time(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_average_service_time(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_average_service_time(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_average_service_time(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_average_service_time(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_average_waiting_time(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_average_waiting_time(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_average_waiting_time(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_average_waiting_time(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_percentage_abandoned_chats(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_percentage_abandoned_chats(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_percentage_abandoned_chats(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_percentage_abandoned_chats(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_total_abandoned_chats(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_total_abandoned_chats(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_total_abandoned_chats(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_total_abandoned_chats(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_total_service_time(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_total_service_time(credentials, input)
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_total_service_time(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_total_service_time(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_analytics_departments_total_transferred_chats(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput, ApiError> {
-    Ok(GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "end",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_departments_total_transferred_chats(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_analytics_departments_total_transferred_chats(
-                        credentials,
-                        input,
-                    )
-            },
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_analytics_departments_total_transferred_chats(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
 }
-fn parse_get_livechat_analytics_overview(
-    req: &RequestParts,
-) -> Result<GetLivechatAnalyticsOverviewInput, ApiError> {
-    Ok(GetLivechatAnalyticsOverviewInput {
-        name: required_param(
-            req
-                .query(
-                    "name",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAnalyticsOverviewInput {
+                name: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME)?,
+                from: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM)?,
+                to: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO)?,
+                department_id: req
+                    .param(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID)?,
+            };
+            api.get_livechat_analytics_overview(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatAppearanceInput {};
+            api.get_livechat_appearance(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatAppearanceInput {
+                body: req.json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
+            };
+            api.post_livechat_appearance(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatBusinessHourInput {};
+            api.get_livechat_business_hour(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatBusinessHoursInput {
+                name: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_NAME)?,
+                offset: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_SORT)?,
+            };
+            api.get_livechat_business_hours(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatBusinessHoursRemoveInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY, true)?,
                 )?,
-            "name",
-        )?,
-        from: required_param(
-            req
-                .query(
-                    "from",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+            };
+            api.post_livechat_business_hours_remove(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatBusinessHoursSaveInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY, true)?,
                 )?,
-            "from",
-        )?,
-        to: required_param(
-            req
-                .query(
-                    "to",
-                    &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+            };
+            api.post_livechat_business_hours_save(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_config<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatConfigInput {
+                token: req.param(&s::GET_LIVECHAT_CONFIG_TOKEN)?,
+                department: req.param(&s::GET_LIVECHAT_CONFIG_DEPARTMENT)?,
+            };
+            api.get_livechat_config(input).await
+        })
+        .await
+}
+async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatConfigRoutingInput {};
+            api.get_livechat_config_routing(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatCustomFieldsInput {
+                offset: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_SORT)?,
+                text: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_TEXT)?,
+            };
+            api.get_livechat_custom_fields(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatCustomFieldsDeleteInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY, true)?,
                 )?,
-            "to",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_analytics_overview<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_analytics_overview(&req),
-            |input| state.0.api.get_livechat_analytics_overview(credentials, input),
-        )
+            };
+            api.post_livechat_custom_fields_delete(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_appearance(
-    _req: &RequestParts,
-) -> Result<GetLivechatAppearanceInput, ApiError> {
-    Ok(GetLivechatAppearanceInput {})
-}
-async fn handle_get_livechat_appearance<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_appearance(&req),
-            |input| state.0.api.get_livechat_appearance(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_appearance(
-    req: &RequestParts,
-) -> Result<PostLivechatAppearanceInput, ApiError> {
-    Ok(PostLivechatAppearanceInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_APPEARANCE_BODY, false)?,
-    })
-}
-async fn handle_post_livechat_appearance<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_appearance(&req),
-            |input| state.0.api.post_livechat_appearance(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_business_hour(
-    _req: &RequestParts,
-) -> Result<GetLivechatBusinessHourInput, ApiError> {
-    Ok(GetLivechatBusinessHourInput {})
-}
-async fn handle_get_livechat_business_hour<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_business_hour(&req),
-            |input| state.0.api.get_livechat_business_hour(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_business_hours(
-    req: &RequestParts,
-) -> Result<GetLivechatBusinessHoursInput, ApiError> {
-    Ok(GetLivechatBusinessHoursInput {
-        name: req
-            .query(
-                "name",
-                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_NAME,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_BUSINESS_HOURS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_business_hours<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_business_hours(&req),
-            |input| state.0.api.get_livechat_business_hours(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_business_hours_remove(
-    req: &RequestParts,
-) -> Result<PostLivechatBusinessHoursRemoveInput, ApiError> {
-    Ok(PostLivechatBusinessHoursRemoveInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY_2,
-                    true,
+async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatCustomFieldsSaveInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_business_hours_remove<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_business_hours_remove(&req),
-            |input| state.0.api.post_livechat_business_hours_remove(credentials, input),
-        )
+            };
+            api.post_livechat_custom_fields_save(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_business_hours_save(
-    req: &RequestParts,
-) -> Result<PostLivechatBusinessHoursSaveInput, ApiError> {
-    Ok(PostLivechatBusinessHoursSaveInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_2,
-                    true,
+async fn handle_get_livechat_custom_fields_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatCustomFieldsIdInput {
+                id: req.required(&s::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?,
+            };
+            api.get_livechat_custom_fields_id(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_custom_field<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatCustomFieldInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELD_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_business_hours_save<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_business_hours_save(&req),
-            |input| state.0.api.post_livechat_business_hours_save(credentials, input),
-        )
+            };
+            api.post_livechat_custom_field(input).await
+        })
         .await
 }
-fn parse_get_livechat_config(
-    req: &RequestParts,
-) -> Result<GetLivechatConfigInput, ApiError> {
-    Ok(GetLivechatConfigInput {
-        token: req
-            .query(
-                "token",
-                &crate::schemas::GET_LIVECHAT_CONFIG_TOKEN,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department: req
-            .query(
-                "department",
-                &crate::schemas::GET_LIVECHAT_CONFIG_DEPARTMENT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_config<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_get_livechat_config(&req),
-            |input| state.0.api.get_livechat_config(input),
-        )
-        .await
-}
-fn parse_get_livechat_config_routing(
-    _req: &RequestParts,
-) -> Result<GetLivechatConfigRoutingInput, ApiError> {
-    Ok(GetLivechatConfigRoutingInput {})
-}
-async fn handle_get_livechat_config_routing<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_config_routing(&req),
-            |input| state.0.api.get_livechat_config_routing(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_custom_fields(
-    req: &RequestParts,
-) -> Result<GetLivechatCustomFieldsInput, ApiError> {
-    Ok(GetLivechatCustomFieldsInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_custom_fields<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_custom_fields(&req),
-            |input| state.0.api.get_livechat_custom_fields(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_custom_fields_delete(
-    req: &RequestParts,
-) -> Result<PostLivechatCustomFieldsDeleteInput, ApiError> {
-    Ok(PostLivechatCustomFieldsDeleteInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY_2,
-                    true,
+async fn handle_post_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatCustomFieldsInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_custom_fields_delete<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_custom_fields_delete(&req),
-            |input| state.0.api.post_livechat_custom_fields_delete(credentials, input),
-        )
+            };
+            api.post_livechat_custom_fields(input).await
+        })
         .await
 }
-fn parse_post_livechat_custom_fields_save(
-    req: &RequestParts,
-) -> Result<PostLivechatCustomFieldsSaveInput, ApiError> {
-    Ok(PostLivechatCustomFieldsSaveInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_2,
-                    true,
-                )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_custom_fields_save<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_custom_fields_save(&req),
-            |input| state.0.api.post_livechat_custom_fields_save(credentials, input),
-        )
+async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentInput {
+                text: req.param(&s::GET_LIVECHAT_DEPARTMENT_TEXT)?,
+                enabled: req.param(&s::GET_LIVECHAT_DEPARTMENT_ENABLED)?,
+                show_archived: req.param(&s::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED)?,
+                only_my_departments: req
+                    .param(&s::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS)?,
+                exclude_department_id: req
+                    .param(&s::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID)?,
+                offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_DEPARTMENT_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_DEPARTMENT_SORT)?,
+            };
+            api.get_livechat_department(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_custom_fields_id(
-    req: &RequestParts,
-) -> Result<GetLivechatCustomFieldsIdInput, ApiError> {
-    Ok(GetLivechatCustomFieldsIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_custom_fields_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatDepartmentInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?)?,
+            };
+            api.post_livechat_department(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_custom_fields_id(&req),
-            |input| state.0.api.get_livechat_custom_fields_id(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_custom_field(
-    req: &RequestParts,
-) -> Result<PostLivechatCustomFieldInput, ApiError> {
-    Ok(PostLivechatCustomFieldInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELD_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_custom_field<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_custom_field(&req),
-            |input| state.0.api.post_livechat_custom_field(input),
-        )
-        .await
-}
-fn parse_post_livechat_custom_fields(
-    req: &RequestParts,
-) -> Result<PostLivechatCustomFieldsInput, ApiError> {
-    Ok(PostLivechatCustomFieldsInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_CUSTOM_FIELDS_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_custom_fields<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_custom_fields(&req),
-            |input| state.0.api.post_livechat_custom_fields(input),
-        )
-        .await
-}
-fn parse_get_livechat_department(
-    req: &RequestParts,
-) -> Result<GetLivechatDepartmentInput, ApiError> {
-    Ok(GetLivechatDepartmentInput {
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        enabled: req
-            .query(
-                "enabled",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ENABLED,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        show_archived: req
-            .query(
-                "showArchived",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        only_my_departments: req
-            .query(
-                "onlyMyDepartments",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        exclude_department_id: req
-            .query(
-                "excludeDepartmentId",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_department<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_department(&req),
-            |input| state.0.api.get_livechat_department(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_department(
-    req: &RequestParts,
-) -> Result<PostLivechatDepartmentInput, ApiError> {
-    Ok(PostLivechatDepartmentInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_DEPARTMENT_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_department<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_department(&req),
-            |input| state.0.api.post_livechat_department(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_department_autocomplete(
-    req: &RequestParts,
-) -> Result<GetLivechatDepartmentAutocompleteInput, ApiError> {
-    Ok(GetLivechatDepartmentAutocompleteInput {
-        selector: required_param(
-            req
-                .query(
-                    "selector",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "selector",
-        )?,
-        only_my_departments: req
-            .query(
-                "onlyMyDepartments",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        show_archived: req
-            .query(
-                "showArchived",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_department_autocomplete<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_department_autocomplete(&req),
-            |input| state.0.api.get_livechat_department_autocomplete(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_department_list_by_ids(
-    req: &RequestParts,
-) -> Result<GetLivechatDepartmentListByIdsInput, ApiError> {
-    Ok(GetLivechatDepartmentListByIdsInput {
-        ids: required_param(
-            req
-                .query(
-                    "ids",
-                    &crate::schemas::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "ids",
-        )?,
-    })
-}
-async fn handle_get_livechat_department_list_by_ids<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_department_list_by_ids(&req),
-            |input| state.0.api.get_livechat_department_list_by_ids(credentials, input),
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentAutocompleteInput {
+                selector: req
+                    .required(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR)?,
+                only_my_departments: req
+                    .param(
+                        &s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
+                    )?,
+                show_archived: req
+                    .param(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED)?,
+            };
+            api.get_livechat_department_autocomplete(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_department_archive_id(
-    req: &RequestParts,
-) -> Result<PostLivechatDepartmentArchiveIdInput, ApiError> {
-    Ok(PostLivechatDepartmentArchiveIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_post_livechat_department_archive_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_department_archive_id(&req),
-            |input| state.0.api.post_livechat_department_archive_id(credentials, input),
-        )
+async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentListByIdsInput {
+                ids: req.required(&s::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS)?,
+            };
+            api.get_livechat_department_list_by_ids(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_department_is_department_creation_available(
-    _req: &RequestParts,
-) -> Result<GetLivechatDepartmentIsDepartmentCreationAvailableInput, ApiError> {
-    Ok(GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-    })
+async fn handle_post_livechat_department_archive_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatDepartmentArchiveIdInput {
+                id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID)?,
+            };
+            api.post_livechat_department_archive_id(credentials, input).await
+        })
+        .await
 }
 async fn handle_get_livechat_department_is_department_creation_available<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
+            };
+            api.get_livechat_department_is_department_creation_available(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_department_is_department_creation_available(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_department_is_department_creation_available(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_post_livechat_department_unarchive_id(
-    req: &RequestParts,
-) -> Result<PostLivechatDepartmentUnarchiveIdInput, ApiError> {
-    Ok(PostLivechatDepartmentUnarchiveIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
 }
 async fn handle_post_livechat_department_unarchive_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_department_unarchive_id(&req),
-            |input| state.0.api.post_livechat_department_unarchive_id(credentials, input),
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let input = PostLivechatDepartmentUnarchiveIdInput {
+                id: req.required(&s::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID)?,
+            };
+            api.post_livechat_department_unarchive_id(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_department_id(
-    req: &RequestParts,
-) -> Result<GetLivechatDepartmentIdInput, ApiError> {
-    Ok(GetLivechatDepartmentIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-        include_agents: req
-            .query(
-                "includeAgents",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_department_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_department_id(&req),
-            |input| state.0.api.get_livechat_department_id(credentials, input),
-        )
+async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentIdInput {
+                id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_ID)?,
+                include_agents: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS)?,
+            };
+            api.get_livechat_department_id(credentials, input).await
+        })
         .await
 }
-fn parse_put_livechat_department_id(
-    req: &RequestParts,
-) -> Result<PutLivechatDepartmentIdInput, ApiError> {
-    Ok(PutLivechatDepartmentIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req.json_body(&crate::schemas::PUT_LIVECHAT_DEPARTMENT_ID_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_put_livechat_department_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_put_livechat_department_id(&req),
-            |input| state.0.api.put_livechat_department_id(credentials, input),
-        )
-        .await
-}
-fn parse_delete_livechat_department_id(
-    req: &RequestParts,
-) -> Result<DeleteLivechatDepartmentIdInput, ApiError> {
-    Ok(DeleteLivechatDepartmentIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::DELETE_LIVECHAT_DEPARTMENT_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_department_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_department_id(&req),
-            |input| state.0.api.delete_livechat_department_id(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_department_id_agents(
-    req: &RequestParts,
-) -> Result<GetLivechatDepartmentIdAgentsInput, ApiError> {
-    Ok(GetLivechatDepartmentIdAgentsInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_department_id_agents<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_department_id_agents(&req),
-            |input| state.0.api.get_livechat_department_id_agents(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_department_id_agents(
-    req: &RequestParts,
-) -> Result<PostLivechatDepartmentIdAgentsInput, ApiError> {
-    Ok(PostLivechatDepartmentIdAgentsInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_2,
-                    true,
+async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PutLivechatDepartmentIdInput {
+                id: req.required(&s::PUT_LIVECHAT_DEPARTMENT_ID_ID)?,
+                body: required(
+                    req.json_body(&s::PUT_LIVECHAT_DEPARTMENT_ID_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_department_id_agents<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_department_id_agents(&req),
-            |input| state.0.api.post_livechat_department_id_agents(credentials, input),
-        )
+            };
+            api.put_livechat_department_id(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_departments_archived(
-    _req: &RequestParts,
-) -> Result<GetLivechatDepartmentsArchivedInput, ApiError> {
-    Ok(GetLivechatDepartmentsArchivedInput {
-    })
-}
-async fn handle_get_livechat_departments_archived<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_departments_archived(&req),
-            |input| state.0.api.get_livechat_departments_archived(credentials, input),
-        )
+async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatDepartmentIdInput {
+                id: req.required(&s::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?,
+            };
+            api.delete_livechat_department_id(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_inquiries_get_one(
-    req: &RequestParts,
-) -> Result<GetLivechatInquiriesGetOneInput, ApiError> {
-    Ok(GetLivechatInquiriesGetOneInput {
-        room_id: required_param(
-            req
-                .query(
-                    "roomId",
-                    &crate::schemas::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentIdAgentsInput {
+                id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+                offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT)?,
+            };
+            api.get_livechat_department_id_agents(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatDepartmentIdAgentsInput {
+                id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY, true)?,
                 )?,
-            "roomId",
-        )?,
-    })
-}
-async fn handle_get_livechat_inquiries_get_one<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_inquiries_get_one(&req),
-            |input| state.0.api.get_livechat_inquiries_get_one(credentials, input),
-        )
+            };
+            api.post_livechat_department_id_agents(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_inquiries_list(
-    req: &RequestParts,
-) -> Result<GetLivechatInquiriesListInput, ApiError> {
-    Ok(GetLivechatInquiriesListInput {
-        department: req
-            .query(
-                "department",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_LIST_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_inquiries_list<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_inquiries_list(&req),
-            |input| state.0.api.get_livechat_inquiries_list(credentials, input),
-        )
+async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatDepartmentsArchivedInput {
+            };
+            api.get_livechat_departments_archived(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_inquiries_queued_for_user(
-    req: &RequestParts,
-) -> Result<GetLivechatInquiriesQueuedForUserInput, ApiError> {
-    Ok(GetLivechatInquiriesQueuedForUserInput {
-        department: req
-            .query(
-                "department",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
+async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatInquiriesGetOneInput {
+                room_id: req.required(&s::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID)?,
+            };
+            api.get_livechat_inquiries_get_one(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_inquiries_list<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatInquiriesListInput {
+                department: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT)?,
+                offset: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_SORT)?,
+            };
+            api.get_livechat_inquiries_list(credentials, input).await
+        })
+        .await
 }
 async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatInquiriesQueuedForUserInput {
+                department: req
+                    .param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT)?,
+                offset: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT)?,
+            };
+            api.get_livechat_inquiries_queued_for_user(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_inquiries_queued_for_user(&req),
-            |input| {
-                state.0.api.get_livechat_inquiries_queued_for_user(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_post_livechat_inquiries_return_as_inquiry(
-    req: &RequestParts,
-) -> Result<PostLivechatInquiriesReturnAsInquiryInput, ApiError> {
-    Ok(PostLivechatInquiriesReturnAsInquiryInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY_2,
-                    true,
-                )?,
-        )?,
-    })
 }
 async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_inquiries_return_as_inquiry(&req),
-            |input| {
-                state.0.api.post_livechat_inquiries_return_as_inquiry(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_post_livechat_inquiries_take(
-    req: &RequestParts,
-) -> Result<PostLivechatInquiriesTakeInput, ApiError> {
-    Ok(PostLivechatInquiriesTakeInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_INQUIRIES_TAKE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_inquiries_take<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_inquiries_take(&req),
-            |input| state.0.api.post_livechat_inquiries_take(credentials, input),
-        )
-        .await
-}
-fn parse_put_livechat_inquiry_set_sla(
-    req: &RequestParts,
-) -> Result<PutLivechatInquirySetSlaInput, ApiError> {
-    Ok(PutLivechatInquirySetSlaInput {
-        body: required(
-            req.json_body(&crate::schemas::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_put_livechat_inquiry_set_sla<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_put_livechat_inquiry_set_sla(&req),
-            |input| state.0.api.put_livechat_inquiry_set_sla(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_integrations_settings(
-    _req: &RequestParts,
-) -> Result<GetLivechatIntegrationsSettingsInput, ApiError> {
-    Ok(GetLivechatIntegrationsSettingsInput {
-    })
-}
-async fn handle_get_livechat_integrations_settings<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_integrations_settings(&req),
-            |input| state.0.api.get_livechat_integrations_settings(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_livechat_analytics_dashboards_charts_data(
-    req: &RequestParts,
-) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataInput, ApiError> {
-    Ok(GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
-        start: required_param(
-            req
-                .query(
-                    "start",
-                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatInquiriesReturnAsInquiryInput {
+                body: required(
+                    req
+                        .json_body(
+                            &s::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY,
+                            true,
+                        )?,
                 )?,
-            "start",
-        )?,
-        end: required_param(
-            req
-                .query(
-                    "end",
-                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+            };
+            api.post_livechat_inquiries_return_as_inquiry(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatInquiriesTakeInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
                 )?,
-            "end",
-        )?,
-        chart_name: required_param(
-            req
-                .query(
-                    "chartName",
-                    &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+            };
+            api.post_livechat_inquiries_take(credentials, input).await
+        })
+        .await
+}
+async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PutLivechatInquirySetSlaInput {
+                body: required(
+                    req.json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
                 )?,
-            "chartName",
-        )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
+            };
+            api.put_livechat_inquiry_set_sla(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_integrations_settings<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatIntegrationsSettingsInput {
+            };
+            api.get_livechat_integrations_settings(credentials, input).await
+        })
+        .await
 }
 async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_livechat_analytics_dashboards_charts_data(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_livechat_analytics_dashboards_charts_data(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_post_livechat_message(
-    req: &RequestParts,
-) -> Result<PostLivechatMessageInput, ApiError> {
-    Ok(PostLivechatMessageInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_message<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_message(&req),
-            |input| state.0.api.post_livechat_message(input),
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
+                start: req
+                    .required(
+                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
+                    )?,
+                end: req
+                    .required(
+                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
+                    )?,
+                chart_name: req
+                    .required(
+                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
+                    )?,
+                department_id: req
+                    .param(
+                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
+                    )?,
+            };
+            api.get_livechat_livechat_analytics_dashboards_charts_data(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
 }
-fn parse_get_livechat_message_id(
-    req: &RequestParts,
-) -> Result<GetLivechatMessageIdInput, ApiError> {
-    Ok(GetLivechatMessageIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::GET_LIVECHAT_MESSAGE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-        token: required_param(
-            req
-                .query(
-                    "token",
-                    &crate::schemas::GET_LIVECHAT_MESSAGE_ID_TOKEN,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_post_livechat_message<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatMessageInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_MESSAGE_BODY, true)?)?,
+            };
+            api.post_livechat_message(input).await
+        })
+        .await
+}
+async fn handle_get_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatMessageIdInput {
+                id: req.required(&s::GET_LIVECHAT_MESSAGE_ID_ID)?,
+                token: req.required(&s::GET_LIVECHAT_MESSAGE_ID_TOKEN)?,
+                rid: req.required(&s::GET_LIVECHAT_MESSAGE_ID_RID)?,
+            };
+            api.get_livechat_message_id(input).await
+        })
+        .await
+}
+async fn handle_put_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PutLivechatMessageIdInput {
+                id: req.required(&s::PUT_LIVECHAT_MESSAGE_ID_ID)?,
+                body: req.json_body(&s::PUT_LIVECHAT_MESSAGE_ID_BODY, false)?,
+            };
+            api.put_livechat_message_id(input).await
+        })
+        .await
+}
+async fn handle_delete_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = DeleteLivechatMessageIdInput {
+                id: req.required(&s::DELETE_LIVECHAT_MESSAGE_ID_ID)?,
+                body: required(
+                    req.json_body(&s::DELETE_LIVECHAT_MESSAGE_ID_BODY, true)?,
                 )?,
-            "token",
-        )?,
-        rid: required_param(
-            req
-                .query(
-                    "rid",
-                    &crate::schemas::GET_LIVECHAT_MESSAGE_ID_RID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+            };
+            api.delete_livechat_message_id(input).await
+        })
+        .await
+}
+async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatMessagesInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?)?,
+            };
+            api.post_livechat_messages(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_messages_history_rid<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatMessagesHistoryRidInput {
+                rid: req.required(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID)?,
+                token: req.required(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN)?,
+                ls: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS)?,
+                end: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_END)?,
+                limit: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT)?,
+            };
+            api.get_livechat_messages_history_rid(input).await
+        })
+        .await
+}
+async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatRidMessagesInput {
+                rid: req.required(&s::GET_LIVECHAT_RID_MESSAGES_RID)?,
+                offset: req.param(&s::GET_LIVECHAT_RID_MESSAGES_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_RID_MESSAGES_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_RID_MESSAGES_SORT)?,
+                search_term: req.param(&s::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM)?,
+            };
+            api.get_livechat_rid_messages(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatMonitorsInput {
+                offset: req.param(&s::GET_LIVECHAT_MONITORS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_MONITORS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_MONITORS_SORT)?,
+                text: req.param(&s::GET_LIVECHAT_MONITORS_TEXT)?,
+            };
+            api.get_livechat_monitors(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatMonitorsCreateInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_MONITORS_CREATE_BODY, true)?,
                 )?,
-            "rid",
-        )?,
-    })
-}
-async fn handle_get_livechat_message_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_get_livechat_message_id(&req),
-            |input| state.0.api.get_livechat_message_id(input),
-        )
+            };
+            api.post_livechat_monitors_create(credentials, input).await
+        })
         .await
 }
-fn parse_put_livechat_message_id(
-    req: &RequestParts,
-) -> Result<PutLivechatMessageIdInput, ApiError> {
-    Ok(PutLivechatMessageIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::PUT_LIVECHAT_MESSAGE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-        body: req.json_body(&crate::schemas::PUT_LIVECHAT_MESSAGE_ID_BODY_2, false)?,
-    })
-}
-async fn handle_put_livechat_message_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_put_livechat_message_id(&req),
-            |input| state.0.api.put_livechat_message_id(input),
-        )
-        .await
-}
-fn parse_delete_livechat_message_id(
-    req: &RequestParts,
-) -> Result<DeleteLivechatMessageIdInput, ApiError> {
-    Ok(DeleteLivechatMessageIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req.json_body(&crate::schemas::DELETE_LIVECHAT_MESSAGE_ID_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_delete_livechat_message_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_delete_livechat_message_id(&req),
-            |input| state.0.api.delete_livechat_message_id(input),
-        )
-        .await
-}
-fn parse_post_livechat_messages(
-    req: &RequestParts,
-) -> Result<PostLivechatMessagesInput, ApiError> {
-    Ok(PostLivechatMessagesInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_MESSAGES_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_messages<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_messages(&req),
-            |input| state.0.api.post_livechat_messages(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_messages_history_rid(
-    req: &RequestParts,
-) -> Result<GetLivechatMessagesHistoryRidInput, ApiError> {
-    Ok(GetLivechatMessagesHistoryRidInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID,
-                crate::rt::Style::Simple,
-            )?,
-        token: required_param(
-            req
-                .query(
-                    "token",
-                    &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatMonitorsDeleteInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_MONITORS_DELETE_BODY, true)?,
                 )?,
-            "token",
-        )?,
-        ls: req
-            .query(
-                "ls",
-                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        end: req
-            .query(
-                "end",
-                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_END,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        limit: req
-            .query(
-                "limit",
-                &crate::schemas::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_messages_history_rid<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_get_livechat_messages_history_rid(&req),
-            |input| state.0.api.get_livechat_messages_history_rid(input),
-        )
+            };
+            api.post_livechat_monitors_delete(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_rid_messages(
-    req: &RequestParts,
-) -> Result<GetLivechatRidMessagesInput, ApiError> {
-    Ok(GetLivechatRidMessagesInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_RID,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        search_term: req
-            .query(
-                "searchTerm",
-                &crate::schemas::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_rid_messages<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_rid_messages(&req),
-            |input| state.0.api.get_livechat_rid_messages(credentials, input),
-        )
+async fn handle_get_livechat_monitors_username<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatMonitorsUsernameInput {
+                username: req.required(&s::GET_LIVECHAT_MONITORS_USERNAME_USERNAME)?,
+            };
+            api.get_livechat_monitors_username(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_monitors(
-    req: &RequestParts,
-) -> Result<GetLivechatMonitorsInput, ApiError> {
-    Ok(GetLivechatMonitorsInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_MONITORS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_MONITORS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_MONITORS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_MONITORS_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_monitors<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_monitors(&req),
-            |input| state.0.api.get_livechat_monitors(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_monitors_create(
-    req: &RequestParts,
-) -> Result<PostLivechatMonitorsCreateInput, ApiError> {
-    Ok(PostLivechatMonitorsCreateInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_MONITORS_CREATE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_monitors_create<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_monitors_create(&req),
-            |input| state.0.api.post_livechat_monitors_create(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_monitors_delete(
-    req: &RequestParts,
-) -> Result<PostLivechatMonitorsDeleteInput, ApiError> {
-    Ok(PostLivechatMonitorsDeleteInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_MONITORS_DELETE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_monitors_delete<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_monitors_delete(&req),
-            |input| state.0.api.post_livechat_monitors_delete(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_monitors_username(
-    req: &RequestParts,
-) -> Result<GetLivechatMonitorsUsernameInput, ApiError> {
-    Ok(GetLivechatMonitorsUsernameInput {
-        username: req
-            .path(
-                0usize,
-                "username",
-                &crate::schemas::GET_LIVECHAT_MONITORS_USERNAME_USERNAME,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_monitors_username<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_monitors_username(&req),
-            |input| state.0.api.get_livechat_monitors_username(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_offline_message(
-    req: &RequestParts,
-) -> Result<PostLivechatOfflineMessageInput, ApiError> {
-    Ok(PostLivechatOfflineMessageInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_OFFLINE_MESSAGE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_offline_message<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_offline_message(&req),
-            |input| state.0.api.post_livechat_offline_message(input),
-        )
-        .await
-}
-fn parse_post_livechat_page_visited(
-    req: &RequestParts,
-) -> Result<PostLivechatPageVisitedInput, ApiError> {
-    Ok(PostLivechatPageVisitedInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_PAGE_VISITED_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_page_visited<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_page_visited(&req),
-            |input| state.0.api.post_livechat_page_visited(input),
-        )
-        .await
-}
-fn parse_get_livechat_priorities(
-    req: &RequestParts,
-) -> Result<GetLivechatPrioritiesInput, ApiError> {
-    Ok(GetLivechatPrioritiesInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_PRIORITIES_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_PRIORITIES_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_PRIORITIES_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_PRIORITIES_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_priorities<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_priorities(&req),
-            |input| state.0.api.get_livechat_priorities(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_priorities_reset(
-    _req: &RequestParts,
-) -> Result<GetLivechatPrioritiesResetInput, ApiError> {
-    Ok(GetLivechatPrioritiesResetInput {})
-}
-async fn handle_get_livechat_priorities_reset<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_priorities_reset(&req),
-            |input| state.0.api.get_livechat_priorities_reset(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_priorities_reset(
-    _req: &RequestParts,
-) -> Result<PostLivechatPrioritiesResetInput, ApiError> {
-    Ok(PostLivechatPrioritiesResetInput {
-    })
-}
-async fn handle_post_livechat_priorities_reset<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_priorities_reset(&req),
-            |input| state.0.api.post_livechat_priorities_reset(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_priorities_priority_id(
-    req: &RequestParts,
-) -> Result<GetLivechatPrioritiesPriorityIdInput, ApiError> {
-    Ok(GetLivechatPrioritiesPriorityIdInput {
-        priority_id: req
-            .path(
-                0usize,
-                "priorityId",
-                &crate::schemas::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_priorities_priority_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_priorities_priority_id(&req),
-            |input| state.0.api.get_livechat_priorities_priority_id(credentials, input),
-        )
-        .await
-}
-fn parse_put_livechat_priorities_priority_id(
-    req: &RequestParts,
-) -> Result<PutLivechatPrioritiesPriorityIdInput, ApiError> {
-    Ok(PutLivechatPrioritiesPriorityIdInput {
-        priority_id: req
-            .path(
-                0usize,
-                "priorityId",
-                &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY_2,
-                    true,
+async fn handle_post_livechat_offline_message<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatOfflineMessageInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_OFFLINE_MESSAGE_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_put_livechat_priorities_priority_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_put_livechat_priorities_priority_id(&req),
-            |input| state.0.api.put_livechat_priorities_priority_id(credentials, input),
-        )
+            };
+            api.post_livechat_offline_message(input).await
+        })
         .await
 }
-fn parse_get_livechat_queue(
-    req: &RequestParts,
-) -> Result<GetLivechatQueueInput, ApiError> {
-    Ok(GetLivechatQueueInput {
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_QUEUE_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        agent_id: req
-            .query(
-                "agentId",
-                &crate::schemas::GET_LIVECHAT_QUEUE_AGENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        include_offline_agents: req
-            .query(
-                "includeOfflineAgents",
-                &crate::schemas::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_QUEUE_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_QUEUE_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_QUEUE_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_queue<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_queue(&req),
-            |input| state.0.api.get_livechat_queue(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_room(
-    req: &RequestParts,
-) -> Result<GetLivechatRoomInput, ApiError> {
-    Ok(GetLivechatRoomInput {
-        token: required_param(
-            req
-                .query(
-                    "token",
-                    &crate::schemas::GET_LIVECHAT_ROOM_TOKEN,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_post_livechat_page_visited<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatPageVisitedInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_PAGE_VISITED_BODY, true)?,
                 )?,
-            "token",
-        )?,
-        rid: req
-            .query(
-                "rid",
-                &crate::schemas::GET_LIVECHAT_ROOM_RID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        agent_id: req
-            .query(
-                "agentId",
-                &crate::schemas::GET_LIVECHAT_ROOM_AGENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_room<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(parse_get_livechat_room(&req), |input| state.0.api.get_livechat_room(input))
+            };
+            api.post_livechat_page_visited(input).await
+        })
         .await
 }
-fn parse_post_livechat_room_close(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomCloseInput, ApiError> {
-    Ok(PostLivechatRoomCloseInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_close<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_room_close(&req),
-            |input| state.0.api.post_livechat_room_close(input),
-        )
+async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatPrioritiesInput {
+                offset: req.param(&s::GET_LIVECHAT_PRIORITIES_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_PRIORITIES_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_PRIORITIES_SORT)?,
+                text: req.param(&s::GET_LIVECHAT_PRIORITIES_TEXT)?,
+            };
+            api.get_livechat_priorities(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_room_close_by_user(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomCloseByUserInput, ApiError> {
-    Ok(PostLivechatRoomCloseByUserInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_2,
-                    true,
+async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatPrioritiesResetInput {};
+            api.get_livechat_priorities_reset(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatPrioritiesResetInput {
+            };
+            api.post_livechat_priorities_reset(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatPrioritiesPriorityIdInput {
+                priority_id: req
+                    .required(&s::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
+            };
+            api.get_livechat_priorities_priority_id(credentials, input).await
+        })
+        .await
+}
+async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PutLivechatPrioritiesPriorityIdInput {
+                priority_id: req
+                    .required(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
+                body: required(
+                    req.json_body(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_close_by_user<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_room_close_by_user(&req),
-            |input| state.0.api.post_livechat_room_close_by_user(credentials, input),
-        )
+            };
+            api.put_livechat_priorities_priority_id(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_room_forward(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomForwardInput, ApiError> {
-    Ok(PostLivechatRoomForwardInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_FORWARD_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_forward<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_room_forward(&req),
-            |input| state.0.api.post_livechat_room_forward(credentials, input),
-        )
+async fn handle_get_livechat_queue<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatQueueInput {
+                department_id: req.param(&s::GET_LIVECHAT_QUEUE_DEPARTMENT_ID)?,
+                agent_id: req.param(&s::GET_LIVECHAT_QUEUE_AGENT_ID)?,
+                include_offline_agents: req
+                    .param(&s::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS)?,
+                offset: req.param(&s::GET_LIVECHAT_QUEUE_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_QUEUE_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_QUEUE_SORT)?,
+            };
+            api.get_livechat_queue(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_room_join(
-    req: &RequestParts,
-) -> Result<GetLivechatRoomJoinInput, ApiError> {
-    Ok(GetLivechatRoomJoinInput {
-        room_id: required_param(
-            req
-                .query(
-                    "roomId",
-                    &crate::schemas::GET_LIVECHAT_ROOM_JOIN_ROOM_ID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_get_livechat_room<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatRoomInput {
+                token: req.required(&s::GET_LIVECHAT_ROOM_TOKEN)?,
+                rid: req.param(&s::GET_LIVECHAT_ROOM_RID)?,
+                agent_id: req.param(&s::GET_LIVECHAT_ROOM_AGENT_ID)?,
+            };
+            api.get_livechat_room(input).await
+        })
+        .await
+}
+async fn handle_post_livechat_room_close<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatRoomCloseInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BODY, true)?)?,
+            };
+            api.post_livechat_room_close(input).await
+        })
+        .await
+}
+async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomCloseByUserInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY, true)?,
                 )?,
-            "roomId",
-        )?,
-    })
-}
-async fn handle_get_livechat_room_join<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_room_join(&req),
-            |input| state.0.api.get_livechat_room_join(credentials, input),
-        )
+            };
+            api.post_livechat_room_close_by_user(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_room_on_hold(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomOnHoldInput, ApiError> {
-    Ok(PostLivechatRoomOnHoldInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_ON_HOLD_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_on_hold<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_room_on_hold(&req),
-            |input| state.0.api.post_livechat_room_on_hold(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_room_resume_on_hold(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomResumeOnHoldInput, ApiError> {
-    Ok(PostLivechatRoomResumeOnHoldInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY_2,
-                    true,
+async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomForwardInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_resume_on_hold<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_room_resume_on_hold(&req),
-            |input| state.0.api.post_livechat_room_resume_on_hold(credentials, input),
-        )
+            };
+            api.post_livechat_room_forward(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_room_save_info(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomSaveInfoInput, ApiError> {
-    Ok(PostLivechatRoomSaveInfoInput {
-        body: req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SAVE_INFO_BODY_2, false)?,
-    })
-}
-async fn handle_post_livechat_room_save_info<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_room_save_info(&req),
-            |input| state.0.api.post_livechat_room_save_info(credentials, input),
-        )
+async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatRoomJoinInput {
+                room_id: req.required(&s::GET_LIVECHAT_ROOM_JOIN_ROOM_ID)?,
+            };
+            api.get_livechat_room_join(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_room_survey(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomSurveyInput, ApiError> {
-    Ok(PostLivechatRoomSurveyInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_SURVEY_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_survey<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_room_survey(&req),
-            |input| state.0.api.post_livechat_room_survey(input),
-        )
+async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomOnHoldInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
+                )?,
+            };
+            api.post_livechat_room_on_hold(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_room_rid_priority(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomRidPriorityInput, ApiError> {
-    Ok(PostLivechatRoomRidPriorityInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_RID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_room_rid_priority<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_room_rid_priority(&req),
-            |input| state.0.api.post_livechat_room_rid_priority(credentials, input),
-        )
+async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomResumeOnHoldInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY, true)?,
+                )?,
+            };
+            api.post_livechat_room_resume_on_hold(credentials, input).await
+        })
         .await
 }
-fn parse_delete_livechat_room_rid_priority(
-    req: &RequestParts,
-) -> Result<DeleteLivechatRoomRidPriorityInput, ApiError> {
-    Ok(DeleteLivechatRoomRidPriorityInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_room_rid_priority<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_room_rid_priority(&req),
-            |input| state.0.api.delete_livechat_room_rid_priority(credentials, input),
-        )
+async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomSaveInfoInput {
+                body: req.json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
+            };
+            api.post_livechat_room_save_info(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_rooms(
-    req: &RequestParts,
-) -> Result<GetLivechatRoomsInput, ApiError> {
-    Ok(GetLivechatRoomsInput {
-        agents: req
-            .query(
-                "agents",
-                &crate::schemas::GET_LIVECHAT_ROOMS_AGENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department_id: req
-            .query(
-                "departmentId",
-                &crate::schemas::GET_LIVECHAT_ROOMS_DEPARTMENT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        open: req
-            .query(
-                "open",
-                &crate::schemas::GET_LIVECHAT_ROOMS_OPEN,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        created_at: req
-            .query(
-                "createdAt",
-                &crate::schemas::GET_LIVECHAT_ROOMS_CREATED_AT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        closed_at: req
-            .query(
-                "closedAt",
-                &crate::schemas::GET_LIVECHAT_ROOMS_CLOSED_AT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        tags: req
-            .query(
-                "tags",
-                &crate::schemas::GET_LIVECHAT_ROOMS_TAGS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        custom_fields: req
-            .query(
-                "customFields",
-                &crate::schemas::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        room_name: req
-            .query(
-                "roomName",
-                &crate::schemas::GET_LIVECHAT_ROOMS_ROOM_NAME,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        onhold: req
-            .query(
-                "onhold",
-                &crate::schemas::GET_LIVECHAT_ROOMS_ONHOLD,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        queued: req
-            .query(
-                "queued",
-                &crate::schemas::GET_LIVECHAT_ROOMS_QUEUED,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        units: req
-            .query(
-                "units",
-                &crate::schemas::GET_LIVECHAT_ROOMS_UNITS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_ROOMS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_ROOMS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_ROOMS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        fields: req
-            .query(
-                "fields",
-                &crate::schemas::GET_LIVECHAT_ROOMS_FIELDS,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        query: req
-            .query(
-                "query",
-                &crate::schemas::GET_LIVECHAT_ROOMS_QUERY,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_rooms<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_rooms(&req),
-            |input| state.0.api.get_livechat_rooms(credentials, input),
-        )
+async fn handle_post_livechat_room_survey<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatRoomSurveyInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_ROOM_SURVEY_BODY, true)?)?,
+            };
+            api.post_livechat_room_survey(input).await
+        })
         .await
 }
-fn parse_post_livechat_rooms_delete(
-    req: &RequestParts,
-) -> Result<PostLivechatRoomsDeleteInput, ApiError> {
-    Ok(PostLivechatRoomsDeleteInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_ROOMS_DELETE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_rooms_delete<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_rooms_delete(&req),
-            |input| state.0.api.post_livechat_rooms_delete(credentials, input),
-        )
+async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomRidPriorityInput {
+                rid: req.required(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY, true)?,
+                )?,
+            };
+            api.post_livechat_room_rid_priority(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_rooms_remove_all_closed_rooms(
-    _req: &RequestParts,
-) -> Result<PostLivechatRoomsRemoveAllClosedRoomsInput, ApiError> {
-    Ok(PostLivechatRoomsRemoveAllClosedRoomsInput {
-    })
+async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatRoomRidPriorityInput {
+                rid: req.required(&s::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+            };
+            api.delete_livechat_room_rid_priority(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatRoomsInput {
+                agents: req.param(&s::GET_LIVECHAT_ROOMS_AGENTS)?,
+                department_id: req.param(&s::GET_LIVECHAT_ROOMS_DEPARTMENT_ID)?,
+                open: req.param(&s::GET_LIVECHAT_ROOMS_OPEN)?,
+                created_at: req.param(&s::GET_LIVECHAT_ROOMS_CREATED_AT)?,
+                closed_at: req.param(&s::GET_LIVECHAT_ROOMS_CLOSED_AT)?,
+                tags: req.param(&s::GET_LIVECHAT_ROOMS_TAGS)?,
+                custom_fields: req.param(&s::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS)?,
+                room_name: req.param(&s::GET_LIVECHAT_ROOMS_ROOM_NAME)?,
+                onhold: req.param(&s::GET_LIVECHAT_ROOMS_ONHOLD)?,
+                queued: req.param(&s::GET_LIVECHAT_ROOMS_QUEUED)?,
+                units: req.param(&s::GET_LIVECHAT_ROOMS_UNITS)?,
+                offset: req.param(&s::GET_LIVECHAT_ROOMS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_ROOMS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_ROOMS_SORT)?,
+                fields: req.param(&s::GET_LIVECHAT_ROOMS_FIELDS)?,
+                query: req.param(&s::GET_LIVECHAT_ROOMS_QUERY)?,
+            };
+            api.get_livechat_rooms(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomsDeleteInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
+                )?,
+            };
+            api.post_livechat_rooms_delete(credentials, input).await
+        })
+        .await
 }
 async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_rooms_remove_all_closed_rooms(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .post_livechat_rooms_remove_all_closed_rooms(credentials, input)
-            },
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
+            };
+            api.post_livechat_rooms_remove_all_closed_rooms(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_rooms_filters(
-    _req: &RequestParts,
-) -> Result<GetLivechatRoomsFiltersInput, ApiError> {
-    Ok(GetLivechatRoomsFiltersInput {})
-}
-async fn handle_get_livechat_rooms_filters<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_rooms_filters(&req),
-            |input| state.0.api.get_livechat_rooms_filters(credentials, input),
-        )
+async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatRoomsFiltersInput {};
+            api.get_livechat_rooms_filters(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_sla(req: &RequestParts) -> Result<GetLivechatSlaInput, ApiError> {
-    Ok(GetLivechatSlaInput {
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_SLA_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_SLA_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_SLA_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_SLA_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_sla<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_sla(&req),
-            |input| state.0.api.get_livechat_sla(credentials, input),
-        )
+async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatSlaInput {
+                text: req.param(&s::GET_LIVECHAT_SLA_TEXT)?,
+                count: req.param(&s::GET_LIVECHAT_SLA_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_SLA_SORT)?,
+                offset: req.param(&s::GET_LIVECHAT_SLA_OFFSET)?,
+            };
+            api.get_livechat_sla(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_sla(
-    req: &RequestParts,
-) -> Result<PostLivechatSlaInput, ApiError> {
-    Ok(PostLivechatSlaInput {
-        body: required(req.json_body(&crate::schemas::POST_LIVECHAT_SLA_BODY_2, true)?)?,
-    })
-}
-async fn handle_post_livechat_sla<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_sla(&req),
-            |input| state.0.api.post_livechat_sla(credentials, input),
-        )
+async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatSlaInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_SLA_BODY, true)?)?,
+            };
+            api.post_livechat_sla(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_sla_sla_id(
-    req: &RequestParts,
-) -> Result<GetLivechatSlaSlaIdInput, ApiError> {
-    Ok(GetLivechatSlaSlaIdInput {
-        sla_id: req
-            .path(
-                0usize,
-                "slaId",
-                &crate::schemas::GET_LIVECHAT_SLA_SLA_ID_SLA_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_sla_sla_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_sla_sla_id(&req),
-            |input| state.0.api.get_livechat_sla_sla_id(credentials, input),
-        )
+async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatSlaSlaIdInput {
+                sla_id: req.required(&s::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
+            };
+            api.get_livechat_sla_sla_id(credentials, input).await
+        })
         .await
 }
-fn parse_put_livechat_sla_sla_id(
-    req: &RequestParts,
-) -> Result<PutLivechatSlaSlaIdInput, ApiError> {
-    Ok(PutLivechatSlaSlaIdInput {
-        sla_id: req
-            .path(
-                0usize,
-                "slaId",
-                &crate::schemas::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_put_livechat_sla_sla_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_put_livechat_sla_sla_id(&req),
-            |input| state.0.api.put_livechat_sla_sla_id(credentials, input),
-        )
+async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PutLivechatSlaSlaIdInput {
+                sla_id: req.required(&s::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
+            };
+            api.put_livechat_sla_sla_id(credentials, input).await
+        })
         .await
 }
-fn parse_delete_livechat_sla_sla_id(
-    req: &RequestParts,
-) -> Result<DeleteLivechatSlaSlaIdInput, ApiError> {
-    Ok(DeleteLivechatSlaSlaIdInput {
-        sla_id: req
-            .path(
-                0usize,
-                "slaId",
-                &crate::schemas::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_sla_sla_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_sla_sla_id(&req),
-            |input| state.0.api.delete_livechat_sla_sla_id(credentials, input),
-        )
+async fn handle_delete_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatSlaSlaIdInput {
+                sla_id: req.required(&s::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
+            };
+            api.delete_livechat_sla_sla_id(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_sms_incoming_service(
-    req: &RequestParts,
-) -> Result<PostLivechatSmsIncomingServiceInput, ApiError> {
-    Ok(PostLivechatSmsIncomingServiceInput {
-        service: req
-            .path(
-                0usize,
-                "service",
-                &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE,
-                crate::rt::Style::Simple,
-            )?,
-        body: req
-            .json_body(
-                &crate::schemas::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY_2,
-                false,
-            )?,
-    })
-}
-async fn handle_post_livechat_sms_incoming_service<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_sms_incoming_service(&req),
-            |input| state.0.api.post_livechat_sms_incoming_service(input),
-        )
+async fn handle_post_livechat_sms_incoming_service<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatSmsIncomingServiceInput {
+                service: req.required(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE)?,
+                body: req.json_body(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY, false)?,
+            };
+            api.post_livechat_sms_incoming_service(input).await
+        })
         .await
 }
-fn parse_get_livechat_tags(
-    req: &RequestParts,
-) -> Result<GetLivechatTagsInput, ApiError> {
-    Ok(GetLivechatTagsInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_TAGS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_TAGS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_TAGS_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        department: req
-            .query(
-                "department",
-                &crate::schemas::GET_LIVECHAT_TAGS_DEPARTMENT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        view_all: req
-            .query(
-                "viewAll",
-                &crate::schemas::GET_LIVECHAT_TAGS_VIEW_ALL,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_TAGS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_tags<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_tags(&req),
-            |input| state.0.api.get_livechat_tags(credentials, input),
-        )
+async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatTagsInput {
+                offset: req.param(&s::GET_LIVECHAT_TAGS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_TAGS_COUNT)?,
+                text: req.param(&s::GET_LIVECHAT_TAGS_TEXT)?,
+                department: req.param(&s::GET_LIVECHAT_TAGS_DEPARTMENT)?,
+                view_all: req.param(&s::GET_LIVECHAT_TAGS_VIEW_ALL)?,
+                sort: req.param(&s::GET_LIVECHAT_TAGS_SORT)?,
+            };
+            api.get_livechat_tags(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_tags_delete(
-    req: &RequestParts,
-) -> Result<PostLivechatTagsDeleteInput, ApiError> {
-    Ok(PostLivechatTagsDeleteInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_DELETE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_tags_delete<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_tags_delete(&req),
-            |input| state.0.api.post_livechat_tags_delete(credentials, input),
-        )
+async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatTagsDeleteInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?)?,
+            };
+            api.post_livechat_tags_delete(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_tags_save(
-    req: &RequestParts,
-) -> Result<PostLivechatTagsSaveInput, ApiError> {
-    Ok(PostLivechatTagsSaveInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_TAGS_SAVE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_tags_save<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_tags_save(&req),
-            |input| state.0.api.post_livechat_tags_save(credentials, input),
-        )
+async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatTagsSaveInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?)?,
+            };
+            api.post_livechat_tags_save(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_tags_tag_id(
-    req: &RequestParts,
-) -> Result<GetLivechatTagsTagIdInput, ApiError> {
-    Ok(GetLivechatTagsTagIdInput {
-        tag_id: req
-            .path(
-                0usize,
-                "tagId",
-                &crate::schemas::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_tags_tag_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_tags_tag_id(&req),
-            |input| state.0.api.get_livechat_tags_tag_id(credentials, input),
-        )
+async fn handle_get_livechat_tags_tag_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatTagsTagIdInput {
+                tag_id: req.required(&s::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?,
+            };
+            api.get_livechat_tags_tag_id(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_transcript(
-    req: &RequestParts,
-) -> Result<PostLivechatTranscriptInput, ApiError> {
-    Ok(PostLivechatTranscriptInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_transcript<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_transcript(&req),
-            |input| state.0.api.post_livechat_transcript(input),
-        )
+async fn handle_post_livechat_transcript<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatTranscriptInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_TRANSCRIPT_BODY, true)?)?,
+            };
+            api.post_livechat_transcript(input).await
+        })
         .await
 }
-fn parse_post_livechat_transcript_rid(
-    req: &RequestParts,
-) -> Result<PostLivechatTranscriptRidInput, ApiError> {
-    Ok(PostLivechatTranscriptRidInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_RID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_TRANSCRIPT_RID_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_transcript_rid<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_transcript_rid(&req),
-            |input| state.0.api.post_livechat_transcript_rid(credentials, input),
-        )
-        .await
-}
-fn parse_delete_livechat_transcript_rid(
-    req: &RequestParts,
-) -> Result<DeleteLivechatTranscriptRidInput, ApiError> {
-    Ok(DeleteLivechatTranscriptRidInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::DELETE_LIVECHAT_TRANSCRIPT_RID_RID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_transcript_rid<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_transcript_rid(&req),
-            |input| state.0.api.delete_livechat_transcript_rid(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_transfer_history_rid(
-    req: &RequestParts,
-) -> Result<GetLivechatTransferHistoryRidInput, ApiError> {
-    Ok(GetLivechatTransferHistoryRidInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID,
-                crate::rt::Style::Simple,
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_transfer_history_rid<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_transfer_history_rid(&req),
-            |input| state.0.api.get_livechat_transfer_history_rid(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_triggers(
-    req: &RequestParts,
-) -> Result<GetLivechatTriggersInput, ApiError> {
-    Ok(GetLivechatTriggersInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_TRIGGERS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_TRIGGERS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_TRIGGERS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_triggers<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_triggers(&req),
-            |input| state.0.api.get_livechat_triggers(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_triggers(
-    req: &RequestParts,
-) -> Result<PostLivechatTriggersInput, ApiError> {
-    Ok(PostLivechatTriggersInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_TRIGGERS_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_triggers<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_triggers(&req),
-            |input| state.0.api.post_livechat_triggers(credentials, input),
-        )
-        .await
-}
-fn parse_post_livechat_triggers_external_service_test(
-    req: &RequestParts,
-) -> Result<PostLivechatTriggersExternalServiceTestInput, ApiError> {
-    Ok(PostLivechatTriggersExternalServiceTestInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY_2,
-                    true,
+async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatTranscriptRidInput {
+                rid: req.required(&s::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_TRANSCRIPT_RID_BODY, true)?,
                 )?,
-        )?,
-    })
+            };
+            api.post_livechat_transcript_rid(credentials, input).await
+        })
+        .await
+}
+async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatTranscriptRidInput {
+                rid: req.required(&s::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?,
+            };
+            api.delete_livechat_transcript_rid(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatTransferHistoryRidInput {
+                rid: req.required(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
+                count: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT)?,
+                offset: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET)?,
+                sort: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT)?,
+            };
+            api.get_livechat_transfer_history_rid(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatTriggersInput {
+                offset: req.param(&s::GET_LIVECHAT_TRIGGERS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_TRIGGERS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_TRIGGERS_SORT)?,
+            };
+            api.get_livechat_triggers(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatTriggersInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_TRIGGERS_BODY, true)?)?,
+            };
+            api.post_livechat_triggers(credentials, input).await
+        })
+        .await
 }
 async fn handle_post_livechat_triggers_external_service_test<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_triggers_external_service_test(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .post_livechat_triggers_external_service_test(credentials, input)
-            },
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatTriggersExternalServiceTestInput {
+                body: required(
+                    req
+                        .json_body(
+                            &s::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY,
+                            true,
+                        )?,
+                )?,
+            };
+            api.post_livechat_triggers_external_service_test(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_triggers_id(
-    req: &RequestParts,
-) -> Result<GetLivechatTriggersIdInput, ApiError> {
-    Ok(GetLivechatTriggersIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::GET_LIVECHAT_TRIGGERS_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_triggers_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_triggers_id(&req),
-            |input| state.0.api.get_livechat_triggers_id(credentials, input),
-        )
+async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatTriggersIdInput {
+                id: req.required(&s::GET_LIVECHAT_TRIGGERS_ID_ID)?,
+            };
+            api.get_livechat_triggers_id(credentials, input).await
+        })
         .await
 }
-fn parse_delete_livechat_triggers_id(
-    req: &RequestParts,
-) -> Result<DeleteLivechatTriggersIdInput, ApiError> {
-    Ok(DeleteLivechatTriggersIdInput {
-        id: req
-            .path(
-                0usize,
-                "_id",
-                &crate::schemas::DELETE_LIVECHAT_TRIGGERS_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_triggers_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_triggers_id(&req),
-            |input| state.0.api.delete_livechat_triggers_id(credentials, input),
-        )
+async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatTriggersIdInput {
+                id: req.required(&s::DELETE_LIVECHAT_TRIGGERS_ID_ID)?,
+            };
+            api.delete_livechat_triggers_id(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_units(
-    req: &RequestParts,
-) -> Result<GetLivechatUnitsInput, ApiError> {
-    Ok(GetLivechatUnitsInput {
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_UNITS_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_UNITS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_UNITS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_UNITS_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_units<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_units(&req),
-            |input| state.0.api.get_livechat_units(credentials, input),
-        )
+async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUnitsInput {
+                text: req.param(&s::GET_LIVECHAT_UNITS_TEXT)?,
+                offset: req.param(&s::GET_LIVECHAT_UNITS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_UNITS_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_UNITS_SORT)?,
+            };
+            api.get_livechat_units(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_units(
-    req: &RequestParts,
-) -> Result<PostLivechatUnitsInput, ApiError> {
-    Ok(PostLivechatUnitsInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_units<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_units(&req),
-            |input| state.0.api.post_livechat_units(credentials, input),
-        )
+async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatUnitsInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?)?,
+            };
+            api.post_livechat_units(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_units_unit_id(
-    req: &RequestParts,
-) -> Result<GetLivechatUnitsUnitIdInput, ApiError> {
-    Ok(GetLivechatUnitsUnitIdInput {
-        id: req
-            .path(
-                0usize,
-                "id",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_units_unit_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_units_unit_id(&req),
-            |input| state.0.api.get_livechat_units_unit_id(credentials, input),
-        )
+async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUnitsUnitIdInput {
+                id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_ID)?,
+            };
+            api.get_livechat_units_unit_id(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_units_id(
-    req: &RequestParts,
-) -> Result<PostLivechatUnitsIdInput, ApiError> {
-    Ok(PostLivechatUnitsIdInput {
-        id: req
-            .path(
-                0usize,
-                "id",
-                &crate::schemas::POST_LIVECHAT_UNITS_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_UNITS_ID_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_units_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_units_id(&req),
-            |input| state.0.api.post_livechat_units_id(credentials, input),
-        )
+async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatUnitsIdInput {
+                id: req.required(&s::POST_LIVECHAT_UNITS_ID_ID)?,
+                body: required(req.json_body(&s::POST_LIVECHAT_UNITS_ID_BODY, true)?)?,
+            };
+            api.post_livechat_units_id(credentials, input).await
+        })
         .await
 }
-fn parse_delete_livechat_units_id(
-    req: &RequestParts,
-) -> Result<DeleteLivechatUnitsIdInput, ApiError> {
-    Ok(DeleteLivechatUnitsIdInput {
-        id: req
-            .path(
-                0usize,
-                "id",
-                &crate::schemas::DELETE_LIVECHAT_UNITS_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_units_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+async fn handle_delete_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatUnitsIdInput {
+                id: req.required(&s::DELETE_LIVECHAT_UNITS_ID_ID)?,
+            };
+            api.delete_livechat_units_id(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_units_id(&req),
-            |input| state.0.api.delete_livechat_units_id(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_units_unit_id_departments(
-    req: &RequestParts,
-) -> Result<GetLivechatUnitsUnitIdDepartmentsInput, ApiError> {
-    Ok(GetLivechatUnitsUnitIdDepartmentsInput {
-        unit_id: req
-            .path(
-                0usize,
-                "unitId",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_units_unit_id_departments<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUnitsUnitIdDepartmentsInput {
+                unit_id: req
+                    .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID)?,
+                offset: req.param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT)?,
+            };
+            api.get_livechat_units_unit_id_departments(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_units_unit_id_departments(&req),
-            |input| {
-                state.0.api.get_livechat_units_unit_id_departments(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_get_livechat_units_unit_id_departments_available(
-    req: &RequestParts,
-) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableInput, ApiError> {
-    Ok(GetLivechatUnitsUnitIdDepartmentsAvailableInput {
-        unit_id: req
-            .path(
-                0usize,
-                "unitId",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        only_my_departments: req
-            .query(
-                "onlyMyDepartments",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_units_unit_id_departments_available(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_units_unit_id_departments_available(credentials, input)
-            },
-        )
-        .await
-}
-fn parse_get_livechat_units_unit_id_monitors(
-    req: &RequestParts,
-) -> Result<GetLivechatUnitsUnitIdMonitorsInput, ApiError> {
-    Ok(GetLivechatUnitsUnitIdMonitorsInput {
-        unit_id: req
-            .path(
-                0usize,
-                "unitId",
-                &crate::schemas::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_units_unit_id_monitors<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_units_unit_id_monitors(&req),
-            |input| state.0.api.get_livechat_units_unit_id_monitors(credentials, input),
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
+                unit_id: req
+                    .required(
+                        &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
+                    )?,
+                offset: req
+                    .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET)?,
+                count: req
+                    .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT)?,
+                text: req
+                    .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT)?,
+                only_my_departments: req
+                    .param(
+                        &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
+                    )?,
+            };
+            api.get_livechat_units_unit_id_departments_available(credentials, input)
+                .await
+        })
         .await
 }
-fn parse_post_livechat_upload(
-    req: &RequestParts,
-) -> Result<PostLivechatUploadInput, ApiError> {
-    Ok(PostLivechatUploadInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::POST_LIVECHAT_UPLOAD_RID,
-                crate::rt::Style::Simple,
-            )?,
-        x_visitor_token: required_param(
-            req
-                .header(
-                    "x-visitor-token",
-                    &crate::schemas::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN,
-                    true,
-                    crate::rt::Style::Simple,
-                )?,
-            "x-visitor-token",
-        )?,
-        body: req.bytes_body(false)?,
-    })
-}
-async fn handle_post_livechat_upload<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_upload(&req),
-            |input| state.0.api.post_livechat_upload(input),
-        )
+async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUnitsUnitIdMonitorsInput {
+                unit_id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID)?,
+            };
+            api.get_livechat_units_unit_id_monitors(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_users_type(
-    req: &RequestParts,
-) -> Result<GetLivechatUsersTypeInput, ApiError> {
-    Ok(GetLivechatUsersTypeInput {
-        type_: req
-            .path(
-                0usize,
-                "type",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_TYPE,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        only_available: req
-            .query(
-                "onlyAvailable",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        show_idle_agents: req
-            .query(
-                "showIdleAgents",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        exclude_id: req
-            .query(
-                "excludeId",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        text: req
-            .query(
-                "text",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_livechat_users_type<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_users_type(&req),
-            |input| state.0.api.get_livechat_users_type(credentials, input),
-        )
+async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatUploadInput {
+                rid: req.required(&s::POST_LIVECHAT_UPLOAD_RID)?,
+                x_visitor_token: req.required(&s::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN)?,
+                body: req.bytes_body(false)?,
+            };
+            api.post_livechat_upload(input).await
+        })
         .await
 }
-fn parse_post_livechat_users_type(
-    req: &RequestParts,
-) -> Result<PostLivechatUsersTypeInput, ApiError> {
-    Ok(PostLivechatUsersTypeInput {
-        type_: req
-            .path(
-                0usize,
-                "type",
-                &crate::schemas::POST_LIVECHAT_USERS_TYPE_TYPE,
-                crate::rt::Style::Simple,
-            )?,
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_USERS_TYPE_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_users_type<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_users_type(&req),
-            |input| state.0.api.post_livechat_users_type(credentials, input),
-        )
+async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUsersTypeInput {
+                type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_TYPE)?,
+                offset: req.param(&s::GET_LIVECHAT_USERS_TYPE_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_USERS_TYPE_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_USERS_TYPE_SORT)?,
+                only_available: req.param(&s::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE)?,
+                show_idle_agents: req
+                    .param(&s::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS)?,
+                exclude_id: req.param(&s::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID)?,
+                text: req.param(&s::GET_LIVECHAT_USERS_TYPE_TEXT)?,
+            };
+            api.get_livechat_users_type(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_users_type_id(
-    req: &RequestParts,
-) -> Result<GetLivechatUsersTypeIdInput, ApiError> {
-    Ok(GetLivechatUsersTypeIdInput {
-        type_: req
-            .path(
-                0usize,
-                "type",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_TYPE,
-                crate::rt::Style::Simple,
-            )?,
-        id: req
-            .path(
-                1usize,
-                "_id",
-                &crate::schemas::GET_LIVECHAT_USERS_TYPE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_users_type_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_users_type_id(&req),
-            |input| state.0.api.get_livechat_users_type_id(credentials, input),
-        )
+async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostLivechatUsersTypeInput {
+                type_: req.required(&s::POST_LIVECHAT_USERS_TYPE_TYPE)?,
+                body: required(req.json_body(&s::POST_LIVECHAT_USERS_TYPE_BODY, true)?)?,
+            };
+            api.post_livechat_users_type(credentials, input).await
+        })
         .await
 }
-fn parse_delete_livechat_users_type_id(
-    req: &RequestParts,
-) -> Result<DeleteLivechatUsersTypeIdInput, ApiError> {
-    Ok(DeleteLivechatUsersTypeIdInput {
-        type_: req
-            .path(
-                0usize,
-                "type",
-                &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE,
-                crate::rt::Style::Simple,
-            )?,
-        id: req
-            .path(
-                1usize,
-                "_id",
-                &crate::schemas::DELETE_LIVECHAT_USERS_TYPE_ID_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_users_type_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_delete_livechat_users_type_id(&req),
-            |input| state.0.api.delete_livechat_users_type_id(credentials, input),
-        )
+async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatUsersTypeIdInput {
+                type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?,
+                id: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_ID)?,
+            };
+            api.get_livechat_users_type_id(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_visitor(
-    req: &RequestParts,
-) -> Result<PostLivechatVisitorInput, ApiError> {
-    Ok(PostLivechatVisitorInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_VISITOR_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_visitor<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_visitor(&req),
-            |input| state.0.api.post_livechat_visitor(input),
-        )
+async fn handle_delete_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = DeleteLivechatUsersTypeIdInput {
+                type_: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?,
+                id: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?,
+            };
+            api.delete_livechat_users_type_id(credentials, input).await
+        })
         .await
 }
-fn parse_post_livechat_visitor_department_transfer(
-    req: &RequestParts,
-) -> Result<PostLivechatVisitorDepartmentTransferInput, ApiError> {
-    Ok(PostLivechatVisitorDepartmentTransferInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY_2,
-                    true,
-                )?,
-        )?,
-    })
+async fn handle_post_livechat_visitor<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatVisitorInput {
+                body: required(req.json_body(&s::POST_LIVECHAT_VISITOR_BODY, true)?)?,
+            };
+            api.post_livechat_visitor(input).await
+        })
+        .await
 }
 async fn handle_post_livechat_visitor_department_transfer<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    respond(
-            parse_post_livechat_visitor_department_transfer(&req),
-            |input| state.0.api.post_livechat_visitor_department_transfer(input),
-        )
-        .await
-}
-fn parse_get_livechat_visitor_token(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorTokenInput, ApiError> {
-    Ok(GetLivechatVisitorTokenInput {
-        token: req
-            .path(
-                0usize,
-                "token",
-                &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_TOKEN,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_visitor_token<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_get_livechat_visitor_token(&req),
-            |input| state.0.api.get_livechat_visitor_token(input),
-        )
-        .await
-}
-fn parse_delete_livechat_visitor_token(
-    req: &RequestParts,
-) -> Result<DeleteLivechatVisitorTokenInput, ApiError> {
-    Ok(DeleteLivechatVisitorTokenInput {
-        token: req
-            .path(
-                0usize,
-                "token",
-                &crate::schemas::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_delete_livechat_visitor_token<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_delete_livechat_visitor_token(&req),
-            |input| state.0.api.delete_livechat_visitor_token(input),
-        )
-        .await
-}
-fn parse_get_livechat_visitor_token_room(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorTokenRoomInput, ApiError> {
-    Ok(GetLivechatVisitorTokenRoomInput {
-        token: req
-            .path(
-                0usize,
-                "token",
-                &crate::schemas::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN,
-                crate::rt::Style::Simple,
-            )?,
-    })
-}
-async fn handle_get_livechat_visitor_token_room<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitor_token_room(&req),
-            |input| state.0.api.get_livechat_visitor_token_room(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_visitors_autocomplete(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorsAutocompleteInput, ApiError> {
-    Ok(GetLivechatVisitorsAutocompleteInput {
-        selector: required_param(
-            req
-                .query(
-                    "selector",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR,
-                    true,
-                    crate::rt::Style::Loose,
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatVisitorDepartmentTransferInput {
+                body: required(
+                    req
+                        .json_body(
+                            &s::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY,
+                            true,
+                        )?,
                 )?,
-            "selector",
-        )?,
-    })
-}
-async fn handle_get_livechat_visitors_autocomplete<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitors_autocomplete(&req),
-            |input| state.0.api.get_livechat_visitors_autocomplete(credentials, input),
-        )
+            };
+            api.post_livechat_visitor_department_transfer(input).await
+        })
         .await
 }
-fn parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput, ApiError> {
-    Ok(GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
-        room_id: req
-            .path(
-                0usize,
-                "roomId",
-                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                crate::rt::Style::Simple,
-            )?,
-        visitor_id: req
-            .path(
-                1usize,
-                "visitorId",
-                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
+async fn handle_get_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = GetLivechatVisitorTokenInput {
+                token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
+            };
+            api.get_livechat_visitor_token(input).await
+        })
+        .await
+}
+async fn handle_delete_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = DeleteLivechatVisitorTokenInput {
+                token: req.required(&s::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
+            };
+            api.delete_livechat_visitor_token(input).await
+        })
+        .await
+}
+async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorTokenRoomInput {
+                token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
+            };
+            api.get_livechat_visitor_token_room(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_livechat_visitors_autocomplete<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorsAutocompleteInput {
+                selector: req.required(&s::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR)?,
+            };
+            api.get_livechat_visitors_autocomplete(credentials, input).await
+        })
+        .await
 }
 async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id<
     A: Api,
->(state: State<A>, req: RequestParts) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
-                &req,
-            ),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_get_livechat_visitor_info(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorInfoInput, ApiError> {
-    Ok(GetLivechatVisitorInfoInput {
-        visitor_id: required_param(
-            req
-                .query(
-                    "visitorId",
-                    &crate::schemas::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "visitorId",
-        )?,
-    })
-}
-async fn handle_get_livechat_visitor_info<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitor_info(&req),
-            |input| state.0.api.get_livechat_visitor_info(credentials, input),
-        )
+>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
+                room_id: req
+                    .required(
+                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                    )?,
+                visitor_id: req
+                    .required(
+                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
+                    )?,
+                sort: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
+                    )?,
+            };
+            api.get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
 }
-fn parse_get_livechat_visitors_pages_visited_room_id(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorsPagesVisitedRoomIdInput, ApiError> {
-    Ok(GetLivechatVisitorsPagesVisitedRoomIdInput {
-        room_id: req
-            .path(
-                0usize,
-                "roomId",
-                &crate::schemas::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
-                crate::rt::Style::Simple,
-            )?,
-    })
+async fn handle_get_livechat_visitor_info<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorInfoInput {
+                visitor_id: req.required(&s::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID)?,
+            };
+            api.get_livechat_visitor_info(credentials, input).await
+        })
+        .await
 }
 async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitors_pages_visited_room_id(&req),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_visitors_pages_visited_room_id(credentials, input)
-            },
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
+                room_id: req
+                    .required(&s::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID)?,
+            };
+            api.get_livechat_visitors_pages_visited_room_id(credentials, input).await
+        })
         .await
 }
-fn parse_get_livechat_visitors_search(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorsSearchInput, ApiError> {
-    Ok(GetLivechatVisitorsSearchInput {
-        term: required_param(
-            req
-                .query(
-                    "term",
-                    &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_TERM,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "term",
-        )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-    })
-}
-async fn handle_get_livechat_visitors_search<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+async fn handle_get_livechat_visitors_search<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorsSearchInput {
+                term: req.required(&s::GET_LIVECHAT_VISITORS_SEARCH_TERM)?,
+                offset: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_OFFSET)?,
+                count: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_COUNT)?,
+                sort: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_SORT)?,
+            };
+            api.get_livechat_visitors_search(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitors_search(&req),
-            |input| state.0.api.get_livechat_visitors_search(credentials, input),
-        )
-        .await
-}
-fn parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
-    req: &RequestParts,
-) -> Result<GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput, ApiError> {
-    Ok(GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
-        room_id: req
-            .path(
-                0usize,
-                "roomId",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                crate::rt::Style::Simple,
-            )?,
-        visitor_id: req
-            .path(
-                1usize,
-                "visitorId",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                crate::rt::Style::Simple,
-            )?,
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        search_text: req
-            .query(
-                "searchText",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        closed_chats_only: req
-            .query(
-                "closedChatsOnly",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        served_chats_only: req
-            .query(
-                "servedChatsOnly",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        source: req
-            .query(
-                "source",
-                &crate::schemas::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
 }
 async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id<
     A: Api,
->(state: State<A>, req: RequestParts) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
-                &req,
-            ),
-            |input| {
-                state
-                    .0
-                    .api
-                    .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
-                        credentials,
-                        input,
-                    )
-            },
-        )
-        .await
-}
-fn parse_post_livechat_visitors_status(
-    req: &RequestParts,
-) -> Result<PostLivechatVisitorsStatusInput, ApiError> {
-    Ok(PostLivechatVisitorsStatusInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_LIVECHAT_VISITORS_STATUS_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_livechat_visitors_status<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    respond(
-            parse_post_livechat_visitors_status(&req),
-            |input| state.0.api.post_livechat_visitors_status(input),
-        )
-        .await
-}
-fn parse_post_livechat_webhook_test(
-    _req: &RequestParts,
-) -> Result<PostLivechatWebhookTestInput, ApiError> {
-    Ok(PostLivechatWebhookTestInput {})
-}
-async fn handle_post_livechat_webhook_test<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_livechat_webhook_test(&req),
-            |input| state.0.api.post_livechat_webhook_test(credentials, input),
-        )
+>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
+                room_id: req
+                    .required(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                    )?,
+                visitor_id: req
+                    .required(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                    )?,
+                offset: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
+                    )?,
+                count: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
+                    )?,
+                sort: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
+                    )?,
+                search_text: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
+                    )?,
+                closed_chats_only: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
+                    )?,
+                served_chats_only: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
+                    )?,
+                source: req
+                    .param(
+                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
+                    )?,
+            };
+            api.get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+                    credentials,
+                    input,
+                )
+                .await
+        })
         .await
 }
-fn parse_post_omnichannel_contact(
-    req: &RequestParts,
-) -> Result<PostOmnichannelContactInput, ApiError> {
-    Ok(PostOmnichannelContactInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACT_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_omnichannel_contact<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_contact(&req),
-            |input| state.0.api.post_omnichannel_contact(credentials, input),
-        )
-        .await
-}
-fn parse_get_contact_search(
-    req: &RequestParts,
-) -> Result<GetContactSearchInput, ApiError> {
-    Ok(GetContactSearchInput {
-        email: req
-            .query(
-                "email",
-                &crate::schemas::GET_CONTACT_SEARCH_EMAIL,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        phone: req
-            .query(
-                "phone",
-                &crate::schemas::GET_CONTACT_SEARCH_PHONE,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        custom: req
-            .query(
-                "custom",
-                &crate::schemas::GET_CONTACT_SEARCH_CUSTOM,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_contact_search<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_contact_search(&req),
-            |input| state.0.api.get_contact_search(credentials, input),
-        )
-        .await
-}
-fn parse_post_omnichannel_contacts(
-    req: &RequestParts,
-) -> Result<PostOmnichannelContactsInput, ApiError> {
-    Ok(PostOmnichannelContactsInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_omnichannel_contacts<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_contacts(&req),
-            |input| state.0.api.post_omnichannel_contacts(credentials, input),
-        )
-        .await
-}
-fn parse_post_omnichannel_contacts_block(
-    req: &RequestParts,
-) -> Result<PostOmnichannelContactsBlockInput, ApiError> {
-    Ok(PostOmnichannelContactsBlockInput {
-        body: required(
-            req.json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_2, true)?,
-        )?,
-    })
-}
-async fn handle_post_omnichannel_contacts_block<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_contacts_block(&req),
-            |input| state.0.api.post_omnichannel_contacts_block(credentials, input),
-        )
-        .await
-}
-fn parse_get_omnichannel_contacts_channels(
-    req: &RequestParts,
-) -> Result<GetOmnichannelContactsChannelsInput, ApiError> {
-    Ok(GetOmnichannelContactsChannelsInput {
-        contact_id: required_param(
-            req
-                .query(
-                    "contactId",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_post_livechat_visitors_status<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let input = PostLivechatVisitorsStatusInput {
+                body: required(
+                    req.json_body(&s::POST_LIVECHAT_VISITORS_STATUS_BODY, true)?,
                 )?,
-            "contactId",
-        )?,
-    })
-}
-async fn handle_get_omnichannel_contacts_channels<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_omnichannel_contacts_channels(&req),
-            |input| state.0.api.get_omnichannel_contacts_channels(credentials, input),
-        )
+            };
+            api.post_livechat_visitors_status(input).await
+        })
         .await
 }
-fn parse_get_omnichannel_contacts_check_existence(
-    req: &RequestParts,
-) -> Result<GetOmnichannelContactsCheckExistenceInput, ApiError> {
-    Ok(GetOmnichannelContactsCheckExistenceInput {
-        contact_id: req
-            .query(
-                "contactId",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        email: req
-            .query(
-                "email",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        phone: req
-            .query(
-                "phone",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
+async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let input = PostLivechatWebhookTestInput {};
+            api.post_livechat_webhook_test(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelContactInput {
+                body: required(req.json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?)?,
+            };
+            api.post_omnichannel_contact(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetContactSearchInput {
+                email: req.param(&s::GET_CONTACT_SEARCH_EMAIL)?,
+                phone: req.param(&s::GET_CONTACT_SEARCH_PHONE)?,
+                custom: req.param(&s::GET_CONTACT_SEARCH_CUSTOM)?,
+            };
+            api.get_contact_search(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelContactsInput {
+                body: required(req.json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?)?,
+            };
+            api.post_omnichannel_contacts(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelContactsBlockInput {
+                body: required(
+                    req.json_body(&s::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY, true)?,
+                )?,
+            };
+            api.post_omnichannel_contacts_block(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_omnichannel_contacts_channels<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetOmnichannelContactsChannelsInput {
+                contact_id: req
+                    .required(&s::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID)?,
+            };
+            api.get_omnichannel_contacts_channels(credentials, input).await
+        })
+        .await
 }
 async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_omnichannel_contacts_check_existence(&req),
-            |input| {
-                state.0.api.get_omnichannel_contacts_check_existence(credentials, input)
-            },
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let input = GetOmnichannelContactsCheckExistenceInput {
+                contact_id: req
+                    .param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID)?,
+                email: req.param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL)?,
+                phone: req.param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE)?,
+            };
+            api.get_omnichannel_contacts_check_existence(credentials, input).await
+        })
         .await
 }
-fn parse_post_omnichannel_contacts_conflicts(
-    req: &RequestParts,
-) -> Result<PostOmnichannelContactsConflictsInput, ApiError> {
-    Ok(PostOmnichannelContactsConflictsInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_2,
-                    true,
+async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelContactsConflictsInput {
+                body: required(
+                    req.json_body(&s::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY, true)?,
                 )?,
-        )?,
-    })
-}
-async fn handle_post_omnichannel_contacts_conflicts<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_contacts_conflicts(&req),
-            |input| state.0.api.post_omnichannel_contacts_conflicts(credentials, input),
-        )
+            };
+            api.post_omnichannel_contacts_conflicts(credentials, input).await
+        })
         .await
 }
-fn parse_get_omnichannel_contacts_get(
-    req: &RequestParts,
-) -> Result<GetOmnichannelContactsGetInput, ApiError> {
-    Ok(GetOmnichannelContactsGetInput {
-        contact_id: required_param(
-            req
-                .query(
-                    "contactId",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
+async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetOmnichannelContactsGetInput {
+                contact_id: req.required(&s::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID)?,
+            };
+            api.get_omnichannel_contacts_get(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetOmnichannelContactsHistoryInput {
+                offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET)?,
+                count: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT)?,
+                sort: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT)?,
+                contact_id: req
+                    .required(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID)?,
+                source: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE)?,
+            };
+            api.get_omnichannel_contacts_history(credentials, input).await
+        })
+        .await
+}
+async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = GetOmnichannelContactsSearchInput {
+                offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET)?,
+                count: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT)?,
+                sort: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT)?,
+                search_text: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT)?,
+                unknown: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN)?,
+            };
+            api.get_omnichannel_contacts_search(credentials, input).await
+        })
+        .await
+}
+async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelContactsUnblockInput {
+                body: required(
+                    req.json_body(&s::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY, true)?,
                 )?,
-            "contactId",
-        )?,
-    })
-}
-async fn handle_get_omnichannel_contacts_get<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_omnichannel_contacts_get(&req),
-            |input| state.0.api.get_omnichannel_contacts_get(credentials, input),
-        )
+            };
+            api.post_omnichannel_contacts_unblock(credentials, input).await
+        })
         .await
 }
-fn parse_get_omnichannel_contacts_history(
-    req: &RequestParts,
-) -> Result<GetOmnichannelContactsHistoryInput, ApiError> {
-    Ok(GetOmnichannelContactsHistoryInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        contact_id: required_param(
-            req
-                .query(
-                    "contactId",
-                    &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID,
-                    true,
-                    crate::rt::Style::Form {
-                        explode: true,
-                    },
-                )?,
-            "contactId",
-        )?,
-        source: req
-            .query(
-                "source",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_omnichannel_contacts_history<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_omnichannel_contacts_history(&req),
-            |input| state.0.api.get_omnichannel_contacts_history(credentials, input),
-        )
+async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelContactsUpdateInput {
+                body: req.json_body(&s::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
+            };
+            api.post_omnichannel_contacts_update(credentials, input).await
+        })
         .await
 }
-fn parse_get_omnichannel_contacts_search(
-    req: &RequestParts,
-) -> Result<GetOmnichannelContactsSearchInput, ApiError> {
-    Ok(GetOmnichannelContactsSearchInput {
-        offset: req
-            .query(
-                "offset",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        count: req
-            .query(
-                "count",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        sort: req
-            .query(
-                "sort",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT,
-                false,
-                crate::rt::Style::Loose,
-            )?,
-        search_text: req
-            .query(
-                "searchText",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-        unknown: req
-            .query(
-                "unknown",
-                &crate::schemas::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN,
-                false,
-                crate::rt::Style::Form {
-                    explode: true,
-                },
-            )?,
-    })
-}
-async fn handle_get_omnichannel_contacts_search<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
+async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Response {
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let input = PostOmnichannelIntegrationsInput {
+                body: req.json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
+            };
+            api.post_omnichannel_integrations(credentials, input).await
+        })
         .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_get_omnichannel_contacts_search(&req),
-            |input| state.0.api.get_omnichannel_contacts_search(credentials, input),
-        )
-        .await
-}
-fn parse_post_omnichannel_contacts_unblock(
-    req: &RequestParts,
-) -> Result<PostOmnichannelContactsUnblockInput, ApiError> {
-    Ok(PostOmnichannelContactsUnblockInput {
-        body: required(
-            req
-                .json_body(
-                    &crate::schemas::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_2,
-                    true,
-                )?,
-        )?,
-    })
-}
-async fn handle_post_omnichannel_contacts_unblock<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_contacts_unblock(&req),
-            |input| state.0.api.post_omnichannel_contacts_unblock(credentials, input),
-        )
-        .await
-}
-fn parse_post_omnichannel_contacts_update(
-    req: &RequestParts,
-) -> Result<PostOmnichannelContactsUpdateInput, ApiError> {
-    Ok(PostOmnichannelContactsUpdateInput {
-        body: req
-            .json_body(&crate::schemas::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
-    })
-}
-async fn handle_post_omnichannel_contacts_update<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_contacts_update(&req),
-            |input| state.0.api.post_omnichannel_contacts_update(credentials, input),
-        )
-        .await
-}
-fn parse_post_omnichannel_integrations(
-    req: &RequestParts,
-) -> Result<PostOmnichannelIntegrationsInput, ApiError> {
-    Ok(PostOmnichannelIntegrationsInput {
-        body: req
-            .json_body(&crate::schemas::POST_OMNICHANNEL_INTEGRATIONS_BODY_2, false)?,
-    })
-}
-async fn handle_post_omnichannel_integrations<A: Api>(
-    state: State<A>,
-    req: RequestParts,
-) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_integrations(&req),
-            |input| state.0.api.post_omnichannel_integrations(credentials, input),
-        )
-        .await
-}
-fn parse_post_omnichannel_rid_request_transcript(
-    req: &RequestParts,
-) -> Result<PostOmnichannelRidRequestTranscriptInput, ApiError> {
-    Ok(PostOmnichannelRidRequestTranscriptInput {
-        rid: req
-            .path(
-                0usize,
-                "rid",
-                &crate::schemas::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID,
-                crate::rt::Style::Simple,
-            )?,
-    })
 }
 async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
-    state: State<A>,
-    req: RequestParts,
+    r: Incoming<A>,
 ) -> Response {
-    let credentials = match authenticated(
-            &state.0.api,
-            &req,
-            "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
-        )
-        .await
-    {
-        Ok(credentials) => credentials,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-            parse_post_omnichannel_rid_request_transcript(&req),
-            |input| {
-                state.0.api.post_omnichannel_rid_request_transcript(credentials, input)
-            },
-        )
+    let (api, req) = (&r.shared.api, &r.req);
+    respond(async {
+            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let input = PostOmnichannelRidRequestTranscriptInput {
+                rid: req.required(&s::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID)?,
+            };
+            api.post_omnichannel_rid_request_transcript(credentials, input).await
+        })
         .await
 }
 impl IntoResponse for GetCannedResponsesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostCannedResponsesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetCannedResponsesGetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetCannedResponsesIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteCannedResponsesIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAgentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAgentNextResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatAgentStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatAgentsSaveInfoResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAgentsAgentIdDepartmentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentOverviewResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
@@ -10858,1367 +5453,1365 @@ impl IntoResponse
 for GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsTimingsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::PartialContent(body) => crate::rt::server::json(206u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::PartialContent(body) => json(206u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::PartialContent(body) => crate::rt::server::json(206u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::PartialContent(body) => json(206u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsOverviewResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAppearanceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatAppearanceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatBusinessHourResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatBusinessHoursResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatBusinessHoursRemoveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatBusinessHoursSaveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatConfigResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatConfigRoutingResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatCustomFieldsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldsSaveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatCustomFieldsIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentAutocompleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentListByIdsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentArchiveIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentUnarchiveIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentIdAgentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentIdAgentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentsArchivedResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatInquiriesGetOneResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatInquiriesListResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatInquiriesQueuedForUserResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatInquiriesReturnAsInquiryResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatInquiriesTakeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatInquirySetSlaResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatIntegrationsSettingsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMessageResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMessagesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMessagesHistoryRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRidMessagesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMonitorsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMonitorsCreateResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMonitorsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMonitorsUsernameResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatOfflineMessageResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatPageVisitedResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatPrioritiesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatPrioritiesResetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatPrioritiesResetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatPrioritiesPriorityIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatPrioritiesPriorityIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatQueueResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomCloseResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomCloseByUserResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomForwardResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomJoinResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomOnHoldResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomResumeOnHoldResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomSaveInfoResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomSurveyResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomRidPriorityResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatRoomRidPriorityResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomsRemoveAllClosedRoomsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomsFiltersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatSlaResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatSlaResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatSmsIncomingServiceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => {
-                crate::rt::server::raw(200u16, "text/plain", body.into_bytes())
-            }
+            Self::Ok(body) => raw(200u16, "text/plain", body.into_bytes()),
         }
     }
 }
 impl IntoResponse for GetLivechatTagsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTagsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTagsSaveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTagsTagIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
-            Self::NotFound(body) => crate::rt::server::json(404u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
+            Self::NotFound(body) => json(404u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTranscriptResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTranscriptRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatTranscriptRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTransferHistoryRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTriggersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTriggersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTriggersExternalServiceTestResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTriggersIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatTriggersIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUnitsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUnitsIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatUnitsIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdMonitorsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUploadResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUsersTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUsersTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUsersTypeIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatUsersTypeIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatVisitorResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatVisitorDepartmentTransferResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatVisitorTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorTokenRoomResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsAutocompleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorInfoResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsPagesVisitedRoomIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsSearchResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatVisitorsStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatWebhookTestResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetContactSearchResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsBlockResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsChannelsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsCheckExistenceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsConflictsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsGetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsHistoryResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsSearchResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsUnblockResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsUpdateResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::BadRequest(body) => crate::rt::server::json(400u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::BadRequest(body) => json(400u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelIntegrationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
+            Self::Ok(body) => json(200u16, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelRidRequestTranscriptResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => crate::rt::server::json(200u16, &body),
-            Self::Unauthorized(body) => crate::rt::server::json(401u16, &body),
-            Self::Forbidden(body) => crate::rt::server::json(403u16, &body),
+            Self::Ok(body) => json(200u16, &body),
+            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Forbidden(body) => json(403u16, &body),
         }
     }
 }

@@ -11,6 +11,2138 @@ use rocketchat_omnichannel::client::{Client, ClientError};
 use rocketchat_omnichannel::models::*;
 use rocketchat_omnichannel::operations::*;
 use rocketchat_omnichannel::server::{router_with_config, Api, ApiError, RouterConfig};
+/// A value decoded from JSON text written by the generator.
+#[allow(dead_code)]
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).expect("generated JSON fits its type")
+}
+/// Each operation's example input.
+mod inputs {
+    use super::*;
+    const POST_CANNED_RESPONSES: &str = "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}";
+    const POST_LIVECHAT_AGENT_STATUS: &str = "{\"agentId\":\"J6Q87AnWP5aNc9xhx\"}";
+    const POST_LIVECHAT_AGENTS_SAVE_INFO: &str = "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}";
+    const POST_LIVECHAT_APPEARANCE: &str = "[{\"_id\":\"sample\",\"value\":true}]";
+    const POST_LIVECHAT_BUSINESS_HOURS_REMOVE: &str = "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}";
+    const POST_LIVECHAT_BUSINESS_HOURS_SAVE: &str = "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}";
+    const POST_LIVECHAT_CUSTOM_FIELDS_DELETE: &str = "{\"customFieldId\":\"class\"}";
+    const POST_LIVECHAT_CUSTOM_FIELDS_SAVE: &str = "{\"customFieldData\":{}}";
+    const POST_LIVECHAT_CUSTOM_FIELD: &str = "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}";
+    const POST_LIVECHAT_CUSTOM_FIELDS: &str = "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}";
+    const POST_LIVECHAT_DEPARTMENT: &str = "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}";
+    const PUT_LIVECHAT_DEPARTMENT_ID: &str = "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}";
+    const POST_LIVECHAT_DEPARTMENT_ID_AGENTS: &str = "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}";
+    const POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY: &str = "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}";
+    const POST_LIVECHAT_INQUIRIES_TAKE: &str = "{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}";
+    const PUT_LIVECHAT_INQUIRY_SET_SLA: &str = "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}";
+    const POST_LIVECHAT_MESSAGE: &str = "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}";
+    const PUT_LIVECHAT_MESSAGE_ID: &str = "{\"msg\":\"editing livechat message..\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b9892\"}";
+    const DELETE_LIVECHAT_MESSAGE_ID: &str = "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}";
+    const POST_LIVECHAT_MESSAGES: &str = "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}";
+    const POST_LIVECHAT_MONITORS_CREATE: &str = "{\"username\":\"cat.kat\"}";
+    const POST_LIVECHAT_MONITORS_DELETE: &str = "{\"username\":\"test.user\"}";
+    const POST_LIVECHAT_OFFLINE_MESSAGE: &str = "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}";
+    const POST_LIVECHAT_PAGE_VISITED: &str = "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}";
+    const PUT_LIVECHAT_PRIORITIES_PRIORITY_ID: &str = "{\"name\":\"Very low\"}";
+    const POST_LIVECHAT_ROOM_CLOSE: &str = "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}";
+    const POST_LIVECHAT_ROOM_CLOSE_BY_USER: &str = "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}";
+    const POST_LIVECHAT_ROOM_FORWARD: &str = "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}";
+    const POST_LIVECHAT_ROOM_ON_HOLD: &str = "{\"roomId\":\"Z7223PfNPwH7ihQPh\"}";
+    const POST_LIVECHAT_ROOM_RESUME_ON_HOLD: &str = "{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}";
+    const POST_LIVECHAT_ROOM_SAVE_INFO: &str = "{\"guestData\":{\"_id\":\"rbAXPnMktTFbNpwtJ\"},\"roomData\":{\"_id\":\"nf52k8bpJ8y7oHmwk\",\"tags\":[\"testtags\"],\"topic\":\"Hmm\"}}";
+    const POST_LIVECHAT_ROOM_SURVEY: &str = "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}";
+    const POST_LIVECHAT_ROOM_RID_PRIORITY: &str = "{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}";
+    const POST_LIVECHAT_ROOMS_DELETE: &str = "{\"roomId\":\"nXHYnNu38qKRRtZDi\"}";
+    const POST_LIVECHAT_SLA: &str = "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}";
+    const POST_LIVECHAT_SMS_INCOMING_SERVICE: &str = "{\"Body\":\"SMS message\",\"From\":\"5551123456789\",\"FromCity\":\"Porto Alegre\",\"FromCountry\":\"Brazil\",\"FromState\":\"RS\",\"FromZip\":\"\",\"To\":\"5551987654321\",\"ToCity\":\"Porto Alegre\",\"ToCountry\":\"Brazil\",\"ToState\":\"RS\",\"ToZip\":\"\"}";
+    const POST_LIVECHAT_TAGS_DELETE: &str = "{\"id\":\"682223ba30c9c71254e46012\"}";
+    const POST_LIVECHAT_TAGS_SAVE: &str = "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}";
+    const POST_LIVECHAT_TRANSCRIPT: &str = "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}";
+    const POST_LIVECHAT_TRANSCRIPT_RID: &str = "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}";
+    const POST_LIVECHAT_TRIGGERS: &str = "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}";
+    const POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST: &str = "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}";
+    const POST_LIVECHAT_UNITS: &str = "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}";
+    const POST_LIVECHAT_UNITS_ID: &str = "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}";
+    const POST_LIVECHAT_USERS_TYPE: &str = "{\"username\":\"john.doe\"}";
+    const POST_LIVECHAT_VISITOR: &str = "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}";
+    const POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER: &str = "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}";
+    const POST_LIVECHAT_VISITORS_STATUS: &str = "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}";
+    const POST_OMNICHANNEL_CONTACT: &str = "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}";
+    const POST_OMNICHANNEL_CONTACTS: &str = "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}";
+    const POST_OMNICHANNEL_CONTACTS_BLOCK: &str = "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}";
+    const POST_OMNICHANNEL_CONTACTS_CONFLICTS: &str = "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}";
+    const POST_OMNICHANNEL_CONTACTS_UNBLOCK: &str = "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}";
+    const POST_OMNICHANNEL_CONTACTS_UPDATE: &str = "{\"contactId\":\"67487f45e98719b7908d0f29\",\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"customFields\":{},\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"],\"wipeConflicts\":false}";
+    const POST_OMNICHANNEL_INTEGRATIONS: &str = "{\"LivechatHttpTimeout\":5000,\"LivechatSecretToken\":\"\",\"LivechatWebhookOnAgentMessage\":true,\"LivechatWebhookOnChatQueued\":false,\"LivechatWebhookOnChatTaken\":true,\"LivechatWebhookOnClose\":true,\"LivechatWebhookOnForward\":false,\"LivechatWebhookOnOfflineMsg\":true,\"LivechatWebhookOnStart\":true,\"LivechatWebhookOnVisitorMessage\":true,\"LivechatWebhookUrl\":\"https://webhook/d548683u3-7f38ow-48ba-ieooefa-oejiduiw\"}";
+    /// The example input of `get_canned_responses`.
+    pub fn get_canned_responses() -> GetCannedResponsesInput {
+        GetCannedResponsesInput::default()
+    }
+    /// The example input of `post_canned_responses`.
+    pub fn post_canned_responses() -> PostCannedResponsesInput {
+        PostCannedResponsesInput {
+            body: crate::json(POST_CANNED_RESPONSES),
+        }
+    }
+    /// The example input of `get_canned_responses_get`.
+    pub fn get_canned_responses_get() -> GetCannedResponsesGetInput {
+        GetCannedResponsesGetInput::default()
+    }
+    /// The example input of `get_canned_responses_id`.
+    pub fn get_canned_responses_id() -> GetCannedResponsesIdInput {
+        GetCannedResponsesIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `delete_canned_responses_id`.
+    pub fn delete_canned_responses_id() -> DeleteCannedResponsesIdInput {
+        DeleteCannedResponsesIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_agent`.
+    pub fn get_livechat_agent() -> GetLivechatAgentInput {
+        GetLivechatAgentInput {
+            rid: crate::json("\"sample\""),
+            token: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_agent_next`.
+    pub fn get_livechat_agent_next() -> GetLivechatAgentNextInput {
+        GetLivechatAgentNextInput {
+            token: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_agent_status`.
+    pub fn post_livechat_agent_status() -> PostLivechatAgentStatusInput {
+        PostLivechatAgentStatusInput {
+            body: Some(crate::json(POST_LIVECHAT_AGENT_STATUS)),
+        }
+    }
+    /// The example input of `post_livechat_agents_save_info`.
+    pub fn post_livechat_agents_save_info() -> PostLivechatAgentsSaveInfoInput {
+        PostLivechatAgentsSaveInfoInput {
+            body: crate::json(POST_LIVECHAT_AGENTS_SAVE_INFO),
+        }
+    }
+    /// The example input of `get_livechat_agents_agent_id_departments`.
+    pub fn get_livechat_agents_agent_id_departments() -> GetLivechatAgentsAgentIdDepartmentsInput {
+        GetLivechatAgentsAgentIdDepartmentsInput {
+            agent_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_analytics_agent_overview`.
+    pub fn get_livechat_analytics_agent_overview() -> GetLivechatAnalyticsAgentOverviewInput {
+        GetLivechatAnalyticsAgentOverviewInput {
+            name: crate::json("\"sample\""),
+            from: crate::json("\"sample\""),
+            to: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_agents_available_for_service_history`.
+    pub fn get_livechat_analytics_agents_available_for_service_history() -> GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
+        GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            full_report: None,
+            offset: None,
+            count: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_agents_average_service_time`.
+    pub fn get_livechat_analytics_agents_average_service_time() -> GetLivechatAnalyticsAgentsAverageServiceTimeInput {
+        GetLivechatAnalyticsAgentsAverageServiceTimeInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            count: None,
+            offset: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_agents_total_service_time`.
+    pub fn get_livechat_analytics_agents_total_service_time() -> GetLivechatAnalyticsAgentsTotalServiceTimeInput {
+        GetLivechatAnalyticsAgentsTotalServiceTimeInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
+    pub fn get_livechat_analytics_dashboards_agents_productivity_totalizers() -> GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
+        GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_charts_agents_status`.
+    pub fn get_livechat_analytics_dashboards_charts_agents_status() -> GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
+        GetLivechatAnalyticsDashboardsChartsAgentsStatusInput::default()
+    }
+    /// The example input of `get_livechat_analytics_dashboards_charts_chats`.
+    pub fn get_livechat_analytics_dashboards_charts_chats() -> GetLivechatAnalyticsDashboardsChartsChatsInput {
+        GetLivechatAnalyticsDashboardsChartsChatsInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
+    pub fn get_livechat_analytics_dashboards_charts_chats_per_agent() -> GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
+        GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_charts_chats_per_department`.
+    pub fn get_livechat_analytics_dashboards_charts_chats_per_department() -> GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
+        GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_charts_timings`.
+    pub fn get_livechat_analytics_dashboards_charts_timings() -> GetLivechatAnalyticsDashboardsChartsTimingsInput {
+        GetLivechatAnalyticsDashboardsChartsTimingsInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_chats_totalizers`.
+    pub fn get_livechat_analytics_dashboards_chats_totalizers() -> GetLivechatAnalyticsDashboardsChatsTotalizersInput {
+        GetLivechatAnalyticsDashboardsChatsTotalizersInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_conversation_totalizers`.
+    pub fn get_livechat_analytics_dashboards_conversation_totalizers() -> GetLivechatAnalyticsDashboardsConversationTotalizersInput {
+        GetLivechatAnalyticsDashboardsConversationTotalizersInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_conversations_by_agent`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_agent() -> GetLivechatAnalyticsDashboardsConversationsByAgentInput {
+        GetLivechatAnalyticsDashboardsConversationsByAgentInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_conversations_by_department`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_department() -> GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
+        GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            sort: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_conversations_by_source`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_source() -> GetLivechatAnalyticsDashboardsConversationsBySourceInput {
+        GetLivechatAnalyticsDashboardsConversationsBySourceInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_conversations_by_status`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_status() -> GetLivechatAnalyticsDashboardsConversationsByStatusInput {
+        GetLivechatAnalyticsDashboardsConversationsByStatusInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_conversations_by_tags`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_tags() -> GetLivechatAnalyticsDashboardsConversationsByTagsInput {
+        GetLivechatAnalyticsDashboardsConversationsByTagsInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_analytics_dashboards_productivity_totalizers`.
+    pub fn get_livechat_analytics_dashboards_productivity_totalizers() -> GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
+        GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_amount_of_chats`.
+    pub fn get_livechat_analytics_departments_amount_of_chats() -> GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
+        GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
+            offset: None,
+            count: None,
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            answered: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_average_chat_duration_time`.
+    pub fn get_livechat_analytics_departments_average_chat_duration_time() -> GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
+        GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_average_service_time`.
+    pub fn get_livechat_analytics_departments_average_service_time() -> GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
+        GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_average_waiting_time`.
+    pub fn get_livechat_analytics_departments_average_waiting_time() -> GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
+        GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_percentage_abandoned_chats`.
+    pub fn get_livechat_analytics_departments_percentage_abandoned_chats() -> GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
+        GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_total_abandoned_chats`.
+    pub fn get_livechat_analytics_departments_total_abandoned_chats() -> GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
+        GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_total_service_time`.
+    pub fn get_livechat_analytics_departments_total_service_time() -> GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
+        GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_departments_total_transferred_chats`.
+    pub fn get_livechat_analytics_departments_total_transferred_chats() -> GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
+        GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_analytics_overview`.
+    pub fn get_livechat_analytics_overview() -> GetLivechatAnalyticsOverviewInput {
+        GetLivechatAnalyticsOverviewInput {
+            name: crate::json("\"sample\""),
+            from: crate::json("\"sample\""),
+            to: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `get_livechat_appearance`.
+    pub fn get_livechat_appearance() -> GetLivechatAppearanceInput {
+        GetLivechatAppearanceInput::default()
+    }
+    /// The example input of `post_livechat_appearance`.
+    pub fn post_livechat_appearance() -> PostLivechatAppearanceInput {
+        PostLivechatAppearanceInput {
+            body: Some(crate::json(POST_LIVECHAT_APPEARANCE)),
+        }
+    }
+    /// The example input of `get_livechat_business_hour`.
+    pub fn get_livechat_business_hour() -> GetLivechatBusinessHourInput {
+        GetLivechatBusinessHourInput::default()
+    }
+    /// The example input of `get_livechat_business_hours`.
+    pub fn get_livechat_business_hours() -> GetLivechatBusinessHoursInput {
+        GetLivechatBusinessHoursInput::default()
+    }
+    /// The example input of `post_livechat_business_hours_remove`.
+    pub fn post_livechat_business_hours_remove() -> PostLivechatBusinessHoursRemoveInput {
+        PostLivechatBusinessHoursRemoveInput {
+            body: crate::json(POST_LIVECHAT_BUSINESS_HOURS_REMOVE),
+        }
+    }
+    /// The example input of `post_livechat_business_hours_save`.
+    pub fn post_livechat_business_hours_save() -> PostLivechatBusinessHoursSaveInput {
+        PostLivechatBusinessHoursSaveInput {
+            body: crate::json(POST_LIVECHAT_BUSINESS_HOURS_SAVE),
+        }
+    }
+    /// The example input of `get_livechat_config`.
+    pub fn get_livechat_config() -> GetLivechatConfigInput {
+        GetLivechatConfigInput::default()
+    }
+    /// The example input of `get_livechat_config_routing`.
+    pub fn get_livechat_config_routing() -> GetLivechatConfigRoutingInput {
+        GetLivechatConfigRoutingInput::default()
+    }
+    /// The example input of `get_livechat_custom_fields`.
+    pub fn get_livechat_custom_fields() -> GetLivechatCustomFieldsInput {
+        GetLivechatCustomFieldsInput::default()
+    }
+    /// The example input of `post_livechat_custom_fields_delete`.
+    pub fn post_livechat_custom_fields_delete() -> PostLivechatCustomFieldsDeleteInput {
+        PostLivechatCustomFieldsDeleteInput {
+            body: crate::json(POST_LIVECHAT_CUSTOM_FIELDS_DELETE),
+        }
+    }
+    /// The example input of `post_livechat_custom_fields_save`.
+    pub fn post_livechat_custom_fields_save() -> PostLivechatCustomFieldsSaveInput {
+        PostLivechatCustomFieldsSaveInput {
+            body: crate::json(POST_LIVECHAT_CUSTOM_FIELDS_SAVE),
+        }
+    }
+    /// The example input of `get_livechat_custom_fields_id`.
+    pub fn get_livechat_custom_fields_id() -> GetLivechatCustomFieldsIdInput {
+        GetLivechatCustomFieldsIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_custom_field`.
+    pub fn post_livechat_custom_field() -> PostLivechatCustomFieldInput {
+        PostLivechatCustomFieldInput {
+            body: crate::json(POST_LIVECHAT_CUSTOM_FIELD),
+        }
+    }
+    /// The example input of `post_livechat_custom_fields`.
+    pub fn post_livechat_custom_fields() -> PostLivechatCustomFieldsInput {
+        PostLivechatCustomFieldsInput {
+            body: crate::json(POST_LIVECHAT_CUSTOM_FIELDS),
+        }
+    }
+    /// The example input of `get_livechat_department`.
+    pub fn get_livechat_department() -> GetLivechatDepartmentInput {
+        GetLivechatDepartmentInput::default()
+    }
+    /// The example input of `post_livechat_department`.
+    pub fn post_livechat_department() -> PostLivechatDepartmentInput {
+        PostLivechatDepartmentInput {
+            body: crate::json(POST_LIVECHAT_DEPARTMENT),
+        }
+    }
+    /// The example input of `get_livechat_department_autocomplete`.
+    pub fn get_livechat_department_autocomplete() -> GetLivechatDepartmentAutocompleteInput {
+        GetLivechatDepartmentAutocompleteInput {
+            selector: crate::json("\"sample\""),
+            only_my_departments: None,
+            show_archived: None,
+        }
+    }
+    /// The example input of `get_livechat_department_list_by_ids`.
+    pub fn get_livechat_department_list_by_ids() -> GetLivechatDepartmentListByIdsInput {
+        GetLivechatDepartmentListByIdsInput {
+            ids: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_department_archive_id`.
+    pub fn post_livechat_department_archive_id() -> PostLivechatDepartmentArchiveIdInput {
+        PostLivechatDepartmentArchiveIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_department_is_department_creation_available`.
+    pub fn get_livechat_department_is_department_creation_available() -> GetLivechatDepartmentIsDepartmentCreationAvailableInput {
+        GetLivechatDepartmentIsDepartmentCreationAvailableInput::default()
+    }
+    /// The example input of `post_livechat_department_unarchive_id`.
+    pub fn post_livechat_department_unarchive_id() -> PostLivechatDepartmentUnarchiveIdInput {
+        PostLivechatDepartmentUnarchiveIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_department_id`.
+    pub fn get_livechat_department_id() -> GetLivechatDepartmentIdInput {
+        GetLivechatDepartmentIdInput {
+            id: crate::json("\"sample\""),
+            include_agents: None,
+        }
+    }
+    /// The example input of `put_livechat_department_id`.
+    pub fn put_livechat_department_id() -> PutLivechatDepartmentIdInput {
+        PutLivechatDepartmentIdInput {
+            id: crate::json("\"sample\""),
+            body: crate::json(PUT_LIVECHAT_DEPARTMENT_ID),
+        }
+    }
+    /// The example input of `delete_livechat_department_id`.
+    pub fn delete_livechat_department_id() -> DeleteLivechatDepartmentIdInput {
+        DeleteLivechatDepartmentIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_department_id_agents`.
+    pub fn get_livechat_department_id_agents() -> GetLivechatDepartmentIdAgentsInput {
+        GetLivechatDepartmentIdAgentsInput {
+            id: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+    /// The example input of `post_livechat_department_id_agents`.
+    pub fn post_livechat_department_id_agents() -> PostLivechatDepartmentIdAgentsInput {
+        PostLivechatDepartmentIdAgentsInput {
+            id: crate::json("\"sample\""),
+            body: crate::json(POST_LIVECHAT_DEPARTMENT_ID_AGENTS),
+        }
+    }
+    /// The example input of `get_livechat_departments_archived`.
+    pub fn get_livechat_departments_archived() -> GetLivechatDepartmentsArchivedInput {
+        GetLivechatDepartmentsArchivedInput::default()
+    }
+    /// The example input of `get_livechat_inquiries_get_one`.
+    pub fn get_livechat_inquiries_get_one() -> GetLivechatInquiriesGetOneInput {
+        GetLivechatInquiriesGetOneInput {
+            room_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_inquiries_list`.
+    pub fn get_livechat_inquiries_list() -> GetLivechatInquiriesListInput {
+        GetLivechatInquiriesListInput::default()
+    }
+    /// The example input of `get_livechat_inquiries_queued_for_user`.
+    pub fn get_livechat_inquiries_queued_for_user() -> GetLivechatInquiriesQueuedForUserInput {
+        GetLivechatInquiriesQueuedForUserInput::default()
+    }
+    /// The example input of `post_livechat_inquiries_return_as_inquiry`.
+    pub fn post_livechat_inquiries_return_as_inquiry() -> PostLivechatInquiriesReturnAsInquiryInput {
+        PostLivechatInquiriesReturnAsInquiryInput {
+            body: crate::json(POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY),
+        }
+    }
+    /// The example input of `post_livechat_inquiries_take`.
+    pub fn post_livechat_inquiries_take() -> PostLivechatInquiriesTakeInput {
+        PostLivechatInquiriesTakeInput {
+            body: crate::json(POST_LIVECHAT_INQUIRIES_TAKE),
+        }
+    }
+    /// The example input of `put_livechat_inquiry_set_sla`.
+    pub fn put_livechat_inquiry_set_sla() -> PutLivechatInquirySetSlaInput {
+        PutLivechatInquirySetSlaInput {
+            body: crate::json(PUT_LIVECHAT_INQUIRY_SET_SLA),
+        }
+    }
+    /// The example input of `get_livechat_integrations_settings`.
+    pub fn get_livechat_integrations_settings() -> GetLivechatIntegrationsSettingsInput {
+        GetLivechatIntegrationsSettingsInput::default()
+    }
+    /// The example input of `get_livechat_livechat_analytics_dashboards_charts_data`.
+    pub fn get_livechat_livechat_analytics_dashboards_charts_data() -> GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
+        GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
+            start: crate::json("\"sample\""),
+            end: crate::json("\"sample\""),
+            chart_name: crate::json("\"sample\""),
+            department_id: None,
+        }
+    }
+    /// The example input of `post_livechat_message`.
+    pub fn post_livechat_message() -> PostLivechatMessageInput {
+        PostLivechatMessageInput {
+            body: crate::json(POST_LIVECHAT_MESSAGE),
+        }
+    }
+    /// The example input of `get_livechat_message_id`.
+    pub fn get_livechat_message_id() -> GetLivechatMessageIdInput {
+        GetLivechatMessageIdInput {
+            id: crate::json("\"sample\""),
+            token: crate::json("\"sample\""),
+            rid: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `put_livechat_message_id`.
+    pub fn put_livechat_message_id() -> PutLivechatMessageIdInput {
+        PutLivechatMessageIdInput {
+            id: crate::json("\"sample\""),
+            body: Some(crate::json(PUT_LIVECHAT_MESSAGE_ID)),
+        }
+    }
+    /// The example input of `delete_livechat_message_id`.
+    pub fn delete_livechat_message_id() -> DeleteLivechatMessageIdInput {
+        DeleteLivechatMessageIdInput {
+            id: crate::json("\"sample\""),
+            body: crate::json(DELETE_LIVECHAT_MESSAGE_ID),
+        }
+    }
+    /// The example input of `post_livechat_messages`.
+    pub fn post_livechat_messages() -> PostLivechatMessagesInput {
+        PostLivechatMessagesInput {
+            body: crate::json(POST_LIVECHAT_MESSAGES),
+        }
+    }
+    /// The example input of `get_livechat_messages_history_rid`.
+    pub fn get_livechat_messages_history_rid() -> GetLivechatMessagesHistoryRidInput {
+        GetLivechatMessagesHistoryRidInput {
+            rid: crate::json("\"sample\""),
+            token: crate::json("\"sample\""),
+            ls: None,
+            end: None,
+            limit: None,
+        }
+    }
+    /// The example input of `get_livechat_rid_messages`.
+    pub fn get_livechat_rid_messages() -> GetLivechatRidMessagesInput {
+        GetLivechatRidMessagesInput {
+            rid: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            sort: None,
+            search_term: None,
+        }
+    }
+    /// The example input of `get_livechat_monitors`.
+    pub fn get_livechat_monitors() -> GetLivechatMonitorsInput {
+        GetLivechatMonitorsInput::default()
+    }
+    /// The example input of `post_livechat_monitors_create`.
+    pub fn post_livechat_monitors_create() -> PostLivechatMonitorsCreateInput {
+        PostLivechatMonitorsCreateInput {
+            body: crate::json(POST_LIVECHAT_MONITORS_CREATE),
+        }
+    }
+    /// The example input of `post_livechat_monitors_delete`.
+    pub fn post_livechat_monitors_delete() -> PostLivechatMonitorsDeleteInput {
+        PostLivechatMonitorsDeleteInput {
+            body: crate::json(POST_LIVECHAT_MONITORS_DELETE),
+        }
+    }
+    /// The example input of `get_livechat_monitors_username`.
+    pub fn get_livechat_monitors_username() -> GetLivechatMonitorsUsernameInput {
+        GetLivechatMonitorsUsernameInput {
+            username: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_offline_message`.
+    pub fn post_livechat_offline_message() -> PostLivechatOfflineMessageInput {
+        PostLivechatOfflineMessageInput {
+            body: crate::json(POST_LIVECHAT_OFFLINE_MESSAGE),
+        }
+    }
+    /// The example input of `post_livechat_page_visited`.
+    pub fn post_livechat_page_visited() -> PostLivechatPageVisitedInput {
+        PostLivechatPageVisitedInput {
+            body: crate::json(POST_LIVECHAT_PAGE_VISITED),
+        }
+    }
+    /// The example input of `get_livechat_priorities`.
+    pub fn get_livechat_priorities() -> GetLivechatPrioritiesInput {
+        GetLivechatPrioritiesInput::default()
+    }
+    /// The example input of `get_livechat_priorities_reset`.
+    pub fn get_livechat_priorities_reset() -> GetLivechatPrioritiesResetInput {
+        GetLivechatPrioritiesResetInput::default()
+    }
+    /// The example input of `post_livechat_priorities_reset`.
+    pub fn post_livechat_priorities_reset() -> PostLivechatPrioritiesResetInput {
+        PostLivechatPrioritiesResetInput::default()
+    }
+    /// The example input of `get_livechat_priorities_priority_id`.
+    pub fn get_livechat_priorities_priority_id() -> GetLivechatPrioritiesPriorityIdInput {
+        GetLivechatPrioritiesPriorityIdInput {
+            priority_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `put_livechat_priorities_priority_id`.
+    pub fn put_livechat_priorities_priority_id() -> PutLivechatPrioritiesPriorityIdInput {
+        PutLivechatPrioritiesPriorityIdInput {
+            priority_id: crate::json("\"sample\""),
+            body: crate::json(PUT_LIVECHAT_PRIORITIES_PRIORITY_ID),
+        }
+    }
+    /// The example input of `get_livechat_queue`.
+    pub fn get_livechat_queue() -> GetLivechatQueueInput {
+        GetLivechatQueueInput::default()
+    }
+    /// The example input of `get_livechat_room`.
+    pub fn get_livechat_room() -> GetLivechatRoomInput {
+        GetLivechatRoomInput {
+            token: crate::json("\"sample\""),
+            rid: None,
+            agent_id: None,
+        }
+    }
+    /// The example input of `post_livechat_room_close`.
+    pub fn post_livechat_room_close() -> PostLivechatRoomCloseInput {
+        PostLivechatRoomCloseInput {
+            body: crate::json(POST_LIVECHAT_ROOM_CLOSE),
+        }
+    }
+    /// The example input of `post_livechat_room_close_by_user`.
+    pub fn post_livechat_room_close_by_user() -> PostLivechatRoomCloseByUserInput {
+        PostLivechatRoomCloseByUserInput {
+            body: crate::json(POST_LIVECHAT_ROOM_CLOSE_BY_USER),
+        }
+    }
+    /// The example input of `post_livechat_room_forward`.
+    pub fn post_livechat_room_forward() -> PostLivechatRoomForwardInput {
+        PostLivechatRoomForwardInput {
+            body: crate::json(POST_LIVECHAT_ROOM_FORWARD),
+        }
+    }
+    /// The example input of `get_livechat_room_join`.
+    pub fn get_livechat_room_join() -> GetLivechatRoomJoinInput {
+        GetLivechatRoomJoinInput {
+            room_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_room_on_hold`.
+    pub fn post_livechat_room_on_hold() -> PostLivechatRoomOnHoldInput {
+        PostLivechatRoomOnHoldInput {
+            body: crate::json(POST_LIVECHAT_ROOM_ON_HOLD),
+        }
+    }
+    /// The example input of `post_livechat_room_resume_on_hold`.
+    pub fn post_livechat_room_resume_on_hold() -> PostLivechatRoomResumeOnHoldInput {
+        PostLivechatRoomResumeOnHoldInput {
+            body: crate::json(POST_LIVECHAT_ROOM_RESUME_ON_HOLD),
+        }
+    }
+    /// The example input of `post_livechat_room_save_info`.
+    pub fn post_livechat_room_save_info() -> PostLivechatRoomSaveInfoInput {
+        PostLivechatRoomSaveInfoInput {
+            body: Some(crate::json(POST_LIVECHAT_ROOM_SAVE_INFO)),
+        }
+    }
+    /// The example input of `post_livechat_room_survey`.
+    pub fn post_livechat_room_survey() -> PostLivechatRoomSurveyInput {
+        PostLivechatRoomSurveyInput {
+            body: crate::json(POST_LIVECHAT_ROOM_SURVEY),
+        }
+    }
+    /// The example input of `post_livechat_room_rid_priority`.
+    pub fn post_livechat_room_rid_priority() -> PostLivechatRoomRidPriorityInput {
+        PostLivechatRoomRidPriorityInput {
+            rid: crate::json("\"sample\""),
+            body: crate::json(POST_LIVECHAT_ROOM_RID_PRIORITY),
+        }
+    }
+    /// The example input of `delete_livechat_room_rid_priority`.
+    pub fn delete_livechat_room_rid_priority() -> DeleteLivechatRoomRidPriorityInput {
+        DeleteLivechatRoomRidPriorityInput {
+            rid: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_rooms`.
+    pub fn get_livechat_rooms() -> GetLivechatRoomsInput {
+        GetLivechatRoomsInput::default()
+    }
+    /// The example input of `post_livechat_rooms_delete`.
+    pub fn post_livechat_rooms_delete() -> PostLivechatRoomsDeleteInput {
+        PostLivechatRoomsDeleteInput {
+            body: crate::json(POST_LIVECHAT_ROOMS_DELETE),
+        }
+    }
+    /// The example input of `post_livechat_rooms_remove_all_closed_rooms`.
+    pub fn post_livechat_rooms_remove_all_closed_rooms() -> PostLivechatRoomsRemoveAllClosedRoomsInput {
+        PostLivechatRoomsRemoveAllClosedRoomsInput::default()
+    }
+    /// The example input of `get_livechat_rooms_filters`.
+    pub fn get_livechat_rooms_filters() -> GetLivechatRoomsFiltersInput {
+        GetLivechatRoomsFiltersInput::default()
+    }
+    /// The example input of `get_livechat_sla`.
+    pub fn get_livechat_sla() -> GetLivechatSlaInput {
+        GetLivechatSlaInput::default()
+    }
+    /// The example input of `post_livechat_sla`.
+    pub fn post_livechat_sla() -> PostLivechatSlaInput {
+        PostLivechatSlaInput {
+            body: crate::json(POST_LIVECHAT_SLA),
+        }
+    }
+    /// The example input of `get_livechat_sla_sla_id`.
+    pub fn get_livechat_sla_sla_id() -> GetLivechatSlaSlaIdInput {
+        GetLivechatSlaSlaIdInput {
+            sla_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `put_livechat_sla_sla_id`.
+    pub fn put_livechat_sla_sla_id() -> PutLivechatSlaSlaIdInput {
+        PutLivechatSlaSlaIdInput {
+            sla_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `delete_livechat_sla_sla_id`.
+    pub fn delete_livechat_sla_sla_id() -> DeleteLivechatSlaSlaIdInput {
+        DeleteLivechatSlaSlaIdInput {
+            sla_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_sms_incoming_service`.
+    pub fn post_livechat_sms_incoming_service() -> PostLivechatSmsIncomingServiceInput {
+        PostLivechatSmsIncomingServiceInput {
+            service: crate::json("\"sample\""),
+            body: Some(crate::json(POST_LIVECHAT_SMS_INCOMING_SERVICE)),
+        }
+    }
+    /// The example input of `get_livechat_tags`.
+    pub fn get_livechat_tags() -> GetLivechatTagsInput {
+        GetLivechatTagsInput::default()
+    }
+    /// The example input of `post_livechat_tags_delete`.
+    pub fn post_livechat_tags_delete() -> PostLivechatTagsDeleteInput {
+        PostLivechatTagsDeleteInput {
+            body: crate::json(POST_LIVECHAT_TAGS_DELETE),
+        }
+    }
+    /// The example input of `post_livechat_tags_save`.
+    pub fn post_livechat_tags_save() -> PostLivechatTagsSaveInput {
+        PostLivechatTagsSaveInput {
+            body: crate::json(POST_LIVECHAT_TAGS_SAVE),
+        }
+    }
+    /// The example input of `get_livechat_tags_tag_id`.
+    pub fn get_livechat_tags_tag_id() -> GetLivechatTagsTagIdInput {
+        GetLivechatTagsTagIdInput {
+            tag_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_transcript`.
+    pub fn post_livechat_transcript() -> PostLivechatTranscriptInput {
+        PostLivechatTranscriptInput {
+            body: crate::json(POST_LIVECHAT_TRANSCRIPT),
+        }
+    }
+    /// The example input of `post_livechat_transcript_rid`.
+    pub fn post_livechat_transcript_rid() -> PostLivechatTranscriptRidInput {
+        PostLivechatTranscriptRidInput {
+            rid: crate::json("\"sample\""),
+            body: crate::json(POST_LIVECHAT_TRANSCRIPT_RID),
+        }
+    }
+    /// The example input of `delete_livechat_transcript_rid`.
+    pub fn delete_livechat_transcript_rid() -> DeleteLivechatTranscriptRidInput {
+        DeleteLivechatTranscriptRidInput {
+            rid: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_transfer_history_rid`.
+    pub fn get_livechat_transfer_history_rid() -> GetLivechatTransferHistoryRidInput {
+        GetLivechatTransferHistoryRidInput {
+            rid: crate::json("\"sample\""),
+            count: None,
+            offset: None,
+            sort: None,
+        }
+    }
+    /// The example input of `get_livechat_triggers`.
+    pub fn get_livechat_triggers() -> GetLivechatTriggersInput {
+        GetLivechatTriggersInput::default()
+    }
+    /// The example input of `post_livechat_triggers`.
+    pub fn post_livechat_triggers() -> PostLivechatTriggersInput {
+        PostLivechatTriggersInput {
+            body: crate::json(POST_LIVECHAT_TRIGGERS),
+        }
+    }
+    /// The example input of `post_livechat_triggers_external_service_test`.
+    pub fn post_livechat_triggers_external_service_test() -> PostLivechatTriggersExternalServiceTestInput {
+        PostLivechatTriggersExternalServiceTestInput {
+            body: crate::json(POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST),
+        }
+    }
+    /// The example input of `get_livechat_triggers_id`.
+    pub fn get_livechat_triggers_id() -> GetLivechatTriggersIdInput {
+        GetLivechatTriggersIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `delete_livechat_triggers_id`.
+    pub fn delete_livechat_triggers_id() -> DeleteLivechatTriggersIdInput {
+        DeleteLivechatTriggersIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_units`.
+    pub fn get_livechat_units() -> GetLivechatUnitsInput {
+        GetLivechatUnitsInput::default()
+    }
+    /// The example input of `post_livechat_units`.
+    pub fn post_livechat_units() -> PostLivechatUnitsInput {
+        PostLivechatUnitsInput {
+            body: crate::json(POST_LIVECHAT_UNITS),
+        }
+    }
+    /// The example input of `get_livechat_units_unit_id`.
+    pub fn get_livechat_units_unit_id() -> GetLivechatUnitsUnitIdInput {
+        GetLivechatUnitsUnitIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_units_id`.
+    pub fn post_livechat_units_id() -> PostLivechatUnitsIdInput {
+        PostLivechatUnitsIdInput {
+            id: crate::json("\"sample\""),
+            body: crate::json(POST_LIVECHAT_UNITS_ID),
+        }
+    }
+    /// The example input of `delete_livechat_units_id`.
+    pub fn delete_livechat_units_id() -> DeleteLivechatUnitsIdInput {
+        DeleteLivechatUnitsIdInput {
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_units_unit_id_departments`.
+    pub fn get_livechat_units_unit_id_departments() -> GetLivechatUnitsUnitIdDepartmentsInput {
+        GetLivechatUnitsUnitIdDepartmentsInput {
+            unit_id: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+        }
+    }
+    /// The example input of `get_livechat_units_unit_id_departments_available`.
+    pub fn get_livechat_units_unit_id_departments_available() -> GetLivechatUnitsUnitIdDepartmentsAvailableInput {
+        GetLivechatUnitsUnitIdDepartmentsAvailableInput {
+            unit_id: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            text: None,
+            only_my_departments: None,
+        }
+    }
+    /// The example input of `get_livechat_units_unit_id_monitors`.
+    pub fn get_livechat_units_unit_id_monitors() -> GetLivechatUnitsUnitIdMonitorsInput {
+        GetLivechatUnitsUnitIdMonitorsInput {
+            unit_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_upload`.
+    pub fn post_livechat_upload() -> PostLivechatUploadInput {
+        PostLivechatUploadInput {
+            rid: crate::json("\"sample\""),
+            x_visitor_token: crate::json("\"sample\""),
+            body: None,
+        }
+    }
+    /// The example input of `get_livechat_users_type`.
+    pub fn get_livechat_users_type() -> GetLivechatUsersTypeInput {
+        GetLivechatUsersTypeInput {
+            type_: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            sort: None,
+            only_available: None,
+            show_idle_agents: None,
+            exclude_id: None,
+            text: None,
+        }
+    }
+    /// The example input of `post_livechat_users_type`.
+    pub fn post_livechat_users_type() -> PostLivechatUsersTypeInput {
+        PostLivechatUsersTypeInput {
+            type_: crate::json("\"sample\""),
+            body: crate::json(POST_LIVECHAT_USERS_TYPE),
+        }
+    }
+    /// The example input of `get_livechat_users_type_id`.
+    pub fn get_livechat_users_type_id() -> GetLivechatUsersTypeIdInput {
+        GetLivechatUsersTypeIdInput {
+            type_: crate::json("\"sample\""),
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `delete_livechat_users_type_id`.
+    pub fn delete_livechat_users_type_id() -> DeleteLivechatUsersTypeIdInput {
+        DeleteLivechatUsersTypeIdInput {
+            type_: crate::json("\"sample\""),
+            id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `post_livechat_visitor`.
+    pub fn post_livechat_visitor() -> PostLivechatVisitorInput {
+        PostLivechatVisitorInput {
+            body: crate::json(POST_LIVECHAT_VISITOR),
+        }
+    }
+    /// The example input of `post_livechat_visitor_department_transfer`.
+    pub fn post_livechat_visitor_department_transfer() -> PostLivechatVisitorDepartmentTransferInput {
+        PostLivechatVisitorDepartmentTransferInput {
+            body: crate::json(POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER),
+        }
+    }
+    /// The example input of `get_livechat_visitor_token`.
+    pub fn get_livechat_visitor_token() -> GetLivechatVisitorTokenInput {
+        GetLivechatVisitorTokenInput {
+            token: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `delete_livechat_visitor_token`.
+    pub fn delete_livechat_visitor_token() -> DeleteLivechatVisitorTokenInput {
+        DeleteLivechatVisitorTokenInput {
+            token: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_visitor_token_room`.
+    pub fn get_livechat_visitor_token_room() -> GetLivechatVisitorTokenRoomInput {
+        GetLivechatVisitorTokenRoomInput {
+            token: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_visitors_autocomplete`.
+    pub fn get_livechat_visitors_autocomplete() -> GetLivechatVisitorsAutocompleteInput {
+        GetLivechatVisitorsAutocompleteInput {
+            selector: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
+    pub fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
+        GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
+            room_id: crate::json("\"sample\""),
+            visitor_id: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+    /// The example input of `get_livechat_visitor_info`.
+    pub fn get_livechat_visitor_info() -> GetLivechatVisitorInfoInput {
+        GetLivechatVisitorInfoInput {
+            visitor_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_visitors_pages_visited_room_id`.
+    pub fn get_livechat_visitors_pages_visited_room_id() -> GetLivechatVisitorsPagesVisitedRoomIdInput {
+        GetLivechatVisitorsPagesVisitedRoomIdInput {
+            room_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_livechat_visitors_search`.
+    pub fn get_livechat_visitors_search() -> GetLivechatVisitorsSearchInput {
+        GetLivechatVisitorsSearchInput {
+            term: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            sort: None,
+        }
+    }
+    /// The example input of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
+    pub fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
+        GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
+            room_id: crate::json("\"sample\""),
+            visitor_id: crate::json("\"sample\""),
+            offset: None,
+            count: None,
+            sort: None,
+            search_text: None,
+            closed_chats_only: None,
+            served_chats_only: None,
+            source: None,
+        }
+    }
+    /// The example input of `post_livechat_visitors_status`.
+    pub fn post_livechat_visitors_status() -> PostLivechatVisitorsStatusInput {
+        PostLivechatVisitorsStatusInput {
+            body: crate::json(POST_LIVECHAT_VISITORS_STATUS),
+        }
+    }
+    /// The example input of `post_livechat_webhook_test`.
+    pub fn post_livechat_webhook_test() -> PostLivechatWebhookTestInput {
+        PostLivechatWebhookTestInput::default()
+    }
+    /// The example input of `post_omnichannel_contact`.
+    pub fn post_omnichannel_contact() -> PostOmnichannelContactInput {
+        PostOmnichannelContactInput {
+            body: crate::json(POST_OMNICHANNEL_CONTACT),
+        }
+    }
+    /// The example input of `get_contact_search`.
+    pub fn get_contact_search() -> GetContactSearchInput {
+        GetContactSearchInput::default()
+    }
+    /// The example input of `post_omnichannel_contacts`.
+    pub fn post_omnichannel_contacts() -> PostOmnichannelContactsInput {
+        PostOmnichannelContactsInput {
+            body: crate::json(POST_OMNICHANNEL_CONTACTS),
+        }
+    }
+    /// The example input of `post_omnichannel_contacts_block`.
+    pub fn post_omnichannel_contacts_block() -> PostOmnichannelContactsBlockInput {
+        PostOmnichannelContactsBlockInput {
+            body: crate::json(POST_OMNICHANNEL_CONTACTS_BLOCK),
+        }
+    }
+    /// The example input of `get_omnichannel_contacts_channels`.
+    pub fn get_omnichannel_contacts_channels() -> GetOmnichannelContactsChannelsInput {
+        GetOmnichannelContactsChannelsInput {
+            contact_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_omnichannel_contacts_check_existence`.
+    pub fn get_omnichannel_contacts_check_existence() -> GetOmnichannelContactsCheckExistenceInput {
+        GetOmnichannelContactsCheckExistenceInput::default()
+    }
+    /// The example input of `post_omnichannel_contacts_conflicts`.
+    pub fn post_omnichannel_contacts_conflicts() -> PostOmnichannelContactsConflictsInput {
+        PostOmnichannelContactsConflictsInput {
+            body: crate::json(POST_OMNICHANNEL_CONTACTS_CONFLICTS),
+        }
+    }
+    /// The example input of `get_omnichannel_contacts_get`.
+    pub fn get_omnichannel_contacts_get() -> GetOmnichannelContactsGetInput {
+        GetOmnichannelContactsGetInput {
+            contact_id: crate::json("\"sample\""),
+        }
+    }
+    /// The example input of `get_omnichannel_contacts_history`.
+    pub fn get_omnichannel_contacts_history() -> GetOmnichannelContactsHistoryInput {
+        GetOmnichannelContactsHistoryInput {
+            offset: None,
+            count: None,
+            sort: None,
+            contact_id: crate::json("\"sample\""),
+            source: None,
+        }
+    }
+    /// The example input of `get_omnichannel_contacts_search`.
+    pub fn get_omnichannel_contacts_search() -> GetOmnichannelContactsSearchInput {
+        GetOmnichannelContactsSearchInput::default()
+    }
+    /// The example input of `post_omnichannel_contacts_unblock`.
+    pub fn post_omnichannel_contacts_unblock() -> PostOmnichannelContactsUnblockInput {
+        PostOmnichannelContactsUnblockInput {
+            body: crate::json(POST_OMNICHANNEL_CONTACTS_UNBLOCK),
+        }
+    }
+    /// The example input of `post_omnichannel_contacts_update`.
+    pub fn post_omnichannel_contacts_update() -> PostOmnichannelContactsUpdateInput {
+        PostOmnichannelContactsUpdateInput {
+            body: Some(crate::json(POST_OMNICHANNEL_CONTACTS_UPDATE)),
+        }
+    }
+    /// The example input of `post_omnichannel_integrations`.
+    pub fn post_omnichannel_integrations() -> PostOmnichannelIntegrationsInput {
+        PostOmnichannelIntegrationsInput {
+            body: Some(crate::json(POST_OMNICHANNEL_INTEGRATIONS)),
+        }
+    }
+    /// The example input of `post_omnichannel_rid_request_transcript`.
+    pub fn post_omnichannel_rid_request_transcript() -> PostOmnichannelRidRequestTranscriptInput {
+        PostOmnichannelRidRequestTranscriptInput {
+            rid: crate::json("\"sample\""),
+        }
+    }
+}
+/// The test server's answer to each operation it implements (JSON texts of the examples).
+mod answers {
+    use super::*;
+    const GET_CANNED_RESPONSES: &str = "{\"cannedResponses\":[{\"_createdAt\":\"2023-05-23T08:08:28.241Z\",\"_id\":\"646c747ca8c3a3ba32d0e2e8\",\"_updatedAt\":\"2023-05-23T08:08:28.241Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"kim.jane\"},\"scope\":\"global\",\"shortcut\":\"Denied\",\"text\":\"This is an example\"},{\"_createdAt\":\"2023-05-23T07:44:25.912Z\",\"_id\":\"646c6ed9a8c3a3ba32d0e2db\",\"_updatedAt\":\"2023-05-23T07:44:25.912Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"doe.john\"},\"scope\":\"global\",\"shortcut\":\"my-new-canned\",\"tags\":[\"failed\",\"card\"],\"text\":\"This is an example\"},{\"_createdAt\":\"2023-05-23T08:03:28.148Z\",\"_id\":\"646c7350a8c3a3ba32d0e2e0\",\"_updatedAt\":\"2023-05-23T08:03:28.148Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"jane.mary\"},\"scope\":\"hi\",\"shortcut\":\"my-new-canned-\",\"tags\":[\"failed\",\"card\"],\"text\":\"This is an example\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}";
+    const POST_CANNED_RESPONSES: &str = "{\"success\":true}";
+    const GET_CANNED_RESPONSES_GET: &str = "{\"responses\":[{\"_createdAt\":\"2023-05-26T01:16:27.848Z\",\"_id\":\"6470086ba8c3a3ba32d0fb1b\",\"_updatedAt\":\"2023-05-26T01:16:27.848Z\",\"createdBy\":{\"_id\":\"2tTEqR7ZNMJ4HGGNa\",\"username\":\"testroxie\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"global\",\"shortcut\":\"department-checking\",\"text\":\"This is check test for departmental canned response\"},{\"_createdAt\":\"2023-05-26T01:22:41.104Z\",\"_id\":\"647009e1a8c3a3ba32d0fb1f\",\"_updatedAt\":\"2023-05-26T01:22:41.104Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"kim.jane\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"department\",\"shortcut\":\"admin-checking\",\"text\":\"This is check test for departmental canned response\"},{\"_createdAt\":\"2023-05-26T01:23:07.374Z\",\"_id\":\"647009fba8c3a3ba32d0fb21\",\"_updatedAt\":\"2023-05-26T01:23:07.374Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"doe.john\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"global\",\"shortcut\":\"admin-checking3\",\"text\":\"This is check test for departmental canned response\"}],\"success\":true}";
+    const GET_CANNED_RESPONSES_ID: &str = "{\"cannedResponse\":{\"_createdAt\":\"2021-05-26T18:59:17.929Z\",\"_id\":\"EwmbZ9nLSx7kFamYB\",\"_updatedAt\":\"2021-05-26T18:59:17.929Z\",\"createdBy\":{\"_id\":\"9L3wuBXKpbAWdfgx8\",\"username\":\"rafael.ferreira\"},\"scope\":\"user\",\"shortcut\":\"user\",\"text\":\"Meu 32423423423423423\",\"userId\":\"9L3wuBXKpbAWdfgx8\"},\"success\":true}";
+    const DELETE_CANNED_RESPONSES_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_AGENT: &str = "{\"agent\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"livechat\":{\"maxNumberSimultaneousChat\":\"5\"},\"name\":\"testAgent\",\"status\":\"online\",\"username\":\"test.agent\"},\"success\":true}";
+    const GET_LIVECHAT_AGENT_NEXT: &str = "{\"agent\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"name\":\"Livechat Agent\",\"username\":\"livechat.agent\"},\"success\":true}";
+    const POST_LIVECHAT_AGENT_STATUS: &str = "{\"status\":\"not-available\",\"success\":true}";
+    const POST_LIVECHAT_AGENTS_SAVE_INFO: &str = "{\"success\":true}";
+    const GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS: &str = "{\"departments\":[{\"_id\":\"R34ZLL6wxDuk4S29G\",\"_updatedAt\":\"2021-06-29T16:09:12.897Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":true,\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"4TnnwbRsBY2upkzjp\",\"_updatedAt\":\"2021-06-29T16:09:12.918Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":true,\"departmentId\":\"GgYvrkAF63aeQmsh4\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"wJTwJsAxRcZ8nc9sB\",\"_updatedAt\":\"2021-06-29T16:09:12.937Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":false,\"departmentId\":\"Yi87Ju7eTHiZQ7CJt\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"ccjbvLEREZ6vwjBFk\",\"_updatedAt\":\"2021-06-29T16:09:12.956Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":false,\"departmentId\":\"sLYp3ry7CRizaP3rJ\",\"order\":0,\"username\":\"kim.baek\"}],\"success\":true}";
+    const GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW: &str = "{\"data\":[{\"name\":\"kim\",\"value\":\"25\"},{\"name\":\"jane\",\"value\":\"50\"},{\"name\":\"baek\",\"value\":\"44\"}],\"head\":[{\"name\":\"Agent\"},{\"name\":\"Total_messages\"}],\"success\":true}";
+    const GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY: &str = "{\"agents\":[{\"availableTimeInSeconds\":2115334,\"serviceHistory\":[{\"startedAt\":\"2021-11-24T08:35:49.058Z\",\"stoppedAt\":\"2021-11-24T08:41:32.721Z\"},{\"startedAt\":\"2021-11-24T08:51:15.623Z\",\"stoppedAt\":\"2021-11-24T08:53:59.707Z\"},{\"startedAt\":\"2021-11-24T08:55:45.128Z\",\"stoppedAt\":\"2021-11-24T08:55:45.214Z\"},{\"startedAt\":\"2021-11-24T16:56:35.486Z\",\"stoppedAt\":\"2021-11-24T17:05:56.611Z\"},{\"startedAt\":\"2021-11-24T17:20:26.066Z\",\"stoppedAt\":\"2021-11-24T18:29:59.000Z\"}],\"username\":\"doe.john\"},{\"availableTimeInSeconds\":7586,\"serviceHistory\":[{\"startedAt\":\"2022-02-06T09:45:26.476Z\",\"stoppedAt\":\"2022-02-06T09:45:27.499Z\"},{\"startedAt\":\"2022-02-06T09:45:28.083Z\",\"stoppedAt\":\"2022-02-06T09:45:28.663Z\"},{\"startedAt\":\"2022-02-06T09:45:29.117Z\",\"stoppedAt\":\"2022-02-06T09:45:29.672Z\"},{\"startedAt\":\"2022-02-06T09:45:30.129Z\",\"stoppedAt\":\"2022-02-06T09:45:30.534Z\"},{\"startedAt\":\"2022-02-06T09:45:30.923Z\",\"stoppedAt\":\"2022-02-06T09:45:31.714Z\"},{\"startedAt\":\"2022-02-06T09:45:39.037Z\",\"stoppedAt\":\"2022-02-06T09:45:41.680Z\"}],\"username\":\"white.chris\"},{\"availableTimeInSeconds\":1508,\"serviceHistory\":[{\"startedAt\":\"2021-12-27T13:25:44.459Z\",\"stoppedAt\":\"2021-12-27T13:27:11.208Z\"}],\"username\":\"max.yui\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}";
+    const GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME: &str = "{\"agents\":[{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"averageServiceTimeInSeconds\":1106183,\"username\":\"kim.jane\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"averageServiceTimeInSeconds\":2059,\"username\":\"byu.baek\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"averageServiceTimeInSeconds\":83303,\"username\":\"doe.john\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}";
+    const GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME: &str = "{\"agents\":[{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"chats\":3,\"serviceTimeDuration\":331,\"username\":\"kim.baeko\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"chats\":4,\"serviceTimeDuration\":823,\"username\":\"han.jun\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"chats\":4,\"serviceTimeDuration\":333,\"username\":\"doe.john\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS: &str = "{\"success\":true,\"totalizers\":[{\"title\":\"Busiest_time\",\"value\":\"9AM- 10AM\"},{\"title\":\"Avg_of_available_service_time\",\"value\":\"00:45:18\"},{\"title\":\"Avg_of_service_time\",\"value\":\"00:06:00\"}]}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS: &str = "{\"closed\":18,\"onhold\":0,\"open\":2,\"queued\":0,\"success\":true}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT: &str = "{\"Finance\":{\"closed\":1,\"open\":0},\"Sales\":{\"closed\":9,\"open\":0},\"Test\":{\"closed\":0,\"open\":1},\"success\":true}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS: &str = "{\"chatDuration\":{\"avg\":0,\"longest\":0},\"reaction\":{\"avg\":0,\"longest\":0},\"response\":{\"avg\":0,\"longest\":0},\"success\":true}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS: &str = "{\"success\":true,\"totalizers\":[{\"title\":\"Total_conversations\",\"value\":20},{\"title\":\"Open_conversations\",\"value\":2},{\"title\":\"On_Hold_conversations\",\"value\":0},{\"title\":\"Total_messages\",\"value\":51},{\"title\":\"Total_visitors\",\"value\":5}]}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT: &str = "{\"data\":[{\"label\":\"9iN96PXnDK7XAYESA\",\"value\":4},{\"label\":\"Dialog Bot\",\"value\":1},{\"label\":\"Jane Kim\",\"value\":15},{\"label\":\"Baek Kim\",\"value\":1},{\"label\":\"agent5\",\"value\":5},{\"label\":\"Rod\",\"value\":5},{\"label\":\"User One\",\"value\":6},{\"label\":\"oDCQTTquRFJWZtFxY\",\"value\":1},{\"label\":\"sDNa65jXv4JaiGKQP\",\"value\":1},{\"label\":\"testC\",\"value\":12}],\"success\":true,\"total\":51,\"unspecified\":9}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT: &str = "{\"data\":[{\"label\":\"TestQueue\",\"value\":1},{\"label\":\"TestBH\",\"value\":1},{\"label\":\"Missing\",\"value\":16}],\"success\":true,\"total\":18,\"unspecified\":43}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE: &str = "{\"data\":[{\"label\":\"widget\",\"value\":18},{\"label\":\"twilio\",\"value\":1}],\"success\":true,\"total\":19}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS: &str = "{\"data\":[{\"label\":\"Closed\",\"value\":24},{\"label\":\"Open\",\"value\":1},{\"label\":\"Queued\",\"value\":0},{\"label\":\"On_Hold\",\"value\":0}],\"success\":true,\"total\":25}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS: &str = "{\"data\":[{\"label\":\"tech\",\"value\":1},{\"label\":\"solved\",\"value\":1},{\"label\":\"self\",\"value\":1},{\"label\":\"testtags\",\"value\":2}],\"success\":true,\"total\":5,\"unspecified\":55}";
+    const GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS: &str = "{\"success\":true,\"totalizers\":[{\"title\":\"Avg_response_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_first_response_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_reaction_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_of_waiting_time\",\"value\":\"00:00:00\"}]}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS: &str = "{\"count\":4,\"departments\":[{\"_id\":\"NJaMpSvZFZ4NAXm3j\",\"rooms\":13},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"rooms\":10},{\"_id\":\"MpAiP9PMyHwBcmALx\",\"rooms\":4},{\"_id\":\"Yi87Ju7eTHiZQ7CJt\",\"rooms\":51}],\"offset\":0,\"success\":true,\"total\":11}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME: &str = "{\"count\":2,\"departments\":[{\"_id\":\"64cf6c6feb07a913d946f34d\",\"averageChatDurationTimeInSeconds\":3314449},{\"_id\":\"64181a0728384134ed600dcc\",\"averageChatDurationTimeInSeconds\":174296}],\"offset\":0,\"success\":true,\"total\":3}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME: &str = "{\"count\":8,\"departments\":[{\"_id\":\"sLYp3ry7CRizaP3rJ\",\"averageServiceTimeInSeconds\":2941},{\"_id\":\"BiqbQav59HD2LzXEY\",\"averageServiceTimeInSeconds\":5831},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"averageServiceTimeInSeconds\":1635}],\"offset\":0,\"success\":true,\"total\":8}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME: &str = "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"averageWaitingTimeInSeconds\":199},{\"_id\":\"649230d479f5c6e276cf4a12\",\"averageWaitingTimeInSeconds\":521}],\"offset\":0,\"success\":true,\"total\":2}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS: &str = "{\"count\":3,\"departments\":[{\"_id\":\"64cf6c6feb07a913d946f34d\",\"percentageOfAbandonedChats\":0},{\"_id\":\"649230d479f5c6e276cf4a12\",\"percentageOfAbandonedChats\":0},{\"_id\":\"64181a0728384134ed600dcc\",\"percentageOfAbandonedChats\":11}],\"offset\":0,\"success\":true,\"total\":3}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS: &str = "{\"count\":7,\"departments\":[{\"_id\":\"4LCeYmCHHnQ3EDBgf\",\"abandonedRooms\":3},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"abandonedRooms\":1},{\"_id\":\"Yi87Ju7eTHiZQ7CJt\",\"abandonedRooms\":1},{\"_id\":\"GgYvrkAF63aeQmsh4\",\"abandonedRooms\":77},{\"_id\":\"sLYp3ry7CRizaP3rJ\",\"abandonedRooms\":12},{\"_id\":\"BiqbQav59HD2LzXEY\",\"abandonedRooms\":12},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"abandonedRooms\":6}],\"offset\":0,\"success\":true,\"total\":7}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME: &str = "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"chats\":5,\"serviceTimeDuration\":268684},{\"_id\":\"64cf6c6feb07a913d946f34d\",\"chats\":1,\"serviceTimeDuration\":2461}],\"offset\":0,\"success\":true,\"total\":2}";
+    const GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS: &str = "{\"count\":3,\"departments\":[{\"_id\":\"BiqbQav59HD2LzXEY\",\"numberOfTransferredRooms\":6},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"numberOfTransferredRooms\":27},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"numberOfTransferredRooms\":1}],\"offset\":0,\"success\":true,\"total\":3}";
+    const POST_LIVECHAT_APPEARANCE: &str = "{\"success\":true}";
+    const GET_LIVECHAT_BUSINESS_HOUR: &str = "{\"businessHour\":{\"_id\":\"62f14dd55026d9aac120c653\",\"_updatedAt\":\"2023-01-02T18:30:31.632Z\",\"active\":true,\"name\":\"\",\"timezone\":{\"name\":\"Africa/Abidjan\",\"utc\":\"0\"},\"ts\":\"2022-08-08T17:54:29.441Z\",\"type\":\"default\",\"workHours\":[{\"code\":1,\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"}}},{\"code\":2,\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"}}},{\"code\":3,\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"}}},{\"code\":4,\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"08:00\"}}},{\"code\":5,\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"08:00\"}}},{\"code\":6,\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"}}},{\"code\":7,\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"}}}]},\"success\":true}";
+    const GET_LIVECHAT_BUSINESS_HOURS: &str = "{\"businessHours\":[{\"_id\":\"5eeed2c5ffea9759d3a0e5ac\",\"_updatedAt\":\"2022-12-05T17:12:11.585Z\",\"active\":true,\"departmentsToApplyBusinessHour\":\"\",\"name\":\"\",\"timezone\":{\"name\":\"Africa/Abidjan\",\"utc\":\"0\"},\"ts\":\"2020-06-21T03:24:02.252Z\",\"type\":\"default\",\"workHours\":[{\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"21:06\"},\"time\":\"21:06\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"21:06\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"}}},{\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"10:00\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"10:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"}}},{\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"21:00\"},\"time\":\"21:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"21:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"}}},{\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"23:00\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"23:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"01:00\"},\"time\":\"01:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"01:00\"}}},{\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"22:00\"},\"time\":\"22:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"22:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"10:00\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"10:00\"}}},{\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"}}},{\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"}}}]},{\"_id\":\"62b1f74aa98c5b539adc912c\",\"_updatedAt\":\"2022-11-28T10:41:17.303Z\",\"active\":true,\"name\":\"indian support time \",\"timezone\":{\"name\":\"Asia/Kolkata\",\"utc\":\"+05:30\"},\"ts\":\"2022-06-21T16:52:26.386Z\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"06:30\"},\"time\":\"12:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"06:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"04:30\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"04:30\"}}},{\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"17:30\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"17:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"18:30\"}}},{\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"17:30\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"17:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"02:30\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"02:30\"}}},{\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"19:30\"},\"time\":\"01:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"19:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"04:30\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"04:30\"}}},{\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:20\"},\"time\":\"23:50\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:20\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"06:30\"},\"time\":\"12:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"06:30\"}}},{\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"}}},{\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"}}}]}],\"count\":2,\"offset\":0,\"success\":true,\"total\":2}";
+    const POST_LIVECHAT_BUSINESS_HOURS_REMOVE: &str = "{\"success\":true}";
+    const POST_LIVECHAT_BUSINESS_HOURS_SAVE: &str = "{\"success\":true}";
+    const GET_LIVECHAT_CONFIG: &str = "{\"config\":{\"agent\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"name\":\"Livechat Agent\",\"username\":\"livechat.agent\"},\"departments\":[{\"_id\":\"652882d8a2f73c7460e18dc4\",\"departmentsAllowedToForward\":[],\"name\":\"Support\",\"showOnOfflineForm\":false,\"showOnRegistration\":false},{\"_id\":\"64181a0728384134ed600dcc\",\"departmentsAllowedToForward\":[],\"name\":\"Lost\",\"showOnOfflineForm\":false,\"showOnRegistration\":false}],\"enabled\":true,\"guest\":{\"_id\":\"2KNu66RPCwxA4ncy7\",\"name\":\"Livechat Visitor\",\"token\":\"iNKE8a6k6cjbqWhWd\",\"username\":\"guest-3\"},\"messages\":{\"conversationFinishedMessage\":\"\",\"offlineMessage\":\"\",\"offlineSuccessMessage\":\"\",\"offlineUnavailableMessage\":\"\",\"transcriptMessage\":\"\"},\"online\":true,\"room\":{\"_id\":\"zRAeTszXor8CCPceB\",\"open\":true,\"servedBy\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"username\":\"livechat.agent\"}},\"settings\":{\"agentHiddenInfo\":false,\"allowSwitchingDepartments\":false,\"clearLocalStorageWhenChatEnded\":false,\"displayOfflineForm\":true,\"emailFieldRegistrationForm\":true,\"fileUpload\":true,\"forceAcceptDataProcessingConsent\":false,\"historyMonitorType\":\"url\",\"language\":\"\",\"limitTextLength\":false,\"nameFieldRegistrationForm\":true,\"registrationForm\":true,\"showConnecting\":true,\"transcript\":false,\"videoCall\":false},\"survey\":{\"items\":[\"satisfaction\",\"agentKnowledge\",\"agentResposiveness\",\"agentFriendliness\"],\"values\":[\"1\",\"2\",\"3\",\"4\",\"5\"]},\"theme\":{\"actionLinks\":[{\"i18nLabel\":\"Accept\",\"icon\":\"icon-videocam\",\"method_id\":\"createLivechatCall\",\"params\":\"\"},{\"i18nLabel\":\"Decline\",\"icon\":\"icon-cancel\",\"method_id\":\"denyLivechatCall\",\"params\":\"\"}],\"color\":\"#C1272D\",\"offlineColor\":\"#666666\",\"offlineTitle\":\"Leave a message\",\"title\":\"Rocket.Chat\"}},\"success\":true}";
+    const GET_LIVECHAT_CONFIG_ROUTING: &str = "{\"config\":{\"autoAssignAgent\":true,\"enableTriggerAction\":true,\"previewRoom\":false,\"returnQueue\":false,\"showConnecting\":false,\"showQueue\":false,\"showQueueLink\":true},\"success\":true}";
+    const GET_LIVECHAT_CUSTOM_FIELDS: &str = "{\"count\":1,\"customFields\":[{\"_id\":\"address\",\"_updatedAt\":\"2023-10-30T13:43:09.408Z\",\"defaultValue\":\"\",\"id\":\"address\",\"label\":\"address\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"visible\"}],\"offset\":0,\"success\":true,\"total\":1}";
+    const POST_LIVECHAT_CUSTOM_FIELDS_DELETE: &str = "{\"success\":true}";
+    const POST_LIVECHAT_CUSTOM_FIELDS_SAVE: &str = "{\"customField\":{\"_updatedAt\":\"2025-10-06T06:52:40.102Z\",\"defaultValue\":\"\",\"label\":\"address11\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"hidden\"},\"success\":true}";
+    const GET_LIVECHAT_CUSTOM_FIELDS_ID: &str = "{\"customField\":{\"_id\":\"address\",\"_updatedAt\":\"2023-10-30T13:43:09.408Z\",\"defaultValue\":\"\",\"id\":\"address\",\"label\":\"address\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"visible\"},\"success\":true}";
+    const POST_LIVECHAT_CUSTOM_FIELD: &str = "{\"field\":{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"},\"success\":true}";
+    const POST_LIVECHAT_CUSTOM_FIELDS: &str = "{\"fields\":[{\"Key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"success\":true}";
+    const GET_LIVECHAT_DEPARTMENT: &str = "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"_updatedAt\":\"2023-10-13T13:03:58.406Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"kim.jane@rocketchat.com\",\"enabled\":true,\"fallbackForwardDepartment\":\"\",\"name\":\"Support\",\"numAgents\":4,\"offlineMessageChannelName\":\"Livestream\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"},{\"_id\":\"649230d479f5c6e276cf4a12\",\"_updatedAt\":\"2023-10-13T13:03:58.426Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"businessHourId\":\"650dc9cfa2f73c7460e18bea\",\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test@gmail.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"Finance\",\"numAgents\":3,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":2}";
+    const POST_LIVECHAT_DEPARTMENT: &str = "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"order\":0}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:22:19.109Z\",\"enabled\":false,\"name\":\"new from api\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}";
+    const GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS: &str = "{\"departments\":[{\"_id\":\"4LCeYmCHHnQ3EDBgf\",\"_updatedAt\":\"2021-07-15T15:11:16.856Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"chatbotSales@g.c\",\"enabled\":true,\"name\":\"Chatbot Sales\",\"numAgents\":4,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"waitingQueueMessage\":\"\"},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"_updatedAt\":\"2021-07-21T23:54:35.574Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"sriw2wmP2Zz2pPrre\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"mary@rocket.chat\",\"enabled\":true,\"maxNumberSimultaneousChat\":\"\",\"name\":\"Support\",\"numAgents\":28,\"offlineMessageChannelName\":\"\",\"parentId\":\"sriw2wmP2Zz2pPrre\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"type\":\"d\",\"visitorInactivityTimeoutInSeconds\":\"10\",\"waitingQueueMessage\":\"\"},{\"_id\":\"mHcx4rbi7htAmCCR5\",\"_updatedAt\":\"2021-06-28T22:10:01.371Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"sriw2wmP2Zz2pPrre\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"chatbotSupport@g.c\",\"enabled\":true,\"name\":\"Chatbot Support\",\"numAgents\":3,\"offlineMessageChannelName\":\"\",\"parentId\":\"sriw2wmP2Zz2pPrre\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"waitingQueueMessage\":\"\"}],\"success\":true}";
+    const POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE: &str = "{\"isDepartmentCreationAvailable\":true,\"success\":true}";
+    const POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_DEPARTMENT_ID: &str = "{\"agents\":[{\"_id\":\"DDjZbhTF74n3NBuWK\",\"_updatedAt\":\"2016-12-13T17:22:19.169Z\",\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"departmentId\":\"iTfLCX3qqwKgf5uqg\",\"order\":0,\"username\":\"john.doe\"}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:22:19.109Z\",\"description\":\"creating a department\",\"enabled\":false,\"name\":\"new from api\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}";
+    const PUT_LIVECHAT_DEPARTMENT_ID: &str = "{\"agents\":[{\"_id\":\"DDjZbhTF74n3NBuWK\",\"_updatedAt\":\"2016-12-13T17:30:02.656Z\",\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"departmentId\":\"iTfLCX3qqwKgf5uqg\",\"order\":0,\"username\":\"john.doe\"}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:30:02.643Z\",\"description\":\"update api\",\"enabled\":true,\"name\":\"new from api - live\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}";
+    const DELETE_LIVECHAT_DEPARTMENT_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_DEPARTMENT_ID_AGENTS: &str = "{\"agents\":[{\"_id\":\"SWugWdHhcTX4G2NAP\",\"_updatedAt\":\"2021-07-14T14:58:01.013Z\",\"agentId\":\"rocket.cat\",\"count\":17,\"departmentEnabled\":true,\"departmentId\":\"BiqbQav59HD2LzXEY\",\"order\":0,\"username\":\"rocket.cat\"}],\"count\":1,\"offset\":0,\"success\":true,\"total\":1}";
+    const POST_LIVECHAT_DEPARTMENT_ID_AGENTS: &str = "{\"success\":true}";
+    const GET_LIVECHAT_DEPARTMENTS_ARCHIVED: &str = "{\"count\":2,\"departments\":[{\"_id\":\"66fa9f5d6ea9eba859b650b6\",\"_updatedAt\":\"2025-03-28T11:17:22.654Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"allowReceiveForwardOffline\":true,\"ancestors\":[\"67b84af9382738a951e6f3b8\"],\"archived\":true,\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"john@doe.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"gfyh88\",\"numAgents\":0,\"offlineMessageChannelName\":\"\",\"parentId\":\"67b84af9382738a951e6f3b8\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"type\":\"d\",\"waitingQueueMessage\":\"\"},{\"_id\":\"66a7680360ab9acca6a57fad\",\"_updatedAt\":\"2025-04-02T11:28:31.651Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"allowReceiveForwardOffline\":false,\"archived\":true,\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test-dept@example.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"test-dept\",\"numAgents\":0,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":2}";
+    const GET_LIVECHAT_INQUIRIES_GET_ONE: &str = "{\"inquiry\":{\"_id\":\"6560940c6a1ef5b1a2bf9324\",\"_updatedAt\":\"2023-11-24T12:27:43.852Z\",\"estimatedWaitingTimeQueue\":9999999,\"lastMessage\":{\"_id\":\"Hjwmd7bBZTiEXrywn\",\"_updatedAt\":\"2023-11-24T12:27:43.820Z\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"yy8SmYKfHQ6GZdnJp\",\"ts\":\"2023-11-24T12:27:43.474Z\",\"u\":{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"name\":\"testCat\",\"username\":\"test.cat\"},\"urls\":[]},\"message\":\"\",\"name\":\"kookie\",\"priorityWeight\":99,\"rid\":\"yy8SmYKfHQ6GZdnJp\",\"source\":{\"type\":\"widget\"},\"status\":\"taken\",\"t\":\"l\",\"takenAt\":\"2023-11-24T12:18:19.012Z\",\"ts\":\"2023-11-24T12:16:12.370Z\",\"v\":{\"_id\":\"656090576a1ef5b1a2bf919b\",\"activity\":[\"2023-11\"],\"status\":\"online\",\"token\":\"38cc8c765bf77e943f6e4319c5891f6c04\",\"username\":\"guest-51\"}},\"success\":true}";
+    const GET_LIVECHAT_INQUIRIES_LIST: &str = "{\"count\":1,\"inquiries\":[{\"_id\":\"GpxfRo8TaPHfsnnC5\",\"name\":\"Marcos Defendi\",\"rid\":\"EbQjtCosHJWLQmQYT\",\"status\":\"queued\",\"ts\":\"2019-06-11T19:01:57.424Z\"}],\"offset\":0,\"success\":true,\"total\":1}";
+    const GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER: &str = "{\"count\":2,\"inquiries\":[{\"_id\":\"xn5sKBatdkgDfjDLC\",\"_updatedAt\":\"2021-07-22T14:37:28.470Z\",\"department\":\"CAJioQNAvLnYWTy8i\",\"estimatedServiceTimeAt\":\"2021-07-22T14:28:57.987Z\",\"estimatedWaitingTimeQueue\":0,\"message\":\"\",\"name\":\"hk\",\"queueOrder\":1,\"rid\":\"8AuphbFBSNBjeZQFs\",\"status\":\"queued\",\"t\":\"l\",\"ts\":\"2021-07-22T14:28:57.987Z\",\"v\":{\"_id\":\"hPF84vuahYBZugM8L\",\"status\":\"offline\",\"token\":\"zdynf0a9vsiiiq1dlf9abf\",\"username\":\"guest-535\"}},{\"_id\":\"g6FY2B8PNwneteRG9\",\"_updatedAt\":\"2021-07-22T14:28:24.521Z\",\"department\":\"CAJioQNAvLnYWTy8i\",\"estimatedServiceTimeAt\":\"2021-07-22T14:28:07.350Z\",\"estimatedWaitingTimeQueue\":0,\"message\":\"\",\"name\":\"dk\",\"queueOrder\":1,\"rid\":\"iZ7XDSgcjBgczqko9\",\"status\":\"queued\",\"t\":\"l\",\"ts\":\"2021-07-22T14:28:07.350Z\",\"v\":{\"_id\":\"ycwLFcaH4ey9XYYvu\",\"status\":\"offline\",\"token\":\"ili20miimhh8x33ld0b5de\",\"username\":\"guest-534\"}}],\"offset\":0,\"success\":true,\"total\":2}";
+    const POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY: &str = "{\"result\":true,\"success\":true}";
+    const POST_LIVECHAT_INQUIRIES_TAKE: &str = "{\"success\":true}";
+    const PUT_LIVECHAT_INQUIRY_SET_SLA: &str = "{\"success\":true}";
+    const GET_LIVECHAT_INTEGRATIONS_SETTINGS: &str = "{\"settings\":[{\"_id\":\"Livechat_secret_token\",\"_updatedAt\":\"2019-10-17T13:56:07.285Z\",\"autocomplete\":true,\"blocked\":false,\"createdAt\":\"2019-10-07T18:52:20.484Z\",\"group\":\"Livechat\",\"hidden\":false,\"i18nDescription\":\"Livechat_secret_token_Description\",\"i18nLabel\":\"Secret_token\",\"meteorSettingsValue\":\"\",\"packageValue\":\"\",\"secret\":true,\"section\":\"CRM_Integration\",\"sorter\":25,\"ts\":\"2019-10-07T21:00:01.287Z\",\"type\":\"string\",\"value\":\"\",\"valueSource\":\"meteorSettingsValue\"}],\"success\":true}";
+    const GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA: &str = "{\"chartLabel\":\"Total_conversations\",\"dataLabels\":[\"10/1\",\"10/2\",\"10/3\",\"10/4\",\"10/5\",\"10/6\"],\"dataPoints\":[0,0,0,0,0,0],\"success\":true}";
+    const POST_LIVECHAT_MESSAGE: &str = "{\"message\":{\"_id\":\"djsajdkscks787\",\"_updatedAt\":\"2023-10-31T13:14:29.960Z\",\"alias\":\"Baek\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"Hello World!\"}]}],\"mentions\":[],\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b98920bdf953f242c129d7b8065000b1f9b2e9\",\"ts\":\"2023-10-31T13:14:29.804Z\",\"u\":{\"_id\":\"6523dc0ba2f73c7460e18d4d\",\"name\":\"Baek\",\"username\":\"guest-35\"},\"urls\":[]},\"success\":true}";
+    const GET_LIVECHAT_MESSAGE_ID: &str = "{\"message\":{\"_id\":\"AgRFdj96mbHDPrTHq\",\"_updatedAt\":\"2021-07-13T16:20:26.776Z\",\"alias\":\"Mary\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hi\"}]}],\"mentions\":[],\"msg\":\"hi\",\"rid\":\"mmqCzYgiL8fzRYfuY\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-13T16:20:26.672Z\",\"u\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"name\":\"Mary\",\"username\":\"guest-165\"},\"unread\":true,\"urls\":[]},\"success\":true}";
+    const PUT_LIVECHAT_MESSAGE_ID: &str = "{\"message\":{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"ls\":\"2018-09-14T13:31:33.201Z\",\"msg\":\"editing livechat message..\",\"u\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"name\":\"Livechat Visitor\",\"username\":\"guest-4\"}},\"success\":true}";
+    const DELETE_LIVECHAT_MESSAGE_ID: &str = "{\"message\":{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"ls\":\"2018-09-14T13:31:33.279Z\"},\"success\":true}";
+    const POST_LIVECHAT_MESSAGES: &str = "{\"messages\":[{\"msg\":\"test\",\"ts\":\"2023-10-31T08:41:29.724Z\",\"username\":\"guest-35\"},{\"msg\":\"hello\",\"ts\":\"2023-10-31T08:41:29.725Z\",\"username\":\"guest-35\"}],\"success\":true}";
+    const GET_LIVECHAT_MESSAGES_HISTORY_RID: &str = "{\"messages\":[{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"_updatedAt\":\"2018-09-14T13:31:33.222Z\",\"alias\":\"Livechat Visitor\",\"channels\":[],\"editedAt\":\"2018-09-14T13:31:33.219Z\",\"editedBy\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"username\":\"guest-4\"},\"ls\":\"2018-09-14T13:31:33.201Z\",\"mentions\":[],\"msg\":\"editing livechat message..\",\"rid\":\"KuACMJ5MpN6SfAFWg\",\"token\":\"iNKE8a6k6cjbqWhWd\",\"u\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"name\":\"Livechat Visitor\",\"username\":\"guest-4\"},\"urls\":[]}],\"success\":true,\"unreadNotLoaded\":0}";
+    const GET_LIVECHAT_RID_MESSAGES: &str = "{\"count\":50,\"messages\":[{\"_id\":\"hmnQoYcnSJp7c9f2v\",\"_updatedAt\":\"2025-11-12T10:24:44.420Z\",\"attachments\":[{\"description\":\"\",\"image_dimensions\":{\"height\":301,\"width\":480},\"image_preview\":\"/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAUACADASIAAhEBAxEB/8QAGQABAAMBAQAAAAAAAAAAAAAAAAIDBAUI/8QAHRAAAgIDAAMAAAAAAAAAAAAAAQIAAwQRMQUhIv/EABUBAQEAAAAAAAAAAAAAAAAAAAAB/8QAFxEBAQEBAAAAAAAAAAAAAAAAAAERQf/aAAwDAQACEQMRAD8A8qqCzAKNk8EtbGvW4VNUwsPF17kKXNVquvVO5vt8pdZnpklvpRoHUszqXWNca5rjUKmNg6uvcqYFWIYaI6J0a/KXJnvkhvthrepgusNtrO3WOzFzhLUIiJFIiIH/2Q==\",\"image_size\":17466,\"image_type\":\"image/png\",\"image_url\":\"/file-upload/68f0d43301e202fefed836d1/video-designs%20(1).png\",\"title\":\"video-designs (1).png\",\"title_link\":\"/file-upload/68f0d43201e202fefed836cf/video-designs%20(1).png\",\"title_link_download\":true,\"type\":\"file\"}],\"channels\":[],\"file\":{\"_id\":\"68f0d43201e202fefed836cf\",\"format\":\"png\",\"name\":\"video-designs (1).png\",\"size\":17466,\"type\":\"image/png\"},\"files\":[{\"_id\":\"68f0d43201e202fefed836cf\",\"format\":\"png\",\"name\":\"video-designs (1).png\",\"size\":17466,\"type\":\"image/png\"},{\"_id\":\"68f0d43301e202fefed836d1\",\"format\":\"png\",\"name\":\"thumb-video-designs (1).png\",\"size\":14848,\"type\":\"image/png\"}],\"groupable\":false,\"mentions\":[],\"msg\":\"\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"ts\":\"2025-10-16T11:17:07.068Z\",\"u\":{\"_id\":\"C38WSSzrGd2NCjzqJ\",\"name\":\"Test Cat\",\"username\":\"test.cat\"},\"urls\":[]},{\"_id\":\"6j9hrchZBHwZHpsF2\",\"_updatedAt\":\"2025-11-12T10:24:44.420Z\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"ts\":\"2025-10-16T11:16:58.948Z\",\"u\":{\"_id\":\"C38WSSzrGd2NCjzqJ\",\"name\":\"Test Cat\",\"username\":\"test.cat\"},\"urls\":[]},{\"_id\":\"CfD55oXeSvvC3jmZS\",\"_updatedAt\":\"2025-10-16T11:16:36.447Z\",\"alias\":\"swayyy\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\",\"ts\":\"2025-10-16T11:16:36.406Z\",\"u\":{\"_id\":\"68f0d41001e202fefed836af\",\"name\":\"swayyy\",\"username\":\"guest-49\"},\"urls\":[]}],\"offset\":0,\"success\":true,\"total\":3}";
+    const GET_LIVECHAT_MONITORS: &str = "{\"count\":2,\"monitors\":[{\"_id\":\"gxcJTYapi5mPxuAme\",\"emails\":[{\"address\":\"\",\"verified\":false}],\"name\":\"Bruno\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"username\":\"Bruno\"},{\"_id\":\"QDHWqcubZunM8C4NR\",\"emails\":[{\"address\":\"\",\"verified\":true}],\"name\":\" Gomes\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"username\":\"gomes\"}],\"offset\":0,\"success\":true,\"total\":2}";
+    const POST_LIVECHAT_MONITORS_CREATE: &str = "{\"_id\":\"J6Q87AnWP5aNc9xhx\",\"roles\":[\"user\",\"livechat-agent\"],\"success\":true,\"username\":\"cat.kat\"}";
+    const POST_LIVECHAT_MONITORS_DELETE: &str = "{\"success\":true}";
+    const GET_LIVECHAT_MONITORS_USERNAME: &str = "{\"_id\":\"RSb7exHJsiKqwRjPF\",\"emails\":[{\"address\":\"1-agent@g.c\",\"verified\":false}],\"livechat\":{\"maxNumberSimultaneousChat\":\"4\"},\"name\":\"1-agent\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"success\":true,\"username\":\"1-agent\"}";
+    const POST_LIVECHAT_OFFLINE_MESSAGE: &str = "{\"message\":\"Livechat offline message sent\",\"success\":true}";
+    const POST_LIVECHAT_PAGE_VISITED: &str = "{\"page\":{\"msg\":\" - file:///C:/Users/xyz/livechat/helloWorld.html\",\"navigation\":{\"page\":{\"change\":\"url\",\"location\":{\"href\":\"file:///C:/Users/xyz/livechat/helloWorld.html\"},\"title\":\"\"},\"token\":\"38cc8c765bf77e943f6e4319c5891f6c40d8538ce83473c8987562ea1d762d04\"}},\"success\":true}";
+    const GET_LIVECHAT_PRIORITIES: &str = "{\"count\":5,\"offset\":0,\"priorities\":[{\"_id\":\"64007cc2fa0ed7dd905092e3\",\"dirty\":false,\"i18n\":\"Lowest\",\"sortItem\":5},{\"_id\":\"64007cc2fa0ed7dd905092e4\",\"dirty\":false,\"i18n\":\"Low\",\"sortItem\":4},{\"_id\":\"64007cc2fa0ed7dd905092e5\",\"dirty\":false,\"i18n\":\"Medium\",\"sortItem\":3},{\"_id\":\"64007cc2fa0ed7dd905092e6\",\"dirty\":false,\"i18n\":\"High\",\"sortItem\":2},{\"_id\":\"64007cc2fa0ed7dd905092e7\",\"dirty\":false,\"i18n\":\"Highest\",\"sortItem\":1}],\"success\":true,\"total\":5}";
+    const GET_LIVECHAT_PRIORITIES_RESET: &str = "{\"reset\":true,\"success\":true}";
+    const POST_LIVECHAT_PRIORITIES_RESET: &str = "{\"success\":true}";
+    const GET_LIVECHAT_PRIORITIES_PRIORITY_ID: &str = "{\"_id\":\"64007cc2fa0ed7dd905092e3\",\"dirty\":false,\"i18n\":\"Lowest\",\"sortItem\":5,\"success\":true}";
+    const PUT_LIVECHAT_PRIORITIES_PRIORITY_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_QUEUE: &str = "{\"count\":2,\"offset\":0,\"queue\":[{\"chats\":1,\"department\":{\"_id\":\"457diLwcQMmdpaTjo\",\"name\":\"Department 1\"},\"user\":{\"_id\":\"CaevAPDbXN252kyXa\",\"status\":\"online\",\"username\":\"marcos.defendi\"}},{\"chats\":2,\"department\":{\"_id\":\"5mt9oEtQxuMMH23Co\",\"name\":\"Department 2\"},\"user\":{\"_id\":\"CaevAPDbXN252kyXa\",\"status\":\"online\",\"username\":\"marcos.defendi\"}}],\"success\":true,\"total\":2}";
+    const GET_LIVECHAT_ROOM: &str = "{\"newRoom\":false,\"room\":{\"_id\":\"kCJDd5peKiZnGJLPq\",\"_updatedAt\":\"2021-07-09T20:21:07.334Z\",\"cl\":false,\"customFields\":{\"salesforceCrmContactId\":\"0032y000009mtOIAAY\"},\"default\":false,\"departmentAncestors\":[\"sriw2wmP2Zz2pPrre\"],\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"fname\":\"Mary\",\"lastMessage\":{\"_id\":\"SgrsSm3HNGrG5xTmk\",\"_updatedAt\":\"2021-07-09T20:20:58.896Z\",\"alias\":\"Mary\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"d\"}]}],\"mentions\":[],\"msg\":\"d\",\"newRoom\":false,\"rid\":\"kCJDd5peKiZnGJLPq\",\"showConnecting\":true,\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-09T20:20:58.755Z\",\"u\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"name\":\"Mary\",\"username\":\"guest-165\"},\"urls\":[]},\"lm\":\"2021-07-09T20:20:58.755Z\",\"metrics\":{\"reaction\":{\"fd\":\"2021-07-09T20:19:53.243Z\",\"ft\":23.821,\"tt\":24.006},\"response\":{\"avg\":226.4365,\"fd\":\"2021-07-09T20:19:53.243Z\",\"ft\":452.688,\"total\":2,\"tt\":452.873},\"servedBy\":{\"lr\":\"2021-07-09T20:19:53.077Z\"},\"v\":{\"lq\":\"2021-07-09T20:20:58.755Z\"}},\"msgs\":7,\"open\":true,\"ro\":false,\"servedBy\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"ts\":\"2021-07-09T20:19:29.422Z\",\"username\":\"jane.doe\"},\"sysMes\":true,\"t\":\"l\",\"ts\":\"2021-07-09T20:12:19.795Z\",\"usersCount\":2,\"v\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"lastMessageTs\":\"2021-07-09T20:20:58.755Z\",\"status\":\"offline\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-165\"},\"waitingResponse\":true},\"success\":true}";
+    const POST_LIVECHAT_ROOM_CLOSE: &str = "{\"comment\":\"Closed by visitor\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"success\":true}";
+    const POST_LIVECHAT_ROOM_CLOSE_BY_USER: &str = "{\"success\":true}";
+    const POST_LIVECHAT_ROOM_FORWARD: &str = "{\"success\":true}";
+    const GET_LIVECHAT_ROOM_JOIN: &str = "{\"success\":true}";
+    const POST_LIVECHAT_ROOM_ON_HOLD: &str = "{\"success\":true}";
+    const POST_LIVECHAT_ROOM_RESUME_ON_HOLD: &str = "{\"success\":true}";
+    const POST_LIVECHAT_ROOM_SAVE_INFO: &str = "{\"success\":true}";
+    const POST_LIVECHAT_ROOM_SURVEY: &str = "{\"data\":{\"additionalFeedback\":\"Thankszzzzz\"},\"rid\":\"gMMeBpWyLeowCrzBv\",\"success\":true}";
+    const POST_LIVECHAT_ROOM_RID_PRIORITY: &str = "{\"success\":true}";
+    const DELETE_LIVECHAT_ROOM_RID_PRIORITY: &str = "{\"success\":true}";
+    const GET_LIVECHAT_ROOMS: &str = "{\"count\":1,\"offset\":1,\"rooms\":[{\"_id\":\"9dQMveZhqxiDgCM3B\",\"_updatedAt\":\"2019-08-09T20:19:34.856Z\",\"cl\":false,\"departmentId\":\"xnmXQmytuvxp2TuSC\",\"fname\":\"Marcos Defendi\",\"lastMessage\":{\"_id\":\"TBEz7zSCBaKsfyrzc\",\"_updatedAt\":\"2019-08-09T20:18:02.383Z\",\"alias\":\"Marcos Defendi\",\"channels\":[],\"mentions\":[],\"msg\":\"Hello\",\"newRoom\":false,\"rid\":\"9dQMveZhqxiDgCM3B\",\"showConnecting\":false,\"token\":\"xn5hdkyptei11m07f3me\",\"ts\":\"2019-08-09T20:18:02.350Z\",\"u\":{\"_id\":\"xh45w4y7oPW5SiMJu\",\"name\":\"Marcos Defendi\",\"username\":\"guest-4\"}},\"livechatData\":{\"docId\":\"0310584343112\"},\"lm\":\"2019-08-09T20:18:02.350Z\",\"metrics\":{\"v\":{\"lq\":\"2019-08-09T20:18:02.350Z\"}},\"msgs\":1,\"name\":\"Marcos Defendi\",\"open\":true,\"servedBy\":{\"_id\":\"3kyWm8PsmwhC7xgwg\",\"ts\":\"2019-08-09T20:18:02.109Z\",\"username\":\"marcos\"},\"t\":\"l\",\"tags\":[\"rocket\",\"chat\"],\"ts\":\"2019-08-09T20:18:02.108Z\",\"usersCount\":1,\"v\":{\"_id\":\"xh45w4y7oPW5SiMJu\",\"status\":\"online\",\"token\":\"xn5hdkyptei11m07f3me\",\"username\":\"guest-4\"},\"waitingResponse\":true}],\"success\":true,\"total\":7}";
+    const POST_LIVECHAT_ROOMS_DELETE: &str = "{\"success\":true}";
+    const POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS: &str = "{\"removedRooms\":19,\"success\":true}";
+    const GET_LIVECHAT_ROOMS_FILTERS: &str = "{\"filters\":[{},{\"alias\":\"WhatsApp Cloud\",\"defaultIcon\":\"whatsapp\",\"id\":\"5e3dadaa-e774-40d8-b3a4-b93b91747168\",\"sidebarIcon\":\"whatsapp\",\"type\":\"app\"},{\"alias\":\"WhatsApp Sandbox\",\"defaultIcon\":\"whatsapp\",\"id\":\"99ecc706-ca5a-4b8f-bbaf-c28de243f1db\",\"sidebarIcon\":\"whatsapp\",\"type\":\"app\"},{\"alias\":\"Telegram\",\"defaultIcon\":\"telegram\",\"id\":\"fc96e832-5472-49e4-aace-1521a7ebeaa6\",\"sidebarIcon\":\"telegram\",\"type\":\"app\"},{\"type\":\"sms\"},{\"type\":\"widget\"}],\"success\":true}";
+    const GET_LIVECHAT_SLA: &str = "{\"count\":2,\"offset\":0,\"sla\":[{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T14:10:05.063Z\",\"description\":\"2m UI creat\",\"dueTimeInMinutes\":2,\"name\":\"Minimal\"},{\"_id\":\"6417f67528384134ed600dc6\",\"_updatedAt\":\"2023-03-20T06:00:21.736Z\",\"description\":\"Based on 1 min\",\"dueTimeInMinutes\":1,\"name\":\"Try\"}],\"success\":true,\"total\":2}";
+    const POST_LIVECHAT_SLA: &str = "{\"sla\":{\"_id\":\"641db89a7718f90c810429cc\",\"description\":\"Optimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"},\"success\":true}";
+    const GET_LIVECHAT_SLA_SLA_ID: &str = "{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T14:10:05.063Z\",\"description\":\"2m UI creat\",\"dueTimeInMinutes\":2,\"name\":\"Minimal\",\"success\":true}";
+    const PUT_LIVECHAT_SLA_SLA_ID: &str = "{\"sla\":{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T16:31:34.712Z\",\"description\":\"Minimal SLA updated\",\"dueTimeInMinutes\":7,\"name\":\"Minimal updated\"},\"success\":true}";
+    const DELETE_LIVECHAT_SLA_SLA_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_TAGS: &str = "{\"count\":4,\"offset\":0,\"success\":true,\"tags\":[{\"_id\":\"nNJntq2n6GBdR8JC4\",\"_updatedAt\":\"2022-11-28T07:17:31.973Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\",\"WRY3EFGAT9Xh5NFBv\"],\"description\":\"xfgh\",\"name\":\"331\",\"numDepartments\":2},{\"_id\":\"bhA8DPhSdeBEJ2C94\",\"_updatedAt\":\"2022-08-30T12:14:54.173Z\",\"departments\":[],\"name\":\"QA-Passed\",\"numDepartments\":0},{\"_id\":\"b8mvKqZXiAw36pDqE\",\"_updatedAt\":\"2022-03-01T06:27:43.113Z\",\"departments\":[],\"description\":\"voip test\",\"name\":\"VoIP\",\"numDepartments\":0},{\"_id\":\"GR6zxTM5PMHxGwud6\",\"_updatedAt\":\"2023-01-04T14:02:29.038Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\"],\"description\":\"test1\",\"name\":\"t1\",\"numDepartments\":1}],\"total\":4}";
+    const POST_LIVECHAT_TAGS_DELETE: &str = "{\"success\":true}";
+    const POST_LIVECHAT_TAGS_SAVE: &str = "{\"_id\":\"69536ca06ff48667974be86d\",\"departments\":[\"TEST-DEPT\"],\"description\":\"testing api endpoint\",\"name\":\"apiTag01\",\"numDepartments\":1,\"success\":true}";
+    const GET_LIVECHAT_TAGS_TAG_ID: &str = "{\"_id\":\"nNJntq2n6GBdR8JC4\",\"_updatedAt\":\"2022-11-28T07:17:31.973Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\",\"WRY3EFGAT9Xh5NFBv\"],\"description\":\"test\",\"name\":\"331\",\"numDepartments\":2,\"success\":true}";
+    const POST_LIVECHAT_TRANSCRIPT: &str = "{\"message\":\"Livechat transcript sent\",\"success\":true}";
+    const POST_LIVECHAT_TRANSCRIPT_RID: &str = "{\"success\":true}";
+    const DELETE_LIVECHAT_TRANSCRIPT_RID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_TRANSFER_HISTORY_RID: &str = "{\"count\":0,\"data\":{\"count\":0,\"history\":[{\"nextDepartment\":{\"_id\":\"string\",\"name\":\"string\"},\"previousDepartment\":\"string\",\"scope\":\"string\",\"transferredBy\":{\"_id\":\"string\",\"name\":\"string\",\"type\":\"string\",\"username\":\"string\"},\"ts\":\"string\"}],\"offset\":0,\"success\":true,\"total\":0},\"history\":[{}],\"offset\":0,\"success\":true,\"total\":0}";
+    const GET_LIVECHAT_TRIGGERS: &str = "{\"count\":1,\"offset\":0,\"success\":true,\"total\":1,\"triggers\":[{\"_id\":\"Lk52shJFYyb55trw8\",\"_updatedAt\":\"2019-10-04T15:36:29.695Z\",\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"\",\"sender\":\"\"}}],\"conditions\":[{\"name\":\"page-url\",\"value\":\"\"}],\"description\":\"test\",\"enabled\":true,\"name\":\"test\",\"runOnce\":true}]}";
+    const POST_LIVECHAT_TRIGGERS: &str = "{\"success\":true}";
+    const POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST: &str = "{\"response\":{\"contents\":[{\"msg\":\"Welcome to our support center, Morgan! How can we assist you today?\",\"order\":0},{\"msg\":\"Feel free to ask any questions you have. We're here to help!\",\"order\":1}],\"statusCode\":200},\"success\":true,\"triggerId\":\"test-trigger\"}";
+    const GET_LIVECHAT_TRIGGERS_ID: &str = "{\"success\":true,\"trigger\":{\"_id\":\"Lk52shJFYyb55trw8\",\"_updatedAt\":\"2019-10-04T15:36:29.695Z\",\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"\",\"sender\":\"\"}}],\"conditions\":[{\"name\":\"page-url\",\"value\":\"\"}],\"description\":\"test\",\"enabled\":true,\"name\":\"test\",\"runOnce\":true}}";
+    const DELETE_LIVECHAT_TRIGGERS_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_UNITS: &str = "{\"count\":7,\"offset\":0,\"success\":true,\"total\":7,\"units\":[{\"_id\":\"SB3Z7uuEvd3aKPjnE\",\"_updatedAt\":\"2022-09-15T14:55:32.338Z\",\"name\":\"12345\",\"numDepartments\":3,\"numMonitors\":3,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"uiPBkzcau5hrWwBkG\",\"_updatedAt\":\"2022-08-29T20:18:07.442Z\",\"name\":\"C\",\"numDepartments\":3,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"jsNuTwygAAWFPkt8u\",\"_updatedAt\":\"2022-09-15T11:44:32.103Z\",\"name\":\"Mtest\",\"numDepartments\":1,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"LnM2rzbknjYSkkd5p\",\"_updatedAt\":\"2022-09-15T11:44:15.721Z\",\"name\":\"Sales Unit\",\"numDepartments\":2,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"y6TXZeTzn4mAxDhL2\",\"_updatedAt\":\"2022-08-30T09:55:19.240Z\",\"name\":\"TestDept1\",\"numDepartments\":1,\"numMonitors\":4,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"xiAnkznAh4RSJ8DQT\",\"_updatedAt\":\"2023-01-03T10:19:58.219Z\",\"name\":\"abc\",\"numDepartments\":3,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"TGjc7wN84KxQup9cF\",\"_updatedAt\":\"2022-11-21T11:16:01.698Z\",\"name\":\"business unit test\",\"numDepartments\":1,\"numMonitors\":3,\"type\":\"u\",\"visibility\":\"public\"}]}";
+    const POST_LIVECHAT_UNITS: &str = "{\"_id\":\"o5zNtKy7BcTMgyXtm\",\"_updatedAt\":\"2021-12-06T14:30:27.744Z\",\"name\":\"unitxx2\",\"numDepartments\":1,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"public\"}";
+    const GET_LIVECHAT_UNITS_UNIT_ID: &str = "{\"_id\":\"LnM2rzbknjYSkkd5p\",\"_updatedAt\":\"2022-09-15T11:44:15.721Z\",\"name\":\"Sales Unit\",\"numDepartments\":2,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"public\"}";
+    const POST_LIVECHAT_UNITS_ID: &str = "{\"_id\":\"o5zNtKy7BcTMgyXtm\",\"_updatedAt\":\"2021-12-06T14:40:59.478Z\",\"name\":\"unitxx2\",\"numDepartments\":1,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"private\"}";
+    const DELETE_LIVECHAT_UNITS_ID: &str = "{\"success\":true}";
+    const GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS: &str = "{\"count\":1,\"departments\":[{\"_id\":\"MfvRXBwEWY6tTwqFh\",\"_updatedAt\":\"2022-12-14T14:44:51.923Z\",\"abandonedRoomsCloseCustomMessage\":\"closed\",\"ancestors\":[\"TGjc7wN84KxQup9cF\"],\"chatClosingTags\":[\"please add a tag\"],\"departmentsAllowedToForward\":\"\",\"description\":\"test dept\",\"email\":\"C@test.com\",\"enabled\":true,\"fallbackForwardDepartment\":\"KgCzEB2gWngKp9JF3\",\"maxNumberSimultaneousChat\":\"2\",\"name\":\"C\",\"numAgents\":5,\"offlineMessageChannelName\":\"\",\"parentId\":\"TGjc7wN84KxQup9cF\",\"requestTagBeforeClosingChat\":true,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"visitorInactivityTimeoutInSeconds\":\"0\",\"waitingQueueMessage\":\"please wait!\"}],\"offset\":0,\"success\":true,\"total\":1}";
+    const GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE: &str = "{\"count\":1,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"_updatedAt\":\"2023-11-29T12:48:03.843Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"6567236571f856761e61c9a2\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test@test.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"Missing Money\",\"numAgents\":3,\"offlineMessageChannelName\":\"Livestream\",\"parentId\":\"6567236571f856761e61c9a2\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":1}";
+    const GET_LIVECHAT_UNITS_UNIT_ID_MONITORS: &str = "{\"monitors\":[{\"_id\":\"Gv8rxcv4WTEDnnGiT\",\"_updatedAt\":\"2022-11-21T11:16:01.708Z\",\"monitorId\":\"MJk4XK5QpsFWJzmSz\",\"unitId\":\"TGjc7wN84KxQup9cF\",\"username\":\"jjay\"},{\"_id\":\"dvSh7G6WW6J5XykQw\",\"_updatedAt\":\"2022-11-21T11:16:01.718Z\",\"monitorId\":\"GdyoCfHfd3um5N9vP\",\"unitId\":\"TGjc7wN84KxQup9cF\",\"username\":\"j.coel\"}],\"success\":true}";
+    const POST_LIVECHAT_UPLOAD: &str = "{\"_id\":\"CeswhhAKTQMsnEbc8\",\"_updatedAt\":\"2023-03-21T16:21:39.173Z\",\"alias\":\"James\",\"attachments\":[{\"description\":\"Here is the file\",\"descriptionMd\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"Here is the file\"}]}],\"image_dimensions\":{\"height\":1624,\"width\":1746},\"image_preview\":\"/9j/2wBDAAYEBQYFBAYGzMKHSdwCQf2EhyBetVviuOVGrulRJ9NsHpQPgQH/9k=\",\"image_size\":562975,\"image_type\":\"image/png\",\"image_url\":\"/file-upload/uredcLri4GdehDQnD/globe.png\",\"title\":\"globe.png\",\"title_link\":\"/file-upload/uredcLri4GdehDQnD/globe.png\",\"title_link_download\":true,\"ts\":\"1970-01-01T00:00:00.000Z\",\"type\":\"file\"}],\"channels\":[],\"file\":{\"_id\":\"uredcLri4GdehDQnD\",\"name\":\"globe.png\",\"type\":\"image/png\"},\"mentions\":[],\"msg\":\"\",\"newRoom\":false,\"rid\":\"cbjQCtywHbuTYzmLx\",\"showConnecting\":false,\"success\":true,\"token\":\"932a1c3019aeeaa9b687bb04b979d\",\"ts\":\"2023-03-21T16:21:39.131Z\",\"u\":{\"_id\":\"6410766605957d866e0fcf37\",\"name\":\"James\",\"username\":\"guest-3\"},\"urls\":[]}";
+    const POST_LIVECHAT_USERS_TYPE: &str = "{\"success\":true,\"user\":{\"_id\":\"SQafHvoFPuB57NmBD\",\"username\":\"john.doe\"}}";
+    const GET_LIVECHAT_USERS_TYPE_ID: &str = "{\"success\":true,\"user\":{\"_id\":\"SQafHvoFPuB57NmBD\",\"emails\":[{\"address\":\"john.doe@test.com\",\"verified\":\"true\"}],\"livechat\":{\"maxNumberSimultaneousChat\":\"\"},\"name\":\"John Doe\",\"status\":\"offline\",\"statusLivechat\":\"available\",\"username\":\"john.doe\"}}";
+    const DELETE_LIVECHAT_USERS_TYPE_ID: &str = "{\"success\":true}";
+    const POST_LIVECHAT_VISITOR: &str = "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"status\":\"online\",\"token\":\"test-token-12345\",\"ts\":\"2026-06-05T11:22:30.664Z\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}";
+    const POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER: &str = "{\"success\":true}";
+    const GET_LIVECHAT_VISITOR_TOKEN: &str = "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"token\":\"test-token-12345\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}";
+    const DELETE_LIVECHAT_VISITOR_TOKEN: &str = "{\"success\":true,\"visitor\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"ts\":\"2021-07-18T13:28:38.962Z\"}}";
+    const GET_LIVECHAT_VISITOR_TOKEN_ROOM: &str = "{\"rooms\":[{\"_id\":\"D2hej3mmvkwyB4HR6\",\"cl\":false,\"servedBy\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"ts\":\"2021-07-18T11:50:38.822Z\",\"username\":\"kim.jane\"},\"t\":\"l\"}],\"success\":true}";
+    const GET_LIVECHAT_VISITORS_AUTOCOMPLETE: &str = "{\"items\":[{\"_id\":\"6400be90fa0ed7dd90509300\",\"custom_name\":\"guest-5 - An agent\",\"name\":\"Jane\",\"username\":\"guest-5\"}],\"success\":true}";
+    const GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID: &str = "{\"count\":1,\"history\":[{\"_id\":\"hhMKhHnnbY79mGs9K\",\"_updatedAt\":\"2021-07-22T17:17:05.078Z\",\"cl\":false,\"departmentAncestors\":[\"sriw2wmP2Zz2pPrre\"],\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"fname\":\"Maria\",\"lastMessage\":{\"_id\":\"YfrxZ6gmaYLpPTxFP\",\"_updatedAt\":\"2021-07-22T17:17:05.044Z\",\"alias\":\"Maria\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hi\"}]}],\"mentions\":[],\"msg\":\"hi\",\"newRoom\":false,\"rid\":\"hhMKhHnnbY79mGs9K\",\"showConnecting\":true,\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-22T17:17:04.937Z\",\"u\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"name\":\"Maria\",\"username\":\"guest-537\"},\"unread\":true,\"urls\":[]},\"lm\":\"2021-07-22T17:17:04.937Z\",\"metrics\":{\"reaction\":{\"fd\":\"2021-07-22T17:17:04.449Z\",\"ft\":0.233,\"tt\":0.233},\"response\":{\"avg\":0.233,\"fd\":\"2021-07-22T17:17:04.449Z\",\"ft\":0.233,\"total\":1,\"tt\":0.233},\"v\":{\"lq\":\"2021-07-22T17:17:04.937Z\"}},\"msgs\":2,\"open\":true,\"t\":\"l\",\"ts\":\"2021-07-22T17:17:04.216Z\",\"usersCount\":1,\"v\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"lastMessageTs\":\"2021-07-22T17:17:04.937Z\",\"status\":\"online\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-537\"},\"waitingResponse\":true}],\"offset\":0,\"success\":true,\"total\":1}";
+    const GET_LIVECHAT_VISITOR_INFO: &str = "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"status\":\"online\",\"ts\":\"2026-06-05T11:22:30.664Z\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}";
+    const GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID: &str = "{\"count\":1,\"offset\":0,\"pages\":[{\"_id\":\"6523fbf5a2f73c7460e18d60\",\"_updatedAt\":\"2023-10-09T13:12:00.608Z\",\"expireAt\":1699449077968,\"groupable\":false,\"msg\":\"Document - https://s3.amazonaws.com/uploads.use1.cloud.rocket.cht.html%22\",\"navigation\":{\"page\":{\"change\":\"url\",\"location\":{\"href\":\"https://s3.amazonaws.com/uploads.use1.cloud.rocket.cht.html%22\"},\"title\":\"Document\"},\"token\":\"54fc5544030bcecda053311cb6b98920bdf953f242c12\"},\"rid\":\"MmGnqizEa8pvc9LRg\",\"t\":\"livechat_navigation_history\",\"ts\":\"2023-10-09T13:11:17.968Z\",\"u\":{\"_id\":\"rocket.cat\",\"name\":\"Rocket.Cat\",\"username\":\"rocket.cat\"}}],\"success\":true,\"total\":1}";
+    const GET_LIVECHAT_VISITORS_SEARCH: &str = "{\"count\":2,\"offset\":0,\"success\":true,\"total\":2,\"visitors\":[{\"_id\":\"6410749f28384134ed600ce4\",\"lastChat\":{\"_id\":\"eJ5ZzeT2XkLtcBkMM\",\"ts\":\"2023-03-14T13:21:02.239Z\"},\"name\":\"James\",\"username\":\"guest-14\",\"visitorEmails\":[{\"address\":\"pilebe6631@kaudat.com\"}]},{\"_id\":\"63db8d4990fe6eda42ad429a\",\"lastChat\":{\"_id\":\"82htiMFZLCtvRFqZi\",\"ts\":\"2023-02-06T12:34:53.392Z\"},\"name\":\"James\",\"username\":\"guest-3\",\"visitorEmails\":[{\"address\":\"f.r@rocket.chat\"}]}]}";
+    const GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID: &str = "{\"count\":1,\"history\":[{\"_id\":\"hhMKhHnnbY79mGs9K\",\"fname\":\"Maria\",\"msgs\":2,\"ts\":\"2021-07-22T17:17:04.216Z\",\"v\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"lastMessageTs\":\"2021-07-22T17:17:04.937Z\",\"status\":\"online\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-537\"}}],\"offset\":0,\"success\":true,\"total\":1}";
+    const POST_LIVECHAT_VISITORS_STATUS: &str = "{\"status\":\"busy\",\"success\":true,\"token\":\"54fc5544030bcecda0533\"}";
+    const POST_LIVECHAT_WEBHOOK_TEST: &str = "{\"success\":true}";
+    const POST_OMNICHANNEL_CONTACT: &str = "{\"contact\":\"7ipCD6NDtkkRDCiNM\",\"success\":true}";
+    const GET_CONTACT_SEARCH: &str = "{\"contact\":{\"_id\":\"62fbed6d337291dc9a68ff89\",\"_updatedAt\":\"2022-08-23T17:58:37.254Z\",\"department\":\"MgzoccgEFHZ856i97\",\"lastChat\":{\"_id\":\"CT5bru2WjJ2EsmGbH\",\"ts\":\"2022-08-16T19:24:35.916Z\"},\"livechatData\":{\"hobby\":\"gaming\"},\"name\":\"Kev\",\"status\":\"online\",\"token\":\"969X86icKLRduGAKK\",\"ts\":\"2022-08-16T19:18:05.380Z\",\"username\":\"guest-16\",\"visitorEmails\":[{\"address\":\"email@rocket.chat\"}]},\"success\":true}";
+    const POST_OMNICHANNEL_CONTACTS: &str = "{\"contactId\":\"674eeb4343725ce31dd9bdae\",\"success\":true}";
+    const POST_OMNICHANNEL_CONTACTS_BLOCK: &str = "{\"success\":true}";
+    const GET_OMNICHANNEL_CONTACTS_CHANNELS: &str = "{\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"sdfgjhgfdfeG\",\"ts\":\"2024-11-22T14:53:36.500Z\"},\"name\":\"widget\",\"value\":\"example@mail.com\",\"verified\":true,\"verifiedAt\":\"2024-11-22T14:55:21.354Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"234567987655weygcbg\"}}],\"success\":true}";
+    const GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE: &str = "{\"exists\":true,\"success\":true}";
+    const POST_OMNICHANNEL_CONTACTS_CONFLICTS: &str = "{\"result\":{\"_id\":\"68341efdd387e3d7509267fb\",\"_updatedAt\":\"2025-05-26T11:35:31.241Z\",\"activity\":[\"2025-05\"],\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"writing-demo.dev.rocket.chat\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"cz5uyBRyKPfoWHBat\",\"ts\":\"2025-05-26T07:57:49.661Z\"},\"name\":\"widget\",\"value\":\"jane.doe@email.com\",\"verified\":true,\"verifiedAt\":\"2025-05-26T07:58:26.895Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68341ef9d387e3d7509267fa\"}}],\"conflictingFields\":[],\"createdAt\":\"2025-05-26T07:57:49.616Z\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"emails\":[{\"address\":\"jane.doe@email.com\"}],\"lastChat\":{\"_id\":\"cz5uyBRyKPfoWHBat\",\"ts\":\"2025-05-26T07:57:49.661Z\"},\"name\":\"Jane Doe\",\"phones\":[],\"preRegistration\":false,\"unknown\":false},\"success\":true}";
+    const GET_OMNICHANNEL_CONTACTS_GET: &str = "{\"contact\":{\"_id\":\"673c76df47a6c9b89dd263d8\",\"_updatedAt\":\"2024-11-19T11:33:55.424Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"ixnGsLNT8rTL9eYY3\",\"ts\":\"2024-11-19T11:30:39.724Z\"},\"name\":\"widget\",\"value\":\"mail@example.com\",\"verified\":true,\"verifiedAt\":\"2024-11-19T11:31:58.997Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"673c76df1e2e6feb77939c70\"}}],\"conflictingFields\":[],\"contactManager\":\"cbTgcixmLxYSdFmmZ\",\"createdAt\":\"2024-11-19T11:30:39.710Z\",\"customFields\":{\"address\":\"P.O. Box 123 3456 Home Rd. Somewhere in the world\",\"social-number\":\"123456-12345\",\"zip-code\":\"123456-099\"},\"emails\":[{\"address\":\"mail@example.com\"}],\"lastChat\":{\"_id\":\"ixnGsLNT8rTL9eYY3\",\"ts\":\"2024-11-19T11:30:39.724Z\"},\"name\":\"John Doe\",\"phones\":[],\"unknown\":false},\"success\":true}";
+    const GET_OMNICHANNEL_CONTACTS_HISTORY: &str = "{\"success\":true}";
+    const GET_OMNICHANNEL_CONTACTS_SEARCH: &str = "{\"contacts\":[{\"_id\":\"673be1711e2e6feb77939a7b\",\"_updatedAt\":\"2024-11-19T00:56:43.140Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"NMee5zFPv62N7RAhh\",\"ts\":\"2024-11-19T00:55:46.723Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"673be2101e2e6feb77939a7f\"}}],\"conflictingFields\":[],\"contactManager\":{\"_id\":\"mAwAgmNndK7SHnQ89\",\"name\":\"Jane\",\"username\":\"Jane\"},\"createdAt\":\"2024-11-19T00:53:05.468Z\",\"customFields\":{\"social-number\":\"45600-00\"},\"emails\":[{\"address\":\"boris@doe.com\"}],\"lastChat\":{\"_id\":\"NMee5zFPv62N7RAhh\",\"ts\":\"2024-11-19T00:55:46.723Z\"},\"name\":\"Boris Doe\",\"phones\":[],\"unknown\":false}],\"count\":1,\"offset\":0,\"success\":true,\"total\":1}";
+    const POST_OMNICHANNEL_CONTACTS_UNBLOCK: &str = "{\"success\":true}";
+    const POST_OMNICHANNEL_CONTACTS_UPDATE: &str = "{\"contact\":{\"_id\":\"67487f45e98719b7908d0f29\",\"_updatedAt\":\"2024-11-29T13:31:43.595Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"67499b2243725ce31dd57fc7\"}}],\"conflictingFields\":[],\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"createdAt\":\"2024-11-28T14:33:41.487Z\",\"customFields\":{},\"emails\":[{\"address\":\"email@example.com\"}],\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"John\",\"phones\":[{\"phoneNumber\":\"+123383883838\"}],\"preRegistration\":false,\"unknown\":false},\"success\":true}";
+    const POST_OMNICHANNEL_INTEGRATIONS: &str = "{\"success\":true}";
+    const POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT: &str = "{\"success\":true}";
+    /// The test server's answer to `get_canned_responses`.
+    pub fn get_canned_responses() -> GetCannedResponsesResponse {
+        GetCannedResponsesResponse::Ok(crate::json(GET_CANNED_RESPONSES))
+    }
+    /// The test server's answer to `post_canned_responses`.
+    pub fn post_canned_responses() -> PostCannedResponsesResponse {
+        PostCannedResponsesResponse::Ok(crate::json(POST_CANNED_RESPONSES))
+    }
+    /// The test server's answer to `get_canned_responses_get`.
+    pub fn get_canned_responses_get() -> GetCannedResponsesGetResponse {
+        GetCannedResponsesGetResponse::Ok(crate::json(GET_CANNED_RESPONSES_GET))
+    }
+    /// The test server's answer to `get_canned_responses_id`.
+    pub fn get_canned_responses_id() -> GetCannedResponsesIdResponse {
+        GetCannedResponsesIdResponse::Ok(crate::json(GET_CANNED_RESPONSES_ID))
+    }
+    /// The test server's answer to `delete_canned_responses_id`.
+    pub fn delete_canned_responses_id() -> DeleteCannedResponsesIdResponse {
+        DeleteCannedResponsesIdResponse::Ok(crate::json(DELETE_CANNED_RESPONSES_ID))
+    }
+    /// The test server's answer to `get_livechat_agent`.
+    pub fn get_livechat_agent() -> GetLivechatAgentResponse {
+        GetLivechatAgentResponse::Ok(crate::json(GET_LIVECHAT_AGENT))
+    }
+    /// The test server's answer to `get_livechat_agent_next`.
+    pub fn get_livechat_agent_next() -> GetLivechatAgentNextResponse {
+        GetLivechatAgentNextResponse::Ok(crate::json(GET_LIVECHAT_AGENT_NEXT))
+    }
+    /// The test server's answer to `post_livechat_agent_status`.
+    pub fn post_livechat_agent_status() -> PostLivechatAgentStatusResponse {
+        PostLivechatAgentStatusResponse::Ok(crate::json(POST_LIVECHAT_AGENT_STATUS))
+    }
+    /// The test server's answer to `post_livechat_agents_save_info`.
+    pub fn post_livechat_agents_save_info() -> PostLivechatAgentsSaveInfoResponse {
+        PostLivechatAgentsSaveInfoResponse::Ok(
+            crate::json(POST_LIVECHAT_AGENTS_SAVE_INFO),
+        )
+    }
+    /// The test server's answer to `get_livechat_agents_agent_id_departments`.
+    pub fn get_livechat_agents_agent_id_departments() -> GetLivechatAgentsAgentIdDepartmentsResponse {
+        GetLivechatAgentsAgentIdDepartmentsResponse::Ok(
+            crate::json(GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_agent_overview`.
+    pub fn get_livechat_analytics_agent_overview() -> GetLivechatAnalyticsAgentOverviewResponse {
+        GetLivechatAnalyticsAgentOverviewResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_agents_available_for_service_history`.
+    pub fn get_livechat_analytics_agents_available_for_service_history() -> GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
+        GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_agents_average_service_time`.
+    pub fn get_livechat_analytics_agents_average_service_time() -> GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
+        GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_agents_total_service_time`.
+    pub fn get_livechat_analytics_agents_total_service_time() -> GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
+        GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
+    pub fn get_livechat_analytics_dashboards_agents_productivity_totalizers() -> GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
+        GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_charts_chats`.
+    pub fn get_livechat_analytics_dashboards_charts_chats() -> GetLivechatAnalyticsDashboardsChartsChatsResponse {
+        GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_charts_chats_per_department`.
+    pub fn get_livechat_analytics_dashboards_charts_chats_per_department() -> GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
+        GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_charts_timings`.
+    pub fn get_livechat_analytics_dashboards_charts_timings() -> GetLivechatAnalyticsDashboardsChartsTimingsResponse {
+        GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_conversation_totalizers`.
+    pub fn get_livechat_analytics_dashboards_conversation_totalizers() -> GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
+        GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_agent`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_agent() -> GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
+        GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_department`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_department() -> GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
+        GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_source`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_source() -> GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
+        GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_status`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_status() -> GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
+        GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_tags`.
+    pub fn get_livechat_analytics_dashboards_conversations_by_tags() -> GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
+        GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_dashboards_productivity_totalizers`.
+    pub fn get_livechat_analytics_dashboards_productivity_totalizers() -> GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
+        GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_amount_of_chats`.
+    pub fn get_livechat_analytics_departments_amount_of_chats() -> GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
+        GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_average_chat_duration_time`.
+    pub fn get_livechat_analytics_departments_average_chat_duration_time() -> GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
+        GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_average_service_time`.
+    pub fn get_livechat_analytics_departments_average_service_time() -> GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
+        GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_average_waiting_time`.
+    pub fn get_livechat_analytics_departments_average_waiting_time() -> GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
+        GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_percentage_abandoned_chats`.
+    pub fn get_livechat_analytics_departments_percentage_abandoned_chats() -> GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
+        GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_total_abandoned_chats`.
+    pub fn get_livechat_analytics_departments_total_abandoned_chats() -> GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
+        GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_total_service_time`.
+    pub fn get_livechat_analytics_departments_total_service_time() -> GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
+        GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME),
+        )
+    }
+    /// The test server's answer to `get_livechat_analytics_departments_total_transferred_chats`.
+    pub fn get_livechat_analytics_departments_total_transferred_chats() -> GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
+        GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
+            crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS),
+        )
+    }
+    /// The test server's answer to `post_livechat_appearance`.
+    pub fn post_livechat_appearance() -> PostLivechatAppearanceResponse {
+        PostLivechatAppearanceResponse::Ok(crate::json(POST_LIVECHAT_APPEARANCE))
+    }
+    /// The test server's answer to `get_livechat_business_hour`.
+    pub fn get_livechat_business_hour() -> GetLivechatBusinessHourResponse {
+        GetLivechatBusinessHourResponse::Ok(crate::json(GET_LIVECHAT_BUSINESS_HOUR))
+    }
+    /// The test server's answer to `get_livechat_business_hours`.
+    pub fn get_livechat_business_hours() -> GetLivechatBusinessHoursResponse {
+        GetLivechatBusinessHoursResponse::Ok(crate::json(GET_LIVECHAT_BUSINESS_HOURS))
+    }
+    /// The test server's answer to `post_livechat_business_hours_remove`.
+    pub fn post_livechat_business_hours_remove() -> PostLivechatBusinessHoursRemoveResponse {
+        PostLivechatBusinessHoursRemoveResponse::Ok(
+            crate::json(POST_LIVECHAT_BUSINESS_HOURS_REMOVE),
+        )
+    }
+    /// The test server's answer to `post_livechat_business_hours_save`.
+    pub fn post_livechat_business_hours_save() -> PostLivechatBusinessHoursSaveResponse {
+        PostLivechatBusinessHoursSaveResponse::Ok(
+            crate::json(POST_LIVECHAT_BUSINESS_HOURS_SAVE),
+        )
+    }
+    /// The test server's answer to `get_livechat_config`.
+    pub fn get_livechat_config() -> GetLivechatConfigResponse {
+        GetLivechatConfigResponse::Ok(crate::json(GET_LIVECHAT_CONFIG))
+    }
+    /// The test server's answer to `get_livechat_config_routing`.
+    pub fn get_livechat_config_routing() -> GetLivechatConfigRoutingResponse {
+        GetLivechatConfigRoutingResponse::Ok(crate::json(GET_LIVECHAT_CONFIG_ROUTING))
+    }
+    /// The test server's answer to `get_livechat_custom_fields`.
+    pub fn get_livechat_custom_fields() -> GetLivechatCustomFieldsResponse {
+        GetLivechatCustomFieldsResponse::Ok(crate::json(GET_LIVECHAT_CUSTOM_FIELDS))
+    }
+    /// The test server's answer to `post_livechat_custom_fields_delete`.
+    pub fn post_livechat_custom_fields_delete() -> PostLivechatCustomFieldsDeleteResponse {
+        PostLivechatCustomFieldsDeleteResponse::Ok(
+            crate::json(POST_LIVECHAT_CUSTOM_FIELDS_DELETE),
+        )
+    }
+    /// The test server's answer to `post_livechat_custom_fields_save`.
+    pub fn post_livechat_custom_fields_save() -> PostLivechatCustomFieldsSaveResponse {
+        PostLivechatCustomFieldsSaveResponse::Ok(
+            crate::json(POST_LIVECHAT_CUSTOM_FIELDS_SAVE),
+        )
+    }
+    /// The test server's answer to `get_livechat_custom_fields_id`.
+    pub fn get_livechat_custom_fields_id() -> GetLivechatCustomFieldsIdResponse {
+        GetLivechatCustomFieldsIdResponse::Ok(crate::json(GET_LIVECHAT_CUSTOM_FIELDS_ID))
+    }
+    /// The test server's answer to `post_livechat_custom_field`.
+    pub fn post_livechat_custom_field() -> PostLivechatCustomFieldResponse {
+        PostLivechatCustomFieldResponse::Ok(crate::json(POST_LIVECHAT_CUSTOM_FIELD))
+    }
+    /// The test server's answer to `post_livechat_custom_fields`.
+    pub fn post_livechat_custom_fields() -> PostLivechatCustomFieldsResponse {
+        PostLivechatCustomFieldsResponse::Ok(crate::json(POST_LIVECHAT_CUSTOM_FIELDS))
+    }
+    /// The test server's answer to `get_livechat_department`.
+    pub fn get_livechat_department() -> GetLivechatDepartmentResponse {
+        GetLivechatDepartmentResponse::Ok(crate::json(GET_LIVECHAT_DEPARTMENT))
+    }
+    /// The test server's answer to `post_livechat_department`.
+    pub fn post_livechat_department() -> PostLivechatDepartmentResponse {
+        PostLivechatDepartmentResponse::Ok(crate::json(POST_LIVECHAT_DEPARTMENT))
+    }
+    /// The test server's answer to `get_livechat_department_list_by_ids`.
+    pub fn get_livechat_department_list_by_ids() -> GetLivechatDepartmentListByIdsResponse {
+        GetLivechatDepartmentListByIdsResponse::Ok(
+            crate::json(GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS),
+        )
+    }
+    /// The test server's answer to `post_livechat_department_archive_id`.
+    pub fn post_livechat_department_archive_id() -> PostLivechatDepartmentArchiveIdResponse {
+        PostLivechatDepartmentArchiveIdResponse::Ok(
+            crate::json(POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID),
+        )
+    }
+    /// The test server's answer to `get_livechat_department_is_department_creation_available`.
+    pub fn get_livechat_department_is_department_creation_available() -> GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
+        GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
+            crate::json(GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE),
+        )
+    }
+    /// The test server's answer to `post_livechat_department_unarchive_id`.
+    pub fn post_livechat_department_unarchive_id() -> PostLivechatDepartmentUnarchiveIdResponse {
+        PostLivechatDepartmentUnarchiveIdResponse::Ok(
+            crate::json(POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID),
+        )
+    }
+    /// The test server's answer to `get_livechat_department_id`.
+    pub fn get_livechat_department_id() -> GetLivechatDepartmentIdResponse {
+        GetLivechatDepartmentIdResponse::Ok(crate::json(GET_LIVECHAT_DEPARTMENT_ID))
+    }
+    /// The test server's answer to `put_livechat_department_id`.
+    pub fn put_livechat_department_id() -> PutLivechatDepartmentIdResponse {
+        PutLivechatDepartmentIdResponse::Ok(crate::json(PUT_LIVECHAT_DEPARTMENT_ID))
+    }
+    /// The test server's answer to `delete_livechat_department_id`.
+    pub fn delete_livechat_department_id() -> DeleteLivechatDepartmentIdResponse {
+        DeleteLivechatDepartmentIdResponse::Ok(
+            crate::json(DELETE_LIVECHAT_DEPARTMENT_ID),
+        )
+    }
+    /// The test server's answer to `get_livechat_department_id_agents`.
+    pub fn get_livechat_department_id_agents() -> GetLivechatDepartmentIdAgentsResponse {
+        GetLivechatDepartmentIdAgentsResponse::Ok(
+            crate::json(GET_LIVECHAT_DEPARTMENT_ID_AGENTS),
+        )
+    }
+    /// The test server's answer to `post_livechat_department_id_agents`.
+    pub fn post_livechat_department_id_agents() -> PostLivechatDepartmentIdAgentsResponse {
+        PostLivechatDepartmentIdAgentsResponse::Ok(
+            crate::json(POST_LIVECHAT_DEPARTMENT_ID_AGENTS),
+        )
+    }
+    /// The test server's answer to `get_livechat_departments_archived`.
+    pub fn get_livechat_departments_archived() -> GetLivechatDepartmentsArchivedResponse {
+        GetLivechatDepartmentsArchivedResponse::Ok(
+            crate::json(GET_LIVECHAT_DEPARTMENTS_ARCHIVED),
+        )
+    }
+    /// The test server's answer to `get_livechat_inquiries_get_one`.
+    pub fn get_livechat_inquiries_get_one() -> GetLivechatInquiriesGetOneResponse {
+        GetLivechatInquiriesGetOneResponse::Ok(
+            crate::json(GET_LIVECHAT_INQUIRIES_GET_ONE),
+        )
+    }
+    /// The test server's answer to `get_livechat_inquiries_list`.
+    pub fn get_livechat_inquiries_list() -> GetLivechatInquiriesListResponse {
+        GetLivechatInquiriesListResponse::Ok(crate::json(GET_LIVECHAT_INQUIRIES_LIST))
+    }
+    /// The test server's answer to `get_livechat_inquiries_queued_for_user`.
+    pub fn get_livechat_inquiries_queued_for_user() -> GetLivechatInquiriesQueuedForUserResponse {
+        GetLivechatInquiriesQueuedForUserResponse::Ok(
+            crate::json(GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER),
+        )
+    }
+    /// The test server's answer to `post_livechat_inquiries_return_as_inquiry`.
+    pub fn post_livechat_inquiries_return_as_inquiry() -> PostLivechatInquiriesReturnAsInquiryResponse {
+        PostLivechatInquiriesReturnAsInquiryResponse::Ok(
+            crate::json(POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY),
+        )
+    }
+    /// The test server's answer to `post_livechat_inquiries_take`.
+    pub fn post_livechat_inquiries_take() -> PostLivechatInquiriesTakeResponse {
+        PostLivechatInquiriesTakeResponse::Ok(crate::json(POST_LIVECHAT_INQUIRIES_TAKE))
+    }
+    /// The test server's answer to `put_livechat_inquiry_set_sla`.
+    pub fn put_livechat_inquiry_set_sla() -> PutLivechatInquirySetSlaResponse {
+        PutLivechatInquirySetSlaResponse::Ok(crate::json(PUT_LIVECHAT_INQUIRY_SET_SLA))
+    }
+    /// The test server's answer to `get_livechat_integrations_settings`.
+    pub fn get_livechat_integrations_settings() -> GetLivechatIntegrationsSettingsResponse {
+        GetLivechatIntegrationsSettingsResponse::Ok(
+            crate::json(GET_LIVECHAT_INTEGRATIONS_SETTINGS),
+        )
+    }
+    /// The test server's answer to `get_livechat_livechat_analytics_dashboards_charts_data`.
+    pub fn get_livechat_livechat_analytics_dashboards_charts_data() -> GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
+        GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
+            crate::json(GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA),
+        )
+    }
+    /// The test server's answer to `post_livechat_message`.
+    pub fn post_livechat_message() -> PostLivechatMessageResponse {
+        PostLivechatMessageResponse::Ok(crate::json(POST_LIVECHAT_MESSAGE))
+    }
+    /// The test server's answer to `get_livechat_message_id`.
+    pub fn get_livechat_message_id() -> GetLivechatMessageIdResponse {
+        GetLivechatMessageIdResponse::Ok(crate::json(GET_LIVECHAT_MESSAGE_ID))
+    }
+    /// The test server's answer to `put_livechat_message_id`.
+    pub fn put_livechat_message_id() -> PutLivechatMessageIdResponse {
+        PutLivechatMessageIdResponse::Ok(crate::json(PUT_LIVECHAT_MESSAGE_ID))
+    }
+    /// The test server's answer to `delete_livechat_message_id`.
+    pub fn delete_livechat_message_id() -> DeleteLivechatMessageIdResponse {
+        DeleteLivechatMessageIdResponse::Ok(crate::json(DELETE_LIVECHAT_MESSAGE_ID))
+    }
+    /// The test server's answer to `post_livechat_messages`.
+    pub fn post_livechat_messages() -> PostLivechatMessagesResponse {
+        PostLivechatMessagesResponse::Ok(crate::json(POST_LIVECHAT_MESSAGES))
+    }
+    /// The test server's answer to `get_livechat_messages_history_rid`.
+    pub fn get_livechat_messages_history_rid() -> GetLivechatMessagesHistoryRidResponse {
+        GetLivechatMessagesHistoryRidResponse::Ok(
+            crate::json(GET_LIVECHAT_MESSAGES_HISTORY_RID),
+        )
+    }
+    /// The test server's answer to `get_livechat_rid_messages`.
+    pub fn get_livechat_rid_messages() -> GetLivechatRidMessagesResponse {
+        GetLivechatRidMessagesResponse::Ok(crate::json(GET_LIVECHAT_RID_MESSAGES))
+    }
+    /// The test server's answer to `get_livechat_monitors`.
+    pub fn get_livechat_monitors() -> GetLivechatMonitorsResponse {
+        GetLivechatMonitorsResponse::Ok(crate::json(GET_LIVECHAT_MONITORS))
+    }
+    /// The test server's answer to `post_livechat_monitors_create`.
+    pub fn post_livechat_monitors_create() -> PostLivechatMonitorsCreateResponse {
+        PostLivechatMonitorsCreateResponse::Ok(
+            crate::json(POST_LIVECHAT_MONITORS_CREATE),
+        )
+    }
+    /// The test server's answer to `post_livechat_monitors_delete`.
+    pub fn post_livechat_monitors_delete() -> PostLivechatMonitorsDeleteResponse {
+        PostLivechatMonitorsDeleteResponse::Ok(
+            crate::json(POST_LIVECHAT_MONITORS_DELETE),
+        )
+    }
+    /// The test server's answer to `get_livechat_monitors_username`.
+    pub fn get_livechat_monitors_username() -> GetLivechatMonitorsUsernameResponse {
+        GetLivechatMonitorsUsernameResponse::Ok(
+            crate::json(GET_LIVECHAT_MONITORS_USERNAME),
+        )
+    }
+    /// The test server's answer to `post_livechat_offline_message`.
+    pub fn post_livechat_offline_message() -> PostLivechatOfflineMessageResponse {
+        PostLivechatOfflineMessageResponse::Ok(
+            crate::json(POST_LIVECHAT_OFFLINE_MESSAGE),
+        )
+    }
+    /// The test server's answer to `post_livechat_page_visited`.
+    pub fn post_livechat_page_visited() -> PostLivechatPageVisitedResponse {
+        PostLivechatPageVisitedResponse::Ok(crate::json(POST_LIVECHAT_PAGE_VISITED))
+    }
+    /// The test server's answer to `get_livechat_priorities`.
+    pub fn get_livechat_priorities() -> GetLivechatPrioritiesResponse {
+        GetLivechatPrioritiesResponse::Ok(crate::json(GET_LIVECHAT_PRIORITIES))
+    }
+    /// The test server's answer to `get_livechat_priorities_reset`.
+    pub fn get_livechat_priorities_reset() -> GetLivechatPrioritiesResetResponse {
+        GetLivechatPrioritiesResetResponse::Ok(
+            crate::json(GET_LIVECHAT_PRIORITIES_RESET),
+        )
+    }
+    /// The test server's answer to `post_livechat_priorities_reset`.
+    pub fn post_livechat_priorities_reset() -> PostLivechatPrioritiesResetResponse {
+        PostLivechatPrioritiesResetResponse::Ok(
+            crate::json(POST_LIVECHAT_PRIORITIES_RESET),
+        )
+    }
+    /// The test server's answer to `get_livechat_priorities_priority_id`.
+    pub fn get_livechat_priorities_priority_id() -> GetLivechatPrioritiesPriorityIdResponse {
+        GetLivechatPrioritiesPriorityIdResponse::Ok(
+            crate::json(GET_LIVECHAT_PRIORITIES_PRIORITY_ID),
+        )
+    }
+    /// The test server's answer to `put_livechat_priorities_priority_id`.
+    pub fn put_livechat_priorities_priority_id() -> PutLivechatPrioritiesPriorityIdResponse {
+        PutLivechatPrioritiesPriorityIdResponse::Ok(
+            crate::json(PUT_LIVECHAT_PRIORITIES_PRIORITY_ID),
+        )
+    }
+    /// The test server's answer to `get_livechat_queue`.
+    pub fn get_livechat_queue() -> GetLivechatQueueResponse {
+        GetLivechatQueueResponse::Ok(crate::json(GET_LIVECHAT_QUEUE))
+    }
+    /// The test server's answer to `get_livechat_room`.
+    pub fn get_livechat_room() -> GetLivechatRoomResponse {
+        GetLivechatRoomResponse::Ok(crate::json(GET_LIVECHAT_ROOM))
+    }
+    /// The test server's answer to `post_livechat_room_close`.
+    pub fn post_livechat_room_close() -> PostLivechatRoomCloseResponse {
+        PostLivechatRoomCloseResponse::Ok(crate::json(POST_LIVECHAT_ROOM_CLOSE))
+    }
+    /// The test server's answer to `post_livechat_room_close_by_user`.
+    pub fn post_livechat_room_close_by_user() -> PostLivechatRoomCloseByUserResponse {
+        PostLivechatRoomCloseByUserResponse::Ok(
+            crate::json(POST_LIVECHAT_ROOM_CLOSE_BY_USER),
+        )
+    }
+    /// The test server's answer to `post_livechat_room_forward`.
+    pub fn post_livechat_room_forward() -> PostLivechatRoomForwardResponse {
+        PostLivechatRoomForwardResponse::Ok(crate::json(POST_LIVECHAT_ROOM_FORWARD))
+    }
+    /// The test server's answer to `get_livechat_room_join`.
+    pub fn get_livechat_room_join() -> GetLivechatRoomJoinResponse {
+        GetLivechatRoomJoinResponse::Ok(crate::json(GET_LIVECHAT_ROOM_JOIN))
+    }
+    /// The test server's answer to `post_livechat_room_on_hold`.
+    pub fn post_livechat_room_on_hold() -> PostLivechatRoomOnHoldResponse {
+        PostLivechatRoomOnHoldResponse::Ok(crate::json(POST_LIVECHAT_ROOM_ON_HOLD))
+    }
+    /// The test server's answer to `post_livechat_room_resume_on_hold`.
+    pub fn post_livechat_room_resume_on_hold() -> PostLivechatRoomResumeOnHoldResponse {
+        PostLivechatRoomResumeOnHoldResponse::Ok(
+            crate::json(POST_LIVECHAT_ROOM_RESUME_ON_HOLD),
+        )
+    }
+    /// The test server's answer to `post_livechat_room_save_info`.
+    pub fn post_livechat_room_save_info() -> PostLivechatRoomSaveInfoResponse {
+        PostLivechatRoomSaveInfoResponse::Ok(crate::json(POST_LIVECHAT_ROOM_SAVE_INFO))
+    }
+    /// The test server's answer to `post_livechat_room_survey`.
+    pub fn post_livechat_room_survey() -> PostLivechatRoomSurveyResponse {
+        PostLivechatRoomSurveyResponse::Ok(crate::json(POST_LIVECHAT_ROOM_SURVEY))
+    }
+    /// The test server's answer to `post_livechat_room_rid_priority`.
+    pub fn post_livechat_room_rid_priority() -> PostLivechatRoomRidPriorityResponse {
+        PostLivechatRoomRidPriorityResponse::Ok(
+            crate::json(POST_LIVECHAT_ROOM_RID_PRIORITY),
+        )
+    }
+    /// The test server's answer to `delete_livechat_room_rid_priority`.
+    pub fn delete_livechat_room_rid_priority() -> DeleteLivechatRoomRidPriorityResponse {
+        DeleteLivechatRoomRidPriorityResponse::Ok(
+            crate::json(DELETE_LIVECHAT_ROOM_RID_PRIORITY),
+        )
+    }
+    /// The test server's answer to `get_livechat_rooms`.
+    pub fn get_livechat_rooms() -> GetLivechatRoomsResponse {
+        GetLivechatRoomsResponse::Ok(crate::json(GET_LIVECHAT_ROOMS))
+    }
+    /// The test server's answer to `post_livechat_rooms_delete`.
+    pub fn post_livechat_rooms_delete() -> PostLivechatRoomsDeleteResponse {
+        PostLivechatRoomsDeleteResponse::Ok(crate::json(POST_LIVECHAT_ROOMS_DELETE))
+    }
+    /// The test server's answer to `post_livechat_rooms_remove_all_closed_rooms`.
+    pub fn post_livechat_rooms_remove_all_closed_rooms() -> PostLivechatRoomsRemoveAllClosedRoomsResponse {
+        PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(
+            crate::json(POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS),
+        )
+    }
+    /// The test server's answer to `get_livechat_rooms_filters`.
+    pub fn get_livechat_rooms_filters() -> GetLivechatRoomsFiltersResponse {
+        GetLivechatRoomsFiltersResponse::Ok(crate::json(GET_LIVECHAT_ROOMS_FILTERS))
+    }
+    /// The test server's answer to `get_livechat_sla`.
+    pub fn get_livechat_sla() -> GetLivechatSlaResponse {
+        GetLivechatSlaResponse::Ok(crate::json(GET_LIVECHAT_SLA))
+    }
+    /// The test server's answer to `post_livechat_sla`.
+    pub fn post_livechat_sla() -> PostLivechatSlaResponse {
+        PostLivechatSlaResponse::Ok(crate::json(POST_LIVECHAT_SLA))
+    }
+    /// The test server's answer to `get_livechat_sla_sla_id`.
+    pub fn get_livechat_sla_sla_id() -> GetLivechatSlaSlaIdResponse {
+        GetLivechatSlaSlaIdResponse::Ok(crate::json(GET_LIVECHAT_SLA_SLA_ID))
+    }
+    /// The test server's answer to `put_livechat_sla_sla_id`.
+    pub fn put_livechat_sla_sla_id() -> PutLivechatSlaSlaIdResponse {
+        PutLivechatSlaSlaIdResponse::Ok(crate::json(PUT_LIVECHAT_SLA_SLA_ID))
+    }
+    /// The test server's answer to `delete_livechat_sla_sla_id`.
+    pub fn delete_livechat_sla_sla_id() -> DeleteLivechatSlaSlaIdResponse {
+        DeleteLivechatSlaSlaIdResponse::Ok(crate::json(DELETE_LIVECHAT_SLA_SLA_ID))
+    }
+    /// The test server's answer to `post_livechat_sms_incoming_service`.
+    pub fn post_livechat_sms_incoming_service() -> PostLivechatSmsIncomingServiceResponse {
+        PostLivechatSmsIncomingServiceResponse::Ok("sample".to_owned())
+    }
+    /// The test server's answer to `get_livechat_tags`.
+    pub fn get_livechat_tags() -> GetLivechatTagsResponse {
+        GetLivechatTagsResponse::Ok(crate::json(GET_LIVECHAT_TAGS))
+    }
+    /// The test server's answer to `post_livechat_tags_delete`.
+    pub fn post_livechat_tags_delete() -> PostLivechatTagsDeleteResponse {
+        PostLivechatTagsDeleteResponse::Ok(crate::json(POST_LIVECHAT_TAGS_DELETE))
+    }
+    /// The test server's answer to `post_livechat_tags_save`.
+    pub fn post_livechat_tags_save() -> PostLivechatTagsSaveResponse {
+        PostLivechatTagsSaveResponse::Ok(crate::json(POST_LIVECHAT_TAGS_SAVE))
+    }
+    /// The test server's answer to `get_livechat_tags_tag_id`.
+    pub fn get_livechat_tags_tag_id() -> GetLivechatTagsTagIdResponse {
+        GetLivechatTagsTagIdResponse::Ok(crate::json(GET_LIVECHAT_TAGS_TAG_ID))
+    }
+    /// The test server's answer to `post_livechat_transcript`.
+    pub fn post_livechat_transcript() -> PostLivechatTranscriptResponse {
+        PostLivechatTranscriptResponse::Ok(crate::json(POST_LIVECHAT_TRANSCRIPT))
+    }
+    /// The test server's answer to `post_livechat_transcript_rid`.
+    pub fn post_livechat_transcript_rid() -> PostLivechatTranscriptRidResponse {
+        PostLivechatTranscriptRidResponse::Ok(crate::json(POST_LIVECHAT_TRANSCRIPT_RID))
+    }
+    /// The test server's answer to `delete_livechat_transcript_rid`.
+    pub fn delete_livechat_transcript_rid() -> DeleteLivechatTranscriptRidResponse {
+        DeleteLivechatTranscriptRidResponse::Ok(
+            crate::json(DELETE_LIVECHAT_TRANSCRIPT_RID),
+        )
+    }
+    /// The test server's answer to `get_livechat_transfer_history_rid`.
+    pub fn get_livechat_transfer_history_rid() -> GetLivechatTransferHistoryRidResponse {
+        GetLivechatTransferHistoryRidResponse::Ok(
+            crate::json(GET_LIVECHAT_TRANSFER_HISTORY_RID),
+        )
+    }
+    /// The test server's answer to `get_livechat_triggers`.
+    pub fn get_livechat_triggers() -> GetLivechatTriggersResponse {
+        GetLivechatTriggersResponse::Ok(crate::json(GET_LIVECHAT_TRIGGERS))
+    }
+    /// The test server's answer to `post_livechat_triggers`.
+    pub fn post_livechat_triggers() -> PostLivechatTriggersResponse {
+        PostLivechatTriggersResponse::Ok(crate::json(POST_LIVECHAT_TRIGGERS))
+    }
+    /// The test server's answer to `post_livechat_triggers_external_service_test`.
+    pub fn post_livechat_triggers_external_service_test() -> PostLivechatTriggersExternalServiceTestResponse {
+        PostLivechatTriggersExternalServiceTestResponse::Ok(
+            crate::json(POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST),
+        )
+    }
+    /// The test server's answer to `get_livechat_triggers_id`.
+    pub fn get_livechat_triggers_id() -> GetLivechatTriggersIdResponse {
+        GetLivechatTriggersIdResponse::Ok(crate::json(GET_LIVECHAT_TRIGGERS_ID))
+    }
+    /// The test server's answer to `delete_livechat_triggers_id`.
+    pub fn delete_livechat_triggers_id() -> DeleteLivechatTriggersIdResponse {
+        DeleteLivechatTriggersIdResponse::Ok(crate::json(DELETE_LIVECHAT_TRIGGERS_ID))
+    }
+    /// The test server's answer to `get_livechat_units`.
+    pub fn get_livechat_units() -> GetLivechatUnitsResponse {
+        GetLivechatUnitsResponse::Ok(crate::json(GET_LIVECHAT_UNITS))
+    }
+    /// The test server's answer to `post_livechat_units`.
+    pub fn post_livechat_units() -> PostLivechatUnitsResponse {
+        PostLivechatUnitsResponse::Ok(crate::json(POST_LIVECHAT_UNITS))
+    }
+    /// The test server's answer to `get_livechat_units_unit_id`.
+    pub fn get_livechat_units_unit_id() -> GetLivechatUnitsUnitIdResponse {
+        GetLivechatUnitsUnitIdResponse::Ok(crate::json(GET_LIVECHAT_UNITS_UNIT_ID))
+    }
+    /// The test server's answer to `post_livechat_units_id`.
+    pub fn post_livechat_units_id() -> PostLivechatUnitsIdResponse {
+        PostLivechatUnitsIdResponse::Ok(crate::json(POST_LIVECHAT_UNITS_ID))
+    }
+    /// The test server's answer to `delete_livechat_units_id`.
+    pub fn delete_livechat_units_id() -> DeleteLivechatUnitsIdResponse {
+        DeleteLivechatUnitsIdResponse::Ok(crate::json(DELETE_LIVECHAT_UNITS_ID))
+    }
+    /// The test server's answer to `get_livechat_units_unit_id_departments`.
+    pub fn get_livechat_units_unit_id_departments() -> GetLivechatUnitsUnitIdDepartmentsResponse {
+        GetLivechatUnitsUnitIdDepartmentsResponse::Ok(
+            crate::json(GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS),
+        )
+    }
+    /// The test server's answer to `get_livechat_units_unit_id_departments_available`.
+    pub fn get_livechat_units_unit_id_departments_available() -> GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
+        GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
+            crate::json(GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE),
+        )
+    }
+    /// The test server's answer to `get_livechat_units_unit_id_monitors`.
+    pub fn get_livechat_units_unit_id_monitors() -> GetLivechatUnitsUnitIdMonitorsResponse {
+        GetLivechatUnitsUnitIdMonitorsResponse::Ok(
+            crate::json(GET_LIVECHAT_UNITS_UNIT_ID_MONITORS),
+        )
+    }
+    /// The test server's answer to `post_livechat_upload`.
+    pub fn post_livechat_upload() -> PostLivechatUploadResponse {
+        PostLivechatUploadResponse::Ok(crate::json(POST_LIVECHAT_UPLOAD))
+    }
+    /// The test server's answer to `post_livechat_users_type`.
+    pub fn post_livechat_users_type() -> PostLivechatUsersTypeResponse {
+        PostLivechatUsersTypeResponse::Ok(crate::json(POST_LIVECHAT_USERS_TYPE))
+    }
+    /// The test server's answer to `get_livechat_users_type_id`.
+    pub fn get_livechat_users_type_id() -> GetLivechatUsersTypeIdResponse {
+        GetLivechatUsersTypeIdResponse::Ok(crate::json(GET_LIVECHAT_USERS_TYPE_ID))
+    }
+    /// The test server's answer to `delete_livechat_users_type_id`.
+    pub fn delete_livechat_users_type_id() -> DeleteLivechatUsersTypeIdResponse {
+        DeleteLivechatUsersTypeIdResponse::Ok(crate::json(DELETE_LIVECHAT_USERS_TYPE_ID))
+    }
+    /// The test server's answer to `post_livechat_visitor`.
+    pub fn post_livechat_visitor() -> PostLivechatVisitorResponse {
+        PostLivechatVisitorResponse::Ok(crate::json(POST_LIVECHAT_VISITOR))
+    }
+    /// The test server's answer to `post_livechat_visitor_department_transfer`.
+    pub fn post_livechat_visitor_department_transfer() -> PostLivechatVisitorDepartmentTransferResponse {
+        PostLivechatVisitorDepartmentTransferResponse::Ok(
+            crate::json(POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER),
+        )
+    }
+    /// The test server's answer to `get_livechat_visitor_token`.
+    pub fn get_livechat_visitor_token() -> GetLivechatVisitorTokenResponse {
+        GetLivechatVisitorTokenResponse::Ok(crate::json(GET_LIVECHAT_VISITOR_TOKEN))
+    }
+    /// The test server's answer to `delete_livechat_visitor_token`.
+    pub fn delete_livechat_visitor_token() -> DeleteLivechatVisitorTokenResponse {
+        DeleteLivechatVisitorTokenResponse::Ok(
+            crate::json(DELETE_LIVECHAT_VISITOR_TOKEN),
+        )
+    }
+    /// The test server's answer to `get_livechat_visitor_token_room`.
+    pub fn get_livechat_visitor_token_room() -> GetLivechatVisitorTokenRoomResponse {
+        GetLivechatVisitorTokenRoomResponse::Ok(
+            crate::json(GET_LIVECHAT_VISITOR_TOKEN_ROOM),
+        )
+    }
+    /// The test server's answer to `get_livechat_visitors_autocomplete`.
+    pub fn get_livechat_visitors_autocomplete() -> GetLivechatVisitorsAutocompleteResponse {
+        GetLivechatVisitorsAutocompleteResponse::Ok(
+            crate::json(GET_LIVECHAT_VISITORS_AUTOCOMPLETE),
+        )
+    }
+    /// The test server's answer to `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
+    pub fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
+        GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
+            crate::json(
+                GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID,
+            ),
+        )
+    }
+    /// The test server's answer to `get_livechat_visitor_info`.
+    pub fn get_livechat_visitor_info() -> GetLivechatVisitorInfoResponse {
+        GetLivechatVisitorInfoResponse::Ok(crate::json(GET_LIVECHAT_VISITOR_INFO))
+    }
+    /// The test server's answer to `get_livechat_visitors_pages_visited_room_id`.
+    pub fn get_livechat_visitors_pages_visited_room_id() -> GetLivechatVisitorsPagesVisitedRoomIdResponse {
+        GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(
+            crate::json(GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID),
+        )
+    }
+    /// The test server's answer to `get_livechat_visitors_search`.
+    pub fn get_livechat_visitors_search() -> GetLivechatVisitorsSearchResponse {
+        GetLivechatVisitorsSearchResponse::Ok(crate::json(GET_LIVECHAT_VISITORS_SEARCH))
+    }
+    /// The test server's answer to `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
+    pub fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
+        GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
+            crate::json(
+                GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID,
+            ),
+        )
+    }
+    /// The test server's answer to `post_livechat_visitors_status`.
+    pub fn post_livechat_visitors_status() -> PostLivechatVisitorsStatusResponse {
+        PostLivechatVisitorsStatusResponse::Ok(
+            crate::json(POST_LIVECHAT_VISITORS_STATUS),
+        )
+    }
+    /// The test server's answer to `post_livechat_webhook_test`.
+    pub fn post_livechat_webhook_test() -> PostLivechatWebhookTestResponse {
+        PostLivechatWebhookTestResponse::Ok(crate::json(POST_LIVECHAT_WEBHOOK_TEST))
+    }
+    /// The test server's answer to `post_omnichannel_contact`.
+    pub fn post_omnichannel_contact() -> PostOmnichannelContactResponse {
+        PostOmnichannelContactResponse::Ok(crate::json(POST_OMNICHANNEL_CONTACT))
+    }
+    /// The test server's answer to `get_contact_search`.
+    pub fn get_contact_search() -> GetContactSearchResponse {
+        GetContactSearchResponse::Ok(crate::json(GET_CONTACT_SEARCH))
+    }
+    /// The test server's answer to `post_omnichannel_contacts`.
+    pub fn post_omnichannel_contacts() -> PostOmnichannelContactsResponse {
+        PostOmnichannelContactsResponse::Ok(crate::json(POST_OMNICHANNEL_CONTACTS))
+    }
+    /// The test server's answer to `post_omnichannel_contacts_block`.
+    pub fn post_omnichannel_contacts_block() -> PostOmnichannelContactsBlockResponse {
+        PostOmnichannelContactsBlockResponse::Ok(
+            crate::json(POST_OMNICHANNEL_CONTACTS_BLOCK),
+        )
+    }
+    /// The test server's answer to `get_omnichannel_contacts_channels`.
+    pub fn get_omnichannel_contacts_channels() -> GetOmnichannelContactsChannelsResponse {
+        GetOmnichannelContactsChannelsResponse::Ok(
+            crate::json(GET_OMNICHANNEL_CONTACTS_CHANNELS),
+        )
+    }
+    /// The test server's answer to `get_omnichannel_contacts_check_existence`.
+    pub fn get_omnichannel_contacts_check_existence() -> GetOmnichannelContactsCheckExistenceResponse {
+        GetOmnichannelContactsCheckExistenceResponse::Ok(
+            crate::json(GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE),
+        )
+    }
+    /// The test server's answer to `post_omnichannel_contacts_conflicts`.
+    pub fn post_omnichannel_contacts_conflicts() -> PostOmnichannelContactsConflictsResponse {
+        PostOmnichannelContactsConflictsResponse::Ok(
+            crate::json(POST_OMNICHANNEL_CONTACTS_CONFLICTS),
+        )
+    }
+    /// The test server's answer to `get_omnichannel_contacts_get`.
+    pub fn get_omnichannel_contacts_get() -> GetOmnichannelContactsGetResponse {
+        GetOmnichannelContactsGetResponse::Ok(crate::json(GET_OMNICHANNEL_CONTACTS_GET))
+    }
+    /// The test server's answer to `get_omnichannel_contacts_history`.
+    pub fn get_omnichannel_contacts_history() -> GetOmnichannelContactsHistoryResponse {
+        GetOmnichannelContactsHistoryResponse::Ok(
+            crate::json(GET_OMNICHANNEL_CONTACTS_HISTORY),
+        )
+    }
+    /// The test server's answer to `get_omnichannel_contacts_search`.
+    pub fn get_omnichannel_contacts_search() -> GetOmnichannelContactsSearchResponse {
+        GetOmnichannelContactsSearchResponse::Ok(
+            crate::json(GET_OMNICHANNEL_CONTACTS_SEARCH),
+        )
+    }
+    /// The test server's answer to `post_omnichannel_contacts_unblock`.
+    pub fn post_omnichannel_contacts_unblock() -> PostOmnichannelContactsUnblockResponse {
+        PostOmnichannelContactsUnblockResponse::Ok(
+            crate::json(POST_OMNICHANNEL_CONTACTS_UNBLOCK),
+        )
+    }
+    /// The test server's answer to `post_omnichannel_contacts_update`.
+    pub fn post_omnichannel_contacts_update() -> PostOmnichannelContactsUpdateResponse {
+        PostOmnichannelContactsUpdateResponse::Ok(
+            crate::json(POST_OMNICHANNEL_CONTACTS_UPDATE),
+        )
+    }
+    /// The test server's answer to `post_omnichannel_integrations`.
+    pub fn post_omnichannel_integrations() -> PostOmnichannelIntegrationsResponse {
+        PostOmnichannelIntegrationsResponse::Ok(
+            crate::json(POST_OMNICHANNEL_INTEGRATIONS),
+        )
+    }
+    /// The test server's answer to `post_omnichannel_rid_request_transcript`.
+    pub fn post_omnichannel_rid_request_transcript() -> PostOmnichannelRidRequestTranscriptResponse {
+        PostOmnichannelRidRequestTranscriptResponse::Ok(
+            crate::json(POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT),
+        )
+    }
+}
+/// The server's side: the answer when the input is the expected one, else 418 with
+/// what was received.
+#[allow(dead_code)]
+fn reply<I: PartialEq + std::fmt::Debug, O>(
+    input: I,
+    expected: I,
+    output: O,
+) -> Result<O, ApiError> {
+    if input == expected {
+        Ok(output)
+    } else {
+        Err(
+            ApiError::with_body(
+                StatusCode::IM_A_TEAPOT,
+                serde_json::json!({ "mismatch" : format!("{input:?}") }),
+            ),
+        )
+    }
+}
+/// The client's side: the answer must be the expected one. Counts 1.
+#[allow(dead_code)]
+#[track_caller]
+fn expect<O: PartialEq + std::fmt::Debug>(
+    outcome: Result<O, ClientError>,
+    expected: O,
+) -> usize {
+    match outcome {
+        Ok(output) => assert_eq!(output, expected),
+        Err(e) => panic!("{e}"),
+    }
+    1
+}
+/// An operation the test server does not implement answers 501. Counts 1.
+#[allow(dead_code)]
+#[track_caller]
+fn not_implemented<O>(outcome: Result<O, ClientError>) -> usize {
+    match outcome {
+        Err(ClientError::UnexpectedStatus { status: 501, .. }) | Ok(_) => 1,
+        Err(e) => panic!("expected 501 Not Implemented, got {e}"),
+    }
+}
 struct Examples;
 impl Api for Examples {
     async fn get_canned_responses(
@@ -18,81 +2150,24 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetCannedResponsesInput,
     ) -> Result<GetCannedResponsesResponse, ApiError> {
-        let expected = GetCannedResponsesInput {
-            shortcut: None,
-            text: None,
-            scope: None,
-            tags: None,
-            department_id: None,
-            offset: None,
-            count: None,
-            sort: None,
-            fields: None,
-            created_by: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetCannedResponsesResponse::Ok(
-                serde_json::from_str(
-                        "{\"cannedResponses\":[{\"_createdAt\":\"2023-05-23T08:08:28.241Z\",\"_id\":\"646c747ca8c3a3ba32d0e2e8\",\"_updatedAt\":\"2023-05-23T08:08:28.241Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"kim.jane\"},\"scope\":\"global\",\"shortcut\":\"Denied\",\"text\":\"This is an example\"},{\"_createdAt\":\"2023-05-23T07:44:25.912Z\",\"_id\":\"646c6ed9a8c3a3ba32d0e2db\",\"_updatedAt\":\"2023-05-23T07:44:25.912Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"doe.john\"},\"scope\":\"global\",\"shortcut\":\"my-new-canned\",\"tags\":[\"failed\",\"card\"],\"text\":\"This is an example\"},{\"_createdAt\":\"2023-05-23T08:03:28.148Z\",\"_id\":\"646c7350a8c3a3ba32d0e2e0\",\"_updatedAt\":\"2023-05-23T08:03:28.148Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"jane.mary\"},\"scope\":\"hi\",\"shortcut\":\"my-new-canned-\",\"tags\":[\"failed\",\"card\"],\"text\":\"This is an example\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_canned_responses(), answers::get_canned_responses())
     }
     async fn post_canned_responses(
         &self,
         _credentials: Credentials,
         input: PostCannedResponsesInput,
     ) -> Result<PostCannedResponsesResponse, ApiError> {
-        let expected = PostCannedResponsesInput {
-            body: serde_json::from_str(
-                    "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostCannedResponsesResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
-        )
+        reply(input, inputs::post_canned_responses(), answers::post_canned_responses())
     }
     async fn get_canned_responses_get(
         &self,
         _credentials: Credentials,
         input: GetCannedResponsesGetInput,
     ) -> Result<GetCannedResponsesGetResponse, ApiError> {
-        let expected = GetCannedResponsesGetInput {};
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetCannedResponsesGetResponse::Ok(
-                serde_json::from_str(
-                        "{\"responses\":[{\"_createdAt\":\"2023-05-26T01:16:27.848Z\",\"_id\":\"6470086ba8c3a3ba32d0fb1b\",\"_updatedAt\":\"2023-05-26T01:16:27.848Z\",\"createdBy\":{\"_id\":\"2tTEqR7ZNMJ4HGGNa\",\"username\":\"testroxie\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"global\",\"shortcut\":\"department-checking\",\"text\":\"This is check test for departmental canned response\"},{\"_createdAt\":\"2023-05-26T01:22:41.104Z\",\"_id\":\"647009e1a8c3a3ba32d0fb1f\",\"_updatedAt\":\"2023-05-26T01:22:41.104Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"kim.jane\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"department\",\"shortcut\":\"admin-checking\",\"text\":\"This is check test for departmental canned response\"},{\"_createdAt\":\"2023-05-26T01:23:07.374Z\",\"_id\":\"647009fba8c3a3ba32d0fb21\",\"_updatedAt\":\"2023-05-26T01:23:07.374Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"doe.john\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"global\",\"shortcut\":\"admin-checking3\",\"text\":\"This is check test for departmental canned response\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_canned_responses_get(),
+            answers::get_canned_responses_get(),
         )
     }
     async fn get_canned_responses_id(
@@ -100,24 +2175,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetCannedResponsesIdInput,
     ) -> Result<GetCannedResponsesIdResponse, ApiError> {
-        let expected = GetCannedResponsesIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetCannedResponsesIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"cannedResponse\":{\"_createdAt\":\"2021-05-26T18:59:17.929Z\",\"_id\":\"EwmbZ9nLSx7kFamYB\",\"_updatedAt\":\"2021-05-26T18:59:17.929Z\",\"createdBy\":{\"_id\":\"9L3wuBXKpbAWdfgx8\",\"username\":\"rafael.ferreira\"},\"scope\":\"user\",\"shortcut\":\"user\",\"text\":\"Meu 32423423423423423\",\"userId\":\"9L3wuBXKpbAWdfgx8\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_canned_responses_id(),
+            answers::get_canned_responses_id(),
         )
     }
     async fn delete_canned_responses_id(
@@ -125,70 +2186,26 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteCannedResponsesIdInput,
     ) -> Result<DeleteCannedResponsesIdResponse, ApiError> {
-        let expected = DeleteCannedResponsesIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteCannedResponsesIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_canned_responses_id(),
+            answers::delete_canned_responses_id(),
         )
     }
     async fn get_livechat_agent(
         &self,
         input: GetLivechatAgentInput,
     ) -> Result<GetLivechatAgentResponse, ApiError> {
-        let expected = GetLivechatAgentInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            token: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAgentResponse::Ok(
-                serde_json::from_str(
-                        "{\"agent\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"livechat\":{\"maxNumberSimultaneousChat\":\"5\"},\"name\":\"testAgent\",\"status\":\"online\",\"username\":\"test.agent\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_agent(), answers::get_livechat_agent())
     }
     async fn get_livechat_agent_next(
         &self,
         input: GetLivechatAgentNextInput,
     ) -> Result<GetLivechatAgentNextResponse, ApiError> {
-        let expected = GetLivechatAgentNextInput {
-            token: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAgentNextResponse::Ok(
-                serde_json::from_str(
-                        "{\"agent\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"name\":\"Livechat Agent\",\"username\":\"livechat.agent\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_agent_next(),
+            answers::get_livechat_agent_next(),
         )
     }
     async fn post_livechat_agent_status(
@@ -196,24 +2213,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatAgentStatusInput,
     ) -> Result<PostLivechatAgentStatusResponse, ApiError> {
-        let expected = PostLivechatAgentStatusInput {
-            body: Some(
-                serde_json::from_str("{\"agentId\":\"J6Q87AnWP5aNc9xhx\"}").unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatAgentStatusResponse::Ok(
-                serde_json::from_str("{\"status\":\"not-available\",\"success\":true}")
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_agent_status(),
+            answers::post_livechat_agent_status(),
         )
     }
     async fn post_livechat_agents_save_info(
@@ -221,24 +2224,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatAgentsSaveInfoInput,
     ) -> Result<PostLivechatAgentsSaveInfoResponse, ApiError> {
-        let expected = PostLivechatAgentsSaveInfoInput {
-            body: serde_json::from_str(
-                    "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatAgentsSaveInfoResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_agents_save_info(),
+            answers::post_livechat_agents_save_info(),
         )
     }
     async fn get_livechat_agents_agent_id_departments(
@@ -246,24 +2235,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAgentsAgentIdDepartmentsInput,
     ) -> Result<GetLivechatAgentsAgentIdDepartmentsResponse, ApiError> {
-        let expected = GetLivechatAgentsAgentIdDepartmentsInput {
-            agent_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAgentsAgentIdDepartmentsResponse::Ok(
-                serde_json::from_str(
-                        "{\"departments\":[{\"_id\":\"R34ZLL6wxDuk4S29G\",\"_updatedAt\":\"2021-06-29T16:09:12.897Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":true,\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"4TnnwbRsBY2upkzjp\",\"_updatedAt\":\"2021-06-29T16:09:12.918Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":true,\"departmentId\":\"GgYvrkAF63aeQmsh4\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"wJTwJsAxRcZ8nc9sB\",\"_updatedAt\":\"2021-06-29T16:09:12.937Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":false,\"departmentId\":\"Yi87Ju7eTHiZQ7CJt\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"ccjbvLEREZ6vwjBFk\",\"_updatedAt\":\"2021-06-29T16:09:12.956Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":false,\"departmentId\":\"sLYp3ry7CRizaP3rJ\",\"order\":0,\"username\":\"kim.baek\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_agents_agent_id_departments(),
+            answers::get_livechat_agents_agent_id_departments(),
         )
     }
     async fn get_livechat_analytics_agent_overview(
@@ -271,27 +2246,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsAgentOverviewInput,
     ) -> Result<GetLivechatAnalyticsAgentOverviewResponse, ApiError> {
-        let expected = GetLivechatAnalyticsAgentOverviewInput {
-            name: serde_json::from_str("\"sample\"").unwrap(),
-            from: serde_json::from_str("\"sample\"").unwrap(),
-            to: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsAgentOverviewResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":[{\"name\":\"kim\",\"value\":\"25\"},{\"name\":\"jane\",\"value\":\"50\"},{\"name\":\"baek\",\"value\":\"44\"}],\"head\":[{\"name\":\"Agent\"},{\"name\":\"Total_messages\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_agent_overview(),
+            answers::get_livechat_analytics_agent_overview(),
         )
     }
     async fn get_livechat_analytics_agents_available_for_service_history(
@@ -299,28 +2257,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput,
     ) -> Result<GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse, ApiError> {
-        let expected = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            full_report: None,
-            offset: None,
-            count: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"availableTimeInSeconds\":2115334,\"serviceHistory\":[{\"startedAt\":\"2021-11-24T08:35:49.058Z\",\"stoppedAt\":\"2021-11-24T08:41:32.721Z\"},{\"startedAt\":\"2021-11-24T08:51:15.623Z\",\"stoppedAt\":\"2021-11-24T08:53:59.707Z\"},{\"startedAt\":\"2021-11-24T08:55:45.128Z\",\"stoppedAt\":\"2021-11-24T08:55:45.214Z\"},{\"startedAt\":\"2021-11-24T16:56:35.486Z\",\"stoppedAt\":\"2021-11-24T17:05:56.611Z\"},{\"startedAt\":\"2021-11-24T17:20:26.066Z\",\"stoppedAt\":\"2021-11-24T18:29:59.000Z\"}],\"username\":\"doe.john\"},{\"availableTimeInSeconds\":7586,\"serviceHistory\":[{\"startedAt\":\"2022-02-06T09:45:26.476Z\",\"stoppedAt\":\"2022-02-06T09:45:27.499Z\"},{\"startedAt\":\"2022-02-06T09:45:28.083Z\",\"stoppedAt\":\"2022-02-06T09:45:28.663Z\"},{\"startedAt\":\"2022-02-06T09:45:29.117Z\",\"stoppedAt\":\"2022-02-06T09:45:29.672Z\"},{\"startedAt\":\"2022-02-06T09:45:30.129Z\",\"stoppedAt\":\"2022-02-06T09:45:30.534Z\"},{\"startedAt\":\"2022-02-06T09:45:30.923Z\",\"stoppedAt\":\"2022-02-06T09:45:31.714Z\"},{\"startedAt\":\"2022-02-06T09:45:39.037Z\",\"stoppedAt\":\"2022-02-06T09:45:41.680Z\"}],\"username\":\"white.chris\"},{\"availableTimeInSeconds\":1508,\"serviceHistory\":[{\"startedAt\":\"2021-12-27T13:25:44.459Z\",\"stoppedAt\":\"2021-12-27T13:27:11.208Z\"}],\"username\":\"max.yui\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_agents_available_for_service_history(),
+            answers::get_livechat_analytics_agents_available_for_service_history(),
         )
     }
     async fn get_livechat_analytics_agents_average_service_time(
@@ -328,27 +2268,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsAgentsAverageServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeResponse, ApiError> {
-        let expected = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            count: None,
-            offset: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"averageServiceTimeInSeconds\":1106183,\"username\":\"kim.jane\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"averageServiceTimeInSeconds\":2059,\"username\":\"byu.baek\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"averageServiceTimeInSeconds\":83303,\"username\":\"doe.john\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_agents_average_service_time(),
+            answers::get_livechat_analytics_agents_average_service_time(),
         )
     }
     async fn get_livechat_analytics_agents_total_service_time(
@@ -356,27 +2279,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsAgentsTotalServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeResponse, ApiError> {
-        let expected = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"chats\":3,\"serviceTimeDuration\":331,\"username\":\"kim.baeko\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"chats\":4,\"serviceTimeDuration\":823,\"username\":\"han.jun\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"chats\":4,\"serviceTimeDuration\":333,\"username\":\"doe.john\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_agents_total_service_time(),
+            answers::get_livechat_analytics_agents_total_service_time(),
         )
     }
     async fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
@@ -387,26 +2293,10 @@ impl Api for Examples {
         GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse,
         ApiError,
     > {
-        let expected = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"totalizers\":[{\"title\":\"Busiest_time\",\"value\":\"9AM- 10AM\"},{\"title\":\"Avg_of_available_service_time\",\"value\":\"00:45:18\"},{\"title\":\"Avg_of_service_time\",\"value\":\"00:06:00\"}]}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_agents_productivity_totalizers(),
+            answers::get_livechat_analytics_dashboards_agents_productivity_totalizers(),
         )
     }
     async fn get_livechat_analytics_dashboards_charts_chats(
@@ -414,26 +2304,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsChartsChatsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsChartsChatsInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(
-                serde_json::from_str(
-                        "{\"closed\":18,\"onhold\":0,\"open\":2,\"queued\":0,\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_charts_chats(),
+            answers::get_livechat_analytics_dashboards_charts_chats(),
         )
     }
     async fn get_livechat_analytics_dashboards_charts_chats_per_department(
@@ -444,26 +2318,10 @@ impl Api for Examples {
         GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse,
         ApiError,
     > {
-        let expected = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
-                serde_json::from_str(
-                        "{\"Finance\":{\"closed\":1,\"open\":0},\"Sales\":{\"closed\":9,\"open\":0},\"Test\":{\"closed\":0,\"open\":1},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_charts_chats_per_department(),
+            answers::get_livechat_analytics_dashboards_charts_chats_per_department(),
         )
     }
     async fn get_livechat_analytics_dashboards_charts_timings(
@@ -471,26 +2329,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsChartsTimingsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsChartsTimingsInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(
-                serde_json::from_str(
-                        "{\"chatDuration\":{\"avg\":0,\"longest\":0},\"reaction\":{\"avg\":0,\"longest\":0},\"response\":{\"avg\":0,\"longest\":0},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_charts_timings(),
+            answers::get_livechat_analytics_dashboards_charts_timings(),
         )
     }
     async fn get_livechat_analytics_dashboards_conversation_totalizers(
@@ -498,26 +2340,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsConversationTotalizersInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationTotalizersResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"totalizers\":[{\"title\":\"Total_conversations\",\"value\":20},{\"title\":\"Open_conversations\",\"value\":2},{\"title\":\"On_Hold_conversations\",\"value\":0},{\"title\":\"Total_messages\",\"value\":51},{\"title\":\"Total_visitors\",\"value\":5}]}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_conversation_totalizers(),
+            answers::get_livechat_analytics_dashboards_conversation_totalizers(),
         )
     }
     async fn get_livechat_analytics_dashboards_conversations_by_agent(
@@ -525,25 +2351,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsConversationsByAgentInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationsByAgentResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":[{\"label\":\"9iN96PXnDK7XAYESA\",\"value\":4},{\"label\":\"Dialog Bot\",\"value\":1},{\"label\":\"Jane Kim\",\"value\":15},{\"label\":\"Baek Kim\",\"value\":1},{\"label\":\"agent5\",\"value\":5},{\"label\":\"Rod\",\"value\":5},{\"label\":\"User One\",\"value\":6},{\"label\":\"oDCQTTquRFJWZtFxY\",\"value\":1},{\"label\":\"sDNa65jXv4JaiGKQP\",\"value\":1},{\"label\":\"testC\",\"value\":12}],\"success\":true,\"total\":51,\"unspecified\":9}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_conversations_by_agent(),
+            answers::get_livechat_analytics_dashboards_conversations_by_agent(),
         )
     }
     async fn get_livechat_analytics_dashboards_conversations_by_department(
@@ -554,26 +2365,10 @@ impl Api for Examples {
         GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse,
         ApiError,
     > {
-        let expected = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":[{\"label\":\"TestQueue\",\"value\":1},{\"label\":\"TestBH\",\"value\":1},{\"label\":\"Missing\",\"value\":16}],\"success\":true,\"total\":18,\"unspecified\":43}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_conversations_by_department(),
+            answers::get_livechat_analytics_dashboards_conversations_by_department(),
         )
     }
     async fn get_livechat_analytics_dashboards_conversations_by_source(
@@ -581,25 +2376,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsConversationsBySourceInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationsBySourceResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":[{\"label\":\"widget\",\"value\":18},{\"label\":\"twilio\",\"value\":1}],\"success\":true,\"total\":19}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_conversations_by_source(),
+            answers::get_livechat_analytics_dashboards_conversations_by_source(),
         )
     }
     async fn get_livechat_analytics_dashboards_conversations_by_status(
@@ -607,25 +2387,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsConversationsByStatusInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationsByStatusResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":[{\"label\":\"Closed\",\"value\":24},{\"label\":\"Open\",\"value\":1},{\"label\":\"Queued\",\"value\":0},{\"label\":\"On_Hold\",\"value\":0}],\"success\":true,\"total\":25}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_conversations_by_status(),
+            answers::get_livechat_analytics_dashboards_conversations_by_status(),
         )
     }
     async fn get_livechat_analytics_dashboards_conversations_by_tags(
@@ -633,25 +2398,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsConversationsByTagsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":[{\"label\":\"tech\",\"value\":1},{\"label\":\"solved\",\"value\":1},{\"label\":\"self\",\"value\":1},{\"label\":\"testtags\",\"value\":2}],\"success\":true,\"total\":5,\"unspecified\":55}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_conversations_by_tags(),
+            answers::get_livechat_analytics_dashboards_conversations_by_tags(),
         )
     }
     async fn get_livechat_analytics_dashboards_productivity_totalizers(
@@ -659,26 +2409,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDashboardsProductivityTotalizersInput,
     ) -> Result<GetLivechatAnalyticsDashboardsProductivityTotalizersResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"totalizers\":[{\"title\":\"Avg_response_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_first_response_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_reaction_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_of_waiting_time\",\"value\":\"00:00:00\"}]}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_dashboards_productivity_totalizers(),
+            answers::get_livechat_analytics_dashboards_productivity_totalizers(),
         )
     }
     async fn get_livechat_analytics_departments_amount_of_chats(
@@ -686,29 +2420,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
-            offset: None,
-            count: None,
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            answered: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":4,\"departments\":[{\"_id\":\"NJaMpSvZFZ4NAXm3j\",\"rooms\":13},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"rooms\":10},{\"_id\":\"MpAiP9PMyHwBcmALx\",\"rooms\":4},{\"_id\":\"Yi87Ju7eTHiZQ7CJt\",\"rooms\":51}],\"offset\":0,\"success\":true,\"total\":11}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_amount_of_chats(),
+            answers::get_livechat_analytics_departments_amount_of_chats(),
         )
     }
     async fn get_livechat_analytics_departments_average_chat_duration_time(
@@ -719,28 +2434,10 @@ impl Api for Examples {
         GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse,
         ApiError,
     > {
-        let expected = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"departments\":[{\"_id\":\"64cf6c6feb07a913d946f34d\",\"averageChatDurationTimeInSeconds\":3314449},{\"_id\":\"64181a0728384134ed600dcc\",\"averageChatDurationTimeInSeconds\":174296}],\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_average_chat_duration_time(),
+            answers::get_livechat_analytics_departments_average_chat_duration_time(),
         )
     }
     async fn get_livechat_analytics_departments_average_service_time(
@@ -748,28 +2445,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":8,\"departments\":[{\"_id\":\"sLYp3ry7CRizaP3rJ\",\"averageServiceTimeInSeconds\":2941},{\"_id\":\"BiqbQav59HD2LzXEY\",\"averageServiceTimeInSeconds\":5831},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"averageServiceTimeInSeconds\":1635}],\"offset\":0,\"success\":true,\"total\":8}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_average_service_time(),
+            answers::get_livechat_analytics_departments_average_service_time(),
         )
     }
     async fn get_livechat_analytics_departments_average_waiting_time(
@@ -777,28 +2456,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"averageWaitingTimeInSeconds\":199},{\"_id\":\"649230d479f5c6e276cf4a12\",\"averageWaitingTimeInSeconds\":521}],\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_average_waiting_time(),
+            answers::get_livechat_analytics_departments_average_waiting_time(),
         )
     }
     async fn get_livechat_analytics_departments_percentage_abandoned_chats(
@@ -809,28 +2470,10 @@ impl Api for Examples {
         GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse,
         ApiError,
     > {
-        let expected = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":3,\"departments\":[{\"_id\":\"64cf6c6feb07a913d946f34d\",\"percentageOfAbandonedChats\":0},{\"_id\":\"649230d479f5c6e276cf4a12\",\"percentageOfAbandonedChats\":0},{\"_id\":\"64181a0728384134ed600dcc\",\"percentageOfAbandonedChats\":11}],\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_percentage_abandoned_chats(),
+            answers::get_livechat_analytics_departments_percentage_abandoned_chats(),
         )
     }
     async fn get_livechat_analytics_departments_total_abandoned_chats(
@@ -838,28 +2481,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":7,\"departments\":[{\"_id\":\"4LCeYmCHHnQ3EDBgf\",\"abandonedRooms\":3},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"abandonedRooms\":1},{\"_id\":\"Yi87Ju7eTHiZQ7CJt\",\"abandonedRooms\":1},{\"_id\":\"GgYvrkAF63aeQmsh4\",\"abandonedRooms\":77},{\"_id\":\"sLYp3ry7CRizaP3rJ\",\"abandonedRooms\":12},{\"_id\":\"BiqbQav59HD2LzXEY\",\"abandonedRooms\":12},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"abandonedRooms\":6}],\"offset\":0,\"success\":true,\"total\":7}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_total_abandoned_chats(),
+            answers::get_livechat_analytics_departments_total_abandoned_chats(),
         )
     }
     async fn get_livechat_analytics_departments_total_service_time(
@@ -867,28 +2492,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
-                serde_json::from_str(
-                        "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"chats\":5,\"serviceTimeDuration\":268684},{\"_id\":\"64cf6c6feb07a913d946f34d\",\"chats\":1,\"serviceTimeDuration\":2461}],\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_total_service_time(),
+            answers::get_livechat_analytics_departments_total_service_time(),
         )
     }
     async fn get_livechat_analytics_departments_total_transferred_chats(
@@ -896,28 +2503,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse, ApiError> {
-        let expected = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
-                serde_json::from_str(
-                        "{\"count\":3,\"departments\":[{\"_id\":\"BiqbQav59HD2LzXEY\",\"numberOfTransferredRooms\":6},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"numberOfTransferredRooms\":27},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"numberOfTransferredRooms\":1}],\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_analytics_departments_total_transferred_chats(),
+            answers::get_livechat_analytics_departments_total_transferred_chats(),
         )
     }
     async fn post_livechat_appearance(
@@ -925,23 +2514,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatAppearanceInput,
     ) -> Result<PostLivechatAppearanceResponse, ApiError> {
-        let expected = PostLivechatAppearanceInput {
-            body: Some(
-                serde_json::from_str("[{\"_id\":\"sample\",\"value\":true}]").unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatAppearanceResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_appearance(),
+            answers::post_livechat_appearance(),
         )
     }
     async fn get_livechat_business_hour(
@@ -949,22 +2525,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatBusinessHourInput,
     ) -> Result<GetLivechatBusinessHourResponse, ApiError> {
-        let expected = GetLivechatBusinessHourInput {};
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatBusinessHourResponse::Ok(
-                serde_json::from_str(
-                        "{\"businessHour\":{\"_id\":\"62f14dd55026d9aac120c653\",\"_updatedAt\":\"2023-01-02T18:30:31.632Z\",\"active\":true,\"name\":\"\",\"timezone\":{\"name\":\"Africa/Abidjan\",\"utc\":\"0\"},\"ts\":\"2022-08-08T17:54:29.441Z\",\"type\":\"default\",\"workHours\":[{\"code\":1,\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"}}},{\"code\":2,\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"}}},{\"code\":3,\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"}}},{\"code\":4,\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"08:00\"}}},{\"code\":5,\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"08:00\"}}},{\"code\":6,\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"}}},{\"code\":7,\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"}}}]},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_business_hour(),
+            answers::get_livechat_business_hour(),
         )
     }
     async fn get_livechat_business_hours(
@@ -972,27 +2536,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatBusinessHoursInput,
     ) -> Result<GetLivechatBusinessHoursResponse, ApiError> {
-        let expected = GetLivechatBusinessHoursInput {
-            name: None,
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatBusinessHoursResponse::Ok(
-                serde_json::from_str(
-                        "{\"businessHours\":[{\"_id\":\"5eeed2c5ffea9759d3a0e5ac\",\"_updatedAt\":\"2022-12-05T17:12:11.585Z\",\"active\":true,\"departmentsToApplyBusinessHour\":\"\",\"name\":\"\",\"timezone\":{\"name\":\"Africa/Abidjan\",\"utc\":\"0\"},\"ts\":\"2020-06-21T03:24:02.252Z\",\"type\":\"default\",\"workHours\":[{\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"21:06\"},\"time\":\"21:06\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"21:06\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"}}},{\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"10:00\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"10:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"}}},{\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"21:00\"},\"time\":\"21:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"21:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"}}},{\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"23:00\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"23:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"01:00\"},\"time\":\"01:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"01:00\"}}},{\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"22:00\"},\"time\":\"22:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"22:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"10:00\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"10:00\"}}},{\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"}}},{\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"}}}]},{\"_id\":\"62b1f74aa98c5b539adc912c\",\"_updatedAt\":\"2022-11-28T10:41:17.303Z\",\"active\":true,\"name\":\"indian support time \",\"timezone\":{\"name\":\"Asia/Kolkata\",\"utc\":\"+05:30\"},\"ts\":\"2022-06-21T16:52:26.386Z\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"06:30\"},\"time\":\"12:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"06:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"04:30\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"04:30\"}}},{\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"17:30\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"17:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"18:30\"}}},{\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"17:30\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"17:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"02:30\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"02:30\"}}},{\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"19:30\"},\"time\":\"01:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"19:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"04:30\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"04:30\"}}},{\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:20\"},\"time\":\"23:50\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:20\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"06:30\"},\"time\":\"12:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"06:30\"}}},{\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"}}},{\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"}}}]}],\"count\":2,\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_business_hours(),
+            answers::get_livechat_business_hours(),
         )
     }
     async fn post_livechat_business_hours_remove(
@@ -1000,24 +2547,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatBusinessHoursRemoveInput,
     ) -> Result<PostLivechatBusinessHoursRemoveResponse, ApiError> {
-        let expected = PostLivechatBusinessHoursRemoveInput {
-            body: serde_json::from_str(
-                    "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatBusinessHoursRemoveResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_business_hours_remove(),
+            answers::post_livechat_business_hours_remove(),
         )
     }
     async fn post_livechat_business_hours_save(
@@ -1025,72 +2558,27 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatBusinessHoursSaveInput,
     ) -> Result<PostLivechatBusinessHoursSaveResponse, ApiError> {
-        let expected = PostLivechatBusinessHoursSaveInput {
-            body: serde_json::from_str(
-                    "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatBusinessHoursSaveResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_business_hours_save(),
+            answers::post_livechat_business_hours_save(),
         )
     }
     async fn get_livechat_config(
         &self,
         input: GetLivechatConfigInput,
     ) -> Result<GetLivechatConfigResponse, ApiError> {
-        let expected = GetLivechatConfigInput {
-            token: None,
-            department: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatConfigResponse::Ok(
-                serde_json::from_str(
-                        "{\"config\":{\"agent\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"name\":\"Livechat Agent\",\"username\":\"livechat.agent\"},\"departments\":[{\"_id\":\"652882d8a2f73c7460e18dc4\",\"departmentsAllowedToForward\":[],\"name\":\"Support\",\"showOnOfflineForm\":false,\"showOnRegistration\":false},{\"_id\":\"64181a0728384134ed600dcc\",\"departmentsAllowedToForward\":[],\"name\":\"Lost\",\"showOnOfflineForm\":false,\"showOnRegistration\":false}],\"enabled\":true,\"guest\":{\"_id\":\"2KNu66RPCwxA4ncy7\",\"name\":\"Livechat Visitor\",\"token\":\"iNKE8a6k6cjbqWhWd\",\"username\":\"guest-3\"},\"messages\":{\"conversationFinishedMessage\":\"\",\"offlineMessage\":\"\",\"offlineSuccessMessage\":\"\",\"offlineUnavailableMessage\":\"\",\"transcriptMessage\":\"\"},\"online\":true,\"room\":{\"_id\":\"zRAeTszXor8CCPceB\",\"open\":true,\"servedBy\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"username\":\"livechat.agent\"}},\"settings\":{\"agentHiddenInfo\":false,\"allowSwitchingDepartments\":false,\"clearLocalStorageWhenChatEnded\":false,\"displayOfflineForm\":true,\"emailFieldRegistrationForm\":true,\"fileUpload\":true,\"forceAcceptDataProcessingConsent\":false,\"historyMonitorType\":\"url\",\"language\":\"\",\"limitTextLength\":false,\"nameFieldRegistrationForm\":true,\"registrationForm\":true,\"showConnecting\":true,\"transcript\":false,\"videoCall\":false},\"survey\":{\"items\":[\"satisfaction\",\"agentKnowledge\",\"agentResposiveness\",\"agentFriendliness\"],\"values\":[\"1\",\"2\",\"3\",\"4\",\"5\"]},\"theme\":{\"actionLinks\":[{\"i18nLabel\":\"Accept\",\"icon\":\"icon-videocam\",\"method_id\":\"createLivechatCall\",\"params\":\"\"},{\"i18nLabel\":\"Decline\",\"icon\":\"icon-cancel\",\"method_id\":\"denyLivechatCall\",\"params\":\"\"}],\"color\":\"#C1272D\",\"offlineColor\":\"#666666\",\"offlineTitle\":\"Leave a message\",\"title\":\"Rocket.Chat\"}},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_config(), answers::get_livechat_config())
     }
     async fn get_livechat_config_routing(
         &self,
         _credentials: Credentials,
         input: GetLivechatConfigRoutingInput,
     ) -> Result<GetLivechatConfigRoutingResponse, ApiError> {
-        let expected = GetLivechatConfigRoutingInput {};
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatConfigRoutingResponse::Ok(
-                serde_json::from_str(
-                        "{\"config\":{\"autoAssignAgent\":true,\"enableTriggerAction\":true,\"previewRoom\":false,\"returnQueue\":false,\"showConnecting\":false,\"showQueue\":false,\"showQueueLink\":true},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_config_routing(),
+            answers::get_livechat_config_routing(),
         )
     }
     async fn get_livechat_custom_fields(
@@ -1098,27 +2586,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatCustomFieldsInput,
     ) -> Result<GetLivechatCustomFieldsResponse, ApiError> {
-        let expected = GetLivechatCustomFieldsInput {
-            offset: None,
-            count: None,
-            sort: None,
-            text: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatCustomFieldsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"customFields\":[{\"_id\":\"address\",\"_updatedAt\":\"2023-10-30T13:43:09.408Z\",\"defaultValue\":\"\",\"id\":\"address\",\"label\":\"address\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"visible\"}],\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_custom_fields(),
+            answers::get_livechat_custom_fields(),
         )
     }
     async fn post_livechat_custom_fields_delete(
@@ -1126,21 +2597,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ApiError> {
-        let expected = PostLivechatCustomFieldsDeleteInput {
-            body: serde_json::from_str("{\"customFieldId\":\"class\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatCustomFieldsDeleteResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_custom_fields_delete(),
+            answers::post_livechat_custom_fields_delete(),
         )
     }
     async fn post_livechat_custom_fields_save(
@@ -1148,24 +2608,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ApiError> {
-        let expected = PostLivechatCustomFieldsSaveInput {
-            body: serde_json::from_str("{\"customFieldData\":{}}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatCustomFieldsSaveResponse::Ok(
-                serde_json::from_str(
-                        "{\"customField\":{\"_updatedAt\":\"2025-10-06T06:52:40.102Z\",\"defaultValue\":\"\",\"label\":\"address11\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"hidden\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_custom_fields_save(),
+            answers::post_livechat_custom_fields_save(),
         )
     }
     async fn get_livechat_custom_fields_id(
@@ -1173,78 +2619,30 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatCustomFieldsIdInput,
     ) -> Result<GetLivechatCustomFieldsIdResponse, ApiError> {
-        let expected = GetLivechatCustomFieldsIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatCustomFieldsIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"customField\":{\"_id\":\"address\",\"_updatedAt\":\"2023-10-30T13:43:09.408Z\",\"defaultValue\":\"\",\"id\":\"address\",\"label\":\"address\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"visible\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_custom_fields_id(),
+            answers::get_livechat_custom_fields_id(),
         )
     }
     async fn post_livechat_custom_field(
         &self,
         input: PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ApiError> {
-        let expected = PostLivechatCustomFieldInput {
-            body: serde_json::from_str(
-                    "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatCustomFieldResponse::Ok(
-                serde_json::from_str(
-                        "{\"field\":{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_custom_field(),
+            answers::post_livechat_custom_field(),
         )
     }
     async fn post_livechat_custom_fields(
         &self,
         input: PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ApiError> {
-        let expected = PostLivechatCustomFieldsInput {
-            body: serde_json::from_str(
-                    "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatCustomFieldsResponse::Ok(
-                serde_json::from_str(
-                        "{\"fields\":[{\"Key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_custom_fields(),
+            answers::post_livechat_custom_fields(),
         )
     }
     async fn get_livechat_department(
@@ -1252,31 +2650,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatDepartmentInput,
     ) -> Result<GetLivechatDepartmentResponse, ApiError> {
-        let expected = GetLivechatDepartmentInput {
-            text: None,
-            enabled: None,
-            show_archived: None,
-            only_my_departments: None,
-            exclude_department_id: None,
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatDepartmentResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"_updatedAt\":\"2023-10-13T13:03:58.406Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"kim.jane@rocketchat.com\",\"enabled\":true,\"fallbackForwardDepartment\":\"\",\"name\":\"Support\",\"numAgents\":4,\"offlineMessageChannelName\":\"Livestream\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"},{\"_id\":\"649230d479f5c6e276cf4a12\",\"_updatedAt\":\"2023-10-13T13:03:58.426Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"businessHourId\":\"650dc9cfa2f73c7460e18bea\",\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test@gmail.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"Finance\",\"numAgents\":3,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_department(),
+            answers::get_livechat_department(),
         )
     }
     async fn post_livechat_department(
@@ -1284,27 +2661,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatDepartmentInput,
     ) -> Result<PostLivechatDepartmentResponse, ApiError> {
-        let expected = PostLivechatDepartmentInput {
-            body: serde_json::from_str(
-                    "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatDepartmentResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"order\":0}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:22:19.109Z\",\"enabled\":false,\"name\":\"new from api\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_department(),
+            answers::post_livechat_department(),
         )
     }
     async fn get_livechat_department_list_by_ids(
@@ -1312,24 +2672,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatDepartmentListByIdsInput,
     ) -> Result<GetLivechatDepartmentListByIdsResponse, ApiError> {
-        let expected = GetLivechatDepartmentListByIdsInput {
-            ids: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatDepartmentListByIdsResponse::Ok(
-                serde_json::from_str(
-                        "{\"departments\":[{\"_id\":\"4LCeYmCHHnQ3EDBgf\",\"_updatedAt\":\"2021-07-15T15:11:16.856Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"chatbotSales@g.c\",\"enabled\":true,\"name\":\"Chatbot Sales\",\"numAgents\":4,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"waitingQueueMessage\":\"\"},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"_updatedAt\":\"2021-07-21T23:54:35.574Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"sriw2wmP2Zz2pPrre\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"mary@rocket.chat\",\"enabled\":true,\"maxNumberSimultaneousChat\":\"\",\"name\":\"Support\",\"numAgents\":28,\"offlineMessageChannelName\":\"\",\"parentId\":\"sriw2wmP2Zz2pPrre\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"type\":\"d\",\"visitorInactivityTimeoutInSeconds\":\"10\",\"waitingQueueMessage\":\"\"},{\"_id\":\"mHcx4rbi7htAmCCR5\",\"_updatedAt\":\"2021-06-28T22:10:01.371Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"sriw2wmP2Zz2pPrre\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"chatbotSupport@g.c\",\"enabled\":true,\"name\":\"Chatbot Support\",\"numAgents\":3,\"offlineMessageChannelName\":\"\",\"parentId\":\"sriw2wmP2Zz2pPrre\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"waitingQueueMessage\":\"\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_department_list_by_ids(),
+            answers::get_livechat_department_list_by_ids(),
         )
     }
     async fn post_livechat_department_archive_id(
@@ -1337,21 +2683,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatDepartmentArchiveIdInput,
     ) -> Result<PostLivechatDepartmentArchiveIdResponse, ApiError> {
-        let expected = PostLivechatDepartmentArchiveIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatDepartmentArchiveIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_department_archive_id(),
+            answers::post_livechat_department_archive_id(),
         )
     }
     async fn get_livechat_department_is_department_creation_available(
@@ -1359,23 +2694,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatDepartmentIsDepartmentCreationAvailableInput,
     ) -> Result<GetLivechatDepartmentIsDepartmentCreationAvailableResponse, ApiError> {
-        let expected = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
-                serde_json::from_str(
-                        "{\"isDepartmentCreationAvailable\":true,\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_department_is_department_creation_available(),
+            answers::get_livechat_department_is_department_creation_available(),
         )
     }
     async fn post_livechat_department_unarchive_id(
@@ -1383,21 +2705,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatDepartmentUnarchiveIdInput,
     ) -> Result<PostLivechatDepartmentUnarchiveIdResponse, ApiError> {
-        let expected = PostLivechatDepartmentUnarchiveIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatDepartmentUnarchiveIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_department_unarchive_id(),
+            answers::post_livechat_department_unarchive_id(),
         )
     }
     async fn get_livechat_department_id(
@@ -1405,25 +2716,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatDepartmentIdInput,
     ) -> Result<GetLivechatDepartmentIdResponse, ApiError> {
-        let expected = GetLivechatDepartmentIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            include_agents: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatDepartmentIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"_id\":\"DDjZbhTF74n3NBuWK\",\"_updatedAt\":\"2016-12-13T17:22:19.169Z\",\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"departmentId\":\"iTfLCX3qqwKgf5uqg\",\"order\":0,\"username\":\"john.doe\"}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:22:19.109Z\",\"description\":\"creating a department\",\"enabled\":false,\"name\":\"new from api\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_department_id(),
+            answers::get_livechat_department_id(),
         )
     }
     async fn put_livechat_department_id(
@@ -1431,28 +2727,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PutLivechatDepartmentIdInput,
     ) -> Result<PutLivechatDepartmentIdResponse, ApiError> {
-        let expected = PutLivechatDepartmentIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str(
-                    "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PutLivechatDepartmentIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"_id\":\"DDjZbhTF74n3NBuWK\",\"_updatedAt\":\"2016-12-13T17:30:02.656Z\",\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"departmentId\":\"iTfLCX3qqwKgf5uqg\",\"order\":0,\"username\":\"john.doe\"}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:30:02.643Z\",\"description\":\"update api\",\"enabled\":true,\"name\":\"new from api - live\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::put_livechat_department_id(),
+            answers::put_livechat_department_id(),
         )
     }
     async fn delete_livechat_department_id(
@@ -1460,21 +2738,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteLivechatDepartmentIdInput,
     ) -> Result<DeleteLivechatDepartmentIdResponse, ApiError> {
-        let expected = DeleteLivechatDepartmentIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatDepartmentIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_department_id(),
+            answers::delete_livechat_department_id(),
         )
     }
     async fn get_livechat_department_id_agents(
@@ -1482,27 +2749,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatDepartmentIdAgentsInput,
     ) -> Result<GetLivechatDepartmentIdAgentsResponse, ApiError> {
-        let expected = GetLivechatDepartmentIdAgentsInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatDepartmentIdAgentsResponse::Ok(
-                serde_json::from_str(
-                        "{\"agents\":[{\"_id\":\"SWugWdHhcTX4G2NAP\",\"_updatedAt\":\"2021-07-14T14:58:01.013Z\",\"agentId\":\"rocket.cat\",\"count\":17,\"departmentEnabled\":true,\"departmentId\":\"BiqbQav59HD2LzXEY\",\"order\":0,\"username\":\"rocket.cat\"}],\"count\":1,\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_department_id_agents(),
+            answers::get_livechat_department_id_agents(),
         )
     }
     async fn post_livechat_department_id_agents(
@@ -1510,25 +2760,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatDepartmentIdAgentsInput,
     ) -> Result<PostLivechatDepartmentIdAgentsResponse, ApiError> {
-        let expected = PostLivechatDepartmentIdAgentsInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str(
-                    "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatDepartmentIdAgentsResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_department_id_agents(),
+            answers::post_livechat_department_id_agents(),
         )
     }
     async fn get_livechat_departments_archived(
@@ -1536,23 +2771,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatDepartmentsArchivedInput,
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ApiError> {
-        let expected = GetLivechatDepartmentsArchivedInput {
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatDepartmentsArchivedResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"departments\":[{\"_id\":\"66fa9f5d6ea9eba859b650b6\",\"_updatedAt\":\"2025-03-28T11:17:22.654Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"allowReceiveForwardOffline\":true,\"ancestors\":[\"67b84af9382738a951e6f3b8\"],\"archived\":true,\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"john@doe.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"gfyh88\",\"numAgents\":0,\"offlineMessageChannelName\":\"\",\"parentId\":\"67b84af9382738a951e6f3b8\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"type\":\"d\",\"waitingQueueMessage\":\"\"},{\"_id\":\"66a7680360ab9acca6a57fad\",\"_updatedAt\":\"2025-04-02T11:28:31.651Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"allowReceiveForwardOffline\":false,\"archived\":true,\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test-dept@example.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"test-dept\",\"numAgents\":0,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_departments_archived(),
+            answers::get_livechat_departments_archived(),
         )
     }
     async fn get_livechat_inquiries_get_one(
@@ -1560,24 +2782,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatInquiriesGetOneInput,
     ) -> Result<GetLivechatInquiriesGetOneResponse, ApiError> {
-        let expected = GetLivechatInquiriesGetOneInput {
-            room_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatInquiriesGetOneResponse::Ok(
-                serde_json::from_str(
-                        "{\"inquiry\":{\"_id\":\"6560940c6a1ef5b1a2bf9324\",\"_updatedAt\":\"2023-11-24T12:27:43.852Z\",\"estimatedWaitingTimeQueue\":9999999,\"lastMessage\":{\"_id\":\"Hjwmd7bBZTiEXrywn\",\"_updatedAt\":\"2023-11-24T12:27:43.820Z\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"yy8SmYKfHQ6GZdnJp\",\"ts\":\"2023-11-24T12:27:43.474Z\",\"u\":{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"name\":\"testCat\",\"username\":\"test.cat\"},\"urls\":[]},\"message\":\"\",\"name\":\"kookie\",\"priorityWeight\":99,\"rid\":\"yy8SmYKfHQ6GZdnJp\",\"source\":{\"type\":\"widget\"},\"status\":\"taken\",\"t\":\"l\",\"takenAt\":\"2023-11-24T12:18:19.012Z\",\"ts\":\"2023-11-24T12:16:12.370Z\",\"v\":{\"_id\":\"656090576a1ef5b1a2bf919b\",\"activity\":[\"2023-11\"],\"status\":\"online\",\"token\":\"38cc8c765bf77e943f6e4319c5891f6c04\",\"username\":\"guest-51\"}},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_inquiries_get_one(),
+            answers::get_livechat_inquiries_get_one(),
         )
     }
     async fn get_livechat_inquiries_list(
@@ -1585,27 +2793,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatInquiriesListInput,
     ) -> Result<GetLivechatInquiriesListResponse, ApiError> {
-        let expected = GetLivechatInquiriesListInput {
-            department: None,
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatInquiriesListResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"inquiries\":[{\"_id\":\"GpxfRo8TaPHfsnnC5\",\"name\":\"Marcos Defendi\",\"rid\":\"EbQjtCosHJWLQmQYT\",\"status\":\"queued\",\"ts\":\"2019-06-11T19:01:57.424Z\"}],\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_inquiries_list(),
+            answers::get_livechat_inquiries_list(),
         )
     }
     async fn get_livechat_inquiries_queued_for_user(
@@ -1613,27 +2804,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatInquiriesQueuedForUserInput,
     ) -> Result<GetLivechatInquiriesQueuedForUserResponse, ApiError> {
-        let expected = GetLivechatInquiriesQueuedForUserInput {
-            department: None,
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatInquiriesQueuedForUserResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"inquiries\":[{\"_id\":\"xn5sKBatdkgDfjDLC\",\"_updatedAt\":\"2021-07-22T14:37:28.470Z\",\"department\":\"CAJioQNAvLnYWTy8i\",\"estimatedServiceTimeAt\":\"2021-07-22T14:28:57.987Z\",\"estimatedWaitingTimeQueue\":0,\"message\":\"\",\"name\":\"hk\",\"queueOrder\":1,\"rid\":\"8AuphbFBSNBjeZQFs\",\"status\":\"queued\",\"t\":\"l\",\"ts\":\"2021-07-22T14:28:57.987Z\",\"v\":{\"_id\":\"hPF84vuahYBZugM8L\",\"status\":\"offline\",\"token\":\"zdynf0a9vsiiiq1dlf9abf\",\"username\":\"guest-535\"}},{\"_id\":\"g6FY2B8PNwneteRG9\",\"_updatedAt\":\"2021-07-22T14:28:24.521Z\",\"department\":\"CAJioQNAvLnYWTy8i\",\"estimatedServiceTimeAt\":\"2021-07-22T14:28:07.350Z\",\"estimatedWaitingTimeQueue\":0,\"message\":\"\",\"name\":\"dk\",\"queueOrder\":1,\"rid\":\"iZ7XDSgcjBgczqko9\",\"status\":\"queued\",\"t\":\"l\",\"ts\":\"2021-07-22T14:28:07.350Z\",\"v\":{\"_id\":\"ycwLFcaH4ey9XYYvu\",\"status\":\"offline\",\"token\":\"ili20miimhh8x33ld0b5de\",\"username\":\"guest-534\"}}],\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_inquiries_queued_for_user(),
+            answers::get_livechat_inquiries_queued_for_user(),
         )
     }
     async fn post_livechat_inquiries_return_as_inquiry(
@@ -1641,24 +2815,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatInquiriesReturnAsInquiryInput,
     ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ApiError> {
-        let expected = PostLivechatInquiriesReturnAsInquiryInput {
-            body: serde_json::from_str(
-                    "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatInquiriesReturnAsInquiryResponse::Ok(
-                serde_json::from_str("{\"result\":true,\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_inquiries_return_as_inquiry(),
+            answers::post_livechat_inquiries_return_as_inquiry(),
         )
     }
     async fn post_livechat_inquiries_take(
@@ -1666,21 +2826,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatInquiriesTakeInput,
     ) -> Result<PostLivechatInquiriesTakeResponse, ApiError> {
-        let expected = PostLivechatInquiriesTakeInput {
-            body: serde_json::from_str("{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatInquiriesTakeResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_inquiries_take(),
+            answers::post_livechat_inquiries_take(),
         )
     }
     async fn put_livechat_inquiry_set_sla(
@@ -1688,24 +2837,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PutLivechatInquirySetSlaInput,
     ) -> Result<PutLivechatInquirySetSlaResponse, ApiError> {
-        let expected = PutLivechatInquirySetSlaInput {
-            body: serde_json::from_str(
-                    "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PutLivechatInquirySetSlaResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::put_livechat_inquiry_set_sla(),
+            answers::put_livechat_inquiry_set_sla(),
         )
     }
     async fn get_livechat_integrations_settings(
@@ -1713,23 +2848,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatIntegrationsSettingsInput,
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ApiError> {
-        let expected = GetLivechatIntegrationsSettingsInput {
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatIntegrationsSettingsResponse::Ok(
-                serde_json::from_str(
-                        "{\"settings\":[{\"_id\":\"Livechat_secret_token\",\"_updatedAt\":\"2019-10-17T13:56:07.285Z\",\"autocomplete\":true,\"blocked\":false,\"createdAt\":\"2019-10-07T18:52:20.484Z\",\"group\":\"Livechat\",\"hidden\":false,\"i18nDescription\":\"Livechat_secret_token_Description\",\"i18nLabel\":\"Secret_token\",\"meteorSettingsValue\":\"\",\"packageValue\":\"\",\"secret\":true,\"section\":\"CRM_Integration\",\"sorter\":25,\"ts\":\"2019-10-07T21:00:01.287Z\",\"type\":\"string\",\"value\":\"\",\"valueSource\":\"meteorSettingsValue\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_integrations_settings(),
+            answers::get_livechat_integrations_settings(),
         )
     }
     async fn get_livechat_livechat_analytics_dashboards_charts_data(
@@ -1737,138 +2859,46 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatLivechatAnalyticsDashboardsChartsDataInput,
     ) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse, ApiError> {
-        let expected = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
-            start: serde_json::from_str("\"sample\"").unwrap(),
-            end: serde_json::from_str("\"sample\"").unwrap(),
-            chart_name: serde_json::from_str("\"sample\"").unwrap(),
-            department_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
-                serde_json::from_str(
-                        "{\"chartLabel\":\"Total_conversations\",\"dataLabels\":[\"10/1\",\"10/2\",\"10/3\",\"10/4\",\"10/5\",\"10/6\"],\"dataPoints\":[0,0,0,0,0,0],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_livechat_analytics_dashboards_charts_data(),
+            answers::get_livechat_livechat_analytics_dashboards_charts_data(),
         )
     }
     async fn post_livechat_message(
         &self,
         input: PostLivechatMessageInput,
     ) -> Result<PostLivechatMessageResponse, ApiError> {
-        let expected = PostLivechatMessageInput {
-            body: serde_json::from_str(
-                    "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatMessageResponse::Ok(
-                serde_json::from_str(
-                        "{\"message\":{\"_id\":\"djsajdkscks787\",\"_updatedAt\":\"2023-10-31T13:14:29.960Z\",\"alias\":\"Baek\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"Hello World!\"}]}],\"mentions\":[],\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b98920bdf953f242c129d7b8065000b1f9b2e9\",\"ts\":\"2023-10-31T13:14:29.804Z\",\"u\":{\"_id\":\"6523dc0ba2f73c7460e18d4d\",\"name\":\"Baek\",\"username\":\"guest-35\"},\"urls\":[]},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_message(), answers::post_livechat_message())
     }
     async fn get_livechat_message_id(
         &self,
         input: GetLivechatMessageIdInput,
     ) -> Result<GetLivechatMessageIdResponse, ApiError> {
-        let expected = GetLivechatMessageIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            token: serde_json::from_str("\"sample\"").unwrap(),
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatMessageIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"message\":{\"_id\":\"AgRFdj96mbHDPrTHq\",\"_updatedAt\":\"2021-07-13T16:20:26.776Z\",\"alias\":\"Mary\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hi\"}]}],\"mentions\":[],\"msg\":\"hi\",\"rid\":\"mmqCzYgiL8fzRYfuY\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-13T16:20:26.672Z\",\"u\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"name\":\"Mary\",\"username\":\"guest-165\"},\"unread\":true,\"urls\":[]},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_message_id(),
+            answers::get_livechat_message_id(),
         )
     }
     async fn put_livechat_message_id(
         &self,
         input: PutLivechatMessageIdInput,
     ) -> Result<PutLivechatMessageIdResponse, ApiError> {
-        let expected = PutLivechatMessageIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"msg\":\"editing livechat message..\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b9892\"}",
-                    )
-                    .unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PutLivechatMessageIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"message\":{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"ls\":\"2018-09-14T13:31:33.201Z\",\"msg\":\"editing livechat message..\",\"u\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"name\":\"Livechat Visitor\",\"username\":\"guest-4\"}},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::put_livechat_message_id(),
+            answers::put_livechat_message_id(),
         )
     }
     async fn delete_livechat_message_id(
         &self,
         input: DeleteLivechatMessageIdInput,
     ) -> Result<DeleteLivechatMessageIdResponse, ApiError> {
-        let expected = DeleteLivechatMessageIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str(
-                    "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatMessageIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"message\":{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"ls\":\"2018-09-14T13:31:33.279Z\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_message_id(),
+            answers::delete_livechat_message_id(),
         )
     }
     async fn post_livechat_messages(
@@ -1876,55 +2906,16 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatMessagesInput,
     ) -> Result<PostLivechatMessagesResponse, ApiError> {
-        let expected = PostLivechatMessagesInput {
-            body: serde_json::from_str(
-                    "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatMessagesResponse::Ok(
-                serde_json::from_str(
-                        "{\"messages\":[{\"msg\":\"test\",\"ts\":\"2023-10-31T08:41:29.724Z\",\"username\":\"guest-35\"},{\"msg\":\"hello\",\"ts\":\"2023-10-31T08:41:29.725Z\",\"username\":\"guest-35\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_messages(), answers::post_livechat_messages())
     }
     async fn get_livechat_messages_history_rid(
         &self,
         input: GetLivechatMessagesHistoryRidInput,
     ) -> Result<GetLivechatMessagesHistoryRidResponse, ApiError> {
-        let expected = GetLivechatMessagesHistoryRidInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            token: serde_json::from_str("\"sample\"").unwrap(),
-            ls: None,
-            end: None,
-            limit: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatMessagesHistoryRidResponse::Ok(
-                serde_json::from_str(
-                        "{\"messages\":[{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"_updatedAt\":\"2018-09-14T13:31:33.222Z\",\"alias\":\"Livechat Visitor\",\"channels\":[],\"editedAt\":\"2018-09-14T13:31:33.219Z\",\"editedBy\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"username\":\"guest-4\"},\"ls\":\"2018-09-14T13:31:33.201Z\",\"mentions\":[],\"msg\":\"editing livechat message..\",\"rid\":\"KuACMJ5MpN6SfAFWg\",\"token\":\"iNKE8a6k6cjbqWhWd\",\"u\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"name\":\"Livechat Visitor\",\"username\":\"guest-4\"},\"urls\":[]}],\"success\":true,\"unreadNotLoaded\":0}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_messages_history_rid(),
+            answers::get_livechat_messages_history_rid(),
         )
     }
     async fn get_livechat_rid_messages(
@@ -1932,28 +2923,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatRidMessagesInput,
     ) -> Result<GetLivechatRidMessagesResponse, ApiError> {
-        let expected = GetLivechatRidMessagesInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            sort: None,
-            search_term: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatRidMessagesResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":50,\"messages\":[{\"_id\":\"hmnQoYcnSJp7c9f2v\",\"_updatedAt\":\"2025-11-12T10:24:44.420Z\",\"attachments\":[{\"description\":\"\",\"image_dimensions\":{\"height\":301,\"width\":480},\"image_preview\":\"/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAUACADASIAAhEBAxEB/8QAGQABAAMBAQAAAAAAAAAAAAAAAAIDBAUI/8QAHRAAAgIDAAMAAAAAAAAAAAAAAQIAAwQRMQUhIv/EABUBAQEAAAAAAAAAAAAAAAAAAAAB/8QAFxEBAQEBAAAAAAAAAAAAAAAAAAERQf/aAAwDAQACEQMRAD8A8qqCzAKNk8EtbGvW4VNUwsPF17kKXNVquvVO5vt8pdZnpklvpRoHUszqXWNca5rjUKmNg6uvcqYFWIYaI6J0a/KXJnvkhvthrepgusNtrO3WOzFzhLUIiJFIiIH/2Q==\",\"image_size\":17466,\"image_type\":\"image/png\",\"image_url\":\"/file-upload/68f0d43301e202fefed836d1/video-designs%20(1).png\",\"title\":\"video-designs (1).png\",\"title_link\":\"/file-upload/68f0d43201e202fefed836cf/video-designs%20(1).png\",\"title_link_download\":true,\"type\":\"file\"}],\"channels\":[],\"file\":{\"_id\":\"68f0d43201e202fefed836cf\",\"format\":\"png\",\"name\":\"video-designs (1).png\",\"size\":17466,\"type\":\"image/png\"},\"files\":[{\"_id\":\"68f0d43201e202fefed836cf\",\"format\":\"png\",\"name\":\"video-designs (1).png\",\"size\":17466,\"type\":\"image/png\"},{\"_id\":\"68f0d43301e202fefed836d1\",\"format\":\"png\",\"name\":\"thumb-video-designs (1).png\",\"size\":14848,\"type\":\"image/png\"}],\"groupable\":false,\"mentions\":[],\"msg\":\"\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"ts\":\"2025-10-16T11:17:07.068Z\",\"u\":{\"_id\":\"C38WSSzrGd2NCjzqJ\",\"name\":\"Test Cat\",\"username\":\"test.cat\"},\"urls\":[]},{\"_id\":\"6j9hrchZBHwZHpsF2\",\"_updatedAt\":\"2025-11-12T10:24:44.420Z\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"ts\":\"2025-10-16T11:16:58.948Z\",\"u\":{\"_id\":\"C38WSSzrGd2NCjzqJ\",\"name\":\"Test Cat\",\"username\":\"test.cat\"},\"urls\":[]},{\"_id\":\"CfD55oXeSvvC3jmZS\",\"_updatedAt\":\"2025-10-16T11:16:36.447Z\",\"alias\":\"swayyy\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\",\"ts\":\"2025-10-16T11:16:36.406Z\",\"u\":{\"_id\":\"68f0d41001e202fefed836af\",\"name\":\"swayyy\",\"username\":\"guest-49\"},\"urls\":[]}],\"offset\":0,\"success\":true,\"total\":3}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_rid_messages(),
+            answers::get_livechat_rid_messages(),
         )
     }
     async fn get_livechat_monitors(
@@ -1961,52 +2934,17 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatMonitorsInput,
     ) -> Result<GetLivechatMonitorsResponse, ApiError> {
-        let expected = GetLivechatMonitorsInput {
-            offset: None,
-            count: None,
-            sort: None,
-            text: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatMonitorsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"monitors\":[{\"_id\":\"gxcJTYapi5mPxuAme\",\"emails\":[{\"address\":\"\",\"verified\":false}],\"name\":\"Bruno\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"username\":\"Bruno\"},{\"_id\":\"QDHWqcubZunM8C4NR\",\"emails\":[{\"address\":\"\",\"verified\":true}],\"name\":\" Gomes\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"username\":\"gomes\"}],\"offset\":0,\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_monitors(), answers::get_livechat_monitors())
     }
     async fn post_livechat_monitors_create(
         &self,
         _credentials: Credentials,
         input: PostLivechatMonitorsCreateInput,
     ) -> Result<PostLivechatMonitorsCreateResponse, ApiError> {
-        let expected = PostLivechatMonitorsCreateInput {
-            body: serde_json::from_str("{\"username\":\"cat.kat\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatMonitorsCreateResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"J6Q87AnWP5aNc9xhx\",\"roles\":[\"user\",\"livechat-agent\"],\"success\":true,\"username\":\"cat.kat\"}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_monitors_create(),
+            answers::post_livechat_monitors_create(),
         )
     }
     async fn post_livechat_monitors_delete(
@@ -2014,21 +2952,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatMonitorsDeleteInput,
     ) -> Result<PostLivechatMonitorsDeleteResponse, ApiError> {
-        let expected = PostLivechatMonitorsDeleteInput {
-            body: serde_json::from_str("{\"username\":\"test.user\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatMonitorsDeleteResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_monitors_delete(),
+            answers::post_livechat_monitors_delete(),
         )
     }
     async fn get_livechat_monitors_username(
@@ -2036,78 +2963,30 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatMonitorsUsernameInput,
     ) -> Result<GetLivechatMonitorsUsernameResponse, ApiError> {
-        let expected = GetLivechatMonitorsUsernameInput {
-            username: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatMonitorsUsernameResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"RSb7exHJsiKqwRjPF\",\"emails\":[{\"address\":\"1-agent@g.c\",\"verified\":false}],\"livechat\":{\"maxNumberSimultaneousChat\":\"4\"},\"name\":\"1-agent\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"success\":true,\"username\":\"1-agent\"}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_monitors_username(),
+            answers::get_livechat_monitors_username(),
         )
     }
     async fn post_livechat_offline_message(
         &self,
         input: PostLivechatOfflineMessageInput,
     ) -> Result<PostLivechatOfflineMessageResponse, ApiError> {
-        let expected = PostLivechatOfflineMessageInput {
-            body: serde_json::from_str(
-                    "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatOfflineMessageResponse::Ok(
-                serde_json::from_str(
-                        "{\"message\":\"Livechat offline message sent\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_offline_message(),
+            answers::post_livechat_offline_message(),
         )
     }
     async fn post_livechat_page_visited(
         &self,
         input: PostLivechatPageVisitedInput,
     ) -> Result<PostLivechatPageVisitedResponse, ApiError> {
-        let expected = PostLivechatPageVisitedInput {
-            body: serde_json::from_str(
-                    "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatPageVisitedResponse::Ok(
-                serde_json::from_str(
-                        "{\"page\":{\"msg\":\" - file:///C:/Users/xyz/livechat/helloWorld.html\",\"navigation\":{\"page\":{\"change\":\"url\",\"location\":{\"href\":\"file:///C:/Users/xyz/livechat/helloWorld.html\"},\"title\":\"\"},\"token\":\"38cc8c765bf77e943f6e4319c5891f6c40d8538ce83473c8987562ea1d762d04\"}},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_page_visited(),
+            answers::post_livechat_page_visited(),
         )
     }
     async fn get_livechat_priorities(
@@ -2115,27 +2994,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatPrioritiesInput,
     ) -> Result<GetLivechatPrioritiesResponse, ApiError> {
-        let expected = GetLivechatPrioritiesInput {
-            offset: None,
-            count: None,
-            sort: None,
-            text: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatPrioritiesResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":5,\"offset\":0,\"priorities\":[{\"_id\":\"64007cc2fa0ed7dd905092e3\",\"dirty\":false,\"i18n\":\"Lowest\",\"sortItem\":5},{\"_id\":\"64007cc2fa0ed7dd905092e4\",\"dirty\":false,\"i18n\":\"Low\",\"sortItem\":4},{\"_id\":\"64007cc2fa0ed7dd905092e5\",\"dirty\":false,\"i18n\":\"Medium\",\"sortItem\":3},{\"_id\":\"64007cc2fa0ed7dd905092e6\",\"dirty\":false,\"i18n\":\"High\",\"sortItem\":2},{\"_id\":\"64007cc2fa0ed7dd905092e7\",\"dirty\":false,\"i18n\":\"Highest\",\"sortItem\":1}],\"success\":true,\"total\":5}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_priorities(),
+            answers::get_livechat_priorities(),
         )
     }
     async fn get_livechat_priorities_reset(
@@ -2143,19 +3005,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatPrioritiesResetInput,
     ) -> Result<GetLivechatPrioritiesResetResponse, ApiError> {
-        let expected = GetLivechatPrioritiesResetInput {};
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatPrioritiesResetResponse::Ok(
-                serde_json::from_str("{\"reset\":true,\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_priorities_reset(),
+            answers::get_livechat_priorities_reset(),
         )
     }
     async fn post_livechat_priorities_reset(
@@ -2163,20 +3016,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatPrioritiesResetInput,
     ) -> Result<PostLivechatPrioritiesResetResponse, ApiError> {
-        let expected = PostLivechatPrioritiesResetInput {
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatPrioritiesResetResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_priorities_reset(),
+            answers::post_livechat_priorities_reset(),
         )
     }
     async fn get_livechat_priorities_priority_id(
@@ -2184,24 +3027,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatPrioritiesPriorityIdInput,
     ) -> Result<GetLivechatPrioritiesPriorityIdResponse, ApiError> {
-        let expected = GetLivechatPrioritiesPriorityIdInput {
-            priority_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatPrioritiesPriorityIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"64007cc2fa0ed7dd905092e3\",\"dirty\":false,\"i18n\":\"Lowest\",\"sortItem\":5,\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_priorities_priority_id(),
+            answers::get_livechat_priorities_priority_id(),
         )
     }
     async fn put_livechat_priorities_priority_id(
@@ -2209,22 +3038,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PutLivechatPrioritiesPriorityIdInput,
     ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ApiError> {
-        let expected = PutLivechatPrioritiesPriorityIdInput {
-            priority_id: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str("{\"name\":\"Very low\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PutLivechatPrioritiesPriorityIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::put_livechat_priorities_priority_id(),
+            answers::put_livechat_priorities_priority_id(),
         )
     }
     async fn get_livechat_queue(
@@ -2232,82 +3049,22 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatQueueInput,
     ) -> Result<GetLivechatQueueResponse, ApiError> {
-        let expected = GetLivechatQueueInput {
-            department_id: None,
-            agent_id: None,
-            include_offline_agents: None,
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatQueueResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"offset\":0,\"queue\":[{\"chats\":1,\"department\":{\"_id\":\"457diLwcQMmdpaTjo\",\"name\":\"Department 1\"},\"user\":{\"_id\":\"CaevAPDbXN252kyXa\",\"status\":\"online\",\"username\":\"marcos.defendi\"}},{\"chats\":2,\"department\":{\"_id\":\"5mt9oEtQxuMMH23Co\",\"name\":\"Department 2\"},\"user\":{\"_id\":\"CaevAPDbXN252kyXa\",\"status\":\"online\",\"username\":\"marcos.defendi\"}}],\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_queue(), answers::get_livechat_queue())
     }
     async fn get_livechat_room(
         &self,
         input: GetLivechatRoomInput,
     ) -> Result<GetLivechatRoomResponse, ApiError> {
-        let expected = GetLivechatRoomInput {
-            token: serde_json::from_str("\"sample\"").unwrap(),
-            rid: None,
-            agent_id: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatRoomResponse::Ok(
-                serde_json::from_str(
-                        "{\"newRoom\":false,\"room\":{\"_id\":\"kCJDd5peKiZnGJLPq\",\"_updatedAt\":\"2021-07-09T20:21:07.334Z\",\"cl\":false,\"customFields\":{\"salesforceCrmContactId\":\"0032y000009mtOIAAY\"},\"default\":false,\"departmentAncestors\":[\"sriw2wmP2Zz2pPrre\"],\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"fname\":\"Mary\",\"lastMessage\":{\"_id\":\"SgrsSm3HNGrG5xTmk\",\"_updatedAt\":\"2021-07-09T20:20:58.896Z\",\"alias\":\"Mary\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"d\"}]}],\"mentions\":[],\"msg\":\"d\",\"newRoom\":false,\"rid\":\"kCJDd5peKiZnGJLPq\",\"showConnecting\":true,\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-09T20:20:58.755Z\",\"u\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"name\":\"Mary\",\"username\":\"guest-165\"},\"urls\":[]},\"lm\":\"2021-07-09T20:20:58.755Z\",\"metrics\":{\"reaction\":{\"fd\":\"2021-07-09T20:19:53.243Z\",\"ft\":23.821,\"tt\":24.006},\"response\":{\"avg\":226.4365,\"fd\":\"2021-07-09T20:19:53.243Z\",\"ft\":452.688,\"total\":2,\"tt\":452.873},\"servedBy\":{\"lr\":\"2021-07-09T20:19:53.077Z\"},\"v\":{\"lq\":\"2021-07-09T20:20:58.755Z\"}},\"msgs\":7,\"open\":true,\"ro\":false,\"servedBy\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"ts\":\"2021-07-09T20:19:29.422Z\",\"username\":\"jane.doe\"},\"sysMes\":true,\"t\":\"l\",\"ts\":\"2021-07-09T20:12:19.795Z\",\"usersCount\":2,\"v\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"lastMessageTs\":\"2021-07-09T20:20:58.755Z\",\"status\":\"offline\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-165\"},\"waitingResponse\":true},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_room(), answers::get_livechat_room())
     }
     async fn post_livechat_room_close(
         &self,
         input: PostLivechatRoomCloseInput,
     ) -> Result<PostLivechatRoomCloseResponse, ApiError> {
-        let expected = PostLivechatRoomCloseInput {
-            body: serde_json::from_str(
-                    "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomCloseResponse::Ok(
-                serde_json::from_str(
-                        "{\"comment\":\"Closed by visitor\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_close(),
+            answers::post_livechat_room_close(),
         )
     }
     async fn post_livechat_room_close_by_user(
@@ -2315,24 +3072,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatRoomCloseByUserInput,
     ) -> Result<PostLivechatRoomCloseByUserResponse, ApiError> {
-        let expected = PostLivechatRoomCloseByUserInput {
-            body: serde_json::from_str(
-                    "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomCloseByUserResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_close_by_user(),
+            answers::post_livechat_room_close_by_user(),
         )
     }
     async fn post_livechat_room_forward(
@@ -2340,24 +3083,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatRoomForwardInput,
     ) -> Result<PostLivechatRoomForwardResponse, ApiError> {
-        let expected = PostLivechatRoomForwardInput {
-            body: serde_json::from_str(
-                    "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomForwardResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_forward(),
+            answers::post_livechat_room_forward(),
         )
     }
     async fn get_livechat_room_join(
@@ -2365,43 +3094,17 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatRoomJoinInput,
     ) -> Result<GetLivechatRoomJoinResponse, ApiError> {
-        let expected = GetLivechatRoomJoinInput {
-            room_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatRoomJoinResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_room_join(), answers::get_livechat_room_join())
     }
     async fn post_livechat_room_on_hold(
         &self,
         _credentials: Credentials,
         input: PostLivechatRoomOnHoldInput,
     ) -> Result<PostLivechatRoomOnHoldResponse, ApiError> {
-        let expected = PostLivechatRoomOnHoldInput {
-            body: serde_json::from_str("{\"roomId\":\"Z7223PfNPwH7ihQPh\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomOnHoldResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_on_hold(),
+            answers::post_livechat_room_on_hold(),
         )
     }
     async fn post_livechat_room_resume_on_hold(
@@ -2409,21 +3112,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatRoomResumeOnHoldInput,
     ) -> Result<PostLivechatRoomResumeOnHoldResponse, ApiError> {
-        let expected = PostLivechatRoomResumeOnHoldInput {
-            body: serde_json::from_str("{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomResumeOnHoldResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_resume_on_hold(),
+            answers::post_livechat_room_resume_on_hold(),
         )
     }
     async fn post_livechat_room_save_info(
@@ -2431,53 +3123,20 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatRoomSaveInfoInput,
     ) -> Result<PostLivechatRoomSaveInfoResponse, ApiError> {
-        let expected = PostLivechatRoomSaveInfoInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"guestData\":{\"_id\":\"rbAXPnMktTFbNpwtJ\"},\"roomData\":{\"_id\":\"nf52k8bpJ8y7oHmwk\",\"tags\":[\"testtags\"],\"topic\":\"Hmm\"}}",
-                    )
-                    .unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomSaveInfoResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_save_info(),
+            answers::post_livechat_room_save_info(),
         )
     }
     async fn post_livechat_room_survey(
         &self,
         input: PostLivechatRoomSurveyInput,
     ) -> Result<PostLivechatRoomSurveyResponse, ApiError> {
-        let expected = PostLivechatRoomSurveyInput {
-            body: serde_json::from_str(
-                    "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomSurveyResponse::Ok(
-                serde_json::from_str(
-                        "{\"data\":{\"additionalFeedback\":\"Thankszzzzz\"},\"rid\":\"gMMeBpWyLeowCrzBv\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_survey(),
+            answers::post_livechat_room_survey(),
         )
     }
     async fn post_livechat_room_rid_priority(
@@ -2485,23 +3144,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatRoomRidPriorityInput,
     ) -> Result<PostLivechatRoomRidPriorityResponse, ApiError> {
-        let expected = PostLivechatRoomRidPriorityInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str("{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}")
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomRidPriorityResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_room_rid_priority(),
+            answers::post_livechat_room_rid_priority(),
         )
     }
     async fn delete_livechat_room_rid_priority(
@@ -2509,21 +3155,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteLivechatRoomRidPriorityInput,
     ) -> Result<DeleteLivechatRoomRidPriorityResponse, ApiError> {
-        let expected = DeleteLivechatRoomRidPriorityInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatRoomRidPriorityResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_room_rid_priority(),
+            answers::delete_livechat_room_rid_priority(),
         )
     }
     async fn get_livechat_rooms(
@@ -2531,61 +3166,17 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatRoomsInput,
     ) -> Result<GetLivechatRoomsResponse, ApiError> {
-        let expected = GetLivechatRoomsInput {
-            agents: None,
-            department_id: None,
-            open: None,
-            created_at: None,
-            closed_at: None,
-            tags: None,
-            custom_fields: None,
-            room_name: None,
-            onhold: None,
-            queued: None,
-            units: None,
-            offset: None,
-            count: None,
-            sort: None,
-            fields: None,
-            query: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatRoomsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"offset\":1,\"rooms\":[{\"_id\":\"9dQMveZhqxiDgCM3B\",\"_updatedAt\":\"2019-08-09T20:19:34.856Z\",\"cl\":false,\"departmentId\":\"xnmXQmytuvxp2TuSC\",\"fname\":\"Marcos Defendi\",\"lastMessage\":{\"_id\":\"TBEz7zSCBaKsfyrzc\",\"_updatedAt\":\"2019-08-09T20:18:02.383Z\",\"alias\":\"Marcos Defendi\",\"channels\":[],\"mentions\":[],\"msg\":\"Hello\",\"newRoom\":false,\"rid\":\"9dQMveZhqxiDgCM3B\",\"showConnecting\":false,\"token\":\"xn5hdkyptei11m07f3me\",\"ts\":\"2019-08-09T20:18:02.350Z\",\"u\":{\"_id\":\"xh45w4y7oPW5SiMJu\",\"name\":\"Marcos Defendi\",\"username\":\"guest-4\"}},\"livechatData\":{\"docId\":\"0310584343112\"},\"lm\":\"2019-08-09T20:18:02.350Z\",\"metrics\":{\"v\":{\"lq\":\"2019-08-09T20:18:02.350Z\"}},\"msgs\":1,\"name\":\"Marcos Defendi\",\"open\":true,\"servedBy\":{\"_id\":\"3kyWm8PsmwhC7xgwg\",\"ts\":\"2019-08-09T20:18:02.109Z\",\"username\":\"marcos\"},\"t\":\"l\",\"tags\":[\"rocket\",\"chat\"],\"ts\":\"2019-08-09T20:18:02.108Z\",\"usersCount\":1,\"v\":{\"_id\":\"xh45w4y7oPW5SiMJu\",\"status\":\"online\",\"token\":\"xn5hdkyptei11m07f3me\",\"username\":\"guest-4\"},\"waitingResponse\":true}],\"success\":true,\"total\":7}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_rooms(), answers::get_livechat_rooms())
     }
     async fn post_livechat_rooms_delete(
         &self,
         _credentials: Credentials,
         input: PostLivechatRoomsDeleteInput,
     ) -> Result<PostLivechatRoomsDeleteResponse, ApiError> {
-        let expected = PostLivechatRoomsDeleteInput {
-            body: serde_json::from_str("{\"roomId\":\"nXHYnNu38qKRRtZDi\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomsDeleteResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_rooms_delete(),
+            answers::post_livechat_rooms_delete(),
         )
     }
     async fn post_livechat_rooms_remove_all_closed_rooms(
@@ -2593,20 +3184,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ApiError> {
-        let expected = PostLivechatRoomsRemoveAllClosedRoomsInput {
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(
-                serde_json::from_str("{\"removedRooms\":19,\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_rooms_remove_all_closed_rooms(),
+            answers::post_livechat_rooms_remove_all_closed_rooms(),
         )
     }
     async fn get_livechat_rooms_filters(
@@ -2614,22 +3195,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatRoomsFiltersInput,
     ) -> Result<GetLivechatRoomsFiltersResponse, ApiError> {
-        let expected = GetLivechatRoomsFiltersInput {};
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatRoomsFiltersResponse::Ok(
-                serde_json::from_str(
-                        "{\"filters\":[{},{\"alias\":\"WhatsApp Cloud\",\"defaultIcon\":\"whatsapp\",\"id\":\"5e3dadaa-e774-40d8-b3a4-b93b91747168\",\"sidebarIcon\":\"whatsapp\",\"type\":\"app\"},{\"alias\":\"WhatsApp Sandbox\",\"defaultIcon\":\"whatsapp\",\"id\":\"99ecc706-ca5a-4b8f-bbaf-c28de243f1db\",\"sidebarIcon\":\"whatsapp\",\"type\":\"app\"},{\"alias\":\"Telegram\",\"defaultIcon\":\"telegram\",\"id\":\"fc96e832-5472-49e4-aace-1521a7ebeaa6\",\"sidebarIcon\":\"telegram\",\"type\":\"app\"},{\"type\":\"sms\"},{\"type\":\"widget\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_rooms_filters(),
+            answers::get_livechat_rooms_filters(),
         )
     }
     async fn get_livechat_sla(
@@ -2637,80 +3206,24 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatSlaInput,
     ) -> Result<GetLivechatSlaResponse, ApiError> {
-        let expected = GetLivechatSlaInput {
-            text: None,
-            count: None,
-            sort: None,
-            offset: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatSlaResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"offset\":0,\"sla\":[{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T14:10:05.063Z\",\"description\":\"2m UI creat\",\"dueTimeInMinutes\":2,\"name\":\"Minimal\"},{\"_id\":\"6417f67528384134ed600dc6\",\"_updatedAt\":\"2023-03-20T06:00:21.736Z\",\"description\":\"Based on 1 min\",\"dueTimeInMinutes\":1,\"name\":\"Try\"}],\"success\":true,\"total\":2}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_sla(), answers::get_livechat_sla())
     }
     async fn post_livechat_sla(
         &self,
         _credentials: Credentials,
         input: PostLivechatSlaInput,
     ) -> Result<PostLivechatSlaResponse, ApiError> {
-        let expected = PostLivechatSlaInput {
-            body: serde_json::from_str(
-                    "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatSlaResponse::Ok(
-                serde_json::from_str(
-                        "{\"sla\":{\"_id\":\"641db89a7718f90c810429cc\",\"description\":\"Optimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_sla(), answers::post_livechat_sla())
     }
     async fn get_livechat_sla_sla_id(
         &self,
         _credentials: Credentials,
         input: GetLivechatSlaSlaIdInput,
     ) -> Result<GetLivechatSlaSlaIdResponse, ApiError> {
-        let expected = GetLivechatSlaSlaIdInput {
-            sla_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatSlaSlaIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T14:10:05.063Z\",\"description\":\"2m UI creat\",\"dueTimeInMinutes\":2,\"name\":\"Minimal\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_sla_sla_id(),
+            answers::get_livechat_sla_sla_id(),
         )
     }
     async fn put_livechat_sla_sla_id(
@@ -2718,24 +3231,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PutLivechatSlaSlaIdInput,
     ) -> Result<PutLivechatSlaSlaIdResponse, ApiError> {
-        let expected = PutLivechatSlaSlaIdInput {
-            sla_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PutLivechatSlaSlaIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"sla\":{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T16:31:34.712Z\",\"description\":\"Minimal SLA updated\",\"dueTimeInMinutes\":7,\"name\":\"Minimal updated\"},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::put_livechat_sla_sla_id(),
+            answers::put_livechat_sla_sla_id(),
         )
     }
     async fn delete_livechat_sla_sla_id(
@@ -2743,96 +3242,38 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteLivechatSlaSlaIdInput,
     ) -> Result<DeleteLivechatSlaSlaIdResponse, ApiError> {
-        let expected = DeleteLivechatSlaSlaIdInput {
-            sla_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatSlaSlaIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_sla_sla_id(),
+            answers::delete_livechat_sla_sla_id(),
         )
     }
     async fn post_livechat_sms_incoming_service(
         &self,
         input: PostLivechatSmsIncomingServiceInput,
     ) -> Result<PostLivechatSmsIncomingServiceResponse, ApiError> {
-        let expected = PostLivechatSmsIncomingServiceInput {
-            service: serde_json::from_str("\"sample\"").unwrap(),
-            body: Some(
-                serde_json::from_str(
-                        "{\"Body\":\"SMS message\",\"From\":\"5551123456789\",\"FromCity\":\"Porto Alegre\",\"FromCountry\":\"Brazil\",\"FromState\":\"RS\",\"FromZip\":\"\",\"To\":\"5551987654321\",\"ToCity\":\"Porto Alegre\",\"ToCountry\":\"Brazil\",\"ToState\":\"RS\",\"ToZip\":\"\"}",
-                    )
-                    .unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(PostLivechatSmsIncomingServiceResponse::Ok("sample".to_owned()))
+        reply(
+            input,
+            inputs::post_livechat_sms_incoming_service(),
+            answers::post_livechat_sms_incoming_service(),
+        )
     }
     async fn get_livechat_tags(
         &self,
         _credentials: Credentials,
         input: GetLivechatTagsInput,
     ) -> Result<GetLivechatTagsResponse, ApiError> {
-        let expected = GetLivechatTagsInput {
-            offset: None,
-            count: None,
-            text: None,
-            department: None,
-            view_all: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatTagsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":4,\"offset\":0,\"success\":true,\"tags\":[{\"_id\":\"nNJntq2n6GBdR8JC4\",\"_updatedAt\":\"2022-11-28T07:17:31.973Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\",\"WRY3EFGAT9Xh5NFBv\"],\"description\":\"xfgh\",\"name\":\"331\",\"numDepartments\":2},{\"_id\":\"bhA8DPhSdeBEJ2C94\",\"_updatedAt\":\"2022-08-30T12:14:54.173Z\",\"departments\":[],\"name\":\"QA-Passed\",\"numDepartments\":0},{\"_id\":\"b8mvKqZXiAw36pDqE\",\"_updatedAt\":\"2022-03-01T06:27:43.113Z\",\"departments\":[],\"description\":\"voip test\",\"name\":\"VoIP\",\"numDepartments\":0},{\"_id\":\"GR6zxTM5PMHxGwud6\",\"_updatedAt\":\"2023-01-04T14:02:29.038Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\"],\"description\":\"test1\",\"name\":\"t1\",\"numDepartments\":1}],\"total\":4}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_tags(), answers::get_livechat_tags())
     }
     async fn post_livechat_tags_delete(
         &self,
         _credentials: Credentials,
         input: PostLivechatTagsDeleteInput,
     ) -> Result<PostLivechatTagsDeleteResponse, ApiError> {
-        let expected = PostLivechatTagsDeleteInput {
-            body: serde_json::from_str("{\"id\":\"682223ba30c9c71254e46012\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatTagsDeleteResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_tags_delete(),
+            answers::post_livechat_tags_delete(),
         )
     }
     async fn post_livechat_tags_save(
@@ -2840,27 +3281,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatTagsSaveInput,
     ) -> Result<PostLivechatTagsSaveResponse, ApiError> {
-        let expected = PostLivechatTagsSaveInput {
-            body: serde_json::from_str(
-                    "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatTagsSaveResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"69536ca06ff48667974be86d\",\"departments\":[\"TEST-DEPT\"],\"description\":\"testing api endpoint\",\"name\":\"apiTag01\",\"numDepartments\":1,\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_tags_save(),
+            answers::post_livechat_tags_save(),
         )
     }
     async fn get_livechat_tags_tag_id(
@@ -2868,51 +3292,20 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatTagsTagIdInput,
     ) -> Result<GetLivechatTagsTagIdResponse, ApiError> {
-        let expected = GetLivechatTagsTagIdInput {
-            tag_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatTagsTagIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"nNJntq2n6GBdR8JC4\",\"_updatedAt\":\"2022-11-28T07:17:31.973Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\",\"WRY3EFGAT9Xh5NFBv\"],\"description\":\"test\",\"name\":\"331\",\"numDepartments\":2,\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_tags_tag_id(),
+            answers::get_livechat_tags_tag_id(),
         )
     }
     async fn post_livechat_transcript(
         &self,
         input: PostLivechatTranscriptInput,
     ) -> Result<PostLivechatTranscriptResponse, ApiError> {
-        let expected = PostLivechatTranscriptInput {
-            body: serde_json::from_str(
-                    "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatTranscriptResponse::Ok(
-                serde_json::from_str(
-                        "{\"message\":\"Livechat transcript sent\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_transcript(),
+            answers::post_livechat_transcript(),
         )
     }
     async fn post_livechat_transcript_rid(
@@ -2920,25 +3313,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatTranscriptRidInput,
     ) -> Result<PostLivechatTranscriptRidResponse, ApiError> {
-        let expected = PostLivechatTranscriptRidInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str(
-                    "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatTranscriptRidResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_transcript_rid(),
+            answers::post_livechat_transcript_rid(),
         )
     }
     async fn delete_livechat_transcript_rid(
@@ -2946,21 +3324,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteLivechatTranscriptRidInput,
     ) -> Result<DeleteLivechatTranscriptRidResponse, ApiError> {
-        let expected = DeleteLivechatTranscriptRidInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatTranscriptRidResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_transcript_rid(),
+            answers::delete_livechat_transcript_rid(),
         )
     }
     async fn get_livechat_transfer_history_rid(
@@ -2968,27 +3335,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatTransferHistoryRidInput,
     ) -> Result<GetLivechatTransferHistoryRidResponse, ApiError> {
-        let expected = GetLivechatTransferHistoryRidInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            count: None,
-            offset: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatTransferHistoryRidResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":0,\"data\":{\"count\":0,\"history\":[{\"nextDepartment\":{\"_id\":\"string\",\"name\":\"string\"},\"previousDepartment\":\"string\",\"scope\":\"string\",\"transferredBy\":{\"_id\":\"string\",\"name\":\"string\",\"type\":\"string\",\"username\":\"string\"},\"ts\":\"string\"}],\"offset\":0,\"success\":true,\"total\":0},\"history\":[{}],\"offset\":0,\"success\":true,\"total\":0}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_transfer_history_rid(),
+            answers::get_livechat_transfer_history_rid(),
         )
     }
     async fn get_livechat_triggers(
@@ -2996,79 +3346,24 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatTriggersInput,
     ) -> Result<GetLivechatTriggersResponse, ApiError> {
-        let expected = GetLivechatTriggersInput {
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatTriggersResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"offset\":0,\"success\":true,\"total\":1,\"triggers\":[{\"_id\":\"Lk52shJFYyb55trw8\",\"_updatedAt\":\"2019-10-04T15:36:29.695Z\",\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"\",\"sender\":\"\"}}],\"conditions\":[{\"name\":\"page-url\",\"value\":\"\"}],\"description\":\"test\",\"enabled\":true,\"name\":\"test\",\"runOnce\":true}]}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_triggers(), answers::get_livechat_triggers())
     }
     async fn post_livechat_triggers(
         &self,
         _credentials: Credentials,
         input: PostLivechatTriggersInput,
     ) -> Result<PostLivechatTriggersResponse, ApiError> {
-        let expected = PostLivechatTriggersInput {
-            body: serde_json::from_str(
-                    "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatTriggersResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_triggers(), answers::post_livechat_triggers())
     }
     async fn post_livechat_triggers_external_service_test(
         &self,
         _credentials: Credentials,
         input: PostLivechatTriggersExternalServiceTestInput,
     ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ApiError> {
-        let expected = PostLivechatTriggersExternalServiceTestInput {
-            body: serde_json::from_str(
-                    "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatTriggersExternalServiceTestResponse::Ok(
-                serde_json::from_str(
-                        "{\"response\":{\"contents\":[{\"msg\":\"Welcome to our support center, Morgan! How can we assist you today?\",\"order\":0},{\"msg\":\"Feel free to ask any questions you have. We're here to help!\",\"order\":1}],\"statusCode\":200},\"success\":true,\"triggerId\":\"test-trigger\"}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_triggers_external_service_test(),
+            answers::post_livechat_triggers_external_service_test(),
         )
     }
     async fn get_livechat_triggers_id(
@@ -3076,24 +3371,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatTriggersIdInput,
     ) -> Result<GetLivechatTriggersIdResponse, ApiError> {
-        let expected = GetLivechatTriggersIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatTriggersIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"trigger\":{\"_id\":\"Lk52shJFYyb55trw8\",\"_updatedAt\":\"2019-10-04T15:36:29.695Z\",\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"\",\"sender\":\"\"}}],\"conditions\":[{\"name\":\"page-url\",\"value\":\"\"}],\"description\":\"test\",\"enabled\":true,\"name\":\"test\",\"runOnce\":true}}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_triggers_id(),
+            answers::get_livechat_triggers_id(),
         )
     }
     async fn delete_livechat_triggers_id(
@@ -3101,21 +3382,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteLivechatTriggersIdInput,
     ) -> Result<DeleteLivechatTriggersIdResponse, ApiError> {
-        let expected = DeleteLivechatTriggersIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatTriggersIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_triggers_id(),
+            answers::delete_livechat_triggers_id(),
         )
     }
     async fn get_livechat_units(
@@ -3123,80 +3393,24 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatUnitsInput,
     ) -> Result<GetLivechatUnitsResponse, ApiError> {
-        let expected = GetLivechatUnitsInput {
-            text: None,
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatUnitsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":7,\"offset\":0,\"success\":true,\"total\":7,\"units\":[{\"_id\":\"SB3Z7uuEvd3aKPjnE\",\"_updatedAt\":\"2022-09-15T14:55:32.338Z\",\"name\":\"12345\",\"numDepartments\":3,\"numMonitors\":3,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"uiPBkzcau5hrWwBkG\",\"_updatedAt\":\"2022-08-29T20:18:07.442Z\",\"name\":\"C\",\"numDepartments\":3,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"jsNuTwygAAWFPkt8u\",\"_updatedAt\":\"2022-09-15T11:44:32.103Z\",\"name\":\"Mtest\",\"numDepartments\":1,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"LnM2rzbknjYSkkd5p\",\"_updatedAt\":\"2022-09-15T11:44:15.721Z\",\"name\":\"Sales Unit\",\"numDepartments\":2,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"y6TXZeTzn4mAxDhL2\",\"_updatedAt\":\"2022-08-30T09:55:19.240Z\",\"name\":\"TestDept1\",\"numDepartments\":1,\"numMonitors\":4,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"xiAnkznAh4RSJ8DQT\",\"_updatedAt\":\"2023-01-03T10:19:58.219Z\",\"name\":\"abc\",\"numDepartments\":3,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"TGjc7wN84KxQup9cF\",\"_updatedAt\":\"2022-11-21T11:16:01.698Z\",\"name\":\"business unit test\",\"numDepartments\":1,\"numMonitors\":3,\"type\":\"u\",\"visibility\":\"public\"}]}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_livechat_units(), answers::get_livechat_units())
     }
     async fn post_livechat_units(
         &self,
         _credentials: Credentials,
         input: PostLivechatUnitsInput,
     ) -> Result<PostLivechatUnitsResponse, ApiError> {
-        let expected = PostLivechatUnitsInput {
-            body: serde_json::from_str(
-                    "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatUnitsResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"o5zNtKy7BcTMgyXtm\",\"_updatedAt\":\"2021-12-06T14:30:27.744Z\",\"name\":\"unitxx2\",\"numDepartments\":1,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"public\"}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_units(), answers::post_livechat_units())
     }
     async fn get_livechat_units_unit_id(
         &self,
         _credentials: Credentials,
         input: GetLivechatUnitsUnitIdInput,
     ) -> Result<GetLivechatUnitsUnitIdResponse, ApiError> {
-        let expected = GetLivechatUnitsUnitIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatUnitsUnitIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"LnM2rzbknjYSkkd5p\",\"_updatedAt\":\"2022-09-15T11:44:15.721Z\",\"name\":\"Sales Unit\",\"numDepartments\":2,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"public\"}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_units_unit_id(),
+            answers::get_livechat_units_unit_id(),
         )
     }
     async fn post_livechat_units_id(
@@ -3204,50 +3418,17 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatUnitsIdInput,
     ) -> Result<PostLivechatUnitsIdResponse, ApiError> {
-        let expected = PostLivechatUnitsIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str(
-                    "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatUnitsIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"o5zNtKy7BcTMgyXtm\",\"_updatedAt\":\"2021-12-06T14:40:59.478Z\",\"name\":\"unitxx2\",\"numDepartments\":1,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"private\"}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_units_id(), answers::post_livechat_units_id())
     }
     async fn delete_livechat_units_id(
         &self,
         _credentials: Credentials,
         input: DeleteLivechatUnitsIdInput,
     ) -> Result<DeleteLivechatUnitsIdResponse, ApiError> {
-        let expected = DeleteLivechatUnitsIdInput {
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatUnitsIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_units_id(),
+            answers::delete_livechat_units_id(),
         )
     }
     async fn get_livechat_units_unit_id_departments(
@@ -3255,26 +3436,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatUnitsUnitIdDepartmentsInput,
     ) -> Result<GetLivechatUnitsUnitIdDepartmentsResponse, ApiError> {
-        let expected = GetLivechatUnitsUnitIdDepartmentsInput {
-            unit_id: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatUnitsUnitIdDepartmentsResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"departments\":[{\"_id\":\"MfvRXBwEWY6tTwqFh\",\"_updatedAt\":\"2022-12-14T14:44:51.923Z\",\"abandonedRoomsCloseCustomMessage\":\"closed\",\"ancestors\":[\"TGjc7wN84KxQup9cF\"],\"chatClosingTags\":[\"please add a tag\"],\"departmentsAllowedToForward\":\"\",\"description\":\"test dept\",\"email\":\"C@test.com\",\"enabled\":true,\"fallbackForwardDepartment\":\"KgCzEB2gWngKp9JF3\",\"maxNumberSimultaneousChat\":\"2\",\"name\":\"C\",\"numAgents\":5,\"offlineMessageChannelName\":\"\",\"parentId\":\"TGjc7wN84KxQup9cF\",\"requestTagBeforeClosingChat\":true,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"visitorInactivityTimeoutInSeconds\":\"0\",\"waitingQueueMessage\":\"please wait!\"}],\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_units_unit_id_departments(),
+            answers::get_livechat_units_unit_id_departments(),
         )
     }
     async fn get_livechat_units_unit_id_departments_available(
@@ -3282,28 +3447,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatUnitsUnitIdDepartmentsAvailableInput,
     ) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableResponse, ApiError> {
-        let expected = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
-            unit_id: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            text: None,
-            only_my_departments: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"_updatedAt\":\"2023-11-29T12:48:03.843Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"6567236571f856761e61c9a2\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test@test.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"Missing Money\",\"numAgents\":3,\"offlineMessageChannelName\":\"Livestream\",\"parentId\":\"6567236571f856761e61c9a2\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_units_unit_id_departments_available(),
+            answers::get_livechat_units_unit_id_departments_available(),
         )
     }
     async fn get_livechat_units_unit_id_monitors(
@@ -3311,76 +3458,27 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatUnitsUnitIdMonitorsInput,
     ) -> Result<GetLivechatUnitsUnitIdMonitorsResponse, ApiError> {
-        let expected = GetLivechatUnitsUnitIdMonitorsInput {
-            unit_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatUnitsUnitIdMonitorsResponse::Ok(
-                serde_json::from_str(
-                        "{\"monitors\":[{\"_id\":\"Gv8rxcv4WTEDnnGiT\",\"_updatedAt\":\"2022-11-21T11:16:01.708Z\",\"monitorId\":\"MJk4XK5QpsFWJzmSz\",\"unitId\":\"TGjc7wN84KxQup9cF\",\"username\":\"jjay\"},{\"_id\":\"dvSh7G6WW6J5XykQw\",\"_updatedAt\":\"2022-11-21T11:16:01.718Z\",\"monitorId\":\"GdyoCfHfd3um5N9vP\",\"unitId\":\"TGjc7wN84KxQup9cF\",\"username\":\"j.coel\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_units_unit_id_monitors(),
+            answers::get_livechat_units_unit_id_monitors(),
         )
     }
     async fn post_livechat_upload(
         &self,
         input: PostLivechatUploadInput,
     ) -> Result<PostLivechatUploadResponse, ApiError> {
-        let expected = PostLivechatUploadInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-            x_visitor_token: serde_json::from_str("\"sample\"").unwrap(),
-            body: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatUploadResponse::Ok(
-                serde_json::from_str(
-                        "{\"_id\":\"CeswhhAKTQMsnEbc8\",\"_updatedAt\":\"2023-03-21T16:21:39.173Z\",\"alias\":\"James\",\"attachments\":[{\"description\":\"Here is the file\",\"descriptionMd\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"Here is the file\"}]}],\"image_dimensions\":{\"height\":1624,\"width\":1746},\"image_preview\":\"/9j/2wBDAAYEBQYFBAYGzMKHSdwCQf2EhyBetVviuOVGrulRJ9NsHpQPgQH/9k=\",\"image_size\":562975,\"image_type\":\"image/png\",\"image_url\":\"/file-upload/uredcLri4GdehDQnD/globe.png\",\"title\":\"globe.png\",\"title_link\":\"/file-upload/uredcLri4GdehDQnD/globe.png\",\"title_link_download\":true,\"ts\":\"1970-01-01T00:00:00.000Z\",\"type\":\"file\"}],\"channels\":[],\"file\":{\"_id\":\"uredcLri4GdehDQnD\",\"name\":\"globe.png\",\"type\":\"image/png\"},\"mentions\":[],\"msg\":\"\",\"newRoom\":false,\"rid\":\"cbjQCtywHbuTYzmLx\",\"showConnecting\":false,\"success\":true,\"token\":\"932a1c3019aeeaa9b687bb04b979d\",\"ts\":\"2023-03-21T16:21:39.131Z\",\"u\":{\"_id\":\"6410766605957d866e0fcf37\",\"name\":\"James\",\"username\":\"guest-3\"},\"urls\":[]}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_upload(), answers::post_livechat_upload())
     }
     async fn post_livechat_users_type(
         &self,
         _credentials: Credentials,
         input: PostLivechatUsersTypeInput,
     ) -> Result<PostLivechatUsersTypeResponse, ApiError> {
-        let expected = PostLivechatUsersTypeInput {
-            type_: serde_json::from_str("\"sample\"").unwrap(),
-            body: serde_json::from_str("{\"username\":\"john.doe\"}").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatUsersTypeResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"user\":{\"_id\":\"SQafHvoFPuB57NmBD\",\"username\":\"john.doe\"}}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_users_type(),
+            answers::post_livechat_users_type(),
         )
     }
     async fn get_livechat_users_type_id(
@@ -3388,25 +3486,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatUsersTypeIdInput,
     ) -> Result<GetLivechatUsersTypeIdResponse, ApiError> {
-        let expected = GetLivechatUsersTypeIdInput {
-            type_: serde_json::from_str("\"sample\"").unwrap(),
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatUsersTypeIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"user\":{\"_id\":\"SQafHvoFPuB57NmBD\",\"emails\":[{\"address\":\"john.doe@test.com\",\"verified\":\"true\"}],\"livechat\":{\"maxNumberSimultaneousChat\":\"\"},\"name\":\"John Doe\",\"status\":\"offline\",\"statusLivechat\":\"available\",\"username\":\"john.doe\"}}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_users_type_id(),
+            answers::get_livechat_users_type_id(),
         )
     }
     async fn delete_livechat_users_type_id(
@@ -3414,121 +3497,46 @@ impl Api for Examples {
         _credentials: Credentials,
         input: DeleteLivechatUsersTypeIdInput,
     ) -> Result<DeleteLivechatUsersTypeIdResponse, ApiError> {
-        let expected = DeleteLivechatUsersTypeIdInput {
-            type_: serde_json::from_str("\"sample\"").unwrap(),
-            id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatUsersTypeIdResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_users_type_id(),
+            answers::delete_livechat_users_type_id(),
         )
     }
     async fn post_livechat_visitor(
         &self,
         input: PostLivechatVisitorInput,
     ) -> Result<PostLivechatVisitorResponse, ApiError> {
-        let expected = PostLivechatVisitorInput {
-            body: serde_json::from_str(
-                    "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatVisitorResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"status\":\"online\",\"token\":\"test-token-12345\",\"ts\":\"2026-06-05T11:22:30.664Z\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::post_livechat_visitor(), answers::post_livechat_visitor())
     }
     async fn post_livechat_visitor_department_transfer(
         &self,
         input: PostLivechatVisitorDepartmentTransferInput,
     ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ApiError> {
-        let expected = PostLivechatVisitorDepartmentTransferInput {
-            body: serde_json::from_str(
-                    "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatVisitorDepartmentTransferResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_visitor_department_transfer(),
+            answers::post_livechat_visitor_department_transfer(),
         )
     }
     async fn get_livechat_visitor_token(
         &self,
         input: GetLivechatVisitorTokenInput,
     ) -> Result<GetLivechatVisitorTokenResponse, ApiError> {
-        let expected = GetLivechatVisitorTokenInput {
-            token: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorTokenResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"token\":\"test-token-12345\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitor_token(),
+            answers::get_livechat_visitor_token(),
         )
     }
     async fn delete_livechat_visitor_token(
         &self,
         input: DeleteLivechatVisitorTokenInput,
     ) -> Result<DeleteLivechatVisitorTokenResponse, ApiError> {
-        let expected = DeleteLivechatVisitorTokenInput {
-            token: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            DeleteLivechatVisitorTokenResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"visitor\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"ts\":\"2021-07-18T13:28:38.962Z\"}}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::delete_livechat_visitor_token(),
+            answers::delete_livechat_visitor_token(),
         )
     }
     async fn get_livechat_visitor_token_room(
@@ -3536,24 +3544,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatVisitorTokenRoomInput,
     ) -> Result<GetLivechatVisitorTokenRoomResponse, ApiError> {
-        let expected = GetLivechatVisitorTokenRoomInput {
-            token: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorTokenRoomResponse::Ok(
-                serde_json::from_str(
-                        "{\"rooms\":[{\"_id\":\"D2hej3mmvkwyB4HR6\",\"cl\":false,\"servedBy\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"ts\":\"2021-07-18T11:50:38.822Z\",\"username\":\"kim.jane\"},\"t\":\"l\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitor_token_room(),
+            answers::get_livechat_visitor_token_room(),
         )
     }
     async fn get_livechat_visitors_autocomplete(
@@ -3561,24 +3555,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatVisitorsAutocompleteInput,
     ) -> Result<GetLivechatVisitorsAutocompleteResponse, ApiError> {
-        let expected = GetLivechatVisitorsAutocompleteInput {
-            selector: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorsAutocompleteResponse::Ok(
-                serde_json::from_str(
-                        "{\"items\":[{\"_id\":\"6400be90fa0ed7dd90509300\",\"custom_name\":\"guest-5 - An agent\",\"name\":\"Jane\",\"username\":\"guest-5\"}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitors_autocomplete(),
+            answers::get_livechat_visitors_autocomplete(),
         )
     }
     async fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
@@ -3589,28 +3569,10 @@ impl Api for Examples {
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse,
         ApiError,
     > {
-        let expected = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
-            room_id: serde_json::from_str("\"sample\"").unwrap(),
-            visitor_id: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"history\":[{\"_id\":\"hhMKhHnnbY79mGs9K\",\"_updatedAt\":\"2021-07-22T17:17:05.078Z\",\"cl\":false,\"departmentAncestors\":[\"sriw2wmP2Zz2pPrre\"],\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"fname\":\"Maria\",\"lastMessage\":{\"_id\":\"YfrxZ6gmaYLpPTxFP\",\"_updatedAt\":\"2021-07-22T17:17:05.044Z\",\"alias\":\"Maria\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hi\"}]}],\"mentions\":[],\"msg\":\"hi\",\"newRoom\":false,\"rid\":\"hhMKhHnnbY79mGs9K\",\"showConnecting\":true,\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-22T17:17:04.937Z\",\"u\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"name\":\"Maria\",\"username\":\"guest-537\"},\"unread\":true,\"urls\":[]},\"lm\":\"2021-07-22T17:17:04.937Z\",\"metrics\":{\"reaction\":{\"fd\":\"2021-07-22T17:17:04.449Z\",\"ft\":0.233,\"tt\":0.233},\"response\":{\"avg\":0.233,\"fd\":\"2021-07-22T17:17:04.449Z\",\"ft\":0.233,\"total\":1,\"tt\":0.233},\"v\":{\"lq\":\"2021-07-22T17:17:04.937Z\"}},\"msgs\":2,\"open\":true,\"t\":\"l\",\"ts\":\"2021-07-22T17:17:04.216Z\",\"usersCount\":1,\"v\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"lastMessageTs\":\"2021-07-22T17:17:04.937Z\",\"status\":\"online\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-537\"},\"waitingResponse\":true}],\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(),
+            answers::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(),
         )
     }
     async fn get_livechat_visitor_info(
@@ -3618,24 +3580,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatVisitorInfoInput,
     ) -> Result<GetLivechatVisitorInfoResponse, ApiError> {
-        let expected = GetLivechatVisitorInfoInput {
-            visitor_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorInfoResponse::Ok(
-                serde_json::from_str(
-                        "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"status\":\"online\",\"ts\":\"2026-06-05T11:22:30.664Z\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitor_info(),
+            answers::get_livechat_visitor_info(),
         )
     }
     async fn get_livechat_visitors_pages_visited_room_id(
@@ -3643,24 +3591,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatVisitorsPagesVisitedRoomIdInput,
     ) -> Result<GetLivechatVisitorsPagesVisitedRoomIdResponse, ApiError> {
-        let expected = GetLivechatVisitorsPagesVisitedRoomIdInput {
-            room_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"offset\":0,\"pages\":[{\"_id\":\"6523fbf5a2f73c7460e18d60\",\"_updatedAt\":\"2023-10-09T13:12:00.608Z\",\"expireAt\":1699449077968,\"groupable\":false,\"msg\":\"Document - https://s3.amazonaws.com/uploads.use1.cloud.rocket.cht.html%22\",\"navigation\":{\"page\":{\"change\":\"url\",\"location\":{\"href\":\"https://s3.amazonaws.com/uploads.use1.cloud.rocket.cht.html%22\"},\"title\":\"Document\"},\"token\":\"54fc5544030bcecda053311cb6b98920bdf953f242c12\"},\"rid\":\"MmGnqizEa8pvc9LRg\",\"t\":\"livechat_navigation_history\",\"ts\":\"2023-10-09T13:11:17.968Z\",\"u\":{\"_id\":\"rocket.cat\",\"name\":\"Rocket.Cat\",\"username\":\"rocket.cat\"}}],\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitors_pages_visited_room_id(),
+            answers::get_livechat_visitors_pages_visited_room_id(),
         )
     }
     async fn get_livechat_visitors_search(
@@ -3668,27 +3602,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatVisitorsSearchInput,
     ) -> Result<GetLivechatVisitorsSearchResponse, ApiError> {
-        let expected = GetLivechatVisitorsSearchInput {
-            term: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            sort: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorsSearchResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":2,\"offset\":0,\"success\":true,\"total\":2,\"visitors\":[{\"_id\":\"6410749f28384134ed600ce4\",\"lastChat\":{\"_id\":\"eJ5ZzeT2XkLtcBkMM\",\"ts\":\"2023-03-14T13:21:02.239Z\"},\"name\":\"James\",\"username\":\"guest-14\",\"visitorEmails\":[{\"address\":\"pilebe6631@kaudat.com\"}]},{\"_id\":\"63db8d4990fe6eda42ad429a\",\"lastChat\":{\"_id\":\"82htiMFZLCtvRFqZi\",\"ts\":\"2023-02-06T12:34:53.392Z\"},\"name\":\"James\",\"username\":\"guest-3\",\"visitorEmails\":[{\"address\":\"f.r@rocket.chat\"}]}]}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitors_search(),
+            answers::get_livechat_visitors_search(),
         )
     }
     async fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
@@ -3699,59 +3616,20 @@ impl Api for Examples {
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse,
         ApiError,
     > {
-        let expected = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
-            room_id: serde_json::from_str("\"sample\"").unwrap(),
-            visitor_id: serde_json::from_str("\"sample\"").unwrap(),
-            offset: None,
-            count: None,
-            sort: None,
-            search_text: None,
-            closed_chats_only: None,
-            served_chats_only: None,
-            source: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
-                serde_json::from_str(
-                        "{\"count\":1,\"history\":[{\"_id\":\"hhMKhHnnbY79mGs9K\",\"fname\":\"Maria\",\"msgs\":2,\"ts\":\"2021-07-22T17:17:04.216Z\",\"v\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"lastMessageTs\":\"2021-07-22T17:17:04.937Z\",\"status\":\"online\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-537\"}}],\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(),
+            answers::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(),
         )
     }
     async fn post_livechat_visitors_status(
         &self,
         input: PostLivechatVisitorsStatusInput,
     ) -> Result<PostLivechatVisitorsStatusResponse, ApiError> {
-        let expected = PostLivechatVisitorsStatusInput {
-            body: serde_json::from_str(
-                    "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatVisitorsStatusResponse::Ok(
-                serde_json::from_str(
-                        "{\"status\":\"busy\",\"success\":true,\"token\":\"54fc5544030bcecda0533\"}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_visitors_status(),
+            answers::post_livechat_visitors_status(),
         )
     }
     async fn post_livechat_webhook_test(
@@ -3759,19 +3637,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostLivechatWebhookTestInput,
     ) -> Result<PostLivechatWebhookTestResponse, ApiError> {
-        let expected = PostLivechatWebhookTestInput {};
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostLivechatWebhookTestResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_livechat_webhook_test(),
+            answers::post_livechat_webhook_test(),
         )
     }
     async fn post_omnichannel_contact(
@@ -3779,27 +3648,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelContactInput,
     ) -> Result<PostOmnichannelContactResponse, ApiError> {
-        let expected = PostOmnichannelContactInput {
-            body: serde_json::from_str(
-                    "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelContactResponse::Ok(
-                serde_json::from_str(
-                        "{\"contact\":\"7ipCD6NDtkkRDCiNM\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_contact(),
+            answers::post_omnichannel_contact(),
         )
     }
     async fn get_contact_search(
@@ -3807,54 +3659,17 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetContactSearchInput,
     ) -> Result<GetContactSearchResponse, ApiError> {
-        let expected = GetContactSearchInput {
-            email: None,
-            phone: None,
-            custom: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetContactSearchResponse::Ok(
-                serde_json::from_str(
-                        "{\"contact\":{\"_id\":\"62fbed6d337291dc9a68ff89\",\"_updatedAt\":\"2022-08-23T17:58:37.254Z\",\"department\":\"MgzoccgEFHZ856i97\",\"lastChat\":{\"_id\":\"CT5bru2WjJ2EsmGbH\",\"ts\":\"2022-08-16T19:24:35.916Z\"},\"livechatData\":{\"hobby\":\"gaming\"},\"name\":\"Kev\",\"status\":\"online\",\"token\":\"969X86icKLRduGAKK\",\"ts\":\"2022-08-16T19:18:05.380Z\",\"username\":\"guest-16\",\"visitorEmails\":[{\"address\":\"email@rocket.chat\"}]},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
-        )
+        reply(input, inputs::get_contact_search(), answers::get_contact_search())
     }
     async fn post_omnichannel_contacts(
         &self,
         _credentials: Credentials,
         input: PostOmnichannelContactsInput,
     ) -> Result<PostOmnichannelContactsResponse, ApiError> {
-        let expected = PostOmnichannelContactsInput {
-            body: serde_json::from_str(
-                    "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelContactsResponse::Ok(
-                serde_json::from_str(
-                        "{\"contactId\":\"674eeb4343725ce31dd9bdae\",\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_contacts(),
+            answers::post_omnichannel_contacts(),
         )
     }
     async fn post_omnichannel_contacts_block(
@@ -3862,24 +3677,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelContactsBlockInput,
     ) -> Result<PostOmnichannelContactsBlockResponse, ApiError> {
-        let expected = PostOmnichannelContactsBlockInput {
-            body: serde_json::from_str(
-                    "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelContactsBlockResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_contacts_block(),
+            answers::post_omnichannel_contacts_block(),
         )
     }
     async fn get_omnichannel_contacts_channels(
@@ -3887,24 +3688,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetOmnichannelContactsChannelsInput,
     ) -> Result<GetOmnichannelContactsChannelsResponse, ApiError> {
-        let expected = GetOmnichannelContactsChannelsInput {
-            contact_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetOmnichannelContactsChannelsResponse::Ok(
-                serde_json::from_str(
-                        "{\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"sdfgjhgfdfeG\",\"ts\":\"2024-11-22T14:53:36.500Z\"},\"name\":\"widget\",\"value\":\"example@mail.com\",\"verified\":true,\"verifiedAt\":\"2024-11-22T14:55:21.354Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"234567987655weygcbg\"}}],\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_omnichannel_contacts_channels(),
+            answers::get_omnichannel_contacts_channels(),
         )
     }
     async fn get_omnichannel_contacts_check_existence(
@@ -3912,23 +3699,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetOmnichannelContactsCheckExistenceInput,
     ) -> Result<GetOmnichannelContactsCheckExistenceResponse, ApiError> {
-        let expected = GetOmnichannelContactsCheckExistenceInput {
-            contact_id: None,
-            email: None,
-            phone: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetOmnichannelContactsCheckExistenceResponse::Ok(
-                serde_json::from_str("{\"exists\":true,\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_omnichannel_contacts_check_existence(),
+            answers::get_omnichannel_contacts_check_existence(),
         )
     }
     async fn post_omnichannel_contacts_conflicts(
@@ -3936,27 +3710,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelContactsConflictsInput,
     ) -> Result<PostOmnichannelContactsConflictsResponse, ApiError> {
-        let expected = PostOmnichannelContactsConflictsInput {
-            body: serde_json::from_str(
-                    "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelContactsConflictsResponse::Ok(
-                serde_json::from_str(
-                        "{\"result\":{\"_id\":\"68341efdd387e3d7509267fb\",\"_updatedAt\":\"2025-05-26T11:35:31.241Z\",\"activity\":[\"2025-05\"],\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"writing-demo.dev.rocket.chat\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"cz5uyBRyKPfoWHBat\",\"ts\":\"2025-05-26T07:57:49.661Z\"},\"name\":\"widget\",\"value\":\"jane.doe@email.com\",\"verified\":true,\"verifiedAt\":\"2025-05-26T07:58:26.895Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68341ef9d387e3d7509267fa\"}}],\"conflictingFields\":[],\"createdAt\":\"2025-05-26T07:57:49.616Z\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"emails\":[{\"address\":\"jane.doe@email.com\"}],\"lastChat\":{\"_id\":\"cz5uyBRyKPfoWHBat\",\"ts\":\"2025-05-26T07:57:49.661Z\"},\"name\":\"Jane Doe\",\"phones\":[],\"preRegistration\":false,\"unknown\":false},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_contacts_conflicts(),
+            answers::post_omnichannel_contacts_conflicts(),
         )
     }
     async fn get_omnichannel_contacts_get(
@@ -3964,24 +3721,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetOmnichannelContactsGetInput,
     ) -> Result<GetOmnichannelContactsGetResponse, ApiError> {
-        let expected = GetOmnichannelContactsGetInput {
-            contact_id: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetOmnichannelContactsGetResponse::Ok(
-                serde_json::from_str(
-                        "{\"contact\":{\"_id\":\"673c76df47a6c9b89dd263d8\",\"_updatedAt\":\"2024-11-19T11:33:55.424Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"ixnGsLNT8rTL9eYY3\",\"ts\":\"2024-11-19T11:30:39.724Z\"},\"name\":\"widget\",\"value\":\"mail@example.com\",\"verified\":true,\"verifiedAt\":\"2024-11-19T11:31:58.997Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"673c76df1e2e6feb77939c70\"}}],\"conflictingFields\":[],\"contactManager\":\"cbTgcixmLxYSdFmmZ\",\"createdAt\":\"2024-11-19T11:30:39.710Z\",\"customFields\":{\"address\":\"P.O. Box 123 3456 Home Rd. Somewhere in the world\",\"social-number\":\"123456-12345\",\"zip-code\":\"123456-099\"},\"emails\":[{\"address\":\"mail@example.com\"}],\"lastChat\":{\"_id\":\"ixnGsLNT8rTL9eYY3\",\"ts\":\"2024-11-19T11:30:39.724Z\"},\"name\":\"John Doe\",\"phones\":[],\"unknown\":false},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_omnichannel_contacts_get(),
+            answers::get_omnichannel_contacts_get(),
         )
     }
     async fn get_omnichannel_contacts_history(
@@ -3989,25 +3732,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetOmnichannelContactsHistoryInput,
     ) -> Result<GetOmnichannelContactsHistoryResponse, ApiError> {
-        let expected = GetOmnichannelContactsHistoryInput {
-            offset: None,
-            count: None,
-            sort: None,
-            contact_id: serde_json::from_str("\"sample\"").unwrap(),
-            source: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetOmnichannelContactsHistoryResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_omnichannel_contacts_history(),
+            answers::get_omnichannel_contacts_history(),
         )
     }
     async fn get_omnichannel_contacts_search(
@@ -4015,28 +3743,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetOmnichannelContactsSearchInput,
     ) -> Result<GetOmnichannelContactsSearchResponse, ApiError> {
-        let expected = GetOmnichannelContactsSearchInput {
-            offset: None,
-            count: None,
-            sort: None,
-            search_text: None,
-            unknown: None,
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            GetOmnichannelContactsSearchResponse::Ok(
-                serde_json::from_str(
-                        "{\"contacts\":[{\"_id\":\"673be1711e2e6feb77939a7b\",\"_updatedAt\":\"2024-11-19T00:56:43.140Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"NMee5zFPv62N7RAhh\",\"ts\":\"2024-11-19T00:55:46.723Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"673be2101e2e6feb77939a7f\"}}],\"conflictingFields\":[],\"contactManager\":{\"_id\":\"mAwAgmNndK7SHnQ89\",\"name\":\"Jane\",\"username\":\"Jane\"},\"createdAt\":\"2024-11-19T00:53:05.468Z\",\"customFields\":{\"social-number\":\"45600-00\"},\"emails\":[{\"address\":\"boris@doe.com\"}],\"lastChat\":{\"_id\":\"NMee5zFPv62N7RAhh\",\"ts\":\"2024-11-19T00:55:46.723Z\"},\"name\":\"Boris Doe\",\"phones\":[],\"unknown\":false}],\"count\":1,\"offset\":0,\"success\":true,\"total\":1}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::get_omnichannel_contacts_search(),
+            answers::get_omnichannel_contacts_search(),
         )
     }
     async fn post_omnichannel_contacts_unblock(
@@ -4044,24 +3754,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelContactsUnblockInput,
     ) -> Result<PostOmnichannelContactsUnblockResponse, ApiError> {
-        let expected = PostOmnichannelContactsUnblockInput {
-            body: serde_json::from_str(
-                    "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-                )
-                .unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelContactsUnblockResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_contacts_unblock(),
+            answers::post_omnichannel_contacts_unblock(),
         )
     }
     async fn post_omnichannel_contacts_update(
@@ -4069,29 +3765,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelContactsUpdateInput,
     ) -> Result<PostOmnichannelContactsUpdateResponse, ApiError> {
-        let expected = PostOmnichannelContactsUpdateInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"contactId\":\"67487f45e98719b7908d0f29\",\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"customFields\":{},\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"],\"wipeConflicts\":false}",
-                    )
-                    .unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelContactsUpdateResponse::Ok(
-                serde_json::from_str(
-                        "{\"contact\":{\"_id\":\"67487f45e98719b7908d0f29\",\"_updatedAt\":\"2024-11-29T13:31:43.595Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"67499b2243725ce31dd57fc7\"}}],\"conflictingFields\":[],\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"createdAt\":\"2024-11-28T14:33:41.487Z\",\"customFields\":{},\"emails\":[{\"address\":\"email@example.com\"}],\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"John\",\"phones\":[{\"phoneNumber\":\"+123383883838\"}],\"preRegistration\":false,\"unknown\":false},\"success\":true}",
-                    )
-                    .unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_contacts_update(),
+            answers::post_omnichannel_contacts_update(),
         )
     }
     async fn post_omnichannel_integrations(
@@ -4099,26 +3776,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelIntegrationsInput,
     ) -> Result<PostOmnichannelIntegrationsResponse, ApiError> {
-        let expected = PostOmnichannelIntegrationsInput {
-            body: Some(
-                serde_json::from_str(
-                        "{\"LivechatHttpTimeout\":5000,\"LivechatSecretToken\":\"\",\"LivechatWebhookOnAgentMessage\":true,\"LivechatWebhookOnChatQueued\":false,\"LivechatWebhookOnChatTaken\":true,\"LivechatWebhookOnClose\":true,\"LivechatWebhookOnForward\":false,\"LivechatWebhookOnOfflineMsg\":true,\"LivechatWebhookOnStart\":true,\"LivechatWebhookOnVisitorMessage\":true,\"LivechatWebhookUrl\":\"https://webhook/d548683u3-7f38ow-48ba-ieooefa-oejiduiw\"}",
-                    )
-                    .unwrap(),
-            ),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelIntegrationsResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_integrations(),
+            answers::post_omnichannel_integrations(),
         )
     }
     async fn post_omnichannel_rid_request_transcript(
@@ -4126,21 +3787,10 @@ impl Api for Examples {
         _credentials: Credentials,
         input: PostOmnichannelRidRequestTranscriptInput,
     ) -> Result<PostOmnichannelRidRequestTranscriptResponse, ApiError> {
-        let expected = PostOmnichannelRidRequestTranscriptInput {
-            rid: serde_json::from_str("\"sample\"").unwrap(),
-        };
-        if input != expected {
-            return Err(
-                ApiError::with_body(
-                    StatusCode::IM_A_TEAPOT,
-                    serde_json::json!({ "mismatch" : format!("{input:?}") }),
-                ),
-            );
-        }
-        Ok(
-            PostOmnichannelRidRequestTranscriptResponse::Ok(
-                serde_json::from_str("{\"success\":true}").unwrap(),
-            ),
+        reply(
+            input,
+            inputs::post_omnichannel_rid_request_transcript(),
+            answers::post_omnichannel_rid_request_transcript(),
         )
     }
 }
@@ -4169,2851 +3819,821 @@ async fn every_operation_round_trips() {
         });
     let mut served = 0usize;
     let mut unimplemented = 0usize;
-    let input = GetCannedResponsesInput {
-        shortcut: None,
-        text: None,
-        scope: None,
-        tags: None,
-        department_id: None,
-        offset: None,
-        count: None,
-        sort: None,
-        fields: None,
-        created_by: None,
-    };
-    let expected: GetCannedResponsesResponse = GetCannedResponsesResponse::Ok(
-        serde_json::from_str(
-                "{\"cannedResponses\":[{\"_createdAt\":\"2023-05-23T08:08:28.241Z\",\"_id\":\"646c747ca8c3a3ba32d0e2e8\",\"_updatedAt\":\"2023-05-23T08:08:28.241Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"kim.jane\"},\"scope\":\"global\",\"shortcut\":\"Denied\",\"text\":\"This is an example\"},{\"_createdAt\":\"2023-05-23T07:44:25.912Z\",\"_id\":\"646c6ed9a8c3a3ba32d0e2db\",\"_updatedAt\":\"2023-05-23T07:44:25.912Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"doe.john\"},\"scope\":\"global\",\"shortcut\":\"my-new-canned\",\"tags\":[\"failed\",\"card\"],\"text\":\"This is an example\"},{\"_createdAt\":\"2023-05-23T08:03:28.148Z\",\"_id\":\"646c7350a8c3a3ba32d0e2e0\",\"_updatedAt\":\"2023-05-23T08:03:28.148Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"jane.mary\"},\"scope\":\"hi\",\"shortcut\":\"my-new-canned-\",\"tags\":[\"failed\",\"card\"],\"text\":\"This is an example\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client.get_canned_responses(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_canned_responses"),
-        Err(e) => panic!("{}: {e}", "get_canned_responses"),
-    }
-    served += 1;
-    let input = PostCannedResponsesInput {
-        body: serde_json::from_str(
-                "{\"scope\":\"global\",\"shortcut\":\"test-canned\",\"tags\":[\"tag1\",\"tag2\"],\"text\":\"This is an example test for canned response\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostCannedResponsesResponse = PostCannedResponsesResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_canned_responses(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_canned_responses"),
-        Err(e) => panic!("{}: {e}", "post_canned_responses"),
-    }
-    served += 1;
-    let input = GetCannedResponsesGetInput {};
-    let expected: GetCannedResponsesGetResponse = GetCannedResponsesGetResponse::Ok(
-        serde_json::from_str(
-                "{\"responses\":[{\"_createdAt\":\"2023-05-26T01:16:27.848Z\",\"_id\":\"6470086ba8c3a3ba32d0fb1b\",\"_updatedAt\":\"2023-05-26T01:16:27.848Z\",\"createdBy\":{\"_id\":\"2tTEqR7ZNMJ4HGGNa\",\"username\":\"testroxie\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"global\",\"shortcut\":\"department-checking\",\"text\":\"This is check test for departmental canned response\"},{\"_createdAt\":\"2023-05-26T01:22:41.104Z\",\"_id\":\"647009e1a8c3a3ba32d0fb1f\",\"_updatedAt\":\"2023-05-26T01:22:41.104Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"kim.jane\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"department\",\"shortcut\":\"admin-checking\",\"text\":\"This is check test for departmental canned response\"},{\"_createdAt\":\"2023-05-26T01:23:07.374Z\",\"_id\":\"647009fba8c3a3ba32d0fb21\",\"_updatedAt\":\"2023-05-26T01:23:07.374Z\",\"createdBy\":{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"username\":\"doe.john\"},\"departmentId\":\"64181a0728384134ed600dcc\",\"scope\":\"global\",\"shortcut\":\"admin-checking3\",\"text\":\"This is check test for departmental canned response\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_canned_responses_get(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_canned_responses_get"),
-        Err(e) => panic!("{}: {e}", "get_canned_responses_get"),
-    }
-    served += 1;
-    let input = GetCannedResponsesIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetCannedResponsesIdResponse = GetCannedResponsesIdResponse::Ok(
-        serde_json::from_str(
-                "{\"cannedResponse\":{\"_createdAt\":\"2021-05-26T18:59:17.929Z\",\"_id\":\"EwmbZ9nLSx7kFamYB\",\"_updatedAt\":\"2021-05-26T18:59:17.929Z\",\"createdBy\":{\"_id\":\"9L3wuBXKpbAWdfgx8\",\"username\":\"rafael.ferreira\"},\"scope\":\"user\",\"shortcut\":\"user\",\"text\":\"Meu 32423423423423423\",\"userId\":\"9L3wuBXKpbAWdfgx8\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_canned_responses_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_canned_responses_id"),
-        Err(e) => panic!("{}: {e}", "get_canned_responses_id"),
-    }
-    served += 1;
-    let input = DeleteCannedResponsesIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteCannedResponsesIdResponse = DeleteCannedResponsesIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_canned_responses_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_canned_responses_id"),
-        Err(e) => panic!("{}: {e}", "delete_canned_responses_id"),
-    }
-    served += 1;
-    let input = GetLivechatAgentInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        token: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAgentResponse = GetLivechatAgentResponse::Ok(
-        serde_json::from_str(
-                "{\"agent\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"livechat\":{\"maxNumberSimultaneousChat\":\"5\"},\"name\":\"testAgent\",\"status\":\"online\",\"username\":\"test.agent\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_agent(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_agent"),
-        Err(e) => panic!("{}: {e}", "get_livechat_agent"),
-    }
-    served += 1;
-    let input = GetLivechatAgentNextInput {
-        token: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAgentNextResponse = GetLivechatAgentNextResponse::Ok(
-        serde_json::from_str(
-                "{\"agent\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"name\":\"Livechat Agent\",\"username\":\"livechat.agent\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_agent_next(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_agent_next"),
-        Err(e) => panic!("{}: {e}", "get_livechat_agent_next"),
-    }
-    served += 1;
-    let input = PostLivechatAgentStatusInput {
-        body: Some(serde_json::from_str("{\"agentId\":\"J6Q87AnWP5aNc9xhx\"}").unwrap()),
-    };
-    let expected: PostLivechatAgentStatusResponse = PostLivechatAgentStatusResponse::Ok(
-        serde_json::from_str("{\"status\":\"not-available\",\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_agent_status(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_agent_status"),
-        Err(e) => panic!("{}: {e}", "post_livechat_agent_status"),
-    }
-    served += 1;
-    let input = PostLivechatAgentsSaveInfoInput {
-        body: serde_json::from_str(
-                "{\"agentData\":{},\"agentDepartments\":[\"\"],\"agentId\":\"4zqiF9BSWmBTe6yvt\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatAgentsSaveInfoResponse = PostLivechatAgentsSaveInfoResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_agents_save_info(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_agents_save_info")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_agents_save_info"),
-    }
-    served += 1;
-    let input = GetLivechatAgentsAgentIdDepartmentsInput {
-        agent_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAgentsAgentIdDepartmentsResponse = GetLivechatAgentsAgentIdDepartmentsResponse::Ok(
-        serde_json::from_str(
-                "{\"departments\":[{\"_id\":\"R34ZLL6wxDuk4S29G\",\"_updatedAt\":\"2021-06-29T16:09:12.897Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":true,\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"4TnnwbRsBY2upkzjp\",\"_updatedAt\":\"2021-06-29T16:09:12.918Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":true,\"departmentId\":\"GgYvrkAF63aeQmsh4\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"wJTwJsAxRcZ8nc9sB\",\"_updatedAt\":\"2021-06-29T16:09:12.937Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":false,\"departmentId\":\"Yi87Ju7eTHiZQ7CJt\",\"order\":0,\"username\":\"kim.baek\"},{\"_id\":\"ccjbvLEREZ6vwjBFk\",\"_updatedAt\":\"2021-06-29T16:09:12.956Z\",\"agentId\":\"XycfA5CetCPuEjqxw\",\"count\":0,\"departmentEnabled\":false,\"departmentId\":\"sLYp3ry7CRizaP3rJ\",\"order\":0,\"username\":\"kim.baek\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_agents_agent_id_departments(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "get_livechat_agents_agent_id_departments"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_agents_agent_id_departments"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsAgentOverviewInput {
-        name: serde_json::from_str("\"sample\"").unwrap(),
-        from: serde_json::from_str("\"sample\"").unwrap(),
-        to: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsAgentOverviewResponse = GetLivechatAnalyticsAgentOverviewResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":[{\"name\":\"kim\",\"value\":\"25\"},{\"name\":\"jane\",\"value\":\"50\"},{\"name\":\"baek\",\"value\":\"44\"}],\"head\":[{\"name\":\"Agent\"},{\"name\":\"Total_messages\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_agent_overview(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_analytics_agent_overview")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_analytics_agent_overview"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        full_report: None,
-        offset: None,
-        count: None,
-    };
-    let expected: GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse = GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"availableTimeInSeconds\":2115334,\"serviceHistory\":[{\"startedAt\":\"2021-11-24T08:35:49.058Z\",\"stoppedAt\":\"2021-11-24T08:41:32.721Z\"},{\"startedAt\":\"2021-11-24T08:51:15.623Z\",\"stoppedAt\":\"2021-11-24T08:53:59.707Z\"},{\"startedAt\":\"2021-11-24T08:55:45.128Z\",\"stoppedAt\":\"2021-11-24T08:55:45.214Z\"},{\"startedAt\":\"2021-11-24T16:56:35.486Z\",\"stoppedAt\":\"2021-11-24T17:05:56.611Z\"},{\"startedAt\":\"2021-11-24T17:20:26.066Z\",\"stoppedAt\":\"2021-11-24T18:29:59.000Z\"}],\"username\":\"doe.john\"},{\"availableTimeInSeconds\":7586,\"serviceHistory\":[{\"startedAt\":\"2022-02-06T09:45:26.476Z\",\"stoppedAt\":\"2022-02-06T09:45:27.499Z\"},{\"startedAt\":\"2022-02-06T09:45:28.083Z\",\"stoppedAt\":\"2022-02-06T09:45:28.663Z\"},{\"startedAt\":\"2022-02-06T09:45:29.117Z\",\"stoppedAt\":\"2022-02-06T09:45:29.672Z\"},{\"startedAt\":\"2022-02-06T09:45:30.129Z\",\"stoppedAt\":\"2022-02-06T09:45:30.534Z\"},{\"startedAt\":\"2022-02-06T09:45:30.923Z\",\"stoppedAt\":\"2022-02-06T09:45:31.714Z\"},{\"startedAt\":\"2022-02-06T09:45:39.037Z\",\"stoppedAt\":\"2022-02-06T09:45:41.680Z\"}],\"username\":\"white.chris\"},{\"availableTimeInSeconds\":1508,\"serviceHistory\":[{\"startedAt\":\"2021-12-27T13:25:44.459Z\",\"stoppedAt\":\"2021-12-27T13:27:11.208Z\"}],\"username\":\"max.yui\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_analytics_agents_available_for_service_history(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_agents_available_for_service_history"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}", "get_livechat_analytics_agents_available_for_service_history"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        count: None,
-        offset: None,
-    };
-    let expected: GetLivechatAnalyticsAgentsAverageServiceTimeResponse = GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"averageServiceTimeInSeconds\":1106183,\"username\":\"kim.jane\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"averageServiceTimeInSeconds\":2059,\"username\":\"byu.baek\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"averageServiceTimeInSeconds\":83303,\"username\":\"doe.john\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_agents_average_service_time(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_agents_average_service_time"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_analytics_agents_average_service_time"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-    };
-    let expected: GetLivechatAnalyticsAgentsTotalServiceTimeResponse = GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"_id\":\"rbAXPnMktTFbNpwtJ\",\"chats\":3,\"serviceTimeDuration\":331,\"username\":\"kim.baeko\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"chats\":4,\"serviceTimeDuration\":823,\"username\":\"han.jun\"},{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"chats\":4,\"serviceTimeDuration\":333,\"username\":\"doe.john\"}],\"count\":3,\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_agents_total_service_time(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_agents_total_service_time"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_analytics_agents_total_service_time"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"totalizers\":[{\"title\":\"Busiest_time\",\"value\":\"9AM- 10AM\"},{\"title\":\"Avg_of_available_service_time\",\"value\":\"00:45:18\"},{\"title\":\"Avg_of_service_time\",\"value\":\"00:06:00\"}]}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_analytics_dashboards_agents_productivity_totalizers(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_agents_productivity_totalizers"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_analytics_dashboards_agents_productivity_totalizers"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
-        department_id: None,
-    };
-    match client.get_livechat_analytics_dashboards_charts_agents_status(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}",
-                "get_livechat_analytics_dashboards_charts_agents_status"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsChartsChatsResponse = GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(
-        serde_json::from_str(
-                "{\"closed\":18,\"onhold\":0,\"open\":2,\"queued\":0,\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_charts_chats(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "get_livechat_analytics_dashboards_charts_chats"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_analytics_dashboards_charts_chats"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    match client.get_livechat_analytics_dashboards_charts_chats_per_agent(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}",
-                "get_livechat_analytics_dashboards_charts_chats_per_agent"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
-        serde_json::from_str(
-                "{\"Finance\":{\"closed\":1,\"open\":0},\"Sales\":{\"closed\":9,\"open\":0},\"Test\":{\"closed\":0,\"open\":1},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_analytics_dashboards_charts_chats_per_department(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_charts_chats_per_department"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_analytics_dashboards_charts_chats_per_department"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsChartsTimingsResponse = GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(
-        serde_json::from_str(
-                "{\"chatDuration\":{\"avg\":0,\"longest\":0},\"reaction\":{\"avg\":0,\"longest\":0},\"response\":{\"avg\":0,\"longest\":0},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_charts_timings(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_charts_timings"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_analytics_dashboards_charts_timings"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    match client.get_livechat_analytics_dashboards_chats_totalizers(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}",
-                "get_livechat_analytics_dashboards_chats_totalizers"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsConversationTotalizersResponse = GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"totalizers\":[{\"title\":\"Total_conversations\",\"value\":20},{\"title\":\"Open_conversations\",\"value\":2},{\"title\":\"On_Hold_conversations\",\"value\":0},{\"title\":\"Total_messages\",\"value\":51},{\"title\":\"Total_visitors\",\"value\":5}]}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_conversation_totalizers(&input).await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_conversation_totalizers"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}", "get_livechat_analytics_dashboards_conversation_totalizers"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAnalyticsDashboardsConversationsByAgentResponse = GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":[{\"label\":\"9iN96PXnDK7XAYESA\",\"value\":4},{\"label\":\"Dialog Bot\",\"value\":1},{\"label\":\"Jane Kim\",\"value\":15},{\"label\":\"Baek Kim\",\"value\":1},{\"label\":\"agent5\",\"value\":5},{\"label\":\"Rod\",\"value\":5},{\"label\":\"User One\",\"value\":6},{\"label\":\"oDCQTTquRFJWZtFxY\",\"value\":1},{\"label\":\"sDNa65jXv4JaiGKQP\",\"value\":1},{\"label\":\"testC\",\"value\":12}],\"success\":true,\"total\":51,\"unspecified\":9}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_conversations_by_agent(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_conversations_by_agent"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_analytics_dashboards_conversations_by_agent")
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        sort: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse = GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":[{\"label\":\"TestQueue\",\"value\":1},{\"label\":\"TestBH\",\"value\":1},{\"label\":\"Missing\",\"value\":16}],\"success\":true,\"total\":18,\"unspecified\":43}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_analytics_dashboards_conversations_by_department(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_conversations_by_department"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_analytics_dashboards_conversations_by_department"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAnalyticsDashboardsConversationsBySourceResponse = GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":[{\"label\":\"widget\",\"value\":18},{\"label\":\"twilio\",\"value\":1}],\"success\":true,\"total\":19}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_conversations_by_source(&input).await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_conversations_by_source"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}", "get_livechat_analytics_dashboards_conversations_by_source"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAnalyticsDashboardsConversationsByStatusResponse = GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":[{\"label\":\"Closed\",\"value\":24},{\"label\":\"Open\",\"value\":1},{\"label\":\"Queued\",\"value\":0},{\"label\":\"On_Hold\",\"value\":0}],\"success\":true,\"total\":25}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_conversations_by_status(&input).await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_conversations_by_status"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}", "get_livechat_analytics_dashboards_conversations_by_status"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatAnalyticsDashboardsConversationsByTagsResponse = GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":[{\"label\":\"tech\",\"value\":1},{\"label\":\"solved\",\"value\":1},{\"label\":\"self\",\"value\":1},{\"label\":\"testtags\",\"value\":2}],\"success\":true,\"total\":5,\"unspecified\":55}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_conversations_by_tags(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_conversations_by_tags"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_analytics_dashboards_conversations_by_tags")
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDashboardsProductivityTotalizersResponse = GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"totalizers\":[{\"title\":\"Avg_response_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_first_response_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_reaction_time\",\"value\":\"00:00:00\"},{\"title\":\"Avg_of_waiting_time\",\"value\":\"00:00:00\"}]}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_dashboards_productivity_totalizers(&input).await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_dashboards_productivity_totalizers"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}", "get_livechat_analytics_dashboards_productivity_totalizers"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
-        offset: None,
-        count: None,
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        answered: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsAmountOfChatsResponse = GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":4,\"departments\":[{\"_id\":\"NJaMpSvZFZ4NAXm3j\",\"rooms\":13},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"rooms\":10},{\"_id\":\"MpAiP9PMyHwBcmALx\",\"rooms\":4},{\"_id\":\"Yi87Ju7eTHiZQ7CJt\",\"rooms\":51}],\"offset\":0,\"success\":true,\"total\":11}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_departments_amount_of_chats(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_amount_of_chats"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_analytics_departments_amount_of_chats"),
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"departments\":[{\"_id\":\"64cf6c6feb07a913d946f34d\",\"averageChatDurationTimeInSeconds\":3314449},{\"_id\":\"64181a0728384134ed600dcc\",\"averageChatDurationTimeInSeconds\":174296}],\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_analytics_departments_average_chat_duration_time(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_average_chat_duration_time"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_analytics_departments_average_chat_duration_time"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse = GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":8,\"departments\":[{\"_id\":\"sLYp3ry7CRizaP3rJ\",\"averageServiceTimeInSeconds\":2941},{\"_id\":\"BiqbQav59HD2LzXEY\",\"averageServiceTimeInSeconds\":5831},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"averageServiceTimeInSeconds\":1635}],\"offset\":0,\"success\":true,\"total\":8}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_departments_average_service_time(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_average_service_time"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_analytics_departments_average_service_time")
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse = GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"averageWaitingTimeInSeconds\":199},{\"_id\":\"649230d479f5c6e276cf4a12\",\"averageWaitingTimeInSeconds\":521}],\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_departments_average_waiting_time(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_average_waiting_time"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_analytics_departments_average_waiting_time")
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":3,\"departments\":[{\"_id\":\"64cf6c6feb07a913d946f34d\",\"percentageOfAbandonedChats\":0},{\"_id\":\"649230d479f5c6e276cf4a12\",\"percentageOfAbandonedChats\":0},{\"_id\":\"64181a0728384134ed600dcc\",\"percentageOfAbandonedChats\":11}],\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_analytics_departments_percentage_abandoned_chats(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_percentage_abandoned_chats"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_analytics_departments_percentage_abandoned_chats"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":7,\"departments\":[{\"_id\":\"4LCeYmCHHnQ3EDBgf\",\"abandonedRooms\":3},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"abandonedRooms\":1},{\"_id\":\"Yi87Ju7eTHiZQ7CJt\",\"abandonedRooms\":1},{\"_id\":\"GgYvrkAF63aeQmsh4\",\"abandonedRooms\":77},{\"_id\":\"sLYp3ry7CRizaP3rJ\",\"abandonedRooms\":12},{\"_id\":\"BiqbQav59HD2LzXEY\",\"abandonedRooms\":12},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"abandonedRooms\":6}],\"offset\":0,\"success\":true,\"total\":7}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_departments_total_abandoned_chats(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_total_abandoned_chats"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_analytics_departments_total_abandoned_chats")
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse = GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
-        serde_json::from_str(
-                "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"chats\":5,\"serviceTimeDuration\":268684},{\"_id\":\"64cf6c6feb07a913d946f34d\",\"chats\":1,\"serviceTimeDuration\":2461}],\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_departments_total_service_time(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_total_service_time"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_analytics_departments_total_service_time")
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        department_id: None,
-    };
-    let expected: GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse = GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
-        serde_json::from_str(
-                "{\"count\":3,\"departments\":[{\"_id\":\"BiqbQav59HD2LzXEY\",\"numberOfTransferredRooms\":6},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"numberOfTransferredRooms\":27},{\"_id\":\"8MGLTfaKLCbE9CqR8\",\"numberOfTransferredRooms\":1}],\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_analytics_departments_total_transferred_chats(&input).await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_analytics_departments_total_transferred_chats"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}", "get_livechat_analytics_departments_total_transferred_chats"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatAnalyticsOverviewInput {
-        name: serde_json::from_str("\"sample\"").unwrap(),
-        from: serde_json::from_str("\"sample\"").unwrap(),
-        to: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    match client.get_livechat_analytics_overview(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}",
-                "get_livechat_analytics_overview"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = GetLivechatAppearanceInput {};
-    match client.get_livechat_appearance(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}", "get_livechat_appearance"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = PostLivechatAppearanceInput {
-        body: Some(
-            serde_json::from_str("[{\"_id\":\"sample\",\"value\":true}]").unwrap(),
-        ),
-    };
-    let expected: PostLivechatAppearanceResponse = PostLivechatAppearanceResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_appearance(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_appearance"),
-        Err(e) => panic!("{}: {e}", "post_livechat_appearance"),
-    }
-    served += 1;
-    let input = GetLivechatBusinessHourInput {};
-    let expected: GetLivechatBusinessHourResponse = GetLivechatBusinessHourResponse::Ok(
-        serde_json::from_str(
-                "{\"businessHour\":{\"_id\":\"62f14dd55026d9aac120c653\",\"_updatedAt\":\"2023-01-02T18:30:31.632Z\",\"active\":true,\"name\":\"\",\"timezone\":{\"name\":\"Africa/Abidjan\",\"utc\":\"0\"},\"ts\":\"2022-08-08T17:54:29.441Z\",\"type\":\"default\",\"workHours\":[{\"code\":1,\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"}}},{\"code\":2,\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"}}},{\"code\":3,\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"}}},{\"code\":4,\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"08:00\"}}},{\"code\":5,\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"20:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"08:00\"}}},{\"code\":6,\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"}}},{\"code\":7,\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"}}}]},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_business_hour(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_business_hour"),
-        Err(e) => panic!("{}: {e}", "get_livechat_business_hour"),
-    }
-    served += 1;
-    let input = GetLivechatBusinessHoursInput {
-        name: None,
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatBusinessHoursResponse = GetLivechatBusinessHoursResponse::Ok(
-        serde_json::from_str(
-                "{\"businessHours\":[{\"_id\":\"5eeed2c5ffea9759d3a0e5ac\",\"_updatedAt\":\"2022-12-05T17:12:11.585Z\",\"active\":true,\"departmentsToApplyBusinessHour\":\"\",\"name\":\"\",\"timezone\":{\"name\":\"Africa/Abidjan\",\"utc\":\"0\"},\"ts\":\"2020-06-21T03:24:02.252Z\",\"type\":\"default\",\"workHours\":[{\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"21:06\"},\"time\":\"21:06\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"21:06\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"08:00\"}}},{\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"10:00\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"10:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"08:00\"}}},{\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"21:00\"},\"time\":\"21:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"21:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"08:00\"}}},{\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"23:00\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"23:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"01:00\"},\"time\":\"01:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"01:00\"}}},{\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"22:00\"},\"time\":\"22:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"22:00\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"10:00\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"10:00\"}}},{\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"08:00\"}}},{\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"},\"time\":\"20:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"20:00\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Sunday\",\"time\":\"08:00\"}}}]},{\"_id\":\"62b1f74aa98c5b539adc912c\",\"_updatedAt\":\"2022-11-28T10:41:17.303Z\",\"active\":true,\"name\":\"indian support time \",\"timezone\":{\"name\":\"Asia/Kolkata\",\"utc\":\"+05:30\"},\"ts\":\"2022-06-21T16:52:26.386Z\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"06:30\"},\"time\":\"12:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"06:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"04:30\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"04:30\"}}},{\"day\":\"Tuesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"17:30\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Tuesday\",\"time\":\"17:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Monday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Monday\",\"time\":\"18:30\"}}},{\"day\":\"Wednesday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"17:30\"},\"time\":\"23:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"17:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"02:30\"},\"time\":\"08:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"02:30\"}}},{\"day\":\"Thursday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"19:30\"},\"time\":\"01:00\",\"utc\":{\"dayOfWeek\":\"Wednesday\",\"time\":\"19:30\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Thursday\",\"time\":\"04:30\"},\"time\":\"10:00\",\"utc\":{\"dayOfWeek\":\"Thursday\",\"time\":\"04:30\"}}},{\"day\":\"Friday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:20\"},\"time\":\"23:50\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:20\"}},\"open\":true,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"06:30\"},\"time\":\"12:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"06:30\"}}},{\"day\":\"Saturday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Friday\",\"time\":\"18:30\"}}},{\"day\":\"Sunday\",\"finish\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"}},\"open\":false,\"start\":{\"cron\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"},\"time\":\"00:00\",\"utc\":{\"dayOfWeek\":\"Saturday\",\"time\":\"18:30\"}}}]}],\"count\":2,\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_business_hours(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_business_hours"),
-        Err(e) => panic!("{}: {e}", "get_livechat_business_hours"),
-    }
-    served += 1;
-    let input = PostLivechatBusinessHoursRemoveInput {
-        body: serde_json::from_str(
-                "{\"_id\":\"6953aca46ff48667974be88c\",\"type\":\"custom\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatBusinessHoursRemoveResponse = PostLivechatBusinessHoursRemoveResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_business_hours_remove(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_business_hours_remove")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_business_hours_remove"),
-    }
-    served += 1;
-    let input = PostLivechatBusinessHoursSaveInput {
-        body: serde_json::from_str(
-                "{\"_id\":\"6953b3bc6ff48667974be88e\",\"active\":true,\"daysOpen\":[\"Monday\",\"Wednesday\"],\"departmentsToApplyBusinessHour\":\"TEST-DEPT\",\"name\":\"api-BH\",\"timezoneName\":\"Asia/Bangkok\",\"type\":\"custom\",\"workHours\":[{\"day\":\"Monday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"},{\"day\":\"Wednesday\",\"finish\":\"16:00:00\",\"open\":true,\"start\":\"08:00:00\"}]}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatBusinessHoursSaveResponse = PostLivechatBusinessHoursSaveResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_business_hours_save(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_business_hours_save")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_business_hours_save"),
-    }
-    served += 1;
-    let input = GetLivechatConfigInput {
-        token: None,
-        department: None,
-    };
-    let expected: GetLivechatConfigResponse = GetLivechatConfigResponse::Ok(
-        serde_json::from_str(
-                "{\"config\":{\"agent\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"emails\":[{\"address\":\"agent@rocket.chat\",\"verified\":true}],\"name\":\"Livechat Agent\",\"username\":\"livechat.agent\"},\"departments\":[{\"_id\":\"652882d8a2f73c7460e18dc4\",\"departmentsAllowedToForward\":[],\"name\":\"Support\",\"showOnOfflineForm\":false,\"showOnRegistration\":false},{\"_id\":\"64181a0728384134ed600dcc\",\"departmentsAllowedToForward\":[],\"name\":\"Lost\",\"showOnOfflineForm\":false,\"showOnRegistration\":false}],\"enabled\":true,\"guest\":{\"_id\":\"2KNu66RPCwxA4ncy7\",\"name\":\"Livechat Visitor\",\"token\":\"iNKE8a6k6cjbqWhWd\",\"username\":\"guest-3\"},\"messages\":{\"conversationFinishedMessage\":\"\",\"offlineMessage\":\"\",\"offlineSuccessMessage\":\"\",\"offlineUnavailableMessage\":\"\",\"transcriptMessage\":\"\"},\"online\":true,\"room\":{\"_id\":\"zRAeTszXor8CCPceB\",\"open\":true,\"servedBy\":{\"_id\":\"7Gm3PoFCJWTCJ68XR\",\"username\":\"livechat.agent\"}},\"settings\":{\"agentHiddenInfo\":false,\"allowSwitchingDepartments\":false,\"clearLocalStorageWhenChatEnded\":false,\"displayOfflineForm\":true,\"emailFieldRegistrationForm\":true,\"fileUpload\":true,\"forceAcceptDataProcessingConsent\":false,\"historyMonitorType\":\"url\",\"language\":\"\",\"limitTextLength\":false,\"nameFieldRegistrationForm\":true,\"registrationForm\":true,\"showConnecting\":true,\"transcript\":false,\"videoCall\":false},\"survey\":{\"items\":[\"satisfaction\",\"agentKnowledge\",\"agentResposiveness\",\"agentFriendliness\"],\"values\":[\"1\",\"2\",\"3\",\"4\",\"5\"]},\"theme\":{\"actionLinks\":[{\"i18nLabel\":\"Accept\",\"icon\":\"icon-videocam\",\"method_id\":\"createLivechatCall\",\"params\":\"\"},{\"i18nLabel\":\"Decline\",\"icon\":\"icon-cancel\",\"method_id\":\"denyLivechatCall\",\"params\":\"\"}],\"color\":\"#C1272D\",\"offlineColor\":\"#666666\",\"offlineTitle\":\"Leave a message\",\"title\":\"Rocket.Chat\"}},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_config(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_config"),
-        Err(e) => panic!("{}: {e}", "get_livechat_config"),
-    }
-    served += 1;
-    let input = GetLivechatConfigRoutingInput {};
-    let expected: GetLivechatConfigRoutingResponse = GetLivechatConfigRoutingResponse::Ok(
-        serde_json::from_str(
-                "{\"config\":{\"autoAssignAgent\":true,\"enableTriggerAction\":true,\"previewRoom\":false,\"returnQueue\":false,\"showConnecting\":false,\"showQueue\":false,\"showQueueLink\":true},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_config_routing(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_config_routing"),
-        Err(e) => panic!("{}: {e}", "get_livechat_config_routing"),
-    }
-    served += 1;
-    let input = GetLivechatCustomFieldsInput {
-        offset: None,
-        count: None,
-        sort: None,
-        text: None,
-    };
-    let expected: GetLivechatCustomFieldsResponse = GetLivechatCustomFieldsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"customFields\":[{\"_id\":\"address\",\"_updatedAt\":\"2023-10-30T13:43:09.408Z\",\"defaultValue\":\"\",\"id\":\"address\",\"label\":\"address\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"visible\"}],\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_custom_fields(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_custom_fields"),
-        Err(e) => panic!("{}: {e}", "get_livechat_custom_fields"),
-    }
-    served += 1;
-    let input = PostLivechatCustomFieldsDeleteInput {
-        body: serde_json::from_str("{\"customFieldId\":\"class\"}").unwrap(),
-    };
-    let expected: PostLivechatCustomFieldsDeleteResponse = PostLivechatCustomFieldsDeleteResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_custom_fields_delete(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_custom_fields_delete")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_custom_fields_delete"),
-    }
-    served += 1;
-    let input = PostLivechatCustomFieldsSaveInput {
-        body: serde_json::from_str("{\"customFieldData\":{}}").unwrap(),
-    };
-    let expected: PostLivechatCustomFieldsSaveResponse = PostLivechatCustomFieldsSaveResponse::Ok(
-        serde_json::from_str(
-                "{\"customField\":{\"_updatedAt\":\"2025-10-06T06:52:40.102Z\",\"defaultValue\":\"\",\"label\":\"address11\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"hidden\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_custom_fields_save(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_custom_fields_save")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_custom_fields_save"),
-    }
-    served += 1;
-    let input = GetLivechatCustomFieldsIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatCustomFieldsIdResponse = GetLivechatCustomFieldsIdResponse::Ok(
-        serde_json::from_str(
-                "{\"customField\":{\"_id\":\"address\",\"_updatedAt\":\"2023-10-30T13:43:09.408Z\",\"defaultValue\":\"\",\"id\":\"address\",\"label\":\"address\",\"options\":\"\",\"public\":true,\"regexp\":\"\",\"required\":false,\"scope\":\"visitor\",\"searchable\":true,\"type\":\"input\",\"visibility\":\"visible\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_custom_fields_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_custom_fields_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_custom_fields_id"),
-    }
-    served += 1;
-    let input = PostLivechatCustomFieldInput {
-        body: serde_json::from_str(
-                "{\"key\":\"address\",\"overwrite\":true,\"token\":\"iNKE8a6k6cjbqWhWd\",\"value\":\"Rocket.Chat Avenue\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatCustomFieldResponse = PostLivechatCustomFieldResponse::Ok(
-        serde_json::from_str(
-                "{\"field\":{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_custom_field(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_custom_field"),
-        Err(e) => panic!("{}: {e}", "post_livechat_custom_field"),
-    }
-    served += 1;
-    let input = PostLivechatCustomFieldsInput {
-        body: serde_json::from_str(
-                "{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatCustomFieldsResponse = PostLivechatCustomFieldsResponse::Ok(
-        serde_json::from_str(
-                "{\"fields\":[{\"Key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat Avenue\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_custom_fields(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_custom_fields"),
-        Err(e) => panic!("{}: {e}", "post_livechat_custom_fields"),
-    }
-    served += 1;
-    let input = GetLivechatDepartmentInput {
-        text: None,
-        enabled: None,
-        show_archived: None,
-        only_my_departments: None,
-        exclude_department_id: None,
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatDepartmentResponse = GetLivechatDepartmentResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"_updatedAt\":\"2023-10-13T13:03:58.406Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"kim.jane@rocketchat.com\",\"enabled\":true,\"fallbackForwardDepartment\":\"\",\"name\":\"Support\",\"numAgents\":4,\"offlineMessageChannelName\":\"Livestream\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"},{\"_id\":\"649230d479f5c6e276cf4a12\",\"_updatedAt\":\"2023-10-13T13:03:58.426Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"businessHourId\":\"650dc9cfa2f73c7460e18bea\",\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test@gmail.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"Finance\",\"numAgents\":3,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_department(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_department"),
-        Err(e) => panic!("{}: {e}", "get_livechat_department"),
-    }
-    served += 1;
-    let input = PostLivechatDepartmentInput {
-        body: serde_json::from_str(
-                "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\"}],\"department\":{\"email\":\"john@doe.com\",\"enabled\":false,\"name\":\"new from api\",\"showOnOfflineForm\":true,\"showOnRegistration\":true},\"departmentUnit\":{\"_id\":\"66f46dc59a0766c20712d698\"}}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatDepartmentResponse = PostLivechatDepartmentResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"order\":0}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:22:19.109Z\",\"enabled\":false,\"name\":\"new from api\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_department(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_department"),
-        Err(e) => panic!("{}: {e}", "post_livechat_department"),
-    }
-    served += 1;
-    let input = GetLivechatDepartmentAutocompleteInput {
-        selector: serde_json::from_str("\"sample\"").unwrap(),
-        only_my_departments: None,
-        show_archived: None,
-    };
-    match client.get_livechat_department_autocomplete(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}",
-                "get_livechat_department_autocomplete"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = GetLivechatDepartmentListByIdsInput {
-        ids: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatDepartmentListByIdsResponse = GetLivechatDepartmentListByIdsResponse::Ok(
-        serde_json::from_str(
-                "{\"departments\":[{\"_id\":\"4LCeYmCHHnQ3EDBgf\",\"_updatedAt\":\"2021-07-15T15:11:16.856Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"chatbotSales@g.c\",\"enabled\":true,\"name\":\"Chatbot Sales\",\"numAgents\":4,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"waitingQueueMessage\":\"\"},{\"_id\":\"CAJioQNAvLnYWTy8i\",\"_updatedAt\":\"2021-07-21T23:54:35.574Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"sriw2wmP2Zz2pPrre\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"mary@rocket.chat\",\"enabled\":true,\"maxNumberSimultaneousChat\":\"\",\"name\":\"Support\",\"numAgents\":28,\"offlineMessageChannelName\":\"\",\"parentId\":\"sriw2wmP2Zz2pPrre\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"type\":\"d\",\"visitorInactivityTimeoutInSeconds\":\"10\",\"waitingQueueMessage\":\"\"},{\"_id\":\"mHcx4rbi7htAmCCR5\",\"_updatedAt\":\"2021-06-28T22:10:01.371Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"sriw2wmP2Zz2pPrre\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":\"\",\"description\":\"\",\"email\":\"chatbotSupport@g.c\",\"enabled\":true,\"name\":\"Chatbot Support\",\"numAgents\":3,\"offlineMessageChannelName\":\"\",\"parentId\":\"sriw2wmP2Zz2pPrre\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"waitingQueueMessage\":\"\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_department_list_by_ids(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_department_list_by_ids")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_department_list_by_ids"),
-    }
-    served += 1;
-    let input = PostLivechatDepartmentArchiveIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: PostLivechatDepartmentArchiveIdResponse = PostLivechatDepartmentArchiveIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_department_archive_id(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_department_archive_id")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_department_archive_id"),
-    }
-    served += 1;
-    let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-    };
-    let expected: GetLivechatDepartmentIsDepartmentCreationAvailableResponse = GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
-        serde_json::from_str("{\"isDepartmentCreationAvailable\":true,\"success\":true}")
-            .unwrap(),
-    );
-    match client.get_livechat_department_is_department_creation_available(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_department_is_department_creation_available"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_department_is_department_creation_available")
-        }
-    }
-    served += 1;
-    let input = PostLivechatDepartmentUnarchiveIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: PostLivechatDepartmentUnarchiveIdResponse = PostLivechatDepartmentUnarchiveIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_department_unarchive_id(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_department_unarchive_id")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_department_unarchive_id"),
-    }
-    served += 1;
-    let input = GetLivechatDepartmentIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        include_agents: None,
-    };
-    let expected: GetLivechatDepartmentIdResponse = GetLivechatDepartmentIdResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"_id\":\"DDjZbhTF74n3NBuWK\",\"_updatedAt\":\"2016-12-13T17:22:19.169Z\",\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"departmentId\":\"iTfLCX3qqwKgf5uqg\",\"order\":0,\"username\":\"john.doe\"}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:22:19.109Z\",\"description\":\"creating a department\",\"enabled\":false,\"name\":\"new from api\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_department_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_department_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_department_id"),
-    }
-    served += 1;
-    let input = PutLivechatDepartmentIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str(
-                "{\"department\":{\"enabled\":true,\"showOnRegistration\":true,\"name\":\"sample\",\"email\":\"sample\",\"showOnOfflineForm\":true}}",
-            )
-            .unwrap(),
-    };
-    let expected: PutLivechatDepartmentIdResponse = PutLivechatDepartmentIdResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"_id\":\"DDjZbhTF74n3NBuWK\",\"_updatedAt\":\"2016-12-13T17:30:02.656Z\",\"agentId\":\"SQafHvoFPuB57NmBD\",\"count\":0,\"departmentId\":\"iTfLCX3qqwKgf5uqg\",\"order\":0,\"username\":\"john.doe\"}],\"department\":{\"_id\":\"iTfLCX3qqwKgf5uqg\",\"_updatedAt\":\"2016-12-13T17:30:02.643Z\",\"description\":\"update api\",\"enabled\":true,\"name\":\"new from api - live\",\"numAgents\":1,\"showOnRegistration\":true},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.put_livechat_department_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "put_livechat_department_id"),
-        Err(e) => panic!("{}: {e}", "put_livechat_department_id"),
-    }
-    served += 1;
-    let input = DeleteLivechatDepartmentIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatDepartmentIdResponse = DeleteLivechatDepartmentIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_department_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_department_id"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_department_id"),
-    }
-    served += 1;
-    let input = GetLivechatDepartmentIdAgentsInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatDepartmentIdAgentsResponse = GetLivechatDepartmentIdAgentsResponse::Ok(
-        serde_json::from_str(
-                "{\"agents\":[{\"_id\":\"SWugWdHhcTX4G2NAP\",\"_updatedAt\":\"2021-07-14T14:58:01.013Z\",\"agentId\":\"rocket.cat\",\"count\":17,\"departmentEnabled\":true,\"departmentId\":\"BiqbQav59HD2LzXEY\",\"order\":0,\"username\":\"rocket.cat\"}],\"count\":1,\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_department_id_agents(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_department_id_agents")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_department_id_agents"),
-    }
-    served += 1;
-    let input = PostLivechatDepartmentIdAgentsInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str(
-                "{\"remove\":[],\"upsert\":[{\"agentId\":\"6529401b024dde05d3f1cd85\",\"username\":\"kim\"}]}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatDepartmentIdAgentsResponse = PostLivechatDepartmentIdAgentsResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_department_id_agents(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_department_id_agents")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_department_id_agents"),
-    }
-    served += 1;
-    let input = GetLivechatDepartmentsArchivedInput {
-    };
-    let expected: GetLivechatDepartmentsArchivedResponse = GetLivechatDepartmentsArchivedResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"departments\":[{\"_id\":\"66fa9f5d6ea9eba859b650b6\",\"_updatedAt\":\"2025-03-28T11:17:22.654Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"allowReceiveForwardOffline\":true,\"ancestors\":[\"67b84af9382738a951e6f3b8\"],\"archived\":true,\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"john@doe.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"gfyh88\",\"numAgents\":0,\"offlineMessageChannelName\":\"\",\"parentId\":\"67b84af9382738a951e6f3b8\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"type\":\"d\",\"waitingQueueMessage\":\"\"},{\"_id\":\"66a7680360ab9acca6a57fad\",\"_updatedAt\":\"2025-04-02T11:28:31.651Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"allowReceiveForwardOffline\":false,\"archived\":true,\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test-dept@example.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"test-dept\",\"numAgents\":0,\"offlineMessageChannelName\":\"\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_departments_archived(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_departments_archived")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_departments_archived"),
-    }
-    served += 1;
-    let input = GetLivechatInquiriesGetOneInput {
-        room_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatInquiriesGetOneResponse = GetLivechatInquiriesGetOneResponse::Ok(
-        serde_json::from_str(
-                "{\"inquiry\":{\"_id\":\"6560940c6a1ef5b1a2bf9324\",\"_updatedAt\":\"2023-11-24T12:27:43.852Z\",\"estimatedWaitingTimeQueue\":9999999,\"lastMessage\":{\"_id\":\"Hjwmd7bBZTiEXrywn\",\"_updatedAt\":\"2023-11-24T12:27:43.820Z\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"yy8SmYKfHQ6GZdnJp\",\"ts\":\"2023-11-24T12:27:43.474Z\",\"u\":{\"_id\":\"CkCPNcvsvCDfmWLqC\",\"name\":\"testCat\",\"username\":\"test.cat\"},\"urls\":[]},\"message\":\"\",\"name\":\"kookie\",\"priorityWeight\":99,\"rid\":\"yy8SmYKfHQ6GZdnJp\",\"source\":{\"type\":\"widget\"},\"status\":\"taken\",\"t\":\"l\",\"takenAt\":\"2023-11-24T12:18:19.012Z\",\"ts\":\"2023-11-24T12:16:12.370Z\",\"v\":{\"_id\":\"656090576a1ef5b1a2bf919b\",\"activity\":[\"2023-11\"],\"status\":\"online\",\"token\":\"38cc8c765bf77e943f6e4319c5891f6c04\",\"username\":\"guest-51\"}},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_inquiries_get_one(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_inquiries_get_one")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_inquiries_get_one"),
-    }
-    served += 1;
-    let input = GetLivechatInquiriesListInput {
-        department: None,
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatInquiriesListResponse = GetLivechatInquiriesListResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"inquiries\":[{\"_id\":\"GpxfRo8TaPHfsnnC5\",\"name\":\"Marcos Defendi\",\"rid\":\"EbQjtCosHJWLQmQYT\",\"status\":\"queued\",\"ts\":\"2019-06-11T19:01:57.424Z\"}],\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_inquiries_list(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_inquiries_list"),
-        Err(e) => panic!("{}: {e}", "get_livechat_inquiries_list"),
-    }
-    served += 1;
-    let input = GetLivechatInquiriesQueuedForUserInput {
-        department: None,
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatInquiriesQueuedForUserResponse = GetLivechatInquiriesQueuedForUserResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"inquiries\":[{\"_id\":\"xn5sKBatdkgDfjDLC\",\"_updatedAt\":\"2021-07-22T14:37:28.470Z\",\"department\":\"CAJioQNAvLnYWTy8i\",\"estimatedServiceTimeAt\":\"2021-07-22T14:28:57.987Z\",\"estimatedWaitingTimeQueue\":0,\"message\":\"\",\"name\":\"hk\",\"queueOrder\":1,\"rid\":\"8AuphbFBSNBjeZQFs\",\"status\":\"queued\",\"t\":\"l\",\"ts\":\"2021-07-22T14:28:57.987Z\",\"v\":{\"_id\":\"hPF84vuahYBZugM8L\",\"status\":\"offline\",\"token\":\"zdynf0a9vsiiiq1dlf9abf\",\"username\":\"guest-535\"}},{\"_id\":\"g6FY2B8PNwneteRG9\",\"_updatedAt\":\"2021-07-22T14:28:24.521Z\",\"department\":\"CAJioQNAvLnYWTy8i\",\"estimatedServiceTimeAt\":\"2021-07-22T14:28:07.350Z\",\"estimatedWaitingTimeQueue\":0,\"message\":\"\",\"name\":\"dk\",\"queueOrder\":1,\"rid\":\"iZ7XDSgcjBgczqko9\",\"status\":\"queued\",\"t\":\"l\",\"ts\":\"2021-07-22T14:28:07.350Z\",\"v\":{\"_id\":\"ycwLFcaH4ey9XYYvu\",\"status\":\"offline\",\"token\":\"ili20miimhh8x33ld0b5de\",\"username\":\"guest-534\"}}],\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_inquiries_queued_for_user(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_inquiries_queued_for_user")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_inquiries_queued_for_user"),
-    }
-    served += 1;
-    let input = PostLivechatInquiriesReturnAsInquiryInput {
-        body: serde_json::from_str(
-                "{\"departmentId\":\"66fa9ec66ea9eba859b650b3\",\"roomId\":\"iFzJuwGtkg4KB4keW\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatInquiriesReturnAsInquiryResponse = PostLivechatInquiriesReturnAsInquiryResponse::Ok(
-        serde_json::from_str("{\"result\":true,\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_inquiries_return_as_inquiry(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "post_livechat_inquiries_return_as_inquiry"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_inquiries_return_as_inquiry"),
-    }
-    served += 1;
-    let input = PostLivechatInquiriesTakeInput {
-        body: serde_json::from_str("{\"inquiryId\":\"ByehQjC44FwMeiLbX\"}").unwrap(),
-    };
-    let expected: PostLivechatInquiriesTakeResponse = PostLivechatInquiriesTakeResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_inquiries_take(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_inquiries_take"),
-        Err(e) => panic!("{}: {e}", "post_livechat_inquiries_take"),
-    }
-    served += 1;
-    let input = PutLivechatInquirySetSlaInput {
-        body: serde_json::from_str(
-                "{\"roomId\":\"ZDYMFPpvnXgptmzMs\",\"sla\":\"6417f67528384134ed600dc6\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PutLivechatInquirySetSlaResponse = PutLivechatInquirySetSlaResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.put_livechat_inquiry_set_sla(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "put_livechat_inquiry_set_sla"),
-        Err(e) => panic!("{}: {e}", "put_livechat_inquiry_set_sla"),
-    }
-    served += 1;
-    let input = GetLivechatIntegrationsSettingsInput {
-    };
-    let expected: GetLivechatIntegrationsSettingsResponse = GetLivechatIntegrationsSettingsResponse::Ok(
-        serde_json::from_str(
-                "{\"settings\":[{\"_id\":\"Livechat_secret_token\",\"_updatedAt\":\"2019-10-17T13:56:07.285Z\",\"autocomplete\":true,\"blocked\":false,\"createdAt\":\"2019-10-07T18:52:20.484Z\",\"group\":\"Livechat\",\"hidden\":false,\"i18nDescription\":\"Livechat_secret_token_Description\",\"i18nLabel\":\"Secret_token\",\"meteorSettingsValue\":\"\",\"packageValue\":\"\",\"secret\":true,\"section\":\"CRM_Integration\",\"sorter\":25,\"ts\":\"2019-10-07T21:00:01.287Z\",\"type\":\"string\",\"value\":\"\",\"valueSource\":\"meteorSettingsValue\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_integrations_settings(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_integrations_settings")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_integrations_settings"),
-    }
-    served += 1;
-    let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
-        start: serde_json::from_str("\"sample\"").unwrap(),
-        end: serde_json::from_str("\"sample\"").unwrap(),
-        chart_name: serde_json::from_str("\"sample\"").unwrap(),
-        department_id: None,
-    };
-    let expected: GetLivechatLivechatAnalyticsDashboardsChartsDataResponse = GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
-        serde_json::from_str(
-                "{\"chartLabel\":\"Total_conversations\",\"dataLabels\":[\"10/1\",\"10/2\",\"10/3\",\"10/4\",\"10/5\",\"10/6\"],\"dataPoints\":[0,0,0,0,0,0],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_livechat_analytics_dashboards_charts_data(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_livechat_analytics_dashboards_charts_data"
-            )
-        }
-        Err(e) => {
-            panic!("{}: {e}", "get_livechat_livechat_analytics_dashboards_charts_data")
-        }
-    }
-    served += 1;
-    let input = PostLivechatMessageInput {
-        body: serde_json::from_str(
-                "{\"agent\":{\"agentId\":\"CkCPNcvsvCDfmWLqC\",\"username\":\"kim.jane\"},\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatMessageResponse = PostLivechatMessageResponse::Ok(
-        serde_json::from_str(
-                "{\"message\":{\"_id\":\"djsajdkscks787\",\"_updatedAt\":\"2023-10-31T13:14:29.960Z\",\"alias\":\"Baek\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"Hello World!\"}]}],\"mentions\":[],\"msg\":\"Hello World!\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b98920bdf953f242c129d7b8065000b1f9b2e9\",\"ts\":\"2023-10-31T13:14:29.804Z\",\"u\":{\"_id\":\"6523dc0ba2f73c7460e18d4d\",\"name\":\"Baek\",\"username\":\"guest-35\"},\"urls\":[]},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_message(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_message"),
-        Err(e) => panic!("{}: {e}", "post_livechat_message"),
-    }
-    served += 1;
-    let input = GetLivechatMessageIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        token: serde_json::from_str("\"sample\"").unwrap(),
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatMessageIdResponse = GetLivechatMessageIdResponse::Ok(
-        serde_json::from_str(
-                "{\"message\":{\"_id\":\"AgRFdj96mbHDPrTHq\",\"_updatedAt\":\"2021-07-13T16:20:26.776Z\",\"alias\":\"Mary\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hi\"}]}],\"mentions\":[],\"msg\":\"hi\",\"rid\":\"mmqCzYgiL8fzRYfuY\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-13T16:20:26.672Z\",\"u\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"name\":\"Mary\",\"username\":\"guest-165\"},\"unread\":true,\"urls\":[]},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_message_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_message_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_message_id"),
-    }
-    served += 1;
-    let input = PutLivechatMessageIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"msg\":\"editing livechat message..\",\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b9892\"}",
-                )
-                .unwrap(),
-        ),
-    };
-    let expected: PutLivechatMessageIdResponse = PutLivechatMessageIdResponse::Ok(
-        serde_json::from_str(
-                "{\"message\":{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"ls\":\"2018-09-14T13:31:33.201Z\",\"msg\":\"editing livechat message..\",\"u\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"name\":\"Livechat Visitor\",\"username\":\"guest-4\"}},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.put_livechat_message_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "put_livechat_message_id"),
-        Err(e) => panic!("{}: {e}", "put_livechat_message_id"),
-    }
-    served += 1;
-    let input = DeleteLivechatMessageIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str(
-                "{\"rid\":\"hGFwSKA28nRKut3pD\",\"token\":\"54fc5544030bcecda053311cb6b989\"}",
-            )
-            .unwrap(),
-    };
-    let expected: DeleteLivechatMessageIdResponse = DeleteLivechatMessageIdResponse::Ok(
-        serde_json::from_str(
-                "{\"message\":{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"ls\":\"2018-09-14T13:31:33.279Z\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.delete_livechat_message_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_message_id"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_message_id"),
-    }
-    served += 1;
-    let input = PostLivechatMessagesInput {
-        body: serde_json::from_str(
-                "{\"messages\":[{\"msg\":\"test\"},{\"msg\":\"hello\"}],\"visitor\":{\"token\":\"54fc5544030bcecda053311cb6b98920b\"}}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatMessagesResponse = PostLivechatMessagesResponse::Ok(
-        serde_json::from_str(
-                "{\"messages\":[{\"msg\":\"test\",\"ts\":\"2023-10-31T08:41:29.724Z\",\"username\":\"guest-35\"},{\"msg\":\"hello\",\"ts\":\"2023-10-31T08:41:29.725Z\",\"username\":\"guest-35\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_messages(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_messages"),
-        Err(e) => panic!("{}: {e}", "post_livechat_messages"),
-    }
-    served += 1;
-    let input = GetLivechatMessagesHistoryRidInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        token: serde_json::from_str("\"sample\"").unwrap(),
-        ls: None,
-        end: None,
-        limit: None,
-    };
-    let expected: GetLivechatMessagesHistoryRidResponse = GetLivechatMessagesHistoryRidResponse::Ok(
-        serde_json::from_str(
-                "{\"messages\":[{\"_id\":\"ZKWP8LfGnRHQ3ozWa\",\"_updatedAt\":\"2018-09-14T13:31:33.222Z\",\"alias\":\"Livechat Visitor\",\"channels\":[],\"editedAt\":\"2018-09-14T13:31:33.219Z\",\"editedBy\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"username\":\"guest-4\"},\"ls\":\"2018-09-14T13:31:33.201Z\",\"mentions\":[],\"msg\":\"editing livechat message..\",\"rid\":\"KuACMJ5MpN6SfAFWg\",\"token\":\"iNKE8a6k6cjbqWhWd\",\"u\":{\"_id\":\"YgEoq2djbGdjjZnsL\",\"name\":\"Livechat Visitor\",\"username\":\"guest-4\"},\"urls\":[]}],\"success\":true,\"unreadNotLoaded\":0}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_messages_history_rid(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_messages_history_rid")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_messages_history_rid"),
-    }
-    served += 1;
-    let input = GetLivechatRidMessagesInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        sort: None,
-        search_term: None,
-    };
-    let expected: GetLivechatRidMessagesResponse = GetLivechatRidMessagesResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":50,\"messages\":[{\"_id\":\"hmnQoYcnSJp7c9f2v\",\"_updatedAt\":\"2025-11-12T10:24:44.420Z\",\"attachments\":[{\"description\":\"\",\"image_dimensions\":{\"height\":301,\"width\":480},\"image_preview\":\"/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAUACADASIAAhEBAxEB/8QAGQABAAMBAQAAAAAAAAAAAAAAAAIDBAUI/8QAHRAAAgIDAAMAAAAAAAAAAAAAAQIAAwQRMQUhIv/EABUBAQEAAAAAAAAAAAAAAAAAAAAB/8QAFxEBAQEBAAAAAAAAAAAAAAAAAAERQf/aAAwDAQACEQMRAD8A8qqCzAKNk8EtbGvW4VNUwsPF17kKXNVquvVO5vt8pdZnpklvpRoHUszqXWNca5rjUKmNg6uvcqYFWIYaI6J0a/KXJnvkhvthrepgusNtrO3WOzFzhLUIiJFIiIH/2Q==\",\"image_size\":17466,\"image_type\":\"image/png\",\"image_url\":\"/file-upload/68f0d43301e202fefed836d1/video-designs%20(1).png\",\"title\":\"video-designs (1).png\",\"title_link\":\"/file-upload/68f0d43201e202fefed836cf/video-designs%20(1).png\",\"title_link_download\":true,\"type\":\"file\"}],\"channels\":[],\"file\":{\"_id\":\"68f0d43201e202fefed836cf\",\"format\":\"png\",\"name\":\"video-designs (1).png\",\"size\":17466,\"type\":\"image/png\"},\"files\":[{\"_id\":\"68f0d43201e202fefed836cf\",\"format\":\"png\",\"name\":\"video-designs (1).png\",\"size\":17466,\"type\":\"image/png\"},{\"_id\":\"68f0d43301e202fefed836d1\",\"format\":\"png\",\"name\":\"thumb-video-designs (1).png\",\"size\":14848,\"type\":\"image/png\"}],\"groupable\":false,\"mentions\":[],\"msg\":\"\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"ts\":\"2025-10-16T11:17:07.068Z\",\"u\":{\"_id\":\"C38WSSzrGd2NCjzqJ\",\"name\":\"Test Cat\",\"username\":\"test.cat\"},\"urls\":[]},{\"_id\":\"6j9hrchZBHwZHpsF2\",\"_updatedAt\":\"2025-11-12T10:24:44.420Z\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"ts\":\"2025-10-16T11:16:58.948Z\",\"u\":{\"_id\":\"C38WSSzrGd2NCjzqJ\",\"name\":\"Test Cat\",\"username\":\"test.cat\"},\"urls\":[]},{\"_id\":\"CfD55oXeSvvC3jmZS\",\"_updatedAt\":\"2025-10-16T11:16:36.447Z\",\"alias\":\"swayyy\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hello\"}]}],\"mentions\":[],\"msg\":\"hello\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\",\"ts\":\"2025-10-16T11:16:36.406Z\",\"u\":{\"_id\":\"68f0d41001e202fefed836af\",\"name\":\"swayyy\",\"username\":\"guest-49\"},\"urls\":[]}],\"offset\":0,\"success\":true,\"total\":3}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_rid_messages(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_rid_messages"),
-        Err(e) => panic!("{}: {e}", "get_livechat_rid_messages"),
-    }
-    served += 1;
-    let input = GetLivechatMonitorsInput {
-        offset: None,
-        count: None,
-        sort: None,
-        text: None,
-    };
-    let expected: GetLivechatMonitorsResponse = GetLivechatMonitorsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"monitors\":[{\"_id\":\"gxcJTYapi5mPxuAme\",\"emails\":[{\"address\":\"\",\"verified\":false}],\"name\":\"Bruno\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"username\":\"Bruno\"},{\"_id\":\"QDHWqcubZunM8C4NR\",\"emails\":[{\"address\":\"\",\"verified\":true}],\"name\":\" Gomes\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"username\":\"gomes\"}],\"offset\":0,\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_monitors(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_monitors"),
-        Err(e) => panic!("{}: {e}", "get_livechat_monitors"),
-    }
-    served += 1;
-    let input = PostLivechatMonitorsCreateInput {
-        body: serde_json::from_str("{\"username\":\"cat.kat\"}").unwrap(),
-    };
-    let expected: PostLivechatMonitorsCreateResponse = PostLivechatMonitorsCreateResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"J6Q87AnWP5aNc9xhx\",\"roles\":[\"user\",\"livechat-agent\"],\"success\":true,\"username\":\"cat.kat\"}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_monitors_create(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_monitors_create"),
-        Err(e) => panic!("{}: {e}", "post_livechat_monitors_create"),
-    }
-    served += 1;
-    let input = PostLivechatMonitorsDeleteInput {
-        body: serde_json::from_str("{\"username\":\"test.user\"}").unwrap(),
-    };
-    let expected: PostLivechatMonitorsDeleteResponse = PostLivechatMonitorsDeleteResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_monitors_delete(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_monitors_delete"),
-        Err(e) => panic!("{}: {e}", "post_livechat_monitors_delete"),
-    }
-    served += 1;
-    let input = GetLivechatMonitorsUsernameInput {
-        username: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatMonitorsUsernameResponse = GetLivechatMonitorsUsernameResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"RSb7exHJsiKqwRjPF\",\"emails\":[{\"address\":\"1-agent@g.c\",\"verified\":false}],\"livechat\":{\"maxNumberSimultaneousChat\":\"4\"},\"name\":\"1-agent\",\"status\":\"offline\",\"statusLivechat\":\"not-available\",\"success\":true,\"username\":\"1-agent\"}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_monitors_username(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_monitors_username")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_monitors_username"),
-    }
-    served += 1;
-    let input = PostLivechatOfflineMessageInput {
-        body: serde_json::from_str(
-                "{\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"host\":\"null\",\"message\":\"I need help\",\"name\":\"Livechat Visitor\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatOfflineMessageResponse = PostLivechatOfflineMessageResponse::Ok(
-        serde_json::from_str(
-                "{\"message\":\"Livechat offline message sent\",\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_offline_message(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_offline_message"),
-        Err(e) => panic!("{}: {e}", "post_livechat_offline_message"),
-    }
-    served += 1;
-    let input = PostLivechatPageVisitedInput {
-        body: serde_json::from_str(
-                "{\"pageInfo\":{\"change\":\"url\",\"location\":{\"href\":\"http://localhost:3000/packages/rocketchat_livechat/assets/demo.html#page-4\"},\"title\":\"\"},\"rid\":\"vp3D9H8ud6HYvRpvq\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatPageVisitedResponse = PostLivechatPageVisitedResponse::Ok(
-        serde_json::from_str(
-                "{\"page\":{\"msg\":\" - file:///C:/Users/xyz/livechat/helloWorld.html\",\"navigation\":{\"page\":{\"change\":\"url\",\"location\":{\"href\":\"file:///C:/Users/xyz/livechat/helloWorld.html\"},\"title\":\"\"},\"token\":\"38cc8c765bf77e943f6e4319c5891f6c40d8538ce83473c8987562ea1d762d04\"}},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_page_visited(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_page_visited"),
-        Err(e) => panic!("{}: {e}", "post_livechat_page_visited"),
-    }
-    served += 1;
-    let input = GetLivechatPrioritiesInput {
-        offset: None,
-        count: None,
-        sort: None,
-        text: None,
-    };
-    let expected: GetLivechatPrioritiesResponse = GetLivechatPrioritiesResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":5,\"offset\":0,\"priorities\":[{\"_id\":\"64007cc2fa0ed7dd905092e3\",\"dirty\":false,\"i18n\":\"Lowest\",\"sortItem\":5},{\"_id\":\"64007cc2fa0ed7dd905092e4\",\"dirty\":false,\"i18n\":\"Low\",\"sortItem\":4},{\"_id\":\"64007cc2fa0ed7dd905092e5\",\"dirty\":false,\"i18n\":\"Medium\",\"sortItem\":3},{\"_id\":\"64007cc2fa0ed7dd905092e6\",\"dirty\":false,\"i18n\":\"High\",\"sortItem\":2},{\"_id\":\"64007cc2fa0ed7dd905092e7\",\"dirty\":false,\"i18n\":\"Highest\",\"sortItem\":1}],\"success\":true,\"total\":5}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_priorities(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_priorities"),
-        Err(e) => panic!("{}: {e}", "get_livechat_priorities"),
-    }
-    served += 1;
-    let input = GetLivechatPrioritiesResetInput {};
-    let expected: GetLivechatPrioritiesResetResponse = GetLivechatPrioritiesResetResponse::Ok(
-        serde_json::from_str("{\"reset\":true,\"success\":true}").unwrap(),
-    );
-    match client.get_livechat_priorities_reset(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_priorities_reset"),
-        Err(e) => panic!("{}: {e}", "get_livechat_priorities_reset"),
-    }
-    served += 1;
-    let input = PostLivechatPrioritiesResetInput {
-    };
-    let expected: PostLivechatPrioritiesResetResponse = PostLivechatPrioritiesResetResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_priorities_reset(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_priorities_reset")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_priorities_reset"),
-    }
-    served += 1;
-    let input = GetLivechatPrioritiesPriorityIdInput {
-        priority_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatPrioritiesPriorityIdResponse = GetLivechatPrioritiesPriorityIdResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"64007cc2fa0ed7dd905092e3\",\"dirty\":false,\"i18n\":\"Lowest\",\"sortItem\":5,\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_priorities_priority_id(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_priorities_priority_id")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_priorities_priority_id"),
-    }
-    served += 1;
-    let input = PutLivechatPrioritiesPriorityIdInput {
-        priority_id: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str("{\"name\":\"Very low\"}").unwrap(),
-    };
-    let expected: PutLivechatPrioritiesPriorityIdResponse = PutLivechatPrioritiesPriorityIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.put_livechat_priorities_priority_id(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "put_livechat_priorities_priority_id")
-        }
-        Err(e) => panic!("{}: {e}", "put_livechat_priorities_priority_id"),
-    }
-    served += 1;
-    let input = GetLivechatQueueInput {
-        department_id: None,
-        agent_id: None,
-        include_offline_agents: None,
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatQueueResponse = GetLivechatQueueResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"offset\":0,\"queue\":[{\"chats\":1,\"department\":{\"_id\":\"457diLwcQMmdpaTjo\",\"name\":\"Department 1\"},\"user\":{\"_id\":\"CaevAPDbXN252kyXa\",\"status\":\"online\",\"username\":\"marcos.defendi\"}},{\"chats\":2,\"department\":{\"_id\":\"5mt9oEtQxuMMH23Co\",\"name\":\"Department 2\"},\"user\":{\"_id\":\"CaevAPDbXN252kyXa\",\"status\":\"online\",\"username\":\"marcos.defendi\"}}],\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_queue(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_queue"),
-        Err(e) => panic!("{}: {e}", "get_livechat_queue"),
-    }
-    served += 1;
-    let input = GetLivechatRoomInput {
-        token: serde_json::from_str("\"sample\"").unwrap(),
-        rid: None,
-        agent_id: None,
-    };
-    let expected: GetLivechatRoomResponse = GetLivechatRoomResponse::Ok(
-        serde_json::from_str(
-                "{\"newRoom\":false,\"room\":{\"_id\":\"kCJDd5peKiZnGJLPq\",\"_updatedAt\":\"2021-07-09T20:21:07.334Z\",\"cl\":false,\"customFields\":{\"salesforceCrmContactId\":\"0032y000009mtOIAAY\"},\"default\":false,\"departmentAncestors\":[\"sriw2wmP2Zz2pPrre\"],\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"fname\":\"Mary\",\"lastMessage\":{\"_id\":\"SgrsSm3HNGrG5xTmk\",\"_updatedAt\":\"2021-07-09T20:20:58.896Z\",\"alias\":\"Mary\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"d\"}]}],\"mentions\":[],\"msg\":\"d\",\"newRoom\":false,\"rid\":\"kCJDd5peKiZnGJLPq\",\"showConnecting\":true,\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-09T20:20:58.755Z\",\"u\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"name\":\"Mary\",\"username\":\"guest-165\"},\"urls\":[]},\"lm\":\"2021-07-09T20:20:58.755Z\",\"metrics\":{\"reaction\":{\"fd\":\"2021-07-09T20:19:53.243Z\",\"ft\":23.821,\"tt\":24.006},\"response\":{\"avg\":226.4365,\"fd\":\"2021-07-09T20:19:53.243Z\",\"ft\":452.688,\"total\":2,\"tt\":452.873},\"servedBy\":{\"lr\":\"2021-07-09T20:19:53.077Z\"},\"v\":{\"lq\":\"2021-07-09T20:20:58.755Z\"}},\"msgs\":7,\"open\":true,\"ro\":false,\"servedBy\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"ts\":\"2021-07-09T20:19:29.422Z\",\"username\":\"jane.doe\"},\"sysMes\":true,\"t\":\"l\",\"ts\":\"2021-07-09T20:12:19.795Z\",\"usersCount\":2,\"v\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"lastMessageTs\":\"2021-07-09T20:20:58.755Z\",\"status\":\"offline\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-165\"},\"waitingResponse\":true},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_room(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_room"),
-        Err(e) => panic!("{}: {e}", "get_livechat_room"),
-    }
-    served += 1;
-    let input = PostLivechatRoomCloseInput {
-        body: serde_json::from_str(
-                "{\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatRoomCloseResponse = PostLivechatRoomCloseResponse::Ok(
-        serde_json::from_str(
-                "{\"comment\":\"Closed by visitor\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_room_close(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_room_close"),
-        Err(e) => panic!("{}: {e}", "post_livechat_room_close"),
-    }
-    served += 1;
-    let input = PostLivechatRoomCloseByUserInput {
-        body: serde_json::from_str(
-                "{\"comment\":\"close via API\",\"rid\":\"8ceKgWvo5qT5TrCRN\",\"tags\":[\"abc\",\"abc\"],\"transcriptEmail\":{\"requestData\":{\"email\":\"test@example.com\",\"subject\":\"transcript\"},\"sendToVisitor\":true}}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatRoomCloseByUserResponse = PostLivechatRoomCloseByUserResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_room_close_by_user(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_room_close_by_user")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_room_close_by_user"),
-    }
-    served += 1;
-    let input = PostLivechatRoomForwardInput {
-        body: serde_json::from_str(
-                "{\"roomId\":\"XFzMqgn33DcsQkpJp\",\"userId\":\"iNKE8a6k6cjbqWhWd\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatRoomForwardResponse = PostLivechatRoomForwardResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_room_forward(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_room_forward"),
-        Err(e) => panic!("{}: {e}", "post_livechat_room_forward"),
-    }
-    served += 1;
-    let input = GetLivechatRoomJoinInput {
-        room_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatRoomJoinResponse = GetLivechatRoomJoinResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.get_livechat_room_join(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_room_join"),
-        Err(e) => panic!("{}: {e}", "get_livechat_room_join"),
-    }
-    served += 1;
-    let input = PostLivechatRoomOnHoldInput {
-        body: serde_json::from_str("{\"roomId\":\"Z7223PfNPwH7ihQPh\"}").unwrap(),
-    };
-    let expected: PostLivechatRoomOnHoldResponse = PostLivechatRoomOnHoldResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_room_on_hold(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_room_on_hold"),
-        Err(e) => panic!("{}: {e}", "post_livechat_room_on_hold"),
-    }
-    served += 1;
-    let input = PostLivechatRoomResumeOnHoldInput {
-        body: serde_json::from_str("{\"roomId\":\"dCBiZX3XPWyPsa6pt\"}").unwrap(),
-    };
-    let expected: PostLivechatRoomResumeOnHoldResponse = PostLivechatRoomResumeOnHoldResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_room_resume_on_hold(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_room_resume_on_hold")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_room_resume_on_hold"),
-    }
-    served += 1;
-    let input = PostLivechatRoomSaveInfoInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"guestData\":{\"_id\":\"rbAXPnMktTFbNpwtJ\"},\"roomData\":{\"_id\":\"nf52k8bpJ8y7oHmwk\",\"tags\":[\"testtags\"],\"topic\":\"Hmm\"}}",
-                )
-                .unwrap(),
-        ),
-    };
-    let expected: PostLivechatRoomSaveInfoResponse = PostLivechatRoomSaveInfoResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_room_save_info(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_room_save_info"),
-        Err(e) => panic!("{}: {e}", "post_livechat_room_save_info"),
-    }
-    served += 1;
-    let input = PostLivechatRoomSurveyInput {
-        body: serde_json::from_str(
-                "{\"data\":[{\"name\":\"additionalFeedback\",\"value\":\"Thankszzzzz\"}],\"rid\":\"gMMeBpWyLeowCrzBv\",\"token\":\"d4a8338e5a7d98b6750b4f839431b34a3f4813b2c43f7d89597948f21f607bb4\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatRoomSurveyResponse = PostLivechatRoomSurveyResponse::Ok(
-        serde_json::from_str(
-                "{\"data\":{\"additionalFeedback\":\"Thankszzzzz\"},\"rid\":\"gMMeBpWyLeowCrzBv\",\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_room_survey(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_room_survey"),
-        Err(e) => panic!("{}: {e}", "post_livechat_room_survey"),
-    }
-    served += 1;
-    let input = PostLivechatRoomRidPriorityInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str("{\"priorityId\":\"64007cc2fa0ed7dd905092e6\"}")
-            .unwrap(),
-    };
-    let expected: PostLivechatRoomRidPriorityResponse = PostLivechatRoomRidPriorityResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_room_rid_priority(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_room_rid_priority")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_room_rid_priority"),
-    }
-    served += 1;
-    let input = DeleteLivechatRoomRidPriorityInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatRoomRidPriorityResponse = DeleteLivechatRoomRidPriorityResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_room_rid_priority(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "delete_livechat_room_rid_priority")
-        }
-        Err(e) => panic!("{}: {e}", "delete_livechat_room_rid_priority"),
-    }
-    served += 1;
-    let input = GetLivechatRoomsInput {
-        agents: None,
-        department_id: None,
-        open: None,
-        created_at: None,
-        closed_at: None,
-        tags: None,
-        custom_fields: None,
-        room_name: None,
-        onhold: None,
-        queued: None,
-        units: None,
-        offset: None,
-        count: None,
-        sort: None,
-        fields: None,
-        query: None,
-    };
-    let expected: GetLivechatRoomsResponse = GetLivechatRoomsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"offset\":1,\"rooms\":[{\"_id\":\"9dQMveZhqxiDgCM3B\",\"_updatedAt\":\"2019-08-09T20:19:34.856Z\",\"cl\":false,\"departmentId\":\"xnmXQmytuvxp2TuSC\",\"fname\":\"Marcos Defendi\",\"lastMessage\":{\"_id\":\"TBEz7zSCBaKsfyrzc\",\"_updatedAt\":\"2019-08-09T20:18:02.383Z\",\"alias\":\"Marcos Defendi\",\"channels\":[],\"mentions\":[],\"msg\":\"Hello\",\"newRoom\":false,\"rid\":\"9dQMveZhqxiDgCM3B\",\"showConnecting\":false,\"token\":\"xn5hdkyptei11m07f3me\",\"ts\":\"2019-08-09T20:18:02.350Z\",\"u\":{\"_id\":\"xh45w4y7oPW5SiMJu\",\"name\":\"Marcos Defendi\",\"username\":\"guest-4\"}},\"livechatData\":{\"docId\":\"0310584343112\"},\"lm\":\"2019-08-09T20:18:02.350Z\",\"metrics\":{\"v\":{\"lq\":\"2019-08-09T20:18:02.350Z\"}},\"msgs\":1,\"name\":\"Marcos Defendi\",\"open\":true,\"servedBy\":{\"_id\":\"3kyWm8PsmwhC7xgwg\",\"ts\":\"2019-08-09T20:18:02.109Z\",\"username\":\"marcos\"},\"t\":\"l\",\"tags\":[\"rocket\",\"chat\"],\"ts\":\"2019-08-09T20:18:02.108Z\",\"usersCount\":1,\"v\":{\"_id\":\"xh45w4y7oPW5SiMJu\",\"status\":\"online\",\"token\":\"xn5hdkyptei11m07f3me\",\"username\":\"guest-4\"},\"waitingResponse\":true}],\"success\":true,\"total\":7}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_rooms(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_rooms"),
-        Err(e) => panic!("{}: {e}", "get_livechat_rooms"),
-    }
-    served += 1;
-    let input = PostLivechatRoomsDeleteInput {
-        body: serde_json::from_str("{\"roomId\":\"nXHYnNu38qKRRtZDi\"}").unwrap(),
-    };
-    let expected: PostLivechatRoomsDeleteResponse = PostLivechatRoomsDeleteResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_rooms_delete(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_rooms_delete"),
-        Err(e) => panic!("{}: {e}", "post_livechat_rooms_delete"),
-    }
-    served += 1;
-    let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
-    };
-    let expected: PostLivechatRoomsRemoveAllClosedRoomsResponse = PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(
-        serde_json::from_str("{\"removedRooms\":19,\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_rooms_remove_all_closed_rooms(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "post_livechat_rooms_remove_all_closed_rooms"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_rooms_remove_all_closed_rooms"),
-    }
-    served += 1;
-    let input = GetLivechatRoomsFiltersInput {};
-    let expected: GetLivechatRoomsFiltersResponse = GetLivechatRoomsFiltersResponse::Ok(
-        serde_json::from_str(
-                "{\"filters\":[{},{\"alias\":\"WhatsApp Cloud\",\"defaultIcon\":\"whatsapp\",\"id\":\"5e3dadaa-e774-40d8-b3a4-b93b91747168\",\"sidebarIcon\":\"whatsapp\",\"type\":\"app\"},{\"alias\":\"WhatsApp Sandbox\",\"defaultIcon\":\"whatsapp\",\"id\":\"99ecc706-ca5a-4b8f-bbaf-c28de243f1db\",\"sidebarIcon\":\"whatsapp\",\"type\":\"app\"},{\"alias\":\"Telegram\",\"defaultIcon\":\"telegram\",\"id\":\"fc96e832-5472-49e4-aace-1521a7ebeaa6\",\"sidebarIcon\":\"telegram\",\"type\":\"app\"},{\"type\":\"sms\"},{\"type\":\"widget\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_rooms_filters(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_rooms_filters"),
-        Err(e) => panic!("{}: {e}", "get_livechat_rooms_filters"),
-    }
-    served += 1;
-    let input = GetLivechatSlaInput {
-        text: None,
-        count: None,
-        sort: None,
-        offset: None,
-    };
-    let expected: GetLivechatSlaResponse = GetLivechatSlaResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"offset\":0,\"sla\":[{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T14:10:05.063Z\",\"description\":\"2m UI creat\",\"dueTimeInMinutes\":2,\"name\":\"Minimal\"},{\"_id\":\"6417f67528384134ed600dc6\",\"_updatedAt\":\"2023-03-20T06:00:21.736Z\",\"description\":\"Based on 1 min\",\"dueTimeInMinutes\":1,\"name\":\"Try\"}],\"success\":true,\"total\":2}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_sla(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_sla"),
-        Err(e) => panic!("{}: {e}", "get_livechat_sla"),
-    }
-    served += 1;
-    let input = PostLivechatSlaInput {
-        body: serde_json::from_str(
-                "{\"description\":\"OPtimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatSlaResponse = PostLivechatSlaResponse::Ok(
-        serde_json::from_str(
-                "{\"sla\":{\"_id\":\"641db89a7718f90c810429cc\",\"description\":\"Optimum SLA\",\"dueTimeInMinutes\":4,\"name\":\"Optimum\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_sla(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_sla"),
-        Err(e) => panic!("{}: {e}", "post_livechat_sla"),
-    }
-    served += 1;
-    let input = GetLivechatSlaSlaIdInput {
-        sla_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatSlaSlaIdResponse = GetLivechatSlaSlaIdResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T14:10:05.063Z\",\"description\":\"2m UI creat\",\"dueTimeInMinutes\":2,\"name\":\"Minimal\",\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_sla_sla_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_sla_sla_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_sla_sla_id"),
-    }
-    served += 1;
-    let input = PutLivechatSlaSlaIdInput {
-        sla_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: PutLivechatSlaSlaIdResponse = PutLivechatSlaSlaIdResponse::Ok(
-        serde_json::from_str(
-                "{\"sla\":{\"_id\":\"641daf3d7718f90c810429c8\",\"_updatedAt\":\"2023-03-24T16:31:34.712Z\",\"description\":\"Minimal SLA updated\",\"dueTimeInMinutes\":7,\"name\":\"Minimal updated\"},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.put_livechat_sla_sla_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "put_livechat_sla_sla_id"),
-        Err(e) => panic!("{}: {e}", "put_livechat_sla_sla_id"),
-    }
-    served += 1;
-    let input = DeleteLivechatSlaSlaIdInput {
-        sla_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatSlaSlaIdResponse = DeleteLivechatSlaSlaIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_sla_sla_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_sla_sla_id"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_sla_sla_id"),
-    }
-    served += 1;
-    let input = PostLivechatSmsIncomingServiceInput {
-        service: serde_json::from_str("\"sample\"").unwrap(),
-        body: Some(
-            serde_json::from_str(
-                    "{\"Body\":\"SMS message\",\"From\":\"5551123456789\",\"FromCity\":\"Porto Alegre\",\"FromCountry\":\"Brazil\",\"FromState\":\"RS\",\"FromZip\":\"\",\"To\":\"5551987654321\",\"ToCity\":\"Porto Alegre\",\"ToCountry\":\"Brazil\",\"ToState\":\"RS\",\"ToZip\":\"\"}",
-                )
-                .unwrap(),
-        ),
-    };
-    let expected: PostLivechatSmsIncomingServiceResponse = PostLivechatSmsIncomingServiceResponse::Ok(
-        "sample".to_owned(),
-    );
-    match client.post_livechat_sms_incoming_service(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_livechat_sms_incoming_service")
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_sms_incoming_service"),
-    }
-    served += 1;
-    let input = GetLivechatTagsInput {
-        offset: None,
-        count: None,
-        text: None,
-        department: None,
-        view_all: None,
-        sort: None,
-    };
-    let expected: GetLivechatTagsResponse = GetLivechatTagsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":4,\"offset\":0,\"success\":true,\"tags\":[{\"_id\":\"nNJntq2n6GBdR8JC4\",\"_updatedAt\":\"2022-11-28T07:17:31.973Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\",\"WRY3EFGAT9Xh5NFBv\"],\"description\":\"xfgh\",\"name\":\"331\",\"numDepartments\":2},{\"_id\":\"bhA8DPhSdeBEJ2C94\",\"_updatedAt\":\"2022-08-30T12:14:54.173Z\",\"departments\":[],\"name\":\"QA-Passed\",\"numDepartments\":0},{\"_id\":\"b8mvKqZXiAw36pDqE\",\"_updatedAt\":\"2022-03-01T06:27:43.113Z\",\"departments\":[],\"description\":\"voip test\",\"name\":\"VoIP\",\"numDepartments\":0},{\"_id\":\"GR6zxTM5PMHxGwud6\",\"_updatedAt\":\"2023-01-04T14:02:29.038Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\"],\"description\":\"test1\",\"name\":\"t1\",\"numDepartments\":1}],\"total\":4}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_tags(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_tags"),
-        Err(e) => panic!("{}: {e}", "get_livechat_tags"),
-    }
-    served += 1;
-    let input = PostLivechatTagsDeleteInput {
-        body: serde_json::from_str("{\"id\":\"682223ba30c9c71254e46012\"}").unwrap(),
-    };
-    let expected: PostLivechatTagsDeleteResponse = PostLivechatTagsDeleteResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_tags_delete(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_tags_delete"),
-        Err(e) => panic!("{}: {e}", "post_livechat_tags_delete"),
-    }
-    served += 1;
-    let input = PostLivechatTagsSaveInput {
-        body: serde_json::from_str(
-                "{\"_id\":\"69536b7a6ff48667974be86b\",\"tagData\":{\"description\":\"testing\",\"name\":\"apiTag\"},\"tagDepartments\":[\"TEST-DEPT\"]}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatTagsSaveResponse = PostLivechatTagsSaveResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"69536ca06ff48667974be86d\",\"departments\":[\"TEST-DEPT\"],\"description\":\"testing api endpoint\",\"name\":\"apiTag01\",\"numDepartments\":1,\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_tags_save(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_tags_save"),
-        Err(e) => panic!("{}: {e}", "post_livechat_tags_save"),
-    }
-    served += 1;
-    let input = GetLivechatTagsTagIdInput {
-        tag_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatTagsTagIdResponse = GetLivechatTagsTagIdResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"nNJntq2n6GBdR8JC4\",\"_updatedAt\":\"2022-11-28T07:17:31.973Z\",\"departments\":[\"kxL4qaa29SMpy3ZXG\",\"WRY3EFGAT9Xh5NFBv\"],\"description\":\"test\",\"name\":\"331\",\"numDepartments\":2,\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_tags_tag_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_tags_tag_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_tags_tag_id"),
-    }
-    served += 1;
-    let input = PostLivechatTranscriptInput {
-        body: serde_json::from_str(
-                "{\"email\":\"visitor@rocket.chat\",\"rid\":\"XFzMqgn33DcsQkpJp\",\"token\":\"iNKE8a6k6cjbqWhWd\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatTranscriptResponse = PostLivechatTranscriptResponse::Ok(
-        serde_json::from_str(
-                "{\"message\":\"Livechat transcript sent\",\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_transcript(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_transcript"),
-        Err(e) => panic!("{}: {e}", "post_livechat_transcript"),
-    }
-    served += 1;
-    let input = PostLivechatTranscriptRidInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str(
-                "{\"email\":\"email@test.com\",\"subject\":\"Livechat Transcript\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatTranscriptRidResponse = PostLivechatTranscriptRidResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_transcript_rid(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_transcript_rid"),
-        Err(e) => panic!("{}: {e}", "post_livechat_transcript_rid"),
-    }
-    served += 1;
-    let input = DeleteLivechatTranscriptRidInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatTranscriptRidResponse = DeleteLivechatTranscriptRidResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_transcript_rid(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "delete_livechat_transcript_rid")
-        }
-        Err(e) => panic!("{}: {e}", "delete_livechat_transcript_rid"),
-    }
-    served += 1;
-    let input = GetLivechatTransferHistoryRidInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        count: None,
-        offset: None,
-        sort: None,
-    };
-    let expected: GetLivechatTransferHistoryRidResponse = GetLivechatTransferHistoryRidResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":0,\"data\":{\"count\":0,\"history\":[{\"nextDepartment\":{\"_id\":\"string\",\"name\":\"string\"},\"previousDepartment\":\"string\",\"scope\":\"string\",\"transferredBy\":{\"_id\":\"string\",\"name\":\"string\",\"type\":\"string\",\"username\":\"string\"},\"ts\":\"string\"}],\"offset\":0,\"success\":true,\"total\":0},\"history\":[{}],\"offset\":0,\"success\":true,\"total\":0}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_transfer_history_rid(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_transfer_history_rid")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_transfer_history_rid"),
-    }
-    served += 1;
-    let input = GetLivechatTriggersInput {
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatTriggersResponse = GetLivechatTriggersResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"offset\":0,\"success\":true,\"total\":1,\"triggers\":[{\"_id\":\"Lk52shJFYyb55trw8\",\"_updatedAt\":\"2019-10-04T15:36:29.695Z\",\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"\",\"sender\":\"\"}}],\"conditions\":[{\"name\":\"page-url\",\"value\":\"\"}],\"description\":\"test\",\"enabled\":true,\"name\":\"test\",\"runOnce\":true}]}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_triggers(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_triggers"),
-        Err(e) => panic!("{}: {e}", "get_livechat_triggers"),
-    }
-    served += 1;
-    let input = PostLivechatTriggersInput {
-        body: serde_json::from_str(
-                "{\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"hello world\",\"sender\":\"queue\"}}],\"conditions\":[{\"name\":\"chat-opened-by-visitor\",\"value\":0}],\"description\":\"testing create trigger endpoint\",\"enabled\":false,\"name\":\"api-trigger\",\"runOnce\":true}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatTriggersResponse = PostLivechatTriggersResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_triggers(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_triggers"),
-        Err(e) => panic!("{}: {e}", "post_livechat_triggers"),
-    }
-    served += 1;
-    let input = PostLivechatTriggersExternalServiceTestInput {
-        body: serde_json::from_str(
-                "{\"fallbackMessage\":\"Request timeout\",\"timeout\":\"10000\",\"webhookUrl\":\"https://webhook.site/2f5df6a1-592c-4d9f-8f36-ab15ca3caf23\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatTriggersExternalServiceTestResponse = PostLivechatTriggersExternalServiceTestResponse::Ok(
-        serde_json::from_str(
-                "{\"response\":{\"contents\":[{\"msg\":\"Welcome to our support center, Morgan! How can we assist you today?\",\"order\":0},{\"msg\":\"Feel free to ask any questions you have. We're here to help!\",\"order\":1}],\"statusCode\":200},\"success\":true,\"triggerId\":\"test-trigger\"}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_triggers_external_service_test(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "post_livechat_triggers_external_service_test"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_triggers_external_service_test"),
-    }
-    served += 1;
-    let input = GetLivechatTriggersIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatTriggersIdResponse = GetLivechatTriggersIdResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"trigger\":{\"_id\":\"Lk52shJFYyb55trw8\",\"_updatedAt\":\"2019-10-04T15:36:29.695Z\",\"actions\":[{\"name\":\"send-message\",\"params\":{\"msg\":\"\",\"sender\":\"\"}}],\"conditions\":[{\"name\":\"page-url\",\"value\":\"\"}],\"description\":\"test\",\"enabled\":true,\"name\":\"test\",\"runOnce\":true}}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_triggers_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_triggers_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_triggers_id"),
-    }
-    served += 1;
-    let input = DeleteLivechatTriggersIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatTriggersIdResponse = DeleteLivechatTriggersIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_triggers_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_triggers_id"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_triggers_id"),
-    }
-    served += 1;
-    let input = GetLivechatUnitsInput {
-        text: None,
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatUnitsResponse = GetLivechatUnitsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":7,\"offset\":0,\"success\":true,\"total\":7,\"units\":[{\"_id\":\"SB3Z7uuEvd3aKPjnE\",\"_updatedAt\":\"2022-09-15T14:55:32.338Z\",\"name\":\"12345\",\"numDepartments\":3,\"numMonitors\":3,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"uiPBkzcau5hrWwBkG\",\"_updatedAt\":\"2022-08-29T20:18:07.442Z\",\"name\":\"C\",\"numDepartments\":3,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"jsNuTwygAAWFPkt8u\",\"_updatedAt\":\"2022-09-15T11:44:32.103Z\",\"name\":\"Mtest\",\"numDepartments\":1,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"LnM2rzbknjYSkkd5p\",\"_updatedAt\":\"2022-09-15T11:44:15.721Z\",\"name\":\"Sales Unit\",\"numDepartments\":2,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"y6TXZeTzn4mAxDhL2\",\"_updatedAt\":\"2022-08-30T09:55:19.240Z\",\"name\":\"TestDept1\",\"numDepartments\":1,\"numMonitors\":4,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"xiAnkznAh4RSJ8DQT\",\"_updatedAt\":\"2023-01-03T10:19:58.219Z\",\"name\":\"abc\",\"numDepartments\":3,\"numMonitors\":1,\"type\":\"u\",\"visibility\":\"public\"},{\"_id\":\"TGjc7wN84KxQup9cF\",\"_updatedAt\":\"2022-11-21T11:16:01.698Z\",\"name\":\"business unit test\",\"numDepartments\":1,\"numMonitors\":3,\"type\":\"u\",\"visibility\":\"public\"}]}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_units(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_units"),
-        Err(e) => panic!("{}: {e}", "get_livechat_units"),
-    }
-    served += 1;
-    let input = PostLivechatUnitsInput {
-        body: serde_json::from_str(
-                "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"public\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatUnitsResponse = PostLivechatUnitsResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"o5zNtKy7BcTMgyXtm\",\"_updatedAt\":\"2021-12-06T14:30:27.744Z\",\"name\":\"unitxx2\",\"numDepartments\":1,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"public\"}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_units(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_units"),
-        Err(e) => panic!("{}: {e}", "post_livechat_units"),
-    }
-    served += 1;
-    let input = GetLivechatUnitsUnitIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatUnitsUnitIdResponse = GetLivechatUnitsUnitIdResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"LnM2rzbknjYSkkd5p\",\"_updatedAt\":\"2022-09-15T11:44:15.721Z\",\"name\":\"Sales Unit\",\"numDepartments\":2,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"public\"}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_units_unit_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_units_unit_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_units_unit_id"),
-    }
-    served += 1;
-    let input = PostLivechatUnitsIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str(
-                "{\"unitData\":{\"name\":\"unitxx2\",\"visibility\":\"private\"},\"unitDepartments\":[{\"departmentId\":\"CgM4vfNNtj8t4QEMd\"}],\"unitMonitors\":[{\"monitorId\":\"GT67Tv6x5p5y5xZWN\",\"username\":\"testerio\"}]}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatUnitsIdResponse = PostLivechatUnitsIdResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"o5zNtKy7BcTMgyXtm\",\"_updatedAt\":\"2021-12-06T14:40:59.478Z\",\"name\":\"unitxx2\",\"numDepartments\":1,\"numMonitors\":1,\"success\":true,\"type\":\"u\",\"visibility\":\"private\"}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_units_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_units_id"),
-        Err(e) => panic!("{}: {e}", "post_livechat_units_id"),
-    }
-    served += 1;
-    let input = DeleteLivechatUnitsIdInput {
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatUnitsIdResponse = DeleteLivechatUnitsIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_units_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_units_id"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_units_id"),
-    }
-    served += 1;
-    let input = GetLivechatUnitsUnitIdDepartmentsInput {
-        unit_id: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-    };
-    let expected: GetLivechatUnitsUnitIdDepartmentsResponse = GetLivechatUnitsUnitIdDepartmentsResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"departments\":[{\"_id\":\"MfvRXBwEWY6tTwqFh\",\"_updatedAt\":\"2022-12-14T14:44:51.923Z\",\"abandonedRoomsCloseCustomMessage\":\"closed\",\"ancestors\":[\"TGjc7wN84KxQup9cF\"],\"chatClosingTags\":[\"please add a tag\"],\"departmentsAllowedToForward\":\"\",\"description\":\"test dept\",\"email\":\"C@test.com\",\"enabled\":true,\"fallbackForwardDepartment\":\"KgCzEB2gWngKp9JF3\",\"maxNumberSimultaneousChat\":\"2\",\"name\":\"C\",\"numAgents\":5,\"offlineMessageChannelName\":\"\",\"parentId\":\"TGjc7wN84KxQup9cF\",\"requestTagBeforeClosingChat\":true,\"showOnOfflineForm\":true,\"showOnRegistration\":true,\"visitorInactivityTimeoutInSeconds\":\"0\",\"waitingQueueMessage\":\"please wait!\"}],\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_units_unit_id_departments(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_units_unit_id_departments")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_units_unit_id_departments"),
-    }
-    served += 1;
-    let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
-        unit_id: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        text: None,
-        only_my_departments: None,
-    };
-    let expected: GetLivechatUnitsUnitIdDepartmentsAvailableResponse = GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"departments\":[{\"_id\":\"64181a0728384134ed600dcc\",\"_updatedAt\":\"2023-11-29T12:48:03.843Z\",\"abandonedRoomsCloseCustomMessage\":\"\",\"ancestors\":[\"6567236571f856761e61c9a2\"],\"chatClosingTags\":[],\"departmentsAllowedToForward\":[],\"description\":\"\",\"email\":\"test@test.com\",\"enabled\":false,\"fallbackForwardDepartment\":\"\",\"name\":\"Missing Money\",\"numAgents\":3,\"offlineMessageChannelName\":\"Livestream\",\"parentId\":\"6567236571f856761e61c9a2\",\"requestTagBeforeClosingChat\":false,\"showOnOfflineForm\":false,\"showOnRegistration\":false,\"type\":\"d\",\"waitingQueueMessage\":\"\"}],\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_units_unit_id_departments_available(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_units_unit_id_departments_available"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_units_unit_id_departments_available"),
-    }
-    served += 1;
-    let input = GetLivechatUnitsUnitIdMonitorsInput {
-        unit_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatUnitsUnitIdMonitorsResponse = GetLivechatUnitsUnitIdMonitorsResponse::Ok(
-        serde_json::from_str(
-                "{\"monitors\":[{\"_id\":\"Gv8rxcv4WTEDnnGiT\",\"_updatedAt\":\"2022-11-21T11:16:01.708Z\",\"monitorId\":\"MJk4XK5QpsFWJzmSz\",\"unitId\":\"TGjc7wN84KxQup9cF\",\"username\":\"jjay\"},{\"_id\":\"dvSh7G6WW6J5XykQw\",\"_updatedAt\":\"2022-11-21T11:16:01.718Z\",\"monitorId\":\"GdyoCfHfd3um5N9vP\",\"unitId\":\"TGjc7wN84KxQup9cF\",\"username\":\"j.coel\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_units_unit_id_monitors(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_units_unit_id_monitors")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_units_unit_id_monitors"),
-    }
-    served += 1;
-    let input = PostLivechatUploadInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-        x_visitor_token: serde_json::from_str("\"sample\"").unwrap(),
-        body: None,
-    };
-    let expected: PostLivechatUploadResponse = PostLivechatUploadResponse::Ok(
-        serde_json::from_str(
-                "{\"_id\":\"CeswhhAKTQMsnEbc8\",\"_updatedAt\":\"2023-03-21T16:21:39.173Z\",\"alias\":\"James\",\"attachments\":[{\"description\":\"Here is the file\",\"descriptionMd\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"Here is the file\"}]}],\"image_dimensions\":{\"height\":1624,\"width\":1746},\"image_preview\":\"/9j/2wBDAAYEBQYFBAYGzMKHSdwCQf2EhyBetVviuOVGrulRJ9NsHpQPgQH/9k=\",\"image_size\":562975,\"image_type\":\"image/png\",\"image_url\":\"/file-upload/uredcLri4GdehDQnD/globe.png\",\"title\":\"globe.png\",\"title_link\":\"/file-upload/uredcLri4GdehDQnD/globe.png\",\"title_link_download\":true,\"ts\":\"1970-01-01T00:00:00.000Z\",\"type\":\"file\"}],\"channels\":[],\"file\":{\"_id\":\"uredcLri4GdehDQnD\",\"name\":\"globe.png\",\"type\":\"image/png\"},\"mentions\":[],\"msg\":\"\",\"newRoom\":false,\"rid\":\"cbjQCtywHbuTYzmLx\",\"showConnecting\":false,\"success\":true,\"token\":\"932a1c3019aeeaa9b687bb04b979d\",\"ts\":\"2023-03-21T16:21:39.131Z\",\"u\":{\"_id\":\"6410766605957d866e0fcf37\",\"name\":\"James\",\"username\":\"guest-3\"},\"urls\":[]}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_upload(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_upload"),
-        Err(e) => panic!("{}: {e}", "post_livechat_upload"),
-    }
-    served += 1;
-    let input = GetLivechatUsersTypeInput {
-        type_: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        sort: None,
-        only_available: None,
-        show_idle_agents: None,
-        exclude_id: None,
-        text: None,
-    };
-    match client.get_livechat_users_type(&input).await {
-        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-        Ok(_) => {}
-        Err(e) => {
-            panic!(
-                "{}: expected 501 Not Implemented, got {e}", "get_livechat_users_type"
-            )
-        }
-    }
-    unimplemented += 1;
-    let input = PostLivechatUsersTypeInput {
-        type_: serde_json::from_str("\"sample\"").unwrap(),
-        body: serde_json::from_str("{\"username\":\"john.doe\"}").unwrap(),
-    };
-    let expected: PostLivechatUsersTypeResponse = PostLivechatUsersTypeResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"user\":{\"_id\":\"SQafHvoFPuB57NmBD\",\"username\":\"john.doe\"}}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_users_type(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_users_type"),
-        Err(e) => panic!("{}: {e}", "post_livechat_users_type"),
-    }
-    served += 1;
-    let input = GetLivechatUsersTypeIdInput {
-        type_: serde_json::from_str("\"sample\"").unwrap(),
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatUsersTypeIdResponse = GetLivechatUsersTypeIdResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"user\":{\"_id\":\"SQafHvoFPuB57NmBD\",\"emails\":[{\"address\":\"john.doe@test.com\",\"verified\":\"true\"}],\"livechat\":{\"maxNumberSimultaneousChat\":\"\"},\"name\":\"John Doe\",\"status\":\"offline\",\"statusLivechat\":\"available\",\"username\":\"john.doe\"}}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_users_type_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_users_type_id"),
-        Err(e) => panic!("{}: {e}", "get_livechat_users_type_id"),
-    }
-    served += 1;
-    let input = DeleteLivechatUsersTypeIdInput {
-        type_: serde_json::from_str("\"sample\"").unwrap(),
-        id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatUsersTypeIdResponse = DeleteLivechatUsersTypeIdResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.delete_livechat_users_type_id(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_users_type_id"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_users_type_id"),
-    }
-    served += 1;
-    let input = PostLivechatVisitorInput {
-        body: serde_json::from_str(
-                "{\"visitor\":{\"customFields\":[{\"key\":\"address\",\"overwrite\":true,\"value\":\"Rocket.Chat street\"}],\"department\":\"Support\",\"email\":\"visitor@rocket.chat\",\"name\":\"Livechat Visitor\",\"phone\":\"55 51 5555-5555\",\"token\":\"iNKE8a6k6cjbqWhWd\"}}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatVisitorResponse = PostLivechatVisitorResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"status\":\"online\",\"token\":\"test-token-12345\",\"ts\":\"2026-06-05T11:22:30.664Z\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_visitor(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_visitor"),
-        Err(e) => panic!("{}: {e}", "post_livechat_visitor"),
-    }
-    served += 1;
-    let input = PostLivechatVisitorDepartmentTransferInput {
-        body: serde_json::from_str(
-                "{\"department\":\"68304887113ac52640bc1ca6\",\"rid\":\"dCBiZX3XPWyPsa6pt\",\"token\":\"2c9035b72dec31be7e9ccbb3cbd9952394ea41c1517b76c528d403c00a3fccf9\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatVisitorDepartmentTransferResponse = PostLivechatVisitorDepartmentTransferResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_visitor_department_transfer(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "post_livechat_visitor_department_transfer"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "post_livechat_visitor_department_transfer"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorTokenInput {
-        token: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatVisitorTokenResponse = GetLivechatVisitorTokenResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"token\":\"test-token-12345\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_visitor_token(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_visitor_token"),
-        Err(e) => panic!("{}: {e}", "get_livechat_visitor_token"),
-    }
-    served += 1;
-    let input = DeleteLivechatVisitorTokenInput {
-        token: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: DeleteLivechatVisitorTokenResponse = DeleteLivechatVisitorTokenResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"visitor\":{\"_id\":\"47Dajwh9DjpnTAugW\",\"ts\":\"2021-07-18T13:28:38.962Z\"}}",
-            )
-            .unwrap(),
-    );
-    match client.delete_livechat_visitor_token(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "delete_livechat_visitor_token"),
-        Err(e) => panic!("{}: {e}", "delete_livechat_visitor_token"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorTokenRoomInput {
-        token: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatVisitorTokenRoomResponse = GetLivechatVisitorTokenRoomResponse::Ok(
-        serde_json::from_str(
-                "{\"rooms\":[{\"_id\":\"D2hej3mmvkwyB4HR6\",\"cl\":false,\"servedBy\":{\"_id\":\"XycfA5CetCPuEjqxw\",\"ts\":\"2021-07-18T11:50:38.822Z\",\"username\":\"kim.jane\"},\"t\":\"l\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_visitor_token_room(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_visitor_token_room")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_visitor_token_room"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorsAutocompleteInput {
-        selector: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatVisitorsAutocompleteResponse = GetLivechatVisitorsAutocompleteResponse::Ok(
-        serde_json::from_str(
-                "{\"items\":[{\"_id\":\"6400be90fa0ed7dd90509300\",\"custom_name\":\"guest-5 - An agent\",\"name\":\"Jane\",\"username\":\"guest-5\"}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_visitors_autocomplete(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_livechat_visitors_autocomplete")
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_visitors_autocomplete"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
-        room_id: serde_json::from_str("\"sample\"").unwrap(),
-        visitor_id: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"history\":[{\"_id\":\"hhMKhHnnbY79mGs9K\",\"_updatedAt\":\"2021-07-22T17:17:05.078Z\",\"cl\":false,\"departmentAncestors\":[\"sriw2wmP2Zz2pPrre\"],\"departmentId\":\"CAJioQNAvLnYWTy8i\",\"fname\":\"Maria\",\"lastMessage\":{\"_id\":\"YfrxZ6gmaYLpPTxFP\",\"_updatedAt\":\"2021-07-22T17:17:05.044Z\",\"alias\":\"Maria\",\"channels\":[],\"md\":[{\"type\":\"PARAGRAPH\",\"value\":[{\"type\":\"PLAIN_TEXT\",\"value\":\"hi\"}]}],\"mentions\":[],\"msg\":\"hi\",\"newRoom\":false,\"rid\":\"hhMKhHnnbY79mGs9K\",\"showConnecting\":true,\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"ts\":\"2021-07-22T17:17:04.937Z\",\"u\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"name\":\"Maria\",\"username\":\"guest-537\"},\"unread\":true,\"urls\":[]},\"lm\":\"2021-07-22T17:17:04.937Z\",\"metrics\":{\"reaction\":{\"fd\":\"2021-07-22T17:17:04.449Z\",\"ft\":0.233,\"tt\":0.233},\"response\":{\"avg\":0.233,\"fd\":\"2021-07-22T17:17:04.449Z\",\"ft\":0.233,\"total\":1,\"tt\":0.233},\"v\":{\"lq\":\"2021-07-22T17:17:04.937Z\"}},\"msgs\":2,\"open\":true,\"t\":\"l\",\"ts\":\"2021-07-22T17:17:04.216Z\",\"usersCount\":1,\"v\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"lastMessageTs\":\"2021-07-22T17:17:04.937Z\",\"status\":\"online\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-537\"},\"waitingResponse\":true}],\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id"
-            )
-        }
-    }
-    served += 1;
-    let input = GetLivechatVisitorInfoInput {
-        visitor_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatVisitorInfoResponse = GetLivechatVisitorInfoResponse::Ok(
-        serde_json::from_str(
-                "{\"success\":true,\"visitor\":{\"_id\":\"6a22b1765528fa64dd29de70\",\"_updatedAt\":\"2026-06-05T11:22:30.665Z\",\"name\":\"Postman Test Visitor\",\"phone\":[{\"phoneNumber\":\"+15551234567\"}],\"status\":\"online\",\"ts\":\"2026-06-05T11:22:30.664Z\",\"username\":\"guest-10\",\"visitorEmails\":[{\"address\":\"postman-test@example.com\"}]}}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_visitor_info(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_visitor_info"),
-        Err(e) => panic!("{}: {e}", "get_livechat_visitor_info"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
-        room_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetLivechatVisitorsPagesVisitedRoomIdResponse = GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"offset\":0,\"pages\":[{\"_id\":\"6523fbf5a2f73c7460e18d60\",\"_updatedAt\":\"2023-10-09T13:12:00.608Z\",\"expireAt\":1699449077968,\"groupable\":false,\"msg\":\"Document - https://s3.amazonaws.com/uploads.use1.cloud.rocket.cht.html%22\",\"navigation\":{\"page\":{\"change\":\"url\",\"location\":{\"href\":\"https://s3.amazonaws.com/uploads.use1.cloud.rocket.cht.html%22\"},\"title\":\"Document\"},\"token\":\"54fc5544030bcecda053311cb6b98920bdf953f242c12\"},\"rid\":\"MmGnqizEa8pvc9LRg\",\"t\":\"livechat_navigation_history\",\"ts\":\"2023-10-09T13:11:17.968Z\",\"u\":{\"_id\":\"rocket.cat\",\"name\":\"Rocket.Cat\",\"username\":\"rocket.cat\"}}],\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_visitors_pages_visited_room_id(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "get_livechat_visitors_pages_visited_room_id"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_livechat_visitors_pages_visited_room_id"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorsSearchInput {
-        term: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        sort: None,
-    };
-    let expected: GetLivechatVisitorsSearchResponse = GetLivechatVisitorsSearchResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":2,\"offset\":0,\"success\":true,\"total\":2,\"visitors\":[{\"_id\":\"6410749f28384134ed600ce4\",\"lastChat\":{\"_id\":\"eJ5ZzeT2XkLtcBkMM\",\"ts\":\"2023-03-14T13:21:02.239Z\"},\"name\":\"James\",\"username\":\"guest-14\",\"visitorEmails\":[{\"address\":\"pilebe6631@kaudat.com\"}]},{\"_id\":\"63db8d4990fe6eda42ad429a\",\"lastChat\":{\"_id\":\"82htiMFZLCtvRFqZi\",\"ts\":\"2023-02-06T12:34:53.392Z\"},\"name\":\"James\",\"username\":\"guest-3\",\"visitorEmails\":[{\"address\":\"f.r@rocket.chat\"}]}]}",
-            )
-            .unwrap(),
-    );
-    match client.get_livechat_visitors_search(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_livechat_visitors_search"),
-        Err(e) => panic!("{}: {e}", "get_livechat_visitors_search"),
-    }
-    served += 1;
-    let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
-        room_id: serde_json::from_str("\"sample\"").unwrap(),
-        visitor_id: serde_json::from_str("\"sample\"").unwrap(),
-        offset: None,
-        count: None,
-        sort: None,
-        search_text: None,
-        closed_chats_only: None,
-        served_chats_only: None,
-        source: None,
-    };
-    let expected: GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
-        serde_json::from_str(
-                "{\"count\":1,\"history\":[{\"_id\":\"hhMKhHnnbY79mGs9K\",\"fname\":\"Maria\",\"msgs\":2,\"ts\":\"2021-07-22T17:17:04.216Z\",\"v\":{\"_id\":\"QyBAKC5Wc8tcv6cco\",\"lastMessageTs\":\"2021-07-22T17:17:04.937Z\",\"status\":\"online\",\"token\":\"8s7e9ony6ctl27e1qf8kue\",\"username\":\"guest-537\"}}],\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client
-        .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(&input)
-        .await
-    {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}",
-                "get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id"
-            )
-        }
-        Err(e) => {
-            panic!(
-                "{}: {e}",
-                "get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id"
-            )
-        }
-    }
-    served += 1;
-    let input = PostLivechatVisitorsStatusInput {
-        body: serde_json::from_str(
-                "{\"status\":\"busy\",\"token\":\"54fc5544030bcecda0533\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostLivechatVisitorsStatusResponse = PostLivechatVisitorsStatusResponse::Ok(
-        serde_json::from_str(
-                "{\"status\":\"busy\",\"success\":true,\"token\":\"54fc5544030bcecda0533\"}",
-            )
-            .unwrap(),
-    );
-    match client.post_livechat_visitors_status(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_visitors_status"),
-        Err(e) => panic!("{}: {e}", "post_livechat_visitors_status"),
-    }
-    served += 1;
-    let input = PostLivechatWebhookTestInput {};
-    let expected: PostLivechatWebhookTestResponse = PostLivechatWebhookTestResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_livechat_webhook_test(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_livechat_webhook_test"),
-        Err(e) => panic!("{}: {e}", "post_livechat_webhook_test"),
-    }
-    served += 1;
-    let input = PostOmnichannelContactInput {
-        body: serde_json::from_str(
-                "{\"contactManager\":{\"username\":\"kim.jane\"},\"email\":\"chris@gmail.com\",\"name\":\"Chris\",\"phone\":\"+91123456788\",\"token\":\"434lxd7iss8yh8c4m80wh\"}",
-            )
-            .unwrap(),
-    };
-    let expected: PostOmnichannelContactResponse = PostOmnichannelContactResponse::Ok(
-        serde_json::from_str("{\"contact\":\"7ipCD6NDtkkRDCiNM\",\"success\":true}")
-            .unwrap(),
-    );
-    match client.post_omnichannel_contact(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_omnichannel_contact"),
-        Err(e) => panic!("{}: {e}", "post_omnichannel_contact"),
-    }
-    served += 1;
-    let input = GetContactSearchInput {
-        email: None,
-        phone: None,
-        custom: None,
-    };
-    let expected: GetContactSearchResponse = GetContactSearchResponse::Ok(
-        serde_json::from_str(
-                "{\"contact\":{\"_id\":\"62fbed6d337291dc9a68ff89\",\"_updatedAt\":\"2022-08-23T17:58:37.254Z\",\"department\":\"MgzoccgEFHZ856i97\",\"lastChat\":{\"_id\":\"CT5bru2WjJ2EsmGbH\",\"ts\":\"2022-08-16T19:24:35.916Z\"},\"livechatData\":{\"hobby\":\"gaming\"},\"name\":\"Kev\",\"status\":\"online\",\"token\":\"969X86icKLRduGAKK\",\"ts\":\"2022-08-16T19:18:05.380Z\",\"username\":\"guest-16\",\"visitorEmails\":[{\"address\":\"email@rocket.chat\"}]},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_contact_search(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_contact_search"),
-        Err(e) => panic!("{}: {e}", "get_contact_search"),
-    }
-    served += 1;
-    let input = PostOmnichannelContactsInput {
-        body: serde_json::from_str(
-                "{\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"]}",
-            )
-            .unwrap(),
-    };
-    let expected: PostOmnichannelContactsResponse = PostOmnichannelContactsResponse::Ok(
-        serde_json::from_str(
-                "{\"contactId\":\"674eeb4343725ce31dd9bdae\",\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_omnichannel_contacts(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_omnichannel_contacts"),
-        Err(e) => panic!("{}: {e}", "post_omnichannel_contacts"),
-    }
-    served += 1;
-    let input = PostOmnichannelContactsBlockInput {
-        body: serde_json::from_str(
-                "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-            )
-            .unwrap(),
-    };
-    let expected: PostOmnichannelContactsBlockResponse = PostOmnichannelContactsBlockResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_omnichannel_contacts_block(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_omnichannel_contacts_block")
-        }
-        Err(e) => panic!("{}: {e}", "post_omnichannel_contacts_block"),
-    }
-    served += 1;
-    let input = GetOmnichannelContactsChannelsInput {
-        contact_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetOmnichannelContactsChannelsResponse = GetOmnichannelContactsChannelsResponse::Ok(
-        serde_json::from_str(
-                "{\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"sdfgjhgfdfeG\",\"ts\":\"2024-11-22T14:53:36.500Z\"},\"name\":\"widget\",\"value\":\"example@mail.com\",\"verified\":true,\"verifiedAt\":\"2024-11-22T14:55:21.354Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"234567987655weygcbg\"}}],\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_omnichannel_contacts_channels(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_omnichannel_contacts_channels")
-        }
-        Err(e) => panic!("{}: {e}", "get_omnichannel_contacts_channels"),
-    }
-    served += 1;
-    let input = GetOmnichannelContactsCheckExistenceInput {
-        contact_id: None,
-        email: None,
-        phone: None,
-    };
-    let expected: GetOmnichannelContactsCheckExistenceResponse = GetOmnichannelContactsCheckExistenceResponse::Ok(
-        serde_json::from_str("{\"exists\":true,\"success\":true}").unwrap(),
-    );
-    match client.get_omnichannel_contacts_check_existence(&input).await {
-        Ok(output) => {
-            assert_eq!(
-                output, expected, "{}", "get_omnichannel_contacts_check_existence"
-            )
-        }
-        Err(e) => panic!("{}: {e}", "get_omnichannel_contacts_check_existence"),
-    }
-    served += 1;
-    let input = PostOmnichannelContactsConflictsInput {
-        body: serde_json::from_str(
-                "{\"contactId\":\"68135a22e384b3ad127c7dbc\",\"contactManager\":\"test.agent\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"name\":\"John Doe\",\"wipeConflicts\":false}",
-            )
-            .unwrap(),
-    };
-    let expected: PostOmnichannelContactsConflictsResponse = PostOmnichannelContactsConflictsResponse::Ok(
-        serde_json::from_str(
-                "{\"result\":{\"_id\":\"68341efdd387e3d7509267fb\",\"_updatedAt\":\"2025-05-26T11:35:31.241Z\",\"activity\":[\"2025-05\"],\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"writing-demo.dev.rocket.chat\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"cz5uyBRyKPfoWHBat\",\"ts\":\"2025-05-26T07:57:49.661Z\"},\"name\":\"widget\",\"value\":\"jane.doe@email.com\",\"verified\":true,\"verifiedAt\":\"2025-05-26T07:58:26.895Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68341ef9d387e3d7509267fa\"}}],\"conflictingFields\":[],\"createdAt\":\"2025-05-26T07:57:49.616Z\",\"customFields\":{\"field1\":\"field1\",\"field2\":\"field2\"},\"emails\":[{\"address\":\"jane.doe@email.com\"}],\"lastChat\":{\"_id\":\"cz5uyBRyKPfoWHBat\",\"ts\":\"2025-05-26T07:57:49.661Z\"},\"name\":\"Jane Doe\",\"phones\":[],\"preRegistration\":false,\"unknown\":false},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_omnichannel_contacts_conflicts(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_omnichannel_contacts_conflicts")
-        }
-        Err(e) => panic!("{}: {e}", "post_omnichannel_contacts_conflicts"),
-    }
-    served += 1;
-    let input = GetOmnichannelContactsGetInput {
-        contact_id: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: GetOmnichannelContactsGetResponse = GetOmnichannelContactsGetResponse::Ok(
-        serde_json::from_str(
-                "{\"contact\":{\"_id\":\"673c76df47a6c9b89dd263d8\",\"_updatedAt\":\"2024-11-19T11:33:55.424Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"field\":\"email\",\"lastChat\":{\"_id\":\"ixnGsLNT8rTL9eYY3\",\"ts\":\"2024-11-19T11:30:39.724Z\"},\"name\":\"widget\",\"value\":\"mail@example.com\",\"verified\":true,\"verifiedAt\":\"2024-11-19T11:31:58.997Z\",\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"673c76df1e2e6feb77939c70\"}}],\"conflictingFields\":[],\"contactManager\":\"cbTgcixmLxYSdFmmZ\",\"createdAt\":\"2024-11-19T11:30:39.710Z\",\"customFields\":{\"address\":\"P.O. Box 123 3456 Home Rd. Somewhere in the world\",\"social-number\":\"123456-12345\",\"zip-code\":\"123456-099\"},\"emails\":[{\"address\":\"mail@example.com\"}],\"lastChat\":{\"_id\":\"ixnGsLNT8rTL9eYY3\",\"ts\":\"2024-11-19T11:30:39.724Z\"},\"name\":\"John Doe\",\"phones\":[],\"unknown\":false},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.get_omnichannel_contacts_get(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "get_omnichannel_contacts_get"),
-        Err(e) => panic!("{}: {e}", "get_omnichannel_contacts_get"),
-    }
-    served += 1;
-    let input = GetOmnichannelContactsHistoryInput {
-        offset: None,
-        count: None,
-        sort: None,
-        contact_id: serde_json::from_str("\"sample\"").unwrap(),
-        source: None,
-    };
-    let expected: GetOmnichannelContactsHistoryResponse = GetOmnichannelContactsHistoryResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.get_omnichannel_contacts_history(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_omnichannel_contacts_history")
-        }
-        Err(e) => panic!("{}: {e}", "get_omnichannel_contacts_history"),
-    }
-    served += 1;
-    let input = GetOmnichannelContactsSearchInput {
-        offset: None,
-        count: None,
-        sort: None,
-        search_text: None,
-        unknown: None,
-    };
-    let expected: GetOmnichannelContactsSearchResponse = GetOmnichannelContactsSearchResponse::Ok(
-        serde_json::from_str(
-                "{\"contacts\":[{\"_id\":\"673be1711e2e6feb77939a7b\",\"_updatedAt\":\"2024-11-19T00:56:43.140Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"NMee5zFPv62N7RAhh\",\"ts\":\"2024-11-19T00:55:46.723Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"673be2101e2e6feb77939a7f\"}}],\"conflictingFields\":[],\"contactManager\":{\"_id\":\"mAwAgmNndK7SHnQ89\",\"name\":\"Jane\",\"username\":\"Jane\"},\"createdAt\":\"2024-11-19T00:53:05.468Z\",\"customFields\":{\"social-number\":\"45600-00\"},\"emails\":[{\"address\":\"boris@doe.com\"}],\"lastChat\":{\"_id\":\"NMee5zFPv62N7RAhh\",\"ts\":\"2024-11-19T00:55:46.723Z\"},\"name\":\"Boris Doe\",\"phones\":[],\"unknown\":false}],\"count\":1,\"offset\":0,\"success\":true,\"total\":1}",
-            )
-            .unwrap(),
-    );
-    match client.get_omnichannel_contacts_search(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "get_omnichannel_contacts_search")
-        }
-        Err(e) => panic!("{}: {e}", "get_omnichannel_contacts_search"),
-    }
-    served += 1;
-    let input = PostOmnichannelContactsUnblockInput {
-        body: serde_json::from_str(
-                "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}",
-            )
-            .unwrap(),
-    };
-    let expected: PostOmnichannelContactsUnblockResponse = PostOmnichannelContactsUnblockResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_omnichannel_contacts_unblock(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_omnichannel_contacts_unblock")
-        }
-        Err(e) => panic!("{}: {e}", "post_omnichannel_contacts_unblock"),
-    }
-    served += 1;
-    let input = PostOmnichannelContactsUpdateInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"contactId\":\"67487f45e98719b7908d0f29\",\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"customFields\":{},\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"],\"wipeConflicts\":false}",
-                )
-                .unwrap(),
-        ),
-    };
-    let expected: PostOmnichannelContactsUpdateResponse = PostOmnichannelContactsUpdateResponse::Ok(
-        serde_json::from_str(
-                "{\"contact\":{\"_id\":\"67487f45e98719b7908d0f29\",\"_updatedAt\":\"2024-11-29T13:31:43.595Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"67499b2243725ce31dd57fc7\"}}],\"conflictingFields\":[],\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"createdAt\":\"2024-11-28T14:33:41.487Z\",\"customFields\":{},\"emails\":[{\"address\":\"email@example.com\"}],\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"John\",\"phones\":[{\"phoneNumber\":\"+123383883838\"}],\"preRegistration\":false,\"unknown\":false},\"success\":true}",
-            )
-            .unwrap(),
-    );
-    match client.post_omnichannel_contacts_update(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_omnichannel_contacts_update")
-        }
-        Err(e) => panic!("{}: {e}", "post_omnichannel_contacts_update"),
-    }
-    served += 1;
-    let input = PostOmnichannelIntegrationsInput {
-        body: Some(
-            serde_json::from_str(
-                    "{\"LivechatHttpTimeout\":5000,\"LivechatSecretToken\":\"\",\"LivechatWebhookOnAgentMessage\":true,\"LivechatWebhookOnChatQueued\":false,\"LivechatWebhookOnChatTaken\":true,\"LivechatWebhookOnClose\":true,\"LivechatWebhookOnForward\":false,\"LivechatWebhookOnOfflineMsg\":true,\"LivechatWebhookOnStart\":true,\"LivechatWebhookOnVisitorMessage\":true,\"LivechatWebhookUrl\":\"https://webhook/d548683u3-7f38ow-48ba-ieooefa-oejiduiw\"}",
-                )
-                .unwrap(),
-        ),
-    };
-    let expected: PostOmnichannelIntegrationsResponse = PostOmnichannelIntegrationsResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_omnichannel_integrations(&input).await {
-        Ok(output) => assert_eq!(output, expected, "{}", "post_omnichannel_integrations"),
-        Err(e) => panic!("{}: {e}", "post_omnichannel_integrations"),
-    }
-    served += 1;
-    let input = PostOmnichannelRidRequestTranscriptInput {
-        rid: serde_json::from_str("\"sample\"").unwrap(),
-    };
-    let expected: PostOmnichannelRidRequestTranscriptResponse = PostOmnichannelRidRequestTranscriptResponse::Ok(
-        serde_json::from_str("{\"success\":true}").unwrap(),
-    );
-    match client.post_omnichannel_rid_request_transcript(&input).await {
-        Ok(output) => {
-            assert_eq!(output, expected, "{}", "post_omnichannel_rid_request_transcript")
-        }
-        Err(e) => panic!("{}: {e}", "post_omnichannel_rid_request_transcript"),
-    }
-    served += 1;
+    let output = client.get_canned_responses(&inputs::get_canned_responses()).await;
+    served += expect(output, answers::get_canned_responses());
+    let output = client.post_canned_responses(&inputs::post_canned_responses()).await;
+    served += expect(output, answers::post_canned_responses());
+    let output = client
+        .get_canned_responses_get(&inputs::get_canned_responses_get())
+        .await;
+    served += expect(output, answers::get_canned_responses_get());
+    let output = client
+        .get_canned_responses_id(&inputs::get_canned_responses_id())
+        .await;
+    served += expect(output, answers::get_canned_responses_id());
+    let output = client
+        .delete_canned_responses_id(&inputs::delete_canned_responses_id())
+        .await;
+    served += expect(output, answers::delete_canned_responses_id());
+    let output = client.get_livechat_agent(&inputs::get_livechat_agent()).await;
+    served += expect(output, answers::get_livechat_agent());
+    let output = client
+        .get_livechat_agent_next(&inputs::get_livechat_agent_next())
+        .await;
+    served += expect(output, answers::get_livechat_agent_next());
+    let output = client
+        .post_livechat_agent_status(&inputs::post_livechat_agent_status())
+        .await;
+    served += expect(output, answers::post_livechat_agent_status());
+    let output = client
+        .post_livechat_agents_save_info(&inputs::post_livechat_agents_save_info())
+        .await;
+    served += expect(output, answers::post_livechat_agents_save_info());
+    let output = client
+        .get_livechat_agents_agent_id_departments(
+            &inputs::get_livechat_agents_agent_id_departments(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_agents_agent_id_departments());
+    let output = client
+        .get_livechat_analytics_agent_overview(
+            &inputs::get_livechat_analytics_agent_overview(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_analytics_agent_overview());
+    let output = client
+        .get_livechat_analytics_agents_available_for_service_history(
+            &inputs::get_livechat_analytics_agents_available_for_service_history(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_agents_available_for_service_history(),
+        );
+    let output = client
+        .get_livechat_analytics_agents_average_service_time(
+            &inputs::get_livechat_analytics_agents_average_service_time(),
+        )
+        .await;
+    served
+        += expect(output, answers::get_livechat_analytics_agents_average_service_time());
+    let output = client
+        .get_livechat_analytics_agents_total_service_time(
+            &inputs::get_livechat_analytics_agents_total_service_time(),
+        )
+        .await;
+    served
+        += expect(output, answers::get_livechat_analytics_agents_total_service_time());
+    let output = client
+        .get_livechat_analytics_dashboards_agents_productivity_totalizers(
+            &inputs::get_livechat_analytics_dashboards_agents_productivity_totalizers(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_agents_productivity_totalizers(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_charts_agents_status(
+            &inputs::get_livechat_analytics_dashboards_charts_agents_status(),
+        )
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .get_livechat_analytics_dashboards_charts_chats(
+            &inputs::get_livechat_analytics_dashboards_charts_chats(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_analytics_dashboards_charts_chats());
+    let output = client
+        .get_livechat_analytics_dashboards_charts_chats_per_agent(
+            &inputs::get_livechat_analytics_dashboards_charts_chats_per_agent(),
+        )
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .get_livechat_analytics_dashboards_charts_chats_per_department(
+            &inputs::get_livechat_analytics_dashboards_charts_chats_per_department(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_charts_chats_per_department(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_charts_timings(
+            &inputs::get_livechat_analytics_dashboards_charts_timings(),
+        )
+        .await;
+    served
+        += expect(output, answers::get_livechat_analytics_dashboards_charts_timings());
+    let output = client
+        .get_livechat_analytics_dashboards_chats_totalizers(
+            &inputs::get_livechat_analytics_dashboards_chats_totalizers(),
+        )
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .get_livechat_analytics_dashboards_conversation_totalizers(
+            &inputs::get_livechat_analytics_dashboards_conversation_totalizers(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_conversation_totalizers(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_conversations_by_agent(
+            &inputs::get_livechat_analytics_dashboards_conversations_by_agent(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_conversations_by_agent(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_conversations_by_department(
+            &inputs::get_livechat_analytics_dashboards_conversations_by_department(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_conversations_by_department(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_conversations_by_source(
+            &inputs::get_livechat_analytics_dashboards_conversations_by_source(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_conversations_by_source(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_conversations_by_status(
+            &inputs::get_livechat_analytics_dashboards_conversations_by_status(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_conversations_by_status(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_conversations_by_tags(
+            &inputs::get_livechat_analytics_dashboards_conversations_by_tags(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_conversations_by_tags(),
+        );
+    let output = client
+        .get_livechat_analytics_dashboards_productivity_totalizers(
+            &inputs::get_livechat_analytics_dashboards_productivity_totalizers(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_dashboards_productivity_totalizers(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_amount_of_chats(
+            &inputs::get_livechat_analytics_departments_amount_of_chats(),
+        )
+        .await;
+    served
+        += expect(output, answers::get_livechat_analytics_departments_amount_of_chats());
+    let output = client
+        .get_livechat_analytics_departments_average_chat_duration_time(
+            &inputs::get_livechat_analytics_departments_average_chat_duration_time(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_average_chat_duration_time(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_average_service_time(
+            &inputs::get_livechat_analytics_departments_average_service_time(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_average_service_time(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_average_waiting_time(
+            &inputs::get_livechat_analytics_departments_average_waiting_time(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_average_waiting_time(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_percentage_abandoned_chats(
+            &inputs::get_livechat_analytics_departments_percentage_abandoned_chats(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_percentage_abandoned_chats(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_total_abandoned_chats(
+            &inputs::get_livechat_analytics_departments_total_abandoned_chats(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_total_abandoned_chats(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_total_service_time(
+            &inputs::get_livechat_analytics_departments_total_service_time(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_total_service_time(),
+        );
+    let output = client
+        .get_livechat_analytics_departments_total_transferred_chats(
+            &inputs::get_livechat_analytics_departments_total_transferred_chats(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_analytics_departments_total_transferred_chats(),
+        );
+    let output = client
+        .get_livechat_analytics_overview(&inputs::get_livechat_analytics_overview())
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .get_livechat_appearance(&inputs::get_livechat_appearance())
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .post_livechat_appearance(&inputs::post_livechat_appearance())
+        .await;
+    served += expect(output, answers::post_livechat_appearance());
+    let output = client
+        .get_livechat_business_hour(&inputs::get_livechat_business_hour())
+        .await;
+    served += expect(output, answers::get_livechat_business_hour());
+    let output = client
+        .get_livechat_business_hours(&inputs::get_livechat_business_hours())
+        .await;
+    served += expect(output, answers::get_livechat_business_hours());
+    let output = client
+        .post_livechat_business_hours_remove(
+            &inputs::post_livechat_business_hours_remove(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_business_hours_remove());
+    let output = client
+        .post_livechat_business_hours_save(&inputs::post_livechat_business_hours_save())
+        .await;
+    served += expect(output, answers::post_livechat_business_hours_save());
+    let output = client.get_livechat_config(&inputs::get_livechat_config()).await;
+    served += expect(output, answers::get_livechat_config());
+    let output = client
+        .get_livechat_config_routing(&inputs::get_livechat_config_routing())
+        .await;
+    served += expect(output, answers::get_livechat_config_routing());
+    let output = client
+        .get_livechat_custom_fields(&inputs::get_livechat_custom_fields())
+        .await;
+    served += expect(output, answers::get_livechat_custom_fields());
+    let output = client
+        .post_livechat_custom_fields_delete(
+            &inputs::post_livechat_custom_fields_delete(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_custom_fields_delete());
+    let output = client
+        .post_livechat_custom_fields_save(&inputs::post_livechat_custom_fields_save())
+        .await;
+    served += expect(output, answers::post_livechat_custom_fields_save());
+    let output = client
+        .get_livechat_custom_fields_id(&inputs::get_livechat_custom_fields_id())
+        .await;
+    served += expect(output, answers::get_livechat_custom_fields_id());
+    let output = client
+        .post_livechat_custom_field(&inputs::post_livechat_custom_field())
+        .await;
+    served += expect(output, answers::post_livechat_custom_field());
+    let output = client
+        .post_livechat_custom_fields(&inputs::post_livechat_custom_fields())
+        .await;
+    served += expect(output, answers::post_livechat_custom_fields());
+    let output = client
+        .get_livechat_department(&inputs::get_livechat_department())
+        .await;
+    served += expect(output, answers::get_livechat_department());
+    let output = client
+        .post_livechat_department(&inputs::post_livechat_department())
+        .await;
+    served += expect(output, answers::post_livechat_department());
+    let output = client
+        .get_livechat_department_autocomplete(
+            &inputs::get_livechat_department_autocomplete(),
+        )
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .get_livechat_department_list_by_ids(
+            &inputs::get_livechat_department_list_by_ids(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_department_list_by_ids());
+    let output = client
+        .post_livechat_department_archive_id(
+            &inputs::post_livechat_department_archive_id(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_department_archive_id());
+    let output = client
+        .get_livechat_department_is_department_creation_available(
+            &inputs::get_livechat_department_is_department_creation_available(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_department_is_department_creation_available(),
+        );
+    let output = client
+        .post_livechat_department_unarchive_id(
+            &inputs::post_livechat_department_unarchive_id(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_department_unarchive_id());
+    let output = client
+        .get_livechat_department_id(&inputs::get_livechat_department_id())
+        .await;
+    served += expect(output, answers::get_livechat_department_id());
+    let output = client
+        .put_livechat_department_id(&inputs::put_livechat_department_id())
+        .await;
+    served += expect(output, answers::put_livechat_department_id());
+    let output = client
+        .delete_livechat_department_id(&inputs::delete_livechat_department_id())
+        .await;
+    served += expect(output, answers::delete_livechat_department_id());
+    let output = client
+        .get_livechat_department_id_agents(&inputs::get_livechat_department_id_agents())
+        .await;
+    served += expect(output, answers::get_livechat_department_id_agents());
+    let output = client
+        .post_livechat_department_id_agents(
+            &inputs::post_livechat_department_id_agents(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_department_id_agents());
+    let output = client
+        .get_livechat_departments_archived(&inputs::get_livechat_departments_archived())
+        .await;
+    served += expect(output, answers::get_livechat_departments_archived());
+    let output = client
+        .get_livechat_inquiries_get_one(&inputs::get_livechat_inquiries_get_one())
+        .await;
+    served += expect(output, answers::get_livechat_inquiries_get_one());
+    let output = client
+        .get_livechat_inquiries_list(&inputs::get_livechat_inquiries_list())
+        .await;
+    served += expect(output, answers::get_livechat_inquiries_list());
+    let output = client
+        .get_livechat_inquiries_queued_for_user(
+            &inputs::get_livechat_inquiries_queued_for_user(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_inquiries_queued_for_user());
+    let output = client
+        .post_livechat_inquiries_return_as_inquiry(
+            &inputs::post_livechat_inquiries_return_as_inquiry(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_inquiries_return_as_inquiry());
+    let output = client
+        .post_livechat_inquiries_take(&inputs::post_livechat_inquiries_take())
+        .await;
+    served += expect(output, answers::post_livechat_inquiries_take());
+    let output = client
+        .put_livechat_inquiry_set_sla(&inputs::put_livechat_inquiry_set_sla())
+        .await;
+    served += expect(output, answers::put_livechat_inquiry_set_sla());
+    let output = client
+        .get_livechat_integrations_settings(
+            &inputs::get_livechat_integrations_settings(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_integrations_settings());
+    let output = client
+        .get_livechat_livechat_analytics_dashboards_charts_data(
+            &inputs::get_livechat_livechat_analytics_dashboards_charts_data(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_livechat_analytics_dashboards_charts_data(),
+        );
+    let output = client.post_livechat_message(&inputs::post_livechat_message()).await;
+    served += expect(output, answers::post_livechat_message());
+    let output = client
+        .get_livechat_message_id(&inputs::get_livechat_message_id())
+        .await;
+    served += expect(output, answers::get_livechat_message_id());
+    let output = client
+        .put_livechat_message_id(&inputs::put_livechat_message_id())
+        .await;
+    served += expect(output, answers::put_livechat_message_id());
+    let output = client
+        .delete_livechat_message_id(&inputs::delete_livechat_message_id())
+        .await;
+    served += expect(output, answers::delete_livechat_message_id());
+    let output = client.post_livechat_messages(&inputs::post_livechat_messages()).await;
+    served += expect(output, answers::post_livechat_messages());
+    let output = client
+        .get_livechat_messages_history_rid(&inputs::get_livechat_messages_history_rid())
+        .await;
+    served += expect(output, answers::get_livechat_messages_history_rid());
+    let output = client
+        .get_livechat_rid_messages(&inputs::get_livechat_rid_messages())
+        .await;
+    served += expect(output, answers::get_livechat_rid_messages());
+    let output = client.get_livechat_monitors(&inputs::get_livechat_monitors()).await;
+    served += expect(output, answers::get_livechat_monitors());
+    let output = client
+        .post_livechat_monitors_create(&inputs::post_livechat_monitors_create())
+        .await;
+    served += expect(output, answers::post_livechat_monitors_create());
+    let output = client
+        .post_livechat_monitors_delete(&inputs::post_livechat_monitors_delete())
+        .await;
+    served += expect(output, answers::post_livechat_monitors_delete());
+    let output = client
+        .get_livechat_monitors_username(&inputs::get_livechat_monitors_username())
+        .await;
+    served += expect(output, answers::get_livechat_monitors_username());
+    let output = client
+        .post_livechat_offline_message(&inputs::post_livechat_offline_message())
+        .await;
+    served += expect(output, answers::post_livechat_offline_message());
+    let output = client
+        .post_livechat_page_visited(&inputs::post_livechat_page_visited())
+        .await;
+    served += expect(output, answers::post_livechat_page_visited());
+    let output = client
+        .get_livechat_priorities(&inputs::get_livechat_priorities())
+        .await;
+    served += expect(output, answers::get_livechat_priorities());
+    let output = client
+        .get_livechat_priorities_reset(&inputs::get_livechat_priorities_reset())
+        .await;
+    served += expect(output, answers::get_livechat_priorities_reset());
+    let output = client
+        .post_livechat_priorities_reset(&inputs::post_livechat_priorities_reset())
+        .await;
+    served += expect(output, answers::post_livechat_priorities_reset());
+    let output = client
+        .get_livechat_priorities_priority_id(
+            &inputs::get_livechat_priorities_priority_id(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_priorities_priority_id());
+    let output = client
+        .put_livechat_priorities_priority_id(
+            &inputs::put_livechat_priorities_priority_id(),
+        )
+        .await;
+    served += expect(output, answers::put_livechat_priorities_priority_id());
+    let output = client.get_livechat_queue(&inputs::get_livechat_queue()).await;
+    served += expect(output, answers::get_livechat_queue());
+    let output = client.get_livechat_room(&inputs::get_livechat_room()).await;
+    served += expect(output, answers::get_livechat_room());
+    let output = client
+        .post_livechat_room_close(&inputs::post_livechat_room_close())
+        .await;
+    served += expect(output, answers::post_livechat_room_close());
+    let output = client
+        .post_livechat_room_close_by_user(&inputs::post_livechat_room_close_by_user())
+        .await;
+    served += expect(output, answers::post_livechat_room_close_by_user());
+    let output = client
+        .post_livechat_room_forward(&inputs::post_livechat_room_forward())
+        .await;
+    served += expect(output, answers::post_livechat_room_forward());
+    let output = client.get_livechat_room_join(&inputs::get_livechat_room_join()).await;
+    served += expect(output, answers::get_livechat_room_join());
+    let output = client
+        .post_livechat_room_on_hold(&inputs::post_livechat_room_on_hold())
+        .await;
+    served += expect(output, answers::post_livechat_room_on_hold());
+    let output = client
+        .post_livechat_room_resume_on_hold(&inputs::post_livechat_room_resume_on_hold())
+        .await;
+    served += expect(output, answers::post_livechat_room_resume_on_hold());
+    let output = client
+        .post_livechat_room_save_info(&inputs::post_livechat_room_save_info())
+        .await;
+    served += expect(output, answers::post_livechat_room_save_info());
+    let output = client
+        .post_livechat_room_survey(&inputs::post_livechat_room_survey())
+        .await;
+    served += expect(output, answers::post_livechat_room_survey());
+    let output = client
+        .post_livechat_room_rid_priority(&inputs::post_livechat_room_rid_priority())
+        .await;
+    served += expect(output, answers::post_livechat_room_rid_priority());
+    let output = client
+        .delete_livechat_room_rid_priority(&inputs::delete_livechat_room_rid_priority())
+        .await;
+    served += expect(output, answers::delete_livechat_room_rid_priority());
+    let output = client.get_livechat_rooms(&inputs::get_livechat_rooms()).await;
+    served += expect(output, answers::get_livechat_rooms());
+    let output = client
+        .post_livechat_rooms_delete(&inputs::post_livechat_rooms_delete())
+        .await;
+    served += expect(output, answers::post_livechat_rooms_delete());
+    let output = client
+        .post_livechat_rooms_remove_all_closed_rooms(
+            &inputs::post_livechat_rooms_remove_all_closed_rooms(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_rooms_remove_all_closed_rooms());
+    let output = client
+        .get_livechat_rooms_filters(&inputs::get_livechat_rooms_filters())
+        .await;
+    served += expect(output, answers::get_livechat_rooms_filters());
+    let output = client.get_livechat_sla(&inputs::get_livechat_sla()).await;
+    served += expect(output, answers::get_livechat_sla());
+    let output = client.post_livechat_sla(&inputs::post_livechat_sla()).await;
+    served += expect(output, answers::post_livechat_sla());
+    let output = client
+        .get_livechat_sla_sla_id(&inputs::get_livechat_sla_sla_id())
+        .await;
+    served += expect(output, answers::get_livechat_sla_sla_id());
+    let output = client
+        .put_livechat_sla_sla_id(&inputs::put_livechat_sla_sla_id())
+        .await;
+    served += expect(output, answers::put_livechat_sla_sla_id());
+    let output = client
+        .delete_livechat_sla_sla_id(&inputs::delete_livechat_sla_sla_id())
+        .await;
+    served += expect(output, answers::delete_livechat_sla_sla_id());
+    let output = client
+        .post_livechat_sms_incoming_service(
+            &inputs::post_livechat_sms_incoming_service(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_sms_incoming_service());
+    let output = client.get_livechat_tags(&inputs::get_livechat_tags()).await;
+    served += expect(output, answers::get_livechat_tags());
+    let output = client
+        .post_livechat_tags_delete(&inputs::post_livechat_tags_delete())
+        .await;
+    served += expect(output, answers::post_livechat_tags_delete());
+    let output = client
+        .post_livechat_tags_save(&inputs::post_livechat_tags_save())
+        .await;
+    served += expect(output, answers::post_livechat_tags_save());
+    let output = client
+        .get_livechat_tags_tag_id(&inputs::get_livechat_tags_tag_id())
+        .await;
+    served += expect(output, answers::get_livechat_tags_tag_id());
+    let output = client
+        .post_livechat_transcript(&inputs::post_livechat_transcript())
+        .await;
+    served += expect(output, answers::post_livechat_transcript());
+    let output = client
+        .post_livechat_transcript_rid(&inputs::post_livechat_transcript_rid())
+        .await;
+    served += expect(output, answers::post_livechat_transcript_rid());
+    let output = client
+        .delete_livechat_transcript_rid(&inputs::delete_livechat_transcript_rid())
+        .await;
+    served += expect(output, answers::delete_livechat_transcript_rid());
+    let output = client
+        .get_livechat_transfer_history_rid(&inputs::get_livechat_transfer_history_rid())
+        .await;
+    served += expect(output, answers::get_livechat_transfer_history_rid());
+    let output = client.get_livechat_triggers(&inputs::get_livechat_triggers()).await;
+    served += expect(output, answers::get_livechat_triggers());
+    let output = client.post_livechat_triggers(&inputs::post_livechat_triggers()).await;
+    served += expect(output, answers::post_livechat_triggers());
+    let output = client
+        .post_livechat_triggers_external_service_test(
+            &inputs::post_livechat_triggers_external_service_test(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_triggers_external_service_test());
+    let output = client
+        .get_livechat_triggers_id(&inputs::get_livechat_triggers_id())
+        .await;
+    served += expect(output, answers::get_livechat_triggers_id());
+    let output = client
+        .delete_livechat_triggers_id(&inputs::delete_livechat_triggers_id())
+        .await;
+    served += expect(output, answers::delete_livechat_triggers_id());
+    let output = client.get_livechat_units(&inputs::get_livechat_units()).await;
+    served += expect(output, answers::get_livechat_units());
+    let output = client.post_livechat_units(&inputs::post_livechat_units()).await;
+    served += expect(output, answers::post_livechat_units());
+    let output = client
+        .get_livechat_units_unit_id(&inputs::get_livechat_units_unit_id())
+        .await;
+    served += expect(output, answers::get_livechat_units_unit_id());
+    let output = client.post_livechat_units_id(&inputs::post_livechat_units_id()).await;
+    served += expect(output, answers::post_livechat_units_id());
+    let output = client
+        .delete_livechat_units_id(&inputs::delete_livechat_units_id())
+        .await;
+    served += expect(output, answers::delete_livechat_units_id());
+    let output = client
+        .get_livechat_units_unit_id_departments(
+            &inputs::get_livechat_units_unit_id_departments(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_units_unit_id_departments());
+    let output = client
+        .get_livechat_units_unit_id_departments_available(
+            &inputs::get_livechat_units_unit_id_departments_available(),
+        )
+        .await;
+    served
+        += expect(output, answers::get_livechat_units_unit_id_departments_available());
+    let output = client
+        .get_livechat_units_unit_id_monitors(
+            &inputs::get_livechat_units_unit_id_monitors(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_units_unit_id_monitors());
+    let output = client.post_livechat_upload(&inputs::post_livechat_upload()).await;
+    served += expect(output, answers::post_livechat_upload());
+    let output = client
+        .get_livechat_users_type(&inputs::get_livechat_users_type())
+        .await;
+    unimplemented += not_implemented(output);
+    let output = client
+        .post_livechat_users_type(&inputs::post_livechat_users_type())
+        .await;
+    served += expect(output, answers::post_livechat_users_type());
+    let output = client
+        .get_livechat_users_type_id(&inputs::get_livechat_users_type_id())
+        .await;
+    served += expect(output, answers::get_livechat_users_type_id());
+    let output = client
+        .delete_livechat_users_type_id(&inputs::delete_livechat_users_type_id())
+        .await;
+    served += expect(output, answers::delete_livechat_users_type_id());
+    let output = client.post_livechat_visitor(&inputs::post_livechat_visitor()).await;
+    served += expect(output, answers::post_livechat_visitor());
+    let output = client
+        .post_livechat_visitor_department_transfer(
+            &inputs::post_livechat_visitor_department_transfer(),
+        )
+        .await;
+    served += expect(output, answers::post_livechat_visitor_department_transfer());
+    let output = client
+        .get_livechat_visitor_token(&inputs::get_livechat_visitor_token())
+        .await;
+    served += expect(output, answers::get_livechat_visitor_token());
+    let output = client
+        .delete_livechat_visitor_token(&inputs::delete_livechat_visitor_token())
+        .await;
+    served += expect(output, answers::delete_livechat_visitor_token());
+    let output = client
+        .get_livechat_visitor_token_room(&inputs::get_livechat_visitor_token_room())
+        .await;
+    served += expect(output, answers::get_livechat_visitor_token_room());
+    let output = client
+        .get_livechat_visitors_autocomplete(
+            &inputs::get_livechat_visitors_autocomplete(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_visitors_autocomplete());
+    let output = client
+        .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+            &inputs::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(),
+        );
+    let output = client
+        .get_livechat_visitor_info(&inputs::get_livechat_visitor_info())
+        .await;
+    served += expect(output, answers::get_livechat_visitor_info());
+    let output = client
+        .get_livechat_visitors_pages_visited_room_id(
+            &inputs::get_livechat_visitors_pages_visited_room_id(),
+        )
+        .await;
+    served += expect(output, answers::get_livechat_visitors_pages_visited_room_id());
+    let output = client
+        .get_livechat_visitors_search(&inputs::get_livechat_visitors_search())
+        .await;
+    served += expect(output, answers::get_livechat_visitors_search());
+    let output = client
+        .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+            &inputs::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(),
+        )
+        .await;
+    served
+        += expect(
+            output,
+            answers::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(),
+        );
+    let output = client
+        .post_livechat_visitors_status(&inputs::post_livechat_visitors_status())
+        .await;
+    served += expect(output, answers::post_livechat_visitors_status());
+    let output = client
+        .post_livechat_webhook_test(&inputs::post_livechat_webhook_test())
+        .await;
+    served += expect(output, answers::post_livechat_webhook_test());
+    let output = client
+        .post_omnichannel_contact(&inputs::post_omnichannel_contact())
+        .await;
+    served += expect(output, answers::post_omnichannel_contact());
+    let output = client.get_contact_search(&inputs::get_contact_search()).await;
+    served += expect(output, answers::get_contact_search());
+    let output = client
+        .post_omnichannel_contacts(&inputs::post_omnichannel_contacts())
+        .await;
+    served += expect(output, answers::post_omnichannel_contacts());
+    let output = client
+        .post_omnichannel_contacts_block(&inputs::post_omnichannel_contacts_block())
+        .await;
+    served += expect(output, answers::post_omnichannel_contacts_block());
+    let output = client
+        .get_omnichannel_contacts_channels(&inputs::get_omnichannel_contacts_channels())
+        .await;
+    served += expect(output, answers::get_omnichannel_contacts_channels());
+    let output = client
+        .get_omnichannel_contacts_check_existence(
+            &inputs::get_omnichannel_contacts_check_existence(),
+        )
+        .await;
+    served += expect(output, answers::get_omnichannel_contacts_check_existence());
+    let output = client
+        .post_omnichannel_contacts_conflicts(
+            &inputs::post_omnichannel_contacts_conflicts(),
+        )
+        .await;
+    served += expect(output, answers::post_omnichannel_contacts_conflicts());
+    let output = client
+        .get_omnichannel_contacts_get(&inputs::get_omnichannel_contacts_get())
+        .await;
+    served += expect(output, answers::get_omnichannel_contacts_get());
+    let output = client
+        .get_omnichannel_contacts_history(&inputs::get_omnichannel_contacts_history())
+        .await;
+    served += expect(output, answers::get_omnichannel_contacts_history());
+    let output = client
+        .get_omnichannel_contacts_search(&inputs::get_omnichannel_contacts_search())
+        .await;
+    served += expect(output, answers::get_omnichannel_contacts_search());
+    let output = client
+        .post_omnichannel_contacts_unblock(&inputs::post_omnichannel_contacts_unblock())
+        .await;
+    served += expect(output, answers::post_omnichannel_contacts_unblock());
+    let output = client
+        .post_omnichannel_contacts_update(&inputs::post_omnichannel_contacts_update())
+        .await;
+    served += expect(output, answers::post_omnichannel_contacts_update());
+    let output = client
+        .post_omnichannel_integrations(&inputs::post_omnichannel_integrations())
+        .await;
+    served += expect(output, answers::post_omnichannel_integrations());
+    let output = client
+        .post_omnichannel_rid_request_transcript(
+            &inputs::post_omnichannel_rid_request_transcript(),
+        )
+        .await;
+    served += expect(output, answers::post_omnichannel_rid_request_transcript());
     assert_eq!(
         served + unimplemented, 165usize,
         "every operation with a buildable input was driven"

@@ -96,7 +96,7 @@ fn pieces(v: &Value) -> Vec<String> {
 }
 
 /// A header or cookie value as text, in the parameter's style.
-pub fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, ClientError> {
+fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, ClientError> {
     let v = to_json(value)?;
     Ok(match (style, &v) {
         (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
@@ -104,23 +104,21 @@ pub fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<Stri
     })
 }
 
-/// Appends a path parameter (percent-encoded) in its style.
-pub fn push_path_param<T: Serialize + ?Sized>(url: &mut String, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
+/// A path parameter's text (before percent-encoding) in its style.
+fn path_text<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> Result<String, ClientError> {
     let v = to_json(value)?;
-    let text = match style {
+    Ok(match style {
         Style::Json => v.to_string(),
         Style::Loose if v.is_array() || v.is_object() => v.to_string(),
         Style::Label { explode } => format!(".{}", pieces(&v).join(if explode { "." } else { "," })),
         Style::Matrix { explode: true } if v.is_array() => pieces(&v).iter().map(|p| format!(";{name}={p}")).collect(),
         Style::Matrix { .. } => format!(";{name}={}", pieces(&v).join(",")),
         _ => pieces(&v).join(","),
-    };
-    push_segment(url, &text);
-    Ok(())
+    })
 }
 
 /// Adds a query parameter in its style.
-pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
+fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
     let v = to_json(value)?;
     match (style, &v) {
         (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => {
@@ -146,6 +144,120 @@ pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name
         _ => query.push((name.to_owned(), pieces(&v).join(","))),
     }
     Ok(())
+}
+
+/// A request being put together by a generated client method: method, URL, query, headers and
+/// body. Optional parameters are passed as `Option<&T>` and left out when `None`.
+#[derive(Debug)]
+pub struct Call {
+    method: reqwest::Method,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Call {
+    /// A call with `method` (`GET`, `POST`, ...) to `base_url` followed by `path` (a literal
+    /// part of the path, already encoded).
+    pub fn new(method: &str, base_url: &str, path: &str) -> Self {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        Call { method, url: format!("{base_url}{path}"), query: Vec::new(), headers: Vec::new(), body: None }
+    }
+
+    /// Appends a literal part of the path, already encoded.
+    pub fn literal(&mut self, text: &str) {
+        self.url.push_str(text);
+    }
+
+    /// Appends a path parameter (`simple` style) as one percent-encoded segment.
+    pub fn path<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), ClientError> {
+        self.path_with(name, value, Style::Simple)
+    }
+
+    /// Appends a path parameter in `style` as one percent-encoded segment (with its leading `/`).
+    pub fn path_with<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
+        push_segment(&mut self.url, &path_text(name, value, style)?);
+        Ok(())
+    }
+
+    /// Appends a path parameter written inside a literal segment (`a{id}b`), percent-encoded.
+    pub fn embedded<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style) -> Result<(), ClientError> {
+        let mut piece = String::new();
+        push_segment(&mut piece, &path_text(name, value, style)?);
+        self.url.push_str(&piece[1..]);
+        Ok(())
+    }
+
+    /// Adds a query parameter (`form` style, exploded), when present.
+    pub fn query<'a, T: Serialize + ?Sized + 'a>(&mut self, name: &str, value: impl Into<Option<&'a T>>) -> Result<(), ClientError> {
+        self.query_with(name, value, Style::FORM)
+    }
+
+    /// Adds a query parameter in `style`, when present.
+    pub fn query_with<'a, T: Serialize + ?Sized + 'a>(&mut self, name: &str, value: impl Into<Option<&'a T>>, style: Style) -> Result<(), ClientError> {
+        match value.into() {
+            Some(v) => push_query(&mut self.query, name, v, style),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds a header parameter (`simple` style), when present.
+    pub fn header<'a, T: Serialize + ?Sized + 'a>(&mut self, name: &'static str, value: impl Into<Option<&'a T>>) -> Result<(), ClientError> {
+        self.header_with(name, value, Style::Simple)
+    }
+
+    /// Adds a header parameter in `style`, when present.
+    pub fn header_with<'a, T: Serialize + ?Sized + 'a>(&mut self, name: &'static str, value: impl Into<Option<&'a T>>, style: Style) -> Result<(), ClientError> {
+        if let Some(v) = value.into() {
+            self.headers.push((name, param_text(v, style)?));
+        }
+        Ok(())
+    }
+
+    /// Adds a cookie parameter (`form` style), when present.
+    pub fn cookie<'a, T: Serialize + ?Sized + 'a>(&mut self, name: &str, value: impl Into<Option<&'a T>>) -> Result<(), ClientError> {
+        self.cookie_with(name, value, Style::FORM)
+    }
+
+    /// Adds a cookie parameter in `style`, when present.
+    pub fn cookie_with<'a, T: Serialize + ?Sized + 'a>(&mut self, name: &str, value: impl Into<Option<&'a T>>, style: Style) -> Result<(), ClientError> {
+        if let Some(v) = value.into() {
+            self.headers.push(("Cookie", format!("{name}={}", param_text(v, style)?)));
+        }
+        Ok(())
+    }
+
+    /// Sets a JSON body, when present.
+    pub fn json<'a, T: Serialize + ?Sized + 'a>(&mut self, body: impl Into<Option<&'a T>>) -> Result<(), ClientError> {
+        if let Some(b) = body.into() {
+            let bytes = serde_json::to_vec(b).map_err(|e| ClientError::Encode(e.to_string()))?;
+            self.body = Some(("application/json", bytes));
+        }
+        Ok(())
+    }
+
+    /// Sets a body of another media type, when present.
+    pub fn raw<'a, B: AsRef<[u8]> + ?Sized + 'a>(&mut self, content_type: &'static str, body: impl Into<Option<&'a B>>) {
+        if let Some(b) = body.into() {
+            self.body = Some((content_type, b.as_ref().to_vec()));
+        }
+    }
+
+    /// The request, ready to be sent with `http`.
+    pub fn build(self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        let mut request = http.request(self.method, self.url);
+        if !self.query.is_empty() {
+            request = request.query(&self.query);
+        }
+        for (name, value) in self.headers {
+            request = request.header(name, value);
+        }
+        if let Some((content_type, bytes)) = self.body {
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+        }
+        request
+    }
 }
 
 /// A received response, read whole.

@@ -36,8 +36,22 @@ pub struct Shared<A> {
     pub config: RouterConfig,
 }
 
-/// State type of generated routers.
-pub type State<A> = axum::extract::State<Arc<Shared<A>>>;
+/// A request as a generated handler receives it: the router's state and the request's parts.
+pub struct Incoming<A> {
+    /// The router's state.
+    pub shared: Arc<Shared<A>>,
+    /// What the handler reads from the request.
+    pub req: RequestParts,
+}
+
+impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for Incoming<A> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, ApiError> {
+        let parts = <RequestParts as FromRequest<Arc<Shared<A>>>>::from_request(req, state).await?;
+        Ok(Incoming { shared: Arc::clone(state), req: parts })
+    }
+}
 
 /// An error answer: a status and a JSON body. Handlers return it for responses the spec does
 /// not document (the explicit escape hatch); the router returns it for bad requests.
@@ -90,17 +104,11 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs a handler on parsed input and turns its outcome (or the parse error) into a response.
-pub async fn respond<I, O, F>(parsed: Result<I, ApiError>, handler: impl FnOnce(I) -> F) -> Response
-where
-    O: IntoResponse,
-    F: std::future::Future<Output = Result<O, ApiError>>,
-{
-    match parsed {
-        Ok(input) => match handler(input).await {
-            Ok(output) => output.into_response(),
-            Err(error) => error.into_response(),
-        },
+/// Awaits a handler's whole job (credentials, request parsing, the call) and turns its
+/// outcome, a documented response or an [`ApiError`], into a response.
+pub async fn respond<O: IntoResponse>(outcome: impl std::future::Future<Output = Result<O, ApiError>>) -> Response {
+    match outcome.await {
+        Ok(output) => output.into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -133,6 +141,69 @@ pub async fn not_found() -> Response {
 /// Answer for a known route called with another method: 405 with a JSON body.
 pub async fn method_not_allowed() -> Response {
     ApiError::meteor(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this endpoint", "method-not-allowed").into_response()
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum In {
+    /// In the path, at this index among the template's parameters.
+    Path(usize),
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// A request parameter as the spec declares it: name, place, style and rules.
+#[derive(Debug)]
+pub struct Param {
+    /// Name on the wire.
+    pub name: &'static str,
+    /// Where it is sent.
+    pub location: In,
+    /// Whether the request must carry it.
+    pub required: bool,
+    /// How its value is written.
+    pub style: Style,
+    /// The rules its value must follow.
+    pub schema: &'static Schema,
+}
+
+#[allow(dead_code)]
+impl Param {
+    /// A path parameter (always required), at `index` among the template's parameters.
+    pub const fn path(index: usize, name: &'static str, schema: &'static Schema) -> Self {
+        Param { name, location: In::Path(index), required: true, style: Style::Simple, schema }
+    }
+
+    /// An optional query parameter (`form`, exploded).
+    pub const fn query(name: &'static str, schema: &'static Schema) -> Self {
+        Param { name, location: In::Query, required: false, style: Style::FORM, schema }
+    }
+
+    /// An optional header parameter (`simple`).
+    pub const fn header(name: &'static str, schema: &'static Schema) -> Self {
+        Param { name, location: In::Header, required: false, style: Style::Simple, schema }
+    }
+
+    /// An optional cookie parameter (`form`, exploded).
+    pub const fn cookie(name: &'static str, schema: &'static Schema) -> Self {
+        Param { name, location: In::Cookie, required: false, style: Style::FORM, schema }
+    }
+
+    /// The same parameter, required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The same parameter in another style.
+    pub const fn style(mut self, style: Style) -> Self {
+        self.style = style;
+        self
+    }
 }
 
 /// Everything a generated handler reads from a request.
@@ -230,8 +301,23 @@ fn object_properties(schema: &Schema) -> Vec<(&'static str, &'static Schema)> {
 }
 
 impl RequestParts {
+    /// A parameter, parsed by its style and validated; `None` when an optional one is absent.
+    pub fn param<T: DeserializeOwned>(&self, p: &Param) -> Result<Option<T>, ApiError> {
+        match p.location {
+            In::Path(index) => self.path(index, p.name, p.schema, p.style).map(Some),
+            In::Query => self.query(p.name, p.schema, p.required, p.style),
+            In::Header => self.header(p.name, p.schema, p.required, p.style),
+            In::Cookie => self.cookie(p.name, p.schema, p.required, p.style),
+        }
+    }
+
+    /// A required parameter, parsed by its style and validated.
+    pub fn required<T: DeserializeOwned>(&self, p: &Param) -> Result<T, ApiError> {
+        self.param(p)?.ok_or_else(|| ApiError::invalid_params(&format!("must have required property '{}'", p.name)))
+    }
+
     /// The path parameter at `index` (in template order), parsed and validated.
-    pub fn path<T: DeserializeOwned>(&self, index: usize, name: &str, schema: &Schema, style: Style) -> Result<T, ApiError> {
+    fn path<T: DeserializeOwned>(&self, index: usize, name: &str, schema: &Schema, style: Style) -> Result<T, ApiError> {
         let raw = self.path.get(index).map(String::as_str).unwrap_or("");
         let raw = match style {
             Style::Label { .. } => raw.strip_prefix('.').unwrap_or(raw),
@@ -249,7 +335,7 @@ impl RequestParts {
     }
 
     /// A query parameter, parsed by its style and validated.
-    pub fn query<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+    fn query<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let value = match (style, shape(schema)) {
             (Style::DeepObject, _) => {
                 let prefix = format!("{name}[");
@@ -284,7 +370,7 @@ impl RequestParts {
     }
 
     /// A header parameter, parsed and validated.
-    pub fn header<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+    fn header<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let mut values = Vec::new();
         for v in self.headers.get_all(name) {
             match v.to_str() {
@@ -297,7 +383,7 @@ impl RequestParts {
     }
 
     /// A cookie parameter, parsed and validated.
-    pub fn cookie<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+    fn cookie<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let mut found = None;
         for header in self.headers.get_all(header::COOKIE) {
             let Ok(text) = header.to_str() else { continue };

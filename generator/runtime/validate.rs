@@ -208,6 +208,31 @@ impl Schema {
         not: None,
         reference: None,
     };
+    /// Any string.
+    pub const STRING: Schema = Schema {
+        types: &[Type::String],
+        ..Schema::ANY
+    };
+    /// Any integer.
+    pub const INTEGER: Schema = Schema {
+        types: &[Type::Integer],
+        ..Schema::ANY
+    };
+    /// Any number.
+    pub const NUMBER: Schema = Schema {
+        types: &[Type::Number],
+        ..Schema::ANY
+    };
+    /// `true` or `false`.
+    pub const BOOLEAN: Schema = Schema {
+        types: &[Type::Boolean],
+        ..Schema::ANY
+    };
+    /// Any object.
+    pub const OBJECT: Schema = Schema {
+        types: &[Type::Object],
+        ..Schema::ANY
+    };
 }
 
 /// Options (Rocket.Chat: coerce = true).

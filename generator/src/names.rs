@@ -195,6 +195,8 @@ const CLIENT_METHODS: &[&str] = &[
     "set_credentials",
     "base_url",
     "authenticate",
+    "call",
+    "send",
     "clone",
     "clone_from",
     "fmt",

@@ -46,6 +46,11 @@ pub enum Style {
     Loose,
 }
 
+impl Style {
+    /// `form`, exploded: the default of query and cookie parameters.
+    pub const FORM: Style = Style::Form { explode: true };
+}
+
 /// The error body Rocket.Chat sends: `{"success": false, "error": "...", "errorType": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

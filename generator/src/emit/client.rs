@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::operations::{has_status_field, operation_docs, style_tokens};
+use super::operations::{operation_docs, style_tokens};
 use crate::ir::*;
 
 /// Characters kept as they are in a literal path segment (RFC 3986 `pchar` minus `%`).
@@ -22,16 +22,31 @@ pub(crate) fn encode_literal(seg: &str) -> String {
 
 /// The client module.
 pub fn emit(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| method(api, op));
+    let methods = api.operations.iter().map(method);
     let cred_wires: Vec<&str> = api.auth_headers.iter().map(|h| h.wire.as_str()).collect();
     let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
+    let send_body = if cred_wires.is_empty() {
+        quote! {
+            let _ = authenticated;
+            Received::read(call.build(&self.http).send().await?).await
+        }
+    } else {
+        quote! {
+            let mut request = call.build(&self.http);
+            if let (true, Some(c)) = (authenticated, &self.credentials) {
+                request = request #(.header(#cred_wires, c.#cred_fields.as_str()))*;
+            }
+            Received::read(request.send().await?).await
+        }
+    };
     quote! {
         //! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs.
         #![allow(deprecated)]
         #![allow(unused_imports)]
         use crate::models::*;
         use crate::operations::*;
-        use crate::rt::client::{param_text, push_path_param, push_query, Received};
+        use crate::rt::client::{Call, Received};
+        use crate::rt::Style;
         pub use crate::rt::client::ClientError;
 
         /// A client for the API.
@@ -70,12 +85,14 @@ pub fn emit(api: &Api) -> TokenStream {
                 &self.base_url
             }
 
-            #[allow(dead_code)]
-            fn authenticate(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-                match &self.credentials {
-                    Some(c) => request #(.header(#cred_wires, c.#cred_fields.as_str()))*,
-                    None => request,
-                }
+            /// A call to an operation's path on this client's server.
+            fn call(&self, method: &str, path: &str) -> Call {
+                Call::new(method, &self.base_url, path)
+            }
+
+            /// Sends a call (with the credentials, when `authenticated` and set) and reads the answer.
+            async fn send(&self, call: Call, authenticated: bool) -> Result<Received, ClientError> {
+                #send_body
             }
 
             #(#methods)*
@@ -95,7 +112,7 @@ fn embedded_param<'a>(op: &Operation, segment: &'a str) -> Option<(&'a str, usiz
     Some((before, i, after))
 }
 
-fn method(api: &Api, op: &Operation) -> TokenStream {
+fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let input = ident(&op.input_type);
     let output = ident(&op.output_type);
@@ -105,9 +122,26 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    let mut url_parts = Vec::new();
+    // The value of a parameter: `&input.x` when required, `input.x.as_ref()` when optional.
+    let value = |p: &Param| {
+        let f = ident(&p.rust);
+        if p.required {
+            quote!(&input.#f)
+        } else {
+            quote!(input.#f.as_ref())
+        }
+    };
+    let mut steps = Vec::new();
+    let mut first: Option<String> = None;
     let mut literal = String::new();
-    let mut uses_input = op.body.is_some() || op.params.iter().any(|p| p.location != ParamIn::Path);
+    let flush = |literal: &mut String, first: &mut Option<String>, steps: &mut Vec<TokenStream>| {
+        if first.is_none() {
+            *first = Some(std::mem::take(literal));
+        } else if !literal.is_empty() {
+            let l = std::mem::take(literal);
+            steps.push(quote!(call.literal(#l);));
+        }
+    };
     for s in &op.segments {
         match s {
             Segment::Literal(l) => {
@@ -117,100 +151,70 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                 let mut rest = l.as_str();
                 while let Some((before, i, after)) = embedded_param(op, rest) {
                     literal.push_str(&encode_literal(before));
-                    url_parts.push(quote!(url.push_str(#literal);));
-                    literal.clear();
+                    flush(&mut literal, &mut first, &mut steps);
                     let p = &op.params[i];
                     let f = ident(&p.rust);
                     let wire = &p.wire;
                     let style = style_tokens(p.style);
-                    url_parts.push(quote! {{
-                        let mut piece = String::new();
-                        push_path_param(&mut piece, #wire, &input.#f, #style)?;
-                        url.push_str(piece.strip_prefix('/').unwrap_or(&piece));
-                    }});
-                    uses_input = true;
+                    steps.push(quote!(call.embedded(#wire, &input.#f, #style)?;));
                     rest = after;
                 }
                 literal.push_str(&encode_literal(rest));
             }
             Segment::Param(i) => {
-                uses_input = true;
-                if !literal.is_empty() {
-                    url_parts.push(quote!(url.push_str(#literal);));
-                    literal.clear();
-                }
+                flush(&mut literal, &mut first, &mut steps);
                 let p = &op.params[*i];
                 let f = ident(&p.rust);
                 let wire = &p.wire;
                 let style = style_tokens(p.style);
-                url_parts.push(quote!(push_path_param(&mut url, #wire, &input.#f, #style)?;));
+                steps.push(if p.style == ParamStyle::Simple {
+                    quote!(call.path(#wire, &input.#f)?;)
+                } else {
+                    quote!(call.path_with(#wire, &input.#f, #style)?;)
+                });
             }
         }
     }
-    if !literal.is_empty() {
-        url_parts.push(quote!(url.push_str(#literal);));
+    if first.is_none() || !literal.is_empty() {
+        flush(&mut literal, &mut first, &mut steps);
     }
-    let query = op
-        .params
-        .iter()
-        .filter(|p| matches!(p.location, ParamIn::Query))
-        .map(|p| {
-            let f = ident(&p.rust);
-            let wire = &p.wire;
-            let style = style_tokens(p.style);
-            if p.required {
-                quote!(push_query(&mut query, #wire, &input.#f, #style)?;)
-            } else {
-                quote!(if let Some(v) = &input.#f { push_query(&mut query, #wire, v, #style)?; })
-            }
-        });
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| matches!(p.location, ParamIn::Header | ParamIn::Cookie))
-        .map(|p| {
-            let f = ident(&p.rust);
-            let wire = &p.wire;
-            let style = style_tokens(p.style);
-            let value = if p.location == ParamIn::Cookie {
-                quote!(format!("{}={}", #wire, param_text(v, #style)?))
-            } else {
-                quote!(param_text(v, #style)?)
-            };
-            let header = if p.location == ParamIn::Cookie {
-                "Cookie"
-            } else {
-                wire.as_str()
-            };
-            if p.required {
-                quote!({ let v = &input.#f; request = request.header(#header, #value); })
-            } else {
-                quote!(if let Some(v) = &input.#f { request = request.header(#header, #value); })
-            }
-        });
-    let body = op.body.as_ref().map(|b| {
-        let ct = &b.content_type;
-        let set = match b.media {
-            Media::Json => quote!(request = request.json(body);),
-            Media::Text => {
-                quote!(request = request.header("content-type", #ct).body(body.clone());)
-            }
-            Media::Binary => {
-                quote!(request = request.header("content-type", #ct).body(body.clone());)
-            }
-        };
-        if b.required {
-            quote!({ let body = &input.body; #set })
+    for p in &op.params {
+        let wire = &p.wire;
+        let style = style_tokens(p.style);
+        let v = value(p);
+        let form = p.style == ParamStyle::Form { explode: true };
+        let simple = p.style == ParamStyle::Simple;
+        match p.location {
+            ParamIn::Path => {}
+            ParamIn::Query if form => steps.push(quote!(call.query(#wire, #v)?;)),
+            ParamIn::Query => steps.push(quote!(call.query_with(#wire, #v, #style)?;)),
+            ParamIn::Header if simple => steps.push(quote!(call.header(#wire, #v)?;)),
+            ParamIn::Header => steps.push(quote!(call.header_with(#wire, #v, #style)?;)),
+            ParamIn::Cookie if form => steps.push(quote!(call.cookie(#wire, #v)?;)),
+            ParamIn::Cookie => steps.push(quote!(call.cookie_with(#wire, #v, #style)?;)),
+        }
+    }
+    if let Some(b) = &op.body {
+        let v = if b.required {
+            quote!(&input.body)
         } else {
-            quote!(if let Some(body) = &input.body { #set })
-        }
-    });
-    let auth = if op.auth == AuthUse::None {
+            quote!(input.body.as_ref())
+        };
+        let ct = &b.content_type;
+        steps.push(match b.media {
+            Media::Json => quote!(call.json(#v)?;),
+            Media::Text | Media::Binary => quote!(call.raw(#ct, #v);),
+        });
+    }
+    let uses_input = op.body.is_some() || !op.params.is_empty();
+    let method = op.method.as_upper();
+    let first = first.unwrap_or_default();
+    let mutable = if steps.is_empty() {
         quote!()
     } else {
-        quote!(request = self.authenticate(request);)
+        quote!(mut)
     };
-    let method = ident(op.method.as_upper());
+    let authenticated = op.auth != AuthUse::None;
     let mut fixed = Vec::new();
     let mut ranges = Vec::new();
     let mut default = None;
@@ -234,7 +238,6 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                     Some(d) => quote!(#output::#v(status, #d)),
                     None => quote!(#output::#v(status)),
                 };
-                let _ = has_status_field(r);
                 match range {
                     Some(d) => {
                         let lo = d as u16 * 100;
@@ -246,14 +249,21 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
+    // A range that overlaps a fixed status, or a `default` after every range, is unreachable
+    // only in part; the compiler would flag the fallback when a `default` is documented.
+    let allow = if ranges.is_empty() {
+        quote!()
+    } else {
+        quote!(#[allow(unreachable_patterns)])
+    };
     let fallback = default.unwrap_or_else(|| quote!(_ => return Err(received.unexpected()),));
     // No documented response at all: every answer is unexpected (a `match` with only the
-    // fallback would make `Ok(output)` unreachable code).
+    // fallback would make `Ok(..)` unreachable code).
     let finish = if op.responses.is_empty() {
         quote!(Err(received.unexpected()))
     } else {
         quote! {
-            #[allow(unreachable_patterns)]
+            #allow
             let output = match received.status {
                 #(#fixed)*
                 #(#ranges)*
@@ -262,37 +272,15 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             Ok(output)
         }
     };
-    let _ = api;
-    let uses_query = op.params.iter().any(|p| p.location == ParamIn::Query);
-    let query_setup = if uses_query {
-        quote! {
-            let mut query: Vec<(String, String)> = Vec::new();
-            #(#query)*
-            request = request.query(&query);
-        }
-    } else {
-        quote!()
-    };
-    let input_unused = if !uses_input {
-        quote!(let _ = input;)
-    } else {
-        quote!()
-    };
+    let input_unused = (!uses_input).then(|| quote!(let _ = input;));
     quote! {
         #docs
         #dep
         pub async fn #name(&self, input: &#input) -> Result<#output, ClientError> {
             #input_unused
-            #[allow(unused_mut)]
-            let mut url = self.base_url.clone();
-            #(#url_parts)*
-            #[allow(unused_mut)]
-            let mut request = self.http.request(reqwest::Method::#method, url);
-            #query_setup
-            #auth
-            #(#headers)*
-            #body
-            let received = Received::read(request.send().await?).await?;
+            let #mutable call = self.call(#method, #first);
+            #(#steps)*
+            let received = self.send(call, #authenticated).await?;
             #finish
         }
     }

@@ -10,14 +10,15 @@ use crate::ir::*;
 
 /// Documentation lines shared by the trait method and the client method of an operation.
 pub fn operation_docs(op: &Operation) -> TokenStream {
-    let mut extra = vec![format!(
-        "`{} {}`",
-        op.method.as_upper(),
-        op.path.replace('`', "'")
-    )];
-    if let Some(tag) = &op.tag {
-        extra.push(format!("Tag: {}.", docs::sanitize(tag)));
-    }
+    let mut extra = vec![match &op.tag {
+        Some(tag) => format!(
+            "`{} {}` (tag: {}).",
+            op.method.as_upper(),
+            op.path.replace('`', "'"),
+            docs::sanitize(tag).replace('\n', " ")
+        ),
+        None => format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'")),
+    }];
     if let Some(why) = &op.unroutable {
         extra.push(format!(
             "Not served by the generated router: {}.",
@@ -37,18 +38,19 @@ pub fn has_status_field(r: &Response) -> bool {
     r.status.is_none()
 }
 
-/// The runtime `Style` value for a parameter style.
+/// The runtime `Style` value for a parameter style (the module must import `crate::rt::Style`).
 pub fn style_tokens(style: ParamStyle) -> TokenStream {
     match style {
-        ParamStyle::Form { explode } => quote!(crate::rt::Style::Form { explode: #explode }),
-        ParamStyle::Simple => quote!(crate::rt::Style::Simple),
-        ParamStyle::Label { explode } => quote!(crate::rt::Style::Label { explode: #explode }),
-        ParamStyle::Matrix { explode } => quote!(crate::rt::Style::Matrix { explode: #explode }),
-        ParamStyle::SpaceDelimited => quote!(crate::rt::Style::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(crate::rt::Style::PipeDelimited),
-        ParamStyle::DeepObject => quote!(crate::rt::Style::DeepObject),
-        ParamStyle::Json => quote!(crate::rt::Style::Json),
-        ParamStyle::Loose => quote!(crate::rt::Style::Loose),
+        ParamStyle::Form { explode: true } => quote!(Style::FORM),
+        ParamStyle::Form { explode } => quote!(Style::Form { explode: #explode }),
+        ParamStyle::Simple => quote!(Style::Simple),
+        ParamStyle::Label { explode } => quote!(Style::Label { explode: #explode }),
+        ParamStyle::Matrix { explode } => quote!(Style::Matrix { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(Style::DeepObject),
+        ParamStyle::Json => quote!(Style::Json),
+        ParamStyle::Loose => quote!(Style::Loose),
     }
 }
 
@@ -63,20 +65,11 @@ pub fn emit(api: &Api) -> TokenStream {
         let name = &op.name;
         let method = op.method.as_upper();
         let path = &op.path;
-        let id = match &op.operation_id {
-            Some(i) => quote!(Some(#i)),
-            None => quote!(None),
-        };
-        let tag = match &op.tag {
-            Some(t) => quote!(Some(#t)),
-            None => quote!(None),
-        };
-        let summary = match &op.docs.summary {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        let routed = op.unroutable.is_none();
-        quote! { OperationInfo { name: #name, method: #method, path: #path, operation_id: #id, tag: #tag, summary: #summary, routed: #routed }, }
+        let id = op.operation_id.as_ref().map(|i| quote!(.operation_id(#i)));
+        let tag = op.tag.as_ref().map(|t| quote!(.tag(#t)));
+        let summary = op.docs.summary.as_ref().map(|s| quote!(.summary(#s)));
+        let unrouted = op.unroutable.is_some().then(|| quote!(.unrouted()));
+        quote! { OperationInfo::new(#name, #method, #path) #id #tag #summary #unrouted, }
     });
     let ops = api.operations.iter().map(|op| emit_operation(api, op));
     quote! {
@@ -106,6 +99,37 @@ pub fn emit(api: &Api) -> TokenStream {
             pub summary: Option<&'static str>,
             /// Whether the generated router serves it (false for path keys no URL can match).
             pub routed: bool,
+        }
+
+        impl OperationInfo {
+            /// A routed operation without operationId, tag or summary.
+            pub const fn new(name: &'static str, method: &'static str, path: &'static str) -> Self {
+                OperationInfo { name, method, path, operation_id: None, tag: None, summary: None, routed: true }
+            }
+
+            /// The same, with an operationId.
+            pub const fn operation_id(mut self, id: &'static str) -> Self {
+                self.operation_id = Some(id);
+                self
+            }
+
+            /// The same, with a tag.
+            pub const fn tag(mut self, tag: &'static str) -> Self {
+                self.tag = Some(tag);
+                self
+            }
+
+            /// The same, with a summary.
+            pub const fn summary(mut self, summary: &'static str) -> Self {
+                self.summary = Some(summary);
+                self
+            }
+
+            /// The same, not served by the generated router.
+            pub const fn unrouted(mut self) -> Self {
+                self.routed = false;
+                self
+            }
         }
 
         /// Every operation of the API, sorted by path and method.
@@ -173,7 +197,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             (None, Some(d)) => format!("{d}XX"),
             _ => "Any other status".into(),
         };
-        let rdocs = docs::attrs(&r.docs, &[format!("Status {status}.")]);
+        let rdocs = docs::attrs_led(&format!("Status {status}"), &r.docs);
         match (response_payload(api, r), has_status_field(r)) {
             (Some(t), false) => quote! { #rdocs #v(#t), },
             (None, false) => quote! { #rdocs #v, },

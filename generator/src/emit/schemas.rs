@@ -64,7 +64,7 @@ impl SchemaNames {
             }
         }
         let mut ns = Namespace::new();
-        let types = api
+        let types_names: Vec<Option<String>> = api
             .types
             .iter()
             .zip(&used)
@@ -85,10 +85,13 @@ impl SchemaNames {
                     })
                     .collect(),
             );
-            bodies.push(op.body.as_ref().map(|_| ns.claim(&format!("{base}_BODY"))));
+            bodies.push(op.body.as_ref().map(|b| match &b.schema {
+                VRef::Named(id) => types_names[id.0].clone().unwrap_or_default(),
+                VRef::Inline(_) => ns.claim(&format!("{base}_BODY")),
+            }));
         }
         SchemaNames {
-            types,
+            types: types_names,
             params,
             bodies,
         }
@@ -111,6 +114,7 @@ pub fn emit(api: &Api) -> TokenStream {
         }
     }
     for (oi, op) in api.operations.iter().enumerate() {
+        let mut path_index = 0usize;
         for (pi, p) in op.params.iter().enumerate() {
             let n = ident(&names.params[oi][pi]);
             let doc = format!(
@@ -118,10 +122,48 @@ pub fn emit(api: &Api) -> TokenStream {
                 p.wire.replace('`', "'"),
                 op.name
             );
-            let body = vref_value(api, &names, &p.schema);
-            items.push(quote! { #[doc = #doc] pub static #n: Schema = #body; });
+            let schema = vref_ref(api, &names, &p.schema);
+            let wire = &p.wire;
+            let (make, default_style) = match p.location {
+                ParamIn::Path => {
+                    let index = op
+                        .segments
+                        .iter()
+                        .filter_map(|s| match s {
+                            Segment::Param(i) => Some(*i),
+                            Segment::Literal(_) => None,
+                        })
+                        .position(|i| i == pi)
+                        .unwrap_or_else(|| {
+                            path_index += 1;
+                            path_index - 1
+                        });
+                    (
+                        quote!(Param::path(#index, #wire, #schema)),
+                        ParamStyle::Simple,
+                    )
+                }
+                ParamIn::Query => (
+                    quote!(Param::query(#wire, #schema)),
+                    ParamStyle::Form { explode: true },
+                ),
+                ParamIn::Header => (quote!(Param::header(#wire, #schema)), ParamStyle::Simple),
+                ParamIn::Cookie => (
+                    quote!(Param::cookie(#wire, #schema)),
+                    ParamStyle::Form { explode: true },
+                ),
+            };
+            let required = (p.required && p.location != ParamIn::Path).then(|| quote!(.required()));
+            let style = (p.style != default_style).then(|| {
+                let s = super::operations::style_tokens(p.style);
+                quote!(.style(#s))
+            });
+            items.push(quote! { #[doc = #doc] pub static #n: Param = #make #required #style; });
         }
         if let (Some(b), Some(name)) = (&op.body, &names.bodies[oi]) {
+            if matches!(b.schema, VRef::Named(_)) {
+                continue;
+            }
             let n = ident(name);
             let doc = format!(" Body of `{}`.", op.name);
             let body = vref_value(api, &names, &b.schema);
@@ -131,7 +173,11 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! Validation rules of request parameters and bodies, checked by the router.
         #[allow(unused_imports)]
+        use crate::rt::server::Param;
+        #[allow(unused_imports)]
         use crate::rt::validate::{Additional, Lit, Schema, Type};
+        #[allow(unused_imports)]
+        use crate::rt::Style;
         #(#items)*
     }
 }
@@ -278,6 +324,19 @@ fn schema_expr(api: &Api, names: &SchemaNames, s: &VSchema) -> TokenStream {
     if let Some(not) = &s.not {
         let r = vref_ref(api, names, not);
         members.push(quote!(not: Some(#r)));
+    }
+    if members.is_empty() {
+        return quote!(Schema::ANY);
+    }
+    if let ([t], 1) = (s.types.as_slice(), members.len()) {
+        match t {
+            JsonType::String => return quote!(Schema::STRING),
+            JsonType::Integer => return quote!(Schema::INTEGER),
+            JsonType::Number => return quote!(Schema::NUMBER),
+            JsonType::Boolean => return quote!(Schema::BOOLEAN),
+            JsonType::Object => return quote!(Schema::OBJECT),
+            _ => {}
+        }
     }
     quote!(Schema { #(#members,)* ..Schema::ANY })
 }

@@ -1,12 +1,12 @@
 //! `src/server.rs`: the `Api` trait (one async method per operation, 501 by default), the
 //! axum router with request validation, and `IntoResponse` for every output enum.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{has_status_field, operation_docs, style_tokens};
+use super::operations::{has_status_field, operation_docs};
 use super::schemas::SchemaNames;
 use super::{ident, type_tokens};
 use crate::ir::*;
@@ -34,27 +34,42 @@ pub fn emit(api: &Api) -> TokenStream {
         let docs = operation_docs(op);
         let cred = credential_param(op);
         let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-        let unused = if op.auth == AuthUse::None { quote!(input) } else { quote!((credentials, input)) };
         let label = &op.name;
         quote! {
             #docs
             #dep
             fn #name(&self, #cred input: #input) -> impl Future<Output = Result<#output, ApiError>> + Send {
-                let _ = #unused;
                 async { Err(ApiError::not_implemented(#label)) }
             }
         }
     });
 
+    // The documented 401 bodies, each written once.
+    let mut unauthorized: BTreeMap<String, usize> = BTreeMap::new();
+    for op in api
+        .operations
+        .iter()
+        .filter(|op| op.auth == AuthUse::Required)
+    {
+        let n = unauthorized.len();
+        unauthorized.entry(unauthorized_body(op)).or_insert(n);
+    }
+    let unauthorized_consts = unauthorized.iter().map(|(body, n)| {
+        let name = ident(&format!("UNAUTHORIZED_{n}"));
+        quote! {
+            /// A documented 401 body.
+            const #name: &str = #body;
+        }
+    });
     let handlers = api
         .operations
         .iter()
         .enumerate()
         .filter(|(_, op)| op.unroutable.is_none())
-        .map(|(oi, op)| handler(api, &names, oi, op));
+        .map(|(oi, op)| handler(&names, &unauthorized, oi, op));
 
     // Group routes by their axum path (same shape, different methods share one route).
-    let mut routes: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut routes: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
     for op in api.operations.iter().filter(|op| op.unroutable.is_none()) {
         let mut path = String::new();
         let mut n = 0;
@@ -72,18 +87,23 @@ pub fn emit(api: &Api) -> TokenStream {
         if path.is_empty() {
             path.push('/');
         }
-        let method = ident(&op.method.as_upper().to_ascii_lowercase());
+        let verb = op.method.as_upper().to_ascii_lowercase();
+        let method = ident(&verb);
         let handler = ident(&format!("handle_{}", op.name));
         routes
             .entry(path)
             .or_default()
-            .push(quote!(#method(#handler::<A>)));
+            .push((verb, quote!(#method(#handler::<A>))));
     }
+    // The routing functions that start a route (`get(..)`, `post(..)`), imported by name.
+    let verbs: BTreeSet<String> = routes.values().map(|ms| ms[0].0.clone()).collect();
     let routes = routes.into_iter().map(|(path, ms)| {
+        let ms: Vec<&TokenStream> = ms.iter().map(|(_, t)| t).collect();
         let first = &ms[0];
         let rest = &ms[1..];
-        quote! { .route(#path, axum::routing::#first #(.#rest)*) }
+        quote! { .route(#path, #first #(.#rest)*) }
     });
+    let verbs = verbs.iter().map(|v| ident(v));
 
     let into_responses = api.operations.iter().map(|op| into_response(api, op));
     let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
@@ -104,18 +124,20 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use crate::models::*;
         use crate::operations::*;
-        use crate::rt::server::{respond, RequestParts, Shared, State};
+        use axum::routing::{#(#verbs),*};
+        use crate::rt::server::{empty, json, raw, respond, Incoming, RequestParts, Shared};
+        use crate::schemas as s;
         pub use crate::rt::server::{ApiError, RouterConfig};
 
         /// The API as a server implements it: one method per operation. Every method has a
         /// default that answers 501 Not Implemented, so an implementation writes only the
         /// operations it serves. Futures must be `Send` (usable from a multi-threaded runtime).
+        #[allow(unused_variables)]
         pub trait Api: Send + Sync + 'static {
             /// Checks the credentials of every operation that takes them, before its request is
             /// validated (as Rocket.Chat does). The default accepts them; return an
             /// [`ApiError`] (usually 401) to refuse.
             fn authenticate(&self, credentials: &Credentials) -> impl Future<Output = Result<(), ApiError>> + Send {
-                let _ = credentials;
                 async { Ok(()) }
             }
 
@@ -171,15 +193,11 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         #[allow(dead_code)]
-        fn required_param<T>(value: Option<T>, name: &str) -> Result<T, ApiError> {
-            value.ok_or_else(|| ApiError::invalid_params(&format!("must have required property '{name}'")))
-        }
-
-        #[allow(dead_code)]
         fn required<T>(value: Option<T>) -> Result<T, ApiError> {
             value.ok_or_else(|| ApiError::invalid_params("request body is required"))
         }
 
+        #(#unauthorized_consts)*
         #(#handlers)*
         #(#into_responses)*
     }
@@ -194,53 +212,31 @@ fn unauthorized_body(op: &Operation) -> String {
         .unwrap_or_else(|| DEFAULT_UNAUTHORIZED.to_owned())
 }
 
-fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenStream {
+fn handler(
+    names: &SchemaNames,
+    unauthorized: &BTreeMap<String, usize>,
+    oi: usize,
+    op: &Operation,
+) -> TokenStream {
     let handler = ident(&format!("handle_{}", op.name));
     let method = ident(&op.name);
     let input = ident(&op.input_type);
-    let mut path_index = 0usize;
-    let mut path_order: Vec<usize> = Vec::new();
-    for s in &op.segments {
-        if let Segment::Param(i) = s {
-            path_order.push(*i);
-        }
-    }
     let fields = op.params.iter().enumerate().map(|(pi, p)| {
         let rust = ident(&p.rust);
-        let schema = ident(&names.params[oi][pi]);
-        let wire = &p.wire;
-        let required = p.required;
-        let style = style_tokens(p.style);
-        let get = match p.location {
-            ParamIn::Path => {
-                let idx = path_order.iter().position(|&x| x == pi).unwrap_or_else(|| {
-                    path_index += 1;
-                    path_index - 1
-                });
-                quote!(req.path(#idx, #wire, &crate::schemas::#schema, #style)?)
-            }
-            ParamIn::Query => {
-                quote!(req.query(#wire, &crate::schemas::#schema, #required, #style)?)
-            }
-            ParamIn::Cookie => {
-                quote!(req.cookie(#wire, &crate::schemas::#schema, #required, #style)?)
-            }
-            ParamIn::Header => {
-                quote!(req.header(#wire, &crate::schemas::#schema, #required, #style)?)
-            }
-        };
-        if required && p.location != ParamIn::Path {
-            quote!(#rust: required_param(#get, #wire)?,)
+        let param = ident(&names.params[oi][pi]);
+        if p.required {
+            quote!(#rust: req.required(&s::#param)?,)
         } else {
-            quote!(#rust: #get,)
+            quote!(#rust: req.param(&s::#param)?,)
         }
     });
-    let fields: Vec<TokenStream> = fields.collect();
     let body = op.body.as_ref().map(|b| {
-        let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
         let required = b.required;
         let get = match b.media {
-            Media::Json => quote!(req.json_body(&crate::schemas::#schema, #required)?),
+            Media::Json => {
+                let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
+                quote!(req.json_body(&s::#schema, #required)?)
+            }
             Media::Text => quote!(req.text_body(#required)?),
             Media::Binary => quote!(req.bytes_body(#required)?),
         };
@@ -250,41 +246,38 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
             quote!(body: #get,)
         }
     });
-    let input_ty = ident(&op.input_type);
-    let authenticate = match op.auth {
-        AuthUse::None => quote!(),
+    let (authenticate, args) = match op.auth {
+        AuthUse::None => (quote!(), quote!(input)),
         AuthUse::Required => {
-            let body = unauthorized_body(op);
-            quote! {
-                let credentials = match authenticated(&state.0.api, &req, #body).await {
-                    Ok(credentials) => credentials,
-                    Err(error) => return error.into_response(),
-                };
-            }
+            let constant = ident(&format!(
+                "UNAUTHORIZED_{}",
+                unauthorized[&unauthorized_body(op)]
+            ));
+            (
+                quote!(let credentials = authenticated(api, req, #constant).await?;),
+                quote!(credentials, input),
+            )
         }
-        AuthUse::Optional => quote! {
-            let credentials = match optionally_authenticated(&state.0.api, &req).await {
-                Ok(credentials) => credentials,
-                Err(error) => return error.into_response(),
-            };
-        },
+        AuthUse::Optional => (
+            quote!(let credentials = optionally_authenticated(api, req).await?;),
+            quote!(credentials, input),
+        ),
     };
-    let call_args = match op.auth {
-        AuthUse::None => quote!(input),
-        _ => quote!(credentials, input),
+    let uses_req = !op.params.is_empty() || op.body.is_some() || op.auth != AuthUse::None;
+    let bindings = if uses_req {
+        quote!(let (api, req) = (&r.shared.api, &r.req);)
+    } else {
+        quote!(let api = &r.shared.api;)
     };
-    let parse = ident(&format!("parse_{}", op.name));
-    let uses_req = !op.params.is_empty() || op.body.is_some();
-    let req_name = if uses_req { quote!(req) } else { quote!(_req) };
-    let _ = api;
     quote! {
-        fn #parse(#req_name: &RequestParts) -> Result<#input_ty, ApiError> {
-            Ok(#input { #(#fields)* #body })
-        }
-
-        async fn #handler<A: Api>(state: State<A>, req: RequestParts) -> Response {
-            #authenticate
-            respond(#parse(&req), |input| state.0.api.#method(#call_args)).await
+        async fn #handler<A: Api>(r: Incoming<A>) -> Response {
+            #bindings
+            respond(async {
+                #authenticate
+                let input = #input { #(#fields)* #body };
+                api.#method(#args).await
+            })
+            .await
         }
     }
 }
@@ -295,16 +288,16 @@ fn into_response(api: &Api, op: &Operation) -> TokenStream {
         let v = ident(&r.variant);
         let fixed = r.status.unwrap_or(500);
         let write = |status: TokenStream| match &r.body {
-            None => quote!(crate::rt::server::empty(#status)),
+            None => quote!(empty(#status)),
             Some(b) => match b.media {
-                Media::Json => quote!(crate::rt::server::json(#status, &body)),
+                Media::Json => quote!(json(#status, &body)),
                 Media::Text => {
                     let ct = &b.content_type;
-                    quote!(crate::rt::server::raw(#status, #ct, body.into_bytes()))
+                    quote!(raw(#status, #ct, body.into_bytes()))
                 }
                 Media::Binary => {
                     let ct = &b.content_type;
-                    quote!(crate::rt::server::raw(#status, #ct, body))
+                    quote!(raw(#status, #ct, body))
                 }
             },
         };

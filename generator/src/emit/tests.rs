@@ -40,11 +40,16 @@ fn response_vref(ty: &TypeRef) -> Option<VRef> {
 pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
     let mut tests = Vec::new();
+    // An example reached through a shared component (a `$ref`'d response) is tested once, in
+    // the first operation that uses it.
+    let mut seen: std::collections::HashSet<(String, String)> = Default::default();
     for op in &api.operations {
         let mut calls = Vec::new();
         if let Some(b) = op.body.as_ref().filter(|b| b.media == Media::Json) {
             for (ty, json, origin) in conforming(api, &b.ty, &b.schema, &op.request_examples) {
-                calls.push(quote!(roundtrip::<#ty>(#json, #origin);));
+                if seen.insert((ty.to_string(), origin.clone())) {
+                    calls.push(quote!(let _: #ty = roundtrip(#json, #origin);));
+                }
             }
         }
         for r in &op.responses {
@@ -55,7 +60,9 @@ pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
                 continue;
             };
             for (ty, json, origin) in conforming(api, &b.ty, &v, &r.examples) {
-                calls.push(quote!(roundtrip::<#ty>(#json, #origin);));
+                if seen.insert((ty.to_string(), origin.clone())) {
+                    calls.push(quote!(let _: #ty = roundtrip(#json, #origin);));
+                }
             }
         }
         if !calls.is_empty() {
@@ -83,12 +90,15 @@ pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
             }
         }
 
+        /// Deserializes the example `json` (from `origin`) into `T`, serializes it back and
+        /// checks that nothing changed; returns the typed value.
         #[allow(dead_code)]
-        fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str, origin: &str) {
+        fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str, origin: &str) -> T {
             let original: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
             let typed: T = serde_json::from_value(original.clone()).unwrap_or_else(|e| panic!("{origin}: {e}"));
             let back = serde_json::to_value(&typed).expect("serializes");
             assert!(same(&original, &back), "{origin}: round trip changed the example\n  before: {original}\n  after:  {back}");
+            typed
         }
 
         #(#tests)*
@@ -194,6 +204,10 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
 /// response, driven by the client with each operation's example request.
 pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
+    let mut inputs = Vec::new();
+    let mut answers = Vec::new();
+    let mut answer_texts = Vec::new();
+    let mut input_texts = Vec::new();
     let mut impls = Vec::new();
     let mut calls = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
@@ -203,6 +217,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         let output_ty = ident(&op.output_type);
         // The input: every required parameter and the body need a value.
         let mut fields = Vec::new();
+        let mut texts = Vec::new();
         let mut ok = true;
         for p in &op.params {
             let rust = ident(&p.rust);
@@ -215,12 +230,14 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                     if p.location != ParamIn::Path || !v.as_str().is_some_and(str::is_empty) =>
                 {
                     let json = v.to_string();
-                    fields.push(quote!(#rust: serde_json::from_str(#json).unwrap(),));
+                    fields.push(quote!(#rust: crate::json(#json),));
                 }
                 _ => ok = false,
             }
         }
+        let mut all_optional = op.params.iter().all(|p| !p.required);
         if let Some(b) = &op.body {
+            all_optional &= !b.required;
             match b.media {
                 Media::Json => {
                     let examples: Vec<&Value> =
@@ -228,12 +245,12 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                     match sample(api, &b.schema, &examples) {
                         Some(e) => {
                             let json = e.to_string();
+                            let text = ident(&op.name.to_ascii_uppercase());
+                            texts.push(quote!(const #text: &str = #json;));
                             if b.required {
-                                fields.push(quote!(body: serde_json::from_str(#json).unwrap(),));
+                                fields.push(quote!(body: crate::json(#text),));
                             } else {
-                                fields.push(
-                                    quote!(body: Some(serde_json::from_str(#json).unwrap()),),
-                                );
+                                fields.push(quote!(body: Some(crate::json(#text)),));
                             }
                         }
                         None if !b.required => fields.push(quote!(body: None,)),
@@ -256,6 +273,14 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             skipped.push(op.name.clone());
             continue;
         }
+        // An input of absent optional members only is sent empty (its type derives `Default`).
+        all_optional &= texts.is_empty();
+        let input = if all_optional {
+            quote!(#input_ty::default())
+        } else {
+            input_texts.append(&mut texts);
+            quote!(#input_ty { #(#fields)* })
+        };
         // The answer: the first success response with a conforming example.
         let answer = op
             .responses
@@ -264,7 +289,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             .find_map(|r| {
                 let v = ident(&r.variant);
                 match &r.body {
-                    None => Some((quote!(#output_ty::#v), r.status.unwrap_or(200))),
+                    None => Some(quote!(#output_ty::#v)),
                     Some(b) if b.media == Media::Json => {
                         let vref = response_vref(&b.ty)?;
                         let (_, e) = r
@@ -272,13 +297,12 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                             .iter()
                             .find(|(_, e)| conform::check(api, &vref, e).is_ok())?;
                         let json = e.to_string();
-                        Some((
-                            quote!(#output_ty::#v(serde_json::from_str(#json).unwrap())),
-                            0,
-                        ))
+                        let text = ident(&op.name.to_ascii_uppercase());
+                        answer_texts.push(quote!(const #text: &str = #json;));
+                        Some(quote!(#output_ty::#v(crate::json(#text))))
                     }
                     Some(b) if b.media == Media::Text => {
-                        Some((quote!(#output_ty::#v("sample".to_owned())), 0))
+                        Some(quote!(#output_ty::#v("sample".to_owned())))
                     }
                     _ => None,
                 }
@@ -288,37 +312,36 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             AuthUse::Required => quote!(_credentials: Credentials,),
             AuthUse::Optional => quote!(_credentials: Option<Credentials>,),
         };
-        let label = &op.name;
+        let input_doc = format!(" The example input of `{}`.", op.name);
+        inputs.push(quote! {
+            #[doc = #input_doc]
+            pub fn #name() -> #input_ty {
+                #input
+            }
+        });
         match answer {
-            Some((value, _)) => {
+            Some(value) => {
+                let doc = format!(" The test server's answer to `{}`.", op.name);
+                answers.push(quote! {
+                    #[doc = #doc]
+                    pub fn #name() -> #output_ty {
+                        #value
+                    }
+                });
                 impls.push(quote! {
                     async fn #name(&self, #cred input: #input_ty) -> Result<#output_ty, ApiError> {
-                        let expected = #input_ty { #(#fields)* };
-                        if input != expected {
-                            return Err(ApiError::with_body(StatusCode::IM_A_TEAPOT, serde_json::json!({"mismatch": format!("{input:?}")})));
-                        }
-                        Ok(#value)
+                        reply(input, inputs::#name(), answers::#name())
                     }
                 });
                 calls.push(quote! {
-                    let input = #input_ty { #(#fields)* };
-                    let expected: #output_ty = #value;
-                    match client.#name(&input).await {
-                        Ok(output) => assert_eq!(output, expected, "{}", #label),
-                        Err(e) => panic!("{}: {e}", #label),
-                    }
-                    served += 1;
+                    let output = client.#name(&inputs::#name()).await;
+                    served += expect(output, answers::#name());
                 });
             }
             None => {
                 calls.push(quote! {
-                    let input = #input_ty { #(#fields)* };
-                    match client.#name(&input).await {
-                        Err(ClientError::UnexpectedStatus { status: 501, .. }) => {}
-                        Ok(_) => {}
-                        Err(e) => panic!("{}: expected 501 Not Implemented, got {e}", #label),
-                    }
-                    unimplemented += 1;
+                    let output = client.#name(&inputs::#name()).await;
+                    unimplemented += not_implemented(output);
                 });
             }
         }
@@ -355,6 +378,62 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         use #krate::operations::*;
         use #krate::server::{router_with_config, Api, ApiError, RouterConfig};
 
+        /// A value decoded from JSON text written by the generator.
+        #[allow(dead_code)]
+        fn json<T: serde::de::DeserializeOwned>(text: &str) -> T {
+            serde_json::from_str(text).expect("generated JSON fits its type")
+        }
+
+        /// Each operation's example input.
+        mod inputs {
+            use super::*;
+
+            #(#input_texts)*
+
+            #(#inputs)*
+        }
+
+        /// The test server's answer to each operation it implements (JSON texts of the examples).
+        mod answers {
+            use super::*;
+
+            #(#answer_texts)*
+
+            #(#answers)*
+        }
+
+        /// The server's side: the answer when the input is the expected one, else 418 with
+        /// what was received.
+        #[allow(dead_code)]
+        fn reply<I: PartialEq + std::fmt::Debug, O>(input: I, expected: I, output: O) -> Result<O, ApiError> {
+            if input == expected {
+                Ok(output)
+            } else {
+                Err(ApiError::with_body(StatusCode::IM_A_TEAPOT, serde_json::json!({ "mismatch": format!("{input:?}") })))
+            }
+        }
+
+        /// The client's side: the answer must be the expected one. Counts 1.
+        #[allow(dead_code)]
+        #[track_caller]
+        fn expect<O: PartialEq + std::fmt::Debug>(outcome: Result<O, ClientError>, expected: O) -> usize {
+            match outcome {
+                Ok(output) => assert_eq!(output, expected),
+                Err(e) => panic!("{e}"),
+            }
+            1
+        }
+
+        /// An operation the test server does not implement answers 501. Counts 1.
+        #[allow(dead_code)]
+        #[track_caller]
+        fn not_implemented<O>(outcome: Result<O, ClientError>) -> usize {
+            match outcome {
+                Err(ClientError::UnexpectedStatus { status: 501, .. }) | Ok(_) => 1,
+                Err(e) => panic!("expected 501 Not Implemented, got {e}"),
+            }
+        }
+
         struct Examples;
 
         impl Api for Examples {
@@ -390,6 +469,5 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             let body: serde_json::Value = response.json().await.expect("JSON body");
             assert_eq!(body["success"], serde_json::json!(false));
         }
-
     }
 }
