@@ -341,7 +341,7 @@ fn build_operation(
     }
 
     // Parameters: path-level first, overridden by operation-level ones with the same name+location.
-    let mut params_raw: Vec<(openapiv3::Parameter, String)> = Vec::new();
+    let mut params_raw: Vec<(std::borrow::Cow<openapiv3::Parameter>, String)> = Vec::new();
     let item_ptr = p
         .pointer
         .rsplit_once('/')
@@ -726,7 +726,7 @@ fn collect_examples(
     for (name, ex) in &mt.examples {
         let at = push_pointer(&ex_ptr, name);
         let (ex, ptr) = m.res.item(ex, &at)?;
-        if let Some(v) = ex.value {
+        if let Some(v) = ex.value.clone() {
             out.push((m.res.loc(&push_pointer(&ptr, "value")), v));
         }
     }

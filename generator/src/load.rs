@@ -62,6 +62,55 @@ pub struct Document {
     pub openapi: openapiv3::OpenAPI,
     /// Problems repaired while loading (for example `null` where a map belongs).
     pub warnings: Vec<Diagnostic>,
+    /// Pointers of every object of `value` that has an `enum` member (found on first use).
+    enums: std::sync::OnceLock<std::collections::HashSet<String>>,
+}
+
+impl Document {
+    /// The raw `enum` member of the object at `pointer`, if it has one. (The typed model drops
+    /// `enum` where its type has no such field, so the raw document is asked; one walk of the
+    /// document finds every `enum`, far cheaper than a pointer lookup per schema.)
+    pub fn raw_enum(&self, pointer: &str) -> Option<&Value> {
+        let enums = self.enums.get_or_init(|| enum_pointers(&self.value));
+        if enums.contains(pointer) {
+            self.value.pointer(pointer).and_then(|v| v.get("enum"))
+        } else {
+            None
+        }
+    }
+}
+
+/// The pointers of every object in `root` that has an `enum` member. Iterative: documents may
+/// nest deeper than the stack allows.
+fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
+    let mut found = std::collections::HashSet::new();
+    let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
+    while let Some((value, pointer)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("enum") {
+                    found.insert(pointer.clone());
+                }
+                for (k, v) in map {
+                    if v.is_object() || v.is_array() {
+                        stack.push((v, crate::diagnostics::push_pointer(&pointer, k)));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    if v.is_object() || v.is_array() {
+                        stack.push((
+                            v,
+                            crate::diagnostics::push_pointer(&pointer, &i.to_string()),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Reads and parses one document from disk.
@@ -143,6 +192,9 @@ fn parse_json(file: &str, text: &str, line_offset: usize) -> Result<Value> {
 }
 
 fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
+    if let Some(value) = fast_yaml_to_json(text) {
+        return Ok(value);
+    }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let line_col = e.location().map(|l| (l.line() + line_offset, l.column()));
         Error::spec(
@@ -163,6 +215,112 @@ fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
         )
     })?;
     yaml_to_json(file, yaml, &mut String::new())
+}
+
+/// YAML straight into a JSON value, without the intermediate `serde_yaml::Value`: about a third
+/// faster. `None` whenever the document needs the general path: merge keys (`<<`), tags, keys
+/// that are not strings, integers, booleans or null, duplicate keys, numbers JSON cannot hold,
+/// or any YAML error (the general path reports it with its location).
+fn fast_yaml_to_json(text: &str) -> Option<Value> {
+    serde_yaml::from_str::<FastJson>(text).ok().map(|v| v.0)
+}
+
+/// A JSON value read from YAML by [`fast_yaml_to_json`].
+struct FastJson(Value);
+
+impl<'de> serde::Deserialize<'de> for FastJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(FastVisitor).map(FastJson)
+    }
+}
+
+/// A mapping key, converted as the general path converts it.
+struct FastKey(String);
+
+impl<'de> serde::Deserialize<'de> for FastKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match d.deserialize_any(FastVisitor)? {
+            Value::String(s) => Ok(FastKey(s)),
+            Value::Bool(b) => Ok(FastKey(b.to_string())),
+            Value::Null => Ok(FastKey("null".to_owned())),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Ok(FastKey(n.to_string())),
+            _ => Err(serde::de::Error::custom("key needs the general path")),
+        }
+    }
+}
+
+struct FastVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FastVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value with a JSON equivalent")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> std::result::Result<Value, E> {
+        serde_json::Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number needs the general path"))
+    }
+
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(FastVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(FastJson(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(FastKey(key)) = map.next_key()? {
+            if key == "<<" || out.contains_key(&key) {
+                return Err(serde::de::Error::custom("mapping needs the general path"));
+            }
+            let FastJson(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// Removes the " at line X column Y" suffix parsers add, since the location is reported apart.
@@ -310,8 +468,19 @@ fn parse_markdown(file: &str, text: &str) -> Result<Value> {
 pub fn parse_document(raw: RawDocument) -> Result<Document> {
     let RawDocument { file, mut value } = raw;
     check_version(&file, &value)?;
+    // Before any typing: a document the checks refuse could make the typed model's untagged
+    // enums try their variants exponentially often.
     check_schemas(&file, &value)?;
     let mut warnings = Vec::new();
+    if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&value) {
+        return Ok(Document {
+            file,
+            value,
+            openapi,
+            warnings,
+            enums: Default::default(),
+        });
+    }
     // `null` in place of a map or list (`components: {schemas: null}`) is read as absent; each
     // repair is reported. Each repair types the whole document again: bounded to about 64 MB
     // of JSON in all, so a document full of repairable nulls cannot make this quadratic.
@@ -325,6 +494,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                 value,
                 openapi,
                 warnings,
+                enums: Default::default(),
             });
         }
         let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&value);
@@ -335,6 +505,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                     value,
                     openapi,
                     warnings,
+                    enums: Default::default(),
                 })
             }
             Err(err) => {
@@ -580,7 +751,8 @@ fn check_schemas(file: &str, doc: &Value) -> Result<()> {
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
     let mut stack: Vec<(String, &Value, Kind)> = Vec::new();
-    let mut seen: std::collections::HashSet<(String, u8)> = std::collections::HashSet::new();
+    // Visited places, by node identity (a node reached through several `$ref`s is one place).
+    let mut seen: std::collections::HashSet<(*const Value, u8)> = std::collections::HashSet::new();
     // Members of `value` at `key`: one (`One`), every value of a map (`Map`), every item of a
     // list (`List`).
     enum At {
@@ -622,7 +794,7 @@ fn check_schemas(file: &str, doc: &Value) -> Result<()> {
         }
     }
     while let Some((pointer, value, kind)) = stack.pop() {
-        if !value.is_object() || !seen.insert((pointer.clone(), kind as u8)) {
+        if !value.is_object() || !seen.insert((value as *const Value, kind as u8)) {
             continue;
         }
         if let Some(reference) = value.get("$ref").and_then(Value::as_str) {

@@ -1,6 +1,7 @@
 //! Resolution of local `$ref`s inside one document, with cycle and dangling-reference errors.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -39,6 +40,11 @@ impl<'a> Resolver<'a> {
     /// The raw JSON at `pointer`, if any.
     pub fn raw(&self, pointer: &str) -> Option<&'a Value> {
         self.doc.value.pointer(pointer)
+    }
+
+    /// The raw `enum` member of the object at `pointer`, if it has one.
+    pub fn raw_enum(&self, pointer: &str) -> Option<&'a Value> {
+        self.doc.raw_enum(pointer)
     }
 
     /// Turns a `$ref` string into a JSON pointer into this document.
@@ -108,9 +114,9 @@ impl<'a> Resolver<'a> {
         &self,
         r: &'a ReferenceOr<T>,
         at: &str,
-    ) -> Result<(T, String)> {
+    ) -> Result<(Cow<'a, T>, String)> {
         let reference = match r {
-            ReferenceOr::Item(t) => return Ok((t.clone(), at.to_owned())),
+            ReferenceOr::Item(t) => return Ok((Cow::Borrowed(t), at.to_owned())),
             ReferenceOr::Reference { reference } => reference,
         };
         self.follow(
@@ -119,13 +125,13 @@ impl<'a> Resolver<'a> {
             "a definition",
             |target| {
                 self.component::<T>(target)
-                    .map(|item| (item.clone(), target.to_owned()))
+                    .map(|item| (Cow::Borrowed(item), target.to_owned()))
             },
             |raw, target| {
                 let item: T = serde_path_to_error::deserialize(raw).map_err(|e| {
                     Error::spec(self.loc(target), "invalid-document", e.inner().to_string())
                 })?;
-                Ok((item, target.to_owned()))
+                Ok((Cow::Owned(item), target.to_owned()))
             },
         )
     }

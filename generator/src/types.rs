@@ -36,8 +36,11 @@ pub struct TypeRegistry {
     /// `(document index, $ref string)` → the pointer it resolves to (so a reference met again
     /// skips resolving, and cloning, the schema).
     ref_targets: HashMap<(usize, String), String>,
-    /// Structural key of an inline type → the first type with that shape.
-    by_shape: HashMap<String, TypeId>,
+    /// Cheap key of a shareable type's shape (its field names) → the types with that key, in
+    /// order; the full structural key tells them apart.
+    by_shape: HashMap<String, Vec<TypeId>>,
+    /// Full structural keys, computed only for types whose cheap keys meet.
+    shape_keys: HashMap<TypeId, String>,
     /// Deduplicated aliases → the type they stand for.
     same_as: HashMap<TypeId, TypeId>,
     /// `(document index, pointer)` of an inline schema in a component → how it was mapped.
@@ -46,6 +49,28 @@ pub struct TypeRegistry {
     pub warnings: Vec<Diagnostic>,
     /// How many schemas are being mapped inside each other right now.
     depth: usize,
+}
+
+/// A cheap first key of a type's shape: a struct's field names and whether they are required,
+/// or the kind of anything else. Types with different cheap keys never have the same shape.
+fn quick_shape_key(def: &TypeDef) -> String {
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            let mut key = String::from("struct");
+            for f in &s.fields {
+                key.push(if f.required { '!' } else { '?' });
+                key.push_str(&f.wire);
+                key.push('\0');
+            }
+            if s.additional.is_some() {
+                key.push('+');
+            }
+            key
+        }
+        TypeKind::Enum(v) => format!("enum{}", v.len()),
+        TypeKind::Union(u) => format!("union{}", u.variants.len()),
+        TypeKind::Alias(_) => "alias".to_owned(),
+    }
 }
 
 /// Fewest fields a struct needs before an identical one elsewhere reuses it.
@@ -176,14 +201,27 @@ impl TypeRegistry {
             self.types[id.0] = def;
             return id;
         }
-        let shape = self.shape_key(&def);
         let name = self.names.claim(&pascal_ident(hint, "Type"));
         // Small structs (`{address}`) alike by chance are kept apart: sharing them would give a
         // field a type named after something unrelated. Larger identical shapes (error bodies,
         // list pages) are one type.
         let shareable =
             !matches!(&def.kind, TypeKind::Struct(s) if s.fields.len() < MIN_SHARED_FIELDS);
-        if let Some(&existing) = self.by_shape.get(&shape).filter(|_| shareable) {
+        let quick = shareable.then(|| quick_shape_key(&def));
+        let same = match quick.as_ref().and_then(|q| self.by_shape.get(q)).cloned() {
+            Some(candidates) => {
+                let full = self.shape_key(&def);
+                candidates.into_iter().find(|&c| {
+                    if !self.shape_keys.contains_key(&c) {
+                        let key = self.shape_key(&self.types[c.0]);
+                        self.shape_keys.insert(c, key);
+                    }
+                    self.shape_keys[&c] == full
+                })
+            }
+            None => None,
+        };
+        if let Some(existing) = same {
             def.name = name;
             def.kind = TypeKind::Alias(TypeRef::Named(existing));
             def.schema = VSchema {
@@ -196,7 +234,9 @@ impl TypeRegistry {
         }
         def.name = name;
         let id = self.push(def);
-        self.by_shape.insert(shape, id);
+        if let Some(quick) = quick {
+            self.by_shape.entry(quick).or_default().push(id);
+        }
         id
     }
 }
@@ -382,8 +422,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         let nullable = data.nullable;
         let raw_enum: Vec<Value> = self
             .res
-            .raw(ptr)
-            .and_then(|v| v.get("enum"))
+            .raw_enum(ptr)
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -909,9 +948,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 }
                 // A member that only annotates (`{description: ...}`, `{nullable: true}`) adds
                 // no constraint to merge.
-                SchemaKind::Any(a)
-                    if is_empty_any(a)
-                        && self.res.raw(&sp).and_then(|v| v.get("enum")).is_none() => {}
+                SchemaKind::Any(a) if is_empty_any(a) && self.res.raw_enum(&sp).is_none() => {}
                 _ => members.push((schema, sp, reference)),
             }
         }
