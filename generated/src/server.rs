@@ -2764,7 +2764,9 @@ async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostCannedResponsesInput {
-                body: required(req.json_body(&s::POST_CANNED_RESPONSES_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_CANNED_RESPONSES_BODY, true)?,
+                )?,
             };
             api.post_canned_responses(credentials, input).await
         })
@@ -2827,7 +2829,7 @@ async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatAgentStatusInput {
-                body: req.json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
+                body: req.typed_json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
             };
             api.post_livechat_agent_status(credentials, input).await
         })
@@ -2839,7 +2841,7 @@ async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Respon
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatAgentsSaveInfoInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY, true)?,
                 )?,
             };
             api.post_livechat_agents_save_info(credentials, input).await
@@ -3632,7 +3634,7 @@ async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatAppearanceInput {
-                body: req.json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
+                body: req.typed_json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
             };
             api.post_livechat_appearance(credentials, input).await
         })
@@ -3667,7 +3669,11 @@ async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> R
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatBusinessHoursRemoveInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_livechat_business_hours_remove(credentials, input).await
@@ -3680,7 +3686,11 @@ async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Res
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatBusinessHoursSaveInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_livechat_business_hours_save(credentials, input).await
@@ -3727,7 +3737,11 @@ async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Re
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatCustomFieldsDeleteInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_livechat_custom_fields_delete(credentials, input).await
@@ -3740,7 +3754,7 @@ async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Resp
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatCustomFieldsSaveInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY, true)?,
                 )?,
             };
             api.post_livechat_custom_fields_save(credentials, input).await
@@ -3763,7 +3777,7 @@ async fn handle_post_livechat_custom_field<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let input = PostLivechatCustomFieldInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELD_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELD_BODY, true)?,
                 )?,
             };
             api.post_livechat_custom_field(input).await
@@ -3775,7 +3789,7 @@ async fn handle_post_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response 
     respond(async {
             let input = PostLivechatCustomFieldsInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_BODY, true)?,
                 )?,
             };
             api.post_livechat_custom_fields(input).await
@@ -3807,7 +3821,9 @@ async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatDepartmentInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?,
+                )?,
             };
             api.post_livechat_department(credentials, input).await
         })
@@ -3903,7 +3919,7 @@ async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
             let input = PutLivechatDepartmentIdInput {
                 id: req.required(&s::PUT_LIVECHAT_DEPARTMENT_ID_ID)?,
                 body: required(
-                    req.json_body(&s::PUT_LIVECHAT_DEPARTMENT_ID_BODY, true)?,
+                    req.typed_json_body(&s::PUT_LIVECHAT_DEPARTMENT_ID_BODY, true)?,
                 )?,
             };
             api.put_livechat_department_id(credentials, input).await
@@ -3942,7 +3958,11 @@ async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Re
             let input = PostLivechatDepartmentIdAgentsInput {
                 id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_livechat_department_id_agents(credentials, input).await
@@ -4010,7 +4030,7 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
             let input = PostLivechatInquiriesReturnAsInquiryInput {
                 body: required(
                     req
-                        .json_body(
+                        .typed_json_body(
                             &s::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY,
                             true,
                         )?,
@@ -4026,7 +4046,7 @@ async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatInquiriesTakeInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
                 )?,
             };
             api.post_livechat_inquiries_take(credentials, input).await
@@ -4039,7 +4059,7 @@ async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PutLivechatInquirySetSlaInput {
                 body: required(
-                    req.json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
+                    req.typed_json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
                 )?,
             };
             api.put_livechat_inquiry_set_sla(credentials, input).await
@@ -4092,7 +4112,9 @@ async fn handle_post_livechat_message<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let input = PostLivechatMessageInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_MESSAGE_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_MESSAGE_BODY, true)?,
+                )?,
             };
             api.post_livechat_message(input).await
         })
@@ -4115,7 +4137,7 @@ async fn handle_put_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let input = PutLivechatMessageIdInput {
                 id: req.required(&s::PUT_LIVECHAT_MESSAGE_ID_ID)?,
-                body: req.json_body(&s::PUT_LIVECHAT_MESSAGE_ID_BODY, false)?,
+                body: req.typed_json_body(&s::PUT_LIVECHAT_MESSAGE_ID_BODY, false)?,
             };
             api.put_livechat_message_id(input).await
         })
@@ -4127,7 +4149,7 @@ async fn handle_delete_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
             let input = DeleteLivechatMessageIdInput {
                 id: req.required(&s::DELETE_LIVECHAT_MESSAGE_ID_ID)?,
                 body: required(
-                    req.json_body(&s::DELETE_LIVECHAT_MESSAGE_ID_BODY, true)?,
+                    req.typed_json_body(&s::DELETE_LIVECHAT_MESSAGE_ID_BODY, true)?,
                 )?,
             };
             api.delete_livechat_message_id(input).await
@@ -4139,7 +4161,9 @@ async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatMessagesInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?,
+                )?,
             };
             api.post_livechat_messages(credentials, input).await
         })
@@ -4194,7 +4218,7 @@ async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Respons
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatMonitorsCreateInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_MONITORS_CREATE_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_MONITORS_CREATE_BODY, true)?,
                 )?,
             };
             api.post_livechat_monitors_create(credentials, input).await
@@ -4207,7 +4231,7 @@ async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Respons
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatMonitorsDeleteInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_MONITORS_DELETE_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_MONITORS_DELETE_BODY, true)?,
                 )?,
             };
             api.post_livechat_monitors_delete(credentials, input).await
@@ -4230,7 +4254,7 @@ async fn handle_post_livechat_offline_message<A: Api>(r: Incoming<A>) -> Respons
     respond(async {
             let input = PostLivechatOfflineMessageInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_OFFLINE_MESSAGE_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_OFFLINE_MESSAGE_BODY, true)?,
                 )?,
             };
             api.post_livechat_offline_message(input).await
@@ -4242,7 +4266,7 @@ async fn handle_post_livechat_page_visited<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let input = PostLivechatPageVisitedInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_PAGE_VISITED_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_PAGE_VISITED_BODY, true)?,
                 )?,
             };
             api.post_livechat_page_visited(input).await
@@ -4302,7 +4326,11 @@ async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
                 priority_id: req
                     .required(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
                 body: required(
-                    req.json_body(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.put_livechat_priorities_priority_id(credentials, input).await
@@ -4342,7 +4370,9 @@ async fn handle_post_livechat_room_close<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let input = PostLivechatRoomCloseInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BODY, true)?,
+                )?,
             };
             api.post_livechat_room_close(input).await
         })
@@ -4354,7 +4384,7 @@ async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Resp
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomCloseByUserInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY, true)?,
                 )?,
             };
             api.post_livechat_room_close_by_user(credentials, input).await
@@ -4367,7 +4397,7 @@ async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomForwardInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
                 )?,
             };
             api.post_livechat_room_forward(credentials, input).await
@@ -4391,7 +4421,7 @@ async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomOnHoldInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
                 )?,
             };
             api.post_livechat_room_on_hold(credentials, input).await
@@ -4404,7 +4434,11 @@ async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Res
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomResumeOnHoldInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_livechat_room_resume_on_hold(credentials, input).await
@@ -4416,7 +4450,7 @@ async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomSaveInfoInput {
-                body: req.json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
+                body: req.typed_json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
             };
             api.post_livechat_room_save_info(credentials, input).await
         })
@@ -4426,7 +4460,9 @@ async fn handle_post_livechat_room_survey<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let input = PostLivechatRoomSurveyInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_ROOM_SURVEY_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_SURVEY_BODY, true)?,
+                )?,
             };
             api.post_livechat_room_survey(input).await
         })
@@ -4439,7 +4475,7 @@ async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Respo
             let input = PostLivechatRoomRidPriorityInput {
                 rid: req.required(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY, true)?,
                 )?,
             };
             api.post_livechat_room_rid_priority(credentials, input).await
@@ -4489,7 +4525,7 @@ async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomsDeleteInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
                 )?,
             };
             api.post_livechat_rooms_delete(credentials, input).await
@@ -4536,7 +4572,7 @@ async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatSlaInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_SLA_BODY, true)?)?,
+                body: required(req.typed_json_body(&s::POST_LIVECHAT_SLA_BODY, true)?)?,
             };
             api.post_livechat_sla(credentials, input).await
         })
@@ -4580,7 +4616,8 @@ async fn handle_post_livechat_sms_incoming_service<A: Api>(r: Incoming<A>) -> Re
     respond(async {
             let input = PostLivechatSmsIncomingServiceInput {
                 service: req.required(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE)?,
-                body: req.json_body(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY, false)?,
+                body: req
+                    .typed_json_body(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY, false)?,
             };
             api.post_livechat_sms_incoming_service(input).await
         })
@@ -4607,7 +4644,9 @@ async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatTagsDeleteInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?,
+                )?,
             };
             api.post_livechat_tags_delete(credentials, input).await
         })
@@ -4618,7 +4657,9 @@ async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatTagsSaveInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?,
+                )?,
             };
             api.post_livechat_tags_save(credentials, input).await
         })
@@ -4639,7 +4680,9 @@ async fn handle_post_livechat_transcript<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let input = PostLivechatTranscriptInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_TRANSCRIPT_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_TRANSCRIPT_BODY, true)?,
+                )?,
             };
             api.post_livechat_transcript(input).await
         })
@@ -4652,7 +4695,7 @@ async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response
             let input = PostLivechatTranscriptRidInput {
                 rid: req.required(&s::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_TRANSCRIPT_RID_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_TRANSCRIPT_RID_BODY, true)?,
                 )?,
             };
             api.post_livechat_transcript_rid(credentials, input).await
@@ -4717,7 +4760,7 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
             let input = PostLivechatTriggersExternalServiceTestInput {
                 body: required(
                     req
-                        .json_body(
+                        .typed_json_body(
                             &s::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY,
                             true,
                         )?,
@@ -4768,7 +4811,7 @@ async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatUnitsInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?)?,
+                body: required(req.typed_json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?)?,
             };
             api.post_livechat_units(credentials, input).await
         })
@@ -4791,7 +4834,9 @@ async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatUnitsIdInput {
                 id: req.required(&s::POST_LIVECHAT_UNITS_ID_ID)?,
-                body: required(req.json_body(&s::POST_LIVECHAT_UNITS_ID_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_UNITS_ID_BODY, true)?,
+                )?,
             };
             api.post_livechat_units_id(credentials, input).await
         })
@@ -4899,7 +4944,9 @@ async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostLivechatUsersTypeInput {
                 type_: req.required(&s::POST_LIVECHAT_USERS_TYPE_TYPE)?,
-                body: required(req.json_body(&s::POST_LIVECHAT_USERS_TYPE_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_USERS_TYPE_BODY, true)?,
+                )?,
             };
             api.post_livechat_users_type(credentials, input).await
         })
@@ -4933,7 +4980,9 @@ async fn handle_post_livechat_visitor<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let input = PostLivechatVisitorInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_VISITOR_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_LIVECHAT_VISITOR_BODY, true)?,
+                )?,
             };
             api.post_livechat_visitor(input).await
         })
@@ -4947,7 +4996,7 @@ async fn handle_post_livechat_visitor_department_transfer<A: Api>(
             let input = PostLivechatVisitorDepartmentTransferInput {
                 body: required(
                     req
-                        .json_body(
+                        .typed_json_body(
                             &s::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY,
                             true,
                         )?,
@@ -5131,7 +5180,7 @@ async fn handle_post_livechat_visitors_status<A: Api>(r: Incoming<A>) -> Respons
     respond(async {
             let input = PostLivechatVisitorsStatusInput {
                 body: required(
-                    req.json_body(&s::POST_LIVECHAT_VISITORS_STATUS_BODY, true)?,
+                    req.typed_json_body(&s::POST_LIVECHAT_VISITORS_STATUS_BODY, true)?,
                 )?,
             };
             api.post_livechat_visitors_status(input).await
@@ -5152,7 +5201,9 @@ async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactInput {
-                body: required(req.json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?,
+                )?,
             };
             api.post_omnichannel_contact(credentials, input).await
         })
@@ -5176,7 +5227,9 @@ async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsInput {
-                body: required(req.json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?)?,
+                body: required(
+                    req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?,
+                )?,
             };
             api.post_omnichannel_contacts(credentials, input).await
         })
@@ -5188,7 +5241,7 @@ async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Respo
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsBlockInput {
                 body: required(
-                    req.json_body(&s::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY, true)?,
+                    req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY, true)?,
                 )?,
             };
             api.post_omnichannel_contacts_block(credentials, input).await
@@ -5229,7 +5282,11 @@ async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> R
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsConflictsInput {
                 body: required(
-                    req.json_body(&s::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_omnichannel_contacts_conflicts(credentials, input).await
@@ -5284,7 +5341,11 @@ async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Res
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsUnblockInput {
                 body: required(
-                    req.json_body(&s::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY, true)?,
+                    req
+                        .typed_json_body(
+                            &s::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY,
+                            true,
+                        )?,
                 )?,
             };
             api.post_omnichannel_contacts_unblock(credentials, input).await
@@ -5296,7 +5357,8 @@ async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Resp
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsUpdateInput {
-                body: req.json_body(&s::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
+                body: req
+                    .typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
             };
             api.post_omnichannel_contacts_update(credentials, input).await
         })
@@ -5307,7 +5369,7 @@ async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Respons
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
             let input = PostOmnichannelIntegrationsInput {
-                body: req.json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
+                body: req.typed_json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
             };
             api.post_omnichannel_integrations(credentials, input).await
         })

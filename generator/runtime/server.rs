@@ -462,28 +462,58 @@ impl RequestParts {
     /// The JSON body, validated against `schema` and decoded. An empty body counts as `{}`,
     /// as in Rocket.Chat, so a missing body reports the first missing required property.
     pub fn json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
-        let mut value = if self.body.iter().all(u8::is_ascii_whitespace) {
+        match self.json_value(schema, required)? {
+            Some(value) => self.validated(schema, value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The JSON body, for a type that enforces every rule of `schema` (the generator decides):
+    /// a body without `null` that decodes into `T` is valid as it is and skips the generic
+    /// validation; any other body is validated as [`RequestParts::json_body`] does, which
+    /// answers exactly as Rocket.Chat would. (The text is parsed the same way in both cases;
+    /// `null` is excluded because Rocket.Chat's validator coerces it where a decode would
+    /// read it as absent.)
+    pub fn typed_json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
+        let Some(value) = self.json_value(schema, required)? else {
+            return Ok(None);
+        };
+        if !self.body.windows(4).any(|w| w == b"null") {
+            if let Ok(typed) = <T as serde::Deserialize>::deserialize(&value) {
+                return Ok(Some(typed));
+            }
+        }
+        self.validated(schema, value).map(Some)
+    }
+
+    /// The body parsed as JSON (`{}` when empty), or `None` for an absent optional body.
+    fn json_value(&self, schema: &Schema, required: bool) -> Result<Option<Value>, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
             if !required && !is_object_schema(schema, 0) {
                 return Ok(None);
             }
-            Value::Object(Default::default())
-        } else {
-            if let Some(ct) = self.headers.get(header::CONTENT_TYPE) {
-                let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
-                let essence = ct.split(';').next().unwrap_or("").trim();
-                if !(essence == "application/json" || essence.ends_with("+json")) {
-                    return Err(ApiError::meteor(
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        &format!("content type `{essence}` is not supported; send application/json"),
-                        "unsupported-media-type",
-                    ));
-                }
+            return Ok(Some(Value::Object(Default::default())));
+        }
+        if let Some(ct) = self.headers.get(header::CONTENT_TYPE) {
+            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+            let essence = ct.split(';').next().unwrap_or("").trim();
+            if !(essence == "application/json" || essence.ends_with("+json")) {
+                return Err(ApiError::meteor(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    &format!("content type `{essence}` is not supported; send application/json"),
+                    "unsupported-media-type",
+                ));
             }
-            serde_json::from_slice(&self.body)
-                .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed JSON body: {e}"), "invalid-json"))?
-        };
+        }
+        serde_json::from_slice(&self.body)
+            .map(Some)
+            .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed JSON body: {e}"), "invalid-json"))
+    }
+
+    /// `value` validated against `schema` (coercing as configured) and decoded.
+    fn validated<T: DeserializeOwned>(&self, schema: &Schema, mut value: Value) -> Result<T, ApiError> {
         validate::validate(schema, &mut value, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
-        decode(value).map(Some)
+        decode(value)
     }
 
     /// The body as text.

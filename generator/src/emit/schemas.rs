@@ -340,3 +340,99 @@ fn schema_expr(api: &Api, names: &SchemaNames, s: &VSchema) -> TokenStream {
     }
     quote!(Schema { #(#members,)* ..Schema::ANY })
 }
+
+/// Deepest nesting [`type_is_exact`] looks into before answering "no".
+const MAX_EXACT_DEPTH: usize = 32;
+
+/// True when a JSON body that decodes into the Rust type `ty` (and holds no `null`) always
+/// satisfies the rules `v`: the type itself enforces every one of them (types, required
+/// members, array items), and `v` asks nothing a type cannot check (enums, bounds, lengths,
+/// patterns, combinators, `additionalProperties`). The router then decodes such bodies
+/// directly and validates only the ones that do not decode, for Rocket.Chat's answer.
+/// Conservative: any doubt answers `false`.
+pub fn type_is_exact(api: &Api, ty: &TypeRef, v: &VRef) -> bool {
+    exact(api, ty, v, 0)
+}
+
+fn exact(api: &Api, ty: &TypeRef, v: &VRef, depth: usize) -> bool {
+    if depth > MAX_EXACT_DEPTH {
+        return false;
+    }
+    let s = match v {
+        VRef::Inline(s) => s.as_ref(),
+        VRef::Named(id) => &api.types[id.0].schema,
+    };
+    // A named alias's rules are `allOf: [target]` and nothing else.
+    if let ([only], true) = (s.all_of.as_slice(), is_bare(s, true)) {
+        return exact(api, ty, only, depth + 1);
+    }
+    if !is_bare(s, false) {
+        return false;
+    }
+    let only = |t: JsonType| s.types == [t];
+    match ty {
+        TypeRef::Bool => only(JsonType::Boolean),
+        TypeRef::I32 | TypeRef::I64 => only(JsonType::Integer),
+        TypeRef::F64 => only(JsonType::Number),
+        TypeRef::String => only(JsonType::String),
+        TypeRef::Any => s.types.is_empty() && s.properties.is_empty() && s.items.is_none(),
+        TypeRef::Object => {
+            only(JsonType::Object) && s.properties.is_empty() && s.required.is_empty()
+        }
+        TypeRef::Vec(t) => {
+            only(JsonType::Array)
+                && s.items
+                    .as_deref()
+                    .is_some_and(|items| exact(api, t, items, depth + 1))
+        }
+        TypeRef::Nullable(t) | TypeRef::Boxed(t) => exact(api, t, v, depth + 1),
+        TypeRef::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Alias(t) => exact(api, t, v, depth + 1),
+            TypeKind::Struct(def) => {
+                only(JsonType::Object)
+                    && def.additional.is_none()
+                    && def.fields.len() == s.properties.len()
+                    && s.required
+                        .iter()
+                        .all(|r| def.fields.iter().any(|f| &f.wire == r))
+                    && def.fields.iter().all(|f| {
+                        let rule = s.properties.iter().find(|(k, _)| *k == f.wire);
+                        f.required == s.required.contains(&f.wire)
+                            && rule.is_some_and(|(_, pv)| exact(api, &f.ty, pv, depth + 1))
+                    })
+            }
+            TypeKind::Enum(_) | TypeKind::Union(_) => false,
+        },
+        TypeRef::F32 | TypeRef::Bytes | TypeRef::Map(_) => false,
+    }
+}
+
+/// True when `s` has no rule beyond `type`, `properties`, `required`, `items` and `nullable`
+/// (and `allOf` when `all_of_allowed`, for an alias that is nothing else).
+fn is_bare(s: &VSchema, all_of_allowed: bool) -> bool {
+    let plain = s.enumeration.is_empty()
+        && s.minimum.is_none()
+        && s.maximum.is_none()
+        && s.multiple_of.is_none()
+        && s.min_length.is_none()
+        && s.max_length.is_none()
+        && s.pattern.is_none()
+        && s.min_items.is_none()
+        && s.max_items.is_none()
+        && !s.unique_items
+        && s.additional == VAdditional::Allowed
+        && s.min_properties.is_none()
+        && s.max_properties.is_none()
+        && s.any_of.is_empty()
+        && s.one_of.is_empty()
+        && s.not.is_none();
+    if all_of_allowed {
+        plain
+            && s.types.is_empty()
+            && s.properties.is_empty()
+            && s.required.is_empty()
+            && s.items.is_none()
+    } else {
+        plain && s.all_of.is_empty()
+    }
+}

@@ -66,7 +66,7 @@ pub fn emit(api: &Api) -> TokenStream {
         .iter()
         .enumerate()
         .filter(|(_, op)| op.unroutable.is_none())
-        .map(|(oi, op)| handler(&names, &unauthorized, oi, op));
+        .map(|(oi, op)| handler(api, &names, &unauthorized, oi, op));
 
     // Group routes by their axum path (same shape, different methods share one route).
     let mut routes: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
@@ -213,6 +213,7 @@ fn unauthorized_body(op: &Operation) -> String {
 }
 
 fn handler(
+    api: &Api,
     names: &SchemaNames,
     unauthorized: &BTreeMap<String, usize>,
     oi: usize,
@@ -235,7 +236,11 @@ fn handler(
         let get = match b.media {
             Media::Json => {
                 let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
-                quote!(req.json_body(&s::#schema, #required)?)
+                if super::schemas::type_is_exact(api, &b.ty, &b.schema) {
+                    quote!(req.typed_json_body(&s::#schema, #required)?)
+                } else {
+                    quote!(req.json_body(&s::#schema, #required)?)
+                }
             }
             Media::Text => quote!(req.text_body(#required)?),
             Media::Binary => quote!(req.bytes_body(#required)?),
