@@ -23,6 +23,10 @@ use generator::load::{self, Document, Format, RawDocument};
 use generator::{build, ir::Api, Options};
 use proc_macro2::TokenStream;
 
+// The allocator of `xtask`, which is what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/specs/rocketchat");
 
 fn spec_paths() -> Vec<PathBuf> {
