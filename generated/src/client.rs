@@ -63,8 +63,7 @@ impl Client {
         Received::read(request.send().await?).await
     }
     /// List All Canned Responses
-    ///
-    /// `GET /api/v1/canned-responses` (tag: Canned Responses).
+    /// (`GET /api/v1/canned-responses`, tag: Canned Responses, input: [`GetCannedResponsesInput`]).
     pub async fn get_canned_responses(
         &self,
         input: &GetCannedResponsesInput,
@@ -90,8 +89,7 @@ impl Client {
         Ok(output)
     }
     /// Create or Update a Canned Response
-    ///
-    /// `POST /api/v1/canned-responses` (tag: Canned Responses).
+    /// (`POST /api/v1/canned-responses`, tag: Canned Responses, input: [`PostCannedResponsesInput`]).
     pub async fn post_canned_responses(
         &self,
         input: &PostCannedResponsesInput,
@@ -109,8 +107,7 @@ impl Client {
         Ok(output)
     }
     /// Get User Canned Responses
-    ///
-    /// `GET /api/v1/canned-responses.get` (tag: Canned Responses).
+    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
     pub async fn get_canned_responses_get(
         &self,
         input: &GetCannedResponsesGetInput,
@@ -127,8 +124,7 @@ impl Client {
         Ok(output)
     }
     /// Get a Canned Response
-    ///
-    /// `GET /api/v1/canned-responses/{_id}` (tag: Canned Responses).
+    /// (`GET /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`GetCannedResponsesIdInput`]).
     pub async fn get_canned_responses_id(
         &self,
         input: &GetCannedResponsesIdInput,
@@ -145,8 +141,7 @@ impl Client {
         Ok(output)
     }
     /// Delete a Canned Response
-    ///
-    /// `DELETE /api/v1/canned-responses/{_id}` (tag: Canned Responses).
+    /// (`DELETE /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`DeleteCannedResponsesIdInput`]).
     pub async fn delete_canned_responses_id(
         &self,
         input: &DeleteCannedResponsesIdInput,
@@ -162,8 +157,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent Information
-    ///
-    /// `GET /api/v1/livechat/agent.info/{rid}/{token}` (tag: Omnichannel Agents).
+    /// (`GET /api/v1/livechat/agent.info/{rid}/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentInput`]).
     pub async fn get_livechat_agent(
         &self,
         input: &GetLivechatAgentInput,
@@ -179,8 +173,7 @@ impl Client {
         Ok(output)
     }
     /// Get Next Agent Information
-    ///
-    /// `GET /api/v1/livechat/agent.next/{token}` (tag: Omnichannel Agents).
+    /// (`GET /api/v1/livechat/agent.next/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentNextInput`]).
     pub async fn get_livechat_agent_next(
         &self,
         input: &GetLivechatAgentNextInput,
@@ -195,8 +188,7 @@ impl Client {
         Ok(output)
     }
     /// Update Agent Status
-    ///
-    /// `POST /api/v1/livechat/agent.status` (tag: Omnichannel Agents).
+    /// (`POST /api/v1/livechat/agent.status`, tag: Omnichannel Agents, input: [`PostLivechatAgentStatusInput`]).
     pub async fn post_livechat_agent_status(
         &self,
         input: &PostLivechatAgentStatusInput,
@@ -212,8 +204,7 @@ impl Client {
         Ok(output)
     }
     /// Update Agent Info
-    ///
-    /// `POST /api/v1/livechat/agents.saveInfo` (tag: Omnichannel Agents).
+    /// (`POST /api/v1/livechat/agents.saveInfo`, tag: Omnichannel Agents, input: [`PostLivechatAgentsSaveInfoInput`]).
     pub async fn post_livechat_agents_save_info(
         &self,
         input: &PostLivechatAgentsSaveInfoInput,
@@ -229,8 +220,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent Departments
-    ///
-    /// `GET /api/v1/livechat/agents/{agentId}/departments` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/agents/{agentId}/departments`, tag: Omnichannel Agent Stats, input: [`GetLivechatAgentsAgentIdDepartmentsInput`]).
     pub async fn get_livechat_agents_agent_id_departments(
         &self,
         input: &GetLivechatAgentsAgentIdDepartmentsInput,
@@ -251,8 +241,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent Analytics Overview
-    ///
-    /// `GET /api/v1/livechat/analytics/agent-overview` (tag: Omnichannel Statistics).
+    /// (`GET /api/v1/livechat/analytics/agent-overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsAgentOverviewInput`]).
     pub async fn get_livechat_analytics_agent_overview(
         &self,
         input: &GetLivechatAnalyticsAgentOverviewInput,
@@ -279,8 +268,7 @@ impl Client {
         Ok(output)
     }
     /// Get History of Agents Available for Service
-    ///
-    /// `GET /api/v1/livechat/analytics/agents/available-for-service-history` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/analytics/agents/available-for-service-history`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput`]).
     pub async fn get_livechat_analytics_agents_available_for_service_history(
         &self,
         input: &GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput,
@@ -325,8 +313,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent Average Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/agents/average-service-time` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/analytics/agents/average-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAverageServiceTimeInput`]).
     pub async fn get_livechat_analytics_agents_average_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsAverageServiceTimeInput,
@@ -364,8 +351,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent Total Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/agents/total-service-time` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/analytics/agents/total-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsTotalServiceTimeInput`]).
     pub async fn get_livechat_analytics_agents_total_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsTotalServiceTimeInput,
@@ -401,8 +387,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent Service Time Metrics
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput,
@@ -445,8 +430,7 @@ impl Client {
         Ok(output)
     }
     /// Get Status of Agents
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/agents-status` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsAgentsStatusInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_agents_status(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsAgentsStatusInput,
@@ -476,8 +460,7 @@ impl Client {
         Ok(output)
     }
     /// Get Chats Status
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsInput,
@@ -512,8 +495,7 @@ impl Client {
         Ok(output)
     }
     /// Get Chat Status of Agents
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_agent(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput,
@@ -550,8 +532,7 @@ impl Client {
         Ok(output)
     }
     /// Get Chats Status for Departments
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_department(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput,
@@ -594,8 +575,7 @@ impl Client {
         Ok(output)
     }
     /// Get Chat Times
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/timings` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/timings`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsTimingsInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_timings(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsTimingsInput,
@@ -630,8 +610,7 @@ impl Client {
         Ok(output)
     }
     /// Get Chat Metrics
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/chats-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChatsTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_chats_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsChatsTotalizersInput,
@@ -668,8 +647,7 @@ impl Client {
         Ok(output)
     }
     /// Get Conversation Metrics
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsConversationTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_conversation_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationTotalizersInput,
@@ -712,8 +690,7 @@ impl Client {
         Ok(output)
     }
     /// Get Conversation by Agents
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByAgentInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_agent(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByAgentInput,
@@ -752,8 +729,7 @@ impl Client {
         Ok(output)
     }
     /// Get Conversations by Departments
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-department` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByDepartmentInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_department(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByDepartmentInput,
@@ -796,8 +772,7 @@ impl Client {
         Ok(output)
     }
     /// Get Conversations By Source
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-source` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsBySourceInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_source(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsBySourceInput,
@@ -834,8 +809,7 @@ impl Client {
         Ok(output)
     }
     /// Get Conversations by Status
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-status` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByStatusInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_status(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByStatusInput,
@@ -877,8 +851,7 @@ impl Client {
         Ok(output)
     }
     /// Get Conversations by Tags
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByTagsInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_tags(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByTagsInput,
@@ -914,8 +887,7 @@ impl Client {
         Ok(output)
     }
     /// Get Chat Metrics by Time
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsProductivityTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_productivity_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsProductivityTotalizersInput,
@@ -958,8 +930,7 @@ impl Client {
         Ok(output)
     }
     /// Get Number of Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/amount-of-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/amount-of-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAmountOfChatsInput`]).
     pub async fn get_livechat_analytics_departments_amount_of_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
@@ -999,8 +970,7 @@ impl Client {
         Ok(output)
     }
     /// Get Average Chat Duration
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/average-chat-duration-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_chat_duration_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput,
@@ -1045,8 +1015,7 @@ impl Client {
         Ok(output)
     }
     /// Get Average Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/average-service-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/average-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageServiceTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
@@ -1085,8 +1054,7 @@ impl Client {
         Ok(output)
     }
     /// Get Average Waiting Time
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/average-waiting-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/average-waiting-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_waiting_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
@@ -1125,8 +1093,7 @@ impl Client {
         Ok(output)
     }
     /// Get Percentage of Abandoned Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput`]).
     pub async fn get_livechat_analytics_departments_percentage_abandoned_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput,
@@ -1171,8 +1138,7 @@ impl Client {
         Ok(output)
     }
     /// Get Total Abandoned Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/total-abandoned-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput`]).
     pub async fn get_livechat_analytics_departments_total_abandoned_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput,
@@ -1214,8 +1180,7 @@ impl Client {
         Ok(output)
     }
     /// Get Total Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/total-service-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/total-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalServiceTimeInput`]).
     pub async fn get_livechat_analytics_departments_total_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
@@ -1254,8 +1219,7 @@ impl Client {
         Ok(output)
     }
     /// Get Total Transferred Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/total-transferred-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput`]).
     pub async fn get_livechat_analytics_departments_total_transferred_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput,
@@ -1300,8 +1264,7 @@ impl Client {
         Ok(output)
     }
     /// Get Analytics Overview
-    ///
-    /// `GET /api/v1/livechat/analytics/overview` (tag: Omnichannel Statistics).
+    /// (`GET /api/v1/livechat/analytics/overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsOverviewInput`]).
     pub async fn get_livechat_analytics_overview(
         &self,
         input: &GetLivechatAnalyticsOverviewInput,
@@ -1324,8 +1287,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Appearance
-    ///
-    /// `GET /api/v1/livechat/appearance` (tag: Livechat Appearance).
+    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
     pub async fn get_livechat_appearance(
         &self,
         input: &GetLivechatAppearanceInput,
@@ -1342,8 +1304,7 @@ impl Client {
         Ok(output)
     }
     /// Set Livechat Appearance
-    ///
-    /// `POST /api/v1/livechat/appearance` (tag: Livechat Appearance).
+    /// (`POST /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`PostLivechatAppearanceInput`]).
     pub async fn post_livechat_appearance(
         &self,
         input: &PostLivechatAppearanceInput,
@@ -1361,8 +1322,7 @@ impl Client {
         Ok(output)
     }
     /// Get Default Business Hour
-    ///
-    /// `GET /api/v1/livechat/business-hour` (tag: Omnichannel Business Hours).
+    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
     pub async fn get_livechat_business_hour(
         &self,
         input: &GetLivechatBusinessHourInput,
@@ -1379,8 +1339,7 @@ impl Client {
         Ok(output)
     }
     /// Get Business Hours
-    ///
-    /// `GET /api/v1/livechat/business-hours` (tag: Omnichannel Business Hours).
+    /// (`GET /api/v1/livechat/business-hours`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHoursInput`]).
     pub async fn get_livechat_business_hours(
         &self,
         input: &GetLivechatBusinessHoursInput,
@@ -1400,8 +1359,7 @@ impl Client {
         Ok(output)
     }
     /// Remove Business Hour
-    ///
-    /// `POST /api/v1/livechat/business-hours.remove` (tag: Omnichannel Business Hours).
+    /// (`POST /api/v1/livechat/business-hours.remove`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursRemoveInput`]).
     pub async fn post_livechat_business_hours_remove(
         &self,
         input: &PostLivechatBusinessHoursRemoveInput,
@@ -1422,8 +1380,7 @@ impl Client {
         Ok(output)
     }
     /// Create a Business Hour
-    ///
-    /// `POST /api/v1/livechat/business-hours.save` (tag: Omnichannel Business Hours).
+    /// (`POST /api/v1/livechat/business-hours.save`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursSaveInput`]).
     pub async fn post_livechat_business_hours_save(
         &self,
         input: &PostLivechatBusinessHoursSaveInput,
@@ -1442,8 +1399,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Configurations
-    ///
-    /// `GET /api/v1/livechat/config` (tag: Livechat).
+    /// (`GET /api/v1/livechat/config`, tag: Livechat, input: [`GetLivechatConfigInput`]).
     pub async fn get_livechat_config(
         &self,
         input: &GetLivechatConfigInput,
@@ -1459,8 +1415,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Routing Configuration
-    ///
-    /// `GET /api/v1/livechat/config/routing` (tag: Livechat).
+    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
     pub async fn get_livechat_config_routing(
         &self,
         input: &GetLivechatConfigRoutingInput,
@@ -1476,8 +1431,7 @@ impl Client {
         Ok(output)
     }
     /// Get Omnichannel Custom Fields
-    ///
-    /// `GET /api/v1/livechat/custom-fields` (tag: Omnichannel Custom Fields).
+    /// (`GET /api/v1/livechat/custom-fields`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsInput`]).
     pub async fn get_livechat_custom_fields(
         &self,
         input: &GetLivechatCustomFieldsInput,
@@ -1497,8 +1451,7 @@ impl Client {
         Ok(output)
     }
     /// Delete Omnichannel Custom Field
-    ///
-    /// `POST /api/v1/livechat/custom-fields.delete` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom-fields.delete`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsDeleteInput`]).
     pub async fn post_livechat_custom_fields_delete(
         &self,
         input: &PostLivechatCustomFieldsDeleteInput,
@@ -1520,8 +1473,7 @@ impl Client {
         Ok(output)
     }
     /// Create Omnichannel Custom Field
-    ///
-    /// `POST /api/v1/livechat/custom-fields.save` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom-fields.save`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsSaveInput`]).
     pub async fn post_livechat_custom_fields_save(
         &self,
         input: &PostLivechatCustomFieldsSaveInput,
@@ -1540,8 +1492,7 @@ impl Client {
         Ok(output)
     }
     /// Get Custom Field Information
-    ///
-    /// `GET /api/v1/livechat/custom-fields/{_id}` (tag: Omnichannel Custom Fields).
+    /// (`GET /api/v1/livechat/custom-fields/{_id}`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsIdInput`]).
     pub async fn get_livechat_custom_fields_id(
         &self,
         input: &GetLivechatCustomFieldsIdInput,
@@ -1558,8 +1509,7 @@ impl Client {
         Ok(output)
     }
     /// Send Custom Field Value
-    ///
-    /// `POST /api/v1/livechat/custom.field` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom.field`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldInput`]).
     pub async fn post_livechat_custom_field(
         &self,
         input: &PostLivechatCustomFieldInput,
@@ -1575,8 +1525,7 @@ impl Client {
         Ok(output)
     }
     /// Send Array of Custom Field Values
-    ///
-    /// `POST /api/v1/livechat/custom.fields` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom.fields`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsInput`]).
     pub async fn post_livechat_custom_fields(
         &self,
         input: &PostLivechatCustomFieldsInput,
@@ -1592,8 +1541,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Departments
-    ///
-    /// `GET /api/v1/livechat/department` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentInput`]).
     pub async fn get_livechat_department(
         &self,
         input: &GetLivechatDepartmentInput,
@@ -1617,8 +1565,7 @@ impl Client {
         Ok(output)
     }
     /// Register New Department
-    ///
-    /// `POST /api/v1/livechat/department` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentInput`]).
     pub async fn post_livechat_department(
         &self,
         input: &PostLivechatDepartmentInput,
@@ -1636,8 +1583,7 @@ impl Client {
         Ok(output)
     }
     /// Autocomplete Department
-    ///
-    /// `GET /api/v1/livechat/department.autocomplete` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department.autocomplete`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentAutocompleteInput`]).
     pub async fn get_livechat_department_autocomplete(
         &self,
         input: &GetLivechatDepartmentAutocompleteInput,
@@ -1660,8 +1606,7 @@ impl Client {
         Ok(output)
     }
     /// Get Departments by ID
-    ///
-    /// `GET /api/v1/livechat/department.listByIds` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department.listByIds`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentListByIdsInput`]).
     pub async fn get_livechat_department_list_by_ids(
         &self,
         input: &GetLivechatDepartmentListByIdsInput,
@@ -1683,8 +1628,7 @@ impl Client {
         Ok(output)
     }
     /// Archive a Department
-    ///
-    /// `POST /api/v1/livechat/department/archive/{_id}` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department/archive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentArchiveIdInput`]).
     pub async fn post_livechat_department_archive_id(
         &self,
         input: &PostLivechatDepartmentArchiveIdInput,
@@ -1702,8 +1646,7 @@ impl Client {
         Ok(output)
     }
     /// Check Department Creation
-    ///
-    /// `GET /api/v1/livechat/department/isDepartmentCreationAvailable` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
     pub async fn get_livechat_department_is_department_creation_available(
         &self,
         input: &GetLivechatDepartmentIsDepartmentCreationAvailableInput,
@@ -1731,8 +1674,7 @@ impl Client {
         Ok(output)
     }
     /// Unarchive a Department
-    ///
-    /// `POST /api/v1/livechat/department/unarchive/{_id}` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department/unarchive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentUnarchiveIdInput`]).
     pub async fn post_livechat_department_unarchive_id(
         &self,
         input: &PostLivechatDepartmentUnarchiveIdInput,
@@ -1750,8 +1692,7 @@ impl Client {
         Ok(output)
     }
     /// Get Department Information
-    ///
-    /// `GET /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdInput`]).
     pub async fn get_livechat_department_id(
         &self,
         input: &GetLivechatDepartmentIdInput,
@@ -1769,8 +1710,7 @@ impl Client {
         Ok(output)
     }
     /// Update Department
-    ///
-    /// `PUT /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
+    /// (`PUT /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`PutLivechatDepartmentIdInput`]).
     pub async fn put_livechat_department_id(
         &self,
         input: &PutLivechatDepartmentIdInput,
@@ -1789,8 +1729,7 @@ impl Client {
         Ok(output)
     }
     /// Remove Department
-    ///
-    /// `DELETE /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
+    /// (`DELETE /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`DeleteLivechatDepartmentIdInput`]).
     pub async fn delete_livechat_department_id(
         &self,
         input: &DeleteLivechatDepartmentIdInput,
@@ -1807,8 +1746,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agents of Department
-    ///
-    /// `GET /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdAgentsInput`]).
     pub async fn get_livechat_department_id_agents(
         &self,
         input: &GetLivechatDepartmentIdAgentsInput,
@@ -1831,8 +1769,7 @@ impl Client {
         Ok(output)
     }
     /// Update Agents of Department
-    ///
-    /// `POST /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentIdAgentsInput`]).
     pub async fn post_livechat_department_id_agents(
         &self,
         input: &PostLivechatDepartmentIdAgentsInput,
@@ -1853,8 +1790,7 @@ impl Client {
         Ok(output)
     }
     /// Get Archived Departments
-    ///
-    /// `GET /api/v1/livechat/departments/archived` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
     pub async fn get_livechat_departments_archived(
         &self,
         input: &GetLivechatDepartmentsArchivedInput,
@@ -1872,8 +1808,7 @@ impl Client {
         Ok(output)
     }
     /// Get Inquiry by Room
-    ///
-    /// `GET /api/v1/livechat/inquiries.getOne` (tag: Omnichannel Inquiries).
+    /// (`GET /api/v1/livechat/inquiries.getOne`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesGetOneInput`]).
     pub async fn get_livechat_inquiries_get_one(
         &self,
         input: &GetLivechatInquiriesGetOneInput,
@@ -1891,8 +1826,7 @@ impl Client {
         Ok(output)
     }
     /// Get Inquiries List
-    ///
-    /// `GET /api/v1/livechat/inquiries.list` (tag: Omnichannel Inquiries).
+    /// (`GET /api/v1/livechat/inquiries.list`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesListInput`]).
     pub async fn get_livechat_inquiries_list(
         &self,
         input: &GetLivechatInquiriesListInput,
@@ -1912,8 +1846,7 @@ impl Client {
         Ok(output)
     }
     /// List Queued User Inquiries
-    ///
-    /// `GET /api/v1/livechat/inquiries.queuedForUser` (tag: Omnichannel Inquiries).
+    /// (`GET /api/v1/livechat/inquiries.queuedForUser`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesQueuedForUserInput`]).
     pub async fn get_livechat_inquiries_queued_for_user(
         &self,
         input: &GetLivechatInquiriesQueuedForUserInput,
@@ -1937,8 +1870,7 @@ impl Client {
         Ok(output)
     }
     /// Move Chat to Inquiry
-    ///
-    /// `POST /api/v1/livechat/inquiries.returnAsInquiry` (tag: Omnichannel Inquiries).
+    /// (`POST /api/v1/livechat/inquiries.returnAsInquiry`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesReturnAsInquiryInput`]).
     pub async fn post_livechat_inquiries_return_as_inquiry(
         &self,
         input: &PostLivechatInquiriesReturnAsInquiryInput,
@@ -1963,8 +1895,7 @@ impl Client {
         Ok(output)
     }
     /// Take Inquiry
-    ///
-    /// `POST /api/v1/livechat/inquiries.take` (tag: Omnichannel Inquiries).
+    /// (`POST /api/v1/livechat/inquiries.take`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesTakeInput`]).
     pub async fn post_livechat_inquiries_take(
         &self,
         input: &PostLivechatInquiriesTakeInput,
@@ -1982,8 +1913,7 @@ impl Client {
         Ok(output)
     }
     /// Set SLA Policy to Inquiry
-    ///
-    /// `PUT /api/v1/livechat/inquiry.setSLA` (tag: Omnichannel Inquiries).
+    /// (`PUT /api/v1/livechat/inquiry.setSLA`, tag: Omnichannel Inquiries, input: [`PutLivechatInquirySetSlaInput`]).
     pub async fn put_livechat_inquiry_set_sla(
         &self,
         input: &PutLivechatInquirySetSlaInput,
@@ -2001,8 +1931,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Integrations
-    ///
-    /// `GET /api/v1/livechat/integrations.settings` (tag: Livechat).
+    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
     pub async fn get_livechat_integrations_settings(
         &self,
         input: &GetLivechatIntegrationsSettingsInput,
@@ -2023,8 +1952,7 @@ impl Client {
         Ok(output)
     }
     /// Get Analytics Chart Data
-    ///
-    /// `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`, tag: Omnichannel Dashboards, input: [`GetLivechatLivechatAnalyticsDashboardsChartsDataInput`]).
     pub async fn get_livechat_livechat_analytics_dashboards_charts_data(
         &self,
         input: &GetLivechatLivechatAnalyticsDashboardsChartsDataInput,
@@ -2057,8 +1985,7 @@ impl Client {
         Ok(output)
     }
     /// Send New Livechat Message
-    ///
-    /// `POST /api/v1/livechat/message` (tag: Livechat Messages).
+    /// (`POST /api/v1/livechat/message`, tag: Livechat Messages, input: [`PostLivechatMessageInput`]).
     pub async fn post_livechat_message(
         &self,
         input: &PostLivechatMessageInput,
@@ -2074,8 +2001,7 @@ impl Client {
         Ok(output)
     }
     /// Get a Livechat Message
-    ///
-    /// `GET /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
+    /// (`GET /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`GetLivechatMessageIdInput`]).
     pub async fn get_livechat_message_id(
         &self,
         input: &GetLivechatMessageIdInput,
@@ -2093,8 +2019,7 @@ impl Client {
         Ok(output)
     }
     /// Update Livechat Message
-    ///
-    /// `PUT /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
+    /// (`PUT /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`PutLivechatMessageIdInput`]).
     pub async fn put_livechat_message_id(
         &self,
         input: &PutLivechatMessageIdInput,
@@ -2110,8 +2035,7 @@ impl Client {
         Ok(output)
     }
     /// Delete Livechat Message
-    ///
-    /// `DELETE /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
+    /// (`DELETE /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`DeleteLivechatMessageIdInput`]).
     pub async fn delete_livechat_message_id(
         &self,
         input: &DeleteLivechatMessageIdInput,
@@ -2128,8 +2052,7 @@ impl Client {
         Ok(output)
     }
     /// Send Array of Messages
-    ///
-    /// `POST /api/v1/livechat/messages` (tag: Livechat Messages).
+    /// (`POST /api/v1/livechat/messages`, tag: Livechat Messages, input: [`PostLivechatMessagesInput`]).
     pub async fn post_livechat_messages(
         &self,
         input: &PostLivechatMessagesInput,
@@ -2146,8 +2069,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Message History
-    ///
-    /// `GET /api/v1/livechat/messages.history/{rid}` (tag: Livechat Messages).
+    /// (`GET /api/v1/livechat/messages.history/{rid}`, tag: Livechat Messages, input: [`GetLivechatMessagesHistoryRidInput`]).
     pub async fn get_livechat_messages_history_rid(
         &self,
         input: &GetLivechatMessagesHistoryRidInput,
@@ -2167,8 +2089,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Messages
-    ///
-    /// `GET /api/v1/livechat/messages/{rid}` (tag: Livechat Messages).
+    /// (`GET /api/v1/livechat/messages/{rid}`, tag: Livechat Messages, input: [`GetLivechatRidMessagesInput`]).
     pub async fn get_livechat_rid_messages(
         &self,
         input: &GetLivechatRidMessagesInput,
@@ -2189,8 +2110,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Monitors
-    ///
-    /// `GET /api/v1/livechat/monitors` (tag: Omnichannel Monitors).
+    /// (`GET /api/v1/livechat/monitors`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsInput`]).
     pub async fn get_livechat_monitors(
         &self,
         input: &GetLivechatMonitorsInput,
@@ -2210,8 +2130,7 @@ impl Client {
         Ok(output)
     }
     /// Create a Monitor
-    ///
-    /// `POST /api/v1/livechat/monitors.create` (tag: Omnichannel Monitors).
+    /// (`POST /api/v1/livechat/monitors.create`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsCreateInput`]).
     pub async fn post_livechat_monitors_create(
         &self,
         input: &PostLivechatMonitorsCreateInput,
@@ -2228,8 +2147,7 @@ impl Client {
         Ok(output)
     }
     /// Delete a Monitor
-    ///
-    /// `POST /api/v1/livechat/monitors.delete` (tag: Omnichannel Monitors).
+    /// (`POST /api/v1/livechat/monitors.delete`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsDeleteInput`]).
     pub async fn post_livechat_monitors_delete(
         &self,
         input: &PostLivechatMonitorsDeleteInput,
@@ -2246,8 +2164,7 @@ impl Client {
         Ok(output)
     }
     /// Get a Monitor
-    ///
-    /// `GET /api/v1/livechat/monitors/{username}` (tag: Omnichannel Monitors).
+    /// (`GET /api/v1/livechat/monitors/{username}`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsUsernameInput`]).
     pub async fn get_livechat_monitors_username(
         &self,
         input: &GetLivechatMonitorsUsernameInput,
@@ -2264,8 +2181,7 @@ impl Client {
         Ok(output)
     }
     /// Send Offline Livechat Message
-    ///
-    /// `POST /api/v1/livechat/offline.message` (tag: Livechat Messages).
+    /// (`POST /api/v1/livechat/offline.message`, tag: Livechat Messages, input: [`PostLivechatOfflineMessageInput`]).
     pub async fn post_livechat_offline_message(
         &self,
         input: &PostLivechatOfflineMessageInput,
@@ -2281,8 +2197,7 @@ impl Client {
         Ok(output)
     }
     /// Send Visitor Navigation History
-    ///
-    /// `POST /api/v1/livechat/page.visited` (tag: Livechat Page Visited).
+    /// (`POST /api/v1/livechat/page.visited`, tag: Livechat Page Visited, input: [`PostLivechatPageVisitedInput`]).
     pub async fn post_livechat_page_visited(
         &self,
         input: &PostLivechatPageVisitedInput,
@@ -2298,8 +2213,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Priorities
-    ///
-    /// `GET /api/v1/livechat/priorities` (tag: Omnichannel Priorities).
+    /// (`GET /api/v1/livechat/priorities`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesInput`]).
     pub async fn get_livechat_priorities(
         &self,
         input: &GetLivechatPrioritiesInput,
@@ -2319,8 +2233,7 @@ impl Client {
         Ok(output)
     }
     /// Check Priority Reset
-    ///
-    /// `GET /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
+    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
     pub async fn get_livechat_priorities_reset(
         &self,
         input: &GetLivechatPrioritiesResetInput,
@@ -2336,8 +2249,7 @@ impl Client {
         Ok(output)
     }
     /// Reset Priorities
-    ///
-    /// `POST /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
+    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
     pub async fn post_livechat_priorities_reset(
         &self,
         input: &PostLivechatPrioritiesResetInput,
@@ -2354,8 +2266,7 @@ impl Client {
         Ok(output)
     }
     /// Get a Priority
-    ///
-    /// `GET /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
+    /// (`GET /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesPriorityIdInput`]).
     pub async fn get_livechat_priorities_priority_id(
         &self,
         input: &GetLivechatPrioritiesPriorityIdInput,
@@ -2376,8 +2287,7 @@ impl Client {
         Ok(output)
     }
     /// Update Priority
-    ///
-    /// `PUT /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
+    /// (`PUT /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`PutLivechatPrioritiesPriorityIdInput`]).
     pub async fn put_livechat_priorities_priority_id(
         &self,
         input: &PutLivechatPrioritiesPriorityIdInput,
@@ -2402,8 +2312,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Queue
-    ///
-    /// `GET /api/v1/livechat/queue` (tag: Livechat).
+    /// (`GET /api/v1/livechat/queue`, tag: Livechat, input: [`GetLivechatQueueInput`]).
     pub async fn get_livechat_queue(
         &self,
         input: &GetLivechatQueueInput,
@@ -2425,8 +2334,7 @@ impl Client {
         Ok(output)
     }
     /// Get or Create Omnichannel Rooms
-    ///
-    /// `GET /api/v1/livechat/room` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/room`, tag: Omnichannel Rooms, input: [`GetLivechatRoomInput`]).
     pub async fn get_livechat_room(
         &self,
         input: &GetLivechatRoomInput,
@@ -2444,8 +2352,7 @@ impl Client {
         Ok(output)
     }
     /// Close Omnichannel Room by Visitor
-    ///
-    /// `POST /api/v1/livechat/room.close` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.close`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseInput`]).
     pub async fn post_livechat_room_close(
         &self,
         input: &PostLivechatRoomCloseInput,
@@ -2461,8 +2368,7 @@ impl Client {
         Ok(output)
     }
     /// Close Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.closeByUser` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.closeByUser`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseByUserInput`]).
     pub async fn post_livechat_room_close_by_user(
         &self,
         input: &PostLivechatRoomCloseByUserInput,
@@ -2479,8 +2385,7 @@ impl Client {
         Ok(output)
     }
     /// Forward Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.forward` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.forward`, tag: Omnichannel Rooms, input: [`PostLivechatRoomForwardInput`]).
     pub async fn post_livechat_room_forward(
         &self,
         input: &PostLivechatRoomForwardInput,
@@ -2497,8 +2402,7 @@ impl Client {
         Ok(output)
     }
     /// Join Omnichannel Room
-    ///
-    /// `GET /api/v1/livechat/room.join` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/room.join`, tag: Omnichannel Rooms, input: [`GetLivechatRoomJoinInput`]).
     pub async fn get_livechat_room_join(
         &self,
         input: &GetLivechatRoomJoinInput,
@@ -2516,8 +2420,7 @@ impl Client {
         Ok(output)
     }
     /// Put Omnichannel Room on Hold
-    ///
-    /// `POST /api/v1/livechat/room.onHold` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.onHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomOnHoldInput`]).
     pub async fn post_livechat_room_on_hold(
         &self,
         input: &PostLivechatRoomOnHoldInput,
@@ -2534,8 +2437,7 @@ impl Client {
         Ok(output)
     }
     /// Resume Room On-Hold
-    ///
-    /// `POST /api/v1/livechat/room.resumeOnHold` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.resumeOnHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomResumeOnHoldInput`]).
     pub async fn post_livechat_room_resume_on_hold(
         &self,
         input: &PostLivechatRoomResumeOnHoldInput,
@@ -2554,8 +2456,7 @@ impl Client {
         Ok(output)
     }
     /// Update Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.saveInfo` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.saveInfo`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSaveInfoInput`]).
     pub async fn post_livechat_room_save_info(
         &self,
         input: &PostLivechatRoomSaveInfoInput,
@@ -2573,8 +2474,7 @@ impl Client {
         Ok(output)
     }
     /// Survey Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.survey` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.survey`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSurveyInput`]).
     pub async fn post_livechat_room_survey(
         &self,
         input: &PostLivechatRoomSurveyInput,
@@ -2590,8 +2490,7 @@ impl Client {
         Ok(output)
     }
     /// Set Omnichannel Room Priority
-    ///
-    /// `POST /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`PostLivechatRoomRidPriorityInput`]).
     pub async fn post_livechat_room_rid_priority(
         &self,
         input: &PostLivechatRoomRidPriorityInput,
@@ -2611,8 +2510,7 @@ impl Client {
         Ok(output)
     }
     /// Remove Omnichannel Room Priority
-    ///
-    /// `DELETE /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
+    /// (`DELETE /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`DeleteLivechatRoomRidPriorityInput`]).
     pub async fn delete_livechat_room_rid_priority(
         &self,
         input: &DeleteLivechatRoomRidPriorityInput,
@@ -2632,8 +2530,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Omnichannel Rooms
-    ///
-    /// `GET /api/v1/livechat/rooms` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/rooms`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsInput`]).
     pub async fn get_livechat_rooms(
         &self,
         input: &GetLivechatRoomsInput,
@@ -2665,8 +2562,7 @@ impl Client {
         Ok(output)
     }
     /// Remove a Closed Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/rooms.delete` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/rooms.delete`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsDeleteInput`]).
     pub async fn post_livechat_rooms_delete(
         &self,
         input: &PostLivechatRoomsDeleteInput,
@@ -2683,8 +2579,7 @@ impl Client {
         Ok(output)
     }
     /// Remove Closed Omnichannel Rooms
-    ///
-    /// `POST /api/v1/livechat/rooms.removeAllClosedRooms` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         input: &PostLivechatRoomsRemoveAllClosedRoomsInput,
@@ -2709,8 +2604,7 @@ impl Client {
         Ok(output)
     }
     /// View Omnichannel Room Sources
-    ///
-    /// `GET /api/v1/livechat/rooms/filters` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
     pub async fn get_livechat_rooms_filters(
         &self,
         input: &GetLivechatRoomsFiltersInput,
@@ -2726,8 +2620,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of SLA Policies
-    ///
-    /// `GET /api/v1/livechat/sla` (tag: SLA Policies).
+    /// (`GET /api/v1/livechat/sla`, tag: SLA Policies, input: [`GetLivechatSlaInput`]).
     pub async fn get_livechat_sla(
         &self,
         input: &GetLivechatSlaInput,
@@ -2747,8 +2640,7 @@ impl Client {
         Ok(output)
     }
     /// Create SLA Policy
-    ///
-    /// `POST /api/v1/livechat/sla` (tag: SLA Policies).
+    /// (`POST /api/v1/livechat/sla`, tag: SLA Policies, input: [`PostLivechatSlaInput`]).
     pub async fn post_livechat_sla(
         &self,
         input: &PostLivechatSlaInput,
@@ -2766,8 +2658,7 @@ impl Client {
         Ok(output)
     }
     /// Get an SLA
-    ///
-    /// `GET /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
+    /// (`GET /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`GetLivechatSlaSlaIdInput`]).
     pub async fn get_livechat_sla_sla_id(
         &self,
         input: &GetLivechatSlaSlaIdInput,
@@ -2784,8 +2675,7 @@ impl Client {
         Ok(output)
     }
     /// Update an SLA
-    ///
-    /// `PUT /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
+    /// (`PUT /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`PutLivechatSlaSlaIdInput`]).
     pub async fn put_livechat_sla_sla_id(
         &self,
         input: &PutLivechatSlaSlaIdInput,
@@ -2803,8 +2693,7 @@ impl Client {
         Ok(output)
     }
     /// Delete an SLA
-    ///
-    /// `DELETE /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
+    /// (`DELETE /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`DeleteLivechatSlaSlaIdInput`]).
     pub async fn delete_livechat_sla_sla_id(
         &self,
         input: &DeleteLivechatSlaSlaIdInput,
@@ -2821,8 +2710,7 @@ impl Client {
         Ok(output)
     }
     /// Livechat SMS Incoming (Twilio)
-    ///
-    /// `POST /api/v1/livechat/sms-incoming/{service}` (tag: Livechat).
+    /// (`POST /api/v1/livechat/sms-incoming/{service}`, tag: Livechat, input: [`PostLivechatSmsIncomingServiceInput`]).
     pub async fn post_livechat_sms_incoming_service(
         &self,
         input: &PostLivechatSmsIncomingServiceInput,
@@ -2838,8 +2726,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Tags
-    ///
-    /// `GET /api/v1/livechat/tags` (tag: Omnichannel Tags).
+    /// (`GET /api/v1/livechat/tags`, tag: Omnichannel Tags, input: [`GetLivechatTagsInput`]).
     pub async fn get_livechat_tags(
         &self,
         input: &GetLivechatTagsInput,
@@ -2861,8 +2748,7 @@ impl Client {
         Ok(output)
     }
     /// Delete a tag
-    ///
-    /// `POST /api/v1/livechat/tags.delete` (tag: Omnichannel Tags).
+    /// (`POST /api/v1/livechat/tags.delete`, tag: Omnichannel Tags, input: [`PostLivechatTagsDeleteInput`]).
     pub async fn post_livechat_tags_delete(
         &self,
         input: &PostLivechatTagsDeleteInput,
@@ -2879,8 +2765,7 @@ impl Client {
         Ok(output)
     }
     /// Create a Tag
-    ///
-    /// `POST /api/v1/livechat/tags.save` (tag: Omnichannel Tags).
+    /// (`POST /api/v1/livechat/tags.save`, tag: Omnichannel Tags, input: [`PostLivechatTagsSaveInput`]).
     pub async fn post_livechat_tags_save(
         &self,
         input: &PostLivechatTagsSaveInput,
@@ -2897,8 +2782,7 @@ impl Client {
         Ok(output)
     }
     /// Get a Tag
-    ///
-    /// `GET /api/v1/livechat/tags/{tagId}` (tag: Omnichannel Tags).
+    /// (`GET /api/v1/livechat/tags/{tagId}`, tag: Omnichannel Tags, input: [`GetLivechatTagsTagIdInput`]).
     pub async fn get_livechat_tags_tag_id(
         &self,
         input: &GetLivechatTagsTagIdInput,
@@ -2916,8 +2800,7 @@ impl Client {
         Ok(output)
     }
     /// Request Omnichannel Transcript
-    ///
-    /// `POST /api/v1/livechat/transcript` (tag: Omnichannel Transcript).
+    /// (`POST /api/v1/livechat/transcript`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptInput`]).
     pub async fn post_livechat_transcript(
         &self,
         input: &PostLivechatTranscriptInput,
@@ -2933,8 +2816,7 @@ impl Client {
         Ok(output)
     }
     /// Send Omnichannel Transcript
-    ///
-    /// `POST /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
+    /// (`POST /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptRidInput`]).
     pub async fn post_livechat_transcript_rid(
         &self,
         input: &PostLivechatTranscriptRidInput,
@@ -2953,8 +2835,7 @@ impl Client {
         Ok(output)
     }
     /// Delete Omnichannel Transcript
-    ///
-    /// `DELETE /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
+    /// (`DELETE /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`DeleteLivechatTranscriptRidInput`]).
     pub async fn delete_livechat_transcript_rid(
         &self,
         input: &DeleteLivechatTranscriptRidInput,
@@ -2971,8 +2852,7 @@ impl Client {
         Ok(output)
     }
     /// Get Department Transfer History
-    ///
-    /// `GET /api/v1/livechat/transfer.history/{rid}` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/transfer.history/{rid}`, tag: Omnichannel Rooms, input: [`GetLivechatTransferHistoryRidInput`]).
     pub async fn get_livechat_transfer_history_rid(
         &self,
         input: &GetLivechatTransferHistoryRidInput,
@@ -2994,8 +2874,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Livechat Triggers
-    ///
-    /// `GET /api/v1/livechat/triggers` (tag: Livechat Triggers).
+    /// (`GET /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`GetLivechatTriggersInput`]).
     pub async fn get_livechat_triggers(
         &self,
         input: &GetLivechatTriggersInput,
@@ -3014,8 +2893,7 @@ impl Client {
         Ok(output)
     }
     /// Create or Update Livechat Triggers
-    ///
-    /// `POST /api/v1/livechat/triggers` (tag: Livechat Triggers).
+    /// (`POST /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`PostLivechatTriggersInput`]).
     pub async fn post_livechat_triggers(
         &self,
         input: &PostLivechatTriggersInput,
@@ -3033,8 +2911,7 @@ impl Client {
         Ok(output)
     }
     /// Test Trigger with External Service
-    ///
-    /// `POST /api/v1/livechat/triggers/external-service/test` (tag: Livechat Triggers).
+    /// (`POST /api/v1/livechat/triggers/external-service/test`, tag: Livechat Triggers, input: [`PostLivechatTriggersExternalServiceTestInput`]).
     pub async fn post_livechat_triggers_external_service_test(
         &self,
         input: &PostLivechatTriggersExternalServiceTestInput,
@@ -3062,8 +2939,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Trigger
-    ///
-    /// `GET /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
+    /// (`GET /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`GetLivechatTriggersIdInput`]).
     pub async fn get_livechat_triggers_id(
         &self,
         input: &GetLivechatTriggersIdInput,
@@ -3080,8 +2956,7 @@ impl Client {
         Ok(output)
     }
     /// Delete a trigger
-    ///
-    /// `DELETE /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
+    /// (`DELETE /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`DeleteLivechatTriggersIdInput`]).
     pub async fn delete_livechat_triggers_id(
         &self,
         input: &DeleteLivechatTriggersIdInput,
@@ -3098,8 +2973,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Units
-    ///
-    /// `GET /api/v1/livechat/units` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units`, tag: Omnichannel Units, input: [`GetLivechatUnitsInput`]).
     pub async fn get_livechat_units(
         &self,
         input: &GetLivechatUnitsInput,
@@ -3119,8 +2993,7 @@ impl Client {
         Ok(output)
     }
     /// Create Unit
-    ///
-    /// `POST /api/v1/livechat/units` (tag: Omnichannel Units).
+    /// (`POST /api/v1/livechat/units`, tag: Omnichannel Units, input: [`PostLivechatUnitsInput`]).
     pub async fn post_livechat_units(
         &self,
         input: &PostLivechatUnitsInput,
@@ -3138,8 +3011,7 @@ impl Client {
         Ok(output)
     }
     /// Get a Unit
-    ///
-    /// `GET /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdInput`]).
     pub async fn get_livechat_units_unit_id(
         &self,
         input: &GetLivechatUnitsUnitIdInput,
@@ -3156,8 +3028,7 @@ impl Client {
         Ok(output)
     }
     /// Update Unit
-    ///
-    /// `POST /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
+    /// (`POST /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`PostLivechatUnitsIdInput`]).
     pub async fn post_livechat_units_id(
         &self,
         input: &PostLivechatUnitsIdInput,
@@ -3175,8 +3046,7 @@ impl Client {
         Ok(output)
     }
     /// Delete a Unit
-    ///
-    /// `DELETE /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
+    /// (`DELETE /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`DeleteLivechatUnitsIdInput`]).
     pub async fn delete_livechat_units_id(
         &self,
         input: &DeleteLivechatUnitsIdInput,
@@ -3193,8 +3063,7 @@ impl Client {
         Ok(output)
     }
     /// Get Departments by Unit ID
-    ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{unitId}/departments`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsInput`]).
     pub async fn get_livechat_units_unit_id_departments(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsInput,
@@ -3218,8 +3087,7 @@ impl Client {
         Ok(output)
     }
     /// Get Available Departments by Unit Id
-    ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments/available` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{unitId}/departments/available`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsAvailableInput`]).
     pub async fn get_livechat_units_unit_id_departments_available(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsAvailableInput,
@@ -3251,8 +3119,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Unit Monitors
-    ///
-    /// `GET /api/v1/livechat/units/{unitId}/monitors` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{unitId}/monitors`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdMonitorsInput`]).
     pub async fn get_livechat_units_unit_id_monitors(
         &self,
         input: &GetLivechatUnitsUnitIdMonitorsInput,
@@ -3272,8 +3139,7 @@ impl Client {
         Ok(output)
     }
     /// Upload Files to Room
-    ///
-    /// `POST /api/v1/livechat/upload/{rid}` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     pub async fn post_livechat_upload(
         &self,
         input: &PostLivechatUploadInput,
@@ -3291,8 +3157,7 @@ impl Client {
         Ok(output)
     }
     /// Get List of Agents or Managers
-    ///
-    /// `GET /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
+    /// (`GET /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeInput`]).
     pub async fn get_livechat_users_type(
         &self,
         input: &GetLivechatUsersTypeInput,
@@ -3316,8 +3181,7 @@ impl Client {
         Ok(output)
     }
     /// Register New Agent or Manager
-    ///
-    /// `POST /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
+    /// (`POST /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`PostLivechatUsersTypeInput`]).
     pub async fn post_livechat_users_type(
         &self,
         input: &PostLivechatUsersTypeInput,
@@ -3336,8 +3200,7 @@ impl Client {
         Ok(output)
     }
     /// Get Agent or Manager Information
-    ///
-    /// `GET /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
+    /// (`GET /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeIdInput`]).
     pub async fn get_livechat_users_type_id(
         &self,
         input: &GetLivechatUsersTypeIdInput,
@@ -3355,8 +3218,7 @@ impl Client {
         Ok(output)
     }
     /// Remove Agent or Manager
-    ///
-    /// `DELETE /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
+    /// (`DELETE /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`DeleteLivechatUsersTypeIdInput`]).
     pub async fn delete_livechat_users_type_id(
         &self,
         input: &DeleteLivechatUsersTypeIdInput,
@@ -3374,8 +3236,7 @@ impl Client {
         Ok(output)
     }
     /// Register Livechat Visitor
-    ///
-    /// `POST /api/v1/livechat/visitor` (tag: Omnichannel Visitors).
+    /// (`POST /api/v1/livechat/visitor`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorInput`]).
     pub async fn post_livechat_visitor(
         &self,
         input: &PostLivechatVisitorInput,
@@ -3391,8 +3252,7 @@ impl Client {
         Ok(output)
     }
     /// Visitor Transfer Room
-    ///
-    /// `POST /api/v1/livechat/visitor/department.transfer` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/visitor/department.transfer`, tag: Omnichannel Rooms, input: [`PostLivechatVisitorDepartmentTransferInput`]).
     pub async fn post_livechat_visitor_department_transfer(
         &self,
         input: &PostLivechatVisitorDepartmentTransferInput,
@@ -3412,8 +3272,7 @@ impl Client {
         Ok(output)
     }
     /// Get Visitor Information
-    ///
-    /// `GET /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenInput`]).
     pub async fn get_livechat_visitor_token(
         &self,
         input: &GetLivechatVisitorTokenInput,
@@ -3428,8 +3287,7 @@ impl Client {
         Ok(output)
     }
     /// Delete Visitor
-    ///
-    /// `DELETE /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
+    /// (`DELETE /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`DeleteLivechatVisitorTokenInput`]).
     pub async fn delete_livechat_visitor_token(
         &self,
         input: &DeleteLivechatVisitorTokenInput,
@@ -3444,8 +3302,7 @@ impl Client {
         Ok(output)
     }
     /// Get Open Conversation of a Visitor
-    ///
-    /// `GET /api/v1/livechat/visitor/{token}/room` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitor/{token}/room`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenRoomInput`]).
     pub async fn get_livechat_visitor_token_room(
         &self,
         input: &GetLivechatVisitorTokenRoomInput,
@@ -3462,8 +3319,7 @@ impl Client {
         Ok(output)
     }
     /// Autocomplete Visitors
-    ///
-    /// `GET /api/v1/livechat/visitors.autocomplete` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.autocomplete`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsAutocompleteInput`]).
     pub async fn get_livechat_visitors_autocomplete(
         &self,
         input: &GetLivechatVisitorsAutocompleteInput,
@@ -3484,8 +3340,7 @@ impl Client {
         Ok(output)
     }
     /// Get Livechat Visitor Chat History
-    ///
-    /// `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput`]).
     pub async fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
         &self,
         input: &GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput,
@@ -3517,8 +3372,7 @@ impl Client {
         Ok(output)
     }
     /// Get Visitor Information by ID
-    ///
-    /// `GET /api/v1/livechat/visitors.info` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.info`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorInfoInput`]).
     pub async fn get_livechat_visitor_info(
         &self,
         input: &GetLivechatVisitorInfoInput,
@@ -3536,8 +3390,7 @@ impl Client {
         Ok(output)
     }
     /// Get Pages Visited by Livechat Visitor
-    ///
-    /// `GET /api/v1/livechat/visitors.pagesVisited/{roomId}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsPagesVisitedRoomIdInput`]).
     pub async fn get_livechat_visitors_pages_visited_room_id(
         &self,
         input: &GetLivechatVisitorsPagesVisitedRoomIdInput,
@@ -3557,8 +3410,7 @@ impl Client {
         Ok(output)
     }
     /// Search Visitors by Term
-    ///
-    /// `GET /api/v1/livechat/visitors.search` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.search`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchInput`]).
     pub async fn get_livechat_visitors_search(
         &self,
         input: &GetLivechatVisitorsSearchInput,
@@ -3578,8 +3430,7 @@ impl Client {
         Ok(output)
     }
     /// Search Visitor Chat
-    ///
-    /// `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput`]).
     pub async fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
         &self,
         input: &GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput,
@@ -3615,8 +3466,7 @@ impl Client {
         Ok(output)
     }
     /// Set Visitor's Status
-    ///
-    /// `POST /api/v1/livechat/visitors.status` (tag: Omnichannel Visitors).
+    /// (`POST /api/v1/livechat/visitors.status`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorsStatusInput`]).
     pub async fn post_livechat_visitors_status(
         &self,
         input: &PostLivechatVisitorsStatusInput,
@@ -3632,8 +3482,7 @@ impl Client {
         Ok(output)
     }
     /// Test the Webhook Integration
-    ///
-    /// `POST /api/v1/livechat/webhook.test` (tag: Omnichannel Webhooks).
+    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
     pub async fn post_livechat_webhook_test(
         &self,
         input: &PostLivechatWebhookTestInput,
@@ -3648,8 +3497,7 @@ impl Client {
         Ok(output)
     }
     /// Register or Update Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contact` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contact`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactInput`]).
     pub async fn post_omnichannel_contact(
         &self,
         input: &PostOmnichannelContactInput,
@@ -3667,8 +3515,7 @@ impl Client {
         Ok(output)
     }
     /// Search Contacts
-    ///
-    /// `GET /api/v1/omnichannel/contact.search` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contact.search`, tag: Omnichannel Contacts, input: [`GetContactSearchInput`]).
     pub async fn get_contact_search(
         &self,
         input: &GetContactSearchInput,
@@ -3687,8 +3534,7 @@ impl Client {
         Ok(output)
     }
     /// Register Omnichannel Contacts
-    ///
-    /// `POST /api/v1/omnichannel/contacts` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsInput`]).
     pub async fn post_omnichannel_contacts(
         &self,
         input: &PostOmnichannelContactsInput,
@@ -3706,8 +3552,7 @@ impl Client {
         Ok(output)
     }
     /// Block Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contacts.block` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.block`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsBlockInput`]).
     pub async fn post_omnichannel_contacts_block(
         &self,
         input: &PostOmnichannelContactsBlockInput,
@@ -3726,8 +3571,7 @@ impl Client {
         Ok(output)
     }
     /// Get channels grouped by contact name
-    ///
-    /// `GET /api/v1/omnichannel/contacts.channels` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.channels`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsChannelsInput`]).
     pub async fn get_omnichannel_contacts_channels(
         &self,
         input: &GetOmnichannelContactsChannelsInput,
@@ -3748,8 +3592,7 @@ impl Client {
         Ok(output)
     }
     /// Check Contacts Existence
-    ///
-    /// `GET /api/v1/omnichannel/contacts.checkExistence` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.checkExistence`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsCheckExistenceInput`]).
     pub async fn get_omnichannel_contacts_check_existence(
         &self,
         input: &GetOmnichannelContactsCheckExistenceInput,
@@ -3771,8 +3614,7 @@ impl Client {
         Ok(output)
     }
     /// Resolve Contact Conflicts
-    ///
-    /// `POST /api/v1/omnichannel/contacts.conflicts` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.conflicts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsConflictsInput`]).
     pub async fn post_omnichannel_contacts_conflicts(
         &self,
         input: &PostOmnichannelContactsConflictsInput,
@@ -3796,8 +3638,7 @@ impl Client {
         Ok(output)
     }
     /// Get Omnichannel Contact
-    ///
-    /// `GET /api/v1/omnichannel/contacts.get` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.get`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsGetInput`]).
     pub async fn get_omnichannel_contacts_get(
         &self,
         input: &GetOmnichannelContactsGetInput,
@@ -3815,8 +3656,7 @@ impl Client {
         Ok(output)
     }
     /// Get Contact History
-    ///
-    /// `GET /api/v1/omnichannel/contacts.history` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.history`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsHistoryInput`]).
     pub async fn get_omnichannel_contacts_history(
         &self,
         input: &GetOmnichannelContactsHistoryInput,
@@ -3840,8 +3680,7 @@ impl Client {
         Ok(output)
     }
     /// Search Omnichannel Contacts
-    ///
-    /// `GET /api/v1/omnichannel/contacts.search` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.search`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsSearchInput`]).
     pub async fn get_omnichannel_contacts_search(
         &self,
         input: &GetOmnichannelContactsSearchInput,
@@ -3865,8 +3704,7 @@ impl Client {
         Ok(output)
     }
     /// Unblock Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contacts.unblock` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.unblock`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUnblockInput`]).
     pub async fn post_omnichannel_contacts_unblock(
         &self,
         input: &PostOmnichannelContactsUnblockInput,
@@ -3887,8 +3725,7 @@ impl Client {
         Ok(output)
     }
     /// Update Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contacts.update` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.update`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUpdateInput`]).
     pub async fn post_omnichannel_contacts_update(
         &self,
         input: &PostOmnichannelContactsUpdateInput,
@@ -3908,8 +3745,7 @@ impl Client {
         Ok(output)
     }
     /// Set up Omnichannel webhook
-    ///
-    /// `POST /api/v1/omnichannel/integrations` (tag: Omnichannel Webhooks).
+    /// (`POST /api/v1/omnichannel/integrations`, tag: Omnichannel Webhooks, input: [`PostOmnichannelIntegrationsInput`]).
     pub async fn post_omnichannel_integrations(
         &self,
         input: &PostOmnichannelIntegrationsInput,
@@ -3924,8 +3760,7 @@ impl Client {
         Ok(output)
     }
     /// Request PDF Transcript
-    ///
-    /// `POST /api/v1/omnichannel/{rid}/request-transcript` (tag: Omnichannel Transcript).
+    /// (`POST /api/v1/omnichannel/{rid}/request-transcript`, tag: Omnichannel Transcript, input: [`PostOmnichannelRidRequestTranscriptInput`]).
     pub async fn post_omnichannel_rid_request_transcript(
         &self,
         input: &PostOmnichannelRidRequestTranscriptInput,

@@ -1275,7 +1275,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         .tag("Omnichannel Transcript")
         .summary("Request PDF Transcript"),
 ];
-/// Input of [`get_canned_responses`](crate::OPERATIONS): `GET /api/v1/canned-responses`.
+/// Input of `get_canned_responses` (`GET /api/v1/canned-responses`): List All Canned Responses
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCannedResponsesInput {
     /// `shortcut` in the query.
@@ -1309,7 +1309,7 @@ pub enum GetCannedResponsesResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_canned_responses`](crate::OPERATIONS): `POST /api/v1/canned-responses`.
+/// Input of `post_canned_responses` (`POST /api/v1/canned-responses`): Create or Update a Canned Response
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostCannedResponsesInput {
     /// Request body (`application/json`).
@@ -1327,7 +1327,7 @@ pub enum PostCannedResponsesResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_canned_responses_get`](crate::OPERATIONS): `GET /api/v1/canned-responses.get`.
+/// Input of `get_canned_responses_get` (`GET /api/v1/canned-responses.get`): Get User Canned Responses
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCannedResponsesGetInput {}
 /// Documented responses of `GET /api/v1/canned-responses.get`.
@@ -1340,7 +1340,7 @@ pub enum GetCannedResponsesGetResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_canned_responses_id`](crate::OPERATIONS): `GET /api/v1/canned-responses/{_id}`.
+/// Input of `get_canned_responses_id` (`GET /api/v1/canned-responses/{_id}`): Get a Canned Response
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCannedResponsesIdInput {
     /// `_id` in the path.
@@ -1356,7 +1356,7 @@ pub enum GetCannedResponsesIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_canned_responses_id`](crate::OPERATIONS): `DELETE /api/v1/canned-responses/{_id}`.
+/// Input of `delete_canned_responses_id` (`DELETE /api/v1/canned-responses/{_id}`): Delete a Canned Response
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteCannedResponsesIdInput {
     /// `_id` in the path.
@@ -1370,7 +1370,7 @@ pub enum DeleteCannedResponsesIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_agent`](crate::OPERATIONS): `GET /api/v1/livechat/agent.info/{rid}/{token}`.
+/// Input of `get_livechat_agent` (`GET /api/v1/livechat/agent.info/{rid}/{token}`): Get Agent Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAgentInput {
     /// `rid` in the path.
@@ -1384,7 +1384,7 @@ pub enum GetLivechatAgentResponse {
     /// Status 200: OK
     Ok(GetLivechatAgentOk),
 }
-/// Input of [`get_livechat_agent_next`](crate::OPERATIONS): `GET /api/v1/livechat/agent.next/{token}`.
+/// Input of `get_livechat_agent_next` (`GET /api/v1/livechat/agent.next/{token}`): Get Next Agent Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAgentNextInput {
     /// `token` in the path.
@@ -1396,7 +1396,7 @@ pub enum GetLivechatAgentNextResponse {
     /// Status 200: OK
     Ok(GetLivechatAgentNextOk),
 }
-/// Input of [`post_livechat_agent_status`](crate::OPERATIONS): `POST /api/v1/livechat/agent.status`.
+/// Input of `post_livechat_agent_status` (`POST /api/v1/livechat/agent.status`): Update Agent Status
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatAgentStatusInput {
     /// Request body (`application/json`).
@@ -1410,7 +1410,7 @@ pub enum PostLivechatAgentStatusResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_agents_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/agents.saveInfo`.
+/// Input of `post_livechat_agents_save_info` (`POST /api/v1/livechat/agents.saveInfo`): Update Agent Info
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatAgentsSaveInfoInput {
     /// Request body (`application/json`).
@@ -1424,7 +1424,7 @@ pub enum PostLivechatAgentsSaveInfoResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_agents_agent_id_departments`](crate::OPERATIONS): `GET /api/v1/livechat/agents/{agentId}/departments`.
+/// Input of `get_livechat_agents_agent_id_departments` (`GET /api/v1/livechat/agents/{agentId}/departments`): Get Agent Departments
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAgentsAgentIdDepartmentsInput {
     /// `agentId` in the path.
@@ -1438,7 +1438,7 @@ pub enum GetLivechatAgentsAgentIdDepartmentsResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_analytics_agent_overview`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agent-overview`.
+/// Input of `get_livechat_analytics_agent_overview` (`GET /api/v1/livechat/analytics/agent-overview`): Get Agent Analytics Overview
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentOverviewInput {
     /// `name` in the query.
@@ -1462,7 +1462,7 @@ pub enum GetLivechatAnalyticsAgentOverviewResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_agents_available_for_service_history`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
+/// Input of `get_livechat_analytics_agents_available_for_service_history` (`GET /api/v1/livechat/analytics/agents/available-for-service-history`): Get History of Agents Available for Service
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
     /// `start` in the query.
@@ -1488,7 +1488,7 @@ pub enum GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_agents_average_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/average-service-time`.
+/// Input of `get_livechat_analytics_agents_average_service_time` (`GET /api/v1/livechat/analytics/agents/average-service-time`): Get Agent Average Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeInput {
     /// `start` in the query.
@@ -1512,7 +1512,7 @@ pub enum GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_agents_total_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/agents/total-service-time`.
+/// Input of `get_livechat_analytics_agents_total_service_time` (`GET /api/v1/livechat/analytics/agents/total-service-time`): Get Agent Total Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeInput {
     /// `start` in the query.
@@ -1536,7 +1536,7 @@ pub enum GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_agents_productivity_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
+/// Input of `get_livechat_analytics_dashboards_agents_productivity_totalizers` (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`): Get Agent Service Time Metrics
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
     /// `start` in the query.
@@ -1558,7 +1558,7 @@ pub enum GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_charts_agents_status`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
+/// Input of `get_livechat_analytics_dashboards_charts_agents_status` (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`): Get Status of Agents
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
     /// `departmentId` in the query.
@@ -1574,7 +1574,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_charts_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
+/// Input of `get_livechat_analytics_dashboards_charts_chats` (`GET /api/v1/livechat/analytics/dashboards/charts/chats`): Get Chats Status
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsInput {
     /// `start` in the query.
@@ -1596,7 +1596,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_charts_chats_per_agent`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
+/// Input of `get_livechat_analytics_dashboards_charts_chats_per_agent` (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`): Get Chat Status of Agents
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
     /// `start` in the query.
@@ -1618,7 +1618,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_charts_chats_per_department`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
+/// Input of `get_livechat_analytics_dashboards_charts_chats_per_department` (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`): Get Chats Status for Departments
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
     /// `start` in the query.
@@ -1640,7 +1640,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_charts_timings`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
+/// Input of `get_livechat_analytics_dashboards_charts_timings` (`GET /api/v1/livechat/analytics/dashboards/charts/timings`): Get Chat Times
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsInput {
     /// `start` in the query.
@@ -1662,7 +1662,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsTimingsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_chats_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`.
+/// Input of `get_livechat_analytics_dashboards_chats_totalizers` (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`): Get Chat Metrics
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChatsTotalizersInput {
     /// `start` in the query.
@@ -1684,7 +1684,7 @@ pub enum GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_conversation_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
+/// Input of `get_livechat_analytics_dashboards_conversation_totalizers` (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`): Get Conversation Metrics
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersInput {
     /// `start` in the query.
@@ -1706,7 +1706,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_conversations_by_agent`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
+/// Input of `get_livechat_analytics_dashboards_conversations_by_agent` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`): Get Conversation by Agents
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentInput {
     /// `start` in the query.
@@ -1726,7 +1726,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_conversations_by_department`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
+/// Input of `get_livechat_analytics_dashboards_conversations_by_department` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`): Get Conversations by Departments
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
     /// `start` in the query.
@@ -1748,7 +1748,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_conversations_by_source`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
+/// Input of `get_livechat_analytics_dashboards_conversations_by_source` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`): Get Conversations By Source
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsBySourceInput {
     /// `start` in the query.
@@ -1766,7 +1766,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_analytics_dashboards_conversations_by_status`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
+/// Input of `get_livechat_analytics_dashboards_conversations_by_status` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`): Get Conversations by Status
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByStatusInput {
     /// `start` in the query.
@@ -1786,7 +1786,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_conversations_by_tags`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
+/// Input of `get_livechat_analytics_dashboards_conversations_by_tags` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`): Get Conversations by Tags
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByTagsInput {
     /// `start` in the query.
@@ -1806,7 +1806,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_dashboards_productivity_totalizers`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
+/// Input of `get_livechat_analytics_dashboards_productivity_totalizers` (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`): Get Chat Metrics by Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
     /// `start` in the query.
@@ -1828,7 +1828,7 @@ pub enum GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_amount_of_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
+/// Input of `get_livechat_analytics_departments_amount_of_chats` (`GET /api/v1/livechat/analytics/departments/amount-of-chats`): Get Number of Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
     /// `offset` in the query.
@@ -1856,7 +1856,7 @@ pub enum GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_average_chat_duration_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
+/// Input of `get_livechat_analytics_departments_average_chat_duration_time` (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`): Get Average Chat Duration
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
     /// `start` in the query.
@@ -1882,7 +1882,7 @@ pub enum GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_average_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-service-time`.
+/// Input of `get_livechat_analytics_departments_average_service_time` (`GET /api/v1/livechat/analytics/departments/average-service-time`): Get Average Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
     /// `start` in the query.
@@ -1908,7 +1908,7 @@ pub enum GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_average_waiting_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
+/// Input of `get_livechat_analytics_departments_average_waiting_time` (`GET /api/v1/livechat/analytics/departments/average-waiting-time`): Get Average Waiting Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
     /// `start` in the query.
@@ -1934,7 +1934,7 @@ pub enum GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_percentage_abandoned_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
+/// Input of `get_livechat_analytics_departments_percentage_abandoned_chats` (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`): Get Percentage of Abandoned Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
     /// `start` in the query.
@@ -1960,7 +1960,7 @@ pub enum GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_total_abandoned_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
+/// Input of `get_livechat_analytics_departments_total_abandoned_chats` (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`): Get Total Abandoned Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
     /// `start` in the query.
@@ -1986,7 +1986,7 @@ pub enum GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_total_service_time`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-service-time`.
+/// Input of `get_livechat_analytics_departments_total_service_time` (`GET /api/v1/livechat/analytics/departments/total-service-time`): Get Total Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
     /// `start` in the query.
@@ -2012,7 +2012,7 @@ pub enum GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_departments_total_transferred_chats`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
+/// Input of `get_livechat_analytics_departments_total_transferred_chats` (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`): Get Total Transferred Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
     /// `start` in the query.
@@ -2038,7 +2038,7 @@ pub enum GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_analytics_overview`](crate::OPERATIONS): `GET /api/v1/livechat/analytics/overview`.
+/// Input of `get_livechat_analytics_overview` (`GET /api/v1/livechat/analytics/overview`): Get Analytics Overview
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsOverviewInput {
     /// `name` in the query.
@@ -2062,7 +2062,7 @@ pub enum GetLivechatAnalyticsOverviewResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_appearance`](crate::OPERATIONS): `GET /api/v1/livechat/appearance`.
+/// Input of `get_livechat_appearance` (`GET /api/v1/livechat/appearance`): Get Livechat Appearance
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatAppearanceInput {}
 /// Documented responses of `GET /api/v1/livechat/appearance`.
@@ -2075,7 +2075,7 @@ pub enum GetLivechatAppearanceResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_appearance`](crate::OPERATIONS): `POST /api/v1/livechat/appearance`.
+/// Input of `post_livechat_appearance` (`POST /api/v1/livechat/appearance`): Set Livechat Appearance
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatAppearanceInput {
     /// Request body (`application/json`).
@@ -2093,7 +2093,7 @@ pub enum PostLivechatAppearanceResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_business_hour`](crate::OPERATIONS): `GET /api/v1/livechat/business-hour`.
+/// Input of `get_livechat_business_hour` (`GET /api/v1/livechat/business-hour`): Get Default Business Hour
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatBusinessHourInput {}
 /// Documented responses of `GET /api/v1/livechat/business-hour`.
@@ -2106,7 +2106,7 @@ pub enum GetLivechatBusinessHourResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_business_hours`](crate::OPERATIONS): `GET /api/v1/livechat/business-hours`.
+/// Input of `get_livechat_business_hours` (`GET /api/v1/livechat/business-hours`): Get Business Hours
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatBusinessHoursInput {
     /// `name` in the query.
@@ -2128,7 +2128,7 @@ pub enum GetLivechatBusinessHoursResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_business_hours_remove`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.remove`.
+/// Input of `post_livechat_business_hours_remove` (`POST /api/v1/livechat/business-hours.remove`): Remove Business Hour
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatBusinessHoursRemoveInput {
     /// Request body (`application/json`).
@@ -2144,7 +2144,7 @@ pub enum PostLivechatBusinessHoursRemoveResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_business_hours_save`](crate::OPERATIONS): `POST /api/v1/livechat/business-hours.save`.
+/// Input of `post_livechat_business_hours_save` (`POST /api/v1/livechat/business-hours.save`): Create a Business Hour
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatBusinessHoursSaveInput {
     /// Request body (`application/json`).
@@ -2160,7 +2160,7 @@ pub enum PostLivechatBusinessHoursSaveResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_config`](crate::OPERATIONS): `GET /api/v1/livechat/config`.
+/// Input of `get_livechat_config` (`GET /api/v1/livechat/config`): Get Livechat Configurations
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatConfigInput {
     /// `token` in the query.
@@ -2174,7 +2174,7 @@ pub enum GetLivechatConfigResponse {
     /// Status 200: OK
     Ok(GetLivechatConfigOk),
 }
-/// Input of [`get_livechat_config_routing`](crate::OPERATIONS): `GET /api/v1/livechat/config/routing`.
+/// Input of `get_livechat_config_routing` (`GET /api/v1/livechat/config/routing`): Get Livechat Routing Configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatConfigRoutingInput {}
 /// Documented responses of `GET /api/v1/livechat/config/routing`.
@@ -2185,7 +2185,7 @@ pub enum GetLivechatConfigRoutingResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_custom_fields`](crate::OPERATIONS): `GET /api/v1/livechat/custom-fields`.
+/// Input of `get_livechat_custom_fields` (`GET /api/v1/livechat/custom-fields`): Get Omnichannel Custom Fields
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatCustomFieldsInput {
     /// `offset` in the query.
@@ -2207,7 +2207,7 @@ pub enum GetLivechatCustomFieldsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_custom_fields_delete`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.delete`.
+/// Input of `post_livechat_custom_fields_delete` (`POST /api/v1/livechat/custom-fields.delete`): Delete Omnichannel Custom Field
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsDeleteInput {
     /// Request body (`application/json`).
@@ -2225,7 +2225,7 @@ pub enum PostLivechatCustomFieldsDeleteResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatCustomFieldsDeleteForbidden),
 }
-/// Input of [`post_livechat_custom_fields_save`](crate::OPERATIONS): `POST /api/v1/livechat/custom-fields.save`.
+/// Input of `post_livechat_custom_fields_save` (`POST /api/v1/livechat/custom-fields.save`): Create Omnichannel Custom Field
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsSaveInput {
     /// Request body (`application/json`).
@@ -2241,7 +2241,7 @@ pub enum PostLivechatCustomFieldsSaveResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatCustomFieldsSaveForbidden),
 }
-/// Input of [`get_livechat_custom_fields_id`](crate::OPERATIONS): `GET /api/v1/livechat/custom-fields/{_id}`.
+/// Input of `get_livechat_custom_fields_id` (`GET /api/v1/livechat/custom-fields/{_id}`): Get Custom Field Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatCustomFieldsIdInput {
     /// `_id` in the path.
@@ -2257,7 +2257,7 @@ pub enum GetLivechatCustomFieldsIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_custom_field`](crate::OPERATIONS): `POST /api/v1/livechat/custom.field`.
+/// Input of `post_livechat_custom_field` (`POST /api/v1/livechat/custom.field`): Send Custom Field Value
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldInput {
     /// Request body (`application/json`).
@@ -2271,7 +2271,7 @@ pub enum PostLivechatCustomFieldResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldBadRequest),
 }
-/// Input of [`post_livechat_custom_fields`](crate::OPERATIONS): `POST /api/v1/livechat/custom.fields`.
+/// Input of `post_livechat_custom_fields` (`POST /api/v1/livechat/custom.fields`): Send Array of Custom Field Values
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsInput {
     /// Request body (`application/json`).
@@ -2285,7 +2285,7 @@ pub enum PostLivechatCustomFieldsResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldsBadRequest),
 }
-/// Input of [`get_livechat_department`](crate::OPERATIONS): `GET /api/v1/livechat/department`.
+/// Input of `get_livechat_department` (`GET /api/v1/livechat/department`): Get List of Departments
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatDepartmentInput {
     /// `text` in the query.
@@ -2315,7 +2315,7 @@ pub enum GetLivechatDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_department`](crate::OPERATIONS): `POST /api/v1/livechat/department`.
+/// Input of `post_livechat_department` (`POST /api/v1/livechat/department`): Register New Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentInput {
     /// Request body (`application/json`).
@@ -2333,7 +2333,7 @@ pub enum PostLivechatDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_department_autocomplete`](crate::OPERATIONS): `GET /api/v1/livechat/department.autocomplete`.
+/// Input of `get_livechat_department_autocomplete` (`GET /api/v1/livechat/department.autocomplete`): Autocomplete Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentAutocompleteInput {
     /// `selector` in the query.
@@ -2353,7 +2353,7 @@ pub enum GetLivechatDepartmentAutocompleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_department_list_by_ids`](crate::OPERATIONS): `GET /api/v1/livechat/department.listByIds`.
+/// Input of `get_livechat_department_list_by_ids` (`GET /api/v1/livechat/department.listByIds`): Get Departments by ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentListByIdsInput {
     /// `ids` in the query.
@@ -2371,7 +2371,7 @@ pub enum GetLivechatDepartmentListByIdsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_department_archive_id`](crate::OPERATIONS): `POST /api/v1/livechat/department/archive/{_id}`.
+/// Input of `post_livechat_department_archive_id` (`POST /api/v1/livechat/department/archive/{_id}`): Archive a Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentArchiveIdInput {
     /// `_id` in the path.
@@ -2385,7 +2385,7 @@ pub enum PostLivechatDepartmentArchiveIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_department_is_department_creation_available`](crate::OPERATIONS): `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
+/// Input of `get_livechat_department_is_department_creation_available` (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`): Check Department Creation
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatDepartmentIsDepartmentCreationAvailableInput {}
 /// Documented responses of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
@@ -2396,7 +2396,7 @@ pub enum GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_department_unarchive_id`](crate::OPERATIONS): `POST /api/v1/livechat/department/unarchive/{_id}`.
+/// Input of `post_livechat_department_unarchive_id` (`POST /api/v1/livechat/department/unarchive/{_id}`): Unarchive a Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentUnarchiveIdInput {
     /// `_id` in the path.
@@ -2410,7 +2410,7 @@ pub enum PostLivechatDepartmentUnarchiveIdResponse {
     /// Status 400: Unauthorized
     BadRequest(AuthorizationError),
 }
-/// Input of [`get_livechat_department_id`](crate::OPERATIONS): `GET /api/v1/livechat/department/{_id}`.
+/// Input of `get_livechat_department_id` (`GET /api/v1/livechat/department/{_id}`): Get Department Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentIdInput {
     /// `_id` in the path.
@@ -2428,7 +2428,7 @@ pub enum GetLivechatDepartmentIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`put_livechat_department_id`](crate::OPERATIONS): `PUT /api/v1/livechat/department/{_id}`.
+/// Input of `put_livechat_department_id` (`PUT /api/v1/livechat/department/{_id}`): Update Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatDepartmentIdInput {
     /// `_id` in the path.
@@ -2448,7 +2448,7 @@ pub enum PutLivechatDepartmentIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_department_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/department/{_id}`.
+/// Input of `delete_livechat_department_id` (`DELETE /api/v1/livechat/department/{_id}`): Remove Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatDepartmentIdInput {
     /// `_id` in the path.
@@ -2464,7 +2464,7 @@ pub enum DeleteLivechatDepartmentIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_department_id_agents`](crate::OPERATIONS): `GET /api/v1/livechat/department/{_id}/agents`.
+/// Input of `get_livechat_department_id_agents` (`GET /api/v1/livechat/department/{_id}/agents`): Get Agents of Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentIdAgentsInput {
     /// `_id` in the path.
@@ -2486,7 +2486,7 @@ pub enum GetLivechatDepartmentIdAgentsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_department_id_agents`](crate::OPERATIONS): `POST /api/v1/livechat/department/{_id}/agents`.
+/// Input of `post_livechat_department_id_agents` (`POST /api/v1/livechat/department/{_id}/agents`): Update Agents of Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentIdAgentsInput {
     /// `_id` in the path.
@@ -2504,7 +2504,7 @@ pub enum PostLivechatDepartmentIdAgentsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_departments_archived`](crate::OPERATIONS): `GET /api/v1/livechat/departments/archived`.
+/// Input of `get_livechat_departments_archived` (`GET /api/v1/livechat/departments/archived`): Get Archived Departments
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatDepartmentsArchivedInput {}
 /// Documented responses of `GET /api/v1/livechat/departments/archived`.
@@ -2515,7 +2515,7 @@ pub enum GetLivechatDepartmentsArchivedResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_inquiries_get_one`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.getOne`.
+/// Input of `get_livechat_inquiries_get_one` (`GET /api/v1/livechat/inquiries.getOne`): Get Inquiry by Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatInquiriesGetOneInput {
     /// `roomId` in the query.
@@ -2533,7 +2533,7 @@ pub enum GetLivechatInquiriesGetOneResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_inquiries_list`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.list`.
+/// Input of `get_livechat_inquiries_list` (`GET /api/v1/livechat/inquiries.list`): Get Inquiries List
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatInquiriesListInput {
     /// `department` in the query.
@@ -2555,7 +2555,7 @@ pub enum GetLivechatInquiriesListResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_inquiries_queued_for_user`](crate::OPERATIONS): `GET /api/v1/livechat/inquiries.queuedForUser`.
+/// Input of `get_livechat_inquiries_queued_for_user` (`GET /api/v1/livechat/inquiries.queuedForUser`): List Queued User Inquiries
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatInquiriesQueuedForUserInput {
     /// `department` in the query.
@@ -2577,7 +2577,7 @@ pub enum GetLivechatInquiriesQueuedForUserResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_inquiries_return_as_inquiry`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.returnAsInquiry`.
+/// Input of `post_livechat_inquiries_return_as_inquiry` (`POST /api/v1/livechat/inquiries.returnAsInquiry`): Move Chat to Inquiry
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatInquiriesReturnAsInquiryInput {
     /// Request body (`application/json`).
@@ -2593,7 +2593,7 @@ pub enum PostLivechatInquiriesReturnAsInquiryResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_inquiries_take`](crate::OPERATIONS): `POST /api/v1/livechat/inquiries.take`.
+/// Input of `post_livechat_inquiries_take` (`POST /api/v1/livechat/inquiries.take`): Take Inquiry
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatInquiriesTakeInput {
     /// Request body (`application/json`).
@@ -2611,7 +2611,7 @@ pub enum PostLivechatInquiriesTakeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`put_livechat_inquiry_set_sla`](crate::OPERATIONS): `PUT /api/v1/livechat/inquiry.setSLA`.
+/// Input of `put_livechat_inquiry_set_sla` (`PUT /api/v1/livechat/inquiry.setSLA`): Set SLA Policy to Inquiry
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatInquirySetSlaInput {
     /// Request body (`application/json`).
@@ -2629,7 +2629,7 @@ pub enum PutLivechatInquirySetSlaResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_integrations_settings`](crate::OPERATIONS): `GET /api/v1/livechat/integrations.settings`.
+/// Input of `get_livechat_integrations_settings` (`GET /api/v1/livechat/integrations.settings`): Get Livechat Integrations
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatIntegrationsSettingsInput {}
 /// Documented responses of `GET /api/v1/livechat/integrations.settings`.
@@ -2642,7 +2642,7 @@ pub enum GetLivechatIntegrationsSettingsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_livechat_analytics_dashboards_charts_data`](crate::OPERATIONS): `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
+/// Input of `get_livechat_livechat_analytics_dashboards_charts_data` (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`): Get Analytics Chart Data
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
     /// `start` in the query.
@@ -2664,7 +2664,7 @@ pub enum GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     /// Status 403: Forbidden
     Forbidden(GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden),
 }
-/// Input of [`post_livechat_message`](crate::OPERATIONS): `POST /api/v1/livechat/message`.
+/// Input of `post_livechat_message` (`POST /api/v1/livechat/message`): Send New Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMessageInput {
     /// Request body (`application/json`).
@@ -2678,7 +2678,7 @@ pub enum PostLivechatMessageResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatMessageBadRequest),
 }
-/// Input of [`get_livechat_message_id`](crate::OPERATIONS): `GET /api/v1/livechat/message/{_id}`.
+/// Input of `get_livechat_message_id` (`GET /api/v1/livechat/message/{_id}`): Get a Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatMessageIdInput {
     /// `_id` in the path.
@@ -2696,7 +2696,7 @@ pub enum GetLivechatMessageIdResponse {
     /// Status 400: Bad Request
     BadRequest(GetLivechatMessageIdBadRequest),
 }
-/// Input of [`put_livechat_message_id`](crate::OPERATIONS): `PUT /api/v1/livechat/message/{_id}`.
+/// Input of `put_livechat_message_id` (`PUT /api/v1/livechat/message/{_id}`): Update Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatMessageIdInput {
     /// `_id` in the path.
@@ -2710,7 +2710,7 @@ pub enum PutLivechatMessageIdResponse {
     /// Status 200: OK
     Ok(PutLivechatMessageIdOk),
 }
-/// Input of [`delete_livechat_message_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/message/{_id}`.
+/// Input of `delete_livechat_message_id` (`DELETE /api/v1/livechat/message/{_id}`): Delete Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatMessageIdInput {
     /// `_id` in the path.
@@ -2726,7 +2726,7 @@ pub enum DeleteLivechatMessageIdResponse {
     /// Status 400: Bad Request
     BadRequest(DeleteLivechatMessageIdBadRequest),
 }
-/// Input of [`post_livechat_messages`](crate::OPERATIONS): `POST /api/v1/livechat/messages`.
+/// Input of `post_livechat_messages` (`POST /api/v1/livechat/messages`): Send Array of Messages
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMessagesInput {
     /// Request body (`application/json`).
@@ -2742,7 +2742,7 @@ pub enum PostLivechatMessagesResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_messages_history_rid`](crate::OPERATIONS): `GET /api/v1/livechat/messages.history/{rid}`.
+/// Input of `get_livechat_messages_history_rid` (`GET /api/v1/livechat/messages.history/{rid}`): Get Livechat Message History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatMessagesHistoryRidInput {
     /// `rid` in the path.
@@ -2764,7 +2764,7 @@ pub enum GetLivechatMessagesHistoryRidResponse {
     /// Status 400: Bad Request
     BadRequest(GetLivechatMessagesHistoryRidBadRequest),
 }
-/// Input of [`get_livechat_rid_messages`](crate::OPERATIONS): `GET /api/v1/livechat/messages/{rid}`.
+/// Input of `get_livechat_rid_messages` (`GET /api/v1/livechat/messages/{rid}`): Get Livechat Messages
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatRidMessagesInput {
     /// `rid` in the path.
@@ -2788,7 +2788,7 @@ pub enum GetLivechatRidMessagesResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_monitors`](crate::OPERATIONS): `GET /api/v1/livechat/monitors`.
+/// Input of `get_livechat_monitors` (`GET /api/v1/livechat/monitors`): Get List of Monitors
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatMonitorsInput {
     /// `offset` in the query.
@@ -2810,7 +2810,7 @@ pub enum GetLivechatMonitorsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_monitors_create`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.create`.
+/// Input of `post_livechat_monitors_create` (`POST /api/v1/livechat/monitors.create`): Create a Monitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMonitorsCreateInput {
     /// Request body (`application/json`).
@@ -2826,7 +2826,7 @@ pub enum PostLivechatMonitorsCreateResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_monitors_delete`](crate::OPERATIONS): `POST /api/v1/livechat/monitors.delete`.
+/// Input of `post_livechat_monitors_delete` (`POST /api/v1/livechat/monitors.delete`): Delete a Monitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMonitorsDeleteInput {
     /// Request body (`application/json`).
@@ -2842,7 +2842,7 @@ pub enum PostLivechatMonitorsDeleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_monitors_username`](crate::OPERATIONS): `GET /api/v1/livechat/monitors/{username}`.
+/// Input of `get_livechat_monitors_username` (`GET /api/v1/livechat/monitors/{username}`): Get a Monitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatMonitorsUsernameInput {
     /// `username` in the path.
@@ -2858,7 +2858,7 @@ pub enum GetLivechatMonitorsUsernameResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_offline_message`](crate::OPERATIONS): `POST /api/v1/livechat/offline.message`.
+/// Input of `post_livechat_offline_message` (`POST /api/v1/livechat/offline.message`): Send Offline Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatOfflineMessageInput {
     /// Request body (`application/json`).
@@ -2872,7 +2872,7 @@ pub enum PostLivechatOfflineMessageResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatOfflineMessageBadRequest),
 }
-/// Input of [`post_livechat_page_visited`](crate::OPERATIONS): `POST /api/v1/livechat/page.visited`.
+/// Input of `post_livechat_page_visited` (`POST /api/v1/livechat/page.visited`): Send Visitor Navigation History
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatPageVisitedInput {
     /// Request body (`application/json`).
@@ -2886,7 +2886,7 @@ pub enum PostLivechatPageVisitedResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatPageVisitedBadRequest),
 }
-/// Input of [`get_livechat_priorities`](crate::OPERATIONS): `GET /api/v1/livechat/priorities`.
+/// Input of `get_livechat_priorities` (`GET /api/v1/livechat/priorities`): Get List of Priorities
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatPrioritiesInput {
     /// `offset` in the query.
@@ -2908,7 +2908,7 @@ pub enum GetLivechatPrioritiesResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_priorities_reset`](crate::OPERATIONS): `GET /api/v1/livechat/priorities.reset`.
+/// Input of `get_livechat_priorities_reset` (`GET /api/v1/livechat/priorities.reset`): Check Priority Reset
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatPrioritiesResetInput {}
 /// Documented responses of `GET /api/v1/livechat/priorities.reset`.
@@ -2919,7 +2919,7 @@ pub enum GetLivechatPrioritiesResetResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_priorities_reset`](crate::OPERATIONS): `POST /api/v1/livechat/priorities.reset`.
+/// Input of `post_livechat_priorities_reset` (`POST /api/v1/livechat/priorities.reset`): Reset Priorities
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatPrioritiesResetInput {}
 /// Documented responses of `POST /api/v1/livechat/priorities.reset`.
@@ -2932,7 +2932,7 @@ pub enum PostLivechatPrioritiesResetResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_priorities_priority_id`](crate::OPERATIONS): `GET /api/v1/livechat/priorities/{priorityId}`.
+/// Input of `get_livechat_priorities_priority_id` (`GET /api/v1/livechat/priorities/{priorityId}`): Get a Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatPrioritiesPriorityIdInput {
     /// `priorityId` in the path.
@@ -2948,7 +2948,7 @@ pub enum GetLivechatPrioritiesPriorityIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`put_livechat_priorities_priority_id`](crate::OPERATIONS): `PUT /api/v1/livechat/priorities/{priorityId}`.
+/// Input of `put_livechat_priorities_priority_id` (`PUT /api/v1/livechat/priorities/{priorityId}`): Update Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatPrioritiesPriorityIdInput {
     /// `priorityId` in the path.
@@ -2968,7 +2968,7 @@ pub enum PutLivechatPrioritiesPriorityIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_queue`](crate::OPERATIONS): `GET /api/v1/livechat/queue`.
+/// Input of `get_livechat_queue` (`GET /api/v1/livechat/queue`): Get Livechat Queue
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatQueueInput {
     /// `departmentId` in the query.
@@ -2994,7 +2994,7 @@ pub enum GetLivechatQueueResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_room`](crate::OPERATIONS): `GET /api/v1/livechat/room`.
+/// Input of `get_livechat_room` (`GET /api/v1/livechat/room`): Get or Create Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatRoomInput {
     /// `token` in the query.
@@ -3012,7 +3012,7 @@ pub enum GetLivechatRoomResponse {
     /// Status 400: Bad Request
     BadRequest(GetLivechatRoomBadRequest),
 }
-/// Input of [`post_livechat_room_close`](crate::OPERATIONS): `POST /api/v1/livechat/room.close`.
+/// Input of `post_livechat_room_close` (`POST /api/v1/livechat/room.close`): Close Omnichannel Room by Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomCloseInput {
     /// Request body (`application/json`).
@@ -3026,7 +3026,7 @@ pub enum PostLivechatRoomCloseResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatRoomCloseBadRequest),
 }
-/// Input of [`post_livechat_room_close_by_user`](crate::OPERATIONS): `POST /api/v1/livechat/room.closeByUser`.
+/// Input of `post_livechat_room_close_by_user` (`POST /api/v1/livechat/room.closeByUser`): Close Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomCloseByUserInput {
     /// Request body (`application/json`).
@@ -3042,7 +3042,7 @@ pub enum PostLivechatRoomCloseByUserResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_room_forward`](crate::OPERATIONS): `POST /api/v1/livechat/room.forward`.
+/// Input of `post_livechat_room_forward` (`POST /api/v1/livechat/room.forward`): Forward Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomForwardInput {
     /// Request body (`application/json`).
@@ -3058,7 +3058,7 @@ pub enum PostLivechatRoomForwardResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_room_join`](crate::OPERATIONS): `GET /api/v1/livechat/room.join`.
+/// Input of `get_livechat_room_join` (`GET /api/v1/livechat/room.join`): Join Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatRoomJoinInput {
     /// `roomId` in the query.
@@ -3076,7 +3076,7 @@ pub enum GetLivechatRoomJoinResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_room_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.onHold`.
+/// Input of `post_livechat_room_on_hold` (`POST /api/v1/livechat/room.onHold`): Put Omnichannel Room on Hold
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomOnHoldInput {
     /// Request body (`application/json`).
@@ -3092,7 +3092,7 @@ pub enum PostLivechatRoomOnHoldResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_room_resume_on_hold`](crate::OPERATIONS): `POST /api/v1/livechat/room.resumeOnHold`.
+/// Input of `post_livechat_room_resume_on_hold` (`POST /api/v1/livechat/room.resumeOnHold`): Resume Room On-Hold
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomResumeOnHoldInput {
     /// Request body (`application/json`).
@@ -3108,7 +3108,7 @@ pub enum PostLivechatRoomResumeOnHoldResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_room_save_info`](crate::OPERATIONS): `POST /api/v1/livechat/room.saveInfo`.
+/// Input of `post_livechat_room_save_info` (`POST /api/v1/livechat/room.saveInfo`): Update Omnichannel Room
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatRoomSaveInfoInput {
     /// Request body (`application/json`).
@@ -3126,7 +3126,7 @@ pub enum PostLivechatRoomSaveInfoResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_room_survey`](crate::OPERATIONS): `POST /api/v1/livechat/room.survey`.
+/// Input of `post_livechat_room_survey` (`POST /api/v1/livechat/room.survey`): Survey Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomSurveyInput {
     /// Request body (`application/json`).
@@ -3140,7 +3140,7 @@ pub enum PostLivechatRoomSurveyResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatRoomSurveyBadRequest),
 }
-/// Input of [`post_livechat_room_rid_priority`](crate::OPERATIONS): `POST /api/v1/livechat/room/{rid}/priority`.
+/// Input of `post_livechat_room_rid_priority` (`POST /api/v1/livechat/room/{rid}/priority`): Set Omnichannel Room Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomRidPriorityInput {
     /// `rid` in the path.
@@ -3160,7 +3160,7 @@ pub enum PostLivechatRoomRidPriorityResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_room_rid_priority`](crate::OPERATIONS): `DELETE /api/v1/livechat/room/{rid}/priority`.
+/// Input of `delete_livechat_room_rid_priority` (`DELETE /api/v1/livechat/room/{rid}/priority`): Remove Omnichannel Room Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatRoomRidPriorityInput {
     /// `rid` in the path.
@@ -3176,7 +3176,7 @@ pub enum DeleteLivechatRoomRidPriorityResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_rooms`](crate::OPERATIONS): `GET /api/v1/livechat/rooms`.
+/// Input of `get_livechat_rooms` (`GET /api/v1/livechat/rooms`): Get List of Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatRoomsInput {
     /// `agents` in the query.
@@ -3222,7 +3222,7 @@ pub enum GetLivechatRoomsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_rooms_delete`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.delete`.
+/// Input of `post_livechat_rooms_delete` (`POST /api/v1/livechat/rooms.delete`): Remove a Closed Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomsDeleteInput {
     /// Request body (`application/json`).
@@ -3238,7 +3238,7 @@ pub enum PostLivechatRoomsDeleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_rooms_remove_all_closed_rooms`](crate::OPERATIONS): `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
+/// Input of `post_livechat_rooms_remove_all_closed_rooms` (`POST /api/v1/livechat/rooms.removeAllClosedRooms`): Remove Closed Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatRoomsRemoveAllClosedRoomsInput {}
 /// Documented responses of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
@@ -3251,7 +3251,7 @@ pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatRoomsRemoveAllClosedRoomsForbidden),
 }
-/// Input of [`get_livechat_rooms_filters`](crate::OPERATIONS): `GET /api/v1/livechat/rooms/filters`.
+/// Input of `get_livechat_rooms_filters` (`GET /api/v1/livechat/rooms/filters`): View Omnichannel Room Sources
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatRoomsFiltersInput {}
 /// Documented responses of `GET /api/v1/livechat/rooms/filters`.
@@ -3262,7 +3262,7 @@ pub enum GetLivechatRoomsFiltersResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_sla`](crate::OPERATIONS): `GET /api/v1/livechat/sla`.
+/// Input of `get_livechat_sla` (`GET /api/v1/livechat/sla`): Get List of SLA Policies
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatSlaInput {
     /// `text` in the query.
@@ -3284,7 +3284,7 @@ pub enum GetLivechatSlaResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_sla`](crate::OPERATIONS): `POST /api/v1/livechat/sla`.
+/// Input of `post_livechat_sla` (`POST /api/v1/livechat/sla`): Create SLA Policy
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatSlaInput {
     /// Request body (`application/json`).
@@ -3302,7 +3302,7 @@ pub enum PostLivechatSlaResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_sla_sla_id`](crate::OPERATIONS): `GET /api/v1/livechat/sla/{slaId}`.
+/// Input of `get_livechat_sla_sla_id` (`GET /api/v1/livechat/sla/{slaId}`): Get an SLA
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatSlaSlaIdInput {
     /// `slaId` in the path.
@@ -3318,7 +3318,7 @@ pub enum GetLivechatSlaSlaIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`put_livechat_sla_sla_id`](crate::OPERATIONS): `PUT /api/v1/livechat/sla/{slaId}`.
+/// Input of `put_livechat_sla_sla_id` (`PUT /api/v1/livechat/sla/{slaId}`): Update an SLA
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatSlaSlaIdInput {
     /// `slaId` in the path.
@@ -3336,7 +3336,7 @@ pub enum PutLivechatSlaSlaIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_sla_sla_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/sla/{slaId}`.
+/// Input of `delete_livechat_sla_sla_id` (`DELETE /api/v1/livechat/sla/{slaId}`): Delete an SLA
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatSlaSlaIdInput {
     /// `slaId` in the path.
@@ -3352,7 +3352,7 @@ pub enum DeleteLivechatSlaSlaIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_sms_incoming_service`](crate::OPERATIONS): `POST /api/v1/livechat/sms-incoming/{service}`.
+/// Input of `post_livechat_sms_incoming_service` (`POST /api/v1/livechat/sms-incoming/{service}`): Livechat SMS Incoming (Twilio)
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatSmsIncomingServiceInput {
     /// `service` in the path.
@@ -3366,7 +3366,7 @@ pub enum PostLivechatSmsIncomingServiceResponse {
     /// Status 200: OK
     Ok(String),
 }
-/// Input of [`get_livechat_tags`](crate::OPERATIONS): `GET /api/v1/livechat/tags`.
+/// Input of `get_livechat_tags` (`GET /api/v1/livechat/tags`): Get List of Tags
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatTagsInput {
     /// `offset` in the query.
@@ -3392,7 +3392,7 @@ pub enum GetLivechatTagsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_tags_delete`](crate::OPERATIONS): `POST /api/v1/livechat/tags.delete`.
+/// Input of `post_livechat_tags_delete` (`POST /api/v1/livechat/tags.delete`): Delete a tag
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTagsDeleteInput {
     /// Request body (`application/json`).
@@ -3408,7 +3408,7 @@ pub enum PostLivechatTagsDeleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_tags_save`](crate::OPERATIONS): `POST /api/v1/livechat/tags.save`.
+/// Input of `post_livechat_tags_save` (`POST /api/v1/livechat/tags.save`): Create a Tag
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTagsSaveInput {
     /// Request body (`application/json`).
@@ -3424,7 +3424,7 @@ pub enum PostLivechatTagsSaveResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_tags_tag_id`](crate::OPERATIONS): `GET /api/v1/livechat/tags/{tagId}`.
+/// Input of `get_livechat_tags_tag_id` (`GET /api/v1/livechat/tags/{tagId}`): Get a Tag
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatTagsTagIdInput {
     /// `tagId` in the path.
@@ -3442,7 +3442,7 @@ pub enum GetLivechatTagsTagIdResponse {
     /// Status 404: Not Found
     NotFound(GetLivechatTagsTagIdNotFound),
 }
-/// Input of [`post_livechat_transcript`](crate::OPERATIONS): `POST /api/v1/livechat/transcript`.
+/// Input of `post_livechat_transcript` (`POST /api/v1/livechat/transcript`): Request Omnichannel Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTranscriptInput {
     /// Request body (`application/json`).
@@ -3456,7 +3456,7 @@ pub enum PostLivechatTranscriptResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatTranscriptBadRequest),
 }
-/// Input of [`post_livechat_transcript_rid`](crate::OPERATIONS): `POST /api/v1/livechat/transcript/{rid}`.
+/// Input of `post_livechat_transcript_rid` (`POST /api/v1/livechat/transcript/{rid}`): Send Omnichannel Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTranscriptRidInput {
     /// `rid` in the path.
@@ -3476,7 +3476,7 @@ pub enum PostLivechatTranscriptRidResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_transcript_rid`](crate::OPERATIONS): `DELETE /api/v1/livechat/transcript/{rid}`.
+/// Input of `delete_livechat_transcript_rid` (`DELETE /api/v1/livechat/transcript/{rid}`): Delete Omnichannel Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatTranscriptRidInput {
     /// `rid` in the path.
@@ -3492,7 +3492,7 @@ pub enum DeleteLivechatTranscriptRidResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_transfer_history_rid`](crate::OPERATIONS): `GET /api/v1/livechat/transfer.history/{rid}`.
+/// Input of `get_livechat_transfer_history_rid` (`GET /api/v1/livechat/transfer.history/{rid}`): Get Department Transfer History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatTransferHistoryRidInput {
     /// `rid` in the path.
@@ -3514,7 +3514,7 @@ pub enum GetLivechatTransferHistoryRidResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_triggers`](crate::OPERATIONS): `GET /api/v1/livechat/triggers`.
+/// Input of `get_livechat_triggers` (`GET /api/v1/livechat/triggers`): Get List of Livechat Triggers
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatTriggersInput {
     /// `offset` in the query.
@@ -3534,7 +3534,7 @@ pub enum GetLivechatTriggersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_triggers`](crate::OPERATIONS): `POST /api/v1/livechat/triggers`.
+/// Input of `post_livechat_triggers` (`POST /api/v1/livechat/triggers`): Create or Update Livechat Triggers
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTriggersInput {
     /// Request body (`application/json`).
@@ -3552,7 +3552,7 @@ pub enum PostLivechatTriggersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_triggers_external_service_test`](crate::OPERATIONS): `POST /api/v1/livechat/triggers/external-service/test`.
+/// Input of `post_livechat_triggers_external_service_test` (`POST /api/v1/livechat/triggers/external-service/test`): Test Trigger with External Service
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTriggersExternalServiceTestInput {
     /// Request body (`application/json`).
@@ -3568,7 +3568,7 @@ pub enum PostLivechatTriggersExternalServiceTestResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_triggers_id`](crate::OPERATIONS): `GET /api/v1/livechat/triggers/{_id}`.
+/// Input of `get_livechat_triggers_id` (`GET /api/v1/livechat/triggers/{_id}`): Get Livechat Trigger
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatTriggersIdInput {
     /// `_id` in the path.
@@ -3584,7 +3584,7 @@ pub enum GetLivechatTriggersIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_triggers_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/triggers/{_id}`.
+/// Input of `delete_livechat_triggers_id` (`DELETE /api/v1/livechat/triggers/{_id}`): Delete a trigger
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatTriggersIdInput {
     /// `_id` in the path.
@@ -3600,7 +3600,7 @@ pub enum DeleteLivechatTriggersIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_units`](crate::OPERATIONS): `GET /api/v1/livechat/units`.
+/// Input of `get_livechat_units` (`GET /api/v1/livechat/units`): Get List of Units
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatUnitsInput {
     /// `text` in the query.
@@ -3622,7 +3622,7 @@ pub enum GetLivechatUnitsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_units`](crate::OPERATIONS): `POST /api/v1/livechat/units`.
+/// Input of `post_livechat_units` (`POST /api/v1/livechat/units`): Create Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUnitsInput {
     /// Request body (`application/json`).
@@ -3640,7 +3640,7 @@ pub enum PostLivechatUnitsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_units_unit_id`](crate::OPERATIONS): `GET /api/v1/livechat/units/{id}`.
+/// Input of `get_livechat_units_unit_id` (`GET /api/v1/livechat/units/{id}`): Get a Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdInput {
     /// `id` in the path.
@@ -3656,7 +3656,7 @@ pub enum GetLivechatUnitsUnitIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_units_id`](crate::OPERATIONS): `POST /api/v1/livechat/units/{id}`.
+/// Input of `post_livechat_units_id` (`POST /api/v1/livechat/units/{id}`): Update Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUnitsIdInput {
     /// `id` in the path.
@@ -3674,7 +3674,7 @@ pub enum PostLivechatUnitsIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_units_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/units/{id}`.
+/// Input of `delete_livechat_units_id` (`DELETE /api/v1/livechat/units/{id}`): Delete a Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatUnitsIdInput {
     /// `id` in the path.
@@ -3690,7 +3690,7 @@ pub enum DeleteLivechatUnitsIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_units_unit_id_departments`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/departments`.
+/// Input of `get_livechat_units_unit_id_departments` (`GET /api/v1/livechat/units/{unitId}/departments`): Get Departments by Unit ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdDepartmentsInput {
     /// `unitId` in the path.
@@ -3710,7 +3710,7 @@ pub enum GetLivechatUnitsUnitIdDepartmentsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_units_unit_id_departments_available`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/departments/available`.
+/// Input of `get_livechat_units_unit_id_departments_available` (`GET /api/v1/livechat/units/{unitId}/departments/available`): Get Available Departments by Unit Id
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableInput {
     /// `unitId` in the path.
@@ -3734,7 +3734,7 @@ pub enum GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_units_unit_id_monitors`](crate::OPERATIONS): `GET /api/v1/livechat/units/{unitId}/monitors`.
+/// Input of `get_livechat_units_unit_id_monitors` (`GET /api/v1/livechat/units/{unitId}/monitors`): Get List of Unit Monitors
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdMonitorsInput {
     /// `unitId` in the path.
@@ -3750,7 +3750,7 @@ pub enum GetLivechatUnitsUnitIdMonitorsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_upload`](crate::OPERATIONS): `POST /api/v1/livechat/upload/{rid}`.
+/// Input of `post_livechat_upload` (`POST /api/v1/livechat/upload/{rid}`): Upload Files to Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUploadInput {
     /// `rid` in the path.
@@ -3768,7 +3768,7 @@ pub enum PostLivechatUploadResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatUploadForbidden),
 }
-/// Input of [`get_livechat_users_type`](crate::OPERATIONS): `GET /api/v1/livechat/users/{type}`.
+/// Input of `get_livechat_users_type` (`GET /api/v1/livechat/users/{type}`): Get List of Agents or Managers
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUsersTypeInput {
     /// `type` in the path.
@@ -3798,7 +3798,7 @@ pub enum GetLivechatUsersTypeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_users_type`](crate::OPERATIONS): `POST /api/v1/livechat/users/{type}`.
+/// Input of `post_livechat_users_type` (`POST /api/v1/livechat/users/{type}`): Register New Agent or Manager
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUsersTypeInput {
     /// `type` in the path.
@@ -3818,7 +3818,7 @@ pub enum PostLivechatUsersTypeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_users_type_id`](crate::OPERATIONS): `GET /api/v1/livechat/users/{type}/{_id}`.
+/// Input of `get_livechat_users_type_id` (`GET /api/v1/livechat/users/{type}/{_id}`): Get Agent or Manager Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUsersTypeIdInput {
     /// `type` in the path.
@@ -3836,7 +3836,7 @@ pub enum GetLivechatUsersTypeIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`delete_livechat_users_type_id`](crate::OPERATIONS): `DELETE /api/v1/livechat/users/{type}/{_id}`.
+/// Input of `delete_livechat_users_type_id` (`DELETE /api/v1/livechat/users/{type}/{_id}`): Remove Agent or Manager
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatUsersTypeIdInput {
     /// `type` in the path.
@@ -3854,7 +3854,7 @@ pub enum DeleteLivechatUsersTypeIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_livechat_visitor`](crate::OPERATIONS): `POST /api/v1/livechat/visitor`.
+/// Input of `post_livechat_visitor` (`POST /api/v1/livechat/visitor`): Register Livechat Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorInput {
     /// Request body (`application/json`).
@@ -3868,7 +3868,7 @@ pub enum PostLivechatVisitorResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorBadRequest),
 }
-/// Input of [`post_livechat_visitor_department_transfer`](crate::OPERATIONS): `POST /api/v1/livechat/visitor/department.transfer`.
+/// Input of `post_livechat_visitor_department_transfer` (`POST /api/v1/livechat/visitor/department.transfer`): Visitor Transfer Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorDepartmentTransferInput {
     /// Request body (`application/json`).
@@ -3882,7 +3882,7 @@ pub enum PostLivechatVisitorDepartmentTransferResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorDepartmentTransferBadRequest),
 }
-/// Input of [`get_livechat_visitor_token`](crate::OPERATIONS): `GET /api/v1/livechat/visitor/{token}`.
+/// Input of `get_livechat_visitor_token` (`GET /api/v1/livechat/visitor/{token}`): Get Visitor Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorTokenInput {
     /// `token` in the path.
@@ -3894,7 +3894,7 @@ pub enum GetLivechatVisitorTokenResponse {
     /// Status 200: OK
     Ok(GetLivechatVisitorTokenOk),
 }
-/// Input of [`delete_livechat_visitor_token`](crate::OPERATIONS): `DELETE /api/v1/livechat/visitor/{token}`.
+/// Input of `delete_livechat_visitor_token` (`DELETE /api/v1/livechat/visitor/{token}`): Delete Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatVisitorTokenInput {
     /// `token` in the path.
@@ -3906,7 +3906,7 @@ pub enum DeleteLivechatVisitorTokenResponse {
     /// Status 200: OK
     Ok(DeleteLivechatVisitorTokenOk),
 }
-/// Input of [`get_livechat_visitor_token_room`](crate::OPERATIONS): `GET /api/v1/livechat/visitor/{token}/room`.
+/// Input of `get_livechat_visitor_token_room` (`GET /api/v1/livechat/visitor/{token}/room`): Get Open Conversation of a Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorTokenRoomInput {
     /// `token` in the path.
@@ -3920,7 +3920,7 @@ pub enum GetLivechatVisitorTokenRoomResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_visitors_autocomplete`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.autocomplete`.
+/// Input of `get_livechat_visitors_autocomplete` (`GET /api/v1/livechat/visitors.autocomplete`): Autocomplete Visitors
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsAutocompleteInput {
     /// `selector` in the query.
@@ -3936,7 +3936,7 @@ pub enum GetLivechatVisitorsAutocompleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
+/// Input of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id` (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`): Get Livechat Visitor Chat History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
     /// `roomId` in the path.
@@ -3958,7 +3958,7 @@ pub enum GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_visitor_info`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.info`.
+/// Input of `get_livechat_visitor_info` (`GET /api/v1/livechat/visitors.info`): Get Visitor Information by ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorInfoInput {
     /// `visitorId` in the query.
@@ -3976,7 +3976,7 @@ pub enum GetLivechatVisitorInfoResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_livechat_visitors_pages_visited_room_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
+/// Input of `get_livechat_visitors_pages_visited_room_id` (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`): Get Pages Visited by Livechat Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdInput {
     /// `roomId` in the path.
@@ -3990,7 +3990,7 @@ pub enum GetLivechatVisitorsPagesVisitedRoomIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_visitors_search`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.search`.
+/// Input of `get_livechat_visitors_search` (`GET /api/v1/livechat/visitors.search`): Search Visitors by Term
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsSearchInput {
     /// `term` in the query.
@@ -4012,7 +4012,7 @@ pub enum GetLivechatVisitorsSearchResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`](crate::OPERATIONS): `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
+/// Input of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id` (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`): Search Visitor Chat
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
     /// `roomId` in the path.
@@ -4042,7 +4042,7 @@ pub enum GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_livechat_visitors_status`](crate::OPERATIONS): `POST /api/v1/livechat/visitors.status`.
+/// Input of `post_livechat_visitors_status` (`POST /api/v1/livechat/visitors.status`): Set Visitor's Status
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorsStatusInput {
     /// Request body (`application/json`).
@@ -4056,7 +4056,7 @@ pub enum PostLivechatVisitorsStatusResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorsStatusBadRequest),
 }
-/// Input of [`post_livechat_webhook_test`](crate::OPERATIONS): `POST /api/v1/livechat/webhook.test`.
+/// Input of `post_livechat_webhook_test` (`POST /api/v1/livechat/webhook.test`): Test the Webhook Integration
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatWebhookTestInput {}
 /// Documented responses of `POST /api/v1/livechat/webhook.test`.
@@ -4065,7 +4065,7 @@ pub enum PostLivechatWebhookTestResponse {
     /// Status 200: OK
     Ok(TrueSuccess),
 }
-/// Input of [`post_omnichannel_contact`](crate::OPERATIONS): `POST /api/v1/omnichannel/contact`.
+/// Input of `post_omnichannel_contact` (`POST /api/v1/omnichannel/contact`): Register or Update Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactInput {
     /// Request body (`application/json`).
@@ -4083,7 +4083,7 @@ pub enum PostOmnichannelContactResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_contact_search`](crate::OPERATIONS): `GET /api/v1/omnichannel/contact.search`.
+/// Input of `get_contact_search` (`GET /api/v1/omnichannel/contact.search`): Search Contacts
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetContactSearchInput {
     /// `email` in the query.
@@ -4103,7 +4103,7 @@ pub enum GetContactSearchResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_omnichannel_contacts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts`.
+/// Input of `post_omnichannel_contacts` (`POST /api/v1/omnichannel/contacts`): Register Omnichannel Contacts
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsInput {
     /// Request body (`application/json`).
@@ -4121,7 +4121,7 @@ pub enum PostOmnichannelContactsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_omnichannel_contacts_block`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.block`.
+/// Input of `post_omnichannel_contacts_block` (`POST /api/v1/omnichannel/contacts.block`): Block Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsBlockInput {
     /// Request body (`application/json`).
@@ -4137,7 +4137,7 @@ pub enum PostOmnichannelContactsBlockResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`get_omnichannel_contacts_channels`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.channels`.
+/// Input of `get_omnichannel_contacts_channels` (`GET /api/v1/omnichannel/contacts.channels`): Get channels grouped by contact name
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOmnichannelContactsChannelsInput {
     /// `contactId` in the query.
@@ -4153,7 +4153,7 @@ pub enum GetOmnichannelContactsChannelsResponse {
     /// Status 401: Unauthorized
     Unauthorized(GetOmnichannelContactsChannelsUnauthorized),
 }
-/// Input of [`get_omnichannel_contacts_check_existence`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.checkExistence`.
+/// Input of `get_omnichannel_contacts_check_existence` (`GET /api/v1/omnichannel/contacts.checkExistence`): Check Contacts Existence
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOmnichannelContactsCheckExistenceInput {
     /// `contactId` in the query.
@@ -4171,7 +4171,7 @@ pub enum GetOmnichannelContactsCheckExistenceResponse {
     /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsCheckExistenceBadRequest),
 }
-/// Input of [`post_omnichannel_contacts_conflicts`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.conflicts`.
+/// Input of `post_omnichannel_contacts_conflicts` (`POST /api/v1/omnichannel/contacts.conflicts`): Resolve Contact Conflicts
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsConflictsInput {
     /// Request body (`application/json`).
@@ -4189,7 +4189,7 @@ pub enum PostOmnichannelContactsConflictsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_omnichannel_contacts_get`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.get`.
+/// Input of `get_omnichannel_contacts_get` (`GET /api/v1/omnichannel/contacts.get`): Get Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOmnichannelContactsGetInput {
     /// `contactId` in the query.
@@ -4207,7 +4207,7 @@ pub enum GetOmnichannelContactsGetResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`get_omnichannel_contacts_history`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.history`.
+/// Input of `get_omnichannel_contacts_history` (`GET /api/v1/omnichannel/contacts.history`): Get Contact History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOmnichannelContactsHistoryInput {
     /// `offset` in the query.
@@ -4233,7 +4233,7 @@ pub enum GetOmnichannelContactsHistoryResponse {
     /// Status 403: Forbidden
     Forbidden(GetOmnichannelContactsHistoryForbidden),
 }
-/// Input of [`get_omnichannel_contacts_search`](crate::OPERATIONS): `GET /api/v1/omnichannel/contacts.search`.
+/// Input of `get_omnichannel_contacts_search` (`GET /api/v1/omnichannel/contacts.search`): Search Omnichannel Contacts
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOmnichannelContactsSearchInput {
     /// `offset` in the query.
@@ -4259,7 +4259,7 @@ pub enum GetOmnichannelContactsSearchResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_omnichannel_contacts_unblock`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.unblock`.
+/// Input of `post_omnichannel_contacts_unblock` (`POST /api/v1/omnichannel/contacts.unblock`): Unblock Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsUnblockInput {
     /// Request body (`application/json`).
@@ -4275,7 +4275,7 @@ pub enum PostOmnichannelContactsUnblockResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of [`post_omnichannel_contacts_update`](crate::OPERATIONS): `POST /api/v1/omnichannel/contacts.update`.
+/// Input of `post_omnichannel_contacts_update` (`POST /api/v1/omnichannel/contacts.update`): Update Omnichannel Contact
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostOmnichannelContactsUpdateInput {
     /// Request body (`application/json`).
@@ -4293,7 +4293,7 @@ pub enum PostOmnichannelContactsUpdateResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of [`post_omnichannel_integrations`](crate::OPERATIONS): `POST /api/v1/omnichannel/integrations`.
+/// Input of `post_omnichannel_integrations` (`POST /api/v1/omnichannel/integrations`): Set up Omnichannel webhook
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostOmnichannelIntegrationsInput {
     /// Request body (`application/json`).
@@ -4305,7 +4305,7 @@ pub enum PostOmnichannelIntegrationsResponse {
     /// Status 200: OK
     Ok(TrueSuccess),
 }
-/// Input of [`post_omnichannel_rid_request_transcript`](crate::OPERATIONS): `POST /api/v1/omnichannel/{rid}/request-transcript`.
+/// Input of `post_omnichannel_rid_request_transcript` (`POST /api/v1/omnichannel/{rid}/request-transcript`): Request PDF Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelRidRequestTranscriptInput {
     /// `rid` in the path.

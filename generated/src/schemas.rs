@@ -4,7 +4,7 @@
 
 //! Validation rules of request parameters and bodies, checked by the router.
 #[allow(unused_imports)]
-use crate::rt::server::Param;
+use crate::rt::server::{cookie, header, path, query, Param};
 #[allow(unused_imports)]
 use crate::rt::validate::{Additional, Lit, Schema, Type};
 #[allow(unused_imports)]
@@ -1055,610 +1055,576 @@ pub static POST_OMNICHANNEL_INTEGRATIONS_BODY: Schema = Schema {
     ..Schema::ANY
 };
 /// Parameter `shortcut` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_SHORTCUT: Param = Param::query(
-    "shortcut",
-    &Schema::STRING,
-);
+pub static GET_CANNED_RESPONSES_SHORTCUT: Param = query("shortcut", &Schema::STRING);
 /// Parameter `text` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_CANNED_RESPONSES_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `scope` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_SCOPE: Param = Param::query("scope", &Schema::STRING);
+pub static GET_CANNED_RESPONSES_SCOPE: Param = query("scope", &Schema::STRING);
 /// Parameter `tags` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_TAGS: Param = Param::query("tags", &Schema::STRING);
+pub static GET_CANNED_RESPONSES_TAGS: Param = query("tags", &Schema::STRING);
 /// Parameter `departmentId` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_DEPARTMENT_ID: Param = Param::query(
+pub static GET_CANNED_RESPONSES_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
+pub static GET_CANNED_RESPONSES_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_CANNED_RESPONSES_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_CANNED_RESPONSES_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `fields` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_FIELDS: Param = Param::query("fields", &Schema::ANY)
+pub static GET_CANNED_RESPONSES_FIELDS: Param = query("fields", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `createdBy` of `get_canned_responses`.
-pub static GET_CANNED_RESPONSES_CREATED_BY: Param = Param::query(
-    "createdBy",
-    &Schema::STRING,
-);
+pub static GET_CANNED_RESPONSES_CREATED_BY: Param = query("createdBy", &Schema::STRING);
 /// Parameter `_id` of `get_canned_responses_id`.
-pub static GET_CANNED_RESPONSES_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static GET_CANNED_RESPONSES_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `_id` of `delete_canned_responses_id`.
-pub static DELETE_CANNED_RESPONSES_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static DELETE_CANNED_RESPONSES_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `rid` of `get_livechat_agent`.
-pub static GET_LIVECHAT_AGENT_RID: Param = Param::path(0usize, "rid", &Schema::STRING);
+pub static GET_LIVECHAT_AGENT_RID: Param = path(0usize, "rid", &Schema::STRING);
 /// Parameter `token` of `get_livechat_agent`.
-pub static GET_LIVECHAT_AGENT_TOKEN: Param = Param::path(
-    1usize,
-    "token",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_AGENT_TOKEN: Param = path(1usize, "token", &Schema::STRING);
 /// Parameter `token` of `get_livechat_agent_next`.
-pub static GET_LIVECHAT_AGENT_NEXT_TOKEN: Param = Param::path(
-    0usize,
-    "token",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_AGENT_NEXT_TOKEN: Param = path(0usize, "token", &Schema::STRING);
 /// Parameter `agentId` of `get_livechat_agents_agent_id_departments`.
-pub static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID: Param = Param::path(
+pub static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID: Param = path(
     0usize,
     "agentId",
     &Schema::STRING,
 );
 /// Parameter `name` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME: Param = query(
         "name",
         &Schema::STRING,
     )
     .required();
 /// Parameter `from` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM: Param = query(
         "from",
         &Schema::STRING,
     )
     .required();
 /// Parameter `to` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO: Param = Param::query(
-        "to",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO: Param = query("to", &Schema::STRING)
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_agent_overview`.
-pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `fullReport` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT: Param = query(
     "fullReport",
     &Schema::BOOLEAN,
 );
 /// Parameter `offset` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_agents_available_for_service_history`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `start` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `count` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `offset` of `get_livechat_analytics_agents_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `start` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_agents_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_agents_status`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_timings`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_timings`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_timings`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_chats_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_chats_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_chats_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversation_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversation_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_conversation_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_agent`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `sort` of `get_livechat_analytics_dashboards_conversations_by_department`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_source`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_source`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_status`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_status`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_tags`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_tags`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `start` of `get_livechat_analytics_dashboards_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_dashboards_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_productivity_totalizers`.
-pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `answered` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED: Param = query(
     "answered",
     &Schema::BOOLEAN,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_amount_of_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_chat_duration_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_waiting_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_abandoned_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_service_time`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `start` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_transferred_chats`.
-pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `name` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME: Param = Param::query(
-        "name",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME: Param = query("name", &Schema::STRING)
     .required();
 /// Parameter `from` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM: Param = Param::query(
-        "from",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM: Param = query("from", &Schema::STRING)
     .required();
 /// Parameter `to` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_TO: Param = Param::query(
-        "to",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_TO: Param = query("to", &Schema::STRING)
     .required();
 /// Parameter `departmentId` of `get_livechat_analytics_overview`.
-pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
@@ -1669,407 +1635,318 @@ pub static POST_LIVECHAT_APPEARANCE_BODY: Schema = Schema {
     ..Schema::ANY
 };
 /// Parameter `name` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_NAME: Param = Param::query(
-    "name",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_BUSINESS_HOURS_NAME: Param = query("name", &Schema::STRING);
 /// Parameter `offset` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_BUSINESS_HOURS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_BUSINESS_HOURS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_business_hours`.
-pub static GET_LIVECHAT_BUSINESS_HOURS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_BUSINESS_HOURS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `token` of `get_livechat_config`.
-pub static GET_LIVECHAT_CONFIG_TOKEN: Param = Param::query("token", &Schema::STRING);
+pub static GET_LIVECHAT_CONFIG_TOKEN: Param = query("token", &Schema::STRING);
 /// Parameter `department` of `get_livechat_config`.
-pub static GET_LIVECHAT_CONFIG_DEPARTMENT: Param = Param::query(
-    "department",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_CONFIG_DEPARTMENT: Param = query("department", &Schema::STRING);
 /// Parameter `offset` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_CUSTOM_FIELDS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_CUSTOM_FIELDS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_CUSTOM_FIELDS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `text` of `get_livechat_custom_fields`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_TEXT: Param = Param::query(
-    "text",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_CUSTOM_FIELDS_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `_id` of `get_livechat_custom_fields_id`.
-pub static GET_LIVECHAT_CUSTOM_FIELDS_ID_ID: Param = Param::path(
+pub static GET_LIVECHAT_CUSTOM_FIELDS_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `text` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_DEPARTMENT_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `enabled` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_ENABLED: Param = Param::query(
-    "enabled",
-    &Schema::BOOLEAN,
-);
+pub static GET_LIVECHAT_DEPARTMENT_ENABLED: Param = query("enabled", &Schema::BOOLEAN);
 /// Parameter `showArchived` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED: Param = query(
     "showArchived",
     &Schema::BOOLEAN,
 );
 /// Parameter `onlyMyDepartments` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS: Param = query(
     "onlyMyDepartments",
     &Schema::BOOLEAN,
 );
 /// Parameter `excludeDepartmentId` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID: Param = query(
     "excludeDepartmentId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_DEPARTMENT_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_DEPARTMENT_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_department`.
-pub static GET_LIVECHAT_DEPARTMENT_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_DEPARTMENT_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `selector` of `get_livechat_department_autocomplete`.
-pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR: Param = query(
         "selector",
         &Schema::STRING,
     )
     .required();
 /// Parameter `onlyMyDepartments` of `get_livechat_department_autocomplete`.
-pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS: Param = query(
     "onlyMyDepartments",
     &Schema::BOOLEAN,
 );
 /// Parameter `showArchived` of `get_livechat_department_autocomplete`.
-pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED: Param = query(
     "showArchived",
     &Schema::BOOLEAN,
 );
 /// Parameter `ids` of `get_livechat_department_list_by_ids`.
-pub static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS: Param = Param::query(
-        "ids",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS: Param = query("ids", &Schema::STRING)
     .required();
 /// Parameter `_id` of `post_livechat_department_archive_id`.
-pub static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID: Param = Param::path(
+pub static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `_id` of `post_livechat_department_unarchive_id`.
-pub static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID: Param = Param::path(
+pub static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `_id` of `get_livechat_department_id`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_DEPARTMENT_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `includeAgents` of `get_livechat_department_id`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS: Param = query(
     "includeAgents",
     &Schema::BOOLEAN,
 );
 /// Parameter `_id` of `put_livechat_department_id`.
-pub static PUT_LIVECHAT_DEPARTMENT_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static PUT_LIVECHAT_DEPARTMENT_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `_id` of `delete_livechat_department_id`.
-pub static DELETE_LIVECHAT_DEPARTMENT_ID_ID: Param = Param::path(
+pub static DELETE_LIVECHAT_DEPARTMENT_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `_id` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = Param::path(
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_livechat_department_id_agents`.
-pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT: Param = Param::query(
-        "sort",
-        &Schema::ANY,
-    )
+pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `_id` of `post_livechat_department_id_agents`.
-pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = Param::path(
+pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `roomId` of `get_livechat_inquiries_get_one`.
-pub static GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID: Param = Param::query(
+pub static GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID: Param = query(
         "roomId",
         &Schema::STRING,
     )
     .required();
 /// Parameter `department` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT: Param = Param::query(
+pub static GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT: Param = query(
     "department",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_INQUIRIES_LIST_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_INQUIRIES_LIST_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_inquiries_list`.
-pub static GET_LIVECHAT_INQUIRIES_LIST_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_INQUIRIES_LIST_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `department` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT: Param = Param::query(
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT: Param = query(
     "department",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_livechat_inquiries_queued_for_user`.
-pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT: Param = Param::query(
+pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
 /// Parameter `start` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START: Param = Param::query(
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
 /// Parameter `end` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END: Param = Param::query(
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
 /// Parameter `chartName` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME: Param = Param::query(
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME: Param = query(
         "chartName",
         &Schema::STRING,
     )
     .required();
 /// Parameter `departmentId` of `get_livechat_livechat_analytics_dashboards_charts_data`.
-pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `_id` of `get_livechat_message_id`.
-pub static GET_LIVECHAT_MESSAGE_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_MESSAGE_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `token` of `get_livechat_message_id`.
-pub static GET_LIVECHAT_MESSAGE_ID_TOKEN: Param = Param::query("token", &Schema::STRING)
+pub static GET_LIVECHAT_MESSAGE_ID_TOKEN: Param = query("token", &Schema::STRING)
     .required();
 /// Parameter `rid` of `get_livechat_message_id`.
-pub static GET_LIVECHAT_MESSAGE_ID_RID: Param = Param::query("rid", &Schema::STRING)
-    .required();
+pub static GET_LIVECHAT_MESSAGE_ID_RID: Param = query("rid", &Schema::STRING).required();
 /// Parameter `_id` of `put_livechat_message_id`.
-pub static PUT_LIVECHAT_MESSAGE_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static PUT_LIVECHAT_MESSAGE_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `_id` of `delete_livechat_message_id`.
-pub static DELETE_LIVECHAT_MESSAGE_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static DELETE_LIVECHAT_MESSAGE_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `rid` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_RID: Param = Param::path(
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
 /// Parameter `token` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN: Param = Param::query(
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN: Param = query(
         "token",
         &Schema::STRING,
     )
     .required();
 /// Parameter `ls` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LS: Param = Param::query("ls", &Schema::ANY)
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LS: Param = query("ls", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `end` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_END: Param = Param::query(
-        "end",
-        &Schema::ANY,
-    )
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_END: Param = query("end", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `limit` of `get_livechat_messages_history_rid`.
-pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT: Param = Param::query(
+pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT: Param = query(
     "limit",
     &Schema::NUMBER,
 );
 /// Parameter `rid` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_RID: Param = Param::path(
-    0usize,
-    "rid",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_RID_MESSAGES_RID: Param = path(0usize, "rid", &Schema::STRING);
 /// Parameter `offset` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_RID_MESSAGES_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_RID_MESSAGES_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_RID_MESSAGES_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `searchTerm` of `get_livechat_rid_messages`.
-pub static GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM: Param = Param::query(
+pub static GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM: Param = query(
     "searchTerm",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_MONITORS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_MONITORS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_MONITORS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `text` of `get_livechat_monitors`.
-pub static GET_LIVECHAT_MONITORS_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_MONITORS_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `username` of `get_livechat_monitors_username`.
-pub static GET_LIVECHAT_MONITORS_USERNAME_USERNAME: Param = Param::path(
+pub static GET_LIVECHAT_MONITORS_USERNAME_USERNAME: Param = path(
     0usize,
     "username",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_PRIORITIES_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_PRIORITIES_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_PRIORITIES_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `text` of `get_livechat_priorities`.
-pub static GET_LIVECHAT_PRIORITIES_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_PRIORITIES_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `priorityId` of `get_livechat_priorities_priority_id`.
-pub static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = Param::path(
+pub static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = path(
     0usize,
     "priorityId",
     &Schema::STRING,
 );
 /// Parameter `priorityId` of `put_livechat_priorities_priority_id`.
-pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = Param::path(
+pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = path(
     0usize,
     "priorityId",
     &Schema::STRING,
 );
 /// Parameter `departmentId` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_QUEUE_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `agentId` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_AGENT_ID: Param = Param::query("agentId", &Schema::STRING);
+pub static GET_LIVECHAT_QUEUE_AGENT_ID: Param = query("agentId", &Schema::STRING);
 /// Parameter `includeOfflineAgents` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS: Param = Param::query(
+pub static GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS: Param = query(
     "includeOfflineAgents",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
+pub static GET_LIVECHAT_QUEUE_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_QUEUE_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_queue`.
-pub static GET_LIVECHAT_QUEUE_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_QUEUE_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `token` of `get_livechat_room`.
-pub static GET_LIVECHAT_ROOM_TOKEN: Param = Param::query("token", &Schema::STRING)
-    .required();
+pub static GET_LIVECHAT_ROOM_TOKEN: Param = query("token", &Schema::STRING).required();
 /// Parameter `rid` of `get_livechat_room`.
-pub static GET_LIVECHAT_ROOM_RID: Param = Param::query("rid", &Schema::STRING);
+pub static GET_LIVECHAT_ROOM_RID: Param = query("rid", &Schema::STRING);
 /// Parameter `agentId` of `get_livechat_room`.
-pub static GET_LIVECHAT_ROOM_AGENT_ID: Param = Param::query("agentId", &Schema::STRING);
+pub static GET_LIVECHAT_ROOM_AGENT_ID: Param = query("agentId", &Schema::STRING);
 /// Parameter `roomId` of `get_livechat_room_join`.
-pub static GET_LIVECHAT_ROOM_JOIN_ROOM_ID: Param = Param::query(
-        "roomId",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_ROOM_JOIN_ROOM_ID: Param = query("roomId", &Schema::STRING)
     .required();
 /// Parameter `rid` of `post_livechat_room_rid_priority`.
-pub static POST_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = Param::path(
+pub static POST_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
 /// Parameter `rid` of `delete_livechat_room_rid_priority`.
-pub static DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = Param::path(
+pub static DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
 /// Parameter `agents` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_AGENTS: Param = Param::query(
+pub static GET_LIVECHAT_ROOMS_AGENTS: Param = query(
     "agents",
     &Schema {
         types: &[Type::Array],
@@ -2078,40 +1955,31 @@ pub static GET_LIVECHAT_ROOMS_AGENTS: Param = Param::query(
     },
 );
 /// Parameter `departmentId` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_DEPARTMENT_ID: Param = Param::query(
+pub static GET_LIVECHAT_ROOMS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
 /// Parameter `open` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_OPEN: Param = Param::query("open", &Schema::BOOLEAN);
+pub static GET_LIVECHAT_ROOMS_OPEN: Param = query("open", &Schema::BOOLEAN);
 /// Parameter `createdAt` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_CREATED_AT: Param = Param::query(
-    "createdAt",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_ROOMS_CREATED_AT: Param = query("createdAt", &Schema::STRING);
 /// Parameter `closedAt` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_CLOSED_AT: Param = Param::query(
-    "closedAt",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_ROOMS_CLOSED_AT: Param = query("closedAt", &Schema::STRING);
 /// Parameter `tags` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_TAGS: Param = Param::query("tags", &Schema::STRING);
+pub static GET_LIVECHAT_ROOMS_TAGS: Param = query("tags", &Schema::STRING);
 /// Parameter `customFields` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_CUSTOM_FIELDS: Param = Param::query(
+pub static GET_LIVECHAT_ROOMS_CUSTOM_FIELDS: Param = query(
     "customFields",
     &Schema::STRING,
 );
 /// Parameter `roomName` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_ROOM_NAME: Param = Param::query(
-    "roomName",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_ROOMS_ROOM_NAME: Param = query("roomName", &Schema::STRING);
 /// Parameter `onhold` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_ONHOLD: Param = Param::query("onhold", &Schema::BOOLEAN);
+pub static GET_LIVECHAT_ROOMS_ONHOLD: Param = query("onhold", &Schema::BOOLEAN);
 /// Parameter `queued` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_QUEUED: Param = Param::query("queued", &Schema::STRING);
+pub static GET_LIVECHAT_ROOMS_QUEUED: Param = query("queued", &Schema::STRING);
 /// Parameter `units` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_UNITS: Param = Param::query(
+pub static GET_LIVECHAT_ROOMS_UNITS: Param = query(
     "units",
     &Schema {
         types: &[Type::Array],
@@ -2120,204 +1988,179 @@ pub static GET_LIVECHAT_ROOMS_UNITS: Param = Param::query(
     },
 );
 /// Parameter `offset` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
+pub static GET_LIVECHAT_ROOMS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_ROOMS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_ROOMS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `fields` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_FIELDS: Param = Param::query("fields", &Schema::ANY)
+pub static GET_LIVECHAT_ROOMS_FIELDS: Param = query("fields", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `query` of `get_livechat_rooms`.
-pub static GET_LIVECHAT_ROOMS_QUERY: Param = Param::query("query", &Schema::ANY)
+pub static GET_LIVECHAT_ROOMS_QUERY: Param = query("query", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `text` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_SLA_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `count` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_SLA_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_SLA_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `offset` of `get_livechat_sla`.
-pub static GET_LIVECHAT_SLA_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
+pub static GET_LIVECHAT_SLA_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `slaId` of `get_livechat_sla_sla_id`.
-pub static GET_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = Param::path(
+pub static GET_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = path(
     0usize,
     "slaId",
     &Schema::STRING,
 );
 /// Parameter `slaId` of `put_livechat_sla_sla_id`.
-pub static PUT_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = Param::path(
+pub static PUT_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = path(
     0usize,
     "slaId",
     &Schema::STRING,
 );
 /// Parameter `slaId` of `delete_livechat_sla_sla_id`.
-pub static DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = Param::path(
+pub static DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = path(
     0usize,
     "slaId",
     &Schema::STRING,
 );
 /// Parameter `service` of `post_livechat_sms_incoming_service`.
-pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE: Param = Param::path(
+pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE: Param = path(
     0usize,
     "service",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
+pub static GET_LIVECHAT_TAGS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_TAGS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `text` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_TAGS_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `department` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_DEPARTMENT: Param = Param::query(
-    "department",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_TAGS_DEPARTMENT: Param = query("department", &Schema::STRING);
 /// Parameter `viewAll` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_VIEW_ALL: Param = Param::query("viewAll", &Schema::BOOLEAN);
+pub static GET_LIVECHAT_TAGS_VIEW_ALL: Param = query("viewAll", &Schema::BOOLEAN);
 /// Parameter `sort` of `get_livechat_tags`.
-pub static GET_LIVECHAT_TAGS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_TAGS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `tagId` of `get_livechat_tags_tag_id`.
-pub static GET_LIVECHAT_TAGS_TAG_ID_TAG_ID: Param = Param::path(
+pub static GET_LIVECHAT_TAGS_TAG_ID_TAG_ID: Param = path(
     0usize,
     "tagId",
     &Schema::STRING,
 );
 /// Parameter `rid` of `post_livechat_transcript_rid`.
-pub static POST_LIVECHAT_TRANSCRIPT_RID_RID: Param = Param::path(
+pub static POST_LIVECHAT_TRANSCRIPT_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
 /// Parameter `rid` of `delete_livechat_transcript_rid`.
-pub static DELETE_LIVECHAT_TRANSCRIPT_RID_RID: Param = Param::path(
+pub static DELETE_LIVECHAT_TRANSCRIPT_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
 /// Parameter `rid` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_RID: Param = Param::path(
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
 /// Parameter `count` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `offset` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_livechat_transfer_history_rid`.
-pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT: Param = Param::query(
-        "sort",
-        &Schema::ANY,
-    )
+pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `offset` of `get_livechat_triggers`.
-pub static GET_LIVECHAT_TRIGGERS_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_TRIGGERS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_triggers`.
-pub static GET_LIVECHAT_TRIGGERS_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_TRIGGERS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_triggers`.
-pub static GET_LIVECHAT_TRIGGERS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_TRIGGERS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `_id` of `get_livechat_triggers_id`.
-pub static GET_LIVECHAT_TRIGGERS_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_TRIGGERS_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `_id` of `delete_livechat_triggers_id`.
-pub static DELETE_LIVECHAT_TRIGGERS_ID_ID: Param = Param::path(
-    0usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static DELETE_LIVECHAT_TRIGGERS_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
 /// Parameter `text` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_UNITS_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `offset` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_OFFSET: Param = Param::query("offset", &Schema::INTEGER);
+pub static GET_LIVECHAT_UNITS_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_COUNT: Param = Param::query("count", &Schema::INTEGER);
+pub static GET_LIVECHAT_UNITS_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_units`.
-pub static GET_LIVECHAT_UNITS_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_UNITS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `id` of `get_livechat_units_unit_id`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_ID: Param = Param::path(
-    0usize,
-    "id",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_UNITS_UNIT_ID_ID: Param = path(0usize, "id", &Schema::STRING);
 /// Parameter `id` of `post_livechat_units_id`.
-pub static POST_LIVECHAT_UNITS_ID_ID: Param = Param::path(0usize, "id", &Schema::STRING);
+pub static POST_LIVECHAT_UNITS_ID_ID: Param = path(0usize, "id", &Schema::STRING);
 /// Parameter `id` of `delete_livechat_units_id`.
-pub static DELETE_LIVECHAT_UNITS_ID_ID: Param = Param::path(
-    0usize,
-    "id",
-    &Schema::STRING,
-);
+pub static DELETE_LIVECHAT_UNITS_ID_ID: Param = path(0usize, "id", &Schema::STRING);
 /// Parameter `unitId` of `get_livechat_units_unit_id_departments`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID: Param = Param::path(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID: Param = path(
     0usize,
     "unitId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_units_unit_id_departments`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_units_unit_id_departments`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `unitId` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID: Param = Param::path(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID: Param = path(
     0usize,
     "unitId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `text` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT: Param = Param::query(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT: Param = query(
     "text",
     &Schema::STRING,
 );
 /// Parameter `onlyMyDepartments` of `get_livechat_units_unit_id_departments_available`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS: Param = Param::query(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS: Param = query(
     "onlyMyDepartments",
     &Schema::BOOLEAN,
 );
 /// Parameter `unitId` of `get_livechat_units_unit_id_monitors`.
-pub static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID: Param = Param::path(
+pub static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID: Param = path(
     0usize,
     "unitId",
     &Schema::STRING,
 );
 /// Parameter `rid` of `post_livechat_upload`.
-pub static POST_LIVECHAT_UPLOAD_RID: Param = Param::path(0usize, "rid", &Schema::STRING);
+pub static POST_LIVECHAT_UPLOAD_RID: Param = path(0usize, "rid", &Schema::STRING);
 /// Parameter `x-visitor-token` of `post_livechat_upload`.
-pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Param = Param::header(
+pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Param = header(
         "x-visitor-token",
         &Schema::STRING,
     )
@@ -2325,293 +2168,263 @@ pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Param = Param::header(
 /// Body of `post_livechat_upload`.
 pub static POST_LIVECHAT_UPLOAD_BODY: Schema = Schema::ANY;
 /// Parameter `type` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_TYPE: Param = Param::path(
-    0usize,
-    "type",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_USERS_TYPE_TYPE: Param = path(0usize, "type", &Schema::STRING);
 /// Parameter `offset` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_OFFSET: Param = Param::query(
-    "offset",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_USERS_TYPE_OFFSET: Param = query("offset", &Schema::INTEGER);
 /// Parameter `count` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_USERS_TYPE_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_USERS_TYPE_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `onlyAvailable` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE: Param = Param::query(
+pub static GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE: Param = query(
     "onlyAvailable",
     &Schema::BOOLEAN,
 );
 /// Parameter `showIdleAgents` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS: Param = Param::query(
+pub static GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS: Param = query(
     "showIdleAgents",
     &Schema::BOOLEAN,
 );
 /// Parameter `excludeId` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID: Param = Param::query(
+pub static GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID: Param = query(
     "excludeId",
     &Schema::STRING,
 );
 /// Parameter `text` of `get_livechat_users_type`.
-pub static GET_LIVECHAT_USERS_TYPE_TEXT: Param = Param::query("text", &Schema::STRING);
+pub static GET_LIVECHAT_USERS_TYPE_TEXT: Param = query("text", &Schema::STRING);
 /// Parameter `type` of `post_livechat_users_type`.
-pub static POST_LIVECHAT_USERS_TYPE_TYPE: Param = Param::path(
-    0usize,
-    "type",
-    &Schema::STRING,
-);
+pub static POST_LIVECHAT_USERS_TYPE_TYPE: Param = path(0usize, "type", &Schema::STRING);
 /// Parameter `type` of `get_livechat_users_type_id`.
-pub static GET_LIVECHAT_USERS_TYPE_ID_TYPE: Param = Param::path(
+pub static GET_LIVECHAT_USERS_TYPE_ID_TYPE: Param = path(
     0usize,
     "type",
     &Schema::STRING,
 );
 /// Parameter `_id` of `get_livechat_users_type_id`.
-pub static GET_LIVECHAT_USERS_TYPE_ID_ID: Param = Param::path(
-    1usize,
-    "_id",
-    &Schema::STRING,
-);
+pub static GET_LIVECHAT_USERS_TYPE_ID_ID: Param = path(1usize, "_id", &Schema::STRING);
 /// Parameter `type` of `delete_livechat_users_type_id`.
-pub static DELETE_LIVECHAT_USERS_TYPE_ID_TYPE: Param = Param::path(
+pub static DELETE_LIVECHAT_USERS_TYPE_ID_TYPE: Param = path(
     0usize,
     "type",
     &Schema::STRING,
 );
 /// Parameter `_id` of `delete_livechat_users_type_id`.
-pub static DELETE_LIVECHAT_USERS_TYPE_ID_ID: Param = Param::path(
+pub static DELETE_LIVECHAT_USERS_TYPE_ID_ID: Param = path(
     1usize,
     "_id",
     &Schema::STRING,
 );
 /// Parameter `token` of `get_livechat_visitor_token`.
-pub static GET_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = Param::path(
+pub static GET_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = path(
     0usize,
     "token",
     &Schema::STRING,
 );
 /// Parameter `token` of `delete_livechat_visitor_token`.
-pub static DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = Param::path(
+pub static DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = path(
     0usize,
     "token",
     &Schema::STRING,
 );
 /// Parameter `token` of `get_livechat_visitor_token_room`.
-pub static GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN: Param = Param::path(
+pub static GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN: Param = path(
     0usize,
     "token",
     &Schema::STRING,
 );
 /// Parameter `selector` of `get_livechat_visitors_autocomplete`.
-pub static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR: Param = query(
         "selector",
         &Schema::ANY,
     )
     .required()
     .style(Style::Loose);
 /// Parameter `roomId` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = Param::path(
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = path(
     0usize,
     "roomId",
     &Schema::STRING,
 );
 /// Parameter `visitorId` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = Param::path(
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = path(
     1usize,
     "visitorId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
 /// Parameter `visitorId` of `get_livechat_visitor_info`.
-pub static GET_LIVECHAT_VISITOR_INFO_VISITOR_ID: Param = Param::query(
+pub static GET_LIVECHAT_VISITOR_INFO_VISITOR_ID: Param = query(
         "visitorId",
         &Schema::STRING,
     )
     .required();
 /// Parameter `roomId` of `get_livechat_visitors_pages_visited_room_id`.
-pub static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID: Param = Param::path(
+pub static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID: Param = path(
     0usize,
     "roomId",
     &Schema::STRING,
 );
 /// Parameter `term` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_TERM: Param = Param::query(
-        "term",
-        &Schema::STRING,
-    )
+pub static GET_LIVECHAT_VISITORS_SEARCH_TERM: Param = query("term", &Schema::STRING)
     .required();
 /// Parameter `offset` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_COUNT: Param = Param::query(
-    "count",
-    &Schema::INTEGER,
-);
+pub static GET_LIVECHAT_VISITORS_SEARCH_COUNT: Param = query("count", &Schema::INTEGER);
 /// Parameter `sort` of `get_livechat_visitors_search`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_SORT: Param = Param::query("sort", &Schema::ANY)
+pub static GET_LIVECHAT_VISITORS_SEARCH_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `roomId` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = Param::path(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = path(
     0usize,
     "roomId",
     &Schema::STRING,
 );
 /// Parameter `visitorId` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = Param::path(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = path(
     1usize,
     "visitorId",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
 /// Parameter `searchText` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT: Param = query(
     "searchText",
     &Schema::STRING,
 );
 /// Parameter `closedChatsOnly` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY: Param = query(
     "closedChatsOnly",
     &Schema::STRING,
 );
 /// Parameter `servedChatsOnly` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY: Param = query(
     "servedChatsOnly",
     &Schema::STRING,
 );
 /// Parameter `source` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
-pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE: Param = Param::query(
+pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE: Param = query(
     "source",
     &Schema::STRING,
 );
 /// Parameter `email` of `get_contact_search`.
-pub static GET_CONTACT_SEARCH_EMAIL: Param = Param::query("email", &Schema::STRING);
+pub static GET_CONTACT_SEARCH_EMAIL: Param = query("email", &Schema::STRING);
 /// Parameter `phone` of `get_contact_search`.
-pub static GET_CONTACT_SEARCH_PHONE: Param = Param::query("phone", &Schema::STRING);
+pub static GET_CONTACT_SEARCH_PHONE: Param = query("phone", &Schema::STRING);
 /// Parameter `custom` of `get_contact_search`.
-pub static GET_CONTACT_SEARCH_CUSTOM: Param = Param::query("custom", &Schema::STRING);
+pub static GET_CONTACT_SEARCH_CUSTOM: Param = query("custom", &Schema::STRING);
 /// Parameter `contactId` of `get_omnichannel_contacts_channels`.
-pub static GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID: Param = query(
         "contactId",
         &Schema::STRING,
     )
     .required();
 /// Parameter `contactId` of `get_omnichannel_contacts_check_existence`.
-pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID: Param = query(
     "contactId",
     &Schema::STRING,
 );
 /// Parameter `email` of `get_omnichannel_contacts_check_existence`.
-pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL: Param = query(
     "email",
     &Schema::STRING,
 );
 /// Parameter `phone` of `get_omnichannel_contacts_check_existence`.
-pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE: Param = query(
     "phone",
     &Schema::STRING,
 );
 /// Parameter `contactId` of `get_omnichannel_contacts_get`.
-pub static GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID: Param = query(
         "contactId",
         &Schema::STRING,
     )
     .required();
 /// Parameter `offset` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SORT: Param = Param::query(
-        "sort",
-        &Schema::ANY,
-    )
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `contactId` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID: Param = query(
         "contactId",
         &Schema::STRING,
     )
     .required();
 /// Parameter `source` of `get_omnichannel_contacts_history`.
-pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE: Param = query(
     "source",
     &Schema::STRING,
 );
 /// Parameter `offset` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
 /// Parameter `count` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
 /// Parameter `sort` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SORT: Param = Param::query(
-        "sort",
-        &Schema::ANY,
-    )
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
 /// Parameter `searchText` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT: Param = query(
     "searchText",
     &Schema::STRING,
 );
 /// Parameter `unknown` of `get_omnichannel_contacts_search`.
-pub static GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN: Param = Param::query(
+pub static GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN: Param = query(
     "unknown",
     &Schema::BOOLEAN,
 );
 /// Body of `post_omnichannel_contacts_update`.
 pub static POST_OMNICHANNEL_CONTACTS_UPDATE_BODY: Schema = Schema::OBJECT;
 /// Parameter `rid` of `post_omnichannel_rid_request_transcript`.
-pub static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID: Param = Param::path(
+pub static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,

@@ -30,8 +30,7 @@ pub trait Api: Send + Sync + 'static {
         async { Ok(()) }
     }
     /// List All Canned Responses
-    ///
-    /// `GET /api/v1/canned-responses` (tag: Canned Responses).
+    /// (`GET /api/v1/canned-responses`, tag: Canned Responses, input: [`GetCannedResponsesInput`]).
     fn get_canned_responses(
         &self,
         credentials: Credentials,
@@ -40,8 +39,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_canned_responses")) }
     }
     /// Create or Update a Canned Response
-    ///
-    /// `POST /api/v1/canned-responses` (tag: Canned Responses).
+    /// (`POST /api/v1/canned-responses`, tag: Canned Responses, input: [`PostCannedResponsesInput`]).
     fn post_canned_responses(
         &self,
         credentials: Credentials,
@@ -50,8 +48,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_canned_responses")) }
     }
     /// Get User Canned Responses
-    ///
-    /// `GET /api/v1/canned-responses.get` (tag: Canned Responses).
+    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
     fn get_canned_responses_get(
         &self,
         credentials: Credentials,
@@ -60,8 +57,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_canned_responses_get")) }
     }
     /// Get a Canned Response
-    ///
-    /// `GET /api/v1/canned-responses/{_id}` (tag: Canned Responses).
+    /// (`GET /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`GetCannedResponsesIdInput`]).
     fn get_canned_responses_id(
         &self,
         credentials: Credentials,
@@ -70,8 +66,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_canned_responses_id")) }
     }
     /// Delete a Canned Response
-    ///
-    /// `DELETE /api/v1/canned-responses/{_id}` (tag: Canned Responses).
+    /// (`DELETE /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`DeleteCannedResponsesIdInput`]).
     fn delete_canned_responses_id(
         &self,
         credentials: Credentials,
@@ -80,8 +75,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_canned_responses_id")) }
     }
     /// Get Agent Information
-    ///
-    /// `GET /api/v1/livechat/agent.info/{rid}/{token}` (tag: Omnichannel Agents).
+    /// (`GET /api/v1/livechat/agent.info/{rid}/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentInput`]).
     fn get_livechat_agent(
         &self,
         input: GetLivechatAgentInput,
@@ -89,8 +83,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_agent")) }
     }
     /// Get Next Agent Information
-    ///
-    /// `GET /api/v1/livechat/agent.next/{token}` (tag: Omnichannel Agents).
+    /// (`GET /api/v1/livechat/agent.next/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentNextInput`]).
     fn get_livechat_agent_next(
         &self,
         input: GetLivechatAgentNextInput,
@@ -98,8 +91,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_agent_next")) }
     }
     /// Update Agent Status
-    ///
-    /// `POST /api/v1/livechat/agent.status` (tag: Omnichannel Agents).
+    /// (`POST /api/v1/livechat/agent.status`, tag: Omnichannel Agents, input: [`PostLivechatAgentStatusInput`]).
     fn post_livechat_agent_status(
         &self,
         credentials: Credentials,
@@ -108,8 +100,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_agent_status")) }
     }
     /// Update Agent Info
-    ///
-    /// `POST /api/v1/livechat/agents.saveInfo` (tag: Omnichannel Agents).
+    /// (`POST /api/v1/livechat/agents.saveInfo`, tag: Omnichannel Agents, input: [`PostLivechatAgentsSaveInfoInput`]).
     fn post_livechat_agents_save_info(
         &self,
         credentials: Credentials,
@@ -120,8 +111,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_agents_save_info")) }
     }
     /// Get Agent Departments
-    ///
-    /// `GET /api/v1/livechat/agents/{agentId}/departments` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/agents/{agentId}/departments`, tag: Omnichannel Agent Stats, input: [`GetLivechatAgentsAgentIdDepartmentsInput`]).
     fn get_livechat_agents_agent_id_departments(
         &self,
         credentials: Credentials,
@@ -134,8 +124,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Agent Analytics Overview
-    ///
-    /// `GET /api/v1/livechat/analytics/agent-overview` (tag: Omnichannel Statistics).
+    /// (`GET /api/v1/livechat/analytics/agent-overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsAgentOverviewInput`]).
     fn get_livechat_analytics_agent_overview(
         &self,
         credentials: Credentials,
@@ -146,8 +135,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_analytics_agent_overview")) }
     }
     /// Get History of Agents Available for Service
-    ///
-    /// `GET /api/v1/livechat/analytics/agents/available-for-service-history` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/analytics/agents/available-for-service-history`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput`]).
     fn get_livechat_analytics_agents_available_for_service_history(
         &self,
         credentials: Credentials,
@@ -167,8 +155,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Agent Average Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/agents/average-service-time` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/analytics/agents/average-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAverageServiceTimeInput`]).
     fn get_livechat_analytics_agents_average_service_time(
         &self,
         credentials: Credentials,
@@ -185,8 +172,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Agent Total Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/agents/total-service-time` (tag: Omnichannel Agent Stats).
+    /// (`GET /api/v1/livechat/analytics/agents/total-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsTotalServiceTimeInput`]).
     fn get_livechat_analytics_agents_total_service_time(
         &self,
         credentials: Credentials,
@@ -203,8 +189,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Agent Service Time Metrics
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput`]).
     fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
         &self,
         credentials: Credentials,
@@ -224,8 +209,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Status of Agents
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/agents-status` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsAgentsStatusInput`]).
     fn get_livechat_analytics_dashboards_charts_agents_status(
         &self,
         credentials: Credentials,
@@ -245,8 +229,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Chats Status
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsInput`]).
     fn get_livechat_analytics_dashboards_charts_chats(
         &self,
         credentials: Credentials,
@@ -263,8 +246,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Chat Status of Agents
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput`]).
     fn get_livechat_analytics_dashboards_charts_chats_per_agent(
         &self,
         credentials: Credentials,
@@ -284,8 +266,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Chats Status for Departments
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput`]).
     fn get_livechat_analytics_dashboards_charts_chats_per_department(
         &self,
         credentials: Credentials,
@@ -305,8 +286,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Chat Times
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/charts/timings` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/charts/timings`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsTimingsInput`]).
     fn get_livechat_analytics_dashboards_charts_timings(
         &self,
         credentials: Credentials,
@@ -323,8 +303,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Chat Metrics
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/chats-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChatsTotalizersInput`]).
     fn get_livechat_analytics_dashboards_chats_totalizers(
         &self,
         credentials: Credentials,
@@ -341,8 +320,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Conversation Metrics
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsConversationTotalizersInput`]).
     fn get_livechat_analytics_dashboards_conversation_totalizers(
         &self,
         credentials: Credentials,
@@ -362,8 +340,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Conversation by Agents
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByAgentInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_agent(
         &self,
         credentials: Credentials,
@@ -383,8 +360,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Conversations by Departments
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-department` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByDepartmentInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_department(
         &self,
         credentials: Credentials,
@@ -404,8 +380,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Conversations By Source
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-source` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsBySourceInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_source(
         &self,
         credentials: Credentials,
@@ -425,8 +400,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Conversations by Status
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-status` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByStatusInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_status(
         &self,
         credentials: Credentials,
@@ -446,8 +420,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Conversations by Tags
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags` (tag: Reports).
+    /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByTagsInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_tags(
         &self,
         credentials: Credentials,
@@ -467,8 +440,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Chat Metrics by Time
-    ///
-    /// `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsProductivityTotalizersInput`]).
     fn get_livechat_analytics_dashboards_productivity_totalizers(
         &self,
         credentials: Credentials,
@@ -488,8 +460,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Number of Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/amount-of-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/amount-of-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAmountOfChatsInput`]).
     fn get_livechat_analytics_departments_amount_of_chats(
         &self,
         credentials: Credentials,
@@ -506,8 +477,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Average Chat Duration
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/average-chat-duration-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput`]).
     fn get_livechat_analytics_departments_average_chat_duration_time(
         &self,
         credentials: Credentials,
@@ -527,8 +497,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Average Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/average-service-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/average-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageServiceTimeInput`]).
     fn get_livechat_analytics_departments_average_service_time(
         &self,
         credentials: Credentials,
@@ -548,8 +517,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Average Waiting Time
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/average-waiting-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/average-waiting-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput`]).
     fn get_livechat_analytics_departments_average_waiting_time(
         &self,
         credentials: Credentials,
@@ -569,8 +537,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Percentage of Abandoned Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput`]).
     fn get_livechat_analytics_departments_percentage_abandoned_chats(
         &self,
         credentials: Credentials,
@@ -590,8 +557,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Total Abandoned Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/total-abandoned-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput`]).
     fn get_livechat_analytics_departments_total_abandoned_chats(
         &self,
         credentials: Credentials,
@@ -611,8 +577,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Total Service Time
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/total-service-time` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/total-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalServiceTimeInput`]).
     fn get_livechat_analytics_departments_total_service_time(
         &self,
         credentials: Credentials,
@@ -632,8 +597,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Total Transferred Chats
-    ///
-    /// `GET /api/v1/livechat/analytics/departments/total-transferred-chats` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput`]).
     fn get_livechat_analytics_departments_total_transferred_chats(
         &self,
         credentials: Credentials,
@@ -653,8 +617,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Analytics Overview
-    ///
-    /// `GET /api/v1/livechat/analytics/overview` (tag: Omnichannel Statistics).
+    /// (`GET /api/v1/livechat/analytics/overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsOverviewInput`]).
     fn get_livechat_analytics_overview(
         &self,
         credentials: Credentials,
@@ -665,8 +628,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_analytics_overview")) }
     }
     /// Get Livechat Appearance
-    ///
-    /// `GET /api/v1/livechat/appearance` (tag: Livechat Appearance).
+    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
     fn get_livechat_appearance(
         &self,
         credentials: Credentials,
@@ -675,8 +637,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_appearance")) }
     }
     /// Set Livechat Appearance
-    ///
-    /// `POST /api/v1/livechat/appearance` (tag: Livechat Appearance).
+    /// (`POST /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`PostLivechatAppearanceInput`]).
     fn post_livechat_appearance(
         &self,
         credentials: Credentials,
@@ -685,8 +646,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_appearance")) }
     }
     /// Get Default Business Hour
-    ///
-    /// `GET /api/v1/livechat/business-hour` (tag: Omnichannel Business Hours).
+    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
     fn get_livechat_business_hour(
         &self,
         credentials: Credentials,
@@ -695,8 +655,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_business_hour")) }
     }
     /// Get Business Hours
-    ///
-    /// `GET /api/v1/livechat/business-hours` (tag: Omnichannel Business Hours).
+    /// (`GET /api/v1/livechat/business-hours`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHoursInput`]).
     fn get_livechat_business_hours(
         &self,
         credentials: Credentials,
@@ -707,8 +666,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_business_hours")) }
     }
     /// Remove Business Hour
-    ///
-    /// `POST /api/v1/livechat/business-hours.remove` (tag: Omnichannel Business Hours).
+    /// (`POST /api/v1/livechat/business-hours.remove`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursRemoveInput`]).
     fn post_livechat_business_hours_remove(
         &self,
         credentials: Credentials,
@@ -719,8 +677,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_business_hours_remove")) }
     }
     /// Create a Business Hour
-    ///
-    /// `POST /api/v1/livechat/business-hours.save` (tag: Omnichannel Business Hours).
+    /// (`POST /api/v1/livechat/business-hours.save`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursSaveInput`]).
     fn post_livechat_business_hours_save(
         &self,
         credentials: Credentials,
@@ -731,8 +688,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_business_hours_save")) }
     }
     /// Get Livechat Configurations
-    ///
-    /// `GET /api/v1/livechat/config` (tag: Livechat).
+    /// (`GET /api/v1/livechat/config`, tag: Livechat, input: [`GetLivechatConfigInput`]).
     fn get_livechat_config(
         &self,
         input: GetLivechatConfigInput,
@@ -740,8 +696,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_config")) }
     }
     /// Get Livechat Routing Configuration
-    ///
-    /// `GET /api/v1/livechat/config/routing` (tag: Livechat).
+    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
     fn get_livechat_config_routing(
         &self,
         credentials: Credentials,
@@ -752,8 +707,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_config_routing")) }
     }
     /// Get Omnichannel Custom Fields
-    ///
-    /// `GET /api/v1/livechat/custom-fields` (tag: Omnichannel Custom Fields).
+    /// (`GET /api/v1/livechat/custom-fields`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsInput`]).
     fn get_livechat_custom_fields(
         &self,
         credentials: Credentials,
@@ -762,8 +716,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_custom_fields")) }
     }
     /// Delete Omnichannel Custom Field
-    ///
-    /// `POST /api/v1/livechat/custom-fields.delete` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom-fields.delete`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsDeleteInput`]).
     fn post_livechat_custom_fields_delete(
         &self,
         credentials: Credentials,
@@ -774,8 +727,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_custom_fields_delete")) }
     }
     /// Create Omnichannel Custom Field
-    ///
-    /// `POST /api/v1/livechat/custom-fields.save` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom-fields.save`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsSaveInput`]).
     fn post_livechat_custom_fields_save(
         &self,
         credentials: Credentials,
@@ -786,8 +738,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_custom_fields_save")) }
     }
     /// Get Custom Field Information
-    ///
-    /// `GET /api/v1/livechat/custom-fields/{_id}` (tag: Omnichannel Custom Fields).
+    /// (`GET /api/v1/livechat/custom-fields/{_id}`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsIdInput`]).
     fn get_livechat_custom_fields_id(
         &self,
         credentials: Credentials,
@@ -798,8 +749,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_custom_fields_id")) }
     }
     /// Send Custom Field Value
-    ///
-    /// `POST /api/v1/livechat/custom.field` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom.field`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldInput`]).
     fn post_livechat_custom_field(
         &self,
         input: PostLivechatCustomFieldInput,
@@ -807,8 +757,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_custom_field")) }
     }
     /// Send Array of Custom Field Values
-    ///
-    /// `POST /api/v1/livechat/custom.fields` (tag: Omnichannel Custom Fields).
+    /// (`POST /api/v1/livechat/custom.fields`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsInput`]).
     fn post_livechat_custom_fields(
         &self,
         input: PostLivechatCustomFieldsInput,
@@ -818,8 +767,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_custom_fields")) }
     }
     /// Get List of Departments
-    ///
-    /// `GET /api/v1/livechat/department` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentInput`]).
     fn get_livechat_department(
         &self,
         credentials: Credentials,
@@ -828,8 +776,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_department")) }
     }
     /// Register New Department
-    ///
-    /// `POST /api/v1/livechat/department` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentInput`]).
     fn post_livechat_department(
         &self,
         credentials: Credentials,
@@ -838,8 +785,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_department")) }
     }
     /// Autocomplete Department
-    ///
-    /// `GET /api/v1/livechat/department.autocomplete` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department.autocomplete`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentAutocompleteInput`]).
     fn get_livechat_department_autocomplete(
         &self,
         credentials: Credentials,
@@ -850,8 +796,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_department_autocomplete")) }
     }
     /// Get Departments by ID
-    ///
-    /// `GET /api/v1/livechat/department.listByIds` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department.listByIds`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentListByIdsInput`]).
     fn get_livechat_department_list_by_ids(
         &self,
         credentials: Credentials,
@@ -862,8 +807,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_department_list_by_ids")) }
     }
     /// Archive a Department
-    ///
-    /// `POST /api/v1/livechat/department/archive/{_id}` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department/archive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentArchiveIdInput`]).
     fn post_livechat_department_archive_id(
         &self,
         credentials: Credentials,
@@ -874,8 +818,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_department_archive_id")) }
     }
     /// Check Department Creation
-    ///
-    /// `GET /api/v1/livechat/department/isDepartmentCreationAvailable` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
     fn get_livechat_department_is_department_creation_available(
         &self,
         credentials: Credentials,
@@ -895,8 +838,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Unarchive a Department
-    ///
-    /// `POST /api/v1/livechat/department/unarchive/{_id}` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department/unarchive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentUnarchiveIdInput`]).
     fn post_livechat_department_unarchive_id(
         &self,
         credentials: Credentials,
@@ -907,8 +849,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_department_unarchive_id")) }
     }
     /// Get Department Information
-    ///
-    /// `GET /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdInput`]).
     fn get_livechat_department_id(
         &self,
         credentials: Credentials,
@@ -917,8 +858,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_department_id")) }
     }
     /// Update Department
-    ///
-    /// `PUT /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
+    /// (`PUT /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`PutLivechatDepartmentIdInput`]).
     fn put_livechat_department_id(
         &self,
         credentials: Credentials,
@@ -927,8 +867,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("put_livechat_department_id")) }
     }
     /// Remove Department
-    ///
-    /// `DELETE /api/v1/livechat/department/{_id}` (tag: Omnichannel Departments).
+    /// (`DELETE /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`DeleteLivechatDepartmentIdInput`]).
     fn delete_livechat_department_id(
         &self,
         credentials: Credentials,
@@ -939,8 +878,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_department_id")) }
     }
     /// Get Agents of Department
-    ///
-    /// `GET /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdAgentsInput`]).
     fn get_livechat_department_id_agents(
         &self,
         credentials: Credentials,
@@ -951,8 +889,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_department_id_agents")) }
     }
     /// Update Agents of Department
-    ///
-    /// `POST /api/v1/livechat/department/{_id}/agents` (tag: Omnichannel Departments).
+    /// (`POST /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentIdAgentsInput`]).
     fn post_livechat_department_id_agents(
         &self,
         credentials: Credentials,
@@ -963,8 +900,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_department_id_agents")) }
     }
     /// Get Archived Departments
-    ///
-    /// `GET /api/v1/livechat/departments/archived` (tag: Omnichannel Departments).
+    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
     fn get_livechat_departments_archived(
         &self,
         credentials: Credentials,
@@ -975,8 +911,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_departments_archived")) }
     }
     /// Get Inquiry by Room
-    ///
-    /// `GET /api/v1/livechat/inquiries.getOne` (tag: Omnichannel Inquiries).
+    /// (`GET /api/v1/livechat/inquiries.getOne`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesGetOneInput`]).
     fn get_livechat_inquiries_get_one(
         &self,
         credentials: Credentials,
@@ -987,8 +922,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_inquiries_get_one")) }
     }
     /// Get Inquiries List
-    ///
-    /// `GET /api/v1/livechat/inquiries.list` (tag: Omnichannel Inquiries).
+    /// (`GET /api/v1/livechat/inquiries.list`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesListInput`]).
     fn get_livechat_inquiries_list(
         &self,
         credentials: Credentials,
@@ -999,8 +933,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_inquiries_list")) }
     }
     /// List Queued User Inquiries
-    ///
-    /// `GET /api/v1/livechat/inquiries.queuedForUser` (tag: Omnichannel Inquiries).
+    /// (`GET /api/v1/livechat/inquiries.queuedForUser`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesQueuedForUserInput`]).
     fn get_livechat_inquiries_queued_for_user(
         &self,
         credentials: Credentials,
@@ -1013,8 +946,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Move Chat to Inquiry
-    ///
-    /// `POST /api/v1/livechat/inquiries.returnAsInquiry` (tag: Omnichannel Inquiries).
+    /// (`POST /api/v1/livechat/inquiries.returnAsInquiry`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesReturnAsInquiryInput`]).
     fn post_livechat_inquiries_return_as_inquiry(
         &self,
         credentials: Credentials,
@@ -1027,8 +959,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Take Inquiry
-    ///
-    /// `POST /api/v1/livechat/inquiries.take` (tag: Omnichannel Inquiries).
+    /// (`POST /api/v1/livechat/inquiries.take`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesTakeInput`]).
     fn post_livechat_inquiries_take(
         &self,
         credentials: Credentials,
@@ -1039,8 +970,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_inquiries_take")) }
     }
     /// Set SLA Policy to Inquiry
-    ///
-    /// `PUT /api/v1/livechat/inquiry.setSLA` (tag: Omnichannel Inquiries).
+    /// (`PUT /api/v1/livechat/inquiry.setSLA`, tag: Omnichannel Inquiries, input: [`PutLivechatInquirySetSlaInput`]).
     fn put_livechat_inquiry_set_sla(
         &self,
         credentials: Credentials,
@@ -1051,8 +981,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("put_livechat_inquiry_set_sla")) }
     }
     /// Get Livechat Integrations
-    ///
-    /// `GET /api/v1/livechat/integrations.settings` (tag: Livechat).
+    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
     fn get_livechat_integrations_settings(
         &self,
         credentials: Credentials,
@@ -1063,8 +992,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_integrations_settings")) }
     }
     /// Get Analytics Chart Data
-    ///
-    /// `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data` (tag: Omnichannel Dashboards).
+    /// (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`, tag: Omnichannel Dashboards, input: [`GetLivechatLivechatAnalyticsDashboardsChartsDataInput`]).
     fn get_livechat_livechat_analytics_dashboards_charts_data(
         &self,
         credentials: Credentials,
@@ -1084,8 +1012,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Send New Livechat Message
-    ///
-    /// `POST /api/v1/livechat/message` (tag: Livechat Messages).
+    /// (`POST /api/v1/livechat/message`, tag: Livechat Messages, input: [`PostLivechatMessageInput`]).
     fn post_livechat_message(
         &self,
         input: PostLivechatMessageInput,
@@ -1093,8 +1020,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_message")) }
     }
     /// Get a Livechat Message
-    ///
-    /// `GET /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
+    /// (`GET /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`GetLivechatMessageIdInput`]).
     fn get_livechat_message_id(
         &self,
         input: GetLivechatMessageIdInput,
@@ -1102,8 +1028,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_message_id")) }
     }
     /// Update Livechat Message
-    ///
-    /// `PUT /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
+    /// (`PUT /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`PutLivechatMessageIdInput`]).
     fn put_livechat_message_id(
         &self,
         input: PutLivechatMessageIdInput,
@@ -1111,8 +1036,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("put_livechat_message_id")) }
     }
     /// Delete Livechat Message
-    ///
-    /// `DELETE /api/v1/livechat/message/{_id}` (tag: Livechat Messages).
+    /// (`DELETE /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`DeleteLivechatMessageIdInput`]).
     fn delete_livechat_message_id(
         &self,
         input: DeleteLivechatMessageIdInput,
@@ -1120,8 +1044,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_message_id")) }
     }
     /// Send Array of Messages
-    ///
-    /// `POST /api/v1/livechat/messages` (tag: Livechat Messages).
+    /// (`POST /api/v1/livechat/messages`, tag: Livechat Messages, input: [`PostLivechatMessagesInput`]).
     fn post_livechat_messages(
         &self,
         credentials: Credentials,
@@ -1130,8 +1053,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_messages")) }
     }
     /// Get Livechat Message History
-    ///
-    /// `GET /api/v1/livechat/messages.history/{rid}` (tag: Livechat Messages).
+    /// (`GET /api/v1/livechat/messages.history/{rid}`, tag: Livechat Messages, input: [`GetLivechatMessagesHistoryRidInput`]).
     fn get_livechat_messages_history_rid(
         &self,
         input: GetLivechatMessagesHistoryRidInput,
@@ -1141,8 +1063,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_messages_history_rid")) }
     }
     /// Get Livechat Messages
-    ///
-    /// `GET /api/v1/livechat/messages/{rid}` (tag: Livechat Messages).
+    /// (`GET /api/v1/livechat/messages/{rid}`, tag: Livechat Messages, input: [`GetLivechatRidMessagesInput`]).
     fn get_livechat_rid_messages(
         &self,
         credentials: Credentials,
@@ -1151,8 +1072,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_rid_messages")) }
     }
     /// Get List of Monitors
-    ///
-    /// `GET /api/v1/livechat/monitors` (tag: Omnichannel Monitors).
+    /// (`GET /api/v1/livechat/monitors`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsInput`]).
     fn get_livechat_monitors(
         &self,
         credentials: Credentials,
@@ -1161,8 +1081,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_monitors")) }
     }
     /// Create a Monitor
-    ///
-    /// `POST /api/v1/livechat/monitors.create` (tag: Omnichannel Monitors).
+    /// (`POST /api/v1/livechat/monitors.create`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsCreateInput`]).
     fn post_livechat_monitors_create(
         &self,
         credentials: Credentials,
@@ -1173,8 +1092,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_monitors_create")) }
     }
     /// Delete a Monitor
-    ///
-    /// `POST /api/v1/livechat/monitors.delete` (tag: Omnichannel Monitors).
+    /// (`POST /api/v1/livechat/monitors.delete`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsDeleteInput`]).
     fn post_livechat_monitors_delete(
         &self,
         credentials: Credentials,
@@ -1185,8 +1103,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_monitors_delete")) }
     }
     /// Get a Monitor
-    ///
-    /// `GET /api/v1/livechat/monitors/{username}` (tag: Omnichannel Monitors).
+    /// (`GET /api/v1/livechat/monitors/{username}`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsUsernameInput`]).
     fn get_livechat_monitors_username(
         &self,
         credentials: Credentials,
@@ -1197,8 +1114,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_monitors_username")) }
     }
     /// Send Offline Livechat Message
-    ///
-    /// `POST /api/v1/livechat/offline.message` (tag: Livechat Messages).
+    /// (`POST /api/v1/livechat/offline.message`, tag: Livechat Messages, input: [`PostLivechatOfflineMessageInput`]).
     fn post_livechat_offline_message(
         &self,
         input: PostLivechatOfflineMessageInput,
@@ -1208,8 +1124,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_offline_message")) }
     }
     /// Send Visitor Navigation History
-    ///
-    /// `POST /api/v1/livechat/page.visited` (tag: Livechat Page Visited).
+    /// (`POST /api/v1/livechat/page.visited`, tag: Livechat Page Visited, input: [`PostLivechatPageVisitedInput`]).
     fn post_livechat_page_visited(
         &self,
         input: PostLivechatPageVisitedInput,
@@ -1217,8 +1132,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_page_visited")) }
     }
     /// Get List of Priorities
-    ///
-    /// `GET /api/v1/livechat/priorities` (tag: Omnichannel Priorities).
+    /// (`GET /api/v1/livechat/priorities`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesInput`]).
     fn get_livechat_priorities(
         &self,
         credentials: Credentials,
@@ -1227,8 +1141,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_priorities")) }
     }
     /// Check Priority Reset
-    ///
-    /// `GET /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
+    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
     fn get_livechat_priorities_reset(
         &self,
         credentials: Credentials,
@@ -1239,8 +1152,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_priorities_reset")) }
     }
     /// Reset Priorities
-    ///
-    /// `POST /api/v1/livechat/priorities.reset` (tag: Omnichannel Priorities).
+    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
     fn post_livechat_priorities_reset(
         &self,
         credentials: Credentials,
@@ -1251,8 +1163,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_priorities_reset")) }
     }
     /// Get a Priority
-    ///
-    /// `GET /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
+    /// (`GET /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesPriorityIdInput`]).
     fn get_livechat_priorities_priority_id(
         &self,
         credentials: Credentials,
@@ -1263,8 +1174,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_priorities_priority_id")) }
     }
     /// Update Priority
-    ///
-    /// `PUT /api/v1/livechat/priorities/{priorityId}` (tag: Omnichannel Priorities).
+    /// (`PUT /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`PutLivechatPrioritiesPriorityIdInput`]).
     fn put_livechat_priorities_priority_id(
         &self,
         credentials: Credentials,
@@ -1275,8 +1185,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("put_livechat_priorities_priority_id")) }
     }
     /// Get Livechat Queue
-    ///
-    /// `GET /api/v1/livechat/queue` (tag: Livechat).
+    /// (`GET /api/v1/livechat/queue`, tag: Livechat, input: [`GetLivechatQueueInput`]).
     fn get_livechat_queue(
         &self,
         credentials: Credentials,
@@ -1285,8 +1194,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_queue")) }
     }
     /// Get or Create Omnichannel Rooms
-    ///
-    /// `GET /api/v1/livechat/room` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/room`, tag: Omnichannel Rooms, input: [`GetLivechatRoomInput`]).
     fn get_livechat_room(
         &self,
         input: GetLivechatRoomInput,
@@ -1294,8 +1202,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_room")) }
     }
     /// Close Omnichannel Room by Visitor
-    ///
-    /// `POST /api/v1/livechat/room.close` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.close`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseInput`]).
     fn post_livechat_room_close(
         &self,
         input: PostLivechatRoomCloseInput,
@@ -1303,8 +1210,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_close")) }
     }
     /// Close Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.closeByUser` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.closeByUser`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseByUserInput`]).
     fn post_livechat_room_close_by_user(
         &self,
         credentials: Credentials,
@@ -1315,8 +1221,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_close_by_user")) }
     }
     /// Forward Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.forward` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.forward`, tag: Omnichannel Rooms, input: [`PostLivechatRoomForwardInput`]).
     fn post_livechat_room_forward(
         &self,
         credentials: Credentials,
@@ -1325,8 +1230,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_forward")) }
     }
     /// Join Omnichannel Room
-    ///
-    /// `GET /api/v1/livechat/room.join` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/room.join`, tag: Omnichannel Rooms, input: [`GetLivechatRoomJoinInput`]).
     fn get_livechat_room_join(
         &self,
         credentials: Credentials,
@@ -1335,8 +1239,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_room_join")) }
     }
     /// Put Omnichannel Room on Hold
-    ///
-    /// `POST /api/v1/livechat/room.onHold` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.onHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomOnHoldInput`]).
     fn post_livechat_room_on_hold(
         &self,
         credentials: Credentials,
@@ -1345,8 +1248,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_on_hold")) }
     }
     /// Resume Room On-Hold
-    ///
-    /// `POST /api/v1/livechat/room.resumeOnHold` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.resumeOnHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomResumeOnHoldInput`]).
     fn post_livechat_room_resume_on_hold(
         &self,
         credentials: Credentials,
@@ -1357,8 +1259,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_resume_on_hold")) }
     }
     /// Update Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.saveInfo` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.saveInfo`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSaveInfoInput`]).
     fn post_livechat_room_save_info(
         &self,
         credentials: Credentials,
@@ -1369,8 +1270,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_save_info")) }
     }
     /// Survey Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/room.survey` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room.survey`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSurveyInput`]).
     fn post_livechat_room_survey(
         &self,
         input: PostLivechatRoomSurveyInput,
@@ -1378,8 +1278,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_survey")) }
     }
     /// Set Omnichannel Room Priority
-    ///
-    /// `POST /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`PostLivechatRoomRidPriorityInput`]).
     fn post_livechat_room_rid_priority(
         &self,
         credentials: Credentials,
@@ -1390,8 +1289,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_room_rid_priority")) }
     }
     /// Remove Omnichannel Room Priority
-    ///
-    /// `DELETE /api/v1/livechat/room/{rid}/priority` (tag: Omnichannel Rooms).
+    /// (`DELETE /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`DeleteLivechatRoomRidPriorityInput`]).
     fn delete_livechat_room_rid_priority(
         &self,
         credentials: Credentials,
@@ -1402,8 +1300,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_room_rid_priority")) }
     }
     /// Get List of Omnichannel Rooms
-    ///
-    /// `GET /api/v1/livechat/rooms` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/rooms`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsInput`]).
     fn get_livechat_rooms(
         &self,
         credentials: Credentials,
@@ -1412,8 +1309,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_rooms")) }
     }
     /// Remove a Closed Omnichannel Room
-    ///
-    /// `POST /api/v1/livechat/rooms.delete` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/rooms.delete`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsDeleteInput`]).
     fn post_livechat_rooms_delete(
         &self,
         credentials: Credentials,
@@ -1422,8 +1318,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_rooms_delete")) }
     }
     /// Remove Closed Omnichannel Rooms
-    ///
-    /// `POST /api/v1/livechat/rooms.removeAllClosedRooms` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
     fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         credentials: Credentials,
@@ -1436,8 +1331,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// View Omnichannel Room Sources
-    ///
-    /// `GET /api/v1/livechat/rooms/filters` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
     fn get_livechat_rooms_filters(
         &self,
         credentials: Credentials,
@@ -1446,8 +1340,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_rooms_filters")) }
     }
     /// Get List of SLA Policies
-    ///
-    /// `GET /api/v1/livechat/sla` (tag: SLA Policies).
+    /// (`GET /api/v1/livechat/sla`, tag: SLA Policies, input: [`GetLivechatSlaInput`]).
     fn get_livechat_sla(
         &self,
         credentials: Credentials,
@@ -1456,8 +1349,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_sla")) }
     }
     /// Create SLA Policy
-    ///
-    /// `POST /api/v1/livechat/sla` (tag: SLA Policies).
+    /// (`POST /api/v1/livechat/sla`, tag: SLA Policies, input: [`PostLivechatSlaInput`]).
     fn post_livechat_sla(
         &self,
         credentials: Credentials,
@@ -1466,8 +1358,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_sla")) }
     }
     /// Get an SLA
-    ///
-    /// `GET /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
+    /// (`GET /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`GetLivechatSlaSlaIdInput`]).
     fn get_livechat_sla_sla_id(
         &self,
         credentials: Credentials,
@@ -1476,8 +1367,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_sla_sla_id")) }
     }
     /// Update an SLA
-    ///
-    /// `PUT /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
+    /// (`PUT /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`PutLivechatSlaSlaIdInput`]).
     fn put_livechat_sla_sla_id(
         &self,
         credentials: Credentials,
@@ -1486,8 +1376,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("put_livechat_sla_sla_id")) }
     }
     /// Delete an SLA
-    ///
-    /// `DELETE /api/v1/livechat/sla/{slaId}` (tag: SLA Policies).
+    /// (`DELETE /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`DeleteLivechatSlaSlaIdInput`]).
     fn delete_livechat_sla_sla_id(
         &self,
         credentials: Credentials,
@@ -1496,8 +1385,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_sla_sla_id")) }
     }
     /// Livechat SMS Incoming (Twilio)
-    ///
-    /// `POST /api/v1/livechat/sms-incoming/{service}` (tag: Livechat).
+    /// (`POST /api/v1/livechat/sms-incoming/{service}`, tag: Livechat, input: [`PostLivechatSmsIncomingServiceInput`]).
     fn post_livechat_sms_incoming_service(
         &self,
         input: PostLivechatSmsIncomingServiceInput,
@@ -1507,8 +1395,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_sms_incoming_service")) }
     }
     /// Get List of Tags
-    ///
-    /// `GET /api/v1/livechat/tags` (tag: Omnichannel Tags).
+    /// (`GET /api/v1/livechat/tags`, tag: Omnichannel Tags, input: [`GetLivechatTagsInput`]).
     fn get_livechat_tags(
         &self,
         credentials: Credentials,
@@ -1517,8 +1404,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_tags")) }
     }
     /// Delete a tag
-    ///
-    /// `POST /api/v1/livechat/tags.delete` (tag: Omnichannel Tags).
+    /// (`POST /api/v1/livechat/tags.delete`, tag: Omnichannel Tags, input: [`PostLivechatTagsDeleteInput`]).
     fn post_livechat_tags_delete(
         &self,
         credentials: Credentials,
@@ -1527,8 +1413,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_tags_delete")) }
     }
     /// Create a Tag
-    ///
-    /// `POST /api/v1/livechat/tags.save` (tag: Omnichannel Tags).
+    /// (`POST /api/v1/livechat/tags.save`, tag: Omnichannel Tags, input: [`PostLivechatTagsSaveInput`]).
     fn post_livechat_tags_save(
         &self,
         credentials: Credentials,
@@ -1537,8 +1422,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_tags_save")) }
     }
     /// Get a Tag
-    ///
-    /// `GET /api/v1/livechat/tags/{tagId}` (tag: Omnichannel Tags).
+    /// (`GET /api/v1/livechat/tags/{tagId}`, tag: Omnichannel Tags, input: [`GetLivechatTagsTagIdInput`]).
     fn get_livechat_tags_tag_id(
         &self,
         credentials: Credentials,
@@ -1547,8 +1431,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_tags_tag_id")) }
     }
     /// Request Omnichannel Transcript
-    ///
-    /// `POST /api/v1/livechat/transcript` (tag: Omnichannel Transcript).
+    /// (`POST /api/v1/livechat/transcript`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptInput`]).
     fn post_livechat_transcript(
         &self,
         input: PostLivechatTranscriptInput,
@@ -1556,8 +1439,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_transcript")) }
     }
     /// Send Omnichannel Transcript
-    ///
-    /// `POST /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
+    /// (`POST /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptRidInput`]).
     fn post_livechat_transcript_rid(
         &self,
         credentials: Credentials,
@@ -1568,8 +1450,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_transcript_rid")) }
     }
     /// Delete Omnichannel Transcript
-    ///
-    /// `DELETE /api/v1/livechat/transcript/{rid}` (tag: Omnichannel Transcript).
+    /// (`DELETE /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`DeleteLivechatTranscriptRidInput`]).
     fn delete_livechat_transcript_rid(
         &self,
         credentials: Credentials,
@@ -1580,8 +1461,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_transcript_rid")) }
     }
     /// Get Department Transfer History
-    ///
-    /// `GET /api/v1/livechat/transfer.history/{rid}` (tag: Omnichannel Rooms).
+    /// (`GET /api/v1/livechat/transfer.history/{rid}`, tag: Omnichannel Rooms, input: [`GetLivechatTransferHistoryRidInput`]).
     fn get_livechat_transfer_history_rid(
         &self,
         credentials: Credentials,
@@ -1592,8 +1472,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_transfer_history_rid")) }
     }
     /// Get List of Livechat Triggers
-    ///
-    /// `GET /api/v1/livechat/triggers` (tag: Livechat Triggers).
+    /// (`GET /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`GetLivechatTriggersInput`]).
     fn get_livechat_triggers(
         &self,
         credentials: Credentials,
@@ -1602,8 +1481,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_triggers")) }
     }
     /// Create or Update Livechat Triggers
-    ///
-    /// `POST /api/v1/livechat/triggers` (tag: Livechat Triggers).
+    /// (`POST /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`PostLivechatTriggersInput`]).
     fn post_livechat_triggers(
         &self,
         credentials: Credentials,
@@ -1612,8 +1490,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_triggers")) }
     }
     /// Test Trigger with External Service
-    ///
-    /// `POST /api/v1/livechat/triggers/external-service/test` (tag: Livechat Triggers).
+    /// (`POST /api/v1/livechat/triggers/external-service/test`, tag: Livechat Triggers, input: [`PostLivechatTriggersExternalServiceTestInput`]).
     fn post_livechat_triggers_external_service_test(
         &self,
         credentials: Credentials,
@@ -1628,8 +1505,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Livechat Trigger
-    ///
-    /// `GET /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
+    /// (`GET /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`GetLivechatTriggersIdInput`]).
     fn get_livechat_triggers_id(
         &self,
         credentials: Credentials,
@@ -1638,8 +1514,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_triggers_id")) }
     }
     /// Delete a trigger
-    ///
-    /// `DELETE /api/v1/livechat/triggers/{_id}` (tag: Livechat Triggers).
+    /// (`DELETE /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`DeleteLivechatTriggersIdInput`]).
     fn delete_livechat_triggers_id(
         &self,
         credentials: Credentials,
@@ -1650,8 +1525,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_triggers_id")) }
     }
     /// Get List of Units
-    ///
-    /// `GET /api/v1/livechat/units` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units`, tag: Omnichannel Units, input: [`GetLivechatUnitsInput`]).
     fn get_livechat_units(
         &self,
         credentials: Credentials,
@@ -1660,8 +1534,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_units")) }
     }
     /// Create Unit
-    ///
-    /// `POST /api/v1/livechat/units` (tag: Omnichannel Units).
+    /// (`POST /api/v1/livechat/units`, tag: Omnichannel Units, input: [`PostLivechatUnitsInput`]).
     fn post_livechat_units(
         &self,
         credentials: Credentials,
@@ -1670,8 +1543,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_units")) }
     }
     /// Get a Unit
-    ///
-    /// `GET /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdInput`]).
     fn get_livechat_units_unit_id(
         &self,
         credentials: Credentials,
@@ -1680,8 +1552,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_units_unit_id")) }
     }
     /// Update Unit
-    ///
-    /// `POST /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
+    /// (`POST /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`PostLivechatUnitsIdInput`]).
     fn post_livechat_units_id(
         &self,
         credentials: Credentials,
@@ -1690,8 +1561,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_units_id")) }
     }
     /// Delete a Unit
-    ///
-    /// `DELETE /api/v1/livechat/units/{id}` (tag: Omnichannel Units).
+    /// (`DELETE /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`DeleteLivechatUnitsIdInput`]).
     fn delete_livechat_units_id(
         &self,
         credentials: Credentials,
@@ -1700,8 +1570,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_units_id")) }
     }
     /// Get Departments by Unit ID
-    ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{unitId}/departments`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsInput`]).
     fn get_livechat_units_unit_id_departments(
         &self,
         credentials: Credentials,
@@ -1714,8 +1583,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Available Departments by Unit Id
-    ///
-    /// `GET /api/v1/livechat/units/{unitId}/departments/available` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{unitId}/departments/available`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsAvailableInput`]).
     fn get_livechat_units_unit_id_departments_available(
         &self,
         credentials: Credentials,
@@ -1732,8 +1600,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get List of Unit Monitors
-    ///
-    /// `GET /api/v1/livechat/units/{unitId}/monitors` (tag: Omnichannel Units).
+    /// (`GET /api/v1/livechat/units/{unitId}/monitors`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdMonitorsInput`]).
     fn get_livechat_units_unit_id_monitors(
         &self,
         credentials: Credentials,
@@ -1744,8 +1611,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_units_unit_id_monitors")) }
     }
     /// Upload Files to Room
-    ///
-    /// `POST /api/v1/livechat/upload/{rid}` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     fn post_livechat_upload(
         &self,
         input: PostLivechatUploadInput,
@@ -1753,8 +1619,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_upload")) }
     }
     /// Get List of Agents or Managers
-    ///
-    /// `GET /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
+    /// (`GET /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeInput`]).
     fn get_livechat_users_type(
         &self,
         credentials: Credentials,
@@ -1763,8 +1628,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_users_type")) }
     }
     /// Register New Agent or Manager
-    ///
-    /// `POST /api/v1/livechat/users/{type}` (tag: Omnichannel Users).
+    /// (`POST /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`PostLivechatUsersTypeInput`]).
     fn post_livechat_users_type(
         &self,
         credentials: Credentials,
@@ -1773,8 +1637,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_users_type")) }
     }
     /// Get Agent or Manager Information
-    ///
-    /// `GET /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
+    /// (`GET /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeIdInput`]).
     fn get_livechat_users_type_id(
         &self,
         credentials: Credentials,
@@ -1783,8 +1646,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_users_type_id")) }
     }
     /// Remove Agent or Manager
-    ///
-    /// `DELETE /api/v1/livechat/users/{type}/{_id}` (tag: Omnichannel Users).
+    /// (`DELETE /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`DeleteLivechatUsersTypeIdInput`]).
     fn delete_livechat_users_type_id(
         &self,
         credentials: Credentials,
@@ -1795,8 +1657,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_users_type_id")) }
     }
     /// Register Livechat Visitor
-    ///
-    /// `POST /api/v1/livechat/visitor` (tag: Omnichannel Visitors).
+    /// (`POST /api/v1/livechat/visitor`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorInput`]).
     fn post_livechat_visitor(
         &self,
         input: PostLivechatVisitorInput,
@@ -1804,8 +1665,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_visitor")) }
     }
     /// Visitor Transfer Room
-    ///
-    /// `POST /api/v1/livechat/visitor/department.transfer` (tag: Omnichannel Rooms).
+    /// (`POST /api/v1/livechat/visitor/department.transfer`, tag: Omnichannel Rooms, input: [`PostLivechatVisitorDepartmentTransferInput`]).
     fn post_livechat_visitor_department_transfer(
         &self,
         input: PostLivechatVisitorDepartmentTransferInput,
@@ -1817,8 +1677,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Visitor Information
-    ///
-    /// `GET /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenInput`]).
     fn get_livechat_visitor_token(
         &self,
         input: GetLivechatVisitorTokenInput,
@@ -1826,8 +1685,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_visitor_token")) }
     }
     /// Delete Visitor
-    ///
-    /// `DELETE /api/v1/livechat/visitor/{token}` (tag: Omnichannel Visitors).
+    /// (`DELETE /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`DeleteLivechatVisitorTokenInput`]).
     fn delete_livechat_visitor_token(
         &self,
         input: DeleteLivechatVisitorTokenInput,
@@ -1837,8 +1695,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("delete_livechat_visitor_token")) }
     }
     /// Get Open Conversation of a Visitor
-    ///
-    /// `GET /api/v1/livechat/visitor/{token}/room` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitor/{token}/room`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenRoomInput`]).
     fn get_livechat_visitor_token_room(
         &self,
         credentials: Credentials,
@@ -1849,8 +1706,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_visitor_token_room")) }
     }
     /// Autocomplete Visitors
-    ///
-    /// `GET /api/v1/livechat/visitors.autocomplete` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.autocomplete`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsAutocompleteInput`]).
     fn get_livechat_visitors_autocomplete(
         &self,
         credentials: Credentials,
@@ -1861,8 +1717,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_visitors_autocomplete")) }
     }
     /// Get Livechat Visitor Chat History
-    ///
-    /// `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput`]).
     fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
         &self,
         credentials: Credentials,
@@ -1882,8 +1737,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Get Visitor Information by ID
-    ///
-    /// `GET /api/v1/livechat/visitors.info` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.info`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorInfoInput`]).
     fn get_livechat_visitor_info(
         &self,
         credentials: Credentials,
@@ -1892,8 +1746,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_visitor_info")) }
     }
     /// Get Pages Visited by Livechat Visitor
-    ///
-    /// `GET /api/v1/livechat/visitors.pagesVisited/{roomId}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsPagesVisitedRoomIdInput`]).
     fn get_livechat_visitors_pages_visited_room_id(
         &self,
         credentials: Credentials,
@@ -1906,8 +1759,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Search Visitors by Term
-    ///
-    /// `GET /api/v1/livechat/visitors.search` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.search`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchInput`]).
     fn get_livechat_visitors_search(
         &self,
         credentials: Credentials,
@@ -1918,8 +1770,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_livechat_visitors_search")) }
     }
     /// Search Visitor Chat
-    ///
-    /// `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}` (tag: Omnichannel Visitors).
+    /// (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput`]).
     fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
         &self,
         credentials: Credentials,
@@ -1939,8 +1790,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Set Visitor's Status
-    ///
-    /// `POST /api/v1/livechat/visitors.status` (tag: Omnichannel Visitors).
+    /// (`POST /api/v1/livechat/visitors.status`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorsStatusInput`]).
     fn post_livechat_visitors_status(
         &self,
         input: PostLivechatVisitorsStatusInput,
@@ -1950,8 +1800,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_visitors_status")) }
     }
     /// Test the Webhook Integration
-    ///
-    /// `POST /api/v1/livechat/webhook.test` (tag: Omnichannel Webhooks).
+    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
     fn post_livechat_webhook_test(
         &self,
         credentials: Credentials,
@@ -1960,8 +1809,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_livechat_webhook_test")) }
     }
     /// Register or Update Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contact` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contact`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactInput`]).
     fn post_omnichannel_contact(
         &self,
         credentials: Credentials,
@@ -1970,8 +1818,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_contact")) }
     }
     /// Search Contacts
-    ///
-    /// `GET /api/v1/omnichannel/contact.search` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contact.search`, tag: Omnichannel Contacts, input: [`GetContactSearchInput`]).
     fn get_contact_search(
         &self,
         credentials: Credentials,
@@ -1980,8 +1827,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_contact_search")) }
     }
     /// Register Omnichannel Contacts
-    ///
-    /// `POST /api/v1/omnichannel/contacts` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsInput`]).
     fn post_omnichannel_contacts(
         &self,
         credentials: Credentials,
@@ -1990,8 +1836,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts")) }
     }
     /// Block Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contacts.block` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.block`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsBlockInput`]).
     fn post_omnichannel_contacts_block(
         &self,
         credentials: Credentials,
@@ -2002,8 +1847,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_block")) }
     }
     /// Get channels grouped by contact name
-    ///
-    /// `GET /api/v1/omnichannel/contacts.channels` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.channels`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsChannelsInput`]).
     fn get_omnichannel_contacts_channels(
         &self,
         credentials: Credentials,
@@ -2014,8 +1858,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_channels")) }
     }
     /// Check Contacts Existence
-    ///
-    /// `GET /api/v1/omnichannel/contacts.checkExistence` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.checkExistence`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsCheckExistenceInput`]).
     fn get_omnichannel_contacts_check_existence(
         &self,
         credentials: Credentials,
@@ -2028,8 +1871,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// Resolve Contact Conflicts
-    ///
-    /// `POST /api/v1/omnichannel/contacts.conflicts` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.conflicts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsConflictsInput`]).
     fn post_omnichannel_contacts_conflicts(
         &self,
         credentials: Credentials,
@@ -2040,8 +1882,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_conflicts")) }
     }
     /// Get Omnichannel Contact
-    ///
-    /// `GET /api/v1/omnichannel/contacts.get` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.get`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsGetInput`]).
     fn get_omnichannel_contacts_get(
         &self,
         credentials: Credentials,
@@ -2052,8 +1893,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_get")) }
     }
     /// Get Contact History
-    ///
-    /// `GET /api/v1/omnichannel/contacts.history` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.history`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsHistoryInput`]).
     fn get_omnichannel_contacts_history(
         &self,
         credentials: Credentials,
@@ -2064,8 +1904,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_history")) }
     }
     /// Search Omnichannel Contacts
-    ///
-    /// `GET /api/v1/omnichannel/contacts.search` (tag: Omnichannel Contacts).
+    /// (`GET /api/v1/omnichannel/contacts.search`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsSearchInput`]).
     fn get_omnichannel_contacts_search(
         &self,
         credentials: Credentials,
@@ -2076,8 +1915,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_search")) }
     }
     /// Unblock Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contacts.unblock` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.unblock`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUnblockInput`]).
     fn post_omnichannel_contacts_unblock(
         &self,
         credentials: Credentials,
@@ -2088,8 +1926,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_unblock")) }
     }
     /// Update Omnichannel Contact
-    ///
-    /// `POST /api/v1/omnichannel/contacts.update` (tag: Omnichannel Contacts).
+    /// (`POST /api/v1/omnichannel/contacts.update`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUpdateInput`]).
     fn post_omnichannel_contacts_update(
         &self,
         credentials: Credentials,
@@ -2100,8 +1937,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_update")) }
     }
     /// Set up Omnichannel webhook
-    ///
-    /// `POST /api/v1/omnichannel/integrations` (tag: Omnichannel Webhooks).
+    /// (`POST /api/v1/omnichannel/integrations`, tag: Omnichannel Webhooks, input: [`PostOmnichannelIntegrationsInput`]).
     fn post_omnichannel_integrations(
         &self,
         credentials: Credentials,
@@ -2112,8 +1948,7 @@ pub trait Api: Send + Sync + 'static {
         async { Err(ApiError::not_implemented("post_omnichannel_integrations")) }
     }
     /// Request PDF Transcript
-    ///
-    /// `POST /api/v1/omnichannel/{rid}/request-transcript` (tag: Omnichannel Transcript).
+    /// (`POST /api/v1/omnichannel/{rid}/request-transcript`, tag: Omnichannel Transcript, input: [`PostOmnichannelRidRequestTranscriptInput`]).
     fn post_omnichannel_rid_request_transcript(
         &self,
         credentials: Credentials,

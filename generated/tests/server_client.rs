@@ -74,64 +74,47 @@ mod inputs {
     const POST_OMNICHANNEL_CONTACTS_UNBLOCK: &str = "{\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"68f0d2c201e202fefed83672\"}}";
     const POST_OMNICHANNEL_CONTACTS_UPDATE: &str = "{\"contactId\":\"67487f45e98719b7908d0f29\",\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"customFields\":{},\"emails\":[\"email@example.com\"],\"name\":\"John\",\"phones\":[\"+123456789\"],\"wipeConflicts\":false}";
     const POST_OMNICHANNEL_INTEGRATIONS: &str = "{\"LivechatHttpTimeout\":5000,\"LivechatSecretToken\":\"\",\"LivechatWebhookOnAgentMessage\":true,\"LivechatWebhookOnChatQueued\":false,\"LivechatWebhookOnChatTaken\":true,\"LivechatWebhookOnClose\":true,\"LivechatWebhookOnForward\":false,\"LivechatWebhookOnOfflineMsg\":true,\"LivechatWebhookOnStart\":true,\"LivechatWebhookOnVisitorMessage\":true,\"LivechatWebhookUrl\":\"https://webhook/d548683u3-7f38ow-48ba-ieooefa-oejiduiw\"}";
-    /// The example input of `get_canned_responses`.
-    pub fn get_canned_responses() -> GetCannedResponsesInput {
-        GetCannedResponsesInput::default()
-    }
-    /// The example input of `post_canned_responses`.
     pub fn post_canned_responses() -> PostCannedResponsesInput {
         PostCannedResponsesInput {
             body: crate::json(POST_CANNED_RESPONSES),
         }
     }
-    /// The example input of `get_canned_responses_get`.
-    pub fn get_canned_responses_get() -> GetCannedResponsesGetInput {
-        GetCannedResponsesGetInput::default()
-    }
-    /// The example input of `get_canned_responses_id`.
     pub fn get_canned_responses_id() -> GetCannedResponsesIdInput {
         GetCannedResponsesIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `delete_canned_responses_id`.
     pub fn delete_canned_responses_id() -> DeleteCannedResponsesIdInput {
         DeleteCannedResponsesIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_agent`.
     pub fn get_livechat_agent() -> GetLivechatAgentInput {
         GetLivechatAgentInput {
             rid: crate::json("\"sample\""),
             token: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_agent_next`.
     pub fn get_livechat_agent_next() -> GetLivechatAgentNextInput {
         GetLivechatAgentNextInput {
             token: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_agent_status`.
     pub fn post_livechat_agent_status() -> PostLivechatAgentStatusInput {
         PostLivechatAgentStatusInput {
             body: Some(crate::json(POST_LIVECHAT_AGENT_STATUS)),
         }
     }
-    /// The example input of `post_livechat_agents_save_info`.
     pub fn post_livechat_agents_save_info() -> PostLivechatAgentsSaveInfoInput {
         PostLivechatAgentsSaveInfoInput {
             body: crate::json(POST_LIVECHAT_AGENTS_SAVE_INFO),
         }
     }
-    /// The example input of `get_livechat_agents_agent_id_departments`.
     pub fn get_livechat_agents_agent_id_departments() -> GetLivechatAgentsAgentIdDepartmentsInput {
         GetLivechatAgentsAgentIdDepartmentsInput {
             agent_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_analytics_agent_overview`.
     pub fn get_livechat_analytics_agent_overview() -> GetLivechatAnalyticsAgentOverviewInput {
         GetLivechatAnalyticsAgentOverviewInput {
             name: crate::json("\"sample\""),
@@ -140,7 +123,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_agents_available_for_service_history`.
     pub fn get_livechat_analytics_agents_available_for_service_history() -> GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
         GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
             start: crate::json("\"sample\""),
@@ -150,7 +132,6 @@ mod inputs {
             count: None,
         }
     }
-    /// The example input of `get_livechat_analytics_agents_average_service_time`.
     pub fn get_livechat_analytics_agents_average_service_time() -> GetLivechatAnalyticsAgentsAverageServiceTimeInput {
         GetLivechatAnalyticsAgentsAverageServiceTimeInput {
             start: crate::json("\"sample\""),
@@ -159,7 +140,6 @@ mod inputs {
             offset: None,
         }
     }
-    /// The example input of `get_livechat_analytics_agents_total_service_time`.
     pub fn get_livechat_analytics_agents_total_service_time() -> GetLivechatAnalyticsAgentsTotalServiceTimeInput {
         GetLivechatAnalyticsAgentsTotalServiceTimeInput {
             start: crate::json("\"sample\""),
@@ -168,7 +148,6 @@ mod inputs {
             count: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
     pub fn get_livechat_analytics_dashboards_agents_productivity_totalizers() -> GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
         GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
             start: crate::json("\"sample\""),
@@ -176,11 +155,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_charts_agents_status`.
-    pub fn get_livechat_analytics_dashboards_charts_agents_status() -> GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
-        GetLivechatAnalyticsDashboardsChartsAgentsStatusInput::default()
-    }
-    /// The example input of `get_livechat_analytics_dashboards_charts_chats`.
     pub fn get_livechat_analytics_dashboards_charts_chats() -> GetLivechatAnalyticsDashboardsChartsChatsInput {
         GetLivechatAnalyticsDashboardsChartsChatsInput {
             start: crate::json("\"sample\""),
@@ -188,7 +162,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
     pub fn get_livechat_analytics_dashboards_charts_chats_per_agent() -> GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
         GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
             start: crate::json("\"sample\""),
@@ -196,7 +169,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_charts_chats_per_department`.
     pub fn get_livechat_analytics_dashboards_charts_chats_per_department() -> GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
         GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
             start: crate::json("\"sample\""),
@@ -204,7 +176,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_charts_timings`.
     pub fn get_livechat_analytics_dashboards_charts_timings() -> GetLivechatAnalyticsDashboardsChartsTimingsInput {
         GetLivechatAnalyticsDashboardsChartsTimingsInput {
             start: crate::json("\"sample\""),
@@ -212,7 +183,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_chats_totalizers`.
     pub fn get_livechat_analytics_dashboards_chats_totalizers() -> GetLivechatAnalyticsDashboardsChatsTotalizersInput {
         GetLivechatAnalyticsDashboardsChatsTotalizersInput {
             start: crate::json("\"sample\""),
@@ -220,7 +190,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_conversation_totalizers`.
     pub fn get_livechat_analytics_dashboards_conversation_totalizers() -> GetLivechatAnalyticsDashboardsConversationTotalizersInput {
         GetLivechatAnalyticsDashboardsConversationTotalizersInput {
             start: crate::json("\"sample\""),
@@ -228,14 +197,12 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_conversations_by_agent`.
     pub fn get_livechat_analytics_dashboards_conversations_by_agent() -> GetLivechatAnalyticsDashboardsConversationsByAgentInput {
         GetLivechatAnalyticsDashboardsConversationsByAgentInput {
             start: crate::json("\"sample\""),
             end: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_conversations_by_department`.
     pub fn get_livechat_analytics_dashboards_conversations_by_department() -> GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
         GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
             start: crate::json("\"sample\""),
@@ -243,28 +210,24 @@ mod inputs {
             sort: None,
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_conversations_by_source`.
     pub fn get_livechat_analytics_dashboards_conversations_by_source() -> GetLivechatAnalyticsDashboardsConversationsBySourceInput {
         GetLivechatAnalyticsDashboardsConversationsBySourceInput {
             start: crate::json("\"sample\""),
             end: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_conversations_by_status`.
     pub fn get_livechat_analytics_dashboards_conversations_by_status() -> GetLivechatAnalyticsDashboardsConversationsByStatusInput {
         GetLivechatAnalyticsDashboardsConversationsByStatusInput {
             start: crate::json("\"sample\""),
             end: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_conversations_by_tags`.
     pub fn get_livechat_analytics_dashboards_conversations_by_tags() -> GetLivechatAnalyticsDashboardsConversationsByTagsInput {
         GetLivechatAnalyticsDashboardsConversationsByTagsInput {
             start: crate::json("\"sample\""),
             end: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_analytics_dashboards_productivity_totalizers`.
     pub fn get_livechat_analytics_dashboards_productivity_totalizers() -> GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
         GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
             start: crate::json("\"sample\""),
@@ -272,7 +235,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_amount_of_chats`.
     pub fn get_livechat_analytics_departments_amount_of_chats() -> GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
         GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
             offset: None,
@@ -283,7 +245,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_average_chat_duration_time`.
     pub fn get_livechat_analytics_departments_average_chat_duration_time() -> GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
         GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
             start: crate::json("\"sample\""),
@@ -293,7 +254,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_average_service_time`.
     pub fn get_livechat_analytics_departments_average_service_time() -> GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
         GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
             start: crate::json("\"sample\""),
@@ -303,7 +263,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_average_waiting_time`.
     pub fn get_livechat_analytics_departments_average_waiting_time() -> GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
         GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
             start: crate::json("\"sample\""),
@@ -313,7 +272,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_percentage_abandoned_chats`.
     pub fn get_livechat_analytics_departments_percentage_abandoned_chats() -> GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
         GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
             start: crate::json("\"sample\""),
@@ -323,7 +281,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_total_abandoned_chats`.
     pub fn get_livechat_analytics_departments_total_abandoned_chats() -> GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
         GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
             start: crate::json("\"sample\""),
@@ -333,7 +290,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_total_service_time`.
     pub fn get_livechat_analytics_departments_total_service_time() -> GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
         GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
             start: crate::json("\"sample\""),
@@ -343,7 +299,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_departments_total_transferred_chats`.
     pub fn get_livechat_analytics_departments_total_transferred_chats() -> GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
         GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
             start: crate::json("\"sample\""),
@@ -353,7 +308,6 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_analytics_overview`.
     pub fn get_livechat_analytics_overview() -> GetLivechatAnalyticsOverviewInput {
         GetLivechatAnalyticsOverviewInput {
             name: crate::json("\"sample\""),
@@ -362,89 +316,51 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `get_livechat_appearance`.
-    pub fn get_livechat_appearance() -> GetLivechatAppearanceInput {
-        GetLivechatAppearanceInput::default()
-    }
-    /// The example input of `post_livechat_appearance`.
     pub fn post_livechat_appearance() -> PostLivechatAppearanceInput {
         PostLivechatAppearanceInput {
             body: Some(crate::json(POST_LIVECHAT_APPEARANCE)),
         }
     }
-    /// The example input of `get_livechat_business_hour`.
-    pub fn get_livechat_business_hour() -> GetLivechatBusinessHourInput {
-        GetLivechatBusinessHourInput::default()
-    }
-    /// The example input of `get_livechat_business_hours`.
-    pub fn get_livechat_business_hours() -> GetLivechatBusinessHoursInput {
-        GetLivechatBusinessHoursInput::default()
-    }
-    /// The example input of `post_livechat_business_hours_remove`.
     pub fn post_livechat_business_hours_remove() -> PostLivechatBusinessHoursRemoveInput {
         PostLivechatBusinessHoursRemoveInput {
             body: crate::json(POST_LIVECHAT_BUSINESS_HOURS_REMOVE),
         }
     }
-    /// The example input of `post_livechat_business_hours_save`.
     pub fn post_livechat_business_hours_save() -> PostLivechatBusinessHoursSaveInput {
         PostLivechatBusinessHoursSaveInput {
             body: crate::json(POST_LIVECHAT_BUSINESS_HOURS_SAVE),
         }
     }
-    /// The example input of `get_livechat_config`.
-    pub fn get_livechat_config() -> GetLivechatConfigInput {
-        GetLivechatConfigInput::default()
-    }
-    /// The example input of `get_livechat_config_routing`.
-    pub fn get_livechat_config_routing() -> GetLivechatConfigRoutingInput {
-        GetLivechatConfigRoutingInput::default()
-    }
-    /// The example input of `get_livechat_custom_fields`.
-    pub fn get_livechat_custom_fields() -> GetLivechatCustomFieldsInput {
-        GetLivechatCustomFieldsInput::default()
-    }
-    /// The example input of `post_livechat_custom_fields_delete`.
     pub fn post_livechat_custom_fields_delete() -> PostLivechatCustomFieldsDeleteInput {
         PostLivechatCustomFieldsDeleteInput {
             body: crate::json(POST_LIVECHAT_CUSTOM_FIELDS_DELETE),
         }
     }
-    /// The example input of `post_livechat_custom_fields_save`.
     pub fn post_livechat_custom_fields_save() -> PostLivechatCustomFieldsSaveInput {
         PostLivechatCustomFieldsSaveInput {
             body: crate::json(POST_LIVECHAT_CUSTOM_FIELDS_SAVE),
         }
     }
-    /// The example input of `get_livechat_custom_fields_id`.
     pub fn get_livechat_custom_fields_id() -> GetLivechatCustomFieldsIdInput {
         GetLivechatCustomFieldsIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_custom_field`.
     pub fn post_livechat_custom_field() -> PostLivechatCustomFieldInput {
         PostLivechatCustomFieldInput {
             body: crate::json(POST_LIVECHAT_CUSTOM_FIELD),
         }
     }
-    /// The example input of `post_livechat_custom_fields`.
     pub fn post_livechat_custom_fields() -> PostLivechatCustomFieldsInput {
         PostLivechatCustomFieldsInput {
             body: crate::json(POST_LIVECHAT_CUSTOM_FIELDS),
         }
     }
-    /// The example input of `get_livechat_department`.
-    pub fn get_livechat_department() -> GetLivechatDepartmentInput {
-        GetLivechatDepartmentInput::default()
-    }
-    /// The example input of `post_livechat_department`.
     pub fn post_livechat_department() -> PostLivechatDepartmentInput {
         PostLivechatDepartmentInput {
             body: crate::json(POST_LIVECHAT_DEPARTMENT),
         }
     }
-    /// The example input of `get_livechat_department_autocomplete`.
     pub fn get_livechat_department_autocomplete() -> GetLivechatDepartmentAutocompleteInput {
         GetLivechatDepartmentAutocompleteInput {
             selector: crate::json("\"sample\""),
@@ -452,49 +368,38 @@ mod inputs {
             show_archived: None,
         }
     }
-    /// The example input of `get_livechat_department_list_by_ids`.
     pub fn get_livechat_department_list_by_ids() -> GetLivechatDepartmentListByIdsInput {
         GetLivechatDepartmentListByIdsInput {
             ids: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_department_archive_id`.
     pub fn post_livechat_department_archive_id() -> PostLivechatDepartmentArchiveIdInput {
         PostLivechatDepartmentArchiveIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_department_is_department_creation_available`.
-    pub fn get_livechat_department_is_department_creation_available() -> GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-        GetLivechatDepartmentIsDepartmentCreationAvailableInput::default()
-    }
-    /// The example input of `post_livechat_department_unarchive_id`.
     pub fn post_livechat_department_unarchive_id() -> PostLivechatDepartmentUnarchiveIdInput {
         PostLivechatDepartmentUnarchiveIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_department_id`.
     pub fn get_livechat_department_id() -> GetLivechatDepartmentIdInput {
         GetLivechatDepartmentIdInput {
             id: crate::json("\"sample\""),
             include_agents: None,
         }
     }
-    /// The example input of `put_livechat_department_id`.
     pub fn put_livechat_department_id() -> PutLivechatDepartmentIdInput {
         PutLivechatDepartmentIdInput {
             id: crate::json("\"sample\""),
             body: crate::json(PUT_LIVECHAT_DEPARTMENT_ID),
         }
     }
-    /// The example input of `delete_livechat_department_id`.
     pub fn delete_livechat_department_id() -> DeleteLivechatDepartmentIdInput {
         DeleteLivechatDepartmentIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_department_id_agents`.
     pub fn get_livechat_department_id_agents() -> GetLivechatDepartmentIdAgentsInput {
         GetLivechatDepartmentIdAgentsInput {
             id: crate::json("\"sample\""),
@@ -503,54 +408,32 @@ mod inputs {
             sort: None,
         }
     }
-    /// The example input of `post_livechat_department_id_agents`.
     pub fn post_livechat_department_id_agents() -> PostLivechatDepartmentIdAgentsInput {
         PostLivechatDepartmentIdAgentsInput {
             id: crate::json("\"sample\""),
             body: crate::json(POST_LIVECHAT_DEPARTMENT_ID_AGENTS),
         }
     }
-    /// The example input of `get_livechat_departments_archived`.
-    pub fn get_livechat_departments_archived() -> GetLivechatDepartmentsArchivedInput {
-        GetLivechatDepartmentsArchivedInput::default()
-    }
-    /// The example input of `get_livechat_inquiries_get_one`.
     pub fn get_livechat_inquiries_get_one() -> GetLivechatInquiriesGetOneInput {
         GetLivechatInquiriesGetOneInput {
             room_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_inquiries_list`.
-    pub fn get_livechat_inquiries_list() -> GetLivechatInquiriesListInput {
-        GetLivechatInquiriesListInput::default()
-    }
-    /// The example input of `get_livechat_inquiries_queued_for_user`.
-    pub fn get_livechat_inquiries_queued_for_user() -> GetLivechatInquiriesQueuedForUserInput {
-        GetLivechatInquiriesQueuedForUserInput::default()
-    }
-    /// The example input of `post_livechat_inquiries_return_as_inquiry`.
     pub fn post_livechat_inquiries_return_as_inquiry() -> PostLivechatInquiriesReturnAsInquiryInput {
         PostLivechatInquiriesReturnAsInquiryInput {
             body: crate::json(POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY),
         }
     }
-    /// The example input of `post_livechat_inquiries_take`.
     pub fn post_livechat_inquiries_take() -> PostLivechatInquiriesTakeInput {
         PostLivechatInquiriesTakeInput {
             body: crate::json(POST_LIVECHAT_INQUIRIES_TAKE),
         }
     }
-    /// The example input of `put_livechat_inquiry_set_sla`.
     pub fn put_livechat_inquiry_set_sla() -> PutLivechatInquirySetSlaInput {
         PutLivechatInquirySetSlaInput {
             body: crate::json(PUT_LIVECHAT_INQUIRY_SET_SLA),
         }
     }
-    /// The example input of `get_livechat_integrations_settings`.
-    pub fn get_livechat_integrations_settings() -> GetLivechatIntegrationsSettingsInput {
-        GetLivechatIntegrationsSettingsInput::default()
-    }
-    /// The example input of `get_livechat_livechat_analytics_dashboards_charts_data`.
     pub fn get_livechat_livechat_analytics_dashboards_charts_data() -> GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
         GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
             start: crate::json("\"sample\""),
@@ -559,13 +442,11 @@ mod inputs {
             department_id: None,
         }
     }
-    /// The example input of `post_livechat_message`.
     pub fn post_livechat_message() -> PostLivechatMessageInput {
         PostLivechatMessageInput {
             body: crate::json(POST_LIVECHAT_MESSAGE),
         }
     }
-    /// The example input of `get_livechat_message_id`.
     pub fn get_livechat_message_id() -> GetLivechatMessageIdInput {
         GetLivechatMessageIdInput {
             id: crate::json("\"sample\""),
@@ -573,27 +454,23 @@ mod inputs {
             rid: crate::json("\"sample\""),
         }
     }
-    /// The example input of `put_livechat_message_id`.
     pub fn put_livechat_message_id() -> PutLivechatMessageIdInput {
         PutLivechatMessageIdInput {
             id: crate::json("\"sample\""),
             body: Some(crate::json(PUT_LIVECHAT_MESSAGE_ID)),
         }
     }
-    /// The example input of `delete_livechat_message_id`.
     pub fn delete_livechat_message_id() -> DeleteLivechatMessageIdInput {
         DeleteLivechatMessageIdInput {
             id: crate::json("\"sample\""),
             body: crate::json(DELETE_LIVECHAT_MESSAGE_ID),
         }
     }
-    /// The example input of `post_livechat_messages`.
     pub fn post_livechat_messages() -> PostLivechatMessagesInput {
         PostLivechatMessagesInput {
             body: crate::json(POST_LIVECHAT_MESSAGES),
         }
     }
-    /// The example input of `get_livechat_messages_history_rid`.
     pub fn get_livechat_messages_history_rid() -> GetLivechatMessagesHistoryRidInput {
         GetLivechatMessagesHistoryRidInput {
             rid: crate::json("\"sample\""),
@@ -603,7 +480,6 @@ mod inputs {
             limit: None,
         }
     }
-    /// The example input of `get_livechat_rid_messages`.
     pub fn get_livechat_rid_messages() -> GetLivechatRidMessagesInput {
         GetLivechatRidMessagesInput {
             rid: crate::json("\"sample\""),
@@ -613,70 +489,42 @@ mod inputs {
             search_term: None,
         }
     }
-    /// The example input of `get_livechat_monitors`.
-    pub fn get_livechat_monitors() -> GetLivechatMonitorsInput {
-        GetLivechatMonitorsInput::default()
-    }
-    /// The example input of `post_livechat_monitors_create`.
     pub fn post_livechat_monitors_create() -> PostLivechatMonitorsCreateInput {
         PostLivechatMonitorsCreateInput {
             body: crate::json(POST_LIVECHAT_MONITORS_CREATE),
         }
     }
-    /// The example input of `post_livechat_monitors_delete`.
     pub fn post_livechat_monitors_delete() -> PostLivechatMonitorsDeleteInput {
         PostLivechatMonitorsDeleteInput {
             body: crate::json(POST_LIVECHAT_MONITORS_DELETE),
         }
     }
-    /// The example input of `get_livechat_monitors_username`.
     pub fn get_livechat_monitors_username() -> GetLivechatMonitorsUsernameInput {
         GetLivechatMonitorsUsernameInput {
             username: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_offline_message`.
     pub fn post_livechat_offline_message() -> PostLivechatOfflineMessageInput {
         PostLivechatOfflineMessageInput {
             body: crate::json(POST_LIVECHAT_OFFLINE_MESSAGE),
         }
     }
-    /// The example input of `post_livechat_page_visited`.
     pub fn post_livechat_page_visited() -> PostLivechatPageVisitedInput {
         PostLivechatPageVisitedInput {
             body: crate::json(POST_LIVECHAT_PAGE_VISITED),
         }
     }
-    /// The example input of `get_livechat_priorities`.
-    pub fn get_livechat_priorities() -> GetLivechatPrioritiesInput {
-        GetLivechatPrioritiesInput::default()
-    }
-    /// The example input of `get_livechat_priorities_reset`.
-    pub fn get_livechat_priorities_reset() -> GetLivechatPrioritiesResetInput {
-        GetLivechatPrioritiesResetInput::default()
-    }
-    /// The example input of `post_livechat_priorities_reset`.
-    pub fn post_livechat_priorities_reset() -> PostLivechatPrioritiesResetInput {
-        PostLivechatPrioritiesResetInput::default()
-    }
-    /// The example input of `get_livechat_priorities_priority_id`.
     pub fn get_livechat_priorities_priority_id() -> GetLivechatPrioritiesPriorityIdInput {
         GetLivechatPrioritiesPriorityIdInput {
             priority_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `put_livechat_priorities_priority_id`.
     pub fn put_livechat_priorities_priority_id() -> PutLivechatPrioritiesPriorityIdInput {
         PutLivechatPrioritiesPriorityIdInput {
             priority_id: crate::json("\"sample\""),
             body: crate::json(PUT_LIVECHAT_PRIORITIES_PRIORITY_ID),
         }
     }
-    /// The example input of `get_livechat_queue`.
-    pub fn get_livechat_queue() -> GetLivechatQueueInput {
-        GetLivechatQueueInput::default()
-    }
-    /// The example input of `get_livechat_room`.
     pub fn get_livechat_room() -> GetLivechatRoomInput {
         GetLivechatRoomInput {
             token: crate::json("\"sample\""),
@@ -684,162 +532,119 @@ mod inputs {
             agent_id: None,
         }
     }
-    /// The example input of `post_livechat_room_close`.
     pub fn post_livechat_room_close() -> PostLivechatRoomCloseInput {
         PostLivechatRoomCloseInput {
             body: crate::json(POST_LIVECHAT_ROOM_CLOSE),
         }
     }
-    /// The example input of `post_livechat_room_close_by_user`.
     pub fn post_livechat_room_close_by_user() -> PostLivechatRoomCloseByUserInput {
         PostLivechatRoomCloseByUserInput {
             body: crate::json(POST_LIVECHAT_ROOM_CLOSE_BY_USER),
         }
     }
-    /// The example input of `post_livechat_room_forward`.
     pub fn post_livechat_room_forward() -> PostLivechatRoomForwardInput {
         PostLivechatRoomForwardInput {
             body: crate::json(POST_LIVECHAT_ROOM_FORWARD),
         }
     }
-    /// The example input of `get_livechat_room_join`.
     pub fn get_livechat_room_join() -> GetLivechatRoomJoinInput {
         GetLivechatRoomJoinInput {
             room_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_room_on_hold`.
     pub fn post_livechat_room_on_hold() -> PostLivechatRoomOnHoldInput {
         PostLivechatRoomOnHoldInput {
             body: crate::json(POST_LIVECHAT_ROOM_ON_HOLD),
         }
     }
-    /// The example input of `post_livechat_room_resume_on_hold`.
     pub fn post_livechat_room_resume_on_hold() -> PostLivechatRoomResumeOnHoldInput {
         PostLivechatRoomResumeOnHoldInput {
             body: crate::json(POST_LIVECHAT_ROOM_RESUME_ON_HOLD),
         }
     }
-    /// The example input of `post_livechat_room_save_info`.
     pub fn post_livechat_room_save_info() -> PostLivechatRoomSaveInfoInput {
         PostLivechatRoomSaveInfoInput {
             body: Some(crate::json(POST_LIVECHAT_ROOM_SAVE_INFO)),
         }
     }
-    /// The example input of `post_livechat_room_survey`.
     pub fn post_livechat_room_survey() -> PostLivechatRoomSurveyInput {
         PostLivechatRoomSurveyInput {
             body: crate::json(POST_LIVECHAT_ROOM_SURVEY),
         }
     }
-    /// The example input of `post_livechat_room_rid_priority`.
     pub fn post_livechat_room_rid_priority() -> PostLivechatRoomRidPriorityInput {
         PostLivechatRoomRidPriorityInput {
             rid: crate::json("\"sample\""),
             body: crate::json(POST_LIVECHAT_ROOM_RID_PRIORITY),
         }
     }
-    /// The example input of `delete_livechat_room_rid_priority`.
     pub fn delete_livechat_room_rid_priority() -> DeleteLivechatRoomRidPriorityInput {
         DeleteLivechatRoomRidPriorityInput {
             rid: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_rooms`.
-    pub fn get_livechat_rooms() -> GetLivechatRoomsInput {
-        GetLivechatRoomsInput::default()
-    }
-    /// The example input of `post_livechat_rooms_delete`.
     pub fn post_livechat_rooms_delete() -> PostLivechatRoomsDeleteInput {
         PostLivechatRoomsDeleteInput {
             body: crate::json(POST_LIVECHAT_ROOMS_DELETE),
         }
     }
-    /// The example input of `post_livechat_rooms_remove_all_closed_rooms`.
-    pub fn post_livechat_rooms_remove_all_closed_rooms() -> PostLivechatRoomsRemoveAllClosedRoomsInput {
-        PostLivechatRoomsRemoveAllClosedRoomsInput::default()
-    }
-    /// The example input of `get_livechat_rooms_filters`.
-    pub fn get_livechat_rooms_filters() -> GetLivechatRoomsFiltersInput {
-        GetLivechatRoomsFiltersInput::default()
-    }
-    /// The example input of `get_livechat_sla`.
-    pub fn get_livechat_sla() -> GetLivechatSlaInput {
-        GetLivechatSlaInput::default()
-    }
-    /// The example input of `post_livechat_sla`.
     pub fn post_livechat_sla() -> PostLivechatSlaInput {
         PostLivechatSlaInput {
             body: crate::json(POST_LIVECHAT_SLA),
         }
     }
-    /// The example input of `get_livechat_sla_sla_id`.
     pub fn get_livechat_sla_sla_id() -> GetLivechatSlaSlaIdInput {
         GetLivechatSlaSlaIdInput {
             sla_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `put_livechat_sla_sla_id`.
     pub fn put_livechat_sla_sla_id() -> PutLivechatSlaSlaIdInput {
         PutLivechatSlaSlaIdInput {
             sla_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `delete_livechat_sla_sla_id`.
     pub fn delete_livechat_sla_sla_id() -> DeleteLivechatSlaSlaIdInput {
         DeleteLivechatSlaSlaIdInput {
             sla_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_sms_incoming_service`.
     pub fn post_livechat_sms_incoming_service() -> PostLivechatSmsIncomingServiceInput {
         PostLivechatSmsIncomingServiceInput {
             service: crate::json("\"sample\""),
             body: Some(crate::json(POST_LIVECHAT_SMS_INCOMING_SERVICE)),
         }
     }
-    /// The example input of `get_livechat_tags`.
-    pub fn get_livechat_tags() -> GetLivechatTagsInput {
-        GetLivechatTagsInput::default()
-    }
-    /// The example input of `post_livechat_tags_delete`.
     pub fn post_livechat_tags_delete() -> PostLivechatTagsDeleteInput {
         PostLivechatTagsDeleteInput {
             body: crate::json(POST_LIVECHAT_TAGS_DELETE),
         }
     }
-    /// The example input of `post_livechat_tags_save`.
     pub fn post_livechat_tags_save() -> PostLivechatTagsSaveInput {
         PostLivechatTagsSaveInput {
             body: crate::json(POST_LIVECHAT_TAGS_SAVE),
         }
     }
-    /// The example input of `get_livechat_tags_tag_id`.
     pub fn get_livechat_tags_tag_id() -> GetLivechatTagsTagIdInput {
         GetLivechatTagsTagIdInput {
             tag_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_transcript`.
     pub fn post_livechat_transcript() -> PostLivechatTranscriptInput {
         PostLivechatTranscriptInput {
             body: crate::json(POST_LIVECHAT_TRANSCRIPT),
         }
     }
-    /// The example input of `post_livechat_transcript_rid`.
     pub fn post_livechat_transcript_rid() -> PostLivechatTranscriptRidInput {
         PostLivechatTranscriptRidInput {
             rid: crate::json("\"sample\""),
             body: crate::json(POST_LIVECHAT_TRANSCRIPT_RID),
         }
     }
-    /// The example input of `delete_livechat_transcript_rid`.
     pub fn delete_livechat_transcript_rid() -> DeleteLivechatTranscriptRidInput {
         DeleteLivechatTranscriptRidInput {
             rid: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_transfer_history_rid`.
     pub fn get_livechat_transfer_history_rid() -> GetLivechatTransferHistoryRidInput {
         GetLivechatTransferHistoryRidInput {
             rid: crate::json("\"sample\""),
@@ -848,64 +653,47 @@ mod inputs {
             sort: None,
         }
     }
-    /// The example input of `get_livechat_triggers`.
-    pub fn get_livechat_triggers() -> GetLivechatTriggersInput {
-        GetLivechatTriggersInput::default()
-    }
-    /// The example input of `post_livechat_triggers`.
     pub fn post_livechat_triggers() -> PostLivechatTriggersInput {
         PostLivechatTriggersInput {
             body: crate::json(POST_LIVECHAT_TRIGGERS),
         }
     }
-    /// The example input of `post_livechat_triggers_external_service_test`.
     pub fn post_livechat_triggers_external_service_test() -> PostLivechatTriggersExternalServiceTestInput {
         PostLivechatTriggersExternalServiceTestInput {
             body: crate::json(POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST),
         }
     }
-    /// The example input of `get_livechat_triggers_id`.
     pub fn get_livechat_triggers_id() -> GetLivechatTriggersIdInput {
         GetLivechatTriggersIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `delete_livechat_triggers_id`.
     pub fn delete_livechat_triggers_id() -> DeleteLivechatTriggersIdInput {
         DeleteLivechatTriggersIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_units`.
-    pub fn get_livechat_units() -> GetLivechatUnitsInput {
-        GetLivechatUnitsInput::default()
-    }
-    /// The example input of `post_livechat_units`.
     pub fn post_livechat_units() -> PostLivechatUnitsInput {
         PostLivechatUnitsInput {
             body: crate::json(POST_LIVECHAT_UNITS),
         }
     }
-    /// The example input of `get_livechat_units_unit_id`.
     pub fn get_livechat_units_unit_id() -> GetLivechatUnitsUnitIdInput {
         GetLivechatUnitsUnitIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_units_id`.
     pub fn post_livechat_units_id() -> PostLivechatUnitsIdInput {
         PostLivechatUnitsIdInput {
             id: crate::json("\"sample\""),
             body: crate::json(POST_LIVECHAT_UNITS_ID),
         }
     }
-    /// The example input of `delete_livechat_units_id`.
     pub fn delete_livechat_units_id() -> DeleteLivechatUnitsIdInput {
         DeleteLivechatUnitsIdInput {
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_units_unit_id_departments`.
     pub fn get_livechat_units_unit_id_departments() -> GetLivechatUnitsUnitIdDepartmentsInput {
         GetLivechatUnitsUnitIdDepartmentsInput {
             unit_id: crate::json("\"sample\""),
@@ -913,7 +701,6 @@ mod inputs {
             count: None,
         }
     }
-    /// The example input of `get_livechat_units_unit_id_departments_available`.
     pub fn get_livechat_units_unit_id_departments_available() -> GetLivechatUnitsUnitIdDepartmentsAvailableInput {
         GetLivechatUnitsUnitIdDepartmentsAvailableInput {
             unit_id: crate::json("\"sample\""),
@@ -923,13 +710,11 @@ mod inputs {
             only_my_departments: None,
         }
     }
-    /// The example input of `get_livechat_units_unit_id_monitors`.
     pub fn get_livechat_units_unit_id_monitors() -> GetLivechatUnitsUnitIdMonitorsInput {
         GetLivechatUnitsUnitIdMonitorsInput {
             unit_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_upload`.
     pub fn post_livechat_upload() -> PostLivechatUploadInput {
         PostLivechatUploadInput {
             rid: crate::json("\"sample\""),
@@ -937,7 +722,6 @@ mod inputs {
             body: None,
         }
     }
-    /// The example input of `get_livechat_users_type`.
     pub fn get_livechat_users_type() -> GetLivechatUsersTypeInput {
         GetLivechatUsersTypeInput {
             type_: crate::json("\"sample\""),
@@ -950,64 +734,54 @@ mod inputs {
             text: None,
         }
     }
-    /// The example input of `post_livechat_users_type`.
     pub fn post_livechat_users_type() -> PostLivechatUsersTypeInput {
         PostLivechatUsersTypeInput {
             type_: crate::json("\"sample\""),
             body: crate::json(POST_LIVECHAT_USERS_TYPE),
         }
     }
-    /// The example input of `get_livechat_users_type_id`.
     pub fn get_livechat_users_type_id() -> GetLivechatUsersTypeIdInput {
         GetLivechatUsersTypeIdInput {
             type_: crate::json("\"sample\""),
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `delete_livechat_users_type_id`.
     pub fn delete_livechat_users_type_id() -> DeleteLivechatUsersTypeIdInput {
         DeleteLivechatUsersTypeIdInput {
             type_: crate::json("\"sample\""),
             id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `post_livechat_visitor`.
     pub fn post_livechat_visitor() -> PostLivechatVisitorInput {
         PostLivechatVisitorInput {
             body: crate::json(POST_LIVECHAT_VISITOR),
         }
     }
-    /// The example input of `post_livechat_visitor_department_transfer`.
     pub fn post_livechat_visitor_department_transfer() -> PostLivechatVisitorDepartmentTransferInput {
         PostLivechatVisitorDepartmentTransferInput {
             body: crate::json(POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER),
         }
     }
-    /// The example input of `get_livechat_visitor_token`.
     pub fn get_livechat_visitor_token() -> GetLivechatVisitorTokenInput {
         GetLivechatVisitorTokenInput {
             token: crate::json("\"sample\""),
         }
     }
-    /// The example input of `delete_livechat_visitor_token`.
     pub fn delete_livechat_visitor_token() -> DeleteLivechatVisitorTokenInput {
         DeleteLivechatVisitorTokenInput {
             token: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_visitor_token_room`.
     pub fn get_livechat_visitor_token_room() -> GetLivechatVisitorTokenRoomInput {
         GetLivechatVisitorTokenRoomInput {
             token: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_visitors_autocomplete`.
     pub fn get_livechat_visitors_autocomplete() -> GetLivechatVisitorsAutocompleteInput {
         GetLivechatVisitorsAutocompleteInput {
             selector: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
     pub fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
             room_id: crate::json("\"sample\""),
@@ -1017,19 +791,16 @@ mod inputs {
             sort: None,
         }
     }
-    /// The example input of `get_livechat_visitor_info`.
     pub fn get_livechat_visitor_info() -> GetLivechatVisitorInfoInput {
         GetLivechatVisitorInfoInput {
             visitor_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_visitors_pages_visited_room_id`.
     pub fn get_livechat_visitors_pages_visited_room_id() -> GetLivechatVisitorsPagesVisitedRoomIdInput {
         GetLivechatVisitorsPagesVisitedRoomIdInput {
             room_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_livechat_visitors_search`.
     pub fn get_livechat_visitors_search() -> GetLivechatVisitorsSearchInput {
         GetLivechatVisitorsSearchInput {
             term: crate::json("\"sample\""),
@@ -1038,7 +809,6 @@ mod inputs {
             sort: None,
         }
     }
-    /// The example input of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
     pub fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
             room_id: crate::json("\"sample\""),
@@ -1052,61 +822,41 @@ mod inputs {
             source: None,
         }
     }
-    /// The example input of `post_livechat_visitors_status`.
     pub fn post_livechat_visitors_status() -> PostLivechatVisitorsStatusInput {
         PostLivechatVisitorsStatusInput {
             body: crate::json(POST_LIVECHAT_VISITORS_STATUS),
         }
     }
-    /// The example input of `post_livechat_webhook_test`.
-    pub fn post_livechat_webhook_test() -> PostLivechatWebhookTestInput {
-        PostLivechatWebhookTestInput::default()
-    }
-    /// The example input of `post_omnichannel_contact`.
     pub fn post_omnichannel_contact() -> PostOmnichannelContactInput {
         PostOmnichannelContactInput {
             body: crate::json(POST_OMNICHANNEL_CONTACT),
         }
     }
-    /// The example input of `get_contact_search`.
-    pub fn get_contact_search() -> GetContactSearchInput {
-        GetContactSearchInput::default()
-    }
-    /// The example input of `post_omnichannel_contacts`.
     pub fn post_omnichannel_contacts() -> PostOmnichannelContactsInput {
         PostOmnichannelContactsInput {
             body: crate::json(POST_OMNICHANNEL_CONTACTS),
         }
     }
-    /// The example input of `post_omnichannel_contacts_block`.
     pub fn post_omnichannel_contacts_block() -> PostOmnichannelContactsBlockInput {
         PostOmnichannelContactsBlockInput {
             body: crate::json(POST_OMNICHANNEL_CONTACTS_BLOCK),
         }
     }
-    /// The example input of `get_omnichannel_contacts_channels`.
     pub fn get_omnichannel_contacts_channels() -> GetOmnichannelContactsChannelsInput {
         GetOmnichannelContactsChannelsInput {
             contact_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_omnichannel_contacts_check_existence`.
-    pub fn get_omnichannel_contacts_check_existence() -> GetOmnichannelContactsCheckExistenceInput {
-        GetOmnichannelContactsCheckExistenceInput::default()
-    }
-    /// The example input of `post_omnichannel_contacts_conflicts`.
     pub fn post_omnichannel_contacts_conflicts() -> PostOmnichannelContactsConflictsInput {
         PostOmnichannelContactsConflictsInput {
             body: crate::json(POST_OMNICHANNEL_CONTACTS_CONFLICTS),
         }
     }
-    /// The example input of `get_omnichannel_contacts_get`.
     pub fn get_omnichannel_contacts_get() -> GetOmnichannelContactsGetInput {
         GetOmnichannelContactsGetInput {
             contact_id: crate::json("\"sample\""),
         }
     }
-    /// The example input of `get_omnichannel_contacts_history`.
     pub fn get_omnichannel_contacts_history() -> GetOmnichannelContactsHistoryInput {
         GetOmnichannelContactsHistoryInput {
             offset: None,
@@ -1116,29 +866,21 @@ mod inputs {
             source: None,
         }
     }
-    /// The example input of `get_omnichannel_contacts_search`.
-    pub fn get_omnichannel_contacts_search() -> GetOmnichannelContactsSearchInput {
-        GetOmnichannelContactsSearchInput::default()
-    }
-    /// The example input of `post_omnichannel_contacts_unblock`.
     pub fn post_omnichannel_contacts_unblock() -> PostOmnichannelContactsUnblockInput {
         PostOmnichannelContactsUnblockInput {
             body: crate::json(POST_OMNICHANNEL_CONTACTS_UNBLOCK),
         }
     }
-    /// The example input of `post_omnichannel_contacts_update`.
     pub fn post_omnichannel_contacts_update() -> PostOmnichannelContactsUpdateInput {
         PostOmnichannelContactsUpdateInput {
             body: Some(crate::json(POST_OMNICHANNEL_CONTACTS_UPDATE)),
         }
     }
-    /// The example input of `post_omnichannel_integrations`.
     pub fn post_omnichannel_integrations() -> PostOmnichannelIntegrationsInput {
         PostOmnichannelIntegrationsInput {
             body: Some(crate::json(POST_OMNICHANNEL_INTEGRATIONS)),
         }
     }
-    /// The example input of `post_omnichannel_rid_request_transcript`.
     pub fn post_omnichannel_rid_request_transcript() -> PostOmnichannelRidRequestTranscriptInput {
         PostOmnichannelRidRequestTranscriptInput {
             rid: crate::json("\"sample\""),
@@ -1305,687 +1047,549 @@ mod answers {
     const POST_OMNICHANNEL_CONTACTS_UPDATE: &str = "{\"contact\":{\"_id\":\"67487f45e98719b7908d0f29\",\"_updatedAt\":\"2024-11-29T13:31:43.595Z\",\"channels\":[{\"blocked\":false,\"details\":{\"destination\":\"example.com\",\"type\":\"widget\"},\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"widget\",\"verified\":false,\"visitor\":{\"source\":{\"type\":\"widget\"},\"visitorId\":\"67499b2243725ce31dd57fc7\"}}],\"conflictingFields\":[],\"contactManager\":\"9sLvmAcQk4EAGdi6e\",\"createdAt\":\"2024-11-28T14:33:41.487Z\",\"customFields\":{},\"emails\":[{\"address\":\"email@example.com\"}],\"lastChat\":{\"_id\":\"bC5x3zmBdgtmA4m3W\",\"ts\":\"2024-11-29T10:44:55.016Z\"},\"name\":\"John\",\"phones\":[{\"phoneNumber\":\"+123383883838\"}],\"preRegistration\":false,\"unknown\":false},\"success\":true}";
     const POST_OMNICHANNEL_INTEGRATIONS: &str = "{\"success\":true}";
     const POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT: &str = "{\"success\":true}";
-    /// The test server's answer to `get_canned_responses`.
     pub fn get_canned_responses() -> GetCannedResponsesResponse {
         GetCannedResponsesResponse::Ok(crate::json(GET_CANNED_RESPONSES))
     }
-    /// The test server's answer to `post_canned_responses`.
     pub fn post_canned_responses() -> PostCannedResponsesResponse {
         PostCannedResponsesResponse::Ok(crate::json(POST_CANNED_RESPONSES))
     }
-    /// The test server's answer to `get_canned_responses_get`.
     pub fn get_canned_responses_get() -> GetCannedResponsesGetResponse {
         GetCannedResponsesGetResponse::Ok(crate::json(GET_CANNED_RESPONSES_GET))
     }
-    /// The test server's answer to `get_canned_responses_id`.
     pub fn get_canned_responses_id() -> GetCannedResponsesIdResponse {
         GetCannedResponsesIdResponse::Ok(crate::json(GET_CANNED_RESPONSES_ID))
     }
-    /// The test server's answer to `delete_canned_responses_id`.
     pub fn delete_canned_responses_id() -> DeleteCannedResponsesIdResponse {
         DeleteCannedResponsesIdResponse::Ok(crate::json(DELETE_CANNED_RESPONSES_ID))
     }
-    /// The test server's answer to `get_livechat_agent`.
     pub fn get_livechat_agent() -> GetLivechatAgentResponse {
         GetLivechatAgentResponse::Ok(crate::json(GET_LIVECHAT_AGENT))
     }
-    /// The test server's answer to `get_livechat_agent_next`.
     pub fn get_livechat_agent_next() -> GetLivechatAgentNextResponse {
         GetLivechatAgentNextResponse::Ok(crate::json(GET_LIVECHAT_AGENT_NEXT))
     }
-    /// The test server's answer to `post_livechat_agent_status`.
     pub fn post_livechat_agent_status() -> PostLivechatAgentStatusResponse {
         PostLivechatAgentStatusResponse::Ok(crate::json(POST_LIVECHAT_AGENT_STATUS))
     }
-    /// The test server's answer to `post_livechat_agents_save_info`.
     pub fn post_livechat_agents_save_info() -> PostLivechatAgentsSaveInfoResponse {
         PostLivechatAgentsSaveInfoResponse::Ok(
             crate::json(POST_LIVECHAT_AGENTS_SAVE_INFO),
         )
     }
-    /// The test server's answer to `get_livechat_agents_agent_id_departments`.
     pub fn get_livechat_agents_agent_id_departments() -> GetLivechatAgentsAgentIdDepartmentsResponse {
         GetLivechatAgentsAgentIdDepartmentsResponse::Ok(
             crate::json(GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_agent_overview`.
     pub fn get_livechat_analytics_agent_overview() -> GetLivechatAnalyticsAgentOverviewResponse {
         GetLivechatAnalyticsAgentOverviewResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_agents_available_for_service_history`.
     pub fn get_livechat_analytics_agents_available_for_service_history() -> GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
         GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_agents_average_service_time`.
     pub fn get_livechat_analytics_agents_average_service_time() -> GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
         GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_agents_total_service_time`.
     pub fn get_livechat_analytics_agents_total_service_time() -> GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
         GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
     pub fn get_livechat_analytics_dashboards_agents_productivity_totalizers() -> GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
         GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_charts_chats`.
     pub fn get_livechat_analytics_dashboards_charts_chats() -> GetLivechatAnalyticsDashboardsChartsChatsResponse {
         GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_charts_chats_per_department`.
     pub fn get_livechat_analytics_dashboards_charts_chats_per_department() -> GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
         GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_charts_timings`.
     pub fn get_livechat_analytics_dashboards_charts_timings() -> GetLivechatAnalyticsDashboardsChartsTimingsResponse {
         GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_conversation_totalizers`.
     pub fn get_livechat_analytics_dashboards_conversation_totalizers() -> GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
         GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_agent`.
     pub fn get_livechat_analytics_dashboards_conversations_by_agent() -> GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
         GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_department`.
     pub fn get_livechat_analytics_dashboards_conversations_by_department() -> GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
         GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_source`.
     pub fn get_livechat_analytics_dashboards_conversations_by_source() -> GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
         GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_status`.
     pub fn get_livechat_analytics_dashboards_conversations_by_status() -> GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
         GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_conversations_by_tags`.
     pub fn get_livechat_analytics_dashboards_conversations_by_tags() -> GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
         GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_dashboards_productivity_totalizers`.
     pub fn get_livechat_analytics_dashboards_productivity_totalizers() -> GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
         GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_amount_of_chats`.
     pub fn get_livechat_analytics_departments_amount_of_chats() -> GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
         GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_average_chat_duration_time`.
     pub fn get_livechat_analytics_departments_average_chat_duration_time() -> GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
         GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_average_service_time`.
     pub fn get_livechat_analytics_departments_average_service_time() -> GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
         GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_average_waiting_time`.
     pub fn get_livechat_analytics_departments_average_waiting_time() -> GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
         GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_percentage_abandoned_chats`.
     pub fn get_livechat_analytics_departments_percentage_abandoned_chats() -> GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
         GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_total_abandoned_chats`.
     pub fn get_livechat_analytics_departments_total_abandoned_chats() -> GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
         GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_total_service_time`.
     pub fn get_livechat_analytics_departments_total_service_time() -> GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
         GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME),
         )
     }
-    /// The test server's answer to `get_livechat_analytics_departments_total_transferred_chats`.
     pub fn get_livechat_analytics_departments_total_transferred_chats() -> GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
         GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
             crate::json(GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS),
         )
     }
-    /// The test server's answer to `post_livechat_appearance`.
     pub fn post_livechat_appearance() -> PostLivechatAppearanceResponse {
         PostLivechatAppearanceResponse::Ok(crate::json(POST_LIVECHAT_APPEARANCE))
     }
-    /// The test server's answer to `get_livechat_business_hour`.
     pub fn get_livechat_business_hour() -> GetLivechatBusinessHourResponse {
         GetLivechatBusinessHourResponse::Ok(crate::json(GET_LIVECHAT_BUSINESS_HOUR))
     }
-    /// The test server's answer to `get_livechat_business_hours`.
     pub fn get_livechat_business_hours() -> GetLivechatBusinessHoursResponse {
         GetLivechatBusinessHoursResponse::Ok(crate::json(GET_LIVECHAT_BUSINESS_HOURS))
     }
-    /// The test server's answer to `post_livechat_business_hours_remove`.
     pub fn post_livechat_business_hours_remove() -> PostLivechatBusinessHoursRemoveResponse {
         PostLivechatBusinessHoursRemoveResponse::Ok(
             crate::json(POST_LIVECHAT_BUSINESS_HOURS_REMOVE),
         )
     }
-    /// The test server's answer to `post_livechat_business_hours_save`.
     pub fn post_livechat_business_hours_save() -> PostLivechatBusinessHoursSaveResponse {
         PostLivechatBusinessHoursSaveResponse::Ok(
             crate::json(POST_LIVECHAT_BUSINESS_HOURS_SAVE),
         )
     }
-    /// The test server's answer to `get_livechat_config`.
     pub fn get_livechat_config() -> GetLivechatConfigResponse {
         GetLivechatConfigResponse::Ok(crate::json(GET_LIVECHAT_CONFIG))
     }
-    /// The test server's answer to `get_livechat_config_routing`.
     pub fn get_livechat_config_routing() -> GetLivechatConfigRoutingResponse {
         GetLivechatConfigRoutingResponse::Ok(crate::json(GET_LIVECHAT_CONFIG_ROUTING))
     }
-    /// The test server's answer to `get_livechat_custom_fields`.
     pub fn get_livechat_custom_fields() -> GetLivechatCustomFieldsResponse {
         GetLivechatCustomFieldsResponse::Ok(crate::json(GET_LIVECHAT_CUSTOM_FIELDS))
     }
-    /// The test server's answer to `post_livechat_custom_fields_delete`.
     pub fn post_livechat_custom_fields_delete() -> PostLivechatCustomFieldsDeleteResponse {
         PostLivechatCustomFieldsDeleteResponse::Ok(
             crate::json(POST_LIVECHAT_CUSTOM_FIELDS_DELETE),
         )
     }
-    /// The test server's answer to `post_livechat_custom_fields_save`.
     pub fn post_livechat_custom_fields_save() -> PostLivechatCustomFieldsSaveResponse {
         PostLivechatCustomFieldsSaveResponse::Ok(
             crate::json(POST_LIVECHAT_CUSTOM_FIELDS_SAVE),
         )
     }
-    /// The test server's answer to `get_livechat_custom_fields_id`.
     pub fn get_livechat_custom_fields_id() -> GetLivechatCustomFieldsIdResponse {
         GetLivechatCustomFieldsIdResponse::Ok(crate::json(GET_LIVECHAT_CUSTOM_FIELDS_ID))
     }
-    /// The test server's answer to `post_livechat_custom_field`.
     pub fn post_livechat_custom_field() -> PostLivechatCustomFieldResponse {
         PostLivechatCustomFieldResponse::Ok(crate::json(POST_LIVECHAT_CUSTOM_FIELD))
     }
-    /// The test server's answer to `post_livechat_custom_fields`.
     pub fn post_livechat_custom_fields() -> PostLivechatCustomFieldsResponse {
         PostLivechatCustomFieldsResponse::Ok(crate::json(POST_LIVECHAT_CUSTOM_FIELDS))
     }
-    /// The test server's answer to `get_livechat_department`.
     pub fn get_livechat_department() -> GetLivechatDepartmentResponse {
         GetLivechatDepartmentResponse::Ok(crate::json(GET_LIVECHAT_DEPARTMENT))
     }
-    /// The test server's answer to `post_livechat_department`.
     pub fn post_livechat_department() -> PostLivechatDepartmentResponse {
         PostLivechatDepartmentResponse::Ok(crate::json(POST_LIVECHAT_DEPARTMENT))
     }
-    /// The test server's answer to `get_livechat_department_list_by_ids`.
     pub fn get_livechat_department_list_by_ids() -> GetLivechatDepartmentListByIdsResponse {
         GetLivechatDepartmentListByIdsResponse::Ok(
             crate::json(GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS),
         )
     }
-    /// The test server's answer to `post_livechat_department_archive_id`.
     pub fn post_livechat_department_archive_id() -> PostLivechatDepartmentArchiveIdResponse {
         PostLivechatDepartmentArchiveIdResponse::Ok(
             crate::json(POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID),
         )
     }
-    /// The test server's answer to `get_livechat_department_is_department_creation_available`.
     pub fn get_livechat_department_is_department_creation_available() -> GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
         GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
             crate::json(GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE),
         )
     }
-    /// The test server's answer to `post_livechat_department_unarchive_id`.
     pub fn post_livechat_department_unarchive_id() -> PostLivechatDepartmentUnarchiveIdResponse {
         PostLivechatDepartmentUnarchiveIdResponse::Ok(
             crate::json(POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID),
         )
     }
-    /// The test server's answer to `get_livechat_department_id`.
     pub fn get_livechat_department_id() -> GetLivechatDepartmentIdResponse {
         GetLivechatDepartmentIdResponse::Ok(crate::json(GET_LIVECHAT_DEPARTMENT_ID))
     }
-    /// The test server's answer to `put_livechat_department_id`.
     pub fn put_livechat_department_id() -> PutLivechatDepartmentIdResponse {
         PutLivechatDepartmentIdResponse::Ok(crate::json(PUT_LIVECHAT_DEPARTMENT_ID))
     }
-    /// The test server's answer to `delete_livechat_department_id`.
     pub fn delete_livechat_department_id() -> DeleteLivechatDepartmentIdResponse {
         DeleteLivechatDepartmentIdResponse::Ok(
             crate::json(DELETE_LIVECHAT_DEPARTMENT_ID),
         )
     }
-    /// The test server's answer to `get_livechat_department_id_agents`.
     pub fn get_livechat_department_id_agents() -> GetLivechatDepartmentIdAgentsResponse {
         GetLivechatDepartmentIdAgentsResponse::Ok(
             crate::json(GET_LIVECHAT_DEPARTMENT_ID_AGENTS),
         )
     }
-    /// The test server's answer to `post_livechat_department_id_agents`.
     pub fn post_livechat_department_id_agents() -> PostLivechatDepartmentIdAgentsResponse {
         PostLivechatDepartmentIdAgentsResponse::Ok(
             crate::json(POST_LIVECHAT_DEPARTMENT_ID_AGENTS),
         )
     }
-    /// The test server's answer to `get_livechat_departments_archived`.
     pub fn get_livechat_departments_archived() -> GetLivechatDepartmentsArchivedResponse {
         GetLivechatDepartmentsArchivedResponse::Ok(
             crate::json(GET_LIVECHAT_DEPARTMENTS_ARCHIVED),
         )
     }
-    /// The test server's answer to `get_livechat_inquiries_get_one`.
     pub fn get_livechat_inquiries_get_one() -> GetLivechatInquiriesGetOneResponse {
         GetLivechatInquiriesGetOneResponse::Ok(
             crate::json(GET_LIVECHAT_INQUIRIES_GET_ONE),
         )
     }
-    /// The test server's answer to `get_livechat_inquiries_list`.
     pub fn get_livechat_inquiries_list() -> GetLivechatInquiriesListResponse {
         GetLivechatInquiriesListResponse::Ok(crate::json(GET_LIVECHAT_INQUIRIES_LIST))
     }
-    /// The test server's answer to `get_livechat_inquiries_queued_for_user`.
     pub fn get_livechat_inquiries_queued_for_user() -> GetLivechatInquiriesQueuedForUserResponse {
         GetLivechatInquiriesQueuedForUserResponse::Ok(
             crate::json(GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER),
         )
     }
-    /// The test server's answer to `post_livechat_inquiries_return_as_inquiry`.
     pub fn post_livechat_inquiries_return_as_inquiry() -> PostLivechatInquiriesReturnAsInquiryResponse {
         PostLivechatInquiriesReturnAsInquiryResponse::Ok(
             crate::json(POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY),
         )
     }
-    /// The test server's answer to `post_livechat_inquiries_take`.
     pub fn post_livechat_inquiries_take() -> PostLivechatInquiriesTakeResponse {
         PostLivechatInquiriesTakeResponse::Ok(crate::json(POST_LIVECHAT_INQUIRIES_TAKE))
     }
-    /// The test server's answer to `put_livechat_inquiry_set_sla`.
     pub fn put_livechat_inquiry_set_sla() -> PutLivechatInquirySetSlaResponse {
         PutLivechatInquirySetSlaResponse::Ok(crate::json(PUT_LIVECHAT_INQUIRY_SET_SLA))
     }
-    /// The test server's answer to `get_livechat_integrations_settings`.
     pub fn get_livechat_integrations_settings() -> GetLivechatIntegrationsSettingsResponse {
         GetLivechatIntegrationsSettingsResponse::Ok(
             crate::json(GET_LIVECHAT_INTEGRATIONS_SETTINGS),
         )
     }
-    /// The test server's answer to `get_livechat_livechat_analytics_dashboards_charts_data`.
     pub fn get_livechat_livechat_analytics_dashboards_charts_data() -> GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
         GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
             crate::json(GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA),
         )
     }
-    /// The test server's answer to `post_livechat_message`.
     pub fn post_livechat_message() -> PostLivechatMessageResponse {
         PostLivechatMessageResponse::Ok(crate::json(POST_LIVECHAT_MESSAGE))
     }
-    /// The test server's answer to `get_livechat_message_id`.
     pub fn get_livechat_message_id() -> GetLivechatMessageIdResponse {
         GetLivechatMessageIdResponse::Ok(crate::json(GET_LIVECHAT_MESSAGE_ID))
     }
-    /// The test server's answer to `put_livechat_message_id`.
     pub fn put_livechat_message_id() -> PutLivechatMessageIdResponse {
         PutLivechatMessageIdResponse::Ok(crate::json(PUT_LIVECHAT_MESSAGE_ID))
     }
-    /// The test server's answer to `delete_livechat_message_id`.
     pub fn delete_livechat_message_id() -> DeleteLivechatMessageIdResponse {
         DeleteLivechatMessageIdResponse::Ok(crate::json(DELETE_LIVECHAT_MESSAGE_ID))
     }
-    /// The test server's answer to `post_livechat_messages`.
     pub fn post_livechat_messages() -> PostLivechatMessagesResponse {
         PostLivechatMessagesResponse::Ok(crate::json(POST_LIVECHAT_MESSAGES))
     }
-    /// The test server's answer to `get_livechat_messages_history_rid`.
     pub fn get_livechat_messages_history_rid() -> GetLivechatMessagesHistoryRidResponse {
         GetLivechatMessagesHistoryRidResponse::Ok(
             crate::json(GET_LIVECHAT_MESSAGES_HISTORY_RID),
         )
     }
-    /// The test server's answer to `get_livechat_rid_messages`.
     pub fn get_livechat_rid_messages() -> GetLivechatRidMessagesResponse {
         GetLivechatRidMessagesResponse::Ok(crate::json(GET_LIVECHAT_RID_MESSAGES))
     }
-    /// The test server's answer to `get_livechat_monitors`.
     pub fn get_livechat_monitors() -> GetLivechatMonitorsResponse {
         GetLivechatMonitorsResponse::Ok(crate::json(GET_LIVECHAT_MONITORS))
     }
-    /// The test server's answer to `post_livechat_monitors_create`.
     pub fn post_livechat_monitors_create() -> PostLivechatMonitorsCreateResponse {
         PostLivechatMonitorsCreateResponse::Ok(
             crate::json(POST_LIVECHAT_MONITORS_CREATE),
         )
     }
-    /// The test server's answer to `post_livechat_monitors_delete`.
     pub fn post_livechat_monitors_delete() -> PostLivechatMonitorsDeleteResponse {
         PostLivechatMonitorsDeleteResponse::Ok(
             crate::json(POST_LIVECHAT_MONITORS_DELETE),
         )
     }
-    /// The test server's answer to `get_livechat_monitors_username`.
     pub fn get_livechat_monitors_username() -> GetLivechatMonitorsUsernameResponse {
         GetLivechatMonitorsUsernameResponse::Ok(
             crate::json(GET_LIVECHAT_MONITORS_USERNAME),
         )
     }
-    /// The test server's answer to `post_livechat_offline_message`.
     pub fn post_livechat_offline_message() -> PostLivechatOfflineMessageResponse {
         PostLivechatOfflineMessageResponse::Ok(
             crate::json(POST_LIVECHAT_OFFLINE_MESSAGE),
         )
     }
-    /// The test server's answer to `post_livechat_page_visited`.
     pub fn post_livechat_page_visited() -> PostLivechatPageVisitedResponse {
         PostLivechatPageVisitedResponse::Ok(crate::json(POST_LIVECHAT_PAGE_VISITED))
     }
-    /// The test server's answer to `get_livechat_priorities`.
     pub fn get_livechat_priorities() -> GetLivechatPrioritiesResponse {
         GetLivechatPrioritiesResponse::Ok(crate::json(GET_LIVECHAT_PRIORITIES))
     }
-    /// The test server's answer to `get_livechat_priorities_reset`.
     pub fn get_livechat_priorities_reset() -> GetLivechatPrioritiesResetResponse {
         GetLivechatPrioritiesResetResponse::Ok(
             crate::json(GET_LIVECHAT_PRIORITIES_RESET),
         )
     }
-    /// The test server's answer to `post_livechat_priorities_reset`.
     pub fn post_livechat_priorities_reset() -> PostLivechatPrioritiesResetResponse {
         PostLivechatPrioritiesResetResponse::Ok(
             crate::json(POST_LIVECHAT_PRIORITIES_RESET),
         )
     }
-    /// The test server's answer to `get_livechat_priorities_priority_id`.
     pub fn get_livechat_priorities_priority_id() -> GetLivechatPrioritiesPriorityIdResponse {
         GetLivechatPrioritiesPriorityIdResponse::Ok(
             crate::json(GET_LIVECHAT_PRIORITIES_PRIORITY_ID),
         )
     }
-    /// The test server's answer to `put_livechat_priorities_priority_id`.
     pub fn put_livechat_priorities_priority_id() -> PutLivechatPrioritiesPriorityIdResponse {
         PutLivechatPrioritiesPriorityIdResponse::Ok(
             crate::json(PUT_LIVECHAT_PRIORITIES_PRIORITY_ID),
         )
     }
-    /// The test server's answer to `get_livechat_queue`.
     pub fn get_livechat_queue() -> GetLivechatQueueResponse {
         GetLivechatQueueResponse::Ok(crate::json(GET_LIVECHAT_QUEUE))
     }
-    /// The test server's answer to `get_livechat_room`.
     pub fn get_livechat_room() -> GetLivechatRoomResponse {
         GetLivechatRoomResponse::Ok(crate::json(GET_LIVECHAT_ROOM))
     }
-    /// The test server's answer to `post_livechat_room_close`.
     pub fn post_livechat_room_close() -> PostLivechatRoomCloseResponse {
         PostLivechatRoomCloseResponse::Ok(crate::json(POST_LIVECHAT_ROOM_CLOSE))
     }
-    /// The test server's answer to `post_livechat_room_close_by_user`.
     pub fn post_livechat_room_close_by_user() -> PostLivechatRoomCloseByUserResponse {
         PostLivechatRoomCloseByUserResponse::Ok(
             crate::json(POST_LIVECHAT_ROOM_CLOSE_BY_USER),
         )
     }
-    /// The test server's answer to `post_livechat_room_forward`.
     pub fn post_livechat_room_forward() -> PostLivechatRoomForwardResponse {
         PostLivechatRoomForwardResponse::Ok(crate::json(POST_LIVECHAT_ROOM_FORWARD))
     }
-    /// The test server's answer to `get_livechat_room_join`.
     pub fn get_livechat_room_join() -> GetLivechatRoomJoinResponse {
         GetLivechatRoomJoinResponse::Ok(crate::json(GET_LIVECHAT_ROOM_JOIN))
     }
-    /// The test server's answer to `post_livechat_room_on_hold`.
     pub fn post_livechat_room_on_hold() -> PostLivechatRoomOnHoldResponse {
         PostLivechatRoomOnHoldResponse::Ok(crate::json(POST_LIVECHAT_ROOM_ON_HOLD))
     }
-    /// The test server's answer to `post_livechat_room_resume_on_hold`.
     pub fn post_livechat_room_resume_on_hold() -> PostLivechatRoomResumeOnHoldResponse {
         PostLivechatRoomResumeOnHoldResponse::Ok(
             crate::json(POST_LIVECHAT_ROOM_RESUME_ON_HOLD),
         )
     }
-    /// The test server's answer to `post_livechat_room_save_info`.
     pub fn post_livechat_room_save_info() -> PostLivechatRoomSaveInfoResponse {
         PostLivechatRoomSaveInfoResponse::Ok(crate::json(POST_LIVECHAT_ROOM_SAVE_INFO))
     }
-    /// The test server's answer to `post_livechat_room_survey`.
     pub fn post_livechat_room_survey() -> PostLivechatRoomSurveyResponse {
         PostLivechatRoomSurveyResponse::Ok(crate::json(POST_LIVECHAT_ROOM_SURVEY))
     }
-    /// The test server's answer to `post_livechat_room_rid_priority`.
     pub fn post_livechat_room_rid_priority() -> PostLivechatRoomRidPriorityResponse {
         PostLivechatRoomRidPriorityResponse::Ok(
             crate::json(POST_LIVECHAT_ROOM_RID_PRIORITY),
         )
     }
-    /// The test server's answer to `delete_livechat_room_rid_priority`.
     pub fn delete_livechat_room_rid_priority() -> DeleteLivechatRoomRidPriorityResponse {
         DeleteLivechatRoomRidPriorityResponse::Ok(
             crate::json(DELETE_LIVECHAT_ROOM_RID_PRIORITY),
         )
     }
-    /// The test server's answer to `get_livechat_rooms`.
     pub fn get_livechat_rooms() -> GetLivechatRoomsResponse {
         GetLivechatRoomsResponse::Ok(crate::json(GET_LIVECHAT_ROOMS))
     }
-    /// The test server's answer to `post_livechat_rooms_delete`.
     pub fn post_livechat_rooms_delete() -> PostLivechatRoomsDeleteResponse {
         PostLivechatRoomsDeleteResponse::Ok(crate::json(POST_LIVECHAT_ROOMS_DELETE))
     }
-    /// The test server's answer to `post_livechat_rooms_remove_all_closed_rooms`.
     pub fn post_livechat_rooms_remove_all_closed_rooms() -> PostLivechatRoomsRemoveAllClosedRoomsResponse {
         PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(
             crate::json(POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS),
         )
     }
-    /// The test server's answer to `get_livechat_rooms_filters`.
     pub fn get_livechat_rooms_filters() -> GetLivechatRoomsFiltersResponse {
         GetLivechatRoomsFiltersResponse::Ok(crate::json(GET_LIVECHAT_ROOMS_FILTERS))
     }
-    /// The test server's answer to `get_livechat_sla`.
     pub fn get_livechat_sla() -> GetLivechatSlaResponse {
         GetLivechatSlaResponse::Ok(crate::json(GET_LIVECHAT_SLA))
     }
-    /// The test server's answer to `post_livechat_sla`.
     pub fn post_livechat_sla() -> PostLivechatSlaResponse {
         PostLivechatSlaResponse::Ok(crate::json(POST_LIVECHAT_SLA))
     }
-    /// The test server's answer to `get_livechat_sla_sla_id`.
     pub fn get_livechat_sla_sla_id() -> GetLivechatSlaSlaIdResponse {
         GetLivechatSlaSlaIdResponse::Ok(crate::json(GET_LIVECHAT_SLA_SLA_ID))
     }
-    /// The test server's answer to `put_livechat_sla_sla_id`.
     pub fn put_livechat_sla_sla_id() -> PutLivechatSlaSlaIdResponse {
         PutLivechatSlaSlaIdResponse::Ok(crate::json(PUT_LIVECHAT_SLA_SLA_ID))
     }
-    /// The test server's answer to `delete_livechat_sla_sla_id`.
     pub fn delete_livechat_sla_sla_id() -> DeleteLivechatSlaSlaIdResponse {
         DeleteLivechatSlaSlaIdResponse::Ok(crate::json(DELETE_LIVECHAT_SLA_SLA_ID))
     }
-    /// The test server's answer to `post_livechat_sms_incoming_service`.
     pub fn post_livechat_sms_incoming_service() -> PostLivechatSmsIncomingServiceResponse {
         PostLivechatSmsIncomingServiceResponse::Ok("sample".to_owned())
     }
-    /// The test server's answer to `get_livechat_tags`.
     pub fn get_livechat_tags() -> GetLivechatTagsResponse {
         GetLivechatTagsResponse::Ok(crate::json(GET_LIVECHAT_TAGS))
     }
-    /// The test server's answer to `post_livechat_tags_delete`.
     pub fn post_livechat_tags_delete() -> PostLivechatTagsDeleteResponse {
         PostLivechatTagsDeleteResponse::Ok(crate::json(POST_LIVECHAT_TAGS_DELETE))
     }
-    /// The test server's answer to `post_livechat_tags_save`.
     pub fn post_livechat_tags_save() -> PostLivechatTagsSaveResponse {
         PostLivechatTagsSaveResponse::Ok(crate::json(POST_LIVECHAT_TAGS_SAVE))
     }
-    /// The test server's answer to `get_livechat_tags_tag_id`.
     pub fn get_livechat_tags_tag_id() -> GetLivechatTagsTagIdResponse {
         GetLivechatTagsTagIdResponse::Ok(crate::json(GET_LIVECHAT_TAGS_TAG_ID))
     }
-    /// The test server's answer to `post_livechat_transcript`.
     pub fn post_livechat_transcript() -> PostLivechatTranscriptResponse {
         PostLivechatTranscriptResponse::Ok(crate::json(POST_LIVECHAT_TRANSCRIPT))
     }
-    /// The test server's answer to `post_livechat_transcript_rid`.
     pub fn post_livechat_transcript_rid() -> PostLivechatTranscriptRidResponse {
         PostLivechatTranscriptRidResponse::Ok(crate::json(POST_LIVECHAT_TRANSCRIPT_RID))
     }
-    /// The test server's answer to `delete_livechat_transcript_rid`.
     pub fn delete_livechat_transcript_rid() -> DeleteLivechatTranscriptRidResponse {
         DeleteLivechatTranscriptRidResponse::Ok(
             crate::json(DELETE_LIVECHAT_TRANSCRIPT_RID),
         )
     }
-    /// The test server's answer to `get_livechat_transfer_history_rid`.
     pub fn get_livechat_transfer_history_rid() -> GetLivechatTransferHistoryRidResponse {
         GetLivechatTransferHistoryRidResponse::Ok(
             crate::json(GET_LIVECHAT_TRANSFER_HISTORY_RID),
         )
     }
-    /// The test server's answer to `get_livechat_triggers`.
     pub fn get_livechat_triggers() -> GetLivechatTriggersResponse {
         GetLivechatTriggersResponse::Ok(crate::json(GET_LIVECHAT_TRIGGERS))
     }
-    /// The test server's answer to `post_livechat_triggers`.
     pub fn post_livechat_triggers() -> PostLivechatTriggersResponse {
         PostLivechatTriggersResponse::Ok(crate::json(POST_LIVECHAT_TRIGGERS))
     }
-    /// The test server's answer to `post_livechat_triggers_external_service_test`.
     pub fn post_livechat_triggers_external_service_test() -> PostLivechatTriggersExternalServiceTestResponse {
         PostLivechatTriggersExternalServiceTestResponse::Ok(
             crate::json(POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST),
         )
     }
-    /// The test server's answer to `get_livechat_triggers_id`.
     pub fn get_livechat_triggers_id() -> GetLivechatTriggersIdResponse {
         GetLivechatTriggersIdResponse::Ok(crate::json(GET_LIVECHAT_TRIGGERS_ID))
     }
-    /// The test server's answer to `delete_livechat_triggers_id`.
     pub fn delete_livechat_triggers_id() -> DeleteLivechatTriggersIdResponse {
         DeleteLivechatTriggersIdResponse::Ok(crate::json(DELETE_LIVECHAT_TRIGGERS_ID))
     }
-    /// The test server's answer to `get_livechat_units`.
     pub fn get_livechat_units() -> GetLivechatUnitsResponse {
         GetLivechatUnitsResponse::Ok(crate::json(GET_LIVECHAT_UNITS))
     }
-    /// The test server's answer to `post_livechat_units`.
     pub fn post_livechat_units() -> PostLivechatUnitsResponse {
         PostLivechatUnitsResponse::Ok(crate::json(POST_LIVECHAT_UNITS))
     }
-    /// The test server's answer to `get_livechat_units_unit_id`.
     pub fn get_livechat_units_unit_id() -> GetLivechatUnitsUnitIdResponse {
         GetLivechatUnitsUnitIdResponse::Ok(crate::json(GET_LIVECHAT_UNITS_UNIT_ID))
     }
-    /// The test server's answer to `post_livechat_units_id`.
     pub fn post_livechat_units_id() -> PostLivechatUnitsIdResponse {
         PostLivechatUnitsIdResponse::Ok(crate::json(POST_LIVECHAT_UNITS_ID))
     }
-    /// The test server's answer to `delete_livechat_units_id`.
     pub fn delete_livechat_units_id() -> DeleteLivechatUnitsIdResponse {
         DeleteLivechatUnitsIdResponse::Ok(crate::json(DELETE_LIVECHAT_UNITS_ID))
     }
-    /// The test server's answer to `get_livechat_units_unit_id_departments`.
     pub fn get_livechat_units_unit_id_departments() -> GetLivechatUnitsUnitIdDepartmentsResponse {
         GetLivechatUnitsUnitIdDepartmentsResponse::Ok(
             crate::json(GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS),
         )
     }
-    /// The test server's answer to `get_livechat_units_unit_id_departments_available`.
     pub fn get_livechat_units_unit_id_departments_available() -> GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
         GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
             crate::json(GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE),
         )
     }
-    /// The test server's answer to `get_livechat_units_unit_id_monitors`.
     pub fn get_livechat_units_unit_id_monitors() -> GetLivechatUnitsUnitIdMonitorsResponse {
         GetLivechatUnitsUnitIdMonitorsResponse::Ok(
             crate::json(GET_LIVECHAT_UNITS_UNIT_ID_MONITORS),
         )
     }
-    /// The test server's answer to `post_livechat_upload`.
     pub fn post_livechat_upload() -> PostLivechatUploadResponse {
         PostLivechatUploadResponse::Ok(crate::json(POST_LIVECHAT_UPLOAD))
     }
-    /// The test server's answer to `post_livechat_users_type`.
     pub fn post_livechat_users_type() -> PostLivechatUsersTypeResponse {
         PostLivechatUsersTypeResponse::Ok(crate::json(POST_LIVECHAT_USERS_TYPE))
     }
-    /// The test server's answer to `get_livechat_users_type_id`.
     pub fn get_livechat_users_type_id() -> GetLivechatUsersTypeIdResponse {
         GetLivechatUsersTypeIdResponse::Ok(crate::json(GET_LIVECHAT_USERS_TYPE_ID))
     }
-    /// The test server's answer to `delete_livechat_users_type_id`.
     pub fn delete_livechat_users_type_id() -> DeleteLivechatUsersTypeIdResponse {
         DeleteLivechatUsersTypeIdResponse::Ok(crate::json(DELETE_LIVECHAT_USERS_TYPE_ID))
     }
-    /// The test server's answer to `post_livechat_visitor`.
     pub fn post_livechat_visitor() -> PostLivechatVisitorResponse {
         PostLivechatVisitorResponse::Ok(crate::json(POST_LIVECHAT_VISITOR))
     }
-    /// The test server's answer to `post_livechat_visitor_department_transfer`.
     pub fn post_livechat_visitor_department_transfer() -> PostLivechatVisitorDepartmentTransferResponse {
         PostLivechatVisitorDepartmentTransferResponse::Ok(
             crate::json(POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER),
         )
     }
-    /// The test server's answer to `get_livechat_visitor_token`.
     pub fn get_livechat_visitor_token() -> GetLivechatVisitorTokenResponse {
         GetLivechatVisitorTokenResponse::Ok(crate::json(GET_LIVECHAT_VISITOR_TOKEN))
     }
-    /// The test server's answer to `delete_livechat_visitor_token`.
     pub fn delete_livechat_visitor_token() -> DeleteLivechatVisitorTokenResponse {
         DeleteLivechatVisitorTokenResponse::Ok(
             crate::json(DELETE_LIVECHAT_VISITOR_TOKEN),
         )
     }
-    /// The test server's answer to `get_livechat_visitor_token_room`.
     pub fn get_livechat_visitor_token_room() -> GetLivechatVisitorTokenRoomResponse {
         GetLivechatVisitorTokenRoomResponse::Ok(
             crate::json(GET_LIVECHAT_VISITOR_TOKEN_ROOM),
         )
     }
-    /// The test server's answer to `get_livechat_visitors_autocomplete`.
     pub fn get_livechat_visitors_autocomplete() -> GetLivechatVisitorsAutocompleteResponse {
         GetLivechatVisitorsAutocompleteResponse::Ok(
             crate::json(GET_LIVECHAT_VISITORS_AUTOCOMPLETE),
         )
     }
-    /// The test server's answer to `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
     pub fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
             crate::json(
@@ -1993,21 +1597,17 @@ mod answers {
             ),
         )
     }
-    /// The test server's answer to `get_livechat_visitor_info`.
     pub fn get_livechat_visitor_info() -> GetLivechatVisitorInfoResponse {
         GetLivechatVisitorInfoResponse::Ok(crate::json(GET_LIVECHAT_VISITOR_INFO))
     }
-    /// The test server's answer to `get_livechat_visitors_pages_visited_room_id`.
     pub fn get_livechat_visitors_pages_visited_room_id() -> GetLivechatVisitorsPagesVisitedRoomIdResponse {
         GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(
             crate::json(GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID),
         )
     }
-    /// The test server's answer to `get_livechat_visitors_search`.
     pub fn get_livechat_visitors_search() -> GetLivechatVisitorsSearchResponse {
         GetLivechatVisitorsSearchResponse::Ok(crate::json(GET_LIVECHAT_VISITORS_SEARCH))
     }
-    /// The test server's answer to `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
     pub fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() -> GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
             crate::json(
@@ -2015,87 +1615,71 @@ mod answers {
             ),
         )
     }
-    /// The test server's answer to `post_livechat_visitors_status`.
     pub fn post_livechat_visitors_status() -> PostLivechatVisitorsStatusResponse {
         PostLivechatVisitorsStatusResponse::Ok(
             crate::json(POST_LIVECHAT_VISITORS_STATUS),
         )
     }
-    /// The test server's answer to `post_livechat_webhook_test`.
     pub fn post_livechat_webhook_test() -> PostLivechatWebhookTestResponse {
         PostLivechatWebhookTestResponse::Ok(crate::json(POST_LIVECHAT_WEBHOOK_TEST))
     }
-    /// The test server's answer to `post_omnichannel_contact`.
     pub fn post_omnichannel_contact() -> PostOmnichannelContactResponse {
         PostOmnichannelContactResponse::Ok(crate::json(POST_OMNICHANNEL_CONTACT))
     }
-    /// The test server's answer to `get_contact_search`.
     pub fn get_contact_search() -> GetContactSearchResponse {
         GetContactSearchResponse::Ok(crate::json(GET_CONTACT_SEARCH))
     }
-    /// The test server's answer to `post_omnichannel_contacts`.
     pub fn post_omnichannel_contacts() -> PostOmnichannelContactsResponse {
         PostOmnichannelContactsResponse::Ok(crate::json(POST_OMNICHANNEL_CONTACTS))
     }
-    /// The test server's answer to `post_omnichannel_contacts_block`.
     pub fn post_omnichannel_contacts_block() -> PostOmnichannelContactsBlockResponse {
         PostOmnichannelContactsBlockResponse::Ok(
             crate::json(POST_OMNICHANNEL_CONTACTS_BLOCK),
         )
     }
-    /// The test server's answer to `get_omnichannel_contacts_channels`.
     pub fn get_omnichannel_contacts_channels() -> GetOmnichannelContactsChannelsResponse {
         GetOmnichannelContactsChannelsResponse::Ok(
             crate::json(GET_OMNICHANNEL_CONTACTS_CHANNELS),
         )
     }
-    /// The test server's answer to `get_omnichannel_contacts_check_existence`.
     pub fn get_omnichannel_contacts_check_existence() -> GetOmnichannelContactsCheckExistenceResponse {
         GetOmnichannelContactsCheckExistenceResponse::Ok(
             crate::json(GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE),
         )
     }
-    /// The test server's answer to `post_omnichannel_contacts_conflicts`.
     pub fn post_omnichannel_contacts_conflicts() -> PostOmnichannelContactsConflictsResponse {
         PostOmnichannelContactsConflictsResponse::Ok(
             crate::json(POST_OMNICHANNEL_CONTACTS_CONFLICTS),
         )
     }
-    /// The test server's answer to `get_omnichannel_contacts_get`.
     pub fn get_omnichannel_contacts_get() -> GetOmnichannelContactsGetResponse {
         GetOmnichannelContactsGetResponse::Ok(crate::json(GET_OMNICHANNEL_CONTACTS_GET))
     }
-    /// The test server's answer to `get_omnichannel_contacts_history`.
     pub fn get_omnichannel_contacts_history() -> GetOmnichannelContactsHistoryResponse {
         GetOmnichannelContactsHistoryResponse::Ok(
             crate::json(GET_OMNICHANNEL_CONTACTS_HISTORY),
         )
     }
-    /// The test server's answer to `get_omnichannel_contacts_search`.
     pub fn get_omnichannel_contacts_search() -> GetOmnichannelContactsSearchResponse {
         GetOmnichannelContactsSearchResponse::Ok(
             crate::json(GET_OMNICHANNEL_CONTACTS_SEARCH),
         )
     }
-    /// The test server's answer to `post_omnichannel_contacts_unblock`.
     pub fn post_omnichannel_contacts_unblock() -> PostOmnichannelContactsUnblockResponse {
         PostOmnichannelContactsUnblockResponse::Ok(
             crate::json(POST_OMNICHANNEL_CONTACTS_UNBLOCK),
         )
     }
-    /// The test server's answer to `post_omnichannel_contacts_update`.
     pub fn post_omnichannel_contacts_update() -> PostOmnichannelContactsUpdateResponse {
         PostOmnichannelContactsUpdateResponse::Ok(
             crate::json(POST_OMNICHANNEL_CONTACTS_UPDATE),
         )
     }
-    /// The test server's answer to `post_omnichannel_integrations`.
     pub fn post_omnichannel_integrations() -> PostOmnichannelIntegrationsResponse {
         PostOmnichannelIntegrationsResponse::Ok(
             crate::json(POST_OMNICHANNEL_INTEGRATIONS),
         )
     }
-    /// The test server's answer to `post_omnichannel_rid_request_transcript`.
     pub fn post_omnichannel_rid_request_transcript() -> PostOmnichannelRidRequestTranscriptResponse {
         PostOmnichannelRidRequestTranscriptResponse::Ok(
             crate::json(POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT),
@@ -2150,7 +1734,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetCannedResponsesInput,
     ) -> Result<GetCannedResponsesResponse, ApiError> {
-        reply(input, inputs::get_canned_responses(), answers::get_canned_responses())
+        reply(input, GetCannedResponsesInput::default(), answers::get_canned_responses())
     }
     async fn post_canned_responses(
         &self,
@@ -2166,7 +1750,7 @@ impl Api for Examples {
     ) -> Result<GetCannedResponsesGetResponse, ApiError> {
         reply(
             input,
-            inputs::get_canned_responses_get(),
+            GetCannedResponsesGetInput::default(),
             answers::get_canned_responses_get(),
         )
     }
@@ -2527,7 +2111,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatBusinessHourResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_business_hour(),
+            GetLivechatBusinessHourInput::default(),
             answers::get_livechat_business_hour(),
         )
     }
@@ -2538,7 +2122,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatBusinessHoursResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_business_hours(),
+            GetLivechatBusinessHoursInput::default(),
             answers::get_livechat_business_hours(),
         )
     }
@@ -2568,7 +2152,7 @@ impl Api for Examples {
         &self,
         input: GetLivechatConfigInput,
     ) -> Result<GetLivechatConfigResponse, ApiError> {
-        reply(input, inputs::get_livechat_config(), answers::get_livechat_config())
+        reply(input, GetLivechatConfigInput::default(), answers::get_livechat_config())
     }
     async fn get_livechat_config_routing(
         &self,
@@ -2577,7 +2161,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatConfigRoutingResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_config_routing(),
+            GetLivechatConfigRoutingInput::default(),
             answers::get_livechat_config_routing(),
         )
     }
@@ -2588,7 +2172,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatCustomFieldsResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_custom_fields(),
+            GetLivechatCustomFieldsInput::default(),
             answers::get_livechat_custom_fields(),
         )
     }
@@ -2652,7 +2236,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatDepartmentResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_department(),
+            GetLivechatDepartmentInput::default(),
             answers::get_livechat_department(),
         )
     }
@@ -2696,7 +2280,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatDepartmentIsDepartmentCreationAvailableResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_department_is_department_creation_available(),
+            GetLivechatDepartmentIsDepartmentCreationAvailableInput::default(),
             answers::get_livechat_department_is_department_creation_available(),
         )
     }
@@ -2773,7 +2357,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_departments_archived(),
+            GetLivechatDepartmentsArchivedInput::default(),
             answers::get_livechat_departments_archived(),
         )
     }
@@ -2795,7 +2379,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatInquiriesListResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_inquiries_list(),
+            GetLivechatInquiriesListInput::default(),
             answers::get_livechat_inquiries_list(),
         )
     }
@@ -2806,7 +2390,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatInquiriesQueuedForUserResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_inquiries_queued_for_user(),
+            GetLivechatInquiriesQueuedForUserInput::default(),
             answers::get_livechat_inquiries_queued_for_user(),
         )
     }
@@ -2850,7 +2434,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_integrations_settings(),
+            GetLivechatIntegrationsSettingsInput::default(),
             answers::get_livechat_integrations_settings(),
         )
     }
@@ -2934,7 +2518,11 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatMonitorsInput,
     ) -> Result<GetLivechatMonitorsResponse, ApiError> {
-        reply(input, inputs::get_livechat_monitors(), answers::get_livechat_monitors())
+        reply(
+            input,
+            GetLivechatMonitorsInput::default(),
+            answers::get_livechat_monitors(),
+        )
     }
     async fn post_livechat_monitors_create(
         &self,
@@ -2996,7 +2584,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatPrioritiesResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_priorities(),
+            GetLivechatPrioritiesInput::default(),
             answers::get_livechat_priorities(),
         )
     }
@@ -3007,7 +2595,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatPrioritiesResetResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_priorities_reset(),
+            GetLivechatPrioritiesResetInput::default(),
             answers::get_livechat_priorities_reset(),
         )
     }
@@ -3018,7 +2606,7 @@ impl Api for Examples {
     ) -> Result<PostLivechatPrioritiesResetResponse, ApiError> {
         reply(
             input,
-            inputs::post_livechat_priorities_reset(),
+            PostLivechatPrioritiesResetInput::default(),
             answers::post_livechat_priorities_reset(),
         )
     }
@@ -3049,7 +2637,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatQueueInput,
     ) -> Result<GetLivechatQueueResponse, ApiError> {
-        reply(input, inputs::get_livechat_queue(), answers::get_livechat_queue())
+        reply(input, GetLivechatQueueInput::default(), answers::get_livechat_queue())
     }
     async fn get_livechat_room(
         &self,
@@ -3166,7 +2754,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatRoomsInput,
     ) -> Result<GetLivechatRoomsResponse, ApiError> {
-        reply(input, inputs::get_livechat_rooms(), answers::get_livechat_rooms())
+        reply(input, GetLivechatRoomsInput::default(), answers::get_livechat_rooms())
     }
     async fn post_livechat_rooms_delete(
         &self,
@@ -3186,7 +2774,7 @@ impl Api for Examples {
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ApiError> {
         reply(
             input,
-            inputs::post_livechat_rooms_remove_all_closed_rooms(),
+            PostLivechatRoomsRemoveAllClosedRoomsInput::default(),
             answers::post_livechat_rooms_remove_all_closed_rooms(),
         )
     }
@@ -3197,7 +2785,7 @@ impl Api for Examples {
     ) -> Result<GetLivechatRoomsFiltersResponse, ApiError> {
         reply(
             input,
-            inputs::get_livechat_rooms_filters(),
+            GetLivechatRoomsFiltersInput::default(),
             answers::get_livechat_rooms_filters(),
         )
     }
@@ -3206,7 +2794,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatSlaInput,
     ) -> Result<GetLivechatSlaResponse, ApiError> {
-        reply(input, inputs::get_livechat_sla(), answers::get_livechat_sla())
+        reply(input, GetLivechatSlaInput::default(), answers::get_livechat_sla())
     }
     async fn post_livechat_sla(
         &self,
@@ -3263,7 +2851,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatTagsInput,
     ) -> Result<GetLivechatTagsResponse, ApiError> {
-        reply(input, inputs::get_livechat_tags(), answers::get_livechat_tags())
+        reply(input, GetLivechatTagsInput::default(), answers::get_livechat_tags())
     }
     async fn post_livechat_tags_delete(
         &self,
@@ -3346,7 +2934,11 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatTriggersInput,
     ) -> Result<GetLivechatTriggersResponse, ApiError> {
-        reply(input, inputs::get_livechat_triggers(), answers::get_livechat_triggers())
+        reply(
+            input,
+            GetLivechatTriggersInput::default(),
+            answers::get_livechat_triggers(),
+        )
     }
     async fn post_livechat_triggers(
         &self,
@@ -3393,7 +2985,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetLivechatUnitsInput,
     ) -> Result<GetLivechatUnitsResponse, ApiError> {
-        reply(input, inputs::get_livechat_units(), answers::get_livechat_units())
+        reply(input, GetLivechatUnitsInput::default(), answers::get_livechat_units())
     }
     async fn post_livechat_units(
         &self,
@@ -3639,7 +3231,7 @@ impl Api for Examples {
     ) -> Result<PostLivechatWebhookTestResponse, ApiError> {
         reply(
             input,
-            inputs::post_livechat_webhook_test(),
+            PostLivechatWebhookTestInput::default(),
             answers::post_livechat_webhook_test(),
         )
     }
@@ -3659,7 +3251,7 @@ impl Api for Examples {
         _credentials: Credentials,
         input: GetContactSearchInput,
     ) -> Result<GetContactSearchResponse, ApiError> {
-        reply(input, inputs::get_contact_search(), answers::get_contact_search())
+        reply(input, GetContactSearchInput::default(), answers::get_contact_search())
     }
     async fn post_omnichannel_contacts(
         &self,
@@ -3701,7 +3293,7 @@ impl Api for Examples {
     ) -> Result<GetOmnichannelContactsCheckExistenceResponse, ApiError> {
         reply(
             input,
-            inputs::get_omnichannel_contacts_check_existence(),
+            GetOmnichannelContactsCheckExistenceInput::default(),
             answers::get_omnichannel_contacts_check_existence(),
         )
     }
@@ -3745,7 +3337,7 @@ impl Api for Examples {
     ) -> Result<GetOmnichannelContactsSearchResponse, ApiError> {
         reply(
             input,
-            inputs::get_omnichannel_contacts_search(),
+            GetOmnichannelContactsSearchInput::default(),
             answers::get_omnichannel_contacts_search(),
         )
     }
@@ -3819,12 +3411,12 @@ async fn every_operation_round_trips() {
         });
     let mut served = 0usize;
     let mut unimplemented = 0usize;
-    let output = client.get_canned_responses(&inputs::get_canned_responses()).await;
+    let output = client.get_canned_responses(&GetCannedResponsesInput::default()).await;
     served += expect(output, answers::get_canned_responses());
     let output = client.post_canned_responses(&inputs::post_canned_responses()).await;
     served += expect(output, answers::post_canned_responses());
     let output = client
-        .get_canned_responses_get(&inputs::get_canned_responses_get())
+        .get_canned_responses_get(&GetCannedResponsesGetInput::default())
         .await;
     served += expect(output, answers::get_canned_responses_get());
     let output = client
@@ -3897,7 +3489,7 @@ async fn every_operation_round_trips() {
         );
     let output = client
         .get_livechat_analytics_dashboards_charts_agents_status(
-            &inputs::get_livechat_analytics_dashboards_charts_agents_status(),
+            &GetLivechatAnalyticsDashboardsChartsAgentsStatusInput::default(),
         )
         .await;
     unimplemented += not_implemented(output);
@@ -4088,7 +3680,7 @@ async fn every_operation_round_trips() {
         .await;
     unimplemented += not_implemented(output);
     let output = client
-        .get_livechat_appearance(&inputs::get_livechat_appearance())
+        .get_livechat_appearance(&GetLivechatAppearanceInput::default())
         .await;
     unimplemented += not_implemented(output);
     let output = client
@@ -4096,11 +3688,11 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::post_livechat_appearance());
     let output = client
-        .get_livechat_business_hour(&inputs::get_livechat_business_hour())
+        .get_livechat_business_hour(&GetLivechatBusinessHourInput::default())
         .await;
     served += expect(output, answers::get_livechat_business_hour());
     let output = client
-        .get_livechat_business_hours(&inputs::get_livechat_business_hours())
+        .get_livechat_business_hours(&GetLivechatBusinessHoursInput::default())
         .await;
     served += expect(output, answers::get_livechat_business_hours());
     let output = client
@@ -4113,14 +3705,14 @@ async fn every_operation_round_trips() {
         .post_livechat_business_hours_save(&inputs::post_livechat_business_hours_save())
         .await;
     served += expect(output, answers::post_livechat_business_hours_save());
-    let output = client.get_livechat_config(&inputs::get_livechat_config()).await;
+    let output = client.get_livechat_config(&GetLivechatConfigInput::default()).await;
     served += expect(output, answers::get_livechat_config());
     let output = client
-        .get_livechat_config_routing(&inputs::get_livechat_config_routing())
+        .get_livechat_config_routing(&GetLivechatConfigRoutingInput::default())
         .await;
     served += expect(output, answers::get_livechat_config_routing());
     let output = client
-        .get_livechat_custom_fields(&inputs::get_livechat_custom_fields())
+        .get_livechat_custom_fields(&GetLivechatCustomFieldsInput::default())
         .await;
     served += expect(output, answers::get_livechat_custom_fields());
     let output = client
@@ -4146,7 +3738,7 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::post_livechat_custom_fields());
     let output = client
-        .get_livechat_department(&inputs::get_livechat_department())
+        .get_livechat_department(&GetLivechatDepartmentInput::default())
         .await;
     served += expect(output, answers::get_livechat_department());
     let output = client
@@ -4173,7 +3765,7 @@ async fn every_operation_round_trips() {
     served += expect(output, answers::post_livechat_department_archive_id());
     let output = client
         .get_livechat_department_is_department_creation_available(
-            &inputs::get_livechat_department_is_department_creation_available(),
+            &GetLivechatDepartmentIsDepartmentCreationAvailableInput::default(),
         )
         .await;
     served
@@ -4210,7 +3802,9 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::post_livechat_department_id_agents());
     let output = client
-        .get_livechat_departments_archived(&inputs::get_livechat_departments_archived())
+        .get_livechat_departments_archived(
+            &GetLivechatDepartmentsArchivedInput::default(),
+        )
         .await;
     served += expect(output, answers::get_livechat_departments_archived());
     let output = client
@@ -4218,12 +3812,12 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::get_livechat_inquiries_get_one());
     let output = client
-        .get_livechat_inquiries_list(&inputs::get_livechat_inquiries_list())
+        .get_livechat_inquiries_list(&GetLivechatInquiriesListInput::default())
         .await;
     served += expect(output, answers::get_livechat_inquiries_list());
     let output = client
         .get_livechat_inquiries_queued_for_user(
-            &inputs::get_livechat_inquiries_queued_for_user(),
+            &GetLivechatInquiriesQueuedForUserInput::default(),
         )
         .await;
     served += expect(output, answers::get_livechat_inquiries_queued_for_user());
@@ -4243,7 +3837,7 @@ async fn every_operation_round_trips() {
     served += expect(output, answers::put_livechat_inquiry_set_sla());
     let output = client
         .get_livechat_integrations_settings(
-            &inputs::get_livechat_integrations_settings(),
+            &GetLivechatIntegrationsSettingsInput::default(),
         )
         .await;
     served += expect(output, answers::get_livechat_integrations_settings());
@@ -4281,7 +3875,9 @@ async fn every_operation_round_trips() {
         .get_livechat_rid_messages(&inputs::get_livechat_rid_messages())
         .await;
     served += expect(output, answers::get_livechat_rid_messages());
-    let output = client.get_livechat_monitors(&inputs::get_livechat_monitors()).await;
+    let output = client
+        .get_livechat_monitors(&GetLivechatMonitorsInput::default())
+        .await;
     served += expect(output, answers::get_livechat_monitors());
     let output = client
         .post_livechat_monitors_create(&inputs::post_livechat_monitors_create())
@@ -4304,15 +3900,15 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::post_livechat_page_visited());
     let output = client
-        .get_livechat_priorities(&inputs::get_livechat_priorities())
+        .get_livechat_priorities(&GetLivechatPrioritiesInput::default())
         .await;
     served += expect(output, answers::get_livechat_priorities());
     let output = client
-        .get_livechat_priorities_reset(&inputs::get_livechat_priorities_reset())
+        .get_livechat_priorities_reset(&GetLivechatPrioritiesResetInput::default())
         .await;
     served += expect(output, answers::get_livechat_priorities_reset());
     let output = client
-        .post_livechat_priorities_reset(&inputs::post_livechat_priorities_reset())
+        .post_livechat_priorities_reset(&PostLivechatPrioritiesResetInput::default())
         .await;
     served += expect(output, answers::post_livechat_priorities_reset());
     let output = client
@@ -4327,7 +3923,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     served += expect(output, answers::put_livechat_priorities_priority_id());
-    let output = client.get_livechat_queue(&inputs::get_livechat_queue()).await;
+    let output = client.get_livechat_queue(&GetLivechatQueueInput::default()).await;
     served += expect(output, answers::get_livechat_queue());
     let output = client.get_livechat_room(&inputs::get_livechat_room()).await;
     served += expect(output, answers::get_livechat_room());
@@ -4369,7 +3965,7 @@ async fn every_operation_round_trips() {
         .delete_livechat_room_rid_priority(&inputs::delete_livechat_room_rid_priority())
         .await;
     served += expect(output, answers::delete_livechat_room_rid_priority());
-    let output = client.get_livechat_rooms(&inputs::get_livechat_rooms()).await;
+    let output = client.get_livechat_rooms(&GetLivechatRoomsInput::default()).await;
     served += expect(output, answers::get_livechat_rooms());
     let output = client
         .post_livechat_rooms_delete(&inputs::post_livechat_rooms_delete())
@@ -4377,15 +3973,15 @@ async fn every_operation_round_trips() {
     served += expect(output, answers::post_livechat_rooms_delete());
     let output = client
         .post_livechat_rooms_remove_all_closed_rooms(
-            &inputs::post_livechat_rooms_remove_all_closed_rooms(),
+            &PostLivechatRoomsRemoveAllClosedRoomsInput::default(),
         )
         .await;
     served += expect(output, answers::post_livechat_rooms_remove_all_closed_rooms());
     let output = client
-        .get_livechat_rooms_filters(&inputs::get_livechat_rooms_filters())
+        .get_livechat_rooms_filters(&GetLivechatRoomsFiltersInput::default())
         .await;
     served += expect(output, answers::get_livechat_rooms_filters());
-    let output = client.get_livechat_sla(&inputs::get_livechat_sla()).await;
+    let output = client.get_livechat_sla(&GetLivechatSlaInput::default()).await;
     served += expect(output, answers::get_livechat_sla());
     let output = client.post_livechat_sla(&inputs::post_livechat_sla()).await;
     served += expect(output, answers::post_livechat_sla());
@@ -4407,7 +4003,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     served += expect(output, answers::post_livechat_sms_incoming_service());
-    let output = client.get_livechat_tags(&inputs::get_livechat_tags()).await;
+    let output = client.get_livechat_tags(&GetLivechatTagsInput::default()).await;
     served += expect(output, answers::get_livechat_tags());
     let output = client
         .post_livechat_tags_delete(&inputs::post_livechat_tags_delete())
@@ -4437,7 +4033,9 @@ async fn every_operation_round_trips() {
         .get_livechat_transfer_history_rid(&inputs::get_livechat_transfer_history_rid())
         .await;
     served += expect(output, answers::get_livechat_transfer_history_rid());
-    let output = client.get_livechat_triggers(&inputs::get_livechat_triggers()).await;
+    let output = client
+        .get_livechat_triggers(&GetLivechatTriggersInput::default())
+        .await;
     served += expect(output, answers::get_livechat_triggers());
     let output = client.post_livechat_triggers(&inputs::post_livechat_triggers()).await;
     served += expect(output, answers::post_livechat_triggers());
@@ -4455,7 +4053,7 @@ async fn every_operation_round_trips() {
         .delete_livechat_triggers_id(&inputs::delete_livechat_triggers_id())
         .await;
     served += expect(output, answers::delete_livechat_triggers_id());
-    let output = client.get_livechat_units(&inputs::get_livechat_units()).await;
+    let output = client.get_livechat_units(&GetLivechatUnitsInput::default()).await;
     served += expect(output, answers::get_livechat_units());
     let output = client.post_livechat_units(&inputs::post_livechat_units()).await;
     served += expect(output, answers::post_livechat_units());
@@ -4571,14 +4169,14 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::post_livechat_visitors_status());
     let output = client
-        .post_livechat_webhook_test(&inputs::post_livechat_webhook_test())
+        .post_livechat_webhook_test(&PostLivechatWebhookTestInput::default())
         .await;
     served += expect(output, answers::post_livechat_webhook_test());
     let output = client
         .post_omnichannel_contact(&inputs::post_omnichannel_contact())
         .await;
     served += expect(output, answers::post_omnichannel_contact());
-    let output = client.get_contact_search(&inputs::get_contact_search()).await;
+    let output = client.get_contact_search(&GetContactSearchInput::default()).await;
     served += expect(output, answers::get_contact_search());
     let output = client
         .post_omnichannel_contacts(&inputs::post_omnichannel_contacts())
@@ -4594,7 +4192,7 @@ async fn every_operation_round_trips() {
     served += expect(output, answers::get_omnichannel_contacts_channels());
     let output = client
         .get_omnichannel_contacts_check_existence(
-            &inputs::get_omnichannel_contacts_check_existence(),
+            &GetOmnichannelContactsCheckExistenceInput::default(),
         )
         .await;
     served += expect(output, answers::get_omnichannel_contacts_check_existence());
@@ -4613,7 +4211,7 @@ async fn every_operation_round_trips() {
         .await;
     served += expect(output, answers::get_omnichannel_contacts_history());
     let output = client
-        .get_omnichannel_contacts_search(&inputs::get_omnichannel_contacts_search())
+        .get_omnichannel_contacts_search(&GetOmnichannelContactsSearchInput::default())
         .await;
     served += expect(output, answers::get_omnichannel_contacts_search());
     let output = client

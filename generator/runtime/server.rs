@@ -171,28 +171,28 @@ pub struct Param {
     pub schema: &'static Schema,
 }
 
+/// An optional query parameter (`form`, exploded).
+pub const fn query(name: &'static str, schema: &'static Schema) -> Param {
+    Param { name, location: In::Query, required: false, style: Style::FORM, schema }
+}
+
+/// A path parameter (always required), at `index` among the template's parameters.
+pub const fn path(index: usize, name: &'static str, schema: &'static Schema) -> Param {
+    Param { name, location: In::Path(index), required: true, style: Style::Simple, schema }
+}
+
+/// An optional header parameter (`simple`).
+pub const fn header(name: &'static str, schema: &'static Schema) -> Param {
+    Param { name, location: In::Header, required: false, style: Style::Simple, schema }
+}
+
+/// An optional cookie parameter (`form`, exploded).
+pub const fn cookie(name: &'static str, schema: &'static Schema) -> Param {
+    Param { name, location: In::Cookie, required: false, style: Style::FORM, schema }
+}
+
 #[allow(dead_code)]
 impl Param {
-    /// A path parameter (always required), at `index` among the template's parameters.
-    pub const fn path(index: usize, name: &'static str, schema: &'static Schema) -> Self {
-        Param { name, location: In::Path(index), required: true, style: Style::Simple, schema }
-    }
-
-    /// An optional query parameter (`form`, exploded).
-    pub const fn query(name: &'static str, schema: &'static Schema) -> Self {
-        Param { name, location: In::Query, required: false, style: Style::FORM, schema }
-    }
-
-    /// An optional header parameter (`simple`).
-    pub const fn header(name: &'static str, schema: &'static Schema) -> Self {
-        Param { name, location: In::Header, required: false, style: Style::Simple, schema }
-    }
-
-    /// An optional cookie parameter (`form`, exploded).
-    pub const fn cookie(name: &'static str, schema: &'static Schema) -> Self {
-        Param { name, location: In::Cookie, required: false, style: Style::FORM, schema }
-    }
-
     /// The same parameter, required.
     pub const fn required(mut self) -> Self {
         self.required = true;

@@ -8,24 +8,44 @@ use super::docs;
 use super::{ident, type_tokens};
 use crate::ir::*;
 
-/// Documentation lines shared by the trait method and the client method of an operation.
+/// Documentation of the trait method and the client method of an operation: its summary and
+/// route; the description is written once, on the input type, which both link to.
 pub fn operation_docs(op: &Operation) -> TokenStream {
-    let mut extra = vec![match &op.tag {
+    let route = format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'"));
+    let facts = match &op.tag {
         Some(tag) => format!(
-            "`{} {}` (tag: {}).",
-            op.method.as_upper(),
-            op.path.replace('`', "'"),
-            docs::sanitize(tag).replace('\n', " ")
+            "{route}, tag: {}, input: [`{}`]",
+            docs::sanitize(tag).replace('\n', " "),
+            op.input_type
         ),
-        None => format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'")),
-    }];
+        None => format!("{route}, input: [`{}`]", op.input_type),
+    };
+    // The summary and the facts make one paragraph; a summary that is markdown of its own
+    // (a heading, a list) keeps its own paragraph.
+    let mut text = match op
+        .docs
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => {
+            let s = docs::sanitize(s);
+            if s.contains('\n') || s.starts_with(['#', '-', '*', '>', '`', '|']) {
+                format!("{s}\n\n({facts}).")
+            } else {
+                format!("{s}\n({facts}).")
+            }
+        }
+        None => format!("{facts}."),
+    };
     if let Some(why) = &op.unroutable {
-        extra.push(format!(
-            "Not served by the generated router: {}.",
+        text.push_str(&format!(
+            "\n\nNot served by the generated router: {}.",
             docs::sanitize(why)
         ));
     }
-    docs::attrs(&op.docs, &extra)
+    docs::lines(&text)
 }
 
 /// The type of a response variant's payload, if it has one.
@@ -142,11 +162,14 @@ pub fn emit(api: &Api) -> TokenStream {
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let input = ident(&op.input_type);
     let output = ident(&op.output_type);
-    let input_doc = format!(
-        " Input of [`{}`](crate::OPERATIONS): `{} {}`.",
-        op.name,
-        op.method.as_upper(),
-        op.path.replace('`', "'")
+    let input_docs = docs::attrs_led(
+        &format!(
+            "Input of `{}` (`{} {}`)",
+            op.name,
+            op.method.as_upper(),
+            op.path.replace('`', "'")
+        ),
+        &op.docs,
     );
     let mut all_optional = true;
     let fields = op.params.iter().map(|p| {
@@ -211,7 +234,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         op.path.replace('`', "'")
     );
     quote! {
-        #[doc = #input_doc]
+        #input_docs
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #input { #(#fields)* #body }
 

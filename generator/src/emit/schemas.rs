@@ -138,18 +138,15 @@ pub fn emit(api: &Api) -> TokenStream {
                             path_index += 1;
                             path_index - 1
                         });
-                    (
-                        quote!(Param::path(#index, #wire, #schema)),
-                        ParamStyle::Simple,
-                    )
+                    (quote!(path(#index, #wire, #schema)), ParamStyle::Simple)
                 }
                 ParamIn::Query => (
-                    quote!(Param::query(#wire, #schema)),
+                    quote!(query(#wire, #schema)),
                     ParamStyle::Form { explode: true },
                 ),
-                ParamIn::Header => (quote!(Param::header(#wire, #schema)), ParamStyle::Simple),
+                ParamIn::Header => (quote!(header(#wire, #schema)), ParamStyle::Simple),
                 ParamIn::Cookie => (
-                    quote!(Param::cookie(#wire, #schema)),
+                    quote!(cookie(#wire, #schema)),
                     ParamStyle::Form { explode: true },
                 ),
             };
@@ -173,7 +170,7 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! Validation rules of request parameters and bodies, checked by the router.
         #[allow(unused_imports)]
-        use crate::rt::server::Param;
+        use crate::rt::server::{cookie, header, path, query, Param};
         #[allow(unused_imports)]
         use crate::rt::validate::{Additional, Lit, Schema, Type};
         #[allow(unused_imports)]

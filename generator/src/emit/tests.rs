@@ -312,35 +312,37 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             AuthUse::Required => quote!(_credentials: Credentials,),
             AuthUse::Optional => quote!(_credentials: Option<Credentials>,),
         };
-        let input_doc = format!(" The example input of `{}`.", op.name);
-        inputs.push(quote! {
-            #[doc = #input_doc]
-            pub fn #name() -> #input_ty {
-                #input
-            }
-        });
+        // An input of absent optional members only is written in place.
+        let expected_input = if all_optional {
+            quote!(#input_ty::default())
+        } else {
+            inputs.push(quote! {
+                pub fn #name() -> #input_ty {
+                    #input
+                }
+            });
+            quote!(inputs::#name())
+        };
         match answer {
             Some(value) => {
-                let doc = format!(" The test server's answer to `{}`.", op.name);
                 answers.push(quote! {
-                    #[doc = #doc]
                     pub fn #name() -> #output_ty {
                         #value
                     }
                 });
                 impls.push(quote! {
                     async fn #name(&self, #cred input: #input_ty) -> Result<#output_ty, ApiError> {
-                        reply(input, inputs::#name(), answers::#name())
+                        reply(input, #expected_input, answers::#name())
                     }
                 });
                 calls.push(quote! {
-                    let output = client.#name(&inputs::#name()).await;
+                    let output = client.#name(&#expected_input).await;
                     served += expect(output, answers::#name());
                 });
             }
             None => {
                 calls.push(quote! {
-                    let output = client.#name(&inputs::#name()).await;
+                    let output = client.#name(&#expected_input).await;
                     unimplemented += not_implemented(output);
                 });
             }
