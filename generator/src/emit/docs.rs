@@ -82,11 +82,15 @@ pub fn sanitize(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<(char, usize)> = None;
     for raw_line in text.lines() {
-        let line: String = raw_line
-            .chars()
-            .filter(|c| !c.is_control() || *c == '\t')
-            .collect();
-        let line = line.replace('\t', "    ");
+        let line: String = if raw_line.contains(|c: char| c.is_control()) {
+            raw_line
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\t')
+                .collect::<String>()
+                .replace('\t', "    ")
+        } else {
+            raw_line.to_owned()
+        };
         let trimmed = line.trim_start();
         let fence_char = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
         let run = fence_char
@@ -191,6 +195,10 @@ impl Spans {
 
 /// Escapes one line of markdown outside code blocks.
 fn inline(line: &str) -> String {
+    // Most lines hold nothing to escape.
+    if !line.contains(['`', '[', ']', '<', '>', '\\']) && !line.contains("://") {
+        return line.to_owned();
+    }
     let chars: Vec<char> = line.chars().collect();
     let spans = Spans::new(&chars);
     let mut out = String::with_capacity(line.len() + 8);
