@@ -237,8 +237,10 @@ impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for RequestParts {
                 .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed query string: {e}"), "invalid-query"))?,
             None => Vec::new(),
         };
+        // Reading the body needs only the request's extensions (the body limit): the headers
+        // move out instead of being copied.
+        let headers = std::mem::take(&mut parts.headers);
         let req = Request::from_parts(parts, body);
-        let headers = req.headers().clone();
         let body = Bytes::from_request(req, state).await.map_err(|e| {
             let status = e.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -283,6 +285,37 @@ fn shape(schema: &Schema) -> Shape {
         }
     }
     Shape::Scalar
+}
+
+/// Whether a direct decode into a struct reads `body` exactly as the generic path (parse into a
+/// JSON value, validate with coercion, decode) does, whenever it succeeds. A direct decode
+/// skips the members it does not know without checking them as a parse would, and reads `null`
+/// as an absent optional member where Rocket.Chat's validator coerces it; so the body must be
+/// ASCII (no invalid UTF-8 to skip), hold no escape (no lone surrogate), no `null`, no number
+/// with an exponent or 300 digits (none out of range), and nest at most 100 deep. One pass;
+/// conservative: a brace inside a string counts too.
+fn plainly_decodable(body: &[u8]) -> bool {
+    let (mut depth, mut digits, mut previous) = (0usize, 0usize, 0u8);
+    for &b in body {
+        match b {
+            0x80.. | b'\\' => return false,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > 100 {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return false,
+            _ => {}
+        }
+        digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+        if digits >= 300 {
+            return false;
+        }
+        previous = b;
+    }
+    !body.windows(4).any(|w| w == b"null")
 }
 
 /// The declared properties of an object schema (looking through `allOf`).
@@ -468,22 +501,27 @@ impl RequestParts {
         }
     }
 
-    /// The JSON body, for a type that enforces every rule of `schema` (the generator decides):
-    /// a body without `null` that decodes into `T` is valid as it is and skips the generic
-    /// validation; any other body is validated as [`RequestParts::json_body`] does, which
-    /// answers exactly as Rocket.Chat would. (The text is parsed the same way in both cases;
-    /// `null` is excluded because Rocket.Chat's validator coerces it where a decode would
-    /// read it as absent.)
+    /// The JSON body, for a type that enforces every rule of `schema` (the generator decides).
+    /// A body the direct decode reads exactly as the generic path does (see
+    /// [`plainly_decodable`]) and that decodes into `T` is valid as it is: it skips the generic
+    /// parse and validation. Any other body takes [`RequestParts::json_body`]'s path, which
+    /// answers exactly as Rocket.Chat would.
     pub fn typed_json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
-        let Some(value) = self.json_value(schema, required)? else {
-            return Ok(None);
-        };
-        if !self.body.windows(4).any(|w| w == b"null") {
-            if let Ok(typed) = <T as serde::Deserialize>::deserialize(&value) {
+        if self.json_content_type() && plainly_decodable(&self.body) {
+            if let Ok(typed) = serde_json::from_slice::<T>(&self.body) {
                 return Ok(Some(typed));
             }
         }
-        self.validated(schema, value).map(Some)
+        self.json_body(schema, required)
+    }
+
+    /// Whether the request's content type (when it has one) is JSON.
+    fn json_content_type(&self) -> bool {
+        self.headers.get(header::CONTENT_TYPE).is_none_or(|ct| {
+            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+            let essence = ct.split(';').next().unwrap_or("").trim();
+            essence == "application/json" || essence.ends_with("+json")
+        })
     }
 
     /// The body parsed as JSON (`{}` when empty), or `None` for an absent optional body.
@@ -494,16 +532,14 @@ impl RequestParts {
             }
             return Ok(Some(Value::Object(Default::default())));
         }
-        if let Some(ct) = self.headers.get(header::CONTENT_TYPE) {
-            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
-            let essence = ct.split(';').next().unwrap_or("").trim();
-            if !(essence == "application/json" || essence.ends_with("+json")) {
-                return Err(ApiError::meteor(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    &format!("content type `{essence}` is not supported; send application/json"),
-                    "unsupported-media-type",
-                ));
-            }
+        if !self.json_content_type() {
+            let ct = self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+            let essence = ct.split(';').next().unwrap_or("").trim().to_owned();
+            return Err(ApiError::meteor(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &format!("content type `{essence}` is not supported; send application/json"),
+                "unsupported-media-type",
+            ));
         }
         serde_json::from_slice(&self.body)
             .map(Some)

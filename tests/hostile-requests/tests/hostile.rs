@@ -66,6 +66,12 @@ fn cases() -> Vec<(&'static str, Request, Expect)> {
         ("malformed JSON", Request::json(SEED, b"{\"token\": \"t\", "), Json(400, "invalid-json")),
         ("trailing garbage", Request::json(SEED, b"{} {}"), Json(400, "invalid-json")),
         ("number out of range", Request::json(SEED, br#"{"token": "t", "customFields": [], "n": 1e400}"#), Json(400, "invalid-json")),
+        // Members the body type does not know are skipped by a direct decode; they must be
+        // refused as a full parse refuses them.
+        ("huge integer in an unknown member", Request::json(SEED, format!("{{\"token\": \"t\", \"customFields\": [], \"n\": {}}}", "9".repeat(400)).as_bytes()), Json(400, "invalid-json")),
+        ("invalid UTF-8 in an unknown member", Request::json(SEED, b"{\"token\": \"t\", \"customFields\": [], \"x\": \"\xff\xfe\"}"), Json(400, "invalid-json")),
+        ("lone surrogate in an unknown member", Request::json(SEED, br#"{"token": "t", "customFields": [], "x": "\udc00"}"#), Json(400, "invalid-json")),
+        ("deep nesting in an unknown member", Request::json(SEED, format!("{{\"token\": \"t\", \"customFields\": [], \"x\": {}{}}}", "[".repeat(200), "]".repeat(200)).as_bytes()), Json(400, "invalid-json")),
         ("invalid UTF-8 in JSON", Request::json(SEED, b"{\"token\": \"\xff\xfe\", \"customFields\": []}"), Json(400, "invalid-json")),
         ("lone surrogate escape", Request::json(SEED, br#"{"token": "\udc00", "customFields": []}"#), Json(400, "invalid-json")),
         ("NUL bytes", Request::json(SEED, b"\0\0\0\0"), Json(400, "invalid-json")),
