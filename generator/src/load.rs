@@ -67,6 +67,21 @@ pub struct Document {
 }
 
 impl Document {
+    fn new(
+        file: String,
+        value: Value,
+        openapi: openapiv3::OpenAPI,
+        warnings: Vec<Diagnostic>,
+    ) -> Self {
+        Document {
+            file,
+            value,
+            openapi,
+            warnings,
+            enums: Default::default(),
+        }
+    }
+
     /// The raw `enum` member of the object at `pointer`, if it has one. (The typed model drops
     /// `enum` where its type has no such field, so the raw document is asked; one walk of the
     /// document finds every `enum`, far cheaper than a pointer lookup per schema.)
@@ -472,42 +487,30 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
     // enums try their variants exponentially often.
     check_schemas(&file, &value)?;
     let mut warnings = Vec::new();
-    if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&value) {
-        return Ok(Document {
-            file,
-            value,
-            openapi,
-            warnings,
-            enums: Default::default(),
-        });
-    }
     // `null` in place of a map or list (`components: {schemas: null}`) is read as absent; each
     // repair is reported. Each repair types the whole document again: bounded to about 64 MB
     // of JSON in all, so a document full of repairable nulls cannot make this quadratic.
-    let max_repairs = ((64usize << 20) / json_size(&value).max(1)).clamp(16, 10_000);
-    for _ in 0..=max_repairs {
+    let mut max_repairs = None;
+    let mut attempt = 0usize;
+    loop {
         // Typing without tracking the path is much cheaper; the tracked pass below runs only
         // when there is a problem to locate.
         if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&value) {
-            return Ok(Document {
-                file,
-                value,
-                openapi,
-                warnings,
-                enums: Default::default(),
-            });
+            return Ok(Document::new(file, value, openapi, warnings));
         }
+        let max = *max_repairs
+            .get_or_insert_with(|| ((64usize << 20) / json_size(&value).max(1)).clamp(16, 10_000));
+        if attempt > max {
+            return Err(Error::spec(
+                Location::new(&file, ""),
+                "invalid-document",
+                "too many null values to repair",
+            ));
+        }
+        attempt += 1;
         let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&value);
         match result {
-            Ok(openapi) => {
-                return Ok(Document {
-                    file,
-                    value,
-                    openapi,
-                    warnings,
-                    enums: Default::default(),
-                })
-            }
+            Ok(openapi) => return Ok(Document::new(file, value, openapi, warnings)),
             Err(err) => {
                 let pointer = path_to_pointer(err.path());
                 if remove_null_at(&mut value, &pointer) {
@@ -546,11 +549,6 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
             }
         }
     }
-    Err(Error::spec(
-        Location::new(&file, ""),
-        "invalid-document",
-        "too many null values to repair",
-    ))
 }
 
 fn check_version(file: &str, value: &Value) -> Result<()> {
