@@ -68,12 +68,17 @@ pub fn attrs_led(lead: &str, docs: &Docs) -> TokenStream {
 pub fn lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
         if l.is_empty() {
-            String::new()
+            doc_literal("")
         } else {
-            format!(" {l}")
+            doc_literal(&format!(" {l}"))
         }
     });
     quote! { #( #[doc = #lines] )* }
+}
+
+/// A string literal for one doc line (raw: see [`super::text_literal`]).
+fn doc_literal(line: &str) -> proc_macro2::Literal {
+    super::text_literal(line)
 }
 
 /// Makes spec markdown safe and warning-free for rustdoc.

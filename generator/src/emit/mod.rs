@@ -160,6 +160,34 @@ pub fn format_tokens(file: &str, tokens: TokenStream) -> Result<String> {
     Ok(prettyplease::unparse(&parsed))
 }
 
+/// A string literal for generated text (doc lines, JSON texts): raw (`r#"..."#`) when the text
+/// has no control character, which skips escaping every character (a measurable share of the
+/// generator's time) and reads better; escaped otherwise.
+pub fn text_literal(text: &str) -> proc_macro2::Literal {
+    if text.contains(|c: char| c.is_control()) {
+        return proc_macro2::Literal::string(text);
+    }
+    // One more `#` than the longest run of `#` after a `"` in the text (one pass).
+    let (mut longest, mut run, mut after_quote) = (0usize, 0usize, false);
+    for c in text.chars() {
+        match c {
+            '#' if after_quote => {
+                run += 1;
+                longest = longest.max(run);
+            }
+            '"' => {
+                after_quote = true;
+                run = 0;
+            }
+            _ => after_quote = false,
+        }
+    }
+    let hashes = "#".repeat(longest + 1);
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
+}
+
 /// An identifier token.
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -197,5 +225,30 @@ pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
             let t = type_tokens(api, t);
             quote!(Box<#t>)
         }
+    }
+}
+
+#[cfg(test)]
+mod literal_tests {
+    use super::text_literal;
+
+    #[test]
+    fn text_literals_are_raw_when_they_can_be_and_always_mean_the_text() {
+        for text in [
+            "plain",
+            r#"{"a":"b"}"#,
+            "ends with a quote\"",
+            "quote then hashes \"## and \"#",
+            "",
+            "line\nbreak",
+            "nul \0 byte",
+        ] {
+            let literal = text_literal(text);
+            let parsed: syn::LitStr =
+                syn::parse2(quote::quote!(#literal)).expect("a string literal");
+            assert_eq!(parsed.value(), text);
+        }
+        assert_eq!(text_literal("x\"#y").to_string(), "r##\"x\"#y\"##");
+        assert_eq!(text_literal("a\tb").to_string(), "\"a\\tb\"");
     }
 }

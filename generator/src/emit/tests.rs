@@ -9,20 +9,20 @@ use super::{ident, type_tokens};
 use crate::conform;
 use crate::ir::*;
 
-/// Conforming examples of a body: `(type, json text, origin)`.
+/// Conforming examples of a body: `(type, JSON text as a literal, origin)`.
 fn conforming<'a>(
     api: &'a Api,
     ty: &'a TypeRef,
     v: &'a VRef,
     examples: &'a [(crate::diagnostics::Location, Value)],
-) -> impl Iterator<Item = (TokenStream, String, String)> + 'a {
+) -> impl Iterator<Item = (TokenStream, proc_macro2::Literal, String)> + 'a {
     examples
         .iter()
         .filter(move |(_, value)| conform::check(api, v, value).is_ok())
         .map(move |(loc, value)| {
             (
                 type_tokens(api, ty),
-                value.to_string(),
+                super::text_literal(&value.to_string()),
                 format!("{}#{}", loc.file, loc.pointer),
             )
         })
@@ -244,7 +244,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                         op.request_examples.iter().map(|(_, e)| e).collect();
                     match sample(api, &b.schema, &examples) {
                         Some(e) => {
-                            let json = e.to_string();
+                            let json = super::text_literal(&e.to_string());
                             let text = ident(&op.name.to_ascii_uppercase());
                             texts.push(quote!(const #text: &str = #json;));
                             if b.required {
@@ -296,7 +296,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                             .examples
                             .iter()
                             .find(|(_, e)| conform::check(api, &vref, e).is_ok())?;
-                        let json = e.to_string();
+                        let json = super::text_literal(&e.to_string());
                         let text = ident(&op.name.to_ascii_uppercase());
                         answer_texts.push(quote!(const #text: &str = #json;));
                         Some(quote!(#output_ty::#v(crate::json(#text))))
