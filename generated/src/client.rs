@@ -81,9 +81,9 @@ impl Client {
         call.query("createdBy", input.created_by.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetCannedResponsesResponse::Ok(received.json()?),
-            401u16 => GetCannedResponsesResponse::Unauthorized(received.json()?),
-            403u16 => GetCannedResponsesResponse::Forbidden(received.json()?),
+            200 => GetCannedResponsesResponse::Ok(received.json()?),
+            401 => GetCannedResponsesResponse::Unauthorized(received.json()?),
+            403 => GetCannedResponsesResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -98,10 +98,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostCannedResponsesResponse::Ok(received.json()?),
-            400u16 => PostCannedResponsesResponse::BadRequest(received.json()?),
-            401u16 => PostCannedResponsesResponse::Unauthorized(received.json()?),
-            403u16 => PostCannedResponsesResponse::Forbidden(received.json()?),
+            200 => PostCannedResponsesResponse::Ok(received.json()?),
+            400 => PostCannedResponsesResponse::BadRequest(received.json()?),
+            401 => PostCannedResponsesResponse::Unauthorized(received.json()?),
+            403 => PostCannedResponsesResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -116,9 +116,9 @@ impl Client {
         let call = self.call("GET", "/api/v1/canned-responses.get");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetCannedResponsesGetResponse::Ok(received.json()?),
-            401u16 => GetCannedResponsesGetResponse::Unauthorized(received.json()?),
-            403u16 => GetCannedResponsesGetResponse::Forbidden(received.json()?),
+            200 => GetCannedResponsesGetResponse::Ok(received.json()?),
+            401 => GetCannedResponsesGetResponse::Unauthorized(received.json()?),
+            403 => GetCannedResponsesGetResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -133,9 +133,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetCannedResponsesIdResponse::Ok(received.json()?),
-            401u16 => GetCannedResponsesIdResponse::Unauthorized(received.json()?),
-            403u16 => GetCannedResponsesIdResponse::Forbidden(received.json()?),
+            200 => GetCannedResponsesIdResponse::Ok(received.json()?),
+            401 => GetCannedResponsesIdResponse::Unauthorized(received.json()?),
+            403 => GetCannedResponsesIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -150,8 +150,8 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteCannedResponsesIdResponse::Ok(received.json()?),
-            401u16 => DeleteCannedResponsesIdResponse::Unauthorized(received.json()?),
+            200 => DeleteCannedResponsesIdResponse::Ok(received.json()?),
+            401 => DeleteCannedResponsesIdResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -167,7 +167,7 @@ impl Client {
         call.path("token", &input.token)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatAgentResponse::Ok(received.json()?),
+            200 => GetLivechatAgentResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -182,7 +182,7 @@ impl Client {
         call.path("token", &input.token)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatAgentNextResponse::Ok(received.json()?),
+            200 => GetLivechatAgentNextResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -197,8 +197,8 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatAgentStatusResponse::Ok(received.json()?),
-            401u16 => PostLivechatAgentStatusResponse::Unauthorized(received.json()?),
+            200 => PostLivechatAgentStatusResponse::Ok(received.json()?),
+            401 => PostLivechatAgentStatusResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -213,8 +213,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
-            401u16 => PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json()?),
+            200 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
+            401 => PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -230,8 +230,8 @@ impl Client {
         call.literal("/departments");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatAgentsAgentIdDepartmentsResponse::Ok(received.json()?),
-            401u16 => {
+            200 => GetLivechatAgentsAgentIdDepartmentsResponse::Ok(received.json()?),
+            401 => {
                 GetLivechatAgentsAgentIdDepartmentsResponse::Unauthorized(
                     received.json()?,
                 )
@@ -253,16 +253,14 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatAnalyticsAgentOverviewResponse::Ok(received.json()?),
-            400u16 => {
+            200 => GetLivechatAnalyticsAgentOverviewResponse::Ok(received.json()?),
+            400 => {
                 GetLivechatAnalyticsAgentOverviewResponse::BadRequest(received.json()?)
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsAgentOverviewResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                GetLivechatAnalyticsAgentOverviewResponse::Forbidden(received.json()?)
-            }
+            403 => GetLivechatAnalyticsAgentOverviewResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -288,22 +286,22 @@ impl Client {
         call.query("count", input.count.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Forbidden(
                     received.json()?,
                 )
@@ -326,22 +324,22 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Forbidden(
                     received.json()?,
                 )
@@ -364,20 +362,20 @@ impl Client {
         call.query("count", input.count.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(received.json()?)
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Forbidden(
                     received.json()?,
                 )
@@ -405,22 +403,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Forbidden(
                     received.json()?,
                 )
@@ -440,17 +438,17 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Ok(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Forbidden(
                     received.json()?,
                 )
@@ -472,20 +470,20 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(received.json()?)
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Forbidden(
                     received.json()?,
                 )
@@ -507,22 +505,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Forbidden(
                     received.json()?,
                 )
@@ -550,22 +548,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Forbidden(
                     received.json()?,
                 )
@@ -587,20 +585,20 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(received.json()?)
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Forbidden(
                     received.json()?,
                 )
@@ -622,22 +620,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Forbidden(
                     received.json()?,
                 )
@@ -665,22 +663,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Forbidden(
                     received.json()?,
                 )
@@ -704,22 +702,22 @@ impl Client {
         call.query("end", &input.end)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Forbidden(
                     received.json()?,
                 )
@@ -747,22 +745,22 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Forbidden(
                     received.json()?,
                 )
@@ -789,17 +787,17 @@ impl Client {
         call.query("end", &input.end)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Unauthorized(
                     received.json()?,
                 )
@@ -826,22 +824,22 @@ impl Client {
         call.query("end", &input.end)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Forbidden(
                     received.json()?,
                 )
@@ -862,22 +860,22 @@ impl Client {
         call.query("end", &input.end)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Forbidden(
                     received.json()?,
                 )
@@ -905,22 +903,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Forbidden(
                     received.json()?,
                 )
@@ -945,22 +943,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Forbidden(
                     received.json()?,
                 )
@@ -990,22 +988,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Forbidden(
                     received.json()?,
                 )
@@ -1029,22 +1027,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Forbidden(
                     received.json()?,
                 )
@@ -1068,22 +1066,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Forbidden(
                     received.json()?,
                 )
@@ -1113,22 +1111,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Forbidden(
                     received.json()?,
                 )
@@ -1155,22 +1153,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Forbidden(
                     received.json()?,
                 )
@@ -1194,22 +1192,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            206u16 => {
+            206 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Forbidden(
                     received.json()?,
                 )
@@ -1239,22 +1237,22 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            206u16 => {
+            206 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
                     received.json()?,
                 )
             }
-            400u16 => {
+            400 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Forbidden(
                     received.json()?,
                 )
@@ -1276,12 +1274,10 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatAnalyticsOverviewResponse::Ok(received.json()?),
-            400u16 => GetLivechatAnalyticsOverviewResponse::BadRequest(received.json()?),
-            401u16 => {
-                GetLivechatAnalyticsOverviewResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetLivechatAnalyticsOverviewResponse::Forbidden(received.json()?),
+            200 => GetLivechatAnalyticsOverviewResponse::Ok(received.json()?),
+            400 => GetLivechatAnalyticsOverviewResponse::BadRequest(received.json()?),
+            401 => GetLivechatAnalyticsOverviewResponse::Unauthorized(received.json()?),
+            403 => GetLivechatAnalyticsOverviewResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1296,9 +1292,9 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/appearance");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatAppearanceResponse::Ok(received.json()?),
-            401u16 => GetLivechatAppearanceResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatAppearanceResponse::Forbidden(received.json()?),
+            200 => GetLivechatAppearanceResponse::Ok(received.json()?),
+            401 => GetLivechatAppearanceResponse::Unauthorized(received.json()?),
+            403 => GetLivechatAppearanceResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1313,10 +1309,10 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatAppearanceResponse::Ok(received.json()?),
-            400u16 => PostLivechatAppearanceResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatAppearanceResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatAppearanceResponse::Forbidden(received.json()?),
+            200 => PostLivechatAppearanceResponse::Ok(received.json()?),
+            400 => PostLivechatAppearanceResponse::BadRequest(received.json()?),
+            401 => PostLivechatAppearanceResponse::Unauthorized(received.json()?),
+            403 => PostLivechatAppearanceResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1331,9 +1327,9 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/business-hour");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatBusinessHourResponse::Ok(received.json()?),
-            401u16 => GetLivechatBusinessHourResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatBusinessHourResponse::Forbidden(received.json()?),
+            200 => GetLivechatBusinessHourResponse::Ok(received.json()?),
+            401 => GetLivechatBusinessHourResponse::Unauthorized(received.json()?),
+            403 => GetLivechatBusinessHourResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1351,9 +1347,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatBusinessHoursResponse::Ok(received.json()?),
-            401u16 => GetLivechatBusinessHoursResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatBusinessHoursResponse::Forbidden(received.json()?),
+            200 => GetLivechatBusinessHoursResponse::Ok(received.json()?),
+            401 => GetLivechatBusinessHoursResponse::Unauthorized(received.json()?),
+            403 => GetLivechatBusinessHoursResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1368,11 +1364,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
-            400u16 => {
-                PostLivechatBusinessHoursRemoveResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
+            200 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
+            400 => PostLivechatBusinessHoursRemoveResponse::BadRequest(received.json()?),
+            401 => {
                 PostLivechatBusinessHoursRemoveResponse::Unauthorized(received.json()?)
             }
             _ => return Err(received.unexpected()),
@@ -1389,11 +1383,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
-            400u16 => PostLivechatBusinessHoursSaveResponse::BadRequest(received.json()?),
-            401u16 => {
-                PostLivechatBusinessHoursSaveResponse::Unauthorized(received.json()?)
-            }
+            200 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
+            400 => PostLivechatBusinessHoursSaveResponse::BadRequest(received.json()?),
+            401 => PostLivechatBusinessHoursSaveResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1409,7 +1401,7 @@ impl Client {
         call.query("department", input.department.as_ref())?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatConfigResponse::Ok(received.json()?),
+            200 => GetLivechatConfigResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1424,8 +1416,8 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/config/routing");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatConfigRoutingResponse::Ok(received.json()?),
-            401u16 => GetLivechatConfigRoutingResponse::Unauthorized(received.json()?),
+            200 => GetLivechatConfigRoutingResponse::Ok(received.json()?),
+            401 => GetLivechatConfigRoutingResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1443,9 +1435,9 @@ impl Client {
         call.query("text", input.text.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatCustomFieldsResponse::Ok(received.json()?),
-            401u16 => GetLivechatCustomFieldsResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatCustomFieldsResponse::Forbidden(received.json()?),
+            200 => GetLivechatCustomFieldsResponse::Ok(received.json()?),
+            401 => GetLivechatCustomFieldsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatCustomFieldsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1460,14 +1452,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
-            400u16 => {
-                PostLivechatCustomFieldsDeleteResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
-                PostLivechatCustomFieldsDeleteResponse::Unauthorized(received.json()?)
-            }
-            403u16 => PostLivechatCustomFieldsDeleteResponse::Forbidden(received.json()?),
+            200 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
+            400 => PostLivechatCustomFieldsDeleteResponse::BadRequest(received.json()?),
+            401 => PostLivechatCustomFieldsDeleteResponse::Unauthorized(received.json()?),
+            403 => PostLivechatCustomFieldsDeleteResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1482,11 +1470,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
-            401u16 => {
-                PostLivechatCustomFieldsSaveResponse::Unauthorized(received.json()?)
-            }
-            403u16 => PostLivechatCustomFieldsSaveResponse::Forbidden(received.json()?),
+            200 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
+            401 => PostLivechatCustomFieldsSaveResponse::Unauthorized(received.json()?),
+            403 => PostLivechatCustomFieldsSaveResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1501,9 +1487,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatCustomFieldsIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatCustomFieldsIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatCustomFieldsIdResponse::Forbidden(received.json()?),
+            200 => GetLivechatCustomFieldsIdResponse::Ok(received.json()?),
+            401 => GetLivechatCustomFieldsIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatCustomFieldsIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1518,8 +1504,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatCustomFieldResponse::Ok(received.json()?),
-            400u16 => PostLivechatCustomFieldResponse::BadRequest(received.json()?),
+            200 => PostLivechatCustomFieldResponse::Ok(received.json()?),
+            400 => PostLivechatCustomFieldResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1534,8 +1520,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
-            400u16 => PostLivechatCustomFieldsResponse::BadRequest(received.json()?),
+            200 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
+            400 => PostLivechatCustomFieldsResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1557,9 +1543,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatDepartmentResponse::Ok(received.json()?),
-            401u16 => GetLivechatDepartmentResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatDepartmentResponse::Forbidden(received.json()?),
+            200 => GetLivechatDepartmentResponse::Ok(received.json()?),
+            401 => GetLivechatDepartmentResponse::Unauthorized(received.json()?),
+            403 => GetLivechatDepartmentResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1574,10 +1560,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatDepartmentResponse::Ok(received.json()?),
-            400u16 => PostLivechatDepartmentResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatDepartmentResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatDepartmentResponse::Forbidden(received.json()?),
+            200 => PostLivechatDepartmentResponse::Ok(received.json()?),
+            400 => PostLivechatDepartmentResponse::BadRequest(received.json()?),
+            401 => PostLivechatDepartmentResponse::Unauthorized(received.json()?),
+            403 => PostLivechatDepartmentResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1594,11 +1580,11 @@ impl Client {
         call.query("showArchived", input.show_archived.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatDepartmentAutocompleteResponse::Ok(received.json()?),
-            400u16 => {
+            200 => GetLivechatDepartmentAutocompleteResponse::Ok(received.json()?),
+            400 => {
                 GetLivechatDepartmentAutocompleteResponse::BadRequest(received.json()?)
             }
-            401u16 => {
+            401 => {
                 GetLivechatDepartmentAutocompleteResponse::Unauthorized(received.json()?)
             }
             _ => return Err(received.unexpected()),
@@ -1615,14 +1601,10 @@ impl Client {
         call.query("ids", &input.ids)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatDepartmentListByIdsResponse::Ok(received.json()?),
-            400u16 => {
-                GetLivechatDepartmentListByIdsResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
-                GetLivechatDepartmentListByIdsResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetLivechatDepartmentListByIdsResponse::Forbidden(received.json()?),
+            200 => GetLivechatDepartmentListByIdsResponse::Ok(received.json()?),
+            400 => GetLivechatDepartmentListByIdsResponse::BadRequest(received.json()?),
+            401 => GetLivechatDepartmentListByIdsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatDepartmentListByIdsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1637,8 +1619,8 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatDepartmentArchiveIdResponse::Ok(received.json()?),
-            401u16 => {
+            200 => PostLivechatDepartmentArchiveIdResponse::Ok(received.json()?),
+            401 => {
                 PostLivechatDepartmentArchiveIdResponse::Unauthorized(received.json()?)
             }
             _ => return Err(received.unexpected()),
@@ -1659,12 +1641,12 @@ impl Client {
             .call("GET", "/api/v1/livechat/department/isDepartmentCreationAvailable");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Unauthorized(
                     received.json()?,
                 )
@@ -1683,8 +1665,8 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatDepartmentUnarchiveIdResponse::Ok(received.json()?),
-            400u16 => {
+            200 => PostLivechatDepartmentUnarchiveIdResponse::Ok(received.json()?),
+            400 => {
                 PostLivechatDepartmentUnarchiveIdResponse::BadRequest(received.json()?)
             }
             _ => return Err(received.unexpected()),
@@ -1702,9 +1684,9 @@ impl Client {
         call.query("includeAgents", input.include_agents.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatDepartmentIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatDepartmentIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatDepartmentIdResponse::Forbidden(received.json()?),
+            200 => GetLivechatDepartmentIdResponse::Ok(received.json()?),
+            401 => GetLivechatDepartmentIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatDepartmentIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1720,10 +1702,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
-            400u16 => PutLivechatDepartmentIdResponse::BadRequest(received.json()?),
-            401u16 => PutLivechatDepartmentIdResponse::Unauthorized(received.json()?),
-            403u16 => PutLivechatDepartmentIdResponse::Forbidden(received.json()?),
+            200 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
+            400 => PutLivechatDepartmentIdResponse::BadRequest(received.json()?),
+            401 => PutLivechatDepartmentIdResponse::Unauthorized(received.json()?),
+            403 => PutLivechatDepartmentIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1738,9 +1720,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatDepartmentIdResponse::Ok(received.json()?),
-            401u16 => DeleteLivechatDepartmentIdResponse::Unauthorized(received.json()?),
-            403u16 => DeleteLivechatDepartmentIdResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatDepartmentIdResponse::Ok(received.json()?),
+            401 => DeleteLivechatDepartmentIdResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatDepartmentIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1759,11 +1741,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
-            401u16 => {
-                GetLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
+            200 => GetLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
+            401 => GetLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1780,11 +1760,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
-            401u16 => {
-                PostLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?)
-            }
-            403u16 => PostLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
+            200 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
+            401 => PostLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?),
+            403 => PostLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1799,10 +1777,8 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/departments/archived");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatDepartmentsArchivedResponse::Ok(received.json()?),
-            401u16 => {
-                GetLivechatDepartmentsArchivedResponse::Unauthorized(received.json()?)
-            }
+            200 => GetLivechatDepartmentsArchivedResponse::Ok(received.json()?),
+            401 => GetLivechatDepartmentsArchivedResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1817,10 +1793,10 @@ impl Client {
         call.query("roomId", &input.room_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatInquiriesGetOneResponse::Ok(received.json()?),
-            400u16 => GetLivechatInquiriesGetOneResponse::BadRequest(received.json()?),
-            401u16 => GetLivechatInquiriesGetOneResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatInquiriesGetOneResponse::Forbidden(received.json()?),
+            200 => GetLivechatInquiriesGetOneResponse::Ok(received.json()?),
+            400 => GetLivechatInquiriesGetOneResponse::BadRequest(received.json()?),
+            401 => GetLivechatInquiriesGetOneResponse::Unauthorized(received.json()?),
+            403 => GetLivechatInquiriesGetOneResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1838,9 +1814,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatInquiriesListResponse::Ok(received.json()?),
-            401u16 => GetLivechatInquiriesListResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatInquiriesListResponse::Forbidden(received.json()?),
+            200 => GetLivechatInquiriesListResponse::Ok(received.json()?),
+            401 => GetLivechatInquiriesListResponse::Unauthorized(received.json()?),
+            403 => GetLivechatInquiriesListResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1858,13 +1834,11 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatInquiriesQueuedForUserResponse::Ok(received.json()?),
-            401u16 => {
+            200 => GetLivechatInquiriesQueuedForUserResponse::Ok(received.json()?),
+            401 => {
                 GetLivechatInquiriesQueuedForUserResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                GetLivechatInquiriesQueuedForUserResponse::Forbidden(received.json()?)
-            }
+            403 => GetLivechatInquiriesQueuedForUserResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1879,13 +1853,13 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
-            400u16 => {
+            200 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
+            400 => {
                 PostLivechatInquiriesReturnAsInquiryResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 PostLivechatInquiriesReturnAsInquiryResponse::Unauthorized(
                     received.json()?,
                 )
@@ -1904,10 +1878,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
-            400u16 => PostLivechatInquiriesTakeResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatInquiriesTakeResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatInquiriesTakeResponse::Forbidden(received.json()?),
+            200 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
+            400 => PostLivechatInquiriesTakeResponse::BadRequest(received.json()?),
+            401 => PostLivechatInquiriesTakeResponse::Unauthorized(received.json()?),
+            403 => PostLivechatInquiriesTakeResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1922,10 +1896,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
-            400u16 => PutLivechatInquirySetSlaResponse::BadRequest(received.json()?),
-            401u16 => PutLivechatInquirySetSlaResponse::Unauthorized(received.json()?),
-            403u16 => PutLivechatInquirySetSlaResponse::Forbidden(received.json()?),
+            200 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
+            400 => PutLivechatInquirySetSlaResponse::BadRequest(received.json()?),
+            401 => PutLivechatInquirySetSlaResponse::Unauthorized(received.json()?),
+            403 => PutLivechatInquirySetSlaResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1940,13 +1914,11 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/integrations.settings");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatIntegrationsSettingsResponse::Ok(received.json()?),
-            401u16 => {
+            200 => GetLivechatIntegrationsSettingsResponse::Ok(received.json()?),
+            401 => {
                 GetLivechatIntegrationsSettingsResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                GetLivechatIntegrationsSettingsResponse::Forbidden(received.json()?)
-            }
+            403 => GetLivechatIntegrationsSettingsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -1965,17 +1937,17 @@ impl Client {
         call.query("departmentId", input.department_id.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Forbidden(
                     received.json()?,
                 )
@@ -1994,8 +1966,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatMessageResponse::Ok(received.json()?),
-            400u16 => PostLivechatMessageResponse::BadRequest(received.json()?),
+            200 => PostLivechatMessageResponse::Ok(received.json()?),
+            400 => PostLivechatMessageResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2012,8 +1984,8 @@ impl Client {
         call.query("rid", &input.rid)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatMessageIdResponse::Ok(received.json()?),
-            400u16 => GetLivechatMessageIdResponse::BadRequest(received.json()?),
+            200 => GetLivechatMessageIdResponse::Ok(received.json()?),
+            400 => GetLivechatMessageIdResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2029,7 +2001,7 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PutLivechatMessageIdResponse::Ok(received.json()?),
+            200 => PutLivechatMessageIdResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2045,8 +2017,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
-            400u16 => DeleteLivechatMessageIdResponse::BadRequest(received.json()?),
+            200 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
+            400 => DeleteLivechatMessageIdResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2061,9 +2033,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatMessagesResponse::Ok(received.json()?),
-            400u16 => PostLivechatMessagesResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatMessagesResponse::Unauthorized(received.json()?),
+            200 => PostLivechatMessagesResponse::Ok(received.json()?),
+            400 => PostLivechatMessagesResponse::BadRequest(received.json()?),
+            401 => PostLivechatMessagesResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2082,8 +2054,8 @@ impl Client {
         call.query("limit", input.limit.as_ref())?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatMessagesHistoryRidResponse::Ok(received.json()?),
-            400u16 => GetLivechatMessagesHistoryRidResponse::BadRequest(received.json()?),
+            200 => GetLivechatMessagesHistoryRidResponse::Ok(received.json()?),
+            400 => GetLivechatMessagesHistoryRidResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2102,9 +2074,9 @@ impl Client {
         call.query("searchTerm", input.search_term.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatRidMessagesResponse::Ok(received.json()?),
-            400u16 => GetLivechatRidMessagesResponse::BadRequest(received.json()?),
-            401u16 => GetLivechatRidMessagesResponse::Unauthorized(received.json()?),
+            200 => GetLivechatRidMessagesResponse::Ok(received.json()?),
+            400 => GetLivechatRidMessagesResponse::BadRequest(received.json()?),
+            401 => GetLivechatRidMessagesResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2122,9 +2094,9 @@ impl Client {
         call.query("text", input.text.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatMonitorsResponse::Ok(received.json()?),
-            401u16 => GetLivechatMonitorsResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatMonitorsResponse::Forbidden(received.json()?),
+            200 => GetLivechatMonitorsResponse::Ok(received.json()?),
+            401 => GetLivechatMonitorsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatMonitorsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2139,9 +2111,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
-            400u16 => PostLivechatMonitorsCreateResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatMonitorsCreateResponse::Unauthorized(received.json()?),
+            200 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
+            400 => PostLivechatMonitorsCreateResponse::BadRequest(received.json()?),
+            401 => PostLivechatMonitorsCreateResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2156,9 +2128,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
-            400u16 => PostLivechatMonitorsDeleteResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatMonitorsDeleteResponse::Unauthorized(received.json()?),
+            200 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
+            400 => PostLivechatMonitorsDeleteResponse::BadRequest(received.json()?),
+            401 => PostLivechatMonitorsDeleteResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2173,9 +2145,9 @@ impl Client {
         call.path("username", &input.username)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatMonitorsUsernameResponse::Ok(received.json()?),
-            401u16 => GetLivechatMonitorsUsernameResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatMonitorsUsernameResponse::Forbidden(received.json()?),
+            200 => GetLivechatMonitorsUsernameResponse::Ok(received.json()?),
+            401 => GetLivechatMonitorsUsernameResponse::Unauthorized(received.json()?),
+            403 => GetLivechatMonitorsUsernameResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2190,8 +2162,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
-            400u16 => PostLivechatOfflineMessageResponse::BadRequest(received.json()?),
+            200 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
+            400 => PostLivechatOfflineMessageResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2206,8 +2178,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatPageVisitedResponse::Ok(received.json()?),
-            400u16 => PostLivechatPageVisitedResponse::BadRequest(received.json()?),
+            200 => PostLivechatPageVisitedResponse::Ok(received.json()?),
+            400 => PostLivechatPageVisitedResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2225,9 +2197,9 @@ impl Client {
         call.query("text", input.text.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatPrioritiesResponse::Ok(received.json()?),
-            401u16 => GetLivechatPrioritiesResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatPrioritiesResponse::Forbidden(received.json()?),
+            200 => GetLivechatPrioritiesResponse::Ok(received.json()?),
+            401 => GetLivechatPrioritiesResponse::Unauthorized(received.json()?),
+            403 => GetLivechatPrioritiesResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2242,8 +2214,8 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/priorities.reset");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatPrioritiesResetResponse::Ok(received.json()?),
-            401u16 => GetLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
+            200 => GetLivechatPrioritiesResetResponse::Ok(received.json()?),
+            401 => GetLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2258,9 +2230,9 @@ impl Client {
         let call = self.call("POST", "/api/v1/livechat/priorities.reset");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatPrioritiesResetResponse::Ok(received.json()?),
-            401u16 => PostLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatPrioritiesResetResponse::Forbidden(received.json()?),
+            200 => PostLivechatPrioritiesResetResponse::Ok(received.json()?),
+            401 => PostLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
+            403 => PostLivechatPrioritiesResetResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2275,13 +2247,11 @@ impl Client {
         call.path("priorityId", &input.priority_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
-            401u16 => {
+            200 => GetLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
+            401 => {
                 GetLivechatPrioritiesPriorityIdResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                GetLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?)
-            }
+            403 => GetLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2297,16 +2267,12 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
-            400u16 => {
-                PutLivechatPrioritiesPriorityIdResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
+            200 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
+            400 => PutLivechatPrioritiesPriorityIdResponse::BadRequest(received.json()?),
+            401 => {
                 PutLivechatPrioritiesPriorityIdResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                PutLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?)
-            }
+            403 => PutLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2326,9 +2292,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatQueueResponse::Ok(received.json()?),
-            401u16 => GetLivechatQueueResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatQueueResponse::Forbidden(received.json()?),
+            200 => GetLivechatQueueResponse::Ok(received.json()?),
+            401 => GetLivechatQueueResponse::Unauthorized(received.json()?),
+            403 => GetLivechatQueueResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2345,8 +2311,8 @@ impl Client {
         call.query("agentId", input.agent_id.as_ref())?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatRoomResponse::Ok(received.json()?),
-            400u16 => GetLivechatRoomResponse::BadRequest(received.json()?),
+            200 => GetLivechatRoomResponse::Ok(received.json()?),
+            400 => GetLivechatRoomResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2361,8 +2327,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomCloseResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomCloseResponse::BadRequest(received.json()?),
+            200 => PostLivechatRoomCloseResponse::Ok(received.json()?),
+            400 => PostLivechatRoomCloseResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2377,9 +2343,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomCloseByUserResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatRoomCloseByUserResponse::Unauthorized(received.json()?),
+            200 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
+            400 => PostLivechatRoomCloseByUserResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomCloseByUserResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2394,9 +2360,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomForwardResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomForwardResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatRoomForwardResponse::Unauthorized(received.json()?),
+            200 => PostLivechatRoomForwardResponse::Ok(received.json()?),
+            400 => PostLivechatRoomForwardResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomForwardResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2411,10 +2377,10 @@ impl Client {
         call.query("roomId", &input.room_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatRoomJoinResponse::Ok(received.json()?),
-            400u16 => GetLivechatRoomJoinResponse::BadRequest(received.json()?),
-            401u16 => GetLivechatRoomJoinResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatRoomJoinResponse::Forbidden(received.json()?),
+            200 => GetLivechatRoomJoinResponse::Ok(received.json()?),
+            400 => GetLivechatRoomJoinResponse::BadRequest(received.json()?),
+            401 => GetLivechatRoomJoinResponse::Unauthorized(received.json()?),
+            403 => GetLivechatRoomJoinResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2429,9 +2395,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomOnHoldResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatRoomOnHoldResponse::Unauthorized(received.json()?),
+            200 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
+            400 => PostLivechatRoomOnHoldResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomOnHoldResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2446,11 +2412,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomResumeOnHoldResponse::BadRequest(received.json()?),
-            401u16 => {
-                PostLivechatRoomResumeOnHoldResponse::Unauthorized(received.json()?)
-            }
+            200 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
+            400 => PostLivechatRoomResumeOnHoldResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomResumeOnHoldResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2465,10 +2429,10 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomSaveInfoResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomSaveInfoResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatRoomSaveInfoResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatRoomSaveInfoResponse::Forbidden(received.json()?),
+            200 => PostLivechatRoomSaveInfoResponse::Ok(received.json()?),
+            400 => PostLivechatRoomSaveInfoResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomSaveInfoResponse::Unauthorized(received.json()?),
+            403 => PostLivechatRoomSaveInfoResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2483,8 +2447,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomSurveyResponse::BadRequest(received.json()?),
+            200 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
+            400 => PostLivechatRoomSurveyResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2501,10 +2465,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomRidPriorityResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatRoomRidPriorityResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
+            200 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
+            400 => PostLivechatRoomRidPriorityResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomRidPriorityResponse::Unauthorized(received.json()?),
+            403 => PostLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2520,11 +2484,9 @@ impl Client {
         call.literal("/priority");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatRoomRidPriorityResponse::Ok(received.json()?),
-            401u16 => {
-                DeleteLivechatRoomRidPriorityResponse::Unauthorized(received.json()?)
-            }
-            403u16 => DeleteLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatRoomRidPriorityResponse::Ok(received.json()?),
+            401 => DeleteLivechatRoomRidPriorityResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2554,9 +2516,9 @@ impl Client {
         call.query_with("query", input.query.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatRoomsResponse::Ok(received.json()?),
-            401u16 => GetLivechatRoomsResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatRoomsResponse::Forbidden(received.json()?),
+            200 => GetLivechatRoomsResponse::Ok(received.json()?),
+            401 => GetLivechatRoomsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatRoomsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2571,9 +2533,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
-            400u16 => PostLivechatRoomsDeleteResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatRoomsDeleteResponse::Unauthorized(received.json()?),
+            200 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
+            400 => PostLivechatRoomsDeleteResponse::BadRequest(received.json()?),
+            401 => PostLivechatRoomsDeleteResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2588,13 +2550,13 @@ impl Client {
         let call = self.call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(received.json()?),
-            401u16 => {
+            200 => PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(received.json()?),
+            401 => {
                 PostLivechatRoomsRemoveAllClosedRoomsResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 PostLivechatRoomsRemoveAllClosedRoomsResponse::Forbidden(
                     received.json()?,
                 )
@@ -2613,8 +2575,8 @@ impl Client {
         let call = self.call("GET", "/api/v1/livechat/rooms/filters");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatRoomsFiltersResponse::Ok(received.json()?),
-            401u16 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json()?),
+            200 => GetLivechatRoomsFiltersResponse::Ok(received.json()?),
+            401 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2632,9 +2594,9 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatSlaResponse::Ok(received.json()?),
-            401u16 => GetLivechatSlaResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatSlaResponse::Forbidden(received.json()?),
+            200 => GetLivechatSlaResponse::Ok(received.json()?),
+            401 => GetLivechatSlaResponse::Unauthorized(received.json()?),
+            403 => GetLivechatSlaResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2649,10 +2611,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatSlaResponse::Ok(received.json()?),
-            400u16 => PostLivechatSlaResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatSlaResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatSlaResponse::Forbidden(received.json()?),
+            200 => PostLivechatSlaResponse::Ok(received.json()?),
+            400 => PostLivechatSlaResponse::BadRequest(received.json()?),
+            401 => PostLivechatSlaResponse::Unauthorized(received.json()?),
+            403 => PostLivechatSlaResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2667,9 +2629,9 @@ impl Client {
         call.path("slaId", &input.sla_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatSlaSlaIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatSlaSlaIdResponse::Forbidden(received.json()?),
+            200 => GetLivechatSlaSlaIdResponse::Ok(received.json()?),
+            401 => GetLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatSlaSlaIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2684,10 +2646,10 @@ impl Client {
         call.path("slaId", &input.sla_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PutLivechatSlaSlaIdResponse::Ok(received.json()?),
-            400u16 => PutLivechatSlaSlaIdResponse::BadRequest(received.json()?),
-            401u16 => PutLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
-            403u16 => PutLivechatSlaSlaIdResponse::Forbidden(received.json()?),
+            200 => PutLivechatSlaSlaIdResponse::Ok(received.json()?),
+            400 => PutLivechatSlaSlaIdResponse::BadRequest(received.json()?),
+            401 => PutLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
+            403 => PutLivechatSlaSlaIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2702,9 +2664,9 @@ impl Client {
         call.path("slaId", &input.sla_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatSlaSlaIdResponse::Ok(received.json()?),
-            401u16 => DeleteLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
-            403u16 => DeleteLivechatSlaSlaIdResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatSlaSlaIdResponse::Ok(received.json()?),
+            401 => DeleteLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatSlaSlaIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2720,7 +2682,7 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatSmsIncomingServiceResponse::Ok(received.text()?),
+            200 => PostLivechatSmsIncomingServiceResponse::Ok(received.text()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2740,9 +2702,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatTagsResponse::Ok(received.json()?),
-            401u16 => GetLivechatTagsResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatTagsResponse::Forbidden(received.json()?),
+            200 => GetLivechatTagsResponse::Ok(received.json()?),
+            401 => GetLivechatTagsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatTagsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2757,9 +2719,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
-            400u16 => PostLivechatTagsDeleteResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatTagsDeleteResponse::Unauthorized(received.json()?),
+            200 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
+            400 => PostLivechatTagsDeleteResponse::BadRequest(received.json()?),
+            401 => PostLivechatTagsDeleteResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2774,9 +2736,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatTagsSaveResponse::Ok(received.json()?),
-            400u16 => PostLivechatTagsSaveResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatTagsSaveResponse::Unauthorized(received.json()?),
+            200 => PostLivechatTagsSaveResponse::Ok(received.json()?),
+            400 => PostLivechatTagsSaveResponse::BadRequest(received.json()?),
+            401 => PostLivechatTagsSaveResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2791,10 +2753,10 @@ impl Client {
         call.path("tagId", &input.tag_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatTagsTagIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatTagsTagIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatTagsTagIdResponse::Forbidden(received.json()?),
-            404u16 => GetLivechatTagsTagIdResponse::NotFound(received.json()?),
+            200 => GetLivechatTagsTagIdResponse::Ok(received.json()?),
+            401 => GetLivechatTagsTagIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatTagsTagIdResponse::Forbidden(received.json()?),
+            404 => GetLivechatTagsTagIdResponse::NotFound(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2809,8 +2771,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatTranscriptResponse::Ok(received.json()?),
-            400u16 => PostLivechatTranscriptResponse::BadRequest(received.json()?),
+            200 => PostLivechatTranscriptResponse::Ok(received.json()?),
+            400 => PostLivechatTranscriptResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2826,10 +2788,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
-            400u16 => PostLivechatTranscriptRidResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatTranscriptRidResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatTranscriptRidResponse::Forbidden(received.json()?),
+            200 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
+            400 => PostLivechatTranscriptRidResponse::BadRequest(received.json()?),
+            401 => PostLivechatTranscriptRidResponse::Unauthorized(received.json()?),
+            403 => PostLivechatTranscriptRidResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2844,9 +2806,9 @@ impl Client {
         call.path("rid", &input.rid)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatTranscriptRidResponse::Ok(received.json()?),
-            401u16 => DeleteLivechatTranscriptRidResponse::Unauthorized(received.json()?),
-            403u16 => DeleteLivechatTranscriptRidResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatTranscriptRidResponse::Ok(received.json()?),
+            401 => DeleteLivechatTranscriptRidResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatTranscriptRidResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2864,11 +2826,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatTransferHistoryRidResponse::Ok(received.json()?),
-            401u16 => {
-                GetLivechatTransferHistoryRidResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetLivechatTransferHistoryRidResponse::Forbidden(received.json()?),
+            200 => GetLivechatTransferHistoryRidResponse::Ok(received.json()?),
+            401 => GetLivechatTransferHistoryRidResponse::Unauthorized(received.json()?),
+            403 => GetLivechatTransferHistoryRidResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2885,9 +2845,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatTriggersResponse::Ok(received.json()?),
-            401u16 => GetLivechatTriggersResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatTriggersResponse::Forbidden(received.json()?),
+            200 => GetLivechatTriggersResponse::Ok(received.json()?),
+            401 => GetLivechatTriggersResponse::Unauthorized(received.json()?),
+            403 => GetLivechatTriggersResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2902,10 +2862,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatTriggersResponse::Ok(received.json()?),
-            400u16 => PostLivechatTriggersResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatTriggersResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatTriggersResponse::Forbidden(received.json()?),
+            200 => PostLivechatTriggersResponse::Ok(received.json()?),
+            400 => PostLivechatTriggersResponse::BadRequest(received.json()?),
+            401 => PostLivechatTriggersResponse::Unauthorized(received.json()?),
+            403 => PostLivechatTriggersResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2921,15 +2881,13 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
-                PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?)
-            }
-            400u16 => {
+            200 => PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?),
+            400 => {
                 PostLivechatTriggersExternalServiceTestResponse::BadRequest(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 PostLivechatTriggersExternalServiceTestResponse::Unauthorized(
                     received.json()?,
                 )
@@ -2948,9 +2906,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatTriggersIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatTriggersIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatTriggersIdResponse::Forbidden(received.json()?),
+            200 => GetLivechatTriggersIdResponse::Ok(received.json()?),
+            401 => GetLivechatTriggersIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatTriggersIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2965,9 +2923,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatTriggersIdResponse::Ok(received.json()?),
-            401u16 => DeleteLivechatTriggersIdResponse::Unauthorized(received.json()?),
-            403u16 => DeleteLivechatTriggersIdResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatTriggersIdResponse::Ok(received.json()?),
+            401 => DeleteLivechatTriggersIdResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatTriggersIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -2985,9 +2943,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatUnitsResponse::Ok(received.json()?),
-            401u16 => GetLivechatUnitsResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatUnitsResponse::Forbidden(received.json()?),
+            200 => GetLivechatUnitsResponse::Ok(received.json()?),
+            401 => GetLivechatUnitsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatUnitsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3002,10 +2960,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatUnitsResponse::Ok(received.json()?),
-            400u16 => PostLivechatUnitsResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatUnitsResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatUnitsResponse::Forbidden(received.json()?),
+            200 => PostLivechatUnitsResponse::Ok(received.json()?),
+            400 => PostLivechatUnitsResponse::BadRequest(received.json()?),
+            401 => PostLivechatUnitsResponse::Unauthorized(received.json()?),
+            403 => PostLivechatUnitsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3020,9 +2978,9 @@ impl Client {
         call.path("id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatUnitsUnitIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatUnitsUnitIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatUnitsUnitIdResponse::Forbidden(received.json()?),
+            200 => GetLivechatUnitsUnitIdResponse::Ok(received.json()?),
+            401 => GetLivechatUnitsUnitIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatUnitsUnitIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3038,9 +2996,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatUnitsIdResponse::Ok(received.json()?),
-            401u16 => PostLivechatUnitsIdResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatUnitsIdResponse::Forbidden(received.json()?),
+            200 => PostLivechatUnitsIdResponse::Ok(received.json()?),
+            401 => PostLivechatUnitsIdResponse::Unauthorized(received.json()?),
+            403 => PostLivechatUnitsIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3055,9 +3013,9 @@ impl Client {
         call.path("id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatUnitsIdResponse::Ok(received.json()?),
-            401u16 => DeleteLivechatUnitsIdResponse::Unauthorized(received.json()?),
-            403u16 => DeleteLivechatUnitsIdResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatUnitsIdResponse::Ok(received.json()?),
+            401 => DeleteLivechatUnitsIdResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatUnitsIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3075,13 +3033,11 @@ impl Client {
         call.query("count", input.count.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatUnitsUnitIdDepartmentsResponse::Ok(received.json()?),
-            401u16 => {
+            200 => GetLivechatUnitsUnitIdDepartmentsResponse::Ok(received.json()?),
+            401 => {
                 GetLivechatUnitsUnitIdDepartmentsResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(received.json()?)
-            }
+            403 => GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3101,15 +3057,15 @@ impl Client {
         call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(received.json()?)
             }
-            401u16 => {
+            401 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Forbidden(
                     received.json()?,
                 )
@@ -3129,11 +3085,9 @@ impl Client {
         call.literal("/monitors");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatUnitsUnitIdMonitorsResponse::Ok(received.json()?),
-            401u16 => {
-                GetLivechatUnitsUnitIdMonitorsResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetLivechatUnitsUnitIdMonitorsResponse::Forbidden(received.json()?),
+            200 => GetLivechatUnitsUnitIdMonitorsResponse::Ok(received.json()?),
+            401 => GetLivechatUnitsUnitIdMonitorsResponse::Unauthorized(received.json()?),
+            403 => GetLivechatUnitsUnitIdMonitorsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3150,8 +3104,8 @@ impl Client {
         call.raw("multipart/form-data", input.body.as_ref());
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatUploadResponse::Ok(received.json()?),
-            403u16 => PostLivechatUploadResponse::Forbidden(received.json()?),
+            200 => PostLivechatUploadResponse::Ok(received.json()?),
+            403 => PostLivechatUploadResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3173,9 +3127,9 @@ impl Client {
         call.query("text", input.text.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatUsersTypeResponse::Ok(received.json()?),
-            401u16 => GetLivechatUsersTypeResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatUsersTypeResponse::Forbidden(received.json()?),
+            200 => GetLivechatUsersTypeResponse::Ok(received.json()?),
+            401 => GetLivechatUsersTypeResponse::Unauthorized(received.json()?),
+            403 => GetLivechatUsersTypeResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3191,10 +3145,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatUsersTypeResponse::Ok(received.json()?),
-            400u16 => PostLivechatUsersTypeResponse::BadRequest(received.json()?),
-            401u16 => PostLivechatUsersTypeResponse::Unauthorized(received.json()?),
-            403u16 => PostLivechatUsersTypeResponse::Forbidden(received.json()?),
+            200 => PostLivechatUsersTypeResponse::Ok(received.json()?),
+            400 => PostLivechatUsersTypeResponse::BadRequest(received.json()?),
+            401 => PostLivechatUsersTypeResponse::Unauthorized(received.json()?),
+            403 => PostLivechatUsersTypeResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3210,9 +3164,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatUsersTypeIdResponse::Ok(received.json()?),
-            401u16 => GetLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatUsersTypeIdResponse::Forbidden(received.json()?),
+            200 => GetLivechatUsersTypeIdResponse::Ok(received.json()?),
+            401 => GetLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
+            403 => GetLivechatUsersTypeIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3228,9 +3182,9 @@ impl Client {
         call.path("_id", &input.id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatUsersTypeIdResponse::Ok(received.json()?),
-            401u16 => DeleteLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
-            403u16 => DeleteLivechatUsersTypeIdResponse::Forbidden(received.json()?),
+            200 => DeleteLivechatUsersTypeIdResponse::Ok(received.json()?),
+            401 => DeleteLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
+            403 => DeleteLivechatUsersTypeIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3245,8 +3199,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatVisitorResponse::Ok(received.json()?),
-            400u16 => PostLivechatVisitorResponse::BadRequest(received.json()?),
+            200 => PostLivechatVisitorResponse::Ok(received.json()?),
+            400 => PostLivechatVisitorResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3261,8 +3215,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
-            400u16 => {
+            200 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
+            400 => {
                 PostLivechatVisitorDepartmentTransferResponse::BadRequest(
                     received.json()?,
                 )
@@ -3281,7 +3235,7 @@ impl Client {
         call.path("token", &input.token)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => GetLivechatVisitorTokenResponse::Ok(received.json()?),
+            200 => GetLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3296,7 +3250,7 @@ impl Client {
         call.path("token", &input.token)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => DeleteLivechatVisitorTokenResponse::Ok(received.json()?),
+            200 => DeleteLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3312,8 +3266,8 @@ impl Client {
         call.literal("/room");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatVisitorTokenRoomResponse::Ok(received.json()?),
-            401u16 => GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json()?),
+            200 => GetLivechatVisitorTokenRoomResponse::Ok(received.json()?),
+            401 => GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3328,11 +3282,9 @@ impl Client {
         call.query_with("selector", &input.selector, Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatVisitorsAutocompleteResponse::Ok(received.json()?),
-            400u16 => {
-                GetLivechatVisitorsAutocompleteResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
+            200 => GetLivechatVisitorsAutocompleteResponse::Ok(received.json()?),
+            400 => GetLivechatVisitorsAutocompleteResponse::BadRequest(received.json()?),
+            401 => {
                 GetLivechatVisitorsAutocompleteResponse::Unauthorized(received.json()?)
             }
             _ => return Err(received.unexpected()),
@@ -3357,12 +3309,12 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
                     received.json()?,
                 )
@@ -3381,10 +3333,10 @@ impl Client {
         call.query("visitorId", &input.visitor_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatVisitorInfoResponse::Ok(received.json()?),
-            400u16 => GetLivechatVisitorInfoResponse::BadRequest(received.json()?),
-            401u16 => GetLivechatVisitorInfoResponse::Unauthorized(received.json()?),
-            403u16 => GetLivechatVisitorInfoResponse::Forbidden(received.json()?),
+            200 => GetLivechatVisitorInfoResponse::Ok(received.json()?),
+            400 => GetLivechatVisitorInfoResponse::BadRequest(received.json()?),
+            401 => GetLivechatVisitorInfoResponse::Unauthorized(received.json()?),
+            403 => GetLivechatVisitorInfoResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3399,8 +3351,8 @@ impl Client {
         call.path("roomId", &input.room_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(received.json()?),
-            401u16 => {
+            200 => GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(received.json()?),
+            401 => {
                 GetLivechatVisitorsPagesVisitedRoomIdResponse::Unauthorized(
                     received.json()?,
                 )
@@ -3422,9 +3374,9 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetLivechatVisitorsSearchResponse::Ok(received.json()?),
-            400u16 => GetLivechatVisitorsSearchResponse::BadRequest(received.json()?),
-            401u16 => GetLivechatVisitorsSearchResponse::Unauthorized(received.json()?),
+            200 => GetLivechatVisitorsSearchResponse::Ok(received.json()?),
+            400 => GetLivechatVisitorsSearchResponse::BadRequest(received.json()?),
+            401 => GetLivechatVisitorsSearchResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3451,12 +3403,12 @@ impl Client {
         call.query("source", input.source.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => {
+            200 => {
                 GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
                     received.json()?,
                 )
             }
-            401u16 => {
+            401 => {
                 GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
                     received.json()?,
                 )
@@ -3475,8 +3427,8 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, false).await?;
         let output = match received.status {
-            200u16 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
-            400u16 => PostLivechatVisitorsStatusResponse::BadRequest(received.json()?),
+            200 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
+            400 => PostLivechatVisitorsStatusResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3491,7 +3443,7 @@ impl Client {
         let call = self.call("POST", "/api/v1/livechat/webhook.test");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostLivechatWebhookTestResponse::Ok(received.json()?),
+            200 => PostLivechatWebhookTestResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3506,10 +3458,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelContactResponse::Ok(received.json()?),
-            400u16 => PostOmnichannelContactResponse::BadRequest(received.json()?),
-            401u16 => PostOmnichannelContactResponse::Unauthorized(received.json()?),
-            403u16 => PostOmnichannelContactResponse::Forbidden(received.json()?),
+            200 => PostOmnichannelContactResponse::Ok(received.json()?),
+            400 => PostOmnichannelContactResponse::BadRequest(received.json()?),
+            401 => PostOmnichannelContactResponse::Unauthorized(received.json()?),
+            403 => PostOmnichannelContactResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3526,9 +3478,9 @@ impl Client {
         call.query("custom", input.custom.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetContactSearchResponse::Ok(received.json()?),
-            400u16 => GetContactSearchResponse::BadRequest(received.json()?),
-            401u16 => GetContactSearchResponse::Unauthorized(received.json()?),
+            200 => GetContactSearchResponse::Ok(received.json()?),
+            400 => GetContactSearchResponse::BadRequest(received.json()?),
+            401 => GetContactSearchResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3543,10 +3495,10 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelContactsResponse::Ok(received.json()?),
-            400u16 => PostOmnichannelContactsResponse::BadRequest(received.json()?),
-            401u16 => PostOmnichannelContactsResponse::Unauthorized(received.json()?),
-            403u16 => PostOmnichannelContactsResponse::Forbidden(received.json()?),
+            200 => PostOmnichannelContactsResponse::Ok(received.json()?),
+            400 => PostOmnichannelContactsResponse::BadRequest(received.json()?),
+            401 => PostOmnichannelContactsResponse::Unauthorized(received.json()?),
+            403 => PostOmnichannelContactsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3561,11 +3513,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
-            400u16 => PostOmnichannelContactsBlockResponse::BadRequest(received.json()?),
-            401u16 => {
-                PostOmnichannelContactsBlockResponse::Unauthorized(received.json()?)
-            }
+            200 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
+            400 => PostOmnichannelContactsBlockResponse::BadRequest(received.json()?),
+            401 => PostOmnichannelContactsBlockResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3580,13 +3530,9 @@ impl Client {
         call.query("contactId", &input.contact_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetOmnichannelContactsChannelsResponse::Ok(received.json()?),
-            400u16 => {
-                GetOmnichannelContactsChannelsResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
-                GetOmnichannelContactsChannelsResponse::Unauthorized(received.json()?)
-            }
+            200 => GetOmnichannelContactsChannelsResponse::Ok(received.json()?),
+            400 => GetOmnichannelContactsChannelsResponse::BadRequest(received.json()?),
+            401 => GetOmnichannelContactsChannelsResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3603,8 +3549,8 @@ impl Client {
         call.query("phone", input.phone.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetOmnichannelContactsCheckExistenceResponse::Ok(received.json()?),
-            400u16 => {
+            200 => GetOmnichannelContactsCheckExistenceResponse::Ok(received.json()?),
+            400 => {
                 GetOmnichannelContactsCheckExistenceResponse::BadRequest(
                     received.json()?,
                 )
@@ -3623,16 +3569,12 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
-            400u16 => {
-                PostOmnichannelContactsConflictsResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
+            200 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
+            400 => PostOmnichannelContactsConflictsResponse::BadRequest(received.json()?),
+            401 => {
                 PostOmnichannelContactsConflictsResponse::Unauthorized(received.json()?)
             }
-            403u16 => {
-                PostOmnichannelContactsConflictsResponse::Forbidden(received.json()?)
-            }
+            403 => PostOmnichannelContactsConflictsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3647,10 +3589,10 @@ impl Client {
         call.query("contactId", &input.contact_id)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetOmnichannelContactsGetResponse::Ok(received.json()?),
-            400u16 => GetOmnichannelContactsGetResponse::BadRequest(received.json()?),
-            401u16 => GetOmnichannelContactsGetResponse::Unauthorized(received.json()?),
-            403u16 => GetOmnichannelContactsGetResponse::Forbidden(received.json()?),
+            200 => GetOmnichannelContactsGetResponse::Ok(received.json()?),
+            400 => GetOmnichannelContactsGetResponse::BadRequest(received.json()?),
+            401 => GetOmnichannelContactsGetResponse::Unauthorized(received.json()?),
+            403 => GetOmnichannelContactsGetResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3669,12 +3611,10 @@ impl Client {
         call.query("source", input.source.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetOmnichannelContactsHistoryResponse::Ok(received.json()?),
-            400u16 => GetOmnichannelContactsHistoryResponse::BadRequest(received.json()?),
-            401u16 => {
-                GetOmnichannelContactsHistoryResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetOmnichannelContactsHistoryResponse::Forbidden(received.json()?),
+            200 => GetOmnichannelContactsHistoryResponse::Ok(received.json()?),
+            400 => GetOmnichannelContactsHistoryResponse::BadRequest(received.json()?),
+            401 => GetOmnichannelContactsHistoryResponse::Unauthorized(received.json()?),
+            403 => GetOmnichannelContactsHistoryResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3693,12 +3633,10 @@ impl Client {
         call.query("unknown", input.unknown.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => GetOmnichannelContactsSearchResponse::Ok(received.json()?),
-            400u16 => GetOmnichannelContactsSearchResponse::BadRequest(received.json()?),
-            401u16 => {
-                GetOmnichannelContactsSearchResponse::Unauthorized(received.json()?)
-            }
-            403u16 => GetOmnichannelContactsSearchResponse::Forbidden(received.json()?),
+            200 => GetOmnichannelContactsSearchResponse::Ok(received.json()?),
+            400 => GetOmnichannelContactsSearchResponse::BadRequest(received.json()?),
+            401 => GetOmnichannelContactsSearchResponse::Unauthorized(received.json()?),
+            403 => GetOmnichannelContactsSearchResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3713,13 +3651,9 @@ impl Client {
         call.json(&input.body)?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),
-            400u16 => {
-                PostOmnichannelContactsUnblockResponse::BadRequest(received.json()?)
-            }
-            401u16 => {
-                PostOmnichannelContactsUnblockResponse::Unauthorized(received.json()?)
-            }
+            200 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),
+            400 => PostOmnichannelContactsUnblockResponse::BadRequest(received.json()?),
+            401 => PostOmnichannelContactsUnblockResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3734,12 +3668,10 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelContactsUpdateResponse::Ok(received.json()?),
-            400u16 => PostOmnichannelContactsUpdateResponse::BadRequest(received.json()?),
-            401u16 => {
-                PostOmnichannelContactsUpdateResponse::Unauthorized(received.json()?)
-            }
-            403u16 => PostOmnichannelContactsUpdateResponse::Forbidden(received.json()?),
+            200 => PostOmnichannelContactsUpdateResponse::Ok(received.json()?),
+            400 => PostOmnichannelContactsUpdateResponse::BadRequest(received.json()?),
+            401 => PostOmnichannelContactsUpdateResponse::Unauthorized(received.json()?),
+            403 => PostOmnichannelContactsUpdateResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3754,7 +3686,7 @@ impl Client {
         call.json(input.body.as_ref())?;
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelIntegrationsResponse::Ok(received.json()?),
+            200 => PostOmnichannelIntegrationsResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
         Ok(output)
@@ -3770,13 +3702,13 @@ impl Client {
         call.literal("/request-transcript");
         let received = self.send(call, true).await?;
         let output = match received.status {
-            200u16 => PostOmnichannelRidRequestTranscriptResponse::Ok(received.json()?),
-            401u16 => {
+            200 => PostOmnichannelRidRequestTranscriptResponse::Ok(received.json()?),
+            401 => {
                 PostOmnichannelRidRequestTranscriptResponse::Unauthorized(
                     received.json()?,
                 )
             }
-            403u16 => {
+            403 => {
                 PostOmnichannelRidRequestTranscriptResponse::Forbidden(received.json()?)
             }
             _ => return Err(received.unexpected()),

@@ -5226,123 +5226,123 @@ async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
 impl IntoResponse for GetCannedResponsesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostCannedResponsesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetCannedResponsesGetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetCannedResponsesIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteCannedResponsesIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAgentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAgentNextResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatAgentStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatAgentsSaveInfoResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAgentsAgentIdDepartmentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentOverviewResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
@@ -5350,1365 +5350,1365 @@ impl IntoResponse
 for GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsTimingsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::PartialContent(body) => json(206u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::PartialContent(body) => json(206, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::PartialContent(body) => json(206u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::PartialContent(body) => json(206, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAnalyticsOverviewResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatAppearanceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatAppearanceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatBusinessHourResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatBusinessHoursResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatBusinessHoursRemoveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatBusinessHoursSaveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatConfigResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatConfigRoutingResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatCustomFieldsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldsSaveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatCustomFieldsIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatCustomFieldsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentAutocompleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentListByIdsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentArchiveIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentUnarchiveIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentIdAgentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatDepartmentIdAgentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatDepartmentsArchivedResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatInquiriesGetOneResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatInquiriesListResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatInquiriesQueuedForUserResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatInquiriesReturnAsInquiryResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatInquiriesTakeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatInquirySetSlaResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatIntegrationsSettingsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMessageResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMessagesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMessagesHistoryRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRidMessagesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMonitorsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMonitorsCreateResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatMonitorsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatMonitorsUsernameResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatOfflineMessageResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatPageVisitedResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatPrioritiesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatPrioritiesResetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatPrioritiesResetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatPrioritiesPriorityIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatPrioritiesPriorityIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatQueueResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomCloseResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomCloseByUserResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomForwardResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomJoinResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomOnHoldResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomResumeOnHoldResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomSaveInfoResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomSurveyResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomRidPriorityResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatRoomRidPriorityResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatRoomsRemoveAllClosedRoomsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatRoomsFiltersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatSlaResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatSlaResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PutLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatSmsIncomingServiceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => raw(200u16, "text/plain", body.into_bytes()),
+            Self::Ok(body) => raw(200, "text/plain", body.into_bytes()),
         }
     }
 }
 impl IntoResponse for GetLivechatTagsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTagsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTagsSaveResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTagsTagIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
-            Self::NotFound(body) => json(404u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
+            Self::NotFound(body) => json(404, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTranscriptResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTranscriptRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatTranscriptRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTransferHistoryRidResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTriggersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTriggersResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatTriggersExternalServiceTestResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatTriggersIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatTriggersIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUnitsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUnitsIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatUnitsIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUnitsUnitIdMonitorsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUploadResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUsersTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatUsersTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatUsersTypeIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatUsersTypeIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatVisitorResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatVisitorDepartmentTransferResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for DeleteLivechatVisitorTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorTokenRoomResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsAutocompleteResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorInfoResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsPagesVisitedRoomIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsSearchResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatVisitorsStatusResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostLivechatWebhookTestResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetContactSearchResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsBlockResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsChannelsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsCheckExistenceResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsConflictsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsGetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsHistoryResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for GetOmnichannelContactsSearchResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsUnblockResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelContactsUpdateResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::BadRequest(body) => json(400u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::BadRequest(body) => json(400, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelIntegrationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
+            Self::Ok(body) => json(200, &body),
         }
     }
 }
 impl IntoResponse for PostOmnichannelRidRequestTranscriptResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => json(200u16, &body),
-            Self::Unauthorized(body) => json(401u16, &body),
-            Self::Forbidden(body) => json(403u16, &body),
+            Self::Ok(body) => json(200, &body),
+            Self::Unauthorized(body) => json(401, &body),
+            Self::Forbidden(body) => json(403, &body),
         }
     }
 }

@@ -231,6 +231,7 @@ fn method(op: &Operation) -> TokenStream {
                     Some(d) => quote!(#output::#v(#d)),
                     None => quote!(#output::#v),
                 };
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
                 fixed.push(quote!(#code => #e,));
             }
             (None, range) => {
@@ -240,8 +241,8 @@ fn method(op: &Operation) -> TokenStream {
                 };
                 match range {
                     Some(d) => {
-                        let lo = d as u16 * 100;
-                        let hi = lo + 99;
+                        let lo = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100);
+                        let hi = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100 + 99);
                         ranges.push(quote!(status @ #lo..=#hi => #e,));
                     }
                     None => default = Some(quote!(status => #e,)),

@@ -291,7 +291,7 @@ fn into_response(api: &Api, op: &Operation) -> TokenStream {
     let output = ident(&op.output_type);
     let arms = op.responses.iter().map(|r| {
         let v = ident(&r.variant);
-        let fixed = r.status.unwrap_or(500);
+        let fixed = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
         let write = |status: TokenStream| match &r.body {
             None => quote!(empty(#status)),
             Some(b) => match b.media {
