@@ -511,7 +511,7 @@ impl RequestParts {
     /// parse and validation. Any other body takes [`RequestParts::json_body`]'s path, which
     /// answers exactly as Rocket.Chat would.
     pub fn typed_json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
-        if self.json_content_type() && plainly_decodable(&self.body) {
+        if self.non_json_content_type().is_none() && plainly_decodable(&self.body) {
             if let Ok(typed) = serde_json::from_slice::<T>(&self.body) {
                 return Ok(Some(typed));
             }
@@ -519,13 +519,13 @@ impl RequestParts {
         self.json_body(schema, required)
     }
 
-    /// Whether the request's content type (when it has one) is JSON.
-    fn json_content_type(&self) -> bool {
-        self.headers.get(header::CONTENT_TYPE).is_none_or(|ct| {
-            let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
-            let essence = ct.split(';').next().unwrap_or("").trim();
-            essence == "application/json" || essence.ends_with("+json")
-        })
+    /// The essence of the request's content type when it has one that is not JSON
+    /// (`application/json` or `*+json`).
+    fn non_json_content_type(&self) -> Option<String> {
+        let ct = self.headers.get(header::CONTENT_TYPE)?;
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        (!(essence == "application/json" || essence.ends_with("+json"))).then(|| essence.to_owned())
     }
 
     /// The body parsed as JSON (`{}` when empty), or `None` for an absent optional body.
@@ -536,9 +536,7 @@ impl RequestParts {
             }
             return Ok(Some(Value::Object(Default::default())));
         }
-        if !self.json_content_type() {
-            let ct = self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-            let essence = ct.split(';').next().unwrap_or("").trim().to_owned();
+        if let Some(essence) = self.non_json_content_type() {
             return Err(ApiError::meteor(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 &format!("content type `{essence}` is not supported; send application/json"),

@@ -68,17 +68,12 @@ pub fn attrs_led(lead: &str, docs: &Docs) -> TokenStream {
 pub fn lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
         if l.is_empty() {
-            doc_literal("")
+            super::text_literal("")
         } else {
-            doc_literal(&format!(" {l}"))
+            super::text_literal(&format!(" {l}"))
         }
     });
     quote! { #( #[doc = #lines] )* }
-}
-
-/// A string literal for one doc line (raw: see [`super::text_literal`]).
-fn doc_literal(line: &str) -> proc_macro2::Literal {
-    super::text_literal(line)
 }
 
 /// Makes spec markdown safe and warning-free for rustdoc.

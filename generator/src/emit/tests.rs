@@ -275,11 +275,17 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         }
         // An input of absent optional members only is sent empty (its type derives `Default`).
         all_optional &= texts.is_empty();
-        let input = if all_optional {
+        // Any other input is written once, in `inputs`, for the server and the driver.
+        let expected_input = if all_optional {
             quote!(#input_ty::default())
         } else {
             input_texts.append(&mut texts);
-            quote!(#input_ty { #(#fields)* })
+            inputs.push(quote! {
+                pub fn #name() -> #input_ty {
+                    #input_ty { #(#fields)* }
+                }
+            });
+            quote!(inputs::#name())
         };
         // The answer: the first success response with a conforming example.
         let answer = op
@@ -311,17 +317,6 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             AuthUse::None => quote!(),
             AuthUse::Required => quote!(_credentials: Credentials,),
             AuthUse::Optional => quote!(_credentials: Option<Credentials>,),
-        };
-        // An input of absent optional members only is written in place.
-        let expected_input = if all_optional {
-            quote!(#input_ty::default())
-        } else {
-            inputs.push(quote! {
-                pub fn #name() -> #input_ty {
-                    #input
-                }
-            });
-            quote!(inputs::#name())
         };
         match answer {
             Some(value) => {
