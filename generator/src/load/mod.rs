@@ -10,6 +10,8 @@ use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 
+mod parallel;
+
 /// Largest input accepted, in bytes (a larger file is refused before it is parsed). Parsing
 /// takes up to about 60 times the file's size in memory; the largest published Rocket.Chat
 /// document is 0.6 MB.
@@ -483,6 +485,11 @@ fn parse_markdown(file: &str, text: &str) -> Result<Value> {
 pub fn parse_document(raw: RawDocument) -> Result<Document> {
     let RawDocument { file, mut value } = raw;
     check_version(&file, &value)?;
+    if let Some((openapi, enums)) = parallel::check_and_type(&file, &value) {
+        let document = Document::new(file, value, openapi, Vec::new());
+        let _ = document.enums.set(enums);
+        return Ok(document);
+    }
     // Before any typing: a document the checks refuse could make the typed model's untagged
     // enums try their variants exponentially often.
     check_schemas(&file, &value)?;
@@ -745,6 +752,17 @@ enum Kind {
 /// Targets of local `$ref`s are checked as what refers to them (they may lie outside
 /// `components`, where the typed document never looks but the resolver does).
 fn check_schemas(file: &str, doc: &Value) -> Result<()> {
+    check_schemas_from(file, doc, true, 0..usize::MAX)
+}
+
+/// [`check_schemas`] from some of the roots only: `components` when `components` is true, and
+/// the path items at the positions `paths` of the `paths` map (what each of two threads checks).
+fn check_schemas_from(
+    file: &str,
+    doc: &Value,
+    components: bool,
+    paths: std::ops::Range<usize>,
+) -> Result<()> {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
@@ -785,9 +803,12 @@ fn check_schemas(file: &str, doc: &Value) -> Result<()> {
             _ => {}
         }
     }
-    push(&mut stack, "", doc, "components", At::One, Kind::Components);
-    if let Some(Value::Object(paths)) = doc.get("paths") {
-        for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
+    if components {
+        push(&mut stack, "", doc, "components", At::One, Kind::Components);
+    }
+    if let Some(Value::Object(items)) = doc.get("paths") {
+        let range = items.iter().skip(paths.start).take(paths.len());
+        for (path, item) in range.filter(|(k, _)| !k.starts_with("x-")) {
             stack.push((push_pointer("/paths", path), item, Kind::PathItem));
         }
     }

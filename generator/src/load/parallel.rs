@@ -1,0 +1,190 @@
+//! Checking and typing a document on two threads. The `paths` map, most of a document, is cut
+//! into two halves by position: one thread checks and types `components`, the rest of the
+//! document and the first half, the other the second half; the typed halves are joined in
+//! order. Any problem at all makes [`check_and_type`] give up, and the caller runs the serial
+//! path, which reports it exactly as it always has: this is only ever a faster way to the same
+//! success.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, PathItem, Paths, ReferenceOr};
+use serde::de::value::MapDeserializer;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Fewer path items than this are checked and typed on one thread (a thread costs more).
+const MIN_PATHS: usize = 16;
+
+/// Stack of the second thread: serde recurses once per level of the document, and the parsers
+/// stop at 128 levels. Only the pages used are ever allocated.
+const STACK_BYTES: usize = 64 << 20;
+
+/// The typed document and the pointers of every object with an `enum` member, when the
+/// schema checks pass and the document types without a repair; `None` otherwise, and for
+/// documents too small to share out.
+pub(super) fn check_and_type(file: &str, doc: &Value) -> Option<(OpenAPI, HashSet<String>)> {
+    let root = doc.as_object()?;
+    let items = root.get("paths")?.as_object()?;
+    let count = items.len();
+    if count < MIN_PATHS {
+        return None;
+    }
+    let half = count / 2;
+    // Each thread types only what it has checked (the checks keep typing linear).
+    let (first, second) = both(
+        || {
+            super::check_schemas_from(file, doc, true, 0..half).ok()?;
+            let mut openapi = type_root(root).ok()?;
+            openapi.paths = type_paths(items, 0..half)?;
+            Some(openapi)
+        },
+        || {
+            super::check_schemas_from(file, doc, false, half..count).ok()?;
+            let paths = type_paths(items, half..count)?;
+            Some((paths, super::enum_pointers(doc)))
+        },
+    );
+    let (mut openapi, (second, enums)) = (first?, second??);
+    openapi.paths.paths.extend(second.paths);
+    openapi.paths.extensions.extend(second.extensions);
+    Some((openapi, enums))
+}
+
+/// Types the document with an empty `paths` map in place of its own.
+fn type_root(root: &Map<String, Value>) -> Result<OpenAPI, serde_json::Error> {
+    let empty = Value::Object(Map::new());
+    let members = root
+        .iter()
+        .map(|(k, v)| (k.as_str(), if k == "paths" { &empty } else { v }));
+    OpenAPI::deserialize(MapDeserializer::<_, serde_json::Error>::new(members))
+}
+
+/// The path items (keys starting with `/`) and extensions (`x-`) at `range` of a `paths` map,
+/// typed as `openapiv3` types a whole `Paths` (other keys are ignored there too).
+fn type_paths(items: &Map<String, Value>, range: Range<usize>) -> Option<Paths> {
+    let mut paths = IndexMap::new();
+    let mut extensions = IndexMap::new();
+    for (key, item) in items.iter().skip(range.start).take(range.len()) {
+        if key.starts_with('/') {
+            let typed = ReferenceOr::<PathItem>::deserialize(item).ok()?;
+            paths.insert(key.clone(), typed);
+        } else if key.starts_with("x-") {
+            extensions.insert(key.clone(), item.clone());
+        }
+    }
+    Some(Paths { paths, extensions })
+}
+
+/// Runs `a` here and `b` on a second thread, at once; `b`'s result is `None` when no thread
+/// could be started or it panicked.
+fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, Option<B>) {
+    std::thread::scope(|scope| {
+        let second = std::thread::Builder::new()
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, b);
+        let first = a();
+        (first, second.ok().and_then(|h| h.join().ok()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serial(doc: &Value) -> OpenAPI {
+        OpenAPI::deserialize(doc).expect("types")
+    }
+
+    fn serial_ok(doc: &Value) -> Option<OpenAPI> {
+        OpenAPI::deserialize(doc).ok()
+    }
+
+    /// On every published Rocket.Chat document, the two threads give exactly the serial typing
+    /// and the serial walk for `enum`s.
+    #[test]
+    fn two_threads_type_each_published_document_as_one_does() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
+        let mut shared = 0;
+        for entry in std::fs::read_dir(&dir).expect("../shared/specs/rocketchat") {
+            let path = entry.expect("entry").path();
+            let raw = super::super::read_file(&path).expect("reads");
+            let doc = raw.value;
+            let expected = serial_ok(&doc);
+            match (check_and_type(&raw.file, &doc), expected) {
+                (Some((openapi, enums)), Some(expected)) => {
+                    shared += 1;
+                    assert!(openapi == expected, "{}", path.display());
+                    assert_eq!(enums, super::super::enum_pointers(&doc));
+                }
+                (Some(_), None) => panic!(
+                    "{}: typed a document the serial path cannot",
+                    path.display()
+                ),
+                // Too small, or needing a repair (a `null` where a map belongs).
+                (None, expected) => assert!(
+                    expected.is_none_or(|e| e.paths.paths.len() < MIN_PATHS),
+                    "{}",
+                    path.display()
+                ),
+            }
+        }
+        assert!(
+            shared >= 6,
+            "most published documents are large enough to share out"
+        );
+    }
+
+    fn document(paths: usize, extra: Value) -> Value {
+        let mut items = Map::new();
+        for i in 0..paths {
+            items.insert(
+                format!("/p{i}"),
+                serde_json::json!({"get": {"responses": {"200": {"description": "ok"}}}}),
+            );
+        }
+        items.insert("x-note".into(), serde_json::json!({"kept": true}));
+        let mut doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": items,
+        });
+        if let (Some(doc), Value::Object(extra)) = (doc.as_object_mut(), extra) {
+            doc.extend(extra);
+        }
+        doc
+    }
+
+    #[test]
+    fn halves_are_joined_in_order_with_extensions() {
+        let doc = document(40, serde_json::json!({}));
+        let (openapi, _) = check_and_type("t.yaml", &doc).expect("shared out");
+        assert!(openapi == serial(&doc));
+        let keys: Vec<&String> = openapi.paths.paths.keys().collect();
+        assert_eq!(keys.first().map(|k| k.as_str()), Some("/p0"));
+        assert_eq!(keys.last().map(|k| k.as_str()), Some("/p39"));
+        assert!(openapi.paths.extensions.contains_key("x-note"));
+    }
+
+    /// Anything the serial path would repair or report is left to it.
+    #[test]
+    fn problems_are_left_to_the_serial_path() {
+        // A null where a map belongs (the serial path repairs it with a warning).
+        let doc = document(40, serde_json::json!({"components": {"schemas": null}}));
+        assert!(check_and_type("t.yaml", &doc).is_none());
+        // A schema the checks refuse, in each half.
+        for at in ["/p1", "/p39"] {
+            let mut doc = document(40, serde_json::json!({}));
+            doc["paths"][at]["get"]["parameters"] =
+                serde_json::json!([{"name": "q", "in": "query", "schema": {"minLength": "many"}}]);
+            assert!(check_and_type("t.yaml", &doc).is_none(), "{at}");
+        }
+        // Too small to be worth a thread.
+        assert!(check_and_type("t.yaml", &document(3, serde_json::json!({}))).is_none());
+    }
+}
