@@ -17,6 +17,7 @@ pub mod load;
 pub mod names;
 pub mod resolve;
 pub mod types;
+mod workers;
 
 use std::path::Path;
 

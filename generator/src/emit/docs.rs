@@ -256,7 +256,7 @@ fn inline(line: &str) -> String {
             i += 1;
             continue;
         }
-        if starts(i, "http://") || starts(i, "https://") {
+        if c == 'h' && (starts(i, "http://") || starts(i, "https://")) {
             let mut j = i;
             while j < chars.len()
                 && !chars[j].is_whitespace()

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 
 mod parallel;
+mod split;
 
 /// Largest input accepted, in bytes (a larger file is refused before it is parsed). Parsing
 /// takes up to about 60 times the file's size in memory; the largest published Rocket.Chat
@@ -209,6 +210,9 @@ fn parse_json(file: &str, text: &str, line_offset: usize) -> Result<Value> {
 }
 
 fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
+    if let Some(value) = split::parse_in_halves(text) {
+        return Ok(value);
+    }
     if let Some(value) = fast_yaml_to_json(text) {
         return Ok(value);
     }

@@ -17,10 +17,6 @@ use serde_json::{Map, Value};
 /// Fewer path items than this are checked and typed on one thread (a thread costs more).
 const MIN_PATHS: usize = 16;
 
-/// Stack of the second thread: serde recurses once per level of the document, and the parsers
-/// stop at 128 levels. Only the pages used are ever allocated.
-const STACK_BYTES: usize = 64 << 20;
-
 /// The typed document and the pointers of every object with an `enum` member, when the
 /// schema checks pass and the document types without a repair; `None` otherwise, and for
 /// documents too small to share out.
@@ -33,7 +29,7 @@ pub(super) fn check_and_type(file: &str, doc: &Value) -> Option<(OpenAPI, HashSe
     }
     let half = count / 2;
     // Each thread types only what it has checked (the checks keep typing linear).
-    let (first, second) = both(
+    let (first, second) = crate::workers::both(
         || {
             super::check_schemas_from(file, doc, true, 0..half).ok()?;
             let mut openapi = type_root(root).ok()?;
@@ -46,7 +42,7 @@ pub(super) fn check_and_type(file: &str, doc: &Value) -> Option<(OpenAPI, HashSe
             Some((paths, super::enum_pointers(doc)))
         },
     );
-    let (mut openapi, (second, enums)) = (first?, second??);
+    let (mut openapi, (second, enums)) = (first?, second?);
     openapi.paths.paths.extend(second.paths);
     openapi.paths.extensions.extend(second.extensions);
     Some((openapi, enums))
@@ -75,21 +71,6 @@ fn type_paths(items: &Map<String, Value>, range: Range<usize>) -> Option<Paths> 
         }
     }
     Some(Paths { paths, extensions })
-}
-
-/// Runs `a` here and `b` on a second thread, at once; `b`'s result is `None` when no thread
-/// could be started or it panicked.
-fn both<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, Option<B>) {
-    std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, b);
-        let first = a();
-        (first, second.ok().and_then(|h| h.join().ok()))
-    })
 }
 
 #[cfg(test)]

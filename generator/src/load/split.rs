@@ -1,0 +1,491 @@
+//! Parsing a large YAML document on two threads: its text is cut into two documents at a key
+//! of the `paths` mapping (most of any OpenAPI document), the second holding the path items
+//! from that key to the end of `paths`, the first everything else. Each is parsed on its own
+//! thread and the second's path items are appended to the first's, in order.
+//!
+//! A cut is made only where it cannot change what the text means. Block scalars and plain
+//! scalars end at any line indented no more than their key, so they never span a cut: the cut
+//! lines are `paths` keys (indented less than anything inside a path item) and the first
+//! top-level key after `paths`. Quoted scalars and flow collections may span lines at any
+//! indentation, so [`cut`] refuses any document where one is not closed on the line it opens on,
+//! and any document with anchors, aliases, tags, directives, complex keys, several documents,
+//! tab indentation or a lone carriage return. Anything unusual, a parse that fails or a path
+//! that is in both halves, gives `None`, and the caller parses the whole text as before.
+
+use serde_json::Value;
+
+/// Documents shorter than this (in bytes) are parsed on one thread (a thread costs more).
+const MIN_BYTES: usize = 64 * 1024;
+
+/// The document parsed from two halves on two threads, or `None` (see the module docs).
+pub(super) fn parse_in_halves(text: &str) -> Option<Value> {
+    if text.len() < MIN_BYTES {
+        return None;
+    }
+    let (first, second) = cut(text)?;
+    let (first, second) = crate::workers::both(
+        || super::fast_yaml_to_json(&first),
+        || super::fast_yaml_to_json(&second),
+    );
+    join(first?, second?)
+}
+
+/// Appends the path items of `second` (a document holding `paths` only) to `first`'s.
+fn join(mut first: Value, second: Value) -> Option<Value> {
+    let Value::Object(mut second) = second else {
+        return None;
+    };
+    let Some(Value::Object(tail)) = second.remove("paths") else {
+        return None;
+    };
+    if !second.is_empty() {
+        return None;
+    }
+    let Some(Value::Object(paths)) = first.get_mut("paths") else {
+        return None;
+    };
+    for (key, item) in tail {
+        if paths.contains_key(&key) {
+            return None;
+        }
+        paths.insert(key, item);
+    }
+    Some(first)
+}
+
+/// The two texts, each about half of the document, or `None` when it cannot be cut safely.
+fn cut(text: &str) -> Option<(String, String)> {
+    let cuts = cuts(text)?;
+    let target = cuts.end.saturating_sub(text.len() / 2);
+    let at = cuts.keys.iter().min_by_key(|s| s.abs_diff(target))?;
+    Some(halves(text, *at, cuts.end))
+}
+
+/// Where `text` can be cut, or `None` when it cannot be cut safely.
+fn cuts(text: &str) -> Option<Cuts> {
+    let lines = layout(text)?;
+    // The one top-level `paths` key, in plain block style.
+    let paths: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].indent == 0)
+        .filter(|&i| {
+            let content = &text[lines[i].start..lines[i].end];
+            ["paths:", "\"paths\"", "'paths'"]
+                .iter()
+                .any(|k| content.starts_with(k))
+        })
+        .collect();
+    let [paths] = paths[..] else { return None };
+    let rest = text[lines[paths].start..lines[paths].end].strip_prefix("paths:")?;
+    if !(rest.trim().is_empty() || rest.trim_start().starts_with('#') && rest.starts_with(' ')) {
+        return None;
+    }
+    // Its entries: the lines up to the next top-level line, keys all at one indentation.
+    let end_line = lines[paths + 1..]
+        .iter()
+        .position(|l| l.indent == 0)
+        .map_or(lines.len(), |p| paths + 1 + p);
+    let section = &lines[paths + 1..end_line];
+    let indent = section.first()?.indent;
+    if section.iter().any(|l| l.indent < indent) {
+        return None;
+    }
+    let keys: Vec<&Line> = section.iter().filter(|l| l.indent == indent).collect();
+    if keys.iter().any(|l| !l.key) || keys.len() < 2 {
+        return None;
+    }
+    let end = lines.get(end_line).map_or(text.len(), |l| l.line_start);
+    Some(Cuts {
+        keys: keys[1..].iter().map(|l| l.line_start).collect(),
+        end,
+    })
+}
+
+/// The two texts cut at the `paths` key that starts at `at`.
+fn halves(text: &str, at: usize, end: usize) -> (String, String) {
+    let first = format!("{}{}", &text[..at], &text[end..]);
+    let second = format!("paths:\n{}", &text[at..end]);
+    (first, second)
+}
+
+/// Where a document can be cut: at the start of any of `keys` (every `paths` key but the
+/// first), the second text running to `end`.
+struct Cuts {
+    keys: Vec<usize>,
+    end: usize,
+}
+
+/// A line that holds YAML content (not blank, not a comment, not inside a block scalar).
+#[derive(Debug)]
+struct Line {
+    /// Offset of the line's first byte.
+    line_start: usize,
+    /// Offset of its content (after the indentation) and of its end (before the line break).
+    start: usize,
+    end: usize,
+    /// Spaces before the content.
+    indent: usize,
+    /// The line starts with a mapping key.
+    key: bool,
+}
+
+/// The content lines of a document whose every line can be read on its own, or `None`.
+fn layout(text: &str) -> Option<Vec<Line>> {
+    let mut lines = Vec::new();
+    // Inside a block scalar: its parent's indentation and, once seen, its own.
+    let mut block: Option<(usize, Option<usize>)> = None;
+    let mut line_start = 0;
+    while line_start < text.len() {
+        let next = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
+        let raw = &text[line_start..next];
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.contains('\r') {
+            return None;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        let here = line_start;
+        line_start = next;
+        if let Some((parent, own)) = block {
+            if content.is_empty() {
+                continue;
+            }
+            match own {
+                None if indent > parent => {
+                    block = Some((parent, Some(indent)));
+                    continue;
+                }
+                Some(own) if indent >= own => continue,
+                _ => block = None,
+            }
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if content.starts_with('\t') {
+            return None;
+        }
+        if indent == 0 && ["---", "...", "%"].iter().any(|m| content.starts_with(m)) {
+            return None;
+        }
+        let read = read_node(content, indent)?;
+        if let Some(parent) = read.block_parent {
+            block = Some((parent, None));
+        }
+        lines.push(Line {
+            line_start: here,
+            start: here + indent,
+            end: here + line.len(),
+            indent,
+            key: read.key,
+        });
+    }
+    Some(lines)
+}
+
+/// What [`read_node`] found on a line.
+struct Read {
+    /// The line starts with a mapping key.
+    key: bool,
+    /// A block scalar starts at the end of the line; its parent's indentation.
+    block_parent: Option<usize>,
+}
+
+/// Reads the node that starts a line's content at column `col`; `None` when the line holds
+/// anything [`cut`] refuses. The line may also go on a multi-line plain scalar, where what
+/// looks like a node is text: reading it as a node then only ever refuses more.
+fn read_node(mut s: &str, mut col: usize) -> Option<Read> {
+    let mut parent = col;
+    let mut key = true;
+    // Sequence entries and explicit keys: `- `, `? `, possibly nested (`- - x`).
+    while s == "-" || s == "?" || s.starts_with("- ") || s.starts_with("? ") {
+        parent = col;
+        let rest = s[1..].trim_start_matches(' ');
+        col += s.len() - rest.len();
+        s = rest;
+        key = false;
+    }
+    let s = properties(s)?;
+    let plain = Read {
+        key: false,
+        block_parent: None,
+    };
+    if s.is_empty() || s.starts_with('#') {
+        return Some(plain);
+    }
+    match s.as_bytes()[0] {
+        b'"' | b'\'' | b'[' | b'{' => {
+            let after = s[closed(s)?..].trim_start_matches([' ', '\t']);
+            match after.strip_prefix(':') {
+                Some(value) if value.is_empty() || value.starts_with([' ', '\t']) => Some(Read {
+                    key,
+                    block_parent: read_value(value, col)?,
+                }),
+                _ => Some(plain),
+            }
+        }
+        b'|' | b'>' if block_header(s) => Some(Read {
+            key: false,
+            block_parent: Some(parent),
+        }),
+        _ => match plain_key_end(s) {
+            Some(end) => Some(Read {
+                key,
+                block_parent: read_value(&s[end + 1..], col)?,
+            }),
+            None => Some(plain),
+        },
+    }
+}
+
+/// Skips the tags before a node (`!tag`, `!!str`); `None` at an anchor (`&name`): an alias in
+/// one half could name an anchor that the other half redefines.
+fn properties(mut s: &str) -> Option<&str> {
+    loop {
+        match s.as_bytes().first() {
+            Some(b'&') => return None,
+            Some(b'!') => {
+                let end = s.find([' ', '\t']).unwrap_or(s.len());
+                s = s[end..].trim_start_matches([' ', '\t']);
+            }
+            _ => return Some(s),
+        }
+    }
+}
+
+/// Reads a value after `key:` (the key at column `key_col`): `Some(Some(parent))` when a block
+/// scalar starts, `Some(None)` for anything else this module reads, `None` otherwise.
+fn read_value(value: &str, key_col: usize) -> Option<Option<usize>> {
+    let value = properties(value.trim_start_matches([' ', '\t']))?;
+    match value.as_bytes().first() {
+        Some(b'"' | b'\'' | b'[' | b'{') => closed(value).map(|_| None),
+        Some(b'|' | b'>') if block_header(value) => Some(Some(key_col)),
+        _ => Some(None),
+    }
+}
+
+/// True for a block scalar header (`|`, `>-`, `|+ # comment`). An explicit indentation
+/// indicator is not taken (the content's indentation is then not its first line's), and the
+/// text is read as text: where it is a header, the line after is refused or read as a node.
+fn block_header(s: &str) -> bool {
+    let rest = s[1..].trim_start_matches(['+', '-']);
+    let spaced = rest.starts_with([' ', '\t']);
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.is_empty() || (spaced && rest.starts_with('#'))
+}
+
+/// Where a plain key ends (the `:` of `key: value` or `key:`), unless a comment comes first.
+fn plain_key_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => return None,
+            b':' if matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The offset just past the quoted scalar or flow collection that starts `s`, when it closes
+/// on this line; `None` otherwise (and for any quote in a flow collection that does not start
+/// a scalar, anchors, aliases and tags).
+fn closed(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    match bytes[0] {
+        b'"' => {
+            let mut i = 1;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i + 1),
+                    _ => i += 1,
+                }
+            }
+            None
+        }
+        b'\'' => {
+            let mut i = 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return Some(i + 1);
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => {
+            // A flow collection: nesting counted, quoted scalars skipped where a node starts.
+            let mut depth = 0usize;
+            let mut node_start = true;
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes[i];
+                match b {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        node_start = true;
+                    }
+                    b']' | b'}' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                        node_start = false;
+                    }
+                    b',' | b':' => node_start = true,
+                    b' ' => {}
+                    b'"' | b'\'' if node_start => {
+                        i += closed(&s[i..])?;
+                        node_start = false;
+                        continue;
+                    }
+                    b'"' | b'\'' | b'#' | b'&' | b'*' | b'!' | b'?' | b'|' | b'>' | b'\t' => {
+                        return None
+                    }
+                    _ => node_start = false,
+                }
+                i += 1;
+            }
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parsed whole, as the caller would without this module (`None`: the text is refused).
+    fn whole(text: &str) -> Option<Value> {
+        super::super::parse_yaml("t.yaml", text, 0).ok()
+    }
+
+    /// Every cut [`cuts`] allows gives the whole text's value, or a failure that sends the
+    /// caller to the whole text: never a different value, and never a value for a text the
+    /// whole parse refuses. Returns how many cuts were allowed.
+    fn every_cut_agrees(text: &str) -> usize {
+        let Some(cuts) = cuts(text) else { return 0 };
+        let expected = whole(text);
+        // Ten cuts spread over the keys are enough (every cut of a large document is slow).
+        let step = cuts.keys.len().div_ceil(10).max(1);
+        for &at in cuts.keys.iter().step_by(step) {
+            let (first, second) = halves(text, at, cuts.end);
+            let joined = (|| {
+                join(
+                    super::super::fast_yaml_to_json(&first)?,
+                    super::super::fast_yaml_to_json(&second)?,
+                )
+            })();
+            if let Some(joined) = joined {
+                assert_eq!(Some(&joined), expected.as_ref(), "cut at {at} of:\n{text}");
+            }
+        }
+        cuts.keys.len()
+    }
+
+    #[test]
+    fn published_documents_are_cut_anywhere_without_changing_them() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
+        let mut cut = 0;
+        for entry in std::fs::read_dir(&dir).expect("../shared/specs/rocketchat") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("reads");
+            if every_cut_agrees(&text) > 0 {
+                cut += 1;
+            }
+            if text.len() >= MIN_BYTES && cuts(&text).is_some() {
+                assert_eq!(parse_in_halves(&text), whole(&text), "{}", path.display());
+            }
+        }
+        assert!(cut >= 10, "published documents can be cut ({cut} of 12)");
+    }
+
+    /// A document with `body` as the `paths` mapping (two spaces of indentation), with other
+    /// top-level keys around it.
+    fn document(body: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n{body}components:\n  schemas: {{}}\n"
+        )
+    }
+
+    #[test]
+    fn plain_documents_are_cut_between_path_items() {
+        let text = document(
+            "  /a:\n    get:\n      description: |\n        it's a block\n        /b: not a key\n  /b:\n    get: {}\n  # a comment\n  /c:\n    description: >-\n      folded\n\n      text\n  /d: {get: {summary: \"x, y\"}}\n",
+        );
+        assert_eq!(every_cut_agrees(&text), 3);
+        let text = document("  /a:\r\n    get: {}\r\n  /b:\r\n    get: {}\r\n");
+        assert_eq!(every_cut_agrees(&text), 1, "CRLF line breaks");
+    }
+
+    /// Texts a cut could misread are refused (or, where a cut is allowed, still agree).
+    #[test]
+    fn texts_a_cut_could_misread_are_refused() {
+        let refused = [
+            // Quoted scalars and flow collections that go on past their line.
+            "  /a:\n    description: \"first\n  /b:\n    x\"\n  /c: {}\n",
+            "  /a:\n    description: 'first\n  /b: x'\n  /c: {}\n",
+            "  /a: [1,\n  2]\n  /b: {}\n  /c: {}\n",
+            "  /a: {get:\n  /b: x}\n  /c: {}\n",
+            "  /a:\n    description:\n      \"starts on the next line\n  /b: {}\n  /c: x\"\n",
+            "  /a:\n    description: \"escaped line break \\\n  /b: {}\n  /c: x\"\n",
+            // Anchors (an alias could name one the other half redefines), complex keys.
+            "  /a: &shared\n    get: {}\n  /b: *shared\n  /c: {}\n",
+            "  /a: {get: &x {}}\n  /b: {}\n  /c: {}\n",
+            "  ? /a\n  : {}\n  /b: {}\n  /c: {}\n",
+            // Entries that are not keys at one indentation.
+            "  - /a\n  - /b\n  - /c\n",
+            "  /a: {}\n /b: {}\n  /c: {}\n",
+            "  /a: {}\n\t/b: {}\n  /c: {}\n",
+            "  /a: {}\r  /b: {}\n  /c: {}\n",
+        ];
+        for body in refused {
+            assert!(cuts(&document(body)).is_none(), "{body:?}");
+        }
+        // Several documents, directives, a second `paths`, flow-style `paths`.
+        for text in [
+            format!("{}---\nother: 1\n", document("  /a: {}\n  /b: {}\n")),
+            format!("%YAML 1.2\n---\n{}", document("  /a: {}\n  /b: {}\n")),
+            format!("{}paths:\n  /c: {{}}\n", document("  /a: {}\n  /b: {}\n")),
+            "openapi: 3.0.3\npaths: {/a: {}, /b: {}}\n".to_owned(),
+        ] {
+            assert!(cuts(&text).is_none(), "{text:?}");
+        }
+    }
+
+    /// Cuts that are allowed but whose halves do not join send the caller to the whole text.
+    #[test]
+    fn halves_that_do_not_join_are_given_up() {
+        // The same path in both halves (the whole parse refuses the duplicate).
+        let text = document("  /a:\n    get: {}\n  /b: {}\n  /a: {}\n");
+        assert_eq!(every_cut_agrees(&text), 2);
+        // A merge key: the fast parse of a half gives up.
+        let text = document("  /a: {}\n  /b:\n    <<: {get: {}}\n  /c: {}\n");
+        assert_eq!(every_cut_agrees(&text), 2);
+        // A block scalar with an explicit indentation: its lines are read as nodes (they are
+        // all indented more than its key, so they are never cut).
+        let text = document("  /a:\n    description: |2\n       it's text\n  /b: {}\n  /c: {}\n");
+        assert_eq!(every_cut_agrees(&text), 2);
+        // Tags are read within their half.
+        let text = document("  /a: !!map\n    get: {}\n  /b: !!map {}\n  /c: {}\n");
+        assert_eq!(every_cut_agrees(&text), 2);
+        // A multi-line plain scalar whose lines look like nodes.
+        let text = document(
+            "  /a:\n    description: first line\n      > quoted in markdown\n      `code` and *stars*\n      [link](https://example.com) text\n      \"quoted\" then text\n  /b: {}\n  /c: {}\n",
+        );
+        assert_eq!(every_cut_agrees(&text), 2);
+        // Quotes inside plain scalars and comments are text, not quoted scalars.
+        let text = document(
+            "  /a:\n    summary: it's \"fine\" # isn't it\n  /b:\n    summary: x # \"\n  /c: {}\n",
+        );
+        assert_eq!(every_cut_agrees(&text), 2);
+    }
+}

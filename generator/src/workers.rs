@@ -1,0 +1,67 @@
+//! The threads the pipeline shares its work over: one pool, one thread per core, for the whole
+//! run. Threads that live on keep their allocator heaps, so memory freed by one stage (typing's
+//! buffers, a file's syntax trees) is reused by the next instead of being asked of the system
+//! again: a thread per stage made every stage pay for fresh pages.
+
+use std::sync::OnceLock;
+
+/// Stack of each worker. Parsing, typing and formatting recurse once per level of nesting
+/// (the parsers stop at 128 levels; formatting follows the generated code's nesting); only the
+/// pages used are ever allocated.
+const STACK_BYTES: usize = 64 << 20;
+
+/// The pool, started on first use; `None` when no thread could be started (the work is then
+/// done on the caller's thread).
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(STACK_BYTES)
+            .thread_name(|i| format!("generator-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `a` and `b` at once (on one thread when there is one core).
+pub(crate) fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    match pool() {
+        Some(pool) => pool.install(|| rayon::join(a, b)),
+        None => (a(), b()),
+    }
+}
+
+/// `f` of every item, returned in order. The threads take the items one at a time in order,
+/// so putting the costliest first keeps the threads finishing together.
+pub(crate) fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let Some(pool) = pool().filter(|_| items.len() > 1) else {
+        return items.iter().map(f).collect();
+    };
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = items.get(i) else { break };
+        let out = f(item);
+        done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(out);
+    };
+    pool.scope(|scope| {
+        for _ in 1..pool.current_num_threads().min(items.len()) {
+            scope.spawn(|_| work());
+        }
+        work();
+    });
+    done.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| unreachable!("every item is done")))
+        .collect()
+}
