@@ -193,10 +193,36 @@ impl Spans {
     }
 }
 
+/// True when every run of backticks in `line` opens a code span that a later run of the same
+/// length closes (as [`inline`] pairs them), so there is no backtick to escape.
+fn code_spans_close(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let run_at = |i: usize| bytes[i..].iter().take_while(|&&b| b == b'`').count();
+    let mut i = 0;
+    while let Some(open) = bytes[i..].iter().position(|&b| b == b'`').map(|p| p + i) {
+        let n = run_at(open);
+        // The next run of exactly `n` backticks.
+        let mut j = open + n;
+        loop {
+            let Some(next) = bytes[j..].iter().position(|&b| b == b'`').map(|p| p + j) else {
+                return false;
+            };
+            let m = run_at(next);
+            if m == n {
+                i = next + m;
+                break;
+            }
+            j = next + m;
+        }
+    }
+    true
+}
+
 /// Escapes one line of markdown outside code blocks.
 fn inline(line: &str) -> String {
-    // Most lines hold nothing to escape.
-    if !line.contains(['`', '[', ']', '<', '>', '\\']) && !line.contains("://") {
+    // Most lines hold nothing to escape, or only code spans that all close.
+    if !line.contains(['[', ']', '<', '>', '\\']) && !line.contains("://") && code_spans_close(line)
+    {
         return line.to_owned();
     }
     let chars: Vec<char> = line.chars().collect();
@@ -308,5 +334,12 @@ mod tests {
         assert_eq!(sanitize("a\n\n        indented"), "a\n\n  indented");
         assert_eq!(sanitize("`Array<string>` */ x"), "`Array<string>` */ x");
         assert_eq!(sanitize("Map<string>"), "Map&lt;string&gt;");
+        // Code spans: kept when they close (also around backticks of another length),
+        // escaped when they do not.
+        for kept in ["use `a` and ``b`` here", "``a` b``", "no ticks"] {
+            assert_eq!(sanitize(kept), kept);
+        }
+        assert_eq!(sanitize("odd ` tick"), "odd \\` tick");
+        assert_eq!(sanitize("`a` then ``"), "`a` then \\`\\`");
     }
 }
