@@ -62,30 +62,20 @@ const METHODS: [(&str, Method); 8] = [
 /// defined identically).
 pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     // Schemas are mapped recursively (a property's type, then its properties' types, …), as
-    // deep as `$ref` chains go: on a thread of its own with a large stack, real documents with
-    // long chains (some cloud APIs nest hundreds of levels) fit, and MAX_SCHEMA_DEPTH still
-    // turns a hostile chain into an error well before the stack ends.
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("build".into())
-            .stack_size(BUILD_STACK_BYTES)
-            .spawn_scoped(scope, || build_on_this_thread(docs, options))
-            .map_err(|source| Error::Io {
-                path: "<build thread>".into(),
-                source,
-            })?
-            .join()
-            .unwrap_or_else(|_| {
-                Err(Error::Internal {
-                    file: "<build>".into(),
-                    message: "the model builder panicked".into(),
-                })
-            })
+    // deep as `$ref` chains go: on a worker, whose stack is large enough for real documents
+    // with long chains (some cloud APIs nest hundreds of levels), while MAX_SCHEMA_DEPTH still
+    // turns a hostile chain into an error well before the stack ends. The worker reuses the
+    // memory typing the documents freed.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::workers::run(|| build_on_this_thread(docs, options))
+    }));
+    built.unwrap_or_else(|_| {
+        Err(Error::Internal {
+            file: "<build>".into(),
+            message: "the model builder panicked".into(),
+        })
     })
 }
-
-/// Stack of the thread that builds the model (reserved address space; pages are used as needed).
-const BUILD_STACK_BYTES: usize = 512 * 1024 * 1024;
 
 fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     let mut api = Api::default();

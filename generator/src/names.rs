@@ -74,9 +74,39 @@ fn ascii_words(name: &str) -> String {
     }
 }
 
+/// The case conversions of names seen before on this thread, by conversion and name: the same
+/// names (`success`, `_id`, a shared parameter) come back again and again, and a conversion
+/// costs thousands of instructions. Forgotten when it grows large.
+fn converted(snake: bool, name: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static SEEN: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+    }
+    const MAX_NAMES: usize = 1 << 16;
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        let memo = &mut seen[usize::from(snake)];
+        if let Some(done) = memo.get(name) {
+            return done.clone();
+        }
+        let words = ascii_words(name);
+        let done = if snake {
+            words.to_snake_case()
+        } else {
+            words.to_upper_camel_case()
+        };
+        if memo.len() >= MAX_NAMES {
+            memo.clear();
+        }
+        memo.insert(name.to_owned(), done.clone());
+        done
+    })
+}
+
 /// A `snake_case` identifier for `name`; `fallback` when nothing usable is left.
 pub fn snake_ident(name: &str, fallback: &str) -> String {
-    let mut s = ascii_words(name).to_snake_case();
+    let mut s = converted(true, name);
     if s.is_empty() {
         s = fallback.to_owned();
     }
@@ -91,7 +121,7 @@ pub fn snake_ident(name: &str, fallback: &str) -> String {
 
 /// An `UpperCamelCase` identifier for `name`; `fallback` when nothing usable is left.
 pub fn pascal_ident(name: &str, fallback: &str) -> String {
-    let mut s = ascii_words(name).to_upper_camel_case();
+    let mut s = converted(false, name);
     if s.is_empty() {
         s = fallback.to_owned();
     }
@@ -106,7 +136,7 @@ pub fn pascal_ident(name: &str, fallback: &str) -> String {
 
 /// An `UpperCamelCase` enum variant name (prelude names such as `Ok` are fine for variants).
 pub fn variant_ident(name: &str, fallback: &str) -> String {
-    let mut s = ascii_words(name).to_upper_camel_case();
+    let mut s = converted(false, name);
     if s.is_empty() {
         s = fallback.to_owned();
     }

@@ -5,10 +5,11 @@
 
 use std::sync::OnceLock;
 
-/// Stack of each worker. Parsing, typing and formatting recurse once per level of nesting
-/// (the parsers stop at 128 levels; formatting follows the generated code's nesting); only the
-/// pages used are ever allocated.
-const STACK_BYTES: usize = 64 << 20;
+/// Stack of each worker (reserved address space; only the pages used are ever allocated).
+/// Parsing, typing and formatting recurse once per level of nesting (the parsers stop at 128
+/// levels), and the model builder once per schema along `$ref` chains, which real documents
+/// nest hundreds of levels deep.
+const STACK_BYTES: usize = 512 << 20;
 
 /// The pool, started on first use; `None` when no thread could be started (the work is then
 /// done on the caller's thread).
@@ -24,6 +25,14 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
             .ok()
     })
     .as_ref()
+}
+
+/// Runs `f` on a worker (on the caller's thread when there is none).
+pub(crate) fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
 }
 
 /// Runs `a` and `b` at once (on one thread when there is one core).
