@@ -1,9 +1,10 @@
 //! Typed documents → the intermediate model ([`crate::ir::Api`]): operations, parameters,
 //! bodies, per-status responses, and the types they use.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
@@ -38,13 +39,14 @@ impl Default for BuildOptions {
 }
 
 /// An operation before naming: where it is, and its raw parts.
-struct Pending {
+struct Pending<'a> {
     doc: usize,
     path: String,
     method: Method,
     pointer: String,
-    op: openapiv3::Operation,
-    path_params: Vec<ReferenceOr<Parameter>>,
+    /// Borrowed from the document, or owned when the path item was reached through a `$ref`.
+    op: Cow<'a, openapiv3::Operation>,
+    path_params: Cow<'a, [ReferenceOr<Parameter>]>,
 }
 
 const METHODS: [(&str, Method); 8] = [
@@ -77,6 +79,20 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     })
 }
 
+/// The operation of a path item for a lowercase method name.
+fn operation_of<'p>(item: &'p PathItem, method: &str) -> Option<&'p openapiv3::Operation> {
+    match method {
+        "get" => item.get.as_ref(),
+        "put" => item.put.as_ref(),
+        "post" => item.post.as_ref(),
+        "delete" => item.delete.as_ref(),
+        "options" => item.options.as_ref(),
+        "head" => item.head.as_ref(),
+        "patch" => item.patch.as_ref(),
+        _ => item.trace.as_ref(),
+    }
+}
+
 fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     let mut api = Api::default();
     if let Some(first) = docs.first() {
@@ -97,17 +113,16 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
             let item_ptr = push_pointer("/paths", path);
             let (item, _) = res.item(item, &item_ptr)?;
             for (name, method) in METHODS {
-                let op = match name {
-                    "get" => &item.get,
-                    "put" => &item.put,
-                    "post" => &item.post,
-                    "delete" => &item.delete,
-                    "options" => &item.options,
-                    "head" => &item.head,
-                    "patch" => &item.patch,
-                    _ => &item.trace,
+                let (op, path_params) = match &item {
+                    Cow::Borrowed(item) => match operation_of(item, name) {
+                        Some(op) => (Cow::Borrowed(op), Cow::Borrowed(&item.parameters[..])),
+                        None => continue,
+                    },
+                    Cow::Owned(owned) => match operation_of(owned, name) {
+                        Some(op) => (Cow::Owned(op.clone()), Cow::Owned(owned.parameters.clone())),
+                        None => continue,
+                    },
                 };
-                let Some(op) = op else { continue };
                 let pointer = push_pointer(&item_ptr, name);
                 let key = (path.clone(), method);
                 if let Some(prev) = pending.get(&key) {
@@ -137,8 +152,8 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
                         path: path.clone(),
                         method,
                         pointer,
-                        op: op.clone(),
-                        path_params: item.parameters.clone(),
+                        op,
+                        path_params,
                     },
                 );
             }

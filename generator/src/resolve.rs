@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostics::{pointer_tokens, push_pointer, Error, Location, Result};
+use crate::diagnostics::{push_pointer, Error, Location, Result};
 use crate::load::Document;
 
 /// The longest chain of references followed before giving up (a chain this long is a cycle
@@ -199,7 +199,10 @@ impl<'a> Resolver<'a> {
 
 /// The last reference token of a pointer (the component name for `#/components/schemas/X`).
 pub fn last_token(pointer: &str) -> String {
-    pointer_tokens(pointer).pop().unwrap_or_default()
+    match pointer.rsplit_once('/') {
+        Some((_, last)) => crate::diagnostics::unescape_token(last),
+        None => String::new(),
+    }
 }
 
 /// Decodes `%XX` escapes in a URI fragment.

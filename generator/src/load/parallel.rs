@@ -33,12 +33,12 @@ pub(super) fn check_and_type(file: &str, doc: &Value) -> Option<(OpenAPI, HashSe
         || {
             super::check_schemas_from(file, doc, true, 0..half).ok()?;
             let mut openapi = type_root(root).ok()?;
-            openapi.paths = type_paths(items, 0..half)?;
+            openapi.paths = type_paths(items, 0..half, count)?;
             Some(openapi)
         },
         || {
             super::check_schemas_from(file, doc, false, half..count).ok()?;
-            let paths = type_paths(items, half..count)?;
+            let paths = type_paths(items, half..count, 0)?;
             Some((paths, super::enum_pointers(doc)))
         },
     );
@@ -58,9 +58,11 @@ fn type_root(root: &Map<String, Value>) -> Result<OpenAPI, serde_json::Error> {
 }
 
 /// The path items (keys starting with `/`) and extensions (`x-`) at `range` of a `paths` map,
-/// typed as `openapiv3` types a whole `Paths` (other keys are ignored there too).
-fn type_paths(items: &Map<String, Value>, range: Range<usize>) -> Option<Paths> {
-    let mut paths = IndexMap::new();
+/// typed as `openapiv3` types a whole `Paths` (other keys are ignored there too), in a map
+/// with room for `room` items (a path item takes 8 KB: the first half is made large enough
+/// to take the second without being copied).
+fn type_paths(items: &Map<String, Value>, range: Range<usize>, room: usize) -> Option<Paths> {
+    let mut paths = IndexMap::with_capacity(room.max(range.len()));
     let mut extensions = IndexMap::new();
     for (key, item) in items.iter().skip(range.start).take(range.len()) {
         if key.starts_with('/') {

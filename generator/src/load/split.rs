@@ -130,7 +130,15 @@ struct Line {
 
 /// The content lines of a document whose every line can be read on its own, or `None`.
 fn layout(text: &str) -> Option<Vec<Line>> {
-    let mut lines = Vec::new();
+    // A carriage return is a line break of its own unless a line feed follows.
+    let bytes = text.as_bytes();
+    if text
+        .match_indices('\r')
+        .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'))
+    {
+        return None;
+    }
+    let mut lines = Vec::with_capacity(text.len() / 32);
     // Inside a block scalar: its parent's indentation and, once seen, its own.
     let mut block: Option<(usize, Option<usize>)> = None;
     let mut line_start = 0;
@@ -141,9 +149,6 @@ fn layout(text: &str) -> Option<Vec<Line>> {
         let raw = &text[line_start..next];
         let line = raw.strip_suffix('\n').unwrap_or(raw);
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.contains('\r') {
-            return None;
-        }
         let indent = line.len() - line.trim_start_matches(' ').len();
         let content = &line[indent..];
         let here = line_start;
@@ -279,14 +284,16 @@ fn block_header(s: &str) -> bool {
 /// Where a plain key ends (the `:` of `key: value` or `key:`), unless a comment comes first.
 fn plain_key_end(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => return None,
-            b':' if matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) => return Some(i),
-            _ => {}
+    let mut from = 0;
+    let colon = loop {
+        let at = from + s[from..].find(':')?;
+        if matches!(bytes.get(at + 1), None | Some(b' ' | b'\t')) {
+            break at;
         }
-    }
-    None
+        from = at + 1;
+    };
+    let comment = s[..colon].contains(" #") || s[..colon].contains("\t#");
+    (!comment).then_some(colon)
 }
 
 /// The offset just past the quoted scalar or flow collection that starts `s`, when it closes
