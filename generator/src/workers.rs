@@ -74,3 +74,37 @@ pub(crate) fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + S
         .map(|r| r.unwrap_or_else(|| unreachable!("every item is done")))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_order_whoever_computed_them() {
+        let items: Vec<u64> = (0..100).collect();
+        // Uneven costs, so that the workers finish items out of order.
+        let squares = each(&items, |&n| {
+            std::thread::sleep(std::time::Duration::from_micros((100 - n) * 20));
+            n * n
+        });
+        assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
+        assert_eq!(each(&[7u8], |&n| n + 1), vec![8]);
+        assert!(each(&[] as &[u8], |&n| n).is_empty());
+        assert_eq!(both(|| 1, || "two"), (1, "two"));
+        assert_eq!(run(|| 3), 3);
+    }
+
+    #[test]
+    fn workers_have_deep_stacks() {
+        fn depth(n: u32) -> u32 {
+            let pad = std::hint::black_box([0u8; 1024]);
+            if n == 0 {
+                u32::from(pad[0])
+            } else {
+                depth(n - 1) + 1
+            }
+        }
+        // About 100 MB of stack: more than a default thread has, well within a worker's.
+        assert_eq!(run(|| depth(100_000)), 100_000);
+    }
+}
