@@ -284,16 +284,16 @@ fn block_header(s: &str) -> bool {
 /// Where a plain key ends (the `:` of `key: value` or `key:`), unless a comment comes first.
 fn plain_key_end(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    let mut from = 0;
-    let colon = loop {
-        let at = from + s[from..].find(':')?;
-        if matches!(bytes.get(at + 1), None | Some(b' ' | b'\t')) {
-            break at;
+    let mut after_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b':' if matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) => return Some(i),
+            b'#' if after_space => return None,
+            _ => {}
         }
-        from = at + 1;
-    };
-    let comment = s[..colon].contains(" #") || s[..colon].contains("\t#");
-    (!comment).then_some(colon)
+        after_space = matches!(b, b' ' | b'\t');
+    }
+    None
 }
 
 /// The offset just past the quoted scalar or flow collection that starts `s`, when it closes
