@@ -39,8 +39,8 @@ pub struct TypeRegistry {
     /// Cheap key of a shareable type's shape (its field names) → the types with that key, in
     /// order; the full structural key tells them apart.
     by_shape: HashMap<String, Vec<TypeId>>,
-    /// Full structural keys, computed only for types whose cheap keys meet.
-    shape_keys: HashMap<TypeId, String>,
+    /// Full structural shapes, computed only for types whose cheap keys meet.
+    shape_keys: HashMap<TypeId, Shape>,
     /// Deduplicated aliases → the type they stand for.
     same_as: HashMap<TypeId, TypeId>,
     /// `(document index, pointer)` of an inline schema in a component → how it was mapped.
@@ -122,9 +122,10 @@ impl TypeRegistry {
                     .any(|v| self.requires_properties(v, depth + 1)))
     }
 
-    /// The structural key of a type: its shape with every reference to a deduplicated alias
-    /// replaced by the type it stands for, so that parents of identical types match too.
-    fn shape_key(&self, def: &TypeDef) -> String {
+    /// The structural shape of a type: its kind and rules with every reference to a
+    /// deduplicated alias replaced by the type it stands for, so that parents of identical
+    /// types match too. Two types are one when their shapes are equal.
+    fn shape_key(&self, def: &TypeDef) -> Shape {
         let mut kind = def.kind.clone();
         let mut schema = def.schema.clone();
         match &mut kind {
@@ -144,7 +145,7 @@ impl TypeRegistry {
             TypeKind::Enum(_) => {}
         }
         self.canonical_schema(&mut schema);
-        format!("{kind:?}|{schema:?}")
+        (kind, schema)
     }
 
     fn canonical_id(&self, id: TypeId) -> TypeId {
@@ -240,6 +241,9 @@ impl TypeRegistry {
         id
     }
 }
+
+/// A type's kind and rules, compared to find identical types.
+type Shape = (TypeKind, VSchema);
 
 /// Maps the schemas of one document into the shared registry.
 pub struct SchemaMapper<'r, 'a> {
