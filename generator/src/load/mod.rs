@@ -13,6 +13,16 @@ use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 mod parallel;
 mod split;
 
+/// The twelve published Rocket.Chat documents, read in place beside the repository (tests).
+#[cfg(test)]
+fn published_documents() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
+    let entries = std::fs::read_dir(&dir).expect("../shared/specs/rocketchat");
+    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    paths
+}
+
 /// Largest input accepted, in bytes (a larger file is refused before it is parsed). Parsing
 /// takes up to about 60 times the file's size in memory; the largest published Rocket.Chat
 /// document is 0.6 MB.

@@ -91,11 +91,8 @@ mod tests {
     /// and the serial walk for `enum`s.
     #[test]
     fn two_threads_type_each_published_document_as_one_does() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
         let mut shared = 0;
-        for entry in std::fs::read_dir(&dir).expect("../shared/specs/rocketchat") {
-            let path = entry.expect("entry").path();
+        for path in super::super::published_documents() {
             let raw = super::super::read_file(&path).expect("reads");
             let doc = raw.value;
             let expected = serial_ok(&doc);

@@ -399,11 +399,8 @@ mod tests {
 
     #[test]
     fn published_documents_are_cut_anywhere_without_changing_them() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
         let mut cut = 0;
-        for entry in std::fs::read_dir(&dir).expect("../shared/specs/rocketchat") {
-            let path = entry.expect("entry").path();
+        for path in super::super::published_documents() {
             let text = std::fs::read_to_string(&path).expect("reads");
             if every_cut_agrees(&text) > 0 {
                 cut += 1;
