@@ -7,10 +7,12 @@
 //! scalars end at any line indented no more than their key, so they never span a cut: the cut
 //! lines are `paths` keys (indented less than anything inside a path item) and the first
 //! top-level key after `paths`. Quoted scalars and flow collections may span lines at any
-//! indentation, so [`cut`] refuses any document where one is not closed on the line it opens on,
-//! and any document with anchors, aliases, tags, directives, complex keys, several documents,
-//! tab indentation or a lone carriage return. Anything unusual, a parse that fails or a path
-//! that is in both halves, gives `None`, and the caller parses the whole text as before.
+//! indentation, so [`cut`] refuses any document where one is not closed on the line it opens on;
+//! it also refuses anchors (an alias in one half could name an anchor the other redefines; with
+//! no anchor, an alias fails to parse), directives, several documents, tab indentation, a lone
+//! carriage return, and `paths` entries that are not keys at one indentation. Anything unusual,
+//! a parse that fails or a path that is in both halves, gives `None`, and the caller parses the
+//! whole text as before.
 
 use serde_json::Value;
 
