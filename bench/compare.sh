@@ -90,8 +90,34 @@ time_cmd() {
             /usr/bin/time -f '%e' -o "$OUT/time.txt" "$@" >/dev/null 2>&1 || true
             all+=("$(tail -1 "$OUT/time.txt")")
         done
-        read -r MEAN MIN < <(printf '%s\n' "${all[@]}" | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(sum(v)/len(v), min(v))')
+        read -r MEAN MIN < <(printf '%s\n' "${all[@]}" | python3 -c 'import json,sys; v=[float(x) for x in sys.stdin]; json.dump({"results": [{"command": sys.argv[1], "mean": sum(v)/len(v), "min": min(v), "max": max(v), "times": v}]}, open(sys.argv[2], "w")); print(sum(v)/len(v), min(v))' "$name" "$json")
     fi
+}
+# time_block NAME ROUND RUNS WARMUP CMD...: one block of runs of a command timed in rounds,
+# alternating with another command's blocks (see section 1); `aggregate` then combines the
+# blocks. Alternating keeps the machine's drift over a minute (a few percent here) out of the
+# ratio of the two.
+time_block() {
+    local name=$1 round=$2 runs=$3 warmup=$4; shift 4
+    time_cmd "$name.$round" "$runs" "$warmup" "$@"
+}
+# aggregate NAME ROUNDS: mean and min over the blocks NAME.1 … NAME.ROUNDS into $MEAN $MIN
+# (and the combined times into $OUT/NAME.json).
+aggregate() {
+    read -r MEAN MIN < <(python3 - "$OUT" "$1" "$2" <<'PY'
+import json, sys
+out, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+times = []
+for r in range(1, rounds + 1):
+    path = f"{out}/{name}.{r}.json"
+    try:
+        times += json.load(open(path))["results"][0]["times"]
+    except (OSError, KeyError, IndexError, ValueError):
+        pass
+json.dump({"results": [{"command": name, "mean": sum(times) / len(times), "min": min(times), "max": max(times), "times": times}]}, open(f"{out}/{name}.json", "w"))
+print(sum(times) / len(times), min(times))
+PY
+)
 }
 # peak_mem CMD...: peak resident memory in MB (largest process of the tree) into $PEAK.
 peak_mem() {
@@ -106,10 +132,14 @@ OURS_DIR=$OUT/ours
 OAG_DIR=$OUT/oag-rust-axum
 if [ "$SKIP_GEN" = 0 ]; then
 say "1. generation: $SPEC -> formatted crate on disk"
-time_cmd floor "$RUNS" 2 "$FLOOR" "$SPEC"
-FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
-time_cmd ours "$RUNS" 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
-OURS_MEAN=$MEAN OURS_MIN=$MIN
+# The floor and ours in alternating blocks, so that both see the same machine.
+ROUNDS=$(( RUNS >= 15 ? 5 : 1 ))
+for round in $(seq "$ROUNDS"); do
+    time_block floor "$round" $(( RUNS / ROUNDS )) 2 "$FLOOR" "$SPEC"
+    time_block ours "$round" $(( RUNS / ROUNDS )) 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
+done
+aggregate floor "$ROUNDS"; FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
+aggregate ours "$ROUNDS"; OURS_MEAN=$MEAN OURS_MIN=$MIN
 peak_mem "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
 OURS_PEAK=$PEAK
 printf '%-34s %10s %10s %10s\n' "" "mean" "min" "peak RSS"
