@@ -467,6 +467,54 @@ mod tests {
         }
     }
 
+    /// Texts mangled at random (quotes, brackets, block headers, anchors, indentation, line
+    /// breaks put where they do not belong) are never read differently in halves: each cut
+    /// either agrees with the whole parse or is given up.
+    #[test]
+    fn mangled_texts_are_never_read_differently() {
+        let items: String = (0..12)
+            .map(|i| {
+                format!(
+                    "  /p{i}:\n    get:\n      summary: it's item {i}\n      description: |\n        a \"block\" [x]\n        - not a list\n      parameters: [{{name: q, in: query}}]\n      responses:\n        '200':\n          description: 'ok {i}'\n"
+                )
+            })
+            .collect();
+        let base = document(&items);
+        let lines: Vec<&str> = base.lines().collect();
+        let pieces = [
+            "\"", "'", "[", "{", "]", "}", "|", ">", "|2", "&a ", "*a", "? ", "- ", "#", "\t",
+            "\r", " ", "  ", "---", ": ", "\"x\n", "'x\n", "[1,\n", "{a: \n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut cut_at_least_once = 0;
+        for _ in 0..300 {
+            let mut mangled: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+            for _ in 0..1 + next(3) {
+                let line = next(mangled.len());
+                let at = next(mangled[line].len() + 1);
+                let at = (0..=at)
+                    .rev()
+                    .find(|&i| mangled[line].is_char_boundary(i))
+                    .unwrap_or(0);
+                mangled[line].insert_str(at, pieces[next(pieces.len())]);
+            }
+            let text = mangled.join("\n") + "\n";
+            if every_cut_agrees(&text) > 0 {
+                cut_at_least_once += 1;
+            }
+        }
+        assert!(
+            cut_at_least_once > 30,
+            "most mangled texts can still be cut"
+        );
+    }
+
     /// Cuts that are allowed but whose halves do not join send the caller to the whole text.
     #[test]
     fn halves_that_do_not_join_are_given_up() {
