@@ -141,6 +141,14 @@ fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
     found
 }
 
+/// For the fuzz harness, not an API: true when parsing the YAML `text` in halves, at the cuts
+/// the two-thread parser allows, gives what parsing it whole gives (or is given up), and when
+/// the text cannot be cut at all.
+#[doc(hidden)]
+pub fn halves_agree_with_whole(text: &str) -> bool {
+    split::every_cut_agrees(text)
+}
+
 /// Reads and parses one document from disk.
 pub fn load_file(path: &Path) -> Result<Document> {
     let raw = read_file(path)?;

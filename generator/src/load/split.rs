@@ -32,6 +32,23 @@ pub(super) fn parse_in_halves(text: &str) -> Option<Value> {
     join(first?, second?)
 }
 
+/// True when every cut [`cuts`] allows in `text` (ten of them, spread, for a long `paths`)
+/// gives the whole parse's value, or is given up: never a different value, never a value for a
+/// text the whole parse refuses. Also true when the text cannot be cut. For tests and the fuzz
+/// harness.
+pub(super) fn every_cut_agrees(text: &str) -> bool {
+    let Some(cuts) = cuts(text) else { return true };
+    let whole = super::parse_yaml("cut.yaml", text, 0).ok();
+    let step = cuts.keys.len().div_ceil(10).max(1);
+    cuts.keys.iter().step_by(step).all(|&at| {
+        let (first, second) = halves(text, at, cuts.end);
+        let joined = super::fast_yaml_to_json(&first)
+            .zip(super::fast_yaml_to_json(&second))
+            .and_then(|(first, second)| join(first, second));
+        joined.is_none() || joined == whole
+    })
+}
+
 /// Appends the path items of `second` (a document holding `paths` only) to `first`'s.
 fn join(mut first: Value, second: Value) -> Option<Value> {
     let Value::Object(mut second) = second else {
@@ -376,27 +393,14 @@ mod tests {
         super::super::parse_yaml("t.yaml", text, 0).ok()
     }
 
-    /// Every cut [`cuts`] allows gives the whole text's value, or a failure that sends the
-    /// caller to the whole text: never a different value, and never a value for a text the
-    /// whole parse refuses. Returns how many cuts were allowed.
+    /// Asserts that every allowed cut agrees with the whole parse ([`super::every_cut_agrees`]);
+    /// returns how many cuts were allowed.
     fn every_cut_agrees(text: &str) -> usize {
-        let Some(cuts) = cuts(text) else { return 0 };
-        let expected = whole(text);
-        // Ten cuts spread over the keys are enough (every cut of a large document is slow).
-        let step = cuts.keys.len().div_ceil(10).max(1);
-        for &at in cuts.keys.iter().step_by(step) {
-            let (first, second) = halves(text, at, cuts.end);
-            let joined = (|| {
-                join(
-                    super::super::fast_yaml_to_json(&first)?,
-                    super::super::fast_yaml_to_json(&second)?,
-                )
-            })();
-            if let Some(joined) = joined {
-                assert_eq!(Some(&joined), expected.as_ref(), "cut at {at} of:\n{text}");
-            }
-        }
-        cuts.keys.len()
+        assert!(
+            super::every_cut_agrees(text),
+            "a cut reads differently:\n{text}"
+        );
+        cuts(text).map_or(0, |c| c.keys.len())
     }
 
     #[test]
