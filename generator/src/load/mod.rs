@@ -228,9 +228,14 @@ fn parse_json(file: &str, text: &str, line_offset: usize) -> Result<Value> {
 }
 
 fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
-    if let Some(value) = split::parse_in_halves(text) {
-        return Ok(value);
+    match split::parse_in_halves(text) {
+        Some(value) => Ok(value),
+        None => parse_yaml_whole(file, text, line_offset),
     }
+}
+
+/// [`parse_yaml`] on the whole text at once (never in halves).
+fn parse_yaml_whole(file: &str, text: &str, line_offset: usize) -> Result<Value> {
     if let Some(value) = fast_yaml_to_json(text) {
         return Ok(value);
     }

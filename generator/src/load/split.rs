@@ -38,7 +38,7 @@ pub(super) fn parse_in_halves(text: &str) -> Option<Value> {
 /// harness.
 pub(super) fn every_cut_agrees(text: &str) -> bool {
     let Some(cuts) = cuts(text) else { return true };
-    let whole = super::parse_yaml("cut.yaml", text, 0).ok();
+    let whole = super::parse_yaml_whole("cut.yaml", text, 0).ok();
     let step = cuts.keys.len().div_ceil(10).max(1);
     cuts.keys.iter().step_by(step).all(|&at| {
         let (first, second) = halves(text, at, cuts.end);
@@ -390,7 +390,7 @@ mod tests {
 
     /// Parsed whole, as the caller would without this module (`None`: the text is refused).
     fn whole(text: &str) -> Option<Value> {
-        super::super::parse_yaml("t.yaml", text, 0).ok()
+        super::super::parse_yaml_whole("t.yaml", text, 0).ok()
     }
 
     /// Asserts that every allowed cut agrees with the whole parse ([`super::every_cut_agrees`]);
