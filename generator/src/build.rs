@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
@@ -79,20 +79,6 @@ pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     })
 }
 
-/// The operation of a path item for a lowercase method name.
-fn operation_of<'p>(item: &'p PathItem, method: &str) -> Option<&'p openapiv3::Operation> {
-    match method {
-        "get" => item.get.as_ref(),
-        "put" => item.put.as_ref(),
-        "post" => item.post.as_ref(),
-        "delete" => item.delete.as_ref(),
-        "options" => item.options.as_ref(),
-        "head" => item.head.as_ref(),
-        "patch" => item.patch.as_ref(),
-        _ => item.trace.as_ref(),
-    }
-}
-
 fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     let mut api = Api::default();
     if let Some(first) = docs.first() {
@@ -111,18 +97,30 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         let res = Resolver::new(doc);
         for (path, item) in doc.openapi.paths.iter() {
             let item_ptr = push_pointer("/paths", path);
+            // Operations borrowed from the document, or moved out of a path item reached
+            // through a `$ref` (resolved into a copy).
             let (item, _) = res.item(item, &item_ptr)?;
-            for (name, method) in METHODS {
-                let (op, path_params) = match &item {
-                    Cow::Borrowed(item) => match operation_of(item, name) {
-                        Some(op) => (Cow::Borrowed(op), Cow::Borrowed(&item.parameters[..])),
-                        None => continue,
-                    },
-                    Cow::Owned(owned) => match operation_of(owned, name) {
-                        Some(op) => (Cow::Owned(op.clone()), Cow::Owned(owned.parameters.clone())),
-                        None => continue,
-                    },
+            let (ops, path_params): (Vec<(&str, Cow<openapiv3::Operation>)>, Cow<[_]>) = match item
+            {
+                Cow::Borrowed(item) => (
+                    item.iter().map(|(m, op)| (m, Cow::Borrowed(op))).collect(),
+                    Cow::Borrowed(&item.parameters[..]),
+                ),
+                Cow::Owned(item) => {
+                    let params = Cow::Owned(item.parameters.clone());
+                    (
+                        item.into_iter()
+                            .map(|(m, op)| (m, Cow::Owned(op)))
+                            .collect(),
+                        params,
+                    )
+                }
+            };
+            for (name, op) in ops {
+                let Some(&(_, method)) = METHODS.iter().find(|(m, _)| *m == name) else {
+                    continue;
                 };
+                let path_params = path_params.clone();
                 let pointer = push_pointer(&item_ptr, name);
                 let key = (path.clone(), method);
                 if let Some(prev) = pending.get(&key) {
