@@ -93,16 +93,9 @@ time_cmd() {
         read -r MEAN MIN < <(printf '%s\n' "${all[@]}" | python3 -c 'import json,sys; v=[float(x) for x in sys.stdin]; json.dump({"results": [{"command": sys.argv[1], "mean": sum(v)/len(v), "min": min(v), "max": max(v), "times": v}]}, open(sys.argv[2], "w")); print(sum(v)/len(v), min(v))' "$name" "$json")
     fi
 }
-# time_block NAME ROUND RUNS WARMUP CMD...: one block of runs of a command timed in rounds,
-# alternating with another command's blocks (see section 1); `aggregate` then combines the
-# blocks. Alternating keeps the machine's drift over a minute (a few percent here) out of the
-# ratio of the two.
-time_block() {
-    local name=$1 round=$2 runs=$3 warmup=$4; shift 4
-    time_cmd "$name.$round" "$runs" "$warmup" "$@"
-}
-# aggregate NAME ROUNDS: mean and min over the blocks NAME.1 … NAME.ROUNDS into $MEAN $MIN
-# (and the combined times into $OUT/NAME.json).
+# aggregate NAME ROUNDS: mean and min over the blocks NAME.1 … NAME.ROUNDS (timed with
+# time_cmd, alternating with another command's blocks so that the machine's drift stays out
+# of the ratio of the two) into $MEAN $MIN, and the combined times into $OUT/NAME.json.
 aggregate() {
     read -r MEAN MIN < <(python3 - "$OUT" "$1" "$2" <<'PY'
 import json, sys
@@ -135,8 +128,8 @@ say "1. generation: $SPEC -> formatted crate on disk"
 # The floor and ours in alternating blocks, so that both see the same machine.
 ROUNDS=$(( RUNS >= 15 ? 5 : 1 ))
 for round in $(seq "$ROUNDS"); do
-    time_block floor "$round" $(( RUNS / ROUNDS )) 2 "$FLOOR" "$SPEC"
-    time_block ours "$round" $(( RUNS / ROUNDS )) 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
+    time_cmd "floor.$round" $(( RUNS / ROUNDS )) 2 "$FLOOR" "$SPEC"
+    time_cmd "ours.$round" $(( RUNS / ROUNDS )) 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
 done
 aggregate floor "$ROUNDS"; FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
 aggregate ours "$ROUNDS"; OURS_MEAN=$MEAN OURS_MIN=$MIN
