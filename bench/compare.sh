@@ -12,7 +12,8 @@
 #      first), types-only and --all-features, and its line count, beside rust-axum's output;
 #   3. `cargo xtask codegen --check` on the built workspace;
 #   4. a large spec: a synthetic ~13 MB, ~1,200-operation document (bench/make-large-spec.py,
-#      shaped like GitHub's REST API description, which cannot be downloaded here).
+#      shaped like GitHub's REST API description, which cannot be downloaded here);
+# then each target of issue 7 with the figure measured for it and whether it is met.
 #
 # Installs what it needs: openapi-generator-cli (PyPI, pinned) into bench/.venv, hyperfine and a
 # Java runtime from Debian when missing (needs root; without hyperfine a loop of /usr/bin/time
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
         --skip-check) SKIP_CHECK=1; shift ;;
         --skip-codegen) SKIP_CODEGEN=1; shift ;;
         --skip-large) SKIP_LARGE=1; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -118,6 +119,10 @@ peak_mem() {
     PEAK=$(( $(tail -1 "$OUT/mem.txt") / 1024 ))
 }
 ms() { python3 -c "print(f'{float(\"$1\")*1000:.0f} ms')"; }
+# record KEY VALUE: one figure for the summary of targets at the end.
+SUMMARY=$OUT/summary.txt
+: >"$SUMMARY"
+record() { echo "$1 $2" >>"$SUMMARY"; }
 lines() { find "$@" -name '*.rs' -print0 2>/dev/null | xargs -0 cat 2>/dev/null | wc -l; }
 
 # --- 1. generation -----------------------------------------------------------------------
@@ -135,6 +140,7 @@ aggregate floor "$ROUNDS"; FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
 aggregate ours "$ROUNDS"; OURS_MEAN=$MEAN OURS_MIN=$MIN
 peak_mem "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
 OURS_PEAK=$PEAK
+record ours_mean "$OURS_MEAN"; record ours_peak "$OURS_PEAK"; record floor_mean "$FLOOR_MEAN"
 printf '%-34s %10s %10s %10s\n' "" "mean" "min" "peak RSS"
 printf '%-34s %10s %10s %10s\n' "parse only (openapiv3, the floor)" "$(ms "$FLOOR_MEAN")" "$(ms "$FLOOR_MIN")" "-"
 printf '%-34s %10s %10s %7s MB\n' "this generator (xtask generate)" "$(ms "$OURS_MEAN")" "$(ms "$OURS_MIN")" "$OURS_PEAK"
@@ -143,6 +149,7 @@ if [ "$SKIP_OAG" = 0 ]; then
     OAG_MEAN=$MEAN OAG_MIN=$MIN
     peak_mem "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
     OAG_PEAK=$PEAK
+    record oag_mean "$OAG_MEAN"
     printf '%-34s %10s %10s %7s MB\n' "openapi-generator $OAG_VERSION rust-axum" "$(ms "$OAG_MEAN")" "$(ms "$OAG_MIN")" "$OAG_PEAK"
     python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: this generator is {t/o:.0f}x faster (mean), {float(sys.argv[3])/float(sys.argv[4]):.0f}x (min)')" "$OURS_MEAN" "$OAG_MEAN" "$OAG_MIN" "$OURS_MIN"
 fi
@@ -165,18 +172,21 @@ if [ "$SKIP_CHECK" = 0 ]; then
             cargo check -q "$@" >/dev/null 2>"$OUT/check.err") ||
             { echo "cargo check failed in $dir:"; tail -5 "$OUT/check.err"; }
         t1=$(date +%s.%N)
+        SECONDS_TAKEN=$(python3 -c "print(f'{$t1-$t0:.2f}')")
         CHECK=$(python3 -c "print(f'{$t1-$t0:.1f} s')")
         PEAK=$(( $(tail -1 "$OUT/mem.txt") / 1024 ))
     }
     printf '%-40s %10s %10s %12s %12s\n' "" "lines" "(src/)" "types-only" "all features"
     [ -f "$OURS_DIR/Cargo.toml" ] || "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api 2>/dev/null
-    check_crate "$OURS_DIR"; A="$CHECK, ${PEAK} MB"
-    check_crate "$OURS_DIR" --all-features; B="$CHECK, ${PEAK} MB"
+    check_crate "$OURS_DIR"; A="$CHECK, ${PEAK} MB"; record check_types "$SECONDS_TAKEN"
+    check_crate "$OURS_DIR" --all-features; B="$CHECK, ${PEAK} MB"; record check_all "$SECONDS_TAKEN"
+    record ours_lines "$(lines "$OURS_DIR/src" "$OURS_DIR/tests")"
     printf '%-40s %10s %10s %12s %12s\n' "this generator" "$(lines "$OURS_DIR/src" "$OURS_DIR/tests")" "$(lines "$OURS_DIR/src")" "$A" "$B"
     if [ "$SKIP_OAG" = 0 ]; then
         [ -f "$OAG_DIR/Cargo.toml" ] || "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR" >/dev/null 2>&1
         check_crate "$OAG_DIR" --no-default-features; A="$CHECK, ${PEAK} MB"
         check_crate "$OAG_DIR" --all-features; B="$CHECK, ${PEAK} MB"
+        record oag_lines "$(lines "$OAG_DIR")"
         printf '%-40s %10s %10s %12s %12s\n' "openapi-generator rust-axum" "$(lines "$OAG_DIR")" "$(lines "$OAG_DIR/src")" "$A" "$B"
     fi
 fi
@@ -187,6 +197,7 @@ say "3. cargo xtask codegen --check (built workspace)"
 cargo build -q -p xtask
 time_cmd codegen-check "$RUNS" 1 cargo xtask codegen --check
 echo "cargo xtask codegen --check (dev profile): $(ms "$MEAN") mean, $(ms "$MIN") min"
+record codegen_check "$MEAN"
 time_cmd codegen-check-release "$RUNS" 1 "$XTASK" codegen --check
 echo "target/release/xtask codegen --check:     $(ms "$MEAN") mean, $(ms "$MIN") min"
 fi
@@ -200,8 +211,44 @@ if [ "$SKIP_LARGE" = 0 ]; then
     time_cmd large-floor 3 1 "$FLOOR" "$LARGE"
     echo "parse only (the floor): $(ms "$MEAN") mean"
     time_cmd large 3 1 "$XTASK" generate --spec "$LARGE" --out "$OUT/large" --name large-api
+    LARGE_MEAN=$MEAN
     peak_mem "$XTASK" generate --spec "$LARGE" --out "$OUT/large" --name large-api
+    record large_mean "$LARGE_MEAN"; record large_peak "$PEAK"
     echo "this generator:         $(ms "$MEAN") mean, $(ms "$MIN") min, peak ${PEAK} MB, $(lines "$OUT/large/src" "$OUT/large/tests") lines written"
 fi
+
+# --- targets -----------------------------------------------------------------------------
+say "targets (issue 7), from the figures above"
+python3 - "$SUMMARY" <<'PY'
+import sys
+f = {}
+for line in open(sys.argv[1]):
+    key, value = line.split()
+    f[key] = float(value)
+rows = []
+def row(target, value, ok):
+    rows.append((target, value, "met" if ok else "NOT met"))
+if "ours_mean" in f and "oag_mean" in f:
+    ratio = f["oag_mean"] / f["ours_mean"]
+    row("generation >= 100x faster than openapi-generator", f"{ratio:.0f}x ({f['ours_mean']*1000:.0f} ms vs {f['oag_mean']:.1f} s)", ratio >= 100)
+if "ours_mean" in f:
+    row("generation in 0.14 s or less (the issue's 100x of 13.9 s)", f"{f['ours_mean']*1000:.0f} ms", f["ours_mean"] <= 0.14)
+    row("generation under 100 MB peak memory", f"{f['ours_peak']:.0f} MB", f["ours_peak"] < 100)
+    ratio = f["ours_mean"] / f["floor_mean"]
+    row("generation within 3x of parsing the spec", f"{ratio:.2f}x ({f['floor_mean']*1000:.0f} ms floor)", ratio <= 3)
+if "large_mean" in f:
+    row("13 MB spec under 2 s and 1 GB", f"{f['large_mean']:.2f} s, {f['large_peak']:.0f} MB", f["large_mean"] < 2 and f["large_peak"] < 1024)
+if "check_all" in f:
+    row("cargo check of the crate: all features under 20 s", f"{f['check_all']:.1f} s", f["check_all"] < 20)
+    row("cargo check of the crate: types only under 8 s", f"{f['check_types']:.1f} s", f["check_types"] < 8)
+if "ours_lines" in f and "oag_lines" in f:
+    share = f["ours_lines"] / f["oag_lines"]
+    row("no more than a third of openapi-generator's lines", f"{share:.1%} ({f['ours_lines']:.0f} / {f['oag_lines']:.0f})", share <= 1 / 3)
+if "codegen_check" in f:
+    row("cargo xtask codegen --check under 1 s", f"{f['codegen_check']:.2f} s", f["codegen_check"] < 1)
+width = max(len(r[0]) for r in rows) if rows else 0
+for target, value, verdict in rows:
+    print(f"{target:<{width}}  {value:<32} {verdict}")
+PY
 echo
 echo "raw results: $OUT/*.json"
