@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
         --skip-check) SKIP_CHECK=1; shift ;;
         --skip-codegen) SKIP_CODEGEN=1; shift ;;
         --skip-large) SKIP_LARGE=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
