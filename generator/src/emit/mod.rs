@@ -85,9 +85,21 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
 }
 
 /// Makes and formats each file, in order. Formatting (syn + prettyplease) is most of the
-/// generator's time and the files are independent, so they are shared out over the cores.
+/// generator's time and the files are independent, so they are shared out over the cores; the
+/// last files' items are shared too, with a core that has run out of files.
 fn format_files(files: &[RustFile]) -> Vec<Result<String>> {
-    crate::workers::each(files, |(name, make)| format_tokens(name, make()))
+    crate::workers::each(files, |(name, make), idle| format_file(name, make, idle))
+}
+
+/// Formats the file `make` gives, sharing its last items with idle threads. Anything
+/// unexpected where items were shared: the file again, on this thread alone (the same text, or
+/// the same error, as without sharing).
+fn format_file(
+    name: &str,
+    make: &dyn Fn() -> TokenStream,
+    idle: &crate::workers::Idle,
+) -> Result<String> {
+    format_shared(name, make(), idle).or_else(|_| format_tokens(name, make()))
 }
 
 /// Static support modules copied into every crate.
@@ -124,27 +136,86 @@ fn header(options: &EmitOptions, comment: &str) -> String {
 /// item's syntax tree is ever held (a third of the memory, and of the page faults, of parsing
 /// the whole file at once).
 pub fn format_tokens(file: &str, tokens: TokenStream) -> Result<String> {
-    let parse = |tokens| {
-        syn::parse2::<syn::File>(tokens).map_err(|e| Error::Internal {
-            file: file.to_owned(),
-            message: e.to_string(),
-        })
-    };
     let mut out = String::new();
     let mut items = split_items(tokens).into_iter();
     while let Some(item) = items.next() {
-        match parse(item.clone()) {
-            Ok(parsed) => out.push_str(&prettyplease::unparse(&parsed)),
+        match format_item(file, item.clone()) {
+            Ok(text) => out.push_str(&text),
             // Cut where no item ends (only a brace block in an item's header could do that):
             // the rest of the file is formatted in one piece.
             Err(_) => {
                 let rest: TokenStream = std::iter::once(item).chain(items).collect();
-                out.push_str(&prettyplease::unparse(&parse(rest)?));
+                out.push_str(&format_item(file, rest)?);
                 break;
             }
         }
     }
     Ok(out)
+}
+
+/// The text of one item (or of several: any tokens that make a file).
+fn format_item(file: &str, tokens: TokenStream) -> Result<String> {
+    let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Internal {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// Fewest items left in a file for handing half of them to an idle thread (their tokens go
+/// over as text, which costs a fifth of formatting them).
+const MIN_SHARED_ITEMS: usize = 8;
+
+/// [`format_tokens`], sharing the work with idle threads; the texts are joined in order, so
+/// the file reads exactly as formatted on one thread. Any error is returned as it comes (the
+/// caller formats the file again alone).
+fn format_shared(file: &str, tokens: TokenStream, idle: &crate::workers::Idle) -> Result<String> {
+    format_items(file, split_items(tokens), idle)
+}
+
+/// Formats items one at a time; whenever `idle` has a thread, the second half of the items left
+/// goes to it, and this thread goes on with the first half (sharing again as threads idle).
+fn format_items(
+    file: &str,
+    items: Vec<TokenStream>,
+    idle: &crate::workers::Idle,
+) -> Result<String> {
+    let mut out = String::new();
+    let mut items = items.into_iter();
+    while items.len() > 0 {
+        if items.len() >= MIN_SHARED_ITEMS && idle.claim() {
+            let half = items.len() / 2;
+            let mine: Vec<TokenStream> = items.by_ref().take(half).collect();
+            // Token streams cannot leave their thread: the other half goes as text.
+            let text = items.collect::<TokenStream>().to_string();
+            let (mut own, mut theirs) = (None, None);
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| {
+                    theirs = Some(format_text(file, &text, idle));
+                    idle.release();
+                });
+                own = Some(format_items(file, mine, idle));
+                // Idle until the other half is done, which may hand this thread part of it.
+                idle.release();
+            });
+            // Busy again (unless another thread has already taken the place).
+            idle.claim();
+            out.push_str(&own.unwrap_or_else(|| unreachable!("the scope ran it"))?);
+            out.push_str(&theirs.unwrap_or_else(|| unreachable!("the scope ran it"))?);
+            return Ok(out);
+        }
+        out.push_str(&format_item(file, items.next().unwrap_or_default())?);
+    }
+    Ok(out)
+}
+
+/// Formats items handed over as text (read back into tokens first).
+fn format_text(file: &str, text: &str, idle: &crate::workers::Idle) -> Result<String> {
+    let tokens = text.parse::<TokenStream>().map_err(|e| Error::Internal {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    format_shared(file, tokens, idle)
 }
 
 /// Cuts a file's tokens after each item: after a top-level `;`, and after a top-level brace
@@ -266,7 +337,9 @@ mod literal_tests {
 
 #[cfg(test)]
 mod format_tests {
-    use super::format_tokens;
+    use super::{format_file, format_tokens};
+    use crate::workers::Idle;
+    use proc_macro2::TokenStream;
     use quote::quote;
 
     /// Item by item, the text is what formatting the whole file gives, including where a brace
@@ -298,8 +371,59 @@ mod format_tests {
         ];
         for tokens in files {
             let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).expect("valid file"));
-            assert_eq!(format_tokens("test.rs", tokens).expect("formats"), whole);
+            assert_eq!(
+                format_tokens("test.rs", tokens.clone()).expect("formats"),
+                whole
+            );
+            // With items handed to idle threads (over as text), or the file again alone.
+            let shared = format_file("test.rs", &|| tokens.clone(), &Idle::new(3));
+            assert_eq!(shared.expect("formats"), whole);
         }
         assert!(format_tokens("bad.rs", quote! { fn broken() -> {} }).is_err());
+        let broken = || quote! { fn broken() -> {} };
+        assert!(format_file("bad.rs", &broken, &Idle::new(3)).is_err());
+    }
+
+    /// Items handed to another thread go over as text and are read back: every kind of token
+    /// the generator writes reads back the same, so the file's text does too.
+    #[test]
+    fn items_shared_as_text_read_back_the_same() {
+        let items = (0..40i32).map(|i| {
+            let name = super::ident(&format!("Item{i}"));
+            let negative = proc_macro2::Literal::i64_unsuffixed(-i64::from(i));
+            let float = proc_macro2::Literal::f64_unsuffixed(f64::from(i) / 4.0);
+            // Raw literals, and escaped ones (a tab) every other item.
+            let tab = if i % 2 == 0 { "\t" } else { "" };
+            let doc = super::text_literal(&format!(" Docs \"quoted\"# {i} `code` \\ {tab}."));
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                pub struct #name<'a> {
+                    #[serde(rename = "r#type", skip_serializing_if = "Option::is_none")]
+                    pub r#type: Option<&'a str>,
+                    pub bytes: [u8; 2],
+                }
+                impl<'a> #name<'a> {
+                    pub const LOW: i64 = #negative;
+                    pub const SHARE: f64 = #float;
+                    pub async fn call(&self, x: Option<i64>) -> Result<i64, String> {
+                        let f = |v: i64| -> i64 { v.saturating_sub(1) };
+                        match x.map(f) {
+                            Some(v @ ..=0) => Ok(v),
+                            Some(v) => Ok(Vec::<i64>::with_capacity(2).len() as i64 + v),
+                            None => Err(format!("{}{}", '\'', b'x')),
+                        }
+                    }
+                }
+            }
+        });
+        let tokens: TokenStream = quote! {
+            //! Module docs.
+            #![allow(dead_code)]
+            #(#items)*
+        };
+        let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).expect("valid file"));
+        let shared = format_file("items.rs", &|| tokens.clone(), &Idle::new(3));
+        assert_eq!(shared.expect("formats"), whole);
     }
 }
