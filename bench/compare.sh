@@ -172,22 +172,22 @@ if [ "$SKIP_CHECK" = 0 ]; then
             cargo check -q "$@" >/dev/null 2>"$OUT/check.err") ||
             { echo "cargo check failed in $dir:"; tail -5 "$OUT/check.err"; }
         t1=$(date +%s.%N)
-        SECONDS_TAKEN=$(python3 -c "print(f'{$t1-$t0:.2f}')")
-        CHECK=$(python3 -c "print(f'{$t1-$t0:.1f} s')")
+        read -r SECONDS_TAKEN CHECK < <(python3 -c "d = $t1 - $t0; print(f'{d:.2f} {d:.1f}')")
+        CHECK="$CHECK s"
         PEAK=$(( $(tail -1 "$OUT/mem.txt") / 1024 ))
     }
     printf '%-40s %10s %10s %12s %12s\n' "" "lines" "(src/)" "types-only" "all features"
     [ -f "$OURS_DIR/Cargo.toml" ] || "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api 2>/dev/null
     check_crate "$OURS_DIR"; A="$CHECK, ${PEAK} MB"; record check_types "$SECONDS_TAKEN"
     check_crate "$OURS_DIR" --all-features; B="$CHECK, ${PEAK} MB"; record check_all "$SECONDS_TAKEN"
-    record ours_lines "$(lines "$OURS_DIR/src" "$OURS_DIR/tests")"
-    printf '%-40s %10s %10s %12s %12s\n' "this generator" "$(lines "$OURS_DIR/src" "$OURS_DIR/tests")" "$(lines "$OURS_DIR/src")" "$A" "$B"
+    OURS_LINES=$(lines "$OURS_DIR/src" "$OURS_DIR/tests"); record ours_lines "$OURS_LINES"
+    printf '%-40s %10s %10s %12s %12s\n' "this generator" "$OURS_LINES" "$(lines "$OURS_DIR/src")" "$A" "$B"
     if [ "$SKIP_OAG" = 0 ]; then
         [ -f "$OAG_DIR/Cargo.toml" ] || "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR" >/dev/null 2>&1
         check_crate "$OAG_DIR" --no-default-features; A="$CHECK, ${PEAK} MB"
         check_crate "$OAG_DIR" --all-features; B="$CHECK, ${PEAK} MB"
-        record oag_lines "$(lines "$OAG_DIR")"
-        printf '%-40s %10s %10s %12s %12s\n' "openapi-generator rust-axum" "$(lines "$OAG_DIR")" "$(lines "$OAG_DIR/src")" "$A" "$B"
+        OAG_LINES=$(lines "$OAG_DIR"); record oag_lines "$OAG_LINES"
+        printf '%-40s %10s %10s %12s %12s\n' "openapi-generator rust-axum" "$OAG_LINES" "$(lines "$OAG_DIR/src")" "$A" "$B"
     fi
 fi
 
@@ -211,9 +211,8 @@ if [ "$SKIP_LARGE" = 0 ]; then
     time_cmd large-floor 3 1 "$FLOOR" "$LARGE"
     echo "parse only (the floor): $(ms "$MEAN") mean"
     time_cmd large 3 1 "$XTASK" generate --spec "$LARGE" --out "$OUT/large" --name large-api
-    LARGE_MEAN=$MEAN
     peak_mem "$XTASK" generate --spec "$LARGE" --out "$OUT/large" --name large-api
-    record large_mean "$LARGE_MEAN"; record large_peak "$PEAK"
+    record large_mean "$MEAN"; record large_peak "$PEAK"
     echo "this generator:         $(ms "$MEAN") mean, $(ms "$MIN") min, peak ${PEAK} MB, $(lines "$OUT/large/src" "$OUT/large/tests") lines written"
 fi
 
