@@ -59,11 +59,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# URL-safe base64 may start with `-`: passed as `--admin-token=…` so that it is never taken
+# for an option.
 admin_token="$("$venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))')"
 echo "== starting livechat-server (database in $tmp)"
 RUST_LOG=warn,livechat_server=info "$target/debug/livechat-server" \
     --listen 127.0.0.1:0 --db "$tmp/livechat.db" \
-    --admin-user-id schemathesis --admin-token "$admin_token" >"$tmp/server.log" 2>&1 &
+    --admin-user-id schemathesis --admin-token="$admin_token" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 1 100); do
