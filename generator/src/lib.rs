@@ -24,6 +24,14 @@ use std::path::Path;
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};
 pub use emit::Files;
 
+/// Runs `f` on one of the generator's worker threads (stacks of 512 MiB, reserved rather than
+/// allocated; allocator heaps that the pipeline's stages reuse), or on this thread when no
+/// worker could be started. A tool that calls the generator from there spares a thread of its
+/// own and the fresh memory pages that thread's first allocations would take.
+pub fn on_worker<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    workers::run(f)
+}
+
 /// How to generate a crate.
 #[derive(Debug, Clone)]
 pub struct Options {

@@ -66,26 +66,12 @@ enum Command {
     },
 }
 
-/// Stack of the thread that does the work. Deeply nested documents recurse deeply in serde and
-/// in the generator (tens of KB per level in debug builds): the deepest ones the parsers accept
-/// need more than a main thread's 8 MiB. Only the pages used are ever allocated.
-const STACK_BYTES: usize = 256 * 1024 * 1024;
-
+/// The work runs on one of the generator's worker threads: deeply nested documents recurse
+/// deeply in serde and in the generator (tens of KB per level in debug builds), more than a
+/// main thread's 8 MiB allows, and the workers' large stacks are there anyway.
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let worker = std::thread::Builder::new()
-        .name("xtask".into())
-        .stack_size(STACK_BYTES)
-        .spawn(move || run(cli));
-    match worker {
-        Ok(worker) => worker
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        Err(e) => {
-            eprintln!("error: cannot start the worker thread: {e}");
-            ExitCode::from(2)
-        }
-    }
+    generator::on_worker(move || run(cli))
 }
 
 fn run(cli: Cli) -> ExitCode {
