@@ -7,8 +7,9 @@
 //! - `parse`: bytes → JSON value (YAML parser);
 //! - `typed`: JSON value → `openapiv3::OpenAPI` (with the null repairs);
 //! - `build`: typed documents → the intermediate model;
-//! - `emit`: model → token streams of every generated file;
-//! - `format`: token streams → pretty-printed source (syn + prettyplease);
+//! - `emit`: model → token streams (and, for the simplest items, syntax trees) of every
+//!   generated file;
+//! - `format`: those → pretty-printed source (syn + prettyplease);
 //! - `pipeline`: all of the above through `generator::generate` (files in memory);
 //! - `floor`: just `serde_yaml` straight into `openapiv3::OpenAPI`, the cost the pipeline is
 //!   measured against (the target: the pipeline within 3× of it).
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use generator::emit::{self, EmitOptions};
+use generator::emit::{self, EmitOptions, Piece};
 use generator::load::{self, Document, Format, RawDocument};
 use generator::{build, ir::Api, Options};
 use proc_macro2::TokenStream;
@@ -57,19 +58,24 @@ fn emit_options(paths: &[PathBuf]) -> EmitOptions {
     }
 }
 
-/// The token streams of every Rust file `emit::emit` writes (it formats each of them).
-fn tokens(api: &Api, options: &EmitOptions) -> Vec<(&'static str, TokenStream)> {
+/// The pieces (token streams and syntax trees) of every Rust file `emit::emit` writes (it
+/// formats each of them).
+fn tokens(api: &Api, options: &EmitOptions) -> Vec<(&'static str, Vec<Piece>)> {
+    let tokens = |t: TokenStream| vec![Piece::Tokens(t)];
     vec![
-        ("src/lib.rs", emit::manifest::lib_rs(api, options)),
+        ("src/lib.rs", tokens(emit::manifest::lib_rs(api, options))),
         ("src/models.rs", emit::models::emit(api)),
         ("src/operations.rs", emit::operations::emit(api)),
-        ("src/server.rs", emit::server::emit(api)),
-        ("src/schemas.rs", emit::schemas::emit(api)),
-        ("src/client.rs", emit::client::emit(api)),
-        ("tests/examples.rs", emit::tests::examples(api, "bench_api")),
+        ("src/server.rs", tokens(emit::server::emit(api))),
+        ("src/schemas.rs", tokens(emit::schemas::emit(api))),
+        ("src/client.rs", tokens(emit::client::emit(api))),
+        (
+            "tests/examples.rs",
+            tokens(emit::tests::examples(api, "bench_api")),
+        ),
         (
             "tests/server_client.rs",
-            emit::tests::server_client(api, "bench_api"),
+            tokens(emit::tests::server_client(api, "bench_api")),
         ),
     ]
 }
@@ -132,7 +138,7 @@ fn bench_set(c: &mut Criterion, name: &str, paths: &[PathBuf], heavy: bool) {
             || toks.clone(),
             |toks| {
                 toks.into_iter()
-                    .map(|(f, t)| emit::format_tokens(f, t).expect("format"))
+                    .map(|(f, t)| emit::format_pieces(f, t).expect("format"))
                     .collect::<Vec<String>>()
             },
             BatchSize::LargeInput,

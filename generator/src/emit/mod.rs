@@ -11,6 +11,7 @@ pub mod models;
 pub mod operations;
 pub mod schemas;
 pub mod server;
+pub mod syntax;
 pub mod tests;
 
 use std::collections::BTreeMap;
@@ -37,8 +38,41 @@ pub struct EmitOptions {
 /// The files of a generated crate, by path relative to the crate root.
 pub type Files = BTreeMap<String, String>;
 
-/// Makes the tokens of one Rust file (run on any worker thread: token streams are not `Send`).
-type RustFile<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
+/// Makes the pieces of one Rust file (run on any worker thread: token streams and syntax
+/// trees are not `Send`).
+type RustFile<'a> = (&'static str, Box<dyn Fn() -> Vec<Piece> + Sync + 'a>);
+
+/// A piece of a generated file, in order: tokens (of any number of items, read by syn and
+/// then printed), or one item built as a syntax tree ([`syntax`]), printed as it is.
+#[derive(Clone)]
+pub enum Piece {
+    /// Tokens of whole items.
+    Tokens(TokenStream),
+    /// One item.
+    Item(Box<syn::Item>),
+}
+
+impl From<TokenStream> for Piece {
+    fn from(tokens: TokenStream) -> Self {
+        Piece::Tokens(tokens)
+    }
+}
+
+impl From<syn::Item> for Piece {
+    fn from(item: syn::Item) -> Self {
+        Piece::Item(Box::new(item))
+    }
+}
+
+impl Piece {
+    /// The piece as tokens (an item's tokens read back as the same item).
+    fn into_tokens(self) -> TokenStream {
+        match self {
+            Piece::Tokens(tokens) => tokens,
+            Piece::Item(item) => quote::ToTokens::into_token_stream(*item),
+        }
+    }
+}
 
 /// Emits every file of the crate.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
@@ -47,20 +81,26 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let krate = options.crate_name.replace('-', "_");
     // Costliest first (measured on the Omnichannel API), so the threads finish together.
     let rust: Vec<RustFile> = vec![
-        ("src/server.rs", Box::new(|| server::emit(api))),
+        ("src/server.rs", Box::new(|| vec![server::emit(api).into()])),
         ("src/models.rs", Box::new(|| models::emit(api))),
-        ("src/client.rs", Box::new(|| client::emit(api))),
+        ("src/client.rs", Box::new(|| vec![client::emit(api).into()])),
         ("src/operations.rs", Box::new(|| operations::emit(api))),
         (
             "tests/server_client.rs",
-            Box::new(|| tests::server_client(api, &krate)),
+            Box::new(|| vec![tests::server_client(api, &krate).into()]),
         ),
-        ("src/schemas.rs", Box::new(|| schemas::emit(api))),
+        (
+            "src/schemas.rs",
+            Box::new(|| vec![schemas::emit(api).into()]),
+        ),
         (
             "tests/examples.rs",
-            Box::new(|| tests::examples(api, &krate)),
+            Box::new(|| vec![tests::examples(api, &krate).into()]),
         ),
-        ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
+        (
+            "src/lib.rs",
+            Box::new(|| vec![manifest::lib_rs(api, options).into()]),
+        ),
     ];
     for (name, text) in rust.iter().map(|f| f.0).zip(format_files(&rust)) {
         files.insert(name.to_owned(), format!("{header}\n{}", text?));
@@ -96,10 +136,10 @@ fn format_files(files: &[RustFile]) -> Vec<Result<String>> {
 /// the same error, as without sharing).
 fn format_file(
     name: &str,
-    make: &dyn Fn() -> TokenStream,
+    make: &dyn Fn() -> Vec<Piece>,
     idle: &crate::workers::Idle,
 ) -> Result<String> {
-    format_shared(name, make(), idle).or_else(|_| format_tokens(name, make()))
+    format_shared(name, make(), idle).or_else(|_| format_pieces(name, make()))
 }
 
 /// Static support modules copied into every crate.
@@ -153,6 +193,37 @@ pub fn format_tokens(file: &str, tokens: TokenStream) -> Result<String> {
     Ok(out)
 }
 
+/// [`format_tokens`] for a file made of pieces: each item built as a syntax tree is printed
+/// as it is, the tokens between them are formatted as [`format_tokens`] formats them.
+pub fn format_pieces(file: &str, pieces: Vec<Piece>) -> Result<String> {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Tokens(tokens) => out.push_str(&format_tokens(file, tokens)?),
+            Piece::Item(item) => out.push_str(&print_item(item)),
+        }
+    }
+    Ok(out)
+}
+
+/// The text of an item built as a syntax tree.
+fn print_item(item: Box<syn::Item>) -> String {
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![*item],
+    })
+}
+
+/// The text of one piece of a file: its tokens formatted, or its item printed.
+fn format_piece(file: &str, piece: Piece) -> Result<String> {
+    match piece {
+        Piece::Tokens(tokens) => format_item(file, tokens),
+        Piece::Item(item) => Ok(print_item(item)),
+    }
+}
+
 /// The text of one item (or of several: any tokens that make a file).
 fn format_item(file: &str, tokens: TokenStream) -> Result<String> {
     let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Internal {
@@ -169,25 +240,33 @@ const MIN_SHARED_ITEMS: usize = 8;
 /// [`format_tokens`], sharing the work with idle threads; the texts are joined in order, so
 /// the file reads exactly as formatted on one thread. Any error is returned as it comes (the
 /// caller formats the file again alone).
-fn format_shared(file: &str, tokens: TokenStream, idle: &crate::workers::Idle) -> Result<String> {
-    format_items(file, split_items(tokens), idle)
+fn format_shared(file: &str, pieces: Vec<Piece>, idle: &crate::workers::Idle) -> Result<String> {
+    let mut items = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Tokens(tokens) => {
+                items.extend(split_items(tokens).into_iter().map(Piece::Tokens))
+            }
+            item => items.push(item),
+        }
+    }
+    format_items(file, items, idle)
 }
 
 /// Formats items one at a time; whenever `idle` has a thread, the second half of the items left
 /// goes to it, and this thread goes on with the first half (sharing again as threads idle).
-fn format_items(
-    file: &str,
-    items: Vec<TokenStream>,
-    idle: &crate::workers::Idle,
-) -> Result<String> {
+fn format_items(file: &str, items: Vec<Piece>, idle: &crate::workers::Idle) -> Result<String> {
     let mut out = String::new();
     let mut items = items.into_iter();
     while items.len() > 0 {
         if items.len() >= MIN_SHARED_ITEMS && idle.claim() {
             let half = items.len() / 2;
-            let mine: Vec<TokenStream> = items.by_ref().take(half).collect();
+            let mine: Vec<Piece> = items.by_ref().take(half).collect();
             // Token streams cannot leave their thread: the other half goes as text.
-            let text = items.collect::<TokenStream>().to_string();
+            let text = items
+                .map(Piece::into_tokens)
+                .collect::<TokenStream>()
+                .to_string();
             let (mut own, mut theirs) = (None, None);
             rayon::in_place_scope(|scope| {
                 scope.spawn(|_| {
@@ -204,7 +283,9 @@ fn format_items(
             out.push_str(&theirs.unwrap_or_else(|| unreachable!("the scope ran it"))?);
             return Ok(out);
         }
-        out.push_str(&format_item(file, items.next().unwrap_or_default())?);
+        if let Some(piece) = items.next() {
+            out.push_str(&format_piece(file, piece)?);
+        }
     }
     Ok(out)
 }
@@ -215,7 +296,7 @@ fn format_text(file: &str, text: &str, idle: &crate::workers::Idle) -> Result<St
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    format_shared(file, tokens, idle)
+    format_shared(file, vec![Piece::Tokens(tokens)], idle)
 }
 
 /// Cuts a file's tokens after each item: after a top-level `;`, and after a top-level brace
@@ -376,11 +457,11 @@ mod format_tests {
                 whole
             );
             // With items handed to idle threads (over as text), or the file again alone.
-            let shared = format_file("test.rs", &|| tokens.clone(), &Idle::new(3));
+            let shared = format_file("test.rs", &|| vec![tokens.clone().into()], &Idle::new(3));
             assert_eq!(shared.expect("formats"), whole);
         }
         assert!(format_tokens("bad.rs", quote! { fn broken() -> {} }).is_err());
-        let broken = || quote! { fn broken() -> {} };
+        let broken = || vec![quote! { fn broken() -> {} }.into()];
         assert!(format_file("bad.rs", &broken, &Idle::new(3)).is_err());
     }
 
@@ -423,7 +504,7 @@ mod format_tests {
             #(#items)*
         };
         let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).expect("valid file"));
-        let shared = format_file("items.rs", &|| tokens.clone(), &Idle::new(3));
+        let shared = format_file("items.rs", &|| vec![tokens.clone().into()], &Idle::new(3));
         assert_eq!(shared.expect("formats"), whole);
     }
 }

@@ -4,24 +4,25 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::docs;
+use super::{docs, syntax, Piece};
 use super::{ident, type_tokens};
 use crate::ir::*;
 
-/// All model types.
-pub fn emit(api: &Api) -> TokenStream {
-    let items = api
-        .types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| emit_type(api, TypeId(i), t));
-    quote! {
+/// All model types: structs and aliases as syntax trees, the other kinds as tokens.
+pub fn emit(api: &Api) -> Vec<Piece> {
+    let mut pieces = vec![Piece::Tokens(quote! {
         //! Models: one type per schema of the API, named after its component or its place.
         #![allow(deprecated)]
         #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
-        #(#items)*
-    }
+    })];
+    pieces.extend(
+        api.types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| emit_type(api, TypeId(i), t)),
+    );
+    pieces
 }
 
 fn deprecated(flag: bool) -> TokenStream {
@@ -63,7 +64,65 @@ fn default_note(default: &Option<Value>) -> Vec<String> {
     }
 }
 
-fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
+/// The attributes of an item: its docs, and `#[deprecated]` when it is.
+fn item_attrs(docs: &docs::DocLines, deprecated: bool) -> Vec<syn::Attribute> {
+    let mut attrs = docs.syntax();
+    if deprecated {
+        attrs.push(syntax::word("deprecated"));
+    }
+    attrs
+}
+
+/// A struct field's attributes and type, by whether it is required and nullable: `serde`
+/// keeps absent optional fields absent, and tells `null` from absent where both are allowed.
+fn field(api: &Api, f: &Field) -> syn::Field {
+    let wire = &f.wire;
+    let ty = syntax::type_of(api, &f.ty);
+    let mut extra = default_note(&f.default);
+    if let Some(a) = f.access {
+        extra.push(format!("This property is {a}."));
+    }
+    let mut attrs = item_attrs(&docs::attrs(&f.docs, &extra), f.deprecated);
+    let renamed = f.rust != f.wire;
+    let rename = if renamed {
+        quote!(rename = #wire,)
+    } else {
+        quote!()
+    };
+    let ty = match (f.required, f.nullable) {
+        (true, false) => {
+            if renamed {
+                attrs.push(syntax::list("serde", quote!(rename = #wire)));
+            }
+            ty
+        }
+        (true, true) => {
+            attrs.push(syntax::list("serde", rename));
+            syntax::option(ty)
+        }
+        (false, false) => {
+            attrs.push(syntax::list(
+                "serde",
+                quote!(#rename default, skip_serializing_if = "Option::is_none"),
+            ));
+            syntax::option(ty)
+        }
+        (false, true) => {
+            // The field's own docs come first, then the note, then `#[deprecated]`.
+            let note = syntax::doc(" `None`: absent; `Some(None)`: `null`.");
+            let at = attrs.len() - usize::from(f.deprecated);
+            attrs.insert(at, note);
+            attrs.push(syntax::list(
+                "serde",
+                quote!(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rt::deserialize_some"),
+            ));
+            syntax::option(syntax::option(ty))
+        }
+    };
+    syntax::field(attrs, &f.rust, ty)
+}
+
+fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> Piece {
     let name = ident(&t.name);
     let docs = docs::attrs(&t.docs, &[]);
     let dep = deprecated(t.deprecated);
@@ -75,51 +134,46 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
             } else {
                 quote!()
             };
-            let fields = s.fields.iter().map(|f| {
-                let rust = ident(&f.rust);
-                let wire = &f.wire;
-                let ty = type_tokens(api, &f.ty);
-                let mut extra = default_note(&f.default);
-                if let Some(a) = f.access {
-                    extra.push(format!("This property is {a}."));
-                }
-                let fdocs = docs::attrs(&f.docs, &extra);
-                let fdep = deprecated(f.deprecated);
-                let rename = if f.rust != f.wire { quote!(rename = #wire,) } else { quote!() };
-                match (f.required, f.nullable) {
-                    (true, false) => {
-                        let attr = if f.rust != f.wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
-                        quote! { #fdocs #fdep #attr pub #rust: #ty, }
-                    }
-                    (true, true) => quote! {
-                        #fdocs #fdep #[serde(#rename)] pub #rust: Option<#ty>,
-                    },
-                    (false, false) => quote! {
-                        #fdocs #fdep #[serde(#rename default, skip_serializing_if = "Option::is_none")] pub #rust: Option<#ty>,
-                    },
-                    (false, true) => quote! {
-                        #fdocs
-                        #[doc = " `None`: absent; `Some(None)`: `null`."]
-                        #fdep
-                        #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rt::deserialize_some")]
-                        pub #rust: Option<Option<#ty>>,
-                    },
-                }
-            });
-            let additional = s.additional.as_ref().map(|a| {
-                let ty = type_tokens(api, a);
-                quote! {
-                    /// Properties not declared by the schema.
-                    #[serde(flatten)]
-                    pub additional_properties: std::collections::BTreeMap<String, #ty>,
-                }
-            });
-            quote! {
-                #docs #dep
-                #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
-                pub struct #name { #(#fields)* #additional }
+            let mut fields: Vec<syn::Field> = s.fields.iter().map(|f| field(api, f)).collect();
+            if let Some(a) = &s.additional {
+                let ty = syntax::type_of(api, a);
+                fields.push(syntax::field(
+                    vec![
+                        syntax::doc(" Properties not declared by the schema."),
+                        syntax::list("serde", quote!(flatten)),
+                    ],
+                    "additional_properties",
+                    syntax::string_map(ty),
+                ));
             }
+            let mut attrs = item_attrs(&docs, t.deprecated);
+            attrs.push(syntax::list(
+                "derive",
+                quote!(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize),
+            ));
+            syntax::named_struct(attrs, &t.name, fields).into()
         }
+        TypeKind::Alias(ty) if !alias_is_recursive(api, id) => syntax::type_alias(
+            item_attrs(&docs, t.deprecated),
+            &t.name,
+            syntax::type_of(api, ty),
+        )
+        .into(),
+        _ => Piece::Tokens(emit_tokens(api, id, t, docs, dep, name)),
+    }
+}
+
+/// The kinds of types written as tokens: enums, unions and recursive aliases.
+fn emit_tokens(
+    api: &Api,
+    id: TypeId,
+    t: &TypeDef,
+    docs: docs::DocLines,
+    dep: TokenStream,
+    name: proc_macro2::Ident,
+) -> TokenStream {
+    match &t.kind {
+        TypeKind::Struct(_) => unreachable!("structs are syntax trees"),
         TypeKind::Enum(variants) => {
             let vs = variants.iter().map(|v| {
                 let rust = ident(&v.rust);
@@ -201,15 +255,15 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
         }
         TypeKind::Alias(ty) => {
             let target = type_tokens(api, ty);
-            if alias_is_recursive(api, id) {
-                quote! {
-                    #docs #dep
-                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-                    #[serde(transparent)]
-                    pub struct #name(pub #target);
-                }
-            } else {
-                quote! { #docs #dep pub type #name = #target; }
+            debug_assert!(
+                alias_is_recursive(api, id),
+                "other aliases are syntax trees"
+            );
+            quote! {
+                #docs #dep
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
             }
         }
     }

@@ -4,13 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::{docs, syntax, Piece};
 use super::{ident, type_tokens};
 use crate::ir::*;
 
 /// Documentation of the trait method and the client method of an operation: its summary and
 /// route; the description is written once, on the input type, which both link to.
-pub fn operation_docs(op: &Operation) -> TokenStream {
+pub fn operation_docs(op: &Operation) -> docs::DocLines {
     let route = format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'"));
     let facts = match &op.tag {
         Some(tag) => format!(
@@ -74,8 +74,9 @@ pub fn style_tokens(style: ParamStyle) -> TokenStream {
     }
 }
 
-/// All operation types.
-pub fn emit(api: &Api) -> TokenStream {
+/// All operation types: the shared ones as tokens, each operation's input and output as
+/// syntax trees.
+pub fn emit(api: &Api) -> Vec<Piece> {
     let cred_fields = api.auth_headers.iter().map(|h| {
         let f = ident(&h.field);
         let doc = format!(" Sent as the `{}` header.", h.wire);
@@ -91,8 +92,7 @@ pub fn emit(api: &Api) -> TokenStream {
         let unrouted = op.unroutable.is_some().then(|| quote!(.unrouted()));
         quote! { OperationInfo::new(#name, #method, #path) #id #tag #summary #unrouted, }
     });
-    let ops = api.operations.iter().map(|op| emit_operation(api, op));
-    quote! {
+    let header = quote! {
         //! Operations: inputs, per-status outputs, and a table describing each operation.
         #![allow(deprecated)]
         #[allow(unused_imports)]
@@ -154,14 +154,14 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// Every operation of the API, sorted by path and method.
         pub const OPERATIONS: &[OperationInfo] = &[ #(#infos)* ];
-
-        #(#ops)*
-    }
+    };
+    let mut pieces = vec![Piece::Tokens(header)];
+    pieces.extend(api.operations.iter().flat_map(|op| emit_operation(api, op)));
+    pieces
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
-    let input = ident(&op.input_type);
-    let output = ident(&op.output_type);
+/// An operation's input struct and output enum, as syntax trees.
+fn emit_operation(api: &Api, op: &Operation) -> [Piece; 2] {
     let input_docs = docs::attrs_led(
         &format!(
             "Input of `{}` (`{} {}`)",
@@ -172,74 +172,85 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         &op.docs,
     );
     let mut all_optional = true;
-    let fields = op.params.iter().map(|p| {
-        let rust = ident(&p.rust);
-        let ty = type_tokens(api, &p.ty);
-        let place = match p.location {
-            ParamIn::Path => "path",
-            ParamIn::Query => "query",
-            ParamIn::Header => "header",
-            ParamIn::Cookie => "cookie",
-        };
-        let pdocs = docs::attrs(
-            &p.docs,
-            &[format!("`{}` in the {place}.", p.wire.replace('`', "'"))],
-        );
-        let dep = if p.deprecated {
-            quote!(#[deprecated])
-        } else {
-            quote!()
-        };
-        if p.required {
-            all_optional = false;
-            quote! { #pdocs #dep pub #rust: #ty, }
-        } else {
-            quote! { #pdocs #dep pub #rust: Option<#ty>, }
-        }
-    });
-    let fields: Vec<TokenStream> = fields.collect();
-    let body = op.body.as_ref().map(|b| {
-        let ty = type_tokens(api, &b.ty);
-        let bdocs = docs::attrs(&b.docs, &[format!("Request body (`{}`).", b.content_type)]);
+    let mut fields: Vec<syn::Field> = op
+        .params
+        .iter()
+        .map(|p| {
+            let ty = syntax::type_of(api, &p.ty);
+            let place = match p.location {
+                ParamIn::Path => "path",
+                ParamIn::Query => "query",
+                ParamIn::Header => "header",
+                ParamIn::Cookie => "cookie",
+            };
+            let mut attrs = docs::attrs(
+                &p.docs,
+                &[format!("`{}` in the {place}.", p.wire.replace('`', "'"))],
+            )
+            .syntax();
+            if p.deprecated {
+                attrs.push(syntax::word("deprecated"));
+            }
+            if p.required {
+                all_optional = false;
+                syntax::field(attrs, &p.rust, ty)
+            } else {
+                syntax::field(attrs, &p.rust, syntax::option(ty))
+            }
+        })
+        .collect();
+    if let Some(b) = &op.body {
+        let ty = syntax::type_of(api, &b.ty);
+        let attrs =
+            docs::attrs(&b.docs, &[format!("Request body (`{}`).", b.content_type)]).syntax();
         if b.required {
             all_optional = false;
-            quote! { #bdocs pub body: #ty, }
+            fields.push(syntax::field(attrs, "body", ty));
         } else {
-            quote! { #bdocs pub body: Option<#ty>, }
+            fields.push(syntax::field(attrs, "body", syntax::option(ty)));
         }
-    });
+    }
     let derive_default = if all_optional {
         quote!(Default,)
     } else {
         quote!()
     };
-    let variants = op.responses.iter().map(|r| {
-        let v = ident(&r.variant);
-        let status = match (r.status, r.range) {
-            (Some(s), _) => format!("{s}"),
-            (None, Some(d)) => format!("{d}XX"),
-            _ => "Any other status".into(),
-        };
-        let rdocs = docs::attrs_led(&format!("Status {status}"), &r.docs);
-        match (response_payload(api, r), has_status_field(r)) {
-            (Some(t), false) => quote! { #rdocs #v(#t), },
-            (None, false) => quote! { #rdocs #v, },
-            (Some(t), true) => quote! { #rdocs #v(u16, #t), },
-            (None, true) => quote! { #rdocs #v(u16), },
-        }
-    });
+    let mut input_attrs = input_docs.syntax();
+    input_attrs.push(syntax::list(
+        "derive",
+        quote!(Debug, Clone, PartialEq, #derive_default),
+    ));
+    let variants = op
+        .responses
+        .iter()
+        .map(|r| {
+            let status = match (r.status, r.range) {
+                (Some(s), _) => format!("{s}"),
+                (None, Some(d)) => format!("{d}XX"),
+                _ => "Any other status".into(),
+            };
+            let attrs = docs::attrs_led(&format!("Status {status}"), &r.docs).syntax();
+            let mut types = Vec::new();
+            if has_status_field(r) {
+                types.push(syntax::u16_type());
+            }
+            if let Some(b) = &r.body {
+                types.push(syntax::type_of(api, &b.ty));
+            }
+            syntax::variant(attrs, &r.variant, types)
+        })
+        .collect();
     let output_doc = format!(
         " Documented responses of `{} {}`.",
         op.method.as_upper(),
         op.path.replace('`', "'")
     );
-    quote! {
-        #input_docs
-        #[derive(Debug, Clone, PartialEq, #derive_default)]
-        pub struct #input { #(#fields)* #body }
-
-        #[doc = #output_doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #output { #(#variants)* }
-    }
+    let output_attrs = vec![
+        syntax::doc(&output_doc),
+        syntax::list("derive", quote!(Debug, Clone, PartialEq)),
+    ];
+    [
+        syntax::named_struct(input_attrs, &op.input_type, fields).into(),
+        syntax::enumeration(output_attrs, &op.output_type, variants).into(),
+    ]
 }
