@@ -235,6 +235,7 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         op.output_type = output_type;
         ops.push(op);
     }
+    reg.settle(true);
     let mut warnings = std::mem::take(&mut reg.warnings);
     api.warnings.append(&mut warnings);
     let mut types = reg.types;

@@ -49,6 +49,19 @@ pub struct TypeRegistry {
     pub warnings: Vec<Diagnostic>,
     /// How many schemas are being mapped inside each other right now.
     depth: usize,
+    /// Names and summaries owed to registered types, in the order of registration.
+    owed: Vec<Owed>,
+}
+
+/// What a registered type still lacks: its name, made from `hint` (inline types), and a
+/// summary saying where it sits (types the spec leaves undocumented). Both are pure functions
+/// of strings, computed together (on every core) once the types are known, then given out in
+/// the order the types were registered, so names are the same as if each had been claimed
+/// at registration. Nothing reads a type's name or docs while types are being mapped.
+struct Owed {
+    id: TypeId,
+    hint: Option<String>,
+    summary: bool,
 }
 
 /// A cheap first key of a type's shape: a struct's field names and whether they are required,
@@ -81,9 +94,51 @@ const MIN_SHARED_FIELDS: usize = 3;
 pub const MAX_SCHEMA_DEPTH: usize = 2_000;
 
 impl TypeRegistry {
-    /// Reserves a name for a component so inline types never take it.
+    /// Reserves a name for a component so inline types never take it (after the names owed
+    /// to types registered before, which come first).
     pub fn reserve_name(&mut self, name: &str) -> String {
+        self.settle(false);
         self.names.claim(name)
+    }
+
+    /// Gives every registered type the name and the summary it is owed, on every core when
+    /// `parallel`. Called when all types are mapped, and before any name is claimed directly.
+    pub fn settle(&mut self, parallel: bool) {
+        if self.owed.is_empty() {
+            return;
+        }
+        let owed = std::mem::take(&mut self.owed);
+        let types = &self.types;
+        let make = |owed: &[Owed]| -> Vec<(Option<String>, Option<String>)> {
+            owed.iter()
+                .map(|o| {
+                    let name = o.hint.as_deref().map(|h| pascal_ident(h, "Type"));
+                    let summary = o
+                        .summary
+                        .then(|| describe_pointer(&types[o.id.0].origin.pointer));
+                    (name, summary)
+                })
+                .collect()
+        };
+        let made = if parallel && owed.len() >= 64 {
+            let (first, second) = owed.split_at(owed.len() / 2);
+            let (mut a, b) = crate::workers::both(|| make(first), || make(second));
+            a.extend(b);
+            a
+        } else {
+            make(&owed)
+        };
+        for (o, (name, summary)) in owed.iter().zip(made) {
+            let def = &mut self.types[o.id.0];
+            if let Some(name) = name {
+                def.name = self.names.claim(&name);
+            }
+            if let Some(summary) = summary {
+                if def.docs.summary.is_none() && def.docs.description.is_none() {
+                    def.docs.summary = Some(summary);
+                }
+            }
+        }
     }
 
     fn push(&mut self, def: TypeDef) -> TypeId {
@@ -193,16 +248,25 @@ impl TypeRegistry {
     }
 
     fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
-        if def.docs.summary.is_none() && def.docs.description.is_none() {
-            def.docs.summary = Some(describe_pointer(&def.origin.pointer));
-        }
+        let summary = def.docs.summary.is_none() && def.docs.description.is_none();
         if let Some(id) = target {
             let name = std::mem::take(&mut self.types[id.0].name);
             def.name = name;
             self.types[id.0] = def;
+            if summary {
+                self.owed.push(Owed {
+                    id,
+                    hint: None,
+                    summary,
+                });
+            }
             return id;
         }
-        let name = self.names.claim(&pascal_ident(hint, "Type"));
+        let owed = |id| Owed {
+            id,
+            hint: Some(hint.to_owned()),
+            summary,
+        };
         // Small structs (`{address}`) alike by chance are kept apart: sharing them would give a
         // field a type named after something unrelated. Larger identical shapes (error bodies,
         // list pages) are one type.
@@ -223,18 +287,18 @@ impl TypeRegistry {
             None => None,
         };
         if let Some(existing) = same {
-            def.name = name;
             def.kind = TypeKind::Alias(TypeRef::Named(existing));
             def.schema = VSchema {
                 all_of: vec![VRef::Named(existing)],
                 ..VSchema::default()
             };
             let id = self.push(def);
+            self.owed.push(owed(id));
             self.same_as.insert(id, existing);
             return id;
         }
-        def.name = name;
         let id = self.push(def);
+        self.owed.push(owed(id));
         if let Some(quick) = quick {
             self.by_shape.entry(quick).or_default().push(id);
         }
