@@ -66,9 +66,9 @@ fn tokens(api: &Api, options: &EmitOptions) -> Vec<(&'static str, Vec<Piece>)> {
         ("src/lib.rs", tokens(emit::manifest::lib_rs(api, options))),
         ("src/models.rs", emit::models::emit(api)),
         ("src/operations.rs", emit::operations::emit(api)),
-        ("src/server.rs", tokens(emit::server::emit(api))),
+        ("src/server.rs", emit::server::emit(api)),
         ("src/schemas.rs", tokens(emit::schemas::emit(api))),
-        ("src/client.rs", tokens(emit::client::emit(api))),
+        ("src/client.rs", emit::client::emit(api)),
         (
             "tests/examples.rs",
             tokens(emit::tests::examples(api, "bench_api")),
