@@ -88,7 +88,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ("src/operations.rs", Box::new(|| operations::emit(api))),
         (
             "tests/server_client.rs",
-            Box::new(|| vec![tests::server_client(api, &krate).into()]),
+            Box::new(|| tests::server_client(api, &krate)),
         ),
         (
             "src/schemas.rs",
@@ -96,7 +96,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ),
         (
             "tests/examples.rs",
-            Box::new(|| vec![tests::examples(api, &krate).into()]),
+            Box::new(|| tests::examples(api, &krate)),
         ),
         (
             "src/lib.rs",

@@ -11,7 +11,7 @@
 //!
 //! Placeholders (identifiers starting with `__`, which names from a spec never are):
 //! - an identifier anywhere (a function, type, field, variant or path segment name);
-//! - a type `__T`, an expression `__e`, replaced by a whole tree;
+//! - a type `__T`, an expression `__e` (also among a macro's arguments), replaced by a whole tree;
 //! - a statement `__s;` in a block, an arm `__a => {}` of a `match`, a field `__f: ()` of a
 //!   struct expression, or an argument `__a: ()` of a function: replaced by any number of them.
 
@@ -157,6 +157,7 @@ visit! {
     syn::Arm => visit_arm_mut,
     syn::FieldValue => visit_field_value_mut,
     syn::FnArg => visit_fn_arg_mut,
+    syn::Block => visit_block_mut,
 }
 
 /// A string literal expression.
@@ -199,6 +200,33 @@ pub fn name_expr(name: &str) -> syn::Expr {
 
 fn lit_expr(lit: syn::Lit) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit { attrs: vec![], lit })
+}
+
+impl Subst {
+    /// A macro's tokens with expression placeholders replaced by their values' tokens (a
+    /// macro's arguments are tokens, not trees, so this is the one place tokens are filled in).
+    fn fill_tokens(&mut self, tokens: TokenStream) -> TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        use quote::ToTokens;
+        let mut filled = TokenStream::new();
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) if ident.to_string().starts_with("__") => {
+                    match take(&mut self.exprs, &ident.to_string()) {
+                        Some(value) => value.to_tokens(&mut filled),
+                        None => filled.extend([TokenTree::Ident(ident)]),
+                    }
+                }
+                TokenTree::Group(group) => {
+                    let mut inner = Group::new(group.delimiter(), self.fill_tokens(group.stream()));
+                    inner.set_span(group.span());
+                    filled.extend([TokenTree::Group(inner)]);
+                }
+                other => filled.extend([other]),
+            }
+        }
+        filled
+    }
 }
 
 /// The placeholder a path of one plain segment names, if it is one.
@@ -264,6 +292,13 @@ impl VisitMut for Subst {
             }
         }
         visit_mut::visit_pat_mut(self, i);
+    }
+
+    fn visit_macro_mut(&mut self, i: &mut syn::Macro) {
+        visit_mut::visit_macro_mut(self, i);
+        if !self.exprs.is_empty() {
+            i.tokens = self.fill_tokens(std::mem::take(&mut i.tokens));
+        }
     }
 
     fn visit_block_mut(&mut self, i: &mut syn::Block) {
@@ -396,6 +431,7 @@ mod tests {
             .ident("__Out", super::super::ident("Output"))
             .ty("__T", syn::parse_quote!(Vec<u8>))
             .expr("__e", syn::parse_quote!(input.a + 1))
+            .expr("__limit", syn::parse_quote!(10usize))
             .stmts("__s", vec![stmt])
             .arms("__arms", vec![arm])
             .fields("__fields", vec![field])
@@ -405,6 +441,7 @@ mod tests {
                     fn __name(input: &Input, __args: ()) -> __Out<__T> {
                         let first = __e;
                         __s;
+                        assert!(count < (__limit), "at most {}", __limit);
                         let name = match first { __arms => {}, _ => "other", };
                         __Out { a: first, __fields: () }
                     }
@@ -414,6 +451,8 @@ mod tests {
             fn run(input: &Input, count: usize) -> Output<Vec<u8>> {
                 let first = input.a + 1;
                 let second = 2;
+                // Each value fills one placeholder: the second `__limit` stays.
+                assert!(count < (10usize), "at most {}", __limit);
                 let name = match first { 1 => "one", _ => "other", };
                 Output { a: first, b: input.b.clone() }
             }
