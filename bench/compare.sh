@@ -7,7 +7,8 @@
 # In one run, on the same spec (default ../shared/specs/rocketchat/omnichannel.yaml):
 #   1. whole-process generation time (hyperfine, N runs of ours, fewer of openapi-generator's
 #      rust-axum, which takes seconds) and peak memory (/usr/bin/time), with the ratio; the
-#      floor (parsing the spec into openapiv3::OpenAPI, nothing else) for reference;
+#      floor (parsing the spec into openapiv3::OpenAPI, nothing else) for reference; each
+#      stage's wall clock within a run (`xtask generate --timings`, median over N runs);
 #   2. the generated crate's build cost: `cargo check` of the crate alone (dependencies built
 #      first), types-only and --all-features, and its line count, beside rust-axum's output;
 #   3. `cargo xtask codegen --check` on the built workspace;
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
         --skip-check) SKIP_CHECK=1; shift ;;
         --skip-codegen) SKIP_CODEGEN=1; shift ;;
         --skip-large) SKIP_LARGE=1; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -154,6 +155,18 @@ if [ "$SKIP_OAG" = 0 ]; then
     python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: this generator is {t/o:.0f}x faster (mean), {float(sys.argv[3])/float(sys.argv[4]):.0f}x (min)')" "$OURS_MEAN" "$OAG_MEAN" "$OAG_MIN" "$OURS_MIN"
 fi
 python3 -c "import sys; print(f'pipeline / floor: {float(sys.argv[1])/float(sys.argv[2]):.1f}x (mean), {float(sys.argv[3])/float(sys.argv[4]):.1f}x (min)')" "$OURS_MEAN" "$FLOOR_MEAN" "$OURS_MIN" "$FLOOR_MIN"
+# Where one run's time goes: each stage's wall clock as `xtask generate --timings` prints it,
+# the median over RUNS runs (process start and exit are the rest of the whole-process time).
+for _ in $(seq "$RUNS"); do
+    "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api --timings 2>&1 | grep '^timings:' || true
+done >"$OUT/timings.txt"
+python3 - "$OUT/timings.txt" <<'PY'
+import re, statistics, sys
+runs = [dict((k, float(v)) for k, v in re.findall(r"([a-z+]+) ([0-9.]+) ms", line)) for line in open(sys.argv[1])]
+if runs:
+    stages = ", ".join(f"{k} {statistics.median(r[k] for r in runs):.1f} ms" for k in runs[0])
+    print(f"stages (median of {len(runs)} runs, xtask generate --timings): {stages}")
+PY
 fi
 
 # --- 2. build cost of the generated code -------------------------------------------------

@@ -20,6 +20,7 @@ pub mod types;
 mod workers;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};
 pub use emit::Files;
@@ -52,6 +53,9 @@ pub struct Generated {
     pub files: Files,
     /// The model the files were made from.
     pub api: ir::Api,
+    /// Wall-clock time of each stage, in order: `build` (documents → model) and `emit`
+    /// (model → formatted files).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Loads and parses documents.
@@ -67,7 +71,9 @@ pub fn generate<P: AsRef<Path>>(paths: &[P], options: &Options) -> Result<Genera
 
 /// Generates a crate from loaded documents.
 pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Generated> {
+    let started = Instant::now();
     let api = build::build(docs, &options.build)?;
+    let built = Instant::now();
     let emit_options = emit::EmitOptions {
         crate_name: options.crate_name.clone(),
         source_names: docs.iter().map(|d| d.file.clone()).collect(),
@@ -75,5 +81,6 @@ pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Gener
         standalone: options.standalone,
     };
     let files = emit::emit(&api, &emit_options)?;
-    Ok(Generated { files, api })
+    let stages = vec![("build", built - started), ("emit", built.elapsed())];
+    Ok(Generated { files, api, stages })
 }

@@ -54,6 +54,9 @@ enum Command {
         /// Package name (default: from the API title).
         #[arg(long)]
         name: Option<String>,
+        /// Print how long each stage took (wall clock) to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Report problems in documents; exits 1 when there are errors.
     Lint {
@@ -78,7 +81,12 @@ fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Codegen { check } => codegen::codegen(check),
         Command::ImportSpec { docs, into } => codegen::import_spec(&docs, into.as_deref()),
-        Command::Generate { specs, out, name } => codegen::generate(&specs, &out, name.as_deref()),
+        Command::Generate {
+            specs,
+            out,
+            name,
+            timings,
+        } => codegen::generate(&specs, &out, name.as_deref(), timings),
         Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
     };
     match result {
