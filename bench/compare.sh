@@ -5,9 +5,10 @@
 #                         [--skip-codegen] [--skip-large]
 #
 # In one run, on the same spec (default ../shared/specs/rocketchat/omnichannel.yaml):
-#   1. whole-process generation time (hyperfine, N runs of ours, fewer of openapi-generator's
-#      rust-axum, which takes seconds) and peak memory (/usr/bin/time), with the ratio; the
-#      floor (parsing the spec into openapiv3::OpenAPI, nothing else) for reference; each
+#   1. whole-process generation time (hyperfine, N runs of ours, one of openapi-generator's
+#      rust-axum, which takes seconds, per round: rounds of the three alternate, so all three
+#      see the same machine) and peak memory (/usr/bin/time), with the ratio; the floor
+#      (parsing the spec into openapiv3::OpenAPI, nothing else) for reference; each
 #      stage's wall clock within a run (`xtask generate --timings`, median over N runs);
 #   2. the generated crate's build cost: `cargo check` of the crate alone (dependencies built
 #      first), types-only and --all-features, and its line count, beside rust-axum's output;
@@ -40,7 +41,6 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
-OAG_RUNS=$(( RUNS < 3 ? RUNS : 3 ))
 OUT=$ROOT/target/bench
 mkdir -p "$OUT"
 export CARGO_TERM_COLOR=never
@@ -95,12 +95,12 @@ time_cmd() {
         read -r MEAN MIN < <(printf '%s\n' "${all[@]}" | python3 -c 'import json,sys; v=[float(x) for x in sys.stdin]; json.dump({"results": [{"command": sys.argv[1], "mean": sum(v)/len(v), "min": min(v), "max": max(v), "times": v}]}, open(sys.argv[2], "w")); print(sum(v)/len(v), min(v))' "$name" "$json")
     fi
 }
-# aggregate NAME ROUNDS: mean and min over the blocks NAME.1 … NAME.ROUNDS (timed with
-# time_cmd, alternating with another command's blocks so that the machine's drift stays out
-# of the ratio of the two) into $MEAN $MIN, and the combined times into $OUT/NAME.json.
+# aggregate NAME ROUNDS: mean, min and median over the blocks NAME.1 … NAME.ROUNDS (timed
+# with time_cmd, alternating with other commands' blocks so that the machine's drift stays out
+# of their ratios) into $MEAN $MIN $MEDIAN, and the combined times into $OUT/NAME.json.
 aggregate() {
-    read -r MEAN MIN < <(python3 - "$OUT" "$1" "$2" <<'PY'
-import json, sys
+    read -r MEAN MIN MEDIAN < <(python3 - "$OUT" "$1" "$2" <<'PY'
+import json, statistics, sys
 out, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 times = []
 for r in range(1, rounds + 1):
@@ -110,7 +110,7 @@ for r in range(1, rounds + 1):
     except (OSError, KeyError, IndexError, ValueError):
         pass
 json.dump({"results": [{"command": name, "mean": sum(times) / len(times), "min": min(times), "max": max(times), "times": times}]}, open(f"{out}/{name}.json", "w"))
-print(sum(times) / len(times), min(times))
+print(sum(times) / len(times), min(times), statistics.median(times))
 PY
 )
 }
@@ -131,30 +131,34 @@ OURS_DIR=$OUT/ours
 OAG_DIR=$OUT/oag-rust-axum
 if [ "$SKIP_GEN" = 0 ]; then
 say "1. generation: $SPEC -> formatted crate on disk"
-# The floor and ours in alternating blocks, so that both see the same machine.
-ROUNDS=$(( RUNS >= 15 ? 5 : 1 ))
+# The floor, ours and openapi-generator in alternating rounds (a block of the floor, a block
+# of ours, one run of openapi-generator), so that all three see the same machine: on a shared
+# virtual machine the speed drifts by tens of percent from one minute to the next.
+ROUNDS=$(( RUNS >= 15 ? 5 : RUNS >= 3 ? 3 : 1 ))
 for round in $(seq "$ROUNDS"); do
     time_cmd "floor.$round" $(( RUNS / ROUNDS )) 2 "$FLOOR" "$SPEC"
     time_cmd "ours.$round" $(( RUNS / ROUNDS )) 2 "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
+    if [ "$SKIP_OAG" = 0 ]; then
+        time_cmd "oag.$round" 1 0 "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
+    fi
 done
-aggregate floor "$ROUNDS"; FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN
-aggregate ours "$ROUNDS"; OURS_MEAN=$MEAN OURS_MIN=$MIN
+aggregate floor "$ROUNDS"; FLOOR_MEAN=$MEAN FLOOR_MIN=$MIN FLOOR_MEDIAN=$MEDIAN
+aggregate ours "$ROUNDS"; OURS_MEAN=$MEAN OURS_MIN=$MIN OURS_MEDIAN=$MEDIAN
 peak_mem "$XTASK" generate --spec "$SPEC" --out "$OURS_DIR" --name ours-api
 OURS_PEAK=$PEAK
 record ours_mean "$OURS_MEAN"; record ours_peak "$OURS_PEAK"; record floor_mean "$FLOOR_MEAN"
-printf '%-34s %10s %10s %10s\n' "" "mean" "min" "peak RSS"
-printf '%-34s %10s %10s %10s\n' "parse only (openapiv3, the floor)" "$(ms "$FLOOR_MEAN")" "$(ms "$FLOOR_MIN")" "-"
-printf '%-34s %10s %10s %7s MB\n' "this generator (xtask generate)" "$(ms "$OURS_MEAN")" "$(ms "$OURS_MIN")" "$OURS_PEAK"
+printf '%-34s %10s %10s %10s %10s\n' "" "mean" "median" "min" "peak RSS"
+printf '%-34s %10s %10s %10s %10s\n' "parse only (openapiv3, the floor)" "$(ms "$FLOOR_MEAN")" "$(ms "$FLOOR_MEDIAN")" "$(ms "$FLOOR_MIN")" "-"
+printf '%-34s %10s %10s %10s %7s MB\n' "this generator (xtask generate)" "$(ms "$OURS_MEAN")" "$(ms "$OURS_MEDIAN")" "$(ms "$OURS_MIN")" "$OURS_PEAK"
 if [ "$SKIP_OAG" = 0 ]; then
-    time_cmd oag "$OAG_RUNS" 0 "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
-    OAG_MEAN=$MEAN OAG_MIN=$MIN
+    aggregate oag "$ROUNDS"; OAG_MEAN=$MEAN OAG_MIN=$MIN OAG_MEDIAN=$MEDIAN
     peak_mem "$OAG" generate -g rust-axum -i "$SPEC" -o "$OAG_DIR"
     OAG_PEAK=$PEAK
     record oag_mean "$OAG_MEAN"
-    printf '%-34s %10s %10s %7s MB\n' "openapi-generator $OAG_VERSION rust-axum" "$(ms "$OAG_MEAN")" "$(ms "$OAG_MIN")" "$OAG_PEAK"
-    python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: this generator is {t/o:.0f}x faster (mean), {float(sys.argv[3])/float(sys.argv[4]):.0f}x (min)')" "$OURS_MEAN" "$OAG_MEAN" "$OAG_MIN" "$OURS_MIN"
+    printf '%-34s %10s %10s %10s %7s MB\n' "openapi-generator $OAG_VERSION rust-axum" "$(ms "$OAG_MEAN")" "$(ms "$OAG_MEDIAN")" "$(ms "$OAG_MIN")" "$OAG_PEAK"
+    python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'ratio: this generator is {t/o:.0f}x faster (mean), {float(sys.argv[3])/float(sys.argv[4]):.0f}x (median), {float(sys.argv[5])/float(sys.argv[6]):.0f}x (min)')" "$OURS_MEAN" "$OAG_MEAN" "$OAG_MEDIAN" "$OURS_MEDIAN" "$OAG_MIN" "$OURS_MIN"
 fi
-python3 -c "import sys; print(f'pipeline / floor: {float(sys.argv[1])/float(sys.argv[2]):.1f}x (mean), {float(sys.argv[3])/float(sys.argv[4]):.1f}x (min)')" "$OURS_MEAN" "$FLOOR_MEAN" "$OURS_MIN" "$FLOOR_MIN"
+python3 -c "import sys; print(f'pipeline / floor: {float(sys.argv[1])/float(sys.argv[2]):.1f}x (mean), {float(sys.argv[3])/float(sys.argv[4]):.1f}x (median), {float(sys.argv[5])/float(sys.argv[6]):.1f}x (min)')" "$OURS_MEAN" "$FLOOR_MEAN" "$OURS_MEDIAN" "$FLOOR_MEDIAN" "$OURS_MIN" "$FLOOR_MIN"
 # Where one run's time goes: each stage's wall clock as `xtask generate --timings` prints it,
 # the median over RUNS runs (process start and exit are the rest of the whole-process time).
 for _ in $(seq "$RUNS"); do
