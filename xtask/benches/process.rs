@@ -22,12 +22,8 @@ const SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/specs/roc
 
 /// The twelve published specs, sorted by name.
 fn spec_paths() -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(SPECS)
-        .unwrap_or_else(|e| panic!("{SPECS}: {e} (the specs live beside the repository)"))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    paths.sort();
+    let paths = generator::load::documents_in(Path::new(SPECS))
+        .unwrap_or_else(|e| panic!("{e} (the specs live beside the repository)"));
     assert_eq!(paths.len(), 12, "expected twelve specs in {SPECS}");
     paths
 }

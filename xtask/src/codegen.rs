@@ -24,19 +24,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 
 /// The spec files in `specs/`, sorted.
 fn spec_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
-    let dir = root.join("specs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(io(&dir))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
-        .collect();
-    files.sort();
-    Ok(files)
+    generator::load::documents_in(&root.join("specs"))
 }
 
 /// The files `cargo xtask codegen` writes under `generated/`.

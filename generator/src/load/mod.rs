@@ -17,10 +17,28 @@ mod split;
 #[cfg(test)]
 fn published_documents() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
-    let entries = std::fs::read_dir(&dir).expect("../shared/specs/rocketchat");
-    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
+    documents_in(&dir).expect("../shared/specs/rocketchat")
+}
+
+/// The OpenAPI documents of a directory (`*.yaml`, `*.yml` and `*.json` files), sorted by path:
+/// the inputs of `cargo xtask codegen` in `specs/`, and how the benchmarks find the published
+/// specs.
+pub fn documents_in(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut paths: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
     paths.sort();
-    paths
+    Ok(paths)
 }
 
 /// Largest input accepted, in bytes (a larger file is refused before it is parsed). Parsing
