@@ -53,9 +53,37 @@ pub struct Generated {
     pub files: Files,
     /// The model the files were made from.
     pub api: ir::Api,
-    /// Wall-clock time of each stage, in order: `build` (documents → model) and `emit`
-    /// (model → formatted files).
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Wall-clock time of `build` (documents → model) and `emit` (model → formatted files).
+    pub timings: Timings,
+}
+
+/// Wall-clock time of named stages, in the order they first ran; a stage timed again (one per
+/// document, say) adds up. Displays as `read+parse 8.8 ms, build 7.1 ms`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    /// Runs `f`, adding its wall-clock time to `stage`.
+    pub fn time<R>(&mut self, stage: &'static str, f: impl FnOnce() -> R) -> R {
+        let started = Instant::now();
+        let result = f();
+        let elapsed = started.elapsed();
+        match self.0.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, total)) => *total += elapsed,
+            None => self.0.push((stage, elapsed)),
+        }
+        result
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (stage, d)) in self.0.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{stage} {:.1} ms", d.as_secs_f64() * 1000.0)?;
+        }
+        Ok(())
+    }
 }
 
 /// Loads and parses documents.
@@ -71,16 +99,18 @@ pub fn generate<P: AsRef<Path>>(paths: &[P], options: &Options) -> Result<Genera
 
 /// Generates a crate from loaded documents.
 pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Generated> {
-    let started = Instant::now();
-    let api = build::build(docs, &options.build)?;
-    let built = Instant::now();
+    let mut timings = Timings::default();
+    let api = timings.time("build", || build::build(docs, &options.build))?;
     let emit_options = emit::EmitOptions {
         crate_name: options.crate_name.clone(),
         source_names: docs.iter().map(|d| d.file.clone()).collect(),
         regenerate_with: options.regenerate_with.clone(),
         standalone: options.standalone,
     };
-    let files = emit::emit(&api, &emit_options)?;
-    let stages = vec![("build", built - started), ("emit", built.elapsed())];
-    Ok(Generated { files, api, stages })
+    let files = timings.time("emit", || emit::emit(&api, &emit_options))?;
+    Ok(Generated {
+        files,
+        api,
+        timings,
+    })
 }

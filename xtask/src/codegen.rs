@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use generator::{Error, Files, Options};
+use generator::{Error, Files, Options, Timings};
 
 /// The workspace root (this crate's parent directory).
 pub fn workspace_root() -> PathBuf {
@@ -153,17 +153,15 @@ pub fn generate(
     timings: bool,
 ) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    // As `generator::load_all`, one document after the other, timing its two steps.
-    let (mut parse, mut typed) = (Duration::ZERO, Duration::ZERO);
-    let mut docs = Vec::with_capacity(specs.len());
-    for spec in specs {
-        let t0 = Instant::now();
-        let raw = generator::load::read_file(spec)?;
-        let t1 = Instant::now();
-        docs.push(generator::load::parse_document(raw)?);
-        parse += t1 - t0;
-        typed += t1.elapsed();
-    }
+    // As `generator::load_all` (`load::load_file` per document), timing its two steps.
+    let mut stages = Timings::default();
+    let docs = specs
+        .iter()
+        .map(|spec| {
+            let raw = stages.time("read+parse", || generator::load::read_file(spec))?;
+            stages.time("check+type", || generator::load::parse_document(raw))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => {
@@ -206,9 +204,8 @@ pub fn generate(
     for w in &generated.api.warnings {
         eprintln!("{w}");
     }
-    let writing = Instant::now();
-    write_files(out, &generated.files, false)?;
-    let written = Instant::now();
+    stages.0.extend(generated.timings.0.iter().copied());
+    stages.time("write", || write_files(out, &generated.files, false))?;
     eprintln!(
         "wrote {} ({} operations, {} types) to {}",
         options.crate_name,
@@ -217,19 +214,8 @@ pub fn generate(
         out.display()
     );
     if timings {
-        let mut stages = vec![("read+parse", parse), ("check+type", typed)];
-        stages.extend(generated.stages.iter().copied());
-        stages.push(("write", written - writing));
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let list: Vec<String> = stages
-            .iter()
-            .map(|(stage, d)| format!("{stage} {:.1} ms", ms(*d)))
-            .collect();
-        eprintln!(
-            "timings: {}; total {:.1} ms",
-            list.join(", "),
-            ms(written - started)
-        );
+        let total = started.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("timings: {stages}; total {total:.1} ms");
     }
     // The process ends here: freeing the documents and the model piece by piece would only
     // cost time (several milliseconds on a large API).
