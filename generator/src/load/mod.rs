@@ -12,6 +12,7 @@ use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 
 mod parallel;
 mod split;
+mod stream;
 
 /// The twelve published Rocket.Chat documents, read in place beside the repository (tests).
 #[cfg(test)]
@@ -254,9 +255,21 @@ fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
 
 /// [`parse_yaml`] on the whole text at once (never in halves).
 fn parse_yaml_whole(file: &str, text: &str, line_offset: usize) -> Result<Value> {
-    if let Some(value) = fast_yaml_to_json(text) {
-        return Ok(value);
+    match fast_yaml_to_json(text) {
+        Some(value) => Ok(value),
+        None => parse_yaml_general(file, text, line_offset),
     }
+}
+
+/// YAML straight into a JSON value ([`stream`]); `None` whenever the document needs the
+/// general path.
+fn fast_yaml_to_json(text: &str) -> Option<Value> {
+    stream::yaml_to_json(text)
+}
+
+/// The general path: serde_yaml's own value (merge keys applied), then converted, so any
+/// problem is reported with its location.
+fn parse_yaml_general(file: &str, text: &str, line_offset: usize) -> Result<Value> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let line_col = e.location().map(|l| (l.line() + line_offset, l.column()));
         Error::spec(
@@ -277,112 +290,6 @@ fn parse_yaml_whole(file: &str, text: &str, line_offset: usize) -> Result<Value>
         )
     })?;
     yaml_to_json(file, yaml, &mut String::new())
-}
-
-/// YAML straight into a JSON value, without the intermediate `serde_yaml::Value`: about a third
-/// faster. `None` whenever the document needs the general path: merge keys (`<<`), tags, keys
-/// that are not strings, integers, booleans or null, duplicate keys, numbers JSON cannot hold,
-/// or any YAML error (the general path reports it with its location).
-fn fast_yaml_to_json(text: &str) -> Option<Value> {
-    serde_yaml::from_str::<FastJson>(text).ok().map(|v| v.0)
-}
-
-/// A JSON value read from YAML by [`fast_yaml_to_json`].
-struct FastJson(Value);
-
-impl<'de> serde::Deserialize<'de> for FastJson {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(FastVisitor).map(FastJson)
-    }
-}
-
-/// A mapping key, converted as the general path converts it.
-struct FastKey(String);
-
-impl<'de> serde::Deserialize<'de> for FastKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        match d.deserialize_any(FastVisitor)? {
-            Value::String(s) => Ok(FastKey(s)),
-            Value::Bool(b) => Ok(FastKey(b.to_string())),
-            Value::Null => Ok(FastKey("null".to_owned())),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Ok(FastKey(n.to_string())),
-            _ => Err(serde::de::Error::custom("key needs the general path")),
-        }
-    }
-}
-
-struct FastVisitor;
-
-impl<'de> serde::de::Visitor<'de> for FastVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a YAML value with a JSON equivalent")
-    }
-
-    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
-        Ok(Value::from(n))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
-        Ok(Value::from(n))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> std::result::Result<Value, E> {
-        serde_json::Number::from_f64(n)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number needs the general path"))
-    }
-
-    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
-    }
-
-    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
-        Ok(Value::String(s))
-    }
-
-    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
-        d.deserialize_any(FastVisitor)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(FastJson(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some(FastKey(key)) = map.next_key()? {
-            if key == "<<" || out.contains_key(&key) {
-                return Err(serde::de::Error::custom("mapping needs the general path"));
-            }
-            let FastJson(value) = map.next_value()?;
-            out.insert(key, value);
-        }
-        Ok(Value::Object(out))
-    }
 }
 
 /// Removes the " at line X column Y" suffix parsers add, since the location is reported apart.
