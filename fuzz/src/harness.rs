@@ -19,6 +19,10 @@ pub fn load_and_generate(data: &[u8]) {
             generator::load::halves_agree_with_whole(text),
             "a cut reads differently"
         );
+        assert!(
+            generator::load::stream_agrees_with_general(text),
+            "the one-pass YAML reading differs from serde_yaml's"
+        );
     }
     let Ok(raw) = read_bytes("fuzz.yaml", data, format) else {
         return;

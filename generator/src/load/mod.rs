@@ -160,6 +160,16 @@ fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
     found
 }
 
+/// True when the one-pass reading of a YAML text ([`stream`]) gives the general path's value,
+/// or gives up: never a different value, never a value for a text the general path refuses.
+/// For tests and the fuzz harness.
+pub fn stream_agrees_with_general(text: &str) -> bool {
+    match stream::yaml_to_json(text) {
+        None => true,
+        Some(value) => parse_yaml_general("stream.yaml", text, 0).ok() == Some(value),
+    }
+}
+
 /// For the fuzz harness, not an API: true when parsing the YAML `text` in halves, at the cuts
 /// the two-thread parser allows, gives what parsing it whole gives (or is given up), and when
 /// the text cannot be cut at all.
