@@ -23,7 +23,7 @@ pub(crate) fn encode_literal(seg: &str) -> String {
 
 /// The client module: the module's items as tokens, `impl Client` as a syntax tree whose
 /// operation methods are filled-in templates.
-pub fn emit(api: &Api) -> Vec<super::Piece> {
+pub fn emit(api: &Api) -> Vec<super::Piece<'_>> {
     let cred_wires: Vec<&str> = api.auth_headers.iter().map(|h| h.wire.as_str()).collect();
     let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
     let send_body = if cred_wires.is_empty() {

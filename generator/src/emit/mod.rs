@@ -16,6 +16,7 @@ pub mod template;
 pub mod tests;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -41,38 +42,62 @@ pub type Files = BTreeMap<String, String>;
 
 /// Makes the pieces of one Rust file (run on any worker thread: token streams and syntax
 /// trees are not `Send`).
-type RustFile<'a> = (&'static str, Box<dyn Fn() -> Vec<Piece> + Sync + 'a>);
+type RustFile<'a> = (&'static str, Box<dyn Fn() -> Vec<Piece<'a>> + Sync + 'a>);
 
 /// A piece of a generated file, in order: tokens (of any number of items, read by syn and
-/// then printed), or one item built as a syntax tree ([`syntax`]), printed as it is.
+/// then printed), one item built as a syntax tree ([`syntax`]), printed as it is, or pieces
+/// made only when formatting reaches them.
 #[derive(Clone)]
-pub enum Piece {
+pub enum Piece<'a> {
     /// Tokens of whole items.
     Tokens(TokenStream),
     /// One item.
     Item(Box<syn::Item>),
+    /// Pieces made when formatting reaches them: each item's tree is then printed while it is
+    /// still in the cache, and its memory is reused for the next item's, instead of a whole
+    /// file's trees being held at once (touching fresh memory costs more than building trees).
+    Later(Rc<dyn Fn() -> Vec<Piece<'a>> + 'a>),
 }
 
-impl From<TokenStream> for Piece {
+impl From<TokenStream> for Piece<'_> {
     fn from(tokens: TokenStream) -> Self {
         Piece::Tokens(tokens)
     }
 }
 
-impl From<syn::Item> for Piece {
+impl From<syn::Item> for Piece<'_> {
     fn from(item: syn::Item) -> Self {
         Piece::Item(Box::new(item))
     }
 }
 
-impl Piece {
+impl<'a> Piece<'a> {
+    /// Pieces `make` gives when formatting reaches them.
+    pub fn later(make: impl Fn() -> Vec<Piece<'a>> + 'a) -> Self {
+        Piece::Later(Rc::new(make))
+    }
+
     /// The piece as tokens (an item's tokens read back as the same item).
     fn into_tokens(self) -> TokenStream {
         match self {
             Piece::Tokens(tokens) => tokens,
             Piece::Item(item) => quote::ToTokens::into_token_stream(*item),
+            Piece::Later(make) => make().into_iter().map(Piece::into_tokens).collect(),
         }
     }
+}
+
+/// The pieces with every [`Piece::Later`] made now (the benchmarks time making and formatting
+/// apart).
+pub fn made(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match piece {
+            Piece::Later(make) => out.extend(made(make())),
+            piece => out.push(piece),
+        }
+    }
+    out
 }
 
 /// Emits every file of the crate.
@@ -104,7 +129,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ),
     ];
     for (name, text) in rust.iter().map(|f| f.0).zip(format_files(&rust)) {
-        files.insert(name.to_owned(), format!("{header}\n{}", text?));
+        let text = text?;
+        let mut file = String::with_capacity(header.len() + 1 + text.len());
+        file.push_str(&header);
+        file.push('\n');
+        file.push_str(&text);
+        files.insert(name.to_owned(), file);
     }
     let mut add = |r: Result<(String, String)>| -> Result<()> {
         let (k, v) = r?;
@@ -135,9 +165,9 @@ fn format_files(files: &[RustFile]) -> Vec<Result<String>> {
 /// Formats the file `make` gives, sharing its last items with idle threads. Anything
 /// unexpected where items were shared: the file again, on this thread alone (the same text, or
 /// the same error, as without sharing).
-fn format_file(
+fn format_file<'a>(
     name: &str,
-    make: &dyn Fn() -> Vec<Piece>,
+    make: &dyn Fn() -> Vec<Piece<'a>>,
     idle: &crate::workers::Idle,
 ) -> Result<String> {
     format_shared(name, make(), idle).or_else(|_| format_pieces(name, make()))
@@ -196,12 +226,13 @@ pub fn format_tokens(file: &str, tokens: TokenStream) -> Result<String> {
 
 /// [`format_tokens`] for a file made of pieces: each item built as a syntax tree is printed
 /// as it is, the tokens between them are formatted as [`format_tokens`] formats them.
-pub fn format_pieces(file: &str, pieces: Vec<Piece>) -> Result<String> {
+pub fn format_pieces(file: &str, pieces: Vec<Piece<'_>>) -> Result<String> {
     let mut out = String::new();
     for piece in pieces {
         match piece {
             Piece::Tokens(tokens) => out.push_str(&format_tokens(file, tokens)?),
             Piece::Item(item) => out.push_str(&print_item(item)),
+            Piece::Later(make) => out.push_str(&format_pieces(file, make())?),
         }
     }
     Ok(out)
@@ -218,10 +249,17 @@ fn print_item(item: Box<syn::Item>) -> String {
 }
 
 /// The text of one piece of a file: its tokens formatted, or its item printed.
-fn format_piece(file: &str, piece: Piece) -> Result<String> {
+fn format_piece(file: &str, piece: Piece<'_>) -> Result<String> {
     match piece {
         Piece::Tokens(tokens) => format_item(file, tokens),
         Piece::Item(item) => Ok(print_item(item)),
+        Piece::Later(make) => {
+            let mut out = String::new();
+            for piece in make() {
+                out.push_str(&format_piece(file, piece)?);
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -241,7 +279,7 @@ const MIN_SHARED_ITEMS: usize = 8;
 /// [`format_tokens`], sharing the work with idle threads; the texts are joined in order, so
 /// the file reads exactly as formatted on one thread. Any error is returned as it comes (the
 /// caller formats the file again alone).
-fn format_shared(file: &str, pieces: Vec<Piece>, idle: &crate::workers::Idle) -> Result<String> {
+fn format_shared(file: &str, pieces: Vec<Piece<'_>>, idle: &crate::workers::Idle) -> Result<String> {
     let mut items = Vec::new();
     for piece in pieces {
         match piece {
@@ -256,13 +294,13 @@ fn format_shared(file: &str, pieces: Vec<Piece>, idle: &crate::workers::Idle) ->
 
 /// Formats items one at a time; whenever `idle` has a thread, the second half of the items left
 /// goes to it, and this thread goes on with the first half (sharing again as threads idle).
-fn format_items(file: &str, items: Vec<Piece>, idle: &crate::workers::Idle) -> Result<String> {
+fn format_items(file: &str, items: Vec<Piece<'_>>, idle: &crate::workers::Idle) -> Result<String> {
     let mut out = String::new();
     let mut items = items.into_iter();
     while items.len() > 0 {
         if items.len() >= MIN_SHARED_ITEMS && idle.claim() {
             let half = items.len() / 2;
-            let mine: Vec<Piece> = items.by_ref().take(half).collect();
+            let mine: Vec<Piece<'_>> = items.by_ref().take(half).collect();
             // Token streams cannot leave their thread: the other half goes as text.
             let text = items
                 .map(Piece::into_tokens)

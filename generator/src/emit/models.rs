@@ -9,7 +9,7 @@ use super::{ident, type_tokens};
 use crate::ir::*;
 
 /// All model types: structs and aliases as syntax trees, the other kinds as tokens.
-pub fn emit(api: &Api) -> Vec<Piece> {
+pub fn emit(api: &Api) -> Vec<Piece<'_>> {
     let mut pieces = vec![Piece::Tokens(quote! {
         //! Models: one type per schema of the API, named after its component or its place.
         #![allow(deprecated)]
@@ -20,7 +20,7 @@ pub fn emit(api: &Api) -> Vec<Piece> {
         api.types
             .iter()
             .enumerate()
-            .map(|(i, t)| emit_type(api, TypeId(i), t)),
+            .map(|(i, t)| Piece::later(move || vec![emit_type(api, TypeId(i), t)])),
     );
     pieces
 }
@@ -122,7 +122,7 @@ fn field(api: &Api, f: &Field) -> syn::Field {
     syntax::field(attrs, &f.rust, ty)
 }
 
-fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> Piece {
+fn emit_type<'a>(api: &Api, id: TypeId, t: &TypeDef) -> Piece<'a> {
     let name = ident(&t.name);
     let docs = docs::attrs(&t.docs, &[]);
     let dep = deprecated(t.deprecated);

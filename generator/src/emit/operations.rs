@@ -76,7 +76,7 @@ pub fn style_tokens(style: ParamStyle) -> TokenStream {
 
 /// All operation types: the shared ones as tokens, each operation's input and output as
 /// syntax trees.
-pub fn emit(api: &Api) -> Vec<Piece> {
+pub fn emit(api: &Api) -> Vec<Piece<'_>> {
     let cred_fields = api.auth_headers.iter().map(|h| {
         let f = ident(&h.field);
         let doc = format!(" Sent as the `{}` header.", h.wire);
@@ -156,12 +156,16 @@ pub fn emit(api: &Api) -> Vec<Piece> {
         pub const OPERATIONS: &[OperationInfo] = &[ #(#infos)* ];
     };
     let mut pieces = vec![Piece::Tokens(header)];
-    pieces.extend(api.operations.iter().flat_map(|op| emit_operation(api, op)));
+    pieces.extend(
+        api.operations
+            .iter()
+            .map(|op| Piece::later(move || emit_operation(api, op).into())),
+    );
     pieces
 }
 
 /// An operation's input struct and output enum, as syntax trees.
-fn emit_operation(api: &Api, op: &Operation) -> [Piece; 2] {
+fn emit_operation<'a>(api: &Api, op: &Operation) -> [Piece<'a>; 2] {
     let input_docs = docs::attrs_led(
         &format!(
             "Input of `{}` (`{} {}`)",

@@ -2,6 +2,7 @@
 //! axum router with request validation, and `IntoResponse` for every output enum.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -81,7 +82,7 @@ fn api_trait(api: &Api) -> syn::Item {
 
 /// The server module: shared items as tokens, the trait and the per-operation items as
 /// filled-in templates.
-pub fn emit(api: &Api) -> Vec<Piece> {
+pub fn emit(api: &Api) -> Vec<Piece<'_>> {
     let names = SchemaNames::new(api);
 
     // The documented 401 bodies, each written once.
@@ -101,12 +102,16 @@ pub fn emit(api: &Api) -> Vec<Piece> {
             const #name: &str = #body;
         }
     });
+    let lookups = Rc::new((names, unauthorized.clone()));
     let handlers: Vec<Piece> = api
         .operations
         .iter()
         .enumerate()
         .filter(|(_, op)| op.unroutable.is_none())
-        .map(|(oi, op)| handler(api, &names, &unauthorized, oi, op).into())
+        .map(|(oi, op)| {
+            let lookups = Rc::clone(&lookups);
+            Piece::later(move || vec![handler(api, &lookups.0, &lookups.1, oi, op).into()])
+        })
         .collect();
 
     // Group routes by their axum path (same shape, different methods share one route).
@@ -149,7 +154,7 @@ pub fn emit(api: &Api) -> Vec<Piece> {
     let into_responses = api
         .operations
         .iter()
-        .map(|op| Piece::from(into_response(op)));
+        .map(|op| Piece::later(move || vec![into_response(op).into()]));
     let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
     let cred_wires: Vec<_> = api.auth_headers.iter().map(|h| h.wire.as_str()).collect();
     let cred_idx = 0..cred_fields.len();

@@ -64,7 +64,7 @@ fn response_vref(ty: &TypeRef) -> Option<VRef> {
 }
 
 /// `tests/examples.rs`: a test per operation with conforming examples (filled-in templates).
-pub fn examples(api: &Api, crate_ident: &str) -> Vec<Piece> {
+pub fn examples<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
     let krate = ident(crate_ident);
     let mut tests = Vec::new();
     // An example reached through a shared component (a `$ref`'d response) is tested once, in
@@ -236,7 +236,7 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
 
 /// `tests/server_client.rs`: the router with a handler that answers each operation's example
 /// response, driven by the client with each operation's example request.
-pub fn server_client(api: &Api, crate_ident: &str) -> Vec<Piece> {
+pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
     let krate = ident(crate_ident);
     let mut inputs: Vec<syn::Item> = Vec::new();
     let mut answers: Vec<syn::Item> = Vec::new();
