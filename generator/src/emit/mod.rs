@@ -279,7 +279,11 @@ const MIN_SHARED_ITEMS: usize = 8;
 /// [`format_tokens`], sharing the work with idle threads; the texts are joined in order, so
 /// the file reads exactly as formatted on one thread. Any error is returned as it comes (the
 /// caller formats the file again alone).
-fn format_shared(file: &str, pieces: Vec<Piece<'_>>, idle: &crate::workers::Idle) -> Result<String> {
+fn format_shared(
+    file: &str,
+    pieces: Vec<Piece<'_>>,
+    idle: &crate::workers::Idle,
+) -> Result<String> {
     let mut items = Vec::new();
     for piece in pieces {
         match piece {
