@@ -104,12 +104,19 @@ fn outer(meta: syn::Meta) -> syn::Attribute {
 
 /// `#[doc = "text"]`.
 pub fn doc(text: &str) -> syn::Attribute {
+    // prettyplease prints a one-line doc that does not start with `/` as `///` and its value,
+    // which a raw literal holds as it is: no escaping it here, no unescaping it there.
+    let printed_as_comment = !text.contains('\n') && !text.starts_with('/');
+    let lit = match printed_as_comment.then(|| syn::Lit::new(super::text_literal(text))) {
+        Some(syn::Lit::Str(lit)) => lit,
+        _ => syn::LitStr::new(text, Span::call_site()),
+    };
     outer(syn::Meta::NameValue(syn::MetaNameValue {
         path: path(&["doc"]),
         eq_token: Default::default(),
         value: syn::Expr::Lit(syn::ExprLit {
             attrs: vec![],
-            lit: syn::Lit::Str(syn::LitStr::new(text, Span::call_site())),
+            lit: syn::Lit::Str(lit),
         }),
     }))
 }
