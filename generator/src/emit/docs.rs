@@ -100,6 +100,25 @@ pub fn lines(text: &str) -> DocLines {
 
 /// Makes spec markdown safe and warning-free for rustdoc.
 pub fn sanitize(text: &str) -> String {
+    // Most texts are one line without control characters or a fence: the loop below would
+    // keep up to two spaces of its indentation and tame it inline.
+    if !text.contains(|c: char| c.is_control()) {
+        let trimmed = text.trim_start();
+        if !trimmed.starts_with("```") && !trimmed.starts_with("~~~") {
+            let indent = (text.len() - trimmed.len()).min(2);
+            let line = format!("{}{}", &"  "[..indent], inline(trimmed));
+            return if line.trim().is_empty() {
+                String::new()
+            } else {
+                line
+            };
+        }
+    }
+    sanitize_lines(text)
+}
+
+/// [`sanitize`] line by line (any text).
+fn sanitize_lines(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<(char, usize)> = None;
@@ -336,6 +355,31 @@ fn inline(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_shortcut_agrees_with_the_line_by_line_path() {
+        for text in [
+            "",
+            " ",
+            "plain words",
+            "  two spaces",
+            "      deep indent",
+            "\u{a0}\u{a0}non-breaking",
+            "\u{3000}wide space",
+            "trailing   ",
+            "`code` and [x] and <b>",
+            "``not a fence",
+            "``` fence",
+            "~~~ fence",
+            "   ```indented fence",
+            "- a list item",
+            "tab\there",
+            "cr\rhere",
+            "https://x.y/z.",
+        ] {
+            assert_eq!(sanitize(text), sanitize_lines(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn tames_markdown() {
