@@ -892,7 +892,6 @@ fn check_schemas_from(
 /// members holding the subschemas that `openapiv3` reads for it (it ignores `items` next to
 /// `type: object`, for example, so they are not checked either).
 fn check_schema_node(file: &str, pointer: &str, schema: &Value) -> Result<&'static [&'static str]> {
-    use openapiv3 as o;
     let Value::Object(members) = schema else {
         return Ok(&[]);
     };
@@ -921,7 +920,34 @@ fn check_schema_node(file: &str, pointer: &str, schema: &Value) -> Result<&'stat
         })
         .collect();
     let shallow = Value::Object(shallow);
-    match o::ReferenceOr::<o::Schema>::deserialize(&shallow) {
+    // Most inline schemas repeat (`{"type": "string"}`, the same property lists): a shape
+    // checked before on this thread is not deserialized again. Only successes are kept, so
+    // errors are always reported from their own place.
+    thread_local! {
+        static CHECKED: std::cell::RefCell<std::collections::HashMap<String, &'static [&'static str]>> =
+            Default::default();
+    }
+    const MAX_SHAPES: usize = 1 << 16;
+    let key = serde_json::to_string(&shallow).unwrap_or_default();
+    if let Some(children) = CHECKED.with(|checked| checked.borrow().get(&key).copied()) {
+        return Ok(children);
+    }
+    let children = schema_children(file, pointer, &shallow)?;
+    CHECKED.with(|checked| {
+        let mut checked = checked.borrow_mut();
+        if checked.len() >= MAX_SHAPES {
+            checked.clear();
+        }
+        checked.insert(key, children);
+    });
+    Ok(children)
+}
+
+/// The members to check below a schema whose subschemas are replaced by `{}` (`shallow`), or
+/// the error that makes it no schema.
+fn schema_children(file: &str, pointer: &str, shallow: &Value) -> Result<&'static [&'static str]> {
+    use openapiv3 as o;
+    match o::ReferenceOr::<o::Schema>::deserialize(shallow) {
         Ok(o::ReferenceOr::Reference { .. }) => Ok(&[]),
         Ok(o::ReferenceOr::Item(s)) => Ok(match s.schema_kind {
             o::SchemaKind::Type(o::Type::Object(_)) => &["properties", "additionalProperties"],
@@ -944,8 +970,8 @@ fn check_schema_node(file: &str, pointer: &str, schema: &Value) -> Result<&'stat
         Err(e) => {
             // The untagged enums lose the path; the parts that are plain structs keep it.
             let inner = [
-                check_as::<o::SchemaData>(&shallow),
-                check_as::<o::AnySchema>(&shallow),
+                check_as::<o::SchemaData>(shallow),
+                check_as::<o::AnySchema>(shallow),
             ]
             .into_iter()
             .flatten()
@@ -987,5 +1013,29 @@ fn remove_null_at(value: &mut Value, pointer: &str) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_schema_shape_is_checked_once_and_errors_keep_their_place() {
+        let object = serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        for _ in 0..2 {
+            assert_eq!(
+                check_schema_node("f.yaml", "/a", &object).unwrap(),
+                &["properties", "additionalProperties"]
+            );
+        }
+        let bad = serde_json::json!({"type": "string", "nullable": "yes"});
+        for pointer in ["/x", "/y"] {
+            let Err(Error::Spec(diagnostic)) = check_schema_node("f.yaml", pointer, &bad) else {
+                panic!("{pointer}: a bad schema passes");
+            };
+            let at = &diagnostic.location.pointer;
+            assert!(at.starts_with(pointer), "{at}");
+        }
     }
 }
