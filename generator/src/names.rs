@@ -4,58 +4,109 @@ use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// Strict and reserved keywords of Rust 2021 (and the weak ones that cannot be type names).
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
-/// Type names that would shadow prelude or std items used by generated code.
-const RESERVED_TYPES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "Self",
-    "Value",
-    "Map",
-    "BTreeMap",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "Send",
-    "Sync",
-    "Sized",
-    "Serialize",
-    "Deserialize",
-    "Client",
-    "Api",
-    "Error",
-    "ApiError",
-    "ClientError",
-    "Credentials",
-    "IntoResponse",
-    "Response",
-    "Router",
-    "Future",
-    "Schema",
-    "Infallible",
-    "Fn",
-    "Drop",
-];
-
 /// True when `s` is a Rust keyword.
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    // Strict and reserved keywords of Rust 2021 (and the weak ones that cannot be type names);
+    // a `match` compares by length first, which a list search does not.
+    matches!(
+        s,
+        "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "union"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
+
+/// True when `s` is a type name that would shadow a prelude or std item used by generated code.
+fn is_reserved_type(s: &str) -> bool {
+    matches!(
+        s,
+        "Option"
+            | "Some"
+            | "None"
+            | "Result"
+            | "Ok"
+            | "Err"
+            | "String"
+            | "Vec"
+            | "Box"
+            | "Self"
+            | "Value"
+            | "Map"
+            | "BTreeMap"
+            | "Default"
+            | "Clone"
+            | "Copy"
+            | "Debug"
+            | "Send"
+            | "Sync"
+            | "Sized"
+            | "Serialize"
+            | "Deserialize"
+            | "Client"
+            | "Api"
+            | "Error"
+            | "ApiError"
+            | "ClientError"
+            | "Credentials"
+            | "IntoResponse"
+            | "Response"
+            | "Router"
+            | "Future"
+            | "Schema"
+            | "Infallible"
+            | "Fn"
+            | "Drop"
+    )
 }
 
 /// Replaces characters that cannot appear in a Rust identifier by word breaks. A name with no
@@ -128,7 +179,7 @@ pub fn pascal_ident(name: &str, fallback: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'N');
     }
-    if is_keyword(&s) || RESERVED_TYPES.contains(&s.as_str()) {
+    if is_keyword(&s) || is_reserved_type(&s) {
         s.push('_');
     }
     s
