@@ -265,16 +265,10 @@ fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
 
 /// [`parse_yaml`] on the whole text at once (never in halves).
 fn parse_yaml_whole(file: &str, text: &str, line_offset: usize) -> Result<Value> {
-    match fast_yaml_to_json(text) {
+    match stream::yaml_to_json(text) {
         Some(value) => Ok(value),
         None => parse_yaml_general(file, text, line_offset),
     }
-}
-
-/// YAML straight into a JSON value ([`stream`]); `None` whenever the document needs the
-/// general path.
-fn fast_yaml_to_json(text: &str) -> Option<Value> {
-    stream::yaml_to_json(text)
 }
 
 /// The general path: serde_yaml's own value (merge keys applied), then converted, so any

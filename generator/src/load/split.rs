@@ -26,8 +26,8 @@ pub(super) fn parse_in_halves(text: &str) -> Option<Value> {
     }
     let (first, second) = cut(text)?;
     let (first, second) = crate::workers::both(
-        || super::fast_yaml_to_json(&first),
-        || super::fast_yaml_to_json(&second),
+        || super::stream::yaml_to_json(&first),
+        || super::stream::yaml_to_json(&second),
     );
     join(first?, second?)
 }
@@ -42,8 +42,8 @@ pub(super) fn every_cut_agrees(text: &str) -> bool {
     let step = cuts.keys.len().div_ceil(10).max(1);
     cuts.keys.iter().step_by(step).all(|&at| {
         let (first, second) = halves(text, at, cuts.end);
-        let joined = super::fast_yaml_to_json(&first)
-            .zip(super::fast_yaml_to_json(&second))
+        let joined = super::stream::yaml_to_json(&first)
+            .zip(super::stream::yaml_to_json(&second))
             .and_then(|(first, second)| join(first, second));
         joined.is_none() || joined == whole
     })
