@@ -497,3 +497,99 @@ pub struct ResponseBody {
     /// Rust type.
     pub ty: TypeRef,
 }
+
+/// Visits every [`TypeId`] a model value refers to, so that ids can be rewritten (an alias
+/// replaced by the type it stands for, ids from another registry moved into this one).
+pub trait TypeIds {
+    /// Calls `f` on each type id held, in a fixed order.
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId));
+}
+
+impl TypeIds for TypeRef {
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(id),
+            TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+                t.type_ids_mut(f)
+            }
+            _ => {}
+        }
+    }
+}
+
+impl TypeIds for VRef {
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
+        match self {
+            VRef::Named(id) => f(id),
+            VRef::Inline(s) => s.type_ids_mut(f),
+        }
+    }
+}
+
+impl TypeIds for VSchema {
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
+        if let Some(i) = &mut self.items {
+            i.type_ids_mut(f);
+        }
+        for (_, p) in &mut self.properties {
+            p.type_ids_mut(f);
+        }
+        if let VAdditional::Schema(a) = &mut self.additional {
+            a.type_ids_mut(f);
+        }
+        for v in self
+            .all_of
+            .iter_mut()
+            .chain(self.any_of.iter_mut())
+            .chain(self.one_of.iter_mut())
+        {
+            v.type_ids_mut(f);
+        }
+        if let Some(n) = &mut self.not {
+            n.type_ids_mut(f);
+        }
+    }
+}
+
+impl TypeIds for TypeKind {
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
+        match self {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    field.ty.type_ids_mut(f);
+                }
+                if let Some(a) = &mut s.additional {
+                    a.type_ids_mut(f);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.ty.type_ids_mut(f)),
+            TypeKind::Alias(t) => t.type_ids_mut(f),
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+impl TypeIds for TypeDef {
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
+        self.kind.type_ids_mut(f);
+        self.schema.type_ids_mut(f);
+    }
+}
+
+impl TypeIds for Operation {
+    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
+        for p in &mut self.params {
+            p.ty.type_ids_mut(f);
+            p.schema.type_ids_mut(f);
+        }
+        if let Some(b) = &mut self.body {
+            b.ty.type_ids_mut(f);
+            b.schema.type_ids_mut(f);
+        }
+        for r in &mut self.responses {
+            if let Some(b) = &mut r.body {
+                b.ty.type_ids_mut(f);
+            }
+        }
+    }
+}

@@ -36,6 +36,28 @@ pub(crate) fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// True when there is more than one worker, so [`both`] runs its two closures at once.
+pub(crate) fn parallel() -> bool {
+    pool().is_some_and(|pool| pool.current_num_threads() > 1)
+}
+
+/// Shortest list [`in_halves`] shares out (a thread costs more than a few items).
+const MIN_HALVED: usize = 64;
+
+/// `f` of each item, in order; the two halves of a list of at least 64 items on two workers.
+pub(crate) fn in_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < MIN_HALVED {
+        return items.iter().map(&f).collect();
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    let (mut a, b) = both(
+        || first.iter().map(&f).collect::<Vec<R>>(),
+        || second.iter().map(&f).collect::<Vec<R>>(),
+    );
+    a.extend(b);
+    a
+}
+
 /// Runs `a` and `b` at once (on one thread when there is one core).
 pub(crate) fn both<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
@@ -125,6 +147,11 @@ mod tests {
         assert_eq!(each(&[7u8], |&n, _| n + 1), vec![8]);
         assert!(each(&[] as &[u8], |&n, _| n).is_empty());
         assert_eq!(both(|| 1, || "two"), (1, "two"));
+        for n in [0u64, 5, 64, 101] {
+            let items: Vec<u64> = (0..n).collect();
+            let doubled: Vec<u64> = items.iter().map(|i| i * 2).collect();
+            assert_eq!(in_halves(&items, |i| i * 2), doubled);
+        }
         assert_eq!(run(|| 3), 3);
     }
 

@@ -131,11 +131,11 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ),
     ];
     for (name, text) in rust.iter().map(|f| f.0).zip(format_files(&rust)) {
-        let text = text?;
-        let mut file = String::with_capacity(header.len() + 1 + text.len());
-        file.push_str(&header);
-        file.push('\n');
-        file.push_str(&text);
+        // The header goes in front of the text where it is: the text's buffer almost always
+        // has room to spare (it grew by doubling), so no second copy of the file is made.
+        let mut file = text?;
+        file.insert(0, '\n');
+        file.insert_str(0, &header);
         files.insert(name.to_owned(), file);
     }
     let mut add = |r: Result<(String, String)>| -> Result<()> {

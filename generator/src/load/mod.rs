@@ -16,7 +16,7 @@ mod stream;
 
 /// The twelve published Rocket.Chat documents, read in place beside the repository (tests).
 #[cfg(test)]
-fn published_documents() -> Vec<std::path::PathBuf> {
+pub(crate) fn published_documents() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
     documents_in(&dir).expect("../shared/specs/rocketchat")
 }
@@ -131,7 +131,16 @@ impl Document {
 /// nest deeper than the stack allows.
 fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
     let mut found = std::collections::HashSet::new();
-    let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
+    enum_pointers_under(vec![(root, String::new())], &mut found);
+    found
+}
+
+/// Adds to `found` the pointers of every object with an `enum` member in the values of
+/// `stack` (each with its pointer) and below them.
+fn enum_pointers_under(
+    mut stack: Vec<(&Value, String)>,
+    found: &mut std::collections::HashSet<String>,
+) {
     while let Some((value, pointer)) = stack.pop() {
         match value {
             Value::Object(map) => {
@@ -157,7 +166,6 @@ fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
             _ => {}
         }
     }
-    found
 }
 
 /// True when the one-pass reading of a YAML text ([`stream`]) gives the general path's value,

@@ -14,6 +14,8 @@ use serde::de::value::MapDeserializer;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::diagnostics::push_pointer;
+
 /// Fewer path items than this are checked and typed on one thread (a thread costs more).
 const MIN_PATHS: usize = 16;
 
@@ -34,18 +36,46 @@ pub(super) fn check_and_type(file: &str, doc: &Value) -> Option<(OpenAPI, HashSe
             super::check_schemas_from(file, doc, true, 0..half).ok()?;
             let mut openapi = type_root(root).ok()?;
             openapi.paths = type_paths(items, 0..half, count)?;
-            Some(openapi)
+            Some((openapi, enum_pointers(root, items, 0..half, true)))
         },
         || {
             super::check_schemas_from(file, doc, false, half..count).ok()?;
             let paths = type_paths(items, half..count, 0)?;
-            Some((paths, super::enum_pointers(doc)))
+            Some((paths, enum_pointers(root, items, half..count, false)))
         },
     );
-    let (mut openapi, (second, enums)) = (first?, second?);
+    let ((mut openapi, mut enums), (second, more)) = (first?, second?);
     openapi.paths.paths.extend(second.paths);
     openapi.paths.extensions.extend(second.extensions);
+    enums.extend(more);
     Some((openapi, enums))
+}
+
+/// [`super::enum_pointers`] of the members at `range` of the `paths` map `items`, and of the
+/// rest of the document (`root` itself, its other members, the `paths` map) when `rest`.
+fn enum_pointers(
+    root: &Map<String, Value>,
+    items: &Map<String, Value>,
+    range: Range<usize>,
+    rest: bool,
+) -> HashSet<String> {
+    let mut found = HashSet::new();
+    let mut stack: Vec<(&Value, String)> = Vec::new();
+    if rest {
+        for (object, pointer) in [(root, ""), (items, "/paths")] {
+            if object.contains_key("enum") {
+                found.insert(pointer.to_owned());
+            }
+        }
+        for (key, value) in root.iter().filter(|(key, _)| *key != "paths") {
+            stack.push((value, push_pointer("", key)));
+        }
+    }
+    for (key, value) in items.iter().skip(range.start).take(range.len()) {
+        stack.push((value, push_pointer("/paths", key)));
+    }
+    super::enum_pointers_under(stack, &mut found);
+    found
 }
 
 /// Types the document with an empty `paths` map in place of its own.

@@ -1,7 +1,9 @@
-//! Parsing a large YAML document on two threads: its text is cut into two documents at a key
-//! of the `paths` mapping (most of any OpenAPI document), the second holding the path items
-//! from that key to the end of `paths`, the first everything else. Each is parsed on its own
-//! thread and the second's path items are appended to the first's, in order.
+//! Parsing a large YAML document on two threads: its text is cut at a key of the `paths`
+//! mapping (most of any OpenAPI document). One thread parses the path items from that key to the
+//! end of `paths`, in place (an indented block mapping is a document of its own); the other
+//! parses everything else, as the text before the cut and the top-level keys after `paths`
+//! (appended in order). The second's path items are then appended to the first's, in order.
+//! No part of the text is copied.
 //!
 //! A cut is made only where it cannot change what the text means. Block scalars and plain
 //! scalars end at any line indented no more than their key, so they never span a cut: the cut
@@ -24,12 +26,10 @@ pub(super) fn parse_in_halves(text: &str) -> Option<Value> {
     if text.len() < MIN_BYTES {
         return None;
     }
-    let (first, second) = cut(text)?;
-    let (first, second) = crate::workers::both(
-        || super::stream::yaml_to_json(&first),
-        || super::stream::yaml_to_json(&second),
-    );
-    join(first?, second?)
+    let cuts = cuts(text)?;
+    let target = cuts.end.saturating_sub(text.len() / 2);
+    let at = *cuts.keys.iter().min_by_key(|s| s.abs_diff(target))?;
+    parse_cut(text, at, cuts.end, true)
 }
 
 /// True when every cut [`cuts`] allows in `text` (ten of them, spread, for a long `paths`)
@@ -41,43 +41,56 @@ pub(super) fn every_cut_agrees(text: &str) -> bool {
     let whole = super::parse_yaml_whole("cut.yaml", text, 0).ok();
     let step = cuts.keys.len().div_ceil(10).max(1);
     cuts.keys.iter().step_by(step).all(|&at| {
-        let (first, second) = halves(text, at, cuts.end);
-        let joined = super::stream::yaml_to_json(&first)
-            .zip(super::stream::yaml_to_json(&second))
-            .and_then(|(first, second)| join(first, second));
+        let joined = parse_cut(text, at, cuts.end, false);
         joined.is_none() || joined == whole
     })
 }
 
-/// Appends the path items of `second` (a document holding `paths` only) to `first`'s.
-fn join(mut first: Value, second: Value) -> Option<Value> {
-    let Value::Object(mut second) = second else {
-        return None;
+/// The document cut at the `paths` key that starts at `at` (the path items after it running
+/// to `end`), its two parts parsed on two threads when `parallel`.
+fn parse_cut(text: &str, at: usize, end: usize, parallel: bool) -> Option<Value> {
+    let outside = || parse_outside(text, at, end);
+    let paths = || super::stream::yaml_to_json(&text[at..end]);
+    let (first, second) = if parallel {
+        crate::workers::both(outside, paths)
+    } else {
+        (outside(), paths())
     };
-    let Some(Value::Object(tail)) = second.remove("paths") else {
-        return None;
-    };
-    if !second.is_empty() {
-        return None;
+    join(first?, second?)
+}
+
+/// The document without the path items from `at` to `end`: the text before them, with the
+/// top-level keys after them (parsed on their own) appended in order.
+fn parse_outside(text: &str, at: usize, end: usize) -> Option<Value> {
+    let mut head = super::stream::yaml_to_json(&text[..at])?;
+    if end < text.len() {
+        append(
+            head.as_object_mut()?,
+            super::stream::yaml_to_json(&text[end..])?,
+        )?;
     }
-    let Some(Value::Object(paths)) = first.get_mut("paths") else {
-        return None;
-    };
-    for (key, item) in tail {
-        if paths.contains_key(&key) {
-            return None;
-        }
-        paths.insert(key, item);
-    }
+    Some(head)
+}
+
+/// Appends the path items `tail` (a mapping) to `first`'s `paths`.
+fn join(mut first: Value, tail: Value) -> Option<Value> {
+    append(first.get_mut("paths")?.as_object_mut()?, tail)?;
     Some(first)
 }
 
-/// The two texts, each about half of the document, or `None` when it cannot be cut safely.
-fn cut(text: &str) -> Option<(String, String)> {
-    let cuts = cuts(text)?;
-    let target = cuts.end.saturating_sub(text.len() / 2);
-    let at = cuts.keys.iter().min_by_key(|s| s.abs_diff(target))?;
-    Some(halves(text, *at, cuts.end))
+/// Appends the members of `tail` (a mapping) to `map`, in order; `None` when `tail` is not a
+/// mapping or has a key `map` has (the whole text has it twice, which the whole parse refuses).
+fn append(map: &mut serde_json::Map<String, Value>, tail: Value) -> Option<()> {
+    let Value::Object(tail) = tail else {
+        return None;
+    };
+    for (key, value) in tail {
+        if map.contains_key(&key) {
+            return None;
+        }
+        map.insert(key, value);
+    }
+    Some(())
 }
 
 /// Where `text` can be cut, or `None` when it cannot be cut safely.
@@ -119,13 +132,6 @@ fn cuts(text: &str) -> Option<Cuts> {
     })
 }
 
-/// The two texts cut at the `paths` key that starts at `at`.
-fn halves(text: &str, at: usize, end: usize) -> (String, String) {
-    let first = format!("{}{}", &text[..at], &text[end..]);
-    let second = format!("paths:\n{}", &text[at..end]);
-    (first, second)
-}
-
 /// Where a document can be cut: at the start of any of `keys` (every `paths` key but the
 /// first), the second text running to `end`.
 struct Cuts {
@@ -151,24 +157,22 @@ struct Line {
 fn layout(text: &str) -> Option<Vec<Line>> {
     // A carriage return is a line break of its own unless a line feed follows.
     let bytes = text.as_bytes();
-    if text
-        .match_indices('\r')
-        .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'))
-    {
+    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
         return None;
     }
     let mut lines = Vec::with_capacity(text.len() / 32);
     // Inside a block scalar: its parent's indentation and, once seen, its own.
     let mut block: Option<(usize, Option<usize>)> = None;
+    let mut breaks = memchr::memchr_iter(b'\n', bytes);
     let mut line_start = 0;
     while line_start < text.len() {
-        let next = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i + 1);
-        let raw = &text[line_start..next];
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let (line_end, next) = breaks
+            .next()
+            .map_or((text.len(), text.len()), |i| (i, i + 1));
+        // Line breaks are ASCII: both ends are character boundaries.
+        let line = &text[line_start..line_end];
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let indent = line.len() - line.trim_start_matches(' ').len();
+        let indent = leading_spaces(line.as_bytes());
         let content = &line[indent..];
         let here = line_start;
         line_start = next;
@@ -207,6 +211,29 @@ fn layout(text: &str) -> Option<Vec<Line>> {
         });
     }
     Some(lines)
+}
+
+/// How many spaces `line` starts with (eight bytes compared at a time: YAML documents are
+/// deeply indented, and every line is measured).
+fn leading_spaces(line: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let mut chunks = line.chunks_exact(8);
+    let mut counted = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            return counted + other.trailing_zeros() as usize / 8;
+        }
+        counted += 8;
+    }
+    counted
+        + chunks
+            .remainder()
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count()
 }
 
 /// What [`read_node`] found on a line.
@@ -427,6 +454,26 @@ mod tests {
     }
 
     #[test]
+    fn leading_spaces_are_counted_eight_at_a_time_and_one_by_one() {
+        for line in [
+            "",
+            " ",
+            "x",
+            "  a: b",
+            "        ",
+            "         x",
+            "\tx",
+            " \u{a0}x",
+        ] {
+            for pad in 0..20 {
+                let text = format!("{}{line}", " ".repeat(pad));
+                let expected = text.len() - text.trim_start_matches(' ').len();
+                assert_eq!(leading_spaces(text.as_bytes()), expected, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn plain_documents_are_cut_between_path_items() {
         let text = document(
             "  /a:\n    get:\n      description: |\n        it's a block\n        /b: not a key\n  /b:\n    get: {}\n  # a comment\n  /c:\n    description: >-\n      folded\n\n      text\n  /d: {get: {summary: \"x, y\"}}\n",
@@ -434,6 +481,33 @@ mod tests {
         assert_eq!(every_cut_agrees(&text), 3);
         let text = document("  /a:\r\n    get: {}\r\n  /b:\r\n    get: {}\r\n");
         assert_eq!(every_cut_agrees(&text), 1, "CRLF line breaks");
+    }
+
+    /// The path items after the cut are parsed where they are, indented; the keys after
+    /// `paths` (when there are any) apart from the text before the cut.
+    #[test]
+    fn each_part_is_parsed_in_place() {
+        let body = "  /a:\n    get: {}\n  /b:\n    get:\n      summary: b\n  /c: {}\n";
+        let with_tail = document(body);
+        let last = format!("openapi: 3.0.3\npaths:\n{body}");
+        for text in [&with_tail, &last] {
+            let cuts = cuts(text).expect("cuts");
+            for &at in &cuts.keys {
+                let parsed = parse_cut(text, at, cuts.end, false);
+                assert!(parsed.is_some(), "cut at {at}:\n{text}");
+                assert_eq!(parsed, whole(text));
+            }
+        }
+        let keys: Vec<String> = whole(&with_tail)
+            .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect()))
+            .unwrap_or_default();
+        assert_eq!(keys, ["openapi", "info", "paths", "components"]);
+        // A top-level key after `paths` that is also before it: refused, as the whole parse
+        // refuses it.
+        let twice = format!("{with_tail}info: {{}}\n");
+        let cuts = cuts(&twice).expect("cuts");
+        assert_eq!(parse_cut(&twice, cuts.keys[0], cuts.end, false), None);
+        assert_eq!(whole(&twice), None);
     }
 
     /// Texts a cut could misread are refused (or, where a cut is allowed, still agree).
