@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 
+mod block;
 mod parallel;
 mod split;
 mod stream;
@@ -168,14 +169,22 @@ fn enum_pointers_under(
     }
 }
 
-/// True when the one-pass reading of a YAML text ([`stream`]) gives the general path's value,
-/// or gives up: never a different value, never a value for a text the general path refuses.
-/// For tests and the fuzz harness.
+/// True when each one-pass reading of a YAML text (the line reader [`block`] and libyaml's
+/// events, [`stream`]) gives the general path's value, or gives up: never a different value,
+/// never a value for a text the general path refuses. For tests and the fuzz harness.
 pub fn stream_agrees_with_general(text: &str) -> bool {
-    match stream::yaml_to_json(text) {
-        None => true,
-        Some(value) => parse_yaml_general("stream.yaml", text, 0).ok() == Some(value),
-    }
+    let general = std::cell::OnceCell::new();
+    let general = || general.get_or_init(|| parse_yaml_general("stream.yaml", text, 0).ok());
+    [block::yaml_to_json(text), stream::yaml_to_json(text)]
+        .into_iter()
+        .flatten()
+        .all(|value| general().as_ref() == Some(&value))
+}
+
+/// A YAML text read in one pass: by the line reader when the text keeps to block style, else
+/// from libyaml's events; `None` when only the general path can decide.
+fn one_pass(text: &str) -> Option<Value> {
+    block::yaml_to_json(text).or_else(|| stream::yaml_to_json(text))
 }
 
 /// For the fuzz harness, not an API: true when parsing the YAML `text` in halves, at the cuts
@@ -273,7 +282,7 @@ fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
 
 /// [`parse_yaml`] on the whole text at once (never in halves).
 fn parse_yaml_whole(file: &str, text: &str, line_offset: usize) -> Result<Value> {
-    match stream::yaml_to_json(text) {
+    match one_pass(text) {
         Some(value) => Ok(value),
         None => parse_yaml_general(file, text, line_offset),
     }

@@ -50,7 +50,7 @@ pub(super) fn every_cut_agrees(text: &str) -> bool {
 /// to `end`), its two parts parsed on two threads when `parallel`.
 fn parse_cut(text: &str, at: usize, end: usize, parallel: bool) -> Option<Value> {
     let outside = || parse_outside(text, at, end);
-    let paths = || super::stream::yaml_to_json(&text[at..end]);
+    let paths = || super::one_pass(&text[at..end]);
     let (first, second) = if parallel {
         crate::workers::both(outside, paths)
     } else {
@@ -62,12 +62,9 @@ fn parse_cut(text: &str, at: usize, end: usize, parallel: bool) -> Option<Value>
 /// The document without the path items from `at` to `end`: the text before them, with the
 /// top-level keys after them (parsed on their own) appended in order.
 fn parse_outside(text: &str, at: usize, end: usize) -> Option<Value> {
-    let mut head = super::stream::yaml_to_json(&text[..at])?;
+    let mut head = super::one_pass(&text[..at])?;
     if end < text.len() {
-        append(
-            head.as_object_mut()?,
-            super::stream::yaml_to_json(&text[end..])?,
-        )?;
+        append(head.as_object_mut()?, super::one_pass(&text[end..])?)?;
     }
     Some(head)
 }

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 /// Nesting serde_yaml refuses (its recursion limit is 128 levels); a deeper document is left to
 /// the general path, which reports it.
-const MAX_DEPTH: usize = 120;
+pub(super) const MAX_DEPTH: usize = 120;
 
 /// Converts one YAML document to JSON; `None` when the general path must decide (see the module
 /// documentation).
@@ -98,7 +98,7 @@ enum Open {
 
 /// A scalar as a value, resolved as serde_yaml resolves an untagged scalar: a plain scalar may
 /// be null, a boolean, an integer or a float, any other style is a string.
-fn scalar_value(text: &str, plain: bool) -> Option<Value> {
+pub(super) fn scalar_value(text: &str, plain: bool) -> Option<Value> {
     if !plain {
         return Some(Value::String(text.to_owned()));
     }
@@ -118,7 +118,7 @@ fn scalar_value(text: &str, plain: bool) -> Option<Value> {
 
 /// A mapping key: a string as it is, booleans, null and integers spelt as JSON spells them;
 /// `None` for anything else (a float key, say), which the general path handles.
-fn scalar_key(text: &str, plain: bool) -> Option<String> {
+pub(super) fn scalar_key(text: &str, plain: bool) -> Option<String> {
     match scalar_value(text, plain)? {
         Value::String(s) => Some(s),
         Value::Bool(b) => Some(b.to_string()),
