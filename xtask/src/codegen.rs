@@ -201,9 +201,14 @@ pub fn generate(
         build: Default::default(),
     };
     let generated = generator::generate_from(&docs, &options)?;
-    for w in &generated.api.warnings {
-        eprintln!("{w}");
-    }
+    // One write for all warnings: stderr is unbuffered, and each warning is printed in pieces.
+    let warnings: String = generated
+        .api
+        .warnings
+        .iter()
+        .map(|w| format!("{w}\n"))
+        .collect();
+    eprint!("{warnings}");
     stages.0.extend(generated.timings.0.iter().copied());
     stages.time("write", || write_files(out, &generated.files, false))?;
     eprintln!(
