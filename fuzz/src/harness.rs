@@ -27,6 +27,10 @@ pub fn load_and_generate(data: &[u8]) {
     let Ok(raw) = read_bytes("fuzz.yaml", data, format) else {
         return;
     };
+    assert!(
+        generator::load::typed_agrees_with_serde(&raw.value),
+        "the hand-built typing differs from openapiv3's"
+    );
     let Ok(doc) = parse_document(raw) else {
         return;
     };

@@ -14,6 +14,7 @@ mod block;
 mod parallel;
 mod split;
 mod stream;
+mod typed;
 
 /// The twelve published Rocket.Chat documents, read in place beside the repository (tests).
 #[cfg(test)]
@@ -179,6 +180,20 @@ pub fn stream_agrees_with_general(text: &str) -> bool {
         .into_iter()
         .flatten()
         .all(|value| general().as_ref() == Some(&value))
+}
+
+/// For the fuzz harness, not an API: true when every path item of the document `value` that
+/// the hand-built typing ([`typed`]) reads is what `openapiv3`'s `Deserialize` makes of it.
+#[doc(hidden)]
+pub fn typed_agrees_with_serde(value: &Value) -> bool {
+    use openapiv3::{PathItem, ReferenceOr};
+    let Some(paths) = value.get("paths").and_then(Value::as_object) else {
+        return true;
+    };
+    paths.values().all(|item| match typed::path_item(item) {
+        None => true,
+        Some(typed) => ReferenceOr::<PathItem>::deserialize(item).ok() == Some(typed),
+    })
 }
 
 /// A YAML text read in one pass: by the line reader when the text keeps to block style, else

@@ -96,7 +96,8 @@ fn type_paths(items: &Map<String, Value>, range: Range<usize>, room: usize) -> O
     let mut extensions = IndexMap::new();
     for (key, item) in items.iter().skip(range.start).take(range.len()) {
         if key.starts_with('/') {
-            let typed = ReferenceOr::<PathItem>::deserialize(item).ok()?;
+            let typed = super::typed::path_item(item)
+                .or_else(|| ReferenceOr::<PathItem>::deserialize(item).ok())?;
             paths.insert(key.clone(), typed);
         } else if key.starts_with("x-") {
             extensions.insert(key.clone(), item.clone());
