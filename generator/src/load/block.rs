@@ -16,6 +16,7 @@
 
 use serde_json::{Map, Value};
 
+use super::split::leading_spaces;
 use super::stream::{scalar_key, scalar_value, MAX_DEPTH};
 
 /// libyaml's limit on a simple key's length (a longer one is an error there).
@@ -135,7 +136,7 @@ impl<'a> Reader<'a> {
 
     /// The current line's indentation (spaces).
     fn indent(&self) -> usize {
-        spaces(self.current().as_bytes())
+        leading_spaces(self.current().as_bytes())
     }
 
     /// Moves past empty lines and comment lines; `None` at a line whose first character after
@@ -143,7 +144,7 @@ impl<'a> Reader<'a> {
     fn skip_blank(&mut self) -> Option<()> {
         while !self.at_end() {
             let line = self.current().as_bytes();
-            let indent = spaces(line);
+            let indent = leading_spaces(line);
             match line.get(indent) {
                 None | Some(b'#') => {}
                 Some(b'\t') => return None,
@@ -220,7 +221,7 @@ impl<'a> Reader<'a> {
     /// after it.
     fn value(&mut self, line: &'a str, after: usize, parent: usize, item: bool) -> Option<Value> {
         let rest = &line[after..];
-        let start = after + spaces(rest.as_bytes());
+        let start = after + leading_spaces(rest.as_bytes());
         // `key:value` is not a key and `-x` not an entry, so text here follows a space.
         let text = &line[start..];
         match text.as_bytes().first() {
@@ -306,7 +307,7 @@ impl<'a> Reader<'a> {
         while !self.at_end() {
             let line = self.current();
             let bytes = line.as_bytes();
-            let n = spaces(bytes);
+            let n = leading_spaces(bytes);
             let empty = n == bytes.len();
             let at = match indent {
                 None if empty => {
@@ -384,11 +385,6 @@ impl<'a> Reader<'a> {
         }
         Some(Value::String(out))
     }
-}
-
-/// Leading spaces of `bytes`.
-fn spaces(bytes: &[u8]) -> usize {
-    bytes.iter().take_while(|&&b| b == b' ').count()
 }
 
 /// A block sequence entry's dash: `-` followed by a space or the end of the line.
@@ -567,7 +563,7 @@ fn flow(text: &str, depth: usize) -> Option<(Value, usize)> {
     let close = if mapping { b'}' } else { b']' };
     let mut map = Map::new();
     let mut items = Vec::new();
-    let mut at = 1 + spaces(&bytes[1..]);
+    let mut at = 1 + leading_spaces(&bytes[1..]);
     if bytes.get(at) == Some(&close) {
         // Empty.
     } else {
@@ -575,13 +571,13 @@ fn flow(text: &str, depth: usize) -> Option<(Value, usize)> {
             if mapping {
                 let (key, plain_key, used) = flow_scalar(&text[at..], true)?;
                 at += used;
-                at += spaces(&bytes[at..]);
+                at += leading_spaces(&bytes[at..]);
                 // `a:b` is not a key and a value in libyaml's flow mappings.
                 if bytes.get(at) != Some(&b':') || bytes.get(at + 1) != Some(&b' ') {
                     return None;
                 }
                 at += 1;
-                at += spaces(&bytes[at..]);
+                at += leading_spaces(&bytes[at..]);
                 let (value, used) = flow_node(&text[at..], depth)?;
                 at += used;
                 let name = scalar_key(&key, plain_key)?;
@@ -593,11 +589,11 @@ fn flow(text: &str, depth: usize) -> Option<(Value, usize)> {
                 at += used;
                 items.push(value);
             }
-            at += spaces(&bytes[at..]);
+            at += leading_spaces(&bytes[at..]);
             match bytes.get(at) {
                 Some(b',') => {
                     at += 1;
-                    at += spaces(&bytes[at..]);
+                    at += leading_spaces(&bytes[at..]);
                     // A trailing comma.
                     if matches!(bytes.get(at), Some(b']' | b'}')) {
                         return None;

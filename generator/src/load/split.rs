@@ -212,7 +212,7 @@ fn layout(text: &str) -> Option<Vec<Line>> {
 
 /// How many spaces `line` starts with (eight bytes compared at a time: YAML documents are
 /// deeply indented, and every line is measured).
-fn leading_spaces(line: &[u8]) -> usize {
+pub(super) fn leading_spaces(line: &[u8]) -> usize {
     const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
     let mut chunks = line.chunks_exact(8);
     let mut counted = 0;

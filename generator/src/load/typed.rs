@@ -84,7 +84,7 @@ fn request_body(object: &Map<String, Value>) -> Option<RequestBody> {
     for (key, value) in object {
         match key.as_str() {
             "description" => body.description = string(value)?,
-            "content" => body.content = content(value)?,
+            "content" => body.content = named(value, media_type)?,
             "required" => body.required = value.as_bool()?,
             _ => extension(&mut body.extensions, key, value),
         }
@@ -124,22 +124,13 @@ fn response(object: &Map<String, Value>) -> Option<Response> {
                 has_description = true;
             }
             "headers" => response.headers = serde(value)?,
-            "content" => response.content = content(value)?,
+            "content" => response.content = named(value, media_type)?,
             "links" => response.links = serde(value)?,
             _ => extension(&mut response.extensions, key, value),
         }
     }
     // `description` has no default.
     has_description.then_some(response)
-}
-
-/// A `content` map: media types by name.
-fn content(value: &Value) -> Option<IndexMap<String, MediaType>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(name, value)| Some((name.clone(), media_type(value)?)))
-        .collect()
 }
 
 fn media_type(value: &Value) -> Option<MediaType> {
@@ -149,21 +140,12 @@ fn media_type(value: &Value) -> Option<MediaType> {
         match key.as_str() {
             "schema" => media.schema = optional(value, |v| reference_or(v, schema))?,
             "example" => media.example = any(value),
-            "examples" => media.examples = examples(value)?,
+            "examples" => media.examples = named(value, |v| reference_or(v, example))?,
             "encoding" => media.encoding = serde(value)?,
             _ => extension(&mut media.extensions, key, value),
         }
     }
     Some(media)
-}
-
-/// An `examples` map: examples (or references to them) by name.
-fn examples(value: &Value) -> Option<IndexMap<String, ReferenceOr<Example>>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(name, value)| Some((name.clone(), reference_or(value, example)?)))
-        .collect()
 }
 
 fn example(object: &Map<String, Value>) -> Option<Example> {
@@ -232,7 +214,7 @@ fn schema(object: &Map<String, Value>) -> Option<Schema> {
             "exclusiveMaximum" => raw.exclusive_maximum = boolean(value)?,
             "minimum" => raw.minimum = number(value)?,
             "maximum" => raw.maximum = number(value)?,
-            "properties" => raw.properties = optional(value, properties)?,
+            "properties" => raw.properties = optional(value, |v| named(v, boxed_schema))?,
             "required" => raw.required = serde(value)?,
             "additionalProperties" => {
                 raw.additional_properties = optional(value, additional_properties)?
@@ -269,14 +251,6 @@ fn schemas(value: &Value) -> Option<Vec<ReferenceOr<Schema>>> {
         .as_array()?
         .iter()
         .map(|v| reference_or(v, schema))
-        .collect()
-}
-
-fn properties(value: &Value) -> Option<IndexMap<String, ReferenceOr<Box<Schema>>>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(name, value)| Some((name.clone(), boxed_schema(value)?)))
         .collect()
 }
 
@@ -477,6 +451,15 @@ fn reference_or<T>(
         }),
         _ => item(object).map(ReferenceOr::Item),
     }
+}
+
+/// A map of named values (`content`, `examples`, `properties`), each read by `read`, in order.
+fn named<T>(value: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<IndexMap<String, T>> {
+    value
+        .as_object()?
+        .iter()
+        .map(|(name, value)| Some((name.clone(), read(value)?)))
+        .collect()
 }
 
 /// An `Option` member: `null` is `None`.
