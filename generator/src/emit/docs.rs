@@ -11,17 +11,10 @@ use quote::{quote, ToTokens};
 
 use crate::ir::Docs;
 
-/// The lines of a doc comment, each written as one `#[doc = "..."]` attribute: as tokens
-/// (interpolated by `quote`) or as syntax trees ([`DocLines::syntax`]).
+/// The lines of a doc comment, each written as one `#[doc = "..."]` attribute when
+/// interpolated by `quote`.
 #[derive(Debug, Clone, Default)]
 pub struct DocLines(Vec<String>);
-
-impl DocLines {
-    /// The attributes as syntax trees, for items built without tokens.
-    pub fn syntax(&self) -> Vec<syn::Attribute> {
-        self.0.iter().map(|l| super::syntax::doc(l)).collect()
-    }
-}
 
 impl ToTokens for DocLines {
     fn to_tokens(&self, tokens: &mut TokenStream) {

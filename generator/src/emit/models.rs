@@ -4,25 +4,24 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::{docs, syntax, Piece};
+use super::docs;
 use super::{ident, type_tokens};
 use crate::ir::*;
 
-/// All model types: structs and aliases as syntax trees, the other kinds as tokens.
-pub fn emit(api: &Api) -> Vec<Piece<'_>> {
-    let mut pieces = vec![Piece::Tokens(quote! {
+/// All model types.
+pub fn emit(api: &Api) -> TokenStream {
+    let types = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| emit_type(api, TypeId(i), t));
+    quote! {
         //! Models: one type per schema of the API, named after its component or its place.
         #![allow(deprecated)]
         #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
-    })];
-    pieces.extend(
-        api.types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Piece::later(move || vec![emit_type(api, TypeId(i), t)])),
-    );
-    pieces
+        #(#types)*
+    }
 }
 
 fn deprecated(flag: bool) -> TokenStream {
@@ -64,65 +63,47 @@ fn default_note(default: &Option<Value>) -> Vec<String> {
     }
 }
 
-/// The attributes of an item: its docs, and `#[deprecated]` when it is.
-fn item_attrs(docs: &docs::DocLines, deprecated: bool) -> Vec<syn::Attribute> {
-    let mut attrs = docs.syntax();
-    if deprecated {
-        attrs.push(syntax::word("deprecated"));
-    }
-    attrs
-}
-
-/// A struct field's attributes and type, by whether it is required and nullable: `serde`
+/// A struct field with its attributes, by whether it is required and nullable: `serde`
 /// keeps absent optional fields absent, and tells `null` from absent where both are allowed.
-fn field(api: &Api, f: &Field) -> syn::Field {
+fn field(api: &Api, f: &Field) -> TokenStream {
     let wire = &f.wire;
-    let ty = syntax::type_of(api, &f.ty);
+    let name = ident(&f.rust);
+    let ty = type_tokens(api, &f.ty);
     let mut extra = default_note(&f.default);
     if let Some(a) = f.access {
         extra.push(format!("This property is {a}."));
     }
-    let mut attrs = item_attrs(&docs::attrs(&f.docs, &extra), f.deprecated);
+    let docs = docs::attrs(&f.docs, &extra);
+    let dep = deprecated(f.deprecated);
     let renamed = f.rust != f.wire;
     let rename = if renamed {
         quote!(rename = #wire,)
     } else {
         quote!()
     };
-    let ty = match (f.required, f.nullable) {
+    match (f.required, f.nullable) {
         (true, false) => {
-            if renamed {
-                attrs.push(syntax::list("serde", quote!(rename = #wire)));
-            }
-            ty
+            let serde = renamed.then(|| quote!(#[serde(rename = #wire)]));
+            quote! { #docs #dep #serde pub #name: #ty, }
         }
-        (true, true) => {
-            attrs.push(syntax::list("serde", rename));
-            syntax::option(ty)
-        }
-        (false, false) => {
-            attrs.push(syntax::list(
-                "serde",
-                quote!(#rename default, skip_serializing_if = "Option::is_none"),
-            ));
-            syntax::option(ty)
-        }
-        (false, true) => {
-            // The field's own docs come first, then the note, then `#[deprecated]`.
-            let note = syntax::doc(" `None`: absent; `Some(None)`: `null`.");
-            let at = attrs.len() - usize::from(f.deprecated);
-            attrs.insert(at, note);
-            attrs.push(syntax::list(
-                "serde",
-                quote!(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rt::deserialize_some"),
-            ));
-            syntax::option(syntax::option(ty))
-        }
-    };
-    syntax::field(attrs, &f.rust, ty)
+        (true, true) => quote! { #docs #dep #[serde(#rename)] pub #name: Option<#ty>, },
+        (false, false) => quote! {
+            #docs #dep
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        },
+        // The field's own docs come first, then the note, then `#[deprecated]`.
+        (false, true) => quote! {
+            #docs
+            /// `None`: absent; `Some(None)`: `null`.
+            #dep
+            #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rt::deserialize_some")]
+            pub #name: Option<Option<#ty>>,
+        },
+    }
 }
 
-fn emit_type<'a>(api: &Api, id: TypeId, t: &TypeDef) -> Piece<'a> {
+fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
     let docs = docs::attrs(&t.docs, &[]);
     let dep = deprecated(t.deprecated);
@@ -134,36 +115,30 @@ fn emit_type<'a>(api: &Api, id: TypeId, t: &TypeDef) -> Piece<'a> {
             } else {
                 quote!()
             };
-            let mut fields: Vec<syn::Field> = s.fields.iter().map(|f| field(api, f)).collect();
-            if let Some(a) = &s.additional {
-                let ty = syntax::type_of(api, a);
-                fields.push(syntax::field(
-                    vec![
-                        syntax::doc(" Properties not declared by the schema."),
-                        syntax::list("serde", quote!(flatten)),
-                    ],
-                    "additional_properties",
-                    syntax::string_map(ty),
-                ));
+            let fields = s.fields.iter().map(|f| field(api, f));
+            let additional = s.additional.as_ref().map(|a| {
+                let ty = type_tokens(api, a);
+                quote! {
+                    /// Properties not declared by the schema.
+                    #[serde(flatten)]
+                    pub additional_properties: std::collections::BTreeMap<String, #ty>,
+                }
+            });
+            quote! {
+                #docs #dep
+                #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+                pub struct #name { #(#fields)* #additional }
             }
-            let mut attrs = item_attrs(&docs, t.deprecated);
-            attrs.push(syntax::list(
-                "derive",
-                quote!(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize),
-            ));
-            syntax::named_struct(attrs, &t.name, fields).into()
         }
-        TypeKind::Alias(ty) if !alias_is_recursive(api, id) => syntax::type_alias(
-            item_attrs(&docs, t.deprecated),
-            &t.name,
-            syntax::type_of(api, ty),
-        )
-        .into(),
-        _ => Piece::Tokens(emit_tokens(api, id, t, docs, dep, name)),
+        TypeKind::Alias(ty) if !alias_is_recursive(api, id) => {
+            let target = type_tokens(api, ty);
+            quote! { #docs #dep pub type #name = #target; }
+        }
+        _ => emit_tokens(api, id, t, docs, dep, name),
     }
 }
 
-/// The kinds of types written as tokens: enums, unions and recursive aliases.
+/// Enums, unions and recursive aliases.
 fn emit_tokens(
     api: &Api,
     id: TypeId,
@@ -173,7 +148,7 @@ fn emit_tokens(
     name: proc_macro2::Ident,
 ) -> TokenStream {
     match &t.kind {
-        TypeKind::Struct(_) => unreachable!("structs are syntax trees"),
+        TypeKind::Struct(_) => unreachable!("structs are written by `emit_type`"),
         TypeKind::Enum(variants) => {
             let vs = variants.iter().map(|v| {
                 let rust = ident(&v.rust);
@@ -257,7 +232,7 @@ fn emit_tokens(
             let target = type_tokens(api, ty);
             debug_assert!(
                 alias_is_recursive(api, id),
-                "other aliases are syntax trees"
+                "other aliases are written by `emit_type`"
             );
             quote! {
                 #docs #dep

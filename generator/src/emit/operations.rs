@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, syntax, Piece};
+use super::docs;
 use super::{ident, type_tokens};
 use crate::ir::*;
 
@@ -48,11 +48,6 @@ pub fn operation_docs(op: &Operation) -> docs::DocLines {
     docs::lines(&text)
 }
 
-/// The type of a response variant's payload, if it has one.
-pub fn response_payload(api: &Api, r: &Response) -> Option<TokenStream> {
-    r.body.as_ref().map(|b| type_tokens(api, &b.ty))
-}
-
 /// True when a response's status is not fixed (a range or `default`).
 pub fn has_status_field(r: &Response) -> bool {
     r.status.is_none()
@@ -74,9 +69,8 @@ pub fn style_tokens(style: ParamStyle) -> TokenStream {
     }
 }
 
-/// All operation types: the shared ones as tokens, each operation's input and output as
-/// syntax trees.
-pub fn emit(api: &Api) -> Vec<Piece<'_>> {
+/// All operation types: the shared ones, then each operation's input and output.
+pub fn emit(api: &Api) -> TokenStream {
     let cred_fields = api.auth_headers.iter().map(|h| {
         let f = ident(&h.field);
         let doc = format!(" Sent as the `{}` header.", h.wire);
@@ -92,7 +86,8 @@ pub fn emit(api: &Api) -> Vec<Piece<'_>> {
         let unrouted = op.unroutable.is_some().then(|| quote!(.unrouted()));
         quote! { OperationInfo::new(#name, #method, #path) #id #tag #summary #unrouted, }
     });
-    let header = quote! {
+    let operations = api.operations.iter().map(|op| emit_operation(api, op));
+    quote! {
         //! Operations: inputs, per-status outputs, and a table describing each operation.
         #![allow(deprecated)]
         #[allow(unused_imports)]
@@ -154,18 +149,13 @@ pub fn emit(api: &Api) -> Vec<Piece<'_>> {
 
         /// Every operation of the API, sorted by path and method.
         pub const OPERATIONS: &[OperationInfo] = &[ #(#infos)* ];
-    };
-    let mut pieces = vec![Piece::Tokens(header)];
-    pieces.extend(
-        api.operations
-            .iter()
-            .map(|op| Piece::later(move || emit_operation(api, op).into())),
-    );
-    pieces
+
+        #(#operations)*
+    }
 }
 
-/// An operation's input struct and output enum, as syntax trees.
-fn emit_operation<'a>(api: &Api, op: &Operation) -> [Piece<'a>; 2] {
+/// An operation's input struct and output enum.
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let input_docs = docs::attrs_led(
         &format!(
             "Input of `{}` (`{} {}`)",
@@ -176,42 +166,39 @@ fn emit_operation<'a>(api: &Api, op: &Operation) -> [Piece<'a>; 2] {
         &op.docs,
     );
     let mut all_optional = true;
-    let mut fields: Vec<syn::Field> = op
+    let mut fields: Vec<TokenStream> = op
         .params
         .iter()
         .map(|p| {
-            let ty = syntax::type_of(api, &p.ty);
+            let name = ident(&p.rust);
+            let ty = type_tokens(api, &p.ty);
             let place = match p.location {
                 ParamIn::Path => "path",
                 ParamIn::Query => "query",
                 ParamIn::Header => "header",
                 ParamIn::Cookie => "cookie",
             };
-            let mut attrs = docs::attrs(
+            let docs = docs::attrs(
                 &p.docs,
                 &[format!("`{}` in the {place}.", p.wire.replace('`', "'"))],
-            )
-            .syntax();
-            if p.deprecated {
-                attrs.push(syntax::word("deprecated"));
-            }
+            );
+            let dep = p.deprecated.then(|| quote!(#[deprecated]));
             if p.required {
                 all_optional = false;
-                syntax::field(attrs, &p.rust, ty)
+                quote! { #docs #dep pub #name: #ty, }
             } else {
-                syntax::field(attrs, &p.rust, syntax::option(ty))
+                quote! { #docs #dep pub #name: Option<#ty>, }
             }
         })
         .collect();
     if let Some(b) = &op.body {
-        let ty = syntax::type_of(api, &b.ty);
-        let attrs =
-            docs::attrs(&b.docs, &[format!("Request body (`{}`).", b.content_type)]).syntax();
+        let ty = type_tokens(api, &b.ty);
+        let docs = docs::attrs(&b.docs, &[format!("Request body (`{}`).", b.content_type)]);
         if b.required {
             all_optional = false;
-            fields.push(syntax::field(attrs, "body", ty));
+            fields.push(quote! { #docs pub body: #ty, });
         } else {
-            fields.push(syntax::field(attrs, "body", syntax::option(ty)));
+            fields.push(quote! { #docs pub body: Option<#ty>, });
         }
     }
     let derive_default = if all_optional {
@@ -219,42 +206,41 @@ fn emit_operation<'a>(api: &Api, op: &Operation) -> [Piece<'a>; 2] {
     } else {
         quote!()
     };
-    let mut input_attrs = input_docs.syntax();
-    input_attrs.push(syntax::list(
-        "derive",
-        quote!(Debug, Clone, PartialEq, #derive_default),
-    ));
-    let variants = op
-        .responses
-        .iter()
-        .map(|r| {
-            let status = match (r.status, r.range) {
-                (Some(s), _) => format!("{s}"),
-                (None, Some(d)) => format!("{d}XX"),
-                _ => "Any other status".into(),
-            };
-            let attrs = docs::attrs_led(&format!("Status {status}"), &r.docs).syntax();
-            let mut types = Vec::new();
-            if has_status_field(r) {
-                types.push(syntax::u16_type());
-            }
-            if let Some(b) = &r.body {
-                types.push(syntax::type_of(api, &b.ty));
-            }
-            syntax::variant(attrs, &r.variant, types)
-        })
-        .collect();
+    let variants = op.responses.iter().map(|r| {
+        let status = match (r.status, r.range) {
+            (Some(s), _) => format!("{s}"),
+            (None, Some(d)) => format!("{d}XX"),
+            _ => "Any other status".into(),
+        };
+        let docs = docs::attrs_led(&format!("Status {status}"), &r.docs);
+        let name = ident(&r.variant);
+        let mut types = Vec::new();
+        if has_status_field(r) {
+            types.push(quote!(u16));
+        }
+        if let Some(b) = &r.body {
+            types.push(type_tokens(api, &b.ty));
+        }
+        if types.is_empty() {
+            quote! { #docs #name, }
+        } else {
+            quote! { #docs #name(#(#types),*), }
+        }
+    });
     let output_doc = format!(
         " Documented responses of `{} {}`.",
         op.method.as_upper(),
         op.path.replace('`', "'")
     );
-    let output_attrs = vec![
-        syntax::doc(&output_doc),
-        syntax::list("derive", quote!(Debug, Clone, PartialEq)),
-    ];
-    [
-        syntax::named_struct(input_attrs, &op.input_type, fields).into(),
-        syntax::enumeration(output_attrs, &op.output_type, variants).into(),
-    ]
+    let input = ident(&op.input_type);
+    let output = ident(&op.output_type);
+    quote! {
+        #input_docs
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #input { #(#fields)* }
+
+        #[doc = #output_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #output { #(#variants)* }
+    }
 }

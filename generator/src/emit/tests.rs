@@ -1,12 +1,11 @@
 //! The generated crate's own tests: example round-trips through the models, and every
 //! operation driven through the client against the router on 127.0.0.1.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::template::{self, Subst};
-use super::{ident, syntax, type_tokens, Piece};
+use super::{ident, type_tokens};
 use crate::conform;
 use crate::ir::*;
 
@@ -29,30 +28,15 @@ fn conforming<'a>(
         })
 }
 
-/// A string literal expression for generated text (raw when it can be, as `text_literal`).
-fn text_expr(text: &str) -> syn::Expr {
-    syn::Expr::Lit(syn::ExprLit {
-        attrs: vec![],
-        lit: syn::Lit::new(super::text_literal(text)),
-    })
-}
-
 /// `let _: T = roundtrip(json, origin);`, one example's round trip.
-fn roundtrip_call(api: &Api, ty: &TypeRef, json: proc_macro2::Literal, origin: &str) -> syn::Stmt {
-    Subst::new()
-        .ty("__T", syntax::type_of(api, ty))
-        .expr(
-            "__json",
-            syn::Expr::Lit(syn::ExprLit {
-                attrs: vec![],
-                lit: syn::Lit::new(json),
-            }),
-        )
-        .expr("__origin", template::str_expr(origin))
-        .apply(
-            "examples-roundtrip",
-            || quote!(let _: __T = roundtrip(__json, __origin);),
-        )
+fn roundtrip_call(
+    api: &Api,
+    ty: &TypeRef,
+    json: proc_macro2::Literal,
+    origin: &str,
+) -> TokenStream {
+    let ty = type_tokens(api, ty);
+    quote!(let _: #ty = roundtrip(#json, #origin);)
 }
 
 /// The validation node of a response body type (responses keep no node of their own).
@@ -63,8 +47,8 @@ fn response_vref(ty: &TypeRef) -> Option<VRef> {
     }
 }
 
-/// `tests/examples.rs`: a test per operation with conforming examples (filled-in templates).
-pub fn examples<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
+/// `tests/examples.rs`: a test per operation with conforming examples.
+pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
     let mut tests = Vec::new();
     // An example reached through a shared component (a `$ref`'d response) is tested once, in
@@ -93,20 +77,14 @@ pub fn examples<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
             }
         }
         if !calls.is_empty() {
-            tests.push(Piece::from(
-                Subst::new()
-                    .ident("__name", ident(&op.name))
-                    .stmts("__calls", calls)
-                    .apply::<syn::Item, _>("examples-test", || {
-                        quote! {
-                            #[test]
-                            fn __name() { __calls; }
-                        }
-                    }),
-            ));
+            let name = ident(&op.name);
+            tests.push(quote! {
+                #[test]
+                fn #name() { #(#calls)* }
+            });
         }
     }
-    let header = quote! {
+    quote! {
         //! Every example of the spec that conforms to its schema survives a round trip through
         //! the generated types: deserialize, serialize, compare.
         #![allow(deprecated, unused_imports)]
@@ -133,10 +111,9 @@ pub fn examples<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
             assert!(same(&original, &back), "{origin}: round trip changed the example\n  before: {original}\n  after:  {back}");
             typed
         }
-    };
-    let mut pieces = vec![Piece::Tokens(header)];
-    pieces.extend(tests);
-    pieces
+
+        #(#tests)*
+    }
 }
 
 /// A value for a parameter or body: a conforming example if there is one, else a value
@@ -236,38 +213,32 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
 
 /// `tests/server_client.rs`: the router with a handler that answers each operation's example
 /// response, driven by the client with each operation's example request.
-pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
+pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
-    let mut inputs: Vec<syn::Item> = Vec::new();
-    let mut answers: Vec<syn::Item> = Vec::new();
-    let mut answer_texts: Vec<syn::Item> = Vec::new();
-    let mut input_texts: Vec<syn::Item> = Vec::new();
-    let mut impls: Vec<syn::ImplItem> = Vec::new();
-    let mut calls: Vec<syn::Stmt> = Vec::new();
+    let mut inputs: Vec<TokenStream> = Vec::new();
+    let mut answers: Vec<TokenStream> = Vec::new();
+    let mut answer_texts: Vec<TokenStream> = Vec::new();
+    let mut input_texts: Vec<TokenStream> = Vec::new();
+    let mut impls: Vec<TokenStream> = Vec::new();
+    let mut calls: Vec<TokenStream> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     // `const NAME: &str = json;`, a JSON text written once.
-    let text_const = |name: &str, json: &str| -> syn::Item {
-        Subst::new()
-            .ident("__TEXT", ident(name))
-            .expr("__json", text_expr(json))
-            .apply("sc-text", || {
-                quote!(
-                    const __TEXT: &str = __json;
-                )
-            })
+    let text_const = |name: &Ident, json: &str| -> TokenStream {
+        let json = super::text_literal(json);
+        quote!(const #name: &str = #json;)
     };
     for op in api.operations.iter().filter(|op| op.unroutable.is_none()) {
         let name = ident(&op.name);
         let input_ty = ident(&op.input_type);
         let output_ty = ident(&op.output_type);
         // The input: every required parameter and the body need a value.
-        let mut fields: Vec<syn::FieldValue> = Vec::new();
-        let mut texts: Vec<syn::Item> = Vec::new();
+        let mut fields: Vec<TokenStream> = Vec::new();
+        let mut texts: Vec<TokenStream> = Vec::new();
         let mut ok = true;
         for p in &op.params {
-            let rust = Subst::new().ident("__rust", ident(&p.rust));
+            let rust = ident(&p.rust);
             if !p.required {
-                fields.push(rust.apply("sc-absent", || quote!(__rust: None)));
+                fields.push(quote!(#rust: None));
                 continue;
             }
             match sample(api, &p.schema, &[]) {
@@ -275,10 +246,7 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
                     if p.location != ParamIn::Path || !v.as_str().is_some_and(str::is_empty) =>
                 {
                     let json = v.to_string();
-                    fields.push(
-                        rust.expr("__json", template::str_expr(&json))
-                            .apply("sc-param", || quote!(__rust: crate::json(__json))),
-                    );
+                    fields.push(quote!(#rust: crate::json(#json)));
                 }
                 _ => ok = false,
             }
@@ -292,35 +260,27 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
                         op.request_examples.iter().map(|(_, e)| e).collect();
                     match sample(api, &b.schema, &examples) {
                         Some(e) => {
-                            let text = op.name.to_ascii_uppercase();
+                            let text = ident(&op.name.to_ascii_uppercase());
                             texts.push(text_const(&text, &e.to_string()));
-                            let text = Subst::new().ident("__TEXT", ident(&text));
-                            if b.required {
-                                fields.push(
-                                    text.apply("sc-body", || quote!(body: crate::json(__TEXT))),
-                                );
+                            fields.push(if b.required {
+                                quote!(body: crate::json(#text))
                             } else {
-                                fields.push(text.apply(
-                                    "sc-some-body",
-                                    || quote!(body: Some(crate::json(__TEXT))),
-                                ));
-                            }
+                                quote!(body: Some(crate::json(#text)))
+                            });
                         }
-                        None if !b.required => {
-                            fields.push(Subst::new().apply("sc-no-body", || quote!(body: None)))
-                        }
+                        None if !b.required => fields.push(quote!(body: None)),
                         None => ok = false,
                     }
                 }
                 Media::Text => fields.push(if b.required {
-                    Subst::new().apply("sc-text-body", || quote!(body: "sample".to_owned()))
+                    quote!(body: "sample".to_owned())
                 } else {
-                    Subst::new().apply("sc-no-body", || quote!(body: None))
+                    quote!(body: None)
                 }),
                 Media::Binary => fields.push(if b.required {
-                    Subst::new().apply("sc-bytes-body", || quote!(body: b"sample".to_vec()))
+                    quote!(body: b"sample".to_vec())
                 } else {
-                    Subst::new().apply("sc-no-body", || quote!(body: None))
+                    quote!(body: None)
                 }),
             }
         }
@@ -331,32 +291,18 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
         // An input of absent optional members only is sent empty (its type derives `Default`).
         all_optional &= texts.is_empty();
         // Any other input is written once, in `inputs`, for the server and the driver.
-        let expected_input = || -> syn::Expr {
-            if all_optional {
-                Subst::new()
-                    .ident("__Input", input_ty.clone())
-                    .apply("sc-default-input", || quote!(__Input::default()))
-            } else {
-                Subst::new()
-                    .ident("__name", name.clone())
-                    .apply("sc-input", || quote!(inputs::__name()))
-            }
+        let expected = if all_optional {
+            quote!(#input_ty::default())
+        } else {
+            quote!(inputs::#name())
         };
         if !all_optional {
             input_texts.append(&mut texts);
-            inputs.push(
-                Subst::new()
-                    .ident("__name", name.clone())
-                    .ident("__Input", input_ty.clone())
-                    .fields("__fields", fields)
-                    .apply("sc-input-fn", || {
-                        quote! {
-                            pub fn __name() -> __Input {
-                                __Input { __fields: () }
-                            }
-                        }
-                    }),
-            );
+            inputs.push(quote! {
+                pub fn #name() -> #input_ty {
+                    #input_ty { #(#fields),* }
+                }
+            });
         }
         // The answer: the first success response with a conforming example.
         let answer = op
@@ -364,97 +310,51 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
             .iter()
             .filter(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
             .find_map(|r| {
-                let variant = Subst::new()
-                    .ident("__Output", output_ty.clone())
-                    .ident("__v", ident(&r.variant));
+                let v = ident(&r.variant);
                 match &r.body {
-                    None => Some(
-                        variant.apply::<syn::Expr, _>("sc-unit-answer", || quote!(__Output::__v)),
-                    ),
+                    None => Some(quote!(#output_ty::#v)),
                     Some(b) if b.media == Media::Json => {
                         let vref = response_vref(&b.ty)?;
                         let (_, e) = r
                             .examples
                             .iter()
                             .find(|(_, e)| conform::check(api, &vref, e).is_ok())?;
-                        let text = op.name.to_ascii_uppercase();
+                        let text = ident(&op.name.to_ascii_uppercase());
                         answer_texts.push(text_const(&text, &e.to_string()));
-                        Some(
-                            variant
-                                .ident("__TEXT", ident(&text))
-                                .apply("sc-json-answer", || {
-                                    quote!(__Output::__v(crate::json(__TEXT)))
-                                }),
-                        )
+                        Some(quote!(#output_ty::#v(crate::json(#text))))
                     }
                     Some(b) if b.media == Media::Text => {
-                        Some(variant.apply("sc-text-answer", || {
-                            quote!(__Output::__v("sample".to_owned()))
-                        }))
+                        Some(quote!(#output_ty::#v("sample".to_owned())))
                     }
                     _ => None,
                 }
             });
-        let cred: Vec<syn::FnArg> = match op.auth {
-            AuthUse::None => vec![],
-            AuthUse::Required => {
-                vec![Subst::new().apply("sc-credentials", || quote!(_credentials: Credentials))]
-            }
-            AuthUse::Optional => vec![Subst::new().apply(
-                "sc-optional-credentials",
-                || quote!(_credentials: Option<Credentials>),
-            )],
+        let cred = match op.auth {
+            AuthUse::None => quote!(),
+            AuthUse::Required => quote!(_credentials: Credentials,),
+            AuthUse::Optional => quote!(_credentials: Option<Credentials>,),
         };
-        let call = Subst::new()
-            .ident("__name", name.clone())
-            .expr("__expected", expected_input());
         match answer {
             Some(value) => {
-                answers.push(
-                    Subst::new()
-                        .ident("__name", name.clone())
-                        .ident("__Output", output_ty.clone())
-                        .expr("__value", value)
-                        .apply("sc-answer-fn", || {
-                            quote! {
-                                pub fn __name() -> __Output {
-                                    __value
-                                }
-                            }
-                        }),
-                );
-                impls.push(
-                    Subst::new()
-                        .ident("__name", name.clone())
-                        .ident("__Input", input_ty.clone())
-                        .ident("__Output", output_ty.clone())
-                        .args("__credentials", cred)
-                        .expr("__expected", expected_input())
-                        .apply("sc-impl", || {
-                            quote! {
-                                async fn __name(&self, __credentials: (), input: __Input) -> Result<__Output, ApiError> {
-                                    reply(input, __expected, answers::__name())
-                                }
-                            }
-                        }),
-                );
-                let block: syn::Block = call.apply("sc-served", || {
-                    quote! {{
-                        let output = client.__name(&__expected).await;
-                        served += expect(output, answers::__name());
-                    }}
+                answers.push(quote! {
+                    pub fn #name() -> #output_ty {
+                        #value
+                    }
                 });
-                calls.extend(block.stmts);
-            }
-            None => {
-                let block: syn::Block = call.apply("sc-unimplemented", || {
-                    quote! {{
-                        let output = client.__name(&__expected).await;
-                        unimplemented += not_implemented(output);
-                    }}
+                impls.push(quote! {
+                    async fn #name(&self, #cred input: #input_ty) -> Result<#output_ty, ApiError> {
+                        reply(input, #expected, answers::#name())
+                    }
                 });
-                calls.extend(block.stmts);
+                calls.push(quote! {
+                    let output = client.#name(&#expected).await;
+                    served += expect(output, answers::#name());
+                });
             }
+            None => calls.push(quote! {
+                let output = client.#name(&#expected).await;
+                unimplemented += not_implemented(output);
+            }),
         }
     }
     let routed = api
@@ -464,7 +364,7 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
         .count();
     // Operations whose required input no example or schema could provide are listed in the
     // test's docs rather than driven.
-    let driven = routed - skipped.len();
+    let driven = proc_macro2::Literal::usize_suffixed(routed - skipped.len());
     let skipped_doc = if skipped.is_empty() {
         " Every routed operation is driven.".to_owned()
     } else {
@@ -477,16 +377,11 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
                 .join(", ")
         )
     };
-    let cred_fields: Vec<syn::FieldValue> = api
-        .auth_headers
-        .iter()
-        .map(|h| {
-            Subst::new()
-                .ident("__f", ident(&h.field))
-                .apply("sc-credential", || quote!(__f: "test".to_owned()))
-        })
-        .collect();
-    let header = quote! {
+    let cred_fields = api.auth_headers.iter().map(|h| {
+        let f = ident(&h.field);
+        quote!(#f: "test".to_owned())
+    });
+    quote! {
         //! The router serves every operation, and each operation's example request and response
         //! pass through the client and the router unchanged.
         #![cfg(all(feature = "server", feature = "client"))]
@@ -496,142 +391,91 @@ pub fn server_client<'a>(api: &'a Api, crate_ident: &str) -> Vec<Piece<'a>> {
         use #krate::models::*;
         use #krate::operations::*;
         use #krate::server::{router_with_config, Api, ApiError, RouterConfig};
-    };
-    let module = |template: syn::Item, texts: Vec<syn::Item>, fns: Vec<syn::Item>| -> Piece {
-        let mut item = template;
-        if let syn::Item::Mod(m) = &mut item {
-            if let Some((_, content)) = &mut m.content {
-                content.extend(texts);
-                content.extend(fns);
+
+        /// A value decoded from JSON text written by the generator.
+        #[allow(dead_code)]
+        fn json<T: serde::de::DeserializeOwned>(text: &str) -> T {
+            serde_json::from_str(text).expect("generated JSON fits its type")
+        }
+
+        /// Each operation's example input.
+        mod inputs {
+            use super::*;
+            #(#input_texts)*
+            #(#inputs)*
+        }
+
+        /// The test server's answer to each operation it implements (JSON texts of the examples).
+        mod answers {
+            use super::*;
+            #(#answer_texts)*
+            #(#answers)*
+        }
+
+        /// The server's side: the answer when the input is the expected one, else 418 with
+        /// what was received.
+        #[allow(dead_code)]
+        fn reply<I: PartialEq + std::fmt::Debug, O>(input: I, expected: I, output: O) -> Result<O, ApiError> {
+            if input == expected {
+                Ok(output)
+            } else {
+                Err(ApiError::with_body(StatusCode::IM_A_TEAPOT, serde_json::json!({ "mismatch": format!("{input:?}") })))
             }
         }
-        item.into()
-    };
-    let inputs_mod = Subst::new().apply("sc-inputs", || {
-        quote! {
-            /// Each operation's example input.
-            mod inputs {
-                use super::*;
+
+        /// The client's side: the answer must be the expected one. Counts 1.
+        #[allow(dead_code)]
+        #[track_caller]
+        fn expect<O: PartialEq + std::fmt::Debug>(outcome: Result<O, ClientError>, expected: O) -> usize {
+            match outcome {
+                Ok(output) => assert_eq!(output, expected),
+                Err(e) => panic!("{e}"),
+            }
+            1
+        }
+
+        /// An operation the test server does not implement answers 501. Counts 1.
+        #[allow(dead_code)]
+        #[track_caller]
+        fn not_implemented<O>(outcome: Result<O, ClientError>) -> usize {
+            match outcome {
+                Err(ClientError::UnexpectedStatus { status: 501, .. }) | Ok(_) => 1,
+                Err(e) => panic!("expected 501 Not Implemented, got {e}"),
             }
         }
-    });
-    let answers_mod = Subst::new().apply("sc-answers", || {
-        quote! {
-            /// The test server's answer to each operation it implements (JSON texts of the examples).
-            mod answers {
-                use super::*;
-            }
+
+        struct Examples;
+
+        impl Api for Examples { #(#impls)* }
+
+        async fn start() -> String {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+            let addr = listener.local_addr().expect("address");
+            // Examples are checked strictly at generation time; without coercion, a value that
+            // fits two `oneOf` branches only after coercion (0 and "0") stays unambiguous.
+            let config = RouterConfig { coerce_types: false, ..RouterConfig::default() };
+            tokio::spawn(async move { axum::serve(listener, router_with_config(Examples, config)).await.expect("serve") });
+            format!("http://{addr}")
         }
-    });
-    let mut examples_impl: syn::Item =
-        Subst::new().apply("sc-examples-impl", || quote!(impl Api for Examples {}));
-    if let syn::Item::Impl(i) = &mut examples_impl {
-        i.items = impls;
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[doc = #skipped_doc]
+        async fn every_operation_round_trips() {
+            let base = start().await;
+            let client = Client::new(&base).with_credentials(Credentials { #(#cred_fields),* });
+            let mut served = 0usize;
+            let mut unimplemented = 0usize;
+            #(#calls)*
+            assert_eq!(served + unimplemented, #driven, "every operation with a buildable input was driven");
+        }
+
+        #[tokio::test]
+        async fn unknown_route_is_a_json_404() {
+            let base = start().await;
+            let response = reqwest::get(format!("{base}/no/such/route")).await.expect("request");
+            assert_eq!(response.status().as_u16(), 404);
+            let body: serde_json::Value = response.json().await.expect("JSON body");
+            assert_eq!(body["success"], serde_json::json!(false));
+        }
     }
-    let round_trips: syn::Item = Subst::new()
-        .expr("__doc", template::str_expr(&skipped_doc))
-        .fields("__credentials", cred_fields)
-        .stmts("__calls", calls)
-        .expr(
-            "__driven",
-            syn::Expr::Lit(syn::ExprLit {
-                attrs: vec![],
-                lit: syn::Lit::new(proc_macro2::Literal::usize_suffixed(driven)),
-            }),
-        )
-        .apply("sc-round-trips", || {
-            quote! {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                #[doc = __doc]
-                async fn every_operation_round_trips() {
-                    let base = start().await;
-                    let client = Client::new(&base).with_credentials(Credentials { __credentials: () });
-                    let mut served = 0usize;
-                    let mut unimplemented = 0usize;
-                    __calls;
-                    assert_eq!(served + unimplemented, __driven, "every operation with a buildable input was driven");
-                }
-            }
-        });
-    let helpers: syn::File = template::parsed("sc-helpers", || {
-        quote! {
-            /// A value decoded from JSON text written by the generator.
-            #[allow(dead_code)]
-            fn json<T: serde::de::DeserializeOwned>(text: &str) -> T {
-                serde_json::from_str(text).expect("generated JSON fits its type")
-            }
-        }
-    });
-    let driver: syn::File = template::parsed("sc-driver", || {
-        quote! {
-            /// The server's side: the answer when the input is the expected one, else 418 with
-            /// what was received.
-            #[allow(dead_code)]
-            fn reply<I: PartialEq + std::fmt::Debug, O>(input: I, expected: I, output: O) -> Result<O, ApiError> {
-                if input == expected {
-                    Ok(output)
-                } else {
-                    Err(ApiError::with_body(StatusCode::IM_A_TEAPOT, serde_json::json!({ "mismatch": format!("{input:?}") })))
-                }
-            }
-
-            /// The client's side: the answer must be the expected one. Counts 1.
-            #[allow(dead_code)]
-            #[track_caller]
-            fn expect<O: PartialEq + std::fmt::Debug>(outcome: Result<O, ClientError>, expected: O) -> usize {
-                match outcome {
-                    Ok(output) => assert_eq!(output, expected),
-                    Err(e) => panic!("{e}"),
-                }
-                1
-            }
-
-            /// An operation the test server does not implement answers 501. Counts 1.
-            #[allow(dead_code)]
-            #[track_caller]
-            fn not_implemented<O>(outcome: Result<O, ClientError>) -> usize {
-                match outcome {
-                    Err(ClientError::UnexpectedStatus { status: 501, .. }) | Ok(_) => 1,
-                    Err(e) => panic!("expected 501 Not Implemented, got {e}"),
-                }
-            }
-
-            struct Examples;
-        }
-    });
-    let server: syn::File = template::parsed("sc-start", || {
-        quote! {
-            async fn start() -> String {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-                let addr = listener.local_addr().expect("address");
-                // Examples are checked strictly at generation time; without coercion, a value that
-                // fits two `oneOf` branches only after coercion (0 and "0") stays unambiguous.
-                let config = RouterConfig { coerce_types: false, ..RouterConfig::default() };
-                tokio::spawn(async move { axum::serve(listener, router_with_config(Examples, config)).await.expect("serve") });
-                format!("http://{addr}")
-            }
-        }
-    });
-    let not_found: syn::File = template::parsed("sc-not-found", || {
-        quote! {
-            #[tokio::test]
-            async fn unknown_route_is_a_json_404() {
-                let base = start().await;
-                let response = reqwest::get(format!("{base}/no/such/route")).await.expect("request");
-                assert_eq!(response.status().as_u16(), 404);
-                let body: serde_json::Value = response.json().await.expect("JSON body");
-                assert_eq!(body["success"], serde_json::json!(false));
-            }
-        }
-    });
-    let mut pieces = vec![Piece::Tokens(header)];
-    pieces.extend(helpers.items.into_iter().map(Piece::from));
-    pieces.push(module(inputs_mod, input_texts, inputs));
-    pieces.push(module(answers_mod, answer_texts, answers));
-    pieces.extend(driver.items.into_iter().map(Piece::from));
-    pieces.push(examples_impl.into());
-    pieces.extend(server.items.into_iter().map(Piece::from));
-    pieces.push(round_trips.into());
-    pieces.extend(not_found.items.into_iter().map(Piece::from));
-    pieces
 }
