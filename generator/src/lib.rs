@@ -6,22 +6,25 @@
 //! (documents → [`ir::Api`]) → [`emit`] (model → Rust tokens → formatted files).
 //! [`import`] canonicalizes published documents for `specs/`; [`lint`] reports document problems.
 
-pub mod build;
-pub mod conform;
+#![deny(missing_docs)]
+
+mod build;
+mod conform;
 pub mod diagnostics;
-pub mod emit;
+mod emit;
 pub mod import;
 pub mod ir;
 pub mod lint;
 pub mod load;
-pub mod names;
-pub mod resolve;
-pub mod types;
+mod names;
+mod resolve;
+mod types;
 mod workers;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+pub use build::BuildOptions;
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};
 pub use emit::Files;
 
@@ -43,7 +46,7 @@ pub struct Options {
     /// Give the crate its own `[workspace]` so it builds anywhere.
     pub standalone: bool,
     /// Modelling options.
-    pub build: build::BuildOptions,
+    pub build: BuildOptions,
 }
 
 /// A generated crate and what was noticed on the way.
@@ -83,6 +86,21 @@ impl std::fmt::Display for Timings {
             write!(f, "{sep}{stage} {:.1} ms", d.as_secs_f64() * 1000.0)?;
         }
         Ok(())
+    }
+}
+
+/// The package name a crate generated from `docs` gets by default: the first document's title
+/// in kebab case, ending in `-api`.
+pub fn default_crate_name(docs: &[load::Document]) -> String {
+    let title = docs
+        .first()
+        .map(|d| d.openapi.info.title.as_str())
+        .unwrap_or_default();
+    let name = names::snake_ident(title, "api").replace('_', "-");
+    if name.ends_with("-api") || name == "api" {
+        name
+    } else {
+        format!("{name}-api")
     }
 }
 

@@ -228,11 +228,6 @@ impl Namespace {
         }
     }
 
-    /// True when `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.used.contains(name)
-    }
-
     /// Takes `base` if free, else the first free `base_2`, `base_3`, … (`Base2` for type names).
     pub fn claim(&mut self, base: &str) -> String {
         if self.used.insert(base.to_owned()) {

@@ -164,18 +164,7 @@ pub fn generate(
         .collect::<Result<Vec<_>, Error>>()?;
     let name = match name {
         Some(n) => n.to_owned(),
-        None => {
-            let title = docs
-                .first()
-                .map(|d| d.openapi.info.title.clone())
-                .unwrap_or_default();
-            let n = generator::names::snake_ident(&title, "api").replace('_', "-");
-            if n.ends_with("-api") || n == "api" {
-                n
-            } else {
-                format!("{n}-api")
-            }
-        }
+        None => generator::default_crate_name(&docs),
     };
     if !is_package_name(&name) {
         return Err(Error::Io {
