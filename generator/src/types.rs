@@ -107,7 +107,6 @@ impl TypeRegistry {
         }
     }
 
-    /// Registers a new named type, reusing an identical earlier one through an alias.
     /// True when every value of `v` is an object that must have some property.
     pub fn requires_properties(&self, v: &VRef, depth: usize) -> bool {
         // An alias for an identical type is looked through without counting a level, so the
@@ -140,6 +139,9 @@ impl TypeRegistry {
         self.same_as.get(&id).copied().unwrap_or(id)
     }
 
+    /// Registers a type: into `target` (a component's reserved type, which keeps its name), or
+    /// as a new type named after `hint`, which an identical earlier type makes an alias of it.
+    /// A type the spec leaves undocumented gets a summary saying where it sits.
     fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
         if def.docs.summary.is_none() && def.docs.description.is_none() {
             def.docs.summary = Some(describe_pointer(&def.origin.pointer));
