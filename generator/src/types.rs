@@ -140,8 +140,8 @@ impl TypeRegistry {
     }
 
     /// Registers a type: into `target` (a component's reserved type, which keeps its name), or
-    /// as a new type named after `hint`, which an identical earlier type makes an alias of it.
-    /// A type the spec leaves undocumented gets a summary saying where it sits.
+    /// as a new type named after `hint`, an alias when an identical type came before. A type
+    /// the spec leaves undocumented gets a summary saying where it sits.
     fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
         if def.docs.summary.is_none() && def.docs.description.is_none() {
             def.docs.summary = Some(describe_pointer(&def.origin.pointer));
