@@ -1,5 +1,7 @@
 //! Typed documents → the intermediate model ([`crate::ir::Api`]): operations, parameters,
-//! bodies, per-status responses, and the types they use.
+//! bodies, per-status responses, and the types they use. One thread (a large-stack worker)
+//! builds it in order: component schemas, then each operation mapping its schemas into one
+//! type registry, which names types as it registers them.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -63,29 +65,13 @@ const METHODS: [(&str, Method); 8] = [
 /// Builds one API from documents (merged; the same path and method in two documents must be
 /// defined identically).
 pub fn build(docs: &[Document], options: &BuildOptions) -> Result<Api> {
-    build_with(docs, options, true).map(|(api, _)| api)
-}
-
-/// How the operations were built (see [`build_operations`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sharing {
-    /// On one thread.
-    Serial,
-    /// Shared out over two workers, both parts kept.
-    Shared,
-    /// Shared out, then the later part built again on this thread.
-    Redone,
-}
-
-/// [`build`], sharing the operations out over two workers when `parallel`.
-fn build_with(docs: &[Document], options: &BuildOptions, parallel: bool) -> Result<(Api, Sharing)> {
     // Schemas are mapped recursively (a property's type, then its properties' types, …), as
     // deep as `$ref` chains go: on a worker, whose stack is large enough for real documents
     // with long chains (some cloud APIs nest hundreds of levels), while MAX_SCHEMA_DEPTH still
     // turns a hostile chain into an error well before the stack ends. The worker reuses the
     // memory typing the documents freed.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::workers::run(|| build_on_this_thread(docs, options, parallel))
+        crate::workers::run(|| build_on_this_thread(docs, options))
     }));
     built.unwrap_or_else(|_| {
         Err(Error::Internal {
@@ -95,11 +81,7 @@ fn build_with(docs: &[Document], options: &BuildOptions, parallel: bool) -> Resu
     })
 }
 
-fn build_on_this_thread(
-    docs: &[Document],
-    options: &BuildOptions,
-    parallel: bool,
-) -> Result<(Api, Sharing)> {
+fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api> {
     let mut api = Api::default();
     if let Some(first) = docs.first() {
         api.title = first.openapi.info.title.clone();
@@ -242,15 +224,19 @@ fn build_on_this_thread(
             )
         })
         .collect();
-    let jobs: Vec<(Pending, String)> = pending.into_values().zip(names).collect();
-    let share = if parallel { SHARE_OUT_FROM } else { usize::MAX };
-    let (mut ops, sharing) =
-        build_operations(docs, &mut reg, &jobs, &auth_names, &mut api.warnings, share)?;
-    for (op, (input_type, output_type)) in ops.iter_mut().zip(io_names) {
+    // The operations, in order, each mapping its schemas into the registry.
+    let mut ops = Vec::with_capacity(pending.len());
+    for ((p, name), (input_type, output_type)) in pending.into_values().zip(names).zip(io_names) {
+        let mut mapper = SchemaMapper {
+            reg: &mut reg,
+            res: Resolver::new(&docs[p.doc]),
+            doc_index: p.doc,
+        };
+        let mut op = build_operation(&mut mapper, &p, name, &auth_names, &mut api.warnings)?;
         op.input_type = input_type;
         op.output_type = output_type;
+        ops.push(op);
     }
-    reg.settle(true);
     let mut warnings = std::mem::take(&mut reg.warnings);
     api.warnings.append(&mut warnings);
     let mut types = reg.types;
@@ -291,71 +277,7 @@ fn build_on_this_thread(
             format!("the API has {items} operations, parameters, responses, types, fields and variants; the generator's limit is {MAX_ITEMS}"),
         ));
     }
-    Ok((api, sharing))
-}
-
-/// Fewest operations shared out over two workers by [`build_operations`].
-const SHARE_OUT_FROM: usize = 32;
-
-/// Builds the operations of `jobs` (each with its name), mapping their schemas into `reg` in
-/// order. From `share_out_from` operations on, the later part is mapped on another worker
-/// into a [`TypeRegistry::fragment`] while this thread maps the first, then absorbed in order:
-/// the same model as one thread makes (a test compares them), or, when the part needed the
-/// whole registry or met an error, that part mapped again here.
-fn build_operations(
-    docs: &[Document],
-    reg: &mut TypeRegistry,
-    jobs: &[(Pending, String)],
-    auth_names: &[String],
-    warnings: &mut Vec<Diagnostic>,
-    share_out_from: usize,
-) -> Result<(Vec<Operation>, Sharing)> {
-    let run =
-        |reg: &mut TypeRegistry, jobs: &[(Pending, String)], warnings: &mut Vec<Diagnostic>| {
-            jobs.iter()
-                .map(|(p, name)| {
-                    let mut mapper = SchemaMapper {
-                        reg: &mut *reg,
-                        res: Resolver::new(&docs[p.doc]),
-                        doc_index: p.doc,
-                    };
-                    build_operation(&mut mapper, p, name.clone(), auth_names, warnings)
-                })
-                .collect::<Result<Vec<Operation>>>()
-        };
-    if jobs.len() < share_out_from.max(2) || !crate::workers::parallel() {
-        return Ok((run(reg, jobs, warnings)?, Sharing::Serial));
-    }
-    // This thread also shares out identical types as it maps (the other only records them):
-    // it takes a little less.
-    let (first, second) = jobs.split_at(jobs.len() * 19 / 40);
-    let part = reg.fragment();
-    let (mine, theirs) = crate::workers::both(
-        || run(reg, first, warnings),
-        || {
-            let mut part = part;
-            let mut part_warnings = Vec::new();
-            let ops = run(&mut part, second, &mut part_warnings);
-            (part, part_warnings, ops)
-        },
-    );
-    let mut ops = mine?;
-    let (part, mut part_warnings, theirs) = theirs;
-    let absorbed = theirs
-        .ok()
-        .and_then(|mut theirs| reg.absorb(part, &mut theirs).then_some(theirs));
-    let sharing = match absorbed {
-        Some(mut theirs) => {
-            warnings.append(&mut part_warnings);
-            ops.append(&mut theirs);
-            Sharing::Shared
-        }
-        None => {
-            ops.append(&mut run(reg, second, warnings)?);
-            Sharing::Redone
-        }
-    };
-    Ok((ops, sharing))
+    Ok(api)
 }
 
 /// Most operations an API may have (the twelve Rocket.Chat documents together have about 600).
@@ -1034,16 +956,6 @@ mod tests {
     use super::*;
     use crate::load::{parse_document, read_bytes, Format};
 
-    /// The model (or error) built on one thread and on two, and how the second went.
-    fn one_and_two(docs: &[Document]) -> (String, String, Option<Sharing>) {
-        let options = BuildOptions::default();
-        let serial = build_with(docs, &options, false).map(|(api, _)| api);
-        let shared = build_with(docs, &options, true);
-        let sharing = shared.as_ref().ok().map(|(_, s)| *s);
-        let shared = shared.map(|(api, _)| api);
-        (format!("{serial:?}"), format!("{shared:?}"), sharing)
-    }
-
     fn document(text: &str) -> Document {
         let raw = read_bytes("t.yaml", text.as_bytes(), Format::Yaml).expect("reads");
         parse_document(raw).expect("parses")
@@ -1051,8 +963,8 @@ mod tests {
 
     /// Forty operations sharing component responses and parameters whose schemas are inline
     /// (mapped once, by whichever operation comes first), each with inline types alike
-    /// across the two halves (shared through aliases), and `extra` added to the last one.
-    fn shared_components(extra: &str) -> String {
+    /// (shared through aliases).
+    fn shared_components() -> String {
         let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
         for i in 0..40 {
             let param = if i % 7 == 3 {
@@ -1068,9 +980,6 @@ mod tests {
             text.push_str(&format!(
                 "  /p{i}:\n    get:\n      parameters:\n      - {{name: q{i}, in: query, schema: {{type: string, enum: [a, b]}}}}\n{param}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties: {{a: {{type: string}}, b: {{type: integer}}, c: {{type: object, properties: {{x: {{type: string}}, y: {{type: string}}, z: {{type: boolean}}}}}}}}\n        '400': {{$ref: {page}}}\n"
             ));
-            if i == 39 {
-                text.push_str(extra);
-            }
         }
         text.push_str(
             "components:\n  parameters:\n    Kind: {name: kind, in: query, schema: {type: string, enum: [x, y]}}\n  responses:\n    Error:\n      description: e\n      content:\n        application/json:\n          schema:\n            type: object\n            properties: {success: {type: boolean}, error: {type: string}, errorType: {type: string}}\n            additionalProperties: {type: object, properties: {u: {type: string}, v: {type: string}, w: {type: string}}}\n    Page:\n      description: p\n      content:\n        application/json:\n          schema:\n            type: object\n            properties: {count: {type: integer}, offset: {type: integer}, total: {type: integer}}\n",
@@ -1078,38 +987,10 @@ mod tests {
         text
     }
 
-    /// On every published Rocket.Chat document, and on all twelve together, two workers build
-    /// exactly the model one does.
+    /// Identical inline types are one type, the others aliases of it.
     #[test]
-    fn two_workers_build_each_published_document_as_one_does() {
-        let docs: Vec<Document> = crate::load::published_documents()
-            .iter()
-            .map(|p| crate::load::load_file(p).expect("loads"))
-            .collect();
-        let mut shared = 0;
-        for doc in &docs {
-            let (one, two, sharing) = one_and_two(std::slice::from_ref(doc));
-            assert!(one == two, "{}", doc.file);
-            shared += usize::from(sharing == Some(Sharing::Shared));
-        }
-        let (one, two, sharing) = one_and_two(&docs);
-        assert!(one == two, "all twelve");
-        if crate::workers::parallel() {
-            assert_eq!(sharing, Some(Sharing::Shared));
-            assert!(shared >= 4, "the larger documents are shared out: {shared}");
-        }
-    }
-
-    /// Inline schemas of components met in both halves keep the types (and names) the first
-    /// operation gave them; identical inline types across the halves are shared.
-    #[test]
-    fn component_schemas_met_in_both_halves_are_mapped_once() {
-        let doc = document(&shared_components(""));
-        let (one, two, sharing) = one_and_two(std::slice::from_ref(&doc));
-        assert!(one == two, "{one}\n{two}");
-        if crate::workers::parallel() {
-            assert_eq!(sharing, Some(Sharing::Shared));
-        }
+    fn identical_inline_bodies_are_shared() {
+        let doc = document(&shared_components());
         let api = build(std::slice::from_ref(&doc), &BuildOptions::default()).expect("builds");
         let aliases = api
             .types
@@ -1120,28 +1001,5 @@ mod tests {
             aliases >= 30,
             "identical inline bodies are shared: {aliases}"
         );
-    }
-
-    /// A schema first met by `$ref` into another operation needs the whole registry (it gets
-    /// a reserved name), and an error in the later part must read as the serial one: both
-    /// leave that part to this thread.
-    #[test]
-    fn what_needs_the_whole_registry_is_built_again_in_order() {
-        let reference = "        '404':\n          description: gone\n          content:\n            application/json:\n              schema: {$ref: '#/paths/~1p2/get/responses/200/content/application~1json/schema'}\n";
-        let doc = document(&shared_components(reference));
-        let (one, two, sharing) = one_and_two(std::slice::from_ref(&doc));
-        assert!(one == two, "{one}\n{two}");
-        if crate::workers::parallel() {
-            assert_eq!(sharing, Some(Sharing::Redone));
-        }
-        let broken = "      - {name: nowhere, in: path, required: true, schema: {type: string}}\n";
-        let text = shared_components("").replacen(
-            "  /p39:\n    get:\n      parameters:\n",
-            &format!("  /p39:\n    get:\n      parameters:\n{broken}"),
-            1,
-        );
-        let (one, two, _) = one_and_two(&[document(&text)]);
-        assert!(one.contains("path-param-not-in-template"), "{one}");
-        assert_eq!(one, two);
     }
 }

@@ -499,7 +499,7 @@ pub struct ResponseBody {
 }
 
 /// Visits every [`TypeId`] a model value refers to, so that ids can be rewritten (an alias
-/// replaced by the type it stands for, ids from another registry moved into this one).
+/// replaced by the type it stands for, to compare the shapes of types).
 pub trait TypeIds {
     /// Calls `f` on each type id held, in a fixed order.
     fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId));
@@ -565,31 +565,6 @@ impl TypeIds for TypeKind {
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.ty.type_ids_mut(f)),
             TypeKind::Alias(t) => t.type_ids_mut(f),
             TypeKind::Enum(_) => {}
-        }
-    }
-}
-
-impl TypeIds for TypeDef {
-    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
-        self.kind.type_ids_mut(f);
-        self.schema.type_ids_mut(f);
-    }
-}
-
-impl TypeIds for Operation {
-    fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
-        for p in &mut self.params {
-            p.ty.type_ids_mut(f);
-            p.schema.type_ids_mut(f);
-        }
-        if let Some(b) = &mut self.body {
-            b.ty.type_ids_mut(f);
-            b.schema.type_ids_mut(f);
-        }
-        for r in &mut self.responses {
-            if let Some(b) = &mut r.body {
-                b.ty.type_ids_mut(f);
-            }
         }
     }
 }

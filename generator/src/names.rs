@@ -292,8 +292,9 @@ const METHODS: &[&str] = &[
 /// are named from their method and path. Results are `snake_case` and made distinct in order.
 pub fn operation_names(raw: &[(String, Option<String>, String)]) -> Vec<String> {
     // raw: (method, operationId, path)
-    let split: Vec<(Option<String>, Vec<String>)> =
-        crate::workers::in_halves(raw, |(method, id, path)| {
+    let split: Vec<(Option<String>, Vec<String>)> = raw
+        .iter()
+        .map(|(method, id, path)| {
             let ws = match id.as_deref().map(words) {
                 Some(ws) if !ws.is_empty() => ws,
                 _ => {
@@ -308,22 +309,25 @@ pub fn operation_names(raw: &[(String, Option<String>, String)]) -> Vec<String> 
                 }
                 _ => (None, ws),
             }
-        });
+        })
+        .collect();
     let noise = common_noise(&split.iter().map(|(_, w)| w.as_slice()).collect::<Vec<_>>());
-    let idents = crate::workers::in_halves(&split, |(method, ws)| {
-        let rest: &[String] =
-            if !noise.is_empty() && ws.len() > noise.len() && ws.starts_with(&noise) {
-                &ws[noise.len()..]
-            } else {
-                ws
-            };
-        let mut all: Vec<&str> = method.iter().map(String::as_str).collect();
-        all.extend(rest.iter().map(String::as_str));
-        snake_ident(&all.join("_"), "operation")
-    });
     // Operations become methods of the generated `Client` next to its own methods.
     let mut ns = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
-    idents.iter().map(|ident| ns.claim(ident)).collect()
+    split
+        .iter()
+        .map(|(method, ws)| {
+            let rest: &[String] =
+                if !noise.is_empty() && ws.len() > noise.len() && ws.starts_with(&noise) {
+                    &ws[noise.len()..]
+                } else {
+                    ws
+                };
+            let mut all: Vec<&str> = method.iter().map(String::as_str).collect();
+            all.extend(rest.iter().map(String::as_str));
+            ns.claim(&snake_ident(&all.join("_"), "operation"))
+        })
+        .collect()
 }
 
 /// The longest leading run of words shared by at least half of the word lists (each keeping a

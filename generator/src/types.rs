@@ -1,7 +1,6 @@
 //! Schemas → named Rust types: the type registry, naming from hints, and validation rules.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -44,46 +43,12 @@ pub struct TypeRegistry {
     shape_keys: HashMap<TypeId, Shape>,
     /// Deduplicated aliases → the type they stand for.
     same_as: HashMap<TypeId, TypeId>,
-    /// `(document index, pointer)` of an inline schema in a component → how it was mapped, and
-    /// the ids of the types mapping it registered.
-    by_location: HashMap<(usize, String), (Mapped, Range<usize>)>,
+    /// `(document index, pointer)` of an inline schema in a component → how it was mapped.
+    by_location: HashMap<(usize, String), Mapped>,
     /// Problems found.
     pub warnings: Vec<Diagnostic>,
     /// How many schemas are being mapped inside each other right now.
     depth: usize,
-    /// Names and summaries owed to registered types, in the order of registration.
-    owed: Vec<Owed>,
-    /// Set when this registry maps a share of the operations on another worker.
-    fragment: Option<Fragment>,
-}
-
-/// What a registry made by [`TypeRegistry::fragment`] keeps for
-/// [`TypeRegistry::absorb`]: its new types are recorded as mapped (not shared with identical
-/// ones, not named), to be registered in order in the registry it came from, exactly as if
-/// they had been mapped there.
-struct Fragment {
-    /// How many types the registry had when the fragment was made: ids below are its types.
-    base: usize,
-    /// The naming hint of each recorded type, in order.
-    hints: Vec<String>,
-    /// Inline schemas of components this fragment mapped, with the ids of the types mapping
-    /// them recorded, in the order they were mapped (an inner schema before the one around it).
-    locations: Vec<((usize, String), Range<usize>)>,
-    /// Set when mapping needed something only the whole registry can do in order (a schema
-    /// first met by `$ref` gets a reserved name): the share is then mapped again in the
-    /// registry itself.
-    diverged: bool,
-}
-
-/// What a registered type still lacks: its name, made from `hint` (inline types), and a
-/// summary saying where it sits (types the spec leaves undocumented). Both are pure functions
-/// of strings, computed together (on every core) once the types are known, then given out in
-/// the order the types were registered, so names are the same as if each had been claimed
-/// at registration. Nothing reads a type's name or docs while types are being mapped.
-struct Owed {
-    id: TypeId,
-    hint: Option<String>,
-    summary: bool,
 }
 
 /// A cheap first key of a type's shape: a struct's field names and whether they are required,
@@ -116,156 +81,9 @@ const MIN_SHARED_FIELDS: usize = 3;
 pub const MAX_SCHEMA_DEPTH: usize = 2_000;
 
 impl TypeRegistry {
-    /// Reserves a name for a component so inline types never take it (after the names owed
-    /// to types registered before, which come first).
+    /// Reserves a name for a component so inline types never take it.
     pub fn reserve_name(&mut self, name: &str) -> String {
-        self.settle(false);
         self.names.claim(name)
-    }
-
-    /// Gives every registered type the name and the summary it is owed, on every core when
-    /// `parallel`. Called when all types are mapped, and before any name is claimed directly.
-    pub fn settle(&mut self, parallel: bool) {
-        if self.owed.is_empty() {
-            return;
-        }
-        let owed = std::mem::take(&mut self.owed);
-        let types = &self.types;
-        let make = |o: &Owed| {
-            let name = o.hint.as_deref().map(|h| pascal_ident(h, "Type"));
-            let summary = o
-                .summary
-                .then(|| describe_pointer(&types[o.id.0].origin.pointer));
-            (name, summary)
-        };
-        let made: Vec<(Option<String>, Option<String>)> = if parallel {
-            crate::workers::in_halves(&owed, make)
-        } else {
-            owed.iter().map(make).collect()
-        };
-        for (o, (name, summary)) in owed.iter().zip(made) {
-            let def = &mut self.types[o.id.0];
-            if let Some(name) = name {
-                def.name = self.names.claim(&name);
-            }
-            if let Some(summary) = summary {
-                if def.docs.summary.is_none() && def.docs.description.is_none() {
-                    def.docs.summary = Some(summary);
-                }
-            }
-        }
-    }
-
-    /// A registry for mapping a share of the operations on another worker: the lookups of this
-    /// one (its types, the schemas already mapped), recording the types it makes.
-    pub(crate) fn fragment(&self) -> TypeRegistry {
-        TypeRegistry {
-            types: self.types.clone(),
-            by_pointer: self.by_pointer.clone(),
-            ref_targets: self.ref_targets.clone(),
-            by_location: self.by_location.clone(),
-            same_as: self.same_as.clone(),
-            fragment: Some(Fragment {
-                base: self.types.len(),
-                hints: Vec::new(),
-                locations: Vec::new(),
-                diverged: false,
-            }),
-            ..TypeRegistry::default()
-        }
-    }
-
-    /// Registers the types `part` (a [`Self::fragment`] of this registry, made before any type
-    /// registered since) recorded, in their order, and moves the ids in `ops` (the operations
-    /// it mapped) to them: the types, ids and names are those mapping the same operations here
-    /// would have given. An inline schema of a component that this registry mapped meanwhile
-    /// is not registered again: its ids move to the types this registry has for it. False,
-    /// with nothing changed, when the share must be mapped here instead.
-    pub(crate) fn absorb(&mut self, mut part: TypeRegistry, ops: &mut [Operation]) -> bool {
-        let Some(recorded) = part.fragment.take() else {
-            return false;
-        };
-        let base = recorded.base;
-        let count = recorded.hints.len();
-        if recorded.diverged
-            || base > self.types.len()
-            || part.types.len() != base + count
-            || self.types.len() + count > crate::build::MAX_ITEMS
-        {
-            return false;
-        }
-        // The component inline schemas this registry mapped too: mapping the share here would
-        // have found them and reused their types. Decided from the outermost in (each is
-        // recorded after the ones inside it); one inside a reused schema comes with it.
-        let locations = &recorded.locations;
-        let mut reuse: Vec<Option<usize>> = vec![None; locations.len()];
-        let mut inside_reused = vec![false; locations.len()];
-        let mut existing: Vec<Option<TypeId>> = vec![None; count];
-        for (i, (key, range)) in locations.iter().enumerate().rev() {
-            let contains = |j: usize| {
-                let outer = &locations[j].1;
-                outer.start <= range.start && range.end <= outer.end
-            };
-            if (i + 1..locations.len()).any(|j| reuse[j].is_some() && contains(j)) {
-                inside_reused[i] = true;
-                continue;
-            }
-            if let Some((_, theirs)) = self.by_location.get(key) {
-                if theirs.len() != range.len() || range.start < base {
-                    return false;
-                }
-                reuse[i] = Some(theirs.start);
-                for k in range.clone() {
-                    existing[k - base] = Some(TypeId(theirs.start + (k - range.start)));
-                }
-            }
-        }
-        // A recorded type's id → its id here (ids below `base` are this registry's already).
-        let move_id = |moved: &[TypeId], id: &mut TypeId| {
-            if id.0 >= base {
-                *id = moved[id.0 - base];
-            }
-        };
-        let mut moved: Vec<TypeId> = Vec::with_capacity(count);
-        let mut registered_at: Vec<usize> = Vec::with_capacity(count + 1);
-        for (k, (mut def, hint)) in part.types.drain(base..).zip(recorded.hints).enumerate() {
-            registered_at.push(self.types.len());
-            if let Some(id) = existing[k] {
-                moved.push(id);
-                continue;
-            }
-            def.type_ids_mut(&mut |id| move_id(&moved, id));
-            moved.push(self.register(None, &hint, def));
-        }
-        registered_at.push(self.types.len());
-        let mut move_ids = |id: &mut TypeId| move_id(&moved, id);
-        for (i, (key, range)) in locations.iter().enumerate() {
-            if reuse[i].is_some() || inside_reused[i] {
-                continue;
-            }
-            if let Some((mut mapped, _)) = part.by_location.remove(key) {
-                mapped.ty.type_ids_mut(&mut move_ids);
-                mapped.v.type_ids_mut(&mut move_ids);
-                let ids = registered_at[range.start - base]..registered_at[range.end - base];
-                self.by_location.insert(key.clone(), (mapped, ids));
-            }
-        }
-        for op in ops {
-            op.type_ids_mut(&mut move_ids);
-        }
-        self.warnings.append(&mut part.warnings);
-        true
-    }
-
-    /// Marks a fragment as unable to map its share (see [`Fragment::diverged`]); the error
-    /// stops its mapping and is never shown.
-    fn diverge(&mut self, location: Location) -> Option<Error> {
-        let fragment = self.fragment.as_mut()?;
-        fragment.diverged = true;
-        Some(Error::Internal {
-            file: location.file,
-            message: "left to the serial model builder".into(),
-        })
     }
 
     fn push(&mut self, def: TypeDef) -> TypeId {
@@ -289,7 +107,6 @@ impl TypeRegistry {
         }
     }
 
-    /// Registers a new named type, reusing an identical earlier one through an alias.
     /// True when every value of `v` is an object that must have some property.
     pub fn requires_properties(&self, v: &VRef, depth: usize) -> bool {
         // An alias for an identical type is looked through without counting a level, so the
@@ -322,33 +139,20 @@ impl TypeRegistry {
         self.same_as.get(&id).copied().unwrap_or(id)
     }
 
+    /// Registers a type: into `target` (a component's reserved type, which keeps its name), or
+    /// as a new type named after `hint`, an alias when an identical type came before. A type
+    /// the spec leaves undocumented gets a summary saying where it sits.
     fn register(&mut self, target: Option<TypeId>, hint: &str, mut def: TypeDef) -> TypeId {
-        let summary = def.docs.summary.is_none() && def.docs.description.is_none();
+        if def.docs.summary.is_none() && def.docs.description.is_none() {
+            def.docs.summary = Some(describe_pointer(&def.origin.pointer));
+        }
         if let Some(id) = target {
-            if let Some(fragment) = &mut self.fragment {
-                fragment.diverged = true;
-            }
             let name = std::mem::take(&mut self.types[id.0].name);
             def.name = name;
             self.types[id.0] = def;
-            if summary {
-                self.owed.push(Owed {
-                    id,
-                    hint: None,
-                    summary,
-                });
-            }
             return id;
         }
-        if let Some(fragment) = &mut self.fragment {
-            fragment.hints.push(hint.to_owned());
-            return self.push(def);
-        }
-        let owed = |id| Owed {
-            id,
-            hint: Some(hint.to_owned()),
-            summary,
-        };
+        def.name = self.names.claim(&pascal_ident(hint, "Type"));
         // Small structs (`{address}`) alike by chance are kept apart: sharing them would give a
         // field a type named after something unrelated. Larger identical shapes (error bodies,
         // list pages) are one type.
@@ -375,12 +179,10 @@ impl TypeRegistry {
                 ..VSchema::default()
             };
             let id = self.push(def);
-            self.owed.push(owed(id));
             self.same_as.insert(id, existing);
             return id;
         }
         let id = self.push(def);
-        self.owed.push(owed(id));
         if let Some(quick) = quick {
             self.by_shape.entry(quick).or_default().push(id);
         }
@@ -446,17 +248,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 // A schema inside a shared component (a response or request body that many
                 // operations reference) is mapped once, under the component's name.
                 let key = (self.doc_index, ptr.to_owned());
-                if let Some((m, _)) = self.reg.by_location.get(&key) {
+                if let Some(m) = self.reg.by_location.get(&key) {
                     return Ok(m.clone());
                 }
-                let first = self.reg.types.len();
                 let m = self.map_schema(schema, ptr, hint, None)?;
                 if ptr.starts_with("/components/") {
-                    let ids = first..self.reg.types.len();
-                    if let Some(fragment) = &mut self.reg.fragment {
-                        fragment.locations.push((key.clone(), ids.clone()));
-                    }
-                    self.reg.by_location.insert(key, (m.clone(), ids));
+                    self.reg.by_location.insert(key, m.clone());
                 }
                 Ok(m)
             }
@@ -500,9 +297,6 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 nullable,
                 v: VRef::Named(id),
             });
-        }
-        if let Some(e) = self.reg.diverge(self.loc(&target)) {
-            return Err(e);
         }
         let name = pascal_ident(&last_token(&target), "Schema");
         let name = self.reg.reserve_name(&name);
