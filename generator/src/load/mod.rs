@@ -237,8 +237,8 @@ fn parse_json(file: &str, text: &str, line_offset: usize) -> Result<Value> {
     })
 }
 
-/// serde_yaml's own value (merge keys applied), then converted, so any problem is reported with
-/// its location (`line_offset` is added to its line).
+/// Parses YAML into serde_yaml's own value (merge keys applied) and converts it to JSON; a
+/// problem is reported with its location (`line_offset` is added to its line).
 fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let line_col = e.location().map(|l| (l.line() + line_offset, l.column()));
