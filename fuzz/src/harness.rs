@@ -13,24 +13,9 @@ pub fn load_and_generate(data: &[u8]) {
         Some(0) => (Format::Markdown, &data[1..]),
         _ => (Format::Yaml, data),
     };
-    // A YAML text parsed in halves (as large documents are) must read as it reads whole.
-    if let (Format::Yaml, Ok(text)) = (format, std::str::from_utf8(data)) {
-        assert!(
-            generator::load::halves_agree_with_whole(text),
-            "a cut reads differently"
-        );
-        assert!(
-            generator::load::stream_agrees_with_general(text),
-            "the one-pass YAML reading differs from serde_yaml's"
-        );
-    }
     let Ok(raw) = read_bytes("fuzz.yaml", data, format) else {
         return;
     };
-    assert!(
-        generator::load::typed_agrees_with_serde(&raw.value),
-        "the hand-built typing differs from openapiv3's"
-    );
     let Ok(doc) = parse_document(raw) else {
         return;
     };

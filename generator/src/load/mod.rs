@@ -1,7 +1,10 @@
 //! Loading: bytes on disk → a JSON value → a typed `openapiv3::OpenAPI`.
 //!
 //! Reads OpenAPI 3.0.x in YAML or JSON, and Rocket.Chat API reference pages (markdown with the
-//! document in a fenced `json` block). Nothing after this module sees YAML or markdown.
+//! document in a fenced `json` or `yaml` block). JSON is parsed by `serde_json`; YAML by `serde_yaml`
+//! (merge keys applied) and converted. Every schema is then checked on its own, which keeps
+//! hostile documents linear, before `openapiv3`'s `Deserialize` types the whole document.
+//! Nothing after this module sees YAML or markdown.
 
 use std::path::Path;
 
@@ -9,12 +12,6 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
-
-mod block;
-mod parallel;
-mod split;
-mod stream;
-mod typed;
 
 /// The twelve published Rocket.Chat documents, read in place beside the repository (tests).
 #[cfg(test)]
@@ -133,16 +130,7 @@ impl Document {
 /// nest deeper than the stack allows.
 fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
     let mut found = std::collections::HashSet::new();
-    enum_pointers_under(vec![(root, String::new())], &mut found);
-    found
-}
-
-/// Adds to `found` the pointers of every object with an `enum` member in the values of
-/// `stack` (each with its pointer) and below them.
-fn enum_pointers_under(
-    mut stack: Vec<(&Value, String)>,
-    found: &mut std::collections::HashSet<String>,
-) {
+    let mut stack = vec![(root, String::new())];
     while let Some((value, pointer)) = stack.pop() {
         match value {
             Value::Object(map) => {
@@ -168,46 +156,7 @@ fn enum_pointers_under(
             _ => {}
         }
     }
-}
-
-/// True when each one-pass reading of a YAML text (the line reader [`block`] and libyaml's
-/// events, [`stream`]) gives the general path's value, or gives up: never a different value,
-/// never a value for a text the general path refuses. For tests and the fuzz harness.
-pub fn stream_agrees_with_general(text: &str) -> bool {
-    let general = std::cell::OnceCell::new();
-    let general = || general.get_or_init(|| parse_yaml_general("stream.yaml", text, 0).ok());
-    [block::yaml_to_json(text), stream::yaml_to_json(text)]
-        .into_iter()
-        .flatten()
-        .all(|value| general().as_ref() == Some(&value))
-}
-
-/// For the fuzz harness, not an API: true when every path item of the document `value` that
-/// the hand-built typing ([`typed`]) reads is what `openapiv3`'s `Deserialize` makes of it.
-#[doc(hidden)]
-pub fn typed_agrees_with_serde(value: &Value) -> bool {
-    use openapiv3::{PathItem, ReferenceOr};
-    let Some(paths) = value.get("paths").and_then(Value::as_object) else {
-        return true;
-    };
-    paths.values().all(|item| match typed::path_item(item) {
-        None => true,
-        Some(typed) => ReferenceOr::<PathItem>::deserialize(item).ok() == Some(typed),
-    })
-}
-
-/// A YAML text read in one pass: by the line reader when the text keeps to block style, else
-/// from libyaml's events; `None` when only the general path can decide.
-fn one_pass(text: &str) -> Option<Value> {
-    block::yaml_to_json(text).or_else(|| stream::yaml_to_json(text))
-}
-
-/// For the fuzz harness, not an API: true when parsing the YAML `text` in halves, at the cuts
-/// the two-thread parser allows, gives what parsing it whole gives (or is given up), and when
-/// the text cannot be cut at all.
-#[doc(hidden)]
-pub fn halves_agree_with_whole(text: &str) -> bool {
-    split::every_cut_agrees(text)
+    found
 }
 
 /// Reads and parses one document from disk.
@@ -288,24 +237,9 @@ fn parse_json(file: &str, text: &str, line_offset: usize) -> Result<Value> {
     })
 }
 
+/// Parses YAML into serde_yaml's own value (merge keys applied) and converts it to JSON; a
+/// problem is reported with its location (`line_offset` is added to its line).
 fn parse_yaml(file: &str, text: &str, line_offset: usize) -> Result<Value> {
-    match split::parse_in_halves(text) {
-        Some(value) => Ok(value),
-        None => parse_yaml_whole(file, text, line_offset),
-    }
-}
-
-/// [`parse_yaml`] on the whole text at once (never in halves).
-fn parse_yaml_whole(file: &str, text: &str, line_offset: usize) -> Result<Value> {
-    match one_pass(text) {
-        Some(value) => Ok(value),
-        None => parse_yaml_general(file, text, line_offset),
-    }
-}
-
-/// The general path: serde_yaml's own value (merge keys applied), then converted, so any
-/// problem is reported with its location.
-fn parse_yaml_general(file: &str, text: &str, line_offset: usize) -> Result<Value> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let line_col = e.location().map(|l| (l.line() + line_offset, l.column()));
         Error::spec(
@@ -473,11 +407,6 @@ fn parse_markdown(file: &str, text: &str) -> Result<Value> {
 pub fn parse_document(raw: RawDocument) -> Result<Document> {
     let RawDocument { file, mut value } = raw;
     check_version(&file, &value)?;
-    if let Some((openapi, enums)) = parallel::check_and_type(&file, &value) {
-        let document = Document::new(file, value, openapi, Vec::new());
-        let _ = document.enums.set(enums);
-        return Ok(document);
-    }
     // Before any typing: a document the checks refuse could make the typed model's untagged
     // enums try their variants exponentially often.
     check_schemas(&file, &value)?;
@@ -740,17 +669,6 @@ enum Kind {
 /// Targets of local `$ref`s are checked as what refers to them (they may lie outside
 /// `components`, where the typed document never looks but the resolver does).
 fn check_schemas(file: &str, doc: &Value) -> Result<()> {
-    check_schemas_from(file, doc, true, 0..usize::MAX)
-}
-
-/// [`check_schemas`] from some of the roots only: `components` when `components` is true, and
-/// the path items at the positions `paths` of the `paths` map (what each of two threads checks).
-fn check_schemas_from(
-    file: &str,
-    doc: &Value,
-    components: bool,
-    paths: std::ops::Range<usize>,
-) -> Result<()> {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
@@ -791,12 +709,9 @@ fn check_schemas_from(
             _ => {}
         }
     }
-    if components {
-        push(&mut stack, "", doc, "components", At::One, Kind::Components);
-    }
+    push(&mut stack, "", doc, "components", At::One, Kind::Components);
     if let Some(Value::Object(items)) = doc.get("paths") {
-        let range = items.iter().skip(paths.start).take(paths.len());
-        for (path, item) in range.filter(|(k, _)| !k.starts_with("x-")) {
+        for (path, item) in items.iter().filter(|(k, _)| !k.starts_with("x-")) {
             stack.push((push_pointer("/paths", path), item, Kind::PathItem));
         }
     }
@@ -945,28 +860,7 @@ fn check_schema_node(file: &str, pointer: &str, schema: &Value) -> Result<&'stat
             (k.clone(), v)
         })
         .collect();
-    let shallow = Value::Object(shallow);
-    // Most inline schemas repeat (`{"type": "string"}`, the same property lists): a shape
-    // checked before on this thread is not deserialized again. Only successes are kept, so
-    // errors are always reported from their own place.
-    thread_local! {
-        static CHECKED: std::cell::RefCell<std::collections::HashMap<String, &'static [&'static str]>> =
-            Default::default();
-    }
-    const MAX_SHAPES: usize = 1 << 16;
-    let key = serde_json::to_string(&shallow).unwrap_or_default();
-    if let Some(children) = CHECKED.with(|checked| checked.borrow().get(&key).copied()) {
-        return Ok(children);
-    }
-    let children = schema_children(file, pointer, &shallow)?;
-    CHECKED.with(|checked| {
-        let mut checked = checked.borrow_mut();
-        if checked.len() >= MAX_SHAPES {
-            checked.clear();
-        }
-        checked.insert(key, children);
-    });
-    Ok(children)
+    schema_children(file, pointer, &Value::Object(shallow))
 }
 
 /// The members to check below a schema whose subschemas are replaced by `{}` (`shallow`), or
@@ -1047,14 +941,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_repeated_schema_shape_is_checked_once_and_errors_keep_their_place() {
+    fn a_schema_node_names_its_subschemas_and_errors_keep_their_place() {
         let object = serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}}});
-        for _ in 0..2 {
-            assert_eq!(
-                check_schema_node("f.yaml", "/a", &object).unwrap(),
-                &["properties", "additionalProperties"]
-            );
-        }
+        assert_eq!(
+            check_schema_node("f.yaml", "/a", &object).unwrap(),
+            &["properties", "additionalProperties"]
+        );
         let bad = serde_json::json!({"type": "string", "nullable": "yes"});
         for pointer in ["/x", "/y"] {
             let Err(Error::Spec(diagnostic)) = check_schema_node("f.yaml", pointer, &bad) else {
