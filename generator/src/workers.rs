@@ -35,36 +35,6 @@ pub(crate) fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-/// True when there is more than one worker, so [`both`] runs its two closures at once.
-pub(crate) fn parallel() -> bool {
-    pool().is_some_and(|pool| pool.current_num_threads() > 1)
-}
-
-/// `f` of each item, in order; the two halves of a list of at least 64 items on two workers.
-pub(crate) fn in_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() < 64 {
-        return items.iter().map(&f).collect();
-    }
-    let (first, second) = items.split_at(items.len() / 2);
-    let (mut a, b) = both(
-        || first.iter().map(&f).collect::<Vec<R>>(),
-        || second.iter().map(&f).collect::<Vec<R>>(),
-    );
-    a.extend(b);
-    a
-}
-
-/// Runs `a` and `b` at once (on one thread when there is one core).
-pub(crate) fn both<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    match pool() {
-        Some(pool) => pool.install(|| rayon::join(a, b)),
-        None => (a(), b()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
