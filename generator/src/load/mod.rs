@@ -13,13 +13,6 @@ use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 
-/// The twelve published Rocket.Chat documents, read in place beside the repository (tests).
-#[cfg(test)]
-pub(crate) fn published_documents() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
-    documents_in(&dir).expect("../shared/specs/rocketchat")
-}
-
 /// The OpenAPI documents of a directory (`*.yaml`, `*.yml` and `*.json` files), sorted by path:
 /// the inputs of `cargo xtask codegen` in `specs/`, and how the benchmarks find the published
 /// specs.
