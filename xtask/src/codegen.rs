@@ -30,15 +30,15 @@ fn spec_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
 /// The files `cargo xtask codegen` writes under `generated/`.
 pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     let specs = spec_files(root)?;
+    let mut docs = generator::load_all(&specs)?;
     // Headers name the specs relative to the workspace, so output is the same on every machine.
-    let docs = specs
-        .iter()
-        .map(|p| {
-            let mut raw = generator::load::read_file(p)?;
-            raw.file = p.strip_prefix(root).unwrap_or(p).display().to_string();
-            generator::load::parse_document(raw)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    for (doc, path) in docs.iter_mut().zip(&specs) {
+        doc.file = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+    }
     let options = Options {
         crate_name: "rocketchat-omnichannel".into(),
         regenerate_with: "cargo xtask codegen".into(),
@@ -153,15 +153,8 @@ pub fn generate(
     timings: bool,
 ) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    // As `generator::load_all` (`load::load_file` per document), timing its two steps.
     let mut stages = Timings::default();
-    let docs = specs
-        .iter()
-        .map(|spec| {
-            let raw = stages.time("read+parse", || generator::load::read_file(spec))?;
-            stages.time("check+type", || generator::load::parse_document(raw))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let docs = stages.time("load", || generator::load_all(specs))?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => generator::default_crate_name(&docs),
