@@ -3,12 +3,16 @@
 //! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is up to date);
 //! - `import-spec DOC...`: refresh `specs/` from published documents;
 //! - `generate --spec FILE... --out DIR [--name CRATE]`: write a standalone crate;
-//! - `lint --spec FILE...`: report problems in documents.
+//! - `lint --spec FILE...`: report problems in documents;
+//! - `diff-spec OLD NEW` (or `--base REV`): every API change, with its verdicts for clients,
+//!   servers and the generated crate's semver.
 //!
-//! Exit codes: 0 success; 1 stale generated code (`--check`) or lint errors; 2 bad input
+//! Exit codes: 0 success; 1 stale generated code (`--check`), lint errors, or breaking
+//! changes (`diff-spec --fail-on`); 2 bad input
 //! (a spec error, with file and JSON pointer) or I/O failure.
 
 mod codegen;
+mod diff;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -67,6 +71,23 @@ enum Command {
         #[arg(long)]
         errors_only: bool,
     },
+    /// Compare two API descriptions: every change, judged for clients, servers and semver.
+    DiffSpec {
+        /// The old description (omit with `--base`).
+        #[arg(required_unless_present = "base", requires = "new")]
+        old: Option<PathBuf>,
+        /// The new description.
+        new: Option<PathBuf>,
+        /// Compare `specs/` with `specs/` at this git revision instead.
+        #[arg(long, conflicts_with_all = ["old", "new"])]
+        base: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: diff::Format,
+        /// Exit with 1 on any change that breaks clients or servers (or that is major).
+        #[arg(long, value_enum)]
+        fail_on: Option<diff::FailOn>,
+    },
 }
 
 /// The work runs on one of the generator's worker threads: deeply nested documents recurse
@@ -88,6 +109,13 @@ fn run(cli: Cli) -> ExitCode {
             timings,
         } => codegen::generate(&specs, &out, name.as_deref(), timings),
         Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
+        Command::DiffSpec {
+            old,
+            new,
+            base,
+            format,
+            fail_on,
+        } => diff_spec(old, new, base, format, fail_on),
     };
     match result {
         Ok(code) => code,
@@ -96,6 +124,29 @@ fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn diff_spec(
+    old: Option<PathBuf>,
+    new: Option<PathBuf>,
+    base: Option<String>,
+    format: diff::Format,
+    fail_on: Option<diff::FailOn>,
+) -> Result<ExitCode, generator::Error> {
+    let (old, new) = match (base, old, new) {
+        (Some(rev), _, _) => {
+            let root = codegen::workspace_root();
+            let old = diff::source::specs_at(&root, &rev)?;
+            let specs = generator::load::documents_in(&root.join("specs"))?;
+            (old, generator::load_all(&specs)?)
+        }
+        (None, Some(old), Some(new)) => {
+            (generator::load_all(&[old])?, generator::load_all(&[new])?)
+        }
+        // clap requires OLD and NEW without `--base`.
+        _ => return Ok(ExitCode::from(2)),
+    };
+    diff::command(&old, &new, format, fail_on)
 }
 
 fn lint(specs: &[PathBuf], warnings: bool) -> Result<ExitCode, generator::Error> {
