@@ -9,8 +9,7 @@ use generator::diagnostics::{push_pointer, unescape_token};
 use generator::load::Document;
 use generator::{Error, Location};
 use openapiv3::{
-    Components, MediaType, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    StatusCode,
+    Components, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
 };
 use serde_json::Value;
 
@@ -275,50 +274,36 @@ struct Pair<'a, 'd> {
 }
 
 impl Pair<'_, '_> {
-    fn push(&mut self, kind: Kind, side: Side, pointer: String, place: &str, detail: String) {
+    /// Records a change; its `detail` can be filled in through the result.
+    fn push(&mut self, kind: Kind, side: Side, pointer: String, place: &str) -> &mut Change {
         self.changes.push(Change {
             operation: self.name.to_owned(),
             pointer,
             kind,
             side,
             place: place.to_owned(),
-            detail,
+            detail: String::new(),
         });
+        let last = self.changes.len() - 1;
+        &mut self.changes[last]
     }
 
     fn compare(&mut self, old_auth: &[String], new_auth: &[String]) -> Result<(), Error> {
-        let (o, n) = match (self.old.operation(), self.new.operation()) {
-            (Some(o), Some(n)) => (o, n),
-            _ => return Ok(()),
+        let (Some(o), Some(n)) = (self.old.operation(), self.new.operation()) else {
+            return Ok(());
         };
         let np = self.new.ptr();
+        let side = Side::Operation;
         match (o.deprecated, n.deprecated) {
-            (false, true) => self.push(
-                Kind::OperationDeprecated,
-                Side::Operation,
-                np.clone(),
-                "",
-                String::new(),
-            ),
-            (true, false) => self.push(
-                Kind::OperationUndeprecated,
-                Side::Operation,
-                np.clone(),
-                "",
-                String::new(),
-            ),
+            (false, true) => _ = self.push(Kind::OperationDeprecated, side, np.clone(), ""),
+            (true, false) => _ = self.push(Kind::OperationUndeprecated, side, np.clone(), ""),
             _ => {}
         }
         if o.operation_id != n.operation_id {
             let show = |id: &Option<String>| id.clone().unwrap_or_else(|| "none".into());
-            let detail = format!("{} -> {}", show(&o.operation_id), show(&n.operation_id));
-            self.push(
-                Kind::OperationIdChanged,
-                Side::Operation,
-                push_pointer(&np, "operationId"),
-                "",
-                detail,
-            );
+            let ptr = push_pointer(&np, "operationId");
+            self.push(Kind::OperationIdChanged, side, ptr, "").detail =
+                format!("{} -> {}", show(&o.operation_id), show(&n.operation_id));
         }
         self.security(o, n, &np);
         let (ops, nps) = (params(self.old)?, params(self.new)?);
@@ -350,14 +335,8 @@ impl Pair<'_, '_> {
             (false, true) => Kind::SecurityRemoved,
             _ => Kind::SecurityChanged,
         };
-        let detail = format!("{os:?} -> {ns:?}");
-        self.push(
-            kind,
-            Side::Operation,
-            push_pointer(np, "security"),
-            "",
-            detail,
-        );
+        let ptr = push_pointer(np, "security");
+        self.push(kind, Side::Operation, ptr, "").detail = format!("{os:?} -> {ns:?}");
     }
 
     fn credentials(
@@ -371,7 +350,7 @@ impl Pair<'_, '_> {
         // None: no credential header; Some(required): all of them required.
         let state = |ps: &[Param], auth: &[String]| {
             ps.iter()
-                .filter(|p| p.key.0 == "header" && auth.contains(&p.key.1))
+                .filter(|p| is_credential(p, auth))
                 .fold(None, |acc: Option<bool>, p| {
                     Some(acc.unwrap_or(true) && p.param.parameter_data_ref().required)
                 })
@@ -384,7 +363,7 @@ impl Pair<'_, '_> {
             _ => return,
         };
         let ptr = push_pointer(np, "parameters");
-        self.push(kind, Side::Operation, ptr, "credentials", String::new());
+        self.push(kind, Side::Operation, ptr, "credentials");
     }
 
     fn parameters(
@@ -394,77 +373,43 @@ impl Pair<'_, '_> {
         oa: &[String],
         na: &[String],
     ) -> Result<(), Error> {
-        let credential =
-            |p: &Param, auth: &[String]| p.key.0 == "header" && auth.contains(&p.key.1);
-        for o in ops.iter().filter(|p| !credential(p, oa)) {
+        let side = Side::Operation;
+        for o in ops.iter().filter(|p| !is_credential(p, oa)) {
             let od = o.param.parameter_data_ref();
             let place = format!("{} parameter `{}`", o.key.0, od.name);
-            let Some(n) = nps.iter().find(|n| n.key == o.key && !credential(n, na)) else {
+            let Some(n) = nps.iter().find(|n| n.key == o.key && !is_credential(n, na)) else {
                 let kind = Kind::ParameterRemoved {
                     was_required: od.required,
                 };
-                self.push(kind, Side::Operation, o.ptr.clone(), &place, String::new());
+                self.push(kind, side, o.ptr.clone(), &place);
                 continue;
             };
             let nd = n.param.parameter_data_ref();
-            let side = Side::Operation;
             match (od.required, nd.required) {
-                (false, true) => self.push(
-                    Kind::ParameterMadeRequired,
-                    side,
-                    n.ptr.clone(),
-                    &place,
-                    String::new(),
-                ),
-                (true, false) => self.push(
-                    Kind::ParameterMadeOptional,
-                    side,
-                    n.ptr.clone(),
-                    &place,
-                    String::new(),
-                ),
+                (false, true) => {
+                    _ = self.push(Kind::ParameterMadeRequired, side, n.ptr.clone(), &place)
+                }
+                (true, false) => {
+                    _ = self.push(Kind::ParameterMadeOptional, side, n.ptr.clone(), &place)
+                }
                 _ => {}
             }
             if od.deprecated != Some(true) && nd.deprecated == Some(true) {
-                self.push(
-                    Kind::ParameterDeprecated,
-                    side,
-                    n.ptr.clone(),
-                    &place,
-                    String::new(),
-                );
+                self.push(Kind::ParameterDeprecated, side, n.ptr.clone(), &place);
             }
             let (os, ns) = (style(o.param), style(n.param));
             if os != ns {
-                self.push(
-                    Kind::ParameterStyleChanged,
-                    side,
-                    n.ptr.clone(),
-                    &place,
-                    format!("{os} -> {ns}"),
-                );
+                self.push(Kind::ParameterStyleChanged, side, n.ptr.clone(), &place)
+                    .detail = format!("{os} -> {ns}");
             }
             let (oat, nat) = (
                 param_schema(&od.format, &o.ptr),
                 param_schema(&nd.format, &n.ptr),
             );
-            let mut c = Comparer::new(self.old.doc, self.new.doc, Side::Parameter, self.name);
-            let (ov, nv) = (raw(self.old.doc, &oat), raw(self.new.doc, &nat));
-            c.compare(
-                At {
-                    value: ov,
-                    ptr: &oat,
-                },
-                At {
-                    value: nv,
-                    ptr: &nat,
-                },
-                &place,
-            )?;
-            self.changes.append(&mut c.changes);
+            self.schemas(Side::Parameter, &oat, &nat, &place)?;
         }
-        for n in nps.iter().filter(|p| !credential(p, na)) {
-            if ops.iter().any(|o| o.key == n.key && !credential(o, oa)) {
+        for n in nps.iter().filter(|p| !is_credential(p, na)) {
+            if ops.iter().any(|o| o.key == n.key && !is_credential(o, oa)) {
                 continue;
             }
             let nd = n.param.parameter_data_ref();
@@ -474,99 +419,71 @@ impl Pair<'_, '_> {
             } else {
                 Kind::ParameterAdded
             };
-            self.push(kind, Side::Operation, n.ptr.clone(), &place, String::new());
+            self.push(kind, side, n.ptr.clone(), &place);
         }
         Ok(())
     }
 
+    /// Compares the schemas at `oat` (old) and `nat` (new).
+    fn schemas(&mut self, side: Side, oat: &str, nat: &str, place: &str) -> Result<(), Error> {
+        let (ov, nv) = (raw(self.old.doc, oat), raw(self.new.doc, nat));
+        let mut c = Comparer::new(self.old.doc, self.new.doc, side, self.name);
+        c.compare(
+            At {
+                value: ov,
+                ptr: oat,
+            },
+            At {
+                value: nv,
+                ptr: nat,
+            },
+            place,
+        )?;
+        self.changes.append(&mut c.changes);
+        Ok(())
+    }
+
     fn request_body(&mut self, o: &Operation, n: &Operation) -> Result<(), Error> {
-        let (oat, nat) = (
-            push_pointer(&self.old.ptr(), "requestBody"),
-            push_pointer(&self.new.ptr(), "requestBody"),
-        );
-        let get = request_body_named;
-        let ob = match &o.request_body {
-            Some(r) => Some(item(self.old.doc, r, oat, "requestBodies", get)?),
-            None => None,
+        let body = |op: &Operation, of: &Op<'_>| -> Result<Option<_>, Error> {
+            let Some(r) = &op.request_body else {
+                return Ok(None);
+            };
+            let (b, ptr) = item(
+                of.doc,
+                r,
+                push_pointer(&of.ptr(), "requestBody"),
+                "requestBodies",
+                request_body_named,
+            )?;
+            let required = rust_required(of.doc, b, &ptr)?;
+            Ok(Some((b.clone(), ptr, required)))
         };
-        let nb = match &n.request_body {
-            Some(r) => Some(item(self.new.doc, r, nat, "requestBodies", get)?),
-            None => None,
-        };
+        let (ob, nb) = (body(o, self.old)?, body(n, self.new)?);
         let side = Side::Request;
-        let (ob, nb) = match (ob, nb) {
+        let ((ob, op, oreq), (nb, np, nreq)) = match (ob, nb) {
             (None, None) => return Ok(()),
-            (None, Some((b, p))) => {
-                self.push(
-                    Kind::RequestBodyAdded {
-                        required: b.required,
-                    },
-                    side,
-                    p,
-                    "body",
-                    String::new(),
-                );
+            (None, Some((_, p, required))) => {
+                self.push(Kind::RequestBodyAdded { required }, side, p, "body");
                 return Ok(());
             }
-            (Some((b, p)), None) => {
-                self.push(
-                    Kind::RequestBodyRemoved {
-                        was_required: b.required,
-                    },
-                    side,
-                    p,
-                    "body",
-                    String::new(),
-                );
+            (Some((_, p, was_required)), None) => {
+                self.push(Kind::RequestBodyRemoved { was_required }, side, p, "body");
                 return Ok(());
             }
             (Some(o), Some(n)) => (o, n),
         };
-        if ob.0.required != nb.0.required {
-            let retypes =
-                self.rust_required(ob.0, &ob.1, true)? != self.rust_required(nb.0, &nb.1, false)?;
-            let kind = if nb.0.required {
+        if ob.required != nb.required {
+            let retypes = oreq != nreq;
+            let kind = if nb.required {
                 Kind::RequestBodyMadeRequired { retypes }
             } else {
                 Kind::RequestBodyMadeOptional { retypes }
             };
-            self.push(
-                kind,
-                side,
-                push_pointer(&nb.1, "required"),
-                "body",
-                String::new(),
-            );
+            self.push(kind, side, push_pointer(&np, "required"), "body");
         }
-        self.content(&ob.0.content, &ob.1, &nb.0.content, &nb.1, side, "body")
+        self.content(&ob.content, &op, &nb.content, &np, side, "body")
     }
 
-    /// Whether the generated input's `body` field is required: `required`, or a JSON object
-    /// body with required properties (the router reads an absent body as `{}`).
-    fn rust_required(
-        &self,
-        b: &openapiv3::RequestBody,
-        ptr: &str,
-        old: bool,
-    ) -> Result<bool, Error> {
-        if b.required {
-            return Ok(true);
-        }
-        let doc = if old { self.old.doc } else { self.new.doc };
-        let Some((0, ct)) = pick(&b.content) else {
-            return Ok(false);
-        };
-        let at = push_pointer(&push_pointer(&push_pointer(ptr, "content"), ct), "schema");
-        super::schema::requires_properties(
-            doc,
-            At {
-                value: raw(doc, &at),
-                ptr: &at,
-            },
-        )
-    }
-
-    #[allow(clippy::too_many_arguments)]
     fn content(
         &mut self,
         oc: &openapiv3::Content,
@@ -580,71 +497,38 @@ impl Pair<'_, '_> {
         let retypes = opick.map(|p| p.0) != npick.map(|p| p.0);
         let (ocp, ncp) = (push_pointer(op, "content"), push_pointer(np, "content"));
         for ct in oc.keys().filter(|k| !nc.contains_key(*k)) {
-            self.push(
-                Kind::MediaTypeRemoved { retypes },
-                side,
-                push_pointer(&ocp, ct),
-                place,
-                ct.clone(),
-            );
+            let ptr = push_pointer(&ocp, ct);
+            self.push(Kind::MediaTypeRemoved { retypes }, side, ptr, place)
+                .detail = ct.clone();
         }
         for ct in nc.keys().filter(|k| !oc.contains_key(*k)) {
-            self.push(
-                Kind::MediaTypeAdded { retypes },
-                side,
-                push_pointer(&ncp, ct),
-                place,
-                ct.clone(),
-            );
+            let ptr = push_pointer(&ncp, ct);
+            self.push(Kind::MediaTypeAdded { retypes }, side, ptr, place)
+                .detail = ct.clone();
         }
         let (Some((0, oct)), Some((0, nct))) = (opick, npick) else {
             return Ok(());
         };
         let oat = push_pointer(&push_pointer(&ocp, oct), "schema");
         let nat = push_pointer(&push_pointer(&ncp, nct), "schema");
-        let (ov, nv) = (
-            schema_of(oc, oct, self.old.doc, &oat),
-            schema_of(nc, nct, self.new.doc, &nat),
-        );
-        let mut c = Comparer::new(self.old.doc, self.new.doc, side, self.name);
-        c.compare(
-            At {
-                value: ov,
-                ptr: &oat,
-            },
-            At {
-                value: nv,
-                ptr: &nat,
-            },
-            place,
-        )?;
-        self.changes.append(&mut c.changes);
-        Ok(())
+        self.schemas(side, &oat, &nat, place)
     }
 
     fn responses(&mut self, o: &Operation, n: &Operation) -> Result<(), Error> {
         let (ol, nl) = (statuses(o), statuses(n));
-        let (orp, nrp) = (
-            push_pointer(&self.old.ptr(), "responses"),
-            push_pointer(&self.new.ptr(), "responses"),
-        );
-        let get = response_named;
+        let orp = push_pointer(&self.old.ptr(), "responses");
+        let nrp = push_pointer(&self.new.ptr(), "responses");
         let side = Side::Response;
         for (code, r) in &ol {
             let success = code.starts_with('2');
             let at = push_pointer(&orp, code);
             let Some((_, nr)) = nl.iter().find(|(c, _)| c == code) else {
-                self.push(
-                    Kind::StatusRemoved { success },
-                    side,
-                    at,
-                    code,
-                    String::new(),
-                );
+                self.push(Kind::StatusRemoved { success }, side, at, code);
                 continue;
             };
-            let (or, op) = item(self.old.doc, r, at, "responses", get)?;
-            let (nr, np) = item(self.new.doc, nr, push_pointer(&nrp, code), "responses", get)?;
+            let (or, op) = item(self.old.doc, r, at, "responses", response_named)?;
+            let nat = push_pointer(&nrp, code);
+            let (nr, np) = item(self.new.doc, nr, nat, "responses", response_named)?;
             self.content(
                 &or.content,
                 &op,
@@ -661,11 +545,34 @@ impl Pair<'_, '_> {
                 side,
                 push_pointer(&nrp, code),
                 code,
-                String::new(),
             );
         }
         Ok(())
     }
+}
+
+fn is_credential(p: &Param, auth: &[String]) -> bool {
+    p.key.0 == "header" && auth.contains(&p.key.1)
+}
+
+/// Whether the generated input's `body` field is required: `required`, or a JSON object body
+/// with required properties (the router reads an absent body as `{}`, which such a schema
+/// refuses).
+fn rust_required(doc: &Document, b: &openapiv3::RequestBody, ptr: &str) -> Result<bool, Error> {
+    if b.required {
+        return Ok(true);
+    }
+    let Some((0, ct)) = pick(&b.content) else {
+        return Ok(false);
+    };
+    let at = push_pointer(&push_pointer(&push_pointer(ptr, "content"), ct), "schema");
+    super::schema::requires_properties(
+        doc,
+        At {
+            value: raw(doc, &at),
+            ptr: &at,
+        },
+    )
 }
 
 /// The documented responses by status (`200`, `4XX`, `default`).
@@ -720,16 +627,4 @@ fn param_schema(format: &ParameterSchemaOrContent, ptr: &str) -> String {
 /// The raw value at `ptr` (`null`, which compares as any value, when there is none).
 fn raw<'d>(doc: &'d Document, ptr: &str) -> &'d Value {
     doc.value.pointer(ptr).unwrap_or(&NULL)
-}
-
-fn schema_of<'d>(
-    content: &openapiv3::Content,
-    ct: &str,
-    doc: &'d Document,
-    ptr: &str,
-) -> &'d Value {
-    match content.get(ct).and_then(|m: &MediaType| m.schema.as_ref()) {
-        Some(_) => raw(doc, ptr),
-        None => &NULL,
-    }
 }

@@ -1,0 +1,721 @@
+//! `xtask diff-spec` on edits of `specs/omnichannel.yaml`: each kind of change with its
+//! expected verdicts on the wire and for the generated crate's semver; the JSON format; and
+//! the exit codes of `--fail-on breaking`.
+//!
+//! With `DIFF_SPEC_CASES=DIR`, every case's documents are also written to `DIR/<case>/`
+//! (`old.json`, `new.json`, `expected` holding the semver verdict): `xtask/semver-check.sh`
+//! checks those verdicts with cargo-semver-checks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+
+/// The spec as a JSON value, read once.
+fn base() -> &'static Value {
+    static BASE: OnceLock<Value> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/omnichannel.yaml");
+        generator::load::read_file(&spec).expect("spec loads").value
+    })
+}
+
+/// The operation object at `path` and `method`.
+fn op<'a>(doc: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
+    doc["paths"][path]
+        .get_mut(method)
+        .unwrap_or_else(|| panic!("{method} {path}"))
+}
+
+/// The JSON request body schema of an operation.
+fn body<'a>(doc: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
+    &mut op(doc, path, method)["requestBody"]["content"]["application/json"]["schema"]
+}
+
+/// The JSON schema of a response of an operation.
+fn response<'a>(doc: &'a mut Value, path: &str, method: &str, status: &str) -> &'a mut Value {
+    &mut op(doc, path, method)["responses"][status]["content"]["application/json"]["schema"]
+}
+
+/// The parameter `name` of an operation.
+fn param<'a>(doc: &'a mut Value, path: &str, method: &str, name: &str) -> &'a mut Value {
+    let params = op(doc, path, method)["parameters"].as_array_mut().unwrap();
+    params.iter_mut().find(|p| p["name"] == name).unwrap()
+}
+
+const ROOM: &str = "/api/v1/livechat/room";
+const STATUS: &str = "/api/v1/livechat/visitors.status";
+const VISITOR: &str = "/api/v1/livechat/visitor/{token}";
+const CLOSE: &str = "/api/v1/livechat/room.closeByUser";
+const SLA: &str = "/api/v1/livechat/sla";
+const ROOMS: &str = "/api/v1/livechat/rooms";
+
+fn visitor(doc: &mut Value) -> &mut Value {
+    &mut response(doc, VISITOR, "get", "200")["properties"]["visitor"]
+}
+
+fn status_prop(doc: &mut Value) -> &mut Value {
+    &mut body(doc, STATUS, "post")["properties"]["status"]
+}
+
+fn credentials(doc: &mut Value, path: &str, method: &str, required: bool) {
+    let params = op(doc, path, method)["parameters"].as_array_mut().unwrap();
+    params.retain(|p| {
+        !p["$ref"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("AuthToken") || r.ends_with("UserId"))
+    });
+    for name in ["X-Auth-Token", "X-User-Id"] {
+        params.push(json!({"name": name, "in": "header", "required": required, "schema": {"type": "string"}}));
+    }
+}
+
+type Edit = fn(&mut Value);
+
+/// One kind of change: an edit of the old document (for kinds that need something to change
+/// first, such as an enum), the edit that makes the new one, and the expected changes
+/// (kind, wire, rust).
+struct Case {
+    name: &'static str,
+    old: Option<Edit>,
+    new: Edit,
+    expect: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const fn case(
+    name: &'static str,
+    new: Edit,
+    expect: &'static [(&'static str, &'static str, &'static str)],
+) -> Case {
+    Case {
+        name,
+        old: None,
+        new,
+        expect,
+    }
+}
+
+const fn case2(
+    name: &'static str,
+    old: Edit,
+    new: Edit,
+    expect: &'static [(&'static str, &'static str, &'static str)],
+) -> Case {
+    Case {
+        name,
+        old: Some(old),
+        new,
+        expect,
+    }
+}
+
+const BC: &str = "breaking-client";
+const BS: &str = "breaking-server";
+const OK: &str = "compatible";
+
+fn enum_status(d: &mut Value) {
+    *status_prop(d) = json!({"type": "string", "enum": ["online", "away"]});
+}
+fn enum_visitor_status(d: &mut Value) {
+    visitor(d)["properties"]["status"] = json!({"type": "string", "enum": ["online", "away"]});
+}
+fn enum_agent(d: &mut Value) {
+    param(d, ROOM, "get", "agentId")["schema"] = json!({"type": "string", "enum": ["a", "b"]});
+}
+fn one_of_name(d: &mut Value) {
+    visitor(d)["properties"]["name"] = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+}
+fn deprecated_room(d: &mut Value) {
+    op(d, ROOM, "get")["deprecated"] = json!(true);
+}
+fn max_length_token(d: &mut Value) {
+    body(d, STATUS, "post")["properties"]["token"]["maxLength"] = json!(10);
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case(
+            "operation-removed",
+            |d| {
+                d["paths"][VISITOR]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("delete");
+            },
+            &[("operation-removed", BC, "major")],
+        ),
+        case(
+            "operation-added",
+            |d| {
+                d["paths"]["/api/v1/livechat/ping"] = json!({"get": {"operationId": "get-api-v1-livechat-ping", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"pong": {"type": "boolean"}}}}}}}}});
+            },
+            &[("operation-added", OK, "minor")],
+        ),
+        case(
+            "operation-deprecated",
+            deprecated_room,
+            &[("operation-deprecated", OK, "minor")],
+        ),
+        case2(
+            "operation-undeprecated",
+            deprecated_room,
+            |_| {},
+            &[("operation-undeprecated", OK, "patch")],
+        ),
+        case(
+            "operation-id-changed",
+            |d| {
+                op(d, ROOM, "get")["operationId"] = json!("get-api-v1-livechat-room-info");
+            },
+            &[("operation-id-changed", OK, "major")],
+        ),
+        case(
+            "required-parameter-added",
+            |d| {
+                op(d, ROOM, "get")["parameters"].as_array_mut().unwrap().push(json!({"name": "department", "in": "query", "required": true, "schema": {"type": "string"}}));
+            },
+            &[("required-parameter-added", BC, "major")],
+        ),
+        case(
+            "parameter-added",
+            |d| {
+                op(d, ROOM, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(
+                        json!({"name": "department", "in": "query", "schema": {"type": "string"}}),
+                    );
+            },
+            &[("parameter-added", OK, "major")],
+        ),
+        case(
+            "parameter-removed",
+            |d| {
+                op(d, ROOM, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| p["name"] != "agentId");
+            },
+            &[("parameter-removed", OK, "major")],
+        ),
+        case(
+            "required-parameter-removed",
+            |d| {
+                op(d, ROOM, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| p["name"] != "token");
+            },
+            &[("parameter-removed", BS, "major")],
+        ),
+        case(
+            "parameter-made-required",
+            |d| {
+                param(d, ROOM, "get", "rid")["required"] = json!(true);
+            },
+            &[("parameter-made-required", BC, "major")],
+        ),
+        case(
+            "parameter-made-optional",
+            |d| {
+                param(d, ROOM, "get", "token")["required"] = json!(false);
+            },
+            &[("parameter-made-optional", BS, "major")],
+        ),
+        case(
+            "parameter-type-changed",
+            |d| {
+                param(d, ROOM, "get", "agentId")["schema"] = json!({"type": "integer"});
+            },
+            &[("parameter-type-changed", BC, "major")],
+        ),
+        case(
+            "parameter-deprecated",
+            |d| {
+                param(d, ROOM, "get", "agentId")["deprecated"] = json!(true);
+            },
+            &[("parameter-deprecated", OK, "minor")],
+        ),
+        case(
+            "parameter-style-changed",
+            |d| {
+                param(d, ROOM, "get", "rid")["explode"] = json!(false);
+            },
+            &[("parameter-style-changed", BC, "patch")],
+        ),
+        case2(
+            "parameter-enum-value-added",
+            enum_agent,
+            |d| {
+                enum_agent(d);
+                param(d, ROOM, "get", "agentId")["schema"]["enum"] = json!(["a", "b", "c"]);
+            },
+            &[("parameter-enum-value-added", BS, "major")],
+        ),
+        case(
+            "parameter-constraint-tightened",
+            |d| {
+                param(d, ROOM, "get", "rid")["schema"]["maxLength"] = json!(24);
+            },
+            &[("parameter-constraint-tightened", BC, "patch")],
+        ),
+        case(
+            "request-property-added",
+            |d| {
+                body(d, STATUS, "post")["properties"]["department"] = json!({"type": "string"});
+            },
+            &[("request-property-added", OK, "major")],
+        ),
+        case(
+            "request-required-property-added",
+            |d| {
+                let b = body(d, STATUS, "post");
+                b["properties"]["department"] = json!({"type": "string"});
+                b["required"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("department"));
+            },
+            &[("request-required-property-added", BC, "major")],
+        ),
+        case(
+            "request-property-removed",
+            |d| {
+                body(d, CLOSE, "post")["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("comment");
+            },
+            &[("request-property-removed", OK, "major")],
+        ),
+        case(
+            "request-required-property-removed",
+            |d| {
+                let b = body(d, STATUS, "post");
+                b["properties"].as_object_mut().unwrap().remove("status");
+                b["required"] = json!(["token"]);
+            },
+            &[("request-property-removed", BS, "major")],
+        ),
+        case(
+            "request-property-made-required",
+            |d| {
+                body(d, CLOSE, "post")["required"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("comment"));
+            },
+            &[("request-property-made-required", BC, "major")],
+        ),
+        case(
+            "request-property-made-optional",
+            |d| {
+                body(d, STATUS, "post")["required"] = json!(["token"]);
+            },
+            &[("request-property-made-optional", BS, "major")],
+        ),
+        case(
+            "request-type-changed",
+            |d| {
+                *status_prop(d) = json!({"type": "integer"});
+            },
+            &[("request-type-changed", BC, "major")],
+        ),
+        case(
+            "request-int32",
+            |d| {
+                body(d, SLA, "post")["properties"]["dueTimeInMinutes"]["format"] = json!("int32");
+            },
+            &[("request-type-changed", BC, "major")],
+        ),
+        case(
+            "request-format-int64",
+            |d| {
+                body(d, SLA, "post")["properties"]["dueTimeInMinutes"]["format"] = json!("int64");
+            },
+            &[("request-constraint-tightened", BC, "patch")],
+        ),
+        case2(
+            "request-enum-value-added",
+            enum_status,
+            |d| {
+                enum_status(d);
+                status_prop(d)["enum"] = json!(["online", "away", "busy"]);
+            },
+            &[("request-enum-value-added", BS, "major")],
+        ),
+        case2(
+            "request-enum-value-removed",
+            enum_status,
+            |d| {
+                enum_status(d);
+                status_prop(d)["enum"] = json!(["online"]);
+            },
+            &[("request-enum-value-removed", BC, "major")],
+        ),
+        case(
+            "request-constraint-tightened",
+            max_length_token,
+            &[("request-constraint-tightened", BC, "patch")],
+        ),
+        case2(
+            "request-constraint-loosened",
+            max_length_token,
+            |d| {
+                body(d, STATUS, "post")["properties"]["token"]["maxLength"] = json!(20);
+            },
+            &[("request-constraint-loosened", BS, "patch")],
+        ),
+        case(
+            "request-nullable-added",
+            |d| {
+                status_prop(d)["nullable"] = json!(true);
+            },
+            &[("request-nullable-added", BS, "major")],
+        ),
+        case(
+            "request-property-deprecated",
+            |d| {
+                status_prop(d)["deprecated"] = json!(true);
+            },
+            &[("request-property-deprecated", OK, "minor")],
+        ),
+        case(
+            "request-body-made-required",
+            |d| {
+                op(d, STATUS, "post")["requestBody"]["required"] = json!(true);
+            },
+            &[("request-body-made-required", BC, "patch")],
+        ),
+        case(
+            "request-body-removed",
+            |d| {
+                op(d, STATUS, "post")
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("requestBody");
+            },
+            &[("request-body-removed", BS, "major")],
+        ),
+        case(
+            "request-body-added",
+            |d| {
+                op(d, ROOM, "get")["requestBody"] = json!({"content": {"application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}}});
+            },
+            &[("request-body-added", OK, "major")],
+        ),
+        case(
+            "request-media-type-added",
+            |d| {
+                op(d, STATUS, "post")["requestBody"]["content"]["text/plain"] =
+                    json!({"schema": {"type": "string"}});
+            },
+            &[("request-media-type-added", BS, "patch")],
+        ),
+        case(
+            "request-media-type-replaced",
+            |d| {
+                let content = &mut op(d, STATUS, "post")["requestBody"]["content"];
+                *content = json!({"text/plain": {"schema": {"type": "string"}}});
+            },
+            &[
+                ("request-media-type-removed", BC, "major"),
+                ("request-media-type-added", BS, "major"),
+            ],
+        ),
+        case(
+            "response-status-added",
+            |d| {
+                op(d, ROOM, "get")["responses"]["404"] = json!({"description": "Not Found"});
+            },
+            &[("response-status-added", OK, "major")],
+        ),
+        case(
+            "response-success-status-added",
+            |d| {
+                op(d, ROOM, "get")["responses"]["202"] = json!({"description": "Accepted"});
+            },
+            &[("response-status-added", BC, "major")],
+        ),
+        case(
+            "response-status-removed",
+            |d| {
+                op(d, ROOM, "get")["responses"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("400");
+            },
+            &[("response-status-removed", OK, "major")],
+        ),
+        case(
+            "response-property-added",
+            |d| {
+                visitor(d)["properties"]["department"] = json!({"type": "string"});
+            },
+            &[("response-property-added", OK, "major")],
+        ),
+        case(
+            "response-required-property-added",
+            |d| {
+                let v = visitor(d);
+                v["properties"]["department"] = json!({"type": "string"});
+                v["required"] = json!(["department"]);
+            },
+            &[("response-required-property-added", BS, "major")],
+        ),
+        case(
+            "response-property-removed",
+            |d| {
+                visitor(d)["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("name");
+            },
+            &[("response-property-removed", BC, "major")],
+        ),
+        case(
+            "response-property-made-required",
+            |d| {
+                visitor(d)["required"] = json!(["name"]);
+            },
+            &[("response-property-made-required", BS, "major")],
+        ),
+        case(
+            "response-type-changed",
+            |d| {
+                visitor(d)["properties"]["name"] = json!({"type": "integer"});
+            },
+            &[("response-type-changed", BC, "major")],
+        ),
+        case(
+            "response-items-type-changed",
+            |d| {
+                visitor(d)["properties"]["visitorEmails"]["items"] = json!({"type": "string"});
+            },
+            &[("response-type-changed", BC, "major")],
+        ),
+        case2(
+            "response-enum-value-added",
+            enum_visitor_status,
+            |d| {
+                enum_visitor_status(d);
+                visitor(d)["properties"]["status"]["enum"] = json!(["online", "away", "busy"]);
+            },
+            &[("response-enum-value-added", OK, "major")],
+        ),
+        case2(
+            "response-enum-value-removed",
+            enum_visitor_status,
+            |d| {
+                enum_visitor_status(d);
+                visitor(d)["properties"]["status"]["enum"] = json!(["online"]);
+            },
+            &[("response-enum-value-removed", OK, "major")],
+        ),
+        case(
+            "response-constraint-tightened",
+            |d| {
+                visitor(d)["properties"]["name"]["maxLength"] = json!(100);
+            },
+            &[("response-constraint-tightened", OK, "patch")],
+        ),
+        case(
+            "response-nullable-added",
+            |d| {
+                visitor(d)["properties"]["name"]["nullable"] = json!(true);
+            },
+            &[("response-nullable-added", BC, "major")],
+        ),
+        case(
+            "response-property-deprecated",
+            |d| {
+                visitor(d)["properties"]["name"]["deprecated"] = json!(true);
+            },
+            &[("response-property-deprecated", OK, "minor")],
+        ),
+        case2(
+            "response-variant-added",
+            one_of_name,
+            |d| {
+                one_of_name(d);
+                visitor(d)["properties"]["name"]["oneOf"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"type": "boolean"}));
+            },
+            &[("response-variant-added", BC, "major")],
+        ),
+        case(
+            "response-media-type-added",
+            |d| {
+                op(d, VISITOR, "get")["responses"]["200"]["content"]["text/plain"] =
+                    json!({"schema": {"type": "string"}});
+            },
+            &[("response-media-type-added", BC, "patch")],
+        ),
+        case(
+            "credentials-added",
+            |d| {
+                credentials(d, ROOM, "get", true);
+            },
+            &[("credentials-added", BC, "major")],
+        ),
+        case(
+            "credentials-removed",
+            |d| {
+                op(d, ROOMS, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| {
+                        !p["$ref"]
+                            .as_str()
+                            .is_some_and(|r| r.ends_with("AuthToken") || r.ends_with("UserId"))
+                    });
+            },
+            &[("credentials-removed", BS, "major")],
+        ),
+        case(
+            "credentials-made-optional",
+            |d| {
+                credentials(d, ROOMS, "get", false);
+            },
+            &[("credentials-made-optional", BS, "major")],
+        ),
+        case(
+            "security-added",
+            |d| {
+                op(d, ROOM, "get")["security"] = json!([{"visitorToken": []}]);
+            },
+            &[("security-added", BC, "patch")],
+        ),
+    ]
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("run xtask")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("diff-spec-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the case's two documents into `dir`; their paths.
+fn write_case(case: &Case, dir: &Path) -> (PathBuf, PathBuf) {
+    let mut old = base().clone();
+    if let Some(edit) = case.old {
+        edit(&mut old);
+    }
+    let mut new = base().clone();
+    (case.new)(&mut new);
+    std::fs::create_dir_all(dir).unwrap();
+    let (o, n) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&o, serde_json::to_vec(&old).unwrap()).unwrap();
+    std::fs::write(&n, serde_json::to_vec(&new).unwrap()).unwrap();
+    (o, n)
+}
+
+/// `diff-spec OLD NEW --format json`, parsed.
+fn diff_json(old: &Path, new: &Path) -> Value {
+    let out = xtask(&[
+        "diff-spec",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+fn most(levels: &[&str], of: impl Iterator<Item = String>) -> String {
+    of.max_by_key(|v| levels.iter().position(|l| l == v))
+        .unwrap_or_else(|| levels[0].into())
+}
+
+#[test]
+fn every_kind_of_change_has_its_verdicts() {
+    let cases = cases();
+    let export = std::env::var_os("DIFF_SPEC_CASES").map(PathBuf::from);
+    let dir = scratch("cases");
+    let mut kinds = std::collections::BTreeSet::new();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = cases
+            .chunks(cases.len().div_ceil(2))
+            .map(|chunk| {
+                let dir = &dir;
+                let export = &export;
+                s.spawn(move || {
+                    let mut failures = Vec::new();
+                    for case in chunk {
+                        let (old, new) = write_case(case, &dir.join(case.name));
+                        let report = diff_json(&old, &new);
+                        let mut got: Vec<(String, String, String)> = report["changes"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|c| {
+                                let s = |k: &str| c[k].as_str().unwrap_or_default().to_owned();
+                                (s("kind"), s("wire"), s("rust"))
+                            })
+                            .collect();
+                        let mut want: Vec<(String, String, String)> = case
+                            .expect
+                            .iter()
+                            .map(|(k, w, r)| (k.to_string(), w.to_string(), r.to_string()))
+                            .collect();
+                        got.sort();
+                        want.sort();
+                        let semver = most(
+                            &["patch", "minor", "major"],
+                            want.iter().map(|w| w.2.clone()),
+                        );
+                        if got != want || report["semver"] != semver.as_str() {
+                            failures.push(format!(
+                                "{}: want {want:?} ({semver}), got {got:?} ({})",
+                                case.name, report["semver"]
+                            ));
+                        }
+                        if let Some(export) = export {
+                            let to = export.join(case.name);
+                            write_case(case, &to);
+                            std::fs::write(to.join("expected"), format!("{semver}\n")).unwrap();
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    for case in &cases {
+        kinds.extend(case.expect.iter().map(|e| e.0));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(
+        kinds.len() >= 30,
+        "{} kinds of change: {kinds:?}",
+        kinds.len()
+    );
+}
