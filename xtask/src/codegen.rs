@@ -80,6 +80,9 @@ pub fn codegen(check: bool) -> Result<ExitCode, Error> {
         if stale.is_empty() {
             return Ok(ExitCode::SUCCESS);
         }
+        if let Some(summary) = api_changes(&root) {
+            print!("{summary}");
+        }
         for s in &stale {
             print!("{s}");
         }
@@ -88,6 +91,23 @@ pub fn codegen(check: bool) -> Result<ExitCode, Error> {
     }
     write_files(&out_dir, &files, true)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The API changes between `specs/` as it was when `generated/` was last committed and
+/// `specs/` now, as a report; `None` when there are none, or without git or its history.
+pub fn api_changes(root: &Path) -> Option<String> {
+    let rev = crate::diff::source::last_generated_commit(root)?;
+    let old = crate::diff::source::specs_at(root, &rev).ok()?;
+    let new = generator::load_all(&spec_files(root).ok()?).ok()?;
+    let report = crate::diff::diff(&old, &new).ok()?;
+    if report.changes.is_empty() {
+        return None;
+    }
+    let short = rev.get(..10).unwrap_or(&rev);
+    Some(format!(
+        "API changes in specs/ since generated/ was last committed ({short}):\n{}\n",
+        crate::diff::report::text(&report)
+    ))
 }
 
 /// Differences between `files` and what is in `dir`: one unified diff per changed file, and
@@ -248,6 +268,7 @@ pub fn import_spec(docs: &[PathBuf], into: Option<&Path>) -> Result<ExitCode, Er
     } else {
         canonical
     };
+    let report = change_report(&target, &result);
     let yaml = generator::import::to_yaml(&result);
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
@@ -259,7 +280,28 @@ pub fn import_spec(docs: &[PathBuf], into: Option<&Path>) -> Result<ExitCode, Er
         docs.len(),
         target.display()
     );
+    print!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// What an import changes in the API of `target`: the `diff-spec` report of its old content
+/// against `imported` (a note instead when there is nothing to compare).
+fn change_report(target: &Path, imported: &serde_json::Value) -> String {
+    if !target.exists() {
+        return format!("{} is new: no change report\n", target.display());
+    }
+    let raw = generator::load::RawDocument {
+        file: target.display().to_string(),
+        value: imported.clone(),
+    };
+    let report = generator::load::load_file(target).and_then(|old| {
+        let new = generator::load::parse_document(raw)?;
+        crate::diff::diff(&[old], &[new])
+    });
+    match report {
+        Ok(report) => crate::diff::report::text(&report),
+        Err(e) => format!("no change report: {e}\n"),
+    }
 }
 
 fn count_operations(doc: &serde_json::Value) -> usize {
@@ -316,6 +358,61 @@ mod tests {
 
         write_files(&dir, &files, true).unwrap();
         assert!(drift(&dir, &files).is_empty(), "codegen repairs everything");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `codegen --check`'s summary compares `specs/` with its state at the last commit of
+    /// `generated/`; without git history there is none.
+    #[test]
+    fn api_changes_since_generated_was_committed() {
+        let dir = std::env::temp_dir().join(format!("api-changes-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("specs")).unwrap();
+        std::fs::create_dir_all(dir.join("generated")).unwrap();
+        let spec =
+            std::fs::read_to_string(workspace_root().join("specs/omnichannel.yaml")).unwrap();
+        std::fs::write(dir.join("specs/omnichannel.yaml"), &spec).unwrap();
+        std::fs::write(dir.join("generated/lib.rs"), "").unwrap();
+        assert_eq!(api_changes(&dir), None, "no git repository");
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(&dir)
+                .args([
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "-c",
+                    "commit.gpgsign=false",
+                ])
+                .args(args)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        if !git(&["init", "-q"]) {
+            eprintln!("git is not available: skipped");
+            return;
+        }
+        assert!(git(&["add", "."]) && git(&["commit", "-qm", "generated"]));
+        assert_eq!(api_changes(&dir), None, "specs/ unchanged");
+        let edited = spec.replacen(
+            "  /api/v1/livechat/visitor/{token}:\n",
+            "  /api/v1/livechat/visitor2/{token}:\n",
+            1,
+        );
+        assert_ne!(edited, spec);
+        std::fs::write(dir.join("specs/omnichannel.yaml"), edited).unwrap();
+        let summary = api_changes(&dir).expect("a summary");
+        assert!(
+            summary.contains("since generated/ was last committed"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("operation-removed") && summary.contains("operation-added"),
+            "{summary}"
+        );
+        assert!(summary.contains("semver: major"), "{summary}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -719,3 +719,194 @@ fn every_kind_of_change_has_its_verdicts() {
         kinds.len()
     );
 }
+
+/// The JSON report has exactly the documented shape, and each pointer leads to the changed
+/// element (in the new document, or in the old one for a removal).
+#[test]
+fn json_format() {
+    let dir = scratch("json");
+    let case = Case {
+        name: "json",
+        old: Some(enum_status),
+        new: |d| {
+            enum_status(d);
+            status_prop(d)["enum"] = json!(["online", "away", "busy"]);
+            visitor(d)["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("name");
+            deprecated_room(d);
+        },
+        expect: &[],
+    };
+    let (old, new) = write_case(&case, &dir);
+    let report = diff_json(&old, &new);
+    let top: Vec<&String> = report.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["changes", "semver"]);
+    assert_eq!(report["semver"], "major");
+    let docs: Vec<Value> = [&old, &new]
+        .iter()
+        .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+        .collect();
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 3, "{report:#}");
+    for c in changes {
+        let keys: Vec<&String> = c.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["operation", "pointer", "kind", "wire", "rust"]);
+        let ptr = c["pointer"].as_str().unwrap();
+        let doc = if c["kind"].as_str().unwrap().ends_with("removed") {
+            &docs[0]
+        } else {
+            &docs[1]
+        };
+        assert!(doc.pointer(ptr).is_some(), "{ptr}");
+        assert!(["breaking-client", "breaking-server", "compatible"]
+            .contains(&c["wire"].as_str().unwrap()));
+        assert!(["major", "minor", "patch"].contains(&c["rust"].as_str().unwrap()));
+    }
+    // Grouped by operation, breaking first.
+    let order: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["operation"].as_str().unwrap(),
+                c["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (
+                "GET /api/v1/livechat/visitor/{token}",
+                "response-property-removed"
+            ),
+            (
+                "POST /api/v1/livechat/visitors.status",
+                "request-enum-value-added"
+            ),
+            ("GET /api/v1/livechat/room", "operation-deprecated"),
+        ]
+    );
+    // The readable report: the same, with the summary first and a note on the enum.
+    let out = xtask(&["diff-spec", old.to_str().unwrap(), new.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "3 API changes: 1 breaking clients, 1 breaking servers, 1 compatible; semver: major"
+        ),
+        "{text}"
+    );
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} in {text}"));
+    assert!(
+        at("GET /api/v1/livechat/visitor/{token}") < at("POST /api/v1/livechat/visitors.status")
+    );
+    assert!(at("POST /api/v1/livechat/visitors.status") < at("GET /api/v1/livechat/room\n"));
+    assert!(text.contains("#[non_exhaustive]"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--fail-on breaking` exits 1 when a change breaks clients or servers, 0 otherwise; a bad
+/// document is 2 with its file named.
+#[test]
+fn fail_on_breaking_exit_codes() {
+    let dir = scratch("exit");
+    let run = |case: &Case, extra: &[&str]| {
+        let (old, new) = write_case(case, &dir.join(case.name));
+        let mut args = vec!["diff-spec", old.to_str().unwrap(), new.to_str().unwrap()];
+        args.extend(extra);
+        xtask(&args).status.code()
+    };
+    let all = cases();
+    let named = |n: &str| all.iter().find(|c| c.name == n).unwrap();
+    let fail = ["--fail-on", "breaking"];
+    assert_eq!(run(named("operation-removed"), &fail), Some(1));
+    assert_eq!(
+        run(named("request-enum-value-added"), &fail),
+        Some(1),
+        "breaking servers"
+    );
+    assert_eq!(
+        run(named("operation-removed"), &[]),
+        Some(0),
+        "only with --fail-on"
+    );
+    assert_eq!(
+        run(named("parameter-added"), &fail),
+        Some(0),
+        "compatible, if major"
+    );
+    assert_eq!(
+        run(named("parameter-added"), &["--fail-on", "major"]),
+        Some(1)
+    );
+    assert_eq!(
+        run(named("operation-added"), &["--fail-on", "major"]),
+        Some(0)
+    );
+
+    let bad = dir.join("bad.json");
+    let mut doc = base().clone();
+    body(&mut doc, STATUS, "post")["properties"]["token"] =
+        json!({"$ref": "#/components/schemas/Missing"});
+    std::fs::write(&bad, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let (old, _) = write_case(named("operation-added"), &dir.join("operation-added"));
+    let out = xtask(&["diff-spec", old.to_str().unwrap(), bad.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.json") && stderr.contains("/properties/token"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `import-spec` prints the change report of what it imports; `--base HEAD` compares
+/// `specs/` with itself.
+#[test]
+fn import_spec_and_base() {
+    let dir = scratch("import");
+    let target = dir.join("spec.yaml");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/omnichannel.yaml");
+    std::fs::copy(&spec, &target).unwrap();
+    let (_, new) = write_case(&cases()[0], &dir.join("case"));
+    let out = xtask(&[
+        "import-spec",
+        new.to_str().unwrap(),
+        "--into",
+        target.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("1 API changes: 1 breaking clients"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "DELETE /api/v1/livechat/visitor/{token}\n  breaking-client  major  operation-removed"
+        ),
+        "{stdout}"
+    );
+
+    let git = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if git.is_ok_and(|o| o.status.success()) {
+        let out = xtask(&["diff-spec", "--base", "HEAD"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
