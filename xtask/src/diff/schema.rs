@@ -121,25 +121,28 @@ impl<'a> Comparer<'a> {
 
     fn enums(&mut self, o: &Value, op: &str, n: &Value, np: &str, place: &str, rust_enum: bool) {
         let list = |v: &Value| v.get("enum").and_then(Value::as_array).cloned();
+        // Values compared by their JSON text, in sets: enums may be long.
+        let set = |l: &[Value]| l.iter().map(Value::to_string).collect::<HashSet<_>>();
         match (list(o), list(n)) {
-            (Some(ov), Some(nv)) => {
-                for (i, v) in nv.iter().enumerate() {
-                    if !ov.contains(v) {
-                        let ptr = push_pointer(&push_pointer(np, "enum"), &i.to_string());
-                        self.push(
-                            Kind::EnumValueAdded { rust_enum },
-                            ptr,
-                            place,
-                            v.to_string(),
-                        );
-                    }
+            (Some(ol), Some(nl)) => {
+                let (os, ns) = (set(&ol), set(&nl));
+                for (i, v) in nl
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !os.contains(&v.to_string()))
+                {
+                    let ptr = push_pointer(&push_pointer(np, "enum"), &i.to_string());
+                    let kind = Kind::EnumValueAdded { rust_enum };
+                    self.push(kind, ptr, place, v.to_string());
                 }
-                for (i, v) in ov.iter().enumerate() {
-                    if !nv.contains(v) {
-                        let ptr = push_pointer(&push_pointer(op, "enum"), &i.to_string());
-                        let kind = Kind::EnumValueRemoved { rust_enum };
-                        self.push(kind, ptr, place, v.to_string());
-                    }
+                for (i, v) in ol
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !ns.contains(&v.to_string()))
+                {
+                    let ptr = push_pointer(&push_pointer(op, "enum"), &i.to_string());
+                    let kind = Kind::EnumValueRemoved { rust_enum };
+                    self.push(kind, ptr, place, v.to_string());
                 }
             }
             (None, Some(_)) => {
@@ -423,7 +426,8 @@ fn merge_all_of<'d>(
 
 /// What a schema becomes in Rust, as far as a change of it changes the Rust type:
 /// `string`, `enum`, `integer`, `integer(int32)`, `number`, `number(float)`, `boolean`,
-/// `struct`, `map`, `object`, `array`, `oneOf`, `anyOf`, `allOf`, `any`.
+/// `struct`, `struct+map`, `map`, `object`, `array`, `array(any)`, `oneOf`, `anyOf`, `allOf`,
+/// `any`.
 pub fn rust_type(v: &Value) -> String {
     let Some(obj) = v.as_object() else {
         return "any".into();
@@ -448,6 +452,7 @@ pub fn rust_type(v: &Value) -> String {
         "string" if string_enum => "enum".into(),
         "integer" if format == Some("int32") => "integer(int32)".into(),
         "number" if format == Some("float") => "number(float)".into(),
+        "array" if !obj.get("items").is_some_and(Value::is_object) => "array(any)".into(),
         "object" => {
             let props = obj
                 .get("properties")
