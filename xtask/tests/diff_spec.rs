@@ -910,3 +910,67 @@ fn import_spec_and_base() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Hostile documents: a `$ref` chain deeper than the comparison goes is an error naming the
+/// file and pointer (exit 2); a schema graph whose paths double at every level (2^60 of
+/// them) is compared once per pair of schemas, in moments.
+#[test]
+fn hostile_documents() {
+    let dir = scratch("hostile");
+    let doc = |last: &str| {
+        let mut schemas = serde_json::Map::new();
+        for i in 0..300 {
+            let next = format!("#/components/schemas/S{}", i + 1);
+            schemas.insert(
+                format!("S{i}"),
+                json!({"type": "object", "properties": {"next": {"$ref": next}}}),
+            );
+        }
+        schemas.insert("S300".into(), json!({"type": last}));
+        for i in 0..60 {
+            let next = format!("#/components/schemas/W{}", i + 1);
+            schemas.insert(
+                format!("W{i}"),
+                json!({"type": "object", "properties": {"a": {"$ref": next}, "b": {"$ref": next}}}),
+            );
+        }
+        schemas.insert("W60".into(), json!({"type": last}));
+        let schema = |name: &str| json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}});
+        json!({
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/deep": {"post": {"requestBody": {"content": schema("S0")}, "responses": {"200": {"description": "ok"}}}},
+                "/wide": {"get": {"responses": {"200": {"description": "ok", "content": schema("W0")}}}}
+            },
+            "components": {"schemas": schemas}
+        })
+    };
+    let write = |name: &str, v: &Value| {
+        let p = dir.join(name);
+        std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
+        p
+    };
+    let (old, new) = (doc("string"), doc("integer"));
+    let (o, n) = (write("old.json", &old), write("new.json", &new));
+    let out = xtask(&["diff-spec", o.to_str().unwrap(), n.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("new.json at #/components/schemas/S2"),
+        "{stderr}"
+    );
+
+    let shallow = |mut v: Value| {
+        v["paths"].as_object_mut().unwrap().remove("/deep");
+        v
+    };
+    let (o, n) = (
+        write("old2.json", &shallow(old)),
+        write("new2.json", &shallow(new)),
+    );
+    let report = diff_json(&o, &n);
+    assert_eq!(report["changes"].as_array().unwrap().len(), 1, "{report:#}");
+    assert_eq!(report["changes"][0]["pointer"], "/components/schemas/W60");
+    let _ = std::fs::remove_dir_all(&dir);
+}

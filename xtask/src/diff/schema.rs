@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 
 use super::{Change, Kind, Side};
 
-/// Nesting followed at most (deeper levels are not compared); the loader allows 128 levels
-/// of JSON, `$ref`s may chain further.
+/// Nesting compared at most (deeper is an error rather than a change left out); the loader
+/// allows 128 levels of JSON, `$ref`s may chain further.
 const MAX_DEPTH: usize = 256;
 
 /// `$ref`s followed at most from one schema to its target.
@@ -72,7 +72,11 @@ impl<'a> Comparer<'a> {
 
     fn compare_at(&mut self, old: At, new: At, place: &str, depth: usize) -> Result<(), Error> {
         if depth > MAX_DEPTH {
-            return Ok(());
+            return Err(Error::spec(
+                Location::new(&self.new.file, new.ptr),
+                "too-deep",
+                format!("schemas nested more than {MAX_DEPTH} levels deep are not compared"),
+            ));
         }
         let (o, op, o_ref) = resolve(self.old, old)?;
         let (n, np, n_ref) = resolve(self.new, new)?;
