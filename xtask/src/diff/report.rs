@@ -57,14 +57,13 @@ pub fn text(report: &Report) -> String {
             (true, false) => c.detail.clone(),
             (false, false) => format!("{}: {}", c.place, c.detail),
         };
-        let _ = writeln!(
-            out,
-            "  {:<15}  {:<5}  {}  {what}\n      at #{}",
+        let line = format!(
+            "  {:<15}  {:<5}  {}  {what}",
             c.wire().to_string(),
             c.rust().to_string(),
-            c.kind_name(),
-            c.pointer
+            c.kind_name()
         );
+        let _ = writeln!(out, "{}\n      at #{}", line.trim_end(), c.pointer);
         if let Some(note) = c.note() {
             let _ = writeln!(out, "      ({note})");
         }
