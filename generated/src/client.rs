@@ -5,11 +5,13 @@
 //! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs.
 #![allow(deprecated)]
 #![allow(unused_imports)]
+
 use crate::models::*;
 use crate::operations::*;
 use crate::rt::client::{Call, Received};
 use crate::rt::Style;
 pub use crate::rt::client::ClientError;
+
 /// A client for the API.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -17,11 +19,13 @@ pub struct Client {
     http: reqwest::Client,
     credentials: Option<Credentials>,
 }
+
 impl Client {
     /// A client for the server at `base_url` (such as `http://127.0.0.1:3000`).
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::with_http_client(base_url, reqwest::Client::new())
     }
+
     /// A client that sends its requests through `http` (for timeouts, proxies, TLS settings).
     pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         let base_url = base_url.into().trim_end_matches('/').to_owned();
@@ -31,23 +35,28 @@ impl Client {
             credentials: None,
         }
     }
+
     /// The same client, sending `credentials` to operations that take them.
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
+
     /// Sets or clears the credentials.
     pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
         self.credentials = credentials;
     }
+
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+
     /// A call to an operation's path on this client's server.
     fn call(&self, method: &str, path: &str) -> Call {
         Call::new(method, &self.base_url, path)
     }
+
     /// Sends a call (with the credentials, when `authenticated` and set) and reads the answer.
     async fn send(
         &self,
@@ -62,6 +71,7 @@ impl Client {
         }
         Received::read(request.send().await?).await
     }
+
     /// List All Canned Responses
     /// (`GET /api/v1/canned-responses`, tag: Canned Responses, input: [`GetCannedResponsesInput`]).
     pub async fn get_canned_responses(
@@ -88,6 +98,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create or Update a Canned Response
     /// (`POST /api/v1/canned-responses`, tag: Canned Responses, input: [`PostCannedResponsesInput`]).
     pub async fn post_canned_responses(
@@ -106,6 +117,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get User Canned Responses
     /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
     pub async fn get_canned_responses_get(
@@ -123,6 +135,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Canned Response
     /// (`GET /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`GetCannedResponsesIdInput`]).
     pub async fn get_canned_responses_id(
@@ -140,6 +153,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a Canned Response
     /// (`DELETE /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`DeleteCannedResponsesIdInput`]).
     pub async fn delete_canned_responses_id(
@@ -156,6 +170,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Information
     /// (`GET /api/v1/livechat/agent.info/{rid}/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentInput`]).
     pub async fn get_livechat_agent(
@@ -172,6 +187,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Next Agent Information
     /// (`GET /api/v1/livechat/agent.next/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentNextInput`]).
     pub async fn get_livechat_agent_next(
@@ -187,6 +203,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Agent Status
     /// (`POST /api/v1/livechat/agent.status`, tag: Omnichannel Agents, input: [`PostLivechatAgentStatusInput`]).
     pub async fn post_livechat_agent_status(
@@ -203,6 +220,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Agent Info
     /// (`POST /api/v1/livechat/agents.saveInfo`, tag: Omnichannel Agents, input: [`PostLivechatAgentsSaveInfoInput`]).
     pub async fn post_livechat_agents_save_info(
@@ -219,6 +237,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Departments
     /// (`GET /api/v1/livechat/agents/{agentId}/departments`, tag: Omnichannel Agent Stats, input: [`GetLivechatAgentsAgentIdDepartmentsInput`]).
     pub async fn get_livechat_agents_agent_id_departments(
@@ -240,6 +259,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Analytics Overview
     /// (`GET /api/v1/livechat/analytics/agent-overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsAgentOverviewInput`]).
     pub async fn get_livechat_analytics_agent_overview(
@@ -265,6 +285,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get History of Agents Available for Service
     /// (`GET /api/v1/livechat/analytics/agents/available-for-service-history`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput`]).
     pub async fn get_livechat_analytics_agents_available_for_service_history(
@@ -310,6 +331,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Average Service Time
     /// (`GET /api/v1/livechat/analytics/agents/average-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAverageServiceTimeInput`]).
     pub async fn get_livechat_analytics_agents_average_service_time(
@@ -348,6 +370,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Total Service Time
     /// (`GET /api/v1/livechat/analytics/agents/total-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsTotalServiceTimeInput`]).
     pub async fn get_livechat_analytics_agents_total_service_time(
@@ -384,6 +407,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Service Time Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
@@ -427,6 +451,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Status of Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsAgentsStatusInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_agents_status(
@@ -457,6 +482,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chats Status
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats(
@@ -492,6 +518,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Status of Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_agent(
@@ -529,6 +556,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chats Status for Departments
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_department(
@@ -572,6 +600,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Times
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/timings`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsTimingsInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_timings(
@@ -607,6 +636,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChatsTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_chats_totalizers(
@@ -644,6 +674,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversation Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsConversationTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_conversation_totalizers(
@@ -687,6 +718,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversation by Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByAgentInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_agent(
@@ -726,6 +758,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations by Departments
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByDepartmentInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_department(
@@ -769,6 +802,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations By Source
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsBySourceInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_source(
@@ -806,6 +840,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations by Status
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByStatusInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_status(
@@ -848,6 +883,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations by Tags
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByTagsInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_tags(
@@ -884,6 +920,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Metrics by Time
     /// (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsProductivityTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_productivity_totalizers(
@@ -927,6 +964,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Number of Chats
     /// (`GET /api/v1/livechat/analytics/departments/amount-of-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAmountOfChatsInput`]).
     pub async fn get_livechat_analytics_departments_amount_of_chats(
@@ -967,6 +1005,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Average Chat Duration
     /// (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_chat_duration_time(
@@ -1012,6 +1051,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Average Service Time
     /// (`GET /api/v1/livechat/analytics/departments/average-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageServiceTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_service_time(
@@ -1051,6 +1091,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Average Waiting Time
     /// (`GET /api/v1/livechat/analytics/departments/average-waiting-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_waiting_time(
@@ -1090,6 +1131,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Percentage of Abandoned Chats
     /// (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput`]).
     pub async fn get_livechat_analytics_departments_percentage_abandoned_chats(
@@ -1135,6 +1177,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Total Abandoned Chats
     /// (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput`]).
     pub async fn get_livechat_analytics_departments_total_abandoned_chats(
@@ -1177,6 +1220,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Total Service Time
     /// (`GET /api/v1/livechat/analytics/departments/total-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalServiceTimeInput`]).
     pub async fn get_livechat_analytics_departments_total_service_time(
@@ -1216,6 +1260,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Total Transferred Chats
     /// (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput`]).
     pub async fn get_livechat_analytics_departments_total_transferred_chats(
@@ -1261,6 +1306,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Analytics Overview
     /// (`GET /api/v1/livechat/analytics/overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsOverviewInput`]).
     pub async fn get_livechat_analytics_overview(
@@ -1282,6 +1328,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Appearance
     /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
     pub async fn get_livechat_appearance(
@@ -1299,6 +1346,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set Livechat Appearance
     /// (`POST /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`PostLivechatAppearanceInput`]).
     pub async fn post_livechat_appearance(
@@ -1317,6 +1365,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Default Business Hour
     /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
     pub async fn get_livechat_business_hour(
@@ -1334,6 +1383,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Business Hours
     /// (`GET /api/v1/livechat/business-hours`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHoursInput`]).
     pub async fn get_livechat_business_hours(
@@ -1354,6 +1404,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Business Hour
     /// (`POST /api/v1/livechat/business-hours.remove`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursRemoveInput`]).
     pub async fn post_livechat_business_hours_remove(
@@ -1373,6 +1424,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create a Business Hour
     /// (`POST /api/v1/livechat/business-hours.save`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursSaveInput`]).
     pub async fn post_livechat_business_hours_save(
@@ -1390,6 +1442,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Configurations
     /// (`GET /api/v1/livechat/config`, tag: Livechat, input: [`GetLivechatConfigInput`]).
     pub async fn get_livechat_config(
@@ -1406,6 +1459,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Routing Configuration
     /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
     pub async fn get_livechat_config_routing(
@@ -1422,6 +1476,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Omnichannel Custom Fields
     /// (`GET /api/v1/livechat/custom-fields`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsInput`]).
     pub async fn get_livechat_custom_fields(
@@ -1442,6 +1497,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Omnichannel Custom Field
     /// (`POST /api/v1/livechat/custom-fields.delete`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsDeleteInput`]).
     pub async fn post_livechat_custom_fields_delete(
@@ -1460,6 +1516,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create Omnichannel Custom Field
     /// (`POST /api/v1/livechat/custom-fields.save`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsSaveInput`]).
     pub async fn post_livechat_custom_fields_save(
@@ -1477,6 +1534,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Custom Field Information
     /// (`GET /api/v1/livechat/custom-fields/{_id}`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsIdInput`]).
     pub async fn get_livechat_custom_fields_id(
@@ -1494,6 +1552,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Custom Field Value
     /// (`POST /api/v1/livechat/custom.field`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldInput`]).
     pub async fn post_livechat_custom_field(
@@ -1510,6 +1569,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Array of Custom Field Values
     /// (`POST /api/v1/livechat/custom.fields`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsInput`]).
     pub async fn post_livechat_custom_fields(
@@ -1526,6 +1586,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Departments
     /// (`GET /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentInput`]).
     pub async fn get_livechat_department(
@@ -1550,6 +1611,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register New Department
     /// (`POST /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentInput`]).
     pub async fn post_livechat_department(
@@ -1568,6 +1630,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Autocomplete Department
     /// (`GET /api/v1/livechat/department.autocomplete`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentAutocompleteInput`]).
     pub async fn get_livechat_department_autocomplete(
@@ -1591,6 +1654,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Departments by ID
     /// (`GET /api/v1/livechat/department.listByIds`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentListByIdsInput`]).
     pub async fn get_livechat_department_list_by_ids(
@@ -1609,6 +1673,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Archive a Department
     /// (`POST /api/v1/livechat/department/archive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentArchiveIdInput`]).
     pub async fn post_livechat_department_archive_id(
@@ -1627,6 +1692,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Check Department Creation
     /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
     pub async fn get_livechat_department_is_department_creation_available(
@@ -1655,6 +1721,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Unarchive a Department
     /// (`POST /api/v1/livechat/department/unarchive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentUnarchiveIdInput`]).
     pub async fn post_livechat_department_unarchive_id(
@@ -1673,6 +1740,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Department Information
     /// (`GET /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdInput`]).
     pub async fn get_livechat_department_id(
@@ -1691,6 +1759,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Department
     /// (`PUT /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`PutLivechatDepartmentIdInput`]).
     pub async fn put_livechat_department_id(
@@ -1710,6 +1779,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Department
     /// (`DELETE /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`DeleteLivechatDepartmentIdInput`]).
     pub async fn delete_livechat_department_id(
@@ -1727,6 +1797,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agents of Department
     /// (`GET /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdAgentsInput`]).
     pub async fn get_livechat_department_id_agents(
@@ -1748,6 +1819,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Agents of Department
     /// (`POST /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentIdAgentsInput`]).
     pub async fn post_livechat_department_id_agents(
@@ -1767,6 +1839,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Archived Departments
     /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
     pub async fn get_livechat_departments_archived(
@@ -1783,6 +1856,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Inquiry by Room
     /// (`GET /api/v1/livechat/inquiries.getOne`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesGetOneInput`]).
     pub async fn get_livechat_inquiries_get_one(
@@ -1801,6 +1875,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Inquiries List
     /// (`GET /api/v1/livechat/inquiries.list`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesListInput`]).
     pub async fn get_livechat_inquiries_list(
@@ -1821,6 +1896,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// List Queued User Inquiries
     /// (`GET /api/v1/livechat/inquiries.queuedForUser`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesQueuedForUserInput`]).
     pub async fn get_livechat_inquiries_queued_for_user(
@@ -1843,6 +1919,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Move Chat to Inquiry
     /// (`POST /api/v1/livechat/inquiries.returnAsInquiry`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesReturnAsInquiryInput`]).
     pub async fn post_livechat_inquiries_return_as_inquiry(
@@ -1868,6 +1945,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Take Inquiry
     /// (`POST /api/v1/livechat/inquiries.take`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesTakeInput`]).
     pub async fn post_livechat_inquiries_take(
@@ -1886,6 +1964,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set SLA Policy to Inquiry
     /// (`PUT /api/v1/livechat/inquiry.setSLA`, tag: Omnichannel Inquiries, input: [`PutLivechatInquirySetSlaInput`]).
     pub async fn put_livechat_inquiry_set_sla(
@@ -1904,6 +1983,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Integrations
     /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
     pub async fn get_livechat_integrations_settings(
@@ -1923,6 +2003,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Analytics Chart Data
     /// (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`, tag: Omnichannel Dashboards, input: [`GetLivechatLivechatAnalyticsDashboardsChartsDataInput`]).
     pub async fn get_livechat_livechat_analytics_dashboards_charts_data(
@@ -1956,6 +2037,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send New Livechat Message
     /// (`POST /api/v1/livechat/message`, tag: Livechat Messages, input: [`PostLivechatMessageInput`]).
     pub async fn post_livechat_message(
@@ -1972,6 +2054,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Livechat Message
     /// (`GET /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`GetLivechatMessageIdInput`]).
     pub async fn get_livechat_message_id(
@@ -1990,6 +2073,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Livechat Message
     /// (`PUT /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`PutLivechatMessageIdInput`]).
     pub async fn put_livechat_message_id(
@@ -2006,6 +2090,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Livechat Message
     /// (`DELETE /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`DeleteLivechatMessageIdInput`]).
     pub async fn delete_livechat_message_id(
@@ -2023,6 +2108,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Array of Messages
     /// (`POST /api/v1/livechat/messages`, tag: Livechat Messages, input: [`PostLivechatMessagesInput`]).
     pub async fn post_livechat_messages(
@@ -2040,6 +2126,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Message History
     /// (`GET /api/v1/livechat/messages.history/{rid}`, tag: Livechat Messages, input: [`GetLivechatMessagesHistoryRidInput`]).
     pub async fn get_livechat_messages_history_rid(
@@ -2060,6 +2147,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Messages
     /// (`GET /api/v1/livechat/messages/{rid}`, tag: Livechat Messages, input: [`GetLivechatRidMessagesInput`]).
     pub async fn get_livechat_rid_messages(
@@ -2081,6 +2169,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Monitors
     /// (`GET /api/v1/livechat/monitors`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsInput`]).
     pub async fn get_livechat_monitors(
@@ -2101,6 +2190,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create a Monitor
     /// (`POST /api/v1/livechat/monitors.create`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsCreateInput`]).
     pub async fn post_livechat_monitors_create(
@@ -2118,6 +2208,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a Monitor
     /// (`POST /api/v1/livechat/monitors.delete`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsDeleteInput`]).
     pub async fn post_livechat_monitors_delete(
@@ -2135,6 +2226,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Monitor
     /// (`GET /api/v1/livechat/monitors/{username}`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsUsernameInput`]).
     pub async fn get_livechat_monitors_username(
@@ -2152,6 +2244,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Offline Livechat Message
     /// (`POST /api/v1/livechat/offline.message`, tag: Livechat Messages, input: [`PostLivechatOfflineMessageInput`]).
     pub async fn post_livechat_offline_message(
@@ -2168,6 +2261,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Visitor Navigation History
     /// (`POST /api/v1/livechat/page.visited`, tag: Livechat Page Visited, input: [`PostLivechatPageVisitedInput`]).
     pub async fn post_livechat_page_visited(
@@ -2184,6 +2278,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Priorities
     /// (`GET /api/v1/livechat/priorities`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesInput`]).
     pub async fn get_livechat_priorities(
@@ -2204,6 +2299,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Check Priority Reset
     /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
     pub async fn get_livechat_priorities_reset(
@@ -2220,6 +2316,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Reset Priorities
     /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
     pub async fn post_livechat_priorities_reset(
@@ -2237,6 +2334,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Priority
     /// (`GET /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesPriorityIdInput`]).
     pub async fn get_livechat_priorities_priority_id(
@@ -2256,6 +2354,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Priority
     /// (`PUT /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`PutLivechatPrioritiesPriorityIdInput`]).
     pub async fn put_livechat_priorities_priority_id(
@@ -2277,6 +2376,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Queue
     /// (`GET /api/v1/livechat/queue`, tag: Livechat, input: [`GetLivechatQueueInput`]).
     pub async fn get_livechat_queue(
@@ -2299,6 +2399,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get or Create Omnichannel Rooms
     /// (`GET /api/v1/livechat/room`, tag: Omnichannel Rooms, input: [`GetLivechatRoomInput`]).
     pub async fn get_livechat_room(
@@ -2317,6 +2418,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Close Omnichannel Room by Visitor
     /// (`POST /api/v1/livechat/room.close`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseInput`]).
     pub async fn post_livechat_room_close(
@@ -2333,6 +2435,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Close Omnichannel Room
     /// (`POST /api/v1/livechat/room.closeByUser`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseByUserInput`]).
     pub async fn post_livechat_room_close_by_user(
@@ -2350,6 +2453,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Forward Omnichannel Room
     /// (`POST /api/v1/livechat/room.forward`, tag: Omnichannel Rooms, input: [`PostLivechatRoomForwardInput`]).
     pub async fn post_livechat_room_forward(
@@ -2367,6 +2471,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Join Omnichannel Room
     /// (`GET /api/v1/livechat/room.join`, tag: Omnichannel Rooms, input: [`GetLivechatRoomJoinInput`]).
     pub async fn get_livechat_room_join(
@@ -2385,6 +2490,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Put Omnichannel Room on Hold
     /// (`POST /api/v1/livechat/room.onHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomOnHoldInput`]).
     pub async fn post_livechat_room_on_hold(
@@ -2402,6 +2508,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Resume Room On-Hold
     /// (`POST /api/v1/livechat/room.resumeOnHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomResumeOnHoldInput`]).
     pub async fn post_livechat_room_resume_on_hold(
@@ -2419,6 +2526,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Omnichannel Room
     /// (`POST /api/v1/livechat/room.saveInfo`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSaveInfoInput`]).
     pub async fn post_livechat_room_save_info(
@@ -2437,6 +2545,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Survey Omnichannel Room
     /// (`POST /api/v1/livechat/room.survey`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSurveyInput`]).
     pub async fn post_livechat_room_survey(
@@ -2453,6 +2562,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set Omnichannel Room Priority
     /// (`POST /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`PostLivechatRoomRidPriorityInput`]).
     pub async fn post_livechat_room_rid_priority(
@@ -2473,6 +2583,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Omnichannel Room Priority
     /// (`DELETE /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`DeleteLivechatRoomRidPriorityInput`]).
     pub async fn delete_livechat_room_rid_priority(
@@ -2491,6 +2602,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Omnichannel Rooms
     /// (`GET /api/v1/livechat/rooms`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsInput`]).
     pub async fn get_livechat_rooms(
@@ -2523,6 +2635,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove a Closed Omnichannel Room
     /// (`POST /api/v1/livechat/rooms.delete`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsDeleteInput`]).
     pub async fn post_livechat_rooms_delete(
@@ -2540,6 +2653,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Closed Omnichannel Rooms
     /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
@@ -2565,6 +2679,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// View Omnichannel Room Sources
     /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
     pub async fn get_livechat_rooms_filters(
@@ -2581,6 +2696,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of SLA Policies
     /// (`GET /api/v1/livechat/sla`, tag: SLA Policies, input: [`GetLivechatSlaInput`]).
     pub async fn get_livechat_sla(
@@ -2601,6 +2717,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create SLA Policy
     /// (`POST /api/v1/livechat/sla`, tag: SLA Policies, input: [`PostLivechatSlaInput`]).
     pub async fn post_livechat_sla(
@@ -2619,6 +2736,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get an SLA
     /// (`GET /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`GetLivechatSlaSlaIdInput`]).
     pub async fn get_livechat_sla_sla_id(
@@ -2636,6 +2754,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update an SLA
     /// (`PUT /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`PutLivechatSlaSlaIdInput`]).
     pub async fn put_livechat_sla_sla_id(
@@ -2654,6 +2773,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete an SLA
     /// (`DELETE /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`DeleteLivechatSlaSlaIdInput`]).
     pub async fn delete_livechat_sla_sla_id(
@@ -2671,6 +2791,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Livechat SMS Incoming (Twilio)
     /// (`POST /api/v1/livechat/sms-incoming/{service}`, tag: Livechat, input: [`PostLivechatSmsIncomingServiceInput`]).
     pub async fn post_livechat_sms_incoming_service(
@@ -2687,6 +2808,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Tags
     /// (`GET /api/v1/livechat/tags`, tag: Omnichannel Tags, input: [`GetLivechatTagsInput`]).
     pub async fn get_livechat_tags(
@@ -2709,6 +2831,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a tag
     /// (`POST /api/v1/livechat/tags.delete`, tag: Omnichannel Tags, input: [`PostLivechatTagsDeleteInput`]).
     pub async fn post_livechat_tags_delete(
@@ -2726,6 +2849,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create a Tag
     /// (`POST /api/v1/livechat/tags.save`, tag: Omnichannel Tags, input: [`PostLivechatTagsSaveInput`]).
     pub async fn post_livechat_tags_save(
@@ -2743,6 +2867,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Tag
     /// (`GET /api/v1/livechat/tags/{tagId}`, tag: Omnichannel Tags, input: [`GetLivechatTagsTagIdInput`]).
     pub async fn get_livechat_tags_tag_id(
@@ -2761,6 +2886,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Request Omnichannel Transcript
     /// (`POST /api/v1/livechat/transcript`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptInput`]).
     pub async fn post_livechat_transcript(
@@ -2777,6 +2903,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Omnichannel Transcript
     /// (`POST /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptRidInput`]).
     pub async fn post_livechat_transcript_rid(
@@ -2796,6 +2923,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Omnichannel Transcript
     /// (`DELETE /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`DeleteLivechatTranscriptRidInput`]).
     pub async fn delete_livechat_transcript_rid(
@@ -2813,6 +2941,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Department Transfer History
     /// (`GET /api/v1/livechat/transfer.history/{rid}`, tag: Omnichannel Rooms, input: [`GetLivechatTransferHistoryRidInput`]).
     pub async fn get_livechat_transfer_history_rid(
@@ -2833,6 +2962,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Livechat Triggers
     /// (`GET /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`GetLivechatTriggersInput`]).
     pub async fn get_livechat_triggers(
@@ -2852,6 +2982,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create or Update Livechat Triggers
     /// (`POST /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`PostLivechatTriggersInput`]).
     pub async fn post_livechat_triggers(
@@ -2870,6 +3001,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Test Trigger with External Service
     /// (`POST /api/v1/livechat/triggers/external-service/test`, tag: Livechat Triggers, input: [`PostLivechatTriggersExternalServiceTestInput`]).
     pub async fn post_livechat_triggers_external_service_test(
@@ -2896,6 +3028,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Trigger
     /// (`GET /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`GetLivechatTriggersIdInput`]).
     pub async fn get_livechat_triggers_id(
@@ -2913,6 +3046,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a trigger
     /// (`DELETE /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`DeleteLivechatTriggersIdInput`]).
     pub async fn delete_livechat_triggers_id(
@@ -2930,6 +3064,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Units
     /// (`GET /api/v1/livechat/units`, tag: Omnichannel Units, input: [`GetLivechatUnitsInput`]).
     pub async fn get_livechat_units(
@@ -2950,6 +3085,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create Unit
     /// (`POST /api/v1/livechat/units`, tag: Omnichannel Units, input: [`PostLivechatUnitsInput`]).
     pub async fn post_livechat_units(
@@ -2968,6 +3104,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Unit
     /// (`GET /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdInput`]).
     pub async fn get_livechat_units_unit_id(
@@ -2985,6 +3122,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Unit
     /// (`POST /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`PostLivechatUnitsIdInput`]).
     pub async fn post_livechat_units_id(
@@ -3003,6 +3141,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a Unit
     /// (`DELETE /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`DeleteLivechatUnitsIdInput`]).
     pub async fn delete_livechat_units_id(
@@ -3020,6 +3159,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Departments by Unit ID
     /// (`GET /api/v1/livechat/units/{unitId}/departments`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsInput`]).
     pub async fn get_livechat_units_unit_id_departments(
@@ -3042,6 +3182,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Available Departments by Unit Id
     /// (`GET /api/v1/livechat/units/{unitId}/departments/available`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsAvailableInput`]).
     pub async fn get_livechat_units_unit_id_departments_available(
@@ -3074,6 +3215,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Unit Monitors
     /// (`GET /api/v1/livechat/units/{unitId}/monitors`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdMonitorsInput`]).
     pub async fn get_livechat_units_unit_id_monitors(
@@ -3092,6 +3234,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Upload Files to Room
     /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     pub async fn post_livechat_upload(
@@ -3110,6 +3253,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Agents or Managers
     /// (`GET /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeInput`]).
     pub async fn get_livechat_users_type(
@@ -3134,6 +3278,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register New Agent or Manager
     /// (`POST /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`PostLivechatUsersTypeInput`]).
     pub async fn post_livechat_users_type(
@@ -3153,6 +3298,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent or Manager Information
     /// (`GET /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeIdInput`]).
     pub async fn get_livechat_users_type_id(
@@ -3171,6 +3317,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Agent or Manager
     /// (`DELETE /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`DeleteLivechatUsersTypeIdInput`]).
     pub async fn delete_livechat_users_type_id(
@@ -3189,6 +3336,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register Livechat Visitor
     /// (`POST /api/v1/livechat/visitor`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorInput`]).
     pub async fn post_livechat_visitor(
@@ -3205,6 +3353,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Visitor Transfer Room
     /// (`POST /api/v1/livechat/visitor/department.transfer`, tag: Omnichannel Rooms, input: [`PostLivechatVisitorDepartmentTransferInput`]).
     pub async fn post_livechat_visitor_department_transfer(
@@ -3225,6 +3374,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Visitor Information
     /// (`GET /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenInput`]).
     pub async fn get_livechat_visitor_token(
@@ -3240,6 +3390,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Visitor
     /// (`DELETE /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`DeleteLivechatVisitorTokenInput`]).
     pub async fn delete_livechat_visitor_token(
@@ -3255,6 +3406,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Open Conversation of a Visitor
     /// (`GET /api/v1/livechat/visitor/{token}/room`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenRoomInput`]).
     pub async fn get_livechat_visitor_token_room(
@@ -3272,6 +3424,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Autocomplete Visitors
     /// (`GET /api/v1/livechat/visitors.autocomplete`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsAutocompleteInput`]).
     pub async fn get_livechat_visitors_autocomplete(
@@ -3291,6 +3444,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Visitor Chat History
     /// (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput`]).
     pub async fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
@@ -3323,6 +3477,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Visitor Information by ID
     /// (`GET /api/v1/livechat/visitors.info`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorInfoInput`]).
     pub async fn get_livechat_visitor_info(
@@ -3341,6 +3496,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Pages Visited by Livechat Visitor
     /// (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsPagesVisitedRoomIdInput`]).
     pub async fn get_livechat_visitors_pages_visited_room_id(
@@ -3361,6 +3517,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Visitors by Term
     /// (`GET /api/v1/livechat/visitors.search`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchInput`]).
     pub async fn get_livechat_visitors_search(
@@ -3381,6 +3538,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Visitor Chat
     /// (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput`]).
     pub async fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
@@ -3417,6 +3575,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set Visitor's Status
     /// (`POST /api/v1/livechat/visitors.status`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorsStatusInput`]).
     pub async fn post_livechat_visitors_status(
@@ -3433,6 +3592,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Test the Webhook Integration
     /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
     pub async fn post_livechat_webhook_test(
@@ -3448,6 +3608,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register or Update Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contact`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactInput`]).
     pub async fn post_omnichannel_contact(
@@ -3466,6 +3627,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Contacts
     /// (`GET /api/v1/omnichannel/contact.search`, tag: Omnichannel Contacts, input: [`GetContactSearchInput`]).
     pub async fn get_contact_search(
@@ -3485,6 +3647,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register Omnichannel Contacts
     /// (`POST /api/v1/omnichannel/contacts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsInput`]).
     pub async fn post_omnichannel_contacts(
@@ -3503,6 +3666,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Block Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.block`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsBlockInput`]).
     pub async fn post_omnichannel_contacts_block(
@@ -3520,6 +3684,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get channels grouped by contact name
     /// (`GET /api/v1/omnichannel/contacts.channels`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsChannelsInput`]).
     pub async fn get_omnichannel_contacts_channels(
@@ -3537,6 +3702,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Check Contacts Existence
     /// (`GET /api/v1/omnichannel/contacts.checkExistence`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsCheckExistenceInput`]).
     pub async fn get_omnichannel_contacts_check_existence(
@@ -3559,6 +3725,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Resolve Contact Conflicts
     /// (`POST /api/v1/omnichannel/contacts.conflicts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsConflictsInput`]).
     pub async fn post_omnichannel_contacts_conflicts(
@@ -3579,6 +3746,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Omnichannel Contact
     /// (`GET /api/v1/omnichannel/contacts.get`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsGetInput`]).
     pub async fn get_omnichannel_contacts_get(
@@ -3597,6 +3765,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Contact History
     /// (`GET /api/v1/omnichannel/contacts.history`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsHistoryInput`]).
     pub async fn get_omnichannel_contacts_history(
@@ -3619,6 +3788,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Omnichannel Contacts
     /// (`GET /api/v1/omnichannel/contacts.search`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsSearchInput`]).
     pub async fn get_omnichannel_contacts_search(
@@ -3641,6 +3811,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Unblock Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.unblock`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUnblockInput`]).
     pub async fn post_omnichannel_contacts_unblock(
@@ -3658,6 +3829,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.update`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUpdateInput`]).
     pub async fn post_omnichannel_contacts_update(
@@ -3676,6 +3848,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set up Omnichannel webhook
     /// (`POST /api/v1/omnichannel/integrations`, tag: Omnichannel Webhooks, input: [`PostOmnichannelIntegrationsInput`]).
     pub async fn post_omnichannel_integrations(
@@ -3691,6 +3864,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Request PDF Transcript
     /// (`POST /api/v1/omnichannel/{rid}/request-transcript`, tag: Omnichannel Transcript, input: [`PostOmnichannelRidRequestTranscriptInput`]).
     pub async fn post_omnichannel_rid_request_transcript(
