@@ -119,12 +119,10 @@ impl Client {
     }
 
     /// Get User Canned Responses
-    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
+    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, output: [`GetCannedResponsesGetResponse`]).
     pub async fn get_canned_responses_get(
         &self,
-        input: &GetCannedResponsesGetInput,
     ) -> Result<GetCannedResponsesGetResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/canned-responses.get");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1330,12 +1328,10 @@ impl Client {
     }
 
     /// Get Livechat Appearance
-    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
+    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, output: [`GetLivechatAppearanceResponse`]).
     pub async fn get_livechat_appearance(
         &self,
-        input: &GetLivechatAppearanceInput,
     ) -> Result<GetLivechatAppearanceResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/appearance");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1367,12 +1363,10 @@ impl Client {
     }
 
     /// Get Default Business Hour
-    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
+    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, output: [`GetLivechatBusinessHourResponse`]).
     pub async fn get_livechat_business_hour(
         &self,
-        input: &GetLivechatBusinessHourInput,
     ) -> Result<GetLivechatBusinessHourResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/business-hour");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1461,12 +1455,10 @@ impl Client {
     }
 
     /// Get Livechat Routing Configuration
-    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
+    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, output: [`GetLivechatConfigRoutingResponse`]).
     pub async fn get_livechat_config_routing(
         &self,
-        input: &GetLivechatConfigRoutingInput,
     ) -> Result<GetLivechatConfigRoutingResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/config/routing");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1694,15 +1686,13 @@ impl Client {
     }
 
     /// Check Department Creation
-    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
+    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentIsDepartmentCreationAvailableResponse`]).
     pub async fn get_livechat_department_is_department_creation_available(
         &self,
-        input: &GetLivechatDepartmentIsDepartmentCreationAvailableInput,
     ) -> Result<
         GetLivechatDepartmentIsDepartmentCreationAvailableResponse,
         ClientError,
     > {
-        let _ = input;
         let call = self
             .call("GET", "/api/v1/livechat/department/isDepartmentCreationAvailable");
         let received = self.send(call, true).await?;
@@ -1841,12 +1831,10 @@ impl Client {
     }
 
     /// Get Archived Departments
-    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
+    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentsArchivedResponse`]).
     pub async fn get_livechat_departments_archived(
         &self,
-        input: &GetLivechatDepartmentsArchivedInput,
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/departments/archived");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1985,12 +1973,10 @@ impl Client {
     }
 
     /// Get Livechat Integrations
-    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
+    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, output: [`GetLivechatIntegrationsSettingsResponse`]).
     pub async fn get_livechat_integrations_settings(
         &self,
-        input: &GetLivechatIntegrationsSettingsInput,
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/integrations.settings");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2301,12 +2287,10 @@ impl Client {
     }
 
     /// Check Priority Reset
-    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
+    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`GetLivechatPrioritiesResetResponse`]).
     pub async fn get_livechat_priorities_reset(
         &self,
-        input: &GetLivechatPrioritiesResetInput,
     ) -> Result<GetLivechatPrioritiesResetResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/priorities.reset");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2318,12 +2302,10 @@ impl Client {
     }
 
     /// Reset Priorities
-    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
+    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`PostLivechatPrioritiesResetResponse`]).
     pub async fn post_livechat_priorities_reset(
         &self,
-        input: &PostLivechatPrioritiesResetInput,
     ) -> Result<PostLivechatPrioritiesResetResponse, ClientError> {
-        let _ = input;
         let call = self.call("POST", "/api/v1/livechat/priorities.reset");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2655,12 +2637,10 @@ impl Client {
     }
 
     /// Remove Closed Omnichannel Rooms
-    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
+    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, output: [`PostLivechatRoomsRemoveAllClosedRoomsResponse`]).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
-        input: &PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ClientError> {
-        let _ = input;
         let call = self.call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2681,12 +2661,10 @@ impl Client {
     }
 
     /// View Omnichannel Room Sources
-    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
+    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, output: [`GetLivechatRoomsFiltersResponse`]).
     pub async fn get_livechat_rooms_filters(
         &self,
-        input: &GetLivechatRoomsFiltersInput,
     ) -> Result<GetLivechatRoomsFiltersResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/rooms/filters");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -3594,12 +3572,10 @@ impl Client {
     }
 
     /// Test the Webhook Integration
-    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
+    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, output: [`PostLivechatWebhookTestResponse`]).
     pub async fn post_livechat_webhook_test(
         &self,
-        input: &PostLivechatWebhookTestInput,
     ) -> Result<PostLivechatWebhookTestResponse, ClientError> {
-        let _ = input;
         let call = self.call("POST", "/api/v1/livechat/webhook.test");
         let received = self.send(call, true).await?;
         let output = match received.status {

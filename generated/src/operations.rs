@@ -1341,11 +1341,7 @@ pub enum PostCannedResponsesResponse {
     Forbidden(PermissionError),
 }
 
-/// Input of `get_canned_responses_get` (`GET /api/v1/canned-responses.get`): Get User Canned Responses
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCannedResponsesGetInput {}
-
-/// Documented responses of `GET /api/v1/canned-responses.get`.
+/// Documented responses of `GET /api/v1/canned-responses.get`: Get User Canned Responses
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesGetResponse {
     /// Status 200: OK
@@ -2146,11 +2142,7 @@ pub enum GetLivechatAnalyticsOverviewResponse {
     Forbidden(PermissionError),
 }
 
-/// Input of `get_livechat_appearance` (`GET /api/v1/livechat/appearance`): Get Livechat Appearance
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatAppearanceInput {}
-
-/// Documented responses of `GET /api/v1/livechat/appearance`.
+/// Documented responses of `GET /api/v1/livechat/appearance`: Get Livechat Appearance
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAppearanceResponse {
     /// Status 200: OK
@@ -2181,11 +2173,7 @@ pub enum PostLivechatAppearanceResponse {
     Forbidden(PermissionError),
 }
 
-/// Input of `get_livechat_business_hour` (`GET /api/v1/livechat/business-hour`): Get Default Business Hour
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatBusinessHourInput {}
-
-/// Documented responses of `GET /api/v1/livechat/business-hour`.
+/// Documented responses of `GET /api/v1/livechat/business-hour`: Get Default Business Hour
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatBusinessHourResponse {
     /// Status 200: OK
@@ -2272,11 +2260,7 @@ pub enum GetLivechatConfigResponse {
     Ok(GetLivechatConfigOk),
 }
 
-/// Input of `get_livechat_config_routing` (`GET /api/v1/livechat/config/routing`): Get Livechat Routing Configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatConfigRoutingInput {}
-
-/// Documented responses of `GET /api/v1/livechat/config/routing`.
+/// Documented responses of `GET /api/v1/livechat/config/routing`: Get Livechat Routing Configuration
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatConfigRoutingResponse {
     /// Status 200: OK
@@ -2507,11 +2491,7 @@ pub enum PostLivechatDepartmentArchiveIdResponse {
     Unauthorized(AuthorizationError),
 }
 
-/// Input of `get_livechat_department_is_department_creation_available` (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`): Check Department Creation
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatDepartmentIsDepartmentCreationAvailableInput {}
-
-/// Documented responses of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
+/// Documented responses of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`: Check Department Creation
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     /// Status 200: OK
@@ -2640,11 +2620,7 @@ pub enum PostLivechatDepartmentIdAgentsResponse {
     Forbidden(PermissionError),
 }
 
-/// Input of `get_livechat_departments_archived` (`GET /api/v1/livechat/departments/archived`): Get Archived Departments
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatDepartmentsArchivedInput {}
-
-/// Documented responses of `GET /api/v1/livechat/departments/archived`.
+/// Documented responses of `GET /api/v1/livechat/departments/archived`: Get Archived Departments
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentsArchivedResponse {
     /// Status 200: OK
@@ -2779,11 +2755,7 @@ pub enum PutLivechatInquirySetSlaResponse {
     Forbidden(PermissionError),
 }
 
-/// Input of `get_livechat_integrations_settings` (`GET /api/v1/livechat/integrations.settings`): Get Livechat Integrations
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatIntegrationsSettingsInput {}
-
-/// Documented responses of `GET /api/v1/livechat/integrations.settings`.
+/// Documented responses of `GET /api/v1/livechat/integrations.settings`: Get Livechat Integrations
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatIntegrationsSettingsResponse {
     /// Status 200: OK
@@ -3090,11 +3062,7 @@ pub enum GetLivechatPrioritiesResponse {
     Forbidden(PermissionError),
 }
 
-/// Input of `get_livechat_priorities_reset` (`GET /api/v1/livechat/priorities.reset`): Check Priority Reset
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatPrioritiesResetInput {}
-
-/// Documented responses of `GET /api/v1/livechat/priorities.reset`.
+/// Documented responses of `GET /api/v1/livechat/priorities.reset`: Check Priority Reset
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesResetResponse {
     /// Status 200: OK
@@ -3103,11 +3071,7 @@ pub enum GetLivechatPrioritiesResetResponse {
     Unauthorized(AuthorizationError),
 }
 
-/// Input of `post_livechat_priorities_reset` (`POST /api/v1/livechat/priorities.reset`): Reset Priorities
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostLivechatPrioritiesResetInput {}
-
-/// Documented responses of `POST /api/v1/livechat/priorities.reset`.
+/// Documented responses of `POST /api/v1/livechat/priorities.reset`: Reset Priorities
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatPrioritiesResetResponse {
     /// Status 200: OK
@@ -3456,11 +3420,7 @@ pub enum PostLivechatRoomsDeleteResponse {
     Unauthorized(AuthorizationError),
 }
 
-/// Input of `post_livechat_rooms_remove_all_closed_rooms` (`POST /api/v1/livechat/rooms.removeAllClosedRooms`): Remove Closed Omnichannel Rooms
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostLivechatRoomsRemoveAllClosedRoomsInput {}
-
-/// Documented responses of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
+/// Documented responses of `POST /api/v1/livechat/rooms.removeAllClosedRooms`: Remove Closed Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
     /// Status 200: OK
@@ -3471,11 +3431,7 @@ pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
     Forbidden(PostLivechatRoomsRemoveAllClosedRoomsForbidden),
 }
 
-/// Input of `get_livechat_rooms_filters` (`GET /api/v1/livechat/rooms/filters`): View Omnichannel Room Sources
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatRoomsFiltersInput {}
-
-/// Documented responses of `GET /api/v1/livechat/rooms/filters`.
+/// Documented responses of `GET /api/v1/livechat/rooms/filters`: View Omnichannel Room Sources
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomsFiltersResponse {
     /// Status 200: OK
@@ -4366,11 +4322,7 @@ pub enum PostLivechatVisitorsStatusResponse {
     BadRequest(PostLivechatVisitorsStatusBadRequest),
 }
 
-/// Input of `post_livechat_webhook_test` (`POST /api/v1/livechat/webhook.test`): Test the Webhook Integration
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostLivechatWebhookTestInput {}
-
-/// Documented responses of `POST /api/v1/livechat/webhook.test`.
+/// Documented responses of `POST /api/v1/livechat/webhook.test`: Test the Webhook Integration
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatWebhookTestResponse {
     /// Status 200: OK

@@ -53,11 +53,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Get User Canned Responses
-    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
+    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, output: [`GetCannedResponsesGetResponse`]).
     fn get_canned_responses_get(
         &self,
         credentials: Credentials,
-        input: GetCannedResponsesGetInput,
     ) -> impl Future<Output = Result<GetCannedResponsesGetResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_canned_responses_get")) }
     }
@@ -668,11 +667,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Get Livechat Appearance
-    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
+    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, output: [`GetLivechatAppearanceResponse`]).
     fn get_livechat_appearance(
         &self,
         credentials: Credentials,
-        input: GetLivechatAppearanceInput,
     ) -> impl Future<Output = Result<GetLivechatAppearanceResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_appearance")) }
     }
@@ -688,11 +686,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Get Default Business Hour
-    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
+    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, output: [`GetLivechatBusinessHourResponse`]).
     fn get_livechat_business_hour(
         &self,
         credentials: Credentials,
-        input: GetLivechatBusinessHourInput,
     ) -> impl Future<Output = Result<GetLivechatBusinessHourResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_business_hour")) }
     }
@@ -743,11 +740,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Get Livechat Routing Configuration
-    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
+    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, output: [`GetLivechatConfigRoutingResponse`]).
     fn get_livechat_config_routing(
         &self,
         credentials: Credentials,
-        input: GetLivechatConfigRoutingInput,
     ) -> impl Future<
         Output = Result<GetLivechatConfigRoutingResponse, ApiError>,
     > + Send {
@@ -877,11 +873,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Check Department Creation
-    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
+    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentIsDepartmentCreationAvailableResponse`]).
     fn get_livechat_department_is_department_creation_available(
         &self,
         credentials: Credentials,
-        input: GetLivechatDepartmentIsDepartmentCreationAvailableInput,
     ) -> impl Future<
         Output = Result<
             GetLivechatDepartmentIsDepartmentCreationAvailableResponse,
@@ -966,11 +961,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Get Archived Departments
-    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
+    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentsArchivedResponse`]).
     fn get_livechat_departments_archived(
         &self,
         credentials: Credentials,
-        input: GetLivechatDepartmentsArchivedInput,
     ) -> impl Future<
         Output = Result<GetLivechatDepartmentsArchivedResponse, ApiError>,
     > + Send {
@@ -1054,11 +1048,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Get Livechat Integrations
-    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
+    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, output: [`GetLivechatIntegrationsSettingsResponse`]).
     fn get_livechat_integrations_settings(
         &self,
         credentials: Credentials,
-        input: GetLivechatIntegrationsSettingsInput,
     ) -> impl Future<
         Output = Result<GetLivechatIntegrationsSettingsResponse, ApiError>,
     > + Send {
@@ -1230,11 +1223,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Check Priority Reset
-    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
+    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`GetLivechatPrioritiesResetResponse`]).
     fn get_livechat_priorities_reset(
         &self,
         credentials: Credentials,
-        input: GetLivechatPrioritiesResetInput,
     ) -> impl Future<
         Output = Result<GetLivechatPrioritiesResetResponse, ApiError>,
     > + Send {
@@ -1242,11 +1234,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Reset Priorities
-    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
+    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`PostLivechatPrioritiesResetResponse`]).
     fn post_livechat_priorities_reset(
         &self,
         credentials: Credentials,
-        input: PostLivechatPrioritiesResetInput,
     ) -> impl Future<
         Output = Result<PostLivechatPrioritiesResetResponse, ApiError>,
     > + Send {
@@ -1425,11 +1416,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Remove Closed Omnichannel Rooms
-    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
+    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, output: [`PostLivechatRoomsRemoveAllClosedRoomsResponse`]).
     fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         credentials: Credentials,
-        input: PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> impl Future<
         Output = Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ApiError>,
     > + Send {
@@ -1439,11 +1429,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// View Omnichannel Room Sources
-    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
+    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, output: [`GetLivechatRoomsFiltersResponse`]).
     fn get_livechat_rooms_filters(
         &self,
         credentials: Credentials,
-        input: GetLivechatRoomsFiltersInput,
     ) -> impl Future<Output = Result<GetLivechatRoomsFiltersResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_rooms_filters")) }
     }
@@ -1953,11 +1942,10 @@ pub trait Api: Send + Sync + 'static {
     }
 
     /// Test the Webhook Integration
-    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
+    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, output: [`PostLivechatWebhookTestResponse`]).
     fn post_livechat_webhook_test(
         &self,
         credentials: Credentials,
-        input: PostLivechatWebhookTestInput,
     ) -> impl Future<Output = Result<PostLivechatWebhookTestResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_webhook_test")) }
     }
@@ -2790,8 +2778,7 @@ async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetCannedResponsesGetInput {};
-            api.get_canned_responses_get(credentials, input).await
+            api.get_canned_responses_get(credentials).await
         })
         .await
 }
@@ -3673,8 +3660,7 @@ async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatAppearanceInput {};
-            api.get_livechat_appearance(credentials, input).await
+            api.get_livechat_appearance(credentials).await
         })
         .await
 }
@@ -3695,8 +3681,7 @@ async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatBusinessHourInput {};
-            api.get_livechat_business_hour(credentials, input).await
+            api.get_livechat_business_hour(credentials).await
         })
         .await
 }
@@ -3768,8 +3753,7 @@ async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response 
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatConfigRoutingInput {};
-            api.get_livechat_config_routing(credentials, input).await
+            api.get_livechat_config_routing(credentials).await
         })
         .await
 }
@@ -3945,12 +3929,7 @@ async fn handle_get_livechat_department_is_department_creation_available<A: Api>
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-            };
-            api.get_livechat_department_is_department_creation_available(
-                    credentials,
-                    input,
-                )
+            api.get_livechat_department_is_department_creation_available(credentials)
                 .await
         })
         .await
@@ -4048,9 +4027,7 @@ async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Res
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentsArchivedInput {
-            };
-            api.get_livechat_departments_archived(credentials, input).await
+            api.get_livechat_departments_archived(credentials).await
         })
         .await
 }
@@ -4152,9 +4129,7 @@ async fn handle_get_livechat_integrations_settings<A: Api>(r: Incoming<A>) -> Re
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatIntegrationsSettingsInput {
-            };
-            api.get_livechat_integrations_settings(credentials, input).await
+            api.get_livechat_integrations_settings(credentials).await
         })
         .await
 }
@@ -4389,8 +4364,7 @@ async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Respons
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatPrioritiesResetInput {};
-            api.get_livechat_priorities_reset(credentials, input).await
+            api.get_livechat_priorities_reset(credentials).await
         })
         .await
 }
@@ -4399,9 +4373,7 @@ async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Respon
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = PostLivechatPrioritiesResetInput {
-            };
-            api.post_livechat_priorities_reset(credentials, input).await
+            api.post_livechat_priorities_reset(credentials).await
         })
         .await
 }
@@ -4654,9 +4626,7 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
-            };
-            api.post_livechat_rooms_remove_all_closed_rooms(credentials, input).await
+            api.post_livechat_rooms_remove_all_closed_rooms(credentials).await
         })
         .await
 }
@@ -4665,8 +4635,7 @@ async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatRoomsFiltersInput {};
-            api.get_livechat_rooms_filters(credentials, input).await
+            api.get_livechat_rooms_filters(credentials).await
         })
         .await
 }
@@ -5353,8 +5322,7 @@ async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
-            let input = PostLivechatWebhookTestInput {};
-            api.post_livechat_webhook_test(credentials, input).await
+            api.post_livechat_webhook_test(credentials).await
         })
         .await
 }

@@ -2261,13 +2261,8 @@ impl Api for Examples {
     async fn get_canned_responses_get(
         &self,
         _credentials: Credentials,
-        input: GetCannedResponsesGetInput,
     ) -> Result<GetCannedResponsesGetResponse, ApiError> {
-        reply(
-            input,
-            GetCannedResponsesGetInput::default(),
-            answers::get_canned_responses_get(),
-        )
+        Ok(answers::get_canned_responses_get())
     }
 
     async fn get_canned_responses_id(
@@ -2654,13 +2649,8 @@ impl Api for Examples {
     async fn get_livechat_business_hour(
         &self,
         _credentials: Credentials,
-        input: GetLivechatBusinessHourInput,
     ) -> Result<GetLivechatBusinessHourResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatBusinessHourInput::default(),
-            answers::get_livechat_business_hour(),
-        )
+        Ok(answers::get_livechat_business_hour())
     }
 
     async fn get_livechat_business_hours(
@@ -2709,13 +2699,8 @@ impl Api for Examples {
     async fn get_livechat_config_routing(
         &self,
         _credentials: Credentials,
-        input: GetLivechatConfigRoutingInput,
     ) -> Result<GetLivechatConfigRoutingResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatConfigRoutingInput::default(),
-            answers::get_livechat_config_routing(),
-        )
+        Ok(answers::get_livechat_config_routing())
     }
 
     async fn get_livechat_custom_fields(
@@ -2839,13 +2824,8 @@ impl Api for Examples {
     async fn get_livechat_department_is_department_creation_available(
         &self,
         _credentials: Credentials,
-        input: GetLivechatDepartmentIsDepartmentCreationAvailableInput,
     ) -> Result<GetLivechatDepartmentIsDepartmentCreationAvailableResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatDepartmentIsDepartmentCreationAvailableInput::default(),
-            answers::get_livechat_department_is_department_creation_available(),
-        )
+        Ok(answers::get_livechat_department_is_department_creation_available())
     }
 
     async fn post_livechat_department_unarchive_id(
@@ -2923,13 +2903,8 @@ impl Api for Examples {
     async fn get_livechat_departments_archived(
         &self,
         _credentials: Credentials,
-        input: GetLivechatDepartmentsArchivedInput,
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatDepartmentsArchivedInput::default(),
-            answers::get_livechat_departments_archived(),
-        )
+        Ok(answers::get_livechat_departments_archived())
     }
 
     async fn get_livechat_inquiries_get_one(
@@ -3007,13 +2982,8 @@ impl Api for Examples {
     async fn get_livechat_integrations_settings(
         &self,
         _credentials: Credentials,
-        input: GetLivechatIntegrationsSettingsInput,
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatIntegrationsSettingsInput::default(),
-            answers::get_livechat_integrations_settings(),
-        )
+        Ok(answers::get_livechat_integrations_settings())
     }
 
     async fn get_livechat_livechat_analytics_dashboards_charts_data(
@@ -3184,25 +3154,15 @@ impl Api for Examples {
     async fn get_livechat_priorities_reset(
         &self,
         _credentials: Credentials,
-        input: GetLivechatPrioritiesResetInput,
     ) -> Result<GetLivechatPrioritiesResetResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatPrioritiesResetInput::default(),
-            answers::get_livechat_priorities_reset(),
-        )
+        Ok(answers::get_livechat_priorities_reset())
     }
 
     async fn post_livechat_priorities_reset(
         &self,
         _credentials: Credentials,
-        input: PostLivechatPrioritiesResetInput,
     ) -> Result<PostLivechatPrioritiesResetResponse, ApiError> {
-        reply(
-            input,
-            PostLivechatPrioritiesResetInput::default(),
-            answers::post_livechat_priorities_reset(),
-        )
+        Ok(answers::post_livechat_priorities_reset())
     }
 
     async fn get_livechat_priorities_priority_id(
@@ -3381,25 +3341,15 @@ impl Api for Examples {
     async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         _credentials: Credentials,
-        input: PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ApiError> {
-        reply(
-            input,
-            PostLivechatRoomsRemoveAllClosedRoomsInput::default(),
-            answers::post_livechat_rooms_remove_all_closed_rooms(),
-        )
+        Ok(answers::post_livechat_rooms_remove_all_closed_rooms())
     }
 
     async fn get_livechat_rooms_filters(
         &self,
         _credentials: Credentials,
-        input: GetLivechatRoomsFiltersInput,
     ) -> Result<GetLivechatRoomsFiltersResponse, ApiError> {
-        reply(
-            input,
-            GetLivechatRoomsFiltersInput::default(),
-            answers::get_livechat_rooms_filters(),
-        )
+        Ok(answers::get_livechat_rooms_filters())
     }
 
     async fn get_livechat_sla(
@@ -3883,13 +3833,8 @@ impl Api for Examples {
     async fn post_livechat_webhook_test(
         &self,
         _credentials: Credentials,
-        input: PostLivechatWebhookTestInput,
     ) -> Result<PostLivechatWebhookTestResponse, ApiError> {
-        reply(
-            input,
-            PostLivechatWebhookTestInput::default(),
-            answers::post_livechat_webhook_test(),
-        )
+        Ok(answers::post_livechat_webhook_test())
     }
 
     async fn post_omnichannel_contact(
@@ -4087,9 +4032,7 @@ async fn every_operation_round_trips() {
     served += expect(output, answers::get_canned_responses());
     let output = client.post_canned_responses(&inputs::post_canned_responses()).await;
     served += expect(output, answers::post_canned_responses());
-    let output = client
-        .get_canned_responses_get(&GetCannedResponsesGetInput::default())
-        .await;
+    let output = client.get_canned_responses_get().await;
     served += expect(output, answers::get_canned_responses_get());
     let output = client
         .get_canned_responses_id(&inputs::get_canned_responses_id())
@@ -4351,17 +4294,13 @@ async fn every_operation_round_trips() {
         .get_livechat_analytics_overview(&inputs::get_livechat_analytics_overview())
         .await;
     unimplemented += not_implemented(output);
-    let output = client
-        .get_livechat_appearance(&GetLivechatAppearanceInput::default())
-        .await;
+    let output = client.get_livechat_appearance().await;
     unimplemented += not_implemented(output);
     let output = client
         .post_livechat_appearance(&inputs::post_livechat_appearance())
         .await;
     served += expect(output, answers::post_livechat_appearance());
-    let output = client
-        .get_livechat_business_hour(&GetLivechatBusinessHourInput::default())
-        .await;
+    let output = client.get_livechat_business_hour().await;
     served += expect(output, answers::get_livechat_business_hour());
     let output = client
         .get_livechat_business_hours(&GetLivechatBusinessHoursInput::default())
@@ -4379,9 +4318,7 @@ async fn every_operation_round_trips() {
     served += expect(output, answers::post_livechat_business_hours_save());
     let output = client.get_livechat_config(&GetLivechatConfigInput::default()).await;
     served += expect(output, answers::get_livechat_config());
-    let output = client
-        .get_livechat_config_routing(&GetLivechatConfigRoutingInput::default())
-        .await;
+    let output = client.get_livechat_config_routing().await;
     served += expect(output, answers::get_livechat_config_routing());
     let output = client
         .get_livechat_custom_fields(&GetLivechatCustomFieldsInput::default())
@@ -4435,11 +4372,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     served += expect(output, answers::post_livechat_department_archive_id());
-    let output = client
-        .get_livechat_department_is_department_creation_available(
-            &GetLivechatDepartmentIsDepartmentCreationAvailableInput::default(),
-        )
-        .await;
+    let output = client.get_livechat_department_is_department_creation_available().await;
     served
         += expect(
             output,
@@ -4473,11 +4406,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     served += expect(output, answers::post_livechat_department_id_agents());
-    let output = client
-        .get_livechat_departments_archived(
-            &GetLivechatDepartmentsArchivedInput::default(),
-        )
-        .await;
+    let output = client.get_livechat_departments_archived().await;
     served += expect(output, answers::get_livechat_departments_archived());
     let output = client
         .get_livechat_inquiries_get_one(&inputs::get_livechat_inquiries_get_one())
@@ -4507,11 +4436,7 @@ async fn every_operation_round_trips() {
         .put_livechat_inquiry_set_sla(&inputs::put_livechat_inquiry_set_sla())
         .await;
     served += expect(output, answers::put_livechat_inquiry_set_sla());
-    let output = client
-        .get_livechat_integrations_settings(
-            &GetLivechatIntegrationsSettingsInput::default(),
-        )
-        .await;
+    let output = client.get_livechat_integrations_settings().await;
     served += expect(output, answers::get_livechat_integrations_settings());
     let output = client
         .get_livechat_livechat_analytics_dashboards_charts_data(
@@ -4575,13 +4500,9 @@ async fn every_operation_round_trips() {
         .get_livechat_priorities(&GetLivechatPrioritiesInput::default())
         .await;
     served += expect(output, answers::get_livechat_priorities());
-    let output = client
-        .get_livechat_priorities_reset(&GetLivechatPrioritiesResetInput::default())
-        .await;
+    let output = client.get_livechat_priorities_reset().await;
     served += expect(output, answers::get_livechat_priorities_reset());
-    let output = client
-        .post_livechat_priorities_reset(&PostLivechatPrioritiesResetInput::default())
-        .await;
+    let output = client.post_livechat_priorities_reset().await;
     served += expect(output, answers::post_livechat_priorities_reset());
     let output = client
         .get_livechat_priorities_priority_id(
@@ -4643,15 +4564,9 @@ async fn every_operation_round_trips() {
         .post_livechat_rooms_delete(&inputs::post_livechat_rooms_delete())
         .await;
     served += expect(output, answers::post_livechat_rooms_delete());
-    let output = client
-        .post_livechat_rooms_remove_all_closed_rooms(
-            &PostLivechatRoomsRemoveAllClosedRoomsInput::default(),
-        )
-        .await;
+    let output = client.post_livechat_rooms_remove_all_closed_rooms().await;
     served += expect(output, answers::post_livechat_rooms_remove_all_closed_rooms());
-    let output = client
-        .get_livechat_rooms_filters(&GetLivechatRoomsFiltersInput::default())
-        .await;
+    let output = client.get_livechat_rooms_filters().await;
     served += expect(output, answers::get_livechat_rooms_filters());
     let output = client.get_livechat_sla(&GetLivechatSlaInput::default()).await;
     served += expect(output, answers::get_livechat_sla());
@@ -4840,9 +4755,7 @@ async fn every_operation_round_trips() {
         .post_livechat_visitors_status(&inputs::post_livechat_visitors_status())
         .await;
     served += expect(output, answers::post_livechat_visitors_status());
-    let output = client
-        .post_livechat_webhook_test(&PostLivechatWebhookTestInput::default())
-        .await;
+    let output = client.post_livechat_webhook_test().await;
     served += expect(output, answers::post_livechat_webhook_test());
     let output = client
         .post_omnichannel_contact(&inputs::post_omnichannel_contact())
