@@ -51,6 +51,7 @@ fn options() -> Options {
         crate_name: "hostile".into(),
         regenerate_with: "cargo test -p generator --test hostile_specs".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     }
 }

@@ -12,6 +12,7 @@ fn generate(fixture: &str) -> generator::Generated {
         crate_name: "fixture".into(),
         regenerate_with: "cargo test -p generator --test snapshots".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     };
     // Headers name the fixture by its file name only, so snapshots do not depend on the checkout path.

@@ -43,6 +43,7 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
         crate_name: "rocketchat-omnichannel".into(),
         regenerate_with: "cargo xtask codegen".into(),
         standalone: false,
+        tests: true,
         build: Default::default(),
     };
     Ok(generator::generate_from(&docs, &options)?.files)
@@ -145,12 +146,13 @@ pub fn write_files(dir: &Path, files: &Files, prune: bool) -> Result<(), Error> 
     Ok(())
 }
 
-/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings]`.
+/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]`.
 pub fn generate(
     specs: &[PathBuf],
     out: &Path,
     name: Option<&str>,
     timings: bool,
+    tests: bool,
 ) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let mut stages = Timings::default();
@@ -171,15 +173,17 @@ pub fn generate(
     let options = Options {
         crate_name: name,
         regenerate_with: format!(
-            "cargo xtask generate {} --out {}",
+            "cargo xtask generate {} --out {}{}",
             specs
                 .iter()
                 .map(|s| format!("--spec {}", s.display()))
                 .collect::<Vec<_>>()
                 .join(" "),
-            out.display()
+            out.display(),
+            if tests { " --tests" } else { "" }
         ),
         standalone: true,
+        tests,
         build: Default::default(),
     };
     let generated = generator::generate_from(&docs, &options)?;

@@ -33,6 +33,8 @@ pub struct EmitOptions {
     pub regenerate_with: String,
     /// Add an empty `[workspace]` table so the crate builds on its own anywhere.
     pub standalone: bool,
+    /// Write the crate's own tests.
+    pub tests: bool,
 }
 
 /// The files of a generated crate, by path relative to the crate root.
@@ -46,22 +48,19 @@ type RustFile<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = header(options, "//");
     let krate = options.crate_name.replace('-', "_");
-    let rust: Vec<RustFile> = vec![
+    let mut rust: Vec<RustFile> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
         ("src/operations.rs", Box::new(|| operations::emit(api))),
         ("src/server.rs", Box::new(|| server::emit(api))),
         ("src/schemas.rs", Box::new(|| schemas::emit(api))),
         ("src/client.rs", Box::new(|| client::emit(api))),
-        (
-            "tests/examples.rs",
-            Box::new(|| tests::examples(api, &krate)),
-        ),
-        (
-            "tests/server_client.rs",
-            Box::new(|| tests::server_client(api, &krate)),
-        ),
     ];
+    if options.tests {
+        rust.push(("tests/examples.rs", Box::new(|| tests::examples(api, &krate))));
+        let server_client = Box::new(|| tests::server_client(api, &krate));
+        rust.push(("tests/server_client.rs", server_client));
+    }
     // Formatting is most of the generator's time and the files are independent: one task each.
     let texts: Vec<Result<String>> = crate::workers::run(|| {
         rust.par_iter()
