@@ -28,7 +28,13 @@ fn spec_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// The files `cargo xtask codegen` writes under `generated/`.
+#[cfg(test)]
 pub fn workspace_files(root: &Path) -> Result<Files, Error> {
+    Ok(workspace_crate(root)?.files)
+}
+
+/// The crate `cargo xtask codegen` writes under `generated/`, with the model and its warnings.
+fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
     let specs = spec_files(root)?;
     let mut docs = generator::load_all(&specs)?;
     // Headers name the specs relative to the workspace, so output is the same on every machine.
@@ -46,7 +52,7 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
         tests: true,
         build: Default::default(),
     };
-    Ok(generator::generate_from(&docs, &options)?.files)
+    generator::generate_from(&docs, &options)
 }
 
 /// Files under `dir` (relative, `/`-separated), skipping `target/`.
@@ -75,7 +81,9 @@ fn existing_files(dir: &Path) -> BTreeSet<String> {
 pub fn codegen(check: bool) -> Result<ExitCode, Error> {
     let root = workspace_root();
     let out_dir = root.join("generated");
-    let files = workspace_files(&root)?;
+    let generated = workspace_crate(&root)?;
+    print_warnings(&generated.api);
+    let files = generated.files;
     if check {
         let stale = drift(&out_dir, &files);
         if stale.is_empty() {
@@ -187,14 +195,7 @@ pub fn generate(
         build: Default::default(),
     };
     let generated = generator::generate_from(&docs, &options)?;
-    // One write for all warnings: stderr is unbuffered, and each warning is printed in pieces.
-    let warnings: String = generated
-        .api
-        .warnings
-        .iter()
-        .map(|w| format!("{w}\n"))
-        .collect();
-    eprint!("{warnings}");
+    print_warnings(&generated.api);
     stages.0.extend(generated.timings.0.iter().copied());
     stages.time("write", || write_files(out, &generated.files, false))?;
     eprintln!(
@@ -213,6 +214,13 @@ pub fn generate(
     std::mem::forget(generated);
     std::mem::forget(docs);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model's warnings on stderr, in one write: stderr is unbuffered, and each warning is
+/// printed in pieces.
+fn print_warnings(api: &generator::ir::Api) {
+    let warnings: String = api.warnings.iter().map(|w| format!("{w}\n")).collect();
+    eprint!("{warnings}");
 }
 
 fn is_package_name(n: &str) -> bool {

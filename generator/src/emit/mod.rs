@@ -57,7 +57,10 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ("src/client.rs", Box::new(|| client::emit(api))),
     ];
     if options.tests {
-        rust.push(("tests/examples.rs", Box::new(|| tests::examples(api, &krate))));
+        rust.push((
+            "tests/examples.rs",
+            Box::new(|| tests::examples(api, &krate)),
+        ));
         let server_client = Box::new(|| tests::server_client(api, &krate));
         rust.push(("tests/server_client.rs", server_client));
     }
@@ -134,7 +137,10 @@ fn space_items(items: &mut Vec<syn::Item>, after_attrs: bool) {
     for item in items.iter_mut() {
         match item {
             Item::Mod(m) => {
-                let inner = m.attrs.iter().any(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+                let inner = m
+                    .attrs
+                    .iter()
+                    .any(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
                 if let Some((_, items)) = &mut m.content {
                     space_items(items, inner);
                 }
