@@ -106,7 +106,7 @@ impl Client {
         input: &PostCannedResponsesInput,
     ) -> Result<PostCannedResponsesResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/canned-responses");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostCannedResponsesResponse::Ok(received.json()?),
@@ -226,7 +226,7 @@ impl Client {
         input: &PostLivechatAgentsSaveInfoInput,
     ) -> Result<PostLivechatAgentsSaveInfoResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/agents.saveInfo");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
@@ -1406,7 +1406,7 @@ impl Client {
         input: &PostLivechatBusinessHoursRemoveInput,
     ) -> Result<PostLivechatBusinessHoursRemoveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/business-hours.remove");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
@@ -1426,7 +1426,7 @@ impl Client {
         input: &PostLivechatBusinessHoursSaveInput,
     ) -> Result<PostLivechatBusinessHoursSaveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/business-hours.save");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
@@ -1497,7 +1497,7 @@ impl Client {
         input: &PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom-fields.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
@@ -1516,7 +1516,7 @@ impl Client {
         input: &PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom-fields.save");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
@@ -1552,7 +1552,7 @@ impl Client {
         input: &PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom.field");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldResponse::Ok(received.json()?),
@@ -1569,7 +1569,7 @@ impl Client {
         input: &PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom.fields");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
@@ -1611,7 +1611,7 @@ impl Client {
         input: &PostLivechatDepartmentInput,
     ) -> Result<PostLivechatDepartmentResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/department");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatDepartmentResponse::Ok(received.json()?),
@@ -1758,7 +1758,7 @@ impl Client {
     ) -> Result<PutLivechatDepartmentIdResponse, ClientError> {
         let mut call = self.call("PUT", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
@@ -1819,7 +1819,7 @@ impl Client {
         let mut call = self.call("POST", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
@@ -1915,7 +1915,7 @@ impl Client {
         input: &PostLivechatInquiriesReturnAsInquiryInput,
     ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
@@ -1941,7 +1941,7 @@ impl Client {
         input: &PostLivechatInquiriesTakeInput,
     ) -> Result<PostLivechatInquiriesTakeResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/inquiries.take");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
@@ -1960,7 +1960,7 @@ impl Client {
         input: &PutLivechatInquirySetSlaInput,
     ) -> Result<PutLivechatInquirySetSlaResponse, ClientError> {
         let mut call = self.call("PUT", "/api/v1/livechat/inquiry.setSLA");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
@@ -2031,7 +2031,7 @@ impl Client {
         input: &PostLivechatMessageInput,
     ) -> Result<PostLivechatMessageResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/message");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatMessageResponse::Ok(received.json()?),
@@ -2085,7 +2085,7 @@ impl Client {
     ) -> Result<DeleteLivechatMessageIdResponse, ClientError> {
         let mut call = self.call("DELETE", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
@@ -2102,7 +2102,7 @@ impl Client {
         input: &PostLivechatMessagesInput,
     ) -> Result<PostLivechatMessagesResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/messages");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatMessagesResponse::Ok(received.json()?),
@@ -2184,7 +2184,7 @@ impl Client {
         input: &PostLivechatMonitorsCreateInput,
     ) -> Result<PostLivechatMonitorsCreateResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/monitors.create");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
@@ -2202,7 +2202,7 @@ impl Client {
         input: &PostLivechatMonitorsDeleteInput,
     ) -> Result<PostLivechatMonitorsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/monitors.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
@@ -2238,7 +2238,7 @@ impl Client {
         input: &PostLivechatOfflineMessageInput,
     ) -> Result<PostLivechatOfflineMessageResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/offline.message");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
@@ -2255,7 +2255,7 @@ impl Client {
         input: &PostLivechatPageVisitedInput,
     ) -> Result<PostLivechatPageVisitedResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/page.visited");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatPageVisitedResponse::Ok(received.json()?),
@@ -2345,7 +2345,7 @@ impl Client {
     ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ClientError> {
         let mut call = self.call("PUT", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
@@ -2408,7 +2408,7 @@ impl Client {
         input: &PostLivechatRoomCloseInput,
     ) -> Result<PostLivechatRoomCloseResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.close");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatRoomCloseResponse::Ok(received.json()?),
@@ -2425,7 +2425,7 @@ impl Client {
         input: &PostLivechatRoomCloseByUserInput,
     ) -> Result<PostLivechatRoomCloseByUserResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.closeByUser");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
@@ -2443,7 +2443,7 @@ impl Client {
         input: &PostLivechatRoomForwardInput,
     ) -> Result<PostLivechatRoomForwardResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.forward");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomForwardResponse::Ok(received.json()?),
@@ -2480,7 +2480,7 @@ impl Client {
         input: &PostLivechatRoomOnHoldInput,
     ) -> Result<PostLivechatRoomOnHoldResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.onHold");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
@@ -2498,7 +2498,7 @@ impl Client {
         input: &PostLivechatRoomResumeOnHoldInput,
     ) -> Result<PostLivechatRoomResumeOnHoldResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.resumeOnHold");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
@@ -2535,7 +2535,7 @@ impl Client {
         input: &PostLivechatRoomSurveyInput,
     ) -> Result<PostLivechatRoomSurveyResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.survey");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
@@ -2554,7 +2554,7 @@ impl Client {
         let mut call = self.call("POST", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
@@ -2625,7 +2625,7 @@ impl Client {
         input: &PostLivechatRoomsDeleteInput,
     ) -> Result<PostLivechatRoomsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/rooms.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
@@ -2703,7 +2703,7 @@ impl Client {
         input: &PostLivechatSlaInput,
     ) -> Result<PostLivechatSlaResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/sla");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatSlaResponse::Ok(received.json()?),
@@ -2817,7 +2817,7 @@ impl Client {
         input: &PostLivechatTagsDeleteInput,
     ) -> Result<PostLivechatTagsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/tags.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
@@ -2835,7 +2835,7 @@ impl Client {
         input: &PostLivechatTagsSaveInput,
     ) -> Result<PostLivechatTagsSaveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/tags.save");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTagsSaveResponse::Ok(received.json()?),
@@ -2872,7 +2872,7 @@ impl Client {
         input: &PostLivechatTranscriptInput,
     ) -> Result<PostLivechatTranscriptResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/transcript");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatTranscriptResponse::Ok(received.json()?),
@@ -2890,7 +2890,7 @@ impl Client {
     ) -> Result<PostLivechatTranscriptRidResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
@@ -2968,7 +2968,7 @@ impl Client {
         input: &PostLivechatTriggersInput,
     ) -> Result<PostLivechatTriggersResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/triggers");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTriggersResponse::Ok(received.json()?),
@@ -2988,7 +2988,7 @@ impl Client {
     ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ClientError> {
         let mut call = self
             .call("POST", "/api/v1/livechat/triggers/external-service/test");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?),
@@ -3071,7 +3071,7 @@ impl Client {
         input: &PostLivechatUnitsInput,
     ) -> Result<PostLivechatUnitsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/units");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatUnitsResponse::Ok(received.json()?),
@@ -3109,7 +3109,7 @@ impl Client {
     ) -> Result<PostLivechatUnitsIdResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatUnitsIdResponse::Ok(received.json()?),
@@ -3265,7 +3265,7 @@ impl Client {
     ) -> Result<PostLivechatUsersTypeResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatUsersTypeResponse::Ok(received.json()?),
@@ -3322,7 +3322,7 @@ impl Client {
         input: &PostLivechatVisitorInput,
     ) -> Result<PostLivechatVisitorResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/visitor");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatVisitorResponse::Ok(received.json()?),
@@ -3339,7 +3339,7 @@ impl Client {
         input: &PostLivechatVisitorDepartmentTransferInput,
     ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/visitor/department.transfer");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
@@ -3561,7 +3561,7 @@ impl Client {
         input: &PostLivechatVisitorsStatusInput,
     ) -> Result<PostLivechatVisitorsStatusResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/visitors.status");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
@@ -3592,7 +3592,7 @@ impl Client {
         input: &PostOmnichannelContactInput,
     ) -> Result<PostOmnichannelContactResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contact");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactResponse::Ok(received.json()?),
@@ -3631,7 +3631,7 @@ impl Client {
         input: &PostOmnichannelContactsInput,
     ) -> Result<PostOmnichannelContactsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsResponse::Ok(received.json()?),
@@ -3650,7 +3650,7 @@ impl Client {
         input: &PostOmnichannelContactsBlockInput,
     ) -> Result<PostOmnichannelContactsBlockResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts.block");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
@@ -3709,7 +3709,7 @@ impl Client {
         input: &PostOmnichannelContactsConflictsInput,
     ) -> Result<PostOmnichannelContactsConflictsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts.conflicts");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
@@ -3795,7 +3795,7 @@ impl Client {
         input: &PostOmnichannelContactsUnblockInput,
     ) -> Result<PostOmnichannelContactsUnblockResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts.unblock");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),

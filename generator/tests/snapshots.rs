@@ -65,3 +65,10 @@ fn parameters() {
         &["src/operations.rs", "src/server.rs", "src/client.rs"],
     );
 }
+
+#[test]
+fn nullable_bodies() {
+    // Required bodies are sent as `Some(&input.body)`: a nullable one (`Option<T>`) compiles
+    // (`rocketchat_crates` builds and tests this fixture's crate) and is sent as it is.
+    snapshot("nullable-bodies.yaml", &["src/operations.rs", "src/client.rs"]);
+}

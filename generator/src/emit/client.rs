@@ -187,8 +187,10 @@ fn method(op: &Operation) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
+        // `Some(..)`: a nullable body (`Option<T>`) is sent as it is, `null` included; a bare
+        // `&Option<T>` would leave the type to send ambiguous (`T` or `Option<T>`).
         let v = if b.required {
-            quote!(&input.body)
+            quote!(Some(&input.body))
         } else {
             quote!(input.body.as_ref())
         };
