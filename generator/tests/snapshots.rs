@@ -70,5 +70,8 @@ fn parameters() {
 fn nullable_bodies() {
     // Required bodies are sent as `Some(&input.body)`: a nullable one (`Option<T>`) compiles
     // (`rocketchat_crates` builds and tests this fixture's crate) and is sent as it is.
-    snapshot("nullable-bodies.yaml", &["src/operations.rs", "src/client.rs"]);
+    snapshot(
+        "nullable-bodies.yaml",
+        &["src/operations.rs", "src/client.rs"],
+    );
 }
