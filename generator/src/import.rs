@@ -889,9 +889,9 @@ pub fn update(existing: &Value, page: &Value) -> Value {
 ///
 /// The text reads the same to YAML 1.2 and YAML 1.1 readers (PyYAML, SnakeYAML): serde_yaml
 /// quotes the strings 1.2 would read as something else, and every other string that 1.1 would
-/// read as something else ([`reads_differently_in_yaml11`]) is quoted too, as are exponents
-/// written with a dot and a sign (`1.0e+100`, not `1e100`, a string to 1.1): such a scalar is
-/// rendered as a placeholder (a word found nowhere in the document, and a number), which
+/// read as something else ([`reads_differently_in_yaml11`]) is quoted too, and fractional
+/// numbers are written with a dot and a signed exponent (`1.0e+100`, not `1e100`, a string to
+/// 1.1): such a scalar is rendered as a placeholder (a word found nowhere in the document, and a number), which
 /// serde_yaml writes as it is and which is then replaced by the scalar's text.
 pub fn to_yaml(doc: &Value) -> String {
     let json = doc.to_string();
@@ -961,15 +961,17 @@ fn render(shape: Shape, value: &Value, q: &mut Quoted) -> serde_yaml::Value {
             } else if let Some(u) = n.as_u64() {
                 Y::Number(u.into())
             } else {
-                let f = n.as_f64().unwrap_or(0.0);
-                match format!("{f:?}").split_once('e') {
+                // A 1.1 float has a dot, and a sign in its exponent (`1e100` is a string to it).
+                let f = format!("{:?}", n.as_f64().unwrap_or(0.0));
+                let text = match f.split_once('e') {
                     Some((m, e)) => {
                         let dot = if m.contains('.') { "" } else { ".0" };
                         let sign = if e.starts_with('-') { "" } else { "+" };
-                        placeholder(format!("{m}{dot}e{sign}{e}"), q)
+                        format!("{m}{dot}e{sign}{e}")
                     }
-                    None => Y::Number(f.into()),
-                }
+                    None => f,
+                };
+                placeholder(text, q)
             }
         }
         Value::String(s) => quote(s, q),

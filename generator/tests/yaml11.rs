@@ -185,7 +185,7 @@ fn the_importer_quotes_what_yaml_1_1_reads_differently() {
         "paths": {},
         "x-strings": strings,
         "x-keys": keys,
-        "x-other": [1, -2, 1.5, true, false, null, 1e100, 123456789012345678u64],
+        "x-other": [1, -2, 1.5, 0.0001, 1e-7, -2.5e-300, 1e15, 1e16, 1e100, true, false, null, 123456789012345678u64],
     });
     let text = generator::import::to_yaml(&doc);
     let yaml12: Value = serde_yaml::from_str(&text).expect("serde_yaml reads it");
