@@ -23,6 +23,7 @@ pub fn load_and_generate(data: &[u8]) {
         crate_name: "fuzzed".into(),
         regenerate_with: "fuzz".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     };
     match generator::generate_from(&[doc], &options) {

@@ -5,11 +5,13 @@
 //! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs.
 #![allow(deprecated)]
 #![allow(unused_imports)]
+
 use crate::models::*;
 use crate::operations::*;
 use crate::rt::client::{Call, Received};
 use crate::rt::Style;
 pub use crate::rt::client::ClientError;
+
 /// A client for the API.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -17,11 +19,13 @@ pub struct Client {
     http: reqwest::Client,
     credentials: Option<Credentials>,
 }
+
 impl Client {
     /// A client for the server at `base_url` (such as `http://127.0.0.1:3000`).
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::with_http_client(base_url, reqwest::Client::new())
     }
+
     /// A client that sends its requests through `http` (for timeouts, proxies, TLS settings).
     pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         let base_url = base_url.into().trim_end_matches('/').to_owned();
@@ -31,23 +35,28 @@ impl Client {
             credentials: None,
         }
     }
+
     /// The same client, sending `credentials` to operations that take them.
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
+
     /// Sets or clears the credentials.
     pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
         self.credentials = credentials;
     }
+
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+
     /// A call to an operation's path on this client's server.
     fn call(&self, method: &str, path: &str) -> Call {
         Call::new(method, &self.base_url, path)
     }
+
     /// Sends a call (with the credentials, when `authenticated` and set) and reads the answer.
     async fn send(
         &self,
@@ -62,6 +71,7 @@ impl Client {
         }
         Received::read(request.send().await?).await
     }
+
     /// List All Canned Responses
     /// (`GET /api/v1/canned-responses`, tag: Canned Responses, input: [`GetCannedResponsesInput`]).
     pub async fn get_canned_responses(
@@ -88,6 +98,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create or Update a Canned Response
     /// (`POST /api/v1/canned-responses`, tag: Canned Responses, input: [`PostCannedResponsesInput`]).
     pub async fn post_canned_responses(
@@ -95,7 +106,7 @@ impl Client {
         input: &PostCannedResponsesInput,
     ) -> Result<PostCannedResponsesResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/canned-responses");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostCannedResponsesResponse::Ok(received.json()?),
@@ -106,13 +117,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get User Canned Responses
-    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
+    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, output: [`GetCannedResponsesGetResponse`]).
     pub async fn get_canned_responses_get(
         &self,
-        input: &GetCannedResponsesGetInput,
     ) -> Result<GetCannedResponsesGetResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/canned-responses.get");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -123,6 +133,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Canned Response
     /// (`GET /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`GetCannedResponsesIdInput`]).
     pub async fn get_canned_responses_id(
@@ -140,6 +151,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a Canned Response
     /// (`DELETE /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`DeleteCannedResponsesIdInput`]).
     pub async fn delete_canned_responses_id(
@@ -156,6 +168,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Information
     /// (`GET /api/v1/livechat/agent.info/{rid}/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentInput`]).
     pub async fn get_livechat_agent(
@@ -172,6 +185,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Next Agent Information
     /// (`GET /api/v1/livechat/agent.next/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentNextInput`]).
     pub async fn get_livechat_agent_next(
@@ -187,6 +201,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Agent Status
     /// (`POST /api/v1/livechat/agent.status`, tag: Omnichannel Agents, input: [`PostLivechatAgentStatusInput`]).
     pub async fn post_livechat_agent_status(
@@ -203,6 +218,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Agent Info
     /// (`POST /api/v1/livechat/agents.saveInfo`, tag: Omnichannel Agents, input: [`PostLivechatAgentsSaveInfoInput`]).
     pub async fn post_livechat_agents_save_info(
@@ -210,7 +226,7 @@ impl Client {
         input: &PostLivechatAgentsSaveInfoInput,
     ) -> Result<PostLivechatAgentsSaveInfoResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/agents.saveInfo");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
@@ -219,6 +235,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Departments
     /// (`GET /api/v1/livechat/agents/{agentId}/departments`, tag: Omnichannel Agent Stats, input: [`GetLivechatAgentsAgentIdDepartmentsInput`]).
     pub async fn get_livechat_agents_agent_id_departments(
@@ -240,6 +257,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Analytics Overview
     /// (`GET /api/v1/livechat/analytics/agent-overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsAgentOverviewInput`]).
     pub async fn get_livechat_analytics_agent_overview(
@@ -265,6 +283,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get History of Agents Available for Service
     /// (`GET /api/v1/livechat/analytics/agents/available-for-service-history`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput`]).
     pub async fn get_livechat_analytics_agents_available_for_service_history(
@@ -310,6 +329,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Average Service Time
     /// (`GET /api/v1/livechat/analytics/agents/average-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAverageServiceTimeInput`]).
     pub async fn get_livechat_analytics_agents_average_service_time(
@@ -348,6 +368,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Total Service Time
     /// (`GET /api/v1/livechat/analytics/agents/total-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsTotalServiceTimeInput`]).
     pub async fn get_livechat_analytics_agents_total_service_time(
@@ -384,6 +405,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent Service Time Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
@@ -427,6 +449,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Status of Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsAgentsStatusInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_agents_status(
@@ -457,6 +480,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chats Status
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats(
@@ -492,6 +516,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Status of Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_agent(
@@ -529,6 +554,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chats Status for Departments
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_department(
@@ -572,6 +598,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Times
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/timings`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsTimingsInput`]).
     pub async fn get_livechat_analytics_dashboards_charts_timings(
@@ -607,6 +634,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChatsTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_chats_totalizers(
@@ -644,6 +672,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversation Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsConversationTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_conversation_totalizers(
@@ -687,6 +716,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversation by Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByAgentInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_agent(
@@ -726,6 +756,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations by Departments
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByDepartmentInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_department(
@@ -769,6 +800,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations By Source
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsBySourceInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_source(
@@ -806,6 +838,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations by Status
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByStatusInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_status(
@@ -848,6 +881,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Conversations by Tags
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByTagsInput`]).
     pub async fn get_livechat_analytics_dashboards_conversations_by_tags(
@@ -884,6 +918,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Chat Metrics by Time
     /// (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsProductivityTotalizersInput`]).
     pub async fn get_livechat_analytics_dashboards_productivity_totalizers(
@@ -927,6 +962,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Number of Chats
     /// (`GET /api/v1/livechat/analytics/departments/amount-of-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAmountOfChatsInput`]).
     pub async fn get_livechat_analytics_departments_amount_of_chats(
@@ -967,6 +1003,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Average Chat Duration
     /// (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_chat_duration_time(
@@ -1012,6 +1049,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Average Service Time
     /// (`GET /api/v1/livechat/analytics/departments/average-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageServiceTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_service_time(
@@ -1051,6 +1089,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Average Waiting Time
     /// (`GET /api/v1/livechat/analytics/departments/average-waiting-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput`]).
     pub async fn get_livechat_analytics_departments_average_waiting_time(
@@ -1090,6 +1129,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Percentage of Abandoned Chats
     /// (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput`]).
     pub async fn get_livechat_analytics_departments_percentage_abandoned_chats(
@@ -1135,6 +1175,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Total Abandoned Chats
     /// (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput`]).
     pub async fn get_livechat_analytics_departments_total_abandoned_chats(
@@ -1177,6 +1218,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Total Service Time
     /// (`GET /api/v1/livechat/analytics/departments/total-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalServiceTimeInput`]).
     pub async fn get_livechat_analytics_departments_total_service_time(
@@ -1216,6 +1258,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Total Transferred Chats
     /// (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput`]).
     pub async fn get_livechat_analytics_departments_total_transferred_chats(
@@ -1261,6 +1304,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Analytics Overview
     /// (`GET /api/v1/livechat/analytics/overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsOverviewInput`]).
     pub async fn get_livechat_analytics_overview(
@@ -1282,13 +1326,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Appearance
-    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
+    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, output: [`GetLivechatAppearanceResponse`]).
     pub async fn get_livechat_appearance(
         &self,
-        input: &GetLivechatAppearanceInput,
     ) -> Result<GetLivechatAppearanceResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/appearance");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1299,6 +1342,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set Livechat Appearance
     /// (`POST /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`PostLivechatAppearanceInput`]).
     pub async fn post_livechat_appearance(
@@ -1317,13 +1361,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Default Business Hour
-    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
+    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, output: [`GetLivechatBusinessHourResponse`]).
     pub async fn get_livechat_business_hour(
         &self,
-        input: &GetLivechatBusinessHourInput,
     ) -> Result<GetLivechatBusinessHourResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/business-hour");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1334,6 +1377,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Business Hours
     /// (`GET /api/v1/livechat/business-hours`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHoursInput`]).
     pub async fn get_livechat_business_hours(
@@ -1354,6 +1398,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Business Hour
     /// (`POST /api/v1/livechat/business-hours.remove`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursRemoveInput`]).
     pub async fn post_livechat_business_hours_remove(
@@ -1361,7 +1406,7 @@ impl Client {
         input: &PostLivechatBusinessHoursRemoveInput,
     ) -> Result<PostLivechatBusinessHoursRemoveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/business-hours.remove");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
@@ -1373,6 +1418,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create a Business Hour
     /// (`POST /api/v1/livechat/business-hours.save`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursSaveInput`]).
     pub async fn post_livechat_business_hours_save(
@@ -1380,7 +1426,7 @@ impl Client {
         input: &PostLivechatBusinessHoursSaveInput,
     ) -> Result<PostLivechatBusinessHoursSaveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/business-hours.save");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
@@ -1390,6 +1436,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Configurations
     /// (`GET /api/v1/livechat/config`, tag: Livechat, input: [`GetLivechatConfigInput`]).
     pub async fn get_livechat_config(
@@ -1406,13 +1453,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Routing Configuration
-    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
+    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, output: [`GetLivechatConfigRoutingResponse`]).
     pub async fn get_livechat_config_routing(
         &self,
-        input: &GetLivechatConfigRoutingInput,
     ) -> Result<GetLivechatConfigRoutingResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/config/routing");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1422,6 +1468,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Omnichannel Custom Fields
     /// (`GET /api/v1/livechat/custom-fields`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsInput`]).
     pub async fn get_livechat_custom_fields(
@@ -1442,6 +1489,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Omnichannel Custom Field
     /// (`POST /api/v1/livechat/custom-fields.delete`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsDeleteInput`]).
     pub async fn post_livechat_custom_fields_delete(
@@ -1449,7 +1497,7 @@ impl Client {
         input: &PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom-fields.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
@@ -1460,6 +1508,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create Omnichannel Custom Field
     /// (`POST /api/v1/livechat/custom-fields.save`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsSaveInput`]).
     pub async fn post_livechat_custom_fields_save(
@@ -1467,7 +1516,7 @@ impl Client {
         input: &PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom-fields.save");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
@@ -1477,6 +1526,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Custom Field Information
     /// (`GET /api/v1/livechat/custom-fields/{_id}`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsIdInput`]).
     pub async fn get_livechat_custom_fields_id(
@@ -1494,6 +1544,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Custom Field Value
     /// (`POST /api/v1/livechat/custom.field`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldInput`]).
     pub async fn post_livechat_custom_field(
@@ -1501,7 +1552,7 @@ impl Client {
         input: &PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom.field");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldResponse::Ok(received.json()?),
@@ -1510,6 +1561,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Array of Custom Field Values
     /// (`POST /api/v1/livechat/custom.fields`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsInput`]).
     pub async fn post_livechat_custom_fields(
@@ -1517,7 +1569,7 @@ impl Client {
         input: &PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/custom.fields");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
@@ -1526,6 +1578,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Departments
     /// (`GET /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentInput`]).
     pub async fn get_livechat_department(
@@ -1550,6 +1603,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register New Department
     /// (`POST /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentInput`]).
     pub async fn post_livechat_department(
@@ -1557,7 +1611,7 @@ impl Client {
         input: &PostLivechatDepartmentInput,
     ) -> Result<PostLivechatDepartmentResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/department");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatDepartmentResponse::Ok(received.json()?),
@@ -1568,6 +1622,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Autocomplete Department
     /// (`GET /api/v1/livechat/department.autocomplete`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentAutocompleteInput`]).
     pub async fn get_livechat_department_autocomplete(
@@ -1591,6 +1646,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Departments by ID
     /// (`GET /api/v1/livechat/department.listByIds`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentListByIdsInput`]).
     pub async fn get_livechat_department_list_by_ids(
@@ -1609,6 +1665,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Archive a Department
     /// (`POST /api/v1/livechat/department/archive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentArchiveIdInput`]).
     pub async fn post_livechat_department_archive_id(
@@ -1627,16 +1684,15 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Check Department Creation
-    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
+    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentIsDepartmentCreationAvailableResponse`]).
     pub async fn get_livechat_department_is_department_creation_available(
         &self,
-        input: &GetLivechatDepartmentIsDepartmentCreationAvailableInput,
     ) -> Result<
         GetLivechatDepartmentIsDepartmentCreationAvailableResponse,
         ClientError,
     > {
-        let _ = input;
         let call = self
             .call("GET", "/api/v1/livechat/department/isDepartmentCreationAvailable");
         let received = self.send(call, true).await?;
@@ -1655,6 +1711,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Unarchive a Department
     /// (`POST /api/v1/livechat/department/unarchive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentUnarchiveIdInput`]).
     pub async fn post_livechat_department_unarchive_id(
@@ -1673,6 +1730,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Department Information
     /// (`GET /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdInput`]).
     pub async fn get_livechat_department_id(
@@ -1691,6 +1749,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Department
     /// (`PUT /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`PutLivechatDepartmentIdInput`]).
     pub async fn put_livechat_department_id(
@@ -1699,7 +1758,7 @@ impl Client {
     ) -> Result<PutLivechatDepartmentIdResponse, ClientError> {
         let mut call = self.call("PUT", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
@@ -1710,6 +1769,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Department
     /// (`DELETE /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`DeleteLivechatDepartmentIdInput`]).
     pub async fn delete_livechat_department_id(
@@ -1727,6 +1787,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agents of Department
     /// (`GET /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdAgentsInput`]).
     pub async fn get_livechat_department_id_agents(
@@ -1748,6 +1809,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Agents of Department
     /// (`POST /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentIdAgentsInput`]).
     pub async fn post_livechat_department_id_agents(
@@ -1757,7 +1819,7 @@ impl Client {
         let mut call = self.call("POST", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
@@ -1767,13 +1829,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Archived Departments
-    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
+    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentsArchivedResponse`]).
     pub async fn get_livechat_departments_archived(
         &self,
-        input: &GetLivechatDepartmentsArchivedInput,
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/departments/archived");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1783,6 +1844,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Inquiry by Room
     /// (`GET /api/v1/livechat/inquiries.getOne`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesGetOneInput`]).
     pub async fn get_livechat_inquiries_get_one(
@@ -1801,6 +1863,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Inquiries List
     /// (`GET /api/v1/livechat/inquiries.list`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesListInput`]).
     pub async fn get_livechat_inquiries_list(
@@ -1821,6 +1884,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// List Queued User Inquiries
     /// (`GET /api/v1/livechat/inquiries.queuedForUser`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesQueuedForUserInput`]).
     pub async fn get_livechat_inquiries_queued_for_user(
@@ -1843,6 +1907,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Move Chat to Inquiry
     /// (`POST /api/v1/livechat/inquiries.returnAsInquiry`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesReturnAsInquiryInput`]).
     pub async fn post_livechat_inquiries_return_as_inquiry(
@@ -1850,7 +1915,7 @@ impl Client {
         input: &PostLivechatInquiriesReturnAsInquiryInput,
     ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
@@ -1868,6 +1933,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Take Inquiry
     /// (`POST /api/v1/livechat/inquiries.take`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesTakeInput`]).
     pub async fn post_livechat_inquiries_take(
@@ -1875,7 +1941,7 @@ impl Client {
         input: &PostLivechatInquiriesTakeInput,
     ) -> Result<PostLivechatInquiriesTakeResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/inquiries.take");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
@@ -1886,6 +1952,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set SLA Policy to Inquiry
     /// (`PUT /api/v1/livechat/inquiry.setSLA`, tag: Omnichannel Inquiries, input: [`PutLivechatInquirySetSlaInput`]).
     pub async fn put_livechat_inquiry_set_sla(
@@ -1893,7 +1960,7 @@ impl Client {
         input: &PutLivechatInquirySetSlaInput,
     ) -> Result<PutLivechatInquirySetSlaResponse, ClientError> {
         let mut call = self.call("PUT", "/api/v1/livechat/inquiry.setSLA");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
@@ -1904,13 +1971,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Integrations
-    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
+    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, output: [`GetLivechatIntegrationsSettingsResponse`]).
     pub async fn get_livechat_integrations_settings(
         &self,
-        input: &GetLivechatIntegrationsSettingsInput,
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/integrations.settings");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -1923,6 +1989,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Analytics Chart Data
     /// (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`, tag: Omnichannel Dashboards, input: [`GetLivechatLivechatAnalyticsDashboardsChartsDataInput`]).
     pub async fn get_livechat_livechat_analytics_dashboards_charts_data(
@@ -1956,6 +2023,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send New Livechat Message
     /// (`POST /api/v1/livechat/message`, tag: Livechat Messages, input: [`PostLivechatMessageInput`]).
     pub async fn post_livechat_message(
@@ -1963,7 +2031,7 @@ impl Client {
         input: &PostLivechatMessageInput,
     ) -> Result<PostLivechatMessageResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/message");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatMessageResponse::Ok(received.json()?),
@@ -1972,6 +2040,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Livechat Message
     /// (`GET /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`GetLivechatMessageIdInput`]).
     pub async fn get_livechat_message_id(
@@ -1990,6 +2059,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Livechat Message
     /// (`PUT /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`PutLivechatMessageIdInput`]).
     pub async fn put_livechat_message_id(
@@ -2006,6 +2076,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Livechat Message
     /// (`DELETE /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`DeleteLivechatMessageIdInput`]).
     pub async fn delete_livechat_message_id(
@@ -2014,7 +2085,7 @@ impl Client {
     ) -> Result<DeleteLivechatMessageIdResponse, ClientError> {
         let mut call = self.call("DELETE", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
@@ -2023,6 +2094,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Array of Messages
     /// (`POST /api/v1/livechat/messages`, tag: Livechat Messages, input: [`PostLivechatMessagesInput`]).
     pub async fn post_livechat_messages(
@@ -2030,7 +2102,7 @@ impl Client {
         input: &PostLivechatMessagesInput,
     ) -> Result<PostLivechatMessagesResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/messages");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatMessagesResponse::Ok(received.json()?),
@@ -2040,6 +2112,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Message History
     /// (`GET /api/v1/livechat/messages.history/{rid}`, tag: Livechat Messages, input: [`GetLivechatMessagesHistoryRidInput`]).
     pub async fn get_livechat_messages_history_rid(
@@ -2060,6 +2133,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Messages
     /// (`GET /api/v1/livechat/messages/{rid}`, tag: Livechat Messages, input: [`GetLivechatRidMessagesInput`]).
     pub async fn get_livechat_rid_messages(
@@ -2081,6 +2155,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Monitors
     /// (`GET /api/v1/livechat/monitors`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsInput`]).
     pub async fn get_livechat_monitors(
@@ -2101,6 +2176,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create a Monitor
     /// (`POST /api/v1/livechat/monitors.create`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsCreateInput`]).
     pub async fn post_livechat_monitors_create(
@@ -2108,7 +2184,7 @@ impl Client {
         input: &PostLivechatMonitorsCreateInput,
     ) -> Result<PostLivechatMonitorsCreateResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/monitors.create");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
@@ -2118,6 +2194,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a Monitor
     /// (`POST /api/v1/livechat/monitors.delete`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsDeleteInput`]).
     pub async fn post_livechat_monitors_delete(
@@ -2125,7 +2202,7 @@ impl Client {
         input: &PostLivechatMonitorsDeleteInput,
     ) -> Result<PostLivechatMonitorsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/monitors.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
@@ -2135,6 +2212,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Monitor
     /// (`GET /api/v1/livechat/monitors/{username}`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsUsernameInput`]).
     pub async fn get_livechat_monitors_username(
@@ -2152,6 +2230,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Offline Livechat Message
     /// (`POST /api/v1/livechat/offline.message`, tag: Livechat Messages, input: [`PostLivechatOfflineMessageInput`]).
     pub async fn post_livechat_offline_message(
@@ -2159,7 +2238,7 @@ impl Client {
         input: &PostLivechatOfflineMessageInput,
     ) -> Result<PostLivechatOfflineMessageResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/offline.message");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
@@ -2168,6 +2247,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Visitor Navigation History
     /// (`POST /api/v1/livechat/page.visited`, tag: Livechat Page Visited, input: [`PostLivechatPageVisitedInput`]).
     pub async fn post_livechat_page_visited(
@@ -2175,7 +2255,7 @@ impl Client {
         input: &PostLivechatPageVisitedInput,
     ) -> Result<PostLivechatPageVisitedResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/page.visited");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatPageVisitedResponse::Ok(received.json()?),
@@ -2184,6 +2264,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Priorities
     /// (`GET /api/v1/livechat/priorities`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesInput`]).
     pub async fn get_livechat_priorities(
@@ -2204,13 +2285,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Check Priority Reset
-    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
+    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`GetLivechatPrioritiesResetResponse`]).
     pub async fn get_livechat_priorities_reset(
         &self,
-        input: &GetLivechatPrioritiesResetInput,
     ) -> Result<GetLivechatPrioritiesResetResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/priorities.reset");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2220,13 +2300,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Reset Priorities
-    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
+    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`PostLivechatPrioritiesResetResponse`]).
     pub async fn post_livechat_priorities_reset(
         &self,
-        input: &PostLivechatPrioritiesResetInput,
     ) -> Result<PostLivechatPrioritiesResetResponse, ClientError> {
-        let _ = input;
         let call = self.call("POST", "/api/v1/livechat/priorities.reset");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2237,6 +2316,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Priority
     /// (`GET /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesPriorityIdInput`]).
     pub async fn get_livechat_priorities_priority_id(
@@ -2256,6 +2336,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Priority
     /// (`PUT /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`PutLivechatPrioritiesPriorityIdInput`]).
     pub async fn put_livechat_priorities_priority_id(
@@ -2264,7 +2345,7 @@ impl Client {
     ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ClientError> {
         let mut call = self.call("PUT", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
@@ -2277,6 +2358,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Queue
     /// (`GET /api/v1/livechat/queue`, tag: Livechat, input: [`GetLivechatQueueInput`]).
     pub async fn get_livechat_queue(
@@ -2299,6 +2381,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get or Create Omnichannel Rooms
     /// (`GET /api/v1/livechat/room`, tag: Omnichannel Rooms, input: [`GetLivechatRoomInput`]).
     pub async fn get_livechat_room(
@@ -2317,6 +2400,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Close Omnichannel Room by Visitor
     /// (`POST /api/v1/livechat/room.close`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseInput`]).
     pub async fn post_livechat_room_close(
@@ -2324,7 +2408,7 @@ impl Client {
         input: &PostLivechatRoomCloseInput,
     ) -> Result<PostLivechatRoomCloseResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.close");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatRoomCloseResponse::Ok(received.json()?),
@@ -2333,6 +2417,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Close Omnichannel Room
     /// (`POST /api/v1/livechat/room.closeByUser`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseByUserInput`]).
     pub async fn post_livechat_room_close_by_user(
@@ -2340,7 +2425,7 @@ impl Client {
         input: &PostLivechatRoomCloseByUserInput,
     ) -> Result<PostLivechatRoomCloseByUserResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.closeByUser");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
@@ -2350,6 +2435,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Forward Omnichannel Room
     /// (`POST /api/v1/livechat/room.forward`, tag: Omnichannel Rooms, input: [`PostLivechatRoomForwardInput`]).
     pub async fn post_livechat_room_forward(
@@ -2357,7 +2443,7 @@ impl Client {
         input: &PostLivechatRoomForwardInput,
     ) -> Result<PostLivechatRoomForwardResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.forward");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomForwardResponse::Ok(received.json()?),
@@ -2367,6 +2453,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Join Omnichannel Room
     /// (`GET /api/v1/livechat/room.join`, tag: Omnichannel Rooms, input: [`GetLivechatRoomJoinInput`]).
     pub async fn get_livechat_room_join(
@@ -2385,6 +2472,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Put Omnichannel Room on Hold
     /// (`POST /api/v1/livechat/room.onHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomOnHoldInput`]).
     pub async fn post_livechat_room_on_hold(
@@ -2392,7 +2480,7 @@ impl Client {
         input: &PostLivechatRoomOnHoldInput,
     ) -> Result<PostLivechatRoomOnHoldResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.onHold");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
@@ -2402,6 +2490,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Resume Room On-Hold
     /// (`POST /api/v1/livechat/room.resumeOnHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomResumeOnHoldInput`]).
     pub async fn post_livechat_room_resume_on_hold(
@@ -2409,7 +2498,7 @@ impl Client {
         input: &PostLivechatRoomResumeOnHoldInput,
     ) -> Result<PostLivechatRoomResumeOnHoldResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.resumeOnHold");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
@@ -2419,6 +2508,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Omnichannel Room
     /// (`POST /api/v1/livechat/room.saveInfo`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSaveInfoInput`]).
     pub async fn post_livechat_room_save_info(
@@ -2437,6 +2527,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Survey Omnichannel Room
     /// (`POST /api/v1/livechat/room.survey`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSurveyInput`]).
     pub async fn post_livechat_room_survey(
@@ -2444,7 +2535,7 @@ impl Client {
         input: &PostLivechatRoomSurveyInput,
     ) -> Result<PostLivechatRoomSurveyResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/room.survey");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
@@ -2453,6 +2544,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set Omnichannel Room Priority
     /// (`POST /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`PostLivechatRoomRidPriorityInput`]).
     pub async fn post_livechat_room_rid_priority(
@@ -2462,7 +2554,7 @@ impl Client {
         let mut call = self.call("POST", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
@@ -2473,6 +2565,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Omnichannel Room Priority
     /// (`DELETE /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`DeleteLivechatRoomRidPriorityInput`]).
     pub async fn delete_livechat_room_rid_priority(
@@ -2491,6 +2584,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Omnichannel Rooms
     /// (`GET /api/v1/livechat/rooms`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsInput`]).
     pub async fn get_livechat_rooms(
@@ -2523,6 +2617,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove a Closed Omnichannel Room
     /// (`POST /api/v1/livechat/rooms.delete`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsDeleteInput`]).
     pub async fn post_livechat_rooms_delete(
@@ -2530,7 +2625,7 @@ impl Client {
         input: &PostLivechatRoomsDeleteInput,
     ) -> Result<PostLivechatRoomsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/rooms.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
@@ -2540,13 +2635,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Closed Omnichannel Rooms
-    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
+    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, output: [`PostLivechatRoomsRemoveAllClosedRoomsResponse`]).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
-        input: &PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ClientError> {
-        let _ = input;
         let call = self.call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2565,13 +2659,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// View Omnichannel Room Sources
-    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
+    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, output: [`GetLivechatRoomsFiltersResponse`]).
     pub async fn get_livechat_rooms_filters(
         &self,
-        input: &GetLivechatRoomsFiltersInput,
     ) -> Result<GetLivechatRoomsFiltersResponse, ClientError> {
-        let _ = input;
         let call = self.call("GET", "/api/v1/livechat/rooms/filters");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -2581,6 +2674,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of SLA Policies
     /// (`GET /api/v1/livechat/sla`, tag: SLA Policies, input: [`GetLivechatSlaInput`]).
     pub async fn get_livechat_sla(
@@ -2601,6 +2695,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create SLA Policy
     /// (`POST /api/v1/livechat/sla`, tag: SLA Policies, input: [`PostLivechatSlaInput`]).
     pub async fn post_livechat_sla(
@@ -2608,7 +2703,7 @@ impl Client {
         input: &PostLivechatSlaInput,
     ) -> Result<PostLivechatSlaResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/sla");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatSlaResponse::Ok(received.json()?),
@@ -2619,6 +2714,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get an SLA
     /// (`GET /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`GetLivechatSlaSlaIdInput`]).
     pub async fn get_livechat_sla_sla_id(
@@ -2636,6 +2732,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update an SLA
     /// (`PUT /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`PutLivechatSlaSlaIdInput`]).
     pub async fn put_livechat_sla_sla_id(
@@ -2654,6 +2751,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete an SLA
     /// (`DELETE /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`DeleteLivechatSlaSlaIdInput`]).
     pub async fn delete_livechat_sla_sla_id(
@@ -2671,6 +2769,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Livechat SMS Incoming (Twilio)
     /// (`POST /api/v1/livechat/sms-incoming/{service}`, tag: Livechat, input: [`PostLivechatSmsIncomingServiceInput`]).
     pub async fn post_livechat_sms_incoming_service(
@@ -2687,6 +2786,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Tags
     /// (`GET /api/v1/livechat/tags`, tag: Omnichannel Tags, input: [`GetLivechatTagsInput`]).
     pub async fn get_livechat_tags(
@@ -2709,6 +2809,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a tag
     /// (`POST /api/v1/livechat/tags.delete`, tag: Omnichannel Tags, input: [`PostLivechatTagsDeleteInput`]).
     pub async fn post_livechat_tags_delete(
@@ -2716,7 +2817,7 @@ impl Client {
         input: &PostLivechatTagsDeleteInput,
     ) -> Result<PostLivechatTagsDeleteResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/tags.delete");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
@@ -2726,6 +2827,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create a Tag
     /// (`POST /api/v1/livechat/tags.save`, tag: Omnichannel Tags, input: [`PostLivechatTagsSaveInput`]).
     pub async fn post_livechat_tags_save(
@@ -2733,7 +2835,7 @@ impl Client {
         input: &PostLivechatTagsSaveInput,
     ) -> Result<PostLivechatTagsSaveResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/tags.save");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTagsSaveResponse::Ok(received.json()?),
@@ -2743,6 +2845,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Tag
     /// (`GET /api/v1/livechat/tags/{tagId}`, tag: Omnichannel Tags, input: [`GetLivechatTagsTagIdInput`]).
     pub async fn get_livechat_tags_tag_id(
@@ -2761,6 +2864,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Request Omnichannel Transcript
     /// (`POST /api/v1/livechat/transcript`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptInput`]).
     pub async fn post_livechat_transcript(
@@ -2768,7 +2872,7 @@ impl Client {
         input: &PostLivechatTranscriptInput,
     ) -> Result<PostLivechatTranscriptResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/transcript");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatTranscriptResponse::Ok(received.json()?),
@@ -2777,6 +2881,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Send Omnichannel Transcript
     /// (`POST /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptRidInput`]).
     pub async fn post_livechat_transcript_rid(
@@ -2785,7 +2890,7 @@ impl Client {
     ) -> Result<PostLivechatTranscriptRidResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
@@ -2796,6 +2901,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Omnichannel Transcript
     /// (`DELETE /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`DeleteLivechatTranscriptRidInput`]).
     pub async fn delete_livechat_transcript_rid(
@@ -2813,6 +2919,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Department Transfer History
     /// (`GET /api/v1/livechat/transfer.history/{rid}`, tag: Omnichannel Rooms, input: [`GetLivechatTransferHistoryRidInput`]).
     pub async fn get_livechat_transfer_history_rid(
@@ -2833,6 +2940,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Livechat Triggers
     /// (`GET /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`GetLivechatTriggersInput`]).
     pub async fn get_livechat_triggers(
@@ -2852,6 +2960,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create or Update Livechat Triggers
     /// (`POST /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`PostLivechatTriggersInput`]).
     pub async fn post_livechat_triggers(
@@ -2859,7 +2968,7 @@ impl Client {
         input: &PostLivechatTriggersInput,
     ) -> Result<PostLivechatTriggersResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/triggers");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTriggersResponse::Ok(received.json()?),
@@ -2870,6 +2979,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Test Trigger with External Service
     /// (`POST /api/v1/livechat/triggers/external-service/test`, tag: Livechat Triggers, input: [`PostLivechatTriggersExternalServiceTestInput`]).
     pub async fn post_livechat_triggers_external_service_test(
@@ -2878,7 +2988,7 @@ impl Client {
     ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ClientError> {
         let mut call = self
             .call("POST", "/api/v1/livechat/triggers/external-service/test");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?),
@@ -2896,6 +3006,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Trigger
     /// (`GET /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`GetLivechatTriggersIdInput`]).
     pub async fn get_livechat_triggers_id(
@@ -2913,6 +3024,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a trigger
     /// (`DELETE /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`DeleteLivechatTriggersIdInput`]).
     pub async fn delete_livechat_triggers_id(
@@ -2930,6 +3042,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Units
     /// (`GET /api/v1/livechat/units`, tag: Omnichannel Units, input: [`GetLivechatUnitsInput`]).
     pub async fn get_livechat_units(
@@ -2950,6 +3063,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Create Unit
     /// (`POST /api/v1/livechat/units`, tag: Omnichannel Units, input: [`PostLivechatUnitsInput`]).
     pub async fn post_livechat_units(
@@ -2957,7 +3071,7 @@ impl Client {
         input: &PostLivechatUnitsInput,
     ) -> Result<PostLivechatUnitsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/units");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatUnitsResponse::Ok(received.json()?),
@@ -2968,6 +3082,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get a Unit
     /// (`GET /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdInput`]).
     pub async fn get_livechat_units_unit_id(
@@ -2985,6 +3100,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Unit
     /// (`POST /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`PostLivechatUnitsIdInput`]).
     pub async fn post_livechat_units_id(
@@ -2993,7 +3109,7 @@ impl Client {
     ) -> Result<PostLivechatUnitsIdResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatUnitsIdResponse::Ok(received.json()?),
@@ -3003,6 +3119,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete a Unit
     /// (`DELETE /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`DeleteLivechatUnitsIdInput`]).
     pub async fn delete_livechat_units_id(
@@ -3020,6 +3137,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Departments by Unit ID
     /// (`GET /api/v1/livechat/units/{unitId}/departments`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsInput`]).
     pub async fn get_livechat_units_unit_id_departments(
@@ -3042,6 +3160,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Available Departments by Unit Id
     /// (`GET /api/v1/livechat/units/{unitId}/departments/available`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsAvailableInput`]).
     pub async fn get_livechat_units_unit_id_departments_available(
@@ -3074,6 +3193,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Unit Monitors
     /// (`GET /api/v1/livechat/units/{unitId}/monitors`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdMonitorsInput`]).
     pub async fn get_livechat_units_unit_id_monitors(
@@ -3092,6 +3212,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Upload Files to Room
     /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     pub async fn post_livechat_upload(
@@ -3110,6 +3231,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get List of Agents or Managers
     /// (`GET /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeInput`]).
     pub async fn get_livechat_users_type(
@@ -3134,6 +3256,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register New Agent or Manager
     /// (`POST /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`PostLivechatUsersTypeInput`]).
     pub async fn post_livechat_users_type(
@@ -3142,7 +3265,7 @@ impl Client {
     ) -> Result<PostLivechatUsersTypeResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostLivechatUsersTypeResponse::Ok(received.json()?),
@@ -3153,6 +3276,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Agent or Manager Information
     /// (`GET /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeIdInput`]).
     pub async fn get_livechat_users_type_id(
@@ -3171,6 +3295,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Remove Agent or Manager
     /// (`DELETE /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`DeleteLivechatUsersTypeIdInput`]).
     pub async fn delete_livechat_users_type_id(
@@ -3189,6 +3314,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register Livechat Visitor
     /// (`POST /api/v1/livechat/visitor`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorInput`]).
     pub async fn post_livechat_visitor(
@@ -3196,7 +3322,7 @@ impl Client {
         input: &PostLivechatVisitorInput,
     ) -> Result<PostLivechatVisitorResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/visitor");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatVisitorResponse::Ok(received.json()?),
@@ -3205,6 +3331,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Visitor Transfer Room
     /// (`POST /api/v1/livechat/visitor/department.transfer`, tag: Omnichannel Rooms, input: [`PostLivechatVisitorDepartmentTransferInput`]).
     pub async fn post_livechat_visitor_department_transfer(
@@ -3212,7 +3339,7 @@ impl Client {
         input: &PostLivechatVisitorDepartmentTransferInput,
     ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/visitor/department.transfer");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
@@ -3225,6 +3352,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Visitor Information
     /// (`GET /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenInput`]).
     pub async fn get_livechat_visitor_token(
@@ -3240,6 +3368,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Delete Visitor
     /// (`DELETE /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`DeleteLivechatVisitorTokenInput`]).
     pub async fn delete_livechat_visitor_token(
@@ -3255,6 +3384,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Open Conversation of a Visitor
     /// (`GET /api/v1/livechat/visitor/{token}/room`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenRoomInput`]).
     pub async fn get_livechat_visitor_token_room(
@@ -3272,6 +3402,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Autocomplete Visitors
     /// (`GET /api/v1/livechat/visitors.autocomplete`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsAutocompleteInput`]).
     pub async fn get_livechat_visitors_autocomplete(
@@ -3291,6 +3422,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Livechat Visitor Chat History
     /// (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput`]).
     pub async fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
@@ -3323,6 +3455,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Visitor Information by ID
     /// (`GET /api/v1/livechat/visitors.info`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorInfoInput`]).
     pub async fn get_livechat_visitor_info(
@@ -3341,6 +3474,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Pages Visited by Livechat Visitor
     /// (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsPagesVisitedRoomIdInput`]).
     pub async fn get_livechat_visitors_pages_visited_room_id(
@@ -3361,6 +3495,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Visitors by Term
     /// (`GET /api/v1/livechat/visitors.search`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchInput`]).
     pub async fn get_livechat_visitors_search(
@@ -3381,6 +3516,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Visitor Chat
     /// (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput`]).
     pub async fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
@@ -3417,6 +3553,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set Visitor's Status
     /// (`POST /api/v1/livechat/visitors.status`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorsStatusInput`]).
     pub async fn post_livechat_visitors_status(
@@ -3424,7 +3561,7 @@ impl Client {
         input: &PostLivechatVisitorsStatusInput,
     ) -> Result<PostLivechatVisitorsStatusResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/livechat/visitors.status");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, false).await?;
         let output = match received.status {
             200 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
@@ -3433,13 +3570,12 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Test the Webhook Integration
-    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
+    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, output: [`PostLivechatWebhookTestResponse`]).
     pub async fn post_livechat_webhook_test(
         &self,
-        input: &PostLivechatWebhookTestInput,
     ) -> Result<PostLivechatWebhookTestResponse, ClientError> {
-        let _ = input;
         let call = self.call("POST", "/api/v1/livechat/webhook.test");
         let received = self.send(call, true).await?;
         let output = match received.status {
@@ -3448,6 +3584,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register or Update Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contact`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactInput`]).
     pub async fn post_omnichannel_contact(
@@ -3455,7 +3592,7 @@ impl Client {
         input: &PostOmnichannelContactInput,
     ) -> Result<PostOmnichannelContactResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contact");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactResponse::Ok(received.json()?),
@@ -3466,6 +3603,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Contacts
     /// (`GET /api/v1/omnichannel/contact.search`, tag: Omnichannel Contacts, input: [`GetContactSearchInput`]).
     pub async fn get_contact_search(
@@ -3485,6 +3623,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Register Omnichannel Contacts
     /// (`POST /api/v1/omnichannel/contacts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsInput`]).
     pub async fn post_omnichannel_contacts(
@@ -3492,7 +3631,7 @@ impl Client {
         input: &PostOmnichannelContactsInput,
     ) -> Result<PostOmnichannelContactsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsResponse::Ok(received.json()?),
@@ -3503,6 +3642,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Block Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.block`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsBlockInput`]).
     pub async fn post_omnichannel_contacts_block(
@@ -3510,7 +3650,7 @@ impl Client {
         input: &PostOmnichannelContactsBlockInput,
     ) -> Result<PostOmnichannelContactsBlockResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts.block");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
@@ -3520,6 +3660,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get channels grouped by contact name
     /// (`GET /api/v1/omnichannel/contacts.channels`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsChannelsInput`]).
     pub async fn get_omnichannel_contacts_channels(
@@ -3537,6 +3678,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Check Contacts Existence
     /// (`GET /api/v1/omnichannel/contacts.checkExistence`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsCheckExistenceInput`]).
     pub async fn get_omnichannel_contacts_check_existence(
@@ -3559,6 +3701,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Resolve Contact Conflicts
     /// (`POST /api/v1/omnichannel/contacts.conflicts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsConflictsInput`]).
     pub async fn post_omnichannel_contacts_conflicts(
@@ -3566,7 +3709,7 @@ impl Client {
         input: &PostOmnichannelContactsConflictsInput,
     ) -> Result<PostOmnichannelContactsConflictsResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts.conflicts");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
@@ -3579,6 +3722,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Omnichannel Contact
     /// (`GET /api/v1/omnichannel/contacts.get`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsGetInput`]).
     pub async fn get_omnichannel_contacts_get(
@@ -3597,6 +3741,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Get Contact History
     /// (`GET /api/v1/omnichannel/contacts.history`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsHistoryInput`]).
     pub async fn get_omnichannel_contacts_history(
@@ -3619,6 +3764,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Search Omnichannel Contacts
     /// (`GET /api/v1/omnichannel/contacts.search`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsSearchInput`]).
     pub async fn get_omnichannel_contacts_search(
@@ -3641,6 +3787,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Unblock Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.unblock`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUnblockInput`]).
     pub async fn post_omnichannel_contacts_unblock(
@@ -3648,7 +3795,7 @@ impl Client {
         input: &PostOmnichannelContactsUnblockInput,
     ) -> Result<PostOmnichannelContactsUnblockResponse, ClientError> {
         let mut call = self.call("POST", "/api/v1/omnichannel/contacts.unblock");
-        call.json(&input.body)?;
+        call.json(Some(&input.body))?;
         let received = self.send(call, true).await?;
         let output = match received.status {
             200 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),
@@ -3658,6 +3805,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Update Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.update`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUpdateInput`]).
     pub async fn post_omnichannel_contacts_update(
@@ -3676,6 +3824,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Set up Omnichannel webhook
     /// (`POST /api/v1/omnichannel/integrations`, tag: Omnichannel Webhooks, input: [`PostOmnichannelIntegrationsInput`]).
     pub async fn post_omnichannel_integrations(
@@ -3691,6 +3840,7 @@ impl Client {
         };
         Ok(output)
     }
+
     /// Request PDF Transcript
     /// (`POST /api/v1/omnichannel/{rid}/request-transcript`, tag: Omnichannel Transcript, input: [`PostOmnichannelRidRequestTranscriptInput`]).
     pub async fn post_omnichannel_rid_request_transcript(

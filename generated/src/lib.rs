@@ -6,8 +6,6 @@
 //!
 //! Generated from `specs/omnichannel.yaml`.
 //!
-//!
-//!
 //! - [`models`]: the API's data types (always built; only serde and serde_json).
 //! - [`operations`]: per operation an input struct and an output enum with one variant per documented status.
 //! - `server` (feature `server`): the `Api` trait and an axum router that validates requests.
@@ -22,6 +20,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+
 pub mod models;
 pub mod operations;
 #[doc(hidden)]

@@ -4,8 +4,10 @@
 
 //! Models: one type per schema of the API, named after its component or its place.
 #![allow(deprecated)]
+
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
+
 /// `createdBy` in Item of `cannedResponses` in the 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesOkCannedResponsesItemCreatedBy {
@@ -14,6 +16,7 @@ pub struct GetCannedResponsesOkCannedResponsesItemCreatedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// Item of `cannedResponses` in the 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesOkCannedResponsesItem {
@@ -34,6 +37,7 @@ pub struct GetCannedResponsesOkCannedResponsesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesOk {
@@ -52,6 +56,7 @@ pub struct GetCannedResponsesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The `authorizationError` response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthorizationError {
@@ -60,6 +65,7 @@ pub struct AuthorizationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
 /// The `permissionError` response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PermissionError {
@@ -68,6 +74,7 @@ pub struct PermissionError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostCannedResponsesBody {
@@ -81,12 +88,14 @@ pub struct PostCannedResponsesBody {
     pub tags: Option<Vec<String>>,
     pub text: String,
 }
+
 /// The `trueSuccess` response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TrueSuccess {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostCannedResponsesBadRequest {
@@ -97,6 +106,7 @@ pub struct PostCannedResponsesBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `createdBy` in Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesGetOkResponsesItemCreatedBy {
@@ -105,6 +115,7 @@ pub struct GetCannedResponsesGetOkResponsesItemCreatedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesGetOkResponsesItem {
@@ -125,6 +136,7 @@ pub struct GetCannedResponsesGetOkResponsesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/canned-responses.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesGetOk {
@@ -133,6 +145,7 @@ pub struct GetCannedResponsesGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `createdBy` in `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesIdOkCannedResponseCreatedBy {
@@ -141,6 +154,7 @@ pub struct GetCannedResponsesIdOkCannedResponseCreatedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesIdOkCannedResponse {
@@ -161,6 +175,7 @@ pub struct GetCannedResponsesIdOkCannedResponse {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCannedResponsesIdOk {
@@ -169,6 +184,7 @@ pub struct GetCannedResponsesIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgentEmailsItem {
@@ -177,6 +193,7 @@ pub struct GetLivechatAgentOkAgentEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+
 /// `livechat` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgentLivechat {
@@ -187,6 +204,7 @@ pub struct GetLivechatAgentOkAgentLivechat {
     )]
     pub max_number_simultaneous_chat: Option<String>,
 }
+
 /// `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOkAgent {
@@ -203,6 +221,7 @@ pub struct GetLivechatAgentOkAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentOk {
@@ -211,6 +230,7 @@ pub struct GetLivechatAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentNextOkAgentEmailsItem {
@@ -219,6 +239,7 @@ pub struct GetLivechatAgentNextOkAgentEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+
 /// `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentNextOkAgent {
@@ -231,6 +252,7 @@ pub struct GetLivechatAgentNextOkAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentNextOk {
@@ -239,12 +261,14 @@ pub struct GetLivechatAgentNextOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/agent.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatAgentStatusBody {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/agent.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatAgentStatusOk {
@@ -253,6 +277,7 @@ pub struct PostLivechatAgentStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatAgentsSaveInfoBody {
@@ -263,6 +288,7 @@ pub struct PostLivechatAgentsSaveInfoBody {
     #[serde(rename = "agentId")]
     pub agent_id: String,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem {
@@ -287,6 +313,7 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAgentsAgentIdDepartmentsOk {
@@ -295,6 +322,7 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
@@ -303,12 +331,14 @@ pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `head` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOkHeadItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentOverviewOk {
@@ -319,8 +349,10 @@ pub struct GetLivechatAnalyticsAgentOverviewOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/analytics/agent-overview`.
 pub type GetLivechatAnalyticsAgentOverviewBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `serviceHistory` in Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItemServiceHistoryItem {
@@ -329,6 +361,7 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItemServi
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<String>,
 }
+
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItem {
@@ -347,6 +380,7 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
@@ -363,8 +397,10 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The `startendError` response.
 pub type StartendError = PostCannedResponsesBadRequest;
+
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem {
@@ -379,6 +415,7 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOk {
@@ -393,6 +430,7 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem {
@@ -409,6 +447,7 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOk {
@@ -423,6 +462,7 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem {
@@ -431,6 +471,7 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizer
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk {
@@ -441,6 +482,7 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem>,
     >,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
@@ -457,6 +499,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
@@ -471,6 +514,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `test.cat` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat {
@@ -479,6 +523,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
@@ -487,6 +532,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
     #[serde(rename = "test.cat", default, skip_serializing_if = "Option::is_none")]
     pub test_cat: Option<GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat>,
 }
+
 /// `Finance` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance {
@@ -495,6 +541,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
 }
+
 /// `Sales` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkSales {
@@ -503,6 +550,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkSales {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
 }
+
 /// `Test` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest {
@@ -511,6 +559,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
@@ -523,6 +572,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `chatDuration` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
@@ -531,6 +581,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
 }
+
 /// `reaction` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkReaction {
@@ -539,6 +590,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkReaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
 }
+
 /// `response` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkResponse {
@@ -547,6 +599,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
@@ -559,6 +612,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem {
@@ -567,6 +621,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem 
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOk {
@@ -577,6 +632,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem>,
     >,
 }
+
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem {
@@ -585,6 +641,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
@@ -597,6 +654,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
+
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem {
@@ -605,6 +663,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
@@ -619,6 +678,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
+
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem {
@@ -627,6 +687,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
@@ -637,6 +698,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem {
@@ -645,6 +707,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
@@ -655,6 +718,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem {
@@ -663,6 +727,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
@@ -675,6 +740,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
 }
+
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem {
@@ -683,6 +749,7 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem 
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
@@ -693,6 +760,7 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
         Vec<GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem>,
     >,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
@@ -701,6 +769,7 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooms: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOk {
@@ -717,6 +786,7 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsItem {
@@ -729,6 +799,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsIt
     )]
     pub average_chat_duration_time_in_seconds: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk {
@@ -745,6 +816,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem {
@@ -757,6 +829,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem {
     )]
     pub average_service_time_in_seconds: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOk {
@@ -773,6 +846,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem {
@@ -785,6 +859,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem {
     )]
     pub average_waiting_time_in_seconds: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk {
@@ -801,6 +876,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsItem {
@@ -813,6 +889,7 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsI
     )]
     pub percentage_of_abandoned_chats: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk {
@@ -829,6 +906,7 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem {
@@ -837,6 +915,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem {
     #[serde(rename = "abandonedRooms", default, skip_serializing_if = "Option::is_none")]
     pub abandoned_rooms: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk {
@@ -853,6 +932,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartmentsItem {
@@ -867,6 +947,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartme
     )]
     pub service_time_duration: Option<i64>,
 }
+
 /// The 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent {
@@ -883,6 +964,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDepartmentsItem {
@@ -895,6 +977,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDep
     )]
     pub number_of_transferred_rooms: Option<i64>,
 }
+
 /// The 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent {
@@ -913,6 +996,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// `value` in Item of the 200 response of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -920,6 +1004,7 @@ pub enum GetLivechatAnalyticsOverviewOkItemValue {
     String(String),
     Integer(i64),
 }
+
 /// Item of the 200 response of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAnalyticsOverviewOkItem {
@@ -928,8 +1013,10 @@ pub struct GetLivechatAnalyticsOverviewOkItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetLivechatAnalyticsOverviewOkItemValue>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/analytics/overview`.
 pub type GetLivechatAnalyticsOverviewBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `appearance` in the 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAppearanceOkAppearanceItem {
@@ -990,6 +1077,7 @@ pub struct GetLivechatAppearanceOkAppearanceItem {
     #[serde(rename = "valueSource", default, skip_serializing_if = "Option::is_none")]
     pub value_source: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatAppearanceOk {
@@ -998,6 +1086,7 @@ pub struct GetLivechatAppearanceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of the request body of `POST /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatAppearanceBodyItem {
@@ -1005,8 +1094,10 @@ pub struct PostLivechatAppearanceBodyItem {
     pub id: String,
     pub value: bool,
 }
+
 /// The 400 response of `POST /api/v1/livechat/appearance`.
 pub type PostLivechatAppearanceBadRequest = PostCannedResponsesBadRequest;
+
 /// `timezone` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourTimezone {
@@ -1015,6 +1106,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourTimezone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<String>,
 }
+
 /// `cron` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron {
@@ -1023,6 +1115,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `utc` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc {
@@ -1031,6 +1124,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
@@ -1041,6 +1135,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc>,
 }
+
 /// `cron` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron {
@@ -1049,6 +1144,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `utc` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc {
@@ -1057,6 +1153,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
@@ -1067,6 +1164,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc>,
 }
+
 /// Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
@@ -1081,6 +1179,7 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart>,
 }
+
 /// `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOkBusinessHour {
@@ -1101,6 +1200,7 @@ pub struct GetLivechatBusinessHourOkBusinessHour {
     #[serde(rename = "workHours", default, skip_serializing_if = "Option::is_none")]
     pub work_hours: Option<Vec<GetLivechatBusinessHourOkBusinessHourWorkHoursItem>>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHourOk {
@@ -1109,6 +1209,7 @@ pub struct GetLivechatBusinessHourOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `timezone` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemTimezone {
@@ -1117,6 +1218,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemTimezone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<String>,
 }
+
 /// `cron` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron {
@@ -1125,6 +1227,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `utc` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc {
@@ -1133,6 +1236,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
@@ -1143,6 +1247,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc>,
 }
+
 /// `cron` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron {
@@ -1151,6 +1256,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `utc` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc {
@@ -1159,6 +1265,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
+
 /// `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
@@ -1169,6 +1276,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc>,
 }
+
 /// Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
@@ -1181,6 +1289,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart>,
 }
+
 /// Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOkBusinessHoursItem {
@@ -1209,6 +1318,7 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItem {
         Vec<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem>,
     >,
 }
+
 /// The 200 response of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatBusinessHoursOk {
@@ -1223,6 +1333,7 @@ pub struct GetLivechatBusinessHoursOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursRemoveBody {
@@ -1231,8 +1342,10 @@ pub struct PostLivechatBusinessHoursRemoveBody {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/business-hours.remove`.
 pub type PostLivechatBusinessHoursRemoveBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `workHours` in the request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursSaveBodyWorkHoursItem {
@@ -1242,6 +1355,7 @@ pub struct PostLivechatBusinessHoursSaveBodyWorkHoursItem {
     pub open: bool,
     pub start: String,
 }
+
 /// The request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatBusinessHoursSaveBody {
@@ -1260,8 +1374,10 @@ pub struct PostLivechatBusinessHoursSaveBody {
     #[serde(rename = "workHours")]
     pub work_hours: Vec<PostLivechatBusinessHoursSaveBodyWorkHoursItem>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/business-hours.save`.
 pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigAgentEmailsItem {
@@ -1270,6 +1386,7 @@ pub struct GetLivechatConfigOkConfigAgentEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+
 /// `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigAgent {
@@ -1282,6 +1399,7 @@ pub struct GetLivechatConfigOkConfigAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// Item of `departments` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigDepartmentsItem {
@@ -1308,6 +1426,7 @@ pub struct GetLivechatConfigOkConfigDepartmentsItem {
     )]
     pub show_on_registration: Option<bool>,
 }
+
 /// `guest` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigGuest {
@@ -1320,6 +1439,7 @@ pub struct GetLivechatConfigOkConfigGuest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `messages` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigMessages {
@@ -1350,6 +1470,7 @@ pub struct GetLivechatConfigOkConfigMessages {
     )]
     pub transcript_message: Option<String>,
 }
+
 /// `servedBy` in `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigRoomServedBy {
@@ -1358,6 +1479,7 @@ pub struct GetLivechatConfigOkConfigRoomServedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigRoom {
@@ -1368,6 +1490,7 @@ pub struct GetLivechatConfigOkConfigRoom {
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
     pub served_by: Option<GetLivechatConfigOkConfigRoomServedBy>,
 }
+
 /// `settings` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigSettings {
@@ -1442,6 +1565,7 @@ pub struct GetLivechatConfigOkConfigSettings {
     #[serde(rename = "videoCall", default, skip_serializing_if = "Option::is_none")]
     pub video_call: Option<bool>,
 }
+
 /// `survey` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigSurvey {
@@ -1450,6 +1574,7 @@ pub struct GetLivechatConfigOkConfigSurvey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
+
 /// Item of `actionLinks` in `theme` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigThemeActionLinksItem {
@@ -1462,6 +1587,7 @@ pub struct GetLivechatConfigOkConfigThemeActionLinksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
 }
+
 /// `theme` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfigTheme {
@@ -1476,6 +1602,7 @@ pub struct GetLivechatConfigOkConfigTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
 /// `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOkConfig {
@@ -1500,6 +1627,7 @@ pub struct GetLivechatConfigOkConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<GetLivechatConfigOkConfigTheme>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigOk {
@@ -1508,6 +1636,7 @@ pub struct GetLivechatConfigOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `config` in the 200 response of `GET /api/v1/livechat/config/routing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigRoutingOkConfig {
@@ -1534,6 +1663,7 @@ pub struct GetLivechatConfigRoutingOkConfig {
     #[serde(rename = "showQueueLink", default, skip_serializing_if = "Option::is_none")]
     pub show_queue_link: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/config/routing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatConfigRoutingOk {
@@ -1542,6 +1672,7 @@ pub struct GetLivechatConfigRoutingOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
@@ -1572,6 +1703,7 @@ pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsOk {
@@ -1586,14 +1718,17 @@ pub struct GetLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsDeleteBody {
     #[serde(rename = "customFieldId")]
     pub custom_field_id: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
 pub type PostLivechatCustomFieldsDeleteBadRequest = PostCannedResponsesBadRequest;
+
 /// The 403 response of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsDeleteForbidden {
@@ -1602,6 +1737,7 @@ pub struct PostLivechatCustomFieldsDeleteForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `customFieldData` in the request body of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveBodyCustomFieldData {
@@ -1628,6 +1764,7 @@ pub struct PostLivechatCustomFieldsSaveBodyCustomFieldData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveBody {
@@ -1636,6 +1773,7 @@ pub struct PostLivechatCustomFieldsSaveBody {
     #[serde(rename = "customFieldId", default, skip_serializing_if = "Option::is_none")]
     pub custom_field_id: Option<String>,
 }
+
 /// `customField` in the 200 response of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveOkCustomField {
@@ -1662,6 +1800,7 @@ pub struct PostLivechatCustomFieldsSaveOkCustomField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveOk {
@@ -1670,6 +1809,7 @@ pub struct PostLivechatCustomFieldsSaveOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 403 response of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsSaveForbidden {
@@ -1678,8 +1818,10 @@ pub struct PostLivechatCustomFieldsSaveForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 pub type GetLivechatCustomFieldsIdOkCustomField = GetLivechatCustomFieldsOkCustomFieldsItem;
+
 /// The 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatCustomFieldsIdOk {
@@ -1688,6 +1830,7 @@ pub struct GetLivechatCustomFieldsIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldBody {
@@ -1696,6 +1839,7 @@ pub struct PostLivechatCustomFieldBody {
     pub token: String,
     pub value: String,
 }
+
 /// `field` in the 200 response of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldOkField {
@@ -1706,6 +1850,7 @@ pub struct PostLivechatCustomFieldOkField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldOk {
@@ -1714,8 +1859,10 @@ pub struct PostLivechatCustomFieldOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/custom.field`.
 pub type PostLivechatCustomFieldBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `customFields` in the request body of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsBodyCustomFieldsItem {
@@ -1723,6 +1870,7 @@ pub struct PostLivechatCustomFieldsBodyCustomFieldsItem {
     pub overwrite: bool,
     pub value: String,
 }
+
 /// The request body of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsBody {
@@ -1730,6 +1878,7 @@ pub struct PostLivechatCustomFieldsBody {
     pub custom_fields: Vec<PostLivechatCustomFieldsBodyCustomFieldsItem>,
     pub token: String,
 }
+
 /// Item of `fields` in the 200 response of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsOkFieldsItem {
@@ -1740,6 +1889,7 @@ pub struct PostLivechatCustomFieldsOkFieldsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatCustomFieldsOk {
@@ -1748,8 +1898,10 @@ pub struct PostLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/custom.fields`.
 pub type PostLivechatCustomFieldsBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentOkDepartmentsItem {
@@ -1828,6 +1980,7 @@ pub struct GetLivechatDepartmentOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentOk {
@@ -1842,6 +1995,7 @@ pub struct GetLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `agents` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyAgentsItem {
@@ -1850,6 +2004,7 @@ pub struct PostLivechatDepartmentBodyAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
+
 /// `department` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyDepartment {
@@ -1863,12 +2018,14 @@ pub struct PostLivechatDepartmentBodyDepartment {
     #[serde(rename = "showOnRegistration")]
     pub show_on_registration: bool,
 }
+
 /// `departmentUnit` in the request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBodyDepartmentUnit {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentBody {
@@ -1878,6 +2035,7 @@ pub struct PostLivechatDepartmentBody {
     #[serde(rename = "departmentUnit", default, skip_serializing_if = "Option::is_none")]
     pub department_unit: Option<PostLivechatDepartmentBodyDepartmentUnit>,
 }
+
 /// Item of `agents` in the 200 response of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentOkAgentsItem {
@@ -1888,6 +2046,7 @@ pub struct PostLivechatDepartmentOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
+
 /// `department` in the 200 response of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentOkDepartment {
@@ -1908,6 +2067,7 @@ pub struct PostLivechatDepartmentOkDepartment {
     )]
     pub show_on_registration: Option<bool>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentOk {
@@ -1918,8 +2078,10 @@ pub struct PostLivechatDepartmentOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/department`.
 pub type PostLivechatDepartmentBadRequest = PostCannedResponsesBadRequest;
+
 /// The 400 response of `GET /api/v1/livechat/department.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentAutocompleteBadRequest {
@@ -1928,6 +2090,7 @@ pub struct GetLivechatDepartmentAutocompleteBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
@@ -2012,6 +2175,7 @@ pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsOk {
@@ -2020,6 +2184,7 @@ pub struct GetLivechatDepartmentListByIdsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentListByIdsBadRequest {
@@ -2028,6 +2193,7 @@ pub struct GetLivechatDepartmentListByIdsBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
@@ -2040,6 +2206,7 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOkAgentsItem {
@@ -2058,6 +2225,7 @@ pub struct GetLivechatDepartmentIdOkAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `department` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOkDepartment {
@@ -2080,6 +2248,7 @@ pub struct GetLivechatDepartmentIdOkDepartment {
     )]
     pub show_on_registration: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOk {
@@ -2090,6 +2259,7 @@ pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `agents` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBodyAgentsItem {
@@ -2100,14 +2270,17 @@ pub struct PutLivechatDepartmentIdBodyAgentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
+
 /// `department` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBodyDepartment = PostLivechatDepartmentBodyDepartment;
+
 /// `departmentUnit` in the request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBodyDepartmentUnit {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
 /// The request body of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatDepartmentIdBody {
@@ -2117,16 +2290,22 @@ pub struct PutLivechatDepartmentIdBody {
     #[serde(rename = "departmentUnit", default, skip_serializing_if = "Option::is_none")]
     pub department_unit: Option<PutLivechatDepartmentIdBodyDepartmentUnit>,
 }
+
 /// Item of `agents` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkAgentsItem = GetLivechatDepartmentIdOkAgentsItem;
+
 /// `department` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartment;
+
 /// The 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOk = GetLivechatDepartmentIdOk;
+
 /// The 400 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 pub type GetLivechatDepartmentIdAgentsOkAgentsItem = GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem;
+
 /// The 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdAgentsOk {
@@ -2141,6 +2320,7 @@ pub struct GetLivechatDepartmentIdAgentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `upsert` in the request body of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentIdAgentsBodyUpsertItem {
@@ -2148,12 +2328,14 @@ pub struct PostLivechatDepartmentIdAgentsBodyUpsertItem {
     pub agent_id: String,
     pub username: String,
 }
+
 /// The request body of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatDepartmentIdAgentsBody {
     pub remove: Vec<serde_json::Map<String, serde_json::Value>>,
     pub upsert: Vec<PostLivechatDepartmentIdAgentsBodyUpsertItem>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentsArchivedOkDepartmentsItem {
@@ -2242,6 +2424,7 @@ pub struct GetLivechatDepartmentsArchivedOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/departments/archived`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentsArchivedOk {
@@ -2256,6 +2439,7 @@ pub struct GetLivechatDepartmentsArchivedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `value` in Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem {
@@ -2264,6 +2448,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
@@ -2274,6 +2459,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
         Vec<GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem>,
     >,
 }
+
 /// `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageU {
@@ -2284,6 +2470,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageU {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
@@ -2308,12 +2495,14 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// `source` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquirySource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `v` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiryV {
@@ -2328,6 +2517,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOkInquiry {
@@ -2364,6 +2554,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatInquiriesGetOneOkInquiryV>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesGetOneOk {
@@ -2372,8 +2563,10 @@ pub struct GetLivechatInquiriesGetOneOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/inquiries.getOne`.
 pub type GetLivechatInquiriesGetOneBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesListOkInquiriesItem {
@@ -2388,6 +2581,7 @@ pub struct GetLivechatInquiriesListOkInquiriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesListOk {
@@ -2402,6 +2596,7 @@ pub struct GetLivechatInquiriesListOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// `v` in Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItemV {
@@ -2414,6 +2609,7 @@ pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItemV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItem {
@@ -2452,6 +2648,7 @@ pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatInquiriesQueuedForUserOkInquiriesItemV>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatInquiriesQueuedForUserOk {
@@ -2466,6 +2663,7 @@ pub struct GetLivechatInquiriesQueuedForUserOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesReturnAsInquiryBody {
@@ -2474,6 +2672,7 @@ pub struct PostLivechatInquiriesReturnAsInquiryBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
+
 /// The 200 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesReturnAsInquiryOk {
@@ -2482,6 +2681,7 @@ pub struct PostLivechatInquiriesReturnAsInquiryOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesReturnAsInquiryBadRequest {
@@ -2490,6 +2690,7 @@ pub struct PostLivechatInquiriesReturnAsInquiryBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatInquiriesTakeBody {
@@ -2498,8 +2699,10 @@ pub struct PostLivechatInquiriesTakeBody {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/inquiries.take`.
 pub type PostLivechatInquiriesTakeBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatInquirySetSlaBody {
@@ -2507,6 +2710,7 @@ pub struct PutLivechatInquirySetSlaBody {
     pub room_id: String,
     pub sla: String,
 }
+
 /// The 400 response of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatInquirySetSlaBadRequest {
@@ -2515,6 +2719,7 @@ pub struct PutLivechatInquirySetSlaBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `settings` in the 200 response of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
@@ -2563,6 +2768,7 @@ pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
     #[serde(rename = "valueSource", default, skip_serializing_if = "Option::is_none")]
     pub value_source: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/integrations.settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatIntegrationsSettingsOk {
@@ -2571,6 +2777,7 @@ pub struct GetLivechatIntegrationsSettingsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
@@ -2583,6 +2790,7 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 403 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden {
@@ -2591,6 +2799,7 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `agent` in the request body of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageBodyAgent {
@@ -2599,6 +2808,7 @@ pub struct PostLivechatMessageBodyAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMessageBody {
@@ -2610,6 +2820,7 @@ pub struct PostLivechatMessageBody {
     pub rid: String,
     pub token: String,
 }
+
 /// Item of `value` in Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOkMessageMdItemValueItem {
@@ -2618,6 +2829,7 @@ pub struct PostLivechatMessageOkMessageMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOkMessageMdItem {
@@ -2626,8 +2838,10 @@ pub struct PostLivechatMessageOkMessageMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<PostLivechatMessageOkMessageMdItemValueItem>>,
 }
+
 /// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOkMessage {
@@ -2656,6 +2870,7 @@ pub struct PostLivechatMessageOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessageOk {
@@ -2664,8 +2879,10 @@ pub struct PostLivechatMessageOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/message`.
 pub type PostLivechatMessageBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `value` in Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOkMessageMdItemValueItem {
@@ -2674,6 +2891,7 @@ pub struct GetLivechatMessageIdOkMessageMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOkMessageMdItem {
@@ -2682,8 +2900,10 @@ pub struct GetLivechatMessageIdOkMessageMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatMessageIdOkMessageMdItemValueItem>>,
 }
+
 /// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOkMessage {
@@ -2714,6 +2934,7 @@ pub struct GetLivechatMessageIdOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessageIdOk {
@@ -2722,8 +2943,10 @@ pub struct GetLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/message/{_id}`.
 pub type GetLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatMessageIdBody {
@@ -2734,8 +2957,10 @@ pub struct PutLivechatMessageIdBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+
 /// `u` in `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
 pub type PutLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatMessageIdOkMessage {
@@ -2748,6 +2973,7 @@ pub struct PutLivechatMessageIdOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<PutLivechatMessageIdOkMessageU>,
 }
+
 /// The 200 response of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatMessageIdOk {
@@ -2756,12 +2982,14 @@ pub struct PutLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeleteLivechatMessageIdBody {
     pub rid: String,
     pub token: String,
 }
+
 /// `message` in the 200 response of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatMessageIdOkMessage {
@@ -2770,6 +2998,7 @@ pub struct DeleteLivechatMessageIdOkMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ls: Option<String>,
 }
+
 /// The 200 response of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatMessageIdOk {
@@ -2778,26 +3007,31 @@ pub struct DeleteLivechatMessageIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `DELETE /api/v1/livechat/message/{_id}`.
 pub type DeleteLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `messages` in the request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesBodyMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
+
 /// `visitor` in the request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesBodyVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMessagesBody {
     pub messages: Vec<PostLivechatMessagesBodyMessagesItem>,
     pub visitor: PostLivechatMessagesBodyVisitor,
 }
+
 /// Item of `messages` in the 200 response of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesOkMessagesItem {
@@ -2808,6 +3042,7 @@ pub struct PostLivechatMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMessagesOk {
@@ -2816,8 +3051,10 @@ pub struct PostLivechatMessagesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/messages`.
 pub type PostLivechatMessagesBadRequest = PostCannedResponsesBadRequest;
+
 /// `editedBy` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessagesHistoryRidOkMessagesItemEditedBy {
@@ -2826,8 +3063,10 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItemEditedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessagesHistoryRidOkMessagesItem {
@@ -2858,6 +3097,7 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMessagesHistoryRidOk {
@@ -2872,8 +3112,10 @@ pub struct GetLivechatMessagesHistoryRidOk {
     )]
     pub unread_not_loaded: Option<i64>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/messages.history/{rid}`.
 pub type GetLivechatMessagesHistoryRidBadRequest = PostCannedResponsesBadRequest;
+
 /// `image_dimensions` in Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions {
@@ -2882,6 +3124,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+
 /// Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
@@ -2908,6 +3151,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemFile {
@@ -2922,8 +3166,10 @@ pub struct GetLivechatRidMessagesOkMessagesItemFile {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemFilesItem = GetLivechatRidMessagesOkMessagesItemFile;
+
 /// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemMdItemValueItem {
@@ -2932,6 +3178,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
@@ -2940,8 +3187,10 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatRidMessagesOkMessagesItemMdItemValueItem>>,
 }
+
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 pub type GetLivechatRidMessagesOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOkMessagesItem {
@@ -2978,6 +3227,7 @@ pub struct GetLivechatRidMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesOk {
@@ -2992,6 +3242,7 @@ pub struct GetLivechatRidMessagesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRidMessagesBadRequest {
@@ -3000,6 +3251,7 @@ pub struct GetLivechatRidMessagesBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `emails` in Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsOkMonitorsItemEmailsItem {
@@ -3008,6 +3260,7 @@ pub struct GetLivechatMonitorsOkMonitorsItemEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsOkMonitorsItem {
@@ -3024,6 +3277,7 @@ pub struct GetLivechatMonitorsOkMonitorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsOk {
@@ -3038,11 +3292,13 @@ pub struct GetLivechatMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsCreateBody {
     pub username: String,
 }
+
 /// The 200 response of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsCreateOk {
@@ -3055,15 +3311,19 @@ pub struct PostLivechatMonitorsCreateOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/monitors.create`.
 pub type PostLivechatMonitorsCreateBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsDeleteBody {
     pub username: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/monitors.delete`.
 pub type PostLivechatMonitorsDeleteBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `emails` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsUsernameOkEmailsItem {
@@ -3072,6 +3332,7 @@ pub struct GetLivechatMonitorsUsernameOkEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+
 /// `livechat` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsUsernameOkLivechat {
@@ -3082,6 +3343,7 @@ pub struct GetLivechatMonitorsUsernameOkLivechat {
     )]
     pub max_number_simultaneous_chat: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatMonitorsUsernameOk {
@@ -3102,6 +3364,7 @@ pub struct GetLivechatMonitorsUsernameOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatOfflineMessageBody {
@@ -3111,6 +3374,7 @@ pub struct PostLivechatOfflineMessageBody {
     pub message: String,
     pub name: String,
 }
+
 /// The 200 response of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatOfflineMessageOk {
@@ -3119,13 +3383,16 @@ pub struct PostLivechatOfflineMessageOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/offline.message`.
 pub type PostLivechatOfflineMessageBadRequest = PostCannedResponsesBadRequest;
+
 /// `location` in `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBodyPageInfoLocation {
     pub href: String,
 }
+
 /// `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBodyPageInfo {
@@ -3133,6 +3400,7 @@ pub struct PostLivechatPageVisitedBodyPageInfo {
     pub location: PostLivechatPageVisitedBodyPageInfoLocation,
     pub title: String,
 }
+
 /// The request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBody {
@@ -3142,12 +3410,14 @@ pub struct PostLivechatPageVisitedBody {
     pub rid: Option<String>,
     pub token: String,
 }
+
 /// `location` in `page` in `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPageNavigationPageLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+
 /// `page` in `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPageNavigationPage {
@@ -3158,6 +3428,7 @@ pub struct PostLivechatPageVisitedOkPageNavigationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
 /// `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPageNavigation {
@@ -3166,6 +3437,7 @@ pub struct PostLivechatPageVisitedOkPageNavigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+
 /// `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOkPage {
@@ -3174,6 +3446,7 @@ pub struct PostLivechatPageVisitedOkPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation: Option<PostLivechatPageVisitedOkPageNavigation>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedOk {
@@ -3182,8 +3455,10 @@ pub struct PostLivechatPageVisitedOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/page.visited`.
 pub type PostLivechatPageVisitedBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `priorities` in the 200 response of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesOkPrioritiesItem {
@@ -3196,6 +3471,7 @@ pub struct GetLivechatPrioritiesOkPrioritiesItem {
     #[serde(rename = "sortItem", default, skip_serializing_if = "Option::is_none")]
     pub sort_item: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesOk {
@@ -3210,6 +3486,7 @@ pub struct GetLivechatPrioritiesOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/priorities.reset`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesResetOk {
@@ -3218,6 +3495,7 @@ pub struct GetLivechatPrioritiesResetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatPrioritiesPriorityIdOk {
@@ -3232,13 +3510,16 @@ pub struct GetLivechatPrioritiesPriorityIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatPrioritiesPriorityIdBody {
     pub name: String,
 }
+
 /// The 400 response of `PUT /api/v1/livechat/priorities/{priorityId}`.
 pub type PutLivechatPrioritiesPriorityIdBadRequest = PostCannedResponsesBadRequest;
+
 /// `department` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItemDepartment {
@@ -3247,6 +3528,7 @@ pub struct GetLivechatQueueOkQueueItemDepartment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// `user` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItemUser {
@@ -3257,6 +3539,7 @@ pub struct GetLivechatQueueOkQueueItemUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOkQueueItem {
@@ -3267,6 +3550,7 @@ pub struct GetLivechatQueueOkQueueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatQueueOkQueueItemUser>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatQueueOk {
@@ -3281,6 +3565,7 @@ pub struct GetLivechatQueueOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// `customFields` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomCustomFields {
@@ -3291,6 +3576,7 @@ pub struct GetLivechatRoomOkRoomCustomFields {
     )]
     pub salesforce_crm_contact_id: Option<String>,
 }
+
 /// Item of `value` in Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomLastMessageMdItemValueItem {
@@ -3299,6 +3585,7 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomLastMessageMdItem {
@@ -3307,8 +3594,10 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatRoomOkRoomLastMessageMdItemValueItem>>,
 }
+
 /// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomLastMessage {
@@ -3341,6 +3630,7 @@ pub struct GetLivechatRoomOkRoomLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsReaction {
@@ -3351,6 +3641,7 @@ pub struct GetLivechatRoomOkRoomMetricsReaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tt: Option<f64>,
 }
+
 /// `response` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsResponse {
@@ -3365,18 +3656,21 @@ pub struct GetLivechatRoomOkRoomMetricsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tt: Option<f64>,
 }
+
 /// `servedBy` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsServedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lr: Option<String>,
 }
+
 /// `v` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
 }
+
 /// `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetrics {
@@ -3389,6 +3683,7 @@ pub struct GetLivechatRoomOkRoomMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatRoomOkRoomMetricsV>,
 }
+
 /// `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomServedBy {
@@ -3399,6 +3694,7 @@ pub struct GetLivechatRoomOkRoomServedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `v` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomV {
@@ -3413,6 +3709,7 @@ pub struct GetLivechatRoomOkRoomV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoom {
@@ -3467,6 +3764,7 @@ pub struct GetLivechatRoomOkRoom {
     )]
     pub waiting_response: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOk {
@@ -3477,6 +3775,7 @@ pub struct GetLivechatRoomOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomBadRequest {
@@ -3485,12 +3784,14 @@ pub struct GetLivechatRoomBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseBody {
     pub rid: String,
     pub token: String,
 }
+
 /// The 200 response of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseOk {
@@ -3501,8 +3802,10 @@ pub struct PostLivechatRoomCloseOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.close`.
 pub type PostLivechatRoomCloseBadRequest = PostCannedResponsesBadRequest;
+
 /// `requestData` in `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData {
@@ -3511,6 +3814,7 @@ pub struct PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
+
 /// `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseByUserBodyTranscriptEmail {
@@ -3519,6 +3823,7 @@ pub struct PostLivechatRoomCloseByUserBodyTranscriptEmail {
     #[serde(rename = "sendToVisitor", default, skip_serializing_if = "Option::is_none")]
     pub send_to_visitor: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomCloseByUserBody {
@@ -3542,8 +3847,10 @@ pub struct PostLivechatRoomCloseByUserBody {
     )]
     pub transcript_email: Option<PostLivechatRoomCloseByUserBodyTranscriptEmail>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.closeByUser`.
 pub type PostLivechatRoomCloseByUserBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomForwardBody {
@@ -3554,26 +3861,33 @@ pub struct PostLivechatRoomForwardBody {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.forward`.
 pub type PostLivechatRoomForwardBadRequest = PostCannedResponsesBadRequest;
+
 /// The 400 response of `GET /api/v1/livechat/room.join`.
 pub type GetLivechatRoomJoinBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomOnHoldBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.onHold`.
 pub type PostLivechatRoomOnHoldBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomResumeOnHoldBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
 pub type PostLivechatRoomResumeOnHoldBadRequest = PostCannedResponsesBadRequest;
+
 /// `guestData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBodyGuestData {
@@ -3588,6 +3902,7 @@ pub struct PostLivechatRoomSaveInfoBodyGuestData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
 /// `roomData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBodyRoomData {
@@ -3604,6 +3919,7 @@ pub struct PostLivechatRoomSaveInfoBodyRoomData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSaveInfoBody {
@@ -3612,8 +3928,10 @@ pub struct PostLivechatRoomSaveInfoBody {
     #[serde(rename = "roomData", default, skip_serializing_if = "Option::is_none")]
     pub room_data: Option<PostLivechatRoomSaveInfoBodyRoomData>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
 pub type PostLivechatRoomSaveInfoBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `data` in the request body of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyBodyDataItem {
@@ -3622,6 +3940,7 @@ pub struct PostLivechatRoomSurveyBodyDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyBody {
@@ -3629,6 +3948,7 @@ pub struct PostLivechatRoomSurveyBody {
     pub rid: String,
     pub token: String,
 }
+
 /// `data` in the 200 response of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyOkData {
@@ -3639,6 +3959,7 @@ pub struct PostLivechatRoomSurveyOkData {
     )]
     pub additional_feedback: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomSurveyOk {
@@ -3649,18 +3970,23 @@ pub struct PostLivechatRoomSurveyOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room.survey`.
 pub type PostLivechatRoomSurveyBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomRidPriorityBody {
     #[serde(rename = "priorityId")]
     pub priority_id: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/room/{rid}/priority`.
 pub type PostLivechatRoomRidPriorityBadRequest = PostCannedResponsesBadRequest;
+
 /// `u` in `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemLastMessage {
@@ -3689,28 +4015,34 @@ pub struct GetLivechatRoomsOkRoomsItemLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<GetLivechatRoomsOkRoomsItemLastMessageU>,
 }
+
 /// `livechatData` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemLivechatData {
     #[serde(rename = "docId", default, skip_serializing_if = "Option::is_none")]
     pub doc_id: Option<String>,
 }
+
 /// `v` in `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
 }
+
 /// `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItemMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatRoomsOkRoomsItemMetricsV>,
 }
+
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+
 /// `v` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemV = GetLivechatInquiriesQueuedForUserOkInquiriesItemV;
+
 /// Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOkRoomsItem {
@@ -3757,6 +4089,7 @@ pub struct GetLivechatRoomsOkRoomsItem {
     )]
     pub waiting_response: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsOk {
@@ -3771,14 +4104,17 @@ pub struct GetLivechatRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/rooms.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatRoomsDeleteBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/rooms.delete`.
 pub type PostLivechatRoomsDeleteBadRequest = PostCannedResponsesBadRequest;
+
 /// The 200 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
@@ -3787,6 +4123,7 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 403 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatRoomsRemoveAllClosedRoomsForbidden {
@@ -3795,6 +4132,7 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `filters` in the 200 response of `GET /api/v1/livechat/rooms/filters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsFiltersOkFiltersItem {
@@ -3809,6 +4147,7 @@ pub struct GetLivechatRoomsFiltersOkFiltersItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/rooms/filters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomsFiltersOk {
@@ -3817,6 +4156,7 @@ pub struct GetLivechatRoomsFiltersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `sla` in the 200 response of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaOkSlaItem {
@@ -3835,6 +4175,7 @@ pub struct GetLivechatSlaOkSlaItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaOk {
@@ -3849,6 +4190,7 @@ pub struct GetLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatSlaBody {
@@ -3857,6 +4199,7 @@ pub struct PostLivechatSlaBody {
     pub due_time_in_minutes: i64,
     pub name: String,
 }
+
 /// `sla` in the 200 response of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSlaOkSla {
@@ -3873,6 +4216,7 @@ pub struct PostLivechatSlaOkSla {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSlaOk {
@@ -3881,8 +4225,10 @@ pub struct PostLivechatSlaOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/sla`.
 pub type PostLivechatSlaBadRequest = PostCannedResponsesBadRequest;
+
 /// The 200 response of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatSlaSlaIdOk {
@@ -3903,8 +4249,10 @@ pub struct GetLivechatSlaSlaIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `sla` in the 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 pub type PutLivechatSlaSlaIdOkSla = GetLivechatSlaOkSlaItem;
+
 /// The 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PutLivechatSlaSlaIdOk {
@@ -3913,8 +4261,10 @@ pub struct PutLivechatSlaSlaIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `PUT /api/v1/livechat/sla/{slaId}`.
 pub type PutLivechatSlaSlaIdBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatSmsIncomingServiceBody {
@@ -3941,6 +4291,7 @@ pub struct PostLivechatSmsIncomingServiceBody {
     #[serde(rename = "ToZip", default, skip_serializing_if = "Option::is_none")]
     pub to_zip: Option<String>,
 }
+
 /// Item of `tags` in the 200 response of `GET /api/v1/livechat/tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsOkTagsItem {
@@ -3957,6 +4308,7 @@ pub struct GetLivechatTagsOkTagsItem {
     #[serde(rename = "numDepartments", default, skip_serializing_if = "Option::is_none")]
     pub num_departments: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/tags`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsOk {
@@ -3971,11 +4323,13 @@ pub struct GetLivechatTagsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTagsDeleteBody {
     pub id: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsDeleteBadRequest {
@@ -3984,6 +4338,7 @@ pub struct PostLivechatTagsDeleteBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `tagData` in the request body of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveBodyTagData {
@@ -3992,6 +4347,7 @@ pub struct PostLivechatTagsSaveBodyTagData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveBody {
@@ -4002,6 +4358,7 @@ pub struct PostLivechatTagsSaveBody {
     #[serde(rename = "tagDepartments", default, skip_serializing_if = "Option::is_none")]
     pub tag_departments: Option<Vec<String>>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTagsSaveOk {
@@ -4018,8 +4375,10 @@ pub struct PostLivechatTagsSaveOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/tags.save`.
 pub type PostLivechatTagsSaveBadRequest = PostCannedResponsesBadRequest;
+
 /// The 200 response of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsTagIdOk {
@@ -4038,6 +4397,7 @@ pub struct GetLivechatTagsTagIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 404 response of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTagsTagIdNotFound {
@@ -4046,6 +4406,7 @@ pub struct GetLivechatTagsTagIdNotFound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTranscriptBody {
@@ -4053,6 +4414,7 @@ pub struct PostLivechatTranscriptBody {
     pub rid: String,
     pub token: String,
 }
+
 /// The 200 response of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTranscriptOk {
@@ -4061,16 +4423,20 @@ pub struct PostLivechatTranscriptOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/transcript`.
 pub type PostLivechatTranscriptBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTranscriptRidBody {
     pub email: String,
     pub subject: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
 pub type PostLivechatTranscriptRidBadRequest = PostCannedResponsesBadRequest;
+
 /// `nextDepartment` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment {
@@ -4079,6 +4445,7 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// `transferredBy` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkDataHistoryItemTransferredBy {
@@ -4091,6 +4458,7 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItemTransferredBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkDataHistoryItem {
@@ -4113,6 +4481,7 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOkData {
@@ -4127,6 +4496,7 @@ pub struct GetLivechatTransferHistoryRidOkData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTransferHistoryRidOk {
@@ -4143,6 +4513,7 @@ pub struct GetLivechatTransferHistoryRidOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// `params` in Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItemActionsItemParams {
@@ -4151,6 +4522,7 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItemParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
 }
+
 /// Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItemActionsItem {
@@ -4159,6 +4531,7 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GetLivechatTriggersOkTriggersItemActionsItemParams>,
 }
+
 /// Item of `conditions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItemConditionsItem {
@@ -4167,6 +4540,7 @@ pub struct GetLivechatTriggersOkTriggersItemConditionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOkTriggersItem {
@@ -4187,6 +4561,7 @@ pub struct GetLivechatTriggersOkTriggersItem {
     #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
     pub run_once: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersOk {
@@ -4201,6 +4576,7 @@ pub struct GetLivechatTriggersOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<GetLivechatTriggersOkTriggersItem>>,
 }
+
 /// `params` in Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyActionsItemParams {
@@ -4221,6 +4597,7 @@ pub struct PostLivechatTriggersBodyActionsItemParams {
     #[serde(rename = "serviceUrl", default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
 }
+
 /// Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyActionsItem {
@@ -4229,6 +4606,7 @@ pub struct PostLivechatTriggersBodyActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<PostLivechatTriggersBodyActionsItemParams>,
 }
+
 /// `value` in Item of `conditions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -4236,6 +4614,7 @@ pub enum PostLivechatTriggersBodyConditionsItemValue {
     Number(f64),
     String(String),
 }
+
 /// Item of `conditions` in the request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBodyConditionsItem {
@@ -4244,6 +4623,7 @@ pub struct PostLivechatTriggersBodyConditionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PostLivechatTriggersBodyConditionsItemValue>,
 }
+
 /// The request body of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTriggersBody {
@@ -4259,8 +4639,10 @@ pub struct PostLivechatTriggersBody {
     #[serde(rename = "runOnce")]
     pub run_once: bool,
 }
+
 /// The 400 response of `POST /api/v1/livechat/triggers`.
 pub type PostLivechatTriggersBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestBody {
@@ -4271,6 +4653,7 @@ pub struct PostLivechatTriggersExternalServiceTestBody {
     #[serde(rename = "webhookUrl")]
     pub webhook_url: String,
 }
+
 /// Item of `contents` in `response` in the 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestOkResponseContentsItem {
@@ -4279,6 +4662,7 @@ pub struct PostLivechatTriggersExternalServiceTestOkResponseContentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
+
 /// `response` in the 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestOkResponse {
@@ -4289,6 +4673,7 @@ pub struct PostLivechatTriggersExternalServiceTestOkResponse {
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatTriggersExternalServiceTestOk {
@@ -4299,8 +4684,10 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
     #[serde(rename = "triggerId", default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
 pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponsesBadRequest;
+
 /// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOkTriggerActionsItemParams {
@@ -4309,6 +4696,7 @@ pub struct GetLivechatTriggersIdOkTriggerActionsItemParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
 }
+
 /// Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOkTriggerActionsItem {
@@ -4317,6 +4705,7 @@ pub struct GetLivechatTriggersIdOkTriggerActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GetLivechatTriggersIdOkTriggerActionsItemParams>,
 }
+
 /// Item of `conditions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOkTriggerConditionsItem {
@@ -4325,6 +4714,7 @@ pub struct GetLivechatTriggersIdOkTriggerConditionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOkTrigger {
@@ -4345,6 +4735,7 @@ pub struct GetLivechatTriggersIdOkTrigger {
     #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
     pub run_once: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatTriggersIdOk {
@@ -4353,6 +4744,7 @@ pub struct GetLivechatTriggersIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<GetLivechatTriggersIdOkTrigger>,
 }
+
 /// Item of `units` in the 200 response of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsOkUnitsItem {
@@ -4371,6 +4763,7 @@ pub struct GetLivechatUnitsOkUnitsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsOk {
@@ -4385,18 +4778,21 @@ pub struct GetLivechatUnitsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<Vec<GetLivechatUnitsOkUnitsItem>>,
 }
+
 /// `unitData` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitData {
     pub name: String,
     pub visibility: String,
 }
+
 /// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitDepartmentsItem {
     #[serde(rename = "departmentId")]
     pub department_id: String,
 }
+
 /// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBodyUnitMonitorsItem {
@@ -4404,6 +4800,7 @@ pub struct PostLivechatUnitsBodyUnitMonitorsItem {
     pub monitor_id: String,
     pub username: String,
 }
+
 /// The request body of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBody {
@@ -4414,6 +4811,7 @@ pub struct PostLivechatUnitsBody {
     #[serde(rename = "unitMonitors")]
     pub unit_monitors: Vec<PostLivechatUnitsBodyUnitMonitorsItem>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUnitsOk {
@@ -4434,6 +4832,7 @@ pub struct PostLivechatUnitsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUnitsBadRequest {
@@ -4442,20 +4841,24 @@ pub struct PostLivechatUnitsBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/units/{id}`.
 pub type GetLivechatUnitsUnitIdOk = PostLivechatUnitsOk;
+
 /// `unitData` in the request body of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsIdBodyUnitData {
     pub name: String,
     pub visibility: String,
 }
+
 /// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsIdBodyUnitDepartmentsItem {
     #[serde(rename = "departmentId")]
     pub department_id: String,
 }
+
 /// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsIdBodyUnitMonitorsItem {
@@ -4463,6 +4866,7 @@ pub struct PostLivechatUnitsIdBodyUnitMonitorsItem {
     pub monitor_id: String,
     pub username: String,
 }
+
 /// The request body of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUnitsIdBody {
@@ -4473,8 +4877,10 @@ pub struct PostLivechatUnitsIdBody {
     #[serde(rename = "unitMonitors")]
     pub unit_monitors: Vec<PostLivechatUnitsIdBodyUnitMonitorsItem>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/units/{id}`.
 pub type PostLivechatUnitsIdOk = PostLivechatUnitsOk;
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem {
@@ -4563,6 +4969,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsOk {
@@ -4577,6 +4984,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem {
@@ -4657,6 +5065,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem {
     )]
     pub waiting_queue_message: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOk {
@@ -4673,6 +5082,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdMonitorsOkMonitorsItem {
@@ -4687,6 +5097,7 @@ pub struct GetLivechatUnitsUnitIdMonitorsOkMonitorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUnitsUnitIdMonitorsOk {
@@ -4695,6 +5106,7 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem {
@@ -4703,6 +5115,7 @@ pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
@@ -4713,6 +5126,7 @@ pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
         Vec<PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem>,
     >,
 }
+
 /// `image_dimensions` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItemImageDimensions {
@@ -4721,6 +5135,7 @@ pub struct PostLivechatUploadOkAttachmentsItemImageDimensions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+
 /// Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItem {
@@ -4751,6 +5166,7 @@ pub struct PostLivechatUploadOkAttachmentsItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `file` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkFile {
@@ -4761,8 +5177,10 @@ pub struct PostLivechatUploadOkFile {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `u` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 pub type PostLivechatUploadOkU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// The 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOk {
@@ -4799,6 +5217,7 @@ pub struct PostLivechatUploadOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// The 403 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadForbidden {
@@ -4807,6 +5226,7 @@ pub struct PostLivechatUploadForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `emails` in Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeOkUsersItemEmailsItem {
@@ -4815,6 +5235,7 @@ pub struct GetLivechatUsersTypeOkUsersItemEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+
 /// Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeOkUsersItem {
@@ -4835,17 +5256,20 @@ pub struct GetLivechatUsersTypeOkUsersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<GetLivechatUsersTypeOkUsersItem>>,
 }
+
 /// The request body of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUsersTypeBody {
     pub username: String,
 }
+
 /// `user` in the 200 response of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUsersTypeOkUser {
@@ -4854,6 +5278,7 @@ pub struct PostLivechatUsersTypeOkUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUsersTypeOk {
@@ -4862,8 +5287,10 @@ pub struct PostLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<PostLivechatUsersTypeOkUser>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/users/{type}`.
 pub type PostLivechatUsersTypeBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `emails` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
@@ -4872,6 +5299,7 @@ pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<String>,
 }
+
 /// `livechat` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUserLivechat {
@@ -4882,6 +5310,7 @@ pub struct GetLivechatUsersTypeIdOkUserLivechat {
     )]
     pub max_number_simultaneous_chat: Option<String>,
 }
+
 /// `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOkUser {
@@ -4900,6 +5329,7 @@ pub struct GetLivechatUsersTypeIdOkUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatUsersTypeIdOk {
@@ -4908,8 +5338,10 @@ pub struct GetLivechatUsersTypeIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatUsersTypeIdOkUser>,
 }
+
 /// Item of `customFields` in `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 pub type PostLivechatVisitorBodyVisitorCustomFieldsItem = PostLivechatCustomFieldOkField;
+
 /// `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorBodyVisitor {
@@ -4927,11 +5359,13 @@ pub struct PostLivechatVisitorBodyVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorBody {
     pub visitor: PostLivechatVisitorBodyVisitor,
 }
+
 /// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitorExternalIdsItem {
@@ -4942,18 +5376,21 @@ pub struct PostLivechatVisitorOkVisitorExternalIdsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Item of `phone` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+
 /// Item of `visitorEmails` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOkVisitor {
@@ -4980,6 +5417,7 @@ pub struct PostLivechatVisitorOkVisitor {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<PostLivechatVisitorOkVisitorVisitorEmailsItem>>,
 }
+
 /// The 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorOk {
@@ -4988,6 +5426,7 @@ pub struct PostLivechatVisitorOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostLivechatVisitorOkVisitor>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorBadRequest {
@@ -4996,6 +5435,7 @@ pub struct PostLivechatVisitorBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/livechat/visitor/department.transfer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorDepartmentTransferBody {
@@ -5003,28 +5443,34 @@ pub struct PostLivechatVisitorDepartmentTransferBody {
     pub rid: String,
     pub token: String,
 }
+
 /// The 400 response of `POST /api/v1/livechat/visitor/department.transfer`.
 pub type PostLivechatVisitorDepartmentTransferBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+
 /// `livechatData` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOkVisitorLivechatData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+
 /// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOkVisitor {
@@ -5047,6 +5493,7 @@ pub struct GetLivechatVisitorTokenOkVisitor {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetLivechatVisitorTokenOkVisitorVisitorEmailsItem>>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenOk {
@@ -5055,6 +5502,7 @@ pub struct GetLivechatVisitorTokenOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetLivechatVisitorTokenOkVisitor>,
 }
+
 /// `visitor` in the 200 response of `DELETE /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatVisitorTokenOkVisitor {
@@ -5063,6 +5511,7 @@ pub struct DeleteLivechatVisitorTokenOkVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// The 200 response of `DELETE /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteLivechatVisitorTokenOk {
@@ -5071,8 +5520,10 @@ pub struct DeleteLivechatVisitorTokenOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<DeleteLivechatVisitorTokenOkVisitor>,
 }
+
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 pub type GetLivechatVisitorTokenRoomOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+
 /// Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenRoomOkRoomsItem {
@@ -5085,6 +5536,7 @@ pub struct GetLivechatVisitorTokenRoomOkRoomsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorTokenRoomOk {
@@ -5093,6 +5545,7 @@ pub struct GetLivechatVisitorTokenRoomOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// Item of `items` in the 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsAutocompleteOkItemsItem {
@@ -5105,6 +5558,7 @@ pub struct GetLivechatVisitorsAutocompleteOkItemsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsAutocompleteOk {
@@ -5113,8 +5567,10 @@ pub struct GetLivechatVisitorsAutocompleteOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
 pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadRequest;
+
 /// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem {
@@ -5123,6 +5579,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 /// Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItem {
@@ -5135,8 +5592,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
         >,
     >,
 }
+
 /// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessage {
@@ -5177,16 +5636,20 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+
 /// `reaction` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsReaction = GetLivechatRoomOkRoomMetricsReaction;
+
 /// `response` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsResponse = GetLivechatRoomOkRoomMetricsResponse;
+
 /// `v` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
 }
+
 /// `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetrics {
@@ -5203,8 +5666,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV,
     >,
 }
+
 /// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
+
 /// Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem {
@@ -5255,6 +5720,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     )]
     pub waiting_response: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
@@ -5271,20 +5737,24 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+
 /// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOkVisitor {
@@ -5309,6 +5779,7 @@ pub struct GetLivechatVisitorInfoOkVisitor {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetLivechatVisitorInfoOkVisitorVisitorEmailsItem>>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorInfoOk {
@@ -5317,14 +5788,17 @@ pub struct GetLivechatVisitorInfoOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetLivechatVisitorInfoOkVisitor>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/visitors.info`.
 pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
+
 /// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+
 /// `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
@@ -5337,6 +5811,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
 /// `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
@@ -5345,8 +5820,10 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+
 /// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItem {
@@ -5371,6 +5848,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU>,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
@@ -5385,6 +5863,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// `lastChat` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOkVisitorsItemLastChat {
@@ -5393,12 +5872,14 @@ pub struct GetLivechatVisitorsSearchOkVisitorsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// Item of `visitorEmails` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOkVisitorsItem {
@@ -5415,6 +5896,7 @@ pub struct GetLivechatVisitorsSearchOkVisitorsItem {
         Vec<GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem>,
     >,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchOk {
@@ -5429,10 +5911,13 @@ pub struct GetLivechatVisitorsSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitors: Option<Vec<GetLivechatVisitorsSearchOkVisitorsItem>>,
 }
+
 /// The 400 response of `GET /api/v1/livechat/visitors.search`.
 pub type GetLivechatVisitorsSearchBadRequest = PostCannedResponsesBadRequest;
+
 /// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
+
 /// Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItem {
@@ -5449,6 +5934,7 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItem
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV,
     >,
 }
+
 /// The 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
@@ -5465,12 +5951,14 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The request body of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorsStatusBody {
     pub status: String,
     pub token: String,
 }
+
 /// The 200 response of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorsStatusOk {
@@ -5481,6 +5969,7 @@ pub struct PostLivechatVisitorsStatusOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+
 /// The 400 response of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatVisitorsStatusBadRequest {
@@ -5489,12 +5978,14 @@ pub struct PostLivechatVisitorsStatusBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `contactManager` in the request body of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBodyContactManager {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
 /// The request body of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBody {
@@ -5507,6 +5998,7 @@ pub struct PostOmnichannelContactBody {
     pub phone: Option<String>,
     pub token: String,
 }
+
 /// The 200 response of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactOk {
@@ -5515,6 +6007,7 @@ pub struct PostOmnichannelContactOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactBadRequest {
@@ -5523,6 +6016,7 @@ pub struct PostOmnichannelContactBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContactLastChat {
@@ -5531,18 +6025,21 @@ pub struct GetContactSearchOkContactLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `livechatData` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContactLivechatData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hobby: Option<String>,
 }
+
 /// Item of `visitorEmails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContactVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOkContact {
@@ -5569,6 +6066,7 @@ pub struct GetContactSearchOkContact {
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetContactSearchOkContactVisitorEmailsItem>>,
 }
+
 /// The 200 response of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetContactSearchOk {
@@ -5577,6 +6075,7 @@ pub struct GetContactSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The request body of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBody {
@@ -5588,6 +6087,7 @@ pub struct PostOmnichannelContactsBody {
     pub name: String,
     pub phones: Vec<String>,
 }
+
 /// The 200 response of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsOk {
@@ -5596,14 +6096,17 @@ pub struct PostOmnichannelContactsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/omnichannel/contacts`.
 pub type PostOmnichannelContactsBadRequest = PostCannedResponsesBadRequest;
+
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBodyVisitorSource {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBodyVisitor {
@@ -5611,13 +6114,16 @@ pub struct PostOmnichannelContactsBlockBodyVisitor {
     #[serde(rename = "visitorId")]
     pub visitor_id: String,
 }
+
 /// The request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBody {
     pub visitor: PostOmnichannelContactsBlockBodyVisitor,
 }
+
 /// The 400 response of `POST /api/v1/omnichannel/contacts.block`.
 pub type PostOmnichannelContactsBlockBadRequest = PostCannedResponsesBadRequest;
+
 /// `details` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
@@ -5626,6 +6132,7 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `lastChat` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemLastChat {
@@ -5634,12 +6141,14 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `source` in `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitor {
@@ -5648,6 +6157,7 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+
 /// Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOkChannelsItem {
@@ -5670,6 +6180,7 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsChannelsOkChannelsItemVisitor>,
 }
+
 /// The 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsOk {
@@ -5678,8 +6189,10 @@ pub struct GetOmnichannelContactsChannelsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/omnichannel/contacts.channels`.
 pub type GetOmnichannelContactsChannelsBadRequest = PostCannedResponsesBadRequest;
+
 /// The 401 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsChannelsUnauthorized {
@@ -5688,6 +6201,7 @@ pub struct GetOmnichannelContactsChannelsUnauthorized {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
 /// The 200 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsCheckExistenceOk {
@@ -5696,8 +6210,10 @@ pub struct GetOmnichannelContactsCheckExistenceOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
 pub type GetOmnichannelContactsCheckExistenceBadRequest = PostCannedResponsesBadRequest;
+
 /// `customFields` in the request body of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsBodyCustomFields {
@@ -5706,6 +6222,7 @@ pub struct PostOmnichannelContactsConflictsBodyCustomFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field2: Option<String>,
 }
+
 /// The request body of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsBody {
@@ -5720,6 +6237,7 @@ pub struct PostOmnichannelContactsConflictsBody {
     #[serde(rename = "wipeConflicts", default, skip_serializing_if = "Option::is_none")]
     pub wipe_conflicts: Option<bool>,
 }
+
 /// `details` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItemDetails {
@@ -5728,6 +6246,7 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemDetails {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `lastChat` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItemLastChat {
@@ -5736,12 +6255,14 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `source` in `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
@@ -5752,6 +6273,7 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+
 /// Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
@@ -5774,6 +6296,7 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostOmnichannelContactsConflictsOkResultChannelsItemVisitor>,
 }
+
 /// `customFields` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultCustomFields {
@@ -5782,12 +6305,14 @@ pub struct PostOmnichannelContactsConflictsOkResultCustomFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field2: Option<String>,
 }
+
 /// Item of `emails` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `lastChat` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResultLastChat {
@@ -5796,6 +6321,7 @@ pub struct PostOmnichannelContactsConflictsOkResultLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOkResult {
@@ -5834,6 +6360,7 @@ pub struct PostOmnichannelContactsConflictsOkResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+
 /// The 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsConflictsOk {
@@ -5842,8 +6369,10 @@ pub struct PostOmnichannelContactsConflictsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
 pub type PostOmnichannelContactsConflictsBadRequest = PostCannedResponsesBadRequest;
+
 /// `details` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItemDetails {
@@ -5852,6 +6381,7 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemDetails {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItemLastChat {
@@ -5860,12 +6390,14 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
@@ -5874,6 +6406,7 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+
 /// Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactChannelsItem {
@@ -5896,6 +6429,7 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitor>,
 }
+
 /// `customFields` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactCustomFields {
@@ -5906,12 +6440,14 @@ pub struct GetOmnichannelContactsGetOkContactCustomFields {
     #[serde(rename = "zip-code", default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
+
 /// Item of `emails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContactLastChat {
@@ -5920,6 +6456,7 @@ pub struct GetOmnichannelContactsGetOkContactLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOkContact {
@@ -5952,6 +6489,7 @@ pub struct GetOmnichannelContactsGetOkContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsGetOk {
@@ -5960,10 +6498,13 @@ pub struct GetOmnichannelContactsGetOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `GET /api/v1/omnichannel/contacts.get`.
 pub type GetOmnichannelContactsGetBadRequest = PostCannedResponsesBadRequest;
+
 /// The 400 response of `GET /api/v1/omnichannel/contacts.history`.
 pub type GetOmnichannelContactsHistoryBadRequest = PostCannedResponsesBadRequest;
+
 /// The 403 response of `GET /api/v1/omnichannel/contacts.history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsHistoryForbidden {
@@ -5972,6 +6513,7 @@ pub struct GetOmnichannelContactsHistoryForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// `details` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemDetails {
@@ -5980,6 +6522,7 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemDetails {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `lastChat` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat {
@@ -5988,12 +6531,14 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `source` in `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
@@ -6004,6 +6549,7 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+
 /// Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
@@ -6022,20 +6568,24 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor>,
 }
+
 /// `contactManager` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchOkContactsItemContactManager = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+
 /// `customFields` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemCustomFields {
     #[serde(rename = "social-number", default, skip_serializing_if = "Option::is_none")]
     pub social_number: Option<String>,
 }
+
 /// Item of `emails` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `lastChat` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItemLastChat {
@@ -6044,6 +6594,7 @@ pub struct GetOmnichannelContactsSearchOkContactsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOkContactsItem {
@@ -6078,6 +6629,7 @@ pub struct GetOmnichannelContactsSearchOkContactsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+
 /// The 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetOmnichannelContactsSearchOk {
@@ -6092,14 +6644,17 @@ pub struct GetOmnichannelContactsSearchOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+
 /// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
 pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
+
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUnblockBodyVisitorSource {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUnblockBodyVisitor {
@@ -6107,13 +6662,16 @@ pub struct PostOmnichannelContactsUnblockBodyVisitor {
     #[serde(rename = "visitorId")]
     pub visitor_id: String,
 }
+
 /// The request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUnblockBody {
     pub visitor: PostOmnichannelContactsUnblockBodyVisitor,
 }
+
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
 pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
+
 /// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItemDetails {
@@ -6122,6 +6680,7 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemDetails {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItemLastChat {
@@ -6130,12 +6689,14 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
@@ -6144,6 +6705,7 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
 }
+
 /// Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
@@ -6160,12 +6722,14 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitor>,
 }
+
 /// Item of `emails` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
 /// `lastChat` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactLastChat {
@@ -6174,12 +6738,14 @@ pub struct PostOmnichannelContactsUpdateOkContactLastChat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
 }
+
 /// Item of `phones` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContactPhonesItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
+
 /// `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOkContact {
@@ -6218,6 +6784,7 @@ pub struct PostOmnichannelContactsUpdateOkContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
 }
+
 /// The 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUpdateOk {
@@ -6226,8 +6793,10 @@ pub struct PostOmnichannelContactsUpdateOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
 /// The 400 response of `POST /api/v1/omnichannel/contacts.update`.
 pub type PostOmnichannelContactsUpdateBadRequest = PostCannedResponsesBadRequest;
+
 /// The request body of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostOmnichannelIntegrationsBody {

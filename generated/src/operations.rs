@@ -4,8 +4,10 @@
 
 //! Operations: inputs, per-status outputs, and a table describing each operation.
 #![allow(deprecated)]
+
 #[allow(unused_imports)]
 use crate::models::*;
+
 /// Credentials for operations that require authentication.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Credentials {
@@ -14,6 +16,7 @@ pub struct Credentials {
     /// Sent as the `X-Auth-Token` header.
     pub auth_token: String,
 }
+
 /// Facts about one operation of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationInfo {
@@ -32,6 +35,7 @@ pub struct OperationInfo {
     /// Whether the generated router serves it (false for path keys no URL can match).
     pub routed: bool,
 }
+
 impl OperationInfo {
     /// A routed operation without operationId, tag or summary.
     pub const fn new(
@@ -49,27 +53,32 @@ impl OperationInfo {
             routed: true,
         }
     }
+
     /// The same, with an operationId.
     pub const fn operation_id(mut self, id: &'static str) -> Self {
         self.operation_id = Some(id);
         self
     }
+
     /// The same, with a tag.
     pub const fn tag(mut self, tag: &'static str) -> Self {
         self.tag = Some(tag);
         self
     }
+
     /// The same, with a summary.
     pub const fn summary(mut self, summary: &'static str) -> Self {
         self.summary = Some(summary);
         self
     }
+
     /// The same, not served by the generated router.
     pub const fn unrouted(mut self) -> Self {
         self.routed = false;
         self
     }
 }
+
 /// Every operation of the API, sorted by path and method.
 pub const OPERATIONS: &[OperationInfo] = &[
     OperationInfo::new("get_canned_responses", "GET", "/api/v1/canned-responses")
@@ -1275,6 +1284,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
         .tag("Omnichannel Transcript")
         .summary("Request PDF Transcript"),
 ];
+
 /// Input of `get_canned_responses` (`GET /api/v1/canned-responses`): List All Canned Responses
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCannedResponsesInput {
@@ -1299,6 +1309,7 @@ pub struct GetCannedResponsesInput {
     /// `createdBy` in the query.
     pub created_by: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesResponse {
@@ -1309,12 +1320,14 @@ pub enum GetCannedResponsesResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_canned_responses` (`POST /api/v1/canned-responses`): Create or Update a Canned Response
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostCannedResponsesInput {
     /// Request body (`application/json`).
     pub body: PostCannedResponsesBody,
 }
+
 /// Documented responses of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostCannedResponsesResponse {
@@ -1327,10 +1340,8 @@ pub enum PostCannedResponsesResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of `get_canned_responses_get` (`GET /api/v1/canned-responses.get`): Get User Canned Responses
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCannedResponsesGetInput {}
-/// Documented responses of `GET /api/v1/canned-responses.get`.
+
+/// Documented responses of `GET /api/v1/canned-responses.get`: Get User Canned Responses
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesGetResponse {
     /// Status 200: OK
@@ -1340,12 +1351,14 @@ pub enum GetCannedResponsesGetResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_canned_responses_id` (`GET /api/v1/canned-responses/{_id}`): Get a Canned Response
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCannedResponsesIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `GET /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCannedResponsesIdResponse {
@@ -1356,12 +1369,14 @@ pub enum GetCannedResponsesIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_canned_responses_id` (`DELETE /api/v1/canned-responses/{_id}`): Delete a Canned Response
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteCannedResponsesIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `DELETE /api/v1/canned-responses/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteCannedResponsesIdResponse {
@@ -1370,6 +1385,7 @@ pub enum DeleteCannedResponsesIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_agent` (`GET /api/v1/livechat/agent.info/{rid}/{token}`): Get Agent Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAgentInput {
@@ -1378,30 +1394,35 @@ pub struct GetLivechatAgentInput {
     /// `token` in the path.
     pub token: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAgentResponse {
     /// Status 200: OK
     Ok(GetLivechatAgentOk),
 }
+
 /// Input of `get_livechat_agent_next` (`GET /api/v1/livechat/agent.next/{token}`): Get Next Agent Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAgentNextInput {
     /// `token` in the path.
     pub token: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/agent.next/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAgentNextResponse {
     /// Status 200: OK
     Ok(GetLivechatAgentNextOk),
 }
+
 /// Input of `post_livechat_agent_status` (`POST /api/v1/livechat/agent.status`): Update Agent Status
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatAgentStatusInput {
     /// Request body (`application/json`).
     pub body: Option<PostLivechatAgentStatusBody>,
 }
+
 /// Documented responses of `POST /api/v1/livechat/agent.status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatAgentStatusResponse {
@@ -1410,12 +1431,14 @@ pub enum PostLivechatAgentStatusResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_agents_save_info` (`POST /api/v1/livechat/agents.saveInfo`): Update Agent Info
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatAgentsSaveInfoInput {
     /// Request body (`application/json`).
     pub body: PostLivechatAgentsSaveInfoBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/agents.saveInfo`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatAgentsSaveInfoResponse {
@@ -1424,12 +1447,14 @@ pub enum PostLivechatAgentsSaveInfoResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_agents_agent_id_departments` (`GET /api/v1/livechat/agents/{agentId}/departments`): Get Agent Departments
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAgentsAgentIdDepartmentsInput {
     /// `agentId` in the path.
     pub agent_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/agents/{agentId}/departments`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAgentsAgentIdDepartmentsResponse {
@@ -1438,6 +1463,7 @@ pub enum GetLivechatAgentsAgentIdDepartmentsResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_analytics_agent_overview` (`GET /api/v1/livechat/analytics/agent-overview`): Get Agent Analytics Overview
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentOverviewInput {
@@ -1450,6 +1476,7 @@ pub struct GetLivechatAnalyticsAgentOverviewInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/agent-overview`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentOverviewResponse {
@@ -1462,6 +1489,7 @@ pub enum GetLivechatAnalyticsAgentOverviewResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_agents_available_for_service_history` (`GET /api/v1/livechat/analytics/agents/available-for-service-history`): Get History of Agents Available for Service
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
@@ -1476,6 +1504,7 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
     /// `count` in the query.
     pub count: Option<i64>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
@@ -1488,6 +1517,7 @@ pub enum GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_agents_average_service_time` (`GET /api/v1/livechat/analytics/agents/average-service-time`): Get Agent Average Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentsAverageServiceTimeInput {
@@ -1500,6 +1530,7 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeInput {
     /// `offset` in the query.
     pub offset: Option<i64>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
@@ -1512,6 +1543,7 @@ pub enum GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_agents_total_service_time` (`GET /api/v1/livechat/analytics/agents/total-service-time`): Get Agent Total Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsAgentsTotalServiceTimeInput {
@@ -1524,6 +1556,7 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeInput {
     /// `count` in the query.
     pub count: Option<i64>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/agents/total-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
@@ -1536,6 +1569,7 @@ pub enum GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_agents_productivity_totalizers` (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`): Get Agent Service Time Metrics
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
@@ -1546,6 +1580,7 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
@@ -1558,12 +1593,14 @@ pub enum GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_charts_agents_status` (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`): Get Status of Agents
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
@@ -1574,6 +1611,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_charts_chats` (`GET /api/v1/livechat/analytics/dashboards/charts/chats`): Get Chats Status
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsInput {
@@ -1584,6 +1622,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsChatsResponse {
@@ -1596,6 +1635,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_charts_chats_per_agent` (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`): Get Chat Status of Agents
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
@@ -1606,6 +1646,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
@@ -1618,6 +1659,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_charts_chats_per_department` (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`): Get Chats Status for Departments
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
@@ -1628,6 +1670,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
@@ -1640,6 +1683,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_charts_timings` (`GET /api/v1/livechat/analytics/dashboards/charts/timings`): Get Chat Times
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChartsTimingsInput {
@@ -1650,6 +1694,7 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChartsTimingsResponse {
@@ -1662,6 +1707,7 @@ pub enum GetLivechatAnalyticsDashboardsChartsTimingsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_chats_totalizers` (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`): Get Chat Metrics
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsChatsTotalizersInput {
@@ -1672,6 +1718,7 @@ pub struct GetLivechatAnalyticsDashboardsChatsTotalizersInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/chats-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
@@ -1684,6 +1731,7 @@ pub enum GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_conversation_totalizers` (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`): Get Conversation Metrics
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationTotalizersInput {
@@ -1694,6 +1742,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
@@ -1706,6 +1755,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_conversations_by_agent` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`): Get Conversation by Agents
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByAgentInput {
@@ -1714,6 +1764,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentInput {
     /// `end` in the query.
     pub end: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
@@ -1726,6 +1777,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_conversations_by_department` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`): Get Conversations by Departments
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
@@ -1736,6 +1788,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
@@ -1748,6 +1801,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_conversations_by_source` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`): Get Conversations By Source
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsBySourceInput {
@@ -1756,6 +1810,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceInput {
     /// `end` in the query.
     pub end: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
@@ -1766,6 +1821,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_conversations_by_status` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`): Get Conversations by Status
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByStatusInput {
@@ -1774,6 +1830,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusInput {
     /// `end` in the query.
     pub end: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
@@ -1786,6 +1843,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_conversations_by_tags` (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`): Get Conversations by Tags
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsConversationsByTagsInput {
@@ -1794,6 +1852,7 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsInput {
     /// `end` in the query.
     pub end: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
@@ -1806,6 +1865,7 @@ pub enum GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_dashboards_productivity_totalizers` (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`): Get Chat Metrics by Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
@@ -1816,6 +1876,7 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
@@ -1828,6 +1889,7 @@ pub enum GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_amount_of_chats` (`GET /api/v1/livechat/analytics/departments/amount-of-chats`): Get Number of Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
@@ -1844,6 +1906,7 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
@@ -1856,6 +1919,7 @@ pub enum GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_average_chat_duration_time` (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`): Get Average Chat Duration
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
@@ -1870,6 +1934,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
@@ -1882,6 +1947,7 @@ pub enum GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_average_service_time` (`GET /api/v1/livechat/analytics/departments/average-service-time`): Get Average Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
@@ -1896,6 +1962,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/average-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
@@ -1908,6 +1975,7 @@ pub enum GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_average_waiting_time` (`GET /api/v1/livechat/analytics/departments/average-waiting-time`): Get Average Waiting Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
@@ -1922,6 +1990,7 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
@@ -1934,6 +2003,7 @@ pub enum GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_percentage_abandoned_chats` (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`): Get Percentage of Abandoned Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
@@ -1948,6 +2018,7 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
@@ -1960,6 +2031,7 @@ pub enum GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_total_abandoned_chats` (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`): Get Total Abandoned Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
@@ -1974,6 +2046,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
@@ -1986,6 +2059,7 @@ pub enum GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_total_service_time` (`GET /api/v1/livechat/analytics/departments/total-service-time`): Get Total Service Time
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
@@ -2000,6 +2074,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/total-service-time`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
@@ -2012,6 +2087,7 @@ pub enum GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_departments_total_transferred_chats` (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`): Get Total Transferred Chats
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
@@ -2026,6 +2102,7 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
@@ -2038,6 +2115,7 @@ pub enum GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_analytics_overview` (`GET /api/v1/livechat/analytics/overview`): Get Analytics Overview
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatAnalyticsOverviewInput {
@@ -2050,6 +2128,7 @@ pub struct GetLivechatAnalyticsOverviewInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/analytics/overview`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAnalyticsOverviewResponse {
@@ -2062,10 +2141,8 @@ pub enum GetLivechatAnalyticsOverviewResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of `get_livechat_appearance` (`GET /api/v1/livechat/appearance`): Get Livechat Appearance
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatAppearanceInput {}
-/// Documented responses of `GET /api/v1/livechat/appearance`.
+
+/// Documented responses of `GET /api/v1/livechat/appearance`: Get Livechat Appearance
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatAppearanceResponse {
     /// Status 200: OK
@@ -2075,12 +2152,14 @@ pub enum GetLivechatAppearanceResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_appearance` (`POST /api/v1/livechat/appearance`): Set Livechat Appearance
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatAppearanceInput {
     /// Request body (`application/json`).
     pub body: Option<Vec<PostLivechatAppearanceBodyItem>>,
 }
+
 /// Documented responses of `POST /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatAppearanceResponse {
@@ -2093,10 +2172,8 @@ pub enum PostLivechatAppearanceResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of `get_livechat_business_hour` (`GET /api/v1/livechat/business-hour`): Get Default Business Hour
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatBusinessHourInput {}
-/// Documented responses of `GET /api/v1/livechat/business-hour`.
+
+/// Documented responses of `GET /api/v1/livechat/business-hour`: Get Default Business Hour
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatBusinessHourResponse {
     /// Status 200: OK
@@ -2106,6 +2183,7 @@ pub enum GetLivechatBusinessHourResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_business_hours` (`GET /api/v1/livechat/business-hours`): Get Business Hours
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatBusinessHoursInput {
@@ -2118,6 +2196,7 @@ pub struct GetLivechatBusinessHoursInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/business-hours`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatBusinessHoursResponse {
@@ -2128,12 +2207,14 @@ pub enum GetLivechatBusinessHoursResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_business_hours_remove` (`POST /api/v1/livechat/business-hours.remove`): Remove Business Hour
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatBusinessHoursRemoveInput {
     /// Request body (`application/json`).
     pub body: PostLivechatBusinessHoursRemoveBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/business-hours.remove`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatBusinessHoursRemoveResponse {
@@ -2144,12 +2225,14 @@ pub enum PostLivechatBusinessHoursRemoveResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_business_hours_save` (`POST /api/v1/livechat/business-hours.save`): Create a Business Hour
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatBusinessHoursSaveInput {
     /// Request body (`application/json`).
     pub body: PostLivechatBusinessHoursSaveBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatBusinessHoursSaveResponse {
@@ -2160,6 +2243,7 @@ pub enum PostLivechatBusinessHoursSaveResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_config` (`GET /api/v1/livechat/config`): Get Livechat Configurations
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatConfigInput {
@@ -2168,16 +2252,15 @@ pub struct GetLivechatConfigInput {
     /// `department` in the query.
     pub department: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatConfigResponse {
     /// Status 200: OK
     Ok(GetLivechatConfigOk),
 }
-/// Input of `get_livechat_config_routing` (`GET /api/v1/livechat/config/routing`): Get Livechat Routing Configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatConfigRoutingInput {}
-/// Documented responses of `GET /api/v1/livechat/config/routing`.
+
+/// Documented responses of `GET /api/v1/livechat/config/routing`: Get Livechat Routing Configuration
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatConfigRoutingResponse {
     /// Status 200: OK
@@ -2185,6 +2268,7 @@ pub enum GetLivechatConfigRoutingResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_custom_fields` (`GET /api/v1/livechat/custom-fields`): Get Omnichannel Custom Fields
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatCustomFieldsInput {
@@ -2197,6 +2281,7 @@ pub struct GetLivechatCustomFieldsInput {
     /// `text` in the query.
     pub text: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatCustomFieldsResponse {
@@ -2207,12 +2292,14 @@ pub enum GetLivechatCustomFieldsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_custom_fields_delete` (`POST /api/v1/livechat/custom-fields.delete`): Delete Omnichannel Custom Field
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsDeleteInput {
     /// Request body (`application/json`).
     pub body: PostLivechatCustomFieldsDeleteBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldsDeleteResponse {
@@ -2225,12 +2312,14 @@ pub enum PostLivechatCustomFieldsDeleteResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatCustomFieldsDeleteForbidden),
 }
+
 /// Input of `post_livechat_custom_fields_save` (`POST /api/v1/livechat/custom-fields.save`): Create Omnichannel Custom Field
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsSaveInput {
     /// Request body (`application/json`).
     pub body: PostLivechatCustomFieldsSaveBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/custom-fields.save`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldsSaveResponse {
@@ -2241,12 +2330,14 @@ pub enum PostLivechatCustomFieldsSaveResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatCustomFieldsSaveForbidden),
 }
+
 /// Input of `get_livechat_custom_fields_id` (`GET /api/v1/livechat/custom-fields/{_id}`): Get Custom Field Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatCustomFieldsIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatCustomFieldsIdResponse {
@@ -2257,12 +2348,14 @@ pub enum GetLivechatCustomFieldsIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_custom_field` (`POST /api/v1/livechat/custom.field`): Send Custom Field Value
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldInput {
     /// Request body (`application/json`).
     pub body: PostLivechatCustomFieldBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/custom.field`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldResponse {
@@ -2271,12 +2364,14 @@ pub enum PostLivechatCustomFieldResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldBadRequest),
 }
+
 /// Input of `post_livechat_custom_fields` (`POST /api/v1/livechat/custom.fields`): Send Array of Custom Field Values
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatCustomFieldsInput {
     /// Request body (`application/json`).
     pub body: PostLivechatCustomFieldsBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatCustomFieldsResponse {
@@ -2285,6 +2380,7 @@ pub enum PostLivechatCustomFieldsResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatCustomFieldsBadRequest),
 }
+
 /// Input of `get_livechat_department` (`GET /api/v1/livechat/department`): Get List of Departments
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatDepartmentInput {
@@ -2305,6 +2401,7 @@ pub struct GetLivechatDepartmentInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentResponse {
@@ -2315,12 +2412,14 @@ pub enum GetLivechatDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_department` (`POST /api/v1/livechat/department`): Register New Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentInput {
     /// Request body (`application/json`).
     pub body: PostLivechatDepartmentBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentResponse {
@@ -2333,6 +2432,7 @@ pub enum PostLivechatDepartmentResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_department_autocomplete` (`GET /api/v1/livechat/department.autocomplete`): Autocomplete Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentAutocompleteInput {
@@ -2343,6 +2443,7 @@ pub struct GetLivechatDepartmentAutocompleteInput {
     /// `showArchived` in the query.
     pub show_archived: Option<bool>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/department.autocomplete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentAutocompleteResponse {
@@ -2353,12 +2454,14 @@ pub enum GetLivechatDepartmentAutocompleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_department_list_by_ids` (`GET /api/v1/livechat/department.listByIds`): Get Departments by ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentListByIdsInput {
     /// `ids` in the query.
     pub ids: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/department.listByIds`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentListByIdsResponse {
@@ -2371,12 +2474,14 @@ pub enum GetLivechatDepartmentListByIdsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_department_archive_id` (`POST /api/v1/livechat/department/archive/{_id}`): Archive a Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentArchiveIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `POST /api/v1/livechat/department/archive/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentArchiveIdResponse {
@@ -2385,10 +2490,8 @@ pub enum PostLivechatDepartmentArchiveIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of `get_livechat_department_is_department_creation_available` (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`): Check Department Creation
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatDepartmentIsDepartmentCreationAvailableInput {}
-/// Documented responses of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
+
+/// Documented responses of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`: Check Department Creation
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     /// Status 200: OK
@@ -2396,12 +2499,14 @@ pub enum GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_department_unarchive_id` (`POST /api/v1/livechat/department/unarchive/{_id}`): Unarchive a Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentUnarchiveIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `POST /api/v1/livechat/department/unarchive/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentUnarchiveIdResponse {
@@ -2410,6 +2515,7 @@ pub enum PostLivechatDepartmentUnarchiveIdResponse {
     /// Status 400: Unauthorized
     BadRequest(AuthorizationError),
 }
+
 /// Input of `get_livechat_department_id` (`GET /api/v1/livechat/department/{_id}`): Get Department Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentIdInput {
@@ -2418,6 +2524,7 @@ pub struct GetLivechatDepartmentIdInput {
     /// `includeAgents` in the query.
     pub include_agents: Option<bool>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIdResponse {
@@ -2428,6 +2535,7 @@ pub enum GetLivechatDepartmentIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `put_livechat_department_id` (`PUT /api/v1/livechat/department/{_id}`): Update Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatDepartmentIdInput {
@@ -2436,6 +2544,7 @@ pub struct PutLivechatDepartmentIdInput {
     /// Request body (`application/json`).
     pub body: PutLivechatDepartmentIdBody,
 }
+
 /// Documented responses of `PUT /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatDepartmentIdResponse {
@@ -2448,12 +2557,14 @@ pub enum PutLivechatDepartmentIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_department_id` (`DELETE /api/v1/livechat/department/{_id}`): Remove Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatDepartmentIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatDepartmentIdResponse {
@@ -2464,6 +2575,7 @@ pub enum DeleteLivechatDepartmentIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_department_id_agents` (`GET /api/v1/livechat/department/{_id}/agents`): Get Agents of Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatDepartmentIdAgentsInput {
@@ -2476,6 +2588,7 @@ pub struct GetLivechatDepartmentIdAgentsInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentIdAgentsResponse {
@@ -2486,6 +2599,7 @@ pub enum GetLivechatDepartmentIdAgentsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_department_id_agents` (`POST /api/v1/livechat/department/{_id}/agents`): Update Agents of Department
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatDepartmentIdAgentsInput {
@@ -2494,6 +2608,7 @@ pub struct PostLivechatDepartmentIdAgentsInput {
     /// Request body (`application/json`).
     pub body: PostLivechatDepartmentIdAgentsBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatDepartmentIdAgentsResponse {
@@ -2504,10 +2619,8 @@ pub enum PostLivechatDepartmentIdAgentsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of `get_livechat_departments_archived` (`GET /api/v1/livechat/departments/archived`): Get Archived Departments
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatDepartmentsArchivedInput {}
-/// Documented responses of `GET /api/v1/livechat/departments/archived`.
+
+/// Documented responses of `GET /api/v1/livechat/departments/archived`: Get Archived Departments
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatDepartmentsArchivedResponse {
     /// Status 200: OK
@@ -2515,12 +2628,14 @@ pub enum GetLivechatDepartmentsArchivedResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_inquiries_get_one` (`GET /api/v1/livechat/inquiries.getOne`): Get Inquiry by Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatInquiriesGetOneInput {
     /// `roomId` in the query.
     pub room_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatInquiriesGetOneResponse {
@@ -2533,6 +2648,7 @@ pub enum GetLivechatInquiriesGetOneResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_inquiries_list` (`GET /api/v1/livechat/inquiries.list`): Get Inquiries List
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatInquiriesListInput {
@@ -2545,6 +2661,7 @@ pub struct GetLivechatInquiriesListInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatInquiriesListResponse {
@@ -2555,6 +2672,7 @@ pub enum GetLivechatInquiriesListResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_inquiries_queued_for_user` (`GET /api/v1/livechat/inquiries.queuedForUser`): List Queued User Inquiries
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatInquiriesQueuedForUserInput {
@@ -2567,6 +2685,7 @@ pub struct GetLivechatInquiriesQueuedForUserInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/inquiries.queuedForUser`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatInquiriesQueuedForUserResponse {
@@ -2577,12 +2696,14 @@ pub enum GetLivechatInquiriesQueuedForUserResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_inquiries_return_as_inquiry` (`POST /api/v1/livechat/inquiries.returnAsInquiry`): Move Chat to Inquiry
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatInquiriesReturnAsInquiryInput {
     /// Request body (`application/json`).
     pub body: PostLivechatInquiriesReturnAsInquiryBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatInquiriesReturnAsInquiryResponse {
@@ -2593,12 +2714,14 @@ pub enum PostLivechatInquiriesReturnAsInquiryResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_inquiries_take` (`POST /api/v1/livechat/inquiries.take`): Take Inquiry
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatInquiriesTakeInput {
     /// Request body (`application/json`).
     pub body: PostLivechatInquiriesTakeBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/inquiries.take`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatInquiriesTakeResponse {
@@ -2611,12 +2734,14 @@ pub enum PostLivechatInquiriesTakeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `put_livechat_inquiry_set_sla` (`PUT /api/v1/livechat/inquiry.setSLA`): Set SLA Policy to Inquiry
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatInquirySetSlaInput {
     /// Request body (`application/json`).
     pub body: PutLivechatInquirySetSlaBody,
 }
+
 /// Documented responses of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatInquirySetSlaResponse {
@@ -2629,10 +2754,8 @@ pub enum PutLivechatInquirySetSlaResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of `get_livechat_integrations_settings` (`GET /api/v1/livechat/integrations.settings`): Get Livechat Integrations
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatIntegrationsSettingsInput {}
-/// Documented responses of `GET /api/v1/livechat/integrations.settings`.
+
+/// Documented responses of `GET /api/v1/livechat/integrations.settings`: Get Livechat Integrations
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatIntegrationsSettingsResponse {
     /// Status 200: OK
@@ -2642,6 +2765,7 @@ pub enum GetLivechatIntegrationsSettingsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_livechat_analytics_dashboards_charts_data` (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`): Get Analytics Chart Data
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
@@ -2654,6 +2778,7 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
     /// `departmentId` in the query.
     pub department_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
@@ -2664,12 +2789,14 @@ pub enum GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     /// Status 403: Forbidden
     Forbidden(GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden),
 }
+
 /// Input of `post_livechat_message` (`POST /api/v1/livechat/message`): Send New Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMessageInput {
     /// Request body (`application/json`).
     pub body: PostLivechatMessageBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMessageResponse {
@@ -2678,6 +2805,7 @@ pub enum PostLivechatMessageResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatMessageBadRequest),
 }
+
 /// Input of `get_livechat_message_id` (`GET /api/v1/livechat/message/{_id}`): Get a Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatMessageIdInput {
@@ -2688,6 +2816,7 @@ pub struct GetLivechatMessageIdInput {
     /// `rid` in the query.
     pub rid: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMessageIdResponse {
@@ -2696,6 +2825,7 @@ pub enum GetLivechatMessageIdResponse {
     /// Status 400: Bad Request
     BadRequest(GetLivechatMessageIdBadRequest),
 }
+
 /// Input of `put_livechat_message_id` (`PUT /api/v1/livechat/message/{_id}`): Update Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatMessageIdInput {
@@ -2704,12 +2834,14 @@ pub struct PutLivechatMessageIdInput {
     /// Request body (`application/json`).
     pub body: Option<PutLivechatMessageIdBody>,
 }
+
 /// Documented responses of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatMessageIdResponse {
     /// Status 200: OK
     Ok(PutLivechatMessageIdOk),
 }
+
 /// Input of `delete_livechat_message_id` (`DELETE /api/v1/livechat/message/{_id}`): Delete Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatMessageIdInput {
@@ -2718,6 +2850,7 @@ pub struct DeleteLivechatMessageIdInput {
     /// Request body (`application/json`).
     pub body: DeleteLivechatMessageIdBody,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatMessageIdResponse {
@@ -2726,12 +2859,14 @@ pub enum DeleteLivechatMessageIdResponse {
     /// Status 400: Bad Request
     BadRequest(DeleteLivechatMessageIdBadRequest),
 }
+
 /// Input of `post_livechat_messages` (`POST /api/v1/livechat/messages`): Send Array of Messages
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMessagesInput {
     /// Request body (`application/json`).
     pub body: PostLivechatMessagesBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMessagesResponse {
@@ -2742,6 +2877,7 @@ pub enum PostLivechatMessagesResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_messages_history_rid` (`GET /api/v1/livechat/messages.history/{rid}`): Get Livechat Message History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatMessagesHistoryRidInput {
@@ -2756,6 +2892,7 @@ pub struct GetLivechatMessagesHistoryRidInput {
     /// `limit` in the query.
     pub limit: Option<f64>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMessagesHistoryRidResponse {
@@ -2764,6 +2901,7 @@ pub enum GetLivechatMessagesHistoryRidResponse {
     /// Status 400: Bad Request
     BadRequest(GetLivechatMessagesHistoryRidBadRequest),
 }
+
 /// Input of `get_livechat_rid_messages` (`GET /api/v1/livechat/messages/{rid}`): Get Livechat Messages
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatRidMessagesInput {
@@ -2778,6 +2916,7 @@ pub struct GetLivechatRidMessagesInput {
     /// `searchTerm` in the query.
     pub search_term: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRidMessagesResponse {
@@ -2788,6 +2927,7 @@ pub enum GetLivechatRidMessagesResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_monitors` (`GET /api/v1/livechat/monitors`): Get List of Monitors
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatMonitorsInput {
@@ -2800,6 +2940,7 @@ pub struct GetLivechatMonitorsInput {
     /// `text` in the query.
     pub text: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/monitors`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMonitorsResponse {
@@ -2810,12 +2951,14 @@ pub enum GetLivechatMonitorsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_monitors_create` (`POST /api/v1/livechat/monitors.create`): Create a Monitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMonitorsCreateInput {
     /// Request body (`application/json`).
     pub body: PostLivechatMonitorsCreateBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMonitorsCreateResponse {
@@ -2826,12 +2969,14 @@ pub enum PostLivechatMonitorsCreateResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_monitors_delete` (`POST /api/v1/livechat/monitors.delete`): Delete a Monitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatMonitorsDeleteInput {
     /// Request body (`application/json`).
     pub body: PostLivechatMonitorsDeleteBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatMonitorsDeleteResponse {
@@ -2842,12 +2987,14 @@ pub enum PostLivechatMonitorsDeleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_monitors_username` (`GET /api/v1/livechat/monitors/{username}`): Get a Monitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatMonitorsUsernameInput {
     /// `username` in the path.
     pub username: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatMonitorsUsernameResponse {
@@ -2858,12 +3005,14 @@ pub enum GetLivechatMonitorsUsernameResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_offline_message` (`POST /api/v1/livechat/offline.message`): Send Offline Livechat Message
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatOfflineMessageInput {
     /// Request body (`application/json`).
     pub body: PostLivechatOfflineMessageBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/offline.message`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatOfflineMessageResponse {
@@ -2872,12 +3021,14 @@ pub enum PostLivechatOfflineMessageResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatOfflineMessageBadRequest),
 }
+
 /// Input of `post_livechat_page_visited` (`POST /api/v1/livechat/page.visited`): Send Visitor Navigation History
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatPageVisitedInput {
     /// Request body (`application/json`).
     pub body: PostLivechatPageVisitedBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatPageVisitedResponse {
@@ -2886,6 +3037,7 @@ pub enum PostLivechatPageVisitedResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatPageVisitedBadRequest),
 }
+
 /// Input of `get_livechat_priorities` (`GET /api/v1/livechat/priorities`): Get List of Priorities
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatPrioritiesInput {
@@ -2898,6 +3050,7 @@ pub struct GetLivechatPrioritiesInput {
     /// `text` in the query.
     pub text: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesResponse {
@@ -2908,10 +3061,8 @@ pub enum GetLivechatPrioritiesResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
-/// Input of `get_livechat_priorities_reset` (`GET /api/v1/livechat/priorities.reset`): Check Priority Reset
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatPrioritiesResetInput {}
-/// Documented responses of `GET /api/v1/livechat/priorities.reset`.
+
+/// Documented responses of `GET /api/v1/livechat/priorities.reset`: Check Priority Reset
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesResetResponse {
     /// Status 200: OK
@@ -2919,10 +3070,8 @@ pub enum GetLivechatPrioritiesResetResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of `post_livechat_priorities_reset` (`POST /api/v1/livechat/priorities.reset`): Reset Priorities
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostLivechatPrioritiesResetInput {}
-/// Documented responses of `POST /api/v1/livechat/priorities.reset`.
+
+/// Documented responses of `POST /api/v1/livechat/priorities.reset`: Reset Priorities
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatPrioritiesResetResponse {
     /// Status 200: OK
@@ -2932,12 +3081,14 @@ pub enum PostLivechatPrioritiesResetResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_priorities_priority_id` (`GET /api/v1/livechat/priorities/{priorityId}`): Get a Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatPrioritiesPriorityIdInput {
     /// `priorityId` in the path.
     pub priority_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatPrioritiesPriorityIdResponse {
@@ -2948,6 +3099,7 @@ pub enum GetLivechatPrioritiesPriorityIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `put_livechat_priorities_priority_id` (`PUT /api/v1/livechat/priorities/{priorityId}`): Update Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatPrioritiesPriorityIdInput {
@@ -2956,6 +3108,7 @@ pub struct PutLivechatPrioritiesPriorityIdInput {
     /// Request body (`application/json`).
     pub body: PutLivechatPrioritiesPriorityIdBody,
 }
+
 /// Documented responses of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatPrioritiesPriorityIdResponse {
@@ -2968,6 +3121,7 @@ pub enum PutLivechatPrioritiesPriorityIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_queue` (`GET /api/v1/livechat/queue`): Get Livechat Queue
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatQueueInput {
@@ -2984,6 +3138,7 @@ pub struct GetLivechatQueueInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatQueueResponse {
@@ -2994,6 +3149,7 @@ pub enum GetLivechatQueueResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_room` (`GET /api/v1/livechat/room`): Get or Create Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatRoomInput {
@@ -3004,6 +3160,7 @@ pub struct GetLivechatRoomInput {
     /// `agentId` in the query.
     pub agent_id: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomResponse {
@@ -3012,12 +3169,14 @@ pub enum GetLivechatRoomResponse {
     /// Status 400: Bad Request
     BadRequest(GetLivechatRoomBadRequest),
 }
+
 /// Input of `post_livechat_room_close` (`POST /api/v1/livechat/room.close`): Close Omnichannel Room by Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomCloseInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomCloseBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.close`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomCloseResponse {
@@ -3026,12 +3185,14 @@ pub enum PostLivechatRoomCloseResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatRoomCloseBadRequest),
 }
+
 /// Input of `post_livechat_room_close_by_user` (`POST /api/v1/livechat/room.closeByUser`): Close Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomCloseByUserInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomCloseByUserBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomCloseByUserResponse {
@@ -3042,12 +3203,14 @@ pub enum PostLivechatRoomCloseByUserResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_room_forward` (`POST /api/v1/livechat/room.forward`): Forward Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomForwardInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomForwardBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomForwardResponse {
@@ -3058,12 +3221,14 @@ pub enum PostLivechatRoomForwardResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_room_join` (`GET /api/v1/livechat/room.join`): Join Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatRoomJoinInput {
     /// `roomId` in the query.
     pub room_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/room.join`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomJoinResponse {
@@ -3076,12 +3241,14 @@ pub enum GetLivechatRoomJoinResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_room_on_hold` (`POST /api/v1/livechat/room.onHold`): Put Omnichannel Room on Hold
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomOnHoldInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomOnHoldBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomOnHoldResponse {
@@ -3092,12 +3259,14 @@ pub enum PostLivechatRoomOnHoldResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_room_resume_on_hold` (`POST /api/v1/livechat/room.resumeOnHold`): Resume Room On-Hold
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomResumeOnHoldInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomResumeOnHoldBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomResumeOnHoldResponse {
@@ -3108,12 +3277,14 @@ pub enum PostLivechatRoomResumeOnHoldResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_room_save_info` (`POST /api/v1/livechat/room.saveInfo`): Update Omnichannel Room
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostLivechatRoomSaveInfoInput {
     /// Request body (`application/json`).
     pub body: Option<PostLivechatRoomSaveInfoBody>,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomSaveInfoResponse {
@@ -3126,12 +3297,14 @@ pub enum PostLivechatRoomSaveInfoResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_room_survey` (`POST /api/v1/livechat/room.survey`): Survey Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomSurveyInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomSurveyBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomSurveyResponse {
@@ -3140,6 +3313,7 @@ pub enum PostLivechatRoomSurveyResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatRoomSurveyBadRequest),
 }
+
 /// Input of `post_livechat_room_rid_priority` (`POST /api/v1/livechat/room/{rid}/priority`): Set Omnichannel Room Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomRidPriorityInput {
@@ -3148,6 +3322,7 @@ pub struct PostLivechatRoomRidPriorityInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomRidPriorityBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomRidPriorityResponse {
@@ -3160,12 +3335,14 @@ pub enum PostLivechatRoomRidPriorityResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_room_rid_priority` (`DELETE /api/v1/livechat/room/{rid}/priority`): Remove Omnichannel Room Priority
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatRoomRidPriorityInput {
     /// `rid` in the path.
     pub rid: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatRoomRidPriorityResponse {
@@ -3176,6 +3353,7 @@ pub enum DeleteLivechatRoomRidPriorityResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_rooms` (`GET /api/v1/livechat/rooms`): Get List of Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatRoomsInput {
@@ -3212,6 +3390,7 @@ pub struct GetLivechatRoomsInput {
     /// `query` in the query.
     pub query: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomsResponse {
@@ -3222,12 +3401,14 @@ pub enum GetLivechatRoomsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_rooms_delete` (`POST /api/v1/livechat/rooms.delete`): Remove a Closed Omnichannel Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatRoomsDeleteInput {
     /// Request body (`application/json`).
     pub body: PostLivechatRoomsDeleteBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/rooms.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomsDeleteResponse {
@@ -3238,10 +3419,8 @@ pub enum PostLivechatRoomsDeleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
-/// Input of `post_livechat_rooms_remove_all_closed_rooms` (`POST /api/v1/livechat/rooms.removeAllClosedRooms`): Remove Closed Omnichannel Rooms
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostLivechatRoomsRemoveAllClosedRoomsInput {}
-/// Documented responses of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
+
+/// Documented responses of `POST /api/v1/livechat/rooms.removeAllClosedRooms`: Remove Closed Omnichannel Rooms
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
     /// Status 200: OK
@@ -3251,10 +3430,8 @@ pub enum PostLivechatRoomsRemoveAllClosedRoomsResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatRoomsRemoveAllClosedRoomsForbidden),
 }
-/// Input of `get_livechat_rooms_filters` (`GET /api/v1/livechat/rooms/filters`): View Omnichannel Room Sources
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivechatRoomsFiltersInput {}
-/// Documented responses of `GET /api/v1/livechat/rooms/filters`.
+
+/// Documented responses of `GET /api/v1/livechat/rooms/filters`: View Omnichannel Room Sources
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatRoomsFiltersResponse {
     /// Status 200: OK
@@ -3262,6 +3439,7 @@ pub enum GetLivechatRoomsFiltersResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_sla` (`GET /api/v1/livechat/sla`): Get List of SLA Policies
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatSlaInput {
@@ -3274,6 +3452,7 @@ pub struct GetLivechatSlaInput {
     /// `offset` in the query.
     pub offset: Option<i64>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatSlaResponse {
@@ -3284,12 +3463,14 @@ pub enum GetLivechatSlaResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_sla` (`POST /api/v1/livechat/sla`): Create SLA Policy
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatSlaInput {
     /// Request body (`application/json`).
     pub body: PostLivechatSlaBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/sla`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatSlaResponse {
@@ -3302,12 +3483,14 @@ pub enum PostLivechatSlaResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_sla_sla_id` (`GET /api/v1/livechat/sla/{slaId}`): Get an SLA
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatSlaSlaIdInput {
     /// `slaId` in the path.
     pub sla_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatSlaSlaIdResponse {
@@ -3318,12 +3501,14 @@ pub enum GetLivechatSlaSlaIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `put_livechat_sla_sla_id` (`PUT /api/v1/livechat/sla/{slaId}`): Update an SLA
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutLivechatSlaSlaIdInput {
     /// `slaId` in the path.
     pub sla_id: String,
 }
+
 /// Documented responses of `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutLivechatSlaSlaIdResponse {
@@ -3336,12 +3521,14 @@ pub enum PutLivechatSlaSlaIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_sla_sla_id` (`DELETE /api/v1/livechat/sla/{slaId}`): Delete an SLA
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatSlaSlaIdInput {
     /// `slaId` in the path.
     pub sla_id: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatSlaSlaIdResponse {
@@ -3352,6 +3539,7 @@ pub enum DeleteLivechatSlaSlaIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_sms_incoming_service` (`POST /api/v1/livechat/sms-incoming/{service}`): Livechat SMS Incoming (Twilio)
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatSmsIncomingServiceInput {
@@ -3360,12 +3548,14 @@ pub struct PostLivechatSmsIncomingServiceInput {
     /// Request body (`application/json`).
     pub body: Option<PostLivechatSmsIncomingServiceBody>,
 }
+
 /// Documented responses of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatSmsIncomingServiceResponse {
     /// Status 200: OK
     Ok(String),
 }
+
 /// Input of `get_livechat_tags` (`GET /api/v1/livechat/tags`): Get List of Tags
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatTagsInput {
@@ -3382,6 +3572,7 @@ pub struct GetLivechatTagsInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/tags`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTagsResponse {
@@ -3392,12 +3583,14 @@ pub enum GetLivechatTagsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_tags_delete` (`POST /api/v1/livechat/tags.delete`): Delete a tag
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTagsDeleteInput {
     /// Request body (`application/json`).
     pub body: PostLivechatTagsDeleteBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTagsDeleteResponse {
@@ -3408,12 +3601,14 @@ pub enum PostLivechatTagsDeleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_tags_save` (`POST /api/v1/livechat/tags.save`): Create a Tag
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTagsSaveInput {
     /// Request body (`application/json`).
     pub body: PostLivechatTagsSaveBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/tags.save`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTagsSaveResponse {
@@ -3424,12 +3619,14 @@ pub enum PostLivechatTagsSaveResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_tags_tag_id` (`GET /api/v1/livechat/tags/{tagId}`): Get a Tag
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatTagsTagIdInput {
     /// `tagId` in the path.
     pub tag_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTagsTagIdResponse {
@@ -3442,12 +3639,14 @@ pub enum GetLivechatTagsTagIdResponse {
     /// Status 404: Not Found
     NotFound(GetLivechatTagsTagIdNotFound),
 }
+
 /// Input of `post_livechat_transcript` (`POST /api/v1/livechat/transcript`): Request Omnichannel Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTranscriptInput {
     /// Request body (`application/json`).
     pub body: PostLivechatTranscriptBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/transcript`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTranscriptResponse {
@@ -3456,6 +3655,7 @@ pub enum PostLivechatTranscriptResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatTranscriptBadRequest),
 }
+
 /// Input of `post_livechat_transcript_rid` (`POST /api/v1/livechat/transcript/{rid}`): Send Omnichannel Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTranscriptRidInput {
@@ -3464,6 +3664,7 @@ pub struct PostLivechatTranscriptRidInput {
     /// Request body (`application/json`).
     pub body: PostLivechatTranscriptRidBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTranscriptRidResponse {
@@ -3476,12 +3677,14 @@ pub enum PostLivechatTranscriptRidResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_transcript_rid` (`DELETE /api/v1/livechat/transcript/{rid}`): Delete Omnichannel Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatTranscriptRidInput {
     /// `rid` in the path.
     pub rid: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatTranscriptRidResponse {
@@ -3492,6 +3695,7 @@ pub enum DeleteLivechatTranscriptRidResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_transfer_history_rid` (`GET /api/v1/livechat/transfer.history/{rid}`): Get Department Transfer History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatTransferHistoryRidInput {
@@ -3504,6 +3708,7 @@ pub struct GetLivechatTransferHistoryRidInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTransferHistoryRidResponse {
@@ -3514,6 +3719,7 @@ pub enum GetLivechatTransferHistoryRidResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_triggers` (`GET /api/v1/livechat/triggers`): Get List of Livechat Triggers
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatTriggersInput {
@@ -3524,6 +3730,7 @@ pub struct GetLivechatTriggersInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTriggersResponse {
@@ -3534,12 +3741,14 @@ pub enum GetLivechatTriggersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_triggers` (`POST /api/v1/livechat/triggers`): Create or Update Livechat Triggers
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTriggersInput {
     /// Request body (`application/json`).
     pub body: PostLivechatTriggersBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/triggers`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTriggersResponse {
@@ -3552,12 +3761,14 @@ pub enum PostLivechatTriggersResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_triggers_external_service_test` (`POST /api/v1/livechat/triggers/external-service/test`): Test Trigger with External Service
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatTriggersExternalServiceTestInput {
     /// Request body (`application/json`).
     pub body: PostLivechatTriggersExternalServiceTestBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatTriggersExternalServiceTestResponse {
@@ -3568,12 +3779,14 @@ pub enum PostLivechatTriggersExternalServiceTestResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_triggers_id` (`GET /api/v1/livechat/triggers/{_id}`): Get Livechat Trigger
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatTriggersIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatTriggersIdResponse {
@@ -3584,12 +3797,14 @@ pub enum GetLivechatTriggersIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_triggers_id` (`DELETE /api/v1/livechat/triggers/{_id}`): Delete a trigger
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatTriggersIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatTriggersIdResponse {
@@ -3600,6 +3815,7 @@ pub enum DeleteLivechatTriggersIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_units` (`GET /api/v1/livechat/units`): Get List of Units
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivechatUnitsInput {
@@ -3612,6 +3828,7 @@ pub struct GetLivechatUnitsInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsResponse {
@@ -3622,12 +3839,14 @@ pub enum GetLivechatUnitsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_units` (`POST /api/v1/livechat/units`): Create Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUnitsInput {
     /// Request body (`application/json`).
     pub body: PostLivechatUnitsBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/units`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUnitsResponse {
@@ -3640,12 +3859,14 @@ pub enum PostLivechatUnitsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_units_unit_id` (`GET /api/v1/livechat/units/{id}`): Get a Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdInput {
     /// `id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdResponse {
@@ -3656,6 +3877,7 @@ pub enum GetLivechatUnitsUnitIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_units_id` (`POST /api/v1/livechat/units/{id}`): Update Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUnitsIdInput {
@@ -3664,6 +3886,7 @@ pub struct PostLivechatUnitsIdInput {
     /// Request body (`application/json`).
     pub body: PostLivechatUnitsIdBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUnitsIdResponse {
@@ -3674,12 +3897,14 @@ pub enum PostLivechatUnitsIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_units_id` (`DELETE /api/v1/livechat/units/{id}`): Delete a Unit
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatUnitsIdInput {
     /// `id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/units/{id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatUnitsIdResponse {
@@ -3690,6 +3915,7 @@ pub enum DeleteLivechatUnitsIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_units_unit_id_departments` (`GET /api/v1/livechat/units/{unitId}/departments`): Get Departments by Unit ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdDepartmentsInput {
@@ -3700,6 +3926,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsInput {
     /// `count` in the query.
     pub count: Option<i64>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/units/{unitId}/departments`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdDepartmentsResponse {
@@ -3710,6 +3937,7 @@ pub enum GetLivechatUnitsUnitIdDepartmentsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_units_unit_id_departments_available` (`GET /api/v1/livechat/units/{unitId}/departments/available`): Get Available Departments by Unit Id
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdDepartmentsAvailableInput {
@@ -3724,6 +3952,7 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableInput {
     /// `onlyMyDepartments` in the query.
     pub only_my_departments: Option<bool>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/units/{unitId}/departments/available`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
@@ -3734,12 +3963,14 @@ pub enum GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_units_unit_id_monitors` (`GET /api/v1/livechat/units/{unitId}/monitors`): Get List of Unit Monitors
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUnitsUnitIdMonitorsInput {
     /// `unitId` in the path.
     pub unit_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/units/{unitId}/monitors`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUnitsUnitIdMonitorsResponse {
@@ -3750,6 +3981,7 @@ pub enum GetLivechatUnitsUnitIdMonitorsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_upload` (`POST /api/v1/livechat/upload/{rid}`): Upload Files to Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUploadInput {
@@ -3760,6 +3992,7 @@ pub struct PostLivechatUploadInput {
     /// Request body (`multipart/form-data`).
     pub body: Option<Vec<u8>>,
 }
+
 /// Documented responses of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUploadResponse {
@@ -3768,6 +4001,7 @@ pub enum PostLivechatUploadResponse {
     /// Status 403: Forbidden
     Forbidden(PostLivechatUploadForbidden),
 }
+
 /// Input of `get_livechat_users_type` (`GET /api/v1/livechat/users/{type}`): Get List of Agents or Managers
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUsersTypeInput {
@@ -3788,6 +4022,7 @@ pub struct GetLivechatUsersTypeInput {
     /// `text` in the query.
     pub text: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUsersTypeResponse {
@@ -3798,6 +4033,7 @@ pub enum GetLivechatUsersTypeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_users_type` (`POST /api/v1/livechat/users/{type}`): Register New Agent or Manager
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUsersTypeInput {
@@ -3806,6 +4042,7 @@ pub struct PostLivechatUsersTypeInput {
     /// Request body (`application/json`).
     pub body: PostLivechatUsersTypeBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatUsersTypeResponse {
@@ -3818,6 +4055,7 @@ pub enum PostLivechatUsersTypeResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_users_type_id` (`GET /api/v1/livechat/users/{type}/{_id}`): Get Agent or Manager Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatUsersTypeIdInput {
@@ -3826,6 +4064,7 @@ pub struct GetLivechatUsersTypeIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatUsersTypeIdResponse {
@@ -3836,6 +4075,7 @@ pub enum GetLivechatUsersTypeIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `delete_livechat_users_type_id` (`DELETE /api/v1/livechat/users/{type}/{_id}`): Remove Agent or Manager
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatUsersTypeIdInput {
@@ -3844,6 +4084,7 @@ pub struct DeleteLivechatUsersTypeIdInput {
     /// `_id` in the path.
     pub id: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatUsersTypeIdResponse {
@@ -3854,12 +4095,14 @@ pub enum DeleteLivechatUsersTypeIdResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_livechat_visitor` (`POST /api/v1/livechat/visitor`): Register Livechat Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorInput {
     /// Request body (`application/json`).
     pub body: PostLivechatVisitorBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatVisitorResponse {
@@ -3868,12 +4111,14 @@ pub enum PostLivechatVisitorResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorBadRequest),
 }
+
 /// Input of `post_livechat_visitor_department_transfer` (`POST /api/v1/livechat/visitor/department.transfer`): Visitor Transfer Room
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorDepartmentTransferInput {
     /// Request body (`application/json`).
     pub body: PostLivechatVisitorDepartmentTransferBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/visitor/department.transfer`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatVisitorDepartmentTransferResponse {
@@ -3882,36 +4127,42 @@ pub enum PostLivechatVisitorDepartmentTransferResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorDepartmentTransferBadRequest),
 }
+
 /// Input of `get_livechat_visitor_token` (`GET /api/v1/livechat/visitor/{token}`): Get Visitor Information
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorTokenInput {
     /// `token` in the path.
     pub token: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorTokenResponse {
     /// Status 200: OK
     Ok(GetLivechatVisitorTokenOk),
 }
+
 /// Input of `delete_livechat_visitor_token` (`DELETE /api/v1/livechat/visitor/{token}`): Delete Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteLivechatVisitorTokenInput {
     /// `token` in the path.
     pub token: String,
 }
+
 /// Documented responses of `DELETE /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteLivechatVisitorTokenResponse {
     /// Status 200: OK
     Ok(DeleteLivechatVisitorTokenOk),
 }
+
 /// Input of `get_livechat_visitor_token_room` (`GET /api/v1/livechat/visitor/{token}/room`): Get Open Conversation of a Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorTokenRoomInput {
     /// `token` in the path.
     pub token: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorTokenRoomResponse {
@@ -3920,12 +4171,14 @@ pub enum GetLivechatVisitorTokenRoomResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_visitors_autocomplete` (`GET /api/v1/livechat/visitors.autocomplete`): Autocomplete Visitors
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsAutocompleteInput {
     /// `selector` in the query.
     pub selector: serde_json::Value,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitors.autocomplete`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsAutocompleteResponse {
@@ -3936,6 +4189,7 @@ pub enum GetLivechatVisitorsAutocompleteResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id` (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`): Get Livechat Visitor Chat History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
@@ -3950,6 +4204,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
@@ -3958,12 +4213,14 @@ pub enum GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_visitor_info` (`GET /api/v1/livechat/visitors.info`): Get Visitor Information by ID
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorInfoInput {
     /// `visitorId` in the query.
     pub visitor_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorInfoResponse {
@@ -3976,12 +4233,14 @@ pub enum GetLivechatVisitorInfoResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_livechat_visitors_pages_visited_room_id` (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`): Get Pages Visited by Livechat Visitor
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsPagesVisitedRoomIdInput {
     /// `roomId` in the path.
     pub room_id: String,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsPagesVisitedRoomIdResponse {
@@ -3990,6 +4249,7 @@ pub enum GetLivechatVisitorsPagesVisitedRoomIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_visitors_search` (`GET /api/v1/livechat/visitors.search`): Search Visitors by Term
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsSearchInput {
@@ -4002,6 +4262,7 @@ pub struct GetLivechatVisitorsSearchInput {
     /// `sort` in the query.
     pub sort: Option<serde_json::Value>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitors.search`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsSearchResponse {
@@ -4012,6 +4273,7 @@ pub enum GetLivechatVisitorsSearchResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id` (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`): Search Visitor Chat
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
@@ -4034,6 +4296,7 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
     /// `source` in the query.
     pub source: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
@@ -4042,12 +4305,14 @@ pub enum GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_livechat_visitors_status` (`POST /api/v1/livechat/visitors.status`): Set Visitor's Status
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatVisitorsStatusInput {
     /// Request body (`application/json`).
     pub body: PostLivechatVisitorsStatusBody,
 }
+
 /// Documented responses of `POST /api/v1/livechat/visitors.status`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatVisitorsStatusResponse {
@@ -4056,21 +4321,21 @@ pub enum PostLivechatVisitorsStatusResponse {
     /// Status 400: Bad Request
     BadRequest(PostLivechatVisitorsStatusBadRequest),
 }
-/// Input of `post_livechat_webhook_test` (`POST /api/v1/livechat/webhook.test`): Test the Webhook Integration
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostLivechatWebhookTestInput {}
-/// Documented responses of `POST /api/v1/livechat/webhook.test`.
+
+/// Documented responses of `POST /api/v1/livechat/webhook.test`: Test the Webhook Integration
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostLivechatWebhookTestResponse {
     /// Status 200: OK
     Ok(TrueSuccess),
 }
+
 /// Input of `post_omnichannel_contact` (`POST /api/v1/omnichannel/contact`): Register or Update Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactInput {
     /// Request body (`application/json`).
     pub body: PostOmnichannelContactBody,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/contact`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactResponse {
@@ -4083,6 +4348,7 @@ pub enum PostOmnichannelContactResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_contact_search` (`GET /api/v1/omnichannel/contact.search`): Search Contacts
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetContactSearchInput {
@@ -4093,6 +4359,7 @@ pub struct GetContactSearchInput {
     /// `custom` in the query.
     pub custom: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/omnichannel/contact.search`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetContactSearchResponse {
@@ -4103,12 +4370,14 @@ pub enum GetContactSearchResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_omnichannel_contacts` (`POST /api/v1/omnichannel/contacts`): Register Omnichannel Contacts
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsInput {
     /// Request body (`application/json`).
     pub body: PostOmnichannelContactsBody,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/contacts`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsResponse {
@@ -4121,12 +4390,14 @@ pub enum PostOmnichannelContactsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_omnichannel_contacts_block` (`POST /api/v1/omnichannel/contacts.block`): Block Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsBlockInput {
     /// Request body (`application/json`).
     pub body: PostOmnichannelContactsBlockBody,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsBlockResponse {
@@ -4137,12 +4408,14 @@ pub enum PostOmnichannelContactsBlockResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `get_omnichannel_contacts_channels` (`GET /api/v1/omnichannel/contacts.channels`): Get channels grouped by contact name
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOmnichannelContactsChannelsInput {
     /// `contactId` in the query.
     pub contact_id: String,
 }
+
 /// Documented responses of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsChannelsResponse {
@@ -4153,6 +4426,7 @@ pub enum GetOmnichannelContactsChannelsResponse {
     /// Status 401: Unauthorized
     Unauthorized(GetOmnichannelContactsChannelsUnauthorized),
 }
+
 /// Input of `get_omnichannel_contacts_check_existence` (`GET /api/v1/omnichannel/contacts.checkExistence`): Check Contacts Existence
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOmnichannelContactsCheckExistenceInput {
@@ -4163,6 +4437,7 @@ pub struct GetOmnichannelContactsCheckExistenceInput {
     /// `phone` in the query.
     pub phone: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/omnichannel/contacts.checkExistence`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsCheckExistenceResponse {
@@ -4171,12 +4446,14 @@ pub enum GetOmnichannelContactsCheckExistenceResponse {
     /// Status 400: Bad Request
     BadRequest(GetOmnichannelContactsCheckExistenceBadRequest),
 }
+
 /// Input of `post_omnichannel_contacts_conflicts` (`POST /api/v1/omnichannel/contacts.conflicts`): Resolve Contact Conflicts
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsConflictsInput {
     /// Request body (`application/json`).
     pub body: PostOmnichannelContactsConflictsBody,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsConflictsResponse {
@@ -4189,12 +4466,14 @@ pub enum PostOmnichannelContactsConflictsResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_omnichannel_contacts_get` (`GET /api/v1/omnichannel/contacts.get`): Get Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOmnichannelContactsGetInput {
     /// `contactId` in the query.
     pub contact_id: String,
 }
+
 /// Documented responses of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsGetResponse {
@@ -4207,6 +4486,7 @@ pub enum GetOmnichannelContactsGetResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `get_omnichannel_contacts_history` (`GET /api/v1/omnichannel/contacts.history`): Get Contact History
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOmnichannelContactsHistoryInput {
@@ -4221,6 +4501,7 @@ pub struct GetOmnichannelContactsHistoryInput {
     /// `source` in the query.
     pub source: Option<String>,
 }
+
 /// Documented responses of `GET /api/v1/omnichannel/contacts.history`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsHistoryResponse {
@@ -4233,6 +4514,7 @@ pub enum GetOmnichannelContactsHistoryResponse {
     /// Status 403: Forbidden
     Forbidden(GetOmnichannelContactsHistoryForbidden),
 }
+
 /// Input of `get_omnichannel_contacts_search` (`GET /api/v1/omnichannel/contacts.search`): Search Omnichannel Contacts
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOmnichannelContactsSearchInput {
@@ -4247,6 +4529,7 @@ pub struct GetOmnichannelContactsSearchInput {
     /// `unknown` in the query.
     pub unknown: Option<bool>,
 }
+
 /// Documented responses of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOmnichannelContactsSearchResponse {
@@ -4259,12 +4542,14 @@ pub enum GetOmnichannelContactsSearchResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_omnichannel_contacts_unblock` (`POST /api/v1/omnichannel/contacts.unblock`): Unblock Omnichannel Contact
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelContactsUnblockInput {
     /// Request body (`application/json`).
     pub body: PostOmnichannelContactsUnblockBody,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsUnblockResponse {
@@ -4275,12 +4560,14 @@ pub enum PostOmnichannelContactsUnblockResponse {
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
 }
+
 /// Input of `post_omnichannel_contacts_update` (`POST /api/v1/omnichannel/contacts.update`): Update Omnichannel Contact
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostOmnichannelContactsUpdateInput {
     /// Request body (`application/json`).
     pub body: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelContactsUpdateResponse {
@@ -4293,24 +4580,28 @@ pub enum PostOmnichannelContactsUpdateResponse {
     /// Status 403: Forbidden
     Forbidden(PermissionError),
 }
+
 /// Input of `post_omnichannel_integrations` (`POST /api/v1/omnichannel/integrations`): Set up Omnichannel webhook
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostOmnichannelIntegrationsInput {
     /// Request body (`application/json`).
     pub body: Option<PostOmnichannelIntegrationsBody>,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelIntegrationsResponse {
     /// Status 200: OK
     Ok(TrueSuccess),
 }
+
 /// Input of `post_omnichannel_rid_request_transcript` (`POST /api/v1/omnichannel/{rid}/request-transcript`): Request PDF Transcript
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostOmnichannelRidRequestTranscriptInput {
     /// `rid` in the path.
     pub rid: String,
 }
+
 /// Documented responses of `POST /api/v1/omnichannel/{rid}/request-transcript`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostOmnichannelRidRequestTranscriptResponse {

@@ -3,12 +3,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Validation rules of request parameters and bodies, checked by the router.
+
 #[allow(unused_imports)]
 use crate::rt::server::{cookie, header, path, query, Param};
 #[allow(unused_imports)]
 use crate::rt::validate::{Additional, Lit, Schema, Type};
 #[allow(unused_imports)]
 use crate::rt::Style;
+
 /// Rules of [`PostCannedResponsesBody`](crate::models::PostCannedResponsesBody).
 pub static POST_CANNED_RESPONSES_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -30,12 +32,14 @@ pub static POST_CANNED_RESPONSES_BODY: Schema = Schema {
     required: &["shortcut", "text", "scope"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatAgentStatusBody`](crate::models::PostLivechatAgentStatusBody).
 pub static POST_LIVECHAT_AGENT_STATUS_BODY: Schema = Schema {
     types: &[Type::Object],
     properties: &[("agentId", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatAgentsSaveInfoBody`](crate::models::PostLivechatAgentsSaveInfoBody).
 pub static POST_LIVECHAT_AGENTS_SAVE_INFO_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -54,6 +58,7 @@ pub static POST_LIVECHAT_AGENTS_SAVE_INFO_BODY: Schema = Schema {
     required: &["agentId", "agentData", "agentDepartments"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatAppearanceBodyItem`](crate::models::PostLivechatAppearanceBodyItem).
 pub static POST_LIVECHAT_APPEARANCE_BODY_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -61,6 +66,7 @@ pub static POST_LIVECHAT_APPEARANCE_BODY_ITEM: Schema = Schema {
     required: &["_id", "value"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatBusinessHoursRemoveBody`](crate::models::PostLivechatBusinessHoursRemoveBody).
 pub static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -68,6 +74,7 @@ pub static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY: Schema = Schema {
     required: &["_id", "type"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatBusinessHoursSaveBodyWorkHoursItem`](crate::models::PostLivechatBusinessHoursSaveBodyWorkHoursItem).
 pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_WORK_HOURS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -80,6 +87,7 @@ pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY_WORK_HOURS_ITEM: Schema = Sche
     required: &["day", "start", "finish", "open"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatBusinessHoursSaveBody`](crate::models::PostLivechatBusinessHoursSaveBody).
 pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -118,6 +126,7 @@ pub static POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldsDeleteBody`](crate::models::PostLivechatCustomFieldsDeleteBody).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -125,6 +134,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY: Schema = Schema {
     required: &["customFieldId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldsSaveBodyCustomFieldData`](crate::models::PostLivechatCustomFieldsSaveBodyCustomFieldData).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_CUSTOM_FIELD_DATA: Schema = Schema {
     types: &[Type::Object],
@@ -143,6 +153,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY_CUSTOM_FIELD_DATA: Schema = Sch
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldsSaveBody`](crate::models::PostLivechatCustomFieldsSaveBody).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -153,6 +164,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY: Schema = Schema {
     required: &["customFieldData"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldBody`](crate::models::PostLivechatCustomFieldBody).
 pub static POST_LIVECHAT_CUSTOM_FIELD_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -165,6 +177,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELD_BODY: Schema = Schema {
     required: &["token", "key", "value", "overwrite"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldOkField`](crate::models::PostLivechatCustomFieldOkField).
 pub static POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD: Schema = Schema {
     types: &[Type::Object],
@@ -175,6 +188,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldsBodyCustomFieldsItem`](crate::models::PostLivechatCustomFieldsBodyCustomFieldsItem).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY_CUSTOM_FIELDS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -186,6 +200,7 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY_CUSTOM_FIELDS_ITEM: Schema = Schema 
     required: &["key", "value", "overwrite"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatCustomFieldsBody`](crate::models::PostLivechatCustomFieldsBody).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -203,12 +218,14 @@ pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY: Schema = Schema {
     required: &["token", "customFields"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatDepartmentBodyAgentsItem`](crate::models::PostLivechatDepartmentBodyAgentsItem).
 pub static POST_LIVECHAT_DEPARTMENT_BODY_AGENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[("agentId", &Schema::STRING), ("order", &Schema::INTEGER)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatDepartmentBodyDepartment`](crate::models::PostLivechatDepartmentBodyDepartment).
 pub static POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT: Schema = Schema {
     types: &[Type::Object],
@@ -223,12 +240,14 @@ pub static POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT: Schema = Schema {
     required: &["enabled", "showOnRegistration", "name", "email", "showOnOfflineForm"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatDepartmentBodyDepartmentUnit`](crate::models::PostLivechatDepartmentBodyDepartmentUnit).
 pub static POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT_UNIT: Schema = Schema {
     types: &[Type::Object],
     properties: &[("_id", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatDepartmentBody`](crate::models::PostLivechatDepartmentBody).
 pub static POST_LIVECHAT_DEPARTMENT_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -247,6 +266,7 @@ pub static POST_LIVECHAT_DEPARTMENT_BODY: Schema = Schema {
     required: &["department"],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatDepartmentIdBodyAgentsItem`](crate::models::PutLivechatDepartmentIdBodyAgentsItem).
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_AGENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -257,17 +277,20 @@ pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_AGENTS_ITEM: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatDepartmentIdBodyDepartment`](crate::models::PutLivechatDepartmentIdBodyDepartment).
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_DEPARTMENT: Schema = Schema {
     all_of: &[&POST_LIVECHAT_DEPARTMENT_BODY_DEPARTMENT],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatDepartmentIdBodyDepartmentUnit`](crate::models::PutLivechatDepartmentIdBodyDepartmentUnit).
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY_DEPARTMENT_UNIT: Schema = Schema {
     types: &[Type::Object],
     properties: &[("_id", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatDepartmentIdBody`](crate::models::PutLivechatDepartmentIdBody).
 pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -286,6 +309,7 @@ pub static PUT_LIVECHAT_DEPARTMENT_ID_BODY: Schema = Schema {
     required: &["department"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatDepartmentIdAgentsBodyUpsertItem`](crate::models::PostLivechatDepartmentIdAgentsBodyUpsertItem).
 pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_UPSERT_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -293,6 +317,7 @@ pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY_UPSERT_ITEM: Schema = Schema 
     required: &["agentId", "username"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatDepartmentIdAgentsBody`](crate::models::PostLivechatDepartmentIdAgentsBody).
 pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -317,6 +342,7 @@ pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY: Schema = Schema {
     required: &["upsert", "remove"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatInquiriesReturnAsInquiryBody`](crate::models::PostLivechatInquiriesReturnAsInquiryBody).
 pub static POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -324,6 +350,7 @@ pub static POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY: Schema = Schema {
     required: &["roomId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatInquiriesTakeBody`](crate::models::PostLivechatInquiriesTakeBody).
 pub static POST_LIVECHAT_INQUIRIES_TAKE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -331,6 +358,7 @@ pub static POST_LIVECHAT_INQUIRIES_TAKE_BODY: Schema = Schema {
     required: &["inquiryId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatInquirySetSlaBody`](crate::models::PutLivechatInquirySetSlaBody).
 pub static PUT_LIVECHAT_INQUIRY_SET_SLA_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -338,12 +366,14 @@ pub static PUT_LIVECHAT_INQUIRY_SET_SLA_BODY: Schema = Schema {
     required: &["roomId", "sla"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMessageBodyAgent`](crate::models::PostLivechatMessageBodyAgent).
 pub static POST_LIVECHAT_MESSAGE_BODY_AGENT: Schema = Schema {
     types: &[Type::Object],
     properties: &[("agentId", &Schema::STRING), ("username", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMessageBody`](crate::models::PostLivechatMessageBody).
 pub static POST_LIVECHAT_MESSAGE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -357,6 +387,7 @@ pub static POST_LIVECHAT_MESSAGE_BODY: Schema = Schema {
     required: &["token", "rid", "msg"],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatMessageIdBody`](crate::models::PutLivechatMessageIdBody).
 pub static PUT_LIVECHAT_MESSAGE_ID_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -367,6 +398,7 @@ pub static PUT_LIVECHAT_MESSAGE_ID_BODY: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`DeleteLivechatMessageIdBody`](crate::models::DeleteLivechatMessageIdBody).
 pub static DELETE_LIVECHAT_MESSAGE_ID_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -374,18 +406,21 @@ pub static DELETE_LIVECHAT_MESSAGE_ID_BODY: Schema = Schema {
     required: &["token", "rid"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMessagesBodyMessagesItem`](crate::models::PostLivechatMessagesBodyMessagesItem).
 pub static POST_LIVECHAT_MESSAGES_BODY_MESSAGES_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[("msg", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMessagesBodyVisitor`](crate::models::PostLivechatMessagesBodyVisitor).
 pub static POST_LIVECHAT_MESSAGES_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
     properties: &[("token", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMessagesBody`](crate::models::PostLivechatMessagesBody).
 pub static POST_LIVECHAT_MESSAGES_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -403,6 +438,7 @@ pub static POST_LIVECHAT_MESSAGES_BODY: Schema = Schema {
     required: &["visitor", "messages"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMonitorsCreateBody`](crate::models::PostLivechatMonitorsCreateBody).
 pub static POST_LIVECHAT_MONITORS_CREATE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -410,6 +446,7 @@ pub static POST_LIVECHAT_MONITORS_CREATE_BODY: Schema = Schema {
     required: &["username"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatMonitorsDeleteBody`](crate::models::PostLivechatMonitorsDeleteBody).
 pub static POST_LIVECHAT_MONITORS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -417,6 +454,7 @@ pub static POST_LIVECHAT_MONITORS_DELETE_BODY: Schema = Schema {
     required: &["username"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatOfflineMessageBody`](crate::models::PostLivechatOfflineMessageBody).
 pub static POST_LIVECHAT_OFFLINE_MESSAGE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -430,6 +468,7 @@ pub static POST_LIVECHAT_OFFLINE_MESSAGE_BODY: Schema = Schema {
     required: &["name", "email", "message", "department", "host"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatPageVisitedBodyPageInfoLocation`](crate::models::PostLivechatPageVisitedBodyPageInfoLocation).
 pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO_LOCATION: Schema = Schema {
     types: &[Type::Object],
@@ -437,6 +476,7 @@ pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO_LOCATION: Schema = Schema {
     required: &["href"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatPageVisitedBodyPageInfo`](crate::models::PostLivechatPageVisitedBodyPageInfo).
 pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO: Schema = Schema {
     types: &[Type::Object],
@@ -448,6 +488,7 @@ pub static POST_LIVECHAT_PAGE_VISITED_BODY_PAGE_INFO: Schema = Schema {
     required: &["change", "title", "location"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatPageVisitedBody`](crate::models::PostLivechatPageVisitedBody).
 pub static POST_LIVECHAT_PAGE_VISITED_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -459,6 +500,7 @@ pub static POST_LIVECHAT_PAGE_VISITED_BODY: Schema = Schema {
     required: &["token", "pageInfo"],
     ..Schema::ANY
 };
+
 /// Rules of [`PutLivechatPrioritiesPriorityIdBody`](crate::models::PutLivechatPrioritiesPriorityIdBody).
 pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -466,6 +508,7 @@ pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY: Schema = Schema {
     required: &["name"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomCloseBody`](crate::models::PostLivechatRoomCloseBody).
 pub static POST_LIVECHAT_ROOM_CLOSE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -473,12 +516,14 @@ pub static POST_LIVECHAT_ROOM_CLOSE_BODY: Schema = Schema {
     required: &["rid", "token"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData`](crate::models::PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData).
 pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL_REQUEST_DATA: Schema = Schema {
     types: &[Type::Object],
     properties: &[("email", &Schema::STRING), ("subject", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomCloseByUserBodyTranscriptEmail`](crate::models::PostLivechatRoomCloseByUserBodyTranscriptEmail).
 pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL: Schema = Schema {
     types: &[Type::Object],
@@ -491,6 +536,7 @@ pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY_TRANSCRIPT_EMAIL: Schema = Sche
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomCloseByUserBody`](crate::models::PostLivechatRoomCloseByUserBody).
 pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -512,6 +558,7 @@ pub static POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY: Schema = Schema {
     required: &["rid"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomForwardBody`](crate::models::PostLivechatRoomForwardBody).
 pub static POST_LIVECHAT_ROOM_FORWARD_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -523,6 +570,7 @@ pub static POST_LIVECHAT_ROOM_FORWARD_BODY: Schema = Schema {
     required: &["roomId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomOnHoldBody`](crate::models::PostLivechatRoomOnHoldBody).
 pub static POST_LIVECHAT_ROOM_ON_HOLD_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -530,6 +578,7 @@ pub static POST_LIVECHAT_ROOM_ON_HOLD_BODY: Schema = Schema {
     required: &["roomId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomResumeOnHoldBody`](crate::models::PostLivechatRoomResumeOnHoldBody).
 pub static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -537,6 +586,7 @@ pub static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY: Schema = Schema {
     required: &["roomId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomSaveInfoBodyGuestData`](crate::models::PostLivechatRoomSaveInfoBodyGuestData).
 pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_GUEST_DATA: Schema = Schema {
     types: &[Type::Object],
@@ -550,6 +600,7 @@ pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_GUEST_DATA: Schema = Schema {
     required: &["_id"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomSaveInfoBodyRoomData`](crate::models::PostLivechatRoomSaveInfoBodyRoomData).
 pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_ROOM_DATA: Schema = Schema {
     types: &[Type::Object],
@@ -571,6 +622,7 @@ pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY_ROOM_DATA: Schema = Schema {
     required: &["_id"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomSaveInfoBody`](crate::models::PostLivechatRoomSaveInfoBody).
 pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -580,12 +632,14 @@ pub static POST_LIVECHAT_ROOM_SAVE_INFO_BODY: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomSurveyBodyDataItem`](crate::models::PostLivechatRoomSurveyBodyDataItem).
 pub static POST_LIVECHAT_ROOM_SURVEY_BODY_DATA_ITEM: Schema = Schema {
     types: &[Type::Object],
     properties: &[("name", &Schema::STRING), ("value", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomSurveyBody`](crate::models::PostLivechatRoomSurveyBody).
 pub static POST_LIVECHAT_ROOM_SURVEY_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -604,6 +658,7 @@ pub static POST_LIVECHAT_ROOM_SURVEY_BODY: Schema = Schema {
     required: &["rid", "token", "data"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomRidPriorityBody`](crate::models::PostLivechatRoomRidPriorityBody).
 pub static POST_LIVECHAT_ROOM_RID_PRIORITY_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -611,6 +666,7 @@ pub static POST_LIVECHAT_ROOM_RID_PRIORITY_BODY: Schema = Schema {
     required: &["priorityId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatRoomsDeleteBody`](crate::models::PostLivechatRoomsDeleteBody).
 pub static POST_LIVECHAT_ROOMS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -618,6 +674,7 @@ pub static POST_LIVECHAT_ROOMS_DELETE_BODY: Schema = Schema {
     required: &["roomId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatSlaBody`](crate::models::PostLivechatSlaBody).
 pub static POST_LIVECHAT_SLA_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -629,6 +686,7 @@ pub static POST_LIVECHAT_SLA_BODY: Schema = Schema {
     required: &["name", "description", "dueTimeInMinutes"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatSmsIncomingServiceBody`](crate::models::PostLivechatSmsIncomingServiceBody).
 pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -647,6 +705,7 @@ pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTagsDeleteBody`](crate::models::PostLivechatTagsDeleteBody).
 pub static POST_LIVECHAT_TAGS_DELETE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -654,12 +713,14 @@ pub static POST_LIVECHAT_TAGS_DELETE_BODY: Schema = Schema {
     required: &["id"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTagsSaveBodyTagData`](crate::models::PostLivechatTagsSaveBodyTagData).
 pub static POST_LIVECHAT_TAGS_SAVE_BODY_TAG_DATA: Schema = Schema {
     types: &[Type::Object],
     properties: &[("description", &Schema::STRING), ("name", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTagsSaveBody`](crate::models::PostLivechatTagsSaveBody).
 pub static POST_LIVECHAT_TAGS_SAVE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -678,6 +739,7 @@ pub static POST_LIVECHAT_TAGS_SAVE_BODY: Schema = Schema {
     required: &["tagData"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTranscriptBody`](crate::models::PostLivechatTranscriptBody).
 pub static POST_LIVECHAT_TRANSCRIPT_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -689,6 +751,7 @@ pub static POST_LIVECHAT_TRANSCRIPT_BODY: Schema = Schema {
     required: &["rid", "token", "email"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTranscriptRidBody`](crate::models::PostLivechatTranscriptRidBody).
 pub static POST_LIVECHAT_TRANSCRIPT_RID_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -696,6 +759,7 @@ pub static POST_LIVECHAT_TRANSCRIPT_RID_BODY: Schema = Schema {
     required: &["email", "subject"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTriggersBodyActionsItemParams`](crate::models::PostLivechatTriggersBodyActionsItemParams).
 pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM_PARAMS: Schema = Schema {
     types: &[Type::Object],
@@ -709,6 +773,7 @@ pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM_PARAMS: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTriggersBodyActionsItem`](crate::models::PostLivechatTriggersBodyActionsItem).
 pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -718,11 +783,13 @@ pub static POST_LIVECHAT_TRIGGERS_BODY_ACTIONS_ITEM: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTriggersBodyConditionsItemValue`](crate::models::PostLivechatTriggersBodyConditionsItemValue).
 pub static POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM_VALUE: Schema = Schema {
     one_of: &[&Schema::NUMBER, &Schema::STRING],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTriggersBodyConditionsItem`](crate::models::PostLivechatTriggersBodyConditionsItem).
 pub static POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -732,6 +799,7 @@ pub static POST_LIVECHAT_TRIGGERS_BODY_CONDITIONS_ITEM: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTriggersBody`](crate::models::PostLivechatTriggersBody).
 pub static POST_LIVECHAT_TRIGGERS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -761,6 +829,7 @@ pub static POST_LIVECHAT_TRIGGERS_BODY: Schema = Schema {
     required: &["name", "description", "enabled", "runOnce", "conditions", "actions"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatTriggersExternalServiceTestBody`](crate::models::PostLivechatTriggersExternalServiceTestBody).
 pub static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -772,6 +841,7 @@ pub static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY: Schema = Schema {
     required: &["webhookUrl", "timeout", "fallbackMessage"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsBodyUnitData`](crate::models::PostLivechatUnitsBodyUnitData).
 pub static POST_LIVECHAT_UNITS_BODY_UNIT_DATA: Schema = Schema {
     types: &[Type::Object],
@@ -779,6 +849,7 @@ pub static POST_LIVECHAT_UNITS_BODY_UNIT_DATA: Schema = Schema {
     required: &["name", "visibility"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsBodyUnitDepartmentsItem`](crate::models::PostLivechatUnitsBodyUnitDepartmentsItem).
 pub static POST_LIVECHAT_UNITS_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -786,6 +857,7 @@ pub static POST_LIVECHAT_UNITS_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
     required: &["departmentId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsBodyUnitMonitorsItem`](crate::models::PostLivechatUnitsBodyUnitMonitorsItem).
 pub static POST_LIVECHAT_UNITS_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -793,6 +865,7 @@ pub static POST_LIVECHAT_UNITS_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
     required: &["monitorId", "username"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsBody`](crate::models::PostLivechatUnitsBody).
 pub static POST_LIVECHAT_UNITS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -818,6 +891,7 @@ pub static POST_LIVECHAT_UNITS_BODY: Schema = Schema {
     required: &["unitData", "unitMonitors", "unitDepartments"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsIdBodyUnitData`](crate::models::PostLivechatUnitsIdBodyUnitData).
 pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA: Schema = Schema {
     types: &[Type::Object],
@@ -825,6 +899,7 @@ pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DATA: Schema = Schema {
     required: &["name", "visibility"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsIdBodyUnitDepartmentsItem`](crate::models::PostLivechatUnitsIdBodyUnitDepartmentsItem).
 pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -832,6 +907,7 @@ pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_DEPARTMENTS_ITEM: Schema = Schema {
     required: &["departmentId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsIdBodyUnitMonitorsItem`](crate::models::PostLivechatUnitsIdBodyUnitMonitorsItem).
 pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -839,6 +915,7 @@ pub static POST_LIVECHAT_UNITS_ID_BODY_UNIT_MONITORS_ITEM: Schema = Schema {
     required: &["monitorId", "username"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUnitsIdBody`](crate::models::PostLivechatUnitsIdBody).
 pub static POST_LIVECHAT_UNITS_ID_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -864,6 +941,7 @@ pub static POST_LIVECHAT_UNITS_ID_BODY: Schema = Schema {
     required: &["unitData", "unitMonitors", "unitDepartments"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatUsersTypeBody`](crate::models::PostLivechatUsersTypeBody).
 pub static POST_LIVECHAT_USERS_TYPE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -871,11 +949,13 @@ pub static POST_LIVECHAT_USERS_TYPE_BODY: Schema = Schema {
     required: &["username"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatVisitorBodyVisitorCustomFieldsItem`](crate::models::PostLivechatVisitorBodyVisitorCustomFieldsItem).
 pub static POST_LIVECHAT_VISITOR_BODY_VISITOR_CUSTOM_FIELDS_ITEM: Schema = Schema {
     all_of: &[&POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatVisitorBodyVisitor`](crate::models::PostLivechatVisitorBodyVisitor).
 pub static POST_LIVECHAT_VISITOR_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
@@ -898,6 +978,7 @@ pub static POST_LIVECHAT_VISITOR_BODY_VISITOR: Schema = Schema {
     required: &["token"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatVisitorBody`](crate::models::PostLivechatVisitorBody).
 pub static POST_LIVECHAT_VISITOR_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -905,6 +986,7 @@ pub static POST_LIVECHAT_VISITOR_BODY: Schema = Schema {
     required: &["visitor"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatVisitorDepartmentTransferBody`](crate::models::PostLivechatVisitorDepartmentTransferBody).
 pub static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -916,6 +998,7 @@ pub static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY: Schema = Schema {
     required: &["token", "rid", "department"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostLivechatVisitorsStatusBody`](crate::models::PostLivechatVisitorsStatusBody).
 pub static POST_LIVECHAT_VISITORS_STATUS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -923,12 +1006,14 @@ pub static POST_LIVECHAT_VISITORS_STATUS_BODY: Schema = Schema {
     required: &["token", "status"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactBodyContactManager`](crate::models::PostOmnichannelContactBodyContactManager).
 pub static POST_OMNICHANNEL_CONTACT_BODY_CONTACT_MANAGER: Schema = Schema {
     types: &[Type::Object],
     properties: &[("username", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactBody`](crate::models::PostOmnichannelContactBody).
 pub static POST_OMNICHANNEL_CONTACT_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -942,6 +1027,7 @@ pub static POST_OMNICHANNEL_CONTACT_BODY: Schema = Schema {
     required: &["token", "name"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsBody`](crate::models::PostOmnichannelContactsBody).
 pub static POST_OMNICHANNEL_CONTACTS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -969,6 +1055,7 @@ pub static POST_OMNICHANNEL_CONTACTS_BODY: Schema = Schema {
     required: &["name", "phones", "emails"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsBlockBodyVisitorSource`](crate::models::PostOmnichannelContactsBlockBodyVisitorSource).
 pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR_SOURCE: Schema = Schema {
     types: &[Type::Object],
@@ -976,6 +1063,7 @@ pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR_SOURCE: Schema = Schema 
     required: &["type"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsBlockBodyVisitor`](crate::models::PostOmnichannelContactsBlockBodyVisitor).
 pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
@@ -986,6 +1074,7 @@ pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY_VISITOR: Schema = Schema {
     required: &["visitorId", "source"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsBlockBody`](crate::models::PostOmnichannelContactsBlockBody).
 pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -993,12 +1082,14 @@ pub static POST_OMNICHANNEL_CONTACTS_BLOCK_BODY: Schema = Schema {
     required: &["visitor"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsConflictsBodyCustomFields`](crate::models::PostOmnichannelContactsConflictsBodyCustomFields).
 pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY_CUSTOM_FIELDS: Schema = Schema {
     types: &[Type::Object],
     properties: &[("field1", &Schema::STRING), ("field2", &Schema::STRING)],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsConflictsBody`](crate::models::PostOmnichannelContactsConflictsBody).
 pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -1012,6 +1103,7 @@ pub static POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY: Schema = Schema {
     required: &["contactId"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsUnblockBodyVisitorSource`](crate::models::PostOmnichannelContactsUnblockBodyVisitorSource).
 pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE: Schema = Schema {
     types: &[Type::Object],
@@ -1019,6 +1111,7 @@ pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR_SOURCE: Schema = Schem
     required: &["type"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsUnblockBodyVisitor`](crate::models::PostOmnichannelContactsUnblockBodyVisitor).
 pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR: Schema = Schema {
     types: &[Type::Object],
@@ -1029,6 +1122,7 @@ pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY_VISITOR: Schema = Schema {
     required: &["visitorId", "source"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelContactsUnblockBody`](crate::models::PostOmnichannelContactsUnblockBody).
 pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -1036,6 +1130,7 @@ pub static POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY: Schema = Schema {
     required: &["visitor"],
     ..Schema::ANY
 };
+
 /// Rules of [`PostOmnichannelIntegrationsBody`](crate::models::PostOmnichannelIntegrationsBody).
 pub static POST_OMNICHANNEL_INTEGRATIONS_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -1054,897 +1149,1098 @@ pub static POST_OMNICHANNEL_INTEGRATIONS_BODY: Schema = Schema {
     ],
     ..Schema::ANY
 };
+
 /// Parameter `shortcut` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_SHORTCUT: Param = query("shortcut", &Schema::STRING);
+
 /// Parameter `text` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `scope` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_SCOPE: Param = query("scope", &Schema::STRING);
+
 /// Parameter `tags` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_TAGS: Param = query("tags", &Schema::STRING);
+
 /// Parameter `departmentId` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `fields` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_FIELDS: Param = query("fields", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `createdBy` of `get_canned_responses`.
 pub static GET_CANNED_RESPONSES_CREATED_BY: Param = query("createdBy", &Schema::STRING);
+
 /// Parameter `_id` of `get_canned_responses_id`.
 pub static GET_CANNED_RESPONSES_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `_id` of `delete_canned_responses_id`.
 pub static DELETE_CANNED_RESPONSES_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `rid` of `get_livechat_agent`.
 pub static GET_LIVECHAT_AGENT_RID: Param = path(0usize, "rid", &Schema::STRING);
+
 /// Parameter `token` of `get_livechat_agent`.
 pub static GET_LIVECHAT_AGENT_TOKEN: Param = path(1usize, "token", &Schema::STRING);
+
 /// Parameter `token` of `get_livechat_agent_next`.
 pub static GET_LIVECHAT_AGENT_NEXT_TOKEN: Param = path(0usize, "token", &Schema::STRING);
+
 /// Parameter `agentId` of `get_livechat_agents_agent_id_departments`.
 pub static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID: Param = path(
     0usize,
     "agentId",
     &Schema::STRING,
 );
+
 /// Parameter `name` of `get_livechat_analytics_agent_overview`.
 pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME: Param = query(
         "name",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `from` of `get_livechat_analytics_agent_overview`.
 pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM: Param = query(
         "from",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `to` of `get_livechat_analytics_agent_overview`.
 pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO: Param = query("to", &Schema::STRING)
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_agent_overview`.
 pub static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_agents_available_for_service_history`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_agents_available_for_service_history`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `fullReport` of `get_livechat_analytics_agents_available_for_service_history`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT: Param = query(
     "fullReport",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `offset` of `get_livechat_analytics_agents_available_for_service_history`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_agents_available_for_service_history`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `start` of `get_livechat_analytics_agents_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_agents_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `count` of `get_livechat_analytics_agents_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `offset` of `get_livechat_analytics_agents_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `start` of `get_livechat_analytics_agents_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_agents_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_agents_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_agents_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_agents_status`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_chats_per_department`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_charts_timings`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_charts_timings`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_charts_timings`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_chats_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_chats_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_chats_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversation_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversation_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_conversation_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_agent`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_agent`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_department`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_department`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `sort` of `get_livechat_analytics_dashboards_conversations_by_department`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_source`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_source`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_status`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_status`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_conversations_by_tags`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_conversations_by_tags`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `start` of `get_livechat_analytics_dashboards_productivity_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_dashboards_productivity_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_dashboards_productivity_totalizers`.
 pub static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_analytics_departments_amount_of_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_amount_of_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_amount_of_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_amount_of_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `answered` of `get_livechat_analytics_departments_amount_of_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED: Param = query(
     "answered",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_amount_of_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_average_chat_duration_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_average_chat_duration_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_average_chat_duration_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_average_chat_duration_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_chat_duration_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_average_waiting_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_average_waiting_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_average_waiting_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_average_waiting_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_average_waiting_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_percentage_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_total_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_total_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_total_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_total_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_abandoned_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_service_time`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `start` of `get_livechat_analytics_departments_total_transferred_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_analytics_departments_total_transferred_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_livechat_analytics_departments_total_transferred_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_analytics_departments_total_transferred_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `departmentId` of `get_livechat_analytics_departments_total_transferred_chats`.
 pub static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `name` of `get_livechat_analytics_overview`.
 pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME: Param = query("name", &Schema::STRING)
     .required();
+
 /// Parameter `from` of `get_livechat_analytics_overview`.
 pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM: Param = query("from", &Schema::STRING)
     .required();
+
 /// Parameter `to` of `get_livechat_analytics_overview`.
 pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_TO: Param = query("to", &Schema::STRING)
     .required();
+
 /// Parameter `departmentId` of `get_livechat_analytics_overview`.
 pub static GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Body of `post_livechat_appearance`.
 pub static POST_LIVECHAT_APPEARANCE_BODY: Schema = Schema {
     types: &[Type::Array],
     items: Some(&POST_LIVECHAT_APPEARANCE_BODY_ITEM),
     ..Schema::ANY
 };
+
 /// Parameter `name` of `get_livechat_business_hours`.
 pub static GET_LIVECHAT_BUSINESS_HOURS_NAME: Param = query("name", &Schema::STRING);
+
 /// Parameter `offset` of `get_livechat_business_hours`.
 pub static GET_LIVECHAT_BUSINESS_HOURS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_business_hours`.
 pub static GET_LIVECHAT_BUSINESS_HOURS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_business_hours`.
 pub static GET_LIVECHAT_BUSINESS_HOURS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `token` of `get_livechat_config`.
 pub static GET_LIVECHAT_CONFIG_TOKEN: Param = query("token", &Schema::STRING);
+
 /// Parameter `department` of `get_livechat_config`.
 pub static GET_LIVECHAT_CONFIG_DEPARTMENT: Param = query("department", &Schema::STRING);
+
 /// Parameter `offset` of `get_livechat_custom_fields`.
 pub static GET_LIVECHAT_CUSTOM_FIELDS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_custom_fields`.
 pub static GET_LIVECHAT_CUSTOM_FIELDS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_custom_fields`.
 pub static GET_LIVECHAT_CUSTOM_FIELDS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `text` of `get_livechat_custom_fields`.
 pub static GET_LIVECHAT_CUSTOM_FIELDS_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `_id` of `get_livechat_custom_fields_id`.
 pub static GET_LIVECHAT_CUSTOM_FIELDS_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `text` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `enabled` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_ENABLED: Param = query("enabled", &Schema::BOOLEAN);
+
 /// Parameter `showArchived` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED: Param = query(
     "showArchived",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `onlyMyDepartments` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS: Param = query(
     "onlyMyDepartments",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `excludeDepartmentId` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID: Param = query(
     "excludeDepartmentId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_department`.
 pub static GET_LIVECHAT_DEPARTMENT_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `selector` of `get_livechat_department_autocomplete`.
 pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR: Param = query(
         "selector",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `onlyMyDepartments` of `get_livechat_department_autocomplete`.
 pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS: Param = query(
     "onlyMyDepartments",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `showArchived` of `get_livechat_department_autocomplete`.
 pub static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED: Param = query(
     "showArchived",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `ids` of `get_livechat_department_list_by_ids`.
 pub static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS: Param = query("ids", &Schema::STRING)
     .required();
+
 /// Parameter `_id` of `post_livechat_department_archive_id`.
 pub static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `_id` of `post_livechat_department_unarchive_id`.
 pub static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `_id` of `get_livechat_department_id`.
 pub static GET_LIVECHAT_DEPARTMENT_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `includeAgents` of `get_livechat_department_id`.
 pub static GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS: Param = query(
     "includeAgents",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `_id` of `put_livechat_department_id`.
 pub static PUT_LIVECHAT_DEPARTMENT_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `_id` of `delete_livechat_department_id`.
 pub static DELETE_LIVECHAT_DEPARTMENT_ID_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `_id` of `get_livechat_department_id_agents`.
 pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_department_id_agents`.
 pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_department_id_agents`.
 pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_livechat_department_id_agents`.
 pub static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `_id` of `post_livechat_department_id_agents`.
 pub static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID: Param = path(
     0usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `roomId` of `get_livechat_inquiries_get_one`.
 pub static GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID: Param = query(
         "roomId",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `department` of `get_livechat_inquiries_list`.
 pub static GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT: Param = query(
     "department",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_inquiries_list`.
 pub static GET_LIVECHAT_INQUIRIES_LIST_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_inquiries_list`.
 pub static GET_LIVECHAT_INQUIRIES_LIST_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_inquiries_list`.
 pub static GET_LIVECHAT_INQUIRIES_LIST_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `department` of `get_livechat_inquiries_queued_for_user`.
 pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT: Param = query(
     "department",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_inquiries_queued_for_user`.
 pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_inquiries_queued_for_user`.
 pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_livechat_inquiries_queued_for_user`.
 pub static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
+
 /// Parameter `start` of `get_livechat_livechat_analytics_dashboards_charts_data`.
 pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START: Param = query(
         "start",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `end` of `get_livechat_livechat_analytics_dashboards_charts_data`.
 pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END: Param = query(
         "end",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `chartName` of `get_livechat_livechat_analytics_dashboards_charts_data`.
 pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME: Param = query(
         "chartName",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `departmentId` of `get_livechat_livechat_analytics_dashboards_charts_data`.
 pub static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `_id` of `get_livechat_message_id`.
 pub static GET_LIVECHAT_MESSAGE_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `token` of `get_livechat_message_id`.
 pub static GET_LIVECHAT_MESSAGE_ID_TOKEN: Param = query("token", &Schema::STRING)
     .required();
+
 /// Parameter `rid` of `get_livechat_message_id`.
 pub static GET_LIVECHAT_MESSAGE_ID_RID: Param = query("rid", &Schema::STRING).required();
+
 /// Parameter `_id` of `put_livechat_message_id`.
 pub static PUT_LIVECHAT_MESSAGE_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `_id` of `delete_livechat_message_id`.
 pub static DELETE_LIVECHAT_MESSAGE_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `rid` of `get_livechat_messages_history_rid`.
 pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
+
 /// Parameter `token` of `get_livechat_messages_history_rid`.
 pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN: Param = query(
         "token",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `ls` of `get_livechat_messages_history_rid`.
 pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LS: Param = query("ls", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `end` of `get_livechat_messages_history_rid`.
 pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_END: Param = query("end", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `limit` of `get_livechat_messages_history_rid`.
 pub static GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT: Param = query(
     "limit",
     &Schema::NUMBER,
 );
+
 /// Parameter `rid` of `get_livechat_rid_messages`.
 pub static GET_LIVECHAT_RID_MESSAGES_RID: Param = path(0usize, "rid", &Schema::STRING);
+
 /// Parameter `offset` of `get_livechat_rid_messages`.
 pub static GET_LIVECHAT_RID_MESSAGES_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_rid_messages`.
 pub static GET_LIVECHAT_RID_MESSAGES_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_rid_messages`.
 pub static GET_LIVECHAT_RID_MESSAGES_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `searchTerm` of `get_livechat_rid_messages`.
 pub static GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM: Param = query(
     "searchTerm",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_monitors`.
 pub static GET_LIVECHAT_MONITORS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_monitors`.
 pub static GET_LIVECHAT_MONITORS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_monitors`.
 pub static GET_LIVECHAT_MONITORS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `text` of `get_livechat_monitors`.
 pub static GET_LIVECHAT_MONITORS_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `username` of `get_livechat_monitors_username`.
 pub static GET_LIVECHAT_MONITORS_USERNAME_USERNAME: Param = path(
     0usize,
     "username",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_priorities`.
 pub static GET_LIVECHAT_PRIORITIES_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_priorities`.
 pub static GET_LIVECHAT_PRIORITIES_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_priorities`.
 pub static GET_LIVECHAT_PRIORITIES_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `text` of `get_livechat_priorities`.
 pub static GET_LIVECHAT_PRIORITIES_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `priorityId` of `get_livechat_priorities_priority_id`.
 pub static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = path(
     0usize,
     "priorityId",
     &Schema::STRING,
 );
+
 /// Parameter `priorityId` of `put_livechat_priorities_priority_id`.
 pub static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID: Param = path(
     0usize,
     "priorityId",
     &Schema::STRING,
 );
+
 /// Parameter `departmentId` of `get_livechat_queue`.
 pub static GET_LIVECHAT_QUEUE_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `agentId` of `get_livechat_queue`.
 pub static GET_LIVECHAT_QUEUE_AGENT_ID: Param = query("agentId", &Schema::STRING);
+
 /// Parameter `includeOfflineAgents` of `get_livechat_queue`.
 pub static GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS: Param = query(
     "includeOfflineAgents",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_queue`.
 pub static GET_LIVECHAT_QUEUE_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_queue`.
 pub static GET_LIVECHAT_QUEUE_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_queue`.
 pub static GET_LIVECHAT_QUEUE_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `token` of `get_livechat_room`.
 pub static GET_LIVECHAT_ROOM_TOKEN: Param = query("token", &Schema::STRING).required();
+
 /// Parameter `rid` of `get_livechat_room`.
 pub static GET_LIVECHAT_ROOM_RID: Param = query("rid", &Schema::STRING);
+
 /// Parameter `agentId` of `get_livechat_room`.
 pub static GET_LIVECHAT_ROOM_AGENT_ID: Param = query("agentId", &Schema::STRING);
+
 /// Parameter `roomId` of `get_livechat_room_join`.
 pub static GET_LIVECHAT_ROOM_JOIN_ROOM_ID: Param = query("roomId", &Schema::STRING)
     .required();
+
 /// Parameter `rid` of `post_livechat_room_rid_priority`.
 pub static POST_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
+
 /// Parameter `rid` of `delete_livechat_room_rid_priority`.
 pub static DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
+
 /// Parameter `agents` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_AGENTS: Param = query(
     "agents",
@@ -1954,30 +2250,40 @@ pub static GET_LIVECHAT_ROOMS_AGENTS: Param = query(
         ..Schema::ANY
     },
 );
+
 /// Parameter `departmentId` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_DEPARTMENT_ID: Param = query(
     "departmentId",
     &Schema::STRING,
 );
+
 /// Parameter `open` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_OPEN: Param = query("open", &Schema::BOOLEAN);
+
 /// Parameter `createdAt` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_CREATED_AT: Param = query("createdAt", &Schema::STRING);
+
 /// Parameter `closedAt` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_CLOSED_AT: Param = query("closedAt", &Schema::STRING);
+
 /// Parameter `tags` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_TAGS: Param = query("tags", &Schema::STRING);
+
 /// Parameter `customFields` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_CUSTOM_FIELDS: Param = query(
     "customFields",
     &Schema::STRING,
 );
+
 /// Parameter `roomName` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_ROOM_NAME: Param = query("roomName", &Schema::STRING);
+
 /// Parameter `onhold` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_ONHOLD: Param = query("onhold", &Schema::BOOLEAN);
+
 /// Parameter `queued` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_QUEUED: Param = query("queued", &Schema::STRING);
+
 /// Parameter `units` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_UNITS: Param = query(
     "units",
@@ -1987,252 +2293,319 @@ pub static GET_LIVECHAT_ROOMS_UNITS: Param = query(
         ..Schema::ANY
     },
 );
+
 /// Parameter `offset` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `fields` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_FIELDS: Param = query("fields", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `query` of `get_livechat_rooms`.
 pub static GET_LIVECHAT_ROOMS_QUERY: Param = query("query", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `text` of `get_livechat_sla`.
 pub static GET_LIVECHAT_SLA_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `count` of `get_livechat_sla`.
 pub static GET_LIVECHAT_SLA_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_sla`.
 pub static GET_LIVECHAT_SLA_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `offset` of `get_livechat_sla`.
 pub static GET_LIVECHAT_SLA_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `slaId` of `get_livechat_sla_sla_id`.
 pub static GET_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = path(
     0usize,
     "slaId",
     &Schema::STRING,
 );
+
 /// Parameter `slaId` of `put_livechat_sla_sla_id`.
 pub static PUT_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = path(
     0usize,
     "slaId",
     &Schema::STRING,
 );
+
 /// Parameter `slaId` of `delete_livechat_sla_sla_id`.
 pub static DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID: Param = path(
     0usize,
     "slaId",
     &Schema::STRING,
 );
+
 /// Parameter `service` of `post_livechat_sms_incoming_service`.
 pub static POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE: Param = path(
     0usize,
     "service",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_tags`.
 pub static GET_LIVECHAT_TAGS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_tags`.
 pub static GET_LIVECHAT_TAGS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `text` of `get_livechat_tags`.
 pub static GET_LIVECHAT_TAGS_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `department` of `get_livechat_tags`.
 pub static GET_LIVECHAT_TAGS_DEPARTMENT: Param = query("department", &Schema::STRING);
+
 /// Parameter `viewAll` of `get_livechat_tags`.
 pub static GET_LIVECHAT_TAGS_VIEW_ALL: Param = query("viewAll", &Schema::BOOLEAN);
+
 /// Parameter `sort` of `get_livechat_tags`.
 pub static GET_LIVECHAT_TAGS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `tagId` of `get_livechat_tags_tag_id`.
 pub static GET_LIVECHAT_TAGS_TAG_ID_TAG_ID: Param = path(
     0usize,
     "tagId",
     &Schema::STRING,
 );
+
 /// Parameter `rid` of `post_livechat_transcript_rid`.
 pub static POST_LIVECHAT_TRANSCRIPT_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
+
 /// Parameter `rid` of `delete_livechat_transcript_rid`.
 pub static DELETE_LIVECHAT_TRANSCRIPT_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
+
 /// Parameter `rid` of `get_livechat_transfer_history_rid`.
 pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_RID: Param = path(
     0usize,
     "rid",
     &Schema::STRING,
 );
+
 /// Parameter `count` of `get_livechat_transfer_history_rid`.
 pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `offset` of `get_livechat_transfer_history_rid`.
 pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_livechat_transfer_history_rid`.
 pub static GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `offset` of `get_livechat_triggers`.
 pub static GET_LIVECHAT_TRIGGERS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_triggers`.
 pub static GET_LIVECHAT_TRIGGERS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_triggers`.
 pub static GET_LIVECHAT_TRIGGERS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `_id` of `get_livechat_triggers_id`.
 pub static GET_LIVECHAT_TRIGGERS_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `_id` of `delete_livechat_triggers_id`.
 pub static DELETE_LIVECHAT_TRIGGERS_ID_ID: Param = path(0usize, "_id", &Schema::STRING);
+
 /// Parameter `text` of `get_livechat_units`.
 pub static GET_LIVECHAT_UNITS_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `offset` of `get_livechat_units`.
 pub static GET_LIVECHAT_UNITS_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_units`.
 pub static GET_LIVECHAT_UNITS_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_units`.
 pub static GET_LIVECHAT_UNITS_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `id` of `get_livechat_units_unit_id`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_ID: Param = path(0usize, "id", &Schema::STRING);
+
 /// Parameter `id` of `post_livechat_units_id`.
 pub static POST_LIVECHAT_UNITS_ID_ID: Param = path(0usize, "id", &Schema::STRING);
+
 /// Parameter `id` of `delete_livechat_units_id`.
 pub static DELETE_LIVECHAT_UNITS_ID_ID: Param = path(0usize, "id", &Schema::STRING);
+
 /// Parameter `unitId` of `get_livechat_units_unit_id_departments`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID: Param = path(
     0usize,
     "unitId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_units_unit_id_departments`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_units_unit_id_departments`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `unitId` of `get_livechat_units_unit_id_departments_available`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID: Param = path(
     0usize,
     "unitId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_units_unit_id_departments_available`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_units_unit_id_departments_available`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `text` of `get_livechat_units_unit_id_departments_available`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT: Param = query(
     "text",
     &Schema::STRING,
 );
+
 /// Parameter `onlyMyDepartments` of `get_livechat_units_unit_id_departments_available`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS: Param = query(
     "onlyMyDepartments",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `unitId` of `get_livechat_units_unit_id_monitors`.
 pub static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID: Param = path(
     0usize,
     "unitId",
     &Schema::STRING,
 );
+
 /// Parameter `rid` of `post_livechat_upload`.
 pub static POST_LIVECHAT_UPLOAD_RID: Param = path(0usize, "rid", &Schema::STRING);
+
 /// Parameter `x-visitor-token` of `post_livechat_upload`.
 pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Param = header(
         "x-visitor-token",
         &Schema::STRING,
     )
     .required();
+
 /// Body of `post_livechat_upload`.
 pub static POST_LIVECHAT_UPLOAD_BODY: Schema = Schema::ANY;
+
 /// Parameter `type` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_TYPE: Param = path(0usize, "type", &Schema::STRING);
+
 /// Parameter `offset` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_OFFSET: Param = query("offset", &Schema::INTEGER);
+
 /// Parameter `count` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `onlyAvailable` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE: Param = query(
     "onlyAvailable",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `showIdleAgents` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS: Param = query(
     "showIdleAgents",
     &Schema::BOOLEAN,
 );
+
 /// Parameter `excludeId` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID: Param = query(
     "excludeId",
     &Schema::STRING,
 );
+
 /// Parameter `text` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_TEXT: Param = query("text", &Schema::STRING);
+
 /// Parameter `type` of `post_livechat_users_type`.
 pub static POST_LIVECHAT_USERS_TYPE_TYPE: Param = path(0usize, "type", &Schema::STRING);
+
 /// Parameter `type` of `get_livechat_users_type_id`.
 pub static GET_LIVECHAT_USERS_TYPE_ID_TYPE: Param = path(
     0usize,
     "type",
     &Schema::STRING,
 );
+
 /// Parameter `_id` of `get_livechat_users_type_id`.
 pub static GET_LIVECHAT_USERS_TYPE_ID_ID: Param = path(1usize, "_id", &Schema::STRING);
+
 /// Parameter `type` of `delete_livechat_users_type_id`.
 pub static DELETE_LIVECHAT_USERS_TYPE_ID_TYPE: Param = path(
     0usize,
     "type",
     &Schema::STRING,
 );
+
 /// Parameter `_id` of `delete_livechat_users_type_id`.
 pub static DELETE_LIVECHAT_USERS_TYPE_ID_ID: Param = path(
     1usize,
     "_id",
     &Schema::STRING,
 );
+
 /// Parameter `token` of `get_livechat_visitor_token`.
 pub static GET_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = path(
     0usize,
     "token",
     &Schema::STRING,
 );
+
 /// Parameter `token` of `delete_livechat_visitor_token`.
 pub static DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN: Param = path(
     0usize,
     "token",
     &Schema::STRING,
 );
+
 /// Parameter `token` of `get_livechat_visitor_token_room`.
 pub static GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN: Param = path(
     0usize,
     "token",
     &Schema::STRING,
 );
+
 /// Parameter `selector` of `get_livechat_visitors_autocomplete`.
 pub static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR: Param = query(
         "selector",
@@ -2240,189 +2613,229 @@ pub static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR: Param = query(
     )
     .required()
     .style(Style::Loose);
+
 /// Parameter `roomId` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = path(
     0usize,
     "roomId",
     &Schema::STRING,
 );
+
 /// Parameter `visitorId` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = path(
     1usize,
     "visitorId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
+
 /// Parameter `visitorId` of `get_livechat_visitor_info`.
 pub static GET_LIVECHAT_VISITOR_INFO_VISITOR_ID: Param = query(
         "visitorId",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `roomId` of `get_livechat_visitors_pages_visited_room_id`.
 pub static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID: Param = path(
     0usize,
     "roomId",
     &Schema::STRING,
 );
+
 /// Parameter `term` of `get_livechat_visitors_search`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_TERM: Param = query("term", &Schema::STRING)
     .required();
+
 /// Parameter `offset` of `get_livechat_visitors_search`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_visitors_search`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_COUNT: Param = query("count", &Schema::INTEGER);
+
 /// Parameter `sort` of `get_livechat_visitors_search`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `roomId` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID: Param = path(
     0usize,
     "roomId",
     &Schema::STRING,
 );
+
 /// Parameter `visitorId` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID: Param = path(
     1usize,
     "visitorId",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT: Param = query(
         "sort",
         &Schema::ANY,
     )
     .style(Style::Loose);
+
 /// Parameter `searchText` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT: Param = query(
     "searchText",
     &Schema::STRING,
 );
+
 /// Parameter `closedChatsOnly` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY: Param = query(
     "closedChatsOnly",
     &Schema::STRING,
 );
+
 /// Parameter `servedChatsOnly` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY: Param = query(
     "servedChatsOnly",
     &Schema::STRING,
 );
+
 /// Parameter `source` of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 pub static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE: Param = query(
     "source",
     &Schema::STRING,
 );
+
 /// Parameter `email` of `get_contact_search`.
 pub static GET_CONTACT_SEARCH_EMAIL: Param = query("email", &Schema::STRING);
+
 /// Parameter `phone` of `get_contact_search`.
 pub static GET_CONTACT_SEARCH_PHONE: Param = query("phone", &Schema::STRING);
+
 /// Parameter `custom` of `get_contact_search`.
 pub static GET_CONTACT_SEARCH_CUSTOM: Param = query("custom", &Schema::STRING);
+
 /// Parameter `contactId` of `get_omnichannel_contacts_channels`.
 pub static GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID: Param = query(
         "contactId",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `contactId` of `get_omnichannel_contacts_check_existence`.
 pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID: Param = query(
     "contactId",
     &Schema::STRING,
 );
+
 /// Parameter `email` of `get_omnichannel_contacts_check_existence`.
 pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL: Param = query(
     "email",
     &Schema::STRING,
 );
+
 /// Parameter `phone` of `get_omnichannel_contacts_check_existence`.
 pub static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE: Param = query(
     "phone",
     &Schema::STRING,
 );
+
 /// Parameter `contactId` of `get_omnichannel_contacts_get`.
 pub static GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID: Param = query(
         "contactId",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `offset` of `get_omnichannel_contacts_history`.
 pub static GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_omnichannel_contacts_history`.
 pub static GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_omnichannel_contacts_history`.
 pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `contactId` of `get_omnichannel_contacts_history`.
 pub static GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID: Param = query(
         "contactId",
         &Schema::STRING,
     )
     .required();
+
 /// Parameter `source` of `get_omnichannel_contacts_history`.
 pub static GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE: Param = query(
     "source",
     &Schema::STRING,
 );
+
 /// Parameter `offset` of `get_omnichannel_contacts_search`.
 pub static GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET: Param = query(
     "offset",
     &Schema::INTEGER,
 );
+
 /// Parameter `count` of `get_omnichannel_contacts_search`.
 pub static GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT: Param = query(
     "count",
     &Schema::INTEGER,
 );
+
 /// Parameter `sort` of `get_omnichannel_contacts_search`.
 pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SORT: Param = query("sort", &Schema::ANY)
     .style(Style::Loose);
+
 /// Parameter `searchText` of `get_omnichannel_contacts_search`.
 pub static GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT: Param = query(
     "searchText",
     &Schema::STRING,
 );
+
 /// Parameter `unknown` of `get_omnichannel_contacts_search`.
 pub static GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN: Param = query(
     "unknown",
     &Schema::BOOLEAN,
 );
+
 /// Body of `post_omnichannel_contacts_update`.
 pub static POST_OMNICHANNEL_CONTACTS_UPDATE_BODY: Schema = Schema::OBJECT;
+
 /// Parameter `rid` of `post_omnichannel_rid_request_transcript`.
 pub static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID: Param = path(
     0usize,

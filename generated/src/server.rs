@@ -5,6 +5,7 @@
 //! Server side: implement [`Api`] for your type and serve [`router`] with axum.
 #![allow(deprecated)]
 #![allow(unused_imports)]
+
 use std::future::Future;
 use std::sync::Arc;
 use axum::response::{IntoResponse, Response};
@@ -15,6 +16,7 @@ use axum::routing::{get, post, put};
 use crate::rt::server::{empty, json, raw, respond, Incoming, RequestParts, Shared};
 use crate::schemas as s;
 pub use crate::rt::server::{ApiError, RouterConfig};
+
 /// The API as a server implements it: one method per operation. Every method has a
 /// default that answers 501 Not Implemented, so an implementation writes only the
 /// operations it serves. Futures must be `Send` (usable from a multi-threaded runtime).
@@ -29,6 +31,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), ApiError>> + Send {
         async { Ok(()) }
     }
+
     /// List All Canned Responses
     /// (`GET /api/v1/canned-responses`, tag: Canned Responses, input: [`GetCannedResponsesInput`]).
     fn get_canned_responses(
@@ -38,6 +41,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetCannedResponsesResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_canned_responses")) }
     }
+
     /// Create or Update a Canned Response
     /// (`POST /api/v1/canned-responses`, tag: Canned Responses, input: [`PostCannedResponsesInput`]).
     fn post_canned_responses(
@@ -47,15 +51,16 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostCannedResponsesResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_canned_responses")) }
     }
+
     /// Get User Canned Responses
-    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, input: [`GetCannedResponsesGetInput`]).
+    /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, output: [`GetCannedResponsesGetResponse`]).
     fn get_canned_responses_get(
         &self,
         credentials: Credentials,
-        input: GetCannedResponsesGetInput,
     ) -> impl Future<Output = Result<GetCannedResponsesGetResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_canned_responses_get")) }
     }
+
     /// Get a Canned Response
     /// (`GET /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`GetCannedResponsesIdInput`]).
     fn get_canned_responses_id(
@@ -65,6 +70,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetCannedResponsesIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_canned_responses_id")) }
     }
+
     /// Delete a Canned Response
     /// (`DELETE /api/v1/canned-responses/{_id}`, tag: Canned Responses, input: [`DeleteCannedResponsesIdInput`]).
     fn delete_canned_responses_id(
@@ -74,6 +80,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<DeleteCannedResponsesIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("delete_canned_responses_id")) }
     }
+
     /// Get Agent Information
     /// (`GET /api/v1/livechat/agent.info/{rid}/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentInput`]).
     fn get_livechat_agent(
@@ -82,6 +89,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatAgentResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_agent")) }
     }
+
     /// Get Next Agent Information
     /// (`GET /api/v1/livechat/agent.next/{token}`, tag: Omnichannel Agents, input: [`GetLivechatAgentNextInput`]).
     fn get_livechat_agent_next(
@@ -90,6 +98,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatAgentNextResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_agent_next")) }
     }
+
     /// Update Agent Status
     /// (`POST /api/v1/livechat/agent.status`, tag: Omnichannel Agents, input: [`PostLivechatAgentStatusInput`]).
     fn post_livechat_agent_status(
@@ -99,6 +108,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatAgentStatusResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_agent_status")) }
     }
+
     /// Update Agent Info
     /// (`POST /api/v1/livechat/agents.saveInfo`, tag: Omnichannel Agents, input: [`PostLivechatAgentsSaveInfoInput`]).
     fn post_livechat_agents_save_info(
@@ -110,6 +120,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_agents_save_info")) }
     }
+
     /// Get Agent Departments
     /// (`GET /api/v1/livechat/agents/{agentId}/departments`, tag: Omnichannel Agent Stats, input: [`GetLivechatAgentsAgentIdDepartmentsInput`]).
     fn get_livechat_agents_agent_id_departments(
@@ -123,6 +134,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("get_livechat_agents_agent_id_departments"))
         }
     }
+
     /// Get Agent Analytics Overview
     /// (`GET /api/v1/livechat/analytics/agent-overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsAgentOverviewInput`]).
     fn get_livechat_analytics_agent_overview(
@@ -134,6 +146,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_analytics_agent_overview")) }
     }
+
     /// Get History of Agents Available for Service
     /// (`GET /api/v1/livechat/analytics/agents/available-for-service-history`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput`]).
     fn get_livechat_analytics_agents_available_for_service_history(
@@ -154,6 +167,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Agent Average Service Time
     /// (`GET /api/v1/livechat/analytics/agents/average-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsAverageServiceTimeInput`]).
     fn get_livechat_analytics_agents_average_service_time(
@@ -171,6 +185,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Agent Total Service Time
     /// (`GET /api/v1/livechat/analytics/agents/total-service-time`, tag: Omnichannel Agent Stats, input: [`GetLivechatAnalyticsAgentsTotalServiceTimeInput`]).
     fn get_livechat_analytics_agents_total_service_time(
@@ -188,6 +203,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Agent Service Time Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput`]).
     fn get_livechat_analytics_dashboards_agents_productivity_totalizers(
@@ -208,6 +224,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Status of Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/agents-status`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsAgentsStatusInput`]).
     fn get_livechat_analytics_dashboards_charts_agents_status(
@@ -228,6 +245,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Chats Status
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsInput`]).
     fn get_livechat_analytics_dashboards_charts_chats(
@@ -245,6 +263,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Chat Status of Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput`]).
     fn get_livechat_analytics_dashboards_charts_chats_per_agent(
@@ -265,6 +284,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Chats Status for Departments
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput`]).
     fn get_livechat_analytics_dashboards_charts_chats_per_department(
@@ -285,6 +305,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Chat Times
     /// (`GET /api/v1/livechat/analytics/dashboards/charts/timings`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChartsTimingsInput`]).
     fn get_livechat_analytics_dashboards_charts_timings(
@@ -302,6 +323,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Chat Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/chats-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsChatsTotalizersInput`]).
     fn get_livechat_analytics_dashboards_chats_totalizers(
@@ -319,6 +341,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Conversation Metrics
     /// (`GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsConversationTotalizersInput`]).
     fn get_livechat_analytics_dashboards_conversation_totalizers(
@@ -339,6 +362,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Conversation by Agents
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByAgentInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_agent(
@@ -359,6 +383,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Conversations by Departments
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-department`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByDepartmentInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_department(
@@ -379,6 +404,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Conversations By Source
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-source`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsBySourceInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_source(
@@ -399,6 +425,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Conversations by Status
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-status`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByStatusInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_status(
@@ -419,6 +446,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Conversations by Tags
     /// (`GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`, tag: Reports, input: [`GetLivechatAnalyticsDashboardsConversationsByTagsInput`]).
     fn get_livechat_analytics_dashboards_conversations_by_tags(
@@ -439,6 +467,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Chat Metrics by Time
     /// (`GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`, tag: Omnichannel Dashboards, input: [`GetLivechatAnalyticsDashboardsProductivityTotalizersInput`]).
     fn get_livechat_analytics_dashboards_productivity_totalizers(
@@ -459,6 +488,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Number of Chats
     /// (`GET /api/v1/livechat/analytics/departments/amount-of-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAmountOfChatsInput`]).
     fn get_livechat_analytics_departments_amount_of_chats(
@@ -476,6 +506,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Average Chat Duration
     /// (`GET /api/v1/livechat/analytics/departments/average-chat-duration-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput`]).
     fn get_livechat_analytics_departments_average_chat_duration_time(
@@ -496,6 +527,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Average Service Time
     /// (`GET /api/v1/livechat/analytics/departments/average-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageServiceTimeInput`]).
     fn get_livechat_analytics_departments_average_service_time(
@@ -516,6 +548,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Average Waiting Time
     /// (`GET /api/v1/livechat/analytics/departments/average-waiting-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput`]).
     fn get_livechat_analytics_departments_average_waiting_time(
@@ -536,6 +569,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Percentage of Abandoned Chats
     /// (`GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput`]).
     fn get_livechat_analytics_departments_percentage_abandoned_chats(
@@ -556,6 +590,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Total Abandoned Chats
     /// (`GET /api/v1/livechat/analytics/departments/total-abandoned-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput`]).
     fn get_livechat_analytics_departments_total_abandoned_chats(
@@ -576,6 +611,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Total Service Time
     /// (`GET /api/v1/livechat/analytics/departments/total-service-time`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalServiceTimeInput`]).
     fn get_livechat_analytics_departments_total_service_time(
@@ -596,6 +632,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Total Transferred Chats
     /// (`GET /api/v1/livechat/analytics/departments/total-transferred-chats`, tag: Omnichannel Departments, input: [`GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput`]).
     fn get_livechat_analytics_departments_total_transferred_chats(
@@ -616,6 +653,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Analytics Overview
     /// (`GET /api/v1/livechat/analytics/overview`, tag: Omnichannel Statistics, input: [`GetLivechatAnalyticsOverviewInput`]).
     fn get_livechat_analytics_overview(
@@ -627,15 +665,16 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_analytics_overview")) }
     }
+
     /// Get Livechat Appearance
-    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`GetLivechatAppearanceInput`]).
+    /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, output: [`GetLivechatAppearanceResponse`]).
     fn get_livechat_appearance(
         &self,
         credentials: Credentials,
-        input: GetLivechatAppearanceInput,
     ) -> impl Future<Output = Result<GetLivechatAppearanceResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_appearance")) }
     }
+
     /// Set Livechat Appearance
     /// (`POST /api/v1/livechat/appearance`, tag: Livechat Appearance, input: [`PostLivechatAppearanceInput`]).
     fn post_livechat_appearance(
@@ -645,15 +684,16 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatAppearanceResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_appearance")) }
     }
+
     /// Get Default Business Hour
-    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHourInput`]).
+    /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, output: [`GetLivechatBusinessHourResponse`]).
     fn get_livechat_business_hour(
         &self,
         credentials: Credentials,
-        input: GetLivechatBusinessHourInput,
     ) -> impl Future<Output = Result<GetLivechatBusinessHourResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_business_hour")) }
     }
+
     /// Get Business Hours
     /// (`GET /api/v1/livechat/business-hours`, tag: Omnichannel Business Hours, input: [`GetLivechatBusinessHoursInput`]).
     fn get_livechat_business_hours(
@@ -665,6 +705,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_business_hours")) }
     }
+
     /// Remove Business Hour
     /// (`POST /api/v1/livechat/business-hours.remove`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursRemoveInput`]).
     fn post_livechat_business_hours_remove(
@@ -676,6 +717,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_business_hours_remove")) }
     }
+
     /// Create a Business Hour
     /// (`POST /api/v1/livechat/business-hours.save`, tag: Omnichannel Business Hours, input: [`PostLivechatBusinessHoursSaveInput`]).
     fn post_livechat_business_hours_save(
@@ -687,6 +729,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_business_hours_save")) }
     }
+
     /// Get Livechat Configurations
     /// (`GET /api/v1/livechat/config`, tag: Livechat, input: [`GetLivechatConfigInput`]).
     fn get_livechat_config(
@@ -695,17 +738,18 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatConfigResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_config")) }
     }
+
     /// Get Livechat Routing Configuration
-    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, input: [`GetLivechatConfigRoutingInput`]).
+    /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, output: [`GetLivechatConfigRoutingResponse`]).
     fn get_livechat_config_routing(
         &self,
         credentials: Credentials,
-        input: GetLivechatConfigRoutingInput,
     ) -> impl Future<
         Output = Result<GetLivechatConfigRoutingResponse, ApiError>,
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_config_routing")) }
     }
+
     /// Get Omnichannel Custom Fields
     /// (`GET /api/v1/livechat/custom-fields`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsInput`]).
     fn get_livechat_custom_fields(
@@ -715,6 +759,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatCustomFieldsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_custom_fields")) }
     }
+
     /// Delete Omnichannel Custom Field
     /// (`POST /api/v1/livechat/custom-fields.delete`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsDeleteInput`]).
     fn post_livechat_custom_fields_delete(
@@ -726,6 +771,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_custom_fields_delete")) }
     }
+
     /// Create Omnichannel Custom Field
     /// (`POST /api/v1/livechat/custom-fields.save`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsSaveInput`]).
     fn post_livechat_custom_fields_save(
@@ -737,6 +783,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_custom_fields_save")) }
     }
+
     /// Get Custom Field Information
     /// (`GET /api/v1/livechat/custom-fields/{_id}`, tag: Omnichannel Custom Fields, input: [`GetLivechatCustomFieldsIdInput`]).
     fn get_livechat_custom_fields_id(
@@ -748,6 +795,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_custom_fields_id")) }
     }
+
     /// Send Custom Field Value
     /// (`POST /api/v1/livechat/custom.field`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldInput`]).
     fn post_livechat_custom_field(
@@ -756,6 +804,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatCustomFieldResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_custom_field")) }
     }
+
     /// Send Array of Custom Field Values
     /// (`POST /api/v1/livechat/custom.fields`, tag: Omnichannel Custom Fields, input: [`PostLivechatCustomFieldsInput`]).
     fn post_livechat_custom_fields(
@@ -766,6 +815,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_custom_fields")) }
     }
+
     /// Get List of Departments
     /// (`GET /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentInput`]).
     fn get_livechat_department(
@@ -775,6 +825,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatDepartmentResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_department")) }
     }
+
     /// Register New Department
     /// (`POST /api/v1/livechat/department`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentInput`]).
     fn post_livechat_department(
@@ -784,6 +835,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatDepartmentResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_department")) }
     }
+
     /// Autocomplete Department
     /// (`GET /api/v1/livechat/department.autocomplete`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentAutocompleteInput`]).
     fn get_livechat_department_autocomplete(
@@ -795,6 +847,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_department_autocomplete")) }
     }
+
     /// Get Departments by ID
     /// (`GET /api/v1/livechat/department.listByIds`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentListByIdsInput`]).
     fn get_livechat_department_list_by_ids(
@@ -806,6 +859,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_department_list_by_ids")) }
     }
+
     /// Archive a Department
     /// (`POST /api/v1/livechat/department/archive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentArchiveIdInput`]).
     fn post_livechat_department_archive_id(
@@ -817,12 +871,12 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_department_archive_id")) }
     }
+
     /// Check Department Creation
-    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIsDepartmentCreationAvailableInput`]).
+    /// (`GET /api/v1/livechat/department/isDepartmentCreationAvailable`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentIsDepartmentCreationAvailableResponse`]).
     fn get_livechat_department_is_department_creation_available(
         &self,
         credentials: Credentials,
-        input: GetLivechatDepartmentIsDepartmentCreationAvailableInput,
     ) -> impl Future<
         Output = Result<
             GetLivechatDepartmentIsDepartmentCreationAvailableResponse,
@@ -837,6 +891,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Unarchive a Department
     /// (`POST /api/v1/livechat/department/unarchive/{_id}`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentUnarchiveIdInput`]).
     fn post_livechat_department_unarchive_id(
@@ -848,6 +903,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_department_unarchive_id")) }
     }
+
     /// Get Department Information
     /// (`GET /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdInput`]).
     fn get_livechat_department_id(
@@ -857,6 +913,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatDepartmentIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_department_id")) }
     }
+
     /// Update Department
     /// (`PUT /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`PutLivechatDepartmentIdInput`]).
     fn put_livechat_department_id(
@@ -866,6 +923,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PutLivechatDepartmentIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("put_livechat_department_id")) }
     }
+
     /// Remove Department
     /// (`DELETE /api/v1/livechat/department/{_id}`, tag: Omnichannel Departments, input: [`DeleteLivechatDepartmentIdInput`]).
     fn delete_livechat_department_id(
@@ -877,6 +935,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("delete_livechat_department_id")) }
     }
+
     /// Get Agents of Department
     /// (`GET /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentIdAgentsInput`]).
     fn get_livechat_department_id_agents(
@@ -888,6 +947,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_department_id_agents")) }
     }
+
     /// Update Agents of Department
     /// (`POST /api/v1/livechat/department/{_id}/agents`, tag: Omnichannel Departments, input: [`PostLivechatDepartmentIdAgentsInput`]).
     fn post_livechat_department_id_agents(
@@ -899,17 +959,18 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_department_id_agents")) }
     }
+
     /// Get Archived Departments
-    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, input: [`GetLivechatDepartmentsArchivedInput`]).
+    /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentsArchivedResponse`]).
     fn get_livechat_departments_archived(
         &self,
         credentials: Credentials,
-        input: GetLivechatDepartmentsArchivedInput,
     ) -> impl Future<
         Output = Result<GetLivechatDepartmentsArchivedResponse, ApiError>,
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_departments_archived")) }
     }
+
     /// Get Inquiry by Room
     /// (`GET /api/v1/livechat/inquiries.getOne`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesGetOneInput`]).
     fn get_livechat_inquiries_get_one(
@@ -921,6 +982,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_inquiries_get_one")) }
     }
+
     /// Get Inquiries List
     /// (`GET /api/v1/livechat/inquiries.list`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesListInput`]).
     fn get_livechat_inquiries_list(
@@ -932,6 +994,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_inquiries_list")) }
     }
+
     /// List Queued User Inquiries
     /// (`GET /api/v1/livechat/inquiries.queuedForUser`, tag: Omnichannel Inquiries, input: [`GetLivechatInquiriesQueuedForUserInput`]).
     fn get_livechat_inquiries_queued_for_user(
@@ -945,6 +1008,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("get_livechat_inquiries_queued_for_user"))
         }
     }
+
     /// Move Chat to Inquiry
     /// (`POST /api/v1/livechat/inquiries.returnAsInquiry`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesReturnAsInquiryInput`]).
     fn post_livechat_inquiries_return_as_inquiry(
@@ -958,6 +1022,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("post_livechat_inquiries_return_as_inquiry"))
         }
     }
+
     /// Take Inquiry
     /// (`POST /api/v1/livechat/inquiries.take`, tag: Omnichannel Inquiries, input: [`PostLivechatInquiriesTakeInput`]).
     fn post_livechat_inquiries_take(
@@ -969,6 +1034,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_inquiries_take")) }
     }
+
     /// Set SLA Policy to Inquiry
     /// (`PUT /api/v1/livechat/inquiry.setSLA`, tag: Omnichannel Inquiries, input: [`PutLivechatInquirySetSlaInput`]).
     fn put_livechat_inquiry_set_sla(
@@ -980,17 +1046,18 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("put_livechat_inquiry_set_sla")) }
     }
+
     /// Get Livechat Integrations
-    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, input: [`GetLivechatIntegrationsSettingsInput`]).
+    /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, output: [`GetLivechatIntegrationsSettingsResponse`]).
     fn get_livechat_integrations_settings(
         &self,
         credentials: Credentials,
-        input: GetLivechatIntegrationsSettingsInput,
     ) -> impl Future<
         Output = Result<GetLivechatIntegrationsSettingsResponse, ApiError>,
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_integrations_settings")) }
     }
+
     /// Get Analytics Chart Data
     /// (`GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`, tag: Omnichannel Dashboards, input: [`GetLivechatLivechatAnalyticsDashboardsChartsDataInput`]).
     fn get_livechat_livechat_analytics_dashboards_charts_data(
@@ -1011,6 +1078,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Send New Livechat Message
     /// (`POST /api/v1/livechat/message`, tag: Livechat Messages, input: [`PostLivechatMessageInput`]).
     fn post_livechat_message(
@@ -1019,6 +1087,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatMessageResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_message")) }
     }
+
     /// Get a Livechat Message
     /// (`GET /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`GetLivechatMessageIdInput`]).
     fn get_livechat_message_id(
@@ -1027,6 +1096,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatMessageIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_message_id")) }
     }
+
     /// Update Livechat Message
     /// (`PUT /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`PutLivechatMessageIdInput`]).
     fn put_livechat_message_id(
@@ -1035,6 +1105,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PutLivechatMessageIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("put_livechat_message_id")) }
     }
+
     /// Delete Livechat Message
     /// (`DELETE /api/v1/livechat/message/{_id}`, tag: Livechat Messages, input: [`DeleteLivechatMessageIdInput`]).
     fn delete_livechat_message_id(
@@ -1043,6 +1114,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<DeleteLivechatMessageIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("delete_livechat_message_id")) }
     }
+
     /// Send Array of Messages
     /// (`POST /api/v1/livechat/messages`, tag: Livechat Messages, input: [`PostLivechatMessagesInput`]).
     fn post_livechat_messages(
@@ -1052,6 +1124,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatMessagesResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_messages")) }
     }
+
     /// Get Livechat Message History
     /// (`GET /api/v1/livechat/messages.history/{rid}`, tag: Livechat Messages, input: [`GetLivechatMessagesHistoryRidInput`]).
     fn get_livechat_messages_history_rid(
@@ -1062,6 +1135,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_messages_history_rid")) }
     }
+
     /// Get Livechat Messages
     /// (`GET /api/v1/livechat/messages/{rid}`, tag: Livechat Messages, input: [`GetLivechatRidMessagesInput`]).
     fn get_livechat_rid_messages(
@@ -1071,6 +1145,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatRidMessagesResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_rid_messages")) }
     }
+
     /// Get List of Monitors
     /// (`GET /api/v1/livechat/monitors`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsInput`]).
     fn get_livechat_monitors(
@@ -1080,6 +1155,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatMonitorsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_monitors")) }
     }
+
     /// Create a Monitor
     /// (`POST /api/v1/livechat/monitors.create`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsCreateInput`]).
     fn post_livechat_monitors_create(
@@ -1091,6 +1167,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_monitors_create")) }
     }
+
     /// Delete a Monitor
     /// (`POST /api/v1/livechat/monitors.delete`, tag: Omnichannel Monitors, input: [`PostLivechatMonitorsDeleteInput`]).
     fn post_livechat_monitors_delete(
@@ -1102,6 +1179,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_monitors_delete")) }
     }
+
     /// Get a Monitor
     /// (`GET /api/v1/livechat/monitors/{username}`, tag: Omnichannel Monitors, input: [`GetLivechatMonitorsUsernameInput`]).
     fn get_livechat_monitors_username(
@@ -1113,6 +1191,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_monitors_username")) }
     }
+
     /// Send Offline Livechat Message
     /// (`POST /api/v1/livechat/offline.message`, tag: Livechat Messages, input: [`PostLivechatOfflineMessageInput`]).
     fn post_livechat_offline_message(
@@ -1123,6 +1202,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_offline_message")) }
     }
+
     /// Send Visitor Navigation History
     /// (`POST /api/v1/livechat/page.visited`, tag: Livechat Page Visited, input: [`PostLivechatPageVisitedInput`]).
     fn post_livechat_page_visited(
@@ -1131,6 +1211,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatPageVisitedResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_page_visited")) }
     }
+
     /// Get List of Priorities
     /// (`GET /api/v1/livechat/priorities`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesInput`]).
     fn get_livechat_priorities(
@@ -1140,28 +1221,29 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatPrioritiesResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_priorities")) }
     }
+
     /// Check Priority Reset
-    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesResetInput`]).
+    /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`GetLivechatPrioritiesResetResponse`]).
     fn get_livechat_priorities_reset(
         &self,
         credentials: Credentials,
-        input: GetLivechatPrioritiesResetInput,
     ) -> impl Future<
         Output = Result<GetLivechatPrioritiesResetResponse, ApiError>,
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_priorities_reset")) }
     }
+
     /// Reset Priorities
-    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, input: [`PostLivechatPrioritiesResetInput`]).
+    /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`PostLivechatPrioritiesResetResponse`]).
     fn post_livechat_priorities_reset(
         &self,
         credentials: Credentials,
-        input: PostLivechatPrioritiesResetInput,
     ) -> impl Future<
         Output = Result<PostLivechatPrioritiesResetResponse, ApiError>,
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_priorities_reset")) }
     }
+
     /// Get a Priority
     /// (`GET /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`GetLivechatPrioritiesPriorityIdInput`]).
     fn get_livechat_priorities_priority_id(
@@ -1173,6 +1255,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_priorities_priority_id")) }
     }
+
     /// Update Priority
     /// (`PUT /api/v1/livechat/priorities/{priorityId}`, tag: Omnichannel Priorities, input: [`PutLivechatPrioritiesPriorityIdInput`]).
     fn put_livechat_priorities_priority_id(
@@ -1184,6 +1267,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("put_livechat_priorities_priority_id")) }
     }
+
     /// Get Livechat Queue
     /// (`GET /api/v1/livechat/queue`, tag: Livechat, input: [`GetLivechatQueueInput`]).
     fn get_livechat_queue(
@@ -1193,6 +1277,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatQueueResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_queue")) }
     }
+
     /// Get or Create Omnichannel Rooms
     /// (`GET /api/v1/livechat/room`, tag: Omnichannel Rooms, input: [`GetLivechatRoomInput`]).
     fn get_livechat_room(
@@ -1201,6 +1286,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatRoomResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_room")) }
     }
+
     /// Close Omnichannel Room by Visitor
     /// (`POST /api/v1/livechat/room.close`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseInput`]).
     fn post_livechat_room_close(
@@ -1209,6 +1295,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatRoomCloseResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_close")) }
     }
+
     /// Close Omnichannel Room
     /// (`POST /api/v1/livechat/room.closeByUser`, tag: Omnichannel Rooms, input: [`PostLivechatRoomCloseByUserInput`]).
     fn post_livechat_room_close_by_user(
@@ -1220,6 +1307,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_close_by_user")) }
     }
+
     /// Forward Omnichannel Room
     /// (`POST /api/v1/livechat/room.forward`, tag: Omnichannel Rooms, input: [`PostLivechatRoomForwardInput`]).
     fn post_livechat_room_forward(
@@ -1229,6 +1317,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatRoomForwardResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_forward")) }
     }
+
     /// Join Omnichannel Room
     /// (`GET /api/v1/livechat/room.join`, tag: Omnichannel Rooms, input: [`GetLivechatRoomJoinInput`]).
     fn get_livechat_room_join(
@@ -1238,6 +1327,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatRoomJoinResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_room_join")) }
     }
+
     /// Put Omnichannel Room on Hold
     /// (`POST /api/v1/livechat/room.onHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomOnHoldInput`]).
     fn post_livechat_room_on_hold(
@@ -1247,6 +1337,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatRoomOnHoldResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_on_hold")) }
     }
+
     /// Resume Room On-Hold
     /// (`POST /api/v1/livechat/room.resumeOnHold`, tag: Omnichannel Rooms, input: [`PostLivechatRoomResumeOnHoldInput`]).
     fn post_livechat_room_resume_on_hold(
@@ -1258,6 +1349,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_resume_on_hold")) }
     }
+
     /// Update Omnichannel Room
     /// (`POST /api/v1/livechat/room.saveInfo`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSaveInfoInput`]).
     fn post_livechat_room_save_info(
@@ -1269,6 +1361,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_save_info")) }
     }
+
     /// Survey Omnichannel Room
     /// (`POST /api/v1/livechat/room.survey`, tag: Omnichannel Rooms, input: [`PostLivechatRoomSurveyInput`]).
     fn post_livechat_room_survey(
@@ -1277,6 +1370,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatRoomSurveyResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_survey")) }
     }
+
     /// Set Omnichannel Room Priority
     /// (`POST /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`PostLivechatRoomRidPriorityInput`]).
     fn post_livechat_room_rid_priority(
@@ -1288,6 +1382,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_room_rid_priority")) }
     }
+
     /// Remove Omnichannel Room Priority
     /// (`DELETE /api/v1/livechat/room/{rid}/priority`, tag: Omnichannel Rooms, input: [`DeleteLivechatRoomRidPriorityInput`]).
     fn delete_livechat_room_rid_priority(
@@ -1299,6 +1394,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("delete_livechat_room_rid_priority")) }
     }
+
     /// Get List of Omnichannel Rooms
     /// (`GET /api/v1/livechat/rooms`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsInput`]).
     fn get_livechat_rooms(
@@ -1308,6 +1404,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatRoomsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_rooms")) }
     }
+
     /// Remove a Closed Omnichannel Room
     /// (`POST /api/v1/livechat/rooms.delete`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsDeleteInput`]).
     fn post_livechat_rooms_delete(
@@ -1317,12 +1414,12 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatRoomsDeleteResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_rooms_delete")) }
     }
+
     /// Remove Closed Omnichannel Rooms
-    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, input: [`PostLivechatRoomsRemoveAllClosedRoomsInput`]).
+    /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, output: [`PostLivechatRoomsRemoveAllClosedRoomsResponse`]).
     fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
         credentials: Credentials,
-        input: PostLivechatRoomsRemoveAllClosedRoomsInput,
     ) -> impl Future<
         Output = Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ApiError>,
     > + Send {
@@ -1330,15 +1427,16 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("post_livechat_rooms_remove_all_closed_rooms"))
         }
     }
+
     /// View Omnichannel Room Sources
-    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, input: [`GetLivechatRoomsFiltersInput`]).
+    /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, output: [`GetLivechatRoomsFiltersResponse`]).
     fn get_livechat_rooms_filters(
         &self,
         credentials: Credentials,
-        input: GetLivechatRoomsFiltersInput,
     ) -> impl Future<Output = Result<GetLivechatRoomsFiltersResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_rooms_filters")) }
     }
+
     /// Get List of SLA Policies
     /// (`GET /api/v1/livechat/sla`, tag: SLA Policies, input: [`GetLivechatSlaInput`]).
     fn get_livechat_sla(
@@ -1348,6 +1446,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatSlaResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_sla")) }
     }
+
     /// Create SLA Policy
     /// (`POST /api/v1/livechat/sla`, tag: SLA Policies, input: [`PostLivechatSlaInput`]).
     fn post_livechat_sla(
@@ -1357,6 +1456,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatSlaResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_sla")) }
     }
+
     /// Get an SLA
     /// (`GET /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`GetLivechatSlaSlaIdInput`]).
     fn get_livechat_sla_sla_id(
@@ -1366,6 +1466,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatSlaSlaIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_sla_sla_id")) }
     }
+
     /// Update an SLA
     /// (`PUT /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`PutLivechatSlaSlaIdInput`]).
     fn put_livechat_sla_sla_id(
@@ -1375,6 +1476,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PutLivechatSlaSlaIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("put_livechat_sla_sla_id")) }
     }
+
     /// Delete an SLA
     /// (`DELETE /api/v1/livechat/sla/{slaId}`, tag: SLA Policies, input: [`DeleteLivechatSlaSlaIdInput`]).
     fn delete_livechat_sla_sla_id(
@@ -1384,6 +1486,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<DeleteLivechatSlaSlaIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("delete_livechat_sla_sla_id")) }
     }
+
     /// Livechat SMS Incoming (Twilio)
     /// (`POST /api/v1/livechat/sms-incoming/{service}`, tag: Livechat, input: [`PostLivechatSmsIncomingServiceInput`]).
     fn post_livechat_sms_incoming_service(
@@ -1394,6 +1497,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_sms_incoming_service")) }
     }
+
     /// Get List of Tags
     /// (`GET /api/v1/livechat/tags`, tag: Omnichannel Tags, input: [`GetLivechatTagsInput`]).
     fn get_livechat_tags(
@@ -1403,6 +1507,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatTagsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_tags")) }
     }
+
     /// Delete a tag
     /// (`POST /api/v1/livechat/tags.delete`, tag: Omnichannel Tags, input: [`PostLivechatTagsDeleteInput`]).
     fn post_livechat_tags_delete(
@@ -1412,6 +1517,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatTagsDeleteResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_tags_delete")) }
     }
+
     /// Create a Tag
     /// (`POST /api/v1/livechat/tags.save`, tag: Omnichannel Tags, input: [`PostLivechatTagsSaveInput`]).
     fn post_livechat_tags_save(
@@ -1421,6 +1527,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatTagsSaveResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_tags_save")) }
     }
+
     /// Get a Tag
     /// (`GET /api/v1/livechat/tags/{tagId}`, tag: Omnichannel Tags, input: [`GetLivechatTagsTagIdInput`]).
     fn get_livechat_tags_tag_id(
@@ -1430,6 +1537,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatTagsTagIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_tags_tag_id")) }
     }
+
     /// Request Omnichannel Transcript
     /// (`POST /api/v1/livechat/transcript`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptInput`]).
     fn post_livechat_transcript(
@@ -1438,6 +1546,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatTranscriptResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_transcript")) }
     }
+
     /// Send Omnichannel Transcript
     /// (`POST /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`PostLivechatTranscriptRidInput`]).
     fn post_livechat_transcript_rid(
@@ -1449,6 +1558,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_transcript_rid")) }
     }
+
     /// Delete Omnichannel Transcript
     /// (`DELETE /api/v1/livechat/transcript/{rid}`, tag: Omnichannel Transcript, input: [`DeleteLivechatTranscriptRidInput`]).
     fn delete_livechat_transcript_rid(
@@ -1460,6 +1570,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("delete_livechat_transcript_rid")) }
     }
+
     /// Get Department Transfer History
     /// (`GET /api/v1/livechat/transfer.history/{rid}`, tag: Omnichannel Rooms, input: [`GetLivechatTransferHistoryRidInput`]).
     fn get_livechat_transfer_history_rid(
@@ -1471,6 +1582,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_transfer_history_rid")) }
     }
+
     /// Get List of Livechat Triggers
     /// (`GET /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`GetLivechatTriggersInput`]).
     fn get_livechat_triggers(
@@ -1480,6 +1592,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatTriggersResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_triggers")) }
     }
+
     /// Create or Update Livechat Triggers
     /// (`POST /api/v1/livechat/triggers`, tag: Livechat Triggers, input: [`PostLivechatTriggersInput`]).
     fn post_livechat_triggers(
@@ -1489,6 +1602,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatTriggersResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_triggers")) }
     }
+
     /// Test Trigger with External Service
     /// (`POST /api/v1/livechat/triggers/external-service/test`, tag: Livechat Triggers, input: [`PostLivechatTriggersExternalServiceTestInput`]).
     fn post_livechat_triggers_external_service_test(
@@ -1504,6 +1618,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Livechat Trigger
     /// (`GET /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`GetLivechatTriggersIdInput`]).
     fn get_livechat_triggers_id(
@@ -1513,6 +1628,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatTriggersIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_triggers_id")) }
     }
+
     /// Delete a trigger
     /// (`DELETE /api/v1/livechat/triggers/{_id}`, tag: Livechat Triggers, input: [`DeleteLivechatTriggersIdInput`]).
     fn delete_livechat_triggers_id(
@@ -1524,6 +1640,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("delete_livechat_triggers_id")) }
     }
+
     /// Get List of Units
     /// (`GET /api/v1/livechat/units`, tag: Omnichannel Units, input: [`GetLivechatUnitsInput`]).
     fn get_livechat_units(
@@ -1533,6 +1650,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatUnitsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_units")) }
     }
+
     /// Create Unit
     /// (`POST /api/v1/livechat/units`, tag: Omnichannel Units, input: [`PostLivechatUnitsInput`]).
     fn post_livechat_units(
@@ -1542,6 +1660,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatUnitsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_units")) }
     }
+
     /// Get a Unit
     /// (`GET /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdInput`]).
     fn get_livechat_units_unit_id(
@@ -1551,6 +1670,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatUnitsUnitIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_units_unit_id")) }
     }
+
     /// Update Unit
     /// (`POST /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`PostLivechatUnitsIdInput`]).
     fn post_livechat_units_id(
@@ -1560,6 +1680,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatUnitsIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_units_id")) }
     }
+
     /// Delete a Unit
     /// (`DELETE /api/v1/livechat/units/{id}`, tag: Omnichannel Units, input: [`DeleteLivechatUnitsIdInput`]).
     fn delete_livechat_units_id(
@@ -1569,6 +1690,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<DeleteLivechatUnitsIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("delete_livechat_units_id")) }
     }
+
     /// Get Departments by Unit ID
     /// (`GET /api/v1/livechat/units/{unitId}/departments`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsInput`]).
     fn get_livechat_units_unit_id_departments(
@@ -1582,6 +1704,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("get_livechat_units_unit_id_departments"))
         }
     }
+
     /// Get Available Departments by Unit Id
     /// (`GET /api/v1/livechat/units/{unitId}/departments/available`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdDepartmentsAvailableInput`]).
     fn get_livechat_units_unit_id_departments_available(
@@ -1599,6 +1722,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get List of Unit Monitors
     /// (`GET /api/v1/livechat/units/{unitId}/monitors`, tag: Omnichannel Units, input: [`GetLivechatUnitsUnitIdMonitorsInput`]).
     fn get_livechat_units_unit_id_monitors(
@@ -1610,6 +1734,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_units_unit_id_monitors")) }
     }
+
     /// Upload Files to Room
     /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     fn post_livechat_upload(
@@ -1618,6 +1743,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatUploadResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_upload")) }
     }
+
     /// Get List of Agents or Managers
     /// (`GET /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeInput`]).
     fn get_livechat_users_type(
@@ -1627,6 +1753,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatUsersTypeResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_users_type")) }
     }
+
     /// Register New Agent or Manager
     /// (`POST /api/v1/livechat/users/{type}`, tag: Omnichannel Users, input: [`PostLivechatUsersTypeInput`]).
     fn post_livechat_users_type(
@@ -1636,6 +1763,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatUsersTypeResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_users_type")) }
     }
+
     /// Get Agent or Manager Information
     /// (`GET /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`GetLivechatUsersTypeIdInput`]).
     fn get_livechat_users_type_id(
@@ -1645,6 +1773,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatUsersTypeIdResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_users_type_id")) }
     }
+
     /// Remove Agent or Manager
     /// (`DELETE /api/v1/livechat/users/{type}/{_id}`, tag: Omnichannel Users, input: [`DeleteLivechatUsersTypeIdInput`]).
     fn delete_livechat_users_type_id(
@@ -1656,6 +1785,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("delete_livechat_users_type_id")) }
     }
+
     /// Register Livechat Visitor
     /// (`POST /api/v1/livechat/visitor`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorInput`]).
     fn post_livechat_visitor(
@@ -1664,6 +1794,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostLivechatVisitorResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_visitor")) }
     }
+
     /// Visitor Transfer Room
     /// (`POST /api/v1/livechat/visitor/department.transfer`, tag: Omnichannel Rooms, input: [`PostLivechatVisitorDepartmentTransferInput`]).
     fn post_livechat_visitor_department_transfer(
@@ -1676,6 +1807,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("post_livechat_visitor_department_transfer"))
         }
     }
+
     /// Get Visitor Information
     /// (`GET /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenInput`]).
     fn get_livechat_visitor_token(
@@ -1684,6 +1816,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatVisitorTokenResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_visitor_token")) }
     }
+
     /// Delete Visitor
     /// (`DELETE /api/v1/livechat/visitor/{token}`, tag: Omnichannel Visitors, input: [`DeleteLivechatVisitorTokenInput`]).
     fn delete_livechat_visitor_token(
@@ -1694,6 +1827,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("delete_livechat_visitor_token")) }
     }
+
     /// Get Open Conversation of a Visitor
     /// (`GET /api/v1/livechat/visitor/{token}/room`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorTokenRoomInput`]).
     fn get_livechat_visitor_token_room(
@@ -1705,6 +1839,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_visitor_token_room")) }
     }
+
     /// Autocomplete Visitors
     /// (`GET /api/v1/livechat/visitors.autocomplete`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsAutocompleteInput`]).
     fn get_livechat_visitors_autocomplete(
@@ -1716,6 +1851,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_visitors_autocomplete")) }
     }
+
     /// Get Livechat Visitor Chat History
     /// (`GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput`]).
     fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
@@ -1736,6 +1872,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Get Visitor Information by ID
     /// (`GET /api/v1/livechat/visitors.info`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorInfoInput`]).
     fn get_livechat_visitor_info(
@@ -1745,6 +1882,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetLivechatVisitorInfoResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_livechat_visitor_info")) }
     }
+
     /// Get Pages Visited by Livechat Visitor
     /// (`GET /api/v1/livechat/visitors.pagesVisited/{roomId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsPagesVisitedRoomIdInput`]).
     fn get_livechat_visitors_pages_visited_room_id(
@@ -1758,6 +1896,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("get_livechat_visitors_pages_visited_room_id"))
         }
     }
+
     /// Search Visitors by Term
     /// (`GET /api/v1/livechat/visitors.search`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchInput`]).
     fn get_livechat_visitors_search(
@@ -1769,6 +1908,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_livechat_visitors_search")) }
     }
+
     /// Search Visitor Chat
     /// (`GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`, tag: Omnichannel Visitors, input: [`GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput`]).
     fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
@@ -1789,6 +1929,7 @@ pub trait Api: Send + Sync + 'static {
             )
         }
     }
+
     /// Set Visitor's Status
     /// (`POST /api/v1/livechat/visitors.status`, tag: Omnichannel Visitors, input: [`PostLivechatVisitorsStatusInput`]).
     fn post_livechat_visitors_status(
@@ -1799,15 +1940,16 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_livechat_visitors_status")) }
     }
+
     /// Test the Webhook Integration
-    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, input: [`PostLivechatWebhookTestInput`]).
+    /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, output: [`PostLivechatWebhookTestResponse`]).
     fn post_livechat_webhook_test(
         &self,
         credentials: Credentials,
-        input: PostLivechatWebhookTestInput,
     ) -> impl Future<Output = Result<PostLivechatWebhookTestResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_livechat_webhook_test")) }
     }
+
     /// Register or Update Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contact`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactInput`]).
     fn post_omnichannel_contact(
@@ -1817,6 +1959,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostOmnichannelContactResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_contact")) }
     }
+
     /// Search Contacts
     /// (`GET /api/v1/omnichannel/contact.search`, tag: Omnichannel Contacts, input: [`GetContactSearchInput`]).
     fn get_contact_search(
@@ -1826,6 +1969,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetContactSearchResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("get_contact_search")) }
     }
+
     /// Register Omnichannel Contacts
     /// (`POST /api/v1/omnichannel/contacts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsInput`]).
     fn post_omnichannel_contacts(
@@ -1835,6 +1979,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostOmnichannelContactsResponse, ApiError>> + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts")) }
     }
+
     /// Block Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.block`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsBlockInput`]).
     fn post_omnichannel_contacts_block(
@@ -1846,6 +1991,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_block")) }
     }
+
     /// Get channels grouped by contact name
     /// (`GET /api/v1/omnichannel/contacts.channels`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsChannelsInput`]).
     fn get_omnichannel_contacts_channels(
@@ -1857,6 +2003,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_channels")) }
     }
+
     /// Check Contacts Existence
     /// (`GET /api/v1/omnichannel/contacts.checkExistence`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsCheckExistenceInput`]).
     fn get_omnichannel_contacts_check_existence(
@@ -1870,6 +2017,7 @@ pub trait Api: Send + Sync + 'static {
             Err(ApiError::not_implemented("get_omnichannel_contacts_check_existence"))
         }
     }
+
     /// Resolve Contact Conflicts
     /// (`POST /api/v1/omnichannel/contacts.conflicts`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsConflictsInput`]).
     fn post_omnichannel_contacts_conflicts(
@@ -1881,6 +2029,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_conflicts")) }
     }
+
     /// Get Omnichannel Contact
     /// (`GET /api/v1/omnichannel/contacts.get`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsGetInput`]).
     fn get_omnichannel_contacts_get(
@@ -1892,6 +2041,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_get")) }
     }
+
     /// Get Contact History
     /// (`GET /api/v1/omnichannel/contacts.history`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsHistoryInput`]).
     fn get_omnichannel_contacts_history(
@@ -1903,6 +2053,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_history")) }
     }
+
     /// Search Omnichannel Contacts
     /// (`GET /api/v1/omnichannel/contacts.search`, tag: Omnichannel Contacts, input: [`GetOmnichannelContactsSearchInput`]).
     fn get_omnichannel_contacts_search(
@@ -1914,6 +2065,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("get_omnichannel_contacts_search")) }
     }
+
     /// Unblock Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.unblock`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUnblockInput`]).
     fn post_omnichannel_contacts_unblock(
@@ -1925,6 +2077,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_unblock")) }
     }
+
     /// Update Omnichannel Contact
     /// (`POST /api/v1/omnichannel/contacts.update`, tag: Omnichannel Contacts, input: [`PostOmnichannelContactsUpdateInput`]).
     fn post_omnichannel_contacts_update(
@@ -1936,6 +2089,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_contacts_update")) }
     }
+
     /// Set up Omnichannel webhook
     /// (`POST /api/v1/omnichannel/integrations`, tag: Omnichannel Webhooks, input: [`PostOmnichannelIntegrationsInput`]).
     fn post_omnichannel_integrations(
@@ -1947,6 +2101,7 @@ pub trait Api: Send + Sync + 'static {
     > + Send {
         async { Err(ApiError::not_implemented("post_omnichannel_integrations")) }
     }
+
     /// Request PDF Transcript
     /// (`POST /api/v1/omnichannel/{rid}/request-transcript`, tag: Omnichannel Transcript, input: [`PostOmnichannelRidRequestTranscriptInput`]).
     fn post_omnichannel_rid_request_transcript(
@@ -1961,10 +2116,12 @@ pub trait Api: Send + Sync + 'static {
         }
     }
 }
+
 /// A router for every operation of the API with the default settings.
 pub fn router<A: Api>(api: A) -> Router {
     router_with_config(api, RouterConfig::default())
 }
+
 /// A router for every operation of the API. Requests are validated against the spec
 /// before a handler runs; bad requests get Rocket.Chat-shaped 4xx answers.
 pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
@@ -2524,6 +2681,7 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(Arc::new(Shared { api, config }))
 }
+
 #[allow(dead_code)]
 fn credentials(req: &RequestParts, unauthorized: &str) -> Result<Credentials, ApiError> {
     let values = req.credentials(&["X-User-Id", "X-Auth-Token"], unauthorized)?;
@@ -2532,6 +2690,7 @@ fn credentials(req: &RequestParts, unauthorized: &str) -> Result<Credentials, Ap
         auth_token: values[1usize].clone(),
     })
 }
+
 #[allow(dead_code)]
 fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
     Ok(
@@ -2543,6 +2702,7 @@ fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiEr
             }),
     )
 }
+
 /// Credentials present (else the documented 401) and accepted by [`Api::authenticate`].
 #[allow(dead_code)]
 async fn authenticated<A: Api>(
@@ -2554,6 +2714,7 @@ async fn authenticated<A: Api>(
     api.authenticate(&credentials).await?;
     Ok(credentials)
 }
+
 /// Credentials when sent (and then accepted by [`Api::authenticate`]).
 #[allow(dead_code)]
 async fn optionally_authenticated<A: Api>(
@@ -2566,14 +2727,18 @@ async fn optionally_authenticated<A: Api>(
     }
     Ok(credentials)
 }
+
 #[allow(dead_code)]
 fn required<T>(value: Option<T>) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::invalid_params("request body is required"))
 }
+
 /// A documented 401 body.
 const UNAUTHORIZED_0: &str = "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}";
+
 /// A documented 401 body.
 const UNAUTHORIZED_1: &str = "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
+
 async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2594,6 +2759,7 @@ async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2607,15 +2773,16 @@ async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetCannedResponsesGetInput {};
-            api.get_canned_responses_get(credentials, input).await
+            api.get_canned_responses_get(credentials).await
         })
         .await
 }
+
 async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2627,6 +2794,7 @@ async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2638,6 +2806,7 @@ async fn handle_delete_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_agent<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2649,6 +2818,7 @@ async fn handle_get_livechat_agent<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_agent_next<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2659,6 +2829,7 @@ async fn handle_get_livechat_agent_next<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2670,6 +2841,7 @@ async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -2683,6 +2855,7 @@ async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Respon
         })
         .await
 }
+
 async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2697,6 +2870,7 @@ async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_agent_overview<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2714,6 +2888,7 @@ async fn handle_get_livechat_analytics_agent_overview<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_agents_available_for_service_history<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2750,6 +2925,7 @@ async fn handle_get_livechat_analytics_agents_available_for_service_history<A: A
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2779,6 +2955,7 @@ async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2802,6 +2979,7 @@ async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2830,6 +3008,7 @@ async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2850,6 +3029,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2870,6 +3050,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2898,6 +3079,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2926,6 +3108,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A:
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2949,6 +3132,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -2974,6 +3158,7 @@ async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3002,6 +3187,7 @@ async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3026,6 +3212,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3054,6 +3241,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A:
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3078,6 +3266,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3102,6 +3291,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3126,6 +3316,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3154,6 +3345,7 @@ async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3191,6 +3383,7 @@ async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3227,6 +3420,7 @@ async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A:
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3263,6 +3457,7 @@ async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3299,6 +3494,7 @@ async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3335,6 +3531,7 @@ async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A:
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3371,6 +3568,7 @@ async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3404,6 +3602,7 @@ async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3440,6 +3639,7 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
         })
         .await
 }
+
 async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3455,15 +3655,16 @@ async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Respo
         })
         .await
 }
+
 async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatAppearanceInput {};
-            api.get_livechat_appearance(credentials, input).await
+            api.get_livechat_appearance(credentials).await
         })
         .await
 }
+
 async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3475,15 +3676,16 @@ async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatBusinessHourInput {};
-            api.get_livechat_business_hour(credentials, input).await
+            api.get_livechat_business_hour(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3498,6 +3700,7 @@ async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response 
         })
         .await
 }
+
 async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3515,6 +3718,7 @@ async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3532,6 +3736,7 @@ async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_get_livechat_config<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3543,15 +3748,16 @@ async fn handle_get_livechat_config<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatConfigRoutingInput {};
-            api.get_livechat_config_routing(credentials, input).await
+            api.get_livechat_config_routing(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3566,6 +3772,7 @@ async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3583,6 +3790,7 @@ async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Re
         })
         .await
 }
+
 async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3596,6 +3804,7 @@ async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Resp
         })
         .await
 }
+
 async fn handle_get_livechat_custom_fields_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3607,6 +3816,7 @@ async fn handle_get_livechat_custom_fields_id<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_post_livechat_custom_field<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3619,6 +3829,7 @@ async fn handle_post_livechat_custom_field<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3631,6 +3842,7 @@ async fn handle_post_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response 
         })
         .await
 }
+
 async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3651,6 +3863,7 @@ async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3664,6 +3877,7 @@ async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_department_autocomplete<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3684,6 +3898,7 @@ async fn handle_get_livechat_department_autocomplete<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3695,6 +3910,7 @@ async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_post_livechat_department_archive_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3706,22 +3922,19 @@ async fn handle_post_livechat_department_archive_id<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_get_livechat_department_is_department_creation_available<A: Api>(
     r: Incoming<A>,
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentIsDepartmentCreationAvailableInput {
-            };
-            api.get_livechat_department_is_department_creation_available(
-                    credentials,
-                    input,
-                )
+            api.get_livechat_department_is_department_creation_available(credentials)
                 .await
         })
         .await
 }
+
 async fn handle_post_livechat_department_unarchive_id<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3735,6 +3948,7 @@ async fn handle_post_livechat_department_unarchive_id<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3747,6 +3961,7 @@ async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3761,6 +3976,7 @@ async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3772,6 +3988,7 @@ async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3786,6 +4003,7 @@ async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3804,16 +4022,16 @@ async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Re
         })
         .await
 }
+
 async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentsArchivedInput {
-            };
-            api.get_livechat_departments_archived(credentials, input).await
+            api.get_livechat_departments_archived(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3825,6 +4043,7 @@ async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Respon
         })
         .await
 }
+
 async fn handle_get_livechat_inquiries_list<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3839,6 +4058,7 @@ async fn handle_get_livechat_inquiries_list<A: Api>(r: Incoming<A>) -> Response 
         })
         .await
 }
+
 async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3856,6 +4076,7 @@ async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
         })
         .await
 }
+
 async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3875,6 +4096,7 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
         })
         .await
 }
+
 async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3888,6 +4110,7 @@ async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response
         })
         .await
 }
+
 async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3901,16 +4124,16 @@ async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response
         })
         .await
 }
+
 async fn handle_get_livechat_integrations_settings<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatIntegrationsSettingsInput {
-            };
-            api.get_livechat_integrations_settings(credentials, input).await
+            api.get_livechat_integrations_settings(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -3943,6 +4166,7 @@ async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
         })
         .await
 }
+
 async fn handle_post_livechat_message<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3955,6 +4179,7 @@ async fn handle_post_livechat_message<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3967,6 +4192,7 @@ async fn handle_get_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_put_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3978,6 +4204,7 @@ async fn handle_put_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -3991,6 +4218,7 @@ async fn handle_delete_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4004,6 +4232,7 @@ async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_messages_history_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4018,6 +4247,7 @@ async fn handle_get_livechat_messages_history_rid<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4033,6 +4263,7 @@ async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4047,6 +4278,7 @@ async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4060,6 +4292,7 @@ async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4073,6 +4306,7 @@ async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_get_livechat_monitors_username<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4084,6 +4318,7 @@ async fn handle_get_livechat_monitors_username<A: Api>(r: Incoming<A>) -> Respon
         })
         .await
 }
+
 async fn handle_post_livechat_offline_message<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4096,6 +4331,7 @@ async fn handle_post_livechat_offline_message<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_post_livechat_page_visited<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4108,6 +4344,7 @@ async fn handle_post_livechat_page_visited<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4122,25 +4359,25 @@ async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatPrioritiesResetInput {};
-            api.get_livechat_priorities_reset(credentials, input).await
+            api.get_livechat_priorities_reset(credentials).await
         })
         .await
 }
+
 async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = PostLivechatPrioritiesResetInput {
-            };
-            api.post_livechat_priorities_reset(credentials, input).await
+            api.post_livechat_priorities_reset(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4153,6 +4390,7 @@ async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4172,6 +4410,7 @@ async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_get_livechat_queue<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4189,6 +4428,7 @@ async fn handle_get_livechat_queue<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_room<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4201,6 +4441,7 @@ async fn handle_get_livechat_room<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_room_close<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4213,6 +4454,7 @@ async fn handle_post_livechat_room_close<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4226,6 +4468,7 @@ async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Resp
         })
         .await
 }
+
 async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4239,6 +4482,7 @@ async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4250,6 +4494,7 @@ async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4263,6 +4508,7 @@ async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4280,6 +4526,7 @@ async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4291,6 +4538,7 @@ async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response
         })
         .await
 }
+
 async fn handle_post_livechat_room_survey<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4303,6 +4551,7 @@ async fn handle_post_livechat_room_survey<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4317,6 +4566,7 @@ async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Respo
         })
         .await
 }
+
 async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4328,6 +4578,7 @@ async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4354,6 +4605,7 @@ async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4367,27 +4619,27 @@ async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     r: Incoming<A>,
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomsRemoveAllClosedRoomsInput {
-            };
-            api.post_livechat_rooms_remove_all_closed_rooms(credentials, input).await
+            api.post_livechat_rooms_remove_all_closed_rooms(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
-            let input = GetLivechatRoomsFiltersInput {};
-            api.get_livechat_rooms_filters(credentials, input).await
+            api.get_livechat_rooms_filters(credentials).await
         })
         .await
 }
+
 async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4402,6 +4654,7 @@ async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4413,6 +4666,7 @@ async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4424,6 +4678,7 @@ async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4435,6 +4690,7 @@ async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4446,6 +4702,7 @@ async fn handle_delete_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_sms_incoming_service<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4458,6 +4715,7 @@ async fn handle_post_livechat_sms_incoming_service<A: Api>(r: Incoming<A>) -> Re
         })
         .await
 }
+
 async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4474,6 +4732,7 @@ async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4487,6 +4746,7 @@ async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4500,6 +4760,7 @@ async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_tags_tag_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4511,6 +4772,7 @@ async fn handle_get_livechat_tags_tag_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_transcript<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4523,6 +4785,7 @@ async fn handle_post_livechat_transcript<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4537,6 +4800,7 @@ async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response
         })
         .await
 }
+
 async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4548,6 +4812,7 @@ async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Respon
         })
         .await
 }
+
 async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4562,6 +4827,7 @@ async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4575,6 +4841,7 @@ async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4586,6 +4853,7 @@ async fn handle_post_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_triggers_external_service_test<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -4605,6 +4873,7 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4616,6 +4885,7 @@ async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4627,6 +4897,7 @@ async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response 
         })
         .await
 }
+
 async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4641,6 +4912,7 @@ async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4652,6 +4924,7 @@ async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4663,6 +4936,7 @@ async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4677,6 +4951,7 @@ async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4688,6 +4963,7 @@ async fn handle_delete_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_units_unit_id_departments<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -4704,6 +4980,7 @@ async fn handle_get_livechat_units_unit_id_departments<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -4731,6 +5008,7 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4742,6 +5020,7 @@ async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4754,6 +5033,7 @@ async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4773,6 +5053,7 @@ async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4787,6 +5068,7 @@ async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4799,6 +5081,7 @@ async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4811,6 +5094,7 @@ async fn handle_delete_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_post_livechat_visitor<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4823,6 +5107,7 @@ async fn handle_post_livechat_visitor<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_livechat_visitor_department_transfer<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -4841,6 +5126,7 @@ async fn handle_post_livechat_visitor_department_transfer<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4851,6 +5137,7 @@ async fn handle_get_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_delete_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4861,6 +5148,7 @@ async fn handle_delete_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4872,6 +5160,7 @@ async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Respo
         })
         .await
 }
+
 async fn handle_get_livechat_visitors_autocomplete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4883,6 +5172,7 @@ async fn handle_get_livechat_visitors_autocomplete<A: Api>(r: Incoming<A>) -> Re
         })
         .await
 }
+
 async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id<
     A: Api,
 >(r: Incoming<A>) -> Response {
@@ -4919,6 +5209,7 @@ async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_
         })
         .await
 }
+
 async fn handle_get_livechat_visitor_info<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4930,6 +5221,7 @@ async fn handle_get_livechat_visitor_info<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -4944,6 +5236,7 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
         })
         .await
 }
+
 async fn handle_get_livechat_visitors_search<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -4958,6 +5251,7 @@ async fn handle_get_livechat_visitors_search<A: Api>(r: Incoming<A>) -> Response
         })
         .await
 }
+
 async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id<
     A: Api,
 >(r: Incoming<A>) -> Response {
@@ -5010,6 +5304,7 @@ async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_
         })
         .await
 }
+
 async fn handle_post_livechat_visitors_status<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5022,15 +5317,16 @@ async fn handle_post_livechat_visitors_status<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
             let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
-            let input = PostLivechatWebhookTestInput {};
-            api.post_livechat_webhook_test(credentials, input).await
+            api.post_livechat_webhook_test(credentials).await
         })
         .await
 }
+
 async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5044,6 +5340,7 @@ async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5057,6 +5354,7 @@ async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5070,6 +5368,7 @@ async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
         })
         .await
 }
+
 async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5083,6 +5382,7 @@ async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Respo
         })
         .await
 }
+
 async fn handle_get_omnichannel_contacts_channels<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5095,6 +5395,7 @@ async fn handle_get_omnichannel_contacts_channels<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -5111,6 +5412,7 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
         })
         .await
 }
+
 async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5128,6 +5430,7 @@ async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> R
         })
         .await
 }
+
 async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5139,6 +5442,7 @@ async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response
         })
         .await
 }
+
 async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5155,6 +5459,7 @@ async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Resp
         })
         .await
 }
+
 async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5170,6 +5475,7 @@ async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Respo
         })
         .await
 }
+
 async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5187,6 +5493,7 @@ async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Res
         })
         .await
 }
+
 async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5199,6 +5506,7 @@ async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Resp
         })
         .await
 }
+
 async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
@@ -5210,6 +5518,7 @@ async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Respons
         })
         .await
 }
+
 async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
     r: Incoming<A>,
 ) -> Response {
@@ -5223,6 +5532,7 @@ async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
         })
         .await
 }
+
 impl IntoResponse for GetCannedResponsesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5232,6 +5542,7 @@ impl IntoResponse for GetCannedResponsesResponse {
         }
     }
 }
+
 impl IntoResponse for PostCannedResponsesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5242,6 +5553,7 @@ impl IntoResponse for PostCannedResponsesResponse {
         }
     }
 }
+
 impl IntoResponse for GetCannedResponsesGetResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5251,6 +5563,7 @@ impl IntoResponse for GetCannedResponsesGetResponse {
         }
     }
 }
+
 impl IntoResponse for GetCannedResponsesIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5260,6 +5573,7 @@ impl IntoResponse for GetCannedResponsesIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteCannedResponsesIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5268,6 +5582,7 @@ impl IntoResponse for DeleteCannedResponsesIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAgentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5275,6 +5590,7 @@ impl IntoResponse for GetLivechatAgentResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAgentNextResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5282,6 +5598,7 @@ impl IntoResponse for GetLivechatAgentNextResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatAgentStatusResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5290,6 +5607,7 @@ impl IntoResponse for PostLivechatAgentStatusResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatAgentsSaveInfoResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5298,6 +5616,7 @@ impl IntoResponse for PostLivechatAgentsSaveInfoResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAgentsAgentIdDepartmentsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5306,6 +5625,7 @@ impl IntoResponse for GetLivechatAgentsAgentIdDepartmentsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsAgentOverviewResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5316,6 +5636,7 @@ impl IntoResponse for GetLivechatAnalyticsAgentOverviewResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5326,6 +5647,7 @@ impl IntoResponse for GetLivechatAnalyticsAgentsAvailableForServiceHistoryRespon
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5336,6 +5658,7 @@ impl IntoResponse for GetLivechatAnalyticsAgentsAverageServiceTimeResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5346,6 +5669,7 @@ impl IntoResponse for GetLivechatAnalyticsAgentsTotalServiceTimeResponse {
         }
     }
 }
+
 impl IntoResponse
 for GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
     fn into_response(self) -> Response {
@@ -5357,6 +5681,7 @@ for GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5366,6 +5691,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5376,6 +5702,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5386,6 +5713,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse 
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5396,6 +5724,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResp
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsChartsTimingsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5406,6 +5735,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsChartsTimingsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5416,6 +5746,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsChatsTotalizersResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5426,6 +5757,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsConversationTotalizersRespon
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByAgentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5436,6 +5768,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByAgentResponse
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5446,6 +5779,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByDepartmentRes
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsBySourceResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5455,6 +5789,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsBySourceRespons
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByStatusResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5465,6 +5800,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByStatusRespons
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByTagsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5475,6 +5811,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsConversationsByTagsResponse 
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDashboardsProductivityTotalizersResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5485,6 +5822,7 @@ impl IntoResponse for GetLivechatAnalyticsDashboardsProductivityTotalizersRespon
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5495,6 +5833,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsAmountOfChatsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5505,6 +5844,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResp
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5515,6 +5855,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse 
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5525,6 +5866,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse 
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5535,6 +5877,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsRes
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5545,6 +5888,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5555,6 +5899,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5565,6 +5910,7 @@ impl IntoResponse for GetLivechatAnalyticsDepartmentsTotalTransferredChatsRespon
         }
     }
 }
+
 impl IntoResponse for GetLivechatAnalyticsOverviewResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5575,6 +5921,7 @@ impl IntoResponse for GetLivechatAnalyticsOverviewResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatAppearanceResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5584,6 +5931,7 @@ impl IntoResponse for GetLivechatAppearanceResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatAppearanceResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5594,6 +5942,7 @@ impl IntoResponse for PostLivechatAppearanceResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatBusinessHourResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5603,6 +5952,7 @@ impl IntoResponse for GetLivechatBusinessHourResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatBusinessHoursResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5612,6 +5962,7 @@ impl IntoResponse for GetLivechatBusinessHoursResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatBusinessHoursRemoveResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5621,6 +5972,7 @@ impl IntoResponse for PostLivechatBusinessHoursRemoveResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatBusinessHoursSaveResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5630,6 +5982,7 @@ impl IntoResponse for PostLivechatBusinessHoursSaveResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatConfigResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5637,6 +5990,7 @@ impl IntoResponse for GetLivechatConfigResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatConfigRoutingResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5645,6 +5999,7 @@ impl IntoResponse for GetLivechatConfigRoutingResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatCustomFieldsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5654,6 +6009,7 @@ impl IntoResponse for GetLivechatCustomFieldsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatCustomFieldsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5664,6 +6020,7 @@ impl IntoResponse for PostLivechatCustomFieldsDeleteResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatCustomFieldsSaveResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5673,6 +6030,7 @@ impl IntoResponse for PostLivechatCustomFieldsSaveResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatCustomFieldsIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5682,6 +6040,7 @@ impl IntoResponse for GetLivechatCustomFieldsIdResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatCustomFieldResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5690,6 +6049,7 @@ impl IntoResponse for PostLivechatCustomFieldResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatCustomFieldsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5698,6 +6058,7 @@ impl IntoResponse for PostLivechatCustomFieldsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5707,6 +6068,7 @@ impl IntoResponse for GetLivechatDepartmentResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatDepartmentResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5717,6 +6079,7 @@ impl IntoResponse for PostLivechatDepartmentResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentAutocompleteResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5726,6 +6089,7 @@ impl IntoResponse for GetLivechatDepartmentAutocompleteResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentListByIdsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5736,6 +6100,7 @@ impl IntoResponse for GetLivechatDepartmentListByIdsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatDepartmentArchiveIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5744,6 +6109,7 @@ impl IntoResponse for PostLivechatDepartmentArchiveIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentIsDepartmentCreationAvailableResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5752,6 +6118,7 @@ impl IntoResponse for GetLivechatDepartmentIsDepartmentCreationAvailableResponse
         }
     }
 }
+
 impl IntoResponse for PostLivechatDepartmentUnarchiveIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5760,6 +6127,7 @@ impl IntoResponse for PostLivechatDepartmentUnarchiveIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5769,6 +6137,7 @@ impl IntoResponse for GetLivechatDepartmentIdResponse {
         }
     }
 }
+
 impl IntoResponse for PutLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5779,6 +6148,7 @@ impl IntoResponse for PutLivechatDepartmentIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatDepartmentIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5788,6 +6158,7 @@ impl IntoResponse for DeleteLivechatDepartmentIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentIdAgentsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5797,6 +6168,7 @@ impl IntoResponse for GetLivechatDepartmentIdAgentsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatDepartmentIdAgentsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5806,6 +6178,7 @@ impl IntoResponse for PostLivechatDepartmentIdAgentsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatDepartmentsArchivedResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5814,6 +6187,7 @@ impl IntoResponse for GetLivechatDepartmentsArchivedResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatInquiriesGetOneResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5824,6 +6198,7 @@ impl IntoResponse for GetLivechatInquiriesGetOneResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatInquiriesListResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5833,6 +6208,7 @@ impl IntoResponse for GetLivechatInquiriesListResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatInquiriesQueuedForUserResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5842,6 +6218,7 @@ impl IntoResponse for GetLivechatInquiriesQueuedForUserResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatInquiriesReturnAsInquiryResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5851,6 +6228,7 @@ impl IntoResponse for PostLivechatInquiriesReturnAsInquiryResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatInquiriesTakeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5861,6 +6239,7 @@ impl IntoResponse for PostLivechatInquiriesTakeResponse {
         }
     }
 }
+
 impl IntoResponse for PutLivechatInquirySetSlaResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5871,6 +6250,7 @@ impl IntoResponse for PutLivechatInquirySetSlaResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatIntegrationsSettingsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5880,6 +6260,7 @@ impl IntoResponse for GetLivechatIntegrationsSettingsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5889,6 +6270,7 @@ impl IntoResponse for GetLivechatLivechatAnalyticsDashboardsChartsDataResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatMessageResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5897,6 +6279,7 @@ impl IntoResponse for PostLivechatMessageResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5905,6 +6288,7 @@ impl IntoResponse for GetLivechatMessageIdResponse {
         }
     }
 }
+
 impl IntoResponse for PutLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5912,6 +6296,7 @@ impl IntoResponse for PutLivechatMessageIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatMessageIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5920,6 +6305,7 @@ impl IntoResponse for DeleteLivechatMessageIdResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatMessagesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5929,6 +6315,7 @@ impl IntoResponse for PostLivechatMessagesResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatMessagesHistoryRidResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5937,6 +6324,7 @@ impl IntoResponse for GetLivechatMessagesHistoryRidResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatRidMessagesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5946,6 +6334,7 @@ impl IntoResponse for GetLivechatRidMessagesResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatMonitorsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5955,6 +6344,7 @@ impl IntoResponse for GetLivechatMonitorsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatMonitorsCreateResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5964,6 +6354,7 @@ impl IntoResponse for PostLivechatMonitorsCreateResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatMonitorsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5973,6 +6364,7 @@ impl IntoResponse for PostLivechatMonitorsDeleteResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatMonitorsUsernameResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5982,6 +6374,7 @@ impl IntoResponse for GetLivechatMonitorsUsernameResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatOfflineMessageResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5990,6 +6383,7 @@ impl IntoResponse for PostLivechatOfflineMessageResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatPageVisitedResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5998,6 +6392,7 @@ impl IntoResponse for PostLivechatPageVisitedResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatPrioritiesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6007,6 +6402,7 @@ impl IntoResponse for GetLivechatPrioritiesResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatPrioritiesResetResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6015,6 +6411,7 @@ impl IntoResponse for GetLivechatPrioritiesResetResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatPrioritiesResetResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6024,6 +6421,7 @@ impl IntoResponse for PostLivechatPrioritiesResetResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatPrioritiesPriorityIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6033,6 +6431,7 @@ impl IntoResponse for GetLivechatPrioritiesPriorityIdResponse {
         }
     }
 }
+
 impl IntoResponse for PutLivechatPrioritiesPriorityIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6043,6 +6442,7 @@ impl IntoResponse for PutLivechatPrioritiesPriorityIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatQueueResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6052,6 +6452,7 @@ impl IntoResponse for GetLivechatQueueResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatRoomResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6060,6 +6461,7 @@ impl IntoResponse for GetLivechatRoomResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomCloseResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6068,6 +6470,7 @@ impl IntoResponse for PostLivechatRoomCloseResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomCloseByUserResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6077,6 +6480,7 @@ impl IntoResponse for PostLivechatRoomCloseByUserResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomForwardResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6086,6 +6490,7 @@ impl IntoResponse for PostLivechatRoomForwardResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatRoomJoinResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6096,6 +6501,7 @@ impl IntoResponse for GetLivechatRoomJoinResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomOnHoldResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6105,6 +6511,7 @@ impl IntoResponse for PostLivechatRoomOnHoldResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomResumeOnHoldResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6114,6 +6521,7 @@ impl IntoResponse for PostLivechatRoomResumeOnHoldResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomSaveInfoResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6124,6 +6532,7 @@ impl IntoResponse for PostLivechatRoomSaveInfoResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomSurveyResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6132,6 +6541,7 @@ impl IntoResponse for PostLivechatRoomSurveyResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomRidPriorityResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6142,6 +6552,7 @@ impl IntoResponse for PostLivechatRoomRidPriorityResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatRoomRidPriorityResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6151,6 +6562,7 @@ impl IntoResponse for DeleteLivechatRoomRidPriorityResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatRoomsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6160,6 +6572,7 @@ impl IntoResponse for GetLivechatRoomsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6169,6 +6582,7 @@ impl IntoResponse for PostLivechatRoomsDeleteResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatRoomsRemoveAllClosedRoomsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6178,6 +6592,7 @@ impl IntoResponse for PostLivechatRoomsRemoveAllClosedRoomsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatRoomsFiltersResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6186,6 +6601,7 @@ impl IntoResponse for GetLivechatRoomsFiltersResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatSlaResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6195,6 +6611,7 @@ impl IntoResponse for GetLivechatSlaResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatSlaResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6205,6 +6622,7 @@ impl IntoResponse for PostLivechatSlaResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6214,6 +6632,7 @@ impl IntoResponse for GetLivechatSlaSlaIdResponse {
         }
     }
 }
+
 impl IntoResponse for PutLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6224,6 +6643,7 @@ impl IntoResponse for PutLivechatSlaSlaIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatSlaSlaIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6233,6 +6653,7 @@ impl IntoResponse for DeleteLivechatSlaSlaIdResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatSmsIncomingServiceResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6240,6 +6661,7 @@ impl IntoResponse for PostLivechatSmsIncomingServiceResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatTagsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6249,6 +6671,7 @@ impl IntoResponse for GetLivechatTagsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatTagsDeleteResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6258,6 +6681,7 @@ impl IntoResponse for PostLivechatTagsDeleteResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatTagsSaveResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6267,6 +6691,7 @@ impl IntoResponse for PostLivechatTagsSaveResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatTagsTagIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6277,6 +6702,7 @@ impl IntoResponse for GetLivechatTagsTagIdResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatTranscriptResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6285,6 +6711,7 @@ impl IntoResponse for PostLivechatTranscriptResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatTranscriptRidResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6295,6 +6722,7 @@ impl IntoResponse for PostLivechatTranscriptRidResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatTranscriptRidResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6304,6 +6732,7 @@ impl IntoResponse for DeleteLivechatTranscriptRidResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatTransferHistoryRidResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6313,6 +6742,7 @@ impl IntoResponse for GetLivechatTransferHistoryRidResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatTriggersResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6322,6 +6752,7 @@ impl IntoResponse for GetLivechatTriggersResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatTriggersResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6332,6 +6763,7 @@ impl IntoResponse for PostLivechatTriggersResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatTriggersExternalServiceTestResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6341,6 +6773,7 @@ impl IntoResponse for PostLivechatTriggersExternalServiceTestResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatTriggersIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6350,6 +6783,7 @@ impl IntoResponse for GetLivechatTriggersIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatTriggersIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6359,6 +6793,7 @@ impl IntoResponse for DeleteLivechatTriggersIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUnitsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6368,6 +6803,7 @@ impl IntoResponse for GetLivechatUnitsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatUnitsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6378,6 +6814,7 @@ impl IntoResponse for PostLivechatUnitsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUnitsUnitIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6387,6 +6824,7 @@ impl IntoResponse for GetLivechatUnitsUnitIdResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatUnitsIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6396,6 +6834,7 @@ impl IntoResponse for PostLivechatUnitsIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatUnitsIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6405,6 +6844,7 @@ impl IntoResponse for DeleteLivechatUnitsIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6414,6 +6854,7 @@ impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6423,6 +6864,7 @@ impl IntoResponse for GetLivechatUnitsUnitIdDepartmentsAvailableResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUnitsUnitIdMonitorsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6432,6 +6874,7 @@ impl IntoResponse for GetLivechatUnitsUnitIdMonitorsResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatUploadResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6440,6 +6883,7 @@ impl IntoResponse for PostLivechatUploadResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUsersTypeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6449,6 +6893,7 @@ impl IntoResponse for GetLivechatUsersTypeResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatUsersTypeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6459,6 +6904,7 @@ impl IntoResponse for PostLivechatUsersTypeResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatUsersTypeIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6468,6 +6914,7 @@ impl IntoResponse for GetLivechatUsersTypeIdResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatUsersTypeIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6477,6 +6924,7 @@ impl IntoResponse for DeleteLivechatUsersTypeIdResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatVisitorResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6485,6 +6933,7 @@ impl IntoResponse for PostLivechatVisitorResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatVisitorDepartmentTransferResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6493,6 +6942,7 @@ impl IntoResponse for PostLivechatVisitorDepartmentTransferResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorTokenResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6500,6 +6950,7 @@ impl IntoResponse for GetLivechatVisitorTokenResponse {
         }
     }
 }
+
 impl IntoResponse for DeleteLivechatVisitorTokenResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6507,6 +6958,7 @@ impl IntoResponse for DeleteLivechatVisitorTokenResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorTokenRoomResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6515,6 +6967,7 @@ impl IntoResponse for GetLivechatVisitorTokenRoomResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorsAutocompleteResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6524,6 +6977,7 @@ impl IntoResponse for GetLivechatVisitorsAutocompleteResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6532,6 +6986,7 @@ impl IntoResponse for GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdRe
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorInfoResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6542,6 +6997,7 @@ impl IntoResponse for GetLivechatVisitorInfoResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorsPagesVisitedRoomIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6550,6 +7006,7 @@ impl IntoResponse for GetLivechatVisitorsPagesVisitedRoomIdResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorsSearchResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6559,6 +7016,7 @@ impl IntoResponse for GetLivechatVisitorsSearchResponse {
         }
     }
 }
+
 impl IntoResponse for GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6567,6 +7025,7 @@ impl IntoResponse for GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdRe
         }
     }
 }
+
 impl IntoResponse for PostLivechatVisitorsStatusResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6575,6 +7034,7 @@ impl IntoResponse for PostLivechatVisitorsStatusResponse {
         }
     }
 }
+
 impl IntoResponse for PostLivechatWebhookTestResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6582,6 +7042,7 @@ impl IntoResponse for PostLivechatWebhookTestResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelContactResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6592,6 +7053,7 @@ impl IntoResponse for PostOmnichannelContactResponse {
         }
     }
 }
+
 impl IntoResponse for GetContactSearchResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6601,6 +7063,7 @@ impl IntoResponse for GetContactSearchResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelContactsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6611,6 +7074,7 @@ impl IntoResponse for PostOmnichannelContactsResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelContactsBlockResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6620,6 +7084,7 @@ impl IntoResponse for PostOmnichannelContactsBlockResponse {
         }
     }
 }
+
 impl IntoResponse for GetOmnichannelContactsChannelsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6629,6 +7094,7 @@ impl IntoResponse for GetOmnichannelContactsChannelsResponse {
         }
     }
 }
+
 impl IntoResponse for GetOmnichannelContactsCheckExistenceResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6637,6 +7103,7 @@ impl IntoResponse for GetOmnichannelContactsCheckExistenceResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelContactsConflictsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6647,6 +7114,7 @@ impl IntoResponse for PostOmnichannelContactsConflictsResponse {
         }
     }
 }
+
 impl IntoResponse for GetOmnichannelContactsGetResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6657,6 +7125,7 @@ impl IntoResponse for GetOmnichannelContactsGetResponse {
         }
     }
 }
+
 impl IntoResponse for GetOmnichannelContactsHistoryResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6667,6 +7136,7 @@ impl IntoResponse for GetOmnichannelContactsHistoryResponse {
         }
     }
 }
+
 impl IntoResponse for GetOmnichannelContactsSearchResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6677,6 +7147,7 @@ impl IntoResponse for GetOmnichannelContactsSearchResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelContactsUnblockResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6686,6 +7157,7 @@ impl IntoResponse for PostOmnichannelContactsUnblockResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelContactsUpdateResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6696,6 +7168,7 @@ impl IntoResponse for PostOmnichannelContactsUpdateResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelIntegrationsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -6703,6 +7176,7 @@ impl IntoResponse for PostOmnichannelIntegrationsResponse {
         }
     }
 }
+
 impl IntoResponse for PostOmnichannelRidRequestTranscriptResponse {
     fn into_response(self) -> Response {
         match self {

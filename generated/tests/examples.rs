@@ -5,7 +5,9 @@
 //! Every example of the spec that conforms to its schema survives a round trip through
 //! the generated types: deserialize, serialize, compare.
 #![allow(deprecated, unused_imports)]
+
 use rocketchat_omnichannel::models::*;
+
 /// Equal JSON values, comparing numbers by value (`1` equals `1.0`).
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value::*;
@@ -21,6 +23,7 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         _ => a == b,
     }
 }
+
 /// Deserializes the example `json` (from `origin`) into `T`, serializes it back and
 /// checks that nothing changed; returns the typed value.
 #[allow(dead_code)]
@@ -39,6 +42,7 @@ fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     typed
 }
+
 #[test]
 fn get_canned_responses() {
     let _: GetCannedResponsesOk = roundtrip(
@@ -58,6 +62,7 @@ fn get_canned_responses() {
         "specs/omnichannel.yaml#/components/responses/permissionError/content/application~1json/examples/Unauthorized/value",
     );
 }
+
 #[test]
 fn post_canned_responses() {
     let _: PostCannedResponsesBody = roundtrip(
@@ -77,6 +82,7 @@ fn post_canned_responses() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_canned_responses_get() {
     let _: GetCannedResponsesGetOk = roundtrip(
@@ -84,6 +90,7 @@ fn get_canned_responses_get() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses.get/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_canned_responses_id() {
     let _: GetCannedResponsesIdOk = roundtrip(
@@ -91,6 +98,7 @@ fn get_canned_responses_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_agent() {
     let _: GetLivechatAgentOk = roundtrip(
@@ -98,6 +106,7 @@ fn get_livechat_agent() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agent.info~1{rid}~1{token}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_agent_next() {
     let _: GetLivechatAgentNextOk = roundtrip(
@@ -105,6 +114,7 @@ fn get_livechat_agent_next() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agent.next~1{token}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_agent_status() {
     let _: PostLivechatAgentStatusBody = roundtrip(
@@ -116,6 +126,7 @@ fn post_livechat_agent_status() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agent.status/post/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_agents_save_info() {
     let _: PostLivechatAgentsSaveInfoBody = roundtrip(
@@ -123,6 +134,7 @@ fn post_livechat_agents_save_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agents.saveInfo/post/requestBody/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_agents_agent_id_departments() {
     let _: GetLivechatAgentsAgentIdDepartmentsOk = roundtrip(
@@ -130,6 +142,7 @@ fn get_livechat_agents_agent_id_departments() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1agents~1{agentId}~1departments/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_agent_overview() {
     let _: GetLivechatAnalyticsAgentOverviewOk = roundtrip(
@@ -149,6 +162,7 @@ fn get_livechat_analytics_agent_overview() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1agent-overview/get/responses/400/content/application~1json/examples/Example 3/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_agents_available_for_service_history() {
     let _: GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk = roundtrip(
@@ -172,6 +186,7 @@ fn get_livechat_analytics_agents_available_for_service_history() {
         "specs/omnichannel.yaml#/components/responses/startendError/content/application~1json/examples/Example 4/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_agents_average_service_time() {
     let _: GetLivechatAnalyticsAgentsAverageServiceTimeOk = roundtrip(
@@ -179,6 +194,7 @@ fn get_livechat_analytics_agents_average_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1agents~1average-service-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_agents_total_service_time() {
     let _: GetLivechatAnalyticsAgentsTotalServiceTimeOk = roundtrip(
@@ -186,6 +202,7 @@ fn get_livechat_analytics_agents_total_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1agents~1total-service-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_agents_productivity_totalizers() {
     let _: GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk = roundtrip(
@@ -193,6 +210,7 @@ fn get_livechat_analytics_dashboards_agents_productivity_totalizers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1agents-productivity-totalizers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_charts_chats() {
     let _: GetLivechatAnalyticsDashboardsChartsChatsOk = roundtrip(
@@ -200,6 +218,7 @@ fn get_livechat_analytics_dashboards_charts_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1charts~1chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_charts_chats_per_department() {
     let _: GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk = roundtrip(
@@ -207,6 +226,7 @@ fn get_livechat_analytics_dashboards_charts_chats_per_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1charts~1chats-per-department/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_charts_timings() {
     let _: GetLivechatAnalyticsDashboardsChartsTimingsOk = roundtrip(
@@ -214,6 +234,7 @@ fn get_livechat_analytics_dashboards_charts_timings() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1charts~1timings/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_conversation_totalizers() {
     let _: GetLivechatAnalyticsDashboardsConversationTotalizersOk = roundtrip(
@@ -221,6 +242,7 @@ fn get_livechat_analytics_dashboards_conversation_totalizers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversation-totalizers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_conversations_by_agent() {
     let _: GetLivechatAnalyticsDashboardsConversationsByAgentOk = roundtrip(
@@ -228,6 +250,7 @@ fn get_livechat_analytics_dashboards_conversations_by_agent() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-agent/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_conversations_by_department() {
     let _: GetLivechatAnalyticsDashboardsConversationsByDepartmentOk = roundtrip(
@@ -235,6 +258,7 @@ fn get_livechat_analytics_dashboards_conversations_by_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-department/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_conversations_by_source() {
     let _: GetLivechatAnalyticsDashboardsConversationsBySourceOk = roundtrip(
@@ -242,6 +266,7 @@ fn get_livechat_analytics_dashboards_conversations_by_source() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-source/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_conversations_by_status() {
     let _: GetLivechatAnalyticsDashboardsConversationsByStatusOk = roundtrip(
@@ -249,6 +274,7 @@ fn get_livechat_analytics_dashboards_conversations_by_status() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-status/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_conversations_by_tags() {
     let _: GetLivechatAnalyticsDashboardsConversationsByTagsOk = roundtrip(
@@ -256,6 +282,7 @@ fn get_livechat_analytics_dashboards_conversations_by_tags() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1conversations-by-tags/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_dashboards_productivity_totalizers() {
     let _: GetLivechatAnalyticsDashboardsProductivityTotalizersOk = roundtrip(
@@ -263,6 +290,7 @@ fn get_livechat_analytics_dashboards_productivity_totalizers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1dashboards~1productivity-totalizers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_amount_of_chats() {
     let _: GetLivechatAnalyticsDepartmentsAmountOfChatsOk = roundtrip(
@@ -270,6 +298,7 @@ fn get_livechat_analytics_departments_amount_of_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1amount-of-chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_average_chat_duration_time() {
     let _: GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk = roundtrip(
@@ -277,6 +306,7 @@ fn get_livechat_analytics_departments_average_chat_duration_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1average-chat-duration-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_average_service_time() {
     let _: GetLivechatAnalyticsDepartmentsAverageServiceTimeOk = roundtrip(
@@ -284,6 +314,7 @@ fn get_livechat_analytics_departments_average_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1average-service-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_average_waiting_time() {
     let _: GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk = roundtrip(
@@ -291,6 +322,7 @@ fn get_livechat_analytics_departments_average_waiting_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1average-waiting-time/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_percentage_abandoned_chats() {
     let _: GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk = roundtrip(
@@ -298,6 +330,7 @@ fn get_livechat_analytics_departments_percentage_abandoned_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1percentage-abandoned-chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_total_abandoned_chats() {
     let _: GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk = roundtrip(
@@ -305,6 +338,7 @@ fn get_livechat_analytics_departments_total_abandoned_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1total-abandoned-chats/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_total_service_time() {
     let _: GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent = roundtrip(
@@ -312,6 +346,7 @@ fn get_livechat_analytics_departments_total_service_time() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1total-service-time/get/responses/206/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_departments_total_transferred_chats() {
     let _: GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent = roundtrip(
@@ -319,6 +354,7 @@ fn get_livechat_analytics_departments_total_transferred_chats() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1departments~1total-transferred-chats/get/responses/206/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_analytics_overview() {
     let _: GetLivechatAnalyticsOverviewBadRequest = roundtrip(
@@ -334,6 +370,7 @@ fn get_livechat_analytics_overview() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1analytics~1overview/get/responses/400/content/application~1json/examples/Example 3/value",
     );
 }
+
 #[test]
 fn post_livechat_appearance() {
     let _: PostLivechatAppearanceBadRequest = roundtrip(
@@ -345,6 +382,7 @@ fn post_livechat_appearance() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1appearance/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_business_hour() {
     let _: GetLivechatBusinessHourOk = roundtrip(
@@ -352,6 +390,7 @@ fn get_livechat_business_hour() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hour/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_business_hours() {
     let _: GetLivechatBusinessHoursOk = roundtrip(
@@ -359,6 +398,7 @@ fn get_livechat_business_hours() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_business_hours_remove() {
     let _: PostLivechatBusinessHoursRemoveBody = roundtrip(
@@ -370,6 +410,7 @@ fn post_livechat_business_hours_remove() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours.remove/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_business_hours_save() {
     let _: PostLivechatBusinessHoursSaveBody = roundtrip(
@@ -381,6 +422,7 @@ fn post_livechat_business_hours_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1business-hours.save/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_config() {
     let _: GetLivechatConfigOk = roundtrip(
@@ -388,6 +430,7 @@ fn get_livechat_config() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1config/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_config_routing() {
     let _: GetLivechatConfigRoutingOk = roundtrip(
@@ -395,6 +438,7 @@ fn get_livechat_config_routing() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1config~1routing/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_custom_fields() {
     let _: GetLivechatCustomFieldsOk = roundtrip(
@@ -402,6 +446,7 @@ fn get_livechat_custom_fields() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_custom_fields_delete() {
     let _: PostLivechatCustomFieldsDeleteBody = roundtrip(
@@ -417,6 +462,7 @@ fn post_livechat_custom_fields_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields.delete/post/responses/403/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_custom_fields_save() {
     let _: PostLivechatCustomFieldsSaveOk = roundtrip(
@@ -428,6 +474,7 @@ fn post_livechat_custom_fields_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields.save/post/responses/403/content/application~1json/examples/Example/value",
     );
 }
+
 #[test]
 fn get_livechat_custom_fields_id() {
     let _: GetLivechatCustomFieldsIdOk = roundtrip(
@@ -435,6 +482,7 @@ fn get_livechat_custom_fields_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom-fields~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_custom_field() {
     let _: PostLivechatCustomFieldBody = roundtrip(
@@ -454,6 +502,7 @@ fn post_livechat_custom_field() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom.field/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_custom_fields() {
     let _: PostLivechatCustomFieldsBody = roundtrip(
@@ -473,6 +522,7 @@ fn post_livechat_custom_fields() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1custom.fields/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_department() {
     let _: GetLivechatDepartmentOk = roundtrip(
@@ -480,6 +530,7 @@ fn get_livechat_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_department() {
     let _: PostLivechatDepartmentBody = roundtrip(
@@ -499,6 +550,7 @@ fn post_livechat_department() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_department_autocomplete() {
     let _: GetLivechatDepartmentAutocompleteBadRequest = roundtrip(
@@ -506,6 +558,7 @@ fn get_livechat_department_autocomplete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department.autocomplete/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_department_list_by_ids() {
     let _: GetLivechatDepartmentListByIdsOk = roundtrip(
@@ -521,6 +574,7 @@ fn get_livechat_department_list_by_ids() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department.listByIds/get/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_department_is_department_creation_available() {
     let _: GetLivechatDepartmentIsDepartmentCreationAvailableOk = roundtrip(
@@ -532,6 +586,7 @@ fn get_livechat_department_is_department_creation_available() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1isDepartmentCreationAvailable/get/responses/200/content/application~1json/examples/If a department already exists in Community workspaces/value",
     );
 }
+
 #[test]
 fn get_livechat_department_id() {
     let _: GetLivechatDepartmentIdOk = roundtrip(
@@ -539,6 +594,7 @@ fn get_livechat_department_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn put_livechat_department_id() {
     let _: PutLivechatDepartmentIdOk = roundtrip(
@@ -554,6 +610,7 @@ fn put_livechat_department_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}/put/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_department_id_agents() {
     let _: GetLivechatDepartmentIdAgentsOk = roundtrip(
@@ -561,6 +618,7 @@ fn get_livechat_department_id_agents() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}~1agents/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_department_id_agents() {
     let _: PostLivechatDepartmentIdAgentsBody = roundtrip(
@@ -568,6 +626,7 @@ fn post_livechat_department_id_agents() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1department~1{_id}~1agents/post/requestBody/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_departments_archived() {
     let _: GetLivechatDepartmentsArchivedOk = roundtrip(
@@ -575,6 +634,7 @@ fn get_livechat_departments_archived() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1departments~1archived/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_inquiries_get_one() {
     let _: GetLivechatInquiriesGetOneOk = roundtrip(
@@ -586,6 +646,7 @@ fn get_livechat_inquiries_get_one() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.getOne/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_inquiries_list() {
     let _: GetLivechatInquiriesListOk = roundtrip(
@@ -593,6 +654,7 @@ fn get_livechat_inquiries_list() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.list/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_inquiries_queued_for_user() {
     let _: GetLivechatInquiriesQueuedForUserOk = roundtrip(
@@ -600,6 +662,7 @@ fn get_livechat_inquiries_queued_for_user() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.queuedForUser/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_inquiries_return_as_inquiry() {
     let _: PostLivechatInquiriesReturnAsInquiryBody = roundtrip(
@@ -619,6 +682,7 @@ fn post_livechat_inquiries_return_as_inquiry() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.returnAsInquiry/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_inquiries_take() {
     let _: PostLivechatInquiriesTakeBody = roundtrip(
@@ -630,6 +694,7 @@ fn post_livechat_inquiries_take() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiries.take/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn put_livechat_inquiry_set_sla() {
     let _: PutLivechatInquirySetSlaBody = roundtrip(
@@ -645,6 +710,7 @@ fn put_livechat_inquiry_set_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1inquiry.setSLA/put/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_integrations_settings() {
     let _: GetLivechatIntegrationsSettingsOk = roundtrip(
@@ -652,6 +718,7 @@ fn get_livechat_integrations_settings() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1integrations.settings/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_livechat_analytics_dashboards_charts_data() {
     let _: GetLivechatLivechatAnalyticsDashboardsChartsDataOk = roundtrip(
@@ -663,6 +730,7 @@ fn get_livechat_livechat_analytics_dashboards_charts_data() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1livechat~1analytics~1dashboards~1charts-data/get/responses/403/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_message() {
     let _: PostLivechatMessageBody = roundtrip(
@@ -678,6 +746,7 @@ fn post_livechat_message() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1message/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_message_id() {
     let _: GetLivechatMessageIdOk = roundtrip(
@@ -693,6 +762,7 @@ fn get_livechat_message_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1message~1{_id}/get/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn put_livechat_message_id() {
     let _: PutLivechatMessageIdBody = roundtrip(
@@ -704,6 +774,7 @@ fn put_livechat_message_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1message~1{_id}/put/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn delete_livechat_message_id() {
     let _: DeleteLivechatMessageIdBody = roundtrip(
@@ -719,6 +790,7 @@ fn delete_livechat_message_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1message~1{_id}/delete/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_messages() {
     let _: PostLivechatMessagesBody = roundtrip(
@@ -734,6 +806,7 @@ fn post_livechat_messages() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1messages/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_messages_history_rid() {
     let _: GetLivechatMessagesHistoryRidOk = roundtrip(
@@ -745,6 +818,7 @@ fn get_livechat_messages_history_rid() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1messages.history~1{rid}/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_rid_messages() {
     let _: GetLivechatRidMessagesOk = roundtrip(
@@ -756,6 +830,7 @@ fn get_livechat_rid_messages() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1messages~1{rid}/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_monitors() {
     let _: GetLivechatMonitorsOk = roundtrip(
@@ -763,6 +838,7 @@ fn get_livechat_monitors() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_monitors_create() {
     let _: PostLivechatMonitorsCreateBody = roundtrip(
@@ -778,6 +854,7 @@ fn post_livechat_monitors_create() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors.create/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_monitors_delete() {
     let _: PostLivechatMonitorsDeleteBody = roundtrip(
@@ -789,6 +866,7 @@ fn post_livechat_monitors_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_monitors_username() {
     let _: GetLivechatMonitorsUsernameOk = roundtrip(
@@ -796,6 +874,7 @@ fn get_livechat_monitors_username() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1monitors~1{username}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_offline_message() {
     let _: PostLivechatOfflineMessageBody = roundtrip(
@@ -811,6 +890,7 @@ fn post_livechat_offline_message() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1offline.message/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_page_visited() {
     let _: PostLivechatPageVisitedBody = roundtrip(
@@ -830,6 +910,7 @@ fn post_livechat_page_visited() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1page.visited/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_priorities() {
     let _: GetLivechatPrioritiesOk = roundtrip(
@@ -837,6 +918,7 @@ fn get_livechat_priorities() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_priorities_reset() {
     let _: GetLivechatPrioritiesResetOk = roundtrip(
@@ -844,6 +926,7 @@ fn get_livechat_priorities_reset() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities.reset/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_priorities_priority_id() {
     let _: GetLivechatPrioritiesPriorityIdOk = roundtrip(
@@ -851,6 +934,7 @@ fn get_livechat_priorities_priority_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities~1{priorityId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn put_livechat_priorities_priority_id() {
     let _: PutLivechatPrioritiesPriorityIdBody = roundtrip(
@@ -862,6 +946,7 @@ fn put_livechat_priorities_priority_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1priorities~1{priorityId}/put/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_queue() {
     let _: GetLivechatQueueOk = roundtrip(
@@ -869,6 +954,7 @@ fn get_livechat_queue() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1queue/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_room() {
     let _: GetLivechatRoomOk = roundtrip(
@@ -880,6 +966,7 @@ fn get_livechat_room() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_room_close() {
     let _: PostLivechatRoomCloseBody = roundtrip(
@@ -899,6 +986,7 @@ fn post_livechat_room_close() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.close/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_room_close_by_user() {
     let _: PostLivechatRoomCloseByUserBody = roundtrip(
@@ -914,6 +1002,7 @@ fn post_livechat_room_close_by_user() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.closeByUser/post/responses/400/content/application~1json/examples/Room already closed/value",
     );
 }
+
 #[test]
 fn post_livechat_room_forward() {
     let _: PostLivechatRoomForwardBody = roundtrip(
@@ -925,6 +1014,7 @@ fn post_livechat_room_forward() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.forward/post/responses/400/content/application~1json/examples/Example/value",
     );
 }
+
 #[test]
 fn get_livechat_room_join() {
     let _: GetLivechatRoomJoinBadRequest = roundtrip(
@@ -936,6 +1026,7 @@ fn get_livechat_room_join() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.join/get/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_room_on_hold() {
     let _: PostLivechatRoomOnHoldBody = roundtrip(
@@ -947,6 +1038,7 @@ fn post_livechat_room_on_hold() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.onHold/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_room_resume_on_hold() {
     let _: PostLivechatRoomResumeOnHoldBody = roundtrip(
@@ -958,6 +1050,7 @@ fn post_livechat_room_resume_on_hold() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.resumeOnHold/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_room_save_info() {
     let _: PostLivechatRoomSaveInfoBody = roundtrip(
@@ -973,6 +1066,7 @@ fn post_livechat_room_save_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.saveInfo/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_room_survey() {
     let _: PostLivechatRoomSurveyBody = roundtrip(
@@ -988,6 +1082,7 @@ fn post_livechat_room_survey() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room.survey/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_room_rid_priority() {
     let _: PostLivechatRoomRidPriorityBody = roundtrip(
@@ -999,6 +1094,7 @@ fn post_livechat_room_rid_priority() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1room~1{rid}~1priority/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_rooms() {
     let _: GetLivechatRoomsOk = roundtrip(
@@ -1006,6 +1102,7 @@ fn get_livechat_rooms() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_rooms_delete() {
     let _: PostLivechatRoomsDeleteBody = roundtrip(
@@ -1017,6 +1114,7 @@ fn post_livechat_rooms_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_rooms_remove_all_closed_rooms() {
     let _: PostLivechatRoomsRemoveAllClosedRoomsOk = roundtrip(
@@ -1028,6 +1126,7 @@ fn post_livechat_rooms_remove_all_closed_rooms() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms.removeAllClosedRooms/post/responses/403/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_rooms_filters() {
     let _: GetLivechatRoomsFiltersOk = roundtrip(
@@ -1035,6 +1134,7 @@ fn get_livechat_rooms_filters() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1rooms~1filters/get/responses/200/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_sla() {
     let _: GetLivechatSlaOk = roundtrip(
@@ -1042,6 +1142,7 @@ fn get_livechat_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_sla() {
     let _: PostLivechatSlaBody = roundtrip(
@@ -1061,6 +1162,7 @@ fn post_livechat_sla() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_sla_sla_id() {
     let _: GetLivechatSlaSlaIdOk = roundtrip(
@@ -1068,6 +1170,7 @@ fn get_livechat_sla_sla_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla~1{slaId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn put_livechat_sla_sla_id() {
     let _: PutLivechatSlaSlaIdOk = roundtrip(
@@ -1083,6 +1186,7 @@ fn put_livechat_sla_sla_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sla~1{slaId}/put/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_sms_incoming_service() {
     let _: PostLivechatSmsIncomingServiceBody = roundtrip(
@@ -1090,6 +1194,7 @@ fn post_livechat_sms_incoming_service() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1sms-incoming~1{service}/post/requestBody/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_tags() {
     let _: GetLivechatTagsOk = roundtrip(
@@ -1097,6 +1202,7 @@ fn get_livechat_tags() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_tags_delete() {
     let _: PostLivechatTagsDeleteBody = roundtrip(
@@ -1108,6 +1214,7 @@ fn post_livechat_tags_delete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags.delete/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_tags_save() {
     let _: PostLivechatTagsSaveBody = roundtrip(
@@ -1123,6 +1230,7 @@ fn post_livechat_tags_save() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags.save/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_tags_tag_id() {
     let _: GetLivechatTagsTagIdOk = roundtrip(
@@ -1134,6 +1242,7 @@ fn get_livechat_tags_tag_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1tags~1{tagId}/get/responses/404/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_transcript() {
     let _: PostLivechatTranscriptBody = roundtrip(
@@ -1153,6 +1262,7 @@ fn post_livechat_transcript() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1transcript/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_transcript_rid() {
     let _: PostLivechatTranscriptRidBody = roundtrip(
@@ -1168,6 +1278,7 @@ fn post_livechat_transcript_rid() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1transcript~1{rid}/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_transfer_history_rid() {
     let _: GetLivechatTransferHistoryRidOk = roundtrip(
@@ -1175,6 +1286,7 @@ fn get_livechat_transfer_history_rid() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1transfer.history~1{rid}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_triggers() {
     let _: GetLivechatTriggersOk = roundtrip(
@@ -1182,6 +1294,7 @@ fn get_livechat_triggers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_triggers() {
     let _: PostLivechatTriggersBody = roundtrip(
@@ -1197,6 +1310,7 @@ fn post_livechat_triggers() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_triggers_external_service_test() {
     let _: PostLivechatTriggersExternalServiceTestBody = roundtrip(
@@ -1212,6 +1326,7 @@ fn post_livechat_triggers_external_service_test() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers~1external-service~1test/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_triggers_id() {
     let _: GetLivechatTriggersIdOk = roundtrip(
@@ -1219,6 +1334,7 @@ fn get_livechat_triggers_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1triggers~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_units() {
     let _: GetLivechatUnitsOk = roundtrip(
@@ -1226,6 +1342,7 @@ fn get_livechat_units() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_units() {
     let _: PostLivechatUnitsBody = roundtrip(
@@ -1241,6 +1358,7 @@ fn post_livechat_units() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_units_unit_id() {
     let _: GetLivechatUnitsUnitIdOk = roundtrip(
@@ -1248,6 +1366,7 @@ fn get_livechat_units_unit_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_units_id() {
     let _: PostLivechatUnitsIdBody = roundtrip(
@@ -1259,6 +1378,7 @@ fn post_livechat_units_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{id}/post/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_units_unit_id_departments() {
     let _: GetLivechatUnitsUnitIdDepartmentsOk = roundtrip(
@@ -1266,6 +1386,7 @@ fn get_livechat_units_unit_id_departments() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{unitId}~1departments/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_units_unit_id_departments_available() {
     let _: GetLivechatUnitsUnitIdDepartmentsAvailableOk = roundtrip(
@@ -1273,6 +1394,7 @@ fn get_livechat_units_unit_id_departments_available() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{unitId}~1departments~1available/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_units_unit_id_monitors() {
     let _: GetLivechatUnitsUnitIdMonitorsOk = roundtrip(
@@ -1280,6 +1402,7 @@ fn get_livechat_units_unit_id_monitors() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1units~1{unitId}~1monitors/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_upload() {
     let _: PostLivechatUploadOk = roundtrip(
@@ -1291,6 +1414,7 @@ fn post_livechat_upload() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1upload~1{rid}/post/responses/403/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn post_livechat_users_type() {
     let _: PostLivechatUsersTypeBody = roundtrip(
@@ -1306,6 +1430,7 @@ fn post_livechat_users_type() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1users~1{type}/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_users_type_id() {
     let _: GetLivechatUsersTypeIdOk = roundtrip(
@@ -1313,6 +1438,7 @@ fn get_livechat_users_type_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1users~1{type}~1{_id}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_visitor() {
     let _: PostLivechatVisitorBody = roundtrip(
@@ -1332,6 +1458,7 @@ fn post_livechat_visitor() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_livechat_visitor_department_transfer() {
     let _: PostLivechatVisitorDepartmentTransferBody = roundtrip(
@@ -1343,6 +1470,7 @@ fn post_livechat_visitor_department_transfer() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor~1department.transfer/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_visitor_token() {
     let _: GetLivechatVisitorTokenOk = roundtrip(
@@ -1350,6 +1478,7 @@ fn get_livechat_visitor_token() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor~1{token}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn delete_livechat_visitor_token() {
     let _: DeleteLivechatVisitorTokenOk = roundtrip(
@@ -1357,6 +1486,7 @@ fn delete_livechat_visitor_token() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor~1{token}/delete/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_visitor_token_room() {
     let _: GetLivechatVisitorTokenRoomOk = roundtrip(
@@ -1364,6 +1494,7 @@ fn get_livechat_visitor_token_room() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitor~1{token}~1room/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_visitors_autocomplete() {
     let _: GetLivechatVisitorsAutocompleteOk = roundtrip(
@@ -1375,6 +1506,7 @@ fn get_livechat_visitors_autocomplete() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.autocomplete/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() {
     let _: GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk = roundtrip(
@@ -1382,6 +1514,7 @@ fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.chatHistory~1room~1{roomId}~1visitor~1{visitorId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_visitor_info() {
     let _: GetLivechatVisitorInfoOk = roundtrip(
@@ -1397,6 +1530,7 @@ fn get_livechat_visitor_info() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.info/get/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_livechat_visitors_pages_visited_room_id() {
     let _: GetLivechatVisitorsPagesVisitedRoomIdOk = roundtrip(
@@ -1404,6 +1538,7 @@ fn get_livechat_visitors_pages_visited_room_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.pagesVisited~1{roomId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn get_livechat_visitors_search() {
     let _: GetLivechatVisitorsSearchOk = roundtrip(
@@ -1415,6 +1550,7 @@ fn get_livechat_visitors_search() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.search/get/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() {
     let _: GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk = roundtrip(
@@ -1422,6 +1558,7 @@ fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.searchChats~1room~1{roomId}~1visitor~1{visitorId}/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_livechat_visitors_status() {
     let _: PostLivechatVisitorsStatusBody = roundtrip(
@@ -1441,6 +1578,7 @@ fn post_livechat_visitors_status() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1livechat~1visitors.status/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_omnichannel_contact() {
     let _: PostOmnichannelContactBody = roundtrip(
@@ -1456,6 +1594,7 @@ fn post_omnichannel_contact() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contact/post/responses/400/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_contact_search() {
     let _: GetContactSearchOk = roundtrip(
@@ -1463,6 +1602,7 @@ fn get_contact_search() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contact.search/get/responses/200/content/application~1json/examples/Success Example/value",
     );
 }
+
 #[test]
 fn post_omnichannel_contacts() {
     let _: PostOmnichannelContactsBody = roundtrip(
@@ -1482,6 +1622,7 @@ fn post_omnichannel_contacts() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_omnichannel_contacts_block() {
     let _: PostOmnichannelContactsBlockBody = roundtrip(
@@ -1497,6 +1638,7 @@ fn post_omnichannel_contacts_block() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.block/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_omnichannel_contacts_channels() {
     let _: GetOmnichannelContactsChannelsOk = roundtrip(
@@ -1512,6 +1654,7 @@ fn get_omnichannel_contacts_channels() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.channels/get/responses/401/content/application~1json/examples/Unauthorized Example /value",
     );
 }
+
 #[test]
 fn get_omnichannel_contacts_check_existence() {
     let _: GetOmnichannelContactsCheckExistenceOk = roundtrip(
@@ -1527,6 +1670,7 @@ fn get_omnichannel_contacts_check_existence() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.checkExistence/get/responses/400/content/application~1json/examples/Error from missing query parameters/value",
     );
 }
+
 #[test]
 fn post_omnichannel_contacts_conflicts() {
     let _: PostOmnichannelContactsConflictsBody = roundtrip(
@@ -1546,6 +1690,7 @@ fn post_omnichannel_contacts_conflicts() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.conflicts/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn get_omnichannel_contacts_get() {
     let _: GetOmnichannelContactsGetOk = roundtrip(
@@ -1561,6 +1706,7 @@ fn get_omnichannel_contacts_get() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.get/get/responses/400/content/application~1json/examples/Required Parameter/value",
     );
 }
+
 #[test]
 fn get_omnichannel_contacts_history() {
     let _: GetOmnichannelContactsHistoryBadRequest = roundtrip(
@@ -1572,6 +1718,7 @@ fn get_omnichannel_contacts_history() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.history/get/responses/403/content/application~1json/examples/Example 1/value",
     );
 }
+
 #[test]
 fn get_omnichannel_contacts_search() {
     let _: GetOmnichannelContactsSearchOk = roundtrip(
@@ -1587,6 +1734,7 @@ fn get_omnichannel_contacts_search() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.search/get/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_omnichannel_contacts_unblock() {
     let _: PostOmnichannelContactsUnblockBody = roundtrip(
@@ -1602,6 +1750,7 @@ fn post_omnichannel_contacts_unblock() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.unblock/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_omnichannel_contacts_update() {
     let _: serde_json::Map<String, serde_json::Value> = roundtrip(
@@ -1621,6 +1770,7 @@ fn post_omnichannel_contacts_update() {
         "specs/omnichannel.yaml#/paths/~1api~1v1~1omnichannel~1contacts.update/post/responses/400/content/application~1json/examples/Example 2/value",
     );
 }
+
 #[test]
 fn post_omnichannel_integrations() {
     let _: PostOmnichannelIntegrationsBody = roundtrip(

@@ -26,6 +26,7 @@ fn options() -> Options {
         crate_name: "bench-api".into(),
         regenerate_with: "cargo bench".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     }
 }

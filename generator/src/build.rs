@@ -172,6 +172,27 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         })
         .collect();
     let names = operation_names(&raw_names);
+    // An operationId used twice still gives distinct names (`get_user_2`), with a warning that
+    // names both places (`lint` calls it an error).
+    let mut first_use: BTreeMap<&str, Location> = BTreeMap::new();
+    for (p, name) in pending.values().zip(&names) {
+        let Some(id) = p.op.operation_id.as_deref() else {
+            continue;
+        };
+        let at = Location::new(&docs[p.doc].file, push_pointer(&p.pointer, "operationId"));
+        match first_use.get(id) {
+            Some(first) => api.warnings.push(Diagnostic::warning(
+                at,
+                "duplicate-operation-id",
+                format!(
+                    "operationId `{id}` is also used at {first}; this operation is named `{name}`"
+                ),
+            )),
+            None => {
+                first_use.insert(id, at);
+            }
+        }
+    }
     let mut reg = TypeRegistry::default();
     let mut auth_names: Vec<String> = options
         .auth_headers

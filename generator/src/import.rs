@@ -886,17 +886,71 @@ pub fn update(existing: &Value, page: &Value) -> Value {
 /// parameters, requestBody, responses, deprecated, security, then alphabetically; responses by
 /// status code; other objects their well-known keys first, then the rest alphabetically. Maps of
 /// names (`properties`, components, media types, ...) are sorted by key; arrays keep their order.
+///
+/// The text reads the same to YAML 1.2 and YAML 1.1 readers (PyYAML, SnakeYAML): serde_yaml
+/// quotes the strings 1.2 would read as something else, and every other string that 1.1 would
+/// read as something else ([`reads_differently_in_yaml11`]) is quoted too, and fractional
+/// numbers are written with a dot and a signed exponent (`1.0e+100`, not `1e100`, a string to
+/// 1.1): such a scalar is rendered as a placeholder (a word found nowhere in the document, and a number), which
+/// serde_yaml writes as it is and which is then replaced by the scalar's text.
 pub fn to_yaml(doc: &Value) -> String {
-    let yaml = render(Shape::Object(Kind::Document), doc);
-    match serde_yaml::to_string(&yaml) {
+    let json = doc.to_string();
+    let mut marker = "yamlquoted".to_owned();
+    while json.contains(&marker) {
+        marker.push('x');
+    }
+    let mut quoted = Vec::new();
+    let yaml = render(
+        Shape::Object(Kind::Document),
+        doc,
+        &mut (&marker, &mut quoted),
+    );
+    let text = match serde_yaml::to_string(&yaml) {
         Ok(text) if text.ends_with('\n') => text,
         Ok(text) => text + "\n",
         // Not expected for a tree of strings, numbers and booleans; JSON is YAML too.
-        Err(_) => serde_json::to_string_pretty(doc).unwrap_or_default() + "\n",
+        Err(_) => return serde_json::to_string_pretty(doc).unwrap_or_default() + "\n",
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split(marker.as_str());
+    out.push_str(parts.next().unwrap_or_default());
+    for part in parts {
+        let digits = part.bytes().take_while(u8::is_ascii_digit).count();
+        let i: Option<usize> = part[..digits].parse().ok();
+        out.push_str(i.and_then(|i| quoted.get(i)).map_or("''", |s| s));
+        out.push_str(&part[digits..]);
     }
+    out
 }
 
-fn render(shape: Shape, value: &Value) -> serde_yaml::Value {
+/// Whether a YAML 1.1 reader (PyYAML, SnakeYAML) would read `s`, written plain, as something
+/// other than that string: booleans (`yes`, `off`, `y`), nulls (`~`, ``), the merge and value
+/// keys (`<<`, `=`), infinities and NaN (`.inf`), and anything shaped like a 1.1 number or
+/// timestamp (`0755`, `0b1`, `0x_1F`, `1_000`, `20:00`, `190:20:30.15`, `1.0.0`,
+/// `2026-01-01 10:00:00 +1`). Numbers and timestamps are recognised by their alphabet rather
+/// than by the 1.1 grammars (which differ between the spec and its readers): a string that starts
+/// with a digit or a dot and holds a digit and only digits, `_:.+-eEtTzZ`, spaces and tabs (or
+/// `0x` and hex digits) is quoted. Quoting a string that did not need it never changes what it
+/// reads as.
+pub fn reads_differently_in_yaml11(s: &str) -> bool {
+    const WORDS: &str = " y Y yes Yes YES n N no No NO on On ON off Off OFF true True TRUE false \
+        False FALSE ~ null Null NULL << = .inf .Inf .INF .nan .NaN .NAN ";
+    let t = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (digits, rest) = match t.strip_prefix("0x") {
+        Some(hex) => ("0123456789abcdefABCDEF_", hex),
+        None => ("0123456789_:.+-eEtTzZ \t", t),
+    };
+    s.is_empty()
+        || WORDS.contains(&format!(" {s} "))
+        || WORDS.contains(&format!(" {t} "))
+        || (t.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            && t.contains(|c: char| c.is_ascii_digit())
+            && rest.chars().all(|c| digits.contains(c)))
+}
+
+type Quoted<'a> = (&'a str, &'a mut Vec<String>);
+
+fn render(shape: Shape, value: &Value, q: &mut Quoted) -> serde_yaml::Value {
     use serde_yaml::Value as Y;
     match value {
         Value::Null => Y::Null,
@@ -907,16 +961,31 @@ fn render(shape: Shape, value: &Value) -> serde_yaml::Value {
             } else if let Some(u) = n.as_u64() {
                 Y::Number(u.into())
             } else {
-                Y::Number(n.as_f64().unwrap_or(0.0).into())
+                // A 1.1 float has a dot, and a sign in its exponent (`1e100` is a string to it).
+                let f = format!("{:?}", n.as_f64().unwrap_or(0.0));
+                let text = match f.split_once('e') {
+                    Some((m, e)) => {
+                        let dot = if m.contains('.') { "" } else { ".0" };
+                        let sign = if e.starts_with('-') { "" } else { "+" };
+                        format!("{m}{dot}e{sign}{e}")
+                    }
+                    None => f,
+                };
+                placeholder(text, q)
             }
         }
-        Value::String(s) => Y::String(s.clone()),
+        Value::String(s) => quote(s, q),
         Value::Array(items) => {
             let item_shape = match shape {
                 Shape::ListOf(kind) => Shape::Object(kind),
                 _ => Shape::Value,
             };
-            Y::Sequence(items.iter().map(|item| render(item_shape, item)).collect())
+            Y::Sequence(
+                items
+                    .iter()
+                    .map(|item| render(item_shape, item, q))
+                    .collect(),
+            )
         }
         Value::Object(map) => {
             let mut out = serde_yaml::Mapping::new();
@@ -927,11 +996,26 @@ fn render(shape: Shape, value: &Value) -> serde_yaml::Value {
                     Shape::MapOf(kind) => Shape::Object(kind),
                     Shape::ListOf(_) | Shape::Value => Shape::Value,
                 };
-                out.insert(Y::String(key.clone()), render(item_shape, item));
+                out.insert(quote(key, q), render(item_shape, item, q));
             }
             Y::Mapping(out)
         }
     }
+}
+
+/// A string as YAML: a placeholder for it in single quotes when YAML 1.1 would read it as
+/// something else.
+fn quote(s: &str, q: &mut Quoted) -> serde_yaml::Value {
+    match reads_differently_in_yaml11(s) {
+        true => placeholder(format!("'{}'", s.replace('\'', "''")), q),
+        false => serde_yaml::Value::String(s.to_owned()),
+    }
+}
+
+/// A placeholder that `to_yaml` replaces with `text`.
+fn placeholder(text: String, (marker, texts): &mut Quoted) -> serde_yaml::Value {
+    texts.push(text);
+    serde_yaml::Value::String(format!("{marker}{}", texts.len() - 1))
 }
 
 /// The keys of an object in output order.

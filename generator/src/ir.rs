@@ -320,7 +320,8 @@ pub struct Operation {
     pub name: String,
     /// Prefix of this operation's type names (`PostLivechatCustomFields`).
     pub type_prefix: String,
-    /// Name of the input struct (`PostLivechatCustomFieldsInput`).
+    /// Name of the input struct (`PostLivechatCustomFieldsInput`; reserved, and written only
+    /// when the operation [has an input](Operation::has_input)).
     pub input_type: String,
     /// Name of the output enum (`PostLivechatCustomFieldsResponse`).
     pub output_type: String,
@@ -352,6 +353,14 @@ pub struct Operation {
     pub origin: Location,
     /// Request examples that can be replayed (JSON bodies), with their location.
     pub request_examples: Vec<(Location, Value)>,
+}
+
+impl Operation {
+    /// Whether the operation takes an input (parameters or a body): operations without one
+    /// get no input struct and no input argument.
+    pub fn has_input(&self) -> bool {
+        !self.params.is_empty() || self.body.is_some()
+    }
 }
 
 /// How an operation uses credentials.

@@ -44,6 +44,9 @@ pub struct Options {
     pub regenerate_with: String,
     /// Give the crate its own `[workspace]` so it builds anywhere.
     pub standalone: bool,
+    /// Write the crate's own tests (`tests/examples.rs`, `tests/server_client.rs`): the
+    /// examples' round trips and every operation through client and router.
+    pub tests: bool,
     /// Modelling options.
     pub build: BuildOptions,
 }
@@ -131,6 +134,7 @@ pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Gener
         source_names: docs.iter().map(|d| d.file.clone()).collect(),
         regenerate_with: options.regenerate_with.clone(),
         standalone: options.standalone,
+        tests: options.tests,
     };
     let files = timings.time("emit", || emit::emit(&api, &emit_options))?;
     Ok(Generated {

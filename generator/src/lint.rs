@@ -1,7 +1,6 @@
 //! `lint`: everything wrong or suspicious in documents, each with file, JSON pointer and a
 //! one-line explanation.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -26,7 +25,6 @@ pub fn lint<P: AsRef<Path>>(paths: &[P], options: &BuildOptions) -> Vec<Diagnost
     if docs.is_empty() {
         return out;
     }
-    out.extend(duplicate_operation_ids(&docs));
     match build(&docs, options) {
         Ok(api) => {
             out.extend(api.warnings.iter().cloned().map(promote));
@@ -43,7 +41,10 @@ pub fn lint<P: AsRef<Path>>(paths: &[P], options: &BuildOptions) -> Vec<Diagnost
 fn promote(mut d: Diagnostic) -> Diagnostic {
     if matches!(
         d.code,
-        "undeclared-path-param" | "path-param-not-in-template" | "duplicate-parameter"
+        "undeclared-path-param"
+            | "path-param-not-in-template"
+            | "duplicate-parameter"
+            | "duplicate-operation-id"
     ) {
         d.severity = crate::diagnostics::Severity::Error;
     }
@@ -71,45 +72,6 @@ pub fn error_to_diagnostic(e: Error) -> Diagnostic {
             Diagnostic::error(Location::new(file, ""), "internal", message)
         }
     }
-}
-
-fn duplicate_operation_ids(docs: &[load::Document]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
-    let mut out = Vec::new();
-    for d in docs {
-        let Some(paths) = d.value.get("paths").and_then(Value::as_object) else {
-            continue;
-        };
-        for (path, item) in paths {
-            let Some(item) = item.as_object() else {
-                continue;
-            };
-            for (method, op) in item {
-                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                    continue;
-                };
-                let loc = Location::new(
-                    &d.file,
-                    push_pointer(
-                        &push_pointer(&push_pointer("/paths", path), method),
-                        "operationId",
-                    ),
-                );
-                match seen.get(id) {
-                    Some(first) if first != &loc => out.push(Diagnostic::error(
-                        loc,
-                        "duplicate-operation-id",
-                        format!("operationId `{id}` is also used at {first}"),
-                    )),
-                    Some(_) => {}
-                    None => {
-                        seen.insert(id.to_owned(), loc);
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 fn check_example(api: &Api, v: &VRef, loc: &Location, value: &Value, out: &mut Vec<Diagnostic>) {

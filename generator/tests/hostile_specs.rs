@@ -51,6 +51,7 @@ fn options() -> Options {
         crate_name: "hostile".into(),
         regenerate_with: "cargo test -p generator --test hostile_specs".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     }
 }
@@ -278,6 +279,21 @@ fn problems_that_still_generate_are_warnings_and_lint_errors() {
         .map(|o| o.name.as_str())
         .collect();
     assert_eq!(names, ["get_user", "get_user_2"]);
+    // `generate` warns, with the file and both pointers.
+    let warning = generated
+        .api
+        .warnings
+        .iter()
+        .find(|d| d.code == "duplicate-operation-id")
+        .expect("generate warns of the duplicate");
+    assert_eq!(warning.severity, generator::Severity::Warning);
+    assert_eq!(warning.location.file, path.display().to_string());
+    assert_eq!(
+        warning.location.pointer,
+        "/paths/~1users~1{id}/get/operationId"
+    );
+    let first = format!("{} at #/paths/~1users/get/operationId", path.display());
+    assert!(warning.message.contains(&first), "{}", warning.message);
     let diags = generator::lint::lint(&[&path], &Default::default());
     let d = diags
         .iter()

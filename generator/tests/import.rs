@@ -656,7 +656,8 @@ info: {version: '1', title: T}
 openapi: 3.0.3
 "#,
     );
-    let expected = r#"openapi: 3.0.3
+    // `3.0.3` is quoted: YAML 1.1's float rule (`[0-9]*\.[0-9.]*`) would read a number.
+    let expected = r#"openapi: '3.0.3'
 info:
   title: T
   version: '1'

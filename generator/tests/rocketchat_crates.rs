@@ -57,6 +57,7 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
             crate_name: name.clone(),
             regenerate_with: "cargo test -p generator --test rocketchat_crates".into(),
             standalone: false,
+            tests: true,
             build: Default::default(),
         };
         let generated = generator::generate(&[&spec], &options)
@@ -84,6 +85,7 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
             crate_name: stem.clone(),
             regenerate_with: "cargo test -p generator --test rocketchat_crates".into(),
             standalone: false,
+            tests: true,
             build: Default::default(),
         };
         let generated = generator::generate(&[&spec], &options)

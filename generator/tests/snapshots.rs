@@ -12,6 +12,7 @@ fn generate(fixture: &str) -> generator::Generated {
         crate_name: "fixture".into(),
         regenerate_with: "cargo test -p generator --test snapshots".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     };
     // Headers name the fixture by its file name only, so snapshots do not depend on the checkout path.
@@ -62,5 +63,15 @@ fn parameters() {
     snapshot(
         "params.yaml",
         &["src/operations.rs", "src/server.rs", "src/client.rs"],
+    );
+}
+
+#[test]
+fn nullable_bodies() {
+    // Required bodies are sent as `Some(&input.body)`: a nullable one (`Option<T>`) compiles
+    // (`rocketchat_crates` builds and tests this fixture's crate) and is sent as it is.
+    snapshot(
+        "nullable-bodies.yaml",
+        &["src/operations.rs", "src/client.rs"],
     );
 }

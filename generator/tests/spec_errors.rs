@@ -17,6 +17,7 @@ fn options() -> Options {
         crate_name: "t".into(),
         regenerate_with: "test".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     }
 }

@@ -61,6 +61,7 @@ fn server_rs() -> String {
         crate_name: "bodies".into(),
         regenerate_with: "test".into(),
         standalone: true,
+        tests: true,
         build: Default::default(),
     };
     let generated = generator::generate_from(&[doc], &options).expect("generates");

@@ -28,7 +28,13 @@ fn spec_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// The files `cargo xtask codegen` writes under `generated/`.
+#[cfg(test)]
 pub fn workspace_files(root: &Path) -> Result<Files, Error> {
+    Ok(workspace_crate(root)?.files)
+}
+
+/// The crate `cargo xtask codegen` writes under `generated/`, with the model and its warnings.
+fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
     let specs = spec_files(root)?;
     let mut docs = generator::load_all(&specs)?;
     // Headers name the specs relative to the workspace, so output is the same on every machine.
@@ -43,9 +49,10 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
         crate_name: "rocketchat-omnichannel".into(),
         regenerate_with: "cargo xtask codegen".into(),
         standalone: false,
+        tests: true,
         build: Default::default(),
     };
-    Ok(generator::generate_from(&docs, &options)?.files)
+    generator::generate_from(&docs, &options)
 }
 
 /// Files under `dir` (relative, `/`-separated), skipping `target/`.
@@ -74,7 +81,9 @@ fn existing_files(dir: &Path) -> BTreeSet<String> {
 pub fn codegen(check: bool) -> Result<ExitCode, Error> {
     let root = workspace_root();
     let out_dir = root.join("generated");
-    let files = workspace_files(&root)?;
+    let generated = workspace_crate(&root)?;
+    print_warnings(&generated.api);
+    let files = generated.files;
     if check {
         let stale = drift(&out_dir, &files);
         if stale.is_empty() {
@@ -165,12 +174,13 @@ pub fn write_files(dir: &Path, files: &Files, prune: bool) -> Result<(), Error> 
     Ok(())
 }
 
-/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings]`.
+/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]`.
 pub fn generate(
     specs: &[PathBuf],
     out: &Path,
     name: Option<&str>,
     timings: bool,
+    tests: bool,
 ) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let mut stages = Timings::default();
@@ -191,26 +201,21 @@ pub fn generate(
     let options = Options {
         crate_name: name,
         regenerate_with: format!(
-            "cargo xtask generate {} --out {}",
+            "cargo xtask generate {} --out {}{}",
             specs
                 .iter()
                 .map(|s| format!("--spec {}", s.display()))
                 .collect::<Vec<_>>()
                 .join(" "),
-            out.display()
+            out.display(),
+            if tests { " --tests" } else { "" }
         ),
         standalone: true,
+        tests,
         build: Default::default(),
     };
     let generated = generator::generate_from(&docs, &options)?;
-    // One write for all warnings: stderr is unbuffered, and each warning is printed in pieces.
-    let warnings: String = generated
-        .api
-        .warnings
-        .iter()
-        .map(|w| format!("{w}\n"))
-        .collect();
-    eprint!("{warnings}");
+    print_warnings(&generated.api);
     stages.0.extend(generated.timings.0.iter().copied());
     stages.time("write", || write_files(out, &generated.files, false))?;
     eprintln!(
@@ -229,6 +234,13 @@ pub fn generate(
     std::mem::forget(generated);
     std::mem::forget(docs);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model's warnings on stderr, in one write: stderr is unbuffered, and each warning is
+/// printed in pieces.
+fn print_warnings(api: &generator::ir::Api) {
+    let warnings: String = api.warnings.iter().map(|w| format!("{w}\n")).collect();
+    eprint!("{warnings}");
 }
 
 fn is_package_name(n: &str) -> bool {

@@ -2,7 +2,7 @@
 //!
 //! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is up to date);
 //! - `import-spec DOC...`: refresh `specs/` from published documents;
-//! - `generate --spec FILE... --out DIR [--name CRATE]`: write a standalone crate;
+//! - `generate --spec FILE... --out DIR [--name CRATE] [--tests]`: write a standalone crate;
 //! - `lint --spec FILE...`: report problems in documents;
 //! - `diff-spec OLD NEW` (or `--base REV`): every API change, with its verdicts for clients,
 //!   servers and the generated crate's semver.
@@ -61,6 +61,10 @@ enum Command {
         /// Print how long each stage took (wall clock) to stderr.
         #[arg(long)]
         timings: bool,
+        /// Also write the crate's own tests (`tests/examples.rs`: the examples' round trips;
+        /// `tests/server_client.rs`: every operation through client and router).
+        #[arg(long)]
+        tests: bool,
     },
     /// Report problems in documents; exits 1 when there are errors.
     Lint {
@@ -107,7 +111,8 @@ fn run(cli: Cli) -> ExitCode {
             out,
             name,
             timings,
-        } => codegen::generate(&specs, &out, name.as_deref(), timings),
+            tests,
+        } => codegen::generate(&specs, &out, name.as_deref(), timings, tests),
         Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
         Command::DiffSpec {
             old,

@@ -1,5 +1,6 @@
 //! `xtask generate --timings`: one line on stderr with each stage's wall-clock time, in
-//! pipeline order, and the same files as a run without the flag.
+//! pipeline order, and the same files as a run without the flag; `--tests`: the crate's own
+//! tests, only when asked.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,5 +102,42 @@ fn timings_name_every_stage_in_order_and_change_no_file() {
         .collect();
     assert!(plain_files.contains_key(Path::new("src/models.rs")));
     assert_eq!(plain_files, timed_files);
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+fn the_crates_own_tests_are_written_only_with_the_tests_flag() {
+    let base = std::env::temp_dir().join(format!("xtask-tests-flag-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (plain, tested) = (base.join("plain"), base.join("tested"));
+    generate(&plain, &[]);
+    generate(&tested, &["--tests"]);
+    let tests = [
+        Path::new("tests/examples.rs"),
+        Path::new("tests/server_client.rs"),
+    ];
+    let (plain, tested) = (files(&plain), files(&tested));
+    assert!(
+        tests.iter().all(|t| !plain.contains_key(*t)),
+        "{:?}",
+        plain.keys()
+    );
+    assert!(
+        tests.iter().all(|t| tested.contains_key(*t)),
+        "{:?}",
+        tested.keys()
+    );
+    // Everything else is the same, but for the command in the headers.
+    let body = |f: &Vec<u8>| {
+        String::from_utf8_lossy(f)
+            .lines()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (path, text) in &plain {
+        assert_eq!(body(text), body(&tested[path]), "{}", path.display());
+    }
+    assert!(String::from_utf8_lossy(&tested[Path::new("src/lib.rs")]).contains(" --tests`"));
     let _ = std::fs::remove_dir_all(&base);
 }

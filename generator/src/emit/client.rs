@@ -187,8 +187,10 @@ fn method(op: &Operation) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
+        // `Some(..)`: a nullable body (`Option<T>`) is sent as it is, `null` included; a bare
+        // `&Option<T>` would leave the type to send ambiguous (`T` or `Option<T>`).
         let v = if b.required {
-            quote!(&input.body)
+            quote!(Some(&input.body))
         } else {
             quote!(input.body.as_ref())
         };
@@ -198,7 +200,6 @@ fn method(op: &Operation) -> TokenStream {
             Media::Text | Media::Binary => quote!(call.raw(#ct, #v);),
         });
     }
-    let uses_input = op.body.is_some() || !op.params.is_empty();
     let http_method = op.method.as_upper();
     let first = first.unwrap_or_default();
     let call = if steps.is_empty() {
@@ -258,16 +259,15 @@ fn method(op: &Operation) -> TokenStream {
             Ok(output)
         }
     };
-    let unused = (!uses_input).then(|| quote!(let _ = input;));
     let docs = operation_docs(op);
     let dep = op.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&op.name);
     let input = ident(&op.input_type);
+    let input = op.has_input().then(|| quote!(, input: &#input));
     let authenticated = op.auth != AuthUse::None;
     quote! {
         #docs #dep
-        pub async fn #name(&self, input: &#input) -> Result<#output, ClientError> {
-            #unused
+        pub async fn #name(&self #input) -> Result<#output, ClientError> {
             #call
             #(#steps)*
             let received = self.send(call, #authenticated).await?;

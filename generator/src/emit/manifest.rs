@@ -77,9 +77,11 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         .description
         .as_deref()
         .map(docs::sanitize)
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| format!("{d}\n\n"))
         .unwrap_or_default();
     let text = format!(
-        "{title}\n\n{sources}\n\n{description}\n\n\
+        "{title}\n\n{sources}\n\n{description}\
          - [`models`]: the API's data types (always built; only serde and serde_json).\n\
          - [`operations`]: per operation an input struct and an output enum with one variant per documented status.\n\
          - `server` (feature `server`): the `Api` trait and an axum router that validates requests.\n\

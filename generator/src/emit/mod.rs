@@ -33,6 +33,8 @@ pub struct EmitOptions {
     pub regenerate_with: String,
     /// Add an empty `[workspace]` table so the crate builds on its own anywhere.
     pub standalone: bool,
+    /// Write the crate's own tests.
+    pub tests: bool,
 }
 
 /// The files of a generated crate, by path relative to the crate root.
@@ -46,22 +48,22 @@ type RustFile<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = header(options, "//");
     let krate = options.crate_name.replace('-', "_");
-    let rust: Vec<RustFile> = vec![
+    let mut rust: Vec<RustFile> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
         ("src/operations.rs", Box::new(|| operations::emit(api))),
         ("src/server.rs", Box::new(|| server::emit(api))),
         ("src/schemas.rs", Box::new(|| schemas::emit(api))),
         ("src/client.rs", Box::new(|| client::emit(api))),
-        (
+    ];
+    if options.tests {
+        rust.push((
             "tests/examples.rs",
             Box::new(|| tests::examples(api, &krate)),
-        ),
-        (
-            "tests/server_client.rs",
-            Box::new(|| tests::server_client(api, &krate)),
-        ),
-    ];
+        ));
+        let server_client = Box::new(|| tests::server_client(api, &krate));
+        rust.push(("tests/server_client.rs", server_client));
+    }
     // Formatting is most of the generator's time and the files are independent: one task each.
     let texts: Vec<Result<String>> = crate::workers::run(|| {
         rust.par_iter()
@@ -115,13 +117,58 @@ fn header(options: &EmitOptions, comment: &str) -> String {
     )
 }
 
-/// Parses a file's tokens with syn and pretty-prints them with prettyplease.
+/// Parses a file's tokens with syn and pretty-prints them with prettyplease, with a blank line
+/// between items as a person would write them.
 fn format_file(file: &str, tokens: TokenStream) -> Result<String> {
-    let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Internal {
+    let mut parsed = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Internal {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
+    space_items(&mut parsed.items, !parsed.attrs.is_empty());
     Ok(prettyplease::unparse(&parsed))
+}
+
+/// Puts an empty verbatim item, which prettyplease prints as a blank line (and nothing else,
+/// so no literal or doc text is ever touched), between items (not between two `use` or `mod x;`
+/// declarations) and after inner attributes, at the top level and inside modules, impls and
+/// traits.
+fn space_items(items: &mut Vec<syn::Item>, after_attrs: bool) {
+    use syn::{ImplItem, Item, TraitItem};
+    for item in items.iter_mut() {
+        match item {
+            Item::Mod(m) => {
+                let inner = m
+                    .attrs
+                    .iter()
+                    .any(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+                if let Some((_, items)) = &mut m.content {
+                    space_items(items, inner);
+                }
+            }
+            Item::Impl(i) => spaced(&mut i.items, ImplItem::Verbatim, |_| false, false),
+            Item::Trait(t) => spaced(&mut t.items, TraitItem::Verbatim, |_| false, false),
+            _ => {}
+        }
+    }
+    let declaration = |i: &Item| match i {
+        Item::Mod(m) => m.content.is_none(),
+        i => matches!(i, Item::Use(_)),
+    };
+    spaced(items, Item::Verbatim, declaration, after_attrs);
+}
+
+/// `blank(empty tokens)` before every item but the first (unless `leading`) and a declaration
+/// that follows a declaration.
+fn spaced<T>(items: &mut Vec<T>, blank: fn(TokenStream) -> T, decl: fn(&T) -> bool, leading: bool) {
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for (i, item) in std::mem::take(items).into_iter().enumerate() {
+        let grouped = i > 0 && decl(&item) && out.last().is_some_and(decl);
+        if (i > 0 || leading) && !grouped {
+            out.push(blank(TokenStream::new()));
+        }
+        out.push(item);
+    }
+    *items = out;
 }
 
 /// A string literal for generated text (doc lines, JSON texts): raw (`r#"..."#`) when the text
@@ -214,5 +261,26 @@ mod literal_tests {
         }
         assert_eq!(text_literal("x\"#y").to_string(), "r##\"x\"#y\"##");
         assert_eq!(text_literal("a\tb").to_string(), "\"a\\tb\"");
+    }
+
+    #[test]
+    fn items_are_separated_by_blank_lines_and_nothing_else_changes() {
+        let text = "line\n\nfn f() {}\n";
+        let tokens = quote::quote! {
+            //! Docs.
+            use a::b;
+            use c::d;
+            /// A struct.
+            pub struct S { a: u8, b: u8 }
+            impl S { const X: &str = #text; fn f() { let x = 1; let y = 2; } fn g() {} }
+            trait T { fn a(); fn b(); }
+            mod m { use super::*; const A: u8 = 1; const B: u8 = 2; }
+            mod n;
+            mod o;
+        };
+        let expected = "//! Docs.\n\nuse a::b;\nuse c::d;\n\n/// A struct.\npub struct S {\n    a: u8,\n    b: u8,\n}\n\n\
+impl S {\n    const X: &str = \"line\\n\\nfn f() {}\\n\";\n\n    fn f() {\n        let x = 1;\n        let y = 2;\n    }\n\n    fn g() {}\n}\n\n\
+trait T {\n    fn a();\n\n    fn b();\n}\n\nmod m {\n    use super::*;\n\n    const A: u8 = 1;\n\n    const B: u8 = 2;\n}\n\nmod n;\nmod o;\n";
+        assert_eq!(super::format_file("t.rs", tokens).unwrap(), expected);
     }
 }

@@ -9,16 +9,20 @@ use super::{ident, type_tokens};
 use crate::ir::*;
 
 /// Documentation of the trait method and the client method of an operation: its summary and
-/// route; the description is written once, on the input type, which both link to.
+/// route; the description is written once, on the input type (or the output type of an
+/// operation without input), which both link to.
 pub fn operation_docs(op: &Operation) -> docs::DocLines {
     let route = format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'"));
+    let link = match op.has_input() {
+        true => format!("input: [`{}`]", op.input_type),
+        false => format!("output: [`{}`]", op.output_type),
+    };
     let facts = match &op.tag {
         Some(tag) => format!(
-            "{route}, tag: {}, input: [`{}`]",
-            docs::sanitize(tag).replace('\n', " "),
-            op.input_type
+            "{route}, tag: {}, {link}",
+            docs::sanitize(tag).replace('\n', " ")
         ),
-        None => format!("{route}, input: [`{}`]", op.input_type),
+        None => format!("{route}, {link}"),
     };
     // The summary and the facts make one paragraph; a summary that is markdown of its own
     // (a heading, a list) keeps its own paragraph.
@@ -156,15 +160,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
 /// An operation's input struct and output enum.
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
-    let input_docs = docs::attrs_led(
-        &format!(
-            "Input of `{}` (`{} {}`)",
-            op.name,
-            op.method.as_upper(),
-            op.path.replace('`', "'")
-        ),
-        &op.docs,
-    );
+    let route = format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'"));
+    let input_docs = docs::attrs_led(&format!("Input of `{}` ({route})", op.name), &op.docs);
     let mut all_optional = true;
     let mut fields: Vec<TokenStream> = op
         .params
@@ -227,19 +224,24 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote! { #docs #name(#(#types),*), }
         }
     });
-    let output_doc = format!(
-        " Documented responses of `{} {}`.",
-        op.method.as_upper(),
-        op.path.replace('`', "'")
-    );
+    let output_lead = format!("Documented responses of {route}");
     let input = ident(&op.input_type);
     let output = ident(&op.output_type);
+    let (input, output_docs) = match op.has_input() {
+        true => (
+            quote! {
+                #input_docs
+                #[derive(Debug, Clone, PartialEq, #derive_default)]
+                pub struct #input { #(#fields)* }
+            },
+            docs::lines(&format!("{output_lead}.")),
+        ),
+        false => (quote!(), docs::attrs_led(&output_lead, &op.docs)),
+    };
     quote! {
-        #input_docs
-        #[derive(Debug, Clone, PartialEq, #derive_default)]
-        pub struct #input { #(#fields)* }
+        #input
 
-        #[doc = #output_doc]
+        #output_docs
         #[derive(Debug, Clone, PartialEq)]
         pub enum #output { #(#variants)* }
     }

@@ -30,12 +30,13 @@ fn trait_method(op: &Operation) -> TokenStream {
     let dep = op.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&op.name);
     let input = ident(&op.input_type);
+    let input = op.has_input().then(|| quote!(input: #input));
     let output = ident(&op.output_type);
     let credentials = credential_param(op);
     let label = &op.name;
     quote! {
         #docs #dep
-        fn #name(&self, #credentials input: #input) -> impl Future<Output = Result<#output, ApiError>> + Send {
+        fn #name(&self, #credentials #input) -> impl Future<Output = Result<#output, ApiError>> + Send {
             async { Err(ApiError::not_implemented(#label)) }
         }
     }
@@ -257,8 +258,9 @@ fn handler(
         });
     }
     let method = ident(&op.name);
+    let input = op.has_input().then(|| quote!(input));
     let (authenticate, call) = match op.auth {
-        AuthUse::None => (quote!(), quote!(api.#method(input).await)),
+        AuthUse::None => (quote!(), quote!(api.#method(#input).await)),
         AuthUse::Required => {
             let constant = ident(&format!(
                 "UNAUTHORIZED_{}",
@@ -266,12 +268,12 @@ fn handler(
             ));
             (
                 quote!(let credentials = authenticated(api, req, #constant).await?;),
-                quote!(api.#method(credentials, input).await),
+                quote!(api.#method(credentials, #input).await),
             )
         }
         AuthUse::Optional => (
             quote!(let credentials = optionally_authenticated(api, req).await?;),
-            quote!(api.#method(credentials, input).await),
+            quote!(api.#method(credentials, #input).await),
         ),
     };
     let uses_req = !op.params.is_empty() || op.body.is_some() || op.auth != AuthUse::None;
@@ -281,13 +283,16 @@ fn handler(
         quote!(let api = &r.shared.api;)
     };
     let handler = ident(&format!("handle_{}", op.name));
-    let input = ident(&op.input_type);
+    let input_ty = ident(&op.input_type);
+    let input = op
+        .has_input()
+        .then(|| quote!(let input = #input_ty { #(#fields),* };));
     quote! {
         async fn #handler<A: Api>(r: Incoming<A>) -> Response {
             #bindings
             respond(async {
                 #authenticate
-                let input = #input { #(#fields),* };
+                #input
                 #call
             })
             .await

@@ -329,6 +329,15 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                     _ => None,
                 }
             });
+        // An operation without input takes no input argument.
+        let (param, arg, reply) = match op.has_input() {
+            true => (
+                quote!(input: #input_ty),
+                quote!(&#expected),
+                quote!(reply(input, #expected, answers::#name())),
+            ),
+            false => (quote!(), quote!(), quote!(Ok(answers::#name()))),
+        };
         let cred = match op.auth {
             AuthUse::None => quote!(),
             AuthUse::Required => quote!(_credentials: Credentials,),
@@ -342,17 +351,17 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                     }
                 });
                 impls.push(quote! {
-                    async fn #name(&self, #cred input: #input_ty) -> Result<#output_ty, ApiError> {
-                        reply(input, #expected, answers::#name())
+                    async fn #name(&self, #cred #param) -> Result<#output_ty, ApiError> {
+                        #reply
                     }
                 });
                 calls.push(quote! {
-                    let output = client.#name(&#expected).await;
+                    let output = client.#name(#arg).await;
                     served += expect(output, answers::#name());
                 });
             }
             None => calls.push(quote! {
-                let output = client.#name(&#expected).await;
+                let output = client.#name(#arg).await;
                 unimplemented += not_implemented(output);
             }),
         }
