@@ -395,20 +395,17 @@ fn merge_all_of<'d>(
         if rust_type(&p) != "struct" {
             return Ok(Cow::Borrowed(v));
         }
-        if let Some(ps) = p.get("properties").and_then(Value::as_object) {
-            props.extend(ps.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        for r in p
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !required.contains(r) {
-                required.push(r.clone());
-            }
-        }
+        absorb(&p, &mut props, &mut required);
     }
+    absorb(v, &mut props, &mut required);
+    merged.insert("type".into(), "object".into());
+    merged.insert("properties".into(), Value::Object(props));
+    merged.insert("required".into(), Value::Array(required));
+    Ok(Cow::Owned(Value::Object(merged)))
+}
+
+/// Adds the properties and `required` names of the object schema `v` to those merged so far.
+fn absorb(v: &Value, props: &mut Map<String, Value>, required: &mut Vec<Value>) {
     if let Some(ps) = v.get("properties").and_then(Value::as_object) {
         props.extend(ps.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
@@ -422,10 +419,6 @@ fn merge_all_of<'d>(
             required.push(r.clone());
         }
     }
-    merged.insert("type".into(), "object".into());
-    merged.insert("properties".into(), Value::Object(props));
-    merged.insert("required".into(), Value::Array(required));
-    Ok(Cow::Owned(Value::Object(merged)))
 }
 
 /// What a schema becomes in Rust, as far as a change of it changes the Rust type:
