@@ -125,28 +125,24 @@ impl<'a> Comparer<'a> {
 
     fn enums(&mut self, o: &Value, op: &str, n: &Value, np: &str, place: &str, rust_enum: bool) {
         let list = |v: &Value| v.get("enum").and_then(Value::as_array).cloned();
-        // Values compared by their JSON text, in sets: enums may be long.
-        let set = |l: &[Value]| l.iter().map(Value::to_string).collect::<HashSet<_>>();
+        // The values of `list` missing from `other`, with their index, compared by their JSON
+        // text in a set: enums may be long.
+        let missing = |list: &[Value], other: &[Value]| {
+            let other: HashSet<String> = other.iter().map(Value::to_string).collect();
+            let texts = list.iter().map(Value::to_string).enumerate();
+            texts
+                .filter(|(_, t)| !other.contains(t))
+                .collect::<Vec<_>>()
+        };
         match (list(o), list(n)) {
             (Some(ol), Some(nl)) => {
-                let (os, ns) = (set(&ol), set(&nl));
-                for (i, v) in nl
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| !os.contains(&v.to_string()))
-                {
+                for (i, text) in missing(&nl, &ol) {
                     let ptr = push_pointer(&push_pointer(np, "enum"), &i.to_string());
-                    let kind = Kind::EnumValueAdded { rust_enum };
-                    self.push(kind, ptr, place, v.to_string());
+                    self.push(Kind::EnumValueAdded { rust_enum }, ptr, place, text);
                 }
-                for (i, v) in ol
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| !ns.contains(&v.to_string()))
-                {
+                for (i, text) in missing(&ol, &nl) {
                     let ptr = push_pointer(&push_pointer(op, "enum"), &i.to_string());
-                    let kind = Kind::EnumValueRemoved { rust_enum };
-                    self.push(kind, ptr, place, v.to_string());
+                    self.push(Kind::EnumValueRemoved { rust_enum }, ptr, place, text);
                 }
             }
             (None, Some(_)) => {
