@@ -96,9 +96,11 @@ pub struct TrueSuccess {
     pub success: Option<bool>,
 }
 
-/// The 400 response of `POST /api/v1/canned-responses`.
+/// Shared by several places as `BadRequest` (each place keeps its own name, an alias of this type).
+///
+/// First met as the 400 response of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostCannedResponsesBadRequest {
+pub struct BadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
@@ -351,7 +353,7 @@ pub struct GetLivechatAnalyticsAgentOverviewOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/analytics/agent-overview`.
-pub type GetLivechatAnalyticsAgentOverviewBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatAnalyticsAgentOverviewBadRequest = BadRequest;
 
 /// Item of `serviceHistory` in Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -399,7 +401,15 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
 }
 
 /// The `startendError` response.
-pub type StartendError = PostCannedResponsesBadRequest;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartendError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1015,7 +1025,7 @@ pub struct GetLivechatAnalyticsOverviewOkItem {
 }
 
 /// The 400 response of `GET /api/v1/livechat/analytics/overview`.
-pub type GetLivechatAnalyticsOverviewBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatAnalyticsOverviewBadRequest = BadRequest;
 
 /// Item of `appearance` in the 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1096,7 +1106,7 @@ pub struct PostLivechatAppearanceBodyItem {
 }
 
 /// The 400 response of `POST /api/v1/livechat/appearance`.
-pub type PostLivechatAppearanceBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatAppearanceBadRequest = BadRequest;
 
 /// `timezone` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1344,7 +1354,7 @@ pub struct PostLivechatBusinessHoursRemoveBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/business-hours.remove`.
-pub type PostLivechatBusinessHoursRemoveBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatBusinessHoursRemoveBadRequest = BadRequest;
 
 /// Item of `workHours` in the request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1376,7 +1386,7 @@ pub struct PostLivechatBusinessHoursSaveBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/business-hours.save`.
-pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatBusinessHoursSaveBadRequest = BadRequest;
 
 /// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1727,7 +1737,7 @@ pub struct PostLivechatCustomFieldsDeleteBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
-pub type PostLivechatCustomFieldsDeleteBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatCustomFieldsDeleteBadRequest = BadRequest;
 
 /// The 403 response of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1820,7 +1830,35 @@ pub struct PostLivechatCustomFieldsSaveForbidden {
 }
 
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
-pub type GetLivechatCustomFieldsIdOkCustomField = GetLivechatCustomFieldsOkCustomFieldsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatCustomFieldsIdOkCustomField {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(rename = "defaultValue", default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id_2: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regexp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub searchable: Option<bool>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
+}
 
 /// The 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1861,7 +1899,7 @@ pub struct PostLivechatCustomFieldOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom.field`.
-pub type PostLivechatCustomFieldBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatCustomFieldBadRequest = BadRequest;
 
 /// Item of `customFields` in the request body of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1900,7 +1938,7 @@ pub struct PostLivechatCustomFieldsOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom.fields`.
-pub type PostLivechatCustomFieldsBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatCustomFieldsBadRequest = BadRequest;
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2080,7 +2118,7 @@ pub struct PostLivechatDepartmentOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/department`.
-pub type PostLivechatDepartmentBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatDepartmentBadRequest = BadRequest;
 
 /// The 400 response of `GET /api/v1/livechat/department.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2207,9 +2245,11 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     pub success: Option<bool>,
 }
 
-/// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
+/// Shared by several places as `AgentsItem` (each place keeps its own name, an alias of this type).
+///
+/// First met as item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatDepartmentIdOkAgentsItem {
+pub struct AgentsItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -2253,7 +2293,7 @@ pub struct GetLivechatDepartmentIdOkDepartment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agents: Option<Vec<GetLivechatDepartmentIdOkAgentsItem>>,
+    pub agents: Option<Vec<AgentsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<GetLivechatDepartmentIdOkDepartment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2292,7 +2332,7 @@ pub struct PutLivechatDepartmentIdBody {
 }
 
 /// Item of `agents` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
-pub type PutLivechatDepartmentIdOkAgentsItem = GetLivechatDepartmentIdOkAgentsItem;
+pub type PutLivechatDepartmentIdOkAgentsItem = AgentsItem;
 
 /// `department` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartment;
@@ -2301,10 +2341,32 @@ pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartme
 pub type PutLivechatDepartmentIdOk = GetLivechatDepartmentIdOk;
 
 /// The 400 response of `PUT /api/v1/livechat/department/{_id}`.
-pub type PutLivechatDepartmentIdBadRequest = PostCannedResponsesBadRequest;
+pub type PutLivechatDepartmentIdBadRequest = BadRequest;
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
-pub type GetLivechatDepartmentIdAgentsOkAgentsItem = GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatDepartmentIdAgentsOkAgentsItem {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(
+        rename = "departmentEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub department_enabled: Option<bool>,
+    #[serde(rename = "departmentId", default, skip_serializing_if = "Option::is_none")]
+    pub department_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 
 /// The 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2460,9 +2522,11 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
     >,
 }
 
-/// `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
+/// Shared by several places as `U` (each place keeps its own name, an alias of this type).
+///
+/// First met as `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageU {
+pub struct UserRef {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2491,7 +2555,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub u: Option<GetLivechatInquiriesGetOneOkInquiryLastMessageU>,
+    pub u: Option<UserRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
@@ -2565,7 +2629,7 @@ pub struct GetLivechatInquiriesGetOneOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/inquiries.getOne`.
-pub type GetLivechatInquiriesGetOneBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatInquiriesGetOneBadRequest = BadRequest;
 
 /// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2701,7 +2765,7 @@ pub struct PostLivechatInquiriesTakeBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/inquiries.take`.
-pub type PostLivechatInquiriesTakeBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatInquiriesTakeBadRequest = BadRequest;
 
 /// The request body of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -2840,7 +2904,7 @@ pub struct PostLivechatMessageOkMessageMdItem {
 }
 
 /// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
-pub type PostLivechatMessageOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type PostLivechatMessageOkMessageU = UserRef;
 
 /// `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2881,7 +2945,7 @@ pub struct PostLivechatMessageOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/message`.
-pub type PostLivechatMessageBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMessageBadRequest = BadRequest;
 
 /// Item of `value` in Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2902,7 +2966,7 @@ pub struct GetLivechatMessageIdOkMessageMdItem {
 }
 
 /// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
-pub type GetLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatMessageIdOkMessageU = UserRef;
 
 /// `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2945,7 +3009,7 @@ pub struct GetLivechatMessageIdOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/message/{_id}`.
-pub type GetLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatMessageIdBadRequest = BadRequest;
 
 /// The request body of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2959,7 +3023,7 @@ pub struct PutLivechatMessageIdBody {
 }
 
 /// `u` in `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
-pub type PutLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type PutLivechatMessageIdOkMessageU = UserRef;
 
 /// `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3009,7 +3073,7 @@ pub struct DeleteLivechatMessageIdOk {
 }
 
 /// The 400 response of `DELETE /api/v1/livechat/message/{_id}`.
-pub type DeleteLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+pub type DeleteLivechatMessageIdBadRequest = BadRequest;
 
 /// Item of `messages` in the request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3053,7 +3117,7 @@ pub struct PostLivechatMessagesOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/messages`.
-pub type PostLivechatMessagesBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMessagesBadRequest = BadRequest;
 
 /// `editedBy` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3065,7 +3129,7 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItemEditedBy {
 }
 
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
-pub type GetLivechatMessagesHistoryRidOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatMessagesHistoryRidOkMessagesItemU = UserRef;
 
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3114,7 +3178,7 @@ pub struct GetLivechatMessagesHistoryRidOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/messages.history/{rid}`.
-pub type GetLivechatMessagesHistoryRidBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatMessagesHistoryRidBadRequest = BadRequest;
 
 /// `image_dimensions` in Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3168,7 +3232,19 @@ pub struct GetLivechatRidMessagesOkMessagesItemFile {
 }
 
 /// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesOkMessagesItemFilesItem = GetLivechatRidMessagesOkMessagesItemFile;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatRidMessagesOkMessagesItemFilesItem {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 
 /// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3189,7 +3265,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
 }
 
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatRidMessagesOkMessagesItemU = UserRef;
 
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3313,7 +3389,7 @@ pub struct PostLivechatMonitorsCreateOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/monitors.create`.
-pub type PostLivechatMonitorsCreateBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMonitorsCreateBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3322,7 +3398,7 @@ pub struct PostLivechatMonitorsDeleteBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/monitors.delete`.
-pub type PostLivechatMonitorsDeleteBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMonitorsDeleteBadRequest = BadRequest;
 
 /// Item of `emails` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3385,7 +3461,7 @@ pub struct PostLivechatOfflineMessageOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/offline.message`.
-pub type PostLivechatOfflineMessageBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatOfflineMessageBadRequest = BadRequest;
 
 /// `location` in `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3457,7 +3533,7 @@ pub struct PostLivechatPageVisitedOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/page.visited`.
-pub type PostLivechatPageVisitedBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatPageVisitedBadRequest = BadRequest;
 
 /// Item of `priorities` in the 200 response of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3518,7 +3594,7 @@ pub struct PutLivechatPrioritiesPriorityIdBody {
 }
 
 /// The 400 response of `PUT /api/v1/livechat/priorities/{priorityId}`.
-pub type PutLivechatPrioritiesPriorityIdBadRequest = PostCannedResponsesBadRequest;
+pub type PutLivechatPrioritiesPriorityIdBadRequest = BadRequest;
 
 /// `department` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3596,7 +3672,7 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItem {
 }
 
 /// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
-pub type GetLivechatRoomOkRoomLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatRoomOkRoomLastMessageU = UserRef;
 
 /// `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3631,9 +3707,11 @@ pub struct GetLivechatRoomOkRoomLastMessage {
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
-/// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+/// Shared by several places as `Reaction` (each place keeps its own name, an alias of this type).
+///
+/// First met as `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRoomOkRoomMetricsReaction {
+pub struct Reaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fd: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3675,7 +3753,7 @@ pub struct GetLivechatRoomOkRoomMetricsV {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reaction: Option<GetLivechatRoomOkRoomMetricsReaction>,
+    pub reaction: Option<Reaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<GetLivechatRoomOkRoomMetricsResponse>,
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
@@ -3684,9 +3762,11 @@ pub struct GetLivechatRoomOkRoomMetrics {
     pub v: Option<GetLivechatRoomOkRoomMetricsV>,
 }
 
-/// `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+/// Shared by several places as `ServedBy` (each place keeps its own name, an alias of this type).
+///
+/// First met as `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRoomOkRoomServedBy {
+pub struct ServedBy {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3746,7 +3826,7 @@ pub struct GetLivechatRoomOkRoom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<bool>,
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
-    pub served_by: Option<GetLivechatRoomOkRoomServedBy>,
+    pub served_by: Option<ServedBy>,
     #[serde(rename = "sysMes", default, skip_serializing_if = "Option::is_none")]
     pub sys_mes: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3804,7 +3884,7 @@ pub struct PostLivechatRoomCloseOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.close`.
-pub type PostLivechatRoomCloseBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomCloseBadRequest = BadRequest;
 
 /// `requestData` in `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3849,7 +3929,7 @@ pub struct PostLivechatRoomCloseByUserBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.closeByUser`.
-pub type PostLivechatRoomCloseByUserBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomCloseByUserBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3863,10 +3943,10 @@ pub struct PostLivechatRoomForwardBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.forward`.
-pub type PostLivechatRoomForwardBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomForwardBadRequest = BadRequest;
 
 /// The 400 response of `GET /api/v1/livechat/room.join`.
-pub type GetLivechatRoomJoinBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatRoomJoinBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3876,7 +3956,7 @@ pub struct PostLivechatRoomOnHoldBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.onHold`.
-pub type PostLivechatRoomOnHoldBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomOnHoldBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3886,7 +3966,7 @@ pub struct PostLivechatRoomResumeOnHoldBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
-pub type PostLivechatRoomResumeOnHoldBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomResumeOnHoldBadRequest = BadRequest;
 
 /// `guestData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3930,7 +4010,7 @@ pub struct PostLivechatRoomSaveInfoBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
-pub type PostLivechatRoomSaveInfoBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomSaveInfoBadRequest = BadRequest;
 
 /// Item of `data` in the request body of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3972,7 +4052,7 @@ pub struct PostLivechatRoomSurveyOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.survey`.
-pub type PostLivechatRoomSurveyBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomSurveyBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3982,10 +4062,10 @@ pub struct PostLivechatRoomRidPriorityBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room/{rid}/priority`.
-pub type PostLivechatRoomRidPriorityBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomRidPriorityBadRequest = BadRequest;
 
 /// `u` in `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
-pub type GetLivechatRoomsOkRoomsItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatRoomsOkRoomsItemLastMessageU = UserRef;
 
 /// `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4038,7 +4118,7 @@ pub struct GetLivechatRoomsOkRoomsItemMetrics {
 }
 
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
-pub type GetLivechatRoomsOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+pub type GetLivechatRoomsOkRoomsItemServedBy = ServedBy;
 
 /// `v` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemV = GetLivechatInquiriesQueuedForUserOkInquiriesItemV;
@@ -4113,7 +4193,7 @@ pub struct PostLivechatRoomsDeleteBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/rooms.delete`.
-pub type PostLivechatRoomsDeleteBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomsDeleteBadRequest = BadRequest;
 
 /// The 200 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4227,7 +4307,7 @@ pub struct PostLivechatSlaOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/sla`.
-pub type PostLivechatSlaBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatSlaBadRequest = BadRequest;
 
 /// The 200 response of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4251,7 +4331,23 @@ pub struct GetLivechatSlaSlaIdOk {
 }
 
 /// `sla` in the 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
-pub type PutLivechatSlaSlaIdOkSla = GetLivechatSlaOkSlaItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PutLivechatSlaSlaIdOkSla {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(
+        rename = "dueTimeInMinutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub due_time_in_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 
 /// The 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4263,7 +4359,7 @@ pub struct PutLivechatSlaSlaIdOk {
 }
 
 /// The 400 response of `PUT /api/v1/livechat/sla/{slaId}`.
-pub type PutLivechatSlaSlaIdBadRequest = PostCannedResponsesBadRequest;
+pub type PutLivechatSlaSlaIdBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4377,7 +4473,7 @@ pub struct PostLivechatTagsSaveOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/tags.save`.
-pub type PostLivechatTagsSaveBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTagsSaveBadRequest = BadRequest;
 
 /// The 200 response of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4425,7 +4521,7 @@ pub struct PostLivechatTranscriptOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/transcript`.
-pub type PostLivechatTranscriptBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTranscriptBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4435,7 +4531,7 @@ pub struct PostLivechatTranscriptRidBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
-pub type PostLivechatTranscriptRidBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTranscriptRidBadRequest = BadRequest;
 
 /// `nextDepartment` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4641,7 +4737,7 @@ pub struct PostLivechatTriggersBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/triggers`.
-pub type PostLivechatTriggersBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTriggersBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4686,7 +4782,7 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
-pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTriggersExternalServiceTestBadRequest = BadRequest;
 
 /// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5179,7 +5275,7 @@ pub struct PostLivechatUploadOkFile {
 }
 
 /// `u` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
-pub type PostLivechatUploadOkU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type PostLivechatUploadOkU = UserRef;
 
 /// The 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5289,7 +5385,7 @@ pub struct PostLivechatUsersTypeOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/users/{type}`.
-pub type PostLivechatUsersTypeBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatUsersTypeBadRequest = BadRequest;
 
 /// Item of `emails` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5340,7 +5436,15 @@ pub struct GetLivechatUsersTypeIdOk {
 }
 
 /// Item of `customFields` in `visitor` in the request body of `POST /api/v1/livechat/visitor`.
-pub type PostLivechatVisitorBodyVisitorCustomFieldsItem = PostLivechatCustomFieldOkField;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatVisitorBodyVisitorCustomFieldsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwrite: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 
 /// `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5366,9 +5470,11 @@ pub struct PostLivechatVisitorBody {
     pub visitor: PostLivechatVisitorBodyVisitor,
 }
 
-/// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
+/// Shared by several places as `ExternalIdsItem` (each place keeps its own name, an alias of this type).
+///
+/// First met as item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostLivechatVisitorOkVisitorExternalIdsItem {
+pub struct ExternalIdsItem {
     #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
@@ -5401,7 +5507,7 @@ pub struct PostLivechatVisitorOkVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     #[serde(rename = "externalIds", default, skip_serializing_if = "Option::is_none")]
-    pub external_ids: Option<Vec<PostLivechatVisitorOkVisitorExternalIdsItem>>,
+    pub external_ids: Option<Vec<ExternalIdsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5445,10 +5551,10 @@ pub struct PostLivechatVisitorDepartmentTransferBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/visitor/department.transfer`.
-pub type PostLivechatVisitorDepartmentTransferBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatVisitorDepartmentTransferBadRequest = BadRequest;
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
-pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = ExternalIdsItem;
 
 /// `livechatData` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5522,7 +5628,7 @@ pub struct DeleteLivechatVisitorTokenOk {
 }
 
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
-pub type GetLivechatVisitorTokenRoomOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+pub type GetLivechatVisitorTokenRoomOkRoomsItemServedBy = ServedBy;
 
 /// Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5569,7 +5675,7 @@ pub struct GetLivechatVisitorsAutocompleteOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
-pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatVisitorsAutocompleteBadRequest = BadRequest;
 
 /// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5594,7 +5700,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
 }
 
 /// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = UserRef;
 
 /// `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5638,7 +5744,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
 }
 
 /// `reaction` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsReaction = GetLivechatRoomOkRoomMetricsReaction;
+pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsReaction = Reaction;
 
 /// `response` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsResponse = GetLivechatRoomOkRoomMetricsResponse;
@@ -5739,7 +5845,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
 }
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = ExternalIdsItem;
 
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5790,7 +5896,7 @@ pub struct GetLivechatVisitorInfoOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatVisitorInfoBadRequest = BadRequest;
 
 /// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5822,7 +5928,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
 }
 
 /// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = UserRef;
 
 /// Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5913,7 +6019,7 @@ pub struct GetLivechatVisitorsSearchOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.search`.
-pub type GetLivechatVisitorsSearchBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatVisitorsSearchBadRequest = BadRequest;
 
 /// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
@@ -6098,7 +6204,7 @@ pub struct PostOmnichannelContactsOk {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts`.
-pub type PostOmnichannelContactsBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsBadRequest = BadRequest;
 
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6122,7 +6228,7 @@ pub struct PostOmnichannelContactsBlockBody {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.block`.
-pub type PostOmnichannelContactsBlockBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsBlockBadRequest = BadRequest;
 
 /// `details` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6191,7 +6297,7 @@ pub struct GetOmnichannelContactsChannelsOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.channels`.
-pub type GetOmnichannelContactsChannelsBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsChannelsBadRequest = BadRequest;
 
 /// The 401 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6212,7 +6318,7 @@ pub struct GetOmnichannelContactsCheckExistenceOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
-pub type GetOmnichannelContactsCheckExistenceBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsCheckExistenceBadRequest = BadRequest;
 
 /// `customFields` in the request body of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6371,7 +6477,7 @@ pub struct PostOmnichannelContactsConflictsOk {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsConflictsBadRequest = BadRequest;
 
 /// `details` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6500,10 +6606,10 @@ pub struct GetOmnichannelContactsGetOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsGetBadRequest = BadRequest;
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.history`.
-pub type GetOmnichannelContactsHistoryBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsHistoryBadRequest = BadRequest;
 
 /// The 403 response of `GET /api/v1/omnichannel/contacts.history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6570,7 +6676,15 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
 }
 
 /// `contactManager` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemContactManager = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemContactManager {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 
 /// `customFields` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6646,7 +6760,7 @@ pub struct GetOmnichannelContactsSearchOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsSearchBadRequest = BadRequest;
 
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6670,7 +6784,7 @@ pub struct PostOmnichannelContactsUnblockBody {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
-pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsUnblockBadRequest = BadRequest;
 
 /// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6795,7 +6909,7 @@ pub struct PostOmnichannelContactsUpdateOk {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsUpdateBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6867,3 +6981,21 @@ pub struct PostOmnichannelIntegrationsBody {
     )]
     pub livechat_webhook_url: Option<String>,
 }
+
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
+pub type GetLivechatDepartmentIdOkAgentsItem = AgentsItem;
+
+/// The 400 response of `POST /api/v1/canned-responses`.
+pub type PostCannedResponsesBadRequest = BadRequest;
+
+/// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
+pub type PostLivechatVisitorOkVisitorExternalIdsItem = ExternalIdsItem;
+
+/// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+pub type GetLivechatRoomOkRoomMetricsReaction = Reaction;
+
+/// `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+pub type GetLivechatRoomOkRoomServedBy = ServedBy;
+
+/// `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
+pub type GetLivechatInquiriesGetOneOkInquiryLastMessageU = UserRef;

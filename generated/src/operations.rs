@@ -1334,7 +1334,7 @@ pub enum PostCannedResponsesResponse {
     /// Status 200: OK
     Ok(TrueSuccess),
     /// Status 400: Bad Request
-    BadRequest(PostCannedResponsesBadRequest),
+    BadRequest(BadRequest),
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
     /// Status 403: Forbidden

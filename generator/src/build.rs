@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;
 
+pub use crate::config::BuildOptions;
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 use crate::ir::*;
 use crate::load::Document;
@@ -24,18 +25,25 @@ type StatusEntry<'a> = (
     &'a ReferenceOr<openapiv3::Response>,
 );
 
-/// Options that change how an API is modelled.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// Header parameters that carry credentials (case-insensitive). Apart from these, headers
-    /// named by `apiKey` security schemes count too.
-    pub auth_headers: Vec<String>,
-}
-
-impl Default for BuildOptions {
-    fn default() -> Self {
-        BuildOptions {
-            auth_headers: vec!["X-User-Id".into(), "X-Auth-Token".into()],
+/// The configuration's choices for single types: a user's Rust type in place of a generated
+/// one (the generated name stays, as an alias; its rules still validate requests), and extra
+/// derives. A name that matches no type is a warning.
+fn apply_type_choices(reg: &mut TypeRegistry, options: &BuildOptions, api: &mut Api) {
+    for (name, choice) in &options.types {
+        let Some(id) = reg.types.iter().position(|t| &t.name == name) else {
+            reg.warnings.push(Diagnostic::warning(
+                Location::new("configuration", format!("/types/{}", name.replace('~', "~0").replace('/', "~1"))),
+                "unknown-type",
+                format!("no generated type is named `{name}`"),
+            ));
+            continue;
+        };
+        if let Some(rust) = choice.rust_type() {
+            let path = reg.use_rust_type(rust);
+            reg.types[id].kind = TypeKind::Alias(TypeRef::Rust(path));
+        }
+        if !choice.derives.is_empty() {
+            api.type_derives.insert(name.clone(), choice.derives.clone());
         }
     }
 }
@@ -194,6 +202,18 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         }
     }
     let mut reg = TypeRegistry::default();
+    reg.shared_names = options.shared_names.clone();
+    reg.formats = options
+        .formats
+        .iter()
+        .filter_map(|(format, choice)| match choice {
+            crate::config::FormatChoice::Builtin(true) => {
+                crate::config::builtin_format(format).map(|t| (format.clone(), t))
+            }
+            crate::config::FormatChoice::Builtin(false) => None,
+            crate::config::FormatChoice::Rust(t) => Some((format.clone(), t.clone())),
+        })
+        .collect();
     let mut auth_names: Vec<String> = options
         .auth_headers
         .iter()
@@ -258,8 +278,12 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         op.output_type = output_type;
         ops.push(op);
     }
+    reg.name_shared_shapes();
+    apply_type_choices(&mut reg, options, &mut api);
     let mut warnings = std::mem::take(&mut reg.warnings);
     api.warnings.append(&mut warnings);
+    api.dependencies = std::mem::take(&mut reg.dependencies);
+    api.derives = options.derives.clone();
     let mut types = reg.types;
     box_recursive_fields(&mut types);
     api.types = types;
@@ -760,7 +784,7 @@ fn collect_examples(
 }
 
 /// Variant name for a status: the reason phrase in UpperCamelCase.
-fn status_variant(status: Option<u16>, range: Option<u8>) -> String {
+pub(crate) fn status_variant(status: Option<u16>, range: Option<u8>) -> String {
     match (status, range) {
         (Some(code), _) => match reason_phrase(code) {
             Some(reason) => crate::names::variant_ident(reason, "Status"),

@@ -26,6 +26,12 @@ pub struct Api {
     pub auth_headers: Vec<AuthHeader>,
     /// Problems found while building (never fatal).
     pub warnings: Vec<Diagnostic>,
+    /// Crates the user's types come from, by crate name, for the generated manifest.
+    pub dependencies: std::collections::BTreeMap<String, crate::config::RustType>,
+    /// Extra derives for every generated struct and enum.
+    pub derives: Vec<String>,
+    /// Extra derives for single types, by type name.
+    pub type_derives: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One credential header, such as `X-Auth-Token`.
@@ -72,6 +78,9 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// `Box<T>` (breaks a recursive type).
     Boxed(Box<TypeRef>),
+    /// A Rust type of the user's (`uuid::Uuid`): from `x-rust-type`, a format mapping or the
+    /// configuration; checked to parse as a Rust type when the model is built.
+    Rust(String),
 }
 
 /// Documentation carried from the spec.
@@ -246,6 +255,9 @@ pub struct VSchema {
     pub one_of: Vec<VRef>,
     /// `not`.
     pub not: Option<Box<VRef>>,
+    /// The `format` of a string typed as a user's type (kept only then; the validator, like
+    /// Ajv, does not check formats): the generated tests build values of that format.
+    pub typed_format: Option<String>,
 }
 
 /// `additionalProperties` for validation.

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod build;
+pub mod config;
 mod conform;
 pub mod diagnostics;
 mod emit;
@@ -24,7 +25,7 @@ mod workers;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub use build::BuildOptions;
+pub use config::BuildOptions;
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};
 pub use emit::Files;
 
@@ -125,10 +126,15 @@ pub fn generate<P: AsRef<Path> + Sync>(paths: &[P], options: &Options) -> Result
     generate_from(&docs, options)
 }
 
+/// Builds the model of loaded documents: what [`generate_from`] writes the crate from.
+pub fn model(docs: &[load::Document], options: &BuildOptions) -> Result<ir::Api> {
+    build::build(docs, options)
+}
+
 /// Generates a crate from loaded documents.
 pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Generated> {
     let mut timings = Timings::default();
-    let api = timings.time("build", || build::build(docs, &options.build))?;
+    let api = timings.time("build", || model(docs, &options.build))?;
     let emit_options = emit::EmitOptions {
         crate_name: options.crate_name.clone(),
         source_names: docs.iter().map(|d| d.file.clone()).collect(),

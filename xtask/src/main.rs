@@ -2,7 +2,8 @@
 //!
 //! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is up to date);
 //! - `import-spec DOC...`: refresh `specs/` from published documents;
-//! - `generate --spec FILE... --out DIR [--name CRATE] [--tests]`: write a standalone crate;
+//! - `generate --spec FILE... --out DIR [--name CRATE] [--tests] [--config FILE]`: write a
+//!   standalone crate;
 //! - `lint --spec FILE...`: report problems in documents;
 //! - `diff-spec OLD NEW` (or `--base REV`): every API change, with its verdicts for clients,
 //!   servers and the generated crate's semver.
@@ -65,6 +66,10 @@ enum Command {
         /// `tests/server_client.rs`: every operation through client and router).
         #[arg(long)]
         tests: bool,
+        /// A configuration file (YAML): names for shared shapes, Rust types of your own for
+        /// schemas and formats, extra derives (docs/configuration.md).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Report problems in documents; exits 1 when there are errors.
     Lint {
@@ -112,7 +117,8 @@ fn run(cli: Cli) -> ExitCode {
             name,
             timings,
             tests,
-        } => codegen::generate(&specs, &out, name.as_deref(), timings, tests),
+            config,
+        } => codegen::generate(&specs, &out, name.as_deref(), timings, tests, config.as_deref()),
         Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
         Command::DiffSpec {
             old,

@@ -34,6 +34,7 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
     } else {
         ""
     };
+    let dependencies = user_dependencies(api);
     format!(
         r#"[package]
 name = "{name}"
@@ -52,9 +53,28 @@ server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded"]
 # A typed reqwest client.
 client = ["dep:reqwest"]
 
-{DEPENDENCIES}{workspace}"#,
+{dependencies}{workspace}"#,
         name = options.crate_name,
     )
+}
+
+/// [`DEPENDENCIES`] with the crates of the user's types added to `[dependencies]`.
+fn user_dependencies(api: &Api) -> String {
+    let mut extra = String::new();
+    for (krate, t) in &api.dependencies {
+        if DEPENDENCIES.contains(&format!("\n{krate} = ")) {
+            continue; // already a dependency of every generated crate
+        }
+        let quoted = |s: &str| serde_json::Value::from(s).to_string();
+        let version = quoted(t.version.as_deref().unwrap_or("*"));
+        let features: Vec<String> = t.features.iter().map(|f| quoted(f)).collect();
+        extra.push_str(&format!(
+            "{} = {{ version = {version}, features = [{}] }}\n",
+            quoted(krate),
+            features.join(", ")
+        ));
+    }
+    DEPENDENCIES.replacen("\n[dev-dependencies]", &format!("{extra}\n[dev-dependencies]"), 1)
 }
 
 /// `src/lib.rs`.

@@ -204,6 +204,18 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// A user's Rust type (`uuid::Uuid`), checked to parse when the model was built.
+fn rust_type(path: &str) -> TokenStream {
+    path.parse()
+        .expect("user types are checked when the model is built")
+}
+
+/// A derive macro's path from the configuration, checked when it was read.
+pub fn derive_path(path: &str) -> TokenStream {
+    path.parse()
+        .expect("derives are checked when the configuration is read")
+}
+
 /// The Rust type for a [`TypeRef`], with named types referred to by bare name.
 pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
@@ -216,6 +228,7 @@ pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Rust(path) => rust_type(path),
         TypeRef::Named(id) => {
             let name = ident(&api.types[id.0].name);
             quote!(#name)

@@ -35,8 +35,38 @@ fn roundtrip_call(
     json: proc_macro2::Literal,
     origin: &str,
 ) -> TokenStream {
+    let check = if holds_user_type(api, ty, &mut Vec::new()) {
+        quote!(roundtrip_user_types)
+    } else {
+        quote!(roundtrip)
+    };
     let ty = type_tokens(api, ty);
-    quote!(let _: #ty = roundtrip(#json, #origin);)
+    quote!(let _: #ty = #check(#json, #origin);)
+}
+
+/// True when a value of `ty` may hold a user's type (`TypeRef::Rust`).
+fn holds_user_type(api: &Api, ty: &TypeRef, seen: &mut Vec<TypeId>) -> bool {
+    match ty {
+        TypeRef::Rust(_) => true,
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
+            holds_user_type(api, t, seen)
+        }
+        TypeRef::Named(id) if !seen.contains(id) => {
+            seen.push(*id);
+            match &api.types[id.0].kind {
+                TypeKind::Alias(t) => holds_user_type(api, t, seen),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .map(|f| &f.ty)
+                    .chain(s.additional.as_ref())
+                    .any(|t| holds_user_type(api, t, seen)),
+                TypeKind::Union(u) => u.variants.iter().any(|v| holds_user_type(api, &v.ty, seen)),
+                TypeKind::Enum(_) => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// The validation node of a response body type (responses keep no node of their own).
@@ -112,6 +142,21 @@ pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
             typed
         }
 
+        /// The round trip of a type holding user types, which may write a value in another
+        /// form than the example's (`2024-01-01T00:00:00.000Z` as `2024-01-01T00:00:00Z`): what
+        /// it writes must read back as the same value.
+        #[allow(dead_code)]
+        fn roundtrip_user_types<T>(json: &str, origin: &str) -> T
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+        {
+            let typed: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("{origin}: {e}"));
+            let back = serde_json::to_value(&typed).expect("serializes");
+            let again: T = serde_json::from_value(back).unwrap_or_else(|e| panic!("{origin}: written back: {e}"));
+            assert_eq!(typed, again, "{origin}: round trip changed the value");
+            typed
+        }
+
         #(#tests)*
     }
 }
@@ -179,7 +224,13 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
             if len > MAX_SYNTHESIZED_STRING {
                 return None;
             }
-            Value::from("sample".chars().cycle().take(len).collect::<String>())
+            match s.typed_format.as_deref() {
+                Some("uuid") => Value::from("0b7c1e5a-3f5e-4c1d-9a57-2f0c6d8e4b11"),
+                Some("date-time") => Value::from("2024-05-01T12:30:00+02:00"),
+                Some("date") => Value::from("2024-05-01"),
+                Some("uri" | "url") => Value::from("https://example.com/sample"),
+                _ => Value::from("sample".chars().cycle().take(len).collect::<String>()),
+            }
         }
         Some(JsonType::Null) => Value::Null,
         Some(JsonType::Boolean) => Value::from(true),
