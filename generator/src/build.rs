@@ -32,7 +32,10 @@ fn apply_type_choices(reg: &mut TypeRegistry, options: &BuildOptions, api: &mut 
     for (name, choice) in &options.types {
         let Some(id) = reg.types.iter().position(|t| &t.name == name) else {
             reg.warnings.push(Diagnostic::warning(
-                Location::new("configuration", format!("/types/{}", name.replace('~', "~0").replace('/', "~1"))),
+                Location::new(
+                    "configuration",
+                    format!("/types/{}", name.replace('~', "~0").replace('/', "~1")),
+                ),
                 "unknown-type",
                 format!("no generated type is named `{name}`"),
             ));
@@ -43,7 +46,8 @@ fn apply_type_choices(reg: &mut TypeRegistry, options: &BuildOptions, api: &mut 
             reg.types[id].kind = TypeKind::Alias(TypeRef::Rust(path));
         }
         if !choice.derives.is_empty() {
-            api.type_derives.insert(name.clone(), choice.derives.clone());
+            api.type_derives
+                .insert(name.clone(), choice.derives.clone());
         }
     }
 }

@@ -147,7 +147,9 @@ impl BuildOptions {
                 .collect::<String>();
             at(pointer, e.into_inner().to_string())
         })?;
-        options.check().map_err(|(pointer, message)| at(pointer, message))?;
+        options
+            .check()
+            .map_err(|(pointer, message)| at(pointer, message))?;
         Ok(options)
     }
 
@@ -161,7 +163,7 @@ impl BuildOptions {
                 ));
             }
         }
-        let rust = |at: String, t: &RustType| check_type(&t.path).map_err(|m| (at, m));
+        let rust = |at: String, t: &RustType| t.check().map_err(|m| (at, m));
         for (name, choice) in &self.types {
             if let Some(t) = choice.rust_type() {
                 rust(format!("/types/{name}/path"), &t)?;
@@ -184,11 +186,26 @@ impl BuildOptions {
     }
 }
 
-/// `path` is a Rust type (`uuid::Uuid`, `chrono::DateTime<chrono::Utc>`).
-pub(crate) fn check_type(path: &str) -> std::result::Result<(), String> {
-    syn::parse_str::<syn::Type>(path)
-        .map(drop)
-        .map_err(|_| format!("`{path}` is not a Rust type"))
+impl RustType {
+    /// The path is a Rust type (`uuid::Uuid`, `chrono::DateTime<chrono::Utc>`) and the crate,
+    /// if any, a package name.
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
+        syn::parse_str::<syn::Type>(&self.path)
+            .map_err(|_| format!("`{}` is not a Rust type", self.path))?;
+        // A type position can hold a macro call (`include!(..)`): a document must not run one.
+        if self.path.contains('!') {
+            return Err(format!("`{}`: a macro is not a type", self.path));
+        }
+        let package = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        match &self.krate {
+            Some(k) if !package(k) => Err(format!("`{k}` is not a crate name")),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn check_derives(derives: &[String]) -> std::result::Result<(), String> {

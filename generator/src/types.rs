@@ -516,9 +516,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         if let Some(raw) = schema.schema_data.extensions.get("x-rust-type") {
             let at = push_pointer(ptr, "x-rust-type");
             let rust: RustType = serde_json::from_value(raw.clone()).map_err(|e| {
-                Error::spec(self.loc(&at), "bad-rust-type", format!("`x-rust-type` must be {{path, crate, version}}: {e}"))
+                Error::spec(
+                    self.loc(&at),
+                    "bad-rust-type",
+                    format!("`x-rust-type` must be {{path, crate, version}}: {e}"),
+                )
             })?;
-            crate::config::check_type(&rust.path)
+            rust.check()
                 .map_err(|m| Error::spec(self.loc(&at), "bad-rust-type", m))?;
             let path = self.reg.use_rust_type(rust);
             match (target, &mapped.ty) {

@@ -71,7 +71,10 @@ fn names(api: &Api) -> BTreeMap<String, String> {
     (0..api.types.len())
         .map(|i| {
             let id = generator::ir::TypeId(i);
-            (api.types[i].name.clone(), fingerprint(api, &TypeRef::Named(id), 0))
+            (
+                api.types[i].name.clone(),
+                fingerprint(api, &TypeRef::Named(id), 0),
+            )
         })
         .collect()
 }
@@ -103,9 +106,13 @@ fn a_shape_used_by_many_operations_is_named_after_its_role() {
     let name = |n: &str| api.types.iter().find(|t| t.name == n).unwrap();
     // Each operation keeps its own name, an alias of the shared type.
     let own = name("PostLivechatCustomFieldsBadRequest");
-    assert!(matches!(&own.kind, TypeKind::Alias(TypeRef::Named(id)) if api.types[id.0].name == "BadRequest"));
+    assert!(
+        matches!(&own.kind, TypeKind::Alias(TypeRef::Named(id)) if api.types[id.0].name == "BadRequest")
+    );
     let first = name("PostCannedResponsesBadRequest");
-    assert!(matches!(&first.kind, TypeKind::Alias(TypeRef::Named(id)) if api.types[id.0].name == "BadRequest"));
+    assert!(
+        matches!(&first.kind, TypeKind::Alias(TypeRef::Named(id)) if api.types[id.0].name == "BadRequest")
+    );
 }
 
 /// No type is named after one operation while three or more others use it: counted over
@@ -115,9 +122,7 @@ fn no_type_named_after_one_operation_is_used_by_three_others() {
     let raw = omnichannel();
     let mut options = BuildOptions::default();
     // What `codegen.yaml` gives generated/: a one-letter role gets its name there.
-    options
-        .shared_names
-        .insert("U".into(), "UserRef".into());
+    options.shared_names.insert("U".into(), "UserRef".into());
     let api = model(&raw, &options);
     let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
     for t in &api.types {
@@ -125,7 +130,11 @@ fn no_type_named_after_one_operation_is_used_by_three_others() {
             *uses.entry(api.types[id.0].name.as_str()).or_default() += 1;
         }
     }
-    let prefixes: Vec<&str> = api.operations.iter().map(|o| o.type_prefix.as_str()).collect();
+    let prefixes: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|o| o.type_prefix.as_str())
+        .collect();
     for (target, aliases) in uses {
         let named_after_operation = prefixes.iter().any(|p| target.starts_with(p));
         assert!(
@@ -151,13 +160,16 @@ fn the_configuration_names_a_shared_role() {
         .unwrap();
     assert!(matches!(&alias.kind, TypeKind::Alias(TypeRef::Named(id)) if id.0 == author));
     // Read from YAML, as `codegen.yaml` and `generate --config` are.
-    let read = BuildOptions::from_yaml("shared-names:\n  U: MessageAuthor\n", "codegen.yaml")
-        .unwrap();
+    let read =
+        BuildOptions::from_yaml("shared-names:\n  U: MessageAuthor\n", "codegen.yaml").unwrap();
     assert_eq!(read.shared_names, options.shared_names);
     let bad = BuildOptions::from_yaml("shared-names:\n  U: not a name\n", "codegen.yaml")
         .unwrap_err()
         .to_string();
-    assert!(bad.contains("codegen.yaml") && bad.contains("/shared-names/U"), "{bad}");
+    assert!(
+        bad.contains("codegen.yaml") && bad.contains("/shared-names/U"),
+        "{bad}"
+    );
     let unknown = BuildOptions::from_yaml("shared-nams: {}\n", "codegen.yaml")
         .unwrap_err()
         .to_string();
@@ -180,7 +192,8 @@ fn removing_an_operation_renames_no_other_type() {
         let mut value = raw.value.clone();
         let paths = value["paths"].as_object_mut().unwrap();
         let item = paths[&op.path].as_object_mut().unwrap();
-        item.remove(&method).expect("the operation is in the document");
+        item.remove(&method)
+            .expect("the operation is in the document");
         let after_api = model(
             &RawDocument {
                 file: raw.file.clone(),
@@ -217,7 +230,11 @@ fn adding_an_operation_renames_no_type() {
     let options = BuildOptions::default();
     let before_api = model(&raw, &options);
     let before = names(&before_api);
-    for path in ["/api/v1/canned-responses", "/api/v1/livechat/room", "/api/v1/livechat/message/{_id}"] {
+    for path in [
+        "/api/v1/canned-responses",
+        "/api/v1/livechat/room",
+        "/api/v1/livechat/message/{_id}",
+    ] {
         let mut value = raw.value.clone();
         let mut copy: Value = value["paths"][path].clone();
         for (_, op) in copy.as_object_mut().unwrap() {
@@ -239,7 +256,46 @@ fn adding_an_operation_renames_no_type() {
             &options,
         ));
         for (name, shape) in &before {
-            assert_eq!(after.get(name), Some(shape), "adding a copy of {path} changed `{name}`");
+            assert_eq!(
+                after.get(name),
+                Some(shape),
+                "adding a copy of {path} changed `{name}`"
+            );
         }
     }
+}
+
+/// A user type from a document or the configuration must be a plain Rust type: a macro call
+/// (which could read files at build time) or garbage is an error with its pointer.
+#[test]
+fn user_types_are_checked() {
+    let text = |path: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {{type: string, x-rust-type: {{path: '{path}'}}}}\n"
+        )
+    };
+    for bad in ["include!(\"/etc/passwd\")", "not a type", "u8; drop"] {
+        let raw = generator::load::read_bytes(
+            "doc.yaml",
+            text(bad).as_bytes(),
+            generator::load::Format::Yaml,
+        )
+        .unwrap();
+        let doc = parse_document(raw).unwrap();
+        let err = generator::model(&[doc], &BuildOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("doc.yaml") && err.contains("/components/schemas/A/x-rust-type"),
+            "{err}"
+        );
+    }
+    let err = BuildOptions::from_yaml("formats: {uuid: {path: 'm!()'}}\n", "c.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/formats/uuid/path"), "{err}");
+    let err = BuildOptions::from_yaml("formats: {email: true}\n", "c.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no built-in type for format `email`"), "{err}");
 }

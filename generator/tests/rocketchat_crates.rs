@@ -72,7 +72,7 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
         members.push(format!("{stem:?}"));
     }
     // The construct fixtures too: their generated tests drive every parameter style and type
-    // shape through the client and the router.
+    // shape through the client and the router (`fixtures/configs/<name>.yaml` configures one).
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/constructs");
     let mut fixture_specs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
         .unwrap()
@@ -80,13 +80,21 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
         .collect();
     fixture_specs.sort();
     for spec in fixture_specs {
-        let stem = format!("fixture-{}", spec.file_stem().unwrap().to_string_lossy());
+        let file_stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = format!("fixture-{file_stem}");
+        // A fixture may come with a configuration (user types, format mappings, derives).
+        let config = fixtures.join(format!("../configs/{file_stem}.yaml"));
+        let build = if config.exists() {
+            generator::BuildOptions::from_file(&config).unwrap()
+        } else {
+            Default::default()
+        };
         let options = generator::Options {
             crate_name: stem.clone(),
             regenerate_with: "cargo test -p generator --test rocketchat_crates".into(),
             standalone: false,
             tests: true,
-            build: Default::default(),
+            build,
         };
         let generated = generator::generate(&[&spec], &options)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));

@@ -118,7 +118,14 @@ fn run(cli: Cli) -> ExitCode {
             timings,
             tests,
             config,
-        } => codegen::generate(&specs, &out, name.as_deref(), timings, tests, config.as_deref()),
+        } => codegen::generate(
+            &specs,
+            &out,
+            name.as_deref(),
+            timings,
+            tests,
+            config.as_deref(),
+        ),
         Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
         Command::DiffSpec {
             old,

@@ -68,13 +68,17 @@ fn user_dependencies(api: &Api) -> String {
         let quoted = |s: &str| serde_json::Value::from(s).to_string();
         let version = quoted(t.version.as_deref().unwrap_or("*"));
         let features: Vec<String> = t.features.iter().map(|f| quoted(f)).collect();
+        // Crate names are checked to be bare TOML keys.
         extra.push_str(&format!(
-            "{} = {{ version = {version}, features = [{}] }}\n",
-            quoted(krate),
+            "{krate} = {{ version = {version}, features = [{}] }}\n",
             features.join(", ")
         ));
     }
-    DEPENDENCIES.replacen("\n[dev-dependencies]", &format!("{extra}\n[dev-dependencies]"), 1)
+    DEPENDENCIES.replacen(
+        "\n[dev-dependencies]",
+        &format!("{extra}\n[dev-dependencies]"),
+        1,
+    )
 }
 
 /// `src/lib.rs`.
