@@ -709,6 +709,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         .collect();
                     v.enumeration = raw_enum;
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
+                } else if any.typ.as_deref() == Some("null") {
+                    // The `null` type (OpenAPI 3.1, and 3.0 documents that borrow it): only
+                    // `null` is valid.
+                    v.types = vec![JsonType::Null];
+                    v.enumeration = raw_enum;
+                    TypeRef::Any
                 } else {
                     if let Some(t) = &any.typ {
                         self.warn(
