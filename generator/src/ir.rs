@@ -20,6 +20,9 @@ pub struct Api {
     pub sources: Vec<String>,
     /// Operations, sorted by path then method.
     pub operations: Vec<Operation>,
+    /// Requests the API sends to its subscribers (3.1 `webhooks`, and `callbacks`), sorted by
+    /// their route on the subscriber's side (`/<name>`), then method.
+    pub webhooks: Vec<Operation>,
     /// Named types; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
     /// Header names that carry credentials (their parameters become [`Operation::auth`]).

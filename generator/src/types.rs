@@ -581,12 +581,26 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
                 }
                 let format = format_name(&st.format);
-                match format.and_then(|f| self.reg.formats.get(f)).cloned() {
-                    Some(rust) => {
-                        v.typed_format = format.map(str::to_owned);
-                        TypeRef::Rust(self.reg.use_rust_type(rust))
+                // 3.1's `contentEncoding: base64` (lowered to `format: byte`): bytes.
+                if format == Some("byte")
+                    && self.res.doc.version.starts_with("3.1")
+                    && self
+                        .res
+                        .raw(ptr)
+                        .and_then(|s| s.get("contentEncoding"))
+                        .and_then(Value::as_str)
+                        == Some("base64")
+                {
+                    v.typed_format = Some("byte".into());
+                    TypeRef::Rust("crate::rt::Base64".into())
+                } else {
+                    match format.and_then(|f| self.reg.formats.get(f)).cloned() {
+                        Some(rust) => {
+                            v.typed_format = format.map(str::to_owned);
+                            TypeRef::Rust(self.reg.use_rust_type(rust))
+                        }
+                        None => TypeRef::String,
                     }
-                    None => TypeRef::String,
                 }
             }
             SchemaKind::Type(Type::Integer(it)) => {

@@ -229,6 +229,7 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
                 Some("date-time") => Value::from("2024-05-01T12:30:00+02:00"),
                 Some("date") => Value::from("2024-05-01"),
                 Some("uri" | "url") => Value::from("https://example.com/sample"),
+                Some("byte") => Value::from("c2FtcGxl"),
                 _ => Value::from("sample".chars().cycle().take(len).collect::<String>()),
             }
         }
