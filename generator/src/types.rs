@@ -327,6 +327,56 @@ impl TypeRegistry {
     }
 }
 
+/// An untyped-by-the-model schema whose `type` is a primitive, as that type with the keywords
+/// that apply to it (JSON Schema ignores the others on its values).
+fn primitive_of(any: &openapiv3::AnySchema) -> Option<Type> {
+    use openapiv3::{BooleanType, IntegerType, NumberType, StringType};
+    fn format<T: serde::de::DeserializeOwned>(f: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
+        match f.as_deref() {
+            None => VariantOrUnknownOrEmpty::Empty,
+            Some(f) => serde_json::from_value(Value::from(f))
+                .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.to_owned())),
+        }
+    }
+    let strings = || {
+        any.enumeration
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    Some(match any.typ.as_deref()? {
+        "integer" => Type::Integer(IntegerType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of.map(|m| m as i64),
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum.map(|m| m as i64),
+            maximum: any.maximum.map(|m| m as i64),
+            enumeration: any.enumeration.iter().map(Value::as_i64).collect(),
+        }),
+        "number" => Type::Number(NumberType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of,
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum,
+            maximum: any.maximum,
+            enumeration: any.enumeration.iter().map(Value::as_f64).collect(),
+        }),
+        "string" => Type::String(StringType {
+            format: format(&any.format),
+            pattern: any.pattern.clone(),
+            enumeration: strings(),
+            min_length: any.min_length,
+            max_length: any.max_length,
+        }),
+        "boolean" => Type::Boolean(BooleanType {
+            enumeration: any.enumeration.iter().map(Value::as_bool).collect(),
+        }),
+        _ => return None,
+    })
+}
+
 /// A string schema's `format` as written.
 fn format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<&str> {
     match format {
@@ -723,6 +773,14 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         .collect();
                     v.enumeration = raw_enum;
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
+                } else if let Some(typed) = primitive_of(any) {
+                    // `type: integer` with a keyword of another type (`maxLength`), which
+                    // JSON Schema ignores on integers: the typed model could not read it.
+                    let schema = Schema {
+                        schema_data: data.clone(),
+                        schema_kind: SchemaKind::Type(typed),
+                    };
+                    return self.map_schema_nested(&schema, ptr, hint, target);
                 } else if any.typ.as_deref() == Some("null") {
                     // The `null` type (OpenAPI 3.1, and 3.0 documents that borrow it): only
                     // `null` is valid.
