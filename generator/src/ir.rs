@@ -81,6 +81,9 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// `Box<T>` (breaks a recursive type).
     Boxed(Box<TypeRef>),
+    /// `(A, B)`: an array of exactly these items (3.1 `prefixItems` with `items: false` and
+    /// `minItems` covering them).
+    Tuple(Vec<TypeRef>),
     /// A Rust type of the user's (`uuid::Uuid`): from `x-rust-type`, a format mapping or the
     /// configuration; checked to parse as a Rust type when the model is built.
     Rust(String),
@@ -536,6 +539,7 @@ impl TypeIds for TypeRef {
             TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
                 t.type_ids_mut(f)
             }
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|t| t.type_ids_mut(f)),
             _ => {}
         }
     }

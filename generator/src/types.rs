@@ -707,7 +707,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v.min_items = f(at.min_items);
                 v.max_items = f(at.max_items);
                 v.unique_items = at.unique_items;
-                self.array(at.items.as_ref(), &mut v, ptr, hint)?
+                let ty = self.array(at.items.as_ref(), &mut v, ptr, hint)?;
+                self.tuple(&v, ptr, hint)?.unwrap_or(ty)
             }
             SchemaKind::Type(Type::Object(ot)) => {
                 v.types = vec![JsonType::Object];
@@ -807,6 +808,35 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             nullable,
             v: VRef::Inline(Box::new(v)),
         })
+    }
+
+    /// A 3.1 array of exactly its `prefixItems` (`items: false`, lowered to `maxItems`, and
+    /// `minItems` as many) as a tuple of their types.
+    fn tuple(&mut self, v: &VSchema, ptr: &str, hint: &str) -> Result<Option<TypeRef>> {
+        if !self.res.doc.version.starts_with("3.1") {
+            return Ok(None);
+        }
+        let Some(Value::Array(prefix)) = self.res.raw(ptr).and_then(|s| s.get("prefixItems"))
+        else {
+            return Ok(None);
+        };
+        let n = prefix.len() as u64;
+        if n == 0 || n > 12 || v.max_items != Some(n) || v.min_items.unwrap_or(0) < n {
+            return Ok(None);
+        }
+        let mut items = Vec::with_capacity(prefix.len());
+        for (i, raw) in prefix.iter().enumerate() {
+            let at = push_pointer(&push_pointer(ptr, "prefixItems"), &i.to_string());
+            let schema: ReferenceOr<Schema> = serde_json::from_value(raw.clone())
+                .map_err(|e| Error::spec(self.loc(&at), "invalid-document", e.to_string()))?;
+            let m = self.map(&schema, &at, &format!("{hint}{}", i + 1))?;
+            items.push(if m.nullable {
+                TypeRef::Nullable(Box::new(m.ty))
+            } else {
+                m.ty
+            });
+        }
+        Ok(Some(TypeRef::Tuple(items)))
     }
 
     fn array(
@@ -1407,6 +1437,7 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
         match ty {
             TypeRef::Named(id) => out.push(*id),
             TypeRef::Nullable(inner) => direct(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| direct(t, out)),
             _ => {}
         }
     }

@@ -51,6 +51,7 @@ fn holds_user_type(api: &Api, ty: &TypeRef, seen: &mut Vec<TypeId>) -> bool {
         TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
             holds_user_type(api, t, seen)
         }
+        TypeRef::Tuple(items) => items.iter().any(|t| holds_user_type(api, t, seen)),
         TypeRef::Named(id) if !seen.contains(id) => {
             seen.push(*id);
             match &api.types[id.0].kind {
