@@ -28,6 +28,7 @@ fn options() -> Options {
         standalone: true,
         tests: true,
         build: Default::default(),
+        profile: Default::default(),
     }
 }
 

@@ -19,6 +19,7 @@ fn options() -> Options {
         standalone: true,
         tests: true,
         build: Default::default(),
+        profile: Default::default(),
     }
 }
 

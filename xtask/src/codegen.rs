@@ -51,9 +51,39 @@ fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
         standalone: false,
         tests: true,
         build: Default::default(),
+        profile: codegen_profile(root)?,
     };
     generator::generate_from(&docs, &options)
 }
+
+/// The profile `codegen.yaml` (beside `specs/`) chooses for `generated/`: a YAML mapping
+/// with one key, `profile` (`openapi` or `rocketchat`); `openapi` when there is no file.
+fn codegen_profile(root: &Path) -> Result<generator::Profile, Error> {
+    let path = root.join(CODEGEN_CONFIG);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+        Err(e) => return Err(io(&path)(e)),
+    };
+    let invalid = |message: String| Error::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+    };
+    let config: serde_yaml::Mapping =
+        serde_yaml::from_str(&text).map_err(|_| invalid("not a YAML mapping".into()))?;
+    let mut profile = generator::Profile::default();
+    for (key, value) in &config {
+        match (key.as_str(), value.as_str()) {
+            (Some("profile"), Some(name)) => profile = name.parse().map_err(invalid)?,
+            (Some("profile"), None) => return Err(invalid("`profile` must be a string".into())),
+            _ => return Err(invalid(format!("unknown key {key:?}: the only key is `profile`"))),
+        }
+    }
+    Ok(profile)
+}
+
+/// The file that configures `cargo xtask codegen`, relative to the workspace root.
+const CODEGEN_CONFIG: &str = "codegen.yaml";
 
 /// Files under `dir` (relative, `/`-separated), skipping `target/`.
 fn existing_files(dir: &Path) -> BTreeSet<String> {
@@ -174,13 +204,15 @@ pub fn write_files(dir: &Path, files: &Files, prune: bool) -> Result<(), Error> 
     Ok(())
 }
 
-/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]`.
+/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]
+/// [--profile P]`.
 pub fn generate(
     specs: &[PathBuf],
     out: &Path,
     name: Option<&str>,
     timings: bool,
     tests: bool,
+    profile: generator::Profile,
 ) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let mut stages = Timings::default();
@@ -201,18 +233,23 @@ pub fn generate(
     let options = Options {
         crate_name: name,
         regenerate_with: format!(
-            "cargo xtask generate {} --out {}{}",
+            "cargo xtask generate {} --out {}{}{}",
             specs
                 .iter()
                 .map(|s| format!("--spec {}", s.display()))
                 .collect::<Vec<_>>()
                 .join(" "),
             out.display(),
-            if tests { " --tests" } else { "" }
+            if tests { " --tests" } else { "" },
+            match profile {
+                generator::Profile::OpenApi => String::new(),
+                other => format!(" --profile {}", other.name()),
+            }
         ),
         standalone: true,
         tests,
         build: Default::default(),
+        profile,
     };
     let generated = generator::generate_from(&docs, &options)?;
     print_warnings(&generated.api);
