@@ -129,9 +129,10 @@ impl RouterError {
 
     /// The answer of the crate's profile ([`Profile`]) to this error.
     pub fn profile_response(&self) -> Response {
-        match crate::server::PROFILE {
-            Profile::RocketChat => self.rocket_chat_response(),
-            Profile::OpenApi => self.openapi_response(),
+        let (content_type, body) = self.profile_body();
+        match serde_json::to_vec(&body) {
+            Ok(bytes) => raw(self.status.as_u16(), content_type, bytes),
+            Err(_) => empty(self.status.as_u16()),
         }
     }
 
@@ -140,58 +141,47 @@ impl RouterError {
         self.operation?.documented.iter().find(|(s, _)| *s == status).map(|(_, t)| t)
     }
 
-    fn rocket_chat_response(&self) -> Response {
-        if let Some(ErrorTemplate::Fixed(text)) = self.documented() {
-            return raw(self.status.as_u16(), "application/json", text.as_bytes().to_vec());
+    /// The profile's answer as content type and JSON body.
+    fn profile_body(&self) -> (&'static str, Value) {
+        let documented = self.documented();
+        if let Some(ErrorTemplate::Fixed(text)) = documented {
+            return ("application/json", serde_json::from_str(text).unwrap_or(Value::Null));
         }
-        let body = ErrorBody::meteor(&self.message, self.code);
-        match serde_json::to_vec(&body) {
-            Ok(bytes) => raw(self.status.as_u16(), "application/json", bytes),
-            Err(_) => empty(self.status.as_u16()),
+        if crate::server::PROFILE == Profile::RocketChat {
+            let body = ErrorBody::meteor(&self.message, self.code);
+            return ("application/json", serde_json::to_value(body).unwrap_or(Value::Null));
         }
-    }
-
-    fn openapi_response(&self) -> Response {
         let title = self.status.canonical_reason().unwrap_or("Error");
-        let (content_type, body) = match self.documented() {
-            Some(ErrorTemplate::Fixed(text)) => return raw(self.status.as_u16(), "application/json", text.as_bytes().to_vec()),
-            Some(ErrorTemplate::Fields(fields)) => {
-                let object = fields.iter().map(|(name, fill)| {
-                    let value = match fill {
-                        Fill::Message => Value::from(self.message.as_str()),
-                        Fill::Code => Value::from(self.code),
-                        Fill::Status => Value::from(self.status.as_u16()),
-                        Fill::Title => Value::from(title),
-                        Fill::Text(text) => Value::from(*text),
-                        Fill::Bool(b) => Value::from(*b),
-                    };
-                    ((*name).to_owned(), value)
-                });
-                ("application/json", Value::Object(object.collect()))
-            }
-            None => {
-                let mut problem = serde_json::Map::new();
-                problem.insert("type".into(), Value::from("about:blank"));
-                problem.insert("title".into(), Value::from(title));
-                problem.insert("status".into(), Value::from(self.status.as_u16()));
-                problem.insert("detail".into(), Value::from(self.message.as_str()));
-                problem.insert("code".into(), Value::from(self.code));
-                match &self.source {
-                    ErrorSource::Request => {}
-                    ErrorSource::Parameter(name) => {
-                        problem.insert("parameter".into(), Value::from(*name));
-                    }
-                    ErrorSource::Body(pointer) => {
-                        problem.insert("pointer".into(), Value::from(pointer.as_str()));
-                    }
-                }
-                ("application/problem+json", Value::Object(problem))
-            }
-        };
-        match serde_json::to_vec(&body) {
-            Ok(bytes) => raw(self.status.as_u16(), content_type, bytes),
-            Err(_) => empty(self.status.as_u16()),
+        if let Some(ErrorTemplate::Fields(fields)) = documented {
+            let object = fields.iter().map(|(name, fill)| {
+                let value = match fill {
+                    Fill::Message => Value::from(self.message.as_str()),
+                    Fill::Code => Value::from(self.code),
+                    Fill::Status => Value::from(self.status.as_u16()),
+                    Fill::Title => Value::from(title),
+                    Fill::Text(text) => Value::from(*text),
+                    Fill::Bool(b) => Value::from(*b),
+                };
+                ((*name).to_owned(), value)
+            });
+            return ("application/json", Value::Object(object.collect()));
         }
+        let mut problem = serde_json::Map::new();
+        problem.insert("type".into(), Value::from("about:blank"));
+        problem.insert("title".into(), Value::from(title));
+        problem.insert("status".into(), Value::from(self.status.as_u16()));
+        problem.insert("detail".into(), Value::from(self.message.as_str()));
+        problem.insert("code".into(), Value::from(self.code));
+        match &self.source {
+            ErrorSource::Request => {}
+            ErrorSource::Parameter(name) => {
+                problem.insert("parameter".into(), Value::from(*name));
+            }
+            ErrorSource::Body(pointer) => {
+                problem.insert("pointer".into(), Value::from(pointer.as_str()));
+            }
+        }
+        ("application/problem+json", Value::Object(problem))
     }
 }
 
@@ -302,6 +292,15 @@ impl ApiError {
         match self {
             ApiError::Body { status, .. } => *status,
             ApiError::Router(e) => e.status,
+        }
+    }
+
+    /// The JSON body answered when no error hook renders it: the body as it is, or the
+    /// profile's rendering of the router's error.
+    pub fn body(&self) -> Value {
+        match self {
+            ApiError::Body { body, .. } => body.clone(),
+            ApiError::Router(e) => e.profile_body().1,
         }
     }
 }
