@@ -25,7 +25,6 @@ pub fn load_and_generate(data: &[u8]) {
         standalone: true,
         tests: true,
         build: Default::default(),
-        profile: Default::default(),
     };
     match generator::generate_from(&[doc], &options) {
         Ok(generated) => {

@@ -28,7 +28,6 @@ fn options() -> Options {
         standalone: true,
         tests: true,
         build: Default::default(),
-        profile: Default::default(),
     }
 }
 

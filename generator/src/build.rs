@@ -30,12 +30,16 @@ pub struct BuildOptions {
     /// Header parameters that carry credentials (case-insensitive). Apart from these, headers
     /// named by `apiKey` security schemes count too.
     pub auth_headers: Vec<String>,
+    /// The conventions of the generated server (whether an absent JSON body counts as `{}`,
+    /// the error shape).
+    pub profile: crate::Profile,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             auth_headers: vec!["X-User-Id".into(), "X-Auth-Token".into()],
+            profile: crate::Profile::default(),
         }
     }
 }
@@ -253,7 +257,14 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
             res: Resolver::new(&docs[p.doc]),
             doc_index: p.doc,
         };
-        let mut op = build_operation(&mut mapper, &p, name, &auth_names, &mut api.warnings)?;
+        let mut op = build_operation(
+            &mut mapper,
+            &p,
+            name,
+            &auth_names,
+            options.profile,
+            &mut api.warnings,
+        )?;
         op.input_type = input_type;
         op.output_type = output_type;
         ops.push(op);
@@ -348,6 +359,7 @@ fn build_operation(
     p: &Pending,
     name: String,
     auth_names: &[String],
+    profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Operation> {
     let prefix = pascal_ident(&name, "Operation")
@@ -552,10 +564,12 @@ fn build_operation(
                     Some(Body {
                         media,
                         content_type: ct.to_owned(),
-                        // The router reads an absent JSON body as `{}`, which fails an object
-                        // schema with required properties: such a body is always there.
+                        // The Rocket.Chat profile reads an absent JSON body as `{}`, which
+                        // fails an object schema with required properties: such a body is
+                        // always there.
                         required: rb.required
-                            || (media == Media::Json
+                            || (profile == crate::Profile::RocketChat
+                                && media == Media::Json
                                 && !mapped.nullable
                                 && m.reg.requires_properties(&mapped.v, 0)),
                         ty: if mapped.nullable {

@@ -47,10 +47,8 @@ pub struct Options {
     /// Write the crate's own tests (`tests/examples.rs`, `tests/server_client.rs`): the
     /// examples' round trips and every operation through client and router.
     pub tests: bool,
-    /// Modelling options.
+    /// Modelling options, the server's profile among them.
     pub build: BuildOptions,
-    /// The conventions of the generated server.
-    pub profile: Profile,
 }
 
 /// The conventions a generated server follows: how it reads a request the description leaves
@@ -181,7 +179,7 @@ pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Gener
         regenerate_with: options.regenerate_with.clone(),
         standalone: options.standalone,
         tests: options.tests,
-        profile: options.profile,
+        profile: options.build.profile,
     };
     let files = timings.time("emit", || emit::emit(&api, &emit_options))?;
     Ok(Generated {

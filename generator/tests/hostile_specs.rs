@@ -53,7 +53,6 @@ fn options() -> Options {
         standalone: true,
         tests: true,
         build: Default::default(),
-        profile: Default::default(),
     }
 }
 

@@ -14,7 +14,6 @@ fn generate(fixture: &str) -> generator::Generated {
         standalone: true,
         tests: true,
         build: Default::default(),
-        profile: Default::default(),
     };
     // Headers name the fixture by its file name only, so snapshots do not depend on the checkout path.
     let mut raw = generator::load::read_file(&path).expect("fixture reads");

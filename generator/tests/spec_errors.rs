@@ -19,7 +19,6 @@ fn options() -> Options {
         standalone: true,
         tests: true,
         build: Default::default(),
-        profile: Default::default(),
     }
 }
 

@@ -63,7 +63,6 @@ fn server_rs() -> String {
         standalone: true,
         tests: true,
         build: Default::default(),
-        profile: Default::default(),
     };
     let generated = generator::generate_from(&[doc], &options).expect("generates");
     generated.files["src/server.rs"].clone()

@@ -50,8 +50,10 @@ fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
         regenerate_with: "cargo xtask codegen".into(),
         standalone: false,
         tests: true,
-        build: Default::default(),
-        profile: codegen_profile(root)?,
+        build: generator::BuildOptions {
+            profile: codegen_profile(root)?,
+            ..Default::default()
+        },
     };
     generator::generate_from(&docs, &options)
 }
@@ -76,7 +78,11 @@ fn codegen_profile(root: &Path) -> Result<generator::Profile, Error> {
         match (key.as_str(), value.as_str()) {
             (Some("profile"), Some(name)) => profile = name.parse().map_err(invalid)?,
             (Some("profile"), None) => return Err(invalid("`profile` must be a string".into())),
-            _ => return Err(invalid(format!("unknown key {key:?}: the only key is `profile`"))),
+            _ => {
+                return Err(invalid(format!(
+                    "unknown key {key:?}: the only key is `profile`"
+                )))
+            }
         }
     }
     Ok(profile)
@@ -248,8 +254,10 @@ pub fn generate(
         ),
         standalone: true,
         tests,
-        build: Default::default(),
-        profile,
+        build: generator::BuildOptions {
+            profile,
+            ..Default::default()
+        },
     };
     let generated = generator::generate_from(&docs, &options)?;
     print_warnings(&generated.api);

@@ -278,7 +278,12 @@ impl ErrorBodies {
 /// An operation's descriptor: its name and the documented error bodies the router fills (the
 /// Rocket.Chat profile: the documented 401 body of operations that require credentials; the
 /// OpenAPI profile: every documented 400, 401 and 422 body the generator can fill).
-fn descriptor(api: &Api, profile: Profile, op: &Operation, bodies: &mut ErrorBodies) -> TokenStream {
+fn descriptor(
+    api: &Api,
+    profile: Profile,
+    op: &Operation,
+    bodies: &mut ErrorBodies,
+) -> TokenStream {
     let mut documented = Vec::new();
     match profile {
         Profile::RocketChat => {
@@ -295,7 +300,10 @@ fn descriptor(api: &Api, profile: Profile, op: &Operation, bodies: &mut ErrorBod
                         let fill = fill.tokens();
                         quote!((#name, #fill))
                     });
-                    documented.push((status, bodies.name(quote!(ErrorTemplate::Fields(&[#(#fields),*])))));
+                    documented.push((
+                        status,
+                        bodies.name(quote!(ErrorTemplate::Fields(&[#(#fields),*]))),
+                    ));
                 }
             }
         }
@@ -386,7 +394,9 @@ fn fillable(api: &Api, response: &Response) -> Option<Vec<(String, FillKind)>> {
                 FillKind::Message => "must have required property 'x'".into(),
                 FillKind::Code => "invalid-params".into(),
                 FillKind::Status => status.into(),
-                FillKind::Title => crate::build::reason_phrase(status).unwrap_or("Error").into(),
+                FillKind::Title => crate::build::reason_phrase(status)
+                    .unwrap_or("Error")
+                    .into(),
                 FillKind::Text(t) => t.as_str().into(),
                 FillKind::Bool(b) => (*b).into(),
             };
