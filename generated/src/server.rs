@@ -2764,1188 +2764,991 @@ const ERROR_BODY_1: ErrorTemplate = ErrorTemplate::Fixed(
 
 /// The router's description of `get_canned_responses`.
 static GET_CANNED_RESPONSES_OPERATION: Operation = Operation {
-    name: "get_canned_responses",
-    operation_id: Some("get-api-v1-canned-responses"),
+    info: &OPERATIONS[0],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_canned_responses`.
 static POST_CANNED_RESPONSES_OPERATION: Operation = Operation {
-    name: "post_canned_responses",
-    operation_id: Some("post-api-v1-canned-responses"),
+    info: &OPERATIONS[1],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_canned_responses_get`.
 static GET_CANNED_RESPONSES_GET_OPERATION: Operation = Operation {
-    name: "get_canned_responses_get",
-    operation_id: Some("get-api-v1-canned-responses.get"),
+    info: &OPERATIONS[2],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_canned_responses_id`.
 static GET_CANNED_RESPONSES_ID_OPERATION: Operation = Operation {
-    name: "get_canned_responses_id",
-    operation_id: Some("get-api-v1-canned-responses-_id"),
+    info: &OPERATIONS[3],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_canned_responses_id`.
 static DELETE_CANNED_RESPONSES_ID_OPERATION: Operation = Operation {
-    name: "delete_canned_responses_id",
-    operation_id: Some("delete-api-v1-canned-responses-_id"),
+    info: &OPERATIONS[4],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_agent`.
 static GET_LIVECHAT_AGENT_OPERATION: Operation = Operation {
-    name: "get_livechat_agent",
-    operation_id: Some("get-api-v1-livechat-agent"),
+    info: &OPERATIONS[5],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_agent_next`.
 static GET_LIVECHAT_AGENT_NEXT_OPERATION: Operation = Operation {
-    name: "get_livechat_agent_next",
-    operation_id: Some("get-api-v1-livechat-agent.next"),
+    info: &OPERATIONS[6],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_agent_status`.
 static POST_LIVECHAT_AGENT_STATUS_OPERATION: Operation = Operation {
-    name: "post_livechat_agent_status",
-    operation_id: Some("post-api-v1-livechat-agent.status"),
+    info: &OPERATIONS[7],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_agents_save_info`.
 static POST_LIVECHAT_AGENTS_SAVE_INFO_OPERATION: Operation = Operation {
-    name: "post_livechat_agents_save_info",
-    operation_id: Some("post-api-v1-livechat-agents.saveInfo"),
+    info: &OPERATIONS[8],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_agents_agent_id_departments`.
 static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_OPERATION: Operation = Operation {
-    name: "get_livechat_agents_agent_id_departments",
-    operation_id: Some("get-api-v1-livechat-agents-agentId-departments"),
+    info: &OPERATIONS[9],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_agent_overview`.
 static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_agent_overview",
-    operation_id: Some("get-api-v1-livechat-analytics-agent-overview"),
+    info: &OPERATIONS[10],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_agents_available_for_service_history`.
 static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_agents_available_for_service_history",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-agents-available-for-service-history",
-    ),
+    info: &OPERATIONS[11],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_agents_average_service_time`.
 static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_agents_average_service_time",
-    operation_id: Some("get-api-v1-livechat-analytics-agents-average-service-time"),
+    info: &OPERATIONS[12],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_agents_total_service_time`.
 static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_agents_total_service_time",
-    operation_id: Some("get-api-v1-livechat-analytics-agents-total-service-time"),
+    info: &OPERATIONS[13],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_agents_productivity_totalizers",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-agents-productivity-totalizers",
-    ),
+    info: &OPERATIONS[14],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_charts_agents_status`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_charts_agents_status",
-    operation_id: Some("get-api-v1-livechat-analytics-dashboards-charts-agents-status"),
+    info: &OPERATIONS[15],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_charts_chats`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_charts_chats",
-    operation_id: Some("get-api-v1-livechat-analytics-dashboards-charts-chats"),
+    info: &OPERATIONS[16],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_charts_chats_per_agent",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-charts-chats-per-agent",
-    ),
+    info: &OPERATIONS[17],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_charts_chats_per_department`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_charts_chats_per_department",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-charts-chats-per-department",
-    ),
+    info: &OPERATIONS[18],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_charts_timings`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_charts_timings",
-    operation_id: Some("get-api-v1-livechat-analytics-dashboards-charts-timings"),
+    info: &OPERATIONS[19],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_chats_totalizers`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_chats_totalizers",
-    operation_id: Some("get-api-v1-livechat-analytics-dashboards-chats-totalizers"),
+    info: &OPERATIONS[20],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_conversation_totalizers`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_conversation_totalizers",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-conversation-totalizers",
-    ),
+    info: &OPERATIONS[21],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_conversations_by_agent`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_conversations_by_agent",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-conversations-by-agent",
-    ),
+    info: &OPERATIONS[22],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_conversations_by_department`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_conversations_by_department",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-conversations-by-department",
-    ),
+    info: &OPERATIONS[23],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_conversations_by_source`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_conversations_by_source",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-conversations-by-source",
-    ),
+    info: &OPERATIONS[24],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_conversations_by_status`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_conversations_by_status",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-conversations-by-status",
-    ),
+    info: &OPERATIONS[25],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_conversations_by_tags`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_conversations_by_tags",
-    operation_id: Some("get-api-v1-livechat-analytics-dashboards-conversations-by-tags"),
+    info: &OPERATIONS[26],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_dashboards_productivity_totalizers`.
 static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_dashboards_productivity_totalizers",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-dashboards-productivity-totalizers",
-    ),
+    info: &OPERATIONS[27],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_amount_of_chats`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_amount_of_chats",
-    operation_id: Some("get-api-v1-livechat-analytics-departments-amount-of-chats"),
+    info: &OPERATIONS[28],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_average_chat_duration_time`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_average_chat_duration_time",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-departments-average-chat-duration-time",
-    ),
+    info: &OPERATIONS[29],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_average_service_time`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_average_service_time",
-    operation_id: Some("get-api-v1-livechat-analytics-departments-average-service-time"),
+    info: &OPERATIONS[30],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_average_waiting_time`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_average_waiting_time",
-    operation_id: Some("get-api-v1-livechat-analytics-departments-average-waiting-time"),
+    info: &OPERATIONS[31],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_percentage_abandoned_chats`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_percentage_abandoned_chats",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-departments-percentage-abandoned-chats",
-    ),
+    info: &OPERATIONS[32],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_total_abandoned_chats`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_total_abandoned_chats",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-departments-total-abandoned-chats",
-    ),
+    info: &OPERATIONS[33],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_total_service_time`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_total_service_time",
-    operation_id: Some("get-api-v1-livechat-analytics-departments-total-service-time"),
+    info: &OPERATIONS[34],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_departments_total_transferred_chats`.
 static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_departments_total_transferred_chats",
-    operation_id: Some(
-        "get-api-v1-livechat-analytics-departments-total-transferred-chats",
-    ),
+    info: &OPERATIONS[35],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_analytics_overview`.
 static GET_LIVECHAT_ANALYTICS_OVERVIEW_OPERATION: Operation = Operation {
-    name: "get_livechat_analytics_overview",
-    operation_id: Some("get-api-v1-livechat-analytics-overview"),
+    info: &OPERATIONS[36],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_appearance`.
 static GET_LIVECHAT_APPEARANCE_OPERATION: Operation = Operation {
-    name: "get_livechat_appearance",
-    operation_id: Some("get-api-v1-livechat-appearance"),
+    info: &OPERATIONS[37],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_appearance`.
 static POST_LIVECHAT_APPEARANCE_OPERATION: Operation = Operation {
-    name: "post_livechat_appearance",
-    operation_id: Some("post-api-v1-livechat-appearance"),
+    info: &OPERATIONS[38],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_business_hour`.
 static GET_LIVECHAT_BUSINESS_HOUR_OPERATION: Operation = Operation {
-    name: "get_livechat_business_hour",
-    operation_id: Some("get-api-v1-livechat-business-hour"),
+    info: &OPERATIONS[39],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_business_hours`.
 static GET_LIVECHAT_BUSINESS_HOURS_OPERATION: Operation = Operation {
-    name: "get_livechat_business_hours",
-    operation_id: Some("get-api-v1-livechat-business-hours"),
+    info: &OPERATIONS[40],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_business_hours_remove`.
 static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_OPERATION: Operation = Operation {
-    name: "post_livechat_business_hours_remove",
-    operation_id: Some("post-api-v1-livechat-business-hours.remove"),
+    info: &OPERATIONS[41],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_business_hours_save`.
 static POST_LIVECHAT_BUSINESS_HOURS_SAVE_OPERATION: Operation = Operation {
-    name: "post_livechat_business_hours_save",
-    operation_id: Some("post-api-v1-livechat-business-hours.save"),
+    info: &OPERATIONS[42],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_config`.
 static GET_LIVECHAT_CONFIG_OPERATION: Operation = Operation {
-    name: "get_livechat_config",
-    operation_id: Some("get-api-v1-livechat-config"),
+    info: &OPERATIONS[43],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_config_routing`.
 static GET_LIVECHAT_CONFIG_ROUTING_OPERATION: Operation = Operation {
-    name: "get_livechat_config_routing",
-    operation_id: Some("get-api-v1-livechat-config-routing"),
+    info: &OPERATIONS[44],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_custom_fields`.
 static GET_LIVECHAT_CUSTOM_FIELDS_OPERATION: Operation = Operation {
-    name: "get_livechat_custom_fields",
-    operation_id: Some("get-api-v1-livechat-custom-fields"),
+    info: &OPERATIONS[45],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_custom_fields_delete`.
 static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_OPERATION: Operation = Operation {
-    name: "post_livechat_custom_fields_delete",
-    operation_id: Some("post-api-v1-livechat-custom-fields.delete"),
+    info: &OPERATIONS[46],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_custom_fields_save`.
 static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_OPERATION: Operation = Operation {
-    name: "post_livechat_custom_fields_save",
-    operation_id: Some("post-api-v1-livechat-custom-fields.save"),
+    info: &OPERATIONS[47],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_custom_fields_id`.
 static GET_LIVECHAT_CUSTOM_FIELDS_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_custom_fields_id",
-    operation_id: Some("get-api-v1-livechat-custom-fields-_id"),
+    info: &OPERATIONS[48],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_custom_field`.
 static POST_LIVECHAT_CUSTOM_FIELD_OPERATION: Operation = Operation {
-    name: "post_livechat_custom_field",
-    operation_id: Some("post-api-v1-livechat-custom.field"),
+    info: &OPERATIONS[49],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_custom_fields`.
 static POST_LIVECHAT_CUSTOM_FIELDS_OPERATION: Operation = Operation {
-    name: "post_livechat_custom_fields",
-    operation_id: Some("post-api-v1-livechat-custom.fields"),
+    info: &OPERATIONS[50],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_department`.
 static GET_LIVECHAT_DEPARTMENT_OPERATION: Operation = Operation {
-    name: "get_livechat_department",
-    operation_id: Some("get-api-v1-livechat-department"),
+    info: &OPERATIONS[51],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_department`.
 static POST_LIVECHAT_DEPARTMENT_OPERATION: Operation = Operation {
-    name: "post_livechat_department",
-    operation_id: Some("post-api-v1-livechat-department"),
+    info: &OPERATIONS[52],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_department_autocomplete`.
 static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_OPERATION: Operation = Operation {
-    name: "get_livechat_department_autocomplete",
-    operation_id: Some("get-api-v1-livechat-department.autocomplete"),
+    info: &OPERATIONS[53],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_department_list_by_ids`.
 static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_OPERATION: Operation = Operation {
-    name: "get_livechat_department_list_by_ids",
-    operation_id: Some("get-api-v1-livechat-department.listByIds"),
+    info: &OPERATIONS[54],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_department_archive_id`.
 static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_OPERATION: Operation = Operation {
-    name: "post_livechat_department_archive_id",
-    operation_id: Some("post-api-v1-livechat-department-archive-_id"),
+    info: &OPERATIONS[55],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_department_is_department_creation_available`.
 static GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE_OPERATION: Operation = Operation {
-    name: "get_livechat_department_is_department_creation_available",
-    operation_id: Some("get-api-v1-livechat-department-isDepartmentCreationAvailable"),
+    info: &OPERATIONS[56],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_department_unarchive_id`.
 static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_OPERATION: Operation = Operation {
-    name: "post_livechat_department_unarchive_id",
-    operation_id: Some("post-api-v1-livechat-department-unarchive-_id"),
+    info: &OPERATIONS[57],
     documented: &[(401, ERROR_BODY_1)],
 };
 
 /// The router's description of `get_livechat_department_id`.
 static GET_LIVECHAT_DEPARTMENT_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_department_id",
-    operation_id: Some("get-api-v1-livechat-department-:_id"),
+    info: &OPERATIONS[58],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `put_livechat_department_id`.
 static PUT_LIVECHAT_DEPARTMENT_ID_OPERATION: Operation = Operation {
-    name: "put_livechat_department_id",
-    operation_id: Some("put-api-v1-livechat-department-_id"),
+    info: &OPERATIONS[59],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_department_id`.
 static DELETE_LIVECHAT_DEPARTMENT_ID_OPERATION: Operation = Operation {
-    name: "delete_livechat_department_id",
-    operation_id: Some("delete-api-v1-livechat-department-_id"),
+    info: &OPERATIONS[60],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_department_id_agents`.
 static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION: Operation = Operation {
-    name: "get_livechat_department_id_agents",
-    operation_id: Some("get-api-v1-livechat-department-:_id-agents"),
+    info: &OPERATIONS[61],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_department_id_agents`.
 static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION: Operation = Operation {
-    name: "post_livechat_department_id_agents",
-    operation_id: Some("post-api-v1-livechat-department-_id-agents"),
+    info: &OPERATIONS[62],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_departments_archived`.
 static GET_LIVECHAT_DEPARTMENTS_ARCHIVED_OPERATION: Operation = Operation {
-    name: "get_livechat_departments_archived",
-    operation_id: Some("get-api-v1-livechat-departments-archived"),
+    info: &OPERATIONS[63],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_inquiries_get_one`.
 static GET_LIVECHAT_INQUIRIES_GET_ONE_OPERATION: Operation = Operation {
-    name: "get_livechat_inquiries_get_one",
-    operation_id: Some("get-api-v1-livechat-inquiries.getOne"),
+    info: &OPERATIONS[64],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_inquiries_list`.
 static GET_LIVECHAT_INQUIRIES_LIST_OPERATION: Operation = Operation {
-    name: "get_livechat_inquiries_list",
-    operation_id: Some("get-api-v1-livechat-inquiries.list"),
+    info: &OPERATIONS[65],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_inquiries_queued_for_user`.
 static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OPERATION: Operation = Operation {
-    name: "get_livechat_inquiries_queued_for_user",
-    operation_id: Some("get-api-v1-livechat-inquiries.queuedForUser"),
+    info: &OPERATIONS[66],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_inquiries_return_as_inquiry`.
 static POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_OPERATION: Operation = Operation {
-    name: "post_livechat_inquiries_return_as_inquiry",
-    operation_id: Some("post-api-v1-livechat-inquiries.returnAsInquiry"),
+    info: &OPERATIONS[67],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_inquiries_take`.
 static POST_LIVECHAT_INQUIRIES_TAKE_OPERATION: Operation = Operation {
-    name: "post_livechat_inquiries_take",
-    operation_id: Some("post-api-v1-livechat-inquiries.take"),
+    info: &OPERATIONS[68],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `put_livechat_inquiry_set_sla`.
 static PUT_LIVECHAT_INQUIRY_SET_SLA_OPERATION: Operation = Operation {
-    name: "put_livechat_inquiry_set_sla",
-    operation_id: Some("put-api-v1-livechat-inquiry.setSLA"),
+    info: &OPERATIONS[69],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_integrations_settings`.
 static GET_LIVECHAT_INTEGRATIONS_SETTINGS_OPERATION: Operation = Operation {
-    name: "get_livechat_integrations_settings",
-    operation_id: Some("get-api-v1-livechat-integrations.settings"),
+    info: &OPERATIONS[70],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_livechat_analytics_dashboards_charts_data`.
 static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_OPERATION: Operation = Operation {
-    name: "get_livechat_livechat_analytics_dashboards_charts_data",
-    operation_id: Some("get-api-v1-livechat-livechat-analytics-dashboards-charts-data"),
+    info: &OPERATIONS[71],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_message`.
 static POST_LIVECHAT_MESSAGE_OPERATION: Operation = Operation {
-    name: "post_livechat_message",
-    operation_id: Some("post-api-v1-livechat-message"),
+    info: &OPERATIONS[72],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_message_id`.
 static GET_LIVECHAT_MESSAGE_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_message_id",
-    operation_id: Some("get-api-v1-livechat-message-_id"),
+    info: &OPERATIONS[73],
     documented: &[],
 };
 
 /// The router's description of `put_livechat_message_id`.
 static PUT_LIVECHAT_MESSAGE_ID_OPERATION: Operation = Operation {
-    name: "put_livechat_message_id",
-    operation_id: Some("put-api-v1-livechat-message-_id"),
+    info: &OPERATIONS[74],
     documented: &[],
 };
 
 /// The router's description of `delete_livechat_message_id`.
 static DELETE_LIVECHAT_MESSAGE_ID_OPERATION: Operation = Operation {
-    name: "delete_livechat_message_id",
-    operation_id: Some("delete-api-v1-livechat-message-_id"),
+    info: &OPERATIONS[75],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_messages`.
 static POST_LIVECHAT_MESSAGES_OPERATION: Operation = Operation {
-    name: "post_livechat_messages",
-    operation_id: Some("post-api-v1-livechat-messages"),
+    info: &OPERATIONS[76],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_messages_history_rid`.
 static GET_LIVECHAT_MESSAGES_HISTORY_RID_OPERATION: Operation = Operation {
-    name: "get_livechat_messages_history_rid",
-    operation_id: Some("get-api-v1-livechat-messages.history-rid"),
+    info: &OPERATIONS[77],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_rid_messages`.
 static GET_LIVECHAT_RID_MESSAGES_OPERATION: Operation = Operation {
-    name: "get_livechat_rid_messages",
-    operation_id: Some("get-api-v1-livechat-:rid-messages"),
+    info: &OPERATIONS[78],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_monitors`.
 static GET_LIVECHAT_MONITORS_OPERATION: Operation = Operation {
-    name: "get_livechat_monitors",
-    operation_id: Some("get-api-v1-livechat-monitors"),
+    info: &OPERATIONS[79],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_monitors_create`.
 static POST_LIVECHAT_MONITORS_CREATE_OPERATION: Operation = Operation {
-    name: "post_livechat_monitors_create",
-    operation_id: Some("post-api-v1-livechat-monitors.create"),
+    info: &OPERATIONS[80],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_monitors_delete`.
 static POST_LIVECHAT_MONITORS_DELETE_OPERATION: Operation = Operation {
-    name: "post_livechat_monitors_delete",
-    operation_id: Some("post-api-v1-livechat-monitors.delete"),
+    info: &OPERATIONS[81],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_monitors_username`.
 static GET_LIVECHAT_MONITORS_USERNAME_OPERATION: Operation = Operation {
-    name: "get_livechat_monitors_username",
-    operation_id: Some("get-api-v1-livechat-monitors-username"),
+    info: &OPERATIONS[82],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_offline_message`.
 static POST_LIVECHAT_OFFLINE_MESSAGE_OPERATION: Operation = Operation {
-    name: "post_livechat_offline_message",
-    operation_id: Some("post-api-v1-livechat-offline.message"),
+    info: &OPERATIONS[83],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_page_visited`.
 static POST_LIVECHAT_PAGE_VISITED_OPERATION: Operation = Operation {
-    name: "post_livechat_page_visited",
-    operation_id: Some("post-api-v1-livechat-page.visited"),
+    info: &OPERATIONS[84],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_priorities`.
 static GET_LIVECHAT_PRIORITIES_OPERATION: Operation = Operation {
-    name: "get_livechat_priorities",
-    operation_id: Some("get-api-v1-livechat-priorities"),
+    info: &OPERATIONS[85],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_priorities_reset`.
 static GET_LIVECHAT_PRIORITIES_RESET_OPERATION: Operation = Operation {
-    name: "get_livechat_priorities_reset",
-    operation_id: Some("get-api-v1-livechat-priorities.reset"),
+    info: &OPERATIONS[86],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_priorities_reset`.
 static POST_LIVECHAT_PRIORITIES_RESET_OPERATION: Operation = Operation {
-    name: "post_livechat_priorities_reset",
-    operation_id: Some("post-livechat-priorities.reset"),
+    info: &OPERATIONS[87],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_priorities_priority_id`.
 static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_priorities_priority_id",
-    operation_id: Some("get-api-v1-livechat-priorities-priorityId"),
+    info: &OPERATIONS[88],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `put_livechat_priorities_priority_id`.
 static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION: Operation = Operation {
-    name: "put_livechat_priorities_priority_id",
-    operation_id: Some("put-api-v1-livechat-priorities-priorityId"),
+    info: &OPERATIONS[89],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_queue`.
 static GET_LIVECHAT_QUEUE_OPERATION: Operation = Operation {
-    name: "get_livechat_queue",
-    operation_id: Some("get-api-v1-livechat-queue"),
+    info: &OPERATIONS[90],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_room`.
 static GET_LIVECHAT_ROOM_OPERATION: Operation = Operation {
-    name: "get_livechat_room",
-    operation_id: Some("get-api-v1-livechat-room"),
+    info: &OPERATIONS[91],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_room_close`.
 static POST_LIVECHAT_ROOM_CLOSE_OPERATION: Operation = Operation {
-    name: "post_livechat_room_close",
-    operation_id: Some("post-api-v1-livechat-room.close"),
+    info: &OPERATIONS[92],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_room_close_by_user`.
 static POST_LIVECHAT_ROOM_CLOSE_BY_USER_OPERATION: Operation = Operation {
-    name: "post_livechat_room_close_by_user",
-    operation_id: Some("post-api-v1-livechat-room.closeByUser"),
+    info: &OPERATIONS[93],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_room_forward`.
 static POST_LIVECHAT_ROOM_FORWARD_OPERATION: Operation = Operation {
-    name: "post_livechat_room_forward",
-    operation_id: Some("post-api-v1-livechat-room.forward"),
+    info: &OPERATIONS[94],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_room_join`.
 static GET_LIVECHAT_ROOM_JOIN_OPERATION: Operation = Operation {
-    name: "get_livechat_room_join",
-    operation_id: Some("get-api-v1-livechat-room.join"),
+    info: &OPERATIONS[95],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_room_on_hold`.
 static POST_LIVECHAT_ROOM_ON_HOLD_OPERATION: Operation = Operation {
-    name: "post_livechat_room_on_hold",
-    operation_id: Some("post-api-v1-livechat-room.onHold"),
+    info: &OPERATIONS[96],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_room_resume_on_hold`.
 static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_OPERATION: Operation = Operation {
-    name: "post_livechat_room_resume_on_hold",
-    operation_id: Some("post-api-v1-livechat-room.resumeOnHold"),
+    info: &OPERATIONS[97],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_room_save_info`.
 static POST_LIVECHAT_ROOM_SAVE_INFO_OPERATION: Operation = Operation {
-    name: "post_livechat_room_save_info",
-    operation_id: Some("post-api-v1-livechat-room.saveInfo"),
+    info: &OPERATIONS[98],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_room_survey`.
 static POST_LIVECHAT_ROOM_SURVEY_OPERATION: Operation = Operation {
-    name: "post_livechat_room_survey",
-    operation_id: Some("post-api-v1-livechat-room.survey"),
+    info: &OPERATIONS[99],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_room_rid_priority`.
 static POST_LIVECHAT_ROOM_RID_PRIORITY_OPERATION: Operation = Operation {
-    name: "post_livechat_room_rid_priority",
-    operation_id: Some("post-api-v1-livechat-room-rid-priority"),
+    info: &OPERATIONS[100],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_room_rid_priority`.
 static DELETE_LIVECHAT_ROOM_RID_PRIORITY_OPERATION: Operation = Operation {
-    name: "delete_livechat_room_rid_priority",
-    operation_id: Some("delete-api-v1-livechat-room-rid-priority"),
+    info: &OPERATIONS[101],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_rooms`.
 static GET_LIVECHAT_ROOMS_OPERATION: Operation = Operation {
-    name: "get_livechat_rooms",
-    operation_id: Some("get-api-v1-livechat-rooms"),
+    info: &OPERATIONS[102],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_rooms_delete`.
 static POST_LIVECHAT_ROOMS_DELETE_OPERATION: Operation = Operation {
-    name: "post_livechat_rooms_delete",
-    operation_id: Some("post-api-v1-livechat-rooms.delete"),
+    info: &OPERATIONS[103],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_rooms_remove_all_closed_rooms`.
 static POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS_OPERATION: Operation = Operation {
-    name: "post_livechat_rooms_remove_all_closed_rooms",
-    operation_id: Some("post-api-v1-livechat-rooms.removeAllClosedRooms"),
+    info: &OPERATIONS[104],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_rooms_filters`.
 static GET_LIVECHAT_ROOMS_FILTERS_OPERATION: Operation = Operation {
-    name: "get_livechat_rooms_filters",
-    operation_id: Some("get-api-v1-livechat-rooms-filters"),
+    info: &OPERATIONS[105],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_sla`.
 static GET_LIVECHAT_SLA_OPERATION: Operation = Operation {
-    name: "get_livechat_sla",
-    operation_id: Some("get-api-v1-livechat-sla"),
+    info: &OPERATIONS[106],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_sla`.
 static POST_LIVECHAT_SLA_OPERATION: Operation = Operation {
-    name: "post_livechat_sla",
-    operation_id: Some("post-api-v1-livechat-sla"),
+    info: &OPERATIONS[107],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_sla_sla_id`.
 static GET_LIVECHAT_SLA_SLA_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_sla_sla_id",
-    operation_id: Some("get-api-v1-livechat-sla-slaId"),
+    info: &OPERATIONS[108],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `put_livechat_sla_sla_id`.
 static PUT_LIVECHAT_SLA_SLA_ID_OPERATION: Operation = Operation {
-    name: "put_livechat_sla_sla_id",
-    operation_id: Some("put-api-v1-livechat-sla-slaId"),
+    info: &OPERATIONS[109],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_sla_sla_id`.
 static DELETE_LIVECHAT_SLA_SLA_ID_OPERATION: Operation = Operation {
-    name: "delete_livechat_sla_sla_id",
-    operation_id: Some("delete-api-v1-livechat-sla-slaId"),
+    info: &OPERATIONS[110],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_sms_incoming_service`.
 static POST_LIVECHAT_SMS_INCOMING_SERVICE_OPERATION: Operation = Operation {
-    name: "post_livechat_sms_incoming_service",
-    operation_id: Some("post-api-v1-livechat-sms-incoming-service"),
+    info: &OPERATIONS[111],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_tags`.
 static GET_LIVECHAT_TAGS_OPERATION: Operation = Operation {
-    name: "get_livechat_tags",
-    operation_id: Some("get-api-v1-livechat-tags"),
+    info: &OPERATIONS[112],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_tags_delete`.
 static POST_LIVECHAT_TAGS_DELETE_OPERATION: Operation = Operation {
-    name: "post_livechat_tags_delete",
-    operation_id: Some("post-api-v1-livechat-tags.delete"),
+    info: &OPERATIONS[113],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_tags_save`.
 static POST_LIVECHAT_TAGS_SAVE_OPERATION: Operation = Operation {
-    name: "post_livechat_tags_save",
-    operation_id: Some("post-api-v1-livechat-tags.save"),
+    info: &OPERATIONS[114],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_tags_tag_id`.
 static GET_LIVECHAT_TAGS_TAG_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_tags_tag_id",
-    operation_id: Some("get-api-v1-livechat-tags-tagId"),
+    info: &OPERATIONS[115],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_transcript`.
 static POST_LIVECHAT_TRANSCRIPT_OPERATION: Operation = Operation {
-    name: "post_livechat_transcript",
-    operation_id: Some("post-api-v1-livechat-transcript"),
+    info: &OPERATIONS[116],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_transcript_rid`.
 static POST_LIVECHAT_TRANSCRIPT_RID_OPERATION: Operation = Operation {
-    name: "post_livechat_transcript_rid",
-    operation_id: Some("post-api-v1-livechat-transcript-:rid"),
+    info: &OPERATIONS[117],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_transcript_rid`.
 static DELETE_LIVECHAT_TRANSCRIPT_RID_OPERATION: Operation = Operation {
-    name: "delete_livechat_transcript_rid",
-    operation_id: Some("delete-api-v1-livechat-transcript-rid"),
+    info: &OPERATIONS[118],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_transfer_history_rid`.
 static GET_LIVECHAT_TRANSFER_HISTORY_RID_OPERATION: Operation = Operation {
-    name: "get_livechat_transfer_history_rid",
-    operation_id: Some("get-api-v1-livechat-transfer.history-:rid"),
+    info: &OPERATIONS[119],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_triggers`.
 static GET_LIVECHAT_TRIGGERS_OPERATION: Operation = Operation {
-    name: "get_livechat_triggers",
-    operation_id: Some("get-api-v1-livechat-triggers"),
+    info: &OPERATIONS[120],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_triggers`.
 static POST_LIVECHAT_TRIGGERS_OPERATION: Operation = Operation {
-    name: "post_livechat_triggers",
-    operation_id: Some("post-api-v1-livechat-triggers"),
+    info: &OPERATIONS[121],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_triggers_external_service_test`.
 static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_OPERATION: Operation = Operation {
-    name: "post_livechat_triggers_external_service_test",
-    operation_id: Some("post-api-v1-livechat-triggers-external-service-test"),
+    info: &OPERATIONS[122],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_triggers_id`.
 static GET_LIVECHAT_TRIGGERS_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_triggers_id",
-    operation_id: Some("get-api-v1-livechat-triggers-_id"),
+    info: &OPERATIONS[123],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_triggers_id`.
 static DELETE_LIVECHAT_TRIGGERS_ID_OPERATION: Operation = Operation {
-    name: "delete_livechat_triggers_id",
-    operation_id: Some("delete-api-v1-livechat-triggers-_id"),
+    info: &OPERATIONS[124],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_units`.
 static GET_LIVECHAT_UNITS_OPERATION: Operation = Operation {
-    name: "get_livechat_units",
-    operation_id: Some("get-api-v1-livechat-units"),
+    info: &OPERATIONS[125],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_units`.
 static POST_LIVECHAT_UNITS_OPERATION: Operation = Operation {
-    name: "post_livechat_units",
-    operation_id: Some("post-api-v1-livechat-units"),
+    info: &OPERATIONS[126],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_units_unit_id`.
 static GET_LIVECHAT_UNITS_UNIT_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_units_unit_id",
-    operation_id: Some("get-api-v1-livechat-units-unitId"),
+    info: &OPERATIONS[127],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_units_id`.
 static POST_LIVECHAT_UNITS_ID_OPERATION: Operation = Operation {
-    name: "post_livechat_units_id",
-    operation_id: Some("post-api-v1-livechat-units-id"),
+    info: &OPERATIONS[128],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_units_id`.
 static DELETE_LIVECHAT_UNITS_ID_OPERATION: Operation = Operation {
-    name: "delete_livechat_units_id",
-    operation_id: Some("delete-api-v1-livechat-units-id"),
+    info: &OPERATIONS[129],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_units_unit_id_departments`.
 static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OPERATION: Operation = Operation {
-    name: "get_livechat_units_unit_id_departments",
-    operation_id: Some("get-api-v1-livechat-units-unitId-departments"),
+    info: &OPERATIONS[130],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_units_unit_id_departments_available`.
 static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OPERATION: Operation = Operation {
-    name: "get_livechat_units_unit_id_departments_available",
-    operation_id: Some("get-api-v1-livechat-units-unitId-departments-available"),
+    info: &OPERATIONS[131],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_units_unit_id_monitors`.
 static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_OPERATION: Operation = Operation {
-    name: "get_livechat_units_unit_id_monitors",
-    operation_id: Some("get-api-v1-livechat-units-unitId-monitors"),
+    info: &OPERATIONS[132],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_upload`.
 static POST_LIVECHAT_UPLOAD_OPERATION: Operation = Operation {
-    name: "post_livechat_upload",
-    operation_id: Some("post-api-v1-livechat-upload"),
+    info: &OPERATIONS[133],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_users_type`.
 static GET_LIVECHAT_USERS_TYPE_OPERATION: Operation = Operation {
-    name: "get_livechat_users_type",
-    operation_id: Some("get-api-v1-livechat-users-type"),
+    info: &OPERATIONS[134],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_users_type`.
 static POST_LIVECHAT_USERS_TYPE_OPERATION: Operation = Operation {
-    name: "post_livechat_users_type",
-    operation_id: Some("post-api-v1-livechat-users-:type"),
+    info: &OPERATIONS[135],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_users_type_id`.
 static GET_LIVECHAT_USERS_TYPE_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_users_type_id",
-    operation_id: Some("get-api-v1-livechat-users-type-_id"),
+    info: &OPERATIONS[136],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `delete_livechat_users_type_id`.
 static DELETE_LIVECHAT_USERS_TYPE_ID_OPERATION: Operation = Operation {
-    name: "delete_livechat_users_type_id",
-    operation_id: Some("delete-api-v1-livechat-users-type-_id"),
+    info: &OPERATIONS[137],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_visitor`.
 static POST_LIVECHAT_VISITOR_OPERATION: Operation = Operation {
-    name: "post_livechat_visitor",
-    operation_id: Some("post-api-v1-livechat-visitor"),
+    info: &OPERATIONS[138],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_visitor_department_transfer`.
 static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_OPERATION: Operation = Operation {
-    name: "post_livechat_visitor_department_transfer",
-    operation_id: Some("post-api-v1-livechat-visitor-department.transfer"),
+    info: &OPERATIONS[139],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_visitor_token`.
 static GET_LIVECHAT_VISITOR_TOKEN_OPERATION: Operation = Operation {
-    name: "get_livechat_visitor_token",
-    operation_id: Some("get-api-v1-livechat-visitor-token"),
+    info: &OPERATIONS[140],
     documented: &[],
 };
 
 /// The router's description of `delete_livechat_visitor_token`.
 static DELETE_LIVECHAT_VISITOR_TOKEN_OPERATION: Operation = Operation {
-    name: "delete_livechat_visitor_token",
-    operation_id: Some("delete-api-v1-livechat-visitor-token"),
+    info: &OPERATIONS[141],
     documented: &[],
 };
 
 /// The router's description of `get_livechat_visitor_token_room`.
 static GET_LIVECHAT_VISITOR_TOKEN_ROOM_OPERATION: Operation = Operation {
-    name: "get_livechat_visitor_token_room",
-    operation_id: Some("get-api-v1-livechat-visitor-token-room"),
+    info: &OPERATIONS[142],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_visitors_autocomplete`.
 static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_OPERATION: Operation = Operation {
-    name: "get_livechat_visitors_autocomplete",
-    operation_id: Some("get-api-v1-livechat-visitors.autocomplete"),
+    info: &OPERATIONS[143],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
 static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id",
-    operation_id: Some(
-        "get-api-v1-livechat-visitors.chatHistory-room-roomId-visitor-visitorId",
-    ),
+    info: &OPERATIONS[144],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_visitor_info`.
 static GET_LIVECHAT_VISITOR_INFO_OPERATION: Operation = Operation {
-    name: "get_livechat_visitor_info",
-    operation_id: Some("get-api-v1-livechat-visitor.info"),
+    info: &OPERATIONS[145],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_visitors_pages_visited_room_id`.
 static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_visitors_pages_visited_room_id",
-    operation_id: Some("get-api-v1-livechat-visitors.pagesVisited-roomId"),
+    info: &OPERATIONS[146],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_visitors_search`.
 static GET_LIVECHAT_VISITORS_SEARCH_OPERATION: Operation = Operation {
-    name: "get_livechat_visitors_search",
-    operation_id: Some("get-api-v1-livechat-visitors-search"),
+    info: &OPERATIONS[147],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
 static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION: Operation = Operation {
-    name: "get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id",
-    operation_id: Some(
-        "get-api-v1-livechat-visitors.searchChats-room-roomId-visitor-visitorId",
-    ),
+    info: &OPERATIONS[148],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_livechat_visitors_status`.
 static POST_LIVECHAT_VISITORS_STATUS_OPERATION: Operation = Operation {
-    name: "post_livechat_visitors_status",
-    operation_id: Some("post-api-v1-livechat-visitors.status"),
+    info: &OPERATIONS[149],
     documented: &[],
 };
 
 /// The router's description of `post_livechat_webhook_test`.
 static POST_LIVECHAT_WEBHOOK_TEST_OPERATION: Operation = Operation {
-    name: "post_livechat_webhook_test",
-    operation_id: Some("post-api-v1-livechat-webhook.test"),
+    info: &OPERATIONS[150],
     documented: &[(401, ERROR_BODY_1)],
 };
 
 /// The router's description of `post_omnichannel_contact`.
 static POST_OMNICHANNEL_CONTACT_OPERATION: Operation = Operation {
-    name: "post_omnichannel_contact",
-    operation_id: Some("post-api-v1-omnichannel-contact"),
+    info: &OPERATIONS[151],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_contact_search`.
 static GET_CONTACT_SEARCH_OPERATION: Operation = Operation {
-    name: "get_contact_search",
-    operation_id: Some("get-api-v1-contact.search"),
+    info: &OPERATIONS[152],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_omnichannel_contacts`.
 static POST_OMNICHANNEL_CONTACTS_OPERATION: Operation = Operation {
-    name: "post_omnichannel_contacts",
-    operation_id: Some("post-api-v1-omnichannel-contacts"),
+    info: &OPERATIONS[153],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_omnichannel_contacts_block`.
 static POST_OMNICHANNEL_CONTACTS_BLOCK_OPERATION: Operation = Operation {
-    name: "post_omnichannel_contacts_block",
-    operation_id: Some("post-api-v1-omnichannel-contacts.block"),
+    info: &OPERATIONS[154],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_omnichannel_contacts_channels`.
 static GET_OMNICHANNEL_CONTACTS_CHANNELS_OPERATION: Operation = Operation {
-    name: "get_omnichannel_contacts_channels",
-    operation_id: Some("get-api-v1-omnichannel-contacts.channels"),
+    info: &OPERATIONS[155],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_omnichannel_contacts_check_existence`.
 static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_OPERATION: Operation = Operation {
-    name: "get_omnichannel_contacts_check_existence",
-    operation_id: Some("get-api-v1-omnichannel-contacts.checkExistence"),
+    info: &OPERATIONS[156],
     documented: &[(401, ERROR_BODY_1)],
 };
 
 /// The router's description of `post_omnichannel_contacts_conflicts`.
 static POST_OMNICHANNEL_CONTACTS_CONFLICTS_OPERATION: Operation = Operation {
-    name: "post_omnichannel_contacts_conflicts",
-    operation_id: Some("post-api-v1-omnichannel-contacts.conflicts"),
+    info: &OPERATIONS[157],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_omnichannel_contacts_get`.
 static GET_OMNICHANNEL_CONTACTS_GET_OPERATION: Operation = Operation {
-    name: "get_omnichannel_contacts_get",
-    operation_id: Some("get-api-v1-omnichannel-contacts.get"),
+    info: &OPERATIONS[158],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_omnichannel_contacts_history`.
 static GET_OMNICHANNEL_CONTACTS_HISTORY_OPERATION: Operation = Operation {
-    name: "get_omnichannel_contacts_history",
-    operation_id: Some("get-api-v1-omnichannel-contacts.history"),
+    info: &OPERATIONS[159],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `get_omnichannel_contacts_search`.
 static GET_OMNICHANNEL_CONTACTS_SEARCH_OPERATION: Operation = Operation {
-    name: "get_omnichannel_contacts_search",
-    operation_id: Some("get-api-v1-omnichannel-contacts.search"),
+    info: &OPERATIONS[160],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_omnichannel_contacts_unblock`.
 static POST_OMNICHANNEL_CONTACTS_UNBLOCK_OPERATION: Operation = Operation {
-    name: "post_omnichannel_contacts_unblock",
-    operation_id: Some("post-api-v1-omnichannel-contacts.unblock"),
+    info: &OPERATIONS[161],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_omnichannel_contacts_update`.
 static POST_OMNICHANNEL_CONTACTS_UPDATE_OPERATION: Operation = Operation {
-    name: "post_omnichannel_contacts_update",
-    operation_id: Some("post-api-v1-omnichannel-contacts.update"),
+    info: &OPERATIONS[162],
     documented: &[(401, ERROR_BODY_0)],
 };
 
 /// The router's description of `post_omnichannel_integrations`.
 static POST_OMNICHANNEL_INTEGRATIONS_OPERATION: Operation = Operation {
-    name: "post_omnichannel_integrations",
-    operation_id: Some("post-api-v1-omnichannel-integrations"),
+    info: &OPERATIONS[163],
     documented: &[(401, ERROR_BODY_1)],
 };
 
 /// The router's description of `post_omnichannel_rid_request_transcript`.
 static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_OPERATION: Operation = Operation {
-    name: "post_omnichannel_rid_request_transcript",
-    operation_id: Some("post-api-v1-omnichannel-rid-request-transcript"),
+    info: &OPERATIONS[164],
     documented: &[(401, ERROR_BODY_0)],
 };
 

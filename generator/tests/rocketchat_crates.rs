@@ -100,6 +100,13 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
+        // Hand-written tests of a fixture's router, if it has some.
+        let router_tests = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/router-tests")
+            .join(spec.with_extension("rs").file_name().unwrap());
+        if router_tests.exists() {
+            std::fs::copy(&router_tests, dir.join("tests/router.rs")).unwrap();
+        }
         members.push(format!("{stem:?}"));
     }
     std::fs::write(

@@ -197,14 +197,12 @@ impl std::fmt::Display for RouterError {
 
 impl std::error::Error for RouterError {}
 
-/// An operation as its handler describes it to the router: its name, and the error bodies its
-/// description documents that the router can fill.
+/// An operation as its handler describes it to the router: what the description says of it,
+/// and the error bodies it documents that the router fills.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Operation {
-    /// The `Api` method's name (`post_livechat_custom_fields`).
-    pub name: &'static str,
-    /// `operationId` as written in the description, if any.
-    pub operation_id: Option<&'static str>,
+    /// Name, method, path, `operationId`, tag and summary.
+    pub info: &'static crate::operations::OperationInfo,
     /// Documented error bodies by status.
     pub documented: &'static [(u16, ErrorTemplate)],
 }

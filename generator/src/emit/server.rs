@@ -50,11 +50,13 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
 
     // The documented error bodies the router fills, each written once.
     let mut bodies = ErrorBodies::default();
+    // Indexes into `OPERATIONS`, which lists every operation in this order.
     let descriptors: Vec<TokenStream> = api
         .operations
         .iter()
-        .filter(|op| op.unroutable.is_none())
-        .map(|op| descriptor(api, profile, op, &mut bodies))
+        .enumerate()
+        .filter(|(_, op)| op.unroutable.is_none())
+        .map(|(index, op)| descriptor(api, profile, index, op, &mut bodies))
         .collect();
     let body_consts = bodies.consts();
     let handlers = api
@@ -275,12 +277,14 @@ impl ErrorBodies {
     }
 }
 
-/// An operation's descriptor: its name and the documented error bodies the router fills (the
-/// Rocket.Chat profile: the documented 401 body of operations that require credentials; the
-/// OpenAPI profile: every documented 400, 401 and 422 body the generator can fill).
+/// An operation's descriptor: its entry in `OPERATIONS` (at `index`) and the documented error
+/// bodies the router fills (the Rocket.Chat profile: the documented 401 body of operations that
+/// require credentials; the OpenAPI profile: every documented 400, 401 and 422 body the
+/// generator can fill).
 fn descriptor(
     api: &Api,
     profile: Profile,
+    index: usize,
     op: &Operation,
     bodies: &mut ErrorBodies,
 ) -> TokenStream {
@@ -313,17 +317,12 @@ fn descriptor(
         quote!((#status, #body))
     });
     let name = descriptor_name(op);
-    let label = &op.name;
-    let operation_id = match &op.operation_id {
-        Some(id) => quote!(Some(#id)),
-        None => quote!(None),
-    };
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
     let doc = format!(" The router's description of `{}`.", op.name);
     quote! {
         #[doc = #doc]
         static #name: Operation = Operation {
-            name: #label,
-            operation_id: #operation_id,
+            info: &OPERATIONS[#index],
             documented: &[#(#documented),*],
         };
     }

@@ -43,7 +43,7 @@ async fn the_error_hook_renders_every_router_error() {
             "code": error.code,
             "message": error.message,
             "source": source,
-            "operation": error.operation.map(|o| o.name),
+            "operation": error.operation.map(|o| o.info.name),
         });
         (
             error.status,
