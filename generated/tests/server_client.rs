@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use rocketchat_omnichannel::client::{Client, ClientError};
 use rocketchat_omnichannel::models::*;
 use rocketchat_omnichannel::operations::*;
-use rocketchat_omnichannel::server::{router_with_config, Api, ApiError, RouterConfig};
+use rocketchat_omnichannel::server::{
+    router_with_config, Api, ApiError, RouterConfig, RouterError,
+};
 
 /// A value decoded from JSON text written by the generator.
 #[allow(dead_code)]
@@ -4829,5 +4831,12 @@ async fn unknown_route_is_a_json_404() {
     let response = reqwest::get(format!("{base}/no/such/route")).await.expect("request");
     assert_eq!(response.status().as_u16(), 404);
     let body: serde_json::Value = response.json().await.expect("JSON body");
-    assert_eq!(body["success"], serde_json::json!(false));
+    let expected = ApiError::from(
+        RouterError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not-found",
+            "API endpoint not found",
+        ),
+    );
+    assert_eq!(body, expected.body());
 }

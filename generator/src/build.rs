@@ -111,6 +111,7 @@ fn build_hooks(
     reg: &mut TypeRegistry,
     docs: &[Document],
     hooks: BTreeMap<(String, Method), Pending>,
+    profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Operation>> {
     let raw: Vec<(String, Option<String>, String)> = hooks
@@ -136,7 +137,7 @@ fn build_hooks(
             res: Resolver::new(&docs[p.doc]),
             doc_index: p.doc,
         };
-        let mut op = build_operation(&mut mapper, &p, name, &[], warnings)?;
+        let mut op = build_operation(&mut mapper, &p, name, &[], profile, warnings)?;
         op.input_type = input_type;
         op.output_type = output_type;
         built.push(op);
@@ -404,12 +405,19 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
             res: Resolver::new(&docs[p.doc]),
             doc_index: p.doc,
         };
-        let mut op = build_operation(&mut mapper, &p, name, &auth_names, &mut api.warnings)?;
+        let mut op = build_operation(
+            &mut mapper,
+            &p,
+            name,
+            &auth_names,
+            options.profile,
+            &mut api.warnings,
+        )?;
         op.input_type = input_type;
         op.output_type = output_type;
         ops.push(op);
     }
-    api.webhooks = build_hooks(&mut reg, docs, hooks, &mut api.warnings)?;
+    api.webhooks = build_hooks(&mut reg, docs, hooks, options.profile, &mut api.warnings)?;
     reg.name_shared_shapes();
     apply_type_choices(&mut reg, options, &mut api);
     let mut warnings = std::mem::take(&mut reg.warnings);
@@ -504,6 +512,7 @@ fn build_operation(
     p: &Pending,
     name: String,
     auth_names: &[String],
+    profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Operation> {
     let prefix = pascal_ident(&name, "Operation")
@@ -708,10 +717,12 @@ fn build_operation(
                     Some(Body {
                         media,
                         content_type: ct.to_owned(),
-                        // The router reads an absent JSON body as `{}`, which fails an object
-                        // schema with required properties: such a body is always there.
+                        // The Rocket.Chat profile reads an absent JSON body as `{}`, which
+                        // fails an object schema with required properties: such a body is
+                        // always there.
                         required: rb.required
-                            || (media == Media::Json
+                            || (profile == crate::Profile::RocketChat
+                                && media == Media::Json
                                 && !mapped.nullable
                                 && m.reg.requires_properties(&mapped.v, 0)),
                         ty: if mapped.nullable {

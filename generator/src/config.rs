@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub formats: BTreeMap<String, FormatChoice>,
     /// Extra derives for every generated struct and enum (`Eq`, `Hash`, `PartialOrd`).
     pub derives: Vec<String>,
+    /// The conventions of the generated server (`openapi` or `rocketchat`): whether an absent
+    /// JSON body counts as `{}`, the error shape.
+    pub profile: crate::Profile,
 }
 
 impl Default for BuildOptions {
@@ -37,6 +40,7 @@ impl Default for BuildOptions {
             types: BTreeMap::new(),
             formats: BTreeMap::new(),
             derives: Vec::new(),
+            profile: crate::Profile::default(),
         }
     }
 }

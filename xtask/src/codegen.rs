@@ -188,21 +188,36 @@ pub fn write_files(dir: &Path, files: &Files, prune: bool) -> Result<(), Error> 
     Ok(())
 }
 
-/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]`.
+/// The flags of `generate` beside its inputs and output.
+pub struct GenerateFlags<'a> {
+    /// Print each stage's time.
+    pub timings: bool,
+    /// Write the crate's own tests.
+    pub tests: bool,
+    /// The configuration file.
+    pub config: Option<&'a Path>,
+    /// The profile, over the configuration's.
+    pub profile: Option<generator::Profile>,
+}
+
+/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]
+/// [--profile P]`.
 pub fn generate(
     specs: &[PathBuf],
     out: &Path,
     name: Option<&str>,
-    timings: bool,
-    tests: bool,
-    config: Option<&Path>,
+    flags: GenerateFlags,
 ) -> Result<ExitCode, Error> {
+    let GenerateFlags { timings, tests, .. } = flags;
     let started = Instant::now();
     let mut stages = Timings::default();
-    let build = match config {
+    let mut build = match flags.config {
         Some(path) => generator::BuildOptions::from_file(path)?,
         None => Default::default(),
     };
+    if let Some(profile) = flags.profile {
+        build.profile = profile;
+    }
     let docs = stages.time("load", || generator::load_all(specs))?;
     let name = match name {
         Some(n) => n.to_owned(),
@@ -220,7 +235,7 @@ pub fn generate(
     let options = Options {
         crate_name: name,
         regenerate_with: format!(
-            "cargo xtask generate {} --out {}{}{}",
+            "cargo xtask generate {} --out {}{}{}{}",
             specs
                 .iter()
                 .map(|s| format!("--spec {}", s.display()))
@@ -228,9 +243,14 @@ pub fn generate(
                 .join(" "),
             out.display(),
             if tests { " --tests" } else { "" },
-            config
+            flags
+                .config
                 .map(|c| format!(" --config {}", c.display()))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            flags
+                .profile
+                .map(|p| format!(" --profile {}", p.name()))
+                .unwrap_or_default(),
         ),
         standalone: true,
         tests,

@@ -35,6 +35,8 @@ pub struct EmitOptions {
     pub standalone: bool,
     /// Write the crate's own tests.
     pub tests: bool,
+    /// The server's conventions.
+    pub profile: crate::Profile,
 }
 
 /// The files of a generated crate, by path relative to the crate root.
@@ -52,7 +54,10 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
         ("src/operations.rs", Box::new(|| operations::emit(api))),
-        ("src/server.rs", Box::new(|| server::emit(api))),
+        (
+            "src/server.rs",
+            Box::new(|| server::emit(api, options.profile)),
+        ),
         ("src/schemas.rs", Box::new(|| schemas::emit(api))),
         ("src/client.rs", Box::new(|| client::emit(api))),
     ];

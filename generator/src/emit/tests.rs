@@ -452,7 +452,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         use #krate::client::{Client, ClientError};
         use #krate::models::*;
         use #krate::operations::*;
-        use #krate::server::{router_with_config, Api, ApiError, RouterConfig};
+        use #krate::server::{router_with_config, Api, ApiError, RouterConfig, RouterError};
 
         /// A value decoded from JSON text written by the generator.
         #[allow(dead_code)]
@@ -537,7 +537,13 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             let response = reqwest::get(format!("{base}/no/such/route")).await.expect("request");
             assert_eq!(response.status().as_u16(), 404);
             let body: serde_json::Value = response.json().await.expect("JSON body");
-            assert_eq!(body["success"], serde_json::json!(false));
+            // The profile's answer: Rocket.Chat's error body or RFC 9457 problem details.
+            let expected = ApiError::from(RouterError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not-found",
+                "API endpoint not found",
+            ));
+            assert_eq!(body, expected.body());
         }
     }
 }
