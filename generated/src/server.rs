@@ -13,7 +13,10 @@ use axum::Router;
 use crate::models::*;
 use crate::operations::*;
 use axum::routing::{get, post, put};
-use crate::rt::server::{empty, json, raw, respond, Incoming, RequestParts, Shared};
+use crate::rt::server::{
+    empty, json, raw, respond, Credential, Incoming, RequestParts, Shared,
+};
+use crate::rt::Scheme;
 use crate::schemas as s;
 pub use crate::rt::server::{ApiError, RouterConfig};
 
@@ -2682,46 +2685,54 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
         .with_state(Arc::new(Shared { api, config }))
 }
 
+/// The API's security schemes, as requests carry them.
 #[allow(dead_code)]
-fn credentials(req: &RequestParts, unauthorized: &str) -> Result<Credentials, ApiError> {
-    let values = req.credentials(&["X-User-Id", "X-Auth-Token"], unauthorized)?;
-    Ok(Credentials {
-        user_id: values[0usize].clone(),
-        auth_token: values[1usize].clone(),
+const SCHEMES: [Scheme; 2] = [
+    Scheme::Header("X-User-Id"),
+    Scheme::Header("X-Auth-Token"),
+];
+
+/// The credentials the request carries, when they complete one of `sets` (each a list
+/// of indexes into [`SCHEMES`]); every scheme's credential that was sent.
+#[allow(dead_code)]
+fn received(req: &RequestParts, sets: &[&[usize]]) -> Option<Credentials> {
+    let mut values = req.credentials(&SCHEMES);
+    let complete = sets
+        .iter()
+        .any(|set| !set.is_empty() && set.iter().all(|&i| values[i].is_some()));
+    if !complete {
+        return None;
+    }
+    Some(Credentials {
+        user_id: values[0].take().and_then(Credential::text)?,
+        auth_token: values[1].take().and_then(Credential::text)?,
     })
 }
 
-#[allow(dead_code)]
-fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
-    Ok(
-        req
-            .optional_credentials(&["X-User-Id", "X-Auth-Token"])?
-            .map(|values| Credentials {
-                user_id: values[0usize].clone(),
-                auth_token: values[1usize].clone(),
-            }),
-    )
-}
-
-/// Credentials present (else the documented 401) and accepted by [`Api::authenticate`].
+/// Credentials completing one of `sets` (else the documented 401) and accepted by
+/// [`Api::authenticate`].
 #[allow(dead_code)]
 async fn authenticated<A: Api>(
     api: &A,
     req: &RequestParts,
+    sets: &[&[usize]],
     unauthorized: &str,
 ) -> Result<Credentials, ApiError> {
-    let credentials = credentials(req, unauthorized)?;
+    let credentials = received(req, sets)
+        .ok_or_else(|| ApiError::unauthorized(unauthorized))?;
     api.authenticate(&credentials).await?;
     Ok(credentials)
 }
 
-/// Credentials when sent (and then accepted by [`Api::authenticate`]).
+/// Credentials when they complete one of `sets` (and then accepted by
+/// [`Api::authenticate`]).
 #[allow(dead_code)]
 async fn optionally_authenticated<A: Api>(
     api: &A,
     req: &RequestParts,
+    sets: &[&[usize]],
 ) -> Result<Option<Credentials>, ApiError> {
-    let credentials = optional_credentials(req)?;
+    let credentials = received(req, sets);
     if let Some(credentials) = &credentials {
         api.authenticate(credentials).await?;
     }
@@ -2742,7 +2753,7 @@ const UNAUTHORIZED_1: &str = "{\"status\":\"error\",\"message\":\"You must be lo
 async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetCannedResponsesInput {
                 shortcut: req.param(&s::GET_CANNED_RESPONSES_SHORTCUT)?,
                 text: req.param(&s::GET_CANNED_RESPONSES_TEXT)?,
@@ -2763,7 +2774,7 @@ async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostCannedResponsesInput {
                 body: required(
                     req.typed_json_body(&s::POST_CANNED_RESPONSES_BODY, true)?,
@@ -2777,7 +2788,7 @@ async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_canned_responses_get(credentials).await
         })
         .await
@@ -2786,7 +2797,7 @@ async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetCannedResponsesIdInput {
                 id: req.required(&s::GET_CANNED_RESPONSES_ID_ID)?,
             };
@@ -2798,7 +2809,7 @@ async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_delete_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteCannedResponsesIdInput {
                 id: req.required(&s::DELETE_CANNED_RESPONSES_ID_ID)?,
             };
@@ -2833,7 +2844,7 @@ async fn handle_get_livechat_agent_next<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatAgentStatusInput {
                 body: req.typed_json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
             };
@@ -2845,7 +2856,7 @@ async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatAgentsSaveInfoInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY, true)?,
@@ -2861,7 +2872,7 @@ async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAgentsAgentIdDepartmentsInput {
                 agent_id: req
                     .required(&s::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID)?,
@@ -2876,7 +2887,7 @@ async fn handle_get_livechat_analytics_agent_overview<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsAgentOverviewInput {
                 name: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME)?,
                 from: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM)?,
@@ -2894,7 +2905,7 @@ async fn handle_get_livechat_analytics_agents_available_for_service_history<A: A
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
                 start: req
                     .required(
@@ -2931,7 +2942,7 @@ async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
                 start: req
                     .required(
@@ -2961,7 +2972,7 @@ async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
                 start: req
                     .required(
@@ -2985,7 +2996,7 @@ async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
                 start: req
                     .required(
@@ -3014,7 +3025,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
                 department_id: req
                     .param(
@@ -3035,7 +3046,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
                 start: req
                     .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START)?,
@@ -3056,7 +3067,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
                 start: req
                     .required(
@@ -3085,7 +3096,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A:
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
                 start: req
                     .required(
@@ -3114,7 +3125,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
                 start: req
                     .required(
@@ -3138,7 +3149,7 @@ async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
                 start: req
                     .required(
@@ -3164,7 +3175,7 @@ async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
                 start: req
                     .required(
@@ -3193,7 +3204,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
                 start: req
                     .required(
@@ -3218,7 +3229,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A:
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
                 start: req
                     .required(
@@ -3247,7 +3258,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
                 start: req
                     .required(
@@ -3272,7 +3283,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
                 start: req
                     .required(
@@ -3297,7 +3308,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
                 start: req
                     .required(
@@ -3322,7 +3333,7 @@ async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
                 start: req
                     .required(
@@ -3351,7 +3362,7 @@ async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
                 offset: req
                     .param(
@@ -3389,7 +3400,7 @@ async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A:
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
                 start: req
                     .required(
@@ -3426,7 +3437,7 @@ async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
                 start: req
                     .required(
@@ -3463,7 +3474,7 @@ async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
                 start: req
                     .required(
@@ -3500,7 +3511,7 @@ async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A:
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
                 start: req
                     .required(
@@ -3537,7 +3548,7 @@ async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
                 start: req
                     .required(
@@ -3574,7 +3585,7 @@ async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
                 start: req
                     .required(
@@ -3608,7 +3619,7 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
                 start: req
                     .required(
@@ -3643,7 +3654,7 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
 async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatAnalyticsOverviewInput {
                 name: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME)?,
                 from: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM)?,
@@ -3659,7 +3670,7 @@ async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Respo
 async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_appearance(credentials).await
         })
         .await
@@ -3668,7 +3679,7 @@ async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatAppearanceInput {
                 body: req.typed_json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
             };
@@ -3680,7 +3691,7 @@ async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_business_hour(credentials).await
         })
         .await
@@ -3689,7 +3700,7 @@ async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatBusinessHoursInput {
                 name: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_NAME)?,
                 offset: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_OFFSET)?,
@@ -3704,7 +3715,7 @@ async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response 
 async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatBusinessHoursRemoveInput {
                 body: required(
                     req
@@ -3722,7 +3733,7 @@ async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> R
 async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatBusinessHoursSaveInput {
                 body: required(
                     req
@@ -3752,7 +3763,7 @@ async fn handle_get_livechat_config<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_config_routing(credentials).await
         })
         .await
@@ -3761,7 +3772,7 @@ async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response 
 async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatCustomFieldsInput {
                 offset: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET)?,
                 count: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_COUNT)?,
@@ -3776,7 +3787,7 @@ async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatCustomFieldsDeleteInput {
                 body: required(
                     req
@@ -3794,7 +3805,7 @@ async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Re
 async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatCustomFieldsSaveInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY, true)?,
@@ -3808,7 +3819,7 @@ async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Resp
 async fn handle_get_livechat_custom_fields_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatCustomFieldsIdInput {
                 id: req.required(&s::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?,
             };
@@ -3846,7 +3857,7 @@ async fn handle_post_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response 
 async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatDepartmentInput {
                 text: req.param(&s::GET_LIVECHAT_DEPARTMENT_TEXT)?,
                 enabled: req.param(&s::GET_LIVECHAT_DEPARTMENT_ENABLED)?,
@@ -3867,7 +3878,7 @@ async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatDepartmentInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?,
@@ -3883,7 +3894,7 @@ async fn handle_get_livechat_department_autocomplete<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatDepartmentAutocompleteInput {
                 selector: req
                     .required(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR)?,
@@ -3902,7 +3913,7 @@ async fn handle_get_livechat_department_autocomplete<A: Api>(
 async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatDepartmentListByIdsInput {
                 ids: req.required(&s::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS)?,
             };
@@ -3914,7 +3925,7 @@ async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> R
 async fn handle_post_livechat_department_archive_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatDepartmentArchiveIdInput {
                 id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID)?,
             };
@@ -3928,7 +3939,7 @@ async fn handle_get_livechat_department_is_department_creation_available<A: Api>
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_department_is_department_creation_available(credentials)
                 .await
         })
@@ -3940,7 +3951,7 @@ async fn handle_post_livechat_department_unarchive_id<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
             let input = PostLivechatDepartmentUnarchiveIdInput {
                 id: req.required(&s::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID)?,
             };
@@ -3952,7 +3963,7 @@ async fn handle_post_livechat_department_unarchive_id<A: Api>(
 async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatDepartmentIdInput {
                 id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_ID)?,
                 include_agents: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS)?,
@@ -3965,7 +3976,7 @@ async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PutLivechatDepartmentIdInput {
                 id: req.required(&s::PUT_LIVECHAT_DEPARTMENT_ID_ID)?,
                 body: required(
@@ -3980,7 +3991,7 @@ async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatDepartmentIdInput {
                 id: req.required(&s::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?,
             };
@@ -3992,7 +4003,7 @@ async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Respons
 async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatDepartmentIdAgentsInput {
                 id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
                 offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET)?,
@@ -4007,7 +4018,7 @@ async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Res
 async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatDepartmentIdAgentsInput {
                 id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
                 body: required(
@@ -4026,7 +4037,7 @@ async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Re
 async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_departments_archived(credentials).await
         })
         .await
@@ -4035,7 +4046,7 @@ async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Res
 async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatInquiriesGetOneInput {
                 room_id: req.required(&s::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID)?,
             };
@@ -4047,7 +4058,7 @@ async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Respon
 async fn handle_get_livechat_inquiries_list<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatInquiriesListInput {
                 department: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT)?,
                 offset: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_OFFSET)?,
@@ -4064,7 +4075,7 @@ async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
             let input = GetLivechatInquiriesQueuedForUserInput {
                 department: req
                     .param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT)?,
@@ -4082,7 +4093,7 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatInquiriesReturnAsInquiryInput {
                 body: required(
                     req
@@ -4100,7 +4111,7 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
 async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatInquiriesTakeInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
@@ -4114,7 +4125,7 @@ async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response
 async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PutLivechatInquirySetSlaInput {
                 body: required(
                     req.typed_json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
@@ -4128,7 +4139,7 @@ async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response
 async fn handle_get_livechat_integrations_settings<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_integrations_settings(credentials).await
         })
         .await
@@ -4139,7 +4150,7 @@ async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
                 start: req
                     .required(
@@ -4222,7 +4233,7 @@ async fn handle_delete_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatMessagesInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?,
@@ -4251,7 +4262,7 @@ async fn handle_get_livechat_messages_history_rid<A: Api>(r: Incoming<A>) -> Res
 async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatRidMessagesInput {
                 rid: req.required(&s::GET_LIVECHAT_RID_MESSAGES_RID)?,
                 offset: req.param(&s::GET_LIVECHAT_RID_MESSAGES_OFFSET)?,
@@ -4267,7 +4278,7 @@ async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatMonitorsInput {
                 offset: req.param(&s::GET_LIVECHAT_MONITORS_OFFSET)?,
                 count: req.param(&s::GET_LIVECHAT_MONITORS_COUNT)?,
@@ -4282,7 +4293,7 @@ async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatMonitorsCreateInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_MONITORS_CREATE_BODY, true)?,
@@ -4296,7 +4307,7 @@ async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Respons
 async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatMonitorsDeleteInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_MONITORS_DELETE_BODY, true)?,
@@ -4310,7 +4321,7 @@ async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Respons
 async fn handle_get_livechat_monitors_username<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatMonitorsUsernameInput {
                 username: req.required(&s::GET_LIVECHAT_MONITORS_USERNAME_USERNAME)?,
             };
@@ -4348,7 +4359,7 @@ async fn handle_post_livechat_page_visited<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatPrioritiesInput {
                 offset: req.param(&s::GET_LIVECHAT_PRIORITIES_OFFSET)?,
                 count: req.param(&s::GET_LIVECHAT_PRIORITIES_COUNT)?,
@@ -4363,7 +4374,7 @@ async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_priorities_reset(credentials).await
         })
         .await
@@ -4372,7 +4383,7 @@ async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Respons
 async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.post_livechat_priorities_reset(credentials).await
         })
         .await
@@ -4381,7 +4392,7 @@ async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Respon
 async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatPrioritiesPriorityIdInput {
                 priority_id: req
                     .required(&s::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
@@ -4394,7 +4405,7 @@ async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
 async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PutLivechatPrioritiesPriorityIdInput {
                 priority_id: req
                     .required(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
@@ -4414,7 +4425,7 @@ async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
 async fn handle_get_livechat_queue<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatQueueInput {
                 department_id: req.param(&s::GET_LIVECHAT_QUEUE_DEPARTMENT_ID)?,
                 agent_id: req.param(&s::GET_LIVECHAT_QUEUE_AGENT_ID)?,
@@ -4458,7 +4469,7 @@ async fn handle_post_livechat_room_close<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomCloseByUserInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY, true)?,
@@ -4472,7 +4483,7 @@ async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Resp
 async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomForwardInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
@@ -4486,7 +4497,7 @@ async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatRoomJoinInput {
                 room_id: req.required(&s::GET_LIVECHAT_ROOM_JOIN_ROOM_ID)?,
             };
@@ -4498,7 +4509,7 @@ async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomOnHoldInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
@@ -4512,7 +4523,7 @@ async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomResumeOnHoldInput {
                 body: required(
                     req
@@ -4530,7 +4541,7 @@ async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Res
 async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomSaveInfoInput {
                 body: req.typed_json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
             };
@@ -4555,7 +4566,7 @@ async fn handle_post_livechat_room_survey<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomRidPriorityInput {
                 rid: req.required(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
                 body: required(
@@ -4570,7 +4581,7 @@ async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Respo
 async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatRoomRidPriorityInput {
                 rid: req.required(&s::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
             };
@@ -4582,7 +4593,7 @@ async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Res
 async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatRoomsInput {
                 agents: req.param(&s::GET_LIVECHAT_ROOMS_AGENTS)?,
                 department_id: req.param(&s::GET_LIVECHAT_ROOMS_DEPARTMENT_ID)?,
@@ -4609,7 +4620,7 @@ async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatRoomsDeleteInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
@@ -4625,7 +4636,7 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.post_livechat_rooms_remove_all_closed_rooms(credentials).await
         })
         .await
@@ -4634,7 +4645,7 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
 async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             api.get_livechat_rooms_filters(credentials).await
         })
         .await
@@ -4643,7 +4654,7 @@ async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatSlaInput {
                 text: req.param(&s::GET_LIVECHAT_SLA_TEXT)?,
                 count: req.param(&s::GET_LIVECHAT_SLA_COUNT)?,
@@ -4658,7 +4669,7 @@ async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatSlaInput {
                 body: required(req.typed_json_body(&s::POST_LIVECHAT_SLA_BODY, true)?)?,
             };
@@ -4670,7 +4681,7 @@ async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatSlaSlaIdInput {
                 sla_id: req.required(&s::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
             };
@@ -4682,7 +4693,7 @@ async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PutLivechatSlaSlaIdInput {
                 sla_id: req.required(&s::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
             };
@@ -4694,7 +4705,7 @@ async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_delete_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatSlaSlaIdInput {
                 sla_id: req.required(&s::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
             };
@@ -4719,7 +4730,7 @@ async fn handle_post_livechat_sms_incoming_service<A: Api>(r: Incoming<A>) -> Re
 async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatTagsInput {
                 offset: req.param(&s::GET_LIVECHAT_TAGS_OFFSET)?,
                 count: req.param(&s::GET_LIVECHAT_TAGS_COUNT)?,
@@ -4736,7 +4747,7 @@ async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatTagsDeleteInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?,
@@ -4750,7 +4761,7 @@ async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatTagsSaveInput {
                 body: required(
                     req.typed_json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?,
@@ -4764,7 +4775,7 @@ async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_tags_tag_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatTagsTagIdInput {
                 tag_id: req.required(&s::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?,
             };
@@ -4789,7 +4800,7 @@ async fn handle_post_livechat_transcript<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatTranscriptRidInput {
                 rid: req.required(&s::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
                 body: required(
@@ -4804,7 +4815,7 @@ async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response
 async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatTranscriptRidInput {
                 rid: req.required(&s::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?,
             };
@@ -4816,7 +4827,7 @@ async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Respon
 async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatTransferHistoryRidInput {
                 rid: req.required(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
                 count: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT)?,
@@ -4831,7 +4842,7 @@ async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Res
 async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatTriggersInput {
                 offset: req.param(&s::GET_LIVECHAT_TRIGGERS_OFFSET)?,
                 count: req.param(&s::GET_LIVECHAT_TRIGGERS_COUNT)?,
@@ -4845,7 +4856,7 @@ async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatTriggersInput {
                 body: required(req.json_body(&s::POST_LIVECHAT_TRIGGERS_BODY, true)?)?,
             };
@@ -4859,7 +4870,7 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatTriggersExternalServiceTestInput {
                 body: required(
                     req
@@ -4877,7 +4888,7 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
 async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatTriggersIdInput {
                 id: req.required(&s::GET_LIVECHAT_TRIGGERS_ID_ID)?,
             };
@@ -4889,7 +4900,7 @@ async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatTriggersIdInput {
                 id: req.required(&s::DELETE_LIVECHAT_TRIGGERS_ID_ID)?,
             };
@@ -4901,7 +4912,7 @@ async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response 
 async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUnitsInput {
                 text: req.param(&s::GET_LIVECHAT_UNITS_TEXT)?,
                 offset: req.param(&s::GET_LIVECHAT_UNITS_OFFSET)?,
@@ -4916,7 +4927,7 @@ async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatUnitsInput {
                 body: required(req.typed_json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?)?,
             };
@@ -4928,7 +4939,7 @@ async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUnitsUnitIdInput {
                 id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_ID)?,
             };
@@ -4940,7 +4951,7 @@ async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatUnitsIdInput {
                 id: req.required(&s::POST_LIVECHAT_UNITS_ID_ID)?,
                 body: required(
@@ -4955,7 +4966,7 @@ async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_delete_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatUnitsIdInput {
                 id: req.required(&s::DELETE_LIVECHAT_UNITS_ID_ID)?,
             };
@@ -4969,7 +4980,7 @@ async fn handle_get_livechat_units_unit_id_departments<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUnitsUnitIdDepartmentsInput {
                 unit_id: req
                     .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID)?,
@@ -4986,7 +4997,7 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
                 unit_id: req
                     .required(
@@ -5012,7 +5023,7 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
 async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUnitsUnitIdMonitorsInput {
                 unit_id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID)?,
             };
@@ -5037,7 +5048,7 @@ async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUsersTypeInput {
                 type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_TYPE)?,
                 offset: req.param(&s::GET_LIVECHAT_USERS_TYPE_OFFSET)?,
@@ -5057,7 +5068,7 @@ async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostLivechatUsersTypeInput {
                 type_: req.required(&s::POST_LIVECHAT_USERS_TYPE_TYPE)?,
                 body: required(
@@ -5072,7 +5083,7 @@ async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatUsersTypeIdInput {
                 type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?,
                 id: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_ID)?,
@@ -5085,7 +5096,7 @@ async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_delete_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = DeleteLivechatUsersTypeIdInput {
                 type_: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?,
                 id: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?,
@@ -5152,7 +5163,7 @@ async fn handle_delete_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Respons
 async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorTokenRoomInput {
                 token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
             };
@@ -5164,7 +5175,7 @@ async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Respo
 async fn handle_get_livechat_visitors_autocomplete<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorsAutocompleteInput {
                 selector: req.required(&s::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR)?,
             };
@@ -5178,7 +5189,7 @@ async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_
 >(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
                 room_id: req
                     .required(
@@ -5213,7 +5224,7 @@ async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_
 async fn handle_get_livechat_visitor_info<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorInfoInput {
                 visitor_id: req.required(&s::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID)?,
             };
@@ -5227,7 +5238,7 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
                 room_id: req
                     .required(&s::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID)?,
@@ -5240,7 +5251,7 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
 async fn handle_get_livechat_visitors_search<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorsSearchInput {
                 term: req.required(&s::GET_LIVECHAT_VISITORS_SEARCH_TERM)?,
                 offset: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_OFFSET)?,
@@ -5257,7 +5268,7 @@ async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_
 >(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
                 room_id: req
                     .required(
@@ -5321,7 +5332,7 @@ async fn handle_post_livechat_visitors_status<A: Api>(r: Incoming<A>) -> Respons
 async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
             api.post_livechat_webhook_test(credentials).await
         })
         .await
@@ -5330,7 +5341,7 @@ async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactInput {
                 body: required(
                     req.typed_json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?,
@@ -5344,7 +5355,7 @@ async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetContactSearchInput {
                 email: req.param(&s::GET_CONTACT_SEARCH_EMAIL)?,
                 phone: req.param(&s::GET_CONTACT_SEARCH_PHONE)?,
@@ -5358,7 +5369,7 @@ async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsInput {
                 body: required(
                     req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?,
@@ -5372,7 +5383,7 @@ async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
 async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsBlockInput {
                 body: required(
                     req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY, true)?,
@@ -5386,7 +5397,7 @@ async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Respo
 async fn handle_get_omnichannel_contacts_channels<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetOmnichannelContactsChannelsInput {
                 contact_id: req
                     .required(&s::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID)?,
@@ -5401,7 +5412,7 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
             let input = GetOmnichannelContactsCheckExistenceInput {
                 contact_id: req
                     .param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID)?,
@@ -5416,7 +5427,7 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
 async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsConflictsInput {
                 body: required(
                     req
@@ -5434,7 +5445,7 @@ async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> R
 async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetOmnichannelContactsGetInput {
                 contact_id: req.required(&s::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID)?,
             };
@@ -5446,7 +5457,7 @@ async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response
 async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetOmnichannelContactsHistoryInput {
                 offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET)?,
                 count: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT)?,
@@ -5463,7 +5474,7 @@ async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Resp
 async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = GetOmnichannelContactsSearchInput {
                 offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET)?,
                 count: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT)?,
@@ -5479,7 +5490,7 @@ async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Respo
 async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsUnblockInput {
                 body: required(
                     req
@@ -5497,7 +5508,7 @@ async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Res
 async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelContactsUpdateInput {
                 body: req
                     .typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
@@ -5510,7 +5521,7 @@ async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Resp
 async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_1).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
             let input = PostOmnichannelIntegrationsInput {
                 body: req.typed_json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
             };
@@ -5524,7 +5535,7 @@ async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
 ) -> Response {
     let (api, req) = (&r.shared.api, &r.req);
     respond(async {
-            let credentials = authenticated(api, req, UNAUTHORIZED_0).await?;
+            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
             let input = PostOmnichannelRidRequestTranscriptInput {
                 rid: req.required(&s::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID)?,
             };

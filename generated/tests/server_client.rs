@@ -4003,6 +4003,7 @@ impl Api for Examples {
 }
 
 async fn start() -> String {
+    rocketchat_omnichannel::client::install_crypto_provider();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1");

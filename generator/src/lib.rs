@@ -17,6 +17,7 @@ pub mod ir;
 pub mod lint;
 pub mod load;
 mod names;
+mod paging;
 mod resolve;
 mod types;
 mod workers;

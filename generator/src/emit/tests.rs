@@ -386,9 +386,19 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                 .join(", ")
         )
     };
-    let cred_fields = api.auth_headers.iter().map(|h| {
-        let f = ident(&h.field);
-        quote!(#f: "test".to_owned())
+    let cred_fields = api.security_schemes.iter().map(|s| {
+        let f = ident(&s.field);
+        let value = match s.kind {
+            SchemeKind::Basic => {
+                quote!(BasicAuth { username: "test".to_owned(), password: "test".to_owned() })
+            }
+            _ => quote!("test".to_owned()),
+        };
+        if s.always {
+            quote!(#f: #value)
+        } else {
+            quote!(#f: Some(#value))
+        }
     });
     quote! {
         //! The router serves every operation, and each operation's example request and response
@@ -458,6 +468,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         impl Api for Examples { #(#impls)* }
 
         async fn start() -> String {
+            #krate::client::install_crypto_provider();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
             let addr = listener.local_addr().expect("address");
             // Examples are checked strictly at generation time; without coercion, a value that
