@@ -147,6 +147,17 @@ pub trait Hook: Send + Sync + 'static {
     }
 }
 
+/// A hook shared with the code that reads what it recorded.
+impl<H: Hook + ?Sized> Hook for Arc<H> {
+    fn before(&self, call: &CallInfo, request: &mut reqwest::Request) {
+        (**self).before(call, request)
+    }
+
+    fn after(&self, call: &CallInfo, result: Result<&reqwest::Response, &ClientError>) {
+        (**self).after(call, result)
+    }
+}
+
 /// When and how often a call is tried again: after a connection error, 429 Too Many Requests
 /// or 503 Service Unavailable, for idempotent methods (all methods but POST and PATCH) unless
 /// [`RetryPolicy::retry_non_idempotent`]. The wait is the server's (`Retry-After` in seconds or
