@@ -75,3 +75,11 @@ fn nullable_bodies() {
         &["src/operations.rs", "src/client.rs"],
     );
 }
+
+#[test]
+fn security() {
+    snapshot(
+        "security.yaml",
+        &["src/operations.rs", "src/client.rs", "src/server.rs"],
+    );
+}

@@ -221,6 +221,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
     let mut input_texts: Vec<TokenStream> = Vec::new();
     let mut impls: Vec<TokenStream> = Vec::new();
     let mut calls: Vec<TokenStream> = Vec::new();
+    let mut anonymous_calls: Vec<TokenStream> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     // `const NAME: &str = json;`, a JSON text written once.
     let text_const = |name: &Ident, json: &str| -> TokenStream {
@@ -338,6 +339,19 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             ),
             false => (quote!(), quote!(), quote!(Ok(answers::#name()))),
         };
+        if op.auth == AuthUse::Required {
+            let documented = match op.responses.iter().find(|r| r.status == Some(401)) {
+                Some(r) => {
+                    let v = ident(&r.variant);
+                    quote!(|output| matches!(output, #output_ty::#v { .. }))
+                }
+                None => quote!(|_| false),
+            };
+            anonymous_calls.push(quote! {
+                let output = anonymous.#name(#arg).await;
+                refused += unauthorized(output, #documented);
+            });
+        }
         let cred = match op.auth {
             AuthUse::None => quote!(),
             AuthUse::Required => quote!(_credentials: Credentials,),
@@ -398,6 +412,30 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             quote!(#f: #value)
         } else {
             quote!(#f: Some(#value))
+        }
+    });
+    let refusals = (!anonymous_calls.is_empty()).then(|| {
+        let count = proc_macro2::Literal::usize_suffixed(anonymous_calls.len());
+        quote! {
+            /// Without credentials the router answers 401 (documented or not). Counts 1.
+            #[track_caller]
+            fn unauthorized<O: std::fmt::Debug>(outcome: Result<O, ClientError>, documented: impl Fn(&O) -> bool) -> usize {
+                match outcome {
+                    Ok(output) if documented(&output) => 1,
+                    Err(ClientError::UnexpectedStatus { status: 401, .. }) => 1,
+                    other => panic!("expected 401 Unauthorized, got {other:?}"),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            /// Every operation that requires credentials refuses a call without them.
+            async fn operations_that_require_credentials_refuse_calls_without_them() {
+                let base = start().await;
+                let anonymous = Client::new(&base);
+                let mut refused = 0usize;
+                #(#anonymous_calls)*
+                assert_eq!(refused, #count);
+            }
         }
     });
     quote! {
@@ -488,6 +526,8 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             #(#calls)*
             assert_eq!(served + unimplemented, #driven, "every operation with a buildable input was driven");
         }
+
+        #refusals
 
         #[tokio::test]
         async fn unknown_route_is_a_json_404() {
