@@ -238,14 +238,15 @@ pub fn server_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
             return Some(until(at));
         }
     }
-    let reset = text("x-ratelimit-reset")?.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)?;
-    Some(if reset >= 1e11 {
-        until(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(reset / 1000.0))
+    let reset = text("x-ratelimit-reset")?.parse::<f64>().ok()?;
+    let at = |seconds: f64| SystemTime::UNIX_EPOCH.checked_add(Duration::try_from_secs_f64(seconds).ok()?).map(until);
+    if reset >= 1e11 {
+        at(reset / 1000.0)
     } else if reset >= 1e9 {
-        until(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(reset))
+        at(reset)
     } else {
-        Duration::from_secs_f64(reset)
-    })
+        Duration::try_from_secs_f64(reset).ok()
+    }
 }
 
 /// The facts of an operation a call needs: its name and the credentials it accepts.
@@ -282,7 +283,7 @@ pub struct Settings {
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let credentials: Vec<&str> = self.schemes.iter().zip(&self.secrets).filter(|(_, s)| s.is_some()).map(|((k, _), _)| *k).collect();
-        f.debug_struct("Client")
+        f.debug_struct("Settings")
             .field("base_url", &self.base_url)
             .field("credentials", &credentials)
             .field("token_provider", &self.tokens.is_some())

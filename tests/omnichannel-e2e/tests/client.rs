@@ -380,6 +380,27 @@ async fn a_paging_helper_yields_every_item_of_an_omnichannel_list() {
 }
 
 #[tokio::test]
+async fn a_refused_connection_is_retried() {
+    // A port nobody listens on yet; the server comes up 300 ms later.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("rebind");
+        axum::serve(listener, router(Departments::default())).await.expect("serve");
+    });
+    let client = Client::new(format!("http://{addr}"))
+        .with_credentials(credentials())
+        .with_retry(RetryPolicy::new(20).backoff(Duration::from_millis(50), Duration::from_millis(100)));
+    let output = client
+        .get_livechat_department(&Default::default())
+        .await
+        .expect("answered once the server is up");
+    assert!(matches!(output, GetLivechatDepartmentResponse::Ok(_)), "{output:?}");
+}
+
+#[tokio::test]
 async fn a_paging_helper_stops_at_an_error() {
     // Without credentials the router answers the documented 401.
     let api = Departments::default();
@@ -416,6 +437,10 @@ fn server_waits_are_read_in_every_form() {
     let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
     assert_eq!(server_wait(&headers("retry-after", past)), Some(Duration::ZERO));
     assert_eq!(server_wait(&headers("retry-after", "soon".into())), None);
+    // Nonsense and overflowing numbers: no wait from the header, never a panic.
+    for nonsense in ["-5", "NaN", "inf", "1e300", "18446744073709551616000"] {
+        assert_eq!(server_wait(&headers("x-ratelimit-reset", nonsense.into())), None, "{nonsense}");
+    }
     assert_eq!(server_wait(&reqwest::header::HeaderMap::new()), None);
 }
 
