@@ -2,74 +2,97 @@
 // Do not edit: regenerate with `cargo xtask codegen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs.
+//! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs; the
+//! `with_*` methods add credentials, a token provider, retries, a timeout and hooks.
 #![allow(deprecated)]
 #![allow(unused_imports)]
 
+use std::sync::Arc;
+use std::time::Duration;
 use crate::models::*;
 use crate::operations::*;
-use crate::rt::client::{Call, Received};
-use crate::rt::Style;
-pub use crate::rt::client::ClientError;
+use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
+use crate::rt::{Scheme, Style};
+pub use crate::rt::client::{
+    install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy,
+    TokenFuture, TokenProvider,
+};
+pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 
-/// A client for the API.
+/// The API's security schemes: the name in the spec, and how each is sent.
+const SCHEMES: &[(&str, Scheme)] = &[
+    ("X-User-Id", Scheme::Header("X-User-Id")),
+    ("X-Auth-Token", Scheme::Header("X-Auth-Token")),
+];
+
+/// A client for the API. Cloning is cheap (the connection pool is shared), and each
+/// `with_*` method gives a client of its own: use one for a single call to give it
+/// another timeout or retry policy.
 #[derive(Debug, Clone)]
 pub struct Client {
-    base_url: String,
-    http: reqwest::Client,
-    credentials: Option<Credentials>,
+    settings: Arc<Settings>,
 }
 
 impl Client {
-    /// A client for the server at `base_url` (such as `http://127.0.0.1:3000`).
+    /// A client for the server at `base_url` (such as `http://127.0.0.1:3000`, or a
+    /// `ServerN` of this module).
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_http_client(base_url, reqwest::Client::new())
+        Self::with_http_client(base_url, crate::rt::client::http_client())
     }
 
-    /// A client that sends its requests through `http` (for timeouts, proxies, TLS settings).
+    /// A client that sends its requests through `http` (for proxies, TLS settings,
+    /// connection limits). Call [`install_crypto_provider`] before building it.
     pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-        let base_url = base_url.into().trim_end_matches('/').to_owned();
         Client {
-            base_url,
-            http,
-            credentials: None,
+            settings: Arc::new(Settings::new(base_url.into(), http, SCHEMES)),
         }
     }
 
-    /// The same client, sending `credentials` to operations that take them.
+    /// The same client, sending `credentials` to operations that accept them (of an
+    /// operation's alternatives, the first whose credentials are all set).
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.set_credentials(Some(credentials));
         self
     }
 
     /// Sets or clears the credentials.
     pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
-        self.credentials = credentials;
+        Arc::make_mut(&mut self.settings).secrets = match credentials {
+            Some(credentials) => secrets(&credentials),
+            None => vec![None; SCHEMES.len()],
+        };
+    }
+
+    /// The same client, asking `provider` for the token of every `Authorization`
+    /// scheme (http bearer, oauth2, openIdConnect) before each attempt.
+    pub fn with_token_provider(mut self, provider: impl TokenProvider) -> Self {
+        Arc::make_mut(&mut self.settings).tokens = Some(Arc::new(provider));
+        self
+    }
+
+    /// The same client, retrying as `policy` says (by default calls are not retried).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        Arc::make_mut(&mut self.settings).retry = policy;
+        self
+    }
+
+    /// The same client, giving each attempt at most `timeout` (from sending the request
+    /// to the end of the body); a late answer is [`ClientError::Timeout`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        Arc::make_mut(&mut self.settings).timeout = Some(timeout);
+        self
+    }
+
+    /// The same client, calling `hook` before and after every attempt (after the hooks
+    /// added before it).
+    pub fn with_hook(mut self, hook: impl Hook) -> Self {
+        Arc::make_mut(&mut self.settings).hooks.push(Arc::new(hook));
+        self
     }
 
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// A call to an operation's path on this client's server.
-    fn call(&self, method: &str, path: &str) -> Call {
-        Call::new(method, &self.base_url, path)
-    }
-
-    /// Sends a call (with the credentials, when `authenticated` and set) and reads the answer.
-    async fn send(
-        &self,
-        call: Call,
-        authenticated: bool,
-    ) -> Result<Received, ClientError> {
-        let mut request = call.build(&self.http);
-        if let (true, Some(c)) = (authenticated, &self.credentials) {
-            request = request
-                .header("X-User-Id", c.user_id.as_str())
-                .header("X-Auth-Token", c.auth_token.as_str());
-        }
-        Received::read(request.send().await?).await
+        &self.settings.base_url
     }
 
     /// List All Canned Responses
@@ -78,7 +101,7 @@ impl Client {
         &self,
         input: &GetCannedResponsesInput,
     ) -> Result<GetCannedResponsesResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/canned-responses");
+        let mut call = self.settings.call("GET", "/api/v1/canned-responses");
         call.query("shortcut", input.shortcut.as_ref())?;
         call.query("text", input.text.as_ref())?;
         call.query("scope", input.scope.as_ref())?;
@@ -89,7 +112,16 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query_with("fields", input.fields.as_ref(), Style::Loose)?;
         call.query("createdBy", input.created_by.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_canned_responses",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetCannedResponsesResponse::Ok(received.json()?),
             401 => GetCannedResponsesResponse::Unauthorized(received.json()?),
@@ -105,9 +137,18 @@ impl Client {
         &self,
         input: &PostCannedResponsesInput,
     ) -> Result<PostCannedResponsesResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/canned-responses");
+        let mut call = self.settings.call("POST", "/api/v1/canned-responses");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_canned_responses",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostCannedResponsesResponse::Ok(received.json()?),
             400 => PostCannedResponsesResponse::BadRequest(received.json()?),
@@ -123,8 +164,17 @@ impl Client {
     pub async fn get_canned_responses_get(
         &self,
     ) -> Result<GetCannedResponsesGetResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/canned-responses.get");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/canned-responses.get");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_canned_responses_get",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetCannedResponsesGetResponse::Ok(received.json()?),
             401 => GetCannedResponsesGetResponse::Unauthorized(received.json()?),
@@ -140,9 +190,18 @@ impl Client {
         &self,
         input: &GetCannedResponsesIdInput,
     ) -> Result<GetCannedResponsesIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/canned-responses");
+        let mut call = self.settings.call("GET", "/api/v1/canned-responses");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_canned_responses_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetCannedResponsesIdResponse::Ok(received.json()?),
             401 => GetCannedResponsesIdResponse::Unauthorized(received.json()?),
@@ -158,9 +217,18 @@ impl Client {
         &self,
         input: &DeleteCannedResponsesIdInput,
     ) -> Result<DeleteCannedResponsesIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/canned-responses");
+        let mut call = self.settings.call("DELETE", "/api/v1/canned-responses");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_canned_responses_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteCannedResponsesIdResponse::Ok(received.json()?),
             401 => DeleteCannedResponsesIdResponse::Unauthorized(received.json()?),
@@ -175,10 +243,19 @@ impl Client {
         &self,
         input: &GetLivechatAgentInput,
     ) -> Result<GetLivechatAgentResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/agent.info");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/agent.info");
         call.path("rid", &input.rid)?;
         call.path("token", &input.token)?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_agent",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatAgentResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -192,9 +269,18 @@ impl Client {
         &self,
         input: &GetLivechatAgentNextInput,
     ) -> Result<GetLivechatAgentNextResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/agent.next");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/agent.next");
         call.path("token", &input.token)?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_agent_next",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatAgentNextResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -208,9 +294,18 @@ impl Client {
         &self,
         input: &PostLivechatAgentStatusInput,
     ) -> Result<PostLivechatAgentStatusResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/agent.status");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/agent.status");
         call.json(input.body.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_agent_status",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatAgentStatusResponse::Ok(received.json()?),
             401 => PostLivechatAgentStatusResponse::Unauthorized(received.json()?),
@@ -225,9 +320,18 @@ impl Client {
         &self,
         input: &PostLivechatAgentsSaveInfoInput,
     ) -> Result<PostLivechatAgentsSaveInfoResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/agents.saveInfo");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/agents.saveInfo");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_agents_save_info",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
             401 => PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json()?),
@@ -242,10 +346,19 @@ impl Client {
         &self,
         input: &GetLivechatAgentsAgentIdDepartmentsInput,
     ) -> Result<GetLivechatAgentsAgentIdDepartmentsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/agents");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/agents");
         call.path("agentId", &input.agent_id)?;
         call.literal("/departments");
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_agents_agent_id_departments",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatAgentsAgentIdDepartmentsResponse::Ok(received.json()?),
             401 => {
@@ -264,12 +377,23 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsAgentOverviewInput,
     ) -> Result<GetLivechatAnalyticsAgentOverviewResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/analytics/agent-overview");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/analytics/agent-overview");
         call.query("name", &input.name)?;
         call.query("from", &input.from)?;
         call.query("to", &input.to)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_agent_overview",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatAnalyticsAgentOverviewResponse::Ok(received.json()?),
             400 => {
@@ -294,6 +418,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/agents/available-for-service-history",
@@ -303,7 +428,16 @@ impl Client {
         call.query("fullReport", input.full_report.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_agents_available_for_service_history",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
@@ -337,12 +471,22 @@ impl Client {
         input: &GetLivechatAnalyticsAgentsAverageServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/agents/average-service-time");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("count", input.count.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_agents_average_service_time",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
@@ -376,12 +520,22 @@ impl Client {
         input: &GetLivechatAnalyticsAgentsTotalServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/agents/total-service-time");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_agents_total_service_time",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(received.json()?)
@@ -416,6 +570,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/agents-productivity-totalizers",
@@ -423,7 +578,16 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_agents_productivity_totalizers",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
@@ -457,9 +621,19 @@ impl Client {
         input: &GetLivechatAnalyticsDashboardsChartsAgentsStatusInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/agents-status");
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_charts_agents_status",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Ok(
@@ -488,11 +662,21 @@ impl Client {
         input: &GetLivechatAnalyticsDashboardsChartsChatsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_charts_chats",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(received.json()?)
@@ -524,11 +708,21 @@ impl Client {
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_charts_chats_per_agent",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Ok(
@@ -565,6 +759,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/charts/chats-per-department",
@@ -572,7 +767,16 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_charts_chats_per_department",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
@@ -606,11 +810,21 @@ impl Client {
         input: &GetLivechatAnalyticsDashboardsChartsTimingsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/timings");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_charts_timings",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(received.json()?)
@@ -642,11 +856,21 @@ impl Client {
         input: &GetLivechatAnalyticsDashboardsChatsTotalizersInput,
     ) -> Result<GetLivechatAnalyticsDashboardsChatsTotalizersResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/chats-totalizers");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_chats_totalizers",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Ok(
@@ -683,6 +907,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/conversation-totalizers",
@@ -690,7 +915,16 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_conversation_totalizers",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
@@ -727,10 +961,20 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-agent");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_conversations_by_agent",
+                    security: &[&[0, 1]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
@@ -767,6 +1011,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/conversations-by-department",
@@ -774,7 +1019,16 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_conversations_by_department",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
@@ -811,13 +1065,23 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/conversations-by-source",
             );
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_conversations_by_source",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
@@ -849,13 +1113,23 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/conversations-by-status",
             );
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_conversations_by_status",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
@@ -889,10 +1163,20 @@ impl Client {
         input: &GetLivechatAnalyticsDashboardsConversationsByTagsInput,
     ) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-tags");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_conversations_by_tags",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
@@ -929,6 +1213,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/dashboards/productivity-totalizers",
@@ -936,7 +1221,16 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_dashboards_productivity_totalizers",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
@@ -970,6 +1264,7 @@ impl Client {
         input: &GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/departments/amount-of-chats");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -977,7 +1272,16 @@ impl Client {
         call.query("end", &input.end)?;
         call.query("answered", input.answered.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_amount_of_chats",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
@@ -1014,6 +1318,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/departments/average-chat-duration-time",
@@ -1023,7 +1328,16 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_average_chat_duration_time",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
@@ -1057,13 +1371,23 @@ impl Client {
         input: &GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/departments/average-service-time");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_average_service_time",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
@@ -1097,13 +1421,23 @@ impl Client {
         input: &GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/departments/average-waiting-time");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_average_waiting_time",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
@@ -1140,6 +1474,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/departments/percentage-abandoned-chats",
@@ -1149,7 +1484,16 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_percentage_abandoned_chats",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
@@ -1186,13 +1530,23 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/departments/total-abandoned-chats");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_total_abandoned_chats",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
@@ -1226,13 +1580,23 @@ impl Client {
         input: &GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
     ) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/analytics/departments/total-service-time");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_total_service_time",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             206 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
@@ -1269,6 +1633,7 @@ impl Client {
         ClientError,
     > {
         let mut call = self
+            .settings
             .call(
                 "GET",
                 "/api/v1/livechat/analytics/departments/total-transferred-chats",
@@ -1278,7 +1643,16 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_departments_total_transferred_chats",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             206 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
@@ -1311,12 +1685,21 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsOverviewInput,
     ) -> Result<GetLivechatAnalyticsOverviewResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/analytics/overview");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/analytics/overview");
         call.query("name", &input.name)?;
         call.query("from", &input.from)?;
         call.query("to", &input.to)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_analytics_overview",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatAnalyticsOverviewResponse::Ok(received.json()?),
             400 => GetLivechatAnalyticsOverviewResponse::BadRequest(received.json()?),
@@ -1332,8 +1715,17 @@ impl Client {
     pub async fn get_livechat_appearance(
         &self,
     ) -> Result<GetLivechatAppearanceResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/appearance");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/appearance");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_appearance",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatAppearanceResponse::Ok(received.json()?),
             401 => GetLivechatAppearanceResponse::Unauthorized(received.json()?),
@@ -1349,9 +1741,18 @@ impl Client {
         &self,
         input: &PostLivechatAppearanceInput,
     ) -> Result<PostLivechatAppearanceResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/appearance");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/appearance");
         call.json(input.body.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_appearance",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatAppearanceResponse::Ok(received.json()?),
             400 => PostLivechatAppearanceResponse::BadRequest(received.json()?),
@@ -1367,8 +1768,17 @@ impl Client {
     pub async fn get_livechat_business_hour(
         &self,
     ) -> Result<GetLivechatBusinessHourResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/business-hour");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/business-hour");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_business_hour",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatBusinessHourResponse::Ok(received.json()?),
             401 => GetLivechatBusinessHourResponse::Unauthorized(received.json()?),
@@ -1384,12 +1794,21 @@ impl Client {
         &self,
         input: &GetLivechatBusinessHoursInput,
     ) -> Result<GetLivechatBusinessHoursResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/business-hours");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/business-hours");
         call.query("name", input.name.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_business_hours",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatBusinessHoursResponse::Ok(received.json()?),
             401 => GetLivechatBusinessHoursResponse::Unauthorized(received.json()?),
@@ -1405,9 +1824,20 @@ impl Client {
         &self,
         input: &PostLivechatBusinessHoursRemoveInput,
     ) -> Result<PostLivechatBusinessHoursRemoveResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/business-hours.remove");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/livechat/business-hours.remove");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_business_hours_remove",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
             400 => PostLivechatBusinessHoursRemoveResponse::BadRequest(received.json()?),
@@ -1425,9 +1855,20 @@ impl Client {
         &self,
         input: &PostLivechatBusinessHoursSaveInput,
     ) -> Result<PostLivechatBusinessHoursSaveResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/business-hours.save");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/livechat/business-hours.save");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_business_hours_save",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
             400 => PostLivechatBusinessHoursSaveResponse::BadRequest(received.json()?),
@@ -1443,10 +1884,19 @@ impl Client {
         &self,
         input: &GetLivechatConfigInput,
     ) -> Result<GetLivechatConfigResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/config");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/config");
         call.query("token", input.token.as_ref())?;
         call.query("department", input.department.as_ref())?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_config",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatConfigResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -1459,8 +1909,17 @@ impl Client {
     pub async fn get_livechat_config_routing(
         &self,
     ) -> Result<GetLivechatConfigRoutingResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/config/routing");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/config/routing");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_config_routing",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatConfigRoutingResponse::Ok(received.json()?),
             401 => GetLivechatConfigRoutingResponse::Unauthorized(received.json()?),
@@ -1475,12 +1934,21 @@ impl Client {
         &self,
         input: &GetLivechatCustomFieldsInput,
     ) -> Result<GetLivechatCustomFieldsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/custom-fields");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/custom-fields");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("text", input.text.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_custom_fields",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatCustomFieldsResponse::Ok(received.json()?),
             401 => GetLivechatCustomFieldsResponse::Unauthorized(received.json()?),
@@ -1496,9 +1964,20 @@ impl Client {
         &self,
         input: &PostLivechatCustomFieldsDeleteInput,
     ) -> Result<PostLivechatCustomFieldsDeleteResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/custom-fields.delete");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/livechat/custom-fields.delete");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_custom_fields_delete",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
             400 => PostLivechatCustomFieldsDeleteResponse::BadRequest(received.json()?),
@@ -1515,9 +1994,18 @@ impl Client {
         &self,
         input: &PostLivechatCustomFieldsSaveInput,
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/custom-fields.save");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/custom-fields.save");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_custom_fields_save",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
             401 => PostLivechatCustomFieldsSaveResponse::Unauthorized(received.json()?),
@@ -1533,9 +2021,18 @@ impl Client {
         &self,
         input: &GetLivechatCustomFieldsIdInput,
     ) -> Result<GetLivechatCustomFieldsIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/custom-fields");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/custom-fields");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_custom_fields_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatCustomFieldsIdResponse::Ok(received.json()?),
             401 => GetLivechatCustomFieldsIdResponse::Unauthorized(received.json()?),
@@ -1551,9 +2048,18 @@ impl Client {
         &self,
         input: &PostLivechatCustomFieldInput,
     ) -> Result<PostLivechatCustomFieldResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/custom.field");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/custom.field");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_custom_field",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldResponse::Ok(received.json()?),
             400 => PostLivechatCustomFieldResponse::BadRequest(received.json()?),
@@ -1568,9 +2074,18 @@ impl Client {
         &self,
         input: &PostLivechatCustomFieldsInput,
     ) -> Result<PostLivechatCustomFieldsResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/custom.fields");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/custom.fields");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_custom_fields",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
             400 => PostLivechatCustomFieldsResponse::BadRequest(received.json()?),
@@ -1585,7 +2100,7 @@ impl Client {
         &self,
         input: &GetLivechatDepartmentInput,
     ) -> Result<GetLivechatDepartmentResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/department");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.query("text", input.text.as_ref())?;
         call.query("enabled", input.enabled.as_ref())?;
         call.query("showArchived", input.show_archived.as_ref())?;
@@ -1594,7 +2109,16 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_department",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatDepartmentResponse::Ok(received.json()?),
             401 => GetLivechatDepartmentResponse::Unauthorized(received.json()?),
@@ -1610,9 +2134,18 @@ impl Client {
         &self,
         input: &PostLivechatDepartmentInput,
     ) -> Result<PostLivechatDepartmentResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/department");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/department");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_department",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatDepartmentResponse::Ok(received.json()?),
             400 => PostLivechatDepartmentResponse::BadRequest(received.json()?),
@@ -1629,11 +2162,22 @@ impl Client {
         &self,
         input: &GetLivechatDepartmentAutocompleteInput,
     ) -> Result<GetLivechatDepartmentAutocompleteResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/department.autocomplete");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/department.autocomplete");
         call.query("selector", &input.selector)?;
         call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
         call.query("showArchived", input.show_archived.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_department_autocomplete",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatDepartmentAutocompleteResponse::Ok(received.json()?),
             400 => {
@@ -1653,9 +2197,20 @@ impl Client {
         &self,
         input: &GetLivechatDepartmentListByIdsInput,
     ) -> Result<GetLivechatDepartmentListByIdsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/department.listByIds");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/department.listByIds");
         call.query("ids", &input.ids)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_department_list_by_ids",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatDepartmentListByIdsResponse::Ok(received.json()?),
             400 => GetLivechatDepartmentListByIdsResponse::BadRequest(received.json()?),
@@ -1672,9 +2227,18 @@ impl Client {
         &self,
         input: &PostLivechatDepartmentArchiveIdInput,
     ) -> Result<PostLivechatDepartmentArchiveIdResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/department/archive");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/department/archive");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_department_archive_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatDepartmentArchiveIdResponse::Ok(received.json()?),
             401 => {
@@ -1694,8 +2258,18 @@ impl Client {
         ClientError,
     > {
         let call = self
+            .settings
             .call("GET", "/api/v1/livechat/department/isDepartmentCreationAvailable");
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_department_is_department_creation_available",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
@@ -1718,9 +2292,20 @@ impl Client {
         &self,
         input: &PostLivechatDepartmentUnarchiveIdInput,
     ) -> Result<PostLivechatDepartmentUnarchiveIdResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/department/unarchive");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/livechat/department/unarchive");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_department_unarchive_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatDepartmentUnarchiveIdResponse::Ok(received.json()?),
             400 => {
@@ -1737,10 +2322,19 @@ impl Client {
         &self,
         input: &GetLivechatDepartmentIdInput,
     ) -> Result<GetLivechatDepartmentIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/department");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.query("includeAgents", input.include_agents.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_department_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatDepartmentIdResponse::Ok(received.json()?),
             401 => GetLivechatDepartmentIdResponse::Unauthorized(received.json()?),
@@ -1756,10 +2350,19 @@ impl Client {
         &self,
         input: &PutLivechatDepartmentIdInput,
     ) -> Result<PutLivechatDepartmentIdResponse, ClientError> {
-        let mut call = self.call("PUT", "/api/v1/livechat/department");
+        let mut call = self.settings.call("PUT", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "put_livechat_department_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
             400 => PutLivechatDepartmentIdResponse::BadRequest(received.json()?),
@@ -1776,9 +2379,18 @@ impl Client {
         &self,
         input: &DeleteLivechatDepartmentIdInput,
     ) -> Result<DeleteLivechatDepartmentIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/department");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_department_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatDepartmentIdResponse::Ok(received.json()?),
             401 => DeleteLivechatDepartmentIdResponse::Unauthorized(received.json()?),
@@ -1794,13 +2406,22 @@ impl Client {
         &self,
         input: &GetLivechatDepartmentIdAgentsInput,
     ) -> Result<GetLivechatDepartmentIdAgentsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/department");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_department_id_agents",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
             401 => GetLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?),
@@ -1816,11 +2437,20 @@ impl Client {
         &self,
         input: &PostLivechatDepartmentIdAgentsInput,
     ) -> Result<PostLivechatDepartmentIdAgentsResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/department");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_department_id_agents",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
             401 => PostLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?),
@@ -1835,8 +2465,17 @@ impl Client {
     pub async fn get_livechat_departments_archived(
         &self,
     ) -> Result<GetLivechatDepartmentsArchivedResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/departments/archived");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/departments/archived");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_departments_archived",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatDepartmentsArchivedResponse::Ok(received.json()?),
             401 => GetLivechatDepartmentsArchivedResponse::Unauthorized(received.json()?),
@@ -1851,9 +2490,18 @@ impl Client {
         &self,
         input: &GetLivechatInquiriesGetOneInput,
     ) -> Result<GetLivechatInquiriesGetOneResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/inquiries.getOne");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/inquiries.getOne");
         call.query("roomId", &input.room_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_inquiries_get_one",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatInquiriesGetOneResponse::Ok(received.json()?),
             400 => GetLivechatInquiriesGetOneResponse::BadRequest(received.json()?),
@@ -1870,12 +2518,21 @@ impl Client {
         &self,
         input: &GetLivechatInquiriesListInput,
     ) -> Result<GetLivechatInquiriesListResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/inquiries.list");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/inquiries.list");
         call.query("department", input.department.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_inquiries_list",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatInquiriesListResponse::Ok(received.json()?),
             401 => GetLivechatInquiriesListResponse::Unauthorized(received.json()?),
@@ -1891,12 +2548,23 @@ impl Client {
         &self,
         input: &GetLivechatInquiriesQueuedForUserInput,
     ) -> Result<GetLivechatInquiriesQueuedForUserResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/inquiries.queuedForUser");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/inquiries.queuedForUser");
         call.query("department", input.department.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_inquiries_queued_for_user",
+                    security: &[&[0, 1]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatInquiriesQueuedForUserResponse::Ok(received.json()?),
             401 => {
@@ -1914,9 +2582,20 @@ impl Client {
         &self,
         input: &PostLivechatInquiriesReturnAsInquiryInput,
     ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_inquiries_return_as_inquiry",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
             400 => {
@@ -1940,9 +2619,18 @@ impl Client {
         &self,
         input: &PostLivechatInquiriesTakeInput,
     ) -> Result<PostLivechatInquiriesTakeResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/inquiries.take");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/inquiries.take");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_inquiries_take",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
             400 => PostLivechatInquiriesTakeResponse::BadRequest(received.json()?),
@@ -1959,9 +2647,18 @@ impl Client {
         &self,
         input: &PutLivechatInquirySetSlaInput,
     ) -> Result<PutLivechatInquirySetSlaResponse, ClientError> {
-        let mut call = self.call("PUT", "/api/v1/livechat/inquiry.setSLA");
+        let mut call = self.settings.call("PUT", "/api/v1/livechat/inquiry.setSLA");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "put_livechat_inquiry_set_sla",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
             400 => PutLivechatInquirySetSlaResponse::BadRequest(received.json()?),
@@ -1977,8 +2674,17 @@ impl Client {
     pub async fn get_livechat_integrations_settings(
         &self,
     ) -> Result<GetLivechatIntegrationsSettingsResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/integrations.settings");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/integrations.settings");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_integrations_settings",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatIntegrationsSettingsResponse::Ok(received.json()?),
             401 => {
@@ -1997,12 +2703,22 @@ impl Client {
         input: &GetLivechatLivechatAnalyticsDashboardsChartsDataInput,
     ) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse, ClientError> {
         let mut call = self
+            .settings
             .call("GET", "/api/v1/livechat/livechat/analytics/dashboards/charts-data");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("chartName", &input.chart_name)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_livechat_analytics_dashboards_charts_data",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
@@ -2030,9 +2746,18 @@ impl Client {
         &self,
         input: &PostLivechatMessageInput,
     ) -> Result<PostLivechatMessageResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/message");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/message");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_message",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatMessageResponse::Ok(received.json()?),
             400 => PostLivechatMessageResponse::BadRequest(received.json()?),
@@ -2047,11 +2772,20 @@ impl Client {
         &self,
         input: &GetLivechatMessageIdInput,
     ) -> Result<GetLivechatMessageIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/message");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.query("token", &input.token)?;
         call.query("rid", &input.rid)?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_message_id",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatMessageIdResponse::Ok(received.json()?),
             400 => GetLivechatMessageIdResponse::BadRequest(received.json()?),
@@ -2066,10 +2800,19 @@ impl Client {
         &self,
         input: &PutLivechatMessageIdInput,
     ) -> Result<PutLivechatMessageIdResponse, ClientError> {
-        let mut call = self.call("PUT", "/api/v1/livechat/message");
+        let mut call = self.settings.call("PUT", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.json(input.body.as_ref())?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "put_livechat_message_id",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PutLivechatMessageIdResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -2083,10 +2826,19 @@ impl Client {
         &self,
         input: &DeleteLivechatMessageIdInput,
     ) -> Result<DeleteLivechatMessageIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/message");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_message_id",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
             400 => DeleteLivechatMessageIdResponse::BadRequest(received.json()?),
@@ -2101,9 +2853,18 @@ impl Client {
         &self,
         input: &PostLivechatMessagesInput,
     ) -> Result<PostLivechatMessagesResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/messages");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/messages");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_messages",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatMessagesResponse::Ok(received.json()?),
             400 => PostLivechatMessagesResponse::BadRequest(received.json()?),
@@ -2119,13 +2880,22 @@ impl Client {
         &self,
         input: &GetLivechatMessagesHistoryRidInput,
     ) -> Result<GetLivechatMessagesHistoryRidResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/messages.history");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/messages.history");
         call.path("rid", &input.rid)?;
         call.query("token", &input.token)?;
         call.query_with("ls", input.ls.as_ref(), Style::Loose)?;
         call.query_with("end", input.end.as_ref(), Style::Loose)?;
         call.query("limit", input.limit.as_ref())?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_messages_history_rid",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatMessagesHistoryRidResponse::Ok(received.json()?),
             400 => GetLivechatMessagesHistoryRidResponse::BadRequest(received.json()?),
@@ -2140,13 +2910,22 @@ impl Client {
         &self,
         input: &GetLivechatRidMessagesInput,
     ) -> Result<GetLivechatRidMessagesResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/messages");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/messages");
         call.path("rid", &input.rid)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("searchTerm", input.search_term.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_rid_messages",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatRidMessagesResponse::Ok(received.json()?),
             400 => GetLivechatRidMessagesResponse::BadRequest(received.json()?),
@@ -2162,12 +2941,21 @@ impl Client {
         &self,
         input: &GetLivechatMonitorsInput,
     ) -> Result<GetLivechatMonitorsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/monitors");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/monitors");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("text", input.text.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_monitors",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatMonitorsResponse::Ok(received.json()?),
             401 => GetLivechatMonitorsResponse::Unauthorized(received.json()?),
@@ -2183,9 +2971,18 @@ impl Client {
         &self,
         input: &PostLivechatMonitorsCreateInput,
     ) -> Result<PostLivechatMonitorsCreateResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/monitors.create");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/monitors.create");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_monitors_create",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
             400 => PostLivechatMonitorsCreateResponse::BadRequest(received.json()?),
@@ -2201,9 +2998,18 @@ impl Client {
         &self,
         input: &PostLivechatMonitorsDeleteInput,
     ) -> Result<PostLivechatMonitorsDeleteResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/monitors.delete");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/monitors.delete");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_monitors_delete",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
             400 => PostLivechatMonitorsDeleteResponse::BadRequest(received.json()?),
@@ -2219,9 +3025,18 @@ impl Client {
         &self,
         input: &GetLivechatMonitorsUsernameInput,
     ) -> Result<GetLivechatMonitorsUsernameResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/monitors");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/monitors");
         call.path("username", &input.username)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_monitors_username",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatMonitorsUsernameResponse::Ok(received.json()?),
             401 => GetLivechatMonitorsUsernameResponse::Unauthorized(received.json()?),
@@ -2237,9 +3052,18 @@ impl Client {
         &self,
         input: &PostLivechatOfflineMessageInput,
     ) -> Result<PostLivechatOfflineMessageResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/offline.message");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/offline.message");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_offline_message",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
             400 => PostLivechatOfflineMessageResponse::BadRequest(received.json()?),
@@ -2254,9 +3078,18 @@ impl Client {
         &self,
         input: &PostLivechatPageVisitedInput,
     ) -> Result<PostLivechatPageVisitedResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/page.visited");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/page.visited");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_page_visited",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatPageVisitedResponse::Ok(received.json()?),
             400 => PostLivechatPageVisitedResponse::BadRequest(received.json()?),
@@ -2271,12 +3104,21 @@ impl Client {
         &self,
         input: &GetLivechatPrioritiesInput,
     ) -> Result<GetLivechatPrioritiesResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/priorities");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/priorities");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("text", input.text.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_priorities",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatPrioritiesResponse::Ok(received.json()?),
             401 => GetLivechatPrioritiesResponse::Unauthorized(received.json()?),
@@ -2291,8 +3133,17 @@ impl Client {
     pub async fn get_livechat_priorities_reset(
         &self,
     ) -> Result<GetLivechatPrioritiesResetResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/priorities.reset");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/priorities.reset");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_priorities_reset",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatPrioritiesResetResponse::Ok(received.json()?),
             401 => GetLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
@@ -2306,8 +3157,17 @@ impl Client {
     pub async fn post_livechat_priorities_reset(
         &self,
     ) -> Result<PostLivechatPrioritiesResetResponse, ClientError> {
-        let call = self.call("POST", "/api/v1/livechat/priorities.reset");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("POST", "/api/v1/livechat/priorities.reset");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_priorities_reset",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatPrioritiesResetResponse::Ok(received.json()?),
             401 => PostLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
@@ -2323,9 +3183,18 @@ impl Client {
         &self,
         input: &GetLivechatPrioritiesPriorityIdInput,
     ) -> Result<GetLivechatPrioritiesPriorityIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/priorities");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_priorities_priority_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
             401 => {
@@ -2343,10 +3212,19 @@ impl Client {
         &self,
         input: &PutLivechatPrioritiesPriorityIdInput,
     ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ClientError> {
-        let mut call = self.call("PUT", "/api/v1/livechat/priorities");
+        let mut call = self.settings.call("PUT", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "put_livechat_priorities_priority_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
             400 => PutLivechatPrioritiesPriorityIdResponse::BadRequest(received.json()?),
@@ -2365,14 +3243,23 @@ impl Client {
         &self,
         input: &GetLivechatQueueInput,
     ) -> Result<GetLivechatQueueResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/queue");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/queue");
         call.query("departmentId", input.department_id.as_ref())?;
         call.query("agentId", input.agent_id.as_ref())?;
         call.query("includeOfflineAgents", input.include_offline_agents.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_queue",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatQueueResponse::Ok(received.json()?),
             401 => GetLivechatQueueResponse::Unauthorized(received.json()?),
@@ -2388,11 +3275,20 @@ impl Client {
         &self,
         input: &GetLivechatRoomInput,
     ) -> Result<GetLivechatRoomResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/room");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/room");
         call.query("token", &input.token)?;
         call.query("rid", input.rid.as_ref())?;
         call.query("agentId", input.agent_id.as_ref())?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_room",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatRoomResponse::Ok(received.json()?),
             400 => GetLivechatRoomResponse::BadRequest(received.json()?),
@@ -2407,9 +3303,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomCloseInput,
     ) -> Result<PostLivechatRoomCloseResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.close");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.close");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_close",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomCloseResponse::Ok(received.json()?),
             400 => PostLivechatRoomCloseResponse::BadRequest(received.json()?),
@@ -2424,9 +3329,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomCloseByUserInput,
     ) -> Result<PostLivechatRoomCloseByUserResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.closeByUser");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.closeByUser");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_close_by_user",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
             400 => PostLivechatRoomCloseByUserResponse::BadRequest(received.json()?),
@@ -2442,9 +3356,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomForwardInput,
     ) -> Result<PostLivechatRoomForwardResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.forward");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.forward");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_forward",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomForwardResponse::Ok(received.json()?),
             400 => PostLivechatRoomForwardResponse::BadRequest(received.json()?),
@@ -2460,9 +3383,18 @@ impl Client {
         &self,
         input: &GetLivechatRoomJoinInput,
     ) -> Result<GetLivechatRoomJoinResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/room.join");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/room.join");
         call.query("roomId", &input.room_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_room_join",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatRoomJoinResponse::Ok(received.json()?),
             400 => GetLivechatRoomJoinResponse::BadRequest(received.json()?),
@@ -2479,9 +3411,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomOnHoldInput,
     ) -> Result<PostLivechatRoomOnHoldResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.onHold");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.onHold");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_on_hold",
+                    security: &[&[0, 1]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
             400 => PostLivechatRoomOnHoldResponse::BadRequest(received.json()?),
@@ -2497,9 +3438,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomResumeOnHoldInput,
     ) -> Result<PostLivechatRoomResumeOnHoldResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.resumeOnHold");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.resumeOnHold");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_resume_on_hold",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
             400 => PostLivechatRoomResumeOnHoldResponse::BadRequest(received.json()?),
@@ -2515,9 +3465,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomSaveInfoInput,
     ) -> Result<PostLivechatRoomSaveInfoResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.saveInfo");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.saveInfo");
         call.json(input.body.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_save_info",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomSaveInfoResponse::Ok(received.json()?),
             400 => PostLivechatRoomSaveInfoResponse::BadRequest(received.json()?),
@@ -2534,9 +3493,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomSurveyInput,
     ) -> Result<PostLivechatRoomSurveyResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room.survey");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room.survey");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_survey",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
             400 => PostLivechatRoomSurveyResponse::BadRequest(received.json()?),
@@ -2551,11 +3519,20 @@ impl Client {
         &self,
         input: &PostLivechatRoomRidPriorityInput,
     ) -> Result<PostLivechatRoomRidPriorityResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/room");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_room_rid_priority",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
             400 => PostLivechatRoomRidPriorityResponse::BadRequest(received.json()?),
@@ -2572,10 +3549,19 @@ impl Client {
         &self,
         input: &DeleteLivechatRoomRidPriorityInput,
     ) -> Result<DeleteLivechatRoomRidPriorityResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/room");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_room_rid_priority",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatRoomRidPriorityResponse::Ok(received.json()?),
             401 => DeleteLivechatRoomRidPriorityResponse::Unauthorized(received.json()?),
@@ -2591,7 +3577,7 @@ impl Client {
         &self,
         input: &GetLivechatRoomsInput,
     ) -> Result<GetLivechatRoomsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/rooms");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/rooms");
         call.query("agents", input.agents.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
         call.query("open", input.open.as_ref())?;
@@ -2608,7 +3594,16 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query_with("fields", input.fields.as_ref(), Style::Loose)?;
         call.query_with("query", input.query.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_rooms",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatRoomsResponse::Ok(received.json()?),
             401 => GetLivechatRoomsResponse::Unauthorized(received.json()?),
@@ -2624,9 +3619,18 @@ impl Client {
         &self,
         input: &PostLivechatRoomsDeleteInput,
     ) -> Result<PostLivechatRoomsDeleteResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/rooms.delete");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/rooms.delete");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_rooms_delete",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
             400 => PostLivechatRoomsDeleteResponse::BadRequest(received.json()?),
@@ -2641,8 +3645,19 @@ impl Client {
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
     ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ClientError> {
-        let call = self.call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
-        let received = self.send(call, true).await?;
+        let call = self
+            .settings
+            .call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_rooms_remove_all_closed_rooms",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(received.json()?),
             401 => {
@@ -2665,8 +3680,17 @@ impl Client {
     pub async fn get_livechat_rooms_filters(
         &self,
     ) -> Result<GetLivechatRoomsFiltersResponse, ClientError> {
-        let call = self.call("GET", "/api/v1/livechat/rooms/filters");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("GET", "/api/v1/livechat/rooms/filters");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_rooms_filters",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatRoomsFiltersResponse::Ok(received.json()?),
             401 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json()?),
@@ -2681,12 +3705,21 @@ impl Client {
         &self,
         input: &GetLivechatSlaInput,
     ) -> Result<GetLivechatSlaResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/sla");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/sla");
         call.query("text", input.text.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("offset", input.offset.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_sla",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatSlaResponse::Ok(received.json()?),
             401 => GetLivechatSlaResponse::Unauthorized(received.json()?),
@@ -2702,9 +3735,18 @@ impl Client {
         &self,
         input: &PostLivechatSlaInput,
     ) -> Result<PostLivechatSlaResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/sla");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/sla");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_sla",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatSlaResponse::Ok(received.json()?),
             400 => PostLivechatSlaResponse::BadRequest(received.json()?),
@@ -2721,9 +3763,18 @@ impl Client {
         &self,
         input: &GetLivechatSlaSlaIdInput,
     ) -> Result<GetLivechatSlaSlaIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/sla");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_sla_sla_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatSlaSlaIdResponse::Ok(received.json()?),
             401 => GetLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
@@ -2739,9 +3790,18 @@ impl Client {
         &self,
         input: &PutLivechatSlaSlaIdInput,
     ) -> Result<PutLivechatSlaSlaIdResponse, ClientError> {
-        let mut call = self.call("PUT", "/api/v1/livechat/sla");
+        let mut call = self.settings.call("PUT", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "put_livechat_sla_sla_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PutLivechatSlaSlaIdResponse::Ok(received.json()?),
             400 => PutLivechatSlaSlaIdResponse::BadRequest(received.json()?),
@@ -2758,9 +3818,18 @@ impl Client {
         &self,
         input: &DeleteLivechatSlaSlaIdInput,
     ) -> Result<DeleteLivechatSlaSlaIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/sla");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_sla_sla_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatSlaSlaIdResponse::Ok(received.json()?),
             401 => DeleteLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
@@ -2776,10 +3845,19 @@ impl Client {
         &self,
         input: &PostLivechatSmsIncomingServiceInput,
     ) -> Result<PostLivechatSmsIncomingServiceResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/sms-incoming");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/sms-incoming");
         call.path("service", &input.service)?;
         call.json(input.body.as_ref())?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_sms_incoming_service",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatSmsIncomingServiceResponse::Ok(received.text()?),
             _ => return Err(received.unexpected()),
@@ -2793,14 +3871,23 @@ impl Client {
         &self,
         input: &GetLivechatTagsInput,
     ) -> Result<GetLivechatTagsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/tags");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/tags");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("text", input.text.as_ref())?;
         call.query("department", input.department.as_ref())?;
         call.query("viewAll", input.view_all.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_tags",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatTagsResponse::Ok(received.json()?),
             401 => GetLivechatTagsResponse::Unauthorized(received.json()?),
@@ -2816,9 +3903,18 @@ impl Client {
         &self,
         input: &PostLivechatTagsDeleteInput,
     ) -> Result<PostLivechatTagsDeleteResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/tags.delete");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/tags.delete");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_tags_delete",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
             400 => PostLivechatTagsDeleteResponse::BadRequest(received.json()?),
@@ -2834,9 +3930,18 @@ impl Client {
         &self,
         input: &PostLivechatTagsSaveInput,
     ) -> Result<PostLivechatTagsSaveResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/tags.save");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/tags.save");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_tags_save",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatTagsSaveResponse::Ok(received.json()?),
             400 => PostLivechatTagsSaveResponse::BadRequest(received.json()?),
@@ -2852,9 +3957,18 @@ impl Client {
         &self,
         input: &GetLivechatTagsTagIdInput,
     ) -> Result<GetLivechatTagsTagIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/tags");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/tags");
         call.path("tagId", &input.tag_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_tags_tag_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatTagsTagIdResponse::Ok(received.json()?),
             401 => GetLivechatTagsTagIdResponse::Unauthorized(received.json()?),
@@ -2871,9 +3985,18 @@ impl Client {
         &self,
         input: &PostLivechatTranscriptInput,
     ) -> Result<PostLivechatTranscriptResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/transcript");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/transcript");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_transcript",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatTranscriptResponse::Ok(received.json()?),
             400 => PostLivechatTranscriptResponse::BadRequest(received.json()?),
@@ -2888,10 +4011,19 @@ impl Client {
         &self,
         input: &PostLivechatTranscriptRidInput,
     ) -> Result<PostLivechatTranscriptRidResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/transcript");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_transcript_rid",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
             400 => PostLivechatTranscriptRidResponse::BadRequest(received.json()?),
@@ -2908,9 +4040,18 @@ impl Client {
         &self,
         input: &DeleteLivechatTranscriptRidInput,
     ) -> Result<DeleteLivechatTranscriptRidResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/transcript");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_transcript_rid",
+                    security: &[&[0, 1]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatTranscriptRidResponse::Ok(received.json()?),
             401 => DeleteLivechatTranscriptRidResponse::Unauthorized(received.json()?),
@@ -2926,12 +4067,21 @@ impl Client {
         &self,
         input: &GetLivechatTransferHistoryRidInput,
     ) -> Result<GetLivechatTransferHistoryRidResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/transfer.history");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/transfer.history");
         call.path("rid", &input.rid)?;
         call.query("count", input.count.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_transfer_history_rid",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatTransferHistoryRidResponse::Ok(received.json()?),
             401 => GetLivechatTransferHistoryRidResponse::Unauthorized(received.json()?),
@@ -2947,11 +4097,20 @@ impl Client {
         &self,
         input: &GetLivechatTriggersInput,
     ) -> Result<GetLivechatTriggersResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/triggers");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/triggers");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_triggers",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatTriggersResponse::Ok(received.json()?),
             401 => GetLivechatTriggersResponse::Unauthorized(received.json()?),
@@ -2967,9 +4126,18 @@ impl Client {
         &self,
         input: &PostLivechatTriggersInput,
     ) -> Result<PostLivechatTriggersResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/triggers");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/triggers");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_triggers",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatTriggersResponse::Ok(received.json()?),
             400 => PostLivechatTriggersResponse::BadRequest(received.json()?),
@@ -2987,9 +4155,19 @@ impl Client {
         input: &PostLivechatTriggersExternalServiceTestInput,
     ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ClientError> {
         let mut call = self
+            .settings
             .call("POST", "/api/v1/livechat/triggers/external-service/test");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_triggers_external_service_test",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?),
             400 => {
@@ -3013,9 +4191,18 @@ impl Client {
         &self,
         input: &GetLivechatTriggersIdInput,
     ) -> Result<GetLivechatTriggersIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/triggers");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/triggers");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_triggers_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatTriggersIdResponse::Ok(received.json()?),
             401 => GetLivechatTriggersIdResponse::Unauthorized(received.json()?),
@@ -3031,9 +4218,18 @@ impl Client {
         &self,
         input: &DeleteLivechatTriggersIdInput,
     ) -> Result<DeleteLivechatTriggersIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/triggers");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/triggers");
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_triggers_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatTriggersIdResponse::Ok(received.json()?),
             401 => DeleteLivechatTriggersIdResponse::Unauthorized(received.json()?),
@@ -3049,12 +4245,21 @@ impl Client {
         &self,
         input: &GetLivechatUnitsInput,
     ) -> Result<GetLivechatUnitsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/units");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.query("text", input.text.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_units",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatUnitsResponse::Ok(received.json()?),
             401 => GetLivechatUnitsResponse::Unauthorized(received.json()?),
@@ -3070,9 +4275,18 @@ impl Client {
         &self,
         input: &PostLivechatUnitsInput,
     ) -> Result<PostLivechatUnitsResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/units");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/units");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_units",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatUnitsResponse::Ok(received.json()?),
             400 => PostLivechatUnitsResponse::BadRequest(received.json()?),
@@ -3089,9 +4303,18 @@ impl Client {
         &self,
         input: &GetLivechatUnitsUnitIdInput,
     ) -> Result<GetLivechatUnitsUnitIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/units");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_units_unit_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatUnitsUnitIdResponse::Ok(received.json()?),
             401 => GetLivechatUnitsUnitIdResponse::Unauthorized(received.json()?),
@@ -3107,10 +4330,19 @@ impl Client {
         &self,
         input: &PostLivechatUnitsIdInput,
     ) -> Result<PostLivechatUnitsIdResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/units");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_units_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatUnitsIdResponse::Ok(received.json()?),
             401 => PostLivechatUnitsIdResponse::Unauthorized(received.json()?),
@@ -3126,9 +4358,18 @@ impl Client {
         &self,
         input: &DeleteLivechatUnitsIdInput,
     ) -> Result<DeleteLivechatUnitsIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/units");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_units_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatUnitsIdResponse::Ok(received.json()?),
             401 => DeleteLivechatUnitsIdResponse::Unauthorized(received.json()?),
@@ -3144,12 +4385,21 @@ impl Client {
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsInput,
     ) -> Result<GetLivechatUnitsUnitIdDepartmentsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/units");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/departments");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_units_unit_id_departments",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatUnitsUnitIdDepartmentsResponse::Ok(received.json()?),
             401 => {
@@ -3167,14 +4417,23 @@ impl Client {
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsAvailableInput,
     ) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/units");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/departments/available");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("text", input.text.as_ref())?;
         call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_units_unit_id_departments_available",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(received.json()?)
@@ -3200,10 +4459,19 @@ impl Client {
         &self,
         input: &GetLivechatUnitsUnitIdMonitorsInput,
     ) -> Result<GetLivechatUnitsUnitIdMonitorsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/units");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/monitors");
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_units_unit_id_monitors",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatUnitsUnitIdMonitorsResponse::Ok(received.json()?),
             401 => GetLivechatUnitsUnitIdMonitorsResponse::Unauthorized(received.json()?),
@@ -3219,11 +4487,20 @@ impl Client {
         &self,
         input: &PostLivechatUploadInput,
     ) -> Result<PostLivechatUploadResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/upload");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/upload");
         call.path("rid", &input.rid)?;
         call.header("x-visitor-token", &input.x_visitor_token)?;
         call.raw("multipart/form-data", input.body.as_ref());
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_upload",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatUploadResponse::Ok(received.json()?),
             403 => PostLivechatUploadResponse::Forbidden(received.json()?),
@@ -3238,7 +4515,7 @@ impl Client {
         &self,
         input: &GetLivechatUsersTypeInput,
     ) -> Result<GetLivechatUsersTypeResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/users");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -3247,7 +4524,16 @@ impl Client {
         call.query("showIdleAgents", input.show_idle_agents.as_ref())?;
         call.query("excludeId", input.exclude_id.as_ref())?;
         call.query("text", input.text.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_users_type",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatUsersTypeResponse::Ok(received.json()?),
             401 => GetLivechatUsersTypeResponse::Unauthorized(received.json()?),
@@ -3263,10 +4549,19 @@ impl Client {
         &self,
         input: &PostLivechatUsersTypeInput,
     ) -> Result<PostLivechatUsersTypeResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/users");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_users_type",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatUsersTypeResponse::Ok(received.json()?),
             400 => PostLivechatUsersTypeResponse::BadRequest(received.json()?),
@@ -3283,10 +4578,19 @@ impl Client {
         &self,
         input: &GetLivechatUsersTypeIdInput,
     ) -> Result<GetLivechatUsersTypeIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/users");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_users_type_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatUsersTypeIdResponse::Ok(received.json()?),
             401 => GetLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
@@ -3302,10 +4606,19 @@ impl Client {
         &self,
         input: &DeleteLivechatUsersTypeIdInput,
     ) -> Result<DeleteLivechatUsersTypeIdResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/users");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.path("_id", &input.id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_users_type_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatUsersTypeIdResponse::Ok(received.json()?),
             401 => DeleteLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
@@ -3321,9 +4634,18 @@ impl Client {
         &self,
         input: &PostLivechatVisitorInput,
     ) -> Result<PostLivechatVisitorResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/visitor");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/visitor");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_visitor",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatVisitorResponse::Ok(received.json()?),
             400 => PostLivechatVisitorResponse::BadRequest(received.json()?),
@@ -3338,9 +4660,20 @@ impl Client {
         &self,
         input: &PostLivechatVisitorDepartmentTransferInput,
     ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/visitor/department.transfer");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/livechat/visitor/department.transfer");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_visitor_department_transfer",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
             400 => {
@@ -3359,9 +4692,18 @@ impl Client {
         &self,
         input: &GetLivechatVisitorTokenInput,
     ) -> Result<GetLivechatVisitorTokenResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/visitor");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitor_token",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -3375,9 +4717,18 @@ impl Client {
         &self,
         input: &DeleteLivechatVisitorTokenInput,
     ) -> Result<DeleteLivechatVisitorTokenResponse, ClientError> {
-        let mut call = self.call("DELETE", "/api/v1/livechat/visitor");
+        let mut call = self.settings.call("DELETE", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "delete_livechat_visitor_token",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => DeleteLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -3391,10 +4742,19 @@ impl Client {
         &self,
         input: &GetLivechatVisitorTokenRoomInput,
     ) -> Result<GetLivechatVisitorTokenRoomResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/visitor");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
         call.literal("/room");
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitor_token_room",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatVisitorTokenRoomResponse::Ok(received.json()?),
             401 => GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json()?),
@@ -3409,9 +4769,20 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsAutocompleteInput,
     ) -> Result<GetLivechatVisitorsAutocompleteResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/visitors.autocomplete");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/visitors.autocomplete");
         call.query_with("selector", &input.selector, Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitors_autocomplete",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatVisitorsAutocompleteResponse::Ok(received.json()?),
             400 => GetLivechatVisitorsAutocompleteResponse::BadRequest(received.json()?),
@@ -3432,14 +4803,25 @@ impl Client {
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse,
         ClientError,
     > {
-        let mut call = self.call("GET", "/api/v1/livechat/visitors.chatHistory/room");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/visitors.chatHistory/room");
         call.path("roomId", &input.room_id)?;
         call.literal("/visitor");
         call.path("visitorId", &input.visitor_id)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
@@ -3462,9 +4844,18 @@ impl Client {
         &self,
         input: &GetLivechatVisitorInfoInput,
     ) -> Result<GetLivechatVisitorInfoResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/visitors.info");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/visitors.info");
         call.query("visitorId", &input.visitor_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitor_info",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatVisitorInfoResponse::Ok(received.json()?),
             400 => GetLivechatVisitorInfoResponse::BadRequest(received.json()?),
@@ -3481,9 +4872,20 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsPagesVisitedRoomIdInput,
     ) -> Result<GetLivechatVisitorsPagesVisitedRoomIdResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/visitors.pagesVisited");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/visitors.pagesVisited");
         call.path("roomId", &input.room_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitors_pages_visited_room_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(received.json()?),
             401 => {
@@ -3502,12 +4904,21 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsSearchInput,
     ) -> Result<GetLivechatVisitorsSearchResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/livechat/visitors.search");
+        let mut call = self.settings.call("GET", "/api/v1/livechat/visitors.search");
         call.query("term", &input.term)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitors_search",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetLivechatVisitorsSearchResponse::Ok(received.json()?),
             400 => GetLivechatVisitorsSearchResponse::BadRequest(received.json()?),
@@ -3526,7 +4937,9 @@ impl Client {
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse,
         ClientError,
     > {
-        let mut call = self.call("GET", "/api/v1/livechat/visitors.searchChats/room");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/livechat/visitors.searchChats/room");
         call.path("roomId", &input.room_id)?;
         call.literal("/visitor");
         call.path("visitorId", &input.visitor_id)?;
@@ -3537,7 +4950,16 @@ impl Client {
         call.query("closedChatsOnly", input.closed_chats_only.as_ref())?;
         call.query("servedChatsOnly", input.served_chats_only.as_ref())?;
         call.query("source", input.source.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => {
                 GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
@@ -3560,9 +4982,18 @@ impl Client {
         &self,
         input: &PostLivechatVisitorsStatusInput,
     ) -> Result<PostLivechatVisitorsStatusResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/livechat/visitors.status");
+        let mut call = self.settings.call("POST", "/api/v1/livechat/visitors.status");
         call.json(Some(&input.body))?;
-        let received = self.send(call, false).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_visitors_status",
+                    security: &[],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
             400 => PostLivechatVisitorsStatusResponse::BadRequest(received.json()?),
@@ -3576,8 +5007,17 @@ impl Client {
     pub async fn post_livechat_webhook_test(
         &self,
     ) -> Result<PostLivechatWebhookTestResponse, ClientError> {
-        let call = self.call("POST", "/api/v1/livechat/webhook.test");
-        let received = self.send(call, true).await?;
+        let call = self.settings.call("POST", "/api/v1/livechat/webhook.test");
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_livechat_webhook_test",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostLivechatWebhookTestResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -3591,9 +5031,18 @@ impl Client {
         &self,
         input: &PostOmnichannelContactInput,
     ) -> Result<PostOmnichannelContactResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/contact");
+        let mut call = self.settings.call("POST", "/api/v1/omnichannel/contact");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_contact",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelContactResponse::Ok(received.json()?),
             400 => PostOmnichannelContactResponse::BadRequest(received.json()?),
@@ -3610,11 +5059,20 @@ impl Client {
         &self,
         input: &GetContactSearchInput,
     ) -> Result<GetContactSearchResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/omnichannel/contact.search");
+        let mut call = self.settings.call("GET", "/api/v1/omnichannel/contact.search");
         call.query("email", input.email.as_ref())?;
         call.query("phone", input.phone.as_ref())?;
         call.query("custom", input.custom.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_contact_search",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetContactSearchResponse::Ok(received.json()?),
             400 => GetContactSearchResponse::BadRequest(received.json()?),
@@ -3630,9 +5088,18 @@ impl Client {
         &self,
         input: &PostOmnichannelContactsInput,
     ) -> Result<PostOmnichannelContactsResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/contacts");
+        let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_contacts",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelContactsResponse::Ok(received.json()?),
             400 => PostOmnichannelContactsResponse::BadRequest(received.json()?),
@@ -3649,9 +5116,18 @@ impl Client {
         &self,
         input: &PostOmnichannelContactsBlockInput,
     ) -> Result<PostOmnichannelContactsBlockResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.block");
+        let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts.block");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_contacts_block",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
             400 => PostOmnichannelContactsBlockResponse::BadRequest(received.json()?),
@@ -3667,9 +5143,20 @@ impl Client {
         &self,
         input: &GetOmnichannelContactsChannelsInput,
     ) -> Result<GetOmnichannelContactsChannelsResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.channels");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/omnichannel/contacts.channels");
         call.query("contactId", &input.contact_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_omnichannel_contacts_channels",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetOmnichannelContactsChannelsResponse::Ok(received.json()?),
             400 => GetOmnichannelContactsChannelsResponse::BadRequest(received.json()?),
@@ -3685,11 +5172,22 @@ impl Client {
         &self,
         input: &GetOmnichannelContactsCheckExistenceInput,
     ) -> Result<GetOmnichannelContactsCheckExistenceResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.checkExistence");
+        let mut call = self
+            .settings
+            .call("GET", "/api/v1/omnichannel/contacts.checkExistence");
         call.query("contactId", input.contact_id.as_ref())?;
         call.query("email", input.email.as_ref())?;
         call.query("phone", input.phone.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_omnichannel_contacts_check_existence",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetOmnichannelContactsCheckExistenceResponse::Ok(received.json()?),
             400 => {
@@ -3708,9 +5206,20 @@ impl Client {
         &self,
         input: &PostOmnichannelContactsConflictsInput,
     ) -> Result<PostOmnichannelContactsConflictsResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.conflicts");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/omnichannel/contacts.conflicts");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_contacts_conflicts",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
             400 => PostOmnichannelContactsConflictsResponse::BadRequest(received.json()?),
@@ -3729,9 +5238,18 @@ impl Client {
         &self,
         input: &GetOmnichannelContactsGetInput,
     ) -> Result<GetOmnichannelContactsGetResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.get");
+        let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.get");
         call.query("contactId", &input.contact_id)?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_omnichannel_contacts_get",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetOmnichannelContactsGetResponse::Ok(received.json()?),
             400 => GetOmnichannelContactsGetResponse::BadRequest(received.json()?),
@@ -3748,13 +5266,22 @@ impl Client {
         &self,
         input: &GetOmnichannelContactsHistoryInput,
     ) -> Result<GetOmnichannelContactsHistoryResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.history");
+        let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.history");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("contactId", &input.contact_id)?;
         call.query("source", input.source.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_omnichannel_contacts_history",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetOmnichannelContactsHistoryResponse::Ok(received.json()?),
             400 => GetOmnichannelContactsHistoryResponse::BadRequest(received.json()?),
@@ -3771,13 +5298,22 @@ impl Client {
         &self,
         input: &GetOmnichannelContactsSearchInput,
     ) -> Result<GetOmnichannelContactsSearchResponse, ClientError> {
-        let mut call = self.call("GET", "/api/v1/omnichannel/contacts.search");
+        let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.search");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("searchText", input.search_text.as_ref())?;
         call.query("unknown", input.unknown.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "get_omnichannel_contacts_search",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => GetOmnichannelContactsSearchResponse::Ok(received.json()?),
             400 => GetOmnichannelContactsSearchResponse::BadRequest(received.json()?),
@@ -3794,9 +5330,20 @@ impl Client {
         &self,
         input: &PostOmnichannelContactsUnblockInput,
     ) -> Result<PostOmnichannelContactsUnblockResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.unblock");
+        let mut call = self
+            .settings
+            .call("POST", "/api/v1/omnichannel/contacts.unblock");
         call.json(Some(&input.body))?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_contacts_unblock",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),
             400 => PostOmnichannelContactsUnblockResponse::BadRequest(received.json()?),
@@ -3812,9 +5359,18 @@ impl Client {
         &self,
         input: &PostOmnichannelContactsUpdateInput,
     ) -> Result<PostOmnichannelContactsUpdateResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/contacts.update");
+        let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts.update");
         call.json(input.body.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_contacts_update",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelContactsUpdateResponse::Ok(received.json()?),
             400 => PostOmnichannelContactsUpdateResponse::BadRequest(received.json()?),
@@ -3831,9 +5387,18 @@ impl Client {
         &self,
         input: &PostOmnichannelIntegrationsInput,
     ) -> Result<PostOmnichannelIntegrationsResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel/integrations");
+        let mut call = self.settings.call("POST", "/api/v1/omnichannel/integrations");
         call.json(input.body.as_ref())?;
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_integrations",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelIntegrationsResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
@@ -3847,10 +5412,19 @@ impl Client {
         &self,
         input: &PostOmnichannelRidRequestTranscriptInput,
     ) -> Result<PostOmnichannelRidRequestTranscriptResponse, ClientError> {
-        let mut call = self.call("POST", "/api/v1/omnichannel");
+        let mut call = self.settings.call("POST", "/api/v1/omnichannel");
         call.path("rid", &input.rid)?;
         call.literal("/request-transcript");
-        let received = self.send(call, true).await?;
+        let received = self
+            .settings
+            .send(
+                Op {
+                    name: "post_omnichannel_rid_request_transcript",
+                    security: &[&[1, 0]],
+                },
+                call,
+            )
+            .await?;
         let output = match received.status {
             200 => PostOmnichannelRidRequestTranscriptResponse::Ok(received.json()?),
             401 => {
@@ -3864,5 +5438,1469 @@ impl Client {
             _ => return Err(received.unexpected()),
         };
         Ok(output)
+    }
+
+    /// Every item of [`Self::get_canned_responses`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_canned_responses_stream<'a>(
+        &'a self,
+        input: &GetCannedResponsesInput,
+    ) -> impl Stream<
+        Item = Result<GetCannedResponsesOkCannedResponsesItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_canned_responses(&input).await? {
+                        GetCannedResponsesResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.canned_responses.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetCannedResponsesResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetCannedResponsesResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_agents_available_for_service_history`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_agents_available_for_service_history_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_agents_available_for_service_history(
+                            &input,
+                        )
+                        .await?
+                    {
+                        GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.agents.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_agents_average_service_time`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_agents_average_service_time_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsAgentsAverageServiceTimeInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_agents_average_service_time(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.agents.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_agents_total_service_time`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_agents_total_service_time_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsAgentsTotalServiceTimeInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_agents_total_service_time(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.agents.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_amount_of_chats`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_amount_of_chats_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_amount_of_chats(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_average_chat_duration_time`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_average_chat_duration_time_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_average_chat_duration_time(
+                            &input,
+                        )
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_average_service_time`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_average_service_time_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_average_service_time(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_average_waiting_time`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_average_waiting_time_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_average_waiting_time(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_percentage_abandoned_chats`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_percentage_abandoned_chats_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_percentage_abandoned_chats(
+                            &input,
+                        )
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_total_abandoned_chats`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_total_abandoned_chats_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_total_abandoned_chats(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_total_service_time`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_total_service_time_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_total_service_time(&input)
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_analytics_departments_total_transferred_chats`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_analytics_departments_total_transferred_chats_stream<'a>(
+        &'a self,
+        input: &GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_analytics_departments_total_transferred_chats(
+                            &input,
+                        )
+                        .await?
+                    {
+                        GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::BadRequest(
+                            _,
+                        ) => Err(ClientError::unsuccessful(400, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_business_hours`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_business_hours_stream<'a>(
+        &'a self,
+        input: &GetLivechatBusinessHoursInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatBusinessHoursOkBusinessHoursItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_business_hours(&input).await? {
+                        GetLivechatBusinessHoursResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.business_hours.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatBusinessHoursResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatBusinessHoursResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_custom_fields`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_custom_fields_stream<'a>(
+        &'a self,
+        input: &GetLivechatCustomFieldsInput,
+    ) -> impl Stream<Item = Result<CustomField, ClientError>> + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_custom_fields(&input).await? {
+                        GetLivechatCustomFieldsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.custom_fields.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatCustomFieldsResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatCustomFieldsResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_department`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_department_stream<'a>(
+        &'a self,
+        input: &GetLivechatDepartmentInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatDepartmentOkDepartmentsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_department(&input).await? {
+                        GetLivechatDepartmentResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatDepartmentResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatDepartmentResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_department_id_agents`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_department_id_agents_stream<'a>(
+        &'a self,
+        input: &GetLivechatDepartmentIdAgentsInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatDepartmentIdAgentsOkAgentsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_department_id_agents(&input).await? {
+                        GetLivechatDepartmentIdAgentsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.agents.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatDepartmentIdAgentsResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatDepartmentIdAgentsResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_inquiries_list`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_inquiries_list_stream<'a>(
+        &'a self,
+        input: &GetLivechatInquiriesListInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatInquiriesListOkInquiriesItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_inquiries_list(&input).await? {
+                        GetLivechatInquiriesListResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.inquiries.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatInquiriesListResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatInquiriesListResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_inquiries_queued_for_user`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_inquiries_queued_for_user_stream<'a>(
+        &'a self,
+        input: &GetLivechatInquiriesQueuedForUserInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatInquiriesQueuedForUserOkInquiriesItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_inquiries_queued_for_user(&input).await? {
+                        GetLivechatInquiriesQueuedForUserResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.inquiries.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatInquiriesQueuedForUserResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatInquiriesQueuedForUserResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_rid_messages`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_rid_messages_stream<'a>(
+        &'a self,
+        input: &GetLivechatRidMessagesInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatRidMessagesOkMessagesItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_rid_messages(&input).await? {
+                        GetLivechatRidMessagesResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.messages.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatRidMessagesResponse::BadRequest(_) => {
+                            Err(ClientError::unsuccessful(400, &other))
+                        }
+                        other @ GetLivechatRidMessagesResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_monitors`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_monitors_stream<'a>(
+        &'a self,
+        input: &GetLivechatMonitorsInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatMonitorsOkMonitorsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_monitors(&input).await? {
+                        GetLivechatMonitorsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.monitors.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatMonitorsResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatMonitorsResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_priorities`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_priorities_stream<'a>(
+        &'a self,
+        input: &GetLivechatPrioritiesInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatPrioritiesOkPrioritiesItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_priorities(&input).await? {
+                        GetLivechatPrioritiesResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.priorities.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatPrioritiesResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatPrioritiesResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_queue`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_queue_stream<'a>(
+        &'a self,
+        input: &GetLivechatQueueInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatQueueOkQueueItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_queue(&input).await? {
+                        GetLivechatQueueResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.queue.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatQueueResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatQueueResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_rooms`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_rooms_stream<'a>(
+        &'a self,
+        input: &GetLivechatRoomsInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatRoomsOkRoomsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_rooms(&input).await? {
+                        GetLivechatRoomsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.rooms.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatRoomsResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatRoomsResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_sla`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_sla_stream<'a>(
+        &'a self,
+        input: &GetLivechatSlaInput,
+    ) -> impl Stream<Item = Result<GetLivechatSlaOkSlaItem, ClientError>> + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_sla(&input).await? {
+                        GetLivechatSlaResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.sla.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatSlaResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatSlaResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_tags`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_tags_stream<'a>(
+        &'a self,
+        input: &GetLivechatTagsInput,
+    ) -> impl Stream<Item = Result<GetLivechatTagsOkTagsItem, ClientError>> + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_tags(&input).await? {
+                        GetLivechatTagsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.tags.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatTagsResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatTagsResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_transfer_history_rid`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_transfer_history_rid_stream<'a>(
+        &'a self,
+        input: &GetLivechatTransferHistoryRidInput,
+    ) -> impl Stream<
+        Item = Result<serde_json::Map<String, serde_json::Value>, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_transfer_history_rid(&input).await? {
+                        GetLivechatTransferHistoryRidResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.history.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatTransferHistoryRidResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatTransferHistoryRidResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_triggers`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_triggers_stream<'a>(
+        &'a self,
+        input: &GetLivechatTriggersInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatTriggersOkTriggersItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_triggers(&input).await? {
+                        GetLivechatTriggersResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.triggers.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatTriggersResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatTriggersResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_units`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_units_stream<'a>(
+        &'a self,
+        input: &GetLivechatUnitsInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatUnitsOkUnitsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_units(&input).await? {
+                        GetLivechatUnitsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.units.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatUnitsResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatUnitsResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_units_unit_id_departments`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_units_unit_id_departments_stream<'a>(
+        &'a self,
+        input: &GetLivechatUnitsUnitIdDepartmentsInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_units_unit_id_departments(&input).await? {
+                        GetLivechatUnitsUnitIdDepartmentsResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatUnitsUnitIdDepartmentsResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_units_unit_id_departments_available`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_units_unit_id_departments_available_stream<'a>(
+        &'a self,
+        input: &GetLivechatUnitsUnitIdDepartmentsAvailableInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_units_unit_id_departments_available(&input)
+                        .await?
+                    {
+                        GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.departments.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Forbidden(
+                            _,
+                        ) => Err(ClientError::unsuccessful(403, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_users_type`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_users_type_stream<'a>(
+        &'a self,
+        input: &GetLivechatUsersTypeInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatUsersTypeOkUsersItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_users_type(&input).await? {
+                        GetLivechatUsersTypeResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.users.unwrap_or_default(),
+                                total: None,
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatUsersTypeResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetLivechatUsersTypeResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id_stream<'a>(
+        &'a self,
+        input: &GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+                            &input,
+                        )
+                        .await?
+                    {
+                        GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.history.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_visitors_search`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_visitors_search_stream<'a>(
+        &'a self,
+        input: &GetLivechatVisitorsSearchInput,
+    ) -> impl Stream<
+        Item = Result<GetLivechatVisitorsSearchOkVisitorsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_livechat_visitors_search(&input).await? {
+                        GetLivechatVisitorsSearchResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.visitors.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatVisitorsSearchResponse::BadRequest(_) => {
+                            Err(ClientError::unsuccessful(400, &other))
+                        }
+                        other @ GetLivechatVisitorsSearchResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id_stream<'a>(
+        &'a self,
+        input: &GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput,
+    ) -> impl Stream<
+        Item = Result<
+            GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItem,
+            ClientError,
+        >,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self
+                        .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+                            &input,
+                        )
+                        .await?
+                    {
+                        GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
+                            body,
+                        ) => {
+                            Ok(Page {
+                                items: body.history.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
+                            _,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::get_omnichannel_contacts_search`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
+    pub fn get_omnichannel_contacts_search_stream<'a>(
+        &'a self,
+        input: &GetOmnichannelContactsSearchInput,
+    ) -> impl Stream<
+        Item = Result<GetOmnichannelContactsSearchOkContactsItem, ClientError>,
+    > + Send + 'a {
+        let first = Position::Offset(
+            crate::rt::client::count(input.offset).unwrap_or(0),
+        );
+        let input = input.clone();
+        paginate(
+            first,
+            move |position| {
+                let mut input = input.clone();
+                async move {
+                    input.offset = Some(position.number()?);
+                    match self.get_omnichannel_contacts_search(&input).await? {
+                        GetOmnichannelContactsSearchResponse::Ok(body) => {
+                            Ok(Page {
+                                items: body.contacts.unwrap_or_default(),
+                                total: crate::rt::client::count(body.total),
+                                next: None,
+                            })
+                        }
+                        other @ GetOmnichannelContactsSearchResponse::BadRequest(_) => {
+                            Err(ClientError::unsuccessful(400, &other))
+                        }
+                        other @ GetOmnichannelContactsSearchResponse::Unauthorized(_) => {
+                            Err(ClientError::unsuccessful(401, &other))
+                        }
+                        other @ GetOmnichannelContactsSearchResponse::Forbidden(_) => {
+                            Err(ClientError::unsuccessful(403, &other))
+                        }
+                    }
+                }
+            },
+        )
+    }
+}
+
+/// The credential of each scheme, in the order of [`SCHEMES`].
+fn secrets(credentials: &Credentials) -> Vec<Option<Secret>> {
+    vec![
+        Some(Secret::Text(credentials.user_id.clone())), Some(Secret::Text(credentials
+        .auth_token.clone()))
+    ]
+}
+
+/// The spec's server `https://apiexplorer.support.rocket.chat`: `Client::new(Server1::default())`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Server1;
+
+impl Server1 {
+    /// The base URL.
+    pub fn url(&self) -> String {
+        "https://apiexplorer.support.rocket.chat".to_owned()
+    }
+}
+
+impl From<Server1> for String {
+    fn from(server: Server1) -> String {
+        server.url()
     }
 }

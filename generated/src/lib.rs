@@ -9,7 +9,7 @@
 //! - [`models`]: the API's data types (always built; only serde and serde_json).
 //! - [`operations`]: per operation an input struct and an output enum with one variant per documented status.
 //! - `server` (feature `server`): the `Api` trait and an axum router that validates requests.
-//! - `client` (feature `client`): a typed reqwest client.
+//! - `client` (feature `client`): a typed reqwest client with credentials, retries, timeouts, hooks and paging.
 #![allow(
     clippy::large_enum_variant,
     clippy::too_many_arguments,

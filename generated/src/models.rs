@@ -1683,9 +1683,11 @@ pub struct GetLivechatConfigRoutingOk {
     pub success: Option<bool>,
 }
 
-/// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
+/// Shared by several places as `CustomField` (each place keeps its own name, an alias of this type).
+///
+/// First met as item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
+pub struct CustomField {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -1720,7 +1722,7 @@ pub struct GetLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
-    pub custom_fields: Option<Vec<GetLivechatCustomFieldsOkCustomFieldsItem>>,
+    pub custom_fields: Option<Vec<CustomField>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1830,35 +1832,7 @@ pub struct PostLivechatCustomFieldsSaveForbidden {
 }
 
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatCustomFieldsIdOkCustomField {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(rename = "defaultValue", default, skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-    pub id_2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regexp: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub searchable: Option<bool>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visibility: Option<String>,
-}
+pub type GetLivechatCustomFieldsIdOkCustomField = CustomField;
 
 /// The 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2245,11 +2219,11 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     pub success: Option<bool>,
 }
 
-/// Shared by several places as `AgentsItem` (each place keeps its own name, an alias of this type).
+/// Shared by several places as `Agent` (each place keeps its own name, an alias of this type).
 ///
 /// First met as item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AgentsItem {
+pub struct Agent {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -2293,7 +2267,7 @@ pub struct GetLivechatDepartmentIdOkDepartment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agents: Option<Vec<AgentsItem>>,
+    pub agents: Option<Vec<Agent>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<GetLivechatDepartmentIdOkDepartment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2332,7 +2306,7 @@ pub struct PutLivechatDepartmentIdBody {
 }
 
 /// Item of `agents` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
-pub type PutLivechatDepartmentIdOkAgentsItem = AgentsItem;
+pub type PutLivechatDepartmentIdOkAgentsItem = Agent;
 
 /// `department` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartment;
@@ -3216,9 +3190,11 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
     pub type_: Option<String>,
 }
 
-/// `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
+/// Shared by several places as `File` (each place keeps its own name, an alias of this type).
+///
+/// First met as `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRidMessagesOkMessagesItemFile {
+pub struct File {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3232,19 +3208,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemFile {
 }
 
 /// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRidMessagesOkMessagesItemFilesItem {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
+pub type GetLivechatRidMessagesOkMessagesItemFilesItem = File;
 
 /// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3281,7 +3245,7 @@ pub struct GetLivechatRidMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<GetLivechatRidMessagesOkMessagesItemFile>,
+    pub file: Option<File>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<GetLivechatRidMessagesOkMessagesItemFilesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5470,11 +5434,11 @@ pub struct PostLivechatVisitorBody {
     pub visitor: PostLivechatVisitorBodyVisitor,
 }
 
-/// Shared by several places as `ExternalIdsItem` (each place keeps its own name, an alias of this type).
+/// Shared by several places as `ExternalId` (each place keeps its own name, an alias of this type).
 ///
 /// First met as item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ExternalIdsItem {
+pub struct ExternalId {
     #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
@@ -5507,7 +5471,7 @@ pub struct PostLivechatVisitorOkVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     #[serde(rename = "externalIds", default, skip_serializing_if = "Option::is_none")]
-    pub external_ids: Option<Vec<ExternalIdsItem>>,
+    pub external_ids: Option<Vec<ExternalId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5554,7 +5518,7 @@ pub struct PostLivechatVisitorDepartmentTransferBody {
 pub type PostLivechatVisitorDepartmentTransferBadRequest = BadRequest;
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
-pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = ExternalIdsItem;
+pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = ExternalId;
 
 /// `livechatData` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5845,7 +5809,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
 }
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = ExternalIdsItem;
+pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = ExternalId;
 
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6983,13 +6947,19 @@ pub struct PostOmnichannelIntegrationsBody {
 }
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
-pub type GetLivechatDepartmentIdOkAgentsItem = AgentsItem;
+pub type GetLivechatDepartmentIdOkAgentsItem = Agent;
 
 /// The 400 response of `POST /api/v1/canned-responses`.
 pub type PostCannedResponsesBadRequest = BadRequest;
 
+/// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
+pub type GetLivechatCustomFieldsOkCustomFieldsItem = CustomField;
+
 /// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
-pub type PostLivechatVisitorOkVisitorExternalIdsItem = ExternalIdsItem;
+pub type PostLivechatVisitorOkVisitorExternalIdsItem = ExternalId;
+
+/// `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
+pub type GetLivechatRidMessagesOkMessagesItemFile = File;
 
 /// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 pub type GetLivechatRoomOkRoomMetricsReaction = Reaction;

@@ -8,13 +8,24 @@
 #[allow(unused_imports)]
 use crate::models::*;
 
-/// Credentials for operations that require authentication.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Credentials: one field per security scheme the operations use. The client sends,
+/// of the sets an operation accepts, the first one whose fields are all set; the server
+/// hands the ones it received to the handler. `Debug` hides the values.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Credentials {
-    /// Sent as the `X-User-Id` header.
+    /// API key `X-User-Id`, sent as the `X-User-Id` header.
     pub user_id: String,
-    /// Sent as the `X-Auth-Token` header.
+    /// API key `X-Auth-Token`, sent as the `X-Auth-Token` header.
     pub auth_token: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user_id", &"***")
+            .field("auth_token", &"***")
+            .finish()
+    }
 }
 
 /// Facts about one operation of the API.

@@ -14,8 +14,10 @@ use crate::models::*;
 use crate::operations::*;
 use axum::routing::{get, post, put};
 use crate::rt::server::{
-    empty, json, raw, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared,
+    empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts,
+    Shared,
 };
+use crate::rt::Scheme;
 use crate::schemas as s;
 pub use crate::rt::server::{
     ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError,
@@ -2702,45 +2704,53 @@ fn routes<A: Api>(shared: Shared<A>) -> Router {
         .with_state(Arc::new(shared))
 }
 
+/// The API's security schemes, as requests carry them.
 #[allow(dead_code)]
-fn credentials(req: &RequestParts) -> Result<Credentials, ApiError> {
-    let values = req.credentials(&["X-User-Id", "X-Auth-Token"])?;
-    Ok(Credentials {
-        user_id: values[0usize].clone(),
-        auth_token: values[1usize].clone(),
+const SCHEMES: [Scheme; 2] = [
+    Scheme::Header("X-User-Id"),
+    Scheme::Header("X-Auth-Token"),
+];
+
+/// The credentials the request carries, when they complete one of `sets` (each a list
+/// of indexes into [`SCHEMES`]); every scheme's credential that was sent.
+#[allow(dead_code)]
+fn received(req: &RequestParts, sets: &[&[usize]]) -> Option<Credentials> {
+    let mut values = req.credentials(&SCHEMES);
+    let complete = sets
+        .iter()
+        .any(|set| !set.is_empty() && set.iter().all(|&i| values[i].is_some()));
+    if !complete {
+        return None;
+    }
+    Some(Credentials {
+        user_id: values[0].take().and_then(Credential::text)?,
+        auth_token: values[1].take().and_then(Credential::text)?,
     })
 }
 
-#[allow(dead_code)]
-fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
-    Ok(
-        req
-            .optional_credentials(&["X-User-Id", "X-Auth-Token"])?
-            .map(|values| Credentials {
-                user_id: values[0usize].clone(),
-                auth_token: values[1usize].clone(),
-            }),
-    )
-}
-
-/// Credentials present (else 401) and accepted by [`Api::authenticate`].
+/// Credentials completing one of `sets` (else the documented 401) and accepted by
+/// [`Api::authenticate`].
 #[allow(dead_code)]
 async fn authenticated<A: Api>(
     api: &A,
     req: &RequestParts,
+    sets: &[&[usize]],
 ) -> Result<Credentials, ApiError> {
-    let credentials = credentials(req)?;
+    let credentials = received(req, sets)
+        .ok_or_else(|| ApiError::from(RouterError::unauthorized()))?;
     api.authenticate(&credentials).await?;
     Ok(credentials)
 }
 
-/// Credentials when sent (and then accepted by [`Api::authenticate`]).
+/// Credentials when they complete one of `sets` (and then accepted by
+/// [`Api::authenticate`]).
 #[allow(dead_code)]
 async fn optionally_authenticated<A: Api>(
     api: &A,
     req: &RequestParts,
+    sets: &[&[usize]],
 ) -> Result<Option<Credentials>, ApiError> {
-    let credentials = optional_credentials(req)?;
+    let credentials = received(req, sets);
     if let Some(credentials) = &credentials {
         api.authenticate(credentials).await?;
     }
@@ -3757,7 +3767,7 @@ async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_CANNED_RESPONSES_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetCannedResponsesInput {
                     shortcut: req.param(&s::GET_CANNED_RESPONSES_SHORTCUT)?,
                     text: req.param(&s::GET_CANNED_RESPONSES_TEXT)?,
@@ -3781,7 +3791,7 @@ async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_CANNED_RESPONSES_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostCannedResponsesInput {
                     body: required(
                         req.typed_json_body(&s::POST_CANNED_RESPONSES_BODY, true)?,
@@ -3798,7 +3808,7 @@ async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_CANNED_RESPONSES_GET_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_canned_responses_get(credentials).await
             },
         )
@@ -3810,7 +3820,7 @@ async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_CANNED_RESPONSES_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetCannedResponsesIdInput {
                     id: req.required(&s::GET_CANNED_RESPONSES_ID_ID)?,
                 };
@@ -3825,7 +3835,7 @@ async fn handle_delete_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &DELETE_CANNED_RESPONSES_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteCannedResponsesIdInput {
                     id: req.required(&s::DELETE_CANNED_RESPONSES_ID_ID)?,
                 };
@@ -3869,7 +3879,7 @@ async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_AGENT_STATUS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatAgentStatusInput {
                     body: req
                         .typed_json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
@@ -3885,7 +3895,7 @@ async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Respon
     r.respond(
             &POST_LIVECHAT_AGENTS_SAVE_INFO_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatAgentsSaveInfoInput {
                     body: required(
                         req
@@ -3908,7 +3918,7 @@ async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
     r.respond(
             &GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAgentsAgentIdDepartmentsInput {
                     agent_id: req
                         .required(&s::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID)?,
@@ -3926,7 +3936,7 @@ async fn handle_get_livechat_analytics_agent_overview<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsAgentOverviewInput {
                     name: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME)?,
                     from: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM)?,
@@ -3947,7 +3957,7 @@ async fn handle_get_livechat_analytics_agents_available_for_service_history<A: A
     r.respond(
             &GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
                     start: req
                         .required(
@@ -3987,7 +3997,7 @@ async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
                     start: req
                         .required(
@@ -4023,7 +4033,7 @@ async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
                     start: req
                         .required(
@@ -4056,7 +4066,7 @@ async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
                     start: req
                         .required(
@@ -4088,7 +4098,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
                     department_id: req
                         .param(
@@ -4112,7 +4122,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
                     start: req
                         .required(
@@ -4141,7 +4151,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
                     start: req
                         .required(
@@ -4173,7 +4183,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A:
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
                     start: req
                         .required(
@@ -4205,7 +4215,7 @@ async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
                     start: req
                         .required(
@@ -4234,7 +4244,7 @@ async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
                     start: req
                         .required(
@@ -4266,7 +4276,7 @@ async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
                     start: req
                         .required(
@@ -4298,7 +4308,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
                 let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
                     start: req
                         .required(
@@ -4326,7 +4336,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A:
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
                     start: req
                         .required(
@@ -4358,7 +4368,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
                     start: req
                         .required(
@@ -4386,7 +4396,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
                     start: req
                         .required(
@@ -4414,7 +4424,7 @@ async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
                     start: req
                         .required(
@@ -4442,7 +4452,7 @@ async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
                     start: req
                         .required(
@@ -4474,7 +4484,7 @@ async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
                     offset: req
                         .param(
@@ -4518,7 +4528,7 @@ async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A:
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
                     start: req
                         .required(
@@ -4558,7 +4568,7 @@ async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
                     start: req
                         .required(
@@ -4598,7 +4608,7 @@ async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
                     start: req
                         .required(
@@ -4638,7 +4648,7 @@ async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A:
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
                     start: req
                         .required(
@@ -4678,7 +4688,7 @@ async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
                     start: req
                         .required(
@@ -4718,7 +4728,7 @@ async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
                     start: req
                         .required(
@@ -4758,7 +4768,7 @@ async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Ap
     r.respond(
             &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
                     start: req
                         .required(
@@ -4796,7 +4806,7 @@ async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Respo
     r.respond(
             &GET_LIVECHAT_ANALYTICS_OVERVIEW_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatAnalyticsOverviewInput {
                     name: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME)?,
                     from: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM)?,
@@ -4815,7 +4825,7 @@ async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_APPEARANCE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_appearance(credentials).await
             },
         )
@@ -4827,7 +4837,7 @@ async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_APPEARANCE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatAppearanceInput {
                     body: req.typed_json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
                 };
@@ -4842,7 +4852,7 @@ async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_BUSINESS_HOUR_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_business_hour(credentials).await
             },
         )
@@ -4854,7 +4864,7 @@ async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response 
     r.respond(
             &GET_LIVECHAT_BUSINESS_HOURS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatBusinessHoursInput {
                     name: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_NAME)?,
                     offset: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_OFFSET)?,
@@ -4872,7 +4882,7 @@ async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &POST_LIVECHAT_BUSINESS_HOURS_REMOVE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatBusinessHoursRemoveInput {
                     body: required(
                         req
@@ -4893,7 +4903,7 @@ async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &POST_LIVECHAT_BUSINESS_HOURS_SAVE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatBusinessHoursSaveInput {
                     body: required(
                         req
@@ -4929,7 +4939,7 @@ async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response 
     r.respond(
             &GET_LIVECHAT_CONFIG_ROUTING_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_config_routing(credentials).await
             },
         )
@@ -4941,7 +4951,7 @@ async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_CUSTOM_FIELDS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatCustomFieldsInput {
                     offset: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET)?,
                     count: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_COUNT)?,
@@ -4959,7 +4969,7 @@ async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Re
     r.respond(
             &POST_LIVECHAT_CUSTOM_FIELDS_DELETE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatCustomFieldsDeleteInput {
                     body: required(
                         req
@@ -4980,7 +4990,7 @@ async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Resp
     r.respond(
             &POST_LIVECHAT_CUSTOM_FIELDS_SAVE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatCustomFieldsSaveInput {
                     body: required(
                         req
@@ -5001,7 +5011,7 @@ async fn handle_get_livechat_custom_fields_id<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &GET_LIVECHAT_CUSTOM_FIELDS_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatCustomFieldsIdInput {
                     id: req.required(&s::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?,
                 };
@@ -5048,7 +5058,7 @@ async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_DEPARTMENT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatDepartmentInput {
                     text: req.param(&s::GET_LIVECHAT_DEPARTMENT_TEXT)?,
                     enabled: req.param(&s::GET_LIVECHAT_DEPARTMENT_ENABLED)?,
@@ -5072,7 +5082,7 @@ async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_DEPARTMENT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatDepartmentInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?,
@@ -5091,7 +5101,7 @@ async fn handle_get_livechat_department_autocomplete<A: Api>(
     r.respond(
             &GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatDepartmentAutocompleteInput {
                     selector: req
                         .required(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR)?,
@@ -5113,7 +5123,7 @@ async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatDepartmentListByIdsInput {
                     ids: req.required(&s::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS)?,
                 };
@@ -5128,7 +5138,7 @@ async fn handle_post_livechat_department_archive_id<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatDepartmentArchiveIdInput {
                     id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID)?,
                 };
@@ -5145,7 +5155,7 @@ async fn handle_get_livechat_department_is_department_creation_available<A: Api>
     r.respond(
             &GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_department_is_department_creation_available(credentials)
                     .await
             },
@@ -5160,7 +5170,7 @@ async fn handle_post_livechat_department_unarchive_id<A: Api>(
     r.respond(
             &POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatDepartmentUnarchiveIdInput {
                     id: req.required(&s::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID)?,
                 };
@@ -5175,7 +5185,7 @@ async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_DEPARTMENT_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatDepartmentIdInput {
                     id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_ID)?,
                     include_agents: req
@@ -5192,7 +5202,7 @@ async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &PUT_LIVECHAT_DEPARTMENT_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PutLivechatDepartmentIdInput {
                     id: req.required(&s::PUT_LIVECHAT_DEPARTMENT_ID_ID)?,
                     body: required(
@@ -5210,7 +5220,7 @@ async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &DELETE_LIVECHAT_DEPARTMENT_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteLivechatDepartmentIdInput {
                     id: req.required(&s::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?,
                 };
@@ -5225,7 +5235,7 @@ async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatDepartmentIdAgentsInput {
                     id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
                     offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET)?,
@@ -5243,7 +5253,7 @@ async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Re
     r.respond(
             &POST_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatDepartmentIdAgentsInput {
                     id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
                     body: required(
@@ -5265,7 +5275,7 @@ async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &GET_LIVECHAT_DEPARTMENTS_ARCHIVED_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_departments_archived(credentials).await
             },
         )
@@ -5277,7 +5287,7 @@ async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Respon
     r.respond(
             &GET_LIVECHAT_INQUIRIES_GET_ONE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatInquiriesGetOneInput {
                     room_id: req.required(&s::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID)?,
                 };
@@ -5292,7 +5302,7 @@ async fn handle_get_livechat_inquiries_list<A: Api>(r: Incoming<A>) -> Response 
     r.respond(
             &GET_LIVECHAT_INQUIRIES_LIST_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatInquiriesListInput {
                     department: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT)?,
                     offset: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_OFFSET)?,
@@ -5312,7 +5322,7 @@ async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
     r.respond(
             &GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
                 let input = GetLivechatInquiriesQueuedForUserInput {
                     department: req
                         .param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT)?,
@@ -5334,7 +5344,7 @@ async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
     r.respond(
             &POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatInquiriesReturnAsInquiryInput {
                     body: required(
                         req
@@ -5355,7 +5365,7 @@ async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response
     r.respond(
             &POST_LIVECHAT_INQUIRIES_TAKE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatInquiriesTakeInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
@@ -5372,7 +5382,7 @@ async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response
     r.respond(
             &PUT_LIVECHAT_INQUIRY_SET_SLA_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PutLivechatInquirySetSlaInput {
                     body: required(
                         req.typed_json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
@@ -5389,7 +5399,7 @@ async fn handle_get_livechat_integrations_settings<A: Api>(r: Incoming<A>) -> Re
     r.respond(
             &GET_LIVECHAT_INTEGRATIONS_SETTINGS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_integrations_settings(credentials).await
             },
         )
@@ -5403,7 +5413,7 @@ async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
     r.respond(
             &GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
                     start: req
                         .required(
@@ -5501,7 +5511,7 @@ async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_MESSAGES_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatMessagesInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?,
@@ -5536,7 +5546,7 @@ async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_RID_MESSAGES_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatRidMessagesInput {
                     rid: req.required(&s::GET_LIVECHAT_RID_MESSAGES_RID)?,
                     offset: req.param(&s::GET_LIVECHAT_RID_MESSAGES_OFFSET)?,
@@ -5555,7 +5565,7 @@ async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_MONITORS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatMonitorsInput {
                     offset: req.param(&s::GET_LIVECHAT_MONITORS_OFFSET)?,
                     count: req.param(&s::GET_LIVECHAT_MONITORS_COUNT)?,
@@ -5573,7 +5583,7 @@ async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &POST_LIVECHAT_MONITORS_CREATE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatMonitorsCreateInput {
                     body: required(
                         req
@@ -5594,7 +5604,7 @@ async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &POST_LIVECHAT_MONITORS_DELETE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatMonitorsDeleteInput {
                     body: required(
                         req
@@ -5615,7 +5625,7 @@ async fn handle_get_livechat_monitors_username<A: Api>(r: Incoming<A>) -> Respon
     r.respond(
             &GET_LIVECHAT_MONITORS_USERNAME_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatMonitorsUsernameInput {
                     username: req.required(&s::GET_LIVECHAT_MONITORS_USERNAME_USERNAME)?,
                 };
@@ -5666,7 +5676,7 @@ async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_PRIORITIES_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatPrioritiesInput {
                     offset: req.param(&s::GET_LIVECHAT_PRIORITIES_OFFSET)?,
                     count: req.param(&s::GET_LIVECHAT_PRIORITIES_COUNT)?,
@@ -5684,7 +5694,7 @@ async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &GET_LIVECHAT_PRIORITIES_RESET_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_priorities_reset(credentials).await
             },
         )
@@ -5696,7 +5706,7 @@ async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Respon
     r.respond(
             &POST_LIVECHAT_PRIORITIES_RESET_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.post_livechat_priorities_reset(credentials).await
             },
         )
@@ -5708,7 +5718,7 @@ async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &GET_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatPrioritiesPriorityIdInput {
                     priority_id: req
                         .required(&s::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
@@ -5724,7 +5734,7 @@ async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PutLivechatPrioritiesPriorityIdInput {
                     priority_id: req
                         .required(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
@@ -5747,7 +5757,7 @@ async fn handle_get_livechat_queue<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_QUEUE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatQueueInput {
                     department_id: req.param(&s::GET_LIVECHAT_QUEUE_DEPARTMENT_ID)?,
                     agent_id: req.param(&s::GET_LIVECHAT_QUEUE_AGENT_ID)?,
@@ -5800,7 +5810,7 @@ async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Resp
     r.respond(
             &POST_LIVECHAT_ROOM_CLOSE_BY_USER_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatRoomCloseByUserInput {
                     body: required(
                         req
@@ -5821,7 +5831,7 @@ async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_ROOM_FORWARD_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatRoomForwardInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
@@ -5838,7 +5848,7 @@ async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_ROOM_JOIN_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatRoomJoinInput {
                     room_id: req.required(&s::GET_LIVECHAT_ROOM_JOIN_ROOM_ID)?,
                 };
@@ -5853,7 +5863,7 @@ async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_ROOM_ON_HOLD_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
                 let input = PostLivechatRoomOnHoldInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
@@ -5870,7 +5880,7 @@ async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &POST_LIVECHAT_ROOM_RESUME_ON_HOLD_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatRoomResumeOnHoldInput {
                     body: required(
                         req
@@ -5891,7 +5901,7 @@ async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response
     r.respond(
             &POST_LIVECHAT_ROOM_SAVE_INFO_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatRoomSaveInfoInput {
                     body: req
                         .typed_json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
@@ -5923,7 +5933,7 @@ async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Respo
     r.respond(
             &POST_LIVECHAT_ROOM_RID_PRIORITY_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatRoomRidPriorityInput {
                     rid: req.required(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
                     body: required(
@@ -5945,7 +5955,7 @@ async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &DELETE_LIVECHAT_ROOM_RID_PRIORITY_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteLivechatRoomRidPriorityInput {
                     rid: req.required(&s::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
                 };
@@ -5960,7 +5970,7 @@ async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_ROOMS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatRoomsInput {
                     agents: req.param(&s::GET_LIVECHAT_ROOMS_AGENTS)?,
                     department_id: req.param(&s::GET_LIVECHAT_ROOMS_DEPARTMENT_ID)?,
@@ -5990,7 +6000,7 @@ async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_ROOMS_DELETE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatRoomsDeleteInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
@@ -6009,7 +6019,7 @@ async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     r.respond(
             &POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.post_livechat_rooms_remove_all_closed_rooms(credentials).await
             },
         )
@@ -6021,7 +6031,7 @@ async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_ROOMS_FILTERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.get_livechat_rooms_filters(credentials).await
             },
         )
@@ -6033,7 +6043,7 @@ async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_SLA_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatSlaInput {
                     text: req.param(&s::GET_LIVECHAT_SLA_TEXT)?,
                     count: req.param(&s::GET_LIVECHAT_SLA_COUNT)?,
@@ -6051,7 +6061,7 @@ async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_SLA_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatSlaInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_SLA_BODY, true)?,
@@ -6068,7 +6078,7 @@ async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_SLA_SLA_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatSlaSlaIdInput {
                     sla_id: req.required(&s::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
                 };
@@ -6083,7 +6093,7 @@ async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &PUT_LIVECHAT_SLA_SLA_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PutLivechatSlaSlaIdInput {
                     sla_id: req.required(&s::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
                 };
@@ -6098,7 +6108,7 @@ async fn handle_delete_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &DELETE_LIVECHAT_SLA_SLA_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteLivechatSlaSlaIdInput {
                     sla_id: req.required(&s::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
                 };
@@ -6133,7 +6143,7 @@ async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_TAGS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatTagsInput {
                     offset: req.param(&s::GET_LIVECHAT_TAGS_OFFSET)?,
                     count: req.param(&s::GET_LIVECHAT_TAGS_COUNT)?,
@@ -6153,7 +6163,7 @@ async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_TAGS_DELETE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatTagsDeleteInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?,
@@ -6170,7 +6180,7 @@ async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_TAGS_SAVE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatTagsSaveInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?,
@@ -6187,7 +6197,7 @@ async fn handle_get_livechat_tags_tag_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_TAGS_TAG_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatTagsTagIdInput {
                     tag_id: req.required(&s::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?,
                 };
@@ -6218,7 +6228,7 @@ async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response
     r.respond(
             &POST_LIVECHAT_TRANSCRIPT_RID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatTranscriptRidInput {
                     rid: req.required(&s::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
                     body: required(
@@ -6236,7 +6246,7 @@ async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Respon
     r.respond(
             &DELETE_LIVECHAT_TRANSCRIPT_RID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
                 let input = DeleteLivechatTranscriptRidInput {
                     rid: req.required(&s::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?,
                 };
@@ -6251,7 +6261,7 @@ async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &GET_LIVECHAT_TRANSFER_HISTORY_RID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatTransferHistoryRidInput {
                     rid: req.required(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
                     count: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT)?,
@@ -6269,7 +6279,7 @@ async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_TRIGGERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatTriggersInput {
                     offset: req.param(&s::GET_LIVECHAT_TRIGGERS_OFFSET)?,
                     count: req.param(&s::GET_LIVECHAT_TRIGGERS_COUNT)?,
@@ -6286,7 +6296,7 @@ async fn handle_post_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_TRIGGERS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatTriggersInput {
                     body: required(
                         req.json_body(&s::POST_LIVECHAT_TRIGGERS_BODY, true)?,
@@ -6305,7 +6315,7 @@ async fn handle_post_livechat_triggers_external_service_test<A: Api>(
     r.respond(
             &POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatTriggersExternalServiceTestInput {
                     body: required(
                         req
@@ -6327,7 +6337,7 @@ async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_TRIGGERS_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatTriggersIdInput {
                     id: req.required(&s::GET_LIVECHAT_TRIGGERS_ID_ID)?,
                 };
@@ -6342,7 +6352,7 @@ async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response 
     r.respond(
             &DELETE_LIVECHAT_TRIGGERS_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteLivechatTriggersIdInput {
                     id: req.required(&s::DELETE_LIVECHAT_TRIGGERS_ID_ID)?,
                 };
@@ -6357,7 +6367,7 @@ async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_UNITS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUnitsInput {
                     text: req.param(&s::GET_LIVECHAT_UNITS_TEXT)?,
                     offset: req.param(&s::GET_LIVECHAT_UNITS_OFFSET)?,
@@ -6375,7 +6385,7 @@ async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_UNITS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatUnitsInput {
                     body: required(
                         req.typed_json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?,
@@ -6392,7 +6402,7 @@ async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_UNITS_UNIT_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUnitsUnitIdInput {
                     id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_ID)?,
                 };
@@ -6407,7 +6417,7 @@ async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_UNITS_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatUnitsIdInput {
                     id: req.required(&s::POST_LIVECHAT_UNITS_ID_ID)?,
                     body: required(
@@ -6425,7 +6435,7 @@ async fn handle_delete_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &DELETE_LIVECHAT_UNITS_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteLivechatUnitsIdInput {
                     id: req.required(&s::DELETE_LIVECHAT_UNITS_ID_ID)?,
                 };
@@ -6442,7 +6452,7 @@ async fn handle_get_livechat_units_unit_id_departments<A: Api>(
     r.respond(
             &GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUnitsUnitIdDepartmentsInput {
                     unit_id: req
                         .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID)?,
@@ -6463,7 +6473,7 @@ async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
     r.respond(
             &GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
                     unit_id: req
                         .required(
@@ -6498,7 +6508,7 @@ async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUnitsUnitIdMonitorsInput {
                     unit_id: req
                         .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID)?,
@@ -6531,7 +6541,7 @@ async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_USERS_TYPE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUsersTypeInput {
                     type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_TYPE)?,
                     offset: req.param(&s::GET_LIVECHAT_USERS_TYPE_OFFSET)?,
@@ -6555,7 +6565,7 @@ async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_USERS_TYPE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostLivechatUsersTypeInput {
                     type_: req.required(&s::POST_LIVECHAT_USERS_TYPE_TYPE)?,
                     body: required(
@@ -6573,7 +6583,7 @@ async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_USERS_TYPE_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatUsersTypeIdInput {
                     type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?,
                     id: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_ID)?,
@@ -6589,7 +6599,7 @@ async fn handle_delete_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &DELETE_LIVECHAT_USERS_TYPE_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = DeleteLivechatUsersTypeIdInput {
                     type_: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?,
                     id: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?,
@@ -6671,7 +6681,7 @@ async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Respo
     r.respond(
             &GET_LIVECHAT_VISITOR_TOKEN_ROOM_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorTokenRoomInput {
                     token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
                 };
@@ -6686,7 +6696,7 @@ async fn handle_get_livechat_visitors_autocomplete<A: Api>(r: Incoming<A>) -> Re
     r.respond(
             &GET_LIVECHAT_VISITORS_AUTOCOMPLETE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorsAutocompleteInput {
                     selector: req
                         .required(&s::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR)?,
@@ -6704,7 +6714,7 @@ async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_
     r.respond(
             &GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
                     room_id: req
                         .required(
@@ -6742,7 +6752,7 @@ async fn handle_get_livechat_visitor_info<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_LIVECHAT_VISITOR_INFO_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorInfoInput {
                     visitor_id: req.required(&s::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID)?,
                 };
@@ -6759,7 +6769,7 @@ async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
     r.respond(
             &GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
                     room_id: req
                         .required(
@@ -6777,7 +6787,7 @@ async fn handle_get_livechat_visitors_search<A: Api>(r: Incoming<A>) -> Response
     r.respond(
             &GET_LIVECHAT_VISITORS_SEARCH_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorsSearchInput {
                     term: req.required(&s::GET_LIVECHAT_VISITORS_SEARCH_TERM)?,
                     offset: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_OFFSET)?,
@@ -6797,7 +6807,7 @@ async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_
     r.respond(
             &GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
                     room_id: req
                         .required(
@@ -6871,7 +6881,7 @@ async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_LIVECHAT_WEBHOOK_TEST_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 api.post_livechat_webhook_test(credentials).await
             },
         )
@@ -6883,7 +6893,7 @@ async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_OMNICHANNEL_CONTACT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelContactInput {
                     body: required(
                         req.typed_json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?,
@@ -6900,7 +6910,7 @@ async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &GET_CONTACT_SEARCH_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetContactSearchInput {
                     email: req.param(&s::GET_CONTACT_SEARCH_EMAIL)?,
                     phone: req.param(&s::GET_CONTACT_SEARCH_PHONE)?,
@@ -6917,7 +6927,7 @@ async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
     r.respond(
             &POST_OMNICHANNEL_CONTACTS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelContactsInput {
                     body: required(
                         req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?,
@@ -6934,7 +6944,7 @@ async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Respo
     r.respond(
             &POST_OMNICHANNEL_CONTACTS_BLOCK_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelContactsBlockInput {
                     body: required(
                         req
@@ -6955,7 +6965,7 @@ async fn handle_get_omnichannel_contacts_channels<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &GET_OMNICHANNEL_CONTACTS_CHANNELS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetOmnichannelContactsChannelsInput {
                     contact_id: req
                         .required(&s::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID)?,
@@ -6973,7 +6983,7 @@ async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
     r.respond(
             &GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetOmnichannelContactsCheckExistenceInput {
                     contact_id: req
                         .param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID)?,
@@ -6992,7 +7002,7 @@ async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> R
     r.respond(
             &POST_OMNICHANNEL_CONTACTS_CONFLICTS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelContactsConflictsInput {
                     body: required(
                         req
@@ -7013,7 +7023,7 @@ async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response
     r.respond(
             &GET_OMNICHANNEL_CONTACTS_GET_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetOmnichannelContactsGetInput {
                     contact_id: req
                         .required(&s::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID)?,
@@ -7029,7 +7039,7 @@ async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Resp
     r.respond(
             &GET_OMNICHANNEL_CONTACTS_HISTORY_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetOmnichannelContactsHistoryInput {
                     offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET)?,
                     count: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT)?,
@@ -7049,7 +7059,7 @@ async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Respo
     r.respond(
             &GET_OMNICHANNEL_CONTACTS_SEARCH_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = GetOmnichannelContactsSearchInput {
                     offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET)?,
                     count: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT)?,
@@ -7069,7 +7079,7 @@ async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Res
     r.respond(
             &POST_OMNICHANNEL_CONTACTS_UNBLOCK_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelContactsUnblockInput {
                     body: required(
                         req
@@ -7090,7 +7100,7 @@ async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Resp
     r.respond(
             &POST_OMNICHANNEL_CONTACTS_UPDATE_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelContactsUpdateInput {
                     body: req
                         .typed_json_body(
@@ -7109,7 +7119,7 @@ async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Respons
     r.respond(
             &POST_OMNICHANNEL_INTEGRATIONS_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelIntegrationsInput {
                     body: req
                         .typed_json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
@@ -7127,7 +7137,7 @@ async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
     r.respond(
             &POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_OPERATION,
             async {
-                let credentials = authenticated(api, req).await?;
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
                 let input = PostOmnichannelRidRequestTranscriptInput {
                     rid: req.required(&s::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID)?,
                 };

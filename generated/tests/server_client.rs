@@ -4005,6 +4005,7 @@ impl Api for Examples {
 }
 
 async fn start() -> String {
+    rocketchat_omnichannel::client::install_crypto_provider();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1");
@@ -4823,6 +4824,53 @@ async fn every_operation_round_trips() {
         served + unimplemented, 165usize,
         "every operation with a buildable input was driven"
     );
+}
+
+/// Without credentials the router answers 401 (documented or not). Counts 1.
+#[track_caller]
+fn unauthorized<O: std::fmt::Debug>(
+    outcome: Result<O, ClientError>,
+    documented: impl Fn(&O) -> bool,
+) -> usize {
+    match outcome {
+        Ok(output) if documented(&output) => 1,
+        Err(ClientError::UnexpectedStatus { status: 401, .. }) => 1,
+        other => panic!("expected 401 Unauthorized, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// Operations that require credentials refuse calls without them (one operation for
+/// each distinct set of credentials).
+async fn operations_that_require_credentials_refuse_calls_without_them() {
+    let base = start().await;
+    let anonymous = Client::new(&base);
+    let mut refused = 0usize;
+    let output = anonymous
+        .get_canned_responses(&GetCannedResponsesInput::default())
+        .await;
+    refused
+        += unauthorized(
+            output,
+            |output| matches!(output, GetCannedResponsesResponse::Unauthorized { .. }),
+        );
+    let output = anonymous
+        .get_livechat_analytics_dashboards_conversations_by_agent(
+            &inputs::get_livechat_analytics_dashboards_conversations_by_agent(),
+        )
+        .await;
+    refused
+        += unauthorized(
+            output,
+            |output| {
+                matches!(
+                    output,
+                    GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Unauthorized
+                    { .. }
+                )
+            },
+        );
+    assert_eq!(refused, 2usize);
 }
 
 #[tokio::test]

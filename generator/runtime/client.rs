@@ -1,22 +1,50 @@
-//! Client support: URL building, parameter encoding, sending and decoding.
+//! Client support: URL building, parameter encoding, credentials, retries, timeouts, hooks,
+//! tracing and paging. The generated `Client` holds a [`Settings`] and sends every call through
+//! [`Settings::send`].
 
+use std::collections::VecDeque;
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures_util::Stream;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
-use super::Style;
+use super::{BasicAuth, Scheme, Style};
+
+/// An error from code the user supplies (a token provider).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What can go wrong when calling the API.
 #[derive(Debug)]
 pub enum ClientError {
     /// The request could not be sent or the response not read.
     Transport(reqwest::Error),
+    /// The call took longer than its timeout (the client's, the call's, or the `reqwest::Client`'s).
+    Timeout {
+        /// The timeout set on the client or the call, if one was.
+        limit: Option<Duration>,
+        /// reqwest's error.
+        source: reqwest::Error,
+    },
     /// The server answered a status the spec does not document for this operation.
     UnexpectedStatus {
         /// HTTP status.
         status: u16,
         /// The body, as text.
         body: String,
+    },
+    /// A documented answer that is not the one asked for (a paging helper's page, say).
+    Unsuccessful {
+        /// HTTP status.
+        status: u16,
+        /// The decoded answer, as `Debug` prints it.
+        response: String,
     },
     /// The body of a documented response does not match its schema.
     Decode {
@@ -27,17 +55,23 @@ pub enum ClientError {
         /// Why it could not be decoded.
         message: String,
     },
-    /// A parameter could not be encoded.
+    /// A parameter or credential could not be encoded.
     Encode(String),
+    /// The token provider failed.
+    Credentials(BoxError),
 }
 
 impl std::fmt::Display for ClientError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ClientError::Transport(e) => write!(f, "request failed: {e}"),
+            ClientError::Timeout { limit: Some(limit), .. } => write!(f, "no answer within {} ms", limit.as_millis()),
+            ClientError::Timeout { limit: None, source } => write!(f, "timed out: {source}"),
             ClientError::UnexpectedStatus { status, body } => write!(f, "undocumented status {status}: {body}"),
+            ClientError::Unsuccessful { status, response } => write!(f, "status {status}: {response}"),
             ClientError::Decode { status, message, .. } => write!(f, "cannot decode the {status} response: {message}"),
             ClientError::Encode(m) => write!(f, "cannot encode the request: {m}"),
+            ClientError::Credentials(e) => write!(f, "no credentials: {e}"),
         }
     }
 }
@@ -45,16 +79,442 @@ impl std::fmt::Display for ClientError {
 impl std::error::Error for ClientError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ClientError::Transport(e) => Some(e),
+            ClientError::Transport(e) | ClientError::Timeout { source: e, .. } => Some(e),
+            ClientError::Credentials(e) => Some(e.as_ref()),
             _ => None,
         }
     }
 }
 
-impl From<reqwest::Error> for ClientError {
-    fn from(e: reqwest::Error) -> Self {
-        ClientError::Transport(e)
+impl ClientError {
+    /// reqwest's error, as a timeout when it is one.
+    fn from_reqwest(e: reqwest::Error, limit: Option<Duration>) -> Self {
+        if e.is_timeout() {
+            ClientError::Timeout { limit, source: e }
+        } else {
+            ClientError::Transport(e)
+        }
     }
+
+    /// A documented answer that is not the one asked for.
+    pub fn unsuccessful(status: u16, response: &impl std::fmt::Debug) -> Self {
+        ClientError::Unsuccessful { status, response: format!("{response:?}") }
+    }
+}
+
+/// A credential value, as the client sends it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// An API key or a token.
+    Text(String),
+    /// A user name and password.
+    Basic(BasicAuth),
+}
+
+/// The future a [`TokenProvider`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<String>, BoxError>> + Send + 'a>>;
+
+/// Supplies the tokens of `Authorization` schemes (http bearer, oauth2, openIdConnect) for
+/// every attempt of every call, so that they can be refreshed. A token it gives wins over the
+/// one in the client's credentials; `None` leaves those.
+pub trait TokenProvider: Send + Sync + 'static {
+    /// The token for `scheme` (the security scheme's name in the spec).
+    fn token<'a>(&'a self, scheme: &'a str) -> TokenFuture<'a>;
+}
+
+/// What a [`Hook`] learns about an attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct CallInfo {
+    /// The operation's method name on the client.
+    pub operation: &'static str,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// When the attempt started.
+    pub started: Instant,
+}
+
+/// Sees every attempt of every call: adds headers, logs, measures. Every call also runs in a
+/// `tracing` span named `call` with the operation's name, so a `tracing` subscriber needs no hook.
+pub trait Hook: Send + Sync + 'static {
+    /// Before an attempt is sent, with the request as it will go (credentials included).
+    fn before(&self, call: &CallInfo, request: &mut reqwest::Request) {
+        let _ = (call, request);
+    }
+
+    /// After an attempt: the response (its body not read yet) or the error.
+    fn after(&self, call: &CallInfo, result: Result<&reqwest::Response, &ClientError>) {
+        let _ = (call, result);
+    }
+}
+
+/// A hook shared with the code that reads what it recorded.
+impl<H: Hook + ?Sized> Hook for Arc<H> {
+    fn before(&self, call: &CallInfo, request: &mut reqwest::Request) {
+        (**self).before(call, request)
+    }
+
+    fn after(&self, call: &CallInfo, result: Result<&reqwest::Response, &ClientError>) {
+        (**self).after(call, result)
+    }
+}
+
+/// When and how often a call is tried again: after a connection error, 429 Too Many Requests
+/// or 503 Service Unavailable, for idempotent methods (all methods but POST and PATCH) unless
+/// [`RetryPolicy::retry_non_idempotent`]. The wait is the server's (`Retry-After` in seconds or
+/// as a date, else `X-RateLimit-Reset` as epoch milliseconds, epoch seconds or seconds from
+/// now), else exponential backoff with jitter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    attempts: u32,
+    initial: Duration,
+    max_backoff: Duration,
+    max_wait: Duration,
+    non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    /// No retries.
+    fn default() -> Self {
+        RetryPolicy::new(1)
+    }
+}
+
+impl RetryPolicy {
+    /// At most `attempts` attempts in all (1: no retry); backoff from 100 ms doubling up to
+    /// 10 s; a server's wait honoured up to 60 s.
+    pub fn new(attempts: u32) -> Self {
+        RetryPolicy {
+            attempts: attempts.max(1),
+            initial: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(10),
+            max_wait: Duration::from_secs(60),
+            non_idempotent: false,
+        }
+    }
+
+    /// Backoff starting at `initial`, doubling each attempt up to `max`; each wait is between
+    /// half the backoff and the backoff (jitter).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// The longest wait a server may ask for (`Retry-After`, `X-RateLimit-Reset`); a longer one
+    /// ends the retries with the server's answer.
+    pub fn max_wait(mut self, max: Duration) -> Self {
+        self.max_wait = max;
+        self
+    }
+
+    /// Retries POST and PATCH calls too (for operations known to be safe to repeat).
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.non_idempotent = yes;
+        self
+    }
+
+    /// The backoff before attempt `attempt + 1`.
+    fn backoff_after(&self, attempt: u32) -> Duration {
+        let doubled = self.initial.saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
+        let full = doubled.min(self.max_backoff);
+        // Equal jitter: half the backoff, plus up to the other half at random.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(attempt);
+        let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+        full / 2 + full.mul_f64(fraction / 2.0)
+    }
+}
+
+/// The wait a 429 or 503 answer asks for: `Retry-After` (seconds or an HTTP date), else
+/// `X-RateLimit-Reset` (epoch milliseconds, epoch seconds, or seconds from now).
+pub fn server_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let until = |at: SystemTime| at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+    if let Some(v) = text("retry-after") {
+        if let Ok(seconds) = v.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        if let Ok(at) = httpdate::parse_http_date(v) {
+            return Some(until(at));
+        }
+    }
+    let reset = text("x-ratelimit-reset")?.parse::<f64>().ok()?;
+    let at = |seconds: f64| SystemTime::UNIX_EPOCH.checked_add(Duration::try_from_secs_f64(seconds).ok()?).map(until);
+    if reset >= 1e11 {
+        at(reset / 1000.0)
+    } else if reset >= 1e9 {
+        at(reset)
+    } else {
+        Duration::try_from_secs_f64(reset).ok()
+    }
+}
+
+/// The facts of an operation a call needs: its name and the credentials it accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct Op {
+    /// The client's method name.
+    pub name: &'static str,
+    /// The sets of schemes (indexes into [`Settings::schemes`]) the operation accepts, in the
+    /// spec's order; the first whose credentials are all at hand is sent.
+    pub security: &'static [&'static [usize]],
+}
+
+/// Everything a generated `Client` holds.
+#[derive(Clone)]
+pub struct Settings {
+    /// The server's base URL, without a trailing `/`.
+    pub base_url: String,
+    /// The HTTP client (connection pool, TLS, proxies).
+    pub http: reqwest::Client,
+    /// The API's security schemes: name in the spec, and how each is sent.
+    pub schemes: &'static [(&'static str, Scheme)],
+    /// A credential per scheme, when set.
+    pub secrets: Vec<Option<Secret>>,
+    /// Tokens for `Authorization` schemes.
+    pub tokens: Option<Arc<dyn TokenProvider>>,
+    /// Retries.
+    pub retry: RetryPolicy,
+    /// Timeout of each attempt (from sending the request to the end of the body).
+    pub timeout: Option<Duration>,
+    /// Hooks, called in order.
+    pub hooks: Vec<Arc<dyn Hook>>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let credentials: Vec<&str> = self.schemes.iter().zip(&self.secrets).filter(|(_, s)| s.is_some()).map(|((k, _), _)| *k).collect();
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("credentials", &credentials)
+            .field("token_provider", &self.tokens.is_some())
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("hooks", &self.hooks.len())
+            .finish()
+    }
+}
+
+/// The `reqwest::Client` a generated client makes for itself. With reqwest's `rustls-no-provider`
+/// TLS, rustls needs a process-wide crypto provider: ring is installed unless one already is.
+pub fn http_client() -> reqwest::Client {
+    install_crypto_provider();
+    reqwest::Client::new()
+}
+
+/// Installs ring as rustls' process-wide crypto provider, unless one is installed already. Call
+/// it before building your own `reqwest::Client` for `Client::with_http_client`.
+pub fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only when another thread installed one meanwhile: that one serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+impl Settings {
+    /// Settings for the server at `base_url` through `http`: no credentials, no retries, no
+    /// timeout of its own, no hooks.
+    pub fn new(base_url: String, http: reqwest::Client, schemes: &'static [(&'static str, Scheme)]) -> Self {
+        Settings {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            http,
+            schemes,
+            secrets: vec![None; schemes.len()],
+            tokens: None,
+            retry: RetryPolicy::default(),
+            timeout: None,
+            hooks: Vec::new(),
+        }
+    }
+
+    /// A call to an operation's path on this server.
+    pub fn call(&self, method: &'static str, path: &str) -> Call {
+        Call::new(method, &self.base_url, path)
+    }
+
+    /// Sends a call with the operation's credentials, retrying as the policy says, and reads
+    /// the answer; in a `tracing` span `call` with the operation's name.
+    pub async fn send(&self, op: Op, call: Call) -> Result<Received, ClientError> {
+        let span = tracing::info_span!("call", operation = op.name, method = %call.method, url = %call.url);
+        self.attempts(op, call).instrument(span).await
+    }
+
+    async fn attempts(&self, op: Op, call: Call) -> Result<Received, ClientError> {
+        use reqwest::Method;
+        let idempotent = !matches!(call.method, Method::POST | Method::PATCH);
+        let may_retry = idempotent || self.retry.non_idempotent;
+        let mut attempt = 1;
+        loop {
+            let info = CallInfo { operation: op.name, attempt, started: Instant::now() };
+            let mut request = self.authorize(op, call.clone().build(&self.http)).await?;
+            if let Some(timeout) = self.timeout {
+                request = request.timeout(timeout);
+            }
+            let mut request = request.build().map_err(|e| ClientError::from_reqwest(e, self.timeout))?;
+            for hook in &self.hooks {
+                hook.before(&info, &mut request);
+            }
+            let result = self.http.execute(request).await.map_err(|e| ClientError::from_reqwest(e, self.timeout));
+            for hook in &self.hooks {
+                hook.after(&info, result.as_ref());
+            }
+            let again = may_retry && attempt < self.retry.attempts;
+            let wait = match result {
+                Err(ClientError::Transport(e)) if again && e.is_connect() => {
+                    tracing::debug!(attempt, error = %e, "connection failed");
+                    self.retry.backoff_after(attempt)
+                }
+                Err(e) => return Err(e),
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    tracing::debug!(attempt, status, "answer");
+                    if !(again && (status == 429 || status == 503)) {
+                        return Received::read(response, self.timeout).await;
+                    }
+                    match server_wait(response.headers()) {
+                        Some(wait) if wait > self.retry.max_wait => return Received::read(response, self.timeout).await,
+                        Some(wait) => wait,
+                        None => self.retry.backoff_after(attempt),
+                    }
+                }
+            };
+            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// The request with the credentials of the first set of `op`'s security whose every
+    /// credential is at hand (none when no set is complete: the server decides).
+    async fn authorize(&self, op: Op, mut request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, ClientError> {
+        'sets: for set in op.security.iter().filter(|s| !s.is_empty()) {
+            let mut values = Vec::with_capacity(set.len());
+            for &i in set.iter() {
+                match self.secret(i).await? {
+                    Some(v) => values.push((self.schemes[i].1, v)),
+                    None => continue 'sets,
+                }
+            }
+            for (scheme, value) in values {
+                request = match (scheme, value) {
+                    (Scheme::Basic, Secret::Basic(b)) => request.basic_auth(b.username, Some(b.password)),
+                    (Scheme::Basic, Secret::Text(_)) => return Err(ClientError::Encode("a basic scheme needs a user name and password".into())),
+                    (_, Secret::Basic(_)) => return Err(ClientError::Encode("only a basic scheme takes a user name and password".into())),
+                    (Scheme::Header(name), Secret::Text(t)) => request.header(name, sensitive(&t)?),
+                    (Scheme::Query(name), Secret::Text(t)) => request.query(&[(name, t)]),
+                    (Scheme::Cookie(name), Secret::Text(t)) => request.header(reqwest::header::COOKIE, sensitive(&format!("{name}={t}"))?),
+                    (Scheme::Token("Bearer"), Secret::Text(t)) => request.bearer_auth(t),
+                    (Scheme::Token(scheme), Secret::Text(t)) => request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("{scheme} {t}"))?),
+                };
+            }
+            break;
+        }
+        Ok(request)
+    }
+
+    /// The credential for scheme `i`: the token provider's (for `Authorization` schemes), else
+    /// the one set.
+    async fn secret(&self, i: usize) -> Result<Option<Secret>, ClientError> {
+        let (key, scheme) = self.schemes[i];
+        if let (Scheme::Token(_), Some(tokens)) = (scheme, &self.tokens) {
+            if let Some(token) = tokens.token(key).await.map_err(ClientError::Credentials)? {
+                return Ok(Some(Secret::Text(token)));
+            }
+        }
+        Ok(self.secrets.get(i).cloned().flatten())
+    }
+}
+
+/// A header value that logs and debug output leave out.
+fn sensitive(text: &str) -> Result<reqwest::header::HeaderValue, ClientError> {
+    let mut value = reqwest::header::HeaderValue::from_str(text).map_err(|_| ClientError::Encode("a credential holds characters a header cannot carry".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Where the next page of a list starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// Items to skip.
+    Offset(u64),
+    /// A page number.
+    Page(u64),
+    /// A cursor (none for the first page).
+    Cursor(Option<String>),
+}
+
+impl Position {
+    /// The offset or page number as a parameter's integer type.
+    pub fn number<T: TryFrom<u64>>(&self) -> Result<T, ClientError> {
+        let n = match self {
+            Position::Offset(n) | Position::Page(n) => *n,
+            Position::Cursor(_) => 0,
+        };
+        T::try_from(n).map_err(|_| ClientError::Encode(format!("page position {n} does not fit the parameter")))
+    }
+
+    /// The cursor, if any.
+    pub fn cursor(&self) -> Option<String> {
+        match self {
+            Position::Cursor(c) => c.clone(),
+            _ => None,
+        }
+    }
+}
+
+/// A number from an optional integer parameter or field (`None` when absent or negative).
+pub fn count<T: TryInto<u64>>(value: Option<T>) -> Option<u64> {
+    value.and_then(|v| v.try_into().ok())
+}
+
+/// One page of a list, as a paging helper reads it.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// Its items.
+    pub items: Vec<T>,
+    /// The number of items of the whole list, when the server says.
+    pub total: Option<u64>,
+    /// The next cursor (cursor paging).
+    pub next: Option<String>,
+}
+
+/// The items of every page, fetched one page at a time from `first` on: stops after an empty
+/// page, at `total` items, or (cursor paging) without a next cursor; after an error, yields it
+/// and stops.
+pub fn paginate<T, F, Fut>(first: Position, fetch: F) -> impl Stream<Item = Result<T, ClientError>> + Send
+where
+    T: Send,
+    F: FnMut(Position) -> Fut + Send,
+    Fut: Future<Output = Result<Page<T>, ClientError>> + Send,
+{
+    struct State<T, F> {
+        fetch: F,
+        next: Option<Position>,
+        items: VecDeque<T>,
+        seen: u64,
+    }
+    let state = State { fetch, next: Some(first), items: VecDeque::new(), seen: 0 };
+    futures_util::stream::unfold(state, |mut s| async move {
+        loop {
+            if let Some(item) = s.items.pop_front() {
+                return Some((Ok(item), s));
+            }
+            let at = s.next.take()?;
+            let page = match (s.fetch)(at.clone()).await {
+                Ok(page) => page,
+                Err(e) => return Some((Err(e), s)),
+            };
+            let n = page.items.len() as u64;
+            s.seen += n;
+            let more = n > 0 && page.total.is_none_or(|total| s.seen < total);
+            s.next = match at {
+                _ if !more => None,
+                Position::Offset(o) => Some(Position::Offset(o + n)),
+                Position::Page(p) => Some(Position::Page(p + 1)),
+                Position::Cursor(c) => page.next.filter(|next| !next.is_empty() && Some(next) != c.as_ref()).map(|next| Position::Cursor(Some(next))),
+            };
+            s.items = page.items.into();
+        }
+    })
 }
 
 /// Appends one percent-encoded path segment.
@@ -148,7 +608,7 @@ fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &s
 
 /// A request being put together by a generated client method: method, URL, query, headers and
 /// body. Optional parameters are passed as `Option<&T>` and left out when `None`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Call {
     method: reqwest::Method,
     url: String,
@@ -269,10 +729,10 @@ pub struct Received {
 }
 
 impl Received {
-    /// Reads a response.
-    pub async fn read(response: reqwest::Response) -> Result<Self, ClientError> {
+    /// Reads a response (`limit`: the timeout set, for the error).
+    pub async fn read(response: reqwest::Response, limit: Option<Duration>) -> Result<Self, ClientError> {
         let status = response.status().as_u16();
-        let body = response.bytes().await?.to_vec();
+        let body = response.bytes().await.map_err(|e| ClientError::from_reqwest(e, limit))?.to_vec();
         Ok(Received { status, body })
     }
 

@@ -47,6 +47,36 @@ impl Style {
     pub const FORM: Style = Style::Form { explode: true };
 }
 
+/// How a security scheme carries its credential (client and server read the same table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// An API key in the named header.
+    Header(&'static str),
+    /// An API key in the named query parameter.
+    Query(&'static str),
+    /// An API key in the named cookie.
+    Cookie(&'static str),
+    /// `Authorization: Basic ..` with a user name and password.
+    Basic,
+    /// `Authorization: <scheme> <token>` (`Bearer` for http bearer, oauth2 and openIdConnect).
+    Token(&'static str),
+}
+
+/// A user name and password (HTTP basic authentication). `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct BasicAuth {
+    /// The user name.
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BasicAuth").field("username", &self.username).field("password", &"***").finish()
+    }
+}
+
 /// The error body Rocket.Chat sends: `{"success": false, "error": "...", "errorType": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

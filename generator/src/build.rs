@@ -111,6 +111,7 @@ fn build_hooks(
     reg: &mut TypeRegistry,
     docs: &[Document],
     hooks: BTreeMap<(String, Method), Pending>,
+    schemes: &Schemes,
     profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Operation>> {
@@ -137,7 +138,8 @@ fn build_hooks(
             res: Resolver::new(&docs[p.doc]),
             doc_index: p.doc,
         };
-        let mut op = build_operation(&mut mapper, &p, name, &[], profile, warnings)?;
+        // The API's own security schemes are not a subscriber's: webhooks take no credentials.
+        let mut op = build_operation(&mut mapper, &p, name, schemes, profile, warnings)?;
         op.input_type = input_type;
         op.output_type = output_type;
         built.push(op);
@@ -346,27 +348,7 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
             crate::config::FormatChoice::Rust(t) => Some((format.clone(), t.clone())),
         })
         .collect();
-    let mut auth_names: Vec<String> = options
-        .auth_headers
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
-    for doc in docs {
-        if let Some(c) = &doc.openapi.components {
-            for (_, scheme) in &c.security_schemes {
-                if let ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
-                    location: openapiv3::APIKeyLocation::Header,
-                    name,
-                    ..
-                }) = scheme
-                {
-                    if !auth_names.contains(&name.to_ascii_lowercase()) {
-                        auth_names.push(name.to_ascii_lowercase());
-                    }
-                }
-            }
-        }
-    }
+    let schemes = Schemes::new(docs, options, &mut api.warnings);
     // Every component schema gets its type, named after the component.
     for (di, doc) in docs.iter().enumerate() {
         let Some(components) = &doc.openapi.components else {
@@ -399,7 +381,9 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         .collect();
     // The operations, in order, each mapping its schemas into the registry.
     let mut ops = Vec::with_capacity(pending.len());
+    let mut paging = Vec::with_capacity(pending.len());
     for ((p, name), (input_type, output_type)) in pending.into_values().zip(names).zip(io_names) {
+        paging.push(p.op.extensions.get("x-pagination").cloned());
         let mut mapper = SchemaMapper {
             reg: &mut reg,
             res: Resolver::new(&docs[p.doc]),
@@ -409,15 +393,24 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
             &mut mapper,
             &p,
             name,
-            &auth_names,
+            &schemes,
             options.profile,
             &mut api.warnings,
         )?;
+        op.security = schemes.operation_security(docs, &p, &mut api.warnings);
+        op.auth = auth_use(&op.security);
         op.input_type = input_type;
         op.output_type = output_type;
         ops.push(op);
     }
-    api.webhooks = build_hooks(&mut reg, docs, hooks, options.profile, &mut api.warnings)?;
+    api.webhooks = build_hooks(
+        &mut reg,
+        docs,
+        hooks,
+        &schemes,
+        options.profile,
+        &mut api.warnings,
+    )?;
     reg.name_shared_shapes();
     apply_type_choices(&mut reg, options, &mut api);
     let mut warnings = std::mem::take(&mut reg.warnings);
@@ -428,30 +421,20 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
     box_recursive_fields(&mut types);
     api.types = types;
     mark_route_conflicts(&mut ops, &mut api.warnings);
-    api.operations = ops;
-    let mut seen = Vec::new();
-    for wire in auth_names {
-        let canonical = options
-            .auth_headers
-            .iter()
-            .find(|h| h.eq_ignore_ascii_case(&wire))
-            .cloned()
-            .unwrap_or(wire);
-        if !seen
-            .iter()
-            .any(|h: &AuthHeader| h.wire.eq_ignore_ascii_case(&canonical))
-        {
-            let field = snake_ident(
-                canonical.trim_start_matches("X-").trim_start_matches("x-"),
-                "credential",
-            );
-            seen.push(AuthHeader {
-                wire: canonical,
-                field,
-            });
-        }
+    // Paging helpers are client methods too: named after every operation is.
+    let mut methods = crate::names::client_methods(ops.iter().map(|op| op.name.as_str()));
+    for (op, ext) in ops.iter_mut().zip(&paging) {
+        op.pagination = crate::paging::detect(
+            &api.types,
+            op,
+            ext.as_ref(),
+            &mut methods,
+            &mut api.warnings,
+        );
     }
-    api.auth_headers = seen;
+    api.operations = ops;
+    api.security_schemes = schemes.finish(&mut api.operations);
+    api.servers = docs.first().map(servers).unwrap_or_default();
     api.warnings.sort();
     api.warnings.dedup();
     let items = size(&api);
@@ -511,7 +494,7 @@ fn build_operation(
     m: &mut SchemaMapper<'_, '_>,
     p: &Pending,
     name: String,
-    auth_names: &[String],
+    schemes: &Schemes,
     profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Operation> {
@@ -555,14 +538,14 @@ fn build_operation(
         params_raw.push((param, ptr));
     }
 
-    let mut auth_required = None::<bool>;
     let mut params: Vec<Param> = Vec::new();
     let mut ns = Namespace::with_reserved(["body", "credentials"]);
     let mut seen_wire: Vec<(ParamIn, String)> = Vec::new();
     for (param, ptr) in &params_raw {
         let (data, location) = param_data(param);
-        if location == ParamIn::Header && auth_names.contains(&data.name.to_ascii_lowercase()) {
-            auth_required = Some(auth_required.unwrap_or(true) && data.required);
+        // A credential header (Rocket.Chat's pair, or an apiKey scheme's header) is sent and
+        // read as part of the operation's security, not as a parameter.
+        if location == ParamIn::Header && schemes.header_scheme(&data.name).is_some() {
             continue;
         }
         let key = (
@@ -814,11 +797,6 @@ fn build_operation(
         });
     }
 
-    let auth = match auth_required {
-        None => AuthUse::None,
-        Some(true) => AuthUse::Required,
-        Some(false) => AuthUse::Optional,
-    };
     Ok(Operation {
         name,
         type_prefix: prefix,
@@ -836,12 +814,350 @@ fn build_operation(
         },
         deprecated: op.deprecated,
         params,
-        auth,
+        auth: AuthUse::None,
+        security: Vec::new(),
+        pagination: None,
         body,
         responses,
         origin,
         request_examples,
     })
+}
+
+/// How an operation uses credentials, from the sets it accepts.
+fn auth_use(security: &[Vec<usize>]) -> AuthUse {
+    if security.is_empty() {
+        AuthUse::None
+    } else if security.iter().any(Vec::is_empty) {
+        AuthUse::Optional
+    } else {
+        AuthUse::Required
+    }
+}
+
+/// The security schemes of an API while it is built: the configured credential headers
+/// (Rocket.Chat's pair, as apiKey header schemes) first, then every document's
+/// `securitySchemes`; [`Schemes::finish`] keeps those operations use.
+struct Schemes {
+    list: Vec<SecurityScheme>,
+    /// How many of `list` are configured credential headers (the first ones).
+    configured: usize,
+}
+
+impl Schemes {
+    fn new(docs: &[Document], options: &BuildOptions, warnings: &mut Vec<Diagnostic>) -> Self {
+        let mut list: Vec<SecurityScheme> = Vec::new();
+        for h in &options.auth_headers {
+            if !list.iter().any(|s| s.key.eq_ignore_ascii_case(h)) {
+                list.push(SecurityScheme {
+                    key: h.clone(),
+                    field: snake_ident(
+                        h.trim_start_matches("X-").trim_start_matches("x-"),
+                        "credential",
+                    ),
+                    kind: SchemeKind::ApiKey {
+                        location: ParamIn::Header,
+                        name: h.clone(),
+                    },
+                    description: None,
+                    always: false,
+                });
+            }
+        }
+        let configured = list.len();
+        for doc in docs {
+            let Some(components) = &doc.openapi.components else {
+                continue;
+            };
+            let res = Resolver::new(doc);
+            for (key, scheme) in &components.security_schemes {
+                let at = push_pointer("/components/securitySchemes", key);
+                let scheme = match scheme {
+                    ReferenceOr::Item(s) => s,
+                    ReferenceOr::Reference { .. } => {
+                        warnings.push(Diagnostic::warning(
+                            res.loc(&at),
+                            "unsupported-security-scheme",
+                            format!("security scheme `{key}` is a `$ref`; operations that use it are sent without it"),
+                        ));
+                        continue;
+                    }
+                };
+                let (kind, description) = match scheme {
+                    openapiv3::SecurityScheme::APIKey {
+                        location,
+                        name,
+                        description,
+                        ..
+                    } => {
+                        let location = match location {
+                            openapiv3::APIKeyLocation::Header => ParamIn::Header,
+                            openapiv3::APIKeyLocation::Query => ParamIn::Query,
+                            openapiv3::APIKeyLocation::Cookie => ParamIn::Cookie,
+                        };
+                        (
+                            SchemeKind::ApiKey {
+                                location,
+                                name: name.clone(),
+                            },
+                            description,
+                        )
+                    }
+                    openapiv3::SecurityScheme::HTTP {
+                        scheme,
+                        description,
+                        ..
+                    } => {
+                        if scheme.eq_ignore_ascii_case("basic") {
+                            (SchemeKind::Basic, description)
+                        } else {
+                            // RFC 7235 scheme names are tokens: anything else cannot be sent.
+                            let token = !scheme.is_empty()
+                                && scheme.bytes().all(|b| {
+                                    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+                                });
+                            if !token {
+                                warnings.push(Diagnostic::warning(
+                                    res.loc(&push_pointer(&at, "scheme")),
+                                    "unsupported-security-scheme",
+                                    format!("`{scheme}` is not an HTTP authorization scheme name; operations that use `{key}` are sent without it"),
+                                ));
+                                continue;
+                            }
+                            let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+                                "Bearer".to_owned()
+                            } else {
+                                scheme.clone()
+                            };
+                            (
+                                SchemeKind::Token {
+                                    scheme,
+                                    oauth: false,
+                                },
+                                description,
+                            )
+                        }
+                    }
+                    openapiv3::SecurityScheme::OAuth2 { description, .. }
+                    | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (
+                        SchemeKind::Token {
+                            scheme: "Bearer".into(),
+                            oauth: true,
+                        },
+                        description,
+                    ),
+                };
+                if let Some(first) = list[configured..].iter().find(|s| &s.key == key) {
+                    if first.kind != kind {
+                        warnings.push(Diagnostic::warning(
+                            res.loc(&at),
+                            "conflicting-security-scheme",
+                            format!("security scheme `{key}` is defined differently in another document; the first definition is used"),
+                        ));
+                    }
+                    continue;
+                }
+                list.push(SecurityScheme {
+                    key: key.clone(),
+                    field: String::new(),
+                    kind,
+                    description: description.clone(),
+                    always: false,
+                });
+            }
+        }
+        Schemes { list, configured }
+    }
+
+    /// The scheme a credential header parameter belongs to: an apiKey scheme sent in that
+    /// header, else a configured credential header.
+    fn header_scheme(&self, name: &str) -> Option<usize> {
+        let header = |i: &usize| matches!(&self.list[*i].kind, SchemeKind::ApiKey { location: ParamIn::Header, name: n } if n.eq_ignore_ascii_case(name));
+        (self.configured..self.list.len())
+            .find(header)
+            .or_else(|| (0..self.configured).find(header))
+    }
+
+    /// The index of the scheme named `key` in a `security` requirement.
+    fn by_key(&self, key: &str) -> Option<usize> {
+        let declared = &self.list[self.configured..];
+        declared
+            .iter()
+            .position(|s| s.key == key)
+            .map(|i| i + self.configured)
+    }
+
+    /// The sets of credentials an operation accepts: its `security` (or the document's),
+    /// each set joined by the credential header parameters it declares; with an anonymous
+    /// alternative when one of those parameters is optional.
+    fn operation_security(
+        &self,
+        docs: &[Document],
+        p: &Pending,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Vec<Vec<usize>> {
+        let doc = &docs[p.doc];
+        let res = Resolver::new(doc);
+        let (requirements, at) = match &p.op.security {
+            Some(r) => (r.as_slice(), push_pointer(&p.pointer, "security")),
+            None => (
+                doc.openapi.security.as_deref().unwrap_or_default(),
+                "/security".to_owned(),
+            ),
+        };
+        let mut sets: Vec<Vec<usize>> = Vec::new();
+        'requirements: for (i, requirement) in requirements.iter().enumerate() {
+            let mut set = Vec::new();
+            for key in requirement.keys() {
+                match self.by_key(key) {
+                    Some(s) if !set.contains(&s) => set.push(s),
+                    Some(_) => {}
+                    None => {
+                        warnings.push(Diagnostic::warning(
+                            res.loc(&push_pointer(&push_pointer(&at, &i.to_string()), key)),
+                            "unknown-security-scheme",
+                            format!("`{key}` names no usable security scheme; this alternative is left out"),
+                        ));
+                        continue 'requirements;
+                    }
+                }
+            }
+            if !sets.contains(&set) {
+                sets.push(set);
+            }
+        }
+        // Credential header parameters: `(scheme, required)`.
+        let mut headers: Vec<(usize, bool)> = Vec::new();
+        let item_ptr = p
+            .pointer
+            .rsplit_once('/')
+            .map(|(a, _)| a.to_owned())
+            .unwrap_or_default();
+        let declared = p
+            .path_params
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    r,
+                    push_pointer(&push_pointer(&item_ptr, "parameters"), &i.to_string()),
+                )
+            })
+            .chain(p.op.parameters.iter().enumerate().map(|(i, r)| {
+                (
+                    r,
+                    push_pointer(&push_pointer(&p.pointer, "parameters"), &i.to_string()),
+                )
+            }));
+        for (r, at) in declared {
+            let Ok((param, _)) = res.item(r, &at) else {
+                continue;
+            };
+            let (data, location) = param_data(&param);
+            if location != ParamIn::Header {
+                continue;
+            }
+            if let Some(s) = self.header_scheme(&data.name) {
+                match headers.iter_mut().find(|(h, _)| *h == s) {
+                    // An operation-level parameter overrides the path item's.
+                    Some(h) => h.1 = data.required,
+                    None => headers.push((s, data.required)),
+                }
+            }
+        }
+        if !headers.is_empty() {
+            let all_required = headers.iter().all(|(_, r)| *r);
+            let with: Vec<usize> = headers.iter().map(|(s, _)| *s).collect();
+            if sets.is_empty() {
+                sets.push(Vec::new());
+            }
+            for set in &mut sets {
+                for s in &with {
+                    if !set.contains(s) {
+                        set.push(*s);
+                    }
+                }
+            }
+            if !all_required && !sets.iter().any(Vec::is_empty) {
+                sets.push(Vec::new());
+            }
+        }
+        // Only anonymous alternatives: no security at all.
+        if sets.iter().all(Vec::is_empty) {
+            sets.clear();
+        }
+        sets
+    }
+
+    /// The schemes operations use, named and indexed anew (the operations' sets rewritten);
+    /// each marked `always` when every non-empty set of every operation holds it.
+    fn finish(self, ops: &mut [Operation]) -> Vec<SecurityScheme> {
+        let mut used = vec![false; self.list.len()];
+        for op in ops.iter() {
+            for set in &op.security {
+                for s in set {
+                    used[*s] = true;
+                }
+            }
+        }
+        let mut index = vec![usize::MAX; self.list.len()];
+        let mut kept = Vec::new();
+        let mut ns = Namespace::new();
+        for (i, mut scheme) in self.list.into_iter().enumerate() {
+            if !used[i] {
+                continue;
+            }
+            index[i] = kept.len();
+            if scheme.field.is_empty() {
+                scheme.field = snake_ident(&scheme.key, "credential");
+            }
+            scheme.field = ns.claim(&scheme.field);
+            kept.push(scheme);
+        }
+        for op in ops.iter_mut() {
+            for set in &mut op.security {
+                for s in set.iter_mut() {
+                    *s = index[*s];
+                }
+            }
+        }
+        for (i, scheme) in kept.iter_mut().enumerate() {
+            scheme.always = ops
+                .iter()
+                .flat_map(|op| &op.security)
+                .filter(|set| !set.is_empty())
+                .all(|set| set.contains(&i));
+        }
+        kept
+    }
+}
+
+/// The document's `servers`, each with its variables.
+fn servers(doc: &Document) -> Vec<Server> {
+    doc.openapi
+        .servers
+        .iter()
+        .map(|server| {
+            let mut ns = Namespace::new();
+            let variables = server
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| ServerVariable {
+                    name: name.clone(),
+                    rust: ns.claim(&snake_ident(name, "variable")),
+                    default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
+                .collect();
+            Server {
+                url: server.url.clone(),
+                description: server.description.clone(),
+                variables,
+            }
+        })
+        .collect()
 }
 
 /// The serialization of a parameter, from its `style`, `explode` (whose default depends on the

@@ -17,7 +17,7 @@ pub struct BuildOptions {
     /// named by `apiKey` security schemes count too.
     pub auth_headers: Vec<String>,
     /// Names for shapes shared by several places, by the role they share (`U`, `BadRequest`,
-    /// `AgentsItem`: the name the generator derives, shown in the shared type's docs).
+    /// `Agent`: the name the generator derives, shown in the shared type's docs).
     pub shared_names: BTreeMap<String, String>,
     /// Generated types, by their generated name, replaced by a Rust type of the user's or given
     /// extra derives.

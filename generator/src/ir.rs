@@ -25,8 +25,12 @@ pub struct Api {
     pub webhooks: Vec<Operation>,
     /// Named types; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
-    /// Header names that carry credentials (their parameters become [`Operation::auth`]).
-    pub auth_headers: Vec<AuthHeader>,
+    /// Security schemes: the document's `securitySchemes` that operations use, and the
+    /// credential header parameters (Rocket.Chat's `X-User-Id`/`X-Auth-Token`) as apiKey
+    /// schemes. [`Operation::security`] indexes this list.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The first document's `servers`.
+    pub servers: Vec<Server>,
     /// Problems found while building (never fatal).
     pub warnings: Vec<Diagnostic>,
     /// Crates the user's types come from, by crate name, for the generated manifest.
@@ -37,13 +41,67 @@ pub struct Api {
     pub type_derives: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-/// One credential header, such as `X-Auth-Token`.
+/// One security scheme.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthHeader {
-    /// The header name as on the wire.
-    pub wire: String,
-    /// The field name in the generated `Credentials` struct.
+pub struct SecurityScheme {
+    /// Its name in `components/securitySchemes` (the header name for a credential parameter).
+    pub key: String,
+    /// The field of the generated `Credentials` struct.
     pub field: String,
+    /// How the credential travels.
+    pub kind: SchemeKind,
+    /// The scheme's description.
+    pub description: Option<String>,
+    /// Part of every set of credentials an operation accepts: the field is not optional.
+    pub always: bool,
+}
+
+/// How a security scheme's credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `apiKey`: a header, query parameter or cookie (never [`ParamIn::Path`]).
+    ApiKey {
+        /// Where.
+        location: ParamIn,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// `http` with scheme `basic`: user name and password.
+    Basic,
+    /// A token in `Authorization: <scheme> <token>`: `http` bearer (or another HTTP scheme,
+    /// named as the spec writes it), `oauth2` and `openIdConnect` (as `Bearer`).
+    Token {
+        /// The authorization scheme (`Bearer`).
+        scheme: String,
+        /// `oauth2` or `openIdConnect`: tokens usually come from a token provider.
+        oauth: bool,
+    },
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The URL template (`https://{region}.example.com/v1`).
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its variables, in document order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A variable of a server URL template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// The name in the template.
+    pub name: String,
+    /// The field name.
+    pub rust: String,
+    /// The default value.
+    pub default: String,
+    /// The allowed values (`enum`), if listed.
+    pub allowed: Vec<String>,
+    /// Its description.
+    pub description: Option<String>,
 }
 
 /// Index of a named type in [`Api::types`].
@@ -361,8 +419,13 @@ pub struct Operation {
     pub deprecated: bool,
     /// Parameters other than credentials, in location then spec order.
     pub params: Vec<Param>,
-    /// Credentials this operation takes.
+    /// Credentials this operation takes (derived from [`Operation::security`]).
     pub auth: AuthUse,
+    /// The sets of credentials the operation accepts, any one of them: each a list of indexes
+    /// into [`Api::security_schemes`], all sent together; an empty set allows anonymous calls.
+    pub security: Vec<Vec<usize>>,
+    /// How the client reads every page of a list, when the operation is paged.
+    pub pagination: Option<Pagination>,
     /// Request body.
     pub body: Option<Body>,
     /// Documented responses, by status.
@@ -390,6 +453,50 @@ pub enum AuthUse {
     Required,
     /// Credentials may be sent.
     Optional,
+}
+
+/// A list operation the client can page through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The client method yielding every item (`get_livechat_rooms_stream`).
+    pub method: String,
+    /// How the next page is asked for.
+    pub kind: PageKind,
+    /// The page size parameter (index into [`Operation::params`]), if any.
+    pub limit: Option<usize>,
+    /// The response variant whose body is a page.
+    pub variant: String,
+    /// The body's field holding the items.
+    pub items: PageField,
+    /// The type of one item.
+    pub item_ty: TypeRef,
+    /// The body's field holding the total number of items, if any.
+    pub total: Option<PageField>,
+}
+
+/// How the next page of a list is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// An item offset parameter (index into [`Operation::params`]), advanced by the items read.
+    Offset(usize),
+    /// A page number parameter, advanced by one.
+    Page(usize),
+    /// A cursor parameter, set from the body's next-cursor field.
+    Cursor {
+        /// The parameter.
+        param: usize,
+        /// The body's field holding the next cursor.
+        next: PageField,
+    },
+}
+
+/// A field of a page's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageField {
+    /// The Rust field name.
+    pub rust: String,
+    /// How many `Option` layers wrap it (0: required; 1: optional or nullable; 2: both).
+    pub options: u8,
 }
 
 /// A piece of a path template.

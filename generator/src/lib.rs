@@ -18,6 +18,7 @@ pub mod ir;
 pub mod lint;
 pub mod load;
 mod names;
+mod paging;
 mod resolve;
 mod types;
 mod workers;

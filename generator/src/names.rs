@@ -274,6 +274,10 @@ const CLIENT_METHODS: &[&str] = &[
     "with_http_client",
     "with_credentials",
     "set_credentials",
+    "with_token_provider",
+    "with_retry",
+    "with_timeout",
+    "with_hook",
     "base_url",
     "authenticate",
     "call",
@@ -282,6 +286,11 @@ const CLIENT_METHODS: &[&str] = &[
     "clone_from",
     "fmt",
 ];
+
+/// The generated `Client`'s method names: its own and `operations`' (for naming more methods).
+pub fn client_methods<'a>(operations: impl IntoIterator<Item = &'a str>) -> Namespace {
+    Namespace::with_reserved(CLIENT_METHODS.iter().copied().chain(operations))
+}
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",

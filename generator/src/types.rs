@@ -88,21 +88,51 @@ fn quick_shape_key(def: &TypeDef, role: Option<&str>) -> String {
 }
 
 /// The role a schema plays where it sits, as a type name: the property it is the value of
-/// (`servedBy` → `ServedBy`), an item of one (`agents` → `AgentsItem`), or the status of the
+/// (`servedBy` → `ServedBy`), an item of one (`agents` → `Agent`), or the status of the
 /// response it is the body of (400 → `BadRequest`). `None` where the place says nothing of
 /// what the value is (a request body, a success response, a parameter, a combinator's part).
 pub fn role_of(pointer: &str) -> Option<String> {
     let tokens = crate::diagnostics::pointer_tokens(pointer);
     match tokens.as_slice() {
         [.., p, name] if p == "properties" => Some(pascal_ident(name, "Field")),
+        // An item of `agents` plays the role an `agent` property would: the same name, so one
+        // shape met both ways is one type.
         [.., p, name, items] if p == "properties" && items == "items" => {
-            Some(format!("{}Item", pascal_ident(name, "Field")))
+            let one = singular(name);
+            (one != *name)
+                .then(|| pascal_ident(&one, "Field"))
+                .or_else(|| Some(format!("{}Item", pascal_ident(name, "Field"))))
         }
         [.., r, status, c, _, s] if r == "responses" && c == "content" && s == "schema" => {
             let code: u16 = status.parse().ok()?;
             (code >= 400).then(|| crate::build::status_variant(Some(code), None))
         }
         _ => None,
+    }
+}
+
+/// The singular of an English plural (`agents` → `agent`, `categories` → `category`,
+/// `addresses` → `address`); the word itself when it does not look plural (`status`, `data`).
+fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let cut = |n: usize, add: &str| format!("{}{add}", &word[..word.len() - n]);
+    if lower.ends_with("ies") && word.len() > 4 {
+        cut(3, "y")
+    } else if ["sses", "xes", "ches", "shes", "zzes"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        cut(2, "")
+    } else if lower.ends_with('s')
+        && !["ss", "us", "is", "os", "as"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        && word.len() > 3
+        && word.is_char_boundary(word.len() - 1)
+    {
+        cut(1, "")
+    } else {
+        word.to_owned()
     }
 }
 

@@ -106,3 +106,11 @@ fn openapi31() {
     // exclusive bounds, `$defs`, `$ref` with siblings, base64 bytes, a tuple.
     snapshot("openapi31.yaml", &["src/models.rs", "src/operations.rs"]);
 }
+
+#[test]
+fn security() {
+    snapshot(
+        "security.yaml",
+        &["src/operations.rs", "src/client.rs", "src/server.rs"],
+    );
+}

@@ -309,6 +309,7 @@ fn request_from_spec(
             (p["name"].as_str().unwrap().to_owned(), value)
         })
         .collect();
+    rocketchat_omnichannel::client::install_crypto_provider();
     let mut request = reqwest::Client::new()
         .request(op.method.parse().unwrap(), format!("{base}{path}"))
         .query(&query)

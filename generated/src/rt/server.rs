@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::validate::{self, Options, Schema, Type};
-use super::{ErrorBody, Style};
+use super::{BasicAuth, ErrorBody, Scheme, Style};
 
 /// The conventions a generated router follows, chosen when the crate is generated
 /// ([`crate::server::PROFILE`]).
@@ -555,6 +555,33 @@ impl Param {
     }
 }
 
+/// A credential as a request carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// An API key or a token.
+    Text(String),
+    /// A user name and password.
+    Basic(BasicAuth),
+}
+
+impl Credential {
+    /// The key or token.
+    pub fn text(self) -> Option<String> {
+        match self {
+            Credential::Text(t) => Some(t),
+            Credential::Basic(_) => None,
+        }
+    }
+
+    /// The user name and password.
+    pub fn basic(self) -> Option<BasicAuth> {
+        match self {
+            Credential::Basic(b) => Some(b),
+            Credential::Text(_) => None,
+        }
+    }
+}
+
 /// Everything a generated handler reads from a request.
 pub struct RequestParts {
     context: RequestContext,
@@ -826,17 +853,7 @@ impl RequestParts {
 
     /// A cookie parameter, parsed and validated.
     fn cookie<T: DeserializeOwned>(&self, name: &'static str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
-        let mut found = None;
-        for header in self.context.headers().get_all(header::COOKIE) {
-            let Ok(text) = header.to_str() else { continue };
-            for pair in text.split(';') {
-                if let Some((k, v)) = pair.trim().split_once('=') {
-                    if k == name && found.is_none() {
-                        found = Some(v.to_owned());
-                    }
-                }
-            }
-        }
+        let found = self.cookie_text(name);
         let value = match &found {
             Some(v) => Some(self.param_value(name, vec![v.as_str()], schema, style)?),
             None => None,
@@ -885,21 +902,48 @@ impl RequestParts {
         }
     }
 
-    /// Credential headers, all present or 401.
-    pub fn credentials(&self, names: &[&str]) -> Result<Vec<String>, ApiError> {
-        self.optional_credentials(names)?.ok_or_else(|| RouterError::unauthorized().into())
+    /// The credential of each of `schemes` the request carries (none when empty), in order.
+    pub fn credentials(&self, schemes: &[Scheme]) -> Vec<Option<Credential>> {
+        schemes.iter().map(|s| self.credential(*s)).collect()
     }
 
-    /// Credential headers when all are present and non-empty, `None` when none is.
-    pub fn optional_credentials(&self, names: &[&str]) -> Result<Option<Vec<String>>, ApiError> {
-        let mut out = Vec::with_capacity(names.len());
-        for name in names {
-            match self.context.headers().get(*name).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty()) {
-                Some(v) => out.push(v.to_owned()),
-                None => return Ok(None),
+    fn credential(&self, scheme: Scheme) -> Option<Credential> {
+        let text = |v: Option<String>| v.filter(|v| !v.is_empty()).map(Credential::Text);
+        let header = |name: &str| self.context.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // `Authorization: <scheme> <credentials>`, the scheme compared case-insensitively.
+        let authorization = |wanted: &str| {
+            let value = header("authorization")?;
+            let (word, rest) = value.trim().split_once(' ')?;
+            word.eq_ignore_ascii_case(wanted).then(|| rest.trim().to_owned())
+        };
+        match scheme {
+            Scheme::Header(name) => text(header(name)),
+            Scheme::Query(name) => text(self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())),
+            Scheme::Cookie(name) => text(self.cookie_text(name)),
+            Scheme::Token(wanted) => text(authorization(wanted)),
+            Scheme::Basic => {
+                use base64::Engine;
+                let decoded = base64::engine::general_purpose::STANDARD.decode(authorization("Basic")?).ok()?;
+                let decoded = String::from_utf8(decoded).ok()?;
+                let (username, password) = decoded.split_once(':')?;
+                Some(Credential::Basic(BasicAuth { username: username.to_owned(), password: password.to_owned() }))
             }
         }
-        Ok(Some(out))
+    }
+
+    /// The first value of cookie `name`.
+    fn cookie_text(&self, name: &str) -> Option<String> {
+        for header in self.context.headers().get_all(header::COOKIE) {
+            let Ok(text) = header.to_str() else { continue };
+            for pair in text.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    if k == name {
+                        return Some(v.to_owned());
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// The JSON body, validated against `schema` and decoded. In the Rocket.Chat profile an

@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
 use super::operations::{operation_docs, style_tokens};
+use super::{docs, ident, type_tokens};
 use crate::ir::*;
 
 /// Characters kept as they are in a literal path segment (RFC 3986 `pchar` minus `%`).
@@ -20,84 +20,405 @@ pub(crate) fn encode_literal(seg: &str) -> String {
     out
 }
 
-/// The client module: the `Client` type and one method per operation.
+/// The runtime `Scheme` value of a security scheme (the module imports `crate::rt::Scheme`).
+pub fn scheme_tokens(s: &SecurityScheme) -> TokenStream {
+    match &s.kind {
+        SchemeKind::ApiKey { location, name } => match location {
+            ParamIn::Query => quote!(Scheme::Query(#name)),
+            ParamIn::Cookie => quote!(Scheme::Cookie(#name)),
+            ParamIn::Header | ParamIn::Path => quote!(Scheme::Header(#name)),
+        },
+        SchemeKind::Basic => quote!(Scheme::Basic),
+        SchemeKind::Token { scheme, .. } => quote!(Scheme::Token(#scheme)),
+    }
+}
+
+/// The client module: the `Client` type, one method per operation, a paging helper per list
+/// operation, and a type per server of the spec.
 pub fn emit(api: &Api) -> TokenStream {
-    let cred_wires: Vec<&str> = api.auth_headers.iter().map(|h| h.wire.as_str()).collect();
-    let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
-    let send_body = if cred_wires.is_empty() {
-        quote! {
-            let _ = authenticated;
-            Received::read(call.build(&self.http).send().await?).await
-        }
-    } else {
-        quote! {
-            let mut request = call.build(&self.http);
-            if let (true, Some(c)) = (authenticated, &self.credentials) {
-                request = request #(.header(#cred_wires, c.#cred_fields.as_str()))*;
+    let schemes = api.security_schemes.iter().map(|s| {
+        let key = &s.key;
+        let scheme = scheme_tokens(s);
+        quote!((#key, #scheme))
+    });
+    let secrets: Vec<TokenStream> = api
+        .security_schemes
+        .iter()
+        .map(|s| {
+            let f = ident(&s.field);
+            let wrap = match s.kind {
+                SchemeKind::Basic => quote!(Secret::Basic),
+                _ => quote!(Secret::Text),
+            };
+            if s.always {
+                quote!(Some(#wrap(credentials.#f.clone())))
+            } else {
+                quote!(credentials.#f.clone().map(#wrap))
             }
-            Received::read(request.send().await?).await
-        }
+        })
+        .collect();
+    let credentials_arg = if secrets.is_empty() {
+        quote!(_credentials)
+    } else {
+        quote!(credentials)
     };
     let methods = api.operations.iter().map(method);
+    let pagers = api.operations.iter().filter_map(|op| pager(api, op));
+    let servers = api.servers.iter().enumerate().map(|(i, s)| server(i, s));
     quote! {
-        //! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs.
+        //! Client side: [`Client`] calls the API over HTTP with typed inputs and outputs; the
+        //! `with_*` methods add credentials, a token provider, retries, a timeout and hooks.
         #![allow(deprecated)]
         #![allow(unused_imports)]
+        use std::sync::Arc;
+        use std::time::Duration;
+
         use crate::models::*;
         use crate::operations::*;
-        use crate::rt::client::{Call, Received};
-        use crate::rt::Style;
-        pub use crate::rt::client::ClientError;
+        use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
+        use crate::rt::{Scheme, Style};
+        pub use crate::rt::client::{install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy, TokenFuture, TokenProvider};
+        pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 
-        /// A client for the API.
+        /// The API's security schemes: the name in the spec, and how each is sent.
+        const SCHEMES: &[(&str, Scheme)] = &[#(#schemes),*];
+
+        /// A client for the API. Cloning is cheap (the connection pool is shared), and each
+        /// `with_*` method gives a client of its own: use one for a single call to give it
+        /// another timeout or retry policy.
         #[derive(Debug, Clone)]
         pub struct Client {
-            base_url: String,
-            http: reqwest::Client,
-            credentials: Option<Credentials>,
+            settings: Arc<Settings>,
         }
 
         impl Client {
-            /// A client for the server at `base_url` (such as `http://127.0.0.1:3000`).
+            /// A client for the server at `base_url` (such as `http://127.0.0.1:3000`, or a
+            /// `ServerN` of this module).
             pub fn new(base_url: impl Into<String>) -> Self {
-                Self::with_http_client(base_url, reqwest::Client::new())
+                Self::with_http_client(base_url, crate::rt::client::http_client())
             }
 
-            /// A client that sends its requests through `http` (for timeouts, proxies, TLS settings).
+            /// A client that sends its requests through `http` (for proxies, TLS settings,
+            /// connection limits). Call [`install_crypto_provider`] before building it.
             pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-                let base_url = base_url.into().trim_end_matches('/').to_owned();
-                Client { base_url, http, credentials: None }
+                Client { settings: Arc::new(Settings::new(base_url.into(), http, SCHEMES)) }
             }
 
-            /// The same client, sending `credentials` to operations that take them.
+            /// The same client, sending `credentials` to operations that accept them (of an
+            /// operation's alternatives, the first whose credentials are all set).
             pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-                self.credentials = Some(credentials);
+                self.set_credentials(Some(credentials));
                 self
             }
 
             /// Sets or clears the credentials.
             pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
-                self.credentials = credentials;
+                Arc::make_mut(&mut self.settings).secrets = match credentials {
+                    Some(credentials) => secrets(&credentials),
+                    None => vec![None; SCHEMES.len()],
+                };
+            }
+
+            /// The same client, asking `provider` for the token of every `Authorization`
+            /// scheme (http bearer, oauth2, openIdConnect) before each attempt.
+            pub fn with_token_provider(mut self, provider: impl TokenProvider) -> Self {
+                Arc::make_mut(&mut self.settings).tokens = Some(Arc::new(provider));
+                self
+            }
+
+            /// The same client, retrying as `policy` says (by default calls are not retried).
+            pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+                Arc::make_mut(&mut self.settings).retry = policy;
+                self
+            }
+
+            /// The same client, giving each attempt at most `timeout` (from sending the request
+            /// to the end of the body); a late answer is [`ClientError::Timeout`].
+            pub fn with_timeout(mut self, timeout: Duration) -> Self {
+                Arc::make_mut(&mut self.settings).timeout = Some(timeout);
+                self
+            }
+
+            /// The same client, calling `hook` before and after every attempt (after the hooks
+            /// added before it).
+            pub fn with_hook(mut self, hook: impl Hook) -> Self {
+                Arc::make_mut(&mut self.settings).hooks.push(Arc::new(hook));
+                self
             }
 
             /// The server's base URL.
             pub fn base_url(&self) -> &str {
-                &self.base_url
-            }
-
-            /// A call to an operation's path on this client's server.
-            fn call(&self, method: &str, path: &str) -> Call {
-                Call::new(method, &self.base_url, path)
-            }
-
-            /// Sends a call (with the credentials, when `authenticated` and set) and reads the answer.
-            async fn send(&self, call: Call, authenticated: bool) -> Result<Received, ClientError> {
-                #send_body
+                &self.settings.base_url
             }
 
             #(#methods)*
+
+            #(#pagers)*
+        }
+
+        /// The credential of each scheme, in the order of [`SCHEMES`].
+        fn secrets(#credentials_arg: &Credentials) -> Vec<Option<Secret>> {
+            vec![#(#secrets),*]
+        }
+
+        #(#servers)*
+    }
+}
+
+/// A type for one of the spec's servers: its variables as fields (defaulting to the spec's
+/// defaults), its URL through `url()` or `String::from`.
+fn server(i: usize, s: &Server) -> TokenStream {
+    let name = ident(&format!("Server{}", i + 1));
+    let url = &s.url;
+    let what = match s.description.as_deref().map(docs::sanitize) {
+        Some(d) if !d.trim().is_empty() => format!("`{}` ({})", url.replace('`', "'"), d.trim()),
+        _ => format!("`{}`", url.replace('`', "'")),
+    };
+    let lead = docs::lines(&format!(
+        "The spec's server {what}: `Client::new({name}::default())`."
+    ));
+    if s.variables.is_empty() {
+        return quote! {
+            #lead
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+            pub struct #name;
+
+            impl #name {
+                /// The base URL.
+                pub fn url(&self) -> String {
+                    #url.to_owned()
+                }
+            }
+
+            impl From<#name> for String {
+                fn from(server: #name) -> String {
+                    server.url()
+                }
+            }
+        };
+    }
+    let fields = s.variables.iter().map(|v| {
+        let f = ident(&v.rust);
+        let mut text = format!("`{{{}}}`", v.name.replace('`', "'"));
+        if let Some(d) = v.description.as_deref().map(docs::sanitize) {
+            if !d.trim().is_empty() {
+                text.push_str(&format!(": {}", d.trim()));
+            }
+        }
+        text.push_str(&format!("\n\nDefault: `{}`.", v.default.replace('`', "'")));
+        if !v.allowed.is_empty() {
+            let allowed: Vec<String> = v
+                .allowed
+                .iter()
+                .map(|a| format!("`{}`", a.replace('`', "'")))
+                .collect();
+            text.push_str(&format!(" One of {}.", allowed.join(", ")));
+        }
+        let doc = docs::lines(&text);
+        quote! { #doc pub #f: String, }
+    });
+    let defaults = s.variables.iter().map(|v| {
+        let f = ident(&v.rust);
+        let d = &v.default;
+        quote!(#f: #d.to_owned(),)
+    });
+    let replaces = s.variables.iter().map(|v| {
+        let f = ident(&v.rust);
+        let placeholder = format!("{{{}}}", v.name);
+        quote!(.replace(#placeholder, &self.#f))
+    });
+    quote! {
+        #lead
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct #name { #(#fields)* }
+
+        impl Default for #name {
+            fn default() -> Self {
+                #name { #(#defaults)* }
+            }
+        }
+
+        impl #name {
+            /// The base URL, with the variables in place.
+            pub fn url(&self) -> String {
+                #url.to_owned() #(#replaces)*
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(server: #name) -> String {
+                server.url()
+            }
         }
     }
+}
+
+/// An expression reading a page field of `body` with `options` layers of `Option` as one
+/// `Option` (`wrap`: also for no layer).
+fn page_value(f: &PageField) -> TokenStream {
+    let name = ident(&f.rust);
+    match f.options {
+        0 => quote!(Some(body.#name)),
+        1 => quote!(body.#name),
+        _ => quote!(body.#name.flatten()),
+    }
+}
+
+/// The paging helper of a list operation: every item of every page as a `Stream`.
+fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let p = op.pagination.as_ref()?;
+    let param = |i: usize| -> (&Param, proc_macro2::Ident) {
+        let q = &op.params[i];
+        (q, ident(&q.rust))
+    };
+    let wire = |q: &Param| q.wire.replace('`', "'");
+    let read = |q: &Param, f: &proc_macro2::Ident| {
+        if q.required {
+            quote!(Some(input.#f))
+        } else {
+            quote!(input.#f)
+        }
+    };
+    let (first, set, how) = match &p.kind {
+        PageKind::Offset(i) | PageKind::Page(i) => {
+            let (q, f) = param(*i);
+            let value = read(q, &f);
+            let (first, how) = match p.kind {
+                PageKind::Offset(_) => (
+                    quote!(Position::Offset(crate::rt::client::count(#value).unwrap_or(0))),
+                    format!(
+                        "`{}` advanced by the items read, from the input's (0 when unset)",
+                        wire(q)
+                    ),
+                ),
+                _ => (
+                    quote!(Position::Page(crate::rt::client::count(#value).unwrap_or(1))),
+                    format!(
+                        "`{}` advanced by one, from the input's (1 when unset)",
+                        wire(q)
+                    ),
+                ),
+            };
+            let set = if q.required {
+                quote!(input.#f = position.number()?;)
+            } else {
+                quote!(input.#f = Some(position.number()?);)
+            };
+            (first, set, how)
+        }
+        PageKind::Cursor { param: i, next } => {
+            let (q, f) = param(*i);
+            let first = if q.required {
+                quote!(Position::Cursor(Some(input.#f.clone())))
+            } else {
+                quote!(Position::Cursor(input.#f.clone()))
+            };
+            let set = if q.required {
+                quote! {
+                    if let Some(cursor) = position.cursor() {
+                        input.#f = cursor;
+                    }
+                }
+            } else {
+                quote!(input.#f = position.cursor();)
+            };
+            let how = format!(
+                "`{}` set to each page's `{}`, until a page has none",
+                wire(q),
+                next.rust
+            );
+            (first, set, how)
+        }
+    };
+    let items = {
+        let name = ident(&p.items.rust);
+        match p.items.options {
+            0 => quote!(body.#name),
+            1 => quote!(body.#name.unwrap_or_default()),
+            _ => quote!(body.#name.flatten().unwrap_or_default()),
+        }
+    };
+    let total = match &p.total {
+        Some(t) => {
+            let v = page_value(t);
+            quote!(crate::rt::client::count(#v))
+        }
+        None => quote!(None),
+    };
+    let next = match &p.kind {
+        PageKind::Cursor { next, .. } => page_value(next),
+        _ => quote!(None),
+    };
+    let output = ident(&op.output_type);
+    let mut arms = Vec::new();
+    for r in &op.responses {
+        let v = ident(&r.variant);
+        let ranged = super::operations::has_status_field(r);
+        if r.variant == p.variant {
+            let pattern = if ranged {
+                quote!(#output::#v(_, body))
+            } else {
+                quote!(#output::#v(body))
+            };
+            arms.push(quote! {
+                #pattern => Ok(Page { items: #items, total: #total, next: #next }),
+            });
+            continue;
+        }
+        let (pattern, status) = match (ranged, r.body.is_some()) {
+            (false, true) => (quote!(#output::#v(_)), None),
+            (false, false) => (quote!(#output::#v), None),
+            (true, true) => (quote!(#output::#v(status, _)), Some(quote!(status))),
+            (true, false) => (quote!(#output::#v(status)), Some(quote!(status))),
+        };
+        let status = status.unwrap_or_else(|| {
+            let code = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(0));
+            quote!(#code)
+        });
+        arms.push(quote! {
+            other @ #pattern => Err(ClientError::unsuccessful(#status, &other)),
+        });
+    }
+    let name = ident(&p.method);
+    let call = ident(&op.name);
+    let input_ty = ident(&op.input_type);
+    let item = type_tokens(api, &p.item_ty);
+    let limit = p
+        .limit
+        .map(|i| {
+            format!(
+                " Set `{}` in `input` for the page size.",
+                wire(&op.params[i])
+            )
+        })
+        .unwrap_or_default();
+    let stop = match &p.total {
+        Some(t) => format!("an empty page or `{}` items", t.rust),
+        None => "an empty page".to_owned(),
+    };
+    let doc = docs::lines(&format!(
+        "Every item of [`Self::{}`], page after page: {how}; it stops after {stop}.{limit} \
+         An error ends the stream after it is yielded; any answer but the page is \
+         [`ClientError::Unsuccessful`].",
+        op.name
+    ));
+    let dep = op.deprecated.then(|| quote!(#[deprecated]));
+    Some(quote! {
+        #doc #dep
+        pub fn #name<'a>(&'a self, input: &#input_ty) -> impl Stream<Item = Result<#item, ClientError>> + Send + 'a {
+            let first = #first;
+            let input = input.clone();
+            paginate(first, move |position| {
+                let mut input = input.clone();
+                async move {
+                    #set
+                    match self.#call(&input).await? {
+                        #(#arms)*
+                    }
+                }
+            })
+        }
+    })
 }
 
 /// The first `{name}` naming a path parameter inside a literal segment: the text before it,
@@ -203,9 +524,9 @@ fn method(op: &Operation) -> TokenStream {
     let http_method = op.method.as_upper();
     let first = first.unwrap_or_default();
     let call = if steps.is_empty() {
-        quote!(let call = self.call(#http_method, #first);)
+        quote!(let call = self.settings.call(#http_method, #first);)
     } else {
-        quote!(let mut call = self.call(#http_method, #first);)
+        quote!(let mut call = self.settings.call(#http_method, #first);)
     };
     let output = ident(&op.output_type);
     let mut fixed = Vec::new();
@@ -264,13 +585,19 @@ fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let input = ident(&op.input_type);
     let input = op.has_input().then(|| quote!(, input: &#input));
-    let authenticated = op.auth != AuthUse::None;
+    let label = &op.name;
+    let sets = op.security.iter().map(|set| {
+        let set = set
+            .iter()
+            .map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        quote!(&[#(#set),*])
+    });
     quote! {
         #docs #dep
         pub async fn #name(&self #input) -> Result<#output, ClientError> {
             #call
             #(#steps)*
-            let received = self.send(call, #authenticated).await?;
+            let received = self.settings.send(Op { name: #label, security: &[#(#sets),*] }, call).await?;
             #finish
         }
     }

@@ -12,9 +12,16 @@ pub const DEPENDENCIES: &str = r#"[dependencies]
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 axum = { version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }
-tokio = { version = "1", optional = true, features = ["net", "rt"] }
+tokio = { version = "1", optional = true, features = ["net", "rt", "time"] }
 serde_urlencoded = { version = "0.7", optional = true }
-reqwest = { version = "0.12", optional = true, default-features = false, features = ["json", "rustls-tls"] }
+base64 = { version = "0.22", optional = true }
+# rustls with ring rather than reqwest's default aws-lc-rs: a quarter less cold build, no CMake
+# or NASM anywhere (see the generator's README).
+reqwest = { version = "0.13", optional = true, default-features = false, features = ["json", "query", "rustls-no-provider"] }
+rustls = { version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }
+futures-util = { version = "0.3", optional = true, default-features = false, features = ["std"] }
+tracing = { version = "0.1", optional = true, default-features = false, features = ["std"] }
+httpdate = { version = "1", optional = true }
 
 [dev-dependencies]
 tokio = { version = "1", features = ["macros", "net", "rt-multi-thread"] }
@@ -49,9 +56,9 @@ doctest = false
 [features]
 default = []
 # The `Api` trait and an axum router that validates requests.
-server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded"]
-# A typed reqwest client.
-client = ["dep:reqwest"]
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:base64"]
+# A typed reqwest client with credentials, retries, timeouts, hooks, tracing and paging.
+client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:tracing", "dep:httpdate", "dep:tokio"]
 
 {dependencies}{workspace}"#,
         name = options.crate_name,
@@ -109,7 +116,7 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
          - [`models`]: the API's data types (always built; only serde and serde_json).\n\
          - [`operations`]: per operation an input struct and an output enum with one variant per documented status.\n\
          - `server` (feature `server`): the `Api` trait and an axum router that validates requests.\n\
-         - `client` (feature `client`): a typed reqwest client."
+         - `client` (feature `client`): a typed reqwest client with credentials, retries, timeouts, hooks and paging."
     );
     let doc = text.lines().map(|l| {
         if l.is_empty() {

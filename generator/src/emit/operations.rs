@@ -75,11 +75,69 @@ pub fn style_tokens(style: ParamStyle) -> TokenStream {
 
 /// All operation types: the shared ones, then each operation's input and output.
 pub fn emit(api: &Api) -> TokenStream {
-    let cred_fields = api.auth_headers.iter().map(|h| {
-        let f = ident(&h.field);
-        let doc = format!(" Sent as the `{}` header.", h.wire);
-        quote! { #[doc = #doc] pub #f: String, }
+    let cred_fields = api.security_schemes.iter().map(|s| {
+        let f = ident(&s.field);
+        let key = s.key.replace('`', "'");
+        let how = match &s.kind {
+            SchemeKind::ApiKey { location, name } => {
+                let place = match location {
+                    ParamIn::Query => "query parameter",
+                    ParamIn::Cookie => "cookie",
+                    ParamIn::Header | ParamIn::Path => "header",
+                };
+                format!(
+                    "API key `{key}`, sent as the `{}` {place}.",
+                    name.replace('`', "'")
+                )
+            }
+            SchemeKind::Basic => {
+                format!("`{key}`: user name and password, sent as `Authorization: Basic ..`.")
+            }
+            SchemeKind::Token { scheme, oauth } => format!(
+                "`{key}`: a token, sent as `Authorization: {scheme} ..`{}.",
+                if *oauth {
+                    " (OAuth 2; a `TokenProvider` can supply it to the client)"
+                } else {
+                    ""
+                }
+            ),
+        };
+        let mut text = docs::sanitize(&how);
+        if let Some(d) = s.description.as_deref().map(docs::sanitize) {
+            if !d.trim().is_empty() {
+                text.push_str("\n\n");
+                text.push_str(d.trim());
+            }
+        }
+        let doc = docs::lines(&text);
+        let ty = match s.kind {
+            SchemeKind::Basic => quote!(BasicAuth),
+            _ => quote!(String),
+        };
+        if s.always {
+            quote! { #doc pub #f: #ty, }
+        } else {
+            quote! { #doc pub #f: Option<#ty>, }
+        }
     });
+    let debug_fields = api.security_schemes.iter().map(|s| {
+        let f = ident(&s.field);
+        let name = &s.field;
+        if s.always {
+            quote!(.field(#name, &"***"))
+        } else {
+            quote!(.field(#name, &self.#f.as_ref().map(|_| "***")))
+        }
+    });
+    let basic = api
+        .security_schemes
+        .iter()
+        .any(|s| s.kind == SchemeKind::Basic)
+        .then(|| {
+            quote!(
+                pub use crate::rt::BasicAuth;
+            )
+        });
     let infos = api.operations.iter().map(|op| {
         let name = &op.name;
         let method = op.method.as_upper();
@@ -97,9 +155,19 @@ pub fn emit(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use crate::models::*;
 
-        /// Credentials for operations that require authentication.
-        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        #basic
+
+        /// Credentials: one field per security scheme the operations use. The client sends,
+        /// of the sets an operation accepts, the first one whose fields are all set; the server
+        /// hands the ones it received to the handler. `Debug` hides the values.
+        #[derive(Clone, PartialEq, Eq, Default)]
         pub struct Credentials { #(#cred_fields)* }
+
+        impl std::fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Credentials") #(#debug_fields)* .finish()
+            }
+        }
 
         /// Facts about one operation of the API.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]

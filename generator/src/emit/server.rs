@@ -105,11 +105,33 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
 
     let into_responses = api.operations.iter().map(into_response);
     let trait_methods = api.operations.iter().map(trait_method);
-    let cred_fields: Vec<_> = api.auth_headers.iter().map(|h| ident(&h.field)).collect();
-    let cred_wires: Vec<_> = api.auth_headers.iter().map(|h| h.wire.as_str()).collect();
-    let cred_idx = 0..cred_fields.len();
-    let cred_idx2 = 0..cred_fields.len();
-    let cred_fields2 = cred_fields.clone();
+    let schemes: Vec<TokenStream> = api
+        .security_schemes
+        .iter()
+        .map(super::client::scheme_tokens)
+        .collect();
+    let scheme_count = schemes.len();
+    let cred_fields = api.security_schemes.iter().enumerate().map(|(i, s)| {
+        let f = ident(&s.field);
+        let get = match s.kind {
+            SchemeKind::Basic => quote!(Credential::basic),
+            _ => quote!(Credential::text),
+        };
+        // A field of every set is there: the set found complete has it.
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        if s.always {
+            quote!(#f: values[#i].take().and_then(#get)?,)
+        } else {
+            quote!(#f: values[#i].take().and_then(#get),)
+        }
+    });
+    // `mut`: fields take their values out.
+    let values = if scheme_count == 0 {
+        quote!(values)
+    } else {
+        quote!(mut values)
+    };
+    let scheme_count = proc_macro2::Literal::usize_unsuffixed(scheme_count);
     let (profile_variant, profile_doc) = match profile {
         Profile::RocketChat => (
             quote!(RocketChat),
@@ -134,7 +156,8 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
         use crate::models::*;
         use crate::operations::*;
         use axum::routing::{#(#verbs),*};
-        use crate::rt::server::{empty, json, raw, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared};
+        use crate::rt::server::{empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared};
+        use crate::rt::Scheme;
         use crate::schemas as s;
         pub use crate::rt::server::{ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError};
 
@@ -187,29 +210,36 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
                 .with_state(Arc::new(shared))
         }
 
+        /// The API's security schemes, as requests carry them.
         #[allow(dead_code)]
-        fn credentials(req: &RequestParts) -> Result<Credentials, ApiError> {
-            let values = req.credentials(&[#(#cred_wires),*])?;
-            Ok(Credentials { #(#cred_fields: values[#cred_idx].clone(),)* })
+        const SCHEMES: [Scheme; #scheme_count] = [#(#schemes),*];
+
+        /// The credentials the request carries, when they complete one of `sets` (each a list
+        /// of indexes into [`SCHEMES`]); every scheme's credential that was sent.
+        #[allow(dead_code)]
+        fn received(req: &RequestParts, sets: &[&[usize]]) -> Option<Credentials> {
+            let #values = req.credentials(&SCHEMES);
+            let complete = sets.iter().any(|set| !set.is_empty() && set.iter().all(|&i| values[i].is_some()));
+            if !complete {
+                return None;
+            }
+            Some(Credentials { #(#cred_fields)* })
         }
 
+        /// Credentials completing one of `sets` (else the documented 401) and accepted by
+        /// [`Api::authenticate`].
         #[allow(dead_code)]
-        fn optional_credentials(req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
-            Ok(req.optional_credentials(&[#(#cred_wires),*])?.map(|values| Credentials { #(#cred_fields2: values[#cred_idx2].clone(),)* }))
-        }
-
-        /// Credentials present (else 401) and accepted by [`Api::authenticate`].
-        #[allow(dead_code)]
-        async fn authenticated<A: Api>(api: &A, req: &RequestParts) -> Result<Credentials, ApiError> {
-            let credentials = credentials(req)?;
+        async fn authenticated<A: Api>(api: &A, req: &RequestParts, sets: &[&[usize]]) -> Result<Credentials, ApiError> {
+            let credentials = received(req, sets).ok_or_else(|| ApiError::from(RouterError::unauthorized()))?;
             api.authenticate(&credentials).await?;
             Ok(credentials)
         }
 
-        /// Credentials when sent (and then accepted by [`Api::authenticate`]).
+        /// Credentials when they complete one of `sets` (and then accepted by
+        /// [`Api::authenticate`]).
         #[allow(dead_code)]
-        async fn optionally_authenticated<A: Api>(api: &A, req: &RequestParts) -> Result<Option<Credentials>, ApiError> {
-            let credentials = optional_credentials(req)?;
+        async fn optionally_authenticated<A: Api>(api: &A, req: &RequestParts, sets: &[&[usize]]) -> Result<Option<Credentials>, ApiError> {
+            let credentials = received(req, sets);
             if let Some(credentials) = &credentials {
                 api.authenticate(credentials).await?;
             }
@@ -509,14 +539,21 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
     }
     let method = ident(&op.name);
     let input = op.has_input().then(|| quote!(input));
+    let sets = op.security.iter().map(|set| {
+        let set = set
+            .iter()
+            .map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        quote!(&[#(#set),*])
+    });
+    let sets = quote!(&[#(#sets),*]);
     let (authenticate, call) = match op.auth {
         AuthUse::None => (quote!(), quote!(api.#method(#input).await)),
         AuthUse::Required => (
-            quote!(let credentials = authenticated(api, req).await?;),
+            quote!(let credentials = authenticated(api, req, #sets).await?;),
             quote!(api.#method(credentials, #input).await),
         ),
         AuthUse::Optional => (
-            quote!(let credentials = optionally_authenticated(api, req).await?;),
+            quote!(let credentials = optionally_authenticated(api, req, #sets).await?;),
             quote!(api.#method(credentials, #input).await),
         ),
     };

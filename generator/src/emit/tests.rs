@@ -274,6 +274,8 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
     let mut input_texts: Vec<TokenStream> = Vec::new();
     let mut impls: Vec<TokenStream> = Vec::new();
     let mut calls: Vec<TokenStream> = Vec::new();
+    let mut anonymous_calls: Vec<TokenStream> = Vec::new();
+    let mut refusing: Vec<&Vec<Vec<usize>>> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     // `const NAME: &str = json;`, a JSON text written once.
     let text_const = |name: &Ident, json: &str| -> TokenStream {
@@ -391,6 +393,22 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             ),
             false => (quote!(), quote!(), quote!(Ok(answers::#name()))),
         };
+        // One operation per distinct security: the router reads every operation's credentials
+        // with the same code, given its sets.
+        if op.auth == AuthUse::Required && !refusing.contains(&&op.security) {
+            refusing.push(&op.security);
+            let documented = match op.responses.iter().find(|r| r.status == Some(401)) {
+                Some(r) => {
+                    let v = ident(&r.variant);
+                    quote!(|output| matches!(output, #output_ty::#v { .. }))
+                }
+                None => quote!(|_| false),
+            };
+            anonymous_calls.push(quote! {
+                let output = anonymous.#name(#arg).await;
+                refused += unauthorized(output, #documented);
+            });
+        }
         let cred = match op.auth {
             AuthUse::None => quote!(),
             AuthUse::Required => quote!(_credentials: Credentials,),
@@ -439,9 +457,47 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
                 .join(", ")
         )
     };
-    let cred_fields = api.auth_headers.iter().map(|h| {
-        let f = ident(&h.field);
-        quote!(#f: "test".to_owned())
+    let cred_fields = api.security_schemes.iter().map(|s| {
+        let f = ident(&s.field);
+        let value = match s.kind {
+            SchemeKind::Basic => {
+                quote!(BasicAuth {
+                    username: "test".to_owned(),
+                    password: "test".to_owned()
+                })
+            }
+            _ => quote!("test".to_owned()),
+        };
+        if s.always {
+            quote!(#f: #value)
+        } else {
+            quote!(#f: Some(#value))
+        }
+    });
+    let refusals = (!anonymous_calls.is_empty()).then(|| {
+        let count = proc_macro2::Literal::usize_suffixed(anonymous_calls.len());
+        quote! {
+            /// Without credentials the router answers 401 (documented or not). Counts 1.
+            #[track_caller]
+            fn unauthorized<O: std::fmt::Debug>(outcome: Result<O, ClientError>, documented: impl Fn(&O) -> bool) -> usize {
+                match outcome {
+                    Ok(output) if documented(&output) => 1,
+                    Err(ClientError::UnexpectedStatus { status: 401, .. }) => 1,
+                    other => panic!("expected 401 Unauthorized, got {other:?}"),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            /// Operations that require credentials refuse calls without them (one operation for
+            /// each distinct set of credentials).
+            async fn operations_that_require_credentials_refuse_calls_without_them() {
+                let base = start().await;
+                let anonymous = Client::new(&base);
+                let mut refused = 0usize;
+                #(#anonymous_calls)*
+                assert_eq!(refused, #count);
+            }
+        }
     });
     quote! {
         //! The router serves every operation, and each operation's example request and response
@@ -511,6 +567,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         impl Api for Examples { #(#impls)* }
 
         async fn start() -> String {
+            #krate::client::install_crypto_provider();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
             let addr = listener.local_addr().expect("address");
             // Examples are checked strictly at generation time; without coercion, a value that
@@ -530,6 +587,8 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
             #(#calls)*
             assert_eq!(served + unimplemented, #driven, "every operation with a buildable input was driven");
         }
+
+        #refusals
 
         #[tokio::test]
         async fn unknown_route_is_a_json_404() {

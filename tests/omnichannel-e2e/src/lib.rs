@@ -2,8 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-/// Serves `router` on an ephemeral 127.0.0.1 port; returns the base URL.
+/// Serves `router` on an ephemeral 127.0.0.1 port; returns the base URL. Installs the TLS
+/// crypto provider the generated client uses, so tests may build `reqwest::Client`s of their own.
 pub async fn serve(router: axum::Router) -> String {
+    rocketchat_omnichannel::client::install_crypto_provider();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1");

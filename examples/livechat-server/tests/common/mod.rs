@@ -75,6 +75,8 @@ impl TestServer {
     /// Sends a raw JSON request (for what the typed client cannot express) and returns the
     /// status and the parsed body.
     pub async fn raw(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        // The generated client's TLS (rustls with ring) is installed for other clients too.
+        rocketchat_omnichannel::client::install_crypto_provider();
         let http = reqwest::Client::new();
         let mut request = http
             .request(method.parse().unwrap(), format!("{}{path}", self.base))
