@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::models::*;
-use crate::operations::*;
+use super::operations::*;
 use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
 use crate::rt::{Scheme, Style};
 pub use crate::rt::client::{

@@ -11,14 +11,14 @@ use std::sync::Arc;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use crate::models::*;
-use crate::operations::*;
+use super::operations::*;
 use axum::routing::{get, post, put};
 use crate::rt::server::{
     empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts,
     Shared,
 };
 use crate::rt::Scheme;
-use crate::schemas as s;
+use super::schemas as s;
 pub use crate::rt::server::{
     ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError,
 };

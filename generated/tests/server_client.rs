@@ -5,7 +5,13 @@
 //! The router serves every operation, and each operation's example request and response
 //! pass through the client and the router unchanged.
 #![cfg(all(feature = "server", feature = "client"))]
-#![allow(deprecated, unused_imports, unused_mut, clippy::redundant_clone)]
+#![allow(
+    deprecated,
+    unused_imports,
+    unused_mut,
+    unused_variables,
+    clippy::redundant_clone
+)]
 
 use axum::http::StatusCode;
 use rocketchat_omnichannel::client::{Client, ClientError};

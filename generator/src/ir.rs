@@ -41,6 +41,29 @@ pub struct Api {
     pub type_derives: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+impl Api {
+    /// The webhooks and callbacks as an API of their own, for the files that serve and send
+    /// them: their operations, the same types, no security schemes (the API's credentials are
+    /// not a subscriber's) and no servers (the subscriber's URL is given).
+    pub fn webhooks_api(&self) -> Api {
+        Api {
+            operations: self.webhooks.clone(),
+            webhooks: Vec::new(),
+            types: self.types.clone(),
+            security_schemes: Vec::new(),
+            servers: Vec::new(),
+            warnings: Vec::new(),
+            title: self.title.clone(),
+            version: self.version.clone(),
+            description: None,
+            sources: self.sources.clone(),
+            dependencies: self.dependencies.clone(),
+            derives: self.derives.clone(),
+            type_derives: self.type_derives.clone(),
+        }
+    }
+}
+
 /// One security scheme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityScheme {

@@ -114,3 +114,19 @@ fn security() {
         &["src/operations.rs", "src/client.rs", "src/server.rs"],
     );
 }
+
+#[test]
+fn webhooks() {
+    // 3.1 webhooks and a callback: a `webhooks` module laid out as the crate is (operations,
+    // a router to receive them, a client to send them), sharing the models.
+    snapshot(
+        "webhooks.yaml",
+        &[
+            "src/lib.rs",
+            "src/webhooks/mod.rs",
+            "src/webhooks/operations.rs",
+            "src/webhooks/server.rs",
+            "src/webhooks/client.rs",
+        ],
+    );
+}

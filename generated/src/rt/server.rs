@@ -202,7 +202,7 @@ impl std::error::Error for RouterError {}
 #[derive(Debug, PartialEq, Eq)]
 pub struct Operation {
     /// Name, method, path, `operationId`, tag and summary.
-    pub info: &'static crate::operations::OperationInfo,
+    pub info: &'static super::OperationInfo,
     /// Documented error bodies by status.
     pub documented: &'static [(u16, ErrorTemplate)],
 }

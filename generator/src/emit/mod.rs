@@ -50,6 +50,7 @@ type RustFile<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = header(options, "//");
     let krate = options.crate_name.replace('-', "_");
+    let hooks = (!api.webhooks.is_empty()).then(|| api.webhooks_api());
     let mut rust: Vec<RustFile> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
@@ -61,13 +62,31 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
         ("src/schemas.rs", Box::new(|| schemas::emit(api))),
         ("src/client.rs", Box::new(|| client::emit(api))),
     ];
+    // Webhooks and callbacks: the same files again, for the requests the API sends.
+    if let Some(hooks) = &hooks {
+        let more: [RustFile; 5] = [
+            ("src/webhooks/mod.rs", Box::new(|| manifest::webhooks_rs(hooks))),
+            ("src/webhooks/operations.rs", Box::new(|| operations::emit(hooks))),
+            (
+                "src/webhooks/server.rs",
+                Box::new(|| server::emit(hooks, options.profile)),
+            ),
+            ("src/webhooks/schemas.rs", Box::new(|| schemas::emit(hooks))),
+            ("src/webhooks/client.rs", Box::new(|| client::emit(hooks))),
+        ];
+        rust.extend(more);
+    }
     if options.tests {
         rust.push((
             "tests/examples.rs",
             Box::new(|| tests::examples(api, &krate)),
         ));
-        let server_client = Box::new(|| tests::server_client(api, &krate));
+        let server_client = Box::new(|| tests::server_client(api, &krate, None));
         rust.push(("tests/server_client.rs", server_client));
+        if let Some(hooks) = &hooks {
+            let webhooks = Box::new(|| tests::server_client(hooks, &krate, Some("webhooks")));
+            rust.push(("tests/webhooks.rs", webhooks));
+        }
     }
     // Formatting is most of the generator's time and the files are independent: one task each.
     let texts: Vec<Result<String>> = crate::workers::run(|| {

@@ -154,11 +154,11 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
         use axum::Router;
 
         use crate::models::*;
-        use crate::operations::*;
+        use super::operations::*;
         use axum::routing::{#(#verbs),*};
         use crate::rt::server::{empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared};
         use crate::rt::Scheme;
-        use crate::schemas as s;
+        use super::schemas as s;
         pub use crate::rt::server::{ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError};
 
         #[doc = #profile_doc]

@@ -85,7 +85,8 @@ pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
     // An example reached through a shared component (a `$ref`'d response) is tested once, in
     // the first operation that uses it.
     let mut seen: std::collections::HashSet<(String, String)> = Default::default();
-    for op in &api.operations {
+    let webhooks = api.webhooks.iter().map(|op| (op, "webhook_"));
+    for (op, prefix) in api.operations.iter().map(|op| (op, "")).chain(webhooks) {
         let mut calls = Vec::new();
         if let Some(b) = op.body.as_ref().filter(|b| b.media == Media::Json) {
             for (ty, json, origin) in conforming(api, &b.ty, &b.schema, &op.request_examples) {
@@ -108,7 +109,7 @@ pub fn examples(api: &Api, crate_ident: &str) -> TokenStream {
             }
         }
         if !calls.is_empty() {
-            let name = ident(&op.name);
+            let name = ident(&format!("{prefix}{}", op.name));
             tests.push(quote! {
                 #[test]
                 fn #name() { #(#calls)* }
@@ -265,9 +266,17 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
 }
 
 /// `tests/server_client.rs`: the router with a handler that answers each operation's example
-/// response, driven by the client with each operation's example request.
-pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
+/// response, driven by the client with each operation's example request. `submodule` holds
+/// the `operations`, `server` and `client` modules when the crate root does not (`webhooks`).
+pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> TokenStream {
     let krate = ident(crate_ident);
+    let module = match submodule {
+        Some(m) => {
+            let m = ident(m);
+            quote!(#krate::#m)
+        }
+        None => quote!(#krate),
+    };
     let mut inputs: Vec<TokenStream> = Vec::new();
     let mut answers: Vec<TokenStream> = Vec::new();
     let mut answer_texts: Vec<TokenStream> = Vec::new();
@@ -503,12 +512,12 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         //! The router serves every operation, and each operation's example request and response
         //! pass through the client and the router unchanged.
         #![cfg(all(feature = "server", feature = "client"))]
-        #![allow(deprecated, unused_imports, unused_mut, clippy::redundant_clone)]
+        #![allow(deprecated, unused_imports, unused_mut, unused_variables, clippy::redundant_clone)]
         use axum::http::StatusCode;
-        use #krate::client::{Client, ClientError};
+        use #module::client::{Client, ClientError};
         use #krate::models::*;
-        use #krate::operations::*;
-        use #krate::server::{router_with_config, Api, ApiError, RouterConfig, RouterError};
+        use #module::operations::*;
+        use #module::server::{router_with_config, Api, ApiError, RouterConfig, RouterError};
 
         /// A value decoded from JSON text written by the generator.
         #[allow(dead_code)]
@@ -567,7 +576,7 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         impl Api for Examples { #(#impls)* }
 
         async fn start() -> String {
-            #krate::client::install_crypto_provider();
+            #module::client::install_crypto_provider();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
             let addr = listener.local_addr().expect("address");
             // Examples are checked strictly at generation time; without coercion, a value that

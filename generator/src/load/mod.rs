@@ -450,8 +450,8 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                     ));
                     continue;
                 }
-                // Callbacks are not generated; the typed model cannot read `$ref`s in them, so a
-                // callback it cannot read is dropped with a warning instead of failing the file.
+                // The typed model cannot read `$ref`s in callbacks: a callback it cannot read is
+                // dropped with a warning instead of failing the file.
                 let (refined, _) = refine(&value, pointer.clone(), String::new());
                 if let Some(end) = refined.find("/callbacks") {
                     let owner = refined[..end].to_owned();
@@ -460,7 +460,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                         warnings.push(Diagnostic::warning(
                             Location::new(&file, format!("{owner}/callbacks")),
                             "callbacks-skipped",
-                            "callbacks are not generated, and this one cannot be read; skipped",
+                            "these callbacks cannot be read (a `$ref` where a path item belongs); skipped",
                         ));
                         continue;
                     }
