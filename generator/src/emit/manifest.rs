@@ -14,6 +14,7 @@ serde_json = "1"
 axum = { version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }
 tokio = { version = "1", optional = true, features = ["net", "rt"] }
 serde_urlencoded = { version = "0.7", optional = true }
+regress = { version = "0.12", optional = true, default-features = false, features = ["std"] }
 reqwest = { version = "0.12", optional = true, default-features = false, features = ["json", "rustls-tls"] }
 
 [dev-dependencies]
@@ -49,7 +50,7 @@ doctest = false
 [features]
 default = []
 # The `Api` trait and an axum router that validates requests.
-server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded"]
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:regress"]
 # A typed reqwest client.
 client = ["dep:reqwest"]
 
