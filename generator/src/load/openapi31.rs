@@ -34,21 +34,9 @@ const METHODS: [&str; 8] = [
 /// Deepest schema nesting lowered; the JSON and YAML readers stop far earlier.
 const MAX_DEPTH: usize = 4_096;
 
-/// 2020-12 keywords the router does not enforce yet: each is reported where it is found.
-const UNCHECKED: [&str; 12] = [
-    "prefixItems",
-    "propertyNames",
-    "patternProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "if",
-    "contains",
-    "$dynamicRef",
-    "minContains",
-    "maxContains",
-];
+/// 2020-12 keywords the router does not enforce: each is reported where it is found (and
+/// `unevaluatedProperties` when it is a schema rather than `false`).
+const UNCHECKED: [&str; 3] = ["dependentSchemas", "unevaluatedItems", "$dynamicRef"];
 
 /// Rewrites a 3.1 document (`openapi: 3.1.x`) into the 3.0 form, in place; returns warnings
 /// for what the generated code does not check.
@@ -242,7 +230,12 @@ impl Lowering<'_> {
         if let Some(dialect) = s.get("$schema") {
             self.dialect(dialect, &push_pointer(pointer, "$schema"))?;
         }
-        for keyword in UNCHECKED.iter().filter(|k| s.contains_key(**k)) {
+        let unevaluated_schema = s.get("unevaluatedProperties").is_some_and(Value::is_object);
+        let unchecked = UNCHECKED
+            .iter()
+            .filter(|k| s.contains_key(**k))
+            .chain(unevaluated_schema.then_some(&"unevaluatedProperties"));
+        for keyword in unchecked {
             self.warnings.borrow_mut().push(Diagnostic::warning(
                 Location::new(self.file, push_pointer(pointer, keyword)),
                 "unchecked-keyword",
