@@ -1,16 +1,24 @@
 // Runtime JSON Schema validation for generated crates (module `crate::validate`).
 //
 // This file is copied verbatim into every generated crate. It depends only on
-// `std` and `serde_json`, contains no `unsafe`, never panics, and uses no inner
+// `std`, `serde_json` and `regress` (ECMAScript regular expressions), contains
+// no `unsafe`, never panics, and uses no inner
 // attributes so that it can be included with `mod validate;` or `include!`.
 //
 // It reproduces the observable behaviour of Ajv v8 as configured by
-// Rocket.Chat (`new Ajv({ coerceTypes: true })`, `allErrors: false`):
+// Rocket.Chat (`new Ajv({ coerceTypes: true })`, `allErrors: false`), and
+// of `Ajv2020` for the JSON Schema 2020-12 keywords of OpenAPI 3.1 documents
+// (`generator/tests/ajv_pinned.rs` pins Ajv's answers):
 //
 // * Keyword evaluation order follows Ajv's generated code: the `type` check
 //   (with coercion) first, then the type-independent keywords (`$ref`, `enum`,
-//   `not`, `anyOf`, `oneOf`, `allOf`), then the number, string, array and
-//   object keyword groups, each in Ajv's vocabulary order. Like Ajv, a single
+//   `not`, `anyOf`, `oneOf`, `allOf`, `if`/`then`/`else`), then the number,
+//   string (lengths, `pattern`), array (`maxItems`, `minItems`, `prefixItems`,
+//   `items`, `contains`, `uniqueItems`) and object (`maxProperties`,
+//   `minProperties`, `required`, `propertyNames`, `additionalProperties`,
+//   `properties`, `patternProperties`, `dependentRequired`,
+//   `unevaluatedProperties`) keyword groups, each in Ajv's vocabulary order.
+//   Like Ajv, a single
 //   `type` that cannot be coerced (always `array`/`object`; any type when
 //   coercion is off) and that has keywords of its own group is only checked
 //   when that group is reached, i.e. after the type-independent keywords.
@@ -23,7 +31,21 @@
 //
 // Known, documented differences from Ajv:
 //
-// * `pattern` is stored but NOT validated (no regex engine is available).
+// * `pattern` and `patternProperties` run on the `regress` engine with the
+//   `u` flag, as Ajv compiles them (`new RegExp(pattern, "u")`), each compiled
+//   once. A pattern that does not compile matches nothing (the generator
+//   refuses such documents; Ajv refuses such schemas).
+// * Ajv 2020 tries every `anyOf` branch (it tracks evaluated properties), so
+//   coercions made by later matching branches stay; this module stops at the
+//   first matching branch, as Ajv draft-07 does.
+// * The `false` schema is written `not: {}` by the generator and answers
+//   `must NOT be valid` where Ajv says `boolean schema is false`; `items: false`
+//   without `prefixItems` becomes `maxItems: 0` (`must NOT have more than 0
+//   items`; Ajv: `boolean schema is false` at the first item).
+// * `unevaluatedProperties: false` sees what `properties`,
+//   `patternProperties`, `additionalProperties`, `$ref`, `allOf`, `if` and the
+//   matching `anyOf`/`oneOf`/`then`/`else` branches evaluate (Ajv's rules);
+//   `dependentSchemas` and `unevaluatedItems` are not supported.
 // * A coercion that would produce a non-finite number (e.g. the string
 //   "Infinity" or "1e400") fails, because JSON cannot represent it; Ajv would
 //   store `Infinity`.
@@ -1037,7 +1059,12 @@ impl Checker {
     }
 
     /// Like [`Checker::descend`], as a subschema of a composite rule.
-    fn descend_composite(&mut self, segment: Segment<'_>, schema: &Schema, value: &mut Value) -> bool {
+    fn descend_composite(
+        &mut self,
+        segment: Segment<'_>,
+        schema: &Schema,
+        value: &mut Value,
+    ) -> bool {
         self.composite += 1;
         let ok = self.descend(segment, schema, value);
         self.composite -= 1;
@@ -1059,7 +1086,10 @@ impl Checker {
     fn if_then_else(&mut self, s: &Schema, v: &mut Value) -> bool {
         let then = s.then_schema.filter(|t| !always_valid(t));
         let otherwise = s.else_schema.filter(|e| !always_valid(e));
-        let Some(condition) = s.if_schema.filter(|_| then.is_some() || otherwise.is_some()) else {
+        let Some(condition) = s
+            .if_schema
+            .filter(|_| then.is_some() || otherwise.is_some())
+        else {
             return true;
         };
         let start = self.errors.len();
@@ -1166,7 +1196,9 @@ impl Checker {
         let max = s.max_contains;
         let message = match max {
             None => format!("must contain at least {min} valid item(s)"),
-            Some(max) => format!("must contain at least {min} and no more than {max} valid item(s)"),
+            Some(max) => {
+                format!("must contain at least {min} and no more than {max} valid item(s)")
+            }
         };
         if max.is_none() && min == 0 {
             return true;
@@ -1307,7 +1339,11 @@ impl Checker {
         }
         for &(property, needs) in s.dependent_required {
             if map.contains_key(property) && needs.iter().any(|n| !map.contains_key(*n)) {
-                let noun = if needs.len() == 1 { "property" } else { "properties" };
+                let noun = if needs.len() == 1 {
+                    "property"
+                } else {
+                    "properties"
+                };
                 return self.fail(format!(
                     "must have {noun} {} when property {property} is present",
                     needs.join(", ")

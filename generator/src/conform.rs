@@ -267,14 +267,12 @@ fn check_at(
                         passes(api, contains, item, &format!("{at}/{i}"), depth + 1, false)
                     })
                     .count() as u64;
-                if count < min || s.max_contains.is_some_and(|max| count > max) {
-                    let most = s
-                        .max_contains
-                        .map(|max| format!(" and at most {max}"))
-                        .unwrap_or_default();
+                // This check does not apply every rule (bounds, lengths), so it may count too
+                // many matches: only too few is certain (`maxContains` is left to the router).
+                if count < min {
                     sink.push(
                         at.clone(),
-                        format!("has {count} items that match `contains`; the schema asks for at least {min}{most}"),
+                        format!("has {count} items that match `contains`; the schema asks for at least {min}"),
                     );
                 }
             }
@@ -302,8 +300,14 @@ fn check_at(
             }
             for (name, needs) in &s.dependent_required {
                 let present = map.contains_key(name);
-                for need in needs.iter().filter(|n| present && !map.contains_key(n.as_str())) {
-                    sink.push(at.clone(), format!("has `{name}` but lacks `{need}`, which it requires"));
+                for need in needs
+                    .iter()
+                    .filter(|n| present && !map.contains_key(n.as_str()))
+                {
+                    sink.push(
+                        at.clone(),
+                        format!("has `{name}` but lacks `{need}`, which it requires"),
+                    );
                 }
             }
             if let Some(names) = &s.property_names {
@@ -341,23 +345,25 @@ fn check_at(
                 match property {
                     Some(ps) => check_at(api, ps, val, child, depth + 1, strict, sink),
                     None if !patterns.is_empty() => {}
-                    None => match &s.additional {
-                        VAdditional::Schema(a) => {
-                            check_at(api, a, val, child, depth + 1, strict, sink)
+                    None => {
+                        match &s.additional {
+                            VAdditional::Schema(a) => {
+                                check_at(api, a, val, child, depth + 1, strict, sink)
+                            }
+                            VAdditional::Forbidden => {
+                                sink.push(child, format!("`{k}` is not allowed by the schema"));
+                            }
+                            VAdditional::Allowed
+                                if s.unevaluated_forbidden && !declared_by_parts(api, s, k) =>
+                            {
+                                sink.push(child, format!("`{k}` is not allowed by the schema (unevaluatedProperties)"));
+                            }
+                            VAdditional::Allowed if strict && !s.properties.is_empty() => {
+                                sink.push(child, format!("`{k}` {UNDECLARED}"));
+                            }
+                            VAdditional::Allowed => {}
                         }
-                        VAdditional::Forbidden => {
-                            sink.push(child, format!("`{k}` is not allowed by the schema"));
-                        }
-                        VAdditional::Allowed
-                            if s.unevaluated_forbidden && !declared_by_parts(api, s, k) =>
-                        {
-                            sink.push(child, format!("`{k}` is not allowed by the schema (unevaluatedProperties)"));
-                        }
-                        VAdditional::Allowed if strict && !s.properties.is_empty() => {
-                            sink.push(child, format!("`{k}` {UNDECLARED}"));
-                        }
-                        VAdditional::Allowed => {}
-                    },
+                    }
                 }
             }
         }

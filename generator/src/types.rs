@@ -752,7 +752,11 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             return Ok(None);
         };
         check_pattern(pattern).map_err(|e| {
-            Error::spec(self.loc(&push_pointer(ptr, "pattern")), "invalid-pattern", e)
+            Error::spec(
+                self.loc(&push_pointer(ptr, "pattern")),
+                "invalid-pattern",
+                e,
+            )
         })?;
         Ok(Some(pattern.to_owned()))
     }
@@ -879,7 +883,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             required: raw
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             ..VSchema::default()
         };

@@ -246,8 +246,12 @@ fn validator_gives_ajvs_answers() {
             if &got != want || data_differs {
                 failures.push(format!(
                     "{} ({key}) {}:\n  Ajv:  {} -> {}\n  ours: {} -> {}",
-                    case["name"], case["data"], Value::from(want.clone()), expected["data"],
-                    Value::from(got), value
+                    case["name"],
+                    case["data"],
+                    Value::from(want.clone()),
+                    expected["data"],
+                    Value::from(got),
+                    value
                 ));
             }
         }

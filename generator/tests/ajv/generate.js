@@ -48,6 +48,7 @@ const cases = [
   ["contains min", "2020", {type: "array", contains: {type: "integer"}, minContains: 2}, [[1, "a", 2], [1, "a"], ["1", "2"]]],
   ["contains max", "2020", {type: "array", contains: {type: "integer"}, maxContains: 1}, [[1, "a"], [1, 2], [], ["a"]]],
   ["contains min max", "2020", {type: "array", contains: {type: "string", maxLength: 1}, minContains: 2, maxContains: 3}, [["a", "b"], ["a"], ["a", "b", "c", "d"], ["a", "bb", "c"]]],
+  ["contains bounded with items", "2020", {type: "array", items: {type: "integer"}, contains: {type: "integer", minimum: 100}, minContains: 1, maxContains: 2}, [[1, 2, 100], [100, 100, 100], [1, 2], ["300", 1]]],
   ["contains min zero max", "2020", {type: "array", contains: {type: "integer"}, minContains: 0, maxContains: 1}, [[], ["a"], [1, 2]]],
   ["contains always valid", "2020", {type: "array", contains: true, minContains: 2}, [[1], [1, 2]]],
   ["contains empty schema", "2020", {type: "array", contains: {}}, [[], [null]]],
