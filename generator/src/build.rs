@@ -25,6 +25,126 @@ type StatusEntry<'a> = (
     &'a ReferenceOr<openapiv3::Response>,
 );
 
+/// The webhooks and callbacks of one document, as operations routed at `/<name>` (a name
+/// taken twice by different definitions continues as `/<name>-2`, ...).
+fn collect_hooks<'a>(
+    di: usize,
+    doc: &'a Document,
+    hooks: &mut BTreeMap<(String, Method), Pending<'a>>,
+) -> Result<()> {
+    let res = Resolver::new(doc);
+    let mut items: Vec<(String, String, openapiv3::PathItem, Option<String>)> = Vec::new();
+    if let Some(raw) = doc.value.get("webhooks") {
+        let webhooks: indexmap::IndexMap<String, ReferenceOr<openapiv3::PathItem>> =
+            serde_path_to_error::deserialize(raw).map_err(|e| {
+                let at = e.path().iter().fold("/webhooks".to_owned(), |p, seg| {
+                    push_pointer(&p, &seg.to_string())
+                });
+                Error::spec(res.loc(&at), "invalid-document", e.into_inner().to_string())
+            })?;
+        for (name, item) in &webhooks {
+            let at = push_pointer("/webhooks", name);
+            let (item, _) = res.item(item, &at)?;
+            items.push((name.clone(), at, item.into_owned(), None));
+        }
+    }
+    for (path, item) in doc.openapi.paths.iter() {
+        let item_ptr = push_pointer("/paths", path);
+        let (item, _) = res.item(item, &item_ptr)?;
+        for (method, op) in item.iter() {
+            for (name, callback) in &op.callbacks {
+                let base = push_pointer(
+                    &push_pointer(&push_pointer(&item_ptr, method), "callbacks"),
+                    name,
+                );
+                for (expression, cb) in callback {
+                    let at = push_pointer(&base, expression);
+                    items.push((name.clone(), at, cb.clone(), Some(expression.clone())));
+                }
+            }
+        }
+    }
+    for (name, at, item, expression) in items {
+        for (m, op) in item.iter() {
+            let Some(&(_, method)) = METHODS.iter().find(|(x, _)| *x == m) else {
+                continue;
+            };
+            let pointer = push_pointer(&at, m);
+            let mut n = 1;
+            let path = loop {
+                let path = match n {
+                    1 => format!("/{name}"),
+                    n => format!("/{name}-{n}"),
+                };
+                match hooks.get(&(path.clone(), method)) {
+                    Some(prev) if prev.doc != di || prev.pointer != pointer => n += 1,
+                    _ => break path,
+                }
+            };
+            let mut op = op.clone();
+            if let Some(expression) = &expression {
+                let note = format!("Sent to `{}`.", expression.replace('`', "'"));
+                op.description = Some(match op.description.take() {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note,
+                });
+            }
+            hooks.insert(
+                (path.clone(), method),
+                Pending {
+                    doc: di,
+                    path,
+                    method,
+                    pointer,
+                    op: Cow::Owned(op),
+                    path_params: Cow::Owned(item.parameters.clone()),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Names and builds the webhooks and callbacks (names apart from the operations', type names
+/// in the same registry).
+fn build_hooks(
+    reg: &mut TypeRegistry,
+    docs: &[Document],
+    hooks: BTreeMap<(String, Method), Pending>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Operation>> {
+    let raw: Vec<(String, Option<String>, String)> = hooks
+        .values()
+        .map(|p| {
+            (
+                p.method.as_upper().to_ascii_lowercase(),
+                p.op.operation_id.clone(),
+                p.path.clone(),
+            )
+        })
+        .collect();
+    let names = operation_names(&raw);
+    let mut built = Vec::with_capacity(hooks.len());
+    for (p, name) in hooks.into_values().zip(names) {
+        let prefix = pascal_ident(&name, "Webhook")
+            .trim_end_matches('_')
+            .to_owned();
+        let input_type = reg.reserve_name(&format!("{prefix}Input"));
+        let output_type = reg.reserve_name(&format!("{prefix}Response"));
+        let mut mapper = SchemaMapper {
+            reg: &mut *reg,
+            res: Resolver::new(&docs[p.doc]),
+            doc_index: p.doc,
+        };
+        let mut op = build_operation(&mut mapper, &p, name, &[], warnings)?;
+        op.input_type = input_type;
+        op.output_type = output_type;
+        built.push(op);
+    }
+    mark_route_conflicts(&mut built, warnings);
+    Ok(built)
+}
+
 /// The configuration's choices for single types: a user's Rust type in place of a generated
 /// one (the generated name stays, as an alias; its rules still validate requests), and extra
 /// derives. A name that matches no type is a warning.
@@ -172,6 +292,13 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         }
     }
 
+    // 1b. Webhooks (3.1 `webhooks`) and callbacks (3.0 and 3.1): requests the API sends to its
+    // subscribers. Each is routed, on the subscriber's side, at `/<webhook or callback name>`.
+    let mut hooks: BTreeMap<(String, Method), Pending> = BTreeMap::new();
+    for (di, doc) in docs.iter().enumerate() {
+        collect_hooks(di, doc, &mut hooks)?;
+    }
+
     // 2. Names: operation names first, then component types, then inline types.
     let raw_names: Vec<(String, Option<String>, String)> = pending
         .values()
@@ -282,6 +409,7 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         op.output_type = output_type;
         ops.push(op);
     }
+    api.webhooks = build_hooks(&mut reg, docs, hooks, &mut api.warnings)?;
     reg.name_shared_shapes();
     apply_type_choices(&mut reg, options, &mut api);
     let mut warnings = std::mem::take(&mut reg.warnings);

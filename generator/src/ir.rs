@@ -20,6 +20,9 @@ pub struct Api {
     pub sources: Vec<String>,
     /// Operations, sorted by path then method.
     pub operations: Vec<Operation>,
+    /// Requests the API sends to its subscribers (3.1 `webhooks`, and `callbacks`), sorted by
+    /// their route on the subscriber's side (`/<name>`), then method.
+    pub webhooks: Vec<Operation>,
     /// Named types; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
     /// Header names that carry credentials (their parameters become [`Operation::auth`]).
@@ -78,6 +81,9 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// `Box<T>` (breaks a recursive type).
     Boxed(Box<TypeRef>),
+    /// `(A, B)`: an array of exactly these items (3.1 `prefixItems` with `items: false` and
+    /// `minItems` covering them).
+    Tuple(Vec<TypeRef>),
     /// A Rust type of the user's (`uuid::Uuid`): from `x-rust-type`, a format mapping or the
     /// configuration; checked to parse as a Rust type when the model is built.
     Rust(String),
@@ -557,6 +563,7 @@ impl TypeIds for TypeRef {
             TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
                 t.type_ids_mut(f)
             }
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|t| t.type_ids_mut(f)),
             _ => {}
         }
     }

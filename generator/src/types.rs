@@ -327,6 +327,56 @@ impl TypeRegistry {
     }
 }
 
+/// An untyped-by-the-model schema whose `type` is a primitive, as that type with the keywords
+/// that apply to it (JSON Schema ignores the others on its values).
+fn primitive_of(any: &openapiv3::AnySchema) -> Option<Type> {
+    use openapiv3::{BooleanType, IntegerType, NumberType, StringType};
+    fn format<T: serde::de::DeserializeOwned>(f: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
+        match f.as_deref() {
+            None => VariantOrUnknownOrEmpty::Empty,
+            Some(f) => serde_json::from_value(Value::from(f))
+                .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.to_owned())),
+        }
+    }
+    let strings = || {
+        any.enumeration
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    Some(match any.typ.as_deref()? {
+        "integer" => Type::Integer(IntegerType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of.map(|m| m as i64),
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum.map(|m| m as i64),
+            maximum: any.maximum.map(|m| m as i64),
+            enumeration: any.enumeration.iter().map(Value::as_i64).collect(),
+        }),
+        "number" => Type::Number(NumberType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of,
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum,
+            maximum: any.maximum,
+            enumeration: any.enumeration.iter().map(Value::as_f64).collect(),
+        }),
+        "string" => Type::String(StringType {
+            format: format(&any.format),
+            pattern: any.pattern.clone(),
+            enumeration: strings(),
+            min_length: any.min_length,
+            max_length: any.max_length,
+        }),
+        "boolean" => Type::Boolean(BooleanType {
+            enumeration: any.enumeration.iter().map(Value::as_bool).collect(),
+        }),
+        _ => return None,
+    })
+}
+
 /// A string schema's `format` as written.
 fn format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<&str> {
     match format {
@@ -582,12 +632,26 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
                 }
                 let format = format_name(&st.format);
-                match format.and_then(|f| self.reg.formats.get(f)).cloned() {
-                    Some(rust) => {
-                        v.typed_format = format.map(str::to_owned);
-                        TypeRef::Rust(self.reg.use_rust_type(rust))
+                // 3.1's `contentEncoding: base64` (lowered to `format: byte`): bytes.
+                if format == Some("byte")
+                    && self.res.doc.version.starts_with("3.1")
+                    && self
+                        .res
+                        .raw(ptr)
+                        .and_then(|s| s.get("contentEncoding"))
+                        .and_then(Value::as_str)
+                        == Some("base64")
+                {
+                    v.typed_format = Some("byte".into());
+                    TypeRef::Rust("crate::rt::Base64".into())
+                } else {
+                    match format.and_then(|f| self.reg.formats.get(f)).cloned() {
+                        Some(rust) => {
+                            v.typed_format = format.map(str::to_owned);
+                            TypeRef::Rust(self.reg.use_rust_type(rust))
+                        }
+                        None => TypeRef::String,
                     }
-                    None => TypeRef::String,
                 }
             }
             SchemaKind::Type(Type::Integer(it)) => {
@@ -645,12 +709,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v.max_items = f(at.max_items);
                 v.unique_items = at.unique_items;
                 let ty = self.array(at.items.as_ref(), &mut v, ptr, hint)?;
-                if v.prefix_items.is_empty() {
+                let open = if v.prefix_items.is_empty() {
                     ty
                 } else {
                     // A tuple's items differ in type: kept as JSON values.
                     TypeRef::Vec(Box::new(TypeRef::Any))
-                }
+                };
+                self.tuple(&v, ptr, hint)?.unwrap_or(open)
             }
             SchemaKind::Type(Type::Object(ot)) => {
                 v.types = vec![JsonType::Object];
@@ -716,6 +781,14 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         .collect();
                     v.enumeration = raw_enum;
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
+                } else if let Some(typed) = primitive_of(any) {
+                    // `type: integer` with a keyword of another type (`maxLength`), which
+                    // JSON Schema ignores on integers: the typed model could not read it.
+                    let schema = Schema {
+                        schema_data: data.clone(),
+                        schema_kind: SchemaKind::Type(typed),
+                    };
+                    return self.map_schema_nested(&schema, ptr, hint, target);
                 } else if any.typ.as_deref() == Some("null") {
                     // The `null` type (OpenAPI 3.1, and 3.0 documents that borrow it): only
                     // `null` is valid.
@@ -926,6 +999,36 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         }
         self.rules_2020(ptr, &mut v)?;
         Ok(VRef::Inline(Box::new(v)))
+    }
+
+    /// A 3.1 array of exactly its `prefixItems` (`items: false`, lowered to the false schema,
+    /// or `maxItems` as many, and `minItems` as many) as a tuple of their types.
+    fn tuple(&mut self, v: &VSchema, ptr: &str, hint: &str) -> Result<Option<TypeRef>> {
+        if !self.res.doc.version.starts_with("3.1") {
+            return Ok(None);
+        }
+        let Some(Value::Array(prefix)) = self.res.raw(ptr).and_then(|s| s.get("prefixItems"))
+        else {
+            return Ok(None);
+        };
+        let n = prefix.len() as u64;
+        let closed = v.max_items == Some(n) || v.items.as_deref().is_some_and(is_false_rules);
+        if n == 0 || n > 12 || !closed || v.min_items.unwrap_or(0) < n {
+            return Ok(None);
+        }
+        let mut items = Vec::with_capacity(prefix.len());
+        for (i, raw) in prefix.iter().enumerate() {
+            let at = push_pointer(&push_pointer(ptr, "prefixItems"), &i.to_string());
+            let schema: ReferenceOr<Schema> = serde_json::from_value(raw.clone())
+                .map_err(|e| Error::spec(self.loc(&at), "invalid-document", e.to_string()))?;
+            let m = self.map(&schema, &at, &format!("{hint}{}", i + 1))?;
+            items.push(if m.nullable {
+                TypeRef::Nullable(Box::new(m.ty))
+            } else {
+                m.ty
+            });
+        }
+        Ok(Some(TypeRef::Tuple(items)))
     }
 
     fn array(
@@ -1466,6 +1569,19 @@ fn capitalize(s: &str) -> String {
     }
 }
 
+/// Whether `v` is the rules of the `false` schema (`not: {}`, as 3.1's `false` is lowered).
+fn is_false_rules(v: &VRef) -> bool {
+    match v {
+        VRef::Inline(s) => {
+            **s == VSchema {
+                not: Some(Box::new(VRef::any())),
+                ..VSchema::default()
+            }
+        }
+        VRef::Named(_) => false,
+    }
+}
+
 /// The JSON Schema 2020-12 keywords the validator enforces that OpenAPI 3.0 cannot say.
 const KEYWORDS_2020: [&str; 11] = [
     "prefixItems",
@@ -1567,6 +1683,7 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
         match ty {
             TypeRef::Named(id) => out.push(*id),
             TypeRef::Nullable(inner) => direct(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| direct(t, out)),
             _ => {}
         }
     }

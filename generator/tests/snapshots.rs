@@ -99,3 +99,10 @@ fn user_types() {
     // `rocketchat_crates` builds the crate and runs its tests.
     snapshot("user-types.yaml", &["src/models.rs", "Cargo.toml"]);
 }
+
+#[test]
+fn openapi31() {
+    // OpenAPI 3.1 read through the 3.0 pipeline: type arrays, `const`, `examples`, numeric
+    // exclusive bounds, `$defs`, `$ref` with siblings, base64 bytes, a tuple.
+    snapshot("openapi31.yaml", &["src/models.rs", "src/operations.rs"]);
+}

@@ -229,6 +229,10 @@ pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Rust(path) => rust_type(path),
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|t| type_tokens(api, t));
+            quote!((#(#items,)*))
+        }
         TypeRef::Named(id) => {
             let name = ident(&api.types[id.0].name);
             quote!(#name)

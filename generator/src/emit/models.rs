@@ -47,6 +47,7 @@ fn alias_is_recursive(api: &Api, id: TypeId) -> bool {
             TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
                 mentions(api, t, target, depth + 1)
             }
+            TypeRef::Tuple(items) => items.iter().any(|t| mentions(api, t, target, depth + 1)),
             _ => false,
         }
     }

@@ -51,6 +51,7 @@ fn holds_user_type(api: &Api, ty: &TypeRef, seen: &mut Vec<TypeId>) -> bool {
         TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
             holds_user_type(api, t, seen)
         }
+        TypeRef::Tuple(items) => items.iter().any(|t| holds_user_type(api, t, seen)),
         TypeRef::Named(id) if !seen.contains(id) => {
             seen.push(*id);
             match &api.types[id.0].kind {
@@ -229,6 +230,7 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
                 Some("date-time") => Value::from("2024-05-01T12:30:00+02:00"),
                 Some("date") => Value::from("2024-05-01"),
                 Some("uri" | "url") => Value::from("https://example.com/sample"),
+                Some("byte") => Value::from("c2FtcGxl"),
                 _ => Value::from("sample".chars().cycle().take(len).collect::<String>()),
             }
         }

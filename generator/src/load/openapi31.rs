@@ -82,6 +82,20 @@ pub fn lower(file: &str, doc: &mut Value) -> Result<Vec<Diagnostic>> {
         each(components, "responses", &|v, p| lowering.response(v, p))?;
         each(components, "pathItems", &|v, p| lowering.path_item(v, p))?;
         each(components, "callbacks", &|v, p| lowering.callback(v, p))?;
+        // `mutualTLS` (new in 3.1) is a property of the TLS connection, not of requests.
+        if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+            schemes.retain(|name, scheme| {
+                let mutual = scheme.get("type").and_then(Value::as_str) == Some("mutualTLS");
+                if mutual {
+                    lowering.warnings.borrow_mut().push(Diagnostic::warning(
+                        Location::new(file, push_pointer("/components/securitySchemes", name)),
+                        "mutual-tls",
+                        "mutual TLS is set up on the connection (a client certificate in the HTTP client, TLS termination on the server), not in the generated code; the scheme is left out",
+                    ));
+                }
+                !mutual
+            });
+        }
     }
     Ok(lowering.warnings.into_inner())
 }
@@ -137,6 +151,9 @@ impl Lowering<'_> {
         let Value::Object(op) = op else {
             return Ok(());
         };
+        // 3.1 lets an operation document no response.
+        op.entry("responses")
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Some(Value::Array(params)) = op.get_mut("parameters") {
             for (i, p) in params.iter_mut().enumerate() {
                 self.parameter(
