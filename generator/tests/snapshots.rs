@@ -106,3 +106,12 @@ fn openapi31() {
     // exclusive bounds, `$defs`, `$ref` with siblings, base64 bytes, a tuple.
     snapshot("openapi31.yaml", &["src/models.rs", "src/operations.rs"]);
 }
+
+#[test]
+fn openapi31_keywords() {
+    // The 2020-12 keywords' validation statics, and the Rust types they leave (tuples).
+    snapshot(
+        "openapi31-keywords.yaml",
+        &["src/models.rs", "src/operations.rs", "src/schemas.rs"],
+    );
+}
