@@ -837,20 +837,17 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
     /// Whether the raw schema at `ptr` has a JSON Schema 2020-12 keyword the validator
     /// enforces that OpenAPI 3.0 cannot say (OpenAPI 3.1 documents keep them in the raw value).
     fn has_rules_2020(&self, ptr: &str) -> bool {
-        self.res
-            .raw(ptr)
-            .and_then(Value::as_object)
-            .is_some_and(|o| KEYWORDS_2020.iter().any(|k| o.contains_key(*k)))
+        self.res.doc.has_keywords_2020(ptr)
     }
 
     /// Sets on `v` the rules of the 2020-12 keywords of the raw schema at `ptr`.
     fn rules_2020(&mut self, ptr: &str, v: &mut VSchema) -> Result<()> {
+        if !self.has_rules_2020(ptr) {
+            return Ok(());
+        }
         let Some(raw) = self.res.raw(ptr).and_then(Value::as_object) else {
             return Ok(());
         };
-        if !KEYWORDS_2020.iter().any(|k| raw.contains_key(*k)) {
-            return Ok(());
-        }
         let at = |key: &str| push_pointer(ptr, key);
         if let Some(Value::Array(list)) = raw.get("prefixItems") {
             for i in 0..list.len() {
@@ -1581,21 +1578,6 @@ fn is_false_rules(v: &VRef) -> bool {
         VRef::Named(_) => false,
     }
 }
-
-/// The JSON Schema 2020-12 keywords the validator enforces that OpenAPI 3.0 cannot say.
-const KEYWORDS_2020: [&str; 11] = [
-    "prefixItems",
-    "contains",
-    "minContains",
-    "maxContains",
-    "propertyNames",
-    "patternProperties",
-    "dependentRequired",
-    "unevaluatedProperties",
-    "if",
-    "then",
-    "else",
-];
 
 /// Checks that `pattern` compiles as Ajv compiles it (`new RegExp(pattern, "u")`), with the
 /// engine the router uses; the error says why not.
