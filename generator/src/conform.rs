@@ -61,6 +61,26 @@ thread_local! {
         Default::default();
 }
 
+thread_local! {
+    /// Compiled `pattern`s and `patternProperties` names (a document repeats them).
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, Option<regress::Regex>>> =
+        Default::default();
+}
+
+/// Whether the ECMAScript regular expression `pattern` (compiled as Ajv does, with the `u`
+/// flag) matches somewhere in `text`; a pattern that does not compile (the generator refuses
+/// them) matches nothing.
+fn pattern_matches(pattern: &str, text: &str) -> bool {
+    PATTERNS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(pattern.to_owned())
+            .or_insert_with(|| regress::Regex::with_flags(pattern, "u").ok())
+            .as_ref()
+            .is_some_and(|regex| regex.find(text).is_some())
+    })
+}
+
 /// True when `value` passes `v` (lenient or strict), without collecting anything.
 fn passes(api: &Api, v: &VRef, value: &Value, at: &str, depth: usize, strict: bool) -> bool {
     let schema: *const VSchema = match v {
@@ -207,10 +227,59 @@ fn check_at(
             check_at(api, matching[0], value, at.clone(), depth + 1, true, sink);
         }
     }
+    if let Some(condition) = &s.if_schema {
+        let clause = if passes(api, condition, value, &at, depth + 1, false) {
+            &s.then_schema
+        } else {
+            &s.else_schema
+        };
+        if let Some(clause) = clause {
+            check_at(api, clause, value, at.clone(), depth + 1, strict, sink);
+        }
+    }
     match value {
+        Value::String(text) => {
+            if let Some(pattern) = s.pattern.as_deref().filter(|p| !pattern_matches(p, text)) {
+                sink.push(
+                    at,
+                    format!("{} does not match the pattern `{pattern}`", display(value)),
+                );
+            }
+        }
         Value::Array(items) => {
+            for (i, (prefix, item)) in s.prefix_items.iter().zip(items).enumerate() {
+                check_at(
+                    api,
+                    prefix,
+                    item,
+                    format!("{at}/{i}"),
+                    depth + 1,
+                    strict,
+                    sink,
+                );
+            }
+            if let Some(contains) = &s.contains {
+                let min = s.min_contains.unwrap_or(1);
+                let count = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, item)| {
+                        passes(api, contains, item, &format!("{at}/{i}"), depth + 1, false)
+                    })
+                    .count() as u64;
+                // This check does not apply every rule (bounds, lengths), so it may count too
+                // many matches: only too few is certain (`maxContains` is left to the router).
+                if count < min {
+                    sink.push(
+                        at.clone(),
+                        format!("has {count} items that match `contains`; the schema asks for at least {min}"),
+                    );
+                }
+            }
             if let Some(item_schema) = &s.items {
-                for (i, item) in items.iter().enumerate() {
+                // After `prefixItems`, `items` applies to the items after them.
+                let first = s.prefix_items.len();
+                for (i, item) in items.iter().enumerate().skip(first) {
                     check_at(
                         api,
                         item_schema,
@@ -229,6 +298,27 @@ fn check_at(
                     sink.push(at.clone(), format!("lacks the required property `{r}`"));
                 }
             }
+            for (name, needs) in &s.dependent_required {
+                let present = map.contains_key(name);
+                for need in needs
+                    .iter()
+                    .filter(|n| present && !map.contains_key(n.as_str()))
+                {
+                    sink.push(
+                        at.clone(),
+                        format!("has `{name}` but lacks `{need}`, which it requires"),
+                    );
+                }
+            }
+            if let Some(names) = &s.property_names {
+                for k in map.keys() {
+                    let name = Value::String(k.clone());
+                    if !passes(api, names, &name, &at, depth + 1, false) {
+                        let child = crate::diagnostics::push_pointer(&at, k);
+                        sink.push(child, format!("`{k}` is not an allowed property name"));
+                    }
+                }
+            }
             // Many members against many properties: names are looked up in a map (not n²).
             let index: Option<std::collections::HashMap<&str, &VRef>> = (map.len() > 16
                 && s.properties.len() > 16)
@@ -243,25 +333,64 @@ fn check_at(
                         .find(|(name, _)| name == k)
                         .map(|(_, v)| v),
                 };
+                let patterns: Vec<&VRef> = s
+                    .pattern_properties
+                    .iter()
+                    .filter(|(pattern, _)| pattern_matches(pattern, k))
+                    .map(|(_, v)| v)
+                    .collect();
+                for ps in &patterns {
+                    check_at(api, ps, val, child.clone(), depth + 1, strict, sink);
+                }
                 match property {
                     Some(ps) => check_at(api, ps, val, child, depth + 1, strict, sink),
-                    None => match &s.additional {
-                        VAdditional::Schema(a) => {
-                            check_at(api, a, val, child, depth + 1, strict, sink)
+                    None if !patterns.is_empty() => {}
+                    None => {
+                        match &s.additional {
+                            VAdditional::Schema(a) => {
+                                check_at(api, a, val, child, depth + 1, strict, sink)
+                            }
+                            VAdditional::Forbidden => {
+                                sink.push(child, format!("`{k}` is not allowed by the schema"));
+                            }
+                            VAdditional::Allowed
+                                if s.unevaluated_forbidden && !declared_by_parts(api, s, k) =>
+                            {
+                                sink.push(child, format!("`{k}` is not allowed by the schema (unevaluatedProperties)"));
+                            }
+                            VAdditional::Allowed if strict && !s.properties.is_empty() => {
+                                sink.push(child, format!("`{k}` {UNDECLARED}"));
+                            }
+                            VAdditional::Allowed => {}
                         }
-                        VAdditional::Forbidden => {
-                            sink.push(child, format!("`{k}` is not allowed by the schema"));
-                        }
-                        VAdditional::Allowed if strict && !s.properties.is_empty() => {
-                            sink.push(child, format!("`{k}` {UNDECLARED}"));
-                        }
-                        VAdditional::Allowed => {}
-                    },
+                    }
                 }
             }
         }
         _ => {}
     }
+}
+
+/// Whether a part of `s` (`allOf`, `anyOf`, `oneOf`, `then`, `else`, one level down) declares
+/// the property `key`: what `unevaluatedProperties` sees beside `s`'s own properties.
+fn declared_by_parts(api: &Api, s: &VSchema, key: &str) -> bool {
+    let clauses = [&s.if_schema, &s.then_schema, &s.else_schema];
+    s.all_of
+        .iter()
+        .chain(&s.any_of)
+        .chain(&s.one_of)
+        .chain(clauses.into_iter().flatten().map(|b| b.as_ref()))
+        .any(|part| {
+            let part = match part {
+                VRef::Inline(p) => p.as_ref(),
+                VRef::Named(id) => &api.types[id.0].schema,
+            };
+            part.properties.iter().any(|(name, _)| name == key)
+                || part
+                    .pattern_properties
+                    .iter()
+                    .any(|(pattern, _)| pattern_matches(pattern, key))
+        })
 }
 
 fn display(v: &Value) -> String {

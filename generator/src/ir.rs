@@ -345,6 +345,30 @@ pub struct VSchema {
     /// The `format` of a string typed as a user's type (kept only then; the validator, like
     /// Ajv, does not check formats): the generated tests build values of that format.
     pub typed_format: Option<String>,
+    /// `prefixItems` (JSON Schema 2020-12): the first items' rules; `items` then applies to
+    /// the items after them.
+    pub prefix_items: Vec<VRef>,
+    /// `contains`.
+    pub contains: Option<Box<VRef>>,
+    /// `minContains`.
+    pub min_contains: Option<u64>,
+    /// `maxContains`.
+    pub max_contains: Option<u64>,
+    /// `propertyNames`.
+    pub property_names: Option<Box<VRef>>,
+    /// `patternProperties`, in document order (patterns checked to be ECMAScript regular
+    /// expressions).
+    pub pattern_properties: Vec<(String, VRef)>,
+    /// `dependentRequired`, in document order.
+    pub dependent_required: Vec<(String, Vec<String>)>,
+    /// `unevaluatedProperties: false`.
+    pub unevaluated_forbidden: bool,
+    /// `if`.
+    pub if_schema: Option<Box<VRef>>,
+    /// `then`.
+    pub then_schema: Option<Box<VRef>>,
+    /// `else`.
+    pub else_schema: Option<Box<VRef>>,
 }
 
 /// `additionalProperties` for validation.

@@ -636,12 +636,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             nullable,
             ..VSchema::default()
         };
+        self.rules_2020(ptr, &mut v)?;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 v.types = vec![JsonType::String];
                 v.min_length = f(st.min_length);
                 v.max_length = f(st.max_length);
-                v.pattern = st.pattern.clone();
+                v.pattern = self.pattern(st.pattern.as_deref(), ptr)?;
                 if let VariantOrUnknownOrEmpty::Unknown(fmt) = &st.format {
                     if !KNOWN_STRING_FORMATS.contains(&fmt.as_str()) {
                         self.warn(
@@ -738,7 +739,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v.max_items = f(at.max_items);
                 v.unique_items = at.unique_items;
                 let ty = self.array(at.items.as_ref(), &mut v, ptr, hint)?;
-                self.tuple(&v, ptr, hint)?.unwrap_or(ty)
+                let open = if v.prefix_items.is_empty() {
+                    ty
+                } else {
+                    // A tuple's items differ in type: kept as JSON values.
+                    TypeRef::Vec(Box::new(TypeRef::Any))
+                };
+                self.tuple(&v, ptr, hint)?.unwrap_or(open)
             }
             SchemaKind::Type(Type::Object(ot)) => {
                 v.types = vec![JsonType::Object];
@@ -828,6 +835,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     } else if let Some(fmt) = &any.format {
                         self.warn(ptr, "typeless-schema", format!("schema has `format: {fmt}` but no `type`; any JSON value is accepted"));
                     }
+                    v.pattern = self.pattern(any.pattern.as_deref(), ptr)?;
                     v.enumeration = raw_enum;
                     TypeRef::Any
                 }
@@ -840,8 +848,188 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         })
     }
 
-    /// A 3.1 array of exactly its `prefixItems` (`items: false`, lowered to `maxItems`, and
-    /// `minItems` as many) as a tuple of their types.
+    /// A `pattern` written at `ptr`, checked to be an ECMAScript regular expression as Ajv
+    /// compiles it (`new RegExp(pattern, "u")`).
+    fn pattern(&self, pattern: Option<&str>, ptr: &str) -> Result<Option<String>> {
+        let Some(pattern) = pattern else {
+            return Ok(None);
+        };
+        check_pattern(pattern).map_err(|e| {
+            Error::spec(
+                self.loc(&push_pointer(ptr, "pattern")),
+                "invalid-pattern",
+                e,
+            )
+        })?;
+        Ok(Some(pattern.to_owned()))
+    }
+
+    /// Whether the raw schema at `ptr` has a JSON Schema 2020-12 keyword the validator
+    /// enforces that OpenAPI 3.0 cannot say (OpenAPI 3.1 documents keep them in the raw value).
+    fn has_rules_2020(&self, ptr: &str) -> bool {
+        self.res.doc.has_keywords_2020(ptr)
+    }
+
+    /// Sets on `v` the rules of the 2020-12 keywords of the raw schema at `ptr`.
+    fn rules_2020(&mut self, ptr: &str, v: &mut VSchema) -> Result<()> {
+        if !self.has_rules_2020(ptr) {
+            return Ok(());
+        }
+        let Some(raw) = self.res.raw(ptr).and_then(Value::as_object) else {
+            return Ok(());
+        };
+        let at = |key: &str| push_pointer(ptr, key);
+        if let Some(Value::Array(list)) = raw.get("prefixItems") {
+            for i in 0..list.len() {
+                let p = push_pointer(&at("prefixItems"), &i.to_string());
+                v.prefix_items.push(self.rules_at(&p)?);
+            }
+        }
+        for (key, slot) in [
+            ("contains", &mut v.contains),
+            ("propertyNames", &mut v.property_names),
+            ("if", &mut v.if_schema),
+            ("then", &mut v.then_schema),
+            ("else", &mut v.else_schema),
+        ] {
+            if raw.get(key).is_some_and(Value::is_object) {
+                *slot = Some(Box::new(self.rules_at(&at(key))?));
+            }
+        }
+        v.min_contains = raw.get("minContains").and_then(Value::as_u64);
+        v.max_contains = raw.get("maxContains").and_then(Value::as_u64);
+        if let Some(Value::Object(patterns)) = raw.get("patternProperties") {
+            let base = at("patternProperties");
+            for pattern in patterns.keys() {
+                let p = push_pointer(&base, pattern);
+                check_pattern(pattern)
+                    .map_err(|e| Error::spec(self.loc(&p), "invalid-pattern", e))?;
+                let rules = self.rules_at(&p)?;
+                v.pattern_properties.push((pattern.clone(), rules));
+            }
+        }
+        if let Some(Value::Object(deps)) = raw.get("dependentRequired") {
+            v.dependent_required = deps
+                .iter()
+                .map(|(name, needs)| {
+                    let needs = needs.as_array().map(Vec::as_slice).unwrap_or_default();
+                    let needs = needs.iter().filter_map(Value::as_str).map(str::to_owned);
+                    (name.clone(), needs.collect())
+                })
+                .collect();
+        }
+        // `additionalProperties: true` evaluates every member (Ajv), which leaves nothing.
+        v.unevaluated_forbidden = raw.get("unevaluatedProperties") == Some(&Value::Bool(false))
+            && raw.get("additionalProperties") != Some(&Value::Bool(true));
+        Ok(())
+    }
+
+    /// The validation rules of the raw schema at `ptr` (a subschema of a 2020-12 keyword),
+    /// without a Rust type: the keywords the validator knows, read from the raw value; a `$ref`
+    /// is the referenced type's rules.
+    fn rules_at(&mut self, ptr: &str) -> Result<VRef> {
+        if self.reg.depth >= MAX_SCHEMA_DEPTH {
+            return Err(Error::spec(
+                self.loc(ptr),
+                "too-deep",
+                format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (through properties, items and `$ref`s)"),
+            ));
+        }
+        self.reg.depth += 1;
+        let rules = self.rules_at_nested(ptr);
+        self.reg.depth -= 1;
+        rules
+    }
+
+    fn rules_at_nested(&mut self, ptr: &str) -> Result<VRef> {
+        let Some(raw) = self.res.raw(ptr).and_then(Value::as_object) else {
+            return Ok(VRef::any());
+        };
+        if let Some(reference) = raw.get("$ref").and_then(Value::as_str) {
+            return Ok(self.map_ref(reference, ptr)?.v);
+        }
+        let at = |key: &str| push_pointer(ptr, key);
+        let u = |key: &str| raw.get(key).and_then(Value::as_u64);
+        let n = |key: &str| raw.get(key).and_then(Value::as_f64);
+        let flag = |key: &str| raw.get(key) == Some(&Value::Bool(true));
+        let mut v = VSchema {
+            types: match raw.get("type").and_then(Value::as_str) {
+                Some("null") => vec![JsonType::Null],
+                Some("boolean") => vec![JsonType::Boolean],
+                Some("integer") => vec![JsonType::Integer],
+                Some("number") => vec![JsonType::Number],
+                Some("string") => vec![JsonType::String],
+                Some("array") => vec![JsonType::Array],
+                Some("object") => vec![JsonType::Object],
+                _ => vec![],
+            },
+            nullable: flag("nullable"),
+            enumeration: raw
+                .get("enum")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            minimum: n("minimum"),
+            maximum: n("maximum"),
+            exclusive_minimum: flag("exclusiveMinimum"),
+            exclusive_maximum: flag("exclusiveMaximum"),
+            min_length: u("minLength"),
+            max_length: u("maxLength"),
+            min_items: u("minItems"),
+            max_items: u("maxItems"),
+            unique_items: flag("uniqueItems"),
+            min_properties: u("minProperties"),
+            max_properties: u("maxProperties"),
+            required: raw
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ..VSchema::default()
+        };
+        v.multiple_of = self.positive_multiple(n("multipleOf"), ptr);
+        v.pattern = self.pattern(raw.get("pattern").and_then(Value::as_str), ptr)?;
+        if raw.get("items").is_some_and(Value::is_object) {
+            v.items = Some(Box::new(self.rules_at(&at("items"))?));
+        }
+        if let Some(Value::Object(properties)) = raw.get("properties") {
+            for name in properties.keys() {
+                let rules = self.rules_at(&push_pointer(&at("properties"), name))?;
+                v.properties.push((name.clone(), rules));
+            }
+        }
+        v.additional = match raw.get("additionalProperties") {
+            Some(Value::Bool(false)) => VAdditional::Forbidden,
+            Some(Value::Object(_)) => {
+                VAdditional::Schema(Box::new(self.rules_at(&at("additionalProperties"))?))
+            }
+            _ => VAdditional::Allowed,
+        };
+        for (key, list) in [
+            ("allOf", &mut v.all_of),
+            ("anyOf", &mut v.any_of),
+            ("oneOf", &mut v.one_of),
+        ] {
+            if let Some(Value::Array(parts)) = raw.get(key) {
+                for i in 0..parts.len() {
+                    list.push(self.rules_at(&push_pointer(&at(key), &i.to_string()))?);
+                }
+            }
+        }
+        if raw.get("not").is_some_and(Value::is_object) {
+            v.not = Some(Box::new(self.rules_at(&at("not"))?));
+        }
+        self.rules_2020(ptr, &mut v)?;
+        Ok(VRef::Inline(Box::new(v)))
+    }
+
+    /// A 3.1 array of exactly its `prefixItems` (`items: false`, lowered to the false schema,
+    /// or `maxItems` as many, and `minItems` as many) as a tuple of their types.
     fn tuple(&mut self, v: &VSchema, ptr: &str, hint: &str) -> Result<Option<TypeRef>> {
         if !self.res.doc.version.starts_with("3.1") {
             return Ok(None);
@@ -851,7 +1039,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             return Ok(None);
         };
         let n = prefix.len() as u64;
-        if n == 0 || n > 12 || v.max_items != Some(n) || v.min_items.unwrap_or(0) < n {
+        let closed = v.max_items == Some(n) || v.items.as_deref().is_some_and(is_false_rules);
+        if n == 0 || n > 12 || !closed || v.min_items.unwrap_or(0) < n {
             return Ok(None);
         }
         let mut items = Vec::with_capacity(prefix.len());
@@ -1219,7 +1408,10 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 }
                 // A member that only annotates (`{description: ...}`, `{nullable: true}`) adds
                 // no constraint to merge.
-                SchemaKind::Any(a) if is_empty_any(a) && self.res.raw_enum(&sp).is_none() => {}
+                SchemaKind::Any(a)
+                    if is_empty_any(a)
+                        && self.res.raw_enum(&sp).is_none()
+                        && !self.has_rules_2020(&sp) => {}
                 _ => members.push((schema, sp, reference)),
             }
         }
@@ -1237,6 +1429,11 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 _ => self.map_schema(&schema, &sp, hint, target)?,
             };
             m.nullable |= data.nullable;
+            if self.has_rules_2020(ptr) {
+                // This schema's own 2020-12 rules beside the one part.
+                v.all_of = vec![m.v];
+                m.v = VRef::Inline(Box::new(v));
+            }
             return Ok(m);
         }
         if !members.is_empty() && members.iter().all(|(s, _, _)| object_like(s)) {
@@ -1267,6 +1464,16 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     if required_seen.insert(r.as_str()) {
                         required.push(r.clone());
                     }
+                }
+                if self.has_rules_2020(sp) {
+                    // The part's 2020-12 rules stay a part (its properties named, for what
+                    // its `unevaluatedProperties` sees).
+                    let mut part = VSchema::default();
+                    self.rules_2020(sp, &mut part)?;
+                    if part.unevaluated_forbidden {
+                        part.properties = props.keys().map(|k| (k.clone(), VRef::any())).collect();
+                    }
+                    v.all_of.push(VRef::Inline(Box::new(part)));
                 }
                 if additional.is_none() {
                     additional = add.cloned();
@@ -1387,6 +1594,27 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
+}
+
+/// Whether `v` is the rules of the `false` schema (`not: {}`, as 3.1's `false` is lowered).
+fn is_false_rules(v: &VRef) -> bool {
+    match v {
+        VRef::Inline(s) => {
+            **s == VSchema {
+                not: Some(Box::new(VRef::any())),
+                ..VSchema::default()
+            }
+        }
+        VRef::Named(_) => false,
+    }
+}
+
+/// Checks that `pattern` compiles as Ajv compiles it (`new RegExp(pattern, "u")`), with the
+/// engine the router uses; the error says why not.
+pub(crate) fn check_pattern(pattern: &str) -> std::result::Result<(), String> {
+    regress::Regex::with_flags(pattern, "u").map(|_| ()).map_err(|e| {
+        format!("`{pattern}` is not an ECMAScript regular expression (with the `u` flag, as Ajv compiles it): {e}")
+    })
 }
 
 /// True when a type-less schema carries no constraint at all (only annotations).

@@ -64,3 +64,90 @@ fn every_diagnostic_names_file_and_pointer() {
         assert!(d.location.pointer.starts_with('/'), "{d}");
     }
 }
+
+#[test]
+fn enforced_2020_keywords_are_not_warned_and_examples_are_checked_against_them() {
+    let fixture = shared("tests/fixtures/constructs/openapi31-keywords.yaml");
+    let diags = lint(&[&fixture], &Default::default());
+    assert!(
+        diags.iter().all(|d| d.code != "unchecked-keyword"),
+        "{diags:?}"
+    );
+    assert!(
+        diags.iter().all(|d| d.code != "example-mismatch"),
+        "{diags:?}"
+    );
+
+    // What the router does not enforce is still reported; examples that break a `pattern`,
+    // `dependentRequired` or an `if`/`then` are mismatches.
+    let dir = std::env::temp_dir().join(format!("lint-2020-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("unchecked.yaml");
+    std::fs::write(
+        &path,
+        r#"openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                code: {type: string, pattern: '^\p{Lu}{2}$'}
+                card: {type: string}
+                kind: {type: string}
+              dependentSchemas:
+                card: {required: [code]}
+              dependentRequired:
+                card: [kind]
+              unevaluatedProperties: {type: string}
+              if: {required: [kind], properties: {kind: {const: x}}}
+              then: {required: [code]}
+            examples:
+              lower: {value: {code: fr}}
+              dependent: {value: {card: '1'}}
+              clause: {value: {kind: x}}
+      responses:
+        '204': {description: ok}
+"#,
+    )
+    .unwrap();
+    let diags = lint(&[&path], &Default::default());
+    let unchecked: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == "unchecked-keyword")
+        .map(|d| d.location.pointer.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(unchecked, ["dependentSchemas", "unevaluatedProperties"]);
+    let mismatches: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.code == "example-mismatch")
+        .collect();
+    assert_eq!(mismatches.len(), 3, "{mismatches:?}");
+    let about = |example: &str| {
+        let d = mismatches
+            .iter()
+            .find(|d| {
+                d.location
+                    .pointer
+                    .contains(&format!("/examples/{example}/"))
+            })
+            .unwrap_or_else(|| panic!("{example} not reported: {mismatches:?}"));
+        d.message.as_str()
+    };
+    assert!(
+        about("lower").contains("pattern `^\\p{Lu}{2}$`"),
+        "{mismatches:?}"
+    );
+    assert!(
+        about("dependent").contains("has `card` but lacks `kind`"),
+        "{mismatches:?}"
+    );
+    assert!(
+        about("clause").contains("required property `code`"),
+        "{mismatches:?}"
+    );
+}

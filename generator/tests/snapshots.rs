@@ -130,3 +130,12 @@ fn webhooks() {
         ],
     );
 }
+
+#[test]
+fn openapi31_keywords() {
+    // The 2020-12 keywords' validation statics, and the Rust types they leave (tuples).
+    snapshot(
+        "openapi31-keywords.yaml",
+        &["src/models.rs", "src/operations.rs", "src/schemas.rs"],
+    );
+}

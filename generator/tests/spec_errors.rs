@@ -132,3 +132,31 @@ fn unreadable_callbacks_are_skipped_with_a_warning() {
                 && w.location.pointer == "/paths/~1a/get/callbacks")
     );
 }
+
+#[test]
+fn invalid_pattern_names_its_pointer() {
+    // Ajv compiles patterns with the `u` flag, where `\-` outside a class is not an escape.
+    let d = spec_error(
+        "pattern.yaml",
+        &format!("{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                code: {{type: string, pattern: 'a\\-b'}}\n      responses:\n        '204': {{description: ok}}\n"),
+    );
+    assert_eq!(d.code, "invalid-pattern");
+    assert_eq!(
+        d.location.pointer,
+        "/paths/~1a/post/requestBody/content/application~1json/schema/properties/code/pattern"
+    );
+    assert!(d.message.contains("a\\-b"), "{}", d.message);
+}
+
+#[test]
+fn invalid_pattern_property_names_its_pointer() {
+    let d = spec_error(
+        "pattern-properties.yaml",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              patternProperties:\n                '(unclosed': {type: string}\n      responses:\n        '204': {description: ok}\n",
+    );
+    assert_eq!(d.code, "invalid-pattern");
+    assert_eq!(
+        d.location.pointer,
+        "/paths/~1a/post/requestBody/content/application~1json/schema/patternProperties/(unclosed"
+    );
+}

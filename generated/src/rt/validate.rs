@@ -5,16 +5,24 @@
 // Runtime JSON Schema validation for generated crates (module `crate::validate`).
 //
 // This file is copied verbatim into every generated crate. It depends only on
-// `std` and `serde_json`, contains no `unsafe`, never panics, and uses no inner
+// `std`, `serde_json` and `regress` (ECMAScript regular expressions), contains
+// no `unsafe`, never panics, and uses no inner
 // attributes so that it can be included with `mod validate;` or `include!`.
 //
 // It reproduces the observable behaviour of Ajv v8 as configured by
-// Rocket.Chat (`new Ajv({ coerceTypes: true })`, `allErrors: false`):
+// Rocket.Chat (`new Ajv({ coerceTypes: true })`, `allErrors: false`), and
+// of `Ajv2020` for the JSON Schema 2020-12 keywords of OpenAPI 3.1 documents
+// (`generator/tests/ajv_pinned.rs` pins Ajv's answers):
 //
 // * Keyword evaluation order follows Ajv's generated code: the `type` check
 //   (with coercion) first, then the type-independent keywords (`$ref`, `enum`,
-//   `not`, `anyOf`, `oneOf`, `allOf`), then the number, string, array and
-//   object keyword groups, each in Ajv's vocabulary order. Like Ajv, a single
+//   `not`, `anyOf`, `oneOf`, `allOf`, `if`/`then`/`else`), then the number,
+//   string (lengths, `pattern`), array (`maxItems`, `minItems`, `prefixItems`,
+//   `items`, `contains`, `uniqueItems`) and object (`maxProperties`,
+//   `minProperties`, `required`, `propertyNames`, `additionalProperties`,
+//   `properties`, `patternProperties`, `dependentRequired`,
+//   `unevaluatedProperties`) keyword groups, each in Ajv's vocabulary order.
+//   Like Ajv, a single
 //   `type` that cannot be coerced (always `array`/`object`; any type when
 //   coercion is off) and that has keywords of its own group is only checked
 //   when that group is reached, i.e. after the type-independent keywords.
@@ -27,7 +35,21 @@
 //
 // Known, documented differences from Ajv:
 //
-// * `pattern` is stored but NOT validated (no regex engine is available).
+// * `pattern` and `patternProperties` run on the `regress` engine with the
+//   `u` flag, as Ajv compiles them (`new RegExp(pattern, "u")`), each compiled
+//   once. A pattern that does not compile matches nothing (the generator
+//   refuses such documents; Ajv refuses such schemas).
+// * Ajv 2020 tries every `anyOf` branch (it tracks evaluated properties), so
+//   coercions made by later matching branches stay; this module stops at the
+//   first matching branch, as Ajv draft-07 does.
+// * The `false` schema is written `not: {}` by the generator and answers
+//   `must NOT be valid` where Ajv says `boolean schema is false`; `items: false`
+//   without `prefixItems` becomes `maxItems: 0` (`must NOT have more than 0
+//   items`; Ajv: `boolean schema is false` at the first item).
+// * `unevaluatedProperties: false` sees what `properties`,
+//   `patternProperties`, `additionalProperties`, `$ref`, `allOf`, `if` and the
+//   matching `anyOf`/`oneOf`/`then`/`else` branches evaluate (Ajv's rules);
+//   `dependentSchemas` and `unevaluatedItems` are not supported.
 // * A coercion that would produce a non-finite number (e.g. the string
 //   "Infinity" or "1e400") fails, because JSON cannot represent it; Ajv would
 //   store `Infinity`.
@@ -147,7 +169,8 @@ pub struct Schema {
     pub min_length: Option<u64>,
     /// `maxLength`, in Unicode code points.
     pub max_length: Option<u64>,
-    /// `pattern`: stored for documentation only, NOT validated (no regex engine).
+    /// `pattern`: an ECMAScript regular expression (compiled once, with the `u` flag as Ajv
+    /// does) that must match somewhere in the string.
     pub pattern: Option<&'static str>,
     /// `items`: the schema every array element must match.
     pub items: Option<&'static Schema>,
@@ -179,6 +202,33 @@ pub struct Schema {
     /// target is validated right after this node's `type` check and before every
     /// other keyword of this node.
     pub reference: Option<fn() -> &'static Schema>,
+    /// `prefixItems` (JSON Schema 2020-12): the schemas of the first items, in order; `items`
+    /// then applies only to the items after them.
+    pub prefix_items: &'static [&'static Schema],
+    /// `contains`: at least [`Schema::min_contains`] (default 1) and at most
+    /// [`Schema::max_contains`] items must match it.
+    pub contains: Option<&'static Schema>,
+    /// `minContains` (with `contains`).
+    pub min_contains: Option<u64>,
+    /// `maxContains` (with `contains`).
+    pub max_contains: Option<u64>,
+    /// `propertyNames`: every member name, as a string, must match it.
+    pub property_names: Option<&'static Schema>,
+    /// `patternProperties`: (ECMAScript pattern, schema) in declaration order; the value of
+    /// every member whose name the pattern matches must match the schema.
+    pub pattern_properties: &'static [(&'static str, &'static Schema)],
+    /// `dependentRequired`: (property, the properties it requires when present).
+    pub dependent_required: &'static [(&'static str, &'static [&'static str])],
+    /// `unevaluatedProperties: false`: members that no `properties`, `patternProperties`,
+    /// `additionalProperties`, `$ref`, `allOf` part, or valid `anyOf`/`oneOf`/`then`/`else`
+    /// branch of this schema evaluates are refused.
+    pub unevaluated_forbidden: bool,
+    /// `if`: chooses between [`Schema::then_schema`] and [`Schema::else_schema`].
+    pub if_schema: Option<&'static Schema>,
+    /// `then`: applies when `if` matches.
+    pub then_schema: Option<&'static Schema>,
+    /// `else`: applies when `if` does not match.
+    pub else_schema: Option<&'static Schema>,
 }
 
 #[allow(dead_code)]
@@ -211,6 +261,17 @@ impl Schema {
         one_of: &[],
         not: None,
         reference: None,
+        prefix_items: &[],
+        contains: None,
+        min_contains: None,
+        max_contains: None,
+        property_names: None,
+        pattern_properties: &[],
+        dependent_required: &[],
+        unevaluated_forbidden: false,
+        if_schema: None,
+        then_schema: None,
+        else_schema: None,
     };
     /// Any string.
     pub const STRING: Schema = Schema {
@@ -332,6 +393,7 @@ pub fn validate_all(
         path: String::new(),
         active: Vec::new(),
         spare: Vec::new(),
+        composite: 0,
         steps: 0,
         max_steps: MAX_BASE_STEPS.saturating_add(STEPS_PER_VALUE.saturating_mul(node_count(value))),
     };
@@ -444,7 +506,14 @@ fn has_string_rules(s: &Schema) -> bool {
 }
 
 fn has_array_rules(s: &Schema) -> bool {
-    s.max_items.is_some() || s.min_items.is_some() || s.unique_items || s.items.is_some()
+    s.max_items.is_some()
+        || s.min_items.is_some()
+        || s.unique_items
+        || s.items.is_some()
+        || !s.prefix_items.is_empty()
+        || s.contains.is_some()
+        || s.min_contains.is_some()
+        || s.max_contains.is_some()
 }
 
 fn has_object_rules(s: &Schema) -> bool {
@@ -453,6 +522,10 @@ fn has_object_rules(s: &Schema) -> bool {
         || !s.required.is_empty()
         || !matches!(s.additional, Additional::Allowed)
         || !s.properties.is_empty()
+        || s.property_names.is_some()
+        || !s.pattern_properties.is_empty()
+        || !s.dependent_required.is_empty()
+        || s.unevaluated_forbidden
 }
 
 /// Ajv `schemaHasRulesForType`: only number/string/array/object have keyword groups.
@@ -484,6 +557,14 @@ fn always_valid(s: &Schema) -> bool {
         && s.one_of.is_empty()
         && s.not.is_none()
         && s.reference.is_none()
+        && s.if_schema.is_none()
+        && s.then_schema.is_none()
+        && s.else_schema.is_none()
+}
+
+/// The `false` schema, as the generator writes it: `not: {}` and nothing else.
+fn is_false(s: &Schema) -> bool {
+    s.not.is_some_and(always_valid) && always_valid(&Schema { not: None, ..*s })
 }
 
 fn num_f64(n: &Number) -> f64 {
@@ -747,6 +828,10 @@ struct Checker {
     active: Vec<*const Schema>,
     /// Emptied `active` lists of finished descents, reused (no allocation per value).
     spare: Vec<Vec<*const Schema>>,
+    /// Depth of Ajv "composite rules" (`not`, `anyOf`, `oneOf`, `if`, `contains`,
+    /// `propertyNames` subschemas): inside one, a failing keyword adds its error to those
+    /// already collected; outside, Ajv returns that error alone.
+    composite: usize,
     /// Schema applications so far, and the most allowed (see [`MAX_BASE_STEPS`]).
     steps: usize,
     max_steps: usize,
@@ -875,7 +960,7 @@ impl Checker {
             }
         }
 
-        // String group (`pattern` is not validated).
+        // String group.
         if has_string_rules(s) {
             if let Value::String(text) = v {
                 let len = text.chars().count() as u64;
@@ -884,6 +969,9 @@ impl Checker {
                 }
                 if let Some(min) = s.min_length.filter(|min| len < *min) {
                     return self.fail(format!("must NOT have fewer than {min} characters"));
+                }
+                if let Some(pattern) = s.pattern.filter(|p| !pattern_matches(p, text)) {
+                    return self.fail(format!("must match pattern \"{pattern}\""));
                 }
             } else if deferred == Some(Type::String) {
                 return self.type_error(s);
@@ -927,7 +1015,7 @@ impl Checker {
                 return self.fail("must NOT be valid".to_owned());
             }
             let start = self.errors.len();
-            let matched = self.apply(not, v);
+            let matched = self.apply_composite(not, v);
             self.errors.truncate(start);
             if matched {
                 return self.fail("must NOT be valid".to_owned());
@@ -937,7 +1025,7 @@ impl Checker {
             let start = self.errors.len();
             let mut matched = false;
             for branch in s.any_of {
-                if self.apply(branch, v) {
+                if self.apply_composite(branch, v) {
                     matched = true;
                     break;
                 }
@@ -951,7 +1039,7 @@ impl Checker {
             let start = self.errors.len();
             let mut valid = false;
             for branch in s.one_of {
-                let matched = always_valid(branch) || self.apply(branch, v);
+                let matched = always_valid(branch) || self.apply_composite(branch, v);
                 if matched {
                     if valid {
                         valid = false;
@@ -970,7 +1058,68 @@ impl Checker {
                 return false;
             }
         }
-        true
+        self.if_then_else(s, v)
+    }
+
+    /// Applies `schema` to `value` as a subschema of a composite rule (see `composite`).
+    fn apply_composite(&mut self, schema: &Schema, value: &mut Value) -> bool {
+        self.composite += 1;
+        let ok = self.apply(schema, value);
+        self.composite -= 1;
+        ok
+    }
+
+    /// Like [`Checker::descend`], as a subschema of a composite rule.
+    fn descend_composite(
+        &mut self,
+        segment: Segment<'_>,
+        schema: &Schema,
+        value: &mut Value,
+    ) -> bool {
+        self.composite += 1;
+        let ok = self.descend(segment, schema, value);
+        self.composite -= 1;
+        ok
+    }
+
+    /// A keyword's own error after subschema errors collected since `start`: kept with them
+    /// inside a composite rule, alone otherwise (Ajv's `cxt.error()`).
+    fn fail_after(&mut self, start: usize, message: String) -> bool {
+        if self.composite == 0 {
+            self.errors.truncate(start);
+        }
+        self.fail(message)
+    }
+
+    /// `if`/`then`/`else`: `if` is applied without errors (its coercions stay), then the
+    /// clause it chooses; the clause's errors come first, then `must match "then" schema`
+    /// inside a composite rule.
+    fn if_then_else(&mut self, s: &Schema, v: &mut Value) -> bool {
+        let then = s.then_schema.filter(|t| !always_valid(t));
+        let otherwise = s.else_schema.filter(|e| !always_valid(e));
+        let Some(condition) = s
+            .if_schema
+            .filter(|_| then.is_some() || otherwise.is_some())
+        else {
+            return true;
+        };
+        let start = self.errors.len();
+        let matched = always_valid(condition) || self.apply_composite(condition, v);
+        self.errors.truncate(start);
+        let (clause, name) = if matched {
+            (then, "then")
+        } else {
+            (otherwise, "else")
+        };
+        match clause {
+            Some(clause) if !self.apply(clause, v) => {
+                if self.composite > 0 {
+                    self.fail(format!("must match \"{name}\" schema"));
+                }
+                false
+            }
+            _ => true,
+        }
     }
 
     fn number_keywords(&mut self, s: &Schema, x: f64) -> bool {
@@ -1006,6 +1155,8 @@ impl Checker {
         true
     }
 
+    /// Ajv's array group: `maxItems`, `minItems`, `prefixItems`, `items`, `contains`,
+    /// `uniqueItems` (the applicators are placed before `uniqueItems`).
     fn array_keywords(&mut self, s: &Schema, arr: &mut [Value]) -> bool {
         let len = arr.len() as u64;
         if let Some(max) = s.max_items.filter(|max| len > *max) {
@@ -1013,6 +1164,28 @@ impl Checker {
         }
         if let Some(min) = s.min_items.filter(|min| len < *min) {
             return self.fail(format!("must NOT have fewer than {min} items"));
+        }
+        for (i, (prefix, item)) in s.prefix_items.iter().zip(arr.iter_mut()).enumerate() {
+            if !always_valid(prefix) && !self.descend(Segment::Index(i), prefix, item) {
+                return false;
+            }
+        }
+        if let Some(items) = s.items.filter(|items| !always_valid(items)) {
+            let first = s.prefix_items.len();
+            // `items: false` after a prefix (written `not: {}`): Ajv names the limit.
+            if first > 0 && arr.len() > first && is_false(items) {
+                return self.fail(format!("must NOT have more than {first} items"));
+            }
+            for (i, item) in arr.iter_mut().enumerate().skip(first) {
+                if !self.descend(Segment::Index(i), items, item) {
+                    return false;
+                }
+            }
+        }
+        if let Some(contains) = s.contains {
+            if !self.contains(s, contains, arr) {
+                return false;
+            }
         }
         let duplicate = if s.unique_items {
             duplicate_items(s.items, arr)
@@ -1024,14 +1197,60 @@ impl Checker {
                 "must NOT have duplicate items (items ## {j} and {i} are identical)"
             ));
         }
-        if let Some(items) = s.items.filter(|items| !always_valid(items)) {
-            for (i, item) in arr.iter_mut().enumerate() {
-                if !self.descend(Segment::Index(i), items, item) {
-                    return false;
+        true
+    }
+
+    /// `contains` with `minContains`/`maxContains`, stopping where Ajv stops (items after
+    /// that point are not coerced).
+    fn contains(&mut self, s: &Schema, contains: &Schema, arr: &mut [Value]) -> bool {
+        let min = s.min_contains.unwrap_or(1);
+        let max = s.max_contains;
+        let message = match max {
+            None => format!("must contain at least {min} valid item(s)"),
+            Some(max) => {
+                format!("must contain at least {min} and no more than {max} valid item(s)")
+            }
+        };
+        if max.is_none() && min == 0 {
+            return true;
+        }
+        if max.is_some_and(|max| min > max) {
+            return self.fail(message);
+        }
+        let len = arr.len() as u64;
+        if always_valid(contains) {
+            if len < min || max.is_some_and(|max| len > max) {
+                return self.fail(message);
+            }
+            return true;
+        }
+        let start = self.errors.len();
+        let mut valid = min == 0;
+        let mut count = 0u64;
+        for (i, item) in arr.iter_mut().enumerate() {
+            if !self.descend_composite(Segment::Index(i), contains, item) {
+                continue;
+            }
+            count += 1;
+            match max {
+                None if count >= min => {
+                    valid = true;
+                    break;
                 }
+                None => {}
+                Some(max) if count > max => {
+                    valid = false;
+                    break;
+                }
+                Some(_) => valid = count >= min,
             }
         }
-        true
+        if valid {
+            self.errors.truncate(start);
+            true
+        } else {
+            self.fail_after(start, message)
+        }
     }
 
     fn object_keywords(&mut self, s: &Schema, map: &mut Map<String, Value>) -> bool {
@@ -1047,8 +1266,23 @@ impl Checker {
                 return self.fail(format!("must have required property '{name}'"));
             }
         }
-        let declared =
-            |key: &str| key != "__proto__" && s.properties.iter().any(|(name, _)| *name == key);
+        if let Some(names) = s.property_names.filter(|n| !always_valid(n)) {
+            for key in js_key_order(map.keys().map(|k| (k.clone(), ()))) {
+                let start = self.errors.len();
+                let mut name = Value::String(key.0);
+                if !self.apply_composite(names, &mut name) {
+                    // Ajv `cxt.error(true)`: the name's errors stay, in every context.
+                    return self.fail("property name must be valid".to_owned());
+                }
+                self.errors.truncate(start);
+            }
+        }
+        let declared = |key: &str| {
+            (key != "__proto__" && s.properties.iter().any(|(name, _)| *name == key))
+                || s.pattern_properties
+                    .iter()
+                    .any(|(pattern, _)| pattern_matches(pattern, key))
+        };
         match s.additional {
             Additional::Allowed => {}
             Additional::Forbidden => {
@@ -1095,8 +1329,141 @@ impl Checker {
                 return false;
             }
         }
+        for &(pattern, sub) in s.pattern_properties {
+            if always_valid(sub) {
+                continue;
+            }
+            let keys = js_key_order(
+                map.keys()
+                    .filter(|k| pattern_matches(pattern, k))
+                    .map(|k| (k.clone(), ())),
+            );
+            for (key, ()) in keys {
+                let ok = match map.get_mut(&key) {
+                    Some(child) => self.descend(Segment::Key(&key), sub, child),
+                    None => true,
+                };
+                if !ok {
+                    return false;
+                }
+            }
+        }
+        for &(property, needs) in s.dependent_required {
+            if map.contains_key(property) && needs.iter().any(|n| !map.contains_key(*n)) {
+                let noun = if needs.len() == 1 {
+                    "property"
+                } else {
+                    "properties"
+                };
+                return self.fail(format!(
+                    "must have {noun} {} when property {property} is present",
+                    needs.join(", ")
+                ));
+            }
+        }
+        if s.unevaluated_forbidden {
+            let keys: Vec<String> = js_key_order(map.keys().map(|k| (k.clone(), ())))
+                .into_iter()
+                .map(|(k, ())| k)
+                .collect();
+            let whole = Value::Object(map.clone());
+            for key in keys {
+                if !self.evaluates_own(s, &key, &whole) {
+                    return self.fail("must NOT have unevaluated properties".to_owned());
+                }
+            }
+        }
         true
     }
+
+    /// Whether a keyword of `s` other than its own `unevaluatedProperties` evaluates the
+    /// member `key` of `whole` (see [`Checker::evaluates`]).
+    fn evaluates_own(&mut self, s: &Schema, key: &str, whole: &Value) -> bool {
+        let own = Schema {
+            unevaluated_forbidden: false,
+            ..*s
+        };
+        self.evaluates(&own, key, whole, 0)
+    }
+
+    /// Whether `s` evaluates the member `key` of the object `whole`, as Ajv tracks it for
+    /// `unevaluatedProperties`: `properties`, `patternProperties`, `additionalProperties` and
+    /// `unevaluatedProperties` (every member), through `$ref`, `allOf` and `if`, and the
+    /// branches of `anyOf`, `oneOf`, `then`/`else` that the value matches.
+    fn evaluates(&mut self, s: &Schema, key: &str, whole: &Value, depth: usize) -> bool {
+        if depth >= MAX_SAME_VALUE_DEPTH {
+            return false;
+        }
+        if s.properties.iter().any(|(name, _)| *name == key)
+            || s.pattern_properties
+                .iter()
+                .any(|(pattern, _)| pattern_matches(pattern, key))
+            || !matches!(s.additional, Additional::Allowed)
+            || s.unevaluated_forbidden
+        {
+            return true;
+        }
+        if let Some(target) = s.reference {
+            if self.evaluates(target(), key, whole, depth + 1) {
+                return true;
+            }
+        }
+        let static_parts = s.all_of.iter().chain(s.if_schema.as_ref());
+        for part in static_parts {
+            if self.evaluates(part, key, whole, depth + 1) {
+                return true;
+            }
+        }
+        let mut branches: Vec<&Schema> = s.any_of.iter().chain(s.one_of.iter()).copied().collect();
+        if let Some(condition) = s.if_schema {
+            let clause = if self.matches(condition, whole) {
+                s.then_schema
+            } else {
+                s.else_schema
+            };
+            branches.extend(clause);
+        }
+        for branch in branches {
+            if self.evaluates(branch, key, whole, depth + 1) && self.matches(branch, whole) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether `value` matches `schema`, without errors or coercions.
+    fn matches(&mut self, schema: &Schema, value: &Value) -> bool {
+        let start = self.errors.len();
+        let mut copy = value.clone();
+        let ok = self.apply_composite(schema, &mut copy);
+        self.errors.truncate(start);
+        ok
+    }
+}
+
+/// Whether the ECMAScript regular expression `pattern` matches somewhere in `text`, compiled
+/// as Ajv compiles it (`new RegExp(pattern, "u")`). Each pattern is compiled once and kept; one
+/// that does not compile matches nothing (the generator refuses such documents).
+fn pattern_matches(pattern: &'static str, text: &str) -> bool {
+    use std::sync::{Arc, OnceLock, RwLock};
+    type Cache = RwLock<HashMap<&'static str, Option<Arc<regress::Regex>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    let known = cache
+        .read()
+        .ok()
+        .and_then(|compiled| compiled.get(pattern).cloned());
+    let regex = match known {
+        Some(regex) => regex,
+        None => {
+            let regex = regress::Regex::with_flags(pattern, "u").ok().map(Arc::new);
+            if let Ok(mut compiled) = cache.write() {
+                compiled.insert(pattern, regex.clone());
+            }
+            regex
+        }
+    };
+    regex.is_some_and(|regex| regex.find(text).is_some())
 }
 
 /// Rewrites an integral floating-point JSON number (e.g. `1.0`) as an integer

@@ -15,6 +15,7 @@ axum = { version = "0.8", optional = true, default-features = false, features = 
 tokio = { version = "1", optional = true, features = ["net", "rt", "time"] }
 serde_urlencoded = { version = "0.7", optional = true }
 base64 = { version = "0.22", optional = true }
+regress = { version = "0.12", optional = true, default-features = false, features = ["std"] }
 # rustls with ring rather than reqwest's default aws-lc-rs: a quarter less cold build, no CMake
 # or NASM anywhere (see the generator's README).
 reqwest = { version = "0.13", optional = true, default-features = false, features = ["json", "query", "rustls-no-provider"] }
@@ -56,7 +57,7 @@ doctest = false
 [features]
 default = []
 # The `Api` trait and an axum router that validates requests.
-server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:base64"]
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:base64", "dep:regress"]
 # A typed reqwest client with credentials, retries, timeouts, hooks, tracing and paging.
 client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:tracing", "dep:httpdate", "dep:tokio"]
 
@@ -130,7 +131,11 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             format!(" {l}")
         }
     });
-    let webhooks = (!api.webhooks.is_empty()).then(|| quote!(pub mod webhooks;));
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     quote! {
         #( #![doc = #doc] )*
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
@@ -159,7 +164,14 @@ pub fn webhooks_rs(hooks: &Api) -> TokenStream {
     let list: Vec<String> = hooks
         .operations
         .iter()
-        .map(|op| format!("- `{} {}`: [`operations::{}`]", op.method.as_upper(), op.path.replace('`', "'"), op.output_type))
+        .map(|op| {
+            format!(
+                "- `{} {}`: [`operations::{}`]",
+                op.method.as_upper(),
+                op.path.replace('`', "'"),
+                op.output_type
+            )
+        })
         .collect();
     let text = format!(
         "Requests the API sends to its subscribers: OpenAPI 3.1 `webhooks` and the operations' `callbacks`.\n\n\

@@ -65,8 +65,14 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     // Webhooks and callbacks: the same files again, for the requests the API sends.
     if let Some(hooks) = &hooks {
         let more: [RustFile; 5] = [
-            ("src/webhooks/mod.rs", Box::new(|| manifest::webhooks_rs(hooks))),
-            ("src/webhooks/operations.rs", Box::new(|| operations::emit(hooks))),
+            (
+                "src/webhooks/mod.rs",
+                Box::new(|| manifest::webhooks_rs(hooks)),
+            ),
+            (
+                "src/webhooks/operations.rs",
+                Box::new(|| operations::emit(hooks)),
+            ),
             (
                 "src/webhooks/server.rs",
                 Box::new(|| server::emit(hooks, options.profile)),

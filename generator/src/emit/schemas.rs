@@ -45,6 +45,17 @@ fn collect<'a>(api: &'a Api, v: &'a VRef, used: &mut [bool]) {
         refs.extend(s.any_of.iter());
         refs.extend(s.one_of.iter());
         refs.extend(s.not.as_deref());
+        refs.extend(s.prefix_items.iter());
+        refs.extend(s.pattern_properties.iter().map(|(_, v)| v));
+        for one in [
+            &s.contains,
+            &s.property_names,
+            &s.if_schema,
+            &s.then_schema,
+            &s.else_schema,
+        ] {
+            refs.extend(one.as_deref());
+        }
         for r in refs {
             visit(api, r, used, &mut stack);
         }
@@ -322,6 +333,42 @@ fn schema_expr(api: &Api, names: &SchemaNames, s: &VSchema) -> TokenStream {
         let r = vref_ref(api, names, not);
         members.push(quote!(not: Some(#r)));
     }
+    if !s.prefix_items.is_empty() {
+        let rs = s.prefix_items.iter().map(|v| vref_ref(api, names, v));
+        members.push(quote!(prefix_items: &[#(#rs),*]));
+    }
+    members.extend(opt_u("min_contains", s.min_contains));
+    members.extend(opt_u("max_contains", s.max_contains));
+    if !s.pattern_properties.is_empty() {
+        let ps = s.pattern_properties.iter().map(|(k, v)| {
+            let r = vref_ref(api, names, v);
+            quote!((#k, #r))
+        });
+        members.push(quote!(pattern_properties: &[#(#ps),*]));
+    }
+    if !s.dependent_required.is_empty() {
+        let ds = s
+            .dependent_required
+            .iter()
+            .map(|(k, needs)| quote!((#k, &[#(#needs),*])));
+        members.push(quote!(dependent_required: &[#(#ds),*]));
+    }
+    if s.unevaluated_forbidden {
+        members.push(quote!(unevaluated_forbidden: true));
+    }
+    for (name, one) in [
+        ("contains", &s.contains),
+        ("property_names", &s.property_names),
+        ("if_schema", &s.if_schema),
+        ("then_schema", &s.then_schema),
+        ("else_schema", &s.else_schema),
+    ] {
+        if let Some(v) = one {
+            let n = ident(name);
+            let r = vref_ref(api, names, v);
+            members.push(quote!(#n: Some(#r)));
+        }
+    }
     if members.is_empty() {
         return quote!(Schema::ANY);
     }
@@ -425,7 +472,16 @@ fn is_bare(s: &VSchema, all_of_allowed: bool) -> bool {
         && s.max_properties.is_none()
         && s.any_of.is_empty()
         && s.one_of.is_empty()
-        && s.not.is_none();
+        && s.not.is_none()
+        && s.prefix_items.is_empty()
+        && s.contains.is_none()
+        && s.property_names.is_none()
+        && s.pattern_properties.is_empty()
+        && s.dependent_required.is_empty()
+        && !s.unevaluated_forbidden
+        && s.if_schema.is_none()
+        && s.then_schema.is_none()
+        && s.else_schema.is_none();
     if all_of_allowed {
         plain
             && s.types.is_empty()

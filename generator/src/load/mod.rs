@@ -95,7 +95,26 @@ pub struct Document {
     pub warnings: Vec<Diagnostic>,
     /// Pointers of every object of `value` that has an `enum` member (found on first use).
     enums: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// Pointers of every object of `value` that has one of [`KEYWORDS_2020`] (found on first
+    /// use).
+    keywords_2020: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
+
+/// The JSON Schema 2020-12 keywords (and draft-07's `if`, `contains`, ...) the router enforces
+/// that OpenAPI 3.0's typed model does not hold: read from the raw value.
+pub(crate) const KEYWORDS_2020: [&str; 11] = [
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "patternProperties",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "if",
+    "then",
+    "else",
+];
 
 impl Document {
     fn new(
@@ -112,6 +131,7 @@ impl Document {
             openapi,
             warnings,
             enums: Default::default(),
+            keywords_2020: Default::default(),
         }
     }
 
@@ -119,24 +139,34 @@ impl Document {
     /// `enum` where its type has no such field, so the raw document is asked; one walk of the
     /// document finds every `enum`, far cheaper than a pointer lookup per schema.)
     pub fn raw_enum(&self, pointer: &str) -> Option<&Value> {
-        let enums = self.enums.get_or_init(|| enum_pointers(&self.value));
+        let enums = self
+            .enums
+            .get_or_init(|| pointers_with(&self.value, &["enum"]));
         if enums.contains(pointer) {
             self.value.pointer(pointer).and_then(|v| v.get("enum"))
         } else {
             None
         }
     }
+
+    /// Whether the object at `pointer` has one of [`KEYWORDS_2020`] (one walk of the document
+    /// answers every schema, as for [`Document::raw_enum`]).
+    pub(crate) fn has_keywords_2020(&self, pointer: &str) -> bool {
+        self.keywords_2020
+            .get_or_init(|| pointers_with(&self.value, &KEYWORDS_2020))
+            .contains(pointer)
+    }
 }
 
-/// The pointers of every object in `root` that has an `enum` member. Iterative: documents may
-/// nest deeper than the stack allows.
-fn enum_pointers(root: &Value) -> std::collections::HashSet<String> {
+/// The pointers of every object in `root` that has one of `keys` as a member. Iterative:
+/// documents may nest deeper than the stack allows.
+fn pointers_with(root: &Value, keys: &[&str]) -> std::collections::HashSet<String> {
     let mut found = std::collections::HashSet::new();
     let mut stack = vec![(root, String::new())];
     while let Some((value, pointer)) = stack.pop() {
         match value {
             Value::Object(map) => {
-                if map.contains_key("enum") {
+                if keys.iter().any(|k| map.contains_key(*k)) {
                     found.insert(pointer.clone());
                 }
                 for (k, v) in map {

@@ -5,7 +5,7 @@
 //! `nullable` (the `null` type alone stays, as 3.0 documents write it), several types → `anyOf`, `const` → a one-value `enum`, a schema's `examples`
 //! array → `example`, numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum` + `true`,
 //! `$ref` beside other keywords → `allOf`, `contentEncoding: base64` → `format: byte`, boolean
-//! schemas → `{}` / `{not: {}}`, `items: false` after `prefixItems` → `maxItems`, a missing
+//! schemas → `{}` / `{not: {}}` (`items: false` alone → `maxItems: 0`), a missing
 //! `paths` → `{}`. What 3.0 cannot say (`prefixItems`, `propertyNames`, `patternProperties`,
 //! `dependentRequired`, `unevaluatedProperties`, `if`/`then`/`else`, `$defs`) stays where it is:
 //! the typed model ignores it, and the schema mapper reads it from the raw value at the
@@ -34,21 +34,9 @@ const METHODS: [&str; 8] = [
 /// Deepest schema nesting lowered; the JSON and YAML readers stop far earlier.
 const MAX_DEPTH: usize = 4_096;
 
-/// 2020-12 keywords the router does not enforce yet: each is reported where it is found.
-const UNCHECKED: [&str; 12] = [
-    "prefixItems",
-    "propertyNames",
-    "patternProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "if",
-    "contains",
-    "$dynamicRef",
-    "minContains",
-    "maxContains",
-];
+/// 2020-12 keywords the router does not enforce: each is reported where it is found (and
+/// `unevaluatedProperties` when it is a schema rather than `false`).
+const UNCHECKED: [&str; 3] = ["dependentSchemas", "unevaluatedItems", "$dynamicRef"];
 
 /// Rewrites a 3.1 document (`openapi: 3.1.x`) into the 3.0 form, in place; returns warnings
 /// for what the generated code does not check.
@@ -259,7 +247,12 @@ impl Lowering<'_> {
         if let Some(dialect) = s.get("$schema") {
             self.dialect(dialect, &push_pointer(pointer, "$schema"))?;
         }
-        for keyword in UNCHECKED.iter().filter(|k| s.contains_key(**k)) {
+        let unevaluated_schema = s.get("unevaluatedProperties").is_some_and(Value::is_object);
+        let unchecked = UNCHECKED
+            .iter()
+            .filter(|k| s.contains_key(**k))
+            .chain(unevaluated_schema.then_some(&"unevaluatedProperties"));
+        for keyword in unchecked {
             self.warnings.borrow_mut().push(Diagnostic::warning(
                 Location::new(self.file, push_pointer(pointer, keyword)),
                 "unchecked-keyword",
@@ -439,20 +432,15 @@ fn lower_keywords(s: &mut Map<String, Value>) {
     {
         s.insert("format".into(), Value::from("byte"));
     }
-    // `items: false` after `prefixItems`: no more items than the prefix.
+    // `items: false`: after `prefixItems` the `false` schema (the validator names the limit as
+    // Ajv does, after checking the prefix); alone, no items at all.
     if let Some(Value::Bool(items)) = s.get("items") {
         let items = *items;
         s.remove("items");
-        if !items {
-            let n = s
-                .get("prefixItems")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
-            let max = s
-                .get("maxItems")
-                .and_then(Value::as_u64)
-                .map_or(n as u64, |m| m.min(n as u64));
-            s.insert("maxItems".into(), Value::from(max));
+        if !items && s.contains_key("prefixItems") {
+            s.insert("items".into(), serde_json::json!({"not": {}}));
+        } else if !items {
+            s.insert("maxItems".into(), Value::from(0));
         }
     }
     // `unevaluatedProperties: false` without a 3.0 counterpart is read from the raw value;

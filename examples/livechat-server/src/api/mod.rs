@@ -178,7 +178,7 @@ impl Api for Livechat {
         match self.run(move |c| custom_fields::get(c, &id)).await? {
             Some(field) => Ok(GetLivechatCustomFieldsIdResponse::Ok(
                 GetLivechatCustomFieldsIdOk {
-                    custom_field: Some(render::custom_field(field)),
+                    custom_field: Some(render::custom_field_by_id(field)),
                     success: Some(true),
                 },
             )),

@@ -7,7 +7,9 @@
 //! through [`ApiError::with_body`], the generated crate's escape hatch.
 
 use axum::http::StatusCode;
-use rocketchat_omnichannel::models::GetLivechatCustomFieldsOkCustomFieldsItem;
+use rocketchat_omnichannel::models::{
+    GetLivechatCustomFieldsIdOkCustomField, GetLivechatCustomFieldsOkCustomFieldsItem,
+};
 use rocketchat_omnichannel::server::ApiError;
 use serde_json::{json, Map, Value};
 
@@ -50,6 +52,27 @@ pub fn visitor(v: &Visitor) -> Value {
         out.insert("livechatData".into(), Value::Object(data));
     }
     Value::Object(out)
+}
+
+/// A stored custom field definition, in the model of `custom-fields/{_id}`'s answer (the same
+/// members as a list item, another type: the two places have different roles).
+pub fn custom_field_by_id(f: CustomField) -> GetLivechatCustomFieldsIdOkCustomField {
+    let item = custom_field(f);
+    GetLivechatCustomFieldsIdOkCustomField {
+        id: item.id,
+        updated_at: item.updated_at,
+        default_value: item.default_value,
+        id_2: item.id_2,
+        label: item.label,
+        options: item.options,
+        public: item.public,
+        regexp: item.regexp,
+        required: item.required,
+        scope: item.scope,
+        searchable: item.searchable,
+        type_: item.type_,
+        visibility: item.visibility,
+    }
 }
 
 /// A stored custom field definition, in the generated list/item model.
