@@ -251,7 +251,13 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
     // Paging helpers are client methods too: named after every operation is.
     let mut methods = crate::names::client_methods(ops.iter().map(|op| op.name.as_str()));
     for (op, ext) in ops.iter_mut().zip(&paging) {
-        op.pagination = crate::paging::detect(&api.types, op, ext.as_ref(), &mut methods, &mut api.warnings);
+        op.pagination = crate::paging::detect(
+            &api.types,
+            op,
+            ext.as_ref(),
+            &mut methods,
+            &mut api.warnings,
+        );
     }
     api.operations = ops;
     api.security_schemes = schemes.finish(&mut api.operations);
@@ -669,7 +675,10 @@ impl Schemes {
             if !list.iter().any(|s| s.key.eq_ignore_ascii_case(h)) {
                 list.push(SecurityScheme {
                     key: h.clone(),
-                    field: snake_ident(h.trim_start_matches("X-").trim_start_matches("x-"), "credential"),
+                    field: snake_ident(
+                        h.trim_start_matches("X-").trim_start_matches("x-"),
+                        "credential",
+                    ),
                     kind: SchemeKind::ApiKey {
                         location: ParamIn::Header,
                         name: h.clone(),
@@ -699,21 +708,38 @@ impl Schemes {
                     }
                 };
                 let (kind, description) = match scheme {
-                    openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
+                    openapiv3::SecurityScheme::APIKey {
+                        location,
+                        name,
+                        description,
+                        ..
+                    } => {
                         let location = match location {
                             openapiv3::APIKeyLocation::Header => ParamIn::Header,
                             openapiv3::APIKeyLocation::Query => ParamIn::Query,
                             openapiv3::APIKeyLocation::Cookie => ParamIn::Cookie,
                         };
-                        (SchemeKind::ApiKey { location, name: name.clone() }, description)
+                        (
+                            SchemeKind::ApiKey {
+                                location,
+                                name: name.clone(),
+                            },
+                            description,
+                        )
                     }
-                    openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                    openapiv3::SecurityScheme::HTTP {
+                        scheme,
+                        description,
+                        ..
+                    } => {
                         if scheme.eq_ignore_ascii_case("basic") {
                             (SchemeKind::Basic, description)
                         } else {
                             // RFC 7235 scheme names are tokens: anything else cannot be sent.
                             let token = !scheme.is_empty()
-                                && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                                && scheme.bytes().all(|b| {
+                                    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+                                });
                             if !token {
                                 warnings.push(Diagnostic::warning(
                                     res.loc(&push_pointer(&at, "scheme")),
@@ -722,13 +748,26 @@ impl Schemes {
                                 ));
                                 continue;
                             }
-                            let scheme = if scheme.eq_ignore_ascii_case("bearer") { "Bearer".to_owned() } else { scheme.clone() };
-                            (SchemeKind::Token { scheme, oauth: false }, description)
+                            let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+                                "Bearer".to_owned()
+                            } else {
+                                scheme.clone()
+                            };
+                            (
+                                SchemeKind::Token {
+                                    scheme,
+                                    oauth: false,
+                                },
+                                description,
+                            )
                         }
                     }
                     openapiv3::SecurityScheme::OAuth2 { description, .. }
                     | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (
-                        SchemeKind::Token { scheme: "Bearer".into(), oauth: true },
+                        SchemeKind::Token {
+                            scheme: "Bearer".into(),
+                            oauth: true,
+                        },
                         description,
                     ),
                 };
@@ -757,27 +796,38 @@ impl Schemes {
     /// The scheme a credential header parameter belongs to: an apiKey scheme sent in that
     /// header, else a configured credential header.
     fn header_scheme(&self, name: &str) -> Option<usize> {
-        let header = |i: &usize| {
-            matches!(&self.list[*i].kind, SchemeKind::ApiKey { location: ParamIn::Header, name: n } if n.eq_ignore_ascii_case(name))
-        };
-        (self.configured..self.list.len()).find(header).or_else(|| (0..self.configured).find(header))
+        let header = |i: &usize| matches!(&self.list[*i].kind, SchemeKind::ApiKey { location: ParamIn::Header, name: n } if n.eq_ignore_ascii_case(name));
+        (self.configured..self.list.len())
+            .find(header)
+            .or_else(|| (0..self.configured).find(header))
     }
 
     /// The index of the scheme named `key` in a `security` requirement.
     fn by_key(&self, key: &str) -> Option<usize> {
         let declared = &self.list[self.configured..];
-        declared.iter().position(|s| s.key == key).map(|i| i + self.configured)
+        declared
+            .iter()
+            .position(|s| s.key == key)
+            .map(|i| i + self.configured)
     }
 
     /// The sets of credentials an operation accepts: its `security` (or the document's),
     /// each set joined by the credential header parameters it declares; with an anonymous
     /// alternative when one of those parameters is optional.
-    fn operation_security(&self, docs: &[Document], p: &Pending, warnings: &mut Vec<Diagnostic>) -> Vec<Vec<usize>> {
+    fn operation_security(
+        &self,
+        docs: &[Document],
+        p: &Pending,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Vec<Vec<usize>> {
         let doc = &docs[p.doc];
         let res = Resolver::new(doc);
         let (requirements, at) = match &p.op.security {
             Some(r) => (r.as_slice(), push_pointer(&p.pointer, "security")),
-            None => (doc.openapi.security.as_deref().unwrap_or_default(), "/security".to_owned()),
+            None => (
+                doc.openapi.security.as_deref().unwrap_or_default(),
+                "/security".to_owned(),
+            ),
         };
         let mut sets: Vec<Vec<usize>> = Vec::new();
         'requirements: for (i, requirement) in requirements.iter().enumerate() {
@@ -802,11 +852,31 @@ impl Schemes {
         }
         // Credential header parameters: `(scheme, required)`.
         let mut headers: Vec<(usize, bool)> = Vec::new();
-        let item_ptr = p.pointer.rsplit_once('/').map(|(a, _)| a.to_owned()).unwrap_or_default();
-        let declared = p.path_params.iter().enumerate().map(|(i, r)| (r, push_pointer(&push_pointer(&item_ptr, "parameters"), &i.to_string())))
-            .chain(p.op.parameters.iter().enumerate().map(|(i, r)| (r, push_pointer(&push_pointer(&p.pointer, "parameters"), &i.to_string()))));
+        let item_ptr = p
+            .pointer
+            .rsplit_once('/')
+            .map(|(a, _)| a.to_owned())
+            .unwrap_or_default();
+        let declared = p
+            .path_params
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    r,
+                    push_pointer(&push_pointer(&item_ptr, "parameters"), &i.to_string()),
+                )
+            })
+            .chain(p.op.parameters.iter().enumerate().map(|(i, r)| {
+                (
+                    r,
+                    push_pointer(&push_pointer(&p.pointer, "parameters"), &i.to_string()),
+                )
+            }));
         for (r, at) in declared {
-            let Ok((param, _)) = res.item(r, &at) else { continue };
+            let Ok((param, _)) = res.item(r, &at) else {
+                continue;
+            };
             let (data, location) = param_data(&param);
             if location != ParamIn::Header {
                 continue;
@@ -876,7 +946,11 @@ impl Schemes {
             }
         }
         for (i, scheme) in kept.iter_mut().enumerate() {
-            scheme.always = ops.iter().flat_map(|op| &op.security).filter(|set| !set.is_empty()).all(|set| set.contains(&i));
+            scheme.always = ops
+                .iter()
+                .flat_map(|op| &op.security)
+                .filter(|set| !set.is_empty())
+                .all(|set| set.contains(&i));
         }
         kept
     }

@@ -94,7 +94,11 @@ fn overrides(ext: &Value) -> Result<Option<Overrides>, String> {
                     Some("offset") => Style::Offset,
                     Some("page") => Style::Page,
                     Some("cursor") => Style::Cursor,
-                    _ => return Err("`x-pagination.style` must be `offset`, `page` or `cursor`".into()),
+                    _ => {
+                        return Err(
+                            "`x-pagination.style` must be `offset`, `page` or `cursor`".into()
+                        )
+                    }
                 })
             }
             "param" => o.param = text,
@@ -179,7 +183,10 @@ pub fn detect(
             _ => None,
         }
     }) else {
-        return fail(warnings, "no 2xx response has a JSON object body to read pages from".into());
+        return fail(
+            warnings,
+            "no 2xx response has a JSON object body to read pages from".into(),
+        );
     };
     let field = |wanted: &Option<String>, names: &[&str], fits: &dyn Fn(&TypeRef) -> bool| {
         fields.iter().find(|f| {
@@ -243,7 +250,11 @@ pub fn detect(
         Style::Cursor => {
             let string = |t: &TypeRef| matches!(resolved(types, t), TypeRef::String);
             let Some(next) = field(&o.next, NEXT, &string) else {
-                return fail(warnings, "a cursor page needs a string field with the next cursor; name it with `next`".into());
+                return fail(
+                    warnings,
+                    "a cursor page needs a string field with the next cursor; name it with `next`"
+                        .into(),
+                );
             };
             PageKind::Cursor {
                 param,

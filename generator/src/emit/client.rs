@@ -205,10 +205,7 @@ fn server(i: usize, s: &Server) -> TokenStream {
                 text.push_str(&format!(": {}", d.trim()));
             }
         }
-        text.push_str(&format!(
-            "\n\nDefault: `{}`.",
-            v.default.replace('`', "'")
-        ));
+        text.push_str(&format!("\n\nDefault: `{}`.", v.default.replace('`', "'")));
         if !v.allowed.is_empty() {
             let allowed: Vec<String> = v
                 .allowed
@@ -289,11 +286,17 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
             let (first, how) = match p.kind {
                 PageKind::Offset(_) => (
                     quote!(Position::Offset(crate::rt::client::count(#value).unwrap_or(0))),
-                    format!("`{}` advanced by the items read, from the input's (0 when unset)", wire(q)),
+                    format!(
+                        "`{}` advanced by the items read, from the input's (0 when unset)",
+                        wire(q)
+                    ),
                 ),
                 _ => (
                     quote!(Position::Page(crate::rt::client::count(#value).unwrap_or(1))),
-                    format!("`{}` advanced by one, from the input's (1 when unset)", wire(q)),
+                    format!(
+                        "`{}` advanced by one, from the input's (1 when unset)",
+                        wire(q)
+                    ),
                 ),
             };
             let set = if q.required {
@@ -321,7 +324,8 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
             };
             let how = format!(
                 "`{}` set to each page's `{}`, until a page has none",
-                wire(q), next.rust
+                wire(q),
+                next.rust
             );
             (first, set, how)
         }
@@ -381,7 +385,12 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
     let item = type_tokens(api, &p.item_ty);
     let limit = p
         .limit
-        .map(|i| format!(" Set `{}` in `input` for the page size.", wire(&op.params[i])))
+        .map(|i| {
+            format!(
+                " Set `{}` in `input` for the page size.",
+                wire(&op.params[i])
+            )
+        })
         .unwrap_or_default();
     let stop = match &p.total {
         Some(t) => format!("an empty page or `{}` items", t.rust),
@@ -578,7 +587,9 @@ fn method(op: &Operation) -> TokenStream {
     let input = op.has_input().then(|| quote!(, input: &#input));
     let label = &op.name;
     let sets = op.security.iter().map(|set| {
-        let set = set.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        let set = set
+            .iter()
+            .map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
         quote!(&[#(#set),*])
     });
     quote! {

@@ -133,7 +133,11 @@ pub fn emit(api: &Api) -> TokenStream {
         .security_schemes
         .iter()
         .any(|s| s.kind == SchemeKind::Basic)
-        .then(|| quote!(pub use crate::rt::BasicAuth;));
+        .then(|| {
+            quote!(
+                pub use crate::rt::BasicAuth;
+            )
+        });
     let infos = api.operations.iter().map(|op| {
         let name = &op.name;
         let method = op.method.as_upper();

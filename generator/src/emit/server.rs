@@ -290,7 +290,9 @@ fn handler(
     let method = ident(&op.name);
     let input = op.has_input().then(|| quote!(input));
     let sets = op.security.iter().map(|set| {
-        let set = set.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        let set = set
+            .iter()
+            .map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
         quote!(&[#(#set),*])
     });
     let sets = quote!(&[#(#sets),*]);

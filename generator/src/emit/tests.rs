@@ -408,7 +408,10 @@ pub fn server_client(api: &Api, crate_ident: &str) -> TokenStream {
         let f = ident(&s.field);
         let value = match s.kind {
             SchemeKind::Basic => {
-                quote!(BasicAuth { username: "test".to_owned(), password: "test".to_owned() })
+                quote!(BasicAuth {
+                    username: "test".to_owned(),
+                    password: "test".to_owned()
+                })
             }
             _ => quote!("test".to_owned()),
         };

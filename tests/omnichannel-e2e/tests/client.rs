@@ -57,36 +57,37 @@ impl Script {
             seen: Arc::default(),
         };
         let state = script.clone();
-        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
-            let state = state.clone();
-            async move {
-                state.seen.lock().unwrap().push(Seen {
-                    method,
-                    uri,
-                    headers,
-                    at: Instant::now(),
-                });
-                let next = {
-                    let mut replies = state.replies.lock().unwrap();
-                    if replies.len() > 1 {
-                        replies.pop_front().unwrap()
-                    } else {
-                        replies.front().cloned().unwrap()
+        let app =
+            axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
+                let state = state.clone();
+                async move {
+                    state.seen.lock().unwrap().push(Seen {
+                        method,
+                        uri,
+                        headers,
+                        at: Instant::now(),
+                    });
+                    let next = {
+                        let mut replies = state.replies.lock().unwrap();
+                        if replies.len() > 1 {
+                            replies.pop_front().unwrap()
+                        } else {
+                            replies.front().cloned().unwrap()
+                        }
+                    };
+                    tokio::time::sleep(next.delay).await;
+                    let mut response = (
+                        StatusCode::from_u16(next.status).unwrap(),
+                        [("content-type", "application/json")],
+                        next.body,
+                    )
+                        .into_response();
+                    for (name, value) in next.headers {
+                        response.headers_mut().insert(name, value.parse().unwrap());
                     }
-                };
-                tokio::time::sleep(next.delay).await;
-                let mut response = (
-                    StatusCode::from_u16(next.status).unwrap(),
-                    [("content-type", "application/json")],
-                    next.body,
-                )
-                    .into_response();
-                for (name, value) in next.headers {
-                    response.headers_mut().insert(name, value.parse().unwrap());
+                    response
                 }
-                response
-            }
-        });
+            });
         let base = serve(app).await;
         (script, base)
     }
@@ -106,12 +107,17 @@ fn credentials() -> Credentials {
 fn rate_limited(header: &'static str, value: String) -> Reply {
     Reply {
         headers: vec![(header, value)],
-        ..reply(429, r#"{"success": false, "error": "Error, too many requests."}"#)
+        ..reply(
+            429,
+            r#"{"success": false, "error": "Error, too many requests."}"#,
+        )
     }
 }
 
 fn epoch_ms(at: SystemTime) -> u128 {
-    at.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_millis()
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
 }
 
 #[tokio::test]
@@ -128,7 +134,10 @@ async fn a_429_with_retry_after_is_retried_after_the_wait() {
         .get_livechat_custom_fields(&Default::default())
         .await
         .expect("answered");
-    assert!(matches!(output, GetLivechatCustomFieldsResponse::Ok(_)), "{output:?}");
+    assert!(
+        matches!(output, GetLivechatCustomFieldsResponse::Ok(_)),
+        "{output:?}"
+    );
     let seen = script.seen();
     assert_eq!(seen.len(), 2);
     let waited = seen[1].at - seen[0].at;
@@ -147,17 +156,26 @@ async fn a_429_with_x_ratelimit_reset_is_retried_at_the_reset() {
     .await;
     let client = Client::new(&base)
         .with_credentials(credentials())
-        .with_retry(RetryPolicy::new(2).backoff(Duration::from_millis(1), Duration::from_millis(1)));
+        .with_retry(
+            RetryPolicy::new(2).backoff(Duration::from_millis(1), Duration::from_millis(1)),
+        );
     let output = client
         .get_livechat_custom_fields(&Default::default())
         .await
         .expect("answered");
-    assert!(matches!(output, GetLivechatCustomFieldsResponse::Ok(_)), "{output:?}");
+    assert!(
+        matches!(output, GetLivechatCustomFieldsResponse::Ok(_)),
+        "{output:?}"
+    );
     let seen = script.seen();
     assert_eq!(seen.len(), 2);
     // Retried at the reset (not after the 1 ms backoff).
     let retried = SystemTime::now() - seen[1].at.elapsed();
-    assert!(epoch_ms(retried) + 20 >= reset, "retried {} ms before the reset", reset - epoch_ms(retried));
+    assert!(
+        epoch_ms(retried) + 20 >= reset,
+        "retried {} ms before the reset",
+        reset - epoch_ms(retried)
+    );
 }
 
 #[tokio::test]
@@ -170,7 +188,9 @@ async fn a_503_is_retried_with_backoff() {
     .await;
     let client = Client::new(&base)
         .with_credentials(credentials())
-        .with_retry(RetryPolicy::new(3).backoff(Duration::from_millis(40), Duration::from_millis(80)));
+        .with_retry(
+            RetryPolicy::new(3).backoff(Duration::from_millis(40), Duration::from_millis(80)),
+        );
     client
         .get_livechat_custom_fields(&Default::default())
         .await
@@ -195,7 +215,10 @@ async fn a_wait_longer_than_allowed_ends_the_retries() {
     let started = Instant::now();
     let outcome = client.get_livechat_custom_fields(&Default::default()).await;
     assert!(
-        matches!(outcome, Err(ClientError::UnexpectedStatus { status: 429, .. })),
+        matches!(
+            outcome,
+            Err(ClientError::UnexpectedStatus { status: 429, .. })
+        ),
         "{outcome:?}"
     );
     assert_eq!(script.seen().len(), 1);
@@ -228,7 +251,10 @@ async fn a_post_is_retried_only_when_asked() {
     let client = Client::new(&base).with_retry(RetryPolicy::new(3));
     let outcome = client.post_livechat_visitor(&visitor()).await;
     assert!(
-        matches!(outcome, Err(ClientError::UnexpectedStatus { status: 429, .. })),
+        matches!(
+            outcome,
+            Err(ClientError::UnexpectedStatus { status: 429, .. })
+        ),
         "{outcome:?}"
     );
     assert_eq!(script.seen().len(), 1, "a POST is not retried by default");
@@ -239,8 +265,14 @@ async fn a_post_is_retried_only_when_asked() {
     ])
     .await;
     let client = Client::new(&base).with_retry(RetryPolicy::new(3).retry_non_idempotent(true));
-    let output = client.post_livechat_visitor(&visitor()).await.expect("answered");
-    assert!(matches!(output, PostLivechatVisitorResponse::Ok(_)), "{output:?}");
+    let output = client
+        .post_livechat_visitor(&visitor())
+        .await
+        .expect("answered");
+    assert!(
+        matches!(output, PostLivechatVisitorResponse::Ok(_)),
+        "{output:?}"
+    );
     let seen = script.seen();
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|s| s.method == Method::POST));
@@ -262,7 +294,9 @@ async fn a_slow_answer_is_a_timeout_error() {
         .get_livechat_custom_fields(&Default::default())
         .await;
     match outcome {
-        Err(ClientError::Timeout { limit, .. }) => assert_eq!(limit, Some(Duration::from_millis(200))),
+        Err(ClientError::Timeout { limit, .. }) => {
+            assert_eq!(limit, Some(Duration::from_millis(200)))
+        }
         other => panic!("expected a timeout, got {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -280,7 +314,9 @@ impl Hook for Recorder {
         let mut before = self.before.lock().unwrap();
         before.push((call.operation, call.attempt));
         let id = format!("req-{}", before.len());
-        request.headers_mut().insert("x-request-id", id.parse().unwrap());
+        request
+            .headers_mut()
+            .insert("x-request-id", id.parse().unwrap());
     }
 
     fn after(&self, _call: &CallInfo, result: Result<&reqwest::Response, &ClientError>) {
@@ -317,7 +353,10 @@ async fn a_hook_sees_every_attempt_of_every_call() {
             ("get_livechat_custom_fields", 1)
         ]
     );
-    assert_eq!(*recorder.after.lock().unwrap(), [Some(429), Some(200), Some(200)]);
+    assert_eq!(
+        *recorder.after.lock().unwrap(),
+        [Some(429), Some(200), Some(200)]
+    );
     let ids: Vec<String> = script
         .seen()
         .iter()
@@ -341,7 +380,8 @@ impl Api for Departments {
         self.asked.lock().unwrap().push((input.offset, input.count));
         let offset = input.offset.unwrap_or(0).max(0);
         let count = input.count.unwrap_or(50).max(0);
-        let departments: Vec<GetLivechatDepartmentOkDepartmentsItem> = (offset..(offset + count).min(95))
+        let departments: Vec<GetLivechatDepartmentOkDepartmentsItem> = (offset
+            ..(offset + count).min(95))
             .map(|i| GetLivechatDepartmentOkDepartmentsItem {
                 id: Some(format!("d{i}")),
                 ..Default::default()
@@ -375,7 +415,8 @@ async fn a_paging_helper_yields_every_item_of_an_omnichannel_list() {
     let expected: Vec<String> = (0..95).map(|i| format!("d{i}")).collect();
     assert_eq!(ids, expected);
     let asked = api.asked.lock().unwrap().clone();
-    let pages: Vec<(Option<i64>, Option<i64>)> = (0..10).map(|p| (Some(p * 10), Some(10))).collect();
+    let pages: Vec<(Option<i64>, Option<i64>)> =
+        (0..10).map(|p| (Some(p * 10), Some(10))).collect();
     assert_eq!(asked, pages, "ten pages of ten, stopping at `total`");
 }
 
@@ -388,16 +429,23 @@ async fn a_refused_connection_is_retried() {
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let listener = tokio::net::TcpListener::bind(addr).await.expect("rebind");
-        axum::serve(listener, router(Departments::default())).await.expect("serve");
+        axum::serve(listener, router(Departments::default()))
+            .await
+            .expect("serve");
     });
     let client = Client::new(format!("http://{addr}"))
         .with_credentials(credentials())
-        .with_retry(RetryPolicy::new(20).backoff(Duration::from_millis(50), Duration::from_millis(100)));
+        .with_retry(
+            RetryPolicy::new(20).backoff(Duration::from_millis(50), Duration::from_millis(100)),
+        );
     let output = client
         .get_livechat_department(&Default::default())
         .await
         .expect("answered once the server is up");
-    assert!(matches!(output, GetLivechatDepartmentResponse::Ok(_)), "{output:?}");
+    assert!(
+        matches!(output, GetLivechatDepartmentResponse::Ok(_)),
+        "{output:?}"
+    );
 }
 
 #[tokio::test]
@@ -405,12 +453,16 @@ async fn a_paging_helper_stops_at_an_error() {
     // Without credentials the router answers the documented 401.
     let api = Departments::default();
     let base = serve(router(api.clone())).await;
-    let items: Vec<Result<GetLivechatDepartmentOkDepartmentsItem, ClientError>> = Client::new(&base)
-        .get_livechat_department_stream(&Default::default())
-        .collect()
-        .await;
+    let items: Vec<Result<GetLivechatDepartmentOkDepartmentsItem, ClientError>> =
+        Client::new(&base)
+            .get_livechat_department_stream(&Default::default())
+            .collect()
+            .await;
     assert_eq!(items.len(), 1);
-    assert!(matches!(items[0], Err(ClientError::Unsuccessful { status: 401, .. })), "{items:?}");
+    assert!(
+        matches!(items[0], Err(ClientError::Unsuccessful { status: 401, .. })),
+        "{items:?}"
+    );
     assert!(api.asked.lock().unwrap().is_empty());
 }
 
@@ -423,23 +475,39 @@ fn server_waits_are_read_in_every_form() {
     };
     let about = |wait: Option<Duration>, expected: u64| {
         let wait = wait.expect("a wait").as_secs_f64();
-        assert!((wait - expected as f64).abs() < 1.5, "{wait} s, expected about {expected} s");
+        assert!(
+            (wait - expected as f64).abs() < 1.5,
+            "{wait} s, expected about {expected} s"
+        );
     };
     about(server_wait(&headers("retry-after", "7".into())), 7);
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
     about(server_wait(&headers("retry-after", date)), 30);
     let in_ms = epoch_ms(SystemTime::now() + Duration::from_secs(20));
-    about(server_wait(&headers("x-ratelimit-reset", in_ms.to_string())), 20);
+    about(
+        server_wait(&headers("x-ratelimit-reset", in_ms.to_string())),
+        20,
+    );
     let in_s = epoch_ms(SystemTime::now() + Duration::from_secs(20)) / 1000;
-    about(server_wait(&headers("x-ratelimit-reset", in_s.to_string())), 20);
+    about(
+        server_wait(&headers("x-ratelimit-reset", in_s.to_string())),
+        20,
+    );
     about(server_wait(&headers("x-ratelimit-reset", "12".into())), 12);
     // A date in the past: no wait.
     let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
-    assert_eq!(server_wait(&headers("retry-after", past)), Some(Duration::ZERO));
+    assert_eq!(
+        server_wait(&headers("retry-after", past)),
+        Some(Duration::ZERO)
+    );
     assert_eq!(server_wait(&headers("retry-after", "soon".into())), None);
     // Nonsense and overflowing numbers: no wait from the header, never a panic.
     for nonsense in ["-5", "NaN", "inf", "1e300", "18446744073709551616000"] {
-        assert_eq!(server_wait(&headers("x-ratelimit-reset", nonsense.into())), None, "{nonsense}");
+        assert_eq!(
+            server_wait(&headers("x-ratelimit-reset", nonsense.into())),
+            None,
+            "{nonsense}"
+        );
     }
     assert_eq!(server_wait(&reqwest::header::HeaderMap::new()), None);
 }
@@ -493,7 +561,16 @@ async fn every_scheme_is_sent_as_the_spec_says() {
         let settings = settings.clone();
         async move {
             let call = settings.call("GET", "/thing");
-            settings.send(Op { name: "thing", security }, call).await.expect("sent");
+            settings
+                .send(
+                    Op {
+                        name: "thing",
+                        security,
+                    },
+                    call,
+                )
+                .await
+                .expect("sent");
         }
     };
     send(&[&[0, 1, 2]]).await; // a combination: all three keys
@@ -504,17 +581,34 @@ async fn every_scheme_is_sent_as_the_spec_says() {
     send(&[&[6]]).await;
     send(&[]).await; // no security
     let seen = script.seen();
-    let header = |i: usize, name: &str| seen[i].headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+    let header = |i: usize, name: &str| {
+        seen[i]
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
     assert_eq!(header(0, "x-api-key").as_deref(), Some("k-header"));
     assert_eq!(seen[0].uri.query(), Some("api_key=k+query"));
     assert_eq!(header(0, "cookie").as_deref(), Some("session=k-cookie"));
     assert_eq!(header(0, "authorization"), None);
     // base64("ann:pw")
-    assert_eq!(header(1, "authorization").as_deref(), Some("Basic YW5uOnB3"));
-    assert_eq!(header(2, "authorization").as_deref(), Some("Bearer static-bearer"));
+    assert_eq!(
+        header(1, "authorization").as_deref(),
+        Some("Basic YW5uOnB3")
+    );
+    assert_eq!(
+        header(2, "authorization").as_deref(),
+        Some("Bearer static-bearer")
+    );
     // The token provider's token wins, asked again for every call.
-    assert_eq!(header(3, "authorization").as_deref(), Some("Bearer fresh-1"));
-    assert_eq!(header(4, "authorization").as_deref(), Some("Bearer fresh-2"));
+    assert_eq!(
+        header(3, "authorization").as_deref(),
+        Some("Bearer fresh-1")
+    );
+    assert_eq!(
+        header(4, "authorization").as_deref(),
+        Some("Bearer fresh-2")
+    );
     assert_eq!(header(5, "authorization").as_deref(), Some("Hoba h0ba"));
     assert_eq!(header(6, "authorization"), None);
     assert_eq!(header(6, "x-api-key"), None);
@@ -526,12 +620,29 @@ async fn the_first_complete_alternative_is_sent() {
     let (script, base) = Script::start(vec![reply(200, "{}")]).await;
     let mut settings = Settings::new(base, reqwest::Client::new(), SCHEMES);
     // Only the query key and the bearer token are set.
-    settings.secrets = vec![None, Some(Secret::Text("q".into())), None, None, Some(Secret::Text("b".into())), None, None];
+    settings.secrets = vec![
+        None,
+        Some(Secret::Text("q".into())),
+        None,
+        None,
+        Some(Secret::Text("b".into())),
+        None,
+        None,
+    ];
     let send = |security: &'static [&'static [usize]]| {
         let settings = settings.clone();
         async move {
             let call = settings.call("GET", "/thing");
-            settings.send(Op { name: "thing", security }, call).await.expect("sent");
+            settings
+                .send(
+                    Op {
+                        name: "thing",
+                        security,
+                    },
+                    call,
+                )
+                .await
+                .expect("sent");
         }
     };
     // header+query (incomplete) or bearer: the bearer token alone.
@@ -572,7 +683,10 @@ async fn rocket_chat_credentials_are_two_headers_and_missing_ones_get_the_docume
 
 #[test]
 fn credentials_do_not_show_in_debug_output() {
-    let shown = format!("{:?}", Client::new("http://127.0.0.1:1").with_credentials(credentials()));
+    let shown = format!(
+        "{:?}",
+        Client::new("http://127.0.0.1:1").with_credentials(credentials())
+    );
     assert!(!shown.contains("\"t\""), "{shown}");
     assert!(format!("{:?}", credentials()).contains("***"));
 }
@@ -580,5 +694,8 @@ fn credentials_do_not_show_in_debug_output() {
 #[test]
 fn the_spec_server_is_a_base_url() {
     assert_eq!(Server1.url(), "https://apiexplorer.support.rocket.chat");
-    assert_eq!(Client::new(Server1).base_url(), "https://apiexplorer.support.rocket.chat");
+    assert_eq!(
+        Client::new(Server1).base_url(),
+        "https://apiexplorer.support.rocket.chat"
+    );
 }
