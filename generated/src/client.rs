@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::models::*;
-use crate::operations::*;
+use super::operations::*;
 use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
 use crate::rt::{Scheme, Style};
 pub use crate::rt::client::{
@@ -6052,9 +6052,7 @@ impl Client {
     pub fn get_livechat_custom_fields_stream<'a>(
         &'a self,
         input: &GetLivechatCustomFieldsInput,
-    ) -> impl Stream<
-        Item = Result<GetLivechatCustomFieldsOkCustomFieldsItem, ClientError>,
-    > + Send + 'a {
+    ) -> impl Stream<Item = Result<CustomField, ClientError>> + Send + 'a {
         let first = Position::Offset(
             crate::rt::client::count(input.offset).unwrap_or(0),
         );

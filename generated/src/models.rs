@@ -96,9 +96,11 @@ pub struct TrueSuccess {
     pub success: Option<bool>,
 }
 
-/// The 400 response of `POST /api/v1/canned-responses`.
+/// Shared by several places as `BadRequest` (each place keeps its own name, an alias of this type).
+///
+/// First met as the 400 response of `POST /api/v1/canned-responses`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostCannedResponsesBadRequest {
+pub struct BadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
@@ -351,7 +353,7 @@ pub struct GetLivechatAnalyticsAgentOverviewOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/analytics/agent-overview`.
-pub type GetLivechatAnalyticsAgentOverviewBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatAnalyticsAgentOverviewBadRequest = BadRequest;
 
 /// Item of `serviceHistory` in Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -399,7 +401,15 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
 }
 
 /// The `startendError` response.
-pub type StartendError = PostCannedResponsesBadRequest;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartendError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1015,7 +1025,7 @@ pub struct GetLivechatAnalyticsOverviewOkItem {
 }
 
 /// The 400 response of `GET /api/v1/livechat/analytics/overview`.
-pub type GetLivechatAnalyticsOverviewBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatAnalyticsOverviewBadRequest = BadRequest;
 
 /// Item of `appearance` in the 200 response of `GET /api/v1/livechat/appearance`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1096,7 +1106,7 @@ pub struct PostLivechatAppearanceBodyItem {
 }
 
 /// The 400 response of `POST /api/v1/livechat/appearance`.
-pub type PostLivechatAppearanceBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatAppearanceBadRequest = BadRequest;
 
 /// `timezone` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1344,7 +1354,7 @@ pub struct PostLivechatBusinessHoursRemoveBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/business-hours.remove`.
-pub type PostLivechatBusinessHoursRemoveBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatBusinessHoursRemoveBadRequest = BadRequest;
 
 /// Item of `workHours` in the request body of `POST /api/v1/livechat/business-hours.save`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1376,7 +1386,7 @@ pub struct PostLivechatBusinessHoursSaveBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/business-hours.save`.
-pub type PostLivechatBusinessHoursSaveBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatBusinessHoursSaveBadRequest = BadRequest;
 
 /// Item of `emails` in `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1673,9 +1683,11 @@ pub struct GetLivechatConfigRoutingOk {
     pub success: Option<bool>,
 }
 
-/// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
+/// Shared by several places as `CustomField` (each place keeps its own name, an alias of this type).
+///
+/// First met as item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatCustomFieldsOkCustomFieldsItem {
+pub struct CustomField {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -1710,7 +1722,7 @@ pub struct GetLivechatCustomFieldsOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
-    pub custom_fields: Option<Vec<GetLivechatCustomFieldsOkCustomFieldsItem>>,
+    pub custom_fields: Option<Vec<CustomField>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1727,7 +1739,7 @@ pub struct PostLivechatCustomFieldsDeleteBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
-pub type PostLivechatCustomFieldsDeleteBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatCustomFieldsDeleteBadRequest = BadRequest;
 
 /// The 403 response of `POST /api/v1/livechat/custom-fields.delete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1820,7 +1832,7 @@ pub struct PostLivechatCustomFieldsSaveForbidden {
 }
 
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
-pub type GetLivechatCustomFieldsIdOkCustomField = GetLivechatCustomFieldsOkCustomFieldsItem;
+pub type GetLivechatCustomFieldsIdOkCustomField = CustomField;
 
 /// The 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1861,7 +1873,7 @@ pub struct PostLivechatCustomFieldOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom.field`.
-pub type PostLivechatCustomFieldBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatCustomFieldBadRequest = BadRequest;
 
 /// Item of `customFields` in the request body of `POST /api/v1/livechat/custom.fields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1900,7 +1912,7 @@ pub struct PostLivechatCustomFieldsOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom.fields`.
-pub type PostLivechatCustomFieldsBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatCustomFieldsBadRequest = BadRequest;
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2080,7 +2092,7 @@ pub struct PostLivechatDepartmentOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/department`.
-pub type PostLivechatDepartmentBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatDepartmentBadRequest = BadRequest;
 
 /// The 400 response of `GET /api/v1/livechat/department.autocomplete`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2207,9 +2219,11 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     pub success: Option<bool>,
 }
 
-/// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
+/// Shared by several places as `Agent` (each place keeps its own name, an alias of this type).
+///
+/// First met as item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatDepartmentIdOkAgentsItem {
+pub struct Agent {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -2253,7 +2267,7 @@ pub struct GetLivechatDepartmentIdOkDepartment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatDepartmentIdOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agents: Option<Vec<GetLivechatDepartmentIdOkAgentsItem>>,
+    pub agents: Option<Vec<Agent>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<GetLivechatDepartmentIdOkDepartment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2292,7 +2306,7 @@ pub struct PutLivechatDepartmentIdBody {
 }
 
 /// Item of `agents` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
-pub type PutLivechatDepartmentIdOkAgentsItem = GetLivechatDepartmentIdOkAgentsItem;
+pub type PutLivechatDepartmentIdOkAgentsItem = Agent;
 
 /// `department` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
 pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartment;
@@ -2301,10 +2315,32 @@ pub type PutLivechatDepartmentIdOkDepartment = GetLivechatDepartmentIdOkDepartme
 pub type PutLivechatDepartmentIdOk = GetLivechatDepartmentIdOk;
 
 /// The 400 response of `PUT /api/v1/livechat/department/{_id}`.
-pub type PutLivechatDepartmentIdBadRequest = PostCannedResponsesBadRequest;
+pub type PutLivechatDepartmentIdBadRequest = BadRequest;
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
-pub type GetLivechatDepartmentIdAgentsOkAgentsItem = GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetLivechatDepartmentIdAgentsOkAgentsItem {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(
+        rename = "departmentEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub department_enabled: Option<bool>,
+    #[serde(rename = "departmentId", default, skip_serializing_if = "Option::is_none")]
+    pub department_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 
 /// The 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2460,9 +2496,11 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
     >,
 }
 
-/// `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
+/// Shared by several places as `U` (each place keeps its own name, an alias of this type).
+///
+/// First met as `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageU {
+pub struct UserRef {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2491,7 +2529,7 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub u: Option<GetLivechatInquiriesGetOneOkInquiryLastMessageU>,
+    pub u: Option<UserRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
@@ -2565,7 +2603,7 @@ pub struct GetLivechatInquiriesGetOneOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/inquiries.getOne`.
-pub type GetLivechatInquiriesGetOneBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatInquiriesGetOneBadRequest = BadRequest;
 
 /// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2701,7 +2739,7 @@ pub struct PostLivechatInquiriesTakeBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/inquiries.take`.
-pub type PostLivechatInquiriesTakeBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatInquiriesTakeBadRequest = BadRequest;
 
 /// The request body of `PUT /api/v1/livechat/inquiry.setSLA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -2840,7 +2878,7 @@ pub struct PostLivechatMessageOkMessageMdItem {
 }
 
 /// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
-pub type PostLivechatMessageOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type PostLivechatMessageOkMessageU = UserRef;
 
 /// `message` in the 200 response of `POST /api/v1/livechat/message`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2881,7 +2919,7 @@ pub struct PostLivechatMessageOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/message`.
-pub type PostLivechatMessageBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMessageBadRequest = BadRequest;
 
 /// Item of `value` in Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2902,7 +2940,7 @@ pub struct GetLivechatMessageIdOkMessageMdItem {
 }
 
 /// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
-pub type GetLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatMessageIdOkMessageU = UserRef;
 
 /// `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2945,7 +2983,7 @@ pub struct GetLivechatMessageIdOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/message/{_id}`.
-pub type GetLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatMessageIdBadRequest = BadRequest;
 
 /// The request body of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -2959,7 +2997,7 @@ pub struct PutLivechatMessageIdBody {
 }
 
 /// `u` in `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
-pub type PutLivechatMessageIdOkMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type PutLivechatMessageIdOkMessageU = UserRef;
 
 /// `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3009,7 +3047,7 @@ pub struct DeleteLivechatMessageIdOk {
 }
 
 /// The 400 response of `DELETE /api/v1/livechat/message/{_id}`.
-pub type DeleteLivechatMessageIdBadRequest = PostCannedResponsesBadRequest;
+pub type DeleteLivechatMessageIdBadRequest = BadRequest;
 
 /// Item of `messages` in the request body of `POST /api/v1/livechat/messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3053,7 +3091,7 @@ pub struct PostLivechatMessagesOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/messages`.
-pub type PostLivechatMessagesBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMessagesBadRequest = BadRequest;
 
 /// `editedBy` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3065,7 +3103,7 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItemEditedBy {
 }
 
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
-pub type GetLivechatMessagesHistoryRidOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatMessagesHistoryRidOkMessagesItemU = UserRef;
 
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3114,7 +3152,7 @@ pub struct GetLivechatMessagesHistoryRidOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/messages.history/{rid}`.
-pub type GetLivechatMessagesHistoryRidBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatMessagesHistoryRidBadRequest = BadRequest;
 
 /// `image_dimensions` in Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3152,9 +3190,11 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
     pub type_: Option<String>,
 }
 
-/// `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
+/// Shared by several places as `File` (each place keeps its own name, an alias of this type).
+///
+/// First met as `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRidMessagesOkMessagesItemFile {
+pub struct File {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3168,7 +3208,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemFile {
 }
 
 /// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesOkMessagesItemFilesItem = GetLivechatRidMessagesOkMessagesItemFile;
+pub type GetLivechatRidMessagesOkMessagesItemFilesItem = File;
 
 /// Item of `value` in Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3189,7 +3229,7 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
 }
 
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
-pub type GetLivechatRidMessagesOkMessagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatRidMessagesOkMessagesItemU = UserRef;
 
 /// Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3205,7 +3245,7 @@ pub struct GetLivechatRidMessagesOkMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<GetLivechatRidMessagesOkMessagesItemFile>,
+    pub file: Option<File>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<GetLivechatRidMessagesOkMessagesItemFilesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3313,7 +3353,7 @@ pub struct PostLivechatMonitorsCreateOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/monitors.create`.
-pub type PostLivechatMonitorsCreateBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMonitorsCreateBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/monitors.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3322,7 +3362,7 @@ pub struct PostLivechatMonitorsDeleteBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/monitors.delete`.
-pub type PostLivechatMonitorsDeleteBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatMonitorsDeleteBadRequest = BadRequest;
 
 /// Item of `emails` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3385,7 +3425,7 @@ pub struct PostLivechatOfflineMessageOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/offline.message`.
-pub type PostLivechatOfflineMessageBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatOfflineMessageBadRequest = BadRequest;
 
 /// `location` in `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3457,7 +3497,7 @@ pub struct PostLivechatPageVisitedOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/page.visited`.
-pub type PostLivechatPageVisitedBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatPageVisitedBadRequest = BadRequest;
 
 /// Item of `priorities` in the 200 response of `GET /api/v1/livechat/priorities`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3518,7 +3558,7 @@ pub struct PutLivechatPrioritiesPriorityIdBody {
 }
 
 /// The 400 response of `PUT /api/v1/livechat/priorities/{priorityId}`.
-pub type PutLivechatPrioritiesPriorityIdBadRequest = PostCannedResponsesBadRequest;
+pub type PutLivechatPrioritiesPriorityIdBadRequest = BadRequest;
 
 /// `department` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3596,7 +3636,7 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItem {
 }
 
 /// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
-pub type GetLivechatRoomOkRoomLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatRoomOkRoomLastMessageU = UserRef;
 
 /// `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3631,9 +3671,11 @@ pub struct GetLivechatRoomOkRoomLastMessage {
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
-/// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+/// Shared by several places as `Reaction` (each place keeps its own name, an alias of this type).
+///
+/// First met as `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRoomOkRoomMetricsReaction {
+pub struct Reaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fd: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3675,7 +3717,7 @@ pub struct GetLivechatRoomOkRoomMetricsV {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetLivechatRoomOkRoomMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reaction: Option<GetLivechatRoomOkRoomMetricsReaction>,
+    pub reaction: Option<Reaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<GetLivechatRoomOkRoomMetricsResponse>,
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
@@ -3684,9 +3726,11 @@ pub struct GetLivechatRoomOkRoomMetrics {
     pub v: Option<GetLivechatRoomOkRoomMetricsV>,
 }
 
-/// `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+/// Shared by several places as `ServedBy` (each place keeps its own name, an alias of this type).
+///
+/// First met as `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetLivechatRoomOkRoomServedBy {
+pub struct ServedBy {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3746,7 +3790,7 @@ pub struct GetLivechatRoomOkRoom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<bool>,
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
-    pub served_by: Option<GetLivechatRoomOkRoomServedBy>,
+    pub served_by: Option<ServedBy>,
     #[serde(rename = "sysMes", default, skip_serializing_if = "Option::is_none")]
     pub sys_mes: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3804,7 +3848,7 @@ pub struct PostLivechatRoomCloseOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.close`.
-pub type PostLivechatRoomCloseBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomCloseBadRequest = BadRequest;
 
 /// `requestData` in `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3849,7 +3893,7 @@ pub struct PostLivechatRoomCloseByUserBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.closeByUser`.
-pub type PostLivechatRoomCloseByUserBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomCloseByUserBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room.forward`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3863,10 +3907,10 @@ pub struct PostLivechatRoomForwardBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.forward`.
-pub type PostLivechatRoomForwardBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomForwardBadRequest = BadRequest;
 
 /// The 400 response of `GET /api/v1/livechat/room.join`.
-pub type GetLivechatRoomJoinBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatRoomJoinBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room.onHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3876,7 +3920,7 @@ pub struct PostLivechatRoomOnHoldBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.onHold`.
-pub type PostLivechatRoomOnHoldBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomOnHoldBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room.resumeOnHold`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3886,7 +3930,7 @@ pub struct PostLivechatRoomResumeOnHoldBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
-pub type PostLivechatRoomResumeOnHoldBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomResumeOnHoldBadRequest = BadRequest;
 
 /// `guestData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3930,7 +3974,7 @@ pub struct PostLivechatRoomSaveInfoBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
-pub type PostLivechatRoomSaveInfoBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomSaveInfoBadRequest = BadRequest;
 
 /// Item of `data` in the request body of `POST /api/v1/livechat/room.survey`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3972,7 +4016,7 @@ pub struct PostLivechatRoomSurveyOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.survey`.
-pub type PostLivechatRoomSurveyBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomSurveyBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/room/{rid}/priority`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3982,10 +4026,10 @@ pub struct PostLivechatRoomRidPriorityBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/room/{rid}/priority`.
-pub type PostLivechatRoomRidPriorityBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomRidPriorityBadRequest = BadRequest;
 
 /// `u` in `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
-pub type GetLivechatRoomsOkRoomsItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatRoomsOkRoomsItemLastMessageU = UserRef;
 
 /// `lastMessage` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4038,7 +4082,7 @@ pub struct GetLivechatRoomsOkRoomsItemMetrics {
 }
 
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
-pub type GetLivechatRoomsOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+pub type GetLivechatRoomsOkRoomsItemServedBy = ServedBy;
 
 /// `v` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
 pub type GetLivechatRoomsOkRoomsItemV = GetLivechatInquiriesQueuedForUserOkInquiriesItemV;
@@ -4113,7 +4157,7 @@ pub struct PostLivechatRoomsDeleteBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/rooms.delete`.
-pub type PostLivechatRoomsDeleteBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatRoomsDeleteBadRequest = BadRequest;
 
 /// The 200 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4227,7 +4271,7 @@ pub struct PostLivechatSlaOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/sla`.
-pub type PostLivechatSlaBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatSlaBadRequest = BadRequest;
 
 /// The 200 response of `GET /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4251,7 +4295,23 @@ pub struct GetLivechatSlaSlaIdOk {
 }
 
 /// `sla` in the 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
-pub type PutLivechatSlaSlaIdOkSla = GetLivechatSlaOkSlaItem;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PutLivechatSlaSlaIdOkSla {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "_updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(
+        rename = "dueTimeInMinutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub due_time_in_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 
 /// The 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4263,7 +4323,7 @@ pub struct PutLivechatSlaSlaIdOk {
 }
 
 /// The 400 response of `PUT /api/v1/livechat/sla/{slaId}`.
-pub type PutLivechatSlaSlaIdBadRequest = PostCannedResponsesBadRequest;
+pub type PutLivechatSlaSlaIdBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/sms-incoming/{service}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4377,7 +4437,7 @@ pub struct PostLivechatTagsSaveOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/tags.save`.
-pub type PostLivechatTagsSaveBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTagsSaveBadRequest = BadRequest;
 
 /// The 200 response of `GET /api/v1/livechat/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4425,7 +4485,7 @@ pub struct PostLivechatTranscriptOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/transcript`.
-pub type PostLivechatTranscriptBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTranscriptBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/transcript/{rid}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4435,7 +4495,7 @@ pub struct PostLivechatTranscriptRidBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
-pub type PostLivechatTranscriptRidBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTranscriptRidBadRequest = BadRequest;
 
 /// `nextDepartment` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4641,7 +4701,7 @@ pub struct PostLivechatTriggersBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/triggers`.
-pub type PostLivechatTriggersBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTriggersBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/livechat/triggers/external-service/test`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4686,7 +4746,7 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
-pub type PostLivechatTriggersExternalServiceTestBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatTriggersExternalServiceTestBadRequest = BadRequest;
 
 /// `params` in Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5179,7 +5239,7 @@ pub struct PostLivechatUploadOkFile {
 }
 
 /// `u` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
-pub type PostLivechatUploadOkU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type PostLivechatUploadOkU = UserRef;
 
 /// The 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5289,7 +5349,7 @@ pub struct PostLivechatUsersTypeOk {
 }
 
 /// The 400 response of `POST /api/v1/livechat/users/{type}`.
-pub type PostLivechatUsersTypeBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatUsersTypeBadRequest = BadRequest;
 
 /// Item of `emails` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5340,7 +5400,15 @@ pub struct GetLivechatUsersTypeIdOk {
 }
 
 /// Item of `customFields` in `visitor` in the request body of `POST /api/v1/livechat/visitor`.
-pub type PostLivechatVisitorBodyVisitorCustomFieldsItem = PostLivechatCustomFieldOkField;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostLivechatVisitorBodyVisitorCustomFieldsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwrite: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
 
 /// `visitor` in the request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5366,9 +5434,11 @@ pub struct PostLivechatVisitorBody {
     pub visitor: PostLivechatVisitorBodyVisitor,
 }
 
-/// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
+/// Shared by several places as `ExternalId` (each place keeps its own name, an alias of this type).
+///
+/// First met as item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostLivechatVisitorOkVisitorExternalIdsItem {
+pub struct ExternalId {
     #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
@@ -5401,7 +5471,7 @@ pub struct PostLivechatVisitorOkVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     #[serde(rename = "externalIds", default, skip_serializing_if = "Option::is_none")]
-    pub external_ids: Option<Vec<PostLivechatVisitorOkVisitorExternalIdsItem>>,
+    pub external_ids: Option<Vec<ExternalId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5445,10 +5515,10 @@ pub struct PostLivechatVisitorDepartmentTransferBody {
 }
 
 /// The 400 response of `POST /api/v1/livechat/visitor/department.transfer`.
-pub type PostLivechatVisitorDepartmentTransferBadRequest = PostCannedResponsesBadRequest;
+pub type PostLivechatVisitorDepartmentTransferBadRequest = BadRequest;
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
-pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = ExternalId;
 
 /// `livechatData` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5522,7 +5592,7 @@ pub struct DeleteLivechatVisitorTokenOk {
 }
 
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
-pub type GetLivechatVisitorTokenRoomOkRoomsItemServedBy = GetLivechatRoomOkRoomServedBy;
+pub type GetLivechatVisitorTokenRoomOkRoomsItemServedBy = ServedBy;
 
 /// Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5569,7 +5639,7 @@ pub struct GetLivechatVisitorsAutocompleteOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
-pub type GetLivechatVisitorsAutocompleteBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatVisitorsAutocompleteBadRequest = BadRequest;
 
 /// Item of `value` in Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5594,7 +5664,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
 }
 
 /// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageU = UserRef;
 
 /// `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5638,7 +5708,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
 }
 
 /// `reaction` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
-pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsReaction = GetLivechatRoomOkRoomMetricsReaction;
+pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsReaction = Reaction;
 
 /// `response` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsResponse = GetLivechatRoomOkRoomMetricsResponse;
@@ -5739,7 +5809,7 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
 }
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = PostLivechatVisitorOkVisitorExternalIdsItem;
+pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = ExternalId;
 
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5790,7 +5860,7 @@ pub struct GetLivechatVisitorInfoOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.info`.
-pub type GetLivechatVisitorInfoBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatVisitorInfoBadRequest = BadRequest;
 
 /// `location` in `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5822,7 +5892,7 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
 }
 
 /// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
-pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+pub type GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU = UserRef;
 
 /// Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5913,7 +5983,7 @@ pub struct GetLivechatVisitorsSearchOk {
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.search`.
-pub type GetLivechatVisitorsSearchBadRequest = PostCannedResponsesBadRequest;
+pub type GetLivechatVisitorsSearchBadRequest = BadRequest;
 
 /// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
 pub type GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV = GetLivechatRoomOkRoomV;
@@ -6098,7 +6168,7 @@ pub struct PostOmnichannelContactsOk {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts`.
-pub type PostOmnichannelContactsBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsBadRequest = BadRequest;
 
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6122,7 +6192,7 @@ pub struct PostOmnichannelContactsBlockBody {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.block`.
-pub type PostOmnichannelContactsBlockBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsBlockBadRequest = BadRequest;
 
 /// `details` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6191,7 +6261,7 @@ pub struct GetOmnichannelContactsChannelsOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.channels`.
-pub type GetOmnichannelContactsChannelsBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsChannelsBadRequest = BadRequest;
 
 /// The 401 response of `GET /api/v1/omnichannel/contacts.channels`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6212,7 +6282,7 @@ pub struct GetOmnichannelContactsCheckExistenceOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
-pub type GetOmnichannelContactsCheckExistenceBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsCheckExistenceBadRequest = BadRequest;
 
 /// `customFields` in the request body of `POST /api/v1/omnichannel/contacts.conflicts`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6371,7 +6441,7 @@ pub struct PostOmnichannelContactsConflictsOk {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
-pub type PostOmnichannelContactsConflictsBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsConflictsBadRequest = BadRequest;
 
 /// `details` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6500,10 +6570,10 @@ pub struct GetOmnichannelContactsGetOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.get`.
-pub type GetOmnichannelContactsGetBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsGetBadRequest = BadRequest;
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.history`.
-pub type GetOmnichannelContactsHistoryBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsHistoryBadRequest = BadRequest;
 
 /// The 403 response of `GET /api/v1/omnichannel/contacts.history`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6570,7 +6640,15 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
 }
 
 /// `contactManager` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchOkContactsItemContactManager = GetLivechatInquiriesGetOneOkInquiryLastMessageU;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetOmnichannelContactsSearchOkContactsItemContactManager {
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
 
 /// `customFields` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6646,7 +6724,7 @@ pub struct GetOmnichannelContactsSearchOk {
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
-pub type GetOmnichannelContactsSearchBadRequest = PostCannedResponsesBadRequest;
+pub type GetOmnichannelContactsSearchBadRequest = BadRequest;
 
 /// `source` in `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6670,7 +6748,7 @@ pub struct PostOmnichannelContactsUnblockBody {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
-pub type PostOmnichannelContactsUnblockBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsUnblockBadRequest = BadRequest;
 
 /// `details` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6795,7 +6873,7 @@ pub struct PostOmnichannelContactsUpdateOk {
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.update`.
-pub type PostOmnichannelContactsUpdateBadRequest = PostCannedResponsesBadRequest;
+pub type PostOmnichannelContactsUpdateBadRequest = BadRequest;
 
 /// The request body of `POST /api/v1/omnichannel/integrations`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6867,3 +6945,27 @@ pub struct PostOmnichannelIntegrationsBody {
     )]
     pub livechat_webhook_url: Option<String>,
 }
+
+/// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
+pub type GetLivechatDepartmentIdOkAgentsItem = Agent;
+
+/// The 400 response of `POST /api/v1/canned-responses`.
+pub type PostCannedResponsesBadRequest = BadRequest;
+
+/// Item of `customFields` in the 200 response of `GET /api/v1/livechat/custom-fields`.
+pub type GetLivechatCustomFieldsOkCustomFieldsItem = CustomField;
+
+/// Item of `externalIds` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
+pub type PostLivechatVisitorOkVisitorExternalIdsItem = ExternalId;
+
+/// `file` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
+pub type GetLivechatRidMessagesOkMessagesItemFile = File;
+
+/// `reaction` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+pub type GetLivechatRoomOkRoomMetricsReaction = Reaction;
+
+/// `servedBy` in `room` in the 200 response of `GET /api/v1/livechat/room`.
+pub type GetLivechatRoomOkRoomServedBy = ServedBy;
+
+/// `u` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
+pub type GetLivechatInquiriesGetOneOkInquiryLastMessageU = UserRef;

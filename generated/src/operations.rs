@@ -28,67 +28,7 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Facts about one operation of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperationInfo {
-    /// Rust method name on the server trait and the client.
-    pub name: &'static str,
-    /// HTTP method.
-    pub method: &'static str,
-    /// Path template as in the spec.
-    pub path: &'static str,
-    /// The spec's operationId.
-    pub operation_id: Option<&'static str>,
-    /// First tag.
-    pub tag: Option<&'static str>,
-    /// Summary.
-    pub summary: Option<&'static str>,
-    /// Whether the generated router serves it (false for path keys no URL can match).
-    pub routed: bool,
-}
-
-impl OperationInfo {
-    /// A routed operation without operationId, tag or summary.
-    pub const fn new(
-        name: &'static str,
-        method: &'static str,
-        path: &'static str,
-    ) -> Self {
-        OperationInfo {
-            name,
-            method,
-            path,
-            operation_id: None,
-            tag: None,
-            summary: None,
-            routed: true,
-        }
-    }
-
-    /// The same, with an operationId.
-    pub const fn operation_id(mut self, id: &'static str) -> Self {
-        self.operation_id = Some(id);
-        self
-    }
-
-    /// The same, with a tag.
-    pub const fn tag(mut self, tag: &'static str) -> Self {
-        self.tag = Some(tag);
-        self
-    }
-
-    /// The same, with a summary.
-    pub const fn summary(mut self, summary: &'static str) -> Self {
-        self.summary = Some(summary);
-        self
-    }
-
-    /// The same, not served by the generated router.
-    pub const fn unrouted(mut self) -> Self {
-        self.routed = false;
-        self
-    }
-}
+pub use crate::rt::OperationInfo;
 
 /// Every operation of the API, sorted by path and method.
 pub const OPERATIONS: &[OperationInfo] = &[
@@ -1345,7 +1285,7 @@ pub enum PostCannedResponsesResponse {
     /// Status 200: OK
     Ok(TrueSuccess),
     /// Status 400: Bad Request
-    BadRequest(PostCannedResponsesBadRequest),
+    BadRequest(BadRequest),
     /// Status 401: Unauthorized
     Unauthorized(AuthorizationError),
     /// Status 403: Forbidden

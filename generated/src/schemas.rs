@@ -178,17 +178,6 @@ pub static POST_LIVECHAT_CUSTOM_FIELD_BODY: Schema = Schema {
     ..Schema::ANY
 };
 
-/// Rules of [`PostLivechatCustomFieldOkField`](crate::models::PostLivechatCustomFieldOkField).
-pub static POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD: Schema = Schema {
-    types: &[Type::Object],
-    properties: &[
-        ("key", &Schema::STRING),
-        ("overwrite", &Schema::BOOLEAN),
-        ("value", &Schema::STRING),
-    ],
-    ..Schema::ANY
-};
-
 /// Rules of [`PostLivechatCustomFieldsBodyCustomFieldsItem`](crate::models::PostLivechatCustomFieldsBodyCustomFieldsItem).
 pub static POST_LIVECHAT_CUSTOM_FIELDS_BODY_CUSTOM_FIELDS_ITEM: Schema = Schema {
     types: &[Type::Object],
@@ -952,7 +941,12 @@ pub static POST_LIVECHAT_USERS_TYPE_BODY: Schema = Schema {
 
 /// Rules of [`PostLivechatVisitorBodyVisitorCustomFieldsItem`](crate::models::PostLivechatVisitorBodyVisitorCustomFieldsItem).
 pub static POST_LIVECHAT_VISITOR_BODY_VISITOR_CUSTOM_FIELDS_ITEM: Schema = Schema {
-    all_of: &[&POST_LIVECHAT_CUSTOM_FIELD_OK_FIELD],
+    types: &[Type::Object],
+    properties: &[
+        ("key", &Schema::STRING),
+        ("overwrite", &Schema::BOOLEAN),
+        ("value", &Schema::STRING),
+    ],
     ..Schema::ANY
 };
 

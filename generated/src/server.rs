@@ -11,14 +11,20 @@ use std::sync::Arc;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use crate::models::*;
-use crate::operations::*;
+use super::operations::*;
 use axum::routing::{get, post, put};
 use crate::rt::server::{
-    empty, json, raw, respond, Credential, Incoming, RequestParts, Shared,
+    empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts,
+    Shared,
 };
 use crate::rt::Scheme;
-use crate::schemas as s;
-pub use crate::rt::server::{ApiError, RouterConfig};
+use super::schemas as s;
+pub use crate::rt::server::{
+    ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError,
+};
+
+/// The conventions of this router: Rocket.Chat's (see [`Profile::RocketChat`]).
+pub const PROFILE: Profile = Profile::RocketChat;
 
 /// The API as a server implements it: one method per operation. Every method has a
 /// default that answers 501 Not Implemented, so an implementation writes only the
@@ -2126,9 +2132,23 @@ pub fn router<A: Api>(api: A) -> Router {
 }
 
 /// A router for every operation of the API. Requests are validated against the spec
-/// before a handler runs; bad requests get Rocket.Chat-shaped 4xx answers.
+/// before a handler runs; bad requests get 4xx answers in the words of [`PROFILE`], or
+/// of [`RouterConfig::error_hook`].
 pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
-    let limit = config.body_limit;
+    routes(Shared::new(api, config))
+}
+
+/// A router whose implementation is made for each request by `make`, from the
+/// request's context (headers, extensions set by middleware, peer address): the
+/// methods of [`Api`] read what they need of it from `self`.
+pub fn router_per_request<A: Api>(
+    make: impl Fn(&RequestContext) -> A + Send + Sync + 'static,
+    config: RouterConfig,
+) -> Router {
+    routes(Shared::per_request(make, config))
+}
+
+fn routes<A: Api>(shared: Shared<A>) -> Router {
     Router::new()
         .without_v07_checks()
         .route(
@@ -2679,10 +2699,9 @@ pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
             "/api/v1/omnichannel/{p0}/request-transcript",
             post(handle_post_omnichannel_rid_request_transcript::<A>),
         )
-        .fallback(crate::rt::server::not_found)
-        .method_not_allowed_fallback(crate::rt::server::method_not_allowed)
-        .layer(axum::extract::DefaultBodyLimit::max(limit))
-        .with_state(Arc::new(Shared { api, config }))
+        .fallback(crate::rt::server::not_found::<A>)
+        .method_not_allowed_fallback(crate::rt::server::method_not_allowed::<A>)
+        .with_state(Arc::new(shared))
 }
 
 /// The API's security schemes, as requests carry them.
@@ -2716,10 +2735,9 @@ async fn authenticated<A: Api>(
     api: &A,
     req: &RequestParts,
     sets: &[&[usize]],
-    unauthorized: &str,
 ) -> Result<Credentials, ApiError> {
     let credentials = received(req, sets)
-        .ok_or_else(|| ApiError::unauthorized(unauthorized))?;
+        .ok_or_else(|| ApiError::from(RouterError::unauthorized()))?;
     api.authenticate(&credentials).await?;
     Ok(credentials)
 }
@@ -2744,2803 +2762,4388 @@ fn required<T>(value: Option<T>) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::invalid_params("request body is required"))
 }
 
-/// A documented 401 body.
-const UNAUTHORIZED_0: &str = "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}";
+/// A documented error body.
+const ERROR_BODY_0: ErrorTemplate = ErrorTemplate::Fixed(
+    "{\"message\":\"You must be logged in to do this.\",\"status\":\"error\"}",
+);
 
-/// A documented 401 body.
-const UNAUTHORIZED_1: &str = "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}";
+/// A documented error body.
+const ERROR_BODY_1: ErrorTemplate = ErrorTemplate::Fixed(
+    "{\"status\":\"error\",\"message\":\"You must be logged in to do this.\"}",
+);
+
+/// The router's description of `get_canned_responses`.
+static GET_CANNED_RESPONSES_OPERATION: Operation = Operation {
+    info: &OPERATIONS[0],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_canned_responses`.
+static POST_CANNED_RESPONSES_OPERATION: Operation = Operation {
+    info: &OPERATIONS[1],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_canned_responses_get`.
+static GET_CANNED_RESPONSES_GET_OPERATION: Operation = Operation {
+    info: &OPERATIONS[2],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_canned_responses_id`.
+static GET_CANNED_RESPONSES_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[3],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_canned_responses_id`.
+static DELETE_CANNED_RESPONSES_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[4],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_agent`.
+static GET_LIVECHAT_AGENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[5],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_agent_next`.
+static GET_LIVECHAT_AGENT_NEXT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[6],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_agent_status`.
+static POST_LIVECHAT_AGENT_STATUS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[7],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_agents_save_info`.
+static POST_LIVECHAT_AGENTS_SAVE_INFO_OPERATION: Operation = Operation {
+    info: &OPERATIONS[8],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_agents_agent_id_departments`.
+static GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[9],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_agent_overview`.
+static GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_OPERATION: Operation = Operation {
+    info: &OPERATIONS[10],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_agents_available_for_service_history`.
+static GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OPERATION: Operation = Operation {
+    info: &OPERATIONS[11],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_agents_average_service_time`.
+static GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[12],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_agents_total_service_time`.
+static GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[13],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_agents_productivity_totalizers`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[14],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_charts_agents_status`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[15],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_charts_chats`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[16],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_charts_chats_per_agent`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[17],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_charts_chats_per_department`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[18],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_charts_timings`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[19],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_chats_totalizers`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[20],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_conversation_totalizers`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[21],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_conversations_by_agent`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[22],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_conversations_by_department`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[23],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_conversations_by_source`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[24],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_conversations_by_status`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[25],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_conversations_by_tags`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[26],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_dashboards_productivity_totalizers`.
+static GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[27],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_amount_of_chats`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[28],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_average_chat_duration_time`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[29],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_average_service_time`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[30],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_average_waiting_time`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[31],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_percentage_abandoned_chats`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[32],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_total_abandoned_chats`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[33],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_total_service_time`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[34],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_departments_total_transferred_chats`.
+static GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[35],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_analytics_overview`.
+static GET_LIVECHAT_ANALYTICS_OVERVIEW_OPERATION: Operation = Operation {
+    info: &OPERATIONS[36],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_appearance`.
+static GET_LIVECHAT_APPEARANCE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[37],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_appearance`.
+static POST_LIVECHAT_APPEARANCE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[38],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_business_hour`.
+static GET_LIVECHAT_BUSINESS_HOUR_OPERATION: Operation = Operation {
+    info: &OPERATIONS[39],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_business_hours`.
+static GET_LIVECHAT_BUSINESS_HOURS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[40],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_business_hours_remove`.
+static POST_LIVECHAT_BUSINESS_HOURS_REMOVE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[41],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_business_hours_save`.
+static POST_LIVECHAT_BUSINESS_HOURS_SAVE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[42],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_config`.
+static GET_LIVECHAT_CONFIG_OPERATION: Operation = Operation {
+    info: &OPERATIONS[43],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_config_routing`.
+static GET_LIVECHAT_CONFIG_ROUTING_OPERATION: Operation = Operation {
+    info: &OPERATIONS[44],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_custom_fields`.
+static GET_LIVECHAT_CUSTOM_FIELDS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[45],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_custom_fields_delete`.
+static POST_LIVECHAT_CUSTOM_FIELDS_DELETE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[46],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_custom_fields_save`.
+static POST_LIVECHAT_CUSTOM_FIELDS_SAVE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[47],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_custom_fields_id`.
+static GET_LIVECHAT_CUSTOM_FIELDS_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[48],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_custom_field`.
+static POST_LIVECHAT_CUSTOM_FIELD_OPERATION: Operation = Operation {
+    info: &OPERATIONS[49],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_custom_fields`.
+static POST_LIVECHAT_CUSTOM_FIELDS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[50],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_department`.
+static GET_LIVECHAT_DEPARTMENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[51],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_department`.
+static POST_LIVECHAT_DEPARTMENT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[52],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_department_autocomplete`.
+static GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[53],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_department_list_by_ids`.
+static GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[54],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_department_archive_id`.
+static POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[55],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_department_is_department_creation_available`.
+static GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[56],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_department_unarchive_id`.
+static POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[57],
+    documented: &[(401, ERROR_BODY_1)],
+};
+
+/// The router's description of `get_livechat_department_id`.
+static GET_LIVECHAT_DEPARTMENT_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[58],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `put_livechat_department_id`.
+static PUT_LIVECHAT_DEPARTMENT_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[59],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_department_id`.
+static DELETE_LIVECHAT_DEPARTMENT_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[60],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_department_id_agents`.
+static GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[61],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_department_id_agents`.
+static POST_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[62],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_departments_archived`.
+static GET_LIVECHAT_DEPARTMENTS_ARCHIVED_OPERATION: Operation = Operation {
+    info: &OPERATIONS[63],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_inquiries_get_one`.
+static GET_LIVECHAT_INQUIRIES_GET_ONE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[64],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_inquiries_list`.
+static GET_LIVECHAT_INQUIRIES_LIST_OPERATION: Operation = Operation {
+    info: &OPERATIONS[65],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_inquiries_queued_for_user`.
+static GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OPERATION: Operation = Operation {
+    info: &OPERATIONS[66],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_inquiries_return_as_inquiry`.
+static POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_OPERATION: Operation = Operation {
+    info: &OPERATIONS[67],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_inquiries_take`.
+static POST_LIVECHAT_INQUIRIES_TAKE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[68],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `put_livechat_inquiry_set_sla`.
+static PUT_LIVECHAT_INQUIRY_SET_SLA_OPERATION: Operation = Operation {
+    info: &OPERATIONS[69],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_integrations_settings`.
+static GET_LIVECHAT_INTEGRATIONS_SETTINGS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[70],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_livechat_analytics_dashboards_charts_data`.
+static GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_OPERATION: Operation = Operation {
+    info: &OPERATIONS[71],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_message`.
+static POST_LIVECHAT_MESSAGE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[72],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_message_id`.
+static GET_LIVECHAT_MESSAGE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[73],
+    documented: &[],
+};
+
+/// The router's description of `put_livechat_message_id`.
+static PUT_LIVECHAT_MESSAGE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[74],
+    documented: &[],
+};
+
+/// The router's description of `delete_livechat_message_id`.
+static DELETE_LIVECHAT_MESSAGE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[75],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_messages`.
+static POST_LIVECHAT_MESSAGES_OPERATION: Operation = Operation {
+    info: &OPERATIONS[76],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_messages_history_rid`.
+static GET_LIVECHAT_MESSAGES_HISTORY_RID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[77],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_rid_messages`.
+static GET_LIVECHAT_RID_MESSAGES_OPERATION: Operation = Operation {
+    info: &OPERATIONS[78],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_monitors`.
+static GET_LIVECHAT_MONITORS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[79],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_monitors_create`.
+static POST_LIVECHAT_MONITORS_CREATE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[80],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_monitors_delete`.
+static POST_LIVECHAT_MONITORS_DELETE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[81],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_monitors_username`.
+static GET_LIVECHAT_MONITORS_USERNAME_OPERATION: Operation = Operation {
+    info: &OPERATIONS[82],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_offline_message`.
+static POST_LIVECHAT_OFFLINE_MESSAGE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[83],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_page_visited`.
+static POST_LIVECHAT_PAGE_VISITED_OPERATION: Operation = Operation {
+    info: &OPERATIONS[84],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_priorities`.
+static GET_LIVECHAT_PRIORITIES_OPERATION: Operation = Operation {
+    info: &OPERATIONS[85],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_priorities_reset`.
+static GET_LIVECHAT_PRIORITIES_RESET_OPERATION: Operation = Operation {
+    info: &OPERATIONS[86],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_priorities_reset`.
+static POST_LIVECHAT_PRIORITIES_RESET_OPERATION: Operation = Operation {
+    info: &OPERATIONS[87],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_priorities_priority_id`.
+static GET_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[88],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `put_livechat_priorities_priority_id`.
+static PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[89],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_queue`.
+static GET_LIVECHAT_QUEUE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[90],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_room`.
+static GET_LIVECHAT_ROOM_OPERATION: Operation = Operation {
+    info: &OPERATIONS[91],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_room_close`.
+static POST_LIVECHAT_ROOM_CLOSE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[92],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_room_close_by_user`.
+static POST_LIVECHAT_ROOM_CLOSE_BY_USER_OPERATION: Operation = Operation {
+    info: &OPERATIONS[93],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_room_forward`.
+static POST_LIVECHAT_ROOM_FORWARD_OPERATION: Operation = Operation {
+    info: &OPERATIONS[94],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_room_join`.
+static GET_LIVECHAT_ROOM_JOIN_OPERATION: Operation = Operation {
+    info: &OPERATIONS[95],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_room_on_hold`.
+static POST_LIVECHAT_ROOM_ON_HOLD_OPERATION: Operation = Operation {
+    info: &OPERATIONS[96],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_room_resume_on_hold`.
+static POST_LIVECHAT_ROOM_RESUME_ON_HOLD_OPERATION: Operation = Operation {
+    info: &OPERATIONS[97],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_room_save_info`.
+static POST_LIVECHAT_ROOM_SAVE_INFO_OPERATION: Operation = Operation {
+    info: &OPERATIONS[98],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_room_survey`.
+static POST_LIVECHAT_ROOM_SURVEY_OPERATION: Operation = Operation {
+    info: &OPERATIONS[99],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_room_rid_priority`.
+static POST_LIVECHAT_ROOM_RID_PRIORITY_OPERATION: Operation = Operation {
+    info: &OPERATIONS[100],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_room_rid_priority`.
+static DELETE_LIVECHAT_ROOM_RID_PRIORITY_OPERATION: Operation = Operation {
+    info: &OPERATIONS[101],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_rooms`.
+static GET_LIVECHAT_ROOMS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[102],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_rooms_delete`.
+static POST_LIVECHAT_ROOMS_DELETE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[103],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_rooms_remove_all_closed_rooms`.
+static POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[104],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_rooms_filters`.
+static GET_LIVECHAT_ROOMS_FILTERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[105],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_sla`.
+static GET_LIVECHAT_SLA_OPERATION: Operation = Operation {
+    info: &OPERATIONS[106],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_sla`.
+static POST_LIVECHAT_SLA_OPERATION: Operation = Operation {
+    info: &OPERATIONS[107],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_sla_sla_id`.
+static GET_LIVECHAT_SLA_SLA_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[108],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `put_livechat_sla_sla_id`.
+static PUT_LIVECHAT_SLA_SLA_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[109],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_sla_sla_id`.
+static DELETE_LIVECHAT_SLA_SLA_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[110],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_sms_incoming_service`.
+static POST_LIVECHAT_SMS_INCOMING_SERVICE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[111],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_tags`.
+static GET_LIVECHAT_TAGS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[112],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_tags_delete`.
+static POST_LIVECHAT_TAGS_DELETE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[113],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_tags_save`.
+static POST_LIVECHAT_TAGS_SAVE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[114],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_tags_tag_id`.
+static GET_LIVECHAT_TAGS_TAG_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[115],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_transcript`.
+static POST_LIVECHAT_TRANSCRIPT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[116],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_transcript_rid`.
+static POST_LIVECHAT_TRANSCRIPT_RID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[117],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_transcript_rid`.
+static DELETE_LIVECHAT_TRANSCRIPT_RID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[118],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_transfer_history_rid`.
+static GET_LIVECHAT_TRANSFER_HISTORY_RID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[119],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_triggers`.
+static GET_LIVECHAT_TRIGGERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[120],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_triggers`.
+static POST_LIVECHAT_TRIGGERS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[121],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_triggers_external_service_test`.
+static POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_OPERATION: Operation = Operation {
+    info: &OPERATIONS[122],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_triggers_id`.
+static GET_LIVECHAT_TRIGGERS_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[123],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_triggers_id`.
+static DELETE_LIVECHAT_TRIGGERS_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[124],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_units`.
+static GET_LIVECHAT_UNITS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[125],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_units`.
+static POST_LIVECHAT_UNITS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[126],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_units_unit_id`.
+static GET_LIVECHAT_UNITS_UNIT_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[127],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_units_id`.
+static POST_LIVECHAT_UNITS_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[128],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_units_id`.
+static DELETE_LIVECHAT_UNITS_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[129],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_units_unit_id_departments`.
+static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[130],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_units_unit_id_departments_available`.
+static GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[131],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_units_unit_id_monitors`.
+static GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[132],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_upload`.
+static POST_LIVECHAT_UPLOAD_OPERATION: Operation = Operation {
+    info: &OPERATIONS[133],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_users_type`.
+static GET_LIVECHAT_USERS_TYPE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[134],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_users_type`.
+static POST_LIVECHAT_USERS_TYPE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[135],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_users_type_id`.
+static GET_LIVECHAT_USERS_TYPE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[136],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `delete_livechat_users_type_id`.
+static DELETE_LIVECHAT_USERS_TYPE_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[137],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_visitor`.
+static POST_LIVECHAT_VISITOR_OPERATION: Operation = Operation {
+    info: &OPERATIONS[138],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_visitor_department_transfer`.
+static POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_OPERATION: Operation = Operation {
+    info: &OPERATIONS[139],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_visitor_token`.
+static GET_LIVECHAT_VISITOR_TOKEN_OPERATION: Operation = Operation {
+    info: &OPERATIONS[140],
+    documented: &[],
+};
+
+/// The router's description of `delete_livechat_visitor_token`.
+static DELETE_LIVECHAT_VISITOR_TOKEN_OPERATION: Operation = Operation {
+    info: &OPERATIONS[141],
+    documented: &[],
+};
+
+/// The router's description of `get_livechat_visitor_token_room`.
+static GET_LIVECHAT_VISITOR_TOKEN_ROOM_OPERATION: Operation = Operation {
+    info: &OPERATIONS[142],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_visitors_autocomplete`.
+static GET_LIVECHAT_VISITORS_AUTOCOMPLETE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[143],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id`.
+static GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[144],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_visitor_info`.
+static GET_LIVECHAT_VISITOR_INFO_OPERATION: Operation = Operation {
+    info: &OPERATIONS[145],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_visitors_pages_visited_room_id`.
+static GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[146],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_visitors_search`.
+static GET_LIVECHAT_VISITORS_SEARCH_OPERATION: Operation = Operation {
+    info: &OPERATIONS[147],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id`.
+static GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION: Operation = Operation {
+    info: &OPERATIONS[148],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_livechat_visitors_status`.
+static POST_LIVECHAT_VISITORS_STATUS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[149],
+    documented: &[],
+};
+
+/// The router's description of `post_livechat_webhook_test`.
+static POST_LIVECHAT_WEBHOOK_TEST_OPERATION: Operation = Operation {
+    info: &OPERATIONS[150],
+    documented: &[(401, ERROR_BODY_1)],
+};
+
+/// The router's description of `post_omnichannel_contact`.
+static POST_OMNICHANNEL_CONTACT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[151],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_contact_search`.
+static GET_CONTACT_SEARCH_OPERATION: Operation = Operation {
+    info: &OPERATIONS[152],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_omnichannel_contacts`.
+static POST_OMNICHANNEL_CONTACTS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[153],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_omnichannel_contacts_block`.
+static POST_OMNICHANNEL_CONTACTS_BLOCK_OPERATION: Operation = Operation {
+    info: &OPERATIONS[154],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_omnichannel_contacts_channels`.
+static GET_OMNICHANNEL_CONTACTS_CHANNELS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[155],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_omnichannel_contacts_check_existence`.
+static GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[156],
+    documented: &[(401, ERROR_BODY_1)],
+};
+
+/// The router's description of `post_omnichannel_contacts_conflicts`.
+static POST_OMNICHANNEL_CONTACTS_CONFLICTS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[157],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_omnichannel_contacts_get`.
+static GET_OMNICHANNEL_CONTACTS_GET_OPERATION: Operation = Operation {
+    info: &OPERATIONS[158],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_omnichannel_contacts_history`.
+static GET_OMNICHANNEL_CONTACTS_HISTORY_OPERATION: Operation = Operation {
+    info: &OPERATIONS[159],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `get_omnichannel_contacts_search`.
+static GET_OMNICHANNEL_CONTACTS_SEARCH_OPERATION: Operation = Operation {
+    info: &OPERATIONS[160],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_omnichannel_contacts_unblock`.
+static POST_OMNICHANNEL_CONTACTS_UNBLOCK_OPERATION: Operation = Operation {
+    info: &OPERATIONS[161],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_omnichannel_contacts_update`.
+static POST_OMNICHANNEL_CONTACTS_UPDATE_OPERATION: Operation = Operation {
+    info: &OPERATIONS[162],
+    documented: &[(401, ERROR_BODY_0)],
+};
+
+/// The router's description of `post_omnichannel_integrations`.
+static POST_OMNICHANNEL_INTEGRATIONS_OPERATION: Operation = Operation {
+    info: &OPERATIONS[163],
+    documented: &[(401, ERROR_BODY_1)],
+};
+
+/// The router's description of `post_omnichannel_rid_request_transcript`.
+static POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_OPERATION: Operation = Operation {
+    info: &OPERATIONS[164],
+    documented: &[(401, ERROR_BODY_0)],
+};
 
 async fn handle_get_canned_responses<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetCannedResponsesInput {
-                shortcut: req.param(&s::GET_CANNED_RESPONSES_SHORTCUT)?,
-                text: req.param(&s::GET_CANNED_RESPONSES_TEXT)?,
-                scope: req.param(&s::GET_CANNED_RESPONSES_SCOPE)?,
-                tags: req.param(&s::GET_CANNED_RESPONSES_TAGS)?,
-                department_id: req.param(&s::GET_CANNED_RESPONSES_DEPARTMENT_ID)?,
-                offset: req.param(&s::GET_CANNED_RESPONSES_OFFSET)?,
-                count: req.param(&s::GET_CANNED_RESPONSES_COUNT)?,
-                sort: req.param(&s::GET_CANNED_RESPONSES_SORT)?,
-                fields: req.param(&s::GET_CANNED_RESPONSES_FIELDS)?,
-                created_by: req.param(&s::GET_CANNED_RESPONSES_CREATED_BY)?,
-            };
-            api.get_canned_responses(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_CANNED_RESPONSES_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetCannedResponsesInput {
+                    shortcut: req.param(&s::GET_CANNED_RESPONSES_SHORTCUT)?,
+                    text: req.param(&s::GET_CANNED_RESPONSES_TEXT)?,
+                    scope: req.param(&s::GET_CANNED_RESPONSES_SCOPE)?,
+                    tags: req.param(&s::GET_CANNED_RESPONSES_TAGS)?,
+                    department_id: req.param(&s::GET_CANNED_RESPONSES_DEPARTMENT_ID)?,
+                    offset: req.param(&s::GET_CANNED_RESPONSES_OFFSET)?,
+                    count: req.param(&s::GET_CANNED_RESPONSES_COUNT)?,
+                    sort: req.param(&s::GET_CANNED_RESPONSES_SORT)?,
+                    fields: req.param(&s::GET_CANNED_RESPONSES_FIELDS)?,
+                    created_by: req.param(&s::GET_CANNED_RESPONSES_CREATED_BY)?,
+                };
+                api.get_canned_responses(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_canned_responses<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostCannedResponsesInput {
-                body: required(
-                    req.typed_json_body(&s::POST_CANNED_RESPONSES_BODY, true)?,
-                )?,
-            };
-            api.post_canned_responses(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_CANNED_RESPONSES_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostCannedResponsesInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_CANNED_RESPONSES_BODY, true)?,
+                    )?,
+                };
+                api.post_canned_responses(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_canned_responses_get<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_canned_responses_get(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_CANNED_RESPONSES_GET_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_canned_responses_get(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetCannedResponsesIdInput {
-                id: req.required(&s::GET_CANNED_RESPONSES_ID_ID)?,
-            };
-            api.get_canned_responses_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_CANNED_RESPONSES_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetCannedResponsesIdInput {
+                    id: req.required(&s::GET_CANNED_RESPONSES_ID_ID)?,
+                };
+                api.get_canned_responses_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_canned_responses_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteCannedResponsesIdInput {
-                id: req.required(&s::DELETE_CANNED_RESPONSES_ID_ID)?,
-            };
-            api.delete_canned_responses_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_CANNED_RESPONSES_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteCannedResponsesIdInput {
+                    id: req.required(&s::DELETE_CANNED_RESPONSES_ID_ID)?,
+                };
+                api.delete_canned_responses_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_agent<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatAgentInput {
-                rid: req.required(&s::GET_LIVECHAT_AGENT_RID)?,
-                token: req.required(&s::GET_LIVECHAT_AGENT_TOKEN)?,
-            };
-            api.get_livechat_agent(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_AGENT_OPERATION,
+            async {
+                let input = GetLivechatAgentInput {
+                    rid: req.required(&s::GET_LIVECHAT_AGENT_RID)?,
+                    token: req.required(&s::GET_LIVECHAT_AGENT_TOKEN)?,
+                };
+                api.get_livechat_agent(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_agent_next<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatAgentNextInput {
-                token: req.required(&s::GET_LIVECHAT_AGENT_NEXT_TOKEN)?,
-            };
-            api.get_livechat_agent_next(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_AGENT_NEXT_OPERATION,
+            async {
+                let input = GetLivechatAgentNextInput {
+                    token: req.required(&s::GET_LIVECHAT_AGENT_NEXT_TOKEN)?,
+                };
+                api.get_livechat_agent_next(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_agent_status<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatAgentStatusInput {
-                body: req.typed_json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
-            };
-            api.post_livechat_agent_status(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_AGENT_STATUS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatAgentStatusInput {
+                    body: req
+                        .typed_json_body(&s::POST_LIVECHAT_AGENT_STATUS_BODY, false)?,
+                };
+                api.post_livechat_agent_status(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_agents_save_info<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatAgentsSaveInfoInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_agents_save_info(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_AGENTS_SAVE_INFO_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatAgentsSaveInfoInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_AGENTS_SAVE_INFO_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_agents_save_info(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_agents_agent_id_departments<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAgentsAgentIdDepartmentsInput {
-                agent_id: req
-                    .required(&s::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID)?,
-            };
-            api.get_livechat_agents_agent_id_departments(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAgentsAgentIdDepartmentsInput {
+                    agent_id: req
+                        .required(&s::GET_LIVECHAT_AGENTS_AGENT_ID_DEPARTMENTS_AGENT_ID)?,
+                };
+                api.get_livechat_agents_agent_id_departments(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_agent_overview<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsAgentOverviewInput {
-                name: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME)?,
-                from: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM)?,
-                to: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO)?,
-                department_id: req
-                    .param(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID)?,
-            };
-            api.get_livechat_analytics_agent_overview(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsAgentOverviewInput {
+                    name: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_NAME)?,
+                    from: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_FROM)?,
+                    to: req.required(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_TO)?,
+                    department_id: req
+                        .param(&s::GET_LIVECHAT_ANALYTICS_AGENT_OVERVIEW_DEPARTMENT_ID)?,
+                };
+                api.get_livechat_analytics_agent_overview(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_agents_available_for_service_history<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
-                    )?,
-                full_report: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
-                    )?,
-            };
-            api.get_livechat_analytics_agents_available_for_service_history(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_END,
+                        )?,
+                    full_report: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_FULL_REPORT,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVAILABLE_FOR_SERVICE_HISTORY_COUNT,
+                        )?,
+                };
+                api.get_livechat_analytics_agents_available_for_service_history(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_agents_average_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
-                    )?,
-            };
-            api.get_livechat_analytics_agents_average_service_time(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsAgentsAverageServiceTimeInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_END,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_COUNT,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_AVERAGE_SERVICE_TIME_OFFSET,
+                        )?,
+                };
+                api.get_livechat_analytics_agents_average_service_time(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_agents_total_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
-                    )?,
-                end: req
-                    .required(&s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END)?,
-                offset: req
-                    .param(&s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET)?,
-                count: req
-                    .param(&s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT)?,
-            };
-            api.get_livechat_analytics_agents_total_service_time(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsAgentsTotalServiceTimeInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_AGENTS_TOTAL_SERVICE_TIME_COUNT,
+                        )?,
+                };
+                api.get_livechat_analytics_agents_total_service_time(credentials, input)
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_agents_productivity_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_agents_productivity_totalizers(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_AGENTS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_agents_productivity_totalizers(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_charts_agents_status<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_charts_agents_status(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsChartsAgentsStatusInput {
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_AGENTS_STATUS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_charts_agents_status(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_charts_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
-                start: req
-                    .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START)?,
-                end: req
-                    .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END)?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_charts_chats(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsChartsChatsInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_charts_chats(credentials, input)
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_agent<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_charts_chats_per_agent(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_AGENT_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_charts_chats_per_agent(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_charts_chats_per_department<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_charts_chats_per_department(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_CHATS_PER_DEPARTMENT_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_charts_chats_per_department(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_charts_timings<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
-                    )?,
-                end: req
-                    .required(&s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END)?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_charts_timings(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsChartsTimingsInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_TIMINGS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_charts_timings(credentials, input)
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_chats_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_chats_totalizers(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsChatsTotalizersInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CHATS_TOTALIZERS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_chats_totalizers(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_conversation_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_conversation_totalizers(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsConversationTotalizersInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATION_TOTALIZERS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_conversation_totalizers(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_conversations_by_agent<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_conversations_by_agent(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
+                let input = GetLivechatAnalyticsDashboardsConversationsByAgentInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_AGENT_END,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_conversations_by_agent(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_conversations_by_department<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
-                    )?,
-                sort: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_conversations_by_department(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsConversationsByDepartmentInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_END,
+                        )?,
+                    sort: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_DEPARTMENT_SORT,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_conversations_by_department(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_conversations_by_source<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_conversations_by_source(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsConversationsBySourceInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_SOURCE_END,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_conversations_by_source(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_conversations_by_status<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_conversations_by_status(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsConversationsByStatusInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_STATUS_END,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_conversations_by_status(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_conversations_by_tags<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_conversations_by_tags(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsConversationsByTagsInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_CONVERSATIONS_BY_TAGS_END,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_conversations_by_tags(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_dashboards_productivity_totalizers<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_dashboards_productivity_totalizers(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDashboardsProductivityTotalizersInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_END,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DASHBOARDS_PRODUCTIVITY_TOTALIZERS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_dashboards_productivity_totalizers(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_amount_of_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
-                    )?,
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
-                    )?,
-                answered: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_amount_of_chats(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsAmountOfChatsInput {
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_COUNT,
+                        )?,
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_END,
+                        )?,
+                    answered: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_ANSWERED,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AMOUNT_OF_CHATS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_amount_of_chats(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_average_chat_duration_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_average_chat_duration_time(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_CHAT_DURATION_TIME_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_average_chat_duration_time(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_average_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_average_service_time(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsAverageServiceTimeInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_SERVICE_TIME_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_average_service_time(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_average_waiting_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_average_waiting_time(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_AVERAGE_WAITING_TIME_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_average_waiting_time(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_percentage_abandoned_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_percentage_abandoned_chats(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_PERCENTAGE_ABANDONED_CHATS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_percentage_abandoned_chats(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_total_abandoned_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_total_abandoned_chats(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_ABANDONED_CHATS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_total_abandoned_chats(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_total_service_time<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_total_service_time(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsTotalServiceTimeInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_SERVICE_TIME_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_total_service_time(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_departments_total_transferred_chats<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_analytics_departments_total_transferred_chats(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_END,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_COUNT,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_ANALYTICS_DEPARTMENTS_TOTAL_TRANSFERRED_CHATS_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_analytics_departments_total_transferred_chats(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_analytics_overview<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatAnalyticsOverviewInput {
-                name: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME)?,
-                from: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM)?,
-                to: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO)?,
-                department_id: req
-                    .param(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID)?,
-            };
-            api.get_livechat_analytics_overview(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ANALYTICS_OVERVIEW_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatAnalyticsOverviewInput {
+                    name: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_NAME)?,
+                    from: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_FROM)?,
+                    to: req.required(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_TO)?,
+                    department_id: req
+                        .param(&s::GET_LIVECHAT_ANALYTICS_OVERVIEW_DEPARTMENT_ID)?,
+                };
+                api.get_livechat_analytics_overview(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_appearance(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_APPEARANCE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_appearance(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_appearance<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatAppearanceInput {
-                body: req.typed_json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
-            };
-            api.post_livechat_appearance(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_APPEARANCE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatAppearanceInput {
+                    body: req.typed_json_body(&s::POST_LIVECHAT_APPEARANCE_BODY, false)?,
+                };
+                api.post_livechat_appearance(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_business_hour<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_business_hour(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_BUSINESS_HOUR_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_business_hour(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_business_hours<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatBusinessHoursInput {
-                name: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_NAME)?,
-                offset: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_SORT)?,
-            };
-            api.get_livechat_business_hours(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_BUSINESS_HOURS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatBusinessHoursInput {
+                    name: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_NAME)?,
+                    offset: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_BUSINESS_HOURS_SORT)?,
+                };
+                api.get_livechat_business_hours(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_business_hours_remove<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatBusinessHoursRemoveInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_business_hours_remove(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_BUSINESS_HOURS_REMOVE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatBusinessHoursRemoveInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_BUSINESS_HOURS_REMOVE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_business_hours_remove(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_business_hours_save<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatBusinessHoursSaveInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_business_hours_save(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_BUSINESS_HOURS_SAVE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatBusinessHoursSaveInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_BUSINESS_HOURS_SAVE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_business_hours_save(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_config<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatConfigInput {
-                token: req.param(&s::GET_LIVECHAT_CONFIG_TOKEN)?,
-                department: req.param(&s::GET_LIVECHAT_CONFIG_DEPARTMENT)?,
-            };
-            api.get_livechat_config(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_CONFIG_OPERATION,
+            async {
+                let input = GetLivechatConfigInput {
+                    token: req.param(&s::GET_LIVECHAT_CONFIG_TOKEN)?,
+                    department: req.param(&s::GET_LIVECHAT_CONFIG_DEPARTMENT)?,
+                };
+                api.get_livechat_config(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_config_routing<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_config_routing(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_CONFIG_ROUTING_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_config_routing(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatCustomFieldsInput {
-                offset: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_SORT)?,
-                text: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_TEXT)?,
-            };
-            api.get_livechat_custom_fields(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_CUSTOM_FIELDS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatCustomFieldsInput {
+                    offset: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_SORT)?,
+                    text: req.param(&s::GET_LIVECHAT_CUSTOM_FIELDS_TEXT)?,
+                };
+                api.get_livechat_custom_fields(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_custom_fields_delete<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatCustomFieldsDeleteInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_custom_fields_delete(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_CUSTOM_FIELDS_DELETE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatCustomFieldsDeleteInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_CUSTOM_FIELDS_DELETE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_custom_fields_delete(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_custom_fields_save<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatCustomFieldsSaveInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_custom_fields_save(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_CUSTOM_FIELDS_SAVE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatCustomFieldsSaveInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_CUSTOM_FIELDS_SAVE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_custom_fields_save(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_custom_fields_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatCustomFieldsIdInput {
-                id: req.required(&s::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?,
-            };
-            api.get_livechat_custom_fields_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_CUSTOM_FIELDS_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatCustomFieldsIdInput {
+                    id: req.required(&s::GET_LIVECHAT_CUSTOM_FIELDS_ID_ID)?,
+                };
+                api.get_livechat_custom_fields_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_custom_field<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatCustomFieldInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELD_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_custom_field(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_CUSTOM_FIELD_OPERATION,
+            async {
+                let input = PostLivechatCustomFieldInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELD_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_custom_field(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_custom_fields<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatCustomFieldsInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_custom_fields(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_CUSTOM_FIELDS_OPERATION,
+            async {
+                let input = PostLivechatCustomFieldsInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_CUSTOM_FIELDS_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_custom_fields(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_department<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentInput {
-                text: req.param(&s::GET_LIVECHAT_DEPARTMENT_TEXT)?,
-                enabled: req.param(&s::GET_LIVECHAT_DEPARTMENT_ENABLED)?,
-                show_archived: req.param(&s::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED)?,
-                only_my_departments: req
-                    .param(&s::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS)?,
-                exclude_department_id: req
-                    .param(&s::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID)?,
-                offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_DEPARTMENT_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_DEPARTMENT_SORT)?,
-            };
-            api.get_livechat_department(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatDepartmentInput {
+                    text: req.param(&s::GET_LIVECHAT_DEPARTMENT_TEXT)?,
+                    enabled: req.param(&s::GET_LIVECHAT_DEPARTMENT_ENABLED)?,
+                    show_archived: req.param(&s::GET_LIVECHAT_DEPARTMENT_SHOW_ARCHIVED)?,
+                    only_my_departments: req
+                        .param(&s::GET_LIVECHAT_DEPARTMENT_ONLY_MY_DEPARTMENTS)?,
+                    exclude_department_id: req
+                        .param(&s::GET_LIVECHAT_DEPARTMENT_EXCLUDE_DEPARTMENT_ID)?,
+                    offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_DEPARTMENT_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_DEPARTMENT_SORT)?,
+                };
+                api.get_livechat_department(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_department<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatDepartmentInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_department(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_DEPARTMENT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatDepartmentInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_DEPARTMENT_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_department(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_department_autocomplete<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentAutocompleteInput {
-                selector: req
-                    .required(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR)?,
-                only_my_departments: req
-                    .param(
-                        &s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
-                    )?,
-                show_archived: req
-                    .param(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED)?,
-            };
-            api.get_livechat_department_autocomplete(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatDepartmentAutocompleteInput {
+                    selector: req
+                        .required(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SELECTOR)?,
+                    only_my_departments: req
+                        .param(
+                            &s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_ONLY_MY_DEPARTMENTS,
+                        )?,
+                    show_archived: req
+                        .param(&s::GET_LIVECHAT_DEPARTMENT_AUTOCOMPLETE_SHOW_ARCHIVED)?,
+                };
+                api.get_livechat_department_autocomplete(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_department_list_by_ids<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentListByIdsInput {
-                ids: req.required(&s::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS)?,
-            };
-            api.get_livechat_department_list_by_ids(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatDepartmentListByIdsInput {
+                    ids: req.required(&s::GET_LIVECHAT_DEPARTMENT_LIST_BY_IDS_IDS)?,
+                };
+                api.get_livechat_department_list_by_ids(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_department_archive_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatDepartmentArchiveIdInput {
-                id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID)?,
-            };
-            api.post_livechat_department_archive_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatDepartmentArchiveIdInput {
+                    id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ARCHIVE_ID_ID)?,
+                };
+                api.post_livechat_department_archive_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_department_is_department_creation_available<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_department_is_department_creation_available(credentials)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENT_IS_DEPARTMENT_CREATION_AVAILABLE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_department_is_department_creation_available(credentials)
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_department_unarchive_id<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
-            let input = PostLivechatDepartmentUnarchiveIdInput {
-                id: req.required(&s::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID)?,
-            };
-            api.post_livechat_department_unarchive_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatDepartmentUnarchiveIdInput {
+                    id: req.required(&s::POST_LIVECHAT_DEPARTMENT_UNARCHIVE_ID_ID)?,
+                };
+                api.post_livechat_department_unarchive_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentIdInput {
-                id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_ID)?,
-                include_agents: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS)?,
-            };
-            api.get_livechat_department_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENT_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatDepartmentIdInput {
+                    id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_ID)?,
+                    include_agents: req
+                        .param(&s::GET_LIVECHAT_DEPARTMENT_ID_INCLUDE_AGENTS)?,
+                };
+                api.get_livechat_department_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_put_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PutLivechatDepartmentIdInput {
-                id: req.required(&s::PUT_LIVECHAT_DEPARTMENT_ID_ID)?,
-                body: required(
-                    req.typed_json_body(&s::PUT_LIVECHAT_DEPARTMENT_ID_BODY, true)?,
-                )?,
-            };
-            api.put_livechat_department_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &PUT_LIVECHAT_DEPARTMENT_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PutLivechatDepartmentIdInput {
+                    id: req.required(&s::PUT_LIVECHAT_DEPARTMENT_ID_ID)?,
+                    body: required(
+                        req.typed_json_body(&s::PUT_LIVECHAT_DEPARTMENT_ID_BODY, true)?,
+                    )?,
+                };
+                api.put_livechat_department_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_department_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatDepartmentIdInput {
-                id: req.required(&s::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?,
-            };
-            api.delete_livechat_department_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_DEPARTMENT_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteLivechatDepartmentIdInput {
+                    id: req.required(&s::DELETE_LIVECHAT_DEPARTMENT_ID_ID)?,
+                };
+                api.delete_livechat_department_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatDepartmentIdAgentsInput {
-                id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
-                offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT)?,
-            };
-            api.get_livechat_department_id_agents(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatDepartmentIdAgentsInput {
+                    id: req.required(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+                    offset: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_DEPARTMENT_ID_AGENTS_SORT)?,
+                };
+                api.get_livechat_department_id_agents(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_department_id_agents<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatDepartmentIdAgentsInput {
-                id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_department_id_agents(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_DEPARTMENT_ID_AGENTS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatDepartmentIdAgentsInput {
+                    id: req.required(&s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_ID)?,
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_DEPARTMENT_ID_AGENTS_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_department_id_agents(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_departments_archived<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_departments_archived(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_DEPARTMENTS_ARCHIVED_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_departments_archived(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_inquiries_get_one<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatInquiriesGetOneInput {
-                room_id: req.required(&s::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID)?,
-            };
-            api.get_livechat_inquiries_get_one(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_INQUIRIES_GET_ONE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatInquiriesGetOneInput {
+                    room_id: req.required(&s::GET_LIVECHAT_INQUIRIES_GET_ONE_ROOM_ID)?,
+                };
+                api.get_livechat_inquiries_get_one(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_inquiries_list<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatInquiriesListInput {
-                department: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT)?,
-                offset: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_SORT)?,
-            };
-            api.get_livechat_inquiries_list(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_INQUIRIES_LIST_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatInquiriesListInput {
+                    department: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_DEPARTMENT)?,
+                    offset: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_INQUIRIES_LIST_SORT)?,
+                };
+                api.get_livechat_inquiries_list(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_inquiries_queued_for_user<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatInquiriesQueuedForUserInput {
-                department: req
-                    .param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT)?,
-                offset: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT)?,
-            };
-            api.get_livechat_inquiries_queued_for_user(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
+                let input = GetLivechatInquiriesQueuedForUserInput {
+                    department: req
+                        .param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_DEPARTMENT)?,
+                    offset: req
+                        .param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_INQUIRIES_QUEUED_FOR_USER_SORT)?,
+                };
+                api.get_livechat_inquiries_queued_for_user(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_inquiries_return_as_inquiry<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatInquiriesReturnAsInquiryInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_inquiries_return_as_inquiry(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatInquiriesReturnAsInquiryInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_INQUIRIES_RETURN_AS_INQUIRY_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_inquiries_return_as_inquiry(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_inquiries_take<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatInquiriesTakeInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_inquiries_take(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_INQUIRIES_TAKE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatInquiriesTakeInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_INQUIRIES_TAKE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_inquiries_take(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_put_livechat_inquiry_set_sla<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PutLivechatInquirySetSlaInput {
-                body: required(
-                    req.typed_json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
-                )?,
-            };
-            api.put_livechat_inquiry_set_sla(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &PUT_LIVECHAT_INQUIRY_SET_SLA_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PutLivechatInquirySetSlaInput {
+                    body: required(
+                        req.typed_json_body(&s::PUT_LIVECHAT_INQUIRY_SET_SLA_BODY, true)?,
+                    )?,
+                };
+                api.put_livechat_inquiry_set_sla(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_integrations_settings<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_integrations_settings(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_INTEGRATIONS_SETTINGS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_integrations_settings(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_livechat_analytics_dashboards_charts_data<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
-                start: req
-                    .required(
-                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
-                    )?,
-                end: req
-                    .required(
-                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
-                    )?,
-                chart_name: req
-                    .required(
-                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
-                    )?,
-                department_id: req
-                    .param(
-                        &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
-                    )?,
-            };
-            api.get_livechat_livechat_analytics_dashboards_charts_data(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatLivechatAnalyticsDashboardsChartsDataInput {
+                    start: req
+                        .required(
+                            &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_START,
+                        )?,
+                    end: req
+                        .required(
+                            &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_END,
+                        )?,
+                    chart_name: req
+                        .required(
+                            &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_CHART_NAME,
+                        )?,
+                    department_id: req
+                        .param(
+                            &s::GET_LIVECHAT_LIVECHAT_ANALYTICS_DASHBOARDS_CHARTS_DATA_DEPARTMENT_ID,
+                        )?,
+                };
+                api.get_livechat_livechat_analytics_dashboards_charts_data(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_message<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatMessageInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_MESSAGE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_message(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_MESSAGE_OPERATION,
+            async {
+                let input = PostLivechatMessageInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_MESSAGE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_message(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatMessageIdInput {
-                id: req.required(&s::GET_LIVECHAT_MESSAGE_ID_ID)?,
-                token: req.required(&s::GET_LIVECHAT_MESSAGE_ID_TOKEN)?,
-                rid: req.required(&s::GET_LIVECHAT_MESSAGE_ID_RID)?,
-            };
-            api.get_livechat_message_id(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_MESSAGE_ID_OPERATION,
+            async {
+                let input = GetLivechatMessageIdInput {
+                    id: req.required(&s::GET_LIVECHAT_MESSAGE_ID_ID)?,
+                    token: req.required(&s::GET_LIVECHAT_MESSAGE_ID_TOKEN)?,
+                    rid: req.required(&s::GET_LIVECHAT_MESSAGE_ID_RID)?,
+                };
+                api.get_livechat_message_id(input).await
+            },
+        )
         .await
 }
 
 async fn handle_put_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PutLivechatMessageIdInput {
-                id: req.required(&s::PUT_LIVECHAT_MESSAGE_ID_ID)?,
-                body: req.typed_json_body(&s::PUT_LIVECHAT_MESSAGE_ID_BODY, false)?,
-            };
-            api.put_livechat_message_id(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &PUT_LIVECHAT_MESSAGE_ID_OPERATION,
+            async {
+                let input = PutLivechatMessageIdInput {
+                    id: req.required(&s::PUT_LIVECHAT_MESSAGE_ID_ID)?,
+                    body: req.typed_json_body(&s::PUT_LIVECHAT_MESSAGE_ID_BODY, false)?,
+                };
+                api.put_livechat_message_id(input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_message_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = DeleteLivechatMessageIdInput {
-                id: req.required(&s::DELETE_LIVECHAT_MESSAGE_ID_ID)?,
-                body: required(
-                    req.typed_json_body(&s::DELETE_LIVECHAT_MESSAGE_ID_BODY, true)?,
-                )?,
-            };
-            api.delete_livechat_message_id(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_MESSAGE_ID_OPERATION,
+            async {
+                let input = DeleteLivechatMessageIdInput {
+                    id: req.required(&s::DELETE_LIVECHAT_MESSAGE_ID_ID)?,
+                    body: required(
+                        req.typed_json_body(&s::DELETE_LIVECHAT_MESSAGE_ID_BODY, true)?,
+                    )?,
+                };
+                api.delete_livechat_message_id(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_messages<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatMessagesInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_messages(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_MESSAGES_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatMessagesInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_MESSAGES_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_messages(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_messages_history_rid<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatMessagesHistoryRidInput {
-                rid: req.required(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID)?,
-                token: req.required(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN)?,
-                ls: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS)?,
-                end: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_END)?,
-                limit: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT)?,
-            };
-            api.get_livechat_messages_history_rid(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_MESSAGES_HISTORY_RID_OPERATION,
+            async {
+                let input = GetLivechatMessagesHistoryRidInput {
+                    rid: req.required(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_RID)?,
+                    token: req.required(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_TOKEN)?,
+                    ls: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_LS)?,
+                    end: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_END)?,
+                    limit: req.param(&s::GET_LIVECHAT_MESSAGES_HISTORY_RID_LIMIT)?,
+                };
+                api.get_livechat_messages_history_rid(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_rid_messages<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatRidMessagesInput {
-                rid: req.required(&s::GET_LIVECHAT_RID_MESSAGES_RID)?,
-                offset: req.param(&s::GET_LIVECHAT_RID_MESSAGES_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_RID_MESSAGES_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_RID_MESSAGES_SORT)?,
-                search_term: req.param(&s::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM)?,
-            };
-            api.get_livechat_rid_messages(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_RID_MESSAGES_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatRidMessagesInput {
+                    rid: req.required(&s::GET_LIVECHAT_RID_MESSAGES_RID)?,
+                    offset: req.param(&s::GET_LIVECHAT_RID_MESSAGES_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_RID_MESSAGES_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_RID_MESSAGES_SORT)?,
+                    search_term: req.param(&s::GET_LIVECHAT_RID_MESSAGES_SEARCH_TERM)?,
+                };
+                api.get_livechat_rid_messages(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_monitors<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatMonitorsInput {
-                offset: req.param(&s::GET_LIVECHAT_MONITORS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_MONITORS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_MONITORS_SORT)?,
-                text: req.param(&s::GET_LIVECHAT_MONITORS_TEXT)?,
-            };
-            api.get_livechat_monitors(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_MONITORS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatMonitorsInput {
+                    offset: req.param(&s::GET_LIVECHAT_MONITORS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_MONITORS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_MONITORS_SORT)?,
+                    text: req.param(&s::GET_LIVECHAT_MONITORS_TEXT)?,
+                };
+                api.get_livechat_monitors(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_monitors_create<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatMonitorsCreateInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_MONITORS_CREATE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_monitors_create(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_MONITORS_CREATE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatMonitorsCreateInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_MONITORS_CREATE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_monitors_create(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_monitors_delete<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatMonitorsDeleteInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_MONITORS_DELETE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_monitors_delete(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_MONITORS_DELETE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatMonitorsDeleteInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_MONITORS_DELETE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_monitors_delete(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_monitors_username<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatMonitorsUsernameInput {
-                username: req.required(&s::GET_LIVECHAT_MONITORS_USERNAME_USERNAME)?,
-            };
-            api.get_livechat_monitors_username(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_MONITORS_USERNAME_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatMonitorsUsernameInput {
+                    username: req.required(&s::GET_LIVECHAT_MONITORS_USERNAME_USERNAME)?,
+                };
+                api.get_livechat_monitors_username(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_offline_message<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatOfflineMessageInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_OFFLINE_MESSAGE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_offline_message(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_OFFLINE_MESSAGE_OPERATION,
+            async {
+                let input = PostLivechatOfflineMessageInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_OFFLINE_MESSAGE_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_offline_message(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_page_visited<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatPageVisitedInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_PAGE_VISITED_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_page_visited(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_PAGE_VISITED_OPERATION,
+            async {
+                let input = PostLivechatPageVisitedInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_PAGE_VISITED_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_page_visited(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_priorities<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatPrioritiesInput {
-                offset: req.param(&s::GET_LIVECHAT_PRIORITIES_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_PRIORITIES_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_PRIORITIES_SORT)?,
-                text: req.param(&s::GET_LIVECHAT_PRIORITIES_TEXT)?,
-            };
-            api.get_livechat_priorities(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_PRIORITIES_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatPrioritiesInput {
+                    offset: req.param(&s::GET_LIVECHAT_PRIORITIES_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_PRIORITIES_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_PRIORITIES_SORT)?,
+                    text: req.param(&s::GET_LIVECHAT_PRIORITIES_TEXT)?,
+                };
+                api.get_livechat_priorities(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_priorities_reset(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_PRIORITIES_RESET_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_priorities_reset(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_priorities_reset<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.post_livechat_priorities_reset(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_PRIORITIES_RESET_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.post_livechat_priorities_reset(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatPrioritiesPriorityIdInput {
-                priority_id: req
-                    .required(&s::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
-            };
-            api.get_livechat_priorities_priority_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatPrioritiesPriorityIdInput {
+                    priority_id: req
+                        .required(&s::GET_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
+                };
+                api.get_livechat_priorities_priority_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_put_livechat_priorities_priority_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PutLivechatPrioritiesPriorityIdInput {
-                priority_id: req
-                    .required(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.put_livechat_priorities_priority_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PutLivechatPrioritiesPriorityIdInput {
+                    priority_id: req
+                        .required(&s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_PRIORITY_ID)?,
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::PUT_LIVECHAT_PRIORITIES_PRIORITY_ID_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.put_livechat_priorities_priority_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_queue<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatQueueInput {
-                department_id: req.param(&s::GET_LIVECHAT_QUEUE_DEPARTMENT_ID)?,
-                agent_id: req.param(&s::GET_LIVECHAT_QUEUE_AGENT_ID)?,
-                include_offline_agents: req
-                    .param(&s::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS)?,
-                offset: req.param(&s::GET_LIVECHAT_QUEUE_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_QUEUE_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_QUEUE_SORT)?,
-            };
-            api.get_livechat_queue(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_QUEUE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatQueueInput {
+                    department_id: req.param(&s::GET_LIVECHAT_QUEUE_DEPARTMENT_ID)?,
+                    agent_id: req.param(&s::GET_LIVECHAT_QUEUE_AGENT_ID)?,
+                    include_offline_agents: req
+                        .param(&s::GET_LIVECHAT_QUEUE_INCLUDE_OFFLINE_AGENTS)?,
+                    offset: req.param(&s::GET_LIVECHAT_QUEUE_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_QUEUE_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_QUEUE_SORT)?,
+                };
+                api.get_livechat_queue(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_room<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatRoomInput {
-                token: req.required(&s::GET_LIVECHAT_ROOM_TOKEN)?,
-                rid: req.param(&s::GET_LIVECHAT_ROOM_RID)?,
-                agent_id: req.param(&s::GET_LIVECHAT_ROOM_AGENT_ID)?,
-            };
-            api.get_livechat_room(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ROOM_OPERATION,
+            async {
+                let input = GetLivechatRoomInput {
+                    token: req.required(&s::GET_LIVECHAT_ROOM_TOKEN)?,
+                    rid: req.param(&s::GET_LIVECHAT_ROOM_RID)?,
+                    agent_id: req.param(&s::GET_LIVECHAT_ROOM_AGENT_ID)?,
+                };
+                api.get_livechat_room(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_close<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatRoomCloseInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_room_close(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_CLOSE_OPERATION,
+            async {
+                let input = PostLivechatRoomCloseInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_room_close(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_close_by_user<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomCloseByUserInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_room_close_by_user(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_CLOSE_BY_USER_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatRoomCloseByUserInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_ROOM_CLOSE_BY_USER_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_room_close_by_user(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_forward<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomForwardInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_room_forward(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_FORWARD_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatRoomForwardInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_ROOM_FORWARD_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_room_forward(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_room_join<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatRoomJoinInput {
-                room_id: req.required(&s::GET_LIVECHAT_ROOM_JOIN_ROOM_ID)?,
-            };
-            api.get_livechat_room_join(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ROOM_JOIN_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatRoomJoinInput {
+                    room_id: req.required(&s::GET_LIVECHAT_ROOM_JOIN_ROOM_ID)?,
+                };
+                api.get_livechat_room_join(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_on_hold<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomOnHoldInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_room_on_hold(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_ON_HOLD_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
+                let input = PostLivechatRoomOnHoldInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_ROOM_ON_HOLD_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_room_on_hold(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_resume_on_hold<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomResumeOnHoldInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_room_resume_on_hold(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_RESUME_ON_HOLD_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatRoomResumeOnHoldInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_ROOM_RESUME_ON_HOLD_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_room_resume_on_hold(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_save_info<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomSaveInfoInput {
-                body: req.typed_json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
-            };
-            api.post_livechat_room_save_info(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_SAVE_INFO_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatRoomSaveInfoInput {
+                    body: req
+                        .typed_json_body(&s::POST_LIVECHAT_ROOM_SAVE_INFO_BODY, false)?,
+                };
+                api.post_livechat_room_save_info(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_survey<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatRoomSurveyInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_SURVEY_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_room_survey(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_SURVEY_OPERATION,
+            async {
+                let input = PostLivechatRoomSurveyInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_ROOM_SURVEY_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_room_survey(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomRidPriorityInput {
-                rid: req.required(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_room_rid_priority(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOM_RID_PRIORITY_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatRoomRidPriorityInput {
+                    rid: req.required(&s::POST_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_ROOM_RID_PRIORITY_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_room_rid_priority(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_room_rid_priority<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatRoomRidPriorityInput {
-                rid: req.required(&s::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
-            };
-            api.delete_livechat_room_rid_priority(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_ROOM_RID_PRIORITY_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteLivechatRoomRidPriorityInput {
+                    rid: req.required(&s::DELETE_LIVECHAT_ROOM_RID_PRIORITY_RID)?,
+                };
+                api.delete_livechat_room_rid_priority(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_rooms<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatRoomsInput {
-                agents: req.param(&s::GET_LIVECHAT_ROOMS_AGENTS)?,
-                department_id: req.param(&s::GET_LIVECHAT_ROOMS_DEPARTMENT_ID)?,
-                open: req.param(&s::GET_LIVECHAT_ROOMS_OPEN)?,
-                created_at: req.param(&s::GET_LIVECHAT_ROOMS_CREATED_AT)?,
-                closed_at: req.param(&s::GET_LIVECHAT_ROOMS_CLOSED_AT)?,
-                tags: req.param(&s::GET_LIVECHAT_ROOMS_TAGS)?,
-                custom_fields: req.param(&s::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS)?,
-                room_name: req.param(&s::GET_LIVECHAT_ROOMS_ROOM_NAME)?,
-                onhold: req.param(&s::GET_LIVECHAT_ROOMS_ONHOLD)?,
-                queued: req.param(&s::GET_LIVECHAT_ROOMS_QUEUED)?,
-                units: req.param(&s::GET_LIVECHAT_ROOMS_UNITS)?,
-                offset: req.param(&s::GET_LIVECHAT_ROOMS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_ROOMS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_ROOMS_SORT)?,
-                fields: req.param(&s::GET_LIVECHAT_ROOMS_FIELDS)?,
-                query: req.param(&s::GET_LIVECHAT_ROOMS_QUERY)?,
-            };
-            api.get_livechat_rooms(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ROOMS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatRoomsInput {
+                    agents: req.param(&s::GET_LIVECHAT_ROOMS_AGENTS)?,
+                    department_id: req.param(&s::GET_LIVECHAT_ROOMS_DEPARTMENT_ID)?,
+                    open: req.param(&s::GET_LIVECHAT_ROOMS_OPEN)?,
+                    created_at: req.param(&s::GET_LIVECHAT_ROOMS_CREATED_AT)?,
+                    closed_at: req.param(&s::GET_LIVECHAT_ROOMS_CLOSED_AT)?,
+                    tags: req.param(&s::GET_LIVECHAT_ROOMS_TAGS)?,
+                    custom_fields: req.param(&s::GET_LIVECHAT_ROOMS_CUSTOM_FIELDS)?,
+                    room_name: req.param(&s::GET_LIVECHAT_ROOMS_ROOM_NAME)?,
+                    onhold: req.param(&s::GET_LIVECHAT_ROOMS_ONHOLD)?,
+                    queued: req.param(&s::GET_LIVECHAT_ROOMS_QUEUED)?,
+                    units: req.param(&s::GET_LIVECHAT_ROOMS_UNITS)?,
+                    offset: req.param(&s::GET_LIVECHAT_ROOMS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_ROOMS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_ROOMS_SORT)?,
+                    fields: req.param(&s::GET_LIVECHAT_ROOMS_FIELDS)?,
+                    query: req.param(&s::GET_LIVECHAT_ROOMS_QUERY)?,
+                };
+                api.get_livechat_rooms(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_rooms_delete<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatRoomsDeleteInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_rooms_delete(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOMS_DELETE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatRoomsDeleteInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_ROOMS_DELETE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_rooms_delete(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_rooms_remove_all_closed_rooms<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.post_livechat_rooms_remove_all_closed_rooms(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_ROOMS_REMOVE_ALL_CLOSED_ROOMS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.post_livechat_rooms_remove_all_closed_rooms(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_rooms_filters<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            api.get_livechat_rooms_filters(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_ROOMS_FILTERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.get_livechat_rooms_filters(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatSlaInput {
-                text: req.param(&s::GET_LIVECHAT_SLA_TEXT)?,
-                count: req.param(&s::GET_LIVECHAT_SLA_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_SLA_SORT)?,
-                offset: req.param(&s::GET_LIVECHAT_SLA_OFFSET)?,
-            };
-            api.get_livechat_sla(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_SLA_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatSlaInput {
+                    text: req.param(&s::GET_LIVECHAT_SLA_TEXT)?,
+                    count: req.param(&s::GET_LIVECHAT_SLA_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_SLA_SORT)?,
+                    offset: req.param(&s::GET_LIVECHAT_SLA_OFFSET)?,
+                };
+                api.get_livechat_sla(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_sla<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatSlaInput {
-                body: required(req.typed_json_body(&s::POST_LIVECHAT_SLA_BODY, true)?)?,
-            };
-            api.post_livechat_sla(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_SLA_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatSlaInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_SLA_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_sla(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatSlaSlaIdInput {
-                sla_id: req.required(&s::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
-            };
-            api.get_livechat_sla_sla_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_SLA_SLA_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatSlaSlaIdInput {
+                    sla_id: req.required(&s::GET_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
+                };
+                api.get_livechat_sla_sla_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_put_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PutLivechatSlaSlaIdInput {
-                sla_id: req.required(&s::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
-            };
-            api.put_livechat_sla_sla_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &PUT_LIVECHAT_SLA_SLA_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PutLivechatSlaSlaIdInput {
+                    sla_id: req.required(&s::PUT_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
+                };
+                api.put_livechat_sla_sla_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_sla_sla_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatSlaSlaIdInput {
-                sla_id: req.required(&s::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
-            };
-            api.delete_livechat_sla_sla_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_SLA_SLA_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteLivechatSlaSlaIdInput {
+                    sla_id: req.required(&s::DELETE_LIVECHAT_SLA_SLA_ID_SLA_ID)?,
+                };
+                api.delete_livechat_sla_sla_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_sms_incoming_service<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatSmsIncomingServiceInput {
-                service: req.required(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE)?,
-                body: req
-                    .typed_json_body(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY, false)?,
-            };
-            api.post_livechat_sms_incoming_service(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_SMS_INCOMING_SERVICE_OPERATION,
+            async {
+                let input = PostLivechatSmsIncomingServiceInput {
+                    service: req
+                        .required(&s::POST_LIVECHAT_SMS_INCOMING_SERVICE_SERVICE)?,
+                    body: req
+                        .typed_json_body(
+                            &s::POST_LIVECHAT_SMS_INCOMING_SERVICE_BODY,
+                            false,
+                        )?,
+                };
+                api.post_livechat_sms_incoming_service(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_tags<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatTagsInput {
-                offset: req.param(&s::GET_LIVECHAT_TAGS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_TAGS_COUNT)?,
-                text: req.param(&s::GET_LIVECHAT_TAGS_TEXT)?,
-                department: req.param(&s::GET_LIVECHAT_TAGS_DEPARTMENT)?,
-                view_all: req.param(&s::GET_LIVECHAT_TAGS_VIEW_ALL)?,
-                sort: req.param(&s::GET_LIVECHAT_TAGS_SORT)?,
-            };
-            api.get_livechat_tags(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_TAGS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatTagsInput {
+                    offset: req.param(&s::GET_LIVECHAT_TAGS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_TAGS_COUNT)?,
+                    text: req.param(&s::GET_LIVECHAT_TAGS_TEXT)?,
+                    department: req.param(&s::GET_LIVECHAT_TAGS_DEPARTMENT)?,
+                    view_all: req.param(&s::GET_LIVECHAT_TAGS_VIEW_ALL)?,
+                    sort: req.param(&s::GET_LIVECHAT_TAGS_SORT)?,
+                };
+                api.get_livechat_tags(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_tags_delete<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatTagsDeleteInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_tags_delete(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_TAGS_DELETE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatTagsDeleteInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_TAGS_DELETE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_tags_delete(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_tags_save<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatTagsSaveInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_tags_save(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_TAGS_SAVE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatTagsSaveInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_TAGS_SAVE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_tags_save(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_tags_tag_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatTagsTagIdInput {
-                tag_id: req.required(&s::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?,
-            };
-            api.get_livechat_tags_tag_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_TAGS_TAG_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatTagsTagIdInput {
+                    tag_id: req.required(&s::GET_LIVECHAT_TAGS_TAG_ID_TAG_ID)?,
+                };
+                api.get_livechat_tags_tag_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_transcript<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatTranscriptInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_TRANSCRIPT_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_transcript(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_TRANSCRIPT_OPERATION,
+            async {
+                let input = PostLivechatTranscriptInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_TRANSCRIPT_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_transcript(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatTranscriptRidInput {
-                rid: req.required(&s::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_TRANSCRIPT_RID_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_transcript_rid(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_TRANSCRIPT_RID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatTranscriptRidInput {
+                    rid: req.required(&s::POST_LIVECHAT_TRANSCRIPT_RID_RID)?,
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_TRANSCRIPT_RID_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_transcript_rid(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_transcript_rid<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[0, 1]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatTranscriptRidInput {
-                rid: req.required(&s::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?,
-            };
-            api.delete_livechat_transcript_rid(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_TRANSCRIPT_RID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[0, 1]]).await?;
+                let input = DeleteLivechatTranscriptRidInput {
+                    rid: req.required(&s::DELETE_LIVECHAT_TRANSCRIPT_RID_RID)?,
+                };
+                api.delete_livechat_transcript_rid(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_transfer_history_rid<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatTransferHistoryRidInput {
-                rid: req.required(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
-                count: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT)?,
-                offset: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET)?,
-                sort: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT)?,
-            };
-            api.get_livechat_transfer_history_rid(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_TRANSFER_HISTORY_RID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatTransferHistoryRidInput {
+                    rid: req.required(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_RID)?,
+                    count: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_COUNT)?,
+                    offset: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_OFFSET)?,
+                    sort: req.param(&s::GET_LIVECHAT_TRANSFER_HISTORY_RID_SORT)?,
+                };
+                api.get_livechat_transfer_history_rid(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatTriggersInput {
-                offset: req.param(&s::GET_LIVECHAT_TRIGGERS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_TRIGGERS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_TRIGGERS_SORT)?,
-            };
-            api.get_livechat_triggers(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_TRIGGERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatTriggersInput {
+                    offset: req.param(&s::GET_LIVECHAT_TRIGGERS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_TRIGGERS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_TRIGGERS_SORT)?,
+                };
+                api.get_livechat_triggers(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_triggers<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatTriggersInput {
-                body: required(req.json_body(&s::POST_LIVECHAT_TRIGGERS_BODY, true)?)?,
-            };
-            api.post_livechat_triggers(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_TRIGGERS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatTriggersInput {
+                    body: required(
+                        req.json_body(&s::POST_LIVECHAT_TRIGGERS_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_triggers(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_triggers_external_service_test<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatTriggersExternalServiceTestInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_triggers_external_service_test(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatTriggersExternalServiceTestInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_TRIGGERS_EXTERNAL_SERVICE_TEST_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_triggers_external_service_test(credentials, input)
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatTriggersIdInput {
-                id: req.required(&s::GET_LIVECHAT_TRIGGERS_ID_ID)?,
-            };
-            api.get_livechat_triggers_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_TRIGGERS_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatTriggersIdInput {
+                    id: req.required(&s::GET_LIVECHAT_TRIGGERS_ID_ID)?,
+                };
+                api.get_livechat_triggers_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_triggers_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatTriggersIdInput {
-                id: req.required(&s::DELETE_LIVECHAT_TRIGGERS_ID_ID)?,
-            };
-            api.delete_livechat_triggers_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_TRIGGERS_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteLivechatTriggersIdInput {
+                    id: req.required(&s::DELETE_LIVECHAT_TRIGGERS_ID_ID)?,
+                };
+                api.delete_livechat_triggers_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_units<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUnitsInput {
-                text: req.param(&s::GET_LIVECHAT_UNITS_TEXT)?,
-                offset: req.param(&s::GET_LIVECHAT_UNITS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_UNITS_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_UNITS_SORT)?,
-            };
-            api.get_livechat_units(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_UNITS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUnitsInput {
+                    text: req.param(&s::GET_LIVECHAT_UNITS_TEXT)?,
+                    offset: req.param(&s::GET_LIVECHAT_UNITS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_UNITS_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_UNITS_SORT)?,
+                };
+                api.get_livechat_units(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_units<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatUnitsInput {
-                body: required(req.typed_json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?)?,
-            };
-            api.post_livechat_units(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_UNITS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatUnitsInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_UNITS_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_units(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_units_unit_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUnitsUnitIdInput {
-                id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_ID)?,
-            };
-            api.get_livechat_units_unit_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_UNITS_UNIT_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUnitsUnitIdInput {
+                    id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_ID)?,
+                };
+                api.get_livechat_units_unit_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatUnitsIdInput {
-                id: req.required(&s::POST_LIVECHAT_UNITS_ID_ID)?,
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_UNITS_ID_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_units_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_UNITS_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatUnitsIdInput {
+                    id: req.required(&s::POST_LIVECHAT_UNITS_ID_ID)?,
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_UNITS_ID_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_units_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_units_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatUnitsIdInput {
-                id: req.required(&s::DELETE_LIVECHAT_UNITS_ID_ID)?,
-            };
-            api.delete_livechat_units_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_UNITS_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteLivechatUnitsIdInput {
+                    id: req.required(&s::DELETE_LIVECHAT_UNITS_ID_ID)?,
+                };
+                api.delete_livechat_units_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_units_unit_id_departments<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUnitsUnitIdDepartmentsInput {
-                unit_id: req
-                    .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID)?,
-                offset: req.param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT)?,
-            };
-            api.get_livechat_units_unit_id_departments(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUnitsUnitIdDepartmentsInput {
+                    unit_id: req
+                        .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_UNIT_ID)?,
+                    offset: req
+                        .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_COUNT)?,
+                };
+                api.get_livechat_units_unit_id_departments(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_units_unit_id_departments_available<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
-                unit_id: req
-                    .required(
-                        &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
-                    )?,
-                offset: req
-                    .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET)?,
-                count: req
-                    .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT)?,
-                text: req
-                    .param(&s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT)?,
-                only_my_departments: req
-                    .param(
-                        &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
-                    )?,
-            };
-            api.get_livechat_units_unit_id_departments_available(credentials, input)
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUnitsUnitIdDepartmentsAvailableInput {
+                    unit_id: req
+                        .required(
+                            &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_UNIT_ID,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_COUNT,
+                        )?,
+                    text: req
+                        .param(
+                            &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_TEXT,
+                        )?,
+                    only_my_departments: req
+                        .param(
+                            &s::GET_LIVECHAT_UNITS_UNIT_ID_DEPARTMENTS_AVAILABLE_ONLY_MY_DEPARTMENTS,
+                        )?,
+                };
+                api.get_livechat_units_unit_id_departments_available(credentials, input)
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUnitsUnitIdMonitorsInput {
-                unit_id: req.required(&s::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID)?,
-            };
-            api.get_livechat_units_unit_id_monitors(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUnitsUnitIdMonitorsInput {
+                    unit_id: req
+                        .required(&s::GET_LIVECHAT_UNITS_UNIT_ID_MONITORS_UNIT_ID)?,
+                };
+                api.get_livechat_units_unit_id_monitors(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatUploadInput {
-                rid: req.required(&s::POST_LIVECHAT_UPLOAD_RID)?,
-                x_visitor_token: req.required(&s::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN)?,
-                body: req.bytes_body(false)?,
-            };
-            api.post_livechat_upload(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_UPLOAD_OPERATION,
+            async {
+                let input = PostLivechatUploadInput {
+                    rid: req.required(&s::POST_LIVECHAT_UPLOAD_RID)?,
+                    x_visitor_token: req
+                        .required(&s::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN)?,
+                    body: req.bytes_body(false)?,
+                };
+                api.post_livechat_upload(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUsersTypeInput {
-                type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_TYPE)?,
-                offset: req.param(&s::GET_LIVECHAT_USERS_TYPE_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_USERS_TYPE_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_USERS_TYPE_SORT)?,
-                only_available: req.param(&s::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE)?,
-                show_idle_agents: req
-                    .param(&s::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS)?,
-                exclude_id: req.param(&s::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID)?,
-                text: req.param(&s::GET_LIVECHAT_USERS_TYPE_TEXT)?,
-            };
-            api.get_livechat_users_type(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_USERS_TYPE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUsersTypeInput {
+                    type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_TYPE)?,
+                    offset: req.param(&s::GET_LIVECHAT_USERS_TYPE_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_USERS_TYPE_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_USERS_TYPE_SORT)?,
+                    only_available: req
+                        .param(&s::GET_LIVECHAT_USERS_TYPE_ONLY_AVAILABLE)?,
+                    show_idle_agents: req
+                        .param(&s::GET_LIVECHAT_USERS_TYPE_SHOW_IDLE_AGENTS)?,
+                    exclude_id: req.param(&s::GET_LIVECHAT_USERS_TYPE_EXCLUDE_ID)?,
+                    text: req.param(&s::GET_LIVECHAT_USERS_TYPE_TEXT)?,
+                };
+                api.get_livechat_users_type(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_users_type<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostLivechatUsersTypeInput {
-                type_: req.required(&s::POST_LIVECHAT_USERS_TYPE_TYPE)?,
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_USERS_TYPE_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_users_type(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_USERS_TYPE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostLivechatUsersTypeInput {
+                    type_: req.required(&s::POST_LIVECHAT_USERS_TYPE_TYPE)?,
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_USERS_TYPE_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_users_type(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatUsersTypeIdInput {
-                type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?,
-                id: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_ID)?,
-            };
-            api.get_livechat_users_type_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_USERS_TYPE_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatUsersTypeIdInput {
+                    type_: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_TYPE)?,
+                    id: req.required(&s::GET_LIVECHAT_USERS_TYPE_ID_ID)?,
+                };
+                api.get_livechat_users_type_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_users_type_id<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = DeleteLivechatUsersTypeIdInput {
-                type_: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?,
-                id: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?,
-            };
-            api.delete_livechat_users_type_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_USERS_TYPE_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = DeleteLivechatUsersTypeIdInput {
+                    type_: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_TYPE)?,
+                    id: req.required(&s::DELETE_LIVECHAT_USERS_TYPE_ID_ID)?,
+                };
+                api.delete_livechat_users_type_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_visitor<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatVisitorInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_VISITOR_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_visitor(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_VISITOR_OPERATION,
+            async {
+                let input = PostLivechatVisitorInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_LIVECHAT_VISITOR_BODY, true)?,
+                    )?,
+                };
+                api.post_livechat_visitor(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_visitor_department_transfer<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatVisitorDepartmentTransferInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_livechat_visitor_department_transfer(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_OPERATION,
+            async {
+                let input = PostLivechatVisitorDepartmentTransferInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_VISITOR_DEPARTMENT_TRANSFER_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_visitor_department_transfer(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = GetLivechatVisitorTokenInput {
-                token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
-            };
-            api.get_livechat_visitor_token(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITOR_TOKEN_OPERATION,
+            async {
+                let input = GetLivechatVisitorTokenInput {
+                    token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
+                };
+                api.get_livechat_visitor_token(input).await
+            },
+        )
         .await
 }
 
 async fn handle_delete_livechat_visitor_token<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = DeleteLivechatVisitorTokenInput {
-                token: req.required(&s::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
-            };
-            api.delete_livechat_visitor_token(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &DELETE_LIVECHAT_VISITOR_TOKEN_OPERATION,
+            async {
+                let input = DeleteLivechatVisitorTokenInput {
+                    token: req.required(&s::DELETE_LIVECHAT_VISITOR_TOKEN_TOKEN)?,
+                };
+                api.delete_livechat_visitor_token(input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitor_token_room<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorTokenRoomInput {
-                token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
-            };
-            api.get_livechat_visitor_token_room(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITOR_TOKEN_ROOM_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorTokenRoomInput {
+                    token: req.required(&s::GET_LIVECHAT_VISITOR_TOKEN_ROOM_TOKEN)?,
+                };
+                api.get_livechat_visitor_token_room(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitors_autocomplete<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorsAutocompleteInput {
-                selector: req.required(&s::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR)?,
-            };
-            api.get_livechat_visitors_autocomplete(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITORS_AUTOCOMPLETE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorsAutocompleteInput {
+                    selector: req
+                        .required(&s::GET_LIVECHAT_VISITORS_AUTOCOMPLETE_SELECTOR)?,
+                };
+                api.get_livechat_visitors_autocomplete(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id<
     A: Api,
 >(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
-                room_id: req
-                    .required(
-                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                    )?,
-                visitor_id: req
-                    .required(
-                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
-                    )?,
-                sort: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
-                    )?,
-            };
-            api.get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput {
+                    room_id: req
+                        .required(
+                            &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                        )?,
+                    visitor_id: req
+                        .required(
+                            &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
+                        )?,
+                    sort: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_CHAT_HISTORY_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
+                        )?,
+                };
+                api.get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitor_info<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorInfoInput {
-                visitor_id: req.required(&s::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID)?,
-            };
-            api.get_livechat_visitor_info(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITOR_INFO_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorInfoInput {
+                    visitor_id: req.required(&s::GET_LIVECHAT_VISITOR_INFO_VISITOR_ID)?,
+                };
+                api.get_livechat_visitor_info(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitors_pages_visited_room_id<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
-                room_id: req
-                    .required(&s::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID)?,
-            };
-            api.get_livechat_visitors_pages_visited_room_id(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorsPagesVisitedRoomIdInput {
+                    room_id: req
+                        .required(
+                            &s::GET_LIVECHAT_VISITORS_PAGES_VISITED_ROOM_ID_ROOM_ID,
+                        )?,
+                };
+                api.get_livechat_visitors_pages_visited_room_id(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitors_search<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorsSearchInput {
-                term: req.required(&s::GET_LIVECHAT_VISITORS_SEARCH_TERM)?,
-                offset: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_OFFSET)?,
-                count: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_COUNT)?,
-                sort: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_SORT)?,
-            };
-            api.get_livechat_visitors_search(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITORS_SEARCH_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorsSearchInput {
+                    term: req.required(&s::GET_LIVECHAT_VISITORS_SEARCH_TERM)?,
+                    offset: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_OFFSET)?,
+                    count: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_COUNT)?,
+                    sort: req.param(&s::GET_LIVECHAT_VISITORS_SEARCH_SORT)?,
+                };
+                api.get_livechat_visitors_search(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id<
     A: Api,
 >(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
-                room_id: req
-                    .required(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
-                    )?,
-                visitor_id: req
-                    .required(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
-                    )?,
-                offset: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
-                    )?,
-                count: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
-                    )?,
-                sort: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
-                    )?,
-                search_text: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
-                    )?,
-                closed_chats_only: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
-                    )?,
-                served_chats_only: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
-                    )?,
-                source: req
-                    .param(
-                        &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
-                    )?,
-            };
-            api.get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
-                    credentials,
-                    input,
-                )
-                .await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput {
+                    room_id: req
+                        .required(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_ROOM_ID,
+                        )?,
+                    visitor_id: req
+                        .required(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_VISITOR_ID,
+                        )?,
+                    offset: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_OFFSET,
+                        )?,
+                    count: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_COUNT,
+                        )?,
+                    sort: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SORT,
+                        )?,
+                    search_text: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SEARCH_TEXT,
+                        )?,
+                    closed_chats_only: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_CLOSED_CHATS_ONLY,
+                        )?,
+                    served_chats_only: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SERVED_CHATS_ONLY,
+                        )?,
+                    source: req
+                        .param(
+                            &s::GET_LIVECHAT_VISITORS_SEARCH_CHATS_ROOM_ROOM_ID_VISITOR_VISITOR_ID_SOURCE,
+                        )?,
+                };
+                api.get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
+                        credentials,
+                        input,
+                    )
+                    .await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_visitors_status<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let input = PostLivechatVisitorsStatusInput {
-                body: required(
-                    req.typed_json_body(&s::POST_LIVECHAT_VISITORS_STATUS_BODY, true)?,
-                )?,
-            };
-            api.post_livechat_visitors_status(input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_VISITORS_STATUS_OPERATION,
+            async {
+                let input = PostLivechatVisitorsStatusInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_LIVECHAT_VISITORS_STATUS_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_livechat_visitors_status(input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_livechat_webhook_test<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
-            api.post_livechat_webhook_test(credentials).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_LIVECHAT_WEBHOOK_TEST_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                api.post_livechat_webhook_test(credentials).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_contact<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelContactInput {
-                body: required(
-                    req.typed_json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?,
-                )?,
-            };
-            api.post_omnichannel_contact(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_CONTACT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelContactInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_OMNICHANNEL_CONTACT_BODY, true)?,
+                    )?,
+                };
+                api.post_omnichannel_contact(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_contact_search<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetContactSearchInput {
-                email: req.param(&s::GET_CONTACT_SEARCH_EMAIL)?,
-                phone: req.param(&s::GET_CONTACT_SEARCH_PHONE)?,
-                custom: req.param(&s::GET_CONTACT_SEARCH_CUSTOM)?,
-            };
-            api.get_contact_search(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_CONTACT_SEARCH_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetContactSearchInput {
+                    email: req.param(&s::GET_CONTACT_SEARCH_EMAIL)?,
+                    phone: req.param(&s::GET_CONTACT_SEARCH_PHONE)?,
+                    custom: req.param(&s::GET_CONTACT_SEARCH_CUSTOM)?,
+                };
+                api.get_contact_search(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_contacts<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelContactsInput {
-                body: required(
-                    req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?,
-                )?,
-            };
-            api.post_omnichannel_contacts(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_CONTACTS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelContactsInput {
+                    body: required(
+                        req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BODY, true)?,
+                    )?,
+                };
+                api.post_omnichannel_contacts(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_contacts_block<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelContactsBlockInput {
-                body: required(
-                    req.typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY, true)?,
-                )?,
-            };
-            api.post_omnichannel_contacts_block(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_CONTACTS_BLOCK_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelContactsBlockInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_OMNICHANNEL_CONTACTS_BLOCK_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_omnichannel_contacts_block(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_omnichannel_contacts_channels<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetOmnichannelContactsChannelsInput {
-                contact_id: req
-                    .required(&s::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID)?,
-            };
-            api.get_omnichannel_contacts_channels(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_OMNICHANNEL_CONTACTS_CHANNELS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetOmnichannelContactsChannelsInput {
+                    contact_id: req
+                        .required(&s::GET_OMNICHANNEL_CONTACTS_CHANNELS_CONTACT_ID)?,
+                };
+                api.get_omnichannel_contacts_channels(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_omnichannel_contacts_check_existence<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
-            let input = GetOmnichannelContactsCheckExistenceInput {
-                contact_id: req
-                    .param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID)?,
-                email: req.param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL)?,
-                phone: req.param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE)?,
-            };
-            api.get_omnichannel_contacts_check_existence(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetOmnichannelContactsCheckExistenceInput {
+                    contact_id: req
+                        .param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_CONTACT_ID)?,
+                    email: req
+                        .param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_EMAIL)?,
+                    phone: req.param(&s::GET_OMNICHANNEL_CONTACTS_CHECK_EXISTENCE_PHONE)?,
+                };
+                api.get_omnichannel_contacts_check_existence(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_contacts_conflicts<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelContactsConflictsInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_omnichannel_contacts_conflicts(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_CONTACTS_CONFLICTS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelContactsConflictsInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_OMNICHANNEL_CONTACTS_CONFLICTS_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_omnichannel_contacts_conflicts(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_omnichannel_contacts_get<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetOmnichannelContactsGetInput {
-                contact_id: req.required(&s::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID)?,
-            };
-            api.get_omnichannel_contacts_get(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_OMNICHANNEL_CONTACTS_GET_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetOmnichannelContactsGetInput {
+                    contact_id: req
+                        .required(&s::GET_OMNICHANNEL_CONTACTS_GET_CONTACT_ID)?,
+                };
+                api.get_omnichannel_contacts_get(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_omnichannel_contacts_history<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetOmnichannelContactsHistoryInput {
-                offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET)?,
-                count: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT)?,
-                sort: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT)?,
-                contact_id: req
-                    .required(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID)?,
-                source: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE)?,
-            };
-            api.get_omnichannel_contacts_history(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_OMNICHANNEL_CONTACTS_HISTORY_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetOmnichannelContactsHistoryInput {
+                    offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_OFFSET)?,
+                    count: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_COUNT)?,
+                    sort: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_SORT)?,
+                    contact_id: req
+                        .required(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_CONTACT_ID)?,
+                    source: req.param(&s::GET_OMNICHANNEL_CONTACTS_HISTORY_SOURCE)?,
+                };
+                api.get_omnichannel_contacts_history(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_get_omnichannel_contacts_search<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = GetOmnichannelContactsSearchInput {
-                offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET)?,
-                count: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT)?,
-                sort: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT)?,
-                search_text: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT)?,
-                unknown: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN)?,
-            };
-            api.get_omnichannel_contacts_search(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &GET_OMNICHANNEL_CONTACTS_SEARCH_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = GetOmnichannelContactsSearchInput {
+                    offset: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_OFFSET)?,
+                    count: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_COUNT)?,
+                    sort: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_SORT)?,
+                    search_text: req
+                        .param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_SEARCH_TEXT)?,
+                    unknown: req.param(&s::GET_OMNICHANNEL_CONTACTS_SEARCH_UNKNOWN)?,
+                };
+                api.get_omnichannel_contacts_search(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_contacts_unblock<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelContactsUnblockInput {
-                body: required(
-                    req
-                        .typed_json_body(
-                            &s::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY,
-                            true,
-                        )?,
-                )?,
-            };
-            api.post_omnichannel_contacts_unblock(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_CONTACTS_UNBLOCK_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelContactsUnblockInput {
+                    body: required(
+                        req
+                            .typed_json_body(
+                                &s::POST_OMNICHANNEL_CONTACTS_UNBLOCK_BODY,
+                                true,
+                            )?,
+                    )?,
+                };
+                api.post_omnichannel_contacts_unblock(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_contacts_update<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelContactsUpdateInput {
-                body: req
-                    .typed_json_body(&s::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY, false)?,
-            };
-            api.post_omnichannel_contacts_update(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_CONTACTS_UPDATE_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelContactsUpdateInput {
+                    body: req
+                        .typed_json_body(
+                            &s::POST_OMNICHANNEL_CONTACTS_UPDATE_BODY,
+                            false,
+                        )?,
+                };
+                api.post_omnichannel_contacts_update(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_integrations<A: Api>(r: Incoming<A>) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_1).await?;
-            let input = PostOmnichannelIntegrationsInput {
-                body: req.typed_json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
-            };
-            api.post_omnichannel_integrations(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_INTEGRATIONS_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelIntegrationsInput {
+                    body: req
+                        .typed_json_body(&s::POST_OMNICHANNEL_INTEGRATIONS_BODY, false)?,
+                };
+                api.post_omnichannel_integrations(credentials, input).await
+            },
+        )
         .await
 }
 
 async fn handle_post_omnichannel_rid_request_transcript<A: Api>(
     r: Incoming<A>,
 ) -> Response {
-    let (api, req) = (&r.shared.api, &r.req);
-    respond(async {
-            let credentials = authenticated(api, req, &[&[1, 0]], UNAUTHORIZED_0).await?;
-            let input = PostOmnichannelRidRequestTranscriptInput {
-                rid: req.required(&s::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID)?,
-            };
-            api.post_omnichannel_rid_request_transcript(credentials, input).await
-        })
+    let (api, req) = (r.api(), r.parts());
+    r.respond(
+            &POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_OPERATION,
+            async {
+                let credentials = authenticated(api, req, &[&[1, 0]]).await?;
+                let input = PostOmnichannelRidRequestTranscriptInput {
+                    rid: req.required(&s::POST_OMNICHANNEL_RID_REQUEST_TRANSCRIPT_RID)?,
+                };
+                api.post_omnichannel_rid_request_transcript(credentials, input).await
+            },
+        )
         .await
 }
 

@@ -43,6 +43,23 @@ fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
     typed
 }
 
+/// The round trip of a type holding user types, which may write a value in another
+/// form than the example's (`2024-01-01T00:00:00.000Z` as `2024-01-01T00:00:00Z`): what
+/// it writes must read back as the same value.
+#[allow(dead_code)]
+fn roundtrip_user_types<T>(json: &str, origin: &str) -> T
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    let typed: T = serde_json::from_str(json)
+        .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    let back = serde_json::to_value(&typed).expect("serializes");
+    let again: T = serde_json::from_value(back)
+        .unwrap_or_else(|e| panic!("{origin}: written back: {e}"));
+    assert_eq!(typed, again, "{origin}: round trip changed the value");
+    typed
+}
+
 #[test]
 fn get_canned_responses() {
     let _: GetCannedResponsesOk = roundtrip(
@@ -73,11 +90,11 @@ fn post_canned_responses() {
         r#"{"success":true}"#,
         "specs/omnichannel.yaml#/components/responses/trueSuccess/content/application~1json/examples/Success/value",
     );
-    let _: PostCannedResponsesBadRequest = roundtrip(
+    let _: BadRequest = roundtrip(
         r#"{"error":"must have required property 'shortcut' [invalid-params]","errorType":"invalid-params","success":false}"#,
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses/post/responses/400/content/application~1json/examples/Example 1/value",
     );
-    let _: PostCannedResponsesBadRequest = roundtrip(
+    let _: BadRequest = roundtrip(
         r#"{"error":"must have required property 'scope' [invalid-params]","errorType":"invalid-params","success":false}"#,
         "specs/omnichannel.yaml#/paths/~1api~1v1~1canned-responses/post/responses/400/content/application~1json/examples/Example 2/value",
     );

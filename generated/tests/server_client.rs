@@ -5,13 +5,21 @@
 //! The router serves every operation, and each operation's example request and response
 //! pass through the client and the router unchanged.
 #![cfg(all(feature = "server", feature = "client"))]
-#![allow(deprecated, unused_imports, unused_mut, clippy::redundant_clone)]
+#![allow(
+    deprecated,
+    unused_imports,
+    unused_mut,
+    unused_variables,
+    clippy::redundant_clone
+)]
 
 use axum::http::StatusCode;
 use rocketchat_omnichannel::client::{Client, ClientError};
 use rocketchat_omnichannel::models::*;
 use rocketchat_omnichannel::operations::*;
-use rocketchat_omnichannel::server::{router_with_config, Api, ApiError, RouterConfig};
+use rocketchat_omnichannel::server::{
+    router_with_config, Api, ApiError, RouterConfig, RouterError,
+};
 
 /// A value decoded from JSON text written by the generator.
 #[allow(dead_code)]
@@ -4877,5 +4885,12 @@ async fn unknown_route_is_a_json_404() {
     let response = reqwest::get(format!("{base}/no/such/route")).await.expect("request");
     assert_eq!(response.status().as_u16(), 404);
     let body: serde_json::Value = response.json().await.expect("JSON body");
-    assert_eq!(body["success"], serde_json::json!(false));
+    let expected = ApiError::from(
+        RouterError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not-found",
+            "API endpoint not found",
+        ),
+    );
+    assert_eq!(body, expected.body());
 }

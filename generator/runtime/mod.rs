@@ -77,6 +77,56 @@ impl std::fmt::Debug for BasicAuth {
     }
 }
 
+/// Facts about one operation of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// Rust method name on the server trait and the client.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template as in the spec.
+    pub path: &'static str,
+    /// The spec's operationId.
+    pub operation_id: Option<&'static str>,
+    /// First tag.
+    pub tag: Option<&'static str>,
+    /// Summary.
+    pub summary: Option<&'static str>,
+    /// Whether the generated router serves it (false for path keys no URL can match).
+    pub routed: bool,
+}
+
+impl OperationInfo {
+    /// A routed operation without operationId, tag or summary.
+    pub const fn new(name: &'static str, method: &'static str, path: &'static str) -> Self {
+        OperationInfo { name, method, path, operation_id: None, tag: None, summary: None, routed: true }
+    }
+
+    /// The same, with an operationId.
+    pub const fn operation_id(mut self, id: &'static str) -> Self {
+        self.operation_id = Some(id);
+        self
+    }
+
+    /// The same, with a tag.
+    pub const fn tag(mut self, tag: &'static str) -> Self {
+        self.tag = Some(tag);
+        self
+    }
+
+    /// The same, with a summary.
+    pub const fn summary(mut self, summary: &'static str) -> Self {
+        self.summary = Some(summary);
+        self
+    }
+
+    /// The same, not served by the generated router.
+    pub const fn unrouted(mut self) -> Self {
+        self.routed = false;
+        self
+    }
+}
+
 /// The error body Rocket.Chat sends: `{"success": false, "error": "...", "errorType": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -105,4 +155,66 @@ where
     D: Deserializer<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Bytes carried in JSON as a base64 string (OpenAPI 3.1 `contentEncoding: base64`; RFC 4648,
+/// padded). A dozen lines of codec rather than a dependency every generated crate would carry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Base64(pub Vec<u8>);
+
+const BASE64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+impl Base64 {
+    /// The base64 text of the bytes.
+    pub fn encode(&self) -> String {
+        let mut out = String::with_capacity(self.0.len().div_ceil(3) * 4);
+        for chunk in self.0.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..4 {
+                out.push(if i <= chunk.len() {
+                    char::from(BASE64_ALPHABET[(n >> (18 - 6 * i) & 63) as usize])
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    }
+
+    /// The bytes of base64 text; `None` when it is not padded base64.
+    pub fn decode(text: &str) -> Option<Base64> {
+        let text = text.as_bytes();
+        if text.len() & 3 != 0 {
+            return None;
+        }
+        let mut out = Vec::with_capacity(text.len() / 4 * 3);
+        for (c, chunk) in text.chunks(4).enumerate() {
+            let last = c + 1 == text.len() / 4;
+            let pad = chunk.iter().rev().take_while(|b| **b == b'=').count();
+            if pad > 2 || (pad > 0 && !last) {
+                return None;
+            }
+            let mut n = 0u32;
+            for (i, b) in chunk[..4 - pad].iter().enumerate() {
+                let v = BASE64_ALPHABET.iter().position(|a| a == b)? as u32;
+                n |= v << (18 - 6 * i);
+            }
+            out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+        }
+        Some(Base64(out))
+    }
+}
+
+impl Serialize for Base64 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.encode())
+    }
+}
+
+impl<'de> Deserialize<'de> for Base64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Base64::decode(&text).ok_or_else(|| serde::de::Error::custom("must be base64 text"))
+    }
 }

@@ -1,10 +1,14 @@
-//! Server support: request extraction with Rocket.Chat-style validation errors, and responses.
+//! Server support: request extraction and validation, the errors a router answers with and how
+//! its profile (or the application's hook) renders them, and the request context.
 
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, RawPathParams, Request};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, RawPathParams, Request, State};
+use axum::http::{header, request, Extensions, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -13,112 +17,454 @@ use serde_json::Value;
 use super::validate::{self, Options, Schema, Type};
 use super::{BasicAuth, ErrorBody, Scheme, Style};
 
+/// The conventions a generated router follows, chosen when the crate is generated
+/// ([`crate::server::PROFILE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Rocket.Chat's: a request without a body is validated as `{}`, JSON bodies are coerced
+    /// as Ajv's `coerceTypes` does, errors are `{"success": false, "error": "... [code]",
+    /// "errorType": "code"}` and 401 answers carry the documented body.
+    RocketChat,
+    /// The description read literally: an optional body may be absent, JSON bodies are not
+    /// coerced (parameters are, by their style), and errors are the operation's documented
+    /// 400/401/422 body when the generator can fill it, RFC 9457 `application/problem+json`
+    /// otherwise.
+    OpenApi,
+}
+
+/// Renders the errors of a router its own way (see [`RouterConfig::with_error_hook`]).
+pub type ErrorHook = Arc<dyn Fn(&RouterError) -> Response + Send + Sync>;
+
 /// Settings of a generated router.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RouterConfig {
     /// Largest request body accepted, in bytes; larger ones get 413 (default 2 MiB).
     pub body_limit: usize,
-    /// Coerce scalar types the way Rocket.Chat's validator does (`"true"` → `true`; default on).
+    /// Coerce scalar types in JSON bodies the way Rocket.Chat's validator does (`"true"` →
+    /// `true`); on by default in the Rocket.Chat profile, off in the OpenAPI one. Parameters,
+    /// which are always text, are converted by their style whatever this says.
     pub coerce_types: bool,
+    /// Renders every [`RouterError`] instead of the profile; `None` (the default) leaves it to
+    /// the profile.
+    pub error_hook: Option<ErrorHook>,
 }
 
 impl Default for RouterConfig {
     fn default() -> Self {
-        RouterConfig { body_limit: 2 * 1024 * 1024, coerce_types: true }
+        RouterConfig {
+            body_limit: 2 * 1024 * 1024,
+            coerce_types: crate::server::PROFILE == Profile::RocketChat,
+            error_hook: None,
+        }
     }
 }
 
-/// Router state: the implementation and the settings.
-pub struct Shared<A> {
-    /// The user's implementation of the API trait.
-    pub api: A,
-    /// Settings.
-    pub config: RouterConfig,
-}
-
-/// A request as a generated handler receives it: the router's state and the request's parts.
-pub struct Incoming<A> {
-    /// The router's state.
-    pub shared: Arc<Shared<A>>,
-    /// What the handler reads from the request.
-    pub req: RequestParts,
-}
-
-impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for Incoming<A> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, ApiError> {
-        let parts = <RequestParts as FromRequest<Arc<Shared<A>>>>::from_request(req, state).await?;
-        Ok(Incoming { shared: Arc::clone(state), req: parts })
+impl std::fmt::Debug for RouterConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouterConfig")
+            .field("body_limit", &self.body_limit)
+            .field("coerce_types", &self.coerce_types)
+            .field("error_hook", &self.error_hook.as_ref().map(|_| "Fn(&RouterError) -> Response"))
+            .finish()
     }
 }
 
-/// An error answer: a status and a JSON body. Handlers return it for responses the spec does
-/// not document (the explicit escape hatch); the router returns it for bad requests.
+impl RouterConfig {
+    /// The same settings with `hook` rendering every [`RouterError`] (a request that breaks the
+    /// description, missing credentials, an unknown route, an operation not implemented), as
+    /// oapi-codegen's strict server lets a `RequestErrorHandlerFunc` do.
+    /// [`RouterError::profile_response`] is the answer the profile would give.
+    pub fn with_error_hook(mut self, hook: impl Fn(&RouterError) -> Response + Send + Sync + 'static) -> Self {
+        self.error_hook = Some(Arc::new(hook));
+        self
+    }
+}
+
+/// Where a [`RouterError`] was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorSource {
+    /// The request as a whole: its route, size, content type, credentials or encoding.
+    Request,
+    /// The parameter of this name.
+    Parameter(&'static str),
+    /// The JSON body, at this JSON pointer (`""` for the body itself).
+    Body(String),
+}
+
+/// An error the router answers with: a request that breaks the description, missing
+/// credentials, an unknown route or method, an operation not implemented. Its message is this
+/// crate's own wording (JSON-schema terms for validation, as Ajv words them), never a
+/// library's. Rendered by the profile, or by [`RouterConfig::error_hook`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
+pub struct RouterError {
     /// HTTP status.
     pub status: StatusCode,
-    /// JSON body.
-    pub body: Value,
+    /// A stable kebab-case code: `invalid-params`, `invalid-json`, `unsupported-media-type`,
+    /// `payload-too-large`, `invalid-path`, `unauthorized`, `not-found`, `method-not-allowed`,
+    /// `not-implemented`, `serialization-failed`.
+    pub code: &'static str,
+    /// What is wrong, for people (`must have required property 'token'`).
+    pub message: String,
+    /// Where it was found.
+    pub source: ErrorSource,
+    /// The operation whose request it is, once routed.
+    pub operation: Option<&'static Operation>,
+}
+
+impl RouterError {
+    /// An error with its status, code and message, found in the request as a whole.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        RouterError { status, code, message: message.into(), source: ErrorSource::Request, operation: None }
+    }
+
+    /// 400 `invalid-params`: a request that breaks the description.
+    pub fn invalid_params(message: impl Into<String>, source: ErrorSource) -> Self {
+        RouterError { source, ..Self::new(StatusCode::BAD_REQUEST, "invalid-params", message) }
+    }
+
+    /// 401 `unauthorized`: credentials missing.
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "You must be logged in to do this.")
+    }
+
+    /// The answer of the crate's profile ([`Profile`]) to this error.
+    pub fn profile_response(&self) -> Response {
+        let (content_type, body) = self.profile_body();
+        match serde_json::to_vec(&body) {
+            Ok(bytes) => raw(self.status.as_u16(), content_type, bytes),
+            Err(_) => empty(self.status.as_u16()),
+        }
+    }
+
+    fn documented(&self) -> Option<&'static ErrorTemplate> {
+        let status = self.status.as_u16();
+        self.operation?.documented.iter().find(|(s, _)| *s == status).map(|(_, t)| t)
+    }
+
+    /// The profile's answer as content type and JSON body.
+    fn profile_body(&self) -> (&'static str, Value) {
+        let documented = self.documented();
+        if let Some(ErrorTemplate::Fixed(text)) = documented {
+            return ("application/json", serde_json::from_str(text).unwrap_or(Value::Null));
+        }
+        if crate::server::PROFILE == Profile::RocketChat {
+            let body = ErrorBody::meteor(&self.message, self.code);
+            return ("application/json", serde_json::to_value(body).unwrap_or(Value::Null));
+        }
+        let title = self.status.canonical_reason().unwrap_or("Error");
+        if let Some(ErrorTemplate::Fields(fields)) = documented {
+            let object = fields.iter().map(|(name, fill)| {
+                let value = match fill {
+                    Fill::Message => Value::from(self.message.as_str()),
+                    Fill::Code => Value::from(self.code),
+                    Fill::Status => Value::from(self.status.as_u16()),
+                    Fill::Title => Value::from(title),
+                    Fill::Text(text) => Value::from(*text),
+                    Fill::Bool(b) => Value::from(*b),
+                };
+                ((*name).to_owned(), value)
+            });
+            return ("application/json", Value::Object(object.collect()));
+        }
+        let mut problem = serde_json::Map::new();
+        problem.insert("type".into(), Value::from("about:blank"));
+        problem.insert("title".into(), Value::from(title));
+        problem.insert("status".into(), Value::from(self.status.as_u16()));
+        problem.insert("detail".into(), Value::from(self.message.as_str()));
+        problem.insert("code".into(), Value::from(self.code));
+        match &self.source {
+            ErrorSource::Request => {}
+            ErrorSource::Parameter(name) => {
+                problem.insert("parameter".into(), Value::from(*name));
+            }
+            ErrorSource::Body(pointer) => {
+                problem.insert("pointer".into(), Value::from(pointer.as_str()));
+            }
+        }
+        ("application/problem+json", Value::Object(problem))
+    }
+}
+
+impl std::fmt::Display for RouterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+impl std::error::Error for RouterError {}
+
+/// An operation as its handler describes it to the router: what the description says of it,
+/// and the error bodies it documents that the router fills.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// Name, method, path, `operationId`, tag and summary.
+    pub info: &'static super::OperationInfo,
+    /// Documented error bodies by status.
+    pub documented: &'static [(u16, ErrorTemplate)],
+}
+
+/// A documented error body.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ErrorTemplate {
+    /// A fixed JSON text (the Rocket.Chat profile's documented 401 body).
+    Fixed(&'static str),
+    /// An object whose members are filled from the error.
+    Fields(&'static [(&'static str, Fill)]),
+}
+
+/// How a member of a documented error body is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// [`RouterError::message`].
+    Message,
+    /// [`RouterError::code`].
+    Code,
+    /// The HTTP status as a number.
+    Status,
+    /// The status's reason phrase (`Bad Request`).
+    Title,
+    /// This text (the only value the description allows).
+    Text(&'static str),
+    /// This boolean (`"success": false`).
+    Bool(bool),
+}
+
+/// What a handler or a default method answers with when it does not return a documented
+/// response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Any status with any JSON body: the explicit escape hatch for responses the description
+    /// does not document.
+    Body {
+        /// HTTP status.
+        status: StatusCode,
+        /// JSON body.
+        body: Value,
+    },
+    /// An error of the router's kind, rendered by the profile or the error hook.
+    Router(RouterError),
+}
+
+impl From<RouterError> for ApiError {
+    fn from(error: RouterError) -> Self {
+        ApiError::Router(error)
+    }
 }
 
 impl ApiError {
     /// Any status with any JSON body.
     pub fn with_body(status: StatusCode, body: Value) -> Self {
-        ApiError { status, body }
+        ApiError::Body { status, body }
     }
 
     /// A Rocket.Chat-shaped error: `{"success": false, "error": "{reason} [{error_type}]", "errorType": ...}`.
     pub fn meteor(status: StatusCode, reason: &str, error_type: &str) -> Self {
         let body = serde_json::to_value(ErrorBody::meteor(reason, error_type)).unwrap_or(Value::Null);
-        ApiError { status, body }
+        ApiError::Body { status, body }
     }
 
     /// Rocket.Chat's plain failure: `{"success": false, "error": "{error}"}` (as for
     /// `invalid-token`).
     pub fn failure(status: StatusCode, error: &str) -> Self {
-        ApiError { status, body: serde_json::json!({ "success": false, "error": error }) }
+        ApiError::Body { status, body: serde_json::json!({ "success": false, "error": error }) }
     }
 
-    /// 400 `invalid-params`, as Rocket.Chat reports a request that fails validation.
+    /// 400 `invalid-params`, rendered as the router renders a request that fails validation.
     pub fn invalid_params(message: &str) -> Self {
-        Self::meteor(StatusCode::BAD_REQUEST, message, "invalid-params")
+        RouterError::invalid_params(message, ErrorSource::Request).into()
     }
 
     /// 501 for an operation the implementation does not provide.
     pub fn not_implemented(operation: &str) -> Self {
-        Self::meteor(StatusCode::NOT_IMPLEMENTED, &format!("{operation} is not implemented"), "not-implemented")
+        RouterError::new(StatusCode::NOT_IMPLEMENTED, "not-implemented", format!("{operation} is not implemented")).into()
     }
 
-    /// 401 with a documented body (JSON text).
+    /// 401 with a given body (JSON text; `null` if it is not JSON).
     pub fn unauthorized(body: &str) -> Self {
         let body = serde_json::from_str(body).unwrap_or(Value::Null);
-        ApiError { status: StatusCode::UNAUTHORIZED, body }
+        ApiError::Body { status: StatusCode::UNAUTHORIZED, body }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Body { status, .. } => *status,
+            ApiError::Router(e) => e.status,
+        }
+    }
+
+    /// The JSON body answered when no error hook renders it: the body as it is, or the
+    /// profile's rendering of the router's error.
+    pub fn body(&self) -> Value {
+        match self {
+            ApiError::Body { body, .. } => body.clone(),
+            ApiError::Router(e) => e.profile_body().1,
+        }
     }
 }
 
 impl IntoResponse for ApiError {
+    /// The answer without a router's settings: the body as it is, or the profile's rendering.
     fn into_response(self) -> Response {
-        json(self.status.as_u16(), &self.body)
+        match self {
+            ApiError::Body { status, body } => json(status.as_u16(), &body),
+            ApiError::Router(error) => error.profile_response(),
+        }
     }
 }
 
-/// Awaits a handler's whole job (credentials, request parsing, the call) and turns its
-/// outcome, a documented response or an [`ApiError`], into a response.
-pub async fn respond<O: IntoResponse>(outcome: impl std::future::Future<Output = Result<O, ApiError>>) -> Response {
-    match outcome.await {
-        Ok(output) => output.into_response(),
-        Err(error) => error.into_response(),
+/// The request as middleware left it, for an implementation made per request
+/// (`router_per_request`): method, URI, headers, extensions (an authenticated user, a request
+/// id) and the peer address.
+#[derive(Debug)]
+pub struct RequestContext {
+    head: request::Parts,
+}
+
+impl RequestContext {
+    /// The request's method.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The request's URI.
+    pub fn uri(&self) -> &Uri {
+        &self.head.uri
+    }
+
+    /// The request's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// The request's extensions: what tower layers and middleware put there.
+    pub fn extensions(&self) -> &Extensions {
+        &self.head.extensions
+    }
+
+    /// The peer's address, when the router is served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`.
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        self.head.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| *addr)
+    }
+}
+
+/// Where a router's implementation comes from.
+enum Implementation<A> {
+    /// One value serves every request.
+    Shared(Arc<A>),
+    /// A value made for each request from its context.
+    PerRequest(Box<dyn Fn(&RequestContext) -> A + Send + Sync>),
+}
+
+/// Router state: the implementation and the settings.
+pub struct Shared<A> {
+    api: Implementation<A>,
+    config: RouterConfig,
+}
+
+impl<A> Shared<A> {
+    /// One implementation serving every request.
+    pub fn new(api: A, config: RouterConfig) -> Self {
+        Shared { api: Implementation::Shared(Arc::new(api)), config }
+    }
+
+    /// An implementation made for each request by `make`.
+    pub fn per_request(make: impl Fn(&RequestContext) -> A + Send + Sync + 'static, config: RouterConfig) -> Self {
+        Shared { api: Implementation::PerRequest(Box::new(make)), config }
+    }
+
+    /// The router's settings.
+    pub fn config(&self) -> &RouterConfig {
+        &self.config
+    }
+
+    /// `error`, of `operation` when routed to one, rendered by the hook or the profile.
+    fn render(&self, operation: Option<&'static Operation>, mut error: RouterError) -> Response {
+        error.operation = operation.or(error.operation);
+        match &self.config.error_hook {
+            Some(hook) => hook(&error),
+            None => error.profile_response(),
+        }
+    }
+}
+
+/// The implementation serving one request.
+enum Serving<A> {
+    /// The router's one implementation.
+    Shared(Arc<A>),
+    /// One made for this request.
+    Owned(A),
+}
+
+/// A request as a generated handler receives it: the router's state, the implementation that
+/// serves it, and the request's parts (or why they could not be read).
+pub struct Incoming<A> {
+    shared: Arc<Shared<A>>,
+    api: Serving<A>,
+    req: RequestParts,
+    rejected: Option<RouterError>,
+}
+
+impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for Incoming<A> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, Self::Rejection> {
+        let (mut head, body) = req.into_parts();
+        let read = RequestParts::read(&mut head, body, state).await;
+        let context = RequestContext { head };
+        let api = match &state.api {
+            Implementation::Shared(api) => Serving::Shared(Arc::clone(api)),
+            Implementation::PerRequest(make) => Serving::Owned(make(&context)),
+        };
+        let options = Options { coerce_types: state.config.coerce_types };
+        let (req, rejected) = match read {
+            Ok((path, query, body)) => (RequestParts { context, path, query, body, options }, None),
+            Err(e) => (RequestParts { context, path: Vec::new(), query: Vec::new(), body: Bytes::new(), options }, Some(e)),
+        };
+        Ok(Incoming { shared: Arc::clone(state), api, req, rejected })
+    }
+}
+
+impl<A> Incoming<A> {
+    /// The implementation serving this request.
+    pub fn api(&self) -> &A {
+        match &self.api {
+            Serving::Shared(api) => api,
+            Serving::Owned(api) => api,
+        }
+    }
+
+    /// What the handler reads from the request.
+    pub fn parts(&self) -> &RequestParts {
+        &self.req
+    }
+
+    /// Awaits a handler's whole job (credentials, request parsing, the call) unless the
+    /// request could not be read, and turns its outcome, a documented response or an
+    /// [`ApiError`], into a response.
+    pub async fn respond<O: IntoResponse>(
+        &self,
+        operation: &'static Operation,
+        outcome: impl Future<Output = Result<O, ApiError>>,
+    ) -> Response {
+        let result = match &self.rejected {
+            Some(error) => Err(ApiError::Router(error.clone())),
+            None => outcome.await,
+        };
+        match result {
+            Ok(output) => output.into_response(),
+            Err(ApiError::Body { status, body }) => json(status.as_u16(), &body),
+            Err(ApiError::Router(error)) => self.shared.render(Some(operation), error),
+        }
     }
 }
 
 /// A JSON response.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match serde_json::to_vec(body) {
-        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
-        Err(e) => ApiError::meteor(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), "serialization-failed").into_response(),
+        Ok(bytes) => raw(status, "application/json", bytes),
+        Err(_) => RouterError::new(StatusCode::INTERNAL_SERVER_ERROR, "serialization-failed", "the response could not be serialized").profile_response(),
     }
 }
 
@@ -133,16 +479,15 @@ pub fn empty(status: u16) -> Response {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
 }
 
-/// Answer for unknown routes: 404 with a JSON body.
-pub async fn not_found() -> Response {
-    ApiError::meteor(StatusCode::NOT_FOUND, "API endpoint not found", "not-found").into_response()
+/// Answer for unknown routes: 404.
+pub async fn not_found<A>(State(shared): State<Arc<Shared<A>>>) -> Response {
+    shared.render(None, RouterError::new(StatusCode::NOT_FOUND, "not-found", "API endpoint not found"))
 }
 
-/// Answer for a known route called with another method: 405 with a JSON body.
-pub async fn method_not_allowed() -> Response {
-    ApiError::meteor(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this endpoint", "method-not-allowed").into_response()
+/// Answer for a known route called with another method: 405.
+pub async fn method_not_allowed<A>(State(shared): State<Arc<Shared<A>>>) -> Response {
+    shared.render(None, RouterError::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "method not allowed on this endpoint"))
 }
-
 /// Where a parameter is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum In {
@@ -235,55 +580,115 @@ impl Credential {
 
 /// Everything a generated handler reads from a request.
 pub struct RequestParts {
+    context: RequestContext,
     path: Vec<String>,
     query: Vec<(String, String)>,
-    headers: HeaderMap,
     body: Bytes,
     options: Options,
 }
 
-impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for RequestParts {
-    type Rejection = ApiError;
+/// The path parameters, query pairs and body of a request.
+type Read = (Vec<String>, Vec<(String, String)>, Bytes);
 
-    async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, ApiError> {
-        let (mut parts, body) = req.into_parts();
+impl RequestParts {
+    /// Reads the path parameters, the query and the body (at most the configured limit).
+    async fn read<A: Send + Sync + 'static>(head: &mut request::Parts, body: Body, state: &Arc<Shared<A>>) -> Result<Read, RouterError> {
+        let limit = state.config.body_limit;
+        let too_large = || RouterError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "request body is too large");
         // A declared length over the limit is refused before any of the body is read: a client
         // announcing a gigabyte and sending a little must not hold the connection open.
-        let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > state.config.body_limit as u64) {
-            return Err(ApiError::meteor(StatusCode::PAYLOAD_TOO_LARGE, "request body is too large", "payload-too-large"));
+        let declared = head.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
         }
-        let path = <RawPathParams as axum::extract::FromRequestParts<Arc<Shared<A>>>>::from_request_parts(&mut parts, state)
+        let path = RawPathParams::from_request_parts(head, state)
             .await
-            .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &e.body_text(), "invalid-path"))?
+            .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-path", "the path is not valid percent-encoded UTF-8"))?
             .iter()
             .map(|(_, v)| v.to_owned())
             .collect();
-        let query = match parts.uri.query() {
+        let query = match head.uri.query() {
             Some(q) => serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed query string: {e}"), "invalid-query"))?,
+                .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-query", "the query string is malformed"))?,
             None => Vec::new(),
         };
-        // Reading the body needs only the request's extensions (the body limit): the headers
-        // move out instead of being copied.
-        let headers = std::mem::take(&mut parts.headers);
-        let req = Request::from_parts(parts, body);
-        let body = Bytes::from_request(req, state).await.map_err(|e| {
-            let status = e.status();
-            if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::meteor(status, "request body is too large", "payload-too-large")
-            } else {
-                ApiError::meteor(status, &e.body_text(), "invalid-body")
+        let mut body = body;
+        let mut bytes = Vec::new();
+        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            let frame = frame.map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the request body could not be read"))?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len().saturating_add(data.len()) > limit {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&data);
             }
-        })?;
-        Ok(RequestParts { path, query, headers, body, options: Options { coerce_types: state.config.coerce_types } })
+        }
+        Ok((path, query, Bytes::from(bytes)))
     }
 }
 
-fn decode<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|e| ApiError::invalid_params(&e.to_string()))
+/// `value` decoded into the Rust type of the parameter or body it is (already validated).
+/// Decoding fails only when a value does not fit the Rust type (an integer beyond `i64`, say):
+/// the answer says where, in this crate's words.
+fn decode<T: DeserializeOwned>(value: Value, schema: &Schema, source: ErrorSource) -> Result<T, ApiError> {
+    match T::deserialize(&value) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => {
+            let mut pointer = String::new();
+            let message = match out_of_range(schema, &value, &mut pointer, 0) {
+                Some(true) => "must be <= 9223372036854775807",
+                Some(false) => "must be >= -9223372036854775808",
+                None => "is out of the range this server supports",
+            };
+            let source = match source {
+                ErrorSource::Body(_) => ErrorSource::Body(pointer),
+                other => other,
+            };
+            Err(RouterError::invalid_params(message, source).into())
+        }
+    }
 }
 
+/// Finds the first integer of `value` (by `schema`'s properties and items) that does not fit
+/// an `i64`, leaving its JSON pointer in `pointer`: `Some(true)` when it is too large,
+/// `Some(false)` when too small.
+fn out_of_range(schema: &Schema, value: &Value, pointer: &mut String, depth: usize) -> Option<bool> {
+    if depth > 64 {
+        return None;
+    }
+    let schema = match schema.reference {
+        Some(target) => target(),
+        None => schema,
+    };
+    let mark = pointer.len();
+    let found = match value {
+        Value::Number(n) if schema.types.contains(&Type::Integer) && n.as_i64().is_none() => Some(n.as_f64().is_some_and(|x| x > 0.0)),
+        Value::Array(items) => schema.items.and_then(|s| {
+            items.iter().enumerate().find_map(|(i, item)| {
+                pointer.truncate(mark);
+                pointer.push_str(&format!("/{i}"));
+                out_of_range(s, item, pointer, depth + 1)
+            })
+        }),
+        Value::Object(members) => object_properties(schema).into_iter().find_map(|(name, s)| {
+            let member = members.get(name)?;
+            pointer.truncate(mark);
+            pointer.push('/');
+            pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            out_of_range(s, member, pointer, depth + 1)
+        }),
+        _ => None,
+    };
+    if found.is_none() {
+        pointer.truncate(mark);
+        for s in schema.all_of {
+            if let Some(found) = out_of_range(s, value, pointer, depth + 1) {
+                return Some(found);
+            }
+        }
+    }
+    found
+}
 /// True when `schema` (directly or through `allOf`) describes an object.
 fn is_object_schema(schema: &Schema, depth: usize) -> bool {
     depth < 16 && (schema.types.contains(&Type::Object) || schema.all_of.iter().any(|s| is_object_schema(s, depth + 1)))
@@ -373,11 +778,11 @@ impl RequestParts {
 
     /// A required parameter, parsed by its style and validated.
     pub fn required<T: DeserializeOwned>(&self, p: &Param) -> Result<T, ApiError> {
-        self.param(p)?.ok_or_else(|| ApiError::invalid_params(&format!("must have required property '{}'", p.name)))
+        self.param(p)?.ok_or_else(|| missing(p.name))
     }
 
     /// The path parameter at `index` (in template order), parsed and validated.
-    fn path<T: DeserializeOwned>(&self, index: usize, name: &str, schema: &Schema, style: Style) -> Result<T, ApiError> {
+    fn path<T: DeserializeOwned>(&self, index: usize, name: &'static str, schema: &Schema, style: Style) -> Result<T, ApiError> {
         let raw = self.path.get(index).map(String::as_str).unwrap_or("");
         let raw = match style {
             Style::Label { .. } => raw.strip_prefix('.').unwrap_or(raw),
@@ -391,11 +796,11 @@ impl RequestParts {
         };
         let values: Vec<&str> = if repeated && shape(schema) == Shape::Array { raw.split(delimiter.as_str()).collect() } else { vec![raw] };
         let style = if repeated { Style::Form { explode: true } } else { Style::Simple };
-        decode(self.param_value(name, values, schema, style)?)
+        decode(self.param_value(name, values, schema, style)?, schema, ErrorSource::Parameter(name))
     }
 
     /// A query parameter, parsed by its style and validated.
-    fn query<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+    fn query<T: DeserializeOwned>(&self, name: &'static str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let value = match (style, shape(schema)) {
             (Style::DeepObject, _) => {
                 let prefix = format!("{name}[");
@@ -430,12 +835,12 @@ impl RequestParts {
     }
 
     /// A header parameter, parsed and validated.
-    fn header<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+    fn header<T: DeserializeOwned>(&self, name: &'static str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let mut values = Vec::new();
-        for v in self.headers.get_all(name) {
+        for v in self.context.headers().get_all(name) {
             match v.to_str() {
                 Ok(s) => values.push(s),
-                Err(_) => return Err(ApiError::invalid_params(&format!("header '{name}' is not visible ASCII"))),
+                Err(_) => return Err(RouterError::invalid_params(format!("header '{name}' is not visible ASCII"), ErrorSource::Parameter(name)).into()),
             }
         }
         let value = if values.is_empty() { None } else { Some(self.param_value(name, vec![values[0]], schema, style)?) };
@@ -443,7 +848,7 @@ impl RequestParts {
     }
 
     /// A cookie parameter, parsed and validated.
-    fn cookie<T: DeserializeOwned>(&self, name: &str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
+    fn cookie<T: DeserializeOwned>(&self, name: &'static str, schema: &Schema, required: bool, style: Style) -> Result<Option<T>, ApiError> {
         let found = self.cookie_text(name);
         let value = match &found {
             Some(v) => Some(self.param_value(name, vec![v.as_str()], schema, style)?),
@@ -454,7 +859,7 @@ impl RequestParts {
 
     /// Builds the JSON value of a parameter from its text (parameters are always text, so
     /// scalars are coerced to the schema's type whatever the router's setting).
-    fn param_value(&self, name: &str, values: Vec<&str>, schema: &Schema, style: Style) -> Result<Value, ApiError> {
+    fn param_value(&self, name: &'static str, values: Vec<&str>, schema: &Schema, style: Style) -> Result<Value, ApiError> {
         let first = values.first().copied().unwrap_or("");
         let delimiter = match style {
             Style::SpaceDelimited => ' ',
@@ -462,7 +867,7 @@ impl RequestParts {
             _ => ',',
         };
         let value = match (style, shape(schema)) {
-            (Style::Json, _) => serde_json::from_str(first).map_err(|_| ApiError::invalid_params(&format!("'{name}' must be JSON")))?,
+            (Style::Json, _) => serde_json::from_str(first).map_err(|_| RouterError::invalid_params(format!("'{name}' must be JSON"), ErrorSource::Parameter(name)))?,
             (Style::Loose, _) => match serde_json::from_str::<Value>(first) {
                 Ok(v @ (Value::Array(_) | Value::Object(_))) => v,
                 _ => Value::String(first.to_owned()),
@@ -480,14 +885,15 @@ impl RequestParts {
             _ => Value::String(first.to_owned()),
         };
         let mut value = value;
-        validate::validate(schema, &mut value, Options { coerce_types: true }).map_err(|e| ApiError::invalid_params(&e.message))?;
+        validate::validate(schema, &mut value, Options { coerce_types: true })
+            .map_err(|e| RouterError::invalid_params(e.message, ErrorSource::Parameter(name)))?;
         Ok(value)
     }
 
-    fn finish<T: DeserializeOwned>(&self, name: &str, value: Option<Value>, _schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
+    fn finish<T: DeserializeOwned>(&self, name: &'static str, value: Option<Value>, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
         match value {
-            Some(v) => decode(v).map(Some),
-            None if required => Err(ApiError::invalid_params(&format!("must have required property '{name}'"))),
+            Some(v) => decode(v, schema, ErrorSource::Parameter(name)).map(Some),
+            None if required => Err(missing(name)),
             None => Ok(None),
         }
     }
@@ -499,7 +905,7 @@ impl RequestParts {
 
     fn credential(&self, scheme: Scheme) -> Option<Credential> {
         let text = |v: Option<String>| v.filter(|v| !v.is_empty()).map(Credential::Text);
-        let header = |name: &str| self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header = |name: &str| self.context.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         // `Authorization: <scheme> <credentials>`, the scheme compared case-insensitively.
         let authorization = |wanted: &str| {
             let value = header("authorization")?;
@@ -523,7 +929,7 @@ impl RequestParts {
 
     /// The first value of cookie `name`.
     fn cookie_text(&self, name: &str) -> Option<String> {
-        for header in self.headers.get_all(header::COOKIE) {
+        for header in self.context.headers().get_all(header::COOKIE) {
             let Ok(text) = header.to_str() else { continue };
             for pair in text.split(';') {
                 if let Some((k, v)) = pair.trim().split_once('=') {
@@ -536,8 +942,9 @@ impl RequestParts {
         None
     }
 
-    /// The JSON body, validated against `schema` and decoded. An empty body counts as `{}`,
-    /// as in Rocket.Chat, so a missing body reports the first missing required property.
+    /// The JSON body, validated against `schema` and decoded. In the Rocket.Chat profile an
+    /// empty body counts as `{}`, as in Rocket.Chat, so a missing body reports the first
+    /// missing required property; in the OpenAPI profile it is absent (`None`).
     pub fn json_body<T: DeserializeOwned>(&self, schema: &Schema, required: bool) -> Result<Option<T>, ApiError> {
         match self.json_value(schema, required)? {
             Some(value) => self.validated(schema, value).map(Some),
@@ -562,36 +969,38 @@ impl RequestParts {
     /// The essence of the request's content type when it has one that is not JSON
     /// (`application/json` or `*+json`).
     fn non_json_content_type(&self) -> Option<String> {
-        let ct = self.headers.get(header::CONTENT_TYPE)?;
+        let ct = self.context.headers().get(header::CONTENT_TYPE)?;
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
         let essence = ct.split(';').next().unwrap_or("").trim();
         (!(essence == "application/json" || essence.ends_with("+json"))).then(|| essence.to_owned())
     }
 
-    /// The body parsed as JSON (`{}` when empty), or `None` for an absent optional body.
+    /// The body parsed as JSON, or `None` for an absent body. An empty body is absent in the
+    /// OpenAPI profile; in the Rocket.Chat profile it is `{}` unless the body is optional and
+    /// not an object.
     fn json_value(&self, schema: &Schema, required: bool) -> Result<Option<Value>, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            if !required && !is_object_schema(schema, 0) {
-                return Ok(None);
-            }
-            return Ok(Some(Value::Object(Default::default())));
+            let as_empty_object = crate::server::PROFILE == Profile::RocketChat && (required || is_object_schema(schema, 0));
+            return Ok(as_empty_object.then(|| Value::Object(Default::default())));
         }
         if let Some(essence) = self.non_json_content_type() {
-            return Err(ApiError::meteor(
+            return Err(RouterError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                &format!("content type `{essence}` is not supported; send application/json"),
                 "unsupported-media-type",
-            ));
+                format!("content type `{essence}` is not supported; send application/json"),
+            )
+            .into());
         }
-        serde_json::from_slice(&self.body)
-            .map(Some)
-            .map_err(|e| ApiError::meteor(StatusCode::BAD_REQUEST, &format!("malformed JSON body: {e}"), "invalid-json"))
+        serde_json::from_slice(&self.body).map(Some).map_err(|e| {
+            let message = format!("the request body is not valid JSON (line {}, column {})", e.line(), e.column());
+            RouterError { source: ErrorSource::Body(String::new()), ..RouterError::new(StatusCode::BAD_REQUEST, "invalid-json", message) }.into()
+        })
     }
 
     /// `value` validated against `schema` (coercing as configured) and decoded.
     fn validated<T: DeserializeOwned>(&self, schema: &Schema, mut value: Value) -> Result<T, ApiError> {
-        validate::validate(schema, &mut value, self.options).map_err(|e| ApiError::invalid_params(&e.message))?;
-        decode(value)
+        validate::validate(schema, &mut value, self.options).map_err(|e| RouterError::invalid_params(e.message, ErrorSource::Body(e.instance_path)))?;
+        decode(value, schema, ErrorSource::Body(String::new()))
     }
 
     /// The body as text.
@@ -601,7 +1010,7 @@ impl RequestParts {
         }
         String::from_utf8(self.body.to_vec())
             .map(Some)
-            .map_err(|_| ApiError::meteor(StatusCode::BAD_REQUEST, "body is not UTF-8 text", "invalid-body"))
+            .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "body is not UTF-8 text").into())
     }
 
     /// The body as bytes.
@@ -611,4 +1020,9 @@ impl RequestParts {
         }
         Ok(Some(self.body.to_vec()))
     }
+}
+
+/// 400 for a required parameter that is absent.
+fn missing(name: &'static str) -> ApiError {
+    RouterError::invalid_params(format!("must have required property '{name}'"), ErrorSource::Parameter(name)).into()
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;
 
+pub use crate::config::BuildOptions;
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 use crate::ir::*;
 use crate::load::Document;
@@ -24,18 +25,152 @@ type StatusEntry<'a> = (
     &'a ReferenceOr<openapiv3::Response>,
 );
 
-/// Options that change how an API is modelled.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// Header parameters that carry credentials (case-insensitive). Apart from these, headers
-    /// named by `apiKey` security schemes count too.
-    pub auth_headers: Vec<String>,
+/// The webhooks and callbacks of one document, as operations routed at `/<name>` (a name
+/// taken twice by different definitions continues as `/<name>-2`, ...).
+fn collect_hooks<'a>(
+    di: usize,
+    doc: &'a Document,
+    hooks: &mut BTreeMap<(String, Method), Pending<'a>>,
+) -> Result<()> {
+    let res = Resolver::new(doc);
+    let mut items: Vec<(String, String, openapiv3::PathItem, Option<String>)> = Vec::new();
+    if let Some(raw) = doc.value.get("webhooks") {
+        let webhooks: indexmap::IndexMap<String, ReferenceOr<openapiv3::PathItem>> =
+            serde_path_to_error::deserialize(raw).map_err(|e| {
+                let at = e.path().iter().fold("/webhooks".to_owned(), |p, seg| {
+                    push_pointer(&p, &seg.to_string())
+                });
+                Error::spec(res.loc(&at), "invalid-document", e.into_inner().to_string())
+            })?;
+        for (name, item) in &webhooks {
+            let at = push_pointer("/webhooks", name);
+            let (item, _) = res.item(item, &at)?;
+            items.push((name.clone(), at, item.into_owned(), None));
+        }
+    }
+    for (path, item) in doc.openapi.paths.iter() {
+        let item_ptr = push_pointer("/paths", path);
+        let (item, _) = res.item(item, &item_ptr)?;
+        for (method, op) in item.iter() {
+            for (name, callback) in &op.callbacks {
+                let base = push_pointer(
+                    &push_pointer(&push_pointer(&item_ptr, method), "callbacks"),
+                    name,
+                );
+                for (expression, cb) in callback {
+                    let at = push_pointer(&base, expression);
+                    items.push((name.clone(), at, cb.clone(), Some(expression.clone())));
+                }
+            }
+        }
+    }
+    for (name, at, item, expression) in items {
+        for (m, op) in item.iter() {
+            let Some(&(_, method)) = METHODS.iter().find(|(x, _)| *x == m) else {
+                continue;
+            };
+            let pointer = push_pointer(&at, m);
+            let mut n = 1;
+            let path = loop {
+                let path = match n {
+                    1 => format!("/{name}"),
+                    n => format!("/{name}-{n}"),
+                };
+                match hooks.get(&(path.clone(), method)) {
+                    Some(prev) if prev.doc != di || prev.pointer != pointer => n += 1,
+                    _ => break path,
+                }
+            };
+            let mut op = op.clone();
+            if let Some(expression) = &expression {
+                let note = format!("Sent to `{}`.", expression.replace('`', "'"));
+                op.description = Some(match op.description.take() {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note,
+                });
+            }
+            hooks.insert(
+                (path.clone(), method),
+                Pending {
+                    doc: di,
+                    path,
+                    method,
+                    pointer,
+                    op: Cow::Owned(op),
+                    path_params: Cow::Owned(item.parameters.clone()),
+                },
+            );
+        }
+    }
+    Ok(())
 }
 
-impl Default for BuildOptions {
-    fn default() -> Self {
-        BuildOptions {
-            auth_headers: vec!["X-User-Id".into(), "X-Auth-Token".into()],
+/// Names and builds the webhooks and callbacks (names apart from the operations', type names
+/// in the same registry).
+fn build_hooks(
+    reg: &mut TypeRegistry,
+    docs: &[Document],
+    hooks: BTreeMap<(String, Method), Pending>,
+    schemes: &Schemes,
+    profile: crate::Profile,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Operation>> {
+    let raw: Vec<(String, Option<String>, String)> = hooks
+        .values()
+        .map(|p| {
+            (
+                p.method.as_upper().to_ascii_lowercase(),
+                p.op.operation_id.clone(),
+                p.path.clone(),
+            )
+        })
+        .collect();
+    let names = operation_names(&raw);
+    let mut built = Vec::with_capacity(hooks.len());
+    for (p, name) in hooks.into_values().zip(names) {
+        let prefix = pascal_ident(&name, "Webhook")
+            .trim_end_matches('_')
+            .to_owned();
+        let input_type = reg.reserve_name(&format!("{prefix}Input"));
+        let output_type = reg.reserve_name(&format!("{prefix}Response"));
+        let mut mapper = SchemaMapper {
+            reg: &mut *reg,
+            res: Resolver::new(&docs[p.doc]),
+            doc_index: p.doc,
+        };
+        // The API's own security schemes are not a subscriber's: webhooks take no credentials.
+        let mut op = build_operation(&mut mapper, &p, name, schemes, profile, warnings)?;
+        op.input_type = input_type;
+        op.output_type = output_type;
+        built.push(op);
+    }
+    mark_route_conflicts(&mut built, warnings);
+    Ok(built)
+}
+
+/// The configuration's choices for single types: a user's Rust type in place of a generated
+/// one (the generated name stays, as an alias; its rules still validate requests), and extra
+/// derives. A name that matches no type is a warning.
+fn apply_type_choices(reg: &mut TypeRegistry, options: &BuildOptions, api: &mut Api) {
+    for (name, choice) in &options.types {
+        let Some(id) = reg.types.iter().position(|t| &t.name == name) else {
+            reg.warnings.push(Diagnostic::warning(
+                Location::new(
+                    "configuration",
+                    format!("/types/{}", name.replace('~', "~0").replace('/', "~1")),
+                ),
+                "unknown-type",
+                format!("no generated type is named `{name}`"),
+            ));
+            continue;
+        };
+        if let Some(rust) = choice.rust_type() {
+            let path = reg.use_rust_type(rust);
+            reg.types[id].kind = TypeKind::Alias(TypeRef::Rust(path));
+        }
+        if !choice.derives.is_empty() {
+            api.type_derives
+                .insert(name.clone(), choice.derives.clone());
         }
     }
 }
@@ -160,6 +295,13 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         }
     }
 
+    // 1b. Webhooks (3.1 `webhooks`) and callbacks (3.0 and 3.1): requests the API sends to its
+    // subscribers. Each is routed, on the subscriber's side, at `/<webhook or callback name>`.
+    let mut hooks: BTreeMap<(String, Method), Pending> = BTreeMap::new();
+    for (di, doc) in docs.iter().enumerate() {
+        collect_hooks(di, doc, &mut hooks)?;
+    }
+
     // 2. Names: operation names first, then component types, then inline types.
     let raw_names: Vec<(String, Option<String>, String)> = pending
         .values()
@@ -194,6 +336,18 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
         }
     }
     let mut reg = TypeRegistry::default();
+    reg.shared_names = options.shared_names.clone();
+    reg.formats = options
+        .formats
+        .iter()
+        .filter_map(|(format, choice)| match choice {
+            crate::config::FormatChoice::Builtin(true) => {
+                crate::config::builtin_format(format).map(|t| (format.clone(), t))
+            }
+            crate::config::FormatChoice::Builtin(false) => None,
+            crate::config::FormatChoice::Rust(t) => Some((format.clone(), t.clone())),
+        })
+        .collect();
     let schemes = Schemes::new(docs, options, &mut api.warnings);
     // Every component schema gets its type, named after the component.
     for (di, doc) in docs.iter().enumerate() {
@@ -235,15 +389,34 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
             res: Resolver::new(&docs[p.doc]),
             doc_index: p.doc,
         };
-        let mut op = build_operation(&mut mapper, &p, name, &schemes, &mut api.warnings)?;
+        let mut op = build_operation(
+            &mut mapper,
+            &p,
+            name,
+            &schemes,
+            options.profile,
+            &mut api.warnings,
+        )?;
         op.security = schemes.operation_security(docs, &p, &mut api.warnings);
         op.auth = auth_use(&op.security);
         op.input_type = input_type;
         op.output_type = output_type;
         ops.push(op);
     }
+    api.webhooks = build_hooks(
+        &mut reg,
+        docs,
+        hooks,
+        &schemes,
+        options.profile,
+        &mut api.warnings,
+    )?;
+    reg.name_shared_shapes();
+    apply_type_choices(&mut reg, options, &mut api);
     let mut warnings = std::mem::take(&mut reg.warnings);
     api.warnings.append(&mut warnings);
+    api.dependencies = std::mem::take(&mut reg.dependencies);
+    api.derives = options.derives.clone();
     let mut types = reg.types;
     box_recursive_fields(&mut types);
     api.types = types;
@@ -322,6 +495,7 @@ fn build_operation(
     p: &Pending,
     name: String,
     schemes: &Schemes,
+    profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Operation> {
     let prefix = pascal_ident(&name, "Operation")
@@ -526,10 +700,12 @@ fn build_operation(
                     Some(Body {
                         media,
                         content_type: ct.to_owned(),
-                        // The router reads an absent JSON body as `{}`, which fails an object
-                        // schema with required properties: such a body is always there.
+                        // The Rocket.Chat profile reads an absent JSON body as `{}`, which
+                        // fails an object schema with required properties: such a body is
+                        // always there.
                         required: rb.required
-                            || (media == Media::Json
+                            || (profile == crate::Profile::RocketChat
+                                && media == Media::Json
                                 && !mapped.nullable
                                 && m.reg.requires_properties(&mapped.v, 0)),
                         ty: if mapped.nullable {
@@ -1067,7 +1243,7 @@ fn collect_examples(
 }
 
 /// Variant name for a status: the reason phrase in UpperCamelCase.
-fn status_variant(status: Option<u16>, range: Option<u8>) -> String {
+pub(crate) fn status_variant(status: Option<u16>, range: Option<u8>) -> String {
     match (status, range) {
         (Some(code), _) => match reason_phrase(code) {
             Some(reason) => crate::names::variant_ident(reason, "Status"),

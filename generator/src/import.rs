@@ -83,7 +83,7 @@ fn child(kind: Kind, key: &str) -> Shape {
         (K::Document, "info") => Object(K::Info),
         (K::Document, "servers") => ListOf(K::Server),
         (K::Document, "tags") => ListOf(K::Tag),
-        (K::Document, "paths") => Object(K::Paths),
+        (K::Document, "paths" | "webhooks") => Object(K::Paths),
         (K::Document, "components") => Object(K::Components),
         (K::Info, "contact") => Object(K::Contact),
         (K::Info, "license") => Object(K::License),
@@ -107,9 +107,23 @@ fn child(kind: Kind, key: &str) -> Shape {
         (K::Responses, _) => Object(K::Response),
         (K::Response, "links") => MapOf(K::Link),
         (K::Link, "server") => Object(K::Server),
-        (K::Schema, "properties") => MapOf(K::Schema),
-        (K::Schema, "items" | "not" | "additionalProperties") => Object(K::Schema),
-        (K::Schema, "allOf" | "oneOf" | "anyOf") => ListOf(K::Schema),
+        (K::Schema, "properties" | "patternProperties" | "$defs" | "dependentSchemas") => {
+            MapOf(K::Schema)
+        }
+        (
+            K::Schema,
+            "items"
+            | "not"
+            | "additionalProperties"
+            | "propertyNames"
+            | "contains"
+            | "if"
+            | "then"
+            | "else"
+            | "unevaluatedProperties"
+            | "unevaluatedItems",
+        ) => Object(K::Schema),
+        (K::Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => ListOf(K::Schema),
         (K::Schema, "discriminator") => Object(K::Discriminator),
         (K::Schema, "xml") => Object(K::Xml),
         (K::Document | K::Tag | K::Operation | K::Schema, "externalDocs") => {
@@ -124,6 +138,7 @@ fn child(kind: Kind, key: &str) -> Shape {
         (K::Components, "securitySchemes") => MapOf(K::SecurityScheme),
         (K::Components, "links") => MapOf(K::Link),
         (K::Components, "callbacks") => MapOf(K::Callback),
+        (K::Components, "pathItems") => MapOf(K::PathItem),
         (K::SecurityScheme, "flows") => Object(K::OAuthFlows),
         (K::OAuthFlows, "implicit" | "password" | "clientCredentials" | "authorizationCode") => {
             Object(K::OAuthFlow)
@@ -160,7 +175,16 @@ fn has_description(kind: Kind) -> bool {
 fn known_keys(kind: Kind) -> &'static [&'static str] {
     use Kind as K;
     match kind {
-        K::Document => &["openapi", "info", "servers", "tags", "paths", "components"],
+        K::Document => &[
+            "openapi",
+            "info",
+            "jsonSchemaDialect",
+            "servers",
+            "tags",
+            "paths",
+            "webhooks",
+            "components",
+        ],
         K::Info => &[
             "title",
             "version",
@@ -170,7 +194,7 @@ fn known_keys(kind: Kind) -> &'static [&'static str] {
             "license",
         ],
         K::Contact => &["name", "url", "email"],
-        K::License => &["name", "url"],
+        K::License => &["name", "identifier", "url"],
         K::Server => &["url", "description", "variables"],
         K::ServerVariable => &["enum", "default", "description"],
         K::Tag => &["name", "description", "externalDocs"],

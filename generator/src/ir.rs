@@ -20,6 +20,9 @@ pub struct Api {
     pub sources: Vec<String>,
     /// Operations, sorted by path then method.
     pub operations: Vec<Operation>,
+    /// Requests the API sends to its subscribers (3.1 `webhooks`, and `callbacks`), sorted by
+    /// their route on the subscriber's side (`/<name>`), then method.
+    pub webhooks: Vec<Operation>,
     /// Named types; [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
     /// Security schemes: the document's `securitySchemes` that operations use, and the
@@ -30,6 +33,35 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Problems found while building (never fatal).
     pub warnings: Vec<Diagnostic>,
+    /// Crates the user's types come from, by crate name, for the generated manifest.
+    pub dependencies: std::collections::BTreeMap<String, crate::config::RustType>,
+    /// Extra derives for every generated struct and enum.
+    pub derives: Vec<String>,
+    /// Extra derives for single types, by type name.
+    pub type_derives: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Api {
+    /// The webhooks and callbacks as an API of their own, for the files that serve and send
+    /// them: their operations, the same types, no security schemes (the API's credentials are
+    /// not a subscriber's) and no servers (the subscriber's URL is given).
+    pub fn webhooks_api(&self) -> Api {
+        Api {
+            operations: self.webhooks.clone(),
+            webhooks: Vec::new(),
+            types: self.types.clone(),
+            security_schemes: Vec::new(),
+            servers: Vec::new(),
+            warnings: Vec::new(),
+            title: self.title.clone(),
+            version: self.version.clone(),
+            description: None,
+            sources: self.sources.clone(),
+            dependencies: self.dependencies.clone(),
+            derives: self.derives.clone(),
+            type_derives: self.type_derives.clone(),
+        }
+    }
 }
 
 /// One security scheme.
@@ -130,6 +162,12 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// `Box<T>` (breaks a recursive type).
     Boxed(Box<TypeRef>),
+    /// `(A, B)`: an array of exactly these items (3.1 `prefixItems` with `items: false` and
+    /// `minItems` covering them).
+    Tuple(Vec<TypeRef>),
+    /// A Rust type of the user's (`uuid::Uuid`): from `x-rust-type`, a format mapping or the
+    /// configuration; checked to parse as a Rust type when the model is built.
+    Rust(String),
 }
 
 /// Documentation carried from the spec.
@@ -304,6 +342,9 @@ pub struct VSchema {
     pub one_of: Vec<VRef>,
     /// `not`.
     pub not: Option<Box<VRef>>,
+    /// The `format` of a string typed as a user's type (kept only then; the validator, like
+    /// Ajv, does not check formats): the generated tests build values of that format.
+    pub typed_format: Option<String>,
 }
 
 /// `additionalProperties` for validation.
@@ -628,6 +669,7 @@ impl TypeIds for TypeRef {
             TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
                 t.type_ids_mut(f)
             }
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|t| t.type_ids_mut(f)),
             _ => {}
         }
     }

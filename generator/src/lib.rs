@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod build;
+pub mod config;
 mod conform;
 pub mod diagnostics;
 mod emit;
@@ -25,7 +26,7 @@ mod workers;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub use build::BuildOptions;
+pub use config::BuildOptions;
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};
 pub use emit::Files;
 
@@ -48,8 +49,53 @@ pub struct Options {
     /// Write the crate's own tests (`tests/examples.rs`, `tests/server_client.rs`): the
     /// examples' round trips and every operation through client and router.
     pub tests: bool,
-    /// Modelling options.
+    /// Modelling options, the server's profile among them.
     pub build: BuildOptions,
+}
+
+/// The conventions a generated server follows: how it reads a request the description leaves
+/// open and how it words its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The description read literally: an optional body may be absent (the handler gets
+    /// `None`), JSON bodies are not coerced (parameters are, by their style), and errors are
+    /// the operation's documented 400/401/422 body when the generator can fill it, RFC 9457
+    /// `application/problem+json` otherwise.
+    #[default]
+    OpenApi,
+    /// Rocket.Chat's behaviour: a request without a body is validated as `{}`, JSON bodies are
+    /// coerced as Ajv's `coerceTypes` does, errors are `{"success": false, "error": "... [code]",
+    /// "errorType": "code"}` and 401 answers carry the documented body.
+    RocketChat,
+}
+
+impl Profile {
+    /// Every profile with its name, as `--profile` and `codegen.yaml` spell it.
+    pub const NAMES: [(&'static str, Profile); 2] = [
+        ("openapi", Profile::OpenApi),
+        ("rocketchat", Profile::RocketChat),
+    ];
+
+    /// The name of this profile (`openapi`, `rocketchat`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::OpenApi => "openapi",
+            Profile::RocketChat => "rocketchat",
+        }
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Profile::NAMES
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, p)| *p)
+            .ok_or_else(|| format!("unknown profile `{s}`: expected `openapi` or `rocketchat`"))
+    }
 }
 
 /// A generated crate and what was noticed on the way.
@@ -126,16 +172,22 @@ pub fn generate<P: AsRef<Path> + Sync>(paths: &[P], options: &Options) -> Result
     generate_from(&docs, options)
 }
 
+/// Builds the model of loaded documents: what [`generate_from`] writes the crate from.
+pub fn model(docs: &[load::Document], options: &BuildOptions) -> Result<ir::Api> {
+    build::build(docs, options)
+}
+
 /// Generates a crate from loaded documents.
 pub fn generate_from(docs: &[load::Document], options: &Options) -> Result<Generated> {
     let mut timings = Timings::default();
-    let api = timings.time("build", || build::build(docs, &options.build))?;
+    let api = timings.time("build", || model(docs, &options.build))?;
     let emit_options = emit::EmitOptions {
         crate_name: options.crate_name.clone(),
         source_names: docs.iter().map(|d| d.file.clone()).collect(),
         regenerate_with: options.regenerate_with.clone(),
         standalone: options.standalone,
         tests: options.tests,
+        profile: options.build.profile,
     };
     let files = timings.time("emit", || emit::emit(&api, &emit_options))?;
     Ok(Generated {

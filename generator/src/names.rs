@@ -228,6 +228,11 @@ impl Namespace {
         }
     }
 
+    /// Takes `name` itself, or nothing when it is taken.
+    pub fn claim_exact(&mut self, name: &str) -> bool {
+        self.used.insert(name.to_owned())
+    }
+
     /// Takes `base` if free, else the first free `base_2`, `base_3`, … (`Base2` for type names).
     pub fn claim(&mut self, base: &str) -> String {
         if self.used.insert(base.to_owned()) {

@@ -9,6 +9,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use crate::config::RustType;
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
 use crate::ir::*;
 use crate::names::{pascal_ident, snake_ident, Namespace};
@@ -49,12 +50,20 @@ pub struct TypeRegistry {
     pub warnings: Vec<Diagnostic>,
     /// How many schemas are being mapped inside each other right now.
     depth: usize,
+    /// Names chosen for shared shapes, by the role they are shared in (the override file).
+    pub shared_names: std::collections::BTreeMap<String, String>,
+    /// The role of each shareable type that has one ([`role_of`]).
+    roles: HashMap<TypeId, String>,
+    /// String formats typed as the user chose (the built-in mappings expanded).
+    pub formats: std::collections::BTreeMap<String, RustType>,
+    /// Crates the user's types come from, by crate name.
+    pub dependencies: std::collections::BTreeMap<String, RustType>,
 }
 
 /// A cheap first key of a type's shape: a struct's field names and whether they are required,
 /// or the kind of anything else. Types with different cheap keys never have the same shape.
-fn quick_shape_key(def: &TypeDef) -> String {
-    match &def.kind {
+fn quick_shape_key(def: &TypeDef, role: Option<&str>) -> String {
+    let mut key = match &def.kind {
         TypeKind::Struct(s) => {
             let mut key = String::from("struct");
             for f in &s.fields {
@@ -70,7 +79,71 @@ fn quick_shape_key(def: &TypeDef) -> String {
         TypeKind::Enum(v) => format!("enum{}", v.len()),
         TypeKind::Union(u) => format!("union{}", u.variants.len()),
         TypeKind::Alias(_) => "alias".to_owned(),
+    };
+    // Shapes are shared within one role only, so a shared type's name (its role) never
+    // changes when a place with another role and the same shape comes or goes.
+    key.push('\u{1}');
+    key.push_str(role.unwrap_or_default());
+    key
+}
+
+/// The role a schema plays where it sits, as a type name: the property it is the value of
+/// (`servedBy` → `ServedBy`), an item of one (`agents` → `Agent`), or the status of the
+/// response it is the body of (400 → `BadRequest`). `None` where the place says nothing of
+/// what the value is (a request body, a success response, a parameter, a combinator's part).
+pub fn role_of(pointer: &str) -> Option<String> {
+    let tokens = crate::diagnostics::pointer_tokens(pointer);
+    match tokens.as_slice() {
+        [.., p, name] if p == "properties" => Some(pascal_ident(name, "Field")),
+        // An item of `agents` plays the role an `agent` property would: the same name, so one
+        // shape met both ways is one type.
+        [.., p, name, items] if p == "properties" && items == "items" => {
+            let one = singular(name);
+            (one != *name)
+                .then(|| pascal_ident(&one, "Field"))
+                .or_else(|| Some(format!("{}Item", pascal_ident(name, "Field"))))
+        }
+        [.., r, status, c, _, s] if r == "responses" && c == "content" && s == "schema" => {
+            let code: u16 = status.parse().ok()?;
+            (code >= 400).then(|| crate::build::status_variant(Some(code), None))
+        }
+        _ => None,
     }
+}
+
+/// The singular of an English plural (`agents` → `agent`, `categories` → `category`,
+/// `addresses` → `address`); the word itself when it does not look plural (`status`, `data`).
+fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let cut = |n: usize, add: &str| format!("{}{add}", &word[..word.len() - n]);
+    if lower.ends_with("ies") && word.len() > 4 {
+        cut(3, "y")
+    } else if ["sses", "xes", "ches", "shes", "zzes"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        cut(2, "")
+    } else if lower.ends_with('s')
+        && !["ss", "us", "is", "os", "as"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        && word.len() > 3
+        && word.is_char_boundary(word.len() - 1)
+    {
+        cut(1, "")
+    } else {
+        word.to_owned()
+    }
+}
+
+/// Roles too short or too general to name a type by themselves (`U`, `Id`, `Data`).
+fn names_a_type(role: &str) -> bool {
+    const GENERAL: &[&str] = &[
+        "Data", "Result", "Results", "Items", "Item", "Value", "Values", "Body", "Response",
+        "Payload", "Object", "Type",
+    ];
+    let role = role.trim_end_matches('_');
+    role.len() >= 3 && !GENERAL.contains(&role)
 }
 
 /// Fewest fields a struct needs before an identical one elsewhere reuses it.
@@ -158,7 +231,8 @@ impl TypeRegistry {
         // list pages) are one type.
         let shareable =
             !matches!(&def.kind, TypeKind::Struct(s) if s.fields.len() < MIN_SHARED_FIELDS);
-        let quick = shareable.then(|| quick_shape_key(&def));
+        let role = role_of(&def.origin.pointer);
+        let quick = shareable.then(|| quick_shape_key(&def, role.as_deref()));
         let same = match quick.as_ref().and_then(|q| self.by_shape.get(q)).cloned() {
             Some(candidates) => {
                 let full = self.shape_key(&def);
@@ -183,10 +257,168 @@ impl TypeRegistry {
             return id;
         }
         let id = self.push(def);
+        if let (Some(role), true) = (role, quick.is_some()) {
+            self.roles.insert(id, role);
+        }
         if let Some(quick) = quick {
             self.by_shape.entry(quick).or_default().push(id);
         }
         id
+    }
+}
+
+impl TypeRegistry {
+    /// Names the shapes that several places share, once every place is known: after the
+    /// override file's name for their role, else after the role itself when that says what
+    /// the shape is. A name two shared shapes would both take, or that another type has, is
+    /// given to none, so a shared name never stands for a different shape than it did. The
+    /// first place keeps its own name as an alias, as every other place has: no place's name
+    /// changes.
+    pub fn name_shared_shapes(&mut self) {
+        let shared: std::collections::BTreeSet<TypeId> = self.same_as.values().copied().collect();
+        let mut by_name: std::collections::BTreeMap<String, Vec<TypeId>> = Default::default();
+        for id in shared {
+            let Some(role) = self.roles.get(&id) else {
+                continue;
+            };
+            let name = match self.shared_names.get(role) {
+                Some(chosen) => chosen.clone(),
+                None if names_a_type(role) => role.clone(),
+                None => continue,
+            };
+            by_name.entry(name).or_default().push(id);
+        }
+        for (name, ids) in by_name {
+            if let ([id], true) = (ids.as_slice(), self.names.claim_exact(&name)) {
+                self.rename_shared(*id, name);
+            }
+        }
+    }
+
+    fn rename_shared(&mut self, id: TypeId, name: String) {
+        let role = self.roles[&id].clone();
+        let first = &mut self.types[id.0];
+        let own = std::mem::replace(&mut first.name, name);
+        let own_docs = first.docs.clone();
+        if first.docs.description.is_none()
+            && first.docs.summary.as_deref() == Some(&describe_pointer(&first.origin.pointer))
+        {
+            first.docs = Docs {
+                summary: Some(format!(
+                    "Shared by several places as `{role}` (each place keeps its own name, an \
+                     alias of this type)."
+                )),
+                description: first.docs.summary.take().map(|s| {
+                    let mut c = s.chars();
+                    let first = c.next().map(|f| f.to_lowercase().collect::<String>());
+                    format!("First met as {}{}", first.unwrap_or_default(), c.as_str())
+                }),
+            };
+        }
+        let alias = TypeDef {
+            name: own,
+            docs: own_docs,
+            kind: TypeKind::Alias(TypeRef::Named(id)),
+            deprecated: first.deprecated,
+            schema: VSchema {
+                all_of: vec![VRef::Named(id)],
+                ..VSchema::default()
+            },
+            origin: first.origin.clone(),
+            examples: vec![],
+        };
+        let alias = self.push(alias);
+        self.same_as.insert(alias, id);
+    }
+}
+
+impl TypeRegistry {
+    /// Records the crate a user's type comes from; returns the type's path.
+    pub fn use_rust_type(&mut self, rust: RustType) -> String {
+        if let Some(krate) = &rust.krate {
+            let entry = self
+                .dependencies
+                .entry(krate.clone())
+                .or_insert_with(|| RustType {
+                    features: vec![],
+                    ..rust.clone()
+                });
+            for f in &rust.features {
+                if !entry.features.contains(f) {
+                    entry.features.push(f.clone());
+                }
+            }
+            entry.features.sort();
+            if entry.version.is_none() {
+                entry.version = rust.version.clone();
+            }
+        }
+        rust.path
+    }
+}
+
+/// An untyped-by-the-model schema whose `type` is a primitive, as that type with the keywords
+/// that apply to it (JSON Schema ignores the others on its values).
+fn primitive_of(any: &openapiv3::AnySchema) -> Option<Type> {
+    use openapiv3::{BooleanType, IntegerType, NumberType, StringType};
+    fn format<T: serde::de::DeserializeOwned>(f: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
+        match f.as_deref() {
+            None => VariantOrUnknownOrEmpty::Empty,
+            Some(f) => serde_json::from_value(Value::from(f))
+                .unwrap_or(VariantOrUnknownOrEmpty::Unknown(f.to_owned())),
+        }
+    }
+    let strings = || {
+        any.enumeration
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    Some(match any.typ.as_deref()? {
+        "integer" => Type::Integer(IntegerType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of.map(|m| m as i64),
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum.map(|m| m as i64),
+            maximum: any.maximum.map(|m| m as i64),
+            enumeration: any.enumeration.iter().map(Value::as_i64).collect(),
+        }),
+        "number" => Type::Number(NumberType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of,
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum,
+            maximum: any.maximum,
+            enumeration: any.enumeration.iter().map(Value::as_f64).collect(),
+        }),
+        "string" => Type::String(StringType {
+            format: format(&any.format),
+            pattern: any.pattern.clone(),
+            enumeration: strings(),
+            min_length: any.min_length,
+            max_length: any.max_length,
+        }),
+        "boolean" => Type::Boolean(BooleanType {
+            enumeration: any.enumeration.iter().map(Value::as_bool).collect(),
+        }),
+        _ => return None,
+    })
+}
+
+/// A string schema's `format` as written.
+fn format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<&str> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(f) => Some(match f {
+            StringFormat::Date => "date",
+            StringFormat::DateTime => "date-time",
+            StringFormat::Password => "password",
+            StringFormat::Byte => "byte",
+            StringFormat::Binary => "binary",
+        }),
+        VariantOrUnknownOrEmpty::Unknown(f) => Some(f),
+        VariantOrUnknownOrEmpty::Empty => None,
     }
 }
 
@@ -360,7 +592,29 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         self.reg.depth += 1;
         let mapped = self.map_schema_nested(schema, ptr, hint, target);
         self.reg.depth -= 1;
-        mapped
+        let mut mapped = mapped?;
+        if let Some(raw) = schema.schema_data.extensions.get("x-rust-type") {
+            let at = push_pointer(ptr, "x-rust-type");
+            let rust: RustType = serde_json::from_value(raw.clone()).map_err(|e| {
+                Error::spec(
+                    self.loc(&at),
+                    "bad-rust-type",
+                    format!("`x-rust-type` must be {{path, crate, version}}: {e}"),
+                )
+            })?;
+            rust.check()
+                .map_err(|m| Error::spec(self.loc(&at), "bad-rust-type", m))?;
+            let path = self.reg.use_rust_type(rust);
+            match (target, &mapped.ty) {
+                // A component: its own name stays, as an alias of the user's type; its rules
+                // still validate requests.
+                (Some(id), TypeRef::Named(n)) if *n == id => {
+                    self.reg.types[id.0].kind = TypeKind::Alias(TypeRef::Rust(path));
+                }
+                _ => mapped.ty = TypeRef::Rust(path),
+            }
+        }
+        Ok(mapped)
     }
 
     fn map_schema_nested(
@@ -406,7 +660,28 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                     v.enumeration = raw_enum;
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
                 }
-                TypeRef::String
+                let format = format_name(&st.format);
+                // 3.1's `contentEncoding: base64` (lowered to `format: byte`): bytes.
+                if format == Some("byte")
+                    && self.res.doc.version.starts_with("3.1")
+                    && self
+                        .res
+                        .raw(ptr)
+                        .and_then(|s| s.get("contentEncoding"))
+                        .and_then(Value::as_str)
+                        == Some("base64")
+                {
+                    v.typed_format = Some("byte".into());
+                    TypeRef::Rust("crate::rt::Base64".into())
+                } else {
+                    match format.and_then(|f| self.reg.formats.get(f)).cloned() {
+                        Some(rust) => {
+                            v.typed_format = format.map(str::to_owned);
+                            TypeRef::Rust(self.reg.use_rust_type(rust))
+                        }
+                        None => TypeRef::String,
+                    }
+                }
             }
             SchemaKind::Type(Type::Integer(it)) => {
                 v.types = vec![JsonType::Integer];
@@ -462,7 +737,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v.min_items = f(at.min_items);
                 v.max_items = f(at.max_items);
                 v.unique_items = at.unique_items;
-                self.array(at.items.as_ref(), &mut v, ptr, hint)?
+                let ty = self.array(at.items.as_ref(), &mut v, ptr, hint)?;
+                self.tuple(&v, ptr, hint)?.unwrap_or(ty)
             }
             SchemaKind::Type(Type::Object(ot)) => {
                 v.types = vec![JsonType::Object];
@@ -528,6 +804,20 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         .collect();
                     v.enumeration = raw_enum;
                     return Ok(self.string_enum(values, data, v, ptr, hint, target));
+                } else if let Some(typed) = primitive_of(any) {
+                    // `type: integer` with a keyword of another type (`maxLength`), which
+                    // JSON Schema ignores on integers: the typed model could not read it.
+                    let schema = Schema {
+                        schema_data: data.clone(),
+                        schema_kind: SchemaKind::Type(typed),
+                    };
+                    return self.map_schema_nested(&schema, ptr, hint, target);
+                } else if any.typ.as_deref() == Some("null") {
+                    // The `null` type (OpenAPI 3.1, and 3.0 documents that borrow it): only
+                    // `null` is valid.
+                    v.types = vec![JsonType::Null];
+                    v.enumeration = raw_enum;
+                    TypeRef::Any
                 } else {
                     if let Some(t) = &any.typ {
                         self.warn(
@@ -548,6 +838,35 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             nullable,
             v: VRef::Inline(Box::new(v)),
         })
+    }
+
+    /// A 3.1 array of exactly its `prefixItems` (`items: false`, lowered to `maxItems`, and
+    /// `minItems` as many) as a tuple of their types.
+    fn tuple(&mut self, v: &VSchema, ptr: &str, hint: &str) -> Result<Option<TypeRef>> {
+        if !self.res.doc.version.starts_with("3.1") {
+            return Ok(None);
+        }
+        let Some(Value::Array(prefix)) = self.res.raw(ptr).and_then(|s| s.get("prefixItems"))
+        else {
+            return Ok(None);
+        };
+        let n = prefix.len() as u64;
+        if n == 0 || n > 12 || v.max_items != Some(n) || v.min_items.unwrap_or(0) < n {
+            return Ok(None);
+        }
+        let mut items = Vec::with_capacity(prefix.len());
+        for (i, raw) in prefix.iter().enumerate() {
+            let at = push_pointer(&push_pointer(ptr, "prefixItems"), &i.to_string());
+            let schema: ReferenceOr<Schema> = serde_json::from_value(raw.clone())
+                .map_err(|e| Error::spec(self.loc(&at), "invalid-document", e.to_string()))?;
+            let m = self.map(&schema, &at, &format!("{hint}{}", i + 1))?;
+            items.push(if m.nullable {
+                TypeRef::Nullable(Box::new(m.ty))
+            } else {
+                m.ty
+            });
+        }
+        Ok(Some(TypeRef::Tuple(items)))
     }
 
     fn array(
@@ -1148,6 +1467,7 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
         match ty {
             TypeRef::Named(id) => out.push(*id),
             TypeRef::Nullable(inner) => direct(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| direct(t, out)),
             _ => {}
         }
     }

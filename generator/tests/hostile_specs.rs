@@ -140,18 +140,25 @@ const BROKEN: &[Broken] = &[
         "Swagger 2.0",
     ),
     (
-        "openapi31.yaml",
+        "openapi32.yaml",
         "unsupported-version",
         "/openapi",
         None,
-        "OpenAPI 3.1.0 is not supported",
+        "OpenAPI 3.2.0 is not supported",
+    ),
+    (
+        "openapi31-dialect.yaml",
+        "unsupported-dialect",
+        "/jsonSchemaDialect",
+        None,
+        "2019-09",
     ),
     (
         "wrong-type-openapi.yaml",
         "unsupported-version",
         "/openapi",
         None,
-        "expected 3.0.x",
+        "expected 3.0.x or 3.1.x",
     ),
     (
         "wrong-type-info.yaml",

@@ -969,3 +969,49 @@ fn update_replaces_only_the_pages_operation() {
         json!({"Keep": {"type": "string"}, "Swap": {"type": "integer"}, "New": {"type": "boolean"}})
     );
 }
+
+/// An OpenAPI 3.1 document keeps its version and its 3.1 members (`webhooks`, `pathItems`,
+/// `$defs`, `license.identifier`); its prose (`description`) goes, in webhooks as in paths.
+#[test]
+fn openapi_3_1_is_imported_as_3_1() {
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1", "summary": "A summary.", "description": "Prose.",
+                 "license": {"name": "MIT", "identifier": "MIT"}},
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "webhooks": {"newPet": {"post": {
+            "description": "Prose.",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+            "responses": {"200": {"description": "Received."}}}}},
+        "components": {
+            "pathItems": {"Ping": {"get": {"description": "Prose.", "responses": {"204": {"description": "Prose."}}}}},
+            "schemas": {"Pet": {"type": ["object", "null"], "description": "Prose.",
+                "properties": {"name": {"const": "rex", "description": "Prose."}},
+                "$defs": {"Tag": {"type": "string", "description": "Prose."}}}}}
+    });
+    let out = canonicalize(&doc);
+    assert_eq!(out["openapi"], "3.1.0");
+    assert_eq!(out["info"]["license"]["identifier"], "MIT");
+    assert_eq!(out["info"]["summary"], "A summary.");
+    assert!(out["info"].get("description").is_none());
+    assert_eq!(out["jsonSchemaDialect"], doc["jsonSchemaDialect"]);
+    let hook = &out["webhooks"]["newPet"]["post"];
+    assert!(hook.get("description").is_none(), "{hook}");
+    assert_eq!(
+        hook["requestBody"],
+        doc["webhooks"]["newPet"]["post"]["requestBody"]
+    );
+    assert!(out["components"]["pathItems"]["Ping"]["get"]
+        .get("description")
+        .is_none());
+    let pet = &out["components"]["schemas"]["Pet"];
+    assert_eq!(pet["type"], json!(["object", "null"]));
+    assert!(pet.get("description").is_none());
+    assert!(pet["properties"]["name"].get("description").is_none());
+    assert_eq!(pet["$defs"]["Tag"], json!({"type": "string"}));
+    // The imported text reads back as 3.1 and generates.
+    let text = to_yaml(&out);
+    let raw = generator::load::read_bytes("hooks.yaml", text.as_bytes(), Format::Yaml).unwrap();
+    let doc = generator::load::parse_document(raw).unwrap();
+    assert_eq!(doc.version, "3.1.0");
+}

@@ -1,5 +1,6 @@
-//! Every published Rocket.Chat document generates a crate that passes `cargo clippy -D warnings`,
-//! `cargo doc` without warnings, and its own tests with all features.
+//! Every published Rocket.Chat document generates a crate (Rocket.Chat profile) that passes
+//! `cargo clippy -D warnings`, `cargo doc` without warnings, and its own tests with all
+//! features; so do the construct fixtures (OpenAPI profile).
 //!
 //! The twelve crates are built as one throw-away workspace under `target/rocketchat-crates`
 //! (sharing one build of their dependencies, pinned by this repository's `Cargo.lock`).
@@ -58,7 +59,10 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
             regenerate_with: "cargo test -p generator --test rocketchat_crates".into(),
             standalone: false,
             tests: true,
-            build: Default::default(),
+            build: generator::BuildOptions {
+                profile: generator::Profile::RocketChat,
+                ..Default::default()
+            },
         };
         let generated = generator::generate(&[&spec], &options)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
@@ -71,8 +75,9 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
         }
         members.push(format!("{stem:?}"));
     }
-    // The construct fixtures too: their generated tests drive every parameter style and type
-    // shape through the client and the router.
+    // The construct fixtures too, in the OpenAPI profile (the default): their generated tests
+    // drive every parameter style and type shape through the client and the router
+    // (`fixtures/configs/<name>.yaml` configures one).
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/constructs");
     let mut fixture_specs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
         .unwrap()
@@ -80,13 +85,21 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
         .collect();
     fixture_specs.sort();
     for spec in fixture_specs {
-        let stem = format!("fixture-{}", spec.file_stem().unwrap().to_string_lossy());
+        let file_stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = format!("fixture-{file_stem}");
+        // A fixture may come with a configuration (user types, format mappings, derives).
+        let config = fixtures.join(format!("../configs/{file_stem}.yaml"));
+        let build = if config.exists() {
+            generator::BuildOptions::from_file(&config).unwrap()
+        } else {
+            Default::default()
+        };
         let options = generator::Options {
             crate_name: stem.clone(),
             regenerate_with: "cargo test -p generator --test rocketchat_crates".into(),
             standalone: false,
             tests: true,
-            build: Default::default(),
+            build,
         };
         let generated = generator::generate(&[&spec], &options)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
@@ -95,6 +108,13 @@ fn every_rocketchat_spec_generates_a_clean_crate() {
             let path = dir.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
+        }
+        // Hand-written tests of a fixture's router, if it has some.
+        let router_tests = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/router-tests")
+            .join(spec.with_extension("rs").file_name().unwrap());
+        if router_tests.exists() {
+            std::fs::copy(&router_tests, dir.join("tests/router.rs")).unwrap();
         }
         members.push(format!("{stem:?}"));
     }

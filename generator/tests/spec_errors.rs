@@ -67,17 +67,17 @@ fn wrong_type_names_the_field() {
 }
 
 #[test]
-fn swagger_and_3_1_are_refused_by_name() {
+fn swagger_and_3_2_are_refused_by_name() {
     let d = spec_error(
         "swagger.yaml",
         "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n",
     );
     assert!(d.message.contains("Swagger 2.0"), "{}", d.message);
     let d = spec_error(
-        "v31.yaml",
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
+        "v32.yaml",
+        "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
     );
-    assert!(d.message.contains("3.1.0"), "{}", d.message);
+    assert!(d.message.contains("3.2.0"), "{}", d.message);
 }
 
 #[test]

@@ -33,6 +33,20 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     Ok(workspace_crate(root)?.files)
 }
 
+/// The configuration beside `specs/` (`codegen.yaml`: names for shared shapes, user types,
+/// derives), or the defaults when there is none.
+fn workspace_config(root: &Path) -> Result<generator::BuildOptions, Error> {
+    let path = root.join(CONFIG_FILE);
+    if !path.exists() {
+        return Ok(Default::default());
+    }
+    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    generator::BuildOptions::from_yaml(&text, CONFIG_FILE)
+}
+
+/// The configuration file of `generated/`, relative to the workspace root.
+const CONFIG_FILE: &str = "codegen.yaml";
+
 /// The crate `cargo xtask codegen` writes under `generated/`, with the model and its warnings.
 fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
     let specs = spec_files(root)?;
@@ -50,7 +64,7 @@ fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
         regenerate_with: "cargo xtask codegen".into(),
         standalone: false,
         tests: true,
-        build: Default::default(),
+        build: workspace_config(root)?,
     };
     generator::generate_from(&docs, &options)
 }
@@ -174,16 +188,36 @@ pub fn write_files(dir: &Path, files: &Files, prune: bool) -> Result<(), Error> 
     Ok(())
 }
 
-/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]`.
+/// The flags of `generate` beside its inputs and output.
+pub struct GenerateFlags<'a> {
+    /// Print each stage's time.
+    pub timings: bool,
+    /// Write the crate's own tests.
+    pub tests: bool,
+    /// The configuration file.
+    pub config: Option<&'a Path>,
+    /// The profile, over the configuration's.
+    pub profile: Option<generator::Profile>,
+}
+
+/// `cargo xtask generate --spec FILE... --out DIR [--name CRATE] [--timings] [--tests]
+/// [--profile P]`.
 pub fn generate(
     specs: &[PathBuf],
     out: &Path,
     name: Option<&str>,
-    timings: bool,
-    tests: bool,
+    flags: GenerateFlags,
 ) -> Result<ExitCode, Error> {
+    let GenerateFlags { timings, tests, .. } = flags;
     let started = Instant::now();
     let mut stages = Timings::default();
+    let mut build = match flags.config {
+        Some(path) => generator::BuildOptions::from_file(path)?,
+        None => Default::default(),
+    };
+    if let Some(profile) = flags.profile {
+        build.profile = profile;
+    }
     let docs = stages.time("load", || generator::load_all(specs))?;
     let name = match name {
         Some(n) => n.to_owned(),
@@ -201,18 +235,26 @@ pub fn generate(
     let options = Options {
         crate_name: name,
         regenerate_with: format!(
-            "cargo xtask generate {} --out {}{}",
+            "cargo xtask generate {} --out {}{}{}{}",
             specs
                 .iter()
                 .map(|s| format!("--spec {}", s.display()))
                 .collect::<Vec<_>>()
                 .join(" "),
             out.display(),
-            if tests { " --tests" } else { "" }
+            if tests { " --tests" } else { "" },
+            flags
+                .config
+                .map(|c| format!(" --config {}", c.display()))
+                .unwrap_or_default(),
+            flags
+                .profile
+                .map(|p| format!(" --profile {}", p.name()))
+                .unwrap_or_default(),
         ),
         standalone: true,
         tests,
-        build: Default::default(),
+        build,
     };
     let generated = generator::generate_from(&docs, &options)?;
     print_warnings(&generated.api);

@@ -2,7 +2,9 @@
 //!
 //! - `codegen [--check]`: regenerate `generated/` from `specs/` (or check it is up to date);
 //! - `import-spec DOC...`: refresh `specs/` from published documents;
-//! - `generate --spec FILE... --out DIR [--name CRATE] [--tests]`: write a standalone crate;
+//! - `generate --spec FILE... --out DIR [--name CRATE] [--profile P] [--tests] [--config FILE]`:
+//!   write a
+//!   standalone crate;
 //! - `lint --spec FILE...`: report problems in documents;
 //! - `diff-spec OLD NEW` (or `--base REV`): every API change, with its verdicts for clients,
 //!   servers and the generated crate's semver.
@@ -65,6 +67,15 @@ enum Command {
         /// `tests/server_client.rs`: every operation through client and router).
         #[arg(long)]
         tests: bool,
+        /// A configuration file (YAML): names for shared shapes, Rust types of your own for
+        /// schemas and formats, extra derives, the profile (docs/configuration.md).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The server's conventions: `openapi` (the description read literally; the default)
+        /// or `rocketchat` (Rocket.Chat's behaviour and error shape). Overrides the
+        /// configuration's `profile`.
+        #[arg(long, value_parser = parse_profile)]
+        profile: Option<generator::Profile>,
     },
     /// Report problems in documents; exits 1 when there are errors.
     Lint {
@@ -112,7 +123,19 @@ fn run(cli: Cli) -> ExitCode {
             name,
             timings,
             tests,
-        } => codegen::generate(&specs, &out, name.as_deref(), timings, tests),
+            config,
+            profile,
+        } => codegen::generate(
+            &specs,
+            &out,
+            name.as_deref(),
+            codegen::GenerateFlags {
+                timings,
+                tests,
+                config: config.as_deref(),
+                profile,
+            },
+        ),
         Command::Lint { specs, errors_only } => lint(&specs, !errors_only),
         Command::DiffSpec {
             old,
@@ -129,6 +152,10 @@ fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn parse_profile(s: &str) -> Result<generator::Profile, String> {
+    s.parse()
 }
 
 fn diff_spec(

@@ -974,3 +974,53 @@ fn hostile_documents() {
     assert_eq!(report["changes"][0]["pointer"], "/components/schemas/W60");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Webhooks (OpenAPI 3.1) are compared by name, as operations whose HTTP client is the API and
+/// whose server is the subscriber.
+#[test]
+fn webhooks_are_compared_by_name() {
+    let dir = scratch("webhooks");
+    let doc = |required: bool, old_pet: bool| {
+        let mut hooks = json!({"newPet": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"name": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "ok"}}}}});
+        if required {
+            hooks["newPet"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+                ["required"] = json!(["name"]);
+        }
+        if old_pet {
+            hooks["oldPet"] = json!({"post": {"responses": {"200": {"description": "ok"}}}});
+        }
+        json!({"openapi": "3.1.0", "info": {"title": "Hooks", "version": "1"}, "webhooks": hooks})
+    };
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&old, doc(false, true).to_string()).unwrap();
+    std::fs::write(&new, doc(true, false).to_string()).unwrap();
+    let report = diff_json(&old, &new);
+    let changes: Vec<(String, String, String)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_owned();
+            (s("operation"), s("kind"), s("pointer"))
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "POST webhook newPet".to_owned(),
+                "request-property-made-required".to_owned(),
+                "/webhooks/newPet/post/requestBody/content/application~1json/schema/properties/name".to_owned()
+            ),
+            (
+                "POST webhook oldPet".to_owned(),
+                "operation-removed".to_owned(),
+                "/webhooks/oldPet/post".to_owned()
+            ),
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -543,6 +543,13 @@ fn coerce(v: &Value, t: Type) -> Option<Value> {
             _ => None,
         },
         Type::Number | Type::Integer => {
+            // Integral text that fits an `i64` is read exactly (JavaScript's `+s` would round
+            // it to a double, and a Rust integer field could then not hold it).
+            if let Value::String(s) = v {
+                if let Ok(i) = s.parse::<i64>() {
+                    return Some(Value::Number(Number::from(i)));
+                }
+            }
             let x = match v {
                 Value::Bool(b) => f64::from(u8::from(*b)),
                 Value::Null => 0.0,

@@ -74,7 +74,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use std::time::Duration;
 
         use crate::models::*;
-        use crate::operations::*;
+        use super::operations::*;
         use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
         use crate::rt::{Scheme, Style};
         pub use crate::rt::client::{install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy, TokenFuture, TokenProvider};

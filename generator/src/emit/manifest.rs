@@ -41,6 +41,7 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
     } else {
         ""
     };
+    let dependencies = user_dependencies(api);
     format!(
         r#"[package]
 name = "{name}"
@@ -59,8 +60,31 @@ server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:base64"]
 # A typed reqwest client with credentials, retries, timeouts, hooks, tracing and paging.
 client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:tracing", "dep:httpdate", "dep:tokio"]
 
-{DEPENDENCIES}{workspace}"#,
+{dependencies}{workspace}"#,
         name = options.crate_name,
+    )
+}
+
+/// [`DEPENDENCIES`] with the crates of the user's types added to `[dependencies]`.
+fn user_dependencies(api: &Api) -> String {
+    let mut extra = String::new();
+    for (krate, t) in &api.dependencies {
+        if DEPENDENCIES.contains(&format!("\n{krate} = ")) {
+            continue; // already a dependency of every generated crate
+        }
+        let quoted = |s: &str| serde_json::Value::from(s).to_string();
+        let version = quoted(t.version.as_deref().unwrap_or("*"));
+        let features: Vec<String> = t.features.iter().map(|f| quoted(f)).collect();
+        // Crate names are checked to be bare TOML keys.
+        extra.push_str(&format!(
+            "{krate} = {{ version = {version}, features = [{}] }}\n",
+            features.join(", ")
+        ));
+    }
+    DEPENDENCIES.replacen(
+        "\n[dev-dependencies]",
+        &format!("{extra}\n[dev-dependencies]"),
+        1,
     )
 }
 
@@ -92,7 +116,12 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
          - [`models`]: the API's data types (always built; only serde and serde_json).\n\
          - [`operations`]: per operation an input struct and an output enum with one variant per documented status.\n\
          - `server` (feature `server`): the `Api` trait and an axum router that validates requests.\n\
-         - `client` (feature `client`): a typed reqwest client with credentials, retries, timeouts, hooks and paging."
+         - `client` (feature `client`): a typed reqwest client with credentials, retries, timeouts, hooks and paging.{}",
+        if api.webhooks.is_empty() {
+            ""
+        } else {
+            "\n- [`webhooks`]: the requests the API sends to its subscribers (webhooks and callbacks): a router to receive them (feature `server`), a client to send them (feature `client`)."
+        }
     );
     let doc = text.lines().map(|l| {
         if l.is_empty() {
@@ -101,6 +130,7 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             format!(" {l}")
         }
     });
+    let webhooks = (!api.webhooks.is_empty()).then(|| quote!(pub mod webhooks;));
     quote! {
         #( #![doc = #doc] )*
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
@@ -117,6 +147,41 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #[cfg(feature = "client")]
         pub mod client;
 
+        #webhooks
+
         pub use operations::{Credentials, OperationInfo, OPERATIONS};
+    }
+}
+
+/// `src/webhooks/mod.rs`: the webhooks and callbacks as a module of their own, laid out as the
+/// crate is (operations, server with schemas, client), sharing its models.
+pub fn webhooks_rs(hooks: &Api) -> TokenStream {
+    let list: Vec<String> = hooks
+        .operations
+        .iter()
+        .map(|op| format!("- `{} {}`: [`operations::{}`]", op.method.as_upper(), op.path.replace('`', "'"), op.output_type))
+        .collect();
+    let text = format!(
+        "Requests the API sends to its subscribers: OpenAPI 3.1 `webhooks` and the operations' `callbacks`.\n\n\
+         A subscriber implements [`server::Api`] and serves [`server::router`] (feature `server`): each webhook is routed at `/<its name>`, so nest the router under the prefix its URL has. The API's side sends them with [`client::Client`] (feature `client`), made with the subscriber's base URL.\n\n{}",
+        list.join("\n")
+    );
+    let doc = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! {
+        #( #![doc = #doc] )*
+
+        pub mod operations;
+        #[cfg(feature = "server")]
+        pub mod schemas;
+        #[cfg(feature = "server")]
+        pub mod server;
+        #[cfg(feature = "client")]
+        pub mod client;
     }
 }

@@ -35,6 +35,8 @@ pub struct EmitOptions {
     pub standalone: bool,
     /// Write the crate's own tests.
     pub tests: bool,
+    /// The server's conventions.
+    pub profile: crate::Profile,
 }
 
 /// The files of a generated crate, by path relative to the crate root.
@@ -48,21 +50,43 @@ type RustFile<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = header(options, "//");
     let krate = options.crate_name.replace('-', "_");
+    let hooks = (!api.webhooks.is_empty()).then(|| api.webhooks_api());
     let mut rust: Vec<RustFile> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
         ("src/operations.rs", Box::new(|| operations::emit(api))),
-        ("src/server.rs", Box::new(|| server::emit(api))),
+        (
+            "src/server.rs",
+            Box::new(|| server::emit(api, options.profile)),
+        ),
         ("src/schemas.rs", Box::new(|| schemas::emit(api))),
         ("src/client.rs", Box::new(|| client::emit(api))),
     ];
+    // Webhooks and callbacks: the same files again, for the requests the API sends.
+    if let Some(hooks) = &hooks {
+        let more: [RustFile; 5] = [
+            ("src/webhooks/mod.rs", Box::new(|| manifest::webhooks_rs(hooks))),
+            ("src/webhooks/operations.rs", Box::new(|| operations::emit(hooks))),
+            (
+                "src/webhooks/server.rs",
+                Box::new(|| server::emit(hooks, options.profile)),
+            ),
+            ("src/webhooks/schemas.rs", Box::new(|| schemas::emit(hooks))),
+            ("src/webhooks/client.rs", Box::new(|| client::emit(hooks))),
+        ];
+        rust.extend(more);
+    }
     if options.tests {
         rust.push((
             "tests/examples.rs",
             Box::new(|| tests::examples(api, &krate)),
         ));
-        let server_client = Box::new(|| tests::server_client(api, &krate));
+        let server_client = Box::new(|| tests::server_client(api, &krate, None));
         rust.push(("tests/server_client.rs", server_client));
+        if let Some(hooks) = &hooks {
+            let webhooks = Box::new(|| tests::server_client(hooks, &krate, Some("webhooks")));
+            rust.push(("tests/webhooks.rs", webhooks));
+        }
     }
     // Formatting is most of the generator's time and the files are independent: one task each.
     let texts: Vec<Result<String>> = crate::workers::run(|| {
@@ -204,6 +228,18 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// A user's Rust type (`uuid::Uuid`), checked to parse when the model was built.
+fn rust_type(path: &str) -> TokenStream {
+    path.parse()
+        .expect("user types are checked when the model is built")
+}
+
+/// A derive macro's path from the configuration, checked when it was read.
+pub fn derive_path(path: &str) -> TokenStream {
+    path.parse()
+        .expect("derives are checked when the configuration is read")
+}
+
 /// The Rust type for a [`TypeRef`], with named types referred to by bare name.
 pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
@@ -216,6 +252,11 @@ pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Rust(path) => rust_type(path),
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|t| type_tokens(api, t));
+            quote!((#(#items,)*))
+        }
         TypeRef::Named(id) => {
             let name = ident(&api.types[id.0].name);
             quote!(#name)

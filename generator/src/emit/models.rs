@@ -47,6 +47,7 @@ fn alias_is_recursive(api: &Api, id: TypeId) -> bool {
             TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
                 mentions(api, t, target, depth + 1)
             }
+            TypeRef::Tuple(items) => items.iter().any(|t| mentions(api, t, target, depth + 1)),
             _ => false,
         }
     }
@@ -116,6 +117,7 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
                 quote!()
             };
             let fields = s.fields.iter().map(|f| field(api, f));
+            let extra = extra_derives(api, t, if all_optional { &["Default"] } else { &[] });
             let additional = s.additional.as_ref().map(|a| {
                 let ty = type_tokens(api, a);
                 quote! {
@@ -126,7 +128,7 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
             });
             quote! {
                 #docs #dep
-                #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize #extra)]
                 pub struct #name { #(#fields)* #additional }
             }
         }
@@ -138,6 +140,26 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
     }
 }
 
+/// `, A, B`: the configuration's extra derives for a type (for every type, then its own),
+/// without those in `implied` (which the type's derive list may already hold) or repeats.
+fn extra_derives(api: &Api, t: &TypeDef, implied: &[&str]) -> TokenStream {
+    let own = api.type_derives.get(&t.name).into_iter().flatten();
+    let mut seen: Vec<&str> = implied.to_vec();
+    let mut out = TokenStream::new();
+    for d in api.derives.iter().chain(own) {
+        let last = d.rsplit("::").next().unwrap_or(d).trim();
+        if ["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"].contains(&last)
+            || seen.contains(&last)
+        {
+            continue;
+        }
+        seen.push(last);
+        let path = super::derive_path(d);
+        out.extend(quote!(, #path));
+    }
+    out
+}
+
 /// Enums, unions and recursive aliases.
 fn emit_tokens(
     api: &Api,
@@ -147,6 +169,7 @@ fn emit_tokens(
     dep: TokenStream,
     name: proc_macro2::Ident,
 ) -> TokenStream {
+    let extra = extra_derives(api, t, &["Eq", "Hash", "PartialOrd", "Ord"]);
     match &t.kind {
         TypeKind::Struct(_) => unreachable!("structs are written by `emit_type`"),
         TypeKind::Enum(variants) => {
@@ -168,7 +191,7 @@ fn emit_tokens(
             });
             quote! {
                 #docs #dep
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize #extra)]
                 pub enum #name {
                     #(#vs)*
                     /// A value this version of the API does not know (kept, for forward compatibility).
@@ -197,7 +220,7 @@ fn emit_tokens(
             match &u.discriminator {
                 None => quote! {
                     #docs #dep
-                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #extra)]
                     #[serde(untagged)]
                     pub enum #name { #(#vs)* }
                 },
@@ -210,7 +233,7 @@ fn emit_tokens(
                     let missing = format!("missing discriminator `{prop}`");
                     quote! {
                         #docs #dep
-                        #[derive(Debug, Clone, PartialEq, Serialize)]
+                        #[derive(Debug, Clone, PartialEq, Serialize #extra)]
                         #[serde(untagged)]
                         pub enum #name { #(#vs)* }
                         impl<'de> Deserialize<'de> for #name {
@@ -236,7 +259,7 @@ fn emit_tokens(
             );
             quote! {
                 #docs #dep
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #extra)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }

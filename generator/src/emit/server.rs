@@ -10,6 +10,7 @@ use super::ident;
 use super::operations::{has_status_field, operation_docs};
 use super::schemas::SchemaNames;
 use crate::ir::*;
+use crate::Profile;
 
 /// Rocket.Chat's answer to a request without credentials, used when the spec gives no example.
 const DEFAULT_UNAUTHORIZED: &str =
@@ -44,32 +45,26 @@ fn trait_method(op: &Operation) -> TokenStream {
 
 /// The server module: the `Api` trait, the router and its helpers, a handler per routed
 /// operation and an `IntoResponse` impl per output.
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, profile: Profile) -> TokenStream {
     let names = SchemaNames::new(api);
 
-    // The documented 401 bodies, each written once.
-    let mut unauthorized: BTreeMap<String, usize> = BTreeMap::new();
-    for op in api
+    // The documented error bodies the router fills, each written once.
+    let mut bodies = ErrorBodies::default();
+    // Indexes into `OPERATIONS`, which lists every operation in this order.
+    let descriptors: Vec<TokenStream> = api
         .operations
         .iter()
-        .filter(|op| op.auth == AuthUse::Required)
-    {
-        let n = unauthorized.len();
-        unauthorized.entry(unauthorized_body(op)).or_insert(n);
-    }
-    let unauthorized_consts = unauthorized.iter().map(|(body, n)| {
-        let name = ident(&format!("UNAUTHORIZED_{n}"));
-        quote! {
-            /// A documented 401 body.
-            const #name: &str = #body;
-        }
-    });
+        .enumerate()
+        .filter(|(_, op)| op.unroutable.is_none())
+        .map(|(index, op)| descriptor(api, profile, index, op, &mut bodies))
+        .collect();
+    let body_consts = bodies.consts();
     let handlers = api
         .operations
         .iter()
         .enumerate()
         .filter(|(_, op)| op.unroutable.is_none())
-        .map(|(oi, op)| handler(api, &names, &unauthorized, oi, op));
+        .map(|(oi, op)| handler(api, &names, oi, op));
 
     // Group routes by their axum path (same shape, different methods share one route).
     let mut routes: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
@@ -137,6 +132,16 @@ pub fn emit(api: &Api) -> TokenStream {
         quote!(mut values)
     };
     let scheme_count = proc_macro2::Literal::usize_unsuffixed(scheme_count);
+    let (profile_variant, profile_doc) = match profile {
+        Profile::RocketChat => (
+            quote!(RocketChat),
+            " The conventions of this router: Rocket.Chat's (see [`Profile::RocketChat`]).",
+        ),
+        Profile::OpenApi => (
+            quote!(OpenApi),
+            " The conventions of this router: the description read literally (see [`Profile::OpenApi`]).",
+        ),
+    };
 
     quote! {
         //! Server side: implement [`Api`] for your type and serve [`router`] with axum.
@@ -149,12 +154,15 @@ pub fn emit(api: &Api) -> TokenStream {
         use axum::Router;
 
         use crate::models::*;
-        use crate::operations::*;
+        use super::operations::*;
         use axum::routing::{#(#verbs),*};
-        use crate::rt::server::{empty, json, raw, respond, Credential, Incoming, RequestParts, Shared};
+        use crate::rt::server::{empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared};
         use crate::rt::Scheme;
-        use crate::schemas as s;
-        pub use crate::rt::server::{ApiError, RouterConfig};
+        use super::schemas as s;
+        pub use crate::rt::server::{ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError};
+
+        #[doc = #profile_doc]
+        pub const PROFILE: Profile = Profile::#profile_variant;
 
         /// The API as a server implements it: one method per operation. Every method has a
         /// default that answers 501 Not Implemented, so an implementation writes only the
@@ -176,17 +184,30 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         /// A router for every operation of the API. Requests are validated against the spec
-        /// before a handler runs; bad requests get Rocket.Chat-shaped 4xx answers.
+        /// before a handler runs; bad requests get 4xx answers in the words of [`PROFILE`], or
+        /// of [`RouterConfig::error_hook`].
         pub fn router_with_config<A: Api>(api: A, config: RouterConfig) -> Router {
-            let limit = config.body_limit;
+            routes(Shared::new(api, config))
+        }
+
+        /// A router whose implementation is made for each request by `make`, from the
+        /// request's context (headers, extensions set by middleware, peer address): the
+        /// methods of [`Api`] read what they need of it from `self`.
+        pub fn router_per_request<A: Api>(
+            make: impl Fn(&RequestContext) -> A + Send + Sync + 'static,
+            config: RouterConfig,
+        ) -> Router {
+            routes(Shared::per_request(make, config))
+        }
+
+        fn routes<A: Api>(shared: Shared<A>) -> Router {
             // Literal segments may start with `:` or `*` (no capture syntax in axum 0.8).
             Router::new()
                 .without_v07_checks()
                 #(#routes)*
-                .fallback(crate::rt::server::not_found)
-                .method_not_allowed_fallback(crate::rt::server::method_not_allowed)
-                .layer(axum::extract::DefaultBodyLimit::max(limit))
-                .with_state(Arc::new(Shared { api, config }))
+                .fallback(crate::rt::server::not_found::<A>)
+                .method_not_allowed_fallback(crate::rt::server::method_not_allowed::<A>)
+                .with_state(Arc::new(shared))
         }
 
         /// The API's security schemes, as requests carry them.
@@ -208,8 +229,8 @@ pub fn emit(api: &Api) -> TokenStream {
         /// Credentials completing one of `sets` (else the documented 401) and accepted by
         /// [`Api::authenticate`].
         #[allow(dead_code)]
-        async fn authenticated<A: Api>(api: &A, req: &RequestParts, sets: &[&[usize]], unauthorized: &str) -> Result<Credentials, ApiError> {
-            let credentials = received(req, sets).ok_or_else(|| ApiError::unauthorized(unauthorized))?;
+        async fn authenticated<A: Api>(api: &A, req: &RequestParts, sets: &[&[usize]]) -> Result<Credentials, ApiError> {
+            let credentials = received(req, sets).ok_or_else(|| ApiError::from(RouterError::unauthorized()))?;
             api.authenticate(&credentials).await?;
             Ok(credentials)
         }
@@ -230,7 +251,8 @@ pub fn emit(api: &Api) -> TokenStream {
             value.ok_or_else(|| ApiError::invalid_params("request body is required"))
         }
 
-        #(#unauthorized_consts)*
+        #(#body_consts)*
+        #(#descriptors)*
         #(#handlers)*
         #(#into_responses)*
     }
@@ -245,14 +267,242 @@ fn unauthorized_body(op: &Operation) -> String {
         .unwrap_or_else(|| DEFAULT_UNAUTHORIZED.to_owned())
 }
 
-/// The handler of a routed operation: credentials, input from parameters and body, the call.
-fn handler(
+/// The name of an operation's descriptor (`POST_LIVECHAT_CUSTOM_FIELDS_OPERATION`).
+fn descriptor_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}_OPERATION", op.name.to_ascii_uppercase()))
+}
+
+/// The documented error bodies of all operations, each written once as a constant.
+#[derive(Default)]
+struct ErrorBodies {
+    /// Each body's tokens (as text, the key) with its constant's number.
+    seen: BTreeMap<String, (usize, TokenStream)>,
+}
+
+impl ErrorBodies {
+    /// The constant holding `template`, declared once.
+    fn name(&mut self, template: TokenStream) -> proc_macro2::Ident {
+        let n = self.seen.len();
+        let (n, _) = self
+            .seen
+            .entry(template.to_string())
+            .or_insert((n, template));
+        ident(&format!("ERROR_BODY_{n}"))
+    }
+
+    /// The constants, in the order they were first named.
+    fn consts(&self) -> Vec<TokenStream> {
+        let mut bodies: Vec<&(usize, TokenStream)> = self.seen.values().collect();
+        bodies.sort_by_key(|(n, _)| *n);
+        bodies
+            .into_iter()
+            .map(|(n, template)| {
+                let name = ident(&format!("ERROR_BODY_{n}"));
+                quote! {
+                    /// A documented error body.
+                    const #name: ErrorTemplate = #template;
+                }
+            })
+            .collect()
+    }
+}
+
+/// An operation's descriptor: its entry in `OPERATIONS` (at `index`) and the documented error
+/// bodies the router fills (the Rocket.Chat profile: the documented 401 body of operations that
+/// require credentials; the OpenAPI profile: every documented 400, 401 and 422 body the
+/// generator can fill).
+fn descriptor(
     api: &Api,
-    names: &SchemaNames,
-    unauthorized: &BTreeMap<String, usize>,
-    oi: usize,
+    profile: Profile,
+    index: usize,
     op: &Operation,
+    bodies: &mut ErrorBodies,
 ) -> TokenStream {
+    let mut documented = Vec::new();
+    match profile {
+        Profile::RocketChat => {
+            if op.auth == AuthUse::Required {
+                let body = unauthorized_body(op);
+                documented.push((401u16, bodies.name(quote!(ErrorTemplate::Fixed(#body)))));
+            }
+        }
+        Profile::OpenApi => {
+            for status in [400u16, 401, 422] {
+                let response = op.responses.iter().find(|r| r.status == Some(status));
+                if let Some(fields) = response.and_then(|r| fillable(api, r)) {
+                    let fields = fields.iter().map(|(name, fill)| {
+                        let fill = fill.tokens();
+                        quote!((#name, #fill))
+                    });
+                    documented.push((
+                        status,
+                        bodies.name(quote!(ErrorTemplate::Fields(&[#(#fields),*]))),
+                    ));
+                }
+            }
+        }
+    }
+    let documented = documented.iter().map(|(status, body)| {
+        let status = proc_macro2::Literal::u16_unsuffixed(*status);
+        quote!((#status, #body))
+    });
+    let name = descriptor_name(op);
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    let doc = format!(" The router's description of `{}`.", op.name);
+    quote! {
+        #[doc = #doc]
+        static #name: Operation = Operation {
+            info: &OPERATIONS[#index],
+            documented: &[#(#documented),*],
+        };
+    }
+}
+
+/// How the router fills a member of a documented error body.
+#[derive(Debug, Clone, PartialEq)]
+enum FillKind {
+    Message,
+    Code,
+    Status,
+    Title,
+    Text(String),
+    Bool(bool),
+}
+
+impl FillKind {
+    fn tokens(&self) -> TokenStream {
+        match self {
+            FillKind::Message => quote!(Fill::Message),
+            FillKind::Code => quote!(Fill::Code),
+            FillKind::Status => quote!(Fill::Status),
+            FillKind::Title => quote!(Fill::Title),
+            FillKind::Text(text) => quote!(Fill::Text(#text)),
+            FillKind::Bool(b) => quote!(Fill::Bool(#b)),
+        }
+    }
+}
+
+/// The members of a documented error body the router can fill, when it can: a JSON object
+/// whose every required member is filled, with at least one holding the message, and which
+/// then conforms to its schema. Members are recognized by name: `message`, `error`, `detail`,
+/// `description`, `reason`, `msg` hold the message; `title` the reason phrase; `code`,
+/// `errorCode`, `errorType` (strings) the error's code; `status`, `statusCode`, `code`
+/// (numbers) the status; `success`, `ok` (booleans) `false`; a member with a single allowed
+/// value gets it.
+fn fillable(api: &Api, response: &Response) -> Option<Vec<(String, FillKind)>> {
+    let body = response.body.as_ref()?;
+    let TypeRef::Named(id) = body.ty else {
+        return None;
+    };
+    if body.media != Media::Json {
+        return None;
+    }
+    let root = &api.types.get(id.0)?.schema;
+    let mut properties = Vec::new();
+    let mut required = Vec::new();
+    collect_members(api, root, 0, &mut properties, &mut required);
+    let mut fields = Vec::new();
+    for (name, schema) in &properties {
+        if fields.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        match fill_of(name, resolve(api, schema)) {
+            Some(fill) => fields.push((name.clone(), fill)),
+            None if required.contains(name) => return None,
+            None => {}
+        }
+    }
+    if !fields.iter().any(|(_, f)| *f == FillKind::Message) {
+        return None;
+    }
+    let status = response.status.unwrap_or(400);
+    let sample: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(name, fill)| {
+            let value = match fill {
+                FillKind::Message => "must have required property 'x'".into(),
+                FillKind::Code => "invalid-params".into(),
+                FillKind::Status => status.into(),
+                FillKind::Title => crate::build::reason_phrase(status)
+                    .unwrap_or("Error")
+                    .into(),
+                FillKind::Text(t) => t.as_str().into(),
+                FillKind::Bool(b) => (*b).into(),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    crate::conform::check(api, &VRef::Named(id), &serde_json::Value::Object(sample)).ok()?;
+    Some(fields)
+}
+
+/// The schema a validation node stands for.
+fn resolve<'a>(api: &'a Api, v: &'a VRef) -> Option<&'a VSchema> {
+    match v {
+        VRef::Inline(s) => Some(s),
+        VRef::Named(id) => api.types.get(id.0).map(|t| &t.schema),
+    }
+}
+
+/// The declared members and required names of an object schema, looking through `allOf`.
+fn collect_members<'a>(
+    api: &'a Api,
+    schema: &'a VSchema,
+    depth: usize,
+    properties: &mut Vec<(String, &'a VRef)>,
+    required: &mut Vec<String>,
+) {
+    if depth > 16 {
+        return;
+    }
+    properties.extend(schema.properties.iter().map(|(n, v)| (n.clone(), v)));
+    required.extend(schema.required.iter().cloned());
+    for part in &schema.all_of {
+        if let Some(s) = resolve(api, part) {
+            collect_members(api, s, depth + 1, properties, required);
+        }
+    }
+}
+
+/// How a member named `name` with `schema` is filled, if the router knows.
+fn fill_of(name: &str, schema: Option<&VSchema>) -> Option<FillKind> {
+    let schema = schema?;
+    if let [only] = schema.enumeration.as_slice() {
+        return match only {
+            serde_json::Value::String(s) => Some(FillKind::Text(s.clone())),
+            serde_json::Value::Bool(b) => Some(FillKind::Bool(*b)),
+            _ => None,
+        };
+    }
+    if !schema.enumeration.is_empty() {
+        return None;
+    }
+    let key: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let is = |t: JsonType| schema.types.contains(&t);
+    if is(JsonType::String) {
+        match key.as_str() {
+            "message" | "error" | "detail" | "description" | "reason" | "msg" | "errormessage" => {
+                Some(FillKind::Message)
+            }
+            "title" => Some(FillKind::Title),
+            "code" | "errorcode" | "errortype" => Some(FillKind::Code),
+            _ => None,
+        }
+    } else if is(JsonType::Integer) || is(JsonType::Number) {
+        matches!(key.as_str(), "status" | "statuscode" | "code").then_some(FillKind::Status)
+    } else if is(JsonType::Boolean) {
+        matches!(key.as_str(), "success" | "ok").then_some(FillKind::Bool(false))
+    } else {
+        None
+    }
+}
+
+/// The handler of a routed operation: credentials, input from parameters and body, the call.
+fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenStream {
     let mut fields: Vec<TokenStream> = op
         .params
         .iter()
@@ -298,16 +548,10 @@ fn handler(
     let sets = quote!(&[#(#sets),*]);
     let (authenticate, call) = match op.auth {
         AuthUse::None => (quote!(), quote!(api.#method(#input).await)),
-        AuthUse::Required => {
-            let constant = ident(&format!(
-                "UNAUTHORIZED_{}",
-                unauthorized[&unauthorized_body(op)]
-            ));
-            (
-                quote!(let credentials = authenticated(api, req, #sets, #constant).await?;),
-                quote!(api.#method(credentials, #input).await),
-            )
-        }
+        AuthUse::Required => (
+            quote!(let credentials = authenticated(api, req, #sets).await?;),
+            quote!(api.#method(credentials, #input).await),
+        ),
         AuthUse::Optional => (
             quote!(let credentials = optionally_authenticated(api, req, #sets).await?;),
             quote!(api.#method(credentials, #input).await),
@@ -315,10 +559,11 @@ fn handler(
     };
     let uses_req = !op.params.is_empty() || op.body.is_some() || op.auth != AuthUse::None;
     let bindings = if uses_req {
-        quote!(let (api, req) = (&r.shared.api, &r.req);)
+        quote!(let (api, req) = (r.api(), r.parts());)
     } else {
-        quote!(let api = &r.shared.api;)
+        quote!(let api = r.api();)
     };
+    let descriptor = descriptor_name(op);
     let handler = ident(&format!("handle_{}", op.name));
     let input_ty = ident(&op.input_type);
     let input = op
@@ -327,7 +572,7 @@ fn handler(
     quote! {
         async fn #handler<A: Api>(r: Incoming<A>) -> Response {
             #bindings
-            respond(async {
+            r.respond(&#descriptor, async {
                 #authenticate
                 #input
                 #call

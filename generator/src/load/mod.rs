@@ -1,10 +1,14 @@
 //! Loading: bytes on disk → a JSON value → a typed `openapiv3::OpenAPI`.
 //!
-//! Reads OpenAPI 3.0.x in YAML or JSON, and Rocket.Chat API reference pages (markdown with the
-//! document in a fenced `json` or `yaml` block). JSON is parsed by `serde_json`; YAML by `serde_yaml`
-//! (merge keys applied) and converted. Every schema is then checked on its own, which keeps
-//! hostile documents linear, before `openapiv3`'s `Deserialize` types the whole document.
-//! Nothing after this module sees YAML or markdown.
+//! Reads OpenAPI 3.0.x and 3.1.x in YAML or JSON, and Rocket.Chat API reference pages (markdown
+//! with the document in a fenced `json` or `yaml` block). JSON is parsed by `serde_json`; YAML by
+//! `serde_yaml` (merge keys applied) and converted. A 3.1 document is lowered into the 3.0 form
+//! ([`openapi31`]). Every schema is then checked on its own, which keeps hostile documents
+//! linear, before `openapiv3`'s `Deserialize` types the whole document. Nothing after this
+//! module sees YAML, markdown or 3.1's own spellings (except the keywords 3.0 has no words for,
+//! which stay in the raw value).
+
+pub mod openapi31;
 
 use std::path::Path;
 
@@ -80,7 +84,10 @@ pub struct RawDocument {
 pub struct Document {
     /// The file as the user named it.
     pub file: String,
-    /// The raw value (kept for example checks and import).
+    /// The `openapi` version the document declares (`3.0.3`, `3.1.0`).
+    pub version: String,
+    /// The raw value (kept for example checks and import); a 3.1 document lowered to the 3.0
+    /// form ([`openapi31`]), with what 3.0 cannot say left in place.
     pub value: Value,
     /// The typed document.
     pub openapi: openapiv3::OpenAPI,
@@ -93,12 +100,14 @@ pub struct Document {
 impl Document {
     fn new(
         file: String,
+        version: String,
         value: Value,
         openapi: openapiv3::OpenAPI,
         warnings: Vec<Diagnostic>,
     ) -> Self {
         Document {
             file,
+            version,
             value,
             openapi,
             warnings,
@@ -399,11 +408,14 @@ fn parse_markdown(file: &str, text: &str) -> Result<Value> {
 /// Checks the version, repairs `null`s where maps belong, and types the document.
 pub fn parse_document(raw: RawDocument) -> Result<Document> {
     let RawDocument { file, mut value } = raw;
-    check_version(&file, &value)?;
+    let version = check_version(&file, &value)?;
+    let mut warnings = Vec::new();
+    if version.starts_with("3.1") {
+        warnings = openapi31::lower(&file, &mut value)?;
+    }
     // Before any typing: a document the checks refuse could make the typed model's untagged
     // enums try their variants exponentially often.
     check_schemas(&file, &value)?;
-    let mut warnings = Vec::new();
     // `null` in place of a map or list (`components: {schemas: null}`) is read as absent; each
     // repair is reported. Each repair types the whole document again: bounded to about 64 MB
     // of JSON in all, so a document full of repairable nulls cannot make this quadratic.
@@ -413,7 +425,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
         // Typing without tracking the path is much cheaper; the tracked pass below runs only
         // when there is a problem to locate.
         if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&value) {
-            return Ok(Document::new(file, value, openapi, warnings));
+            return Ok(Document::new(file, version, value, openapi, warnings));
         }
         let max = *max_repairs
             .get_or_insert_with(|| ((64usize << 20) / json_size(&value).max(1)).clamp(16, 10_000));
@@ -427,7 +439,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
         attempt += 1;
         let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&value);
         match result {
-            Ok(openapi) => return Ok(Document::new(file, value, openapi, warnings)),
+            Ok(openapi) => return Ok(Document::new(file, version, value, openapi, warnings)),
             Err(err) => {
                 let pointer = path_to_pointer(err.path());
                 if remove_null_at(&mut value, &pointer) {
@@ -438,8 +450,8 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                     ));
                     continue;
                 }
-                // Callbacks are not generated; the typed model cannot read `$ref`s in them, so a
-                // callback it cannot read is dropped with a warning instead of failing the file.
+                // The typed model cannot read `$ref`s in callbacks: a callback it cannot read is
+                // dropped with a warning instead of failing the file.
                 let (refined, _) = refine(&value, pointer.clone(), String::new());
                 if let Some(end) = refined.find("/callbacks") {
                     let owner = refined[..end].to_owned();
@@ -448,7 +460,7 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
                         warnings.push(Diagnostic::warning(
                             Location::new(&file, format!("{owner}/callbacks")),
                             "callbacks-skipped",
-                            "callbacks are not generated, and this one cannot be read; skipped",
+                            "these callbacks cannot be read (a `$ref` where a path item belongs); skipped",
                         ));
                         continue;
                     }
@@ -468,7 +480,8 @@ pub fn parse_document(raw: RawDocument) -> Result<Document> {
     }
 }
 
-fn check_version(file: &str, value: &Value) -> Result<()> {
+/// The document's `openapi` version, when it is one this generator reads (3.0.x, 3.1.x).
+fn check_version(file: &str, value: &Value) -> Result<String> {
     let loc = |p: &str| Location::new(file, p);
     if !value.is_object() {
         return Err(Error::spec(
@@ -482,7 +495,7 @@ fn check_version(file: &str, value: &Value) -> Result<()> {
             loc("/swagger"),
             "unsupported-version",
             format!(
-                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first)",
+                "this is a Swagger {} document; only OpenAPI 3.0.x and 3.1.x are supported (convert it first)",
                 display_scalar(v)
             ),
         ));
@@ -491,19 +504,19 @@ fn check_version(file: &str, value: &Value) -> Result<()> {
         None => Err(Error::spec(
             loc(""),
             "not-openapi",
-            "no `openapi` version field: this is not an OpenAPI 3.0 document",
+            "no `openapi` version field: this is not an OpenAPI 3 document",
         )),
-        Some(Value::String(v)) if v.starts_with("3.0") => Ok(()),
+        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.clone()),
         Some(Value::String(v)) if v.starts_with("3.") => Err(Error::spec(
             loc("/openapi"),
             "unsupported-version",
-            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
         Some(v) => Err(Error::spec(
             loc("/openapi"),
             "unsupported-version",
             format!(
-                "unsupported `openapi` version {}; expected 3.0.x",
+                "unsupported `openapi` version {}; expected 3.0.x or 3.1.x",
                 display_scalar(v)
             ),
         )),

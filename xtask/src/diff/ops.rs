@@ -59,18 +59,45 @@ const METHODS: [&str; 8] = [
 fn operations(docs: &[Document]) -> Result<BTreeMap<(String, &'static str), Op<'_>>, Error> {
     let mut out = BTreeMap::new();
     for doc in docs {
-        for (path, item) in doc.openapi.paths.iter() {
-            let at = push_pointer("/paths", path);
-            let (item, item_ptr) = match item {
-                ReferenceOr::Item(i) => (Cow::Borrowed(i), at),
-                ReferenceOr::Reference { reference } => {
+        // Webhooks (3.1) are matched by name: in their calls the API is the HTTP client and
+        // the subscriber the server, which is what the verdicts say.
+        let webhooks: indexmap::IndexMap<String, ReferenceOr<PathItem>> = doc
+            .value
+            .get("webhooks")
+            .and_then(|w| serde_json::from_value(w.clone()).ok())
+            .unwrap_or_default();
+        let items = doc
+            .openapi
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                (
+                    path.clone(),
+                    push_pointer("/paths", path),
+                    Cow::Borrowed(item),
+                )
+            })
+            .chain(webhooks.into_iter().map(|(name, item)| {
+                let at = push_pointer("/webhooks", &name);
+                (format!("webhook {name}"), at, Cow::Owned(item))
+            }));
+        for (path, at, item) in items {
+            let reference = match &*item {
+                ReferenceOr::Reference { reference } => Some(reference.clone()),
+                ReferenceOr::Item(_) => None,
+            };
+            let (item, item_ptr) = match (item, reference) {
+                (Cow::Borrowed(ReferenceOr::Item(i)), _) => (Cow::Borrowed(i), at),
+                (Cow::Owned(ReferenceOr::Item(i)), _) => (Cow::Owned(i), at),
+                (_, reference) => {
+                    let reference = reference.unwrap_or_default();
                     let target = reference.strip_prefix('#').unwrap_or("\u{0}");
                     let parsed = doc
                         .value
                         .pointer(target)
                         .and_then(|v| serde_json::from_value::<PathItem>(v.clone()).ok());
                     let Some(parsed) = parsed else {
-                        return Err(unresolved(doc, &at, reference));
+                        return Err(unresolved(doc, &at, &reference));
                     };
                     (Cow::Owned(parsed), target.to_owned())
                 }

@@ -78,9 +78,9 @@ mod tests {
         assert!(admin.check(&creds("root", "secret")).is_ok());
         for (u, t) in [("root", "wrong"), ("other", "secret"), ("", "")] {
             let err = admin.check(&creds(u, t)).unwrap_err();
-            assert_eq!(err.status.as_u16(), 401);
-            assert_eq!(err.body["message"], "You must be logged in to do this.");
-            assert_eq!(err.body["status"], "error");
+            assert_eq!(err.status().as_u16(), 401);
+            assert_eq!(err.body()["message"], "You must be logged in to do this.");
+            assert_eq!(err.body()["status"], "error");
         }
     }
 

@@ -131,7 +131,7 @@ mod tests {
     fn errors_have_rocket_chat_shapes() {
         let e = error(Error::Failure("invalid-token".into()));
         assert_eq!(
-            (e.status.as_u16(), e.body.clone()),
+            (e.status().as_u16(), e.body()),
             (400, json!({"success": false, "error": "invalid-token"}))
         );
         let e = error(Error::Meteor {
@@ -139,7 +139,7 @@ mod tests {
             reason: String::new(),
         });
         assert_eq!(
-            e.body,
+            e.body(),
             json!({"success": false, "error": "[invalid-token]", "errorType": "invalid-token"})
         );
         let e = error(Error::Meteor {
@@ -147,15 +147,15 @@ mod tests {
             reason: "Token cannot be empty".into(),
         });
         assert_eq!(
-            e.body["error"],
+            e.body()["error"],
             "Token cannot be empty [error-invalid-token]"
         );
         let e = error(Error::InvalidParams(
             "must have required property 'label'".into(),
         ));
-        assert_eq!(e.body["errorType"], "invalid-params");
+        assert_eq!(e.body()["errorType"], "invalid-params");
         let e = error(Error::Store(crate::storage::StoreError::Worker("x".into())));
-        assert_eq!(e.status.as_u16(), 500);
+        assert_eq!(e.status().as_u16(), 500);
     }
 
     #[test]
