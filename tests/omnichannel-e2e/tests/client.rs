@@ -365,10 +365,13 @@ async fn a_hook_sees_every_attempt_of_every_call() {
     assert_eq!(ids, ["req-1", "req-2", "req-3"]);
 }
 
+/// The `offset` and `count` of a page asked for.
+type Asked = (Option<i64>, Option<i64>);
+
 /// 95 departments, served in pages by `offset` and `count`; the pages asked for are recorded.
 #[derive(Clone, Default)]
 struct Departments {
-    asked: Arc<Mutex<Vec<(Option<i64>, Option<i64>)>>>,
+    asked: Arc<Mutex<Vec<Asked>>>,
 }
 
 impl Api for Departments {
