@@ -564,11 +564,27 @@ fn method(op: &Operation) -> TokenStream {
             }
         }
     }
+    // Only a `default` response: every status is it (a `match` with one binding arm is what
+    // clippy calls `match_single_binding`).
+    let only_default = fixed.is_empty() && ranges.is_empty() && default.is_some();
     let fallback = default.unwrap_or_else(|| quote!(_ => return Err(received.unexpected()),));
     // No documented response at all: every answer is unexpected (a `match` with only the
     // fallback would make `Ok(..)` unreachable code).
     let finish = if op.responses.is_empty() {
         quote!(Err(received.unexpected()))
+    } else if only_default {
+        let r = &op.responses[0];
+        let v = ident(&r.variant);
+        let e = match r.body.as_ref().map(|b| b.media) {
+            Some(Media::Json) => quote!(#output::#v(status, received.json()?)),
+            Some(Media::Text) => quote!(#output::#v(status, received.text()?)),
+            Some(Media::Binary) => quote!(#output::#v(status, received.bytes()?)),
+            None => quote!(#output::#v(status)),
+        };
+        quote! {
+            let status = received.status;
+            Ok(#e)
+        }
     } else {
         // A range that overlaps a fixed status, or a `default` after every range, is
         // unreachable only in part; the compiler would flag the fallback when a `default` is
