@@ -25,6 +25,21 @@ type StatusEntry<'a> = (
     &'a ReferenceOr<openapiv3::Response>,
 );
 
+/// The Rust names of operations (or of webhooks), from their methods, ids and paths.
+fn pending_names(pending: &BTreeMap<(String, Method), Pending>) -> Vec<String> {
+    let raw: Vec<(String, Option<String>, String)> = pending
+        .values()
+        .map(|p| {
+            (
+                p.method.as_upper().to_ascii_lowercase(),
+                p.op.operation_id.clone(),
+                p.path.clone(),
+            )
+        })
+        .collect();
+    operation_names(&raw)
+}
+
 /// The webhooks and callbacks of one document, as operations routed at `/<name>` (a name
 /// taken twice by different definitions continues as `/<name>-2`, ...).
 fn collect_hooks<'a>(
@@ -115,17 +130,7 @@ fn build_hooks(
     profile: crate::Profile,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Operation>> {
-    let raw: Vec<(String, Option<String>, String)> = hooks
-        .values()
-        .map(|p| {
-            (
-                p.method.as_upper().to_ascii_lowercase(),
-                p.op.operation_id.clone(),
-                p.path.clone(),
-            )
-        })
-        .collect();
-    let names = operation_names(&raw);
+    let names = pending_names(&hooks);
     let mut built = Vec::with_capacity(hooks.len());
     for (p, name) in hooks.into_values().zip(names) {
         let prefix = pascal_ident(&name, "Webhook")
@@ -303,17 +308,7 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
     }
 
     // 2. Names: operation names first, then component types, then inline types.
-    let raw_names: Vec<(String, Option<String>, String)> = pending
-        .values()
-        .map(|p| {
-            (
-                p.method.as_upper().to_ascii_lowercase(),
-                p.op.operation_id.clone(),
-                p.path.clone(),
-            )
-        })
-        .collect();
-    let names = operation_names(&raw_names);
+    let names = pending_names(&pending);
     // An operationId used twice still gives distinct names (`get_user_2`), with a warning that
     // names both places (`lint` calls it an error).
     let mut first_use: BTreeMap<&str, Location> = BTreeMap::new();

@@ -582,13 +582,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 format!("more than {limit} types; the generator's limit is {limit}"),
             ));
         }
-        if self.reg.depth >= MAX_SCHEMA_DEPTH {
-            return Err(Error::spec(
-                self.loc(ptr),
-                "too-deep",
-                format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (through properties, items and `$ref`s)"),
-            ));
-        }
+        self.check_depth(ptr)?;
         self.reg.depth += 1;
         let mapped = self.map_schema_nested(schema, ptr, hint, target);
         self.reg.depth -= 1;
@@ -924,10 +918,8 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         Ok(())
     }
 
-    /// The validation rules of the raw schema at `ptr` (a subschema of a 2020-12 keyword),
-    /// without a Rust type: the keywords the validator knows, read from the raw value; a `$ref`
-    /// is the referenced type's rules.
-    fn rules_at(&mut self, ptr: &str) -> Result<VRef> {
+    /// An error once schemas nest deeper than [`MAX_SCHEMA_DEPTH`].
+    fn check_depth(&self, ptr: &str) -> Result<()> {
         if self.reg.depth >= MAX_SCHEMA_DEPTH {
             return Err(Error::spec(
                 self.loc(ptr),
@@ -935,6 +927,14 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (through properties, items and `$ref`s)"),
             ));
         }
+        Ok(())
+    }
+
+    /// The validation rules of the raw schema at `ptr` (a subschema of a 2020-12 keyword),
+    /// without a Rust type: the keywords the validator knows, read from the raw value; a `$ref`
+    /// is the referenced type's rules.
+    fn rules_at(&mut self, ptr: &str) -> Result<VRef> {
+        self.check_depth(ptr)?;
         self.reg.depth += 1;
         let rules = self.rules_at_nested(ptr);
         self.reg.depth -= 1;

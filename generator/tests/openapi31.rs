@@ -12,12 +12,7 @@ mod rewrite;
 
 fn rocketchat_specs() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/rocketchat");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    specs.sort();
+    let specs = generator::load::documents_in(&dir).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(specs.len(), 12);
     specs
 }

@@ -16,13 +16,8 @@ fn root() -> PathBuf {
 }
 
 fn specs() -> Vec<PathBuf> {
-    let dir = root().join("../shared/specs/rocketchat");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    specs.sort();
+    let specs = generator::load::documents_in(&root().join("../shared/specs/rocketchat"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(specs.len(), 12, "the twelve published documents");
     specs
 }
