@@ -13,12 +13,11 @@ use axum::Router;
 use crate::models::*;
 use crate::operations::*;
 use axum::routing::{get, post, put};
-use crate::rt::server::{
-    empty, json, raw, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared,
-};
+use crate::rt::server::{empty, json, raw, Incoming, RequestParts, Shared};
 use crate::schemas as s;
 pub use crate::rt::server::{
-    ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError,
+    ApiError, ErrorHook, ErrorSource, ErrorTemplate, Fill, Operation, Profile,
+    RequestContext, RouterConfig, RouterError,
 };
 
 /// The conventions of this router: Rocket.Chat's (see [`Profile::RocketChat`]).

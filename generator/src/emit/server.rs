@@ -134,9 +134,12 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
         use crate::models::*;
         use crate::operations::*;
         use axum::routing::{#(#verbs),*};
-        use crate::rt::server::{empty, json, raw, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared};
+        use crate::rt::server::{empty, json, raw, Incoming, RequestParts, Shared};
         use crate::schemas as s;
-        pub use crate::rt::server::{ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError};
+        pub use crate::rt::server::{
+            ApiError, ErrorHook, ErrorSource, ErrorTemplate, Fill, Operation, Profile, RequestContext, RouterConfig,
+            RouterError,
+        };
 
         #[doc = #profile_doc]
         pub const PROFILE: Profile = Profile::#profile_variant;
