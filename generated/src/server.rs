@@ -13,14 +13,12 @@ use axum::Router;
 use crate::models::*;
 use super::operations::*;
 use axum::routing::{get, post, put};
-use crate::rt::server::{
-    empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts,
-    Shared,
-};
+use crate::rt::server::{empty, json, raw, Credential, Incoming, RequestParts, Shared};
 use crate::rt::Scheme;
 use super::schemas as s;
 pub use crate::rt::server::{
-    ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError,
+    ApiError, ErrorHook, ErrorSource, ErrorTemplate, Fill, Operation, Profile,
+    RequestContext, RouterConfig, RouterError,
 };
 
 /// The conventions of this router: Rocket.Chat's (see [`Profile::RocketChat`]).

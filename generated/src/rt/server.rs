@@ -616,18 +616,28 @@ impl RequestParts {
                 .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-query", "the query string is malformed"))?,
             None => Vec::new(),
         };
+        // The body, frame by frame up to the limit; a body of one frame is kept without a copy.
         let mut body = body;
-        let mut bytes = Vec::new();
+        let (mut first, mut joined, mut total) = (Bytes::new(), Vec::new(), 0usize);
         while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
             let frame = frame.map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the request body could not be read"))?;
             if let Ok(data) = frame.into_data() {
-                if bytes.len().saturating_add(data.len()) > limit {
+                total = total.saturating_add(data.len());
+                if total > limit {
                     return Err(too_large());
                 }
-                bytes.extend_from_slice(&data);
+                if first.is_empty() && joined.is_empty() {
+                    first = data;
+                } else {
+                    if joined.is_empty() {
+                        joined.extend_from_slice(&first);
+                    }
+                    joined.extend_from_slice(&data);
+                }
             }
         }
-        Ok((path, query, Bytes::from(bytes)))
+        let body = if joined.is_empty() { first } else { Bytes::from(joined) };
+        Ok((path, query, body))
     }
 }
 

@@ -156,10 +156,13 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
         use crate::models::*;
         use super::operations::*;
         use axum::routing::{#(#verbs),*};
-        use crate::rt::server::{empty, json, raw, Credential, ErrorTemplate, Fill, Incoming, Operation, RequestParts, Shared};
+        use crate::rt::server::{empty, json, raw, Credential, Incoming, RequestParts, Shared};
         use crate::rt::Scheme;
         use super::schemas as s;
-        pub use crate::rt::server::{ApiError, ErrorSource, Profile, RequestContext, RouterConfig, RouterError};
+        pub use crate::rt::server::{
+            ApiError, ErrorHook, ErrorSource, ErrorTemplate, Fill, Operation, Profile, RequestContext, RouterConfig,
+            RouterError,
+        };
 
         #[doc = #profile_doc]
         pub const PROFILE: Profile = Profile::#profile_variant;

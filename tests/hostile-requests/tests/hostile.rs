@@ -122,6 +122,22 @@ fn cases() -> Vec<(&'static str, Request, Expect)> {
     ]
 }
 
+/// Words of serde_json's, axum's and hyper's error messages: no answer may carry them.
+const LIBRARY_WORDS: [&str; 12] = [
+    "invalid type",
+    "expected ",
+    "EOF while parsing",
+    "trailing characters",
+    "key must be a string",
+    "control character",
+    "surrogate",
+    "recursion limit",
+    "number out of range",
+    "invalid unicode",
+    "Failed to",
+    "failed to",
+];
+
 /// Whether `reply` is what `expect` asks for.
 fn check(name: &str, reply: &Reply, expect: Expect) -> Result<(), String> {
     let body = String::from_utf8_lossy(&reply.body[..reply.body.len().min(300)]).into_owned();
@@ -138,6 +154,9 @@ fn check(name: &str, reply: &Reply, expect: Expect) -> Result<(), String> {
             }
             if reply.error_type().as_deref() != Some(error_type) {
                 return Err(format!("{name}: errorType is not {error_type}: {body}"));
+            }
+            if let Some(words) = LIBRARY_WORDS.iter().find(|w| body.contains(*w)) {
+                return Err(format!("{name}: a library's message ({words:?}): {body}"));
             }
         }
         Expect::Bare4xx => {
