@@ -175,7 +175,7 @@ pub fn webhooks_rs(hooks: &Api) -> TokenStream {
         .collect();
     let text = format!(
         "Requests the API sends to its subscribers: OpenAPI 3.1 `webhooks` and the operations' `callbacks`.\n\n\
-         A subscriber implements [`server::Api`] and serves [`server::router`] (feature `server`): each webhook is routed at `/<its name>`, so nest the router under the prefix its URL has. The API's side sends them with [`client::Client`] (feature `client`), made with the subscriber's base URL.\n\n{}",
+         A subscriber implements [`server::Api`] and serves [`server::router`] (feature `server`): each webhook is routed at `/<its name>`, so nest the router under the prefix its URL has. The API's side sends them with [`client::Client`] (feature `client`), made with the URL the subscriber registered for the webhook (for a callback, the URL its runtime expression gives): it posts to that URL as it is.\n\n{}",
         list.join("\n")
     );
     let doc = text.lines().map(|l| {

@@ -51,6 +51,15 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = header(options, "//");
     let krate = options.crate_name.replace('-', "_");
     let hooks = (!api.webhooks.is_empty()).then(|| api.webhooks_api());
+    // The sending side posts to the subscriber's URL as it is (for a callback, the URL its
+    // runtime expression gives): no path of its own.
+    let hooks_sent = hooks.clone().map(|mut h| {
+        for op in &mut h.operations {
+            op.segments.clear();
+        }
+        h
+    });
+    let hooks_sent = hooks_sent.unwrap_or_default();
     let mut rust: Vec<RustFile> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
@@ -78,7 +87,10 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
                 Box::new(|| server::emit(hooks, options.profile)),
             ),
             ("src/webhooks/schemas.rs", Box::new(|| schemas::emit(hooks))),
-            ("src/webhooks/client.rs", Box::new(|| client::emit(hooks))),
+            (
+                "src/webhooks/client.rs",
+                Box::new(|| client::emit(&hooks_sent)),
+            ),
         ];
         rust.extend(more);
     }

@@ -423,6 +423,21 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
             AuthUse::Required => quote!(_credentials: Credentials,),
             AuthUse::Optional => quote!(_credentials: Option<Credentials>,),
         };
+        // A webhook is sent to the subscriber's URL as it is: here, where the router serves it.
+        let client = match submodule {
+            Some(_) => {
+                let path: String = op
+                    .segments
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Literal(l) => format!("/{}", super::client::encode_literal(l)),
+                        Segment::Param(p) => format!("/{p}"),
+                    })
+                    .collect();
+                quote!(Client::new(format!("{base}{}", #path)))
+            }
+            None => quote!(client),
+        };
         match answer {
             Some(value) => {
                 answers.push(quote! {
@@ -436,12 +451,12 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
                     }
                 });
                 calls.push(quote! {
-                    let output = client.#name(#arg).await;
+                    let output = #client.#name(#arg).await;
                     served += expect(output, answers::#name());
                 });
             }
             None => calls.push(quote! {
-                let output = client.#name(#arg).await;
+                let output = #client.#name(#arg).await;
                 unimplemented += not_implemented(output);
             }),
         }
