@@ -1,4 +1,4 @@
-//! An OpenAPI 3.0 → Rust code generator: typed models, an axum server trait and router that
+//! An OpenAPI 3.0 and 3.1 → Rust code generator: typed models, an axum server trait and router that
 //! validate requests the way Rocket.Chat does, and a reqwest client.
 //!
 //! The pipeline, one module per stage: [`load`] (files → typed documents) → `build` with

@@ -49,7 +49,7 @@ enum Command {
         #[arg(long)]
         into: Option<PathBuf>,
     },
-    /// Write a standalone crate for any OpenAPI 3.0 document(s).
+    /// Write a standalone crate for any OpenAPI 3.0 or 3.1 document(s).
     Generate {
         /// Input documents (merged into one API).
         #[arg(long = "spec", required = true)]
