@@ -157,6 +157,9 @@ impl Api for Scoped {
 
 #[tokio::test]
 async fn handlers_read_the_request_context() {
+    // This test serves the router itself (with the peer address), so it installs the TLS
+    // provider the generated client uses, as `omnichannel_e2e::serve` does.
+    rocketchat_omnichannel::client::install_crypto_provider();
     let router = router_per_request(
         |context| Scoped {
             user: context.extensions().get::<User>().map(|u| u.0.clone()),
