@@ -123,10 +123,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetCannedResponsesResponse::Ok(received.json()?),
-            401 => GetCannedResponsesResponse::Unauthorized(received.json()?),
-            403 => GetCannedResponsesResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetCannedResponsesResponse::Ok(received.json().await?),
+            401 => GetCannedResponsesResponse::Unauthorized(received.json().await?),
+            403 => GetCannedResponsesResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -150,11 +150,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostCannedResponsesResponse::Ok(received.json()?),
-            400 => PostCannedResponsesResponse::BadRequest(received.json()?),
-            401 => PostCannedResponsesResponse::Unauthorized(received.json()?),
-            403 => PostCannedResponsesResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostCannedResponsesResponse::Ok(received.json().await?),
+            400 => PostCannedResponsesResponse::BadRequest(received.json().await?),
+            401 => PostCannedResponsesResponse::Unauthorized(received.json().await?),
+            403 => PostCannedResponsesResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -176,10 +176,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetCannedResponsesGetResponse::Ok(received.json()?),
-            401 => GetCannedResponsesGetResponse::Unauthorized(received.json()?),
-            403 => GetCannedResponsesGetResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetCannedResponsesGetResponse::Ok(received.json().await?),
+            401 => GetCannedResponsesGetResponse::Unauthorized(received.json().await?),
+            403 => GetCannedResponsesGetResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -203,10 +203,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetCannedResponsesIdResponse::Ok(received.json()?),
-            401 => GetCannedResponsesIdResponse::Unauthorized(received.json()?),
-            403 => GetCannedResponsesIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetCannedResponsesIdResponse::Ok(received.json().await?),
+            401 => GetCannedResponsesIdResponse::Unauthorized(received.json().await?),
+            403 => GetCannedResponsesIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -230,9 +230,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteCannedResponsesIdResponse::Ok(received.json()?),
-            401 => DeleteCannedResponsesIdResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteCannedResponsesIdResponse::Ok(received.json().await?),
+            401 => DeleteCannedResponsesIdResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -257,8 +257,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatAgentResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatAgentResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -282,8 +282,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatAgentNextResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatAgentNextResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -307,9 +307,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatAgentStatusResponse::Ok(received.json()?),
-            401 => PostLivechatAgentStatusResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatAgentStatusResponse::Ok(received.json().await?),
+            401 => PostLivechatAgentStatusResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -333,9 +333,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatAgentsSaveInfoResponse::Ok(received.json()?),
-            401 => PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatAgentsSaveInfoResponse::Ok(received.json().await?),
+            401 => {
+                PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -360,13 +362,15 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatAgentsAgentIdDepartmentsResponse::Ok(received.json()?),
+            200 => {
+                GetLivechatAgentsAgentIdDepartmentsResponse::Ok(received.json().await?)
+            }
             401 => {
                 GetLivechatAgentsAgentIdDepartmentsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -395,15 +399,23 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatAnalyticsAgentOverviewResponse::Ok(received.json()?),
+            200 => GetLivechatAnalyticsAgentOverviewResponse::Ok(received.json().await?),
             400 => {
-                GetLivechatAnalyticsAgentOverviewResponse::BadRequest(received.json()?)
+                GetLivechatAnalyticsAgentOverviewResponse::BadRequest(
+                    received.json().await?,
+                )
             }
             401 => {
-                GetLivechatAnalyticsAgentOverviewResponse::Unauthorized(received.json()?)
+                GetLivechatAnalyticsAgentOverviewResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            403 => GetLivechatAnalyticsAgentOverviewResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            403 => {
+                GetLivechatAnalyticsAgentOverviewResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -441,25 +453,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -490,25 +502,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -538,24 +550,26 @@ impl Client {
             .await?;
         let output = match received.status {
             200 => {
-                GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(received.json()?)
+                GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
+                    received.json().await?,
+                )
             }
             400 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -591,25 +605,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -637,20 +651,20 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -679,24 +693,26 @@ impl Client {
             .await?;
         let output = match received.status {
             200 => {
-                GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(received.json()?)
+                GetLivechatAnalyticsDashboardsChartsChatsResponse::Ok(
+                    received.json().await?,
+                )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsChartsChatsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -726,25 +742,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -780,25 +796,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -827,24 +843,26 @@ impl Client {
             .await?;
         let output = match received.status {
             200 => {
-                GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(received.json()?)
+                GetLivechatAnalyticsDashboardsChartsTimingsResponse::Ok(
+                    received.json().await?,
+                )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsChartsTimingsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -874,25 +892,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsChatsTotalizersResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -928,25 +946,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsConversationTotalizersResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -978,25 +996,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1032,25 +1050,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1085,20 +1103,20 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsConversationsBySourceResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1133,25 +1151,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsConversationsByStatusResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1180,25 +1198,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsConversationsByTagsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1234,25 +1252,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDashboardsProductivityTotalizersResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1285,25 +1303,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1341,25 +1359,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1391,25 +1409,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1441,25 +1459,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1497,25 +1515,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1550,25 +1568,25 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1600,25 +1618,25 @@ impl Client {
         let output = match received.status {
             206 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1656,25 +1674,25 @@ impl Client {
         let output = match received.status {
             206 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             400 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1701,11 +1719,19 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatAnalyticsOverviewResponse::Ok(received.json()?),
-            400 => GetLivechatAnalyticsOverviewResponse::BadRequest(received.json()?),
-            401 => GetLivechatAnalyticsOverviewResponse::Unauthorized(received.json()?),
-            403 => GetLivechatAnalyticsOverviewResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatAnalyticsOverviewResponse::Ok(received.json().await?),
+            400 => {
+                GetLivechatAnalyticsOverviewResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                GetLivechatAnalyticsOverviewResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetLivechatAnalyticsOverviewResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1727,10 +1753,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatAppearanceResponse::Ok(received.json()?),
-            401 => GetLivechatAppearanceResponse::Unauthorized(received.json()?),
-            403 => GetLivechatAppearanceResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatAppearanceResponse::Ok(received.json().await?),
+            401 => GetLivechatAppearanceResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatAppearanceResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1754,11 +1780,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatAppearanceResponse::Ok(received.json()?),
-            400 => PostLivechatAppearanceResponse::BadRequest(received.json()?),
-            401 => PostLivechatAppearanceResponse::Unauthorized(received.json()?),
-            403 => PostLivechatAppearanceResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatAppearanceResponse::Ok(received.json().await?),
+            400 => PostLivechatAppearanceResponse::BadRequest(received.json().await?),
+            401 => PostLivechatAppearanceResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatAppearanceResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1780,10 +1806,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatBusinessHourResponse::Ok(received.json()?),
-            401 => GetLivechatBusinessHourResponse::Unauthorized(received.json()?),
-            403 => GetLivechatBusinessHourResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatBusinessHourResponse::Ok(received.json().await?),
+            401 => GetLivechatBusinessHourResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatBusinessHourResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1810,10 +1836,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatBusinessHoursResponse::Ok(received.json()?),
-            401 => GetLivechatBusinessHoursResponse::Unauthorized(received.json()?),
-            403 => GetLivechatBusinessHoursResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatBusinessHoursResponse::Ok(received.json().await?),
+            401 => GetLivechatBusinessHoursResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatBusinessHoursResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1839,12 +1865,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json()?),
-            400 => PostLivechatBusinessHoursRemoveResponse::BadRequest(received.json()?),
-            401 => {
-                PostLivechatBusinessHoursRemoveResponse::Unauthorized(received.json()?)
+            200 => PostLivechatBusinessHoursRemoveResponse::Ok(received.json().await?),
+            400 => {
+                PostLivechatBusinessHoursRemoveResponse::BadRequest(
+                    received.json().await?,
+                )
             }
-            _ => return Err(received.unexpected()),
+            401 => {
+                PostLivechatBusinessHoursRemoveResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1870,10 +1902,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatBusinessHoursSaveResponse::Ok(received.json()?),
-            400 => PostLivechatBusinessHoursSaveResponse::BadRequest(received.json()?),
-            401 => PostLivechatBusinessHoursSaveResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatBusinessHoursSaveResponse::Ok(received.json().await?),
+            400 => {
+                PostLivechatBusinessHoursSaveResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                PostLivechatBusinessHoursSaveResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1898,8 +1936,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatConfigResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatConfigResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1921,9 +1959,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatConfigRoutingResponse::Ok(received.json()?),
-            401 => GetLivechatConfigRoutingResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatConfigRoutingResponse::Ok(received.json().await?),
+            401 => GetLivechatConfigRoutingResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1950,10 +1988,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatCustomFieldsResponse::Ok(received.json()?),
-            401 => GetLivechatCustomFieldsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatCustomFieldsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatCustomFieldsResponse::Ok(received.json().await?),
+            401 => GetLivechatCustomFieldsResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatCustomFieldsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -1979,11 +2017,21 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json()?),
-            400 => PostLivechatCustomFieldsDeleteResponse::BadRequest(received.json()?),
-            401 => PostLivechatCustomFieldsDeleteResponse::Unauthorized(received.json()?),
-            403 => PostLivechatCustomFieldsDeleteResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatCustomFieldsDeleteResponse::Ok(received.json().await?),
+            400 => {
+                PostLivechatCustomFieldsDeleteResponse::BadRequest(
+                    received.json().await?,
+                )
+            }
+            401 => {
+                PostLivechatCustomFieldsDeleteResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                PostLivechatCustomFieldsDeleteResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2007,10 +2055,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatCustomFieldsSaveResponse::Ok(received.json()?),
-            401 => PostLivechatCustomFieldsSaveResponse::Unauthorized(received.json()?),
-            403 => PostLivechatCustomFieldsSaveResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatCustomFieldsSaveResponse::Ok(received.json().await?),
+            401 => {
+                PostLivechatCustomFieldsSaveResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                PostLivechatCustomFieldsSaveResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2034,10 +2088,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatCustomFieldsIdResponse::Ok(received.json()?),
-            401 => GetLivechatCustomFieldsIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatCustomFieldsIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatCustomFieldsIdResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatCustomFieldsIdResponse::Unauthorized(received.json().await?)
+            }
+            403 => GetLivechatCustomFieldsIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2061,9 +2117,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatCustomFieldResponse::Ok(received.json()?),
-            400 => PostLivechatCustomFieldResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatCustomFieldResponse::Ok(received.json().await?),
+            400 => PostLivechatCustomFieldResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2087,9 +2143,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatCustomFieldsResponse::Ok(received.json()?),
-            400 => PostLivechatCustomFieldsResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatCustomFieldsResponse::Ok(received.json().await?),
+            400 => PostLivechatCustomFieldsResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2120,10 +2176,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatDepartmentResponse::Ok(received.json()?),
-            401 => GetLivechatDepartmentResponse::Unauthorized(received.json()?),
-            403 => GetLivechatDepartmentResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatDepartmentResponse::Ok(received.json().await?),
+            401 => GetLivechatDepartmentResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatDepartmentResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2147,11 +2203,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatDepartmentResponse::Ok(received.json()?),
-            400 => PostLivechatDepartmentResponse::BadRequest(received.json()?),
-            401 => PostLivechatDepartmentResponse::Unauthorized(received.json()?),
-            403 => PostLivechatDepartmentResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatDepartmentResponse::Ok(received.json().await?),
+            400 => PostLivechatDepartmentResponse::BadRequest(received.json().await?),
+            401 => PostLivechatDepartmentResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatDepartmentResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2179,14 +2235,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatDepartmentAutocompleteResponse::Ok(received.json()?),
+            200 => GetLivechatDepartmentAutocompleteResponse::Ok(received.json().await?),
             400 => {
-                GetLivechatDepartmentAutocompleteResponse::BadRequest(received.json()?)
+                GetLivechatDepartmentAutocompleteResponse::BadRequest(
+                    received.json().await?,
+                )
             }
             401 => {
-                GetLivechatDepartmentAutocompleteResponse::Unauthorized(received.json()?)
+                GetLivechatDepartmentAutocompleteResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2212,11 +2272,21 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatDepartmentListByIdsResponse::Ok(received.json()?),
-            400 => GetLivechatDepartmentListByIdsResponse::BadRequest(received.json()?),
-            401 => GetLivechatDepartmentListByIdsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatDepartmentListByIdsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatDepartmentListByIdsResponse::Ok(received.json().await?),
+            400 => {
+                GetLivechatDepartmentListByIdsResponse::BadRequest(
+                    received.json().await?,
+                )
+            }
+            401 => {
+                GetLivechatDepartmentListByIdsResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetLivechatDepartmentListByIdsResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2240,11 +2310,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatDepartmentArchiveIdResponse::Ok(received.json()?),
+            200 => PostLivechatDepartmentArchiveIdResponse::Ok(received.json().await?),
             401 => {
-                PostLivechatDepartmentArchiveIdResponse::Unauthorized(received.json()?)
+                PostLivechatDepartmentArchiveIdResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2273,15 +2345,15 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatDepartmentIsDepartmentCreationAvailableResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2307,11 +2379,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatDepartmentUnarchiveIdResponse::Ok(received.json()?),
+            200 => PostLivechatDepartmentUnarchiveIdResponse::Ok(received.json().await?),
             400 => {
-                PostLivechatDepartmentUnarchiveIdResponse::BadRequest(received.json()?)
+                PostLivechatDepartmentUnarchiveIdResponse::BadRequest(
+                    received.json().await?,
+                )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2336,10 +2410,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatDepartmentIdResponse::Ok(received.json()?),
-            401 => GetLivechatDepartmentIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatDepartmentIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatDepartmentIdResponse::Ok(received.json().await?),
+            401 => GetLivechatDepartmentIdResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatDepartmentIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2364,11 +2438,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PutLivechatDepartmentIdResponse::Ok(received.json()?),
-            400 => PutLivechatDepartmentIdResponse::BadRequest(received.json()?),
-            401 => PutLivechatDepartmentIdResponse::Unauthorized(received.json()?),
-            403 => PutLivechatDepartmentIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PutLivechatDepartmentIdResponse::Ok(received.json().await?),
+            400 => PutLivechatDepartmentIdResponse::BadRequest(received.json().await?),
+            401 => PutLivechatDepartmentIdResponse::Unauthorized(received.json().await?),
+            403 => PutLivechatDepartmentIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2392,10 +2466,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatDepartmentIdResponse::Ok(received.json()?),
-            401 => DeleteLivechatDepartmentIdResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatDepartmentIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatDepartmentIdResponse::Ok(received.json().await?),
+            401 => {
+                DeleteLivechatDepartmentIdResponse::Unauthorized(received.json().await?)
+            }
+            403 => DeleteLivechatDepartmentIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2423,10 +2499,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
-            401 => GetLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatDepartmentIdAgentsResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatDepartmentIdAgentsResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetLivechatDepartmentIdAgentsResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2452,10 +2534,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json()?),
-            401 => PostLivechatDepartmentIdAgentsResponse::Unauthorized(received.json()?),
-            403 => PostLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatDepartmentIdAgentsResponse::Ok(received.json().await?),
+            401 => {
+                PostLivechatDepartmentIdAgentsResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                PostLivechatDepartmentIdAgentsResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2477,9 +2565,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatDepartmentsArchivedResponse::Ok(received.json()?),
-            401 => GetLivechatDepartmentsArchivedResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatDepartmentsArchivedResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatDepartmentsArchivedResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2503,11 +2595,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatInquiriesGetOneResponse::Ok(received.json()?),
-            400 => GetLivechatInquiriesGetOneResponse::BadRequest(received.json()?),
-            401 => GetLivechatInquiriesGetOneResponse::Unauthorized(received.json()?),
-            403 => GetLivechatInquiriesGetOneResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatInquiriesGetOneResponse::Ok(received.json().await?),
+            400 => GetLivechatInquiriesGetOneResponse::BadRequest(received.json().await?),
+            401 => {
+                GetLivechatInquiriesGetOneResponse::Unauthorized(received.json().await?)
+            }
+            403 => GetLivechatInquiriesGetOneResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2534,10 +2628,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatInquiriesListResponse::Ok(received.json()?),
-            401 => GetLivechatInquiriesListResponse::Unauthorized(received.json()?),
-            403 => GetLivechatInquiriesListResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatInquiriesListResponse::Ok(received.json().await?),
+            401 => GetLivechatInquiriesListResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatInquiriesListResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2566,12 +2660,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatInquiriesQueuedForUserResponse::Ok(received.json()?),
+            200 => GetLivechatInquiriesQueuedForUserResponse::Ok(received.json().await?),
             401 => {
-                GetLivechatInquiriesQueuedForUserResponse::Unauthorized(received.json()?)
+                GetLivechatInquiriesQueuedForUserResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            403 => GetLivechatInquiriesQueuedForUserResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            403 => {
+                GetLivechatInquiriesQueuedForUserResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2597,18 +2697,20 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json()?),
+            200 => {
+                PostLivechatInquiriesReturnAsInquiryResponse::Ok(received.json().await?)
+            }
             400 => {
                 PostLivechatInquiriesReturnAsInquiryResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 PostLivechatInquiriesReturnAsInquiryResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2632,11 +2734,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatInquiriesTakeResponse::Ok(received.json()?),
-            400 => PostLivechatInquiriesTakeResponse::BadRequest(received.json()?),
-            401 => PostLivechatInquiriesTakeResponse::Unauthorized(received.json()?),
-            403 => PostLivechatInquiriesTakeResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatInquiriesTakeResponse::Ok(received.json().await?),
+            400 => PostLivechatInquiriesTakeResponse::BadRequest(received.json().await?),
+            401 => {
+                PostLivechatInquiriesTakeResponse::Unauthorized(received.json().await?)
+            }
+            403 => PostLivechatInquiriesTakeResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2660,11 +2764,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PutLivechatInquirySetSlaResponse::Ok(received.json()?),
-            400 => PutLivechatInquirySetSlaResponse::BadRequest(received.json()?),
-            401 => PutLivechatInquirySetSlaResponse::Unauthorized(received.json()?),
-            403 => PutLivechatInquirySetSlaResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PutLivechatInquirySetSlaResponse::Ok(received.json().await?),
+            400 => PutLivechatInquirySetSlaResponse::BadRequest(received.json().await?),
+            401 => PutLivechatInquirySetSlaResponse::Unauthorized(received.json().await?),
+            403 => PutLivechatInquirySetSlaResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2686,12 +2790,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatIntegrationsSettingsResponse::Ok(received.json()?),
+            200 => GetLivechatIntegrationsSettingsResponse::Ok(received.json().await?),
             401 => {
-                GetLivechatIntegrationsSettingsResponse::Unauthorized(received.json()?)
+                GetLivechatIntegrationsSettingsResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            403 => GetLivechatIntegrationsSettingsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            403 => {
+                GetLivechatIntegrationsSettingsResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2722,20 +2832,20 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatLivechatAnalyticsDashboardsChartsDataResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2759,9 +2869,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatMessageResponse::Ok(received.json()?),
-            400 => PostLivechatMessageResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatMessageResponse::Ok(received.json().await?),
+            400 => PostLivechatMessageResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2787,9 +2897,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatMessageIdResponse::Ok(received.json()?),
-            400 => GetLivechatMessageIdResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatMessageIdResponse::Ok(received.json().await?),
+            400 => GetLivechatMessageIdResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2814,8 +2924,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PutLivechatMessageIdResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PutLivechatMessageIdResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2840,9 +2950,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatMessageIdResponse::Ok(received.json()?),
-            400 => DeleteLivechatMessageIdResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatMessageIdResponse::Ok(received.json().await?),
+            400 => DeleteLivechatMessageIdResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2866,10 +2976,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatMessagesResponse::Ok(received.json()?),
-            400 => PostLivechatMessagesResponse::BadRequest(received.json()?),
-            401 => PostLivechatMessagesResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatMessagesResponse::Ok(received.json().await?),
+            400 => PostLivechatMessagesResponse::BadRequest(received.json().await?),
+            401 => PostLivechatMessagesResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2897,9 +3007,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatMessagesHistoryRidResponse::Ok(received.json()?),
-            400 => GetLivechatMessagesHistoryRidResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatMessagesHistoryRidResponse::Ok(received.json().await?),
+            400 => {
+                GetLivechatMessagesHistoryRidResponse::BadRequest(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2927,10 +3039,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatRidMessagesResponse::Ok(received.json()?),
-            400 => GetLivechatRidMessagesResponse::BadRequest(received.json()?),
-            401 => GetLivechatRidMessagesResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatRidMessagesResponse::Ok(received.json().await?),
+            400 => GetLivechatRidMessagesResponse::BadRequest(received.json().await?),
+            401 => GetLivechatRidMessagesResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2957,10 +3069,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatMonitorsResponse::Ok(received.json()?),
-            401 => GetLivechatMonitorsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatMonitorsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatMonitorsResponse::Ok(received.json().await?),
+            401 => GetLivechatMonitorsResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatMonitorsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -2984,10 +3096,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatMonitorsCreateResponse::Ok(received.json()?),
-            400 => PostLivechatMonitorsCreateResponse::BadRequest(received.json()?),
-            401 => PostLivechatMonitorsCreateResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatMonitorsCreateResponse::Ok(received.json().await?),
+            400 => PostLivechatMonitorsCreateResponse::BadRequest(received.json().await?),
+            401 => {
+                PostLivechatMonitorsCreateResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3011,10 +3125,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatMonitorsDeleteResponse::Ok(received.json()?),
-            400 => PostLivechatMonitorsDeleteResponse::BadRequest(received.json()?),
-            401 => PostLivechatMonitorsDeleteResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatMonitorsDeleteResponse::Ok(received.json().await?),
+            400 => PostLivechatMonitorsDeleteResponse::BadRequest(received.json().await?),
+            401 => {
+                PostLivechatMonitorsDeleteResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3038,10 +3154,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatMonitorsUsernameResponse::Ok(received.json()?),
-            401 => GetLivechatMonitorsUsernameResponse::Unauthorized(received.json()?),
-            403 => GetLivechatMonitorsUsernameResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatMonitorsUsernameResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatMonitorsUsernameResponse::Unauthorized(received.json().await?)
+            }
+            403 => GetLivechatMonitorsUsernameResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3065,9 +3183,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatOfflineMessageResponse::Ok(received.json()?),
-            400 => PostLivechatOfflineMessageResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatOfflineMessageResponse::Ok(received.json().await?),
+            400 => PostLivechatOfflineMessageResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3091,9 +3209,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatPageVisitedResponse::Ok(received.json()?),
-            400 => PostLivechatPageVisitedResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatPageVisitedResponse::Ok(received.json().await?),
+            400 => PostLivechatPageVisitedResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3120,10 +3238,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatPrioritiesResponse::Ok(received.json()?),
-            401 => GetLivechatPrioritiesResponse::Unauthorized(received.json()?),
-            403 => GetLivechatPrioritiesResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatPrioritiesResponse::Ok(received.json().await?),
+            401 => GetLivechatPrioritiesResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatPrioritiesResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3145,9 +3263,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatPrioritiesResetResponse::Ok(received.json()?),
-            401 => GetLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatPrioritiesResetResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatPrioritiesResetResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3169,10 +3289,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatPrioritiesResetResponse::Ok(received.json()?),
-            401 => PostLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
-            403 => PostLivechatPrioritiesResetResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatPrioritiesResetResponse::Ok(received.json().await?),
+            401 => {
+                PostLivechatPrioritiesResetResponse::Unauthorized(received.json().await?)
+            }
+            403 => PostLivechatPrioritiesResetResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3196,12 +3318,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
+            200 => GetLivechatPrioritiesPriorityIdResponse::Ok(received.json().await?),
             401 => {
-                GetLivechatPrioritiesPriorityIdResponse::Unauthorized(received.json()?)
+                GetLivechatPrioritiesPriorityIdResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            403 => GetLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            403 => {
+                GetLivechatPrioritiesPriorityIdResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3226,13 +3354,23 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json()?),
-            400 => PutLivechatPrioritiesPriorityIdResponse::BadRequest(received.json()?),
-            401 => {
-                PutLivechatPrioritiesPriorityIdResponse::Unauthorized(received.json()?)
+            200 => PutLivechatPrioritiesPriorityIdResponse::Ok(received.json().await?),
+            400 => {
+                PutLivechatPrioritiesPriorityIdResponse::BadRequest(
+                    received.json().await?,
+                )
             }
-            403 => PutLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            401 => {
+                PutLivechatPrioritiesPriorityIdResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                PutLivechatPrioritiesPriorityIdResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3261,10 +3399,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatQueueResponse::Ok(received.json()?),
-            401 => GetLivechatQueueResponse::Unauthorized(received.json()?),
-            403 => GetLivechatQueueResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatQueueResponse::Ok(received.json().await?),
+            401 => GetLivechatQueueResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatQueueResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3290,9 +3428,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatRoomResponse::Ok(received.json()?),
-            400 => GetLivechatRoomResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatRoomResponse::Ok(received.json().await?),
+            400 => GetLivechatRoomResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3316,9 +3454,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomCloseResponse::Ok(received.json()?),
-            400 => PostLivechatRoomCloseResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomCloseResponse::Ok(received.json().await?),
+            400 => PostLivechatRoomCloseResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3342,10 +3480,14 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomCloseByUserResponse::Ok(received.json()?),
-            400 => PostLivechatRoomCloseByUserResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomCloseByUserResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomCloseByUserResponse::Ok(received.json().await?),
+            400 => {
+                PostLivechatRoomCloseByUserResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                PostLivechatRoomCloseByUserResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3369,10 +3511,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomForwardResponse::Ok(received.json()?),
-            400 => PostLivechatRoomForwardResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomForwardResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomForwardResponse::Ok(received.json().await?),
+            400 => PostLivechatRoomForwardResponse::BadRequest(received.json().await?),
+            401 => PostLivechatRoomForwardResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3396,11 +3538,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatRoomJoinResponse::Ok(received.json()?),
-            400 => GetLivechatRoomJoinResponse::BadRequest(received.json()?),
-            401 => GetLivechatRoomJoinResponse::Unauthorized(received.json()?),
-            403 => GetLivechatRoomJoinResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatRoomJoinResponse::Ok(received.json().await?),
+            400 => GetLivechatRoomJoinResponse::BadRequest(received.json().await?),
+            401 => GetLivechatRoomJoinResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatRoomJoinResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3424,10 +3566,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomOnHoldResponse::Ok(received.json()?),
-            400 => PostLivechatRoomOnHoldResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomOnHoldResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomOnHoldResponse::Ok(received.json().await?),
+            400 => PostLivechatRoomOnHoldResponse::BadRequest(received.json().await?),
+            401 => PostLivechatRoomOnHoldResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3451,10 +3593,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json()?),
-            400 => PostLivechatRoomResumeOnHoldResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomResumeOnHoldResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomResumeOnHoldResponse::Ok(received.json().await?),
+            400 => {
+                PostLivechatRoomResumeOnHoldResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                PostLivechatRoomResumeOnHoldResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3478,11 +3626,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomSaveInfoResponse::Ok(received.json()?),
-            400 => PostLivechatRoomSaveInfoResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomSaveInfoResponse::Unauthorized(received.json()?),
-            403 => PostLivechatRoomSaveInfoResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomSaveInfoResponse::Ok(received.json().await?),
+            400 => PostLivechatRoomSaveInfoResponse::BadRequest(received.json().await?),
+            401 => PostLivechatRoomSaveInfoResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatRoomSaveInfoResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3506,9 +3654,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomSurveyResponse::Ok(received.json()?),
-            400 => PostLivechatRoomSurveyResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomSurveyResponse::Ok(received.json().await?),
+            400 => PostLivechatRoomSurveyResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3534,11 +3682,15 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomRidPriorityResponse::Ok(received.json()?),
-            400 => PostLivechatRoomRidPriorityResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomRidPriorityResponse::Unauthorized(received.json()?),
-            403 => PostLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomRidPriorityResponse::Ok(received.json().await?),
+            400 => {
+                PostLivechatRoomRidPriorityResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                PostLivechatRoomRidPriorityResponse::Unauthorized(received.json().await?)
+            }
+            403 => PostLivechatRoomRidPriorityResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3563,10 +3715,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatRoomRidPriorityResponse::Ok(received.json()?),
-            401 => DeleteLivechatRoomRidPriorityResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatRoomRidPriorityResponse::Ok(received.json().await?),
+            401 => {
+                DeleteLivechatRoomRidPriorityResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                DeleteLivechatRoomRidPriorityResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3605,10 +3763,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatRoomsResponse::Ok(received.json()?),
-            401 => GetLivechatRoomsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatRoomsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatRoomsResponse::Ok(received.json().await?),
+            401 => GetLivechatRoomsResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatRoomsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3632,10 +3790,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomsDeleteResponse::Ok(received.json()?),
-            400 => PostLivechatRoomsDeleteResponse::BadRequest(received.json()?),
-            401 => PostLivechatRoomsDeleteResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatRoomsDeleteResponse::Ok(received.json().await?),
+            400 => PostLivechatRoomsDeleteResponse::BadRequest(received.json().await?),
+            401 => PostLivechatRoomsDeleteResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3659,18 +3817,20 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(received.json()?),
+            200 => {
+                PostLivechatRoomsRemoveAllClosedRoomsResponse::Ok(received.json().await?)
+            }
             401 => {
                 PostLivechatRoomsRemoveAllClosedRoomsResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 PostLivechatRoomsRemoveAllClosedRoomsResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3692,9 +3852,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatRoomsFiltersResponse::Ok(received.json()?),
-            401 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatRoomsFiltersResponse::Ok(received.json().await?),
+            401 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3721,10 +3881,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatSlaResponse::Ok(received.json()?),
-            401 => GetLivechatSlaResponse::Unauthorized(received.json()?),
-            403 => GetLivechatSlaResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatSlaResponse::Ok(received.json().await?),
+            401 => GetLivechatSlaResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatSlaResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3748,11 +3908,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatSlaResponse::Ok(received.json()?),
-            400 => PostLivechatSlaResponse::BadRequest(received.json()?),
-            401 => PostLivechatSlaResponse::Unauthorized(received.json()?),
-            403 => PostLivechatSlaResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatSlaResponse::Ok(received.json().await?),
+            400 => PostLivechatSlaResponse::BadRequest(received.json().await?),
+            401 => PostLivechatSlaResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatSlaResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3776,10 +3936,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatSlaSlaIdResponse::Ok(received.json()?),
-            401 => GetLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatSlaSlaIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatSlaSlaIdResponse::Ok(received.json().await?),
+            401 => GetLivechatSlaSlaIdResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatSlaSlaIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3803,11 +3963,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PutLivechatSlaSlaIdResponse::Ok(received.json()?),
-            400 => PutLivechatSlaSlaIdResponse::BadRequest(received.json()?),
-            401 => PutLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
-            403 => PutLivechatSlaSlaIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PutLivechatSlaSlaIdResponse::Ok(received.json().await?),
+            400 => PutLivechatSlaSlaIdResponse::BadRequest(received.json().await?),
+            401 => PutLivechatSlaSlaIdResponse::Unauthorized(received.json().await?),
+            403 => PutLivechatSlaSlaIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3831,10 +3991,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatSlaSlaIdResponse::Ok(received.json()?),
-            401 => DeleteLivechatSlaSlaIdResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatSlaSlaIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatSlaSlaIdResponse::Ok(received.json().await?),
+            401 => DeleteLivechatSlaSlaIdResponse::Unauthorized(received.json().await?),
+            403 => DeleteLivechatSlaSlaIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3859,8 +4019,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatSmsIncomingServiceResponse::Ok(received.text()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatSmsIncomingServiceResponse::Ok(received.text().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3889,10 +4049,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatTagsResponse::Ok(received.json()?),
-            401 => GetLivechatTagsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatTagsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatTagsResponse::Ok(received.json().await?),
+            401 => GetLivechatTagsResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatTagsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3916,10 +4076,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatTagsDeleteResponse::Ok(received.json()?),
-            400 => PostLivechatTagsDeleteResponse::BadRequest(received.json()?),
-            401 => PostLivechatTagsDeleteResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatTagsDeleteResponse::Ok(received.json().await?),
+            400 => PostLivechatTagsDeleteResponse::BadRequest(received.json().await?),
+            401 => PostLivechatTagsDeleteResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3943,10 +4103,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatTagsSaveResponse::Ok(received.json()?),
-            400 => PostLivechatTagsSaveResponse::BadRequest(received.json()?),
-            401 => PostLivechatTagsSaveResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatTagsSaveResponse::Ok(received.json().await?),
+            400 => PostLivechatTagsSaveResponse::BadRequest(received.json().await?),
+            401 => PostLivechatTagsSaveResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3970,11 +4130,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatTagsTagIdResponse::Ok(received.json()?),
-            401 => GetLivechatTagsTagIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatTagsTagIdResponse::Forbidden(received.json()?),
-            404 => GetLivechatTagsTagIdResponse::NotFound(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatTagsTagIdResponse::Ok(received.json().await?),
+            401 => GetLivechatTagsTagIdResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatTagsTagIdResponse::Forbidden(received.json().await?),
+            404 => GetLivechatTagsTagIdResponse::NotFound(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -3998,9 +4158,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatTranscriptResponse::Ok(received.json()?),
-            400 => PostLivechatTranscriptResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatTranscriptResponse::Ok(received.json().await?),
+            400 => PostLivechatTranscriptResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4025,11 +4185,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatTranscriptRidResponse::Ok(received.json()?),
-            400 => PostLivechatTranscriptRidResponse::BadRequest(received.json()?),
-            401 => PostLivechatTranscriptRidResponse::Unauthorized(received.json()?),
-            403 => PostLivechatTranscriptRidResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatTranscriptRidResponse::Ok(received.json().await?),
+            400 => PostLivechatTranscriptRidResponse::BadRequest(received.json().await?),
+            401 => {
+                PostLivechatTranscriptRidResponse::Unauthorized(received.json().await?)
+            }
+            403 => PostLivechatTranscriptRidResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4053,10 +4215,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatTranscriptRidResponse::Ok(received.json()?),
-            401 => DeleteLivechatTranscriptRidResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatTranscriptRidResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatTranscriptRidResponse::Ok(received.json().await?),
+            401 => {
+                DeleteLivechatTranscriptRidResponse::Unauthorized(received.json().await?)
+            }
+            403 => DeleteLivechatTranscriptRidResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4083,10 +4247,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatTransferHistoryRidResponse::Ok(received.json()?),
-            401 => GetLivechatTransferHistoryRidResponse::Unauthorized(received.json()?),
-            403 => GetLivechatTransferHistoryRidResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatTransferHistoryRidResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatTransferHistoryRidResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetLivechatTransferHistoryRidResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4112,10 +4282,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatTriggersResponse::Ok(received.json()?),
-            401 => GetLivechatTriggersResponse::Unauthorized(received.json()?),
-            403 => GetLivechatTriggersResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatTriggersResponse::Ok(received.json().await?),
+            401 => GetLivechatTriggersResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatTriggersResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4139,11 +4309,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatTriggersResponse::Ok(received.json()?),
-            400 => PostLivechatTriggersResponse::BadRequest(received.json()?),
-            401 => PostLivechatTriggersResponse::Unauthorized(received.json()?),
-            403 => PostLivechatTriggersResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatTriggersResponse::Ok(received.json().await?),
+            400 => PostLivechatTriggersResponse::BadRequest(received.json().await?),
+            401 => PostLivechatTriggersResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatTriggersResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4169,18 +4339,22 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatTriggersExternalServiceTestResponse::Ok(received.json()?),
+            200 => {
+                PostLivechatTriggersExternalServiceTestResponse::Ok(
+                    received.json().await?,
+                )
+            }
             400 => {
                 PostLivechatTriggersExternalServiceTestResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 PostLivechatTriggersExternalServiceTestResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4204,10 +4378,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatTriggersIdResponse::Ok(received.json()?),
-            401 => GetLivechatTriggersIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatTriggersIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatTriggersIdResponse::Ok(received.json().await?),
+            401 => GetLivechatTriggersIdResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatTriggersIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4231,10 +4405,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatTriggersIdResponse::Ok(received.json()?),
-            401 => DeleteLivechatTriggersIdResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatTriggersIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatTriggersIdResponse::Ok(received.json().await?),
+            401 => DeleteLivechatTriggersIdResponse::Unauthorized(received.json().await?),
+            403 => DeleteLivechatTriggersIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4261,10 +4435,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatUnitsResponse::Ok(received.json()?),
-            401 => GetLivechatUnitsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatUnitsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatUnitsResponse::Ok(received.json().await?),
+            401 => GetLivechatUnitsResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatUnitsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4288,11 +4462,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatUnitsResponse::Ok(received.json()?),
-            400 => PostLivechatUnitsResponse::BadRequest(received.json()?),
-            401 => PostLivechatUnitsResponse::Unauthorized(received.json()?),
-            403 => PostLivechatUnitsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatUnitsResponse::Ok(received.json().await?),
+            400 => PostLivechatUnitsResponse::BadRequest(received.json().await?),
+            401 => PostLivechatUnitsResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatUnitsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4316,10 +4490,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatUnitsUnitIdResponse::Ok(received.json()?),
-            401 => GetLivechatUnitsUnitIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatUnitsUnitIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatUnitsUnitIdResponse::Ok(received.json().await?),
+            401 => GetLivechatUnitsUnitIdResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatUnitsUnitIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4344,10 +4518,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatUnitsIdResponse::Ok(received.json()?),
-            401 => PostLivechatUnitsIdResponse::Unauthorized(received.json()?),
-            403 => PostLivechatUnitsIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatUnitsIdResponse::Ok(received.json().await?),
+            401 => PostLivechatUnitsIdResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatUnitsIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4371,10 +4545,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatUnitsIdResponse::Ok(received.json()?),
-            401 => DeleteLivechatUnitsIdResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatUnitsIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatUnitsIdResponse::Ok(received.json().await?),
+            401 => DeleteLivechatUnitsIdResponse::Unauthorized(received.json().await?),
+            403 => DeleteLivechatUnitsIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4401,12 +4575,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatUnitsUnitIdDepartmentsResponse::Ok(received.json()?),
+            200 => GetLivechatUnitsUnitIdDepartmentsResponse::Ok(received.json().await?),
             401 => {
-                GetLivechatUnitsUnitIdDepartmentsResponse::Unauthorized(received.json()?)
+                GetLivechatUnitsUnitIdDepartmentsResponse::Unauthorized(
+                    received.json().await?,
+                )
             }
-            403 => GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            403 => {
+                GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4436,19 +4616,21 @@ impl Client {
             .await?;
         let output = match received.status {
             200 => {
-                GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(received.json()?)
+                GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
+                    received.json().await?,
+                )
             }
             401 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
                 GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Forbidden(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4473,10 +4655,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatUnitsUnitIdMonitorsResponse::Ok(received.json()?),
-            401 => GetLivechatUnitsUnitIdMonitorsResponse::Unauthorized(received.json()?),
-            403 => GetLivechatUnitsUnitIdMonitorsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatUnitsUnitIdMonitorsResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatUnitsUnitIdMonitorsResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetLivechatUnitsUnitIdMonitorsResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4485,12 +4673,12 @@ impl Client {
     /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     pub async fn post_livechat_upload(
         &self,
-        input: &PostLivechatUploadInput,
+        input: PostLivechatUploadInput,
     ) -> Result<PostLivechatUploadResponse, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/upload");
         call.path("rid", &input.rid)?;
         call.header("x-visitor-token", &input.x_visitor_token)?;
-        call.raw("multipart/form-data", input.body.as_ref());
+        call.stream("multipart/form-data", input.body);
         let received = self
             .settings
             .send(
@@ -4502,9 +4690,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatUploadResponse::Ok(received.json()?),
-            403 => PostLivechatUploadResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatUploadResponse::Ok(received.json().await?),
+            403 => PostLivechatUploadResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4535,10 +4723,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatUsersTypeResponse::Ok(received.json()?),
-            401 => GetLivechatUsersTypeResponse::Unauthorized(received.json()?),
-            403 => GetLivechatUsersTypeResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatUsersTypeResponse::Ok(received.json().await?),
+            401 => GetLivechatUsersTypeResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatUsersTypeResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4563,11 +4751,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatUsersTypeResponse::Ok(received.json()?),
-            400 => PostLivechatUsersTypeResponse::BadRequest(received.json()?),
-            401 => PostLivechatUsersTypeResponse::Unauthorized(received.json()?),
-            403 => PostLivechatUsersTypeResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatUsersTypeResponse::Ok(received.json().await?),
+            400 => PostLivechatUsersTypeResponse::BadRequest(received.json().await?),
+            401 => PostLivechatUsersTypeResponse::Unauthorized(received.json().await?),
+            403 => PostLivechatUsersTypeResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4592,10 +4780,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatUsersTypeIdResponse::Ok(received.json()?),
-            401 => GetLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
-            403 => GetLivechatUsersTypeIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatUsersTypeIdResponse::Ok(received.json().await?),
+            401 => GetLivechatUsersTypeIdResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatUsersTypeIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4620,10 +4808,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatUsersTypeIdResponse::Ok(received.json()?),
-            401 => DeleteLivechatUsersTypeIdResponse::Unauthorized(received.json()?),
-            403 => DeleteLivechatUsersTypeIdResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatUsersTypeIdResponse::Ok(received.json().await?),
+            401 => {
+                DeleteLivechatUsersTypeIdResponse::Unauthorized(received.json().await?)
+            }
+            403 => DeleteLivechatUsersTypeIdResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4647,9 +4837,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatVisitorResponse::Ok(received.json()?),
-            400 => PostLivechatVisitorResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatVisitorResponse::Ok(received.json().await?),
+            400 => PostLivechatVisitorResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4675,13 +4865,15 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatVisitorDepartmentTransferResponse::Ok(received.json()?),
+            200 => {
+                PostLivechatVisitorDepartmentTransferResponse::Ok(received.json().await?)
+            }
             400 => {
                 PostLivechatVisitorDepartmentTransferResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4705,8 +4897,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatVisitorTokenResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatVisitorTokenResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4730,8 +4922,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => DeleteLivechatVisitorTokenResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => DeleteLivechatVisitorTokenResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4756,9 +4948,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatVisitorTokenRoomResponse::Ok(received.json()?),
-            401 => GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatVisitorTokenRoomResponse::Ok(received.json().await?),
+            401 => {
+                GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4784,12 +4978,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatVisitorsAutocompleteResponse::Ok(received.json()?),
-            400 => GetLivechatVisitorsAutocompleteResponse::BadRequest(received.json()?),
-            401 => {
-                GetLivechatVisitorsAutocompleteResponse::Unauthorized(received.json()?)
+            200 => GetLivechatVisitorsAutocompleteResponse::Ok(received.json().await?),
+            400 => {
+                GetLivechatVisitorsAutocompleteResponse::BadRequest(
+                    received.json().await?,
+                )
             }
-            _ => return Err(received.unexpected()),
+            401 => {
+                GetLivechatVisitorsAutocompleteResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4825,15 +5025,15 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4857,11 +5057,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatVisitorInfoResponse::Ok(received.json()?),
-            400 => GetLivechatVisitorInfoResponse::BadRequest(received.json()?),
-            401 => GetLivechatVisitorInfoResponse::Unauthorized(received.json()?),
-            403 => GetLivechatVisitorInfoResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatVisitorInfoResponse::Ok(received.json().await?),
+            400 => GetLivechatVisitorInfoResponse::BadRequest(received.json().await?),
+            401 => GetLivechatVisitorInfoResponse::Unauthorized(received.json().await?),
+            403 => GetLivechatVisitorInfoResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4887,13 +5087,15 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(received.json()?),
+            200 => {
+                GetLivechatVisitorsPagesVisitedRoomIdResponse::Ok(received.json().await?)
+            }
             401 => {
                 GetLivechatVisitorsPagesVisitedRoomIdResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4920,10 +5122,12 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetLivechatVisitorsSearchResponse::Ok(received.json()?),
-            400 => GetLivechatVisitorsSearchResponse::BadRequest(received.json()?),
-            401 => GetLivechatVisitorsSearchResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetLivechatVisitorsSearchResponse::Ok(received.json().await?),
+            400 => GetLivechatVisitorsSearchResponse::BadRequest(received.json().await?),
+            401 => {
+                GetLivechatVisitorsSearchResponse::Unauthorized(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4963,15 +5167,15 @@ impl Client {
         let output = match received.status {
             200 => {
                 GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             401 => {
                 GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -4995,9 +5199,9 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatVisitorsStatusResponse::Ok(received.json()?),
-            400 => PostLivechatVisitorsStatusResponse::BadRequest(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatVisitorsStatusResponse::Ok(received.json().await?),
+            400 => PostLivechatVisitorsStatusResponse::BadRequest(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5019,8 +5223,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostLivechatWebhookTestResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostLivechatWebhookTestResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5044,11 +5248,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelContactResponse::Ok(received.json()?),
-            400 => PostOmnichannelContactResponse::BadRequest(received.json()?),
-            401 => PostOmnichannelContactResponse::Unauthorized(received.json()?),
-            403 => PostOmnichannelContactResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostOmnichannelContactResponse::Ok(received.json().await?),
+            400 => PostOmnichannelContactResponse::BadRequest(received.json().await?),
+            401 => PostOmnichannelContactResponse::Unauthorized(received.json().await?),
+            403 => PostOmnichannelContactResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5074,10 +5278,10 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetContactSearchResponse::Ok(received.json()?),
-            400 => GetContactSearchResponse::BadRequest(received.json()?),
-            401 => GetContactSearchResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetContactSearchResponse::Ok(received.json().await?),
+            400 => GetContactSearchResponse::BadRequest(received.json().await?),
+            401 => GetContactSearchResponse::Unauthorized(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5101,11 +5305,11 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelContactsResponse::Ok(received.json()?),
-            400 => PostOmnichannelContactsResponse::BadRequest(received.json()?),
-            401 => PostOmnichannelContactsResponse::Unauthorized(received.json()?),
-            403 => PostOmnichannelContactsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostOmnichannelContactsResponse::Ok(received.json().await?),
+            400 => PostOmnichannelContactsResponse::BadRequest(received.json().await?),
+            401 => PostOmnichannelContactsResponse::Unauthorized(received.json().await?),
+            403 => PostOmnichannelContactsResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5129,10 +5333,16 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelContactsBlockResponse::Ok(received.json()?),
-            400 => PostOmnichannelContactsBlockResponse::BadRequest(received.json()?),
-            401 => PostOmnichannelContactsBlockResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostOmnichannelContactsBlockResponse::Ok(received.json().await?),
+            400 => {
+                PostOmnichannelContactsBlockResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                PostOmnichannelContactsBlockResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5158,10 +5368,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetOmnichannelContactsChannelsResponse::Ok(received.json()?),
-            400 => GetOmnichannelContactsChannelsResponse::BadRequest(received.json()?),
-            401 => GetOmnichannelContactsChannelsResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetOmnichannelContactsChannelsResponse::Ok(received.json().await?),
+            400 => {
+                GetOmnichannelContactsChannelsResponse::BadRequest(
+                    received.json().await?,
+                )
+            }
+            401 => {
+                GetOmnichannelContactsChannelsResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5189,13 +5407,15 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetOmnichannelContactsCheckExistenceResponse::Ok(received.json()?),
+            200 => {
+                GetOmnichannelContactsCheckExistenceResponse::Ok(received.json().await?)
+            }
             400 => {
                 GetOmnichannelContactsCheckExistenceResponse::BadRequest(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5221,13 +5441,23 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelContactsConflictsResponse::Ok(received.json()?),
-            400 => PostOmnichannelContactsConflictsResponse::BadRequest(received.json()?),
-            401 => {
-                PostOmnichannelContactsConflictsResponse::Unauthorized(received.json()?)
+            200 => PostOmnichannelContactsConflictsResponse::Ok(received.json().await?),
+            400 => {
+                PostOmnichannelContactsConflictsResponse::BadRequest(
+                    received.json().await?,
+                )
             }
-            403 => PostOmnichannelContactsConflictsResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            401 => {
+                PostOmnichannelContactsConflictsResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                PostOmnichannelContactsConflictsResponse::Forbidden(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5251,11 +5481,13 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetOmnichannelContactsGetResponse::Ok(received.json()?),
-            400 => GetOmnichannelContactsGetResponse::BadRequest(received.json()?),
-            401 => GetOmnichannelContactsGetResponse::Unauthorized(received.json()?),
-            403 => GetOmnichannelContactsGetResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetOmnichannelContactsGetResponse::Ok(received.json().await?),
+            400 => GetOmnichannelContactsGetResponse::BadRequest(received.json().await?),
+            401 => {
+                GetOmnichannelContactsGetResponse::Unauthorized(received.json().await?)
+            }
+            403 => GetOmnichannelContactsGetResponse::Forbidden(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5283,11 +5515,19 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetOmnichannelContactsHistoryResponse::Ok(received.json()?),
-            400 => GetOmnichannelContactsHistoryResponse::BadRequest(received.json()?),
-            401 => GetOmnichannelContactsHistoryResponse::Unauthorized(received.json()?),
-            403 => GetOmnichannelContactsHistoryResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetOmnichannelContactsHistoryResponse::Ok(received.json().await?),
+            400 => {
+                GetOmnichannelContactsHistoryResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                GetOmnichannelContactsHistoryResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetOmnichannelContactsHistoryResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5315,11 +5555,19 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => GetOmnichannelContactsSearchResponse::Ok(received.json()?),
-            400 => GetOmnichannelContactsSearchResponse::BadRequest(received.json()?),
-            401 => GetOmnichannelContactsSearchResponse::Unauthorized(received.json()?),
-            403 => GetOmnichannelContactsSearchResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => GetOmnichannelContactsSearchResponse::Ok(received.json().await?),
+            400 => {
+                GetOmnichannelContactsSearchResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                GetOmnichannelContactsSearchResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                GetOmnichannelContactsSearchResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5345,10 +5593,18 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelContactsUnblockResponse::Ok(received.json()?),
-            400 => PostOmnichannelContactsUnblockResponse::BadRequest(received.json()?),
-            401 => PostOmnichannelContactsUnblockResponse::Unauthorized(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostOmnichannelContactsUnblockResponse::Ok(received.json().await?),
+            400 => {
+                PostOmnichannelContactsUnblockResponse::BadRequest(
+                    received.json().await?,
+                )
+            }
+            401 => {
+                PostOmnichannelContactsUnblockResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5372,11 +5628,19 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelContactsUpdateResponse::Ok(received.json()?),
-            400 => PostOmnichannelContactsUpdateResponse::BadRequest(received.json()?),
-            401 => PostOmnichannelContactsUpdateResponse::Unauthorized(received.json()?),
-            403 => PostOmnichannelContactsUpdateResponse::Forbidden(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostOmnichannelContactsUpdateResponse::Ok(received.json().await?),
+            400 => {
+                PostOmnichannelContactsUpdateResponse::BadRequest(received.json().await?)
+            }
+            401 => {
+                PostOmnichannelContactsUpdateResponse::Unauthorized(
+                    received.json().await?,
+                )
+            }
+            403 => {
+                PostOmnichannelContactsUpdateResponse::Forbidden(received.json().await?)
+            }
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5400,8 +5664,8 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelIntegrationsResponse::Ok(received.json()?),
-            _ => return Err(received.unexpected()),
+            200 => PostOmnichannelIntegrationsResponse::Ok(received.json().await?),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }
@@ -5426,16 +5690,20 @@ impl Client {
             )
             .await?;
         let output = match received.status {
-            200 => PostOmnichannelRidRequestTranscriptResponse::Ok(received.json()?),
+            200 => {
+                PostOmnichannelRidRequestTranscriptResponse::Ok(received.json().await?)
+            }
             401 => {
                 PostOmnichannelRidRequestTranscriptResponse::Unauthorized(
-                    received.json()?,
+                    received.json().await?,
                 )
             }
             403 => {
-                PostOmnichannelRidRequestTranscriptResponse::Forbidden(received.json()?)
+                PostOmnichannelRidRequestTranscriptResponse::Forbidden(
+                    received.json().await?,
+                )
             }
-            _ => return Err(received.unexpected()),
+            _ => return Err(received.unexpected().await),
         };
         Ok(output)
     }

@@ -32,3 +32,4 @@ pub mod server;
 #[cfg(feature = "client")]
 pub mod client;
 pub use operations::{Credentials, OperationInfo, OPERATIONS};
+pub use rt::stream::{ByteStream, Bytes, Event, EventStream, Stream, StreamError};

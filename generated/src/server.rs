@@ -13,7 +13,10 @@ use axum::Router;
 use crate::models::*;
 use super::operations::*;
 use axum::routing::{get, post, put};
-use crate::rt::server::{empty, json, raw, Credential, Incoming, RequestParts, Shared};
+use crate::rt::server::{
+    empty, json, json_events, raw, stream, text_events, Credential, Incoming,
+    RequestParts, Shared,
+};
 use crate::rt::Scheme;
 use super::schemas as s;
 pub use crate::rt::server::{
@@ -6517,7 +6520,7 @@ async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> R
         .await
 }
 
-async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
+async fn handle_post_livechat_upload<A: Api>(r: Incoming<A, true>) -> Response {
     let (api, req) = (r.api(), r.parts());
     r.respond(
             &POST_LIVECHAT_UPLOAD_OPERATION,
@@ -6526,7 +6529,7 @@ async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
                     rid: req.required(&s::POST_LIVECHAT_UPLOAD_RID)?,
                     x_visitor_token: req
                         .required(&s::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN)?,
-                    body: req.bytes_body(false)?,
+                    body: req.stream_body()?,
                 };
                 api.post_livechat_upload(input).await
             },

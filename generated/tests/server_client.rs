@@ -3656,8 +3656,12 @@ impl Api for Examples {
 
     async fn post_livechat_upload(
         &self,
-        input: PostLivechatUploadInput,
+        mut input: PostLivechatUploadInput,
     ) -> Result<PostLivechatUploadResponse, ApiError> {
+        input.body = match input.body {
+            Some(body) => Some(body.buffered().await?),
+            None => None,
+        };
         reply(input, inputs::post_livechat_upload(), answers::post_livechat_upload())
     }
 
@@ -4682,7 +4686,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     served += expect(output, answers::get_livechat_units_unit_id_monitors());
-    let output = client.post_livechat_upload(&inputs::post_livechat_upload()).await;
+    let output = client.post_livechat_upload(inputs::post_livechat_upload()).await;
     served += expect(output, answers::post_livechat_upload());
     let output = client
         .get_livechat_users_type(&inputs::get_livechat_users_type())

@@ -4,8 +4,11 @@
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod stream;
 #[cfg(feature = "server")]
 pub mod validate;
+
+pub use stream::{ByteStream, Event, EventStream, StreamError};
 
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::validate::{self, Options, Schema, Type};
-use super::{BasicAuth, ErrorBody, Scheme, Style};
+use super::{BasicAuth, ByteStream, ErrorBody, Event, EventStream, Scheme, StreamError, Style};
 
 /// The conventions a generated router follows, chosen when the crate is generated
 /// ([`crate::server::PROFILE`]).
@@ -251,6 +251,21 @@ impl From<RouterError> for ApiError {
     }
 }
 
+/// A streamed request body that could not be read: 413 past the router's body limit, else
+/// 400 (so a handler can `?` its body stream's errors).
+impl From<StreamError> for ApiError {
+    fn from(error: StreamError) -> Self {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error.get_ref());
+        while let Some(e) = cause {
+            if e.is::<http_body_util::LengthLimitError>() {
+                return RouterError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "request body is too large").into();
+            }
+            cause = e.source();
+        }
+        RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the request body could not be read").into()
+    }
+}
+
 impl ApiError {
     /// Any status with any JSON body.
     pub fn with_body(status: StatusCode, body: Value) -> Self {
@@ -398,20 +413,22 @@ enum Serving<A> {
 }
 
 /// A request as a generated handler receives it: the router's state, the implementation that
-/// serves it, and the request's parts (or why they could not be read).
-pub struct Incoming<A> {
+/// serves it, and the request's parts (or why they could not be read). With `STREAMED` (an
+/// operation whose body is a stream), the body is left unread for the handler
+/// ([`RequestParts::stream_body`]); the path, query and credentials are read before it runs.
+pub struct Incoming<A, const STREAMED: bool = false> {
     shared: Arc<Shared<A>>,
     api: Serving<A>,
     req: RequestParts,
     rejected: Option<RouterError>,
 }
 
-impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for Incoming<A> {
+impl<A: Send + Sync + 'static, const STREAMED: bool> FromRequest<Arc<Shared<A>>> for Incoming<A, STREAMED> {
     type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, state: &Arc<Shared<A>>) -> Result<Self, Self::Rejection> {
         let (mut head, body) = req.into_parts();
-        let read = RequestParts::read(&mut head, body, state).await;
+        let read = RequestParts::read(&mut head, body, state, STREAMED).await;
         let context = RequestContext { head };
         let api = match &state.api {
             Implementation::Shared(api) => Serving::Shared(Arc::clone(api)),
@@ -419,14 +436,14 @@ impl<A: Send + Sync + 'static> FromRequest<Arc<Shared<A>>> for Incoming<A> {
         };
         let options = Options { coerce_types: state.config.coerce_types };
         let (req, rejected) = match read {
-            Ok((path, query, body)) => (RequestParts { context, path, query, body, options }, None),
-            Err(e) => (RequestParts { context, path: Vec::new(), query: Vec::new(), body: Bytes::new(), options }, Some(e)),
+            Ok((path, query, body, unread)) => (RequestParts { context, path, query, body, unread: std::sync::Mutex::new(unread), options }, None),
+            Err(e) => (RequestParts { context, path: Vec::new(), query: Vec::new(), body: Bytes::new(), unread: std::sync::Mutex::new(None), options }, Some(e)),
         };
         Ok(Incoming { shared: Arc::clone(state), api, req, rejected })
     }
 }
 
-impl<A> Incoming<A> {
+impl<A, const STREAMED: bool> Incoming<A, STREAMED> {
     /// The implementation serving this request.
     pub fn api(&self) -> &A {
         match &self.api {
@@ -472,6 +489,63 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
 pub fn raw(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// A response whose body is streamed from `body` as it comes (or sent at once when it is in
+/// memory).
+pub fn stream(status: u16, content_type: &'static str, body: ByteStream) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = match body.as_bytes() {
+        Some(bytes) => Body::from(bytes.clone()),
+        None => Body::from_stream(body),
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// A `text/event-stream` response of events whose data is JSON.
+pub fn json_events<T: Serialize + Send + 'static>(status: u16, events: EventStream<T>) -> Response {
+    event_response(status, events, |data| serde_json::to_string(data).map_err(StreamError::new))
+}
+
+/// A `text/event-stream` response of events whose data is text.
+pub fn text_events(status: u16, events: EventStream<String>) -> Response {
+    event_response(status, events, |data| Ok(data.clone()))
+}
+
+fn event_response<T: Send + 'static>(status: u16, events: EventStream<T>, data: fn(&T) -> Result<String, StreamError>) -> Response {
+    use futures_util::StreamExt;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = Body::from_stream(events.map(move |event| event.and_then(|e| encode_event(&e, data(&e.data)?))));
+    (status, [(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+/// One event in the `text/event-stream` format; an `id` or `event` that a line cannot hold ends
+/// the stream with an error (a client would read another event than the one meant).
+fn encode_event<T>(event: &Event<T>, data: String) -> Result<Bytes, StreamError> {
+    let mut out = String::with_capacity(data.len() + 16);
+    let line_safe = |s: &str| !s.contains(['\n', '\r', '\0']);
+    for (field, value) in [("id", &event.id), ("event", &event.event)] {
+        if let Some(v) = value {
+            if !line_safe(v) {
+                return Err(StreamError::new(format!("an event's `{field}` cannot hold a line break or NUL")));
+            }
+            out.push_str(field);
+            out.push_str(": ");
+            out.push_str(v);
+            out.push('\n');
+        }
+    }
+    if let Some(retry) = event.retry {
+        out.push_str(&format!("retry: {}\n", retry.as_millis()));
+    }
+    // `\r\n`, `\r` and `\n` all end a line in the format: each line of the data is a `data:` line.
+    for line in data.replace("\r\n", "\n").split(['\n', '\r']) {
+        out.push_str("data: ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    Ok(Bytes::from(out))
 }
 
 /// A response without a body.
@@ -584,15 +658,17 @@ pub struct RequestParts {
     path: Vec<String>,
     query: Vec<(String, String)>,
     body: Bytes,
+    /// A streamed operation's body, left unread (limited to the router's body limit).
+    unread: std::sync::Mutex<Option<Body>>,
     options: Options,
 }
 
-/// The path parameters, query pairs and body of a request.
-type Read = (Vec<String>, Vec<(String, String)>, Bytes);
+/// The path parameters, query pairs and body of a request (read whole, or left unread).
+type Read = (Vec<String>, Vec<(String, String)>, Bytes, Option<Body>);
 
 impl RequestParts {
     /// Reads the path parameters, the query and the body (at most the configured limit).
-    async fn read<A: Send + Sync + 'static>(head: &mut request::Parts, body: Body, state: &Arc<Shared<A>>) -> Result<Read, RouterError> {
+    async fn read<A: Send + Sync + 'static>(head: &mut request::Parts, body: Body, state: &Arc<Shared<A>>, streamed: bool) -> Result<Read, RouterError> {
         let limit = state.config.body_limit;
         let too_large = || RouterError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "request body is too large");
         // A declared length over the limit is refused before any of the body is read: a client
@@ -612,6 +688,12 @@ impl RequestParts {
                 .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-query", "the query string is malformed"))?,
             None => Vec::new(),
         };
+        if streamed {
+            // Read by the handler as it comes, never past the limit.
+            let declared_empty = declared == Some(0) || (declared.is_none() && body.is_end_stream());
+            let unread = (!declared_empty).then(|| Body::new(http_body_util::Limited::new(body, limit)));
+            return Ok((path, query, Bytes::new(), unread));
+        }
         // The body, frame by frame up to the limit; a body of one frame is kept without a copy.
         let mut body = body;
         let (mut first, mut joined, mut total) = (Bytes::new(), Vec::new(), 0usize);
@@ -633,7 +715,7 @@ impl RequestParts {
             }
         }
         let body = if joined.is_empty() { first } else { Bytes::from(joined) };
-        Ok((path, query, body))
+        Ok((path, query, body, None))
     }
 }
 
@@ -1023,12 +1105,12 @@ impl RequestParts {
             .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "body is not UTF-8 text").into())
     }
 
-    /// The body as bytes.
-    pub fn bytes_body(&self, required: bool) -> Result<Option<Vec<u8>>, ApiError> {
-        if self.body.is_empty() && !required {
-            return Ok(None);
-        }
-        Ok(Some(self.body.to_vec()))
+    /// The body of a streamed operation, unread: the handler reads it as it comes (a body
+    /// beyond the router's limit ends in an error that `?` turns into a 413). An empty body is
+    /// absent (taken once: `None` after).
+    pub fn stream_body(&self) -> Result<Option<ByteStream>, ApiError> {
+        let unread = self.unread.lock().map(|mut b| b.take()).unwrap_or(None);
+        Ok(unread.map(|body| ByteStream::from_stream(body.into_data_stream())))
     }
 }
 

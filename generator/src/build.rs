@@ -683,11 +683,16 @@ fn build_operation(
                             nullable: false,
                             v: VRef::any(),
                         },
-                        (_, Media::Binary) => Mapped {
-                            ty: TypeRef::Bytes,
+                        (_, Media::Binary | Media::EventStream) => Mapped {
+                            ty: TypeRef::ByteStream,
                             nullable: false,
                             v: VRef::any(),
                         },
+                    };
+                    // Events sent to a server are bytes to it.
+                    let media = match media {
+                        Media::EventStream => Media::Binary,
+                        other => other,
                     };
                     if media == Media::Json {
                         request_examples = collect_examples(m, mt, &mt_ptr)?;
@@ -762,7 +767,19 @@ fn build_operation(
                     }
                     (None, Media::Json) => TypeRef::Any,
                     (_, Media::Text) => TypeRef::String,
-                    (_, Media::Binary) => TypeRef::Bytes,
+                    (_, Media::Binary) => TypeRef::ByteStream,
+                    // The schema of an event stream describes each event's data: a string (or
+                    // no schema) is the text as sent, any other type is decoded from JSON.
+                    (None, Media::EventStream) => TypeRef::Events(Box::new(TypeRef::String)),
+                    (Some(s), Media::EventStream) => {
+                        let mapped = m.map(s, &push_pointer(&mt_ptr, "schema"), &hint)?;
+                        let data = if mapped.nullable {
+                            TypeRef::Nullable(Box::new(mapped.ty))
+                        } else {
+                            mapped.ty
+                        };
+                        TypeRef::Events(Box::new(data))
+                    }
                 };
                 let examples = if media == Media::Json {
                     collect_examples(m, mt, &mt_ptr)?
@@ -1200,6 +1217,8 @@ fn pick_media(
         let essence = ct.split(';').next().unwrap_or("").trim().to_owned();
         if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
             Media::Json
+        } else if essence == "text/event-stream" {
+            Media::EventStream
         } else if essence.starts_with("text/") {
             Media::Text
         } else {

@@ -152,6 +152,11 @@ pub enum TypeRef {
     Object,
     /// Raw bytes of a non-JSON body (`Vec<u8>`).
     Bytes,
+    /// A binary body, in memory or streamed (`rt::ByteStream`).
+    ByteStream,
+    /// A `text/event-stream` body: a stream of events whose data is this type
+    /// (`rt::EventStream<T>`; `String` for text data, else decoded from JSON).
+    Events(Box<TypeRef>),
     /// A named type.
     Named(TypeId),
     /// `Vec<T>`
@@ -632,7 +637,7 @@ pub struct Body {
     pub content_type: String,
     /// Required.
     pub required: bool,
-    /// Type of the body (JSON) — `Vec<u8>` wrapper for raw media.
+    /// Type of the body (JSON), `String` for text, [`TypeRef::ByteStream`] for binary media.
     pub ty: TypeRef,
     /// Validation rules (JSON only).
     pub schema: VRef,
@@ -647,7 +652,10 @@ pub enum Media {
     Json,
     /// Text (`text/*`).
     Text,
-    /// Anything else, passed as bytes.
+    /// Server-sent events (`text/event-stream`), in responses (a request body of this type
+    /// is [`Media::Binary`]).
+    EventStream,
+    /// Anything else, passed as a stream of bytes ([`TypeRef::ByteStream`]).
     Binary,
 }
 
@@ -690,9 +698,11 @@ impl TypeIds for TypeRef {
     fn type_ids_mut(&mut self, f: &mut dyn FnMut(&mut TypeId)) {
         match self {
             TypeRef::Named(id) => f(id),
-            TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) | TypeRef::Boxed(t) => {
-                t.type_ids_mut(f)
-            }
+            TypeRef::Vec(t)
+            | TypeRef::Map(t)
+            | TypeRef::Nullable(t)
+            | TypeRef::Boxed(t)
+            | TypeRef::Events(t) => t.type_ids_mut(f),
             TypeRef::Tuple(items) => items.iter_mut().for_each(|t| t.type_ids_mut(f)),
             _ => {}
         }

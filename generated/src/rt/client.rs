@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::{BasicAuth, Scheme, Style};
+use super::{BasicAuth, ByteStream, Event, EventStream, Scheme, StreamError, Style};
 
 /// An error from code the user supplies (a token provider).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -345,11 +345,13 @@ impl Settings {
     async fn attempts(&self, op: Op, call: Call) -> Result<Received, ClientError> {
         use reqwest::Method;
         let idempotent = !matches!(call.method, Method::POST | Method::PATCH);
-        let may_retry = idempotent || self.retry.non_idempotent;
+        // A streamed body can be sent once: such a call is never retried.
+        let may_retry = (idempotent || self.retry.non_idempotent) && call.replayable();
+        let mut call = call;
         let mut attempt = 1;
         loop {
             let info = CallInfo { operation: op.name, attempt, started: Instant::now() };
-            let mut request = self.authorize(op, call.clone().build(&self.http)).await?;
+            let mut request = self.authorize(op, call.build(&self.http)).await?;
             if let Some(timeout) = self.timeout {
                 request = request.timeout(timeout);
             }
@@ -372,10 +374,10 @@ impl Settings {
                     let status = response.status().as_u16();
                     tracing::debug!(attempt, status, "answer");
                     if !(again && (status == 429 || status == 503)) {
-                        return Received::read(response, self.timeout).await;
+                        return Ok(Received::new(response, self.timeout));
                     }
                     match server_wait(response.headers()) {
-                        Some(wait) if wait > self.retry.max_wait => return Received::read(response, self.timeout).await,
+                        Some(wait) if wait > self.retry.max_wait => return Ok(Received::new(response, self.timeout)),
                         Some(wait) => wait,
                         None => self.retry.backoff_after(attempt),
                     }
@@ -611,14 +613,15 @@ fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &s
 }
 
 /// A request being put together by a generated client method: method, URL, query, headers and
-/// body. Optional parameters are passed as `Option<&T>` and left out when `None`.
-#[derive(Debug, Clone)]
+/// body. Optional parameters are passed as `Option<&T>` and left out when `None`. A body in
+/// memory is sent again on a retry; a streamed body is sent once.
+#[derive(Debug)]
 pub struct Call {
     method: reqwest::Method,
     url: String,
     query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Vec<u8>)>,
+    body: Option<(&'static str, ByteStream)>,
 }
 
 impl Call {
@@ -696,7 +699,7 @@ impl Call {
     pub fn json<'a, T: Serialize + ?Sized + 'a>(&mut self, body: impl Into<Option<&'a T>>) -> Result<(), ClientError> {
         if let Some(b) = body.into() {
             let bytes = serde_json::to_vec(b).map_err(|e| ClientError::Encode(e.to_string()))?;
-            self.body = Some(("application/json", bytes));
+            self.body = Some(("application/json", bytes.into()));
         }
         Ok(())
     }
@@ -704,67 +707,122 @@ impl Call {
     /// Sets a body of another media type, when present.
     pub fn raw<'a, B: AsRef<[u8]> + ?Sized + 'a>(&mut self, content_type: &'static str, body: impl Into<Option<&'a B>>) {
         if let Some(b) = body.into() {
-            self.body = Some((content_type, b.as_ref().to_vec()));
+            self.body = Some((content_type, b.as_ref().to_vec().into()));
         }
     }
 
-    /// The request, ready to be sent with `http`.
-    pub fn build(self, http: &reqwest::Client) -> reqwest::RequestBuilder {
-        let mut request = http.request(self.method, self.url);
+    /// Sets a binary body (in memory or a stream), when present.
+    pub fn stream(&mut self, content_type: &'static str, body: Option<ByteStream>) {
+        if let Some(b) = body {
+            self.body = Some((content_type, b));
+        }
+    }
+
+    /// Whether the call can be sent again (its body, if any, is in memory).
+    pub fn replayable(&self) -> bool {
+        self.body.as_ref().is_none_or(|(_, b)| !b.is_stream())
+    }
+
+    /// The request, ready to be sent with `http` (a streamed body is taken: the next request
+    /// built has none).
+    pub fn build(&mut self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        let mut request = http.request(self.method.clone(), &self.url);
         if !self.query.is_empty() {
             request = request.query(&self.query);
         }
-        for (name, value) in self.headers {
-            request = request.header(name, value);
+        for (name, value) in &self.headers {
+            request = request.header(*name, value);
         }
-        if let Some((content_type, bytes)) = self.body {
-            request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+        let body = match self.body.as_mut() {
+            Some((ct, b)) => match b.as_bytes() {
+                Some(bytes) => Some((*ct, reqwest::Body::from(bytes.clone()))),
+                None => Some((*ct, reqwest::Body::wrap_stream(std::mem::take(b)))),
+            },
+            None => None,
+        };
+        if let Some((content_type, body)) = body {
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
         }
         request
     }
 }
 
-/// A received response, read whole.
+/// A received response, its body not read yet: read whole by the decoding method of the
+/// documented response it is, or handed over as a stream.
 pub struct Received {
     /// HTTP status.
     pub status: u16,
-    /// The body.
-    pub body: Vec<u8>,
+    response: reqwest::Response,
+    limit: Option<Duration>,
 }
 
 impl Received {
-    /// Reads a response (`limit`: the timeout set, for the error).
-    pub async fn read(response: reqwest::Response, limit: Option<Duration>) -> Result<Self, ClientError> {
-        let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| ClientError::from_reqwest(e, limit))?.to_vec();
-        Ok(Received { status, body })
+    /// A response (`limit`: the timeout set, for the error).
+    pub fn new(response: reqwest::Response, limit: Option<Duration>) -> Self {
+        Received { status: response.status().as_u16(), response, limit }
     }
 
-    /// Decodes the JSON body.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ClientError> {
-        serde_json::from_slice(&self.body).map_err(|e| ClientError::Decode {
-            status: self.status,
-            body: String::from_utf8_lossy(&self.body).into_owned(),
+    async fn body(self) -> Result<(u16, Vec<u8>), ClientError> {
+        let (status, limit) = (self.status, self.limit);
+        let body = self.response.bytes().await.map_err(|e| ClientError::from_reqwest(e, limit))?;
+        Ok((status, body.to_vec()))
+    }
+
+    /// Reads and decodes the JSON body.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, ClientError> {
+        let (status, body) = self.body().await?;
+        serde_json::from_slice(&body).map_err(|e| ClientError::Decode {
+            status,
+            body: String::from_utf8_lossy(&body).into_owned(),
             message: e.to_string(),
         })
     }
 
-    /// The body as text.
-    pub fn text(&self) -> Result<String, ClientError> {
-        String::from_utf8(self.body.clone()).map_err(|e| ClientError::Decode {
-            status: self.status,
-            body: String::from_utf8_lossy(&self.body).into_owned(),
-            message: e.to_string(),
+    /// Reads the body as text.
+    pub async fn text(self) -> Result<String, ClientError> {
+        let (status, body) = self.body().await?;
+        String::from_utf8(body).map_err(|e| ClientError::Decode {
+            status,
+            body: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            message: e.utf8_error().to_string(),
         })
     }
 
-    /// The body as bytes.
-    pub fn bytes(&self) -> Result<Vec<u8>, ClientError> {
-        Ok(self.body.clone())
+    /// The body as a stream of chunks, read as they arrive.
+    pub fn stream(self) -> ByteStream {
+        ByteStream::from_stream(self.response.bytes_stream())
     }
 
-    /// The error for a status the operation does not document.
-    pub fn unexpected(self) -> ClientError {
-        ClientError::UnexpectedStatus { status: self.status, body: String::from_utf8_lossy(&self.body).into_owned() }
+    /// The body as a stream of server-sent events whose data is JSON.
+    pub fn json_events<T: DeserializeOwned + Send + 'static>(self) -> EventStream<T> {
+        self.events(|data| serde_json::from_str(&data).map_err(StreamError::new))
+    }
+
+    /// The body as a stream of server-sent events whose data is text.
+    pub fn text_events(self) -> EventStream<String> {
+        self.events(Ok)
+    }
+
+    fn events<T: Send + 'static>(self, decode: fn(String) -> Result<T, StreamError>) -> EventStream<T> {
+        use eventsource_stream::Eventsource;
+        use futures_util::StreamExt;
+        let events = self.response.bytes_stream().eventsource().map(move |event| {
+            let event = event.map_err(|e| StreamError::new(e.to_string()))?;
+            Ok::<_, StreamError>(Event {
+                id: Some(event.id).filter(|id| !id.is_empty()),
+                event: Some(event.event),
+                data: decode(event.data)?,
+                retry: event.retry,
+            })
+        });
+        EventStream::from_stream(events)
+    }
+
+    /// The error for a status the operation does not document (its body read as text).
+    pub async fn unexpected(self) -> ClientError {
+        match self.body().await {
+            Ok((status, body)) => ClientError::UnexpectedStatus { status, body: String::from_utf8_lossy(&body).into_owned() },
+            Err(e) => e,
+        }
     }
 }

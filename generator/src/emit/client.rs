@@ -267,6 +267,10 @@ fn page_value(f: &PageField) -> TokenStream {
 /// The paging helper of a list operation: every item of every page as a `Stream`.
 fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
     let p = op.pagination.as_ref()?;
+    // A streamed request body is sent once: such an input cannot be sent for every page.
+    if super::server::streams_request(op) {
+        return None;
+    }
     let param = |i: usize| -> (&Param, proc_macro2::Ident) {
         let q = &op.params[i];
         (q, ident(&q.rust))
@@ -518,7 +522,12 @@ fn method(op: &Operation) -> TokenStream {
         let ct = &b.content_type;
         steps.push(match b.media {
             Media::Json => quote!(call.json(#v)?;),
-            Media::Text | Media::Binary => quote!(call.raw(#ct, #v);),
+            Media::Text => quote!(call.raw(#ct, #v);),
+            // The input is taken by value: the stream is sent as it is read.
+            Media::Binary | Media::EventStream if b.required => {
+                quote!(call.stream(#ct, Some(input.body));)
+            }
+            Media::Binary | Media::EventStream => quote!(call.stream(#ct, input.body);),
         });
     }
     let http_method = op.method.as_upper();
@@ -533,11 +542,7 @@ fn method(op: &Operation) -> TokenStream {
     let mut ranges = Vec::new();
     let mut default = None;
     for r in &op.responses {
-        let decode = r.body.as_ref().map(|b| match b.media {
-            Media::Json => quote!(received.json()?),
-            Media::Text => quote!(received.text()?),
-            Media::Binary => quote!(received.bytes()?),
-        });
+        let decode = r.body.as_ref().map(decode_body);
         let v = ident(&r.variant);
         match (r.status, r.range) {
             (Some(code), _) => {
@@ -567,18 +572,16 @@ fn method(op: &Operation) -> TokenStream {
     // Only a `default` response: every status is it (a `match` with one binding arm is what
     // clippy calls `match_single_binding`).
     let only_default = fixed.is_empty() && ranges.is_empty() && default.is_some();
-    let fallback = default.unwrap_or_else(|| quote!(_ => return Err(received.unexpected()),));
+    let fallback = default.unwrap_or_else(|| quote!(_ => return Err(received.unexpected().await),));
     // No documented response at all: every answer is unexpected (a `match` with only the
     // fallback would make `Ok(..)` unreachable code).
     let finish = if op.responses.is_empty() {
-        quote!(Err(received.unexpected()))
+        quote!(Err(received.unexpected().await))
     } else if only_default {
         let r = &op.responses[0];
         let v = ident(&r.variant);
-        let e = match r.body.as_ref().map(|b| b.media) {
-            Some(Media::Json) => quote!(#output::#v(status, received.json()?)),
-            Some(Media::Text) => quote!(#output::#v(status, received.text()?)),
-            Some(Media::Binary) => quote!(#output::#v(status, received.bytes()?)),
+        let e = match r.body.as_ref().map(decode_body) {
+            Some(decode) => quote!(#output::#v(status, #decode)),
             None => quote!(#output::#v(status)),
         };
         quote! {
@@ -600,7 +603,11 @@ fn method(op: &Operation) -> TokenStream {
     let dep = op.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&op.name);
     let input = ident(&op.input_type);
-    let input = op.has_input().then(|| quote!(, input: &#input));
+    let input = if super::server::streams_request(op) {
+        Some(quote!(, input: #input))
+    } else {
+        op.has_input().then(|| quote!(, input: &#input))
+    };
     let label = &op.name;
     let sets = op.security.iter().map(|set| {
         let set = set
@@ -616,5 +623,19 @@ fn method(op: &Operation) -> TokenStream {
             let received = self.settings.send(Op { name: #label, security: &[#(#sets),*] }, call).await?;
             #finish
         }
+    }
+}
+
+/// Reads a documented response's body: JSON and text whole, a binary body or events as a
+/// stream.
+fn decode_body(b: &ResponseBody) -> TokenStream {
+    match b.media {
+        Media::Json => quote!(received.json().await?),
+        Media::Text => quote!(received.text().await?),
+        Media::Binary => quote!(received.stream()),
+        Media::EventStream if b.ty == TypeRef::Events(Box::new(TypeRef::String)) => {
+            quote!(received.text_events())
+        }
+        Media::EventStream => quote!(received.json_events()),
     }
 }

@@ -11,6 +11,8 @@ use crate::ir::Api;
 pub const DEPENDENCIES: &str = r#"[dependencies]
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+bytes = "1"
+futures-core = "0.3"
 axum = { version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }
 tokio = { version = "1", optional = true, features = ["net", "rt", "time"] }
 serde_urlencoded = { version = "0.7", optional = true }
@@ -18,11 +20,14 @@ base64 = { version = "0.22", optional = true }
 regress = { version = "0.12", optional = true, default-features = false, features = ["std"] }
 # rustls with ring rather than reqwest's default aws-lc-rs: a quarter less cold build, no CMake
 # or NASM anywhere (see the generator's README).
-reqwest = { version = "0.13", optional = true, default-features = false, features = ["json", "query", "rustls-no-provider"] }
+reqwest = { version = "0.13", optional = true, default-features = false, features = ["json", "query", "rustls-no-provider", "stream"] }
 rustls = { version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }
 futures-util = { version = "0.3", optional = true, default-features = false, features = ["std"] }
 tracing = { version = "0.1", optional = true, default-features = false, features = ["std"] }
 httpdate = { version = "1", optional = true }
+tokio-util = { version = "0.7", optional = true, default-features = false, features = ["io"] }
+http-body-util = { version = "0.1", optional = true }
+eventsource-stream = { version = "0.2", optional = true }
 
 [dev-dependencies]
 tokio = { version = "1", features = ["macros", "net", "rt-multi-thread"] }
@@ -57,9 +62,9 @@ doctest = false
 [features]
 default = []
 # The `Api` trait and an axum router that validates requests.
-server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:base64", "dep:regress"]
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:base64", "dep:regress", "dep:futures-util", "dep:tokio-util", "dep:http-body-util"]
 # A typed reqwest client with credentials, retries, timeouts, hooks, tracing and paging.
-client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:tracing", "dep:httpdate", "dep:tokio"]
+client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:tracing", "dep:httpdate", "dep:tokio", "dep:tokio-util", "dep:eventsource-stream"]
 
 {dependencies}{workspace}"#,
         name = options.crate_name,
@@ -155,6 +160,7 @@ pub fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #webhooks
 
         pub use operations::{Credentials, OperationInfo, OPERATIONS};
+        pub use rt::stream::{ByteStream, Bytes, Event, EventStream, Stream, StreamError};
     }
 }
 

@@ -131,10 +131,11 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
 }
 
 /// Static support modules copied into every crate.
-const RUNTIME: [(&str, &str); 4] = [
+const RUNTIME: [(&str, &str); 5] = [
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
 
@@ -270,6 +271,11 @@ pub fn type_tokens(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::ByteStream => quote!(crate::rt::ByteStream),
+        TypeRef::Events(t) => {
+            let t = type_tokens(api, t);
+            quote!(crate::rt::EventStream<#t>)
+        }
         TypeRef::Rust(path) => rust_type(path),
         TypeRef::Tuple(items) => {
             let items = items.iter().map(|t| type_tokens(api, t));

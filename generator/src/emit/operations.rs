@@ -244,6 +244,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote! { #docs #name(#(#types),*), }
         }
     });
+    // A stream cannot be cloned: an input or output holding one is not `Clone`.
+    let input_clone = (!super::server::streams_request(op)).then(|| quote!(Clone,));
+    let output_clone = (!op.responses.iter().any(|r| {
+        r.body
+            .as_ref()
+            .is_some_and(|b| matches!(b.media, Media::Binary | Media::EventStream))
+    }))
+    .then(|| quote!(Clone,));
     let output_lead = format!("Documented responses of {route}");
     let input = ident(&op.input_type);
     let output = ident(&op.output_type);
@@ -251,7 +259,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         true => (
             quote! {
                 #input_docs
-                #[derive(Debug, Clone, PartialEq, #derive_default)]
+                #[derive(Debug, #input_clone PartialEq, #derive_default)]
                 pub struct #input { #(#fields)* }
             },
             docs::lines(&format!("{output_lead}.")),
@@ -262,7 +270,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         #input
 
         #output_docs
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, #output_clone PartialEq)]
         pub enum #output { #(#variants)* }
     }
 }

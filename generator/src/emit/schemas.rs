@@ -448,9 +448,13 @@ fn exact(api: &Api, ty: &TypeRef, v: &VRef, depth: usize) -> bool {
             TypeKind::Enum(_) | TypeKind::Union(_) => false,
         },
         // A user's type may refuse what the schema allows (or the reverse).
-        TypeRef::F32 | TypeRef::Bytes | TypeRef::Map(_) | TypeRef::Rust(_) | TypeRef::Tuple(_) => {
-            false
-        }
+        TypeRef::F32
+        | TypeRef::Bytes
+        | TypeRef::ByteStream
+        | TypeRef::Events(_)
+        | TypeRef::Map(_)
+        | TypeRef::Rust(_)
+        | TypeRef::Tuple(_) => false,
     }
 }
 

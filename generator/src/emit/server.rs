@@ -156,7 +156,7 @@ pub fn emit(api: &Api, profile: Profile) -> TokenStream {
         use crate::models::*;
         use super::operations::*;
         use axum::routing::{#(#verbs),*};
-        use crate::rt::server::{empty, json, raw, Credential, Incoming, RequestParts, Shared};
+        use crate::rt::server::{empty, json, json_events, raw, stream, text_events, Credential, Incoming, RequestParts, Shared};
         use crate::rt::Scheme;
         use super::schemas as s;
         pub use crate::rt::server::{
@@ -532,7 +532,8 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
                 }
             }
             Media::Text => quote!(req.text_body(#required)?),
-            Media::Binary => quote!(req.bytes_body(#required)?),
+            // Left unread for the handler (`Incoming<A, true>`).
+            Media::Binary | Media::EventStream => quote!(req.stream_body()?),
         };
         fields.push(if b.required {
             quote!(body: required(#get)?)
@@ -572,8 +573,13 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
     let input = op
         .has_input()
         .then(|| quote!(let input = #input_ty { #(#fields),* };));
+    let incoming = if streams_request(op) {
+        quote!(Incoming<A, true>)
+    } else {
+        quote!(Incoming<A>)
+    };
     quote! {
-        async fn #handler<A: Api>(r: Incoming<A>) -> Response {
+        async fn #handler<A: Api>(r: #incoming) -> Response {
             #bindings
             r.respond(&#descriptor, async {
                 #authenticate
@@ -583,6 +589,11 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
             .await
         }
     }
+}
+
+/// Whether the operation's request body is a stream (the handler reads it, not the router).
+pub fn streams_request(op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|b| b.media == Media::Binary)
 }
 
 /// `IntoResponse` for an operation's output: one arm per documented response.
@@ -601,7 +612,11 @@ fn into_response(op: &Operation) -> TokenStream {
                 match b.media {
                     Media::Json => quote!(json(#status, &body)),
                     Media::Text => quote!(raw(#status, #ct, body.into_bytes())),
-                    Media::Binary => quote!(raw(#status, #ct, body)),
+                    Media::Binary => quote!(stream(#status, #ct, body)),
+                    Media::EventStream if b.ty == TypeRef::Events(Box::new(TypeRef::String)) => {
+                        quote!(text_events(#status, body))
+                    }
+                    Media::EventStream => quote!(json_events(#status, body)),
                 }
             }
         };

@@ -341,8 +341,8 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
                 } else {
                     quote!(body: None)
                 }),
-                Media::Binary => fields.push(if b.required {
-                    quote!(body: b"sample".to_vec())
+                Media::Binary | Media::EventStream => fields.push(if b.required {
+                    quote!(body: #krate::ByteStream::from(b"sample".to_vec()))
                 } else {
                     quote!(body: None)
                 }),
@@ -368,7 +368,9 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
                 }
             });
         }
-        // The answer: the first success response with a conforming example.
+        // The answer: the first success response with a conforming example (a stream's, held
+        // in memory, with the variant to read in full before comparing).
+        let mut streamed_answer = None;
         let answer = op
             .responses
             .iter()
@@ -390,11 +392,59 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
                     Some(b) if b.media == Media::Text => {
                         Some(quote!(#output_ty::#v("sample".to_owned())))
                     }
+                    Some(b) if b.media == Media::Binary => {
+                        streamed_answer = Some(v.clone());
+                        Some(quote!(#output_ty::#v(#krate::ByteStream::from(b"sample".to_vec()))))
+                    }
+                    Some(ResponseBody {
+                        media: Media::EventStream,
+                        ty: TypeRef::Events(data),
+                        ..
+                    }) => {
+                        let data = match &**data {
+                            TypeRef::String => quote!("sample".to_owned()),
+                            ty => {
+                                let e = sample(api, &response_vref(ty)?, &[])?;
+                                let text = ident(&op.name.to_ascii_uppercase());
+                                answer_texts.push(text_const(&text, &e.to_string()));
+                                quote!(crate::json(#text))
+                            }
+                        };
+                        streamed_answer = Some(v.clone());
+                        Some(quote!(#output_ty::#v(#krate::EventStream::from(vec![
+                            #krate::Event::new(#data)
+                                .id("1")
+                                .event("sample")
+                                .retry(std::time::Duration::from_millis(1500))
+                        ]))))
+                    }
                     _ => None,
                 }
             });
         // An operation without input takes no input argument.
+        // A streamed body is sent by value, and read whole by the server before comparing.
+        let streams = super::server::streams_request(op);
         let (param, arg, reply) = match op.has_input() {
+            true if streams => {
+                let buffer = if op.body.as_ref().is_some_and(|b| b.required) {
+                    quote!(input.body = input.body.buffered().await?;)
+                } else {
+                    quote! {
+                        input.body = match input.body {
+                            Some(body) => Some(body.buffered().await?),
+                            None => None,
+                        };
+                    }
+                };
+                (
+                    quote!(mut input: #input_ty),
+                    quote!(#expected),
+                    quote! {
+                        #buffer
+                        reply(input, #expected, answers::#name())
+                    },
+                )
+            }
             true => (
                 quote!(input: #input_ty),
                 quote!(&#expected),
@@ -450,8 +500,17 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
                         #reply
                     }
                 });
+                let read = streamed_answer.map(|v| {
+                    quote! {
+                        let output = match output {
+                            Ok(#output_ty::#v(body)) => Ok(#output_ty::#v(body.buffered().await.expect("the body reads"))),
+                            other => other,
+                        };
+                    }
+                });
                 calls.push(quote! {
                     let output = #client.#name(#arg).await;
+                    #read
                     served += expect(output, answers::#name());
                 });
             }
