@@ -139,3 +139,18 @@ fn openapi31_keywords() {
         &["src/models.rs", "src/operations.rs", "src/schemas.rs"],
     );
 }
+
+#[test]
+fn streams() {
+    // Binary bodies in and out as `rt::ByteStream` (the handler reads the request body as it
+    // comes), `text/event-stream` as `rt::EventStream` of JSON or text data.
+    snapshot(
+        "streams.yaml",
+        &[
+            "src/operations.rs",
+            "src/server.rs",
+            "src/client.rs",
+            "tests/server_client.rs",
+        ],
+    );
+}
