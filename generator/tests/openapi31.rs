@@ -72,7 +72,7 @@ fn rocketchat_documents_in_3_1_generate_the_same_crates() {
 /// The runtime's base64 codec (`contentEncoding: base64` → bytes), on RFC 4648's vectors.
 #[test]
 fn base64_bytes_round_trip() {
-    #[allow(dead_code, unexpected_cfgs)]
+    #[allow(dead_code, unexpected_cfgs, unused_imports)]
     #[path = "../runtime/mod.rs"]
     mod rt;
     for (bytes, text) in [
