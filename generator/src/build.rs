@@ -543,6 +543,23 @@ fn build_operation(
         if location == ParamIn::Header && schemes.header_scheme(&data.name).is_some() {
             continue;
         }
+        // OpenAPI: such a header parameter "SHALL be ignored" (the media types and the
+        // security schemes say what goes there).
+        if location == ParamIn::Header
+            && ["accept", "content-type", "authorization"]
+                .iter()
+                .any(|h| data.name.eq_ignore_ascii_case(h))
+        {
+            warnings.push(Diagnostic::warning(
+                m.res.loc(ptr),
+                "ignored-header-parameter",
+                format!(
+                    "header parameter `{}` is ignored, as OpenAPI says: the media types and security schemes set it",
+                    data.name
+                ),
+            ));
+            continue;
+        }
         let key = (
             location,
             if location == ParamIn::Header {
