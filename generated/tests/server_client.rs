@@ -45,7 +45,7 @@ mod inputs {
 
     const POST_LIVECHAT_CUSTOM_FIELDS_DELETE: &str = r#"{"customFieldId":"class"}"#;
 
-    const POST_LIVECHAT_CUSTOM_FIELDS_SAVE: &str = r#"{"customFieldData":{}}"#;
+    const POST_LIVECHAT_CUSTOM_FIELDS_SAVE: &str = r#"{"customFieldData":{"defaultValue":"sample"}}"#;
 
     const POST_LIVECHAT_CUSTOM_FIELD: &str = r#"{"key":"address","overwrite":true,"token":"iNKE8a6k6cjbqWhWd","value":"Rocket.Chat Avenue"}"#;
 

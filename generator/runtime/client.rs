@@ -543,12 +543,20 @@ fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, 
     Ok(super::param_text(&to_json(value)?, style))
 }
 
+/// An object's members as `key=value` texts.
+fn pairs(v: &Value) -> Vec<String> {
+    v.as_object().into_iter().flatten().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect()
+}
+
 /// A path parameter's text (before percent-encoding) in its style.
 fn path_text<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> Result<String, ClientError> {
     let v = to_json(value)?;
     Ok(match style {
         Style::Json => v.to_string(),
         Style::Loose if v.is_array() || v.is_object() => v.to_string(),
+        // Exploded objects are `key=value` pairs.
+        Style::Label { explode: true } if v.is_object() => pairs(&v).iter().map(|p| format!(".{p}")).collect(),
+        Style::Matrix { explode: true } if v.is_object() => pairs(&v).iter().map(|p| format!(";{p}")).collect(),
         Style::Label { explode } => format!(".{}", pieces(&v).join(if explode { "." } else { "," })),
         Style::Matrix { explode: true } if v.is_array() => pieces(&v).iter().map(|p| format!(";{name}={p}")).collect(),
         Style::Matrix { .. } => format!(";{name}={}", pieces(&v).join(",")),

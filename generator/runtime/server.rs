@@ -825,6 +825,20 @@ impl RequestParts {
     /// The path parameter at `index` (in template order), parsed and validated.
     fn path<T: DeserializeOwned>(&self, index: usize, name: &'static str, schema: &Schema, style: Style) -> Result<T, ApiError> {
         let raw = self.path.get(index).map(String::as_str).unwrap_or("");
+        // Exploded objects are `key=value` pairs: `.a=1.b=2`, `;a=1;b=2`.
+        if let (Style::Label { explode: true } | Style::Matrix { explode: true }, Shape::Object) = (style, shape(schema)) {
+            let separator = if matches!(style, Style::Label { .. }) { '.' } else { ';' };
+            let object = raw
+                .split(separator)
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| p.split_once('='))
+                .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+                .collect();
+            let mut value = Value::Object(object);
+            validate::validate(schema, &mut value, Options { coerce_types: true })
+                .map_err(|e| RouterError::invalid_params(e.message, ErrorSource::Parameter(name)))?;
+            return decode(value, schema, ErrorSource::Parameter(name));
+        }
         let raw = match style {
             Style::Label { .. } => raw.strip_prefix('.').unwrap_or(raw),
             Style::Matrix { .. } => raw.strip_prefix(&format!(";{name}=")).unwrap_or(raw),

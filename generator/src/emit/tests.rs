@@ -181,8 +181,8 @@ const SYNTHESIZED_VALUES: usize = 10_000;
 const MAX_SYNTHESIZED_STRING: usize = 4_096;
 
 /// Builds a small value that satisfies a schema: the first enum value, the lowest allowed
-/// number, a string of the minimum length, arrays of the minimum size, objects with their
-/// required properties.
+/// number, a string of the minimum length, arrays of the minimum size (one item at least),
+/// objects with their required properties (or their first one).
 fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<Value> {
     if depth > 24 || *budget == 0 {
         return None;
@@ -253,6 +253,13 @@ fn synthesize(api: &Api, v: &VRef, depth: usize, budget: &mut usize) -> Option<V
         }
         Some(JsonType::Object) => {
             let mut map = serde_json::Map::new();
+            // The first property when none is required (an empty label-style object would be
+            // a `.` path segment, which URLs drop).
+            if s.required.is_empty() {
+                if let Some((k, pv)) = s.properties.first() {
+                    map.insert(k.clone(), synthesize(api, pv, depth + 1, budget)?);
+                }
+            }
             for r in &s.required {
                 let value = match s.properties.iter().find(|(k, _)| k == r) {
                     Some((_, pv)) => synthesize(api, pv, depth + 1, budget)?,
