@@ -14,7 +14,7 @@ use super::operations::*;
 use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
 use crate::rt::{Scheme, Style};
 pub use crate::rt::client::{
-    install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy,
+    install_crypto_provider, Answer, BoxError, CallInfo, ClientError, Hook, RetryPolicy,
     TokenFuture, TokenProvider,
 };
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
@@ -100,7 +100,7 @@ impl Client {
     pub async fn get_canned_responses(
         &self,
         input: &GetCannedResponsesInput,
-    ) -> Result<GetCannedResponsesResponse, ClientError> {
+    ) -> Result<Answer<GetCannedResponsesResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/canned-responses");
         call.query("shortcut", input.shortcut.as_ref())?;
         call.query("text", input.text.as_ref())?;
@@ -112,7 +112,7 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query_with("fields", input.fields.as_ref(), Style::Loose)?;
         call.query("createdBy", input.created_by.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -128,7 +128,7 @@ impl Client {
             403 => GetCannedResponsesResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create or Update a Canned Response
@@ -136,10 +136,10 @@ impl Client {
     pub async fn post_canned_responses(
         &self,
         input: &PostCannedResponsesInput,
-    ) -> Result<PostCannedResponsesResponse, ClientError> {
+    ) -> Result<Answer<PostCannedResponsesResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/canned-responses");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -156,16 +156,16 @@ impl Client {
             403 => PostCannedResponsesResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get User Canned Responses
     /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, output: [`GetCannedResponsesGetResponse`]).
     pub async fn get_canned_responses_get(
         &self,
-    ) -> Result<GetCannedResponsesGetResponse, ClientError> {
+    ) -> Result<Answer<GetCannedResponsesGetResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/canned-responses.get");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -181,7 +181,7 @@ impl Client {
             403 => GetCannedResponsesGetResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Canned Response
@@ -189,10 +189,10 @@ impl Client {
     pub async fn get_canned_responses_id(
         &self,
         input: &GetCannedResponsesIdInput,
-    ) -> Result<GetCannedResponsesIdResponse, ClientError> {
+    ) -> Result<Answer<GetCannedResponsesIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/canned-responses");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -208,7 +208,7 @@ impl Client {
             403 => GetCannedResponsesIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a Canned Response
@@ -216,10 +216,10 @@ impl Client {
     pub async fn delete_canned_responses_id(
         &self,
         input: &DeleteCannedResponsesIdInput,
-    ) -> Result<DeleteCannedResponsesIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteCannedResponsesIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/canned-responses");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -234,7 +234,7 @@ impl Client {
             401 => DeleteCannedResponsesIdResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Information
@@ -242,11 +242,11 @@ impl Client {
     pub async fn get_livechat_agent(
         &self,
         input: &GetLivechatAgentInput,
-    ) -> Result<GetLivechatAgentResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAgentResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/agent.info");
         call.path("rid", &input.rid)?;
         call.path("token", &input.token)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -260,7 +260,7 @@ impl Client {
             200 => GetLivechatAgentResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Next Agent Information
@@ -268,10 +268,10 @@ impl Client {
     pub async fn get_livechat_agent_next(
         &self,
         input: &GetLivechatAgentNextInput,
-    ) -> Result<GetLivechatAgentNextResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAgentNextResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/agent.next");
         call.path("token", &input.token)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -285,7 +285,7 @@ impl Client {
             200 => GetLivechatAgentNextResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Agent Status
@@ -293,10 +293,10 @@ impl Client {
     pub async fn post_livechat_agent_status(
         &self,
         input: &PostLivechatAgentStatusInput,
-    ) -> Result<PostLivechatAgentStatusResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatAgentStatusResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/agent.status");
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -311,7 +311,7 @@ impl Client {
             401 => PostLivechatAgentStatusResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Agent Info
@@ -319,10 +319,10 @@ impl Client {
     pub async fn post_livechat_agents_save_info(
         &self,
         input: &PostLivechatAgentsSaveInfoInput,
-    ) -> Result<PostLivechatAgentsSaveInfoResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatAgentsSaveInfoResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/agents.saveInfo");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -339,7 +339,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Departments
@@ -347,11 +347,11 @@ impl Client {
     pub async fn get_livechat_agents_agent_id_departments(
         &self,
         input: &GetLivechatAgentsAgentIdDepartmentsInput,
-    ) -> Result<GetLivechatAgentsAgentIdDepartmentsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAgentsAgentIdDepartmentsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/agents");
         call.path("agentId", &input.agent_id)?;
         call.literal("/departments");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -372,7 +372,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Analytics Overview
@@ -380,7 +380,7 @@ impl Client {
     pub async fn get_livechat_analytics_agent_overview(
         &self,
         input: &GetLivechatAnalyticsAgentOverviewInput,
-    ) -> Result<GetLivechatAnalyticsAgentOverviewResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAnalyticsAgentOverviewResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/agent-overview");
@@ -388,7 +388,7 @@ impl Client {
         call.query("from", &input.from)?;
         call.query("to", &input.to)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -417,7 +417,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get History of Agents Available for Service
@@ -426,7 +426,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput,
     ) -> Result<
-        GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse,
+        Answer<GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse>,
         ClientError,
     > {
         let mut call = self
@@ -440,7 +440,7 @@ impl Client {
         call.query("fullReport", input.full_report.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -473,7 +473,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Average Service Time
@@ -481,7 +481,10 @@ impl Client {
     pub async fn get_livechat_analytics_agents_average_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsAverageServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsAgentsAverageServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/agents/average-service-time");
@@ -489,7 +492,7 @@ impl Client {
         call.query("end", &input.end)?;
         call.query("count", input.count.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -522,7 +525,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Total Service Time
@@ -530,7 +533,10 @@ impl Client {
     pub async fn get_livechat_analytics_agents_total_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsTotalServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsAgentsTotalServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/agents/total-service-time");
@@ -538,7 +544,7 @@ impl Client {
         call.query("end", &input.end)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -571,7 +577,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Service Time Metrics
@@ -580,7 +586,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse,
+        Answer<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse>,
         ClientError,
     > {
         let mut call = self
@@ -592,7 +598,7 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -625,7 +631,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Status of Agents
@@ -633,12 +639,15 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_agents_status(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsAgentsStatusInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/agents-status");
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -666,7 +675,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chats Status
@@ -674,14 +683,14 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_chats(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAnalyticsDashboardsChartsChatsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -714,7 +723,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Status of Agents
@@ -722,14 +731,17 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_agent(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -762,7 +774,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chats Status for Departments
@@ -771,7 +783,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse,
+        Answer<GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse>,
         ClientError,
     > {
         let mut call = self
@@ -783,7 +795,7 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -816,7 +828,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Times
@@ -824,14 +836,17 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_timings(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsTimingsInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChartsTimingsResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/timings");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -864,7 +879,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Metrics
@@ -872,14 +887,17 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_chats_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsChatsTotalizersInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChatsTotalizersResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChatsTotalizersResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/chats-totalizers");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -912,7 +930,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversation Metrics
@@ -921,7 +939,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationTotalizersInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationTotalizersResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationTotalizersResponse>,
         ClientError,
     > {
         let mut call = self
@@ -933,7 +951,7 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -966,7 +984,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversation by Agents
@@ -975,7 +993,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByAgentInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsByAgentResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsByAgentResponse>,
         ClientError,
     > {
         let mut call = self
@@ -983,7 +1001,7 @@ impl Client {
             .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-agent");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1016,7 +1034,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations by Departments
@@ -1025,7 +1043,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByDepartmentInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1037,7 +1055,7 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1070,7 +1088,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations By Source
@@ -1079,7 +1097,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsBySourceInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsBySourceResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsBySourceResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1090,7 +1108,7 @@ impl Client {
             );
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1118,7 +1136,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations by Status
@@ -1127,7 +1145,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByStatusInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsByStatusResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsByStatusResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1138,7 +1156,7 @@ impl Client {
             );
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1171,7 +1189,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations by Tags
@@ -1179,13 +1197,16 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_conversations_by_tags(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByTagsInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsConversationsByTagsResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-tags");
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1218,7 +1239,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Metrics by Time
@@ -1227,7 +1248,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsProductivityTotalizersInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsProductivityTotalizersResponse,
+        Answer<GetLivechatAnalyticsDashboardsProductivityTotalizersResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1239,7 +1260,7 @@ impl Client {
         call.query("start", &input.start)?;
         call.query("end", &input.end)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1272,7 +1293,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Number of Chats
@@ -1280,7 +1301,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_amount_of_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/amount-of-chats");
@@ -1290,7 +1314,7 @@ impl Client {
         call.query("end", &input.end)?;
         call.query("answered", input.answered.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1323,7 +1347,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Average Chat Duration
@@ -1332,7 +1356,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse,
+        Answer<GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1346,7 +1370,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1379,7 +1403,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Average Service Time
@@ -1387,7 +1411,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_average_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/average-service-time");
@@ -1396,7 +1423,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1429,7 +1456,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Average Waiting Time
@@ -1437,7 +1464,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_average_waiting_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/average-waiting-time");
@@ -1446,7 +1476,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1479,7 +1509,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Percentage of Abandoned Chats
@@ -1488,7 +1518,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse,
+        Answer<GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1502,7 +1532,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1535,7 +1565,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Total Abandoned Chats
@@ -1544,7 +1574,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse,
+        Answer<GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1555,7 +1585,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1588,7 +1618,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Total Service Time
@@ -1596,7 +1626,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_total_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/total-service-time");
@@ -1605,7 +1638,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1638,7 +1671,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Total Transferred Chats
@@ -1647,7 +1680,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse,
+        Answer<GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1661,7 +1694,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1694,7 +1727,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Analytics Overview
@@ -1702,13 +1735,13 @@ impl Client {
     pub async fn get_livechat_analytics_overview(
         &self,
         input: &GetLivechatAnalyticsOverviewInput,
-    ) -> Result<GetLivechatAnalyticsOverviewResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAnalyticsOverviewResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/analytics/overview");
         call.query("name", &input.name)?;
         call.query("from", &input.from)?;
         call.query("to", &input.to)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1733,16 +1766,16 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Appearance
     /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, output: [`GetLivechatAppearanceResponse`]).
     pub async fn get_livechat_appearance(
         &self,
-    ) -> Result<GetLivechatAppearanceResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAppearanceResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/appearance");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1758,7 +1791,7 @@ impl Client {
             403 => GetLivechatAppearanceResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set Livechat Appearance
@@ -1766,10 +1799,10 @@ impl Client {
     pub async fn post_livechat_appearance(
         &self,
         input: &PostLivechatAppearanceInput,
-    ) -> Result<PostLivechatAppearanceResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatAppearanceResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/appearance");
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1786,16 +1819,16 @@ impl Client {
             403 => PostLivechatAppearanceResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Default Business Hour
     /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, output: [`GetLivechatBusinessHourResponse`]).
     pub async fn get_livechat_business_hour(
         &self,
-    ) -> Result<GetLivechatBusinessHourResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatBusinessHourResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/business-hour");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1811,7 +1844,7 @@ impl Client {
             403 => GetLivechatBusinessHourResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Business Hours
@@ -1819,13 +1852,13 @@ impl Client {
     pub async fn get_livechat_business_hours(
         &self,
         input: &GetLivechatBusinessHoursInput,
-    ) -> Result<GetLivechatBusinessHoursResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatBusinessHoursResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/business-hours");
         call.query("name", input.name.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1841,7 +1874,7 @@ impl Client {
             403 => GetLivechatBusinessHoursResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Business Hour
@@ -1849,12 +1882,12 @@ impl Client {
     pub async fn post_livechat_business_hours_remove(
         &self,
         input: &PostLivechatBusinessHoursRemoveInput,
-    ) -> Result<PostLivechatBusinessHoursRemoveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatBusinessHoursRemoveResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/business-hours.remove");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1878,7 +1911,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create a Business Hour
@@ -1886,12 +1919,12 @@ impl Client {
     pub async fn post_livechat_business_hours_save(
         &self,
         input: &PostLivechatBusinessHoursSaveInput,
-    ) -> Result<PostLivechatBusinessHoursSaveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatBusinessHoursSaveResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/business-hours.save");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1913,7 +1946,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Configurations
@@ -1921,11 +1954,11 @@ impl Client {
     pub async fn get_livechat_config(
         &self,
         input: &GetLivechatConfigInput,
-    ) -> Result<GetLivechatConfigResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatConfigResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/config");
         call.query("token", input.token.as_ref())?;
         call.query("department", input.department.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1939,16 +1972,16 @@ impl Client {
             200 => GetLivechatConfigResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Routing Configuration
     /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, output: [`GetLivechatConfigRoutingResponse`]).
     pub async fn get_livechat_config_routing(
         &self,
-    ) -> Result<GetLivechatConfigRoutingResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatConfigRoutingResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/config/routing");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1963,7 +1996,7 @@ impl Client {
             401 => GetLivechatConfigRoutingResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Omnichannel Custom Fields
@@ -1971,13 +2004,13 @@ impl Client {
     pub async fn get_livechat_custom_fields(
         &self,
         input: &GetLivechatCustomFieldsInput,
-    ) -> Result<GetLivechatCustomFieldsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatCustomFieldsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/custom-fields");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("text", input.text.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -1993,7 +2026,7 @@ impl Client {
             403 => GetLivechatCustomFieldsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Omnichannel Custom Field
@@ -2001,12 +2034,12 @@ impl Client {
     pub async fn post_livechat_custom_fields_delete(
         &self,
         input: &PostLivechatCustomFieldsDeleteInput,
-    ) -> Result<PostLivechatCustomFieldsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldsDeleteResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/custom-fields.delete");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2033,7 +2066,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create Omnichannel Custom Field
@@ -2041,10 +2074,10 @@ impl Client {
     pub async fn post_livechat_custom_fields_save(
         &self,
         input: &PostLivechatCustomFieldsSaveInput,
-    ) -> Result<PostLivechatCustomFieldsSaveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldsSaveResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/custom-fields.save");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2066,7 +2099,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Custom Field Information
@@ -2074,10 +2107,10 @@ impl Client {
     pub async fn get_livechat_custom_fields_id(
         &self,
         input: &GetLivechatCustomFieldsIdInput,
-    ) -> Result<GetLivechatCustomFieldsIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatCustomFieldsIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/custom-fields");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2095,7 +2128,7 @@ impl Client {
             403 => GetLivechatCustomFieldsIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Custom Field Value
@@ -2103,10 +2136,10 @@ impl Client {
     pub async fn post_livechat_custom_field(
         &self,
         input: &PostLivechatCustomFieldInput,
-    ) -> Result<PostLivechatCustomFieldResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/custom.field");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2121,7 +2154,7 @@ impl Client {
             400 => PostLivechatCustomFieldResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Array of Custom Field Values
@@ -2129,10 +2162,10 @@ impl Client {
     pub async fn post_livechat_custom_fields(
         &self,
         input: &PostLivechatCustomFieldsInput,
-    ) -> Result<PostLivechatCustomFieldsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/custom.fields");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2147,7 +2180,7 @@ impl Client {
             400 => PostLivechatCustomFieldsResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Departments
@@ -2155,7 +2188,7 @@ impl Client {
     pub async fn get_livechat_department(
         &self,
         input: &GetLivechatDepartmentInput,
-    ) -> Result<GetLivechatDepartmentResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.query("text", input.text.as_ref())?;
         call.query("enabled", input.enabled.as_ref())?;
@@ -2165,7 +2198,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2181,7 +2214,7 @@ impl Client {
             403 => GetLivechatDepartmentResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register New Department
@@ -2189,10 +2222,10 @@ impl Client {
     pub async fn post_livechat_department(
         &self,
         input: &PostLivechatDepartmentInput,
-    ) -> Result<PostLivechatDepartmentResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/department");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2209,7 +2242,7 @@ impl Client {
             403 => PostLivechatDepartmentResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Autocomplete Department
@@ -2217,14 +2250,14 @@ impl Client {
     pub async fn get_livechat_department_autocomplete(
         &self,
         input: &GetLivechatDepartmentAutocompleteInput,
-    ) -> Result<GetLivechatDepartmentAutocompleteResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentAutocompleteResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/department.autocomplete");
         call.query("selector", &input.selector)?;
         call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
         call.query("showArchived", input.show_archived.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2248,7 +2281,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Departments by ID
@@ -2256,12 +2289,12 @@ impl Client {
     pub async fn get_livechat_department_list_by_ids(
         &self,
         input: &GetLivechatDepartmentListByIdsInput,
-    ) -> Result<GetLivechatDepartmentListByIdsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentListByIdsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/department.listByIds");
         call.query("ids", &input.ids)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2288,7 +2321,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Archive a Department
@@ -2296,10 +2329,10 @@ impl Client {
     pub async fn post_livechat_department_archive_id(
         &self,
         input: &PostLivechatDepartmentArchiveIdInput,
-    ) -> Result<PostLivechatDepartmentArchiveIdResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentArchiveIdResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/department/archive");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2318,7 +2351,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Check Department Creation
@@ -2326,13 +2359,13 @@ impl Client {
     pub async fn get_livechat_department_is_department_creation_available(
         &self,
     ) -> Result<
-        GetLivechatDepartmentIsDepartmentCreationAvailableResponse,
+        Answer<GetLivechatDepartmentIsDepartmentCreationAvailableResponse>,
         ClientError,
     > {
         let call = self
             .settings
             .call("GET", "/api/v1/livechat/department/isDepartmentCreationAvailable");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2355,7 +2388,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Unarchive a Department
@@ -2363,12 +2396,12 @@ impl Client {
     pub async fn post_livechat_department_unarchive_id(
         &self,
         input: &PostLivechatDepartmentUnarchiveIdInput,
-    ) -> Result<PostLivechatDepartmentUnarchiveIdResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentUnarchiveIdResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/department/unarchive");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2387,7 +2420,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Department Information
@@ -2395,11 +2428,11 @@ impl Client {
     pub async fn get_livechat_department_id(
         &self,
         input: &GetLivechatDepartmentIdInput,
-    ) -> Result<GetLivechatDepartmentIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.query("includeAgents", input.include_agents.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2415,7 +2448,7 @@ impl Client {
             403 => GetLivechatDepartmentIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Department
@@ -2423,11 +2456,11 @@ impl Client {
     pub async fn put_livechat_department_id(
         &self,
         input: &PutLivechatDepartmentIdInput,
-    ) -> Result<PutLivechatDepartmentIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatDepartmentIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2444,7 +2477,7 @@ impl Client {
             403 => PutLivechatDepartmentIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Department
@@ -2452,10 +2485,10 @@ impl Client {
     pub async fn delete_livechat_department_id(
         &self,
         input: &DeleteLivechatDepartmentIdInput,
-    ) -> Result<DeleteLivechatDepartmentIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatDepartmentIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2473,7 +2506,7 @@ impl Client {
             403 => DeleteLivechatDepartmentIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agents of Department
@@ -2481,14 +2514,14 @@ impl Client {
     pub async fn get_livechat_department_id_agents(
         &self,
         input: &GetLivechatDepartmentIdAgentsInput,
-    ) -> Result<GetLivechatDepartmentIdAgentsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentIdAgentsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2510,7 +2543,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Agents of Department
@@ -2518,12 +2551,12 @@ impl Client {
     pub async fn post_livechat_department_id_agents(
         &self,
         input: &PostLivechatDepartmentIdAgentsInput,
-    ) -> Result<PostLivechatDepartmentIdAgentsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentIdAgentsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2545,16 +2578,16 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Archived Departments
     /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentsArchivedResponse`]).
     pub async fn get_livechat_departments_archived(
         &self,
-    ) -> Result<GetLivechatDepartmentsArchivedResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentsArchivedResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/departments/archived");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2573,7 +2606,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Inquiry by Room
@@ -2581,10 +2614,10 @@ impl Client {
     pub async fn get_livechat_inquiries_get_one(
         &self,
         input: &GetLivechatInquiriesGetOneInput,
-    ) -> Result<GetLivechatInquiriesGetOneResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatInquiriesGetOneResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/inquiries.getOne");
         call.query("roomId", &input.room_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2603,7 +2636,7 @@ impl Client {
             403 => GetLivechatInquiriesGetOneResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Inquiries List
@@ -2611,13 +2644,13 @@ impl Client {
     pub async fn get_livechat_inquiries_list(
         &self,
         input: &GetLivechatInquiriesListInput,
-    ) -> Result<GetLivechatInquiriesListResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatInquiriesListResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/inquiries.list");
         call.query("department", input.department.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2633,7 +2666,7 @@ impl Client {
             403 => GetLivechatInquiriesListResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// List Queued User Inquiries
@@ -2641,7 +2674,7 @@ impl Client {
     pub async fn get_livechat_inquiries_queued_for_user(
         &self,
         input: &GetLivechatInquiriesQueuedForUserInput,
-    ) -> Result<GetLivechatInquiriesQueuedForUserResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatInquiriesQueuedForUserResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/inquiries.queuedForUser");
@@ -2649,7 +2682,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2673,7 +2706,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Move Chat to Inquiry
@@ -2681,12 +2714,12 @@ impl Client {
     pub async fn post_livechat_inquiries_return_as_inquiry(
         &self,
         input: &PostLivechatInquiriesReturnAsInquiryInput,
-    ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatInquiriesReturnAsInquiryResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2712,7 +2745,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Take Inquiry
@@ -2720,10 +2753,10 @@ impl Client {
     pub async fn post_livechat_inquiries_take(
         &self,
         input: &PostLivechatInquiriesTakeInput,
-    ) -> Result<PostLivechatInquiriesTakeResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatInquiriesTakeResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/inquiries.take");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2742,7 +2775,7 @@ impl Client {
             403 => PostLivechatInquiriesTakeResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set SLA Policy to Inquiry
@@ -2750,10 +2783,10 @@ impl Client {
     pub async fn put_livechat_inquiry_set_sla(
         &self,
         input: &PutLivechatInquirySetSlaInput,
-    ) -> Result<PutLivechatInquirySetSlaResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatInquirySetSlaResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/inquiry.setSLA");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2770,16 +2803,16 @@ impl Client {
             403 => PutLivechatInquirySetSlaResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Integrations
     /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, output: [`GetLivechatIntegrationsSettingsResponse`]).
     pub async fn get_livechat_integrations_settings(
         &self,
-    ) -> Result<GetLivechatIntegrationsSettingsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatIntegrationsSettingsResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/integrations.settings");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2803,7 +2836,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Analytics Chart Data
@@ -2811,7 +2844,10 @@ impl Client {
     pub async fn get_livechat_livechat_analytics_dashboards_charts_data(
         &self,
         input: &GetLivechatLivechatAnalyticsDashboardsChartsDataInput,
-    ) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/livechat/analytics/dashboards/charts-data");
@@ -2819,7 +2855,7 @@ impl Client {
         call.query("end", &input.end)?;
         call.query("chartName", &input.chart_name)?;
         call.query("departmentId", input.department_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2847,7 +2883,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send New Livechat Message
@@ -2855,10 +2891,10 @@ impl Client {
     pub async fn post_livechat_message(
         &self,
         input: &PostLivechatMessageInput,
-    ) -> Result<PostLivechatMessageResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMessageResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/message");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2873,7 +2909,7 @@ impl Client {
             400 => PostLivechatMessageResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Livechat Message
@@ -2881,12 +2917,12 @@ impl Client {
     pub async fn get_livechat_message_id(
         &self,
         input: &GetLivechatMessageIdInput,
-    ) -> Result<GetLivechatMessageIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMessageIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.query("token", &input.token)?;
         call.query("rid", &input.rid)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2901,7 +2937,7 @@ impl Client {
             400 => GetLivechatMessageIdResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Livechat Message
@@ -2909,11 +2945,11 @@ impl Client {
     pub async fn put_livechat_message_id(
         &self,
         input: &PutLivechatMessageIdInput,
-    ) -> Result<PutLivechatMessageIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatMessageIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2927,7 +2963,7 @@ impl Client {
             200 => PutLivechatMessageIdResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Livechat Message
@@ -2935,11 +2971,11 @@ impl Client {
     pub async fn delete_livechat_message_id(
         &self,
         input: &DeleteLivechatMessageIdInput,
-    ) -> Result<DeleteLivechatMessageIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatMessageIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2954,7 +2990,7 @@ impl Client {
             400 => DeleteLivechatMessageIdResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Array of Messages
@@ -2962,10 +2998,10 @@ impl Client {
     pub async fn post_livechat_messages(
         &self,
         input: &PostLivechatMessagesInput,
-    ) -> Result<PostLivechatMessagesResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMessagesResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/messages");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -2981,7 +3017,7 @@ impl Client {
             401 => PostLivechatMessagesResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Message History
@@ -2989,14 +3025,14 @@ impl Client {
     pub async fn get_livechat_messages_history_rid(
         &self,
         input: &GetLivechatMessagesHistoryRidInput,
-    ) -> Result<GetLivechatMessagesHistoryRidResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMessagesHistoryRidResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/messages.history");
         call.path("rid", &input.rid)?;
         call.query("token", &input.token)?;
         call.query_with("ls", input.ls.as_ref(), Style::Loose)?;
         call.query_with("end", input.end.as_ref(), Style::Loose)?;
         call.query("limit", input.limit.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3013,7 +3049,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Messages
@@ -3021,14 +3057,14 @@ impl Client {
     pub async fn get_livechat_rid_messages(
         &self,
         input: &GetLivechatRidMessagesInput,
-    ) -> Result<GetLivechatRidMessagesResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRidMessagesResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/messages");
         call.path("rid", &input.rid)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("searchTerm", input.search_term.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3044,7 +3080,7 @@ impl Client {
             401 => GetLivechatRidMessagesResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Monitors
@@ -3052,13 +3088,13 @@ impl Client {
     pub async fn get_livechat_monitors(
         &self,
         input: &GetLivechatMonitorsInput,
-    ) -> Result<GetLivechatMonitorsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMonitorsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/monitors");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("text", input.text.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3074,7 +3110,7 @@ impl Client {
             403 => GetLivechatMonitorsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create a Monitor
@@ -3082,10 +3118,10 @@ impl Client {
     pub async fn post_livechat_monitors_create(
         &self,
         input: &PostLivechatMonitorsCreateInput,
-    ) -> Result<PostLivechatMonitorsCreateResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMonitorsCreateResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/monitors.create");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3103,7 +3139,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a Monitor
@@ -3111,10 +3147,10 @@ impl Client {
     pub async fn post_livechat_monitors_delete(
         &self,
         input: &PostLivechatMonitorsDeleteInput,
-    ) -> Result<PostLivechatMonitorsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMonitorsDeleteResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/monitors.delete");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3132,7 +3168,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Monitor
@@ -3140,10 +3176,10 @@ impl Client {
     pub async fn get_livechat_monitors_username(
         &self,
         input: &GetLivechatMonitorsUsernameInput,
-    ) -> Result<GetLivechatMonitorsUsernameResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMonitorsUsernameResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/monitors");
         call.path("username", &input.username)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3161,7 +3197,7 @@ impl Client {
             403 => GetLivechatMonitorsUsernameResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Offline Livechat Message
@@ -3169,10 +3205,10 @@ impl Client {
     pub async fn post_livechat_offline_message(
         &self,
         input: &PostLivechatOfflineMessageInput,
-    ) -> Result<PostLivechatOfflineMessageResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatOfflineMessageResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/offline.message");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3187,7 +3223,7 @@ impl Client {
             400 => PostLivechatOfflineMessageResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Visitor Navigation History
@@ -3195,10 +3231,10 @@ impl Client {
     pub async fn post_livechat_page_visited(
         &self,
         input: &PostLivechatPageVisitedInput,
-    ) -> Result<PostLivechatPageVisitedResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatPageVisitedResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/page.visited");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3213,7 +3249,7 @@ impl Client {
             400 => PostLivechatPageVisitedResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Priorities
@@ -3221,13 +3257,13 @@ impl Client {
     pub async fn get_livechat_priorities(
         &self,
         input: &GetLivechatPrioritiesInput,
-    ) -> Result<GetLivechatPrioritiesResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatPrioritiesResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/priorities");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("text", input.text.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3243,16 +3279,16 @@ impl Client {
             403 => GetLivechatPrioritiesResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Check Priority Reset
     /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`GetLivechatPrioritiesResetResponse`]).
     pub async fn get_livechat_priorities_reset(
         &self,
-    ) -> Result<GetLivechatPrioritiesResetResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatPrioritiesResetResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/priorities.reset");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3269,16 +3305,16 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Reset Priorities
     /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`PostLivechatPrioritiesResetResponse`]).
     pub async fn post_livechat_priorities_reset(
         &self,
-    ) -> Result<PostLivechatPrioritiesResetResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatPrioritiesResetResponse>, ClientError> {
         let call = self.settings.call("POST", "/api/v1/livechat/priorities.reset");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3296,7 +3332,7 @@ impl Client {
             403 => PostLivechatPrioritiesResetResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Priority
@@ -3304,10 +3340,10 @@ impl Client {
     pub async fn get_livechat_priorities_priority_id(
         &self,
         input: &GetLivechatPrioritiesPriorityIdInput,
-    ) -> Result<GetLivechatPrioritiesPriorityIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatPrioritiesPriorityIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3331,7 +3367,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Priority
@@ -3339,11 +3375,11 @@ impl Client {
     pub async fn put_livechat_priorities_priority_id(
         &self,
         input: &PutLivechatPrioritiesPriorityIdInput,
-    ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatPrioritiesPriorityIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3372,7 +3408,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Queue
@@ -3380,7 +3416,7 @@ impl Client {
     pub async fn get_livechat_queue(
         &self,
         input: &GetLivechatQueueInput,
-    ) -> Result<GetLivechatQueueResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatQueueResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/queue");
         call.query("departmentId", input.department_id.as_ref())?;
         call.query("agentId", input.agent_id.as_ref())?;
@@ -3388,7 +3424,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3404,7 +3440,7 @@ impl Client {
             403 => GetLivechatQueueResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get or Create Omnichannel Rooms
@@ -3412,12 +3448,12 @@ impl Client {
     pub async fn get_livechat_room(
         &self,
         input: &GetLivechatRoomInput,
-    ) -> Result<GetLivechatRoomResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/room");
         call.query("token", &input.token)?;
         call.query("rid", input.rid.as_ref())?;
         call.query("agentId", input.agent_id.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3432,7 +3468,7 @@ impl Client {
             400 => GetLivechatRoomResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Close Omnichannel Room by Visitor
@@ -3440,10 +3476,10 @@ impl Client {
     pub async fn post_livechat_room_close(
         &self,
         input: &PostLivechatRoomCloseInput,
-    ) -> Result<PostLivechatRoomCloseResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomCloseResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.close");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3458,7 +3494,7 @@ impl Client {
             400 => PostLivechatRoomCloseResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Close Omnichannel Room
@@ -3466,10 +3502,10 @@ impl Client {
     pub async fn post_livechat_room_close_by_user(
         &self,
         input: &PostLivechatRoomCloseByUserInput,
-    ) -> Result<PostLivechatRoomCloseByUserResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomCloseByUserResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.closeByUser");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3489,7 +3525,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Forward Omnichannel Room
@@ -3497,10 +3533,10 @@ impl Client {
     pub async fn post_livechat_room_forward(
         &self,
         input: &PostLivechatRoomForwardInput,
-    ) -> Result<PostLivechatRoomForwardResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomForwardResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.forward");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3516,7 +3552,7 @@ impl Client {
             401 => PostLivechatRoomForwardResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Join Omnichannel Room
@@ -3524,10 +3560,10 @@ impl Client {
     pub async fn get_livechat_room_join(
         &self,
         input: &GetLivechatRoomJoinInput,
-    ) -> Result<GetLivechatRoomJoinResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomJoinResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/room.join");
         call.query("roomId", &input.room_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3544,7 +3580,7 @@ impl Client {
             403 => GetLivechatRoomJoinResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Put Omnichannel Room on Hold
@@ -3552,10 +3588,10 @@ impl Client {
     pub async fn post_livechat_room_on_hold(
         &self,
         input: &PostLivechatRoomOnHoldInput,
-    ) -> Result<PostLivechatRoomOnHoldResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomOnHoldResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.onHold");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3571,7 +3607,7 @@ impl Client {
             401 => PostLivechatRoomOnHoldResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Resume Room On-Hold
@@ -3579,10 +3615,10 @@ impl Client {
     pub async fn post_livechat_room_resume_on_hold(
         &self,
         input: &PostLivechatRoomResumeOnHoldInput,
-    ) -> Result<PostLivechatRoomResumeOnHoldResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomResumeOnHoldResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.resumeOnHold");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3604,7 +3640,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Omnichannel Room
@@ -3612,10 +3648,10 @@ impl Client {
     pub async fn post_livechat_room_save_info(
         &self,
         input: &PostLivechatRoomSaveInfoInput,
-    ) -> Result<PostLivechatRoomSaveInfoResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomSaveInfoResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.saveInfo");
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3632,7 +3668,7 @@ impl Client {
             403 => PostLivechatRoomSaveInfoResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Survey Omnichannel Room
@@ -3640,10 +3676,10 @@ impl Client {
     pub async fn post_livechat_room_survey(
         &self,
         input: &PostLivechatRoomSurveyInput,
-    ) -> Result<PostLivechatRoomSurveyResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomSurveyResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.survey");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3658,7 +3694,7 @@ impl Client {
             400 => PostLivechatRoomSurveyResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set Omnichannel Room Priority
@@ -3666,12 +3702,12 @@ impl Client {
     pub async fn post_livechat_room_rid_priority(
         &self,
         input: &PostLivechatRoomRidPriorityInput,
-    ) -> Result<PostLivechatRoomRidPriorityResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomRidPriorityResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3692,7 +3728,7 @@ impl Client {
             403 => PostLivechatRoomRidPriorityResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Omnichannel Room Priority
@@ -3700,11 +3736,11 @@ impl Client {
     pub async fn delete_livechat_room_rid_priority(
         &self,
         input: &DeleteLivechatRoomRidPriorityInput,
-    ) -> Result<DeleteLivechatRoomRidPriorityResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatRoomRidPriorityResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3726,7 +3762,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Omnichannel Rooms
@@ -3734,7 +3770,7 @@ impl Client {
     pub async fn get_livechat_rooms(
         &self,
         input: &GetLivechatRoomsInput,
-    ) -> Result<GetLivechatRoomsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/rooms");
         call.query("agents", input.agents.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
@@ -3752,7 +3788,7 @@ impl Client {
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query_with("fields", input.fields.as_ref(), Style::Loose)?;
         call.query_with("query", input.query.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3768,7 +3804,7 @@ impl Client {
             403 => GetLivechatRoomsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove a Closed Omnichannel Room
@@ -3776,10 +3812,10 @@ impl Client {
     pub async fn post_livechat_rooms_delete(
         &self,
         input: &PostLivechatRoomsDeleteInput,
-    ) -> Result<PostLivechatRoomsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomsDeleteResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/rooms.delete");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3795,18 +3831,18 @@ impl Client {
             401 => PostLivechatRoomsDeleteResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Closed Omnichannel Rooms
     /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, output: [`PostLivechatRoomsRemoveAllClosedRoomsResponse`]).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
-    ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomsRemoveAllClosedRoomsResponse>, ClientError> {
         let call = self
             .settings
             .call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3832,16 +3868,16 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// View Omnichannel Room Sources
     /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, output: [`GetLivechatRoomsFiltersResponse`]).
     pub async fn get_livechat_rooms_filters(
         &self,
-    ) -> Result<GetLivechatRoomsFiltersResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomsFiltersResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/rooms/filters");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3856,7 +3892,7 @@ impl Client {
             401 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of SLA Policies
@@ -3864,13 +3900,13 @@ impl Client {
     pub async fn get_livechat_sla(
         &self,
         input: &GetLivechatSlaInput,
-    ) -> Result<GetLivechatSlaResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatSlaResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/sla");
         call.query("text", input.text.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("offset", input.offset.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3886,7 +3922,7 @@ impl Client {
             403 => GetLivechatSlaResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create SLA Policy
@@ -3894,10 +3930,10 @@ impl Client {
     pub async fn post_livechat_sla(
         &self,
         input: &PostLivechatSlaInput,
-    ) -> Result<PostLivechatSlaResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatSlaResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/sla");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3914,7 +3950,7 @@ impl Client {
             403 => PostLivechatSlaResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get an SLA
@@ -3922,10 +3958,10 @@ impl Client {
     pub async fn get_livechat_sla_sla_id(
         &self,
         input: &GetLivechatSlaSlaIdInput,
-    ) -> Result<GetLivechatSlaSlaIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatSlaSlaIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3941,7 +3977,7 @@ impl Client {
             403 => GetLivechatSlaSlaIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update an SLA
@@ -3949,10 +3985,10 @@ impl Client {
     pub async fn put_livechat_sla_sla_id(
         &self,
         input: &PutLivechatSlaSlaIdInput,
-    ) -> Result<PutLivechatSlaSlaIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatSlaSlaIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3969,7 +4005,7 @@ impl Client {
             403 => PutLivechatSlaSlaIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete an SLA
@@ -3977,10 +4013,10 @@ impl Client {
     pub async fn delete_livechat_sla_sla_id(
         &self,
         input: &DeleteLivechatSlaSlaIdInput,
-    ) -> Result<DeleteLivechatSlaSlaIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatSlaSlaIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -3996,7 +4032,7 @@ impl Client {
             403 => DeleteLivechatSlaSlaIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Livechat SMS Incoming (Twilio)
@@ -4004,11 +4040,11 @@ impl Client {
     pub async fn post_livechat_sms_incoming_service(
         &self,
         input: &PostLivechatSmsIncomingServiceInput,
-    ) -> Result<PostLivechatSmsIncomingServiceResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatSmsIncomingServiceResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/sms-incoming");
         call.path("service", &input.service)?;
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4022,7 +4058,7 @@ impl Client {
             200 => PostLivechatSmsIncomingServiceResponse::Ok(received.text().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Tags
@@ -4030,7 +4066,7 @@ impl Client {
     pub async fn get_livechat_tags(
         &self,
         input: &GetLivechatTagsInput,
-    ) -> Result<GetLivechatTagsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTagsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/tags");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -4038,7 +4074,7 @@ impl Client {
         call.query("department", input.department.as_ref())?;
         call.query("viewAll", input.view_all.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4054,7 +4090,7 @@ impl Client {
             403 => GetLivechatTagsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a tag
@@ -4062,10 +4098,10 @@ impl Client {
     pub async fn post_livechat_tags_delete(
         &self,
         input: &PostLivechatTagsDeleteInput,
-    ) -> Result<PostLivechatTagsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTagsDeleteResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/tags.delete");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4081,7 +4117,7 @@ impl Client {
             401 => PostLivechatTagsDeleteResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create a Tag
@@ -4089,10 +4125,10 @@ impl Client {
     pub async fn post_livechat_tags_save(
         &self,
         input: &PostLivechatTagsSaveInput,
-    ) -> Result<PostLivechatTagsSaveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTagsSaveResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/tags.save");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4108,7 +4144,7 @@ impl Client {
             401 => PostLivechatTagsSaveResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Tag
@@ -4116,10 +4152,10 @@ impl Client {
     pub async fn get_livechat_tags_tag_id(
         &self,
         input: &GetLivechatTagsTagIdInput,
-    ) -> Result<GetLivechatTagsTagIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTagsTagIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/tags");
         call.path("tagId", &input.tag_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4136,7 +4172,7 @@ impl Client {
             404 => GetLivechatTagsTagIdResponse::NotFound(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Request Omnichannel Transcript
@@ -4144,10 +4180,10 @@ impl Client {
     pub async fn post_livechat_transcript(
         &self,
         input: &PostLivechatTranscriptInput,
-    ) -> Result<PostLivechatTranscriptResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTranscriptResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/transcript");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4162,7 +4198,7 @@ impl Client {
             400 => PostLivechatTranscriptResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Omnichannel Transcript
@@ -4170,11 +4206,11 @@ impl Client {
     pub async fn post_livechat_transcript_rid(
         &self,
         input: &PostLivechatTranscriptRidInput,
-    ) -> Result<PostLivechatTranscriptRidResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTranscriptRidResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4193,7 +4229,7 @@ impl Client {
             403 => PostLivechatTranscriptRidResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Omnichannel Transcript
@@ -4201,10 +4237,10 @@ impl Client {
     pub async fn delete_livechat_transcript_rid(
         &self,
         input: &DeleteLivechatTranscriptRidInput,
-    ) -> Result<DeleteLivechatTranscriptRidResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatTranscriptRidResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4222,7 +4258,7 @@ impl Client {
             403 => DeleteLivechatTranscriptRidResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Department Transfer History
@@ -4230,13 +4266,13 @@ impl Client {
     pub async fn get_livechat_transfer_history_rid(
         &self,
         input: &GetLivechatTransferHistoryRidInput,
-    ) -> Result<GetLivechatTransferHistoryRidResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTransferHistoryRidResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/transfer.history");
         call.path("rid", &input.rid)?;
         call.query("count", input.count.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4258,7 +4294,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Livechat Triggers
@@ -4266,12 +4302,12 @@ impl Client {
     pub async fn get_livechat_triggers(
         &self,
         input: &GetLivechatTriggersInput,
-    ) -> Result<GetLivechatTriggersResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTriggersResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/triggers");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4287,7 +4323,7 @@ impl Client {
             403 => GetLivechatTriggersResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create or Update Livechat Triggers
@@ -4295,10 +4331,10 @@ impl Client {
     pub async fn post_livechat_triggers(
         &self,
         input: &PostLivechatTriggersInput,
-    ) -> Result<PostLivechatTriggersResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTriggersResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/triggers");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4315,7 +4351,7 @@ impl Client {
             403 => PostLivechatTriggersResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Test Trigger with External Service
@@ -4323,12 +4359,12 @@ impl Client {
     pub async fn post_livechat_triggers_external_service_test(
         &self,
         input: &PostLivechatTriggersExternalServiceTestInput,
-    ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTriggersExternalServiceTestResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/triggers/external-service/test");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4356,7 +4392,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Trigger
@@ -4364,10 +4400,10 @@ impl Client {
     pub async fn get_livechat_triggers_id(
         &self,
         input: &GetLivechatTriggersIdInput,
-    ) -> Result<GetLivechatTriggersIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTriggersIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/triggers");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4383,7 +4419,7 @@ impl Client {
             403 => GetLivechatTriggersIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a trigger
@@ -4391,10 +4427,10 @@ impl Client {
     pub async fn delete_livechat_triggers_id(
         &self,
         input: &DeleteLivechatTriggersIdInput,
-    ) -> Result<DeleteLivechatTriggersIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatTriggersIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/triggers");
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4410,7 +4446,7 @@ impl Client {
             403 => DeleteLivechatTriggersIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Units
@@ -4418,13 +4454,13 @@ impl Client {
     pub async fn get_livechat_units(
         &self,
         input: &GetLivechatUnitsInput,
-    ) -> Result<GetLivechatUnitsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.query("text", input.text.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4440,7 +4476,7 @@ impl Client {
             403 => GetLivechatUnitsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create Unit
@@ -4448,10 +4484,10 @@ impl Client {
     pub async fn post_livechat_units(
         &self,
         input: &PostLivechatUnitsInput,
-    ) -> Result<PostLivechatUnitsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUnitsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/units");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4468,7 +4504,7 @@ impl Client {
             403 => PostLivechatUnitsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Unit
@@ -4476,10 +4512,10 @@ impl Client {
     pub async fn get_livechat_units_unit_id(
         &self,
         input: &GetLivechatUnitsUnitIdInput,
-    ) -> Result<GetLivechatUnitsUnitIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsUnitIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4495,7 +4531,7 @@ impl Client {
             403 => GetLivechatUnitsUnitIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Unit
@@ -4503,11 +4539,11 @@ impl Client {
     pub async fn post_livechat_units_id(
         &self,
         input: &PostLivechatUnitsIdInput,
-    ) -> Result<PostLivechatUnitsIdResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUnitsIdResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4523,7 +4559,7 @@ impl Client {
             403 => PostLivechatUnitsIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a Unit
@@ -4531,10 +4567,10 @@ impl Client {
     pub async fn delete_livechat_units_id(
         &self,
         input: &DeleteLivechatUnitsIdInput,
-    ) -> Result<DeleteLivechatUnitsIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatUnitsIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4550,7 +4586,7 @@ impl Client {
             403 => DeleteLivechatUnitsIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Departments by Unit ID
@@ -4558,13 +4594,13 @@ impl Client {
     pub async fn get_livechat_units_unit_id_departments(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsInput,
-    ) -> Result<GetLivechatUnitsUnitIdDepartmentsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsUnitIdDepartmentsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/departments");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4588,7 +4624,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Available Departments by Unit Id
@@ -4596,7 +4632,10 @@ impl Client {
     pub async fn get_livechat_units_unit_id_departments_available(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsAvailableInput,
-    ) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatUnitsUnitIdDepartmentsAvailableResponse>,
+        ClientError,
+    > {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/departments/available");
@@ -4604,7 +4643,7 @@ impl Client {
         call.query("count", input.count.as_ref())?;
         call.query("text", input.text.as_ref())?;
         call.query("onlyMyDepartments", input.only_my_departments.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4632,7 +4671,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Unit Monitors
@@ -4640,11 +4679,11 @@ impl Client {
     pub async fn get_livechat_units_unit_id_monitors(
         &self,
         input: &GetLivechatUnitsUnitIdMonitorsInput,
-    ) -> Result<GetLivechatUnitsUnitIdMonitorsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsUnitIdMonitorsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/monitors");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4666,7 +4705,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Upload Files to Room
@@ -4674,12 +4713,12 @@ impl Client {
     pub async fn post_livechat_upload(
         &self,
         input: PostLivechatUploadInput,
-    ) -> Result<PostLivechatUploadResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUploadResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/upload");
         call.path("rid", &input.rid)?;
         call.header("x-visitor-token", &input.x_visitor_token)?;
         call.stream("multipart/form-data", input.body);
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4694,7 +4733,7 @@ impl Client {
             403 => PostLivechatUploadResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Agents or Managers
@@ -4702,7 +4741,7 @@ impl Client {
     pub async fn get_livechat_users_type(
         &self,
         input: &GetLivechatUsersTypeInput,
-    ) -> Result<GetLivechatUsersTypeResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUsersTypeResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.query("offset", input.offset.as_ref())?;
@@ -4712,7 +4751,7 @@ impl Client {
         call.query("showIdleAgents", input.show_idle_agents.as_ref())?;
         call.query("excludeId", input.exclude_id.as_ref())?;
         call.query("text", input.text.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4728,7 +4767,7 @@ impl Client {
             403 => GetLivechatUsersTypeResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register New Agent or Manager
@@ -4736,11 +4775,11 @@ impl Client {
     pub async fn post_livechat_users_type(
         &self,
         input: &PostLivechatUsersTypeInput,
-    ) -> Result<PostLivechatUsersTypeResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUsersTypeResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4757,7 +4796,7 @@ impl Client {
             403 => PostLivechatUsersTypeResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent or Manager Information
@@ -4765,11 +4804,11 @@ impl Client {
     pub async fn get_livechat_users_type_id(
         &self,
         input: &GetLivechatUsersTypeIdInput,
-    ) -> Result<GetLivechatUsersTypeIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUsersTypeIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4785,7 +4824,7 @@ impl Client {
             403 => GetLivechatUsersTypeIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Agent or Manager
@@ -4793,11 +4832,11 @@ impl Client {
     pub async fn delete_livechat_users_type_id(
         &self,
         input: &DeleteLivechatUsersTypeIdInput,
-    ) -> Result<DeleteLivechatUsersTypeIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatUsersTypeIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.path("_id", &input.id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4815,7 +4854,7 @@ impl Client {
             403 => DeleteLivechatUsersTypeIdResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register Livechat Visitor
@@ -4823,10 +4862,10 @@ impl Client {
     pub async fn post_livechat_visitor(
         &self,
         input: &PostLivechatVisitorInput,
-    ) -> Result<PostLivechatVisitorResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatVisitorResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/visitor");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4841,7 +4880,7 @@ impl Client {
             400 => PostLivechatVisitorResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Visitor Transfer Room
@@ -4849,12 +4888,12 @@ impl Client {
     pub async fn post_livechat_visitor_department_transfer(
         &self,
         input: &PostLivechatVisitorDepartmentTransferInput,
-    ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatVisitorDepartmentTransferResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/visitor/department.transfer");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4875,7 +4914,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Visitor Information
@@ -4883,10 +4922,10 @@ impl Client {
     pub async fn get_livechat_visitor_token(
         &self,
         input: &GetLivechatVisitorTokenInput,
-    ) -> Result<GetLivechatVisitorTokenResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorTokenResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4900,7 +4939,7 @@ impl Client {
             200 => GetLivechatVisitorTokenResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Visitor
@@ -4908,10 +4947,10 @@ impl Client {
     pub async fn delete_livechat_visitor_token(
         &self,
         input: &DeleteLivechatVisitorTokenInput,
-    ) -> Result<DeleteLivechatVisitorTokenResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatVisitorTokenResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4925,7 +4964,7 @@ impl Client {
             200 => DeleteLivechatVisitorTokenResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Open Conversation of a Visitor
@@ -4933,11 +4972,11 @@ impl Client {
     pub async fn get_livechat_visitor_token_room(
         &self,
         input: &GetLivechatVisitorTokenRoomInput,
-    ) -> Result<GetLivechatVisitorTokenRoomResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorTokenRoomResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
         call.literal("/room");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4954,7 +4993,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Autocomplete Visitors
@@ -4962,12 +5001,12 @@ impl Client {
     pub async fn get_livechat_visitors_autocomplete(
         &self,
         input: &GetLivechatVisitorsAutocompleteInput,
-    ) -> Result<GetLivechatVisitorsAutocompleteResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorsAutocompleteResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/visitors.autocomplete");
         call.query_with("selector", &input.selector, Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -4991,7 +5030,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Visitor Chat History
@@ -5000,7 +5039,7 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput,
     ) -> Result<
-        GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse,
+        Answer<GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse>,
         ClientError,
     > {
         let mut call = self
@@ -5012,7 +5051,7 @@ impl Client {
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5035,7 +5074,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Visitor Information by ID
@@ -5043,10 +5082,10 @@ impl Client {
     pub async fn get_livechat_visitor_info(
         &self,
         input: &GetLivechatVisitorInfoInput,
-    ) -> Result<GetLivechatVisitorInfoResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorInfoResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitors.info");
         call.query("visitorId", &input.visitor_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5063,7 +5102,7 @@ impl Client {
             403 => GetLivechatVisitorInfoResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Pages Visited by Livechat Visitor
@@ -5071,12 +5110,12 @@ impl Client {
     pub async fn get_livechat_visitors_pages_visited_room_id(
         &self,
         input: &GetLivechatVisitorsPagesVisitedRoomIdInput,
-    ) -> Result<GetLivechatVisitorsPagesVisitedRoomIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorsPagesVisitedRoomIdResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/visitors.pagesVisited");
         call.path("roomId", &input.room_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5097,7 +5136,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Visitors by Term
@@ -5105,13 +5144,13 @@ impl Client {
     pub async fn get_livechat_visitors_search(
         &self,
         input: &GetLivechatVisitorsSearchInput,
-    ) -> Result<GetLivechatVisitorsSearchResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorsSearchResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitors.search");
         call.query("term", &input.term)?;
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5129,7 +5168,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Visitor Chat
@@ -5138,7 +5177,7 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput,
     ) -> Result<
-        GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse,
+        Answer<GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse>,
         ClientError,
     > {
         let mut call = self
@@ -5154,7 +5193,7 @@ impl Client {
         call.query("closedChatsOnly", input.closed_chats_only.as_ref())?;
         call.query("servedChatsOnly", input.served_chats_only.as_ref())?;
         call.query("source", input.source.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5177,7 +5216,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set Visitor's Status
@@ -5185,10 +5224,10 @@ impl Client {
     pub async fn post_livechat_visitors_status(
         &self,
         input: &PostLivechatVisitorsStatusInput,
-    ) -> Result<PostLivechatVisitorsStatusResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatVisitorsStatusResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/visitors.status");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5203,16 +5242,16 @@ impl Client {
             400 => PostLivechatVisitorsStatusResponse::BadRequest(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Test the Webhook Integration
     /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, output: [`PostLivechatWebhookTestResponse`]).
     pub async fn post_livechat_webhook_test(
         &self,
-    ) -> Result<PostLivechatWebhookTestResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatWebhookTestResponse>, ClientError> {
         let call = self.settings.call("POST", "/api/v1/livechat/webhook.test");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5226,7 +5265,7 @@ impl Client {
             200 => PostLivechatWebhookTestResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register or Update Omnichannel Contact
@@ -5234,10 +5273,10 @@ impl Client {
     pub async fn post_omnichannel_contact(
         &self,
         input: &PostOmnichannelContactInput,
-    ) -> Result<PostOmnichannelContactResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contact");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5254,7 +5293,7 @@ impl Client {
             403 => PostOmnichannelContactResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Contacts
@@ -5262,12 +5301,12 @@ impl Client {
     pub async fn get_contact_search(
         &self,
         input: &GetContactSearchInput,
-    ) -> Result<GetContactSearchResponse, ClientError> {
+    ) -> Result<Answer<GetContactSearchResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contact.search");
         call.query("email", input.email.as_ref())?;
         call.query("phone", input.phone.as_ref())?;
         call.query("custom", input.custom.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5283,7 +5322,7 @@ impl Client {
             401 => GetContactSearchResponse::Unauthorized(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register Omnichannel Contacts
@@ -5291,10 +5330,10 @@ impl Client {
     pub async fn post_omnichannel_contacts(
         &self,
         input: &PostOmnichannelContactsInput,
-    ) -> Result<PostOmnichannelContactsResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5311,7 +5350,7 @@ impl Client {
             403 => PostOmnichannelContactsResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Block Omnichannel Contact
@@ -5319,10 +5358,10 @@ impl Client {
     pub async fn post_omnichannel_contacts_block(
         &self,
         input: &PostOmnichannelContactsBlockInput,
-    ) -> Result<PostOmnichannelContactsBlockResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsBlockResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts.block");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5344,7 +5383,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get channels grouped by contact name
@@ -5352,12 +5391,12 @@ impl Client {
     pub async fn get_omnichannel_contacts_channels(
         &self,
         input: &GetOmnichannelContactsChannelsInput,
-    ) -> Result<GetOmnichannelContactsChannelsResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsChannelsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/omnichannel/contacts.channels");
         call.query("contactId", &input.contact_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5381,7 +5420,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Check Contacts Existence
@@ -5389,14 +5428,14 @@ impl Client {
     pub async fn get_omnichannel_contacts_check_existence(
         &self,
         input: &GetOmnichannelContactsCheckExistenceInput,
-    ) -> Result<GetOmnichannelContactsCheckExistenceResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsCheckExistenceResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/omnichannel/contacts.checkExistence");
         call.query("contactId", input.contact_id.as_ref())?;
         call.query("email", input.email.as_ref())?;
         call.query("phone", input.phone.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5417,7 +5456,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Resolve Contact Conflicts
@@ -5425,12 +5464,12 @@ impl Client {
     pub async fn post_omnichannel_contacts_conflicts(
         &self,
         input: &PostOmnichannelContactsConflictsInput,
-    ) -> Result<PostOmnichannelContactsConflictsResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsConflictsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/omnichannel/contacts.conflicts");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5459,7 +5498,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Omnichannel Contact
@@ -5467,10 +5506,10 @@ impl Client {
     pub async fn get_omnichannel_contacts_get(
         &self,
         input: &GetOmnichannelContactsGetInput,
-    ) -> Result<GetOmnichannelContactsGetResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsGetResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.get");
         call.query("contactId", &input.contact_id)?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5489,7 +5528,7 @@ impl Client {
             403 => GetOmnichannelContactsGetResponse::Forbidden(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Contact History
@@ -5497,14 +5536,14 @@ impl Client {
     pub async fn get_omnichannel_contacts_history(
         &self,
         input: &GetOmnichannelContactsHistoryInput,
-    ) -> Result<GetOmnichannelContactsHistoryResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsHistoryResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.history");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("contactId", &input.contact_id)?;
         call.query("source", input.source.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5529,7 +5568,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Omnichannel Contacts
@@ -5537,14 +5576,14 @@ impl Client {
     pub async fn get_omnichannel_contacts_search(
         &self,
         input: &GetOmnichannelContactsSearchInput,
-    ) -> Result<GetOmnichannelContactsSearchResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsSearchResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.search");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
         call.query_with("sort", input.sort.as_ref(), Style::Loose)?;
         call.query("searchText", input.search_text.as_ref())?;
         call.query("unknown", input.unknown.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5569,7 +5608,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Unblock Omnichannel Contact
@@ -5577,12 +5616,12 @@ impl Client {
     pub async fn post_omnichannel_contacts_unblock(
         &self,
         input: &PostOmnichannelContactsUnblockInput,
-    ) -> Result<PostOmnichannelContactsUnblockResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsUnblockResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/omnichannel/contacts.unblock");
         call.json(Some(&input.body))?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5606,7 +5645,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Omnichannel Contact
@@ -5614,10 +5653,10 @@ impl Client {
     pub async fn post_omnichannel_contacts_update(
         &self,
         input: &PostOmnichannelContactsUpdateInput,
-    ) -> Result<PostOmnichannelContactsUpdateResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsUpdateResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts.update");
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5642,7 +5681,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set up Omnichannel webhook
@@ -5650,10 +5689,10 @@ impl Client {
     pub async fn post_omnichannel_integrations(
         &self,
         input: &PostOmnichannelIntegrationsInput,
-    ) -> Result<PostOmnichannelIntegrationsResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelIntegrationsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/integrations");
         call.json(input.body.as_ref())?;
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5667,7 +5706,7 @@ impl Client {
             200 => PostOmnichannelIntegrationsResponse::Ok(received.json().await?),
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Request PDF Transcript
@@ -5675,11 +5714,11 @@ impl Client {
     pub async fn post_omnichannel_rid_request_transcript(
         &self,
         input: &PostOmnichannelRidRequestTranscriptInput,
-    ) -> Result<PostOmnichannelRidRequestTranscriptResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelRidRequestTranscriptResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel");
         call.path("rid", &input.rid)?;
         call.literal("/request-transcript");
-        let received = self
+        let mut received = self
             .settings
             .send(
                 Op {
@@ -5705,7 +5744,7 @@ impl Client {
             }
             _ => return Err(received.unexpected().await),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Every item of [`Self::get_canned_responses`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
@@ -5725,18 +5764,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_canned_responses(&input).await? {
-                        GetCannedResponsesResponse::Ok(body) => {
+                    match self.get_canned_responses(&input).await?.into_inner() {
+                        GetCannedResponsesResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.canned_responses.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetCannedResponsesResponse::Unauthorized(_) => {
+                        other @ GetCannedResponsesResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetCannedResponsesResponse::Forbidden(_) => {
+                        other @ GetCannedResponsesResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -5770,9 +5809,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
@@ -5781,13 +5822,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5818,9 +5859,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_agents_average_service_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
@@ -5829,13 +5872,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5866,8 +5909,12 @@ impl Client {
                     match self
                         .get_livechat_analytics_agents_total_service_time(&input)
                         .await?
+                        .into_inner()
                     {
-                        GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(body) => {
+                        GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
+                            body,
+                            ..,
+                        ) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -5875,13 +5922,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5912,9 +5959,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_amount_of_chats(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5923,13 +5972,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5962,9 +6011,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5973,13 +6024,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6010,9 +6061,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_average_service_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6021,13 +6074,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6058,9 +6111,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_average_waiting_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6069,13 +6124,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6108,9 +6163,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6119,13 +6176,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6156,9 +6213,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_total_abandoned_chats(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6167,13 +6226,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6204,9 +6263,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_total_service_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6215,13 +6276,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6254,9 +6315,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6265,13 +6328,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6296,18 +6359,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_business_hours(&input).await? {
-                        GetLivechatBusinessHoursResponse::Ok(body) => {
+                    match self.get_livechat_business_hours(&input).await?.into_inner() {
+                        GetLivechatBusinessHoursResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.business_hours.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatBusinessHoursResponse::Unauthorized(_) => {
+                        other @ GetLivechatBusinessHoursResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatBusinessHoursResponse::Forbidden(_) => {
+                        other @ GetLivechatBusinessHoursResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6331,18 +6394,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_custom_fields(&input).await? {
-                        GetLivechatCustomFieldsResponse::Ok(body) => {
+                    match self.get_livechat_custom_fields(&input).await?.into_inner() {
+                        GetLivechatCustomFieldsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.custom_fields.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatCustomFieldsResponse::Unauthorized(_) => {
+                        other @ GetLivechatCustomFieldsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatCustomFieldsResponse::Forbidden(_) => {
+                        other @ GetLivechatCustomFieldsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6368,18 +6431,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_department(&input).await? {
-                        GetLivechatDepartmentResponse::Ok(body) => {
+                    match self.get_livechat_department(&input).await?.into_inner() {
+                        GetLivechatDepartmentResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatDepartmentResponse::Unauthorized(_) => {
+                        other @ GetLivechatDepartmentResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatDepartmentResponse::Forbidden(_) => {
+                        other @ GetLivechatDepartmentResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6405,8 +6468,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_department_id_agents(&input).await? {
-                        GetLivechatDepartmentIdAgentsResponse::Ok(body) => {
+                    match self
+                        .get_livechat_department_id_agents(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatDepartmentIdAgentsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6414,9 +6481,9 @@ impl Client {
                             })
                         }
                         other @ GetLivechatDepartmentIdAgentsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
-                        other @ GetLivechatDepartmentIdAgentsResponse::Forbidden(_) => {
+                        other @ GetLivechatDepartmentIdAgentsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6442,18 +6509,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_inquiries_list(&input).await? {
-                        GetLivechatInquiriesListResponse::Ok(body) => {
+                    match self.get_livechat_inquiries_list(&input).await?.into_inner() {
+                        GetLivechatInquiriesListResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.inquiries.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatInquiriesListResponse::Unauthorized(_) => {
+                        other @ GetLivechatInquiriesListResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatInquiriesListResponse::Forbidden(_) => {
+                        other @ GetLivechatInquiriesListResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6479,8 +6546,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_inquiries_queued_for_user(&input).await? {
-                        GetLivechatInquiriesQueuedForUserResponse::Ok(body) => {
+                    match self
+                        .get_livechat_inquiries_queued_for_user(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatInquiriesQueuedForUserResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.inquiries.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6488,10 +6559,10 @@ impl Client {
                             })
                         }
                         other @ GetLivechatInquiriesQueuedForUserResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatInquiriesQueuedForUserResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6516,18 +6587,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_rid_messages(&input).await? {
-                        GetLivechatRidMessagesResponse::Ok(body) => {
+                    match self.get_livechat_rid_messages(&input).await?.into_inner() {
+                        GetLivechatRidMessagesResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.messages.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatRidMessagesResponse::BadRequest(_) => {
+                        other @ GetLivechatRidMessagesResponse::BadRequest(..) => {
                             Err(ClientError::unsuccessful(400, &other))
                         }
-                        other @ GetLivechatRidMessagesResponse::Unauthorized(_) => {
+                        other @ GetLivechatRidMessagesResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
                     }
@@ -6553,18 +6624,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_monitors(&input).await? {
-                        GetLivechatMonitorsResponse::Ok(body) => {
+                    match self.get_livechat_monitors(&input).await?.into_inner() {
+                        GetLivechatMonitorsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.monitors.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatMonitorsResponse::Unauthorized(_) => {
+                        other @ GetLivechatMonitorsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatMonitorsResponse::Forbidden(_) => {
+                        other @ GetLivechatMonitorsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6590,18 +6661,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_priorities(&input).await? {
-                        GetLivechatPrioritiesResponse::Ok(body) => {
+                    match self.get_livechat_priorities(&input).await?.into_inner() {
+                        GetLivechatPrioritiesResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.priorities.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatPrioritiesResponse::Unauthorized(_) => {
+                        other @ GetLivechatPrioritiesResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatPrioritiesResponse::Forbidden(_) => {
+                        other @ GetLivechatPrioritiesResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6627,18 +6698,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_queue(&input).await? {
-                        GetLivechatQueueResponse::Ok(body) => {
+                    match self.get_livechat_queue(&input).await?.into_inner() {
+                        GetLivechatQueueResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.queue.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatQueueResponse::Unauthorized(_) => {
+                        other @ GetLivechatQueueResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatQueueResponse::Forbidden(_) => {
+                        other @ GetLivechatQueueResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6664,18 +6735,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_rooms(&input).await? {
-                        GetLivechatRoomsResponse::Ok(body) => {
+                    match self.get_livechat_rooms(&input).await?.into_inner() {
+                        GetLivechatRoomsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.rooms.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatRoomsResponse::Unauthorized(_) => {
+                        other @ GetLivechatRoomsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatRoomsResponse::Forbidden(_) => {
+                        other @ GetLivechatRoomsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6699,18 +6770,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_sla(&input).await? {
-                        GetLivechatSlaResponse::Ok(body) => {
+                    match self.get_livechat_sla(&input).await?.into_inner() {
+                        GetLivechatSlaResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.sla.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatSlaResponse::Unauthorized(_) => {
+                        other @ GetLivechatSlaResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatSlaResponse::Forbidden(_) => {
+                        other @ GetLivechatSlaResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6734,18 +6805,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_tags(&input).await? {
-                        GetLivechatTagsResponse::Ok(body) => {
+                    match self.get_livechat_tags(&input).await?.into_inner() {
+                        GetLivechatTagsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.tags.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatTagsResponse::Unauthorized(_) => {
+                        other @ GetLivechatTagsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatTagsResponse::Forbidden(_) => {
+                        other @ GetLivechatTagsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6771,8 +6842,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_transfer_history_rid(&input).await? {
-                        GetLivechatTransferHistoryRidResponse::Ok(body) => {
+                    match self
+                        .get_livechat_transfer_history_rid(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatTransferHistoryRidResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.history.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6780,9 +6855,9 @@ impl Client {
                             })
                         }
                         other @ GetLivechatTransferHistoryRidResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
-                        other @ GetLivechatTransferHistoryRidResponse::Forbidden(_) => {
+                        other @ GetLivechatTransferHistoryRidResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6808,18 +6883,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_triggers(&input).await? {
-                        GetLivechatTriggersResponse::Ok(body) => {
+                    match self.get_livechat_triggers(&input).await?.into_inner() {
+                        GetLivechatTriggersResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.triggers.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatTriggersResponse::Unauthorized(_) => {
+                        other @ GetLivechatTriggersResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatTriggersResponse::Forbidden(_) => {
+                        other @ GetLivechatTriggersResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6845,18 +6920,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_units(&input).await? {
-                        GetLivechatUnitsResponse::Ok(body) => {
+                    match self.get_livechat_units(&input).await?.into_inner() {
+                        GetLivechatUnitsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.units.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatUnitsResponse::Unauthorized(_) => {
+                        other @ GetLivechatUnitsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatUnitsResponse::Forbidden(_) => {
+                        other @ GetLivechatUnitsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6882,8 +6957,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_units_unit_id_departments(&input).await? {
-                        GetLivechatUnitsUnitIdDepartmentsResponse::Ok(body) => {
+                    match self
+                        .get_livechat_units_unit_id_departments(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatUnitsUnitIdDepartmentsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6891,10 +6970,10 @@ impl Client {
                             })
                         }
                         other @ GetLivechatUnitsUnitIdDepartmentsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6925,8 +7004,12 @@ impl Client {
                     match self
                         .get_livechat_units_unit_id_departments_available(&input)
                         .await?
+                        .into_inner()
                     {
-                        GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(body) => {
+                        GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
+                            body,
+                            ..,
+                        ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6934,10 +7017,10 @@ impl Client {
                             })
                         }
                         other @ GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6962,18 +7045,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_users_type(&input).await? {
-                        GetLivechatUsersTypeResponse::Ok(body) => {
+                    match self.get_livechat_users_type(&input).await?.into_inner() {
+                        GetLivechatUsersTypeResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.users.unwrap_or_default(),
                                 total: None,
                                 next: None,
                             })
                         }
-                        other @ GetLivechatUsersTypeResponse::Unauthorized(_) => {
+                        other @ GetLivechatUsersTypeResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatUsersTypeResponse::Forbidden(_) => {
+                        other @ GetLivechatUsersTypeResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -7007,9 +7090,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.history.unwrap_or_default(),
@@ -7018,7 +7103,7 @@ impl Client {
                             })
                         }
                         other @ GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                     }
                 }
@@ -7043,18 +7128,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_visitors_search(&input).await? {
-                        GetLivechatVisitorsSearchResponse::Ok(body) => {
+                    match self.get_livechat_visitors_search(&input).await?.into_inner() {
+                        GetLivechatVisitorsSearchResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.visitors.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatVisitorsSearchResponse::BadRequest(_) => {
+                        other @ GetLivechatVisitorsSearchResponse::BadRequest(..) => {
                             Err(ClientError::unsuccessful(400, &other))
                         }
-                        other @ GetLivechatVisitorsSearchResponse::Unauthorized(_) => {
+                        other @ GetLivechatVisitorsSearchResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
                     }
@@ -7088,9 +7173,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.history.unwrap_or_default(),
@@ -7099,7 +7186,7 @@ impl Client {
                             })
                         }
                         other @ GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                     }
                 }
@@ -7124,21 +7211,25 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_omnichannel_contacts_search(&input).await? {
-                        GetOmnichannelContactsSearchResponse::Ok(body) => {
+                    match self
+                        .get_omnichannel_contacts_search(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetOmnichannelContactsSearchResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.contacts.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetOmnichannelContactsSearchResponse::BadRequest(_) => {
+                        other @ GetOmnichannelContactsSearchResponse::BadRequest(..) => {
                             Err(ClientError::unsuccessful(400, &other))
                         }
-                        other @ GetOmnichannelContactsSearchResponse::Unauthorized(_) => {
-                            Err(ClientError::unsuccessful(401, &other))
-                        }
-                        other @ GetOmnichannelContactsSearchResponse::Forbidden(_) => {
+                        other @ GetOmnichannelContactsSearchResponse::Unauthorized(
+                            ..,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetOmnichannelContactsSearchResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }

@@ -10,11 +10,12 @@
     unused_imports,
     unused_mut,
     unused_variables,
+    irrefutable_let_patterns,
     clippy::redundant_clone
 )]
 
 use axum::http::StatusCode;
-use rocketchat_omnichannel::client::{Client, ClientError};
+use rocketchat_omnichannel::client::{Answer, Client, ClientError};
 use rocketchat_omnichannel::models::*;
 use rocketchat_omnichannel::operations::*;
 use rocketchat_omnichannel::server::{
@@ -45,7 +46,7 @@ mod inputs {
 
     const POST_LIVECHAT_CUSTOM_FIELDS_DELETE: &str = r#"{"customFieldId":"class"}"#;
 
-    const POST_LIVECHAT_CUSTOM_FIELDS_SAVE: &str = r#"{"customFieldData":{}}"#;
+    const POST_LIVECHAT_CUSTOM_FIELDS_SAVE: &str = r#"{"customFieldData":{"defaultValue":"sample"}}"#;
 
     const POST_LIVECHAT_CUSTOM_FIELD: &str = r#"{"key":"address","overwrite":true,"token":"iNKE8a6k6cjbqWhWd","value":"Rocket.Chat Avenue"}"#;
 
@@ -2227,11 +2228,11 @@ fn reply<I: PartialEq + std::fmt::Debug, O>(
 #[allow(dead_code)]
 #[track_caller]
 fn expect<O: PartialEq + std::fmt::Debug>(
-    outcome: Result<O, ClientError>,
+    outcome: Result<Answer<O>, ClientError>,
     expected: O,
 ) -> usize {
     match outcome {
-        Ok(output) => assert_eq!(output, expected),
+        Ok(output) => assert_eq!(output.into_inner(), expected),
         Err(e) => panic!("{e}"),
     }
     1
@@ -2240,7 +2241,7 @@ fn expect<O: PartialEq + std::fmt::Debug>(
 /// An operation the test server does not implement answers 501. Counts 1.
 #[allow(dead_code)]
 #[track_caller]
-fn not_implemented<O>(outcome: Result<O, ClientError>) -> usize {
+fn not_implemented<O>(outcome: Result<Answer<O>, ClientError>) -> usize {
     match outcome {
         Err(ClientError::UnexpectedStatus { status: 501, .. }) | Ok(_) => 1,
         Err(e) => panic!("expected 501 Not Implemented, got {e}"),
@@ -4041,47 +4042,51 @@ async fn every_operation_round_trips() {
         });
     let mut served = 0usize;
     let mut unimplemented = 0usize;
-    let output = client.get_canned_responses(&GetCannedResponsesInput::default()).await;
+    let mut output = client
+        .get_canned_responses(&GetCannedResponsesInput::default())
+        .await;
     served += expect(output, answers::get_canned_responses());
-    let output = client.post_canned_responses(&inputs::post_canned_responses()).await;
+    let mut output = client
+        .post_canned_responses(&inputs::post_canned_responses())
+        .await;
     served += expect(output, answers::post_canned_responses());
-    let output = client.get_canned_responses_get().await;
+    let mut output = client.get_canned_responses_get().await;
     served += expect(output, answers::get_canned_responses_get());
-    let output = client
+    let mut output = client
         .get_canned_responses_id(&inputs::get_canned_responses_id())
         .await;
     served += expect(output, answers::get_canned_responses_id());
-    let output = client
+    let mut output = client
         .delete_canned_responses_id(&inputs::delete_canned_responses_id())
         .await;
     served += expect(output, answers::delete_canned_responses_id());
-    let output = client.get_livechat_agent(&inputs::get_livechat_agent()).await;
+    let mut output = client.get_livechat_agent(&inputs::get_livechat_agent()).await;
     served += expect(output, answers::get_livechat_agent());
-    let output = client
+    let mut output = client
         .get_livechat_agent_next(&inputs::get_livechat_agent_next())
         .await;
     served += expect(output, answers::get_livechat_agent_next());
-    let output = client
+    let mut output = client
         .post_livechat_agent_status(&inputs::post_livechat_agent_status())
         .await;
     served += expect(output, answers::post_livechat_agent_status());
-    let output = client
+    let mut output = client
         .post_livechat_agents_save_info(&inputs::post_livechat_agents_save_info())
         .await;
     served += expect(output, answers::post_livechat_agents_save_info());
-    let output = client
+    let mut output = client
         .get_livechat_agents_agent_id_departments(
             &inputs::get_livechat_agents_agent_id_departments(),
         )
         .await;
     served += expect(output, answers::get_livechat_agents_agent_id_departments());
-    let output = client
+    let mut output = client
         .get_livechat_analytics_agent_overview(
             &inputs::get_livechat_analytics_agent_overview(),
         )
         .await;
     served += expect(output, answers::get_livechat_analytics_agent_overview());
-    let output = client
+    let mut output = client
         .get_livechat_analytics_agents_available_for_service_history(
             &inputs::get_livechat_analytics_agents_available_for_service_history(),
         )
@@ -4091,21 +4096,21 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_agents_available_for_service_history(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_agents_average_service_time(
             &inputs::get_livechat_analytics_agents_average_service_time(),
         )
         .await;
     served
         += expect(output, answers::get_livechat_analytics_agents_average_service_time());
-    let output = client
+    let mut output = client
         .get_livechat_analytics_agents_total_service_time(
             &inputs::get_livechat_analytics_agents_total_service_time(),
         )
         .await;
     served
         += expect(output, answers::get_livechat_analytics_agents_total_service_time());
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_agents_productivity_totalizers(
             &inputs::get_livechat_analytics_dashboards_agents_productivity_totalizers(),
         )
@@ -4121,7 +4126,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     unimplemented += not_implemented(output);
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_charts_chats(
             &inputs::get_livechat_analytics_dashboards_charts_chats(),
         )
@@ -4133,7 +4138,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     unimplemented += not_implemented(output);
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_charts_chats_per_department(
             &inputs::get_livechat_analytics_dashboards_charts_chats_per_department(),
         )
@@ -4143,7 +4148,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_charts_chats_per_department(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_charts_timings(
             &inputs::get_livechat_analytics_dashboards_charts_timings(),
         )
@@ -4156,7 +4161,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     unimplemented += not_implemented(output);
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_conversation_totalizers(
             &inputs::get_livechat_analytics_dashboards_conversation_totalizers(),
         )
@@ -4166,7 +4171,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_conversation_totalizers(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_conversations_by_agent(
             &inputs::get_livechat_analytics_dashboards_conversations_by_agent(),
         )
@@ -4176,7 +4181,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_conversations_by_agent(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_conversations_by_department(
             &inputs::get_livechat_analytics_dashboards_conversations_by_department(),
         )
@@ -4186,7 +4191,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_conversations_by_department(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_conversations_by_source(
             &inputs::get_livechat_analytics_dashboards_conversations_by_source(),
         )
@@ -4196,7 +4201,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_conversations_by_source(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_conversations_by_status(
             &inputs::get_livechat_analytics_dashboards_conversations_by_status(),
         )
@@ -4206,7 +4211,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_conversations_by_status(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_conversations_by_tags(
             &inputs::get_livechat_analytics_dashboards_conversations_by_tags(),
         )
@@ -4216,7 +4221,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_conversations_by_tags(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_dashboards_productivity_totalizers(
             &inputs::get_livechat_analytics_dashboards_productivity_totalizers(),
         )
@@ -4226,14 +4231,14 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_dashboards_productivity_totalizers(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_amount_of_chats(
             &inputs::get_livechat_analytics_departments_amount_of_chats(),
         )
         .await;
     served
         += expect(output, answers::get_livechat_analytics_departments_amount_of_chats());
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_average_chat_duration_time(
             &inputs::get_livechat_analytics_departments_average_chat_duration_time(),
         )
@@ -4243,7 +4248,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_departments_average_chat_duration_time(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_average_service_time(
             &inputs::get_livechat_analytics_departments_average_service_time(),
         )
@@ -4253,7 +4258,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_departments_average_service_time(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_average_waiting_time(
             &inputs::get_livechat_analytics_departments_average_waiting_time(),
         )
@@ -4263,7 +4268,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_departments_average_waiting_time(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_percentage_abandoned_chats(
             &inputs::get_livechat_analytics_departments_percentage_abandoned_chats(),
         )
@@ -4273,7 +4278,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_departments_percentage_abandoned_chats(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_total_abandoned_chats(
             &inputs::get_livechat_analytics_departments_total_abandoned_chats(),
         )
@@ -4283,7 +4288,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_departments_total_abandoned_chats(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_total_service_time(
             &inputs::get_livechat_analytics_departments_total_service_time(),
         )
@@ -4293,7 +4298,7 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_analytics_departments_total_service_time(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_analytics_departments_total_transferred_chats(
             &inputs::get_livechat_analytics_departments_total_transferred_chats(),
         )
@@ -4309,61 +4314,63 @@ async fn every_operation_round_trips() {
     unimplemented += not_implemented(output);
     let output = client.get_livechat_appearance().await;
     unimplemented += not_implemented(output);
-    let output = client
+    let mut output = client
         .post_livechat_appearance(&inputs::post_livechat_appearance())
         .await;
     served += expect(output, answers::post_livechat_appearance());
-    let output = client.get_livechat_business_hour().await;
+    let mut output = client.get_livechat_business_hour().await;
     served += expect(output, answers::get_livechat_business_hour());
-    let output = client
+    let mut output = client
         .get_livechat_business_hours(&GetLivechatBusinessHoursInput::default())
         .await;
     served += expect(output, answers::get_livechat_business_hours());
-    let output = client
+    let mut output = client
         .post_livechat_business_hours_remove(
             &inputs::post_livechat_business_hours_remove(),
         )
         .await;
     served += expect(output, answers::post_livechat_business_hours_remove());
-    let output = client
+    let mut output = client
         .post_livechat_business_hours_save(&inputs::post_livechat_business_hours_save())
         .await;
     served += expect(output, answers::post_livechat_business_hours_save());
-    let output = client.get_livechat_config(&GetLivechatConfigInput::default()).await;
+    let mut output = client
+        .get_livechat_config(&GetLivechatConfigInput::default())
+        .await;
     served += expect(output, answers::get_livechat_config());
-    let output = client.get_livechat_config_routing().await;
+    let mut output = client.get_livechat_config_routing().await;
     served += expect(output, answers::get_livechat_config_routing());
-    let output = client
+    let mut output = client
         .get_livechat_custom_fields(&GetLivechatCustomFieldsInput::default())
         .await;
     served += expect(output, answers::get_livechat_custom_fields());
-    let output = client
+    let mut output = client
         .post_livechat_custom_fields_delete(
             &inputs::post_livechat_custom_fields_delete(),
         )
         .await;
     served += expect(output, answers::post_livechat_custom_fields_delete());
-    let output = client
+    let mut output = client
         .post_livechat_custom_fields_save(&inputs::post_livechat_custom_fields_save())
         .await;
     served += expect(output, answers::post_livechat_custom_fields_save());
-    let output = client
+    let mut output = client
         .get_livechat_custom_fields_id(&inputs::get_livechat_custom_fields_id())
         .await;
     served += expect(output, answers::get_livechat_custom_fields_id());
-    let output = client
+    let mut output = client
         .post_livechat_custom_field(&inputs::post_livechat_custom_field())
         .await;
     served += expect(output, answers::post_livechat_custom_field());
-    let output = client
+    let mut output = client
         .post_livechat_custom_fields(&inputs::post_livechat_custom_fields())
         .await;
     served += expect(output, answers::post_livechat_custom_fields());
-    let output = client
+    let mut output = client
         .get_livechat_department(&GetLivechatDepartmentInput::default())
         .await;
     served += expect(output, answers::get_livechat_department());
-    let output = client
+    let mut output = client
         .post_livechat_department(&inputs::post_livechat_department())
         .await;
     served += expect(output, answers::post_livechat_department());
@@ -4373,85 +4380,87 @@ async fn every_operation_round_trips() {
         )
         .await;
     unimplemented += not_implemented(output);
-    let output = client
+    let mut output = client
         .get_livechat_department_list_by_ids(
             &inputs::get_livechat_department_list_by_ids(),
         )
         .await;
     served += expect(output, answers::get_livechat_department_list_by_ids());
-    let output = client
+    let mut output = client
         .post_livechat_department_archive_id(
             &inputs::post_livechat_department_archive_id(),
         )
         .await;
     served += expect(output, answers::post_livechat_department_archive_id());
-    let output = client.get_livechat_department_is_department_creation_available().await;
+    let mut output = client
+        .get_livechat_department_is_department_creation_available()
+        .await;
     served
         += expect(
             output,
             answers::get_livechat_department_is_department_creation_available(),
         );
-    let output = client
+    let mut output = client
         .post_livechat_department_unarchive_id(
             &inputs::post_livechat_department_unarchive_id(),
         )
         .await;
     served += expect(output, answers::post_livechat_department_unarchive_id());
-    let output = client
+    let mut output = client
         .get_livechat_department_id(&inputs::get_livechat_department_id())
         .await;
     served += expect(output, answers::get_livechat_department_id());
-    let output = client
+    let mut output = client
         .put_livechat_department_id(&inputs::put_livechat_department_id())
         .await;
     served += expect(output, answers::put_livechat_department_id());
-    let output = client
+    let mut output = client
         .delete_livechat_department_id(&inputs::delete_livechat_department_id())
         .await;
     served += expect(output, answers::delete_livechat_department_id());
-    let output = client
+    let mut output = client
         .get_livechat_department_id_agents(&inputs::get_livechat_department_id_agents())
         .await;
     served += expect(output, answers::get_livechat_department_id_agents());
-    let output = client
+    let mut output = client
         .post_livechat_department_id_agents(
             &inputs::post_livechat_department_id_agents(),
         )
         .await;
     served += expect(output, answers::post_livechat_department_id_agents());
-    let output = client.get_livechat_departments_archived().await;
+    let mut output = client.get_livechat_departments_archived().await;
     served += expect(output, answers::get_livechat_departments_archived());
-    let output = client
+    let mut output = client
         .get_livechat_inquiries_get_one(&inputs::get_livechat_inquiries_get_one())
         .await;
     served += expect(output, answers::get_livechat_inquiries_get_one());
-    let output = client
+    let mut output = client
         .get_livechat_inquiries_list(&GetLivechatInquiriesListInput::default())
         .await;
     served += expect(output, answers::get_livechat_inquiries_list());
-    let output = client
+    let mut output = client
         .get_livechat_inquiries_queued_for_user(
             &GetLivechatInquiriesQueuedForUserInput::default(),
         )
         .await;
     served += expect(output, answers::get_livechat_inquiries_queued_for_user());
-    let output = client
+    let mut output = client
         .post_livechat_inquiries_return_as_inquiry(
             &inputs::post_livechat_inquiries_return_as_inquiry(),
         )
         .await;
     served += expect(output, answers::post_livechat_inquiries_return_as_inquiry());
-    let output = client
+    let mut output = client
         .post_livechat_inquiries_take(&inputs::post_livechat_inquiries_take())
         .await;
     served += expect(output, answers::post_livechat_inquiries_take());
-    let output = client
+    let mut output = client
         .put_livechat_inquiry_set_sla(&inputs::put_livechat_inquiry_set_sla())
         .await;
     served += expect(output, answers::put_livechat_inquiry_set_sla());
-    let output = client.get_livechat_integrations_settings().await;
+    let mut output = client.get_livechat_integrations_settings().await;
     served += expect(output, answers::get_livechat_integrations_settings());
-    let output = client
+    let mut output = client
         .get_livechat_livechat_analytics_dashboards_charts_data(
             &inputs::get_livechat_livechat_analytics_dashboards_charts_data(),
         )
@@ -4461,276 +4470,288 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_livechat_analytics_dashboards_charts_data(),
         );
-    let output = client.post_livechat_message(&inputs::post_livechat_message()).await;
+    let mut output = client
+        .post_livechat_message(&inputs::post_livechat_message())
+        .await;
     served += expect(output, answers::post_livechat_message());
-    let output = client
+    let mut output = client
         .get_livechat_message_id(&inputs::get_livechat_message_id())
         .await;
     served += expect(output, answers::get_livechat_message_id());
-    let output = client
+    let mut output = client
         .put_livechat_message_id(&inputs::put_livechat_message_id())
         .await;
     served += expect(output, answers::put_livechat_message_id());
-    let output = client
+    let mut output = client
         .delete_livechat_message_id(&inputs::delete_livechat_message_id())
         .await;
     served += expect(output, answers::delete_livechat_message_id());
-    let output = client.post_livechat_messages(&inputs::post_livechat_messages()).await;
+    let mut output = client
+        .post_livechat_messages(&inputs::post_livechat_messages())
+        .await;
     served += expect(output, answers::post_livechat_messages());
-    let output = client
+    let mut output = client
         .get_livechat_messages_history_rid(&inputs::get_livechat_messages_history_rid())
         .await;
     served += expect(output, answers::get_livechat_messages_history_rid());
-    let output = client
+    let mut output = client
         .get_livechat_rid_messages(&inputs::get_livechat_rid_messages())
         .await;
     served += expect(output, answers::get_livechat_rid_messages());
-    let output = client
+    let mut output = client
         .get_livechat_monitors(&GetLivechatMonitorsInput::default())
         .await;
     served += expect(output, answers::get_livechat_monitors());
-    let output = client
+    let mut output = client
         .post_livechat_monitors_create(&inputs::post_livechat_monitors_create())
         .await;
     served += expect(output, answers::post_livechat_monitors_create());
-    let output = client
+    let mut output = client
         .post_livechat_monitors_delete(&inputs::post_livechat_monitors_delete())
         .await;
     served += expect(output, answers::post_livechat_monitors_delete());
-    let output = client
+    let mut output = client
         .get_livechat_monitors_username(&inputs::get_livechat_monitors_username())
         .await;
     served += expect(output, answers::get_livechat_monitors_username());
-    let output = client
+    let mut output = client
         .post_livechat_offline_message(&inputs::post_livechat_offline_message())
         .await;
     served += expect(output, answers::post_livechat_offline_message());
-    let output = client
+    let mut output = client
         .post_livechat_page_visited(&inputs::post_livechat_page_visited())
         .await;
     served += expect(output, answers::post_livechat_page_visited());
-    let output = client
+    let mut output = client
         .get_livechat_priorities(&GetLivechatPrioritiesInput::default())
         .await;
     served += expect(output, answers::get_livechat_priorities());
-    let output = client.get_livechat_priorities_reset().await;
+    let mut output = client.get_livechat_priorities_reset().await;
     served += expect(output, answers::get_livechat_priorities_reset());
-    let output = client.post_livechat_priorities_reset().await;
+    let mut output = client.post_livechat_priorities_reset().await;
     served += expect(output, answers::post_livechat_priorities_reset());
-    let output = client
+    let mut output = client
         .get_livechat_priorities_priority_id(
             &inputs::get_livechat_priorities_priority_id(),
         )
         .await;
     served += expect(output, answers::get_livechat_priorities_priority_id());
-    let output = client
+    let mut output = client
         .put_livechat_priorities_priority_id(
             &inputs::put_livechat_priorities_priority_id(),
         )
         .await;
     served += expect(output, answers::put_livechat_priorities_priority_id());
-    let output = client.get_livechat_queue(&GetLivechatQueueInput::default()).await;
+    let mut output = client.get_livechat_queue(&GetLivechatQueueInput::default()).await;
     served += expect(output, answers::get_livechat_queue());
-    let output = client.get_livechat_room(&inputs::get_livechat_room()).await;
+    let mut output = client.get_livechat_room(&inputs::get_livechat_room()).await;
     served += expect(output, answers::get_livechat_room());
-    let output = client
+    let mut output = client
         .post_livechat_room_close(&inputs::post_livechat_room_close())
         .await;
     served += expect(output, answers::post_livechat_room_close());
-    let output = client
+    let mut output = client
         .post_livechat_room_close_by_user(&inputs::post_livechat_room_close_by_user())
         .await;
     served += expect(output, answers::post_livechat_room_close_by_user());
-    let output = client
+    let mut output = client
         .post_livechat_room_forward(&inputs::post_livechat_room_forward())
         .await;
     served += expect(output, answers::post_livechat_room_forward());
-    let output = client.get_livechat_room_join(&inputs::get_livechat_room_join()).await;
+    let mut output = client
+        .get_livechat_room_join(&inputs::get_livechat_room_join())
+        .await;
     served += expect(output, answers::get_livechat_room_join());
-    let output = client
+    let mut output = client
         .post_livechat_room_on_hold(&inputs::post_livechat_room_on_hold())
         .await;
     served += expect(output, answers::post_livechat_room_on_hold());
-    let output = client
+    let mut output = client
         .post_livechat_room_resume_on_hold(&inputs::post_livechat_room_resume_on_hold())
         .await;
     served += expect(output, answers::post_livechat_room_resume_on_hold());
-    let output = client
+    let mut output = client
         .post_livechat_room_save_info(&inputs::post_livechat_room_save_info())
         .await;
     served += expect(output, answers::post_livechat_room_save_info());
-    let output = client
+    let mut output = client
         .post_livechat_room_survey(&inputs::post_livechat_room_survey())
         .await;
     served += expect(output, answers::post_livechat_room_survey());
-    let output = client
+    let mut output = client
         .post_livechat_room_rid_priority(&inputs::post_livechat_room_rid_priority())
         .await;
     served += expect(output, answers::post_livechat_room_rid_priority());
-    let output = client
+    let mut output = client
         .delete_livechat_room_rid_priority(&inputs::delete_livechat_room_rid_priority())
         .await;
     served += expect(output, answers::delete_livechat_room_rid_priority());
-    let output = client.get_livechat_rooms(&GetLivechatRoomsInput::default()).await;
+    let mut output = client.get_livechat_rooms(&GetLivechatRoomsInput::default()).await;
     served += expect(output, answers::get_livechat_rooms());
-    let output = client
+    let mut output = client
         .post_livechat_rooms_delete(&inputs::post_livechat_rooms_delete())
         .await;
     served += expect(output, answers::post_livechat_rooms_delete());
-    let output = client.post_livechat_rooms_remove_all_closed_rooms().await;
+    let mut output = client.post_livechat_rooms_remove_all_closed_rooms().await;
     served += expect(output, answers::post_livechat_rooms_remove_all_closed_rooms());
-    let output = client.get_livechat_rooms_filters().await;
+    let mut output = client.get_livechat_rooms_filters().await;
     served += expect(output, answers::get_livechat_rooms_filters());
-    let output = client.get_livechat_sla(&GetLivechatSlaInput::default()).await;
+    let mut output = client.get_livechat_sla(&GetLivechatSlaInput::default()).await;
     served += expect(output, answers::get_livechat_sla());
-    let output = client.post_livechat_sla(&inputs::post_livechat_sla()).await;
+    let mut output = client.post_livechat_sla(&inputs::post_livechat_sla()).await;
     served += expect(output, answers::post_livechat_sla());
-    let output = client
+    let mut output = client
         .get_livechat_sla_sla_id(&inputs::get_livechat_sla_sla_id())
         .await;
     served += expect(output, answers::get_livechat_sla_sla_id());
-    let output = client
+    let mut output = client
         .put_livechat_sla_sla_id(&inputs::put_livechat_sla_sla_id())
         .await;
     served += expect(output, answers::put_livechat_sla_sla_id());
-    let output = client
+    let mut output = client
         .delete_livechat_sla_sla_id(&inputs::delete_livechat_sla_sla_id())
         .await;
     served += expect(output, answers::delete_livechat_sla_sla_id());
-    let output = client
+    let mut output = client
         .post_livechat_sms_incoming_service(
             &inputs::post_livechat_sms_incoming_service(),
         )
         .await;
     served += expect(output, answers::post_livechat_sms_incoming_service());
-    let output = client.get_livechat_tags(&GetLivechatTagsInput::default()).await;
+    let mut output = client.get_livechat_tags(&GetLivechatTagsInput::default()).await;
     served += expect(output, answers::get_livechat_tags());
-    let output = client
+    let mut output = client
         .post_livechat_tags_delete(&inputs::post_livechat_tags_delete())
         .await;
     served += expect(output, answers::post_livechat_tags_delete());
-    let output = client
+    let mut output = client
         .post_livechat_tags_save(&inputs::post_livechat_tags_save())
         .await;
     served += expect(output, answers::post_livechat_tags_save());
-    let output = client
+    let mut output = client
         .get_livechat_tags_tag_id(&inputs::get_livechat_tags_tag_id())
         .await;
     served += expect(output, answers::get_livechat_tags_tag_id());
-    let output = client
+    let mut output = client
         .post_livechat_transcript(&inputs::post_livechat_transcript())
         .await;
     served += expect(output, answers::post_livechat_transcript());
-    let output = client
+    let mut output = client
         .post_livechat_transcript_rid(&inputs::post_livechat_transcript_rid())
         .await;
     served += expect(output, answers::post_livechat_transcript_rid());
-    let output = client
+    let mut output = client
         .delete_livechat_transcript_rid(&inputs::delete_livechat_transcript_rid())
         .await;
     served += expect(output, answers::delete_livechat_transcript_rid());
-    let output = client
+    let mut output = client
         .get_livechat_transfer_history_rid(&inputs::get_livechat_transfer_history_rid())
         .await;
     served += expect(output, answers::get_livechat_transfer_history_rid());
-    let output = client
+    let mut output = client
         .get_livechat_triggers(&GetLivechatTriggersInput::default())
         .await;
     served += expect(output, answers::get_livechat_triggers());
-    let output = client.post_livechat_triggers(&inputs::post_livechat_triggers()).await;
+    let mut output = client
+        .post_livechat_triggers(&inputs::post_livechat_triggers())
+        .await;
     served += expect(output, answers::post_livechat_triggers());
-    let output = client
+    let mut output = client
         .post_livechat_triggers_external_service_test(
             &inputs::post_livechat_triggers_external_service_test(),
         )
         .await;
     served += expect(output, answers::post_livechat_triggers_external_service_test());
-    let output = client
+    let mut output = client
         .get_livechat_triggers_id(&inputs::get_livechat_triggers_id())
         .await;
     served += expect(output, answers::get_livechat_triggers_id());
-    let output = client
+    let mut output = client
         .delete_livechat_triggers_id(&inputs::delete_livechat_triggers_id())
         .await;
     served += expect(output, answers::delete_livechat_triggers_id());
-    let output = client.get_livechat_units(&GetLivechatUnitsInput::default()).await;
+    let mut output = client.get_livechat_units(&GetLivechatUnitsInput::default()).await;
     served += expect(output, answers::get_livechat_units());
-    let output = client.post_livechat_units(&inputs::post_livechat_units()).await;
+    let mut output = client.post_livechat_units(&inputs::post_livechat_units()).await;
     served += expect(output, answers::post_livechat_units());
-    let output = client
+    let mut output = client
         .get_livechat_units_unit_id(&inputs::get_livechat_units_unit_id())
         .await;
     served += expect(output, answers::get_livechat_units_unit_id());
-    let output = client.post_livechat_units_id(&inputs::post_livechat_units_id()).await;
+    let mut output = client
+        .post_livechat_units_id(&inputs::post_livechat_units_id())
+        .await;
     served += expect(output, answers::post_livechat_units_id());
-    let output = client
+    let mut output = client
         .delete_livechat_units_id(&inputs::delete_livechat_units_id())
         .await;
     served += expect(output, answers::delete_livechat_units_id());
-    let output = client
+    let mut output = client
         .get_livechat_units_unit_id_departments(
             &inputs::get_livechat_units_unit_id_departments(),
         )
         .await;
     served += expect(output, answers::get_livechat_units_unit_id_departments());
-    let output = client
+    let mut output = client
         .get_livechat_units_unit_id_departments_available(
             &inputs::get_livechat_units_unit_id_departments_available(),
         )
         .await;
     served
         += expect(output, answers::get_livechat_units_unit_id_departments_available());
-    let output = client
+    let mut output = client
         .get_livechat_units_unit_id_monitors(
             &inputs::get_livechat_units_unit_id_monitors(),
         )
         .await;
     served += expect(output, answers::get_livechat_units_unit_id_monitors());
-    let output = client.post_livechat_upload(inputs::post_livechat_upload()).await;
+    let mut output = client.post_livechat_upload(inputs::post_livechat_upload()).await;
     served += expect(output, answers::post_livechat_upload());
     let output = client
         .get_livechat_users_type(&inputs::get_livechat_users_type())
         .await;
     unimplemented += not_implemented(output);
-    let output = client
+    let mut output = client
         .post_livechat_users_type(&inputs::post_livechat_users_type())
         .await;
     served += expect(output, answers::post_livechat_users_type());
-    let output = client
+    let mut output = client
         .get_livechat_users_type_id(&inputs::get_livechat_users_type_id())
         .await;
     served += expect(output, answers::get_livechat_users_type_id());
-    let output = client
+    let mut output = client
         .delete_livechat_users_type_id(&inputs::delete_livechat_users_type_id())
         .await;
     served += expect(output, answers::delete_livechat_users_type_id());
-    let output = client.post_livechat_visitor(&inputs::post_livechat_visitor()).await;
+    let mut output = client
+        .post_livechat_visitor(&inputs::post_livechat_visitor())
+        .await;
     served += expect(output, answers::post_livechat_visitor());
-    let output = client
+    let mut output = client
         .post_livechat_visitor_department_transfer(
             &inputs::post_livechat_visitor_department_transfer(),
         )
         .await;
     served += expect(output, answers::post_livechat_visitor_department_transfer());
-    let output = client
+    let mut output = client
         .get_livechat_visitor_token(&inputs::get_livechat_visitor_token())
         .await;
     served += expect(output, answers::get_livechat_visitor_token());
-    let output = client
+    let mut output = client
         .delete_livechat_visitor_token(&inputs::delete_livechat_visitor_token())
         .await;
     served += expect(output, answers::delete_livechat_visitor_token());
-    let output = client
+    let mut output = client
         .get_livechat_visitor_token_room(&inputs::get_livechat_visitor_token_room())
         .await;
     served += expect(output, answers::get_livechat_visitor_token_room());
-    let output = client
+    let mut output = client
         .get_livechat_visitors_autocomplete(
             &inputs::get_livechat_visitors_autocomplete(),
         )
         .await;
     served += expect(output, answers::get_livechat_visitors_autocomplete());
-    let output = client
+    let mut output = client
         .get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(
             &inputs::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(),
         )
@@ -4740,21 +4761,21 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_visitors_chat_history_room_room_id_visitor_visitor_id(),
         );
-    let output = client
+    let mut output = client
         .get_livechat_visitor_info(&inputs::get_livechat_visitor_info())
         .await;
     served += expect(output, answers::get_livechat_visitor_info());
-    let output = client
+    let mut output = client
         .get_livechat_visitors_pages_visited_room_id(
             &inputs::get_livechat_visitors_pages_visited_room_id(),
         )
         .await;
     served += expect(output, answers::get_livechat_visitors_pages_visited_room_id());
-    let output = client
+    let mut output = client
         .get_livechat_visitors_search(&inputs::get_livechat_visitors_search())
         .await;
     served += expect(output, answers::get_livechat_visitors_search());
-    let output = client
+    let mut output = client
         .get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(
             &inputs::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(),
         )
@@ -4764,67 +4785,67 @@ async fn every_operation_round_trips() {
             output,
             answers::get_livechat_visitors_search_chats_room_room_id_visitor_visitor_id(),
         );
-    let output = client
+    let mut output = client
         .post_livechat_visitors_status(&inputs::post_livechat_visitors_status())
         .await;
     served += expect(output, answers::post_livechat_visitors_status());
-    let output = client.post_livechat_webhook_test().await;
+    let mut output = client.post_livechat_webhook_test().await;
     served += expect(output, answers::post_livechat_webhook_test());
-    let output = client
+    let mut output = client
         .post_omnichannel_contact(&inputs::post_omnichannel_contact())
         .await;
     served += expect(output, answers::post_omnichannel_contact());
-    let output = client.get_contact_search(&GetContactSearchInput::default()).await;
+    let mut output = client.get_contact_search(&GetContactSearchInput::default()).await;
     served += expect(output, answers::get_contact_search());
-    let output = client
+    let mut output = client
         .post_omnichannel_contacts(&inputs::post_omnichannel_contacts())
         .await;
     served += expect(output, answers::post_omnichannel_contacts());
-    let output = client
+    let mut output = client
         .post_omnichannel_contacts_block(&inputs::post_omnichannel_contacts_block())
         .await;
     served += expect(output, answers::post_omnichannel_contacts_block());
-    let output = client
+    let mut output = client
         .get_omnichannel_contacts_channels(&inputs::get_omnichannel_contacts_channels())
         .await;
     served += expect(output, answers::get_omnichannel_contacts_channels());
-    let output = client
+    let mut output = client
         .get_omnichannel_contacts_check_existence(
             &GetOmnichannelContactsCheckExistenceInput::default(),
         )
         .await;
     served += expect(output, answers::get_omnichannel_contacts_check_existence());
-    let output = client
+    let mut output = client
         .post_omnichannel_contacts_conflicts(
             &inputs::post_omnichannel_contacts_conflicts(),
         )
         .await;
     served += expect(output, answers::post_omnichannel_contacts_conflicts());
-    let output = client
+    let mut output = client
         .get_omnichannel_contacts_get(&inputs::get_omnichannel_contacts_get())
         .await;
     served += expect(output, answers::get_omnichannel_contacts_get());
-    let output = client
+    let mut output = client
         .get_omnichannel_contacts_history(&inputs::get_omnichannel_contacts_history())
         .await;
     served += expect(output, answers::get_omnichannel_contacts_history());
-    let output = client
+    let mut output = client
         .get_omnichannel_contacts_search(&GetOmnichannelContactsSearchInput::default())
         .await;
     served += expect(output, answers::get_omnichannel_contacts_search());
-    let output = client
+    let mut output = client
         .post_omnichannel_contacts_unblock(&inputs::post_omnichannel_contacts_unblock())
         .await;
     served += expect(output, answers::post_omnichannel_contacts_unblock());
-    let output = client
+    let mut output = client
         .post_omnichannel_contacts_update(&inputs::post_omnichannel_contacts_update())
         .await;
     served += expect(output, answers::post_omnichannel_contacts_update());
-    let output = client
+    let mut output = client
         .post_omnichannel_integrations(&inputs::post_omnichannel_integrations())
         .await;
     served += expect(output, answers::post_omnichannel_integrations());
-    let output = client
+    let mut output = client
         .post_omnichannel_rid_request_transcript(
             &inputs::post_omnichannel_rid_request_transcript(),
         )
@@ -4838,12 +4859,9 @@ async fn every_operation_round_trips() {
 
 /// Without credentials the router answers 401 (documented or not). Counts 1.
 #[track_caller]
-fn unauthorized<O: std::fmt::Debug>(
-    outcome: Result<O, ClientError>,
-    documented: impl Fn(&O) -> bool,
-) -> usize {
+fn unauthorized<O: std::fmt::Debug>(outcome: Result<Answer<O>, ClientError>) -> usize {
     match outcome {
-        Ok(output) if documented(&output) => 1,
+        Ok(output) if output.status() == 401 => 1,
         Err(ClientError::UnexpectedStatus { status: 401, .. }) => 1,
         other => panic!("expected 401 Unauthorized, got {other:?}"),
     }
@@ -4859,27 +4877,13 @@ async fn operations_that_require_credentials_refuse_calls_without_them() {
     let output = anonymous
         .get_canned_responses(&GetCannedResponsesInput::default())
         .await;
-    refused
-        += unauthorized(
-            output,
-            |output| matches!(output, GetCannedResponsesResponse::Unauthorized { .. }),
-        );
+    refused += unauthorized(output);
     let output = anonymous
         .get_livechat_analytics_dashboards_conversations_by_agent(
             &inputs::get_livechat_analytics_dashboards_conversations_by_agent(),
         )
         .await;
-    refused
-        += unauthorized(
-            output,
-            |output| {
-                matches!(
-                    output,
-                    GetLivechatAnalyticsDashboardsConversationsByAgentResponse::Unauthorized
-                    { .. }
-                )
-            },
-        );
+    refused += unauthorized(output);
     assert_eq!(refused, 2usize);
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::{BasicAuth, ByteStream, Event, EventStream, Scheme, StreamError, Style};
+use super::{pieces, scalar_text, BasicAuth, ByteStream, Event, EventStream, Scheme, StreamError, Style};
 
 /// An error from code the user supplies (a token provider).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -540,30 +540,14 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Value, ClientError> {
     serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))
 }
 
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// The pieces of a value: array items, or an object's keys and values in turn, or the value.
-fn pieces(v: &Value) -> Vec<String> {
-    match v {
-        Value::Array(items) => items.iter().map(scalar_text).collect(),
-        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
-        other => vec![scalar_text(other)],
-    }
-}
-
 /// A header or cookie value as text, in the parameter's style.
 fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, ClientError> {
-    let v = to_json(value)?;
-    Ok(match (style, &v) {
-        (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
-        _ => pieces(&v).join(","),
-    })
+    Ok(super::param_text(&to_json(value)?, style))
+}
+
+/// An object's members as `key=value` texts.
+fn pairs(v: &Value) -> Vec<String> {
+    v.as_object().into_iter().flatten().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect()
 }
 
 /// A path parameter's text (before percent-encoding) in its style.
@@ -572,6 +556,9 @@ fn path_text<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> Resu
     Ok(match style {
         Style::Json => v.to_string(),
         Style::Loose if v.is_array() || v.is_object() => v.to_string(),
+        // Exploded objects are `key=value` pairs.
+        Style::Label { explode: true } if v.is_object() => pairs(&v).iter().map(|p| format!(".{p}")).collect(),
+        Style::Matrix { explode: true } if v.is_object() => pairs(&v).iter().map(|p| format!(";{p}")).collect(),
         Style::Label { explode } => format!(".{}", pieces(&v).join(if explode { "." } else { "," })),
         Style::Matrix { explode: true } if v.is_array() => pieces(&v).iter().map(|p| format!(";{name}={p}")).collect(),
         Style::Matrix { .. } => format!(";{name}={}", pieces(&v).join(",")),
@@ -748,61 +735,116 @@ impl Call {
 pub struct Received {
     /// HTTP status.
     pub status: u16,
-    response: reqwest::Response,
+    /// The response's headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The response, until its body is taken.
+    response: Option<reqwest::Response>,
     limit: Option<Duration>,
 }
 
 impl Received {
     /// A response (`limit`: the timeout set, for the error).
     pub fn new(response: reqwest::Response, limit: Option<Duration>) -> Self {
-        Received { status: response.status().as_u16(), response, limit }
+        Received { status: response.status().as_u16(), headers: response.headers().clone(), response: Some(response), limit }
     }
 
-    async fn body(self) -> Result<(u16, Vec<u8>), ClientError> {
-        let (status, limit) = (self.status, self.limit);
-        let body = self.response.bytes().await.map_err(|e| ClientError::from_reqwest(e, limit))?;
-        Ok((status, body.to_vec()))
+    /// The typed answer, with this response's status and headers.
+    pub fn answer<T>(self, value: T) -> Answer<T> {
+        Answer { status: self.status, headers: self.headers, value }
+    }
+
+    /// A header the response declares, decoded as `T` (`simple` style: a list is
+    /// comma-separated; a value is tried as text first, then as JSON); `None` when absent.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ClientError> {
+        let Some(raw) = self.headers.get(name) else { return Ok(None) };
+        let decode_error = |message: String| ClientError::Decode {
+            status: self.status,
+            body: String::new(),
+            message: format!("header `{name}`: {message}"),
+        };
+        let text = raw.to_str().map_err(|_| decode_error("not visible ASCII".into()))?;
+        let pieces = || text.split(',').map(str::trim);
+        let json = |t: &str| serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_owned()));
+        let candidates = [
+            Value::String(text.to_owned()),
+            json(text),
+            Value::Array(pieces().map(|p| Value::String(p.to_owned())).collect()),
+            Value::Array(pieces().map(json).collect()),
+        ];
+        let mut last = None;
+        for candidate in candidates {
+            match serde_json::from_value(candidate) {
+                Ok(value) => return Ok(Some(value)),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(decode_error(last.map(|e| e.to_string()).unwrap_or_default()))
+    }
+
+    /// A header the response must carry, decoded as [`Received::header`] does.
+    pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, ClientError> {
+        self.header(name)?.ok_or_else(|| ClientError::Decode {
+            status: self.status,
+            body: String::new(),
+            message: format!("the response lacks its required header `{name}`"),
+        })
+    }
+
+    /// The body, read whole (empty when it was taken already).
+    async fn body(&mut self) -> Result<Vec<u8>, ClientError> {
+        match self.response.take() {
+            Some(response) => Ok(response.bytes().await.map_err(|e| ClientError::from_reqwest(e, self.limit))?.to_vec()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The body as it arrives (empty when it was taken already).
+    fn chunks(&mut self) -> ByteStream {
+        match self.response.take() {
+            Some(response) => ByteStream::from_stream(response.bytes_stream()),
+            None => ByteStream::default(),
+        }
     }
 
     /// Reads and decodes the JSON body.
-    pub async fn json<T: DeserializeOwned>(self) -> Result<T, ClientError> {
-        let (status, body) = self.body().await?;
+    pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, ClientError> {
+        let body = self.body().await?;
         serde_json::from_slice(&body).map_err(|e| ClientError::Decode {
-            status,
+            status: self.status,
             body: String::from_utf8_lossy(&body).into_owned(),
             message: e.to_string(),
         })
     }
 
     /// Reads the body as text.
-    pub async fn text(self) -> Result<String, ClientError> {
-        let (status, body) = self.body().await?;
+    pub async fn text(&mut self) -> Result<String, ClientError> {
+        let body = self.body().await?;
         String::from_utf8(body).map_err(|e| ClientError::Decode {
-            status,
+            status: self.status,
             body: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             message: e.utf8_error().to_string(),
         })
     }
 
     /// The body as a stream of chunks, read as they arrive.
-    pub fn stream(self) -> ByteStream {
-        ByteStream::from_stream(self.response.bytes_stream())
+    pub fn stream(&mut self) -> ByteStream {
+        self.chunks()
     }
 
     /// The body as a stream of server-sent events whose data is JSON.
-    pub fn json_events<T: DeserializeOwned + Send + 'static>(self) -> EventStream<T> {
+    pub fn json_events<T: DeserializeOwned + Send + 'static>(&mut self) -> EventStream<T> {
         self.events(|data| serde_json::from_str(&data).map_err(StreamError::new))
     }
 
     /// The body as a stream of server-sent events whose data is text.
-    pub fn text_events(self) -> EventStream<String> {
+    pub fn text_events(&mut self) -> EventStream<String> {
         self.events(Ok)
     }
 
-    fn events<T: Send + 'static>(self, decode: fn(String) -> Result<T, StreamError>) -> EventStream<T> {
+    fn events<T: Send + 'static>(&mut self, decode: fn(String) -> Result<T, StreamError>) -> EventStream<T> {
         use eventsource_stream::Eventsource;
         use futures_util::StreamExt;
-        let events = self.response.bytes_stream().eventsource().map(move |event| {
+        let events = self.chunks().eventsource().map(move |event| {
             let event = event.map_err(|e| StreamError::new(e.to_string()))?;
             Ok::<_, StreamError>(Event {
                 id: Some(event.id).filter(|id| !id.is_empty()),
@@ -815,10 +857,63 @@ impl Received {
     }
 
     /// The error for a status the operation does not document (its body read as text).
-    pub async fn unexpected(self) -> ClientError {
+    pub async fn unexpected(mut self) -> ClientError {
         match self.body().await {
-            Ok((status, body)) => ClientError::UnexpectedStatus { status, body: String::from_utf8_lossy(&body).into_owned() },
+            Ok(body) => ClientError::UnexpectedStatus { status: self.status, body: String::from_utf8_lossy(&body).into_owned() },
             Err(e) => e,
         }
+    }
+}
+
+/// An operation's typed answer together with the response's status and headers (all of them,
+/// declared or not: rate limits, `Location`, ...). Derefs to the answer; [`Answer::into_inner`]
+/// takes it out.
+#[derive(Debug, Clone)]
+pub struct Answer<T> {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    value: T,
+}
+
+impl<T> Answer<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Every header of the response.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The typed answer.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The typed answer and the headers.
+    pub fn into_parts(self) -> (T, reqwest::header::HeaderMap) {
+        (self.value, self.headers)
+    }
+}
+
+impl<T> std::ops::Deref for Answer<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The answer in place (to take a streamed body out of it, say).
+impl<T> std::ops::DerefMut for Answer<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+impl<T: PartialEq> PartialEq<T> for Answer<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.value == *other
     }
 }

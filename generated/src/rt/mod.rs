@@ -15,6 +15,7 @@ pub mod validate;
 pub use stream::{ByteStream, Event, EventStream, StreamError};
 
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// How a parameter value is written in a URL, header or cookie (OpenAPI `style` and
 /// `explode`; `Json` for parameters given as `content`).
@@ -223,5 +224,32 @@ impl<'de> Deserialize<'de> for Base64 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Base64::decode(&text).ok_or_else(|| serde::de::Error::custom("must be base64 text"))
+    }
+}
+
+/// A scalar as parameter text (`null` as nothing).
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The pieces of a value: array items, or an object's keys and values in turn, or the value.
+pub fn pieces(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().map(scalar_text).collect(),
+        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
+        other => vec![scalar_text(other)],
+    }
+}
+
+/// A header or cookie value as text, in its style (`simple` for headers, JSON for `content`):
+/// how a client sends a header parameter and a router a response header.
+pub fn param_text(v: &Value, style: Style) -> String {
+    match (style, v) {
+        (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
+        _ => pieces(v).join(","),
     }
 }

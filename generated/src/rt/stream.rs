@@ -313,6 +313,12 @@ impl<T> Stream for EventStream<T> {
     }
 }
 
+impl<T> Default for EventStream<T> {
+    fn default() -> Self {
+        EventStream(EventsInner::Full(Default::default()))
+    }
+}
+
 impl<T> From<Vec<Event<T>>> for EventStream<T> {
     fn from(events: Vec<Event<T>>) -> Self {
         EventStream(EventsInner::Full(events.into()))

@@ -77,7 +77,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use super::operations::*;
         use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
         use crate::rt::{Scheme, Style};
-        pub use crate::rt::client::{install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy, TokenFuture, TokenProvider};
+        pub use crate::rt::client::{install_crypto_provider, Answer, BoxError, CallInfo, ClientError, Hook, RetryPolicy, TokenFuture, TokenProvider};
         pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 
         /// The API's security schemes: the name in the spec, and how each is sent.
@@ -360,20 +360,20 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
         let ranged = super::operations::has_status_field(r);
         if r.variant == p.variant {
             let pattern = if ranged {
-                quote!(#output::#v(_, body))
+                quote!(#output::#v(_, body, ..))
             } else {
-                quote!(#output::#v(body))
+                quote!(#output::#v(body, ..))
             };
             arms.push(quote! {
                 #pattern => Ok(Page { items: #items, total: #total, next: #next }),
             });
             continue;
         }
-        let (pattern, status) = match (ranged, r.body.is_some()) {
-            (false, true) => (quote!(#output::#v(_)), None),
+        let fields = r.body.is_some() || r.headers_type.is_some();
+        let (pattern, status) = match (ranged, fields) {
+            (false, true) => (quote!(#output::#v(..)), None),
             (false, false) => (quote!(#output::#v), None),
-            (true, true) => (quote!(#output::#v(status, _)), Some(quote!(status))),
-            (true, false) => (quote!(#output::#v(status)), Some(quote!(status))),
+            (true, _) => (quote!(#output::#v(status, ..)), Some(quote!(status))),
         };
         let status = status.unwrap_or_else(|| {
             let code = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(0));
@@ -416,7 +416,7 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
                 let mut input = input.clone();
                 async move {
                     #set
-                    match self.#call(&input).await? {
+                    match self.#call(&input).await?.into_inner() {
                         #(#arms)*
                     }
                 }
@@ -538,35 +538,49 @@ fn method(op: &Operation) -> TokenStream {
         quote!(let mut call = self.settings.call(#http_method, #first);)
     };
     let output = ident(&op.output_type);
+    // A response's value: its status when not fixed, its body, its declared headers.
+    let value = |r: &Response| {
+        let v = ident(&r.variant);
+        let mut parts = Vec::new();
+        if super::operations::has_status_field(r) {
+            parts.push(quote!(status));
+        }
+        if let Some(b) = &r.body {
+            parts.push(decode_body(b));
+        }
+        if let Some(h) = &r.headers_type {
+            let h = ident(h);
+            let fields = r.headers.iter().map(|p| {
+                let f = ident(&p.rust);
+                let wire = &p.wire;
+                match p.required {
+                    true => quote!(#f: received.required_header(#wire)?),
+                    false => quote!(#f: received.header(#wire)?),
+                }
+            });
+            parts.push(quote!(#h { #(#fields),* }));
+        }
+        match parts.is_empty() {
+            true => quote!(#output::#v),
+            false => quote!(#output::#v(#(#parts),*)),
+        }
+    };
     let mut fixed = Vec::new();
     let mut ranges = Vec::new();
     let mut default = None;
     for r in &op.responses {
-        let decode = r.body.as_ref().map(decode_body);
-        let v = ident(&r.variant);
+        let e = value(r);
         match (r.status, r.range) {
             (Some(code), _) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
-                let e = match decode {
-                    Some(d) => quote!(#output::#v(#d)),
-                    None => quote!(#output::#v),
-                };
                 fixed.push(quote!(#code => #e,));
             }
-            (None, range) => {
-                let e = match decode {
-                    Some(d) => quote!(#output::#v(status, #d)),
-                    None => quote!(#output::#v(status)),
-                };
-                match range {
-                    Some(d) => {
-                        let lo = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100);
-                        let hi = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100 + 99);
-                        ranges.push(quote!(status @ #lo..=#hi => #e,));
-                    }
-                    None => default = Some(quote!(status => #e,)),
-                }
+            (None, Some(d)) => {
+                let lo = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100);
+                let hi = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100 + 99);
+                ranges.push(quote!(status @ #lo..=#hi => #e,));
             }
+            (None, None) => default = Some(quote!(status => #e,)),
         }
     }
     // Only a `default` response: every status is it (a `match` with one binding arm is what
@@ -578,15 +592,11 @@ fn method(op: &Operation) -> TokenStream {
     let finish = if op.responses.is_empty() {
         quote!(Err(received.unexpected().await))
     } else if only_default {
-        let r = &op.responses[0];
-        let v = ident(&r.variant);
-        let e = match r.body.as_ref().map(decode_body) {
-            Some(decode) => quote!(#output::#v(status, #decode)),
-            None => quote!(#output::#v(status)),
-        };
+        let e = value(&op.responses[0]);
         quote! {
             let status = received.status;
-            Ok(#e)
+            let output = #e;
+            Ok(received.answer(output))
         }
     } else {
         // A range that overlaps a fixed status, or a `default` after every range, is
@@ -596,8 +606,13 @@ fn method(op: &Operation) -> TokenStream {
         quote! {
             #allow
             let output = match received.status { #(#fixed)* #(#ranges)* #fallback };
-            Ok(output)
+            Ok(received.answer(output))
         }
+    };
+    // Reading a body takes it out of the response.
+    let received = match op.responses.iter().any(|r| r.body.is_some()) {
+        true => quote!(mut received),
+        false => quote!(received),
     };
     let docs = operation_docs(op);
     let dep = op.deprecated.then(|| quote!(#[deprecated]));
@@ -617,10 +632,10 @@ fn method(op: &Operation) -> TokenStream {
     });
     quote! {
         #docs #dep
-        pub async fn #name(&self #input) -> Result<#output, ClientError> {
+        pub async fn #name(&self #input) -> Result<Answer<#output>, ClientError> {
             #call
             #(#steps)*
-            let received = self.settings.send(Op { name: #label, security: &[#(#sets),*] }, call).await?;
+            let #received = self.settings.send(Op { name: #label, security: &[#(#sets),*] }, call).await?;
             #finish
         }
     }
