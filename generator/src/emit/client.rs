@@ -34,8 +34,9 @@ pub fn scheme_tokens(s: &SecurityScheme) -> TokenStream {
 }
 
 /// The client module: the `Client` type, one method per operation, a paging helper per list
-/// operation, and a type per server of the spec.
-pub fn emit(api: &Api) -> TokenStream {
+/// operation, and a type per server of the spec. With `to_given_url` (webhooks and callbacks:
+/// the subscriber's URL), each call goes to the client's URL as it is, with no path of its own.
+pub fn emit(api: &Api, to_given_url: bool) -> TokenStream {
     let schemes = api.security_schemes.iter().map(|s| {
         let key = &s.key;
         let scheme = scheme_tokens(s);
@@ -62,7 +63,7 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         quote!(credentials)
     };
-    let methods = api.operations.iter().map(method);
+    let methods = api.operations.iter().map(|op| method(op, to_given_url));
     let pagers = api.operations.iter().filter_map(|op| pager(api, op));
     let servers = api.servers.iter().enumerate().map(|(i, s)| server(i, s));
     quote! {
@@ -439,7 +440,7 @@ fn embedded_param<'a>(op: &Operation, segment: &'a str) -> Option<(&'a str, usiz
 
 /// The client method of an operation: the path and parameters put on a `Call`, the body,
 /// then the answer decoded by status.
-fn method(op: &Operation) -> TokenStream {
+fn method(op: &Operation, to_given_url: bool) -> TokenStream {
     // The value of a parameter: `&input.x` when required, `input.x.as_ref()` when optional.
     let value = |p: &Param| -> TokenStream {
         let f = ident(&p.rust);
@@ -464,7 +465,12 @@ fn method(op: &Operation) -> TokenStream {
             steps.push(quote!(call.literal(#l);));
         }
     };
-    for s in &op.segments {
+    let segments = if to_given_url {
+        &[][..]
+    } else {
+        &op.segments[..]
+    };
+    for s in segments {
         match s {
             Segment::Literal(l) => {
                 literal.push('/');
