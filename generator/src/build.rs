@@ -189,7 +189,10 @@ fn drop_unorderable_maps(types: &mut [TypeDef], api: &Api) {
         last == "Ord" || last == "PartialOrd"
     };
     for t in types {
-        let derives = api.derives.iter().chain(api.type_derives.get(&t.name).into_iter().flatten());
+        let derives = api
+            .derives
+            .iter()
+            .chain(api.type_derives.get(&t.name).into_iter().flatten());
         if let TypeKind::Struct(s) = &mut t.kind {
             if s.additional == Some(TypeRef::Any) && derives.clone().any(ordered) {
                 s.additional = None;

@@ -79,6 +79,7 @@ async fn an_unknown_token_is_invalid_token() {
                 overwrite: true,
                 token: "nobody".into(),
                 value: "x".into(),
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -182,6 +183,7 @@ async fn values_must_match_the_field_regexp() {
                 overwrite: true,
                 token: "tok".into(),
                 value: "x".into(),
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -328,6 +330,7 @@ async fn overwrite_false_never_replaces_a_value() {
                 overwrite: false,
                 token: "tok".into(),
                 value: "Fourth".into(),
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -342,8 +345,10 @@ async fn overwrite_false_never_replaces_a_value() {
                 key: Some("address".into()),
                 overwrite: Some(false),
                 value: Some("Fourth".into()),
+                additional_properties: Default::default(),
             }),
             success: Some(true),
+            additional_properties: Default::default(),
         }
     );
     assert_eq!(livechat_data(&server, "tok").await["address"], "Third");
@@ -561,6 +566,7 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
         let input = PostLivechatCustomFieldsDeleteInput {
             body: PostLivechatCustomFieldsDeleteBody {
                 custom_field_id: id.into(),
+                additional_properties: Default::default(),
             },
         };
         async move { client.post_livechat_custom_fields_delete(&input).await }
@@ -569,7 +575,8 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
     assert_eq!(
         r,
         PostLivechatCustomFieldsDeleteResponse::Ok(TrueSuccess {
-            success: Some(true)
+            success: Some(true),
+            additional_properties: Default::default(),
         })
     );
     let r = delete("zeta").await.unwrap();
