@@ -117,7 +117,8 @@ async fn env_configuration_ctrl_c_and_restart() {
     let r = client
         .post_livechat_custom_fields_save(&save)
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(
         matches!(r, PostLivechatCustomFieldsSaveResponse::Ok(_)),
         "{r:?}"
@@ -144,7 +145,8 @@ async fn env_configuration_ctrl_c_and_restart() {
             id: "address".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatCustomFieldsIdResponse::Ok(ok) = r else {
         panic!("{r:?}")
     };
@@ -152,7 +154,8 @@ async fn env_configuration_ctrl_c_and_restart() {
     let r = Client::new(&running.base)
         .get_livechat_custom_fields(&Default::default())
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(matches!(
         r,
         GetLivechatCustomFieldsResponse::Unauthorized(_)
@@ -186,7 +189,8 @@ async fn without_a_token_one_is_generated_and_logged() {
     let r = client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(matches!(r, GetLivechatCustomFieldsResponse::Ok(_)), "{r:?}");
     let log = interrupt(running);
     assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");

@@ -83,7 +83,8 @@ async fn an_unknown_token_is_invalid_token() {
             },
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatCustomFieldResponse::BadRequest(b) = single else {
         panic!("{single:?}")
     };
@@ -187,7 +188,8 @@ async fn values_must_match_the_field_regexp() {
             },
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatCustomFieldResponse::BadRequest(b) = single else {
         panic!("{single:?}")
     };
@@ -334,7 +336,8 @@ async fn overwrite_false_never_replaces_a_value() {
             },
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatCustomFieldResponse::Ok(ok) = single else {
         panic!("{single:?}")
     };
@@ -473,7 +476,8 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
             id: "address".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatCustomFieldsIdResponse::Ok(ok) = read else {
         panic!("{read:?}")
     };
@@ -497,7 +501,12 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
     let list = |input: GetLivechatCustomFieldsInput| {
         let client = client.clone();
         async move {
-            match client.get_livechat_custom_fields(&input).await.unwrap() {
+            match client
+                .get_livechat_custom_fields(&input)
+                .await
+                .unwrap()
+                .into_inner()
+            {
                 GetLivechatCustomFieldsResponse::Ok(ok) => {
                     let ids: Vec<String> = ok
                         .custom_fields
@@ -579,7 +588,7 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
             additional_properties: Default::default(),
         })
     );
-    let r = delete("zeta").await.unwrap();
+    let r = delete("zeta").await.unwrap().into_inner();
     let PostLivechatCustomFieldsDeleteResponse::BadRequest(b) = r else {
         panic!("{r:?}")
     };

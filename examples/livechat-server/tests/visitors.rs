@@ -53,7 +53,8 @@ async fn registering_then_reading_a_visitor() {
     let r = client
         .post_livechat_visitor(&visitor_input(full_visitor("iNKE8a6k6cjbqWhWd")))
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatVisitorResponse::Ok(ok) = r else {
         panic!("{r:?}")
     };
@@ -81,7 +82,8 @@ async fn registering_then_reading_a_visitor() {
             token: "iNKE8a6k6cjbqWhWd".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatVisitorTokenResponse::Ok(ok) = r;
     let visitor = ok.visitor.unwrap();
     assert_eq!(visitor.id, v.id);
@@ -116,7 +118,8 @@ async fn registering_then_reading_a_visitor() {
     let r = client
         .post_livechat_visitor(&visitor_input(update))
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatVisitorResponse::Ok(ok) = r else {
         panic!("{r:?}")
     };
@@ -217,7 +220,8 @@ async fn authenticated_operations_accept_only_the_admin() {
         anonymous
             .get_livechat_custom_fields(&Default::default())
             .await
-            .unwrap(),
+            .unwrap()
+            .into_inner(),
         documented
     );
     let stranger = anonymous.clone().with_credentials(Credentials {
@@ -228,7 +232,8 @@ async fn authenticated_operations_accept_only_the_admin() {
         stranger
             .get_livechat_custom_fields(&Default::default())
             .await
-            .unwrap(),
+            .unwrap()
+            .into_inner(),
         documented
     );
     let r = stranger
@@ -242,7 +247,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .await
         .unwrap();
     assert!(
-        matches!(r, PostLivechatCustomFieldsSaveResponse::Unauthorized(_)),
+        matches!(*r, PostLivechatCustomFieldsSaveResponse::Unauthorized(_)),
         "{r:?}"
     );
     let r = stranger
@@ -255,7 +260,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .await
         .unwrap();
     assert!(
-        matches!(r, PostLivechatCustomFieldsDeleteResponse::Unauthorized(_)),
+        matches!(*r, PostLivechatCustomFieldsDeleteResponse::Unauthorized(_)),
         "{r:?}"
     );
     let r = stranger
@@ -263,7 +268,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .await
         .unwrap();
     assert!(
-        matches!(r, GetLivechatCustomFieldsIdResponse::Unauthorized(_)),
+        matches!(*r, GetLivechatCustomFieldsIdResponse::Unauthorized(_)),
         "{r:?}"
     );
     assert!(matches!(
@@ -271,7 +276,8 @@ async fn authenticated_operations_accept_only_the_admin() {
             .admin()
             .get_livechat_custom_fields(&Default::default())
             .await
-            .unwrap(),
+            .unwrap()
+            .into_inner(),
         GetLivechatCustomFieldsResponse::Ok(_)
     ));
     server.stop().await;

@@ -119,6 +119,7 @@ pub async fn define(client: &Client, data: PostLivechatCustomFieldsSaveBodyCusto
         .post_livechat_custom_fields_save(&input)
         .await
         .unwrap()
+        .into_inner()
     {
         PostLivechatCustomFieldsSaveResponse::Ok(ok) => assert_eq!(ok.success, Some(true)),
         other => panic!("custom field not created: {other:?}"),
@@ -137,7 +138,12 @@ pub async fn register(client: &Client, token: &str) -> PostLivechatVisitorOkVisi
         username: None,
         additional_properties: Default::default(),
     });
-    match client.post_livechat_visitor(&input).await.unwrap() {
+    match client
+        .post_livechat_visitor(&input)
+        .await
+        .unwrap()
+        .into_inner()
+    {
         PostLivechatVisitorResponse::Ok(ok) => ok.visitor.expect("a visitor"),
         other => panic!("visitor not registered: {other:?}"),
     }
@@ -180,7 +186,11 @@ pub async fn send_fields(
             additional_properties: Default::default(),
         },
     };
-    client.post_livechat_custom_fields(&input).await.unwrap()
+    client
+        .post_livechat_custom_fields(&input)
+        .await
+        .unwrap()
+        .into_inner()
 }
 
 /// The `error` of a 400 answer of `custom.fields`; panics on any other answer.
