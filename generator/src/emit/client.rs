@@ -461,7 +461,11 @@ fn method(op: &Operation, to_given_url: bool) -> TokenStream {
             steps.push(quote!(call.literal(#l);));
         }
     };
-    let segments = if to_given_url { &[][..] } else { &op.segments[..] };
+    let segments = if to_given_url {
+        &[][..]
+    } else {
+        &op.segments[..]
+    };
     for s in segments {
         match s {
             Segment::Literal(l) => {

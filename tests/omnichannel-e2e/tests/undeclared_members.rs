@@ -81,7 +81,11 @@ async fn unlisted_members_reach_the_handler_and_come_back_to_the_client() {
             additional_properties: members(&[("trace", json!("t-9")), ("n", json!(1.5))]),
         },
     };
-    let answer = client.post_livechat_visitor(&input).await.expect("answer");
+    let answer = client
+        .post_livechat_visitor(&input)
+        .await
+        .expect("answer")
+        .into_inner();
     let PostLivechatVisitorResponse::Ok(ok) = answer else {
         panic!("not a 200: {answer:?}");
     };
