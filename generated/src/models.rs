@@ -5167,6 +5167,14 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     pub success: Option<bool>,
 }
 
+/// The request body of `POST /api/v1/livechat/upload/{rid}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUploadBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub file: crate::rt::FilePart,
+}
+
 /// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem {

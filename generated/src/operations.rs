@@ -3941,7 +3941,7 @@ pub struct PostLivechatUploadInput {
     /// `x-visitor-token` in the header.
     pub x_visitor_token: String,
     /// Request body (`multipart/form-data`).
-    pub body: Option<Vec<u8>>,
+    pub body: PostLivechatUploadBody,
 }
 
 /// Documented responses of `POST /api/v1/livechat/upload/{rid}`.

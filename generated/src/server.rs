@@ -6526,7 +6526,35 @@ async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
                     rid: req.required(&s::POST_LIVECHAT_UPLOAD_RID)?,
                     x_visitor_token: req
                         .required(&s::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN)?,
-                    body: req.bytes_body(false)?,
+                    body: required(
+                        match req
+                            .multipart_body(
+                                &s::POST_LIVECHAT_UPLOAD_BODY,
+                                &[
+                                    crate::rt::Part::new(
+                                        "description",
+                                        crate::rt::PartKind::Text,
+                                        false,
+                                    ),
+                                    crate::rt::Part::new(
+                                        "file",
+                                        crate::rt::PartKind::File,
+                                        false,
+                                    ),
+                                ],
+                                true,
+                            )
+                            .await?
+                        {
+                            Some(mut form) => {
+                                Some(PostLivechatUploadBody {
+                                    description: form.field("description")?,
+                                    file: form.file("file")?,
+                                })
+                            }
+                            None => None,
+                        },
+                    )?,
                 };
                 api.post_livechat_upload(input).await
             },

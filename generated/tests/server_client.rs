@@ -119,6 +119,8 @@ mod inputs {
 
     const POST_LIVECHAT_UNITS_ID: &str = r#"{"unitData":{"name":"unitxx2","visibility":"private"},"unitDepartments":[{"departmentId":"CgM4vfNNtj8t4QEMd"}],"unitMonitors":[{"monitorId":"GT67Tv6x5p5y5xZWN","username":"testerio"}]}"#;
 
+    const POST_LIVECHAT_UPLOAD: &str = r#"{"description":"image file description here","file":"/home/rodriq/Desktop/cod.png"}"#;
+
     const POST_LIVECHAT_USERS_TYPE: &str = r#"{"username":"john.doe"}"#;
 
     const POST_LIVECHAT_VISITOR: &str = r#"{"visitor":{"customFields":[{"key":"address","overwrite":true,"value":"Rocket.Chat street"}],"department":"Support","email":"visitor@rocket.chat","name":"Livechat Visitor","phone":"55 51 5555-5555","token":"iNKE8a6k6cjbqWhWd"}}"#;
@@ -892,7 +894,7 @@ mod inputs {
         PostLivechatUploadInput {
             rid: crate::json("\"sample\""),
             x_visitor_token: crate::json("\"sample\""),
-            body: None,
+            body: crate::json(POST_LIVECHAT_UPLOAD),
         }
     }
 

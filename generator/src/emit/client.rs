@@ -62,7 +62,7 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         quote!(credentials)
     };
-    let methods = api.operations.iter().map(method);
+    let methods = api.operations.iter().map(|op| method(api, op));
     let pagers = api.operations.iter().filter_map(|op| pager(api, op));
     let servers = api.servers.iter().enumerate().map(|(i, s)| server(i, s));
     quote! {
@@ -435,7 +435,7 @@ fn embedded_param<'a>(op: &Operation, segment: &'a str) -> Option<(&'a str, usiz
 
 /// The client method of an operation: the path and parameters put on a `Call`, the body,
 /// then the answer decoded by status.
-fn method(op: &Operation) -> TokenStream {
+fn method(api: &Api, op: &Operation) -> TokenStream {
     // The value of a parameter: `&input.x` when required, `input.x.as_ref()` when optional.
     let value = |p: &Param| -> TokenStream {
         let f = ident(&p.rust);
@@ -519,6 +519,41 @@ fn method(op: &Operation) -> TokenStream {
         steps.push(match b.media {
             Media::Json => quote!(call.json(#v)?;),
             Media::Text | Media::Binary => quote!(call.raw(#ct, #v);),
+            Media::Form => {
+                let parts = super::server::part_list(&b.parts);
+                quote!(call.form(#v, #parts)?;)
+            }
+            Media::Multipart => {
+                let adds = b.parts.iter().map(|p| {
+                    let rust = ident(&p.rust);
+                    let wire = &p.wire;
+                    let repeated = p.repeated;
+                    match p.kind {
+                        PartKind::File => quote!(form.file(#wire, &body.#rust);),
+                        PartKind::Json | PartKind::DeepObject => {
+                            quote!(form.part(#wire, &body.#rust, crate::rt::PartKind::Json, #repeated)?;)
+                        }
+                        PartKind::Text => {
+                            quote!(form.part(#wire, &body.#rust, crate::rt::PartKind::Text, #repeated)?;)
+                        }
+                    }
+                });
+                let rest = super::server::struct_of(api, &b.ty)
+                    .is_some_and(|(_, additional)| additional)
+                    .then(|| quote!(form.rest(&body.additional_properties)?;));
+                quote! {
+                    let form = match #v {
+                        Some(body) => {
+                            let mut form = crate::rt::client::Multipart::new();
+                            #(#adds)*
+                            #rest
+                            Some(form)
+                        }
+                        None => None,
+                    };
+                    call.multipart(form);
+                }
+            }
         });
     }
     let http_method = op.method.as_upper();
@@ -536,7 +571,7 @@ fn method(op: &Operation) -> TokenStream {
         let decode = r.body.as_ref().map(|b| match b.media {
             Media::Json => quote!(received.json()?),
             Media::Text => quote!(received.text()?),
-            Media::Binary => quote!(received.bytes()?),
+            Media::Binary | Media::Multipart | Media::Form => quote!(received.bytes()?),
         });
         let v = ident(&r.variant);
         match (r.status, r.range) {
@@ -578,7 +613,9 @@ fn method(op: &Operation) -> TokenStream {
         let e = match r.body.as_ref().map(|b| b.media) {
             Some(Media::Json) => quote!(#output::#v(status, received.json()?)),
             Some(Media::Text) => quote!(#output::#v(status, received.text()?)),
-            Some(Media::Binary) => quote!(#output::#v(status, received.bytes()?)),
+            Some(Media::Binary | Media::Multipart | Media::Form) => {
+                quote!(#output::#v(status, received.bytes()?))
+            }
             None => quote!(#output::#v(status)),
         };
         quote! {
