@@ -4490,21 +4490,18 @@ impl Client {
         let mut call = self.settings.call("POST", "/api/v1/livechat/upload");
         call.path("rid", &input.rid)?;
         call.header("x-visitor-token", &input.x_visitor_token)?;
-        let form = match Some(&input.body) {
-            Some(body) => {
-                let mut form = crate::rt::client::Multipart::new();
-                form.part(
-                    "description",
-                    &body.description,
-                    crate::rt::PartKind::Text,
-                    false,
-                )?;
-                form.file("file", &body.file);
-                Some(form)
-            }
-            None => None,
-        };
-        call.multipart(form);
+        {
+            let body = &input.body;
+            let mut form = crate::rt::client::Multipart::new();
+            form.part(
+                "description",
+                &body.description,
+                crate::rt::PartKind::Text,
+                false,
+            )?;
+            form.file("file", &body.file);
+            call.multipart(form);
+        }
         let received = self
             .settings
             .send(

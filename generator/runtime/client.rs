@@ -865,9 +865,9 @@ impl Call {
         Ok(())
     }
 
-    /// Sets a `multipart/form-data` body, when present.
-    pub fn multipart(&mut self, body: Option<Multipart>) {
-        self.multipart = body;
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, body: Multipart) {
+        self.multipart = Some(body);
     }
 
     /// The request, ready to be sent with `http`.

@@ -1070,11 +1070,12 @@ impl RequestParts {
         let mut form = FormBody::default();
         if !empty {
             let essence = self.content_essence();
-            let boundary = self.context.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|ct| multer::parse_boundary(ct).ok());
-            let Some(boundary) = boundary.filter(|_| essence == "multipart/form-data") else {
+            if essence != "multipart/form-data" {
                 return Err(unsupported(&essence, "multipart/form-data"));
-            };
+            }
             let malformed = || RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the multipart body is malformed");
+            let boundary = self.context.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|ct| multer::parse_boundary(ct).ok());
+            let boundary = boundary.ok_or_else(|| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the multipart content type has no boundary"))?;
             let body = self.body.clone();
             let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
             let mut multipart = multer::Multipart::new(stream, boundary);

@@ -541,17 +541,16 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                 let rest = super::server::struct_of(api, &b.ty)
                     .is_some_and(|(_, additional)| additional)
                     .then(|| quote!(form.rest(&body.additional_properties)?;));
-                quote! {
-                    let form = match #v {
-                        Some(body) => {
-                            let mut form = crate::rt::client::Multipart::new();
-                            #(#adds)*
-                            #rest
-                            Some(form)
-                        }
-                        None => None,
-                    };
+                let build = quote! {
+                    let mut form = crate::rt::client::Multipart::new();
+                    #(#adds)*
+                    #rest
                     call.multipart(form);
+                };
+                if b.required {
+                    quote!({ let body = &input.body; #build })
+                } else {
+                    quote!(if let Some(body) = input.body.as_ref() { #build })
                 }
             }
         });
