@@ -724,9 +724,10 @@ fn build_operation(
                     if matches!(media, Media::Json | Media::Multipart | Media::Form) {
                         request_examples = collect_examples(m, mt, &mt_ptr)?;
                     }
-                    // A form's struct is built part by part: `null` is not a form.
+                    // A form's struct is built part by part and text is text: neither is
+                    // ever `null`.
                     let mapped = match media {
-                        Media::Multipart | Media::Form => Mapped {
+                        Media::Multipart | Media::Form | Media::Text => Mapped {
                             nullable: false,
                             ..mapped
                         },
