@@ -239,7 +239,9 @@ impl BuildOptions {
                 self.patch_error(key, format!("`{file}` has nothing at `{pointer}`"))
             })?;
             merge_patch(node, patch);
-            used[i] = true;
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
         }
         Ok(())
     }

@@ -170,10 +170,8 @@ pub fn load_all_with<P: AsRef<Path> + Sync>(
         paths
             .par_iter()
             .map(|p| {
-                let mut raw = load::read_file(p.as_ref())?;
                 let mut used = vec![false; options.patches.len()];
-                options.patch(&raw.file, &mut raw.value, &mut used)?;
-                Ok((load::parse_document(raw)?, used))
+                Ok((load::load_file_with(p.as_ref(), options, &mut used)?, used))
             })
             .collect()
     });

@@ -544,9 +544,15 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
                 let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
                 let parts = part_list(&b.parts);
                 let value = multipart_value(api, b);
+                // Files are moved out of the form.
+                let mutable = b
+                    .parts
+                    .iter()
+                    .any(|p| p.kind == PartKind::File)
+                    .then(|| quote!(mut));
                 quote! {
                     match req.multipart_body(&s::#schema, #parts, #required).await? {
-                        Some(mut form) => Some(#value),
+                        Some(#mutable form) => Some(#value),
                         None => None,
                     }
                 }
@@ -620,7 +626,7 @@ pub(super) fn part_list(parts: &[crate::ir::Part]) -> TokenStream {
     quote!(&[#(#items),*])
 }
 
-/// The struct of a multipart body built from its [`FormBody`](crate::ir::Part) `form`: files
+/// The struct of a multipart body built from the runtime's `FormBody` named `form`: files
 /// taken, other members decoded, undeclared ones kept when the struct keeps them.
 fn multipart_value(api: &Api, b: &crate::ir::Body) -> TokenStream {
     let fields = b.parts.iter().map(|p| {
