@@ -14,7 +14,7 @@ use super::operations::*;
 use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
 use crate::rt::{Scheme, Style};
 pub use crate::rt::client::{
-    install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy,
+    install_crypto_provider, Answer, BoxError, CallInfo, ClientError, Hook, RetryPolicy,
     TokenFuture, TokenProvider,
 };
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
@@ -100,7 +100,7 @@ impl Client {
     pub async fn get_canned_responses(
         &self,
         input: &GetCannedResponsesInput,
-    ) -> Result<GetCannedResponsesResponse, ClientError> {
+    ) -> Result<Answer<GetCannedResponsesResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/canned-responses");
         call.query("shortcut", input.shortcut.as_ref())?;
         call.query("text", input.text.as_ref())?;
@@ -128,7 +128,7 @@ impl Client {
             403 => GetCannedResponsesResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create or Update a Canned Response
@@ -136,7 +136,7 @@ impl Client {
     pub async fn post_canned_responses(
         &self,
         input: &PostCannedResponsesInput,
-    ) -> Result<PostCannedResponsesResponse, ClientError> {
+    ) -> Result<Answer<PostCannedResponsesResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/canned-responses");
         call.json(Some(&input.body))?;
         let received = self
@@ -156,14 +156,14 @@ impl Client {
             403 => PostCannedResponsesResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get User Canned Responses
     /// (`GET /api/v1/canned-responses.get`, tag: Canned Responses, output: [`GetCannedResponsesGetResponse`]).
     pub async fn get_canned_responses_get(
         &self,
-    ) -> Result<GetCannedResponsesGetResponse, ClientError> {
+    ) -> Result<Answer<GetCannedResponsesGetResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/canned-responses.get");
         let received = self
             .settings
@@ -181,7 +181,7 @@ impl Client {
             403 => GetCannedResponsesGetResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Canned Response
@@ -189,7 +189,7 @@ impl Client {
     pub async fn get_canned_responses_id(
         &self,
         input: &GetCannedResponsesIdInput,
-    ) -> Result<GetCannedResponsesIdResponse, ClientError> {
+    ) -> Result<Answer<GetCannedResponsesIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/canned-responses");
         call.path("_id", &input.id)?;
         let received = self
@@ -208,7 +208,7 @@ impl Client {
             403 => GetCannedResponsesIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a Canned Response
@@ -216,7 +216,7 @@ impl Client {
     pub async fn delete_canned_responses_id(
         &self,
         input: &DeleteCannedResponsesIdInput,
-    ) -> Result<DeleteCannedResponsesIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteCannedResponsesIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/canned-responses");
         call.path("_id", &input.id)?;
         let received = self
@@ -234,7 +234,7 @@ impl Client {
             401 => DeleteCannedResponsesIdResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Information
@@ -242,7 +242,7 @@ impl Client {
     pub async fn get_livechat_agent(
         &self,
         input: &GetLivechatAgentInput,
-    ) -> Result<GetLivechatAgentResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAgentResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/agent.info");
         call.path("rid", &input.rid)?;
         call.path("token", &input.token)?;
@@ -260,7 +260,7 @@ impl Client {
             200 => GetLivechatAgentResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Next Agent Information
@@ -268,7 +268,7 @@ impl Client {
     pub async fn get_livechat_agent_next(
         &self,
         input: &GetLivechatAgentNextInput,
-    ) -> Result<GetLivechatAgentNextResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAgentNextResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/agent.next");
         call.path("token", &input.token)?;
         let received = self
@@ -285,7 +285,7 @@ impl Client {
             200 => GetLivechatAgentNextResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Agent Status
@@ -293,7 +293,7 @@ impl Client {
     pub async fn post_livechat_agent_status(
         &self,
         input: &PostLivechatAgentStatusInput,
-    ) -> Result<PostLivechatAgentStatusResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatAgentStatusResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/agent.status");
         call.json(input.body.as_ref())?;
         let received = self
@@ -311,7 +311,7 @@ impl Client {
             401 => PostLivechatAgentStatusResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Agent Info
@@ -319,7 +319,7 @@ impl Client {
     pub async fn post_livechat_agents_save_info(
         &self,
         input: &PostLivechatAgentsSaveInfoInput,
-    ) -> Result<PostLivechatAgentsSaveInfoResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatAgentsSaveInfoResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/agents.saveInfo");
         call.json(Some(&input.body))?;
         let received = self
@@ -337,7 +337,7 @@ impl Client {
             401 => PostLivechatAgentsSaveInfoResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Departments
@@ -345,7 +345,7 @@ impl Client {
     pub async fn get_livechat_agents_agent_id_departments(
         &self,
         input: &GetLivechatAgentsAgentIdDepartmentsInput,
-    ) -> Result<GetLivechatAgentsAgentIdDepartmentsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAgentsAgentIdDepartmentsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/agents");
         call.path("agentId", &input.agent_id)?;
         call.literal("/departments");
@@ -368,7 +368,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Analytics Overview
@@ -376,7 +376,7 @@ impl Client {
     pub async fn get_livechat_analytics_agent_overview(
         &self,
         input: &GetLivechatAnalyticsAgentOverviewInput,
-    ) -> Result<GetLivechatAnalyticsAgentOverviewResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAnalyticsAgentOverviewResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/agent-overview");
@@ -405,7 +405,7 @@ impl Client {
             403 => GetLivechatAnalyticsAgentOverviewResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get History of Agents Available for Service
@@ -414,7 +414,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsAgentsAvailableForServiceHistoryInput,
     ) -> Result<
-        GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse,
+        Answer<GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse>,
         ClientError,
     > {
         let mut call = self
@@ -461,7 +461,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Average Service Time
@@ -469,7 +469,10 @@ impl Client {
     pub async fn get_livechat_analytics_agents_average_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsAverageServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsAgentsAverageServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsAgentsAverageServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/agents/average-service-time");
@@ -510,7 +513,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Total Service Time
@@ -518,7 +521,10 @@ impl Client {
     pub async fn get_livechat_analytics_agents_total_service_time(
         &self,
         input: &GetLivechatAnalyticsAgentsTotalServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsAgentsTotalServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsAgentsTotalServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/agents/total-service-time");
@@ -557,7 +563,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent Service Time Metrics
@@ -566,7 +572,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse,
+        Answer<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersResponse>,
         ClientError,
     > {
         let mut call = self
@@ -611,7 +617,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Status of Agents
@@ -619,7 +625,10 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_agents_status(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsAgentsStatusInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChartsAgentsStatusResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/agents-status");
@@ -652,7 +661,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chats Status
@@ -660,7 +669,7 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_chats(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAnalyticsDashboardsChartsChatsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats");
@@ -698,7 +707,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Status of Agents
@@ -706,7 +715,10 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_chats_per_agent(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerAgentInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChartsChatsPerAgentResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/chats-per-agent");
@@ -746,7 +758,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chats Status for Departments
@@ -755,7 +767,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse,
+        Answer<GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentResponse>,
         ClientError,
     > {
         let mut call = self
@@ -800,7 +812,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Times
@@ -808,7 +820,10 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_charts_timings(
         &self,
         input: &GetLivechatAnalyticsDashboardsChartsTimingsInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChartsTimingsResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChartsTimingsResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/charts/timings");
@@ -846,7 +861,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Metrics
@@ -854,7 +869,10 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_chats_totalizers(
         &self,
         input: &GetLivechatAnalyticsDashboardsChatsTotalizersInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsChatsTotalizersResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsChatsTotalizersResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/chats-totalizers");
@@ -894,7 +912,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversation Metrics
@@ -903,7 +921,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationTotalizersInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationTotalizersResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationTotalizersResponse>,
         ClientError,
     > {
         let mut call = self
@@ -948,7 +966,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversation by Agents
@@ -957,7 +975,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByAgentInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsByAgentResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsByAgentResponse>,
         ClientError,
     > {
         let mut call = self
@@ -998,7 +1016,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations by Departments
@@ -1007,7 +1025,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByDepartmentInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsByDepartmentResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1052,7 +1070,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations By Source
@@ -1061,7 +1079,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsBySourceInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsBySourceResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsBySourceResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1100,7 +1118,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations by Status
@@ -1109,7 +1127,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByStatusInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsConversationsByStatusResponse,
+        Answer<GetLivechatAnalyticsDashboardsConversationsByStatusResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1153,7 +1171,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Conversations by Tags
@@ -1161,7 +1179,10 @@ impl Client {
     pub async fn get_livechat_analytics_dashboards_conversations_by_tags(
         &self,
         input: &GetLivechatAnalyticsDashboardsConversationsByTagsInput,
-    ) -> Result<GetLivechatAnalyticsDashboardsConversationsByTagsResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDashboardsConversationsByTagsResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/dashboards/conversations-by-tags");
@@ -1200,7 +1221,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Chat Metrics by Time
@@ -1209,7 +1230,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDashboardsProductivityTotalizersInput,
     ) -> Result<
-        GetLivechatAnalyticsDashboardsProductivityTotalizersResponse,
+        Answer<GetLivechatAnalyticsDashboardsProductivityTotalizersResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1254,7 +1275,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Number of Chats
@@ -1262,7 +1283,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_amount_of_chats(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAmountOfChatsInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsAmountOfChatsResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/amount-of-chats");
@@ -1305,7 +1329,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Average Chat Duration
@@ -1314,7 +1338,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageChatDurationTimeInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse,
+        Answer<GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1361,7 +1385,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Average Service Time
@@ -1369,7 +1393,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_average_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/average-service-time");
@@ -1411,7 +1438,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Average Waiting Time
@@ -1419,7 +1446,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_average_waiting_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsAverageWaitingTimeInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/average-waiting-time");
@@ -1461,7 +1491,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Percentage of Abandoned Chats
@@ -1470,7 +1500,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse,
+        Answer<GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1517,7 +1547,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Total Abandoned Chats
@@ -1526,7 +1556,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalAbandonedChatsInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse,
+        Answer<GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1570,7 +1600,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Total Service Time
@@ -1578,7 +1608,10 @@ impl Client {
     pub async fn get_livechat_analytics_departments_total_service_time(
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalServiceTimeInput,
-    ) -> Result<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/analytics/departments/total-service-time");
@@ -1620,7 +1653,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Total Transferred Chats
@@ -1629,7 +1662,7 @@ impl Client {
         &self,
         input: &GetLivechatAnalyticsDepartmentsTotalTransferredChatsInput,
     ) -> Result<
-        GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse,
+        Answer<GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse>,
         ClientError,
     > {
         let mut call = self
@@ -1676,7 +1709,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Analytics Overview
@@ -1684,7 +1717,7 @@ impl Client {
     pub async fn get_livechat_analytics_overview(
         &self,
         input: &GetLivechatAnalyticsOverviewInput,
-    ) -> Result<GetLivechatAnalyticsOverviewResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAnalyticsOverviewResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/analytics/overview");
         call.query("name", &input.name)?;
         call.query("from", &input.from)?;
@@ -1707,14 +1740,14 @@ impl Client {
             403 => GetLivechatAnalyticsOverviewResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Appearance
     /// (`GET /api/v1/livechat/appearance`, tag: Livechat Appearance, output: [`GetLivechatAppearanceResponse`]).
     pub async fn get_livechat_appearance(
         &self,
-    ) -> Result<GetLivechatAppearanceResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatAppearanceResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/appearance");
         let received = self
             .settings
@@ -1732,7 +1765,7 @@ impl Client {
             403 => GetLivechatAppearanceResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set Livechat Appearance
@@ -1740,7 +1773,7 @@ impl Client {
     pub async fn post_livechat_appearance(
         &self,
         input: &PostLivechatAppearanceInput,
-    ) -> Result<PostLivechatAppearanceResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatAppearanceResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/appearance");
         call.json(input.body.as_ref())?;
         let received = self
@@ -1760,14 +1793,14 @@ impl Client {
             403 => PostLivechatAppearanceResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Default Business Hour
     /// (`GET /api/v1/livechat/business-hour`, tag: Omnichannel Business Hours, output: [`GetLivechatBusinessHourResponse`]).
     pub async fn get_livechat_business_hour(
         &self,
-    ) -> Result<GetLivechatBusinessHourResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatBusinessHourResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/business-hour");
         let received = self
             .settings
@@ -1785,7 +1818,7 @@ impl Client {
             403 => GetLivechatBusinessHourResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Business Hours
@@ -1793,7 +1826,7 @@ impl Client {
     pub async fn get_livechat_business_hours(
         &self,
         input: &GetLivechatBusinessHoursInput,
-    ) -> Result<GetLivechatBusinessHoursResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatBusinessHoursResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/business-hours");
         call.query("name", input.name.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
@@ -1815,7 +1848,7 @@ impl Client {
             403 => GetLivechatBusinessHoursResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Business Hour
@@ -1823,7 +1856,7 @@ impl Client {
     pub async fn post_livechat_business_hours_remove(
         &self,
         input: &PostLivechatBusinessHoursRemoveInput,
-    ) -> Result<PostLivechatBusinessHoursRemoveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatBusinessHoursRemoveResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/business-hours.remove");
@@ -1846,7 +1879,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create a Business Hour
@@ -1854,7 +1887,7 @@ impl Client {
     pub async fn post_livechat_business_hours_save(
         &self,
         input: &PostLivechatBusinessHoursSaveInput,
-    ) -> Result<PostLivechatBusinessHoursSaveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatBusinessHoursSaveResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/business-hours.save");
@@ -1875,7 +1908,7 @@ impl Client {
             401 => PostLivechatBusinessHoursSaveResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Configurations
@@ -1883,7 +1916,7 @@ impl Client {
     pub async fn get_livechat_config(
         &self,
         input: &GetLivechatConfigInput,
-    ) -> Result<GetLivechatConfigResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatConfigResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/config");
         call.query("token", input.token.as_ref())?;
         call.query("department", input.department.as_ref())?;
@@ -1901,14 +1934,14 @@ impl Client {
             200 => GetLivechatConfigResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Routing Configuration
     /// (`GET /api/v1/livechat/config/routing`, tag: Livechat, output: [`GetLivechatConfigRoutingResponse`]).
     pub async fn get_livechat_config_routing(
         &self,
-    ) -> Result<GetLivechatConfigRoutingResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatConfigRoutingResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/config/routing");
         let received = self
             .settings
@@ -1925,7 +1958,7 @@ impl Client {
             401 => GetLivechatConfigRoutingResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Omnichannel Custom Fields
@@ -1933,7 +1966,7 @@ impl Client {
     pub async fn get_livechat_custom_fields(
         &self,
         input: &GetLivechatCustomFieldsInput,
-    ) -> Result<GetLivechatCustomFieldsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatCustomFieldsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/custom-fields");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -1955,7 +1988,7 @@ impl Client {
             403 => GetLivechatCustomFieldsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Omnichannel Custom Field
@@ -1963,7 +1996,7 @@ impl Client {
     pub async fn post_livechat_custom_fields_delete(
         &self,
         input: &PostLivechatCustomFieldsDeleteInput,
-    ) -> Result<PostLivechatCustomFieldsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldsDeleteResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/custom-fields.delete");
@@ -1985,7 +2018,7 @@ impl Client {
             403 => PostLivechatCustomFieldsDeleteResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create Omnichannel Custom Field
@@ -1993,7 +2026,7 @@ impl Client {
     pub async fn post_livechat_custom_fields_save(
         &self,
         input: &PostLivechatCustomFieldsSaveInput,
-    ) -> Result<PostLivechatCustomFieldsSaveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldsSaveResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/custom-fields.save");
         call.json(Some(&input.body))?;
         let received = self
@@ -2012,7 +2045,7 @@ impl Client {
             403 => PostLivechatCustomFieldsSaveResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Custom Field Information
@@ -2020,7 +2053,7 @@ impl Client {
     pub async fn get_livechat_custom_fields_id(
         &self,
         input: &GetLivechatCustomFieldsIdInput,
-    ) -> Result<GetLivechatCustomFieldsIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatCustomFieldsIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/custom-fields");
         call.path("_id", &input.id)?;
         let received = self
@@ -2039,7 +2072,7 @@ impl Client {
             403 => GetLivechatCustomFieldsIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Custom Field Value
@@ -2047,7 +2080,7 @@ impl Client {
     pub async fn post_livechat_custom_field(
         &self,
         input: &PostLivechatCustomFieldInput,
-    ) -> Result<PostLivechatCustomFieldResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/custom.field");
         call.json(Some(&input.body))?;
         let received = self
@@ -2065,7 +2098,7 @@ impl Client {
             400 => PostLivechatCustomFieldResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Array of Custom Field Values
@@ -2073,7 +2106,7 @@ impl Client {
     pub async fn post_livechat_custom_fields(
         &self,
         input: &PostLivechatCustomFieldsInput,
-    ) -> Result<PostLivechatCustomFieldsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatCustomFieldsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/custom.fields");
         call.json(Some(&input.body))?;
         let received = self
@@ -2091,7 +2124,7 @@ impl Client {
             400 => PostLivechatCustomFieldsResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Departments
@@ -2099,7 +2132,7 @@ impl Client {
     pub async fn get_livechat_department(
         &self,
         input: &GetLivechatDepartmentInput,
-    ) -> Result<GetLivechatDepartmentResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.query("text", input.text.as_ref())?;
         call.query("enabled", input.enabled.as_ref())?;
@@ -2125,7 +2158,7 @@ impl Client {
             403 => GetLivechatDepartmentResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register New Department
@@ -2133,7 +2166,7 @@ impl Client {
     pub async fn post_livechat_department(
         &self,
         input: &PostLivechatDepartmentInput,
-    ) -> Result<PostLivechatDepartmentResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/department");
         call.json(Some(&input.body))?;
         let received = self
@@ -2153,7 +2186,7 @@ impl Client {
             403 => PostLivechatDepartmentResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Autocomplete Department
@@ -2161,7 +2194,7 @@ impl Client {
     pub async fn get_livechat_department_autocomplete(
         &self,
         input: &GetLivechatDepartmentAutocompleteInput,
-    ) -> Result<GetLivechatDepartmentAutocompleteResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentAutocompleteResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/department.autocomplete");
@@ -2188,7 +2221,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Departments by ID
@@ -2196,7 +2229,7 @@ impl Client {
     pub async fn get_livechat_department_list_by_ids(
         &self,
         input: &GetLivechatDepartmentListByIdsInput,
-    ) -> Result<GetLivechatDepartmentListByIdsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentListByIdsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/department.listByIds");
@@ -2218,7 +2251,7 @@ impl Client {
             403 => GetLivechatDepartmentListByIdsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Archive a Department
@@ -2226,7 +2259,7 @@ impl Client {
     pub async fn post_livechat_department_archive_id(
         &self,
         input: &PostLivechatDepartmentArchiveIdInput,
-    ) -> Result<PostLivechatDepartmentArchiveIdResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentArchiveIdResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/department/archive");
         call.path("_id", &input.id)?;
         let received = self
@@ -2246,7 +2279,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Check Department Creation
@@ -2254,7 +2287,7 @@ impl Client {
     pub async fn get_livechat_department_is_department_creation_available(
         &self,
     ) -> Result<
-        GetLivechatDepartmentIsDepartmentCreationAvailableResponse,
+        Answer<GetLivechatDepartmentIsDepartmentCreationAvailableResponse>,
         ClientError,
     > {
         let call = self
@@ -2283,7 +2316,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Unarchive a Department
@@ -2291,7 +2324,7 @@ impl Client {
     pub async fn post_livechat_department_unarchive_id(
         &self,
         input: &PostLivechatDepartmentUnarchiveIdInput,
-    ) -> Result<PostLivechatDepartmentUnarchiveIdResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentUnarchiveIdResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/department/unarchive");
@@ -2313,7 +2346,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Department Information
@@ -2321,7 +2354,7 @@ impl Client {
     pub async fn get_livechat_department_id(
         &self,
         input: &GetLivechatDepartmentIdInput,
-    ) -> Result<GetLivechatDepartmentIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.query("includeAgents", input.include_agents.as_ref())?;
@@ -2341,7 +2374,7 @@ impl Client {
             403 => GetLivechatDepartmentIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Department
@@ -2349,7 +2382,7 @@ impl Client {
     pub async fn put_livechat_department_id(
         &self,
         input: &PutLivechatDepartmentIdInput,
-    ) -> Result<PutLivechatDepartmentIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatDepartmentIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.json(Some(&input.body))?;
@@ -2370,7 +2403,7 @@ impl Client {
             403 => PutLivechatDepartmentIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Department
@@ -2378,7 +2411,7 @@ impl Client {
     pub async fn delete_livechat_department_id(
         &self,
         input: &DeleteLivechatDepartmentIdInput,
-    ) -> Result<DeleteLivechatDepartmentIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatDepartmentIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         let received = self
@@ -2397,7 +2430,7 @@ impl Client {
             403 => DeleteLivechatDepartmentIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agents of Department
@@ -2405,7 +2438,7 @@ impl Client {
     pub async fn get_livechat_department_id_agents(
         &self,
         input: &GetLivechatDepartmentIdAgentsInput,
-    ) -> Result<GetLivechatDepartmentIdAgentsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentIdAgentsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
@@ -2428,7 +2461,7 @@ impl Client {
             403 => GetLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Agents of Department
@@ -2436,7 +2469,7 @@ impl Client {
     pub async fn post_livechat_department_id_agents(
         &self,
         input: &PostLivechatDepartmentIdAgentsInput,
-    ) -> Result<PostLivechatDepartmentIdAgentsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatDepartmentIdAgentsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/department");
         call.path("_id", &input.id)?;
         call.literal("/agents");
@@ -2457,14 +2490,14 @@ impl Client {
             403 => PostLivechatDepartmentIdAgentsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Archived Departments
     /// (`GET /api/v1/livechat/departments/archived`, tag: Omnichannel Departments, output: [`GetLivechatDepartmentsArchivedResponse`]).
     pub async fn get_livechat_departments_archived(
         &self,
-    ) -> Result<GetLivechatDepartmentsArchivedResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatDepartmentsArchivedResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/departments/archived");
         let received = self
             .settings
@@ -2481,7 +2514,7 @@ impl Client {
             401 => GetLivechatDepartmentsArchivedResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Inquiry by Room
@@ -2489,7 +2522,7 @@ impl Client {
     pub async fn get_livechat_inquiries_get_one(
         &self,
         input: &GetLivechatInquiriesGetOneInput,
-    ) -> Result<GetLivechatInquiriesGetOneResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatInquiriesGetOneResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/inquiries.getOne");
         call.query("roomId", &input.room_id)?;
         let received = self
@@ -2509,7 +2542,7 @@ impl Client {
             403 => GetLivechatInquiriesGetOneResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Inquiries List
@@ -2517,7 +2550,7 @@ impl Client {
     pub async fn get_livechat_inquiries_list(
         &self,
         input: &GetLivechatInquiriesListInput,
-    ) -> Result<GetLivechatInquiriesListResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatInquiriesListResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/inquiries.list");
         call.query("department", input.department.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
@@ -2539,7 +2572,7 @@ impl Client {
             403 => GetLivechatInquiriesListResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// List Queued User Inquiries
@@ -2547,7 +2580,7 @@ impl Client {
     pub async fn get_livechat_inquiries_queued_for_user(
         &self,
         input: &GetLivechatInquiriesQueuedForUserInput,
-    ) -> Result<GetLivechatInquiriesQueuedForUserResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatInquiriesQueuedForUserResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/inquiries.queuedForUser");
@@ -2573,7 +2606,7 @@ impl Client {
             403 => GetLivechatInquiriesQueuedForUserResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Move Chat to Inquiry
@@ -2581,7 +2614,7 @@ impl Client {
     pub async fn post_livechat_inquiries_return_as_inquiry(
         &self,
         input: &PostLivechatInquiriesReturnAsInquiryInput,
-    ) -> Result<PostLivechatInquiriesReturnAsInquiryResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatInquiriesReturnAsInquiryResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/inquiries.returnAsInquiry");
@@ -2610,7 +2643,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Take Inquiry
@@ -2618,7 +2651,7 @@ impl Client {
     pub async fn post_livechat_inquiries_take(
         &self,
         input: &PostLivechatInquiriesTakeInput,
-    ) -> Result<PostLivechatInquiriesTakeResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatInquiriesTakeResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/inquiries.take");
         call.json(Some(&input.body))?;
         let received = self
@@ -2638,7 +2671,7 @@ impl Client {
             403 => PostLivechatInquiriesTakeResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set SLA Policy to Inquiry
@@ -2646,7 +2679,7 @@ impl Client {
     pub async fn put_livechat_inquiry_set_sla(
         &self,
         input: &PutLivechatInquirySetSlaInput,
-    ) -> Result<PutLivechatInquirySetSlaResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatInquirySetSlaResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/inquiry.setSLA");
         call.json(Some(&input.body))?;
         let received = self
@@ -2666,14 +2699,14 @@ impl Client {
             403 => PutLivechatInquirySetSlaResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Integrations
     /// (`GET /api/v1/livechat/integrations.settings`, tag: Livechat, output: [`GetLivechatIntegrationsSettingsResponse`]).
     pub async fn get_livechat_integrations_settings(
         &self,
-    ) -> Result<GetLivechatIntegrationsSettingsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatIntegrationsSettingsResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/integrations.settings");
         let received = self
             .settings
@@ -2693,7 +2726,7 @@ impl Client {
             403 => GetLivechatIntegrationsSettingsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Analytics Chart Data
@@ -2701,7 +2734,10 @@ impl Client {
     pub async fn get_livechat_livechat_analytics_dashboards_charts_data(
         &self,
         input: &GetLivechatLivechatAnalyticsDashboardsChartsDataInput,
-    ) -> Result<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatLivechatAnalyticsDashboardsChartsDataResponse>,
+        ClientError,
+    > {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/livechat/analytics/dashboards/charts-data");
@@ -2737,7 +2773,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send New Livechat Message
@@ -2745,7 +2781,7 @@ impl Client {
     pub async fn post_livechat_message(
         &self,
         input: &PostLivechatMessageInput,
-    ) -> Result<PostLivechatMessageResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMessageResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/message");
         call.json(Some(&input.body))?;
         let received = self
@@ -2763,7 +2799,7 @@ impl Client {
             400 => PostLivechatMessageResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Livechat Message
@@ -2771,7 +2807,7 @@ impl Client {
     pub async fn get_livechat_message_id(
         &self,
         input: &GetLivechatMessageIdInput,
-    ) -> Result<GetLivechatMessageIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMessageIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.query("token", &input.token)?;
@@ -2791,7 +2827,7 @@ impl Client {
             400 => GetLivechatMessageIdResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Livechat Message
@@ -2799,7 +2835,7 @@ impl Client {
     pub async fn put_livechat_message_id(
         &self,
         input: &PutLivechatMessageIdInput,
-    ) -> Result<PutLivechatMessageIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatMessageIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.json(input.body.as_ref())?;
@@ -2817,7 +2853,7 @@ impl Client {
             200 => PutLivechatMessageIdResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Livechat Message
@@ -2825,7 +2861,7 @@ impl Client {
     pub async fn delete_livechat_message_id(
         &self,
         input: &DeleteLivechatMessageIdInput,
-    ) -> Result<DeleteLivechatMessageIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatMessageIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/message");
         call.path("_id", &input.id)?;
         call.json(Some(&input.body))?;
@@ -2844,7 +2880,7 @@ impl Client {
             400 => DeleteLivechatMessageIdResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Array of Messages
@@ -2852,7 +2888,7 @@ impl Client {
     pub async fn post_livechat_messages(
         &self,
         input: &PostLivechatMessagesInput,
-    ) -> Result<PostLivechatMessagesResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMessagesResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/messages");
         call.json(Some(&input.body))?;
         let received = self
@@ -2871,7 +2907,7 @@ impl Client {
             401 => PostLivechatMessagesResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Message History
@@ -2879,7 +2915,7 @@ impl Client {
     pub async fn get_livechat_messages_history_rid(
         &self,
         input: &GetLivechatMessagesHistoryRidInput,
-    ) -> Result<GetLivechatMessagesHistoryRidResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMessagesHistoryRidResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/messages.history");
         call.path("rid", &input.rid)?;
         call.query("token", &input.token)?;
@@ -2901,7 +2937,7 @@ impl Client {
             400 => GetLivechatMessagesHistoryRidResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Messages
@@ -2909,7 +2945,7 @@ impl Client {
     pub async fn get_livechat_rid_messages(
         &self,
         input: &GetLivechatRidMessagesInput,
-    ) -> Result<GetLivechatRidMessagesResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRidMessagesResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/messages");
         call.path("rid", &input.rid)?;
         call.query("offset", input.offset.as_ref())?;
@@ -2932,7 +2968,7 @@ impl Client {
             401 => GetLivechatRidMessagesResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Monitors
@@ -2940,7 +2976,7 @@ impl Client {
     pub async fn get_livechat_monitors(
         &self,
         input: &GetLivechatMonitorsInput,
-    ) -> Result<GetLivechatMonitorsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMonitorsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/monitors");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -2962,7 +2998,7 @@ impl Client {
             403 => GetLivechatMonitorsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create a Monitor
@@ -2970,7 +3006,7 @@ impl Client {
     pub async fn post_livechat_monitors_create(
         &self,
         input: &PostLivechatMonitorsCreateInput,
-    ) -> Result<PostLivechatMonitorsCreateResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMonitorsCreateResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/monitors.create");
         call.json(Some(&input.body))?;
         let received = self
@@ -2989,7 +3025,7 @@ impl Client {
             401 => PostLivechatMonitorsCreateResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a Monitor
@@ -2997,7 +3033,7 @@ impl Client {
     pub async fn post_livechat_monitors_delete(
         &self,
         input: &PostLivechatMonitorsDeleteInput,
-    ) -> Result<PostLivechatMonitorsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatMonitorsDeleteResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/monitors.delete");
         call.json(Some(&input.body))?;
         let received = self
@@ -3016,7 +3052,7 @@ impl Client {
             401 => PostLivechatMonitorsDeleteResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Monitor
@@ -3024,7 +3060,7 @@ impl Client {
     pub async fn get_livechat_monitors_username(
         &self,
         input: &GetLivechatMonitorsUsernameInput,
-    ) -> Result<GetLivechatMonitorsUsernameResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatMonitorsUsernameResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/monitors");
         call.path("username", &input.username)?;
         let received = self
@@ -3043,7 +3079,7 @@ impl Client {
             403 => GetLivechatMonitorsUsernameResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Offline Livechat Message
@@ -3051,7 +3087,7 @@ impl Client {
     pub async fn post_livechat_offline_message(
         &self,
         input: &PostLivechatOfflineMessageInput,
-    ) -> Result<PostLivechatOfflineMessageResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatOfflineMessageResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/offline.message");
         call.json(Some(&input.body))?;
         let received = self
@@ -3069,7 +3105,7 @@ impl Client {
             400 => PostLivechatOfflineMessageResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Visitor Navigation History
@@ -3077,7 +3113,7 @@ impl Client {
     pub async fn post_livechat_page_visited(
         &self,
         input: &PostLivechatPageVisitedInput,
-    ) -> Result<PostLivechatPageVisitedResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatPageVisitedResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/page.visited");
         call.json(Some(&input.body))?;
         let received = self
@@ -3095,7 +3131,7 @@ impl Client {
             400 => PostLivechatPageVisitedResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Priorities
@@ -3103,7 +3139,7 @@ impl Client {
     pub async fn get_livechat_priorities(
         &self,
         input: &GetLivechatPrioritiesInput,
-    ) -> Result<GetLivechatPrioritiesResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatPrioritiesResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/priorities");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -3125,14 +3161,14 @@ impl Client {
             403 => GetLivechatPrioritiesResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Check Priority Reset
     /// (`GET /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`GetLivechatPrioritiesResetResponse`]).
     pub async fn get_livechat_priorities_reset(
         &self,
-    ) -> Result<GetLivechatPrioritiesResetResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatPrioritiesResetResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/priorities.reset");
         let received = self
             .settings
@@ -3149,14 +3185,14 @@ impl Client {
             401 => GetLivechatPrioritiesResetResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Reset Priorities
     /// (`POST /api/v1/livechat/priorities.reset`, tag: Omnichannel Priorities, output: [`PostLivechatPrioritiesResetResponse`]).
     pub async fn post_livechat_priorities_reset(
         &self,
-    ) -> Result<PostLivechatPrioritiesResetResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatPrioritiesResetResponse>, ClientError> {
         let call = self.settings.call("POST", "/api/v1/livechat/priorities.reset");
         let received = self
             .settings
@@ -3174,7 +3210,7 @@ impl Client {
             403 => PostLivechatPrioritiesResetResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Priority
@@ -3182,7 +3218,7 @@ impl Client {
     pub async fn get_livechat_priorities_priority_id(
         &self,
         input: &GetLivechatPrioritiesPriorityIdInput,
-    ) -> Result<GetLivechatPrioritiesPriorityIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatPrioritiesPriorityIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
         let received = self
@@ -3203,7 +3239,7 @@ impl Client {
             403 => GetLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Priority
@@ -3211,7 +3247,7 @@ impl Client {
     pub async fn put_livechat_priorities_priority_id(
         &self,
         input: &PutLivechatPrioritiesPriorityIdInput,
-    ) -> Result<PutLivechatPrioritiesPriorityIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatPrioritiesPriorityIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/priorities");
         call.path("priorityId", &input.priority_id)?;
         call.json(Some(&input.body))?;
@@ -3234,7 +3270,7 @@ impl Client {
             403 => PutLivechatPrioritiesPriorityIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Queue
@@ -3242,7 +3278,7 @@ impl Client {
     pub async fn get_livechat_queue(
         &self,
         input: &GetLivechatQueueInput,
-    ) -> Result<GetLivechatQueueResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatQueueResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/queue");
         call.query("departmentId", input.department_id.as_ref())?;
         call.query("agentId", input.agent_id.as_ref())?;
@@ -3266,7 +3302,7 @@ impl Client {
             403 => GetLivechatQueueResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get or Create Omnichannel Rooms
@@ -3274,7 +3310,7 @@ impl Client {
     pub async fn get_livechat_room(
         &self,
         input: &GetLivechatRoomInput,
-    ) -> Result<GetLivechatRoomResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/room");
         call.query("token", &input.token)?;
         call.query("rid", input.rid.as_ref())?;
@@ -3294,7 +3330,7 @@ impl Client {
             400 => GetLivechatRoomResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Close Omnichannel Room by Visitor
@@ -3302,7 +3338,7 @@ impl Client {
     pub async fn post_livechat_room_close(
         &self,
         input: &PostLivechatRoomCloseInput,
-    ) -> Result<PostLivechatRoomCloseResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomCloseResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.close");
         call.json(Some(&input.body))?;
         let received = self
@@ -3320,7 +3356,7 @@ impl Client {
             400 => PostLivechatRoomCloseResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Close Omnichannel Room
@@ -3328,7 +3364,7 @@ impl Client {
     pub async fn post_livechat_room_close_by_user(
         &self,
         input: &PostLivechatRoomCloseByUserInput,
-    ) -> Result<PostLivechatRoomCloseByUserResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomCloseByUserResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.closeByUser");
         call.json(Some(&input.body))?;
         let received = self
@@ -3347,7 +3383,7 @@ impl Client {
             401 => PostLivechatRoomCloseByUserResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Forward Omnichannel Room
@@ -3355,7 +3391,7 @@ impl Client {
     pub async fn post_livechat_room_forward(
         &self,
         input: &PostLivechatRoomForwardInput,
-    ) -> Result<PostLivechatRoomForwardResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomForwardResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.forward");
         call.json(Some(&input.body))?;
         let received = self
@@ -3374,7 +3410,7 @@ impl Client {
             401 => PostLivechatRoomForwardResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Join Omnichannel Room
@@ -3382,7 +3418,7 @@ impl Client {
     pub async fn get_livechat_room_join(
         &self,
         input: &GetLivechatRoomJoinInput,
-    ) -> Result<GetLivechatRoomJoinResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomJoinResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/room.join");
         call.query("roomId", &input.room_id)?;
         let received = self
@@ -3402,7 +3438,7 @@ impl Client {
             403 => GetLivechatRoomJoinResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Put Omnichannel Room on Hold
@@ -3410,7 +3446,7 @@ impl Client {
     pub async fn post_livechat_room_on_hold(
         &self,
         input: &PostLivechatRoomOnHoldInput,
-    ) -> Result<PostLivechatRoomOnHoldResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomOnHoldResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.onHold");
         call.json(Some(&input.body))?;
         let received = self
@@ -3429,7 +3465,7 @@ impl Client {
             401 => PostLivechatRoomOnHoldResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Resume Room On-Hold
@@ -3437,7 +3473,7 @@ impl Client {
     pub async fn post_livechat_room_resume_on_hold(
         &self,
         input: &PostLivechatRoomResumeOnHoldInput,
-    ) -> Result<PostLivechatRoomResumeOnHoldResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomResumeOnHoldResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.resumeOnHold");
         call.json(Some(&input.body))?;
         let received = self
@@ -3456,7 +3492,7 @@ impl Client {
             401 => PostLivechatRoomResumeOnHoldResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Omnichannel Room
@@ -3464,7 +3500,7 @@ impl Client {
     pub async fn post_livechat_room_save_info(
         &self,
         input: &PostLivechatRoomSaveInfoInput,
-    ) -> Result<PostLivechatRoomSaveInfoResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomSaveInfoResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.saveInfo");
         call.json(input.body.as_ref())?;
         let received = self
@@ -3484,7 +3520,7 @@ impl Client {
             403 => PostLivechatRoomSaveInfoResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Survey Omnichannel Room
@@ -3492,7 +3528,7 @@ impl Client {
     pub async fn post_livechat_room_survey(
         &self,
         input: &PostLivechatRoomSurveyInput,
-    ) -> Result<PostLivechatRoomSurveyResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomSurveyResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room.survey");
         call.json(Some(&input.body))?;
         let received = self
@@ -3510,7 +3546,7 @@ impl Client {
             400 => PostLivechatRoomSurveyResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set Omnichannel Room Priority
@@ -3518,7 +3554,7 @@ impl Client {
     pub async fn post_livechat_room_rid_priority(
         &self,
         input: &PostLivechatRoomRidPriorityInput,
-    ) -> Result<PostLivechatRoomRidPriorityResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomRidPriorityResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
@@ -3540,7 +3576,7 @@ impl Client {
             403 => PostLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Omnichannel Room Priority
@@ -3548,7 +3584,7 @@ impl Client {
     pub async fn delete_livechat_room_rid_priority(
         &self,
         input: &DeleteLivechatRoomRidPriorityInput,
-    ) -> Result<DeleteLivechatRoomRidPriorityResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatRoomRidPriorityResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/room");
         call.path("rid", &input.rid)?;
         call.literal("/priority");
@@ -3568,7 +3604,7 @@ impl Client {
             403 => DeleteLivechatRoomRidPriorityResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Omnichannel Rooms
@@ -3576,7 +3612,7 @@ impl Client {
     pub async fn get_livechat_rooms(
         &self,
         input: &GetLivechatRoomsInput,
-    ) -> Result<GetLivechatRoomsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/rooms");
         call.query("agents", input.agents.as_ref())?;
         call.query("departmentId", input.department_id.as_ref())?;
@@ -3610,7 +3646,7 @@ impl Client {
             403 => GetLivechatRoomsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove a Closed Omnichannel Room
@@ -3618,7 +3654,7 @@ impl Client {
     pub async fn post_livechat_rooms_delete(
         &self,
         input: &PostLivechatRoomsDeleteInput,
-    ) -> Result<PostLivechatRoomsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomsDeleteResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/rooms.delete");
         call.json(Some(&input.body))?;
         let received = self
@@ -3637,14 +3673,14 @@ impl Client {
             401 => PostLivechatRoomsDeleteResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Closed Omnichannel Rooms
     /// (`POST /api/v1/livechat/rooms.removeAllClosedRooms`, tag: Omnichannel Rooms, output: [`PostLivechatRoomsRemoveAllClosedRoomsResponse`]).
     pub async fn post_livechat_rooms_remove_all_closed_rooms(
         &self,
-    ) -> Result<PostLivechatRoomsRemoveAllClosedRoomsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatRoomsRemoveAllClosedRoomsResponse>, ClientError> {
         let call = self
             .settings
             .call("POST", "/api/v1/livechat/rooms.removeAllClosedRooms");
@@ -3672,14 +3708,14 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// View Omnichannel Room Sources
     /// (`GET /api/v1/livechat/rooms/filters`, tag: Omnichannel Rooms, output: [`GetLivechatRoomsFiltersResponse`]).
     pub async fn get_livechat_rooms_filters(
         &self,
-    ) -> Result<GetLivechatRoomsFiltersResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatRoomsFiltersResponse>, ClientError> {
         let call = self.settings.call("GET", "/api/v1/livechat/rooms/filters");
         let received = self
             .settings
@@ -3696,7 +3732,7 @@ impl Client {
             401 => GetLivechatRoomsFiltersResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of SLA Policies
@@ -3704,7 +3740,7 @@ impl Client {
     pub async fn get_livechat_sla(
         &self,
         input: &GetLivechatSlaInput,
-    ) -> Result<GetLivechatSlaResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatSlaResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/sla");
         call.query("text", input.text.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -3726,7 +3762,7 @@ impl Client {
             403 => GetLivechatSlaResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create SLA Policy
@@ -3734,7 +3770,7 @@ impl Client {
     pub async fn post_livechat_sla(
         &self,
         input: &PostLivechatSlaInput,
-    ) -> Result<PostLivechatSlaResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatSlaResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/sla");
         call.json(Some(&input.body))?;
         let received = self
@@ -3754,7 +3790,7 @@ impl Client {
             403 => PostLivechatSlaResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get an SLA
@@ -3762,7 +3798,7 @@ impl Client {
     pub async fn get_livechat_sla_sla_id(
         &self,
         input: &GetLivechatSlaSlaIdInput,
-    ) -> Result<GetLivechatSlaSlaIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatSlaSlaIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
         let received = self
@@ -3781,7 +3817,7 @@ impl Client {
             403 => GetLivechatSlaSlaIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update an SLA
@@ -3789,7 +3825,7 @@ impl Client {
     pub async fn put_livechat_sla_sla_id(
         &self,
         input: &PutLivechatSlaSlaIdInput,
-    ) -> Result<PutLivechatSlaSlaIdResponse, ClientError> {
+    ) -> Result<Answer<PutLivechatSlaSlaIdResponse>, ClientError> {
         let mut call = self.settings.call("PUT", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
         let received = self
@@ -3809,7 +3845,7 @@ impl Client {
             403 => PutLivechatSlaSlaIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete an SLA
@@ -3817,7 +3853,7 @@ impl Client {
     pub async fn delete_livechat_sla_sla_id(
         &self,
         input: &DeleteLivechatSlaSlaIdInput,
-    ) -> Result<DeleteLivechatSlaSlaIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatSlaSlaIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/sla");
         call.path("slaId", &input.sla_id)?;
         let received = self
@@ -3836,7 +3872,7 @@ impl Client {
             403 => DeleteLivechatSlaSlaIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Livechat SMS Incoming (Twilio)
@@ -3844,7 +3880,7 @@ impl Client {
     pub async fn post_livechat_sms_incoming_service(
         &self,
         input: &PostLivechatSmsIncomingServiceInput,
-    ) -> Result<PostLivechatSmsIncomingServiceResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatSmsIncomingServiceResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/sms-incoming");
         call.path("service", &input.service)?;
         call.json(input.body.as_ref())?;
@@ -3862,7 +3898,7 @@ impl Client {
             200 => PostLivechatSmsIncomingServiceResponse::Ok(received.text()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Tags
@@ -3870,7 +3906,7 @@ impl Client {
     pub async fn get_livechat_tags(
         &self,
         input: &GetLivechatTagsInput,
-    ) -> Result<GetLivechatTagsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTagsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/tags");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -3894,7 +3930,7 @@ impl Client {
             403 => GetLivechatTagsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a tag
@@ -3902,7 +3938,7 @@ impl Client {
     pub async fn post_livechat_tags_delete(
         &self,
         input: &PostLivechatTagsDeleteInput,
-    ) -> Result<PostLivechatTagsDeleteResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTagsDeleteResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/tags.delete");
         call.json(Some(&input.body))?;
         let received = self
@@ -3921,7 +3957,7 @@ impl Client {
             401 => PostLivechatTagsDeleteResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create a Tag
@@ -3929,7 +3965,7 @@ impl Client {
     pub async fn post_livechat_tags_save(
         &self,
         input: &PostLivechatTagsSaveInput,
-    ) -> Result<PostLivechatTagsSaveResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTagsSaveResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/tags.save");
         call.json(Some(&input.body))?;
         let received = self
@@ -3948,7 +3984,7 @@ impl Client {
             401 => PostLivechatTagsSaveResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Tag
@@ -3956,7 +3992,7 @@ impl Client {
     pub async fn get_livechat_tags_tag_id(
         &self,
         input: &GetLivechatTagsTagIdInput,
-    ) -> Result<GetLivechatTagsTagIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTagsTagIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/tags");
         call.path("tagId", &input.tag_id)?;
         let received = self
@@ -3976,7 +4012,7 @@ impl Client {
             404 => GetLivechatTagsTagIdResponse::NotFound(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Request Omnichannel Transcript
@@ -3984,7 +4020,7 @@ impl Client {
     pub async fn post_livechat_transcript(
         &self,
         input: &PostLivechatTranscriptInput,
-    ) -> Result<PostLivechatTranscriptResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTranscriptResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/transcript");
         call.json(Some(&input.body))?;
         let received = self
@@ -4002,7 +4038,7 @@ impl Client {
             400 => PostLivechatTranscriptResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Send Omnichannel Transcript
@@ -4010,7 +4046,7 @@ impl Client {
     pub async fn post_livechat_transcript_rid(
         &self,
         input: &PostLivechatTranscriptRidInput,
-    ) -> Result<PostLivechatTranscriptRidResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTranscriptRidResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
         call.json(Some(&input.body))?;
@@ -4031,7 +4067,7 @@ impl Client {
             403 => PostLivechatTranscriptRidResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Omnichannel Transcript
@@ -4039,7 +4075,7 @@ impl Client {
     pub async fn delete_livechat_transcript_rid(
         &self,
         input: &DeleteLivechatTranscriptRidInput,
-    ) -> Result<DeleteLivechatTranscriptRidResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatTranscriptRidResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/transcript");
         call.path("rid", &input.rid)?;
         let received = self
@@ -4058,7 +4094,7 @@ impl Client {
             403 => DeleteLivechatTranscriptRidResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Department Transfer History
@@ -4066,7 +4102,7 @@ impl Client {
     pub async fn get_livechat_transfer_history_rid(
         &self,
         input: &GetLivechatTransferHistoryRidInput,
-    ) -> Result<GetLivechatTransferHistoryRidResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTransferHistoryRidResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/transfer.history");
         call.path("rid", &input.rid)?;
         call.query("count", input.count.as_ref())?;
@@ -4088,7 +4124,7 @@ impl Client {
             403 => GetLivechatTransferHistoryRidResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Livechat Triggers
@@ -4096,7 +4132,7 @@ impl Client {
     pub async fn get_livechat_triggers(
         &self,
         input: &GetLivechatTriggersInput,
-    ) -> Result<GetLivechatTriggersResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTriggersResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/triggers");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -4117,7 +4153,7 @@ impl Client {
             403 => GetLivechatTriggersResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create or Update Livechat Triggers
@@ -4125,7 +4161,7 @@ impl Client {
     pub async fn post_livechat_triggers(
         &self,
         input: &PostLivechatTriggersInput,
-    ) -> Result<PostLivechatTriggersResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTriggersResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/triggers");
         call.json(Some(&input.body))?;
         let received = self
@@ -4145,7 +4181,7 @@ impl Client {
             403 => PostLivechatTriggersResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Test Trigger with External Service
@@ -4153,7 +4189,7 @@ impl Client {
     pub async fn post_livechat_triggers_external_service_test(
         &self,
         input: &PostLivechatTriggersExternalServiceTestInput,
-    ) -> Result<PostLivechatTriggersExternalServiceTestResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatTriggersExternalServiceTestResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/triggers/external-service/test");
@@ -4182,7 +4218,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Trigger
@@ -4190,7 +4226,7 @@ impl Client {
     pub async fn get_livechat_triggers_id(
         &self,
         input: &GetLivechatTriggersIdInput,
-    ) -> Result<GetLivechatTriggersIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatTriggersIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/triggers");
         call.path("_id", &input.id)?;
         let received = self
@@ -4209,7 +4245,7 @@ impl Client {
             403 => GetLivechatTriggersIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a trigger
@@ -4217,7 +4253,7 @@ impl Client {
     pub async fn delete_livechat_triggers_id(
         &self,
         input: &DeleteLivechatTriggersIdInput,
-    ) -> Result<DeleteLivechatTriggersIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatTriggersIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/triggers");
         call.path("_id", &input.id)?;
         let received = self
@@ -4236,7 +4272,7 @@ impl Client {
             403 => DeleteLivechatTriggersIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Units
@@ -4244,7 +4280,7 @@ impl Client {
     pub async fn get_livechat_units(
         &self,
         input: &GetLivechatUnitsInput,
-    ) -> Result<GetLivechatUnitsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.query("text", input.text.as_ref())?;
         call.query("offset", input.offset.as_ref())?;
@@ -4266,7 +4302,7 @@ impl Client {
             403 => GetLivechatUnitsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Create Unit
@@ -4274,7 +4310,7 @@ impl Client {
     pub async fn post_livechat_units(
         &self,
         input: &PostLivechatUnitsInput,
-    ) -> Result<PostLivechatUnitsResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUnitsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/units");
         call.json(Some(&input.body))?;
         let received = self
@@ -4294,7 +4330,7 @@ impl Client {
             403 => PostLivechatUnitsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get a Unit
@@ -4302,7 +4338,7 @@ impl Client {
     pub async fn get_livechat_units_unit_id(
         &self,
         input: &GetLivechatUnitsUnitIdInput,
-    ) -> Result<GetLivechatUnitsUnitIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsUnitIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
         let received = self
@@ -4321,7 +4357,7 @@ impl Client {
             403 => GetLivechatUnitsUnitIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Unit
@@ -4329,7 +4365,7 @@ impl Client {
     pub async fn post_livechat_units_id(
         &self,
         input: &PostLivechatUnitsIdInput,
-    ) -> Result<PostLivechatUnitsIdResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUnitsIdResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
         call.json(Some(&input.body))?;
@@ -4349,7 +4385,7 @@ impl Client {
             403 => PostLivechatUnitsIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete a Unit
@@ -4357,7 +4393,7 @@ impl Client {
     pub async fn delete_livechat_units_id(
         &self,
         input: &DeleteLivechatUnitsIdInput,
-    ) -> Result<DeleteLivechatUnitsIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatUnitsIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/units");
         call.path("id", &input.id)?;
         let received = self
@@ -4376,7 +4412,7 @@ impl Client {
             403 => DeleteLivechatUnitsIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Departments by Unit ID
@@ -4384,7 +4420,7 @@ impl Client {
     pub async fn get_livechat_units_unit_id_departments(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsInput,
-    ) -> Result<GetLivechatUnitsUnitIdDepartmentsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsUnitIdDepartmentsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/departments");
@@ -4408,7 +4444,7 @@ impl Client {
             403 => GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Available Departments by Unit Id
@@ -4416,7 +4452,10 @@ impl Client {
     pub async fn get_livechat_units_unit_id_departments_available(
         &self,
         input: &GetLivechatUnitsUnitIdDepartmentsAvailableInput,
-    ) -> Result<GetLivechatUnitsUnitIdDepartmentsAvailableResponse, ClientError> {
+    ) -> Result<
+        Answer<GetLivechatUnitsUnitIdDepartmentsAvailableResponse>,
+        ClientError,
+    > {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/departments/available");
@@ -4450,7 +4489,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Unit Monitors
@@ -4458,7 +4497,7 @@ impl Client {
     pub async fn get_livechat_units_unit_id_monitors(
         &self,
         input: &GetLivechatUnitsUnitIdMonitorsInput,
-    ) -> Result<GetLivechatUnitsUnitIdMonitorsResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUnitsUnitIdMonitorsResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/units");
         call.path("unitId", &input.unit_id)?;
         call.literal("/monitors");
@@ -4478,7 +4517,7 @@ impl Client {
             403 => GetLivechatUnitsUnitIdMonitorsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Upload Files to Room
@@ -4486,7 +4525,7 @@ impl Client {
     pub async fn post_livechat_upload(
         &self,
         input: &PostLivechatUploadInput,
-    ) -> Result<PostLivechatUploadResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUploadResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/upload");
         call.path("rid", &input.rid)?;
         call.header("x-visitor-token", &input.x_visitor_token)?;
@@ -4517,7 +4556,7 @@ impl Client {
             403 => PostLivechatUploadResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get List of Agents or Managers
@@ -4525,7 +4564,7 @@ impl Client {
     pub async fn get_livechat_users_type(
         &self,
         input: &GetLivechatUsersTypeInput,
-    ) -> Result<GetLivechatUsersTypeResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUsersTypeResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.query("offset", input.offset.as_ref())?;
@@ -4551,7 +4590,7 @@ impl Client {
             403 => GetLivechatUsersTypeResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register New Agent or Manager
@@ -4559,7 +4598,7 @@ impl Client {
     pub async fn post_livechat_users_type(
         &self,
         input: &PostLivechatUsersTypeInput,
-    ) -> Result<PostLivechatUsersTypeResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatUsersTypeResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.json(Some(&input.body))?;
@@ -4580,7 +4619,7 @@ impl Client {
             403 => PostLivechatUsersTypeResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Agent or Manager Information
@@ -4588,7 +4627,7 @@ impl Client {
     pub async fn get_livechat_users_type_id(
         &self,
         input: &GetLivechatUsersTypeIdInput,
-    ) -> Result<GetLivechatUsersTypeIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatUsersTypeIdResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.path("_id", &input.id)?;
@@ -4608,7 +4647,7 @@ impl Client {
             403 => GetLivechatUsersTypeIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Remove Agent or Manager
@@ -4616,7 +4655,7 @@ impl Client {
     pub async fn delete_livechat_users_type_id(
         &self,
         input: &DeleteLivechatUsersTypeIdInput,
-    ) -> Result<DeleteLivechatUsersTypeIdResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatUsersTypeIdResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/users");
         call.path("type", &input.type_)?;
         call.path("_id", &input.id)?;
@@ -4636,7 +4675,7 @@ impl Client {
             403 => DeleteLivechatUsersTypeIdResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register Livechat Visitor
@@ -4644,7 +4683,7 @@ impl Client {
     pub async fn post_livechat_visitor(
         &self,
         input: &PostLivechatVisitorInput,
-    ) -> Result<PostLivechatVisitorResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatVisitorResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/visitor");
         call.json(Some(&input.body))?;
         let received = self
@@ -4662,7 +4701,7 @@ impl Client {
             400 => PostLivechatVisitorResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Visitor Transfer Room
@@ -4670,7 +4709,7 @@ impl Client {
     pub async fn post_livechat_visitor_department_transfer(
         &self,
         input: &PostLivechatVisitorDepartmentTransferInput,
-    ) -> Result<PostLivechatVisitorDepartmentTransferResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatVisitorDepartmentTransferResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/livechat/visitor/department.transfer");
@@ -4694,7 +4733,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Visitor Information
@@ -4702,7 +4741,7 @@ impl Client {
     pub async fn get_livechat_visitor_token(
         &self,
         input: &GetLivechatVisitorTokenInput,
-    ) -> Result<GetLivechatVisitorTokenResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorTokenResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
         let received = self
@@ -4719,7 +4758,7 @@ impl Client {
             200 => GetLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Delete Visitor
@@ -4727,7 +4766,7 @@ impl Client {
     pub async fn delete_livechat_visitor_token(
         &self,
         input: &DeleteLivechatVisitorTokenInput,
-    ) -> Result<DeleteLivechatVisitorTokenResponse, ClientError> {
+    ) -> Result<Answer<DeleteLivechatVisitorTokenResponse>, ClientError> {
         let mut call = self.settings.call("DELETE", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
         let received = self
@@ -4744,7 +4783,7 @@ impl Client {
             200 => DeleteLivechatVisitorTokenResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Open Conversation of a Visitor
@@ -4752,7 +4791,7 @@ impl Client {
     pub async fn get_livechat_visitor_token_room(
         &self,
         input: &GetLivechatVisitorTokenRoomInput,
-    ) -> Result<GetLivechatVisitorTokenRoomResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorTokenRoomResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitor");
         call.path("token", &input.token)?;
         call.literal("/room");
@@ -4771,7 +4810,7 @@ impl Client {
             401 => GetLivechatVisitorTokenRoomResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Autocomplete Visitors
@@ -4779,7 +4818,7 @@ impl Client {
     pub async fn get_livechat_visitors_autocomplete(
         &self,
         input: &GetLivechatVisitorsAutocompleteInput,
-    ) -> Result<GetLivechatVisitorsAutocompleteResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorsAutocompleteResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/visitors.autocomplete");
@@ -4802,7 +4841,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Livechat Visitor Chat History
@@ -4811,7 +4850,7 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdInput,
     ) -> Result<
-        GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse,
+        Answer<GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse>,
         ClientError,
     > {
         let mut call = self
@@ -4846,7 +4885,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Visitor Information by ID
@@ -4854,7 +4893,7 @@ impl Client {
     pub async fn get_livechat_visitor_info(
         &self,
         input: &GetLivechatVisitorInfoInput,
-    ) -> Result<GetLivechatVisitorInfoResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorInfoResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitors.info");
         call.query("visitorId", &input.visitor_id)?;
         let received = self
@@ -4874,7 +4913,7 @@ impl Client {
             403 => GetLivechatVisitorInfoResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Pages Visited by Livechat Visitor
@@ -4882,7 +4921,7 @@ impl Client {
     pub async fn get_livechat_visitors_pages_visited_room_id(
         &self,
         input: &GetLivechatVisitorsPagesVisitedRoomIdInput,
-    ) -> Result<GetLivechatVisitorsPagesVisitedRoomIdResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorsPagesVisitedRoomIdResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/livechat/visitors.pagesVisited");
@@ -4906,7 +4945,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Visitors by Term
@@ -4914,7 +4953,7 @@ impl Client {
     pub async fn get_livechat_visitors_search(
         &self,
         input: &GetLivechatVisitorsSearchInput,
-    ) -> Result<GetLivechatVisitorsSearchResponse, ClientError> {
+    ) -> Result<Answer<GetLivechatVisitorsSearchResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/livechat/visitors.search");
         call.query("term", &input.term)?;
         call.query("offset", input.offset.as_ref())?;
@@ -4936,7 +4975,7 @@ impl Client {
             401 => GetLivechatVisitorsSearchResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Visitor Chat
@@ -4945,7 +4984,7 @@ impl Client {
         &self,
         input: &GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdInput,
     ) -> Result<
-        GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse,
+        Answer<GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse>,
         ClientError,
     > {
         let mut call = self
@@ -4984,7 +5023,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set Visitor's Status
@@ -4992,7 +5031,7 @@ impl Client {
     pub async fn post_livechat_visitors_status(
         &self,
         input: &PostLivechatVisitorsStatusInput,
-    ) -> Result<PostLivechatVisitorsStatusResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatVisitorsStatusResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/visitors.status");
         call.json(Some(&input.body))?;
         let received = self
@@ -5010,14 +5049,14 @@ impl Client {
             400 => PostLivechatVisitorsStatusResponse::BadRequest(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Test the Webhook Integration
     /// (`POST /api/v1/livechat/webhook.test`, tag: Omnichannel Webhooks, output: [`PostLivechatWebhookTestResponse`]).
     pub async fn post_livechat_webhook_test(
         &self,
-    ) -> Result<PostLivechatWebhookTestResponse, ClientError> {
+    ) -> Result<Answer<PostLivechatWebhookTestResponse>, ClientError> {
         let call = self.settings.call("POST", "/api/v1/livechat/webhook.test");
         let received = self
             .settings
@@ -5033,7 +5072,7 @@ impl Client {
             200 => PostLivechatWebhookTestResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register or Update Omnichannel Contact
@@ -5041,7 +5080,7 @@ impl Client {
     pub async fn post_omnichannel_contact(
         &self,
         input: &PostOmnichannelContactInput,
-    ) -> Result<PostOmnichannelContactResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contact");
         call.json(Some(&input.body))?;
         let received = self
@@ -5061,7 +5100,7 @@ impl Client {
             403 => PostOmnichannelContactResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Contacts
@@ -5069,7 +5108,7 @@ impl Client {
     pub async fn get_contact_search(
         &self,
         input: &GetContactSearchInput,
-    ) -> Result<GetContactSearchResponse, ClientError> {
+    ) -> Result<Answer<GetContactSearchResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contact.search");
         call.query("email", input.email.as_ref())?;
         call.query("phone", input.phone.as_ref())?;
@@ -5090,7 +5129,7 @@ impl Client {
             401 => GetContactSearchResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Register Omnichannel Contacts
@@ -5098,7 +5137,7 @@ impl Client {
     pub async fn post_omnichannel_contacts(
         &self,
         input: &PostOmnichannelContactsInput,
-    ) -> Result<PostOmnichannelContactsResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts");
         call.json(Some(&input.body))?;
         let received = self
@@ -5118,7 +5157,7 @@ impl Client {
             403 => PostOmnichannelContactsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Block Omnichannel Contact
@@ -5126,7 +5165,7 @@ impl Client {
     pub async fn post_omnichannel_contacts_block(
         &self,
         input: &PostOmnichannelContactsBlockInput,
-    ) -> Result<PostOmnichannelContactsBlockResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsBlockResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts.block");
         call.json(Some(&input.body))?;
         let received = self
@@ -5145,7 +5184,7 @@ impl Client {
             401 => PostOmnichannelContactsBlockResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get channels grouped by contact name
@@ -5153,7 +5192,7 @@ impl Client {
     pub async fn get_omnichannel_contacts_channels(
         &self,
         input: &GetOmnichannelContactsChannelsInput,
-    ) -> Result<GetOmnichannelContactsChannelsResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsChannelsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/omnichannel/contacts.channels");
@@ -5174,7 +5213,7 @@ impl Client {
             401 => GetOmnichannelContactsChannelsResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Check Contacts Existence
@@ -5182,7 +5221,7 @@ impl Client {
     pub async fn get_omnichannel_contacts_check_existence(
         &self,
         input: &GetOmnichannelContactsCheckExistenceInput,
-    ) -> Result<GetOmnichannelContactsCheckExistenceResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsCheckExistenceResponse>, ClientError> {
         let mut call = self
             .settings
             .call("GET", "/api/v1/omnichannel/contacts.checkExistence");
@@ -5208,7 +5247,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Resolve Contact Conflicts
@@ -5216,7 +5255,7 @@ impl Client {
     pub async fn post_omnichannel_contacts_conflicts(
         &self,
         input: &PostOmnichannelContactsConflictsInput,
-    ) -> Result<PostOmnichannelContactsConflictsResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsConflictsResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/omnichannel/contacts.conflicts");
@@ -5240,7 +5279,7 @@ impl Client {
             403 => PostOmnichannelContactsConflictsResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Omnichannel Contact
@@ -5248,7 +5287,7 @@ impl Client {
     pub async fn get_omnichannel_contacts_get(
         &self,
         input: &GetOmnichannelContactsGetInput,
-    ) -> Result<GetOmnichannelContactsGetResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsGetResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.get");
         call.query("contactId", &input.contact_id)?;
         let received = self
@@ -5268,7 +5307,7 @@ impl Client {
             403 => GetOmnichannelContactsGetResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Get Contact History
@@ -5276,7 +5315,7 @@ impl Client {
     pub async fn get_omnichannel_contacts_history(
         &self,
         input: &GetOmnichannelContactsHistoryInput,
-    ) -> Result<GetOmnichannelContactsHistoryResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsHistoryResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.history");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -5300,7 +5339,7 @@ impl Client {
             403 => GetOmnichannelContactsHistoryResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Search Omnichannel Contacts
@@ -5308,7 +5347,7 @@ impl Client {
     pub async fn get_omnichannel_contacts_search(
         &self,
         input: &GetOmnichannelContactsSearchInput,
-    ) -> Result<GetOmnichannelContactsSearchResponse, ClientError> {
+    ) -> Result<Answer<GetOmnichannelContactsSearchResponse>, ClientError> {
         let mut call = self.settings.call("GET", "/api/v1/omnichannel/contacts.search");
         call.query("offset", input.offset.as_ref())?;
         call.query("count", input.count.as_ref())?;
@@ -5332,7 +5371,7 @@ impl Client {
             403 => GetOmnichannelContactsSearchResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Unblock Omnichannel Contact
@@ -5340,7 +5379,7 @@ impl Client {
     pub async fn post_omnichannel_contacts_unblock(
         &self,
         input: &PostOmnichannelContactsUnblockInput,
-    ) -> Result<PostOmnichannelContactsUnblockResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsUnblockResponse>, ClientError> {
         let mut call = self
             .settings
             .call("POST", "/api/v1/omnichannel/contacts.unblock");
@@ -5361,7 +5400,7 @@ impl Client {
             401 => PostOmnichannelContactsUnblockResponse::Unauthorized(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Update Omnichannel Contact
@@ -5369,7 +5408,7 @@ impl Client {
     pub async fn post_omnichannel_contacts_update(
         &self,
         input: &PostOmnichannelContactsUpdateInput,
-    ) -> Result<PostOmnichannelContactsUpdateResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelContactsUpdateResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/contacts.update");
         call.json(input.body.as_ref())?;
         let received = self
@@ -5389,7 +5428,7 @@ impl Client {
             403 => PostOmnichannelContactsUpdateResponse::Forbidden(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Set up Omnichannel webhook
@@ -5397,7 +5436,7 @@ impl Client {
     pub async fn post_omnichannel_integrations(
         &self,
         input: &PostOmnichannelIntegrationsInput,
-    ) -> Result<PostOmnichannelIntegrationsResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelIntegrationsResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel/integrations");
         call.json(input.body.as_ref())?;
         let received = self
@@ -5414,7 +5453,7 @@ impl Client {
             200 => PostOmnichannelIntegrationsResponse::Ok(received.json()?),
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Request PDF Transcript
@@ -5422,7 +5461,7 @@ impl Client {
     pub async fn post_omnichannel_rid_request_transcript(
         &self,
         input: &PostOmnichannelRidRequestTranscriptInput,
-    ) -> Result<PostOmnichannelRidRequestTranscriptResponse, ClientError> {
+    ) -> Result<Answer<PostOmnichannelRidRequestTranscriptResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/omnichannel");
         call.path("rid", &input.rid)?;
         call.literal("/request-transcript");
@@ -5448,7 +5487,7 @@ impl Client {
             }
             _ => return Err(received.unexpected()),
         };
-        Ok(output)
+        Ok(received.answer(output))
     }
 
     /// Every item of [`Self::get_canned_responses`], page after page: `offset` advanced by the items read, from the input's (0 when unset); it stops after an empty page or `total` items. Set `count` in `input` for the page size. An error ends the stream after it is yielded; any answer but the page is [`ClientError::Unsuccessful`].
@@ -5468,18 +5507,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_canned_responses(&input).await? {
-                        GetCannedResponsesResponse::Ok(body) => {
+                    match self.get_canned_responses(&input).await?.into_inner() {
+                        GetCannedResponsesResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.canned_responses.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetCannedResponsesResponse::Unauthorized(_) => {
+                        other @ GetCannedResponsesResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetCannedResponsesResponse::Forbidden(_) => {
+                        other @ GetCannedResponsesResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -5513,9 +5552,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
@@ -5524,13 +5565,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsAgentsAvailableForServiceHistoryResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5561,9 +5602,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_agents_average_service_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
@@ -5572,13 +5615,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsAgentsAverageServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5609,8 +5652,12 @@ impl Client {
                     match self
                         .get_livechat_analytics_agents_total_service_time(&input)
                         .await?
+                        .into_inner()
                     {
-                        GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(body) => {
+                        GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Ok(
+                            body,
+                            ..,
+                        ) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -5618,13 +5665,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsAgentsTotalServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5655,9 +5702,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_amount_of_chats(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5666,13 +5715,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAmountOfChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5705,9 +5754,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5716,13 +5767,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageChatDurationTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5753,9 +5804,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_average_service_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5764,13 +5817,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5801,9 +5854,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_average_waiting_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5812,13 +5867,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsAverageWaitingTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5851,9 +5906,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5862,13 +5919,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5899,9 +5956,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_total_abandoned_chats(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5910,13 +5969,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalAbandonedChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5947,9 +6006,11 @@ impl Client {
                     match self
                         .get_livechat_analytics_departments_total_service_time(&input)
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::PartialContent(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -5958,13 +6019,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalServiceTimeResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -5997,9 +6058,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::PartialContent(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
@@ -6008,13 +6071,13 @@ impl Client {
                             })
                         }
                         other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::BadRequest(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(400, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatAnalyticsDepartmentsTotalTransferredChatsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6039,18 +6102,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_business_hours(&input).await? {
-                        GetLivechatBusinessHoursResponse::Ok(body) => {
+                    match self.get_livechat_business_hours(&input).await?.into_inner() {
+                        GetLivechatBusinessHoursResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.business_hours.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatBusinessHoursResponse::Unauthorized(_) => {
+                        other @ GetLivechatBusinessHoursResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatBusinessHoursResponse::Forbidden(_) => {
+                        other @ GetLivechatBusinessHoursResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6074,18 +6137,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_custom_fields(&input).await? {
-                        GetLivechatCustomFieldsResponse::Ok(body) => {
+                    match self.get_livechat_custom_fields(&input).await?.into_inner() {
+                        GetLivechatCustomFieldsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.custom_fields.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatCustomFieldsResponse::Unauthorized(_) => {
+                        other @ GetLivechatCustomFieldsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatCustomFieldsResponse::Forbidden(_) => {
+                        other @ GetLivechatCustomFieldsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6111,18 +6174,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_department(&input).await? {
-                        GetLivechatDepartmentResponse::Ok(body) => {
+                    match self.get_livechat_department(&input).await?.into_inner() {
+                        GetLivechatDepartmentResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatDepartmentResponse::Unauthorized(_) => {
+                        other @ GetLivechatDepartmentResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatDepartmentResponse::Forbidden(_) => {
+                        other @ GetLivechatDepartmentResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6148,8 +6211,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_department_id_agents(&input).await? {
-                        GetLivechatDepartmentIdAgentsResponse::Ok(body) => {
+                    match self
+                        .get_livechat_department_id_agents(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatDepartmentIdAgentsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.agents.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6157,9 +6224,9 @@ impl Client {
                             })
                         }
                         other @ GetLivechatDepartmentIdAgentsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
-                        other @ GetLivechatDepartmentIdAgentsResponse::Forbidden(_) => {
+                        other @ GetLivechatDepartmentIdAgentsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6185,18 +6252,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_inquiries_list(&input).await? {
-                        GetLivechatInquiriesListResponse::Ok(body) => {
+                    match self.get_livechat_inquiries_list(&input).await?.into_inner() {
+                        GetLivechatInquiriesListResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.inquiries.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatInquiriesListResponse::Unauthorized(_) => {
+                        other @ GetLivechatInquiriesListResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatInquiriesListResponse::Forbidden(_) => {
+                        other @ GetLivechatInquiriesListResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6222,8 +6289,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_inquiries_queued_for_user(&input).await? {
-                        GetLivechatInquiriesQueuedForUserResponse::Ok(body) => {
+                    match self
+                        .get_livechat_inquiries_queued_for_user(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatInquiriesQueuedForUserResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.inquiries.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6231,10 +6302,10 @@ impl Client {
                             })
                         }
                         other @ GetLivechatInquiriesQueuedForUserResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatInquiriesQueuedForUserResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6259,18 +6330,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_rid_messages(&input).await? {
-                        GetLivechatRidMessagesResponse::Ok(body) => {
+                    match self.get_livechat_rid_messages(&input).await?.into_inner() {
+                        GetLivechatRidMessagesResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.messages.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatRidMessagesResponse::BadRequest(_) => {
+                        other @ GetLivechatRidMessagesResponse::BadRequest(..) => {
                             Err(ClientError::unsuccessful(400, &other))
                         }
-                        other @ GetLivechatRidMessagesResponse::Unauthorized(_) => {
+                        other @ GetLivechatRidMessagesResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
                     }
@@ -6296,18 +6367,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_monitors(&input).await? {
-                        GetLivechatMonitorsResponse::Ok(body) => {
+                    match self.get_livechat_monitors(&input).await?.into_inner() {
+                        GetLivechatMonitorsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.monitors.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatMonitorsResponse::Unauthorized(_) => {
+                        other @ GetLivechatMonitorsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatMonitorsResponse::Forbidden(_) => {
+                        other @ GetLivechatMonitorsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6333,18 +6404,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_priorities(&input).await? {
-                        GetLivechatPrioritiesResponse::Ok(body) => {
+                    match self.get_livechat_priorities(&input).await?.into_inner() {
+                        GetLivechatPrioritiesResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.priorities.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatPrioritiesResponse::Unauthorized(_) => {
+                        other @ GetLivechatPrioritiesResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatPrioritiesResponse::Forbidden(_) => {
+                        other @ GetLivechatPrioritiesResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6370,18 +6441,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_queue(&input).await? {
-                        GetLivechatQueueResponse::Ok(body) => {
+                    match self.get_livechat_queue(&input).await?.into_inner() {
+                        GetLivechatQueueResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.queue.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatQueueResponse::Unauthorized(_) => {
+                        other @ GetLivechatQueueResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatQueueResponse::Forbidden(_) => {
+                        other @ GetLivechatQueueResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6407,18 +6478,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_rooms(&input).await? {
-                        GetLivechatRoomsResponse::Ok(body) => {
+                    match self.get_livechat_rooms(&input).await?.into_inner() {
+                        GetLivechatRoomsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.rooms.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatRoomsResponse::Unauthorized(_) => {
+                        other @ GetLivechatRoomsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatRoomsResponse::Forbidden(_) => {
+                        other @ GetLivechatRoomsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6442,18 +6513,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_sla(&input).await? {
-                        GetLivechatSlaResponse::Ok(body) => {
+                    match self.get_livechat_sla(&input).await?.into_inner() {
+                        GetLivechatSlaResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.sla.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatSlaResponse::Unauthorized(_) => {
+                        other @ GetLivechatSlaResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatSlaResponse::Forbidden(_) => {
+                        other @ GetLivechatSlaResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6477,18 +6548,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_tags(&input).await? {
-                        GetLivechatTagsResponse::Ok(body) => {
+                    match self.get_livechat_tags(&input).await?.into_inner() {
+                        GetLivechatTagsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.tags.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatTagsResponse::Unauthorized(_) => {
+                        other @ GetLivechatTagsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatTagsResponse::Forbidden(_) => {
+                        other @ GetLivechatTagsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6514,8 +6585,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_transfer_history_rid(&input).await? {
-                        GetLivechatTransferHistoryRidResponse::Ok(body) => {
+                    match self
+                        .get_livechat_transfer_history_rid(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatTransferHistoryRidResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.history.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6523,9 +6598,9 @@ impl Client {
                             })
                         }
                         other @ GetLivechatTransferHistoryRidResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
-                        other @ GetLivechatTransferHistoryRidResponse::Forbidden(_) => {
+                        other @ GetLivechatTransferHistoryRidResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6551,18 +6626,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_triggers(&input).await? {
-                        GetLivechatTriggersResponse::Ok(body) => {
+                    match self.get_livechat_triggers(&input).await?.into_inner() {
+                        GetLivechatTriggersResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.triggers.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatTriggersResponse::Unauthorized(_) => {
+                        other @ GetLivechatTriggersResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatTriggersResponse::Forbidden(_) => {
+                        other @ GetLivechatTriggersResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6588,18 +6663,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_units(&input).await? {
-                        GetLivechatUnitsResponse::Ok(body) => {
+                    match self.get_livechat_units(&input).await?.into_inner() {
+                        GetLivechatUnitsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.units.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatUnitsResponse::Unauthorized(_) => {
+                        other @ GetLivechatUnitsResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatUnitsResponse::Forbidden(_) => {
+                        other @ GetLivechatUnitsResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6625,8 +6700,12 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_units_unit_id_departments(&input).await? {
-                        GetLivechatUnitsUnitIdDepartmentsResponse::Ok(body) => {
+                    match self
+                        .get_livechat_units_unit_id_departments(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetLivechatUnitsUnitIdDepartmentsResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6634,10 +6713,10 @@ impl Client {
                             })
                         }
                         other @ GetLivechatUnitsUnitIdDepartmentsResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatUnitsUnitIdDepartmentsResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6668,8 +6747,12 @@ impl Client {
                     match self
                         .get_livechat_units_unit_id_departments_available(&input)
                         .await?
+                        .into_inner()
                     {
-                        GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(body) => {
+                        GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Ok(
+                            body,
+                            ..,
+                        ) => {
                             Ok(Page {
                                 items: body.departments.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
@@ -6677,10 +6760,10 @@ impl Client {
                             })
                         }
                         other @ GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                         other @ GetLivechatUnitsUnitIdDepartmentsAvailableResponse::Forbidden(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(403, &other)),
                     }
                 }
@@ -6705,18 +6788,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_users_type(&input).await? {
-                        GetLivechatUsersTypeResponse::Ok(body) => {
+                    match self.get_livechat_users_type(&input).await?.into_inner() {
+                        GetLivechatUsersTypeResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.users.unwrap_or_default(),
                                 total: None,
                                 next: None,
                             })
                         }
-                        other @ GetLivechatUsersTypeResponse::Unauthorized(_) => {
+                        other @ GetLivechatUsersTypeResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
-                        other @ GetLivechatUsersTypeResponse::Forbidden(_) => {
+                        other @ GetLivechatUsersTypeResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }
@@ -6750,9 +6833,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.history.unwrap_or_default(),
@@ -6761,7 +6846,7 @@ impl Client {
                             })
                         }
                         other @ GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                     }
                 }
@@ -6786,18 +6871,18 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_livechat_visitors_search(&input).await? {
-                        GetLivechatVisitorsSearchResponse::Ok(body) => {
+                    match self.get_livechat_visitors_search(&input).await?.into_inner() {
+                        GetLivechatVisitorsSearchResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.visitors.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetLivechatVisitorsSearchResponse::BadRequest(_) => {
+                        other @ GetLivechatVisitorsSearchResponse::BadRequest(..) => {
                             Err(ClientError::unsuccessful(400, &other))
                         }
-                        other @ GetLivechatVisitorsSearchResponse::Unauthorized(_) => {
+                        other @ GetLivechatVisitorsSearchResponse::Unauthorized(..) => {
                             Err(ClientError::unsuccessful(401, &other))
                         }
                     }
@@ -6831,9 +6916,11 @@ impl Client {
                             &input,
                         )
                         .await?
+                        .into_inner()
                     {
                         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Ok(
                             body,
+                            ..,
                         ) => {
                             Ok(Page {
                                 items: body.history.unwrap_or_default(),
@@ -6842,7 +6929,7 @@ impl Client {
                             })
                         }
                         other @ GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdResponse::Unauthorized(
-                            _,
+                            ..,
                         ) => Err(ClientError::unsuccessful(401, &other)),
                     }
                 }
@@ -6867,21 +6954,25 @@ impl Client {
                 let mut input = input.clone();
                 async move {
                     input.offset = Some(position.number()?);
-                    match self.get_omnichannel_contacts_search(&input).await? {
-                        GetOmnichannelContactsSearchResponse::Ok(body) => {
+                    match self
+                        .get_omnichannel_contacts_search(&input)
+                        .await?
+                        .into_inner()
+                    {
+                        GetOmnichannelContactsSearchResponse::Ok(body, ..) => {
                             Ok(Page {
                                 items: body.contacts.unwrap_or_default(),
                                 total: crate::rt::client::count(body.total),
                                 next: None,
                             })
                         }
-                        other @ GetOmnichannelContactsSearchResponse::BadRequest(_) => {
+                        other @ GetOmnichannelContactsSearchResponse::BadRequest(..) => {
                             Err(ClientError::unsuccessful(400, &other))
                         }
-                        other @ GetOmnichannelContactsSearchResponse::Unauthorized(_) => {
-                            Err(ClientError::unsuccessful(401, &other))
-                        }
-                        other @ GetOmnichannelContactsSearchResponse::Forbidden(_) => {
+                        other @ GetOmnichannelContactsSearchResponse::Unauthorized(
+                            ..,
+                        ) => Err(ClientError::unsuccessful(401, &other)),
+                        other @ GetOmnichannelContactsSearchResponse::Forbidden(..) => {
                             Err(ClientError::unsuccessful(403, &other))
                         }
                     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::{BasicAuth, FilePart, Part, PartKind, Scheme, Style};
+use super::{pieces, scalar_text, BasicAuth, FilePart, Part, PartKind, Scheme, Style};
 
 /// An error from code the user supplies (a token provider).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -538,30 +538,14 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Value, ClientError> {
     serde_json::to_value(value).map_err(|e| ClientError::Encode(e.to_string()))
 }
 
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// The pieces of a value: array items, or an object's keys and values in turn, or the value.
-fn pieces(v: &Value) -> Vec<String> {
-    match v {
-        Value::Array(items) => items.iter().map(scalar_text).collect(),
-        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
-        other => vec![scalar_text(other)],
-    }
-}
-
 /// A header or cookie value as text, in the parameter's style.
 fn param_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Result<String, ClientError> {
-    let v = to_json(value)?;
-    Ok(match (style, &v) {
-        (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
-        _ => pieces(&v).join(","),
-    })
+    Ok(super::param_text(&to_json(value)?, style))
+}
+
+/// An object's members as `key=value` texts.
+fn pairs(v: &Value) -> Vec<String> {
+    v.as_object().into_iter().flatten().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect()
 }
 
 /// A path parameter's text (before percent-encoding) in its style.
@@ -570,6 +554,9 @@ fn path_text<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> Resu
     Ok(match style {
         Style::Json => v.to_string(),
         Style::Loose if v.is_array() || v.is_object() => v.to_string(),
+        // Exploded objects are `key=value` pairs.
+        Style::Label { explode: true } if v.is_object() => pairs(&v).iter().map(|p| format!(".{p}")).collect(),
+        Style::Matrix { explode: true } if v.is_object() => pairs(&v).iter().map(|p| format!(";{p}")).collect(),
         Style::Label { explode } => format!(".{}", pieces(&v).join(if explode { "." } else { "," })),
         Style::Matrix { explode: true } if v.is_array() => pieces(&v).iter().map(|p| format!(";{name}={p}")).collect(),
         Style::Matrix { .. } => format!(";{name}={}", pieces(&v).join(",")),
@@ -893,6 +880,8 @@ impl Call {
 pub struct Received {
     /// HTTP status.
     pub status: u16,
+    /// The response's headers.
+    pub headers: reqwest::header::HeaderMap,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -901,8 +890,51 @@ impl Received {
     /// Reads a response (`limit`: the timeout set, for the error).
     pub async fn read(response: reqwest::Response, limit: Option<Duration>) -> Result<Self, ClientError> {
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| ClientError::from_reqwest(e, limit))?.to_vec();
-        Ok(Received { status, body })
+        Ok(Received { status, headers, body })
+    }
+
+    /// The typed answer, with this response's status and headers.
+    pub fn answer<T>(self, value: T) -> Answer<T> {
+        Answer { status: self.status, headers: self.headers, value }
+    }
+
+    /// A header the response declares, decoded as `T` (`simple` style: a list is
+    /// comma-separated; a value is tried as text first, then as JSON); `None` when absent.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ClientError> {
+        let Some(raw) = self.headers.get(name) else { return Ok(None) };
+        let decode_error = |message: String| ClientError::Decode {
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            message: format!("header `{name}`: {message}"),
+        };
+        let text = raw.to_str().map_err(|_| decode_error("not visible ASCII".into()))?;
+        let pieces = || text.split(',').map(str::trim);
+        let json = |t: &str| serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_owned()));
+        let candidates = [
+            Value::String(text.to_owned()),
+            json(text),
+            Value::Array(pieces().map(|p| Value::String(p.to_owned())).collect()),
+            Value::Array(pieces().map(json).collect()),
+        ];
+        let mut last = None;
+        for candidate in candidates {
+            match serde_json::from_value(candidate) {
+                Ok(value) => return Ok(Some(value)),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(decode_error(last.map(|e| e.to_string()).unwrap_or_default()))
+    }
+
+    /// A header the response must carry, decoded as [`Received::header`] does.
+    pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, ClientError> {
+        self.header(name)?.ok_or_else(|| ClientError::Decode {
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            message: format!("the response lacks its required header `{name}`"),
+        })
     }
 
     /// Decodes the JSON body.
@@ -931,5 +963,51 @@ impl Received {
     /// The error for a status the operation does not document.
     pub fn unexpected(self) -> ClientError {
         ClientError::UnexpectedStatus { status: self.status, body: String::from_utf8_lossy(&self.body).into_owned() }
+    }
+}
+
+/// An operation's typed answer together with the response's status and headers (all of them,
+/// declared or not: rate limits, `Location`, ...). Derefs to the answer; [`Answer::into_inner`]
+/// takes it out.
+#[derive(Debug, Clone)]
+pub struct Answer<T> {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    value: T,
+}
+
+impl<T> Answer<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Every header of the response.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The typed answer.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The typed answer and the headers.
+    pub fn into_parts(self) -> (T, reqwest::header::HeaderMap) {
+        (self.value, self.headers)
+    }
+}
+
+impl<T> std::ops::Deref for Answer<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: PartialEq> PartialEq<T> for Answer<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.value == *other
     }
 }

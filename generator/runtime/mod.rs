@@ -8,6 +8,7 @@ pub mod server;
 pub mod validate;
 
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// How a parameter value is written in a URL, header or cookie (OpenAPI `style` and
 /// `explode`; `Json` for parameters given as `content`).
@@ -158,51 +159,21 @@ where
 }
 
 /// Bytes carried in JSON as a base64 string (OpenAPI 3.1 `contentEncoding: base64`; RFC 4648,
-/// padded). A dozen lines of codec rather than a dependency every generated crate would carry.
+/// padded).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Base64(pub Vec<u8>);
-
-const BASE64_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 impl Base64 {
     /// The base64 text of the bytes.
     pub fn encode(&self) -> String {
-        let mut out = String::with_capacity(self.0.len().div_ceil(3) * 4);
-        for chunk in self.0.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-            for i in 0..4 {
-                out.push(if i <= chunk.len() {
-                    char::from(BASE64_ALPHABET[(n >> (18 - 6 * i) & 63) as usize])
-                } else {
-                    '='
-                });
-            }
-        }
-        out
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&self.0)
     }
 
     /// The bytes of base64 text; `None` when it is not padded base64.
     pub fn decode(text: &str) -> Option<Base64> {
-        let text = text.as_bytes();
-        if text.len() & 3 != 0 {
-            return None;
-        }
-        let mut out = Vec::with_capacity(text.len() / 4 * 3);
-        for (c, chunk) in text.chunks(4).enumerate() {
-            let last = c + 1 == text.len() / 4;
-            let pad = chunk.iter().rev().take_while(|b| **b == b'=').count();
-            if pad > 2 || (pad > 0 && !last) {
-                return None;
-            }
-            let mut n = 0u32;
-            for (i, b) in chunk[..4 - pad].iter().enumerate() {
-                let v = BASE64_ALPHABET.iter().position(|a| a == b)? as u32;
-                n |= v << (18 - 6 * i);
-            }
-            out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
-        }
-        Some(Base64(out))
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(text).ok().map(Base64)
     }
 }
 
@@ -218,6 +189,31 @@ impl<'de> Deserialize<'de> for Base64 {
         Base64::decode(&text).ok_or_else(|| serde::de::Error::custom("must be base64 text"))
     }
 }
+
+/// A scalar as parameter text (`null` as nothing).
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The pieces of a value: array items, or an object's keys and values in turn, or the value.
+pub fn pieces(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().map(scalar_text).collect(),
+        Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
+        other => vec![scalar_text(other)],
+    }
+}
+
+/// A header or cookie value as text, in its style (`simple` for headers, JSON for `content`):
+/// how a client sends a header parameter and a router a response header.
+pub fn param_text(v: &Value, style: Style) -> String {
+    match (style, v) {
+        (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
+        _ => pieces(v).join(","),
 
 /// A file part of a `multipart/form-data` body (a `format: binary` string member): its bytes,
 /// and the file name and content type the part was sent with, when it had them.

@@ -543,6 +543,23 @@ fn build_operation(
         if location == ParamIn::Header && schemes.header_scheme(&data.name).is_some() {
             continue;
         }
+        // OpenAPI: such a header parameter "SHALL be ignored" (the media types and the
+        // security schemes say what goes there).
+        if location == ParamIn::Header
+            && ["accept", "content-type", "authorization"]
+                .iter()
+                .any(|h| data.name.eq_ignore_ascii_case(h))
+        {
+            warnings.push(Diagnostic::warning(
+                m.res.loc(ptr),
+                "ignored-header-parameter",
+                format!(
+                    "header parameter `{}` is ignored, as OpenAPI says: the media types and security schemes set it",
+                    data.name
+                ),
+            ));
+            continue;
+        }
         let key = (
             location,
             if location == ParamIn::Header {
@@ -564,31 +581,7 @@ fn build_operation(
         }
         seen_wire.push(key);
         let hint = format!("{prefix}{}", pascal_ident(&data.name, "Param"));
-        let mapped = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => m.map(s, &push_pointer(ptr, "schema"), &hint)?,
-            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-                Some((media, mt)) => match &mt.schema {
-                    Some(s) => m.map(
-                        s,
-                        &push_pointer(
-                            &push_pointer(&push_pointer(ptr, "content"), media),
-                            "schema",
-                        ),
-                        &hint,
-                    )?,
-                    None => Mapped {
-                        ty: TypeRef::String,
-                        nullable: false,
-                        v: VRef::any(),
-                    },
-                },
-                None => Mapped {
-                    ty: TypeRef::String,
-                    nullable: false,
-                    v: VRef::any(),
-                },
-            },
-        };
+        let mapped = map_param_format(m, &data.format, ptr, &hint)?;
         let mut style = param_style(param, &data.format);
         if mapped.ty == TypeRef::Any && style != ParamStyle::Json {
             // No type: a string goes as it is, anything else as JSON text (Rocket.Chat's `sort`).
@@ -826,7 +819,12 @@ fn build_operation(
                 )
             }
         };
+        let headers = response_headers(m, &resp, &rptr, &format!("{prefix}{variant}"))?;
+        let headers_type =
+            (!headers.is_empty()).then(|| m.reg.reserve_name(&format!("{prefix}{variant}Headers")));
         responses.push(Response {
+            headers,
+            headers_type,
             status,
             range,
             variant,
@@ -864,6 +862,80 @@ fn build_operation(
         origin,
         request_examples,
     })
+}
+
+/// The type and rules of a parameter's or header's `schema` (or `content`: the first media
+/// type's schema; a string when it has none).
+fn map_param_format(
+    m: &mut SchemaMapper<'_, '_>,
+    format: &ParameterSchemaOrContent,
+    ptr: &str,
+    hint: &str,
+) -> Result<Mapped> {
+    let text = || Mapped {
+        ty: TypeRef::String,
+        nullable: false,
+        v: VRef::any(),
+    };
+    Ok(match format {
+        ParameterSchemaOrContent::Schema(s) => m.map(s, &push_pointer(ptr, "schema"), hint)?,
+        ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+            Some((media, mt)) => match &mt.schema {
+                Some(s) => {
+                    let at = push_pointer(&push_pointer(ptr, "content"), media);
+                    m.map(s, &push_pointer(&at, "schema"), hint)?
+                }
+                None => text(),
+            },
+            None => text(),
+        },
+    })
+}
+
+/// The headers a response declares, as header parameters of the response's headers struct
+/// (`Content-Type` is the body's, and OpenAPI says to ignore it here).
+fn response_headers(
+    m: &mut SchemaMapper<'_, '_>,
+    response: &openapiv3::Response,
+    response_ptr: &str,
+    prefix: &str,
+) -> Result<Vec<Param>> {
+    let mut ns = Namespace::new();
+    let mut out: Vec<Param> = Vec::new();
+    for (name, h) in &response.headers {
+        if name.eq_ignore_ascii_case("content-type")
+            || out.iter().any(|p| p.wire.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        let at = push_pointer(&push_pointer(response_ptr, "headers"), name);
+        let (header, ptr) = m.res.item(h, &at)?;
+        let hint = format!("{prefix}{}", pascal_ident(name, "Header"));
+        let mapped = map_param_format(m, &header.format, &ptr, &hint)?;
+        let style = match &header.format {
+            ParameterSchemaOrContent::Content(_) => ParamStyle::Json,
+            ParameterSchemaOrContent::Schema(_) => ParamStyle::Simple,
+        };
+        out.push(Param {
+            rust: ns.claim(&snake_ident(name, "header")),
+            wire: name.clone(),
+            location: ParamIn::Header,
+            required: header.required,
+            ty: if mapped.nullable {
+                TypeRef::Nullable(Box::new(mapped.ty))
+            } else {
+                mapped.ty
+            },
+            schema: mapped.v,
+            docs: Docs {
+                summary: None,
+                description: header.description.clone(),
+            },
+            deprecated: header.deprecated.unwrap_or(false),
+            style,
+        });
+    }
+    Ok(out)
 }
 
 /// How an operation uses credentials, from the sets it accepts.

@@ -699,6 +699,10 @@ pub struct Response {
     pub body: Option<ResponseBody>,
     /// Example bodies, with their location.
     pub examples: Vec<(Location, Value)>,
+    /// The headers the response declares (`Content-Type` left out), as header parameters.
+    pub headers: Vec<Param>,
+    /// Name of the struct holding them (`GetFooOkHeaders`); `None` when none is declared.
+    pub headers_type: Option<String>,
 }
 
 /// A response body.

@@ -20,6 +20,7 @@ pub mod load;
 mod names;
 mod paging;
 mod resolve;
+mod shape;
 mod types;
 mod workers;
 

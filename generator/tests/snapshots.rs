@@ -154,3 +154,13 @@ fn openapi31_keywords() {
         &["src/models.rs", "src/operations.rs", "src/schemas.rs"],
     );
 }
+
+#[test]
+fn response_headers() {
+    // Declared response headers: a typed struct after the body in each variant, decoded by the
+    // client and written by the router in their style (`Content-Type` left out).
+    snapshot(
+        "response-headers.yaml",
+        &["src/operations.rs", "src/client.rs", "src/server.rs"],
+    );
+}

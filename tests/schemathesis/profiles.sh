@@ -30,31 +30,16 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-schemathesis_version="4.32.5"
 examples="${ST_EXAMPLES:-10}"
-python="${PYTHON:-python3}"
 target="${CARGO_TARGET_DIR:-$root/target}"
 work="$target/profiles-schemathesis"
-venv="$work/venv"
 profiles=("$@")
 [ ${#profiles[@]} -gt 0 ] || profiles=(rocketchat openapi)
 started=$SECONDS
 
-echo "== schemathesis $schemathesis_version in $venv"
 mkdir -p "$work"
-if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
-    rm -rf "$venv"
-    if "$python" -m venv "$venv" >"$work/venv.log" 2>&1; then
-        pip=("$venv/bin/python" -m pip)
-    else
-        # Debian and Ubuntu ship venv without ensurepip unless python3-venv is installed: make
-        # the venv bare and install into it with the system's pip.
-        rm -rf "$venv"
-        "$python" -m venv --without-pip "$venv"
-        pip=("$python" -m pip --python "$venv/bin/python")
-    fi
-    "${pip[@]}" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
-fi
+# shellcheck source=../../tests/schemathesis/venv.sh
+source "$root/tests/schemathesis/venv.sh"
 
 echo "== generating the openapi profile's crate and building the server"
 cargo run --quiet -p xtask -- generate --spec specs/omnichannel.yaml --out "$work/openapi" \

@@ -116,7 +116,8 @@ async fn env_configuration_ctrl_c_and_restart() {
     let r = client
         .post_livechat_custom_fields_save(&save)
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(
         matches!(r, PostLivechatCustomFieldsSaveResponse::Ok(_)),
         "{r:?}"
@@ -143,7 +144,8 @@ async fn env_configuration_ctrl_c_and_restart() {
             id: "address".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatCustomFieldsIdResponse::Ok(ok) = r else {
         panic!("{r:?}")
     };
@@ -151,7 +153,8 @@ async fn env_configuration_ctrl_c_and_restart() {
     let r = Client::new(&running.base)
         .get_livechat_custom_fields(&Default::default())
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(matches!(
         r,
         GetLivechatCustomFieldsResponse::Unauthorized(_)
@@ -185,7 +188,8 @@ async fn without_a_token_one_is_generated_and_logged() {
     let r = client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(matches!(r, GetLivechatCustomFieldsResponse::Ok(_)), "{r:?}");
     let log = interrupt(running);
     assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");

@@ -82,7 +82,8 @@ async fn an_unknown_token_is_invalid_token() {
             },
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatCustomFieldResponse::BadRequest(b) = single else {
         panic!("{single:?}")
     };
@@ -185,7 +186,8 @@ async fn values_must_match_the_field_regexp() {
             },
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatCustomFieldResponse::BadRequest(b) = single else {
         panic!("{single:?}")
     };
@@ -331,7 +333,8 @@ async fn overwrite_false_never_replaces_a_value() {
             },
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatCustomFieldResponse::Ok(ok) = single else {
         panic!("{single:?}")
     };
@@ -468,7 +471,8 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
             id: "address".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatCustomFieldsIdResponse::Ok(ok) = read else {
         panic!("{read:?}")
     };
@@ -492,7 +496,12 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
     let list = |input: GetLivechatCustomFieldsInput| {
         let client = client.clone();
         async move {
-            match client.get_livechat_custom_fields(&input).await.unwrap() {
+            match client
+                .get_livechat_custom_fields(&input)
+                .await
+                .unwrap()
+                .into_inner()
+            {
                 GetLivechatCustomFieldsResponse::Ok(ok) => {
                     let ids: Vec<String> = ok
                         .custom_fields
@@ -572,7 +581,7 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
             success: Some(true)
         })
     );
-    let r = delete("zeta").await.unwrap();
+    let r = delete("zeta").await.unwrap().into_inner();
     let PostLivechatCustomFieldsDeleteResponse::BadRequest(b) = r else {
         panic!("{r:?}")
     };

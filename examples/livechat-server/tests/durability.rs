@@ -38,7 +38,11 @@ async fn concurrent_updates_of_one_visitor_are_not_lost() {
                             value,
                         },
                     };
-                    let r = client.post_livechat_custom_field(&input).await.unwrap();
+                    let r = client
+                        .post_livechat_custom_field(&input)
+                        .await
+                        .unwrap()
+                        .into_inner();
                     assert!(matches!(r, PostLivechatCustomFieldResponse::Ok(_)), "{r:?}");
                 }
             })
@@ -145,7 +149,8 @@ async fn a_restart_keeps_the_data() {
             token: "tok".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatVisitorTokenResponse::Ok(ok) = r;
     let after = ok.visitor.unwrap();
     assert_eq!(after.id, before.id);
@@ -159,7 +164,8 @@ async fn a_restart_keeps_the_data() {
             id: "address".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert!(matches!(
         r,
         GetLivechatCustomFieldsIdResponse::Ok(GetLivechatCustomFieldsIdOk {

@@ -49,7 +49,8 @@ async fn registering_then_reading_a_visitor() {
     let r = client
         .post_livechat_visitor(&visitor_input(full_visitor("iNKE8a6k6cjbqWhWd")))
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatVisitorResponse::Ok(ok) = r else {
         panic!("{r:?}")
     };
@@ -77,7 +78,8 @@ async fn registering_then_reading_a_visitor() {
             token: "iNKE8a6k6cjbqWhWd".into(),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let GetLivechatVisitorTokenResponse::Ok(ok) = r;
     let visitor = ok.visitor.unwrap();
     assert_eq!(visitor.id, v.id);
@@ -111,7 +113,8 @@ async fn registering_then_reading_a_visitor() {
     let r = client
         .post_livechat_visitor(&visitor_input(update))
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     let PostLivechatVisitorResponse::Ok(ok) = r else {
         panic!("{r:?}")
     };
@@ -211,7 +214,8 @@ async fn authenticated_operations_accept_only_the_admin() {
         anonymous
             .get_livechat_custom_fields(&Default::default())
             .await
-            .unwrap(),
+            .unwrap()
+            .into_inner(),
         documented
     );
     let stranger = anonymous.clone().with_credentials(Credentials {
@@ -222,7 +226,8 @@ async fn authenticated_operations_accept_only_the_admin() {
         stranger
             .get_livechat_custom_fields(&Default::default())
             .await
-            .unwrap(),
+            .unwrap()
+            .into_inner(),
         documented
     );
     let r = stranger
@@ -235,7 +240,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .await
         .unwrap();
     assert!(
-        matches!(r, PostLivechatCustomFieldsSaveResponse::Unauthorized(_)),
+        matches!(*r, PostLivechatCustomFieldsSaveResponse::Unauthorized(_)),
         "{r:?}"
     );
     let r = stranger
@@ -247,7 +252,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .await
         .unwrap();
     assert!(
-        matches!(r, PostLivechatCustomFieldsDeleteResponse::Unauthorized(_)),
+        matches!(*r, PostLivechatCustomFieldsDeleteResponse::Unauthorized(_)),
         "{r:?}"
     );
     let r = stranger
@@ -255,7 +260,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .await
         .unwrap();
     assert!(
-        matches!(r, GetLivechatCustomFieldsIdResponse::Unauthorized(_)),
+        matches!(*r, GetLivechatCustomFieldsIdResponse::Unauthorized(_)),
         "{r:?}"
     );
     assert!(matches!(
@@ -263,7 +268,8 @@ async fn authenticated_operations_accept_only_the_admin() {
             .admin()
             .get_livechat_custom_fields(&Default::default())
             .await
-            .unwrap(),
+            .unwrap()
+            .into_inner(),
         GetLivechatCustomFieldsResponse::Ok(_)
     ));
     server.stop().await;

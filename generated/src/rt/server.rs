@@ -478,6 +478,37 @@ pub fn raw(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// A declared response header's text in its style; `None` for an absent (`None`/`null`) value.
+pub fn header_text<T: Serialize + ?Sized>(value: &T, style: Style) -> Option<String> {
+    match serde_json::to_value(value) {
+        Ok(Value::Null) | Err(_) => None,
+        Ok(v) => Some(super::param_text(&v, style)),
+    }
+}
+
+/// `response` with the declared headers a handler set. A value a header cannot carry (a line
+/// break, say) is the handler's mistake: the answer is a 500 that says so, never a header cut
+/// short.
+pub fn with_headers<const N: usize>(mut response: Response, headers: [(&'static str, Option<String>); N]) -> Response {
+    for (name, text) in headers {
+        let Some(text) = text else { continue };
+        match (header::HeaderName::from_bytes(name.as_bytes()), header::HeaderValue::from_str(&text)) {
+            (Ok(name), Ok(value)) => {
+                response.headers_mut().append(name, value);
+            }
+            _ => {
+                return RouterError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "invalid-response-header",
+                    format!("the response header `{name}` holds characters a header cannot carry"),
+                )
+                .profile_response()
+            }
+        }
+    }
+    response
+}
+
 /// A response without a body.
 pub fn empty(status: u16) -> Response {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
@@ -798,6 +829,20 @@ impl RequestParts {
     /// The path parameter at `index` (in template order), parsed and validated.
     fn path<T: DeserializeOwned>(&self, index: usize, name: &'static str, schema: &Schema, style: Style) -> Result<T, ApiError> {
         let raw = self.path.get(index).map(String::as_str).unwrap_or("");
+        // Exploded objects are `key=value` pairs: `.a=1.b=2`, `;a=1;b=2`.
+        if let (Style::Label { explode: true } | Style::Matrix { explode: true }, Shape::Object) = (style, shape(schema)) {
+            let separator = if matches!(style, Style::Label { .. }) { '.' } else { ';' };
+            let object = raw
+                .split(separator)
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| p.split_once('='))
+                .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+                .collect();
+            let mut value = Value::Object(object);
+            validate::validate(schema, &mut value, Options { coerce_types: true })
+                .map_err(|e| RouterError::invalid_params(e.message, ErrorSource::Parameter(name)))?;
+            return decode(value, schema, ErrorSource::Parameter(name));
+        }
         let raw = match style {
             Style::Label { .. } => raw.strip_prefix('.').unwrap_or(raw),
             Style::Matrix { .. } => raw.strip_prefix(&format!(";{name}=")).unwrap_or(raw),

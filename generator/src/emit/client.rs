@@ -34,8 +34,9 @@ pub fn scheme_tokens(s: &SecurityScheme) -> TokenStream {
 }
 
 /// The client module: the `Client` type, one method per operation, a paging helper per list
-/// operation, and a type per server of the spec.
-pub fn emit(api: &Api) -> TokenStream {
+/// operation, and a type per server of the spec. With `to_given_url` (webhooks and callbacks:
+/// the subscriber's URL), each call goes to the client's URL as it is, with no path of its own.
+pub fn emit(api: &Api, to_given_url: bool) -> TokenStream {
     let schemes = api.security_schemes.iter().map(|s| {
         let key = &s.key;
         let scheme = scheme_tokens(s);
@@ -62,7 +63,7 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         quote!(credentials)
     };
-    let methods = api.operations.iter().map(|op| method(api, op));
+    let methods = api.operations.iter().map(|op| method(api, op, to_given_url));
     let pagers = api.operations.iter().filter_map(|op| pager(api, op));
     let servers = api.servers.iter().enumerate().map(|(i, s)| server(i, s));
     quote! {
@@ -77,7 +78,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use super::operations::*;
         use crate::rt::client::{paginate, Call, Op, Page, Position, Received, Secret, Settings};
         use crate::rt::{Scheme, Style};
-        pub use crate::rt::client::{install_crypto_provider, BoxError, CallInfo, ClientError, Hook, RetryPolicy, TokenFuture, TokenProvider};
+        pub use crate::rt::client::{install_crypto_provider, Answer, BoxError, CallInfo, ClientError, Hook, RetryPolicy, TokenFuture, TokenProvider};
         pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 
         /// The API's security schemes: the name in the spec, and how each is sent.
@@ -356,20 +357,20 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
         let ranged = super::operations::has_status_field(r);
         if r.variant == p.variant {
             let pattern = if ranged {
-                quote!(#output::#v(_, body))
+                quote!(#output::#v(_, body, ..))
             } else {
-                quote!(#output::#v(body))
+                quote!(#output::#v(body, ..))
             };
             arms.push(quote! {
                 #pattern => Ok(Page { items: #items, total: #total, next: #next }),
             });
             continue;
         }
-        let (pattern, status) = match (ranged, r.body.is_some()) {
-            (false, true) => (quote!(#output::#v(_)), None),
+        let fields = r.body.is_some() || r.headers_type.is_some();
+        let (pattern, status) = match (ranged, fields) {
+            (false, true) => (quote!(#output::#v(..)), None),
             (false, false) => (quote!(#output::#v), None),
-            (true, true) => (quote!(#output::#v(status, _)), Some(quote!(status))),
-            (true, false) => (quote!(#output::#v(status)), Some(quote!(status))),
+            (true, _) => (quote!(#output::#v(status, ..)), Some(quote!(status))),
         };
         let status = status.unwrap_or_else(|| {
             let code = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(0));
@@ -412,7 +413,7 @@ fn pager(api: &Api, op: &Operation) -> Option<TokenStream> {
                 let mut input = input.clone();
                 async move {
                     #set
-                    match self.#call(&input).await? {
+                    match self.#call(&input).await?.into_inner() {
                         #(#arms)*
                     }
                 }
@@ -435,7 +436,7 @@ fn embedded_param<'a>(op: &Operation, segment: &'a str) -> Option<(&'a str, usiz
 
 /// The client method of an operation: the path and parameters put on a `Call`, the body,
 /// then the answer decoded by status.
-fn method(api: &Api, op: &Operation) -> TokenStream {
+fn method(api: &Api, op: &Operation, to_given_url: bool) -> TokenStream {
     // The value of a parameter: `&input.x` when required, `input.x.as_ref()` when optional.
     let value = |p: &Param| -> TokenStream {
         let f = ident(&p.rust);
@@ -460,7 +461,8 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             steps.push(quote!(call.literal(#l);));
         }
     };
-    for s in &op.segments {
+    let segments = if to_given_url { &[][..] } else { &op.segments[..] };
+    for s in segments {
         match s {
             Segment::Literal(l) => {
                 literal.push('/');
@@ -563,39 +565,53 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         quote!(let mut call = self.settings.call(#http_method, #first);)
     };
     let output = ident(&op.output_type);
+    // A response's value: its status when not fixed, its body, its declared headers.
+    let value = |r: &Response| {
+        let v = ident(&r.variant);
+        let mut parts = Vec::new();
+        if super::operations::has_status_field(r) {
+            parts.push(quote!(status));
+        }
+        if let Some(b) = &r.body {
+            parts.push(match b.media {
+                Media::Json => quote!(received.json()?),
+                Media::Text => quote!(received.text()?),
+                Media::Binary | Media::Multipart | Media::Form => quote!(received.bytes()?),
+            });
+        }
+        if let Some(h) = &r.headers_type {
+            let h = ident(h);
+            let fields = r.headers.iter().map(|p| {
+                let f = ident(&p.rust);
+                let wire = &p.wire;
+                match p.required {
+                    true => quote!(#f: received.required_header(#wire)?),
+                    false => quote!(#f: received.header(#wire)?),
+                }
+            });
+            parts.push(quote!(#h { #(#fields),* }));
+        }
+        match parts.is_empty() {
+            true => quote!(#output::#v),
+            false => quote!(#output::#v(#(#parts),*)),
+        }
+    };
     let mut fixed = Vec::new();
     let mut ranges = Vec::new();
     let mut default = None;
     for r in &op.responses {
-        let decode = r.body.as_ref().map(|b| match b.media {
-            Media::Json => quote!(received.json()?),
-            Media::Text => quote!(received.text()?),
-            Media::Binary | Media::Multipart | Media::Form => quote!(received.bytes()?),
-        });
-        let v = ident(&r.variant);
+        let e = value(r);
         match (r.status, r.range) {
             (Some(code), _) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
-                let e = match decode {
-                    Some(d) => quote!(#output::#v(#d)),
-                    None => quote!(#output::#v),
-                };
                 fixed.push(quote!(#code => #e,));
             }
-            (None, range) => {
-                let e = match decode {
-                    Some(d) => quote!(#output::#v(status, #d)),
-                    None => quote!(#output::#v(status)),
-                };
-                match range {
-                    Some(d) => {
-                        let lo = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100);
-                        let hi = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100 + 99);
-                        ranges.push(quote!(status @ #lo..=#hi => #e,));
-                    }
-                    None => default = Some(quote!(status => #e,)),
-                }
+            (None, Some(d)) => {
+                let lo = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100);
+                let hi = proc_macro2::Literal::u16_unsuffixed(d as u16 * 100 + 99);
+                ranges.push(quote!(status @ #lo..=#hi => #e,));
             }
+            (None, None) => default = Some(quote!(status => #e,)),
         }
     }
     // Only a `default` response: every status is it (a `match` with one binding arm is what
@@ -607,19 +623,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let finish = if op.responses.is_empty() {
         quote!(Err(received.unexpected()))
     } else if only_default {
-        let r = &op.responses[0];
-        let v = ident(&r.variant);
-        let e = match r.body.as_ref().map(|b| b.media) {
-            Some(Media::Json) => quote!(#output::#v(status, received.json()?)),
-            Some(Media::Text) => quote!(#output::#v(status, received.text()?)),
-            Some(Media::Binary | Media::Multipart | Media::Form) => {
-                quote!(#output::#v(status, received.bytes()?))
-            }
-            None => quote!(#output::#v(status)),
-        };
+        let e = value(&op.responses[0]);
         quote! {
             let status = received.status;
-            Ok(#e)
+            let output = #e;
+            Ok(received.answer(output))
         }
     } else {
         // A range that overlaps a fixed status, or a `default` after every range, is
@@ -629,7 +637,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             #allow
             let output = match received.status { #(#fixed)* #(#ranges)* #fallback };
-            Ok(output)
+            Ok(received.answer(output))
         }
     };
     let docs = operation_docs(op);
@@ -646,7 +654,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     });
     quote! {
         #docs #dep
-        pub async fn #name(&self #input) -> Result<#output, ClientError> {
+        pub async fn #name(&self #input) -> Result<Answer<#output>, ClientError> {
             #call
             #(#steps)*
             let received = self.settings.send(Op { name: #label, security: &[#(#sets),*] }, call).await?;

@@ -15,7 +15,8 @@ axum = { version = "0.8", optional = true, default-features = false, features = 
 tokio = { version = "1", optional = true, features = ["net", "rt", "time"] }
 serde_urlencoded = { version = "0.7", optional = true }
 multer = { version = "3", optional = true, default-features = false }
-base64 = { version = "0.22", optional = true }
+# Bytes in JSON (`format: byte`, `contentEncoding: base64`) and Basic credentials.
+base64 = "0.22"
 regress = { version = "0.12", optional = true, default-features = false, features = ["std"] }
 # rustls with ring rather than reqwest's default aws-lc-rs: a quarter less cold build, no CMake
 # or NASM anywhere (see the generator's README).
@@ -58,7 +59,7 @@ doctest = false
 [features]
 default = []
 # The `Api` trait and an axum router that validates requests.
-server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:multer", "dep:futures-util", "dep:base64", "dep:regress"]
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:multer", "dep:futures-util", "dep:regress"]
 # A typed reqwest client with credentials, retries, timeouts, hooks, tracing and paging.
 client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:serde_urlencoded", "dep:tracing", "dep:httpdate", "dep:tokio"]
 

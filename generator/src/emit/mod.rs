@@ -51,15 +51,6 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = header(options, "//");
     let krate = options.crate_name.replace('-', "_");
     let hooks = (!api.webhooks.is_empty()).then(|| api.webhooks_api());
-    // The sending side posts to the subscriber's URL as it is (for a callback, the URL its
-    // runtime expression gives): no path of its own.
-    let hooks_sent = hooks.clone().map(|mut h| {
-        for op in &mut h.operations {
-            op.segments.clear();
-        }
-        h
-    });
-    let hooks_sent = hooks_sent.unwrap_or_default();
     let mut rust: Vec<RustFile> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         ("src/models.rs", Box::new(|| models::emit(api))),
@@ -69,7 +60,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
             Box::new(|| server::emit(api, options.profile)),
         ),
         ("src/schemas.rs", Box::new(|| schemas::emit(api))),
-        ("src/client.rs", Box::new(|| client::emit(api))),
+        ("src/client.rs", Box::new(|| client::emit(api, false))),
     ];
     // Webhooks and callbacks: the same files again, for the requests the API sends.
     if let Some(hooks) = &hooks {
@@ -89,7 +80,9 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
             ("src/webhooks/schemas.rs", Box::new(|| schemas::emit(hooks))),
             (
                 "src/webhooks/client.rs",
-                Box::new(|| client::emit(&hooks_sent)),
+                // The sending side posts to the subscriber's URL as it is (for a callback,
+                // the URL its runtime expression gives).
+                Box::new(|| client::emit(hooks, true)),
             ),
         ];
         rust.extend(more);

@@ -178,36 +178,34 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-/// An operation's input struct and output enum.
+/// A parameter's field in an input struct (or a declared header's in a headers struct).
+fn param_field(api: &Api, p: &Param) -> TokenStream {
+    let name = ident(&p.rust);
+    let ty = type_tokens(api, &p.ty);
+    let place = match p.location {
+        ParamIn::Path => "path",
+        ParamIn::Query => "query",
+        ParamIn::Header => "header",
+        ParamIn::Cookie => "cookie",
+    };
+    let docs = docs::attrs(
+        &p.docs,
+        &[format!("`{}` in the {place}.", p.wire.replace('`', "'"))],
+    );
+    let dep = p.deprecated.then(|| quote!(#[deprecated]));
+    if p.required {
+        quote! { #docs #dep pub #name: #ty, }
+    } else {
+        quote! { #docs #dep pub #name: Option<#ty>, }
+    }
+}
+
+/// An operation's input struct, its responses' headers structs and its output enum.
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let route = format!("`{} {}`", op.method.as_upper(), op.path.replace('`', "'"));
     let input_docs = docs::attrs_led(&format!("Input of `{}` ({route})", op.name), &op.docs);
-    let mut all_optional = true;
-    let mut fields: Vec<TokenStream> = op
-        .params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust);
-            let ty = type_tokens(api, &p.ty);
-            let place = match p.location {
-                ParamIn::Path => "path",
-                ParamIn::Query => "query",
-                ParamIn::Header => "header",
-                ParamIn::Cookie => "cookie",
-            };
-            let docs = docs::attrs(
-                &p.docs,
-                &[format!("`{}` in the {place}.", p.wire.replace('`', "'"))],
-            );
-            let dep = p.deprecated.then(|| quote!(#[deprecated]));
-            if p.required {
-                all_optional = false;
-                quote! { #docs #dep pub #name: #ty, }
-            } else {
-                quote! { #docs #dep pub #name: Option<#ty>, }
-            }
-        })
-        .collect();
+    let mut fields: Vec<TokenStream> = op.params.iter().map(|p| param_field(api, p)).collect();
+    let mut all_optional = op.params.iter().all(|p| !p.required);
     if let Some(b) = &op.body {
         let ty = type_tokens(api, &b.ty);
         let docs = docs::attrs(&b.docs, &[format!("Request body (`{}`).", b.content_type)]);
@@ -238,6 +236,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         if let Some(b) = &r.body {
             types.push(type_tokens(api, &b.ty));
         }
+        if let Some(h) = &r.headers_type {
+            let h = ident(h);
+            types.push(quote!(#h));
+        }
         if types.is_empty() {
             quote! { #docs #name, }
         } else {
@@ -258,8 +260,29 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         ),
         false => (quote!(), docs::attrs_led(&output_lead, &op.docs)),
     };
+    let headers = op.responses.iter().filter_map(|r| {
+        let name = ident(r.headers_type.as_ref()?);
+        let fields = r.headers.iter().map(|p| param_field(api, p));
+        let default = r
+            .headers
+            .iter()
+            .all(|p| !p.required)
+            .then(|| quote!(Default,));
+        let docs = docs::lines(&format!(
+            "Headers of the {} answer of {route}.",
+            r.status
+                .map_or_else(|| r.variant.clone(), |s| s.to_string())
+        ));
+        Some(quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default)]
+            pub struct #name { #(#fields)* }
+        })
+    });
     quote! {
         #input
+
+        #(#headers)*
 
         #output_docs
         #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::operations::{has_status_field, operation_docs};
+use super::operations::{has_status_field, operation_docs, style_tokens};
 use super::schemas::SchemaNames;
 use crate::ir::*;
 use crate::Profile;
@@ -688,11 +688,30 @@ fn into_response(op: &Operation) -> TokenStream {
             }
         };
         let v = ident(&r.variant);
-        match (r.body.is_some(), has_status_field(r)) {
-            (true, false) => quote!(Self::#v(body) => #write,),
-            (false, false) => quote!(Self::#v => #write,),
-            (true, true) => quote!(Self::#v(status, body) => #write,),
-            (false, true) => quote!(Self::#v(status) => #write,),
+        let mut bound = Vec::new();
+        if has_status_field(r) {
+            bound.push(quote!(status));
+        }
+        if r.body.is_some() {
+            bound.push(quote!(body));
+        }
+        // Declared headers, each in its style (absent when `None`).
+        let write = match r.headers_type {
+            None => write,
+            Some(_) => {
+                bound.push(quote!(headers));
+                let pairs = r.headers.iter().map(|p| {
+                    let f = ident(&p.rust);
+                    let wire = &p.wire;
+                    let style = style_tokens(p.style);
+                    quote!((#wire, crate::rt::server::header_text(&headers.#f, crate::rt::#style)))
+                });
+                quote!(crate::rt::server::with_headers(#write, [#(#pairs),*]))
+            }
+        };
+        match bound.is_empty() {
+            true => quote!(Self::#v => #write,),
+            false => quote!(Self::#v(#(#bound),*) => #write,),
         }
     });
     let output = ident(&op.output_type);

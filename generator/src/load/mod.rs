@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
+use crate::shape::{child, Kind, Shape};
 
 /// The OpenAPI documents of a directory (`*.yaml`, `*.yml` and `*.json` files), sorted by path:
 /// the inputs of `cargo xtask codegen` in `specs/`, and how the benchmarks find the published
@@ -694,19 +695,6 @@ fn json_size(value: &Value) -> usize {
     }
     size
 }
-/// What a JSON object in a document is, as far as [`check_schemas`] needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Components,
-    PathItem,
-    Operation,
-    Parameter,
-    Header,
-    RequestBody,
-    Response,
-    MediaType,
-    Schema,
-}
 
 /// Types every schema of the document on its own, with its subschemas replaced by `{}`, before
 /// the whole document is typed. `openapiv3` reads schemas through untagged enums that try each
@@ -716,57 +704,18 @@ enum Kind {
 /// Targets of local `$ref`s are checked as what refers to them (they may lie outside
 /// `components`, where the typed document never looks but the resolver does).
 fn check_schemas(file: &str, doc: &Value) -> Result<()> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    let mut stack: Vec<(String, &Value, Kind)> = Vec::new();
+    let mut stack: Vec<(String, &Value, Kind)> = vec![(String::new(), doc, Kind::Document)];
     // Visited places, by node identity (a node reached through several `$ref`s is one place).
-    let mut seen: std::collections::HashSet<(*const Value, u8)> = std::collections::HashSet::new();
-    // Members of `value` at `key`: one (`One`), every value of a map (`Map`), every item of a
-    // list (`List`).
-    enum At {
-        One,
-        Map,
-        List,
-    }
-    fn push<'v>(
-        stack: &mut Vec<(String, &'v Value, Kind)>,
-        pointer: &str,
-        value: &'v Value,
-        key: &str,
-        at: At,
-        kind: Kind,
-    ) {
-        let Some(member) = value.get(key) else {
-            return;
-        };
-        let base = push_pointer(pointer, key);
-        match (at, member) {
-            (At::One, v) => stack.push((base, v, kind)),
-            (At::Map, Value::Object(m)) => {
-                for (k, v) in m {
-                    stack.push((push_pointer(&base, k), v, kind));
-                }
-            }
-            (At::List, Value::Array(a)) => {
-                for (i, v) in a.iter().enumerate() {
-                    stack.push((push_pointer(&base, &i.to_string()), v, kind));
-                }
-            }
-            _ => {}
-        }
-    }
-    push(&mut stack, "", doc, "components", At::One, Kind::Components);
-    if let Some(Value::Object(items)) = doc.get("paths") {
-        for (path, item) in items.iter().filter(|(k, _)| !k.starts_with("x-")) {
-            stack.push((push_pointer("/paths", path), item, Kind::PathItem));
-        }
-    }
+    let mut seen: std::collections::HashSet<(*const Value, Kind)> =
+        std::collections::HashSet::new();
     while let Some((pointer, value, kind)) = stack.pop() {
-        if !value.is_object() || !seen.insert((value as *const Value, kind as u8)) {
+        let Value::Object(members) = value else {
+            continue;
+        };
+        if !seen.insert((value as *const Value, kind)) {
             continue;
         }
-        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = members.get("$ref").and_then(Value::as_str) {
             // Checked where it points, as the kind of thing this place holds.
             if let Some(target) = reference
                 .strip_prefix('#')
@@ -779,97 +728,36 @@ fn check_schemas(file: &str, doc: &Value) -> Result<()> {
             }
             continue;
         }
-        let p = pointer.as_str();
-        match kind {
-            Kind::Components => {
-                push(&mut stack, p, value, "schemas", At::Map, Kind::Schema);
-                push(&mut stack, p, value, "parameters", At::Map, Kind::Parameter);
-                push(
-                    &mut stack,
-                    p,
-                    value,
-                    "requestBodies",
-                    At::Map,
-                    Kind::RequestBody,
-                );
-                push(&mut stack, p, value, "responses", At::Map, Kind::Response);
-                push(&mut stack, p, value, "headers", At::Map, Kind::Header);
-            }
-            Kind::PathItem => {
-                push(
-                    &mut stack,
-                    p,
-                    value,
-                    "parameters",
-                    At::List,
-                    Kind::Parameter,
-                );
-                for m in METHODS {
-                    push(&mut stack, p, value, m, At::One, Kind::Operation);
-                }
-            }
-            Kind::Operation => {
-                push(
-                    &mut stack,
-                    p,
-                    value,
-                    "parameters",
-                    At::List,
-                    Kind::Parameter,
-                );
-                push(
-                    &mut stack,
-                    p,
-                    value,
-                    "requestBody",
-                    At::One,
-                    Kind::RequestBody,
-                );
-                if let Some(Value::Object(responses)) = value.get("responses") {
-                    let base = push_pointer(p, "responses");
-                    for (code, response) in responses.iter().filter(|(k, _)| !k.starts_with("x-")) {
-                        stack.push((push_pointer(&base, code), response, Kind::Response));
-                    }
-                }
-                if let Some(Value::Object(callbacks)) = value.get("callbacks") {
-                    let base = push_pointer(p, "callbacks");
-                    for (name, callback) in callbacks {
-                        let base = push_pointer(&base, name);
-                        for (expression, item) in callback.as_object().into_iter().flatten() {
-                            stack.push((push_pointer(&base, expression), item, Kind::PathItem));
-                        }
-                    }
-                }
-            }
+        // The members `openapiv3` reads: a schema's subschemas as it types the schema, a
+        // parameter's `schema` or `content` (whichever comes first), anything else's all.
+        let read: Option<&[&str]> = match kind {
+            Kind::Schema => Some(check_schema_node(file, &pointer, value)?),
             Kind::Parameter | Kind::Header => {
-                // Read as a schema or as content, whichever comes first.
-                let first = value
-                    .as_object()
-                    .and_then(|m| m.keys().find(|k| *k == "schema" || *k == "content"));
-                match first.map(String::as_str) {
-                    Some("schema") => push(&mut stack, p, value, "schema", At::One, Kind::Schema),
-                    _ => push(&mut stack, p, value, "content", At::Map, Kind::MediaType),
+                match members.keys().find(|k| *k == "schema" || *k == "content") {
+                    Some(k) if k == "schema" => Some(&["schema"]),
+                    _ => Some(&["content"]),
                 }
             }
-            Kind::RequestBody => {
-                push(&mut stack, p, value, "content", At::Map, Kind::MediaType);
+            _ => None,
+        };
+        for (key, member) in members {
+            if read.is_some_and(|read| !read.contains(&key.as_str())) {
+                continue;
             }
-            Kind::Response => {
-                push(&mut stack, p, value, "content", At::Map, Kind::MediaType);
-                push(&mut stack, p, value, "headers", At::Map, Kind::Header);
-            }
-            Kind::MediaType => {
-                push(&mut stack, p, value, "schema", At::One, Kind::Schema);
-            }
-            Kind::Schema => {
-                for key in check_schema_node(file, p, value)? {
-                    let at = match *key {
-                        "properties" => At::Map,
-                        "allOf" | "anyOf" | "oneOf" => At::List,
-                        _ => At::One,
-                    };
-                    push(&mut stack, p, value, key, at, Kind::Schema);
+            let at = push_pointer(&pointer, key);
+            match (child(kind, key), member) {
+                (Shape::Object(k), v) => stack.push((at, v, k)),
+                (Shape::MapOf(k), Value::Object(m)) => {
+                    for (name, v) in m {
+                        stack.push((push_pointer(&at, name), v, k));
+                    }
                 }
+                (Shape::ListOf(k), Value::Array(a)) => {
+                    for (i, v) in a.iter().enumerate() {
+                        stack.push((push_pointer(&at, &i.to_string()), v, k));
+                    }
+                }
+                _ => {}
             }
         }
     }

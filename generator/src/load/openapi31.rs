@@ -13,9 +13,8 @@
 
 use serde_json::{Map, Value};
 
-use std::cell::RefCell;
-
 use crate::diagnostics::{push_pointer, Diagnostic, Error, Location, Result};
+use crate::shape::{walk_mut, Kind};
 
 /// The dialects a 3.1 document may declare: OpenAPI 3.1's own and plain JSON Schema 2020-12.
 const DIALECTS: [&str; 3] = [
@@ -27,284 +26,109 @@ const DIALECTS: [&str; 3] = [
 /// The version the lowered document says it is (what `openapiv3` reads).
 pub const LOWERED_VERSION: &str = "3.0.3";
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Deepest schema nesting lowered; the JSON and YAML readers stop far earlier.
-const MAX_DEPTH: usize = 4_096;
-
 /// 2020-12 keywords the router does not enforce: each is reported where it is found (and
 /// `unevaluatedProperties` when it is a schema rather than `false`).
 const UNCHECKED: [&str; 3] = ["dependentSchemas", "unevaluatedItems", "$dynamicRef"];
 
+/// Members whose boolean schema stays a boolean: 3.0 takes `additionalProperties: false`, the
+/// raw value is read for `unevaluated*`, and a schema's own lowering rewrites `items: false`.
+const BOOLEANS_KEPT: [&str; 4] = [
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+];
+
 /// Rewrites a 3.1 document (`openapi: 3.1.x`) into the 3.0 form, in place; returns warnings
 /// for what the generated code does not check.
 pub fn lower(file: &str, doc: &mut Value) -> Result<Vec<Diagnostic>> {
-    let lowering = Lowering {
-        file,
-        warnings: RefCell::default(),
-    };
-    let Value::Object(root) = doc else {
-        return Ok(vec![]);
-    };
-    if let Some(dialect) = root.get("jsonSchemaDialect") {
-        lowering.dialect(dialect, "/jsonSchemaDialect")?;
+    let mut warnings = Vec::new();
+    if !doc.is_object() {
+        return Ok(warnings);
     }
-    root.insert("openapi".into(), Value::from(LOWERED_VERSION));
-    root.entry("paths")
-        .or_insert_with(|| Value::Object(Map::new()));
-    for key in ["paths", "webhooks"] {
-        if let Some(Value::Object(items)) = root.get_mut(key) {
-            for (name, item) in items.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
-                lowering.path_item(item, &push_pointer(&format!("/{key}"), name))?;
-            }
-        }
-    }
-    if let Some(Value::Object(components)) = root.get_mut("components") {
-        let each = |components: &mut Map<String, Value>,
-                    key: &str,
-                    f: &dyn Fn(&mut Value, &str) -> Result<()>|
-         -> Result<()> {
-            if let Some(Value::Object(members)) = components.get_mut(key) {
-                for (name, member) in members.iter_mut() {
-                    f(member, &push_pointer(&format!("/components/{key}"), name))?;
+    walk_mut(
+        doc,
+        Kind::Document,
+        "",
+        "",
+        &mut |node, kind, member, pointer| {
+            match (kind, node) {
+                (Kind::Document, Value::Object(root)) => {
+                    if let Some(dialect) = root.get("jsonSchemaDialect") {
+                        check_dialect(file, dialect, "/jsonSchemaDialect")?;
+                    }
+                    root.insert("openapi".into(), Value::from(LOWERED_VERSION));
+                    root.entry("paths")
+                        .or_insert_with(|| Value::Object(Map::new()));
                 }
+                // 3.1 lets an operation document no response.
+                (Kind::Operation, Value::Object(op)) => {
+                    op.entry("responses")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                }
+                // `mutualTLS` (new in 3.1) is a property of the TLS connection, not of requests.
+                (Kind::Components, Value::Object(components)) => {
+                    if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+                        schemes.retain(|name, scheme| {
+                        let mutual =
+                            scheme.get("type").and_then(Value::as_str) == Some("mutualTLS");
+                        if mutual {
+                            warnings.push(Diagnostic::warning(
+                                Location::new(file, push_pointer(&push_pointer(pointer, "securitySchemes"), name)),
+                                "mutual-tls",
+                                "mutual TLS is set up on the connection (a client certificate in the HTTP client, TLS termination on the server), not in the generated code; the scheme is left out",
+                            ));
+                        }
+                        !mutual
+                    });
+                    }
+                }
+                // Boolean schemas: `true` allows anything, `false` nothing.
+                (Kind::Schema, node @ Value::Bool(_)) if !BOOLEANS_KEPT.contains(&member) => {
+                    *node = match node {
+                        Value::Bool(true) => Value::Object(Map::new()),
+                        _ => serde_json::json!({"not": {}}),
+                    };
+                }
+                (Kind::Schema, Value::Object(s)) => {
+                    if let Some(dialect) = s.get("$schema") {
+                        check_dialect(file, dialect, &push_pointer(pointer, "$schema"))?;
+                    }
+                    let unevaluated_schema =
+                        s.get("unevaluatedProperties").is_some_and(Value::is_object);
+                    let unchecked = UNCHECKED
+                        .iter()
+                        .filter(|k| s.contains_key(**k))
+                        .chain(unevaluated_schema.then_some(&"unevaluatedProperties"));
+                    for keyword in unchecked {
+                        warnings.push(Diagnostic::warning(
+                        Location::new(file, push_pointer(pointer, keyword)),
+                        "unchecked-keyword",
+                        format!("`{keyword}` is not checked by the generated router; requests are not validated against it"),
+                    ));
+                    }
+                    lower_keywords(s);
+                }
+                _ => {}
             }
             Ok(())
-        };
-        each(components, "schemas", &|v, p| lowering.schema(v, p, 0))?;
-        each(components, "parameters", &|v, p| lowering.parameter(v, p))?;
-        each(components, "headers", &|v, p| lowering.parameter(v, p))?;
-        each(components, "requestBodies", &|v, p| {
-            lowering.content_of(v, p)
-        })?;
-        each(components, "responses", &|v, p| lowering.response(v, p))?;
-        each(components, "pathItems", &|v, p| lowering.path_item(v, p))?;
-        each(components, "callbacks", &|v, p| lowering.callback(v, p))?;
-        // `mutualTLS` (new in 3.1) is a property of the TLS connection, not of requests.
-        if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
-            schemes.retain(|name, scheme| {
-                let mutual = scheme.get("type").and_then(Value::as_str) == Some("mutualTLS");
-                if mutual {
-                    lowering.warnings.borrow_mut().push(Diagnostic::warning(
-                        Location::new(file, push_pointer("/components/securitySchemes", name)),
-                        "mutual-tls",
-                        "mutual TLS is set up on the connection (a client certificate in the HTTP client, TLS termination on the server), not in the generated code; the scheme is left out",
-                    ));
-                }
-                !mutual
-            });
-        }
-    }
-    Ok(lowering.warnings.into_inner())
+        },
+    )?;
+    Ok(warnings)
 }
 
-struct Lowering<'a> {
-    file: &'a str,
-    warnings: RefCell<Vec<Diagnostic>>,
-}
-
-impl Lowering<'_> {
-    fn error(&self, pointer: &str, message: String) -> Error {
-        Error::spec(
-            Location::new(self.file, pointer),
+/// A declared schema dialect must be one this generator reads.
+fn check_dialect(file: &str, dialect: &Value, pointer: &str) -> Result<()> {
+    match dialect.as_str() {
+        Some(d) if DIALECTS.contains(&d) => Ok(()),
+        _ => Err(Error::spec(
+            Location::new(file, pointer),
             "unsupported-dialect",
-            message,
-        )
-    }
-
-    fn dialect(&self, dialect: &Value, pointer: &str) -> Result<()> {
-        match dialect.as_str() {
-            Some(d) if DIALECTS.contains(&d) => Ok(()),
-            _ => Err(self.error(
-                pointer,
-                format!(
-                    "schema dialect {dialect} is not supported; this generator reads OpenAPI 3.1's default dialect ({})",
-                    DIALECTS[0]
-                ),
-            )),
-        }
-    }
-
-    fn path_item(&self, item: &mut Value, pointer: &str) -> Result<()> {
-        let Value::Object(item) = item else {
-            return Ok(());
-        };
-        if let Some(Value::Array(params)) = item.get_mut("parameters") {
-            for (i, p) in params.iter_mut().enumerate() {
-                self.parameter(
-                    p,
-                    &push_pointer(&push_pointer(pointer, "parameters"), &i.to_string()),
-                )?;
-            }
-        }
-        for method in METHODS {
-            if let Some(op) = item.get_mut(method) {
-                self.operation(op, &push_pointer(pointer, method))?;
-            }
-        }
-        Ok(())
-    }
-
-    fn operation(&self, op: &mut Value, pointer: &str) -> Result<()> {
-        let Value::Object(op) = op else {
-            return Ok(());
-        };
-        // 3.1 lets an operation document no response.
-        op.entry("responses")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(Value::Array(params)) = op.get_mut("parameters") {
-            for (i, p) in params.iter_mut().enumerate() {
-                self.parameter(
-                    p,
-                    &push_pointer(&push_pointer(pointer, "parameters"), &i.to_string()),
-                )?;
-            }
-        }
-        if let Some(body) = op.get_mut("requestBody") {
-            self.content_of(body, &push_pointer(pointer, "requestBody"))?;
-        }
-        if let Some(Value::Object(responses)) = op.get_mut("responses") {
-            for (status, r) in responses.iter_mut() {
-                self.response(
-                    r,
-                    &push_pointer(&push_pointer(pointer, "responses"), status),
-                )?;
-            }
-        }
-        if let Some(Value::Object(callbacks)) = op.get_mut("callbacks") {
-            for (name, cb) in callbacks.iter_mut() {
-                self.callback(cb, &push_pointer(&push_pointer(pointer, "callbacks"), name))?;
-            }
-        }
-        Ok(())
-    }
-
-    fn callback(&self, callback: &mut Value, pointer: &str) -> Result<()> {
-        if let Value::Object(expressions) = callback {
-            for (expression, item) in expressions.iter_mut() {
-                self.path_item(item, &push_pointer(pointer, expression))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// A parameter or header: its schema, or its content.
-    fn parameter(&self, p: &mut Value, pointer: &str) -> Result<()> {
-        if let Some(schema) = p.get_mut("schema") {
-            self.schema(schema, &push_pointer(pointer, "schema"), 0)?;
-        }
-        self.content_of(p, pointer)
-    }
-
-    fn response(&self, r: &mut Value, pointer: &str) -> Result<()> {
-        if let Some(Value::Object(headers)) = r.get_mut("headers") {
-            for (name, h) in headers.iter_mut() {
-                self.parameter(h, &push_pointer(&push_pointer(pointer, "headers"), name))?;
-            }
-        }
-        self.content_of(r, pointer)
-    }
-
-    /// The schemas of a `content` map (of a request body, response, parameter or header).
-    fn content_of(&self, owner: &mut Value, pointer: &str) -> Result<()> {
-        if let Some(Value::Object(content)) = owner.get_mut("content") {
-            let base = push_pointer(pointer, "content");
-            for (media, m) in content.iter_mut() {
-                if let Some(schema) = m.get_mut("schema") {
-                    self.schema(
-                        schema,
-                        &push_pointer(&push_pointer(&base, media), "schema"),
-                        0,
-                    )?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn schema(&self, schema: &mut Value, pointer: &str, depth: usize) -> Result<()> {
-        if depth > MAX_DEPTH {
-            return Err(Error::spec(
-                Location::new(self.file, pointer),
-                "too-deep",
-                format!("schemas nest more than {MAX_DEPTH} levels deep"),
-            ));
-        }
-        // Boolean schemas: `true` allows anything, `false` nothing.
-        match schema {
-            Value::Bool(true) => *schema = Value::Object(Map::new()),
-            Value::Bool(false) => {
-                *schema = serde_json::json!({"not": {}});
-                return Ok(());
-            }
-            _ => {}
-        }
-        let Value::Object(s) = schema else {
-            return Ok(());
-        };
-        if let Some(dialect) = s.get("$schema") {
-            self.dialect(dialect, &push_pointer(pointer, "$schema"))?;
-        }
-        let unevaluated_schema = s.get("unevaluatedProperties").is_some_and(Value::is_object);
-        let unchecked = UNCHECKED
-            .iter()
-            .filter(|k| s.contains_key(**k))
-            .chain(unevaluated_schema.then_some(&"unevaluatedProperties"));
-        for keyword in unchecked {
-            self.warnings.borrow_mut().push(Diagnostic::warning(
-                Location::new(self.file, push_pointer(pointer, keyword)),
-                "unchecked-keyword",
-                format!("`{keyword}` is not checked by the generated router; requests are not validated against it"),
-            ));
-        }
-        lower_keywords(s);
-        // Subschemas, wherever 2020-12 puts them. Booleans stay where 3.0 takes them
-        // (`additionalProperties: false`) or where the raw value is read (`unevaluated*`).
-        for key in ["not", "contains", "propertyNames", "if", "then", "else"] {
-            if let Some(sub) = s.get_mut(key) {
-                self.schema(sub, &push_pointer(pointer, key), depth + 1)?;
-            }
-        }
-        for key in [
-            "items",
-            "additionalProperties",
-            "unevaluatedProperties",
-            "unevaluatedItems",
-        ] {
-            if let Some(sub) = s.get_mut(key).filter(|v| !v.is_boolean()) {
-                self.schema(sub, &push_pointer(pointer, key), depth + 1)?;
-            }
-        }
-        for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
-            if let Some(Value::Array(subs)) = s.get_mut(key) {
-                for (i, sub) in subs.iter_mut().enumerate() {
-                    self.schema(
-                        sub,
-                        &push_pointer(&push_pointer(pointer, key), &i.to_string()),
-                        depth + 1,
-                    )?;
-                }
-            }
-        }
-        for key in [
-            "properties",
-            "patternProperties",
-            "$defs",
-            "dependentSchemas",
-        ] {
-            if let Some(Value::Object(subs)) = s.get_mut(key) {
-                for (name, sub) in subs.iter_mut() {
-                    self.schema(
-                        sub,
-                        &push_pointer(&push_pointer(pointer, key), name),
-                        depth + 1,
-                    )?;
-                }
-            }
-        }
-        Ok(())
+            format!(
+                "schema dialect {dialect} is not supported; this generator reads OpenAPI 3.1's default dialect ({})",
+                DIALECTS[0]
+            ),
+        )),
     }
 }
 

@@ -133,7 +133,8 @@ async fn a_429_with_retry_after_is_retried_after_the_wait() {
     let output = client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     assert!(
         matches!(output, GetLivechatCustomFieldsResponse::Ok(_)),
         "{output:?}"
@@ -162,7 +163,8 @@ async fn a_429_with_x_ratelimit_reset_is_retried_at_the_reset() {
     let output = client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     assert!(
         matches!(output, GetLivechatCustomFieldsResponse::Ok(_)),
         "{output:?}"
@@ -194,7 +196,8 @@ async fn a_503_is_retried_with_backoff() {
     client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     let seen = script.seen();
     assert_eq!(seen.len(), 3);
     // Equal jitter: at least half of 40 ms, then half of 80 ms.
@@ -268,7 +271,8 @@ async fn a_post_is_retried_only_when_asked() {
     let output = client
         .post_livechat_visitor(&visitor())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     assert!(
         matches!(output, PostLivechatVisitorResponse::Ok(_)),
         "{output:?}"
@@ -340,11 +344,13 @@ async fn a_hook_sees_every_attempt_of_every_call() {
     client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     client
         .get_livechat_custom_fields(&Default::default())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     assert_eq!(
         *recorder.before.lock().unwrap(),
         [
@@ -444,7 +450,8 @@ async fn a_refused_connection_is_retried() {
     let output = client
         .get_livechat_department(&Default::default())
         .await
-        .expect("answered once the server is up");
+        .expect("answered once the server is up")
+        .into_inner();
     assert!(
         matches!(output, GetLivechatDepartmentResponse::Ok(_)),
         "{output:?}"
@@ -668,7 +675,10 @@ async fn rocket_chat_credentials_are_two_headers_and_missing_ones_get_the_docume
     let api = Departments::default();
     let base = serve(router(api.clone())).await;
     let anonymous = Client::new(&base);
-    let outcome = anonymous.get_livechat_department(&Default::default()).await;
+    let outcome = anonymous
+        .get_livechat_department(&Default::default())
+        .await
+        .map(|answer| answer.into_inner());
     match outcome {
         Ok(GetLivechatDepartmentResponse::Unauthorized(body)) => {
             assert_eq!(body.status.as_deref(), Some("error"));
@@ -679,7 +689,8 @@ async fn rocket_chat_credentials_are_two_headers_and_missing_ones_get_the_docume
         .with_credentials(credentials())
         .get_livechat_department(&Default::default())
         .await
-        .expect("answered");
+        .expect("answered")
+        .into_inner();
     assert!(matches!(output, GetLivechatDepartmentResponse::Ok(_)));
     assert_eq!(api.asked.lock().unwrap().len(), 1);
 }

@@ -103,6 +103,7 @@ async fn missing_credentials_get_the_documented_401() {
         .get_livechat_department(&GetLivechatDepartmentInput::default())
         .await
         .unwrap()
+        .into_inner()
     {
         GetLivechatDepartmentResponse::Unauthorized(_) => {}
         other => panic!("expected 401, got {other:?}"),
@@ -236,7 +237,8 @@ async fn a_typeless_query_parameter_travels_as_json_text() {
         client
             .get_livechat_custom_fields(&input)
             .await
-            .expect("answered");
+            .expect("answered")
+            .into_inner();
     }
     assert_eq!(
         *sorts.0.lock().unwrap(),

@@ -69,6 +69,7 @@ async fn seed_request_gets_a_typed_answer() {
         .post_livechat_custom_fields(&input)
         .await
         .expect("call succeeds")
+        .into_inner()
     {
         PostLivechatCustomFieldsResponse::Ok(ok) => {
             assert_eq!(ok.success, Some(true));

@@ -118,6 +118,7 @@ pub async fn define(client: &Client, data: PostLivechatCustomFieldsSaveBodyCusto
         .post_livechat_custom_fields_save(&input)
         .await
         .unwrap()
+        .into_inner()
     {
         PostLivechatCustomFieldsSaveResponse::Ok(ok) => assert_eq!(ok.success, Some(true)),
         other => panic!("custom field not created: {other:?}"),
@@ -135,7 +136,12 @@ pub async fn register(client: &Client, token: &str) -> PostLivechatVisitorOkVisi
         token: token.into(),
         username: None,
     });
-    match client.post_livechat_visitor(&input).await.unwrap() {
+    match client
+        .post_livechat_visitor(&input)
+        .await
+        .unwrap()
+        .into_inner()
+    {
         PostLivechatVisitorResponse::Ok(ok) => ok.visitor.expect("a visitor"),
         other => panic!("visitor not registered: {other:?}"),
     }
@@ -173,7 +179,11 @@ pub async fn send_fields(
             token: token.into(),
         },
     };
-    client.post_livechat_custom_fields(&input).await.unwrap()
+    client
+        .post_livechat_custom_fields(&input)
+        .await
+        .unwrap()
+        .into_inner()
 }
 
 /// The `error` of a 400 answer of `custom.fields`; panics on any other answer.
