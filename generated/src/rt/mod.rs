@@ -218,6 +218,8 @@ pub fn param_text(v: &Value, style: Style) -> String {
     match (style, v) {
         (Style::Json, _) | (Style::Loose, Value::Array(_) | Value::Object(_)) => v.to_string(),
         _ => pieces(v).join(","),
+    }
+}
 
 /// A file part of a `multipart/form-data` body (a `format: binary` string member): its bytes,
 /// and the file name and content type the part was sent with, when it had them.

@@ -63,7 +63,10 @@ pub fn emit(api: &Api, to_given_url: bool) -> TokenStream {
     } else {
         quote!(credentials)
     };
-    let methods = api.operations.iter().map(|op| method(api, op, to_given_url));
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| method(api, op, to_given_url));
     let pagers = api.operations.iter().filter_map(|op| pager(api, op));
     let servers = api.servers.iter().enumerate().map(|(i, s)| server(i, s));
     quote! {
@@ -461,7 +464,11 @@ fn method(api: &Api, op: &Operation, to_given_url: bool) -> TokenStream {
             steps.push(quote!(call.literal(#l);));
         }
     };
-    let segments = if to_given_url { &[][..] } else { &op.segments[..] };
+    let segments = if to_given_url {
+        &[][..]
+    } else {
+        &op.segments[..]
+    };
     for s in segments {
         match s {
             Segment::Literal(l) => {

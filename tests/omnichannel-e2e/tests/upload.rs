@@ -51,7 +51,11 @@ async fn a_file_uploaded_by_the_client_reaches_the_handler_byte_for_byte() {
                 .content_type("image/png"),
         },
     };
-    let output = client.post_livechat_upload(&input).await.expect("answered");
+    let output = client
+        .post_livechat_upload(&input)
+        .await
+        .expect("answered")
+        .into_inner();
     assert!(
         matches!(&output, PostLivechatUploadResponse::Ok(ok) if ok.id.as_deref() == Some("uploaded")),
         "{output:?}"
