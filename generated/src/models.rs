@@ -15,6 +15,10 @@ pub struct GetCannedResponsesOkCannedResponsesItemCreatedBy {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `cannedResponses` in the 200 response of `GET /api/v1/canned-responses`.
@@ -36,6 +40,10 @@ pub struct GetCannedResponsesOkCannedResponsesItem {
     pub tags: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/canned-responses`.
@@ -55,6 +63,10 @@ pub struct GetCannedResponsesOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The `authorizationError` response.
@@ -64,6 +76,10 @@ pub struct AuthorizationError {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The `permissionError` response.
@@ -73,6 +89,10 @@ pub struct PermissionError {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/canned-responses`.
@@ -87,6 +107,10 @@ pub struct PostCannedResponsesBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     pub text: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The `trueSuccess` response.
@@ -94,6 +118,10 @@ pub struct PostCannedResponsesBody {
 pub struct TrueSuccess {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `BadRequest` (each place keeps its own name, an alias of this type).
@@ -107,6 +135,10 @@ pub struct BadRequest {
     pub error_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `createdBy` in Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
@@ -116,6 +148,10 @@ pub struct GetCannedResponsesGetOkResponsesItemCreatedBy {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `responses` in the 200 response of `GET /api/v1/canned-responses.get`.
@@ -137,6 +173,10 @@ pub struct GetCannedResponsesGetOkResponsesItem {
     pub shortcut: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/canned-responses.get`.
@@ -146,6 +186,10 @@ pub struct GetCannedResponsesGetOk {
     pub responses: Option<Vec<GetCannedResponsesGetOkResponsesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `createdBy` in `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
@@ -155,6 +199,10 @@ pub struct GetCannedResponsesIdOkCannedResponseCreatedBy {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `cannedResponse` in the 200 response of `GET /api/v1/canned-responses/{_id}`.
@@ -176,6 +224,10 @@ pub struct GetCannedResponsesIdOkCannedResponse {
     pub text: Option<String>,
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/canned-responses/{_id}`.
@@ -185,6 +237,10 @@ pub struct GetCannedResponsesIdOk {
     pub canned_response: Option<GetCannedResponsesIdOkCannedResponse>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
@@ -194,6 +250,10 @@ pub struct GetLivechatAgentOkAgentEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `livechat` in `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
@@ -205,6 +265,10 @@ pub struct GetLivechatAgentOkAgentLivechat {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_number_simultaneous_chat: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `agent` in the 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
@@ -222,6 +286,10 @@ pub struct GetLivechatAgentOkAgent {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/agent.info/{rid}/{token}`.
@@ -231,6 +299,10 @@ pub struct GetLivechatAgentOk {
     pub agent: Option<GetLivechatAgentOkAgent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
@@ -240,6 +312,10 @@ pub struct GetLivechatAgentNextOkAgentEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `agent` in the 200 response of `GET /api/v1/livechat/agent.next/{token}`.
@@ -253,6 +329,10 @@ pub struct GetLivechatAgentNextOkAgent {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/agent.next/{token}`.
@@ -262,6 +342,10 @@ pub struct GetLivechatAgentNextOk {
     pub agent: Option<GetLivechatAgentNextOkAgent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/agent.status`.
@@ -269,6 +353,10 @@ pub struct GetLivechatAgentNextOk {
 pub struct PostLivechatAgentStatusBody {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/agent.status`.
@@ -278,6 +366,10 @@ pub struct PostLivechatAgentStatusOk {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/agents.saveInfo`.
@@ -289,6 +381,10 @@ pub struct PostLivechatAgentsSaveInfoBody {
     pub agent_departments: Vec<String>,
     #[serde(rename = "agentId")]
     pub agent_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
@@ -314,6 +410,10 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem {
     pub order: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/agents/{agentId}/departments`.
@@ -323,6 +423,10 @@ pub struct GetLivechatAgentsAgentIdDepartmentsOk {
     pub departments: Option<Vec<GetLivechatAgentsAgentIdDepartmentsOkDepartmentsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
@@ -332,6 +436,10 @@ pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `head` in the 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
@@ -339,6 +447,10 @@ pub struct GetLivechatAnalyticsAgentOverviewOkDataItem {
 pub struct GetLivechatAnalyticsAgentOverviewOkHeadItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/agent-overview`.
@@ -350,6 +462,10 @@ pub struct GetLivechatAnalyticsAgentOverviewOk {
     pub head: Option<Vec<GetLivechatAnalyticsAgentOverviewOkHeadItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/analytics/agent-overview`.
@@ -362,6 +478,10 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItemServi
     pub started_at: Option<String>,
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
@@ -381,6 +501,10 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOkAgentsItem {
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/agents/available-for-service-history`.
@@ -398,6 +522,10 @@ pub struct GetLivechatAnalyticsAgentsAvailableForServiceHistoryOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The `startendError` response.
@@ -409,6 +537,10 @@ pub struct StartendError {
     pub error_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
@@ -424,6 +556,10 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOkAgentsItem {
     pub average_service_time_in_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/agents/average-service-time`.
@@ -439,6 +575,10 @@ pub struct GetLivechatAnalyticsAgentsAverageServiceTimeOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
@@ -456,6 +596,10 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOkAgentsItem {
     pub service_time_duration: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/agents/total-service-time`.
@@ -471,6 +615,10 @@ pub struct GetLivechatAnalyticsAgentsTotalServiceTimeOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
@@ -480,6 +628,10 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizer
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/agents-productivity-totalizers`.
@@ -491,6 +643,10 @@ pub struct GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOk {
     pub totalizers: Option<
         Vec<GetLivechatAnalyticsDashboardsAgentsProductivityTotalizersOkTotalizersItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/agents-status`.
@@ -508,6 +664,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsAgentsStatusOk {
     pub offline: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats`.
@@ -523,6 +683,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsOk {
     pub queued: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `test.cat` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
@@ -532,6 +696,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat {
     pub closed: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-agent`.
@@ -541,6 +709,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerAgentOk {
     pub success: Option<bool>,
     #[serde(rename = "test.cat", default, skip_serializing_if = "Option::is_none")]
     pub test_cat: Option<GetLivechatAnalyticsDashboardsChartsChatsPerAgentOkTestCat>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `Finance` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
@@ -550,6 +722,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkFinance {
     pub closed: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `Sales` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
@@ -559,6 +735,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkSales {
     pub closed: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `Test` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
@@ -568,6 +748,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest {
     pub closed: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`.
@@ -581,6 +765,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOk {
     pub test: Option<GetLivechatAnalyticsDashboardsChartsChatsPerDepartmentOkTest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `chatDuration` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
@@ -590,6 +778,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkChatDuration {
     pub avg: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `reaction` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
@@ -599,6 +791,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkReaction {
     pub avg: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `response` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
@@ -608,6 +804,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOkResponse {
     pub avg: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/charts/timings`.
@@ -621,6 +821,10 @@ pub struct GetLivechatAnalyticsDashboardsChartsTimingsOk {
     pub response: Option<GetLivechatAnalyticsDashboardsChartsTimingsOkResponse>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
@@ -630,6 +834,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem 
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversation-totalizers`.
@@ -641,6 +849,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationTotalizersOk {
     pub totalizers: Option<
         Vec<GetLivechatAnalyticsDashboardsConversationTotalizersOkTotalizersItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
@@ -650,6 +862,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOkDataItem {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-agent`.
@@ -663,6 +879,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByAgentOk {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
@@ -672,6 +892,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOkDataItem {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-department`.
@@ -687,6 +911,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByDepartmentOk {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
@@ -696,6 +924,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOkDataItem {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-source`.
@@ -707,6 +939,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsBySourceOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
@@ -716,6 +952,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOkDataItem {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-status`.
@@ -727,6 +967,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByStatusOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `data` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
@@ -736,6 +980,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOkDataItem {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/conversations-by-tags`.
@@ -749,6 +997,10 @@ pub struct GetLivechatAnalyticsDashboardsConversationsByTagsOk {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unspecified: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `totalizers` in the 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
@@ -758,6 +1010,10 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem 
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/dashboards/productivity-totalizers`.
@@ -769,6 +1025,10 @@ pub struct GetLivechatAnalyticsDashboardsProductivityTotalizersOk {
     pub totalizers: Option<
         Vec<GetLivechatAnalyticsDashboardsProductivityTotalizersOkTotalizersItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
@@ -778,6 +1038,10 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOkDepartmentsItem {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooms: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/amount-of-chats`.
@@ -795,6 +1059,10 @@ pub struct GetLivechatAnalyticsDepartmentsAmountOfChatsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
@@ -808,6 +1076,10 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOkDepartmentsIt
         skip_serializing_if = "Option::is_none"
     )]
     pub average_chat_duration_time_in_seconds: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/average-chat-duration-time`.
@@ -825,6 +1097,10 @@ pub struct GetLivechatAnalyticsDepartmentsAverageChatDurationTimeOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
@@ -838,6 +1114,10 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub average_service_time_in_seconds: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/average-service-time`.
@@ -855,6 +1135,10 @@ pub struct GetLivechatAnalyticsDepartmentsAverageServiceTimeOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
@@ -868,6 +1152,10 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub average_waiting_time_in_seconds: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/average-waiting-time`.
@@ -885,6 +1173,10 @@ pub struct GetLivechatAnalyticsDepartmentsAverageWaitingTimeOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
@@ -898,6 +1190,10 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOkDepartmentsI
         skip_serializing_if = "Option::is_none"
     )]
     pub percentage_of_abandoned_chats: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/percentage-abandoned-chats`.
@@ -915,6 +1211,10 @@ pub struct GetLivechatAnalyticsDepartmentsPercentageAbandonedChatsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
@@ -924,6 +1224,10 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOkDepartmentsItem {
     pub id: Option<String>,
     #[serde(rename = "abandonedRooms", default, skip_serializing_if = "Option::is_none")]
     pub abandoned_rooms: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/analytics/departments/total-abandoned-chats`.
@@ -941,6 +1245,10 @@ pub struct GetLivechatAnalyticsDepartmentsTotalAbandonedChatsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
@@ -956,6 +1264,10 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContentDepartme
         skip_serializing_if = "Option::is_none"
     )]
     pub service_time_duration: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 206 response of `GET /api/v1/livechat/analytics/departments/total-service-time`.
@@ -973,6 +1285,10 @@ pub struct GetLivechatAnalyticsDepartmentsTotalServiceTimePartialContent {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
@@ -986,6 +1302,10 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContentDep
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_transferred_rooms: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 206 response of `GET /api/v1/livechat/analytics/departments/total-transferred-chats`.
@@ -1005,6 +1325,10 @@ pub struct GetLivechatAnalyticsDepartmentsTotalTransferredChatsPartialContent {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `value` in Item of the 200 response of `GET /api/v1/livechat/analytics/overview`.
@@ -1022,6 +1346,10 @@ pub struct GetLivechatAnalyticsOverviewOkItem {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetLivechatAnalyticsOverviewOkItemValue>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/analytics/overview`.
@@ -1086,6 +1414,10 @@ pub struct GetLivechatAppearanceOkAppearanceItem {
     pub value: Option<bool>,
     #[serde(rename = "valueSource", default, skip_serializing_if = "Option::is_none")]
     pub value_source: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/appearance`.
@@ -1095,6 +1427,10 @@ pub struct GetLivechatAppearanceOk {
     pub appearance: Option<Vec<GetLivechatAppearanceOkAppearanceItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of the request body of `POST /api/v1/livechat/appearance`.
@@ -1103,6 +1439,10 @@ pub struct PostLivechatAppearanceBodyItem {
     #[serde(rename = "_id")]
     pub id: String,
     pub value: bool,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/appearance`.
@@ -1115,6 +1455,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourTimezone {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `cron` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1124,6 +1468,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishCron {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `utc` in `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1133,6 +1481,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `finish` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1144,6 +1496,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinish {
     pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemFinishUtc>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `cron` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1153,6 +1509,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartCron {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `utc` in `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1162,6 +1522,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `start` in Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1173,6 +1537,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart {
     pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStartUtc>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `workHours` in `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1188,6 +1556,10 @@ pub struct GetLivechatBusinessHourOkBusinessHourWorkHoursItem {
     pub open: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<GetLivechatBusinessHourOkBusinessHourWorkHoursItemStart>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `businessHour` in the 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1209,6 +1581,10 @@ pub struct GetLivechatBusinessHourOkBusinessHour {
     pub type_: Option<String>,
     #[serde(rename = "workHours", default, skip_serializing_if = "Option::is_none")]
     pub work_hours: Option<Vec<GetLivechatBusinessHourOkBusinessHourWorkHoursItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/business-hour`.
@@ -1218,6 +1594,10 @@ pub struct GetLivechatBusinessHourOk {
     pub business_hour: Option<GetLivechatBusinessHourOkBusinessHour>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `timezone` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1227,6 +1607,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemTimezone {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `cron` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1236,6 +1620,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishCron {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `utc` in `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1245,6 +1633,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `finish` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1256,6 +1648,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinish {
     pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemFinishUtc>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `cron` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1265,6 +1661,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartCron {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `utc` in `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1274,6 +1674,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc {
     pub day_of_week: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `start` in Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1285,6 +1689,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart {
     pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utc: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStartUtc>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `workHours` in Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1298,6 +1706,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem {
     pub open: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItemStart>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `businessHours` in the 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1327,6 +1739,10 @@ pub struct GetLivechatBusinessHoursOkBusinessHoursItem {
     pub work_hours: Option<
         Vec<GetLivechatBusinessHoursOkBusinessHoursItemWorkHoursItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/business-hours`.
@@ -1342,6 +1758,10 @@ pub struct GetLivechatBusinessHoursOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/business-hours.remove`.
@@ -1351,6 +1771,10 @@ pub struct PostLivechatBusinessHoursRemoveBody {
     pub id: String,
     #[serde(rename = "type")]
     pub type_: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/business-hours.remove`.
@@ -1364,6 +1788,10 @@ pub struct PostLivechatBusinessHoursSaveBodyWorkHoursItem {
     /// Default: `true`.
     pub open: bool,
     pub start: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/business-hours.save`.
@@ -1383,6 +1811,10 @@ pub struct PostLivechatBusinessHoursSaveBody {
     pub type_: String,
     #[serde(rename = "workHours")]
     pub work_hours: Vec<PostLivechatBusinessHoursSaveBodyWorkHoursItem>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/business-hours.save`.
@@ -1395,6 +1827,10 @@ pub struct GetLivechatConfigOkConfigAgentEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `agent` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1408,6 +1844,10 @@ pub struct GetLivechatConfigOkConfigAgent {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1435,6 +1875,10 @@ pub struct GetLivechatConfigOkConfigDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub show_on_registration: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `guest` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1448,6 +1892,10 @@ pub struct GetLivechatConfigOkConfigGuest {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `messages` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1479,6 +1927,10 @@ pub struct GetLivechatConfigOkConfigMessages {
         skip_serializing_if = "Option::is_none"
     )]
     pub transcript_message: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `servedBy` in `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1488,6 +1940,10 @@ pub struct GetLivechatConfigOkConfigRoomServedBy {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `room` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1499,6 +1955,10 @@ pub struct GetLivechatConfigOkConfigRoom {
     pub open: Option<bool>,
     #[serde(rename = "servedBy", default, skip_serializing_if = "Option::is_none")]
     pub served_by: Option<GetLivechatConfigOkConfigRoomServedBy>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `settings` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1574,6 +2034,10 @@ pub struct GetLivechatConfigOkConfigSettings {
     pub transcript: Option<bool>,
     #[serde(rename = "videoCall", default, skip_serializing_if = "Option::is_none")]
     pub video_call: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `survey` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1583,6 +2047,10 @@ pub struct GetLivechatConfigOkConfigSurvey {
     pub items: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `actionLinks` in `theme` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1596,6 +2064,10 @@ pub struct GetLivechatConfigOkConfigThemeActionLinksItem {
     pub method_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `theme` in `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1611,6 +2083,10 @@ pub struct GetLivechatConfigOkConfigTheme {
     pub offline_title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `config` in the 200 response of `GET /api/v1/livechat/config`.
@@ -1636,6 +2112,10 @@ pub struct GetLivechatConfigOkConfig {
     pub survey: Option<GetLivechatConfigOkConfigSurvey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<GetLivechatConfigOkConfigTheme>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/config`.
@@ -1645,6 +2125,10 @@ pub struct GetLivechatConfigOk {
     pub config: Option<GetLivechatConfigOkConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `config` in the 200 response of `GET /api/v1/livechat/config/routing`.
@@ -1672,6 +2156,10 @@ pub struct GetLivechatConfigRoutingOkConfig {
     pub show_queue: Option<bool>,
     #[serde(rename = "showQueueLink", default, skip_serializing_if = "Option::is_none")]
     pub show_queue_link: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/config/routing`.
@@ -1681,6 +2169,10 @@ pub struct GetLivechatConfigRoutingOk {
     pub config: Option<GetLivechatConfigRoutingOkConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `CustomField` (each place keeps its own name, an alias of this type).
@@ -1714,6 +2206,10 @@ pub struct CustomField {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/custom-fields`.
@@ -1729,6 +2225,10 @@ pub struct GetLivechatCustomFieldsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/custom-fields.delete`.
@@ -1736,6 +2236,10 @@ pub struct GetLivechatCustomFieldsOk {
 pub struct PostLivechatCustomFieldsDeleteBody {
     #[serde(rename = "customFieldId")]
     pub custom_field_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom-fields.delete`.
@@ -1748,6 +2252,10 @@ pub struct PostLivechatCustomFieldsDeleteForbidden {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customFieldData` in the request body of `POST /api/v1/livechat/custom-fields.save`.
@@ -1775,6 +2283,10 @@ pub struct PostLivechatCustomFieldsSaveBodyCustomFieldData {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/custom-fields.save`.
@@ -1784,6 +2296,10 @@ pub struct PostLivechatCustomFieldsSaveBody {
     pub custom_field_data: PostLivechatCustomFieldsSaveBodyCustomFieldData,
     #[serde(rename = "customFieldId", default, skip_serializing_if = "Option::is_none")]
     pub custom_field_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customField` in the 200 response of `POST /api/v1/livechat/custom-fields.save`.
@@ -1811,6 +2327,10 @@ pub struct PostLivechatCustomFieldsSaveOkCustomField {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/custom-fields.save`.
@@ -1820,6 +2340,10 @@ pub struct PostLivechatCustomFieldsSaveOk {
     pub custom_field: Option<PostLivechatCustomFieldsSaveOkCustomField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 403 response of `POST /api/v1/livechat/custom-fields.save`.
@@ -1829,6 +2353,10 @@ pub struct PostLivechatCustomFieldsSaveForbidden {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customField` in the 200 response of `GET /api/v1/livechat/custom-fields/{_id}`.
@@ -1841,6 +2369,10 @@ pub struct GetLivechatCustomFieldsIdOk {
     pub custom_field: Option<GetLivechatCustomFieldsIdOkCustomField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/custom.field`.
@@ -1850,6 +2382,10 @@ pub struct PostLivechatCustomFieldBody {
     pub overwrite: bool,
     pub token: String,
     pub value: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `field` in the 200 response of `POST /api/v1/livechat/custom.field`.
@@ -1861,6 +2397,10 @@ pub struct PostLivechatCustomFieldOkField {
     pub overwrite: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/custom.field`.
@@ -1870,6 +2410,10 @@ pub struct PostLivechatCustomFieldOk {
     pub field: Option<PostLivechatCustomFieldOkField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom.field`.
@@ -1881,6 +2425,10 @@ pub struct PostLivechatCustomFieldsBodyCustomFieldsItem {
     pub key: String,
     pub overwrite: bool,
     pub value: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/custom.fields`.
@@ -1889,6 +2437,10 @@ pub struct PostLivechatCustomFieldsBody {
     #[serde(rename = "customFields")]
     pub custom_fields: Vec<PostLivechatCustomFieldsBodyCustomFieldsItem>,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `fields` in the 200 response of `POST /api/v1/livechat/custom.fields`.
@@ -1900,6 +2452,10 @@ pub struct PostLivechatCustomFieldsOkFieldsItem {
     pub overwrite: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/custom.fields`.
@@ -1909,6 +2465,10 @@ pub struct PostLivechatCustomFieldsOk {
     pub fields: Option<Vec<PostLivechatCustomFieldsOkFieldsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/custom.fields`.
@@ -1991,6 +2551,10 @@ pub struct GetLivechatDepartmentOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_queue_message: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/department`.
@@ -2006,6 +2570,10 @@ pub struct GetLivechatDepartmentOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the request body of `POST /api/v1/livechat/department`.
@@ -2015,6 +2583,10 @@ pub struct PostLivechatDepartmentBodyAgentsItem {
     pub agent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `department` in the request body of `POST /api/v1/livechat/department`.
@@ -2029,6 +2601,10 @@ pub struct PostLivechatDepartmentBodyDepartment {
     pub show_on_offline_form: bool,
     #[serde(rename = "showOnRegistration")]
     pub show_on_registration: bool,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `departmentUnit` in the request body of `POST /api/v1/livechat/department`.
@@ -2036,6 +2612,10 @@ pub struct PostLivechatDepartmentBodyDepartment {
 pub struct PostLivechatDepartmentBodyDepartmentUnit {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/department`.
@@ -2046,6 +2626,10 @@ pub struct PostLivechatDepartmentBody {
     pub department: PostLivechatDepartmentBodyDepartment,
     #[serde(rename = "departmentUnit", default, skip_serializing_if = "Option::is_none")]
     pub department_unit: Option<PostLivechatDepartmentBodyDepartmentUnit>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the 200 response of `POST /api/v1/livechat/department`.
@@ -2057,6 +2641,10 @@ pub struct PostLivechatDepartmentOkAgentsItem {
     pub count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `department` in the 200 response of `POST /api/v1/livechat/department`.
@@ -2078,6 +2666,10 @@ pub struct PostLivechatDepartmentOkDepartment {
         skip_serializing_if = "Option::is_none"
     )]
     pub show_on_registration: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/department`.
@@ -2089,6 +2681,10 @@ pub struct PostLivechatDepartmentOk {
     pub department: Option<PostLivechatDepartmentOkDepartment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/department`.
@@ -2101,6 +2697,10 @@ pub struct GetLivechatDepartmentAutocompleteBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/department.listByIds`.
@@ -2186,6 +2786,10 @@ pub struct GetLivechatDepartmentListByIdsOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_queue_message: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/department.listByIds`.
@@ -2195,6 +2799,10 @@ pub struct GetLivechatDepartmentListByIdsOk {
     pub departments: Option<Vec<GetLivechatDepartmentListByIdsOkDepartmentsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/department.listByIds`.
@@ -2204,6 +2812,10 @@ pub struct GetLivechatDepartmentListByIdsBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/department/isDepartmentCreationAvailable`.
@@ -2217,6 +2829,10 @@ pub struct GetLivechatDepartmentIsDepartmentCreationAvailableOk {
     pub is_department_creation_available: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `Agent` (each place keeps its own name, an alias of this type).
@@ -2238,6 +2854,10 @@ pub struct Agent {
     pub order: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `department` in the 200 response of `GET /api/v1/livechat/department/{_id}`.
@@ -2261,6 +2881,10 @@ pub struct GetLivechatDepartmentIdOkDepartment {
         skip_serializing_if = "Option::is_none"
     )]
     pub show_on_registration: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/department/{_id}`.
@@ -2272,6 +2896,10 @@ pub struct GetLivechatDepartmentIdOk {
     pub department: Option<GetLivechatDepartmentIdOkDepartment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the request body of `PUT /api/v1/livechat/department/{_id}`.
@@ -2283,6 +2911,10 @@ pub struct PutLivechatDepartmentIdBodyAgentsItem {
     pub count: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `department` in the request body of `PUT /api/v1/livechat/department/{_id}`.
@@ -2293,6 +2925,10 @@ pub type PutLivechatDepartmentIdBodyDepartment = PostLivechatDepartmentBodyDepar
 pub struct PutLivechatDepartmentIdBodyDepartmentUnit {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `PUT /api/v1/livechat/department/{_id}`.
@@ -2303,6 +2939,10 @@ pub struct PutLivechatDepartmentIdBody {
     pub department: PutLivechatDepartmentIdBodyDepartment,
     #[serde(rename = "departmentUnit", default, skip_serializing_if = "Option::is_none")]
     pub department_unit: Option<PutLivechatDepartmentIdBodyDepartmentUnit>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the 200 response of `PUT /api/v1/livechat/department/{_id}`.
@@ -2340,6 +2980,10 @@ pub struct GetLivechatDepartmentIdAgentsOkAgentsItem {
     pub order: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/department/{_id}/agents`.
@@ -2355,6 +2999,10 @@ pub struct GetLivechatDepartmentIdAgentsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `upsert` in the request body of `POST /api/v1/livechat/department/{_id}/agents`.
@@ -2363,6 +3011,10 @@ pub struct PostLivechatDepartmentIdAgentsBodyUpsertItem {
     #[serde(rename = "agentId")]
     pub agent_id: String,
     pub username: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/department/{_id}/agents`.
@@ -2370,6 +3022,10 @@ pub struct PostLivechatDepartmentIdAgentsBodyUpsertItem {
 pub struct PostLivechatDepartmentIdAgentsBody {
     pub remove: Vec<serde_json::Map<String, serde_json::Value>>,
     pub upsert: Vec<PostLivechatDepartmentIdAgentsBodyUpsertItem>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/departments/archived`.
@@ -2459,6 +3115,10 @@ pub struct GetLivechatDepartmentsArchivedOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_queue_message: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/departments/archived`.
@@ -2474,6 +3134,10 @@ pub struct GetLivechatDepartmentsArchivedOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `value` in Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2483,6 +3147,10 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `md` in `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2494,6 +3162,10 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessageMdItem {
     pub value: Option<
         Vec<GetLivechatInquiriesGetOneOkInquiryLastMessageMdItemValueItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `U` (each place keeps its own name, an alias of this type).
@@ -2507,6 +3179,10 @@ pub struct UserRef {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastMessage` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2532,6 +3208,10 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
     pub u: Option<UserRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `source` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2539,6 +3219,10 @@ pub struct GetLivechatInquiriesGetOneOkInquiryLastMessage {
 pub struct GetLivechatInquiriesGetOneOkInquirySource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `v` in `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2554,6 +3238,10 @@ pub struct GetLivechatInquiriesGetOneOkInquiryV {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `inquiry` in the 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2591,6 +3279,10 @@ pub struct GetLivechatInquiriesGetOneOkInquiry {
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatInquiriesGetOneOkInquiryV>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2600,6 +3292,10 @@ pub struct GetLivechatInquiriesGetOneOk {
     pub inquiry: Option<GetLivechatInquiriesGetOneOkInquiry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/inquiries.getOne`.
@@ -2618,6 +3314,10 @@ pub struct GetLivechatInquiriesListOkInquiriesItem {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/inquiries.list`.
@@ -2633,6 +3333,10 @@ pub struct GetLivechatInquiriesListOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `v` in Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
@@ -2646,6 +3350,10 @@ pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItemV {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `inquiries` in the 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
@@ -2685,6 +3393,10 @@ pub struct GetLivechatInquiriesQueuedForUserOkInquiriesItem {
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatInquiriesQueuedForUserOkInquiriesItemV>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/inquiries.queuedForUser`.
@@ -2700,6 +3412,10 @@ pub struct GetLivechatInquiriesQueuedForUserOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
@@ -2709,6 +3425,10 @@ pub struct PostLivechatInquiriesReturnAsInquiryBody {
     pub department_id: Option<String>,
     #[serde(rename = "roomId")]
     pub room_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
@@ -2718,6 +3438,10 @@ pub struct PostLivechatInquiriesReturnAsInquiryOk {
     pub result: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/inquiries.returnAsInquiry`.
@@ -2727,6 +3451,10 @@ pub struct PostLivechatInquiriesReturnAsInquiryBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/inquiries.take`.
@@ -2736,6 +3464,10 @@ pub struct PostLivechatInquiriesTakeBody {
     pub inquiry_id: String,
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/inquiries.take`.
@@ -2747,6 +3479,10 @@ pub struct PutLivechatInquirySetSlaBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
     pub sla: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `PUT /api/v1/livechat/inquiry.setSLA`.
@@ -2756,6 +3492,10 @@ pub struct PutLivechatInquirySetSlaBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `settings` in the 200 response of `GET /api/v1/livechat/integrations.settings`.
@@ -2805,6 +3545,10 @@ pub struct GetLivechatIntegrationsSettingsOkSettingsItem {
     pub value: Option<String>,
     #[serde(rename = "valueSource", default, skip_serializing_if = "Option::is_none")]
     pub value_source: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/integrations.settings`.
@@ -2814,6 +3558,10 @@ pub struct GetLivechatIntegrationsSettingsOk {
     pub settings: Option<Vec<GetLivechatIntegrationsSettingsOkSettingsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
@@ -2827,6 +3575,10 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataOk {
     pub data_points: Option<Vec<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 403 response of `GET /api/v1/livechat/livechat/analytics/dashboards/charts-data`.
@@ -2836,6 +3588,10 @@ pub struct GetLivechatLivechatAnalyticsDashboardsChartsDataForbidden {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `agent` in the request body of `POST /api/v1/livechat/message`.
@@ -2845,6 +3601,10 @@ pub struct PostLivechatMessageBodyAgent {
     pub agent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/message`.
@@ -2857,6 +3617,10 @@ pub struct PostLivechatMessageBody {
     pub msg: String,
     pub rid: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `value` in Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
@@ -2866,6 +3630,10 @@ pub struct PostLivechatMessageOkMessageMdItemValueItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `md` in `message` in the 200 response of `POST /api/v1/livechat/message`.
@@ -2875,6 +3643,10 @@ pub struct PostLivechatMessageOkMessageMdItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<PostLivechatMessageOkMessageMdItemValueItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in `message` in the 200 response of `POST /api/v1/livechat/message`.
@@ -2907,6 +3679,10 @@ pub struct PostLivechatMessageOkMessage {
     pub u: Option<PostLivechatMessageOkMessageU>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/message`.
@@ -2916,6 +3692,10 @@ pub struct PostLivechatMessageOk {
     pub message: Option<PostLivechatMessageOkMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/message`.
@@ -2928,6 +3708,10 @@ pub struct GetLivechatMessageIdOkMessageMdItemValueItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `md` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
@@ -2937,6 +3721,10 @@ pub struct GetLivechatMessageIdOkMessageMdItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatMessageIdOkMessageMdItemValueItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in `message` in the 200 response of `GET /api/v1/livechat/message/{_id}`.
@@ -2971,6 +3759,10 @@ pub struct GetLivechatMessageIdOkMessage {
     pub unread: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/message/{_id}`.
@@ -2980,6 +3772,10 @@ pub struct GetLivechatMessageIdOk {
     pub message: Option<GetLivechatMessageIdOkMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/message/{_id}`.
@@ -2994,6 +3790,10 @@ pub struct PutLivechatMessageIdBody {
     pub rid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in `message` in the 200 response of `PUT /api/v1/livechat/message/{_id}`.
@@ -3010,6 +3810,10 @@ pub struct PutLivechatMessageIdOkMessage {
     pub msg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<PutLivechatMessageIdOkMessageU>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `PUT /api/v1/livechat/message/{_id}`.
@@ -3019,6 +3823,10 @@ pub struct PutLivechatMessageIdOk {
     pub message: Option<PutLivechatMessageIdOkMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `DELETE /api/v1/livechat/message/{_id}`.
@@ -3026,6 +3834,10 @@ pub struct PutLivechatMessageIdOk {
 pub struct DeleteLivechatMessageIdBody {
     pub rid: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `message` in the 200 response of `DELETE /api/v1/livechat/message/{_id}`.
@@ -3035,6 +3847,10 @@ pub struct DeleteLivechatMessageIdOkMessage {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ls: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `DELETE /api/v1/livechat/message/{_id}`.
@@ -3044,6 +3860,10 @@ pub struct DeleteLivechatMessageIdOk {
     pub message: Option<DeleteLivechatMessageIdOkMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `DELETE /api/v1/livechat/message/{_id}`.
@@ -3054,6 +3874,10 @@ pub type DeleteLivechatMessageIdBadRequest = BadRequest;
 pub struct PostLivechatMessagesBodyMessagesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the request body of `POST /api/v1/livechat/messages`.
@@ -3061,6 +3885,10 @@ pub struct PostLivechatMessagesBodyMessagesItem {
 pub struct PostLivechatMessagesBodyVisitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/messages`.
@@ -3068,6 +3896,10 @@ pub struct PostLivechatMessagesBodyVisitor {
 pub struct PostLivechatMessagesBody {
     pub messages: Vec<PostLivechatMessagesBodyMessagesItem>,
     pub visitor: PostLivechatMessagesBodyVisitor,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `messages` in the 200 response of `POST /api/v1/livechat/messages`.
@@ -3079,6 +3911,10 @@ pub struct PostLivechatMessagesOkMessagesItem {
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/messages`.
@@ -3088,6 +3924,10 @@ pub struct PostLivechatMessagesOk {
     pub messages: Option<Vec<PostLivechatMessagesOkMessagesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/messages`.
@@ -3100,6 +3940,10 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItemEditedBy {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
@@ -3134,6 +3978,10 @@ pub struct GetLivechatMessagesHistoryRidOkMessagesItem {
     pub u: Option<GetLivechatMessagesHistoryRidOkMessagesItemU>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/messages.history/{rid}`.
@@ -3149,6 +3997,10 @@ pub struct GetLivechatMessagesHistoryRidOk {
         skip_serializing_if = "Option::is_none"
     )]
     pub unread_not_loaded: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/messages.history/{rid}`.
@@ -3161,6 +4013,10 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItemImageDimensions {
     pub height: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `attachments` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3188,6 +4044,10 @@ pub struct GetLivechatRidMessagesOkMessagesItemAttachmentsItem {
     pub title_link_download: Option<bool>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `File` (each place keeps its own name, an alias of this type).
@@ -3205,6 +4065,10 @@ pub struct File {
     pub size: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `files` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3217,6 +4081,10 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItemValueItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `md` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3226,6 +4094,10 @@ pub struct GetLivechatRidMessagesOkMessagesItemMdItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatRidMessagesOkMessagesItemMdItemValueItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in Item of `messages` in the 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3266,6 +4138,10 @@ pub struct GetLivechatRidMessagesOkMessagesItem {
     pub u: Option<GetLivechatRidMessagesOkMessagesItemU>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3281,6 +4157,10 @@ pub struct GetLivechatRidMessagesOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/messages/{rid}`.
@@ -3290,6 +4170,10 @@ pub struct GetLivechatRidMessagesBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
@@ -3299,6 +4183,10 @@ pub struct GetLivechatMonitorsOkMonitorsItemEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/monitors`.
@@ -3316,6 +4204,10 @@ pub struct GetLivechatMonitorsOkMonitorsItem {
     pub status_livechat: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/monitors`.
@@ -3331,12 +4223,20 @@ pub struct GetLivechatMonitorsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/monitors.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsCreateBody {
     pub username: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/monitors.create`.
@@ -3350,6 +4250,10 @@ pub struct PostLivechatMonitorsCreateOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/monitors.create`.
@@ -3359,6 +4263,10 @@ pub type PostLivechatMonitorsCreateBadRequest = BadRequest;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatMonitorsDeleteBody {
     pub username: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/monitors.delete`.
@@ -3371,6 +4279,10 @@ pub struct GetLivechatMonitorsUsernameOkEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `livechat` in the 200 response of `GET /api/v1/livechat/monitors/{username}`.
@@ -3382,6 +4294,10 @@ pub struct GetLivechatMonitorsUsernameOkLivechat {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_number_simultaneous_chat: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/monitors/{username}`.
@@ -3403,6 +4319,10 @@ pub struct GetLivechatMonitorsUsernameOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/offline.message`.
@@ -3413,6 +4333,10 @@ pub struct PostLivechatOfflineMessageBody {
     pub host: String,
     pub message: String,
     pub name: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/offline.message`.
@@ -3422,6 +4346,10 @@ pub struct PostLivechatOfflineMessageOk {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/offline.message`.
@@ -3431,6 +4359,10 @@ pub type PostLivechatOfflineMessageBadRequest = BadRequest;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatPageVisitedBodyPageInfoLocation {
     pub href: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `pageInfo` in the request body of `POST /api/v1/livechat/page.visited`.
@@ -3439,6 +4371,10 @@ pub struct PostLivechatPageVisitedBodyPageInfo {
     pub change: String,
     pub location: PostLivechatPageVisitedBodyPageInfoLocation,
     pub title: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/page.visited`.
@@ -3449,6 +4385,10 @@ pub struct PostLivechatPageVisitedBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rid: Option<String>,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `location` in `page` in `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
@@ -3456,6 +4396,10 @@ pub struct PostLivechatPageVisitedBody {
 pub struct PostLivechatPageVisitedOkPageNavigationPageLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `page` in `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
@@ -3467,6 +4411,10 @@ pub struct PostLivechatPageVisitedOkPageNavigationPage {
     pub location: Option<PostLivechatPageVisitedOkPageNavigationPageLocation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `navigation` in `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
@@ -3476,6 +4424,10 @@ pub struct PostLivechatPageVisitedOkPageNavigation {
     pub page: Option<PostLivechatPageVisitedOkPageNavigationPage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `page` in the 200 response of `POST /api/v1/livechat/page.visited`.
@@ -3485,6 +4437,10 @@ pub struct PostLivechatPageVisitedOkPage {
     pub msg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation: Option<PostLivechatPageVisitedOkPageNavigation>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/page.visited`.
@@ -3494,6 +4450,10 @@ pub struct PostLivechatPageVisitedOk {
     pub page: Option<PostLivechatPageVisitedOkPage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/page.visited`.
@@ -3510,6 +4470,10 @@ pub struct GetLivechatPrioritiesOkPrioritiesItem {
     pub i18n: Option<String>,
     #[serde(rename = "sortItem", default, skip_serializing_if = "Option::is_none")]
     pub sort_item: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/priorities`.
@@ -3525,6 +4489,10 @@ pub struct GetLivechatPrioritiesOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/priorities.reset`.
@@ -3534,6 +4502,10 @@ pub struct GetLivechatPrioritiesResetOk {
     pub reset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/priorities/{priorityId}`.
@@ -3549,12 +4521,20 @@ pub struct GetLivechatPrioritiesPriorityIdOk {
     pub sort_item: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `PUT /api/v1/livechat/priorities/{priorityId}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutLivechatPrioritiesPriorityIdBody {
     pub name: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `PUT /api/v1/livechat/priorities/{priorityId}`.
@@ -3567,6 +4547,10 @@ pub struct GetLivechatQueueOkQueueItemDepartment {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `user` in Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
@@ -3578,6 +4562,10 @@ pub struct GetLivechatQueueOkQueueItemUser {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `queue` in the 200 response of `GET /api/v1/livechat/queue`.
@@ -3589,6 +4577,10 @@ pub struct GetLivechatQueueOkQueueItem {
     pub department: Option<GetLivechatQueueOkQueueItemDepartment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatQueueOkQueueItemUser>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/queue`.
@@ -3604,6 +4596,10 @@ pub struct GetLivechatQueueOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customFields` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3615,6 +4611,10 @@ pub struct GetLivechatRoomOkRoomCustomFields {
         skip_serializing_if = "Option::is_none"
     )]
     pub salesforce_crm_contact_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `value` in Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3624,6 +4624,10 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItemValueItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `md` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3633,6 +4637,10 @@ pub struct GetLivechatRoomOkRoomLastMessageMdItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetLivechatRoomOkRoomLastMessageMdItemValueItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in `lastMessage` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3669,6 +4677,10 @@ pub struct GetLivechatRoomOkRoomLastMessage {
     pub u: Option<GetLivechatRoomOkRoomLastMessageU>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `Reaction` (each place keeps its own name, an alias of this type).
@@ -3682,6 +4694,10 @@ pub struct Reaction {
     pub ft: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tt: Option<f64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `response` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3697,6 +4713,10 @@ pub struct GetLivechatRoomOkRoomMetricsResponse {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tt: Option<f64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `servedBy` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3704,6 +4724,10 @@ pub struct GetLivechatRoomOkRoomMetricsResponse {
 pub struct GetLivechatRoomOkRoomMetricsServedBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lr: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `v` in `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3711,6 +4735,10 @@ pub struct GetLivechatRoomOkRoomMetricsServedBy {
 pub struct GetLivechatRoomOkRoomMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `metrics` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3724,6 +4752,10 @@ pub struct GetLivechatRoomOkRoomMetrics {
     pub served_by: Option<GetLivechatRoomOkRoomMetricsServedBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatRoomOkRoomMetricsV>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `ServedBy` (each place keeps its own name, an alias of this type).
@@ -3737,6 +4769,10 @@ pub struct ServedBy {
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `v` in `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3752,6 +4788,10 @@ pub struct GetLivechatRoomOkRoomV {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `room` in the 200 response of `GET /api/v1/livechat/room`.
@@ -3807,6 +4847,10 @@ pub struct GetLivechatRoomOkRoom {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_response: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/room`.
@@ -3818,6 +4862,10 @@ pub struct GetLivechatRoomOk {
     pub room: Option<GetLivechatRoomOkRoom>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/room`.
@@ -3827,6 +4875,10 @@ pub struct GetLivechatRoomBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/room.close`.
@@ -3834,6 +4886,10 @@ pub struct GetLivechatRoomBadRequest {
 pub struct PostLivechatRoomCloseBody {
     pub rid: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/room.close`.
@@ -3845,6 +4901,10 @@ pub struct PostLivechatRoomCloseOk {
     pub rid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.close`.
@@ -3857,6 +4917,10 @@ pub struct PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `transcriptEmail` in the request body of `POST /api/v1/livechat/room.closeByUser`.
@@ -3866,6 +4930,10 @@ pub struct PostLivechatRoomCloseByUserBodyTranscriptEmail {
     pub request_data: Option<PostLivechatRoomCloseByUserBodyTranscriptEmailRequestData>,
     #[serde(rename = "sendToVisitor", default, skip_serializing_if = "Option::is_none")]
     pub send_to_visitor: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/room.closeByUser`.
@@ -3890,6 +4958,10 @@ pub struct PostLivechatRoomCloseByUserBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub transcript_email: Option<PostLivechatRoomCloseByUserBodyTranscriptEmail>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.closeByUser`.
@@ -3904,6 +4976,10 @@ pub struct PostLivechatRoomForwardBody {
     pub room_id: String,
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.forward`.
@@ -3917,6 +4993,10 @@ pub type GetLivechatRoomJoinBadRequest = BadRequest;
 pub struct PostLivechatRoomOnHoldBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.onHold`.
@@ -3927,6 +5007,10 @@ pub type PostLivechatRoomOnHoldBadRequest = BadRequest;
 pub struct PostLivechatRoomResumeOnHoldBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.resumeOnHold`.
@@ -3945,6 +5029,10 @@ pub struct PostLivechatRoomSaveInfoBodyGuestData {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `roomData` in the request body of `POST /api/v1/livechat/room.saveInfo`.
@@ -3962,6 +5050,10 @@ pub struct PostLivechatRoomSaveInfoBodyRoomData {
     pub tags: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/room.saveInfo`.
@@ -3971,6 +5063,10 @@ pub struct PostLivechatRoomSaveInfoBody {
     pub guest_data: Option<PostLivechatRoomSaveInfoBodyGuestData>,
     #[serde(rename = "roomData", default, skip_serializing_if = "Option::is_none")]
     pub room_data: Option<PostLivechatRoomSaveInfoBodyRoomData>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.saveInfo`.
@@ -3983,6 +5079,10 @@ pub struct PostLivechatRoomSurveyBodyDataItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/room.survey`.
@@ -3991,6 +5091,10 @@ pub struct PostLivechatRoomSurveyBody {
     pub data: Vec<PostLivechatRoomSurveyBodyDataItem>,
     pub rid: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `data` in the 200 response of `POST /api/v1/livechat/room.survey`.
@@ -4002,6 +5106,10 @@ pub struct PostLivechatRoomSurveyOkData {
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_feedback: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/room.survey`.
@@ -4013,6 +5121,10 @@ pub struct PostLivechatRoomSurveyOk {
     pub rid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room.survey`.
@@ -4023,6 +5135,10 @@ pub type PostLivechatRoomSurveyBadRequest = BadRequest;
 pub struct PostLivechatRoomRidPriorityBody {
     #[serde(rename = "priorityId")]
     pub priority_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/room/{rid}/priority`.
@@ -4058,6 +5174,10 @@ pub struct GetLivechatRoomsOkRoomsItemLastMessage {
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<GetLivechatRoomsOkRoomsItemLastMessageU>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `livechatData` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
@@ -4065,6 +5185,10 @@ pub struct GetLivechatRoomsOkRoomsItemLastMessage {
 pub struct GetLivechatRoomsOkRoomsItemLivechatData {
     #[serde(rename = "docId", default, skip_serializing_if = "Option::is_none")]
     pub doc_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `v` in `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
@@ -4072,6 +5196,10 @@ pub struct GetLivechatRoomsOkRoomsItemLivechatData {
 pub struct GetLivechatRoomsOkRoomsItemMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `metrics` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
@@ -4079,6 +5207,10 @@ pub struct GetLivechatRoomsOkRoomsItemMetricsV {
 pub struct GetLivechatRoomsOkRoomsItemMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub v: Option<GetLivechatRoomsOkRoomsItemMetricsV>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/rooms`.
@@ -4132,6 +5264,10 @@ pub struct GetLivechatRoomsOkRoomsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_response: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/rooms`.
@@ -4147,6 +5283,10 @@ pub struct GetLivechatRoomsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/rooms.delete`.
@@ -4154,6 +5294,10 @@ pub struct GetLivechatRoomsOk {
 pub struct PostLivechatRoomsDeleteBody {
     #[serde(rename = "roomId")]
     pub room_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/rooms.delete`.
@@ -4166,6 +5310,10 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsOk {
     pub removed_rooms: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 403 response of `POST /api/v1/livechat/rooms.removeAllClosedRooms`.
@@ -4175,6 +5323,10 @@ pub struct PostLivechatRoomsRemoveAllClosedRoomsForbidden {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `filters` in the 200 response of `GET /api/v1/livechat/rooms/filters`.
@@ -4190,6 +5342,10 @@ pub struct GetLivechatRoomsFiltersOkFiltersItem {
     pub sidebar_icon: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/rooms/filters`.
@@ -4199,6 +5355,10 @@ pub struct GetLivechatRoomsFiltersOk {
     pub filters: Option<Vec<GetLivechatRoomsFiltersOkFiltersItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `sla` in the 200 response of `GET /api/v1/livechat/sla`.
@@ -4218,6 +5378,10 @@ pub struct GetLivechatSlaOkSlaItem {
     pub due_time_in_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/sla`.
@@ -4233,6 +5397,10 @@ pub struct GetLivechatSlaOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/sla`.
@@ -4242,6 +5410,10 @@ pub struct PostLivechatSlaBody {
     #[serde(rename = "dueTimeInMinutes")]
     pub due_time_in_minutes: i64,
     pub name: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `sla` in the 200 response of `POST /api/v1/livechat/sla`.
@@ -4259,6 +5431,10 @@ pub struct PostLivechatSlaOkSla {
     pub due_time_in_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/sla`.
@@ -4268,6 +5444,10 @@ pub struct PostLivechatSlaOk {
     pub sla: Option<PostLivechatSlaOkSla>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/sla`.
@@ -4292,6 +5472,10 @@ pub struct GetLivechatSlaSlaIdOk {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `sla` in the 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
@@ -4311,6 +5495,10 @@ pub struct PutLivechatSlaSlaIdOkSla {
     pub due_time_in_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `PUT /api/v1/livechat/sla/{slaId}`.
@@ -4320,6 +5508,10 @@ pub struct PutLivechatSlaSlaIdOk {
     pub sla: Option<PutLivechatSlaSlaIdOkSla>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `PUT /api/v1/livechat/sla/{slaId}`.
@@ -4350,6 +5542,10 @@ pub struct PostLivechatSmsIncomingServiceBody {
     pub to_state: Option<String>,
     #[serde(rename = "ToZip", default, skip_serializing_if = "Option::is_none")]
     pub to_zip: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `tags` in the 200 response of `GET /api/v1/livechat/tags`.
@@ -4367,6 +5563,10 @@ pub struct GetLivechatTagsOkTagsItem {
     pub name: Option<String>,
     #[serde(rename = "numDepartments", default, skip_serializing_if = "Option::is_none")]
     pub num_departments: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/tags`.
@@ -4382,12 +5582,20 @@ pub struct GetLivechatTagsOk {
     pub tags: Option<Vec<GetLivechatTagsOkTagsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/tags.delete`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatTagsDeleteBody {
     pub id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/tags.delete`.
@@ -4397,6 +5605,10 @@ pub struct PostLivechatTagsDeleteBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `tagData` in the request body of `POST /api/v1/livechat/tags.save`.
@@ -4406,6 +5618,10 @@ pub struct PostLivechatTagsSaveBodyTagData {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/tags.save`.
@@ -4417,6 +5633,10 @@ pub struct PostLivechatTagsSaveBody {
     pub tag_data: PostLivechatTagsSaveBodyTagData,
     #[serde(rename = "tagDepartments", default, skip_serializing_if = "Option::is_none")]
     pub tag_departments: Option<Vec<String>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/tags.save`.
@@ -4434,6 +5654,10 @@ pub struct PostLivechatTagsSaveOk {
     pub num_departments: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/tags.save`.
@@ -4456,6 +5680,10 @@ pub struct GetLivechatTagsTagIdOk {
     pub num_departments: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 404 response of `GET /api/v1/livechat/tags/{tagId}`.
@@ -4465,6 +5693,10 @@ pub struct GetLivechatTagsTagIdNotFound {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/transcript`.
@@ -4473,6 +5705,10 @@ pub struct PostLivechatTranscriptBody {
     pub email: String,
     pub rid: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/transcript`.
@@ -4482,6 +5718,10 @@ pub struct PostLivechatTranscriptOk {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/transcript`.
@@ -4492,6 +5732,10 @@ pub type PostLivechatTranscriptBadRequest = BadRequest;
 pub struct PostLivechatTranscriptRidBody {
     pub email: String,
     pub subject: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/transcript/{rid}`.
@@ -4504,6 +5748,10 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItemNextDepartment {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `transferredBy` in Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
@@ -4517,6 +5765,10 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItemTransferredBy {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `history` in `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
@@ -4540,6 +5792,10 @@ pub struct GetLivechatTransferHistoryRidOkDataHistoryItem {
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `data` in the 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
@@ -4555,6 +5811,10 @@ pub struct GetLivechatTransferHistoryRidOkData {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/transfer.history/{rid}`.
@@ -4572,6 +5832,10 @@ pub struct GetLivechatTransferHistoryRidOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `params` in Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
@@ -4581,6 +5845,10 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItemParams {
     pub msg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `actions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
@@ -4590,6 +5858,10 @@ pub struct GetLivechatTriggersOkTriggersItemActionsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GetLivechatTriggersOkTriggersItemActionsItemParams>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `conditions` in Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
@@ -4599,6 +5871,10 @@ pub struct GetLivechatTriggersOkTriggersItemConditionsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `triggers` in the 200 response of `GET /api/v1/livechat/triggers`.
@@ -4620,6 +5896,10 @@ pub struct GetLivechatTriggersOkTriggersItem {
     pub name: Option<String>,
     #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
     pub run_once: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/triggers`.
@@ -4635,6 +5915,10 @@ pub struct GetLivechatTriggersOk {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<GetLivechatTriggersOkTriggersItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `params` in Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
@@ -4656,6 +5940,10 @@ pub struct PostLivechatTriggersBodyActionsItemParams {
     pub service_timeout: Option<f64>,
     #[serde(rename = "serviceUrl", default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `actions` in the request body of `POST /api/v1/livechat/triggers`.
@@ -4665,6 +5953,10 @@ pub struct PostLivechatTriggersBodyActionsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<PostLivechatTriggersBodyActionsItemParams>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `value` in Item of `conditions` in the request body of `POST /api/v1/livechat/triggers`.
@@ -4682,6 +5974,10 @@ pub struct PostLivechatTriggersBodyConditionsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PostLivechatTriggersBodyConditionsItemValue>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/triggers`.
@@ -4698,6 +5994,10 @@ pub struct PostLivechatTriggersBody {
     /// Default: `false`.
     #[serde(rename = "runOnce")]
     pub run_once: bool,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/triggers`.
@@ -4712,6 +6012,10 @@ pub struct PostLivechatTriggersExternalServiceTestBody {
     pub timeout: String,
     #[serde(rename = "webhookUrl")]
     pub webhook_url: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `contents` in `response` in the 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
@@ -4721,6 +6025,10 @@ pub struct PostLivechatTriggersExternalServiceTestOkResponseContentsItem {
     pub msg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `response` in the 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
@@ -4732,6 +6040,10 @@ pub struct PostLivechatTriggersExternalServiceTestOkResponse {
     >,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/triggers/external-service/test`.
@@ -4743,6 +6055,10 @@ pub struct PostLivechatTriggersExternalServiceTestOk {
     pub success: Option<bool>,
     #[serde(rename = "triggerId", default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/triggers/external-service/test`.
@@ -4755,6 +6071,10 @@ pub struct GetLivechatTriggersIdOkTriggerActionsItemParams {
     pub msg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `actions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
@@ -4764,6 +6084,10 @@ pub struct GetLivechatTriggersIdOkTriggerActionsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GetLivechatTriggersIdOkTriggerActionsItemParams>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `conditions` in `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
@@ -4773,6 +6097,10 @@ pub struct GetLivechatTriggersIdOkTriggerConditionsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `trigger` in the 200 response of `GET /api/v1/livechat/triggers/{_id}`.
@@ -4794,6 +6122,10 @@ pub struct GetLivechatTriggersIdOkTrigger {
     pub name: Option<String>,
     #[serde(rename = "runOnce", default, skip_serializing_if = "Option::is_none")]
     pub run_once: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/triggers/{_id}`.
@@ -4803,6 +6135,10 @@ pub struct GetLivechatTriggersIdOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<GetLivechatTriggersIdOkTrigger>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `units` in the 200 response of `GET /api/v1/livechat/units`.
@@ -4822,6 +6158,10 @@ pub struct GetLivechatUnitsOkUnitsItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/units`.
@@ -4837,6 +6177,10 @@ pub struct GetLivechatUnitsOk {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<Vec<GetLivechatUnitsOkUnitsItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `unitData` in the request body of `POST /api/v1/livechat/units`.
@@ -4844,6 +6188,10 @@ pub struct GetLivechatUnitsOk {
 pub struct PostLivechatUnitsBodyUnitData {
     pub name: String,
     pub visibility: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units`.
@@ -4851,6 +6199,10 @@ pub struct PostLivechatUnitsBodyUnitData {
 pub struct PostLivechatUnitsBodyUnitDepartmentsItem {
     #[serde(rename = "departmentId")]
     pub department_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units`.
@@ -4859,6 +6211,10 @@ pub struct PostLivechatUnitsBodyUnitMonitorsItem {
     #[serde(rename = "monitorId")]
     pub monitor_id: String,
     pub username: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/units`.
@@ -4870,6 +6226,10 @@ pub struct PostLivechatUnitsBody {
     pub unit_departments: Vec<PostLivechatUnitsBodyUnitDepartmentsItem>,
     #[serde(rename = "unitMonitors")]
     pub unit_monitors: Vec<PostLivechatUnitsBodyUnitMonitorsItem>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/units`.
@@ -4891,6 +6251,10 @@ pub struct PostLivechatUnitsOk {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/units`.
@@ -4900,6 +6264,10 @@ pub struct PostLivechatUnitsBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/units/{id}`.
@@ -4910,6 +6278,10 @@ pub type GetLivechatUnitsUnitIdOk = PostLivechatUnitsOk;
 pub struct PostLivechatUnitsIdBodyUnitData {
     pub name: String,
     pub visibility: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `unitDepartments` in the request body of `POST /api/v1/livechat/units/{id}`.
@@ -4917,6 +6289,10 @@ pub struct PostLivechatUnitsIdBodyUnitData {
 pub struct PostLivechatUnitsIdBodyUnitDepartmentsItem {
     #[serde(rename = "departmentId")]
     pub department_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `unitMonitors` in the request body of `POST /api/v1/livechat/units/{id}`.
@@ -4925,6 +6301,10 @@ pub struct PostLivechatUnitsIdBodyUnitMonitorsItem {
     #[serde(rename = "monitorId")]
     pub monitor_id: String,
     pub username: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/units/{id}`.
@@ -4936,6 +6316,10 @@ pub struct PostLivechatUnitsIdBody {
     pub unit_departments: Vec<PostLivechatUnitsIdBodyUnitDepartmentsItem>,
     #[serde(rename = "unitMonitors")]
     pub unit_monitors: Vec<PostLivechatUnitsIdBodyUnitMonitorsItem>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/units/{id}`.
@@ -5028,6 +6412,10 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_queue_message: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/units/{unitId}/departments`.
@@ -5043,6 +6431,10 @@ pub struct GetLivechatUnitsUnitIdDepartmentsOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `departments` in the 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
@@ -5124,6 +6516,10 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOkDepartmentsItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_queue_message: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/units/{unitId}/departments/available`.
@@ -5141,6 +6537,10 @@ pub struct GetLivechatUnitsUnitIdDepartmentsAvailableOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `monitors` in the 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
@@ -5156,6 +6556,10 @@ pub struct GetLivechatUnitsUnitIdMonitorsOkMonitorsItem {
     pub unit_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/units/{unitId}/monitors`.
@@ -5165,6 +6569,10 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     pub monitors: Option<Vec<GetLivechatUnitsUnitIdMonitorsOkMonitorsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/upload/{rid}`.
@@ -5182,6 +6590,10 @@ pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem {
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -5193,6 +6605,10 @@ pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItem {
     pub value: Option<
         Vec<PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `image_dimensions` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -5202,6 +6618,10 @@ pub struct PostLivechatUploadOkAttachmentsItemImageDimensions {
     pub height: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -5233,6 +6653,10 @@ pub struct PostLivechatUploadOkAttachmentsItem {
     pub ts: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `file` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -5244,6 +6668,10 @@ pub struct PostLivechatUploadOkFile {
     pub name: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -5284,6 +6712,10 @@ pub struct PostLivechatUploadOk {
     pub u: Option<PostLivechatUploadOkU>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 403 response of `POST /api/v1/livechat/upload/{rid}`.
@@ -5293,6 +6725,10 @@ pub struct PostLivechatUploadForbidden {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
@@ -5302,6 +6738,10 @@ pub struct GetLivechatUsersTypeOkUsersItemEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `users` in the 200 response of `GET /api/v1/livechat/users/{type}`.
@@ -5323,6 +6763,10 @@ pub struct GetLivechatUsersTypeOkUsersItem {
     pub status_livechat: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/users/{type}`.
@@ -5330,12 +6774,20 @@ pub struct GetLivechatUsersTypeOkUsersItem {
 pub struct GetLivechatUsersTypeOk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<GetLivechatUsersTypeOkUsersItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/users/{type}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatUsersTypeBody {
     pub username: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `user` in the 200 response of `POST /api/v1/livechat/users/{type}`.
@@ -5345,6 +6797,10 @@ pub struct PostLivechatUsersTypeOkUser {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/users/{type}`.
@@ -5354,6 +6810,10 @@ pub struct PostLivechatUsersTypeOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<PostLivechatUsersTypeOkUser>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/users/{type}`.
@@ -5366,6 +6826,10 @@ pub struct GetLivechatUsersTypeIdOkUserEmailsItem {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `livechat` in `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
@@ -5377,6 +6841,10 @@ pub struct GetLivechatUsersTypeIdOkUserLivechat {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_number_simultaneous_chat: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `user` in the 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
@@ -5396,6 +6864,10 @@ pub struct GetLivechatUsersTypeIdOkUser {
     pub status_livechat: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/users/{type}/{_id}`.
@@ -5405,6 +6877,10 @@ pub struct GetLivechatUsersTypeIdOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetLivechatUsersTypeIdOkUser>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `customFields` in `visitor` in the request body of `POST /api/v1/livechat/visitor`.
@@ -5416,6 +6892,10 @@ pub struct PostLivechatVisitorBodyVisitorCustomFieldsItem {
     pub overwrite: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the request body of `POST /api/v1/livechat/visitor`.
@@ -5434,12 +6914,20 @@ pub struct PostLivechatVisitorBodyVisitor {
     pub token: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostLivechatVisitorBody {
     pub visitor: PostLivechatVisitorBodyVisitor,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shared by several places as `ExternalId` (each place keeps its own name, an alias of this type).
@@ -5453,6 +6941,10 @@ pub struct ExternalId {
     pub entity_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `phone` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
@@ -5460,6 +6952,10 @@ pub struct ExternalId {
 pub struct PostLivechatVisitorOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `visitorEmails` in `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
@@ -5467,6 +6963,10 @@ pub struct PostLivechatVisitorOkVisitorPhoneItem {
 pub struct PostLivechatVisitorOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the 200 response of `POST /api/v1/livechat/visitor`.
@@ -5494,6 +6994,10 @@ pub struct PostLivechatVisitorOkVisitor {
     pub username: Option<String>,
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<PostLivechatVisitorOkVisitorVisitorEmailsItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/visitor`.
@@ -5503,6 +7007,10 @@ pub struct PostLivechatVisitorOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostLivechatVisitorOkVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/visitor`.
@@ -5512,6 +7020,10 @@ pub struct PostLivechatVisitorBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/visitor/department.transfer`.
@@ -5520,6 +7032,10 @@ pub struct PostLivechatVisitorDepartmentTransferBody {
     pub department: String,
     pub rid: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/visitor/department.transfer`.
@@ -5533,6 +7049,10 @@ pub type GetLivechatVisitorTokenOkVisitorExternalIdsItem = ExternalId;
 pub struct GetLivechatVisitorTokenOkVisitorLivechatData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `phone` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
@@ -5540,6 +7060,10 @@ pub struct GetLivechatVisitorTokenOkVisitorLivechatData {
 pub struct GetLivechatVisitorTokenOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
@@ -5547,6 +7071,10 @@ pub struct GetLivechatVisitorTokenOkVisitorPhoneItem {
 pub struct GetLivechatVisitorTokenOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the 200 response of `GET /api/v1/livechat/visitor/{token}`.
@@ -5570,6 +7098,10 @@ pub struct GetLivechatVisitorTokenOkVisitor {
     pub username: Option<String>,
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetLivechatVisitorTokenOkVisitorVisitorEmailsItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitor/{token}`.
@@ -5579,6 +7111,10 @@ pub struct GetLivechatVisitorTokenOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetLivechatVisitorTokenOkVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the 200 response of `DELETE /api/v1/livechat/visitor/{token}`.
@@ -5588,6 +7124,10 @@ pub struct DeleteLivechatVisitorTokenOkVisitor {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `DELETE /api/v1/livechat/visitor/{token}`.
@@ -5597,6 +7137,10 @@ pub struct DeleteLivechatVisitorTokenOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<DeleteLivechatVisitorTokenOkVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `servedBy` in Item of `rooms` in the 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
@@ -5613,6 +7157,10 @@ pub struct GetLivechatVisitorTokenRoomOkRoomsItem {
     pub served_by: Option<GetLivechatVisitorTokenRoomOkRoomsItemServedBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitor/{token}/room`.
@@ -5622,6 +7170,10 @@ pub struct GetLivechatVisitorTokenRoomOk {
     pub rooms: Option<Vec<GetLivechatVisitorTokenRoomOkRoomsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `items` in the 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
@@ -5635,6 +7187,10 @@ pub struct GetLivechatVisitorsAutocompleteOkItemsItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitors.autocomplete`.
@@ -5644,6 +7200,10 @@ pub struct GetLivechatVisitorsAutocompleteOk {
     pub items: Option<Vec<GetLivechatVisitorsAutocompleteOkItemsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.autocomplete`.
@@ -5656,6 +7216,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `md` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5669,6 +7233,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
             GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemLastMessageMdItemValueItem,
         >,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in `lastMessage` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5713,6 +7281,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     pub unread: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `reaction` in `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5726,6 +7298,10 @@ pub type GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMe
 pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lq: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `metrics` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5743,6 +7319,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
     pub v: Option<
         GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItemMetricsV,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `v` in Item of `history` in the 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5797,6 +7377,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOkHistoryItem
         skip_serializing_if = "Option::is_none"
     )]
     pub waiting_response: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitors.chatHistory/room/{roomId}/visitor/{visitorId}`.
@@ -5814,6 +7398,10 @@ pub struct GetLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `externalIds` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
@@ -5824,6 +7412,10 @@ pub type GetLivechatVisitorInfoOkVisitorExternalIdsItem = ExternalId;
 pub struct GetLivechatVisitorInfoOkVisitorPhoneItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `visitorEmails` in `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
@@ -5831,6 +7423,10 @@ pub struct GetLivechatVisitorInfoOkVisitorPhoneItem {
 pub struct GetLivechatVisitorInfoOkVisitorVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the 200 response of `GET /api/v1/livechat/visitors.info`.
@@ -5856,6 +7452,10 @@ pub struct GetLivechatVisitorInfoOkVisitor {
     pub username: Option<String>,
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetLivechatVisitorInfoOkVisitorVisitorEmailsItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitors.info`.
@@ -5865,6 +7465,10 @@ pub struct GetLivechatVisitorInfoOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetLivechatVisitorInfoOkVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.info`.
@@ -5875,6 +7479,10 @@ pub type GetLivechatVisitorInfoBadRequest = BadRequest;
 pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPageLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `page` in `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5888,6 +7496,10 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage {
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `navigation` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5897,6 +7509,10 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigation {
     pub page: Option<GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemNavigationPage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `u` in Item of `pages` in the 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5925,6 +7541,10 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOkPagesItem {
     pub ts: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u: Option<GetLivechatVisitorsPagesVisitedRoomIdOkPagesItemU>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitors.pagesVisited/{roomId}`.
@@ -5940,6 +7560,10 @@ pub struct GetLivechatVisitorsPagesVisitedRoomIdOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
@@ -5949,6 +7573,10 @@ pub struct GetLivechatVisitorsSearchOkVisitorsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `visitorEmails` in Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
@@ -5956,6 +7584,10 @@ pub struct GetLivechatVisitorsSearchOkVisitorsItemLastChat {
 pub struct GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `visitors` in the 200 response of `GET /api/v1/livechat/visitors.search`.
@@ -5973,6 +7605,10 @@ pub struct GetLivechatVisitorsSearchOkVisitorsItem {
     pub visitor_emails: Option<
         Vec<GetLivechatVisitorsSearchOkVisitorsItemVisitorEmailsItem>,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitors.search`.
@@ -5988,6 +7624,10 @@ pub struct GetLivechatVisitorsSearchOk {
     pub total: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitors: Option<Vec<GetLivechatVisitorsSearchOkVisitorsItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/livechat/visitors.search`.
@@ -6011,6 +7651,10 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItem
     pub v: Option<
         GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOkHistoryItemV,
     >,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/livechat/visitors.searchChats/room/{roomId}/visitor/{visitorId}`.
@@ -6028,6 +7672,10 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/livechat/visitors.status`.
@@ -6035,6 +7683,10 @@ pub struct GetLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdOk {
 pub struct PostLivechatVisitorsStatusBody {
     pub status: String,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/livechat/visitors.status`.
@@ -6046,6 +7698,10 @@ pub struct PostLivechatVisitorsStatusOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/livechat/visitors.status`.
@@ -6055,6 +7711,10 @@ pub struct PostLivechatVisitorsStatusBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `contactManager` in the request body of `POST /api/v1/omnichannel/contact`.
@@ -6062,6 +7722,10 @@ pub struct PostLivechatVisitorsStatusBadRequest {
 pub struct PostOmnichannelContactBodyContactManager {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/omnichannel/contact`.
@@ -6075,6 +7739,10 @@ pub struct PostOmnichannelContactBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     pub token: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/omnichannel/contact`.
@@ -6084,6 +7752,10 @@ pub struct PostOmnichannelContactOk {
     pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contact`.
@@ -6093,6 +7765,10 @@ pub struct PostOmnichannelContactBadRequest {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
@@ -6102,6 +7778,10 @@ pub struct GetContactSearchOkContactLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `livechatData` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
@@ -6109,6 +7789,10 @@ pub struct GetContactSearchOkContactLastChat {
 pub struct GetContactSearchOkContactLivechatData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hobby: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `visitorEmails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
@@ -6116,6 +7800,10 @@ pub struct GetContactSearchOkContactLivechatData {
 pub struct GetContactSearchOkContactVisitorEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `contact` in the 200 response of `GET /api/v1/omnichannel/contact.search`.
@@ -6143,6 +7831,10 @@ pub struct GetContactSearchOkContact {
     pub username: Option<String>,
     #[serde(rename = "visitorEmails", default, skip_serializing_if = "Option::is_none")]
     pub visitor_emails: Option<Vec<GetContactSearchOkContactVisitorEmailsItem>>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/omnichannel/contact.search`.
@@ -6152,6 +7844,10 @@ pub struct GetContactSearchOk {
     pub contact: Option<GetContactSearchOkContact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/omnichannel/contacts`.
@@ -6164,6 +7860,10 @@ pub struct PostOmnichannelContactsBody {
     pub emails: Vec<String>,
     pub name: String,
     pub phones: Vec<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/omnichannel/contacts`.
@@ -6173,6 +7873,10 @@ pub struct PostOmnichannelContactsOk {
     pub contact_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts`.
@@ -6183,6 +7887,10 @@ pub type PostOmnichannelContactsBadRequest = BadRequest;
 pub struct PostOmnichannelContactsBlockBodyVisitorSource {
     #[serde(rename = "type")]
     pub type_: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.block`.
@@ -6191,12 +7899,20 @@ pub struct PostOmnichannelContactsBlockBodyVisitor {
     pub source: PostOmnichannelContactsBlockBodyVisitorSource,
     #[serde(rename = "visitorId")]
     pub visitor_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/omnichannel/contacts.block`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsBlockBody {
     pub visitor: PostOmnichannelContactsBlockBodyVisitor,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.block`.
@@ -6209,6 +7925,10 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemDetails {
     pub destination: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
@@ -6218,6 +7938,10 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `source` in `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
@@ -6225,6 +7949,10 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemLastChat {
 pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
@@ -6234,6 +7962,10 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItemVisitor {
     pub source: Option<GetOmnichannelContactsChannelsOkChannelsItemVisitorSource>,
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `channels` in the 200 response of `GET /api/v1/omnichannel/contacts.channels`.
@@ -6257,6 +7989,10 @@ pub struct GetOmnichannelContactsChannelsOkChannelsItem {
     pub verified_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsChannelsOkChannelsItemVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/omnichannel/contacts.channels`.
@@ -6266,6 +8002,10 @@ pub struct GetOmnichannelContactsChannelsOk {
     pub channels: Option<Vec<GetOmnichannelContactsChannelsOkChannelsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.channels`.
@@ -6278,6 +8018,10 @@ pub struct GetOmnichannelContactsChannelsUnauthorized {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
@@ -6287,6 +8031,10 @@ pub struct GetOmnichannelContactsCheckExistenceOk {
     pub exists: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.checkExistence`.
@@ -6299,6 +8047,10 @@ pub struct PostOmnichannelContactsConflictsBodyCustomFields {
     pub field1: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field2: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6314,6 +8066,10 @@ pub struct PostOmnichannelContactsConflictsBody {
     pub name: Option<String>,
     #[serde(rename = "wipeConflicts", default, skip_serializing_if = "Option::is_none")]
     pub wipe_conflicts: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `details` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6323,6 +8079,10 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemDetails {
     pub destination: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6332,6 +8092,10 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `source` in `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6339,6 +8103,10 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemLastChat {
 pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6350,6 +8118,10 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItemVisitor {
     >,
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `channels` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6373,6 +8145,10 @@ pub struct PostOmnichannelContactsConflictsOkResultChannelsItem {
     pub verified_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostOmnichannelContactsConflictsOkResultChannelsItemVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customFields` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6382,6 +8158,10 @@ pub struct PostOmnichannelContactsConflictsOkResultCustomFields {
     pub field1: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field2: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6389,6 +8169,10 @@ pub struct PostOmnichannelContactsConflictsOkResultCustomFields {
 pub struct PostOmnichannelContactsConflictsOkResultEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6398,6 +8182,10 @@ pub struct PostOmnichannelContactsConflictsOkResultLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `result` in the 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6437,6 +8225,10 @@ pub struct PostOmnichannelContactsConflictsOkResult {
     pub pre_registration: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6446,6 +8238,10 @@ pub struct PostOmnichannelContactsConflictsOk {
     pub result: Option<PostOmnichannelContactsConflictsOkResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.conflicts`.
@@ -6458,6 +8254,10 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemDetails {
     pub destination: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6467,6 +8267,10 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6474,6 +8278,10 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemLastChat {
 pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6483,6 +8291,10 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItemVisitor {
     pub source: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitorSource>,
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `channels` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6506,6 +8318,10 @@ pub struct GetOmnichannelContactsGetOkContactChannelsItem {
     pub verified_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsGetOkContactChannelsItemVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customFields` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6517,6 +8333,10 @@ pub struct GetOmnichannelContactsGetOkContactCustomFields {
     pub social_number: Option<String>,
     #[serde(rename = "zip-code", default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6524,6 +8344,10 @@ pub struct GetOmnichannelContactsGetOkContactCustomFields {
 pub struct GetOmnichannelContactsGetOkContactEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6533,6 +8357,10 @@ pub struct GetOmnichannelContactsGetOkContactLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `contact` in the 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6566,6 +8394,10 @@ pub struct GetOmnichannelContactsGetOkContact {
     pub phones: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6575,6 +8407,10 @@ pub struct GetOmnichannelContactsGetOk {
     pub contact: Option<GetOmnichannelContactsGetOkContact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.get`.
@@ -6590,6 +8426,10 @@ pub struct GetOmnichannelContactsHistoryForbidden {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `details` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6599,6 +8439,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemDetails {
     pub destination: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6608,6 +8452,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `source` in `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6615,6 +8463,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemLastChat {
 pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6626,6 +8478,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor {
     >,
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `channels` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6645,6 +8501,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemChannelsItem {
     pub verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<GetOmnichannelContactsSearchOkContactsItemChannelsItemVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `contactManager` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6656,6 +8516,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemContactManager {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `customFields` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6663,6 +8527,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemContactManager {
 pub struct GetOmnichannelContactsSearchOkContactsItemCustomFields {
     #[serde(rename = "social-number", default, skip_serializing_if = "Option::is_none")]
     pub social_number: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6670,6 +8538,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemCustomFields {
 pub struct GetOmnichannelContactsSearchOkContactsItemEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6679,6 +8551,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `contacts` in the 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6714,6 +8590,10 @@ pub struct GetOmnichannelContactsSearchOkContactsItem {
     pub phones: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6729,6 +8609,10 @@ pub struct GetOmnichannelContactsSearchOk {
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `GET /api/v1/omnichannel/contacts.search`.
@@ -6739,6 +8623,10 @@ pub type GetOmnichannelContactsSearchBadRequest = BadRequest;
 pub struct PostOmnichannelContactsUnblockBodyVisitorSource {
     #[serde(rename = "type")]
     pub type_: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in the request body of `POST /api/v1/omnichannel/contacts.unblock`.
@@ -6747,12 +8635,20 @@ pub struct PostOmnichannelContactsUnblockBodyVisitor {
     pub source: PostOmnichannelContactsUnblockBodyVisitorSource,
     #[serde(rename = "visitorId")]
     pub visitor_id: String,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The request body of `POST /api/v1/omnichannel/contacts.unblock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostOmnichannelContactsUnblockBody {
     pub visitor: PostOmnichannelContactsUnblockBodyVisitor,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.unblock`.
@@ -6765,6 +8661,10 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemDetails {
     pub destination: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6774,6 +8674,10 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `source` in `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6781,6 +8685,10 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemLastChat {
 pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `visitor` in Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6790,6 +8698,10 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItemVisitor {
     pub source: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitorSource>,
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `channels` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6807,6 +8719,10 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
     pub verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<PostOmnichannelContactsUpdateOkContactChannelsItemVisitor>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `emails` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6814,6 +8730,10 @@ pub struct PostOmnichannelContactsUpdateOkContactChannelsItem {
 pub struct PostOmnichannelContactsUpdateOkContactEmailsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `lastChat` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6823,6 +8743,10 @@ pub struct PostOmnichannelContactsUpdateOkContactLastChat {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `phones` in `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6830,6 +8754,10 @@ pub struct PostOmnichannelContactsUpdateOkContactLastChat {
 pub struct PostOmnichannelContactsUpdateOkContactPhonesItem {
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `contact` in the 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6869,6 +8797,10 @@ pub struct PostOmnichannelContactsUpdateOkContact {
     pub pre_registration: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 200 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6878,6 +8810,10 @@ pub struct PostOmnichannelContactsUpdateOk {
     pub contact: Option<PostOmnichannelContactsUpdateOkContact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The 400 response of `POST /api/v1/omnichannel/contacts.update`.
@@ -6952,6 +8888,10 @@ pub struct PostOmnichannelIntegrationsBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub livechat_webhook_url: Option<String>,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Item of `agents` in the 200 response of `GET /api/v1/livechat/department/{_id}`.

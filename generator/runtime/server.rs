@@ -937,6 +937,9 @@ impl RequestParts {
                     _ => None,
                 }).collect())
             }
+            // A repeated parameter is an array, which a scalar's schema refuses, as Rocket.Chat
+            // (its query parser, then Ajv) does; never its first or last value unannounced.
+            _ if values.len() > 1 => Value::Array(values.iter().map(|v| Value::String((*v).to_owned())).collect()),
             _ => Value::String(first.to_owned()),
         };
         let mut value = value;

@@ -180,6 +180,27 @@ fn apply_type_choices(reg: &mut TypeRegistry, options: &BuildOptions, api: &mut 
     }
 }
 
+/// A struct whose configured derives include `PartialOrd` or `Ord` keeps no map of unlisted
+/// members (a JSON value has no order): such a type drops them, as a type under
+/// `additionalProperties: false` would.
+fn drop_unorderable_maps(types: &mut [TypeDef], api: &Api) {
+    let ordered = |d: &String| {
+        let last = d.rsplit("::").next().unwrap_or(d).trim();
+        last == "Ord" || last == "PartialOrd"
+    };
+    for t in types {
+        let derives = api
+            .derives
+            .iter()
+            .chain(api.type_derives.get(&t.name).into_iter().flatten());
+        if let TypeKind::Struct(s) = &mut t.kind {
+            if s.additional == Some(TypeRef::Any) && derives.clone().any(ordered) {
+                s.additional = None;
+            }
+        }
+    }
+}
+
 /// An operation before naming: where it is, and its raw parts.
 struct Pending<'a> {
     doc: usize,
@@ -413,6 +434,7 @@ fn build_on_this_thread(docs: &[Document], options: &BuildOptions) -> Result<Api
     api.dependencies = std::mem::take(&mut reg.dependencies);
     api.derives = options.derives.clone();
     let mut types = reg.types;
+    drop_unorderable_maps(&mut types, &api);
     box_recursive_fields(&mut types);
     api.types = types;
     mark_route_conflicts(&mut ops, &mut api.warnings);

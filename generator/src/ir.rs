@@ -216,7 +216,10 @@ pub enum TypeKind {
 pub struct StructDef {
     /// Declared properties, in name order.
     pub fields: Vec<Field>,
-    /// `additionalProperties` kept in a flattened map of this value type.
+    /// The members the schema does not list, kept in a flattened map of this value type:
+    /// `additionalProperties: {schema}`'s type, or `TypeRef::Any` where they are allowed
+    /// without a schema (3.0's default); `None` under `additionalProperties: false` (and for
+    /// types whose configured derives a map cannot have).
     pub additional: Option<TypeRef>,
 }
 

@@ -1185,10 +1185,12 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         prop_ptrs: Option<&HashMap<String, String>>,
     ) -> Result<Mapped> {
         v.required = required.to_vec();
+        let mut forbidden = false;
         let additional_ty = match additional {
             None | Some(AdditionalProperties::Any(true)) => None,
             Some(AdditionalProperties::Any(false)) => {
                 v.additional = VAdditional::Forbidden;
+                forbidden = true;
                 None
             }
             Some(AdditionalProperties::Schema(s)) => {
@@ -1216,7 +1218,14 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                 v: VRef::Inline(Box::new(v)),
             });
         }
-        let mut ns = Namespace::with_reserved(if additional_ty.is_some() {
+        // The members a struct does not list: typed by `additionalProperties: {schema}`, any
+        // JSON value where they are allowed (3.0's default), none where they are forbidden.
+        let kept = match (&additional_ty, forbidden) {
+            (Some(t), _) => Some(t.clone()),
+            (None, false) => Some(TypeRef::Any),
+            (None, true) => None,
+        };
+        let mut ns = Namespace::with_reserved(if kept.is_some() {
             vec!["additional_properties"]
         } else {
             vec![]
@@ -1276,7 +1285,7 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
             docs: docs_of(data),
             kind: TypeKind::Struct(StructDef {
                 fields,
-                additional: additional_ty,
+                additional: kept,
             }),
             deprecated: data.deprecated,
             schema: v,

@@ -60,8 +60,10 @@ impl Api for Livechat {
                     key: Some("address".into()),
                     value: Some("Rocket.Chat street".into()),
                     overwrite: Some(true),
+                    additional_properties: Default::default(),
                 }]),
                 success: Some(true),
+                additional_properties: Default::default(),
             },
         ))
     }

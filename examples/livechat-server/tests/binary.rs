@@ -111,6 +111,7 @@ async fn env_configuration_ctrl_c_and_restart() {
                 ..Default::default()
             },
             custom_field_id: None,
+            additional_properties: Default::default(),
         },
     };
     let r = client

@@ -79,6 +79,7 @@ async fn an_unknown_token_is_invalid_token() {
                 overwrite: true,
                 token: "nobody".into(),
                 value: "x".into(),
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -183,6 +184,7 @@ async fn values_must_match_the_field_regexp() {
                 overwrite: true,
                 token: "tok".into(),
                 value: "x".into(),
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -330,6 +332,7 @@ async fn overwrite_false_never_replaces_a_value() {
                 overwrite: false,
                 token: "tok".into(),
                 value: "Fourth".into(),
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -345,8 +348,10 @@ async fn overwrite_false_never_replaces_a_value() {
                 key: Some("address".into()),
                 overwrite: Some(false),
                 value: Some("Fourth".into()),
+                additional_properties: Default::default(),
             }),
             success: Some(true),
+            additional_properties: Default::default(),
         }
     );
     assert_eq!(livechat_data(&server, "tok").await["address"], "Third");
@@ -570,6 +575,7 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
         let input = PostLivechatCustomFieldsDeleteInput {
             body: PostLivechatCustomFieldsDeleteBody {
                 custom_field_id: id.into(),
+                additional_properties: Default::default(),
             },
         };
         async move { client.post_livechat_custom_fields_delete(&input).await }
@@ -578,7 +584,8 @@ async fn definitions_can_be_created_listed_read_updated_and_deleted() {
     assert_eq!(
         r,
         PostLivechatCustomFieldsDeleteResponse::Ok(TrueSuccess {
-            success: Some(true)
+            success: Some(true),
+            additional_properties: Default::default(),
         })
     );
     let r = delete("zeta").await.unwrap().into_inner();

@@ -36,6 +36,7 @@ async fn concurrent_updates_of_one_visitor_are_not_lost() {
                             overwrite: true,
                             token: "tok".into(),
                             value,
+                            additional_properties: Default::default(),
                         },
                     };
                     let r = client

@@ -18,16 +18,19 @@ fn full_visitor(token: &str) -> PostLivechatVisitorBodyVisitor {
                 key: Some("address".into()),
                 overwrite: Some(true),
                 value: Some("Rocket.Chat street".into()),
+                additional_properties: Default::default(),
             },
             PostLivechatVisitorBodyVisitorCustomFieldsItem {
                 key: Some("topic".into()),
                 overwrite: Some(true),
                 value: Some("room values are not visitor data".into()),
+                additional_properties: Default::default(),
             },
             PostLivechatVisitorBodyVisitorCustomFieldsItem {
                 key: Some("undefined-field".into()),
                 overwrite: Some(true),
                 value: Some("skipped".into()),
+                additional_properties: Default::default(),
             },
         ]),
         department: Some("Support".into()),
@@ -36,6 +39,7 @@ fn full_visitor(token: &str) -> PostLivechatVisitorBodyVisitor {
         phone: Some("55 51 5555-5555".into()),
         token: token.into(),
         username: None,
+        additional_properties: Default::default(),
     }
 }
 
@@ -106,6 +110,7 @@ async fn registering_then_reading_a_visitor() {
             key: Some("address".into()),
             overwrite: Some(false),
             value: Some("kept?".into()),
+            additional_properties: Default::default(),
         }]),
         name: Some("Renamed".into()),
         ..full_visitor("iNKE8a6k6cjbqWhWd")
@@ -208,6 +213,7 @@ async fn authenticated_operations_accept_only_the_admin() {
     let documented = GetLivechatCustomFieldsResponse::Unauthorized(AuthorizationError {
         message: Some("You must be logged in to do this.".into()),
         status: Some("error".into()),
+        additional_properties: Default::default(),
     });
     let anonymous = server.anonymous();
     assert_eq!(
@@ -235,6 +241,7 @@ async fn authenticated_operations_accept_only_the_admin() {
             body: PostLivechatCustomFieldsSaveBody {
                 custom_field_data: field_data("x", "visitor"),
                 custom_field_id: None,
+                additional_properties: Default::default(),
             },
         })
         .await
@@ -247,6 +254,7 @@ async fn authenticated_operations_accept_only_the_admin() {
         .post_livechat_custom_fields_delete(&PostLivechatCustomFieldsDeleteInput {
             body: PostLivechatCustomFieldsDeleteBody {
                 custom_field_id: "x".into(),
+                additional_properties: Default::default(),
             },
         })
         .await

@@ -120,8 +120,18 @@ fn emit_type(api: &Api, id: TypeId, t: &TypeDef) -> TokenStream {
             let extra = extra_derives(api, t, if all_optional { &["Default"] } else { &[] });
             let additional = s.additional.as_ref().map(|a| {
                 let ty = type_tokens(api, a);
+                let doc = if *a == TypeRef::Any {
+                    quote! {
+                        /// The members the schema does not list (it allows any), kept so that
+                        /// nothing received is lost when the value is sent on.
+                    }
+                } else {
+                    quote! {
+                        /// Properties not declared by the schema.
+                    }
+                };
                 quote! {
-                    /// Properties not declared by the schema.
+                    #doc
                     #[serde(flatten)]
                     pub additional_properties: std::collections::BTreeMap<String, #ty>,
                 }

@@ -433,8 +433,10 @@ fn exact(api: &Api, ty: &TypeRef, v: &VRef, depth: usize) -> bool {
         TypeRef::Named(id) => match &api.types[id.0].kind {
             TypeKind::Alias(t) => exact(api, t, v, depth + 1),
             TypeKind::Struct(def) => {
+                // The flattened map of unlisted members also makes serde read the struct
+                // from a JSON object only (a derived struct without one reads a sequence too).
                 only(JsonType::Object)
-                    && def.additional.is_none()
+                    && def.additional == Some(TypeRef::Any)
                     && def.fields.len() == s.properties.len()
                     && s.required
                         .iter()

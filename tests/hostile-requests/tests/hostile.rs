@@ -29,6 +29,7 @@ impl Api for Seed {
                     key: Some(f.key),
                     value: Some(f.value),
                     overwrite: Some(f.overwrite),
+                    additional_properties: Default::default(),
                 },
             )
             .collect();
@@ -36,6 +37,7 @@ impl Api for Seed {
             rocketchat_omnichannel::models::PostLivechatCustomFieldsOk {
                 fields: Some(fields),
                 success: Some(true),
+                additional_properties: Default::default(),
             },
         ))
     }

@@ -239,7 +239,9 @@ fn visitor() -> PostLivechatVisitorInput {
                 name: None,
                 phone: None,
                 username: None,
+                additional_properties: Default::default(),
             },
+            additional_properties: Default::default(),
         },
     }
 }
@@ -402,6 +404,7 @@ impl Api for Departments {
             total: Some(95),
             departments: Some(departments),
             success: Some(true),
+            additional_properties: Default::default(),
         }))
     }
 }

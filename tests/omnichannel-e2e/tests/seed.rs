@@ -25,12 +25,14 @@ impl Api for Seed {
                 key: Some(f.key),
                 value: Some(f.value),
                 overwrite: Some(f.overwrite),
+                additional_properties: Default::default(),
             })
             .collect();
         Ok(PostLivechatCustomFieldsResponse::Ok(
             PostLivechatCustomFieldsOk {
                 fields: Some(fields),
                 success: Some(true),
+                additional_properties: Default::default(),
             },
         ))
     }
@@ -62,7 +64,9 @@ async fn seed_request_gets_a_typed_answer() {
                 key: "address".into(),
                 value: "Rocket.Chat Avenue".into(),
                 overwrite: true,
+                additional_properties: Default::default(),
             }],
+            additional_properties: Default::default(),
         },
     };
     match client

@@ -66,9 +66,11 @@ impl Api for Livechat {
     ) -> Result<PostLivechatVisitorResponse, ApiError> {
         let visitor = input.body.visitor;
         let stored = self.run(move |c| visitors::register(c, &visitor)).await?;
-        Err(render::ok_json(
-            serde_json::json!({ "visitor": render::visitor(&stored), "success": true }),
-        ))
+        Ok(PostLivechatVisitorResponse::Ok(PostLivechatVisitorOk {
+            success: Some(true),
+            visitor: Some(render::registered_visitor(&stored)),
+            additional_properties: Default::default(),
+        }))
     }
 
     async fn get_livechat_visitor_token(
@@ -77,8 +79,12 @@ impl Api for Livechat {
     ) -> Result<GetLivechatVisitorTokenResponse, ApiError> {
         let token = input.token;
         let stored = self.run(move |c| visitors::by_token(c, &token)).await?;
-        Err(render::ok_json(
-            serde_json::json!({ "visitor": render::visitor(&stored), "success": true }),
+        Ok(GetLivechatVisitorTokenResponse::Ok(
+            GetLivechatVisitorTokenOk {
+                success: Some(true),
+                visitor: Some(render::found_visitor(&stored)),
+                additional_properties: Default::default(),
+            },
         ))
     }
 
@@ -96,6 +102,7 @@ impl Api for Livechat {
             key: Some(field.key.clone()),
             overwrite: Some(field.overwrite),
             value: Some(field.value.clone()),
+            additional_properties: Default::default(),
         };
         let token = b.token;
         self.run(move |c| field_values::set_one(c, &token, &field))
@@ -104,6 +111,7 @@ impl Api for Livechat {
             PostLivechatCustomFieldOk {
                 field: Some(answer),
                 success: Some(true),
+                additional_properties: Default::default(),
             },
         ))
     }
@@ -132,12 +140,14 @@ impl Api for Livechat {
                 key: Some(f.key),
                 overwrite: Some(f.overwrite),
                 value: Some(f.value),
+                additional_properties: Default::default(),
             })
             .collect();
         Ok(PostLivechatCustomFieldsResponse::Ok(
             PostLivechatCustomFieldsOk {
                 fields: Some(fields),
                 success: Some(true),
+                additional_properties: Default::default(),
             },
         ))
     }
@@ -165,6 +175,7 @@ impl Api for Livechat {
                 offset: Some(page.offset),
                 success: Some(true),
                 total: Some(page.total),
+                additional_properties: Default::default(),
             },
         ))
     }
@@ -178,14 +189,21 @@ impl Api for Livechat {
         match self.run(move |c| custom_fields::get(c, &id)).await? {
             Some(field) => Ok(GetLivechatCustomFieldsIdResponse::Ok(
                 GetLivechatCustomFieldsIdOk {
-                    custom_field: Some(render::custom_field_by_id(field)),
+                    custom_field: Some(render::custom_field(field)),
                     success: Some(true),
+                    additional_properties: Default::default(),
                 },
             )),
-            // Rocket.Chat answers an unknown id with `customField: null`, which the model
-            // (an optional, non-nullable property) cannot express.
-            None => Err(render::ok_json(
-                serde_json::json!({ "customField": null, "success": true }),
+            // Rocket.Chat answers an unknown id with `customField: null`; the spec's property
+            // is not nullable, so the `null` is a member the schema does not allow for, kept
+            // with the others it does not list.
+            None => Ok(GetLivechatCustomFieldsIdResponse::Ok(
+                GetLivechatCustomFieldsIdOk {
+                    custom_field: None,
+                    success: Some(true),
+                    additional_properties: [("customField".to_owned(), serde_json::Value::Null)]
+                        .into(),
+                },
             )),
         }
     }
@@ -197,9 +215,12 @@ impl Api for Livechat {
     ) -> Result<PostLivechatCustomFieldsSaveResponse, ApiError> {
         let b = input.body;
         let saved = self.run(move |c| custom_fields::save(c, &b)).await?;
-        let field = render::saved_custom_field(&saved.record, saved.created);
-        Err(render::ok_json(
-            serde_json::json!({ "customField": field, "success": true }),
+        Ok(PostLivechatCustomFieldsSaveResponse::Ok(
+            PostLivechatCustomFieldsSaveOk {
+                custom_field: Some(render::saved_custom_field(&saved.record, saved.created)),
+                success: Some(true),
+                additional_properties: Default::default(),
+            },
         ))
     }
 
@@ -212,6 +233,7 @@ impl Api for Livechat {
         self.run(move |c| custom_fields::delete(c, &id)).await?;
         Ok(PostLivechatCustomFieldsDeleteResponse::Ok(TrueSuccess {
             success: Some(true),
+            additional_properties: Default::default(),
         }))
     }
 }

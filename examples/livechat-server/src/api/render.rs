@@ -1,83 +1,119 @@
 //! Rocket.Chat's JSON shapes for visitors and custom fields, and the error answers.
 //!
-//! Most answers use the generated models. Three cannot: the generated structs keep only the
-//! properties the spec lists (no `additionalProperties` catch-all), while Rocket.Chat sends
-//! more — `livechatData` with any keys, `status`/`ts`/`department` on `GET visitor/{token}`, the
-//! `_id` of a new custom field, and `customField: null`. Those are built here as JSON and sent
-//! through [`ApiError::with_body`], the generated crate's escape hatch.
+//! Every answer is a generated model. Rocket.Chat sends more than the spec lists
+//! (`livechatData` with any keys, `status`/`ts`/`department` on `GET visitor/{token}`, the `_id`
+//! of a new custom field, `customField: null`): those members go into the models'
+//! `additional_properties`, which keeps what a schema does not list.
+
+use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use rocketchat_omnichannel::models::{
-    GetLivechatCustomFieldsIdOkCustomField, GetLivechatCustomFieldsOkCustomFieldsItem,
+    self, GetLivechatVisitorTokenOkVisitor, GetLivechatVisitorTokenOkVisitorLivechatData,
+    GetLivechatVisitorTokenOkVisitorPhoneItem, GetLivechatVisitorTokenOkVisitorVisitorEmailsItem,
+    PostLivechatCustomFieldsSaveOkCustomField, PostLivechatVisitorOkVisitor,
+    PostLivechatVisitorOkVisitorPhoneItem, PostLivechatVisitorOkVisitorVisitorEmailsItem,
 };
 use rocketchat_omnichannel::server::ApiError;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::livechat::Error;
 use crate::storage::custom_fields::CustomField;
 use crate::storage::visitors::Visitor;
 
-/// A 200 answer with a body the generated model cannot carry (see the module docs).
-pub fn ok_json(body: Value) -> ApiError {
-    ApiError::with_body(StatusCode::OK, body)
+/// Members not in the spec's schema, by name (`None` values left out).
+fn unlisted<const N: usize>(members: [(&str, Option<Value>); N]) -> BTreeMap<String, Value> {
+    members
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_owned(), v?)))
+        .collect()
 }
 
-/// A visitor as Rocket.Chat serializes the document.
-pub fn visitor(v: &Visitor) -> Value {
-    let mut out = Map::new();
-    out.insert("_id".into(), json!(v.id));
-    out.insert("token".into(), json!(v.token));
-    out.insert("username".into(), json!(v.username));
-    if let Some(name) = &v.name {
-        out.insert("name".into(), json!(name));
-    }
-    if let Some(email) = &v.email {
-        out.insert("visitorEmails".into(), json!([{ "address": email }]));
-    }
-    if let Some(phone) = &v.phone {
-        out.insert("phone".into(), json!([{ "phoneNumber": phone }]));
-    }
-    if let Some(department) = &v.department {
-        out.insert("department".into(), json!(department));
-    }
-    out.insert("status".into(), json!(v.status));
-    out.insert("ts".into(), json!(v.ts));
-    out.insert("_updatedAt".into(), json!(v.updated_at));
-    if !v.livechat_data.is_empty() {
-        let data: Map<String, Value> = v
+/// A visitor's `livechatData`, when it has any.
+fn livechat_data(v: &Visitor) -> Option<Value> {
+    (!v.livechat_data.is_empty()).then(|| {
+        let data: serde_json::Map<String, Value> = v
             .livechat_data
             .iter()
             .map(|(k, val)| (k.clone(), json!(val)))
             .collect();
-        out.insert("livechatData".into(), Value::Object(data));
-    }
-    Value::Object(out)
+        Value::Object(data)
+    })
 }
 
-/// A stored custom field definition, in the model of `custom-fields/{_id}`'s answer (the same
-/// members as a list item, another type: the two places have different roles).
-pub fn custom_field_by_id(f: CustomField) -> GetLivechatCustomFieldsIdOkCustomField {
-    let item = custom_field(f);
-    GetLivechatCustomFieldsIdOkCustomField {
-        id: item.id,
-        updated_at: item.updated_at,
-        default_value: item.default_value,
-        id_2: item.id_2,
-        label: item.label,
-        options: item.options,
-        public: item.public,
-        regexp: item.regexp,
-        required: item.required,
-        scope: item.scope,
-        searchable: item.searchable,
-        type_: item.type_,
-        visibility: item.visibility,
+/// A visitor as `POST /livechat/visitor` answers it (`livechatData` is not in its schema).
+pub fn registered_visitor(v: &Visitor) -> PostLivechatVisitorOkVisitor {
+    PostLivechatVisitorOkVisitor {
+        id: Some(v.id.clone()),
+        updated_at: Some(v.updated_at.clone()),
+        department: v.department.clone(),
+        external_ids: None,
+        name: v.name.clone(),
+        phone: v.phone.as_ref().map(|p| {
+            vec![PostLivechatVisitorOkVisitorPhoneItem {
+                phone_number: Some(p.clone()),
+                ..Default::default()
+            }]
+        }),
+        status: Some(v.status.clone()),
+        token: Some(v.token.clone()),
+        ts: Some(v.ts.clone()),
+        username: Some(v.username.clone()),
+        visitor_emails: v.email.as_ref().map(|e| {
+            vec![PostLivechatVisitorOkVisitorVisitorEmailsItem {
+                address: Some(e.clone()),
+                ..Default::default()
+            }]
+        }),
+        additional_properties: unlisted([("livechatData", livechat_data(v))]),
     }
 }
 
-/// A stored custom field definition, in the generated list/item model.
-pub fn custom_field(f: CustomField) -> GetLivechatCustomFieldsOkCustomFieldsItem {
-    GetLivechatCustomFieldsOkCustomFieldsItem {
+/// A visitor as `GET /livechat/visitor/{token}` answers it (its schema lists neither
+/// `department`, `status` nor `ts`; `livechatData` holds any keys).
+pub fn found_visitor(v: &Visitor) -> GetLivechatVisitorTokenOkVisitor {
+    GetLivechatVisitorTokenOkVisitor {
+        id: Some(v.id.clone()),
+        updated_at: Some(v.updated_at.clone()),
+        external_ids: None,
+        livechat_data: (!v.livechat_data.is_empty()).then(|| {
+            let mut data = GetLivechatVisitorTokenOkVisitorLivechatData::default();
+            for (key, value) in &v.livechat_data {
+                match key.as_str() {
+                    "address" => data.address = Some(value.clone()),
+                    _ => {
+                        data.additional_properties.insert(key.clone(), json!(value));
+                    }
+                }
+            }
+            data
+        }),
+        name: v.name.clone(),
+        phone: v.phone.as_ref().map(|p| {
+            vec![GetLivechatVisitorTokenOkVisitorPhoneItem {
+                phone_number: Some(p.clone()),
+                ..Default::default()
+            }]
+        }),
+        token: Some(v.token.clone()),
+        username: Some(v.username.clone()),
+        visitor_emails: v.email.as_ref().map(|e| {
+            vec![GetLivechatVisitorTokenOkVisitorVisitorEmailsItem {
+                address: Some(e.clone()),
+                ..Default::default()
+            }]
+        }),
+        additional_properties: unlisted([
+            ("department", v.department.as_ref().map(|d| json!(d))),
+            ("status", Some(json!(v.status))),
+            ("ts", Some(json!(v.ts))),
+        ]),
+    }
+}
+/// A stored custom field definition, in the generated model (the list's items and
+/// `custom-fields/{_id}`'s answer).
+pub fn custom_field(f: CustomField) -> models::CustomField {
+    models::CustomField {
         id: Some(f.id),
         updated_at: Some(f.updated_at),
         default_value: f.default_value,
@@ -91,34 +127,30 @@ pub fn custom_field(f: CustomField) -> GetLivechatCustomFieldsOkCustomFieldsItem
         searchable: f.searchable,
         type_: f.type_,
         visibility: Some(f.visibility),
+        additional_properties: BTreeMap::new(),
     }
 }
 
-/// What `custom-fields.save` answers: the attributes it set, plus `_id` for a new field.
-pub fn saved_custom_field(f: &CustomField, created: bool) -> Value {
-    let mut out = Map::new();
-    out.insert("label".into(), json!(f.label));
-    out.insert("scope".into(), json!(f.scope));
-    out.insert("visibility".into(), json!(f.visibility));
-    let optional = [
-        ("type", f.type_.as_ref().map(|v| json!(v))),
-        ("regexp", f.regexp.as_ref().map(|v| json!(v))),
-        ("required", f.required.map(|v| json!(v))),
-        ("defaultValue", f.default_value.as_ref().map(|v| json!(v))),
-        ("options", f.options.as_ref().map(|v| json!(v))),
-        ("public", f.public.map(|v| json!(v))),
-        ("searchable", f.searchable.map(|v| json!(v))),
-    ];
-    for (key, value) in optional {
-        if let Some(value) = value {
-            out.insert(key.into(), value);
-        }
+/// What `custom-fields.save` answers: the attributes it set, plus `_id` for a new field (not
+/// in the spec's schema).
+pub fn saved_custom_field(
+    f: &CustomField,
+    created: bool,
+) -> PostLivechatCustomFieldsSaveOkCustomField {
+    PostLivechatCustomFieldsSaveOkCustomField {
+        updated_at: Some(f.updated_at.clone()),
+        default_value: f.default_value.clone(),
+        label: Some(f.label.clone()),
+        options: f.options.clone(),
+        public: f.public,
+        regexp: f.regexp.clone(),
+        required: f.required,
+        scope: Some(f.scope.clone()),
+        searchable: f.searchable,
+        type_: f.type_.clone(),
+        visibility: Some(f.visibility.clone()),
+        additional_properties: unlisted([("_id", created.then(|| json!(f.id)))]),
     }
-    if created {
-        out.insert("_id".into(), json!(f.id));
-    }
-    out.insert("_updatedAt".into(), json!(f.updated_at));
-    Value::Object(out)
 }
 
 /// The HTTP answer for a broken rule (400) or a storage failure (500, details only in the log).
@@ -196,9 +228,16 @@ mod tests {
             updated_at: "u".into(),
             livechat_data: vec![("address".into(), "Street".into())],
         };
-        let out = visitor(&v);
+        let out = serde_json::to_value(registered_visitor(&v)).unwrap();
         assert_eq!(out["phone"], json!([{ "phoneNumber": "55" }]));
         assert_eq!(out["livechatData"], json!({ "address": "Street" }));
         assert!(out.get("name").is_none() && out.get("visitorEmails").is_none());
+        let out = serde_json::to_value(found_visitor(&v)).unwrap();
+        assert_eq!(out["livechatData"], json!({ "address": "Street" }));
+        assert_eq!(
+            (&out["status"], &out["ts"]),
+            (&json!("online"), &json!("ts"))
+        );
+        assert!(out.get("department").is_none() && out.get("name").is_none());
     }
 }

@@ -251,6 +251,7 @@ mod tests {
         PostLivechatCustomFieldsSaveBody {
             custom_field_data: data,
             custom_field_id: None,
+            additional_properties: Default::default(),
         }
     }
 
@@ -290,6 +291,7 @@ mod tests {
                     &PostLivechatCustomFieldsSaveBody {
                         custom_field_data: data("x", "visitor"),
                         custom_field_id: Some("nope".into()),
+                        additional_properties: Default::default(),
                     },
                 )
             })

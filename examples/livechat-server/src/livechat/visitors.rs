@@ -188,6 +188,7 @@ mod tests {
             phone: None,
             token: token.into(),
             username: None,
+            additional_properties: Default::default(),
         }
     }
 
@@ -303,6 +304,7 @@ mod tests {
                         key: Some("k".into()),
                         value: Some("v".into()),
                         overwrite: None,
+                        additional_properties: Default::default(),
                     }]),
                     ..visitor("t")
                 },

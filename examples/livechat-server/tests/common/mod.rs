@@ -112,6 +112,7 @@ pub async fn define(client: &Client, data: PostLivechatCustomFieldsSaveBodyCusto
         body: PostLivechatCustomFieldsSaveBody {
             custom_field_data: data,
             custom_field_id: None,
+            additional_properties: Default::default(),
         },
     };
     match client
@@ -135,6 +136,7 @@ pub async fn register(client: &Client, token: &str) -> PostLivechatVisitorOkVisi
         phone: None,
         token: token.into(),
         username: None,
+        additional_properties: Default::default(),
     });
     match client
         .post_livechat_visitor(&input)
@@ -150,7 +152,10 @@ pub async fn register(client: &Client, token: &str) -> PostLivechatVisitorOkVisi
 /// The input of `POST /livechat/visitor`.
 pub fn visitor_input(visitor: PostLivechatVisitorBodyVisitor) -> PostLivechatVisitorInput {
     PostLivechatVisitorInput {
-        body: PostLivechatVisitorBody { visitor },
+        body: PostLivechatVisitorBody {
+            visitor,
+            additional_properties: Default::default(),
+        },
     }
 }
 
@@ -164,6 +169,7 @@ pub fn item(
         key: key.into(),
         value: value.into(),
         overwrite,
+        additional_properties: Default::default(),
     }
 }
 
@@ -177,6 +183,7 @@ pub async fn send_fields(
         body: PostLivechatCustomFieldsBody {
             custom_fields: items,
             token: token.into(),
+            additional_properties: Default::default(),
         },
     };
     client
