@@ -4539,6 +4539,7 @@ impl Client {
                 false,
             )?;
             form.file("file", &body.file);
+            form.rest(&body.additional_properties)?;
             call.multipart(form);
         }
         let received = self

@@ -6550,6 +6550,7 @@ async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
                                 Some(PostLivechatUploadBody {
                                     description: form.field("description")?,
                                     file: form.file("file")?,
+                                    additional_properties: form.rest(&["description", "file"])?,
                                 })
                             }
                             None => None,

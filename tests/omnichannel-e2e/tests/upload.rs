@@ -49,6 +49,7 @@ async fn a_file_uploaded_by_the_client_reaches_the_handler_byte_for_byte() {
             file: FilePart::new(file_bytes())
                 .file_name("cod ü.png")
                 .content_type("image/png"),
+            additional_properties: Default::default(),
         },
     };
     let output = client
@@ -68,6 +69,7 @@ async fn a_file_uploaded_by_the_client_reaches_the_handler_byte_for_byte() {
         body: PostLivechatUploadBody {
             description: None,
             file: FilePart::new(vec![0u8, 1, 2, 255]),
+            additional_properties: Default::default(),
         },
         ..seen[0].clone()
     };
