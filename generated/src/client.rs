@@ -4712,12 +4712,24 @@ impl Client {
     /// (`POST /api/v1/livechat/upload/{rid}`, tag: Omnichannel Rooms, input: [`PostLivechatUploadInput`]).
     pub async fn post_livechat_upload(
         &self,
-        input: PostLivechatUploadInput,
+        input: &PostLivechatUploadInput,
     ) -> Result<Answer<PostLivechatUploadResponse>, ClientError> {
         let mut call = self.settings.call("POST", "/api/v1/livechat/upload");
         call.path("rid", &input.rid)?;
         call.header("x-visitor-token", &input.x_visitor_token)?;
-        call.stream("multipart/form-data", input.body);
+        {
+            let body = &input.body;
+            let mut form = crate::rt::client::Multipart::new();
+            form.part(
+                "description",
+                &body.description,
+                crate::rt::PartKind::Text,
+                false,
+            )?;
+            form.file("file", &body.file);
+            form.rest(&body.additional_properties)?;
+            call.multipart(form);
+        }
         let mut received = self
             .settings
             .send(

@@ -6575,6 +6575,18 @@ pub struct GetLivechatUnitsUnitIdMonitorsOk {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+/// The request body of `POST /api/v1/livechat/upload/{rid}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostLivechatUploadBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub file: crate::rt::FilePart,
+    /// The members the schema does not list (it allows any), kept so that
+    /// nothing received is lost when the value is sent on.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 /// Item of `value` in Item of `descriptionMd` in Item of `attachments` in the 200 response of `POST /api/v1/livechat/upload/{rid}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostLivechatUploadOkAttachmentsItemDescriptionMdItemValueItem {

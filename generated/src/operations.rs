@@ -3934,14 +3934,14 @@ pub enum GetLivechatUnitsUnitIdMonitorsResponse {
 }
 
 /// Input of `post_livechat_upload` (`POST /api/v1/livechat/upload/{rid}`): Upload Files to Room
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostLivechatUploadInput {
     /// `rid` in the path.
     pub rid: String,
     /// `x-visitor-token` in the header.
     pub x_visitor_token: String,
     /// Request body (`multipart/form-data`).
-    pub body: Option<crate::rt::ByteStream>,
+    pub body: PostLivechatUploadBody,
 }
 
 /// Documented responses of `POST /api/v1/livechat/upload/{rid}`.

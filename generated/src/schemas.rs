@@ -931,6 +931,14 @@ pub static POST_LIVECHAT_UNITS_ID_BODY: Schema = Schema {
     ..Schema::ANY
 };
 
+/// Rules of [`PostLivechatUploadBody`](crate::models::PostLivechatUploadBody).
+pub static POST_LIVECHAT_UPLOAD_BODY: Schema = Schema {
+    types: &[Type::Object],
+    properties: &[("description", &Schema::STRING), ("file", &Schema::STRING)],
+    required: &["file"],
+    ..Schema::ANY
+};
+
 /// Rules of [`PostLivechatUsersTypeBody`](crate::models::PostLivechatUsersTypeBody).
 pub static POST_LIVECHAT_USERS_TYPE_BODY: Schema = Schema {
     types: &[Type::Object],
@@ -2514,9 +2522,6 @@ pub static POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN: Param = header(
         &Schema::STRING,
     )
     .required();
-
-/// Body of `post_livechat_upload`.
-pub static POST_LIVECHAT_UPLOAD_BODY: Schema = Schema::ANY;
 
 /// Parameter `type` of `get_livechat_users_type`.
 pub static GET_LIVECHAT_USERS_TYPE_TYPE: Param = path(0usize, "type", &Schema::STRING);

@@ -6520,7 +6520,7 @@ async fn handle_get_livechat_units_unit_id_monitors<A: Api>(r: Incoming<A>) -> R
         .await
 }
 
-async fn handle_post_livechat_upload<A: Api>(r: Incoming<A, true>) -> Response {
+async fn handle_post_livechat_upload<A: Api>(r: Incoming<A>) -> Response {
     let (api, req) = (r.api(), r.parts());
     r.respond(
             &POST_LIVECHAT_UPLOAD_OPERATION,
@@ -6529,7 +6529,36 @@ async fn handle_post_livechat_upload<A: Api>(r: Incoming<A, true>) -> Response {
                     rid: req.required(&s::POST_LIVECHAT_UPLOAD_RID)?,
                     x_visitor_token: req
                         .required(&s::POST_LIVECHAT_UPLOAD_X_VISITOR_TOKEN)?,
-                    body: req.stream_body()?,
+                    body: required(
+                        match req
+                            .multipart_body(
+                                &s::POST_LIVECHAT_UPLOAD_BODY,
+                                &[
+                                    crate::rt::Part::new(
+                                        "description",
+                                        crate::rt::PartKind::Text,
+                                        false,
+                                    ),
+                                    crate::rt::Part::new(
+                                        "file",
+                                        crate::rt::PartKind::File,
+                                        false,
+                                    ),
+                                ],
+                                true,
+                            )
+                            .await?
+                        {
+                            Some(mut form) => {
+                                Some(PostLivechatUploadBody {
+                                    description: form.field("description")?,
+                                    file: form.file("file")?,
+                                    additional_properties: form.rest(&["description", "file"])?,
+                                })
+                            }
+                            None => None,
+                        },
+                    )?,
                 };
                 api.post_livechat_upload(input).await
             },

@@ -120,6 +120,8 @@ mod inputs {
 
     const POST_LIVECHAT_UNITS_ID: &str = r#"{"unitData":{"name":"unitxx2","visibility":"private"},"unitDepartments":[{"departmentId":"CgM4vfNNtj8t4QEMd"}],"unitMonitors":[{"monitorId":"GT67Tv6x5p5y5xZWN","username":"testerio"}]}"#;
 
+    const POST_LIVECHAT_UPLOAD: &str = r#"{"description":"image file description here","file":"/home/rodriq/Desktop/cod.png"}"#;
+
     const POST_LIVECHAT_USERS_TYPE: &str = r#"{"username":"john.doe"}"#;
 
     const POST_LIVECHAT_VISITOR: &str = r#"{"visitor":{"customFields":[{"key":"address","overwrite":true,"value":"Rocket.Chat street"}],"department":"Support","email":"visitor@rocket.chat","name":"Livechat Visitor","phone":"55 51 5555-5555","token":"iNKE8a6k6cjbqWhWd"}}"#;
@@ -893,7 +895,7 @@ mod inputs {
         PostLivechatUploadInput {
             rid: crate::json("\"sample\""),
             x_visitor_token: crate::json("\"sample\""),
-            body: None,
+            body: crate::json(POST_LIVECHAT_UPLOAD),
         }
     }
 
@@ -3657,12 +3659,8 @@ impl Api for Examples {
 
     async fn post_livechat_upload(
         &self,
-        mut input: PostLivechatUploadInput,
+        input: PostLivechatUploadInput,
     ) -> Result<PostLivechatUploadResponse, ApiError> {
-        input.body = match input.body {
-            Some(body) => Some(body.buffered().await?),
-            None => None,
-        };
         reply(input, inputs::post_livechat_upload(), answers::post_livechat_upload())
     }
 
@@ -4705,7 +4703,7 @@ async fn every_operation_round_trips() {
         )
         .await;
     served += expect(output, answers::get_livechat_units_unit_id_monitors());
-    let mut output = client.post_livechat_upload(inputs::post_livechat_upload()).await;
+    let mut output = client.post_livechat_upload(&inputs::post_livechat_upload()).await;
     served += expect(output, answers::post_livechat_upload());
     let output = client
         .get_livechat_users_type(&inputs::get_livechat_users_type())

@@ -219,3 +219,100 @@ pub fn param_text(v: &Value, style: Style) -> String {
         _ => pieces(v).join(","),
     }
 }
+
+/// A file part of a `multipart/form-data` body (a `format: binary` string member): its bytes,
+/// and the file name and content type the part was sent with, when it had them.
+///
+/// In JSON (examples, logs) it is `{"fileName", "contentType", "base64"}`; a plain string is
+/// read as a file holding that text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct FilePart {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The part's `filename`.
+    pub file_name: Option<String>,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A file part holding `bytes`, without a file name or content type.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        FilePart { bytes: bytes.into(), file_name: None, content_type: None }
+    }
+
+    /// The same part with a file name.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The same part with a content type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+/// [`FilePart`] as JSON.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FilePartJson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    file_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    content_type: Option<String>,
+    base64: Base64,
+}
+
+impl Serialize for FilePart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FilePartJson { file_name: self.file_name.clone(), content_type: self.content_type.clone(), base64: Base64(self.bytes.clone()) }.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FilePart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Text(String),
+            File(FilePartJson),
+        }
+        Ok(match Either::deserialize(deserializer)? {
+            Either::Text(text) => FilePart::new(text),
+            Either::File(f) => FilePart { bytes: f.base64.0, file_name: f.file_name, content_type: f.content_type },
+        })
+    }
+}
+
+/// A member of a `multipart/form-data` or `application/x-www-form-urlencoded` body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// How each value is written.
+    pub kind: PartKind,
+    /// An array sent as repeated parts (or pairs), one per item.
+    pub repeated: bool,
+}
+
+/// How the value of a body member is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A [`FilePart`] (multipart only).
+    File,
+    /// Text; scalars are coerced to the schema's type as query strings are.
+    Text,
+    /// JSON text (`application/json` parts, objects).
+    Json,
+    /// An object as `name[key]=value` pairs (`deepObject` form members).
+    DeepObject,
+}
+
+impl Part {
+    /// A member `name` written as `kind`, repeated when it is an array sent item by item.
+    pub const fn new(name: &'static str, kind: PartKind, repeated: bool) -> Self {
+        Part { name, kind, repeated }
+    }
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::validate::{self, Options, Schema, Type};
-use super::{BasicAuth, ByteStream, ErrorBody, Event, EventStream, Scheme, StreamError, Style};
+use super::{BasicAuth, ByteStream, ErrorBody, Event, EventStream, FilePart, Part, PartKind, Scheme, StreamError, Style};
 
 /// The conventions a generated router follows, chosen when the crate is generated
 /// ([`crate::server::PROFILE`]).
@@ -1143,14 +1143,88 @@ impl RequestParts {
         decode(value, schema, ErrorSource::Body(String::new()))
     }
 
-    /// The body as text.
-    pub fn text_body(&self, required: bool) -> Result<Option<String>, ApiError> {
+    /// The body as text, validated against `schema`.
+    pub fn text_body(&self, schema: &Schema, required: bool) -> Result<Option<String>, ApiError> {
         if self.body.is_empty() && !required {
             return Ok(None);
         }
-        String::from_utf8(self.body.to_vec())
-            .map(Some)
-            .map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "body is not UTF-8 text").into())
+        let text = String::from_utf8(self.body.to_vec()).map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "body is not UTF-8 text"))?;
+        let mut value = Value::String(text);
+        validate::validate(schema, &mut value, Options { coerce_types: false }).map_err(|e| RouterError::invalid_params(e.message, ErrorSource::Body(e.instance_path)))?;
+        match value {
+            Value::String(text) => Ok(Some(text)),
+            _ => Err(RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "body is not text").into()),
+        }
+    }
+
+    /// The essence of the request's content type, lowercase (`""` without one).
+    fn content_essence(&self) -> String {
+        let ct = self.context.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    }
+
+    /// An `application/x-www-form-urlencoded` body: its pairs gathered into one object by
+    /// `parts`, scalars coerced as query strings are, validated against `schema` and decoded.
+    /// An empty body is an empty form when the body is required, else absent.
+    pub fn form_body<T: DeserializeOwned>(&self, schema: &Schema, parts: &[Part], required: bool) -> Result<Option<T>, ApiError> {
+        let empty = self.body.iter().all(u8::is_ascii_whitespace);
+        if empty && !required {
+            return Ok(None);
+        }
+        let essence = self.content_essence();
+        if !empty && essence != "application/x-www-form-urlencoded" {
+            return Err(unsupported(&essence, "application/x-www-form-urlencoded"));
+        }
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&self.body).map_err(|_| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the form body is malformed"))?;
+        let mut form = FormBody::default();
+        for (name, text) in pairs {
+            form.add_text(parts, &name, text)?;
+        }
+        let value = form.validated(schema)?;
+        decode(value, schema, ErrorSource::Body(String::new())).map(Some)
+    }
+
+    /// A `multipart/form-data` body: its parts gathered by `parts` (files kept aside, each
+    /// counted as a string), text parts coerced as query strings are, the whole validated
+    /// against `schema` as one object. An empty body is an empty form when the body is
+    /// required, else absent. The handler then takes each member from the [`FormBody`].
+    pub async fn multipart_body(&self, schema: &Schema, parts: &[Part], required: bool) -> Result<Option<FormBody>, ApiError> {
+        let empty = self.body.iter().all(u8::is_ascii_whitespace);
+        if empty && !required {
+            return Ok(None);
+        }
+        let mut form = FormBody::default();
+        if !empty {
+            let essence = self.content_essence();
+            if essence != "multipart/form-data" {
+                return Err(unsupported(&essence, "multipart/form-data"));
+            }
+            let malformed = || RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the multipart body is malformed");
+            let boundary = self.context.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|ct| multer::parse_boundary(ct).ok());
+            let boundary = boundary.ok_or_else(|| RouterError::new(StatusCode::BAD_REQUEST, "invalid-body", "the multipart content type has no boundary"))?;
+            let body = self.body.clone();
+            let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+            let mut multipart = multer::Multipart::new(stream, boundary);
+            while let Some(field) = multipart.next_field().await.map_err(|_| malformed())? {
+                let Some(name) = field.name().map(str::to_owned) else { continue };
+                let declared = parts.iter().find(|p| p.name == name);
+                if let Some(part) = declared.filter(|p| p.kind == PartKind::File) {
+                    let file_name = field.file_name().map(str::to_owned);
+                    let content_type = field.content_type().map(ToString::to_string);
+                    let bytes = field.bytes().await.map_err(|_| malformed())?.to_vec();
+                    form.add_file(&name, FilePart { bytes, file_name, content_type }, part.repeated);
+                } else {
+                    let bytes = field.bytes().await.map_err(|_| malformed())?;
+                    let text = String::from_utf8(bytes.to_vec()).map_err(|_| RouterError::invalid_params(format!("part '{name}' must be UTF-8 text"), ErrorSource::Body(format!("/{name}"))))?;
+                    form.add_text(parts, &name, text)?;
+                }
+            }
+        }
+        form.value = match form.validated(schema)? {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        Ok(Some(form))
     }
 
     /// The body of a streamed operation, unread: the handler reads it as it comes (a body
@@ -1159,6 +1233,121 @@ impl RequestParts {
     pub fn stream_body(&self) -> Result<Option<ByteStream>, ApiError> {
         let unread = self.unread.lock().map(|mut b| b.take()).unwrap_or(None);
         Ok(unread.map(|body| ByteStream::from_stream(body.into_data_stream())))
+    }
+}
+
+/// 415 for a body of content type `essence` where `wanted` is expected.
+fn unsupported(essence: &str, wanted: &str) -> ApiError {
+    RouterError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", format!("content type `{essence}` is not supported; send {wanted}")).into()
+}
+
+/// The members of a multipart or form body, read: one JSON object (files counted as empty
+/// strings until validated, then removed) and the files, by member name.
+#[derive(Debug, Default)]
+pub struct FormBody {
+    value: serde_json::Map<String, Value>,
+    files: Vec<(String, FilePart)>,
+}
+
+impl FormBody {
+    /// Adds the text of member `name`, written as its part says (an undeclared member is text).
+    fn add_text(&mut self, parts: &[Part], name: &str, text: String) -> Result<(), ApiError> {
+        let deep = name.split_once('[').and_then(|(base, rest)| Some((base, rest.strip_suffix(']')?)));
+        if let Some((base, key)) = deep {
+            if let Some(part) = parts.iter().find(|p| p.name == base && p.kind == PartKind::DeepObject) {
+                let object = self.value.entry(part.name).or_insert_with(|| Value::Object(Default::default()));
+                if let Value::Object(map) = object {
+                    map.entry(key).or_insert(Value::String(text));
+                }
+                return Ok(());
+            }
+        }
+        let part = parts.iter().find(|p| p.name == name);
+        let value = match part.map(|p| p.kind) {
+            Some(PartKind::Json) => serde_json::from_str(&text).map_err(|_| RouterError::invalid_params(format!("'{name}' must be JSON"), ErrorSource::Body(format!("/{name}"))))?,
+            _ => Value::String(text),
+        };
+        self.insert(name, value, part.is_some_and(|p| p.repeated));
+        Ok(())
+    }
+
+    /// Adds a file of member `name`, counted as an empty string in the object validated.
+    fn add_file(&mut self, name: &str, file: FilePart, repeated: bool) {
+        self.files.push((name.to_owned(), file));
+        self.insert(name, Value::String(String::new()), repeated);
+    }
+
+    /// Sets member `name` (the first value wins), or appends to its array when repeated.
+    fn insert(&mut self, name: &str, value: Value, repeated: bool) {
+        match self.value.entry(name) {
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(if repeated { Value::Array(vec![value]) } else { value });
+            }
+            serde_json::map::Entry::Occupied(mut slot) => {
+                if let Value::Array(items) = slot.get_mut() {
+                    if repeated {
+                        items.push(value);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The members as one object validated against `schema`, scalars coerced.
+    fn validated(&mut self, schema: &Schema) -> Result<Value, ApiError> {
+        let mut value = Value::Object(std::mem::take(&mut self.value));
+        validate::validate(schema, &mut value, Options { coerce_types: true }).map_err(|e| RouterError::invalid_params(e.message, ErrorSource::Body(e.instance_path)))?;
+        Ok(value)
+    }
+
+    /// Member `name` (validated), decoded into its field's type; absent is `null`.
+    pub fn field<T: DeserializeOwned>(&self, name: &'static str) -> Result<T, ApiError> {
+        let value = self.value.get(name).cloned().unwrap_or(Value::Null);
+        T::deserialize(&value).map_err(|_| RouterError::invalid_params(format!("part '{name}' is out of the range this server supports"), ErrorSource::Body(format!("/{name}"))).into())
+    }
+
+    /// The files of member `name`, as its field's type.
+    pub fn file<T: FromFiles>(&mut self, name: &'static str) -> Result<T, ApiError> {
+        let (taken, kept) = std::mem::take(&mut self.files).into_iter().partition(|(n, _)| n == name);
+        self.files = kept;
+        let taken: Vec<FilePart> = taken.into_iter().map(|(_, f)| f).collect();
+        T::from_files(taken).ok_or_else(|| missing(name))
+    }
+
+    /// The members no field declares (`known` are those that are), decoded.
+    pub fn rest<T: DeserializeOwned>(&self, known: &[&str]) -> Result<std::collections::BTreeMap<String, T>, ApiError> {
+        let rest: serde_json::Map<String, Value> = self.value.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        decode(Value::Object(rest), &Schema::ANY, ErrorSource::Body(String::new()))
+    }
+}
+
+/// A field's type built from the files of a multipart member.
+pub trait FromFiles: Sized {
+    /// The value, or `None` when a required file is missing.
+    fn from_files(files: Vec<FilePart>) -> Option<Self>;
+}
+
+impl FromFiles for FilePart {
+    fn from_files(files: Vec<FilePart>) -> Option<Self> {
+        files.into_iter().next()
+    }
+}
+
+impl FromFiles for Option<FilePart> {
+    fn from_files(files: Vec<FilePart>) -> Option<Self> {
+        Some(files.into_iter().next())
+    }
+}
+
+impl FromFiles for Vec<FilePart> {
+    fn from_files(files: Vec<FilePart>) -> Option<Self> {
+        Some(files)
+    }
+}
+
+impl FromFiles for Option<Vec<FilePart>> {
+    fn from_files(files: Vec<FilePart>) -> Option<Self> {
+        Some((!files.is_empty()).then_some(files))
     }
 }
 

@@ -682,45 +682,81 @@ fn build_operation(
                         ));
                     }
                     let mt_ptr = push_pointer(&content_ptr, ct);
-                    let mapped = match (&mt.schema, media) {
-                        (Some(s), Media::Json) => m.map(
-                            s,
-                            &push_pointer(&mt_ptr, "schema"),
-                            &format!("{prefix}Body"),
-                        )?,
-                        (None, Media::Json) => Mapped {
-                            ty: TypeRef::Any,
-                            nullable: false,
-                            v: VRef::any(),
-                        },
-                        (_, Media::Text) => Mapped {
-                            ty: TypeRef::String,
-                            nullable: false,
-                            v: VRef::any(),
-                        },
-                        (_, Media::Binary | Media::EventStream) => Mapped {
-                            ty: TypeRef::ByteStream,
-                            nullable: false,
-                            v: VRef::any(),
-                        },
+                    let schema_ptr = push_pointer(&mt_ptr, "schema");
+                    let hint = format!("{prefix}Body");
+                    let mut parts = Vec::new();
+                    let (media, mapped) = match (&mt.schema, media) {
+                        (Some(s), Media::Json) => (media, m.map(s, &schema_ptr, &hint)?),
+                        (None, Media::Json) => (
+                            media,
+                            Mapped {
+                                ty: TypeRef::Any,
+                                nullable: false,
+                                v: VRef::any(),
+                            },
+                        ),
+                        // A text body keeps its schema's rules; its type is `String`.
+                        (Some(s), Media::Text) => {
+                            let mut mapped = m.map(s, &schema_ptr, &hint)?;
+                            mapped.ty = TypeRef::String;
+                            (media, mapped)
+                        }
+                        (None, Media::Text) => (
+                            media,
+                            Mapped {
+                                ty: TypeRef::String,
+                                nullable: false,
+                                v: VRef::any(),
+                            },
+                        ),
+                        (Some(s), Media::Multipart | Media::Form) => {
+                            let multipart = media == Media::Multipart;
+                            if multipart {
+                                m.reg.file_parts = Some(m.reg.depth());
+                            }
+                            let mapped = m.map(s, &schema_ptr, &hint);
+                            m.reg.file_parts = None;
+                            let mapped = mapped?;
+                            match form_parts(m, &mapped, mt, &mt_ptr, multipart, warnings) {
+                                Some(found) => {
+                                    parts = found;
+                                    (media, mapped)
+                                }
+                                None => {
+                                    warnings.push(Diagnostic::warning(
+                                        m.res.loc(&schema_ptr),
+                                        "form-not-object",
+                                        format!("a `{ct}` body whose schema is not an object with properties is passed as bytes"),
+                                    ));
+                                    (Media::Binary, bytes_body())
+                                }
+                            }
+                        }
+                        // Events sent to a server are bytes to it.
+                        (None, Media::Multipart | Media::Form)
+                        | (_, Media::Binary | Media::EventStream) => (Media::Binary, bytes_body()),
                     };
-                    // Events sent to a server are bytes to it.
-                    let media = match media {
-                        Media::EventStream => Media::Binary,
-                        other => other,
-                    };
-                    if media == Media::Json {
+                    if matches!(media, Media::Json | Media::Multipart | Media::Form) {
                         request_examples = collect_examples(m, mt, &mt_ptr)?;
                     }
+                    // A form's struct is built part by part and text is text: neither is
+                    // ever `null`.
+                    let mapped = match media {
+                        Media::Multipart | Media::Form | Media::Text => Mapped {
+                            nullable: false,
+                            ..mapped
+                        },
+                        _ => mapped,
+                    };
                     Some(Body {
                         media,
                         content_type: ct.to_owned(),
-                        // The Rocket.Chat profile reads an absent JSON body as `{}`, which
+                        // The Rocket.Chat profile reads an absent JSON or form body as `{}`, which
                         // fails an object schema with required properties: such a body is
                         // always there.
                         required: rb.required
                             || (profile == crate::Profile::RocketChat
-                                && media == Media::Json
+                                && matches!(media, Media::Json | Media::Multipart | Media::Form)
                                 && !mapped.nullable
                                 && m.reg.requires_properties(&mapped.v, 0)),
                         ty: if mapped.nullable {
@@ -733,6 +769,7 @@ fn build_operation(
                             summary: None,
                             description: rb.description.clone(),
                         },
+                        parts,
                     })
                 }
             }
@@ -782,7 +819,7 @@ fn build_operation(
                     }
                     (None, Media::Json) => TypeRef::Any,
                     (_, Media::Text) => TypeRef::String,
-                    (_, Media::Binary) => TypeRef::ByteStream,
+                    (_, Media::Binary | Media::Multipart | Media::Form) => TypeRef::ByteStream,
                     // The schema of an event stream describes each event's data: a string (or
                     // no schema) is the text as sent, any other type is decoded from JSON.
                     (None, Media::EventStream) => TypeRef::Events(Box::new(TypeRef::String)),
@@ -795,6 +832,11 @@ fn build_operation(
                         };
                         TypeRef::Events(Box::new(data))
                     }
+                };
+                // Multipart and form responses are passed as bytes.
+                let media = match media {
+                    Media::Multipart | Media::Form => Media::Binary,
+                    other => other,
                 };
                 let examples = if media == Media::Json {
                     collect_examples(m, mt, &mt_ptr)?
@@ -1315,6 +1357,10 @@ fn pick_media(
             Media::EventStream
         } else if essence.starts_with("text/") {
             Media::Text
+        } else if essence == "multipart/form-data" {
+            Media::Multipart
+        } else if essence == "application/x-www-form-urlencoded" {
+            Media::Form
         } else {
             Media::Binary
         }
@@ -1325,9 +1371,89 @@ fn pick_media(
         .collect();
     all.iter()
         .find(|c| c.1 == Media::Json)
+        .or_else(|| all.iter().find(|c| c.1 == Media::Form))
+        .or_else(|| all.iter().find(|c| c.1 == Media::Multipart))
         .or_else(|| all.iter().find(|c| c.1 == Media::Text))
         .or(all.first())
         .copied()
+}
+
+/// The type of a body passed as bytes.
+fn bytes_body() -> Mapped {
+    Mapped {
+        ty: TypeRef::ByteStream,
+        nullable: false,
+        v: VRef::any(),
+    }
+}
+
+/// The parts of a multipart or form body mapped to `mapped`: one per field of its struct, in
+/// field order, written as its `encoding` says (`contentType` with `json` makes a JSON part,
+/// `style: deepObject` an object's `name[key]` pairs in a form); an array is sent as repeated
+/// parts; files are multipart members typed [`crate::types::FILE_PART`]. `None` when the body
+/// is not a struct.
+fn form_parts(
+    m: &mut SchemaMapper<'_, '_>,
+    mapped: &Mapped,
+    mt: &openapiv3::MediaType,
+    mt_ptr: &str,
+    multipart: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Vec<Part>> {
+    let TypeRef::Named(id) = mapped.ty else {
+        return None;
+    };
+    let def = m.reg.resolve_alias(id);
+    let TypeKind::Struct(st) = &m.reg.types[def.0].kind else {
+        return None;
+    };
+    let fields = st.fields.clone();
+    let mut parts = Vec::new();
+    for f in &fields {
+        let encoding = mt.encoding.get(&f.wire);
+        let enc_ptr = push_pointer(&push_pointer(mt_ptr, "encoding"), &f.wire);
+        if let Some(e) = encoding {
+            if !e.headers.is_empty() {
+                warnings.push(Diagnostic::warning(
+                    m.res.loc(&push_pointer(&enc_ptr, "headers")),
+                    "encoding-headers-ignored",
+                    "the headers of a part's encoding are not sent or checked",
+                ));
+            }
+        }
+        let json = encoding
+            .and_then(|e| e.content_type.as_deref())
+            .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+        let deep = !multipart
+            && m.res
+                .raw(&push_pointer(&enc_ptr, "style"))
+                .and_then(Value::as_str)
+                == Some("deepObject");
+        let (repeated, item) = match &f.ty {
+            TypeRef::Vec(item) if !json => (true, item.as_ref()),
+            other => (false, other),
+        };
+        let kind = if multipart && *item == TypeRef::Rust(crate::types::FILE_PART.into()) {
+            PartKind::File
+        } else if json {
+            PartKind::Json
+        } else if m.reg.is_object_like(item) {
+            if deep && !repeated {
+                PartKind::DeepObject
+            } else {
+                PartKind::Json
+            }
+        } else {
+            PartKind::Text
+        };
+        parts.push(Part {
+            wire: f.wire.clone(),
+            rust: f.rust.clone(),
+            kind,
+            repeated,
+        });
+    }
+    Some(parts)
 }
 
 fn collect_examples(

@@ -30,6 +30,13 @@ pub struct BuildOptions {
     /// The conventions of the generated server (`openapi` or `rocketchat`): whether an absent
     /// JSON body counts as `{}`, the error shape.
     pub profile: crate::Profile,
+    /// Corrections of the documents, made before they are typed: `FILE#/json/pointer` (`FILE`
+    /// the document's file name) → a mapping merged into the node at that pointer (as a JSON
+    /// merge patch, RFC 7386: members replaced, `null` removes one).
+    pub patches: BTreeMap<String, serde_json::Value>,
+    /// The file these options were read from, for errors (empty for defaults).
+    #[serde(skip)]
+    pub source: String,
 }
 
 impl Default for BuildOptions {
@@ -41,6 +48,8 @@ impl Default for BuildOptions {
             formats: BTreeMap::new(),
             derives: Vec::new(),
             profile: crate::Profile::default(),
+            patches: BTreeMap::new(),
+            source: String::new(),
         }
     }
 }
@@ -143,7 +152,7 @@ impl BuildOptions {
             return Ok(Self::default());
         }
         let de = serde_yaml::Deserializer::from_str(text);
-        let options: BuildOptions = serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut options: BuildOptions = serde_path_to_error::deserialize(de).map_err(|e| {
             let pointer = e
                 .path()
                 .iter()
@@ -154,6 +163,7 @@ impl BuildOptions {
         options
             .check()
             .map_err(|(pointer, message)| at(pointer, message))?;
+        options.source = file.to_owned();
         Ok(options)
     }
 
@@ -186,7 +196,95 @@ impl BuildOptions {
                 ));
             }
         }
+        for (key, patch) in &self.patches {
+            let at = format!("/patches/{}", key.replace('~', "~0").replace('/', "~1"));
+            match key.split_once('#') {
+                Some((file, pointer))
+                    if !file.is_empty() && (pointer.is_empty() || pointer.starts_with('/')) => {}
+                _ => {
+                    return Err((
+                        at,
+                        format!("`{key}` is not a reference `FILE#/json/pointer`"),
+                    ))
+                }
+            }
+            if !patch.is_object() {
+                return Err((at, "a patch must be a mapping".into()));
+            }
+        }
         check_derives(&self.derives).map_err(|m| ("/derives".to_owned(), m))
+    }
+
+    /// Applies the patches for document `file` (matched by file name) to its `value`, before
+    /// it is typed; `used` marks the patches applied. A pointer the document does not have is
+    /// an error naming the configuration file and the patch's key.
+    pub fn patch(
+        &self,
+        file: &str,
+        value: &mut serde_json::Value,
+        used: &mut [bool],
+    ) -> Result<()> {
+        let name = Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (i, (key, patch)) in self.patches.iter().enumerate() {
+            let Some((target, pointer)) = key.split_once('#') else {
+                continue;
+            };
+            if target != name && target != file {
+                continue;
+            }
+            let node = value.pointer_mut(pointer).ok_or_else(|| {
+                self.patch_error(key, format!("`{file}` has nothing at `{pointer}`"))
+            })?;
+            merge_patch(node, patch);
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The error for a patch that names no loaded document.
+    pub fn unused_patch(&self, used: &[bool]) -> Result<()> {
+        match self.patches.keys().zip(used).find(|(_, used)| !**used) {
+            Some((key, _)) => {
+                Err(self.patch_error(key, format!("no document loaded is named by `{key}`")))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn patch_error(&self, key: &str, message: String) -> Error {
+        let pointer = format!("/patches/{}", key.replace('~', "~0").replace('/', "~1"));
+        let file = if self.source.is_empty() {
+            "configuration"
+        } else {
+            &self.source
+        };
+        Error::spec(Location::new(file, pointer), "bad-patch", message)
+    }
+}
+
+/// Merges `patch` into `target` as RFC 7386 says: an object's members merged one by one
+/// (`null` removing one), anything else replacing the target.
+fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    let serde_json::Value::Object(members) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = serde_json::Value::Object(Default::default());
+    }
+    if let serde_json::Value::Object(t) = target {
+        for (k, v) in members {
+            if v.is_null() {
+                t.remove(k);
+            } else {
+                merge_patch(t.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+            }
+        }
     }
 }
 

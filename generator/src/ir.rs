@@ -646,6 +646,35 @@ pub struct Body {
     pub schema: VRef,
     /// Documentation.
     pub docs: Docs,
+    /// The members of a `multipart/form-data` or `application/x-www-form-urlencoded` body
+    /// (the fields of its struct `ty`), in field order; empty for other media.
+    pub parts: Vec<Part>,
+}
+
+/// One member of a multipart or form body and how it travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The name on the wire.
+    pub wire: String,
+    /// The struct field.
+    pub rust: String,
+    /// How each value is written.
+    pub kind: PartKind,
+    /// An array sent as repeated parts (or pairs), one per item.
+    pub repeated: bool,
+}
+
+/// How the value of a body member is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A file ([`crate::types::FILE_PART`]): bytes, file name, content type (multipart only).
+    File,
+    /// Text, scalars coerced as query strings are.
+    Text,
+    /// JSON text (`encoding.contentType: application/json`, or an object).
+    Json,
+    /// An object as `name[key]=value` pairs (forms, `encoding.style: deepObject`).
+    DeepObject,
 }
 
 /// How a body is encoded.
@@ -658,6 +687,10 @@ pub enum Media {
     /// Server-sent events (`text/event-stream`), in responses (a request body of this type
     /// is [`Media::Binary`]).
     EventStream,
+    /// `multipart/form-data`: a struct of parts ([`Body::parts`]), files as [`crate::types::FILE_PART`].
+    Multipart,
+    /// `application/x-www-form-urlencoded`: a struct sent as `name=value` pairs.
+    Form,
     /// Anything else, passed as a stream of bytes ([`TypeRef::ByteStream`]).
     Binary,
 }

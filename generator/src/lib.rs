@@ -157,19 +157,39 @@ pub fn default_crate_name(docs: &[load::Document]) -> String {
 /// Loads and parses documents, one per core at a time; the first failing document's error,
 /// in the order given.
 pub fn load_all<P: AsRef<Path> + Sync>(paths: &[P]) -> Result<Vec<load::Document>> {
+    load_all_with(paths, &BuildOptions::default())
+}
+
+/// Loads documents as [`load_all`] does, each corrected by the options' `patches` before it
+/// is typed; a patch that names no document loaded is an error.
+pub fn load_all_with<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    options: &BuildOptions,
+) -> Result<Vec<load::Document>> {
     use rayon::prelude::*;
-    let loaded: Vec<Result<load::Document>> = workers::run(|| {
+    let loaded: Vec<Result<(load::Document, Vec<bool>)>> = workers::run(|| {
         paths
             .par_iter()
-            .map(|p| load::load_file(p.as_ref()))
+            .map(|p| {
+                let mut used = vec![false; options.patches.len()];
+                Ok((load::load_file_with(p.as_ref(), options, &mut used)?, used))
+            })
             .collect()
     });
-    loaded.into_iter().collect()
+    let mut used = vec![false; options.patches.len()];
+    let mut docs = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        let (doc, u) = l?;
+        used.iter_mut().zip(u).for_each(|(a, b)| *a |= b);
+        docs.push(doc);
+    }
+    options.unused_patch(&used)?;
+    Ok(docs)
 }
 
 /// Generates a crate from documents on disk (several documents are merged into one API).
 pub fn generate<P: AsRef<Path> + Sync>(paths: &[P], options: &Options) -> Result<Generated> {
-    let docs = load_all(paths)?;
+    let docs = load_all_with(paths, &options.build)?;
     generate_from(&docs, options)
 }
 

@@ -16,8 +16,9 @@ use crate::load;
 pub fn lint<P: AsRef<Path>>(paths: &[P], options: &BuildOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut docs = Vec::new();
+    let mut used = vec![false; options.patches.len()];
     for p in paths {
-        match load::load_file(p.as_ref()) {
+        match load::load_file_with(p.as_ref(), options, &mut used) {
             Ok(d) => docs.push(d),
             Err(e) => out.push(error_to_diagnostic(e)),
         }

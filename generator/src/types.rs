@@ -26,6 +26,9 @@ pub struct Mapped {
     pub v: VRef,
 }
 
+/// The Rust type of a file part of a `multipart/form-data` body.
+pub const FILE_PART: &str = "crate::rt::FilePart";
+
 /// Holds every named type and hands out names.
 #[derive(Default)]
 pub struct TypeRegistry {
@@ -50,6 +53,10 @@ pub struct TypeRegistry {
     pub warnings: Vec<Diagnostic>,
     /// How many schemas are being mapped inside each other right now.
     depth: usize,
+    /// While a `multipart/form-data` body is mapped: the depth it is mapped at. Its members
+    /// (and their items) that are files (`format: binary`, `contentMediaType`,
+    /// `contentEncoding`) become [`FILE_PART`].
+    pub file_parts: Option<usize>,
     /// Names chosen for shared shapes, by the role they are shared in (the override file).
     pub shared_names: std::collections::BTreeMap<String, String>,
     /// The role of each shareable type that has one ([`role_of`]).
@@ -177,6 +184,37 @@ impl TypeRegistry {
             schema: VSchema::default(),
             origin,
             examples: vec![],
+        }
+    }
+
+    /// How deeply schemas are being mapped inside each other right now.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The type an alias stands for, through aliases of named types (at most 64 of them).
+    pub fn resolve_alias(&self, mut id: TypeId) -> TypeId {
+        for _ in 0..64 {
+            match &self.types[id.0].kind {
+                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                _ => break,
+            }
+        }
+        id
+    }
+
+    /// Whether values of `ty` are JSON objects (or any JSON value): such a member of a form
+    /// travels as JSON text.
+    pub fn is_object_like(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Any | TypeRef::Object | TypeRef::Map(_) => true,
+            TypeRef::Nullable(t) | TypeRef::Boxed(t) => self.is_object_like(t),
+            TypeRef::Named(id) => match &self.types[self.resolve_alias(*id).0].kind {
+                TypeKind::Struct(_) | TypeKind::Union(_) => true,
+                TypeKind::Alias(t) => !matches!(t, TypeRef::Named(_)) && self.is_object_like(t),
+                TypeKind::Enum(_) => false,
+            },
+            _ => false,
         }
     }
 
@@ -472,6 +510,20 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
         }
     }
 
+    /// Whether a string schema at `ptr` is a file part: a member of a `multipart/form-data`
+    /// body (or an item of one) with `format: binary`, `contentMediaType` or `contentEncoding`.
+    fn is_file_part(&self, format: &VariantOrUnknownOrEmpty<StringFormat>, ptr: &str) -> bool {
+        let Some(base) = self.reg.file_parts else {
+            return false;
+        };
+        let raw = self.res.raw(ptr);
+        let declared = matches!(format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary))
+            || raw.is_some_and(|s| {
+                s.get("contentMediaType").is_some() || s.get("contentEncoding").is_some()
+            });
+        declared && (self.reg.depth == base + 2 || self.reg.depth == base + 3)
+    }
+
     /// Maps a schema or reference found at `ptr`; `hint` names any type it needs.
     pub fn map(&mut self, s: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Result<Mapped> {
         match s {
@@ -646,10 +698,13 @@ impl<'r, 'a> SchemaMapper<'r, 'a> {
                         );
                     }
                 }
-                let _ = matches!(
-                    st.format,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
-                );
+                if self.is_file_part(&st.format, ptr) {
+                    return Ok(Mapped {
+                        ty: TypeRef::Rust(FILE_PART.into()),
+                        nullable,
+                        v: VRef::Inline(Box::new(v)),
+                    });
+                }
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
                     v.enumeration = raw_enum;

@@ -44,6 +44,21 @@ fn snapshot(fixture: &str, files: &[&str]) {
 }
 
 #[test]
+fn bodies() {
+    // Multipart (files, a JSON part, repeated parts), form and text bodies.
+    snapshot(
+        "bodies.yaml",
+        &[
+            "src/models.rs",
+            "src/operations.rs",
+            "src/server.rs",
+            "src/client.rs",
+            "src/schemas.rs",
+        ],
+    );
+}
+
+#[test]
 fn objects() {
     snapshot(
         "objects.yaml",

@@ -50,7 +50,8 @@ const CONFIG_FILE: &str = "codegen.yaml";
 /// The crate `cargo xtask codegen` writes under `generated/`, with the model and its warnings.
 fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
     let specs = spec_files(root)?;
-    let mut docs = generator::load_all(&specs)?;
+    let build = workspace_config(root)?;
+    let mut docs = generator::load_all_with(&specs, &build)?;
     // Headers name the specs relative to the workspace, so output is the same on every machine.
     for (doc, path) in docs.iter_mut().zip(&specs) {
         doc.file = path
@@ -64,7 +65,7 @@ fn workspace_crate(root: &Path) -> Result<generator::Generated, Error> {
         regenerate_with: "cargo xtask codegen".into(),
         standalone: false,
         tests: true,
-        build: workspace_config(root)?,
+        build,
     };
     generator::generate_from(&docs, &options)
 }
@@ -218,7 +219,7 @@ pub fn generate(
     if let Some(profile) = flags.profile {
         build.profile = profile;
     }
-    let docs = stages.time("load", || generator::load_all(specs))?;
+    let docs = stages.time("load", || generator::load_all_with(specs, &build))?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => generator::default_crate_name(&docs),

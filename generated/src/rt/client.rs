@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::{pieces, scalar_text, BasicAuth, ByteStream, Event, EventStream, Scheme, StreamError, Style};
+use super::{pieces, scalar_text, BasicAuth, ByteStream, Event, EventStream, FilePart, Part, PartKind, Scheme, StreamError, Style};
 
 /// An error from code the user supplies (a token provider).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -599,6 +599,156 @@ fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &s
     Ok(())
 }
 
+/// A field's files, as a multipart body sends them.
+pub trait Files {
+    /// The files held (none for an absent optional one).
+    fn file_parts(&self) -> Vec<&FilePart>;
+}
+
+impl Files for FilePart {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        vec![self]
+    }
+}
+
+impl Files for Option<FilePart> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.iter().collect()
+    }
+}
+
+impl Files for Vec<FilePart> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.iter().collect()
+    }
+}
+
+impl Files for Option<Vec<FilePart>> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.iter().flatten().collect()
+    }
+}
+
+/// One part of a multipart body being built.
+#[derive(Debug, Clone)]
+enum Piece {
+    Text(String),
+    Json(String),
+    File(FilePart),
+}
+
+/// A `multipart/form-data` body being put together, member by member; reqwest writes it (with
+/// its boundary) when the request is sent.
+#[derive(Debug, Clone, Default)]
+pub struct Multipart {
+    pieces: Vec<(String, Piece)>,
+}
+
+impl Multipart {
+    /// An empty body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the files of member `name` (none for an absent optional one).
+    pub fn file(&mut self, name: &str, files: &impl Files) {
+        for f in files.file_parts() {
+            self.pieces.push((name.to_owned(), Piece::File(f.clone())));
+        }
+    }
+
+    /// Adds member `name` as `kind` (`null` and absent values are left out), one part per item
+    /// when `repeated`.
+    pub fn part<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, kind: PartKind, repeated: bool) -> Result<(), ClientError> {
+        let v = to_json(value)?;
+        let items = match v {
+            Value::Null => return Ok(()),
+            Value::Array(items) if repeated => items,
+            other => vec![other],
+        };
+        for item in items {
+            let piece = match (kind, &item) {
+                (PartKind::Json, _) | (_, Value::Object(_) | Value::Array(_)) => Piece::Json(item.to_string()),
+                _ => Piece::Text(scalar_text(&item)),
+            };
+            self.pieces.push((name.to_owned(), piece));
+        }
+        Ok(())
+    }
+
+    /// Adds every member of `members` (undeclared ones) as text, or JSON for objects and arrays.
+    pub fn rest<T: Serialize>(&mut self, members: &std::collections::BTreeMap<String, T>) -> Result<(), ClientError> {
+        for (name, value) in members {
+            self.part(name, value, PartKind::Text, false)?;
+        }
+        Ok(())
+    }
+
+    /// The reqwest form.
+    fn form(self) -> reqwest::multipart::Form {
+        use reqwest::multipart::Part as P;
+        let mut form = reqwest::multipart::Form::new();
+        for (name, piece) in self.pieces {
+            let part = match piece {
+                Piece::Text(text) => P::text(text),
+                Piece::Json(text) => with_mime(P::text(text.clone()), "application/json", || P::text(text)),
+                Piece::File(f) => {
+                    let make = || {
+                        let part = P::bytes(f.bytes.clone());
+                        match &f.file_name {
+                            Some(n) => part.file_name(n.clone()),
+                            None => part,
+                        }
+                    };
+                    match &f.content_type {
+                        Some(ct) => with_mime(make(), ct, make),
+                        None => make(),
+                    }
+                }
+            };
+            form = form.part(name, part);
+        }
+        form
+    }
+}
+
+/// `part` with content type `mime`, or `fallback()` when `mime` is not a media type.
+fn with_mime(part: reqwest::multipart::Part, mime: &str, fallback: impl FnOnce() -> reqwest::multipart::Part) -> reqwest::multipart::Part {
+    part.mime_str(mime).unwrap_or_else(|_| fallback())
+}
+
+/// `value`'s members as `application/x-www-form-urlencoded` pairs, written as `parts` say
+/// (arrays as repeated pairs, objects as JSON text or `name[key]` pairs); `null` members are
+/// left out.
+fn form_pairs<T: Serialize + ?Sized>(value: &T, parts: &[Part]) -> Result<Vec<(String, String)>, ClientError> {
+    let Value::Object(members) = to_json(value)? else {
+        return Err(ClientError::Encode("a form body must be an object".into()));
+    };
+    let mut pairs = Vec::new();
+    for (name, v) in members {
+        let part = parts.iter().find(|p| p.name == name);
+        let kind = part.map_or(PartKind::Text, |p| p.kind);
+        let items = match v {
+            Value::Null => continue,
+            Value::Array(items) if part.is_some_and(|p| p.repeated) => items,
+            other => vec![other],
+        };
+        for item in items {
+            match (kind, item) {
+                (PartKind::DeepObject, Value::Object(map)) => {
+                    for (k, x) in map {
+                        pairs.push((format!("{name}[{k}]"), scalar_text(&x)));
+                    }
+                }
+                (_, item @ (Value::Object(_) | Value::Array(_))) => pairs.push((name.clone(), item.to_string())),
+                (PartKind::Json, item) => pairs.push((name.clone(), item.to_string())),
+                (_, item) => pairs.push((name.clone(), scalar_text(&item))),
+            }
+        }
+    }
+    Ok(pairs)
+}
+
 /// A request being put together by a generated client method: method, URL, query, headers and
 /// body. Optional parameters are passed as `Option<&T>` and left out when `None`. A body in
 /// memory is sent again on a retry; a streamed body is sent once.
@@ -609,6 +759,7 @@ pub struct Call {
     query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<(&'static str, ByteStream)>,
+    multipart: Option<Multipart>,
 }
 
 impl Call {
@@ -616,7 +767,7 @@ impl Call {
     /// part of the path, already encoded).
     pub fn new(method: &str, base_url: &str, path: &str) -> Self {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        Call { method, url: format!("{base_url}{path}"), query: Vec::new(), headers: Vec::new(), body: None }
+        Call { method, url: format!("{base_url}{path}"), query: Vec::new(), headers: Vec::new(), body: None, multipart: None }
     }
 
     /// Appends a literal part of the path, already encoded.
@@ -710,6 +861,21 @@ impl Call {
         self.body.as_ref().is_none_or(|(_, b)| !b.is_stream())
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body from `body`'s members, written as
+    /// `parts` say, when present.
+    pub fn form<'a, T: Serialize + ?Sized + 'a>(&mut self, body: impl Into<Option<&'a T>>, parts: &[Part]) -> Result<(), ClientError> {
+        if let Some(b) = body.into() {
+            let text = serde_urlencoded::to_string(form_pairs(b, parts)?).map_err(|e| ClientError::Encode(e.to_string()))?;
+            self.body = Some(("application/x-www-form-urlencoded", ByteStream::from(text.into_bytes())));
+        }
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, body: Multipart) {
+        self.multipart = Some(body);
+    }
+
     /// The request, ready to be sent with `http` (a streamed body is taken: the next request
     /// built has none).
     pub fn build(&mut self, http: &reqwest::Client) -> reqwest::RequestBuilder {
@@ -729,6 +895,9 @@ impl Call {
         };
         if let Some((content_type, body)) = body {
             request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
+        }
+        if let Some(form) = &self.multipart {
+            request = request.multipart(form.clone().form());
         }
         request
     }

@@ -63,7 +63,10 @@ pub fn emit(api: &Api, to_given_url: bool) -> TokenStream {
     } else {
         quote!(credentials)
     };
-    let methods = api.operations.iter().map(|op| method(op, to_given_url));
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| method(api, op, to_given_url));
     let pagers = api.operations.iter().filter_map(|op| pager(api, op));
     let servers = api.servers.iter().enumerate().map(|(i, s)| server(i, s));
     quote! {
@@ -440,7 +443,7 @@ fn embedded_param<'a>(op: &Operation, segment: &'a str) -> Option<(&'a str, usiz
 
 /// The client method of an operation: the path and parameters put on a `Call`, the body,
 /// then the answer decoded by status.
-fn method(op: &Operation, to_given_url: bool) -> TokenStream {
+fn method(api: &Api, op: &Operation, to_given_url: bool) -> TokenStream {
     // The value of a parameter: `&input.x` when required, `input.x.as_ref()` when optional.
     let value = |p: &Param| -> TokenStream {
         let f = ident(&p.rust);
@@ -534,6 +537,40 @@ fn method(op: &Operation, to_given_url: bool) -> TokenStream {
                 quote!(call.stream(#ct, Some(input.body));)
             }
             Media::Binary | Media::EventStream => quote!(call.stream(#ct, input.body);),
+            Media::Form => {
+                let parts = super::server::part_list(&b.parts);
+                quote!(call.form(#v, #parts)?;)
+            }
+            Media::Multipart => {
+                let adds = b.parts.iter().map(|p| {
+                    let rust = ident(&p.rust);
+                    let wire = &p.wire;
+                    let repeated = p.repeated;
+                    match p.kind {
+                        PartKind::File => quote!(form.file(#wire, &body.#rust);),
+                        PartKind::Json | PartKind::DeepObject => {
+                            quote!(form.part(#wire, &body.#rust, crate::rt::PartKind::Json, #repeated)?;)
+                        }
+                        PartKind::Text => {
+                            quote!(form.part(#wire, &body.#rust, crate::rt::PartKind::Text, #repeated)?;)
+                        }
+                    }
+                });
+                let rest = super::server::struct_of(api, &b.ty)
+                    .is_some_and(|(_, additional)| additional)
+                    .then(|| quote!(form.rest(&body.additional_properties)?;));
+                let build = quote! {
+                    let mut form = crate::rt::client::Multipart::new();
+                    #(#adds)*
+                    #rest
+                    call.multipart(form);
+                };
+                if b.required {
+                    quote!({ let body = &input.body; #build })
+                } else {
+                    quote!(if let Some(body) = input.body.as_ref() { #build })
+                }
+            }
         });
     }
     let http_method = op.method.as_upper();
@@ -653,7 +690,8 @@ fn decode_body(b: &ResponseBody) -> TokenStream {
     match b.media {
         Media::Json => quote!(received.json().await?),
         Media::Text => quote!(received.text().await?),
-        Media::Binary => quote!(received.stream()),
+        // Multipart and form responses are passed as bytes (`build` makes them `Binary`).
+        Media::Binary | Media::Multipart | Media::Form => quote!(received.stream()),
         Media::EventStream if b.ty == TypeRef::Events(Box::new(TypeRef::String)) => {
             quote!(received.text_events())
         }

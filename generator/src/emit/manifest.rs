@@ -16,12 +16,13 @@ futures-core = "0.3"
 axum = { version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }
 tokio = { version = "1", optional = true, features = ["net", "rt", "time"] }
 serde_urlencoded = { version = "0.7", optional = true }
+multer = { version = "3", optional = true, default-features = false }
 # Bytes in JSON (`format: byte`, `contentEncoding: base64`) and Basic credentials.
 base64 = "0.22"
 regress = { version = "0.12", optional = true, default-features = false, features = ["std"] }
 # rustls with ring rather than reqwest's default aws-lc-rs: a quarter less cold build, no CMake
 # or NASM anywhere (see the generator's README).
-reqwest = { version = "0.13", optional = true, default-features = false, features = ["json", "query", "rustls-no-provider", "stream"] }
+reqwest = { version = "0.13", optional = true, default-features = false, features = ["json", "query", "multipart", "rustls-no-provider", "stream"] }
 rustls = { version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }
 futures-util = { version = "0.3", optional = true, default-features = false, features = ["std"] }
 tracing = { version = "0.1", optional = true, default-features = false, features = ["std"] }
@@ -63,9 +64,9 @@ doctest = false
 [features]
 default = []
 # The `Api` trait and an axum router that validates requests.
-server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:regress", "dep:futures-util", "dep:tokio-util", "dep:http-body-util"]
+server = ["dep:axum", "dep:tokio", "dep:serde_urlencoded", "dep:multer", "dep:regress", "dep:futures-util", "dep:tokio-util", "dep:http-body-util"]
 # A typed reqwest client with credentials, retries, timeouts, hooks, tracing and paging.
-client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:tracing", "dep:httpdate", "dep:tokio", "dep:tokio-util", "dep:eventsource-stream"]
+client = ["dep:reqwest", "dep:rustls", "dep:futures-util", "dep:serde_urlencoded", "dep:tracing", "dep:httpdate", "dep:tokio", "dep:tokio-util", "dep:eventsource-stream"]
 
 {dependencies}{workspace}"#,
         name = options.crate_name,

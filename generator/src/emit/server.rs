@@ -531,7 +531,32 @@ fn handler(api: &Api, names: &SchemaNames, oi: usize, op: &Operation) -> TokenSt
                     quote!(req.json_body(&s::#schema, #required)?)
                 }
             }
-            Media::Text => quote!(req.text_body(#required)?),
+            Media::Text => {
+                let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
+                quote!(req.text_body(&s::#schema, #required)?)
+            }
+            Media::Form => {
+                let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
+                let parts = part_list(&b.parts);
+                quote!(req.form_body(&s::#schema, #parts, #required)?)
+            }
+            Media::Multipart => {
+                let schema = ident(names.bodies[oi].as_deref().unwrap_or("BODY"));
+                let parts = part_list(&b.parts);
+                let value = multipart_value(api, b);
+                // Files are moved out of the form.
+                let mutable = b
+                    .parts
+                    .iter()
+                    .any(|p| p.kind == PartKind::File)
+                    .then(|| quote!(mut));
+                quote! {
+                    match req.multipart_body(&s::#schema, #parts, #required).await? {
+                        Some(#mutable form) => Some(#value),
+                        None => None,
+                    }
+                }
+            }
             // Left unread for the handler (`Incoming<A, true>`).
             Media::Binary | Media::EventStream => quote!(req.stream_body()?),
         };
@@ -596,6 +621,61 @@ pub fn streams_request(op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|b| b.media == Media::Binary)
 }
 
+/// The parts of a multipart or form body, as a `&[crate::rt::Part]` expression.
+pub(super) fn part_list(parts: &[crate::ir::Part]) -> TokenStream {
+    let items = parts.iter().map(|p| {
+        let wire = &p.wire;
+        let kind = match p.kind {
+            PartKind::File => quote!(File),
+            PartKind::Text => quote!(Text),
+            PartKind::Json => quote!(Json),
+            PartKind::DeepObject => quote!(DeepObject),
+        };
+        let repeated = p.repeated;
+        quote!(crate::rt::Part::new(#wire, crate::rt::PartKind::#kind, #repeated))
+    });
+    quote!(&[#(#items),*])
+}
+
+/// The struct of a multipart body built from the runtime's `FormBody` named `form`: files
+/// taken, other members decoded, undeclared ones kept when the struct keeps them.
+fn multipart_value(api: &Api, b: &crate::ir::Body) -> TokenStream {
+    let fields = b.parts.iter().map(|p| {
+        let rust = ident(&p.rust);
+        let wire = &p.wire;
+        if p.kind == PartKind::File {
+            quote!(#rust: form.file(#wire)?)
+        } else {
+            quote!(#rust: form.field(#wire)?)
+        }
+    });
+    let (name, additional) = match struct_of(api, &b.ty) {
+        Some((name, additional)) => (ident(name), additional),
+        None => (ident("Unknown"), false),
+    };
+    let rest = additional.then(|| {
+        let known = b.parts.iter().map(|p| &p.wire);
+        quote!(additional_properties: form.rest(&[#(#known),*])?,)
+    });
+    quote!(#name { #(#fields,)* #rest })
+}
+
+/// The name of the struct a body type is (through aliases), and whether it keeps undeclared
+/// members.
+pub(super) fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a str, bool)> {
+    let mut ty = ty;
+    for _ in 0..64 {
+        let TypeRef::Named(id) = ty else { return None };
+        let def = api.types.get(id.0)?;
+        match &def.kind {
+            TypeKind::Alias(next) => ty = next,
+            TypeKind::Struct(st) => return Some((&def.name, st.additional.is_some())),
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// `IntoResponse` for an operation's output: one arm per documented response.
 fn into_response(op: &Operation) -> TokenStream {
     let arms = op.responses.iter().map(|r| {
@@ -612,7 +692,9 @@ fn into_response(op: &Operation) -> TokenStream {
                 match b.media {
                     Media::Json => quote!(json(#status, &body)),
                     Media::Text => quote!(raw(#status, #ct, body.into_bytes())),
-                    Media::Binary => quote!(stream(#status, #ct, body)),
+                    Media::Binary | Media::Multipart | Media::Form => {
+                        quote!(stream(#status, #ct, body))
+                    }
                     Media::EventStream if b.ty == TypeRef::Events(Box::new(TypeRef::String)) => {
                         quote!(text_events(#status, body))
                     }

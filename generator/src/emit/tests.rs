@@ -326,7 +326,7 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
         if let Some(b) = &op.body {
             all_optional &= !b.required;
             match b.media {
-                Media::Json => {
+                Media::Json | Media::Multipart | Media::Form => {
                     let examples: Vec<&Value> =
                         op.request_examples.iter().map(|(_, e)| e).collect();
                     match sample(api, &b.schema, &examples) {
@@ -343,11 +343,14 @@ pub fn server_client(api: &Api, crate_ident: &str, submodule: Option<&str>) -> T
                         None => ok = false,
                     }
                 }
-                Media::Text => fields.push(if b.required {
-                    quote!(body: "sample".to_owned())
-                } else {
-                    quote!(body: None)
-                }),
+                // A text body conforming to its schema.
+                Media::Text => match sample(api, &b.schema, &[]) {
+                    Some(Value::String(text)) if b.required => {
+                        fields.push(quote!(body: #text.to_owned()))
+                    }
+                    None | Some(Value::String(_)) if !b.required => fields.push(quote!(body: None)),
+                    _ => ok = false,
+                },
                 Media::Binary | Media::EventStream => fields.push(if b.required {
                     quote!(body: #krate::ByteStream::from(b"sample".to_vec()))
                 } else {

@@ -194,7 +194,18 @@ fn pointers_with(root: &Value, keys: &[&str]) -> std::collections::HashSet<Strin
 
 /// Reads and parses one document from disk.
 pub fn load_file(path: &Path) -> Result<Document> {
-    let raw = read_file(path)?;
+    load_file_with(path, &crate::BuildOptions::default(), &mut [])
+}
+
+/// Reads one document from disk, corrects it by the options' `patches` (marking in `used` the
+/// patches applied), and types it.
+pub fn load_file_with(
+    path: &Path,
+    options: &crate::BuildOptions,
+    used: &mut [bool],
+) -> Result<Document> {
+    let mut raw = read_file(path)?;
+    options.patch(&raw.file, &mut raw.value, used)?;
     parse_document(raw)
 }
 
