@@ -14,7 +14,7 @@ serde_json = "1"
 bytes = "1"
 futures-core = "0.3"
 axum = { version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }
-tokio = { version = "1", optional = true, features = ["net", "rt", "time"] }
+tokio = { version = "1", optional = true, features = ["fs", "net", "rt", "time"] }
 serde_urlencoded = { version = "0.7", optional = true }
 multer = { version = "3", optional = true, default-features = false }
 # Bytes in JSON (`format: byte`, `contentEncoding: base64`) and Basic credentials.
