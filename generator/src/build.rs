@@ -614,11 +614,7 @@ fn build_operation(
             wire: data.name.clone(),
             location,
             required: data.required || location == ParamIn::Path,
-            ty: if mapped.nullable {
-                TypeRef::Nullable(Box::new(mapped.ty))
-            } else {
-                mapped.ty
-            },
+            ty: or_null(mapped.ty, mapped.nullable),
             schema: mapped.v,
             docs: Docs {
                 summary: None,
@@ -759,11 +755,7 @@ fn build_operation(
                                 && matches!(media, Media::Json | Media::Multipart | Media::Form)
                                 && !mapped.nullable
                                 && m.reg.requires_properties(&mapped.v, 0)),
-                        ty: if mapped.nullable {
-                            TypeRef::Nullable(Box::new(mapped.ty))
-                        } else {
-                            mapped.ty
-                        },
+                        ty: or_null(mapped.ty, mapped.nullable),
                         schema: mapped.v,
                         docs: Docs {
                             summary: None,
@@ -811,11 +803,7 @@ fn build_operation(
                 let ty = match (&mt.schema, media) {
                     (Some(s), Media::Json) => {
                         let mapped = m.map(s, &push_pointer(&mt_ptr, "schema"), &hint)?;
-                        if mapped.nullable {
-                            TypeRef::Nullable(Box::new(mapped.ty))
-                        } else {
-                            mapped.ty
-                        }
+                        or_null(mapped.ty, mapped.nullable)
                     }
                     (None, Media::Json) => TypeRef::Any,
                     (_, Media::Text) => TypeRef::String,
@@ -825,11 +813,7 @@ fn build_operation(
                     (None, Media::EventStream) => TypeRef::Events(Box::new(TypeRef::String)),
                     (Some(s), Media::EventStream) => {
                         let mapped = m.map(s, &push_pointer(&mt_ptr, "schema"), &hint)?;
-                        let data = if mapped.nullable {
-                            TypeRef::Nullable(Box::new(mapped.ty))
-                        } else {
-                            mapped.ty
-                        };
+                        let data = or_null(mapped.ty, mapped.nullable);
                         TypeRef::Events(Box::new(data))
                     }
                 };
@@ -955,11 +939,7 @@ fn response_headers(
             wire: name.clone(),
             location: ParamIn::Header,
             required: header.required,
-            ty: if mapped.nullable {
-                TypeRef::Nullable(Box::new(mapped.ty))
-            } else {
-                mapped.ty
-            },
+            ty: or_null(mapped.ty, mapped.nullable),
             schema: mapped.v,
             docs: Docs {
                 summary: None,
@@ -1376,6 +1356,15 @@ fn pick_media(
         .or_else(|| all.iter().find(|c| c.1 == Media::Text))
         .or(all.first())
         .copied()
+}
+
+/// `ty`, or `Option` of it when the schema allows `null`.
+fn or_null(ty: TypeRef, nullable: bool) -> TypeRef {
+    if nullable {
+        TypeRef::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
 }
 
 /// The type of a body passed as bytes.
